@@ -1,0 +1,82 @@
+import type * as pulumi from "@pulumi/pulumi";
+
+export interface ProxmoxConnectionArgs {
+  /** https URL of the Proxmox API, e.g. https://pve1.home.arpa:8006/ */
+  readonly endpoint: string;
+  /** `user@realm!tokenid=uuid`; secret. */
+  readonly apiToken: pulumi.Input<string>;
+  /** Skip TLS verification. Off unless the admin turns it on. */
+  readonly insecure: boolean;
+  /** SSH to the nodes, which the API needs for snippets (custom cloud-init user-data). */
+  readonly sshUser: string;
+  readonly sshPrivateKey: pulumi.Input<string>;
+}
+
+export interface HypervisorNodeArgs {
+  /** The Proxmox node name. */
+  readonly name: string;
+  /** Its management address, for SSH. */
+  readonly address: string;
+  readonly gpu?: { readonly id: string; readonly path: string; readonly subsystemId?: string };
+}
+
+export interface CloudImageArgs {
+  readonly url: string;
+  readonly fileName: string;
+  readonly checksum: string;
+  readonly checksumAlgorithm: string;
+}
+
+export interface VmNicArgs {
+  readonly vlan: number;
+  readonly address: string;
+  readonly prefix: number;
+  readonly gateway: string;
+  readonly mac: string;
+}
+
+export interface HypervisorVmArgs {
+  readonly name: string;
+  readonly fqdn: string;
+  /** The Proxmox node it runs on. */
+  readonly node: string;
+  readonly cores: number;
+  readonly memoryGb: number;
+  readonly diskGb: number;
+  readonly dataDiskGb: number;
+  /** Protected from destroy and covered by the backup job. */
+  readonly stateful: boolean;
+  /** Gets the node's GPU through its PCI mapping. */
+  readonly gpu: boolean;
+  readonly nic: VmNicArgs;
+  readonly tags: readonly string[];
+  readonly description: string;
+}
+
+export interface GuestArgs {
+  readonly domain: string;
+  readonly timezone: string;
+  readonly adminUser: string;
+  readonly sshPublicKeys: readonly string[];
+}
+
+export interface BackupArgs {
+  readonly storage: string;
+  readonly schedule: string;
+  readonly keepDaily: number;
+  readonly keepWeekly: number;
+}
+
+export interface HypervisorArgs {
+  readonly connection: ProxmoxConnectionArgs;
+  readonly nodes: readonly HypervisorNodeArgs[];
+  readonly pool: string;
+  readonly bridge: string;
+  readonly vmDatastore: string;
+  readonly imageDatastore: string;
+  readonly snippetDatastore: string;
+  readonly image: CloudImageArgs;
+  readonly backup: BackupArgs;
+  readonly guest: GuestArgs;
+  readonly vms: readonly HypervisorVmArgs[];
+}

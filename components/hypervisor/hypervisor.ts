@@ -1,0 +1,230 @@
+/**
+ * The hypervisor layer: a Proxmox provider from config, a resource pool, the cloud image once per
+ * node, a PCI mapping for each GPU, one VM per planned VM with cloud-init user-data, and a backup
+ * job for the VMs that hold state.
+ */
+import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
+import * as pulumi from "@pulumi/pulumi";
+import { renderUserData } from "../cloud-init/userData";
+import type { HypervisorArgs, HypervisorVmArgs } from "./args";
+
+export const HYPERVISOR_TYPE = "fortress:hypervisor:Hypervisor";
+
+const DATA_DISK_SLOT = 1;
+
+export interface HypervisorVmOutputs {
+  readonly vmId: pulumi.Output<number>;
+  readonly node: string;
+  readonly address: string;
+  readonly fqdn: string;
+}
+
+export class Hypervisor extends pulumi.ComponentResource {
+  readonly provider: proxmoxve.Provider;
+  readonly poolId: pulumi.Output<string>;
+  /** Per VM name: its Proxmox id, node and static address. */
+  readonly vms: Readonly<Record<string, HypervisorVmOutputs>>;
+  /** Rendered user-data per VM name, as uploaded (no secrets inside). */
+  readonly userData: Readonly<Record<string, string>>;
+
+  constructor(name: string, args: HypervisorArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(HYPERVISOR_TYPE, name, {}, opts);
+
+    const { connection } = args;
+    this.provider = new proxmoxve.Provider(
+      `${name}-proxmox`,
+      {
+        endpoint: connection.endpoint,
+        apiToken: pulumi.secret(connection.apiToken),
+        insecure: connection.insecure,
+        ssh: {
+          agent: false,
+          username: connection.sshUser,
+          privateKey: pulumi.secret(connection.sshPrivateKey),
+          nodes: args.nodes.map((node) => ({ name: node.name, address: node.address })),
+        },
+      },
+      { parent: this },
+    );
+    const resourceOpts = { parent: this, provider: this.provider };
+
+    const pool = new proxmoxve.PoolLegacy(
+      `${name}-pool`,
+      { poolId: args.pool, comment: "Managed by Fortress" },
+      resourceOpts,
+    );
+    this.poolId = pool.poolId;
+
+    const usedNodes = [...new Set(args.vms.map((vm) => vm.node))].sort();
+    const images = new Map(
+      usedNodes.map((node) => [
+        node,
+        new proxmoxve.download.File(
+          `${name}-image-${node}`,
+          {
+            nodeName: node,
+            contentType: "import",
+            datastoreId: args.imageDatastore,
+            url: args.image.url,
+            fileName: args.image.fileName,
+            checksum: args.image.checksum,
+            checksumAlgorithm: args.image.checksumAlgorithm,
+            verify: true,
+            overwrite: false,
+          },
+          resourceOpts,
+        ),
+      ]),
+    );
+
+    const gpuMappings = new Map(
+      args.nodes.flatMap((node) =>
+        node.gpu
+          ? [
+              [
+                node.name,
+                new proxmoxve.hardware.mapping.Pci(
+                  `${name}-gpu-${node.name}`,
+                  {
+                    name: `fortress-gpu-${node.name}`,
+                    comment: "GPU passthrough, managed by Fortress",
+                    maps: [
+                      {
+                        node: node.name,
+                        id: node.gpu.id,
+                        path: node.gpu.path,
+                        ...(node.gpu.subsystemId ? { subsystemId: node.gpu.subsystemId } : {}),
+                      },
+                    ],
+                  },
+                  resourceOpts,
+                ),
+              ] as const,
+            ]
+          : [],
+      ),
+    );
+
+    const vms: Record<string, HypervisorVmOutputs> = {};
+    const userData: Record<string, string> = {};
+    const statefulVms: proxmoxve.VmLegacy[] = [];
+    for (const vm of args.vms) {
+      const image = images.get(vm.node);
+      if (!image) throw new Error(`internal: no image on ${vm.node}`);
+      const gpuMapping = vm.gpu ? gpuMappings.get(vm.node) : undefined;
+      if (vm.gpu && !gpuMapping) throw new Error(`VM ${vm.name} needs a GPU but node ${vm.node} has no GPU mapping`);
+
+      userData[vm.name] = renderUserData({
+        hostname: vm.name,
+        fqdn: vm.fqdn,
+        timezone: args.guest.timezone,
+        adminUser: args.guest.adminUser,
+        sshPublicKeys: args.guest.sshPublicKeys,
+        ntpServers: [vm.nic.gateway],
+        ...(vm.dataDiskGb > 0 ? { dataDiskSlot: DATA_DISK_SLOT } : {}),
+      });
+      const snippet = new proxmoxve.FileLegacy(
+        `${vm.name}-user-data`,
+        {
+          nodeName: vm.node,
+          contentType: "snippets",
+          datastoreId: args.snippetDatastore,
+          sourceRaw: { fileName: `fortress-${vm.name}-user-data.yaml`, data: userData[vm.name] },
+        },
+        resourceOpts,
+      );
+      const machine = this.createVm(vm, args, {
+        imageId: image.id,
+        userDataFileId: snippet.id,
+        poolId: pool.poolId,
+        gpuMappingName: gpuMapping?.name,
+        opts: { ...resourceOpts, protect: vm.stateful },
+      });
+      if (vm.stateful) statefulVms.push(machine);
+      vms[vm.name] = { vmId: machine.vmId, node: vm.node, address: vm.nic.address, fqdn: vm.fqdn };
+    }
+    this.vms = vms;
+    this.userData = userData;
+
+    if (statefulVms.length > 0) {
+      new proxmoxve.backup.Job(
+        `${name}-state-backup`,
+        {
+          resourceId: "fortress-state",
+          schedule: args.backup.schedule,
+          storage: args.backup.storage,
+          vmids: statefulVms.map((vm) => vm.vmId.apply((id) => String(id))),
+          mode: "snapshot",
+          compress: "zstd",
+          enabled: true,
+          pruneBackups: { "keep-daily": String(args.backup.keepDaily), "keep-weekly": String(args.backup.keepWeekly) },
+          notesTemplate: "{{guestname}} (Fortress)",
+        },
+        { ...resourceOpts, protect: true },
+      );
+    }
+
+    this.registerOutputs({ poolId: this.poolId, vms: this.vms });
+  }
+
+  private createVm(
+    vm: HypervisorVmArgs,
+    args: HypervisorArgs,
+    refs: {
+      imageId: pulumi.Input<string>;
+      userDataFileId: pulumi.Input<string>;
+      poolId: pulumi.Input<string>;
+      gpuMappingName: pulumi.Input<string> | undefined;
+      opts: pulumi.CustomResourceOptions;
+    },
+  ): proxmoxve.VmLegacy {
+    const disk = { datastoreId: args.vmDatastore, discard: "on", iothread: true, ssd: true, backup: true };
+    const gpu = refs.gpuMappingName !== undefined;
+    return new proxmoxve.VmLegacy(
+      vm.name,
+      {
+        name: vm.name,
+        nodeName: vm.node,
+        poolId: refs.poolId,
+        description: vm.description,
+        tags: ["fortress", ...vm.tags],
+        onBoot: true,
+        started: true,
+        protection: vm.stateful,
+        agent: { enabled: true, trim: true },
+        operatingSystem: { type: "l26" },
+        cpu: { cores: vm.cores, type: "x86-64-v2-AES" },
+        memory: { dedicated: Math.round(vm.memoryGb * 1024) },
+        scsiHardware: "virtio-scsi-single",
+        disks: [
+          { ...disk, interface: "scsi0", importFrom: refs.imageId, size: vm.diskGb },
+          ...(vm.dataDiskGb > 0 ? [{ ...disk, interface: `scsi${DATA_DISK_SLOT}`, size: vm.dataDiskGb }] : []),
+        ],
+        networkDevices: [
+          {
+            bridge: args.bridge,
+            vlanId: vm.nic.vlan,
+            macAddress: vm.nic.mac,
+            firewall: true,
+            model: "virtio",
+          },
+        ],
+        initialization: {
+          datastoreId: args.vmDatastore,
+          ipConfigs: [{ ipv4: { address: `${vm.nic.address}/${vm.nic.prefix}`, gateway: vm.nic.gateway } }],
+          dns: { domain: args.guest.domain, servers: [vm.nic.gateway] },
+          userDataFileId: refs.userDataFileId,
+        },
+        ...(gpu
+          ? {
+              machine: "q35",
+              bios: "ovmf",
+              efiDisk: { datastoreId: args.vmDatastore, type: "4m" },
+              hostpcis: [{ device: "hostpci0", mapping: refs.gpuMappingName, pcie: true, rombar: true }],
+            }
+          : {}),
+      },
+      refs.opts,
+    );
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * The services Fortress knows, the layer each belongs to, what each needs, and where it runs.
+ * RAM budgets are the lab-sized steady-state figures of DESIGN.md §3. The VMs of a lab are derived
+ * from this table and the enabled services (see inventory.ts), never listed by hand.
+ */
+import type { LayerName } from "./blueprint";
+
+export const SERVICE_IDS = [
+  "k3s",
+  "gpu-worker",
+  "keycloak",
+  "vaultwarden",
+  "wazuh-indexer",
+  "wazuh-manager",
+  "wazuh-dashboard",
+  "suricata",
+  "zeek",
+  "wazuh-agent",
+  "clamav",
+  "greenbone",
+  "thehive",
+  "cortex",
+  "misp",
+  "quarantine",
+  "prometheus",
+  "loki",
+  "vector",
+] as const;
+
+export type ServiceId = (typeof SERVICE_IDS)[number];
+
+export const NETWORK_PURPOSES = [
+  "management",
+  "servers",
+  "sensors",
+  "users",
+  "iot",
+  "guest",
+  "quarantine",
+] as const;
+
+export type NetworkPurpose = (typeof NETWORK_PURPOSES)[number];
+
+/** A VM shape: the sizes a role gets unless a per-VM override says otherwise. */
+export interface VmShape {
+  readonly cores: number;
+  readonly memoryGb: number;
+  readonly diskGb: number;
+  /** A second disk for the role's state; 0 for none. */
+  readonly dataDiskGb: number;
+}
+
+/** A kind of VM. Its count comes from the services that need it. */
+export interface VmRole {
+  readonly name: string;
+  readonly layer: LayerName;
+  readonly shape: VmShape;
+  readonly network: NetworkPurpose;
+  /** Holds data worth keeping: protected from destroy and covered by a backup job. */
+  readonly stateful: boolean;
+  /** Node capability the role cannot run without. */
+  readonly requires?: string;
+  /** Node capability the role is placed on when one has room. */
+  readonly prefers?: string;
+  /** Node capabilities the role stays off while another node has room. */
+  readonly avoids?: readonly string[];
+  /** Passes the node's GPU through to the VM. */
+  readonly gpu?: boolean;
+  readonly tags: readonly string[];
+}
+
+export type Placement =
+  /** Runs in k3s, on the agents of one pool; `memoryGb` is its budget there. */
+  | { readonly kind: "k3s"; readonly pool: K3sPool; readonly memoryGb: number }
+  /** Has VMs of its own. */
+  | { readonly kind: "vm"; readonly role: string; readonly count: number }
+  /** Runs on the OPNsense firewall, outside the VM budget. */
+  | { readonly kind: "firewall" }
+  /** Runs on every VM (through cloud-init), inside each VM's own budget. */
+  | { readonly kind: "every-vm" };
+
+export type K3sPool = "general" | "indexer";
+
+export interface ServiceSpec {
+  readonly id: ServiceId;
+  readonly layer: LayerName;
+  readonly requires: readonly ServiceId[];
+  readonly placement: Placement;
+}
+
+export const ROLES: Readonly<Record<string, VmRole>> = {
+  "k3s-server": {
+    name: "k3s-server",
+    layer: "platform",
+    shape: { cores: 2, memoryGb: 3, diskGb: 40, dataDiskGb: 0 },
+    network: "servers",
+    stateful: true,
+    avoids: ["gpu"],
+    tags: ["k3s", "k3s-server"],
+  },
+  "k3s-agent": {
+    name: "k3s-agent",
+    layer: "platform",
+    shape: { cores: 2, memoryGb: 6, diskGb: 32, dataDiskGb: 80 },
+    network: "servers",
+    stateful: true,
+    avoids: ["gpu"],
+    tags: ["k3s", "k3s-agent"],
+  },
+  "k3s-indexer": {
+    name: "k3s-indexer",
+    layer: "platform",
+    shape: { cores: 4, memoryGb: 8, diskGb: 32, dataDiskGb: 300 },
+    network: "servers",
+    stateful: true,
+    prefers: "bulk-storage",
+    tags: ["k3s", "k3s-agent", "indexer"],
+  },
+  "k3s-gpu": {
+    name: "k3s-gpu",
+    layer: "platform",
+    shape: { cores: 4, memoryGb: 8, diskGb: 64, dataDiskGb: 0 },
+    network: "servers",
+    stateful: false,
+    requires: "gpu",
+    gpu: true,
+    tags: ["k3s", "k3s-agent", "gpu"],
+  },
+  zeek: {
+    name: "zeek",
+    layer: "sensors",
+    shape: { cores: 2, memoryGb: 4, diskGb: 32, dataDiskGb: 64 },
+    network: "sensors",
+    stateful: false,
+    tags: ["sensor", "zeek"],
+  },
+  greenbone: {
+    name: "greenbone",
+    layer: "vuln",
+    shape: { cores: 4, memoryGb: 8, diskGb: 32, dataDiskGb: 64 },
+    network: "servers",
+    stateful: true,
+    tags: ["vuln", "greenbone"],
+  },
+  misp: {
+    name: "misp",
+    layer: "response",
+    shape: { cores: 2, memoryGb: 5, diskGb: 32, dataDiskGb: 64 },
+    network: "servers",
+    stateful: true,
+    tags: ["response", "misp"],
+  },
+};
+
+/** Memory an agent VM keeps for its OS and the kubelet, outside the workloads' budgets. */
+export const AGENT_OVERHEAD_GB = 1;
+
+export const K3S_POOL_ROLES: Readonly<Record<K3sPool, string>> = {
+  general: "k3s-agent",
+  indexer: "k3s-indexer",
+};
+
+const k3s = (pool: K3sPool, memoryGb: number): Placement => ({ kind: "k3s", pool, memoryGb });
+
+export const SERVICES: readonly ServiceSpec[] = [
+  { id: "k3s", layer: "platform", requires: [], placement: { kind: "vm", role: "k3s-server", count: 3 } },
+  { id: "gpu-worker", layer: "platform", requires: ["k3s"], placement: { kind: "vm", role: "k3s-gpu", count: 1 } },
+  { id: "keycloak", layer: "identity", requires: ["k3s"], placement: k3s("general", 2) },
+  { id: "vaultwarden", layer: "identity", requires: ["k3s"], placement: k3s("general", 0.25) },
+  { id: "wazuh-indexer", layer: "siem", requires: ["k3s"], placement: k3s("indexer", 4) },
+  { id: "wazuh-manager", layer: "siem", requires: ["wazuh-indexer"], placement: k3s("general", 1.5) },
+  {
+    id: "wazuh-dashboard",
+    layer: "siem",
+    requires: ["wazuh-indexer", "wazuh-manager"],
+    placement: k3s("general", 1),
+  },
+  { id: "suricata", layer: "sensors", requires: ["wazuh-manager"], placement: { kind: "firewall" } },
+  {
+    id: "zeek",
+    layer: "sensors",
+    requires: ["wazuh-indexer"],
+    placement: { kind: "vm", role: "zeek", count: 1 },
+  },
+  { id: "wazuh-agent", layer: "endpoint", requires: ["wazuh-manager"], placement: { kind: "every-vm" } },
+  { id: "clamav", layer: "endpoint", requires: ["wazuh-agent"], placement: { kind: "every-vm" } },
+  {
+    id: "greenbone",
+    layer: "vuln",
+    requires: ["wazuh-manager"],
+    placement: { kind: "vm", role: "greenbone", count: 1 },
+  },
+  { id: "thehive", layer: "response", requires: ["k3s"], placement: k3s("general", 6) },
+  { id: "cortex", layer: "response", requires: ["thehive"], placement: k3s("general", 4) },
+  { id: "misp", layer: "response", requires: [], placement: { kind: "vm", role: "misp", count: 1 } },
+  { id: "quarantine", layer: "response", requires: ["wazuh-manager"], placement: { kind: "firewall" } },
+  { id: "prometheus", layer: "monitoring", requires: ["k3s"], placement: k3s("general", 2.75) },
+  { id: "loki", layer: "monitoring", requires: ["k3s"], placement: k3s("general", 1.5) },
+  { id: "vector", layer: "monitoring", requires: ["loki"], placement: k3s("general", 0.5) },
+];
+
+const serviceById = new Map(SERVICES.map((service) => [service.id, service]));
+
+export function serviceSpec(id: ServiceId): ServiceSpec {
+  const spec = serviceById.get(id);
+  if (!spec) throw new Error(`unknown service ${id}`);
+  return spec;
+}

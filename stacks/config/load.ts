@@ -1,0 +1,151 @@
+/**
+ * The door: reads every `fortress:` key from the stack config, checks shape and meaning, and gives
+ * back the lab model and its secrets, or throws one ConfigError naming every problem. Nothing is
+ * registered before this returns.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import { deriveVms } from "../inventory";
+import { type LabModel, resolveLab } from "../lab";
+import { checkLayers, checkNetworks, checkNodes, checkServices, checkVmOverrides } from "./checks";
+import { ConfigError, type ConfigIssue, formatPath } from "./errors";
+import { PLAIN_KEYS, type PlainConfig, type PlainKey, SECRET_KEYS, type SecretKey } from "./schema";
+
+export const NAMESPACE = "fortress";
+
+/** Where config comes from: the Pulumi runtime in a real run and in the offline plan alike. */
+export interface ConfigSource {
+  /** Keys set under the namespace, without the `fortress:` prefix. */
+  keys(): string[];
+  raw(key: string): string | undefined;
+  isSecret(key: string): boolean;
+  secret(key: SecretKey): pulumi.Output<string>;
+}
+
+export function pulumiConfigSource(): ConfigSource {
+  const config = new pulumi.Config(NAMESPACE);
+  // Not in the SDK's typings, but what Config itself uses to tell secret keys apart.
+  const runtime = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
+  const prefix = `${NAMESPACE}:`;
+  return {
+    keys: () =>
+      Object.keys(pulumi.runtime.allConfig())
+        .filter((key) => key.startsWith(prefix))
+        .map((key) => key.slice(prefix.length)),
+    raw: (key) => pulumi.runtime.getConfig(`${prefix}${key}`),
+    isSecret: (key) => runtime.isConfigSecret?.(`${prefix}${key}`) ?? false,
+    secret: (key) => config.requireSecret(key),
+  };
+}
+
+export interface LabSecrets {
+  readonly proxmoxApiToken: pulumi.Output<string>;
+  readonly sshPrivateKey: pulumi.Output<string>;
+  /** Absent only while the network layer is disabled. */
+  readonly opnsenseApiKey?: pulumi.Output<string>;
+  readonly opnsenseApiSecret?: pulumi.Output<string>;
+}
+
+export interface LoadedLab {
+  readonly model: LabModel;
+  readonly secrets: LabSecrets;
+}
+
+/** Structured config reaches the program as JSON text; anything else is taken as the string it is. */
+function decode(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function zodHint(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "unrecognized_keys":
+      return "remove the key or fix its spelling";
+    case "invalid_value":
+      return `use one of: ${issue.values.map((value) => String(value)).join(", ")}`;
+    case "invalid_type":
+      return issue.input === undefined ? "set this value" : `give a ${issue.expected}`;
+    case "too_small":
+    case "too_big":
+      return "bring the value into range";
+    default:
+      return "fix the value";
+  }
+}
+
+const REQUIRED_KEYS: readonly PlainKey[] = ["lab", "proxmox", "nodes", "networks"];
+
+function readPlainKeys(source: ConfigSource): { values: Partial<PlainConfig>; issues: ConfigIssue[] } {
+  const values: Record<string, unknown> = {};
+  const issues: ConfigIssue[] = [];
+  for (const key of Object.keys(PLAIN_KEYS) as PlainKey[]) {
+    const text = source.raw(key);
+    if (text === undefined && REQUIRED_KEYS.includes(key)) {
+      issues.push({ path: key, message: "is not set", hint: `add fortress:${key} to Pulumi.<stack>.yaml (see the README's config reference)` });
+      continue;
+    }
+    if (text !== undefined && source.isSecret(key)) {
+      issues.push({ path: key, message: "holds a secure: value, which makes the whole key secret", hint: "keep secrets in their own keys: " + SECRET_KEYS.join(", ") });
+      continue;
+    }
+    const result = PLAIN_KEYS[key].safeParse(text === undefined ? undefined : decode(text));
+    if (result.success) {
+      values[key] = result.data;
+    } else {
+      for (const problem of result.error.issues) {
+        issues.push({ path: formatPath([key, ...problem.path]), message: problem.message, hint: zodHint(problem) });
+      }
+    }
+  }
+  return { values: values as Partial<PlainConfig>, issues };
+}
+
+function readSecretKeys(source: ConfigSource, layers: PlainConfig["layers"] | undefined): ConfigIssue[] {
+  const networkEnabled = layers?.network ?? true;
+  return SECRET_KEYS.flatMap<ConfigIssue>((key) => {
+    const optional = key.startsWith("opnsense") && !networkEnabled;
+    if (source.raw(key) === undefined) {
+      return optional ? [] : [{ path: key, message: "is not set", hint: `pulumi config set --secret fortress:${key} <value>` }];
+    }
+    return source.isSecret(key)
+      ? []
+      : [{ path: key, message: "is stored in plaintext", hint: `store it encrypted: pulumi config set --secret fortress:${key} <value>` }];
+  });
+}
+
+function unknownKeys(source: ConfigSource): ConfigIssue[] {
+  const known = new Set<string>([...Object.keys(PLAIN_KEYS), ...SECRET_KEYS]);
+  return source
+    .keys()
+    .filter((key) => !known.has(key))
+    .map((key) => ({ path: key, message: "is not a Fortress setting", hint: `known keys: ${[...known].join(", ")}` }));
+}
+
+/** Every problem of a config, without building anything. Empty means the lab can be built. */
+export function validateConfig(source: ConfigSource): { issues: ConfigIssue[]; model?: LabModel } {
+  const { values, issues } = readPlainKeys(source);
+  issues.push(...unknownKeys(source), ...readSecretKeys(source, values.layers));
+  const { nodes, networks, layers, services, vms, lab } = values;
+  if (networks) issues.push(...checkNetworks(networks));
+  if (nodes) issues.push(...checkNodes(nodes, networks));
+  if (layers) issues.push(...checkLayers(layers));
+  if (services) issues.push(...checkServices(services, layers, nodes, networks));
+  if (vms && services && lab) {
+    const names = new Set(deriveVms({ services, vms: {}, lab }).map((vm) => vm.name));
+    issues.push(...checkVmOverrides(vms, names, nodes));
+  }
+  if (issues.length > 0) return { issues };
+  const resolution = resolveLab(values as PlainConfig);
+  return resolution.ok ? { issues: [], model: resolution.lab } : { issues: resolution.issues };
+}
+
+export function loadLab(source: ConfigSource = pulumiConfigSource()): LoadedLab {
+  const { issues, model } = validateConfig(source);
+  if (!model) throw new ConfigError(issues);
+  const present = SECRET_KEYS.filter((key) => source.raw(key) !== undefined);
+  const secrets = Object.fromEntries(present.map((key) => [key, source.secret(key)])) as unknown as LabSecrets;
+  return { model, secrets };
+}

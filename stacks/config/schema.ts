@@ -1,0 +1,157 @@
+/**
+ * The shape of a lab's stack config, one zod schema per top-level `fortress:` key. Each key is
+ * checked on its own so that a broken key does not hide the problems of the others; the checks
+ * that span keys live in checks.ts.
+ */
+import { z } from "zod";
+import { LAYERS } from "../blueprint";
+import { NETWORK_PURPOSES, SERVICE_IDS } from "../catalog";
+import { isIpv4, parseCidr } from "./ipv4";
+
+const ipv4 = z.string().refine(isIpv4, { message: "must be an IPv4 address such as 10.0.20.1" });
+
+const cidr = z.string().refine((value) => parseCidr(value) !== undefined, {
+  message: "must be an IPv4 network such as 10.0.20.0/24 (prefix 8–30, no host bits set)",
+});
+
+/** A name usable as a hostname label, a Pulumi resource name and a Proxmox VM name. */
+const dnsLabel = z
+  .string()
+  .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be lower-case letters, digits and inner dashes");
+
+const positive = (max: number) => z.number().positive().max(max);
+
+export const imageSchema = z.strictObject({
+  url: z.url({ protocol: /^https$/ }),
+  fileName: z.string().regex(/^[\w.-]+\.(qcow2|img|raw)$/, "must end in .qcow2, .img or .raw"),
+  checksum: z.string().regex(/^[0-9a-f]{64,128}$/, "must be the hex digest published beside the image"),
+  checksumAlgorithm: z.enum(["sha256", "sha512"]),
+});
+
+/** Debian 12 generic cloud image, pinned by date and digest. */
+export const DEFAULT_IMAGE: z.infer<typeof imageSchema> = {
+  url: "https://cloud.debian.org/images/cloud/bookworm/20250703-2162/debian-12-generic-amd64-20250703-2162.qcow2",
+  fileName: "debian-12-generic-amd64-20250703-2162.qcow2",
+  checksum:
+    "c651c2f3fd1ee342f225724959a86a97ad804027c3f057e03189455d093d07a006390929a22df0f95a5269291badc619964bde8bf9e2a33b6f3a01f492895068",
+  checksumAlgorithm: "sha512",
+};
+
+export const labSchema = z.strictObject({
+  domain: z
+    .string()
+    .regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/, "must be a DNS domain such as home.arpa"),
+  timezone: z.string().regex(/^(UTC|[A-Z][A-Za-z_]+(\/[A-Za-z0-9_+-]+)+)$/, "must be an IANA zone such as Europe/Berlin"),
+  adminUser: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_-]{0,31}$/, "must be a Linux user name")
+    .refine((name) => !["root", "admin", "debian", "ubuntu"].includes(name), {
+      message: "must not be a well-known account name (root, admin, debian, ubuntu)",
+    }),
+  adminSshPublicKey: z
+    .string()
+    .regex(/^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/=]+( .*)?$/, "must be one OpenSSH public key line"),
+  k3sServers: z
+    .union([z.literal(1), z.literal(3), z.literal(5)], { error: "must be 1, 3 or 5 (etcd needs an odd number)" })
+    .default(3),
+  cpuOvercommit: z.number().min(1).max(4).default(2),
+  reserve: z
+    .strictObject({
+      memoryGb: z.number().min(1).max(16).default(2),
+      diskGb: z.number().min(8).max(512).default(32),
+    })
+    .default({ memoryGb: 2, diskGb: 32 }),
+});
+
+export const proxmoxSchema = z.strictObject({
+  endpoint: z.url({ protocol: /^https$/, error: "must be the https URL of the Proxmox API, e.g. https://pve1:8006/" }),
+  insecure: z.boolean().default(false),
+  sshUser: z.string().min(1).default("root"),
+  bridge: z.string().regex(/^vmbr\d+$/, "must be a Linux bridge name such as vmbr0").default("vmbr0"),
+  pool: dnsLabel.default("fortress"),
+  vmDatastore: z.string().min(1).default("local-lvm"),
+  imageDatastore: z.string().min(1).default("local"),
+  snippetDatastore: z.string().min(1).default("local"),
+  image: imageSchema.default(DEFAULT_IMAGE),
+  backup: z
+    .strictObject({
+      storage: z.string().min(1),
+      schedule: z.string().min(1).default("*-*-* 02:30"),
+      keepDaily: z.int().min(1).max(365).default(7),
+      keepWeekly: z.int().min(0).max(52).default(4),
+    })
+    .default({ storage: "local", schedule: "*-*-* 02:30", keepDaily: 7, keepWeekly: 4 }),
+});
+
+export const gpuSchema = z.strictObject({
+  id: z.string().regex(/^[0-9a-f]{4}:[0-9a-f]{4}$/, "must be the PCI vendor:device id, e.g. 10de:1e81"),
+  path: z.string().regex(/^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/, "must be a PCI address, e.g. 0000:01:00.0"),
+  subsystemId: z
+    .string()
+    .regex(/^[0-9a-f]{4}:[0-9a-f]{4}$/)
+    .optional(),
+});
+
+export const nodeSchema = z.strictObject({
+  name: dnsLabel,
+  proxmoxNode: dnsLabel,
+  address: ipv4,
+  cores: z.int().min(1).max(256),
+  memoryGb: positive(4096),
+  diskGb: positive(100_000),
+  capabilities: z.array(z.enum(["gpu", "bulk-storage"])).default([]),
+  gpu: gpuSchema.optional(),
+});
+
+export const networkSchema = z.strictObject({
+  name: dnsLabel,
+  vlan: z.int().min(1).max(4094),
+  cidr,
+  gateway: ipv4,
+  purpose: z.enum(NETWORK_PURPOSES),
+  dhcp: z.strictObject({ start: ipv4, end: ipv4 }),
+});
+
+export const vmOverrideSchema = z.strictObject({
+  node: dnsLabel.optional(),
+  cores: z.int().min(1).max(64).optional(),
+  memoryGb: positive(1024).optional(),
+  diskGb: positive(10_000).optional(),
+  dataDiskGb: z.number().min(0).max(100_000).optional(),
+  ip: ipv4.optional(),
+});
+
+/** Every plain (non-secret) key, with its schema. */
+export const PLAIN_KEYS = {
+  lab: labSchema,
+  proxmox: proxmoxSchema,
+  nodes: z.array(nodeSchema).min(1, "declare at least one Proxmox node"),
+  networks: z.array(networkSchema).min(1, "declare at least the management network"),
+  layers: z.partialRecord(z.enum(LAYERS), z.boolean()).default({}),
+  services: z.array(z.enum(SERVICE_IDS)).default([]),
+  vms: z.record(dnsLabel, vmOverrideSchema).default({}),
+} as const;
+
+export type PlainKey = keyof typeof PLAIN_KEYS;
+
+/** Keys that are read only as secrets, each in its own top-level key (a `secure:` leaf would make a whole object secret). */
+export const SECRET_KEYS = ["proxmoxApiToken", "sshPrivateKey", "opnsenseApiKey", "opnsenseApiSecret"] as const;
+
+export type SecretKey = (typeof SECRET_KEYS)[number];
+
+export type LabSettings = z.infer<typeof labSchema>;
+export type ProxmoxSettings = z.infer<typeof proxmoxSchema>;
+export type NodeConfig = z.infer<typeof nodeSchema>;
+export type NetworkConfig = z.infer<typeof networkSchema>;
+export type VmOverride = z.infer<typeof vmOverrideSchema>;
+export type ImageConfig = z.infer<typeof imageSchema>;
+
+export interface PlainConfig {
+  readonly lab: LabSettings;
+  readonly proxmox: ProxmoxSettings;
+  readonly nodes: readonly NodeConfig[];
+  readonly networks: readonly NetworkConfig[];
+  readonly layers: Partial<Record<(typeof LAYERS)[number], boolean>>;
+  readonly services: readonly (typeof SERVICE_IDS)[number][];
+  readonly vms: Readonly<Record<string, VmOverride>>;
+}

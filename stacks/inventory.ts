@@ -1,0 +1,90 @@
+/**
+ * Which VMs a lab needs, derived from the enabled services and their RAM budgets: VM services get
+ * their own VMs, k3s workloads are packed into agent VMs per pool, and per-VM overrides resize or
+ * pin a VM by name.
+ */
+import {
+  AGENT_OVERHEAD_GB,
+  K3S_POOL_ROLES,
+  type K3sPool,
+  type NetworkPurpose,
+  ROLES,
+  type ServiceId,
+  serviceSpec,
+  type VmRole,
+  type VmShape,
+} from "./catalog";
+import type { PlainConfig } from "./config/schema";
+
+export interface VmRequest {
+  readonly name: string;
+  readonly role: VmRole;
+  /** The enabled services this VM exists for. */
+  readonly services: readonly ServiceId[];
+  readonly shape: VmShape;
+  readonly network: NetworkPurpose;
+  /** Set by a per-VM override: the node the VM must run on. */
+  readonly pinnedNode?: string;
+  /** Set by a per-VM override: the VM's static address. */
+  readonly pinnedIp?: string;
+}
+
+interface RoleDemand {
+  count: number;
+  services: ServiceId[];
+}
+
+export function deriveVms(config: Pick<PlainConfig, "services" | "vms" | "lab">): VmRequest[] {
+  const demand = new Map<string, RoleDemand>();
+  const poolMemory = new Map<K3sPool, { memoryGb: number; services: ServiceId[] }>();
+  const want = (role: string, count: number, service: ServiceId) => {
+    const entry = demand.get(role) ?? { count: 0, services: [] };
+    entry.count = Math.max(entry.count, count);
+    entry.services.push(service);
+    demand.set(role, entry);
+  };
+
+  for (const id of new Set(config.services)) {
+    const placement = serviceSpec(id).placement;
+    if (placement.kind === "vm") {
+      want(placement.role, placement.role === "k3s-server" ? config.lab.k3sServers : placement.count, id);
+    } else if (placement.kind === "k3s") {
+      const pool = poolMemory.get(placement.pool) ?? { memoryGb: 0, services: [] };
+      pool.memoryGb += placement.memoryGb;
+      pool.services.push(id);
+      poolMemory.set(placement.pool, pool);
+    }
+  }
+
+  for (const [pool, { memoryGb, services }] of poolMemory) {
+    const role = ROLES[K3S_POOL_ROLES[pool]];
+    if (!role) throw new Error(`no VM role for k3s pool ${pool}`);
+    const perAgent = role.shape.memoryGb - AGENT_OVERHEAD_GB;
+    for (const service of services) want(role.name, Math.ceil(memoryGb / perAgent), service);
+  }
+
+  const vms: VmRequest[] = [];
+  for (const [roleName, { count, services }] of [...demand].sort(([a], [b]) => a.localeCompare(b))) {
+    const role = ROLES[roleName];
+    if (!role) throw new Error(`no VM role ${roleName}`);
+    for (let index = 1; index <= count; index++) {
+      const name = `${role.name}-${index}`;
+      const override = config.vms[name] ?? {};
+      vms.push({
+        name,
+        role,
+        services,
+        network: role.network,
+        shape: {
+          cores: override.cores ?? role.shape.cores,
+          memoryGb: override.memoryGb ?? role.shape.memoryGb,
+          diskGb: override.diskGb ?? role.shape.diskGb,
+          dataDiskGb: override.dataDiskGb ?? role.shape.dataDiskGb,
+        },
+        ...(override.node === undefined ? {} : { pinnedNode: override.node }),
+        ...(override.ip === undefined ? {} : { pinnedIp: override.ip }),
+      });
+    }
+  }
+  return vms;
+}

@@ -1,0 +1,64 @@
+/** Maps the lab model onto the hypervisor component's args. */
+import { Hypervisor, type HypervisorVmArgs } from "../../components/hypervisor";
+import type { PlannedVm } from "../lab";
+import type { LayerBuild } from "./types";
+
+function vmArgs(vm: PlannedVm): HypervisorVmArgs {
+  return {
+    name: vm.name,
+    fqdn: vm.fqdn,
+    node: vm.node.proxmoxNode,
+    cores: vm.shape.cores,
+    memoryGb: vm.shape.memoryGb,
+    diskGb: vm.shape.diskGb,
+    dataDiskGb: vm.shape.dataDiskGb,
+    stateful: vm.role.stateful,
+    gpu: vm.role.gpu === true,
+    nic: {
+      vlan: vm.networkConfig.vlan,
+      address: vm.ip,
+      prefix: vm.prefix,
+      gateway: vm.networkConfig.gateway,
+      mac: vm.mac,
+    },
+    tags: vm.role.tags,
+    description: `Fortress ${vm.role.name} for ${vm.services.join(", ")}`,
+  };
+}
+
+export const buildHypervisor: LayerBuild = ({ lab, secrets }, opts) => {
+  const { config } = lab;
+  const { proxmox } = config;
+  return new Hypervisor(
+    "hypervisor",
+    {
+      connection: {
+        endpoint: proxmox.endpoint,
+        apiToken: secrets.proxmoxApiToken,
+        insecure: proxmox.insecure,
+        sshUser: proxmox.sshUser,
+        sshPrivateKey: secrets.sshPrivateKey,
+      },
+      nodes: config.nodes.map((node) => ({
+        name: node.proxmoxNode,
+        address: node.address,
+        ...(node.gpu ? { gpu: node.gpu } : {}),
+      })),
+      pool: proxmox.pool,
+      bridge: proxmox.bridge,
+      vmDatastore: proxmox.vmDatastore,
+      imageDatastore: proxmox.imageDatastore,
+      snippetDatastore: proxmox.snippetDatastore,
+      image: proxmox.image,
+      backup: proxmox.backup,
+      guest: {
+        domain: config.lab.domain,
+        timezone: config.lab.timezone,
+        adminUser: config.lab.adminUser,
+        sshPublicKeys: [config.lab.adminSshPublicKey],
+      },
+      vms: lab.vms.map(vmArgs),
+    },
+    opts,
+  );
+};
