@@ -1,7 +1,7 @@
 import { fortress } from "./stacks/main";
 
-const lab = fortress();
+const { outputs } = fortress();
 
-export const layers = lab.layers;
-export const vms = lab.vms;
-export const placement = lab.placement;
+export const layers = outputs.layers;
+export const vms = outputs.vms;
+export const placement = outputs.placement;

@@ -1,15 +1,26 @@
 /** The Fortress program: config at the door, then the layers. Shared by `pulumi up` and the offline plan. */
-import { compose } from "./compose";
-import { loadLab } from "./config/load";
 import { Hypervisor } from "../components/hypervisor";
+import { type Composition, compose } from "./compose";
+import { type LoadedLab, loadLab } from "./config/load";
 
-export function fortress() {
+export interface FortressRun {
+  readonly loaded: LoadedLab;
+  readonly composition: Composition;
+  /** What the stack exports. */
+  readonly outputs: Record<string, unknown>;
+}
+
+export function fortress(): FortressRun {
   const loaded = loadLab();
-  const { components, status } = compose(loaded);
-  const hypervisor = components.get("hypervisor");
+  const composition = compose(loaded);
+  const hypervisor = composition.components.get("hypervisor");
   return {
-    layers: status,
-    vms: hypervisor instanceof Hypervisor ? hypervisor.vms : {},
-    placement: loaded.model.placement.usage,
+    loaded,
+    composition,
+    outputs: {
+      layers: composition.status,
+      vms: hypervisor instanceof Hypervisor ? hypervisor.vms : {},
+      placement: loaded.model.placement.usage,
+    },
   };
 }
