@@ -3,8 +3,8 @@
  * one VM leaves every other VM's address (and so its cloud-init and DHCP reservation) as it was.
  */
 import { createHash } from "node:crypto";
-import type { NetworkConfig } from "./config/schema";
 import { intToIp, ipToInt, parseCidr } from "./config/ipv4";
+import type { NetworkConfig } from "./config/schema";
 
 function digest(text: string): Buffer {
   return createHash("sha256").update(text).digest();

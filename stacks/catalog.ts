@@ -164,7 +164,12 @@ const k3s = (pool: K3sPool, memoryGb: number): Placement => ({ kind: "k3s", pool
 
 export const SERVICES: readonly ServiceSpec[] = [
   { id: "k3s", layer: "platform", requires: [], placement: { kind: "vm", role: "k3s-server", count: 3 } },
-  { id: "gpu-worker", layer: "platform", requires: ["k3s"], placement: { kind: "vm", role: "k3s-gpu", count: 1 } },
+  {
+    id: "gpu-worker",
+    layer: "platform",
+    requires: ["k3s"],
+    placement: { kind: "vm", role: "k3s-gpu", count: 1 },
+  },
   { id: "keycloak", layer: "identity", requires: ["k3s"], placement: k3s("general", 2) },
   { id: "vaultwarden", layer: "identity", requires: ["k3s"], placement: k3s("general", 0.25) },
   { id: "wazuh-indexer", layer: "siem", requires: ["k3s"], placement: k3s("indexer", 4) },

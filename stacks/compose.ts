@@ -22,10 +22,9 @@ export function layerStatus(layers: LoadedLab["model"]["config"]["layers"], laye
 
 export function compose({ model, secrets }: LoadedLab): Composition {
   const components = new Map<LayerName, pulumi.ComponentResource>();
-  const status = Object.fromEntries(LAYERS.map((layer) => [layer, layerStatus(model.config.layers, layer)])) as Record<
-    LayerName,
-    LayerStatus
-  >;
+  const status = Object.fromEntries(
+    LAYERS.map((layer) => [layer, layerStatus(model.config.layers, layer)]),
+  ) as Record<LayerName, LayerStatus>;
   for (const layer of LAYERS) {
     const build = LAYER_BUILDERS[layer];
     if (!build || status[layer] !== "built") continue;

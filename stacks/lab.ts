@@ -24,9 +24,11 @@ export interface LabModel {
   readonly placement: Placement;
 }
 
-export type Resolution = { readonly ok: true; readonly lab: LabModel } | { readonly ok: false; readonly issues: ConfigIssue[] };
+export type Resolution =
+  | { readonly ok: true; readonly lab: LabModel }
+  | { readonly ok: false; readonly issues: ConfigIssue[] };
 
-function capacityIssues(config: PlainConfig, placement: Placement, vms: readonly VmRequest[]): ConfigIssue[] {
+function capacityIssues(placement: Placement, vms: readonly VmRequest[]): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const { vm, reason } of placement.unplaced) {
     const pinned = vms.find((candidate) => candidate.name === vm)?.pinnedNode !== undefined;
@@ -37,7 +39,9 @@ function capacityIssues(config: PlainConfig, placement: Placement, vms: readonly
     });
   }
   placement.usage.forEach((usage, index) => {
-    const over = (["memoryGb", "cores", "diskGb"] as const).filter((key) => usage.used[key] > usage.capacity[key] + 1e-9);
+    const over = (["memoryGb", "cores", "diskGb"] as const).filter(
+      (key) => usage.used[key] > usage.capacity[key] + 1e-9,
+    );
     for (const key of over) {
       const unit = key === "cores" ? "vCPU" : key === "memoryGb" ? "GB RAM" : "GB disk";
       issues.push({
@@ -47,7 +51,6 @@ function capacityIssues(config: PlainConfig, placement: Placement, vms: readonly
       });
     }
   });
-  void config;
   return issues;
 }
 
@@ -69,11 +72,26 @@ function addressIssues(
     if (!network || !cidr) continue;
     const clash = taken.get(vm.pinnedIp);
     if (!cidrContainsHost(cidr, vm.pinnedIp)) {
-      issues.push({ path, message: `${vm.pinnedIp} is not in ${network.name} (${network.cidr}), the network of ${vm.name}`, hint: `pick a free address of ${network.cidr}` });
-    } else if (ipToInt(vm.pinnedIp) >= ipToInt(network.dhcp.start) && ipToInt(vm.pinnedIp) <= ipToInt(network.dhcp.end)) {
-      issues.push({ path, message: `${vm.pinnedIp} is inside the DHCP range ${network.dhcp.start}–${network.dhcp.end}`, hint: "use an address outside the DHCP range" });
+      issues.push({
+        path,
+        message: `${vm.pinnedIp} is not in ${network.name} (${network.cidr}), the network of ${vm.name}`,
+        hint: `pick a free address of ${network.cidr}`,
+      });
+    } else if (
+      ipToInt(vm.pinnedIp) >= ipToInt(network.dhcp.start) &&
+      ipToInt(vm.pinnedIp) <= ipToInt(network.dhcp.end)
+    ) {
+      issues.push({
+        path,
+        message: `${vm.pinnedIp} is inside the DHCP range ${network.dhcp.start}–${network.dhcp.end}`,
+        hint: "use an address outside the DHCP range",
+      });
     } else if (clash) {
-      issues.push({ path, message: `${vm.pinnedIp} is already used by ${clash}`, hint: "give every VM its own address" });
+      issues.push({
+        path,
+        message: `${vm.pinnedIp} is already used by ${clash}`,
+        hint: "give every VM its own address",
+      });
     }
     taken.set(vm.pinnedIp, `vms ${vm.name}`);
   }
@@ -100,7 +118,7 @@ export function resolveLab(config: PlainConfig): Resolution {
   const placement = placeVms(requests, config.nodes, config.lab);
   const networkFor = (vm: VmRequest) => config.networks.find((network) => network.purpose === vm.network);
   const addressing = addressIssues(config, requests, networkFor);
-  const issues = [...capacityIssues(config, placement, requests), ...addressing.issues];
+  const issues = [...capacityIssues(placement, requests), ...addressing.issues];
   if (issues.length > 0) return { ok: false, issues };
 
   const vms = requests.map<PlannedVm>((vm) => {

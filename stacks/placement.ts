@@ -44,7 +44,11 @@ interface Bin {
 }
 
 export function vmResources(vm: VmRequest): Resources {
-  return { cores: vm.shape.cores, memoryGb: vm.shape.memoryGb, diskGb: vm.shape.diskGb + vm.shape.dataDiskGb };
+  return {
+    cores: vm.shape.cores,
+    memoryGb: vm.shape.memoryGb,
+    diskGb: vm.shape.diskGb + vm.shape.dataDiskGb,
+  };
 }
 
 function add(a: Resources, b: Resources): Resources {
@@ -93,7 +97,11 @@ export function capacityOf(node: NodeConfig, policy: CapacityPolicy): Resources 
   };
 }
 
-export function placeVms(vms: readonly VmRequest[], nodes: readonly NodeConfig[], policy: CapacityPolicy): Placement {
+export function placeVms(
+  vms: readonly VmRequest[],
+  nodes: readonly NodeConfig[],
+  policy: CapacityPolicy,
+): Placement {
   const bins = nodes.map<Bin>((node) => ({
     node,
     capacity: capacityOf(node, policy),

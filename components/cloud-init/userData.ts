@@ -31,10 +31,22 @@ export function renderUserData(args: UserDataArgs): string {
       ? {}
       : {
           fs_setup: [
-            { label: DATA_LABEL, filesystem: "ext4", device: dataDiskDevice(args.dataDiskSlot), overwrite: false },
+            {
+              label: DATA_LABEL,
+              filesystem: "ext4",
+              device: dataDiskDevice(args.dataDiskSlot),
+              overwrite: false,
+            },
           ],
           mounts: [
-            [`LABEL=${DATA_LABEL}`, DATA_MOUNT, "ext4", "defaults,nofail,x-systemd.device-timeout=30s", "0", "2"],
+            [
+              `LABEL=${DATA_LABEL}`,
+              DATA_MOUNT,
+              "ext4",
+              "defaults,nofail,x-systemd.device-timeout=30s",
+              "0",
+              "2",
+            ],
           ],
         };
   const document = {

@@ -112,7 +112,8 @@ export class Hypervisor extends pulumi.ComponentResource {
       const image = images.get(vm.node);
       if (!image) throw new Error(`internal: no image on ${vm.node}`);
       const gpuMapping = vm.gpu ? gpuMappings.get(vm.node) : undefined;
-      if (vm.gpu && !gpuMapping) throw new Error(`VM ${vm.name} needs a GPU but node ${vm.node} has no GPU mapping`);
+      if (vm.gpu && !gpuMapping)
+        throw new Error(`VM ${vm.name} needs a GPU but node ${vm.node} has no GPU mapping`);
 
       userData[vm.name] = renderUserData({
         hostname: vm.name,
@@ -157,7 +158,10 @@ export class Hypervisor extends pulumi.ComponentResource {
           mode: "snapshot",
           compress: "zstd",
           enabled: true,
-          pruneBackups: { "keep-daily": String(args.backup.keepDaily), "keep-weekly": String(args.backup.keepWeekly) },
+          pruneBackups: {
+            "keep-daily": String(args.backup.keepDaily),
+            "keep-weekly": String(args.backup.keepWeekly),
+          },
           notesTemplate: "{{guestname}} (Fortress)",
         },
         { ...resourceOpts, protect: true },
@@ -198,7 +202,9 @@ export class Hypervisor extends pulumi.ComponentResource {
         scsiHardware: "virtio-scsi-single",
         disks: [
           { ...disk, interface: "scsi0", importFrom: refs.imageId, size: vm.diskGb },
-          ...(vm.dataDiskGb > 0 ? [{ ...disk, interface: `scsi${DATA_DISK_SLOT}`, size: vm.dataDiskGb }] : []),
+          ...(vm.dataDiskGb > 0
+            ? [{ ...disk, interface: `scsi${DATA_DISK_SLOT}`, size: vm.dataDiskGb }]
+            : []),
         ],
         networkDevices: [
           {

@@ -11,7 +11,10 @@ import type { NetworkConfig, NodeConfig, PlainConfig } from "./schema";
 
 const issue = (path: string, message: string, hint: string): ConfigIssue => ({ path, message, hint });
 
-function duplicates<T>(items: readonly T[], key: (item: T) => string | number): Map<string | number, number[]> {
+function duplicates<T>(
+  items: readonly T[],
+  key: (item: T) => string | number,
+): Map<string | number, number[]> {
   const seen = new Map<string | number, number[]>();
   items.forEach((item, index) => {
     const value = key(item);
@@ -66,34 +69,67 @@ export function checkNetworks(networks: readonly NetworkConfig[]): ConfigIssue[]
     }
     if (!cidrContainsHost(cidr, network.gateway)) {
       issues.push(
-        issue(`${path}.gateway`, `${network.gateway} is not a host address of ${network.cidr}`, "use the firewall's address on this VLAN"),
+        issue(
+          `${path}.gateway`,
+          `${network.gateway} is not a host address of ${network.cidr}`,
+          "use the firewall's address on this VLAN",
+        ),
       );
     }
     for (const end of ["start", "end"] as const) {
       if (!cidrContainsHost(cidr, network.dhcp[end])) {
         issues.push(
-          issue(`${path}.dhcp.${end}`, `${network.dhcp[end]} is not a host address of ${network.cidr}`, "keep the DHCP range inside the subnet"),
+          issue(
+            `${path}.dhcp.${end}`,
+            `${network.dhcp[end]} is not a host address of ${network.cidr}`,
+            "keep the DHCP range inside the subnet",
+          ),
         );
       }
     }
     if (ipToInt(network.dhcp.start) > ipToInt(network.dhcp.end)) {
-      issues.push(issue(`${path}.dhcp`, `the range starts at ${network.dhcp.start}, after its end ${network.dhcp.end}`, "swap start and end"));
+      issues.push(
+        issue(
+          `${path}.dhcp`,
+          `the range starts at ${network.dhcp.start}, after its end ${network.dhcp.end}`,
+          "swap start and end",
+        ),
+      );
     } else if (inDhcpRange(network, network.gateway)) {
       issues.push(
-        issue(`${path}.gateway`, `${network.gateway} is inside the DHCP range ${network.dhcp.start}–${network.dhcp.end}`, "move the DHCP range off the gateway"),
+        issue(
+          `${path}.gateway`,
+          `${network.gateway} is inside the DHCP range ${network.dhcp.start}–${network.dhcp.end}`,
+          "move the DHCP range off the gateway",
+        ),
       );
     }
   });
   if (!networks.some((network) => network.purpose === "management")) {
-    issues.push(issue("networks", "no network has purpose management", "declare the VLAN the Proxmox nodes and the firewall are managed on"));
+    issues.push(
+      issue(
+        "networks",
+        "no network has purpose management",
+        "declare the VLAN the Proxmox nodes and the firewall are managed on",
+      ),
+    );
   }
   return issues;
 }
 
-export function checkNodes(nodes: readonly NodeConfig[], networks: readonly NetworkConfig[] | undefined): ConfigIssue[] {
+export function checkNodes(
+  nodes: readonly NodeConfig[],
+  networks: readonly NetworkConfig[] | undefined,
+): ConfigIssue[] {
   const issues: ConfigIssue[] = [
     ...uniqueness(nodes, "nodes", "name", (n) => n.name, "give every node its own name"),
-    ...uniqueness(nodes, "nodes", "proxmoxNode", (n) => n.proxmoxNode, "each entry is one Proxmox node; list it once"),
+    ...uniqueness(
+      nodes,
+      "nodes",
+      "proxmoxNode",
+      (n) => n.proxmoxNode,
+      "each entry is one Proxmox node; list it once",
+    ),
     ...uniqueness(nodes, "nodes", "address", (n) => n.address, "each node needs its own management address"),
   ];
   const management = networks?.find((network) => network.purpose === "management");
@@ -102,19 +138,39 @@ export function checkNodes(nodes: readonly NodeConfig[], networks: readonly Netw
     const path = `nodes[${index}]`;
     const hasGpuCapability = node.capabilities.includes("gpu");
     if (hasGpuCapability && !node.gpu) {
-      issues.push(issue(`${path}.gpu`, "the node has the gpu capability but no gpu device", "add gpu.id and gpu.path (see `lspci -nn` on the node)"));
+      issues.push(
+        issue(
+          `${path}.gpu`,
+          "the node has the gpu capability but no gpu device",
+          "add gpu.id and gpu.path (see `lspci -nn` on the node)",
+        ),
+      );
     }
     if (!hasGpuCapability && node.gpu) {
-      issues.push(issue(`${path}.capabilities`, "the node has a gpu device but not the gpu capability", 'add "gpu" to capabilities'));
+      issues.push(
+        issue(
+          `${path}.capabilities`,
+          "the node has a gpu device but not the gpu capability",
+          'add "gpu" to capabilities',
+        ),
+      );
     }
     if (management && managementCidr) {
       if (!cidrContainsHost(managementCidr, node.address)) {
         issues.push(
-          issue(`${path}.address`, `${node.address} is not in the management network ${management.cidr}`, "give the node an address on the management VLAN"),
+          issue(
+            `${path}.address`,
+            `${node.address} is not in the management network ${management.cidr}`,
+            "give the node an address on the management VLAN",
+          ),
         );
       } else if (inDhcpRange(management, node.address) || node.address === management.gateway) {
         issues.push(
-          issue(`${path}.address`, `${node.address} is the gateway or inside the management DHCP range`, "use a static address outside the DHCP range"),
+          issue(
+            `${path}.address`,
+            `${node.address} is the gateway or inside the management DHCP range`,
+            "use a static address outside the DHCP range",
+          ),
         );
       }
     }
@@ -131,7 +187,11 @@ export function checkLayers(layers: PlainConfig["layers"]): ConfigIssue[] {
     [...upstreamOf(layer)]
       .filter((upstream) => !isLayerEnabled(layers, upstream))
       .map((upstream) =>
-        issue(`layers.${layer}`, `layer ${layer} is enabled but it depends on ${upstream}, which is disabled`, `enable ${upstream} or disable ${layer}`),
+        issue(
+          `layers.${layer}`,
+          `layer ${layer} is enabled but it depends on ${upstream}, which is disabled`,
+          `enable ${upstream} or disable ${layer}`,
+        ),
       ),
   );
 }
@@ -149,18 +209,46 @@ export function checkServices(
     const path = `services[${index}]`;
     for (const needed of spec.requires) {
       if (!enabled.has(needed)) {
-        issues.push(issue(path, `${id} needs ${needed}, which is not enabled`, `add ${needed} to services or remove ${id}`));
+        issues.push(
+          issue(
+            path,
+            `${id} needs ${needed}, which is not enabled`,
+            `add ${needed} to services or remove ${id}`,
+          ),
+        );
       }
     }
     if (layers && !isLayerEnabled(layers, spec.layer)) {
-      issues.push(issue(path, `${id} belongs to layer ${spec.layer}, which is disabled`, `enable layers.${spec.layer} or remove ${id}`));
+      issues.push(
+        issue(
+          path,
+          `${id} belongs to layer ${spec.layer}, which is disabled`,
+          `enable layers.${spec.layer} or remove ${id}`,
+        ),
+      );
     }
     const role = spec.placement.kind === "vm" ? ROLES[spec.placement.role] : undefined;
-    if (role?.requires && nodes && !nodes.some((node) => node.capabilities.includes(role.requires as never))) {
-      issues.push(issue(path, `${id} needs a node with the ${role.requires} capability`, `add "${role.requires}" to a node's capabilities or remove ${id}`));
+    if (
+      role?.requires &&
+      nodes &&
+      !nodes.some((node) => node.capabilities.includes(role.requires as never))
+    ) {
+      issues.push(
+        issue(
+          path,
+          `${id} needs a node with the ${role.requires} capability`,
+          `add "${role.requires}" to a node's capabilities or remove ${id}`,
+        ),
+      );
     }
     if (role && networks && !networks.some((network) => network.purpose === role.network)) {
-      issues.push(issue(path, `${id} runs on the ${role.network} network, and none is declared`, `declare a network with purpose ${role.network}`));
+      issues.push(
+        issue(
+          path,
+          `${id} runs on the ${role.network} network, and none is declared`,
+          `declare a network with purpose ${role.network}`,
+        ),
+      );
     }
   });
   return issues;
@@ -176,11 +264,17 @@ export function checkVmOverrides(
     const issues: ConfigIssue[] = [];
     if (!derivedNames.has(name)) {
       const known = [...derivedNames].join(", ") || "none: no service that needs a VM is enabled";
-      issues.push(issue(`vms.${name}`, `no VM named ${name} follows from the enabled services`, `use one of: ${known}`));
+      issues.push(
+        issue(`vms.${name}`, `no VM named ${name} follows from the enabled services`, `use one of: ${known}`),
+      );
     }
     if (override.node !== undefined && nodes && !nodes.some((node) => node.name === override.node)) {
       issues.push(
-        issue(`vms.${name}.node`, `node ${override.node} is not declared`, `use one of: ${nodes.map((node) => node.name).join(", ")}`),
+        issue(
+          `vms.${name}.node`,
+          `node ${override.node} is not declared`,
+          `use one of: ${nodes.map((node) => node.name).join(", ")}`,
+        ),
       );
     }
     return issues;

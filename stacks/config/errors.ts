@@ -28,7 +28,9 @@ export class ConfigError extends RunError {
 }
 
 export function renderIssues(issues: readonly ConfigIssue[]): string {
-  const lines = issues.map((issue) => `  fortress:${issue.path}: ${issue.message}\n      hint: ${issue.hint}`);
+  const lines = issues.map(
+    (issue) => `  fortress:${issue.path}: ${issue.message}\n      hint: ${issue.hint}`,
+  );
   const noun = issues.length === 1 ? "problem" : "problems";
   return `The stack config has ${issues.length} ${noun}; nothing was deployed.\n${lines.join("\n")}`;
 }

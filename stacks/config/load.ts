@@ -84,11 +84,19 @@ function readPlainKeys(source: ConfigSource): { values: Partial<PlainConfig>; is
   for (const key of Object.keys(PLAIN_KEYS) as PlainKey[]) {
     const text = source.raw(key);
     if (text === undefined && REQUIRED_KEYS.includes(key)) {
-      issues.push({ path: key, message: "is not set", hint: `add fortress:${key} to Pulumi.<stack>.yaml (see the README's config reference)` });
+      issues.push({
+        path: key,
+        message: "is not set",
+        hint: `add fortress:${key} to Pulumi.<stack>.yaml (see the README's config reference)`,
+      });
       continue;
     }
     if (text !== undefined && source.isSecret(key)) {
-      issues.push({ path: key, message: "holds a secure: value, which makes the whole key secret", hint: "keep secrets in their own keys: " + SECRET_KEYS.join(", ") });
+      issues.push({
+        path: key,
+        message: "holds a secure: value, which makes the whole key secret",
+        hint: `keep secrets in their own keys: ${SECRET_KEYS.join(", ")}`,
+      });
       continue;
     }
     const result = PLAIN_KEYS[key].safeParse(text === undefined ? undefined : decode(text));
@@ -96,7 +104,11 @@ function readPlainKeys(source: ConfigSource): { values: Partial<PlainConfig>; is
       values[key] = result.data;
     } else {
       for (const problem of result.error.issues) {
-        issues.push({ path: formatPath([key, ...problem.path]), message: problem.message, hint: zodHint(problem) });
+        issues.push({
+          path: formatPath([key, ...problem.path]),
+          message: problem.message,
+          hint: zodHint(problem),
+        });
       }
     }
   }
@@ -108,11 +120,19 @@ function readSecretKeys(source: ConfigSource, layers: PlainConfig["layers"] | un
   return SECRET_KEYS.flatMap<ConfigIssue>((key) => {
     const optional = key.startsWith("opnsense") && !networkEnabled;
     if (source.raw(key) === undefined) {
-      return optional ? [] : [{ path: key, message: "is not set", hint: `pulumi config set --secret fortress:${key} <value>` }];
+      return optional
+        ? []
+        : [{ path: key, message: "is not set", hint: `pulumi config set --secret fortress:${key} <value>` }];
     }
     return source.isSecret(key)
       ? []
-      : [{ path: key, message: "is stored in plaintext", hint: `store it encrypted: pulumi config set --secret fortress:${key} <value>` }];
+      : [
+          {
+            path: key,
+            message: "is stored in plaintext",
+            hint: `store it encrypted: pulumi config set --secret fortress:${key} <value>`,
+          },
+        ];
   });
 }
 
@@ -121,7 +141,11 @@ function unknownKeys(source: ConfigSource): ConfigIssue[] {
   return source
     .keys()
     .filter((key) => !known.has(key))
-    .map((key) => ({ path: key, message: "is not a Fortress setting", hint: `known keys: ${[...known].join(", ")}` }));
+    .map((key) => ({
+      path: key,
+      message: "is not a Fortress setting",
+      hint: `known keys: ${[...known].join(", ")}`,
+    }));
 }
 
 /** Every problem of a config, without building anything. Empty means the lab can be built. */
@@ -146,6 +170,8 @@ export function loadLab(source: ConfigSource = pulumiConfigSource()): LoadedLab 
   const { issues, model } = validateConfig(source);
   if (!model) throw new ConfigError(issues);
   const present = SECRET_KEYS.filter((key) => source.raw(key) !== undefined);
-  const secrets = Object.fromEntries(present.map((key) => [key, source.secret(key)])) as unknown as LabSecrets;
+  const secrets = Object.fromEntries(
+    present.map((key) => [key, source.secret(key)]),
+  ) as unknown as LabSecrets;
   return { model, secrets };
 }

@@ -41,7 +41,9 @@ export const labSchema = z.strictObject({
   domain: z
     .string()
     .regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/, "must be a DNS domain such as home.arpa"),
-  timezone: z.string().regex(/^(UTC|[A-Z][A-Za-z_]+(\/[A-Za-z0-9_+-]+)+)$/, "must be an IANA zone such as Europe/Berlin"),
+  timezone: z
+    .string()
+    .regex(/^(UTC|[A-Z][A-Za-z_]+(\/[A-Za-z0-9_+-]+)+)$/, "must be an IANA zone such as Europe/Berlin"),
   adminUser: z
     .string()
     .regex(/^[a-z_][a-z0-9_-]{0,31}$/, "must be a Linux user name")
@@ -50,9 +52,14 @@ export const labSchema = z.strictObject({
     }),
   adminSshPublicKey: z
     .string()
-    .regex(/^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/=]+( .*)?$/, "must be one OpenSSH public key line"),
+    .regex(
+      /^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/=]+( .*)?$/,
+      "must be one OpenSSH public key line",
+    ),
   k3sServers: z
-    .union([z.literal(1), z.literal(3), z.literal(5)], { error: "must be 1, 3 or 5 (etcd needs an odd number)" })
+    .union([z.literal(1), z.literal(3), z.literal(5)], {
+      error: "must be 1, 3 or 5 (etcd needs an odd number)",
+    })
     .default(3),
   cpuOvercommit: z.number().min(1).max(4).default(2),
   reserve: z
@@ -64,10 +71,16 @@ export const labSchema = z.strictObject({
 });
 
 export const proxmoxSchema = z.strictObject({
-  endpoint: z.url({ protocol: /^https$/, error: "must be the https URL of the Proxmox API, e.g. https://pve1:8006/" }),
+  endpoint: z.url({
+    protocol: /^https$/,
+    error: "must be the https URL of the Proxmox API, e.g. https://pve1:8006/",
+  }),
   insecure: z.boolean().default(false),
   sshUser: z.string().min(1).default("root"),
-  bridge: z.string().regex(/^vmbr\d+$/, "must be a Linux bridge name such as vmbr0").default("vmbr0"),
+  bridge: z
+    .string()
+    .regex(/^vmbr\d+$/, "must be a Linux bridge name such as vmbr0")
+    .default("vmbr0"),
   pool: dnsLabel.default("fortress"),
   vmDatastore: z.string().min(1).default("local-lvm"),
   imageDatastore: z.string().min(1).default("local"),
@@ -85,7 +98,9 @@ export const proxmoxSchema = z.strictObject({
 
 export const gpuSchema = z.strictObject({
   id: z.string().regex(/^[0-9a-f]{4}:[0-9a-f]{4}$/, "must be the PCI vendor:device id, e.g. 10de:1e81"),
-  path: z.string().regex(/^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/, "must be a PCI address, e.g. 0000:01:00.0"),
+  path: z
+    .string()
+    .regex(/^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/, "must be a PCI address, e.g. 0000:01:00.0"),
   subsystemId: z
     .string()
     .regex(/^[0-9a-f]{4}:[0-9a-f]{4}$/)
@@ -135,7 +150,12 @@ export const PLAIN_KEYS = {
 export type PlainKey = keyof typeof PLAIN_KEYS;
 
 /** Keys that are read only as secrets, each in its own top-level key (a `secure:` leaf would make a whole object secret). */
-export const SECRET_KEYS = ["proxmoxApiToken", "sshPrivateKey", "opnsenseApiKey", "opnsenseApiSecret"] as const;
+export const SECRET_KEYS = [
+  "proxmoxApiToken",
+  "sshPrivateKey",
+  "opnsenseApiKey",
+  "opnsenseApiSecret",
+] as const;
 
 export type SecretKey = (typeof SECRET_KEYS)[number];
 

@@ -11,4 +11,7 @@ export interface LayerInputs {
 }
 
 /** Builds one layer's component; `opts.dependsOn` holds its nearest built upstream layers. */
-export type LayerBuild = (inputs: LayerInputs, opts: pulumi.ComponentResourceOptions) => pulumi.ComponentResource;
+export type LayerBuild = (
+  inputs: LayerInputs,
+  opts: pulumi.ComponentResourceOptions,
+) => pulumi.ComponentResource;
