@@ -61,6 +61,8 @@ export const labSchema = z.strictObject({
       error: "must be 1, 3 or 5 (etcd needs an odd number)",
     })
     .default(3),
+  /** At least this many general k3s agents, beyond what the services' budgets call for. */
+  minK3sAgents: z.int().min(0).max(1000).default(0),
   cpuOvercommit: z.number().min(1).max(4).default(2),
   reserve: z
     .strictObject({
