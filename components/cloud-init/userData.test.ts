@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import * as yaml from "js-yaml";
+import { cloudInitSchema } from "../../test/support/cloudInit";
+import { DATA_MOUNT, renderUserData, type UserDataArgs } from "./userData";
+
+const base: UserDataArgs = {
+  hostname: "k3s-agent-1",
+  fqdn: "k3s-agent-1.home.arpa",
+  timezone: "Europe/Berlin",
+  adminUser: "fortress",
+  sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITest admin@laptop"],
+  ntpServers: ["10.10.20.1"],
+};
+
+describe("renderUserData", () => {
+  const withDisk = renderUserData({ ...base, dataDiskSlot: 1 });
+  const parsed = yaml.load(withDisk.replace(/^#cloud-config\n/, "")) as Record<string, any>;
+
+  it("starts with the #cloud-config header", () => {
+    assert.ok(withDisk.startsWith("#cloud-config\n"));
+  });
+
+  it("creates one admin user that logs in by key only, with root and passwords off", () => {
+    assert.deepEqual(
+      parsed.users.map((user: { name: string }) => user.name),
+      ["fortress"],
+    );
+    assert.equal(parsed.users[0].lock_passwd, true);
+    assert.deepEqual(parsed.users[0].ssh_authorized_keys, base.sshPublicKeys);
+    assert.equal(parsed.ssh_pwauth, false);
+    assert.equal(parsed.disable_root, true);
+    assert.doesNotMatch(withDisk, /^\s*-?\s*(passwd|hashed_passwd|plain_text_passwd|password):|chpasswd/m);
+  });
+
+  it("takes time from the gateway with chrony and installs the guest agent", () => {
+    assert.deepEqual(parsed.ntp, { enabled: true, ntp_client: "chrony", servers: ["10.10.20.1"] });
+    assert.ok(parsed.packages.includes("qemu-guest-agent"));
+    assert.equal(parsed.timezone, "Europe/Berlin");
+  });
+
+  it("formats the data disk once and mounts it by label", () => {
+    assert.equal(parsed.fs_setup[0].overwrite, false);
+    assert.match(parsed.fs_setup[0].device, /drive-scsi1$/);
+    assert.equal(parsed.mounts[0][1], DATA_MOUNT);
+    const without = renderUserData(base);
+    assert.doesNotMatch(without, /fs_setup|mounts/);
+  });
+
+  it("passes `cloud-init schema`, with and without a data disk", () => {
+    for (const document of [withDisk, renderUserData(base)]) {
+      const { status, output } = cloudInitSchema(document);
+      assert.equal(status, 0, output);
+      assert.match(output, /Valid cloud-config/);
+    }
+  });
+
+  it("is checked by a validator that can fail", () => {
+    const { status } = cloudInitSchema("#cloud-config\nusers: 5\nntp: {enabled: 'yes'}\n");
+    assert.notEqual(status, 0);
+  });
+});

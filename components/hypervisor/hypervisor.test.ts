@@ -1,0 +1,201 @@
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import { type CapturedResource, captureRegistrations, REDACTED } from "../../stacks/plan/capture";
+import type { HypervisorArgs, HypervisorVmArgs } from "./args";
+
+const API_TOKEN = "fortress@pve!pulumi=00000000-1111-2222-3333-444444444444";
+const SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nunit-test-key\n-----END OPENSSH PRIVATE KEY-----";
+
+function vm(name: string, node: string, extra: Partial<HypervisorVmArgs> = {}): HypervisorVmArgs {
+  return {
+    name,
+    fqdn: `${name}.lab.example`,
+    node,
+    cores: 2,
+    memoryGb: 4,
+    diskGb: 32,
+    dataDiskGb: 0,
+    stateful: false,
+    gpu: false,
+    nic: { vlan: 20, address: "10.0.20.10", prefix: 24, gateway: "10.0.20.1", mac: "02:00:00:00:00:01" },
+    tags: ["test"],
+    description: `test ${name}`,
+    ...extra,
+  };
+}
+
+const args: HypervisorArgs = {
+  connection: {
+    endpoint: "https://pve-a:8006/",
+    apiToken: pulumi.secret(API_TOKEN),
+    insecure: false,
+    sshUser: "root",
+    sshPrivateKey: pulumi.secret(SSH_KEY),
+  },
+  nodes: [
+    { name: "pve-a", address: "10.0.10.11" },
+    { name: "pve-b", address: "10.0.10.12", gpu: { id: "10de:1ed1", path: "0000:01:00.0" } },
+    { name: "pve-idle", address: "10.0.10.13" },
+  ],
+  pool: "fortress",
+  bridge: "vmbr0",
+  vmDatastore: "local-lvm",
+  imageDatastore: "local",
+  snippetDatastore: "local",
+  image: {
+    url: "https://cloud.example/debian.qcow2",
+    fileName: "debian.qcow2",
+    checksum: "ab".repeat(32),
+    checksumAlgorithm: "sha256",
+  },
+  backup: { storage: "pbs", schedule: "*-*-* 03:00", keepDaily: 5, keepWeekly: 2 },
+  guest: {
+    domain: "lab.example",
+    timezone: "UTC",
+    adminUser: "ops",
+    sshPublicKeys: ["ssh-ed25519 AAAAtest ops@lab"],
+  },
+  vms: [
+    vm("db-1", "pve-a", { stateful: true, dataDiskGb: 50 }),
+    vm("web-1", "pve-a"),
+    vm("gpu-1", "pve-b", { gpu: true }),
+  ],
+};
+
+let resources: CapturedResource[] = [];
+let userData: Record<string, string> = {};
+
+const ofType = (type: string) => resources.filter((resource) => resource.type.endsWith(type));
+const named = (name: string) => {
+  const found = resources.find((resource) => resource.name === name);
+  assert.ok(found, `no resource named ${name}`);
+  return found;
+};
+type Inputs = Record<string, any>;
+
+describe("Hypervisor", () => {
+  before(async () => {
+    await pulumi.runtime.setMocks(
+      {
+        newResource: (mockArgs) => ({
+          id: `${mockArgs.name}-id`,
+          state: {
+            ...mockArgs.inputs,
+            ...(mockArgs.type.endsWith("VmLegacy") ? { vmId: mockArgs.name.length } : {}),
+          },
+        }),
+        call: (mockArgs) => mockArgs.inputs,
+      },
+      "fortress",
+      "unit",
+      false,
+    );
+    resources = captureRegistrations();
+    const { Hypervisor } = await import("./hypervisor");
+    const component = new Hypervisor("hv", args);
+    userData = component.userData;
+    await new Promise<void>((resolve) => component.poolId.apply(() => resolve()));
+    await pulumi.runtime.disconnect();
+  });
+
+  it("registers as fortress:hypervisor:Hypervisor with every child parented to it", () => {
+    const component = named("hv");
+    assert.equal(component.type, "fortress:hypervisor:Hypervisor");
+    for (const child of resources.filter((resource) => resource !== component)) {
+      assert.equal(child.parent, component.urn, `${child.name} is not a child of the layer`);
+    }
+  });
+
+  it("configures the provider from args, with TLS verification on and credentials secret", () => {
+    const [provider] = ofType("providers:proxmoxve");
+    assert.ok(provider);
+    assert.equal(provider.inputs.endpoint, "https://pve-a:8006/");
+    assert.equal(provider.inputs.insecure, "false");
+    assert.equal(provider.inputs.apiToken, REDACTED);
+    assert.equal(provider.inputs.ssh, REDACTED);
+    assert.doesNotMatch(JSON.stringify(resources), /unit-test-key|00000000-1111/);
+  });
+
+  it("downloads the pinned image once per node that hosts a VM", () => {
+    const images = ofType("download/file:File");
+    assert.deepEqual(images.map((image) => (image.inputs as Inputs).nodeName).sort(), ["pve-a", "pve-b"]);
+    for (const image of images) {
+      const inputs = image.inputs as Inputs;
+      assert.equal(inputs.checksum, "ab".repeat(32));
+      assert.equal(inputs.checksumAlgorithm, "sha256");
+      assert.equal(inputs.contentType, "import");
+    }
+  });
+
+  it("gives every VM a VLAN-tagged NIC with the firewall on, its static address, DNS and its image", () => {
+    for (const machine of ofType("VmLegacy")) {
+      const inputs = machine.inputs as Inputs;
+      const [nic] = inputs.networkDevices;
+      assert.equal(nic.vlanId, 20);
+      assert.equal(nic.firewall, true);
+      assert.equal(nic.bridge, "vmbr0");
+      assert.match(nic.macAddress, /^02:/);
+      assert.deepEqual(inputs.initialization.ipConfigs, [
+        { ipv4: { address: "10.0.20.10/24", gateway: "10.0.20.1" } },
+      ]);
+      assert.deepEqual(inputs.initialization.dns.servers, ["10.0.20.1"]);
+      assert.equal(inputs.agent.enabled, true);
+      assert.equal(inputs.poolId, "fortress");
+      assert.equal(inputs.disks[0].importFrom, `hv-image-${inputs.nodeName}-id`);
+      assert.equal(inputs.initialization.userDataFileId, `${machine.name}-user-data-id`);
+      assert.ok(!("userAccount" in inputs.initialization), "passwords or keys must come only from user-data");
+    }
+  });
+
+  it("protects the VMs that hold state, gives them a data disk and backs them up; not the others", () => {
+    const database = named("db-1");
+    const web = named("web-1");
+    assert.equal(database.protect, true);
+    assert.equal((database.inputs as Inputs).protection, true);
+    assert.deepEqual(
+      (database.inputs as Inputs).disks.map((disk: Inputs) => [disk.interface, disk.size]),
+      [
+        ["scsi0", 32],
+        ["scsi1", 50],
+      ],
+    );
+    assert.equal(web.protect, false);
+    const [job] = ofType("backup/job:Job");
+    assert.ok(job);
+    const jobInputs = job.inputs as Inputs;
+    assert.deepEqual(jobInputs.vmids, [String("db-1".length)]);
+    assert.equal(jobInputs.storage, "pbs");
+    assert.deepEqual(jobInputs.pruneBackups, { "keep-daily": "5", "keep-weekly": "2" });
+    assert.equal(job.protect, true);
+  });
+
+  it("maps the GPU of its node and passes it only to the VM that asks", () => {
+    const mappings = ofType("hardware/mapping/pci:Pci");
+    assert.equal(mappings.length, 1);
+    assert.deepEqual((mappings[0]?.inputs as Inputs).maps, [
+      { node: "pve-b", id: "10de:1ed1", path: "0000:01:00.0" },
+    ]);
+    const gpu = named("gpu-1").inputs as Inputs;
+    assert.deepEqual(gpu.hostpcis, [
+      { device: "hostpci0", mapping: "fortress-gpu-pve-b", pcie: true, rombar: true },
+    ]);
+    assert.equal(gpu.machine, "q35");
+    assert.equal((named("web-1").inputs as Inputs).hostpcis, undefined);
+  });
+
+  it("uploads each VM's user-data as a snippet on the VM's node, with no password in it", () => {
+    for (const name of ["db-1", "web-1", "gpu-1"]) {
+      const snippet = named(`${name}-user-data`).inputs as Inputs;
+      assert.equal(snippet.contentType, "snippets");
+      assert.equal(snippet.sourceRaw.data, userData[name]);
+      assert.match(snippet.sourceRaw.data, /ssh-ed25519 AAAAtest ops@lab/);
+      assert.doesNotMatch(
+        snippet.sourceRaw.data,
+        /^\s*-?\s*(passwd|hashed_passwd|plain_text_passwd|password):|chpasswd/m,
+      );
+    }
+    assert.match(userData["db-1"] ?? "", /fortress-data/);
+    assert.doesNotMatch(userData["web-1"] ?? "", /fortress-data/);
+  });
+});

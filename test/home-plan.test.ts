@@ -1,0 +1,128 @@
+/**
+ * The whole home lab planned offline, as `npm run plan` does it, with the secure values replaced by
+ * known plaintext (as if decrypted) so that a leak anywhere in the output would show.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { before, describe, it } from "node:test";
+import { LAYERS } from "../stacks/blueprint";
+import { EXIT, type PlanOutcome, plan } from "../stacks/plan/cli";
+import type { PlanDocument } from "../stacks/plan/document";
+import { cloudInitSchema } from "./support/cloudInit";
+
+const root = join(__dirname, "..");
+const out = mkdtempSync(join(tmpdir(), "fortress-home-plan-"));
+const SECRET_MARK = "PLAINTEXT-SECRET-CANARY";
+
+let outcome: PlanOutcome;
+let document: PlanDocument;
+let planJson: string;
+
+describe("the home lab plan", () => {
+  before(async () => {
+    let counter = 0;
+    const home = readFileSync(join(root, "Pulumi.home.yaml"), "utf8");
+    const withCanaries = home.replace(
+      /^(\s+)secure: \S+$/gm,
+      (_, indent) => `${indent}secure: ${SECRET_MARK}-${++counter}`,
+    );
+    assert.equal(counter, 4, "the home config should hold four secure values");
+    const configFile = join(out, "Pulumi.home.yaml");
+    writeFileSync(configFile, withCanaries);
+    outcome = await plan({ configFile, outDir: out });
+    planJson = readFileSync(join(out, "plan.json"), "utf8");
+    document = JSON.parse(planJson) as PlanDocument;
+  });
+
+  it("exits 0 with no violations", () => {
+    assert.equal(outcome.exitCode, EXIT.ok, outcome.text);
+    assert.deepEqual(document.violations, []);
+  });
+
+  it("writes plan.json with the documented top-level keys and the Mermaid DAG", () => {
+    for (const key of ["resources", "layers", "edges", "placement", "violations"])
+      assert.ok(key in document, key);
+    const mermaid = readFileSync(join(out, "dag.mmd"), "utf8");
+    assert.match(mermaid, /^flowchart TD/);
+    for (const layer of LAYERS) assert.ok(mermaid.includes(layer.replace(/-/g, "_")), layer);
+    assert.equal(document.edges.length, 14);
+  });
+
+  it("builds the hypervisor layer and lists the others as not built yet", () => {
+    const status = Object.fromEntries(document.layers.map((layer) => [layer.name, layer.status]));
+    assert.equal(status.hypervisor, "built");
+    for (const layer of LAYERS.filter((name) => name !== "hypervisor"))
+      assert.equal(status[layer], "not built yet");
+    assert.ok(document.resources.every((resource) => resource.layer === "hypervisor"));
+    assert.match(outcome.text, /platform: not built yet/);
+  });
+
+  it("places every VM on a declared node, within capacity after the Proxmox reserve", () => {
+    const vms = document.resources.filter(
+      (resource) => resource.type === "proxmoxve:index/vmLegacy:VmLegacy",
+    );
+    const placed = document.placement.flatMap((node) => node.vms.map((vm) => vm.name));
+    assert.equal(vms.length, 12);
+    assert.deepEqual([...placed].sort(), vms.map((vm) => vm.name).sort());
+    for (const node of document.placement) {
+      assert.ok(node.used.memoryGb <= node.capacity.memoryGb, `${node.node} RAM`);
+      assert.ok(node.used.cores <= node.capacity.cores, `${node.node} vCPU`);
+      assert.ok(node.used.diskGb <= node.capacity.diskGb, `${node.node} disk`);
+      assert.ok(node.capacity.memoryGb === (node.node === "predator" ? 30 : 14), "2 GB kept for Proxmox");
+    }
+  });
+
+  it("puts the three k3s servers on three M710q nodes and the indexer and GPU worker on the laptop", () => {
+    const nodeOf = (vm: string) =>
+      document.placement.find((node) => node.vms.some((row) => row.name === vm))?.node;
+    const servers = ["k3s-server-1", "k3s-server-2", "k3s-server-3"].map(nodeOf);
+    assert.equal(new Set(servers).size, 3);
+    assert.ok(servers.every((node) => node?.startsWith("pve")));
+    assert.equal(nodeOf("k3s-indexer-1"), "predator");
+    assert.equal(nodeOf("k3s-gpu-1"), "predator");
+  });
+
+  it("draws no resource edge against the blueprint DAG", () => {
+    const byUrn = new Map(document.resources.map((resource) => [resource.urn, resource]));
+    const dependencies = document.resources.flatMap((resource) => resource.dependencies);
+    assert.ok(dependencies.length > 0, "the capture recorded no dependencies at all");
+    for (const resource of document.resources) {
+      for (const dependency of resource.dependencies) {
+        assert.equal(byUrn.get(dependency)?.layer ?? resource.layer, resource.layer);
+      }
+    }
+  });
+
+  it("records each resource's parent and dependencies", () => {
+    const vm = document.resources.find((resource) => resource.name === "k3s-server-1");
+    assert.ok(vm);
+    assert.match(vm.parent ?? "", /fortress:hypervisor:Hypervisor::hypervisor$/);
+    assert.ok(vm.dependencies.some((urn) => urn.endsWith("::k3s-server-1-user-data")));
+    assert.ok(
+      vm.dependencies.some((urn) =>
+        urn.endsWith(`::hypervisor-image-${(vm.inputs as { nodeName: string }).nodeName}`),
+      ),
+    );
+  });
+
+  it("holds no plaintext secret in plan.json, the report or the written files", () => {
+    assert.ok(!planJson.includes(SECRET_MARK), "a secret value reached plan.json");
+    assert.ok(!outcome.text.includes(SECRET_MARK), "a secret value reached the report");
+    assert.ok(!readFileSync(join(out, "dag.mmd"), "utf8").includes(SECRET_MARK));
+    assert.ok(planJson.includes('"[secret]"'), "secret inputs should show as redacted");
+  });
+
+  it("renders user-data for every VM that passes `cloud-init schema`", () => {
+    const snippets = document.resources.filter(
+      (resource) => resource.type === "proxmoxve:index/fileLegacy:FileLegacy",
+    );
+    assert.equal(snippets.length, 12);
+    for (const snippet of snippets) {
+      const data = (snippet.inputs as { sourceRaw: { data: string } }).sourceRaw.data;
+      const { status, output } = cloudInitSchema(data);
+      assert.equal(status, 0, `${snippet.name}: ${output}`);
+    }
+  });
+});

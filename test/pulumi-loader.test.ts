@@ -1,0 +1,45 @@
+/**
+ * Pulumi loads index.ts with its vendored ts-node 7 and the project's `typescript`, not with tsx or
+ * tsc. A TypeScript version or tsconfig option it cannot load breaks `pulumi up` for every user while
+ * every other test passes, so this loads the program exactly that way.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { readStackConfig } from "../stacks/plan/stackConfig";
+
+const root = join(__dirname, "..");
+const script = join(__dirname, "pulumi-loader", "load-like-pulumi.cjs");
+
+function load(env: Record<string, string> = {}) {
+  const config = readStackConfig(join(root, "Pulumi.home.yaml"));
+  return spawnSync(process.execPath, [script], {
+    cwd: root,
+    encoding: "utf8",
+    timeout: 240_000,
+    env: { ...process.env, ...env, FORTRESS_LOADER_CONFIG: JSON.stringify(config) },
+  });
+}
+
+describe("the program under Pulumi's own TypeScript loader", () => {
+  it("type-checks and runs index.ts with vendored ts-node and the project's typescript", () => {
+    const result = load();
+    assert.equal(result.status, 0, `loader failed:\n${result.stderr}`);
+    const { typescript, types } = JSON.parse(result.stdout.trim().split("\n").pop() ?? "{}") as {
+      typescript: string;
+      types: string[];
+    };
+    assert.match(typescript, /^\d+\.\d+\.\d+$/);
+    assert.ok(types.includes("fortress:hypervisor:Hypervisor"), "the hypervisor layer was not registered");
+    assert.equal(types.filter((type) => type === "proxmoxve:index/vmLegacy:VmLegacy").length, 12);
+  });
+
+  it("fails loudly when the program does not type-check under that loader", () => {
+    const result = load({
+      PULUMI_NODEJS_TSCONFIG_PATH: join(__dirname, "pulumi-loader", "tsconfig.broken.json"),
+    });
+    assert.notEqual(result.status, 0);
+    assert.match(result.stderr, /TS\d{4}/);
+  });
+});

@@ -1,0 +1,61 @@
+// Loads index.ts the way `pulumi up` does: Pulumi's Node host registers its vendored ts-node 7 with the
+// project's `typescript` and the tsconfig's options (mirroring @pulumi/pulumi/cmd/run/run.js, non-ESM
+// branch), then requires the program. Here it runs under Pulumi's mocks, with config from the
+// FORTRESS_LOADER_CONFIG environment variable, and prints the registered resource types as JSON.
+"use strict";
+const path = require("node:path");
+
+const root = path.resolve(__dirname, "..", "..");
+process.chdir(root);
+const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+const tsutils = require(path.join(pulumiDir, "tsutils"));
+const semver = require(require.resolve("semver", { paths: [pulumiDir] }));
+
+const tsConfigPath = process.env.PULUMI_NODEJS_TSCONFIG_PATH ?? "tsconfig.json";
+const compilerOptions = tsutils.loadTypeScriptCompilerOptions(tsConfigPath);
+const { tsnodeRequire, typescriptRequire } = tsutils.typeScriptRequireStrings();
+const tsVersion = semver.parse(require(typescriptRequire).version);
+const useNodeNext = tsVersion && tsVersion.compare(new semver.SemVer("4.7.0")) >= 0;
+require(tsnodeRequire).register({
+  compiler: typescriptRequire,
+  transpileOnly: compilerOptions.noCheck,
+  project: tsConfigPath,
+  skipProject: false,
+  compilerOptions: {
+    target: "ES2020",
+    module: useNodeNext ? "nodenext" : "commonjs",
+    moduleResolution: useNodeNext ? "nodenext" : "node",
+    sourceMap: "true",
+    ...compilerOptions,
+  },
+});
+
+const pulumi = require("@pulumi/pulumi");
+
+async function main() {
+  const types = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        types.push(args.type);
+        return { id: `${args.name}-id`, state: { ...args.inputs, vmId: 100 + types.length } };
+      },
+      call(args) {
+        return args.inputs;
+      },
+    },
+    "fortress",
+    "home",
+    false,
+  );
+  const { values, secretKeys } = JSON.parse(process.env.FORTRESS_LOADER_CONFIG ?? "{}");
+  pulumi.runtime.setAllConfig(values ?? {}, secretKeys ?? []);
+  await pulumi.runtime.runInPulumiStack(async () => require(path.join(root, "index.ts")));
+  await pulumi.runtime.disconnect();
+  process.stdout.write(`${JSON.stringify({ typescript: tsVersion?.version, types })}\n`);
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error?.stack ?? error}\n`);
+  process.exit(1);
+});
