@@ -3,6 +3,7 @@ import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { type CapturedResource, captureRegistrations, REDACTED } from "../../stacks/plan/capture";
 import type { HypervisorArgs, HypervisorVmArgs } from "./args";
+import { Hypervisor } from "./hypervisor";
 
 const API_TOKEN = "fortress@pve!pulumi=00000000-1111-2222-3333-444444444444";
 const SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nunit-test-key\n-----END OPENSSH PRIVATE KEY-----";
@@ -92,7 +93,6 @@ describe("Hypervisor", () => {
       false,
     );
     resources = captureRegistrations();
-    const { Hypervisor } = await import("./hypervisor");
     const component = new Hypervisor("hv", args);
     userData = component.userData;
     await new Promise<void>((resolve) => component.poolId.apply(() => resolve()));
@@ -172,8 +172,9 @@ describe("Hypervisor", () => {
 
   it("maps the GPU of its node and passes it only to the VM that asks", () => {
     const mappings = ofType("hardware/mapping/pci:Pci");
-    assert.equal(mappings.length, 1);
-    assert.deepEqual((mappings[0]?.inputs as Inputs).maps, [
+    const [mapping] = mappings;
+    assert.ok(mapping && mappings.length === 1);
+    assert.deepEqual((mapping.inputs as Inputs).maps, [
       { node: "pve-b", id: "10de:1ed1", path: "0000:01:00.0" },
     ]);
     const gpu = named("gpu-1").inputs as Inputs;
