@@ -68,12 +68,30 @@ function zodHint(issue: z.core.$ZodIssue): string {
       return `use one of: ${issue.values.map((value) => String(value)).join(", ")}`;
     case "invalid_type":
       return issue.input === undefined ? "set this value" : `give a ${issue.expected}`;
+    case "invalid_key":
+      return "rename the key";
     case "too_small":
+      return issue.origin === "array" ? "add the missing entries" : "bring the value into range";
     case "too_big":
       return "bring the value into range";
     default:
       return "fix the value";
   }
+}
+
+/** One issue per problem, at the path of the offending value: an unknown key is reported at the key itself. */
+function fromZod(key: PlainKey, problem: z.core.$ZodIssue): ConfigIssue[] {
+  const hint = zodHint(problem);
+  if (problem.code === "unrecognized_keys") {
+    return problem.keys.map((unknown) => ({
+      path: formatPath([key, ...problem.path, unknown]),
+      message: `unknown key ${JSON.stringify(unknown)}`,
+      hint,
+    }));
+  }
+  const message =
+    problem.code === "invalid_key" ? problem.issues.map((inner) => inner.message).join("; ") : problem.message;
+  return [{ path: formatPath([key, ...problem.path]), message, hint }];
 }
 
 const REQUIRED_KEYS: readonly PlainKey[] = ["lab", "proxmox", "nodes", "networks"];
@@ -99,17 +117,14 @@ function readPlainKeys(source: ConfigSource): { values: Partial<PlainConfig>; is
       });
       continue;
     }
-    const result = PLAIN_KEYS[key].safeParse(text === undefined ? undefined : decode(text));
+    // reportInput: zodHint tells a missing value from a wrong one by the input.
+    const result = PLAIN_KEYS[key].safeParse(text === undefined ? undefined : decode(text), {
+      reportInput: true,
+    });
     if (result.success) {
       values[key] = result.data;
     } else {
-      for (const problem of result.error.issues) {
-        issues.push({
-          path: formatPath([key, ...problem.path]),
-          message: problem.message,
-          hint: zodHint(problem),
-        });
-      }
+      issues.push(...result.error.issues.flatMap((problem) => fromZod(key, problem)));
     }
   }
   return { values: values as Partial<PlainConfig>, issues };

@@ -122,7 +122,10 @@ export const nodeSchema = z.strictObject({
 
 export const networkSchema = z.strictObject({
   name: dnsLabel,
-  vlan: z.int().min(1).max(4094),
+  vlan: z
+    .int()
+    .min(1, "must be a VLAN id from 1 to 4094 (0 and 4095 are reserved)")
+    .max(4094, "must be a VLAN id from 1 to 4094 (0 and 4095 are reserved)"),
   cidr,
   gateway: ipv4,
   purpose: z.enum(NETWORK_PURPOSES),
