@@ -61,7 +61,8 @@ export function deriveVms(config: Pick<PlainConfig, "services" | "vms" | "lab">)
     if (!role) throw new Error(`no VM role for k3s pool ${pool}`);
     const perAgent = role.shape.memoryGb - AGENT_OVERHEAD_GB;
     const minimum = pool === "general" ? config.lab.minK3sAgents : 0;
-    for (const service of services) want(role.name, Math.max(minimum, Math.ceil(memoryGb / perAgent)), service);
+    for (const service of services)
+      want(role.name, Math.max(minimum, Math.ceil(memoryGb / perAgent)), service);
   }
 
   const vms: VmRequest[] = [];

@@ -79,6 +79,20 @@ function zodHint(issue: z.core.$ZodIssue): string {
   }
 }
 
+/** zod's message, except where it leaves out the value at fault. */
+function zodMessage(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "invalid_key":
+      return issue.issues.map((inner) => inner.message).join("; ");
+    case "invalid_value":
+      return issue.input === undefined
+        ? issue.message
+        : `${JSON.stringify(issue.input)} is not a known value`;
+    default:
+      return issue.message;
+  }
+}
+
 /** One issue per problem, at the path of the offending value: an unknown key is reported at the key itself. */
 function fromZod(key: PlainKey, problem: z.core.$ZodIssue): ConfigIssue[] {
   const hint = zodHint(problem);
@@ -89,9 +103,7 @@ function fromZod(key: PlainKey, problem: z.core.$ZodIssue): ConfigIssue[] {
       hint,
     }));
   }
-  const message =
-    problem.code === "invalid_key" ? problem.issues.map((inner) => inner.message).join("; ") : problem.message;
-  return [{ path: formatPath([key, ...problem.path]), message, hint }];
+  return [{ path: formatPath([key, ...problem.path]), message: zodMessage(problem), hint }];
 }
 
 const REQUIRED_KEYS: readonly PlainKey[] = ["lab", "proxmox", "nodes", "networks"];

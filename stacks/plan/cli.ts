@@ -1,0 +1,102 @@
+/**
+ * `npm run plan -- [--config FILE] [--out DIR]`: plans the lab offline.
+ * Exit codes: 0 ok; 1 a mandatory check failed; 2 the config is invalid; 3 the command was misused;
+ * 4 the planner itself failed.
+ */
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { ConfigError } from "../config/errors";
+import { buildPlanDocument, type PlanDocument } from "./document";
+import { renderMermaid } from "./mermaid";
+import { renderConfigIssues, renderPlan } from "./report";
+import { PROJECT, runProgram } from "./run";
+import { readStackConfig } from "./stackConfig";
+
+export const EXIT = {
+  ok: 0,
+  violations: 1,
+  invalidConfig: ConfigError.EXIT_CODE,
+  usage: 3,
+  internal: 4,
+} as const;
+
+export interface PlanOptions {
+  readonly configFile: string;
+  readonly outDir: string | null;
+}
+
+export interface PlanOutcome {
+  readonly exitCode: number;
+  readonly text: string;
+  readonly plan?: PlanDocument;
+}
+
+export async function plan(options: PlanOptions): Promise<PlanOutcome> {
+  if (!existsSync(options.configFile)) {
+    return {
+      exitCode: EXIT.usage,
+      text: `no such config file: ${options.configFile} (pass --config Pulumi.<stack>.yaml)\n`,
+    };
+  }
+  const config = readStackConfig(options.configFile);
+  const run = await runProgram(config);
+  if (!run.ok) {
+    return { exitCode: EXIT.invalidConfig, text: renderConfigIssues(run.issues) };
+  }
+  const document = buildPlanDocument(config.stack, PROJECT, run.resources, run.model.config);
+  if (options.outDir) {
+    mkdirSync(options.outDir, { recursive: true });
+    writeFileSync(join(options.outDir, "plan.json"), `${JSON.stringify(document, null, 2)}\n`);
+    writeFileSync(join(options.outDir, "dag.mmd"), renderMermaid(document));
+  }
+  const mandatory = document.violations.some((violation) => violation.level === "mandatory");
+  const written = options.outDir
+    ? `Wrote ${join(options.outDir, "plan.json")} and ${join(options.outDir, "dag.mmd")}\n`
+    : "";
+  return {
+    exitCode: mandatory ? EXIT.violations : EXIT.ok,
+    text: renderPlan(document) + written,
+    plan: document,
+  };
+}
+
+function parseCli(argv: readonly string[]): PlanOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      config: { type: "string", default: "Pulumi.home.yaml" },
+      out: { type: "string", default: "plan" },
+      help: { type: "boolean", default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write("usage: npm run plan -- [--config Pulumi.<stack>.yaml] [--out DIR]\n");
+    process.exit(EXIT.ok);
+  }
+  return { configFile: values.config, outDir: values.out };
+}
+
+async function main(): Promise<void> {
+  let options: PlanOptions;
+  try {
+    options = parseCli(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\nusage: npm run plan -- [--config FILE] [--out DIR]\n`);
+    process.exit(EXIT.usage);
+  }
+  const outcome = await plan(options);
+  (outcome.exitCode === EXIT.ok || outcome.exitCode === EXIT.violations
+    ? process.stdout
+    : process.stderr
+  ).write(outcome.text);
+  process.exitCode = outcome.exitCode;
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(EXIT.internal);
+  });
+}

@@ -1,0 +1,192 @@
+/**
+ * The plan document written to plan.json. Its schema is documented in the README ("plan.json");
+ * PLAN_VERSION changes when a field changes meaning.
+ */
+import { BLUEPRINT, EDGES, type LayerName } from "../blueprint";
+import { type LayerStatus, layerStatus } from "../compose";
+import type { NetworkConfig, PlainConfig } from "../config/schema";
+import { capacityOf, type Resources } from "../placement";
+import type { CapturedResource } from "./capture";
+import {
+  assignLayers,
+  dagViolations,
+  duplicateUrnViolations,
+  observedLayerEdges,
+  type Violation,
+} from "./graph";
+
+export const PLAN_VERSION = 1;
+
+export const VM_TYPE = "proxmoxve:index/vmLegacy:VmLegacy";
+
+export interface PlanResource extends CapturedResource {
+  readonly layer: LayerName | null;
+}
+
+export interface PlanLayer {
+  readonly name: LayerName;
+  readonly status: LayerStatus;
+  readonly dependsOn: readonly LayerName[];
+  readonly resources: number;
+}
+
+export interface PlanEdge {
+  readonly from: LayerName;
+  readonly to: LayerName;
+  /** True when at least one resource of `from` depends on one of `to`. */
+  readonly observed: boolean;
+}
+
+export interface PlacedVmRow {
+  readonly name: string;
+  readonly cores: number;
+  readonly memoryGb: number;
+  readonly diskGb: number;
+  readonly address: string | null;
+  readonly vlan: number | null;
+}
+
+export interface NodePlacement {
+  readonly node: string;
+  readonly proxmoxNode: string;
+  readonly capacity: Resources;
+  readonly used: Resources;
+  /** Per resource, percent of capacity left: (capacity - used) / capacity × 100. */
+  readonly headroomPct: Resources;
+  readonly vms: readonly PlacedVmRow[];
+}
+
+export interface PlanDocument {
+  readonly version: number;
+  readonly project: string;
+  readonly stack: string;
+  readonly resources: readonly PlanResource[];
+  readonly layers: readonly PlanLayer[];
+  readonly edges: readonly PlanEdge[];
+  readonly placement: readonly NodePlacement[];
+  readonly networks: readonly NetworkConfig[];
+  readonly violations: readonly Violation[];
+}
+
+interface VmInputs {
+  nodeName?: string;
+  cpu?: { cores?: number };
+  memory?: { dedicated?: number };
+  disks?: { size?: number }[];
+  networkDevices?: { vlanId?: number }[];
+  initialization?: { ipConfigs?: { ipv4?: { address?: string } }[] };
+}
+
+/** What the registered VM resources ask of a node, read back from their inputs rather than from the model. */
+function vmRow(resource: CapturedResource): PlacedVmRow & { proxmoxNode: string } {
+  const inputs = resource.inputs as VmInputs;
+  const address = inputs.initialization?.ipConfigs?.[0]?.ipv4?.address ?? null;
+  return {
+    name: resource.name,
+    proxmoxNode: inputs.nodeName ?? "",
+    cores: inputs.cpu?.cores ?? 0,
+    memoryGb: (inputs.memory?.dedicated ?? 0) / 1024,
+    diskGb: (inputs.disks ?? []).reduce((sum, disk) => sum + (disk.size ?? 0), 0),
+    address: address?.split("/")[0] ?? null,
+    vlan: inputs.networkDevices?.[0]?.vlanId ?? null,
+  };
+}
+
+const pct = (capacity: number, used: number) =>
+  capacity <= 0 ? 0 : Math.round(((capacity - used) / capacity) * 1000) / 10;
+
+export function placementFromResources(
+  resources: readonly CapturedResource[],
+  config: PlainConfig,
+): NodePlacement[] {
+  const rows = resources.filter((resource) => resource.type === VM_TYPE).map(vmRow);
+  return config.nodes.map((node) => {
+    const vms = rows
+      .filter((row) => row.proxmoxNode === node.proxmoxNode)
+      .map(({ proxmoxNode: _, ...row }) => row);
+    const capacity = capacityOf(node, config.lab);
+    const used = vms.reduce<Resources>(
+      (sum, vm) => ({
+        cores: sum.cores + vm.cores,
+        memoryGb: sum.memoryGb + vm.memoryGb,
+        diskGb: sum.diskGb + vm.diskGb,
+      }),
+      { cores: 0, memoryGb: 0, diskGb: 0 },
+    );
+    return {
+      node: node.name,
+      proxmoxNode: node.proxmoxNode,
+      capacity,
+      used,
+      headroomPct: {
+        cores: pct(capacity.cores, used.cores),
+        memoryGb: pct(capacity.memoryGb, used.memoryGb),
+        diskGb: pct(capacity.diskGb, used.diskGb),
+      },
+      vms,
+    };
+  });
+}
+
+function capacityViolations(placement: readonly NodePlacement[]): Violation[] {
+  return placement.flatMap((node) =>
+    (["cores", "memoryGb", "diskGb"] as const)
+      .filter((key) => node.used[key] > node.capacity[key] + 1e-9)
+      .map<Violation>((key) => ({
+        policy: "node-capacity",
+        level: "mandatory",
+        message: `${node.node}: VMs use ${node.used[key]} ${key}, capacity after the reserve is ${node.capacity[key]}`,
+      })),
+  );
+}
+
+function strayVmViolations(resources: readonly CapturedResource[], config: PlainConfig): Violation[] {
+  const declared = new Set(config.nodes.map((node) => node.proxmoxNode));
+  return resources
+    .filter((resource) => resource.type === VM_TYPE)
+    .map((resource) => ({ resource, node: vmRow(resource).proxmoxNode }))
+    .filter(({ node }) => !declared.has(node))
+    .map(({ resource, node }) => ({
+      policy: "declared-node",
+      level: "mandatory" as const,
+      urn: resource.urn,
+      message: `VM ${resource.name} is on node "${node}", which is not declared in fortress:nodes`,
+    }));
+}
+
+export function buildPlanDocument(
+  stack: string,
+  project: string,
+  captured: readonly CapturedResource[],
+  config: PlainConfig,
+): PlanDocument {
+  const layerOf = assignLayers(captured);
+  const resources = captured.map((resource) => ({ ...resource, layer: layerOf.get(resource.urn) ?? null }));
+  const observed = observedLayerEdges(captured, layerOf);
+  const placement = placementFromResources(captured, config);
+  return {
+    version: PLAN_VERSION,
+    project,
+    stack,
+    resources,
+    layers: BLUEPRINT.map((layer) => ({
+      name: layer.name,
+      status: layerStatus(config.layers, layer.name),
+      dependsOn: layer.dependsOn,
+      resources: resources.filter((resource) => resource.layer === layer.name).length,
+    })),
+    edges: EDGES.map(([from, to]) => ({
+      from,
+      to,
+      observed: observed.some((edge) => edge.from === from && edge.to === to),
+    })),
+    placement,
+    networks: config.networks,
+    violations: [
+      ...dagViolations(captured, layerOf),
+      ...duplicateUrnViolations(captured),
+      ...capacityViolations(placement),
+      ...strayVmViolations(captured, config),
+    ],
+  };
+}

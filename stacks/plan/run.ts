@@ -1,0 +1,44 @@
+/**
+ * Runs the real Fortress program in-process under Pulumi's mocks with a stack's config, and records
+ * what it registers. No CLI, no network, no credentials: `secure:` values stay ciphertext.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, type ConfigIssue } from "../config/errors";
+import type { LabModel } from "../lab";
+// main.ts registers nothing when imported, so it need not wait for setMocks (index.ts would).
+import { fortress } from "../main";
+import { type CapturedResource, captureRegistrations } from "./capture";
+import { labMocks } from "./mocks";
+import type { StackConfig } from "./stackConfig";
+
+export const PROJECT = "fortress";
+
+export type ProgramRun =
+  | { readonly ok: true; readonly resources: CapturedResource[]; readonly model: LabModel }
+  | { readonly ok: false; readonly issues: readonly ConfigIssue[]; readonly resources: CapturedResource[] };
+
+export async function runProgram(config: StackConfig): Promise<ProgramRun> {
+  await pulumi.runtime.setMocks(labMocks(), PROJECT, config.stack, false);
+  pulumi.runtime.setAllConfig({ ...config.values }, [...config.secretKeys]);
+  const resources = captureRegistrations();
+  let configError: ConfigError | undefined;
+  let model: LabModel | undefined;
+  await pulumi.runtime.runInPulumiStack(async () => {
+    try {
+      const run = fortress();
+      model = run.loaded.model;
+      return run.outputs;
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        configError = error;
+        return {};
+      }
+      throw error;
+    }
+  });
+  await pulumi.runtime.disconnect();
+  const programResources = resources.filter((resource) => resource.type !== "pulumi:pulumi:Stack");
+  if (configError || !model)
+    return { ok: false, issues: configError?.issues ?? [], resources: programResources };
+  return { ok: true, resources: programResources, model };
+}
