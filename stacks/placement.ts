@@ -1,6 +1,6 @@
 /**
  * A deterministic placer: the same config always gives the same placement. An explicit `node`
- * wins; every other VM goes, most constrained and largest first, to the node that has room, holds
+ * wins, as long as the node has the capability the role requires; every other VM goes, most constrained and largest first, to the node that has room, holds
  * the fewest replicas of the same role, matches the role's preferences, and has the most free RAM.
  */
 import type { NodeConfig } from "./config/schema";
@@ -120,8 +120,13 @@ export function placeVms(
   for (const vm of vms) {
     if (vm.pinnedNode === undefined) continue;
     const bin = binOf.get(vm.pinnedNode);
-    if (bin) put(vm, bin);
-    else unplaced.push({ vm: vm.name, reason: `its node ${vm.pinnedNode} is not declared` });
+    if (!bin) unplaced.push({ vm: vm.name, reason: `its node ${vm.pinnedNode} is not declared` });
+    else if (vm.role.requires !== undefined && !has(bin.node, vm.role.requires)) {
+      unplaced.push({
+        vm: vm.name,
+        reason: `${bin.node.name} lacks the ${vm.role.requires} capability that ${vm.name} needs`,
+      });
+    } else put(vm, bin);
   }
 
   for (const vm of [...vms].filter((candidate) => candidate.pinnedNode === undefined).sort(placementOrder)) {
