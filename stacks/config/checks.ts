@@ -46,6 +46,24 @@ function uniqueness<T>(
 const inDhcpRange = (network: NetworkConfig, ip: string) =>
   ipToInt(ip) >= ipToInt(network.dhcp.start) && ipToInt(ip) <= ipToInt(network.dhcp.end);
 
+/** Purposes whose VMs and rules Fortress puts on exactly one network. */
+const SINGLE_NETWORK_PURPOSES = ["management", "servers", "sensors", "quarantine"] as const;
+
+function singlePurposeIssues(networks: readonly NetworkConfig[]): ConfigIssue[] {
+  return SINGLE_NETWORK_PURPOSES.flatMap((purpose) => {
+    const indexes = networks.flatMap((network, index) => (network.purpose === purpose ? [index] : []));
+    return indexes
+      .slice(1)
+      .map((index) =>
+        issue(
+          `networks[${index}].purpose`,
+          `purpose ${purpose} is already used by networks[${indexes[0]}]`,
+          `Fortress puts its ${purpose} VMs and rules on one network; give this one another purpose`,
+        ),
+      );
+  });
+}
+
 export function checkNetworks(networks: readonly NetworkConfig[]): ConfigIssue[] {
   const issues: ConfigIssue[] = [
     ...uniqueness(networks, "networks", "name", (n) => n.name, "give every network its own name"),
@@ -105,6 +123,7 @@ export function checkNetworks(networks: readonly NetworkConfig[]): ConfigIssue[]
       );
     }
   });
+  issues.push(...singlePurposeIssues(networks));
   if (!networks.some((network) => network.purpose === "management")) {
     issues.push(
       issue(
@@ -205,6 +224,16 @@ export function checkServices(
   const issues: ConfigIssue[] = [];
   const enabled = new Set(services);
   services.forEach((id, index) => {
+    const first = services.indexOf(id);
+    if (first !== index) {
+      issues.push(
+        issue(
+          `services[${index}]`,
+          `${id} is already listed at services[${first}]`,
+          "list each service once",
+        ),
+      );
+    }
     const spec = serviceSpec(id);
     const path = `services[${index}]`;
     for (const needed of spec.requires) {

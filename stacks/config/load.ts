@@ -177,20 +177,23 @@ function unknownKeys(source: ConfigSource): ConfigIssue[] {
 
 /** Every problem of a config, without building anything. Empty means the lab can be built. */
 export function validateConfig(source: ConfigSource): { issues: ConfigIssue[]; model?: LabModel } {
-  const { values, issues } = readPlainKeys(source);
-  issues.push(...unknownKeys(source), ...readSecretKeys(source, values.layers));
+  const { values, issues: labIssues } = readPlainKeys(source);
   const { nodes, networks, layers, services, vms, lab } = values;
-  if (networks) issues.push(...checkNetworks(networks));
-  if (nodes) issues.push(...checkNodes(nodes, networks));
-  if (layers) issues.push(...checkLayers(layers));
-  if (services) issues.push(...checkServices(services, layers, nodes, networks));
+  if (networks) labIssues.push(...checkNetworks(networks));
+  if (nodes) labIssues.push(...checkNodes(nodes, networks));
+  if (layers) labIssues.push(...checkLayers(layers));
+  if (services) labIssues.push(...checkServices(services, layers, nodes, networks));
   if (vms && services && lab) {
     const names = new Set(deriveVms({ services, vms: {}, lab }).map((vm) => vm.name));
-    issues.push(...checkVmOverrides(vms, names, nodes));
+    labIssues.push(...checkVmOverrides(vms, names, nodes));
   }
-  if (issues.length > 0) return { issues };
+  // Placement and addresses need a sound lab description, but not the secrets or a clean key list:
+  // those problems are reported beside capacity ones, in the same run.
+  const otherIssues = [...unknownKeys(source), ...readSecretKeys(source, values.layers)];
+  if (labIssues.length > 0) return { issues: [...labIssues, ...otherIssues] };
   const resolution = resolveLab(values as PlainConfig);
-  return resolution.ok ? { issues: [], model: resolution.lab } : { issues: resolution.issues };
+  if (!resolution.ok) return { issues: [...resolution.issues, ...otherIssues] };
+  return otherIssues.length > 0 ? { issues: otherIssues } : { issues: [], model: resolution.lab };
 }
 
 export function loadLab(source: ConfigSource = pulumiConfigSource()): LoadedLab {
