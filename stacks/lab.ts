@@ -25,8 +25,7 @@ export interface LabModel {
 }
 
 export type Resolution =
-  | { readonly ok: true; readonly lab: LabModel }
-  | { readonly ok: false; readonly issues: ConfigIssue[] };
+  { readonly ok: true; readonly lab: LabModel } | { readonly ok: false; readonly issues: ConfigIssue[] };
 
 function capacityIssues(placement: Placement, vms: readonly VmRequest[]): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
