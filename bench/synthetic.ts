@@ -1,0 +1,133 @@
+/**
+ * Synthetic labs for the plan benchmark: the home lab (Pulumi.home.yaml) scaled ×k. Nodes, VLANs and
+ * VMs grow k-fold: 4k M710q-like nodes and k GPU laptops, 7k VLANs (the home lab's seven, then
+ * client VLANs, since management, servers, sensors and quarantine are one network each), and 12k
+ * VMs (through `lab.minK3sAgents`). Settings that do not scale (lab, proxmox, services) are the home
+ * lab's own. Every VLAN is a /22 so that the servers VLAN has room for all the agents.
+ */
+import { join } from "node:path";
+import * as yaml from "js-yaml";
+import { intToIp, ipToInt } from "../stacks/config/ipv4";
+import { validateConfig } from "../stacks/config/load";
+import { SECRET_KEYS } from "../stacks/config/schema";
+import { readStackConfig, type StackConfig, stackConfigSource } from "../stacks/plan/stackConfig";
+
+export const HOME_CONFIG = join(__dirname, "..", "Pulumi.home.yaml");
+
+const PREFIX = "fortress:";
+
+/** The home lab's VLANs in order: name, VLAN id and purpose. */
+const HOME_NETWORKS = [
+  { name: "mgmt", vlan: 10, purpose: "management" },
+  { name: "servers", vlan: 20, purpose: "servers" },
+  { name: "sensors", vlan: 30, purpose: "sensors" },
+  { name: "users", vlan: 40, purpose: "users" },
+  { name: "iot", vlan: 50, purpose: "iot" },
+  { name: "guest", vlan: 60, purpose: "guest" },
+  { name: "quarantine", vlan: 99, purpose: "quarantine" },
+] as const;
+
+/** VMs of the home lab; 8 of them do not scale with the agent count (3 servers, gpu, indexer, zeek, greenbone, misp). */
+export const HOME_VMS = 12;
+const FIXED_VMS = 8;
+
+/** Each VLAN gets a /22 of 10.0.0.0/8: the gateway at .1, DHCP over its last /24, static addresses below. */
+const NET_PREFIX = 22;
+const NET_SIZE = 2 ** (32 - NET_PREFIX);
+const NET_BASE = ipToInt("10.0.0.0");
+/** First node address on the management VLAN, as in the home lab (10.10.10.11). */
+const FIRST_NODE_HOST = 11;
+
+/** Purposes a lab may give to more than one VLAN (management, servers, sensors and quarantine are one each). */
+const REPEATABLE_PURPOSES = ["users", "iot", "guest"] as const;
+
+/** The home lab's VLANs first, then extra client VLANs (users, iot, guest in turn) with names and ids of their own. */
+function network(index: number) {
+  const home = HOME_NETWORKS[index];
+  const purpose = home?.purpose ?? REPEATABLE_PURPOSES[index % REPEATABLE_PURPOSES.length] ?? "users";
+  const base = NET_BASE + index * NET_SIZE;
+  return {
+    name: home?.name ?? `${purpose}-${index + 1}`,
+    vlan: home?.vlan ?? 100 + index,
+    cidr: `${intToIp(base)}/${NET_PREFIX}`,
+    gateway: intToIp(base + 1),
+    purpose,
+    dhcp: { start: intToIp(base + NET_SIZE - 256), end: intToIp(base + NET_SIZE - 2) },
+  };
+}
+
+function nodes(k: number, managementBase: number) {
+  const m710q = Array.from({ length: 4 * k }, (_, index) => ({
+    name: `pve${index + 1}`,
+    proxmoxNode: `pve${index + 1}`,
+    cores: 4,
+    memoryGb: 16,
+    diskGb: 256,
+  }));
+  const laptops = Array.from({ length: k }, (_, index) => ({
+    name: k === 1 ? "predator" : `predator${index + 1}`,
+    proxmoxNode: k === 1 ? "predator" : `predator${index + 1}`,
+    cores: 8,
+    memoryGb: 32,
+    diskGb: 1000,
+    capabilities: ["gpu", "bulk-storage"],
+    gpu: { id: "10de:1ed1", path: "0000:01:00.0" },
+  }));
+  return [...m710q, ...laptops].map((node, index) => ({
+    ...node,
+    address: intToIp(managementBase + FIRST_NODE_HOST + index),
+  }));
+}
+
+function plainValue(config: StackConfig, key: string): unknown {
+  const text = config.values[`${PREFIX}${key}`];
+  if (text === undefined) throw new Error(`${HOME_CONFIG} has no ${PREFIX}${key}`);
+  return JSON.parse(text);
+}
+
+/** The home lab ×k as the Pulumi CLI would hand it to the program: flat keys, JSON values, secrets marked. */
+export function syntheticLab(k: number, home: StackConfig = readStackConfig(HOME_CONFIG)): StackConfig {
+  if (!Number.isInteger(k) || k < 1) throw new Error(`scale must be a positive integer, got ${k}`);
+  const networks = Array.from({ length: HOME_NETWORKS.length * k }, (_, index) => network(index));
+  const lab = {
+    ...(plainValue(home, "lab") as Record<string, unknown>),
+    minK3sAgents: HOME_VMS * k - FIXED_VMS,
+  };
+  const values: Record<string, string> = {
+    [`${PREFIX}lab`]: JSON.stringify(lab),
+    [`${PREFIX}proxmox`]: JSON.stringify(plainValue(home, "proxmox")),
+    [`${PREFIX}nodes`]: JSON.stringify(nodes(k, NET_BASE)),
+    [`${PREFIX}networks`]: JSON.stringify(networks),
+    [`${PREFIX}services`]: JSON.stringify(plainValue(home, "services")),
+  };
+  for (const key of SECRET_KEYS) values[`${PREFIX}${key}`] = `bench-dummy-${key}`;
+  return { stack: `lab-x${k}`, values, secretKeys: SECRET_KEYS.map((key) => `${PREFIX}${key}`) };
+}
+
+/** Renders a StackConfig as a `Pulumi.<stack>.yaml`, secrets as `secure:` leaves, so that `plan()` can read it. */
+export function toStackYaml(config: StackConfig): string {
+  const secret = new Set(config.secretKeys);
+  const document: Record<string, unknown> = {};
+  for (const [key, text] of Object.entries(config.values)) {
+    if (secret.has(key)) {
+      document[key] = { secure: text };
+      continue;
+    }
+    try {
+      document[key] = JSON.parse(text);
+    } catch {
+      document[key] = text;
+    }
+  }
+  return yaml.dump({ config: document }, { lineWidth: -1, noRefs: true });
+}
+
+/** Throws, naming every problem, unless the program would accept the config (it exits 2 otherwise). */
+export function assertValid(config: StackConfig): { vms: number } {
+  const { issues, model } = validateConfig(stackConfigSource(config));
+  if (!model) {
+    const lines = issues.map((issue) => `  fortress:${issue.path}: ${issue.message} (${issue.hint})`);
+    throw new Error(`synthetic config ${config.stack} is invalid:\n${lines.join("\n")}`);
+  }
+  return { vms: model.vms.length };
+}
