@@ -7,6 +7,7 @@ import { z } from "zod";
 import { LAYERS } from "../blueprint";
 import { NETWORK_PURPOSES, SERVICE_IDS } from "../catalog";
 import { isIpv4, parseCidr } from "./ipv4";
+import { type ZoneConfig, zonesSchema } from "./zones";
 
 const ipv4 = z.string().refine(isIpv4, { message: "must be an IPv4 address such as 10.0.20.1" });
 
@@ -130,6 +131,27 @@ export const networkSchema = z.strictObject({
   gateway: ipv4,
   purpose: z.enum(NETWORK_PURPOSES),
   dhcp: z.strictObject({ start: ipv4, end: ipv4 }),
+  /** The OPNsense interface the VLAN device is assigned to (Interfaces > Assignments), e.g. opt2. */
+  interface: z
+    .string()
+    .regex(/^(lan|opt\d{1,3})$/, "must be an OPNsense interface identifier such as lan or opt2")
+    .optional(),
+});
+
+export const opnsenseSchema = z.strictObject({
+  url: z.url({
+    protocol: /^https$/,
+    error: "must be the https URL of the firewall, e.g. https://fw.home.arpa",
+  }),
+  insecure: z.boolean().default(false),
+  caCert: z
+    .string()
+    .regex(/^-----BEGIN CERTIFICATE-----/, "must be a PEM certificate")
+    .optional(),
+  /** The physical interface that carries the VLANs, e.g. igb1. */
+  trunk: z.string().regex(/^[a-z]+\d+$/, "must be the firewall's physical interface name, e.g. igb1"),
+  /** Kea, or Dnsmasq (the default DHCP server from OPNsense 26.1). */
+  dhcp: z.enum(["kea", "dnsmasq"]).default("kea"),
 });
 
 export const vmOverrideSchema = z.strictObject({
@@ -150,6 +172,8 @@ export const PLAIN_KEYS = {
   layers: z.partialRecord(z.enum(LAYERS), z.boolean()).default({}),
   services: z.array(z.enum(SERVICE_IDS)).default([]),
   vms: z.record(dnsLabel, vmOverrideSchema).default({}),
+  opnsense: opnsenseSchema.optional(),
+  zones: zonesSchema,
 } as const;
 
 export type PlainKey = keyof typeof PLAIN_KEYS;
@@ -170,6 +194,7 @@ export type NodeConfig = z.infer<typeof nodeSchema>;
 export type NetworkConfig = z.infer<typeof networkSchema>;
 export type VmOverride = z.infer<typeof vmOverrideSchema>;
 export type ImageConfig = z.infer<typeof imageSchema>;
+export type OpnsenseSettings = z.infer<typeof opnsenseSchema>;
 
 export interface PlainConfig {
   readonly lab: LabSettings;
@@ -179,4 +204,7 @@ export interface PlainConfig {
   readonly layers: Partial<Record<(typeof LAYERS)[number], boolean>>;
   readonly services: readonly (typeof SERVICE_IDS)[number][];
   readonly vms: Readonly<Record<string, VmOverride>>;
+  /** Required while the network layer is enabled. */
+  readonly opnsense?: OpnsenseSettings;
+  readonly zones: readonly ZoneConfig[];
 }

@@ -1,0 +1,131 @@
+/**
+ * The zone policy's input and the firewall objects it compiles to. The OPNsense specs use the field
+ * names of OPNsense's MVC models one to one (opnsense/core `models/OPNsense/Firewall/Alias.xml` and
+ * `Filter.xml`, `rules.rule`), so that an item's fields can be sent as they are once encoded
+ * (see `aliasFields` / `ruleFields` in zoneRules.ts: booleans as "1"/"0", alias content one entry a
+ * line). The Proxmox specs use the argument names of `@muhlba91/pulumi-proxmoxve` 8.x:
+ * `firewall.IpsetLegacy` and `cluster.firewall.security.GroupLegacy`.
+ */
+
+/** The network purposes of the stack's catalog; the compiler treats management and quarantine specially. */
+export type ZonePurpose = "management" | "servers" | "sensors" | "users" | "iot" | "guest" | "quarantine";
+
+/** One VLAN as the compiler needs it. */
+export interface ZoneNetwork {
+  readonly name: string;
+  readonly vlan: number;
+  /** IPv4 network, e.g. `10.10.20.0/24`. */
+  readonly cidr: string;
+  /** The firewall's address on this VLAN. */
+  readonly gateway: string;
+  readonly purpose: ZonePurpose;
+  /** The OPNsense interface identifier the VLAN is assigned to (`opt3`, …): where its rules live. */
+  readonly interface: string;
+}
+
+/** Destinations that are not a network. */
+export const ZONE_KEYWORDS = ["internet", "firewall", "any"] as const;
+export type ZoneKeyword = (typeof ZONE_KEYWORDS)[number];
+
+/**
+ * One entry of `fortress:zones`: traffic that `from` may open towards `to`. Everything not granted
+ * by an entry is dropped. See stacks/config/zones.ts for the meaning of each keyword.
+ */
+export interface ZoneEntry {
+  /** A declared network. */
+  readonly from: string;
+  /** A declared network, or `internet` (anything not private), `firewall` (the firewall's address on the source VLAN), `any`. */
+  readonly to: string;
+  /** Service names of components/network/services.ts, or `all` (every protocol and port). */
+  readonly services: readonly string[] | "all";
+}
+
+export interface ZonePolicyInput {
+  readonly networks: readonly ZoneNetwork[];
+  readonly zones: readonly ZoneEntry[];
+}
+
+// ---- OPNsense -------------------------------------------------------------------------------------
+
+/** An item of the `firewall/alias` model (`aliases.alias`). */
+export interface AliasSpec {
+  readonly enabled: boolean;
+  /** AliasNameField: at most 31 characters of `[A-Za-z0-9_]`, not a reserved word or service name. */
+  readonly name: string;
+  readonly type: "host" | "network" | "port";
+  /** AliasContentField: entries, stored one a line. */
+  readonly content: readonly string[];
+  readonly description: string;
+}
+
+/** OPNsense's ProtocolField values used here: upper case, `any` lower case. */
+export type RuleProtocol = "any" | "TCP" | "UDP" | "TCP/UDP";
+
+/** An item of the `firewall/filter` model (`rules.rule`). */
+export interface RuleSpec {
+  readonly enabled: boolean;
+  /** FilterSequenceField, 1–999999: the order within the rule's interface. */
+  readonly sequence: number;
+  readonly action: "pass" | "block" | "reject";
+  readonly quick: boolean;
+  /** InterfaceField: one interface identifier. */
+  readonly interface: string;
+  readonly direction: "in";
+  /** `inet` for passes (the lab is IPv4); `inet46` for blocks, so that IPv6 is dropped as well. */
+  readonly ipprotocol: "inet" | "inet46";
+  readonly protocol: RuleProtocol;
+  /** NetworkAliasField: `any`, `(self)`, an alias name, an address or a network. */
+  readonly source_net: string;
+  readonly source_not: boolean;
+  readonly destination_net: string;
+  readonly destination_not: boolean;
+  /** PortField: a port alias name, or "" for any port. */
+  readonly destination_port: string;
+  readonly log: boolean;
+  /** DescriptionField: at most 255 bytes; unique, it identifies the rule (see components/opnsense/models.ts). */
+  readonly description: string;
+}
+
+export interface CompiledZones {
+  readonly aliases: readonly AliasSpec[];
+  readonly rules: readonly RuleSpec[];
+}
+
+// ---- Proxmox --------------------------------------------------------------------------------------
+
+/** A cluster-level `firewall.IpsetLegacy` (no nodeName / vmId). */
+export interface IpSetSpec {
+  /** `[A-Za-z][A-Za-z0-9_-]+`, at most 64 characters (pve-firewall `ipset-name`). */
+  readonly name: string;
+  readonly comment: string;
+  readonly cidrs: readonly { readonly name: string; readonly comment: string }[];
+}
+
+/** A rule of `cluster.firewall.security.GroupLegacy` (`GroupLegacyRule`). */
+export interface SecurityGroupRuleSpec {
+  readonly type: "in";
+  readonly action: "ACCEPT" | "DROP" | "REJECT";
+  /** `+<ipset>` */
+  readonly source: string;
+  readonly dest: string;
+  /** Absent: every protocol. */
+  readonly proto?: "tcp" | "udp";
+  /** Comma-separated ports; absent: every port. */
+  readonly dport?: string;
+  readonly log: "nolog" | "info";
+  readonly comment: string;
+  readonly enabled: boolean;
+}
+
+/** A `cluster.firewall.security.GroupLegacy`, attached to the VMs of its zone. */
+export interface SecurityGroupSpec {
+  /** `[A-Za-z][A-Za-z0-9_-]+`, 2–18 characters (pve-firewall `pve-security-group-name`). */
+  readonly name: string;
+  readonly comment: string;
+  readonly rules: readonly SecurityGroupRuleSpec[];
+}
+
+export interface CompiledProxmoxFirewall {
+  readonly ipSets: readonly IpSetSpec[];
+  readonly securityGroups: readonly SecurityGroupSpec[];
+}

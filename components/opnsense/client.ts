@@ -1,0 +1,157 @@
+/**
+ * The HTTP side of the OPNsense API: Basic auth with key and secret, JSON in and out, a timeout on
+ * every call, retries with backoff for 5xx answers and calls that got no answer, and errors that
+ * name what the admin must fix. Writes to one firewall are serialized.
+ */
+import * as http from "node:http";
+import * as https from "node:https";
+import { OpnsenseAuthError, OpnsensePrivilegeError, OpnsenseUnavailableError } from "./errors";
+import { privilegeFor } from "./privileges";
+
+export interface Connection {
+  /** Base URL of the firewall, e.g. https://fw.home.arpa (the API lives under /api). */
+  readonly url: string;
+  readonly key: string;
+  readonly secret: string;
+  /** Skip TLS verification; off unless the admin turns it on. */
+  readonly insecure: boolean;
+  /** PEM of the CA that signed the firewall's certificate, for a self-signed lab CA. */
+  readonly caCert?: string;
+}
+
+export interface RetryPolicy {
+  readonly timeoutMs: number;
+  /** Further attempts after the first. */
+  readonly retries: number;
+  /** First backoff; it doubles each time. */
+  readonly backoffMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { timeoutMs: 15_000, retries: 4, backoffMs: 500 };
+
+export interface Answer {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+class Retryable extends Error {}
+
+function send(
+  connection: Connection,
+  method: "GET" | "POST",
+  path: string,
+  body: unknown,
+  timeoutMs: number,
+) {
+  return new Promise<Answer>((resolve, reject) => {
+    const url = new URL(`/api/${path}`, connection.url);
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const transport = url.protocol === "https:" ? https : http;
+    const request = transport.request(
+      url,
+      {
+        method,
+        headers: {
+          authorization: `Basic ${Buffer.from(`${connection.key}:${connection.secret}`).toString("base64")}`,
+          accept: "application/json",
+          ...(payload === undefined
+            ? {}
+            : { "content-type": "application/json", "content-length": Buffer.byteLength(payload) }),
+        },
+        ...(url.protocol === "https:"
+          ? {
+              rejectUnauthorized: !connection.insecure,
+              ...(connection.caCert ? { ca: connection.caCert } : {}),
+            }
+          : {}),
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("error", (error) => reject(new Retryable(error.message)));
+        response.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          let parsed: unknown = text;
+          try {
+            parsed = text === "" ? {} : JSON.parse(text);
+          } catch {
+            // Left as text: error pages are HTML.
+          }
+          resolve({ status: response.statusCode ?? 0, body: parsed });
+        });
+      },
+    );
+    request.setTimeout(timeoutMs, () => request.destroy(new Retryable(`no answer within ${timeoutMs} ms`)));
+    request.on("error", (error) =>
+      reject(
+        error instanceof Retryable
+          ? error
+          : new Retryable(`${(error as NodeJS.ErrnoException).code ?? ""} ${error.message}`.trim()),
+      ),
+    );
+    request.end(payload);
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One API call with retries; 401 and 403 are not retried and become errors that say what to grant. */
+export async function call(
+  connection: Connection,
+  method: "GET" | "POST",
+  path: string,
+  body?: unknown,
+  policy: RetryPolicy = DEFAULT_RETRY,
+): Promise<unknown> {
+  let lastProblem = "";
+  for (let attempt = 0; attempt <= policy.retries; attempt++) {
+    if (attempt > 0) await sleep(policy.backoffMs * 2 ** (attempt - 1));
+    let answer: Answer;
+    try {
+      answer = await send(connection, method, path, body, policy.timeoutMs);
+    } catch (error) {
+      if (!(error instanceof Retryable)) throw error;
+      lastProblem = error.message;
+      continue;
+    }
+    if (answer.status === 401) {
+      throw new OpnsenseAuthError(
+        `OPNsense at ${connection.url} rejected the API key and secret (401). Check fortress:opnsenseApiKey ` +
+          "and fortress:opnsenseApiSecret: they are the pair from System > Access > Users > API keys.",
+      );
+    }
+    if (answer.status === 403) throw new OpnsensePrivilegeError(path, privilegeFor(path));
+    if (answer.status >= 500) {
+      lastProblem = `HTTP ${answer.status}`;
+      continue;
+    }
+    if (answer.status >= 400) {
+      throw new OpnsenseUnavailableError(
+        `OPNsense answered ${path} with HTTP ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`,
+      );
+    }
+    return answer.body;
+  }
+  throw new OpnsenseUnavailableError(
+    `OPNsense at ${connection.url} gave no usable answer to ${method} /api/${path} after ${policy.retries + 1} attempts ` +
+      `(last: ${lastProblem}). Check that the firewall is up and reachable from this machine.`,
+  );
+}
+
+/**
+ * Runs `work` after every earlier write to the same firewall has finished: OPNsense can lose writes
+ * made while it reconfigures. The queue lives on globalThis so that every deserialized dynamic
+ * provider in the process shares it.
+ */
+export function withWriteLock<T>(connection: Connection, work: () => Promise<T>): Promise<T> {
+  const registry = globalThis as unknown as Record<symbol, Map<string, Promise<unknown>> | undefined>;
+  const key = Symbol.for("fortress.opnsense.writeQueues");
+  const queues = (registry[key] ??= new Map<string, Promise<unknown>>());
+  const previous = queues.get(connection.url) ?? Promise.resolve();
+  const run = previous.then(work, work);
+  queues.set(
+    connection.url,
+    run.catch(() => undefined),
+  );
+  return run;
+}

@@ -1,0 +1,250 @@
+/**
+ * Pulumi dynamic providers over the item core. The provider object is serialized into the stack's
+ * state, so it holds no credentials: `configure` reads the API key and secret from the stack's
+ * secret config in the provider process, at run time.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { type Connection, DEFAULT_RETRY, type RetryPolicy, withWriteLock, call } from "./client";
+import { OpnsenseError } from "./errors";
+import {
+  addItem,
+  applyChanges,
+  checkSaved,
+  delItem,
+  type Fields,
+  flattenValue,
+  getItem,
+  setItem,
+} from "./items";
+import type { ItemModel, SettingsModel } from "./models";
+import { type PreflightNeeds, preflight } from "./preflight";
+import { DEFAULT_PROBE, type ProbePolicy } from "./safeApply";
+
+export const KEY_CONFIG = "fortress:opnsenseApiKey";
+export const SECRET_CONFIG = "fortress:opnsenseApiSecret";
+
+/** What a resource says about the firewall it lives on; no secret is among it. */
+export interface FirewallRef {
+  readonly url: string;
+  readonly insecure: boolean;
+  readonly caCert?: string;
+}
+
+export interface ItemInputs {
+  readonly firewall: FirewallRef;
+  readonly fields: Fields;
+}
+
+export interface ItemOutputs extends ItemInputs {
+  readonly uuid: string;
+}
+
+export interface Timing {
+  readonly retry: RetryPolicy;
+  readonly probe: ProbePolicy;
+}
+
+export const DEFAULT_TIMING: Timing = { retry: DEFAULT_RETRY, probe: DEFAULT_PROBE };
+
+interface Credentials {
+  readonly key: string;
+  readonly secret: string;
+}
+
+function readCredentials(config: pulumi.dynamic.Config): Credentials | undefined {
+  const key = config.get(KEY_CONFIG);
+  const secret = config.get(SECRET_CONFIG);
+  return key && secret ? { key, secret } : undefined;
+}
+
+function changedFields(a: Fields, b: Fields): string[] {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].filter((key) => (a[key] ?? "") !== (b[key] ?? "")).sort();
+}
+
+export abstract class OpnsenseProvider {
+  private credentials: Credentials | undefined;
+
+  constructor(protected readonly timing: Timing) {}
+
+  async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    this.credentials = readCredentials(request.config);
+  }
+
+  protected connect(firewall: FirewallRef): Connection {
+    if (!this.credentials) {
+      throw new OpnsenseError(
+        `no OPNsense credentials: set ${KEY_CONFIG} and ${SECRET_CONFIG} with \`pulumi config set --secret\``,
+      );
+    }
+    return { ...firewall, ...this.credentials };
+  }
+}
+
+/** CRUD for one model's items, with drift detection through read and in-place updates. */
+export class ItemProvider
+  extends OpnsenseProvider
+  implements pulumi.dynamic.ResourceProvider<ItemInputs, ItemOutputs>
+{
+  constructor(
+    private readonly model: ItemModel,
+    timing: Timing = DEFAULT_TIMING,
+  ) {
+    super(timing);
+  }
+
+  async diff(_id: string, olds: ItemOutputs, news: ItemInputs): Promise<pulumi.dynamic.DiffResult> {
+    const changed = changedFields(olds.fields, news.fields);
+    const movedFirewall = olds.firewall.url !== news.firewall.url;
+    const replaces = [
+      ...(movedFirewall ? ["firewall"] : []),
+      ...changed.filter((field) => this.model.replaceOn.includes(field)).map((field) => `fields.${field}`),
+    ];
+    const changes = changed.length > 0 || movedFirewall || olds.firewall.insecure !== news.firewall.insecure;
+    return { changes, replaces, deleteBeforeReplace: replaces.length > 0 };
+  }
+
+  async create(inputs: ItemInputs): Promise<pulumi.dynamic.CreateResult<ItemOutputs>> {
+    const connection = this.connect(inputs.firewall);
+    const uuid = await withWriteLock(connection, async () => {
+      const created = await addItem(connection, this.model, inputs.fields, this.timing.retry);
+      await applyChanges(connection, this.model.apply, this.timing.retry, this.timing.probe);
+      return created;
+    });
+    return { id: uuid, outs: { ...inputs, uuid } };
+  }
+
+  async read(id: string, props?: ItemOutputs): Promise<pulumi.dynamic.ReadResult<ItemOutputs>> {
+    if (!props) throw new OpnsenseError(`cannot read ${this.model.label} ${id} without its recorded state`);
+    const live = await getItem(
+      this.connect(props.firewall),
+      this.model,
+      id,
+      Object.keys(props.fields),
+      this.timing.retry,
+    );
+    if (!live) return {};
+    return { id, props: { ...props, fields: live, uuid: id } };
+  }
+
+  async update(
+    id: string,
+    _olds: ItemOutputs,
+    news: ItemInputs,
+  ): Promise<pulumi.dynamic.UpdateResult<ItemOutputs>> {
+    const connection = this.connect(news.firewall);
+    await withWriteLock(connection, async () => {
+      await setItem(connection, this.model, id, news.fields, this.timing.retry);
+      await applyChanges(connection, this.model.apply, this.timing.retry, this.timing.probe);
+    });
+    return { outs: { ...news, uuid: id } };
+  }
+
+  async delete(id: string, props: ItemOutputs): Promise<void> {
+    const connection = this.connect(props.firewall);
+    await withWriteLock(connection, async () => {
+      await delItem(connection, this.model, id, this.timing.retry);
+      await applyChanges(connection, this.model.apply, this.timing.retry, this.timing.probe);
+    });
+  }
+}
+
+/** Singleton settings (chrony): create and update both set the managed fields; delete leaves them. */
+export class SettingsProvider
+  extends OpnsenseProvider
+  implements pulumi.dynamic.ResourceProvider<ItemInputs, ItemInputs>
+{
+  constructor(
+    private readonly model: SettingsModel,
+    timing: Timing = DEFAULT_TIMING,
+  ) {
+    super(timing);
+  }
+
+  private async write(inputs: ItemInputs): Promise<void> {
+    const connection = this.connect(inputs.firewall);
+    await withWriteLock(connection, async () => {
+      checkSaved(
+        this.model,
+        await call(
+          connection,
+          "POST",
+          `${this.model.base}/set`,
+          { [this.model.key]: inputs.fields },
+          this.timing.retry,
+        ),
+        "set",
+      );
+      await applyChanges(connection, this.model.apply, this.timing.retry, this.timing.probe);
+    });
+  }
+
+  async diff(_id: string, olds: ItemInputs, news: ItemInputs): Promise<pulumi.dynamic.DiffResult> {
+    return {
+      changes: changedFields(olds.fields, news.fields).length > 0 || olds.firewall.url !== news.firewall.url,
+    };
+  }
+
+  async create(inputs: ItemInputs): Promise<pulumi.dynamic.CreateResult<ItemInputs>> {
+    await this.write(inputs);
+    return { id: `${inputs.firewall.url}#${this.model.base}`, outs: inputs };
+  }
+
+  async read(id: string, props?: ItemInputs): Promise<pulumi.dynamic.ReadResult<ItemInputs>> {
+    if (!props) throw new OpnsenseError(`cannot read ${this.model.label} without its recorded state`);
+    const answer = (await call(
+      this.connect(props.firewall),
+      "GET",
+      `${this.model.base}/get`,
+      undefined,
+      this.timing.retry,
+    )) as Record<string, unknown>;
+    const values = (answer[this.model.key] ?? {}) as Record<string, unknown>;
+    const fields = Object.fromEntries(
+      Object.keys(props.fields).map((field) => [field, flattenValue(values[field])]),
+    );
+    return { id, props: { ...props, fields } };
+  }
+
+  async update(
+    _id: string,
+    _olds: ItemInputs,
+    news: ItemInputs,
+  ): Promise<pulumi.dynamic.UpdateResult<ItemInputs>> {
+    await this.write(news);
+    return { outs: news };
+  }
+}
+
+export interface PreflightInputs {
+  readonly firewall: FirewallRef;
+  readonly needs: PreflightNeeds;
+}
+
+/** Checks the firewall on every deployment (its diff always reports a change), before anything that depends on it. */
+export class PreflightProvider
+  extends OpnsenseProvider
+  implements pulumi.dynamic.ResourceProvider<PreflightInputs, PreflightInputs>
+{
+  private async verify(inputs: PreflightInputs): Promise<void> {
+    await preflight(this.connect(inputs.firewall), inputs.needs, this.timing.retry);
+  }
+
+  async diff(): Promise<pulumi.dynamic.DiffResult> {
+    return { changes: true };
+  }
+
+  async create(inputs: PreflightInputs): Promise<pulumi.dynamic.CreateResult<PreflightInputs>> {
+    await this.verify(inputs);
+    return { id: `${inputs.firewall.url}#preflight`, outs: inputs };
+  }
+
+  async update(
+    _id: string,
+    _olds: PreflightInputs,
+    news: PreflightInputs,
+  ): Promise<pulumi.dynamic.UpdateResult<PreflightInputs>> {
+    await this.verify(news);
+    return { outs: news };
+  }
+}

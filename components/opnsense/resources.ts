@@ -1,0 +1,117 @@
+/**
+ * Typed OPNsense resources. Each maps its args onto the model's fields and shares one provider per
+ * model, so that the engine deserializes and configures each provider once.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { CHRONY, type ItemModel, MODELS, type ModelName } from "./models";
+import {
+  DEFAULT_TIMING,
+  type FirewallRef,
+  ItemProvider,
+  type PreflightInputs,
+  PreflightProvider,
+  SettingsProvider,
+} from "./provider";
+
+type Inputs<T> = { readonly [K in keyof T]: pulumi.Input<T[K]> };
+
+const providers = new Map<string, pulumi.dynamic.ResourceProvider>();
+
+function itemProvider(model: ItemModel): pulumi.dynamic.ResourceProvider {
+  let provider = providers.get(model.base + model.key);
+  if (!provider) {
+    provider = new ItemProvider(model, DEFAULT_TIMING);
+    providers.set(model.base + model.key, provider);
+  }
+  return provider;
+}
+
+/** One OPNsense model item; `fields` are the model's own field names and string values. */
+export class OpnsenseItem extends pulumi.dynamic.Resource {
+  declare readonly uuid: pulumi.Output<string>;
+  declare readonly fields: pulumi.Output<Record<string, string>>;
+
+  constructor(
+    model: ModelName,
+    name: string,
+    args: { firewall: pulumi.Input<FirewallRef>; fields: pulumi.Input<Record<string, pulumi.Input<string>>> },
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    super(
+      itemProvider(MODELS[model]),
+      name,
+      { ...args, uuid: undefined },
+      opts,
+      "fortress",
+      `opnsense:${model}`,
+    );
+  }
+}
+
+export interface VlanDeviceArgs {
+  readonly firewall: FirewallRef;
+  /** The physical interface the VLAN rides on, e.g. igb1. */
+  readonly parent: string;
+  readonly tag: number;
+  readonly description: string;
+}
+
+export function vlanFields(args: Omit<VlanDeviceArgs, "firewall">): Record<string, string> {
+  return { if: args.parent, tag: String(args.tag), pcp: "0", descr: args.description };
+}
+
+export interface AliasArgs {
+  readonly firewall: FirewallRef;
+  readonly name: string;
+  readonly type: "host" | "network" | "port";
+  readonly content: readonly string[];
+  readonly description: string;
+}
+
+export function aliasFields(args: Omit<AliasArgs, "firewall">): Record<string, string> {
+  return {
+    enabled: "1",
+    name: args.name,
+    type: args.type,
+    content: args.content.join("\n"),
+    description: args.description,
+  };
+}
+
+export interface HostOverrideArgs {
+  readonly firewall: FirewallRef;
+  readonly hostname: string;
+  readonly domain: string;
+  readonly address: string;
+  readonly description: string;
+}
+
+export function hostOverrideFields(args: Omit<HostOverrideArgs, "firewall">): Record<string, string> {
+  return {
+    enabled: "1",
+    hostname: args.hostname,
+    domain: args.domain,
+    rr: "A",
+    server: args.address,
+    description: args.description,
+  };
+}
+
+/** Singleton settings of the chrony plugin. */
+export class ChronySettings extends pulumi.dynamic.Resource {
+  declare readonly fields: pulumi.Output<Record<string, string>>;
+
+  constructor(
+    name: string,
+    args: { firewall: pulumi.Input<FirewallRef>; fields: pulumi.Input<Record<string, pulumi.Input<string>>> },
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    super(new SettingsProvider(CHRONY, DEFAULT_TIMING), name, args, opts, "fortress", "opnsense:chrony");
+  }
+}
+
+export class Preflight extends pulumi.dynamic.Resource {
+  constructor(name: string, args: Inputs<PreflightInputs>, opts?: pulumi.CustomResourceOptions) {
+    super(new PreflightProvider(DEFAULT_TIMING), name, args, opts, "fortress", "opnsense:preflight");
+  }
+}

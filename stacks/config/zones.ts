@@ -1,0 +1,216 @@
+/**
+ * `fortress:zones`: which network may open connections to which, with which services. A list of
+ * entries; whatever no entry grants is dropped (by OPNsense between VLANs, and again by the Proxmox
+ * firewall on each VM's NIC).
+ *
+ * ```yaml
+ * fortress:zones:
+ *   - { from: users, to: servers, services: [https] }
+ *   - { from: iot, to: internet, services: [https, http] }
+ *   - { from: mgmt, to: any, services: all }
+ * ```
+ *
+ * - `from`: a declared network. Not a keyword: inbound from the internet is a port forward, not a
+ *   zone entry; "from any" is what a default deny exists to prevent.
+ * - `to`: a declared network, or
+ *   - `internet`: everything outside the private ranges (RFC 1918) and the lab's networks;
+ *   - `firewall`: the firewall's own address on the source VLAN (its gateway), e.g. for DNS and NTP;
+ *   - `any`: every network but quarantine, and the internet; only from a management network.
+ *     The firewall itself is reached only through `firewall` entries.
+ * - `services`: names from components/network/services.ts (`https`, `ssh`, `dns`, `ntp`, `syslog`,
+ *   `wazuh-agent`, …) or `all` (every protocol and port), which only a management network may use.
+ *
+ * An entry grants new connections in one direction; replies flow back by the firewall's state. A
+ * network with no entry (quarantine) reaches nothing, and nothing may name a quarantine network.
+ * Same-VLAN traffic never crosses the firewall, so `from` and `to` differ. Each `from → to` pair
+ * appears once. Passes into the management network are logged.
+ */
+import { z } from "zod";
+import { isServiceName, SERVICE_NAMES } from "../../components/network/services";
+import { ZONE_KEYWORDS, type ZonePurpose } from "../../components/network/types";
+import { MAX_ZONE_NAME_LENGTH } from "../../components/network/zoneRules";
+import type { NetworkPurpose } from "../catalog";
+import type { ConfigIssue } from "./errors";
+import type { NetworkConfig } from "./schema";
+
+// The compiler keeps its own copy of the purposes (components/ may not import stacks/): keep them equal.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const purposesMatch: Same<NetworkPurpose, ZonePurpose> = true;
+void purposesMatch;
+
+export const zoneEntrySchema = z.strictObject({
+  from: z.string().min(1, "name the source network"),
+  to: z.string().min(1, "name the destination: a network, internet, firewall or any"),
+  services: z.union(
+    [z.literal("all"), z.array(z.string().min(1)).min(1, "list at least one service, or remove the entry")],
+    { error: 'must be "all" or a list of service names' },
+  ),
+});
+
+export const zonesSchema = z.array(zoneEntrySchema).default([]);
+
+export type ZoneConfig = z.infer<typeof zoneEntrySchema>;
+
+const issue = (path: string, message: string, hint: string): ConfigIssue => ({ path, message, hint });
+
+const isKeyword = (name: string): boolean => (ZONE_KEYWORDS as readonly string[]).includes(name);
+
+function networkIssues(networks: readonly NetworkConfig[]): ConfigIssue[] {
+  return networks.flatMap((network, index) => {
+    const path = `networks[${index}].name`;
+    const found: ConfigIssue[] = [];
+    if (isKeyword(network.name)) {
+      found.push(
+        issue(
+          path,
+          `${network.name} is a zone keyword, so fortress:zones could not name this network`,
+          `rename the network; ${ZONE_KEYWORDS.join(", ")} are reserved`,
+        ),
+      );
+    }
+    if (network.name.length > MAX_ZONE_NAME_LENGTH) {
+      found.push(
+        issue(
+          path,
+          `${network.name} is longer than ${MAX_ZONE_NAME_LENGTH} characters, too long for its firewall objects`,
+          `shorten it: the Proxmox security group fz-<name> may have at most 18 characters`,
+        ),
+      );
+    }
+    return found;
+  });
+}
+
+/** Semantic checks of the zone matrix against the declared networks. Every issue has a path and a hint. */
+export function checkZones(zones: readonly ZoneConfig[], networks: readonly NetworkConfig[]): ConfigIssue[] {
+  const issues = networkIssues(networks);
+  const byName = new Map(networks.map((network) => [network.name, network]));
+  const networkNames = networks.map((network) => network.name).join(", ");
+  const managementNames =
+    networks
+      .filter((network) => network.purpose === "management")
+      .map((network) => network.name)
+      .join(", ") || "none declared";
+  const firstPair = new Map<string, number>();
+
+  zones.forEach((entry, index) => {
+    const path = `zones[${index}]`;
+    const from = byName.get(entry.from);
+    const to = byName.get(entry.to);
+
+    if (!from) {
+      if (entry.from === "internet") {
+        issues.push(
+          issue(
+            `${path}.from`,
+            "traffic from the internet is not a zone entry",
+            "inbound from the internet needs a port forward, which Fortress does not make; use a declared network",
+          ),
+        );
+      } else if (isKeyword(entry.from)) {
+        issues.push(
+          issue(
+            `${path}.from`,
+            `from must be a declared network, not ${entry.from}`,
+            `use one of: ${networkNames}`,
+          ),
+        );
+      } else {
+        issues.push(
+          issue(`${path}.from`, `no network is named ${entry.from}`, `use one of: ${networkNames}`),
+        );
+      }
+    } else if (from.purpose === "quarantine") {
+      issues.push(
+        issue(
+          `${path}.from`,
+          `${from.name} is the quarantine network: nothing may leave it`,
+          "remove the entry; quarantined hosts reach nothing, that is what isolates them",
+        ),
+      );
+    }
+
+    if (!to && !isKeyword(entry.to)) {
+      issues.push(
+        issue(
+          `${path}.to`,
+          `no network is named ${entry.to}`,
+          `use one of: ${networkNames}, or ${ZONE_KEYWORDS.join(", ")}`,
+        ),
+      );
+    } else if (to?.purpose === "quarantine") {
+      issues.push(
+        issue(
+          `${path}.to`,
+          `${to.name} is the quarantine network: nothing may enter it`,
+          "remove the entry; the response layer isolates hosts there, and no zone may reach them",
+        ),
+      );
+    } else if (from && to === from) {
+      issues.push(
+        issue(
+          `${path}.to`,
+          `${entry.to} is also the source: traffic inside one VLAN never crosses the firewall`,
+          "remove the entry or name another network",
+        ),
+      );
+    } else if (from && entry.to === "any" && from.purpose !== "management") {
+      issues.push(
+        issue(
+          `${path}.to`,
+          `only a management network may reach any; ${from.name} is a ${from.purpose} network`,
+          "name the networks it may reach, one entry each, or use internet",
+        ),
+      );
+    }
+
+    if (entry.services === "all") {
+      if (from && from.purpose !== "management") {
+        issues.push(
+          issue(
+            `${path}.services`,
+            `services: all is only for a management network (${managementNames}); ${from.name} is a ${from.purpose} network`,
+            `list the services it needs, e.g. [https]; known: ${SERVICE_NAMES.join(", ")}`,
+          ),
+        );
+      }
+    } else {
+      entry.services.forEach((service, serviceIndex) => {
+        const servicePath = `${path}.services[${serviceIndex}]`;
+        const first = entry.services.indexOf(service);
+        if (!isServiceName(service)) {
+          issues.push(
+            issue(
+              servicePath,
+              `${service} is not a known service`,
+              `use one of: ${SERVICE_NAMES.join(", ")}`,
+            ),
+          );
+        } else if (first !== serviceIndex) {
+          issues.push(
+            issue(
+              servicePath,
+              `${service} is already listed at services[${first}]`,
+              "list each service once",
+            ),
+          );
+        }
+      });
+    }
+
+    const pair = `${entry.from} → ${entry.to}`;
+    const earlier = firstPair.get(pair);
+    if (earlier === undefined) {
+      firstPair.set(pair, index);
+    } else {
+      issues.push(
+        issue(
+          path,
+          `${pair} is already granted by zones[${earlier}]`,
+          `merge its services into zones[${earlier}]`,
+        ),
+      );
+    }
+  });
+  return issues;
+}
