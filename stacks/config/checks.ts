@@ -309,3 +309,49 @@ export function checkVmOverrides(
     return issues;
   });
 }
+
+/** While the network layer is on, Fortress needs the firewall and the interface each VLAN is assigned to. */
+export function checkFirewall(
+  opnsense: PlainConfig["opnsense"],
+  networks: readonly NetworkConfig[] | undefined,
+  layers: PlainConfig["layers"] | undefined,
+): ConfigIssue[] {
+  if (!isLayerEnabled(layers ?? {}, "network")) return [];
+  const issues: ConfigIssue[] = [];
+  if (!opnsense) {
+    issues.push(
+      issue(
+        "opnsense",
+        "is not set, and the network layer needs the firewall",
+        "add fortress:opnsense with url and trunk, or set layers.network: false",
+      ),
+    );
+  }
+  (networks ?? []).forEach((network, index) => {
+    if (network.interface === undefined) {
+      issues.push(
+        issue(
+          `networks[${index}].interface`,
+          "is not set, and the network layer puts the VLAN's rules on it",
+          "assign the VLAN device under Interfaces > Assignments in OPNsense and give its identifier here (e.g. opt2)",
+        ),
+      );
+    }
+  });
+  const firstWith = new Map<string, number>();
+  (networks ?? []).forEach((network, index) => {
+    if (network.interface === undefined) return;
+    const first = firstWith.get(network.interface);
+    if (first === undefined) firstWith.set(network.interface, index);
+    else {
+      issues.push(
+        issue(
+          `networks[${index}].interface`,
+          `interface ${network.interface} is already used by networks[${first}]`,
+          "each VLAN has its own OPNsense interface",
+        ),
+      );
+    }
+  });
+  return issues;
+}

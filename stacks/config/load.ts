@@ -7,7 +7,14 @@ import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { deriveVms } from "../inventory";
 import { type LabModel, resolveLab } from "../lab";
-import { checkLayers, checkNetworks, checkNodes, checkServices, checkVmOverrides } from "./checks";
+import {
+  checkFirewall,
+  checkLayers,
+  checkNetworks,
+  checkNodes,
+  checkServices,
+  checkVmOverrides,
+} from "./checks";
 import { ConfigError, type ConfigIssue, formatPath } from "./errors";
 import { checkZones } from "./zones";
 import { PLAIN_KEYS, type PlainConfig, type PlainKey, SECRET_KEYS, type SecretKey } from "./schema";
@@ -179,11 +186,12 @@ function unknownKeys(source: ConfigSource): ConfigIssue[] {
 /** Every problem of a config, without building anything. Empty means the lab can be built. */
 export function validateConfig(source: ConfigSource): { issues: ConfigIssue[]; model?: LabModel } {
   const { values, issues: labIssues } = readPlainKeys(source);
-  const { nodes, networks, layers, services, vms, lab, zones } = values;
+  const { nodes, networks, layers, services, vms, lab, zones, opnsense } = values;
   if (networks) labIssues.push(...checkNetworks(networks));
   if (nodes) labIssues.push(...checkNodes(nodes, networks));
   if (layers) labIssues.push(...checkLayers(layers));
   if (zones && networks) labIssues.push(...checkZones(zones, networks));
+  if (networks || layers) labIssues.push(...checkFirewall(opnsense, networks, layers));
   if (services) labIssues.push(...checkServices(services, layers, nodes, networks));
   if (vms && services && lab) {
     const names = new Set(deriveVms({ services, vms: {}, lab }).map((vm) => vm.name));
