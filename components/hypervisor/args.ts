@@ -1,16 +1,6 @@
-import type * as pulumi from "@pulumi/pulumi";
+import type { ProxmoxConnectionArgs } from "../proxmox/provider";
 
-export interface ProxmoxConnectionArgs {
-  /** https URL of the Proxmox API, e.g. https://pve1.home.arpa:8006/ */
-  readonly endpoint: string;
-  /** `user@realm!tokenid=uuid`; secret. */
-  readonly apiToken: pulumi.Input<string>;
-  /** Skip TLS verification. Off unless the admin turns it on. */
-  readonly insecure: boolean;
-  /** SSH to the nodes, which the API needs for snippets (custom cloud-init user-data). */
-  readonly sshUser: string;
-  readonly sshPrivateKey: pulumi.Input<string>;
-}
+export type { ProxmoxConnectionArgs };
 
 export interface HypervisorNodeArgs {
   /** The Proxmox node name. */

@@ -33,6 +33,10 @@ const args: HypervisorArgs = {
     insecure: false,
     sshUser: "root",
     sshPrivateKey: pulumi.secret(SSH_KEY),
+    nodes: [
+      { name: "pve-a", address: "10.0.10.11" },
+      { name: "pve-b", address: "10.0.10.12" },
+    ],
   },
   nodes: [
     { name: "pve-a", address: "10.0.10.11" },

@@ -6,6 +6,7 @@
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
 import { renderUserData } from "../cloud-init/userData";
+import { proxmoxProvider } from "../proxmox/provider";
 import type { HypervisorArgs, HypervisorVmArgs } from "./args";
 
 export const HYPERVISOR_TYPE = "fortress:hypervisor:Hypervisor";
@@ -30,22 +31,7 @@ export class Hypervisor extends pulumi.ComponentResource {
   constructor(name: string, args: HypervisorArgs, opts?: pulumi.ComponentResourceOptions) {
     super(HYPERVISOR_TYPE, name, {}, opts);
 
-    const { connection } = args;
-    this.provider = new proxmoxve.Provider(
-      `${name}-proxmox`,
-      {
-        endpoint: connection.endpoint,
-        apiToken: pulumi.secret(connection.apiToken),
-        insecure: connection.insecure,
-        ssh: {
-          agent: false,
-          username: connection.sshUser,
-          privateKey: pulumi.secret(connection.sshPrivateKey),
-          nodes: args.nodes.map((node) => ({ name: node.name, address: node.address })),
-        },
-      },
-      { parent: this },
-    );
+    this.provider = proxmoxProvider(`${name}-proxmox`, args.connection, this);
     const resourceOpts = { parent: this, provider: this.provider };
 
     const pool = new proxmoxve.PoolLegacy(

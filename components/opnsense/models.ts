@@ -78,6 +78,15 @@ export const MODELS = {
     identity: "description",
     replaceOn: [],
   },
+  keaSubnet: {
+    label: "Kea DHCP subnet",
+    base: "kea/dhcpv4",
+    key: "subnet4",
+    commands: itemCommands("subnet"),
+    apply: { kind: "reconfigure", path: "kea/service/reconfigure" },
+    identity: "description",
+    replaceOn: ["subnet"],
+  },
   keaReservation: {
     label: "Kea DHCP reservation",
     base: "kea/dhcpv4",

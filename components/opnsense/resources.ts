@@ -60,24 +60,6 @@ export function vlanFields(args: Omit<VlanDeviceArgs, "firewall">): Record<strin
   return { if: args.parent, tag: String(args.tag), pcp: "0", descr: args.description };
 }
 
-export interface AliasArgs {
-  readonly firewall: FirewallRef;
-  readonly name: string;
-  readonly type: "host" | "network" | "port";
-  readonly content: readonly string[];
-  readonly description: string;
-}
-
-export function aliasFields(args: Omit<AliasArgs, "firewall">): Record<string, string> {
-  return {
-    enabled: "1",
-    name: args.name,
-    type: args.type,
-    content: args.content.join("\n"),
-    description: args.description,
-  };
-}
-
 export interface HostOverrideArgs {
   readonly firewall: FirewallRef;
   readonly hostname: string;

@@ -1,0 +1,124 @@
+/**
+ * The DNS and DHCP layer: an Unbound host override for every host under the internal domain, and a
+ * DHCP reservation for every host's MAC (Kea, or Dnsmasq from OPNsense 26.1), so that a VM that
+ * falls back to DHCP still gets its one address.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { FirewallRef } from "../opnsense/provider";
+import { hostOverrideFields, OpnsenseItem } from "../opnsense/resources";
+
+export const DNS_DHCP_TYPE = "fortress:dns-dhcp:DnsDhcp";
+
+export interface DnsHost {
+  readonly name: string;
+  readonly address: string;
+  readonly mac: string;
+  /** The network (by name) the host's address belongs to. */
+  readonly network: string;
+}
+
+export interface DhcpNetwork {
+  readonly name: string;
+  readonly cidr: string;
+  readonly dhcp: { readonly start: string; readonly end: string };
+}
+
+export interface DnsDhcpArgs {
+  readonly firewall: FirewallRef;
+  readonly domain: string;
+  readonly dhcp: "kea" | "dnsmasq";
+  readonly networks: readonly DhcpNetwork[];
+  readonly hosts: readonly DnsHost[];
+  /** Waits for this before touching the firewall (the network layer's preflight). */
+  readonly firewallReady?: pulumi.Resource;
+}
+
+export class DnsDhcp extends pulumi.ComponentResource {
+  /** Fully qualified name per host. */
+  readonly names: Readonly<Record<string, string>>;
+
+  constructor(name: string, args: DnsDhcpArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(DNS_DHCP_TYPE, name, {}, opts);
+    const after = { parent: this, ...(args.firewallReady ? { dependsOn: [args.firewallReady] } : {}) };
+    const firewall = args.firewall;
+
+    for (const host of args.hosts) {
+      new OpnsenseItem(
+        "hostOverride",
+        `${name}-dns-${host.name}`,
+        {
+          firewall,
+          fields: hostOverrideFields({
+            hostname: host.name,
+            domain: args.domain,
+            address: host.address,
+            description: `fortress ${host.name}`,
+          }),
+        },
+        after,
+      );
+    }
+
+    if (args.dhcp === "kea") {
+      const subnets = new Map(
+        args.networks.map((network) => [
+          network.name,
+          new OpnsenseItem(
+            "keaSubnet",
+            `${name}-kea-subnet-${network.name}`,
+            {
+              firewall,
+              fields: {
+                subnet: network.cidr,
+                pools: `${network.dhcp.start} - ${network.dhcp.end}`,
+                option_data_autocollect: "1",
+                description: `fortress ${network.name}`,
+              },
+            },
+            after,
+          ),
+        ]),
+      );
+      for (const host of args.hosts) {
+        const subnet = subnets.get(host.network);
+        if (!subnet) throw new Error(`host ${host.name} is on ${host.network}, which has no DHCP subnet`);
+        new OpnsenseItem(
+          "keaReservation",
+          `${name}-dhcp-${host.name}`,
+          {
+            firewall,
+            fields: {
+              subnet: subnet.uuid,
+              ip_address: host.address,
+              hw_address: host.mac.toLowerCase(),
+              hostname: host.name,
+              description: `fortress ${host.name}`,
+            },
+          },
+          { parent: this },
+        );
+      }
+    } else {
+      for (const host of args.hosts) {
+        new OpnsenseItem(
+          "dnsmasqHost",
+          `${name}-dhcp-${host.name}`,
+          {
+            firewall,
+            fields: {
+              host: host.name,
+              domain: args.domain,
+              ip: host.address,
+              hwaddr: host.mac.toLowerCase(),
+              descr: `fortress ${host.name}`,
+            },
+          },
+          after,
+        );
+      }
+    }
+
+    this.names = Object.fromEntries(args.hosts.map((host) => [host.name, `${host.name}.${args.domain}`]));
+    this.registerOutputs({ names: this.names });
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * The network layer: the zone policy made real. On OPNsense, after a preflight of the firewall:
+ * a VLAN device per network, the zone aliases and the filter rules compiled from the matrix. On
+ * Proxmox: an SDN VLAN zone with a vnet per VLAN, and the same zones as IP sets and security groups.
+ */
+import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
+import * as pulumi from "@pulumi/pulumi";
+import type { PreflightNeeds } from "../opnsense/preflight";
+import type { FirewallRef } from "../opnsense/provider";
+import { OpnsenseItem, Preflight, vlanFields } from "../opnsense/resources";
+import { type ProxmoxConnectionArgs, proxmoxProvider } from "../proxmox/provider";
+import type { ZoneEntry, ZoneNetwork } from "./types";
+import {
+  aliasFields,
+  compileProxmoxFirewall,
+  compileZones,
+  ruleFields,
+  securityGroupName,
+} from "./zoneRules";
+
+export const NETWORK_TYPE = "fortress:network:Network";
+
+export interface NetworkArgs {
+  readonly firewall: FirewallRef;
+  /** The firewall's physical interface that carries the VLANs. */
+  readonly trunk: string;
+  readonly networks: readonly ZoneNetwork[];
+  readonly zones: readonly ZoneEntry[];
+  /** What the whole deployment needs of the firewall: checked before anything changes. */
+  readonly preflight: PreflightNeeds;
+  readonly proxmox: {
+    readonly connection: ProxmoxConnectionArgs;
+    /** The VLAN-aware bridge on every node. */
+    readonly bridge: string;
+  };
+}
+
+/** SDN ids are at most 8 characters of letters and digits. */
+export function vnetId(network: ZoneNetwork): string {
+  return `fv${network.vlan}`;
+}
+
+export class Network extends pulumi.ComponentResource {
+  /** Downstream OPNsense resources depend on it, so that nothing changes on a firewall that failed it. */
+  readonly preflight: Preflight;
+  readonly vlanDevices: Readonly<Record<string, OpnsenseItem>>;
+  readonly aliasNames: readonly string[];
+  readonly ruleCount: number;
+  /** Proxmox security group per destination zone, by network name. */
+  readonly securityGroups: Readonly<Record<string, string>>;
+  readonly proxmox: proxmoxve.Provider;
+
+  constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(NETWORK_TYPE, name, {}, opts);
+    const policy = { networks: args.networks, zones: args.zones };
+    const compiled = compileZones(policy);
+
+    this.preflight = new Preflight(
+      `${name}-preflight`,
+      { firewall: args.firewall, needs: args.preflight },
+      { parent: this },
+    );
+    const afterPreflight = { parent: this, dependsOn: [this.preflight] };
+
+    const vlanDevices: Record<string, OpnsenseItem> = {};
+    for (const network of args.networks) {
+      vlanDevices[network.name] = new OpnsenseItem(
+        "vlan",
+        `${name}-vlan-${network.name}`,
+        {
+          firewall: args.firewall,
+          fields: vlanFields({
+            parent: args.trunk,
+            tag: network.vlan,
+            description: `fortress ${network.name}`,
+          }),
+        },
+        afterPreflight,
+      );
+    }
+    this.vlanDevices = vlanDevices;
+
+    const aliases = compiled.aliases.map(
+      (alias) =>
+        new OpnsenseItem(
+          "alias",
+          `${name}-alias-${alias.name}`,
+          { firewall: args.firewall, fields: aliasFields(alias) },
+          afterPreflight,
+        ),
+    );
+    this.aliasNames = compiled.aliases.map((alias) => alias.name);
+    for (const rule of compiled.rules) {
+      new OpnsenseItem(
+        "rule",
+        `${name}-rule-${rule.sequence}`,
+        { firewall: args.firewall, fields: ruleFields(rule) },
+        { parent: this, dependsOn: [this.preflight, ...aliases, ...Object.values(vlanDevices)] },
+      );
+    }
+    this.ruleCount = compiled.rules.length;
+
+    this.proxmox = proxmoxProvider(`${name}-proxmox`, args.proxmox.connection, this);
+    const onProxmox = { parent: this, provider: this.proxmox };
+    const zone = new proxmoxve.sdn.zone.Vlan(
+      `${name}-sdn-zone`,
+      {
+        resourceId: "fortress",
+        bridge: args.proxmox.bridge,
+        nodes: args.proxmox.connection.nodes.map((node) => node.name),
+      },
+      onProxmox,
+    );
+    const vnets = args.networks.map(
+      (network) =>
+        new proxmoxve.sdn.Vnet(
+          `${name}-vnet-${network.name}`,
+          {
+            resourceId: vnetId(network),
+            zone: zone.resourceId,
+            tag: network.vlan,
+            alias: `fortress ${network.name}`,
+          },
+          onProxmox,
+        ),
+    );
+    new proxmoxve.sdn.Applier(`${name}-sdn-apply`, {}, { ...onProxmox, dependsOn: [zone, ...vnets] });
+
+    const firewall = compileProxmoxFirewall(policy);
+    const ipSets = firewall.ipSets.map(
+      (ipSet) =>
+        new proxmoxve.firewall.IpsetLegacy(
+          `${name}-ipset-${ipSet.name}`,
+          { name: ipSet.name, comment: ipSet.comment, cidrs: ipSet.cidrs.map((cidr) => ({ ...cidr })) },
+          onProxmox,
+        ),
+    );
+    for (const group of firewall.securityGroups) {
+      new proxmoxve.cluster.firewall.security.GroupLegacy(
+        `${name}-group-${group.name}`,
+        { name: group.name, comment: group.comment, rules: group.rules.map((rule) => ({ ...rule })) },
+        { ...onProxmox, dependsOn: ipSets },
+      );
+    }
+    const groupNames = new Set(firewall.securityGroups.map((group) => group.name));
+    const securityGroups = Object.fromEntries(
+      args.networks
+        .filter((network) => groupNames.has(securityGroupName(network.name)))
+        .map((network) => [network.name, securityGroupName(network.name)]),
+    );
+    this.securityGroups = securityGroups;
+
+    this.registerOutputs({ aliasNames: this.aliasNames, ruleCount: this.ruleCount, securityGroups });
+  }
+}

@@ -1,0 +1,39 @@
+/** The Proxmox provider every layer that touches Proxmox builds from the same connection settings. */
+import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface ProxmoxConnectionArgs {
+  /** https URL of the Proxmox API, e.g. https://pve1.home.arpa:8006/ */
+  readonly endpoint: string;
+  /** `user@realm!tokenid=uuid`; secret. */
+  readonly apiToken: pulumi.Input<string>;
+  /** Skip TLS verification. Off unless the admin turns it on. */
+  readonly insecure: boolean;
+  /** SSH to the nodes, which the API needs for snippets (custom cloud-init user-data). */
+  readonly sshUser: string;
+  readonly sshPrivateKey: pulumi.Input<string>;
+  /** Proxmox node names and their management addresses, for SSH. */
+  readonly nodes: readonly { readonly name: string; readonly address: string }[];
+}
+
+export function proxmoxProvider(
+  name: string,
+  connection: ProxmoxConnectionArgs,
+  parent: pulumi.Resource,
+): proxmoxve.Provider {
+  return new proxmoxve.Provider(
+    name,
+    {
+      endpoint: connection.endpoint,
+      apiToken: pulumi.secret(connection.apiToken),
+      insecure: connection.insecure,
+      ssh: {
+        agent: false,
+        username: connection.sshUser,
+        privateKey: pulumi.secret(connection.sshPrivateKey),
+        nodes: connection.nodes.map((node) => ({ name: node.name, address: node.address })),
+      },
+    },
+    { parent },
+  );
+}

@@ -1,0 +1,53 @@
+/**
+ * The time layer: chrony on OPNsense as the one time source of every VLAN (serving only the lab's
+ * networks), and each Proxmox node's time zone. VMs point their chrony at their gateway through
+ * cloud-init (the hypervisor layer); the zone matrix allows NTP to the firewall only.
+ */
+import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
+import * as pulumi from "@pulumi/pulumi";
+import type { FirewallRef } from "../opnsense/provider";
+import { ChronySettings } from "../opnsense/resources";
+import { type ProxmoxConnectionArgs, proxmoxProvider } from "../proxmox/provider";
+
+export const TIME_TYPE = "fortress:time:Time";
+
+export interface TimeArgs {
+  readonly firewall: FirewallRef;
+  /** Upstream servers chrony on the firewall follows. */
+  readonly upstream: readonly string[];
+  /** The lab's networks, the only clients chrony answers. */
+  readonly clientNetworks: readonly string[];
+  readonly timezone: string;
+  readonly proxmox: ProxmoxConnectionArgs;
+  /** Waits for this before touching the firewall (the network layer's preflight). */
+  readonly firewallReady?: pulumi.Resource;
+}
+
+export class Time extends pulumi.ComponentResource {
+  readonly chrony: ChronySettings;
+
+  constructor(name: string, args: TimeArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(TIME_TYPE, name, {}, opts);
+    this.chrony = new ChronySettings(
+      `${name}-chrony`,
+      {
+        firewall: args.firewall,
+        fields: {
+          enabled: "1",
+          peers: args.upstream.join(","),
+          allowednetworks: args.clientNetworks.join(","),
+        },
+      },
+      { parent: this, ...(args.firewallReady ? { dependsOn: [args.firewallReady] } : {}) },
+    );
+    const provider = proxmoxProvider(`${name}-proxmox`, args.proxmox, this);
+    for (const node of args.proxmox.nodes) {
+      new proxmoxve.TimeLegacy(
+        `${name}-tz-${node.name}`,
+        { nodeName: node.name, timeZone: args.timezone },
+        { parent: this, provider },
+      );
+    }
+    this.registerOutputs({});
+  }
+}

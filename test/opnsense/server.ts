@@ -1,0 +1,1104 @@
+/**
+ * A fake OPNsense API on 127.0.0.1 for tests that must run the provider's real HTTP code. It answers
+ * the endpoints the provider uses the way OPNsense documents and implements them (opnsense/core,
+ * opnsense/plugins, opnsense/docs; each fact is cited where it is used):
+ *
+ * - `/api/<module>/<controller>/<command>[/<param>...]`, HTTP Basic auth with key:secret.
+ *   Unknown or wrong credentials: 401 `{"status":401,"message":"Authentication Failed"}`
+ *   (Base/ApiControllerBase.php @ cde8b431c221). A user without a privilege that grants the path:
+ *   403 `{"status":403,"message":"Forbidden"}` (body as quoted in opnsense/core#9961), never naming it.
+ * - A POST with `Content-Type: application/json` and an empty or unparsable body: 400
+ *   `{"message":"Invalid JSON syntax","status":400}`; an action called without a required parameter
+ *   (set_item without uuid, ...): 400 `{"message":"action X expects at least 1 parameter(s)","status":400}`
+ *   (both ApiControllerBase.php @ cde8b431c221).
+ * - Model CRUD as ApiMutableModelControllerBase.php @ 044217f07979 does it: search (any method),
+ *   get, add, set (an "upsert" for an unknown but well-formed uuid), del, toggle; write commands answer
+ *   `{"result":"failed"}` to GET; validation failures are HTTP 200 `{"result":"failed","validations":{...}}`.
+ * - Reconfigure as ApiMutableServiceControllerBase.php @ 0bf8a3827513: POST `{"status":"ok"}`, GET
+ *   `{"status":"failed"}` (both HTTP 200).
+ * - A thrown UserException (deleting an alias in use, a VLAN that is assigned) is HTTP 500 (api.php
+ *   renders every exception as 500, opnsense/core#10430) with `{"errorMessage","errorTitle"}`; those
+ *   body keys are the GUI's, not confirmed for the API.
+ * - Unknown endpoints: 404 `{"errorMessage":"Endpoint not found"}` (status and body not confirmed).
+ *
+ * Filter rules have a saved set (what search/get show) and an active set (what pf runs): `apply`
+ * copies saved to active. Safe apply follows Firewall/Api/FilterBaseController.php @ de81d0179d24 and
+ * scripts/filter/rollback_timer.php: `savepoint` snapshots the saved rules and answers
+ * `{"status":"ok","retention":"60","revision":"<seconds>.<2 digits>"}`; `apply/<rev>` arms a timer
+ * (`rollbackMs`, 60 s on OPNsense) after which both sets return to the snapshot unless
+ * `cancel_rollback/<rev>` came first. Option `savepoints: false` serves OPNsense 26.7, where these
+ * actions were removed (opnsense/core#10411, opnsense/docs#891) and `apply/<anything>` is a plain apply.
+ * Option `brokenRollback: true` serves the bug of opnsense/core#10721 (26.1.5): the timer runs out but
+ * nothing is reverted.
+ */
+import { randomUUID } from "node:crypto";
+import * as http from "node:http";
+import { isIP } from "node:net";
+import type { Socket } from "node:net";
+import { normalizeApiPath, privilegesGranting } from "../../components/opnsense/privileges";
+import { defaults, type FieldContext, type Raw, render, searchRow, setNodes, validateItem } from "./fields";
+import {
+  ALIAS_MODEL,
+  CHRONY_SCHEMA,
+  DNSMASQ_HOST_MODEL,
+  type ItemModel,
+  KEA_RESERVATION_MODEL,
+  KEA_SUBNET_MODEL,
+  RULE_MODEL,
+  UNBOUND_HOST_MODEL,
+  vlanModel,
+} from "./models";
+
+export interface ApiUser {
+  readonly key: string;
+  readonly secret: string;
+  /** Privilege names as the GUI lists them (see components/opnsense/privileges.ts), or "all". */
+  readonly privileges: readonly string[] | "all";
+  /** Shown in the request log; defaults to the key. */
+  readonly name?: string;
+}
+
+export interface AssignedInterface {
+  /** `lan`, `wan`, `opt1`, ... */
+  readonly identifier: string;
+  /** The device, e.g. `vtnet1` or `vlan01`. */
+  readonly device: string;
+  /** Defaults to the identifier in capitals, as OPNsense shows it. */
+  readonly description?: string;
+  /** `10.0.0.1/24`. */
+  readonly ipv4?: string;
+}
+
+export interface ServerOptions {
+  readonly users: readonly ApiUser[];
+  /** product_version of core/firmware/info, e.g. "25.7.3". */
+  readonly version: string;
+  /** Installed plugin packages, e.g. ["os-chrony"]. Chrony's endpoints exist only with os-chrony. */
+  readonly plugins: readonly string[];
+  readonly assignedInterfaces: readonly AssignedInterface[];
+  /** Devices a VLAN may sit on; when absent any device-like name (igb0, vtnet1, ...) is accepted. */
+  readonly parentDevices?: readonly string[];
+  /** The filter rollback timer (OPNsense: 60 s). */
+  readonly rollbackMs: number;
+  /** false: OPNsense 26.7, without savepoint / cancel_rollback / revert. */
+  readonly savepoints: boolean;
+  /** true: the rollback timer fires but reverts nothing (opnsense/core#10721). */
+  readonly brokenRollback: boolean;
+}
+
+export const DEFAULT_KEY = "fortress-test-key";
+export const DEFAULT_SECRET = "fortress-test-secret";
+
+export const DEFAULT_OPTIONS: ServerOptions = {
+  users: [{ key: DEFAULT_KEY, secret: DEFAULT_SECRET, privileges: "all" }],
+  version: "25.7.3",
+  plugins: ["os-chrony"],
+  assignedInterfaces: [
+    { identifier: "wan", device: "vtnet0", description: "WAN", ipv4: "192.0.2.2/24" },
+    { identifier: "lan", device: "vtnet1", description: "LAN", ipv4: "10.0.0.1/24" },
+  ],
+  rollbackMs: 60_000,
+  savepoints: true,
+  brokenRollback: false,
+};
+
+export type FaultKind = "5xx" | "timeout" | "401" | "reset";
+
+export interface FaultSpec {
+  /**
+   * A string matches the API path without `/api/` and query (`firewall/filter/apply`) and everything
+   * below it (`firewall/filter/apply/1700000000.12`); a RegExp is tested against that same path.
+   */
+  readonly path: RegExp | string;
+  readonly kind: FaultKind;
+  /** How many matching requests fail (default 1). */
+  readonly times?: number;
+  /** Only this HTTP method. */
+  readonly method?: string;
+  /** For "5xx": the status (default 500). */
+  readonly status?: number;
+  /**
+   * true: the request is carried out (state changes) and only the answer is lost or replaced —
+   * the case where a retried add creates a duplicate. Default false: it never reaches OPNsense.
+   */
+  readonly after?: boolean;
+}
+
+export interface RequestRecord {
+  readonly method: string;
+  /** As sent, `/api/...` with the query string. */
+  readonly path: string;
+  /** The user's name (or key) once authenticated. */
+  user?: string;
+  /** Parsed JSON body, the raw text when it is not JSON, or undefined when empty. */
+  readonly body: unknown;
+  /** HTTP status answered; undefined when no answer was sent (timeout, reset, dark). */
+  status?: number;
+  /** A fault that hit this request, or "dark" while the server was not answering. */
+  fault?: FaultKind | "dark";
+}
+
+export type ItemRecord = Raw & { readonly uuid: string };
+
+export interface ApiState {
+  /**
+   * Stored items of a collection: `firewall/alias`, `firewall/filter` (saved rules),
+   * `interfaces/vlan_settings`, `unbound/settings` (host overrides), `dnsmasq/settings` (hosts),
+   * `kea/dhcpv4` with itemKey `subnet4` or `reservation`. Values are strings as in config.xml,
+   * container fields with dotted keys (`option_data.routers`).
+   */
+  items(moduleController: string, itemKey?: string): ItemRecord[];
+  /** Store an item without validation (defaults filled in); filter rules also become active. */
+  put(moduleController: string, fields: Record<string, string>, itemKey?: string): string;
+  /** The filter rules pf runs (the saved ones as of the last apply or rollback). */
+  activeRules(): ItemRecord[];
+  /** Chrony's general settings. */
+  chrony(): Raw;
+  /** Reconfigure / apply calls that went through, by `<module>/<controller>` (`firewall/filter` counts apply). */
+  readonly reconfigures: Record<string, number>;
+  readonly requests: RequestRecord[];
+  /** Safe-apply events in order: `savepoint <rev>`, `apply <rev>`, `cancel <rev>`, `rollback <rev>`, `rollback-failed <rev>`, `revert <rev>`. */
+  readonly events: string[];
+  /** Revisions whose rollback timer is running. */
+  pendingRollbacks(): string[];
+  /** Assign (or reassign) an interface, as a person does in Interfaces > Assignments. */
+  assign(iface: AssignedInterface): void;
+  /** Entries of an alias's live pf table (alias_util). */
+  liveTable(alias: string): string[];
+}
+
+export interface Faults {
+  inject(fault: FaultSpec): void;
+  /**
+   * After the next `apply` is answered, stop answering every request — "hang" (accept and never
+   * answer, as when pf drops the packets; the default) or "reset" (destroy the socket) — until the
+   * rollback timer of that apply's revision has fired and reverted the rules. With no revision, or
+   * with `brokenRollback`, the server stays dark until close(). Requests that came in while dark stay
+   * unanswered afterwards too (like dropped packets); close() ends them.
+   */
+  stopAnsweringAfterApply(mode?: "hang" | "reset"): void;
+  /** Remove pending faults and leave dark mode. */
+  clear(): void;
+  /** Whether the server is currently not answering. */
+  readonly dark: boolean;
+}
+
+export interface OpnsenseApi {
+  /** `http://127.0.0.1:<port>` (the API lives under `/api`). */
+  readonly url: string;
+  readonly port: number;
+  readonly options: ServerOptions;
+  readonly state: ApiState;
+  readonly faults: Faults;
+  /** `Basic ...` for a user (the first one by default). */
+  authorization(key?: string): string;
+  /** Close the server, every socket (hanging ones too) and every timer. */
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 1024 * 1024;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** configd's answer for a script action that succeeded (the status of apply / cancel_rollback). */
+const CONFIGD_OK = "OK\n\n";
+
+interface Reply {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+const ok = (body: unknown): Reply => ({ status: 200, body });
+const userException = (message: string, title: string): Reply => ({
+  status: 500,
+  body: { errorMessage: message, errorTitle: title },
+});
+const notFound = (): Reply => ({ status: 404, body: { errorMessage: "Endpoint not found" } });
+const missingParameter = (command: string): Reply => ({
+  status: 400,
+  body: { message: `action ${command} expects at least 1 parameter(s)`, status: 400 },
+});
+
+function clone(items: Map<string, Raw>): Map<string, Raw> {
+  return new Map([...items].map(([uuid, item]) => [uuid, { ...item }]));
+}
+
+function snake(command: string): string {
+  return command.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): Promise<OpnsenseApi> {
+  const options: ServerOptions = { ...DEFAULT_OPTIONS, ...overrides };
+  if (options.users.length === 0) throw new Error("startOpnsenseApi needs at least one user");
+
+  const vlan = vlanModel(options.parentDevices);
+  const models: ItemModel[] = [
+    ALIAS_MODEL,
+    RULE_MODEL,
+    vlan,
+    UNBOUND_HOST_MODEL,
+    KEA_SUBNET_MODEL,
+    KEA_RESERVATION_MODEL,
+    DNSMASQ_HOST_MODEL,
+  ];
+  const collections = new Map<string, Map<string, Raw>>(models.map((m) => [m.id, new Map()]));
+  const store = (id: string): Map<string, Raw> => {
+    const found = collections.get(id);
+    if (!found) throw new Error(`no collection ${id}`);
+    return found;
+  };
+
+  let interfaces: AssignedInterface[] = [...options.assignedInterfaces];
+  let activeRules = new Map<string, Raw>();
+  let chrony: Raw = defaults(CHRONY_SCHEMA);
+  /** VLAN devices that exist on the box (created by vlan_settings/reconfigure). */
+  let configuredVlans: Raw[] = [];
+  const liveTables = new Map<string, Set<string>>();
+  const snapshots = new Map<string, Map<string, Raw>>();
+  const rollbackTimers = new Map<string, NodeJS.Timeout>();
+  let lastRevision = 0;
+
+  const reconfigures: Record<string, number> = {};
+  const requests: RequestRecord[] = [];
+  const events: string[] = [];
+  const pendingFaults: { spec: FaultSpec; remaining: number }[] = [];
+  let darkArmed: "hang" | "reset" | null = null;
+  let dark: { mode: "hang" | "reset"; revision: string | null } | null = null;
+
+  const sockets = new Set<Socket>();
+  let closed = false;
+
+  const countReconfigure = (moduleController: string) => {
+    reconfigures[moduleController] = (reconfigures[moduleController] ?? 0) + 1;
+  };
+
+  const context = (): FieldContext => ({
+    interfaces: new Map(interfaces.map((i) => [i.identifier, i.description ?? i.identifier.toUpperCase()])),
+    aliasNames: new Set([...store(ALIAS_MODEL.id).values()].map((alias) => alias.name ?? "")),
+    items: (id) => collections.get(id) ?? new Map(),
+  });
+
+  // -------------------------------------------------------------------------------------------
+  // Validation and the generic model commands.
+
+  function validations(model: ItemModel, uuid: string, item: Raw): Record<string, string | string[]> | null {
+    const ctx = context();
+    const others = [...store(model.id)].filter(([other]) => other !== uuid).map(([, raw]) => raw);
+    const messages = validateItem(model.schema, item, others, ctx);
+    for (const [field, message] of model.validate?.(item, ctx) ?? []) {
+      const list = messages.get(field) ?? [];
+      if (!list.includes(message)) list.push(message);
+      messages.set(field, list);
+    }
+    if (messages.size === 0) return null;
+    const out: Record<string, string | string[]> = {};
+    for (const [field, list] of messages)
+      out[`${model.key}.${field}`] = list.length === 1 ? (list[0] ?? "") : list;
+    return out;
+  }
+
+  function search(model: ItemModel, params: Record<string, unknown>): Reply {
+    const ctx = context();
+    const rows = [...store(model.id)].map(([uuid, item]) => searchRow(model.schema, uuid, item, ctx));
+    if (model === RULE_MODEL) rows.sort((a, b) => Number(a.sequence) - Number(b.sequence));
+    if (model === vlan) {
+      // VlanSettingsController::searchItemAction shows an assigned device as "vlan01 [LAN]".
+      for (const row of rows) {
+        const assigned = interfaces.find((i) => i.device === row.vlanif);
+        if (assigned)
+          row.vlanif = `${row.vlanif} [${assigned.description ?? assigned.identifier.toUpperCase()}]`;
+      }
+    }
+    return ok(page(rows, params));
+  }
+
+  function get(model: ItemModel, uuid: string | undefined): Reply {
+    const ctx = context();
+    if (uuid === undefined) return ok({ [model.key]: render(model.schema, defaults(model.schema), ctx) });
+    const item = store(model.id).get(uuid);
+    // getBase() returns [] (a JSON array) for an unknown uuid.
+    return ok(item ? { [model.key]: render(model.schema, item, ctx) } : []);
+  }
+
+  function add(model: ItemModel, method: string, body: Record<string, unknown>, overlay?: Raw): Reply {
+    const posted = body[model.key];
+    if (method !== "POST" || posted === undefined) return ok({ result: "failed" });
+    const uuid = randomUUID();
+    const item = defaults(model.schema);
+    setNodes(model.schema, item, posted);
+    if (overlay) Object.assign(item, overlay);
+    const failed = validations(model, uuid, item);
+    if (failed) return ok({ result: "failed", validations: failed });
+    store(model.id).set(uuid, item);
+    return ok({ result: "saved", uuid });
+  }
+
+  function set(
+    model: ItemModel,
+    method: string,
+    uuid: string,
+    body: Record<string, unknown>,
+    overlay?: Raw,
+  ): Reply {
+    const posted = body[model.key];
+    if (method !== "POST" || posted === undefined) return ok({ result: "failed" });
+    const existing = store(model.id).get(uuid);
+    // setBase() is an upsert for a well-formed uuid it does not know, and fails for anything else.
+    if (!existing && !UUID.test(uuid)) return ok({ result: "failed" });
+    const item = existing ? { ...existing } : defaults(model.schema);
+    setNodes(model.schema, item, posted);
+    if (overlay) Object.assign(item, overlay);
+    const failed = validations(model, uuid, item);
+    if (failed) return ok({ result: "failed", validations: failed });
+    store(model.id).set(uuid, item);
+    return ok({ result: "saved" });
+  }
+
+  function del(model: ItemModel, method: string, uuids: string): Reply {
+    if (method !== "POST") return ok({ result: "failed" });
+    let result = "failed";
+    for (const uuid of uuids.split(",").filter((u) => u !== "")) {
+      result = store(model.id).delete(uuid) ? "deleted" : "not found";
+    }
+    return ok({ result });
+  }
+
+  function toggle(model: ItemModel, method: string, uuid: string, enabled: string | undefined): Reply {
+    if (method !== "POST") return ok({ result: "failed" });
+    const item = store(model.id).get(uuid);
+    if (!item) return ok({ result: "failed" });
+    const next = enabled === "0" || enabled === "1" ? enabled : item.enabled === "1" ? "0" : "1";
+    const changed = item.enabled !== next;
+    item.enabled = next;
+    return ok({ result: next === "1" ? "Enabled" : "Disabled", changed });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Controller specifics.
+
+  /** VlanSettingsController::generateVlanIfName. */
+  function vlanIfName(posted: Record<string, unknown>, current: Raw | undefined): string {
+    const parent = typeof posted.if === "string" ? posted.if : (current?.if ?? "");
+    const tag = typeof posted.tag === "string" || typeof posted.tag === "number" ? String(posted.tag) : "";
+    const prefix = parent.includes("vlan") ? "qinq" : "vlan";
+    if (typeof posted.vlanif === "string" && posted.vlanif !== "") return posted.vlanif;
+    if (current && current.vlanif === `${parent}_vlan${tag}`) return current.vlanif;
+    if (current && !(current.vlanif ?? "").includes("_vlan") && (current.vlanif ?? "").startsWith(prefix)) {
+      return current.vlanif ?? "";
+    }
+    let highest = 0;
+    for (const item of store(vlan.id).values()) {
+      const match = new RegExp(`^${prefix}(\\d+)$`).exec(item.vlanif ?? "");
+      if (match) highest = Math.max(highest, Number(match[1]));
+    }
+    return `${prefix}0${highest + 1}`;
+  }
+
+  const assigned = (device: string) => interfaces.some((i) => i.device === device);
+
+  function vlanCommand(
+    command: string,
+    method: string,
+    params: string[],
+    body: Record<string, unknown>,
+  ): Reply | null {
+    const posted = (typeof body.vlan === "object" && body.vlan !== null ? body.vlan : {}) as Record<
+      string,
+      unknown
+    >;
+    if (command === "add_item") {
+      return add(vlan, method, body, { vlanif: vlanIfName(posted, undefined) });
+    }
+    if (command === "set_item") {
+      const uuid = params[0];
+      if (uuid === undefined) return missingParameter(command);
+      if (method !== "POST" || body.vlan === undefined) return ok({ result: "failed" });
+      const current = store(vlan.id).get(uuid);
+      const oldName = current?.vlanif;
+      const newName = vlanIfName(posted, current);
+      const children = [...store(vlan.id).values()].filter(
+        (v) => oldName !== undefined && v.if === oldName,
+      ).length;
+      if (oldName !== undefined && oldName !== newName && children > 0) {
+        return ok({
+          result: "failed",
+          validations: {
+            "vlan.vlanif": "This VLAN cannot be deleted because it is used in QinQ interfaces.",
+          },
+        });
+      }
+      if (oldName !== undefined && oldName !== newName && assigned(oldName)) {
+        const tagChanged = posted.tag !== undefined && String(posted.tag) !== current?.tag;
+        return ok({
+          result: "failed",
+          validations: tagChanged
+            ? { "vlan.tag": "Interface is assigned and you cannot change the VLAN tag while assigned." }
+            : {
+                "vlan.vlanif": "Interface is assigned and you cannot change the device name while assigned.",
+              },
+        });
+      }
+      return set(vlan, method, uuid, body, { vlanif: newName });
+    }
+    if (command === "del_item") {
+      const uuid = params[0];
+      if (uuid === undefined) return missingParameter(command);
+      const current = store(vlan.id).get(uuid);
+      const name = current?.vlanif;
+      if (method === "POST" && name !== undefined) {
+        if ([...store(vlan.id).values()].some((v) => v.if === name)) {
+          return userException("This VLAN cannot be deleted because it is used in QinQ interfaces.", "Error");
+        }
+        if (assigned(name)) {
+          return userException(
+            "This VLAN cannot be deleted because it is assigned as an interface.",
+            "Error",
+          );
+        }
+      }
+      return del(vlan, method, uuid);
+    }
+    if (command === "reconfigure") {
+      if (method !== "POST") return ok({ status: "failed" });
+      configuredVlans = [...store(vlan.id).values()].map((v) => ({ ...v }));
+      countReconfigure(vlan.moduleController);
+      return ok({ status: "ok" });
+    }
+    return null;
+  }
+
+  function aliasInUse(name: string): string[] {
+    const users: string[] = [];
+    for (const [uuid, rule] of store(RULE_MODEL.id)) {
+      const refs = ["source_net", "destination_net", "source_port", "destination_port"].flatMap((f) =>
+        (rule[f] ?? "").split(","),
+      );
+      if (refs.includes(name)) users.push(`filter - ${rule.description ?? ""} {filter.rules.rule.${uuid}}`);
+    }
+    for (const [uuid, alias] of store(ALIAS_MODEL.id)) {
+      if ((alias.content ?? "").split("\n").includes(name)) {
+        users.push(`Alias - ${alias.name ?? ""} {aliases.alias.${uuid}}`);
+      }
+    }
+    return users;
+  }
+
+  function aliasCommand(command: string, method: string, params: string[]): Reply | null {
+    if (command === "del_item") {
+      const uuid = params[0];
+      if (uuid === undefined) return missingParameter(command);
+      const alias = store(ALIAS_MODEL.id).get(uuid);
+      if (method === "POST" && alias) {
+        const users = aliasInUse(alias.name ?? "");
+        if (users.length > 0) return userException(users.join("\n"), "Item in use by");
+      }
+      return del(ALIAS_MODEL, method, uuid);
+    }
+    if (command === "reconfigure") {
+      if (method !== "POST") return ok({ status: "failed" });
+      countReconfigure(ALIAS_MODEL.moduleController);
+      return ok({ status: "ok" });
+    }
+    return null;
+  }
+
+  /** firewall/alias_util: the live pf table of an alias (add/delete/list/flush). */
+  function aliasUtil(
+    command: string,
+    method: string,
+    params: string[],
+    body: Record<string, unknown>,
+  ): Reply {
+    const name = params[0];
+    if (!["add", "delete", "list", "flush"].includes(command)) return notFound();
+    if (name === undefined) return missingParameter(command);
+    const exists = [...store(ALIAS_MODEL.id).values()].some((a) => a.name === name);
+    const table = liveTables.get(name) ?? new Set<string>();
+    if (command === "list") {
+      return ok(
+        page(
+          [...table].map((ip) => ({ ip })),
+          body,
+        ),
+      );
+    }
+    if (method !== "POST" || !exists) return ok({ status: "failed" });
+    if (command === "flush") {
+      liveTables.set(name, new Set());
+      return ok({ status: "done" });
+    }
+    const address = typeof body.address === "string" ? body.address : "";
+    const valid = isIP(address.split("/")[0] ?? "") !== 0;
+    if (!valid) return ok({ status: "failed" });
+    if (command === "add") table.add(address);
+    else table.delete(address);
+    liveTables.set(name, table);
+    return ok({ status: "done" });
+  }
+
+  function nextRevision(): string {
+    // Config.php writes revision/time as sprintf('%0.2f', microtime(true)) (opnsense/core#10721).
+    let revision = Math.round(Date.now() / 10) / 100;
+    if (revision <= lastRevision) revision = Math.round((lastRevision + 0.01) * 100) / 100;
+    lastRevision = revision;
+    return revision.toFixed(2);
+  }
+
+  function fireRollback(revision: string) {
+    rollbackTimers.delete(revision);
+    const snapshot = snapshots.get(revision);
+    if (options.brokenRollback || !snapshot) {
+      events.push(`rollback-failed ${revision}`);
+      return;
+    }
+    collections.set(RULE_MODEL.id, clone(snapshot));
+    activeRules = clone(snapshot);
+    events.push(`rollback ${revision}`);
+    if (dark && dark.revision === revision) dark = null;
+  }
+
+  function filterCommand(command: string, method: string, params: string[]): Reply | null {
+    const savepointOnly = ["savepoint", "cancel_rollback", "revert"];
+    if (savepointOnly.includes(command) && !options.savepoints) return notFound();
+    if (command === "savepoint") {
+      if (method !== "POST") return ok({ status: "error" });
+      const revision = nextRevision();
+      snapshots.set(revision, clone(store(RULE_MODEL.id)));
+      events.push(`savepoint ${revision}`);
+      return ok({ status: "ok", retention: "60", revision });
+    }
+    if (command === "apply") {
+      if (method !== "POST") return ok({ status: "error" });
+      activeRules = clone(store(RULE_MODEL.id));
+      countReconfigure(RULE_MODEL.moduleController);
+      const revision = options.savepoints ? params[0] : undefined;
+      events.push(revision ? `apply ${revision}` : "apply");
+      if (revision !== undefined && !rollbackTimers.has(revision)) {
+        // rollback_timer.php: a second apply of the same revision does not extend the first timer.
+        rollbackTimers.set(
+          revision,
+          setTimeout(() => fireRollback(revision), options.rollbackMs),
+        );
+      }
+      return ok({ status: CONFIGD_OK });
+    }
+    if (command === "cancel_rollback") {
+      const revision = params[0];
+      if (revision === undefined) return missingParameter(command);
+      if (method !== "POST") return ok({ status: "error" });
+      const timer = rollbackTimers.get(revision);
+      if (!timer) return ok({ status: "Execute error" });
+      clearTimeout(timer);
+      rollbackTimers.delete(revision);
+      events.push(`cancel ${revision}`);
+      return ok({ status: CONFIGD_OK });
+    }
+    if (command === "revert") {
+      const revision = params[0];
+      if (revision === undefined) return missingParameter(command);
+      if (method !== "POST") return ok({ status: "error" });
+      const snapshot = snapshots.get(revision);
+      if (!snapshot) return ok({ status: "unknown (or removed) savepoint" });
+      collections.set(RULE_MODEL.id, clone(snapshot));
+      activeRules = clone(snapshot);
+      events.push(`revert ${revision}`);
+      return ok({ status: "ok" });
+    }
+    return null;
+  }
+
+  function firmware(command: string): Reply {
+    const [major = "0", minor = "0"] = options.version.split(".");
+    const series = `${major}.${minor}`;
+    const product = {
+      product_name: "OPNsense",
+      product_version: options.version,
+      product_series: series,
+      product_abi: series,
+      product_arch: "amd64",
+      product_id: "opnsense",
+    };
+    if (command === "status") return ok({ product, status: "none" });
+    if (command !== "info") return notFound();
+    const pkg = (name: string, version: string, comment: string, plugin: boolean) => ({
+      name,
+      version,
+      comment,
+      flatsize: "N/A",
+      locked: "N/A",
+      license: "BSD2CLAUSE",
+      repository: "OPNsense",
+      origin: plugin ? `opnsense/${name}` : "opnsense/opnsense",
+      provided: "1",
+      installed: "1",
+      path: plugin ? `OPNsense/opnsense/${name}` : "OPNsense/opnsense/opnsense",
+      configured: plugin ? "1" : "0",
+    });
+    const plugins = options.plugins.map((name) => pkg(name, "1.0", `${name} plugin`, true));
+    return ok({
+      product_name: "OPNsense",
+      product_version: options.version,
+      product,
+      package: [
+        pkg("opnsense", options.version, "OPNsense firewall and routing platform", false),
+        ...plugins,
+      ],
+      plugin: plugins,
+      changelog: [],
+    });
+  }
+
+  /** interfaces/overview: devices that exist (physical ones and configured VLANs), assigned or not. */
+  function overviewRows(): Record<string, unknown>[] {
+    const vlanByDevice = new Map(configuredVlans.map((v) => [v.vlanif ?? "", v]));
+    const rows: Record<string, unknown>[] = [];
+    const seen = new Set<string>();
+    for (const [index, iface] of interfaces.entries()) {
+      const vlanItem = vlanByDevice.get(iface.device);
+      const isVlanName = /^(vlan|qinq)0\d+$|_vlan\d+$/.test(iface.device);
+      if (isVlanName && !vlanItem) continue; // assigned to a device that does not exist (yet)
+      seen.add(iface.device);
+      rows.push({
+        device: iface.device,
+        identifier: iface.identifier,
+        description: iface.description ?? iface.identifier.toUpperCase(),
+        enabled: true,
+        status: "up",
+        flags: ["up", "broadcast", "running", "simplex", "multicast"],
+        mtu: "1500",
+        macaddr: `00:00:5e:00:53:${(index + 1).toString(16).padStart(2, "0")}`,
+        is_physical: !isVlanName,
+        link_type: iface.ipv4 ? "static" : "none",
+        addr4: iface.ipv4 ?? "",
+        addr6: "",
+        ipv4: iface.ipv4 ? [{ ipaddr: iface.ipv4 }] : [],
+        vlan_tag: vlanItem?.tag ?? null,
+        gateways: [],
+        routes: [],
+      });
+    }
+    for (const item of configuredVlans) {
+      if (seen.has(item.vlanif ?? "")) continue;
+      rows.push({
+        device: item.vlanif,
+        identifier: "",
+        description: "Unassigned Interface",
+        status: "up",
+        flags: ["up", "broadcast", "running", "simplex", "multicast"],
+        mtu: "1500",
+        is_physical: false,
+        vlan: { tag: item.tag, parent: item.if, pcp: item.pcp },
+      });
+    }
+    return rows;
+  }
+
+  function overview(command: string, params: Record<string, unknown>): Reply {
+    if (command === "export") return ok(overviewRows());
+    if (command === "interfaces_info") return ok(page(overviewRows(), params));
+    return notFound();
+  }
+
+  function chronyCommand(
+    controller: string,
+    command: string,
+    method: string,
+    body: Record<string, unknown>,
+  ): Reply {
+    if (!options.plugins.includes("os-chrony")) return notFound();
+    if (controller === "service" && command === "reconfigure") {
+      if (method !== "POST") return ok({ status: "failed" });
+      countReconfigure("chrony/service");
+      return ok({ status: "ok" });
+    }
+    if (controller !== "general") return notFound();
+    if (command === "get") {
+      // ApiMutableModelControllerBase::getAction answers only GET.
+      return ok(method === "GET" ? { general: render(CHRONY_SCHEMA, chrony, context()) } : []);
+    }
+    if (command === "set") {
+      if (method !== "POST") return ok({ result: "failed" });
+      const next = { ...chrony };
+      setNodes(CHRONY_SCHEMA, next, body.general);
+      const messages = validateItem(CHRONY_SCHEMA, next, [], context());
+      if (messages.size > 0) {
+        const out: Record<string, string | string[]> = {};
+        for (const [field, list] of messages)
+          out[`general.${field}`] = list.length === 1 ? (list[0] ?? "") : list;
+        return ok({ result: "failed", validations: out });
+      }
+      chrony = next;
+      return ok({ result: "saved" });
+    }
+    return notFound();
+  }
+
+  function serviceReconfigure(moduleController: string, method: string): Reply {
+    if (method !== "POST") return ok({ status: "failed" });
+    countReconfigure(moduleController);
+    return ok({ status: "ok" });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Dispatch.
+
+  function dispatch(
+    method: string,
+    segments: string[],
+    query: Record<string, unknown>,
+    body: Record<string, unknown>,
+  ): Reply {
+    const [module = "", controller = "", rawCommand = "", ...params] = segments;
+    const command = snake(rawCommand);
+    const moduleController = `${module}/${controller}`;
+    const params0 = params[0];
+
+    if (moduleController === "interfaces/vlan_settings") {
+      const special = vlanCommand(command, method, params, body);
+      if (special) return special;
+    }
+    if (moduleController === "firewall/alias") {
+      const special = aliasCommand(command, method, params);
+      if (special) return special;
+    }
+    if (moduleController === "firewall/filter") {
+      const special = filterCommand(command, method, params);
+      if (special) return special;
+    }
+
+    for (const model of models) {
+      if (model.moduleController !== moduleController) continue;
+      const suffix = `_${model.suffix}`;
+      if (!command.endsWith(suffix)) continue;
+      const verb = command.slice(0, -suffix.length);
+      switch (verb) {
+        case "search":
+          return search(model, { ...query, ...body });
+        case "get":
+          return get(model, params0);
+        case "add":
+          return add(model, method, body);
+        case "set":
+          return params0 === undefined ? missingParameter(command) : set(model, method, params0, body);
+        case "del":
+          return params0 === undefined ? missingParameter(command) : del(model, method, params0);
+        case "toggle":
+          return params0 === undefined
+            ? missingParameter(command)
+            : toggle(model, method, params0, params[1]);
+        default:
+          break;
+      }
+    }
+
+    switch (moduleController) {
+      case "firewall/alias_util":
+        return aliasUtil(command, method, params, { ...query, ...body });
+      case "unbound/service":
+      case "kea/service":
+      case "dnsmasq/service":
+        return command === "reconfigure" ? serviceReconfigure(moduleController, method) : notFound();
+      case "chrony/general":
+      case "chrony/service":
+        return chronyCommand(controller, command, method, body);
+      case "core/firmware":
+        return firmware(command);
+      case "interfaces/overview":
+        return overview(command, { ...query, ...body });
+      default:
+        return notFound();
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // HTTP.
+
+  function authenticate(header: string | undefined): ApiUser | undefined {
+    const match = /^Basic\s+(\S+)$/i.exec(header ?? "");
+    if (!match) return undefined;
+    const decoded = Buffer.from(match[1] ?? "", "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    if (colon < 0) return undefined;
+    const key = decoded.slice(0, colon);
+    const secret = decoded.slice(colon + 1);
+    return options.users.find((user) => user.key === key && user.secret === secret);
+  }
+
+  function allowed(user: ApiUser, apiPath: string): boolean {
+    if (user.privileges === "all") return true;
+    const granting = privilegesGranting(apiPath);
+    return user.privileges.some((privilege) => granting.includes(privilege));
+  }
+
+  function takeFault(apiPath: string, method: string, after: boolean): FaultSpec | undefined {
+    for (const pending of pendingFaults) {
+      const spec = pending.spec;
+      if ((spec.after ?? false) !== after || pending.remaining <= 0) continue;
+      if (spec.method && spec.method.toUpperCase() !== method) continue;
+      const hit =
+        typeof spec.path === "string"
+          ? apiPath === normalizeApiPath(spec.path) || apiPath.startsWith(`${normalizeApiPath(spec.path)}/`)
+          : spec.path.test(apiPath);
+      if (!hit) continue;
+      pending.remaining -= 1;
+      return spec;
+    }
+    return undefined;
+  }
+
+  function send(res: http.ServerResponse, record: RequestRecord, reply: Reply) {
+    const text = JSON.stringify(reply.body);
+    record.status = reply.status;
+    res.writeHead(reply.status, {
+      "content-type": "application/json; charset=UTF-8",
+      "content-length": Buffer.byteLength(text),
+    });
+    res.end(text);
+  }
+
+  /** Carry out a fault; true when the request is done with (answered, hanging or reset). */
+  function applyFault(
+    fault: FaultSpec,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    record: RequestRecord,
+  ) {
+    record.fault = fault.kind;
+    switch (fault.kind) {
+      case "timeout":
+        return; // accepted, never answered; close() destroys the socket
+      case "reset":
+        req.socket.destroy();
+        return;
+      case "401":
+        send(res, record, { status: 401, body: { status: 401, message: "Authentication Failed" } });
+        return;
+      case "5xx":
+        send(res, record, {
+          status: fault.status ?? 500,
+          body: { errorMessage: "Unexpected error, check log for details", errorTitle: "An error occurred" },
+        });
+        return;
+    }
+  }
+
+  function handle(req: http.IncomingMessage, res: http.ServerResponse, rawBody: string, tooBig: boolean) {
+    const method = (req.method ?? "GET").toUpperCase();
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const contentType = (req.headers["content-type"] ?? "").toLowerCase();
+    let parsed: unknown = undefined;
+    let jsonError = false;
+    if (rawBody !== "") {
+      try {
+        parsed = JSON.parse(rawBody);
+      } catch {
+        parsed = rawBody;
+        jsonError = true;
+      }
+    }
+    const record: RequestRecord = { method, path: `${url.pathname}${url.search}`, body: parsed };
+    requests.push(record);
+
+    if (dark) {
+      record.fault = "dark";
+      if (dark.mode === "reset") req.socket.destroy();
+      return;
+    }
+    const apiPath = normalizeApiPath(url.pathname);
+    const before = takeFault(apiPath, method, false);
+    if (before) {
+      applyFault(before, req, res, record);
+      return;
+    }
+
+    const user = authenticate(req.headers.authorization);
+    if (!user) {
+      send(res, record, { status: 401, body: { status: 401, message: "Authentication Failed" } });
+      return;
+    }
+    record.user = user.name ?? user.key;
+    if (tooBig) {
+      send(res, record, { status: 413, body: { message: "Request Entity Too Large", status: 413 } });
+      return;
+    }
+    if (!url.pathname.startsWith("/api/")) {
+      send(res, record, notFound());
+      return;
+    }
+    if (!allowed(user, apiPath)) {
+      send(res, record, { status: 403, body: { status: 403, message: "Forbidden" } });
+      return;
+    }
+    if (
+      method === "POST" &&
+      contentType.startsWith("application/json") &&
+      (rawBody.trim() === "" || jsonError)
+    ) {
+      send(res, record, { status: 400, body: { message: "Invalid JSON syntax", status: 400 } });
+      return;
+    }
+
+    const segments = apiPath
+      .split("/")
+      .filter((s) => s !== "")
+      .map((s) => decodeURIComponent(s));
+    const query: Record<string, unknown> = Object.fromEntries(url.searchParams);
+    const body =
+      parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)
+        ? (parsed as Record<string, unknown>)
+        : {};
+    let reply: Reply;
+    try {
+      reply = dispatch(method, segments, query, body);
+    } catch (error) {
+      reply = { status: 500, body: { errorMessage: `fake OPNsense failed: ${String(error)}` } };
+    }
+
+    const after = takeFault(apiPath, method, true);
+    if (after) {
+      applyFault(after, req, res, record);
+    } else {
+      send(res, record, reply);
+    }
+    if (
+      darkArmed &&
+      segments[2] !== undefined &&
+      snake(segments[2]) === "apply" &&
+      apiPath.startsWith("firewall/filter/")
+    ) {
+      if (reply.status === 200 && method === "POST") {
+        const revision = options.savepoints ? (segments[3] ?? null) : null;
+        dark = { mode: darkArmed, revision };
+        darkArmed = null;
+      }
+    }
+  }
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooBig = false;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) tooBig = true;
+      else chunks.push(chunk);
+    });
+    req.on("error", () => undefined);
+    req.on("end", () => {
+      if (closed) return;
+      handle(req, res, tooBig ? "" : Buffer.concat(chunks).toString("utf8"), tooBig);
+    });
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  server.on("clientError", (_error, socket) => socket.destroy());
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("fake OPNsense has no TCP address");
+  const port = address.port;
+
+  const collectionFor = (moduleController: string, itemKey?: string): ItemModel => {
+    const candidates = models.filter((m) => m.moduleController === moduleController);
+    const model = itemKey ? candidates.find((m) => m.key === itemKey) : candidates[0];
+    if (!model || (!itemKey && candidates.length > 1)) {
+      throw new Error(
+        `no single collection for ${moduleController}${itemKey ? `/${itemKey}` : ""}; ` +
+          `known: ${models.map((m) => `${m.moduleController} (${m.key})`).join(", ")}`,
+      );
+    }
+    return model;
+  };
+  const records = (items: Map<string, Raw>): ItemRecord[] =>
+    [...items].map(([uuid, item]) => ({ ...item, uuid }) as ItemRecord);
+
+  const state: ApiState = {
+    items: (moduleController, itemKey) => records(store(collectionFor(moduleController, itemKey).id)),
+    put(moduleController, fields, itemKey) {
+      const model = collectionFor(moduleController, itemKey);
+      const uuid = randomUUID();
+      const item = { ...defaults(model.schema), ...fields };
+      store(model.id).set(uuid, item);
+      if (model === RULE_MODEL) activeRules.set(uuid, { ...item });
+      return uuid;
+    },
+    activeRules: () => records(activeRules),
+    chrony: () => ({ ...chrony }),
+    reconfigures,
+    requests,
+    events,
+    pendingRollbacks: () => [...rollbackTimers.keys()],
+    assign(iface) {
+      interfaces = [...interfaces.filter((i) => i.identifier !== iface.identifier), iface];
+    },
+    liveTable: (alias) => [...(liveTables.get(alias) ?? [])],
+  };
+
+  const faults: Faults = {
+    inject(fault) {
+      pendingFaults.push({ spec: fault, remaining: fault.times ?? 1 });
+    },
+    stopAnsweringAfterApply(mode = "hang") {
+      darkArmed = mode;
+    },
+    clear() {
+      pendingFaults.length = 0;
+      darkArmed = null;
+      dark = null;
+    },
+    get dark() {
+      return dark !== null;
+    },
+  };
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    options,
+    state,
+    faults,
+    authorization(key) {
+      const user = key === undefined ? options.users[0] : options.users.find((u) => u.key === key);
+      if (!user) throw new Error(`no user with key ${key}`);
+      return `Basic ${Buffer.from(`${user.key}:${user.secret}`).toString("base64")}`;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const timer of rollbackTimers.values()) clearTimeout(timer);
+      rollbackTimers.clear();
+      const done = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      server.closeAllConnections();
+      await done;
+    },
+  };
+}
+
+/** searchBase()/searchRecordsetBase() paging: current (1-based), rowCount (-1 or absent: all), searchPhrase. */
+function page(rows: Record<string, unknown>[], params: Record<string, unknown>) {
+  const phrase = typeof params.searchPhrase === "string" ? params.searchPhrase : "";
+  const tokens = phrase
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((t) => t !== "");
+  const matching = rows.filter((row) =>
+    tokens.every((token) =>
+      Object.values(row).some((value) =>
+        JSON.stringify(value ?? "")
+          .toLowerCase()
+          .includes(token),
+      ),
+    ),
+  );
+  const rowCount = Number(params.rowCount ?? -1);
+  const current = Math.max(1, Number(params.current ?? 1) || 1);
+  const pageRows = rowCount > 0 ? matching.slice((current - 1) * rowCount, current * rowCount) : matching;
+  return { rows: pageRows, rowCount: pageRows.length, total: matching.length, current };
+}
