@@ -5,7 +5,12 @@
  */
 import * as http from "node:http";
 import * as https from "node:https";
-import { OpnsenseAuthError, OpnsensePrivilegeError, OpnsenseUnavailableError } from "./errors";
+import {
+  OpnsenseAuthError,
+  OpnsenseHttpError,
+  OpnsensePrivilegeError,
+  OpnsenseUnavailableError,
+} from "./errors";
 import { privilegeFor } from "./privileges";
 
 export interface Connection {
@@ -122,12 +127,14 @@ export async function call(
     }
     if (answer.status === 403) throw new OpnsensePrivilegeError(path, privilegeFor(path));
     if (answer.status >= 500) {
-      lastProblem = `HTTP ${answer.status}`;
+      const detail = (answer.body as { errorMessage?: unknown } | undefined)?.errorMessage;
+      lastProblem = `HTTP ${answer.status}${typeof detail === "string" ? `: ${detail}` : ""}`;
       continue;
     }
     if (answer.status >= 400) {
-      throw new OpnsenseUnavailableError(
-        `OPNsense answered ${path} with HTTP ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`,
+      throw new OpnsenseHttpError(
+        answer.status,
+        `OPNsense answered ${method} /api/${path} with HTTP ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`,
       );
     }
     return answer.body;

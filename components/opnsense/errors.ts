@@ -36,6 +36,16 @@ export class OpnsenseValidationError extends OpnsenseError {
   }
 }
 
+/** A 4xx answer other than 401/403, e.g. 404 for an endpoint this OPNsense version does not have. */
+export class OpnsenseHttpError extends OpnsenseError {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** No usable answer after every retry. */
 export class OpnsenseUnavailableError extends OpnsenseError {}
 

@@ -162,17 +162,19 @@ export async function delItem(
   }
 }
 
-/** Makes saved changes live: the service's reconfigure, or the filter's safe apply. */
-export async function applyChanges(
+/**
+ * Makes `change` and then makes it live: the service's reconfigure after it, or, for filter rules,
+ * the safe apply around it (the savepoint must come before the change for a rollback to undo it).
+ */
+export async function applying<T>(
   connection: Connection,
   apply: ApplyKind,
   policy: RetryPolicy,
   probe: ProbePolicy,
-): Promise<void> {
-  if (apply.kind === "filter") {
-    await safeApplyFilter(connection, policy, probe);
-    return;
-  }
+  change: () => Promise<T>,
+): Promise<T> {
+  if (apply.kind === "filter") return safeApplyFilter(connection, policy, probe, change);
+  const result = await change();
   const answer = (await call(connection, "POST", apply.path, {}, policy)) as {
     status?: string;
     result?: string;
@@ -185,4 +187,5 @@ export async function applyChanges(
       `OPNsense could not apply the change (${apply.path}): ${JSON.stringify(answer).slice(0, 300)}`,
     );
   }
+  return result;
 }

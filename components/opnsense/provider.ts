@@ -6,17 +6,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { type Connection, DEFAULT_RETRY, type RetryPolicy, withWriteLock, call } from "./client";
 import { OpnsenseError } from "./errors";
-import {
-  addItem,
-  applyChanges,
-  checkSaved,
-  delItem,
-  type Fields,
-  flattenValue,
-  getItem,
-  setItem,
-} from "./items";
-import type { ItemModel, SettingsModel } from "./models";
+import { addItem, applying, checkSaved, delItem, type Fields, flattenValue, getItem, setItem } from "./items";
+import type { ApplyKind, ItemModel, SettingsModel } from "./models";
 import { type PreflightNeeds, preflight } from "./preflight";
 import { DEFAULT_PROBE, type ProbePolicy } from "./safeApply";
 
@@ -71,6 +62,11 @@ export abstract class OpnsenseProvider {
     this.credentials = readCredentials(request.config);
   }
 
+  /** Runs `change` and makes it live as the model requires. */
+  protected applying<T>(connection: Connection, apply: ApplyKind, change: () => Promise<T>): Promise<T> {
+    return applying(connection, apply, this.timing.retry, this.timing.probe, change);
+  }
+
   protected connect(firewall: FirewallRef): Connection {
     if (!this.credentials) {
       throw new OpnsenseError(
@@ -106,11 +102,11 @@ export class ItemProvider
 
   async create(inputs: ItemInputs): Promise<pulumi.dynamic.CreateResult<ItemOutputs>> {
     const connection = this.connect(inputs.firewall);
-    const uuid = await withWriteLock(connection, async () => {
-      const created = await addItem(connection, this.model, inputs.fields, this.timing.retry);
-      await applyChanges(connection, this.model.apply, this.timing.retry, this.timing.probe);
-      return created;
-    });
+    const uuid = await withWriteLock(connection, () =>
+      this.applying(connection, this.model.apply, () =>
+        addItem(connection, this.model, inputs.fields, this.timing.retry),
+      ),
+    );
     return { id: uuid, outs: { ...inputs, uuid } };
   }
 
@@ -133,19 +129,21 @@ export class ItemProvider
     news: ItemInputs,
   ): Promise<pulumi.dynamic.UpdateResult<ItemOutputs>> {
     const connection = this.connect(news.firewall);
-    await withWriteLock(connection, async () => {
-      await setItem(connection, this.model, id, news.fields, this.timing.retry);
-      await applyChanges(connection, this.model.apply, this.timing.retry, this.timing.probe);
-    });
+    await withWriteLock(connection, () =>
+      this.applying(connection, this.model.apply, () =>
+        setItem(connection, this.model, id, news.fields, this.timing.retry),
+      ),
+    );
     return { outs: { ...news, uuid: id } };
   }
 
   async delete(id: string, props: ItemOutputs): Promise<void> {
     const connection = this.connect(props.firewall);
-    await withWriteLock(connection, async () => {
-      await delItem(connection, this.model, id, this.timing.retry);
-      await applyChanges(connection, this.model.apply, this.timing.retry, this.timing.probe);
-    });
+    await withWriteLock(connection, () =>
+      this.applying(connection, this.model.apply, () =>
+        delItem(connection, this.model, id, this.timing.retry),
+      ),
+    );
   }
 }
 
@@ -163,20 +161,18 @@ export class SettingsProvider
 
   private async write(inputs: ItemInputs): Promise<void> {
     const connection = this.connect(inputs.firewall);
-    await withWriteLock(connection, async () => {
-      checkSaved(
-        this.model,
-        await call(
+    await withWriteLock(connection, () =>
+      this.applying(connection, this.model.apply, async () => {
+        const answer = await call(
           connection,
           "POST",
           `${this.model.base}/set`,
           { [this.model.key]: inputs.fields },
           this.timing.retry,
-        ),
-        "set",
-      );
-      await applyChanges(connection, this.model.apply, this.timing.retry, this.timing.probe);
-    });
+        );
+        checkSaved(this.model, answer, "set");
+      }),
+    );
   }
 
   async diff(_id: string, olds: ItemInputs, news: ItemInputs): Promise<pulumi.dynamic.DiffResult> {
