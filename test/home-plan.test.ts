@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
-import { LAYERS } from "../stacks/blueprint";
+import { LAYERS, mayDependOn } from "../stacks/blueprint";
 import { EXIT, type PlanOutcome, plan } from "../stacks/plan/cli";
 import type { PlanDocument } from "../stacks/plan/document";
 import { cloudInitSchema } from "./support/cloudInit";
@@ -50,13 +50,66 @@ describe("the home lab plan", () => {
     assert.equal(document.edges.length, 14);
   });
 
-  it("builds the hypervisor layer and lists the others as not built yet", () => {
+  it("builds the network, time, dns-dhcp and hypervisor layers and lists the others as not built yet", () => {
     const status = Object.fromEntries(document.layers.map((layer) => [layer.name, layer.status]));
-    assert.equal(status.hypervisor, "built");
-    for (const layer of LAYERS.filter((name) => name !== "hypervisor"))
+    const built = ["network", "time", "dns-dhcp", "hypervisor"];
+    for (const layer of built) assert.equal(status[layer], "built", layer);
+    for (const layer of LAYERS.filter((name) => !built.includes(name)))
       assert.equal(status[layer], "not built yet");
-    assert.ok(document.resources.every((resource) => resource.layer === "hypervisor"));
+    assert.ok(
+      document.resources.every((resource) => resource.layer !== null && built.includes(resource.layer)),
+    );
     assert.match(outcome.text, /platform: not built yet/);
+  });
+
+  it("holds VLAN, alias, rule, NTP, DNS and DHCP resources in their layers", () => {
+    const count = (layer: string, kind: string) =>
+      document.resources.filter(
+        (resource) => resource.layer === layer && resource.type.endsWith(`opnsense:${kind}`),
+      ).length;
+    assert.equal(count("network", "vlan"), 7);
+    assert.ok(count("network", "alias") > 7, "one alias per zone and per service");
+    assert.ok(count("network", "rule") >= 7 * 2, "at least a default deny and a pass per VLAN");
+    assert.equal(count("time", "chrony"), 1);
+    assert.equal(count("dns-dhcp", "hostOverride"), 12 + 5, "every VM and node has a name");
+    assert.equal(count("dns-dhcp", "keaReservation"), 12, "every VM has a reservation");
+    assert.equal(
+      document.resources.filter(
+        (resource) => resource.layer === "time" && resource.type.endsWith("TimeLegacy"),
+      ).length,
+      5,
+      "every node gets its time zone",
+    );
+  });
+
+  it("gives every VM's DHCP reservation the MAC its NIC uses", () => {
+    const macOf = new Map(
+      document.resources
+        .filter((resource) => resource.type === "proxmoxve:index/vmLegacy:VmLegacy")
+        .map((vm) => [
+          vm.name,
+          (vm.inputs as { networkDevices: { macAddress: string }[] }).networkDevices[0]?.macAddress,
+        ]),
+    );
+    const reservations = document.resources.filter((resource) =>
+      resource.type.endsWith("opnsense:keaReservation"),
+    );
+    assert.equal(reservations.length, 12);
+    for (const reservation of reservations) {
+      const fields = (reservation.inputs as { fields: Record<string, string> }).fields;
+      assert.equal(fields.hw_address?.toUpperCase(), macOf.get(fields.hostname ?? ""), fields.hostname);
+    }
+  });
+
+  it("has no filter rule that passes any to any", () => {
+    const rules = document.resources.filter((resource) => resource.type.endsWith("opnsense:rule"));
+    assert.ok(rules.length > 0);
+    for (const rule of rules) {
+      const fields = (rule.inputs as { fields: Record<string, string> }).fields;
+      const anyToAny =
+        fields.action === "pass" && fields.source_net === "any" && fields.destination_net === "any";
+      assert.ok(!anyToAny, fields.description);
+    }
   });
 
   it("places every VM on a declared node, within capacity after the Proxmox reserve", () => {
@@ -84,15 +137,17 @@ describe("the home lab plan", () => {
     assert.equal(nodeOf("k3s-gpu-1"), "predator");
   });
 
-  it("draws no resource edge against the blueprint DAG", () => {
-    const byUrn = new Map(document.resources.map((resource) => [resource.urn, resource]));
-    const dependencies = document.resources.flatMap((resource) => resource.dependencies);
-    assert.ok(dependencies.length > 0, "the capture recorded no dependencies at all");
+  it("draws resource edges only along the blueprint DAG, and draws each built edge", () => {
+    const layerOf = new Map(document.resources.map((resource) => [resource.urn, resource.layer]));
     for (const resource of document.resources) {
       for (const dependency of resource.dependencies) {
-        assert.equal(byUrn.get(dependency)?.layer ?? resource.layer, resource.layer);
+        const to = layerOf.get(dependency);
+        if (resource.layer && to)
+          assert.ok(mayDependOn(resource.layer, to), `${resource.name} → ${dependency}`);
       }
     }
+    const observed = document.edges.filter((edge) => edge.observed).map((edge) => `${edge.from}->${edge.to}`);
+    assert.deepEqual(observed.sort(), ["dns-dhcp->time", "hypervisor->dns-dhcp", "time->network"]);
   });
 
   it("records each resource's parent and dependencies", () => {

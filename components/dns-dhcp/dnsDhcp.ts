@@ -12,7 +12,8 @@ export const DNS_DHCP_TYPE = "fortress:dns-dhcp:DnsDhcp";
 export interface DnsHost {
   readonly name: string;
   readonly address: string;
-  readonly mac: string;
+  /** Hosts without one (the Proxmox nodes) get a name but no DHCP reservation. */
+  readonly mac?: string;
   /** The network (by name) the host's address belongs to. */
   readonly network: string;
 }
@@ -80,6 +81,7 @@ export class DnsDhcp extends pulumi.ComponentResource {
         ]),
       );
       for (const host of args.hosts) {
+        if (!host.mac) continue;
         const subnet = subnets.get(host.network);
         if (!subnet) throw new Error(`host ${host.name} is on ${host.network}, which has no DHCP subnet`);
         new OpnsenseItem(
@@ -100,6 +102,7 @@ export class DnsDhcp extends pulumi.ComponentResource {
       }
     } else {
       for (const host of args.hosts) {
+        if (!host.mac) continue;
         new OpnsenseItem(
           "dnsmasqHost",
           `${name}-dhcp-${host.name}`,

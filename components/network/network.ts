@@ -27,7 +27,7 @@ export interface NetworkArgs {
   readonly networks: readonly ZoneNetwork[];
   readonly zones: readonly ZoneEntry[];
   /** What the whole deployment needs of the firewall: checked before anything changes. */
-  readonly preflight: PreflightNeeds;
+  readonly preflight: Omit<PreflightNeeds, "interfaces">;
   readonly proxmox: {
     readonly connection: ProxmoxConnectionArgs;
     /** The VLAN-aware bridge on every node. */
@@ -57,7 +57,7 @@ export class Network extends pulumi.ComponentResource {
 
     this.preflight = new Preflight(
       `${name}-preflight`,
-      { firewall: args.firewall, needs: args.preflight },
+      { firewall: args.firewall, needs: { ...args.preflight, interfaces: [] } },
       { parent: this },
     );
     const afterPreflight = { parent: this, dependsOn: [this.preflight] };
@@ -80,6 +80,21 @@ export class Network extends pulumi.ComponentResource {
     }
     this.vlanDevices = vlanDevices;
 
+    // A VLAN device must exist before an admin can assign it, so this check comes after the devices.
+    const assigned = new Preflight(
+      `${name}-assignments`,
+      {
+        firewall: args.firewall,
+        needs: {
+          minimumVersion: args.preflight.minimumVersion,
+          plugins: [],
+          probes: [],
+          interfaces: args.networks.map((network) => ({ identifier: network.interface, vlan: network.vlan })),
+        },
+      },
+      { parent: this, dependsOn: Object.values(vlanDevices) },
+    );
+
     const aliases = compiled.aliases.map(
       (alias) =>
         new OpnsenseItem(
@@ -95,7 +110,7 @@ export class Network extends pulumi.ComponentResource {
         "rule",
         `${name}-rule-${rule.sequence}`,
         { firewall: args.firewall, fields: ruleFields(rule) },
-        { parent: this, dependsOn: [this.preflight, ...aliases, ...Object.values(vlanDevices)] },
+        { parent: this, dependsOn: [assigned, ...aliases] },
       );
     }
     this.ruleCount = compiled.rules.length;

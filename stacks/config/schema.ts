@@ -65,6 +65,11 @@ export const labSchema = z.strictObject({
   /** At least this many general k3s agents, beyond what the services' budgets call for. */
   minK3sAgents: z.int().min(0).max(1000).default(0),
   cpuOvercommit: z.number().min(1).max(4).default(2),
+  /** Servers chrony on the firewall follows; every VM and VLAN takes time from the firewall. */
+  ntpUpstream: z
+    .array(z.string().regex(/^[a-z0-9.-]+$/, "must be a host name or address"))
+    .min(1)
+    .default(["0.opnsense.pool.ntp.org", "1.opnsense.pool.ntp.org", "2.opnsense.pool.ntp.org"]),
   reserve: z
     .strictObject({
       memoryGb: z.number().min(1).max(16).default(2),

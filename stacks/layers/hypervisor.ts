@@ -1,6 +1,7 @@
 /** Maps the lab model onto the hypervisor component's args. */
 import { Hypervisor, type HypervisorVmArgs } from "../../components/hypervisor";
 import type { PlannedVm } from "../lab";
+import { proxmoxConnection } from "./connections";
 import type { LayerBuild } from "./types";
 
 function vmArgs(vm: PlannedVm): HypervisorVmArgs {
@@ -26,19 +27,14 @@ function vmArgs(vm: PlannedVm): HypervisorVmArgs {
   };
 }
 
-export const buildHypervisor: LayerBuild = ({ lab, secrets }, opts) => {
+export const buildHypervisor: LayerBuild = (inputs, opts) => {
+  const { lab } = inputs;
   const { config } = lab;
   const { proxmox } = config;
   return new Hypervisor(
     "hypervisor",
     {
-      connection: {
-        endpoint: proxmox.endpoint,
-        apiToken: secrets.proxmoxApiToken,
-        insecure: proxmox.insecure,
-        sshUser: proxmox.sshUser,
-        sshPrivateKey: secrets.sshPrivateKey,
-      },
+      connection: proxmoxConnection(inputs),
       nodes: config.nodes.map((node) => ({
         name: node.proxmoxNode,
         address: node.address,

@@ -3,6 +3,7 @@
  * arguments drop: the parent, the dependencies (from `dependsOn` and from Output values) and the
  * inputs as serialized, where secrets are still marked and so can be redacted.
  */
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 
 export interface CapturedResource {
@@ -34,6 +35,17 @@ export function redact(value: unknown): unknown {
   if (sig === RESOURCE_SIG) return { $ref: record.urn };
   if (sig !== undefined) return `[${String(sig).slice(0, 8)}]`;
   return Object.fromEntries(Object.entries(record).map(([key, inner]) => [key, redact(inner)]));
+}
+
+/**
+ * A dynamic resource carries its provider's serialized source (tens of kilobytes, the same for every
+ * resource of a kind): the plan keeps its size and a digest, enough to see that it changed.
+ */
+function summarizeDynamicProvider(inputs: Record<string, unknown>): Record<string, unknown> {
+  const source = inputs.__provider;
+  if (typeof source !== "string") return inputs;
+  const digest = createHash("sha256").update(source).digest("hex").slice(0, 16);
+  return { ...inputs, __provider: `[dynamic provider ${digest}, ${source.length} bytes]` };
 }
 
 interface RegisterRequest {
@@ -79,7 +91,7 @@ export function captureRegistrations(): CapturedResource[] {
           dependencies: [...dependencies].sort(),
           protect: request.getProtect(),
           provider: provider ? provider.split("::").slice(0, -1).join("::") : null,
-          inputs: redact(request.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+          inputs: summarizeDynamicProvider(redact(request.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>),
         });
       }
       callback(error, response);

@@ -393,7 +393,10 @@ describe("OPNsense provider against the loopback API", () => {
       minimumVersion: MINIMUM_VERSION,
       plugins: ["os-chrony"],
       probes: ["firewall/alias/search_item", "firewall/filter/search_rule", "kea/dhcpv4/search_reservation"],
-      interfaces: ["lan", "opt7"],
+      interfaces: [
+        { identifier: "lan", vlan: 10 },
+        { identifier: "opt7", vlan: 70 },
+      ],
     };
 
     it("passes on a ready firewall", async () => {

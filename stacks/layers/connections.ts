@@ -1,0 +1,27 @@
+/** Connection settings several layers share, built once from the lab config. */
+import type { FirewallRef } from "../../components/opnsense/provider";
+import type { ProxmoxConnectionArgs } from "../../components/proxmox/provider";
+import type { LayerInputs } from "./types";
+
+export function proxmoxConnection({ lab, secrets }: LayerInputs): ProxmoxConnectionArgs {
+  const { proxmox, nodes } = lab.config;
+  return {
+    endpoint: proxmox.endpoint,
+    apiToken: secrets.proxmoxApiToken,
+    insecure: proxmox.insecure,
+    sshUser: proxmox.sshUser,
+    sshPrivateKey: secrets.sshPrivateKey,
+    nodes: nodes.map((node) => ({ name: node.proxmoxNode, address: node.address })),
+  };
+}
+
+/** The firewall a layer's OPNsense resources live on; the API key and secret are not in it. */
+export function firewallRef({ lab }: LayerInputs): FirewallRef {
+  const opnsense = lab.config.opnsense;
+  if (!opnsense) throw new Error("internal: the network layers are built without fortress:opnsense");
+  return {
+    url: opnsense.url,
+    insecure: opnsense.insecure,
+    ...(opnsense.caCert ? { caCert: opnsense.caCert } : {}),
+  };
+}

@@ -1,0 +1,31 @@
+/** Maps the lab model onto the DNS/DHCP layer: a name for every VM and node, a reservation for every VM. */
+import { type DnsHost, DnsDhcp } from "../../components/dns-dhcp/dnsDhcp";
+import { Network } from "../../components/network/network";
+import { firewallRef } from "./connections";
+import type { LayerBuild } from "./types";
+
+export const buildDnsDhcp: LayerBuild = (inputs, opts) => {
+  const { config, vms } = inputs.lab;
+  const management = config.networks.find((network) => network.purpose === "management");
+  const hosts: DnsHost[] = [
+    ...config.nodes.map((node) => ({
+      name: node.name,
+      address: node.address,
+      network: management?.name ?? "",
+    })),
+    ...vms.map((vm) => ({ name: vm.name, address: vm.ip, mac: vm.mac, network: vm.networkConfig.name })),
+  ];
+  const network = inputs.upstream.get("network");
+  return new DnsDhcp(
+    "dns-dhcp",
+    {
+      firewall: firewallRef(inputs),
+      domain: config.lab.domain,
+      dhcp: config.opnsense?.dhcp ?? "kea",
+      networks: config.networks.map((entry) => ({ name: entry.name, cidr: entry.cidr, dhcp: entry.dhcp })),
+      hosts,
+      ...(network instanceof Network ? { firewallReady: network.preflight } : {}),
+    },
+    opts,
+  );
+};

@@ -1,0 +1,26 @@
+/** What the enabled layers need of the firewall, for the network layer's preflight. */
+import { MODELS } from "../../components/opnsense/models";
+import { MINIMUM_VERSION, type PreflightNeeds } from "../../components/opnsense/preflight";
+import { isLayerEnabled } from "../config/checks";
+import type { PlainConfig } from "../config/schema";
+
+const probe = (model: keyof typeof MODELS) => `${MODELS[model].base}/${MODELS[model].commands.search}`;
+
+export function firewallNeeds(config: PlainConfig): Omit<PreflightNeeds, "interfaces"> {
+  const time = isLayerEnabled(config.layers, "time");
+  const dns = isLayerEnabled(config.layers, "dns-dhcp");
+  const dhcp = config.opnsense?.dhcp ?? "kea";
+  return {
+    minimumVersion: MINIMUM_VERSION,
+    plugins: time ? ["os-chrony"] : [],
+    probes: [
+      probe("vlan"),
+      probe("alias"),
+      probe("rule"),
+      ...(time ? ["chrony/general/get"] : []),
+      ...(dns
+        ? [probe("hostOverride"), dhcp === "kea" ? probe("keaReservation") : probe("dnsmasqHost")]
+        : []),
+    ],
+  };
+}

@@ -1,0 +1,38 @@
+/** Maps the lab config onto the network layer: VLANs, the zone matrix, Proxmox SDN and firewall groups. */
+import { Network } from "../../components/network/network";
+import type { ZoneNetwork } from "../../components/network/types";
+import type { PlainConfig } from "../config/schema";
+import { firewallRef, proxmoxConnection } from "./connections";
+import { firewallNeeds } from "./firewall";
+import type { LayerBuild } from "./types";
+
+export function zoneNetworks(config: PlainConfig): ZoneNetwork[] {
+  return config.networks.map((network) => {
+    if (network.interface === undefined) throw new Error(`internal: ${network.name} has no interface`);
+    return {
+      name: network.name,
+      vlan: network.vlan,
+      cidr: network.cidr,
+      gateway: network.gateway,
+      purpose: network.purpose,
+      interface: network.interface,
+    };
+  });
+}
+
+export const buildNetwork: LayerBuild = (inputs, opts) => {
+  const { config } = inputs.lab;
+  if (!config.opnsense) throw new Error("internal: the network layer is built without fortress:opnsense");
+  return new Network(
+    "network",
+    {
+      firewall: firewallRef(inputs),
+      trunk: config.opnsense.trunk,
+      networks: zoneNetworks(config),
+      zones: config.zones,
+      preflight: firewallNeeds(config),
+      proxmox: { connection: proxmoxConnection(inputs), bridge: config.proxmox.bridge },
+    },
+    opts,
+  );
+};
