@@ -39,6 +39,8 @@ export interface HypervisorVmArgs {
   /** Gets the node's GPU through its PCI mapping. */
   readonly gpu: boolean;
   readonly nic: VmNicArgs;
+  /** The Proxmox security group of the VM's zone (network layer); with it, the VM's firewall drops all else. */
+  readonly securityGroup?: string;
   readonly tags: readonly string[];
   readonly description: string;
 }

@@ -128,6 +128,7 @@ export class Hypervisor extends pulumi.ComponentResource {
         opts: { ...resourceOpts, protect: vm.stateful },
       });
       if (vm.stateful) statefulVms.push(machine);
+      if (vm.securityGroup) this.guardVm(vm, vm.securityGroup, machine, resourceOpts);
       vms[vm.name] = { vmId: machine.vmId, node: vm.node, address: vm.nic.address, fqdn: vm.fqdn };
     }
     this.vms = vms;
@@ -155,6 +156,26 @@ export class Hypervisor extends pulumi.ComponentResource {
     }
 
     this.registerOutputs({ poolId: this.poolId, vms: this.vms });
+  }
+
+  /** Defense in depth behind OPNsense: the zone's security group on the NIC, everything else dropped. */
+  private guardVm(
+    vm: HypervisorVmArgs,
+    securityGroup: string,
+    machine: proxmoxve.VmLegacy,
+    opts: pulumi.CustomResourceOptions,
+  ): void {
+    const target = { nodeName: vm.node, vmId: machine.vmId };
+    new proxmoxve.firewall.RulesLegacy(
+      `${vm.name}-firewall-rules`,
+      { ...target, rules: [{ securityGroup, iface: "net0", comment: "Fortress zone policy" }] },
+      opts,
+    );
+    new proxmoxve.firewall.OptionsLegacy(
+      `${vm.name}-firewall`,
+      { ...target, enabled: true, inputPolicy: "DROP", outputPolicy: "ACCEPT", macfilter: true, dhcp: true },
+      opts,
+    );
   }
 
   private createVm(

@@ -97,6 +97,15 @@ export function checkZones(zones: readonly ZoneConfig[], networks: readonly Netw
     const path = `zones[${index}]`;
     const from = byName.get(entry.from);
     const to = byName.get(entry.to);
+    if (Array.isArray(entry.services) && entry.services.includes("ntp") && entry.to !== "firewall") {
+      issues.push(
+        issue(
+          `${path}.services`,
+          `NTP to ${entry.to} is not allowed: chrony on the firewall is the one time source of every VLAN`,
+          `remove ntp here and add { from: ${entry.from}, to: firewall, services: [ntp] }`,
+        ),
+      );
+    }
 
     if (!from) {
       if (entry.from === "internet") {

@@ -4,6 +4,8 @@ import { MINIMUM_VERSION, type PreflightNeeds } from "../../components/opnsense/
 import { isLayerEnabled } from "../config/checks";
 import type { PlainConfig } from "../config/schema";
 
+export const DNSMASQ_DHCP_VERSION = "26.1";
+
 const probe = (model: keyof typeof MODELS) => `${MODELS[model].base}/${MODELS[model].commands.search}`;
 
 export function firewallNeeds(config: PlainConfig): Omit<PreflightNeeds, "interfaces"> {
@@ -11,7 +13,8 @@ export function firewallNeeds(config: PlainConfig): Omit<PreflightNeeds, "interf
   const dns = isLayerEnabled(config.layers, "dns-dhcp");
   const dhcp = config.opnsense?.dhcp ?? "kea";
   return {
-    minimumVersion: MINIMUM_VERSION,
+    // Dnsmasq serves DHCP through the API from OPNsense 26.1 on.
+    minimumVersion: dhcp === "dnsmasq" ? DNSMASQ_DHCP_VERSION : MINIMUM_VERSION,
     plugins: time ? ["os-chrony"] : [],
     probes: [
       probe("vlan"),

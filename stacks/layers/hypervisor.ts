@@ -1,10 +1,11 @@
 /** Maps the lab model onto the hypervisor component's args. */
 import { Hypervisor, type HypervisorVmArgs } from "../../components/hypervisor";
+import { Network } from "../../components/network/network";
 import type { PlannedVm } from "../lab";
 import { proxmoxConnection } from "./connections";
 import type { LayerBuild } from "./types";
 
-function vmArgs(vm: PlannedVm): HypervisorVmArgs {
+function vmArgs(vm: PlannedVm, securityGroups: Readonly<Record<string, string>>): HypervisorVmArgs {
   return {
     name: vm.name,
     fqdn: vm.fqdn,
@@ -23,12 +24,17 @@ function vmArgs(vm: PlannedVm): HypervisorVmArgs {
       mac: vm.mac,
     },
     tags: vm.role.tags,
+    ...(securityGroups[vm.networkConfig.name]
+      ? { securityGroup: securityGroups[vm.networkConfig.name] }
+      : {}),
     description: `Fortress ${vm.role.name} for ${vm.services.join(", ")}`,
   };
 }
 
 export const buildHypervisor: LayerBuild = (inputs, opts) => {
   const { lab } = inputs;
+  const network = inputs.upstream.get("network");
+  const securityGroups = network instanceof Network ? network.securityGroups : {};
   const { config } = lab;
   const { proxmox } = config;
   return new Hypervisor(
@@ -53,7 +59,7 @@ export const buildHypervisor: LayerBuild = (inputs, opts) => {
         adminUser: config.lab.adminUser,
         sshPublicKeys: [config.lab.adminSshPublicKey],
       },
-      vms: lab.vms.map(vmArgs),
+      vms: lab.vms.map((vm) => vmArgs(vm, securityGroups)),
     },
     opts,
   );

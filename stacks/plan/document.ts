@@ -56,6 +56,13 @@ export interface NodePlacement {
   readonly vms: readonly PlacedVmRow[];
 }
 
+export interface ZoneCell {
+  readonly from: string;
+  readonly to: string;
+  /** Service names, or ["all"]. */
+  readonly services: readonly string[];
+}
+
 export interface PlanDocument {
   readonly version: number;
   readonly project: string;
@@ -65,6 +72,8 @@ export interface PlanDocument {
   readonly edges: readonly PlanEdge[];
   readonly placement: readonly NodePlacement[];
   readonly networks: readonly NetworkConfig[];
+  /** The zone matrix: for each source network, what it may reach (network, internet, firewall, any) and with which services. */
+  readonly zones: readonly ZoneCell[];
   readonly violations: readonly Violation[];
 }
 
@@ -182,6 +191,11 @@ export function buildPlanDocument(
     })),
     placement,
     networks: config.networks,
+    zones: config.zones.map((entry) => ({
+      from: entry.from,
+      to: entry.to,
+      services: entry.services === "all" ? ["all"] : [...entry.services],
+    })),
     violations: [
       ...dagViolations(captured, layerOf),
       ...duplicateUrnViolations(captured),

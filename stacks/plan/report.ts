@@ -47,6 +47,27 @@ function vlanTable(plan: PlanDocument): string {
   return table(["network", "VLAN", "CIDR", "gateway", "purpose", "DHCP range", "VMs"], rows);
 }
 
+/** Rows are sources, columns destinations; a cell lists what the row may open to the column. */
+function zoneMatrix(plan: PlanDocument): string {
+  const names = plan.networks.map((network) => network.name);
+  const purposeOf = (name: string) => plan.networks.find((network) => network.name === name)?.purpose;
+  const columns = [...names, "firewall", "internet", "any"].filter(
+    (column) => names.includes(column) || plan.zones.some((cell) => cell.to === column),
+  );
+  const rows = names.map((from) => [
+    from,
+    ...columns.map((to) => {
+      if (to === from) return "·";
+      const cell = plan.zones.find((entry) => entry.from === from && entry.to === to);
+      if (cell) return cell.services.join(",");
+      const viaAny = plan.zones.find((entry) => entry.from === from && entry.to === "any");
+      const reachableByAny = to !== "firewall" && to !== "any" && purposeOf(to) !== "quarantine";
+      return viaAny && reachableByAny ? `${viaAny.services.join(",")} (any)` : "—";
+    }),
+  ]);
+  return `${table(["from \\ to", ...columns], rows)}\n(· same VLAN, not filtered; — denied; everything not listed is dropped and logged)`;
+}
+
 function dagText(plan: PlanDocument): string {
   return plan.layers
     .map((layer) => {
@@ -84,6 +105,9 @@ export function renderPlan(plan: PlanDocument): string {
     "",
     "== VLANs",
     vlanTable(plan),
+    "",
+    "== Firewall matrix (zone × zone → allowed services)",
+    zoneMatrix(plan),
     "",
     "== Layer DAG (layer ← what it depends on)",
     dagText(plan),
