@@ -3,13 +3,14 @@
  * a VLAN device per network, the zone aliases and the filter rules compiled from the matrix. On
  * Proxmox: an SDN VLAN zone with a vnet per VLAN, and the same zones as IP sets and security groups.
  */
+import { createHash } from "node:crypto";
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
 import type { PreflightNeeds } from "../opnsense/preflight";
 import type { FirewallRef } from "../opnsense/provider";
 import { OpnsenseItem, Preflight, vlanFields } from "../opnsense/resources";
 import { type ProxmoxConnectionArgs, proxmoxProvider } from "../proxmox/provider";
-import type { ZoneEntry, ZoneNetwork } from "./types";
+import type { RuleSpec, ZoneEntry, ZoneNetwork } from "./types";
 import {
   aliasFields,
   compileProxmoxFirewall,
@@ -33,6 +34,14 @@ export interface NetworkArgs {
     /** The VLAN-aware bridge on every node. */
     readonly bridge: string;
   };
+}
+
+/**
+ * A rule's resource name follows its description (unique: it names the matrix entry and service), not
+ * its sequence, so that a rule inserted before it updates its sequence in place instead of replacing it.
+ */
+function ruleKey(rule: RuleSpec): string {
+  return createHash("sha256").update(rule.description).digest("hex").slice(0, 12);
 }
 
 /** SDN ids are at most 8 characters of letters and digits. */
@@ -108,7 +117,7 @@ export class Network extends pulumi.ComponentResource {
     for (const rule of compiled.rules) {
       new OpnsenseItem(
         "rule",
-        `${name}-rule-${rule.sequence}`,
+        `${name}-rule-${rule.interface}-${ruleKey(rule)}`,
         { firewall: args.firewall, fields: ruleFields(rule) },
         { parent: this, dependsOn: [assigned, ...aliases] },
       );
