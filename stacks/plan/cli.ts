@@ -3,9 +3,12 @@
  * Exit codes: 0 ok; 1 a mandatory check failed; 2 the config is invalid; 3 the command was misused;
  * 4 the planner itself failed.
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { evaluatePolicies } from "../../policies/lib/offline";
+import type { PackConfig } from "../../policies/lib/types";
+import { POLICIES } from "../../policies/registry";
 import { ConfigError } from "../config/errors";
 import { buildPlanDocument, type PlanDocument } from "./document";
 import { renderMermaid } from "./mermaid";
@@ -24,6 +27,8 @@ export const EXIT = {
 export interface PlanOptions {
   readonly configFile: string;
   readonly outDir: string | null;
+  /** The pack config (`pulumi preview --policy-pack-config` format), when not the policies' defaults. */
+  readonly policyConfigFile?: string;
 }
 
 export interface PlanOutcome {
@@ -44,7 +49,12 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
   if (!run.ok) {
     return { exitCode: EXIT.invalidConfig, text: renderConfigIssues(run.issues) };
   }
-  const document = buildPlanDocument(config.stack, PROJECT, run.resources, run.model.config);
+  const packConfig = options.policyConfigFile
+    ? (JSON.parse(readFileSync(options.policyConfigFile, "utf8")) as PackConfig)
+    : {};
+  const planned = buildPlanDocument(config.stack, PROJECT, run.resources, run.model.config);
+  const policyViolations = await evaluatePolicies(POLICIES, run.resources, packConfig);
+  const document: PlanDocument = { ...planned, violations: [...planned.violations, ...policyViolations] };
   if (options.outDir) {
     mkdirSync(options.outDir, { recursive: true });
     writeFileSync(join(options.outDir, "plan.json"), `${JSON.stringify(document, null, 2)}\n`);
@@ -67,15 +77,20 @@ function parseCli(argv: readonly string[]): PlanOptions {
     options: {
       config: { type: "string", default: "Pulumi.home.yaml" },
       out: { type: "string", default: "plan" },
+      "policy-config": { type: "string" },
       help: { type: "boolean", default: false },
     },
     strict: true,
   });
   if (values.help) {
-    process.stdout.write("usage: npm run plan -- [--config Pulumi.<stack>.yaml] [--out DIR]\n");
+    process.stdout.write("usage: npm run plan -- [--config Pulumi.<stack>.yaml] [--out DIR] [--policy-config FILE]\n");
     process.exit(EXIT.ok);
   }
-  return { configFile: values.config, outDir: values.out };
+  return {
+    configFile: values.config,
+    outDir: values.out,
+    ...(values["policy-config"] ? { policyConfigFile: values["policy-config"] } : {}),
+  };
 }
 
 async function main(): Promise<void> {

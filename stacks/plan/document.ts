@@ -9,7 +9,6 @@ import { capacityOf, type Resources } from "../placement";
 import type { CapturedResource } from "./capture";
 import {
   assignLayers,
-  dagViolations,
   duplicateUrnViolations,
   observedLayerEdges,
   type Violation,
@@ -197,7 +196,6 @@ export function buildPlanDocument(
       services: entry.services === "all" ? ["all"] : [...entry.services],
     })),
     violations: [
-      ...dagViolations(captured, layerOf),
       ...duplicateUrnViolations(captured),
       ...capacityViolations(placement),
       ...strayVmViolations(captured, config),

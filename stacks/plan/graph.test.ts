@@ -1,10 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { LayerName } from "../blueprint";
 import type { CapturedResource } from "./capture";
 import {
   assignLayers,
-  dagViolations,
   duplicateUrnViolations,
   layerOfType,
   observedLayerEdges,
@@ -126,56 +124,6 @@ describe("observedLayerEdges", () => {
     const f = fixture();
     const resources = [f.stack, f.network, f.bridge];
     assert.deepEqual(observedLayerEdges(resources, assignLayers(resources)), []);
-  });
-});
-
-describe("dagViolations", () => {
-  it("accepts dependencies on upstream layers and within a layer", () => {
-    const f = fixture();
-    const resources = all(f);
-    assert.deepEqual(dagViolations(resources, assignLayers(resources)), []);
-  });
-
-  it("flags a resource that depends on a resource of a layer not upstream of its own", () => {
-    const f = fixture();
-    const backwards = resource("proxmoxve:index/vmLegacy:VmLegacy", "bad-vm", {
-      parent: f.hypervisor.urn,
-      dependencies: [f.cluster.urn, f.bridge.urn],
-    });
-    const resources = [...all(f), backwards];
-    const violations = dagViolations(resources, assignLayers(resources));
-    assert.equal(violations.length, 1);
-    const [violation] = violations;
-    assert.equal(violation?.policy, "blueprint-dag");
-    assert.equal(violation?.level, "mandatory");
-    assert.equal(violation?.urn, backwards.urn);
-    assert.match(violation?.message ?? "", /hypervisor/);
-    assert.match(violation?.message ?? "", /platform/);
-    assert.ok(violation?.message.includes(f.cluster.urn));
-  });
-
-  it("flags a dependency between sibling layers, once per offending dependency", () => {
-    const layered = (layer: LayerName, name: string, dependencies: string[] = []) => {
-      const component = resource(`fortress:${layer}:${layer}`, layer);
-      const child = resource("x:index:Thing", name, { parent: component.urn, dependencies });
-      return [component, child] as const;
-    };
-    const [sensors, zeek] = layered("sensors", "zeek");
-    const [vulnLayer, greenbone] = layered("vuln", "greenbone", [zeek.urn, sensors.urn]);
-    const resources = [sensors, zeek, vulnLayer, greenbone];
-    const violations = dagViolations(resources, assignLayers(resources));
-    assert.equal(violations.length, 2);
-    assert.ok(violations.every((violation) => violation.urn === greenbone.urn));
-  });
-
-  it("ignores dependencies on resources outside every layer", () => {
-    const f = fixture();
-    const vm = resource("proxmoxve:index/vmLegacy:VmLegacy", "uses-orphan", {
-      parent: f.hypervisor.urn,
-      dependencies: [f.orphan.urn, `${STACK}::not::captured`],
-    });
-    const resources = [...all(f), vm];
-    assert.deepEqual(dagViolations(resources, assignLayers(resources)), []);
   });
 });
 

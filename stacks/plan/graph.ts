@@ -1,9 +1,9 @@
 /**
  * The resource graph projected onto layers: each resource's layer (its nearest ancestor that is a
  * layer component), the layer-to-layer edges the resources draw, and the checks the real engine
- * or the blueprint would make: the edges stay along the DAG and URNs are unique.
+ * would make: URNs are unique. (The DAG itself is checked by the policy pack's blueprint-dag.)
  */
-import { isLayerName, type LayerName, mayDependOn } from "../blueprint";
+import { isLayerName, type LayerName } from "../blueprint";
 import type { CapturedResource } from "./capture";
 
 export interface Violation {
@@ -56,29 +56,6 @@ export function observedLayerEdges(
     }
   }
   return [...seen.values()];
-}
-
-export function dagViolations(
-  resources: readonly CapturedResource[],
-  layers: ReadonlyMap<string, LayerName | null>,
-): Violation[] {
-  return resources.flatMap((resource) => {
-    const from = layers.get(resource.urn);
-    if (!from) return [];
-    return resource.dependencies.flatMap<Violation>((dependency) => {
-      const to = layers.get(dependency);
-      return to && !mayDependOn(from, to)
-        ? [
-            {
-              policy: "blueprint-dag",
-              level: "mandatory",
-              urn: resource.urn,
-              message: `a ${from} resource depends on ${dependency} in layer ${to}, which is not upstream of ${from}`,
-            },
-          ]
-        : [];
-    });
-  });
 }
 
 export function duplicateUrnViolations(resources: readonly CapturedResource[]): Violation[] {
