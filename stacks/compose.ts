@@ -2,7 +2,7 @@
  * The composition root: one component per built and enabled layer, in blueprint order, each given
  * only its upstream layers and `dependsOn` its nearest built upstream layers.
  */
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { LAYERS, type LayerName, nearestBuiltUpstream, upstreamOf } from "./blueprint";
 import { isLayerEnabled } from "./config/checks";
 import type { LoadedLab } from "./config/load";
@@ -20,7 +20,18 @@ export function layerStatus(layers: LoadedLab["model"]["config"]["layers"], laye
   return isBuilt(layer) ? "built" : "not built yet";
 }
 
+/** The enabled services, recorded (plain) for the policy pack's dependency check; it builds nothing. */
+export const SERVICES_TYPE = "fortress:lab:Services";
+
+class EnabledServices extends pulumi.ComponentResource {
+  constructor(enabled: readonly string[]) {
+    super(SERVICES_TYPE, "services", { enabled: [...enabled] });
+    this.registerOutputs({});
+  }
+}
+
 export function compose({ model, secrets }: LoadedLab): Composition {
+  new EnabledServices(model.config.services);
   const components = new Map<LayerName, pulumi.ComponentResource>();
   const status = Object.fromEntries(
     LAYERS.map((layer) => [layer, layerStatus(model.config.layers, layer)]),

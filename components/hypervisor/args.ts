@@ -2,12 +2,21 @@ import type { ProxmoxConnectionArgs } from "../proxmox/provider";
 
 export type { ProxmoxConnectionArgs };
 
+export interface NodeCapacity {
+  /** vCPUs the VMs may have in all, after overcommit. */
+  readonly cores: number;
+  readonly memoryGb: number;
+  readonly diskGb: number;
+}
+
 export interface HypervisorNodeArgs {
   /** The Proxmox node name. */
   readonly name: string;
   /** Its management address, for SSH. */
   readonly address: string;
   readonly gpu?: { readonly id: string; readonly path: string; readonly subsystemId?: string };
+  /** What VMs may use on the node, the reserve for Proxmox already taken off; recorded for the policy pack. */
+  readonly capacity: NodeCapacity;
 }
 
 export interface CloudImageArgs {

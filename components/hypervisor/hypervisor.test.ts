@@ -39,9 +39,14 @@ const args: HypervisorArgs = {
     ],
   },
   nodes: [
-    { name: "pve-a", address: "10.0.10.11" },
-    { name: "pve-b", address: "10.0.10.12", gpu: { id: "10de:1ed1", path: "0000:01:00.0" } },
-    { name: "pve-idle", address: "10.0.10.13" },
+    { name: "pve-a", address: "10.0.10.11", capacity: { cores: 8, memoryGb: 14, diskGb: 224 } },
+    {
+      name: "pve-b",
+      address: "10.0.10.12",
+      gpu: { id: "10de:1ed1", path: "0000:01:00.0" },
+      capacity: { cores: 16, memoryGb: 30, diskGb: 968 },
+    },
+    { name: "pve-idle", address: "10.0.10.13", capacity: { cores: 8, memoryGb: 14, diskGb: 224 } },
   ],
   pool: "fortress",
   bridge: "vmbr0",

@@ -29,7 +29,13 @@ export class Hypervisor extends pulumi.ComponentResource {
   readonly userData: Readonly<Record<string, string>>;
 
   constructor(name: string, args: HypervisorArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(HYPERVISOR_TYPE, name, {}, opts);
+    // Recorded in the state (plain, no secret) so that the policy pack can check capacity.
+    super(
+      HYPERVISOR_TYPE,
+      name,
+      { nodes: args.nodes.map((node) => ({ name: node.name, capacity: node.capacity })) },
+      opts,
+    );
 
     this.provider = proxmoxProvider(`${name}-proxmox`, args.connection, this);
     const resourceOpts = { parent: this, provider: this.provider };

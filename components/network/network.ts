@@ -60,7 +60,8 @@ export class Network extends pulumi.ComponentResource {
   readonly proxmox: proxmoxve.Provider;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(NETWORK_TYPE, name, {}, opts);
+    // The zones, recorded in the state (plain, no secret) so that the policy pack can read them.
+    super(NETWORK_TYPE, name, { networks: args.networks, zones: args.zones }, opts);
     const policy = { networks: args.networks, zones: args.zones };
     const compiled = compileZones(policy);
 

@@ -2,6 +2,7 @@
 import { Hypervisor, type HypervisorVmArgs } from "../../components/hypervisor";
 import { Network } from "../../components/network/network";
 import type { PlannedVm } from "../lab";
+import { capacityOf } from "../placement";
 import { proxmoxConnection } from "./connections";
 import type { LayerBuild } from "./types";
 
@@ -45,6 +46,7 @@ export const buildHypervisor: LayerBuild = (inputs, opts) => {
         name: node.proxmoxNode,
         address: node.address,
         ...(node.gpu ? { gpu: node.gpu } : {}),
+        capacity: capacityOf(node, config.lab),
       })),
       pool: proxmox.pool,
       bridge: proxmox.bridge,

@@ -1,0 +1,319 @@
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import { type CapturedResource, captureRegistrations, REDACTED } from "../../stacks/plan/capture";
+import { type NetworkArgs, Network } from "./network";
+import type { ZoneEntry, ZoneNetwork, ZonePurpose } from "./types";
+import { aliasFields, compileProxmoxFirewall, compileZones, ruleFields } from "./zoneRules";
+
+const API_TOKEN = "fortress@pve!pulumi=00000000-1111-2222-3333-444444444444";
+const SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nunit-test-key\n-----END OPENSSH PRIVATE KEY-----";
+const DYNAMIC = "pulumi-nodejs:dynamic/fortress:opnsense:";
+
+const net = (name: string, vlan: number, purpose: ZonePurpose, iface: string): ZoneNetwork => ({
+  name,
+  vlan,
+  cidr: `10.10.${vlan}.0/24`,
+  gateway: `10.10.${vlan}.1`,
+  purpose,
+  interface: iface,
+});
+
+const NETWORKS: readonly ZoneNetwork[] = [
+  net("mgmt", 10, "management", "opt1"),
+  net("servers", 20, "servers", "opt2"),
+  net("users", 40, "users", "opt4"),
+  net("quarantine", 99, "quarantine", "opt7"),
+];
+
+const ZONES: readonly ZoneEntry[] = [
+  { from: "mgmt", to: "firewall", services: "all" },
+  { from: "mgmt", to: "any", services: "all" },
+  { from: "servers", to: "firewall", services: ["dns", "ntp"] },
+  { from: "servers", to: "mgmt", services: ["node-exporter"] },
+  { from: "users", to: "servers", services: ["https"] },
+  { from: "users", to: "internet", services: ["http", "https"] },
+];
+
+/** The same matrix with one entry more, ahead of every other rule of `users`: it renumbers them. */
+const ZONES_RENUMBERED: readonly ZoneEntry[] = [
+  ...ZONES,
+  { from: "users", to: "firewall", services: ["dns", "ntp"] },
+];
+
+const args: NetworkArgs = {
+  firewall: { url: "https://fw.lab.example", insecure: false },
+  trunk: "igb1",
+  networks: NETWORKS,
+  zones: ZONES,
+  preflight: { minimumVersion: "25.7", plugins: ["os-chrony"], probes: ["firewall/alias/get"] },
+  proxmox: {
+    bridge: "vmbr0",
+    connection: {
+      endpoint: "https://pve-a:8006/",
+      apiToken: pulumi.secret(API_TOKEN),
+      insecure: false,
+      sshUser: "root",
+      sshPrivateKey: pulumi.secret(SSH_KEY),
+      nodes: [
+        { name: "pve-a", address: "10.10.10.11" },
+        { name: "pve-b", address: "10.10.10.12" },
+      ],
+    },
+  },
+};
+
+type Inputs = Record<string, any>;
+
+let resources: CapturedResource[] = [];
+let component: Network;
+
+const named = (name: string) => {
+  const found = resources.find((resource) => resource.name === name);
+  assert.ok(found, `no resource named ${name}`);
+  return found;
+};
+/** The children of the component named `owner` whose type ends with `type`. */
+const ofType = (type: string, owner = "net") =>
+  resources.filter((resource) => resource.type.endsWith(type) && resource.parent === named(owner).urn);
+const fieldsOf = (resource: CapturedResource) => (resource.inputs as Inputs).fields as Record<string, string>;
+const bySequence = (a: Record<string, string>, b: Record<string, string>) =>
+  Number(a.sequence) - Number(b.sequence);
+
+describe("Network", () => {
+  before(async () => {
+    await pulumi.runtime.setMocks(
+      {
+        newResource: (mockArgs) => ({
+          id: `${mockArgs.name}-id`,
+          state: { ...mockArgs.inputs, uuid: `${mockArgs.name}-uuid` },
+        }),
+        call: (mockArgs) => mockArgs.inputs,
+      },
+      "fortress",
+      "unit",
+      false,
+    );
+    resources = captureRegistrations();
+    component = new Network("net", args);
+    const renumbered = new Network("renum", { ...args, zones: ZONES_RENUMBERED });
+    await new Promise<void>((resolve) => pulumi.all([component.urn, renumbered.urn]).apply(() => resolve()));
+    await pulumi.runtime.disconnect();
+  });
+
+  it("registers as fortress:network:Network with every child parented to it", () => {
+    const layer = named("net");
+    assert.equal(layer.type, "fortress:network:Network");
+    const children = resources.filter((resource) => resource.name.startsWith("net-"));
+    assert.ok(children.length > 20);
+    for (const child of children) {
+      assert.equal(child.parent, layer.urn, `${child.name} is not a child of the layer`);
+    }
+  });
+
+  it("creates one VLAN device per network on the trunk, with the network's tag", () => {
+    const devices = ofType(`${DYNAMIC}vlan`);
+    assert.equal(devices.length, NETWORKS.length);
+    for (const network of NETWORKS) {
+      const device = named(`net-vlan-${network.name}`);
+      assert.equal(device.type, `${DYNAMIC}vlan`);
+      assert.deepEqual(fieldsOf(device), {
+        if: "igb1",
+        tag: String(network.vlan),
+        pcp: "0",
+        descr: `fortress ${network.name}`,
+      });
+      assert.deepEqual((device.inputs as Inputs).firewall, args.firewall);
+      assert.ok(component.vlanDevices[network.name], `vlanDevices lacks ${network.name}`);
+    }
+  });
+
+  it("runs the first preflight with the deployment's needs and no interfaces, before any VLAN device or alias", () => {
+    const preflight = named("net-preflight");
+    assert.equal(preflight.type, `${DYNAMIC}preflight`);
+    assert.deepEqual(preflight.dependencies, []);
+    assert.deepEqual((preflight.inputs as Inputs).needs, {
+      minimumVersion: "25.7",
+      plugins: ["os-chrony"],
+      probes: ["firewall/alias/get"],
+      interfaces: [],
+    });
+    const gated = [...ofType(`${DYNAMIC}vlan`), ...ofType(`${DYNAMIC}alias`)];
+    assert.equal(gated.length, NETWORKS.length + compileZones(args).aliases.length);
+    for (const resource of gated) {
+      assert.ok(
+        resource.dependencies.includes(preflight.urn),
+        `${resource.name} does not wait for the preflight`,
+      );
+    }
+  });
+
+  it("checks the interface assignments after every VLAN device exists", () => {
+    const assignments = named("net-assignments");
+    assert.equal(assignments.type, `${DYNAMIC}preflight`);
+    assert.deepEqual((assignments.inputs as Inputs).needs, {
+      minimumVersion: "25.7",
+      plugins: [],
+      probes: [],
+      interfaces: [
+        { identifier: "opt1", vlan: 10 },
+        { identifier: "opt2", vlan: 20 },
+        { identifier: "opt4", vlan: 40 },
+        { identifier: "opt7", vlan: 99 },
+      ],
+    });
+    for (const device of ofType(`${DYNAMIC}vlan`)) {
+      assert.ok(assignments.dependencies.includes(device.urn), `assignments do not wait for ${device.name}`);
+    }
+  });
+
+  it("makes every filter rule wait for the assignments and for every alias", () => {
+    const assignments = named("net-assignments");
+    const aliases = ofType(`${DYNAMIC}alias`);
+    const rules = ofType(`${DYNAMIC}rule`);
+    assert.ok(rules.length > 0);
+    for (const rule of rules) {
+      assert.ok(
+        rule.dependencies.includes(assignments.urn),
+        `${rule.name} does not wait for the assignments`,
+      );
+      for (const alias of aliases) {
+        assert.ok(rule.dependencies.includes(alias.urn), `${rule.name} does not wait for ${alias.name}`);
+      }
+    }
+  });
+
+  it("puts every OPNsense change behind the first preflight", () => {
+    const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
+    const preflight = named("net-preflight");
+    const reaches = (resource: CapturedResource, seen = new Set<string>()): boolean =>
+      resource.dependencies.some((urn) => {
+        if (urn === preflight.urn) return true;
+        if (seen.has(urn)) return false;
+        seen.add(urn);
+        const dependency = byUrn.get(urn);
+        return dependency !== undefined && reaches(dependency, seen);
+      });
+    const opnsense = ofType("").filter(
+      (resource) => resource.type.startsWith(DYNAMIC) && resource !== preflight,
+    );
+    assert.ok(opnsense.length > NETWORKS.length);
+    for (const resource of opnsense) assert.ok(reaches(resource), `${resource.name} skips the preflight`);
+  });
+
+  it("creates the aliases of the compiled policy", () => {
+    const expected = compileZones(args).aliases;
+    assert.deepEqual(
+      component.aliasNames,
+      expected.map((alias) => alias.name),
+    );
+    for (const alias of expected) {
+      assert.deepEqual(fieldsOf(named(`net-alias-${alias.name}`)), aliasFields(alias));
+    }
+    assert.equal(ofType(`${DYNAMIC}alias`).length, expected.length);
+  });
+
+  it("creates exactly the compiled rules, with their sequence numbers", () => {
+    const expected = compileZones(args).rules.map(ruleFields).sort(bySequence);
+    const actual = ofType(`${DYNAMIC}rule`).map(fieldsOf).sort(bySequence);
+    assert.deepEqual(actual, expected);
+    assert.equal(component.ruleCount, expected.length);
+    // Anti-lockout first, default deny of each VLAN last.
+    assert.equal(actual[0]?.destination_net, "(self)");
+    assert.equal(actual.at(-1)?.description, "fortress: quarantine default deny");
+  });
+
+  it("never passes any → any", () => {
+    for (const fields of ofType(`${DYNAMIC}rule`).map(fieldsOf)) {
+      assert.ok(
+        !(fields.action === "pass" && fields.source_net === "any" && fields.destination_net === "any"),
+        `pass any → any: ${fields.description}`,
+      );
+    }
+  });
+
+  it("names each rule resource by its interface and description, not its sequence", () => {
+    const rules = ofType(`${DYNAMIC}rule`);
+    assert.equal(new Set(rules.map((rule) => rule.name)).size, rules.length);
+    for (const rule of rules) {
+      assert.ok(rule.name.startsWith(`net-rule-${fieldsOf(rule).interface}-`), rule.name);
+      assert.ok(!rule.name.endsWith(`-${fieldsOf(rule).sequence}`), rule.name);
+    }
+    // The renumbered matrix moves the users rules; each keeps its resource name, so it updates in place.
+    const suffix = (rule: CapturedResource, owner: string) => rule.name.slice(`${owner}-`.length);
+    const original = new Map(rules.map((rule) => [fieldsOf(rule).description, rule]));
+    let moved = 0;
+    for (const rule of ofType(`${DYNAMIC}rule`, "renum")) {
+      const previous = original.get(fieldsOf(rule).description ?? "");
+      if (!previous) continue;
+      assert.equal(suffix(rule, "renum"), suffix(previous, "net"), fieldsOf(rule).description);
+      if (fieldsOf(rule).sequence !== fieldsOf(previous).sequence) moved++;
+    }
+    assert.ok(moved > 0, "the renumbered matrix moved no rule: the test proves nothing");
+  });
+
+  it("builds one SDN VLAN zone on the bridge over every node, a vnet per VLAN, and applies them", () => {
+    const provider = named("net-proxmox");
+    const [zone, ...otherZones] = ofType("sdn/zone/vlan:Vlan");
+    assert.ok(zone && otherZones.length === 0);
+    assert.deepEqual(zone.inputs, { resourceId: "fortress", bridge: "vmbr0", nodes: ["pve-a", "pve-b"] });
+    const vnets = ofType("sdn/vnet:Vnet");
+    assert.equal(vnets.length, NETWORKS.length);
+    for (const network of NETWORKS) {
+      const vnet = named(`net-vnet-${network.name}`);
+      assert.deepEqual(vnet.inputs, {
+        resourceId: `fv${network.vlan}`,
+        zone: "fortress",
+        tag: network.vlan,
+        alias: `fortress ${network.name}`,
+      });
+      assert.ok(vnet.dependencies.includes(zone.urn), `${vnet.name} does not wait for the zone`);
+    }
+    const [applier, ...otherAppliers] = ofType("sdn/applier:Applier");
+    assert.ok(applier && otherAppliers.length === 0);
+    for (const resource of [zone, ...vnets]) {
+      assert.ok(
+        applier.dependencies.includes(resource.urn),
+        `the applier does not wait for ${resource.name}`,
+      );
+    }
+    for (const resource of [zone, ...vnets, applier]) assert.equal(resource.provider, provider.urn);
+  });
+
+  it("creates the compiled Proxmox IP sets, and security groups after them", () => {
+    const provider = named("net-proxmox");
+    const expected = compileProxmoxFirewall(args);
+    const ipSets = ofType("firewall/ipsetLegacy:IpsetLegacy");
+    assert.deepEqual(
+      ipSets.map((ipSet) => ipSet.inputs).sort((a, b) => String(a.name).localeCompare(String(b.name))),
+      expected.ipSets.map((ipSet) => ({ ...ipSet })).sort((a, b) => a.name.localeCompare(b.name)),
+    );
+    const groups = ofType("cluster/firewall/security/groupLegacy:GroupLegacy");
+    assert.equal(groups.length, expected.securityGroups.length);
+    for (const group of expected.securityGroups) {
+      const resource = named(`net-group-${group.name}`);
+      assert.deepEqual(resource.inputs, { ...group });
+      for (const ipSet of ipSets) {
+        assert.ok(
+          resource.dependencies.includes(ipSet.urn),
+          `${resource.name} does not wait for ${ipSet.name}`,
+        );
+      }
+    }
+    for (const resource of [...ipSets, ...groups]) assert.equal(resource.provider, provider.urn);
+  });
+
+  it("reports the security group of each network that has one (quarantine has none)", () => {
+    assert.deepEqual(component.securityGroups, { mgmt: "fz-mgmt", servers: "fz-servers", users: "fz-users" });
+  });
+
+  it("configures the Proxmox provider with its credentials secret", () => {
+    const provider = named("net-proxmox");
+    assert.equal(provider.type, "pulumi:providers:proxmoxve");
+    assert.equal(provider.inputs.endpoint, "https://pve-a:8006/");
+    assert.equal(provider.inputs.insecure, "false");
+    assert.equal(provider.inputs.apiToken, REDACTED);
+    assert.equal(provider.inputs.ssh, REDACTED);
+    assert.doesNotMatch(JSON.stringify(resources), /unit-test-key|00000000-1111/);
+  });
+});

@@ -1,0 +1,127 @@
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import { type CapturedResource, captureRegistrations, REDACTED } from "../../stacks/plan/capture";
+import { type TimeArgs, Time } from "./time";
+
+const API_TOKEN = "fortress@pve!pulumi=00000000-1111-2222-3333-444444444444";
+const SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nunit-test-key\n-----END OPENSSH PRIVATE KEY-----";
+const CHRONY_TYPE = "pulumi-nodejs:dynamic/fortress:opnsense:chrony";
+const TIME_LEGACY_TYPE = "proxmoxve:index/timeLegacy:TimeLegacy";
+
+const args: TimeArgs = {
+  firewall: { url: "https://fw.lab.example", insecure: false },
+  upstream: ["0.pool.ntp.org", "1.pool.ntp.org", "time.cloudflare.com"],
+  clientNetworks: ["10.10.10.0/24", "10.10.20.0/24", "10.10.40.0/24"],
+  timezone: "Europe/Berlin",
+  proxmox: {
+    endpoint: "https://pve-a:8006/",
+    // Plain strings: the layer itself must make them secret.
+    apiToken: API_TOKEN,
+    insecure: false,
+    sshUser: "root",
+    sshPrivateKey: SSH_KEY,
+    nodes: [
+      { name: "pve-a", address: "10.10.10.11" },
+      { name: "pve-b", address: "10.10.10.12" },
+      { name: "pve-c", address: "10.10.10.13" },
+    ],
+  },
+};
+
+type Inputs = Record<string, any>;
+
+let resources: CapturedResource[] = [];
+
+const named = (name: string) => {
+  const found = resources.find((resource) => resource.name === name);
+  assert.ok(found, `no resource named ${name}`);
+  return found;
+};
+const childrenOf = (owner: string) => resources.filter((resource) => resource.parent === named(owner).urn);
+
+describe("Time", () => {
+  before(async () => {
+    await pulumi.runtime.setMocks(
+      {
+        newResource: (mockArgs) => ({
+          id: `${mockArgs.name}-id`,
+          state: { ...mockArgs.inputs, uuid: `${mockArgs.name}-uuid` },
+        }),
+        call: (mockArgs) => mockArgs.inputs,
+      },
+      "fortress",
+      "unit",
+      false,
+    );
+    resources = captureRegistrations();
+    // Stands for the network layer's preflight.
+    const ready = new pulumi.CustomResource("fortress:test:Ready", "ready", {});
+    const gated = new Time("gated", { ...args, firewallReady: ready });
+    const free = new Time("free", args);
+    await new Promise<void>((resolve) =>
+      pulumi.all([gated.chrony.urn, free.chrony.urn]).apply(() => resolve()),
+    );
+    await pulumi.runtime.disconnect();
+  });
+
+  it("registers as fortress:time:Time with every child parented to it", () => {
+    for (const owner of ["gated", "free"]) {
+      const layer = named(owner);
+      assert.equal(layer.type, "fortress:time:Time");
+      const children = resources.filter((resource) => resource.name.startsWith(`${owner}-`));
+      assert.equal(children.length, 1 + 1 + args.proxmox.nodes.length);
+      for (const child of children) {
+        assert.equal(child.parent, layer.urn, `${child.name} is not a child of ${owner}`);
+      }
+    }
+  });
+
+  it("turns chrony on, following the upstream servers and serving every client network", () => {
+    for (const owner of ["gated", "free"]) {
+      const chronies = childrenOf(owner).filter((resource) => resource.type === CHRONY_TYPE);
+      assert.equal(chronies.length, 1);
+      const inputs = named(`${owner}-chrony`).inputs as Inputs;
+      assert.deepEqual(inputs.fields, {
+        enabled: "1",
+        peers: "0.pool.ntp.org,1.pool.ntp.org,time.cloudflare.com",
+        allowednetworks: "10.10.10.0/24,10.10.20.0/24,10.10.40.0/24",
+      });
+      assert.deepEqual(inputs.firewall, args.firewall);
+    }
+  });
+
+  it("waits for firewallReady before touching the firewall, and only when given", () => {
+    const ready = named("ready");
+    assert.ok(
+      named("gated-chrony").dependencies.includes(ready.urn),
+      "chrony does not wait for firewallReady",
+    );
+    assert.deepEqual(named("free-chrony").dependencies, []);
+  });
+
+  it("sets the time zone of every node through the layer's Proxmox provider", () => {
+    for (const owner of ["gated", "free"]) {
+      const provider = named(`${owner}-proxmox`);
+      const zones = childrenOf(owner).filter((resource) => resource.type === TIME_LEGACY_TYPE);
+      assert.deepEqual(
+        zones.map((zone) => zone.inputs).sort((a, b) => String(a.nodeName).localeCompare(String(b.nodeName))),
+        args.proxmox.nodes.map((node) => ({ nodeName: node.name, timeZone: "Europe/Berlin" })),
+      );
+      for (const zone of zones) {
+        assert.equal(zone.name, `${owner}-tz-${(zone.inputs as Inputs).nodeName}`);
+        assert.equal(zone.provider, provider.urn);
+      }
+    }
+  });
+
+  it("configures the Proxmox provider with its credentials secret, even when given as plain strings", () => {
+    const provider = named("gated-proxmox");
+    assert.equal(provider.type, "pulumi:providers:proxmoxve");
+    assert.equal(provider.inputs.endpoint, "https://pve-a:8006/");
+    assert.equal(provider.inputs.insecure, "false");
+    assert.equal(provider.inputs.apiToken, REDACTED);
+    assert.equal(provider.inputs.ssh, REDACTED);
+    assert.doesNotMatch(JSON.stringify(resources), /unit-test-key|00000000-1111/);
+  });
+});
