@@ -56,8 +56,16 @@ describe("the home lab plan", () => {
     for (const layer of built) assert.equal(status[layer], "built", layer);
     for (const layer of LAYERS.filter((name) => !built.includes(name)))
       assert.equal(status[layer], "not built yet");
+    const outside = document.resources
+      .filter((resource) => resource.layer === null)
+      .map((resource) => resource.type);
+    assert.deepEqual(
+      outside,
+      ["fortress:lab:Services"],
+      "only the record of enabled services is outside the layers",
+    );
     assert.ok(
-      document.resources.every((resource) => resource.layer !== null && built.includes(resource.layer)),
+      document.resources.every((resource) => resource.layer === null || built.includes(resource.layer)),
     );
     assert.match(outcome.text, /platform: not built yet/);
   });
