@@ -21,6 +21,8 @@ export interface DnsHost {
 export interface DhcpNetwork {
   readonly name: string;
   readonly cidr: string;
+  /** The OPNsense interface the network's VLAN is assigned to (Dnsmasq ranges are per interface). */
+  readonly interface: string;
   readonly dhcp: { readonly start: string; readonly end: string };
 }
 
@@ -101,8 +103,30 @@ export class DnsDhcp extends pulumi.ComponentResource {
         );
       }
     } else {
+      const ranges = new Map(
+        args.networks.map((network) => [
+          network.name,
+          new OpnsenseItem(
+            "dnsmasqRange",
+            `${name}-dnsmasq-range-${network.name}`,
+            {
+              firewall,
+              fields: {
+                interface: network.interface,
+                start_addr: network.dhcp.start,
+                end_addr: network.dhcp.end,
+                domain_type: "range",
+                description: `fortress ${network.name}`,
+              },
+            },
+            after,
+          ),
+        ]),
+      );
       for (const host of args.hosts) {
         if (!host.mac) continue;
+        const range = ranges.get(host.network);
+        if (!range) throw new Error(`host ${host.name} is on ${host.network}, which has no DHCP range`);
         new OpnsenseItem(
           "dnsmasqHost",
           `${name}-dhcp-${host.name}`,
@@ -116,7 +140,7 @@ export class DnsDhcp extends pulumi.ComponentResource {
               descr: `fortress ${host.name}`,
             },
           },
-          after,
+          { parent: this, dependsOn: [range, ...(args.firewallReady ? [args.firewallReady] : [])] },
         );
       }
     }

@@ -111,6 +111,10 @@ describe("Network", () => {
     }
   });
 
+  it("records its networks and zones in plain, for the policy pack", () => {
+    assert.deepEqual(named("net").inputs, { networks: NETWORKS, zones: ZONES });
+  });
+
   it("creates one VLAN device per network on the trunk, with the network's tag", () => {
     const devices = ofType(`${DYNAMIC}vlan`);
     assert.equal(devices.length, NETWORKS.length);

@@ -96,6 +96,16 @@ export const MODELS = {
     identity: "description",
     replaceOn: ["subnet"],
   },
+  /** Dnsmasq serves DHCP (and so its host entries) only on a subnet that has a range. Dnsmasq/Dnsmasq.xml dhcp_ranges. */
+  dnsmasqRange: {
+    label: "Dnsmasq DHCP range",
+    base: "dnsmasq/settings",
+    key: "range",
+    commands: itemCommands("range"),
+    apply: { kind: "reconfigure", path: "dnsmasq/service/reconfigure" },
+    identity: "description",
+    replaceOn: [],
+  },
   dnsmasqHost: {
     label: "Dnsmasq host",
     base: "dnsmasq/settings",

@@ -31,6 +31,13 @@ const args: TimeArgs = {
 
 type Inputs = Record<string, any>;
 
+/** Stands for the network layer's preflight. */
+class Ready extends pulumi.CustomResource {
+  constructor(name: string) {
+    super("fortress:test:Ready", name, {});
+  }
+}
+
 let resources: CapturedResource[] = [];
 
 const named = (name: string) => {
@@ -55,8 +62,7 @@ describe("Time", () => {
       false,
     );
     resources = captureRegistrations();
-    // Stands for the network layer's preflight.
-    const ready = new pulumi.CustomResource("fortress:test:Ready", "ready", {});
+    const ready = new Ready("ready");
     const gated = new Time("gated", { ...args, firewallReady: ready });
     const free = new Time("free", args);
     await new Promise<void>((resolve) =>

@@ -22,7 +22,12 @@ export const buildDnsDhcp: LayerBuild = (inputs, opts) => {
       firewall: firewallRef(inputs),
       domain: config.lab.domain,
       dhcp: config.opnsense?.dhcp ?? "kea",
-      networks: config.networks.map((entry) => ({ name: entry.name, cidr: entry.cidr, dhcp: entry.dhcp })),
+      networks: config.networks.map((entry) => ({
+        name: entry.name,
+        cidr: entry.cidr,
+        interface: entry.interface ?? "",
+        dhcp: entry.dhcp,
+      })),
       hosts,
       ...(network instanceof Network ? { firewallReady: network.preflight } : {}),
     },
