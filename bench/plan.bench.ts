@@ -5,8 +5,14 @@
  * is a fresh process (bench/worker.ts), since Pulumi's runtime state is global:
  *  - plan:  the real `plan({configFile, outDir: null})` of stacks/plan/cli.ts;
  *  - floor: the same resource types and counts as that plan registered, created bare (minimal
- *           inputs, no parents, no components) under the same mocks and the same await pattern.
+ *           inputs, no parents, no dependsOn, no provider references) under the same mocks and the
+ *           same await pattern: providers and components as such, each OPNsense dynamic type as a
+ *           `pulumi.dynamic.Resource` over one trivial provider object per type (see worker.ts).
  * Times are medians of the in-process run times; "total" is the whole process, start-up included.
+ *
+ * After the runs, one "serialize" job per case counts the dynamic provider objects the SDK serializes
+ * during a plan (its cache is per object), and for the home lab times each kind's serialization, real
+ * provider against the floor's trivial one: the part of the gap the floor, by its definition, leaves in.
  *
  * A benchmark, not a test: a missed target prints MISS and still exits 0. It exits non-zero only
  * when it cannot measure (a worker failed, or a synthetic config is not a valid lab).
@@ -20,7 +26,7 @@ import { isDeepStrictEqual } from "node:util";
 import { VM_TYPE } from "../stacks/plan/document";
 import { table } from "../stacks/plan/table";
 import { assertValid, HOME_CONFIG, syntheticLab, toStackYaml } from "./synthetic";
-import { type Job, RESULT_MARK, type WorkerResult } from "./worker";
+import { DYNAMIC_PREFIX, type Job, RESULT_MARK, type Serialization, type WorkerResult } from "./worker";
 
 const ROOT = join(__dirname, "..");
 const WORKER = join(__dirname, "worker.ts");
@@ -36,6 +42,8 @@ interface Case {
   readonly configFile: string;
   readonly stack: string;
   readonly runs: number;
+  /** Time each dynamic kind's serialization (once is enough: the providers do not depend on the lab). */
+  readonly timeSerialization: boolean;
 }
 
 interface Measured {
@@ -47,6 +55,7 @@ interface Measured {
   readonly floor: readonly WorkerResult[];
   readonly planTotal: readonly number[];
   readonly floorTotal: readonly number[];
+  readonly serialization: Serialization;
 }
 
 function median(values: readonly number[]): number {
@@ -82,7 +91,7 @@ function runWorker(job: Job): { result: WorkerResult; totalMs: number } {
     );
   }
   const result = JSON.parse(line.slice(RESULT_MARK.length)) as WorkerResult;
-  if (result.kind === "plan" && result.exitCode !== 0) {
+  if (result.kind !== "floor" && result.exitCode !== 0) {
     throw new Error(
       `plan of ${(job as { configFile: string }).configFile} exited ${result.exitCode}:\n${result.text}`,
     );
@@ -112,6 +121,18 @@ function measure(benchCase: Case): Measured {
     );
   }
   const counts = plan[0]?.counts ?? {};
+  // Provider objects serialized per kind, and (home only) what each kind's serialization costs.
+  const serialized = runWorker({
+    kind: "serialize",
+    configFile: benchCase.configFile,
+    time: benchCase.timeSerialization,
+  }).result;
+  if (!isDeepStrictEqual(serialized.counts, counts) || !serialized.serialization) {
+    throw new Error(`${benchCase.name}: the serialize job registered different resources from the plan`);
+  }
+  process.stderr.write(
+    `  ${benchCase.name} serialize: ${JSON.stringify(serialized.serialization.objects)} provider objects\n`,
+  );
   return {
     name: benchCase.name,
     runs: benchCase.runs,
@@ -121,6 +142,7 @@ function measure(benchCase: Case): Measured {
     floor,
     planTotal,
     floorTotal,
+    serialization: serialized.serialization,
   };
 }
 
@@ -183,6 +205,91 @@ function report(measured: readonly Measured[]): string {
   return `${lines.join("\n")}\n`;
 }
 
+const sum = (values: Iterable<number>) => [...values].reduce((total, value) => total + value, 0);
+
+/**
+ * The dynamic providers' serialization: per kind, provider objects serialized by the plan (per case)
+ * and by the floor (one per type), and the isolated cost of one real and one trivial serialization;
+ * then per case the estimated sums and the plan/floor ratio with the real providers' extra taken out.
+ */
+function serializationReport(measured: readonly Measured[]): string {
+  const timed = measured.find((m) => m.serialization.rows)?.serialization;
+  if (!timed?.rows) return "";
+  const rows = timed.rows;
+  const byKind = new Map(rows.map((row) => [row.kind, row]));
+  const kindsOf = (m: Measured) =>
+    Object.keys(m.plan[0]?.counts ?? {})
+      .filter((type) => type.startsWith(DYNAMIC_PREFIX))
+      .map((type) => type.slice(DYNAMIC_PREFIX.length));
+  const per = (pick: (m: Measured) => number) => measured.map(pick).join("/");
+  const kindRows = rows.map((row) => [
+    row.kind,
+    per((m) => m.plan[0]?.counts[`${DYNAMIC_PREFIX}${row.kind}`] ?? 0),
+    per((m) => m.serialization.objects[row.kind] ?? 0),
+    "1",
+    row.realMs.toFixed(1),
+    (row.realBytes / 1024).toFixed(1),
+    row.trivialMs.toFixed(1),
+    String(row.trivialBytes),
+  ]);
+  const others = measured.flatMap((m) =>
+    Object.keys(m.serialization.objects).filter((kind) => !byKind.has(kind)),
+  );
+  const caseRows = measured.map((m) => {
+    const planMs = median(m.plan.map((r) => r.ms));
+    const floorMs = median(m.floor.map((r) => r.ms));
+    const real = sum(
+      Object.entries(m.serialization.objects).map(
+        ([kind, objects]) => objects * (byKind.get(kind)?.realMs ?? 0),
+      ),
+    );
+    const trivial = sum(kindsOf(m).map((kind) => byKind.get(kind)?.trivialMs ?? 0));
+    const extra = real - trivial;
+    return [
+      m.name,
+      String(sum(Object.values(m.serialization.objects))),
+      String(kindsOf(m).length),
+      ms(real),
+      ms(trivial),
+      ms(extra),
+      ms(planMs - floorMs),
+      `${((extra / (planMs - floorMs || 1)) * 100).toFixed(0)}%`,
+      `${((planMs - extra) / floorMs).toFixed(2)}×`,
+    ];
+  });
+  return [
+    `Dynamic providers: the SDK serializes each provider object's closure once (its cache is per object).`,
+    `Per kind: resources and provider objects serialized by the plan (${measured.map((m) => m.name).join("/")}),`,
+    `by the floor (one trivial object per type), and one serialization in isolation after a home plan in the`,
+    `same process (median of 3, a fresh object each): the real provider of components/opnsense/provider.ts,`,
+    `and the floor's trivial one.`,
+    table(
+      ["kind", "resources", "objects plan", "floor", "real ms", "real KB", "trivial ms", "trivial B"],
+      kindRows,
+    ),
+    `first serialization in a fresh process (closure machinery start-up, trivial provider; plan and floor both pay it): ${ms(timed.coldMs ?? 0)} ms` +
+      (others.length > 0 ? `\nuntimed kinds serialized: ${[...new Set(others)].join(", ")}` : ""),
+    "",
+    `Estimated from the isolated times (the plan interleaves serialization with other work, so these are not exact):`,
+    table(
+      [
+        "case",
+        "objects plan",
+        "floor",
+        "serialize ms plan",
+        "floor",
+        "extra ms",
+        "plan - floor ms",
+        "extra share",
+        "plan/floor without extra",
+      ],
+      caseRows,
+    ),
+    `extra = plan's real providers minus floor's trivial ones: cost the floor, by its definition, does not include.`,
+    "",
+  ].join("\n");
+}
+
 /** Runs per case; BENCH_RUNS overrides (the median of an odd count is one real run). */
 function runsPerCase(): number {
   const runs = Number(process.env.BENCH_RUNS ?? DEFAULT_RUNS);
@@ -218,19 +325,33 @@ function main(): void {
   const busyBefore = busyShare();
   const dir = mkdtempSync(join(tmpdir(), "fortress-bench-"));
   try {
-    const cases: Case[] = [{ name: "home", configFile: HOME_CONFIG, stack: "home", runs }];
+    const cases: Case[] = [
+      {
+        name: "home",
+        configFile: HOME_CONFIG,
+        stack: "home",
+        runs,
+        timeSerialization: true,
+      },
+    ];
     const described: string[] = [];
     for (const k of [4, 16]) {
       const config = syntheticLab(k);
-      const { vms } = assertValid(config);
+      const { vms, zones } = assertValid(config);
       const configFile = join(dir, `Pulumi.${config.stack}.yaml`);
       writeFileSync(configFile, toStackYaml(config));
       const count = (key: string) =>
         (JSON.parse(config.values[`fortress:${key}`] ?? "[]") as unknown[]).length;
       described.push(
-        `lab ×${k} = ${count("nodes")} nodes (${k} with a GPU), ${count("networks")} VLANs, ${vms} VMs`,
+        `lab ×${k} = ${count("nodes")} nodes (${k} with a GPU), ${count("networks")} VLANs, ${zones} zone entries, ${vms} VMs`,
       );
-      cases.push({ name: `lab ×${k}`, configFile, stack: config.stack, runs });
+      cases.push({
+        name: `lab ×${k}`,
+        configFile,
+        stack: config.stack,
+        runs,
+        timeSerialization: false,
+      });
     }
 
     // One discarded run warms the disk cache and tsx's transform cache.
@@ -244,11 +365,16 @@ function main(): void {
       `\nFortress plan benchmark — node ${process.version}, ${cpus().length}× ${cpu}\n` +
         `home = Pulumi.home.yaml; ${described.join("; ")} (bench/synthetic.ts, valid configs)\n` +
         `Each run in a fresh process; median of ${runs} runs per case, plan and floor alternating, after one discarded warm-up.\n` +
-        `plan  = plan({configFile, outDir: null}) of stacks/plan/cli.ts (config read, program under mocks, plan document, report).\n` +
-        `floor = the same resource types and counts registered bare (no components, parents, providers) under the same mocks.\n` +
+        `plan  = plan({configFile, outDir: null}) of stacks/plan/cli.ts (config read, program under mocks, plan document,\n` +
+        `        policy pack, report).\n` +
+        `floor = the same resource types and counts registered bare under the same mocks: minimal inputs, no parents, dependsOn\n` +
+        `        or provider references; providers and components registered as such; each OPNsense dynamic type as a\n` +
+        `        pulumi.dynamic.Resource over one trivial provider object per type (as the real code shares one per model),\n` +
+        `        so the SDK's provider serialization is in the floor once per type, at a trivial provider's size.\n` +
         `overhead ms/res = (plan - floor) / resources. total = process wall time, start-up and imports included.\n\n`,
     );
     process.stdout.write(report(measured));
+    process.stdout.write(`\n${serializationReport(measured)}`);
     const busy = Math.max(busyBefore, busyAfter);
     process.stdout.write(
       `other CPU use, sampled 1 s before and after: ${(busyBefore * 100).toFixed(0)}% and ${(busyAfter * 100).toFixed(0)}% of ${cpus().length} cores` +

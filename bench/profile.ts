@@ -5,6 +5,10 @@
  *
  *   BENCH_CPU_PROFILE=/tmp/p.cpuprofile node --import tsx bench/worker.ts '{"kind":"plan","configFile":"Pulumi.home.yaml"}'
  *   node --import tsx bench/profile.ts /tmp/p.cpuprofile [top]
+ *
+ * Given a plan's and a floor's profile of the same case, it prints where the gap between them goes:
+ *
+ *   node --import tsx bench/profile.ts /tmp/plan.cpuprofile /tmp/floor.cpuprofile [top]
  */
 import { readFileSync } from "node:fs";
 import { table } from "../stacks/plan/table";
@@ -52,14 +56,17 @@ function frameName(frame: CallFrame): string {
 }
 
 /**
- * What a sample is spent on, from its whole stack: formatting `new Error().stack` through source
- * maps (tsx turns them on, and the Pulumi SDK captures a stack for every promise it tracks), the
- * SDK's (de)serialization, GC, or else the package of the innermost frame.
+ * What a sample is spent on, from its whole stack: the SDK's closure serialization of dynamic
+ * providers, formatting `new Error().stack` through source maps (tsx turns them on, and the Pulumi
+ * SDK captures a stack for every promise it tracks), the SDK's (de)serialization, GC, or else the
+ * package of the innermost frame.
  */
 function categoryOf(stack: readonly CallFrame[]): string {
   const leaf = stack[0];
   if (!leaf) return "(unknown)";
   if (leaf.functionName === "(garbage collector)") return "(garbage collector)";
+  if (stack.some((frame) => frame.url.includes("@pulumi/pulumi/runtime/closure/")))
+    return "closure serialization (dynamic providers: inspector, TypeScript parse, module lookup)";
   if (stack.some((frame) => frame.url.startsWith("node:internal/source_map/")))
     return "Error.stack with source maps (SDK debuggablePromise etc.)";
   if (stack.some((frame) => /google-protobuf|@grpc/.test(frame.url)))
@@ -67,7 +74,18 @@ function categoryOf(stack: readonly CallFrame[]): string {
   return packageOf(leaf.url, leaf.functionName);
 }
 
-export function summarize(profile: CpuProfile, top = 25): string {
+interface Tally {
+  readonly total: number;
+  readonly profiler: number;
+  readonly samples: number;
+  readonly selfByPackage: Map<string, number>;
+  readonly byCategory: Map<string, number>;
+  readonly selfByFrame: Map<string, number>;
+  readonly inclusiveProject: Map<string, number>;
+}
+
+/** Sample weights (ms) by category, package, function and project function. */
+function tally(profile: CpuProfile): Tally {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parentOf = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
@@ -109,14 +127,27 @@ export function summarize(profile: CpuProfile, top = 25): string {
       inclusiveProject.set(key, (inclusiveProject.get(key) ?? 0) + weight);
     }
   });
+  return {
+    total,
+    profiler,
+    samples: profile.samples.length,
+    selfByPackage,
+    byCategory,
+    selfByFrame,
+    inclusiveProject,
+  };
+}
 
+export function summarize(profile: CpuProfile, top = 25): string {
+  const { total, profiler, samples, selfByPackage, byCategory, selfByFrame, inclusiveProject } =
+    tally(profile);
   const rows = (map: Map<string, number>, limit: number) =>
     [...map]
       .sort(([, a], [, b]) => b - a)
       .slice(0, limit)
       .map(([name, ms]) => [ms.toFixed(1), `${((ms / total) * 100).toFixed(1)}%`, name]);
   return [
-    `profiled ${total.toFixed(0)} ms (${profiler.toFixed(0)} ms of profiler start/stop and idle left out), ${profile.samples.length} samples`,
+    `profiled ${total.toFixed(0)} ms (${profiler.toFixed(0)} ms of profiler start/stop and idle left out), ${samples} samples`,
     "",
     "time by category (whole stack)",
     table(["ms", "share", "category"], rows(byCategory, top)),
@@ -133,12 +164,52 @@ export function summarize(profile: CpuProfile, top = 25): string {
   ].join("\n");
 }
 
+/**
+ * Where a plan's time goes beyond the floor's: two profiles of the same case (plan, then floor), by
+ * category and by function (self time), largest difference first.
+ */
+export function compare(plan: CpuProfile, floor: CpuProfile, top = 25): string {
+  const a = tally(plan);
+  const b = tally(floor);
+  const gap = a.total - b.total;
+  const rows = (left: Map<string, number>, right: Map<string, number>, limit: number) =>
+    [...new Set([...left.keys(), ...right.keys()])]
+      .map((name) => ({ name, plan: left.get(name) ?? 0, floor: right.get(name) ?? 0 }))
+      .sort((x, y) => y.plan - y.floor - (x.plan - x.floor))
+      .slice(0, limit)
+      .map((row) => [
+        row.plan.toFixed(1),
+        row.floor.toFixed(1),
+        (row.plan - row.floor).toFixed(1),
+        `${(((row.plan - row.floor) / (gap || 1)) * 100).toFixed(1)}%`,
+        row.name,
+      ]);
+  const header = ["plan ms", "floor ms", "difference", "of gap"];
+  return [
+    `profiled plan ${a.total.toFixed(0)} ms, floor ${b.total.toFixed(0)} ms: gap ${gap.toFixed(0)} ms`,
+    "",
+    "gap by category (whole stack)",
+    table([...header, "category"], rows(a.byCategory, b.byCategory, top)),
+    "",
+    "gap by function (self time)",
+    table([...header, "function"], rows(a.selfByFrame, b.selfByFrame, top)),
+    "",
+  ].join("\n");
+}
+
 if (require.main === module) {
-  const file = process.argv[2];
+  const [file, second, third] = process.argv.slice(2);
   if (!file) {
-    process.stderr.write("usage: node --import tsx bench/profile.ts <file.cpuprofile> [top]\n");
+    process.stderr.write(
+      "usage: node --import tsx bench/profile.ts <file.cpuprofile> [top]\n" +
+        "       node --import tsx bench/profile.ts <plan.cpuprofile> <floor.cpuprofile> [top]\n",
+    );
     process.exit(3);
   }
-  const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
-  process.stdout.write(summarize(profile, Number(process.argv[3] ?? 25)));
+  const read = (path: string) => JSON.parse(readFileSync(path, "utf8")) as CpuProfile;
+  if (second && !/^\d+$/.test(second)) {
+    process.stdout.write(compare(read(file), read(second), Number(third ?? 25)));
+  } else {
+    process.stdout.write(summarize(read(file), Number(second ?? 25)));
+  }
 }

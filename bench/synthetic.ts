@@ -2,21 +2,26 @@
  * Synthetic labs for the plan benchmark: the home lab (Pulumi.home.yaml) scaled ×k. Nodes, VLANs and
  * VMs grow k-fold: 4k M710q-like nodes and k GPU laptops, 7k VLANs (the home lab's seven, then
  * client VLANs, since management, servers, sensors and quarantine are one network each), and 12k
- * VMs (through `lab.minK3sAgents`). Settings that do not scale (lab, proxmox, services) are the home
- * lab's own. Every VLAN is a /22 so that the servers VLAN has room for all the agents.
+ * VMs (through `lab.minK3sAgents`). Every VLAN is a /22 so that the servers VLAN has room for all
+ * the agents, and is assigned its own OPNsense interface (`lan` for the first, `opt<i>` after).
+ * The zone matrix grows with the VLANs: the home lab's entries as they are, and each extra client
+ * VLAN the entries of the home VLAN of the same purpose (users, iot or guest), so every network
+ * reaches the firewall for DNS and NTP, the internet, and (users) the servers, as in the seed.
+ * Settings that do not scale (lab, proxmox, opnsense, services) are the home lab's own.
  */
 import { join } from "node:path";
 import * as yaml from "js-yaml";
 import { intToIp, ipToInt } from "../stacks/config/ipv4";
 import { validateConfig } from "../stacks/config/load";
 import { SECRET_KEYS } from "../stacks/config/schema";
+import type { ZoneConfig } from "../stacks/config/zones";
 import { readStackConfig, type StackConfig, stackConfigSource } from "../stacks/plan/stackConfig";
 
 export const HOME_CONFIG = join(__dirname, "..", "Pulumi.home.yaml");
 
 const PREFIX = "fortress:";
 
-/** The home lab's VLANs in order: name, VLAN id and purpose. */
+/** The home lab's VLANs in order: name, VLAN id and purpose (their interfaces are lan, opt1 … opt6). */
 const HOME_NETWORKS = [
   { name: "mgmt", vlan: 10, purpose: "management" },
   { name: "servers", vlan: 20, purpose: "servers" },
@@ -41,13 +46,20 @@ const FIRST_NODE_HOST = 11;
 /** Purposes a lab may give to more than one VLAN (management, servers, sensors and quarantine are one each). */
 const REPEATABLE_PURPOSES = ["users", "iot", "guest"] as const;
 
-/** The home lab's VLANs first, then extra client VLANs (users, iot, guest in turn) with names and ids of their own. */
+/** The OPNsense interface of the index-th VLAN: lan, then opt1, opt2, … (as in the home lab). */
+const interfaceOf = (index: number) => (index === 0 ? "lan" : `opt${index}`);
+
+/**
+ * The home lab's VLANs first, then extra client VLANs (users, iot, guest in turn) with names and ids
+ * of their own. Names stay within the zone compiler's 15 characters (the longest is `guest-112` at ×16).
+ */
 function network(index: number) {
   const home = HOME_NETWORKS[index];
   const purpose = home?.purpose ?? REPEATABLE_PURPOSES[index % REPEATABLE_PURPOSES.length] ?? "users";
   const base = NET_BASE + index * NET_SIZE;
   return {
     name: home?.name ?? `${purpose}-${index + 1}`,
+    interface: interfaceOf(index),
     vlan: home?.vlan ?? 100 + index,
     cidr: `${intToIp(base)}/${NET_PREFIX}`,
     gateway: intToIp(base + 1),
@@ -85,6 +97,22 @@ function plainValue(config: StackConfig, key: string): unknown {
   return JSON.parse(text);
 }
 
+/**
+ * The zone matrix for `networks`: the home lab's entries unchanged (the home VLANs keep their names),
+ * then for every extra VLAN a copy of the entries of the home VLAN with the same purpose, `from`
+ * renamed. Destinations stay the home lab's (firewall, internet, servers …), so the copies pass the
+ * same checks as the seed: NTP only to the firewall, `all` only from management, nothing to or
+ * from quarantine, one entry per pair.
+ */
+function zones(homeZones: readonly ZoneConfig[], networks: readonly { name: string; purpose: string }[]) {
+  const homeByPurpose = new Map<string, string>(HOME_NETWORKS.map((entry) => [entry.purpose, entry.name]));
+  const extra = networks.slice(HOME_NETWORKS.length).flatMap((entry) => {
+    const template = homeByPurpose.get(entry.purpose);
+    return homeZones.filter((zone) => zone.from === template).map((zone) => ({ ...zone, from: entry.name }));
+  });
+  return [...homeZones, ...extra];
+}
+
 /** The home lab ×k as the Pulumi CLI would hand it to the program: flat keys, JSON values, secrets marked. */
 export function syntheticLab(k: number, home: StackConfig = readStackConfig(HOME_CONFIG)): StackConfig {
   if (!Number.isInteger(k) || k < 1) throw new Error(`scale must be a positive integer, got ${k}`);
@@ -98,6 +126,8 @@ export function syntheticLab(k: number, home: StackConfig = readStackConfig(HOME
     [`${PREFIX}proxmox`]: JSON.stringify(plainValue(home, "proxmox")),
     [`${PREFIX}nodes`]: JSON.stringify(nodes(k, NET_BASE)),
     [`${PREFIX}networks`]: JSON.stringify(networks),
+    [`${PREFIX}opnsense`]: JSON.stringify(plainValue(home, "opnsense")),
+    [`${PREFIX}zones`]: JSON.stringify(zones(plainValue(home, "zones") as ZoneConfig[], networks)),
     [`${PREFIX}services`]: JSON.stringify(plainValue(home, "services")),
   };
   for (const key of SECRET_KEYS) values[`${PREFIX}${key}`] = `bench-dummy-${key}`;
@@ -123,11 +153,11 @@ export function toStackYaml(config: StackConfig): string {
 }
 
 /** Throws, naming every problem, unless the program would accept the config (it exits 2 otherwise). */
-export function assertValid(config: StackConfig): { vms: number } {
+export function assertValid(config: StackConfig): { vms: number; zones: number } {
   const { issues, model } = validateConfig(stackConfigSource(config));
   if (!model) {
     const lines = issues.map((issue) => `  fortress:${issue.path}: ${issue.message} (${issue.hint})`);
     throw new Error(`synthetic config ${config.stack} is invalid:\n${lines.join("\n")}`);
   }
-  return { vms: model.vms.length };
+  return { vms: model.vms.length, zones: model.config.zones.length };
 }

@@ -1,20 +1,44 @@
 /**
  * One measured run, in a process of its own (Pulumi's runtime state is global). Given a JSON job as
  * argv[2], it either plans a stack file with the real `plan()`, or registers bare resources (the
- * SDK's floor), and prints one line `BENCH_RESULT <json>` on stdout. Both kinds load the same
- * modules, before the clock starts; the time is that of the run itself.
+ * SDK's floor), or measures what serializing the OPNsense dynamic providers costs, and prints one
+ * line `BENCH_RESULT <json>` on stdout. All kinds load the same modules, before the clock starts;
+ * the time is that of the run itself.
+ *
+ * The floor registers every type the plan registered, as many times, bare: minimal required inputs,
+ * no parents, no dependsOn, no provider references, no registration capture, no plan document.
+ * Provider resources (`pulumi:providers:*`) and components are registered as such; each OPNsense
+ * dynamic type (`pulumi-nodejs:dynamic/fortress:opnsense:<model>`) as a `pulumi.dynamic.Resource`
+ * over one trivial provider object per type, as the real code shares one provider per model
+ * (components/opnsense/resources.ts). So the SDK's serialization of a provider closure, once per
+ * type, is part of the floor; what the real providers' much larger closures cost beyond it is not,
+ * and the "serialize" job measures it. A type the floor does not know fails the run.
  *
  * With BENCH_CPU_PROFILE=<file>, the timed region alone (not start-up) is CPU-profiled into <file>
  * (a .cpuprofile for Chrome DevTools, or `node --import tsx bench/profile.ts <file>`).
  *
  *   {"kind":"plan","configFile":"Pulumi.home.yaml"}
  *   {"kind":"floor","stack":"home","counts":{"proxmoxve:index/vmLegacy:VmLegacy":12,...}}
+ *   {"kind":"serialize","configFile":"Pulumi.home.yaml","time":true}
  */
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
+import { createRequire } from "node:module";
 import { performance } from "node:perf_hooks";
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
+import { DNS_DHCP_TYPE } from "../components/dns-dhcp/dnsDhcp";
+import { HYPERVISOR_TYPE } from "../components/hypervisor/hypervisor";
+import { NETWORK_TYPE } from "../components/network/network";
+import { CHRONY, MODELS } from "../components/opnsense/models";
+import {
+  DEFAULT_TIMING,
+  ItemProvider,
+  PreflightProvider,
+  SettingsProvider,
+} from "../components/opnsense/provider";
+import { TIME_TYPE } from "../components/time/time";
+import { SERVICES_TYPE } from "../stacks/compose";
 import { plan } from "../stacks/plan/cli";
 import { labMocks } from "../stacks/plan/mocks";
 import { PROJECT } from "../stacks/plan/run";
@@ -23,7 +47,30 @@ export const RESULT_MARK = "BENCH_RESULT ";
 
 export type Job =
   | { readonly kind: "plan"; readonly configFile: string }
-  | { readonly kind: "floor"; readonly stack: string; readonly counts: Readonly<Record<string, number>> };
+  | { readonly kind: "floor"; readonly stack: string; readonly counts: Readonly<Record<string, number>> }
+  /** Plans `configFile` counting the provider objects the SDK serializes, then (with `time`) times each type's serialization. */
+  | { readonly kind: "serialize"; readonly configFile: string; readonly time: boolean };
+
+/** The type token of an OPNsense dynamic resource, `fortress` module (components/opnsense/resources.ts). */
+export const DYNAMIC_PREFIX = "pulumi-nodejs:dynamic/fortress:opnsense:";
+
+/** One dynamic type's provider serialization, isolated: median ms of SERIALIZE_REPS, a fresh object each time. */
+export interface SerializationRow {
+  /** The dynamic kind: a model of components/opnsense/models.ts, `chrony` or `preflight`. */
+  readonly kind: string;
+  readonly realMs: number;
+  readonly realBytes: number;
+  readonly trivialMs: number;
+  readonly trivialBytes: number;
+}
+
+export interface Serialization {
+  /** Provider objects the SDK serialized during the plan, by dynamic kind (its cache is per object). */
+  readonly objects: Record<string, number>;
+  /** The first serialization in a fresh process (a trivial provider): the closure machinery's start-up. */
+  readonly coldMs?: number;
+  readonly rows?: readonly SerializationRow[];
+}
 
 export interface WorkerResult {
   readonly kind: Job["kind"];
@@ -38,6 +85,8 @@ export interface WorkerResult {
   readonly exitCode: number;
   /** The planner's report, when it did not exit 0. */
   readonly text?: string;
+  /** The "serialize" job's figures. */
+  readonly serialization?: Serialization;
 }
 
 /** Runs `body`, CPU-profiling it into BENCH_CPU_PROFILE when that is set. */
@@ -79,7 +128,45 @@ async function runPlan(configFile: string): Promise<Omit<WorkerResult, "uptimeMs
   };
 }
 
-/** Bare resources of the given types and counts: minimal required inputs, no parents, no components. */
+/**
+ * The real provider of each OPNsense dynamic kind, as components/opnsense/resources.ts builds it:
+ * one ItemProvider for every model, a SettingsProvider for chrony, a PreflightProvider.
+ */
+const REAL_PROVIDERS: Readonly<Record<string, () => pulumi.dynamic.ResourceProvider>> = {
+  ...Object.fromEntries(Object.keys(MODELS).map((name) => [name, () => new ItemProvider(DEFAULT_TIMING)])),
+  chrony: () => new SettingsProvider(CHRONY, DEFAULT_TIMING),
+  preflight: () => new PreflightProvider(DEFAULT_TIMING),
+};
+
+/** The smallest provider the SDK accepts; it captures nothing, so its closure is a few hundred bytes. */
+function trivialProvider(): pulumi.dynamic.ResourceProvider {
+  return {
+    async create(inputs: unknown) {
+      return { id: "bare", outs: inputs };
+    },
+  };
+}
+
+/** A dynamic resource with no inputs of its own, of type `pulumi-nodejs:dynamic/fortress:<type>`. */
+class BareDynamic extends pulumi.dynamic.Resource {
+  constructor(provider: pulumi.dynamic.ResourceProvider, type: string, name: string) {
+    super(provider, name, {}, undefined, "fortress", type);
+  }
+}
+
+/** The component types the program registers (each a plain component with nothing inside, in the floor). */
+const COMPONENT_TYPES: readonly string[] = [
+  SERVICES_TYPE,
+  NETWORK_TYPE,
+  TIME_TYPE,
+  DNS_DHCP_TYPE,
+  HYPERVISOR_TYPE,
+];
+
+/**
+ * Bare resources of the given types and counts: minimal required inputs; no parents, dependsOn or
+ * provider references; components empty. Any type not known here fails the run before the clock starts.
+ */
 async function runFloor(
   stack: string,
   counts: Readonly<Record<string, number>>,
@@ -103,12 +190,30 @@ async function runFloor(
     "proxmoxve:index/vmLegacy:VmLegacy": (name) => new proxmoxve.VmLegacy(name, { nodeName: "n" }),
     "proxmoxve:backup/job:Job": (name) =>
       new proxmoxve.backup.Job(name, { resourceId: name, schedule: "daily", storage: "local" }),
+    "proxmoxve:index/timeLegacy:TimeLegacy": (name) =>
+      new proxmoxve.TimeLegacy(name, { nodeName: "n", timeZone: "UTC" }),
+    "proxmoxve:sdn/zone/vlan:Vlan": (name) =>
+      new proxmoxve.sdn.zone.Vlan(name, { resourceId: "z", bridge: "vmbr0" }),
+    "proxmoxve:sdn/vnet:Vnet": (name) => new proxmoxve.sdn.Vnet(name, { resourceId: "v", zone: "z" }),
+    "proxmoxve:sdn/applier:Applier": (name) => new proxmoxve.sdn.Applier(name, {}),
+    "proxmoxve:firewall/ipsetLegacy:IpsetLegacy": (name) =>
+      new proxmoxve.firewall.IpsetLegacy(name, { name }),
+    "proxmoxve:cluster/firewall/security/groupLegacy:GroupLegacy": (name) =>
+      new proxmoxve.cluster.firewall.security.GroupLegacy(name, { name }),
+    "proxmoxve:firewall/rulesLegacy:RulesLegacy": (name) => new proxmoxve.firewall.RulesLegacy(name, {}),
+    "proxmoxve:firewall/optionsLegacy:OptionsLegacy": (name) =>
+      new proxmoxve.firewall.OptionsLegacy(name, { nodeName: "n" }),
   };
   const make = (type: string): ((name: string) => pulumi.Resource) => {
     const known = constructors[type];
     if (known) return known;
-    // A component type (fortress:<layer>:<Name>): a plain component with nothing inside.
-    if (type.startsWith("fortress:")) return (name) => new pulumi.ComponentResource(type, name, {});
+    if (COMPONENT_TYPES.includes(type)) return (name) => new pulumi.ComponentResource(type, name, {});
+    const kind = type.startsWith(DYNAMIC_PREFIX) ? type.slice(DYNAMIC_PREFIX.length) : undefined;
+    if (kind !== undefined && REAL_PROVIDERS[kind]) {
+      // One provider object per type, made before the clock starts, as the real code shares one per model.
+      const provider = trivialProvider();
+      return (name) => new BareDynamic(provider, `opnsense:${kind}`, name);
+    }
     throw new Error(`the floor does not know how to register ${type}; add it to bench/worker.ts`);
   };
   // Resolve every constructor first, so an unknown type fails before the clock starts.
@@ -128,10 +233,111 @@ async function runFloor(
   return { kind: "floor", ms, counts: { ...counts }, exitCode: 0 };
 }
 
+type SerializeFunction = typeof pulumi.runtime.serializeFunction;
+
+/** The module the SDK's dynamic resources call serializeFunction on, looked up at every call, so it can be wrapped. */
+const closureModule = createRequire(__filename)("@pulumi/pulumi/runtime/closure/serializeClosure") as {
+  serializeFunction: SerializeFunction;
+};
+
+/** The dynamic kind of a real provider object, or `other <class>` (e.g. the floor's trivial ones). */
+function kindOf(provider: unknown): string {
+  if (provider instanceof ItemProvider) {
+    const model = (provider as unknown as { model: unknown }).model;
+    const name = Object.keys(MODELS).find((key) => MODELS[key as keyof typeof MODELS] === model);
+    return name ?? "unknown ItemProvider model";
+  }
+  if (provider instanceof SettingsProvider) return "chrony";
+  if (provider instanceof PreflightProvider) return "preflight";
+  return `other ${(provider as object | null)?.constructor?.name ?? typeof provider}`;
+}
+
+const SERIALIZE_REPS = 3;
+
+/** Median ms and the size of serializing `make()`'s object, a fresh one each repetition (the SDK caches per object). */
+async function timeSerialization(make: () => object): Promise<{ ms: number; bytes: number }> {
+  const times: number[] = [];
+  let bytes = 0;
+  for (let rep = 0; rep < SERIALIZE_REPS; rep++) {
+    const provider = make();
+    const start = performance.now();
+    const serialized = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+    times.push(performance.now() - start);
+    bytes = serialized.text.length;
+  }
+  times.sort((a, b) => a - b);
+  return { ms: times[Math.floor(times.length / 2)] ?? 0, bytes };
+}
+
+/**
+ * Plans `configFile` with serializeFunction wrapped to count the provider objects serialized per
+ * dynamic kind. With `time`, first times one trivial serialization in this fresh process (the closure
+ * machinery's start-up), and after the plan, each kind's real and trivial provider in isolation.
+ */
+async function runSerialize(
+  configFile: string,
+  time: boolean,
+): Promise<Omit<WorkerResult, "uptimeMs" | "maxRssMb">> {
+  let coldMs: number | undefined;
+  if (time) {
+    const provider = trivialProvider();
+    const start = performance.now();
+    await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+    coldMs = performance.now() - start;
+  }
+  const objects: Record<string, number> = {};
+  const original = closureModule.serializeFunction;
+  closureModule.serializeFunction = (func, args) => {
+    const kind = kindOf((func as () => unknown)());
+    objects[kind] = (objects[kind] ?? 0) + 1;
+    return original(func, args);
+  };
+  let outcome: Awaited<ReturnType<typeof plan>>;
+  try {
+    outcome = await plan({ configFile, outDir: null });
+  } finally {
+    closureModule.serializeFunction = original;
+  }
+  const counts = countByType((outcome.plan?.resources ?? []).map((resource) => resource.type));
+  const rows: SerializationRow[] = [];
+  if (time) {
+    const kinds = Object.keys(counts)
+      .filter((type) => type.startsWith(DYNAMIC_PREFIX))
+      .map((type) => type.slice(DYNAMIC_PREFIX.length));
+    for (const kind of kinds) {
+      const real = REAL_PROVIDERS[kind];
+      if (!real)
+        throw new Error(`no real provider known for ${DYNAMIC_PREFIX}${kind}; add it to bench/worker.ts`);
+      const realTime = await timeSerialization(real);
+      const trivialTime = await timeSerialization(trivialProvider);
+      rows.push({
+        kind,
+        realMs: realTime.ms,
+        realBytes: realTime.bytes,
+        trivialMs: trivialTime.ms,
+        trivialBytes: trivialTime.bytes,
+      });
+    }
+  }
+  return {
+    kind: "serialize",
+    ms: 0,
+    counts,
+    exitCode: outcome.exitCode,
+    ...(outcome.exitCode === 0 ? {} : { text: outcome.text }),
+    serialization: { objects, ...(time ? { coldMs, rows } : {}) },
+  };
+}
+
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2] ?? "null") as Job | null;
   if (!job) throw new Error("usage: worker.ts '<json job>'");
-  const result = job.kind === "plan" ? await runPlan(job.configFile) : await runFloor(job.stack, job.counts);
+  const result =
+    job.kind === "plan"
+      ? await runPlan(job.configFile)
+      : job.kind === "floor"
+        ? await runFloor(job.stack, job.counts)
+        : await runSerialize(job.configFile, job.time);
   const full: WorkerResult = {
     ...result,
     uptimeMs: performance.now(),

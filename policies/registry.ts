@@ -1,6 +1,31 @@
 /** Every policy of the pack, in the order they run. Each lives in rules/<name>.ts beside its fixtures and test. */
 import type { FortressPolicy } from "./lib/types";
 import { blueprintDag } from "./rules/blueprint-dag";
+import { inventory } from "./rules/inventory";
+import { nodeCapacity } from "./rules/node-capacity";
 import { opnsenseNoAnyToAny } from "./rules/opnsense-no-any-to-any";
+import { serviceDependencies } from "./rules/service-dependencies";
+import { cloudInitNoPassword } from "./rules/cloud-init-no-password";
+import { opnsenseDefaultDeny } from "./rules/opnsense-default-deny";
+import { opnsenseNoPassIntoManagement } from "./rules/opnsense-no-pass-into-management";
+import { pinnedVersions } from "./rules/pinned-versions";
+import { proxmoxTokenLeastPrivilege } from "./rules/proxmox-token-least-privilege";
+import { proxmoxVmNic } from "./rules/proxmox-vm-nic";
+import { secretsFromRandomOrConfig } from "./rules/secrets-from-random-or-config";
+import { stateProtectedAndBackedUp } from "./rules/state-protected-and-backed-up";
 
-export const POLICIES: readonly FortressPolicy[] = [opnsenseNoAnyToAny, blueprintDag];
+export const POLICIES: readonly FortressPolicy[] = [
+  opnsenseNoAnyToAny,
+  blueprintDag,
+  nodeCapacity,
+  inventory,
+  serviceDependencies,
+  opnsenseNoPassIntoManagement,
+  opnsenseDefaultDeny,
+  proxmoxVmNic,
+  proxmoxTokenLeastPrivilege,
+  cloudInitNoPassword,
+  secretsFromRandomOrConfig,
+  pinnedVersions,
+  stateProtectedAndBackedUp,
+];

@@ -195,7 +195,7 @@ export class Hypervisor extends pulumi.ComponentResource {
       opts: pulumi.CustomResourceOptions;
     },
   ): proxmoxve.VmLegacy {
-    const disk = { datastoreId: args.vmDatastore, discard: "on", iothread: true, ssd: true, backup: true };
+    const disk = { datastoreId: args.vmDatastore, discard: "on", iothread: true, ssd: true };
     const gpu = refs.gpuMappingName !== undefined;
     return new proxmoxve.VmLegacy(
       vm.name,
@@ -214,9 +214,10 @@ export class Hypervisor extends pulumi.ComponentResource {
         memory: { dedicated: Math.round(vm.memoryGb * 1024) },
         scsiHardware: "virtio-scsi-single",
         disks: [
-          { ...disk, interface: "scsi0", importFrom: refs.imageId, size: vm.diskGb },
+          { ...disk, interface: "scsi0", importFrom: refs.imageId, size: vm.diskGb, backup: true },
           ...(vm.dataDiskGb > 0
-            ? [{ ...disk, interface: `scsi${DATA_DISK_SLOT}`, size: vm.dataDiskGb }]
+            ? // A stateless VM's data disk is scratch (Zeek's logs go to the SIEM): left out of backups.
+              [{ ...disk, interface: `scsi${DATA_DISK_SLOT}`, size: vm.dataDiskGb, backup: vm.stateful }]
             : []),
         ],
         networkDevices: [

@@ -7,7 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { type Connection, DEFAULT_RETRY, type RetryPolicy, withWriteLock, call } from "./client";
 import { OpnsenseError } from "./errors";
 import { addItem, applying, checkSaved, delItem, type Fields, flattenValue, getItem, setItem } from "./items";
-import type { ApplyKind, ItemModel, SettingsModel } from "./models";
+import { type ApplyKind, type ItemModel, MODELS, type ModelName, type SettingsModel } from "./models";
 import { type PreflightNeeds, preflight } from "./preflight";
 import { DEFAULT_PROBE, type ProbePolicy } from "./safeApply";
 
@@ -22,6 +22,14 @@ export interface FirewallRef {
 }
 
 export interface ItemInputs {
+  /** Which model the item belongs to: one provider serves them all (one closure in the state, not one per model). */
+  readonly model: ModelName;
+  readonly firewall: FirewallRef;
+  readonly fields: Fields;
+}
+
+/** Singleton settings carry no model name: the provider is made for one. */
+export interface SettingsInputs {
   readonly firewall: FirewallRef;
   readonly fields: Fields;
 }
@@ -46,6 +54,12 @@ function readCredentials(config: pulumi.dynamic.Config): Credentials | undefined
   const key = config.get(KEY_CONFIG);
   const secret = config.get(SECRET_CONFIG);
   return key && secret ? { key, secret } : undefined;
+}
+
+function modelOf(inputs: { readonly model: ModelName }): ItemModel {
+  const model = MODELS[inputs.model];
+  if (!model) throw new OpnsenseError(`unknown OPNsense model ${String(inputs.model)}`);
+  return model;
 }
 
 function changedFields(a: Fields, b: Fields): string[] {
@@ -82,39 +96,37 @@ export class ItemProvider
   extends OpnsenseProvider
   implements pulumi.dynamic.ResourceProvider<ItemInputs, ItemOutputs>
 {
-  constructor(
-    private readonly model: ItemModel,
-    timing: Timing = DEFAULT_TIMING,
-  ) {
-    super(timing);
-  }
-
   async diff(_id: string, olds: ItemOutputs, news: ItemInputs): Promise<pulumi.dynamic.DiffResult> {
+    const model = modelOf(news);
     const changed = changedFields(olds.fields, news.fields);
     const movedFirewall = olds.firewall.url !== news.firewall.url;
     const replaces = [
       ...(movedFirewall ? ["firewall"] : []),
-      ...changed.filter((field) => this.model.replaceOn.includes(field)).map((field) => `fields.${field}`),
+      ...(olds.model !== news.model ? ["model"] : []),
+      ...changed.filter((field) => model.replaceOn.includes(field)).map((field) => `fields.${field}`),
     ];
-    const changes = changed.length > 0 || movedFirewall || olds.firewall.insecure !== news.firewall.insecure;
+    const changes =
+      changed.length > 0 || replaces.length > 0 || olds.firewall.insecure !== news.firewall.insecure;
     return { changes, replaces, deleteBeforeReplace: replaces.length > 0 };
   }
 
   async create(inputs: ItemInputs): Promise<pulumi.dynamic.CreateResult<ItemOutputs>> {
+    const model = modelOf(inputs);
     const connection = this.connect(inputs.firewall);
     const uuid = await withWriteLock(connection, () =>
-      this.applying(connection, this.model.apply, () =>
-        addItem(connection, this.model, inputs.fields, this.timing.retry),
+      this.applying(connection, model.apply, () =>
+        addItem(connection, model, inputs.fields, this.timing.retry),
       ),
     );
     return { id: uuid, outs: { ...inputs, uuid } };
   }
 
   async read(id: string, props?: ItemOutputs): Promise<pulumi.dynamic.ReadResult<ItemOutputs>> {
-    if (!props) throw new OpnsenseError(`cannot read ${this.model.label} ${id} without its recorded state`);
+    if (!props) throw new OpnsenseError(`cannot read OPNsense item ${id} without its recorded state`);
+    const model = modelOf(props);
     const live = await getItem(
       this.connect(props.firewall),
-      this.model,
+      model,
       id,
       Object.keys(props.fields),
       this.timing.retry,
@@ -128,21 +140,21 @@ export class ItemProvider
     _olds: ItemOutputs,
     news: ItemInputs,
   ): Promise<pulumi.dynamic.UpdateResult<ItemOutputs>> {
+    const model = modelOf(news);
     const connection = this.connect(news.firewall);
     await withWriteLock(connection, () =>
-      this.applying(connection, this.model.apply, () =>
-        setItem(connection, this.model, id, news.fields, this.timing.retry),
+      this.applying(connection, model.apply, () =>
+        setItem(connection, model, id, news.fields, this.timing.retry),
       ),
     );
     return { outs: { ...news, uuid: id } };
   }
 
   async delete(id: string, props: ItemOutputs): Promise<void> {
+    const model = modelOf(props);
     const connection = this.connect(props.firewall);
     await withWriteLock(connection, () =>
-      this.applying(connection, this.model.apply, () =>
-        delItem(connection, this.model, id, this.timing.retry),
-      ),
+      this.applying(connection, model.apply, () => delItem(connection, model, id, this.timing.retry)),
     );
   }
 }
@@ -150,7 +162,7 @@ export class ItemProvider
 /** Singleton settings (chrony): create and update both set the managed fields; delete leaves them. */
 export class SettingsProvider
   extends OpnsenseProvider
-  implements pulumi.dynamic.ResourceProvider<ItemInputs, ItemInputs>
+  implements pulumi.dynamic.ResourceProvider<SettingsInputs, SettingsInputs>
 {
   constructor(
     private readonly model: SettingsModel,
@@ -159,7 +171,7 @@ export class SettingsProvider
     super(timing);
   }
 
-  private async write(inputs: ItemInputs): Promise<void> {
+  private async write(inputs: SettingsInputs): Promise<void> {
     const connection = this.connect(inputs.firewall);
     await withWriteLock(connection, () =>
       this.applying(connection, this.model.apply, async () => {
@@ -175,18 +187,18 @@ export class SettingsProvider
     );
   }
 
-  async diff(_id: string, olds: ItemInputs, news: ItemInputs): Promise<pulumi.dynamic.DiffResult> {
+  async diff(_id: string, olds: SettingsInputs, news: SettingsInputs): Promise<pulumi.dynamic.DiffResult> {
     return {
       changes: changedFields(olds.fields, news.fields).length > 0 || olds.firewall.url !== news.firewall.url,
     };
   }
 
-  async create(inputs: ItemInputs): Promise<pulumi.dynamic.CreateResult<ItemInputs>> {
+  async create(inputs: SettingsInputs): Promise<pulumi.dynamic.CreateResult<SettingsInputs>> {
     await this.write(inputs);
     return { id: `${inputs.firewall.url}#${this.model.base}`, outs: inputs };
   }
 
-  async read(id: string, props?: ItemInputs): Promise<pulumi.dynamic.ReadResult<ItemInputs>> {
+  async read(id: string, props?: SettingsInputs): Promise<pulumi.dynamic.ReadResult<SettingsInputs>> {
     if (!props) throw new OpnsenseError(`cannot read ${this.model.label} without its recorded state`);
     const answer = (await call(
       this.connect(props.firewall),
@@ -204,9 +216,9 @@ export class SettingsProvider
 
   async update(
     _id: string,
-    _olds: ItemInputs,
-    news: ItemInputs,
-  ): Promise<pulumi.dynamic.UpdateResult<ItemInputs>> {
+    _olds: SettingsInputs,
+    news: SettingsInputs,
+  ): Promise<pulumi.dynamic.UpdateResult<SettingsInputs>> {
     await this.write(news);
     return { outs: news };
   }

@@ -1,9 +1,9 @@
 /**
- * Typed OPNsense resources. Each maps its args onto the model's fields and shares one provider per
- * model, so that the engine deserializes and configures each provider once.
+ * Typed OPNsense resources. Each maps its args onto the model's fields; all share a few provider
+ * objects, so that the SDK serializes and the engine configures each once.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CHRONY, type ItemModel, MODELS, type ModelName } from "./models";
+import { CHRONY, type ModelName } from "./models";
 import {
   DEFAULT_TIMING,
   type FirewallRef,
@@ -15,16 +15,13 @@ import {
 
 type Inputs<T> = { readonly [K in keyof T]: pulumi.Input<T[K]> };
 
-const providers = new Map<string, pulumi.dynamic.ResourceProvider>();
-
-function itemProvider(model: ItemModel): pulumi.dynamic.ResourceProvider {
-  let provider = providers.get(model.base + model.key);
-  if (!provider) {
-    provider = new ItemProvider(model, DEFAULT_TIMING);
-    providers.set(model.base + model.key, provider);
-  }
-  return provider;
-}
+/**
+ * One provider object per kind, shared by every resource: the SDK serializes a provider's closure
+ * once per object, and each costs a fraction of a second and tens of kilobytes of state.
+ */
+const ITEMS = new ItemProvider(DEFAULT_TIMING);
+const CHRONY_SETTINGS = new SettingsProvider(CHRONY, DEFAULT_TIMING);
+const PREFLIGHT = new PreflightProvider(DEFAULT_TIMING);
 
 /** One OPNsense model item; `fields` are the model's own field names and string values. */
 export class OpnsenseItem extends pulumi.dynamic.Resource {
@@ -37,14 +34,7 @@ export class OpnsenseItem extends pulumi.dynamic.Resource {
     args: { firewall: pulumi.Input<FirewallRef>; fields: pulumi.Input<Record<string, pulumi.Input<string>>> },
     opts?: pulumi.CustomResourceOptions,
   ) {
-    super(
-      itemProvider(MODELS[model]),
-      name,
-      { ...args, uuid: undefined },
-      opts,
-      "fortress",
-      `opnsense:${model}`,
-    );
+    super(ITEMS, name, { ...args, model, uuid: undefined }, opts, "fortress", `opnsense:${model}`);
   }
 }
 
@@ -88,12 +78,12 @@ export class ChronySettings extends pulumi.dynamic.Resource {
     args: { firewall: pulumi.Input<FirewallRef>; fields: pulumi.Input<Record<string, pulumi.Input<string>>> },
     opts?: pulumi.CustomResourceOptions,
   ) {
-    super(new SettingsProvider(CHRONY, DEFAULT_TIMING), name, args, opts, "fortress", "opnsense:chrony");
+    super(CHRONY_SETTINGS, name, args, opts, "fortress", "opnsense:chrony");
   }
 }
 
 export class Preflight extends pulumi.dynamic.Resource {
   constructor(name: string, args: Inputs<PreflightInputs>, opts?: pulumi.CustomResourceOptions) {
-    super(new PreflightProvider(DEFAULT_TIMING), name, args, opts, "fortress", "opnsense:preflight");
+    super(PREFLIGHT, name, args, opts, "fortress", "opnsense:preflight");
   }
 }

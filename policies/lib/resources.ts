@@ -27,3 +27,174 @@ export function layerOf(resource: PolicyResource): LayerName | undefined {
   }
   return undefined;
 }
+
+/** The layer components and records the stack policies read. */
+export const NETWORK_TYPE = "fortress:network:Network";
+export const DNS_DHCP_TYPE = "fortress:dns-dhcp:DnsDhcp";
+export const HYPERVISOR_TYPE = "fortress:hypervisor:Hypervisor";
+export const SERVICES_TYPE = "fortress:lab:Services";
+
+/** Resources grouped by type in one pass, so that a stack policy never scans the stack once per resource. */
+export function resourcesByType(resources: readonly PolicyResource[]): Map<string, PolicyResource[]> {
+  const byType = new Map<string, PolicyResource[]>();
+  for (const resource of resources) {
+    const group = byType.get(resource.type);
+    if (group) group.push(resource);
+    else byType.set(resource.type, [resource]);
+  }
+  return byType;
+}
+
+/** Proxmox's defaults for what a VM leaves out (cpu.cores, cpu.sockets, memory.dedicated, disks[].size). */
+export const VM_DEFAULTS = { cores: 1, sockets: 1, memoryMb: 512, diskGb: 8 } as const;
+
+/** What a VM asks of its node and of the network, read from its inputs. */
+export interface VmFacts {
+  /** The guest's name (`inputs.name`), else the resource's name. */
+  readonly name: string;
+  readonly nodeName: string | undefined;
+  /** vCPUs: cores × sockets. */
+  readonly vcpus: number;
+  readonly memoryMb: number;
+  readonly diskGb: number;
+  /** The first NIC's VLAN tag and MAC address. */
+  readonly vlanId: number | undefined;
+  readonly macAddress: string | undefined;
+  readonly hasNic: boolean;
+}
+
+interface VmInputs {
+  name?: string;
+  nodeName?: string;
+  cpu?: { cores?: number; sockets?: number };
+  memory?: { dedicated?: number };
+  disks?: { size?: number }[];
+  networkDevices?: { vlanId?: number; macAddress?: string }[];
+}
+
+const numberOr = (value: unknown, fallback: number) => (typeof value === "number" ? value : fallback);
+const stringOr = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
+
+export function vmFacts(resource: Pick<PolicyResource, "name" | "props">): VmFacts {
+  const inputs = resource.props as VmInputs;
+  const nic = inputs.networkDevices?.[0];
+  return {
+    name: stringOr(inputs.name) ?? resource.name,
+    nodeName: stringOr(inputs.nodeName),
+    vcpus:
+      numberOr(inputs.cpu?.cores, VM_DEFAULTS.cores) * numberOr(inputs.cpu?.sockets, VM_DEFAULTS.sockets),
+    memoryMb: numberOr(inputs.memory?.dedicated, VM_DEFAULTS.memoryMb),
+    diskGb: (inputs.disks ?? []).reduce((sum, disk) => sum + numberOr(disk.size, VM_DEFAULTS.diskGb), 0),
+    vlanId: typeof nic?.vlanId === "number" ? nic.vlanId : undefined,
+    macAddress: stringOr(nic?.macAddress),
+    hasNic: nic !== undefined,
+  };
+}
+
+/** How the offline capture writes a secret-marked input value (`pulumi preview` unwraps secrets instead). */
+export const REDACTED = "[secret]";
+/** A file on a Proxmox datastore: cloud-init snippets (`contentType: "snippets"`, `sourceRaw.data`) among them. */
+export const FILE_TYPE = "proxmoxve:index/fileLegacy:FileLegacy";
+
+/** A network as the Network component records it in its inputs. */
+export interface NetworkRecord {
+  readonly name: string;
+  readonly vlan: number;
+  readonly cidr: string;
+  readonly gateway: string;
+  readonly purpose: string;
+  /** The OPNsense interface (`lan`, `opt1`, …) the network's rules sit on. */
+  readonly interface: string;
+}
+
+/** Every network recorded by the stack's Network components. */
+export function networksOf(resources: readonly PolicyResource[]): NetworkRecord[] {
+  return resources
+    .filter((resource) => resource.type === NETWORK_TYPE)
+    .flatMap((resource) => {
+      const networks = resource.props.networks;
+      return Array.isArray(networks)
+        ? networks.filter(
+            (network): network is NetworkRecord =>
+              typeof network === "object" && network !== null && typeof network.name === "string",
+          )
+        : [];
+    });
+}
+
+/** An OPNsense filter rule with its fields and the interfaces it sits on (floating rules name several). */
+export interface OpnsenseRule {
+  readonly resource: PolicyResource;
+  readonly fields: Record<string, string>;
+  readonly interfaces: readonly string[];
+  readonly enabled: boolean;
+  /** Its place in the rule order (lowest is evaluated first), or undefined when not a number. */
+  readonly sequence: number | undefined;
+}
+
+export function opnsenseRules(resources: readonly PolicyResource[]): OpnsenseRule[] {
+  return resources.flatMap((resource) => {
+    if (resource.type !== OPNSENSE("rule")) return [];
+    const fields = opnsenseFields(resource.props);
+    if (!fields) return [];
+    const sequence = /^\d+$/.test(String(fields.sequence ?? "").trim()) ? Number(fields.sequence) : undefined;
+    return [
+      {
+        resource,
+        fields,
+        interfaces: String(fields.interface ?? "")
+          .split(",")
+          .map((name) => name.trim())
+          .filter((name) => name !== ""),
+        enabled: String(fields.enabled ?? "1") !== "0",
+        sequence,
+      },
+    ];
+  });
+}
+
+/**
+ * Visits every value under `value`, depth first, with the key it sits under and the path to it.
+ * Skips `__provider` (a dynamic resource's serialized provider code, not configuration).
+ */
+export function walkInputs(
+  value: unknown,
+  visit: (key: string, value: unknown, path: readonly string[], parent: unknown) => void,
+  path: readonly string[] = [],
+): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => {
+      const itemPath = [...path, String(index)];
+      visit(path.at(-1) ?? "", item, itemPath, value);
+      walkInputs(item, visit, itemPath);
+    });
+    return;
+  }
+  if (typeof value !== "object" || value === null) return;
+  for (const [key, item] of Object.entries(value)) {
+    if (key === "__provider") continue;
+    const itemPath = [...path, key];
+    visit(key, item, itemPath, value);
+    walkInputs(item, visit, itemPath);
+  }
+}
+
+/** Whether the resources come from the offline capture, where secret values read REDACTED. */
+export function isRedactedPlan(resources: readonly PolicyResource[]): boolean {
+  return resources.some((resource) => {
+    let found = false;
+    const provider = resource.props.__provider;
+    if (typeof provider === "string" && provider.startsWith("[dynamic provider ")) return true;
+    walkInputs(resource.props, (_key, value) => {
+      if (value === REDACTED) found = true;
+    });
+    return found;
+  });
+}
+
+/** Whether `resource` depends on `target`, directly or through one of its inputs. */
+export function dependsOnResource(resource: PolicyResource, target: PolicyResource): boolean {
+  return [...resource.dependencies, ...Object.values(resource.propertyDependencies).flat()].some(
+    (dependency) => dependency.urn === target.urn,
+  );
+}

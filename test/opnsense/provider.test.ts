@@ -17,7 +17,6 @@ import {
   OpnsenseRollbackError,
   OpnsenseValidationError,
 } from "../../components/opnsense/errors";
-import { MODELS } from "../../components/opnsense/models";
 import { MINIMUM_VERSION, OpnsensePreflightError } from "../../components/opnsense/preflight";
 import {
   type FirewallRef,
@@ -115,8 +114,8 @@ describe("OPNsense provider against the loopback API", () => {
 
   describe("items", () => {
     it("creates, reads, updates in place and deletes an alias, reconfiguring each time", async () => {
-      const provider = await configured(new ItemProvider(MODELS.alias, FAST));
-      const inputs: ItemInputs = { firewall, fields: alias("fz_net_servers") };
+      const provider = await configured(new ItemProvider(FAST));
+      const inputs: ItemInputs = { model: "alias", firewall, fields: alias("fz_net_servers") };
       const created = await create(provider, inputs);
       const stored = api.state.items("firewall/alias").find((item) => item.uuid === created.id);
       assert.ok(stored, "the alias is not on the firewall");
@@ -131,7 +130,11 @@ describe("OPNsense provider against the loopback API", () => {
         deleteBeforeReplace: false,
       });
 
-      const changed: ItemInputs = { firewall, fields: alias("fz_net_servers", "10.10.21.0/24") };
+      const changed: ItemInputs = {
+        model: "alias",
+        firewall,
+        fields: alias("fz_net_servers", "10.10.21.0/24"),
+      };
       const diff = await provider.diff(created.id, created.outs, changed);
       assert.equal(diff.changes, true);
       assert.deepEqual(diff.replaces, []);
@@ -150,8 +153,8 @@ describe("OPNsense provider against the loopback API", () => {
     });
 
     it("detects drift made on the firewall, and a deleted item", async () => {
-      const provider = await configured(new ItemProvider(MODELS.alias, FAST));
-      const created = await create(provider, { firewall, fields: alias("fz_drift") });
+      const provider = await configured(new ItemProvider(FAST));
+      const created = await create(provider, { model: "alias", firewall, fields: alias("fz_drift") });
       const response = await fetch(`${api.url}/api/firewall/alias/set_item/${created.id}`, {
         method: "POST",
         headers: { authorization: api.authorization(), "content-type": "application/json" },
@@ -162,7 +165,8 @@ describe("OPNsense provider against the loopback API", () => {
       assert.equal(read.props?.fields.content, "192.168.99.0/24");
       assert.ok(read.props);
       assert.equal(
-        (await provider.diff(created.id, read.props, { firewall, fields: alias("fz_drift") })).changes,
+        (await provider.diff(created.id, read.props, { model: "alias", firewall, fields: alias("fz_drift") }))
+          .changes,
         true,
       );
 
@@ -171,16 +175,24 @@ describe("OPNsense provider against the loopback API", () => {
     });
 
     it("replaces an alias whose name changes, since rules refer to it by name", async () => {
-      const provider = await configured(new ItemProvider(MODELS.alias, FAST));
-      const created = await create(provider, { firewall, fields: alias("fz_old") });
-      const diff = await provider.diff(created.id, created.outs, { firewall, fields: alias("fz_new") });
+      const provider = await configured(new ItemProvider(FAST));
+      const created = await create(provider, { model: "alias", firewall, fields: alias("fz_old") });
+      const diff = await provider.diff(created.id, created.outs, {
+        model: "alias",
+        firewall,
+        fields: alias("fz_new"),
+      });
       assert.deepEqual(diff.replaces, ["fields.name"]);
     });
 
     it("names the fields OPNsense refused", async () => {
-      const provider = await configured(new ItemProvider(MODELS.vlan, FAST));
+      const provider = await configured(new ItemProvider(FAST));
       await assert.rejects(
-        provider.create({ firewall, fields: { if: "vtnet1", tag: "5000", pcp: "0", descr: "fortress bad" } }),
+        provider.create({
+          model: "vlan",
+          firewall,
+          fields: { if: "vtnet1", tag: "5000", pcp: "0", descr: "fortress bad" },
+        }),
         (error: unknown) =>
           error instanceof OpnsenseValidationError &&
           Object.keys(error.validations).includes("vlan.tag") &&
@@ -189,8 +201,9 @@ describe("OPNsense provider against the loopback API", () => {
     });
 
     it("creates a DHCP reservation in a Kea subnet and an Unbound host override", async () => {
-      const subnets = await configured(new ItemProvider(MODELS.keaSubnet, FAST));
+      const subnets = await configured(new ItemProvider(FAST));
       const subnet = await create(subnets, {
+        model: "keaSubnet",
         firewall,
         fields: {
           subnet: "10.10.20.0/24",
@@ -199,8 +212,9 @@ describe("OPNsense provider against the loopback API", () => {
           description: "fortress servers",
         },
       });
-      const reservations = await configured(new ItemProvider(MODELS.keaReservation, FAST));
+      const reservations = await configured(new ItemProvider(FAST));
       await reservations.create({
+        model: "keaReservation",
         firewall,
         fields: {
           subnet: subnet.id,
@@ -214,8 +228,9 @@ describe("OPNsense provider against the loopback API", () => {
         api.state.items("kea/dhcpv4", "reservation").find((item) => item.hostname === "misp-1")?.ip_address,
         "10.10.20.37",
       );
-      const hosts = await configured(new ItemProvider(MODELS.hostOverride, FAST));
+      const hosts = await configured(new ItemProvider(FAST));
       await hosts.create({
+        model: "hostOverride",
         firewall,
         fields: {
           enabled: "1",
@@ -243,36 +258,41 @@ describe("OPNsense provider against the loopback API", () => {
 
   describe("errors and retries", () => {
     it("retries 5xx answers and timeouts with backoff", async () => {
-      const provider = await configured(new ItemProvider(MODELS.alias, FAST));
+      const provider = await configured(new ItemProvider(FAST));
       api.faults.inject({ path: "firewall/alias/add_item", kind: "5xx", times: 1 });
       api.faults.inject({ path: "firewall/alias/reconfigure", kind: "timeout", times: 1 });
-      const created = await create(provider, { firewall, fields: alias("fz_retried") });
+      const created = await create(provider, { model: "alias", firewall, fields: alias("fz_retried") });
       assert.ok(api.state.items("firewall/alias").some((item) => item.uuid === created.id));
     });
 
     it("never makes two copies when an add's answer is lost", async () => {
-      const provider = await configured(new ItemProvider(MODELS.alias, FAST));
+      const provider = await configured(new ItemProvider(FAST));
       api.faults.inject({ path: "firewall/alias/add_item", kind: "timeout", times: 1, after: true });
-      const created = await create(provider, { firewall, fields: alias("fz_once") });
+      const created = await create(provider, { model: "alias", firewall, fields: alias("fz_once") });
       const copies = api.state.items("firewall/alias").filter((item) => item.name === "fz_once");
       assert.equal(copies.length, 1);
       assert.equal(copies[0]?.uuid, created.id);
     });
 
     it("gives up after the retries with an error naming the firewall", async () => {
-      const provider = await configured(new ItemProvider(MODELS.alias, FAST));
+      const provider = await configured(new ItemProvider(FAST));
       api.faults.inject({ path: "firewall/alias", kind: "5xx", times: 50 });
-      await assert.rejects(provider.create({ firewall, fields: alias("fz_down") }), (error: unknown) => {
-        return (
-          error instanceof OpnsenseError && error.message.includes(api.url) && /HTTP 500/.test(error.message)
-        );
-      });
+      await assert.rejects(
+        provider.create({ model: "alias", firewall, fields: alias("fz_down") }),
+        (error: unknown) => {
+          return (
+            error instanceof OpnsenseError &&
+            error.message.includes(api.url) &&
+            /HTTP 500/.test(error.message)
+          );
+        },
+      );
     });
 
     it("says which config keys to check on 401", async () => {
-      const provider = await configured(new ItemProvider(MODELS.alias, FAST), DEFAULT_KEY, "wrong");
+      const provider = await configured(new ItemProvider(FAST), DEFAULT_KEY, "wrong");
       await assert.rejects(
-        provider.create({ firewall, fields: alias("fz_denied") }),
+        provider.create({ model: "alias", firewall, fields: alias("fz_denied") }),
         (error: unknown) =>
           error instanceof OpnsenseAuthError && /fortress:opnsenseApiKey/.test(error.message),
       );
@@ -282,9 +302,9 @@ describe("OPNsense provider against the loopback API", () => {
       await restart({
         users: [{ key: "limited", secret: "limited-secret", privileges: ["Firewall: Aliases"] }],
       });
-      const provider = await configured(new ItemProvider(MODELS.alias, FAST), "limited", "limited-secret");
+      const provider = await configured(new ItemProvider(FAST), "limited", "limited-secret");
       await assert.rejects(
-        provider.create({ firewall, fields: alias("fz_readonly") }),
+        provider.create({ model: "alias", firewall, fields: alias("fz_readonly") }),
         (error: unknown) =>
           error instanceof OpnsensePrivilegeError &&
           error.privilege === "Firewall: Alias: Edit" &&
@@ -296,8 +316,9 @@ describe("OPNsense provider against the loopback API", () => {
 
   describe("filter rules", () => {
     it("applies with savepoint, apply and cancel_rollback, so the rule stays", async () => {
-      const provider = await configured(new ItemProvider(MODELS.rule, FAST));
+      const provider = await configured(new ItemProvider(FAST));
       const created = await create(provider, {
+        model: "rule",
         firewall,
         fields: rule("fortress zones: users → servers (https)"),
       });
@@ -310,7 +331,7 @@ describe("OPNsense provider against the loopback API", () => {
     });
 
     it("fails with a rollback error and leaves nothing half-applied when the firewall stops answering", async () => {
-      const provider = await configured(new ItemProvider(MODELS.rule, FAST));
+      const provider = await configured(new ItemProvider(FAST));
       const savedBefore = api.state
         .items("firewall/filter")
         .map((item) => item.uuid)
@@ -321,7 +342,7 @@ describe("OPNsense provider against the loopback API", () => {
         .sort();
       api.faults.stopAnsweringAfterApply();
       await assert.rejects(
-        provider.create({ firewall, fields: rule("fortress zones: lockout") }),
+        provider.create({ model: "rule", firewall, fields: rule("fortress zones: lockout") }),
         (error: unknown) => {
           return error instanceof OpnsenseRollbackError && /reverts it by itself/.test(error.message);
         },
@@ -350,12 +371,16 @@ describe("OPNsense provider against the loopback API", () => {
 
     it("on OPNsense without savepoints (26.7), applies and checks, and says nothing will roll back", async () => {
       await restart({ savepoints: false, version: "26.7" });
-      const provider = await configured(new ItemProvider(MODELS.rule, FAST));
-      const created = await create(provider, { firewall, fields: rule("fortress zones: plain apply") });
+      const provider = await configured(new ItemProvider(FAST));
+      const created = await create(provider, {
+        model: "rule",
+        firewall,
+        fields: rule("fortress zones: plain apply"),
+      });
       assert.ok(api.state.activeRules().some((item) => item.uuid === created.id));
       api.faults.stopAnsweringAfterApply();
       await assert.rejects(
-        provider.create({ firewall, fields: rule("fortress zones: lockout 26.7") }),
+        provider.create({ model: "rule", firewall, fields: rule("fortress zones: lockout 26.7") }),
         /nothing rolls the change back/,
       );
       await restart();
@@ -364,11 +389,11 @@ describe("OPNsense provider against the loopback API", () => {
 
   describe("write serialization", () => {
     it("runs one firewall's writes one after another, each with its reconfigure", async () => {
-      const provider = await configured(new ItemProvider(MODELS.alias, FAST));
+      const provider = await configured(new ItemProvider(FAST));
       const before = api.state.requests.length;
       await Promise.all(
         ["a", "b", "c", "d"].map((suffix) =>
-          provider.create({ firewall, fields: alias(`fz_par_${suffix}`) }),
+          provider.create({ model: "alias", firewall, fields: alias(`fz_par_${suffix}`) }),
         ),
       );
       const writes = api.state.requests
@@ -437,7 +462,7 @@ describe("OPNsense provider against the loopback API", () => {
 
   describe("closure serialization", () => {
     it("serializes without credentials and works from the serialized text in a fresh process", async () => {
-      const provider = new ItemProvider(MODELS.alias, FAST);
+      const provider = new ItemProvider(FAST);
       const serialized = await pulumi.runtime.serializeFunction(() => provider);
       assert.ok(!serialized.text.includes(DEFAULT_SECRET), "the secret was captured");
       assert.ok(!serialized.text.includes(DEFAULT_KEY), "the key was captured");
@@ -449,7 +474,7 @@ describe("OPNsense provider against the loopback API", () => {
         const provider = factory();
         const values = { ${JSON.stringify(KEY_CONFIG)}: process.env.K, ${JSON.stringify(SECRET_CONFIG)}: process.env.S };
         provider.configure({ config: { get: (k) => values[k], require: (k) => values[k] } })
-          .then(() => provider.create({ firewall: { url: process.env.U, insecure: false }, fields: JSON.parse(process.env.F) }))
+          .then(() => provider.create({ model: "alias", firewall: { url: process.env.U, insecure: false }, fields: JSON.parse(process.env.F) }))
           .then((result) => console.log(JSON.stringify(result)))
           .catch((error) => { console.error(error.stack || error); process.exit(1); });`;
       // Asynchronous: the loopback API answers from this process's event loop.

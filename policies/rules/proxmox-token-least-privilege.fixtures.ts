@@ -1,0 +1,65 @@
+import { planResource } from "../lib/build";
+import type { PolicyFixtures } from "../lib/fixtures";
+import { ROLE_TYPE } from "./proxmox-token-least-privilege";
+
+export const token = (name: string, inputs: Record<string, unknown> = {}) =>
+  planResource("proxmoxve:user/token:Token", name, {
+    userId: "fortress@pve",
+    tokenName: name,
+    comment: "Managed by Fortress",
+    privilegesSeparation: true,
+    ...inputs,
+  });
+
+export const acl = (
+  name: string,
+  inputs: Record<string, unknown>,
+  dependsOn: ReturnType<typeof planResource>[] = [],
+) =>
+  planResource(
+    "proxmoxve:index/acl:Acl",
+    name,
+    { tokenId: "fortress@pve!pulumi", propagate: true, ...inputs },
+    { dependsOn },
+  );
+
+export const role = (roleId: string, privileges: readonly string[]) =>
+  planResource(ROLE_TYPE, `role-${roleId}`, { roleId, privileges });
+
+const operator = role("FortressOperator", [
+  "VM.Allocate",
+  "VM.Config.Disk",
+  "Datastore.AllocateSpace",
+  "Sys.Audit",
+]);
+const admin = role("FortressAdmin", ["VM.Allocate", "Permissions.Modify"]);
+
+export const fixtures: PolicyFixtures = {
+  passing: [
+    {
+      name: "a separated token with a custom role on the pool and read-only on /",
+      resources: [
+        token("pulumi"),
+        operator,
+        acl("pool", { path: "/pool/fortress", roleId: "FortressOperator" }, [operator]),
+        acl("audit", { path: "/", roleId: "PVEAuditor" }),
+      ],
+    },
+    { name: "nothing to grant", resources: [] },
+  ],
+  failing: [
+    {
+      name: "a token without privilege separation",
+      resources: [token("full", { privilegesSeparation: false })],
+    },
+    {
+      name: "Administrator on /",
+      resources: [token("pulumi"), acl("root", { path: "/", roleId: "Administrator" })],
+    },
+    { name: "PVEAdmin on a pool", resources: [acl("pool", { path: "/pool/fortress", roleId: "PVEAdmin" })] },
+    {
+      name: "a custom role holding Permissions.Modify on /",
+      resources: [admin, acl("root", { path: "/", roleId: "FortressAdmin" }, [admin])],
+    },
+  ],
+};

@@ -1,0 +1,90 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { planResource } from "../lib/build";
+import { evaluatePolicies } from "../lib/offline";
+import { proxmoxTokenLeastPrivilege } from "./proxmox-token-least-privilege";
+import { acl, role, token } from "./proxmox-token-least-privilege.fixtures";
+
+const check = (...resources: Parameters<typeof evaluatePolicies>[1]) =>
+  evaluatePolicies([proxmoxTokenLeastPrivilege], resources);
+
+describe("proxmox-token-least-privilege", () => {
+  it("asks for privilege separation, explicitly, on the token", async () => {
+    const full = token("full", { privilegesSeparation: false });
+    const unset = token("unset", { privilegesSeparation: undefined });
+    const violations = await check(full, unset);
+    assert.deepEqual(
+      violations.map((violation) => violation.urn),
+      [full.urn, unset.urn],
+    );
+    assert.match(
+      violations[0]?.message ?? "",
+      /^API token fortress@pve!full has privilegesSeparation false, so it holds every privilege of its user: set privilegesSeparation: true/,
+    );
+    assert.match(
+      violations[1]?.message ?? "",
+      /^API token fortress@pve!unset has privilegesSeparation unset/,
+    );
+    const legacy = planResource("proxmoxve:user/tokenLegacy:TokenLegacy", "legacy", {
+      userId: "a@pve",
+      tokenName: "t",
+    });
+    assert.equal((await check(legacy)).length, 1);
+  });
+
+  it("forbids Administrator and PVEAdmin at any path, naming who gets it", async () => {
+    const grant = acl("vm", {
+      path: "/vms/100",
+      roleId: "Administrator",
+      tokenId: undefined,
+      userId: "ops@pve",
+    });
+    const [violation] = await check(grant);
+    assert.equal(violation?.urn, grant.urn);
+    assert.match(
+      violation?.message ?? "",
+      /^ACL grants user ops@pve the role Administrator on \/vms\/100: grant a narrow role/,
+    );
+  });
+
+  it("finds Permissions.Modify in custom roles granted on /, by role id or by dependency", async () => {
+    const admin = role("FortressAdmin", ["Permissions.Modify", "VM.Audit"]);
+    const [byId] = await check(admin, acl("root", { path: "/", roleId: "FortressAdmin" }));
+    assert.match(byId?.message ?? "", /role FortressAdmin on \/, and that role holds Permissions\.Modify/);
+    const [byDependency] = await check(admin, acl("root", { path: "/", roleId: "role-output-id" }, [admin]));
+    assert.match(byDependency?.message ?? "", /holds Permissions\.Modify/);
+    assert.deepEqual(
+      await check(admin, acl("pool", { path: "/pool/fortress", roleId: "FortressAdmin" })),
+      [],
+    );
+  });
+
+  it("reads inline ACLs of legacy users and groups", async () => {
+    const user = planResource("proxmoxve:index/userLegacy:UserLegacy", "ops", {
+      userId: "ops@pve",
+      acls: [
+        { path: "/pool/fortress", roleId: "PVEVMAdmin" },
+        { path: "/", roleId: "PVEAdmin", propagate: true },
+      ],
+    });
+    const violations = await check(user);
+    assert.equal(violations.length, 1);
+    assert.match(violations[0]?.message ?? "", /user ops@pve the role PVEAdmin on \//);
+  });
+
+  it("takes the forbidden roles and root privileges from the pack config", async () => {
+    const config = {
+      "proxmox-token-least-privilege": { forbiddenRoles: ["Administrator"], rootPrivileges: ["Sys.Modify"] },
+    };
+    const resources = [
+      acl("a", { path: "/", roleId: "PVEAdmin" }),
+      role("Tuner", ["Sys.Modify"]),
+      acl("b", { path: "/", roleId: "Tuner" }),
+    ];
+    const violations = await evaluatePolicies([proxmoxTokenLeastPrivilege], resources, config);
+    assert.deepEqual(
+      violations.map((violation) => violation.urn),
+      [resources[2]?.urn],
+    );
+  });
+});

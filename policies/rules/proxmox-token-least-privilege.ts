@@ -1,0 +1,128 @@
+import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+
+export const TOKEN_TYPES = ["proxmoxve:user/token:Token", "proxmoxve:user/tokenLegacy:TokenLegacy"];
+export const ACL_TYPES = ["proxmoxve:index/acl:Acl", "proxmoxve:index/aclLegacy:AclLegacy"];
+/** Users and groups whose deprecated inline `acls` grant roles too. */
+export const INLINE_ACL_TYPES = [
+  "proxmoxve:index/userLegacy:UserLegacy",
+  "proxmoxve:index/groupLegacy:GroupLegacy",
+];
+export const ROLE_TYPE = "proxmoxve:index/roleLegacy:RoleLegacy";
+
+const DEFAULT_FORBIDDEN_ROLES = ["Administrator", "PVEAdmin"];
+const DEFAULT_ROOT_PRIVILEGES = ["Permissions.Modify"];
+/** Built-in Proxmox roles that hold Permissions.Modify. */
+const BUILTIN_PRIVILEGES: Readonly<Record<string, readonly string[]>> = {
+  Administrator: ["Permissions.Modify"],
+};
+
+interface Grant {
+  readonly resource: PolicyResource;
+  readonly path: string;
+  readonly roleId: string;
+  readonly who: string;
+}
+
+function grantsOf(resource: PolicyResource): Grant[] {
+  const props = resource.props as Record<string, unknown>;
+  if (ACL_TYPES.includes(resource.type)) {
+    const who =
+      props.tokenId !== undefined
+        ? `token ${String(props.tokenId)}`
+        : props.userId !== undefined
+          ? `user ${String(props.userId)}`
+          : `group ${String(props.groupId ?? "?")}`;
+    return [{ resource, path: String(props.path ?? ""), roleId: String(props.roleId ?? ""), who }];
+  }
+  if (INLINE_ACL_TYPES.includes(resource.type) && Array.isArray(props.acls)) {
+    const who =
+      props.userId !== undefined ? `user ${String(props.userId)}` : `group ${String(props.groupId ?? "?")}`;
+    return (props.acls as { path?: unknown; roleId?: unknown }[]).map((acl) => ({
+      resource,
+      path: String(acl.path ?? ""),
+      roleId: String(acl.roleId ?? ""),
+      who,
+    }));
+  }
+  return [];
+}
+
+const stringList = (value: unknown, fallback: readonly string[]) =>
+  Array.isArray(value) ? value.map(String) : [...fallback];
+const isRoot = (path: string) => path.replace(/\/+$/, "") === "";
+
+export const proxmoxTokenLeastPrivilege: StackValidationPolicy = {
+  name: "proxmox-token-least-privilege",
+  description:
+    "Proxmox API tokens are privilege-separated, and no ACL grants Administrator or PVEAdmin, or a role that can modify permissions at /.",
+  enforcementLevel: "mandatory",
+  configSchema: {
+    properties: {
+      forbiddenRoles: {
+        type: "array",
+        items: { type: "string" },
+        default: DEFAULT_FORBIDDEN_ROLES,
+        description: "Roles no ACL may grant, at any path.",
+      },
+      rootPrivileges: {
+        type: "array",
+        items: { type: "string" },
+        default: DEFAULT_ROOT_PRIVILEGES,
+        description: "Privileges no role granted at / may hold.",
+      },
+    },
+  },
+  validateStack: (args, reportViolation) => {
+    const config = args.getConfig<{ forbiddenRoles?: unknown; rootPrivileges?: unknown }>();
+    const forbiddenRoles = new Set(stringList(config.forbiddenRoles, DEFAULT_FORBIDDEN_ROLES));
+    const rootPrivileges = stringList(config.rootPrivileges, DEFAULT_ROOT_PRIVILEGES);
+
+    const roles = args.resources.filter((resource) => resource.type === ROLE_TYPE);
+    /** The privileges of a grant's role: a built-in, the role resource of that id, or a role it depends on. */
+    const privilegesOf = (grant: Grant): string[] => {
+      const dependencies = [
+        ...grant.resource.dependencies,
+        ...Object.values(grant.resource.propertyDependencies).flat(),
+      ];
+      const custom = roles.filter(
+        (role) =>
+          role.props.roleId === grant.roleId ||
+          (ACL_TYPES.includes(grant.resource.type) &&
+            dependencies.some((dependency) => dependency.urn === role.urn)),
+      );
+      return [
+        ...(BUILTIN_PRIVILEGES[grant.roleId] ?? []),
+        ...custom.flatMap((role) =>
+          Array.isArray(role.props.privileges) ? role.props.privileges.map(String) : [],
+        ),
+      ];
+    };
+
+    for (const resource of args.resources) {
+      if (TOKEN_TYPES.includes(resource.type) && resource.props.privilegesSeparation !== true) {
+        const id = `${String(resource.props.userId ?? "?")}!${String(resource.props.tokenName ?? resource.name)}`;
+        reportViolation(
+          `API token ${id} has privilegesSeparation ${resource.props.privilegesSeparation === false ? "false, so it holds every privilege of its user" : "unset"}: set privilegesSeparation: true and grant the token only the roles it needs with ACLs of its own`,
+          resource.urn,
+        );
+      }
+      for (const grant of grantsOf(resource)) {
+        if (forbiddenRoles.has(grant.roleId)) {
+          reportViolation(
+            `ACL grants ${grant.who} the role ${grant.roleId} on ${grant.path || "(no path)"}: grant a narrow role (e.g. PVEVMAdmin, PVEDatastoreUser, or a custom one) on the narrowest path, such as /pool/fortress`,
+            resource.urn,
+          );
+          continue;
+        }
+        if (!isRoot(grant.path)) continue;
+        const held = privilegesOf(grant).filter((privilege) => rootPrivileges.includes(privilege));
+        if (held.length > 0) {
+          reportViolation(
+            `ACL grants ${grant.who} the role ${grant.roleId} on /, and that role holds ${[...new Set(held)].join(", ")}, so it can grant itself anything: drop ${[...new Set(held)].join(", ")} from the role or grant it on a narrower path`,
+            resource.urn,
+          );
+        }
+      }
+    }
+  },
+};

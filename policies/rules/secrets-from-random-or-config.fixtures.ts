@@ -1,0 +1,79 @@
+import { planResource } from "../lib/build";
+import type { PolicyFixtures } from "../lib/fixtures";
+import { REDACTED } from "../lib/resources";
+
+/** The Proxmox provider as the offline capture records it: its credentials redacted. */
+export const provider = planResource("pulumi:providers:proxmoxve", "hypervisor-proxmox", {
+  endpoint: "https://10.10.10.11:8006/",
+  insecure: "false",
+  apiToken: REDACTED,
+  ssh: REDACTED,
+});
+
+export const password = planResource("random:index/randomPassword:RandomPassword", "indexer-admin", {
+  length: 32,
+  special: true,
+});
+
+export const release = (values: Record<string, unknown>) =>
+  planResource(
+    "kubernetes:helm.sh/v3:Release",
+    "opensearch",
+    { chart: "opensearch", version: "3.6.0", values },
+    {
+      dependsOn: [password],
+    },
+  );
+
+export const fixtures: PolicyFixtures = {
+  passing: [
+    {
+      name: "redacted provider credentials and a chart whose password is a secret",
+      resources: [
+        provider,
+        password,
+        release({
+          extraEnvs: [
+            { name: "OPENSEARCH_INITIAL_ADMIN_PASSWORD", value: REDACTED },
+            { name: "DISCOVERY_TYPE", value: "single-node" },
+          ],
+          existingSecret: "opensearch-admin",
+          tokenTtl: "24h",
+        }),
+      ],
+    },
+    {
+      name: "public keys and key ids are not secrets",
+      resources: [
+        provider,
+        planResource("proxmoxve:index/vmLegacy:VmLegacy", "vm", {
+          initialization: { userAccount: { username: "fortress", keys: ["ssh-ed25519 AAAA admin@laptop"] } },
+        }),
+        planResource("proxmoxve:index/acl:Acl", "acl", {
+          tokenId: "fortress@pve!pulumi",
+          path: "/",
+          roleId: "PVEAuditor",
+        }),
+      ],
+    },
+  ],
+  failing: [
+    {
+      name: "a Wazuh default password in an environment variable",
+      resources: [provider, release({ extraEnvs: [{ name: "INDEXER_PASSWORD", value: "SecretPassword" }] })],
+    },
+    {
+      name: "a plaintext password in an offline plan",
+      resources: [provider, release({ adminPassword: "hunter2-but-longer" })],
+    },
+    {
+      name: "a plaintext provider token",
+      resources: [
+        provider,
+        planResource("pulumi:providers:proxmoxve", "leaky", {
+          apiToken: "PVEAPIToken=root@pam!x=00000000-0000",
+        }),
+      ],
+    },
+  ],
+};

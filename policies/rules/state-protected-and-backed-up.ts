@@ -1,0 +1,105 @@
+import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { dependsOnResource, VM_TYPE } from "../lib/resources";
+
+export const BACKUP_JOB_TYPE = "proxmoxve:backup/job:Job";
+export const PVC_TYPE = "kubernetes:core/v1:PersistentVolumeClaim";
+export const DEFAULT_STATE_TAGS = ["k3s-server", "indexer"];
+
+interface Disk {
+  interface?: unknown;
+  backup?: unknown;
+}
+
+/** Disks past the boot disk (`scsi1`, `virtio1`, …) that backups include: where a VM keeps its state. */
+export function dataDisks(disks: readonly Disk[]): Disk[] {
+  const bySlot = disks.filter((disk) =>
+    /^(scsi|virtio|sata|ide)[1-9]\d*$/.test(String(disk.interface ?? "")),
+  );
+  const extra = bySlot.length > 0 ? bySlot : disks.slice(1);
+  // A disk left out of backups (`backup: false`) is declared scratch space.
+  return extra.filter((disk) => disk.backup !== false);
+}
+
+/** Why a VM holds state, or undefined when it does not. */
+export function stateReason(vm: PolicyResource, stateTags: readonly string[]): string | undefined {
+  const props = vm.props as { protection?: unknown; disks?: Disk[]; tags?: unknown };
+  if (props.protection === true) return "it has Proxmox protection on";
+  const data = dataDisks(Array.isArray(props.disks) ? props.disks : []);
+  if (data.length > 0)
+    return `it has a data disk (${data.map((disk) => String(disk.interface ?? "?")).join(", ")})`;
+  const tags = Array.isArray(props.tags) ? props.tags.map(String) : [];
+  const tagged = tags.filter((tag) => stateTags.includes(tag));
+  if (tagged.length > 0) return `it is tagged ${tagged.join(", ")}`;
+  return undefined;
+}
+
+/** Whether a backup job takes in a VM: by its vmids (dependencies on the VM), its pool, or all guests. */
+export function backsUp(job: PolicyResource, vm: PolicyResource): boolean {
+  const props = job.props as {
+    enabled?: unknown;
+    all?: unknown;
+    pool?: unknown;
+    node?: unknown;
+    vmids?: unknown;
+  };
+  const vmProps = vm.props as { vmId?: unknown; poolId?: unknown; nodeName?: unknown };
+  if (props.enabled === false) return false;
+  if (typeof props.node === "string" && props.node !== "" && props.node !== vmProps.nodeName) return false;
+  if (dependsOnResource(job, vm)) return true;
+  if (
+    vmProps.vmId !== undefined &&
+    Array.isArray(props.vmids) &&
+    props.vmids.map(String).includes(String(vmProps.vmId))
+  ) {
+    return true;
+  }
+  if (typeof props.pool === "string" && props.pool !== "" && props.pool === vmProps.poolId) return true;
+  return props.all === true;
+}
+
+export const stateProtectedAndBackedUp: StackValidationPolicy = {
+  name: "state-protected-and-backed-up",
+  description:
+    "Every resource that holds state is protected from deletion and, for VMs, taken in by a backup job: VMs with Proxmox protection, a data disk, or a state tag; and persistent volume claims.",
+  enforcementLevel: "mandatory",
+  configSchema: {
+    properties: {
+      stateTags: {
+        type: "array",
+        items: { type: "string" },
+        default: DEFAULT_STATE_TAGS,
+        description: "VM tags that mark a VM as holding state (etcd on k3s servers, the SIEM indexer).",
+      },
+    },
+  },
+  validateStack: (args, reportViolation) => {
+    const config = args.getConfig<{ stateTags?: unknown }>();
+    const stateTags = Array.isArray(config.stateTags) ? config.stateTags.map(String) : DEFAULT_STATE_TAGS;
+    const jobs = args.resources.filter((resource) => resource.type === BACKUP_JOB_TYPE);
+    for (const resource of args.resources) {
+      if (resource.type === PVC_TYPE && resource.opts.protect !== true) {
+        reportViolation(
+          `persistent volume claim ${resource.name} is not protected, so a replacement or destroy deletes its volume: create it with { protect: true }`,
+          resource.urn,
+        );
+      }
+      if (resource.type !== VM_TYPE) continue;
+      const reason = stateReason(resource, stateTags);
+      if (!reason) continue;
+      const vm = `VM ${String(resource.props.name ?? resource.name)}`;
+      if (resource.opts.protect !== true) {
+        reportViolation(
+          `${vm} holds state (${reason}) but is not protected, so pulumi destroy or a replacement deletes it: create it with { protect: true }`,
+          resource.urn,
+        );
+      }
+      if (!jobs.some((job) => backsUp(job, resource))) {
+        reportViolation(
+          `${vm} holds state (${reason}) but no enabled backup job takes it in: add its vmId to a proxmoxve.backup.Job's vmids` +
+            (reason.startsWith("it has a data disk") ? ", or mark a scratch disk backup: false" : ""),
+          resource.urn,
+        );
+      }
+    }
+  },
+};
