@@ -136,32 +136,6 @@ export function placementFromResources(
   });
 }
 
-function capacityViolations(placement: readonly NodePlacement[]): Violation[] {
-  return placement.flatMap((node) =>
-    (["cores", "memoryGb", "diskGb"] as const)
-      .filter((key) => node.used[key] > node.capacity[key] + 1e-9)
-      .map<Violation>((key) => ({
-        policy: "node-capacity",
-        level: "mandatory",
-        message: `${node.node}: VMs use ${node.used[key]} ${key}, capacity after the reserve is ${node.capacity[key]}`,
-      })),
-  );
-}
-
-function strayVmViolations(resources: readonly CapturedResource[], config: PlainConfig): Violation[] {
-  const declared = new Set(config.nodes.map((node) => node.proxmoxNode));
-  return resources
-    .filter((resource) => resource.type === VM_TYPE)
-    .map((resource) => ({ resource, node: vmRow(resource).proxmoxNode }))
-    .filter(({ node }) => !declared.has(node))
-    .map(({ resource, node }) => ({
-      policy: "declared-node",
-      level: "mandatory" as const,
-      urn: resource.urn,
-      message: `VM ${resource.name} is on node "${node}", which is not declared in fortress:nodes`,
-    }));
-}
-
 export function buildPlanDocument(
   stack: string,
   project: string,
@@ -197,8 +171,6 @@ export function buildPlanDocument(
     })),
     violations: [
       ...duplicateUrnViolations(captured),
-      ...capacityViolations(placement),
-      ...strayVmViolations(captured, config),
     ],
   };
 }

@@ -79,7 +79,7 @@ function dagText(plan: PlanDocument): string {
 
 function violationsText(plan: PlanDocument): string {
   if (plan.violations.length === 0)
-    return "none: every policy of the pack and every planner check holds";
+    return "none: every policy of the pack holds, and every URN is unique";
   const byPolicy = new Map<string, typeof plan.violations>();
   for (const violation of plan.violations)
     byPolicy.set(violation.policy, [...(byPolicy.get(violation.policy) ?? []), violation]);
