@@ -43,3 +43,16 @@ describe("the program under Pulumi's own TypeScript loader", () => {
     assert.match(result.stderr, /TS\d{4}/);
   });
 });
+
+describe("the policy pack under Pulumi's own policy-pack loader", () => {
+  it("type-checks and loads policies/index.ts, and the pack starts its gRPC server", () => {
+    const result = spawnSync(process.execPath, [join(__dirname, "pulumi-loader", "load-policy-pack.cjs")], {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 240_000,
+    });
+    assert.equal(result.status, 0, `policy pack failed to load:\n${result.stderr}`);
+    const { port } = JSON.parse(result.stdout.trim().split("\n").pop() ?? "{}") as { port: number };
+    assert.ok(Number.isInteger(port) && port > 0, `no port in ${result.stdout}`);
+  });
+});
