@@ -1,5 +1,5 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { dependsOnResource, VM_TYPE } from "../lib/resources";
+import { VM_TYPE } from "../lib/resources";
 
 export const BACKUP_JOB_TYPE = "proxmoxve:backup/job:Job";
 export const PVC_TYPE = "kubernetes:core/v1:PersistentVolumeClaim";
@@ -33,6 +33,34 @@ export function stateReason(vm: PolicyResource, stateTags: readonly string[]): s
   return undefined;
 }
 
+interface JobIndex {
+  readonly dependencies: ReadonlySet<string>;
+  readonly vmids: ReadonlySet<string>;
+}
+
+/**
+ * A job's dependencies (by URN) and vmids as sets, built once per job: a job that backs up every VM
+ * lists them all, and scanning that list once per VM is quadratic in the VMs.
+ */
+const jobIndexes = new WeakMap<PolicyResource, JobIndex>();
+
+function jobIndex(job: PolicyResource): JobIndex {
+  let index = jobIndexes.get(job);
+  if (!index) {
+    const vmids = (job.props as { vmids?: unknown }).vmids;
+    index = {
+      dependencies: new Set(
+        [...job.dependencies, ...Object.values(job.propertyDependencies).flat()].map(
+          (dependency) => dependency.urn,
+        ),
+      ),
+      vmids: new Set(Array.isArray(vmids) ? vmids.map(String) : []),
+    };
+    jobIndexes.set(job, index);
+  }
+  return index;
+}
+
 /** Whether a backup job takes in a VM: by its vmids (dependencies on the VM), its pool, or all guests. */
 export function backsUp(job: PolicyResource, vm: PolicyResource): boolean {
   const props = job.props as {
@@ -40,19 +68,13 @@ export function backsUp(job: PolicyResource, vm: PolicyResource): boolean {
     all?: unknown;
     pool?: unknown;
     node?: unknown;
-    vmids?: unknown;
   };
   const vmProps = vm.props as { vmId?: unknown; poolId?: unknown; nodeName?: unknown };
   if (props.enabled === false) return false;
   if (typeof props.node === "string" && props.node !== "" && props.node !== vmProps.nodeName) return false;
-  if (dependsOnResource(job, vm)) return true;
-  if (
-    vmProps.vmId !== undefined &&
-    Array.isArray(props.vmids) &&
-    props.vmids.map(String).includes(String(vmProps.vmId))
-  ) {
-    return true;
-  }
+  const index = jobIndex(job);
+  if (index.dependencies.has(vm.urn)) return true;
+  if (vmProps.vmId !== undefined && index.vmids.has(String(vmProps.vmId))) return true;
   if (typeof props.pool === "string" && props.pool !== "" && props.pool === vmProps.poolId) return true;
   return props.all === true;
 }
