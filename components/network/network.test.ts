@@ -171,19 +171,25 @@ describe("Network", () => {
     }
   });
 
-  it("makes every filter rule wait for the assignments and for every alias", () => {
+  it("makes every filter rule wait for the assignments, which wait for every alias and VLAN device", () => {
     const assignments = named("net-assignments");
-    const aliases = ofType(`${DYNAMIC}alias`);
+    for (const alias of ofType(`${DYNAMIC}alias`)) {
+      assert.ok(
+        assignments.dependencies.includes(alias.urn),
+        `the assignments do not wait for ${alias.name}`,
+      );
+    }
+    for (const vlan of ofType(`${DYNAMIC}vlan`)) {
+      assert.ok(assignments.dependencies.includes(vlan.urn), `the assignments do not wait for ${vlan.name}`);
+    }
     const rules = ofType(`${DYNAMIC}rule`);
     assert.ok(rules.length > 0);
     for (const rule of rules) {
-      assert.ok(
-        rule.dependencies.includes(assignments.urn),
-        `${rule.name} does not wait for the assignments`,
+      assert.deepEqual(
+        rule.dependencies,
+        [assignments.urn],
+        `${rule.name} waits for more than the one barrier`,
       );
-      for (const alias of aliases) {
-        assert.ok(rule.dependencies.includes(alias.urn), `${rule.name} does not wait for ${alias.name}`);
-      }
     }
   });
 
@@ -284,7 +290,7 @@ describe("Network", () => {
     for (const resource of [zone, ...vnets, applier]) assert.equal(resource.provider, provider.urn);
   });
 
-  it("creates the compiled Proxmox IP sets, and security groups after them", () => {
+  it("creates the compiled Proxmox IP sets, and each security group after the IP sets it names", () => {
     const provider = named("net-proxmox");
     const expected = compileProxmoxFirewall(args);
     const ipSets = ofType("firewall/ipsetLegacy:IpsetLegacy");
@@ -297,11 +303,13 @@ describe("Network", () => {
     for (const group of expected.securityGroups) {
       const resource = named(`net-group-${group.name}`);
       assert.deepEqual(resource.inputs, { ...group });
+      const referenced = new Set(
+        group.rules.flatMap((rule) => [rule.source, rule.dest]).map((ref) => ref.replace(/^\+/, "")),
+      );
+      assert.ok(referenced.size > 0);
       for (const ipSet of ipSets) {
-        assert.ok(
-          resource.dependencies.includes(ipSet.urn),
-          `${resource.name} does not wait for ${ipSet.name}`,
-        );
+        const waits = resource.dependencies.includes(ipSet.urn);
+        assert.equal(waits, referenced.has(String(ipSet.inputs.name)), `${resource.name} and ${ipSet.name}`);
       }
     }
     for (const resource of [...ipSets, ...groups]) assert.equal(resource.provider, provider.urn);

@@ -90,6 +90,15 @@ export class Network extends pulumi.ComponentResource {
     }
     this.vlanDevices = vlanDevices;
 
+    const aliases = compiled.aliases.map(
+      (alias) =>
+        new OpnsenseItem(
+          "alias",
+          `${name}-alias-${alias.name}`,
+          { firewall: args.firewall, fields: aliasFields(alias) },
+          afterPreflight,
+        ),
+    );
     // A VLAN device must exist before an admin can assign it, so this check comes after the devices.
     const assigned = new Preflight(
       `${name}-assignments`,
@@ -102,25 +111,18 @@ export class Network extends pulumi.ComponentResource {
           interfaces: args.networks.map((network) => ({ identifier: network.interface, vlan: network.vlan })),
         },
       },
-      { parent: this, dependsOn: Object.values(vlanDevices) },
+      // It also waits for the aliases, so that it is the one barrier the rules wait for: a rule
+      // depending on every alias would make the graph grow with rules × aliases.
+      { parent: this, dependsOn: [...Object.values(vlanDevices), ...aliases] },
     );
 
-    const aliases = compiled.aliases.map(
-      (alias) =>
-        new OpnsenseItem(
-          "alias",
-          `${name}-alias-${alias.name}`,
-          { firewall: args.firewall, fields: aliasFields(alias) },
-          afterPreflight,
-        ),
-    );
     this.aliasNames = compiled.aliases.map((alias) => alias.name);
     for (const rule of compiled.rules) {
       new OpnsenseItem(
         "rule",
         `${name}-rule-${rule.interface}-${ruleKey(rule)}`,
         { firewall: args.firewall, fields: ruleFields(rule) },
-        { parent: this, dependsOn: [assigned, ...aliases] },
+        { parent: this, dependsOn: [assigned] },
       );
     }
     this.ruleCount = compiled.rules.length;
@@ -152,19 +154,26 @@ export class Network extends pulumi.ComponentResource {
     new proxmoxve.sdn.Applier(`${name}-sdn-apply`, {}, { ...onProxmox, dependsOn: [zone, ...vnets] });
 
     const firewall = compileProxmoxFirewall(policy);
-    const ipSets = firewall.ipSets.map(
-      (ipSet) =>
+    const ipSets = new Map(
+      firewall.ipSets.map((ipSet) => [
+        ipSet.name,
         new proxmoxve.firewall.IpsetLegacy(
           `${name}-ipset-${ipSet.name}`,
           { name: ipSet.name, comment: ipSet.comment, cidrs: ipSet.cidrs.map((cidr) => ({ ...cidr })) },
           onProxmox,
         ),
+      ]),
     );
     for (const group of firewall.securityGroups) {
+      // Each group waits for the IP sets its rules name (`+fz-users`), not for every IP set.
+      const named = new Set(
+        group.rules.flatMap((rule) => [rule.source, rule.dest]).map((ref) => ref.replace(/^\+/, "")),
+      );
+      const uses = [...ipSets].filter(([ipSetName]) => named.has(ipSetName)).map(([, ipSet]) => ipSet);
       new proxmoxve.cluster.firewall.security.GroupLegacy(
         `${name}-group-${group.name}`,
         { name: group.name, comment: group.comment, rules: group.rules.map((rule) => ({ ...rule })) },
-        { ...onProxmox, dependsOn: ipSets },
+        { ...onProxmox, dependsOn: uses },
       );
     }
     const groupNames = new Set(firewall.securityGroups.map((group) => group.name));
