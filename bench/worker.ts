@@ -27,6 +27,7 @@ import { createRequire } from "node:module";
 import { performance } from "node:perf_hooks";
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { DNS_DHCP_TYPE } from "../components/dns-dhcp/dnsDhcp";
 import { HYPERVISOR_TYPE } from "../components/hypervisor/hypervisor";
 import { NETWORK_TYPE } from "../components/network/network";
@@ -190,6 +191,7 @@ async function runFloor(
     "proxmoxve:index/vmLegacy:VmLegacy": (name) => new proxmoxve.VmLegacy(name, { nodeName: "n" }),
     "proxmoxve:backup/job:Job": (name) =>
       new proxmoxve.backup.Job(name, { resourceId: name, schedule: "daily", storage: "local" }),
+    "random:index/randomId:RandomId": (name) => new random.RandomId(name, { byteLength: 4 }),
     "proxmoxve:index/timeLegacy:TimeLegacy": (name) =>
       new proxmoxve.TimeLegacy(name, { nodeName: "n", timeZone: "UTC" }),
     "proxmoxve:sdn/zone/vlan:Vlan": (name) =>

@@ -1,11 +1,12 @@
 /**
  * The composition root: one component per built and enabled layer, in blueprint order, each given
- * only its upstream layers and `dependsOn` its nearest built upstream layers.
+ * only its upstream layers, and everything in it waiting for its nearest built upstream layers.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { LAYERS, type LayerName, nearestBuiltUpstream, upstreamOf } from "./blueprint";
 import { isLayerEnabled } from "./config/checks";
 import type { LoadedLab } from "./config/load";
+import { layerBarrier, waitFor } from "./layerOrder";
 import { isBuilt, LAYER_BUILDERS } from "./layers";
 
 export type LayerStatus = "built" | "not built yet" | "disabled";
@@ -33,6 +34,7 @@ class EnabledServices extends pulumi.ComponentResource {
 export function compose({ model, secrets }: LoadedLab): Composition {
   new EnabledServices(model.config.services);
   const components = new Map<LayerName, pulumi.ComponentResource>();
+  const barriers = new Map<LayerName, pulumi.Resource>();
   const status = Object.fromEntries(
     LAYERS.map((layer) => [layer, layerStatus(model.config.layers, layer)]),
   ) as Record<LayerName, LayerStatus>;
@@ -41,11 +43,13 @@ export function compose({ model, secrets }: LoadedLab): Composition {
     if (!build || status[layer] !== "built") continue;
     const upstreamLayers = upstreamOf(layer);
     const upstream = new Map([...components].filter(([name]) => upstreamLayers.has(name)));
-    const dependsOn = nearestBuiltUpstream(layer, (name) => components.has(name)).flatMap((name) => {
-      const component = components.get(name);
-      return component ? [component] : [];
+    const barriersUpstream = nearestBuiltUpstream(layer, (name) => barriers.has(name)).flatMap((name) => {
+      const barrier = barriers.get(name);
+      return barrier ? [barrier] : [];
     });
-    components.set(layer, build({ lab: model, secrets, upstream }, { dependsOn }));
+    const component = build({ lab: model, secrets, upstream }, waitFor(barriersUpstream));
+    components.set(layer, component);
+    barriers.set(layer, layerBarrier(layer, component));
   }
   return { components, status };
 }

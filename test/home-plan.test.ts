@@ -158,6 +158,39 @@ describe("the home lab plan", () => {
     assert.deepEqual(observed.sort(), ["dns-dhcp->time", "hypervisor->dns-dhcp", "time->network"]);
   });
 
+  it("makes every resource of a layer wait for its upstream layer's barrier, not only the component", () => {
+    const barrierOf = (layer: string) =>
+      document.resources.find((resource) => resource.name === `${layer}-ready`);
+    for (const [layer, upstream] of [
+      ["time", "network"],
+      ["dns-dhcp", "time"],
+      ["hypervisor", "dns-dhcp"],
+    ] as const) {
+      const barrier = barrierOf(upstream);
+      assert.ok(barrier, `no barrier for ${upstream}`);
+      const members = document.resources.filter((resource) => resource.layer === layer && resource.custom);
+      assert.ok(members.length > 0);
+      for (const resource of members) {
+        if (resource.name === `${layer}-ready`) continue;
+        assert.ok(
+          resource.dependencies.includes(barrier.urn),
+          `${resource.name} does not wait for ${upstream}`,
+        );
+      }
+    }
+    const networkBarrier = barrierOf("network");
+    const networkCustom = document.resources.filter(
+      (resource) => resource.layer === "network" && resource.custom,
+    );
+    assert.deepEqual(
+      new Set(networkBarrier?.dependencies),
+      new Set(
+        networkCustom.filter((resource) => resource !== networkBarrier).map((resource) => resource.urn),
+      ),
+      "the barrier stands for every resource of its layer",
+    );
+  });
+
   it("records each resource's parent and dependencies", () => {
     const vm = document.resources.find((resource) => resource.name === "k3s-server-1");
     assert.ok(vm);
