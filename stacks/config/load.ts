@@ -52,6 +52,8 @@ export interface LabSecrets {
   /** Absent only while the network layer is disabled. */
   readonly opnsenseApiKey?: pulumi.Output<string>;
   readonly opnsenseApiSecret?: pulumi.Output<string>;
+  /** Only with platform.mode: existing. */
+  readonly kubeconfig?: pulumi.Output<string>;
 }
 
 export interface LoadedLab {
@@ -150,14 +152,29 @@ function readPlainKeys(source: ConfigSource): { values: Partial<PlainConfig>; is
   return { values: values as Partial<PlainConfig>, issues };
 }
 
-function readSecretKeys(source: ConfigSource, layers: PlainConfig["layers"] | undefined): ConfigIssue[] {
-  const networkEnabled = layers?.network ?? true;
+/** Which secrets a config needs: OPNsense's while the network layer is on, a kubeconfig only for an existing cluster. */
+function secretNeeded(key: SecretKey, values: Partial<PlainConfig>): "required" | "optional" | "unused" {
+  if (key.startsWith("opnsense")) return (values.layers?.network ?? true) ? "required" : "optional";
+  if (key === "kubeconfig") return values.platform?.mode === "existing" ? "required" : "unused";
+  return "required";
+}
+
+function readSecretKeys(source: ConfigSource, values: Partial<PlainConfig>): ConfigIssue[] {
   return SECRET_KEYS.flatMap<ConfigIssue>((key) => {
-    const optional = key.startsWith("opnsense") && !networkEnabled;
+    const need = secretNeeded(key, values);
     if (source.raw(key) === undefined) {
-      return optional
-        ? []
-        : [{ path: key, message: "is not set", hint: `pulumi config set --secret fortress:${key} <value>` }];
+      return need === "required"
+        ? [{ path: key, message: "is not set", hint: `pulumi config set --secret fortress:${key} <value>` }]
+        : [];
+    }
+    if (need === "unused") {
+      return [
+        {
+          path: key,
+          message: "is set but not used: Fortress builds its own k3s cluster",
+          hint: "remove it, or set platform.mode: existing to use that cluster",
+        },
+      ];
     }
     return source.isSecret(key)
       ? []
@@ -199,7 +216,7 @@ export function validateConfig(source: ConfigSource): { issues: ConfigIssue[]; m
   }
   // Placement and addresses need a sound lab description, but not the secrets or a clean key list:
   // those problems are reported beside capacity ones, in the same run.
-  const otherIssues = [...unknownKeys(source), ...readSecretKeys(source, values.layers)];
+  const otherIssues = [...unknownKeys(source), ...readSecretKeys(source, values)];
   if (labIssues.length > 0) return { issues: [...labIssues, ...otherIssues] };
   const resolution = resolveLab(values as PlainConfig);
   if (!resolution.ok) return { issues: [...resolution.issues, ...otherIssues] };

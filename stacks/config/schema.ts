@@ -168,6 +168,24 @@ export const vmOverrideSchema = z.strictObject({
   ip: ipv4.optional(),
 });
 
+export const platformSchema = z.strictObject({
+  /** k3s: Fortress bootstraps k3s on its VMs over SSH. existing: a cluster you run, by fortress:kubeconfig. */
+  mode: z.enum(["k3s", "existing"]).default("k3s"),
+  /** Pinned k3s release, as INSTALL_K3S_VERSION takes it. */
+  k3sVersion: z
+    .string()
+    .regex(/^v\d+\.\d+\.\d+\+k3s\d+$/, "must be a k3s release such as v1.33.4+k3s1")
+    .default("v1.33.4+k3s1"),
+  /** Host name (under lab.domain) of the Kubernetes API: in every server's tls-san and in the kubeconfig. */
+  apiName: dnsLabel.default("k3s"),
+});
+
+export const DEFAULT_PLATFORM: z.infer<typeof platformSchema> = {
+  mode: "k3s",
+  k3sVersion: "v1.33.4+k3s1",
+  apiName: "k3s",
+};
+
 /** Every plain (non-secret) key, with its schema. */
 export const PLAIN_KEYS = {
   lab: labSchema,
@@ -179,6 +197,7 @@ export const PLAIN_KEYS = {
   vms: z.record(dnsLabel, vmOverrideSchema).default({}),
   opnsense: opnsenseSchema.optional(),
   zones: zonesSchema,
+  platform: platformSchema.default(DEFAULT_PLATFORM),
 } as const;
 
 export type PlainKey = keyof typeof PLAIN_KEYS;
@@ -189,6 +208,7 @@ export const SECRET_KEYS = [
   "sshPrivateKey",
   "opnsenseApiKey",
   "opnsenseApiSecret",
+  "kubeconfig",
 ] as const;
 
 export type SecretKey = (typeof SECRET_KEYS)[number];
@@ -200,6 +220,7 @@ export type NetworkConfig = z.infer<typeof networkSchema>;
 export type VmOverride = z.infer<typeof vmOverrideSchema>;
 export type ImageConfig = z.infer<typeof imageSchema>;
 export type OpnsenseSettings = z.infer<typeof opnsenseSchema>;
+export type PlatformSettings = z.infer<typeof platformSchema>;
 
 export interface PlainConfig {
   readonly lab: LabSettings;
@@ -212,4 +233,5 @@ export interface PlainConfig {
   /** Required while the network layer is enabled. */
   readonly opnsense?: OpnsenseSettings;
   readonly zones: readonly ZoneConfig[];
+  readonly platform: PlatformSettings;
 }
