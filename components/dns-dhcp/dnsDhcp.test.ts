@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { type CapturedResource, captureRegistrations } from "../../stacks/plan/capture";
+import { type CapturedResource } from "../../stacks/plan/capture";
 import { type DnsDhcpArgs, type DnsHost, DnsDhcp } from "./dnsDhcp";
+import { captureUnderMocks } from "../../test/support/mockRuntime";
 
 const DYNAMIC = "pulumi-nodejs:dynamic/fortress:opnsense:";
 
@@ -69,19 +70,7 @@ const fieldsOf = (resource: CapturedResource) => (resource.inputs as Inputs).fie
 
 describe("DnsDhcp", () => {
   before(async () => {
-    await pulumi.runtime.setMocks(
-      {
-        newResource: (mockArgs) => ({
-          id: `${mockArgs.name}-id`,
-          state: { ...mockArgs.inputs, uuid: `${mockArgs.name}-uuid` },
-        }),
-        call: (mockArgs) => mockArgs.inputs,
-      },
-      "fortress",
-      "unit",
-      false,
-    );
-    resources = captureRegistrations();
+    resources = await captureUnderMocks();
     const ready = new Ready("ready");
     kea = new DnsDhcp("kea", args("kea", ready));
     dnsmasq = new DnsDhcp("dm", args("dnsmasq", ready));

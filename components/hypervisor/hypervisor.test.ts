@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { type CapturedResource, captureRegistrations, REDACTED } from "../../stacks/plan/capture";
+import { type CapturedResource, REDACTED } from "../../stacks/plan/capture";
 import type { HypervisorArgs, HypervisorVmArgs } from "./args";
 import { Hypervisor } from "./hypervisor";
+import { captureUnderMocks } from "../../test/support/mockRuntime";
 
 const API_TOKEN = "fortress@pve!pulumi=00000000-1111-2222-3333-444444444444";
 const SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nunit-test-key\n-----END OPENSSH PRIVATE KEY-----";
@@ -86,22 +87,7 @@ type Inputs = Record<string, any>;
 
 describe("Hypervisor", () => {
   before(async () => {
-    await pulumi.runtime.setMocks(
-      {
-        newResource: (mockArgs) => ({
-          id: `${mockArgs.name}-id`,
-          state: {
-            ...mockArgs.inputs,
-            ...(mockArgs.type.endsWith("VmLegacy") ? { vmId: mockArgs.name.length } : {}),
-          },
-        }),
-        call: (mockArgs) => mockArgs.inputs,
-      },
-      "fortress",
-      "unit",
-      false,
-    );
-    resources = captureRegistrations();
+    resources = await captureUnderMocks();
     const component = new Hypervisor("hv", args);
     userData = component.userData;
     await new Promise<void>((resolve) => component.poolId.apply(() => resolve()));
@@ -173,7 +159,11 @@ describe("Hypervisor", () => {
     const [job] = ofType("backup/job:Job");
     assert.ok(job);
     const jobInputs = job.inputs as Inputs;
-    assert.deepEqual(jobInputs.vmids, [String("db-1".length)]);
+    // Only db-1 is stateful: one VMID, taken from db-1's vmId output.
+    assert.equal(jobInputs.vmids.length, 1);
+    assert.match(jobInputs.vmids[0], /^\d+$/);
+    assert.ok(job.dependencies.includes(database.urn));
+    assert.ok(!job.dependencies.includes(web.urn));
     assert.equal(jobInputs.storage, "pbs");
     assert.deepEqual(jobInputs.pruneBackups, { "keep-daily": "5", "keep-weekly": "2" });
     assert.equal(job.protect, true);

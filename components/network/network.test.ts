@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { type CapturedResource, captureRegistrations, REDACTED } from "../../stacks/plan/capture";
+import { type CapturedResource, REDACTED } from "../../stacks/plan/capture";
 import { type NetworkArgs, Network } from "./network";
 import type { ZoneEntry, ZoneNetwork, ZonePurpose } from "./types";
 import { aliasFields, compileProxmoxFirewall, compileZones, ruleFields } from "./zoneRules";
+import { captureUnderMocks } from "../../test/support/mockRuntime";
 
 const API_TOKEN = "fortress@pve!pulumi=00000000-1111-2222-3333-444444444444";
 const SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nunit-test-key\n-----END OPENSSH PRIVATE KEY-----";
@@ -82,19 +83,7 @@ const bySequence = (a: Record<string, string>, b: Record<string, string>) =>
 
 describe("Network", () => {
   before(async () => {
-    await pulumi.runtime.setMocks(
-      {
-        newResource: (mockArgs) => ({
-          id: `${mockArgs.name}-id`,
-          state: { ...mockArgs.inputs, uuid: `${mockArgs.name}-uuid` },
-        }),
-        call: (mockArgs) => mockArgs.inputs,
-      },
-      "fortress",
-      "unit",
-      false,
-    );
-    resources = captureRegistrations();
+    resources = await captureUnderMocks();
     component = new Network("net", args);
     const renumbered = new Network("renum", { ...args, zones: ZONES_RENUMBERED });
     await new Promise<void>((resolve) => pulumi.all([component.urn, renumbered.urn]).apply(() => resolve()));

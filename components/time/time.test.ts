@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { type CapturedResource, captureRegistrations, REDACTED } from "../../stacks/plan/capture";
+import { type CapturedResource, REDACTED } from "../../stacks/plan/capture";
 import { type TimeArgs, Time } from "./time";
+import { captureUnderMocks } from "../../test/support/mockRuntime";
 
 const API_TOKEN = "fortress@pve!pulumi=00000000-1111-2222-3333-444444444444";
 const SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nunit-test-key\n-----END OPENSSH PRIVATE KEY-----";
@@ -49,19 +50,7 @@ const childrenOf = (owner: string) => resources.filter((resource) => resource.pa
 
 describe("Time", () => {
   before(async () => {
-    await pulumi.runtime.setMocks(
-      {
-        newResource: (mockArgs) => ({
-          id: `${mockArgs.name}-id`,
-          state: { ...mockArgs.inputs, uuid: `${mockArgs.name}-uuid` },
-        }),
-        call: (mockArgs) => mockArgs.inputs,
-      },
-      "fortress",
-      "unit",
-      false,
-    );
-    resources = captureRegistrations();
+    resources = await captureUnderMocks();
     const ready = new Ready("ready");
     const gated = new Time("gated", { ...args, firewallReady: ready });
     const free = new Time("free", args);

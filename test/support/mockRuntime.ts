@@ -1,0 +1,28 @@
+/**
+ * Pulumi's mocks for component tests, recording every registration with its parent, dependencies
+ * and redacted inputs (stacks/plan/capture.ts). Each resource echoes its inputs, gets an id, a
+ * `uuid` (the OPNsense items' output) and, for VMs, a VMID.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { type CapturedResource, captureRegistrations } from "../../stacks/plan/capture";
+
+export async function captureUnderMocks(stack = "unit"): Promise<CapturedResource[]> {
+  let nextVmId = 100;
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => ({
+        id: `${args.name}-id`,
+        state: {
+          ...args.inputs,
+          uuid: `${args.name}-uuid`,
+          ...(args.type.endsWith("VmLegacy") ? { vmId: nextVmId++ } : {}),
+        },
+      }),
+      call: (args) => args.inputs,
+    },
+    "fortress",
+    stack,
+    false,
+  );
+  return captureRegistrations();
+}
