@@ -2,6 +2,10 @@
 import type { FortressPolicy } from "./lib/types";
 import { blueprintDag } from "./rules/blueprint-dag";
 import { inventory } from "./rules/inventory";
+import { k8sNetworkpolicyPerNamespace } from "./rules/k8s-networkpolicy-per-namespace";
+import { k8sNoExposedManagementUi } from "./rules/k8s-no-exposed-management-ui";
+import { k8sNoPrivileged } from "./rules/k8s-no-privileged";
+import { k8sRunAsNonRootWithLimits } from "./rules/k8s-run-as-non-root-with-limits";
 import { nodeCapacity } from "./rules/node-capacity";
 import { opnsenseNoAnyToAny } from "./rules/opnsense-no-any-to-any";
 import { serviceDependencies } from "./rules/service-dependencies";
@@ -27,5 +31,9 @@ export const POLICIES: readonly FortressPolicy[] = [
   cloudInitNoPassword,
   secretsFromRandomOrConfig,
   pinnedVersions,
+  k8sNoPrivileged,
+  k8sRunAsNonRootWithLimits,
+  k8sNoExposedManagementUi,
+  k8sNetworkpolicyPerNamespace,
   stateProtectedAndBackedUp,
 ];

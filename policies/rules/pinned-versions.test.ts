@@ -78,6 +78,37 @@ describe("pinned-versions", () => {
     assert.deepEqual(await messages(local), []);
   });
 
+  it("asks every Helm resource kind for a version: v3 Release, v3 Chart, v4 Chart", async () => {
+    const unpinned = [
+      planResource("kubernetes:helm.sh/v4:Chart", "loki", { chart: "oci://ghcr.io/grafana/loki" }),
+      planResource("kubernetes:helm.sh/v3:Chart", "cert-manager", {
+        chart: "cert-manager",
+        fetchOpts: { repo: "https://charts.jetstack.io" },
+      }),
+      helmRelease({ version: "" }),
+      helmRelease({ version: undefined, chart: "oci://registry-1.docker.io/bitnamicharts/postgresql" }),
+    ];
+    for (const resource of unpinned) {
+      const [violation] = await messages(resource);
+      assert.match(
+        violation ?? "",
+        /^Helm chart \S+ has no version: set version to the chart release you tested/,
+        resource.type,
+      );
+    }
+    const pinned = [
+      planResource("kubernetes:helm.sh/v4:Chart", "loki", {
+        chart: "oci://ghcr.io/grafana/loki",
+        version: "6.30.1",
+      }),
+      planResource("kubernetes:helm.sh/v3:Chart", "cert-manager", {
+        chart: "cert-manager",
+        version: "v1.19.4",
+      }),
+    ];
+    for (const resource of pinned) assert.deepEqual(await messages(resource), [], resource.type);
+  });
+
   it("asks cloud images for a checksum and an algorithm, from a dated URL", async () => {
     const [checksum, url] = await messages(
       cloudImage({

@@ -116,3 +116,20 @@ describe("secrets-from-random-or-config", () => {
     assert.match(violations[0]?.message ?? "", /values\.other\.password to "hunter2"/);
   });
 });
+
+describe("secrets-from-random-or-config inside a credential object", () => {
+  it("leaves the settings that describe a key alone but still flags a key held in plaintext", async () => {
+    const certificate = planResource("kubernetes:cert-manager.io/v1:Certificate", "ca", {
+      spec: { privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Never", encoding: "PKCS8" } },
+      marker: "[secret]",
+    });
+    assert.deepEqual(await evaluatePolicies([secretsFromRandomOrConfig], [certificate]), []);
+    const leaked = planResource("x:index:Thing", "leak", {
+      ssh: { privateKey: { pem: "-----BEGIN OPENSSH PRIVATE KEY-----" } },
+      marker: "[secret]",
+    });
+    const violations = await evaluatePolicies([secretsFromRandomOrConfig], [leaked]);
+    assert.equal(violations.length, 1);
+    assert.match(violations[0]?.message ?? "", /ssh\.privateKey\.pem in plaintext/);
+  });
+});

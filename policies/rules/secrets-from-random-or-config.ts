@@ -58,6 +58,9 @@ export const DEFAULT_ALLOWED_SUFFIXES = [
   "expires",
   "enabled",
   "algorithm",
+  "encoding",
+  "format",
+  "size",
   "type",
   "auth",
   "authentication",
@@ -100,6 +103,18 @@ export function looksLikeCredential(
   );
 }
 
+/** A key that names or describes a credential (its id, algorithm, policy …) rather than holding it. */
+function describesCredential(
+  key: string,
+  settings: Pick<Settings, "allowedKeys" | "allowedSuffixes">,
+): boolean {
+  const normalized = normalize(key);
+  return (
+    settings.allowedKeys.has(normalized) ||
+    settings.allowedSuffixes.some((suffix) => normalized.endsWith(suffix))
+  );
+}
+
 interface Finding {
   readonly path: string;
   readonly problem: "default" | "plaintext";
@@ -133,10 +148,12 @@ function findings(value: unknown, settings: Settings, offline: boolean): Finding
     for (const [key, item] of entries) {
       if (key === "__provider") continue;
       const itemPath = path === "" ? key : `${path}.${key}`;
+      // Inside a credential (`privateKey: { algorithm, rotationPolicy }`) a key that describes it is not one.
+      const inherited = credential && !describesCredential(key, settings);
       visit(
         item,
         itemPath,
-        credential || looksLikeCredential(key, settings) || (envCredential && key === "value"),
+        inherited || looksLikeCredential(key, settings) || (envCredential && key === "value"),
       );
     }
   };

@@ -1,0 +1,79 @@
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { allowedNamespacesOf, containersOf, k8sObjectOf, podSpecsOf } from "../lib/resources";
+
+export const DEFAULT_PRIVILEGED_NAMESPACES = ["fortress-sensors"];
+/** The one capability a container may add: binding ports below 1024 as non-root. */
+const ALLOWED_CAPABILITIES = new Set(["NET_BIND_SERVICE"]);
+/** Pod fields that share a node namespace, with what they share. */
+const HOST_NAMESPACES = { hostNetwork: "network", hostPID: "PID", hostIPC: "IPC" } as const;
+
+const capabilityName = (value: unknown) => String(value).toUpperCase().replace(/^CAP_/, "");
+
+export const k8sNoPrivileged: ResourceValidationPolicy = {
+  name: "k8s-no-privileged",
+  description:
+    "No pod outside the allow-listed namespaces (allowedNamespaces, by default fortress-sensors, where network sensors such as Zeek and Suricata capture traffic) runs privileged containers, mounts hostPath volumes, shares the node's network, PID or IPC namespace, or adds a capability other than NET_BIND_SERVICE. Covers Pods and the pod templates of Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers, Jobs and CronJobs, and their patches; the namespace is the object's metadata.namespace.",
+  enforcementLevel: "mandatory",
+  configSchema: {
+    properties: {
+      allowedNamespaces: {
+        type: "array",
+        items: { type: "string" },
+        default: DEFAULT_PRIVILEGED_NAMESPACES,
+        description:
+          "Namespaces whose pods may be privileged (network sensors that capture on the host's NICs).",
+      },
+    },
+  },
+  validateResource: (args, reportViolation) => {
+    const podSpecs = podSpecsOf(args, { patches: true });
+    if (podSpecs.length === 0) return;
+    const allowed = allowedNamespacesOf(
+      args.getConfig<{ allowedNamespaces?: unknown }>(),
+      DEFAULT_PRIVILEGED_NAMESPACES,
+    );
+    const object = k8sObjectOf(args);
+    if (object.namespace !== undefined && allowed.has(object.namespace)) return;
+    const who = `${object.kind} ${object.name} in namespace ${object.namespaceLabel}`;
+    const remedy = `move it into an allow-listed namespace (${[...allowed].join(", ") || "none"}) if it is a sensor that needs the host`;
+
+    for (const { path, spec } of podSpecs) {
+      for (const [field, shared] of Object.entries(HOST_NAMESPACES)) {
+        if (spec[field] === true) {
+          reportViolation(
+            `${who} sets ${path}.${field}: true, so its pods share the node's ${shared} namespace: remove it, or ${remedy}`,
+          );
+        }
+      }
+      const volumes = Array.isArray(spec.volumes) ? (spec.volumes as Record<string, unknown>[]) : [];
+      volumes.forEach((volume, index) => {
+        const hostPath = volume?.hostPath as { path?: unknown } | undefined;
+        if (hostPath === undefined || hostPath === null) return;
+        reportViolation(
+          `${who} mounts hostPath ${String(hostPath.path ?? "?")} as volume ${String(volume.name ?? index)}, which reaches into the node's filesystem: use a PersistentVolumeClaim, ConfigMap, Secret or emptyDir instead, or ${remedy}`,
+        );
+      });
+      for (const { list, name, container } of containersOf(spec)) {
+        const securityContext = (container.securityContext ?? {}) as {
+          privileged?: unknown;
+          capabilities?: { add?: unknown };
+        };
+        const where = `${who}: ${list === "containers" ? "container" : list.replace(/s$/, "")} ${name}`;
+        if (securityContext.privileged === true) {
+          reportViolation(
+            `${where} is privileged (securityContext.privileged: true), which gives it the whole node: remove it, or ${remedy}`,
+          );
+        }
+        const added = Array.isArray(securityContext.capabilities?.add)
+          ? securityContext.capabilities.add
+          : [];
+        const extra = added.map(capabilityName).filter((capability) => !ALLOWED_CAPABILITIES.has(capability));
+        if (extra.length > 0) {
+          reportViolation(
+            `${where} adds capabilit${extra.length === 1 ? "y" : "ies"} ${extra.join(", ")}: drop ${extra.length === 1 ? "it" : "them"} (only NET_BIND_SERVICE may be added), or ${remedy}`,
+          );
+        }
+      }
+    }
+  },
+};
