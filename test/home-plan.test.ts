@@ -50,9 +50,9 @@ describe("the home lab plan", () => {
     assert.equal(document.edges.length, 14);
   });
 
-  it("builds the network, time, dns-dhcp and hypervisor layers and lists the others as not built yet", () => {
+  it("builds the network, time, dns-dhcp, hypervisor, platform and identity layers and lists the others as not built yet", () => {
     const status = Object.fromEntries(document.layers.map((layer) => [layer.name, layer.status]));
-    const built = ["network", "time", "dns-dhcp", "hypervisor"];
+    const built = ["network", "time", "dns-dhcp", "hypervisor", "platform", "identity"];
     for (const layer of built) assert.equal(status[layer], "built", layer);
     for (const layer of LAYERS.filter((name) => !built.includes(name)))
       assert.equal(status[layer], "not built yet");
@@ -67,7 +67,9 @@ describe("the home lab plan", () => {
     assert.ok(
       document.resources.every((resource) => resource.layer === null || built.includes(resource.layer)),
     );
-    assert.match(outcome.text, /platform: not built yet/);
+    assert.match(outcome.text, /platform: \d+ resources/);
+    assert.match(outcome.text, /identity: \d+ resources/);
+    assert.match(outcome.text, /siem: not built yet/);
   });
 
   it("holds VLAN, alias, rule, NTP, DNS and DHCP resources in their layers", () => {
@@ -79,7 +81,11 @@ describe("the home lab plan", () => {
     assert.ok(count("network", "alias") > 7, "one alias per zone and per service");
     assert.ok(count("network", "rule") >= 7 * 2, "at least a default deny and a pass per VLAN");
     assert.equal(count("time", "chrony"), 1);
-    assert.equal(count("dns-dhcp", "hostOverride"), 12 + 5, "every VM and node has a name");
+    assert.equal(
+      count("dns-dhcp", "hostOverride"),
+      12 + 5 + 3,
+      "every VM and node has a name, the API one per server",
+    );
     assert.equal(count("dns-dhcp", "keaReservation"), 12, "every VM has a reservation");
     assert.equal(
       document.resources.filter(
@@ -155,7 +161,13 @@ describe("the home lab plan", () => {
       }
     }
     const observed = document.edges.filter((edge) => edge.observed).map((edge) => `${edge.from}->${edge.to}`);
-    assert.deepEqual(observed.sort(), ["dns-dhcp->time", "hypervisor->dns-dhcp", "time->network"]);
+    assert.deepEqual(observed.sort(), [
+      "dns-dhcp->time",
+      "hypervisor->dns-dhcp",
+      "identity->platform",
+      "platform->hypervisor",
+      "time->network",
+    ]);
   });
 
   it("makes every resource of a layer wait for its upstream layer's barrier, not only the component", () => {
@@ -165,6 +177,8 @@ describe("the home lab plan", () => {
       ["time", "network"],
       ["dns-dhcp", "time"],
       ["hypervisor", "dns-dhcp"],
+      ["platform", "hypervisor"],
+      ["identity", "platform"],
     ] as const) {
       const barrier = barrierOf(upstream);
       assert.ok(barrier, `no barrier for ${upstream}`);
@@ -189,6 +203,48 @@ describe("the home lab plan", () => {
       ),
       "the barrier stands for every resource of its layer",
     );
+  });
+
+  it("bootstraps k3s in one chain: the servers in order, then the agents, pinned, token secret", () => {
+    const installs = document.resources.filter(
+      (resource) => resource.type === "command:remote:Command" && resource.name.endsWith("-k3s-install"),
+    );
+    const names = installs.map((resource) => resource.name.replace(/-k3s-install$/, ""));
+    assert.deepEqual(names.slice(0, 3), ["k3s-server-1", "k3s-server-2", "k3s-server-3"]);
+    assert.deepEqual([...names.slice(3)].sort(), [
+      "k3s-agent-1",
+      "k3s-agent-2",
+      "k3s-agent-3",
+      "k3s-agent-4",
+      "k3s-gpu-1",
+      "k3s-indexer-1",
+    ]);
+    const installUrns = new Set(installs.map((resource) => resource.urn));
+    installs.forEach((install, index) => {
+      const previous = install.dependencies.filter((urn) => installUrns.has(urn));
+      assert.deepEqual(previous, index === 0 ? [] : [installs[index - 1]?.urn], install.name);
+      const inputs = install.inputs as {
+        create: string;
+        stdin: string;
+        connection: string;
+        triggers: string[];
+      };
+      assert.match(inputs.create, /INSTALL_K3S_VERSION=v1\.33\.13\+k3s1 /);
+      assert.equal(inputs.triggers[0], "v1.33.13+k3s1");
+      assert.equal(inputs.stdin, "[secret]", "the token goes on stdin, secret");
+      assert.equal(inputs.connection, "[secret]", "the SSH key is secret");
+    });
+    const first = installs[0]?.inputs as { create: string };
+    assert.match(first.create, /cluster-init: true/);
+    assert.match(first.create, /tls-san:\n {2}- k3s\.home\.arpa\n/);
+    const kubernetes = document.resources.find((resource) => resource.type === "pulumi:providers:kubernetes");
+    assert.equal((kubernetes?.inputs as { kubeconfig: string }).kubeconfig, "[secret]");
+    const apiNames = document.resources.filter(
+      (resource) =>
+        resource.type.endsWith("opnsense:hostOverride") &&
+        (resource.inputs as { fields: Record<string, string> }).fields.hostname === "k3s",
+    );
+    assert.equal(apiNames.length, 3, "the API name resolves to each server");
   });
 
   it("records each resource's parent and dependencies", () => {
@@ -220,5 +276,65 @@ describe("the home lab plan", () => {
       const { status, output } = cloudInitSchema(data);
       assert.equal(status, 0, `${snippet.name}: ${output}`);
     }
+  });
+});
+
+describe("the home lab plan with an existing cluster (platform.mode: existing)", () => {
+  let existingOutcome: PlanOutcome;
+  let existingDocument: PlanDocument;
+  let existingJson: string;
+
+  before(async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fortress-existing-plan-"));
+    const home = readFileSync(join(root, "Pulumi.home.yaml"), "utf8").replace(
+      /^(\s+)secure: \S+$/gm,
+      (_, indent) => `${indent}secure: ${SECRET_MARK}`,
+    );
+    const existing = home.replace(
+      /^config:\n/m,
+      `config:\n  fortress:platform:\n    mode: existing\n  fortress:kubeconfig:\n    secure: ${SECRET_MARK}-kubeconfig\n`,
+    );
+    assert.notEqual(existing, home);
+    const configFile = join(dir, "Pulumi.home.yaml");
+    writeFileSync(configFile, existing);
+    existingOutcome = await plan({ configFile, outDir: dir });
+    existingJson = readFileSync(join(dir, "plan.json"), "utf8");
+    existingDocument = JSON.parse(existingJson) as PlanDocument;
+  });
+
+  it("builds the platform layer without the k3s chain, from the kubeconfig secret", () => {
+    const status = Object.fromEntries(existingDocument.layers.map((layer) => [layer.name, layer.status]));
+    assert.equal(status.platform, "built", existingOutcome.text);
+    const platform = existingDocument.resources.filter((resource) => resource.layer === "platform");
+    assert.ok(platform.some((resource) => resource.type === "fortress:platform:Platform"));
+    assert.ok(!platform.some((resource) => resource.type === "fortress:platform:K3s"));
+    assert.equal(
+      existingDocument.resources.filter((resource) => resource.type.startsWith("command:")).length,
+      0,
+      "no remote command anywhere",
+    );
+    const provider = platform.find((resource) => resource.type === "pulumi:providers:kubernetes");
+    assert.equal((provider?.inputs as { kubeconfig: string }).kubeconfig, "[secret]");
+    assert.ok(!existingJson.includes(SECRET_MARK), "a secret reached plan.json");
+  });
+
+  it("gives the API name no host override (the cluster has its own)", () => {
+    const apiNames = existingDocument.resources.filter(
+      (resource) =>
+        resource.type.endsWith("opnsense:hostOverride") &&
+        (resource.inputs as { fields: Record<string, string> }).fields.hostname === "k3s",
+    );
+    assert.deepEqual(apiNames, []);
+  });
+
+  it("keeps the layer edges along the blueprint", () => {
+    const observed = existingDocument.edges
+      .filter((edge) => edge.observed)
+      .map((edge) => `${edge.from}->${edge.to}`);
+    assert.ok(observed.includes("platform->hypervisor"));
+    assert.ok(
+      !existingDocument.violations.some((violation) => violation.policy === "blueprint-dag"),
+      existingOutcome.text,
+    );
   });
 });

@@ -11,6 +11,12 @@ export const DNS_DHCP_TYPE = "fortress:dns-dhcp:DnsDhcp";
 
 export interface DnsHost {
   readonly name: string;
+  /**
+   * Names the host's resources when several hosts share a name (one override per address of a
+   * round-robin name, such as the Kubernetes API on every k3s server); defaults to the name.
+   */
+  readonly key?: string;
+  readonly description?: string;
   readonly address: string;
   /** Hosts without one (the Proxmox nodes) get a name but no DHCP reservation. */
   readonly mac?: string;
@@ -48,14 +54,14 @@ export class DnsDhcp extends pulumi.ComponentResource {
     for (const host of args.hosts) {
       new OpnsenseItem(
         "hostOverride",
-        `${name}-dns-${host.name}`,
+        `${name}-dns-${host.key ?? host.name}`,
         {
           firewall,
           fields: hostOverrideFields({
             hostname: host.name,
             domain: args.domain,
             address: host.address,
-            description: `fortress ${host.name}`,
+            description: host.description ?? `fortress ${host.name}`,
           }),
         },
         after,
@@ -88,7 +94,7 @@ export class DnsDhcp extends pulumi.ComponentResource {
         if (!subnet) throw new Error(`host ${host.name} is on ${host.network}, which has no DHCP subnet`);
         new OpnsenseItem(
           "keaReservation",
-          `${name}-dhcp-${host.name}`,
+          `${name}-dhcp-${host.key ?? host.name}`,
           {
             firewall,
             fields: {
@@ -129,7 +135,7 @@ export class DnsDhcp extends pulumi.ComponentResource {
         if (!range) throw new Error(`host ${host.name} is on ${host.network}, which has no DHCP range`);
         new OpnsenseItem(
           "dnsmasqHost",
-          `${name}-dhcp-${host.name}`,
+          `${name}-dhcp-${host.key ?? host.name}`,
           {
             firewall,
             fields: {

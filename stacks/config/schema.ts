@@ -174,15 +174,15 @@ export const platformSchema = z.strictObject({
   /** Pinned k3s release, as INSTALL_K3S_VERSION takes it. */
   k3sVersion: z
     .string()
-    .regex(/^v\d+\.\d+\.\d+\+k3s\d+$/, "must be a k3s release such as v1.33.4+k3s1")
-    .default("v1.33.4+k3s1"),
+    .regex(/^v\d+\.\d+\.\d+\+k3s\d+$/, "must be a k3s release such as v1.33.13+k3s1")
+    .default("v1.33.13+k3s1"),
   /** Host name (under lab.domain) of the Kubernetes API: in every server's tls-san and in the kubeconfig. */
   apiName: dnsLabel.default("k3s"),
 });
 
 export const DEFAULT_PLATFORM: z.infer<typeof platformSchema> = {
   mode: "k3s",
-  k3sVersion: "v1.33.4+k3s1",
+  k3sVersion: "v1.33.13+k3s1",
   apiName: "k3s",
 };
 

@@ -2,7 +2,22 @@
 import { type DnsHost, DnsDhcp } from "../../components/dns-dhcp/dnsDhcp";
 import { Network } from "../../components/network/network";
 import { firewallRef } from "./connections";
+import type { LabModel } from "../lab";
+import { k3sServers } from "./platform";
 import type { LayerBuild } from "./types";
+
+/** The Kubernetes API name on every k3s server (round robin); an existing cluster has its own name. */
+function apiHosts(lab: LabModel): DnsHost[] {
+  const { platform } = lab.config;
+  if (platform.mode !== "k3s") return [];
+  return k3sServers(lab).map((server) => ({
+    name: platform.apiName,
+    key: `${platform.apiName}-${server.name}`,
+    address: server.ip,
+    network: server.networkConfig.name,
+    description: `fortress Kubernetes API on ${server.name}`,
+  }));
+}
 
 export const buildDnsDhcp: LayerBuild = (inputs, opts) => {
   const { config, vms } = inputs.lab;
@@ -14,6 +29,7 @@ export const buildDnsDhcp: LayerBuild = (inputs, opts) => {
       network: management?.name ?? "",
     })),
     ...vms.map((vm) => ({ name: vm.name, address: vm.ip, mac: vm.mac, network: vm.networkConfig.name })),
+    ...apiHosts(inputs.lab),
   ];
   const network = inputs.upstream.get("network");
   return new DnsDhcp(

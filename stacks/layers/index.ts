@@ -2,7 +2,9 @@
 import type { LayerName } from "../blueprint";
 import { buildDnsDhcp } from "./dnsDhcp";
 import { buildHypervisor } from "./hypervisor";
+import { buildIdentity } from "./identity";
 import { buildNetwork } from "./network";
+import { buildPlatform } from "./platform";
 import { buildTime } from "./time";
 import type { LayerBuild } from "./types";
 
@@ -11,6 +13,8 @@ export const LAYER_BUILDERS: Readonly<Partial<Record<LayerName, LayerBuild>>> = 
   time: buildTime,
   "dns-dhcp": buildDnsDhcp,
   hypervisor: buildHypervisor,
+  platform: buildPlatform,
+  identity: buildIdentity,
 };
 
 export function isBuilt(layer: LayerName): boolean {

@@ -1,0 +1,130 @@
+/**
+ * The Keycloak realm Fortress imports: one realm, one confidential OIDC client per UI. Pure: the
+ * caller passes plain strings (the client secrets resolved inside an Output) and wraps the result
+ * in a secret, because the JSON carries every client secret.
+ */
+
+/** The UIs that sign in through Keycloak, in a stable order. */
+export const CLIENT_NAMES = ["grafana", "wazuh-dashboard", "thehive", "misp", "proxmox"] as const;
+export type ClientName = (typeof CLIENT_NAMES)[number];
+
+/** The group every user of the realm joins: it carries no rights of its own in any UI. */
+export const DEFAULT_GROUP = "fortress-users";
+/** Members get admin roles where a UI maps groups to roles (Grafana, the Wazuh dashboard). */
+export const ADMIN_GROUP = "fortress-admins";
+
+/**
+ * Where each UI expects Keycloak to send the browser back after login. Exact paths, not `/*`, so a
+ * stolen code cannot be redirected elsewhere on the same host; Proxmox sends its own origin.
+ */
+export function redirectUris(client: ClientName, base: string): string[] {
+  switch (client) {
+    case "grafana":
+      return [`${base}/login/generic_oauth`];
+    case "wazuh-dashboard":
+      // The OpenSearch Dashboards security plugin's OIDC callback.
+      return [`${base}/auth/openid/login`];
+    case "thehive":
+      return [`${base}/api/ssoLogin`];
+    case "misp":
+      // The MISP OidcAuth plugin returns to the login action.
+      return [`${base}/users/login`];
+    case "proxmox":
+      // The Proxmox VE web UI uses its own origin as redirect_uri.
+      return [base, `${base}/`];
+  }
+}
+
+export interface RealmClient {
+  readonly clientId: ClientName;
+  /** https origins the UI is reached on (Proxmox: one per node). */
+  readonly urls: readonly string[];
+  /** The client secret, plain here: the caller keeps the rendered JSON secret. */
+  readonly secret: string;
+}
+
+export interface RealmSpec {
+  readonly realm: string;
+  readonly displayName: string;
+  readonly clients: readonly RealmClient[];
+}
+
+function client(spec: RealmClient) {
+  const urls = spec.urls.map((url) => url.replace(/\/+$/, ""));
+  const [rootUrl] = urls;
+  return {
+    clientId: spec.clientId,
+    name: spec.clientId,
+    enabled: true,
+    protocol: "openid-connect",
+    publicClient: false,
+    clientAuthenticatorType: "client-secret",
+    secret: spec.secret,
+    rootUrl,
+    baseUrl: rootUrl,
+    redirectUris: urls.flatMap((url) => redirectUris(spec.clientId, url)),
+    webOrigins: urls,
+    standardFlowEnabled: true,
+    implicitFlowEnabled: false,
+    directAccessGrantsEnabled: false,
+    serviceAccountsEnabled: false,
+    frontchannelLogout: true,
+    attributes: {
+      "pkce.code.challenge.method": "S256",
+      "post.logout.redirect.uris": urls.map((url) => `${url}/*`).join("##"),
+    },
+    protocolMappers: [
+      {
+        name: "groups",
+        protocol: "openid-connect",
+        protocolMapper: "oidc-group-membership-mapper",
+        consentRequired: false,
+        config: {
+          "claim.name": "groups",
+          "full.path": "false",
+          "id.token.claim": "true",
+          "access.token.claim": "true",
+          "userinfo.token.claim": "true",
+        },
+      },
+    ],
+    defaultClientScopes: ["profile", "email", "roles", "web-origins"],
+  };
+}
+
+/** The realm as Keycloak's `--import-realm` reads it (RealmRepresentation), pretty-printed. */
+export function renderRealm(spec: RealmSpec): string {
+  const seen = new Set<string>();
+  for (const entry of spec.clients) {
+    if (seen.has(entry.clientId)) throw new Error(`realm ${spec.realm}: client ${entry.clientId} twice`);
+    seen.add(entry.clientId);
+    if (entry.urls.length === 0) throw new Error(`realm ${spec.realm}: client ${entry.clientId} has no URL`);
+    if (entry.secret === "") throw new Error(`realm ${spec.realm}: client ${entry.clientId} has no secret`);
+    for (const url of entry.urls) {
+      if (!/^https:\/\/[^/\s]+\/?$/.test(url))
+        throw new Error(`realm ${spec.realm}: ${entry.clientId} URL ${url} is not an https origin`);
+    }
+  }
+  const realm = {
+    realm: spec.realm,
+    displayName: spec.displayName,
+    enabled: true,
+    sslRequired: "all",
+    registrationAllowed: false,
+    resetPasswordAllowed: false,
+    rememberMe: false,
+    loginWithEmailAllowed: true,
+    duplicateEmailsAllowed: false,
+    bruteForceProtected: true,
+    permanentLockout: false,
+    failureFactor: 5,
+    passwordPolicy: "length(14) and notUsername and notEmail and passwordHistory(5)",
+    accessTokenLifespan: 300,
+    ssoSessionIdleTimeout: 1800,
+    ssoSessionMaxLifespan: 36000,
+    groups: [{ name: DEFAULT_GROUP }, { name: ADMIN_GROUP }],
+    defaultGroups: [`/${DEFAULT_GROUP}`],
+    clients: spec.clients.map(client),
+  };
+  return `${JSON.stringify(realm, null, 2)}\n`;
+}

@@ -1,0 +1,76 @@
+/**
+ * Maps the lab model onto the identity layer. The layer is switched by `fortress:layers`; the
+ * `keycloak` and `vaultwarden` services say what runs in it. Kubernetes comes from the platform
+ * layer's provider; the Proxmox realm from the shared Proxmox connection.
+ */
+import { Identity, type IdentityHostnames } from "../../components/identity/identity";
+import { Platform } from "../../components/platform/platform";
+import type { LabModel } from "../lab";
+import { proxmoxConnection } from "./connections";
+import { namespaceOf } from "./platform";
+import type { LayerBuild } from "./types";
+
+/** The ingress controller k3s ships (Traefik, in kube-system); the baseline does not replace it. */
+export const INGRESS = { className: "traefik", namespace: "kube-system" } as const;
+
+/** The Keycloak realm, and the Proxmox VE realm that signs in through it. */
+export const REALM = "fortress";
+
+export function identityHostnames(lab: LabModel): IdentityHostnames {
+  const domain = lab.config.lab.domain;
+  const misp = lab.vms.find((vm) => vm.role.name === "misp");
+  return {
+    keycloak: `keycloak.${domain}`,
+    vaultwarden: `vault.${domain}`,
+    grafana: `grafana.${domain}`,
+    wazuhDashboard: `wazuh.${domain}`,
+    thehive: `thehive.${domain}`,
+    misp: misp?.fqdn ?? `misp.${domain}`,
+  };
+}
+
+/** Where admins open the Proxmox web UI: the API endpoint's origin and each node by name. */
+export function proxmoxUrls(lab: LabModel): string[] {
+  const { proxmox, nodes } = lab.config;
+  const domain = lab.config.lab.domain;
+  const endpoint = new URL(proxmox.endpoint);
+  return [
+    ...new Set([
+      endpoint.origin,
+      ...nodes.map((node) => `https://${node.name}.${domain}:${endpoint.port || "8006"}`),
+    ]),
+  ];
+}
+
+export const buildIdentity: LayerBuild = (inputs, opts) => {
+  const { lab } = inputs;
+  const platform = inputs.upstream.get("platform");
+  if (!(platform instanceof Platform) || !platform.baseline) {
+    throw new Error("internal: the identity layer is built without the platform layer's Kubernetes baseline");
+  }
+  const { baseline } = platform;
+  const namespace = namespaceOf("identity");
+  if (!baseline.namespaces[namespace]) {
+    throw new Error(`internal: the platform baseline has no namespace ${namespace}`);
+  }
+  const services = new Set<string>(lab.config.services);
+  const keycloak = services.has("keycloak");
+  return new Identity(
+    "identity",
+    {
+      realm: REALM,
+      domain: lab.config.lab.domain,
+      hostnames: identityHostnames(lab),
+      proxmoxUrls: proxmoxUrls(lab),
+      namespace,
+      clusterIssuer: baseline.clusterIssuer,
+      storageClass: baseline.storageClasses.default,
+      ingressClassName: INGRESS.className,
+      ingressNamespace: INGRESS.namespace,
+      keycloak,
+      vaultwarden: services.has("vaultwarden"),
+      ...(keycloak ? { proxmox: { connection: proxmoxConnection(inputs), realm: REALM } } : {}),
+    },
+    { ...opts, providers: { kubernetes: platform.provider } },
+  );
+};

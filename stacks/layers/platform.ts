@@ -1,0 +1,137 @@
+/**
+ * Maps the lab model onto the platform layer: k3s on the planned VMs (servers in name order, the
+ * first one initialising the cluster; then the agents of every pool), or an existing cluster by its
+ * kubeconfig; and the Kubernetes baseline for the layers above.
+ */
+import type { NamespaceFlow, NamespaceSpec } from "../../components/platform/baseline";
+import type { K3sAgentArgs, K3sNodeArgs, K3sPool } from "../../components/platform/k3s";
+import { Platform, type PlatformArgs } from "../../components/platform/platform";
+import { LAYERS, type LayerName } from "../blueprint";
+import { isLayerEnabled } from "../config/checks";
+import type { LabModel, PlannedVm } from "../lab";
+import type { LayerBuild } from "./types";
+
+const AGENT_POOLS: Readonly<Record<string, K3sPool>> = {
+  "k3s-agent": "general",
+  "k3s-indexer": "indexer",
+  "k3s-gpu": "gpu",
+};
+
+/** k3s-server-2 before k3s-server-10. */
+const byName = (a: PlannedVm, b: PlannedVm) => a.name.localeCompare(b.name, "en", { numeric: true });
+
+export function k3sServers(lab: LabModel): PlannedVm[] {
+  return lab.vms.filter((vm) => vm.role.name === "k3s-server").sort(byName);
+}
+
+/** Agents in join order: general, indexer, then GPU, each pool in name order. */
+export function k3sAgents(lab: LabModel): (PlannedVm & { pool: K3sPool })[] {
+  const order: readonly K3sPool[] = ["general", "indexer", "gpu"];
+  return lab.vms
+    .flatMap((vm) => {
+      const pool = AGENT_POOLS[vm.role.name];
+      return pool ? [{ ...vm, pool }] : [];
+    })
+    .sort((a, b) => order.indexOf(a.pool) - order.indexOf(b.pool) || byName(a, b));
+}
+
+export function apiFqdn(lab: LabModel): string {
+  return `${lab.config.platform.apiName}.${lab.config.lab.domain}`;
+}
+
+/** The layers whose workloads run in the cluster: one namespace each. */
+export const WORKLOAD_LAYERS = LAYERS.slice(LAYERS.indexOf("identity"));
+/** The only namespace that runs privileged pods (Zeek and packet capture need the host's network). */
+const PRIVILEGED_LAYERS: ReadonlySet<LayerName> = new Set(["sensors"]);
+
+export const namespaceOf = (layer: LayerName) => `fortress-${layer}`;
+
+/** Ports the flow table names, by what listens there. */
+export const FLOW_PORTS = {
+  /** Wazuh manager: agent events (1514) and enrolment (1515). */
+  wazuhAgent: [
+    { port: 1514, protocol: "TCP" },
+    { port: 1515, protocol: "TCP" },
+  ],
+  /** The Wazuh indexer (OpenSearch) API, which log shippers and dashboards write and read. */
+  indexer: [{ port: 9200, protocol: "TCP" }],
+  /** Keycloak over TLS: OIDC discovery, tokens, introspection. */
+  oidc: [{ port: 8443, protocol: "TCP" }],
+  /** Loki's push API (Vector and agents ship logs to it). */
+  lokiPush: [{ port: 3100, protocol: "TCP" }],
+  /** Metrics Prometheus scrapes: app /metrics (8080), Keycloak management (9000), PostgreSQL exporter (9187), OpenSearch (9200). */
+  scrape: [
+    { port: 8080, protocol: "TCP" },
+    { port: 9000, protocol: "TCP" },
+    { port: 9187, protocol: "TCP" },
+    { port: 9200, protocol: "TCP" },
+  ],
+} as const satisfies Record<string, readonly NamespaceFlow["ports"][number][]>;
+
+/**
+ * The namespace → namespace allows (everything else is denied by the baseline):
+ *
+ * | from | to | ports | why |
+ * |---|---|---|---|
+ * | every namespace | siem | 1514, 1515, 9200/TCP | Wazuh agents and log shipping into the SIEM |
+ * | every namespace | identity | 8443/TCP | OIDC with Keycloak |
+ * | every namespace | monitoring | 3100/TCP | logs into Loki |
+ * | monitoring | every namespace | 8080, 9000, 9187, 9200/TCP | Prometheus scrapes |
+ */
+export function platformFlows(layers: readonly LayerName[]): NamespaceFlow[] {
+  const present = new Set(layers);
+  const flows: NamespaceFlow[] = [];
+  const allow = (from: LayerName, to: LayerName, ports: NamespaceFlow["ports"]) => {
+    if (from !== to && present.has(from) && present.has(to))
+      flows.push({ from: namespaceOf(from), to: namespaceOf(to), ports: [...ports] });
+  };
+  for (const layer of layers) {
+    allow(layer, "siem", [...FLOW_PORTS.wazuhAgent, ...FLOW_PORTS.indexer]);
+    allow(layer, "identity", FLOW_PORTS.oidc);
+    allow(layer, "monitoring", FLOW_PORTS.lokiPush);
+    allow("monitoring", layer, FLOW_PORTS.scrape);
+  }
+  return flows;
+}
+
+export function platformNamespaces(layers: readonly LayerName[]): NamespaceSpec[] {
+  return layers.map((layer) => ({
+    name: namespaceOf(layer),
+    layer,
+    podSecurity: PRIVILEGED_LAYERS.has(layer) ? "privileged" : "restricted",
+  }));
+}
+
+const node = (vm: PlannedVm): K3sNodeArgs => ({ name: vm.name, address: vm.ip });
+
+export const buildPlatform: LayerBuild = (inputs, opts) => {
+  const { lab, secrets } = inputs;
+  const { config } = lab;
+  const layers = WORKLOAD_LAYERS.filter((layer) => isLayerEnabled(config.layers, layer));
+  const baseline = {
+    namespaces: platformNamespaces(layers),
+    flows: platformFlows(layers),
+    caCommonName: `Fortress internal CA (${config.lab.domain})`,
+  };
+  let args: PlatformArgs;
+  if (config.platform.mode === "existing") {
+    if (!secrets.kubeconfig) throw new Error("internal: platform.mode existing without fortress:kubeconfig");
+    args = { mode: "existing", kubeconfig: secrets.kubeconfig, baseline };
+  } else {
+    const servers = k3sServers(lab);
+    if (servers.length === 0)
+      throw new Error("platform.mode k3s needs k3s servers: enable the k3s service in fortress:services");
+    args = {
+      mode: "k3s",
+      k3s: {
+        version: config.platform.k3sVersion,
+        apiFqdn: apiFqdn(lab),
+        servers: servers.map(node),
+        agents: k3sAgents(lab).map((vm): K3sAgentArgs => ({ ...node(vm), pool: vm.pool })),
+        ssh: { user: config.lab.adminUser, privateKey: secrets.sshPrivateKey },
+      },
+      baseline,
+    };
+  }
+  return new Platform("platform", args, opts);
+};
