@@ -34,7 +34,12 @@ interface RoleDemand {
   services: ServiceId[];
 }
 
-export function deriveVms(config: Pick<PlainConfig, "services" | "vms" | "lab">): VmRequest[] {
+/** The VM roles that are the k3s cluster: none with an existing cluster. */
+const isK3sRole = (role: string) => role.startsWith("k3s-");
+
+export function deriveVms(
+  config: Pick<PlainConfig, "services" | "vms" | "lab"> & Partial<Pick<PlainConfig, "platform">>,
+): VmRequest[] {
   const demand = new Map<string, RoleDemand>();
   const poolMemory = new Map<K3sPool, { memoryGb: number; services: ServiceId[] }>();
   const want = (role: string, count: number, service: ServiceId) => {
@@ -64,6 +69,10 @@ export function deriveVms(config: Pick<PlainConfig, "services" | "vms" | "lab">)
   }
   if (config.lab.minK3sAgents > 0 && demand.has("k3s-server")) {
     want(K3S_POOL_ROLES.general, config.lab.minK3sAgents, "k3s");
+  }
+
+  if (config.platform?.mode === "existing") {
+    for (const role of [...demand.keys()].filter(isK3sRole)) demand.delete(role);
   }
 
   const vms: VmRequest[] = [];

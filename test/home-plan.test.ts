@@ -295,11 +295,21 @@ describe("the home lab plan with an existing cluster (platform.mode: existing)",
       `config:\n  fortress:platform:\n    mode: existing\n  fortress:kubeconfig:\n    secure: ${SECRET_MARK}-kubeconfig\n`,
     );
     assert.notEqual(existing, home);
+    // The GPU worker is a k3s agent VM of Fortress's own cluster: with an existing cluster it goes.
+    const withoutGpuWorker = existing.replace(/^\s+- gpu-worker\n/m, "");
+    assert.notEqual(withoutGpuWorker, existing);
     const configFile = join(dir, "Pulumi.home.yaml");
-    writeFileSync(configFile, existing);
+    writeFileSync(configFile, withoutGpuWorker);
     existingOutcome = await plan({ configFile, outDir: dir });
     existingJson = readFileSync(join(dir, "plan.json"), "utf8");
     existingDocument = JSON.parse(existingJson) as PlanDocument;
+  });
+
+  it("plans no k3s VMs: the cluster is yours", () => {
+    const vms = existingDocument.resources.filter(
+      (resource) => resource.type === "proxmoxve:index/vmLegacy:VmLegacy",
+    );
+    assert.deepEqual(vms.map((vm) => vm.name).sort(), ["greenbone-1", "misp-1", "zeek-1"]);
   });
 
   it("builds the platform layer without the k3s chain, from the kubeconfig secret", () => {

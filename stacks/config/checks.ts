@@ -355,3 +355,31 @@ export function checkFirewall(
   });
   return issues;
 }
+
+/** k3s mode builds the cluster from the k3s service's VMs; an existing cluster needs none of them. */
+export function checkPlatform(
+  platform: PlainConfig["platform"],
+  services: readonly ServiceId[],
+  layers: PlainConfig["layers"] | undefined,
+): ConfigIssue[] {
+  if (!isLayerEnabled(layers ?? {}, "platform")) return [];
+  if (platform.mode === "k3s" && !services.includes("k3s")) {
+    return [
+      issue(
+        "services",
+        "the platform layer builds k3s, and the k3s service is not enabled",
+        "add k3s to services, or set platform.mode: existing and fortress:kubeconfig",
+      ),
+    ];
+  }
+  if (platform.mode === "existing" && services.includes("gpu-worker")) {
+    return [
+      issue(
+        "services",
+        "gpu-worker is a k3s agent VM, and platform.mode is existing",
+        "remove gpu-worker, or let Fortress build k3s (platform.mode: k3s)",
+      ),
+    ];
+  }
+  return [];
+}

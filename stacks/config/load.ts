@@ -9,6 +9,7 @@ import { deriveVms } from "../inventory";
 import { type LabModel, resolveLab } from "../lab";
 import {
   checkFirewall,
+  checkPlatform,
   checkLayers,
   checkNetworks,
   checkNodes,
@@ -209,9 +210,14 @@ export function validateConfig(source: ConfigSource): { issues: ConfigIssue[]; m
   if (layers) labIssues.push(...checkLayers(layers));
   if (zones && networks) labIssues.push(...checkZones(zones, networks));
   if (networks || layers) labIssues.push(...checkFirewall(opnsense, networks, layers));
+  if (services && values.platform) labIssues.push(...checkPlatform(values.platform, services, layers));
   if (services) labIssues.push(...checkServices(services, layers, nodes, networks));
   if (vms && services && lab) {
-    const names = new Set(deriveVms({ services, vms: {}, lab }).map((vm) => vm.name));
+    const names = new Set(
+      deriveVms({ services, vms: {}, lab, ...(values.platform ? { platform: values.platform } : {}) }).map(
+        (vm) => vm.name,
+      ),
+    );
     labIssues.push(...checkVmOverrides(vms, names, nodes));
   }
   // Placement and addresses need a sound lab description, but not the secrets or a clean key list:

@@ -178,6 +178,13 @@ export const platformSchema = z.strictObject({
     .default("v1.33.13+k3s1"),
   /** Host name (under lab.domain) of the Kubernetes API: in every server's tls-san and in the kubeconfig. */
   apiName: dnsLabel.default("k3s"),
+  /** An NFS export for the ReadWriteMany storage class (Cortex needs one); none without it. */
+  rwx: z
+    .strictObject({
+      nfsServer: z.string().regex(/^[a-z0-9.-]+$/, "must be a host name or IPv4 address"),
+      nfsPath: z.string().regex(/^\/\S*$/, "must be an absolute export path such as /export/fortress"),
+    })
+    .optional(),
 });
 
 export const DEFAULT_PLATFORM: z.infer<typeof platformSchema> = {

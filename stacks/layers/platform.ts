@@ -112,6 +112,7 @@ export const buildPlatform: LayerBuild = (inputs, opts) => {
     namespaces: platformNamespaces(layers),
     flows: platformFlows(layers),
     caCommonName: `Fortress internal CA (${config.lab.domain})`,
+    ...(config.platform.rwx ? { rwx: config.platform.rwx } : {}),
   };
   let args: PlatformArgs;
   if (config.platform.mode === "existing") {
