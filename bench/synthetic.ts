@@ -130,8 +130,10 @@ export function syntheticLab(k: number, home: StackConfig = readStackConfig(HOME
     [`${PREFIX}zones`]: JSON.stringify(zones(plainValue(home, "zones") as ZoneConfig[], networks)),
     [`${PREFIX}services`]: JSON.stringify(plainValue(home, "services")),
   };
-  for (const key of SECRET_KEYS) values[`${PREFIX}${key}`] = `bench-dummy-${key}`;
-  return { stack: `lab-x${k}`, values, secretKeys: SECRET_KEYS.map((key) => `${PREFIX}${key}`) };
+  // The synthetic labs build their own k3s, so they carry every secret but a kubeconfig.
+  const secrets = SECRET_KEYS.filter((key) => key !== "kubeconfig");
+  for (const key of secrets) values[`${PREFIX}${key}`] = `bench-dummy-${key}`;
+  return { stack: `lab-x${k}`, values, secretKeys: secrets.map((key) => `${PREFIX}${key}`) };
 }
 
 /** Renders a StackConfig as a `Pulumi.<stack>.yaml`, secrets as `secure:` leaves, so that `plan()` can read it. */
