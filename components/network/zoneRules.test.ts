@@ -11,6 +11,7 @@ import {
   ruleFields,
   serviceAliasName,
 } from "./zoneRules";
+import { homeValue } from "../../test/support/homeConfig";
 
 const net = (name: string, vlan: number, purpose: ZonePurpose, iface: string): ZoneNetwork => ({
   name,
@@ -32,25 +33,8 @@ const NETWORKS: readonly ZoneNetwork[] = [
   net("quarantine", 99, "quarantine", "opt7"),
 ];
 
-/** The seed matrix proposed for Pulumi.home.yaml. */
-const SEED: readonly ZoneEntry[] = [
-  { from: "mgmt", to: "firewall", services: "all" },
-  { from: "mgmt", to: "any", services: "all" },
-  { from: "servers", to: "firewall", services: ["dns", "ntp"] },
-  { from: "servers", to: "mgmt", services: ["proxmox-ui", "node-exporter"] },
-  { from: "servers", to: "sensors", services: ["node-exporter"] },
-  { from: "servers", to: "internet", services: ["http", "https"] },
-  { from: "sensors", to: "firewall", services: ["dns", "ntp"] },
-  { from: "sensors", to: "servers", services: ["syslog", "wazuh-agent"] },
-  { from: "sensors", to: "internet", services: ["http", "https"] },
-  { from: "users", to: "firewall", services: ["dns", "ntp"] },
-  { from: "users", to: "servers", services: ["https"] },
-  { from: "users", to: "internet", services: ["http", "https", "http3"] },
-  { from: "iot", to: "firewall", services: ["dns", "ntp"] },
-  { from: "iot", to: "internet", services: ["https"] },
-  { from: "guest", to: "firewall", services: ["dns", "ntp"] },
-  { from: "guest", to: "internet", services: ["http", "https", "http3"] },
-];
+/** The seed matrix of Pulumi.home.yaml. */
+const SEED = homeValue("zones") as readonly ZoneEntry[];
 
 const seed = () => compileZones({ networks: NETWORKS, zones: SEED });
 

@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { compileProxmoxFirewall, compileZones } from "../../components/network/zoneRules";
 import type { NetworkConfig } from "./schema";
 import { checkZones, type ZoneConfig, zonesSchema } from "./zones";
+import { homeValue } from "../../test/support/homeConfig";
 
 const net = (name: string, vlan: number, purpose: NetworkConfig["purpose"]): NetworkConfig => ({
   name,
@@ -24,25 +25,8 @@ const NETWORKS: readonly NetworkConfig[] = [
   net("quarantine", 99, "quarantine"),
 ];
 
-/** The seed matrix proposed for Pulumi.home.yaml, as the YAML decodes. */
-const SEED: unknown = [
-  { from: "mgmt", to: "firewall", services: "all" },
-  { from: "mgmt", to: "any", services: "all" },
-  { from: "servers", to: "firewall", services: ["dns", "ntp"] },
-  { from: "servers", to: "mgmt", services: ["proxmox-ui", "node-exporter"] },
-  { from: "servers", to: "sensors", services: ["node-exporter"] },
-  { from: "servers", to: "internet", services: ["http", "https"] },
-  { from: "sensors", to: "firewall", services: ["dns", "ntp"] },
-  { from: "sensors", to: "servers", services: ["syslog", "wazuh-agent"] },
-  { from: "sensors", to: "internet", services: ["http", "https"] },
-  { from: "users", to: "firewall", services: ["dns", "ntp"] },
-  { from: "users", to: "servers", services: ["https"] },
-  { from: "users", to: "internet", services: ["http", "https", "http3"] },
-  { from: "iot", to: "firewall", services: ["dns", "ntp"] },
-  { from: "iot", to: "internet", services: ["https"] },
-  { from: "guest", to: "firewall", services: ["dns", "ntp"] },
-  { from: "guest", to: "internet", services: ["http", "https", "http3"] },
-];
+/** The seed matrix of Pulumi.home.yaml, as the YAML decodes. */
+const SEED = homeValue("zones") as unknown;
 
 const parse = (value: unknown) => zonesSchema.parse(value);
 
