@@ -174,11 +174,37 @@ describe("Network", () => {
     const rules = ofType(`${DYNAMIC}rule`);
     assert.ok(rules.length > 0);
     for (const rule of rules) {
-      assert.deepEqual(
-        rule.dependencies,
-        [assignments.urn],
-        `${rule.name} waits for more than the one barrier`,
+      assert.ok(
+        rule.dependencies.includes(assignments.urn),
+        `${rule.name} does not wait for the assignments`,
       );
+      assert.ok(rule.dependencies.length <= 2, `${rule.name} waits for more than the barrier and one rule`);
+    }
+  });
+
+  it("creates each interface's rules one after another in sequence order: anti-lockout first, default deny last", () => {
+    const rules = ofType(`${DYNAMIC}rule`);
+    const fieldsOfRule = (rule: (typeof rules)[number]) =>
+      (rule.inputs as Inputs).fields as Record<string, string>;
+    const byInterface = new Map<string, typeof rules>();
+    for (const rule of rules) {
+      const iface = fieldsOfRule(rule).interface ?? "";
+      byInterface.set(iface, [...(byInterface.get(iface) ?? []), rule]);
+    }
+    assert.ok(byInterface.size > 1);
+    for (const [iface, members] of byInterface) {
+      const ordered = [...members].sort(
+        (a, b) => Number(fieldsOfRule(a).sequence) - Number(fieldsOfRule(b).sequence),
+      );
+      ordered.forEach((rule, index) => {
+        const previous = ordered[index - 1];
+        if (previous) {
+          assert.ok(
+            rule.dependencies.includes(previous.urn),
+            `${iface}: ${rule.name} does not follow ${previous.name}`,
+          );
+        }
+      });
     }
   });
 

@@ -58,6 +58,8 @@ export class Network extends pulumi.ComponentResource {
   /** Proxmox security group per destination zone, by network name. */
   readonly securityGroups: Readonly<Record<string, string>>;
   readonly proxmox: proxmoxve.Provider;
+  /** On, so that the VMs' firewalls and the zones' security groups take effect. */
+  readonly datacenterFirewall: proxmoxve.cluster.FirewallLegacy;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     // The zones, recorded in the state (plain, no secret) so that the policy pack can read them.
@@ -117,18 +119,36 @@ export class Network extends pulumi.ComponentResource {
     );
 
     this.aliasNames = compiled.aliases.map((alias) => alias.name);
-    for (const rule of compiled.rules) {
-      new OpnsenseItem(
+    // Each interface's rules go in sequence order, one after another: the anti-lockout and the passes
+    // exist before the default deny that follows them, and a destroy removes the deny first.
+    const previousOn = new Map<string, OpnsenseItem>();
+    for (const rule of [...compiled.rules].sort((a, b) => a.sequence - b.sequence)) {
+      const previous = previousOn.get(rule.interface);
+      const item = new OpnsenseItem(
         "rule",
         `${name}-rule-${rule.interface}-${ruleKey(rule)}`,
         { firewall: args.firewall, fields: ruleFields(rule) },
-        { parent: this, dependsOn: [assigned] },
+        { parent: this, dependsOn: previous ? [assigned, previous] : [assigned] },
       );
+      previousOn.set(rule.interface, item);
     }
     this.ruleCount = compiled.rules.length;
 
     this.proxmox = proxmoxProvider(`${name}-proxmox`, args.proxmox.connection, this);
     const onProxmox = { parent: this, provider: this.proxmox };
+    // Proxmox ignores every VM firewall and security group while the datacenter firewall is off.
+    // Host input stays ACCEPT: OPNsense guards the management VLAN, and a DROP here could lock admins out.
+    this.datacenterFirewall = new proxmoxve.cluster.FirewallLegacy(
+      `${name}-datacenter-firewall`,
+      {
+        enabled: true,
+        ebtables: true,
+        inputPolicy: "ACCEPT",
+        outputPolicy: "ACCEPT",
+        forwardPolicy: "ACCEPT",
+      },
+      onProxmox,
+    );
     const zone = new proxmoxve.sdn.zone.Vlan(
       `${name}-sdn-zone`,
       {

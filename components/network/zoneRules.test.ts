@@ -292,7 +292,6 @@ describe("compileZones on the seed matrix", () => {
         ["fz_svc_syslog_tcp", ["6514"]],
         ["fz_svc_syslog_udp", ["514"]],
         ["fz_svc_wazuh_agent", ["1514", "1515"]],
-        ["fz_svc_proxmox_ui", ["8006"]],
         ["fz_svc_node_exporter", ["9100"]],
       ],
     );
@@ -642,7 +641,6 @@ describe("compileProxmoxFirewall", () => {
       group("fz-mgmt")?.rules.map((rule) => [rule.source, rule.proto, rule.dport]),
       [
         ["+fz-mgmt", undefined, undefined],
-        ["+fz-servers", "tcp", "8006"],
         ["+fz-servers", "tcp", "9100"],
       ],
     );

@@ -56,6 +56,11 @@ function readCredentials(config: pulumi.dynamic.Config): Credentials | undefined
   return key && secret ? { key, secret } : undefined;
 }
 
+/** TLS settings count too: a rotated CA must reach the state, or read and delete would keep the old one. */
+function sameConnection(a: FirewallRef, b: FirewallRef): boolean {
+  return a.url === b.url && a.insecure === b.insecure && (a.caCert ?? "") === (b.caCert ?? "");
+}
+
 function modelOf(inputs: { readonly model: ModelName }): ItemModel {
   const model = MODELS[inputs.model];
   if (!model) throw new OpnsenseError(`unknown OPNsense model ${String(inputs.model)}`);
@@ -106,7 +111,7 @@ export class ItemProvider
       ...changed.filter((field) => model.replaceOn.includes(field)).map((field) => `fields.${field}`),
     ];
     const changes =
-      changed.length > 0 || replaces.length > 0 || olds.firewall.insecure !== news.firewall.insecure;
+      changed.length > 0 || replaces.length > 0 || !sameConnection(olds.firewall, news.firewall);
     return { changes, replaces, deleteBeforeReplace: replaces.length > 0 };
   }
 
@@ -189,7 +194,8 @@ export class SettingsProvider
 
   async diff(_id: string, olds: SettingsInputs, news: SettingsInputs): Promise<pulumi.dynamic.DiffResult> {
     return {
-      changes: changedFields(olds.fields, news.fields).length > 0 || olds.firewall.url !== news.firewall.url,
+      changes:
+        changedFields(olds.fields, news.fields).length > 0 || !sameConnection(olds.firewall, news.firewall),
     };
   }
 

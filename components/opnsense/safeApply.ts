@@ -36,7 +36,7 @@ export async function safeApplyFilter<T>(
   );
   if (savepoint === undefined) {
     const result = await change();
-    await applyWithoutRollback(connection, probePolicy);
+    await applyWithoutRollback(connection, policy, probePolicy);
     return result;
   }
   const revisionValue = (savepoint as { revision?: unknown }).revision;
@@ -49,8 +49,9 @@ export async function safeApplyFilter<T>(
   }
   const result = await change();
   try {
-    // Not retried: a second apply would arm a second timer. No answer here is the same as losing the API.
-    await call(connection, "POST", `firewall/filter/apply/${revision}`, {}, { ...probePolicy, retries: 0 });
+    // Not retried: a second apply would arm a second timer. It gets the full timeout (a pf reload of many
+    // rules on small hardware is slow); no answer at all is the same as losing the API.
+    await call(connection, "POST", `firewall/filter/apply/${revision}`, {}, { ...policy, retries: 0 });
     await call(connection, "GET", "firewall/filter/search_rule", undefined, probePolicy);
     await call(connection, "POST", `firewall/filter/cancel_rollback/${revision}`, {}, probePolicy);
   } catch (error) {
@@ -66,9 +67,13 @@ export async function safeApplyFilter<T>(
  * OPNsense 26.7 dropped savepoints: `apply` reloads the rules and arms no timer. Fortress still checks
  * that the API answers afterwards, and says plainly that nothing will undo the change by itself.
  */
-async function applyWithoutRollback(connection: Connection, probePolicy: RetryPolicy): Promise<void> {
+async function applyWithoutRollback(
+  connection: Connection,
+  policy: RetryPolicy,
+  probePolicy: RetryPolicy,
+): Promise<void> {
   try {
-    await call(connection, "POST", "firewall/filter/apply", {}, { ...probePolicy, retries: 0 });
+    await call(connection, "POST", "firewall/filter/apply", {}, { ...policy, retries: 0 });
     await call(connection, "GET", "firewall/filter/search_rule", undefined, probePolicy);
   } catch (error) {
     if (error instanceof OpnsenseUnavailableError) {

@@ -220,7 +220,10 @@ export class K3sCluster extends pulumi.ComponentResource {
       {
         connection: connectionTo(first),
         create: `sudo cat ${K3S_KUBECONFIG_PATH}`,
-        triggers: [args.version],
+        // `pulumi refresh`/`up` re-read it after k3s renews its client certificate (yearly).
+        update: `sudo cat ${K3S_KUBECONFIG_PATH}`,
+        // A rebuilt first server has a new CA: read it again then.
+        triggers: [args.version, ...(chain[0] ? [chain[0].id] : [])],
       },
       { parent: this, additionalSecretOutputs: ["stdout"], dependsOn: lastServer ? [lastServer] : [] },
     );

@@ -40,5 +40,9 @@ export const fixtures: PolicyFixtures = {
       resources: [rule("open", { action: "pass", source_net: "any", destination_net: "any" })],
     },
     { name: "pass with both nets left out", resources: [rule("implicit", { action: "pass" })] },
+    {
+      name: "pass 0.0.0.0/0 → ::/0",
+      resources: [rule("spelled-out", { action: "pass", source_net: "0.0.0.0/0", destination_net: "::/0" })],
+    },
   ],
 };

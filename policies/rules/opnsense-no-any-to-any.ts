@@ -1,8 +1,11 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { OPNSENSE, opnsenseFields } from "../lib/resources";
 
+/** Whole address spaces, however they are written. (An alias whose content is one is not resolved here.) */
+const EVERYTHING = new Set(["any", "0.0.0.0/0", "::/0"]);
+
 const isAny = (value: string | undefined, negated: string | undefined) =>
-  (value ?? "any") === "any" && negated !== "1";
+  EVERYTHING.has((value ?? "any").trim().toLowerCase()) && negated !== "1";
 
 export const opnsenseNoAnyToAny: ResourceValidationPolicy = {
   name: "opnsense-no-any-to-any",
