@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { evaluatePolicies } from "../lib/offline";
 import { k8sNoExposedManagementUi, withinCidrs } from "./k8s-no-exposed-management-ui";
 import { k8sService } from "./k8s-no-exposed-management-ui.fixtures";
-import { ipv4Range } from "./opnsense-no-pass-into-management";
+import { ipv4Range } from "../lib/addresses";
 
 const messages = async (...resources: Parameters<typeof evaluatePolicies>[1]) =>
   (await evaluatePolicies([k8sNoExposedManagementUi], resources)).map((violation) => violation.message);

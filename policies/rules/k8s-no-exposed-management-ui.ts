@@ -1,6 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { K8S_SERVICE_TYPE, k8sObjectOf, knownString } from "../lib/resources";
-import { ipv4Range } from "./opnsense-no-pass-into-management";
+import { ipv4Range } from "../lib/addresses";
 
 export const DEFAULT_UI_PORTS = [443, 8443, 3000, 5601, 9443, 8080];
 export const DEFAULT_MANAGEMENT_CIDRS = ["10.10.10.0/24"];

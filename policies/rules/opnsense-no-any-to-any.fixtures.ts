@@ -44,5 +44,26 @@ export const fixtures: PolicyFixtures = {
       name: "pass 0.0.0.0/0 → ::/0",
       resources: [rule("spelled-out", { action: "pass", source_net: "0.0.0.0/0", destination_net: "::/0" })],
     },
+    {
+      name: "pass through aliases that add up to every address",
+      resources: [
+        planResource(OPNSENSE("alias"), "everything", {
+          firewall: { url: "https://fw", insecure: false },
+          fields: { name: "fz_everything", type: "network", content: "0.0.0.0/1\n128.0.0.0/1" },
+        }),
+        rule("hidden", { action: "pass", source_net: "fz_everything", destination_net: "fz_everything" }),
+      ],
+    },
+    {
+      name: "pass from any to everything but one alias",
+      resources: [
+        rule("negated", {
+          action: "pass",
+          source_net: "any",
+          destination_net: "fz_private",
+          destination_not: "1",
+        }),
+      ],
+    },
   ],
 };

@@ -3,7 +3,8 @@ import { describe, it } from "node:test";
 import { planResource } from "../lib/build";
 import { evaluatePolicies } from "../lib/offline";
 import { OPNSENSE } from "../lib/resources";
-import { ipv4Range, opnsenseNoPassIntoManagement } from "./opnsense-no-pass-into-management";
+import { ipv4Range } from "../lib/addresses";
+import { opnsenseNoPassIntoManagement } from "./opnsense-no-pass-into-management";
 import { aliases, network, rule } from "./opnsense-no-pass-into-management.fixtures";
 
 const check = (...rules: ReturnType<typeof rule>[]) =>
