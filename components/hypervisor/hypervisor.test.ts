@@ -1,13 +1,11 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { type CapturedResource, REDACTED } from "../../stacks/plan/capture";
+import type { CapturedResource } from "../../stacks/plan/capture";
 import type { HypervisorArgs, HypervisorVmArgs } from "./args";
 import { Hypervisor } from "./hypervisor";
 import { captureUnderMocks } from "../../test/support/mockRuntime";
-
-const API_TOKEN = "fortress@pve!pulumi=00000000-1111-2222-3333-444444444444";
-const SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nunit-test-key\n-----END OPENSSH PRIVATE KEY-----";
+import { assertProxmoxProviderSecret, TEST_API_TOKEN, TEST_SSH_KEY } from "../../test/support/fixtures";
 
 function vm(name: string, node: string, extra: Partial<HypervisorVmArgs> = {}): HypervisorVmArgs {
   return {
@@ -30,10 +28,10 @@ function vm(name: string, node: string, extra: Partial<HypervisorVmArgs> = {}): 
 const args: HypervisorArgs = {
   connection: {
     endpoint: "https://pve-a:8006/",
-    apiToken: pulumi.secret(API_TOKEN),
+    apiToken: pulumi.secret(TEST_API_TOKEN),
     insecure: false,
     sshUser: "root",
-    sshPrivateKey: pulumi.secret(SSH_KEY),
+    sshPrivateKey: pulumi.secret(TEST_SSH_KEY),
     nodes: [
       { name: "pve-a", address: "10.0.10.11" },
       { name: "pve-b", address: "10.0.10.12" },
@@ -105,11 +103,7 @@ describe("Hypervisor", () => {
   it("configures the provider from args, with TLS verification on and credentials secret", () => {
     const [provider] = ofType("providers:proxmoxve");
     assert.ok(provider);
-    assert.equal(provider.inputs.endpoint, "https://pve-a:8006/");
-    assert.equal(provider.inputs.insecure, "false");
-    assert.equal(provider.inputs.apiToken, REDACTED);
-    assert.equal(provider.inputs.ssh, REDACTED);
-    assert.doesNotMatch(JSON.stringify(resources), /unit-test-key|00000000-1111/);
+    assertProxmoxProviderSecret(provider, resources);
   });
 
   it("downloads the pinned image once per node that hosts a VM", () => {

@@ -11,9 +11,7 @@ import { secretsFromRandomOrConfig } from "../../policies/rules/secrets-from-ran
 import { type CapturedResource, captureRegistrations, REDACTED } from "../../stacks/plan/capture";
 import { Identity, type IdentityArgs, PINS, RESOURCES } from "./identity";
 import { CLIENT_NAMES, DEFAULT_GROUP, renderRealm } from "./realm";
-
-const API_TOKEN = "fortress@pve!pulumi=00000000-1111-2222-3333-444444444444";
-const SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nunit-test-key\n-----END OPENSSH PRIVATE KEY-----";
+import { TEST_API_TOKEN, TEST_SSH_KEY } from "../../test/support/fixtures";
 
 const args: IdentityArgs = {
   realm: "fortress",
@@ -38,10 +36,10 @@ const args: IdentityArgs = {
     realm: "fortress",
     connection: {
       endpoint: "https://10.0.10.11:8006/",
-      apiToken: pulumi.secret(API_TOKEN),
+      apiToken: pulumi.secret(TEST_API_TOKEN),
       insecure: false,
       sshUser: "root",
-      sshPrivateKey: pulumi.secret(SSH_KEY),
+      sshPrivateKey: pulumi.secret(TEST_SSH_KEY),
       nodes: [{ name: "pve-a", address: "10.0.10.11" }],
     },
   },

@@ -1,24 +1,21 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { type CapturedResource, REDACTED } from "../../stacks/plan/capture";
+import type { CapturedResource } from "../../stacks/plan/capture";
 import { type NetworkArgs, Network } from "./network";
-import type { ZoneEntry, ZoneNetwork, ZonePurpose } from "./types";
+import type { ZoneEntry, ZoneNetwork } from "./types";
 import { aliasFields, compileProxmoxFirewall, compileZones, ruleFields } from "./zoneRules";
 import { captureUnderMocks } from "../../test/support/mockRuntime";
+import {
+  TEST_API_TOKEN,
+  TEST_SSH_KEY,
+  zoneNetwork,
+  assertProxmoxProviderSecret,
+} from "../../test/support/fixtures";
 
-const API_TOKEN = "fortress@pve!pulumi=00000000-1111-2222-3333-444444444444";
-const SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nunit-test-key\n-----END OPENSSH PRIVATE KEY-----";
 const DYNAMIC = "pulumi-nodejs:dynamic/fortress:opnsense:";
 
-const net = (name: string, vlan: number, purpose: ZonePurpose, iface: string): ZoneNetwork => ({
-  name,
-  vlan,
-  cidr: `10.10.${vlan}.0/24`,
-  gateway: `10.10.${vlan}.1`,
-  purpose,
-  interface: iface,
-});
+const net = zoneNetwork;
 
 const NETWORKS: readonly ZoneNetwork[] = [
   net("mgmt", 10, "management", "opt1"),
@@ -52,10 +49,10 @@ const args: NetworkArgs = {
     bridge: "vmbr0",
     connection: {
       endpoint: "https://pve-a:8006/",
-      apiToken: pulumi.secret(API_TOKEN),
+      apiToken: pulumi.secret(TEST_API_TOKEN),
       insecure: false,
       sshUser: "root",
-      sshPrivateKey: pulumi.secret(SSH_KEY),
+      sshPrivateKey: pulumi.secret(TEST_SSH_KEY),
       nodes: [
         { name: "pve-a", address: "10.10.10.11" },
         { name: "pve-b", address: "10.10.10.12" },
@@ -336,11 +333,6 @@ describe("Network", () => {
 
   it("configures the Proxmox provider with its credentials secret", () => {
     const provider = named("net-proxmox");
-    assert.equal(provider.type, "pulumi:providers:proxmoxve");
-    assert.equal(provider.inputs.endpoint, "https://pve-a:8006/");
-    assert.equal(provider.inputs.insecure, "false");
-    assert.equal(provider.inputs.apiToken, REDACTED);
-    assert.equal(provider.inputs.ssh, REDACTED);
-    assert.doesNotMatch(JSON.stringify(resources), /unit-test-key|00000000-1111/);
+    assertProxmoxProviderSecret(provider, resources);
   });
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { SERVICE_NAMES, serviceMatches } from "./services";
-import type { RuleSpec, ZoneEntry, ZoneNetwork, ZonePurpose } from "./types";
+import type { RuleSpec, ZoneEntry, ZoneNetwork } from "./types";
 import {
   aliasFields,
   compileProxmoxFirewall,
@@ -12,15 +12,9 @@ import {
   serviceAliasName,
 } from "./zoneRules";
 import { homeValue } from "../../test/support/homeConfig";
+import { zoneNetwork } from "../../test/support/fixtures";
 
-const net = (name: string, vlan: number, purpose: ZonePurpose, iface: string): ZoneNetwork => ({
-  name,
-  vlan,
-  cidr: `10.10.${vlan}.0/24`,
-  gateway: `10.10.${vlan}.1`,
-  purpose,
-  interface: iface,
-});
+const net = zoneNetwork;
 
 /** The networks of Pulumi.home.yaml, with made-up OPNsense interface identifiers. */
 const NETWORKS: readonly ZoneNetwork[] = [

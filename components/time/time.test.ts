@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { type CapturedResource, REDACTED } from "../../stacks/plan/capture";
+import type { CapturedResource } from "../../stacks/plan/capture";
 import { type TimeArgs, Time } from "./time";
 import { captureUnderMocks } from "../../test/support/mockRuntime";
+import { TEST_API_TOKEN, TEST_SSH_KEY, assertProxmoxProviderSecret } from "../../test/support/fixtures";
 
-const API_TOKEN = "fortress@pve!pulumi=00000000-1111-2222-3333-444444444444";
-const SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nunit-test-key\n-----END OPENSSH PRIVATE KEY-----";
 const CHRONY_TYPE = "pulumi-nodejs:dynamic/fortress:opnsense:chrony";
 const TIME_LEGACY_TYPE = "proxmoxve:index/timeLegacy:TimeLegacy";
 
@@ -18,10 +17,10 @@ const args: TimeArgs = {
   proxmox: {
     endpoint: "https://pve-a:8006/",
     // Plain strings: the layer itself must make them secret.
-    apiToken: API_TOKEN,
+    apiToken: TEST_API_TOKEN,
     insecure: false,
     sshUser: "root",
-    sshPrivateKey: SSH_KEY,
+    sshPrivateKey: TEST_SSH_KEY,
     nodes: [
       { name: "pve-a", address: "10.10.10.11" },
       { name: "pve-b", address: "10.10.10.12" },
@@ -112,11 +111,6 @@ describe("Time", () => {
 
   it("configures the Proxmox provider with its credentials secret, even when given as plain strings", () => {
     const provider = named("gated-proxmox");
-    assert.equal(provider.type, "pulumi:providers:proxmoxve");
-    assert.equal(provider.inputs.endpoint, "https://pve-a:8006/");
-    assert.equal(provider.inputs.insecure, "false");
-    assert.equal(provider.inputs.apiToken, REDACTED);
-    assert.equal(provider.inputs.ssh, REDACTED);
-    assert.doesNotMatch(JSON.stringify(resources), /unit-test-key|00000000-1111/);
+    assertProxmoxProviderSecret(provider, resources);
   });
 });
