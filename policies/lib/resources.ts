@@ -324,3 +324,37 @@ export function allowedNamespacesOf(
     ),
   );
 }
+
+/** Namespaces whose pods may use the host (network sensors capturing on the node's NICs). */
+export const DEFAULT_PRIVILEGED_NAMESPACES = ["fortress-sensors"];
+
+export interface WorkloadToJudge {
+  readonly podSpecs: PodSpecAt[];
+  /** "Deployment keycloak in namespace fortress-identity", for messages. */
+  readonly who: string;
+  readonly allowed: ReadonlySet<string>;
+}
+
+/**
+ * A workload's pod specs and its name for messages, or undefined when it has no pod spec or sits in
+ * a namespace of the policy's `allowedNamespaces`.
+ */
+export function workloadToJudge(
+  args: {
+    readonly type: string;
+    readonly props: Record<string, unknown>;
+    readonly name: string;
+    getConfig<T extends object>(): T;
+  },
+  options: { readonly patches?: boolean } = {},
+): WorkloadToJudge | undefined {
+  const podSpecs = podSpecsOf(args, options);
+  if (podSpecs.length === 0) return undefined;
+  const allowed = allowedNamespacesOf(
+    args.getConfig<{ allowedNamespaces?: unknown }>(),
+    DEFAULT_PRIVILEGED_NAMESPACES,
+  );
+  const object = k8sObjectOf(args);
+  if (object.namespace !== undefined && allowed.has(object.namespace)) return undefined;
+  return { podSpecs, who: `${object.kind} ${object.name} in namespace ${object.namespaceLabel}`, allowed };
+}

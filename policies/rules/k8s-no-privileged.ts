@@ -1,7 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { allowedNamespacesOf, containersOf, k8sObjectOf, podSpecsOf } from "../lib/resources";
+import { containersOf, DEFAULT_PRIVILEGED_NAMESPACES, workloadToJudge } from "../lib/resources";
 
-export const DEFAULT_PRIVILEGED_NAMESPACES = ["fortress-sensors"];
 /** The one capability a container may add: binding ports below 1024 as non-root. */
 const ALLOWED_CAPABILITIES = new Set(["NET_BIND_SERVICE"]);
 /** Pod fields that share a node namespace, with what they share. */
@@ -26,15 +25,9 @@ export const k8sNoPrivileged: ResourceValidationPolicy = {
     },
   },
   validateResource: (args, reportViolation) => {
-    const podSpecs = podSpecsOf(args, { patches: true });
-    if (podSpecs.length === 0) return;
-    const allowed = allowedNamespacesOf(
-      args.getConfig<{ allowedNamespaces?: unknown }>(),
-      DEFAULT_PRIVILEGED_NAMESPACES,
-    );
-    const object = k8sObjectOf(args);
-    if (object.namespace !== undefined && allowed.has(object.namespace)) return;
-    const who = `${object.kind} ${object.name} in namespace ${object.namespaceLabel}`;
+    const workload = workloadToJudge(args, { patches: true });
+    if (!workload) return;
+    const { podSpecs, who, allowed } = workload;
     const remedy = `move it into an allow-listed namespace (${[...allowed].join(", ") || "none"}) if it is a sensor that needs the host`;
 
     for (const { path, spec } of podSpecs) {

@@ -1,6 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { allowedNamespacesOf, containersOf, k8sObjectOf, podSpecsOf } from "../lib/resources";
-import { DEFAULT_PRIVILEGED_NAMESPACES } from "./k8s-no-privileged";
+import { containersOf, DEFAULT_PRIVILEGED_NAMESPACES, workloadToJudge } from "../lib/resources";
 
 interface SecurityContext {
   runAsNonRoot?: unknown;
@@ -47,15 +46,9 @@ export const k8sRunAsNonRootWithLimits: ResourceValidationPolicy = {
     },
   },
   validateResource: (args, reportViolation) => {
-    const podSpecs = podSpecsOf(args);
-    if (podSpecs.length === 0) return;
-    const allowed = allowedNamespacesOf(
-      args.getConfig<{ allowedNamespaces?: unknown }>(),
-      DEFAULT_PRIVILEGED_NAMESPACES,
-    );
-    const object = k8sObjectOf(args);
-    if (object.namespace !== undefined && allowed.has(object.namespace)) return;
-    const who = `${object.kind} ${object.name} in namespace ${object.namespaceLabel}`;
+    const workload = workloadToJudge(args);
+    if (!workload) return;
+    const { podSpecs, who } = workload;
 
     for (const { spec } of podSpecs) {
       const podContext = (spec.securityContext ?? {}) as SecurityContext;
