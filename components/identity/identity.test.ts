@@ -12,6 +12,8 @@ import { type CapturedResource, captureRegistrations, REDACTED } from "../../sta
 import { Identity, type IdentityArgs, PINS, RESOURCES } from "./identity";
 import { CLIENT_NAMES, DEFAULT_GROUP, renderRealm } from "./realm";
 import { TEST_API_TOKEN, TEST_SSH_KEY } from "../../test/support/fixtures";
+import { keycloakManagementInterface, renderKeycloakx } from "../../test/support/keycloakxChart";
+import { renderVaultwarden } from "../../test/support/vaultwardenChart";
 
 const args: IdentityArgs = {
   realm: "fortress",
@@ -269,6 +271,47 @@ describe("Identity", () => {
       if (metadata) assert.equal(metadata.namespace, "fortress-identity", resource.name);
       else assert.equal(resource.inputs.namespace, "fortress-identity", resource.name);
     }
+  });
+
+  it("probes Keycloak's management port with the scheme Keycloak serves there (issue 8, defect 2)", () => {
+    const values = byName("identity-keycloak").inputs.values as Record<string, unknown>;
+    const rendered = renderKeycloakx(values);
+    const management = keycloakManagementInterface(rendered.env);
+    assert.ok(management, "health and metrics are on: Keycloak runs its management interface");
+    // Keycloak serves TLS on its main port with the cert-manager certificate (in-cluster OIDC on 8443).
+    assert.ok(rendered.env.some((entry) => entry.name === "KC_HTTPS_CERTIFICATE_FILE"));
+    const probes = Object.entries(rendered.probes);
+    assert.deepEqual(probes.map(([kind]) => kind).sort(), ["liveness", "readiness", "startup"]);
+    for (const [kind, probe] of probes) {
+      const port = rendered.ports.find((candidate) => candidate.name === probe.port);
+      assert.ok(port, `${kind} probe port ${probe.port} is not a container port`);
+      assert.equal(port.containerPort, management.port, `${kind} probe does not hit the management port`);
+      assert.equal(
+        probe.scheme.toLowerCase(),
+        management.scheme,
+        `${kind} probe speaks ${probe.scheme} to a port that serves ${management.scheme}`,
+      );
+      assert.match(probe.path, /^\/health(\/|$)/, `${kind} probe path ${probe.path}`);
+    }
+  });
+
+  it("keeps Vaultwarden's data on a Retain volume the pod's user can write (issue 8, defect 3)", () => {
+    const values = byName("identity-vaultwarden").inputs.values as Record<string, unknown>;
+    const rendered = renderVaultwarden(values);
+    assert.equal(rendered.kind, "StatefulSet");
+    assert.equal(rendered.volumeClaimTemplates.length, 1, "no volume for /data");
+    const [claim] = rendered.volumeClaimTemplates;
+    assert.equal(claim.storageClassName, args.storageClass);
+    assert.deepEqual(claim.accessModes, ["ReadWriteOnce"]);
+    assert.match(claim.storage, /^\d+Gi$/);
+    assert.equal(claim.keep, true, "helm uninstall (an atomic rollback) would delete the claim");
+    assert.deepEqual(rendered.volumeMounts, [{ name: claim.name, mountPath: "/data" }]);
+    assert.equal(rendered.dataFolder, "/data");
+    // The image's /data is root's; the pod runs as 1000, so the volume is handed to its group.
+    const uid = rendered.containerSecurityContext.runAsUser;
+    assert.equal(uid, 1000);
+    assert.equal(rendered.podSecurityContext.fsGroup, uid);
+    assert.equal(rendered.podSecurityContext.fsGroupChangePolicy, "OnRootMismatch");
   });
 
   it("makes the Proxmox VE OpenID realm trust the Keycloak realm", () => {
