@@ -13,7 +13,11 @@ import { Identity, type IdentityArgs, PINS, RESOURCES } from "./identity";
 import { CLIENT_NAMES, DEFAULT_GROUP, renderRealm } from "./realm";
 import { TEST_API_TOKEN, TEST_SSH_KEY } from "../../test/support/fixtures";
 import { keycloakManagementInterface, renderKeycloakx } from "../../test/support/keycloakxChart";
+import { installScript, removeScript } from "./nodeTrust";
 import { renderVaultwarden } from "../../test/support/vaultwardenChart";
+
+/** Public: the CA certificate is the only thing the nodes receive. */
+const TEST_CA_PEM = "-----BEGIN CERTIFICATE-----\nfortress-test-ca\n-----END CERTIFICATE-----\n";
 
 const args: IdentityArgs = {
   realm: "fortress",
@@ -42,8 +46,12 @@ const args: IdentityArgs = {
       insecure: false,
       sshUser: "root",
       sshPrivateKey: pulumi.secret(TEST_SSH_KEY),
-      nodes: [{ name: "pve-a", address: "10.0.10.11" }],
+      nodes: [
+        { name: "pve-a", address: "10.0.10.11" },
+        { name: "pve-b", address: "10.0.10.12" },
+      ],
     },
+    caCertificatePem: TEST_CA_PEM,
   },
 };
 
@@ -56,6 +64,13 @@ function fakeRandom(name: string, kind: string): string {
 }
 
 let resources: CapturedResource[] = [];
+/** Inputs as the engine would receive them, secrets resolved (the capture redacts them). */
+const rawInputs = new Map<string, Record<string, any>>();
+/** A command's SSH connection; the mock receives a secret as Pulumi's secret envelope. */
+const connectionOf = (name: string): Record<string, unknown> => {
+  const connection = rawInputs.get(name)?.connection;
+  return connection?.value ?? connection ?? {};
+};
 let component: Identity;
 let adminToken = "";
 let adminTokenHash = "";
@@ -82,18 +97,21 @@ describe("Identity", () => {
   before(async () => {
     await pulumi.runtime.setMocks(
       {
-        newResource: (mock) => ({
-          id: `${mock.name}-id`,
-          state: {
-            ...mock.inputs,
-            ...(mock.type === "random:index/randomPassword:RandomPassword"
-              ? { result: fakeRandom(mock.name, "password") }
-              : {}),
-            ...(mock.type === "random:index/randomBytes:RandomBytes"
-              ? { base64: Buffer.from(fakeRandom(mock.name, "bytes")).subarray(0, 16).toString("base64") }
-              : {}),
-          },
-        }),
+        newResource: (mock) => (
+          rawInputs.set(mock.name, mock.inputs),
+          {
+            id: `${mock.name}-id`,
+            state: {
+              ...mock.inputs,
+              ...(mock.type === "random:index/randomPassword:RandomPassword"
+                ? { result: fakeRandom(mock.name, "password") }
+                : {}),
+              ...(mock.type === "random:index/randomBytes:RandomBytes"
+                ? { base64: Buffer.from(fakeRandom(mock.name, "bytes")).subarray(0, 16).toString("base64") }
+                : {}),
+            },
+          }
+        ),
         call: (mock) => mock.inputs,
       },
       "fortress",
@@ -312,6 +330,27 @@ describe("Identity", () => {
     assert.equal(uid, 1000);
     assert.equal(rendered.podSecurityContext.fsGroup, uid);
     assert.equal(rendered.podSecurityContext.fsGroupChangePolicy, "OnRootMismatch");
+  });
+
+  it("makes every Proxmox node trust the internal CA before the realm exists (issue 8, defect 20)", () => {
+    const trust = ofType("command:remote:Command");
+    assert.deepEqual(
+      trust.map((command) => [command.name, connectionOf(command.name).host]),
+      [
+        ["identity-ca-trust-pve-a", "10.0.10.11"],
+        ["identity-ca-trust-pve-b", "10.0.10.12"],
+      ],
+    );
+    const realm = byName("identity-proxmox-realm");
+    for (const command of trust) {
+      assert.equal(command.inputs.connection, REDACTED, "the SSH key is not secret");
+      assert.equal(connectionOf(command.name).user, "root");
+      assert.equal(command.inputs.stdin, TEST_CA_PEM);
+      assert.equal(command.inputs.create, installScript());
+      assert.equal(command.inputs.update, installScript());
+      assert.equal(command.inputs.delete, removeScript());
+      assert.ok(realm.dependencies.includes(command.urn), `the realm does not wait for ${command.name}`);
+    }
   });
 
   it("makes the Proxmox VE OpenID realm trust the Keycloak realm", () => {

@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { argon2id } from "hash-wasm";
 import { type ProxmoxConnectionArgs, proxmoxProvider } from "../proxmox/provider";
+import { trustCaOnNodes } from "./nodeTrust";
 import { CLIENT_NAMES, type ClientName, renderRealm } from "./realm";
 
 export const IDENTITY_TYPE = "fortress:identity:Identity";
@@ -76,8 +77,15 @@ export interface IdentityArgs {
   /** What runs: the `keycloak` and `vaultwarden` services. */
   readonly keycloak: boolean;
   readonly vaultwarden: boolean;
-  /** The Proxmox VE OpenID realm; omitted, no realm is made. Needs the keycloak service. */
-  readonly proxmox?: { readonly connection: ProxmoxConnectionArgs; readonly realm: string };
+  /**
+   * The Proxmox VE OpenID realm; omitted, no realm is made. Needs the keycloak service. The nodes are
+   * made to trust `caCertificatePem` (the internal CA that signs Keycloak's certificate) first.
+   */
+  readonly proxmox?: {
+    readonly connection: ProxmoxConnectionArgs;
+    readonly realm: string;
+    readonly caCertificatePem: pulumi.Input<string>;
+  };
 }
 
 type Resources = { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } };
@@ -547,7 +555,18 @@ export class Identity extends pulumi.ComponentResource {
 
       // --- Proxmox VE signs in through the realm ------------------------------------------------
       if (args.proxmox) {
-        const provider = proxmoxProvider(`${name}-proxmox`, args.proxmox.connection, this);
+        const { connection } = args.proxmox;
+        const provider = proxmoxProvider(`${name}-proxmox`, connection, this);
+        const trust = trustCaOnNodes(
+          `${name}-ca-trust`,
+          {
+            nodes: connection.nodes,
+            sshUser: connection.sshUser,
+            sshPrivateKey: connection.sshPrivateKey,
+            caCertificatePem: args.proxmox.caCertificatePem,
+          },
+          this,
+        );
         this.proxmoxRealm = new proxmoxve.realm.Openid(
           `${name}-proxmox-realm`,
           {
@@ -567,7 +586,7 @@ export class Identity extends pulumi.ComponentResource {
             queryUserinfo: true,
             default: false,
           },
-          { parent: this, provider, dependsOn: [keycloak] },
+          { parent: this, provider, dependsOn: [keycloak, ...trust] },
         );
       }
     }
