@@ -83,8 +83,8 @@ describe("the home lab plan", () => {
     assert.equal(count("time", "chrony"), 1);
     assert.equal(
       count("dns-dhcp", "hostOverride"),
-      12 + 5 + 3,
-      "every VM and node has a name, the API one per server",
+      12 + 5 + 3 + 5 * 3,
+      "every VM and node has a name, the API and each UI behind the ingress one per server",
     );
     assert.equal(count("dns-dhcp", "keaReservation"), 12, "every VM has a reservation");
     assert.equal(
@@ -318,10 +318,12 @@ describe("the home lab plan with an existing cluster (platform.mode: existing)",
     const platform = existingDocument.resources.filter((resource) => resource.layer === "platform");
     assert.ok(platform.some((resource) => resource.type === "fortress:platform:Platform"));
     assert.ok(!platform.some((resource) => resource.type === "fortress:platform:K3s"));
-    assert.equal(
-      existingDocument.resources.filter((resource) => resource.type.startsWith("command:")).length,
-      0,
-      "no remote command anywhere",
+    // The only remote commands are the identity layer's, which make the Proxmox nodes trust the CA.
+    const commands = existingDocument.resources.filter((resource) => resource.type.startsWith("command:"));
+    assert.deepEqual(
+      commands.filter((command) => command.layer !== "identity" || !/-ca-trust-/.test(command.name)),
+      [],
+      "no remote command but the CA trust on the Proxmox nodes",
     );
     const provider = platform.find((resource) => resource.type === "pulumi:providers:kubernetes");
     assert.equal((provider?.inputs as { kubeconfig: string }).kubeconfig, "[secret]");

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { OUTPUT_KEYS, SECRET_OUTPUT_KEYS } from "../stacks/outputs";
 import { readStackConfig } from "../stacks/plan/stackConfig";
 
 const root = join(__dirname, "..");
@@ -23,8 +24,12 @@ function load(env: Record<string, string> = {}) {
 }
 
 describe("the program under Pulumi's own TypeScript loader", () => {
+  /** One load of the real program, shared by the tests that read what it printed. */
+  let loaded: ReturnType<typeof load> | undefined;
+  const loadOnce = () => (loaded ??= load());
+
   it("type-checks and runs index.ts with vendored ts-node and the project's typescript", () => {
-    const result = load();
+    const result = loadOnce();
     assert.equal(result.status, 0, `loader failed:\n${result.stderr}`);
     const { typescript, types } = JSON.parse(result.stdout.trim().split("\n").pop() ?? "{}") as {
       typescript: string;
@@ -33,6 +38,21 @@ describe("the program under Pulumi's own TypeScript loader", () => {
     assert.match(typescript, /^\d+\.\d+\.\d+$/);
     assert.ok(types.includes("fortress:hypervisor:Hypervisor"), "the hypervisor layer was not registered");
     assert.equal(types.filter((type) => type === "proxmoxve:index/vmLegacy:VmLegacy").length, 12);
+  });
+
+  it("exports the stack outputs defined in stacks/outputs.ts, the credentials as secrets (issue 8, defect 22)", () => {
+    const result = loadOnce();
+    assert.equal(result.status, 0, `loader failed:\n${result.stderr}`);
+    const { outputs } = JSON.parse(result.stdout.trim().split("\n").pop() ?? "{}") as {
+      outputs: Record<string, { secret: boolean }>;
+    };
+    assert.deepEqual(Object.keys(outputs), [...OUTPUT_KEYS]);
+    // What the README promises, whatever the module says.
+    for (const key of ["kubeconfig", "keycloakAdminPassword", "vaultwardenAdminToken"]) {
+      assert.ok(SECRET_OUTPUT_KEYS.includes(key as (typeof SECRET_OUTPUT_KEYS)[number]), key);
+    }
+    for (const key of SECRET_OUTPUT_KEYS) assert.equal(outputs[key]?.secret, true, `${key} is not secret`);
+    assert.equal(outputs.fortressCaCertificate?.secret, false, "the CA certificate is public");
   });
 
   it("fails loudly when the program does not type-check under that loader", () => {

@@ -12,6 +12,12 @@ import { type CapturedResource, captureRegistrations, REDACTED } from "../../sta
 import { Identity, type IdentityArgs, PINS, RESOURCES } from "./identity";
 import { CLIENT_NAMES, DEFAULT_GROUP, renderRealm } from "./realm";
 import { TEST_API_TOKEN, TEST_SSH_KEY } from "../../test/support/fixtures";
+import { keycloakManagementInterface, renderKeycloakx } from "../../test/support/keycloakxChart";
+import { installScript, removeScript } from "./nodeTrust";
+import { renderVaultwarden } from "../../test/support/vaultwardenChart";
+
+/** Public: the CA certificate is the only thing the nodes receive. */
+const TEST_CA_PEM = "-----BEGIN CERTIFICATE-----\nfortress-test-ca\n-----END CERTIFICATE-----\n";
 
 const args: IdentityArgs = {
   realm: "fortress",
@@ -40,8 +46,12 @@ const args: IdentityArgs = {
       insecure: false,
       sshUser: "root",
       sshPrivateKey: pulumi.secret(TEST_SSH_KEY),
-      nodes: [{ name: "pve-a", address: "10.0.10.11" }],
+      nodes: [
+        { name: "pve-a", address: "10.0.10.11" },
+        { name: "pve-b", address: "10.0.10.12" },
+      ],
     },
+    caCertificatePem: TEST_CA_PEM,
   },
 };
 
@@ -54,6 +64,13 @@ function fakeRandom(name: string, kind: string): string {
 }
 
 let resources: CapturedResource[] = [];
+/** Inputs as the engine would receive them, secrets resolved (the capture redacts them). */
+const rawInputs = new Map<string, Record<string, any>>();
+/** A command's SSH connection; the mock receives a secret as Pulumi's secret envelope. */
+const connectionOf = (name: string): Record<string, unknown> => {
+  const connection = rawInputs.get(name)?.connection;
+  return connection?.value ?? connection ?? {};
+};
 let component: Identity;
 let adminToken = "";
 let adminTokenHash = "";
@@ -80,18 +97,21 @@ describe("Identity", () => {
   before(async () => {
     await pulumi.runtime.setMocks(
       {
-        newResource: (mock) => ({
-          id: `${mock.name}-id`,
-          state: {
-            ...mock.inputs,
-            ...(mock.type === "random:index/randomPassword:RandomPassword"
-              ? { result: fakeRandom(mock.name, "password") }
-              : {}),
-            ...(mock.type === "random:index/randomBytes:RandomBytes"
-              ? { base64: Buffer.from(fakeRandom(mock.name, "bytes")).subarray(0, 16).toString("base64") }
-              : {}),
-          },
-        }),
+        newResource: (mock) => (
+          rawInputs.set(mock.name, mock.inputs),
+          {
+            id: `${mock.name}-id`,
+            state: {
+              ...mock.inputs,
+              ...(mock.type === "random:index/randomPassword:RandomPassword"
+                ? { result: fakeRandom(mock.name, "password") }
+                : {}),
+              ...(mock.type === "random:index/randomBytes:RandomBytes"
+                ? { base64: Buffer.from(fakeRandom(mock.name, "bytes")).subarray(0, 16).toString("base64") }
+                : {}),
+            },
+          }
+        ),
         call: (mock) => mock.inputs,
       },
       "fortress",
@@ -268,6 +288,68 @@ describe("Identity", () => {
       const metadata = resource.inputs.metadata as Record<string, unknown> | undefined;
       if (metadata) assert.equal(metadata.namespace, "fortress-identity", resource.name);
       else assert.equal(resource.inputs.namespace, "fortress-identity", resource.name);
+    }
+  });
+
+  it("probes Keycloak's management port with the scheme Keycloak serves there (issue 8, defect 2)", () => {
+    const values = byName("identity-keycloak").inputs.values as Record<string, unknown>;
+    const rendered = renderKeycloakx(values);
+    const management = keycloakManagementInterface(rendered.env);
+    assert.ok(management, "health and metrics are on: Keycloak runs its management interface");
+    // Keycloak serves TLS on its main port with the cert-manager certificate (in-cluster OIDC on 8443).
+    assert.ok(rendered.env.some((entry) => entry.name === "KC_HTTPS_CERTIFICATE_FILE"));
+    const probes = Object.entries(rendered.probes);
+    assert.deepEqual(probes.map(([kind]) => kind).sort(), ["liveness", "readiness", "startup"]);
+    for (const [kind, probe] of probes) {
+      const port = rendered.ports.find((candidate) => candidate.name === probe.port);
+      assert.ok(port, `${kind} probe port ${probe.port} is not a container port`);
+      assert.equal(port.containerPort, management.port, `${kind} probe does not hit the management port`);
+      assert.equal(
+        probe.scheme.toLowerCase(),
+        management.scheme,
+        `${kind} probe speaks ${probe.scheme} to a port that serves ${management.scheme}`,
+      );
+      assert.match(probe.path, /^\/health(\/|$)/, `${kind} probe path ${probe.path}`);
+    }
+  });
+
+  it("keeps Vaultwarden's data on a Retain volume the pod's user can write (issue 8, defect 3)", () => {
+    const values = byName("identity-vaultwarden").inputs.values as Record<string, unknown>;
+    const rendered = renderVaultwarden(values);
+    assert.equal(rendered.kind, "StatefulSet");
+    assert.equal(rendered.volumeClaimTemplates.length, 1, "no volume for /data");
+    const [claim] = rendered.volumeClaimTemplates;
+    assert.equal(claim.storageClassName, args.storageClass);
+    assert.deepEqual(claim.accessModes, ["ReadWriteOnce"]);
+    assert.match(claim.storage, /^\d+Gi$/);
+    assert.equal(claim.keep, true, "helm uninstall (an atomic rollback) would delete the claim");
+    assert.deepEqual(rendered.volumeMounts, [{ name: claim.name, mountPath: "/data" }]);
+    assert.equal(rendered.dataFolder, "/data");
+    // The image's /data is root's; the pod runs as 1000, so the volume is handed to its group.
+    const uid = rendered.containerSecurityContext.runAsUser;
+    assert.equal(uid, 1000);
+    assert.equal(rendered.podSecurityContext.fsGroup, uid);
+    assert.equal(rendered.podSecurityContext.fsGroupChangePolicy, "OnRootMismatch");
+  });
+
+  it("makes every Proxmox node trust the internal CA before the realm exists (issue 8, defect 20)", () => {
+    const trust = ofType("command:remote:Command");
+    assert.deepEqual(
+      trust.map((command) => [command.name, connectionOf(command.name).host]),
+      [
+        ["identity-ca-trust-pve-a", "10.0.10.11"],
+        ["identity-ca-trust-pve-b", "10.0.10.12"],
+      ],
+    );
+    const realm = byName("identity-proxmox-realm");
+    for (const command of trust) {
+      assert.equal(command.inputs.connection, REDACTED, "the SSH key is not secret");
+      assert.equal(connectionOf(command.name).user, "root");
+      assert.equal(command.inputs.stdin, TEST_CA_PEM);
+      assert.equal(command.inputs.create, installScript());
+      assert.equal(command.inputs.update, installScript());
+      assert.equal(command.inputs.delete, removeScript());
+      assert.ok(realm.dependencies.includes(command.urn), `the realm does not wait for ${command.name}`);
     }
   });
 

@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { argon2id } from "hash-wasm";
 import { type ProxmoxConnectionArgs, proxmoxProvider } from "../proxmox/provider";
+import { trustCaOnNodes } from "./nodeTrust";
 import { CLIENT_NAMES, type ClientName, renderRealm } from "./realm";
 
 export const IDENTITY_TYPE = "fortress:identity:Identity";
@@ -76,8 +77,15 @@ export interface IdentityArgs {
   /** What runs: the `keycloak` and `vaultwarden` services. */
   readonly keycloak: boolean;
   readonly vaultwarden: boolean;
-  /** The Proxmox VE OpenID realm; omitted, no realm is made. Needs the keycloak service. */
-  readonly proxmox?: { readonly connection: ProxmoxConnectionArgs; readonly realm: string };
+  /**
+   * The Proxmox VE OpenID realm; omitted, no realm is made. Needs the keycloak service. The nodes are
+   * made to trust `caCertificatePem` (the internal CA that signs Keycloak's certificate) first.
+   */
+  readonly proxmox?: {
+    readonly connection: ProxmoxConnectionArgs;
+    readonly realm: string;
+    readonly caCertificatePem: pulumi.Input<string>;
+  };
 }
 
 type Resources = { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } };
@@ -108,9 +116,22 @@ function podSecurity(uid: number) {
     runAsUser: uid,
     runAsGroup: uid,
     fsGroup: uid,
+    // Volumes are chowned to fsGroup once, not on every start.
+    fsGroupChangePolicy: "OnRootMismatch",
     seccompProfile: { type: "RuntimeDefault" },
   };
 }
+
+/**
+ * Keycloak's management interface (health and metrics, port 9000) stays on plain HTTP. By default it
+ * inherits the main server's TLS (`http-management-scheme: inherited`; keycloak/keycloak
+ * quarkus/config-api/.../ManagementOptions.java, ManagementPropertyMappers.isManagementTlsEnabled),
+ * which KC_HTTPS_CERTIFICATE_FILE turns on, while the keycloakx chart probes that port with
+ * `http.internalScheme` (charts/keycloakx/values.yaml: HTTP). Both sides are set here from one value.
+ * Port 9000 is reached only inside the cluster (the kubelet's probes, Prometheus by NetworkPolicy), and
+ * health and metrics carry no credentials.
+ */
+const KEYCLOAK_MANAGEMENT_SCHEME = "http";
 
 const KEYCLOAK_DB = { name: "keycloak", user: "keycloak", service: "keycloak-postgres", port: 5432 };
 const KEYCLOAK_ADMIN_USER = "fortress-admin";
@@ -423,6 +444,7 @@ export class Identity extends pulumi.ComponentResource {
         `  value: "https://${args.hostnames.keycloak}"`,
         '- name: KC_HOSTNAME_STRICT\n  value: "true"',
         '- name: KC_HTTP_ENABLED\n  value: "true"',
+        `- name: KC_HTTP_MANAGEMENT_SCHEME\n  value: ${KEYCLOAK_MANAGEMENT_SCHEME}`,
         "- name: KC_CACHE\n  value: local",
         "- name: KC_DB_PASSWORD",
         "  valueFrom:\n    secretKeyRef:\n      name: keycloak-db\n      key: password",
@@ -449,7 +471,7 @@ export class Identity extends pulumi.ComponentResource {
             image: { ...PINS.keycloakImage, pullPolicy: "IfNotPresent" },
             // Imports realm.json once, when the realm does not exist yet.
             args: ["start", "--import-realm"],
-            http: { relativePath: "/" },
+            http: { relativePath: "/", internalScheme: KEYCLOAK_MANAGEMENT_SCHEME.toUpperCase() },
             proxy: { enabled: true, mode: "xforwarded", http: { enabled: true } },
             cache: { stack: "custom" },
             database: {
@@ -533,7 +555,18 @@ export class Identity extends pulumi.ComponentResource {
 
       // --- Proxmox VE signs in through the realm ------------------------------------------------
       if (args.proxmox) {
-        const provider = proxmoxProvider(`${name}-proxmox`, args.proxmox.connection, this);
+        const { connection } = args.proxmox;
+        const provider = proxmoxProvider(`${name}-proxmox`, connection, this);
+        const trust = trustCaOnNodes(
+          `${name}-ca-trust`,
+          {
+            nodes: connection.nodes,
+            sshUser: connection.sshUser,
+            sshPrivateKey: connection.sshPrivateKey,
+            caCertificatePem: args.proxmox.caCertificatePem,
+          },
+          this,
+        );
         this.proxmoxRealm = new proxmoxve.realm.Openid(
           `${name}-proxmox-realm`,
           {
@@ -553,7 +586,7 @@ export class Identity extends pulumi.ComponentResource {
             queryUserinfo: true,
             default: false,
           },
-          { parent: this, provider, dependsOn: [keycloak] },
+          { parent: this, provider, dependsOn: [keycloak, ...trust] },
         );
       }
     }
@@ -605,12 +638,17 @@ export class Identity extends pulumi.ComponentResource {
             adminRateLimitSeconds: "300",
             adminRateLimitMaxBurst: "3",
             rocket: { address: "0.0.0.0", port: "8080" },
-            data: {
-              name: "vaultwarden-data",
-              size: "2Gi",
-              class: args.storageClass,
-              path: "/data",
-              keepPvc: true,
+            // The chart reads `storage.data` (charts/vaultwarden/templates/_pvcSpec.tpl, _podSpec.tpl);
+            // `accessMode` has no default there. fsGroup (podSecurityContext) gives uid 1000 the volume.
+            storage: {
+              data: {
+                name: "vaultwarden-data",
+                size: "2Gi",
+                class: args.storageClass,
+                path: "/data",
+                keepPvc: true,
+                accessMode: "ReadWriteOnce",
+              },
             },
             resources: RESOURCES.vaultwarden,
             podSecurityContext: podSecurity(1000),

@@ -2,11 +2,12 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { type CapturedResource, captureRegistrations } from "../../stacks/plan/capture";
+import { type CapturedResource, captureRegistrations, REDACTED } from "../../stacks/plan/capture";
 import {
   Baseline,
   type BaselineArgs,
   CA_ISSUER,
+  CA_SECRET,
   CERT_MANAGER_NAMESPACE,
   DEFAULT_STORAGE_CLASS,
   POD_SECURITY_VERSION,
@@ -91,6 +92,8 @@ describe("Baseline", () => {
       assert.ok(children.length > 20);
       for (const resource of children) {
         assert.equal(resource.parent, self.urn, `${resource.name} is not a child of ${name}`);
+        // The internal CA is made by the tls provider, outside the cluster.
+        if (resource.type.startsWith("tls:")) continue;
         assert.match(
           resource.provider ?? "",
           /pulumi:providers:kubernetes::k8s$/,
@@ -355,36 +358,48 @@ describe("Baseline", () => {
     }
   });
 
-  it("builds the CA chain in order: release → self-signed issuer → CA certificate → CA issuer", () => {
+  it("makes the internal CA in the program and hands it to cert-manager's CA issuer (issue 8, defect 20)", async () => {
     const release = child("base", "base-cert-manager");
-    const selfSigned = child("base", "base-selfsigned-issuer");
+    const key = child("base", "base-ca-key");
     const certificate = child("base", "base-ca-certificate");
+    const secret = child("base", "base-ca-secret");
     const caIssuer = child("base", "base-ca-issuer");
-    assert.equal(selfSigned.type, "kubernetes:cert-manager.io/v1:ClusterIssuer");
-    assert.deepEqual(selfSigned.inputs.spec, { selfSigned: {} });
-    assert.ok(selfSigned.dependencies.includes(release.urn));
-
-    assert.equal(certificate.type, "kubernetes:cert-manager.io/v1:Certificate");
-    const spec = certificate.inputs.spec as Inputs;
-    assert.equal(spec.isCA, true);
-    assert.equal(spec.commonName, "Fortress Lab CA");
+    assert.equal(key.type, "tls:index/privateKey:PrivateKey");
     assert.deepEqual(
-      { algorithm: spec.privateKey.algorithm, size: spec.privateKey.size },
-      { algorithm: "ECDSA", size: 256 },
+      { algorithm: key.inputs.algorithm, curve: key.inputs.ecdsaCurve },
+      { algorithm: "ECDSA", curve: "P256" },
     );
-    assert.deepEqual(spec.issuerRef, {
-      name: selfSigned.inputs.metadata.name,
-      kind: "ClusterIssuer",
-      group: "cert-manager.io",
-    });
-    assert.equal(certificate.inputs.metadata.namespace, CERT_MANAGER_NAMESPACE);
-    assert.ok(certificate.dependencies.includes(selfSigned.urn));
+
+    assert.equal(certificate.type, "tls:index/selfSignedCert:SelfSignedCert");
+    assert.equal(certificate.inputs.isCaCertificate, true);
+    assert.equal(certificate.inputs.subject.commonName, "Fortress Lab CA");
+    assert.ok(certificate.inputs.allowedUses.includes("cert_signing"));
+    assert.equal(
+      certificate.inputs.privateKeyPem,
+      REDACTED,
+      "the CA key reaches the certificate in plaintext",
+    );
+    assert.ok(certificate.dependencies.includes(key.urn));
+
+    assert.equal(secret.type, "kubernetes:core/v1:Secret");
+    assert.equal(secret.inputs.type, "kubernetes.io/tls");
+    assert.equal(secret.inputs.metadata.name, CA_SECRET);
+    assert.equal(secret.inputs.metadata.namespace, CERT_MANAGER_NAMESPACE);
+    assert.equal(secret.inputs.stringData, REDACTED, "the CA key is not secret in the CA Secret");
+    assert.ok(secret.dependencies.includes(certificate.urn) && secret.dependencies.includes(key.urn));
 
     assert.equal(caIssuer.type, "kubernetes:cert-manager.io/v1:ClusterIssuer");
     assert.equal(caIssuer.inputs.metadata.name, CA_ISSUER);
-    assert.deepEqual(caIssuer.inputs.spec, { ca: { secretName: spec.secretName } });
-    assert.ok(caIssuer.dependencies.includes(certificate.urn));
+    assert.deepEqual(caIssuer.inputs.spec, { ca: { secretName: CA_SECRET } });
+    assert.ok(caIssuer.dependencies.includes(secret.urn));
+    assert.ok(caIssuer.dependencies.includes(release.urn));
+    assert.deepEqual(
+      childrenOf("base").filter((r) => r.type === "kubernetes:cert-manager.io/v1:Certificate"),
+      [],
+      "cert-manager no longer makes a CA of its own",
+    );
     assert.equal(plain.clusterIssuer, CA_ISSUER);
+    assert.equal(await pulumi.isSecret(plain.caCertificatePem), false, "the CA certificate is public");
   });
 
   it("provides a default local-path class that retains volumes, and RWX only when asked", () => {

@@ -1,8 +1,8 @@
 /**
  * The Kubernetes baseline of the platform layer: a namespace per layer with Pod Security Admission
  * labels, default-deny NetworkPolicies with explicit namespace → namespace allows (and DNS), requests
- * and limits everywhere (LimitRange and ResourceQuota), an internal CA (cert-manager, a self-signed
- * root, a CA ClusterIssuer) and the storage classes (local-path with Retain, and NFS for
+ * and limits everywhere (LimitRange and ResourceQuota), an internal CA (made in the program, the CA
+ * ClusterIssuer of cert-manager) and the storage classes (local-path with Retain, and NFS for
  * ReadWriteMany when asked).
  *
  * Besides the namespaces it is given, the baseline manages its own: `cert-manager`, and
@@ -13,6 +13,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { internalCa } from "./internalCa";
 
 export const BASELINE_TYPE = "fortress:platform:Baseline";
 
@@ -52,7 +53,6 @@ export const STORAGE_NAMESPACE = "fortress-storage";
 /** The only namespace a flow may name without managing it (k3s's Traefik ingress lives there). */
 export const KUBE_SYSTEM = "kube-system";
 
-export const SELF_SIGNED_ISSUER = "fortress-selfsigned";
 export const CA_ISSUER = "fortress-ca";
 export const CA_SECRET = "fortress-ca";
 
@@ -155,6 +155,8 @@ export class Baseline extends pulumi.ComponentResource {
   /** Name of the internal CA ClusterIssuer. */
   readonly clusterIssuer: string;
   readonly storageClasses: { readonly default: string; readonly rwx?: string };
+  /** The internal CA's certificate (PEM, public): what nodes, browsers and the Pulumi host trust. */
+  readonly caCertificatePem: pulumi.Output<string>;
 
   constructor(name: string, args: BaselineArgs, opts: pulumi.ComponentResourceOptions) {
     const system: NamespaceSpec[] = [
@@ -381,35 +383,17 @@ export class Baseline extends pulumi.ComponentResource {
       { parent: this, dependsOn: guards[CERT_MANAGER_NAMESPACE] },
     );
 
-    const selfSigned = new k8s.apiextensions.CustomResource(
-      `${name}-selfsigned-issuer`,
+    // The CA is made in the program (internalCa.ts) and handed to cert-manager as the CA issuer's
+    // Secret: a ClusterIssuer reads it from cert-manager's cluster resource namespace.
+    const ca = internalCa(`${name}-ca`, args.caCommonName, this);
+    const caSecret = new k8s.core.v1.Secret(
+      `${name}-ca-secret`,
       {
-        apiVersion: "cert-manager.io/v1",
-        kind: "ClusterIssuer",
-        metadata: { name: SELF_SIGNED_ISSUER },
-        spec: { selfSigned: {} },
-      },
-      { parent: this, dependsOn: [certManager] },
-    );
-    const caCertificate = new k8s.apiextensions.CustomResource(
-      `${name}-ca-certificate`,
-      {
-        apiVersion: "cert-manager.io/v1",
-        kind: "Certificate",
-        // A ClusterIssuer reads its CA secret from cert-manager's cluster resource namespace.
         metadata: { name: CA_SECRET, namespace: namespaces[CERT_MANAGER_NAMESPACE].metadata.name },
-        spec: {
-          isCA: true,
-          commonName: args.caCommonName,
-          subject: { organizations: ["Fortress"] },
-          secretName: CA_SECRET,
-          duration: "87600h",
-          renewBefore: "720h",
-          privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Never" },
-          issuerRef: { name: SELF_SIGNED_ISSUER, kind: "ClusterIssuer", group: "cert-manager.io" },
-        },
+        type: "kubernetes.io/tls",
+        stringData: { "tls.crt": ca.certificatePem, "tls.key": ca.privateKeyPem },
       },
-      { parent: this, dependsOn: [selfSigned] },
+      { parent: this, dependsOn: guards[CERT_MANAGER_NAMESPACE] },
     );
     const caIssuer = new k8s.apiextensions.CustomResource(
       `${name}-ca-issuer`,
@@ -419,7 +403,7 @@ export class Baseline extends pulumi.ComponentResource {
         metadata: { name: CA_ISSUER },
         spec: { ca: { secretName: CA_SECRET } },
       },
-      { parent: this, dependsOn: [caCertificate] },
+      { parent: this, dependsOn: [certManager, caSecret] },
     );
 
     // Storage: k3s's local-path provisioner behind a class that keeps the volume when its claim goes.
@@ -475,6 +459,7 @@ export class Baseline extends pulumi.ComponentResource {
 
     this.namespaces = namespaces;
     this.clusterIssuer = CA_ISSUER;
+    this.caCertificatePem = ca.certificatePem;
     this.storageClasses = args.rwx
       ? { default: DEFAULT_STORAGE_CLASS, rwx: RWX_STORAGE_CLASS }
       : { default: DEFAULT_STORAGE_CLASS };

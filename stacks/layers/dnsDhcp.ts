@@ -3,6 +3,7 @@ import { type DnsHost, DnsDhcp } from "../../components/dns-dhcp/dnsDhcp";
 import { Network } from "../../components/network/network";
 import { firewallRef } from "./connections";
 import type { LabModel } from "../lab";
+import { ingressHosts } from "./ingress";
 import { k3sServers } from "./platform";
 import type { LayerBuild } from "./types";
 
@@ -30,6 +31,7 @@ export const buildDnsDhcp: LayerBuild = (inputs, opts) => {
     })),
     ...vms.map((vm) => ({ name: vm.name, address: vm.ip, mac: vm.mac, network: vm.networkConfig.name })),
     ...apiHosts(inputs.lab),
+    ...ingressHosts(inputs.lab),
   ];
   const network = inputs.upstream.get("network");
   return new DnsDhcp(

@@ -69,7 +69,15 @@ export const buildIdentity: LayerBuild = (inputs, opts) => {
       ingressNamespace: INGRESS.namespace,
       keycloak,
       vaultwarden: services.has("vaultwarden"),
-      ...(keycloak ? { proxmox: { connection: proxmoxConnection(inputs), realm: REALM } } : {}),
+      ...(keycloak
+        ? {
+            proxmox: {
+              connection: proxmoxConnection(inputs),
+              realm: REALM,
+              caCertificatePem: baseline.caCertificatePem,
+            },
+          }
+        : {}),
     },
     { ...opts, providers: { kubernetes: platform.provider } },
   );

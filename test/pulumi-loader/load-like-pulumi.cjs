@@ -1,7 +1,8 @@
 // Loads index.ts the way `pulumi up` does: Pulumi's Node host registers its vendored ts-node 7 with the
 // project's `typescript` and the tsconfig's options (mirroring @pulumi/pulumi/cmd/run/run.js, non-ESM
 // branch), then requires the program. Here it runs under Pulumi's mocks, with config from the
-// FORTRESS_LOADER_CONFIG environment variable, and prints the registered resource types as JSON.
+// FORTRESS_LOADER_CONFIG environment variable, and prints the registered resource types and the stack
+// outputs (the module's exports, each with whether it is secret) as JSON.
 "use strict";
 const path = require("node:path");
 
@@ -50,9 +51,18 @@ async function main() {
   );
   const { values, secretKeys } = JSON.parse(process.env.FORTRESS_LOADER_CONFIG ?? "{}");
   pulumi.runtime.setAllConfig(values ?? {}, secretKeys ?? []);
-  await pulumi.runtime.runInPulumiStack(async () => require(path.join(root, "index.ts")));
+  let exported = {};
+  await pulumi.runtime.runInPulumiStack(async () => {
+    exported = require(path.join(root, "index.ts"));
+    return exported;
+  });
+  // The stack outputs are the module's exports; record which of them Pulumi would keep secret.
+  const outputs = {};
+  for (const [key, value] of Object.entries(exported)) {
+    outputs[key] = { secret: pulumi.Output.isInstance(value) ? await pulumi.isSecret(value) : false };
+  }
   await pulumi.runtime.disconnect();
-  process.stdout.write(`${JSON.stringify({ typescript: tsVersion?.version, types })}\n`);
+  process.stdout.write(`${JSON.stringify({ typescript: tsVersion?.version, types, outputs })}\n`);
 }
 
 main().catch((error) => {

@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { CA_TRUST_FILE, installScript, removeScript } from "./nodeTrust";
+
+/**
+ * Runs the node scripts with bash and the real openssl, against stand-ins for the commands that
+ * would change the machine (install, update-ca-certificates, sudo, id), which log what they were asked.
+ */
+describe("the CA trust scripts run on each Proxmox node", () => {
+  let dir = "";
+  let certificate = "";
+  const log = () => readFileSync(join(dir, "log"), "utf8").trim().split("\n");
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "fortress-trust-"));
+    const made = spawnSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        join(dir, "ca.key"),
+        "-subj",
+        "/CN=Fortress test CA",
+        "-days",
+        "1",
+      ],
+      { encoding: "utf8" },
+    );
+    assert.equal(made.status, 0, made.stderr);
+    certificate = made.stdout;
+    const shim = (command: string, body: string) => {
+      writeFileSync(join(dir, command), `#!/bin/bash\necho "${command} $*" >> "${dir}/log"\n${body}\n`);
+      chmodSync(join(dir, command), 0o755);
+    };
+    shim("id", "echo 1000");
+    shim("sudo", '[ "$1" = "-n" ] || exit 9; shift; "$@"');
+    // install -D -m 0644 -o root -g root <source> <target>: keep a copy of what would be installed.
+    shim("install", `cp "\${@: -2:1}" "${dir}/installed"`);
+    shim("update-ca-certificates", "true");
+    // Only the trust file's removal is faked; the script's own temporary file is really removed.
+    shim("rm", 'case "$*" in *ca-certificates*) ;; *) /bin/rm "$@" ;; esac');
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const run = (script: string, stdin: string) => {
+    writeFileSync(join(dir, "log"), "");
+    return spawnSync("bash", ["-c", script], {
+      input: stdin,
+      encoding: "utf8",
+      env: { PATH: `${dir}:/usr/bin:/bin` },
+    });
+  };
+
+  it("installs the certificate as a .crt under /usr/local/share/ca-certificates, then rebuilds the store", () => {
+    const result = run(installScript(), certificate);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(CA_TRUST_FILE, /^\/usr\/local\/share\/ca-certificates\/[^/]+\.crt$/);
+    assert.equal(readFileSync(join(dir, "installed"), "utf8"), certificate);
+    const calls = log().filter((line) => !/^(id|rm) /.test(line));
+    assert.deepEqual(
+      calls.map((line) => line.split(" ")[0]),
+      ["sudo", "install", "sudo", "update-ca-certificates"],
+      "not root: through sudo -n, installed before the store is rebuilt",
+    );
+    assert.match(calls[1], new RegExp(`-m 0644 -o root -g root \\S+ ${CA_TRUST_FILE}$`));
+  });
+
+  it("refuses what is not a certificate, before touching the node", () => {
+    const result = run(installScript(), "-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----\n");
+    assert.notEqual(result.status, 0);
+    assert.deepEqual(
+      log().filter((line) => !/^(id|rm) /.test(line)),
+      [],
+    );
+  });
+
+  it("removes the certificate and rebuilds the store from scratch on delete", () => {
+    const result = run(removeScript(), "");
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(
+      log().filter((line) => !/^(id|sudo) /.test(line)),
+      [`rm -f ${CA_TRUST_FILE}`, "update-ca-certificates --fresh"],
+    );
+  });
+});

@@ -1,0 +1,45 @@
+/**
+ * The DNS names of the UIs served through the cluster's ingress (Traefik, which k3s ships with
+ * ServiceLB). ServiceLB runs Traefik's LoadBalancer ports as hostPorts from a DaemonSet on every
+ * eligible node and lists those nodes' addresses as the Service's load-balancer addresses
+ * (k3s-io/k3s `pkg/cloudprovider/servicelb.go`: `newDaemonSet`, `podIPs`). The names point at the k3s
+ * servers, round robin like the Kubernetes API name: the DaemonSet tolerates the control-plane taints,
+ * so the servers always answer; they are the stable, always-on set, while agents may be drained and
+ * the GPU worker is tainted (ServiceLB does not tolerate that taint) and may not run at all.
+ * An existing cluster has its own ingress address: no names are made for it.
+ */
+import type { DnsHost } from "../../components/dns-dhcp/dnsDhcp";
+import type { ServiceId } from "../catalog";
+import type { LabModel } from "../lab";
+import { identityHostnames } from "./identity";
+import { k3sServers } from "./platform";
+
+/** The UIs behind the ingress and the service that brings each (no name for a UI that is not enabled). */
+const INGRESS_UIS = [
+  { ui: "keycloak", service: "keycloak" },
+  { ui: "vaultwarden", service: "vaultwarden" },
+  { ui: "grafana", service: "prometheus" },
+  { ui: "wazuhDashboard", service: "wazuh-dashboard" },
+  { ui: "thehive", service: "thehive" },
+] as const satisfies readonly { ui: keyof ReturnType<typeof identityHostnames>; service: ServiceId }[];
+
+export function ingressHosts(lab: LabModel): DnsHost[] {
+  const { platform, services, lab: settings } = lab.config;
+  if (platform.mode !== "k3s") return [];
+  const enabled = new Set<string>(services);
+  const hostnames = identityHostnames(lab);
+  const suffix = `.${settings.domain}`;
+  const servers = k3sServers(lab);
+  return INGRESS_UIS.filter(({ service }) => enabled.has(service)).flatMap(({ ui }) => {
+    const fqdn = hostnames[ui];
+    if (!fqdn.endsWith(suffix)) throw new Error(`internal: ${fqdn} is not under ${settings.domain}`);
+    const name = fqdn.slice(0, -suffix.length);
+    return servers.map((server) => ({
+      name,
+      key: `${name}-${server.name}`,
+      address: server.ip,
+      network: server.networkConfig.name,
+      description: `fortress ${name} (ingress) on ${server.name}`,
+    }));
+  });
+}
