@@ -681,17 +681,55 @@ export const DNSMASQ_HOST_MODEL: ItemModel = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Chrony (os-chrony): opnsense/plugins net/chrony/src/opnsense/mvc/app/models/OPNsense/Chrony/General.xml
-// @ 198400ec57b8; controllers Chrony/Api/GeneralController.php (key "general"), ServiceController.php.
+// Chrony (os-chrony): opnsense/plugins master (2026-08-19, 8e4722853f81)
+// net/chrony/src/opnsense/mvc/app/models/OPNsense/Chrony/General.xml; controllers Chrony/Api/
+// GeneralController.php (key "general"), ServiceController.php. Its template (Chrony/chrony.conf)
+// writes `port {{ port }}`: chrony's NTP server port, 323 by default, not 123.
 
 export const CHRONY_SCHEMA: Schema = {
   enabled: bool({ default: "0", required: true }),
-  peers: hostname({ default: "0.opnsense.pool.ntp.org", required: true, list: true }),
-  localstratum: int({ min: 1, max: 15, message: "Local stratum must be within 1-15." }),
-  orphanmode: bool({ default: "0", required: true }),
   port: port({ default: "323", required: true }),
-  allowednetworks: network({ list: true }),
   ntsclient: bool({ default: "0", required: true }),
   ntsnocert: bool({ default: "0", required: true }),
+  peers: hostname({ default: "0.opnsense.pool.ntp.org", required: true, list: true }),
   fallbackpeers: hostname(),
+  allowednetworks: network({ list: true }),
+};
+
+// ---------------------------------------------------------------------------------------------
+// Kea DHCPv4 general settings: Kea/KeaDhcpv4.xml `general` (identical at 25.7 and 26.1; 26.7 adds
+// fields with defaults), served by Kea/Api/Dhcpv4Controller.php get/set under the key "dhcpv4".
+// Kea runs only when `enabled` is 1 and `interfaces` is not empty (templates/OPNsense/Kea/rc.conf.d,
+// KeaDhcpv4::isEnabled()).
+
+export const KEA_DHCPV4_SETTINGS_SCHEMA: Schema = {
+  general: container({
+    enabled: bool({ default: "0", required: true }),
+    manual_config: bool(),
+    interfaces: interfaceField({ multiple: true }),
+    valid_lifetime: int({ default: "4000", required: true }),
+    fwrules: bool({ default: "1", required: true }),
+    dhcp_socket_type: option({ udp: "udp", raw: "raw" }, { default: "raw", required: true }),
+  }),
+};
+
+// ---------------------------------------------------------------------------------------------
+// Dnsmasq general settings: Dnsmasq/Dnsmasq.xml @ 25.7 (1.0.7) and 26.1 (1.0.8, adds dhcp.local),
+// the top-level fields and `dhcp`, served by Dnsmasq/Api/SettingsController.php get/set under the key
+// "dnsmasq". rc.conf.d enables it with `enable`; dnsmasq.conf listens on `interface` and on `port`
+// (empty: dnsmasq's default 53; 0: no DNS, DHCP only).
+
+export const DNSMASQ_SETTINGS_SCHEMA: Schema = {
+  enable: bool(),
+  regdhcp: bool(),
+  regdhcpstatic: bool(),
+  interface: interfaceField({ multiple: true }),
+  port: int({ min: 0, max: 65535 }),
+  dhcp: container({
+    no_interface: interfaceField({ multiple: true }),
+    fqdn: bool({ default: "1", required: true }),
+    domain: hostname({ ipAllowed: false }),
+    authoritative: bool(),
+    default_fw_rules: bool({ default: "1", required: true }),
+  }),
 };

@@ -29,7 +29,13 @@ async function call(
     signal: AbortSignal.timeout(init.timeoutMs ?? 3_000),
   });
   const text = await response.text();
-  return { status: response.status, body: text === "" ? undefined : JSON.parse(text) };
+  let parsed: unknown;
+  try {
+    parsed = text === "" ? undefined : JSON.parse(text);
+  } catch {
+    parsed = text; // an HTML error page
+  }
+  return { status: response.status, body: parsed };
 }
 
 async function withApi(
@@ -175,7 +181,12 @@ describe("generic model commands", () => {
     assert.equal(got.body.alias.name, "web_servers");
     assert.deepEqual(got.body.alias.type.host, { value: "Host(s)", selected: 1 });
     assert.equal(got.body.alias.type.network.selected, 0);
-    assert.deepEqual(Object.keys(got.body.alias.content), ["10.0.0.5", "10.0.0.6"]);
+    // AliasController::getItemAction: the entries, then every alias unselected, each with its description.
+    assert.deepEqual(got.body.alias.content, {
+      "10.0.0.5": { value: "10.0.0.5", selected: 1 },
+      "10.0.0.6": { value: "10.0.0.6", selected: 1 },
+      web_servers: { selected: 0, value: "web_servers", description: "web" },
+    });
 
     const searched = await call(api, "POST", "firewall/alias/search_item", { searchPhrase: "web_servers" });
     assert.deepEqual(Object.keys(searched.body).sort(), ["current", "rowCount", "rows", "total"]);
@@ -200,7 +211,11 @@ describe("generic model commands", () => {
     assert.deepEqual((await call(api, "POST", `firewall/alias/del_item/${uuid}`, {})).body, {
       result: "not found",
     });
-    assert.deepEqual((await call(api, "GET", `firewall/alias/get_item/${uuid}`)).body, []);
+    // getBase() answers [] and getItemAction then fails on its content: api.php's catch-all.
+    assert.deepEqual(await call(api, "GET", `firewall/alias/get_item/${uuid}`), {
+      status: 500,
+      body: { errorMessage: "Unexpected error, check log for details" },
+    });
   });
 
   it("returns the model's validations keyed <item>.<field> on a failed save (HTTP 200)", async () => {
@@ -276,8 +291,53 @@ describe("generic model commands", () => {
       });
       assert.equal(rule.body.result, "saved");
       const refused = await call(fresh, "POST", `firewall/alias/del_item/${alias.body.uuid}`, {});
+      // AliasController::delItemAction with Alias::whereUsed(): MVC rules have no descr.
+      assert.deepEqual(refused, {
+        status: 500,
+        body: {
+          errorMessage:
+            "Cannot delete alias. Currently in use by \n[OPNsense.Firewall.Filter.rules.rule.0/destination_net] ",
+          errorTitle: "Alias in use",
+        },
+      });
+    });
+    await withApi({ version: "26.7" }, async (fresh) => {
+      const inner = await call(fresh, "POST", "firewall/alias/add_item", {
+        alias: { name: "inner", type: "host", content: "10.0.0.1" },
+      });
+      const outer = await call(fresh, "POST", "firewall/alias/add_item", {
+        alias: { name: "outer", type: "host", content: "inner\n10.0.0.2", description: "<outer>" },
+      });
+      const refused = await call(fresh, "POST", `firewall/alias/del_item/${inner.body.uuid}`, {});
       assert.equal(refused.status, 500);
-      assert.equal(refused.body.errorTitle, "Item in use by");
+      assert.equal(
+        refused.body.errorMessage,
+        `Cannot delete alias inner. Currently in use by \n[aliases.alias.${outer.body.uuid}] &lt;outer&gt;`,
+      );
+    });
+  });
+
+  it("refuses to delete an assigned VLAN device with an untitled UserException", async () => {
+    await withApi({}, async (fresh) => {
+      const vlan = await call(fresh, "POST", "interfaces/vlan_settings/add_item", {
+        vlan: { if: "vtnet1", tag: "20", descr: "servers" },
+      });
+      await call(fresh, "POST", "interfaces/vlan_settings/reconfigure", {});
+      fresh.state.assign({ identifier: "opt1", device: "vlan01", description: "SERVERS" });
+      const refused = await call(fresh, "POST", `interfaces/vlan_settings/del_item/${vlan.body.uuid}`, {});
+      assert.deepEqual(refused, {
+        status: 500,
+        body: {
+          errorMessage: "This VLAN cannot be deleted because it is assigned as an interface.",
+          errorTitle: "",
+        },
+      });
+      // A new tag on the assigned device keeps its name, so the assignment holds (setItemAction).
+      const retagged = await call(fresh, "POST", `interfaces/vlan_settings/set_item/${vlan.body.uuid}`, {
+        vlan: { if: "vtnet1", tag: "21", descr: "servers" },
+      });
+      assert.deepEqual(retagged.body, { result: "saved" });
+      assert.equal(fresh.state.items("interfaces/vlan_settings")[0]?.vlanif, "vlan01");
     });
   });
 });
@@ -465,10 +525,11 @@ describe("models", () => {
       const got = await call(api, "GET", "chrony/general/get");
       assert.equal(got.body.general.enabled, "0");
       assert.ok(got.body.general.peers["0.opnsense.pool.ntp.org"]);
+      assert.equal(got.body.general.port, "323", "General.xml: port defaults to 323");
       const bad = await call(api, "POST", "chrony/general/set", {
-        general: { enabled: "1", localstratum: "16", peers: "" },
+        general: { enabled: "1", port: "70000", peers: "" },
       });
-      assert.equal(bad.body.validations["general.localstratum"], "Local stratum must be within 1-15.");
+      assert.ok(bad.body.validations["general.port"]);
       assert.ok(bad.body.validations["general.peers"]);
       const saved = await call(api, "POST", "chrony/general/set", {
         general: { enabled: "1", peers: "0.pool.ntp.org,1.pool.ntp.org", allowednetworks: "10.0.20.0/24" },
