@@ -4,7 +4,6 @@
  * plus the ones that carry defaults a `get` shows, are modelled; unknown posted keys are ignored
  * as OPNsense's setNodes() ignores them.
  */
-import { isIPv4 } from "node:net";
 import {
   bool,
   container,
@@ -542,23 +541,25 @@ function keaOptionData(): ReturnType<typeof container> {
   });
 }
 
-/** KeaPoolsField: one pool a line, `from - to` or a CIDR (the real field also checks overlap). */
+/**
+ * KeaPoolsField (Kea/FieldTypes/KeaPoolsField.php): one pool a line, `from - to` or a CIDR. A plain
+ * BaseField: get returns the text as stored, not an option map.
+ */
 const keaPools = custom(
-  (value) => {
-    const bad = value
+  (value) =>
+    value
       .split("\n")
-      .map((line) => line.trim())
-      .filter((line) => line !== "")
-      .filter((line) => {
-        const range = line.split("-").map((part) => part.trim());
-        return !(isSubnet(line, "ipv4") || (range.length === 2 && range.every((p) => isIPv4(p))));
-      });
-    return bad.length === 0 ? [] : [`Invalid pool: ${bad.join(", ")}`];
-  },
-  { list: true, separator: "\n" },
+      .filter((entry) => entry !== "")
+      .filter((entry) => {
+        const parts = entry.split("-").map((part) => part.trim());
+        return !(isSubnet(entry) || (parts.length === 2 && parts.every((part) => isAddress(part))));
+      })
+      .map((entry) => `Entry "${entry}" is not a valid range or subnet.`),
+  { separator: "\n" },
 );
 
-export const KEA_SUBNET_MODEL: ItemModel = {
+/** Subnets are unique from 26.1 on (opnsense/core 6d1ff4c975, #9435); 25.7 takes a second copy. */
+export const keaSubnetModel = (version: string): ItemModel => ({
   id: "kea/dhcpv4/subnet4",
   moduleController: "kea/dhcpv4",
   key: "subnet4",
@@ -569,7 +570,7 @@ export const KEA_SUBNET_MODEL: ItemModel = {
       family: "ipv4",
       netmask: "required",
       required: true,
-      unique: { message: "Subnet must be unique." },
+      ...(Number.parseFloat(version) >= 26.1 ? { unique: { message: "Subnet must be unique." } } : {}),
     }),
     valid_lifetime: int({ min: 0 }),
     next_server: network({ family: "ipv4", netmask: "forbidden" }),
@@ -594,7 +595,7 @@ export const KEA_SUBNET_MODEL: ItemModel = {
     }
     return out;
   },
-};
+});
 
 export const KEA_RESERVATION_MODEL: ItemModel = {
   id: "kea/dhcpv4/reservation",

@@ -760,3 +760,54 @@ describe("fault injection", () => {
     await api.close();
   });
 });
+
+describe("DHCP servers as their models and rc.conf.d templates have them", () => {
+  it("serves Kea's general settings under dhcpv4, and starts Kea only when enabled on interfaces", async () => {
+    await withApi({}, async (api) => {
+      const got = await call(api, "GET", "kea/dhcpv4/get");
+      assert.equal(got.body.dhcpv4.general.enabled, "0", "KeaDhcpv4.xml: enabled defaults to 0");
+      assert.equal(got.body.dhcpv4.general.interfaces.lan.selected, 0);
+      assert.equal((await call(api, "POST", "kea/service/reconfigure", {})).body.status, "ok");
+      assert.equal(api.state.running("kea/service"), false);
+      const onNowhere = await call(api, "POST", "kea/dhcpv4/set", { dhcpv4: { general: { enabled: "1" } } });
+      assert.deepEqual(onNowhere.body, { result: "saved" });
+      await call(api, "POST", "kea/service/reconfigure", {});
+      assert.equal(api.state.running("kea/service"), false, "rc.conf.d needs interfaces too");
+      const bad = await call(api, "POST", "kea/dhcpv4/set", { dhcpv4: { general: { interfaces: "opt9" } } });
+      assert.ok(bad.body.validations["dhcpv4.general.interfaces"]);
+      await call(api, "POST", "kea/dhcpv4/set", { dhcpv4: { general: { interfaces: "lan" } } });
+      await call(api, "POST", "kea/service/reconfigure", {});
+      assert.equal(api.state.running("kea/service"), true);
+    });
+  });
+
+  it("keeps Kea subnets unique from 26.1 on, and returns pools as text", async () => {
+    const subnet = { subnet: "10.0.5.0/24", pools: "10.0.5.10 - 10.0.5.20\n10.0.5.30 - 10.0.5.40" };
+    await withApi({ version: "25.7.3" }, async (api) => {
+      const first = await call(api, "POST", "kea/dhcpv4/add_subnet", { subnet4: subnet });
+      assert.equal(
+        (await call(api, "POST", "kea/dhcpv4/add_subnet", { subnet4: subnet })).body.result,
+        "saved",
+      );
+      const got = await call(api, "GET", `kea/dhcpv4/get_subnet/${first.body.uuid}`);
+      assert.equal(got.body.subnet4.pools, subnet.pools);
+    });
+    await withApi({ version: "26.1.2" }, async (api) => {
+      await call(api, "POST", "kea/dhcpv4/add_subnet", { subnet4: subnet });
+      const second = await call(api, "POST", "kea/dhcpv4/add_subnet", { subnet4: subnet });
+      assert.equal(second.body.validations["subnet4.subnet"], "Subnet must be unique.");
+    });
+  });
+
+  it("serves Dnsmasq's general settings under dnsmasq, started by enable", async () => {
+    await withApi({}, async (api) => {
+      const got = await call(api, "GET", "dnsmasq/settings/get");
+      assert.equal(got.body.dnsmasq.enable, "");
+      assert.equal(got.body.dnsmasq.dhcp.default_fw_rules, "1");
+      await call(api, "POST", "dnsmasq/settings/set", { dnsmasq: { enable: "1", interface: "lan" } });
+      await call(api, "POST", "dnsmasq/service/reconfigure", {});
+      assert.equal(api.state.running("dnsmasq/service"), true);
+      assert.equal(api.state.dnsmasq().interface, "lan");
+    });
+  });
+});

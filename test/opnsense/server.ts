@@ -54,7 +54,7 @@ import {
   type ItemModel,
   KEA_DHCPV4_SETTINGS_SCHEMA,
   KEA_RESERVATION_MODEL,
-  KEA_SUBNET_MODEL,
+  keaSubnetModel,
   RULE_MODEL,
   UNBOUND_HOST_MODEL,
   vlanModel,
@@ -272,7 +272,7 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     RULE_MODEL,
     vlan,
     UNBOUND_HOST_MODEL,
-    KEA_SUBNET_MODEL,
+    keaSubnetModel(options.version),
     KEA_RESERVATION_MODEL,
     DNSMASQ_HOST_MODEL,
   ];
