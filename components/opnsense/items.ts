@@ -103,16 +103,7 @@ export async function findByIdentity(
   policy: RetryPolicy,
 ): Promise<string | undefined> {
   if (model.identity.some((field) => (fields[field] ?? "") === "")) return undefined;
-  const answer = (await call(
-    connection,
-    "POST",
-    `${model.base}/${model.commands.search}`,
-    { current: 1, rowCount: -1 },
-    policy,
-  )) as {
-    rows?: Record<string, unknown>[];
-  };
-  const row = (answer.rows ?? []).find((candidate) =>
+  const row = (await searchAll(connection, model, fields, policy)).find((candidate) =>
     model.identity.every((field) => flattenValue(candidate[field]) === fields[field]),
   );
   return row && typeof row.uuid === "string" ? row.uuid : undefined;
@@ -192,7 +183,7 @@ export async function getItem(
       policy,
     )) as Record<string, unknown>;
   } catch (error) {
-    if (error instanceof OpnsenseServerError && !(await exists(connection, model, uuid, policy))) {
+    if (error instanceof OpnsenseServerError && !(await exists(connection, model, uuid, recorded, policy))) {
       return undefined;
     }
     throw error;
@@ -206,16 +197,28 @@ async function exists(
   connection: Connection,
   model: ItemModel,
   uuid: string,
+  fields: Fields,
   policy: RetryPolicy,
 ): Promise<boolean> {
+  return (await searchAll(connection, model, fields, policy)).some((row) => row.uuid === uuid);
+}
+
+/** Every row the model's search lists for an item with these fields (see ItemModel.searchBy). */
+async function searchAll(
+  connection: Connection,
+  model: ItemModel,
+  fields: Fields,
+  policy: RetryPolicy,
+): Promise<Record<string, unknown>[]> {
+  const by = Object.fromEntries((model.searchBy ?? []).map((field) => [field, fields[field] ?? ""]));
   const answer = (await call(
     connection,
     "POST",
     `${model.base}/${model.commands.search}`,
-    { current: 1, rowCount: -1 },
+    { current: 1, rowCount: -1, ...by },
     policy,
-  )) as { rows?: { uuid?: unknown }[] };
-  return (answer.rows ?? []).some((row) => row.uuid === uuid);
+  )) as { rows?: Record<string, unknown>[] };
+  return answer.rows ?? [];
 }
 
 export async function setItem(

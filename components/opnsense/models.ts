@@ -34,6 +34,8 @@ export interface ItemModel {
   readonly identity: readonly string[];
   /** List fields and their separator, compared as sets (OPNsense returns them as option maps). */
   readonly lists?: Readonly<Record<string, string>>;
+  /** Fields the controller's search must be given to list the item at all (sent as search parameters). */
+  readonly searchBy?: readonly string[];
   /** Fields that cannot change in place; a change replaces the item. */
   readonly replaceOn: readonly string[];
   /** The OPNsense plugin the model needs, if it is not in the base system. */
@@ -82,6 +84,9 @@ export const MODELS = {
     commands: itemCommands("rule"),
     apply: { kind: "filter" },
     identity: ["description"],
+    // Firewall/Api/FilterController.php searchRuleAction: without `interface` it lists only floating
+    // rules; a rule on one interface is listed when that interface is asked for.
+    searchBy: ["interface"],
     replaceOn: [],
   },
   hostOverride: {

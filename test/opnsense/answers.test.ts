@@ -278,6 +278,32 @@ describe("OPNsense's own answers (issue 8)", () => {
       });
     }
 
+    it("adopts a filter rule on one interface by its description instead of adding a second copy", async () => {
+      const provider = await items();
+      const fields = {
+        enabled: "1",
+        sequence: "4100",
+        action: "pass",
+        quick: "1",
+        interface: "lan",
+        direction: "in",
+        ipprotocol: "inet",
+        protocol: "TCP",
+        source_net: "lan",
+        destination_net: "10.0.0.1",
+        destination_port: "443",
+        log: "1",
+        description: "fortress orphan rule",
+      };
+      const orphan = api.state.put("firewall/filter", fields);
+      const created = await provider.create({ model: "rule", firewall, fields });
+      assert.equal(created.id, orphan);
+      assert.equal(
+        api.state.items("firewall/filter").filter((rule) => rule.description === fields.description).length,
+        1,
+      );
+    });
+
     it("sets the adopted item to the wanted fields", async () => {
       const provider = await items();
       const uuid = api.state.put("firewall/alias", {

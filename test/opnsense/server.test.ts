@@ -811,3 +811,26 @@ describe("DHCP servers as their models and rc.conf.d templates have them", () =>
     });
   });
 });
+
+describe("filter rule search as FilterController::searchRuleAction lists rules", () => {
+  for (const version of ["25.7.3", "26.1.2"]) {
+    it(`lists a rule on one interface only when that interface is asked for (${version})`, async () => {
+      await withApi({ version }, async (api) => {
+        api.state.put("firewall/filter", { interface: "lan", description: "on lan" });
+        api.state.put("firewall/filter", { interface: "lan,wan", description: "on both" });
+        api.state.put("firewall/filter", { interface: "", description: "floating" });
+        const listed = async (params: Record<string, unknown>) =>
+          (await call(api, "POST", "firewall/filter/search_rule", params)).body.rows
+            .map((row: any) => row.description)
+            .sort();
+        assert.deepEqual(await listed({}), ["floating", "on both"]);
+        assert.deepEqual(await listed({ interface: "lan" }), ["on lan"]);
+        assert.deepEqual(await listed({ interface: "lan", show_all: "1" }), [
+          "floating",
+          "on both",
+          "on lan",
+        ]);
+      });
+    });
+  }
+});

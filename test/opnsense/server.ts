@@ -335,9 +335,35 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     return out;
   }
 
+  /**
+   * FilterController::searchRuleAction lists a rule by its interfaces: without `interface` only the
+   * rules on none or several (floating); with it, on 25.7 the rules on exactly that one, from 26.1 the
+   * rules on exactly those (an inverted one only with `show_all`). Interface groups are not modelled.
+   */
+  function ruleListed(rule: Raw, params: Record<string, unknown>): boolean {
+    const asked = typeof params.interface === "string" ? params.interface : "";
+    const showAll = params.show_all !== undefined && params.show_all !== "" && params.show_all !== "0";
+    const own = (rule.interface ?? "").split(",").filter((i) => i !== "");
+    const inverted = rule.interfacenot === "1";
+    if (!atLeast(options.version, "26.1")) {
+      if (asked === "") return own.length !== 1;
+      if (showAll) return own.includes(asked) || own.length === 0;
+      return own.length === 1 && own[0] === asked;
+    }
+    const wanted = asked.split(",").filter((i) => i !== "");
+    if (wanted.length === 0) return own.length !== 1 || inverted;
+    const overlaps = wanted.some((i) => own.includes(i));
+    const intersects = inverted ? !overlaps : overlaps;
+    if (showAll) return intersects || own.length === 0;
+    if (inverted) return false;
+    return intersects && wanted.length === own.length;
+  }
+
   function search(model: ItemModel, params: Record<string, unknown>): Reply {
     const ctx = context();
-    const rows = [...store(model.id)].map(([uuid, item]) => searchRow(model.schema, uuid, item, ctx));
+    const rows = [...store(model.id)]
+      .filter(([, item]) => model !== RULE_MODEL || ruleListed(item, params))
+      .map(([uuid, item]) => searchRow(model.schema, uuid, item, ctx));
     if (model === RULE_MODEL) rows.sort((a, b) => Number(a.sequence) - Number(b.sequence));
     if (model === vlan) {
       // VlanSettingsController::searchItemAction shows an assigned device as "vlan01 [LAN]".
