@@ -64,8 +64,8 @@ export function changedFields(a: Fields, b: Fields, lists: Readonly<Record<strin
 }
 
 /**
- * The live values of `managed` fields, spelled as `recorded` where they are the same (a list in
- * another order or with the other separator): a refresh then shows no change where there is none.
+ * The live values of `managed` fields, spelled as `recorded` where they are the same (a list whose
+ * entries came back in another order): a refresh then shows no change where there is none.
  */
 export function liveFields(
   values: Readonly<Record<string, unknown>>,
