@@ -200,6 +200,25 @@ describe("DnsDhcp", () => {
       assert.deepEqual(ofModel("dnsmasqHost", "kea"), []);
     });
 
+    it("switches Kea on for every network's interface, after the subnets", () => {
+      const [settings, ...more] = resources.filter(
+        (resource) => resource.type === `${DYNAMIC}keaDhcpv4` && resource.parent === named("kea").urn,
+      );
+      assert.ok(settings, "Kea is never enabled: KeaDhcpv4.xml general.enabled defaults to 0");
+      assert.deepEqual(more, []);
+      assert.deepEqual(fieldsOf(settings), { enabled: "1", interfaces: "lan,opt1,opt3" });
+      for (const subnet of ofModel("keaSubnet", "kea")) {
+        assert.ok(settings.dependencies.includes(subnet.urn), `Kea starts before ${subnet.name}`);
+      }
+      assert.ok(settings.dependencies.includes(named("ready").urn));
+      assert.deepEqual(
+        resources.filter(
+          (resource) => resource.type === `${DYNAMIC}dnsmasq` && resource.parent === named("kea").urn,
+        ),
+        [],
+      );
+    });
+
     it("rejects a host on a network that has no DHCP subnet", () => {
       assert.ok(unknownNetwork instanceof Error, "no error for a host on an unknown network");
       assert.match(unknownNetwork.message, /lost-1 is on nowhere, which has no DHCP subnet/);
@@ -234,6 +253,24 @@ describe("DnsDhcp", () => {
         });
         assert.ok(range, `no DHCP range ${network.dhcp.start}–${network.dhcp.end} for ${network.name}`);
       }
+    });
+
+    it("switches Dnsmasq on, listening on every network's interface, after the ranges", () => {
+      const [settings, ...more] = resources.filter(
+        (resource) => resource.type === `${DYNAMIC}dnsmasq` && resource.parent === named("dm").urn,
+      );
+      assert.ok(settings, "Dnsmasq is never enabled");
+      assert.deepEqual(more, []);
+      assert.deepEqual(fieldsOf(settings), { enable: "1", interface: "lan,opt1,opt3" });
+      for (const range of ofModel("dnsmasqRange", "dm")) {
+        assert.ok(settings.dependencies.includes(range.urn), `Dnsmasq starts before ${range.name}`);
+      }
+      assert.deepEqual(
+        resources.filter(
+          (resource) => resource.type === `${DYNAMIC}keaDhcpv4` && resource.parent === named("dm").urn,
+        ),
+        [],
+      );
     });
 
     it("rejects a host on a network that is not declared", () => {

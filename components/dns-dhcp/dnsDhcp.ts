@@ -1,11 +1,19 @@
 /**
  * The DNS and DHCP layer: an Unbound host override for every host under the internal domain, and a
- * DHCP reservation for every host's MAC (Kea, or Dnsmasq from OPNsense 26.1), so that a VM that
- * falls back to DHCP still gets its one address.
+ * DHCP reservation for every host's MAC (Kea, or Dnsmasq), so that a VM that falls back to DHCP still
+ * gets its one address; and the DHCP server itself switched on for the networks' interfaces, without
+ * which neither serves anything.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { FirewallRef } from "../opnsense/provider";
-import { hostOverrideFields, OpnsenseItem } from "../opnsense/resources";
+import {
+  DnsmasqSettings,
+  dnsmasqGeneralFields,
+  hostOverrideFields,
+  KeaDhcpv4Settings,
+  keaGeneralFields,
+  OpnsenseItem,
+} from "../opnsense/resources";
 
 export const DNS_DHCP_TYPE = "fortress:dns-dhcp:DnsDhcp";
 
@@ -45,11 +53,17 @@ export interface DnsDhcpArgs {
 export class DnsDhcp extends pulumi.ComponentResource {
   /** Fully qualified name per host. */
   readonly names: Readonly<Record<string, string>>;
+  /** The DHCP server's general settings (on, and on which interfaces); absent without networks. */
+  readonly dhcpServer?: KeaDhcpv4Settings | DnsmasqSettings;
 
   constructor(name: string, args: DnsDhcpArgs, opts?: pulumi.ComponentResourceOptions) {
     super(DNS_DHCP_TYPE, name, {}, opts);
     const after = { parent: this, ...(args.firewallReady ? { dependsOn: [args.firewallReady] } : {}) };
     const firewall = args.firewall;
+    const interfaces = [
+      ...new Set(args.networks.map((network) => network.interface).filter((i) => i !== "")),
+    ];
+    const ready = args.firewallReady ? [args.firewallReady] : [];
 
     for (const host of args.hosts) {
       new OpnsenseItem(
@@ -108,6 +122,14 @@ export class DnsDhcp extends pulumi.ComponentResource {
           { parent: this },
         );
       }
+      // After the subnets, so that Kea starts with them.
+      if (interfaces.length > 0) {
+        this.dhcpServer = new KeaDhcpv4Settings(
+          `${name}-kea`,
+          { firewall, fields: keaGeneralFields(interfaces) },
+          { parent: this, dependsOn: [...subnets.values(), ...ready] },
+        );
+      }
     } else {
       const ranges = new Map(
         args.networks.map((network) => [
@@ -146,7 +168,14 @@ export class DnsDhcp extends pulumi.ComponentResource {
               descr: `fortress ${host.name}`,
             },
           },
-          { parent: this, dependsOn: [range, ...(args.firewallReady ? [args.firewallReady] : [])] },
+          { parent: this, dependsOn: [range, ...ready] },
+        );
+      }
+      if (interfaces.length > 0) {
+        this.dhcpServer = new DnsmasqSettings(
+          `${name}-dnsmasq`,
+          { firewall, fields: dnsmasqGeneralFields(interfaces) },
+          { parent: this, dependsOn: [...ranges.values(), ...ready] },
         );
       }
     }

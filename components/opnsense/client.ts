@@ -1,7 +1,8 @@
 /**
  * The HTTP side of the OPNsense API: Basic auth with key and secret, JSON in and out, a timeout on
- * every call, retries with backoff for 5xx answers and calls that got no answer, and errors that
- * name what the admin must fix. Writes to one firewall are serialized.
+ * every call, retries with backoff for what is transient (no answer, 502/503/504, a 500 that is not
+ * OPNsense's own JSON error), and errors that name what the admin must fix: OPNsense's own 500s
+ * (a UserException) are its answer and are not retried. Writes to one firewall are serialized.
  */
 import * as http from "node:http";
 import * as https from "node:https";
@@ -9,6 +10,7 @@ import {
   OpnsenseAuthError,
   OpnsenseHttpError,
   OpnsensePrivilegeError,
+  OpnsenseServerError,
   OpnsenseUnavailableError,
 } from "./errors";
 import { privilegeFor } from "./privileges";
@@ -40,6 +42,20 @@ export interface Answer {
 }
 
 class Retryable extends Error {}
+
+/** Gateway answers of a web server whose PHP backend is restarting or overloaded. */
+const isGatewayStatus = (status: number) => status === 502 || status === 503 || status === 504;
+
+/**
+ * The JSON body api.php writes for an exception, `{errorMessage[, errorTitle]}`; undefined for anything
+ * else (an HTML page of the web server in front of PHP, an empty body).
+ */
+export function opnsenseErrorBody(body: unknown): { message: string; title: string | undefined } | undefined {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return undefined;
+  const { errorMessage, errorTitle } = body as { errorMessage?: unknown; errorTitle?: unknown };
+  if (typeof errorMessage !== "string") return undefined;
+  return { message: errorMessage, title: typeof errorTitle === "string" ? errorTitle : undefined };
+}
 
 function send(
   connection: Connection,
@@ -100,7 +116,11 @@ function send(
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** One API call with retries; 401 and 403 are not retried and become errors that say what to grant. */
+/**
+ * One API call with retries. 401 and 403 become errors that say what to grant, OPNsense's own 500
+ * an OpnsenseServerError with its message; only what may pass (no answer, a timeout, 502/503/504, a
+ * 500 without OPNsense's JSON) is tried again.
+ */
 export async function call(
   connection: Connection,
   method: "GET" | "POST",
@@ -109,6 +129,7 @@ export async function call(
   policy: RetryPolicy = DEFAULT_RETRY,
 ): Promise<unknown> {
   let lastProblem = "";
+  let answered = false;
   for (let attempt = 0; attempt <= policy.retries; attempt++) {
     if (attempt > 0) await sleep(policy.backoffMs * 2 ** (attempt - 1));
     let answer: Answer;
@@ -117,6 +138,7 @@ export async function call(
     } catch (error) {
       if (!(error instanceof Retryable)) throw error;
       lastProblem = error.message;
+      answered = false;
       continue;
     }
     if (answer.status === 401) {
@@ -126,9 +148,12 @@ export async function call(
       );
     }
     if (answer.status === 403) throw new OpnsensePrivilegeError(path, privilegeFor(path));
-    if (answer.status >= 500) {
-      const detail = (answer.body as { errorMessage?: unknown } | undefined)?.errorMessage;
-      lastProblem = `HTTP ${answer.status}${typeof detail === "string" ? `: ${detail}` : ""}`;
+    const ownError = answer.status === 500 ? opnsenseErrorBody(answer.body) : undefined;
+    if (ownError) throw new OpnsenseServerError(path, answer.status, ownError.message, ownError.title);
+    if (answer.status === 500 || isGatewayStatus(answer.status)) {
+      const text = typeof answer.body === "string" ? answer.body.replace(/<[^>]*>/g, " ") : "";
+      lastProblem = `HTTP ${answer.status}${text.trim() ? `: ${text.replace(/\s+/g, " ").trim().slice(0, 120)}` : ""}`;
+      answered = true;
       continue;
     }
     if (answer.status >= 400) {
@@ -141,7 +166,10 @@ export async function call(
   }
   throw new OpnsenseUnavailableError(
     `OPNsense at ${connection.url} gave no usable answer to ${method} /api/${path} after ${policy.retries + 1} attempts ` +
-      `(last: ${lastProblem}). Check that the firewall is up and reachable from this machine.`,
+      `(last: ${lastProblem}). ` +
+      (answered
+        ? "Its web server answers but not its API: check the Web GUI service and System > Log Files on the firewall."
+        : "Check that the firewall is up and reachable from this machine."),
   );
 }
 

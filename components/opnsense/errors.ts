@@ -46,6 +46,37 @@ export class OpnsenseHttpError extends OpnsenseError {
   }
 }
 
+/**
+ * OPNsense's own error answer: HTTP 500 with `errorMessage` (opnsense/core src/opnsense/www/api.php
+ * `error_output()`, 25.7 to 26.7). A thrown UserException (an alias still in use, a VLAN that is
+ * assigned, a failing template) always carries `errorTitle` (Base/UserException.php, "" by default);
+ * anything else PHP threw is "Unexpected error, check log for details" without one. Both are the
+ * firewall's answer, not a network problem: retrying does not change them.
+ */
+export class OpnsenseServerError extends OpnsenseError {
+  constructor(
+    readonly path: string,
+    readonly status: number,
+    readonly errorMessage: string,
+    readonly errorTitle: string | undefined,
+    hint = "",
+  ) {
+    const detail = errorMessage.trim() || "no message";
+    super(
+      errorTitle === undefined
+        ? `OPNsense failed on /api/${path} (HTTP ${status}: ${detail}). The firewall answered, so this is ` +
+            "no network problem and another attempt gives the same: see System > Log Files > Web GUI and " +
+            `Backend on the firewall.${hint ? ` ${hint}` : ""}`
+        : `OPNsense refused /api/${path}: ${detail}${hint ? ` ${hint}` : ""}`,
+    );
+  }
+
+  /** A UserException: a refusal meant for the user (what is in the way is in the message). */
+  get userException(): boolean {
+    return this.errorTitle !== undefined;
+  }
+}
+
 /** No usable answer after every retry. */
 export class OpnsenseUnavailableError extends OpnsenseError {}
 

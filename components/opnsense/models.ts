@@ -1,7 +1,8 @@
 /**
  * The OPNsense MVC models Fortress manages, as the API exposes them: where they live, the key their
  * bodies are wrapped in, the commands of their controller, how a change is made live, and the
- * field that identifies an item so that a retried add can find the item it already made.
+ * fields that identify an item, so that an add finds (and adopts) the item an earlier, failed run
+ * already saved instead of making a second one.
  */
 
 export type ApplyKind =
@@ -25,8 +26,16 @@ export interface ItemModel {
     readonly del: string;
   };
   readonly apply: ApplyKind;
-  /** A field unique per managed item, used to find an item after an add whose answer was lost. */
-  readonly identity: string;
+  /**
+   * Fields that together identify a managed item: the model's own uniqueness constraint where it has
+   * one (an alias's name, a VLAN's parent and tag, a Kea subnet), else the description Fortress
+   * writes. An add adopts the item that matches them instead of adding a second one.
+   */
+  readonly identity: readonly string[];
+  /** List fields and their separator, compared as sets (OPNsense returns them as option maps). */
+  readonly lists?: Readonly<Record<string, string>>;
+  /** Fields the controller's search must be given to list the item at all (sent as search parameters). */
+  readonly searchBy?: readonly string[];
   /** Fields that cannot change in place; a change replaces the item. */
   readonly replaceOn: readonly string[];
   /** The OPNsense plugin the model needs, if it is not in the base system. */
@@ -48,8 +57,13 @@ export const MODELS = {
     key: "vlan",
     commands: itemCommands("item"),
     apply: { kind: "reconfigure", path: "interfaces/vlan_settings/reconfigure" },
-    identity: "descr",
-    replaceOn: ["if", "tag"],
+    // Vlan.xml: "Tag for this device must be unique." (tag unique per parent).
+    identity: ["if", "tag"],
+    // A new tag or parent is set in place: VlanSettingsController::setItemAction keeps the device
+    // name (vlan0N) when only tag or parent change, and reconfigure_vlans.php re-tags that device, so
+    // its interface assignment stays. Replacing it would mean deleting an assigned device, which
+    // OPNsense refuses ("This VLAN cannot be deleted because it is assigned as an interface.").
+    replaceOn: [],
   },
   alias: {
     label: "alias",
@@ -57,7 +71,10 @@ export const MODELS = {
     key: "alias",
     commands: itemCommands("item"),
     apply: { kind: "reconfigure", path: "firewall/alias/reconfigure" },
-    identity: "name",
+    // Alias.xml: "An alias with this name already exists."
+    identity: ["name"],
+    // AliasContentField: one entry a line; get_item returns them as a map (AliasController::getItemAction).
+    lists: { content: "\n" },
     replaceOn: ["name", "type"],
   },
   rule: {
@@ -66,7 +83,10 @@ export const MODELS = {
     key: "rule",
     commands: itemCommands("rule"),
     apply: { kind: "filter" },
-    identity: "description",
+    identity: ["description"],
+    // Firewall/Api/FilterController.php searchRuleAction: without `interface` it lists only floating
+    // rules; a rule on one interface is listed when that interface is asked for.
+    searchBy: ["interface"],
     replaceOn: [],
   },
   hostOverride: {
@@ -75,7 +95,7 @@ export const MODELS = {
     key: "host",
     commands: itemCommands("host_override"),
     apply: { kind: "reconfigure", path: "unbound/service/reconfigure" },
-    identity: "description",
+    identity: ["description"],
     replaceOn: [],
   },
   keaSubnet: {
@@ -84,7 +104,8 @@ export const MODELS = {
     key: "subnet4",
     commands: itemCommands("subnet"),
     apply: { kind: "reconfigure", path: "kea/service/reconfigure" },
-    identity: "description",
+    // KeaDhcpv4.xml: "Subnet must be unique."
+    identity: ["subnet"],
     replaceOn: ["subnet"],
   },
   keaReservation: {
@@ -93,7 +114,7 @@ export const MODELS = {
     key: "reservation",
     commands: itemCommands("reservation"),
     apply: { kind: "reconfigure", path: "kea/service/reconfigure" },
-    identity: "description",
+    identity: ["description"],
     replaceOn: ["subnet"],
   },
   /** Dnsmasq serves DHCP (and so its host entries) only on a subnet that has a range. Dnsmasq/Dnsmasq.xml dhcp_ranges. */
@@ -103,7 +124,7 @@ export const MODELS = {
     key: "range",
     commands: itemCommands("range"),
     apply: { kind: "reconfigure", path: "dnsmasq/service/reconfigure" },
-    identity: "description",
+    identity: ["description"],
     replaceOn: [],
   },
   dnsmasqHost: {
@@ -112,19 +133,22 @@ export const MODELS = {
     key: "host",
     commands: itemCommands("host"),
     apply: { kind: "reconfigure", path: "dnsmasq/service/reconfigure" },
-    identity: "descr",
+    identity: ["descr"],
     replaceOn: [],
   },
 } as const satisfies Record<string, ItemModel>;
 
 export type ModelName = keyof typeof MODELS;
 
-/** Singleton settings (chrony's `general`): get and set, no items. */
+/** Singleton settings (chrony's `general`, Kea's, Dnsmasq's): `<base>/get` and `<base>/set`, no items. */
 export interface SettingsModel {
   readonly label: string;
   readonly base: string;
   readonly key: string;
+  /** The container under the key the fields live in (`{"dhcpv4": {"general": {...}}}`). */
+  readonly section?: string;
   readonly apply: ApplyKind;
+  readonly lists?: Readonly<Record<string, string>>;
   readonly plugin?: string;
 }
 
@@ -133,5 +157,31 @@ export const CHRONY: SettingsModel = {
   base: "chrony/general",
   key: "general",
   apply: { kind: "reconfigure", path: "chrony/service/reconfigure" },
+  lists: { peers: ",", allowednetworks: "," },
   plugin: "os-chrony",
+};
+
+/**
+ * Kea DHCPv4's general settings (Kea/KeaDhcpv4.xml `general`, Kea/Api/Dhcpv4Controller.php): Kea
+ * starts only with `enabled` 1 and `interfaces` set (templates/OPNsense/Kea/rc.conf.d).
+ */
+export const KEA_DHCPV4: SettingsModel = {
+  label: "Kea DHCPv4 settings",
+  base: "kea/dhcpv4",
+  key: "dhcpv4",
+  section: "general",
+  apply: { kind: "reconfigure", path: "kea/service/reconfigure" },
+  lists: { interfaces: "," },
+};
+
+/**
+ * Dnsmasq's general settings (Dnsmasq/Dnsmasq.xml top level, Dnsmasq/Api/SettingsController.php):
+ * `enable` starts it (templates/OPNsense/Dnsmasq/rc.conf.d), `interface` is where it listens.
+ */
+export const DNSMASQ: SettingsModel = {
+  label: "Dnsmasq settings",
+  base: "dnsmasq/settings",
+  key: "dnsmasq",
+  apply: { kind: "reconfigure", path: "dnsmasq/service/reconfigure" },
+  lists: { interface: "," },
 };

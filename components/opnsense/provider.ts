@@ -6,7 +6,17 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { type Connection, DEFAULT_RETRY, type RetryPolicy, withWriteLock, call } from "./client";
 import { OpnsenseError } from "./errors";
-import { addItem, applying, checkSaved, delItem, type Fields, flattenValue, getItem, setItem } from "./items";
+import {
+  addItem,
+  applying,
+  changedFields,
+  checkSaved,
+  delItem,
+  type Fields,
+  getItem,
+  liveFields,
+  setItem,
+} from "./items";
 import { type ApplyKind, type ItemModel, MODELS, type ModelName, type SettingsModel } from "./models";
 import { type PreflightNeeds, preflight } from "./preflight";
 import { DEFAULT_PROBE, type ProbePolicy } from "./safeApply";
@@ -36,6 +46,8 @@ export interface SettingsInputs {
 
 export interface ItemOutputs extends ItemInputs {
   readonly uuid: string;
+  /** Set by a create that adopted the item an earlier, failed run had saved (see addItem). */
+  readonly adopted?: boolean;
 }
 
 export interface Timing {
@@ -65,11 +77,6 @@ function modelOf(inputs: { readonly model: ModelName }): ItemModel {
   const model = MODELS[inputs.model];
   if (!model) throw new OpnsenseError(`unknown OPNsense model ${String(inputs.model)}`);
   return model;
-}
-
-function changedFields(a: Fields, b: Fields): string[] {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...keys].filter((key) => (a[key] ?? "") !== (b[key] ?? "")).sort();
 }
 
 export abstract class OpnsenseProvider {
@@ -103,7 +110,7 @@ export class ItemProvider
 {
   async diff(_id: string, olds: ItemOutputs, news: ItemInputs): Promise<pulumi.dynamic.DiffResult> {
     const model = modelOf(news);
-    const changed = changedFields(olds.fields, news.fields);
+    const changed = changedFields(olds.fields, news.fields, model.lists);
     const movedFirewall = olds.firewall.url !== news.firewall.url;
     const replaces = [
       ...(movedFirewall ? ["firewall"] : []),
@@ -118,24 +125,27 @@ export class ItemProvider
   async create(inputs: ItemInputs): Promise<pulumi.dynamic.CreateResult<ItemOutputs>> {
     const model = modelOf(inputs);
     const connection = this.connect(inputs.firewall);
-    const uuid = await withWriteLock(connection, () =>
+    const { uuid, adopted } = await withWriteLock(connection, () =>
       this.applying(connection, model.apply, () =>
         addItem(connection, model, inputs.fields, this.timing.retry),
       ),
     );
-    return { id: uuid, outs: { ...inputs, uuid } };
+    if (adopted) {
+      // A dynamic provider has no engine connection for pulumi.log; its console output is shown
+      // (pulumi/pulumi#18253), and the output `adopted` records it in the state.
+      console.warn(
+        `fortress: adopted the existing ${model.label} ${uuid} on ${inputs.firewall.url} ` +
+          `(${model.identity.map((field) => `${field}=${inputs.fields[field] ?? ""}`).join(", ")}), ` +
+          "left by an earlier run that failed after saving it, instead of adding a second one",
+      );
+    }
+    return { id: uuid, outs: { ...inputs, uuid, ...(adopted ? { adopted } : {}) } };
   }
 
   async read(id: string, props?: ItemOutputs): Promise<pulumi.dynamic.ReadResult<ItemOutputs>> {
     if (!props) throw new OpnsenseError(`cannot read OPNsense item ${id} without its recorded state`);
     const model = modelOf(props);
-    const live = await getItem(
-      this.connect(props.firewall),
-      model,
-      id,
-      Object.keys(props.fields),
-      this.timing.retry,
-    );
+    const live = await getItem(this.connect(props.firewall), model, id, props.fields, this.timing.retry);
     if (!live) return {};
     return { id, props: { ...props, fields: live, uuid: id } };
   }
@@ -164,7 +174,7 @@ export class ItemProvider
   }
 }
 
-/** Singleton settings (chrony): create and update both set the managed fields; delete leaves them. */
+/** Singleton settings (chrony, Kea, Dnsmasq): create and update set the managed fields; delete leaves them. */
 export class SettingsProvider
   extends OpnsenseProvider
   implements pulumi.dynamic.ResourceProvider<SettingsInputs, SettingsInputs>
@@ -180,11 +190,12 @@ export class SettingsProvider
     const connection = this.connect(inputs.firewall);
     await withWriteLock(connection, () =>
       this.applying(connection, this.model.apply, async () => {
+        const body = this.model.section ? { [this.model.section]: inputs.fields } : inputs.fields;
         const answer = await call(
           connection,
           "POST",
           `${this.model.base}/set`,
-          { [this.model.key]: inputs.fields },
+          { [this.model.key]: body },
           this.timing.retry,
         );
         checkSaved(this.model, answer, "set");
@@ -195,7 +206,8 @@ export class SettingsProvider
   async diff(_id: string, olds: SettingsInputs, news: SettingsInputs): Promise<pulumi.dynamic.DiffResult> {
     return {
       changes:
-        changedFields(olds.fields, news.fields).length > 0 || !sameConnection(olds.firewall, news.firewall),
+        changedFields(olds.fields, news.fields, this.model.lists).length > 0 ||
+        !sameConnection(olds.firewall, news.firewall),
     };
   }
 
@@ -213,10 +225,9 @@ export class SettingsProvider
       undefined,
       this.timing.retry,
     )) as Record<string, unknown>;
-    const values = (answer[this.model.key] ?? {}) as Record<string, unknown>;
-    const fields = Object.fromEntries(
-      Object.keys(props.fields).map((field) => [field, flattenValue(values[field])]),
-    );
+    const root = (answer[this.model.key] ?? {}) as Record<string, unknown>;
+    const values = (this.model.section ? (root[this.model.section] ?? {}) : root) as Record<string, unknown>;
+    const fields = liveFields(values, Object.keys(props.fields), props.fields, this.model.lists);
     return { id, props: { ...props, fields } };
   }
 

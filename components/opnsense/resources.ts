@@ -3,7 +3,7 @@
  * objects, so that the SDK serializes and the engine configures each once.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CHRONY, type ModelName } from "./models";
+import { CHRONY, DNSMASQ, KEA_DHCPV4, type ModelName } from "./models";
 import {
   DEFAULT_TIMING,
   type FirewallRef,
@@ -21,6 +21,8 @@ type Inputs<T> = { readonly [K in keyof T]: pulumi.Input<T[K]> };
  */
 const ITEMS = new ItemProvider(DEFAULT_TIMING);
 const CHRONY_SETTINGS = new SettingsProvider(CHRONY, DEFAULT_TIMING);
+const KEA_SETTINGS = new SettingsProvider(KEA_DHCPV4, DEFAULT_TIMING);
+const DNSMASQ_SETTINGS = new SettingsProvider(DNSMASQ, DEFAULT_TIMING);
 const PREFLIGHT = new PreflightProvider(DEFAULT_TIMING);
 
 /** One OPNsense model item; `fields` are the model's own field names and string values. */
@@ -80,6 +82,46 @@ export class ChronySettings extends pulumi.dynamic.Resource {
   ) {
     super(CHRONY_SETTINGS, name, args, opts, "fortress", "opnsense:chrony");
   }
+}
+
+type SettingsArgs = {
+  firewall: pulumi.Input<FirewallRef>;
+  fields: pulumi.Input<Record<string, pulumi.Input<string>>>;
+};
+
+/**
+ * Kea DHCPv4's general settings. Kea serves nothing until `enabled` is 1 and `interfaces` lists where
+ * (templates/OPNsense/Kea/rc.conf.d in opnsense/core): subnets and reservations alone do not start it.
+ */
+export class KeaDhcpv4Settings extends pulumi.dynamic.Resource {
+  declare readonly fields: pulumi.Output<Record<string, string>>;
+
+  constructor(name: string, args: SettingsArgs, opts?: pulumi.CustomResourceOptions) {
+    super(KEA_SETTINGS, name, args, opts, "fortress", "opnsense:keaDhcpv4");
+  }
+}
+
+/** Kea on for these interfaces (identifiers: lan, opt1 …). */
+export function keaGeneralFields(interfaces: readonly string[]): Record<string, string> {
+  return { enabled: "1", interfaces: interfaces.join(",") };
+}
+
+/**
+ * Dnsmasq's general settings: `enable` starts it (templates/OPNsense/Dnsmasq/rc.conf.d), `interface`
+ * is where it listens for DHCP (dnsmasq.conf `interface=`). Its DNS `port` is left as the firewall has
+ * it (0 on a 25.7 install, 53053 on 26.1: both stay clear of Unbound on 53).
+ */
+export class DnsmasqSettings extends pulumi.dynamic.Resource {
+  declare readonly fields: pulumi.Output<Record<string, string>>;
+
+  constructor(name: string, args: SettingsArgs, opts?: pulumi.CustomResourceOptions) {
+    super(DNSMASQ_SETTINGS, name, args, opts, "fortress", "opnsense:dnsmasq");
+  }
+}
+
+/** Dnsmasq on, listening on these interfaces. */
+export function dnsmasqGeneralFields(interfaces: readonly string[]): Record<string, string> {
+  return { enable: "1", interface: interfaces.join(",") };
 }
 
 export class Preflight extends pulumi.dynamic.Resource {

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import type { CapturedResource } from "../../stacks/plan/capture";
+import { compileZones } from "../network/zoneRules";
+import type { ZoneNetwork } from "../network/types";
 import { type TimeArgs, Time } from "./time";
 import { captureUnderMocks } from "../../test/support/mockRuntime";
 import { TEST_API_TOKEN, TEST_SSH_KEY, assertProxmoxProviderSecret } from "../../test/support/fixtures";
@@ -78,10 +80,38 @@ describe("Time", () => {
       const inputs = named(`${owner}-chrony`).inputs as Inputs;
       assert.deepEqual(inputs.fields, {
         enabled: "1",
+        port: "123",
         peers: "0.pool.ntp.org,1.pool.ntp.org,time.cloudflare.com",
         allowednetworks: "10.10.10.0/24,10.10.20.0/24,10.10.40.0/24",
       });
       assert.deepEqual(inputs.firewall, args.firewall);
+    }
+  });
+
+  it("serves NTP on 123, the port the zone matrix opens, not os-chrony's default 323", () => {
+    const network = (name: string, vlan: number, purpose: ZoneNetwork["purpose"], iface: string) => ({
+      name,
+      vlan,
+      cidr: `10.10.${vlan}.0/24`,
+      gateway: `10.10.${vlan}.1`,
+      purpose,
+      interface: iface,
+    });
+    const compiled = compileZones({
+      networks: [network("mgmt", 10, "management", "opt1"), network("users", 40, "users", "opt4")],
+      zones: [{ from: "users", to: "firewall", services: ["ntp"] }],
+    });
+    const ports = compiled.rules
+      .filter((rule) => rule.interface === "opt4" && rule.action === "pass" && rule.protocol === "UDP")
+      // A port alias (fz_svc_ntp) or the port itself.
+      .flatMap(
+        (rule) =>
+          compiled.aliases.find((a) => a.name === rule.destination_port)?.content ?? [rule.destination_port],
+      );
+    assert.ok(ports.length > 0, "the matrix opened no NTP port");
+    for (const owner of ["gated", "free"]) {
+      const fields = (named(`${owner}-chrony`).inputs as Inputs).fields as Record<string, string>;
+      for (const port of ports) assert.equal(fields.port, port);
     }
   });
 

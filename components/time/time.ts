@@ -5,6 +5,7 @@
  */
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
+import { SERVICES } from "../network/services";
 import type { FirewallRef } from "../opnsense/provider";
 import { ChronySettings } from "../opnsense/resources";
 import { type ProxmoxConnectionArgs, proxmoxProvider } from "../proxmox/provider";
@@ -23,6 +24,14 @@ export interface TimeArgs {
   readonly firewallReady?: pulumi.Resource;
 }
 
+/**
+ * The port chrony serves NTP on: the one the zone matrix opens. os-chrony's `port` is written as
+ * chrony.conf's `port` directive, the NTP server port, and defaults to 323 (opnsense/plugins
+ * net/chrony/.../Chrony/General.xml and templates/OPNsense/Chrony/chrony.conf): left alone, clients
+ * asking on 123 get no answer.
+ */
+export const NTP_PORT = String(SERVICES.ntp.udp[0]);
+
 export class Time extends pulumi.ComponentResource {
   readonly chrony: ChronySettings;
 
@@ -34,6 +43,7 @@ export class Time extends pulumi.ComponentResource {
         firewall: args.firewall,
         fields: {
           enabled: "1",
+          port: NTP_PORT,
           peers: args.upstream.join(","),
           allowednetworks: args.clientNetworks.join(","),
         },

@@ -4,7 +4,6 @@
  * plus the ones that carry defaults a `get` shows, are modelled; unknown posted keys are ignored
  * as OPNsense's setNodes() ignores them.
  */
-import { isIPv4 } from "node:net";
 import {
   bool,
   container,
@@ -542,23 +541,25 @@ function keaOptionData(): ReturnType<typeof container> {
   });
 }
 
-/** KeaPoolsField: one pool a line, `from - to` or a CIDR (the real field also checks overlap). */
+/**
+ * KeaPoolsField (Kea/FieldTypes/KeaPoolsField.php): one pool a line, `from - to` or a CIDR. A plain
+ * BaseField: get returns the text as stored, not an option map.
+ */
 const keaPools = custom(
-  (value) => {
-    const bad = value
+  (value) =>
+    value
       .split("\n")
-      .map((line) => line.trim())
-      .filter((line) => line !== "")
-      .filter((line) => {
-        const range = line.split("-").map((part) => part.trim());
-        return !(isSubnet(line, "ipv4") || (range.length === 2 && range.every((p) => isIPv4(p))));
-      });
-    return bad.length === 0 ? [] : [`Invalid pool: ${bad.join(", ")}`];
-  },
-  { list: true, separator: "\n" },
+      .filter((entry) => entry !== "")
+      .filter((entry) => {
+        const parts = entry.split("-").map((part) => part.trim());
+        return !(isSubnet(entry) || (parts.length === 2 && parts.every((part) => isAddress(part))));
+      })
+      .map((entry) => `Entry "${entry}" is not a valid range or subnet.`),
+  { separator: "\n" },
 );
 
-export const KEA_SUBNET_MODEL: ItemModel = {
+/** Subnets are unique from 26.1 on (opnsense/core 6d1ff4c975, #9435); 25.7 takes a second copy. */
+export const keaSubnetModel = (version: string): ItemModel => ({
   id: "kea/dhcpv4/subnet4",
   moduleController: "kea/dhcpv4",
   key: "subnet4",
@@ -569,7 +570,7 @@ export const KEA_SUBNET_MODEL: ItemModel = {
       family: "ipv4",
       netmask: "required",
       required: true,
-      unique: { message: "Subnet must be unique." },
+      ...(Number.parseFloat(version) >= 26.1 ? { unique: { message: "Subnet must be unique." } } : {}),
     }),
     valid_lifetime: int({ min: 0 }),
     next_server: network({ family: "ipv4", netmask: "forbidden" }),
@@ -594,7 +595,7 @@ export const KEA_SUBNET_MODEL: ItemModel = {
     }
     return out;
   },
-};
+});
 
 export const KEA_RESERVATION_MODEL: ItemModel = {
   id: "kea/dhcpv4/reservation",
@@ -681,17 +682,55 @@ export const DNSMASQ_HOST_MODEL: ItemModel = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Chrony (os-chrony): opnsense/plugins net/chrony/src/opnsense/mvc/app/models/OPNsense/Chrony/General.xml
-// @ 198400ec57b8; controllers Chrony/Api/GeneralController.php (key "general"), ServiceController.php.
+// Chrony (os-chrony): opnsense/plugins master (2026-08-19, 8e4722853f81)
+// net/chrony/src/opnsense/mvc/app/models/OPNsense/Chrony/General.xml; controllers Chrony/Api/
+// GeneralController.php (key "general"), ServiceController.php. Its template (Chrony/chrony.conf)
+// writes `port {{ port }}`: chrony's NTP server port, 323 by default, not 123.
 
 export const CHRONY_SCHEMA: Schema = {
   enabled: bool({ default: "0", required: true }),
-  peers: hostname({ default: "0.opnsense.pool.ntp.org", required: true, list: true }),
-  localstratum: int({ min: 1, max: 15, message: "Local stratum must be within 1-15." }),
-  orphanmode: bool({ default: "0", required: true }),
   port: port({ default: "323", required: true }),
-  allowednetworks: network({ list: true }),
   ntsclient: bool({ default: "0", required: true }),
   ntsnocert: bool({ default: "0", required: true }),
+  peers: hostname({ default: "0.opnsense.pool.ntp.org", required: true, list: true }),
   fallbackpeers: hostname(),
+  allowednetworks: network({ list: true }),
+};
+
+// ---------------------------------------------------------------------------------------------
+// Kea DHCPv4 general settings: Kea/KeaDhcpv4.xml `general` (identical at 25.7 and 26.1; 26.7 adds
+// fields with defaults), served by Kea/Api/Dhcpv4Controller.php get/set under the key "dhcpv4".
+// Kea runs only when `enabled` is 1 and `interfaces` is not empty (templates/OPNsense/Kea/rc.conf.d,
+// KeaDhcpv4::isEnabled()).
+
+export const KEA_DHCPV4_SETTINGS_SCHEMA: Schema = {
+  general: container({
+    enabled: bool({ default: "0", required: true }),
+    manual_config: bool(),
+    interfaces: interfaceField({ multiple: true }),
+    valid_lifetime: int({ default: "4000", required: true }),
+    fwrules: bool({ default: "1", required: true }),
+    dhcp_socket_type: option({ udp: "udp", raw: "raw" }, { default: "raw", required: true }),
+  }),
+};
+
+// ---------------------------------------------------------------------------------------------
+// Dnsmasq general settings: Dnsmasq/Dnsmasq.xml @ 25.7 (1.0.7) and 26.1 (1.0.8, adds dhcp.local),
+// the top-level fields and `dhcp`, served by Dnsmasq/Api/SettingsController.php get/set under the key
+// "dnsmasq". rc.conf.d enables it with `enable`; dnsmasq.conf listens on `interface` and on `port`
+// (empty: dnsmasq's default 53; 0: no DNS, DHCP only).
+
+export const DNSMASQ_SETTINGS_SCHEMA: Schema = {
+  enable: bool(),
+  regdhcp: bool(),
+  regdhcpstatic: bool(),
+  interface: interfaceField({ multiple: true }),
+  port: int({ min: 0, max: 65535 }),
+  dhcp: container({
+    no_interface: interfaceField({ multiple: true }),
+    fqdn: bool({ default: "1", required: true }),
+    domain: hostname({ ipAllowed: false }),
+    authoritative: bool(),
+    default_fw_rules: bool({ default: "1", required: true }),
+  }),
 };

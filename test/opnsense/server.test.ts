@@ -29,7 +29,13 @@ async function call(
     signal: AbortSignal.timeout(init.timeoutMs ?? 3_000),
   });
   const text = await response.text();
-  return { status: response.status, body: text === "" ? undefined : JSON.parse(text) };
+  let parsed: unknown;
+  try {
+    parsed = text === "" ? undefined : JSON.parse(text);
+  } catch {
+    parsed = text; // an HTML error page
+  }
+  return { status: response.status, body: parsed };
 }
 
 async function withApi(
@@ -175,7 +181,12 @@ describe("generic model commands", () => {
     assert.equal(got.body.alias.name, "web_servers");
     assert.deepEqual(got.body.alias.type.host, { value: "Host(s)", selected: 1 });
     assert.equal(got.body.alias.type.network.selected, 0);
-    assert.deepEqual(Object.keys(got.body.alias.content), ["10.0.0.5", "10.0.0.6"]);
+    // AliasController::getItemAction: the entries, then every alias unselected, each with its description.
+    assert.deepEqual(got.body.alias.content, {
+      "10.0.0.5": { value: "10.0.0.5", selected: 1 },
+      "10.0.0.6": { value: "10.0.0.6", selected: 1 },
+      web_servers: { selected: 0, value: "web_servers", description: "web" },
+    });
 
     const searched = await call(api, "POST", "firewall/alias/search_item", { searchPhrase: "web_servers" });
     assert.deepEqual(Object.keys(searched.body).sort(), ["current", "rowCount", "rows", "total"]);
@@ -200,7 +211,11 @@ describe("generic model commands", () => {
     assert.deepEqual((await call(api, "POST", `firewall/alias/del_item/${uuid}`, {})).body, {
       result: "not found",
     });
-    assert.deepEqual((await call(api, "GET", `firewall/alias/get_item/${uuid}`)).body, []);
+    // getBase() answers [] and getItemAction then fails on its content: api.php's catch-all.
+    assert.deepEqual(await call(api, "GET", `firewall/alias/get_item/${uuid}`), {
+      status: 500,
+      body: { errorMessage: "Unexpected error, check log for details" },
+    });
   });
 
   it("returns the model's validations keyed <item>.<field> on a failed save (HTTP 200)", async () => {
@@ -276,8 +291,53 @@ describe("generic model commands", () => {
       });
       assert.equal(rule.body.result, "saved");
       const refused = await call(fresh, "POST", `firewall/alias/del_item/${alias.body.uuid}`, {});
+      // AliasController::delItemAction with Alias::whereUsed(): MVC rules have no descr.
+      assert.deepEqual(refused, {
+        status: 500,
+        body: {
+          errorMessage:
+            "Cannot delete alias. Currently in use by \n[OPNsense.Firewall.Filter.rules.rule.0/destination_net] ",
+          errorTitle: "Alias in use",
+        },
+      });
+    });
+    await withApi({ version: "26.7" }, async (fresh) => {
+      const inner = await call(fresh, "POST", "firewall/alias/add_item", {
+        alias: { name: "inner", type: "host", content: "10.0.0.1" },
+      });
+      const outer = await call(fresh, "POST", "firewall/alias/add_item", {
+        alias: { name: "outer", type: "host", content: "inner\n10.0.0.2", description: "<outer>" },
+      });
+      const refused = await call(fresh, "POST", `firewall/alias/del_item/${inner.body.uuid}`, {});
       assert.equal(refused.status, 500);
-      assert.equal(refused.body.errorTitle, "Item in use by");
+      assert.equal(
+        refused.body.errorMessage,
+        `Cannot delete alias inner. Currently in use by \n[aliases.alias.${outer.body.uuid}] &lt;outer&gt;`,
+      );
+    });
+  });
+
+  it("refuses to delete an assigned VLAN device with an untitled UserException", async () => {
+    await withApi({}, async (fresh) => {
+      const vlan = await call(fresh, "POST", "interfaces/vlan_settings/add_item", {
+        vlan: { if: "vtnet1", tag: "20", descr: "servers" },
+      });
+      await call(fresh, "POST", "interfaces/vlan_settings/reconfigure", {});
+      fresh.state.assign({ identifier: "opt1", device: "vlan01", description: "SERVERS" });
+      const refused = await call(fresh, "POST", `interfaces/vlan_settings/del_item/${vlan.body.uuid}`, {});
+      assert.deepEqual(refused, {
+        status: 500,
+        body: {
+          errorMessage: "This VLAN cannot be deleted because it is assigned as an interface.",
+          errorTitle: "",
+        },
+      });
+      // A new tag on the assigned device keeps its name, so the assignment holds (setItemAction).
+      const retagged = await call(fresh, "POST", `interfaces/vlan_settings/set_item/${vlan.body.uuid}`, {
+        vlan: { if: "vtnet1", tag: "21", descr: "servers" },
+      });
+      assert.deepEqual(retagged.body, { result: "saved" });
+      assert.equal(fresh.state.items("interfaces/vlan_settings")[0]?.vlanif, "vlan01");
     });
   });
 });
@@ -465,10 +525,11 @@ describe("models", () => {
       const got = await call(api, "GET", "chrony/general/get");
       assert.equal(got.body.general.enabled, "0");
       assert.ok(got.body.general.peers["0.opnsense.pool.ntp.org"]);
+      assert.equal(got.body.general.port, "323", "General.xml: port defaults to 323");
       const bad = await call(api, "POST", "chrony/general/set", {
-        general: { enabled: "1", localstratum: "16", peers: "" },
+        general: { enabled: "1", port: "70000", peers: "" },
       });
-      assert.equal(bad.body.validations["general.localstratum"], "Local stratum must be within 1-15.");
+      assert.ok(bad.body.validations["general.port"]);
       assert.ok(bad.body.validations["general.peers"]);
       const saved = await call(api, "POST", "chrony/general/set", {
         general: { enabled: "1", peers: "0.pool.ntp.org,1.pool.ntp.org", allowednetworks: "10.0.20.0/24" },
@@ -698,4 +759,78 @@ describe("fault injection", () => {
     assert.ok(Date.now() - started < 2_000, "close did not wait for the hanging request");
     await api.close();
   });
+});
+
+describe("DHCP servers as their models and rc.conf.d templates have them", () => {
+  it("serves Kea's general settings under dhcpv4, and starts Kea only when enabled on interfaces", async () => {
+    await withApi({}, async (api) => {
+      const got = await call(api, "GET", "kea/dhcpv4/get");
+      assert.equal(got.body.dhcpv4.general.enabled, "0", "KeaDhcpv4.xml: enabled defaults to 0");
+      assert.equal(got.body.dhcpv4.general.interfaces.lan.selected, 0);
+      assert.equal((await call(api, "POST", "kea/service/reconfigure", {})).body.status, "ok");
+      assert.equal(api.state.running("kea/service"), false);
+      const onNowhere = await call(api, "POST", "kea/dhcpv4/set", { dhcpv4: { general: { enabled: "1" } } });
+      assert.deepEqual(onNowhere.body, { result: "saved" });
+      await call(api, "POST", "kea/service/reconfigure", {});
+      assert.equal(api.state.running("kea/service"), false, "rc.conf.d needs interfaces too");
+      const bad = await call(api, "POST", "kea/dhcpv4/set", { dhcpv4: { general: { interfaces: "opt9" } } });
+      assert.ok(bad.body.validations["dhcpv4.general.interfaces"]);
+      await call(api, "POST", "kea/dhcpv4/set", { dhcpv4: { general: { interfaces: "lan" } } });
+      await call(api, "POST", "kea/service/reconfigure", {});
+      assert.equal(api.state.running("kea/service"), true);
+    });
+  });
+
+  it("keeps Kea subnets unique from 26.1 on, and returns pools as text", async () => {
+    const subnet = { subnet: "10.0.5.0/24", pools: "10.0.5.10 - 10.0.5.20\n10.0.5.30 - 10.0.5.40" };
+    await withApi({ version: "25.7.3" }, async (api) => {
+      const first = await call(api, "POST", "kea/dhcpv4/add_subnet", { subnet4: subnet });
+      assert.equal(
+        (await call(api, "POST", "kea/dhcpv4/add_subnet", { subnet4: subnet })).body.result,
+        "saved",
+      );
+      const got = await call(api, "GET", `kea/dhcpv4/get_subnet/${first.body.uuid}`);
+      assert.equal(got.body.subnet4.pools, subnet.pools);
+    });
+    await withApi({ version: "26.1.2" }, async (api) => {
+      await call(api, "POST", "kea/dhcpv4/add_subnet", { subnet4: subnet });
+      const second = await call(api, "POST", "kea/dhcpv4/add_subnet", { subnet4: subnet });
+      assert.equal(second.body.validations["subnet4.subnet"], "Subnet must be unique.");
+    });
+  });
+
+  it("serves Dnsmasq's general settings under dnsmasq, started by enable", async () => {
+    await withApi({}, async (api) => {
+      const got = await call(api, "GET", "dnsmasq/settings/get");
+      assert.equal(got.body.dnsmasq.enable, "");
+      assert.equal(got.body.dnsmasq.dhcp.default_fw_rules, "1");
+      await call(api, "POST", "dnsmasq/settings/set", { dnsmasq: { enable: "1", interface: "lan" } });
+      await call(api, "POST", "dnsmasq/service/reconfigure", {});
+      assert.equal(api.state.running("dnsmasq/service"), true);
+      assert.equal(api.state.dnsmasq().interface, "lan");
+    });
+  });
+});
+
+describe("filter rule search as FilterController::searchRuleAction lists rules", () => {
+  for (const version of ["25.7.3", "26.1.2"]) {
+    it(`lists a rule on one interface only when that interface is asked for (${version})`, async () => {
+      await withApi({ version }, async (api) => {
+        api.state.put("firewall/filter", { interface: "lan", description: "on lan" });
+        api.state.put("firewall/filter", { interface: "lan,wan", description: "on both" });
+        api.state.put("firewall/filter", { interface: "", description: "floating" });
+        const listed = async (params: Record<string, unknown>) =>
+          (await call(api, "POST", "firewall/filter/search_rule", params)).body.rows
+            .map((row: any) => row.description)
+            .sort();
+        assert.deepEqual(await listed({}), ["floating", "on both"]);
+        assert.deepEqual(await listed({ interface: "lan" }), ["on lan"]);
+        assert.deepEqual(await listed({ interface: "lan", show_all: "1" }), [
+          "floating",
+          "on both",
+          "on lan",
+        ]);
+      });
+    });
+  }
 });

@@ -36,14 +36,25 @@ import * as http from "node:http";
 import { isIP } from "node:net";
 import type { Socket } from "node:net";
 import { normalizeApiPath, privilegesGranting } from "../../components/opnsense/privileges";
-import { defaults, type FieldContext, type Raw, render, searchRow, setNodes, validateItem } from "./fields";
+import {
+  defaults,
+  type FieldContext,
+  type Raw,
+  render,
+  type Schema,
+  searchRow,
+  setNodes,
+  validateItem,
+} from "./fields";
 import {
   ALIAS_MODEL,
   CHRONY_SCHEMA,
   DNSMASQ_HOST_MODEL,
+  DNSMASQ_SETTINGS_SCHEMA,
   type ItemModel,
+  KEA_DHCPV4_SETTINGS_SCHEMA,
   KEA_RESERVATION_MODEL,
-  KEA_SUBNET_MODEL,
+  keaSubnetModel,
   RULE_MODEL,
   UNBOUND_HOST_MODEL,
   vlanModel,
@@ -102,7 +113,8 @@ export const DEFAULT_OPTIONS: ServerOptions = {
   brokenRollback: false,
 };
 
-export type FaultKind = "5xx" | "timeout" | "401" | "reset";
+/** "userException": HTTP 500 with `{errorMessage, errorTitle}`, as api.php renders a thrown UserException. */
+export type FaultKind = "5xx" | "timeout" | "401" | "reset" | "userException";
 
 export interface FaultSpec {
   /**
@@ -117,6 +129,9 @@ export interface FaultSpec {
   readonly method?: string;
   /** For "5xx": the status (default 500). */
   readonly status?: number;
+  /** For "userException": the exception's message and title (a reconfigure's template failure, ...). */
+  readonly message?: string;
+  readonly title?: string;
   /**
    * true: the request is carried out (state changes) and only the answer is lost or replaced —
    * the case where a retried add creates a duplicate. Default false: it never reaches OPNsense.
@@ -154,6 +169,16 @@ export interface ApiState {
   activeRules(): ItemRecord[];
   /** Chrony's general settings. */
   chrony(): Raw;
+  /** Kea DHCPv4's settings (`general.enabled`, `general.interfaces`, ...). */
+  keaDhcpv4(): Raw;
+  /** Dnsmasq's general settings (`enable`, `interface`, `port`, `dhcp.*`). */
+  dnsmasq(): Raw;
+  /**
+   * Whether the service's rc.conf.d, as its last reconfigure rendered it, starts the daemon:
+   * `kea/service` (Kea/rc.conf.d: general.enabled and general.interfaces), `dnsmasq/service`
+   * (Dnsmasq/rc.conf.d: enable), `chrony/service` (chrony.inc: enabled).
+   */
+  running(service: string): boolean;
   /** Reconfigure / apply calls that went through, by `<module>/<controller>` (`firewall/filter` counts apply). */
   readonly reconfigures: Record<string, number>;
   readonly requests: RequestRecord[];
@@ -207,7 +232,8 @@ interface Reply {
 }
 
 const ok = (body: unknown): Reply => ({ status: 200, body });
-const userException = (message: string, title: string): Reply => ({
+/** api.php error_output() for a UserException: its title is "" unless the thrower gave one (Base/UserException.php). */
+const userException = (message: string, title = ""): Reply => ({
   status: 500,
   body: { errorMessage: message, errorTitle: title },
 });
@@ -219,6 +245,17 @@ const missingParameter = (command: string): Reply => ({
 
 function clone(items: Map<string, Raw>): Map<string, Raw> {
   return new Map([...items].map(([uuid, item]) => [uuid, { ...item }]));
+}
+
+/** `version` is `series` or later ("26.7.1" ≥ "26.7"). */
+function atLeast(version: string, series: string): boolean {
+  const parts = (text: string) => text.split(/[._-]/).map((part) => Number.parseInt(part, 10) || 0);
+  const [left, right] = [parts(version), parts(series)];
+  for (let index = 0; index < Math.max(left.length, right.length); index++) {
+    const diff = (left[index] ?? 0) - (right[index] ?? 0);
+    if (diff !== 0) return diff > 0;
+  }
+  return true;
 }
 
 function snake(command: string): string {
@@ -235,7 +272,7 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     RULE_MODEL,
     vlan,
     UNBOUND_HOST_MODEL,
-    KEA_SUBNET_MODEL,
+    keaSubnetModel(options.version),
     KEA_RESERVATION_MODEL,
     DNSMASQ_HOST_MODEL,
   ];
@@ -249,6 +286,9 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
   let interfaces: AssignedInterface[] = [...options.assignedInterfaces];
   let activeRules = new Map<string, Raw>();
   let chrony: Raw = defaults(CHRONY_SCHEMA);
+  let keaDhcpv4: Raw = defaults(KEA_DHCPV4_SETTINGS_SCHEMA);
+  let dnsmasq: Raw = defaults(DNSMASQ_SETTINGS_SCHEMA);
+  const running = new Map<string, boolean>();
   /** VLAN devices that exist on the box (created by vlan_settings/reconfigure). */
   let configuredVlans: Raw[] = [];
   const liveTables = new Map<string, Set<string>>();
@@ -295,9 +335,35 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     return out;
   }
 
+  /**
+   * FilterController::searchRuleAction lists a rule by its interfaces: without `interface` only the
+   * rules on none or several (floating); with it, on 25.7 the rules on exactly that one, from 26.1 the
+   * rules on exactly those (an inverted one only with `show_all`). Interface groups are not modelled.
+   */
+  function ruleListed(rule: Raw, params: Record<string, unknown>): boolean {
+    const asked = typeof params.interface === "string" ? params.interface : "";
+    const showAll = params.show_all !== undefined && params.show_all !== "" && params.show_all !== "0";
+    const own = (rule.interface ?? "").split(",").filter((i) => i !== "");
+    const inverted = rule.interfacenot === "1";
+    if (!atLeast(options.version, "26.1")) {
+      if (asked === "") return own.length !== 1;
+      if (showAll) return own.includes(asked) || own.length === 0;
+      return own.length === 1 && own[0] === asked;
+    }
+    const wanted = asked.split(",").filter((i) => i !== "");
+    if (wanted.length === 0) return own.length !== 1 || inverted;
+    const overlaps = wanted.some((i) => own.includes(i));
+    const intersects = inverted ? !overlaps : overlaps;
+    if (showAll) return intersects || own.length === 0;
+    if (inverted) return false;
+    return intersects && wanted.length === own.length;
+  }
+
   function search(model: ItemModel, params: Record<string, unknown>): Reply {
     const ctx = context();
-    const rows = [...store(model.id)].map(([uuid, item]) => searchRow(model.schema, uuid, item, ctx));
+    const rows = [...store(model.id)]
+      .filter(([, item]) => model !== RULE_MODEL || ruleListed(item, params))
+      .map(([uuid, item]) => searchRow(model.schema, uuid, item, ctx));
     if (model === RULE_MODEL) rows.sort((a, b) => Number(a.sequence) - Number(b.sequence));
     if (model === vlan) {
       // VlanSettingsController::searchItemAction shows an assigned device as "vlan01 [LAN]".
@@ -445,13 +511,10 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
       const name = current?.vlanif;
       if (method === "POST" && name !== undefined) {
         if ([...store(vlan.id).values()].some((v) => v.if === name)) {
-          return userException("This VLAN cannot be deleted because it is used in QinQ interfaces.", "Error");
+          return userException("This VLAN cannot be deleted because it is used in QinQ interfaces.");
         }
         if (assigned(name)) {
-          return userException(
-            "This VLAN cannot be deleted because it is assigned as an interface.",
-            "Error",
-          );
+          return userException("This VLAN cannot be deleted because it is assigned as an interface.");
         }
       }
       return del(vlan, method, uuid);
@@ -465,30 +528,70 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     return null;
   }
 
-  function aliasInUse(name: string): string[] {
-    const users: string[] = [];
-    for (const [uuid, rule] of store(RULE_MODEL.id)) {
-      const refs = ["source_net", "destination_net", "source_port", "destination_port"].flatMap((f) =>
-        (rule[f] ?? "").split(","),
-      );
-      if (refs.includes(name)) users.push(`filter - ${rule.description ?? ""} {filter.rules.rule.${uuid}}`);
+  /**
+   * Alias::whereUsed() (Firewall/Alias.php): searchConfig() over the MVC filter rules' source_net,
+   * source_port, destination_net, destination_port (key `<path>.<index>/<field>`, value the node's
+   * `descr`, which MVC rules do not have), then the aliases that list it (key the item's reference,
+   * value its description or name).
+   */
+  function aliasInUse(name: string): [string, string][] {
+    const uses: [string, string][] = [];
+    for (const field of ["source_net", "source_port", "destination_net", "destination_port"]) {
+      [...store(RULE_MODEL.id).values()].forEach((rule, index) => {
+        if ((rule[field] ?? "").split(",").includes(name)) {
+          uses.push([`OPNsense.Firewall.Filter.rules.rule.${index}/${field}`, ""]);
+        }
+      });
     }
     for (const [uuid, alias] of store(ALIAS_MODEL.id)) {
+      if (["geoip", "urltable"].includes(alias.type ?? "")) continue;
       if ((alias.content ?? "").split("\n").includes(name)) {
-        users.push(`Alias - ${alias.name ?? ""} {aliases.alias.${uuid}}`);
+        uses.push([`aliases.alias.${uuid}`, alias.description || (alias.name ?? "")]);
       }
     }
-    return users;
+    return uses;
+  }
+
+  /** AliasController::delItemAction: the message names the alias from 26.7 on. */
+  function aliasInUseMessage(name: string, uses: [string, string][]): string {
+    const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    const list = uses.map(([key, value]) => escape(`\n[${key}] ${value}`)).join("");
+    return atLeast(options.version, "26.7")
+      ? `Cannot delete alias ${name}. Currently in use by ${list}`
+      : `Cannot delete alias. Currently in use by ${list}`;
+  }
+
+  /**
+   * AliasController::getItemAction: getBase(), then `content` becomes AliasContentField::getNodeData()
+   * (the stored text split on "\n", untrimmed, each `{value, selected: 1}`; an empty content is the one
+   * entry "") plus every other alias as `{selected: 0, value}`, and every alias entry gains its
+   * `description`. For an unknown uuid getBase() returns [] and array_keys() of the missing content
+   * throws: api.php's catch-all answers HTTP 500.
+   */
+  function aliasGet(uuid: string | undefined): Reply {
+    const item = uuid === undefined ? defaults(ALIAS_MODEL.schema) : store(ALIAS_MODEL.id).get(uuid);
+    if (!item) return { status: 500, body: { errorMessage: "Unexpected error, check log for details" } };
+    const rendered = render(ALIAS_MODEL.schema, item, context());
+    const content: Record<string, { selected: number; value: string; description?: string }> = {};
+    for (const entry of (item.content ?? "").split("\n")) content[entry] = { value: entry, selected: 1 };
+    for (const other of store(ALIAS_MODEL.id).values()) {
+      const name = other.name ?? "";
+      const entry = (content[name] ??= { selected: 0, value: name });
+      entry.description = other.description ?? "";
+    }
+    rendered.content = content;
+    return ok({ alias: rendered });
   }
 
   function aliasCommand(command: string, method: string, params: string[]): Reply | null {
+    if (command === "get_item") return aliasGet(params[0]);
     if (command === "del_item") {
       const uuid = params[0];
       if (uuid === undefined) return missingParameter(command);
       const alias = store(ALIAS_MODEL.id).get(uuid);
       if (method === "POST" && alias) {
-        const users = aliasInUse(alias.name ?? "");
-        if (users.length > 0) return userException(users.join("\n"), "Item in use by");
+        const uses = aliasInUse(alias.name ?? "");
+        if (uses.length > 0) return userException(aliasInUseMessage(alias.name ?? "", uses), "Alias in use");
       }
       return del(ALIAS_MODEL, method, uuid);
     }
@@ -704,37 +807,74 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     body: Record<string, unknown>,
   ): Reply {
     if (!options.plugins.includes("os-chrony")) return notFound();
-    if (controller === "service" && command === "reconfigure") {
-      if (method !== "POST") return ok({ status: "failed" });
-      countReconfigure("chrony/service");
-      return ok({ status: "ok" });
-    }
+    if (controller === "service" && command === "reconfigure")
+      return serviceReconfigure("chrony/service", method);
     if (controller !== "general") return notFound();
-    if (command === "get") {
-      // ApiMutableModelControllerBase::getAction answers only GET.
-      return ok(method === "GET" ? { general: render(CHRONY_SCHEMA, chrony, context()) } : []);
+    return settingsCommand(
+      CHRONY_SCHEMA,
+      "general",
+      command,
+      method,
+      body,
+      () => chrony,
+      (next) => {
+        chrony = next;
+      },
+    );
+  }
+
+  /** What each service's rc.conf.d template decides at reconfigure time. */
+  function startsService(moduleController: string): boolean | undefined {
+    switch (moduleController) {
+      case "kea/service":
+        return keaDhcpv4["general.enabled"] === "1" && (keaDhcpv4["general.interfaces"] ?? "") !== "";
+      case "dnsmasq/service":
+        return dnsmasq.enable === "1";
+      case "chrony/service":
+        return chrony.enabled === "1";
+      default:
+        return undefined;
     }
-    if (command === "set") {
-      if (method !== "POST") return ok({ result: "failed" });
-      const next = { ...chrony };
-      setNodes(CHRONY_SCHEMA, next, body.general);
-      const messages = validateItem(CHRONY_SCHEMA, next, [], context());
-      if (messages.size > 0) {
-        const out: Record<string, string | string[]> = {};
-        for (const [field, list] of messages)
-          out[`general.${field}`] = list.length === 1 ? (list[0] ?? "") : list;
-        return ok({ result: "failed", validations: out });
-      }
-      chrony = next;
-      return ok({ result: "saved" });
-    }
-    return notFound();
   }
 
   function serviceReconfigure(moduleController: string, method: string): Reply {
     if (method !== "POST") return ok({ status: "failed" });
     countReconfigure(moduleController);
+    const starts = startsService(moduleController);
+    if (starts !== undefined) running.set(moduleController, starts);
     return ok({ status: "ok" });
+  }
+
+  /**
+   * ApiMutableModelControllerBase getAction (GET only, `{<key>: getNodes()}`) and setAction (POST,
+   * setNodes() of the posted `<key>`, validation under `<key>.<path>`, `{"result":"saved"}`).
+   */
+  function settingsCommand(
+    schema: Schema,
+    key: string,
+    command: string,
+    method: string,
+    body: Record<string, unknown>,
+    current: () => Raw,
+    store: (next: Raw) => void,
+    extra: Record<string, unknown> = {},
+  ): Reply {
+    if (command === "get") {
+      return ok(method === "GET" ? { [key]: { ...render(schema, current(), context()), ...extra } } : []);
+    }
+    if (command !== "set") return notFound();
+    if (method !== "POST") return ok({ result: "failed" });
+    const next = { ...current() };
+    setNodes(schema, next, body[key]);
+    const messages = validateItem(schema, next, [], context());
+    if (messages.size > 0) {
+      const out: Record<string, string | string[]> = {};
+      for (const [field, list] of messages)
+        out[`${key}.${field}`] = list.length === 1 ? (list[0] ?? "") : list;
+      return ok({ result: "failed", validations: out });
+    }
+    store(next);
+    return ok({ result: "saved" });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -790,6 +930,32 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     }
 
     switch (moduleController) {
+      case "kea/dhcpv4":
+        // Dhcpv4Controller::getAction returns general, lexpire, ha and this_hostname.
+        return settingsCommand(
+          KEA_DHCPV4_SETTINGS_SCHEMA,
+          "dhcpv4",
+          command,
+          method,
+          body,
+          () => keaDhcpv4,
+          (next) => {
+            keaDhcpv4 = next;
+          },
+          { this_hostname: "OPNsense" },
+        );
+      case "dnsmasq/settings":
+        return settingsCommand(
+          DNSMASQ_SETTINGS_SCHEMA,
+          "dnsmasq",
+          command,
+          method,
+          body,
+          () => dnsmasq,
+          (next) => {
+            dnsmasq = next;
+          },
+        );
       case "firewall/alias_util":
         return aliasUtil(command, method, params, { ...query, ...body });
       case "unbound/service":
@@ -871,11 +1037,19 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
       case "401":
         send(res, record, { status: 401, body: { status: 401, message: "Authentication Failed" } });
         return;
-      case "5xx":
-        send(res, record, {
-          status: fault.status ?? 500,
-          body: { errorMessage: "Unexpected error, check log for details", errorTitle: "An error occurred" },
-        });
+      case "5xx": {
+        // A failure in front of PHP (the web server, php-cgi gone): lighttpd's own HTML error page,
+        // not an OPNsense JSON error. api.php's own 500s are the server's answers above.
+        const status = fault.status ?? 500;
+        const reason = http.STATUS_CODES[status] ?? "Error";
+        const page = `<?xml version="1.0" encoding="iso-8859-1"?>\n<!DOCTYPE html>\n<html><head><title>${status} ${reason}</title></head><body><h1>${status} ${reason}</h1></body></html>\n`;
+        record.status = status;
+        res.writeHead(status, { "content-type": "text/html", "content-length": Buffer.byteLength(page) });
+        res.end(page);
+        return;
+      }
+      case "userException":
+        send(res, record, userException(fault.message ?? "", fault.title ?? ""));
         return;
     }
   }
@@ -1030,6 +1204,9 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     },
     activeRules: () => records(activeRules),
     chrony: () => ({ ...chrony }),
+    keaDhcpv4: () => ({ ...keaDhcpv4 }),
+    dnsmasq: () => ({ ...dnsmasq }),
+    running: (service) => running.get(service) ?? false,
     reconfigures,
     requests,
     events,
