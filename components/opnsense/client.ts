@@ -11,7 +11,7 @@ import {
   OpnsensePrivilegeError,
   OpnsenseUnavailableError,
 } from "./errors";
-import { privilegeFor } from "./privileges";
+import { knownVersion, privilegeFor } from "./privileges";
 
 export interface Connection {
   /** Base URL of the firewall, e.g. https://fw.home.arpa (the API lives under /api). */
@@ -125,7 +125,8 @@ export async function call(
           "and fortress:opnsenseApiSecret: they are the pair from System > Access > Users > API keys.",
       );
     }
-    if (answer.status === 403) throw new OpnsensePrivilegeError(path, privilegeFor(path));
+    if (answer.status === 403)
+      throw new OpnsensePrivilegeError(path, privilegeFor(path, knownVersion(connection.url)));
     if (answer.status >= 500) {
       const detail = (answer.body as { errorMessage?: unknown } | undefined)?.errorMessage;
       lastProblem = `HTTP ${answer.status}${typeof detail === "string" ? `: ${detail}` : ""}`;

@@ -9,7 +9,7 @@ import { OpnsenseError } from "./errors";
 import { addItem, applying, checkSaved, delItem, type Fields, flattenValue, getItem, setItem } from "./items";
 import { type ApplyKind, type ItemModel, MODELS, type ModelName, type SettingsModel } from "./models";
 import { type PreflightNeeds, preflight } from "./preflight";
-import { DEFAULT_PROBE, type ProbePolicy } from "./safeApply";
+import { DEFAULT_PROBE, type FilterChange, type ProbePolicy, safeApplyFilter } from "./safeApply";
 
 export const KEY_CONFIG = "fortress:opnsenseApiKey";
 export const SECRET_CONFIG = "fortress:opnsenseApiSecret";
@@ -67,6 +67,11 @@ function modelOf(inputs: { readonly model: ModelName }): ItemModel {
   return model;
 }
 
+/** A filter rule's interface and description, for the record of what went live. */
+function filterChange(fields: Fields, action: FilterChange["action"]): FilterChange {
+  return { interface: fields.interface ?? "", description: fields.description ?? "", action };
+}
+
 function changedFields(a: Fields, b: Fields): string[] {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   return [...keys].filter((key) => (a[key] ?? "") !== (b[key] ?? "")).sort();
@@ -81,8 +86,16 @@ export abstract class OpnsenseProvider {
     this.credentials = readCredentials(request.config);
   }
 
-  /** Runs `change` and makes it live as the model requires. */
-  protected applying<T>(connection: Connection, apply: ApplyKind, change: () => Promise<T>): Promise<T> {
+  /** Runs `change` and makes it live as the model requires; `what` names a filter change for its record. */
+  protected applying<T>(
+    connection: Connection,
+    apply: ApplyKind,
+    change: () => Promise<T>,
+    what?: FilterChange,
+  ): Promise<T> {
+    if (apply.kind === "filter") {
+      return safeApplyFilter(connection, this.timing.retry, this.timing.probe, change, what);
+    }
     return applying(connection, apply, this.timing.retry, this.timing.probe, change);
   }
 
@@ -119,8 +132,11 @@ export class ItemProvider
     const model = modelOf(inputs);
     const connection = this.connect(inputs.firewall);
     const uuid = await withWriteLock(connection, () =>
-      this.applying(connection, model.apply, () =>
-        addItem(connection, model, inputs.fields, this.timing.retry),
+      this.applying(
+        connection,
+        model.apply,
+        () => addItem(connection, model, inputs.fields, this.timing.retry),
+        filterChange(inputs.fields, "added"),
       ),
     );
     return { id: uuid, outs: { ...inputs, uuid } };
@@ -148,8 +164,11 @@ export class ItemProvider
     const model = modelOf(news);
     const connection = this.connect(news.firewall);
     await withWriteLock(connection, () =>
-      this.applying(connection, model.apply, () =>
-        setItem(connection, model, id, news.fields, this.timing.retry),
+      this.applying(
+        connection,
+        model.apply,
+        () => setItem(connection, model, id, news.fields, this.timing.retry),
+        filterChange(news.fields, "updated"),
       ),
     );
     return { outs: { ...news, uuid: id } };
@@ -159,7 +178,12 @@ export class ItemProvider
     const model = modelOf(props);
     const connection = this.connect(props.firewall);
     await withWriteLock(connection, () =>
-      this.applying(connection, model.apply, () => delItem(connection, model, id, this.timing.retry)),
+      this.applying(
+        connection,
+        model.apply,
+        () => delItem(connection, model, id, this.timing.retry),
+        filterChange(props.fields, "deleted"),
+      ),
     );
   }
 }
