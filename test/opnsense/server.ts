@@ -34,7 +34,8 @@
  *   #10411). The router answers a missing action with 404 `{"errorMessage":"Endpoint not found"}`
  *   before it authenticates anyone (www/api.php catches DispatchException; Mvc/Dispatcher.php resolves
  *   the method before beforeExecuteRoute). `apply` takes no revision (extra path parts are ignored).
- * - Before 25.7 (and with `brokenRollback: false`): the timer restores the snapshot.
+ * - Before 25.7 (which Fortress does not support; the revision was not rounded then, commit
+ *   c81509ddd6 introduced the rounding) and with `brokenRollback: false`: the timer restores the snapshot.
  * Privileges follow OPNsense's own ACL.xml names per version (./acl.ts).
  */
 import { randomUUID } from "node:crypto";
