@@ -141,7 +141,8 @@ export const ACL_PRIVILEGES: readonly AclPrivilege[] = [
       "opnsense/plugins net/chrony/src/opnsense/mvc/app/models/OPNsense/Chrony/ACL/ACL.xml @ 25.7, 26.1, 26.7",
   },
   {
-    // Also grants firmware updates, package installs, reboot and power-off: Fortress does not use it.
+    // Also grants firmware updates, package installs, reboot and power-off (Core/Api/FirmwareController.php
+    // updateAction, installAction, rebootAction, poweroffAction): Fortress does not use it.
     key: "page-system-firmware-manualupdate",
     name: "System: Firmware",
     patterns: ["api/core/firmware/*", "api/diagnostics/log/core/pkg/*"],
