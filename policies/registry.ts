@@ -10,6 +10,7 @@ import { nodeCapacity } from "./rules/node-capacity";
 import { opnsenseNoAnyToAny } from "./rules/opnsense-no-any-to-any";
 import { serviceDependencies } from "./rules/service-dependencies";
 import { cloudInitNoPassword } from "./rules/cloud-init-no-password";
+import { opnsenseAntiLockoutFirst } from "./rules/opnsense-anti-lockout-first";
 import { opnsenseDefaultDeny } from "./rules/opnsense-default-deny";
 import { opnsenseNoPassIntoManagement } from "./rules/opnsense-no-pass-into-management";
 import { pinnedVersions } from "./rules/pinned-versions";
@@ -26,6 +27,7 @@ export const POLICIES: readonly FortressPolicy[] = [
   serviceDependencies,
   opnsenseNoPassIntoManagement,
   opnsenseDefaultDeny,
+  opnsenseAntiLockoutFirst,
   proxmoxVmNic,
   proxmoxTokenLeastPrivilege,
   cloudInitNoPassword,

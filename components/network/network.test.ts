@@ -205,6 +205,32 @@ describe("Network", () => {
     }
   });
 
+  it("applies interface by interface, the management network's first, each interface after the previous one", () => {
+    const rules = ofType(`${DYNAMIC}rule`);
+    const fieldsOfRule = (rule: (typeof rules)[number]) =>
+      (rule.inputs as Inputs).fields as Record<string, string>;
+    const byUrn = new Map(rules.map((rule) => [rule.urn, rule]));
+    // Follow the chain from the one rule that waits for no other rule.
+    const first = rules.filter((rule) => !rule.dependencies.some((urn) => byUrn.has(urn)));
+    assert.equal(first.length, 1, "the rules are not one chain");
+    const order: string[] = [];
+    let current: (typeof rules)[number] | undefined = first[0];
+    while (current) {
+      order.push(fieldsOfRule(current).interface ?? "");
+      const urn: string = current.urn;
+      current = rules.find((rule) => rule.dependencies.includes(urn));
+    }
+    assert.equal(order.length, rules.length);
+    const interfaces = order.filter((iface, index) => order[index - 1] !== iface);
+    assert.equal(
+      new Set(interfaces).size,
+      interfaces.length,
+      "an interface's rules are interleaved with another's",
+    );
+    const managementInterface = NETWORKS.find((network) => network.purpose === "management")?.interface;
+    assert.equal(interfaces[0], managementInterface);
+  });
+
   it("puts every OPNsense change behind the first preflight", () => {
     const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
     const preflight = named("net-preflight");

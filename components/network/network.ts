@@ -119,18 +119,33 @@ export class Network extends pulumi.ComponentResource {
     );
 
     this.aliasNames = compiled.aliases.map((alias) => alias.name);
-    // Each interface's rules go in sequence order, one after another: the anti-lockout and the passes
-    // exist before the default deny that follows them, and a destroy removes the deny first.
-    const previousOn = new Map<string, OpnsenseItem>();
-    for (const rule of [...compiled.rules].sort((a, b) => a.sequence - b.sequence)) {
-      const previous = previousOn.get(rule.interface);
-      const item = new OpnsenseItem(
+    // The rules go live one after another, interface by interface, the management network's first, and
+    // within an interface in sequence order: the anti-lockout and the passes exist before the default
+    // deny that follows them, each apply is probed (components/opnsense/safeApply.ts), and a failure
+    // stops the run before the next interface. A destroy removes them in the reverse order.
+    const management = new Set(
+      args.networks.filter((network) => network.purpose === "management").map((network) => network.interface),
+    );
+    const firstSequence = new Map<string, number>();
+    for (const rule of compiled.rules) {
+      firstSequence.set(
+        rule.interface,
+        Math.min(firstSequence.get(rule.interface) ?? Infinity, rule.sequence),
+      );
+    }
+    const interfaceRank = (iface: string) => [management.has(iface) ? 0 : 1, firstSequence.get(iface) ?? 0];
+    const inApplyOrder = [...compiled.rules].sort((a, b) => {
+      const [ra, rb] = [interfaceRank(a.interface), interfaceRank(b.interface)];
+      return (ra[0] ?? 0) - (rb[0] ?? 0) || (ra[1] ?? 0) - (rb[1] ?? 0) || a.sequence - b.sequence;
+    });
+    let previous: OpnsenseItem | undefined;
+    for (const rule of inApplyOrder) {
+      previous = new OpnsenseItem(
         "rule",
         `${name}-rule-${rule.interface}-${ruleKey(rule)}`,
         { firewall: args.firewall, fields: ruleFields(rule) },
         { parent: this, dependsOn: previous ? [assigned, previous] : [assigned] },
       );
-      previousOn.set(rule.interface, item);
     }
     this.ruleCount = compiled.rules.length;
 

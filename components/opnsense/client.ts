@@ -13,7 +13,7 @@ import {
   OpnsenseServerError,
   OpnsenseUnavailableError,
 } from "./errors";
-import { privilegeFor } from "./privileges";
+import { knownVersion, privilegeFor } from "./privileges";
 
 export interface Connection {
   /** Base URL of the firewall, e.g. https://fw.home.arpa (the API lives under /api). */
@@ -147,7 +147,8 @@ export async function call(
           "and fortress:opnsenseApiSecret: they are the pair from System > Access > Users > API keys.",
       );
     }
-    if (answer.status === 403) throw new OpnsensePrivilegeError(path, privilegeFor(path));
+    if (answer.status === 403)
+      throw new OpnsensePrivilegeError(path, privilegeFor(path, knownVersion(connection.url)));
     const ownError = answer.status === 500 ? opnsenseErrorBody(answer.body) : undefined;
     if (ownError) throw new OpnsenseServerError(path, answer.status, ownError.message, ownError.title);
     if (answer.status === 500 || isGatewayStatus(answer.status)) {

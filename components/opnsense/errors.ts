@@ -79,19 +79,3 @@ export class OpnsenseServerError extends OpnsenseError {
 
 /** No usable answer after every retry. */
 export class OpnsenseUnavailableError extends OpnsenseError {}
-
-/** The firewall stopped answering after a filter apply; OPNsense rolls the change back by itself. */
-export class OpnsenseRollbackError extends OpnsenseError {
-  constructor(
-    readonly url: string,
-    readonly revision: string,
-    cause: string,
-  ) {
-    super(
-      `the firewall at ${url} stopped answering after applying filter revision ${revision} (${cause}). ` +
-        "Fortress did not confirm the change, so OPNsense reverts it by itself when its rollback timer " +
-        "(60 s) runs out: the rules are back as they were and this update failed. Check that the new rules " +
-        "still let the machine running Pulumi reach the firewall's API, then run again.",
-    );
-  }
-}

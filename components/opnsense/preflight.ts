@@ -2,14 +2,34 @@
  * Before Fortress changes anything on a firewall: is its version new enough, are the plugins the
  * config needs installed, may the API key call every endpoint it will use? And before the filter
  * rules: is every VLAN assigned to the interface its rules go on? (The network layer runs that part
- * after creating the VLAN devices: a device must exist before an admin can assign it.) Every missing
- * thing is reported in one error.
+ * after creating the VLAN devices: a device must exist before it can be assigned.) On 26.7 and later
+ * Fortress assigns a missing one itself through `interfaces/assignment`; that API cannot enable the
+ * interface or give it an address, so those stay manual. Every missing thing is reported in one error.
+ *
+ * The version is read from `diagnostics/system/system_information` (privilege "Lobby: Dashboard", the
+ * read-only dashboard), not `core/firmware/*`, whose privilege "System: Firmware" also allows updates,
+ * package installs, reboot and power-off (opnsense/core Core/ACL/ACL.xml; Diagnostics/Api/
+ * SystemController.php systemInformationAction). Plugins are found by calling an endpoint they add:
+ * without the plugin the router answers 404 "Endpoint not found" (www/api.php).
  */
 import { call, type Connection, type RetryPolicy } from "./client";
 import { OpnsenseError, OpnsenseHttpError, OpnsensePrivilegeError } from "./errors";
+import { rememberVersion } from "./privileges";
 
-/** 25.7 brought the snake_case API commands and the per-endpoint ACLs Fortress relies on. */
+/**
+ * 25.7: the ACL patterns Fortress's privilege list is written for, and Dnsmasq's DHCP ranges and hosts
+ * (models/OPNsense/Dnsmasq/Dnsmasq.xml `hosts`, `dhcp_ranges` at tag 25.7). The snake_case commands
+ * themselves route since 24.7 (Mvc/Router.php).
+ */
 export const MINIMUM_VERSION = "25.7";
+
+/** From this release on, `interfaces/assignment/*` can assign a device (Interfaces/Api/AssignmentController.php). */
+export const ASSIGNMENT_API_VERSION = "26.7";
+
+/** An endpoint each plugin adds, to tell whether it is installed. */
+export const PLUGIN_ENDPOINTS: Readonly<Record<string, string>> = { "os-chrony": "chrony/general/get" };
+
+const VERSION_ENDPOINT = "diagnostics/system/system_information";
 
 export interface PreflightNeeds {
   readonly minimumVersion: string;
@@ -24,9 +44,12 @@ export class OpnsensePreflightError extends OpnsenseError {
   constructor(
     readonly url: string,
     readonly problems: readonly string[],
+    /** What the preflight did change (interface assignments on 26.7), if anything. */
+    readonly changed: readonly string[] = [],
   ) {
+    const done = changed.length > 0 ? `; Fortress did: ${changed.join("; ")}` : "; nothing was changed";
     super(
-      `the firewall at ${url} is not ready for Fortress; nothing was changed:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`,
+      `the firewall at ${url} is not ready for Fortress${done}:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`,
     );
   }
 }
@@ -41,17 +64,24 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-interface FirmwareInfo {
-  product?: { product_version?: string };
-  product_version?: string;
-  package?: { name?: string; installed?: string | number }[];
-  plugin?: { name?: string; installed?: string | number }[];
+interface SystemInformation {
+  /** `["OPNsense 26.1.2-amd64", "FreeBSD 14.3-RELEASE-p5", "OpenSSL ..."]` */
+  versions?: unknown[];
 }
 
 interface InterfaceRow {
   identifier?: string;
   device?: string;
+  enabled?: boolean;
   vlan_tag?: string | number | null;
+  vlan?: { tag?: string | number } | null;
+}
+
+/** "OPNsense 26.1.2-amd64" → "26.1.2". */
+export function productVersion(info: SystemInformation): string | undefined {
+  const first = info.versions?.[0];
+  const match = typeof first === "string" ? /^\S+\s+(\d+(?:\.\d+)*)/.exec(first) : null;
+  return match?.[1];
 }
 
 /** Turns "you may not" and "there is no such endpoint" into problems; anything else is an error. */
@@ -69,50 +99,110 @@ async function tryCall(
       return undefined;
     }
     if (error instanceof OpnsenseHttpError && error.status === 404) {
-      problems.push(`${path} does not exist on this firewall: is the plugin that provides it installed?`);
+      const plugin = Object.entries(PLUGIN_ENDPOINTS).find(([, endpoint]) => endpoint === path)?.[0];
+      problems.push(
+        plugin
+          ? `the plugin ${plugin} is not installed: install it under System > Firmware > Plugins`
+          : `${path} does not exist on this firewall (OPNsense answered 404)`,
+      );
       return undefined;
     }
     throw error;
   }
 }
 
-function versionProblems(firmware: FirmwareInfo, needs: PreflightNeeds): string[] {
-  const version = firmware.product?.product_version ?? firmware.product_version;
+function versionProblems(version: string | undefined, needs: PreflightNeeds): string[] {
   if (!version) return [];
-  const problems: string[] = [];
-  if (compareVersions(version, needs.minimumVersion) < 0) {
-    problems.push(
-      `OPNsense ${version} is older than ${needs.minimumVersion}: upgrade the firewall (System > Firmware)`,
-    );
-  }
-  const installed = new Set(
-    [...(firmware.package ?? []), ...(firmware.plugin ?? [])]
-      .filter((entry) => String(entry.installed) === "1")
-      .map((entry) => entry.name),
-  );
-  for (const plugin of needs.plugins.filter((name) => !installed.has(name))) {
-    problems.push(`the plugin ${plugin} is not installed: install it under System > Firmware > Plugins`);
-  }
-  return problems;
+  return compareVersions(version, needs.minimumVersion) < 0
+    ? [`OPNsense ${version} is older than ${needs.minimumVersion}: upgrade the firewall (System > Firmware)`]
+    : [];
 }
 
-function interfaceProblems(rows: InterfaceRow[], needs: PreflightNeeds): string[] {
+const rowsOf = (overview: InterfaceRow[] | { rows?: InterfaceRow[] }) =>
+  Array.isArray(overview) ? overview : (overview.rows ?? []);
+
+const vlanTagOf = (row: InterfaceRow) => {
+  const tag = row.vlan_tag ?? row.vlan?.tag;
+  return tag === null || tag === undefined || tag === "" ? undefined : Number(tag);
+};
+
+function interfaceProblems(rows: InterfaceRow[], needs: PreflightNeeds, canAssign: boolean): string[] {
   const byIdentifier = new Map(rows.map((row) => [row.identifier, row]));
   return needs.interfaces.flatMap(({ identifier, vlan }) => {
     const row = byIdentifier.get(identifier);
     if (!row) {
       return [
-        `interface ${identifier} is not assigned: assign the VLAN ${vlan} device to it under Interfaces > ` +
-          "Assignments and enable it (the API cannot assign interfaces on this version), then run again",
+        canAssign
+          ? `interface ${identifier} is not assigned and Fortress could not assign the VLAN ${vlan} device to it ` +
+            "(see above): assign it under Interfaces > Assignments, enable it and give it the network's gateway " +
+            "address (networks[].gateway), then run again"
+          : `interface ${identifier} is not assigned: assign the VLAN ${vlan} device to it under Interfaces > ` +
+            "Assignments, enable it and give it the network's gateway address (networks[].gateway); the API " +
+            `cannot assign interfaces before OPNsense ${ASSIGNMENT_API_VERSION}. Then run again`,
       ];
     }
-    const tag = row.vlan_tag === null || row.vlan_tag === undefined ? undefined : Number(row.vlan_tag);
-    return tag !== undefined && tag !== vlan && identifier !== "lan"
+    const tag = vlanTagOf(row);
+    if (tag !== undefined && tag !== vlan && identifier !== "lan") {
+      return [
+        `interface ${identifier} carries VLAN ${tag}, but the config puts VLAN ${vlan} on it: fix the assignment or networks[].interface`,
+      ];
+    }
+    return row.enabled === false
       ? [
-          `interface ${identifier} carries VLAN ${tag}, but the config puts VLAN ${vlan} on it: fix the assignment or networks[].interface`,
+          `interface ${identifier} is assigned but not enabled: enable it under Interfaces > [${identifier}] and give ` +
+            "it the network's gateway address (networks[].gateway); the assignment API cannot do either. Then run again",
         ]
       : [];
   });
+}
+
+/**
+ * On 26.7+: assigns each missing interface's VLAN device through `interfaces/assignment/add_item`, in
+ * the order of the identifiers asked for. OPNsense picks the identifier itself (the lowest free `optN`,
+ * NetworkInterface.php serializeToConfig), so one that differs from the config is reported.
+ */
+async function assignMissing(
+  connection: Connection,
+  rows: InterfaceRow[],
+  needs: PreflightNeeds,
+  policy: RetryPolicy,
+  problems: string[],
+): Promise<string[]> {
+  const assigned = new Set(rows.map((row) => row.identifier).filter((id) => id));
+  const missing = needs.interfaces
+    .filter(({ identifier }) => !assigned.has(identifier))
+    .sort((a, b) => a.identifier.localeCompare(b.identifier, "en", { numeric: true }));
+  const done: string[] = [];
+  for (const { identifier, vlan } of missing) {
+    const device = rows.find((row) => !row.identifier && vlanTagOf(row) === vlan)?.device;
+    if (!device) continue; // reported as unassigned afterwards
+    try {
+      const answer = (await call(
+        connection,
+        "POST",
+        "interfaces/assignment/add_item",
+        { interface: { if: device, descr: identifier.toUpperCase(), lock: "0" } },
+        policy,
+      )) as { result?: string; validations?: Record<string, unknown> };
+      if (answer.result !== "saved") {
+        problems.push(
+          `OPNsense refused to assign ${device} (VLAN ${vlan}): ${JSON.stringify(answer.validations ?? answer)}`,
+        );
+        continue;
+      }
+      done.push(`assigned ${device} (VLAN ${vlan}) for ${identifier}`);
+    } catch (error) {
+      if (error instanceof OpnsensePrivilegeError) {
+        problems.push(
+          `missing privilege "${error.privilege ?? "Interfaces: Assign network ports"}" for ${error.path}`,
+        );
+        return done;
+      }
+      throw error;
+    }
+  }
+  if (done.length > 0) await call(connection, "POST", "interfaces/assignment/reconfigure", {}, policy);
+  return done;
 }
 
 export async function preflight(
@@ -121,15 +211,32 @@ export async function preflight(
   policy: RetryPolicy,
 ): Promise<void> {
   const problems: string[] = [];
-  const firmware = (await tryCall(connection, "core/firmware/info", policy, problems)) as
-    FirmwareInfo | undefined;
-  if (firmware) problems.push(...versionProblems(firmware, needs));
-  for (const probe of needs.probes) await tryCall(connection, probe, policy, problems);
-  if (needs.interfaces.length > 0) {
-    const overview = (await tryCall(connection, "interfaces/overview/export", policy, problems)) as
-      InterfaceRow[] | { rows?: InterfaceRow[] } | undefined;
-    if (overview)
-      problems.push(...interfaceProblems(Array.isArray(overview) ? overview : (overview.rows ?? []), needs));
+  const info = (await tryCall(connection, VERSION_ENDPOINT, policy, problems)) as
+    SystemInformation | undefined;
+  const version = info ? productVersion(info) : undefined;
+  if (version) rememberVersion(connection.url, version);
+  problems.push(...versionProblems(version, needs));
+  const pluginEndpoints = needs.plugins.map((plugin) => PLUGIN_ENDPOINTS[plugin]);
+  for (const [index, plugin] of needs.plugins.entries()) {
+    const endpoint = pluginEndpoints[index];
+    if (endpoint) await tryCall(connection, endpoint, policy, problems);
+    else problems.push(`Fortress does not know how to check for the plugin ${plugin}`);
   }
-  if (problems.length > 0) throw new OpnsensePreflightError(connection.url, problems);
+  for (const probe of needs.probes.filter((path) => !pluginEndpoints.includes(path))) {
+    await tryCall(connection, probe, policy, problems);
+  }
+  const changed: string[] = [];
+  if (needs.interfaces.length > 0) {
+    const read = async () =>
+      (await tryCall(connection, "interfaces/overview/export", policy, problems)) as
+        InterfaceRow[] | { rows?: InterfaceRow[] } | undefined;
+    let overview = await read();
+    const canAssign = version !== undefined && compareVersions(version, ASSIGNMENT_API_VERSION) >= 0;
+    if (overview && canAssign) {
+      changed.push(...(await assignMissing(connection, rowsOf(overview), needs, policy, problems)));
+      if (changed.length > 0) overview = await read();
+    }
+    if (overview) problems.push(...interfaceProblems(rowsOf(overview), needs, canAssign));
+  }
+  if (problems.length > 0) throw new OpnsensePreflightError(connection.url, problems, changed);
 }

@@ -3,23 +3,31 @@
  * grants each API endpoint the provider calls. OPNsense answers a key whose user lacks the privilege
  * with a bare 403 `{"status":403,"message":"Forbidden"}`, so the provider has to name it itself.
  *
- * Facts come from OPNsense's ACL.xml files (and one plugin's). Every entry cites the file and the
- * commit it was read at, in opnsense/core unless noted. An ACL entry is a stable key (e.g.
- * `page-filter-api`) with a display name and URL patterns; `*` in a pattern matches anything
- * (including `/`) and a pattern must match the whole request path (no query string).
- * The display names have changed between releases while the keys stayed; old names seen are noted.
+ * Facts come from OPNsense's ACL.xml files (and one plugin's), read at tags 25.7, 26.1 and 26.7 of
+ * opnsense/core (src/opnsense/mvc/app/models/OPNsense/<Module>/ACL/ACL.xml) and of opnsense/plugins
+ * (net/chrony/.../Chrony/ACL/ACL.xml). An ACL entry is a stable key (e.g. `page-filter-api`) with a
+ * display name and URL patterns; `*` in a pattern matches anything, and a pattern ending in `/*` also
+ * matches the path without that last part (Core/ACL.php `urlMatch`). Display names changed between
+ * releases while the keys stayed: `renamed` lists the older names with the release that changed them.
  */
 
 export interface AclPrivilege {
   /** The ACL key in ACL.xml, stable across releases (what config.xml stores for a user/group). */
   readonly key: string;
-  /** The name the GUI shows in the privilege list. */
+  /** The name the GUI shows in the privilege list, as of 26.7. */
   readonly name: string;
+  /** Older names: `name` was shown by releases before `until` (a release line such as "26.1"). */
+  readonly renamed?: readonly { readonly until: string; readonly name: string }[];
+  /** The first release line whose ACL grants these patterns, when that is later than 25.7. */
+  readonly since?: string;
   /** URL patterns of the `api/...` kind this privilege grants (ui/... and legacy *.php patterns left out). */
   readonly patterns: readonly string[];
   /** Where the fact was read. */
   readonly source: string;
 }
+
+const CORE_ACL = (module: string) =>
+  `opnsense/core src/opnsense/mvc/app/models/OPNsense/${module}/ACL/ACL.xml @ 25.7, 26.1, 26.7`;
 
 /** The ACL entries that grant something the provider calls, as OPNsense defines them. */
 export const ACL_PRIVILEGES: readonly AclPrivilege[] = [
@@ -28,13 +36,13 @@ export const ACL_PRIVILEGES: readonly AclPrivilege[] = [
     key: "page-all",
     name: "All pages",
     patterns: ["*"],
-    source: "src/opnsense/mvc/app/models/OPNsense/Core/ACL/ACL.xml @ 00df3c44005c",
+    source: CORE_ACL("Core"),
   },
   {
     key: "page-firewall-alias-edit",
     name: "Firewall: Alias: Edit",
     patterns: ["api/firewall/alias/*"],
-    source: "src/opnsense/mvc/app/models/OPNsense/Core/ACL/ACL.xml @ 00df3c44005c",
+    source: CORE_ACL("Core"),
   },
   {
     // Read-only subset: export, search*, list*, get* — not add/set/del/reconfigure.
@@ -46,52 +54,54 @@ export const ACL_PRIVILEGES: readonly AclPrivilege[] = [
       "api/firewall/alias/list*",
       "api/firewall/alias/get*",
     ],
-    source: "src/opnsense/mvc/app/models/OPNsense/Core/ACL/ACL.xml @ 00df3c44005c",
+    source: CORE_ACL("Core"),
   },
   {
     key: "page-diagnostics-tables",
     name: "Diagnostics: PF Table IP addresses",
     patterns: ["api/firewall/alias_util/*"],
-    source: "src/opnsense/mvc/app/models/OPNsense/Core/ACL/ACL.xml @ 00df3c44005c",
+    source: CORE_ACL("Core"),
   },
   {
-    // The MVC ("automation", since 25.7 "Rules [new]") filter rules, savepoint/apply/cancel_rollback/revert
-    // included. Earlier names of the same key: "Firewall: Rules: API" (Firewall/ACL/ACL.xml @ 8e299d3efe2a),
-    // "Firewall: Automation: Filter" (quoted for 24.x/25.1 in Red-Swingline/OPNManager#32).
+    // The MVC filter rules, savepoint/apply/cancel_rollback/revert included.
     key: "page-filter-api",
     name: "Firewall: Rules [new]",
+    renamed: [{ until: "26.1", name: "Firewall: Automation: Filter" }],
     patterns: ["api/firewall/filter/*"],
-    source: "src/opnsense/mvc/app/models/OPNsense/Firewall/ACL/ACL.xml @ 0619062198f0",
+    source: CORE_ACL("Firewall"),
   },
   {
     key: "page-interfaces-vlan-edit",
     name: "Interfaces: VLAN",
     patterns: ["api/interfaces/vlan_settings/*"],
-    source: "src/opnsense/mvc/app/models/OPNsense/Interfaces/ACL/ACL.xml @ c67aad5def18",
+    source: CORE_ACL("Interfaces"),
   },
   {
-    // NOT confirmed from OPNsense's own ACL.xml: the stored Core ACL.xml versions give this key only
-    // `status_interfaces.php*`. That it also grants api/interfaces/overview/* is what third parties
-    // report for 25.7–26.x (e.g. a least-privilege list "verified on OPNsense 26.1" naming
-    // "Status: Interfaces" for the interfaces overview). Treat as likely, not proven.
     key: "page-status-interfaces",
     name: "Status: Interfaces",
     patterns: ["api/interfaces/overview/*"],
-    source: "third-party reports only (see comment); Core/ACL/ACL.xml @ 00df3c44005c has the key and name",
+    source: CORE_ACL("Core"),
   },
   {
-    // The catch-all for Unbound. Named "Services: Unbound (MVC)" in the 25.7-era file read here
-    // (commit 128094e10d1c; "(mvc)" in older ones); lists from 2026 call it "Services: Unbound".
+    // The assignment API exists from 26.7 (Interfaces/Api/AssignmentController.php); before, this key
+    // grants the GUI page only.
+    key: "page-interfaces-assignnetworkports",
+    name: "Interfaces: Assign network ports",
+    since: "26.7",
+    patterns: ["api/interfaces/assignment/*"],
+    source: CORE_ACL("Core"),
+  },
+  {
+    // The catch-all for Unbound.
     key: "page-services-unbound",
-    name: "Services: Unbound (MVC)",
+    name: "Services: Unbound",
+    renamed: [{ until: "26.7", name: "Services: Unbound (MVC)" }],
     patterns: ["api/unbound/*"],
-    source: "src/opnsense/mvc/app/models/OPNsense/Unbound/ACL/ACL.xml @ 128094e10d1c",
+    source: CORE_ACL("Unbound"),
   },
   {
-    // Narrower, host/domain overrides only. Its patterns end in `/*`, so taken literally they need a
-    // path segment after the command: `add_host_override` (no uuid) would not match, `set_host_override/<uuid>`
-    // would. Whether OPNsense's matcher is that literal was not confirmed; unbound/service/reconfigure
-    // needs page-services-unbound anyway, so the provider names that one.
+    // Narrower, host/domain overrides only (urlMatch lets `.../add_host_override/*` match without the
+    // last part); unbound/service/reconfigure needs page-services-unbound anyway, so the provider names that one.
     key: "page-services-dnsresolver-overrides",
     name: "Services: Unbound DNS: Edit Host and Domain Override",
     patterns: [
@@ -102,39 +112,60 @@ export const ACL_PRIVILEGES: readonly AclPrivilege[] = [
       "api/unbound/settings/del_host_override/*",
       "api/unbound/settings/toggle_host_override/*",
     ],
-    source: "src/opnsense/mvc/app/models/OPNsense/Unbound/ACL/ACL.xml @ 128094e10d1c",
+    source: CORE_ACL("Unbound"),
   },
   {
     key: "page-dhcp-kea-v4",
     name: "Services: DHCP: Kea(v4)",
     patterns: ["api/kea/dhcpv4/*", "api/kea/leases4/*", "api/kea/service/*"],
-    source: "src/opnsense/mvc/app/models/OPNsense/Kea/ACL/ACL.xml @ 8d607a68b9ca",
+    source: CORE_ACL("Kea"),
   },
   {
     // Also grants api/kea/service/* (so does page-dhcp-kea-ctrl-agent, "Services: DHCP: Kea Ctrl Agent").
     key: "page-dhcp-kea-v6",
     name: "Services: DHCP: Kea(v6)",
     patterns: ["api/kea/dhcpv6/*", "api/kea/leases6/*", "api/kea/service/*"],
-    source: "src/opnsense/mvc/app/models/OPNsense/Kea/ACL/ACL.xml @ 8d607a68b9ca",
+    source: CORE_ACL("Kea"),
   },
   {
     key: "page-services-dnsforwarder",
     name: "Services: Dnsmasq DNS/DHCP: Settings",
     patterns: ["api/dnsmasq/*"],
-    source: "src/opnsense/mvc/app/models/OPNsense/Dnsmasq/ACL/ACL.xml @ 6528087b7a9c",
+    source: CORE_ACL("Dnsmasq"),
   },
   {
     key: "page-services-chrony",
     name: "Services: Chrony",
     patterns: ["api/chrony/*"],
     source:
-      "opnsense/plugins net/chrony/src/opnsense/mvc/app/models/OPNsense/Chrony/ACL/ACL.xml @ 851392f3e354",
+      "opnsense/plugins net/chrony/src/opnsense/mvc/app/models/OPNsense/Chrony/ACL/ACL.xml @ 25.7, 26.1, 26.7",
   },
   {
+    // Also grants firmware updates, package installs, reboot and power-off (Core/Api/FirmwareController.php
+    // updateAction, installAction, rebootAction, poweroffAction): Fortress does not use it.
     key: "page-system-firmware-manualupdate",
     name: "System: Firmware",
-    patterns: ["api/core/firmware/*"],
-    source: "src/opnsense/mvc/app/models/OPNsense/Core/ACL/ACL.xml @ 00df3c44005c",
+    patterns: ["api/core/firmware/*", "api/diagnostics/log/core/pkg/*"],
+    source: CORE_ACL("Core"),
+  },
+  {
+    // The read-only dashboard: system_information names the product and version
+    // (Diagnostics/Api/SystemController.php systemInformationAction: "OPNsense 26.1.2-amd64").
+    key: "page-system-login-logout",
+    name: "Lobby: Dashboard",
+    patterns: [
+      "api/core/dashboard/*",
+      "api/diagnostics/cpu_usage/*",
+      "api/diagnostics/firewall/pf_states",
+      "api/diagnostics/system/system_disk",
+      "api/diagnostics/system/system_information",
+      "api/diagnostics/system/system_resources",
+      "api/diagnostics/system/system_temperature",
+      "api/diagnostics/system/system_time",
+      "api/diagnostics/system/system_mbuf",
+      "api/diagnostics/system/system_swap",
+    ],
+    source: CORE_ACL("Core"),
   },
 ];
 
@@ -156,7 +187,8 @@ export const PROVIDER_PRIVILEGES: readonly { readonly prefix: string; readonly k
   { prefix: "dnsmasq/service", key: "page-services-dnsforwarder" },
   { prefix: "chrony/general", key: "page-services-chrony" },
   { prefix: "chrony/service", key: "page-services-chrony" },
-  { prefix: "core/firmware", key: "page-system-firmware-manualupdate" },
+  { prefix: "interfaces/assignment", key: "page-interfaces-assignnetworkports" },
+  { prefix: "diagnostics/system/system_information", key: "page-system-login-logout" },
 ];
 
 /** `firewall/filter/add_rule`, `/api/firewall/filter/add_rule?x=1` → `firewall/filter/add_rule`. */
@@ -167,11 +199,13 @@ export function normalizeApiPath(path: string): string {
   return clean.replace(/\/+$/, "");
 }
 
+/** ACL::urlMatch (Core/ACL.php): `*` matches anything; a trailing `/*` also matches the path without it. */
 function patternMatches(pattern: string, apiPath: string): boolean {
-  const source = pattern
+  let source = pattern
     .split("*")
     .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
     .join(".*");
+  source = source.replace(/([/&?])\.\*$/, "($1.*)?");
   return new RegExp(`^${source}$`).test(apiPath);
 }
 
@@ -181,11 +215,42 @@ function byKey(key: string): AclPrivilege {
   return found;
 }
 
-/**
- * The privilege to name for `path` (`firewall/filter/add_rule`, no `/api` prefix needed), or
- * undefined when the provider has no entry for that endpoint.
- */
-export function privilegeFor(path: string): string | undefined {
+function compareLines(a: string, b: string): number {
+  const [am = 0, an = 0] = a.split(".").map((part) => Number.parseInt(part, 10) || 0);
+  const [bm = 0, bn = 0] = b.split(".").map((part) => Number.parseInt(part, 10) || 0);
+  return am - bm || an - bn;
+}
+
+/** The privilege's name as `version` shows it (e.g. "25.7.3" → "Firewall: Automation: Filter"). */
+export function privilegeName(privilege: AclPrivilege, version: string): string {
+  const older = [...(privilege.renamed ?? [])]
+    .sort((a, b) => compareLines(a.until, b.until))
+    .find((entry) => compareLines(version, entry.until) < 0);
+  return older?.name ?? privilege.name;
+}
+
+/** Every name the privilege has had, newest first, with the releases: for a message that cannot know the version. */
+export function privilegeNames(privilege: AclPrivilege): string {
+  const renamed = privilege.renamed ?? [];
+  if (renamed.length === 0) return privilege.name;
+  return `${privilege.name} (before ${renamed.map((entry) => `${entry.until}: ${entry.name}`).join("; ")})`;
+}
+
+/** The versions each firewall URL reported to the preflight in this process, so that 403s name the right privilege. */
+function versionRegistry(): Map<string, string> {
+  const registry = globalThis as unknown as Record<symbol, Map<string, string> | undefined>;
+  return (registry[Symbol.for("fortress.opnsense.versions")] ??= new Map<string, string>());
+}
+
+export function rememberVersion(url: string, version: string): void {
+  versionRegistry().set(url, version);
+}
+
+export function knownVersion(url: string): string | undefined {
+  return versionRegistry().get(url);
+}
+
+function providerPrivilege(path: string): AclPrivilege | undefined {
   const clean = normalizeApiPath(path);
   let best: { prefix: string; key: string } | undefined;
   for (const entry of PROVIDER_PRIVILEGES) {
@@ -193,16 +258,29 @@ export function privilegeFor(path: string): string | undefined {
       if (!best || entry.prefix.length > best.prefix.length) best = entry;
     }
   }
-  return best ? byKey(best.key).name : undefined;
+  return best ? byKey(best.key) : undefined;
 }
 
 /**
- * Every privilege whose patterns grant `path` (the way OPNsense checks a request: any one of the
- * user's privileges matching is enough), "All pages" included.
+ * The privilege to name for `path` (`firewall/filter/add_rule`, no `/api` prefix needed), as the
+ * firewall's `version` calls it; without a version, every name it has had. Undefined when the provider
+ * has no entry for that endpoint.
  */
-export function privilegesGranting(path: string): string[] {
+export function privilegeFor(path: string, version?: string): string | undefined {
+  const privilege = providerPrivilege(path);
+  if (!privilege) return undefined;
+  return version ? privilegeName(privilege, version) : privilegeNames(privilege);
+}
+
+/**
+ * Every privilege whose patterns grant `path` at `version` (the way OPNsense checks a request: any one
+ * of the user's privileges matching is enough), "All pages" included.
+ */
+export function privilegesGranting(path: string, version = "26.7"): string[] {
   const apiPath = `api/${normalizeApiPath(path)}`;
-  return ACL_PRIVILEGES.filter((privilege) => privilege.patterns.some((p) => patternMatches(p, apiPath))).map(
-    (privilege) => privilege.name,
-  );
+  return ACL_PRIVILEGES.filter(
+    (privilege) =>
+      (privilege.since === undefined || compareLines(version, privilege.since) >= 0) &&
+      privilege.patterns.some((p) => patternMatches(p, apiPath)),
+  ).map((privilege) => privilegeName(privilege, version));
 }

@@ -19,7 +19,7 @@ import {
 } from "./items";
 import { type ApplyKind, type ItemModel, MODELS, type ModelName, type SettingsModel } from "./models";
 import { type PreflightNeeds, preflight } from "./preflight";
-import { DEFAULT_PROBE, type ProbePolicy } from "./safeApply";
+import { DEFAULT_PROBE, type FilterChange, type ProbePolicy, safeApplyFilter } from "./safeApply";
 
 export const KEY_CONFIG = "fortress:opnsenseApiKey";
 export const SECRET_CONFIG = "fortress:opnsenseApiSecret";
@@ -79,6 +79,11 @@ function modelOf(inputs: { readonly model: ModelName }): ItemModel {
   return model;
 }
 
+/** A filter rule's interface and description, for the record of what went live. */
+function filterChange(fields: Fields, action: FilterChange["action"]): FilterChange {
+  return { interface: fields.interface ?? "", description: fields.description ?? "", action };
+}
+
 export abstract class OpnsenseProvider {
   private credentials: Credentials | undefined;
 
@@ -88,8 +93,16 @@ export abstract class OpnsenseProvider {
     this.credentials = readCredentials(request.config);
   }
 
-  /** Runs `change` and makes it live as the model requires. */
-  protected applying<T>(connection: Connection, apply: ApplyKind, change: () => Promise<T>): Promise<T> {
+  /** Runs `change` and makes it live as the model requires; `what` names a filter change for its record. */
+  protected applying<T>(
+    connection: Connection,
+    apply: ApplyKind,
+    change: () => Promise<T>,
+    what?: FilterChange,
+  ): Promise<T> {
+    if (apply.kind === "filter") {
+      return safeApplyFilter(connection, this.timing.retry, this.timing.probe, change, what);
+    }
     return applying(connection, apply, this.timing.retry, this.timing.probe, change);
   }
 
@@ -126,8 +139,11 @@ export class ItemProvider
     const model = modelOf(inputs);
     const connection = this.connect(inputs.firewall);
     const { uuid, adopted } = await withWriteLock(connection, () =>
-      this.applying(connection, model.apply, () =>
-        addItem(connection, model, inputs.fields, this.timing.retry),
+      this.applying(
+        connection,
+        model.apply,
+        () => addItem(connection, model, inputs.fields, this.timing.retry),
+        filterChange(inputs.fields, "added"),
       ),
     );
     if (adopted) {
@@ -158,8 +174,11 @@ export class ItemProvider
     const model = modelOf(news);
     const connection = this.connect(news.firewall);
     await withWriteLock(connection, () =>
-      this.applying(connection, model.apply, () =>
-        setItem(connection, model, id, news.fields, this.timing.retry),
+      this.applying(
+        connection,
+        model.apply,
+        () => setItem(connection, model, id, news.fields, this.timing.retry),
+        filterChange(news.fields, "updated"),
       ),
     );
     return { outs: { ...news, uuid: id } };
@@ -169,7 +188,12 @@ export class ItemProvider
     const model = modelOf(props);
     const connection = this.connect(props.firewall);
     await withWriteLock(connection, () =>
-      this.applying(connection, model.apply, () => delItem(connection, model, id, this.timing.retry)),
+      this.applying(
+        connection,
+        model.apply,
+        () => delItem(connection, model, id, this.timing.retry),
+        filterChange(props.fields, "deleted"),
+      ),
     );
   }
 }

@@ -4,7 +4,8 @@ import { MINIMUM_VERSION, type PreflightNeeds } from "../../components/opnsense/
 import { isLayerEnabled } from "../config/checks";
 import type { PlainConfig } from "../config/schema";
 
-export const DNSMASQ_DHCP_VERSION = "26.1";
+/** Dnsmasq's DHCP ranges and hosts are in the MVC model from 25.7 (opnsense/core models/OPNsense/Dnsmasq/Dnsmasq.xml @ 25.7). */
+export const DNSMASQ_DHCP_VERSION = MINIMUM_VERSION;
 
 const probe = (model: keyof typeof MODELS) => `${MODELS[model].base}/${MODELS[model].commands.search}`;
 
@@ -13,7 +14,6 @@ export function firewallNeeds(config: PlainConfig): Omit<PreflightNeeds, "interf
   const dns = isLayerEnabled(config.layers, "dns-dhcp");
   const dhcp = config.opnsense?.dhcp ?? "kea";
   return {
-    // Dnsmasq serves DHCP through the API from OPNsense 26.1 on.
     minimumVersion: dhcp === "dnsmasq" ? DNSMASQ_DHCP_VERSION : MINIMUM_VERSION,
     plugins: time ? ["os-chrony"] : [],
     probes: [

@@ -466,7 +466,7 @@ export function opnsenseNeeds(plan: PlanDocument): OpnsenseNeeds {
   for (const resource of plan.resources) {
     if (resource.type !== PREFLIGHT_TYPE) continue;
     const needs = (resource.inputs as { needs?: Record<string, unknown> }).needs ?? {};
-    privilege("core/firmware/info");
+    privilege("diagnostics/system/system_information");
     for (const probe of (needs.probes as string[] | undefined) ?? []) privilege(probe);
     if (((needs.interfaces as unknown[] | undefined) ?? []).length > 0) privilege("interfaces/overview/export");
     for (const plugin of (needs.plugins as string[] | undefined) ?? []) plugins.add(plugin);

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
@@ -14,10 +14,11 @@ import {
   OpnsenseAuthError,
   OpnsenseError,
   OpnsensePrivilegeError,
-  OpnsenseRollbackError,
   OpnsenseValidationError,
 } from "../../components/opnsense/errors";
 import { MINIMUM_VERSION, OpnsensePreflightError } from "../../components/opnsense/preflight";
+import { OpnsenseLockoutError } from "../../components/opnsense/safeApply";
+import { DNSMASQ_DHCP_VERSION } from "../../stacks/layers/firewall";
 import {
   type FirewallRef,
   type ItemInputs,
@@ -37,6 +38,44 @@ import {
   type ServerOptions,
   startOpnsenseApi,
 } from "./server";
+
+/** The API user's privileges per version, as the README lists them (OPNsense's own names, test/opnsense/acl.ts). */
+const LEAST_PRIVILEGES: Record<string, string[]> = {
+  "25.7.3": [
+    "Lobby: Dashboard",
+    "Status: Interfaces",
+    "Interfaces: VLAN",
+    "Firewall: Alias: Edit",
+    "Firewall: Automation: Filter",
+    "Services: Chrony",
+    "Services: Unbound (MVC)",
+    "Services: DHCP: Kea(v4)",
+    "Services: Dnsmasq DNS/DHCP: Settings",
+  ],
+  "26.1.2": [
+    "Lobby: Dashboard",
+    "Status: Interfaces",
+    "Interfaces: VLAN",
+    "Firewall: Alias: Edit",
+    "Firewall: Rules [new]",
+    "Services: Chrony",
+    "Services: Unbound (MVC)",
+    "Services: DHCP: Kea(v4)",
+    "Services: Dnsmasq DNS/DHCP: Settings",
+  ],
+  "26.7.1": [
+    "Lobby: Dashboard",
+    "Status: Interfaces",
+    "Interfaces: VLAN",
+    "Interfaces: Assign network ports",
+    "Firewall: Alias: Edit",
+    "Firewall: Rules [new]",
+    "Services: Chrony",
+    "Services: Unbound",
+    "Services: DHCP: Kea(v4)",
+    "Services: Dnsmasq DNS/DHCP: Settings",
+  ],
+};
 
 const FAST: Timing = {
   retry: { timeoutMs: 400, retries: 3, backoffMs: 5 },
@@ -315,7 +354,10 @@ describe("OPNsense provider against the loopback API", () => {
   });
 
   describe("filter rules", () => {
-    it("applies with savepoint, apply and cancel_rollback, so the rule stays", async () => {
+    const ruleOn = (iface: string, description: string) => ({ ...rule(description), interface: iface });
+
+    it("applies each change and probes; takes and cancels a savepoint where one exists (best effort)", async () => {
+      await restart({ version: "26.1.2" });
       const provider = await configured(new ItemProvider(FAST));
       const created = await create(provider, {
         model: "rule",
@@ -328,60 +370,84 @@ describe("OPNsense provider against the loopback API", () => {
         ["savepoint", "apply", "cancel"],
       );
       assert.deepEqual(api.state.pendingRollbacks(), []);
+      const last = api.state.requests.filter((request) => request.method === "POST").at(-1);
+      assert.match(last?.path ?? "", /cancel_rollback/);
     });
 
-    it("fails with a rollback error and leaves nothing half-applied when the firewall stops answering", async () => {
+    it("when the firewall goes dark after apply (26.1): says what went live, by interface, and how to restore it from the console; nothing rolls back", async (t) => {
+      await restart({
+        version: "26.1.5",
+        assignedInterfaces: [
+          { identifier: "lan", device: "vtnet1", ipv4: "10.10.10.1/24" },
+          { identifier: "opt1", device: "vtnet2", ipv4: "10.10.20.1/24" },
+        ],
+      });
       const provider = await configured(new ItemProvider(FAST));
-      const savedBefore = api.state
-        .items("firewall/filter")
-        .map((item) => item.uuid)
-        .sort();
-      const activeBefore = api.state
-        .activeRules()
-        .map((item) => item.uuid)
-        .sort();
+      await create(provider, {
+        model: "rule",
+        firewall,
+        fields: ruleOn("lan", "fortress: mgmt anti-lockout"),
+      });
       api.faults.stopAnsweringAfterApply();
+      let message = "";
       await assert.rejects(
-        provider.create({ model: "rule", firewall, fields: rule("fortress zones: lockout") }),
+        provider.create({ model: "rule", firewall, fields: ruleOn("opt1", "fortress zones: lockout") }),
         (error: unknown) => {
-          return error instanceof OpnsenseRollbackError && /reverts it by itself/.test(error.message);
+          assert.ok(error instanceof OpnsenseLockoutError, String(error));
+          message = error.message;
+          return true;
         },
       );
-      // OPNsense's own timer (300 ms here, 60 s on a real firewall) puts the rules back.
-      const deadline = Date.now() + 5_000;
-      while (api.faults.dark && Date.now() < deadline)
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      assert.equal(api.faults.dark, false, "the rollback never happened");
-      assert.ok(api.state.events.some((event) => event.startsWith("rollback ")));
-      assert.deepEqual(
-        api.state
-          .items("firewall/filter")
-          .map((item) => item.uuid)
-          .sort(),
-        savedBefore,
+      t.diagnostic(`what the user sees:\n${message}`);
+      const revision = api.state.events.find((event) => event.startsWith("savepoint "))?.split(" ")[1] ?? "";
+      const lastSavepoint = api.state.events
+        .filter((event) => event.startsWith("savepoint "))
+        .at(-1)
+        ?.split(" ")[1];
+      assert.ok(revision && lastSavepoint);
+      assert.match(
+        message,
+        /Applied in this run, in order:\n {2}- lan: 1 rule change\(s\), the API still answered afterwards\n {2}- opt1: the rule "fortress zones: lockout" added; after this the API no longer answered\n/,
       );
-      assert.deepEqual(
-        api.state
-          .activeRules()
-          .map((item) => item.uuid)
-          .sort(),
-        activeBefore,
-      );
+      assert.match(message, /Nothing rolls this back by itself/);
+      assert.match(message, /the menu \(opnsense-shell\) opens; choose 13 "Restore a backup"/);
+      assert.ok(message.includes(`savepoint revision ${lastSavepoint}`), message);
+      assert.ok(message.includes(`/conf/backup/config-${lastSavepoint.split(".")[0]}.`), message);
+      // What the real 26.1 does: the 60 s timer (300 ms here) finds no backup and reverts nothing.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.ok(api.state.events.includes(`rollback-failed ${lastSavepoint}`));
+      assert.equal(api.faults.dark, true, "the firewall is still dark");
+      assert.ok(api.state.activeRules().some((item) => item.description === "fortress zones: lockout"));
+      await restart();
     });
 
-    it("on OPNsense without savepoints (26.7), applies and checks, and says nothing will roll back", async () => {
-      await restart({ savepoints: false, version: "26.7" });
+    it("on OPNsense 26.7 (no savepoints): applies plainly, and when dark, names the backup by time", async () => {
+      await restart({ version: "26.7.1" });
       const provider = await configured(new ItemProvider(FAST));
       const created = await create(provider, {
         model: "rule",
         firewall,
-        fields: rule("fortress zones: plain apply"),
+        fields: rule("fortress zones: plain"),
       });
       assert.ok(api.state.activeRules().some((item) => item.uuid === created.id));
+      const savepoints = api.state.requests.filter((request) => request.path.includes("savepoint"));
+      assert.deepEqual(
+        savepoints.map((request) => request.status),
+        [404],
+      );
+      assert.ok(api.state.requests.some((request) => request.path === "/api/firewall/filter/apply"));
       api.faults.stopAnsweringAfterApply();
+      const before = new Date();
       await assert.rejects(
         provider.create({ model: "rule", firewall, fields: rule("fortress zones: lockout 26.7") }),
-        /nothing rolls the change back/,
+        (error: unknown) => {
+          assert.ok(error instanceof OpnsenseLockoutError);
+          assert.ok(error.restore.revision === undefined);
+          assert.ok(error.restore.before.getTime() >= before.getTime() - 1000);
+          assert.match(error.message, /the newest backup older than \d{4}-\d\d-\d\dT/);
+          assert.match(error.message, /26\.7 has none/);
+          return true;
+        },
       );
       await restart();
     });
@@ -431,7 +497,7 @@ describe("OPNsense provider against the loopback API", () => {
       await provider.create({ firewall, needs });
     });
 
-    it("lists everything that is missing in one error and changes nothing", async () => {
+    it("lists everything that is missing in one error, naming privileges as the version does, and changes nothing", async () => {
       await restart({
         version: "25.1.4",
         plugins: [],
@@ -439,7 +505,12 @@ describe("OPNsense provider against the loopback API", () => {
           {
             key: "k",
             secret: "s",
-            privileges: ["System: Firmware", "Firewall: Aliases", "Status: Interfaces"],
+            privileges: [
+              "Lobby: Dashboard",
+              "Firewall: Aliases",
+              "Status: Interfaces",
+              "Firewall: Rules [new]",
+            ],
           },
         ],
       });
@@ -449,14 +520,132 @@ describe("OPNsense provider against the loopback API", () => {
         assert.ok(error instanceof OpnsensePreflightError);
         const text = error.problems.join("\n");
         assert.match(text, /25\.1\.4 is older than 25\.7/);
-        assert.match(text, /os-chrony is not installed/);
-        assert.match(text, /Firewall: Rules \[new\]/);
+        assert.match(text, /the plugin os-chrony is not installed/);
+        assert.match(
+          text,
+          /missing privilege "Firewall: Automation: Filter" for firewall\/filter\/search_rule/,
+        );
         assert.match(text, /Services: DHCP: Kea\(v4\)/);
-        assert.match(text, /interface opt7 is not assigned/);
+        assert.match(text, /interface opt7 is not assigned: .*before OPNsense 26\.7/);
         assert.equal(error.problems.length, 5);
+        assert.match(error.message, /nothing was changed/);
         return true;
       });
       assert.equal(api.state.requests.filter((request) => request.method === "POST").length, writesBefore);
+      assert.ok(!api.state.requests.some((request) => request.path.includes("core/firmware")));
+      await restart();
+    });
+
+    for (const [version, privileges] of Object.entries(LEAST_PRIVILEGES)) {
+      it(`passes on ${version} with the README's privileges for it, System: Firmware not among them`, async () => {
+        await restart({ version, users: [{ key: "least", secret: "p", privileges }] });
+        api.state.assign({ identifier: "opt7", device: "vtnet2" });
+        const preflight = await configured(new PreflightProvider(FAST), "least", "p");
+        await preflight.create({
+          firewall,
+          needs: {
+            ...needs,
+            probes: [
+              "interfaces/vlan_settings/search_item",
+              "firewall/alias/search_item",
+              "firewall/filter/search_rule",
+              "chrony/general/get",
+              "unbound/settings/search_host_override",
+              "kea/dhcpv4/search_reservation",
+              "dnsmasq/settings/search_host",
+            ],
+          },
+        });
+        const items = await configured(new ItemProvider(FAST), "least", "p");
+        await create(items, { model: "alias", firewall, fields: alias("fz_least") });
+        await create(items, { model: "rule", firewall, fields: rule("fortress zones: least privilege") });
+        assert.ok(!privileges.includes("System: Firmware"));
+        const readme = readFileSync(join(__dirname, "../../README.md"), "utf8");
+        const section = readme.slice(
+          readme.indexOf("## OPNsense prerequisites"),
+          readme.indexOf("## Real use"),
+        );
+        for (const name of privileges) assert.ok(section.includes(name), `README does not list ${name}`);
+        await restart();
+      });
+    }
+
+    it("names a missing privilege on a later 403 as the firewall's version calls it", async () => {
+      await restart({
+        version: "26.7.1",
+        users: [{ key: "k", secret: "s", privileges: ["Lobby: Dashboard", "Services: Unbound (MVC)"] }],
+      });
+      await (
+        await configured(new PreflightProvider(FAST), "k", "s")
+      ).create({
+        firewall,
+        needs: { minimumVersion: MINIMUM_VERSION, plugins: [], probes: [], interfaces: [] },
+      });
+      const provider = await configured(new ItemProvider(FAST), "k", "s");
+      await assert.rejects(
+        provider.create({
+          model: "hostOverride",
+          firewall,
+          fields: {
+            enabled: "1",
+            hostname: "a",
+            domain: "lab.internal",
+            rr: "A",
+            server: "10.0.0.5",
+            description: "a",
+          },
+        }),
+        (error: unknown) =>
+          error instanceof OpnsensePrivilegeError && error.privilege === "Services: Unbound",
+      );
+      await restart();
+    });
+
+    it("accepts Dnsmasq DHCP on 25.7, where its ranges and hosts exist", async () => {
+      await restart({ version: "25.7.1" });
+      const provider = await configured(new PreflightProvider(FAST));
+      await provider.create({
+        firewall,
+        needs: {
+          minimumVersion: DNSMASQ_DHCP_VERSION,
+          plugins: [],
+          probes: ["dnsmasq/settings/search_host"],
+          interfaces: [],
+        },
+      });
+      await restart();
+    });
+
+    it("on 26.7 assigns the VLAN device itself and leaves only enabling and addressing to do", async () => {
+      await restart({ version: "26.7.1" });
+      const items = await configured(new ItemProvider(FAST));
+      await create(items, {
+        model: "vlan",
+        firewall,
+        fields: { if: "vtnet1", tag: "20", pcp: "0", descr: "fortress servers" },
+      });
+      const provider = await configured(new PreflightProvider(FAST));
+      const wanted = {
+        minimumVersion: MINIMUM_VERSION,
+        plugins: [],
+        probes: [],
+        interfaces: [{ identifier: "opt1", vlan: 20 }],
+      };
+      await assert.rejects(provider.create({ firewall, needs: wanted }), (error: unknown) => {
+        assert.ok(error instanceof OpnsensePreflightError);
+        assert.deepEqual(error.changed, ["assigned vlan01 (VLAN 20) for opt1"]);
+        assert.deepEqual(error.problems.length, 1);
+        assert.match(
+          error.problems[0] ?? "",
+          /interface opt1 is assigned but not enabled: enable it under Interfaces > \[opt1\]/,
+        );
+        return true;
+      });
+      assert.equal(api.state.reconfigures["interfaces/assignment"], 1);
+      // Once an admin enabled and addressed it, the next run passes and assigns nothing more.
+      api.state.assign({ identifier: "opt1", device: "vlan01", ipv4: "10.10.20.1/24" });
+      await provider.create({ firewall, needs: wanted });
+      assert.equal(api.state.reconfigures["interfaces/assignment"], 1);
       await restart();
     });
   });

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { privilegeFor, privilegesGranting } from "../../components/opnsense/privileges";
+import { aclFor, compareVersions } from "./acl";
 import { DEFAULT_KEY, type OpnsenseApi, type ServerOptions, startOpnsenseApi } from "./server";
 
 interface Answer {
@@ -59,46 +60,82 @@ async function eventually(check: () => boolean, timeoutMs = 3_000): Promise<void
   }
 }
 
+/** Every endpoint prefix the provider and its preflight call, with one path under it. */
+const PROVIDER_PATHS = [
+  "firewall/alias/add_item",
+  "firewall/alias/reconfigure",
+  "firewall/alias_util/add/quarantine",
+  "firewall/filter/add_rule",
+  "firewall/filter/cancel_rollback/1700000000.12",
+  "interfaces/vlan_settings/reconfigure",
+  "interfaces/overview/export",
+  "unbound/settings/add_host_override",
+  "unbound/service/reconfigure",
+  "kea/dhcpv4/add_reservation",
+  "kea/service/reconfigure",
+  "dnsmasq/settings/add_host",
+  "dnsmasq/service/reconfigure",
+  "chrony/general/set",
+  "chrony/service/reconfigure",
+  "diagnostics/system/system_information",
+];
+
 describe("privileges", () => {
-  it("names the ACL privilege OPNsense defines for every prefix the provider uses", () => {
-    const expected: Record<string, string> = {
-      "firewall/alias/add_item": "Firewall: Alias: Edit",
-      "firewall/alias/reconfigure": "Firewall: Alias: Edit",
-      "firewall/alias_util/add/quarantine": "Diagnostics: PF Table IP addresses",
-      "firewall/filter/add_rule": "Firewall: Rules [new]",
-      "firewall/filter/cancel_rollback/1700000000.12": "Firewall: Rules [new]",
-      "interfaces/vlan_settings/reconfigure": "Interfaces: VLAN",
-      "interfaces/overview/export": "Status: Interfaces",
-      "unbound/settings/add_host_override": "Services: Unbound (MVC)",
-      "unbound/service/reconfigure": "Services: Unbound (MVC)",
-      "kea/dhcpv4/add_reservation": "Services: DHCP: Kea(v4)",
-      "kea/service/reconfigure": "Services: DHCP: Kea(v4)",
-      "dnsmasq/settings/add_host": "Services: Dnsmasq DNS/DHCP: Settings",
-      "dnsmasq/service/reconfigure": "Services: Dnsmasq DNS/DHCP: Settings",
-      "chrony/general/set": "Services: Chrony",
-      "chrony/service/reconfigure": "Services: Chrony",
-      "core/firmware/info": "System: Firmware",
-      "core/firmware/status": "System: Firmware",
-    };
-    for (const [path, name] of Object.entries(expected)) assert.equal(privilegeFor(path), name, path);
-    assert.equal(privilegeFor("/api/firewall/filter/apply/1.2?x=1"), "Firewall: Rules [new]");
+  for (const version of ["25.7.3", "26.1.2", "26.7.1"]) {
+    it(`names, on ${version}, a privilege that OPNsense's own ACL of that version grants for every endpoint`, () => {
+      const acl = aclFor(version);
+      for (const path of PROVIDER_PATHS) {
+        const named = privilegeFor(path, version);
+        assert.ok(named, `no privilege for ${path}`);
+        assert.ok(
+          acl.granting(`api/${path}`).includes(named),
+          `${version}: "${named}" does not grant ${path}; OPNsense's ACL grants it with ${acl.granting(`api/${path}`).join(", ")}`,
+        );
+      }
+      if (compareVersions(version, "26.7") >= 0) {
+        const named = privilegeFor("interfaces/assignment/add_item", version);
+        assert.ok(named && acl.granting("api/interfaces/assignment/add_item").includes(named));
+      }
+    });
+  }
+
+  it("names the privileges as each version calls them, and every name when the version is unknown", () => {
+    assert.equal(privilegeFor("firewall/filter/add_rule", "25.7.3"), "Firewall: Automation: Filter");
+    assert.equal(privilegeFor("firewall/filter/add_rule", "26.1"), "Firewall: Rules [new]");
+    assert.equal(privilegeFor("unbound/service/reconfigure", "26.1.9"), "Services: Unbound (MVC)");
+    assert.equal(privilegeFor("unbound/service/reconfigure", "26.7"), "Services: Unbound");
+    assert.equal(
+      privilegeFor("/api/firewall/filter/apply/1.2?x=1"),
+      "Firewall: Rules [new] (before 26.1: Firewall: Automation: Filter)",
+    );
     assert.equal(privilegeFor("ids/settings/get"), undefined);
     assert.equal(privilegeFor("firewall/aliasx/get"), undefined);
   });
 
+  it("reads the version with the read-only dashboard privilege, not System: Firmware", () => {
+    for (const version of ["25.7", "26.1", "26.7"]) {
+      const granting = aclFor(version).granting("api/diagnostics/system/system_information");
+      assert.ok(granting.includes("Lobby: Dashboard"));
+      assert.ok(!granting.includes("System: Firmware"));
+    }
+    assert.ok(aclFor("26.1").granting("api/core/firmware/poweroff").includes("System: Firmware"));
+  });
+
   it("grants the way OPNsense matches patterns: every matching privilege, All pages included", () => {
-    assert.deepEqual(privilegesGranting("firewall/alias/search_item"), [
+    assert.deepEqual(aclFor("26.1").granting("api/firewall/alias/search_item"), [
       "All pages",
       "Firewall: Alias: Edit",
       "Firewall: Aliases",
     ]);
     assert.deepEqual(privilegesGranting("firewall/alias/add_item"), ["All pages", "Firewall: Alias: Edit"]);
+    // Core/ACL.php urlMatch: a trailing `/*` also matches the bare path.
     assert.ok(
-      privilegesGranting("unbound/settings/set_host_override/abc").includes(
-        "Services: Unbound DNS: Edit Host and Domain Override",
-      ),
+      aclFor("26.1")
+        .granting("api/unbound/settings/add_host_override")
+        .includes("Services: Unbound DNS: Edit Host and Domain Override"),
     );
-    assert.ok(privilegesGranting("kea/service/reconfigure").includes("Services: DHCP: Kea(v6)"));
+    assert.ok(aclFor("25.7").granting("api/kea/service/reconfigure").includes("Services: DHCP: Kea(v6)"));
+    assert.deepEqual(aclFor("26.1").granting("api/interfaces/assignment/add_item"), ["All pages"]);
   });
 });
 
@@ -611,8 +648,8 @@ describe("safe apply of filter rules", () => {
     });
   });
 
-  it("rolls saved and active rules back to the savepoint when nobody cancels within rollbackMs", async () => {
-    await withApi({ rollbackMs: 300 }, async (api) => {
+  it("rolls saved and active rules back when nobody cancels within rollbackMs (before 25.7 only)", async () => {
+    await withApi({ version: "25.1.12", rollbackMs: 300 }, async (api) => {
       const kept = api.state.put("firewall/filter", { interface: "lan", description: "existing" });
       const revision: string = (await call(api, "POST", "firewall/filter/savepoint", {})).body.revision;
       await call(api, "POST", "firewall/filter/add_rule", rule);
@@ -645,19 +682,87 @@ describe("safe apply of filter rules", () => {
     });
   });
 
-  it("serves 26.7 without savepoints, and the 26.1 bug where the timer reverts nothing", async () => {
-    await withApi({ savepoints: false, rollbackMs: 100 }, async (api) => {
-      assert.equal((await call(api, "POST", "firewall/filter/savepoint", {})).status, 404);
+  it("serves 26.7 without savepoints, and the 25.7–26.1 bug where the timer reverts nothing, by default", async () => {
+    await withApi({ version: "26.7.1", rollbackMs: 100 }, async (api) => {
+      const missing = await call(api, "POST", "firewall/filter/savepoint", {}, { authorization: null });
+      assert.equal(missing.status, 404, "the dispatcher answers before it authenticates");
+      assert.deepEqual(missing.body, { errorMessage: "Endpoint not found" });
+      assert.equal((await call(api, "POST", "firewall/filter/cancel_rollback/1.00", {})).status, 404);
       await call(api, "POST", "firewall/filter/add_rule", rule);
       assert.equal((await call(api, "POST", "firewall/filter/apply/1.00", {})).status, 200);
       assert.deepEqual(api.state.pendingRollbacks(), [], "apply/<anything> is a plain apply");
     });
-    await withApi({ brokenRollback: true, rollbackMs: 100 }, async (api) => {
-      const revision: string = (await call(api, "POST", "firewall/filter/savepoint", {})).body.revision;
-      await call(api, "POST", "firewall/filter/add_rule", rule);
-      await call(api, "POST", `firewall/filter/apply/${revision}`, {});
-      await eventually(() => api.state.events.includes(`rollback-failed ${revision}`));
-      assert.equal(api.state.activeRules().length, 1);
+    for (const version of ["25.7.3", "26.1.5"]) {
+      await withApi({ version, rollbackMs: 100 }, async (api) => {
+        const revision: string = (await call(api, "POST", "firewall/filter/savepoint", {})).body.revision;
+        await call(api, "POST", "firewall/filter/add_rule", rule);
+        await call(api, "POST", `firewall/filter/apply/${revision}`, {});
+        await eventually(() => api.state.events.includes(`rollback-failed ${revision}`));
+        assert.equal(api.state.activeRules().length, 1);
+      });
+    }
+  });
+});
+
+describe("versions", () => {
+  it("checks privileges by the names the firewall's version uses", async () => {
+    const users = [
+      { key: "new", secret: "n", privileges: ["Firewall: Rules [new]", "Services: Unbound (MVC)"] },
+      { key: "old", secret: "o", privileges: ["Firewall: Automation: Filter", "Services: Unbound"] },
+    ];
+    const status = async (api: OpnsenseApi, key: string, path: string) =>
+      (await call(api, "GET", path, undefined, { authorization: api.authorization(key) })).status;
+    await withApi({ version: "25.7.3", users }, async (api) => {
+      assert.equal(await status(api, "new", "firewall/filter/search_rule"), 403);
+      assert.equal(await status(api, "old", "firewall/filter/search_rule"), 200);
+      assert.equal(await status(api, "new", "unbound/settings/search_host_override"), 200);
+    });
+    await withApi({ version: "26.1.2", users }, async (api) => {
+      assert.equal(await status(api, "new", "firewall/filter/search_rule"), 200);
+      assert.equal(await status(api, "old", "firewall/filter/search_rule"), 403);
+    });
+    await withApi({ version: "26.7.1", users }, async (api) => {
+      assert.equal(await status(api, "new", "unbound/settings/search_host_override"), 403);
+      assert.equal(await status(api, "old", "unbound/settings/search_host_override"), 200);
+    });
+  });
+
+  it("tells the version through system_information, under Lobby: Dashboard", async () => {
+    const users = [{ key: "lobby", secret: "l", privileges: ["Lobby: Dashboard"] }];
+    await withApi({ version: "26.1.4", users }, async (api) => {
+      const info = await call(api, "GET", "diagnostics/system/system_information");
+      assert.equal(info.status, 200);
+      assert.equal(info.body.versions[0], "OPNsense 26.1.4-amd64");
+      assert.equal((await call(api, "GET", "core/firmware/info")).status, 403);
+    });
+  });
+
+  it("assigns a VLAN device through interfaces/assignment on 26.7, disabled and without address", async () => {
+    await withApi({ version: "26.7.1" }, async (api) => {
+      await call(api, "POST", "interfaces/vlan_settings/add_item", {
+        vlan: { if: "vtnet1", tag: "20", descr: "servers" },
+      });
+      await call(api, "POST", "interfaces/vlan_settings/reconfigure", {});
+      const device: string = api.state.items("interfaces/vlan_settings")[0]?.vlanif ?? "";
+      const added = await call(api, "POST", "interfaces/assignment/add_item", {
+        interface: { if: device, descr: "SERVERS", lock: "0" },
+      });
+      assert.equal(added.body.result, "saved");
+      const again = await call(api, "POST", "interfaces/assignment/add_item", { interface: { if: device } });
+      assert.deepEqual(again.body.validations, {
+        "interface.if": "Can not assign a device to more interfaces.",
+      });
+      assert.deepEqual((await call(api, "POST", "interfaces/assignment/reconfigure", {})).body, {
+        status: "ok",
+      });
+      const rows: any[] = (await call(api, "GET", "interfaces/overview/export")).body;
+      const row = rows.find((candidate) => candidate.device === device);
+      assert.equal(row.identifier, "opt1", "the lowest free optN");
+      assert.equal(row.enabled, false);
+      assert.equal(row.addr4, "");
+    });
+    await withApi({ version: "26.1.2" }, async (api) => {
+      assert.equal((await call(api, "GET", "interfaces/assignment/search_item")).status, 404);
     });
   });
 });
@@ -727,7 +832,7 @@ describe("fault injection", () => {
 
   for (const mode of ["hang", "reset"] as const) {
     it(`stops answering (${mode}) after apply until the rollback fired and reverted the rules`, async () => {
-      await withApi({ rollbackMs: 300 }, async (api) => {
+      await withApi({ version: "25.1.12", rollbackMs: 300 }, async (api) => {
         const revision: string = (await call(api, "POST", "firewall/filter/savepoint", {})).body.revision;
         await call(api, "POST", "firewall/filter/add_rule", {
           rule: { interface: "lan", action: "block", description: "locks me out" },

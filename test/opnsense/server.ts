@@ -22,20 +22,27 @@
  * - Unknown endpoints: 404 `{"errorMessage":"Endpoint not found"}` (status and body not confirmed).
  *
  * Filter rules have a saved set (what search/get show) and an active set (what pf runs): `apply`
- * copies saved to active. Safe apply follows Firewall/Api/FilterBaseController.php @ de81d0179d24 and
- * scripts/filter/rollback_timer.php: `savepoint` snapshots the saved rules and answers
- * `{"status":"ok","retention":"60","revision":"<seconds>.<2 digits>"}`; `apply/<rev>` arms a timer
- * (`rollbackMs`, 60 s on OPNsense) after which both sets return to the snapshot unless
- * `cancel_rollback/<rev>` came first. Option `savepoints: false` serves OPNsense 26.7, where these
- * actions were removed (opnsense/core#10411, opnsense/docs#891) and `apply/<anything>` is a plain apply.
- * Option `brokenRollback: true` serves the bug of opnsense/core#10721 (26.1.5): the timer runs out but
- * nothing is reverted.
+ * copies saved to active. Safe apply follows Firewall/Api/FilterBaseController.php and
+ * scripts/filter/rollback_timer.php at tags 25.7 and 26.1: `savepoint` snapshots the saved rules and
+ * answers `{"status":"ok","retention":"60","revision":"<seconds>.<2 digits>"}`; `apply/<rev>` arms a timer
+ * (`rollbackMs`, 60 s on OPNsense) that `cancel_rollback/<rev>` stops. What the timer does when it runs
+ * out follows the version, as the real one does:
+ * - 25.7 to 26.1.x: nothing. Config.php writes the revision as sprintf('%0.2f', microtime(true)) but names
+ *   the backup file from the full-precision microtime, so getBackupFilename(<rev>) finds no file and
+ *   Filter::rollback() reverts nothing (opnsense/core#10721). `brokenRollback` defaults to true there.
+ * - 26.7 and later: savepoint, cancel_rollback and revert no longer exist (core commit 17b84612eb,
+ *   #10411). The router answers a missing action with 404 `{"errorMessage":"Endpoint not found"}`
+ *   before it authenticates anyone (www/api.php catches DispatchException; Mvc/Dispatcher.php resolves
+ *   the method before beforeExecuteRoute). `apply` takes no revision (extra path parts are ignored).
+ * - Before 25.7 (which Fortress does not support; the revision was not rounded then, commit
+ *   c81509ddd6 introduced the rounding) and with `brokenRollback: false`: the timer restores the snapshot.
+ * Privileges follow OPNsense's own ACL.xml names per version (./acl.ts).
  */
 import { randomUUID } from "node:crypto";
 import * as http from "node:http";
 import { isIP } from "node:net";
 import type { Socket } from "node:net";
-import { normalizeApiPath, privilegesGranting } from "../../components/opnsense/privileges";
+import { aclFor, compareVersions, normalizeApiPath } from "./acl";
 import {
   defaults,
   type FieldContext,
@@ -63,7 +70,7 @@ import {
 export interface ApiUser {
   readonly key: string;
   readonly secret: string;
-  /** Privilege names as the GUI lists them (see components/opnsense/privileges.ts), or "all". */
+  /** Privilege names as the firewall's version lists them (./acl.ts, from OPNsense's ACL.xml), or "all". */
   readonly privileges: readonly string[] | "all";
   /** Shown in the request log; defaults to the key. */
   readonly name?: string;
@@ -78,6 +85,8 @@ export interface AssignedInterface {
   readonly description?: string;
   /** `10.0.0.1/24`. */
   readonly ipv4?: string;
+  /** Default true; an interface assigned through interfaces/assignment starts disabled. */
+  readonly enabled?: boolean;
 }
 
 export interface ServerOptions {
@@ -91,10 +100,21 @@ export interface ServerOptions {
   readonly parentDevices?: readonly string[];
   /** The filter rollback timer (OPNsense: 60 s). */
   readonly rollbackMs: number;
-  /** false: OPNsense 26.7, without savepoint / cancel_rollback / revert. */
+  /** false: OPNsense 26.7, without savepoint / cancel_rollback / revert. Default: by `version`. */
+  readonly savepoints?: boolean;
+  /** true: the rollback timer fires but reverts nothing (opnsense/core#10721). Default: by `version`. */
+  readonly brokenRollback?: boolean;
+}
+
+export type ResolvedOptions = ServerOptions & {
   readonly savepoints: boolean;
-  /** true: the rollback timer fires but reverts nothing (opnsense/core#10721). */
   readonly brokenRollback: boolean;
+};
+
+/** What the given version does about savepoints, as its source does (see the header). */
+export function rollbackBehaviour(version: string): { savepoints: boolean; brokenRollback: boolean } {
+  const savepoints = compareVersions(version, "26.7") < 0;
+  return { savepoints, brokenRollback: savepoints && compareVersions(version, "25.7") >= 0 };
 }
 
 export const DEFAULT_KEY = "fortress-test-key";
@@ -109,8 +129,6 @@ export const DEFAULT_OPTIONS: ServerOptions = {
     { identifier: "lan", device: "vtnet1", description: "LAN", ipv4: "10.0.0.1/24" },
   ],
   rollbackMs: 60_000,
-  savepoints: true,
-  brokenRollback: false,
 };
 
 /** "userException": HTTP 500 with `{errorMessage, errorTitle}`, as api.php renders a thrown UserException. */
@@ -212,7 +230,7 @@ export interface OpnsenseApi {
   /** `http://127.0.0.1:<port>` (the API lives under `/api`). */
   readonly url: string;
   readonly port: number;
-  readonly options: ServerOptions;
+  readonly options: ResolvedOptions;
   readonly state: ApiState;
   readonly faults: Faults;
   /** `Basic ...` for a user (the first one by default). */
@@ -249,13 +267,7 @@ function clone(items: Map<string, Raw>): Map<string, Raw> {
 
 /** `version` is `series` or later ("26.7.1" ≥ "26.7"). */
 function atLeast(version: string, series: string): boolean {
-  const parts = (text: string) => text.split(/[._-]/).map((part) => Number.parseInt(part, 10) || 0);
-  const [left, right] = [parts(version), parts(series)];
-  for (let index = 0; index < Math.max(left.length, right.length); index++) {
-    const diff = (left[index] ?? 0) - (right[index] ?? 0);
-    if (diff !== 0) return diff > 0;
-  }
-  return true;
+  return compareVersions(version, series) >= 0;
 }
 
 function snake(command: string): string {
@@ -263,7 +275,13 @@ function snake(command: string): string {
 }
 
 export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): Promise<OpnsenseApi> {
-  const options: ServerOptions = { ...DEFAULT_OPTIONS, ...overrides };
+  const merged = { ...DEFAULT_OPTIONS, ...overrides };
+  const options: ResolvedOptions = {
+    ...merged,
+    ...rollbackBehaviour(merged.version),
+    ...(overrides.savepoints === undefined ? {} : { savepoints: overrides.savepoints }),
+    ...(overrides.brokenRollback === undefined ? {} : { brokenRollback: overrides.brokenRollback }),
+  };
   if (options.users.length === 0) throw new Error("startOpnsenseApi needs at least one user");
 
   const vlan = vlanModel(options.parentDevices);
@@ -708,6 +726,15 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     return null;
   }
 
+  /** Diagnostics/Api/SystemController.php systemInformationAction: name, versions, updates. */
+  function systemInformation(): Reply {
+    return ok({
+      name: "OPNsense.internal",
+      versions: [`OPNsense ${options.version}-amd64`, "FreeBSD 14.3-RELEASE-p5", "OpenSSL 3.0.17 1 Jul 2025"],
+      updates: "Click to check for updates.",
+    });
+  }
+
   function firmware(command: string): Reply {
     const [major = "0", minor = "0"] = options.version.split(".");
     const series = `${major}.${minor}`;
@@ -763,7 +790,7 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
         device: iface.device,
         identifier: iface.identifier,
         description: iface.description ?? iface.identifier.toUpperCase(),
-        enabled: true,
+        enabled: iface.enabled ?? true,
         status: "up",
         flags: ["up", "broadcast", "running", "simplex", "multicast"],
         mtu: "1500",
@@ -792,6 +819,75 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
       });
     }
     return rows;
+  }
+
+  /**
+   * interfaces/assignment (26.7, Interfaces/Api/AssignmentController.php and NetworkInterface.{xml,php}):
+   * search/get/add/set/del_item over `interface` items keyed by identifier, `reconfigure`. An add takes
+   * `{interface: {if, descr, lock}}` and becomes the lowest free `optN` (serializeToConfig); it carries
+   * no `enable` and no address: the model has no such fields. `if` must be an unassigned device
+   * (DeviceField lists `interface list assign-opts`) and unique ("Can not assign a device to more
+   * interfaces.").
+   */
+  function assignmentCommand(
+    command: string,
+    method: string,
+    params: string[],
+    body: Record<string, unknown>,
+    query: Record<string, unknown>,
+  ): Reply {
+    const row = (iface: AssignedInterface) => ({
+      uuid: iface.identifier,
+      identifier: iface.identifier,
+      descr: iface.description ?? "",
+      if: iface.device,
+      lock: "0",
+    });
+    if (command === "search_item") return ok(page(interfaces.map(row), { ...query, ...body }));
+    if (command === "get_item") {
+      const found = interfaces.find((iface) => iface.identifier === params[0]);
+      return ok(found ? { interface: row(found) } : []);
+    }
+    if (command === "reconfigure") {
+      if (method !== "POST") return ok({ status: "failed" });
+      countReconfigure("interfaces/assignment");
+      return ok({ status: "ok" });
+    }
+    if (command === "add_item") {
+      const posted = body.interface;
+      if (method !== "POST" || typeof posted !== "object" || posted === null) return ok({ result: "failed" });
+      const fields = posted as Record<string, unknown>;
+      const device = typeof fields.if === "string" ? fields.if : "";
+      const options = new Set([...physicalDevices(), ...configuredVlans.map((v) => v.vlanif ?? "")]);
+      const validations: Record<string, string> = {};
+      if (device === "") validations["interface.if"] = "A value is required.";
+      else if (interfaces.some((iface) => iface.device === device))
+        validations["interface.if"] = "Can not assign a device to more interfaces.";
+      else if (!options.has(device)) validations["interface.if"] = "Option not in list.";
+      if (Object.keys(validations).length > 0) return ok({ result: "failed", validations });
+      const taken = new Set(interfaces.map((iface) => iface.identifier));
+      let next = 1;
+      while (taken.has(`opt${next}`)) next++;
+      interfaces = [
+        ...interfaces,
+        {
+          identifier: `opt${next}`,
+          device,
+          description: typeof fields.descr === "string" && fields.descr !== "" ? fields.descr : `OPT${next}`,
+          enabled: false,
+        },
+      ];
+      return ok({ result: "saved", uuid: randomUUID() });
+    }
+    return notFound();
+  }
+
+  /** Physical devices: the parents VLANs may use, or those of the assigned interfaces. */
+  function physicalDevices(): string[] {
+    return [
+      ...(options.parentDevices ?? []),
+      ...options.assignedInterfaces.map((iface) => iface.device).filter((d) => !/vlan|qinq/.test(d)),
+    ];
   }
 
   function overview(command: string, params: Record<string, unknown>): Reply {
@@ -967,6 +1063,10 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
         return chronyCommand(controller, command, method, body);
       case "core/firmware":
         return firmware(command);
+      case "diagnostics/system":
+        return command === "system_information" ? systemInformation() : notFound();
+      case "interfaces/assignment":
+        return assignmentCommand(command, method, params, body, query);
       case "interfaces/overview":
         return overview(command, { ...query, ...body });
       default:
@@ -988,10 +1088,26 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     return options.users.find((user) => user.key === key && user.secret === secret);
   }
 
+  const acl = aclFor(options.version);
+  /** interfaces/assignment/* exists from 26.7 (Interfaces/Api/AssignmentController.php). */
+  const assignmentApi = compareVersions(options.version, "26.7") >= 0;
+
   function allowed(user: ApiUser, apiPath: string): boolean {
     if (user.privileges === "all") return true;
-    const granting = privilegesGranting(apiPath);
+    const granting = acl.granting(`api/${apiPath}`);
     return user.privileges.some((privilege) => granting.includes(privilege));
+  }
+
+  /** Controllers and actions this version (or its plugins) lacks: the router answers 404 before authentication. */
+  function missingAction(apiPath: string): boolean {
+    const [module, controller, command = ""] = apiPath.split("/");
+    if (module === "firewall" && controller === "filter" && !options.savepoints) {
+      return ["savepoint", "cancel_rollback", "revert"].includes(snake(command));
+    }
+    if (module === "interfaces" && controller === "assignment") return !assignmentApi;
+    // Without the plugin its controllers do not exist: the router finds no namespace (InvalidUriException).
+    if (module === "chrony") return !options.plugins.includes("os-chrony");
+    return false;
   }
 
   function takeFault(apiPath: string, method: string, after: boolean): FaultSpec | undefined {
@@ -1083,6 +1199,10 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
       return;
     }
 
+    if (missingAction(apiPath)) {
+      send(res, record, notFound());
+      return;
+    }
     const user = authenticate(req.headers.authorization);
     if (!user) {
       send(res, record, { status: 401, body: { status: 401, message: "Authentication Failed" } });

@@ -1,0 +1,168 @@
+/**
+ * What keeps the machine running Pulumi from locking itself out of the firewall: OPNsense's savepoint
+ * rollback does not (it reverts nothing on 25.7–26.1, opnsense/core#10721, and 26.7 removed it), so the
+ * plan must. For each management network: a pass rule from the whole management network to the
+ * firewall's own address, on the management interface, for the API's port (from the firewall URL the
+ * rules carry; 443 by default) and for ssh (22); and no other Fortress rule, on any interface, that
+ * OPNsense would evaluate before it.
+ *
+ * The order is OPNsense's: MVC filter rules sort by a priority group, then by sequence. Floating rules
+ * (no interface, several, or an inverted interface) come at 200000, interface groups at 300000 + the
+ * group's sequence, single interfaces at 400000 (opnsense/core
+ * src/opnsense/mvc/app/models/OPNsense/Firewall/FieldTypes/FilterRuleField.php `getPriority` and
+ * `sort_order`, tags 25.7–26.7; src/etc/inc/plugins.inc.d/pf.inc registers them in that order).
+ */
+import type { StackValidationPolicy } from "@pulumi/policy";
+import { AddressResolver, covers, ipv4Range } from "../lib/addresses";
+import {
+  NETWORK_TYPE,
+  type NetworkRecord,
+  networksOf,
+  OPNSENSE,
+  type OpnsenseRule,
+  opnsenseFields,
+  opnsenseRules,
+} from "../lib/resources";
+
+/** The GUI's ssh, besides the API's own port. */
+const SSH_PORT = 22;
+
+/** OPNsense's evaluation order of a rule: [priority group, sequence]; lower goes first. */
+export function evaluationOrder(rule: OpnsenseRule): readonly [number, number] {
+  const sequence = rule.sequence ?? Number.POSITIVE_INFINITY;
+  if (rule.interfaces.length !== 1 || (rule.fields.interfacenot ?? "0") === "1") return [200_000, sequence];
+  // Interface groups are named by the admin; lan, wan and optN are interfaces.
+  const single = /^(lan|wan|opt\d+)$/.test(rule.interfaces[0] ?? "");
+  return [single ? 400_000 : 300_000, sequence];
+}
+
+const before = (a: readonly [number, number], b: readonly [number, number]) =>
+  a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+
+/** The port the firewall's API answers on, from the `firewall.url` a rule resource carries. */
+export function apiPort(props: Record<string, unknown>): number {
+  const firewall = props.firewall as { url?: unknown } | undefined;
+  try {
+    const url = new URL(typeof firewall?.url === "string" ? firewall.url : "https://firewall");
+    return url.port !== "" ? Number(url.port) : url.protocol === "http:" ? 80 : 443;
+  } catch {
+    return 443;
+  }
+}
+
+/** Port ranges a destination_port field stands for: empty or `any` is every port; aliases of type port are read. */
+function portRanges(
+  value: string | undefined,
+  portAliases: ReadonlyMap<string, string>,
+  depth = 0,
+): [number, number][] {
+  const text = (value ?? "").trim();
+  if (text === "" || text === "any") return [[0, 65_535]];
+  const range = /^(\d+)(?:[:-](\d+))?$/.exec(text);
+  if (range) return [[Number(range[1]), Number(range[2] ?? range[1])]];
+  const content = portAliases.get(text);
+  if (content === undefined || depth > 8) return [];
+  return content
+    .split(/[\n,]/)
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "")
+    .flatMap((entry) => portRanges(entry, portAliases, depth + 1));
+}
+
+interface Judge {
+  readonly resolver: AddressResolver;
+  readonly portAliases: ReadonlyMap<string, string>;
+}
+
+/** The ports (of `wanted`) this rule lets the whole management network open to the firewall on its interface. */
+function lockoutPortsOpened(
+  rule: OpnsenseRule,
+  management: NetworkRecord,
+  wanted: readonly number[],
+  judge: Judge,
+): number[] {
+  const { fields } = rule;
+  const management_range = ipv4Range(management.cidr);
+  const gateway = ipv4Range(management.gateway);
+  if (!management_range || !gateway) return [];
+  const shapeOk =
+    rule.enabled &&
+    fields.action === "pass" &&
+    (fields.quick ?? "1") !== "0" &&
+    ["in", "any"].includes(fields.direction ?? "in") &&
+    rule.interfaces.length === 1 &&
+    rule.interfaces[0] === management.interface &&
+    (fields.interfacenot ?? "0") !== "1" &&
+    ["inet", "inet46"].includes(fields.ipprotocol ?? "inet") &&
+    ["TCP", "TCP/UDP", "any", ""].includes(fields.protocol ?? "any") &&
+    fields.source_not !== "1" &&
+    fields.destination_not !== "1" &&
+    (fields.source_port ?? "").trim() === "";
+  if (!shapeOk) return [];
+  const source = judge.resolver.resolve(fields.source_net);
+  const destination = judge.resolver.resolve(fields.destination_net);
+  if (!covers(source.ranges, management_range) || !covers(destination.ranges, gateway)) return [];
+  const ports = portRanges(fields.destination_port, judge.portAliases);
+  return wanted.filter((port) => ports.some(([low, high]) => low <= port && port <= high));
+}
+
+const label = (rule: OpnsenseRule) => `"${rule.fields.description ?? rule.resource.name}"`;
+
+export const opnsenseAntiLockoutFirst: StackValidationPolicy = {
+  name: "opnsense-anti-lockout-first",
+  description:
+    "Each management network has an anti-lockout pass to the firewall (its API port and ssh) on its interface, and no OPNsense rule Fortress writes, on any interface, is evaluated before it.",
+  enforcementLevel: "mandatory",
+  validateStack: (args, reportViolation) => {
+    const rules = opnsenseRules(args.resources).filter((rule) => rule.enabled);
+    if (rules.length === 0) return;
+    const portAliases = new Map<string, string>();
+    for (const resource of args.resources) {
+      if (resource.type !== OPNSENSE("alias")) continue;
+      const fields = opnsenseFields(resource.props);
+      if (fields?.name && fields.type === "port") portAliases.set(fields.name, String(fields.content ?? ""));
+    }
+    const components = args.resources.filter((resource) => resource.type === NETWORK_TYPE);
+    for (const component of components) {
+      const networks = networksOf([component]);
+      const judge: Judge = { resolver: new AddressResolver(args.resources, networks), portAliases };
+      for (const management of networks.filter((network) => network.purpose === "management")) {
+        const wanted = [...new Set([apiPort(rules[0]?.resource.props ?? {}), SSH_PORT])];
+        const where = `management network ${management.name} (interface ${management.interface})`;
+        const opening = rules.map((rule) => ({
+          rule,
+          ports: lockoutPortsOpened(rule, management, wanted, judge),
+        }));
+        // For each port, the earliest rule that opens it; the anti-lockout is in force once all are.
+        const firstFor = wanted.map((port) => {
+          const candidates = opening.filter(({ ports }) => ports.includes(port)).map(({ rule }) => rule);
+          return candidates.sort((a, b) => (before(evaluationOrder(a), evaluationOrder(b)) ? -1 : 1))[0];
+        });
+        const missing = wanted.filter((_, index) => firstFor[index] === undefined);
+        if (missing.length > 0) {
+          reportViolation(
+            `${where} has no anti-lockout pass for port ${missing.join(" and ")} (the firewall's API and ssh): add a pass rule on ${management.interface} from the whole network (fz_net_${management.name}) to (self), TCP, those ports, with a sequence below every other rule`,
+            component.urn,
+          );
+          continue;
+        }
+        const antiLockout = new Set(opening.filter(({ ports }) => ports.length > 0).map(({ rule }) => rule));
+        const inForce = firstFor
+          .map((rule) => evaluationOrder(rule as OpnsenseRule))
+          .reduce((latest, order) => (before(latest, order) ? order : latest));
+        for (const rule of rules) {
+          if (antiLockout.has(rule) || !before(evaluationOrder(rule), inForce)) continue;
+          const [group] = evaluationOrder(rule);
+          const why =
+            group < 400_000
+              ? `it is ${group === 200_000 ? "a floating rule" : "an interface-group rule"}, which OPNsense evaluates before every single-interface rule`
+              : `its sequence ${rule.sequence} is below the anti-lockout's ${inForce[1]}`;
+          reportViolation(
+            `filter rule ${label(rule)} on ${rule.interfaces.join(",") || "no interface"} comes before the anti-lockout of ${where}: ${why}. Give it a single interface and a sequence above ${inForce[1]}`,
+            rule.resource.urn,
+          );
+        }
+      }
+    }
+  },
+};

@@ -1,0 +1,375 @@
+/**
+ * OPNsense's privileges per version, as the loopback server checks them: the entries of OPNsense's own
+ * ACL.xml files that grant an `api/...` path the provider or its tests call, transcribed with their
+ * display names at tags 25.7, 26.1 and 26.7 of opnsense/core
+ * (src/opnsense/mvc/app/models/OPNsense/{Core,Firewall,Interfaces,Unbound,Kea,Dnsmasq}/ACL/ACL.xml) and
+ * of opnsense/plugins (net/chrony/src/opnsense/mvc/app/models/OPNsense/Chrony/ACL/ACL.xml). Only the
+ * `api/` patterns are kept. Written from the vendor's files, not from components/opnsense/privileges.ts,
+ * so that a wrong name there fails a test here.
+ *
+ * Names that differ by version: page-filter-api is "Firewall: Automation: Filter" on 25.7 and
+ * "Firewall: Rules [new]" from 26.1; page-services-unbound is "Services: Unbound (MVC)" until 26.1 and
+ * "Services: Unbound" on 26.7; page-interfaces-assignnetworkports grants `api/interfaces/assignment/*`
+ * only from 26.7 (before, its patterns are GUI pages only).
+ */
+
+export interface AclEntry {
+  readonly key: string;
+  readonly name: string;
+  readonly patterns: readonly string[];
+}
+
+export const ACL_BY_VERSION: Readonly<Record<"25.7" | "26.1" | "26.7", readonly AclEntry[]>> = {
+  "25.7": [
+    { key: "page-all", name: "All pages", patterns: ["*"] },
+    { key: "page-firewall-alias-edit", name: "Firewall: Alias: Edit", patterns: ["api/firewall/alias/*"] },
+    {
+      key: "page-firewall-aliases",
+      name: "Firewall: Aliases",
+      patterns: [
+        "api/firewall/alias/export",
+        "api/firewall/alias/search*",
+        "api/firewall/alias/list*",
+        "api/firewall/alias/get*",
+      ],
+    },
+    {
+      key: "page-diagnostics-tables",
+      name: "Diagnostics: PF Table IP addresses",
+      patterns: ["api/firewall/alias_util/*"],
+    },
+    { key: "page-filter-api", name: "Firewall: Automation: Filter", patterns: ["api/firewall/filter/*"] },
+    {
+      key: "page-interfaces-vlan-edit",
+      name: "Interfaces: VLAN",
+      patterns: ["api/interfaces/vlan_settings/*"],
+    },
+    { key: "page-status-interfaces", name: "Status: Interfaces", patterns: ["api/interfaces/overview/*"] },
+    { key: "page-services-unbound", name: "Services: Unbound (MVC)", patterns: ["api/unbound/*"] },
+    {
+      key: "page-services-dnsresolver-overrides",
+      name: "Services: Unbound DNS: Edit Host and Domain Override",
+      patterns: [
+        "api/unbound/settings/search_host_override/*",
+        "api/unbound/settings/get_host_override/*",
+        "api/unbound/settings/set_host_override/*",
+        "api/unbound/settings/add_host_override/*",
+        "api/unbound/settings/del_host_override/*",
+        "api/unbound/settings/toggle_host_override/*",
+        "api/unbound/settings/search_host_alias/*",
+        "api/unbound/settings/get_host_alias/*",
+        "api/unbound/settings/set_host_alias/*",
+        "api/unbound/settings/add_host_alias/*",
+        "api/unbound/settings/del_host_alias/*",
+        "api/unbound/settings/toggle_host_alias/*",
+        "api/unbound/settings/search_domain_override/*",
+        "api/unbound/settings/get_domain_override/*",
+        "api/unbound/settings/set_domain_override/*",
+        "api/unbound/settings/add_domain_override/*",
+        "api/unbound/settings/del_domain_override/*",
+        "api/unbound/settings/toggle_domain_override/*",
+      ],
+    },
+    {
+      key: "page-dhcp-kea-v4",
+      name: "Services: DHCP: Kea(v4)",
+      patterns: ["api/kea/dhcpv4/*", "api/kea/leases4/*", "api/kea/service/*"],
+    },
+    {
+      key: "page-dhcp-kea-v6",
+      name: "Services: DHCP: Kea(v6)",
+      patterns: ["api/kea/dhcpv6/*", "api/kea/leases6/*", "api/kea/service/*"],
+    },
+    {
+      key: "page-dhcp-kea-ctrl-agent",
+      name: "Services: DHCP: Kea Ctrl Agent",
+      patterns: ["api/kea/ctrl_agent/*", "api/kea/service/*"],
+    },
+    {
+      key: "page-services-dnsforwarder",
+      name: "Services: Dnsmasq DNS/DHCP: Settings",
+      patterns: ["api/dnsmasq/*"],
+    },
+    { key: "page-services-chrony", name: "Services: Chrony", patterns: ["api/chrony/*"] },
+    {
+      key: "page-system-firmware-manualupdate",
+      name: "System: Firmware",
+      patterns: ["api/core/firmware/*", "api/diagnostics/log/core/pkg/*"],
+    },
+    {
+      key: "page-system-login-logout",
+      name: "Lobby: Dashboard",
+      patterns: [
+        "api/core/dashboard/*",
+        "api/diagnostics/cpu_usage/*",
+        "api/diagnostics/firewall/pf_states",
+        "api/diagnostics/system/system_disk",
+        "api/diagnostics/system/system_information",
+        "api/diagnostics/system/system_resources",
+        "api/diagnostics/system/system_temperature",
+        "api/diagnostics/system/system_time",
+        "api/diagnostics/system/system_mbuf",
+        "api/diagnostics/system/system_swap",
+      ],
+    },
+    {
+      key: "page-system-status",
+      name: "System: Status",
+      patterns: ["api/core/system/status*", "api/core/system/dismiss_status"],
+    },
+  ],
+  "26.1": [
+    { key: "page-all", name: "All pages", patterns: ["*"] },
+    { key: "page-firewall-alias-edit", name: "Firewall: Alias: Edit", patterns: ["api/firewall/alias/*"] },
+    {
+      key: "page-firewall-aliases",
+      name: "Firewall: Aliases",
+      patterns: [
+        "api/firewall/alias/export",
+        "api/firewall/alias/search*",
+        "api/firewall/alias/list*",
+        "api/firewall/alias/get*",
+      ],
+    },
+    {
+      key: "page-diagnostics-tables",
+      name: "Diagnostics: PF Table IP addresses",
+      patterns: ["api/firewall/alias_util/*"],
+    },
+    { key: "page-filter-api", name: "Firewall: Rules [new]", patterns: ["api/firewall/filter/*"] },
+    {
+      key: "page-interfaces-vlan-edit",
+      name: "Interfaces: VLAN",
+      patterns: ["api/interfaces/vlan_settings/*"],
+    },
+    { key: "page-status-interfaces", name: "Status: Interfaces", patterns: ["api/interfaces/overview/*"] },
+    { key: "page-services-unbound", name: "Services: Unbound (MVC)", patterns: ["api/unbound/*"] },
+    {
+      key: "page-services-dnsresolver-overrides",
+      name: "Services: Unbound DNS: Edit Host and Domain Override",
+      patterns: [
+        "api/unbound/settings/search_host_override/*",
+        "api/unbound/settings/get_host_override/*",
+        "api/unbound/settings/set_host_override/*",
+        "api/unbound/settings/add_host_override/*",
+        "api/unbound/settings/del_host_override/*",
+        "api/unbound/settings/toggle_host_override/*",
+        "api/unbound/settings/search_host_alias/*",
+        "api/unbound/settings/get_host_alias/*",
+        "api/unbound/settings/set_host_alias/*",
+        "api/unbound/settings/add_host_alias/*",
+        "api/unbound/settings/del_host_alias/*",
+        "api/unbound/settings/toggle_host_alias/*",
+        "api/unbound/settings/search_domain_override/*",
+        "api/unbound/settings/get_domain_override/*",
+        "api/unbound/settings/set_domain_override/*",
+        "api/unbound/settings/add_domain_override/*",
+        "api/unbound/settings/del_domain_override/*",
+        "api/unbound/settings/toggle_domain_override/*",
+      ],
+    },
+    {
+      key: "page-dhcp-kea-v4",
+      name: "Services: DHCP: Kea(v4)",
+      patterns: ["api/kea/dhcpv4/*", "api/kea/leases4/*", "api/kea/service/*"],
+    },
+    {
+      key: "page-dhcp-kea-v6",
+      name: "Services: DHCP: Kea(v6)",
+      patterns: ["api/kea/dhcpv6/*", "api/kea/leases6/*", "api/kea/service/*"],
+    },
+    {
+      key: "page-dhcp-kea-ctrl-agent",
+      name: "Services: DHCP: Kea Ctrl Agent",
+      patterns: ["api/kea/ctrl_agent/*", "api/kea/service/*"],
+    },
+    {
+      key: "page-services-dnsforwarder",
+      name: "Services: Dnsmasq DNS/DHCP: Settings",
+      patterns: ["api/dnsmasq/*"],
+    },
+    { key: "page-services-chrony", name: "Services: Chrony", patterns: ["api/chrony/*"] },
+    {
+      key: "page-system-firmware-manualupdate",
+      name: "System: Firmware",
+      patterns: ["api/core/firmware/*", "api/diagnostics/log/core/pkg/*"],
+    },
+    {
+      key: "page-system-login-logout",
+      name: "Lobby: Dashboard",
+      patterns: [
+        "api/core/dashboard/*",
+        "api/diagnostics/cpu_usage/*",
+        "api/diagnostics/firewall/pf_states",
+        "api/diagnostics/system/system_disk",
+        "api/diagnostics/system/system_information",
+        "api/diagnostics/system/system_resources",
+        "api/diagnostics/system/system_temperature",
+        "api/diagnostics/system/system_time",
+        "api/diagnostics/system/system_mbuf",
+        "api/diagnostics/system/system_swap",
+      ],
+    },
+    {
+      key: "page-system-status",
+      name: "System: Status",
+      patterns: ["api/core/system/status*", "api/core/system/dismiss_status"],
+    },
+  ],
+  "26.7": [
+    { key: "page-all", name: "All pages", patterns: ["*"] },
+    { key: "page-firewall-alias-edit", name: "Firewall: Alias: Edit", patterns: ["api/firewall/alias/*"] },
+    {
+      key: "page-firewall-aliases",
+      name: "Firewall: Aliases",
+      patterns: [
+        "api/firewall/alias/export",
+        "api/firewall/alias/search*",
+        "api/firewall/alias/list*",
+        "api/firewall/alias/get*",
+      ],
+    },
+    {
+      key: "page-diagnostics-tables",
+      name: "Diagnostics: PF Table IP addresses",
+      patterns: ["api/firewall/alias_util/*"],
+    },
+    { key: "page-filter-api", name: "Firewall: Rules [new]", patterns: ["api/firewall/filter/*"] },
+    {
+      key: "page-interfaces-vlan-edit",
+      name: "Interfaces: VLAN",
+      patterns: ["api/interfaces/vlan_settings/*"],
+    },
+    { key: "page-status-interfaces", name: "Status: Interfaces", patterns: ["api/interfaces/overview/*"] },
+    {
+      key: "page-interfaces-assignnetworkports",
+      name: "Interfaces: Assign network ports",
+      patterns: ["api/interfaces/assignment/*"],
+    },
+    { key: "page-services-unbound", name: "Services: Unbound", patterns: ["api/unbound/*"] },
+    {
+      key: "page-services-dnsresolver-overrides",
+      name: "Services: Unbound DNS: Edit Host and Domain Override",
+      patterns: [
+        "api/unbound/settings/search_host_override/*",
+        "api/unbound/settings/get_host_override/*",
+        "api/unbound/settings/set_host_override/*",
+        "api/unbound/settings/add_host_override/*",
+        "api/unbound/settings/del_host_override/*",
+        "api/unbound/settings/toggle_host_override/*",
+        "api/unbound/settings/search_host_alias/*",
+        "api/unbound/settings/get_host_alias/*",
+        "api/unbound/settings/set_host_alias/*",
+        "api/unbound/settings/add_host_alias/*",
+        "api/unbound/settings/del_host_alias/*",
+        "api/unbound/settings/toggle_host_alias/*",
+        "api/unbound/settings/search_domain_override/*",
+        "api/unbound/settings/get_domain_override/*",
+        "api/unbound/settings/set_domain_override/*",
+        "api/unbound/settings/add_domain_override/*",
+        "api/unbound/settings/del_domain_override/*",
+        "api/unbound/settings/toggle_domain_override/*",
+      ],
+    },
+    {
+      key: "page-dhcp-kea-v4",
+      name: "Services: DHCP: Kea(v4)",
+      patterns: ["api/kea/dhcpv4/*", "api/kea/leases4/*", "api/kea/service/*"],
+    },
+    {
+      key: "page-dhcp-kea-v6",
+      name: "Services: DHCP: Kea(v6)",
+      patterns: ["api/kea/dhcpv6/*", "api/kea/leases6/*", "api/kea/service/*"],
+    },
+    {
+      key: "page-dhcp-kea-ctrl-agent",
+      name: "Services: DHCP: Kea Ctrl Agent",
+      patterns: ["api/kea/ctrl_agent/*", "api/kea/service/*"],
+    },
+    {
+      key: "page-dhcp-kea-ddns",
+      name: "Services: DHCP: Kea DDNS Agent",
+      patterns: ["api/kea/ddns/*", "api/kea/service/*"],
+    },
+    {
+      key: "page-services-dnsforwarder",
+      name: "Services: Dnsmasq DNS/DHCP: Settings",
+      patterns: ["api/dnsmasq/*"],
+    },
+    { key: "page-services-chrony", name: "Services: Chrony", patterns: ["api/chrony/*"] },
+    {
+      key: "page-system-firmware-manualupdate",
+      name: "System: Firmware",
+      patterns: ["api/core/firmware/*", "api/diagnostics/log/core/pkg/*"],
+    },
+    {
+      key: "page-system-login-logout",
+      name: "Lobby: Dashboard",
+      patterns: [
+        "api/core/dashboard/*",
+        "api/diagnostics/cpu_usage/*",
+        "api/diagnostics/firewall/pf_states",
+        "api/diagnostics/system/system_disk",
+        "api/diagnostics/system/system_information",
+        "api/diagnostics/system/system_resources",
+        "api/diagnostics/system/system_temperature",
+        "api/diagnostics/system/system_time",
+        "api/diagnostics/system/system_mbuf",
+        "api/diagnostics/system/system_swap",
+      ],
+    },
+    {
+      key: "page-system-status",
+      name: "System: Status",
+      patterns: ["api/core/system/status*", "api/core/system/dismiss_status"],
+    },
+  ],
+};
+
+export function compareVersions(a: string, b: string): number {
+  const parts = (version: string) => version.split(/[._-]/).map((part) => Number.parseInt(part, 10) || 0);
+  const [left, right] = [parts(a), parts(b)];
+  for (let index = 0; index < Math.max(left.length, right.length); index++) {
+    const diff = (left[index] ?? 0) - (right[index] ?? 0);
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}
+
+/** `/api/firewall/filter/add_rule?x=1` → `firewall/filter/add_rule`. */
+export function normalizeApiPath(path: string): string {
+  let clean = path.split(/[?#]/, 1)[0] ?? "";
+  clean = clean.replace(/^\/+/, "");
+  if (clean.startsWith("api/")) clean = clean.slice(4);
+  return clean.replace(/\/+$/, "");
+}
+
+/**
+ * ACL::urlMatch (Core/ACL.php): `*` matches anything, and a pattern ending in `/*` also matches the
+ * path without that last part (`api/unbound/settings/add_host_override/*` matches `.../add_host_override`).
+ */
+export function urlMatches(pattern: string, apiPath: string): boolean {
+  let source = pattern
+    .split("*")
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+    .join(".*");
+  source = source.replace(/([/&?])\.\*$/, "($1.*)?");
+  return new RegExp(`^${source}$`).test(apiPath);
+}
+
+/** The ACL of the release line a version belongs to (25.7.x → 25.7; anything older is served as 25.7). */
+export function aclFor(version: string): {
+  entries: readonly AclEntry[];
+  granting(apiPath: string): string[];
+} {
+  const line =
+    compareVersions(version, "26.7") >= 0 ? "26.7" : compareVersions(version, "26.1") >= 0 ? "26.1" : "25.7";
+  const entries = ACL_BY_VERSION[line];
+  return {
+    entries,
+    granting: (apiPath) =>
+      entries
+        .filter((entry) => entry.patterns.some((p) => urlMatches(p, apiPath)))
+        .map((entry) => entry.name),
+  };
+}
