@@ -10,6 +10,7 @@ import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { GpuArgs } from "./args";
+import { gpuMismatches } from "./gpuCheck";
 
 export function gpuMappingName(node: string): string {
   return `fortress-gpu-${node}`;
@@ -78,4 +79,25 @@ if qm status ${args.vmId} | grep -q running; then qm stop ${args.vmId} && qm sta
     },
     opts,
   );
+}
+
+/**
+ * Reads the device from the node at preview and warns, naming the config key, where the mapping
+ * will not match it. A warning, not an error: the GPU VM is outside the hypervisor's barrier, and a
+ * wrong value must not stop the rest of the lab. Needs Sys.Audit on / (pve-manager
+ * PVE/API2/Hardware/PCI.pm).
+ */
+export function warnOnGpuMismatch(
+  node: string,
+  gpu: GpuArgs,
+  opts: { provider: pulumi.ProviderResource; parent: pulumi.Resource },
+): void {
+  proxmoxve.hardware
+    .getPciOutput({ nodeName: node, pciClassBlacklists: [], filters: { id: gpu.path } }, opts)
+    .apply((result) => {
+      // Without a node to ask (the offline plan's mocks echo the arguments) there is nothing to compare.
+      if (!Array.isArray(result.devices)) return;
+      for (const problem of gpuMismatches(node, gpu, result.devices))
+        void pulumi.log.warn(problem, opts.parent);
+    });
 }

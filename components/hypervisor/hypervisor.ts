@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { renderUserData } from "../cloud-init/userData";
 import { proxmoxProvider } from "../proxmox/provider";
 import type { HypervisorArgs, HypervisorVmArgs } from "./args";
-import { gpuHostpci, gpuMapping, gpuRomFile } from "./gpu";
+import { gpuHostpci, gpuMapping, gpuRomFile, warnOnGpuMismatch } from "./gpu";
 import { userDataSnippet } from "./snippet";
 
 export const HYPERVISOR_TYPE = "fortress:hypervisor:Hypervisor";
@@ -86,6 +86,10 @@ export class Hypervisor extends pulumi.ComponentResource {
         gpuMapping(`${name}-gpu-${node.name}`, node.name, node.gpu, resourceOpts),
       ]),
     );
+    for (const node of gpuNodes) {
+      if (args.vms.some((vm) => vm.gpu && vm.node === node.name))
+        warnOnGpuMismatch(node.name, node.gpu, { provider: this.provider, parent: this });
+    }
 
     const vms: Record<string, HypervisorVmOutputs> = {};
     const userData: Record<string, string> = {};
