@@ -161,6 +161,7 @@ export class Hypervisor extends pulumi.ComponentResource {
         },
         { ...resourceOpts, protect: true },
       );
+      // No catalog role is both GPU and stateful; one that were would hold the barrier through this job.
       required.push(backupJob);
     }
     this.barrierWaitsFor = required;
