@@ -74,16 +74,17 @@ function nodes(k: number, managementBase: number) {
     proxmoxNode: `pve${index + 1}`,
     cores: 4,
     memoryGb: 16,
-    diskGb: 256,
+    // Larger than the home lab's 141 GiB pools, so that the scaled lab places without per-VM overrides.
+    vmStorageGb: 224,
   }));
   const laptops = Array.from({ length: k }, (_, index) => ({
     name: k === 1 ? "predator" : `predator${index + 1}`,
     proxmoxNode: k === 1 ? "predator" : `predator${index + 1}`,
     cores: 8,
     memoryGb: 32,
-    diskGb: 1000,
+    vmStorageGb: 794,
     capabilities: ["gpu", "bulk-storage"],
-    gpu: { id: "10de:1ed1", path: "0000:01:00.0" },
+    gpu: { id: "10de:1e93", subsystemId: "1025:1441", iommuGroup: 1, path: "0000:01:00" },
   }));
   return [...m710q, ...laptops].map((node, index) => ({
     ...node,

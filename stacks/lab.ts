@@ -43,9 +43,10 @@ function capacityIssues(placement: Placement, vms: readonly VmRequest[]): Config
     );
     for (const key of over) {
       const unit = key === "cores" ? "vCPU" : key === "memoryGb" ? "GB RAM" : "GB disk";
+      const where = key === "diskGb" ? "in its VM datastore (vmStorageGb)" : "after the reserve for Proxmox";
       issues.push({
         path: `nodes[${index}]`,
-        message: `${usage.node} is over capacity: its VMs (${usage.vms.join(", ")}) need ${usage.used[key]} ${unit}, it has ${usage.capacity[key]} after the reserve for Proxmox`,
+        message: `${usage.node} is over capacity: its VMs (${usage.vms.join(", ")}) need ${usage.used[key]} ${unit}, it has ${usage.capacity[key]} ${where}`,
         hint: "move a pinned VM (vms.<name>.node) elsewhere, shrink it, or raise the node's size if it was understated",
       });
     }

@@ -19,11 +19,27 @@ export function waitFor(barriers: readonly pulumi.Resource[]): pulumi.ComponentR
   return { dependsOn: [...barriers], transformations: [inherit] };
 }
 
-/** The barrier that stands for "every resource of this layer exists". */
+/**
+ * A layer with parts the layers below must not wait for (the hypervisor's GPU VMs: a GPU that
+ * Proxmox refuses to pass through must not hold back k3s and everything on it). Its barrier waits
+ * for `barrierWaitsFor` only; whatever needs the other parts depends on them directly.
+ */
+export interface LayerWithOptionalParts {
+  readonly barrierWaitsFor: readonly pulumi.Resource[];
+}
+
+function hasOptionalParts(component: object): component is LayerWithOptionalParts {
+  return Array.isArray((component as Partial<LayerWithOptionalParts>).barrierWaitsFor);
+}
+
+/** The barrier that stands for "every resource of this layer exists" (but its optional parts). */
 export function layerBarrier(layer: LayerName, component: pulumi.ComponentResource): pulumi.Resource {
   return new random.RandomId(
     `${layer}-ready`,
     { byteLength: 4 },
-    { parent: component, dependsOn: [component] },
+    {
+      parent: component,
+      dependsOn: hasOptionalParts(component) ? [...component.barrierWaitsFor] : [component],
+    },
   );
 }

@@ -8,7 +8,7 @@ import { labSchema, type NodeConfig, PLAIN_KEYS } from "./config/schema";
 import { deriveVms, type VmRequest } from "./inventory";
 import { type CapacityPolicy, capacityOf, type Placement, placeVms, vmResources } from "./placement";
 
-const POLICY: CapacityPolicy = { cpuOvercommit: 2, reserve: { memoryGb: 2, diskGb: 32 } };
+const POLICY: CapacityPolicy = { cpuOvercommit: 2, reserve: { memoryGb: 2 } };
 
 type Capability = NodeConfig["capabilities"][number];
 
@@ -19,7 +19,7 @@ function node(name: string, size: Partial<NodeConfig> = {}, capabilities: Capabi
     address: "10.10.10.10",
     cores: 8,
     memoryGb: 32,
-    diskGb: 1000,
+    vmStorageGb: 1000,
     capabilities,
     ...size,
   };
@@ -124,21 +124,22 @@ function assertSound(vms: readonly VmRequest[], nodes: readonly NodeConfig[], pl
 }
 
 describe("capacityOf", () => {
-  it("takes the reserve off RAM and disk and overcommits vCPUs", () => {
-    assert.deepEqual(capacityOf(node("m710q", { cores: 4, memoryGb: 16, diskGb: 256 }), POLICY), {
+  it("takes the reserve off RAM, overcommits vCPUs, and gives the VM datastore's own size as disk", () => {
+    // A default install on the M710q's 256 GB NVMe: a 141 GiB local-lvm thin pool, not 256 − a reserve.
+    assert.deepEqual(capacityOf(node("m710q", { cores: 4, memoryGb: 16, vmStorageGb: 141 }), POLICY), {
       cores: 8,
       memoryGb: 14,
-      diskGb: 224,
+      diskGb: 141,
     });
     assert.deepEqual(
-      capacityOf(node("x", { cores: 5, memoryGb: 32, diskGb: 1000 }), {
+      capacityOf(node("x", { cores: 5, memoryGb: 32, vmStorageGb: 794 }), {
         cpuOvercommit: 1.5,
-        reserve: { memoryGb: 4, diskGb: 100 },
+        reserve: { memoryGb: 4 },
       }),
-      { cores: 7, memoryGb: 28, diskGb: 900 },
+      { cores: 7, memoryGb: 28, diskGb: 794 },
     );
     assert.deepEqual(
-      capacityOf(node("y", { cores: 3 }), { cpuOvercommit: 1, reserve: { memoryGb: 1, diskGb: 8 } }).cores,
+      capacityOf(node("y", { cores: 3 }), { cpuOvercommit: 1, reserve: { memoryGb: 1 } }).cores,
       3,
     );
   });
@@ -333,10 +334,10 @@ describe("placeVms", () => {
     assert.equal(cpuBound.nodeOf.size, 1, "8 vCPUs hold one 5-vCPU VM");
     const diskBound = placeVms(
       replicas(role("fat", {}, { memoryGb: 1, diskGb: 40, dataDiskGb: 80 }), 2),
-      [node("a", { diskGb: 256 })],
+      [node("a", { vmStorageGb: 224 })],
       POLICY,
     );
-    assert.equal(diskBound.nodeOf.size, 1, "224 GB of disk hold one 120 GB VM");
+    assert.equal(diskBound.nodeOf.size, 1, "a 224 GB datastore holds one 120 GB VM");
   });
 
   it("never exceeds a node's capacity (generated cases)", () => {
@@ -347,7 +348,7 @@ describe("placeVms", () => {
       const nodes = Array.from({ length: 1 + Math.floor(next() * 5) }, (_, index) =>
         node(
           `n${index}`,
-          { cores: pick([2, 4, 8]), memoryGb: pick([8, 16, 24, 32]), diskGb: pick([128, 256, 512]) },
+          { cores: pick([2, 4, 8]), memoryGb: pick([8, 16, 24, 32]), vmStorageGb: pick([128, 256, 512]) },
           pick(capabilities),
         ),
       );
@@ -408,7 +409,11 @@ describe("placeVms", () => {
     ).config;
     const lab = labSchema.parse(home["fortress:lab"]);
     const nodes = PLAIN_KEYS.nodes.parse(home["fortress:nodes"]);
-    const vms = deriveVms({ lab, services: PLAIN_KEYS.services.parse(home["fortress:services"]), vms: {} });
+    const vms = deriveVms({
+      lab,
+      services: PLAIN_KEYS.services.parse(home["fortress:services"]),
+      vms: PLAIN_KEYS.vms.parse(home["fortress:vms"] ?? {}),
+    });
     const placement = placeVms(vms, nodes, lab);
     assert.deepEqual(placement.unplaced, []);
     assertSound(vms, nodes, placement);

@@ -14,7 +14,7 @@ export interface Resources {
 
 export interface NodeUsage {
   readonly node: string;
-  /** What VMs may use: the node less the reserve for Proxmox, vCPUs after overcommit. */
+  /** What VMs may use: RAM less the reserve for Proxmox, vCPUs after overcommit, the VM datastore's size. */
   readonly capacity: Resources;
   readonly used: Resources;
   readonly vms: readonly string[];
@@ -33,7 +33,7 @@ export interface Placement {
 
 export interface CapacityPolicy {
   readonly cpuOvercommit: number;
-  readonly reserve: { readonly memoryGb: number; readonly diskGb: number };
+  readonly reserve: { readonly memoryGb: number };
 }
 
 interface Bin {
@@ -89,11 +89,17 @@ function compare(a: number[], b: number[]): number {
   return 0;
 }
 
+/**
+ * Disk is the VM datastore the node declares (`vmStorageGb`), not the physical disk: a default
+ * install on a 256 GB NVMe keeps about 40% of it for root, swap and free space, outside the
+ * local-lvm thin pool (pve-installer Proxmox/Install.pm `create_lvm_volumes`). Thin volumes are
+ * counted at their full size, so the pool can never be overcommitted.
+ */
 export function capacityOf(node: NodeConfig, policy: CapacityPolicy): Resources {
   return {
     cores: Math.floor(node.cores * policy.cpuOvercommit),
     memoryGb: node.memoryGb - policy.reserve.memoryGb,
-    diskGb: node.diskGb - policy.reserve.diskGb,
+    diskGb: node.vmStorageGb,
   };
 }
 

@@ -247,6 +247,32 @@ describe("the home lab plan", () => {
     assert.equal(apiNames.length, 3, "the API name resolves to each server");
   });
 
+  it("keeps the GPU VM out of the hypervisor's barrier: only the GPU agent's join waits for it", () => {
+    const byName = (name: string) => {
+      const found = document.resources.find((resource) => resource.name === name);
+      assert.ok(found, `no resource ${name}`);
+      return found;
+    };
+    const barrier = byName("hypervisor-ready");
+    const gpuVm = byName("k3s-gpu-1");
+    assert.ok(
+      !barrier.dependencies.includes(gpuVm.urn),
+      "a GPU VM that cannot start would hold back the lab",
+    );
+    for (const name of ["k3s-server-1", "k3s-agent-1", "k3s-indexer-1", "misp-1"])
+      assert.ok(barrier.dependencies.includes(byName(name).urn), `the barrier does not wait for ${name}`);
+    assert.ok(
+      byName("k3s-gpu-1-k3s-install").dependencies.includes(gpuVm.urn),
+      "the join must wait for its VM",
+    );
+    const dependents = document.resources.filter((resource) => resource.dependencies.includes(gpuVm.urn));
+    assert.deepEqual(dependents.map((resource) => resource.name).sort(), [
+      "k3s-gpu-1-firewall",
+      "k3s-gpu-1-firewall-rules",
+      "k3s-gpu-1-k3s-install",
+    ]);
+  });
+
   it("records each resource's parent and dependencies", () => {
     const vm = document.resources.find((resource) => resource.name === "k3s-server-1");
     assert.ok(vm);
@@ -296,7 +322,10 @@ describe("the home lab plan with an existing cluster (platform.mode: existing)",
     );
     assert.notEqual(existing, home);
     // The GPU worker is a k3s agent VM of Fortress's own cluster: with an existing cluster it goes.
-    const withoutGpuWorker = existing.replace(/^\s+- gpu-worker\n/m, "");
+    // So do the seed's overrides of the k3s agents' data disks (misp-1 keeps its own).
+    const withoutGpuWorker = existing
+      .replace(/^\s+- gpu-worker\n/m, "")
+      .replace(/^ {4}k3s-agent-\d: .*\n/gm, "");
     assert.notEqual(withoutGpuWorker, existing);
     const configFile = join(dir, "Pulumi.home.yaml");
     writeFileSync(configFile, withoutGpuWorker);

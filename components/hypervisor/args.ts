@@ -9,12 +9,24 @@ export interface NodeCapacity {
   readonly diskGb: number;
 }
 
+/** A GPU as Proxmox's PCI mapping checks it (all from function .0), and its optional VBIOS file. */
+export interface GpuArgs {
+  /** vendor:device, lower-case hex. */
+  readonly id: string;
+  readonly subsystemId: string;
+  readonly iommuGroup: number;
+  /** The whole device without its function, e.g. 0000:01:00: every function passes through. */
+  readonly path: string;
+  /** A file under /usr/share/kvm/ on the node. */
+  readonly romFile?: string;
+}
+
 export interface HypervisorNodeArgs {
   /** The Proxmox node name. */
   readonly name: string;
   /** Its management address, for SSH. */
   readonly address: string;
-  readonly gpu?: { readonly id: string; readonly path: string; readonly subsystemId?: string };
+  readonly gpu?: GpuArgs;
   /** What VMs may use on the node, the reserve for Proxmox already taken off; recorded for the policy pack. */
   readonly capacity: NodeCapacity;
 }

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import type { CapturedResource } from "../../stacks/plan/capture";
+import { layerBarrier } from "../../stacks/layerOrder";
+import { type CapturedResource, REDACTED } from "../../stacks/plan/capture";
 import type { HypervisorArgs, HypervisorVmArgs } from "./args";
 import { Hypervisor } from "./hypervisor";
+import { snippetFileName } from "./snippet";
 import { captureUnderMocks } from "../../test/support/mockRuntime";
 import { assertProxmoxProviderSecret, TEST_API_TOKEN, TEST_SSH_KEY } from "../../test/support/fixtures";
 
@@ -35,6 +37,7 @@ const args: HypervisorArgs = {
     nodes: [
       { name: "pve-a", address: "10.0.10.11" },
       { name: "pve-b", address: "10.0.10.12" },
+      { name: "pve-c", address: "10.0.10.14" },
     ],
   },
   nodes: [
@@ -42,8 +45,20 @@ const args: HypervisorArgs = {
     {
       name: "pve-b",
       address: "10.0.10.12",
-      gpu: { id: "10de:1ed1", path: "0000:01:00.0" },
-      capacity: { cores: 16, memoryGb: 30, diskGb: 968 },
+      gpu: { id: "10de:1e93", subsystemId: "1025:1441", iommuGroup: 12, path: "0000:01:00" },
+      capacity: { cores: 16, memoryGb: 30, diskGb: 794 },
+    },
+    {
+      name: "pve-c",
+      address: "10.0.10.14",
+      gpu: {
+        id: "10de:1ed3",
+        subsystemId: "1462:12ec",
+        iommuGroup: 2,
+        path: "0000:02:00",
+        romFile: "tu104m.rom",
+      },
+      capacity: { cores: 16, memoryGb: 30, diskGb: 794 },
     },
     { name: "pve-idle", address: "10.0.10.13", capacity: { cores: 8, memoryGb: 14, diskGb: 224 } },
   ],
@@ -69,11 +84,31 @@ const args: HypervisorArgs = {
     vm("db-1", "pve-a", { stateful: true, dataDiskGb: 50 }),
     vm("web-1", "pve-a"),
     vm("gpu-1", "pve-b", { gpu: true }),
+    vm("gpu-2", "pve-c", { gpu: true }),
   ],
 };
 
 let resources: CapturedResource[] = [];
 let userData: Record<string, string> = {};
+let hypervisor: Hypervisor;
+let barrier: CapturedResource;
+/** `ignoreChanges` per resource name, which the capture does not record. */
+const ignoredChanges = new Map<string, string[]>();
+
+/** Records each registration's ignoreChanges as it reaches the mock monitor. */
+function recordIgnoreChanges(): void {
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(
+      request: { getName(): string; getIgnorechangesList(): string[] },
+      callback: unknown,
+    ): unknown;
+  };
+  const original = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request, callback) => {
+    ignoredChanges.set(request.getName(), request.getIgnorechangesList());
+    return original(request, callback);
+  };
+}
 
 const ofType = (type: string) => resources.filter((resource) => resource.type.endsWith(type));
 const named = (name: string) => {
@@ -86,16 +121,19 @@ type Inputs = Record<string, any>;
 describe("Hypervisor", () => {
   before(async () => {
     resources = await captureUnderMocks();
-    const component = new Hypervisor("hv", args);
-    userData = component.userData;
-    await new Promise<void>((resolve) => component.poolId.apply(() => resolve()));
+    recordIgnoreChanges();
+    hypervisor = new Hypervisor("hv", args);
+    userData = hypervisor.userData;
+    layerBarrier("hypervisor", hypervisor);
+    await new Promise<void>((resolve) => hypervisor.poolId.apply(() => resolve()));
     await pulumi.runtime.disconnect();
+    barrier = named("hypervisor-ready");
   });
 
   it("registers as fortress:hypervisor:Hypervisor with every child parented to it", () => {
     const component = named("hv");
     assert.equal(component.type, "fortress:hypervisor:Hypervisor");
-    for (const child of resources.filter((resource) => resource !== component)) {
+    for (const child of resources.filter((resource) => resource !== component && resource !== barrier)) {
       assert.equal(child.parent, component.urn, `${child.name} is not a child of the layer`);
     }
   });
@@ -108,7 +146,11 @@ describe("Hypervisor", () => {
 
   it("downloads the pinned image once per node that hosts a VM", () => {
     const images = ofType("download/file:File");
-    assert.deepEqual(images.map((image) => (image.inputs as Inputs).nodeName).sort(), ["pve-a", "pve-b"]);
+    assert.deepEqual(images.map((image) => (image.inputs as Inputs).nodeName).sort(), [
+      "pve-a",
+      "pve-b",
+      "pve-c",
+    ]);
     for (const image of images) {
       const inputs = image.inputs as Inputs;
       assert.equal(inputs.checksum, "ab".repeat(32));
@@ -163,12 +205,12 @@ describe("Hypervisor", () => {
     assert.equal(job.protect, true);
   });
 
-  it("maps the GPU of its node and passes it only to the VM that asks", () => {
+  it("maps each GPU as Proxmox checks it at VM start, the whole device, and passes it only to the VM that asks", () => {
     const mappings = ofType("hardware/mapping/pci:Pci");
-    const [mapping] = mappings;
-    assert.ok(mapping && mappings.length === 1);
-    assert.deepEqual((mapping.inputs as Inputs).maps, [
-      { node: "pve-b", id: "10de:1ed1", path: "0000:01:00.0" },
+    assert.equal(mappings.length, 2);
+    // pve-guest-common Mapping/PCI.pm assert_valid: id, subsystem-id and iommugroup must all match.
+    assert.deepEqual((named("hv-gpu-pve-b").inputs as Inputs).maps, [
+      { node: "pve-b", id: "10de:1e93", subsystemId: "1025:1441", iommuGroup: 12, path: "0000:01:00" },
     ]);
     const gpu = named("gpu-1").inputs as Inputs;
     assert.deepEqual(gpu.hostpcis, [
@@ -178,11 +220,45 @@ describe("Hypervisor", () => {
     assert.equal((named("web-1").inputs as Inputs).hostpcis, undefined);
   });
 
+  it("sets a GPU's ROM file over SSH as root, since Proxmox refuses romfile from an API token", () => {
+    const gpu2 = named("gpu-2");
+    assert.deepEqual((gpu2.inputs as Inputs).hostpcis, [
+      { device: "hostpci0", mapping: "fortress-gpu-pve-c", pcie: true, rombar: true },
+    ]);
+    assert.deepEqual(ignoredChanges.get("gpu-2"), ["hostpcis"], "the VM must not take the ROM away again");
+    assert.deepEqual(ignoredChanges.get("gpu-1"), [], "without a ROM file the VM owns its hostpci list");
+    const rom = named("gpu-2-gpu-rom");
+    assert.equal(rom.type, "command:remote:Command");
+    const inputs = rom.inputs as Inputs;
+    assert.equal(inputs.connection, REDACTED, "the SSH connection carries the private key: secret");
+    assert.match(inputs.create, /test -f \/usr\/share\/kvm\/tu104m\.rom/);
+    assert.match(
+      inputs.create,
+      /qm set \d+ --hostpci0 mapping=fortress-gpu-pve-c,pcie=1,rombar=1,romfile=tu104m\.rom/,
+    );
+    assert.ok(rom.dependencies.includes(gpu2.urn));
+    assert.equal(resources.filter((resource) => resource.name.endsWith("-gpu-rom")).length, 1);
+  });
+
+  it("keeps the GPU VMs out of the layer's barrier, and everything else in it", () => {
+    assert.deepEqual(Object.keys(hypervisor.gpuVms).sort(), ["gpu-1", "gpu-2"]);
+    const waitsFor = new Set(barrier.dependencies);
+    for (const name of ["db-1", "web-1", "db-1-user-data", "web-1-user-data", "hv-pool", "hv-state-backup"]) {
+      assert.ok(waitsFor.has(named(name).urn), `the barrier does not wait for ${name}`);
+    }
+    for (const name of ["hv-image-pve-a", "hv-image-pve-b"]) assert.ok(waitsFor.has(named(name).urn));
+    for (const name of ["gpu-1", "gpu-2", "gpu-1-user-data", "gpu-2-gpu-rom", "hv-gpu-pve-b"]) {
+      assert.ok(!waitsFor.has(named(name).urn), `the barrier waits for ${name}`);
+    }
+  });
+
   it("uploads each VM's user-data as a snippet on the VM's node, with no password in it", () => {
     for (const name of ["db-1", "web-1", "gpu-1"]) {
       const snippet = named(`${name}-user-data`).inputs as Inputs;
       assert.equal(snippet.contentType, "snippets");
       assert.equal(snippet.sourceRaw.data, userData[name]);
+      // Named after its content, so that a replacement never overwrites the file it replaces.
+      assert.equal(snippet.sourceRaw.fileName, snippetFileName(name, userData[name] ?? ""));
       assert.match(snippet.sourceRaw.data, /ssh-ed25519 AAAAtest ops@lab/);
       assert.doesNotMatch(
         snippet.sourceRaw.data,
@@ -191,5 +267,16 @@ describe("Hypervisor", () => {
     }
     assert.match(userData["db-1"] ?? "", /fortress-data/);
     assert.doesNotMatch(userData["web-1"] ?? "", /fortress-data/);
+  });
+
+  it("names a snippet after its content: new user-data is a new file beside the old one", () => {
+    const first = snippetFileName("db-1", "#cloud-config\nhostname: db-1\n");
+    assert.match(first, /^fortress-db-1-user-data-[0-9a-f]{12}\.yaml$/);
+    assert.equal(snippetFileName("db-1", "#cloud-config\nhostname: db-1\n"), first);
+    assert.notEqual(snippetFileName("db-1", "#cloud-config\nhostname: db-2\n"), first);
+    const names = ["db-1", "web-1", "gpu-1"].map(
+      (name) => (named(`${name}-user-data`).inputs as Inputs).sourceRaw.fileName,
+    );
+    assert.equal(new Set(names).size, 3);
   });
 });

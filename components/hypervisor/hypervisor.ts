@@ -1,13 +1,16 @@
 /**
  * The hypervisor layer: a Proxmox provider from config, a resource pool, the cloud image once per
  * node, a PCI mapping for each GPU, one VM per planned VM with cloud-init user-data, and a backup
- * job for the VMs that hold state.
+ * job for the VMs that hold state. GPU VMs are outside the layer's barrier (`barrierWaitsFor`): a
+ * GPU that Proxmox refuses to pass through must not hold back the layers that need only the rest.
  */
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
 import { renderUserData } from "../cloud-init/userData";
 import { proxmoxProvider } from "../proxmox/provider";
 import type { HypervisorArgs, HypervisorVmArgs } from "./args";
+import { gpuHostpci, gpuMapping, gpuRomFile, warnOnGpuMismatch } from "./gpu";
+import { userDataSnippet } from "./snippet";
 
 export const HYPERVISOR_TYPE = "fortress:hypervisor:Hypervisor";
 
@@ -27,6 +30,13 @@ export class Hypervisor extends pulumi.ComponentResource {
   readonly vms: Readonly<Record<string, HypervisorVmOutputs>>;
   /** Rendered user-data per VM name, as uploaded (no secrets inside). */
   readonly userData: Readonly<Record<string, string>>;
+  /**
+   * What the layer's barrier waits for: every resource but the GPU VMs and what only they use.
+   * Downstream layers wait for these; whatever needs a GPU VM depends on it in `gpuVms` directly.
+   */
+  readonly barrierWaitsFor: readonly pulumi.Resource[];
+  /** The VMs that get a GPU, by VM name, outside the barrier. */
+  readonly gpuVms: Readonly<Record<string, proxmoxve.VmLegacy>>;
 
   constructor(name: string, args: HypervisorArgs, opts?: pulumi.ComponentResourceOptions) {
     // Recorded in the state (plain, no secret) so that the policy pack can check capacity.
@@ -69,37 +79,23 @@ export class Hypervisor extends pulumi.ComponentResource {
       ]),
     );
 
+    const gpuNodes = args.nodes.flatMap((node) => (node.gpu ? [{ ...node, gpu: node.gpu }] : []));
     const gpuMappings = new Map(
-      args.nodes.flatMap((node) =>
-        node.gpu
-          ? [
-              [
-                node.name,
-                new proxmoxve.hardware.mapping.Pci(
-                  `${name}-gpu-${node.name}`,
-                  {
-                    name: `fortress-gpu-${node.name}`,
-                    comment: "GPU passthrough, managed by Fortress",
-                    maps: [
-                      {
-                        node: node.name,
-                        id: node.gpu.id,
-                        path: node.gpu.path,
-                        ...(node.gpu.subsystemId ? { subsystemId: node.gpu.subsystemId } : {}),
-                      },
-                    ],
-                  },
-                  resourceOpts,
-                ),
-              ] as const,
-            ]
-          : [],
-      ),
+      gpuNodes.map((node) => [
+        node.name,
+        gpuMapping(`${name}-gpu-${node.name}`, node.name, node.gpu, resourceOpts),
+      ]),
     );
+    for (const node of gpuNodes) {
+      if (args.vms.some((vm) => vm.gpu && vm.node === node.name))
+        warnOnGpuMismatch(node.name, node.gpu, { provider: this.provider, parent: this });
+    }
 
     const vms: Record<string, HypervisorVmOutputs> = {};
     const userData: Record<string, string> = {};
     const statefulVms: proxmoxve.VmLegacy[] = [];
+    const gpuVms: Record<string, proxmoxve.VmLegacy> = {};
+    const required: pulumi.Resource[] = [pool, ...images.values()];
     for (const vm of args.vms) {
       const image = images.get(vm.node);
       if (!image) throw new Error(`internal: no image on ${vm.node}`);
@@ -116,32 +112,38 @@ export class Hypervisor extends pulumi.ComponentResource {
         ntpServers: [vm.nic.gateway],
         ...(vm.dataDiskGb > 0 ? { dataDiskSlot: DATA_DISK_SLOT } : {}),
       });
-      const snippet = new proxmoxve.FileLegacy(
-        `${vm.name}-user-data`,
-        {
-          nodeName: vm.node,
-          contentType: "snippets",
-          datastoreId: args.snippetDatastore,
-          sourceRaw: { fileName: `fortress-${vm.name}-user-data.yaml`, data: userData[vm.name] },
-        },
+      const snippet = userDataSnippet(
+        vm.name,
+        vm.node,
+        args.snippetDatastore,
+        userData[vm.name] ?? "",
         resourceOpts,
       );
+      const romFile = vm.gpu ? args.nodes.find((node) => node.name === vm.node)?.gpu?.romFile : undefined;
       const machine = this.createVm(vm, args, {
         imageId: image.id,
         userDataFileId: snippet.id,
         poolId: pool.poolId,
         gpuMappingName: gpuMapping?.name,
-        opts: { ...resourceOpts, protect: vm.stateful },
+        // With a ROM file the hostpci entry is set over SSH (gpu.ts): the VM leaves it alone.
+        opts: { ...resourceOpts, protect: vm.stateful, ...(romFile ? { ignoreChanges: ["hostpcis"] } : {}) },
       });
+      const guards = vm.securityGroup ? this.guardVm(vm, vm.securityGroup, machine, resourceOpts) : [];
       if (vm.stateful) statefulVms.push(machine);
-      if (vm.securityGroup) this.guardVm(vm, vm.securityGroup, machine, resourceOpts);
+      if (gpuMapping) {
+        gpuVms[vm.name] = machine;
+        if (romFile) this.addRomFile(vm, machine, gpuMapping.name, romFile, args);
+      } else {
+        required.push(snippet, machine, ...guards);
+      }
       vms[vm.name] = { vmId: machine.vmId, node: vm.node, address: vm.nic.address, fqdn: vm.fqdn };
     }
     this.vms = vms;
     this.userData = userData;
+    this.gpuVms = gpuVms;
 
     if (statefulVms.length > 0) {
-      new proxmoxve.backup.Job(
+      const backupJob = new proxmoxve.backup.Job(
         `${name}-state-backup`,
         {
           resourceId: "fortress-state",
@@ -159,9 +161,33 @@ export class Hypervisor extends pulumi.ComponentResource {
         },
         { ...resourceOpts, protect: true },
       );
+      // No catalog role is both GPU and stateful; one that were would hold the barrier through this job.
+      required.push(backupJob);
     }
+    this.barrierWaitsFor = required;
 
     this.registerOutputs({ poolId: this.poolId, vms: this.vms });
+  }
+
+  private addRomFile(
+    vm: HypervisorVmArgs,
+    machine: proxmoxve.VmLegacy,
+    mappingName: pulumi.Input<string>,
+    romFile: string,
+    args: HypervisorArgs,
+  ): void {
+    const node = args.connection.nodes.find((candidate) => candidate.name === vm.node);
+    if (!node) throw new Error(`internal: no SSH address for node ${vm.node}`);
+    gpuRomFile(
+      {
+        vmName: vm.name,
+        vmId: machine.vmId,
+        mappingName,
+        romFile,
+        ssh: { host: node.address, user: args.connection.sshUser, privateKey: args.connection.sshPrivateKey },
+      },
+      { parent: this, dependsOn: [machine] },
+    );
   }
 
   /** Defense in depth behind OPNsense: the zone's security group on the NIC, everything else dropped. */
@@ -170,18 +196,27 @@ export class Hypervisor extends pulumi.ComponentResource {
     securityGroup: string,
     machine: proxmoxve.VmLegacy,
     opts: pulumi.CustomResourceOptions,
-  ): void {
+  ): pulumi.Resource[] {
     const target = { nodeName: vm.node, vmId: machine.vmId };
-    new proxmoxve.firewall.RulesLegacy(
-      `${vm.name}-firewall-rules`,
-      { ...target, rules: [{ securityGroup, iface: "net0", comment: "Fortress zone policy" }] },
-      opts,
-    );
-    new proxmoxve.firewall.OptionsLegacy(
-      `${vm.name}-firewall`,
-      { ...target, enabled: true, inputPolicy: "DROP", outputPolicy: "ACCEPT", macfilter: true, dhcp: true },
-      opts,
-    );
+    return [
+      new proxmoxve.firewall.RulesLegacy(
+        `${vm.name}-firewall-rules`,
+        { ...target, rules: [{ securityGroup, iface: "net0", comment: "Fortress zone policy" }] },
+        opts,
+      ),
+      new proxmoxve.firewall.OptionsLegacy(
+        `${vm.name}-firewall`,
+        {
+          ...target,
+          enabled: true,
+          inputPolicy: "DROP",
+          outputPolicy: "ACCEPT",
+          macfilter: true,
+          dhcp: true,
+        },
+        opts,
+      ),
+    ];
   }
 
   private createVm(
@@ -196,7 +231,7 @@ export class Hypervisor extends pulumi.ComponentResource {
     },
   ): proxmoxve.VmLegacy {
     const disk = { datastoreId: args.vmDatastore, discard: "on", iothread: true, ssd: true };
-    const gpu = refs.gpuMappingName !== undefined;
+    const gpuMappingName = refs.gpuMappingName;
     return new proxmoxve.VmLegacy(
       vm.name,
       {
@@ -235,12 +270,12 @@ export class Hypervisor extends pulumi.ComponentResource {
           dns: { domain: args.guest.domain, servers: [vm.nic.gateway] },
           userDataFileId: refs.userDataFileId,
         },
-        ...(gpu
+        ...(gpuMappingName !== undefined
           ? {
               machine: "q35",
               bios: "ovmf",
               efiDisk: { datastoreId: args.vmDatastore, type: "4m" },
-              hostpcis: [{ device: "hostpci0", mapping: refs.gpuMappingName, pcie: true, rombar: true }],
+              hostpcis: [gpuHostpci(gpuMappingName)],
             }
           : {}),
       },

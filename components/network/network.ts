@@ -1,7 +1,9 @@
 /**
  * The network layer: the zone policy made real. On OPNsense, after a preflight of the firewall:
  * a VLAN device per network, the zone aliases and the filter rules compiled from the matrix. On
- * Proxmox: an SDN VLAN zone with a vnet per VLAN, and the same zones as IP sets and security groups.
+ * Proxmox: the same zones as IP sets and security groups. VMs reach their VLAN through the
+ * VLAN-aware bridge and a tag on the NIC (the hypervisor layer); no SDN zone or vnets, which the
+ * VMs would not use and whose apply (`PUT /cluster/sdn`) would also apply SDN edits not Fortress's.
  */
 import { createHash } from "node:crypto";
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
@@ -31,8 +33,6 @@ export interface NetworkArgs {
   readonly preflight: Omit<PreflightNeeds, "interfaces">;
   readonly proxmox: {
     readonly connection: ProxmoxConnectionArgs;
-    /** The VLAN-aware bridge on every node. */
-    readonly bridge: string;
   };
 }
 
@@ -42,11 +42,6 @@ export interface NetworkArgs {
  */
 function ruleKey(rule: RuleSpec): string {
   return createHash("sha256").update(rule.description).digest("hex").slice(0, 12);
-}
-
-/** SDN ids are at most 8 characters of letters and digits. */
-export function vnetId(network: ZoneNetwork): string {
-  return `fv${network.vlan}`;
 }
 
 export class Network extends pulumi.ComponentResource {
@@ -164,30 +159,6 @@ export class Network extends pulumi.ComponentResource {
       },
       onProxmox,
     );
-    const zone = new proxmoxve.sdn.zone.Vlan(
-      `${name}-sdn-zone`,
-      {
-        resourceId: "fortress",
-        bridge: args.proxmox.bridge,
-        nodes: args.proxmox.connection.nodes.map((node) => node.name),
-      },
-      onProxmox,
-    );
-    const vnets = args.networks.map(
-      (network) =>
-        new proxmoxve.sdn.Vnet(
-          `${name}-vnet-${network.name}`,
-          {
-            resourceId: vnetId(network),
-            zone: zone.resourceId,
-            tag: network.vlan,
-            alias: `fortress ${network.name}`,
-          },
-          onProxmox,
-        ),
-    );
-    new proxmoxve.sdn.Applier(`${name}-sdn-apply`, {}, { ...onProxmox, dependsOn: [zone, ...vnets] });
-
     const firewall = compileProxmoxFirewall(policy);
     const ipSets = new Map(
       firewall.ipSets.map((ipSet) => [

@@ -45,6 +45,8 @@ export interface K3sNodeArgs {
 
 export interface K3sAgentArgs extends K3sNodeArgs {
   readonly pool: K3sPool;
+  /** The agent's VM, when the hypervisor layer's barrier does not wait for it (a GPU VM). */
+  readonly vm?: pulumi.Resource;
 }
 
 export interface K3sClusterArgs {
@@ -183,9 +185,10 @@ export class K3sCluster extends pulumi.ComponentResource {
     const connectionTo = (node: K3sNodeArgs) => ({ host: node.address, user: args.ssh.user, privateKey });
 
     const chain: command.remote.Command[] = [];
-    const step = (node: K3sNodeArgs, role: "server" | "agent", config: K3sConfig) => {
+    const step = (node: K3sNodeArgs, role: "server" | "agent", config: K3sConfig, vm?: pulumi.Resource) => {
       const rendered = renderK3sConfig(config);
       const previous = chain[chain.length - 1];
+      const waitsFor = [...(previous ? [previous] : []), ...(vm ? [vm] : [])];
       const install = new command.remote.Command(
         `${node.name}-k3s-install`,
         {
@@ -198,7 +201,7 @@ export class K3sCluster extends pulumi.ComponentResource {
         {
           parent: this,
           additionalSecretOutputs: ["stdin"],
-          ...(previous ? { dependsOn: [previous] } : {}),
+          ...(waitsFor.length > 0 ? { dependsOn: waitsFor } : {}),
         },
       );
       chain.push(install);
@@ -210,7 +213,7 @@ export class K3sCluster extends pulumi.ComponentResource {
     );
     const lastServer = chain[chain.length - 1];
     args.agents.forEach((agent, index) =>
-      step(agent, "agent", k3sNodeConfig(args, { kind: "agent", index })),
+      step(agent, "agent", k3sNodeConfig(args, { kind: "agent", index }), agent.vm),
     );
     this.chain = chain;
 

@@ -7,7 +7,7 @@ import { LAYERS, type LayerName, upstreamOf } from "../blueprint";
 import { ROLES, type ServiceId, serviceSpec } from "../catalog";
 import type { ConfigIssue } from "./errors";
 import { cidrContainsHost, cidrsOverlap, ipToInt, parseCidr } from "./ipv4";
-import type { NetworkConfig, NodeConfig, PlainConfig } from "./schema";
+import type { NetworkConfig, NodeConfig, PlainConfig, ProxmoxSettings } from "./schema";
 
 const issue = (path: string, message: string, hint: string): ConfigIssue => ({ path, message, hint });
 
@@ -161,7 +161,7 @@ export function checkNodes(
         issue(
           `${path}.gpu`,
           "the node has the gpu capability but no gpu device",
-          "add gpu.id and gpu.path (see `lspci -nn` on the node)",
+          "add gpu: {id, subsystemId, iommuGroup, path} as the README's GPU host setup shows (`lspci -nn -v` on the node)",
         ),
       );
     }
@@ -382,4 +382,24 @@ export function checkPlatform(
     ];
   }
   return [];
+}
+
+/**
+ * Storage ids that a default Proxmox install puts on the boot disk, beside the VM disks: `local` (a
+ * directory on the root volume) and `local-lvm` / `local-zfs` (the VM datastore itself).
+ */
+const BOOT_DISK_STORAGES: ReadonlySet<string> = new Set(["local", "local-lvm", "local-zfs"]);
+
+/** Backups on the VMs' own disk die with it: say so at the door unless the config accepts it. */
+export function checkBackup(proxmox: ProxmoxSettings): ConfigIssue[] {
+  const { backup } = proxmox;
+  const onVmDisk = BOOT_DISK_STORAGES.has(backup.storage) || backup.storage === proxmox.vmDatastore;
+  if (!onVmDisk || backup.onVmDisk) return [];
+  return [
+    issue(
+      "proxmox.backup.storage",
+      `${backup.storage} is on the same disk as the VMs (${proxmox.vmDatastore}): a failed disk loses the VMs and their backups together`,
+      "add a storage on another disk or machine (NFS, Proxmox Backup Server: Datacenter > Storage) and name it here, or set proxmox.backup.onVmDisk: true to accept the risk",
+    ),
+  ];
 }

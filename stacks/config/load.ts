@@ -8,6 +8,7 @@ import type { z } from "zod";
 import { deriveVms } from "../inventory";
 import { type LabModel, resolveLab } from "../lab";
 import {
+  checkBackup,
   checkFirewall,
   checkPlatform,
   checkLayers,
@@ -104,14 +105,23 @@ function zodMessage(issue: z.core.$ZodIssue): string {
   }
 }
 
+/** Keys an older Fortress took, by `<top-level key>.<field>` (list indexes left out), with what replaced them. */
+const RETIRED_KEYS: Readonly<Record<string, string>> = {
+  "nodes.diskGb":
+    "diskGb was the whole disk; give vmStorageGb, the size of the VM datastore on the node (local-lvm on a default install: `lvs pve/data`), see the README's Proxmox prerequisites",
+  "lab.reserve.diskGb":
+    "remove it: nodes[].vmStorageGb is the VM datastore alone, so nothing is reserved from it for Proxmox",
+};
+
 /** One issue per problem, at the path of the offending value: an unknown key is reported at the key itself. */
 function fromZod(key: PlainKey, problem: z.core.$ZodIssue): ConfigIssue[] {
   const hint = zodHint(problem);
   if (problem.code === "unrecognized_keys") {
+    const parent = [key, ...problem.path.filter((part) => typeof part === "string")].join(".");
     return problem.keys.map((unknown) => ({
       path: formatPath([key, ...problem.path, unknown]),
       message: `unknown key ${JSON.stringify(unknown)}`,
-      hint,
+      hint: RETIRED_KEYS[`${parent}.${unknown}`] ?? hint,
     }));
   }
   return [{ path: formatPath([key, ...problem.path]), message: zodMessage(problem), hint }];
@@ -205,6 +215,7 @@ function unknownKeys(source: ConfigSource): ConfigIssue[] {
 export function validateConfig(source: ConfigSource): { issues: ConfigIssue[]; model?: LabModel } {
   const { values, issues: labIssues } = readPlainKeys(source);
   const { nodes, networks, layers, services, vms, lab, zones, opnsense } = values;
+  if (values.proxmox) labIssues.push(...checkBackup(values.proxmox));
   if (networks) labIssues.push(...checkNetworks(networks));
   if (nodes) labIssues.push(...checkNodes(nodes, networks));
   if (layers) labIssues.push(...checkLayers(layers));

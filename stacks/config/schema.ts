@@ -70,12 +70,12 @@ export const labSchema = z.strictObject({
     .array(z.string().regex(/^[a-z0-9.-]+$/, "must be a host name or address"))
     .min(1)
     .default(["0.opnsense.pool.ntp.org", "1.opnsense.pool.ntp.org", "2.opnsense.pool.ntp.org"]),
+  /** RAM kept on each node for Proxmox itself. Disk needs no reserve: nodes[].vmStorageGb is the VM datastore alone. */
   reserve: z
     .strictObject({
       memoryGb: z.number().min(1).max(16).default(2),
-      diskGb: z.number().min(8).max(512).default(32),
     })
-    .default({ memoryGb: 2, diskGb: 32 }),
+    .default({ memoryGb: 2 }),
 });
 
 export const proxmoxSchema = z.strictObject({
@@ -96,22 +96,62 @@ export const proxmoxSchema = z.strictObject({
   image: imageSchema.default(DEFAULT_IMAGE),
   backup: z
     .strictObject({
+      /** A storage off the VM disk (NFS, PBS, a second disk); `local` shares the boot disk with local-lvm. */
       storage: z.string().min(1),
+      /** Set to accept backups on the same disk as the VMs (checks.ts `checkBackup`). */
+      onVmDisk: z.boolean().default(false),
       schedule: z.string().min(1).default("*-*-* 02:30"),
       keepDaily: z.int().min(1).max(365).default(7),
       keepWeekly: z.int().min(0).max(52).default(4),
     })
-    .default({ storage: "local", schedule: "*-*-* 02:30", keepDaily: 7, keepWeekly: 4 }),
+    .default({ storage: "local", onVmDisk: false, schedule: "*-*-* 02:30", keepDaily: 7, keepWeekly: 4 }),
 });
 
+const pciId = (field: string, example: string, howTo: string) =>
+  z
+    .string({
+      error: (problem) =>
+        problem.input === undefined
+          ? `is missing: Proxmox checks ${field} at VM start (${howTo})`
+          : undefined,
+    })
+    .regex(/^[0-9a-f]{4}:[0-9a-f]{4}$/, `must be lower-case hex vendor:device, e.g. ${example} (${howTo})`);
+
+/**
+ * A PCI mapping entry as Proxmox checks it when a VM with `hostpci` starts: the device at `path` must
+ * have this vendor:device id, subsystem id and IOMMU group, or the VM does not start
+ * (pve-guest-common src/PVE/Mapping/PCI.pm `assert_valid`, called from qemu-server
+ * src/PVE/QemuServer/PCI.pm `parse_hostpci`). All of them are read from function .0 of the device.
+ */
 export const gpuSchema = z.strictObject({
-  id: z.string().regex(/^[0-9a-f]{4}:[0-9a-f]{4}$/, "must be the PCI vendor:device id, e.g. 10de:1e81"),
+  id: pciId("the vendor:device id", "10de:1e93", "`lspci -nn -s 01:00.0`, the last [vvvv:dddd]"),
+  subsystemId: pciId(
+    "the subsystem id",
+    "1025:1441",
+    "`lspci -nn -v -s 01:00.0`, the [vvvv:dddd] on the Subsystem line",
+  ),
+  iommuGroup: z
+    .int({
+      error: (problem) =>
+        problem.input === undefined
+          ? "is missing: Proxmox checks the IOMMU group at VM start (`basename $(readlink /sys/bus/pci/devices/0000:01:00.0/iommu_group)`)"
+          : undefined,
+    })
+    .min(0, "must be the IOMMU group number, 0 or more"),
+  /** The whole device, every function (GPU, HD audio, USB-C): on a laptop they share one IOMMU group. */
   path: z
     .string()
-    .regex(/^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/, "must be a PCI address, e.g. 0000:01:00.0"),
-  subsystemId: z
+    .regex(
+      /^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}$/,
+      "must be the PCI device without its function, e.g. 0000:01:00: the GPU and its audio function share an IOMMU group and pass through together",
+    ),
+  /** A VBIOS file under /usr/share/kvm/ on the node, for GPUs (Optimus laptops) that expose none through the ROM BAR. */
+  romFile: z
     .string()
-    .regex(/^[0-9a-f]{4}:[0-9a-f]{4}$/)
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+      "must be a file name under /usr/share/kvm/ on the node, e.g. tu104m.rom",
+    )
     .optional(),
 });
 
@@ -121,7 +161,8 @@ export const nodeSchema = z.strictObject({
   address: ipv4,
   cores: z.int().min(1).max(256),
   memoryGb: positive(4096),
-  diskGb: positive(100_000),
+  /** Size of the VM datastore (proxmox.vmDatastore) on this node, e.g. the local-lvm thin pool: `lvs pve/data`. */
+  vmStorageGb: positive(100_000),
   capabilities: z.array(z.enum(["gpu", "bulk-storage"])).default([]),
   gpu: gpuSchema.optional(),
 });
@@ -223,6 +264,7 @@ export type SecretKey = (typeof SECRET_KEYS)[number];
 export type LabSettings = z.infer<typeof labSchema>;
 export type ProxmoxSettings = z.infer<typeof proxmoxSchema>;
 export type NodeConfig = z.infer<typeof nodeSchema>;
+export type GpuConfig = z.infer<typeof gpuSchema>;
 export type NetworkConfig = z.infer<typeof networkSchema>;
 export type VmOverride = z.infer<typeof vmOverrideSchema>;
 export type ImageConfig = z.infer<typeof imageSchema>;

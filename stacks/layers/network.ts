@@ -1,4 +1,4 @@
-/** Maps the lab config onto the network layer: VLANs, the zone matrix, Proxmox SDN and firewall groups. */
+/** Maps the lab config onto the network layer: VLANs, the zone matrix, Proxmox firewall groups. */
 import { Network } from "../../components/network/network";
 import type { ZoneNetwork } from "../../components/network/types";
 import type { PlainConfig } from "../config/schema";
@@ -31,7 +31,7 @@ export const buildNetwork: LayerBuild = (inputs, opts) => {
       networks: zoneNetworks(config),
       zones: config.zones,
       preflight: firewallNeeds(config),
-      proxmox: { connection: proxmoxConnection(inputs), bridge: config.proxmox.bridge },
+      proxmox: { connection: proxmoxConnection(inputs) },
     },
     opts,
   );

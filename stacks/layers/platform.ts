@@ -3,6 +3,7 @@
  * first one initialising the cluster; then the agents of every pool), or an existing cluster by its
  * kubeconfig; and the Kubernetes baseline for the layers above.
  */
+import { Hypervisor } from "../../components/hypervisor";
 import type { NamespaceFlow, NamespaceSpec } from "../../components/platform/baseline";
 import type { K3sAgentArgs, K3sNodeArgs, K3sPool } from "../../components/platform/k3s";
 import { Platform, type PlatformArgs } from "../../components/platform/platform";
@@ -119,6 +120,8 @@ export const buildPlatform: LayerBuild = (inputs, opts) => {
     if (!secrets.kubeconfig) throw new Error("internal: platform.mode existing without fortress:kubeconfig");
     args = { mode: "existing", kubeconfig: secrets.kubeconfig, baseline };
   } else {
+    const hypervisor = inputs.upstream.get("hypervisor");
+    const gpuVms = hypervisor instanceof Hypervisor ? hypervisor.gpuVms : {};
     const servers = k3sServers(lab);
     if (servers.length === 0)
       throw new Error("platform.mode k3s needs k3s servers: enable the k3s service in fortress:services");
@@ -128,7 +131,11 @@ export const buildPlatform: LayerBuild = (inputs, opts) => {
         version: config.platform.k3sVersion,
         apiFqdn: apiFqdn(lab),
         servers: servers.map(node),
-        agents: k3sAgents(lab).map((vm): K3sAgentArgs => ({ ...node(vm), pool: vm.pool })),
+        // A GPU VM is outside the hypervisor's barrier: its agent waits for the VM itself.
+        agents: k3sAgents(lab).map((vm): K3sAgentArgs => {
+          const gpuVm = gpuVms[vm.name];
+          return { ...node(vm), pool: vm.pool, ...(gpuVm ? { vm: gpuVm } : {}) };
+        }),
         ssh: { user: config.lab.adminUser, privateKey: secrets.sshPrivateKey },
       },
       baseline,
