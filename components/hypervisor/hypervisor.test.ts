@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import type { CapturedResource } from "../../stacks/plan/capture";
+import { type CapturedResource, REDACTED } from "../../stacks/plan/capture";
 import type { HypervisorArgs, HypervisorVmArgs } from "./args";
 import { Hypervisor } from "./hypervisor";
 import { captureUnderMocks } from "../../test/support/mockRuntime";
@@ -74,6 +74,8 @@ const args: HypervisorArgs = {
 
 let resources: CapturedResource[] = [];
 let userData: Record<string, string> = {};
+let userDataSecret = false;
+let hostKeys: Record<string, string> = {};
 
 const ofType = (type: string) => resources.filter((resource) => resource.type.endsWith(type));
 const named = (name: string) => {
@@ -87,8 +89,22 @@ describe("Hypervisor", () => {
   before(async () => {
     resources = await captureUnderMocks();
     const component = new Hypervisor("hv", args);
-    userData = component.userData;
-    await new Promise<void>((resolve) => component.poolId.apply(() => resolve()));
+    const names = Object.keys(component.userData);
+    await new Promise<void>((resolve) =>
+      pulumi
+        .all([
+          pulumi.all(names.map((name) => component.userData[name] as pulumi.Output<string>)),
+          pulumi.all(names.map((name) => pulumi.isSecret(component.userData[name] as pulumi.Output<string>))),
+          pulumi.all(names.map((name) => component.vms[name]?.hostKey as pulumi.Output<string>)),
+          component.poolId,
+        ])
+        .apply(([texts, secrets, keys]) => {
+          userData = Object.fromEntries(names.map((name, index) => [name, texts[index] as string]));
+          hostKeys = Object.fromEntries(names.map((name, index) => [name, keys[index] as string]));
+          userDataSecret = secrets.every(Boolean);
+          resolve();
+        }),
+    );
     await pulumi.runtime.disconnect();
   });
 
@@ -178,18 +194,36 @@ describe("Hypervisor", () => {
     assert.equal((named("web-1").inputs as Inputs).hostpcis, undefined);
   });
 
-  it("uploads each VM's user-data as a snippet on the VM's node, with no password in it", () => {
+  it("uploads each VM's user-data as a secret snippet on the VM's node, with no password in it", () => {
     for (const name of ["db-1", "web-1", "gpu-1"]) {
       const snippet = named(`${name}-user-data`).inputs as Inputs;
       assert.equal(snippet.contentType, "snippets");
-      assert.equal(snippet.sourceRaw.data, userData[name]);
-      assert.match(snippet.sourceRaw.data, /ssh-ed25519 AAAAtest ops@lab/);
+      assert.equal(snippet.sourceRaw.data, REDACTED, "it carries the VM's SSH host private key");
+      assert.match(userData[name] ?? "", /ssh-ed25519 AAAAtest ops@lab/);
       assert.doesNotMatch(
-        snippet.sourceRaw.data,
+        userData[name] ?? "",
         /^\s*-?\s*(passwd|hashed_passwd|plain_text_passwd|password):|chpasswd/m,
       );
     }
+    assert.ok(userDataSecret, "the rendered user-data is secret");
     assert.match(userData["db-1"] ?? "", /fortress-data/);
     assert.doesNotMatch(userData["web-1"] ?? "", /fortress-data/);
+  });
+
+  it("generates one ED25519 SSH host key per VM, puts it in the VM's user-data and exposes its public half", () => {
+    const keys = ofType("tls:index/privateKey:PrivateKey");
+    assert.deepEqual(keys.map((key) => key.name).sort(), [
+      "db-1-ssh-host-key",
+      "gpu-1-ssh-host-key",
+      "web-1-ssh-host-key",
+    ]);
+    for (const key of keys) assert.equal((key.inputs as Inputs).algorithm, "ED25519");
+    for (const name of ["db-1", "web-1", "gpu-1"]) {
+      const publicKey = hostKeys[name] ?? "";
+      assert.match(publicKey, /^ssh-ed25519 AAAA/);
+      assert.ok((userData[name] ?? "").includes(`ed25519_public: ${publicKey.trim()}`), name);
+      assert.match(userData[name] ?? "", /ed25519_private: \|/);
+    }
+    assert.notEqual(hostKeys["db-1"], hostKeys["web-1"], "each VM has its own key");
   });
 });
