@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { type CapturedResource, REDACTED } from "../../stacks/plan/capture";
 import type { HypervisorArgs, HypervisorVmArgs } from "./args";
 import { Hypervisor } from "./hypervisor";
+import { cloudInitSchema } from "../../test/support/cloudInit";
 import { captureUnderMocks } from "../../test/support/mockRuntime";
 import { assertProxmoxProviderSecret, TEST_API_TOKEN, TEST_SSH_KEY } from "../../test/support/fixtures";
 
@@ -225,5 +226,9 @@ describe("Hypervisor", () => {
       assert.match(userData[name] ?? "", /ed25519_private: \|/);
     }
     assert.notEqual(hostKeys["db-1"], hostKeys["web-1"], "each VM has its own key");
+    for (const [name, document] of Object.entries(userData)) {
+      const { status, output } = cloudInitSchema(document);
+      assert.equal(status, 0, `${name}: ${output}`);
+    }
   });
 });
