@@ -152,7 +152,7 @@ describe("K3sCluster", () => {
     for (const child of resources.filter((resource) => resource !== component && resource !== detached))
       assert.equal(
         child.parent,
-        child.name === "gpu-1-k3s-install" ? detached.urn : component.urn,
+        child.name.startsWith("gpu-1-") ? detached.urn : component.urn,
         child.name,
       );
   });
@@ -310,21 +310,36 @@ describe("K3sCluster", () => {
     assert.equal(triggers[1], "srv-1-k3s-install-id");
     assert.equal(triggers[2], ROTATION);
     const rotations = commands().filter((command) => command.name.endsWith("-k3s-rotate-certificates"));
+    const rotationOf = (name: string) => named(`${name}-k3s-rotate-certificates`);
     assert.deepEqual(
-      rotations.map((rotation) => rotation.name),
-      ["srv-1-k3s-rotate-certificates", "srv-2-k3s-rotate-certificates", "srv-3-k3s-rotate-certificates"],
+      rotations.map((rotation) => rotation.name.replace(/-k3s-rotate-certificates$/, "")).sort(),
+      ["agent-1", "gpu-1", "indexer-1", "srv-1", "srv-2", "srv-3"],
     );
-    rotations.forEach((rotation, index) => {
+    // Servers first, one at a time, then the agents (the detached GPU agent after the servers too).
+    const order: [string, string][] = [
+      ["srv-1", "srv-3-k3s-install"],
+      ["srv-2", "srv-1-k3s-rotate-certificates"],
+      ["srv-3", "srv-2-k3s-rotate-certificates"],
+      ["agent-1", "srv-3-k3s-rotate-certificates"],
+      ["indexer-1", "agent-1-k3s-rotate-certificates"],
+      ["gpu-1", "srv-3-k3s-rotate-certificates"],
+    ];
+    for (const [name, before] of order)
+      assert.ok(rotationOf(name).dependencies.includes(named(before).urn), `${name} after ${before}`);
+    for (const rotation of rotations) {
       const inputs = rotation.inputs as Inputs;
       assert.deepEqual(inputs.triggers, [ROTATION]);
-      assert.match(
-        inputs.create,
-        /systemctl stop k3s\nsudo k3s certificate rotate\nsudo systemctl start k3s/,
+      const service = rotation.name.startsWith("srv-") ? "k3s" : "k3s-agent";
+      assert.ok(
+        inputs.create.includes(
+          `sudo systemctl stop ${service}\nsudo k3s certificate rotate\nsudo systemctl start ${service}\n`,
+        ),
+        rotation.name,
       );
-      const before = index === 0 ? named("srv-3-k3s-install") : rotations[index - 1];
-      assert.ok(rotation.dependencies.includes(before?.urn as string), rotation.name);
-    });
-    assert.ok(read.dependencies.includes(rotations.at(-1)?.urn as string), "read after the last rotation");
+    }
+    assert.ok(read.dependencies.includes(rotationOf("srv-3").urn), "read after the servers' rotation");
+    for (const agent of ["agent-1", "indexer-1", "gpu-1"])
+      assert.ok(!read.dependencies.includes(rotationOf(agent).urn), `the read waits for ${agent}`);
   });
 
   it("reads the kubeconfig from the first server, points it at the API name, and keeps it secret", () => {

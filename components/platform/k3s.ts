@@ -178,6 +178,10 @@ export interface K3sAgentJoin {
   readonly token: pulumi.Output<string>;
   /** The last server's install: agents join once every server serves. */
   readonly serversReady: pulumi.Resource;
+  /** The rotation label, when set: agents rotate their certificates after the servers. */
+  readonly certificateRotation?: string;
+  /** The servers' last rotation, which agents' rotations follow. */
+  readonly serversRotated?: pulumi.Resource;
 }
 
 interface NodeInstall {
@@ -228,6 +232,26 @@ function installCommand(
       ],
     },
     { ...opts, additionalSecretOutputs: ["stdin"] },
+  );
+}
+
+/** A node's `k3s certificate rotate`, run again whenever the rotation label changes. */
+function rotateCommand(
+  ssh: K3sSsh,
+  node: K3sNodeArgs,
+  role: K3sRole,
+  rotation: string,
+  opts: pulumi.CustomResourceOptions,
+): command.remote.Command {
+  return new command.remote.Command(
+    `${node.name}-k3s-rotate-certificates`,
+    {
+      connection: connectionTo(ssh, node),
+      create: rotateCertificatesScript(role),
+      logging: "none",
+      triggers: [rotation],
+    },
+    opts,
   );
 }
 
@@ -347,33 +371,39 @@ export class K3sCluster extends pulumi.ComponentResource {
     );
     const lastServer = chain[chain.length - 1] as command.remote.Command;
 
+    // Yearly client certificates: a new rotation label rotates each server's certificates in turn
+    // (the kubeconfig read below then picks up the new admin certificate), then each agent's.
+    const rotation = args.certificateRotation;
+    let rotated: command.remote.Command | undefined;
+    if (rotation !== undefined) {
+      for (const server of args.servers)
+        rotated = rotateCommand(args.ssh, server, "server", rotation, {
+          parent: this,
+          dependsOn: [rotated ?? lastServer],
+        });
+    }
+    const serversRotated = rotated;
+
     this.agentJoin = {
       ...context,
       apiFqdn: args.apiFqdn,
       token: pulumi.secret(pulumi.interpolate`K10${hash}::node:${agentToken.result}`),
       serversReady: lastServer,
+      ...(rotation !== undefined && serversRotated ? { certificateRotation: rotation, serversRotated } : {}),
     };
     for (const agent of args.agents)
       chain.push(joinAgent(this.agentJoin, agent, { parent: this, ...after() }));
     this.chain = chain;
-
-    // Yearly client certificates: a new rotation label rotates each server's certificates in turn
-    // (the kubeconfig read below then picks up the new admin certificate).
-    const rotation = args.certificateRotation;
-    let rotated: command.remote.Command | undefined;
     if (rotation !== undefined) {
-      for (const server of args.servers) {
-        rotated = new command.remote.Command(
-          `${server.name}-k3s-rotate-certificates`,
-          {
-            connection: connectionTo(args.ssh, server),
-            create: rotateCertificatesScript(),
-            logging: "none",
-            triggers: [rotation],
-          },
-          { parent: this, dependsOn: [rotated ?? lastServer] },
-        );
-      }
+      let agentRotated: command.remote.Command | undefined;
+      for (const agent of args.agents)
+        agentRotated = rotateCommand(args.ssh, agent, "agent", rotation, {
+          parent: this,
+          dependsOn: [
+            agentRotated ?? (serversRotated as command.remote.Command),
+            chain[chain.length - 1] as command.remote.Command,
+          ],
+        });
     }
 
     const read = new command.remote.Command(
@@ -437,6 +467,14 @@ export class DetachedK3sAgents extends pulumi.ComponentResource {
     this.installs = args.agents.map((agent) =>
       joinAgent(args.join, agent, { parent: this, dependsOn: [args.join.serversReady] }),
     );
+    const { certificateRotation: rotation, serversRotated } = args.join;
+    if (rotation !== undefined && serversRotated)
+      args.agents.forEach((agent, index) =>
+        rotateCommand(args.join.ssh, agent, "agent", rotation, {
+          parent: this,
+          dependsOn: [serversRotated, this.installs[index] as command.remote.Command],
+        }),
+      );
     this.registerOutputs({});
   }
 }

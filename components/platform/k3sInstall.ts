@@ -149,18 +149,26 @@ export function installScript(args: InstallScriptArgs): string {
 export const SERVER_TOKEN_FILE = "/var/lib/rancher/k3s/server/token";
 export const READ_CA_HASH = `sudo sed -n 's/^K10\\([0-9a-f]\\{64\\}\\)::.*$/\\1/p' ${SERVER_TOKEN_FILE}`;
 
-/** `k3s certificate rotate` as docs.k3s.io/cli/certificate describes it: stop, rotate, start, wait. */
-export function rotateCertificatesScript(): string {
+/**
+ * `k3s certificate rotate` as docs.k3s.io/cli/certificate describes it: stop, rotate, start, wait;
+ * servers first, then agents (the k3s maintainers' advice, k3s-io/k3s discussion #10024).
+ */
+export function rotateCertificatesScript(role: K3sRole): string {
+  const service = role === "server" ? "k3s" : "k3s-agent";
+  const ready =
+    role === "server"
+      ? "sudo k3s kubectl get --raw /readyz >/dev/null 2>&1"
+      : "systemctl is-active --quiet k3s-agent";
   return [
     "set -eu",
-    "sudo systemctl stop k3s",
+    `sudo systemctl stop ${service}`,
     "sudo k3s certificate rotate",
-    "sudo systemctl start k3s",
+    `sudo systemctl start ${service}`,
     `for attempt in $(seq 1 ${READY_ATTEMPTS}); do`,
-    "  if sudo k3s kubectl get --raw /readyz >/dev/null 2>&1; then exit 0; fi",
+    `  if ${ready}; then exit 0; fi`,
     `  sleep ${READY_INTERVAL_S}`,
     "done",
-    `echo "k3s on $(hostname) is not ready after rotating its certificates" >&2`,
+    `echo "k3s ${role} on $(hostname) is not ready after rotating its certificates" >&2`,
     "exit 1",
   ].join("\n");
 }
