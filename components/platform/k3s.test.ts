@@ -150,11 +150,7 @@ describe("K3sCluster", () => {
     assert.ok(!JSON.stringify(component.inputs).includes(SSH_KEY));
     const detached = named("gpu-agents");
     for (const child of resources.filter((resource) => resource !== component && resource !== detached))
-      assert.equal(
-        child.parent,
-        child.name.startsWith("gpu-1-") ? detached.urn : component.urn,
-        child.name,
-      );
+      assert.equal(child.parent, child.name.startsWith("gpu-1-") ? detached.urn : component.urn, child.name);
   });
 
   it("chains the installs: the first server, the other servers in order, then the agents", () => {
