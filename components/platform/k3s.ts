@@ -27,7 +27,7 @@ import {
   type K3sAirgap,
   type K3sInstaller,
   type K3sRole,
-  READ_CA_HASH,
+  readCaHashScript,
   rotateCertificatesScript,
 } from "./k3sInstall";
 
@@ -346,7 +346,7 @@ export class K3sCluster extends pulumi.ComponentResource {
       `${name}-ca-hash`,
       {
         connection: connectionTo(args.ssh, first),
-        create: READ_CA_HASH,
+        create: readCaHashScript(),
         logging: "none",
         triggers: [chain[0]?.id],
       },

@@ -5,7 +5,14 @@ import { chmodSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { fetchChecked, imagesFileName, installScript, K3S_IMAGES_DIR, K3S_INSTALLER } from "./k3sInstall";
+import {
+  fetchChecked,
+  imagesFileName,
+  installScript,
+  K3S_IMAGES_DIR,
+  K3S_INSTALLER,
+  readCaHashScript,
+} from "./k3sInstall";
 
 const PAYLOAD = "#!/bin/sh\necho installer ran\n";
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
@@ -71,5 +78,24 @@ describe("the k3s install script", () => {
     const syntax = spawnSync("sh", ["-n"], { input: script, encoding: "utf8" });
     assert.equal(syntax.status, 0, syntax.stderr);
     assert.equal(imagesFileName(airgap), "k3s-airgap-images-amd64.tar.zst");
+  });
+
+  it("prints only the CA hash from the server's token file, and fails when there is none", () => {
+    const dir = mkdtempSync(join(tmpdir(), "fortress-ca-hash-"));
+    const sudo = join(dir, "sudo");
+    writeFileSync(sudo, '#!/bin/sh\nexec "$@"\n');
+    chmodSync(sudo, 0o755);
+    const env = { ...process.env, PATH: `${dir}:${process.env.PATH}` };
+    const hash = sha256("cluster CA");
+    const token = join(dir, "token");
+    writeFileSync(token, `K10${hash}::server:super-secret-token\n`);
+    const good = spawnSync("sh", ["-c", readCaHashScript(token)], { encoding: "utf8", env });
+    assert.equal(good.status, 0, good.stderr);
+    assert.equal(good.stdout, `${hash}\n`);
+    writeFileSync(token, "super-secret-token\n");
+    const bare = spawnSync("sh", ["-c", readCaHashScript(token)], { encoding: "utf8", env });
+    assert.equal(bare.status, 1);
+    assert.equal(bare.stdout, "", "nothing of the token is printed");
+    assert.match(bare.stderr, /no cluster CA hash/);
   });
 });

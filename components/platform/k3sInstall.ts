@@ -147,7 +147,15 @@ export function installScript(args: InstallScriptArgs): string {
  * never leaves the node.
  */
 export const SERVER_TOKEN_FILE = "/var/lib/rancher/k3s/server/token";
-export const READ_CA_HASH = `sudo sed -n 's/^K10\\([0-9a-f]\\{64\\}\\)::.*$/\\1/p' ${SERVER_TOKEN_FILE}`;
+export function readCaHashScript(tokenFile = SERVER_TOKEN_FILE): string {
+  return [
+    "set -eu",
+    `hash=$(sudo sed -n 's/^K10\\([0-9a-f]\\{64\\}\\)::.*$/\\1/p' ${tokenFile})`,
+    // An empty hash would make every join trust whatever answers: stop instead.
+    `if [ \${#hash} -ne 64 ]; then echo "no cluster CA hash in ${tokenFile}" >&2; exit 1; fi`,
+    'echo "$hash"',
+  ].join("\n");
+}
 
 /**
  * `k3s certificate rotate` as docs.k3s.io/cli/certificate describes it: stop, rotate, start, wait;
