@@ -10,7 +10,6 @@ import { before, describe, it } from "node:test";
 import { LAYERS, mayDependOn } from "../stacks/blueprint";
 import { EXIT, type PlanOutcome, plan } from "../stacks/plan/cli";
 import type { PlanDocument } from "../stacks/plan/document";
-import { cloudInitSchema } from "./support/cloudInit";
 
 const root = join(__dirname, "..");
 const out = mkdtempSync(join(tmpdir(), "fortress-home-plan-"));
@@ -207,7 +206,10 @@ describe("the home lab plan", () => {
 
   it("bootstraps k3s in one chain: the servers in order, then the agents, pinned, token secret", () => {
     const installs = document.resources.filter(
-      (resource) => resource.type === "command:remote:Command" && resource.name.endsWith("-k3s-install"),
+      (resource) =>
+        resource.type === "command:remote:Command" &&
+        resource.name.endsWith("-k3s-install") &&
+        resource.name !== "k3s-gpu-1-k3s-install",
     );
     const names = installs.map((resource) => resource.name.replace(/-k3s-install$/, ""));
     assert.deepEqual(names.slice(0, 3), ["k3s-server-1", "k3s-server-2", "k3s-server-3"]);
@@ -216,7 +218,6 @@ describe("the home lab plan", () => {
       "k3s-agent-2",
       "k3s-agent-3",
       "k3s-agent-4",
-      "k3s-gpu-1",
       "k3s-indexer-1",
     ]);
     const installUrns = new Set(installs.map((resource) => resource.urn));
@@ -229,8 +230,8 @@ describe("the home lab plan", () => {
         connection: string;
         triggers: string[];
       };
-      assert.match(inputs.create, /INSTALL_K3S_VERSION=v1\.33\.13\+k3s1 /);
-      assert.equal(inputs.triggers[0], "v1.33.13+k3s1");
+      assert.match(inputs.create, /INSTALL_K3S_VERSION=v1\.35\.6\+k3s1 /);
+      assert.equal(inputs.triggers[0], "v1.35.6+k3s1");
       assert.equal(inputs.stdin, "[secret]", "the token goes on stdin, secret");
       assert.equal(inputs.connection, "[secret]", "the SSH key is secret");
     });
@@ -273,6 +274,30 @@ describe("the home lab plan", () => {
     ]);
   });
 
+  it("joins the GPU worker outside the platform layer's barrier, after the servers, blocking no other join", () => {
+    const gpu = document.resources.find((resource) => resource.name === "k3s-gpu-1-k3s-install");
+    assert.ok(gpu);
+    assert.equal(gpu.layer, "platform");
+    assert.match(gpu.parent ?? "", /fortress:platform:DetachedK3sAgents::platform-gpu-agents$/);
+    const barrier = document.resources.find((resource) => resource.name === "platform-ready");
+    assert.ok(barrier);
+    assert.ok(barrier.dependencies.length > 0);
+    assert.ok(!barrier.dependencies.includes(gpu.urn), "the platform barrier waits for the GPU worker");
+    for (const resource of document.resources)
+      assert.ok(!resource.dependencies.includes(gpu.urn), `${resource.name} waits for the GPU worker`);
+    const lastServer = document.resources.find((resource) => resource.name === "k3s-server-3-k3s-install");
+    assert.ok(gpu.dependencies.includes(lastServer?.urn as string));
+    const gpuVm = document.resources.find((resource) => resource.name === "k3s-gpu-1");
+    assert.ok(gpu.dependencies.includes(gpuVm?.urn as string), "it waits for its own VM");
+  });
+
+  it("logs the output of no remote command (tokens and the kubeconfig go through them)", () => {
+    const commands = document.resources.filter((resource) => resource.type === "command:remote:Command");
+    assert.ok(commands.length > 10);
+    for (const command of commands)
+      assert.equal((command.inputs as { logging?: string }).logging, "none", command.name);
+  });
+
   it("records each resource's parent and dependencies", () => {
     const vm = document.resources.find((resource) => resource.name === "k3s-server-1");
     assert.ok(vm);
@@ -292,16 +317,20 @@ describe("the home lab plan", () => {
     assert.ok(planJson.includes('"[secret]"'), "secret inputs should show as redacted");
   });
 
-  it("renders user-data for every VM that passes `cloud-init schema`", () => {
+  it("uploads every VM's user-data as a secret snippet (it carries the VM's SSH host key)", () => {
     const snippets = document.resources.filter(
       (resource) => resource.type === "proxmoxve:index/fileLegacy:FileLegacy",
     );
     assert.equal(snippets.length, 12);
     for (const snippet of snippets) {
       const data = (snippet.inputs as { sourceRaw: { data: string } }).sourceRaw.data;
-      const { status, output } = cloudInitSchema(data);
-      assert.equal(status, 0, `${snippet.name}: ${output}`);
+      assert.equal(data, "[secret]", snippet.name);
     }
+    const hostKeys = document.resources.filter(
+      (resource) =>
+        resource.type === "tls:index/privateKey:PrivateKey" && resource.name.endsWith("-ssh-host-key"),
+    );
+    assert.equal(hostKeys.length, 12, "one SSH host key per VM");
   });
 });
 

@@ -55,6 +55,23 @@ describe("renderUserData", () => {
     }
   });
 
+  it("gives the VM the host key the program generated, as its only host key, and still passes the schema", () => {
+    const hostKey = {
+      privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nhost-key-test\n-----END OPENSSH PRIVATE KEY-----\n",
+      publicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHostKeyTest\n",
+    };
+    const document = renderUserData({ ...base, hostKey });
+    const withKey = yaml.load(document.replace(/^#cloud-config\n/, "")) as Record<string, any>;
+    assert.equal(withKey.ssh_deletekeys, true, "the image's own host keys go");
+    assert.deepEqual(withKey.ssh_keys, {
+      ed25519_private: hostKey.privateKey,
+      ed25519_public: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHostKeyTest",
+    });
+    const { status, output } = cloudInitSchema(document);
+    assert.equal(status, 0, output);
+    assert.equal(parsed.ssh_keys, undefined, "no host key unless one is given");
+  });
+
   it("is checked by a validator that can fail", () => {
     const { status } = cloudInitSchema("#cloud-config\nusers: 5\nntp: {enabled: 'yes'}\n");
     assert.notEqual(status, 0);

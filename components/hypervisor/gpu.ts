@@ -75,6 +75,7 @@ if qm status ${args.vmId} | grep -q running; then qm stop ${args.vmId} && qm sta
         privateKey: pulumi.secret(args.ssh.privateKey),
       },
       create,
+      logging: "none",
       triggers: [args.vmId, args.mappingName, args.romFile],
     },
     opts,

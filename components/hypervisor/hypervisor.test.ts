@@ -6,6 +6,7 @@ import { type CapturedResource, REDACTED } from "../../stacks/plan/capture";
 import type { HypervisorArgs, HypervisorVmArgs } from "./args";
 import { Hypervisor } from "./hypervisor";
 import { snippetFileName } from "./snippet";
+import { cloudInitSchema } from "../../test/support/cloudInit";
 import { captureUnderMocks } from "../../test/support/mockRuntime";
 import { assertProxmoxProviderSecret, TEST_API_TOKEN, TEST_SSH_KEY } from "../../test/support/fixtures";
 
@@ -109,6 +110,8 @@ function recordIgnoreChanges(): void {
     return original(request, callback);
   };
 }
+let userDataSecret = false;
+let hostKeys: Record<string, string> = {};
 
 const ofType = (type: string) => resources.filter((resource) => resource.type.endsWith(type));
 const named = (name: string) => {
@@ -123,9 +126,24 @@ describe("Hypervisor", () => {
     resources = await captureUnderMocks();
     recordIgnoreChanges();
     hypervisor = new Hypervisor("hv", args);
-    userData = hypervisor.userData;
     layerBarrier("hypervisor", hypervisor);
-    await new Promise<void>((resolve) => hypervisor.poolId.apply(() => resolve()));
+    const component = hypervisor;
+    const names = Object.keys(component.userData);
+    await new Promise<void>((resolve) =>
+      pulumi
+        .all([
+          pulumi.all(names.map((name) => component.userData[name] as pulumi.Output<string>)),
+          pulumi.all(names.map((name) => pulumi.isSecret(component.userData[name] as pulumi.Output<string>))),
+          pulumi.all(names.map((name) => component.vms[name]?.hostKey as pulumi.Output<string>)),
+          component.poolId,
+        ])
+        .apply(([texts, secrets, keys]) => {
+          userData = Object.fromEntries(names.map((name, index) => [name, texts[index] as string]));
+          hostKeys = Object.fromEntries(names.map((name, index) => [name, keys[index] as string]));
+          userDataSecret = secrets.every(Boolean);
+          resolve();
+        }),
+    );
     await pulumi.runtime.disconnect();
     barrier = named("hypervisor-ready");
   });
@@ -252,19 +270,20 @@ describe("Hypervisor", () => {
     }
   });
 
-  it("uploads each VM's user-data as a snippet on the VM's node, with no password in it", () => {
+  it("uploads each VM's user-data as a secret snippet on the VM's node, with no password in it", () => {
     for (const name of ["db-1", "web-1", "gpu-1"]) {
       const snippet = named(`${name}-user-data`).inputs as Inputs;
       assert.equal(snippet.contentType, "snippets");
-      assert.equal(snippet.sourceRaw.data, userData[name]);
+      assert.equal(snippet.sourceRaw.data, REDACTED, "it carries the VM's SSH host private key");
+      assert.match(userData[name] ?? "", /ssh-ed25519 AAAAtest ops@lab/);
       // Named after its content, so that a replacement never overwrites the file it replaces.
       assert.equal(snippet.sourceRaw.fileName, snippetFileName(name, userData[name] ?? ""));
-      assert.match(snippet.sourceRaw.data, /ssh-ed25519 AAAAtest ops@lab/);
       assert.doesNotMatch(
-        snippet.sourceRaw.data,
+        userData[name] ?? "",
         /^\s*-?\s*(passwd|hashed_passwd|plain_text_passwd|password):|chpasswd/m,
       );
     }
+    assert.ok(userDataSecret, "the rendered user-data is secret");
     assert.match(userData["db-1"] ?? "", /fortress-data/);
     assert.doesNotMatch(userData["web-1"] ?? "", /fortress-data/);
   });
@@ -278,5 +297,27 @@ describe("Hypervisor", () => {
       (name) => (named(`${name}-user-data`).inputs as Inputs).sourceRaw.fileName,
     );
     assert.equal(new Set(names).size, 3);
+  });
+
+  it("generates one ED25519 SSH host key per VM, puts it in the VM's user-data and exposes its public half", () => {
+    const keys = ofType("tls:index/privateKey:PrivateKey");
+    assert.deepEqual(keys.map((key) => key.name).sort(), [
+      "db-1-ssh-host-key",
+      "gpu-1-ssh-host-key",
+      "gpu-2-ssh-host-key",
+      "web-1-ssh-host-key",
+    ]);
+    for (const key of keys) assert.equal((key.inputs as Inputs).algorithm, "ED25519");
+    for (const name of ["db-1", "web-1", "gpu-1"]) {
+      const publicKey = hostKeys[name] ?? "";
+      assert.match(publicKey, /^ssh-ed25519 AAAA/);
+      assert.ok((userData[name] ?? "").includes(`ed25519_public: ${publicKey.trim()}`), name);
+      assert.match(userData[name] ?? "", /ed25519_private: \|/);
+    }
+    assert.notEqual(hostKeys["db-1"], hostKeys["web-1"], "each VM has its own key");
+    for (const [name, document] of Object.entries(userData)) {
+      const { status, output } = cloudInitSchema(document);
+      assert.equal(status, 0, `${name}: ${output}`);
+    }
   });
 });

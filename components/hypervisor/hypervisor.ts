@@ -6,6 +6,7 @@
  */
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
+import * as tls from "@pulumi/tls";
 import { renderUserData } from "../cloud-init/userData";
 import { proxmoxProvider } from "../proxmox/provider";
 import type { HypervisorArgs, HypervisorVmArgs } from "./args";
@@ -21,6 +22,8 @@ export interface HypervisorVmOutputs {
   readonly node: string;
   readonly address: string;
   readonly fqdn: string;
+  /** The VM's SSH host public key (`ssh-ed25519 AAAA…`), generated here: every SSH connection pins it. */
+  readonly hostKey: pulumi.Output<string>;
 }
 
 export class Hypervisor extends pulumi.ComponentResource {
@@ -28,8 +31,8 @@ export class Hypervisor extends pulumi.ComponentResource {
   readonly poolId: pulumi.Output<string>;
   /** Per VM name: its Proxmox id, node and static address. */
   readonly vms: Readonly<Record<string, HypervisorVmOutputs>>;
-  /** Rendered user-data per VM name, as uploaded (no secrets inside). */
-  readonly userData: Readonly<Record<string, string>>;
+  /** Rendered user-data per VM name, as uploaded: secret, since it carries the VM's SSH host key. */
+  readonly userData: Readonly<Record<string, pulumi.Output<string>>>;
   /**
    * What the layer's barrier waits for: every resource but the GPU VMs and what only they use.
    * Downstream layers wait for these; whatever needs a GPU VM depends on it in `gpuVms` directly.
@@ -92,7 +95,7 @@ export class Hypervisor extends pulumi.ComponentResource {
     }
 
     const vms: Record<string, HypervisorVmOutputs> = {};
-    const userData: Record<string, string> = {};
+    const userData: Record<string, pulumi.Output<string>> = {};
     const statefulVms: proxmoxve.VmLegacy[] = [];
     const gpuVms: Record<string, proxmoxve.VmLegacy> = {};
     const required: pulumi.Resource[] = [pool, ...images.values()];
@@ -103,20 +106,31 @@ export class Hypervisor extends pulumi.ComponentResource {
       if (vm.gpu && !gpuMapping)
         throw new Error(`VM ${vm.name} needs a GPU but node ${vm.node} has no GPU mapping`);
 
-      userData[vm.name] = renderUserData({
-        hostname: vm.name,
-        fqdn: vm.fqdn,
-        timezone: args.guest.timezone,
-        adminUser: args.guest.adminUser,
-        sshPublicKeys: args.guest.sshPublicKeys,
-        ntpServers: [vm.nic.gateway],
-        ...(vm.dataDiskGb > 0 ? { dataDiskSlot: DATA_DISK_SLOT } : {}),
-      });
+      // The VM's SSH host identity, made here so that the platform can pin it (no trust on first use).
+      const hostKey = new tls.PrivateKey(
+        `${vm.name}-ssh-host-key`,
+        { algorithm: "ED25519" },
+        { parent: this },
+      );
+      userData[vm.name] = pulumi.secret(
+        pulumi.all([hostKey.privateKeyOpenssh, hostKey.publicKeyOpenssh]).apply(([privateKey, publicKey]) =>
+          renderUserData({
+            hostname: vm.name,
+            fqdn: vm.fqdn,
+            timezone: args.guest.timezone,
+            adminUser: args.guest.adminUser,
+            sshPublicKeys: args.guest.sshPublicKeys,
+            ntpServers: [vm.nic.gateway],
+            ...(vm.dataDiskGb > 0 ? { dataDiskSlot: DATA_DISK_SLOT } : {}),
+            hostKey: { privateKey, publicKey },
+          }),
+        ),
+      );
       const snippet = userDataSnippet(
         vm.name,
         vm.node,
         args.snippetDatastore,
-        userData[vm.name] ?? "",
+        userData[vm.name],
         resourceOpts,
       );
       const romFile = vm.gpu ? args.nodes.find((node) => node.name === vm.node)?.gpu?.romFile : undefined;
@@ -136,7 +150,13 @@ export class Hypervisor extends pulumi.ComponentResource {
       } else {
         required.push(snippet, machine, ...guards);
       }
-      vms[vm.name] = { vmId: machine.vmId, node: vm.node, address: vm.nic.address, fqdn: vm.fqdn };
+      vms[vm.name] = {
+        vmId: machine.vmId,
+        node: vm.node,
+        address: vm.nic.address,
+        fqdn: vm.fqdn,
+        hostKey: hostKey.publicKeyOpenssh,
+      };
     }
     this.vms = vms;
     this.userData = userData;

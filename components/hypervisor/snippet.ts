@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 
 export function snippetFileName(vmName: string, userData: string): string {
   const digest = createHash("sha256").update(userData).digest("hex").slice(0, 12);
@@ -18,16 +18,19 @@ export function userDataSnippet(
   vmName: string,
   node: string,
   datastoreId: string,
-  userData: string,
+  userData: pulumi.Input<string>,
   opts: pulumi.CustomResourceOptions,
 ): proxmoxve.FileLegacy {
+  // The user-data is secret (it carries the VM's SSH host key); twelve hex digits of its sha256 reveal
+  // nothing of it, so the file name stays readable in the plan and the state.
+  const fileName = pulumi.unsecret(pulumi.output(userData).apply((text) => snippetFileName(vmName, text)));
   return new proxmoxve.FileLegacy(
     `${vmName}-user-data`,
     {
       nodeName: node,
       contentType: "snippets",
       datastoreId,
-      sourceRaw: { fileName: snippetFileName(vmName, userData), data: userData },
+      sourceRaw: { fileName, data: userData },
     },
     opts,
   );

@@ -3,6 +3,7 @@ import { before, describe, it } from "node:test";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { type CapturedResource, captureRegistrations, REDACTED } from "../../stacks/plan/capture";
+import { DEFAULT_PLATFORM } from "../../stacks/config/schema";
 import {
   Baseline,
   type BaselineArgs,
@@ -402,13 +403,19 @@ describe("Baseline", () => {
     assert.equal(await pulumi.isSecret(plain.caCertificatePem), false, "the CA certificate is public");
   });
 
-  it("provides a default local-path class that retains volumes, and RWX only when asked", () => {
+  it("pins the Pod Security version to the minor of the pinned k3s release", () => {
+    const minor = /^(v\d+\.\d+)\./.exec(DEFAULT_PLATFORM.k3sVersion)?.[1];
+    assert.equal(POD_SECURITY_VERSION, minor);
+  });
+
+  it("provides a local-path class that retains volumes (not a second default), and RWX only when asked", () => {
     for (const name of ["base", "shared"]) {
       const classes = ofKind(name, "kubernetes:storage.k8s.io/v1:StorageClass");
       assert.equal(classes.length, 1);
       const local = classes[0].inputs as Inputs;
       assert.equal(local.metadata.name, DEFAULT_STORAGE_CLASS);
-      assert.equal(local.metadata.annotations["storageclass.kubernetes.io/is-default-class"], "true");
+      // k3s's own local-path class is the cluster's default: a second one would make claims ambiguous.
+      assert.equal(local.metadata.annotations?.["storageclass.kubernetes.io/is-default-class"], undefined);
       assert.equal(local.provisioner, "rancher.io/local-path");
       assert.equal(local.reclaimPolicy, "Retain");
       assert.equal(local.volumeBindingMode, "WaitForFirstConsumer");

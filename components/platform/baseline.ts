@@ -35,8 +35,8 @@ export interface BaselineArgs {
   readonly rwx?: { readonly nfsServer: string; readonly nfsPath: string };
 }
 
-/** The Pod Security Standards version the labels pin (the cluster's minor version or older). */
-export const POD_SECURITY_VERSION = "v1.33";
+/** The Pod Security Standards version the labels pin: the minor of the pinned k3s release (platform.k3sVersion). */
+export const POD_SECURITY_VERSION = "v1.35";
 
 /** Pinned Helm charts. Re-check a version against the chart repository before changing it. */
 export const CHARTS = {
@@ -407,13 +407,13 @@ export class Baseline extends pulumi.ComponentResource {
     );
 
     // Storage: k3s's local-path provisioner behind a class that keeps the volume when its claim goes.
+    // Fortress's claims name it; it is not marked default, since the cluster has its default already
+    // (k3s's own `local-path`, manifests/local-storage.yaml, which k3s re-applies at every start, so
+    // a patch would not stay: pkg/deploy/controller.go) and two defaults make claims ambiguous.
     const localClass = new k8s.storage.v1.StorageClass(
       `${name}-sc-local`,
       {
-        metadata: {
-          name: DEFAULT_STORAGE_CLASS,
-          annotations: { "storageclass.kubernetes.io/is-default-class": "true" },
-        },
+        metadata: { name: DEFAULT_STORAGE_CLASS },
         provisioner: "rancher.io/local-path",
         volumeBindingMode: "WaitForFirstConsumer",
         reclaimPolicy: "Retain",

@@ -8,18 +8,26 @@ import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
 import { type CapturedResource, captureRegistrations, REDACTED } from "../../stacks/plan/capture";
 import {
+  agentConfig,
+  DETACHED_AGENTS_TYPE,
+  DetachedK3sAgents,
   GPU_TAINT,
+  K3S_INSTALLER,
   K3S_TYPE,
   K3sCluster,
   type K3sClusterArgs,
-  k3sNodeConfig,
   renderK3sConfig,
   serverClusterFlags,
+  serverConfig,
+  TRAEFIK_RESOURCES,
 } from "./k3s";
 
 const TOKEN = "K3S-TOKEN-CANARY-0123456789";
+const AGENT_TOKEN = "K3S-AGENT-TOKEN-CANARY-9876543210";
+const CA_HASH = "c0ffee".repeat(10) + "beef";
 const SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nk3s-unit-test-key\n-----END OPENSSH PRIVATE KEY-----";
-const VERSION = "v1.33.13+k3s1";
+const VERSION = "v1.35.6+k3s1";
+const ROTATION = "2027-06";
 const K3S_YAML = [
   "apiVersion: v1",
   "clusters:",
@@ -30,27 +38,30 @@ const K3S_YAML = [
   "",
 ].join("\n");
 
+const hostKeyOf = (name: string) => `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5host-key-of-${name}`;
+const node = (name: string, address: string) => ({ name, address, hostKey: hostKeyOf(name) });
+
 const args: K3sClusterArgs = {
   version: VERSION,
   apiFqdn: "k3s.lab.example",
-  servers: [
-    { name: "srv-1", address: "10.0.20.11" },
-    { name: "srv-2", address: "10.0.20.12" },
-    { name: "srv-3", address: "10.0.20.13" },
-  ],
+  servers: [node("srv-1", "10.0.20.11"), node("srv-2", "10.0.20.12"), node("srv-3", "10.0.20.13")],
   agents: [
-    { name: "agent-1", address: "10.0.20.21", pool: "general" },
-    { name: "indexer-1", address: "10.0.20.22", pool: "indexer" },
-    { name: "gpu-1", address: "10.0.20.23", pool: "gpu" },
+    { ...node("agent-1", "10.0.20.21"), pool: "general" },
+    { ...node("indexer-1", "10.0.20.22"), pool: "indexer" },
   ],
   ssh: { user: "ops", privateKey: pulumi.secret(SSH_KEY) },
+  localStoragePath: "/srv/data/local-path",
+  certificateRotation: ROTATION,
 };
+const gpu = { ...node("gpu-1", "10.0.20.23"), pool: "gpu" as const, vmId: 123 };
 
 type Inputs = Record<string, any>;
 let resources: CapturedResource[] = [];
 let kubeconfig = "";
 let kubeconfigSecret = false;
 let cluster: K3sCluster;
+/** Per command name, what reached the command (secrets included), as the provider would see it. */
+const seen = new Map<string, { stdin?: string; hostKey?: string; stdinSecret: boolean }>();
 
 const commands = () => resources.filter((resource) => resource.type === "command:remote:Command");
 const installs = () => commands().filter((resource) => resource.name.endsWith("-k3s-install"));
@@ -58,6 +69,12 @@ const named = (name: string) => {
   const found = resources.find((resource) => resource.name === name);
   assert.ok(found, `no resource named ${name}`);
   return found;
+};
+const configOf = (name: string) => {
+  const create = (named(`${name}-k3s-install`).inputs as Inputs).create as string;
+  const body = /<<'FORTRESS_K3S_CONFIG'\n([\s\S]*?)\nFORTRESS_K3S_CONFIG/.exec(create)?.[1];
+  assert.ok(body, `${name} writes no config`);
+  return yaml.load(body) as Inputs;
 };
 
 /** Runs Debian's yamllint (strict) on a document; .ci/run installs it. */
@@ -84,10 +101,10 @@ describe("K3sCluster", () => {
           id: `${mock.name}-id`,
           state: {
             ...mock.inputs,
-            ...(mock.type === "random:index/randomPassword:RandomPassword" ? { result: TOKEN } : {}),
-            ...(mock.type === "command:remote:Command" && mock.name.endsWith("-kubeconfig")
-              ? { stdout: K3S_YAML }
-              : {}),
+            ...(mock.name === "k3s-token" ? { result: TOKEN } : {}),
+            ...(mock.name === "k3s-agent-token" ? { result: AGENT_TOKEN } : {}),
+            ...(mock.name === "k3s-kubeconfig" ? { stdout: K3S_YAML } : {}),
+            ...(mock.name === "k3s-ca-hash" ? { stdout: `${CA_HASH}\n` } : {}),
           },
         }),
         call: (mock) => mock.inputs,
@@ -98,6 +115,25 @@ describe("K3sCluster", () => {
     );
     resources = captureRegistrations();
     cluster = new K3sCluster("k3s", args);
+    const detached = new DetachedK3sAgents("gpu-agents", { join: cluster.agentJoin, agents: [gpu] });
+    const all = [...cluster.chain, ...detached.installs];
+    await Promise.all(
+      all.map(
+        (install) =>
+          new Promise<void>((resolve) =>
+            pulumi
+              .all([install.urn, install.stdin, pulumi.isSecret(install.stdin), install.connection])
+              .apply(([urn, stdin, secret, connection]) => {
+                seen.set(urn.split("::").pop() as string, {
+                  ...(stdin === undefined ? {} : { stdin }),
+                  ...(connection.hostKey === undefined ? {} : { hostKey: connection.hostKey }),
+                  stdinSecret: secret,
+                });
+                resolve();
+              }),
+          ),
+      ),
+    );
     await new Promise<void>((resolve) =>
       pulumi.all([cluster.kubeconfig, pulumi.isSecret(cluster.kubeconfig)]).apply(([text, secret]) => {
         kubeconfig = text;
@@ -112,29 +148,44 @@ describe("K3sCluster", () => {
     const component = named("k3s");
     assert.equal(component.type, K3S_TYPE);
     assert.ok(!JSON.stringify(component.inputs).includes(SSH_KEY));
-    for (const child of resources.filter((resource) => resource !== component))
-      assert.equal(child.parent, component.urn, child.name);
+    const detached = named("gpu-agents");
+    for (const child of resources.filter((resource) => resource !== component && resource !== detached))
+      assert.equal(child.parent, child.name.startsWith("gpu-1-") ? detached.urn : component.urn, child.name);
   });
 
   it("chains the installs: the first server, the other servers in order, then the agents", () => {
-    const order = installs().map((resource) => resource.name.replace(/-k3s-install$/, ""));
-    assert.deepEqual(order, ["srv-1", "srv-2", "srv-3", "agent-1", "indexer-1", "gpu-1"]);
+    const order = cluster.chain.map((install) => install.urn);
+    const names = installs()
+      .filter((resource) => resource.parent === named("k3s").urn)
+      .map((resource) => resource.name.replace(/-k3s-install$/, ""));
+    assert.deepEqual(names, ["srv-1", "srv-2", "srv-3", "agent-1", "indexer-1"]);
     const urnOf = (name: string) => named(`${name}-k3s-install`).urn;
     const installUrns = new Set(installs().map((resource) => resource.urn));
-    order.forEach((name, index) => {
+    names.forEach((name, index) => {
       const deps = named(`${name}-k3s-install`).dependencies.filter((urn) => installUrns.has(urn));
-      assert.deepEqual(deps, index === 0 ? [] : [urnOf(order[index - 1] as string)], name);
+      assert.deepEqual(deps, index === 0 ? [] : [urnOf(names[index - 1] as string)], name);
     });
-    assert.equal(cluster.chain.length, 6);
+    assert.equal(order.length, 5);
+  });
+
+  it("joins a detached agent (the GPU worker) after the servers, outside the chain and its component", () => {
+    const install = named("gpu-1-k3s-install");
+    assert.equal(named("gpu-agents").type, DETACHED_AGENTS_TYPE);
+    const installUrns = new Set(installs().map((resource) => resource.urn));
+    assert.deepEqual(
+      install.dependencies.filter((urn) => installUrns.has(urn)),
+      [named("srv-3-k3s-install").urn],
+      "it waits for the last server only",
+    );
+    for (const other of installs())
+      assert.ok(!other.dependencies.includes(install.urn), `${other.name} waits for the GPU agent`);
+    assert.ok(!named("k3s-kubeconfig").dependencies.includes(install.urn));
+    assert.equal((install.inputs as Inputs).triggers.at(-1), 123, "a rebuilt GPU VM is joined again");
+    assert.deepEqual(configOf("gpu-1")["node-label"], ["fortress/pool=gpu", "nvidia.com/gpu.present=true"]);
+    assert.deepEqual(configOf("gpu-1")["node-taint"], [GPU_TAINT]);
   });
 
   it("initialises etcd on the first server only; the others join it, the agents join the API name", () => {
-    const configOf = (name: string) => {
-      const create = (named(`${name}-k3s-install`).inputs as Inputs).create as string;
-      const body = /<<'FORTRESS_K3S_CONFIG'\n([\s\S]*?)\nFORTRESS_K3S_CONFIG/.exec(create)?.[1];
-      assert.ok(body, `${name} writes no config`);
-      return yaml.load(body) as Inputs;
-    };
     assert.equal(configOf("srv-1")["cluster-init"], true);
     assert.equal(configOf("srv-1").server, undefined);
     for (const name of ["srv-2", "srv-3"]) {
@@ -144,10 +195,9 @@ describe("K3sCluster", () => {
     for (const name of ["agent-1", "indexer-1", "gpu-1"]) {
       assert.equal(configOf(name).server, "https://k3s.lab.example:6443");
       assert.equal(configOf(name)["token-file"], "/etc/rancher/k3s/token");
+      assert.equal(configOf(name)["agent-token-file"], undefined);
     }
     assert.deepEqual(configOf("indexer-1")["node-label"], ["fortress/pool=indexer"]);
-    assert.deepEqual(configOf("gpu-1")["node-label"], ["fortress/pool=gpu", "nvidia.com/gpu.present=true"]);
-    assert.deepEqual(configOf("gpu-1")["node-taint"], [GPU_TAINT]);
     assert.equal(configOf("agent-1")["node-taint"], undefined);
   });
 
@@ -155,10 +205,68 @@ describe("K3sCluster", () => {
     const shared = serverClusterFlags(args);
     assert.deepEqual(shared["tls-san"], ["k3s.lab.example", "10.0.20.11", "10.0.20.12", "10.0.20.13"]);
     args.servers.forEach((_, index) => {
-      const config = k3sNodeConfig(args, { kind: "server", index });
+      const config = serverConfig(args, index);
       for (const [key, value] of Object.entries(shared))
         assert.deepEqual(config[key], value, `${index}: ${key}`);
     });
+  });
+
+  it("joins agents with their own token and every node with the cluster CA's hash (K10 secure form)", () => {
+    assert.deepEqual(configOf("srv-1")["agent-token-file"], "/etc/rancher/k3s/agent-token");
+    // The first server has no CA to pin yet: its own token, then the agent token.
+    assert.equal(seen.get("srv-1-k3s-install")?.stdin, `${TOKEN}\n${AGENT_TOKEN}\n`);
+    for (const name of ["srv-2", "srv-3"])
+      assert.equal(
+        seen.get(`${name}-k3s-install`)?.stdin,
+        `K10${CA_HASH}::server:${TOKEN}\n${AGENT_TOKEN}\n`,
+      );
+    for (const name of ["agent-1", "indexer-1", "gpu-1"]) {
+      const stdin = seen.get(`${name}-k3s-install`)?.stdin ?? "";
+      assert.equal(stdin, `K10${CA_HASH}::node:${AGENT_TOKEN}\n`, name);
+      assert.ok(!stdin.includes(TOKEN), `${name} holds the server token`);
+    }
+    for (const [name, { stdinSecret }] of seen) assert.ok(stdinSecret, `${name} stdin is not secret`);
+    const hash = named("k3s-ca-hash");
+    assert.ok(
+      hash.dependencies.includes(named("srv-1-k3s-install").urn),
+      "the hash is read once the CA exists",
+    );
+    assert.match((hash.inputs as Inputs).create, /\/var\/lib\/rancher\/k3s\/server\/token/);
+  });
+
+  it("writes each secret line to its own root-only file, as a real shell reads them", () => {
+    const create = (named("srv-2-k3s-install").inputs as Inputs).create as string;
+    const line = create.split("\n").find((text) => text.startsWith("sudo sh -c 'umask 077"));
+    assert.ok(line);
+    const dir = mkdtempSync(join(tmpdir(), "fortress-k3s-secrets-"));
+    const script = line
+      .replace(/^sudo /, "")
+      .replaceAll("/etc/rancher/k3s/token", `${dir}/token`)
+      .replaceAll("/etc/rancher/k3s/agent-token", `${dir}/agent-token`);
+    const stdin = seen.get("srv-2-k3s-install")?.stdin ?? "";
+    const result = spawnSync(
+      "sh",
+      ["-c", `${script} && cat ${dir}/token && cat ${dir}/agent-token && stat -c %a ${dir}/token`],
+      {
+        input: stdin,
+        encoding: "utf8",
+      },
+    );
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, `K10${CA_HASH}::server:${TOKEN}\n${AGENT_TOKEN}\n600\n`);
+  });
+
+  it("pins every VM's SSH host key on every connection", () => {
+    for (const [name, { hostKey }] of seen) {
+      const vm = name.replace(/-k3s-install$/, "");
+      assert.equal(hostKey, hostKeyOf(vm), name);
+    }
+    assert.equal(seen.size, 6);
+  });
+
+  it("logs nothing from any command: they receive tokens, and one prints the cluster-admin kubeconfig", () => {
+    assert.ok(commands().length >= 10);
+    for (const command of commands()) assert.equal((command.inputs as Inputs).logging, "none", command.name);
   });
 
   it("pins the version in every install and re-runs an install when the version changes", () => {
@@ -169,25 +277,79 @@ describe("K3sCluster", () => {
       assert.ok(!/INSTALL_K3S_CHANNEL/.test(inputs.create));
       assert.equal(inputs.triggers[0], VERSION, `${install.name} triggers`);
       assert.equal(inputs.delete, undefined, "an upgrade (a replacement) must not uninstall k3s");
+      // install.sh restarts k3s only when its binary, unit or env file changed, not on a new config.
+      assert.match(inputs.create, /INSTALL_K3S_FORCE_RESTART=true/);
     }
-    const readTriggers = (named("k3s-kubeconfig").inputs as Inputs).triggers as string[];
-    assert.equal(readTriggers[0], VERSION, "the kubeconfig is read again after an upgrade");
-    assert.equal(readTriggers.length, 2, "and after the first server is rebuilt (its id)");
   });
 
-  it("waits, bounded, for each server's API before the next node, and for each agent's service", () => {
+  it("runs only the pinned installer, after checking its sha256", () => {
     for (const install of installs()) {
       const create = (install.inputs as Inputs).create as string;
-      assert.match(create, /for attempt in \$\(seq 1 \d+\); do/);
-      assert.match(create, /exit 1$/);
-      if (install.name.startsWith("srv")) assert.match(create, /k3s kubectl get --raw \/readyz/);
-      else assert.match(create, /systemctl is-active --quiet k3s-agent/);
+      assert.ok(!create.includes("get.k3s.io"), install.name);
+      const fetch = create.indexOf(K3S_INSTALLER.url);
+      const check = create.indexOf(`echo '${K3S_INSTALLER.sha256}  '"$work/install.sh" | sha256sum -c`);
+      const run = create.indexOf('sh "$work/install.sh"');
+      assert.ok(fetch > 0 && check > fetch && run > check, install.name);
+      assert.ok(!create.includes("INSTALL_K3S_SKIP_DOWNLOAD"), "online by default");
     }
+    assert.match(
+      K3S_INSTALLER.url,
+      /^https:\/\/raw\.githubusercontent\.com\/k3s-io\/k3s\/[0-9a-f]{40}\/install\.sh$/,
+    );
+    assert.match(K3S_INSTALLER.sha256, /^[0-9a-f]{64}$/);
   });
 
-  it("never puts the token or the SSH key in plain text in any input", () => {
+  it("re-reads the kubeconfig after an upgrade, a rebuilt first server and a certificate rotation", () => {
+    const read = named("k3s-kubeconfig");
+    const triggers = (read.inputs as Inputs).triggers as string[];
+    assert.equal(triggers[0], VERSION);
+    assert.equal(triggers[1], "srv-1-k3s-install-id");
+    assert.equal(triggers[2], ROTATION);
+    const rotations = commands().filter((command) => command.name.endsWith("-k3s-rotate-certificates"));
+    const rotationOf = (name: string) => named(`${name}-k3s-rotate-certificates`);
+    assert.deepEqual(
+      rotations.map((rotation) => rotation.name.replace(/-k3s-rotate-certificates$/, "")).sort(),
+      ["agent-1", "gpu-1", "indexer-1", "srv-1", "srv-2", "srv-3"],
+    );
+    // Servers first, one at a time, then the agents (the detached GPU agent after the servers too).
+    const order: [string, string][] = [
+      ["srv-1", "srv-3-k3s-install"],
+      ["srv-2", "srv-1-k3s-rotate-certificates"],
+      ["srv-3", "srv-2-k3s-rotate-certificates"],
+      ["agent-1", "srv-3-k3s-rotate-certificates"],
+      ["indexer-1", "agent-1-k3s-rotate-certificates"],
+      ["gpu-1", "srv-3-k3s-rotate-certificates"],
+    ];
+    for (const [name, before] of order)
+      assert.ok(rotationOf(name).dependencies.includes(named(before).urn), `${name} after ${before}`);
+    for (const rotation of rotations) {
+      const inputs = rotation.inputs as Inputs;
+      assert.deepEqual(inputs.triggers, [ROTATION]);
+      const service = rotation.name.startsWith("srv-") ? "k3s" : "k3s-agent";
+      assert.ok(
+        inputs.create.includes(
+          `sudo systemctl stop ${service}\nsudo k3s certificate rotate\nsudo systemctl start ${service}\n`,
+        ),
+        rotation.name,
+      );
+    }
+    assert.ok(read.dependencies.includes(rotationOf("srv-3").urn), "read after the servers' rotation");
+    for (const agent of ["agent-1", "indexer-1", "gpu-1"])
+      assert.ok(!read.dependencies.includes(rotationOf(agent).urn), `the read waits for ${agent}`);
+  });
+
+  it("reads the kubeconfig from the first server, points it at the API name, and keeps it secret", () => {
+    const read = named("k3s-kubeconfig");
+    assert.match((read.inputs as Inputs).create, /cat \/etc\/rancher\/k3s\/k3s\.yaml/);
+    assert.ok(kubeconfigSecret, "the kubeconfig is not secret");
+    assert.match(kubeconfig, /server: https:\/\/k3s\.lab\.example:6443/);
+    assert.ok(!kubeconfig.includes("127.0.0.1"));
+  });
+
+  it("never puts a token or the SSH key in plain text in any input", () => {
     const text = JSON.stringify(resources);
     assert.ok(!text.includes(TOKEN), "the k3s token leaked");
+    assert.ok(!text.includes(AGENT_TOKEN), "the agent token leaked");
     assert.ok(!text.includes(SSH_KEY), "the SSH key leaked");
     for (const command of commands()) {
       const inputs = command.inputs as Inputs;
@@ -195,20 +357,28 @@ describe("K3sCluster", () => {
       if (command.name.endsWith("-k3s-install"))
         assert.equal(inputs.stdin, REDACTED, `${command.name} stdin`);
     }
-    const token = resources.find(
+    const tokens = resources.filter(
       (resource) => resource.type === "random:index/randomPassword:RandomPassword",
     );
-    assert.ok(token);
-    assert.ok(((token.inputs as Inputs).length as number) >= 32);
+    assert.deepEqual(tokens.map((token) => token.name).sort(), ["k3s-agent-token", "k3s-token"]);
+    for (const token of tokens) assert.ok(((token.inputs as Inputs).length as number) >= 32);
   });
 
-  it("reads the kubeconfig from the first server, points it at the API name, and keeps it secret", () => {
-    const read = named("k3s-kubeconfig");
-    assert.match((read.inputs as Inputs).create, /cat \/etc\/rancher\/k3s\/k3s\.yaml/);
-    assert.ok(read.dependencies.includes(named("srv-3-k3s-install").urn), "read after the last server");
-    assert.ok(kubeconfigSecret, "the kubeconfig is not secret");
-    assert.match(kubeconfig, /server: https:\/\/k3s\.lab\.example:6443/);
-    assert.ok(!kubeconfig.includes("127.0.0.1"));
+  it("puts local-path volumes on the data disk and disables metrics-server, keeping Traefik and ServiceLB", () => {
+    for (const name of ["srv-1", "srv-2", "srv-3"]) {
+      assert.equal(configOf(name)["default-local-storage-path"], "/srv/data/local-path");
+      assert.deepEqual(configOf(name).disable, ["metrics-server"]);
+    }
+    const traefik = named("k3s-traefik-config");
+    const inputs = traefik.inputs as Inputs;
+    assert.equal(inputs.kind, "HelmChartConfig");
+    assert.deepEqual(inputs.metadata, { name: "traefik", namespace: "kube-system" });
+    assert.deepEqual((yaml.load(inputs.spec.valuesContent) as Inputs).resources, TRAEFIK_RESOURCES);
+    assert.equal(traefik.provider, named("k3s-kubernetes").urn);
+    assert.deepEqual((named("k3s").inputs as Inputs).packaged, {
+      kept: ["coredns", "local-storage", "servicelb", "traefik"],
+      disabled: ["metrics-server"],
+    });
   });
 
   it("builds a Kubernetes provider from the kubeconfig, which stays redacted", () => {
@@ -220,8 +390,8 @@ describe("K3sCluster", () => {
 
   it("renders each node's config.yaml so that yamllint (strict) accepts it", () => {
     const documents = [
-      ...args.servers.map((_, index) => k3sNodeConfig(args, { kind: "server", index })),
-      ...args.agents.map((_, index) => k3sNodeConfig(args, { kind: "agent", index })),
+      ...args.servers.map((_, index) => serverConfig(args, index)),
+      ...[...args.agents, gpu].map((agent) => agentConfig(args.apiFqdn, agent)),
     ].map(renderK3sConfig);
     for (const document of documents) {
       const { status, output } = yamllint(document);

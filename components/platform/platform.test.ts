@@ -39,11 +39,14 @@ describe("Platform", () => {
     const own = new Platform("own", {
       mode: "k3s",
       k3s: {
-        version: "v1.33.13+k3s1",
+        version: "v1.35.6+k3s1",
         apiFqdn: "k3s.lab.example",
-        servers: [{ name: "srv-1", address: "10.0.20.11" }],
-        agents: [{ name: "agent-1", address: "10.0.20.21", pool: "general" }],
+        servers: [{ name: "srv-1", address: "10.0.20.11", hostKey: "ssh-ed25519 AAAAsrv1" }],
+        agents: [
+          { name: "agent-1", address: "10.0.20.21", hostKey: "ssh-ed25519 AAAAagent1", pool: "general" },
+        ],
         ssh: { user: "ops", privateKey: pulumi.secret(SSH_KEY) },
+        localStoragePath: "/srv/data/local-path",
       },
     });
     await new Promise<void>((resolve) =>
@@ -92,5 +95,9 @@ describe("Platform", () => {
     assert.equal(k3s.filter((resource) => resource.name.endsWith("-k3s-install")).length, 2);
     assert.equal(k3s.filter((resource) => resource.type === "pulumi:providers:kubernetes").length, 1);
     assert.ok(!k3s.some((resource) => resource.type === "fortress:platform:Baseline"));
+    assert.ok(
+      !k3s.some((resource) => resource.name.endsWith("-k3s-rotate-certificates")),
+      "no certificate rotation unless a rotation label is set",
+    );
   });
 });

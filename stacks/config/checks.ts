@@ -372,16 +372,29 @@ export function checkPlatform(
       ),
     ];
   }
+  const issues: ConfigIssue[] = [];
   if (platform.mode === "existing" && services.includes("gpu-worker")) {
-    return [
+    issues.push(
       issue(
         "services",
         "gpu-worker is a k3s agent VM, and platform.mode is existing",
         "remove gpu-worker, or let Fortress build k3s (platform.mode: k3s)",
       ),
-    ];
+    );
   }
-  return [];
+  if (platform.mode === "existing") {
+    for (const key of ["installer", "airgap", "certificateRotation"] as const) {
+      if (platform[key] !== undefined)
+        issues.push(
+          issue(
+            `platform.${key}`,
+            "applies to the k3s Fortress builds, and platform.mode is existing",
+            `remove platform.${key}, or let Fortress build k3s (platform.mode: k3s)`,
+          ),
+        );
+    }
+  }
+  return issues;
 }
 
 /**

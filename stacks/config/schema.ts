@@ -209,14 +209,20 @@ export const vmOverrideSchema = z.strictObject({
   ip: ipv4.optional(),
 });
 
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, "must be a sha256 digest: 64 lower-case hex digits");
+/** A download URL the node fetches (single-quoted in a shell script, so no quotes or spaces). */
+const downloadUrl = z
+  .string()
+  .regex(/^https?:\/\/[^\s'"]+$/, "must be an http(s) URL without spaces or quotes");
+
 export const platformSchema = z.strictObject({
   /** k3s: Fortress bootstraps k3s on its VMs over SSH. existing: a cluster you run, by fortress:kubeconfig. */
   mode: z.enum(["k3s", "existing"]).default("k3s"),
   /** Pinned k3s release, as INSTALL_K3S_VERSION takes it. */
   k3sVersion: z
     .string()
-    .regex(/^v\d+\.\d+\.\d+\+k3s\d+$/, "must be a k3s release such as v1.33.13+k3s1")
-    .default("v1.33.13+k3s1"),
+    .regex(/^v\d+\.\d+\.\d+\+k3s\d+$/, "must be a k3s release such as v1.35.6+k3s1")
+    .default("v1.35.6+k3s1"),
   /** Host name (under lab.domain) of the Kubernetes API: in every server's tls-san and in the kubeconfig. */
   apiName: dnsLabel.default("k3s"),
   /** An NFS export for the ReadWriteMany storage class (Cortex needs one); none without it. */
@@ -226,11 +232,30 @@ export const platformSchema = z.strictObject({
       nfsPath: z.string().regex(/^\/\S*$/, "must be an absolute export path such as /export/fortress"),
     })
     .optional(),
+  /** k3s's install.sh from somewhere else (a mirror), checked against this digest; default: the pinned upstream copy. */
+  installer: z.strictObject({ url: downloadUrl, sha256 }).optional(),
+  /** Air gap: the release's k3s binary and images tarball from your mirror, by digest (INSTALL_K3S_SKIP_DOWNLOAD). */
+  airgap: z
+    .strictObject({
+      binaryUrl: downloadUrl,
+      binarySha256: sha256,
+      imagesUrl: downloadUrl.regex(
+        /\/[\w.-]+\.tar(\.(gz|zst|bz2|lz4))?$/,
+        "must end in the images tarball's file name, such as k3s-airgap-images-amd64.tar.zst",
+      ),
+      imagesSha256: sha256,
+    })
+    .optional(),
+  /** A label (such as 2027-06); a new one rotates the k3s servers' certificates and re-reads the kubeconfig. */
+  certificateRotation: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, "must be a short label such as 2027-06 (letters, digits, . _ -)")
+    .optional(),
 });
 
 export const DEFAULT_PLATFORM: z.infer<typeof platformSchema> = {
   mode: "k3s",
-  k3sVersion: "v1.33.13+k3s1",
+  k3sVersion: "v1.35.6+k3s1",
   apiName: "k3s",
 };
 

@@ -1,11 +1,19 @@
 /**
  * Maps the lab model onto the platform layer: k3s on the planned VMs (servers in name order, the
- * first one initialising the cluster; then the agents of every pool), or an existing cluster by its
- * kubeconfig; and the Kubernetes baseline for the layers above.
+ * first one initialising the cluster; then the agents of the general and indexer pools), or an
+ * existing cluster by its kubeconfig; and the Kubernetes baseline for the layers above. The GPU
+ * worker joins on its own, beside the layer's component, so that the layer's barrier (and the
+ * baseline and identity after it) never waits for a GPU VM that may not start.
  */
+import { DATA_MOUNT } from "../../components/cloud-init/userData";
 import { Hypervisor } from "../../components/hypervisor";
 import type { NamespaceFlow, NamespaceSpec } from "../../components/platform/baseline";
-import type { K3sAgentArgs, K3sNodeArgs, K3sPool } from "../../components/platform/k3s";
+import {
+  DetachedK3sAgents,
+  type K3sAgentArgs,
+  type K3sNodeArgs,
+  type K3sPool,
+} from "../../components/platform/k3s";
 import { Platform, type PlatformArgs } from "../../components/platform/platform";
 import { LAYERS, type LayerName } from "../blueprint";
 import { isLayerEnabled } from "../config/checks";
@@ -103,7 +111,11 @@ export function platformNamespaces(layers: readonly LayerName[]): NamespaceSpec[
   }));
 }
 
-const node = (vm: PlannedVm): K3sNodeArgs => ({ name: vm.name, address: vm.ip });
+/** Pools whose agents join outside the layer's barrier. */
+export const DETACHED_POOLS: ReadonlySet<K3sPool> = new Set(["gpu"]);
+
+/** Where k3s's local-path provisioner keeps volumes: the VMs' data disk. */
+export const LOCAL_STORAGE_PATH = `${DATA_MOUNT}/local-path`;
 
 export const buildPlatform: LayerBuild = (inputs, opts) => {
   const { lab, secrets } = inputs;
@@ -120,26 +132,43 @@ export const buildPlatform: LayerBuild = (inputs, opts) => {
     if (!secrets.kubeconfig) throw new Error("internal: platform.mode existing without fortress:kubeconfig");
     args = { mode: "existing", kubeconfig: secrets.kubeconfig, baseline };
   } else {
-    const hypervisor = inputs.upstream.get("hypervisor");
-    const gpuVms = hypervisor instanceof Hypervisor ? hypervisor.gpuVms : {};
     const servers = k3sServers(lab);
     if (servers.length === 0)
       throw new Error("platform.mode k3s needs k3s servers: enable the k3s service in fortress:services");
+    const hypervisor = inputs.upstream.get("hypervisor");
+    if (!(hypervisor instanceof Hypervisor))
+      throw new Error(
+        "internal: platform.mode k3s is built without the hypervisor layer (its VMs and host keys)",
+      );
+    const node = (vm: PlannedVm): K3sNodeArgs => {
+      const machine = hypervisor.vms[vm.name];
+      if (!machine) throw new Error(`internal: the hypervisor layer has no VM ${vm.name}`);
+      return { name: vm.name, address: vm.ip, hostKey: machine.hostKey, vmId: machine.vmId };
+    };
+    const agents = k3sAgents(lab).map((vm): K3sAgentArgs => ({ ...node(vm), pool: vm.pool }));
+    const { platform: settings } = config;
     args = {
       mode: "k3s",
       k3s: {
-        version: config.platform.k3sVersion,
+        version: settings.k3sVersion,
         apiFqdn: apiFqdn(lab),
         servers: servers.map(node),
-        // A GPU VM is outside the hypervisor's barrier: its agent waits for the VM itself.
-        agents: k3sAgents(lab).map((vm): K3sAgentArgs => {
-          const gpuVm = gpuVms[vm.name];
-          return { ...node(vm), pool: vm.pool, ...(gpuVm ? { vm: gpuVm } : {}) };
-        }),
+        agents: agents.filter((agent) => !DETACHED_POOLS.has(agent.pool)),
         ssh: { user: config.lab.adminUser, privateKey: secrets.sshPrivateKey },
+        localStoragePath: LOCAL_STORAGE_PATH,
+        ...(settings.installer ? { installer: settings.installer } : {}),
+        ...(settings.airgap ? { airgap: settings.airgap } : {}),
+        ...(settings.certificateRotation !== undefined
+          ? { certificateRotation: settings.certificateRotation }
+          : {}),
       },
       baseline,
     };
+    const platform = new Platform("platform", args, opts);
+    const detached = agents.filter((agent) => DETACHED_POOLS.has(agent.pool));
+    if (platform.k3s && detached.length > 0)
+      new DetachedK3sAgents("platform-gpu-agents", { join: platform.k3s.agentJoin, agents: detached }, opts);
+    return platform;
   }
   return new Platform("platform", args, opts);
 };

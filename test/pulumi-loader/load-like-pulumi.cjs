@@ -39,7 +39,15 @@ async function main() {
     {
       newResource(args) {
         types.push(args.type);
-        return { id: `${args.name}-id`, state: { ...args.inputs, vmId: 100 + types.length } };
+        // @pulumi/tls PrivateKey answers an OpenSSH pair (the VMs' SSH host keys go into user-data).
+        const keyPair =
+          args.type === "tls:index/privateKey:PrivateKey"
+            ? {
+                privateKeyOpenssh: `-----BEGIN OPENSSH PRIVATE KEY-----\nloader-${args.name}\n-----END OPENSSH PRIVATE KEY-----\n`,
+                publicKeyOpenssh: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5loader\n",
+              }
+            : {};
+        return { id: `${args.name}-id`, state: { ...args.inputs, vmId: 100 + types.length, ...keyPair } };
       },
       call(args) {
         return args.inputs;

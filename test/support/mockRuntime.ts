@@ -1,10 +1,11 @@
 /**
  * Pulumi's mocks for component tests, recording every registration with its parent, dependencies
  * and redacted inputs (stacks/plan/capture.ts). Each resource echoes its inputs, gets an id, a
- * `uuid` (the OPNsense items' output) and, for VMs, a VMID.
+ * `uuid` (the OPNsense items' output), for VMs a VMID and for SSH keys an OpenSSH pair.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { type CapturedResource, captureRegistrations } from "../../stacks/plan/capture";
+import { mockSshKeyPair, TLS_PRIVATE_KEY } from "../../stacks/plan/mocks";
 
 export async function captureUnderMocks(stack = "unit"): Promise<CapturedResource[]> {
   let nextVmId = 100;
@@ -16,6 +17,7 @@ export async function captureUnderMocks(stack = "unit"): Promise<CapturedResourc
           ...args.inputs,
           uuid: `${args.name}-uuid`,
           ...(args.type.endsWith("VmLegacy") ? { vmId: nextVmId++ } : {}),
+          ...(args.type === TLS_PRIVATE_KEY ? mockSshKeyPair(args.name) : {}),
         },
       }),
       call: (args) => args.inputs,
