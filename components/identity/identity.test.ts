@@ -9,7 +9,8 @@ import { imageProblem, exactChartVersion, DEFAULT_FLOATING_TAGS } from "../../po
 import { pinnedVersions } from "../../policies/rules/pinned-versions";
 import { secretsFromRandomOrConfig } from "../../policies/rules/secrets-from-random-or-config";
 import { type CapturedResource, captureRegistrations, REDACTED } from "../../stacks/plan/capture";
-import { Identity, type IdentityArgs, PINS, RESOURCES } from "./identity";
+import { Identity, type IdentityArgs } from "./identity";
+import { PINS, RESOURCES } from "./pins";
 import { CLIENT_NAMES, DEFAULT_GROUP, renderRealm } from "./realm";
 import { TEST_API_TOKEN, TEST_SSH_KEY } from "../../test/support/fixtures";
 import { keycloakManagementInterface, renderKeycloakx } from "../../test/support/keycloakxChart";

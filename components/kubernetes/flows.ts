@@ -60,7 +60,9 @@ export function compileFlows<K extends string>(
 }
 
 /** Flows merged per (from, to), ports deduplicated and sorted; pairs sorted by from, then to. */
-export function mergeFlows(flows: readonly NamespaceFlow[]): { from: string; to: string; ports: FlowPort[] }[] {
+export function mergeFlows(
+  flows: readonly NamespaceFlow[],
+): { from: string; to: string; ports: FlowPort[] }[] {
   const merged = new Map<string, { from: string; to: string; ports: Map<string, FlowPort> }>();
   for (const flow of flows) {
     const key = `${flow.from}\u0000${flow.to}`;

@@ -70,7 +70,8 @@ export function allowFromNamespace(
   );
 }
 
-const portsOf = (ports: readonly FlowPort[]) => ports.map((port) => ({ port: port.port, protocol: port.protocol }));
+const portsOf = (ports: readonly FlowPort[]) =>
+  ports.map((port) => ({ port: port.port, protocol: port.protocol }));
 
 /** The two halves of a namespace → namespace flow; `namespace` is the managed side's (an Output). */
 export function flowIngressPolicy(

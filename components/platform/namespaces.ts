@@ -129,9 +129,14 @@ export function flowPolicies(
     const source = fenced[flow.from];
     if (source) {
       source.guards.push(
-        flowEgressPolicy(`${name}-flow-${flow.from}-to-${flow.to}-egress`, flow, source.namespace.metadata.name, {
-          parent,
-        }),
+        flowEgressPolicy(
+          `${name}-flow-${flow.from}-to-${flow.to}-egress`,
+          flow,
+          source.namespace.metadata.name,
+          {
+            parent,
+          },
+        ),
       );
     }
   }
