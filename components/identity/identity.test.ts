@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
 import { before, describe, it } from "node:test";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -9,7 +10,8 @@ import { imageProblem, exactChartVersion, DEFAULT_FLOATING_TAGS } from "../../po
 import { pinnedVersions } from "../../policies/rules/pinned-versions";
 import { secretsFromRandomOrConfig } from "../../policies/rules/secrets-from-random-or-config";
 import { type CapturedResource, captureRegistrations, REDACTED } from "../../stacks/plan/capture";
-import { Identity, type IdentityArgs, PINS, RESOURCES } from "./identity";
+import { Identity, type IdentityArgs } from "./identity";
+import { PINS, RESOURCES } from "./pins";
 import { CLIENT_NAMES, DEFAULT_GROUP, renderRealm } from "./realm";
 import { TEST_API_TOKEN, TEST_SSH_KEY } from "../../test/support/fixtures";
 import { keycloakManagementInterface, renderKeycloakx } from "../../test/support/keycloakxChart";
@@ -64,6 +66,31 @@ function fakeRandom(name: string, kind: string): string {
 }
 
 let resources: CapturedResource[] = [];
+/** Each registration's aliases as the SDK sends them to the engine (spec: name, type, former parent). */
+type AliasSpec = { name: string; type: string; parentUrn: string; noParent: boolean } | { urn: string };
+const aliasesOf = new Map<string, AliasSpec[]>();
+/** Wraps the mock monitor's registerResource to read the request's aliases, which the capture drops. */
+function recordAliases(): void {
+  const monitor = pulumi.runtime.getMonitor() as any;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request: any, callback: unknown) => {
+    aliasesOf.set(
+      `${request.getType()}::${request.getName()}`,
+      request.getAliasesList().map((alias: any): AliasSpec => {
+        const spec = alias.getSpec();
+        return spec
+          ? {
+              name: spec.getName(),
+              type: spec.getType(),
+              parentUrn: spec.getParenturn(),
+              noParent: spec.getNoparent(),
+            }
+          : { urn: alias.getUrn() };
+      }),
+    );
+    return register(request, callback);
+  };
+}
 /** Inputs as the engine would receive them, secrets resolved (the capture redacts them). */
 const rawInputs = new Map<string, Record<string, any>>();
 /** A command's SSH connection; the mock receives a secret as Pulumi's secret envelope. */
@@ -119,6 +146,7 @@ describe("Identity", () => {
       false,
     );
     resources = captureRegistrations();
+    recordAliases();
     const kubernetes = new k8s.Provider("k8s", {
       kubeconfig: pulumi.secret("apiVersion: v1\nkind: Config\n"),
     });
@@ -139,6 +167,48 @@ describe("Identity", () => {
     for (const resource of resources) {
       if (resource.urn === root.urn || resource.name === "k8s") continue;
       assert.ok(resource.parent, `${resource.name} has no parent`);
+    }
+  });
+
+  it("splits into Keycloak, Postgres and Vaultwarden, each resource aliased to where it sat (issue 9)", () => {
+    const [root] = ofType("fortress:identity:Identity");
+    const parts = [
+      "fortress:identity:Keycloak",
+      "fortress:identity:Postgres",
+      "fortress:identity:Vaultwarden",
+    ];
+    const components = resources.filter((resource) => parts.includes(resource.type));
+    assert.deepEqual(components.map((component) => component.type).sort(), parts);
+    for (const component of components) assert.equal(component.parent, root!.urn, component.type);
+    const moved = resources.filter((resource) =>
+      components.some((component) => component.urn === resource.parent),
+    );
+    // The stateful ones above all: generated credentials, the database, the vault and its volume.
+    for (const name of [
+      "identity-postgres",
+      "identity-keycloak-db-password",
+      "identity-keycloak-admin-password",
+      "identity-client-proxmox",
+      "identity-vaultwarden",
+      "identity-vaultwarden-admin-token",
+      "identity-vaultwarden-admin-salt",
+      "identity-keycloak",
+    ]) {
+      assert.ok(
+        moved.some((resource) => resource.name === name),
+        `${name} did not move`,
+      );
+    }
+    // Same name and type (empty: the resource's own), former parent the Identity component: the
+    // engine finds the URN the resource had before the split and updates it in place. (The
+    // Kubernetes SDK adds aliases of its own, for the API versions a kind had before.)
+    const former = { name: "", type: "", parentUrn: root!.urn, noParent: false };
+    for (const resource of moved) {
+      const aliases = aliasesOf.get(`${resource.type}::${resource.name}`) ?? [];
+      assert.ok(
+        aliases.some((alias) => isDeepStrictEqual(alias, former)),
+        `${resource.name} is not aliased to its former parent: ${JSON.stringify(aliases)}`,
+      );
     }
   });
 
