@@ -210,7 +210,6 @@ function keycloakValues(args: KeycloakArgs): Record<string, unknown> {
     "- name: KC_HOSTNAME",
     `  value: "https://${args.hostname}"`,
     '- name: KC_HOSTNAME_STRICT\n  value: "true"',
-    '- name: KC_HTTP_ENABLED\n  value: "true"',
     `- name: KC_HTTP_MANAGEMENT_SCHEME\n  value: ${KEYCLOAK_MANAGEMENT_SCHEME}`,
     "- name: KC_CACHE\n  value: local",
     "- name: KC_DB_PASSWORD",

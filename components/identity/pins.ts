@@ -8,7 +8,8 @@
  *   images went behind a subscription; the CloudNativePG operator would add an operator and its
  *   CRDs (more RAM than the 0.5 GB budget) for one single-instance database. 17.x is within the
  *   range Keycloak 26 supports.
- * - vaultwarden 0.44.0 (guerzon) defaults to Vaultwarden 1.37.0; the image is pinned to it.
+ * - vaultwarden 0.44.0 (guerzon) defaults to Vaultwarden 1.37.0; the image is pinned to 1.37.2, which
+ *   current Bitwarden clients (2026.8.0 and later) need (dani-garcia/vaultwarden release notes, 1.37.2).
  */
 import type { ContainerResources } from "../kubernetes/resources";
 
@@ -22,7 +23,7 @@ export const PINS = {
     chart: "vaultwarden",
     version: "0.44.0",
   },
-  vaultwardenImage: { registry: "docker.io", repository: "vaultwarden/server", tag: "1.37.0" },
+  vaultwardenImage: { registry: "docker.io", repository: "vaultwarden/server", tag: "1.37.2" },
 } as const;
 
 /** Sized on DESIGN.md §3: Keycloak 1.5 GB + PostgreSQL 0.5 GB; Vaultwarden 0.2 GB. */

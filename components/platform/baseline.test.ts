@@ -417,6 +417,8 @@ describe("Baseline", () => {
       // k3s's own local-path class is the cluster's default: a second one would make claims ambiguous.
       assert.equal(local.metadata.annotations?.["storageclass.kubernetes.io/is-default-class"], undefined);
       assert.equal(local.provisioner, "rancher.io/local-path");
+      // `local` volumes, so that the kubelet applies the pods' fsGroup (hostPath volumes get none).
+      assert.equal(local.metadata.annotations?.defaultVolumeType, "local");
       assert.equal(local.reclaimPolicy, "Retain");
       assert.equal(local.volumeBindingMode, "WaitForFirstConsumer");
     }

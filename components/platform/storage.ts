@@ -33,7 +33,10 @@ export function localStorageClass(name: string, parent: pulumi.Resource): k8s.st
   return new k8s.storage.v1.StorageClass(
     `${name}-sc-local`,
     {
-      metadata: { name: DEFAULT_STORAGE_CLASS },
+      // `local` volumes (not the provisioner's default hostPath) so that the kubelet applies the pods'
+      // fsGroup to them, as to k3s's own class (rancher/local-path-provisioner provisioner.go; k3s
+      // manifests/local-storage.yaml): without it the data directories stay world-writable.
+      metadata: { name: DEFAULT_STORAGE_CLASS, annotations: { defaultVolumeType: "local" } },
       provisioner: "rancher.io/local-path",
       volumeBindingMode: "WaitForFirstConsumer",
       reclaimPolicy: "Retain",

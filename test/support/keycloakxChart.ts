@@ -112,6 +112,12 @@ export function renderKeycloakx(userValues: Values): RenderedKeycloak {
   if (typeof extraEnv === "string" && extraEnv.trim() !== "") {
     env.push(...(load(tpl(extraEnv, values)) as EnvVar[]));
   }
+  // Kubernetes merges a container's env by name: a name the chart already writes, repeated in extraEnv,
+  // makes the next upgrade's patch fail ("The order in patch list … doesn't match $setElementOrder list",
+  // codecentric/helm-charts#94), and an atomic release then rolls back.
+  const names = env.map((entry) => entry.name);
+  const repeated = names.filter((entry, index) => names.indexOf(entry) !== index);
+  if (repeated.length > 0) throw new Error(`env names repeated in the container: ${repeated.join(", ")}`);
 
   const ports: ContainerPort[] = [
     { name: "http", containerPort: 8080 },
