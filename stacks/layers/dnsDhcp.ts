@@ -1,11 +1,10 @@
 /** Maps the lab model onto the DNS/DHCP layer: a name for every VM and node, a reservation for every VM. */
 import { type DnsHost, DnsDhcp } from "../../components/dns-dhcp/dnsDhcp";
-import { Network } from "../../components/network/network";
-import { firewallRef } from "./connections";
+import { k3sServers } from "../cluster";
 import type { LabModel } from "../lab";
+import { firewallRef } from "./connections";
 import { ingressHosts } from "./ingress";
-import { k3sServers } from "./platform";
-import type { LayerBuild } from "./types";
+import type { LayerBuilder } from "./types";
 
 /** The Kubernetes API name on every k3s server (round robin); an existing cluster has its own name. */
 function apiHosts(lab: LabModel): DnsHost[] {
@@ -20,35 +19,37 @@ function apiHosts(lab: LabModel): DnsHost[] {
   }));
 }
 
-export const buildDnsDhcp: LayerBuild = (inputs, opts) => {
-  const { config, vms } = inputs.lab;
-  const management = config.networks.find((network) => network.purpose === "management");
-  const hosts: DnsHost[] = [
-    ...config.nodes.map((node) => ({
-      name: node.name,
-      address: node.address,
-      network: management?.name ?? "",
-    })),
-    ...vms.map((vm) => ({ name: vm.name, address: vm.ip, mac: vm.mac, network: vm.networkConfig.name })),
-    ...apiHosts(inputs.lab),
-    ...ingressHosts(inputs.lab),
-  ];
-  const network = inputs.upstream.get("network");
-  return new DnsDhcp(
-    "dns-dhcp",
-    {
-      firewall: firewallRef(inputs),
-      domain: config.lab.domain,
-      dhcp: config.opnsense?.dhcp ?? "kea",
-      networks: config.networks.map((entry) => ({
-        name: entry.name,
-        cidr: entry.cidr,
-        interface: entry.interface ?? "",
-        dhcp: entry.dhcp,
+export const dnsDhcpLayer: LayerBuilder<"dns-dhcp", "network"> = {
+  needs: { network: true },
+  build: (inputs, opts) => {
+    const { config, vms } = inputs.lab;
+    const management = config.networks.find((network) => network.purpose === "management");
+    const hosts: DnsHost[] = [
+      ...config.nodes.map((node) => ({
+        name: node.name,
+        address: node.address,
+        network: management?.name ?? "",
       })),
-      hosts,
-      ...(network instanceof Network ? { firewallReady: network.preflight } : {}),
-    },
-    opts,
-  );
+      ...vms.map((vm) => ({ name: vm.name, address: vm.ip, mac: vm.mac, network: vm.networkConfig.name })),
+      ...apiHosts(inputs.lab),
+      ...ingressHosts(inputs.lab),
+    ];
+    return new DnsDhcp(
+      "dns-dhcp",
+      {
+        firewall: firewallRef(inputs),
+        domain: config.lab.domain,
+        dhcp: config.opnsense?.dhcp ?? "kea",
+        networks: config.networks.map((entry) => ({
+          name: entry.name,
+          cidr: entry.cidr,
+          interface: entry.interface ?? "",
+          dhcp: entry.dhcp,
+        })),
+        hosts,
+        firewallReady: inputs.upstream.network.preflight,
+      },
+      opts,
+    );
+  },
 };

@@ -1,22 +1,24 @@
 /** Maps the lab config onto the time layer: chrony on the firewall for every VLAN, node time zones. */
-import { Network } from "../../components/network/network";
 import { Time } from "../../components/time/time";
 import { firewallRef, proxmoxConnection } from "./connections";
-import type { LayerBuild } from "./types";
+import type { LayerBuilder } from "./types";
 
-export const buildTime: LayerBuild = (inputs, opts) => {
-  const { config } = inputs.lab;
-  const network = inputs.upstream.get("network");
-  return new Time(
-    "time",
-    {
-      firewall: firewallRef(inputs),
-      upstream: config.lab.ntpUpstream,
-      clientNetworks: config.networks.map((entry) => entry.cidr),
-      timezone: config.lab.timezone,
-      proxmox: proxmoxConnection(inputs),
-      ...(network instanceof Network ? { firewallReady: network.preflight } : {}),
-    },
-    opts,
-  );
+export const timeLayer: LayerBuilder<"time", "network"> = {
+  needs: { network: true },
+  build: (inputs, opts) => {
+    const { config } = inputs.lab;
+    const { network } = inputs.upstream;
+    return new Time(
+      "time",
+      {
+        firewall: firewallRef(inputs),
+        upstream: config.lab.ntpUpstream,
+        clientNetworks: config.networks.map((entry) => entry.cidr),
+        timezone: config.lab.timezone,
+        proxmox: proxmoxConnection(inputs),
+        firewallReady: network.preflight,
+      },
+      opts,
+    );
+  },
 };
