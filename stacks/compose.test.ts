@@ -13,24 +13,27 @@ const statusWith = (changes: Partial<Record<LayerName, LayerStatus>>): Record<La
 
 describe("the layers each builder needs", () => {
   it("are upstream of it in the blueprint, so compose.ts has built them before it", () => {
-    for (const [layer, builder] of Object.entries(LAYER_BUILDERS) as [BuiltLayer, { needs: object }][]) {
+    for (const [layer, builder] of Object.entries(LAYER_BUILDERS) as [
+      BuiltLayer,
+      { needs: readonly BuiltLayer[] },
+    ][]) {
       const upstream = upstreamOf(layer);
-      for (const needed of Object.keys(builder.needs))
-        assert.ok(upstream.has(needed as LayerName), `${layer} needs ${needed}, which is not upstream of it`);
+      for (const needed of builder.needs)
+        assert.ok(upstream.has(needed), `${layer} needs ${needed}, which is not upstream of it`);
     }
   });
 
   it("name what the platform and identity layers read of the layers below", () => {
-    assert.deepEqual(Object.keys(LAYER_BUILDERS.platform.needs), ["hypervisor"]);
-    assert.deepEqual(Object.keys(LAYER_BUILDERS.identity.needs), ["platform"]);
-    assert.deepEqual(Object.keys(LAYER_BUILDERS.network.needs), []);
+    assert.deepEqual(LAYER_BUILDERS.platform.needs, ["hypervisor"]);
+    assert.deepEqual(LAYER_BUILDERS.identity.needs, ["platform"]);
+    assert.deepEqual(LAYER_BUILDERS.network.needs, []);
   });
 });
 
 describe("neededUpstream", () => {
   it("refuses a needed layer that is disabled, naming both layers and the config key", () => {
     assert.throws(
-      () => neededUpstream("identity", { platform: true }, {}, statusWith({ platform: "disabled" })),
+      () => neededUpstream("identity", ["platform"], {}, statusWith({ platform: "disabled" })),
       (error: Error) =>
         /identity layer needs the platform layer/.test(error.message) &&
         error.message.includes("fortress:layers.platform"),
@@ -39,19 +42,19 @@ describe("neededUpstream", () => {
 
   it("refuses a needed layer that is not built, instead of handing the builder an empty object", () => {
     assert.throws(
-      () => neededUpstream("time", { network: true }, {}, statusWith({})),
+      () => neededUpstream("time", ["network"], {}, statusWith({})),
       /the time layer needs the network layer/,
     );
   });
 
   it("refuses a need that is not upstream of the layer in the blueprint", () => {
     assert.throws(
-      () => neededUpstream("network", { identity: true }, {}, statusWith({})),
+      () => neededUpstream("network", ["identity"], {}, statusWith({})),
       /network layer needs identity, which is not upstream of it/,
     );
   });
 
   it("hands over nothing for a layer that needs nothing", () => {
-    assert.deepEqual(neededUpstream("network", {}, {}, statusWith({})), {});
+    assert.deepEqual(neededUpstream("network", [], {}, statusWith({})), {});
   });
 });

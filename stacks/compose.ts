@@ -48,12 +48,12 @@ function absence(layer: LayerName, status: LayerStatus): string {
  */
 export function neededUpstream(
   layer: BuiltLayer,
-  needs: RegisteredBuilder<BuiltLayer>["needs"],
+  needs: readonly BuiltLayer[],
   built: BuiltLayers,
   status: Readonly<Record<LayerName, LayerStatus>>,
 ): Pick<LayerComponents, BuiltLayer> {
   const upstream: Partial<Record<BuiltLayer, pulumi.ComponentResource>> = {};
-  for (const needed of Object.keys(needs) as BuiltLayer[]) {
+  for (const needed of needs) {
     if (!upstreamOf(layer).has(needed))
       throw new Error(
         `internal: the ${layer} layer needs ${needed}, which is not upstream of it in the blueprint`,

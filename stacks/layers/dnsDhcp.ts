@@ -1,10 +1,10 @@
 /** Maps the lab model onto the DNS/DHCP layer: a name for every VM and node, a reservation for every VM. */
 import { type DnsHost, DnsDhcp } from "../../components/dns-dhcp/dnsDhcp";
 import { k3sServers } from "../cluster";
-import type { LabModel } from "../lab";
 import { firewallRef } from "./connections";
+import type { LabModel } from "../lab";
 import { ingressHosts } from "./ingress";
-import type { LayerBuilder } from "./types";
+import type { LayerBuild } from "./types";
 
 /** The Kubernetes API name on every k3s server (round robin); an existing cluster has its own name. */
 function apiHosts(lab: LabModel): DnsHost[] {
@@ -19,37 +19,35 @@ function apiHosts(lab: LabModel): DnsHost[] {
   }));
 }
 
-export const dnsDhcpLayer: LayerBuilder<"dns-dhcp", "network"> = {
-  needs: { network: true },
-  build: (inputs, opts) => {
-    const { config, vms } = inputs.lab;
-    const management = config.networks.find((network) => network.purpose === "management");
-    const hosts: DnsHost[] = [
-      ...config.nodes.map((node) => ({
-        name: node.name,
-        address: node.address,
-        network: management?.name ?? "",
+export const buildDnsDhcp: LayerBuild<"dns-dhcp", "network"> = (inputs, opts) => {
+  const { config, vms } = inputs.lab;
+  const management = config.networks.find((network) => network.purpose === "management");
+  const hosts: DnsHost[] = [
+    ...config.nodes.map((node) => ({
+      name: node.name,
+      address: node.address,
+      network: management?.name ?? "",
+    })),
+    ...vms.map((vm) => ({ name: vm.name, address: vm.ip, mac: vm.mac, network: vm.networkConfig.name })),
+    ...apiHosts(inputs.lab),
+    ...ingressHosts(inputs.lab),
+  ];
+  const { network } = inputs.upstream;
+  return new DnsDhcp(
+    "dns-dhcp",
+    {
+      firewall: firewallRef(inputs),
+      domain: config.lab.domain,
+      dhcp: config.opnsense?.dhcp ?? "kea",
+      networks: config.networks.map((entry) => ({
+        name: entry.name,
+        cidr: entry.cidr,
+        interface: entry.interface ?? "",
+        dhcp: entry.dhcp,
       })),
-      ...vms.map((vm) => ({ name: vm.name, address: vm.ip, mac: vm.mac, network: vm.networkConfig.name })),
-      ...apiHosts(inputs.lab),
-      ...ingressHosts(inputs.lab),
-    ];
-    return new DnsDhcp(
-      "dns-dhcp",
-      {
-        firewall: firewallRef(inputs),
-        domain: config.lab.domain,
-        dhcp: config.opnsense?.dhcp ?? "kea",
-        networks: config.networks.map((entry) => ({
-          name: entry.name,
-          cidr: entry.cidr,
-          interface: entry.interface ?? "",
-          dhcp: entry.dhcp,
-        })),
-        hosts,
-        firewallReady: inputs.upstream.network.preflight,
-      },
-      opts,
-    );
-  },
+      hosts,
+      firewallReady: network.preflight,
+    },
+    opts,
+  );
 };

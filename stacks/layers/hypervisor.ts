@@ -3,7 +3,7 @@ import { Hypervisor, type HypervisorVmArgs } from "../../components/hypervisor";
 import type { PlannedVm } from "../lab";
 import { capacityOf } from "../placement";
 import { proxmoxConnection } from "./connections";
-import type { LayerBuilder } from "./types";
+import type { LayerBuild } from "./types";
 
 function vmArgs(vm: PlannedVm, securityGroups: Readonly<Record<string, string>>): HypervisorVmArgs {
   return {
@@ -31,39 +31,36 @@ function vmArgs(vm: PlannedVm, securityGroups: Readonly<Record<string, string>>)
   };
 }
 
-export const hypervisorLayer: LayerBuilder<"hypervisor", "network"> = {
-  needs: { network: true },
-  build: (inputs, opts) => {
-    const { lab } = inputs;
-    const { securityGroups } = inputs.upstream.network;
-    const { config } = lab;
-    const { proxmox } = config;
-    return new Hypervisor(
-      "hypervisor",
-      {
-        connection: proxmoxConnection(inputs),
-        nodes: config.nodes.map((node) => ({
-          name: node.proxmoxNode,
-          address: node.address,
-          ...(node.gpu ? { gpu: node.gpu } : {}),
-          capacity: capacityOf(node, config.lab),
-        })),
-        pool: proxmox.pool,
-        bridge: proxmox.bridge,
-        vmDatastore: proxmox.vmDatastore,
-        imageDatastore: proxmox.imageDatastore,
-        snippetDatastore: proxmox.snippetDatastore,
-        image: proxmox.image,
-        backup: proxmox.backup,
-        guest: {
-          domain: config.lab.domain,
-          timezone: config.lab.timezone,
-          adminUser: config.lab.adminUser,
-          sshPublicKeys: [config.lab.adminSshPublicKey],
-        },
-        vms: lab.vms.map((vm) => vmArgs(vm, securityGroups)),
+export const buildHypervisor: LayerBuild<"hypervisor", "network"> = (inputs, opts) => {
+  const { lab } = inputs;
+  const { securityGroups } = inputs.upstream.network;
+  const { config } = lab;
+  const { proxmox } = config;
+  return new Hypervisor(
+    "hypervisor",
+    {
+      connection: proxmoxConnection(inputs),
+      nodes: config.nodes.map((node) => ({
+        name: node.proxmoxNode,
+        address: node.address,
+        ...(node.gpu ? { gpu: node.gpu } : {}),
+        capacity: capacityOf(node, config.lab),
+      })),
+      pool: proxmox.pool,
+      bridge: proxmox.bridge,
+      vmDatastore: proxmox.vmDatastore,
+      imageDatastore: proxmox.imageDatastore,
+      snippetDatastore: proxmox.snippetDatastore,
+      image: proxmox.image,
+      backup: proxmox.backup,
+      guest: {
+        domain: config.lab.domain,
+        timezone: config.lab.timezone,
+        adminUser: config.lab.adminUser,
+        sshPublicKeys: [config.lab.adminSshPublicKey],
       },
-      opts,
-    );
-  },
+      vms: lab.vms.map((vm) => vmArgs(vm, securityGroups)),
+    },
+    opts,
+  );
 };

@@ -8,7 +8,7 @@ import { namespaceOf } from "../cluster";
 import { identityHostnames } from "../hostnames";
 import type { LabModel } from "../lab";
 import { proxmoxConnection } from "./connections";
-import type { LayerBuilder } from "./types";
+import type { LayerBuild } from "./types";
 
 /** The ingress controller k3s ships (Traefik, in kube-system); the baseline does not replace it. */
 export const INGRESS = { className: "traefik", namespace: "kube-system" } as const;
@@ -29,48 +29,43 @@ export function proxmoxUrls(lab: LabModel): string[] {
   ];
 }
 
-export const identityLayer: LayerBuilder<"identity", "platform"> = {
-  needs: { platform: true },
-  build: (inputs, opts) => {
-    const { lab } = inputs;
-    const { platform } = inputs.upstream;
-    if (!platform.baseline) {
-      throw new Error(
-        "internal: the identity layer is built without the platform layer's Kubernetes baseline",
-      );
-    }
-    const { baseline } = platform;
-    const namespace = namespaceOf("identity");
-    if (!baseline.namespaces[namespace]) {
-      throw new Error(`internal: the platform baseline has no namespace ${namespace}`);
-    }
-    const services = new Set<string>(lab.config.services);
-    const keycloak = services.has("keycloak");
-    return new Identity(
-      "identity",
-      {
-        realm: REALM,
-        domain: lab.config.lab.domain,
-        hostnames: identityHostnames(lab),
-        proxmoxUrls: proxmoxUrls(lab),
-        namespace,
-        clusterIssuer: baseline.clusterIssuer,
-        storageClass: baseline.storageClasses.default,
-        ingressClassName: INGRESS.className,
-        ingressNamespace: INGRESS.namespace,
-        keycloak,
-        vaultwarden: services.has("vaultwarden"),
-        ...(keycloak
-          ? {
-              proxmox: {
-                connection: proxmoxConnection(inputs),
-                realm: REALM,
-                caCertificatePem: baseline.caCertificatePem,
-              },
-            }
-          : {}),
-      },
-      { ...opts, providers: { kubernetes: platform.provider } },
-    );
-  },
+export const buildIdentity: LayerBuild<"identity", "platform"> = (inputs, opts) => {
+  const { lab } = inputs;
+  const { platform } = inputs.upstream;
+  if (!platform.baseline) {
+    throw new Error("internal: the identity layer is built without the platform layer's Kubernetes baseline");
+  }
+  const { baseline } = platform;
+  const namespace = namespaceOf("identity");
+  if (!baseline.namespaces[namespace]) {
+    throw new Error(`internal: the platform baseline has no namespace ${namespace}`);
+  }
+  const services = new Set<string>(lab.config.services);
+  const keycloak = services.has("keycloak");
+  return new Identity(
+    "identity",
+    {
+      realm: REALM,
+      domain: lab.config.lab.domain,
+      hostnames: identityHostnames(lab),
+      proxmoxUrls: proxmoxUrls(lab),
+      namespace,
+      clusterIssuer: baseline.clusterIssuer,
+      storageClass: baseline.storageClasses.default,
+      ingressClassName: INGRESS.className,
+      ingressNamespace: INGRESS.namespace,
+      keycloak,
+      vaultwarden: services.has("vaultwarden"),
+      ...(keycloak
+        ? {
+            proxmox: {
+              connection: proxmoxConnection(inputs),
+              realm: REALM,
+              caCertificatePem: baseline.caCertificatePem,
+            },
+          }
+        : {}),
+    },
+    { ...opts, providers: { kubernetes: platform.provider } },
+  );
 };

@@ -1,20 +1,23 @@
-/** The layers Fortress builds so far. A layer missing here is listed by the plan as not built yet. */
+/**
+ * The layers Fortress builds so far, each with the upstream layers it needs. A layer missing here is
+ * listed by the plan as not built yet.
+ */
 import type { LayerName } from "../blueprint";
-import { dnsDhcpLayer } from "./dnsDhcp";
-import { hypervisorLayer } from "./hypervisor";
-import { identityLayer } from "./identity";
-import { networkLayer } from "./network";
-import { platformLayer } from "./platform";
-import { timeLayer } from "./time";
-import type { BuiltLayer, RegisteredBuilder } from "./types";
+import { buildDnsDhcp } from "./dnsDhcp";
+import { buildHypervisor } from "./hypervisor";
+import { buildIdentity } from "./identity";
+import { buildNetwork } from "./network";
+import { buildPlatform } from "./platform";
+import { buildTime } from "./time";
+import { type BuiltLayer, layer, type RegisteredBuilder } from "./types";
 
 export const LAYER_BUILDERS: { readonly [Layer in BuiltLayer]: RegisteredBuilder<Layer> } = {
-  network: networkLayer,
-  time: timeLayer,
-  "dns-dhcp": dnsDhcpLayer,
-  hypervisor: hypervisorLayer,
-  platform: platformLayer,
-  identity: identityLayer,
+  network: layer({}, buildNetwork),
+  time: layer({ network: true }, buildTime),
+  "dns-dhcp": layer({ network: true }, buildDnsDhcp),
+  hypervisor: layer({ network: true }, buildHypervisor),
+  platform: layer({ hypervisor: true }, buildPlatform),
+  identity: layer({ platform: true }, buildIdentity),
 };
 
 export function isBuilt(layer: LayerName): layer is BuiltLayer {

@@ -4,7 +4,7 @@ import type { ZoneNetwork } from "../../components/network/types";
 import type { PlainConfig } from "../config/schema";
 import { firewallRef, proxmoxConnection } from "./connections";
 import { firewallNeeds } from "./firewall";
-import type { LayerBuilder } from "./types";
+import type { LayerBuild } from "./types";
 
 export function zoneNetworks(config: PlainConfig): ZoneNetwork[] {
   return config.networks.map((network) => {
@@ -20,22 +20,19 @@ export function zoneNetworks(config: PlainConfig): ZoneNetwork[] {
   });
 }
 
-export const networkLayer: LayerBuilder<"network"> = {
-  needs: {},
-  build: (inputs, opts) => {
-    const { config } = inputs.lab;
-    if (!config.opnsense) throw new Error("internal: the network layer is built without fortress:opnsense");
-    return new Network(
-      "network",
-      {
-        firewall: firewallRef(inputs),
-        trunk: config.opnsense.trunk,
-        networks: zoneNetworks(config),
-        zones: config.zones,
-        preflight: firewallNeeds(config),
-        proxmox: { connection: proxmoxConnection(inputs) },
-      },
-      opts,
-    );
-  },
+export const buildNetwork: LayerBuild<"network"> = (inputs, opts) => {
+  const { config } = inputs.lab;
+  if (!config.opnsense) throw new Error("internal: the network layer is built without fortress:opnsense");
+  return new Network(
+    "network",
+    {
+      firewall: firewallRef(inputs),
+      trunk: config.opnsense.trunk,
+      networks: zoneNetworks(config),
+      zones: config.zones,
+      preflight: firewallNeeds(config),
+      proxmox: { connection: proxmoxConnection(inputs) },
+    },
+    opts,
+  );
 };

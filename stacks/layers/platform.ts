@@ -14,7 +14,7 @@ import type { K3sPool } from "../catalog";
 import { apiFqdn, k3sAgents, k3sServers, namespaceOf, WORKLOAD_LAYERS } from "../cluster";
 import { isLayerEnabled } from "../config/checks";
 import type { PlannedVm } from "../lab";
-import type { LayerBuilder } from "./types";
+import type { LayerBuild } from "./types";
 
 /** The only namespace that runs privileged pods (Zeek and packet capture need the host's network). */
 const PRIVILEGED_LAYERS: ReadonlySet<LayerName> = new Set(["sensors"]);
@@ -81,62 +81,54 @@ export const DETACHED_POOLS: ReadonlySet<K3sPool> = new Set(["gpu"]);
 /** Where k3s's local-path provisioner keeps volumes: the VMs' data disk. */
 export const LOCAL_STORAGE_PATH = `${DATA_MOUNT}/local-path`;
 
-export const platformLayer: LayerBuilder<"platform", "hypervisor"> = {
-  needs: { hypervisor: true },
-  build: (inputs, opts) => {
-    const { lab, secrets } = inputs;
-    const { config } = lab;
-    const layers = WORKLOAD_LAYERS.filter((layer) => isLayerEnabled(config.layers, layer));
-    const baseline = {
-      namespaces: platformNamespaces(layers),
-      flows: platformFlows(layers),
-      caCommonName: `Fortress internal CA (${config.lab.domain})`,
-      ...(config.platform.rwx ? { rwx: config.platform.rwx } : {}),
+export const buildPlatform: LayerBuild<"platform", "hypervisor"> = (inputs, opts) => {
+  const { lab, secrets } = inputs;
+  const { config } = lab;
+  const layers = WORKLOAD_LAYERS.filter((layer) => isLayerEnabled(config.layers, layer));
+  const baseline = {
+    namespaces: platformNamespaces(layers),
+    flows: platformFlows(layers),
+    caCommonName: `Fortress internal CA (${config.lab.domain})`,
+    ...(config.platform.rwx ? { rwx: config.platform.rwx } : {}),
+  };
+  let args: PlatformArgs;
+  if (config.platform.mode === "existing") {
+    if (!secrets.kubeconfig) throw new Error("internal: platform.mode existing without fortress:kubeconfig");
+    args = { mode: "existing", kubeconfig: secrets.kubeconfig, baseline };
+  } else {
+    const servers = k3sServers(lab);
+    if (servers.length === 0)
+      throw new Error("platform.mode k3s needs k3s servers: enable the k3s service in fortress:services");
+    const { hypervisor } = inputs.upstream;
+    const node = (vm: PlannedVm): K3sNodeArgs => {
+      const machine = hypervisor.vms[vm.name];
+      if (!machine) throw new Error(`internal: the hypervisor layer has no VM ${vm.name}`);
+      return { name: vm.name, address: vm.ip, hostKey: machine.hostKey, vmId: machine.vmId };
     };
-    let args: PlatformArgs;
-    if (config.platform.mode === "existing") {
-      if (!secrets.kubeconfig)
-        throw new Error("internal: platform.mode existing without fortress:kubeconfig");
-      args = { mode: "existing", kubeconfig: secrets.kubeconfig, baseline };
-    } else {
-      const servers = k3sServers(lab);
-      if (servers.length === 0)
-        throw new Error("platform.mode k3s needs k3s servers: enable the k3s service in fortress:services");
-      const { hypervisor } = inputs.upstream;
-      const node = (vm: PlannedVm): K3sNodeArgs => {
-        const machine = hypervisor.vms[vm.name];
-        if (!machine) throw new Error(`internal: the hypervisor layer has no VM ${vm.name}`);
-        return { name: vm.name, address: vm.ip, hostKey: machine.hostKey, vmId: machine.vmId };
-      };
-      const agents = k3sAgents(lab).map((vm): K3sAgentArgs => ({ ...node(vm), pool: vm.pool }));
-      const { platform: settings } = config;
-      args = {
-        mode: "k3s",
-        k3s: {
-          version: settings.k3sVersion,
-          apiFqdn: apiFqdn(lab),
-          servers: servers.map(node),
-          agents: agents.filter((agent) => !DETACHED_POOLS.has(agent.pool)),
-          ssh: { user: config.lab.adminUser, privateKey: secrets.sshPrivateKey },
-          localStoragePath: LOCAL_STORAGE_PATH,
-          ...(settings.installer ? { installer: settings.installer } : {}),
-          ...(settings.airgap ? { airgap: settings.airgap } : {}),
-          ...(settings.certificateRotation !== undefined
-            ? { certificateRotation: settings.certificateRotation }
-            : {}),
-        },
-        baseline,
-      };
-      const platform = new Platform("platform", args, opts);
-      const detached = agents.filter((agent) => DETACHED_POOLS.has(agent.pool));
-      if (platform.k3s && detached.length > 0)
-        new DetachedK3sAgents(
-          "platform-gpu-agents",
-          { join: platform.k3s.agentJoin, agents: detached },
-          opts,
-        );
-      return platform;
-    }
-    return new Platform("platform", args, opts);
-  },
+    const agents = k3sAgents(lab).map((vm): K3sAgentArgs => ({ ...node(vm), pool: vm.pool }));
+    const { platform: settings } = config;
+    args = {
+      mode: "k3s",
+      k3s: {
+        version: settings.k3sVersion,
+        apiFqdn: apiFqdn(lab),
+        servers: servers.map(node),
+        agents: agents.filter((agent) => !DETACHED_POOLS.has(agent.pool)),
+        ssh: { user: config.lab.adminUser, privateKey: secrets.sshPrivateKey },
+        localStoragePath: LOCAL_STORAGE_PATH,
+        ...(settings.installer ? { installer: settings.installer } : {}),
+        ...(settings.airgap ? { airgap: settings.airgap } : {}),
+        ...(settings.certificateRotation !== undefined
+          ? { certificateRotation: settings.certificateRotation }
+          : {}),
+      },
+      baseline,
+    };
+    const platform = new Platform("platform", args, opts);
+    const detached = agents.filter((agent) => DETACHED_POOLS.has(agent.pool));
+    if (platform.k3s && detached.length > 0)
+      new DetachedK3sAgents("platform-gpu-agents", { join: platform.k3s.agentJoin, agents: detached }, opts);
+    return platform;
+  }
+  return new Platform("platform", args, opts);
 };

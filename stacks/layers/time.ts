@@ -1,24 +1,21 @@
 /** Maps the lab config onto the time layer: chrony on the firewall for every VLAN, node time zones. */
 import { Time } from "../../components/time/time";
 import { firewallRef, proxmoxConnection } from "./connections";
-import type { LayerBuilder } from "./types";
+import type { LayerBuild } from "./types";
 
-export const timeLayer: LayerBuilder<"time", "network"> = {
-  needs: { network: true },
-  build: (inputs, opts) => {
-    const { config } = inputs.lab;
-    const { network } = inputs.upstream;
-    return new Time(
-      "time",
-      {
-        firewall: firewallRef(inputs),
-        upstream: config.lab.ntpUpstream,
-        clientNetworks: config.networks.map((entry) => entry.cidr),
-        timezone: config.lab.timezone,
-        proxmox: proxmoxConnection(inputs),
-        firewallReady: network.preflight,
-      },
-      opts,
-    );
-  },
+export const buildTime: LayerBuild<"time", "network"> = (inputs, opts) => {
+  const { config } = inputs.lab;
+  const { network } = inputs.upstream;
+  return new Time(
+    "time",
+    {
+      firewall: firewallRef(inputs),
+      upstream: config.lab.ntpUpstream,
+      clientNetworks: config.networks.map((entry) => entry.cidr),
+      timezone: config.lab.timezone,
+      proxmox: proxmoxConnection(inputs),
+      firewallReady: network.preflight,
+    },
+    opts,
+  );
 };

@@ -41,23 +41,27 @@ export interface LayerInputs<Needs extends BuiltLayer = never> {
 }
 
 /**
- * Builds one layer's component from the upstream layers it `needs` (each one upstream of it in the
- * blueprint); `opts` makes it wait for its nearest built upstream layers. `needs` lists every layer of
- * `Needs`, so the list compose.ts reads cannot fall behind the type the builder reads.
+ * Builds one layer's component from the upstream layers it needs (`Needs`, each upstream of it in the
+ * blueprint); `opts` makes it wait for its nearest built upstream layers.
  */
-export interface LayerBuilder<Layer extends BuiltLayer, Needs extends BuiltLayer = never> {
-  readonly needs: { readonly [Needed in Needs]: true };
-  readonly build: (
-    inputs: LayerInputs<Needs>,
-    opts: pulumi.ComponentResourceOptions,
-  ) => LayerComponents[Layer];
+export type LayerBuild<Layer extends BuiltLayer, Needs extends BuiltLayer = never> = (
+  inputs: LayerInputs<Needs>,
+  opts: pulumi.ComponentResourceOptions,
+) => LayerComponents[Layer];
+
+/** A builder as the composition root holds it, with the layers it needs as data. */
+export interface RegisteredBuilder<Layer extends BuiltLayer> {
+  readonly needs: readonly BuiltLayer[];
+  readonly build: LayerBuild<Layer, BuiltLayer>;
 }
 
-/** A builder as the composition root holds it: whatever it needs, it is handed a subset of this. */
-export interface RegisteredBuilder<Layer extends BuiltLayer> {
-  readonly needs: Readonly<Partial<Record<BuiltLayer, true>>>;
-  readonly build: (
-    inputs: LayerInputs<BuiltLayer>,
-    opts: pulumi.ComponentResourceOptions,
-  ) => LayerComponents[Layer];
+/**
+ * Registers a builder with the layers it needs. The list must cover the builder's `Needs`, so what
+ * compose.ts hands over cannot fall behind what the builder reads.
+ */
+export function layer<Layer extends BuiltLayer, Needs extends BuiltLayer = never>(
+  needs: { readonly [Needed in Needs]: true },
+  build: LayerBuild<Layer, NoInfer<Needs>>,
+): RegisteredBuilder<Layer> {
+  return { needs: Object.keys(needs) as Needs[], build };
 }
