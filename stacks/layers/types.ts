@@ -14,7 +14,7 @@ import type { LayerName } from "../blueprint";
 import type { LabSecrets } from "../config/load";
 import type { LabModel } from "../lab";
 
-/** The component each built layer makes, by layer name (a key that is no layer name fails ./index.ts). */
+/** The component each built layer makes, by layer name (a key that is no layer name fails BUILT_LAYERS_ARE_LAYERS). */
 export interface LayerComponents {
   readonly network: Network;
   readonly time: Time;
