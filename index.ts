@@ -1,14 +1,6 @@
-// The stack outputs, one export per key of FortressOutputs (stacks/outputs.ts, which lists them and
-// says which are secret); test/pulumi-loader.test.ts checks that the two agree.
+// The Pulumi entry point. Its module exports are the stack outputs (a CommonJS program's `require`
+// result, @pulumi/pulumi cmd/run/run.ts): the object stacks/outputs.ts defines (keys, types, which
+// are secret), exported whole, so no key is re-exported by hand.
 import { fortress } from "./stacks/main";
 
-const { outputs } = fortress();
-
-export const layers = outputs.layers;
-export const vms = outputs.vms;
-export const placement = outputs.placement;
-export const kubeconfig = outputs.kubeconfig;
-export const fortressCaCertificate = outputs.fortressCaCertificate;
-export const keycloakAdminUser = outputs.keycloakAdminUser;
-export const keycloakAdminPassword = outputs.keycloakAdminPassword;
-export const vaultwardenAdminToken = outputs.vaultwardenAdminToken;
+export = fortress().outputs;

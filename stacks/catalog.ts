@@ -3,7 +3,12 @@
  * RAM budgets are the lab-sized steady-state figures of DESIGN.md §3. The VMs of a lab are derived
  * from this table and the enabled services (see inventory.ts), never listed by hand.
  */
+import type { K3sPool } from "../components/platform/k3s";
 import type { LayerName } from "./blueprint";
+
+// The agent pools are the k3s component's (components/ may not import stacks/); the model names the
+// role of each below, so a pool added there fails to compile here until it has one.
+export type { K3sPool };
 
 export const SERVICE_IDS = [
   "k3s",
@@ -50,9 +55,21 @@ export interface VmShape {
   readonly dataDiskGb: number;
 }
 
+export const ROLE_NAMES = [
+  "k3s-server",
+  "k3s-agent",
+  "k3s-indexer",
+  "k3s-gpu",
+  "zeek",
+  "greenbone",
+  "misp",
+] as const;
+
+export type RoleName = (typeof ROLE_NAMES)[number];
+
 /** A kind of VM. Its count comes from the services that need it. */
 export interface VmRole {
-  readonly name: string;
+  readonly name: RoleName;
   readonly layer: LayerName;
   readonly shape: VmShape;
   readonly network: NetworkPurpose;
@@ -76,13 +93,11 @@ export type Placement =
   /** Runs in k3s, on the agents of one pool; `memoryGb` is its budget there. */
   | { readonly kind: "k3s"; readonly pool: K3sPool; readonly memoryGb: number }
   /** Has VMs of its own. */
-  | { readonly kind: "vm"; readonly role: string; readonly count: number }
+  | { readonly kind: "vm"; readonly role: RoleName; readonly count: number }
   /** Runs on the OPNsense firewall, outside the VM budget. */
   | { readonly kind: "firewall" }
   /** Runs on every VM (through cloud-init), inside each VM's own budget. */
   | { readonly kind: "every-vm" };
-
-export type K3sPool = "general" | "indexer";
 
 export interface ServiceSpec {
   readonly id: ServiceId;
@@ -91,7 +106,7 @@ export interface ServiceSpec {
   readonly placement: Placement;
 }
 
-export const ROLES: Readonly<Record<string, VmRole>> = {
+export const ROLES: { readonly [Name in RoleName]: VmRole & { readonly name: Name } } = {
   "k3s-server": {
     name: "k3s-server",
     layer: "platform",
@@ -158,10 +173,23 @@ export const ROLES: Readonly<Record<string, VmRole>> = {
 /** Memory an agent VM keeps for its OS and the kubelet, outside the workloads' budgets. */
 export const AGENT_OVERHEAD_GB = 1;
 
-export const K3S_POOL_ROLES: Readonly<Record<K3sPool, string>> = {
+/** The role whose VMs are the k3s servers. */
+export const K3S_SERVER_ROLE = "k3s-server" satisfies RoleName;
+
+/** The agent role of each k3s pool. */
+export const K3S_POOL_ROLES: Readonly<Record<K3sPool, RoleName>> = {
   general: "k3s-agent",
   indexer: "k3s-indexer",
+  gpu: "k3s-gpu",
 };
+
+/** The pool whose agents a role's VMs are, if they are k3s agents. */
+export function k3sPoolOf(role: RoleName): K3sPool | undefined {
+  return (Object.keys(K3S_POOL_ROLES) as K3sPool[]).find((pool) => K3S_POOL_ROLES[pool] === role);
+}
+
+/** The roles whose VMs are the k3s cluster (none with an existing cluster). */
+export const K3S_ROLES: ReadonlySet<RoleName> = new Set([K3S_SERVER_ROLE, ...Object.values(K3S_POOL_ROLES)]);
 
 const k3s = (pool: K3sPool, memoryGb: number): Placement => ({ kind: "k3s", pool, memoryGb });
 

@@ -1,6 +1,7 @@
 /**
  * The composition root: one component per built and enabled layer, in blueprint order, each given
- * only its upstream layers, and everything in it waiting for its nearest built upstream layers.
+ * the upstream layers it needs (typed, from the record of the layers built so far), and everything
+ * in it waiting for its nearest built upstream layers.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { LAYERS, type LayerName, nearestBuiltUpstream, upstreamOf } from "./blueprint";
@@ -8,11 +9,13 @@ import { isLayerEnabled } from "./config/checks";
 import type { LoadedLab } from "./config/load";
 import { layerBarrier, waitFor } from "./layerOrder";
 import { isBuilt, LAYER_BUILDERS } from "./layers";
+import type { BuiltLayer, BuiltLayers, LayerComponents, RegisteredBuilder } from "./layers/types";
 
 export type LayerStatus = "built" | "not built yet" | "disabled";
 
 export interface Composition {
-  readonly components: ReadonlyMap<LayerName, pulumi.ComponentResource>;
+  /** The component of every layer built in this run. */
+  readonly layers: BuiltLayers;
   readonly status: Readonly<Record<LayerName, LayerStatus>>;
 }
 
@@ -31,25 +34,59 @@ class EnabledServices extends pulumi.ComponentResource {
   }
 }
 
+/** Why a layer is not in the record, in words that say which config key to change. */
+function absence(layer: LayerName, status: LayerStatus): string {
+  if (status === "disabled") return `it is disabled (fortress:layers.${layer} is false): enable it`;
+  if (status === "not built yet") return "Fortress does not build it yet";
+  return "it is built after the layer that needs it (an upstream layer must come first in the blueprint)";
+}
+
+/**
+ * The upstream layers `layer` needs, each taken from the record of the layers built so far. A need
+ * that is not upstream of the layer in the blueprint, or that was not built, is an error naming both
+ * layers (config checks refuse a disabled upstream layer at the door, so this is the last guard).
+ */
+export function neededUpstream(
+  layer: BuiltLayer,
+  needs: readonly BuiltLayer[],
+  built: BuiltLayers,
+  status: Readonly<Record<LayerName, LayerStatus>>,
+): Pick<LayerComponents, BuiltLayer> {
+  const upstream: Partial<Record<BuiltLayer, pulumi.ComponentResource>> = {};
+  for (const needed of needs) {
+    if (!upstreamOf(layer).has(needed))
+      throw new Error(
+        `internal: the ${layer} layer needs ${needed}, which is not upstream of it in the blueprint`,
+      );
+    const component = built[needed];
+    if (!component)
+      throw new Error(`the ${layer} layer needs the ${needed} layer, but ${absence(needed, status[needed])}`);
+    upstream[needed] = component;
+  }
+  // Holds exactly the layers of `needs`: a builder's type lets it read no others.
+  return upstream as Pick<LayerComponents, BuiltLayer>;
+}
+
 export function compose({ model, secrets }: LoadedLab): Composition {
   new EnabledServices(model.config.services);
-  const components = new Map<LayerName, pulumi.ComponentResource>();
+  const built: { -readonly [Layer in BuiltLayer]?: LayerComponents[Layer] } = {};
   const barriers = new Map<LayerName, pulumi.Resource>();
   const status = Object.fromEntries(
     LAYERS.map((layer) => [layer, layerStatus(model.config.layers, layer)]),
   ) as Record<LayerName, LayerStatus>;
-  for (const layer of LAYERS) {
-    const build = LAYER_BUILDERS[layer];
-    if (!build || status[layer] !== "built") continue;
-    const upstreamLayers = upstreamOf(layer);
-    const upstream = new Map([...components].filter(([name]) => upstreamLayers.has(name)));
+  const buildLayer = <Layer extends BuiltLayer>(layer: Layer, builder: RegisteredBuilder<Layer>) => {
     const barriersUpstream = nearestBuiltUpstream(layer, (name) => barriers.has(name)).flatMap((name) => {
       const barrier = barriers.get(name);
       return barrier ? [barrier] : [];
     });
-    const component = build({ lab: model, secrets, upstream }, waitFor(barriersUpstream));
-    components.set(layer, component);
+    const upstream = neededUpstream(layer, builder.needs, built, status);
+    const component = builder.build({ lab: model, secrets, upstream }, waitFor(barriersUpstream));
+    built[layer] = component;
     barriers.set(layer, layerBarrier(layer, component));
+  };
+  for (const layer of LAYERS) {
+    if (status[layer] !== "built" || !isBuilt(layer)) continue;
+    buildLayer(layer, LAYER_BUILDERS[layer]);
   }
-  return { components, status };
+  return { layers: built, status };
 }

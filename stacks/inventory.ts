@@ -6,8 +6,11 @@
 import {
   AGENT_OVERHEAD_GB,
   K3S_POOL_ROLES,
+  K3S_ROLES,
+  K3S_SERVER_ROLE,
   type K3sPool,
   type NetworkPurpose,
+  type RoleName,
   ROLES,
   type ServiceId,
   serviceSpec,
@@ -34,15 +37,12 @@ interface RoleDemand {
   services: ServiceId[];
 }
 
-/** The VM roles that are the k3s cluster: none with an existing cluster. */
-const isK3sRole = (role: string) => role.startsWith("k3s-");
-
 export function deriveVms(
   config: Pick<PlainConfig, "services" | "vms" | "lab"> & Partial<Pick<PlainConfig, "platform">>,
 ): VmRequest[] {
-  const demand = new Map<string, RoleDemand>();
+  const demand = new Map<RoleName, RoleDemand>();
   const poolMemory = new Map<K3sPool, { memoryGb: number; services: ServiceId[] }>();
-  const want = (role: string, count: number, service: ServiceId) => {
+  const want = (role: RoleName, count: number, service: ServiceId) => {
     const entry = demand.get(role) ?? { count: 0, services: [] };
     entry.count = Math.max(entry.count, count);
     entry.services.push(service);
@@ -52,7 +52,7 @@ export function deriveVms(
   for (const id of new Set(config.services)) {
     const placement = serviceSpec(id).placement;
     if (placement.kind === "vm") {
-      want(placement.role, placement.role === "k3s-server" ? config.lab.k3sServers : placement.count, id);
+      want(placement.role, placement.role === K3S_SERVER_ROLE ? config.lab.k3sServers : placement.count, id);
     } else if (placement.kind === "k3s") {
       const pool = poolMemory.get(placement.pool) ?? { memoryGb: 0, services: [] };
       pool.memoryGb += placement.memoryGb;
@@ -63,22 +63,20 @@ export function deriveVms(
 
   for (const [pool, { memoryGb, services }] of poolMemory) {
     const role = ROLES[K3S_POOL_ROLES[pool]];
-    if (!role) throw new Error(`no VM role for k3s pool ${pool}`);
     const perAgent = role.shape.memoryGb - AGENT_OVERHEAD_GB;
     for (const service of services) want(role.name, Math.ceil(memoryGb / perAgent), service);
   }
-  if (config.lab.minK3sAgents > 0 && demand.has("k3s-server")) {
+  if (config.lab.minK3sAgents > 0 && demand.has(K3S_SERVER_ROLE)) {
     want(K3S_POOL_ROLES.general, config.lab.minK3sAgents, "k3s");
   }
 
   if (config.platform?.mode === "existing") {
-    for (const role of [...demand.keys()].filter(isK3sRole)) demand.delete(role);
+    for (const role of [...demand.keys()].filter((role) => K3S_ROLES.has(role))) demand.delete(role);
   }
 
   const vms: VmRequest[] = [];
   for (const [roleName, { count, services }] of [...demand].sort(([a], [b]) => a.localeCompare(b))) {
     const role = ROLES[roleName];
-    if (!role) throw new Error(`no VM role ${roleName}`);
     for (let index = 1; index <= count; index++) {
       const name = `${role.name}-${index}`;
       const override = config.vms[name] ?? {};

@@ -28,18 +28,17 @@ export interface LayerWithOptionalParts {
   readonly barrierWaitsFor: readonly pulumi.Resource[];
 }
 
-function hasOptionalParts(component: object): component is LayerWithOptionalParts {
-  return Array.isArray((component as Partial<LayerWithOptionalParts>).barrierWaitsFor);
-}
-
 /** The barrier that stands for "every resource of this layer exists" (but its optional parts). */
-export function layerBarrier(layer: LayerName, component: pulumi.ComponentResource): pulumi.Resource {
+export function layerBarrier(
+  layer: LayerName,
+  component: pulumi.ComponentResource & Partial<LayerWithOptionalParts>,
+): pulumi.Resource {
   return new random.RandomId(
     `${layer}-ready`,
     { byteLength: 4 },
     {
       parent: component,
-      dependsOn: hasOptionalParts(component) ? [...component.barrierWaitsFor] : [component],
+      dependsOn: component.barrierWaitsFor ? [...component.barrierWaitsFor] : [component],
     },
   );
 }

@@ -1,6 +1,7 @@
 /**
- * What the stack exports, defined once: `index.ts` exports each key, the offline plan returns the same
- * object. A key whose layer is off (or not built) is undefined, and Pulumi then leaves it out.
+ * What the stack exports, defined once: `index.ts` exports this object as the module (Pulumi's stack
+ * outputs are the entry module's exports), and the offline plan returns the same object to its stack.
+ * A key whose layer is off (or not built) is undefined, and Pulumi then leaves it out.
  *
  *   pulumi stack output fortressCaCertificate > fortress-ca.crt
  *   pulumi stack output kubeconfig --show-secrets > ~/.kube/fortress
@@ -8,9 +9,7 @@
  *   pulumi stack output vaultwardenAdminToken --show-secrets
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { Hypervisor, type HypervisorVmOutputs } from "../components/hypervisor";
-import { Identity } from "../components/identity/identity";
-import { Platform } from "../components/platform/platform";
+import type { HypervisorVmOutputs } from "../components/hypervisor";
 import type { Composition } from "./compose";
 import type { LoadedLab } from "./config/load";
 import type { NodeUsage } from "./placement";
@@ -33,39 +32,38 @@ export interface FortressOutputs {
   readonly vaultwardenAdminToken: pulumi.Output<string> | undefined;
 }
 
+/** Every output, secret or plain: the one list of keys, and the order `index.ts` exports them in. */
+export const OUTPUT_SECRECY = {
+  layers: "plain",
+  vms: "plain",
+  placement: "plain",
+  kubeconfig: "secret",
+  fortressCaCertificate: "plain",
+  keycloakAdminUser: "plain",
+  keycloakAdminPassword: "secret",
+  vaultwardenAdminToken: "secret",
+} as const satisfies { readonly [Key in keyof FortressOutputs]-?: "secret" | "plain" };
+
+type OutputKey = keyof typeof OUTPUT_SECRECY;
+
 /** The exported keys, in the order `index.ts` exports them. */
-export const OUTPUT_KEYS = [
-  "layers",
-  "vms",
-  "placement",
-  "kubeconfig",
-  "fortressCaCertificate",
-  "keycloakAdminUser",
-  "keycloakAdminPassword",
-  "vaultwardenAdminToken",
-] as const satisfies readonly (keyof FortressOutputs)[];
+export const OUTPUT_KEYS = Object.keys(OUTPUT_SECRECY) as OutputKey[];
 
 /** The secret ones: `pulumi stack output` shows them only with --show-secrets. */
-export const SECRET_OUTPUT_KEYS = [
-  "kubeconfig",
-  "keycloakAdminPassword",
-  "vaultwardenAdminToken",
-] as const satisfies readonly (keyof FortressOutputs)[];
+export const SECRET_OUTPUT_KEYS = OUTPUT_KEYS.filter((key) => OUTPUT_SECRECY[key] === "secret");
 
 export function stackOutputs(loaded: LoadedLab, composition: Composition): FortressOutputs {
-  const hypervisor = composition.components.get("hypervisor");
-  const platform = composition.components.get("platform");
-  const identity = composition.components.get("identity");
-  const platformBuilt = platform instanceof Platform ? platform : undefined;
-  const identityBuilt = identity instanceof Identity ? identity : undefined;
-  return {
+  const { hypervisor, platform, identity } = composition.layers;
+  const outputs: FortressOutputs = {
     layers: composition.status,
-    vms: hypervisor instanceof Hypervisor ? hypervisor.vms : {},
+    vms: hypervisor?.vms ?? {},
     placement: loaded.model.placement.usage,
-    kubeconfig: platformBuilt?.kubeconfig,
-    fortressCaCertificate: platformBuilt?.baseline?.caCertificatePem,
-    keycloakAdminUser: identityBuilt?.keycloakAdmin?.username,
-    keycloakAdminPassword: identityBuilt?.keycloakAdmin?.password,
-    vaultwardenAdminToken: identityBuilt?.vaultwardenAdminToken,
+    kubeconfig: platform?.kubeconfig,
+    fortressCaCertificate: platform?.baseline?.caCertificatePem,
+    keycloakAdminUser: identity?.keycloakAdmin?.username,
+    keycloakAdminPassword: identity?.keycloakAdmin?.password,
+    vaultwardenAdminToken: identity?.vaultwardenAdminToken,
   };
+  // In the order of OUTPUT_SECRECY, whatever the order above.
+  return Object.fromEntries(OUTPUT_KEYS.map((key) => [key, outputs[key]])) as unknown as FortressOutputs;
 }

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import * as yaml from "js-yaml";
-import { ROLES, type VmRole, type VmShape } from "./catalog";
+import { ROLES, type RoleName, type VmRole, type VmShape } from "./catalog";
 import { labSchema, type NodeConfig, PLAIN_KEYS } from "./config/schema";
 import { deriveVms, type VmRequest } from "./inventory";
 import { type CapacityPolicy, capacityOf, type Placement, placeVms, vmResources } from "./placement";
@@ -27,7 +27,8 @@ function node(name: string, size: Partial<NodeConfig> = {}, capabilities: Capabi
 
 function role(name: string, extra: Partial<VmRole> = {}, shape: Partial<VmShape> = {}): VmRole {
   return {
-    name,
+    // The placer only tells roles apart by name; these invented ones are not in the catalog.
+    name: name as RoleName,
     layer: "platform",
     shape: { cores: 1, memoryGb: 2, diskGb: 10, dataDiskGb: 0, ...shape },
     network: "servers",

@@ -1,10 +1,9 @@
 /** Maps the lab model onto the DNS/DHCP layer: a name for every VM and node, a reservation for every VM. */
 import { type DnsHost, DnsDhcp } from "../../components/dns-dhcp/dnsDhcp";
-import { Network } from "../../components/network/network";
+import { k3sServers } from "../cluster";
 import { firewallRef } from "./connections";
 import type { LabModel } from "../lab";
 import { ingressHosts } from "./ingress";
-import { k3sServers } from "./platform";
 import type { LayerBuild } from "./types";
 
 /** The Kubernetes API name on every k3s server (round robin); an existing cluster has its own name. */
@@ -20,7 +19,7 @@ function apiHosts(lab: LabModel): DnsHost[] {
   }));
 }
 
-export const buildDnsDhcp: LayerBuild = (inputs, opts) => {
+export const buildDnsDhcp: LayerBuild<"dns-dhcp", "network"> = (inputs, opts) => {
   const { config, vms } = inputs.lab;
   const management = config.networks.find((network) => network.purpose === "management");
   const hosts: DnsHost[] = [
@@ -33,7 +32,7 @@ export const buildDnsDhcp: LayerBuild = (inputs, opts) => {
     ...apiHosts(inputs.lab),
     ...ingressHosts(inputs.lab),
   ];
-  const network = inputs.upstream.get("network");
+  const { network } = inputs.upstream;
   return new DnsDhcp(
     "dns-dhcp",
     {
@@ -47,7 +46,7 @@ export const buildDnsDhcp: LayerBuild = (inputs, opts) => {
         dhcp: entry.dhcp,
       })),
       hosts,
-      ...(network instanceof Network ? { firewallReady: network.preflight } : {}),
+      firewallReady: network.preflight,
     },
     opts,
   );

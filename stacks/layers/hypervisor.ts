@@ -1,6 +1,5 @@
 /** Maps the lab model onto the hypervisor component's args. */
 import { Hypervisor, type HypervisorVmArgs } from "../../components/hypervisor";
-import { Network } from "../../components/network/network";
 import type { PlannedVm } from "../lab";
 import { capacityOf } from "../placement";
 import { proxmoxConnection } from "./connections";
@@ -32,10 +31,9 @@ function vmArgs(vm: PlannedVm, securityGroups: Readonly<Record<string, string>>)
   };
 }
 
-export const buildHypervisor: LayerBuild = (inputs, opts) => {
+export const buildHypervisor: LayerBuild<"hypervisor", "network"> = (inputs, opts) => {
   const { lab } = inputs;
-  const network = inputs.upstream.get("network");
-  const securityGroups = network instanceof Network ? network.securityGroups : {};
+  const { securityGroups } = inputs.upstream.network;
   const { config } = lab;
   const { proxmox } = config;
   return new Hypervisor(

@@ -3,11 +3,11 @@
  * `keycloak` and `vaultwarden` services say what runs in it. Kubernetes comes from the platform
  * layer's provider; the Proxmox realm from the shared Proxmox connection.
  */
-import { Identity, type IdentityHostnames } from "../../components/identity/identity";
-import { Platform } from "../../components/platform/platform";
+import { Identity } from "../../components/identity/identity";
+import { namespaceOf } from "../cluster";
+import { identityHostnames } from "../hostnames";
 import type { LabModel } from "../lab";
 import { proxmoxConnection } from "./connections";
-import { namespaceOf } from "./platform";
 import type { LayerBuild } from "./types";
 
 /** The ingress controller k3s ships (Traefik, in kube-system); the baseline does not replace it. */
@@ -15,19 +15,6 @@ export const INGRESS = { className: "traefik", namespace: "kube-system" } as con
 
 /** The Keycloak realm, and the Proxmox VE realm that signs in through it. */
 export const REALM = "fortress";
-
-export function identityHostnames(lab: LabModel): IdentityHostnames {
-  const domain = lab.config.lab.domain;
-  const misp = lab.vms.find((vm) => vm.role.name === "misp");
-  return {
-    keycloak: `keycloak.${domain}`,
-    vaultwarden: `vault.${domain}`,
-    grafana: `grafana.${domain}`,
-    wazuhDashboard: `wazuh.${domain}`,
-    thehive: `thehive.${domain}`,
-    misp: misp?.fqdn ?? `misp.${domain}`,
-  };
-}
 
 /** Where admins open the Proxmox web UI: the API endpoint's origin and each node by name. */
 export function proxmoxUrls(lab: LabModel): string[] {
@@ -42,10 +29,10 @@ export function proxmoxUrls(lab: LabModel): string[] {
   ];
 }
 
-export const buildIdentity: LayerBuild = (inputs, opts) => {
+export const buildIdentity: LayerBuild<"identity", "platform"> = (inputs, opts) => {
   const { lab } = inputs;
-  const platform = inputs.upstream.get("platform");
-  if (!(platform instanceof Platform) || !platform.baseline) {
+  const { platform } = inputs.upstream;
+  if (!platform.baseline) {
     throw new Error("internal: the identity layer is built without the platform layer's Kubernetes baseline");
   }
   const { baseline } = platform;

@@ -1,4 +1,7 @@
-/** The layers Fortress builds so far. A layer missing here is listed by the plan as not built yet. */
+/**
+ * The layers Fortress builds so far, each with the upstream layers it needs. A layer missing here is
+ * listed by the plan as not built yet.
+ */
 import type { LayerName } from "../blueprint";
 import { buildDnsDhcp } from "./dnsDhcp";
 import { buildHypervisor } from "./hypervisor";
@@ -6,17 +9,17 @@ import { buildIdentity } from "./identity";
 import { buildNetwork } from "./network";
 import { buildPlatform } from "./platform";
 import { buildTime } from "./time";
-import type { LayerBuild } from "./types";
+import { type BuiltLayer, layer, type RegisteredBuilder } from "./types";
 
-export const LAYER_BUILDERS: Readonly<Partial<Record<LayerName, LayerBuild>>> = {
-  network: buildNetwork,
-  time: buildTime,
-  "dns-dhcp": buildDnsDhcp,
-  hypervisor: buildHypervisor,
-  platform: buildPlatform,
-  identity: buildIdentity,
+export const LAYER_BUILDERS: { readonly [Layer in BuiltLayer]: RegisteredBuilder<Layer> } = {
+  network: layer({}, buildNetwork),
+  time: layer({ network: true }, buildTime),
+  "dns-dhcp": layer({ network: true }, buildDnsDhcp),
+  hypervisor: layer({ network: true }, buildHypervisor),
+  platform: layer({ hypervisor: true }, buildPlatform),
+  identity: layer({ platform: true }, buildIdentity),
 };
 
-export function isBuilt(layer: LayerName): boolean {
-  return LAYER_BUILDERS[layer] !== undefined;
+export function isBuilt(layer: LayerName): layer is BuiltLayer {
+  return Object.hasOwn(LAYER_BUILDERS, layer);
 }

@@ -6,7 +6,7 @@ import type { CapturedResource } from "../plan/capture";
 import { runProgram } from "../plan/run";
 import { readStackConfig } from "../plan/stackConfig";
 import type { LabModel } from "../lab";
-import { k3sServers } from "./platform";
+import { k3sServers } from "../cluster";
 
 const HOME = join(__dirname, "..", "..", "Pulumi.home.yaml");
 let resources: CapturedResource[] = [];

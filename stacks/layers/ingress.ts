@@ -10,9 +10,9 @@
  */
 import type { DnsHost } from "../../components/dns-dhcp/dnsDhcp";
 import type { ServiceId } from "../catalog";
+import { k3sServers } from "../cluster";
+import { identityHostnames } from "../hostnames";
 import type { LabModel } from "../lab";
-import { identityHostnames } from "./identity";
-import { k3sServers } from "./platform";
 
 /** The UIs behind the ingress and the service that brings each (no name for a UI that is not enabled). */
 const INGRESS_UIS = [

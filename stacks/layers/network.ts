@@ -20,7 +20,7 @@ export function zoneNetworks(config: PlainConfig): ZoneNetwork[] {
   });
 }
 
-export const buildNetwork: LayerBuild = (inputs, opts) => {
+export const buildNetwork: LayerBuild<"network"> = (inputs, opts) => {
   const { config } = inputs.lab;
   if (!config.opnsense) throw new Error("internal: the network layer is built without fortress:opnsense");
   return new Network(

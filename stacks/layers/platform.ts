@@ -6,54 +6,18 @@
  * baseline and identity after it) never waits for a GPU VM that may not start.
  */
 import { DATA_MOUNT } from "../../components/cloud-init/userData";
-import { Hypervisor } from "../../components/hypervisor";
 import type { NamespaceFlow, NamespaceSpec } from "../../components/platform/baseline";
-import {
-  DetachedK3sAgents,
-  type K3sAgentArgs,
-  type K3sNodeArgs,
-  type K3sPool,
-} from "../../components/platform/k3s";
+import { DetachedK3sAgents, type K3sAgentArgs, type K3sNodeArgs } from "../../components/platform/k3s";
 import { Platform, type PlatformArgs } from "../../components/platform/platform";
-import { LAYERS, type LayerName } from "../blueprint";
+import type { LayerName } from "../blueprint";
+import type { K3sPool } from "../catalog";
+import { apiFqdn, k3sAgents, k3sServers, namespaceOf, WORKLOAD_LAYERS } from "../cluster";
 import { isLayerEnabled } from "../config/checks";
-import type { LabModel, PlannedVm } from "../lab";
+import type { PlannedVm } from "../lab";
 import type { LayerBuild } from "./types";
 
-const AGENT_POOLS: Readonly<Record<string, K3sPool>> = {
-  "k3s-agent": "general",
-  "k3s-indexer": "indexer",
-  "k3s-gpu": "gpu",
-};
-
-/** k3s-server-2 before k3s-server-10. */
-const byName = (a: PlannedVm, b: PlannedVm) => a.name.localeCompare(b.name, "en", { numeric: true });
-
-export function k3sServers(lab: LabModel): PlannedVm[] {
-  return lab.vms.filter((vm) => vm.role.name === "k3s-server").sort(byName);
-}
-
-/** Agents in join order: general, indexer, then GPU, each pool in name order. */
-export function k3sAgents(lab: LabModel): (PlannedVm & { pool: K3sPool })[] {
-  const order: readonly K3sPool[] = ["general", "indexer", "gpu"];
-  return lab.vms
-    .flatMap((vm) => {
-      const pool = AGENT_POOLS[vm.role.name];
-      return pool ? [{ ...vm, pool }] : [];
-    })
-    .sort((a, b) => order.indexOf(a.pool) - order.indexOf(b.pool) || byName(a, b));
-}
-
-export function apiFqdn(lab: LabModel): string {
-  return `${lab.config.platform.apiName}.${lab.config.lab.domain}`;
-}
-
-/** The layers whose workloads run in the cluster: one namespace each. */
-export const WORKLOAD_LAYERS = LAYERS.slice(LAYERS.indexOf("identity"));
 /** The only namespace that runs privileged pods (Zeek and packet capture need the host's network). */
 const PRIVILEGED_LAYERS: ReadonlySet<LayerName> = new Set(["sensors"]);
-
-export const namespaceOf = (layer: LayerName) => `fortress-${layer}`;
 
 /** Ports the flow table names, by what listens there. */
 export const FLOW_PORTS = {
@@ -117,7 +81,7 @@ export const DETACHED_POOLS: ReadonlySet<K3sPool> = new Set(["gpu"]);
 /** Where k3s's local-path provisioner keeps volumes: the VMs' data disk. */
 export const LOCAL_STORAGE_PATH = `${DATA_MOUNT}/local-path`;
 
-export const buildPlatform: LayerBuild = (inputs, opts) => {
+export const buildPlatform: LayerBuild<"platform", "hypervisor"> = (inputs, opts) => {
   const { lab, secrets } = inputs;
   const { config } = lab;
   const layers = WORKLOAD_LAYERS.filter((layer) => isLayerEnabled(config.layers, layer));
@@ -135,11 +99,7 @@ export const buildPlatform: LayerBuild = (inputs, opts) => {
     const servers = k3sServers(lab);
     if (servers.length === 0)
       throw new Error("platform.mode k3s needs k3s servers: enable the k3s service in fortress:services");
-    const hypervisor = inputs.upstream.get("hypervisor");
-    if (!(hypervisor instanceof Hypervisor))
-      throw new Error(
-        "internal: platform.mode k3s is built without the hypervisor layer (its VMs and host keys)",
-      );
+    const { hypervisor } = inputs.upstream;
     const node = (vm: PlannedVm): K3sNodeArgs => {
       const machine = hypervisor.vms[vm.name];
       if (!machine) throw new Error(`internal: the hypervisor layer has no VM ${vm.name}`);

@@ -1,12 +1,11 @@
 /** Maps the lab config onto the time layer: chrony on the firewall for every VLAN, node time zones. */
-import { Network } from "../../components/network/network";
 import { Time } from "../../components/time/time";
 import { firewallRef, proxmoxConnection } from "./connections";
 import type { LayerBuild } from "./types";
 
-export const buildTime: LayerBuild = (inputs, opts) => {
+export const buildTime: LayerBuild<"time", "network"> = (inputs, opts) => {
   const { config } = inputs.lab;
-  const network = inputs.upstream.get("network");
+  const { network } = inputs.upstream;
   return new Time(
     "time",
     {
@@ -15,7 +14,7 @@ export const buildTime: LayerBuild = (inputs, opts) => {
       clientNetworks: config.networks.map((entry) => entry.cidr),
       timezone: config.lab.timezone,
       proxmox: proxmoxConnection(inputs),
-      ...(network instanceof Network ? { firewallReady: network.preflight } : {}),
+      firewallReady: network.preflight,
     },
     opts,
   );

@@ -7,6 +7,7 @@ import { ConfigError, type ConfigIssue } from "../config/errors";
 import type { LabModel } from "../lab";
 // main.ts registers nothing when imported, so it need not wait for setMocks (index.ts would).
 import { fortress } from "../main";
+import type { FortressOutputs } from "../outputs";
 import { type CapturedResource, captureRegistrations } from "./capture";
 import { labMocks } from "./mocks";
 import type { StackConfig } from "./stackConfig";
@@ -14,7 +15,13 @@ import type { StackConfig } from "./stackConfig";
 export const PROJECT = "fortress";
 
 export type ProgramRun =
-  | { readonly ok: true; readonly resources: CapturedResource[]; readonly model: LabModel }
+  | {
+      readonly ok: true;
+      readonly resources: CapturedResource[];
+      readonly model: LabModel;
+      /** The stack outputs, the object index.ts exports (stacks/outputs.ts). */
+      readonly outputs: FortressOutputs;
+    }
   | { readonly ok: false; readonly issues: readonly ConfigIssue[]; readonly resources: CapturedResource[] };
 
 export async function runProgram(config: StackConfig): Promise<ProgramRun> {
@@ -23,10 +30,12 @@ export async function runProgram(config: StackConfig): Promise<ProgramRun> {
   const resources = captureRegistrations();
   let configError: ConfigError | undefined;
   let model: LabModel | undefined;
+  let outputs: FortressOutputs | undefined;
   await pulumi.runtime.runInPulumiStack(async () => {
     try {
       const run = fortress();
       model = run.loaded.model;
+      outputs = run.outputs;
       return run.outputs;
     } catch (error) {
       if (error instanceof ConfigError) {
@@ -38,7 +47,7 @@ export async function runProgram(config: StackConfig): Promise<ProgramRun> {
   });
   await pulumi.runtime.disconnect();
   const programResources = resources.filter((resource) => resource.type !== "pulumi:pulumi:Stack");
-  if (configError || !model)
+  if (configError || !model || !outputs)
     return { ok: false, issues: configError?.issues ?? [], resources: programResources };
-  return { ok: true, resources: programResources, model };
+  return { ok: true, resources: programResources, model, outputs };
 }
