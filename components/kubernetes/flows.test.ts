@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { LAYERS, type LayerName } from "../../stacks/blueprint";
-import { FLOW_PORTS, namespaceOf, platformFlows, WORKLOAD_LAYERS } from "../../stacks/layers/platform";
+import { namespaceOf, WORKLOAD_LAYERS } from "../../stacks/cluster";
+import { FLOW_PORTS, platformFlows } from "../../stacks/layers/platform";
 import { compileFlows, EVERY, type FlowRule, mergeFlows } from "./flows";
 
 const tcp = (port: number) => ({ port, protocol: "TCP" as const });
