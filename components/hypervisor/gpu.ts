@@ -11,6 +11,7 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { GpuArgs } from "./args";
 import { gpuMismatches } from "./gpuCheck";
+import { romRemoveScript, romSetScript } from "./gpuRom";
 
 export function gpuMappingName(node: string): string {
   return `fortress-gpu-${node}`;
@@ -55,17 +56,16 @@ export interface GpuRomArgs {
 }
 
 /**
- * Proxmox lets only root@pam set `romfile` (qemu-server src/PVE/API2/Qemu.pm `check_hostpci_perm`),
- * and an API token is never root@pam, so the API cannot. This sets it with `qm set` as the SSH user
- * (root, as for snippets) and cold-starts the VM so that it boots with the ROM; the VM ignores
- * changes to its hostpci list, or the next `pulumi up` would take the ROM away again.
+ * Sets `romfile` over SSH as root, which an API token cannot (gpuRom.ts), and restarts the VM so
+ * that it boots with the ROM; its delete takes the ROM off again, so that the token can manage the
+ * VM's hostpci entry once more. The VM ignores changes to its hostpci list meanwhile, or the next
+ * `pulumi up` would try to take the ROM away through the API.
  */
 export function gpuRomFile(args: GpuRomArgs, opts: pulumi.CustomResourceOptions): command.remote.Command {
-  const rom = `/usr/share/kvm/${args.romFile}`;
-  const create = pulumi.interpolate`set -eu
-test -f ${rom} || { echo "${rom} is missing on this node: copy the GPU's VBIOS there (README, GPU host setup)" >&2; exit 1; }
-qm set ${args.vmId} --hostpci0 mapping=${args.mappingName},pcie=1,rombar=1,romfile=${args.romFile}
-if qm status ${args.vmId} | grep -q running; then qm stop ${args.vmId} && qm start ${args.vmId}; fi`;
+  const scripts = pulumi.all([args.vmId, args.mappingName]).apply(([vmId, mappingName]) => {
+    const rom = { vmId, mappingName, romFile: args.romFile };
+    return { create: romSetScript(rom), delete: romRemoveScript(rom) };
+  });
   return new command.remote.Command(
     `${args.vmName}-gpu-rom`,
     {
@@ -74,11 +74,13 @@ if qm status ${args.vmId} | grep -q running; then qm stop ${args.vmId} && qm sta
         user: args.ssh.user,
         privateKey: pulumi.secret(args.ssh.privateKey),
       },
-      create,
+      create: scripts.create,
+      delete: scripts.delete,
       logging: "none",
       triggers: [args.vmId, args.mappingName, args.romFile],
     },
-    opts,
+    // Created first, a new ROM would be set and then taken off again by the old one's delete.
+    { ...opts, deleteBeforeReplace: true },
   );
 }
 
