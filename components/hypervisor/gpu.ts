@@ -86,21 +86,32 @@ export function gpuRomFile(args: GpuRomArgs, opts: pulumi.CustomResourceOptions)
 
 /**
  * Reads the device from the node at preview and warns, naming the config key, where the mapping
- * will not match it. A warning, not an error: the GPU VM is outside the hypervisor's barrier, and a
- * wrong value must not stop the rest of the lab. Needs Sys.Audit on / (pve-manager
- * PVE/API2/Hardware/PCI.pm).
+ * will not match it. Warnings, not errors, also when the node cannot be asked (unreachable, or a
+ * token without Sys.Audit on /, which `GET /nodes/{node}/hardware/pci` needs: pve-manager
+ * PVE/API2/Hardware/PCI.pm): the GPU VM is outside the hypervisor's barrier, and neither a wrong
+ * value nor a check that cannot run may stop the rest of the lab.
  */
 export function warnOnGpuMismatch(
   node: string,
   gpu: GpuArgs,
   opts: { provider: pulumi.ProviderResource; parent: pulumi.Resource },
 ): void {
-  proxmoxve.hardware
-    .getPciOutput({ nodeName: node, pciClassBlacklists: [], filters: { id: gpu.path } }, opts)
-    .apply((result) => {
-      // Without a node to ask (the offline plan's mocks echo the arguments) there is nothing to compare.
-      if (!Array.isArray(result.devices)) return;
-      for (const problem of gpuMismatches(node, gpu, result.devices))
-        void pulumi.log.warn(problem, opts.parent);
-    });
+  void proxmoxve.hardware
+    .getPci({ nodeName: node, pciClassBlacklists: [], filters: { id: gpu.path } }, opts)
+    .then(
+      (result) => {
+        // Without a node to ask (the offline plan's mocks echo the arguments) there is nothing to compare.
+        if (!Array.isArray(result.devices)) return;
+        for (const problem of gpuMismatches(node, gpu, result.devices))
+          void pulumi.log.warn(problem, opts.parent);
+      },
+      (error: unknown) =>
+        void pulumi.log.warn(
+          `could not read the GPU of ${node} from Proxmox (${error instanceof Error ? error.message : String(error)}): ` +
+            `check that ${node} is up and reachable at fortress:proxmox.endpoint, and that the API token ` +
+            `(fortress:proxmoxApiToken) has Sys.Audit on /; the GPU settings (fortress:nodes, gpu) are not checked ` +
+            `against the device until then`,
+          opts.parent,
+        ),
+    );
 }
