@@ -408,3 +408,37 @@ describe("the home lab plan with an existing cluster (platform.mode: existing)",
     );
   });
 });
+
+describe("the home lab plan with a ROM file for the GPU", () => {
+  let romDocument: PlanDocument;
+  let romOutcome: PlanOutcome;
+
+  before(async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fortress-rom-plan-"));
+    const home = readFileSync(join(root, "Pulumi.home.yaml"), "utf8").replace(
+      /^(\s+)secure: \S+$/gm,
+      (_, indent) => `${indent}secure: ${SECRET_MARK}`,
+    );
+    const withRom = home.replace(
+      /^(\s+)path: "0000:01:00"\n/m,
+      '$1path: "0000:01:00"\n$1romFile: tu104m.rom\n',
+    );
+    assert.notEqual(withRom, home);
+    const configFile = join(dir, "Pulumi.home.yaml");
+    writeFileSync(configFile, withRom);
+    romOutcome = await plan({ configFile, outDir: dir });
+    romDocument = JSON.parse(readFileSync(join(dir, "plan.json"), "utf8")) as PlanDocument;
+  });
+
+  it("joins the GPU worker only after the ROM command has restarted its VM", () => {
+    assert.equal(romOutcome.exitCode, EXIT.ok, romOutcome.text);
+    const byName = (name: string) => {
+      const found = romDocument.resources.find((resource) => resource.name === name);
+      assert.ok(found, `no ${name} in the plan`);
+      return found;
+    };
+    const rom = byName("k3s-gpu-1-gpu-rom");
+    assert.ok(rom.dependencies.includes(byName("k3s-gpu-1").urn));
+    assert.ok(byName("k3s-gpu-1-k3s-install").dependencies.includes(rom.urn));
+  });
+});

@@ -11,6 +11,7 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { GpuArgs } from "./args";
 import { gpuMismatches } from "./gpuCheck";
+import { romRemoveScript, romSetScript } from "./gpuRom";
 
 export function gpuMappingName(node: string): string {
   return `fortress-gpu-${node}`;
@@ -55,17 +56,16 @@ export interface GpuRomArgs {
 }
 
 /**
- * Proxmox lets only root@pam set `romfile` (qemu-server src/PVE/API2/Qemu.pm `check_hostpci_perm`),
- * and an API token is never root@pam, so the API cannot. This sets it with `qm set` as the SSH user
- * (root, as for snippets) and cold-starts the VM so that it boots with the ROM; the VM ignores
- * changes to its hostpci list, or the next `pulumi up` would take the ROM away again.
+ * Sets `romfile` over SSH as root, which an API token cannot (gpuRom.ts), and restarts the VM so
+ * that it boots with the ROM; its delete takes the ROM off again, so that the token can manage the
+ * VM's hostpci entry once more. The VM ignores changes to its hostpci list meanwhile, or the next
+ * `pulumi up` would try to take the ROM away through the API.
  */
 export function gpuRomFile(args: GpuRomArgs, opts: pulumi.CustomResourceOptions): command.remote.Command {
-  const rom = `/usr/share/kvm/${args.romFile}`;
-  const create = pulumi.interpolate`set -eu
-test -f ${rom} || { echo "${rom} is missing on this node: copy the GPU's VBIOS there (README, GPU host setup)" >&2; exit 1; }
-qm set ${args.vmId} --hostpci0 mapping=${args.mappingName},pcie=1,rombar=1,romfile=${args.romFile}
-if qm status ${args.vmId} | grep -q running; then qm stop ${args.vmId} && qm start ${args.vmId}; fi`;
+  const scripts = pulumi.all([args.vmId, args.mappingName]).apply(([vmId, mappingName]) => {
+    const rom = { vmId, mappingName, romFile: args.romFile };
+    return { create: romSetScript(rom), delete: romRemoveScript(rom) };
+  });
   return new command.remote.Command(
     `${args.vmName}-gpu-rom`,
     {
@@ -74,31 +74,44 @@ if qm status ${args.vmId} | grep -q running; then qm stop ${args.vmId} && qm sta
         user: args.ssh.user,
         privateKey: pulumi.secret(args.ssh.privateKey),
       },
-      create,
+      create: scripts.create,
+      delete: scripts.delete,
       logging: "none",
       triggers: [args.vmId, args.mappingName, args.romFile],
     },
-    opts,
+    // Created first, a new ROM would be set and then taken off again by the old one's delete.
+    { ...opts, deleteBeforeReplace: true },
   );
 }
 
 /**
  * Reads the device from the node at preview and warns, naming the config key, where the mapping
- * will not match it. A warning, not an error: the GPU VM is outside the hypervisor's barrier, and a
- * wrong value must not stop the rest of the lab. Needs Sys.Audit on / (pve-manager
- * PVE/API2/Hardware/PCI.pm).
+ * will not match it. Warnings, not errors, also when the node cannot be asked (unreachable, or a
+ * token without Sys.Audit on /, which `GET /nodes/{node}/hardware/pci` needs: pve-manager
+ * PVE/API2/Hardware/PCI.pm): the GPU VM is outside the hypervisor's barrier, and neither a wrong
+ * value nor a check that cannot run may stop the rest of the lab.
  */
 export function warnOnGpuMismatch(
   node: string,
   gpu: GpuArgs,
   opts: { provider: pulumi.ProviderResource; parent: pulumi.Resource },
 ): void {
-  proxmoxve.hardware
-    .getPciOutput({ nodeName: node, pciClassBlacklists: [], filters: { id: gpu.path } }, opts)
-    .apply((result) => {
-      // Without a node to ask (the offline plan's mocks echo the arguments) there is nothing to compare.
-      if (!Array.isArray(result.devices)) return;
-      for (const problem of gpuMismatches(node, gpu, result.devices))
-        void pulumi.log.warn(problem, opts.parent);
-    });
+  void proxmoxve.hardware
+    .getPci({ nodeName: node, pciClassBlacklists: [], filters: { id: gpu.path } }, opts)
+    .then(
+      (result) => {
+        // Without a node to ask (the offline plan's mocks echo the arguments) there is nothing to compare.
+        if (!Array.isArray(result.devices)) return;
+        for (const problem of gpuMismatches(node, gpu, result.devices))
+          void pulumi.log.warn(problem, opts.parent);
+      },
+      (error: unknown) =>
+        void pulumi.log.warn(
+          `could not read the GPU of ${node} from Proxmox (${error instanceof Error ? error.message : String(error)}): ` +
+            `check that ${node} is up and reachable at fortress:proxmox.endpoint, and that the API token ` +
+            `(fortress:proxmoxApiToken) has Sys.Audit on /; the GPU settings (fortress:nodes, gpu) are not checked ` +
+            `against the device until then`,
+          opts.parent,
+        ),
+    );
 }

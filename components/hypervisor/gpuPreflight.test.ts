@@ -69,6 +69,10 @@ const args: HypervisorArgs = {
   ],
 };
 
+/** What bpg reports when the token lacks Sys.Audit on / (pve-manager PVE/API2/Hardware/PCI.pm). */
+const DENIED =
+  "error retrieving PCI devices: received an HTTP 403 response - Reason: Permission check failed (/, Sys.Audit)";
+
 describe("the GPU preflight", () => {
   it("asks the node for the mapped device at preview and warns, naming the key, where it differs", async () => {
     const invokes: { token: string; inputs: Record<string, unknown> }[] = [];
@@ -107,5 +111,44 @@ describe("the GPU preflight", () => {
       warnings[0] ?? "",
       /gpu\.subsystemId is 1025:1441, the device at 0000:01:00\.0 has 1025:1462: Proxmox will not start the GPU VM/,
     );
+  });
+
+  it("turns a node it cannot ask (unreachable, or a token without Sys.Audit) into a warning, not a failed preview", async () => {
+    await pulumi.runtime.setMocks(
+      {
+        newResource: (resource) => ({
+          id: `${resource.name}-id`,
+          state: { ...resource.inputs, ...(resource.type.endsWith("VmLegacy") ? { vmId: 100 } : {}) },
+        }),
+        call: (call) => {
+          // The engine answers a failed invoke with a gRPC error whose `details` is the provider's message.
+          if (call.token === "proxmoxve:hardware/getPci:getPci")
+            throw Object.assign(new Error("invoke failed"), { code: 2, details: DENIED });
+          return call.inputs;
+        },
+      },
+      "fortress",
+      "gpu",
+      true,
+    );
+    const warn = mock.method(console, "warn", () => undefined);
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on("unhandledRejection", onRejection);
+    try {
+      const hypervisor = new Hypervisor("hv", args);
+      await new Promise<void>((resolve) => hypervisor.poolId.apply(() => resolve()));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      warn.mock.restore();
+      process.off("unhandledRejection", onRejection);
+    }
+    assert.deepEqual(rejections.map(String), [], "the failed read must not fail the program");
+    const warnings = warn.mock.calls.map((call) => String(call.arguments[0]));
+    assert.equal(warnings.length, 1, warnings.join("\n"));
+    assert.match(warnings[0] ?? "", /could not read the GPU of pve-g/);
+    assert.match(warnings[0] ?? "", /Permission check failed/, "it says what Proxmox answered");
+    assert.match(warnings[0] ?? "", /Sys\.Audit on \//);
+    assert.match(warnings[0] ?? "", /fortress:proxmox/);
   });
 });

@@ -5,7 +5,7 @@ import { layerBarrier } from "../../stacks/layerOrder";
 import { type CapturedResource, REDACTED } from "../../stacks/plan/capture";
 import type { HypervisorArgs, HypervisorVmArgs } from "./args";
 import { Hypervisor } from "./hypervisor";
-import { snippetFileName } from "./snippet";
+import { snippetFileId, snippetFileName } from "./snippet";
 import { cloudInitSchema } from "../../test/support/cloudInit";
 import { captureUnderMocks } from "../../test/support/mockRuntime";
 import { assertProxmoxProviderSecret, TEST_API_TOKEN, TEST_SSH_KEY } from "../../test/support/fixtures";
@@ -93,23 +93,27 @@ let resources: CapturedResource[] = [];
 let userData: Record<string, string> = {};
 let hypervisor: Hypervisor;
 let barrier: CapturedResource;
-/** `ignoreChanges` per resource name, which the capture does not record. */
+/** `ignoreChanges` and `deleteBeforeReplace` per resource name, which the capture does not record. */
 const ignoredChanges = new Map<string, string[]>();
+const deletedBeforeReplace = new Set<string>();
 
-/** Records each registration's ignoreChanges as it reaches the mock monitor. */
+/** Records each registration's ignoreChanges and deleteBeforeReplace as it reaches the mock monitor. */
 function recordIgnoreChanges(): void {
   const monitor = pulumi.runtime.getMonitor() as unknown as {
     registerResource(
-      request: { getName(): string; getIgnorechangesList(): string[] },
+      request: { getName(): string; getIgnorechangesList(): string[]; getDeletebeforereplace(): boolean },
       callback: unknown,
     ): unknown;
   };
   const original = monitor.registerResource.bind(monitor);
   monitor.registerResource = (request, callback) => {
     ignoredChanges.set(request.getName(), request.getIgnorechangesList());
+    if (request.getDeletebeforereplace()) deletedBeforeReplace.add(request.getName());
     return original(request, callback);
   };
 }
+/** URNs of what each GPU VM's users wait for, per VM name. */
+let gpuReady: Record<string, string[]> = {};
 let userDataSecret = false;
 let hostKeys: Record<string, string> = {};
 
@@ -136,8 +140,16 @@ describe("Hypervisor", () => {
           pulumi.all(names.map((name) => pulumi.isSecret(component.userData[name] as pulumi.Output<string>))),
           pulumi.all(names.map((name) => component.vms[name]?.hostKey as pulumi.Output<string>)),
           component.poolId,
+          pulumi.all(
+            Object.values(component.gpuReady).map((ready) =>
+              pulumi.all(ready.map((resource) => resource.urn)),
+            ),
+          ),
         ])
-        .apply(([texts, secrets, keys]) => {
+        .apply(([texts, secrets, keys, , ready]) => {
+          gpuReady = Object.fromEntries(
+            Object.keys(component.gpuReady).map((name, index) => [name, ready[index] as string[]]),
+          );
           userData = Object.fromEntries(names.map((name, index) => [name, texts[index] as string]));
           hostKeys = Object.fromEntries(names.map((name, index) => [name, keys[index] as string]));
           userDataSecret = secrets.every(Boolean);
@@ -192,7 +204,7 @@ describe("Hypervisor", () => {
       assert.equal(inputs.agent.enabled, true);
       assert.equal(inputs.poolId, "fortress");
       assert.equal(inputs.disks[0].importFrom, `hv-image-${inputs.nodeName}-id`);
-      assert.equal(inputs.initialization.userDataFileId, `${machine.name}-user-data-id`);
+      assert.equal(inputs.initialization.userDataFileId, snippetFileId("local", machine.name));
       assert.ok(!("userAccount" in inputs.initialization), "passwords or keys must come only from user-data");
     }
   });
@@ -258,6 +270,40 @@ describe("Hypervisor", () => {
     assert.equal(resources.filter((resource) => resource.name.endsWith("-gpu-rom")).length, 1);
   });
 
+  it("restarts a GPU VM for its ROM gracefully, and its users wait for that restart", () => {
+    const rom = named("gpu-2-gpu-rom");
+    const create = (rom.inputs as Inputs).create as string;
+    // qemu-server applies a pending hostpci change at the next start: shut down, then start.
+    assert.match(create, /qm shutdown \d+ --timeout 180 \|\| \$as_root qm stop \d+/);
+    assert.match(create, /\$as_root qm start \d+/);
+    assert.doesNotMatch(create, /qm stop \d+ && qm start/);
+    assert.deepEqual(
+      gpuReady["gpu-2"],
+      [named("gpu-2").urn, rom.urn],
+      "the GPU join must wait for the ROM restart",
+    );
+    assert.deepEqual(gpuReady["gpu-1"], [named("gpu-1").urn]);
+  });
+
+  it("takes the ROM off again as root when the ROM command goes, so that the API token can manage the VM", () => {
+    const rom = named("gpu-2-gpu-rom");
+    const inputs = rom.inputs as Inputs;
+    assert.equal(
+      typeof inputs.delete,
+      "string",
+      "without a delete, the VM keeps a romfile only root may change",
+    );
+    assert.match(
+      inputs.delete,
+      /\$as_root qm set \d+ --hostpci0 mapping=fortress-gpu-pve-c,pcie=1,rombar=1$/m,
+    );
+    assert.doesNotMatch(inputs.delete, /romfile/);
+    for (const script of [inputs.create as string, inputs.delete as string])
+      assert.match(script, /as_root="sudo -n"/, "a non-root SSH user runs qm through sudo");
+    // Created first, a new ROM would be set and then taken off by the old command's delete.
+    assert.ok(deletedBeforeReplace.has("gpu-2-gpu-rom"));
+  });
+
   it("keeps the GPU VMs out of the layer's barrier, and everything else in it", () => {
     assert.deepEqual(Object.keys(hypervisor.gpuVms).sort(), ["gpu-1", "gpu-2"]);
     const waitsFor = new Set(barrier.dependencies);
@@ -276,8 +322,8 @@ describe("Hypervisor", () => {
       assert.equal(snippet.contentType, "snippets");
       assert.equal(snippet.sourceRaw.data, REDACTED, "it carries the VM's SSH host private key");
       assert.match(userData[name] ?? "", /ssh-ed25519 AAAAtest ops@lab/);
-      // Named after its content, so that a replacement never overwrites the file it replaces.
-      assert.equal(snippet.sourceRaw.fileName, snippetFileName(name, userData[name] ?? ""));
+      // One file name per VM for good: the VM's user-data id must never change (snippet.ts).
+      assert.equal(snippet.sourceRaw.fileName, snippetFileName(name));
       assert.doesNotMatch(
         userData[name] ?? "",
         /^\s*-?\s*(passwd|hashed_passwd|plain_text_passwd|password):|chpasswd/m,
@@ -288,11 +334,8 @@ describe("Hypervisor", () => {
     assert.doesNotMatch(userData["web-1"] ?? "", /fortress-data/);
   });
 
-  it("names a snippet after its content: new user-data is a new file beside the old one", () => {
-    const first = snippetFileName("db-1", "#cloud-config\nhostname: db-1\n");
-    assert.match(first, /^fortress-db-1-user-data-[0-9a-f]{12}\.yaml$/);
-    assert.equal(snippetFileName("db-1", "#cloud-config\nhostname: db-1\n"), first);
-    assert.notEqual(snippetFileName("db-1", "#cloud-config\nhostname: db-2\n"), first);
+  it("names each VM's snippet after the VM alone, one file per VM", () => {
+    assert.equal(snippetFileName("db-1"), "fortress-db-1-user-data.yaml");
     const names = ["db-1", "web-1", "gpu-1"].map(
       (name) => (named(`${name}-user-data`).inputs as Inputs).sourceRaw.fileName,
     );

@@ -11,7 +11,7 @@ import { renderUserData } from "../cloud-init/userData";
 import { proxmoxProvider } from "../proxmox/provider";
 import type { HypervisorArgs, HypervisorVmArgs } from "./args";
 import { gpuHostpci, gpuMapping, gpuRomFile, warnOnGpuMismatch } from "./gpu";
-import { userDataSnippet } from "./snippet";
+import { snippetFileId, userDataSnippet } from "./snippet";
 
 export const HYPERVISOR_TYPE = "fortress:hypervisor:Hypervisor";
 
@@ -40,6 +40,11 @@ export class Hypervisor extends pulumi.ComponentResource {
   readonly barrierWaitsFor: readonly pulumi.Resource[];
   /** The VMs that get a GPU, by VM name, outside the barrier. */
   readonly gpuVms: Readonly<Record<string, proxmoxve.VmLegacy>>;
+  /**
+   * Per GPU VM, what its users (the GPU agent's join) wait for: the VM, and the command that sets
+   * its ROM file and restarts it, where there is one.
+   */
+  readonly gpuReady: Readonly<Record<string, readonly pulumi.Resource[]>>;
 
   constructor(name: string, args: HypervisorArgs, opts?: pulumi.ComponentResourceOptions) {
     // Recorded in the state (plain, no secret) so that the policy pack can check capacity.
@@ -98,6 +103,7 @@ export class Hypervisor extends pulumi.ComponentResource {
     const userData: Record<string, pulumi.Output<string>> = {};
     const statefulVms: proxmoxve.VmLegacy[] = [];
     const gpuVms: Record<string, proxmoxve.VmLegacy> = {};
+    const gpuReady: Record<string, pulumi.Resource[]> = {};
     const required: pulumi.Resource[] = [pool, ...images.values()];
     for (const vm of args.vms) {
       const image = images.get(vm.node);
@@ -136,17 +142,28 @@ export class Hypervisor extends pulumi.ComponentResource {
       const romFile = vm.gpu ? args.nodes.find((node) => node.name === vm.node)?.gpu?.romFile : undefined;
       const machine = this.createVm(vm, args, {
         imageId: image.id,
-        userDataFileId: snippet.id,
+        // The snippet's id as a plain value, the order by dependsOn: see snippet.ts.
+        userDataFileId: snippetFileId(args.snippetDatastore, vm.name),
         poolId: pool.poolId,
         gpuMappingName: gpuMapping?.name,
-        // With a ROM file the hostpci entry is set over SSH (gpu.ts): the VM leaves it alone.
-        opts: { ...resourceOpts, protect: vm.stateful, ...(romFile ? { ignoreChanges: ["hostpcis"] } : {}) },
+        opts: {
+          ...resourceOpts,
+          dependsOn: [snippet],
+          protect: vm.stateful,
+          // Its MAC, address and SSH host key are fixed: two copies must never run side by side.
+          deleteBeforeReplace: true,
+          // With a ROM file the hostpci entry is set over SSH (gpu.ts): the VM leaves it alone.
+          ...(romFile ? { ignoreChanges: ["hostpcis"] } : {}),
+        },
       });
       const guards = vm.securityGroup ? this.guardVm(vm, vm.securityGroup, machine, resourceOpts) : [];
       if (vm.stateful) statefulVms.push(machine);
       if (gpuMapping) {
         gpuVms[vm.name] = machine;
-        if (romFile) this.addRomFile(vm, machine, gpuMapping.name, romFile, args);
+        gpuReady[vm.name] = [
+          machine,
+          ...(romFile ? [this.addRomFile(vm, machine, gpuMapping.name, romFile, args)] : []),
+        ];
       } else {
         required.push(snippet, machine, ...guards);
       }
@@ -161,6 +178,7 @@ export class Hypervisor extends pulumi.ComponentResource {
     this.vms = vms;
     this.userData = userData;
     this.gpuVms = gpuVms;
+    this.gpuReady = gpuReady;
 
     if (statefulVms.length > 0) {
       const backupJob = new proxmoxve.backup.Job(
@@ -195,10 +213,10 @@ export class Hypervisor extends pulumi.ComponentResource {
     mappingName: pulumi.Input<string>,
     romFile: string,
     args: HypervisorArgs,
-  ): void {
+  ): pulumi.Resource {
     const node = args.connection.nodes.find((candidate) => candidate.name === vm.node);
     if (!node) throw new Error(`internal: no SSH address for node ${vm.node}`);
-    gpuRomFile(
+    return gpuRomFile(
       {
         vmName: vm.name,
         vmId: machine.vmId,

@@ -1,17 +1,28 @@
 /**
- * A VM's cloud-init user-data as a Proxmox snippet. The file name carries a digest of the content:
- * Pulumi replaces a changed file create-first, so a fixed name would be written over by the new
- * file and then deleted by the old one's delete, leaving the VM pointing at nothing. With the digest
- * the new file sits beside the old one until the old one is deleted, and the VM's `cicustom` never
- * names a missing file (Proxmox reads it again at every VM start to rebuild the cloud-init drive).
+ * A VM's cloud-init user-data as a Proxmox snippet, under a file name that never changes.
+ *
+ * The VM must not be replaced when its user-data changes: bpg's `initialization.user_data_file_id`
+ * forces a new VM (proxmoxtf/resource/vm/vm.go), so the id the VM names stays the same, and the VM
+ * takes it as a plain value built here, not from the snippet's output: Pulumi replaces a dependent of
+ * a delete-first replacement when an input it took from it forces a new resource (pulumi/pulumi
+ * pkg/resource/deploy/step_generator.go `calculateDependentReplacements`). The snippet itself is
+ * replaced on any change (`source_raw.data` and `file_name` force a new file, proxmoxtf/resource/
+ * file.go), delete-first: created first, the new file would overwrite the old one's path and then be
+ * deleted by the old one's delete, which deletes by that same id.
+ *
+ * Proxmox reads the snippet again at every VM start to rebuild the cloud-init drive (qemu-server
+ * src/PVE/QemuServer.pm `vm_start_nolock` → src/PVE/QemuServer/Cloudinit.pm `apply_cloudinit_config`).
  */
-import { createHash } from "node:crypto";
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 
-export function snippetFileName(vmName: string, userData: string): string {
-  const digest = createHash("sha256").update(userData).digest("hex").slice(0, 12);
-  return `fortress-${vmName}-user-data-${digest}.yaml`;
+export function snippetFileName(vmName: string): string {
+  return `fortress-${vmName}-user-data.yaml`;
+}
+
+/** The snippet's Proxmox volume id, as the provider makes it (`datastore:content/file`, file.go). */
+export function snippetFileId(datastoreId: string, vmName: string): string {
+  return `${datastoreId}:snippets/${snippetFileName(vmName)}`;
 }
 
 export function userDataSnippet(
@@ -21,17 +32,14 @@ export function userDataSnippet(
   userData: pulumi.Input<string>,
   opts: pulumi.CustomResourceOptions,
 ): proxmoxve.FileLegacy {
-  // The user-data is secret (it carries the VM's SSH host key); twelve hex digits of its sha256 reveal
-  // nothing of it, so the file name stays readable in the plan and the state.
-  const fileName = pulumi.unsecret(pulumi.output(userData).apply((text) => snippetFileName(vmName, text)));
   return new proxmoxve.FileLegacy(
     `${vmName}-user-data`,
     {
       nodeName: node,
       contentType: "snippets",
       datastoreId,
-      sourceRaw: { fileName, data: userData },
+      sourceRaw: { fileName: snippetFileName(vmName), data: userData },
     },
-    opts,
+    { ...opts, deleteBeforeReplace: true },
   );
 }

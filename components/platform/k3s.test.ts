@@ -60,6 +60,14 @@ let resources: CapturedResource[] = [];
 let kubeconfig = "";
 let kubeconfigSecret = false;
 let cluster: K3sCluster;
+let romRestart: pulumi.CustomResource;
+
+/** Stands in for the hypervisor's command that sets a GPU VM's ROM file and restarts the VM. */
+class RomRestart extends pulumi.CustomResource {
+  constructor(name: string) {
+    super("test:hypervisor:RomRestart", name, {});
+  }
+}
 /** Per command name, what reached the command (secrets included), as the provider would see it. */
 const seen = new Map<string, { stdin?: string; hostKey?: string; stdinSecret: boolean }>();
 
@@ -115,7 +123,13 @@ describe("K3sCluster", () => {
     );
     resources = captureRegistrations();
     cluster = new K3sCluster("k3s", args);
-    const detached = new DetachedK3sAgents("gpu-agents", { join: cluster.agentJoin, agents: [gpu] });
+    // What the hypervisor layer says the GPU VM's users wait for (its ROM command's restart).
+    romRestart = new RomRestart("rom-restart-of-gpu-1");
+    const detached = new DetachedK3sAgents("gpu-agents", {
+      join: cluster.agentJoin,
+      agents: [gpu],
+      waitFor: { "gpu-1": [romRestart] },
+    });
     const all = [...cluster.chain, ...detached.installs];
     await Promise.all(
       all.map(
@@ -149,7 +163,8 @@ describe("K3sCluster", () => {
     assert.equal(component.type, K3S_TYPE);
     assert.ok(!JSON.stringify(component.inputs).includes(SSH_KEY));
     const detached = named("gpu-agents");
-    for (const child of resources.filter((resource) => resource !== component && resource !== detached))
+    const outside = new Set([component.name, detached.name, "rom-restart-of-gpu-1"]);
+    for (const child of resources.filter((resource) => !outside.has(resource.name)))
       assert.equal(child.parent, child.name.startsWith("gpu-1-") ? detached.urn : component.urn, child.name);
   });
 
@@ -181,6 +196,10 @@ describe("K3sCluster", () => {
       assert.ok(!other.dependencies.includes(install.urn), `${other.name} waits for the GPU agent`);
     assert.ok(!named("k3s-kubeconfig").dependencies.includes(install.urn));
     assert.equal((install.inputs as Inputs).triggers.at(-1), 123, "a rebuilt GPU VM is joined again");
+    assert.ok(
+      install.dependencies.includes(named("rom-restart-of-gpu-1").urn),
+      "the join must wait for the ROM command's restart of its VM",
+    );
     assert.deepEqual(configOf("gpu-1")["node-label"], ["fortress/pool=gpu", "nvidia.com/gpu.present=true"]);
     assert.deepEqual(configOf("gpu-1")["node-taint"], [GPU_TAINT]);
   });

@@ -454,7 +454,12 @@ export class DetachedK3sAgents extends pulumi.ComponentResource {
 
   constructor(
     name: string,
-    args: { readonly join: K3sAgentJoin; readonly agents: readonly K3sAgentArgs[] },
+    args: {
+      readonly join: K3sAgentJoin;
+      readonly agents: readonly K3sAgentArgs[];
+      /** Per agent name, what its join waits for besides the servers (its VM's ROM restart). */
+      readonly waitFor?: Readonly<Record<string, readonly pulumi.Resource[]>>;
+    },
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super(
@@ -463,9 +468,12 @@ export class DetachedK3sAgents extends pulumi.ComponentResource {
       { agents: args.agents.map((agent) => ({ name: agent.name, pool: agent.pool })) },
       opts,
     );
-    // Each joins once the servers serve, independently of the others.
+    // Each joins once the servers serve and its VM is ready, independently of the others.
     this.installs = args.agents.map((agent) =>
-      joinAgent(args.join, agent, { parent: this, dependsOn: [args.join.serversReady] }),
+      joinAgent(args.join, agent, {
+        parent: this,
+        dependsOn: [args.join.serversReady, ...(args.waitFor?.[agent.name] ?? [])],
+      }),
     );
     const { certificateRotation: rotation, serversRotated } = args.join;
     if (rotation !== undefined && serversRotated)

@@ -127,7 +127,11 @@ export const buildPlatform: LayerBuild<"platform", "hypervisor"> = (inputs, opts
     const platform = new Platform("platform", args, opts);
     const detached = agents.filter((agent) => DETACHED_POOLS.has(agent.pool));
     if (platform.k3s && detached.length > 0)
-      new DetachedK3sAgents("platform-gpu-agents", { join: platform.k3s.agentJoin, agents: detached }, opts);
+      new DetachedK3sAgents(
+        "platform-gpu-agents",
+        { join: platform.k3s.agentJoin, agents: detached, waitFor: hypervisor.gpuReady },
+        opts,
+      );
     return platform;
   }
   return new Platform("platform", args, opts);
