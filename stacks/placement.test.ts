@@ -7,6 +7,7 @@ import { ROLES, type RoleName, type VmRole, type VmShape } from "./catalog";
 import { labSchema, type NodeConfig, PLAIN_KEYS } from "./config/schema";
 import { deriveVms, type VmRequest } from "./inventory";
 import { type CapacityPolicy, capacityOf, type Placement, placeVms, vmResources } from "./placement";
+import { testHostKey } from "../test/support/fixtures";
 
 const POLICY: CapacityPolicy = { cpuOvercommit: 2, reserve: { memoryGb: 2 } };
 
@@ -17,6 +18,7 @@ function node(name: string, size: Partial<NodeConfig> = {}, capabilities: Capabi
     name,
     proxmoxNode: name,
     address: "10.10.10.10",
+    sshHostKey: testHostKey(name),
     cores: 8,
     memoryGb: 32,
     vmStorageGb: 1000,

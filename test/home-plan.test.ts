@@ -10,6 +10,10 @@ import { before, describe, it } from "node:test";
 import { LAYERS, mayDependOn } from "../stacks/blueprint";
 import { EXIT, type PlanOutcome, plan } from "../stacks/plan/cli";
 import type { PlanDocument } from "../stacks/plan/document";
+import { labMocks } from "../stacks/plan/mocks";
+import { runProgram } from "../stacks/plan/run";
+import { readStackConfig } from "../stacks/plan/stackConfig";
+import { homeValue } from "./support/homeConfig";
 
 const root = join(__dirname, "..");
 const out = mkdtempSync(join(tmpdir(), "fortress-home-plan-"));
@@ -440,5 +444,58 @@ describe("the home lab plan with a ROM file for the GPU", () => {
     const rom = byName("k3s-gpu-1-gpu-rom");
     assert.ok(rom.dependencies.includes(byName("k3s-gpu-1").urn));
     assert.ok(byName("k3s-gpu-1-k3s-install").dependencies.includes(rom.urn));
+  });
+});
+
+/**
+ * plan.json shows every SSH connection as "[secret]" (it carries the private key), so this looks at
+ * what each command hands the provider: the registration inputs as the mock monitor receives them.
+ */
+describe("the home lab's SSH connections (issue 8 review)", () => {
+  const connections = new Map<string, { secret: boolean; host?: string; hostKey?: unknown }>();
+
+  before(async () => {
+    const lab = labMocks();
+    const run = await runProgram(readStackConfig(join(root, "Pulumi.home.yaml")), {
+      ...lab,
+      newResource(args) {
+        if (args.type === "command:remote:Command") {
+          // A secret arrives wrapped ({ <sig>: <secret sig>, value }), as pulumi's rpc deserializes it.
+          const raw = args.inputs.connection as { value?: Record<string, unknown> } & Record<string, unknown>;
+          const connection = raw.value ?? raw;
+          connections.set(args.name, {
+            secret: raw.value !== undefined,
+            host: connection.host as string,
+            hostKey: connection.hostKey,
+          });
+        }
+        return lab.newResource(args);
+      },
+    });
+    assert.ok(run.ok, "the home config plans");
+  });
+
+  it("pins a host key on every remote command: the VMs' generated keys, the nodes' configured ones", () => {
+    const nodes = homeValue("nodes") as { name: string; address: string; sshHostKey: string }[];
+    assert.ok(connections.size > 10, "too few remote commands seen for this to mean anything");
+    const nodeAddresses = new Set(nodes.map((node) => node.address));
+    const toNodes = [...connections.values()].filter(({ host }) => nodeAddresses.has(host ?? ""));
+    assert.ok(toNodes.length >= nodes.length, "every node gets at least its CA trust command");
+    for (const [name, { secret, host, hostKey }] of connections) {
+      assert.ok(secret, `${name}: the connection (with the private key) is not secret`);
+      assert.equal(typeof hostKey, "string", `${name} accepts any host key`);
+      assert.match(hostKey as string, /^ssh-ed25519 AAAAC3NzaC1lZDI1NTE5\S+/, name);
+      const node = nodes.find((candidate) => candidate.address === host);
+      if (node) assert.equal(hostKey, node.sshHostKey, `${name} pins another key than ${node.name}'s`);
+    }
+  });
+
+  it("checks on every node, before trusting the CA, that it resolves keycloak.home.arpa", () => {
+    const trust = document.resources.filter(
+      (resource) => resource.type === "command:remote:Command" && /-ca-trust-/.test(resource.name),
+    );
+    assert.equal(trust.length, (homeValue("nodes") as unknown[]).length);
+    for (const command of trust)
+      assert.match((command.inputs as { create: string }).create, /getent hosts keycloak\.home\.arpa /);
   });
 });

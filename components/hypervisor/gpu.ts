@@ -52,7 +52,13 @@ export interface GpuRomArgs {
   readonly vmId: pulumi.Input<number>;
   readonly mappingName: pulumi.Input<string>;
   readonly romFile: string;
-  readonly ssh: { readonly host: string; readonly user: string; readonly privateKey: pulumi.Input<string> };
+  readonly ssh: {
+    readonly host: string;
+    readonly user: string;
+    readonly privateKey: pulumi.Input<string>;
+    /** The node's SSH host key line, pinned: pulumi-command ignores the host key when none is given. */
+    readonly hostKey: string;
+  };
 }
 
 /**
@@ -73,6 +79,7 @@ export function gpuRomFile(args: GpuRomArgs, opts: pulumi.CustomResourceOptions)
         host: args.ssh.host,
         user: args.ssh.user,
         privateKey: pulumi.secret(args.ssh.privateKey),
+        hostKey: args.ssh.hostKey,
       },
       create: scripts.create,
       delete: scripts.delete,

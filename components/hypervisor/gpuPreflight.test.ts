@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it, mock } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { TEST_API_TOKEN, TEST_SSH_KEY } from "../../test/support/fixtures";
+import { TEST_API_TOKEN, TEST_SSH_KEY, testHostKey } from "../../test/support/fixtures";
 import type { HypervisorArgs } from "./args";
 import { Hypervisor } from "./hypervisor";
 
@@ -23,7 +23,7 @@ const args: HypervisorArgs = {
     insecure: false,
     sshUser: "root",
     sshPrivateKey: pulumi.secret(TEST_SSH_KEY),
-    nodes: [{ name: "pve-g", address: "10.0.10.15" }],
+    nodes: [{ name: "pve-g", address: "10.0.10.15", sshHostKey: testHostKey("pve-g") }],
   },
   nodes: [
     {

@@ -8,7 +8,12 @@ import { Hypervisor } from "./hypervisor";
 import { snippetFileId, snippetFileName } from "./snippet";
 import { cloudInitSchema } from "../../test/support/cloudInit";
 import { captureUnderMocks } from "../../test/support/mockRuntime";
-import { assertProxmoxProviderSecret, TEST_API_TOKEN, TEST_SSH_KEY } from "../../test/support/fixtures";
+import {
+  assertProxmoxProviderSecret,
+  TEST_API_TOKEN,
+  TEST_SSH_KEY,
+  testHostKey,
+} from "../../test/support/fixtures";
 
 function vm(name: string, node: string, extra: Partial<HypervisorVmArgs> = {}): HypervisorVmArgs {
   return {
@@ -36,9 +41,9 @@ const args: HypervisorArgs = {
     sshUser: "root",
     sshPrivateKey: pulumi.secret(TEST_SSH_KEY),
     nodes: [
-      { name: "pve-a", address: "10.0.10.11" },
-      { name: "pve-b", address: "10.0.10.12" },
-      { name: "pve-c", address: "10.0.10.14" },
+      { name: "pve-a", address: "10.0.10.11", sshHostKey: testHostKey("pve-a") },
+      { name: "pve-b", address: "10.0.10.12", sshHostKey: testHostKey("pve-b") },
+      { name: "pve-c", address: "10.0.10.14", sshHostKey: testHostKey("pve-c") },
     ],
   },
   nodes: [
@@ -96,12 +101,19 @@ let barrier: CapturedResource;
 /** `ignoreChanges` and `deleteBeforeReplace` per resource name, which the capture does not record. */
 const ignoredChanges = new Map<string, string[]>();
 const deletedBeforeReplace = new Set<string>();
+/** The SSH connection per command name, unredacted (the capture shows it as "[secret]"). */
+const connections = new Map<string, Record<string, unknown>>();
 
-/** Records each registration's ignoreChanges and deleteBeforeReplace as it reaches the mock monitor. */
+/** Records each registration's ignoreChanges, deleteBeforeReplace and SSH connection as they reach the mock monitor. */
 function recordIgnoreChanges(): void {
   const monitor = pulumi.runtime.getMonitor() as unknown as {
     registerResource(
-      request: { getName(): string; getIgnorechangesList(): string[]; getDeletebeforereplace(): boolean },
+      request: {
+        getName(): string;
+        getIgnorechangesList(): string[];
+        getDeletebeforereplace(): boolean;
+        getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+      },
       callback: unknown,
     ): unknown;
   };
@@ -109,6 +121,9 @@ function recordIgnoreChanges(): void {
   monitor.registerResource = (request, callback) => {
     ignoredChanges.set(request.getName(), request.getIgnorechangesList());
     if (request.getDeletebeforereplace()) deletedBeforeReplace.add(request.getName());
+    const connection = request.getObject()?.toJavaScript().connection as
+      { value?: Record<string, unknown> } | undefined;
+    if (connection) connections.set(request.getName(), connection.value ?? connection);
     return original(request, callback);
   };
 }
@@ -261,6 +276,12 @@ describe("Hypervisor", () => {
     assert.equal(rom.type, "command:remote:Command");
     const inputs = rom.inputs as Inputs;
     assert.equal(inputs.connection, REDACTED, "the SSH connection carries the private key: secret");
+    assert.equal(connections.get("gpu-2-gpu-rom")?.host, "10.0.10.14");
+    assert.equal(
+      connections.get("gpu-2-gpu-rom")?.hostKey,
+      testHostKey("pve-c"),
+      "the node's host key is not pinned",
+    );
     assert.match(inputs.create, /test -f \/usr\/share\/kvm\/tu104m\.rom/);
     assert.match(
       inputs.create,

@@ -222,7 +222,12 @@ export class Hypervisor extends pulumi.ComponentResource {
         vmId: machine.vmId,
         mappingName,
         romFile,
-        ssh: { host: node.address, user: args.connection.sshUser, privateKey: args.connection.sshPrivateKey },
+        ssh: {
+          host: node.address,
+          user: args.connection.sshUser,
+          privateKey: args.connection.sshPrivateKey,
+          hostKey: node.sshHostKey,
+        },
       },
       { parent: this, dependsOn: [machine] },
     );

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { TEST_API_TOKEN, TEST_SSH_KEY } from "../../test/support/fixtures";
+import { TEST_API_TOKEN, TEST_SSH_KEY, testHostKey } from "../../test/support/fixtures";
 import { captureUnderMocks } from "../../test/support/mockRuntime";
 import type { HypervisorArgs } from "./args";
 import { Hypervisor } from "./hypervisor";
@@ -13,7 +13,7 @@ const args = (timezone: string): HypervisorArgs => ({
     insecure: false,
     sshUser: "root",
     sshPrivateKey: pulumi.secret(TEST_SSH_KEY),
-    nodes: [{ name: "pve-a", address: "10.0.10.11" }],
+    nodes: [{ name: "pve-a", address: "10.0.10.11", sshHostKey: testHostKey("pve-a") }],
   },
   nodes: [{ name: "pve-a", address: "10.0.10.11", capacity: { cores: 8, memoryGb: 14, diskGb: 141 } }],
   pool: "fortress",

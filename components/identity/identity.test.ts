@@ -13,7 +13,7 @@ import { type CapturedResource, captureRegistrations, REDACTED } from "../../sta
 import { Identity, type IdentityArgs } from "./identity";
 import { PINS, RESOURCES } from "./pins";
 import { CLIENT_NAMES, DEFAULT_GROUP, renderRealm } from "./realm";
-import { TEST_API_TOKEN, TEST_SSH_KEY } from "../../test/support/fixtures";
+import { TEST_API_TOKEN, TEST_SSH_KEY, testHostKey } from "../../test/support/fixtures";
 import { keycloakManagementInterface, renderKeycloakx } from "../../test/support/keycloakxChart";
 import { installScript, removeScript } from "./nodeTrust";
 import { renderVaultwarden } from "../../test/support/vaultwardenChart";
@@ -49,8 +49,8 @@ const args: IdentityArgs = {
       sshUser: "root",
       sshPrivateKey: pulumi.secret(TEST_SSH_KEY),
       nodes: [
-        { name: "pve-a", address: "10.0.10.11" },
-        { name: "pve-b", address: "10.0.10.12" },
+        { name: "pve-a", address: "10.0.10.11", sshHostKey: testHostKey("pve-a") },
+        { name: "pve-b", address: "10.0.10.12", sshHostKey: testHostKey("pve-b") },
       ],
     },
     caCertificatePem: TEST_CA_PEM,
@@ -415,9 +415,15 @@ describe("Identity", () => {
     for (const command of trust) {
       assert.equal(command.inputs.connection, REDACTED, "the SSH key is not secret");
       assert.equal(connectionOf(command.name).user, "root");
+      const node = command.name.replace(/^identity-ca-trust-/, "");
+      assert.equal(
+        connectionOf(command.name).hostKey,
+        testHostKey(node),
+        "the node's host key is not pinned",
+      );
       assert.equal(command.inputs.stdin, TEST_CA_PEM);
-      assert.equal(command.inputs.create, installScript());
-      assert.equal(command.inputs.update, installScript());
+      assert.equal(command.inputs.create, installScript("keycloak.lab.example"));
+      assert.equal(command.inputs.update, installScript("keycloak.lab.example"));
       assert.equal(command.inputs.delete, removeScript());
       assert.ok(realm.dependencies.includes(command.urn), `the realm does not wait for ${command.name}`);
     }

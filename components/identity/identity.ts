@@ -129,7 +129,9 @@ export class Identity extends pulumi.ComponentResource {
     this.clientIds = keycloak ? Object.fromEntries(CLIENT_NAMES.map((client) => [client, client])) : {};
     this.keycloakAdmin = keycloak?.admin;
     this.proxmoxRealm =
-      keycloak && args.proxmox ? this.proxmoxOpenid(name, args.proxmox, keycloak) : undefined;
+      keycloak && args.proxmox
+        ? this.proxmoxOpenid(name, args.proxmox, keycloak, args.hostnames.keycloak)
+        : undefined;
 
     const vaultwarden = args.vaultwarden
       ? new Vaultwarden(
@@ -149,6 +151,7 @@ export class Identity extends pulumi.ComponentResource {
     name: string,
     proxmox: NonNullable<IdentityArgs["proxmox"]>,
     keycloak: Keycloak,
+    keycloakHost: string,
   ): proxmoxve.realm.Openid {
     const { connection } = proxmox;
     const provider = proxmoxProvider(`${name}-proxmox`, connection, this);
@@ -159,6 +162,7 @@ export class Identity extends pulumi.ComponentResource {
         sshUser: connection.sshUser,
         sshPrivateKey: connection.sshPrivateKey,
         caCertificatePem: proxmox.caCertificatePem,
+        keycloakHost,
       },
       this,
     );

@@ -9,6 +9,10 @@
  * actually used"). A new agent is built per request, so no daemon restart is needed. On Debian that
  * store is /etc/ssl/certs, which `update-ca-certificates` builds from, among others,
  * /usr/local/share/ca-certificates/*.crt (only files ending in `.crt` are read).
+ *
+ * Trust is not enough: the node must also resolve Keycloak's name, which only the lab's DNS (Unbound
+ * on the firewall) knows. The script checks that first, with the node's own resolver (`getent hosts`,
+ * i.e. nsswitch: /etc/hosts, then /etc/resolv.conf), and fails with what to set.
  */
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
@@ -16,20 +20,42 @@ import * as pulumi from "@pulumi/pulumi";
 export const CA_TRUST_FILE = "/usr/local/share/ca-certificates/fortress-ca.crt";
 
 export interface NodeTrustArgs {
-  readonly nodes: readonly { readonly name: string; readonly address: string }[];
+  /** Each node's SSH host key (`ssh-ed25519 AAAA…`), pinned on its connection. */
+  readonly nodes: readonly { readonly name: string; readonly address: string; readonly sshHostKey: string }[];
   readonly sshUser: string;
   readonly sshPrivateKey: pulumi.Input<string>;
   /** The CA certificate (PEM). Public: it is the only thing sent. */
   readonly caCertificatePem: pulumi.Input<string>;
+  /** Keycloak's host name (the issuer's), which each node must resolve. */
+  readonly keycloakHost: string;
 }
 
 /** Root runs it directly; any other SSH user through passwordless sudo. */
 const AS_ROOT = 'if [ "$(id -u)" -eq 0 ]; then as_root=""; else as_root="sudo -n"; fi';
 
-/** Reads the PEM on stdin, refuses anything that is not one certificate, installs it, rebuilds the store. */
-export function installScript(): string {
+const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
+
+/** Fails, saying what to set, unless the node resolves `host`. */
+function resolvesCheck(host: string): string[] {
+  if (!DNS_NAME.test(host)) throw new Error(`Keycloak host ${JSON.stringify(host)} is not a DNS name`);
+  const hint =
+    `${host} does not resolve on this node, so Proxmox cannot reach Keycloak for OpenID sign-in. ` +
+    "Point the DNS server of this node at the firewall management address (the gateway of the " +
+    "management network in fortress:networks): Proxmox web UI, the node > System > DNS, which writes " +
+    "/etc/resolv.conf. " +
+    `Check with: getent hosts ${host}. Then run pulumi up again.`;
+  // Single-quoted in the script: the hint must hold no single quote.
+  return [`getent hosts ${host} > /dev/null || { echo '${hint.replace(/'/g, "")}' >&2; exit 1; }`];
+}
+
+/**
+ * Checks that the node resolves Keycloak's name, then reads the PEM on stdin, refuses anything that is
+ * not one certificate, installs it and rebuilds the store.
+ */
+export function installScript(keycloakHost: string): string {
   return [
     "set -eu",
+    ...resolvesCheck(keycloakHost),
     AS_ROOT,
     'tmp="$(mktemp)"',
     "trap 'rm -f \"$tmp\"' EXIT",
@@ -61,9 +87,10 @@ export function trustCaOnNodes(
       new command.remote.Command(
         `${name}-${node.name}`,
         {
-          connection: { host: node.address, user: args.sshUser, privateKey },
-          create: installScript(),
-          update: installScript(),
+          // Pinned: pulumi-command ignores the host key when none is given (remote/connection.go).
+          connection: { host: node.address, user: args.sshUser, privateKey, hostKey: node.sshHostKey },
+          create: installScript(args.keycloakHost),
+          update: installScript(args.keycloakHost),
           delete: removeScript(),
           // A new certificate runs `update`, which installs it over the old one.
           stdin: args.caCertificatePem,

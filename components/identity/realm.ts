@@ -35,6 +35,37 @@ export function redirectUris(client: ClientName, base: string): string[] {
   }
 }
 
+/**
+ * Whether Keycloak requires an S256 PKCE challenge from each UI. Required only where the UI sends one,
+ * or Keycloak refuses every login of that UI (`Missing parameter: code_challenge_method`).
+ * - proxmox: proxmox-openid always sends S256 (proxmox/proxmox-rs `proxmox-openid/src/lib.rs`,
+ *   `authorize_url` sets `PkceCodeChallenge::new_random_sha256`).
+ * - grafana: Grafana's generic OAuth sends PKCE only with `use_pkce = true`
+ *   (grafana.com/docs, generic-oauth). The monitoring layer MUST set `use_pkce` from this value.
+ * - misp: the OidcAuth plugin sends PKCE only when `OidcAuth.code_challenge_method` is set
+ *   (MISP/MISP `app/Plugin/OidcAuth/Lib/Oidc.php`, `prepareClient`). The MISP layer MUST set it to S256.
+ * - wazuh-dashboard: OpenSearch Dashboards' OIDC cannot send PKCE (opensearch-project/security#4897,
+ *   OpenSearch-Dashboards#8835, both open).
+ * - thehive: StrangeBee's OAuth 2 / OpenID provider docs describe no PKCE setting, so none is sent.
+ */
+export const PKCE_S256: Readonly<Record<ClientName, boolean>> = {
+  grafana: true,
+  "wazuh-dashboard": false,
+  thehive: false,
+  misp: true,
+  proxmox: true,
+};
+
+/**
+ * Every client's default scopes, as a Keycloak 26 realm gives a new client. Listing them replaces the
+ * realm's defaults on import (keycloak/keycloak `RepresentationToModel`: the client's scopes are removed,
+ * then only the listed ones are added), so `basic` must be listed: since Keycloak 25 it alone carries
+ * the `sub` and `auth_time` mappers (`OIDCLoginProtocolFactory.addBasicClientScope`). Without `sub`,
+ * Proxmox's OpenID login fails (proxmox-openid parses the ID token with `CoreIdTokenClaims`, whose
+ * `sub` is required; pve-access-control `src/PVE/API2/OpenId.pm` reads `sub`), and so does MISP's.
+ */
+export const DEFAULT_CLIENT_SCOPES = ["basic", "acr", "profile", "email", "roles", "web-origins"] as const;
+
 export interface RealmClient {
   readonly clientId: ClientName;
   /** https origins the UI is reached on (Proxmox: one per node). */
@@ -70,7 +101,7 @@ function client(spec: RealmClient) {
     serviceAccountsEnabled: false,
     frontchannelLogout: true,
     attributes: {
-      "pkce.code.challenge.method": "S256",
+      ...(PKCE_S256[spec.clientId] ? { "pkce.code.challenge.method": "S256" } : {}),
       "post.logout.redirect.uris": urls.map((url) => `${url}/*`).join("##"),
     },
     protocolMappers: [
@@ -88,7 +119,7 @@ function client(spec: RealmClient) {
         },
       },
     ],
-    defaultClientScopes: ["profile", "email", "roles", "web-origins"],
+    defaultClientScopes: [...DEFAULT_CLIENT_SCOPES],
   };
 }
 

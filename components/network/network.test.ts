@@ -9,6 +9,7 @@ import { captureUnderMocks } from "../../test/support/mockRuntime";
 import {
   TEST_API_TOKEN,
   TEST_SSH_KEY,
+  testHostKey,
   zoneNetwork,
   assertProxmoxProviderSecret,
 } from "../../test/support/fixtures";
@@ -53,8 +54,8 @@ const args: NetworkArgs = {
       sshUser: "root",
       sshPrivateKey: pulumi.secret(TEST_SSH_KEY),
       nodes: [
-        { name: "pve-a", address: "10.10.10.11" },
-        { name: "pve-b", address: "10.10.10.12" },
+        { name: "pve-a", address: "10.10.10.11", sshHostKey: testHostKey("pve-a") },
+        { name: "pve-b", address: "10.10.10.12", sshHostKey: testHostKey("pve-b") },
       ],
     },
   },

@@ -12,8 +12,11 @@ export interface ProxmoxConnectionArgs {
   /** SSH to the nodes, which the API needs for snippets (custom cloud-init user-data). */
   readonly sshUser: string;
   readonly sshPrivateKey: pulumi.Input<string>;
-  /** Proxmox node names and their management addresses, for SSH. */
-  readonly nodes: readonly { readonly name: string; readonly address: string }[];
+  /**
+   * Proxmox node names, their management addresses and SSH host keys (`ssh-ed25519 AAAA…`), for SSH.
+   * Fortress's own commands pin the key; the bpg provider's SSH client takes none.
+   */
+  readonly nodes: readonly { readonly name: string; readonly address: string; readonly sshHostKey: string }[];
 }
 
 export function proxmoxProvider(

@@ -6,7 +6,12 @@ import { compileZones } from "../network/zoneRules";
 import type { ZoneNetwork } from "../network/types";
 import { type TimeArgs, Time } from "./time";
 import { captureUnderMocks } from "../../test/support/mockRuntime";
-import { TEST_API_TOKEN, TEST_SSH_KEY, assertProxmoxProviderSecret } from "../../test/support/fixtures";
+import {
+  TEST_API_TOKEN,
+  TEST_SSH_KEY,
+  testHostKey,
+  assertProxmoxProviderSecret,
+} from "../../test/support/fixtures";
 
 const CHRONY_TYPE = "pulumi-nodejs:dynamic/fortress:opnsense:chrony";
 const TIME_LEGACY_TYPE = "proxmoxve:index/timeLegacy:TimeLegacy";
@@ -24,9 +29,9 @@ const args: TimeArgs = {
     sshUser: "root",
     sshPrivateKey: TEST_SSH_KEY,
     nodes: [
-      { name: "pve-a", address: "10.10.10.11" },
-      { name: "pve-b", address: "10.10.10.12" },
-      { name: "pve-c", address: "10.10.10.13" },
+      { name: "pve-a", address: "10.10.10.11", sshHostKey: testHostKey("pve-a") },
+      { name: "pve-b", address: "10.10.10.12", sshHostKey: testHostKey("pve-b") },
+      { name: "pve-c", address: "10.10.10.13", sshHostKey: testHostKey("pve-c") },
     ],
   },
 };

@@ -113,9 +113,16 @@ const RETIRED_KEYS: Readonly<Record<string, string>> = {
     "remove it: nodes[].vmStorageGb is the VM datastore alone, so nothing is reserved from it for Proxmox",
 };
 
+/** Hints for fields whose right value is read somewhere else, by `<top-level key>.<field>` (list indexes left out). */
+const FIELD_HINTS: Readonly<Record<string, string>> = {
+  "nodes.sshHostKey":
+    "copy the node's host key line: on the node, `cat /etc/ssh/ssh_host_ed25519_key.pub` (compare its fingerprint, `ssh-keygen -lf` on that file, with what your first ssh to the node showed)",
+};
+
 /** One issue per problem, at the path of the offending value: an unknown key is reported at the key itself. */
 function fromZod(key: PlainKey, problem: z.core.$ZodIssue): ConfigIssue[] {
-  const hint = zodHint(problem);
+  const field = [key, ...problem.path.filter((part) => typeof part === "string")].join(".");
+  const hint = FIELD_HINTS[field] ?? zodHint(problem);
   if (problem.code === "unrecognized_keys") {
     const parent = [key, ...problem.path.filter((part) => typeof part === "string")].join(".");
     return problem.keys.map((unknown) => ({

@@ -155,10 +155,24 @@ export const gpuSchema = z.strictObject({
     .optional(),
 });
 
+/**
+ * An ed25519 public key line as OpenSSH writes it: the blob is the type name and a 32-byte key (68
+ * base64 characters, the first 25 fixed), then an optional comment.
+ */
+const ED25519_PUBLIC_KEY_LINE = /^ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI[A-Za-z0-9+/]{43}( \S.*)?$/;
+
 export const nodeSchema = z.strictObject({
   name: dnsLabel,
   proxmoxNode: dnsLabel,
   address: ipv4,
+  /** The node's own SSH host key, pinned on every SSH connection Fortress makes to the node. */
+  sshHostKey: z
+    .string()
+    .trim()
+    .regex(
+      ED25519_PUBLIC_KEY_LINE,
+      "must be the node's ed25519 SSH host key line (ssh-ed25519 AAAAC3NzaC1lZDI1NTE5…)",
+    ),
   cores: z.int().min(1).max(256),
   memoryGb: positive(4096),
   /** Size of the VM datastore (proxmox.vmDatastore) on this node, e.g. the local-lvm thin pool: `lvs pve/data`. */

@@ -11,7 +11,11 @@ export function proxmoxConnection({ lab, secrets }: LayerInputs): ProxmoxConnect
     insecure: proxmox.insecure,
     sshUser: proxmox.sshUser,
     sshPrivateKey: secrets.sshPrivateKey,
-    nodes: nodes.map((node) => ({ name: node.proxmoxNode, address: node.address })),
+    nodes: nodes.map((node) => ({
+      name: node.proxmoxNode,
+      address: node.address,
+      sshHostKey: node.sshHostKey,
+    })),
   };
 }
 

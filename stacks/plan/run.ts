@@ -24,8 +24,9 @@ export type ProgramRun =
     }
   | { readonly ok: false; readonly issues: readonly ConfigIssue[]; readonly resources: CapturedResource[] };
 
-export async function runProgram(config: StackConfig): Promise<ProgramRun> {
-  await pulumi.runtime.setMocks(labMocks(), PROJECT, config.stack, false);
+/** `mocks`: the lab's own by default; a test may wrap them to see inputs the plan redacts. */
+export async function runProgram(config: StackConfig, mocks: pulumi.runtime.Mocks = labMocks()): Promise<ProgramRun> {
+  await pulumi.runtime.setMocks(mocks, PROJECT, config.stack, false);
   pulumi.runtime.setAllConfig({ ...config.values }, [...config.secretKeys]);
   const resources = captureRegistrations();
   let configError: ConfigError | undefined;

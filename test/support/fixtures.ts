@@ -37,3 +37,9 @@ export function assertProxmoxProviderSecret(
   const text = JSON.stringify(resources);
   assert.ok(!text.includes(TEST_API_TOKEN) && !text.includes("unit-test-key"), "a credential leaked");
 }
+
+/** A node's SSH host key line for tests: the ed25519 shape, distinct per node, never a real key. */
+export function testHostKey(node: string): string {
+  const tag = `TestOnly${node.replace(/[^A-Za-z0-9]/g, "")}HostKey`.padEnd(43, "A").slice(0, 43);
+  return `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${tag}`;
+}
