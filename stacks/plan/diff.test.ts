@@ -7,14 +7,14 @@ import { EXIT, plan } from "./cli";
 import {
   ALIAS_TYPE,
   categoryOf,
-  diffPlans,
   NETWORK_COMPONENT_TYPE,
   parsePlanDocument,
   PlanFileError,
   PREFLIGHT_TYPE,
-  renderDiffMarkdown,
   RULE_TYPE,
 } from "./diff";
+import { diffPlans } from "./diffCompute";
+import { renderDiffMarkdown } from "./diffMarkdown";
 import { type NodePlacement, type PlanDocument, type PlanResource, VM_TYPE } from "./document";
 
 const GROUP_TYPE = "proxmoxve:cluster/firewall/security/groupLegacy:GroupLegacy";
