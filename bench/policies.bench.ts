@@ -1,5 +1,5 @@
 /**
- * `node --import tsx policies/bench.ts [--size N] [--runs N]`: how long the policy pack takes to
+ * `node --import tsx bench/policies.bench.ts [--size N] [--runs N]`: how long the policy pack takes to
  * evaluate a plan offline (linking the resources, then every policy of the registry), as
  * `pulumi preview --policy-pack policies` would run it after the program.
  *
@@ -29,8 +29,8 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { intToIp, ipToInt } from "../stacks/config/ipv4";
 import { plan } from "../stacks/plan/cli";
-import { planResource } from "./lib/build";
-import { evaluatePolicies, toPolicyResources } from "./lib/offline";
+import { planResource } from "../policies/lib/build";
+import { evaluatePolicies, toPolicyResources } from "../policies/lib/offline";
 import {
   DNS_DHCP_TYPE,
   HYPERVISOR_TYPE,
@@ -39,9 +39,9 @@ import {
   SERVICES_TYPE,
   VM_TYPE,
   vmFacts,
-} from "./lib/resources";
-import type { FortressPolicy, PlanResource } from "./lib/types";
-import { POLICIES } from "./registry";
+} from "../policies/lib/resources";
+import type { FortressPolicy, PlanResource } from "../policies/lib/types";
+import { POLICIES } from "../policies/registry";
 
 const TARGET_MS = 1000;
 const TARGET_SIZE = 10_000;
