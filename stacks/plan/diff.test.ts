@@ -414,6 +414,28 @@ describe("diffPlans", () => {
     assert.match(renderDiffMarkdown(diff), /\(`home` → `staging`\)/);
   });
 
+  it("matches a resource renamed with an alias to its old URN: listed as renamed, not added and removed", () => {
+    const old = rule("network-rule-opt3-aaa");
+    const renamed = (overrides: Record<string, string> = {}) => ({
+      ...rule("network-rule-opt3-users-servers-https-0123abcd", overrides),
+      aliases: [old.urn.replace("urn:pulumi:home::", "urn:pulumi:staging::")],
+    });
+    const base = document({ resources: [old] });
+    const diff = diffPlans(base, document({ resources: [renamed()] }));
+    assert.deepEqual([diff.counts.security, diff.counts.added, diff.counts.removed, diff.counts.changed], [0, 0, 0, 0]);
+    assert.deepEqual(diff.other.renamed, [{ from: old.urn, to: renamed().urn }]);
+    const markdown = renderDiffMarkdown(diff);
+    assert.doesNotMatch(markdown, /No changes/);
+    assert.match(markdown, /1 renamed with an alias[^\n]*\n\n- `[^`]*::network-rule-opt3-aaa` → `[^`]*::network-rule-opt3-users-servers-https-0123abcd`/);
+    // A renamed resource whose inputs changed is reported as changed, under its new URN.
+    const changed = diffPlans(base, document({ resources: [renamed({ action: "block" })] }));
+    assert.deepEqual([changed.counts.added, changed.counts.removed, changed.counts.changed], [0, 0, 1]);
+    assert.equal(changed.security.filterRules[0]?.urn, renamed().urn);
+    // Without the alias, the same rename is a removal and an addition.
+    const unaliased = diffPlans(base, document({ resources: [{ ...renamed(), aliases: [] }] }));
+    assert.deepEqual([unaliased.counts.added, unaliased.counts.removed, unaliased.other.renamed.length], [1, 1, 0]);
+  });
+
   it("lists resources added, removed and changed by URN, with field changes for the others", () => {
     const base = baseDocument();
     const job = resource("proxmoxve:backup/job:Job", "hypervisor-state-backup", { schedule: "02:30" }, { layer: "hypervisor" });

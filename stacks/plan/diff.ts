@@ -107,6 +107,11 @@ export interface OpnsenseNeedsChange {
   readonly minimumVersion: { readonly before: string | null; readonly after: string | null } | null;
 }
 
+export interface Rename {
+  readonly from: string;
+  readonly to: string;
+}
+
 export interface VmMove {
   readonly vm: string;
   readonly from: string;
@@ -150,6 +155,8 @@ export interface PlanDiff {
     readonly resources: readonly ResourceChange[];
     /** Resources whose only change is their dynamic provider's code. */
     readonly providerOnly: readonly ResourceChange[];
+    /** Resources registered under a new URN with their old one as an alias: Pulumi moves their state. */
+    readonly renamed: readonly Rename[];
     readonly placement: readonly NodeChange[];
     readonly moves: readonly VmMove[];
     readonly layers: readonly LayerChange[];

@@ -24,6 +24,7 @@ import {
   PREFLIGHT_TYPE,
   type ResourceChange,
   type RuleChange,
+  type Rename,
   type RuleView,
   securityPart,
   sequenceOnly,
@@ -101,11 +102,30 @@ function listChanges(before: Record<string, unknown>, after: Record<string, unkn
   });
 }
 
-function resourceChanges(base: PlanDocument, head: PlanDocument): ResourceChange[] {
+/**
+ * Head resources that are a base resource under a new URN: registered with the base URN as an alias,
+ * so Pulumi moves the state instead of replacing the resource. Head key → base key.
+ */
+function renames(left: ReadonlyMap<string, PlanResource>, right: ReadonlyMap<string, PlanResource>) {
+  const previous = new Map<string, string>();
+  for (const [key, resource] of right) {
+    if (left.has(key)) continue;
+    const old = (resource.aliases ?? []).map(stackless).find((alias) => left.has(alias) && !right.has(alias));
+    if (old !== undefined) previous.set(key, old);
+  }
+  return previous;
+}
+
+function resourceChanges(
+  base: PlanDocument,
+  head: PlanDocument,
+): { changes: ResourceChange[]; renamed: Rename[] } {
   const byKey = (plan: PlanDocument) =>
     new Map(plan.resources.map((resource) => [stackless(resource.urn), resource] as const));
   const left = byKey(base);
   const right = byKey(head);
+  const previous = renames(left, right);
+  const renamedFrom = new Set(previous.values());
   const changes: ResourceChange[] = [];
   const entry = (kind: ChangeKind, resource: PlanResource, extra: Partial<ResourceChange>): ResourceChange => ({
     kind,
@@ -120,7 +140,7 @@ function resourceChanges(base: PlanDocument, head: PlanDocument): ResourceChange
     ...extra,
   });
   for (const [key, after] of right) {
-    const before = left.get(key);
+    const before = left.get(previous.get(key) ?? key);
     if (!before) {
       changes.push(entry("added", after, { after: inputsOf(after) }));
       continue;
@@ -138,8 +158,12 @@ function resourceChanges(base: PlanDocument, head: PlanDocument): ResourceChange
       changes.push(entry("changed", after, { fields, lists, providerChanged, before: oldInputs, after: newInputs }));
   }
   for (const [key, before] of left)
-    if (!right.has(key)) changes.push(entry("removed", before, { before: inputsOf(before) }));
-  return changes;
+    if (!right.has(key) && !renamedFrom.has(key)) changes.push(entry("removed", before, { before: inputsOf(before) }));
+  const renamed = [...previous].map(([to, from]) => ({
+    from: left.get(from)?.urn ?? from,
+    to: right.get(to)?.urn ?? to,
+  }));
+  return { changes, renamed };
 }
 
 /** Alias name → its content, one entry a line in OPNsense, joined here. */
@@ -308,7 +332,7 @@ function layerChanges(base: PlanDocument, head: PlanDocument): LayerChange[] {
 }
 
 export function diffPlans(base: PlanDocument, head: PlanDocument): PlanDiff {
-  const all = resourceChanges(base, head);
+  const { changes: all, renamed } = resourceChanges(base, head);
   const changes = all.flatMap((change) => securityPart(change) ?? []);
   const meaningful = (change: ResourceChange) =>
     change.kind !== "changed" || change.fields.length + change.lists.length > 0;
@@ -369,6 +393,7 @@ export function diffPlans(base: PlanDocument, head: PlanDocument): PlanDiff {
     other: {
       resources: all.filter((change) => meaningful(change)),
       providerOnly: all.filter((change) => !meaningful(change)),
+      renamed,
       placement: placement.nodes,
       moves: placement.moves,
       layers: layerChanges(base, head),

@@ -3,23 +3,29 @@
  * changes first, then everything else. Pure.
  */
 import {
-  ALIAS_TYPE,
   type ChangeKind,
   type FieldChange,
-  isRecord,
   isSecurityField,
-  NETWORK_COMPONENT_TYPE,
   type NetworkChange,
   type NodeChange,
-  OPNSENSE_VLAN_TYPE,
   type PlanDiff,
   PREFLIGHT_TYPE,
   type ResourceChange,
-  type RuleView,
   securityPart,
   sequenceOnly,
   type SetChange,
 } from "./diff";
+import {
+  cell,
+  code,
+  fieldText,
+  KIND_WORD,
+  limited,
+  mdTable,
+  resourceLines,
+  ruleText,
+  value,
+} from "./diffMarkdownText";
 import type { Violation } from "./graph";
 
 export interface MarkdownOptions {
@@ -27,98 +33,6 @@ export interface MarkdownOptions {
   readonly maxRows?: number;
   /** The whole text's limit (default 60 000: GitHub refuses comments over 65 536 characters). */
   readonly maxChars?: number;
-}
-
-const KIND_WORD: Record<ChangeKind, string> = { added: "added", removed: "removed", changed: "changed" };
-
-/** Text for a Markdown table cell or inline code: no pipes, no line breaks, no backticks. */
-const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
-const code = (text: string) => `\`${text.replace(/`/g, "'").replace(/\r?\n/g, "⏎")}\``;
-
-function value(raw: unknown): string {
-  if (raw === undefined) return "(none)";
-  const text = typeof raw === "string" ? raw : JSON.stringify(raw);
-  return code(text.length > 80 ? `${text.slice(0, 77)}...` : text);
-}
-
-const fieldText = (field: FieldChange) => `${code(field.path)} ${value(field.before)} → ${value(field.after)}`;
-
-function limited<T>(items: readonly T[], max: number, render: (item: T) => string): string[] {
-  const shown = items.slice(0, max).map(render);
-  return items.length > max ? [...shown, `… and ${items.length - max} more (plan.json has them all)`] : shown;
-}
-
-function mdTable(header: readonly string[], rows: readonly (readonly string[])[], max: number): string[] {
-  const line = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
-  const shown = rows.slice(0, max);
-  return [
-    line(header),
-    line(header.map(() => "---")),
-    ...shown.map(line),
-    ...(rows.length > max ? [`\n… and ${rows.length - max} more rows (plan.json has them all)`] : []),
-  ];
-}
-
-function ruleText(rule: RuleView): string {
-  const flags = [rule.log ? "logged" : "", rule.enabled ? "" : "disabled"].filter(Boolean).join(", ");
-  return `**${rule.action}** ${rule.direction} ${code(rule.source)} → ${code(rule.destination)} port ${code(rule.port)} ${rule.protocol}${flags ? ` (${flags})` : ""}`;
-}
-
-/** A Proxmox firewall rule (security group member or VM rule) on one line. */
-function proxmoxRuleText(raw: unknown): string {
-  const rule = (isRecord(raw) ? raw : {}) as Record<string, unknown>;
-  if (rule.securityGroup)
-    return `security group ${code(String(rule.securityGroup))} on ${code(String(rule.iface ?? "all NICs"))}`;
-  const ports = rule.dport ? ` ${rule.proto ?? "any"}/${rule.dport}` : rule.proto ? ` ${rule.proto}` : "";
-  const log = rule.log && rule.log !== "nolog" ? `, log ${rule.log}` : "";
-  const off = rule.enabled === false ? ", disabled" : "";
-  return `${rule.action ?? "?"} ${rule.type ?? ""} ${code(String(rule.source ?? "any"))} → ${code(String(rule.dest ?? "any"))}${ports}${log}${off}${rule.comment ? ` — ${rule.comment}` : ""}`;
-}
-
-/** One line saying what a resource holds, for the types the security sections show. */
-function summary(change: ResourceChange): string {
-  const inputs = (change.kind === "removed" ? change.before : change.after) ?? {};
-  const fields = (isRecord(inputs.fields) ? inputs.fields : {}) as Record<string, unknown>;
-  const type = change.type;
-  if (type === ALIAS_TYPE) return `${fields.type} alias: ${code(String(fields.content ?? "").split("\n").join(", "))}`;
-  if (type === OPNSENSE_VLAN_TYPE) return `VLAN ${fields.tag} on ${code(String(fields.if))}`;
-  if (/\/acl(Legacy)?:/.test(type)) {
-    const who = inputs.userId ?? inputs.groupId ?? inputs.tokenId ?? "?";
-    return `role ${code(String(inputs.roleId))} on ${code(String(inputs.path))} for ${code(String(who))}${inputs.propagate === false ? "" : " (propagates)"}`;
-  }
-  if (/\/role(Legacy)?:/.test(type))
-    return `role ${code(String(inputs.roleId))}: ${((inputs.privileges as string[]) ?? []).join(", ")}`;
-  if (/\/token(Legacy)?:/.test(type))
-    return `token ${code(`${inputs.userId}!${inputs.tokenName}`)}, privilege separation ${inputs.privilegesSeparation === false ? "**off**" : "on"}`;
-  if (/firewall\/optionsLegacy:/.test(type))
-    return `firewall ${inputs.enabled === false ? "**off**" : "on"}, input ${inputs.inputPolicy ?? "?"}, output ${inputs.outputPolicy ?? "?"}`;
-  if (Array.isArray(inputs.rules))
-    return inputs.rules.length <= 3
-      ? inputs.rules.map(proxmoxRuleText).join("; ")
-      : `${inputs.rules.length} rules`;
-  if (Array.isArray(inputs.cidrs))
-    return `${(inputs.cidrs as Record<string, unknown>[]).map((entry) => code(String(entry.name))).join(", ")}`;
-  if (type === "proxmoxve:sdn/vnet:Vnet") return `vnet ${code(String(inputs.resourceId))} tag ${inputs.tag} in zone ${code(String(inputs.zone))}`;
-  return "";
-}
-
-function resourceLines(change: ResourceChange, max: number): string[] {
-  const head = `- **${KIND_WORD[change.kind]}** ${code(change.name)} (${change.type.split(":").pop()})`;
-  if (change.kind !== "changed") {
-    const text = summary(change);
-    return [`${head}${text ? `: ${text}` : ""}`];
-  }
-  const sets = change.lists.flatMap((list) => [
-    ...limited(list.added, max, (item) => `  - ➕ ${list.list === "rules" ? proxmoxRuleText(item) : value(item)}`),
-    ...limited(list.removed, max, (item) => `  - ➖ ${list.list === "rules" ? proxmoxRuleText(item) : value(item)}`),
-  ]);
-  if (change.type === NETWORK_COMPONENT_TYPE) {
-    const keys = [
-      ...new Set([...change.fields.map((field) => field.path.split(/[.[]/)[0] ?? ""), ...change.lists.map((l) => l.list)]),
-    ];
-    return [`${head}: the layer's record of ${keys.map(code).join(", ")} changed as above`];
-  }
-  return [head, ...limited(change.fields, max, (field) => `  - ${fieldText(field)}`), ...sets];
 }
 
 function rulesSection(diff: PlanDiff, max: number): string[] {
@@ -306,8 +220,8 @@ function changedUrnLines(change: ResourceChange, max: number): string[] {
 }
 
 function resourcesSection(diff: PlanDiff, max: number): string[] {
-  const { resources, providerOnly } = diff.other;
-  if (resources.length + providerOnly.length === 0) return [];
+  const { resources, providerOnly, renamed } = diff.other;
+  if (resources.length + providerOnly.length + renamed.length === 0) return [];
   const byType = new Map<string, { layer: string; type: string; added: number; removed: number; changed: number }>();
   for (const change of resources) {
     const key = `${change.layer ?? ""}\u0000${change.type}`;
@@ -338,6 +252,16 @@ function resourcesSection(diff: PlanDiff, max: number): string[] {
     ...urnList("added"),
     ...urnList("removed"),
     ...urnList("changed"),
+    ...(renamed.length > 0
+      ? [
+          "",
+          `<details><summary>${renamed.length} renamed with an alias (same resource, new URN: Pulumi moves its state)</summary>`,
+          "",
+          ...limited(renamed, max, (rename) => `- ${code(rename.from)} → ${code(rename.to)}`),
+          "",
+          "</details>",
+        ]
+      : []),
     ...(providerOnly.length > 0
       ? [
           "",
@@ -387,7 +311,11 @@ export function renderDiffMarkdown(diff: PlanDiff, options: MarkdownOptions = {}
     diff.base.stack === diff.head.stack ? `stack ${code(diff.head.stack)}` : `${code(diff.base.stack)} → ${code(diff.head.stack)}`;
   const nothing =
     diff.counts.security + diff.counts.added + diff.counts.removed + diff.counts.changed === 0 &&
-    diff.other.placement.length + diff.other.layers.length + diff.other.providerOnly.length === 0;
+    diff.other.placement.length +
+      diff.other.layers.length +
+      diff.other.providerOnly.length +
+      diff.other.renamed.length ===
+      0;
   const title = `## Fortress plan diff (${stacks})`;
   if (nothing) return `${title}\n\nNo changes: the new plan builds exactly what the base plan builds.\n`;
   const securityParts: [string, string[]][] = [
