@@ -1,3 +1,4 @@
+/* eslint-disable max-lines-per-function -- split pending: issue #9 item 8 (a 135-line constructor) */
 /**
  * The hypervisor layer: a Proxmox provider from config, a resource pool, the cloud image once per
  * node, a PCI mapping for each GPU, one VM per planned VM with cloud-init user-data, and a backup

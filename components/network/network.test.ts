@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import type { CapturedResource } from "../../stacks/plan/capture";
@@ -78,9 +79,32 @@ const fieldsOf = (resource: CapturedResource) => (resource.inputs as Inputs).fie
 const bySequence = (a: Record<string, string>, b: Record<string, string>) =>
   Number(a.sequence) - Number(b.sequence);
 
+/** The alias names each resource registers, by resource name (the capture does not record aliases). */
+const aliasesByName = new Map<string, string[]>();
+
+interface AliasRequest {
+  getName(): string;
+  getAliasesList(): { getSpec(): { getName(): string } | undefined; getUrn(): string }[];
+}
+
+function recordAliases(): void {
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(request: AliasRequest, callback: unknown): unknown;
+  };
+  const original = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request, callback) => {
+    aliasesByName.set(
+      request.getName(),
+      request.getAliasesList().map((alias) => alias.getSpec()?.getName() ?? alias.getUrn()),
+    );
+    return original(request, callback);
+  };
+}
+
 describe("Network", () => {
   before(async () => {
     resources = await captureUnderMocks();
+    recordAliases();
     component = new Network("net", args);
     const renumbered = new Network("renum", { ...args, zones: ZONES_RENUMBERED });
     await new Promise<void>((resolve) => pulumi.all([component.urn, renumbered.urn]).apply(() => resolve()));
@@ -298,6 +322,24 @@ describe("Network", () => {
       if (fieldsOf(rule).sequence !== fieldsOf(previous).sequence) moved++;
     }
     assert.ok(moved > 0, "the renumbered matrix moved no rule: the test proves nothing");
+  });
+
+  it("names each rule after its zone entry, and keeps the hash-only name it had as an alias", () => {
+    const rules = ofType(`${DYNAMIC}rule`).filter((rule) => rule.name.startsWith("net-"));
+    const byDescription = new Map(rules.map((rule) => [fieldsOf(rule).description, rule.name]));
+    assert.match(
+      byDescription.get("fortress zones: users → servers (https)") ?? "",
+      /^net-rule-opt4-users-servers-https-[0-9a-f]{8}$/,
+    );
+    assert.match(
+      byDescription.get("fortress: mgmt anti-lockout (https)") ?? "",
+      /^net-rule-opt1-mgmt-anti-lockout-https-[0-9a-f]{8}$/,
+    );
+    for (const rule of rules) {
+      const { interface: iface, description } = fieldsOf(rule);
+      const hash = createHash("sha256").update(String(description)).digest("hex").slice(0, 12);
+      assert.deepEqual(aliasesByName.get(rule.name), [`net-rule-${iface}-${hash}`], rule.name);
+    }
   });
 
   it("builds no SDN zone, vnet or applier: VMs reach their VLAN by a tag on the VLAN-aware bridge", () => {

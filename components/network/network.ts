@@ -39,9 +39,41 @@ export interface NetworkArgs {
 /**
  * A rule's resource name follows its description (unique: it names the matrix entry and service), not
  * its sequence, so that a rule inserted before it updates its sequence in place instead of replacing it.
+ * It reads as the entry (`users-servers-https`); the description's hash keeps it unique where two
+ * descriptions read alike once reduced to `[a-z0-9-]`.
  */
 function ruleKey(rule: RuleSpec): string {
-  return createHash("sha256").update(rule.description).digest("hex").slice(0, 12);
+  const words = rule.description
+    .replace(/^fortress( zones)?:\s*/i, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
+  return `${words}-${descriptionHash(rule).slice(0, 8)}`;
+}
+
+const descriptionHash = (rule: RuleSpec) => createHash("sha256").update(rule.description).digest("hex");
+
+/**
+ * The name a rule had before names read as its entry: a stack deployed then keeps its rules, where a
+ * replacement would create the new rule while the old one, with the same description, still exists.
+ */
+const hashOnlyRuleName = (owner: string, rule: RuleSpec) =>
+  `${owner}-rule-${rule.interface}-${descriptionHash(rule).slice(0, 12)}`;
+
+/** The management network's interface first, then by each interface's first sequence; in sequence order within. */
+function inApplyOrder(rules: readonly RuleSpec[], networks: readonly ZoneNetwork[]): RuleSpec[] {
+  const management = new Set(
+    networks.filter((network) => network.purpose === "management").map((network) => network.interface),
+  );
+  const firstSequence = new Map<string, number>();
+  for (const rule of rules) {
+    firstSequence.set(rule.interface, Math.min(firstSequence.get(rule.interface) ?? Infinity, rule.sequence));
+  }
+  const interfaceRank = (iface: string) => [management.has(iface) ? 0 : 1, firstSequence.get(iface) ?? 0];
+  return [...rules].sort((a, b) => {
+    const [ra, rb] = [interfaceRank(a.interface), interfaceRank(b.interface)];
+    return (ra[0] ?? 0) - (rb[0] ?? 0) || (ra[1] ?? 0) - (rb[1] ?? 0) || a.sequence - b.sequence;
+  });
 }
 
 export class Network extends pulumi.ComponentResource {
@@ -118,28 +150,17 @@ export class Network extends pulumi.ComponentResource {
     // within an interface in sequence order: the anti-lockout and the passes exist before the default
     // deny that follows them, each apply is probed (components/opnsense/safeApply.ts), and a failure
     // stops the run before the next interface. A destroy removes them in the reverse order.
-    const management = new Set(
-      args.networks.filter((network) => network.purpose === "management").map((network) => network.interface),
-    );
-    const firstSequence = new Map<string, number>();
-    for (const rule of compiled.rules) {
-      firstSequence.set(
-        rule.interface,
-        Math.min(firstSequence.get(rule.interface) ?? Infinity, rule.sequence),
-      );
-    }
-    const interfaceRank = (iface: string) => [management.has(iface) ? 0 : 1, firstSequence.get(iface) ?? 0];
-    const inApplyOrder = [...compiled.rules].sort((a, b) => {
-      const [ra, rb] = [interfaceRank(a.interface), interfaceRank(b.interface)];
-      return (ra[0] ?? 0) - (rb[0] ?? 0) || (ra[1] ?? 0) - (rb[1] ?? 0) || a.sequence - b.sequence;
-    });
     let previous: OpnsenseItem | undefined;
-    for (const rule of inApplyOrder) {
+    for (const rule of inApplyOrder(compiled.rules, args.networks)) {
       previous = new OpnsenseItem(
         "rule",
         `${name}-rule-${rule.interface}-${ruleKey(rule)}`,
         { firewall: args.firewall, fields: ruleFields(rule) },
-        { parent: this, dependsOn: previous ? [assigned, previous] : [assigned] },
+        {
+          parent: this,
+          dependsOn: previous ? [assigned, previous] : [assigned],
+          aliases: [{ name: hashOnlyRuleName(name, rule) }],
+        },
       );
     }
     this.ruleCount = compiled.rules.length;

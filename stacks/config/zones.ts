@@ -1,3 +1,4 @@
+/* eslint-disable max-lines-per-function -- split pending: issue #9 item 8 (checkZones, 136 lines: one check per function) */
 /**
  * `fortress:zones`: which network may open connections to which, with which services. A list of
  * entries; whatever no entry grants is dropped (by OPNsense between VLANs, and again by the Proxmox

@@ -16,6 +16,8 @@ export interface CapturedResource {
   readonly protect: boolean;
   readonly provider: string | null;
   readonly inputs: Record<string, unknown>;
+  /** The URNs the resource was registered under before (its `aliases`), when it names any. */
+  readonly aliases?: readonly string[];
 }
 
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -58,6 +60,49 @@ interface RegisterRequest {
   getDependenciesList(): string[];
   getPropertydependenciesMap(): { forEach(fn: (value: { getUrnsList(): string[] }) => void): void };
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+  getAliasesList(): AliasMessage[];
+}
+
+/** An alias as the SDK sends it: a URN, or a spec of what differs from the resource (empty: the same). */
+interface AliasMessage {
+  getUrn(): string;
+  getSpec():
+    | {
+        getName(): string;
+        getType(): string;
+        getStack(): string;
+        getProject(): string;
+        getParenturn(): string;
+        getNoparent(): boolean;
+      }
+    | undefined;
+}
+
+/** `urn:pulumi:<stack>::<project>::<qualified type>::<name>` in its parts. */
+function urnParts(urn: string) {
+  const [head = "", project = "", qualifiedType = "", ...name] = urn.split("::");
+  return { stack: head.replace(/^urn:pulumi:/, ""), project, qualifiedType, name: name.join("::") };
+}
+
+/**
+ * The URN an alias names, formed as the mock monitor formed the resource's own URN (the plan's URNs
+ * are the mock's): the parent's last type, `$`, the type, `::`, the name (pulumi/pulumi
+ * sdk/nodejs/runtime/mocks.ts `newUrn`). An alias that keeps the parent keeps the URN's parent part.
+ */
+function aliasUrn(alias: AliasMessage, urn: string, parent: string): string {
+  const spec = alias.getSpec();
+  if (!spec) return alias.getUrn();
+  const own = urnParts(urn);
+  const types = own.qualifiedType.split("$");
+  const type = spec.getType() || types[types.length - 1] || "";
+  const aliasParent = spec.getParenturn();
+  const parentPart = spec.getNoparent()
+    ? []
+    : aliasParent && aliasParent !== parent
+      ? [urnParts(aliasParent).qualifiedType.split("$").pop() ?? ""]
+      : types.slice(0, -1);
+  const qualifiedType = [...parentPart, type].join("$");
+  return `urn:pulumi:${spec.getStack() || own.stack}::${spec.getProject() || own.project}::${qualifiedType}::${spec.getName() || own.name}`;
 }
 
 interface RegisterResponse {
@@ -82,8 +127,10 @@ export function captureRegistrations(): CapturedResource[] {
           for (const urn of urns.getUrnsList()) dependencies.add(urn);
         });
         const provider = request.getProvider();
+        const urn = response.getUrn();
+        const aliases = request.getAliasesList().map((alias) => aliasUrn(alias, urn, request.getParent()));
         captured.push({
-          urn: response.getUrn(),
+          urn,
           type: request.getType(),
           name: request.getName(),
           custom: request.getCustom(),
@@ -92,6 +139,7 @@ export function captureRegistrations(): CapturedResource[] {
           protect: request.getProtect(),
           provider: provider ? provider.split("::").slice(0, -1).join("::") : null,
           inputs: summarizeDynamicProvider(redact(request.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>),
+          ...(aliases.length > 0 ? { aliases } : {}),
         });
       }
       callback(error, response);

@@ -7,14 +7,14 @@ import { EXIT, plan } from "./cli";
 import {
   ALIAS_TYPE,
   categoryOf,
-  diffPlans,
   NETWORK_COMPONENT_TYPE,
   parsePlanDocument,
   PlanFileError,
   PREFLIGHT_TYPE,
-  renderDiffMarkdown,
   RULE_TYPE,
 } from "./diff";
+import { diffPlans } from "./diffCompute";
+import { renderDiffMarkdown } from "./diffMarkdown";
 import { type NodePlacement, type PlanDocument, type PlanResource, VM_TYPE } from "./document";
 
 const GROUP_TYPE = "proxmoxve:cluster/firewall/security/groupLegacy:GroupLegacy";
@@ -412,6 +412,28 @@ describe("diffPlans", () => {
     const diff = diffPlans(base, document({ stack: "staging", resources: [other] }));
     assert.deepEqual([diff.counts.added, diff.counts.removed, diff.counts.changed], [0, 0, 0]);
     assert.match(renderDiffMarkdown(diff), /\(`home` → `staging`\)/);
+  });
+
+  it("matches a resource renamed with an alias to its old URN: listed as renamed, not added and removed", () => {
+    const old = rule("network-rule-opt3-aaa");
+    const renamed = (overrides: Record<string, string> = {}) => ({
+      ...rule("network-rule-opt3-users-servers-https-0123abcd", overrides),
+      aliases: [old.urn.replace("urn:pulumi:home::", "urn:pulumi:staging::")],
+    });
+    const base = document({ resources: [old] });
+    const diff = diffPlans(base, document({ resources: [renamed()] }));
+    assert.deepEqual([diff.counts.security, diff.counts.added, diff.counts.removed, diff.counts.changed], [0, 0, 0, 0]);
+    assert.deepEqual(diff.other.renamed, [{ from: old.urn, to: renamed().urn }]);
+    const markdown = renderDiffMarkdown(diff);
+    assert.doesNotMatch(markdown, /No changes/);
+    assert.match(markdown, /1 renamed with an alias[^\n]*\n\n- `[^`]*::network-rule-opt3-aaa` → `[^`]*::network-rule-opt3-users-servers-https-0123abcd`/);
+    // A renamed resource whose inputs changed is reported as changed, under its new URN.
+    const changed = diffPlans(base, document({ resources: [renamed({ action: "block" })] }));
+    assert.deepEqual([changed.counts.added, changed.counts.removed, changed.counts.changed], [0, 0, 1]);
+    assert.equal(changed.security.filterRules[0]?.urn, renamed().urn);
+    // Without the alias, the same rename is a removal and an addition.
+    const unaliased = diffPlans(base, document({ resources: [{ ...renamed(), aliases: [] }] }));
+    assert.deepEqual([unaliased.counts.added, unaliased.counts.removed, unaliased.other.renamed.length], [1, 1, 0]);
   });
 
   it("lists resources added, removed and changed by URN, with field changes for the others", () => {

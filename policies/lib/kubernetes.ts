@@ -1,0 +1,150 @@
+/** Reading Kubernetes objects as policies see them: kind, name and namespace, pod specs, containers. */
+import { knownString } from "./inputs";
+
+/** Where each workload kind keeps its pod spec, by the kind's name (any API version of its group). */
+const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
+  Pod: ["spec"],
+  PodTemplate: ["template", "spec"],
+  ReplicationController: ["spec", "template", "spec"],
+  Deployment: ["spec", "template", "spec"],
+  StatefulSet: ["spec", "template", "spec"],
+  DaemonSet: ["spec", "template", "spec"],
+  ReplicaSet: ["spec", "template", "spec"],
+  Job: ["spec", "template", "spec"],
+  CronJob: ["spec", "jobTemplate", "spec", "template", "spec"],
+};
+const WORKLOAD_TYPE = /^kubernetes:(core|apps|batch|extensions)\/v[0-9a-z]+:([A-Za-z]+?)(Patch)?$/;
+
+/** The Kubernetes kind of a type token (`kubernetes:apps/v1:Deployment` → `Deployment`), else undefined. */
+export function k8sKindOf(type: string): string | undefined {
+  if (!type.startsWith("kubernetes:")) return undefined;
+  const kind = type.slice(type.lastIndexOf(":") + 1);
+  return kind === "" ? undefined : kind;
+}
+
+export interface K8sObjectRef {
+  /** `Deployment`, `Service`, … (`DeploymentPatch` for a patch). */
+  readonly kind: string;
+  /** `metadata.name`, else the resource's Pulumi name (the provider then auto-names `<name>-<suffix>`). */
+  readonly name: string;
+  /** `metadata.namespace` when the inputs say it, else undefined (the provider's default namespace). */
+  readonly namespace: string | undefined;
+  /** How messages name the namespace: `fortress-identity`, or what leaving it out means. */
+  readonly namespaceLabel: string;
+}
+
+/** The object's kind, name and namespace as messages name them. */
+export function k8sObjectOf(resource: {
+  readonly type: string;
+  readonly name: string;
+  readonly props: Record<string, unknown>;
+}): K8sObjectRef {
+  const metadata = (resource.props.metadata ?? {}) as Record<string, unknown>;
+  const namespace = knownString(metadata.namespace);
+  const raw = metadata.namespace;
+  return {
+    kind: k8sKindOf(resource.type) ?? resource.type,
+    name: knownString(metadata.name) ?? resource.name,
+    namespace,
+    namespaceLabel:
+      namespace ??
+      (raw === undefined || raw === "" || raw === null
+        ? "default (metadata.namespace unset, so the provider's default)"
+        : "unknown (metadata.namespace is not known at plan time)"),
+  };
+}
+
+const asRecord = (value: unknown): Record<string, unknown> | undefined =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+
+/** A pod spec found in a resource's inputs, with the dotted path to it. */
+export interface PodSpecAt {
+  readonly path: string;
+  readonly spec: Record<string, unknown>;
+}
+
+/**
+ * The pod specs of a Pod, PodTemplate, ReplicationController, Deployment, StatefulSet, DaemonSet, ReplicaSet,
+ * Job or CronJob (any API version); `{ patches: true }` also reads their server-side `…Patch` resources,
+ * whose specs are partial. Empty for every other resource.
+ */
+export function podSpecsOf(
+  resource: { readonly type: string; readonly props: Record<string, unknown> },
+  options: { readonly patches?: boolean } = {},
+): PodSpecAt[] {
+  const match = WORKLOAD_TYPE.exec(resource.type);
+  if (!match?.[2] || (match[3] && !options.patches)) return [];
+  const path = POD_SPEC_PATHS[match[2]];
+  if (!path) return [];
+  let node: unknown = resource.props;
+  for (const key of path) node = asRecord(node)?.[key];
+  const spec = asRecord(node);
+  return spec ? [{ path: path.join("."), spec }] : [];
+}
+
+/** A container of a pod spec: which list it is in, its name, and its settings. */
+export interface ContainerAt {
+  readonly list: "containers" | "initContainers" | "ephemeralContainers";
+  readonly name: string;
+  readonly container: Record<string, unknown>;
+}
+
+/** The containers of a pod spec, init and ephemeral containers included. */
+export function containersOf(spec: Record<string, unknown>): ContainerAt[] {
+  return (["containers", "initContainers", "ephemeralContainers"] as const).flatMap((list) => {
+    const items = spec[list];
+    if (!Array.isArray(items)) return [];
+    return items.flatMap((item, index) => {
+      const container = asRecord(item);
+      return container ? [{ list, name: knownString(container.name) ?? `${list}[${index}]`, container }] : [];
+    });
+  });
+}
+
+/** The policy's `allowedNamespaces` setting, else `fallback`. */
+export function allowedNamespacesOf(
+  config: { allowedNamespaces?: unknown },
+  fallback: readonly string[],
+): Set<string> {
+  return new Set(
+    (Array.isArray(config.allowedNamespaces) ? config.allowedNamespaces : fallback).map((name) =>
+      String(name),
+    ),
+  );
+}
+
+/** Namespaces whose pods may use the host (network sensors capturing on the node's NICs). */
+export const DEFAULT_PRIVILEGED_NAMESPACES = ["fortress-sensors"];
+
+export interface WorkloadToJudge {
+  readonly podSpecs: PodSpecAt[];
+  /** "Deployment keycloak in namespace fortress-identity", for messages. */
+  readonly who: string;
+  readonly allowed: ReadonlySet<string>;
+}
+
+/**
+ * A workload's pod specs and its name for messages, or undefined when it has no pod spec or sits in
+ * a namespace of the policy's `allowedNamespaces`.
+ */
+export function workloadToJudge(
+  args: {
+    readonly type: string;
+    readonly props: Record<string, unknown>;
+    readonly name: string;
+    getConfig<T extends object>(): T;
+  },
+  options: { readonly patches?: boolean } = {},
+): WorkloadToJudge | undefined {
+  const podSpecs = podSpecsOf(args, options);
+  if (podSpecs.length === 0) return undefined;
+  const allowed = allowedNamespacesOf(
+    args.getConfig<{ allowedNamespaces?: unknown }>(),
+    DEFAULT_PRIVILEGED_NAMESPACES,
+  );
+  const object = k8sObjectOf(args);
+  if (object.namespace !== undefined && allowed.has(object.namespace)) return undefined;
+  return { podSpecs, who: `${object.kind} ${object.name} in namespace ${object.namespaceLabel}`, allowed };
+}
