@@ -1,4 +1,3 @@
-/* eslint-disable max-lines, max-lines-per-function -- split pending: issue #9 item 6 (a 481-line constructor: PostgreSQL, Keycloak, realm, Vaultwarden into Keycloak and Vaultwarden components; i9-k8s) */
 /**
  * The identity layer: Keycloak (with its own PostgreSQL) holding one realm with an OIDC client per
  * UI, the Proxmox VE OpenID realm that signs in through it, and Vaultwarden as the people's secrets

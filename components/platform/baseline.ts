@@ -1,4 +1,3 @@
-/* eslint-disable max-lines, max-lines-per-function -- split pending: issue #9 item 6 (a 291-line constructor: namespaces and flows, CA, storage; i9-k8s) */
 /**
  * The Kubernetes baseline of the platform layer: a namespace per layer with Pod Security Admission
  * labels, default-deny NetworkPolicies with explicit namespace → namespace allows (and DNS), requests
