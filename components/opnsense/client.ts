@@ -2,7 +2,8 @@
  * The HTTP side of the OPNsense API: Basic auth with key and secret, JSON in and out, a timeout on
  * every call, retries with backoff for what is transient (no answer, 502/503/504, a 500 that is not
  * OPNsense's own JSON error), and errors that name what the admin must fix: OPNsense's own 500s
- * (a UserException) are its answer and are not retried. Writes to one firewall are serialized.
+ * (a UserException) are its answer and are not retried. Writes to one firewall are serialized. Every
+ * call opens its own connection (see `send`).
  */
 import * as http from "node:http";
 import * as https from "node:https";
@@ -72,7 +73,14 @@ function send(
       url,
       {
         method,
+        // A new connection for every call, closed after it: Node's global agent keeps connections alive
+        // (Node 19+), and a kept-alive connection survives a lockout, since a filter reload keeps pf's
+        // existing states (opnsense/core src/etc/inc/filter.inc kills states only for scheduled rules)
+        // and lighttpd keeps API connections open for 15 requests or 30 s (plugins.inc.d/webgui.inc). Only
+        // a new connection proves that the rules still let this machine in (the probe after an apply).
+        agent: false,
         headers: {
+          connection: "close",
           authorization: `Basic ${Buffer.from(`${connection.key}:${connection.secret}`).toString("base64")}`,
           accept: "application/json",
           ...(payload === undefined

@@ -421,6 +421,29 @@ describe("OPNsense provider against the loopback API", () => {
       await restart();
     });
 
+    it("detects a lockout although the connection that carried the apply stays open (pf keeps its state)", async () => {
+      await restart({ version: "26.1.2" });
+      const provider = await configured(new ItemProvider(FAST));
+      api.faults.stopAnsweringAfterApply("new-connections");
+      await assert.rejects(
+        provider.create({ model: "rule", firewall, fields: rule("fortress zones: lockout, kept alive") }),
+        (error: unknown) => {
+          assert.ok(error instanceof OpnsenseLockoutError, String(error));
+          return true;
+        },
+      );
+      // The probes' new connections were dropped before they could send a request: nothing after the apply was answered.
+      const apply = api.state.requests.findIndex((request) =>
+        request.path.startsWith("/api/firewall/filter/apply"),
+      );
+      assert.ok(apply >= 0);
+      assert.deepEqual(
+        api.state.requests.slice(apply + 1).filter((request) => request.status !== undefined),
+        [],
+      );
+      await restart();
+    });
+
     it("on OPNsense 26.7 (no savepoints): applies plainly, and when dark, names the backup by time", async () => {
       await restart({ version: "26.7.1" });
       const provider = await configured(new ItemProvider(FAST));

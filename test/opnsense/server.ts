@@ -218,8 +218,14 @@ export interface Faults {
    * rollback timer of that apply's revision has fired and reverted the rules. With no revision, or
    * with `brokenRollback`, the server stays dark until close(). Requests that came in while dark stay
    * unanswered afterwards too (like dropped packets); close() ends them.
+   *
+   * "new-connections" is what a real lockout looks like from a client that keeps its connection open:
+   * a filter reload keeps pf's existing states (filter.inc kills states only for scheduled rules), and
+   * lighttpd keeps an API connection open for up to 15 requests or 30 s idle (plugins.inc.d/webgui.inc
+   * `server.max-keep-alive-requests`/`-idle`, tags 25.7–26.7). So connections open at the apply keep
+   * being answered, and every connection opened afterwards is dropped (reset here, to keep tests fast).
    */
-  stopAnsweringAfterApply(mode?: "hang" | "reset"): void;
+  stopAnsweringAfterApply(mode?: "hang" | "reset" | "new-connections"): void;
   /** Remove pending faults and leave dark mode. */
   clear(): void;
   /** Whether the server is currently not answering. */
@@ -318,8 +324,9 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
   const requests: RequestRecord[] = [];
   const events: string[] = [];
   const pendingFaults: { spec: FaultSpec; remaining: number }[] = [];
-  let darkArmed: "hang" | "reset" | null = null;
-  let dark: { mode: "hang" | "reset"; revision: string | null } | null = null;
+  type DarkMode = "hang" | "reset" | "new-connections";
+  let darkArmed: DarkMode | null = null;
+  let dark: { mode: DarkMode; revision: string | null; established: Set<Socket> } | null = null;
 
   const sockets = new Set<Socket>();
   let closed = false;
@@ -1187,9 +1194,9 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     const record: RequestRecord = { method, path: `${url.pathname}${url.search}`, body: parsed };
     requests.push(record);
 
-    if (dark) {
+    if (dark && !(dark.mode === "new-connections" && dark.established.has(req.socket))) {
       record.fault = "dark";
-      if (dark.mode === "reset") req.socket.destroy();
+      if (dark.mode !== "hang") req.socket.destroy();
       return;
     }
     const apiPath = normalizeApiPath(url.pathname);
@@ -1260,7 +1267,7 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     ) {
       if (reply.status === 200 && method === "POST") {
         const revision = options.savepoints ? (segments[3] ?? null) : null;
-        dark = { mode: darkArmed, revision };
+        dark = { mode: darkArmed, revision, established: new Set(sockets) };
         darkArmed = null;
       }
     }
@@ -1282,6 +1289,10 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     });
   });
   server.on("connection", (socket) => {
+    if (dark?.mode === "new-connections") {
+      socket.destroy(); // pf has no state for it and the rules now drop it
+      return;
+    }
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
