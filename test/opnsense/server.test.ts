@@ -189,14 +189,26 @@ describe("authentication and authorization", () => {
     assert.deepEqual(logged, [200, 403, 403]);
   });
 
-  it("rejects a JSON POST with an empty body, and a set without uuid, with 400", async () => {
+  it("rejects a JSON POST with an empty body with 400", async () => {
     const empty = await call(api, "POST", "firewall/alias/reconfigure", undefined, { rawBody: "" });
     assert.equal(empty.status, 400);
     assert.deepEqual(empty.body, { message: "Invalid JSON syntax", status: 400 });
-    const noUuid = await call(api, "POST", "firewall/alias/set_item", { alias: {} });
-    assert.equal(noUuid.status, 400);
-    assert.match(noUuid.body.message, /expects at least 1 parameter/);
     assert.equal((await call(api, "GET", "nothing/here/at_all")).status, 404);
+  });
+
+  it("answers an action without its required parameter 404 Endpoint not found, before authentication", async () => {
+    for (const [path, authorization] of [
+      ["firewall/alias/set_item", undefined],
+      ["firewall/alias/del_item", null],
+      ["firewall/filter/toggle_rule", null],
+      ["firewall/alias_util/list", null],
+    ] as const) {
+      const answer = await call(api, "POST", path, { alias: {} }, { authorization });
+      assert.equal(answer.status, 404, path);
+      assert.deepEqual(answer.body, { errorMessage: "Endpoint not found" }, path);
+    }
+    // An optional parameter (get_item's uuid, apply's revision) is not required.
+    assert.equal((await call(api, "GET", "firewall/alias/get_item")).status, 200);
   });
 });
 

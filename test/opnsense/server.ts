@@ -8,9 +8,11 @@
  *   (Base/ApiControllerBase.php @ cde8b431c221). A user without a privilege that grants the path:
  *   403 `{"status":403,"message":"Forbidden"}` (body as quoted in opnsense/core#9961), never naming it.
  * - A POST with `Content-Type: application/json` and an empty or unparsable body: 400
- *   `{"message":"Invalid JSON syntax","status":400}`; an action called without a required parameter
- *   (set_item without uuid, ...): 400 `{"message":"action X expects at least 1 parameter(s)","status":400}`
- *   (both ApiControllerBase.php @ cde8b431c221).
+ *   `{"message":"Invalid JSON syntax","status":400}` (ApiControllerBase.php @ cde8b431c221).
+ * - An action called without a required parameter (set_item without uuid, ...): since 25.7
+ *   Mvc/Dispatcher.php `resolve()` throws ParameterMismatchException, a DispatchException, which
+ *   www/api.php answers 404 `{"errorMessage":"Endpoint not found"}`; the router resolves before the
+ *   controller authenticates, so this comes before any 401 (opnsense/core tags 25.7–26.7).
  * - Model CRUD as ApiMutableModelControllerBase.php @ 044217f07979 does it: search (any method),
  *   get, add, set (an "upsert" for an unknown but well-formed uuid), del, toggle; write commands answer
  *   `{"result":"failed"}` to GET; validation failures are HTTP 200 `{"result":"failed","validations":{...}}`.
@@ -262,10 +264,22 @@ const userException = (message: string, title = ""): Reply => ({
   body: { errorMessage: message, errorTitle: title },
 });
 const notFound = (): Reply => ({ status: 404, body: { errorMessage: "Endpoint not found" } });
-const missingParameter = (command: string): Reply => ({
-  status: 400,
-  body: { message: `action ${command} expects at least 1 parameter(s)`, status: 400 },
-});
+/** Mvc/Dispatcher.php ParameterMismatchException → api.php's 404 (see the header); `handle` answers it first. */
+const missingParameter = (_command: string): Reply => notFound();
+
+/**
+ * How many path parameters an action requires (the controller method's non-optional parameters):
+ * setXAction($uuid), delXAction($uuid), toggleXAction($uuid, $enabled = null) of the model
+ * controllers, FilterBaseController cancelRollbackAction($rollback_revision) / revertAction($revision),
+ * AliasUtilController list/flush/delete/addAction($alias) (opnsense/core tag 26.1).
+ */
+function requiredParameters(module: string, controller: string, command: string): number {
+  if (module === "firewall" && controller === "alias_util")
+    return ["list", "flush", "delete", "add"].includes(command) ? 1 : 0;
+  if (["cancel_rollback", "revert"].includes(command)) return 1;
+  if (/^toggle_\w+_log$/.test(command)) return 2;
+  return /^(set|del|toggle)_[a-z0-9_]+$/.test(command) ? 1 : 0;
+}
 
 function clone(items: Map<string, Raw>): Map<string, Raw> {
   return new Map([...items].map(([uuid, item]) => [uuid, { ...item }]));
@@ -1117,6 +1131,13 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     return false;
   }
 
+  function lacksParameter(apiPath: string): boolean {
+    const [module = "", controller = "", command = "", ...params] = apiPath
+      .split("/")
+      .filter((s) => s !== "");
+    return params.length < requiredParameters(module, controller, snake(command));
+  }
+
   function takeFault(apiPath: string, method: string, after: boolean): FaultSpec | undefined {
     for (const pending of pendingFaults) {
       const spec = pending.spec;
@@ -1206,7 +1227,7 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
       return;
     }
 
-    if (missingAction(apiPath)) {
+    if (missingAction(apiPath) || lacksParameter(apiPath)) {
       send(res, record, notFound());
       return;
     }
