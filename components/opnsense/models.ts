@@ -84,8 +84,9 @@ export const MODELS = {
     commands: itemCommands("rule"),
     apply: { kind: "filter" },
     identity: ["description"],
-    // Firewall/Api/FilterController.php searchRuleAction: without `interface` it lists only floating
-    // rules; a rule on one interface is listed when that interface is asked for.
+    // Firewall/Api/FilterController.php searchRuleAction: up to 26.1, without `interface` it lists only
+    // floating rules and a rule on one interface is listed when that interface is asked for; from 26.7
+    // that interface's rules come with the floating and multi-interface ones (identity still decides).
     searchBy: ["interface"],
     replaceOn: [],
   },

@@ -444,6 +444,34 @@ describe("OPNsense provider against the loopback API", () => {
       await restart();
     });
 
+    it("on OPNsense 26.7, whose search lists every rule and the non-MVC ones: adopts its own leftover, never a non-MVC rule", async () => {
+      await restart({ version: "26.7.1" });
+      const provider = await configured(new ItemProvider(FAST));
+      const leftover = api.state.put("firewall/filter", {
+        ...ruleOn("lan", "fortress zones: left over"),
+        sequence: "7",
+      });
+      const adopted = await create(provider, {
+        model: "rule",
+        firewall,
+        fields: ruleOn("lan", "fortress zones: left over"),
+      });
+      assert.equal(adopted.id, leftover);
+      assert.equal(
+        api.state.items("firewall/filter").find((item) => item.uuid === leftover)?.sequence,
+        "4001",
+      );
+      // The same description as the GUI's own anti-lockout (a non-MVC rule whose uuid is its pf label).
+      const fresh = await create(provider, {
+        model: "rule",
+        firewall,
+        fields: ruleOn("lan", "anti-lockout rule"),
+      });
+      assert.ok(api.state.items("firewall/filter").some((item) => item.uuid === fresh.id));
+      assert.ok(api.state.activeRules().some((item) => item.uuid === fresh.id));
+      await restart();
+    });
+
     it("on OPNsense 26.7 (no savepoints): applies plainly, and when dark, names the backup by time", async () => {
       await restart({ version: "26.7.1" });
       const provider = await configured(new ItemProvider(FAST));

@@ -950,4 +950,42 @@ describe("filter rule search as FilterController::searchRuleAction lists rules",
       });
     });
   }
+
+  it("26.7: all rules without `interface`, with one also the floating and multi-interface rules, and the non-MVC rules merged", async () => {
+    await withApi({ version: "26.7.1" }, async (api) => {
+      api.state.put("firewall/filter", { interface: "lan", description: "on lan" });
+      api.state.put("firewall/filter", { interface: "opt1", description: "on opt1" });
+      api.state.put("firewall/filter", { interface: "lan,wan", description: "on both" });
+      api.state.put("firewall/filter", { interface: "", description: "floating" });
+      api.state.put("firewall/filter", { interface: "lan", interfacenot: "1", description: "not lan" });
+      const rows = async (params: Record<string, unknown>) =>
+        (await call(api, "POST", "firewall/filter/search_rule", params)).body.rows as any[];
+      const listed = async (params: Record<string, unknown>) =>
+        (await rows(params)).map((row) => row.description).sort();
+      const legacy = ["Default deny / state violation rule", "anti-lockout rule"];
+      assert.deepEqual(await listed({}), [...legacy, "floating", "not lan", "on both", "on lan", "on opt1"]);
+      assert.deepEqual(await listed({ interface: "lan" }), [
+        "Default deny / state violation rule",
+        "anti-lockout rule",
+        "floating",
+        "on both",
+        "on lan",
+      ]);
+      assert.deepEqual(await listed({ interface: "opt1" }), [
+        "Default deny / state violation rule",
+        "floating",
+        "not lan",
+        "on opt1",
+      ]);
+      assert.deepEqual(await listed({ interface: "" }), [
+        "Default deny / state violation rule",
+        "floating",
+        "not lan",
+        "on both",
+      ]);
+      const merged = (await rows({})).filter((row) => row.legacy === true);
+      assert.equal(merged.length, 2);
+      assert.ok(merged.every((row) => typeof row.uuid === "string" && !/^[0-9a-f-]{36}$/.test(row.uuid)));
+    });
+  });
 });

@@ -40,7 +40,7 @@
  *   c81509ddd6 introduced the rounding) and with `brokenRollback: false`: the timer restores the snapshot.
  * Privileges follow OPNsense's own ACL.xml names per version (./acl.ts).
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import * as http from "node:http";
 import { isIP } from "node:net";
 import type { Socket } from "node:net";
@@ -377,13 +377,25 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
   /**
    * FilterController::searchRuleAction lists a rule by its interfaces: without `interface` only the
    * rules on none or several (floating); with it, on 25.7 the rules on exactly that one, from 26.1 the
-   * rules on exactly those (an inverted one only with `show_all`). Interface groups are not modelled.
+   * rules on exactly those (an inverted one only with `show_all`). 26.7 rewrote it (tag 26.7 ~89–147):
+   * without an `interface` parameter every rule; with an empty one the floating rules (not on exactly
+   * one interface, or inverted); with interfaces, the rules with no interface, the inverted ones that
+   * name none of them, and every rule whose interfaces include one of them. Interface groups are not
+   * modelled.
    */
   function ruleListed(rule: Raw, params: Record<string, unknown>): boolean {
     const asked = typeof params.interface === "string" ? params.interface : "";
     const showAll = params.show_all !== undefined && params.show_all !== "" && params.show_all !== "0";
     const own = (rule.interface ?? "").split(",").filter((i) => i !== "");
     const inverted = rule.interfacenot === "1";
+    if (atLeast(options.version, "26.7")) {
+      if (params.interface === undefined || own.length === 0) return true;
+      const filter = asked.split(",").filter((i) => i !== "");
+      const overlaps = filter.some((i) => own.includes(i));
+      if (inverted) return !overlaps;
+      if (filter.length === 0) return own.length !== 1;
+      return overlaps;
+    }
     if (!atLeast(options.version, "26.1")) {
       if (asked === "") return own.length !== 1;
       if (showAll) return own.includes(asked) || own.length === 0;
@@ -398,12 +410,40 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     return intersects && wanted.length === own.length;
   }
 
+  /**
+   * 26.7's searchRuleAction also merges the rules pf gets from outside the MVC model (`configctl filter
+   * list non_mvc_rules`, scripts/filter/list_non_mvc_rules.php): `legacy: true`, `uuid` the rule's pf
+   * label, `description` its descr. Two that every 26.7 firewall has: the default deny
+   * (filter.lib.inc, no interface) and the GUI's anti-lockout on the LAN (filter.lib.inc).
+   */
+  function nonMvcRules(): Record<string, unknown>[] {
+    if (!atLeast(options.version, "26.7")) return [];
+    const row = (description: string, iface: string, action: string) => ({
+      uuid: createHash("md5").update(description).digest("hex"),
+      enabled: "1",
+      legacy: true,
+      is_automatic: true,
+      interface: iface,
+      action,
+      direction: "in",
+      description,
+      sort_order: "",
+    });
+    return [
+      row("Default deny / state violation rule", "", "block"),
+      ...(interfaces.some((i) => i.identifier === "lan") ? [row("anti-lockout rule", "lan", "pass")] : []),
+    ];
+  }
+
   function search(model: ItemModel, params: Record<string, unknown>): Reply {
     const ctx = context();
     const rows = [...store(model.id)]
       .filter(([, item]) => model !== RULE_MODEL || ruleListed(item, params))
       .map(([uuid, item]) => searchRow(model.schema, uuid, item, ctx));
-    if (model === RULE_MODEL) rows.sort((a, b) => Number(a.sequence) - Number(b.sequence));
+    if (model === RULE_MODEL) {
+      rows.sort((a, b) => Number(a.sequence) - Number(b.sequence));
+      rows.push(...nonMvcRules().filter((rule) => ruleListed(rule as Raw, params)));
+    }
     if (model === vlan) {
       // VlanSettingsController::searchItemAction shows an assigned device as "vlan01 [LAN]".
       for (const row of rows) {
