@@ -442,7 +442,11 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
       .map(([uuid, item]) => searchRow(model.schema, uuid, item, ctx));
     if (model === RULE_MODEL) {
       rows.sort((a, b) => Number(a.sequence) - Number(b.sequence));
-      rows.push(...nonMvcRules().filter((rule) => ruleListed(rule as Raw, params)));
+      rows.push(
+        ...nonMvcRules().filter((rule) =>
+          ruleListed({ interface: String(rule.interface), interfacenot: "0" }, params),
+        ),
+      );
     }
     if (model === vlan) {
       // VlanSettingsController::searchItemAction shows an assigned device as "vlan01 [LAN]".
