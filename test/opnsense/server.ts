@@ -437,7 +437,7 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
 
   function search(model: ItemModel, params: Record<string, unknown>): Reply {
     const ctx = context();
-    const rows = [...store(model.id)]
+    const rows: Record<string, unknown>[] = [...store(model.id)]
       .filter(([, item]) => model !== RULE_MODEL || ruleListed(item, params))
       .map(([uuid, item]) => searchRow(model.schema, uuid, item, ctx));
     if (model === RULE_MODEL) {
