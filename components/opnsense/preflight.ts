@@ -126,9 +126,25 @@ const vlanTagOf = (row: InterfaceRow) => {
   return tag === null || tag === undefined || tag === "" ? undefined : Number(tag);
 };
 
-function interfaceProblems(rows: InterfaceRow[], needs: PreflightNeeds, canAssign: boolean): string[] {
+/** The device carrying `vlan` (assigned or not), from the overview's VLAN details. */
+const deviceOfVlan = (rows: InterfaceRow[], vlan: number) =>
+  rows.find((row) => vlanTagOf(row) === vlan)?.device;
+
+/**
+ * Each interface the rules go on must hold the VLAN device made for its network (the device's VLAN tag
+ * is the network's, Interfaces/Api/OverviewController.php `vlan_tag`): rules on an interface that holds
+ * any other device would filter other traffic, and the network's own would reach no interface at all.
+ */
+function interfaceProblems(
+  rows: InterfaceRow[],
+  needs: PreflightNeeds,
+  canAssign: boolean,
+  /** Identifiers already reported (their device went to another identifier). */
+  explained: ReadonlySet<string>,
+): string[] {
   const byIdentifier = new Map(rows.map((row) => [row.identifier, row]));
   return needs.interfaces.flatMap(({ identifier, vlan }) => {
+    if (explained.has(identifier)) return [];
     const row = byIdentifier.get(identifier);
     if (!row) {
       return [
@@ -142,9 +158,15 @@ function interfaceProblems(rows: InterfaceRow[], needs: PreflightNeeds, canAssig
       ];
     }
     const tag = vlanTagOf(row);
-    if (tag !== undefined && tag !== vlan && identifier !== "lan") {
+    if (tag !== vlan) {
+      const wanted = deviceOfVlan(rows, vlan);
+      const holds = `${row.device ?? "a device"} (${tag === undefined ? "no VLAN" : `VLAN ${tag}`})`;
       return [
-        `interface ${identifier} carries VLAN ${tag}, but the config puts VLAN ${vlan} on it: fix the assignment or networks[].interface`,
+        `interface ${identifier} holds ${holds}, not ${wanted ? `${wanted}, ` : ""}the VLAN ${vlan} device Fortress ` +
+          `made for it: under Interfaces > Assignments put ${wanted ?? `the VLAN ${vlan} device`} on ${identifier} ` +
+          "(if this machine reaches the firewall through it, do it from the console: opnsense-shell option 1, " +
+          `"Assign interfaces"), or set networks[].interface of the VLAN ${vlan} network to the interface that holds ` +
+          "it. Then run again",
       ];
     }
     return row.enabled === false
@@ -159,7 +181,10 @@ function interfaceProblems(rows: InterfaceRow[], needs: PreflightNeeds, canAssig
 /**
  * On 26.7+: assigns each missing interface's VLAN device through `interfaces/assignment/add_item`, in
  * the order of the identifiers asked for. OPNsense picks the identifier itself (the lowest free `optN`,
- * NetworkInterface.php serializeToConfig), so one that differs from the config is reported.
+ * Interfaces/NetworkInterface.php serializeToConfig), so the one it chose is read back from the
+ * overview and reported when it differs from the config. No `descr` is sent: it would have to name an
+ * identifier Fortress cannot know in advance (an empty one shows the identifier, FieldTypes/IfDescField.php).
+ * An identifier already holding another device is left alone (interfaceProblems reports it).
  */
 async function assignMissing(
   connection: Connection,
@@ -167,12 +192,12 @@ async function assignMissing(
   needs: PreflightNeeds,
   policy: RetryPolicy,
   problems: string[],
-): Promise<string[]> {
+): Promise<{ device: string; vlan: number; identifier: string }[]> {
   const assigned = new Set(rows.map((row) => row.identifier).filter((id) => id));
   const missing = needs.interfaces
     .filter(({ identifier }) => !assigned.has(identifier))
     .sort((a, b) => a.identifier.localeCompare(b.identifier, "en", { numeric: true }));
-  const done: string[] = [];
+  const done: { device: string; vlan: number; identifier: string }[] = [];
   for (const { identifier, vlan } of missing) {
     const device = rows.find((row) => !row.identifier && vlanTagOf(row) === vlan)?.device;
     if (!device) continue; // reported as unassigned afterwards
@@ -181,7 +206,7 @@ async function assignMissing(
         connection,
         "POST",
         "interfaces/assignment/add_item",
-        { interface: { if: device, descr: identifier.toUpperCase(), lock: "0" } },
+        { interface: { if: device, lock: "0" } },
         policy,
       )) as { result?: string; validations?: Record<string, unknown> };
       if (answer.result !== "saved") {
@@ -190,7 +215,7 @@ async function assignMissing(
         );
         continue;
       }
-      done.push(`assigned ${device} (VLAN ${vlan}) for ${identifier}`);
+      done.push({ device, vlan, identifier });
     } catch (error) {
       if (error instanceof OpnsensePrivilegeError) {
         problems.push(
@@ -203,6 +228,28 @@ async function assignMissing(
   }
   if (done.length > 0) await call(connection, "POST", "interfaces/assignment/reconfigure", {}, policy);
   return done;
+}
+
+/** What the assignments became, by the identifier OPNsense gave each device; a differing one is a problem. */
+function assignedAs(
+  done: readonly { device: string; vlan: number; identifier: string }[],
+  rows: InterfaceRow[],
+  problems: string[],
+  explained: Set<string>,
+): string[] {
+  return done.map(({ device, vlan, identifier }) => {
+    const chosen = rows.find((row) => row.device === device)?.identifier || undefined;
+    if (chosen !== identifier) {
+      explained.add(identifier);
+      problems.push(
+        chosen
+          ? `OPNsense assigned ${device} (VLAN ${vlan}) as ${chosen}, not ${identifier}: set networks[].interface of ` +
+              `the VLAN ${vlan} network to ${chosen} (or move the assignment under Interfaces > Assignments), then run again`
+          : `${device} (VLAN ${vlan}) does not show as assigned after the assignment: check Interfaces > Assignments`,
+      );
+    }
+    return `assigned ${device} (VLAN ${vlan}) as ${chosen ?? "?"}`;
+  });
 }
 
 export async function preflight(
@@ -226,6 +273,7 @@ export async function preflight(
     await tryCall(connection, probe, policy, problems);
   }
   const changed: string[] = [];
+  const explained = new Set<string>();
   if (needs.interfaces.length > 0) {
     const read = async () =>
       (await tryCall(connection, "interfaces/overview/export", policy, problems)) as
@@ -233,10 +281,13 @@ export async function preflight(
     let overview = await read();
     const canAssign = version !== undefined && compareVersions(version, ASSIGNMENT_API_VERSION) >= 0;
     if (overview && canAssign) {
-      changed.push(...(await assignMissing(connection, rowsOf(overview), needs, policy, problems)));
-      if (changed.length > 0) overview = await read();
+      const done = await assignMissing(connection, rowsOf(overview), needs, policy, problems);
+      if (done.length > 0) {
+        overview = await read();
+        if (overview) changed.push(...assignedAs(done, rowsOf(overview), problems, explained));
+      }
     }
-    if (overview) problems.push(...interfaceProblems(rowsOf(overview), needs, canAssign));
+    if (overview) problems.push(...interfaceProblems(rowsOf(overview), needs, canAssign, explained));
   }
   if (problems.length > 0) throw new OpnsensePreflightError(connection.url, problems, changed);
 }

@@ -542,10 +542,47 @@ describe("OPNsense provider against the loopback API", () => {
       ],
     };
 
-    it("passes on a ready firewall", async () => {
-      api.state.assign({ identifier: "opt7", device: "vtnet1" });
+    /** Creates VLAN devices through the API, as the network layer does; OPNsense names them vlan01, vlan02, … */
+    async function vlanDevices(tags: number[], user?: { key: string; secret: string }): Promise<void> {
+      const items = await configured(new ItemProvider(FAST), user?.key, user?.secret);
+      for (const tag of tags) {
+        await create(items, {
+          model: "vlan",
+          firewall,
+          fields: { if: "vtnet1", tag: String(tag), pcp: "0", descr: `fortress vlan ${tag}` },
+        });
+      }
+    }
+
+    it("passes on a ready firewall: each interface holds its VLAN's device", async () => {
+      await restart();
+      await vlanDevices([10, 70]);
+      api.state.assign({ identifier: "lan", device: "vlan01", ipv4: "10.10.10.1/24" });
+      api.state.assign({ identifier: "opt7", device: "vlan02", ipv4: "10.10.70.1/24" });
       const provider = await configured(new PreflightProvider(FAST));
       await provider.create({ firewall, needs });
+      await restart();
+    });
+
+    it("refuses an interface that holds another device than its VLAN's, lan included", async () => {
+      await restart();
+      await vlanDevices([10, 70]);
+      api.state.assign({ identifier: "opt7", device: "vtnet2" });
+      const provider = await configured(new PreflightProvider(FAST));
+      await assert.rejects(provider.create({ firewall, needs }), (error: unknown) => {
+        assert.ok(error instanceof OpnsensePreflightError, String(error));
+        assert.equal(error.problems.length, 2, error.message);
+        assert.match(
+          error.problems[0] ?? "",
+          /interface lan holds vtnet1 \(no VLAN\), not vlan01, the VLAN 10 device Fortress made for it/,
+        );
+        assert.match(
+          error.problems[1] ?? "",
+          /interface opt7 holds vtnet2 \(no VLAN\), not vlan02, the VLAN 70 device/,
+        );
+        return true;
+      });
+      await restart();
     });
 
     it("lists everything that is missing in one error, naming privileges as the version does, and changes nothing", async () => {
@@ -578,7 +615,11 @@ describe("OPNsense provider against the loopback API", () => {
         );
         assert.match(text, /Services: DHCP: Kea\(v4\)/);
         assert.match(text, /interface opt7 is not assigned: .*before OPNsense 26\.7/);
-        assert.equal(error.problems.length, 5);
+        assert.match(
+          text,
+          /interface lan holds vtnet1 \(no VLAN\), not the VLAN 10 device Fortress made for it/,
+        );
+        assert.equal(error.problems.length, 6);
         assert.match(error.message, /nothing was changed/);
         return true;
       });
@@ -590,7 +631,9 @@ describe("OPNsense provider against the loopback API", () => {
     for (const [version, privileges] of Object.entries(LEAST_PRIVILEGES)) {
       it(`passes on ${version} with the README's privileges for it, System: Firmware not among them`, async () => {
         await restart({ version, users: [{ key: "least", secret: "p", privileges }] });
-        api.state.assign({ identifier: "opt7", device: "vtnet2" });
+        await vlanDevices([10, 70], { key: "least", secret: "p" });
+        api.state.assign({ identifier: "lan", device: "vlan01" });
+        api.state.assign({ identifier: "opt7", device: "vlan02" });
         const preflight = await configured(new PreflightProvider(FAST), "least", "p");
         await preflight.create({
           firewall,
@@ -669,12 +712,7 @@ describe("OPNsense provider against the loopback API", () => {
 
     it("on 26.7 assigns the VLAN device itself and leaves only enabling and addressing to do", async () => {
       await restart({ version: "26.7.1" });
-      const items = await configured(new ItemProvider(FAST));
-      await create(items, {
-        model: "vlan",
-        firewall,
-        fields: { if: "vtnet1", tag: "20", pcp: "0", descr: "fortress servers" },
-      });
+      await vlanDevices([20]);
       const provider = await configured(new PreflightProvider(FAST));
       const wanted = {
         minimumVersion: MINIMUM_VERSION,
@@ -684,7 +722,7 @@ describe("OPNsense provider against the loopback API", () => {
       };
       await assert.rejects(provider.create({ firewall, needs: wanted }), (error: unknown) => {
         assert.ok(error instanceof OpnsensePreflightError);
-        assert.deepEqual(error.changed, ["assigned vlan01 (VLAN 20) for opt1"]);
+        assert.deepEqual(error.changed, ["assigned vlan01 (VLAN 20) as opt1"]);
         assert.deepEqual(error.problems.length, 1);
         assert.match(
           error.problems[0] ?? "",
@@ -693,10 +731,65 @@ describe("OPNsense provider against the loopback API", () => {
         return true;
       });
       assert.equal(api.state.reconfigures["interfaces/assignment"], 1);
+      const posted = api.state.requests.find(
+        (request) => request.path === "/api/interfaces/assignment/add_item",
+      );
+      assert.deepEqual(posted?.body, { interface: { if: "vlan01", lock: "0" } });
       // Once an admin enabled and addressed it, the next run passes and assigns nothing more.
       api.state.assign({ identifier: "opt1", device: "vlan01", ipv4: "10.10.20.1/24" });
       await provider.create({ firewall, needs: wanted });
       assert.equal(api.state.reconfigures["interfaces/assignment"], 1);
+      await restart();
+    });
+
+    it("on 26.7 reports the identifier OPNsense chose when it is not the one the config names", async () => {
+      await restart({ version: "26.7.1" });
+      await vlanDevices([30]);
+      const provider = await configured(new PreflightProvider(FAST));
+      const wanted = {
+        minimumVersion: MINIMUM_VERSION,
+        plugins: [],
+        probes: [],
+        interfaces: [{ identifier: "opt2", vlan: 30 }],
+      };
+      await assert.rejects(provider.create({ firewall, needs: wanted }), (error: unknown) => {
+        assert.ok(error instanceof OpnsensePreflightError);
+        assert.deepEqual(error.changed, ["assigned vlan01 (VLAN 30) as opt1"]);
+        assert.equal(error.problems.length, 1, error.message);
+        assert.match(
+          error.problems[0] ?? "",
+          /OPNsense assigned vlan01 \(VLAN 30\) as opt1, not opt2: set networks\[\]\.interface of the VLAN 30 network to opt1/,
+        );
+        return true;
+      });
+      const opt1 = api.state.requests.filter(
+        (request) => request.path === "/api/interfaces/assignment/add_item",
+      );
+      assert.equal(opt1.length, 1);
+      await restart();
+    });
+
+    it("on 26.7 says so when the interface the config names holds another device, and leaves it alone", async () => {
+      await restart({ version: "26.7.1" });
+      await vlanDevices([20]);
+      api.state.assign({ identifier: "opt1", device: "vtnet2" });
+      const provider = await configured(new PreflightProvider(FAST));
+      const wanted = {
+        minimumVersion: MINIMUM_VERSION,
+        plugins: [],
+        probes: [],
+        interfaces: [{ identifier: "opt1", vlan: 20 }],
+      };
+      await assert.rejects(provider.create({ firewall, needs: wanted }), (error: unknown) => {
+        assert.ok(error instanceof OpnsensePreflightError);
+        assert.deepEqual(error.changed, []);
+        assert.match(
+          error.problems.join("\n"),
+          /interface opt1 holds vtnet2 \(no VLAN\), not vlan01, the VLAN 20 device/,
+        );
+        return true;
+      });
+      assert.equal(api.state.reconfigures["interfaces/assignment"], undefined);
       await restart();
     });
   });
