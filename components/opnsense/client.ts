@@ -40,6 +40,8 @@ export const DEFAULT_RETRY: RetryPolicy = { timeoutMs: 15_000, retries: 4, backo
 export interface Answer {
   readonly status: number;
   readonly body: unknown;
+  /** This machine's address on the connection that carried the answer (the source the firewall saw, unless NAT rewrote it). */
+  readonly localAddress?: string | undefined;
 }
 
 class Retryable extends Error {}
@@ -95,6 +97,7 @@ function send(
           : {}),
       },
       (response) => {
+        const localAddress = response.socket?.localAddress;
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
         response.on("error", (error) => reject(new Retryable(error.message)));
@@ -106,7 +109,7 @@ function send(
           } catch {
             // Left as text: error pages are HTML.
           }
-          resolve({ status: response.statusCode ?? 0, body: parsed });
+          resolve({ status: response.statusCode ?? 0, body: parsed, localAddress });
         });
       },
     );
@@ -136,6 +139,17 @@ export async function call(
   body?: unknown,
   policy: RetryPolicy = DEFAULT_RETRY,
 ): Promise<unknown> {
+  return (await callWithSource(connection, method, path, body, policy)).body;
+}
+
+/** `call`, with the local address of the connection that got the answer. */
+export async function callWithSource(
+  connection: Connection,
+  method: "GET" | "POST",
+  path: string,
+  body?: unknown,
+  policy: RetryPolicy = DEFAULT_RETRY,
+): Promise<{ body: unknown; localAddress: string | undefined }> {
   let lastProblem = "";
   let answered = false;
   for (let attempt = 0; attempt <= policy.retries; attempt++) {
@@ -171,7 +185,7 @@ export async function call(
         `OPNsense answered ${method} /api/${path} with HTTP ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`,
       );
     }
-    return answer.body;
+    return { body: answer.body, localAddress: answer.localAddress };
   }
   throw new OpnsenseUnavailableError(
     `OPNsense at ${connection.url} gave no usable answer to ${method} /api/${path} after ${policy.retries + 1} attempts ` +

@@ -12,7 +12,8 @@
  * SystemController.php systemInformationAction). Plugins are found by calling an endpoint they add:
  * without the plugin the router answers 404 "Endpoint not found" (www/api.php).
  */
-import { call, type Connection, type RetryPolicy } from "./client";
+import * as ipaddr from "ipaddr.js";
+import { call, callWithSource, type Connection, type RetryPolicy } from "./client";
 import { OpnsenseError, OpnsenseHttpError, OpnsensePrivilegeError } from "./errors";
 import { rememberVersion } from "./privileges";
 
@@ -38,6 +39,11 @@ export interface PreflightNeeds {
   readonly probes: readonly string[];
   /** OPNsense interfaces (lan, opt1 …) the filter rules use, with the VLAN each must carry. */
   readonly interfaces: readonly { readonly identifier: string; readonly vlan: number }[];
+  /**
+   * The management networks' CIDRs: the anti-lockout rules let only them reach the firewall, so the
+   * machine running Pulumi must reach it from one of them (checked when given).
+   */
+  readonly managementCidrs?: readonly string[];
 }
 
 export class OpnsensePreflightError extends OpnsenseError {
@@ -90,9 +96,12 @@ async function tryCall(
   path: string,
   policy: RetryPolicy,
   problems: string[],
+  source?: (localAddress: string | undefined) => void,
 ): Promise<unknown | undefined> {
   try {
-    return await call(connection, "GET", path, undefined, policy);
+    const answer = await callWithSource(connection, "GET", path, undefined, policy);
+    source?.(answer.localAddress);
+    return answer.body;
   } catch (error) {
     if (error instanceof OpnsensePrivilegeError) {
       problems.push(`missing privilege ${error.privilege ? `"${error.privilege}" ` : ""}for ${path}`);
@@ -109,6 +118,37 @@ async function tryCall(
     }
     throw error;
   }
+}
+
+/**
+ * Whether `localAddress` (this machine's end of a connection to the firewall) lies in a management
+ * network; a problem saying what to do when not. The anti-lockout passes only `fz_net_<management>`
+ * to the firewall on the management interface (components/network/zoneRules.ts): from any other
+ * network, that network's own rules (its default deny, or its block to the firewall) decide, and the
+ * run could lock itself out half way. Through NAT or a proxy the firewall sees another address than
+ * this one: the check cannot see that, the README says so.
+ */
+export function sourceProblem(
+  localAddress: string | undefined,
+  cidrs: readonly string[],
+): string | undefined {
+  const networks = cidrs.join(", ");
+  if (!localAddress || !ipaddr.isValid(localAddress)) {
+    return `Fortress could not tell from which address this machine reaches the firewall, so it cannot check that it is in a management network (${networks})`;
+  }
+  const address = ipaddr.process(localAddress);
+  const inside = cidrs.some((cidr) => {
+    const [network, bits] = ipaddr.parseCIDR(cidr);
+    return network.kind() === address.kind() && address.match([network, bits]);
+  });
+  if (inside) return undefined;
+  return (
+    `this machine reaches the firewall from ${address.toString()}, which is in no management network (${networks}). ` +
+    "The anti-lockout rules let only the management networks reach the firewall's API and ssh; from anywhere else " +
+    "the rules Fortress applies could shut this run out half way. Either run Pulumi from a machine in a management " +
+    "network (fortress:networks, purpose management), or make its address one: put its network's CIDR into that " +
+    "network, or route to the firewall through the management network without NAT. Then run again"
+  );
 }
 
 function versionProblems(version: string | undefined, needs: PreflightNeeds): string[] {
@@ -258,8 +298,14 @@ export async function preflight(
   policy: RetryPolicy,
 ): Promise<void> {
   const problems: string[] = [];
-  const info = (await tryCall(connection, VERSION_ENDPOINT, policy, problems)) as
-    SystemInformation | undefined;
+  let localAddress: string | undefined;
+  const info = (await tryCall(connection, VERSION_ENDPOINT, policy, problems, (from) => {
+    localAddress = from;
+  })) as SystemInformation | undefined;
+  if (needs.managementCidrs && needs.managementCidrs.length > 0 && info) {
+    const problem = sourceProblem(localAddress, needs.managementCidrs);
+    if (problem) problems.push(problem);
+  }
   const version = info ? productVersion(info) : undefined;
   if (version) rememberVersion(connection.url, version);
   problems.push(...versionProblems(version, needs));

@@ -16,7 +16,7 @@ import {
   OpnsensePrivilegeError,
   OpnsenseValidationError,
 } from "../../components/opnsense/errors";
-import { MINIMUM_VERSION, OpnsensePreflightError } from "../../components/opnsense/preflight";
+import { MINIMUM_VERSION, OpnsensePreflightError, sourceProblem } from "../../components/opnsense/preflight";
 import { OpnsenseLockoutError } from "../../components/opnsense/safeApply";
 import { DNSMASQ_DHCP_VERSION } from "../../stacks/layers/firewall";
 import {
@@ -583,6 +583,38 @@ describe("OPNsense provider against the loopback API", () => {
         return true;
       });
       await restart();
+    });
+
+    it("refuses to run from outside the management networks, whose anti-lockout alone keeps the API open", async () => {
+      await restart();
+      const provider = await configured(new PreflightProvider(FAST));
+      const from = { minimumVersion: MINIMUM_VERSION, plugins: [], probes: [], interfaces: [] };
+      await assert.rejects(
+        provider.create({ firewall, needs: { ...from, managementCidrs: ["10.10.10.0/24"] } }),
+        (error: unknown) => {
+          assert.ok(error instanceof OpnsensePreflightError, String(error));
+          assert.equal(error.problems.length, 1);
+          assert.match(
+            error.problems[0] ?? "",
+            /this machine reaches the firewall from 127\.0\.0\.1, which is in no management network \(10\.10\.10\.0\/24\).*run Pulumi from a machine in a management network/,
+          );
+          return true;
+        },
+      );
+      await provider.create({
+        firewall,
+        needs: { ...from, managementCidrs: ["10.10.10.0/24", "127.0.0.0/8"] },
+      });
+    });
+
+    it("judges the source address by family: an IPv4-mapped address is IPv4, IPv6 needs an IPv6 management network", () => {
+      assert.equal(sourceProblem("::ffff:10.10.10.7", ["10.10.10.0/24"]), undefined);
+      assert.match(
+        sourceProblem("2001:db8::7", ["10.10.10.0/24"]) ?? "",
+        /from 2001:db8::7, which is in no management network/,
+      );
+      assert.equal(sourceProblem("2001:db8::7", ["10.10.10.0/24", "2001:db8::/64"]), undefined);
+      assert.match(sourceProblem(undefined, ["10.10.10.0/24"]) ?? "", /could not tell/);
     });
 
     it("lists everything that is missing in one error, naming privileges as the version does, and changes nothing", async () => {
