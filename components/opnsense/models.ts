@@ -186,3 +186,18 @@ export const DNSMASQ: SettingsModel = {
   apply: { kind: "reconfigure", path: "dnsmasq/service/reconfigure" },
   lists: { interface: "," },
 };
+
+/**
+ * Dnsmasq's DHCP settings (Dnsmasq/Dnsmasq.xml `dhcp`): `no_interface` lists the interfaces where it
+ * serves no DHCP (dnsmasq.conf `no-dhcp-interface`, templates/OPNsense/Dnsmasq/dnsmasq.conf; tags
+ * 25.7–26.7) while its DNS carries on. Used when Kea serves DHCP: a fresh install ships Dnsmasq on,
+ * with a DHCP range on lan (src/etc/config.xml.sample), and both would answer there.
+ */
+export const DNSMASQ_DHCP: SettingsModel = {
+  label: "Dnsmasq DHCP settings",
+  base: "dnsmasq/settings",
+  key: "dnsmasq",
+  section: "dhcp",
+  apply: { kind: "reconfigure", path: "dnsmasq/service/reconfigure" },
+  lists: { no_interface: "," },
+};

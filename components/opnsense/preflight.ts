@@ -44,7 +44,23 @@ export interface PreflightNeeds {
    * machine running Pulumi must reach it from one of them (checked when given).
    */
   readonly managementCidrs?: readonly string[];
+  /** OPNsense services (by their `core/service/search` name) that must not be configured: see ABSENT_SERVICES. */
+  readonly absentServices?: readonly string[];
 }
+
+const SERVICE_LIST = "core/service/search";
+
+/** Why a service must be off, and how to turn it off. */
+export const ABSENT_SERVICES: Readonly<Record<string, string>> = {
+  // plugins.inc.d/ntpd.inc: ntpd_enabled() is isset(system/timeservers), which config.xml.sample sets
+  // to four pool servers, and ntpd then binds UDP 123 on every address (ntpd_configure_do), where
+  // chrony must serve. services_ntpd.php unsets timeservers when the list is saved empty (opnsense/core
+  // tags 25.7–26.7). Chrony, once on, keeps the firewall's own clock in time instead.
+  ntpd:
+    "OPNsense's own NTP server (ntpd) is on: it binds UDP 123 on every address, where chrony must serve the lab. " +
+    "Under Services > Network Time > General remove every time server and save: with none, OPNsense does not " +
+    "start ntpd (chrony then keeps the firewall's clock). Then run again",
+};
 
 export class OpnsensePreflightError extends OpnsenseError {
   constructor(
@@ -315,8 +331,21 @@ export async function preflight(
     if (endpoint) await tryCall(connection, endpoint, policy, problems);
     else problems.push(`Fortress does not know how to check for the plugin ${plugin}`);
   }
-  for (const probe of needs.probes.filter((path) => !pluginEndpoints.includes(path))) {
+  for (const probe of needs.probes.filter(
+    (path) => !pluginEndpoints.includes(path) && path !== SERVICE_LIST,
+  )) {
     await tryCall(connection, probe, policy, problems);
+  }
+  if (needs.absentServices?.length || needs.probes.includes(SERVICE_LIST)) {
+    const list = (await tryCall(connection, SERVICE_LIST, policy, problems)) as
+      { rows?: { name?: unknown }[] } | undefined;
+    const present = new Set((list?.rows ?? []).map((row) => row.name));
+    for (const service of needs.absentServices ?? []) {
+      if (present.has(service))
+        problems.push(
+          ABSENT_SERVICES[service] ?? `the OPNsense service ${service} is on: turn it off, then run again`,
+        );
+    }
   }
   const changed: string[] = [];
   const explained = new Set<string>();

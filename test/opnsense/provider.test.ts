@@ -30,7 +30,8 @@ import {
   SettingsProvider,
   type Timing,
 } from "../../components/opnsense/provider";
-import { CHRONY } from "../../components/opnsense/models";
+import { CHRONY, DNSMASQ_DHCP, KEA_DHCPV4 } from "../../components/opnsense/models";
+import { dnsmasqDhcpOffFields, keaGeneralFields } from "../../components/opnsense/resources";
 import {
   DEFAULT_KEY,
   DEFAULT_SECRET,
@@ -48,6 +49,7 @@ const LEAST_PRIVILEGES: Record<string, string[]> = {
     "Firewall: Alias: Edit",
     "Firewall: Automation: Filter",
     "Services: Chrony",
+    "Status: Services",
     "Services: Unbound (MVC)",
     "Services: DHCP: Kea(v4)",
     "Services: Dnsmasq DNS/DHCP: Settings",
@@ -59,6 +61,7 @@ const LEAST_PRIVILEGES: Record<string, string[]> = {
     "Firewall: Alias: Edit",
     "Firewall: Rules [new]",
     "Services: Chrony",
+    "Status: Services",
     "Services: Unbound (MVC)",
     "Services: DHCP: Kea(v4)",
     "Services: Dnsmasq DNS/DHCP: Settings",
@@ -71,6 +74,7 @@ const LEAST_PRIVILEGES: Record<string, string[]> = {
     "Firewall: Alias: Edit",
     "Firewall: Rules [new]",
     "Services: Chrony",
+    "Status: Services",
     "Services: Unbound",
     "Services: DHCP: Kea(v4)",
     "Services: Dnsmasq DNS/DHCP: Settings",
@@ -292,6 +296,22 @@ describe("OPNsense provider against the loopback API", () => {
       });
       assert.equal(api.state.chrony().enabled, "1");
       assert.equal(api.state.chrony().allowednetworks, "10.10.20.0/24");
+    });
+
+    it("with Kea on lan, leaves Kea the only DHCP server there once Dnsmasq's DHCP is off on it", async () => {
+      await restart();
+      assert.deepEqual(api.state.dhcpServers("lan"), ["dnsmasq"], "as a fresh install ships");
+      const off = await configured(new SettingsProvider(DNSMASQ_DHCP, FAST));
+      await off.create({ firewall, fields: dnsmasqDhcpOffFields(["lan"]) });
+      const kea = await configured(new SettingsProvider(KEA_DHCPV4, FAST));
+      await kea.create({ firewall, fields: keaGeneralFields(["lan"]) });
+      assert.deepEqual(api.state.dhcpServers("lan"), ["kea"]);
+      const read = await off.read(`${firewall.url}#dnsmasq/settings`, {
+        firewall,
+        fields: dnsmasqDhcpOffFields(["lan"]),
+      });
+      assert.deepEqual(read.props?.fields, { no_interface: "lan" }, "a refresh shows no drift");
+      await restart();
     });
   });
 
@@ -617,6 +637,31 @@ describe("OPNsense provider against the loopback API", () => {
       assert.match(sourceProblem(undefined, ["10.10.10.0/24"]) ?? "", /could not tell/);
     });
 
+    it("refuses chrony's port while OPNsense's own ntpd is configured, as a fresh install ships it", async () => {
+      await restart({ version: "26.1.2" });
+      const provider = await configured(new PreflightProvider(FAST));
+      const wanted = {
+        minimumVersion: MINIMUM_VERSION,
+        plugins: [],
+        probes: ["core/service/search"],
+        interfaces: [],
+        absentServices: ["ntpd"],
+      };
+      await assert.rejects(provider.create({ firewall, needs: wanted }), (error: unknown) => {
+        assert.ok(error instanceof OpnsensePreflightError, String(error));
+        assert.equal(error.problems.length, 1);
+        assert.match(
+          error.problems[0] ?? "",
+          /OPNsense's own NTP server \(ntpd\) is on.*UDP 123.*Services > Network Time > General.*remove every time server/,
+        );
+        return true;
+      });
+      // What the GUI does when the list is emptied (services_ntpd.php unsets system/timeservers).
+      api.state.setTimeservers(undefined);
+      await provider.create({ firewall, needs: wanted });
+      await restart();
+    });
+
     it("lists everything that is missing in one error, naming privileges as the version does, and changes nothing", async () => {
       await restart({
         version: "25.1.4",
@@ -676,6 +721,7 @@ describe("OPNsense provider against the loopback API", () => {
               "firewall/alias/search_item",
               "firewall/filter/search_rule",
               "chrony/general/get",
+              "core/service/search",
               "unbound/settings/search_host_override",
               "kea/dhcpv4/search_reservation",
               "dnsmasq/settings/search_host",

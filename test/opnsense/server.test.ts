@@ -916,15 +916,33 @@ describe("DHCP servers as their models and rc.conf.d templates have them", () =>
     });
   });
 
-  it("serves Dnsmasq's general settings under dnsmasq, started by enable", async () => {
+  it("starts Dnsmasq as config.xml.sample ships it: on, DHCP on lan, port 0 on 25.7 and 53053 from 26.1", async () => {
+    for (const [version, port] of [
+      ["25.7.3", "0"],
+      ["26.1.2", "53053"],
+    ] as const) {
+      await withApi({ version }, async (api) => {
+        const got = await call(api, "GET", "dnsmasq/settings/get");
+        assert.equal(got.body.dnsmasq.enable, "1");
+        assert.equal(got.body.dnsmasq.port, port);
+        assert.equal(got.body.dnsmasq.dhcp.default_fw_rules, "1");
+        assert.equal(api.state.dnsmasq().interface, "lan");
+        assert.equal(api.state.running("dnsmasq/service"), true);
+        assert.deepEqual(api.state.dhcpServers("lan"), ["dnsmasq"]);
+      });
+    }
+  });
+
+  it("answers DHCP on an interface from every server set up for it, until dhcp.no_interface stops Dnsmasq's there", async () => {
     await withApi({}, async (api) => {
-      const got = await call(api, "GET", "dnsmasq/settings/get");
-      assert.equal(got.body.dnsmasq.enable, "");
-      assert.equal(got.body.dnsmasq.dhcp.default_fw_rules, "1");
-      await call(api, "POST", "dnsmasq/settings/set", { dnsmasq: { enable: "1", interface: "lan" } });
+      await call(api, "POST", "kea/dhcpv4/set", { dhcpv4: { general: { enabled: "1", interfaces: "lan" } } });
+      await call(api, "POST", "kea/service/reconfigure", {});
+      assert.deepEqual(api.state.dhcpServers("lan"), ["dnsmasq", "kea"]);
+      await call(api, "POST", "dnsmasq/settings/set", { dnsmasq: { dhcp: { no_interface: "lan" } } });
+      assert.deepEqual(api.state.dhcpServers("lan"), ["dnsmasq", "kea"], "not before its reconfigure");
       await call(api, "POST", "dnsmasq/service/reconfigure", {});
-      assert.equal(api.state.running("dnsmasq/service"), true);
-      assert.equal(api.state.dnsmasq().interface, "lan");
+      assert.deepEqual(api.state.dhcpServers("lan"), ["kea"]);
+      assert.equal(api.state.running("dnsmasq/service"), true, "its DNS keeps running");
     });
   });
 });

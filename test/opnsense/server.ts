@@ -106,6 +106,11 @@ export interface ServerOptions {
   readonly savepoints?: boolean;
   /** true: the rollback timer fires but reverts nothing (opnsense/core#10721). Default: by `version`. */
   readonly brokenRollback?: boolean;
+  /**
+   * config.xml `system/timeservers`; undefined when unset. Default: what src/etc/config.xml.sample ships
+   * (tags 25.7–26.7), four opnsense.pool.ntp.org servers, which turns ntpd on.
+   */
+  readonly timeservers?: string | undefined;
 }
 
 export type ResolvedOptions = ServerOptions & {
@@ -118,6 +123,10 @@ export function rollbackBehaviour(version: string): { savepoints: boolean; broke
   const savepoints = compareVersions(version, "26.7") < 0;
   return { savepoints, brokenRollback: savepoints && compareVersions(version, "25.7") >= 0 };
 }
+
+/** src/etc/config.xml.sample `<timeservers>` at tags 25.7, 26.1 and 26.7. */
+export const SAMPLE_TIMESERVERS =
+  "0.opnsense.pool.ntp.org 1.opnsense.pool.ntp.org 2.opnsense.pool.ntp.org 3.opnsense.pool.ntp.org";
 
 export const DEFAULT_KEY = "fortress-test-key";
 export const DEFAULT_SECRET = "fortress-test-secret";
@@ -210,6 +219,15 @@ export interface ApiState {
   assign(iface: AssignedInterface): void;
   /** Entries of an alias's live pf table (alias_util). */
   liveTable(alias: string): string[];
+  /**
+   * The DHCP servers that answer on an interface, as their last reconfigure left them: "kea" when it
+   * runs with the interface in `general.interfaces`; "dnsmasq" when it runs listening there (`interface`,
+   * empty for all), has a DHCP range there and the interface is not in `dhcp.no_interface` (dnsmasq.conf
+   * `no-dhcp-interface`, templates/OPNsense/Dnsmasq/dnsmasq.conf).
+   */
+  dhcpServers(iface: string): string[];
+  /** Set or (undefined) unset `system/timeservers`, as Services > Network Time > General does. */
+  setTimeservers(servers: string | undefined): void;
 }
 
 export interface Faults {
@@ -322,11 +340,24 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
   };
 
   let interfaces: AssignedInterface[] = [...options.assignedInterfaces];
+  let timeservers: string | undefined =
+    "timeservers" in overrides ? overrides.timeservers : SAMPLE_TIMESERVERS;
   let activeRules = new Map<string, Raw>();
   let chrony: Raw = defaults(CHRONY_SCHEMA);
   let keaDhcpv4: Raw = defaults(KEA_DHCPV4_SETTINGS_SCHEMA);
-  let dnsmasq: Raw = defaults(DNSMASQ_SETTINGS_SCHEMA);
-  const running = new Map<string, boolean>();
+  // src/etc/config.xml.sample ships Dnsmasq on, on lan, with a DHCP range on lan (192.168.1.100–199;
+  // 26.1 adds an IPv6 one, also on lan) and port 0 (25.7) or 53053 (26.1, 26.7) (opnsense/core tags).
+  let dnsmasq: Raw = {
+    ...defaults(DNSMASQ_SETTINGS_SCHEMA),
+    enable: "1",
+    interface: "lan",
+    port: atLeast(options.version, "26.1") ? "53053" : "0",
+  };
+  /** The sample's dhcp_ranges (not served through the API here): Dnsmasq hands out leases where one exists. */
+  const dnsmasqRangeInterfaces = new Set(["lan"]);
+  const running = new Map<string, boolean>([["dnsmasq/service", true]]);
+  /** Each service's settings as its last reconfigure rendered them (what the daemon runs with). */
+  const rendered = new Map<string, Raw>([["dnsmasq/service", { ...dnsmasq }]]);
   /** VLAN devices that exist on the box (created by vlan_settings/reconfigure). */
   let configuredVlans: Raw[] = [];
   const liveTables = new Map<string, Set<string>>();
@@ -791,6 +822,25 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     return null;
   }
 
+  /**
+   * Core/Api/ServiceController.php searchAction over `configctl service list` (plugins_services()):
+   * `{id, locked, running, description, name}`. ntpd is listed whenever `system/timeservers` is set
+   * (plugins.inc.d/ntpd.inc ntpd_enabled() is isset(), ntpd_services()), and then runs, bound to UDP 123
+   * on every address unless Services > Network Time > General names interfaces (ntpd.inc
+   * ntpd_configure_do).
+   */
+  function serviceRows(): Record<string, unknown>[] {
+    const row = (name: string, description: string, isRunning: boolean) => ({
+      id: name,
+      locked: 0,
+      running: isRunning ? 1 : 0,
+      description,
+      name,
+    });
+    // Only ntpd is modelled: the names other services get in `service list` are not needed here.
+    return timeservers !== undefined ? [row("ntpd", "Network Time Daemon", true)] : [];
+  }
+
   /** Diagnostics/Api/SystemController.php systemInformationAction: name, versions, updates. */
   function systemInformation(): Reply {
     return ok({
@@ -1003,6 +1053,8 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     countReconfigure(moduleController);
     const starts = startsService(moduleController);
     if (starts !== undefined) running.set(moduleController, starts);
+    if (moduleController === "dnsmasq/service") rendered.set(moduleController, { ...dnsmasq });
+    if (moduleController === "kea/service") rendered.set(moduleController, { ...keaDhcpv4 });
     return ok({ status: "ok" });
   }
 
@@ -1128,6 +1180,8 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
         return chronyCommand(controller, command, method, body);
       case "core/firmware":
         return firmware(command);
+      case "core/service":
+        return command === "search" ? ok(page(serviceRows(), { ...query, ...body })) : notFound();
       case "diagnostics/system":
         return command === "system_information" ? systemInformation() : notFound();
       case "interfaces/assignment":
@@ -1411,6 +1465,27 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
       interfaces = [...interfaces.filter((i) => i.identifier !== iface.identifier), iface];
     },
     liveTable: (alias) => [...(liveTables.get(alias) ?? [])],
+    setTimeservers(servers) {
+      timeservers = servers;
+    },
+    dhcpServers(iface) {
+      const list = (value: string | undefined) => (value ?? "").split(",").filter((v) => v !== "");
+      const servers: string[] = [];
+      const dm = rendered.get("dnsmasq/service");
+      if (
+        running.get("dnsmasq/service") &&
+        dm &&
+        (list(dm.interface).length === 0 || list(dm.interface).includes(iface)) &&
+        !list(dm["dhcp.no_interface"]).includes(iface) &&
+        dnsmasqRangeInterfaces.has(iface)
+      ) {
+        servers.push("dnsmasq");
+      }
+      const kea = rendered.get("kea/service");
+      if (running.get("kea/service") && kea && list(kea["general.interfaces"]).includes(iface))
+        servers.push("kea");
+      return servers;
+    },
   };
 
   const faults: Faults = {
