@@ -219,6 +219,29 @@ describe("DnsDhcp", () => {
       );
     });
 
+    it("switches Dnsmasq's DHCP off on Kea's interfaces before Kea starts, leaving its DNS alone", () => {
+      const [off, ...more] = resources.filter(
+        (resource) => resource.type === `${DYNAMIC}dnsmasqDhcp` && resource.parent === named("kea").urn,
+      );
+      assert.ok(
+        off,
+        "a fresh OPNsense ships Dnsmasq serving DHCP on lan (config.xml.sample): both would answer",
+      );
+      assert.deepEqual(more, []);
+      assert.deepEqual(fieldsOf(off), { no_interface: "lan,opt1,opt3" });
+      assert.ok(off.dependencies.includes(named("ready").urn));
+      const [settings] = resources.filter(
+        (resource) => resource.type === `${DYNAMIC}keaDhcpv4` && resource.parent === named("kea").urn,
+      );
+      assert.ok(settings?.dependencies.includes(off.urn), "Kea starts before Dnsmasq's DHCP is off");
+      assert.deepEqual(
+        resources.filter(
+          (resource) => resource.type === `${DYNAMIC}dnsmasqDhcp` && resource.parent === named("dm").urn,
+        ),
+        [],
+      );
+    });
+
     it("rejects a host on a network that has no DHCP subnet", () => {
       assert.ok(unknownNetwork instanceof Error, "no error for a host on an unknown network");
       assert.match(unknownNetwork.message, /lost-1 is on nowhere, which has no DHCP subnet/);

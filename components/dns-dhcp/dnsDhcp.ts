@@ -8,6 +8,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { FirewallRef } from "../opnsense/provider";
 import {
+  DnsmasqDhcpSettings,
+  dnsmasqDhcpOffFields,
   DnsmasqSettings,
   dnsmasqGeneralFields,
   hostOverrideFields,
@@ -123,12 +125,19 @@ export class DnsDhcp extends pulumi.ComponentResource {
           { parent: this },
         );
       }
-      // After the subnets, so that Kea starts with them.
+      // After the subnets, so that Kea starts with them; and after Dnsmasq's DHCP is off on the same
+      // interfaces: a fresh install ships Dnsmasq serving DHCP on lan (src/etc/config.xml.sample), and two
+      // servers answering one network hand out conflicting leases. Its DNS, if used, is left alone.
       if (interfaces.length > 0) {
+        const dnsmasqDhcpOff = new DnsmasqDhcpSettings(
+          `${name}-dnsmasq-dhcp-off`,
+          { firewall, fields: dnsmasqDhcpOffFields(interfaces) },
+          after,
+        );
         this.dhcpServer = new KeaDhcpv4Settings(
           `${name}-kea`,
           { firewall, fields: keaGeneralFields(interfaces) },
-          { parent: this, dependsOn: [...subnets.values(), ...ready] },
+          { parent: this, dependsOn: [...subnets.values(), dnsmasqDhcpOff, ...ready] },
         );
       }
     } else {

@@ -142,7 +142,7 @@ describe("Network", () => {
     }
   });
 
-  it("runs the first preflight with the deployment's needs and no interfaces, before any VLAN device or alias", () => {
+  it("runs the first preflight with the deployment's needs, the management networks and no interfaces, before any VLAN device or alias", () => {
     const preflight = named("net-preflight");
     assert.equal(preflight.type, `${DYNAMIC}preflight`);
     assert.deepEqual(preflight.dependencies, []);
@@ -151,6 +151,7 @@ describe("Network", () => {
       plugins: ["os-chrony"],
       probes: ["firewall/alias/get"],
       interfaces: [],
+      managementCidrs: [NETWORKS[0]?.cidr],
     });
     const gated = [...ofType(`${DYNAMIC}vlan`), ...ofType(`${DYNAMIC}alias`)];
     assert.equal(gated.length, NETWORKS.length + compileZones(args).aliases.length);

@@ -96,7 +96,17 @@ export class Network extends pulumi.ComponentResource {
 
     this.preflight = new Preflight(
       `${name}-preflight`,
-      { firewall: args.firewall, needs: { ...args.preflight, interfaces: [] } },
+      {
+        firewall: args.firewall,
+        needs: {
+          ...args.preflight,
+          interfaces: [],
+          // This machine must reach the firewall from one of them: the anti-lockout lets in nothing else.
+          managementCidrs: args.networks
+            .filter((network) => network.purpose === "management")
+            .map((network) => network.cidr),
+        },
+      },
       { parent: this },
     );
     const afterPreflight = { parent: this, dependsOn: [this.preflight] };

@@ -14,8 +14,9 @@
  *   4. a logged block to each quarantine network, when the VLAN has a `to: any` entry.
  *   5. passes to networks (by VLAN), to `internet` (`!fz_private`), to `any`.
  *   6. default deny: a logged block from any, to any, IPv4 and IPv6, last.
- * Passes are IPv4 (`inet`); blocks cover both families (`inet46`). A pass is logged when its
- * destination may lie in the management network. Sequence numbers are `vlan × 200 + n`, the default
+ * Passes are IPv4 (`inet`); blocks cover both families (`inet46`), and so does the anti-lockout: it
+ * must let the management network in by whichever family the default deny after it would block. A
+ * pass is logged when its destination may lie in the management network. Sequence numbers are `vlan × 200 + n`, the default
  * deny at `vlan × 200 + 199`, so adding a VLAN does not renumber the others.
  */
 import { isServiceName, type ServiceMatch, type ServiceName, serviceMatches, serviceRank } from "./services";
@@ -282,6 +283,7 @@ function passRules(entry: ResolvedEntry): RuleBody[] {
 function antiLockoutRules(management: ZoneNetwork): RuleBody[] {
   return ANTI_LOCKOUT_SERVICES.flatMap(serviceMatches).map((match) => ({
     ...PASS_DEFAULTS,
+    ipprotocol: "inet46",
     interface: management.interface,
     protocol: ruleProtocol(match),
     source_net: networkAliasName(management.name),

@@ -2,7 +2,8 @@
  * The HTTP side of the OPNsense API: Basic auth with key and secret, JSON in and out, a timeout on
  * every call, retries with backoff for what is transient (no answer, 502/503/504, a 500 that is not
  * OPNsense's own JSON error), and errors that name what the admin must fix: OPNsense's own 500s
- * (a UserException) are its answer and are not retried. Writes to one firewall are serialized.
+ * (a UserException) are its answer and are not retried. Writes to one firewall are serialized. Every
+ * call opens its own connection (see `send`).
  */
 import * as http from "node:http";
 import * as https from "node:https";
@@ -39,6 +40,8 @@ export const DEFAULT_RETRY: RetryPolicy = { timeoutMs: 15_000, retries: 4, backo
 export interface Answer {
   readonly status: number;
   readonly body: unknown;
+  /** This machine's address on the connection that carried the answer (the source the firewall saw, unless NAT rewrote it). */
+  readonly localAddress?: string | undefined;
 }
 
 class Retryable extends Error {}
@@ -72,7 +75,14 @@ function send(
       url,
       {
         method,
+        // A new connection for every call, closed after it: Node's global agent keeps connections alive
+        // (Node 19+), and a kept-alive connection survives a lockout, since a filter reload keeps pf's
+        // existing states (opnsense/core src/etc/inc/filter.inc kills states only for scheduled rules)
+        // and lighttpd keeps API connections open for 15 requests or 30 s (plugins.inc.d/webgui.inc). Only
+        // a new connection proves that the rules still let this machine in (the probe after an apply).
+        agent: false,
         headers: {
+          connection: "close",
           authorization: `Basic ${Buffer.from(`${connection.key}:${connection.secret}`).toString("base64")}`,
           accept: "application/json",
           ...(payload === undefined
@@ -87,6 +97,7 @@ function send(
           : {}),
       },
       (response) => {
+        const localAddress = response.socket?.localAddress;
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
         response.on("error", (error) => reject(new Retryable(error.message)));
@@ -98,7 +109,7 @@ function send(
           } catch {
             // Left as text: error pages are HTML.
           }
-          resolve({ status: response.statusCode ?? 0, body: parsed });
+          resolve({ status: response.statusCode ?? 0, body: parsed, localAddress });
         });
       },
     );
@@ -128,6 +139,17 @@ export async function call(
   body?: unknown,
   policy: RetryPolicy = DEFAULT_RETRY,
 ): Promise<unknown> {
+  return (await callWithSource(connection, method, path, body, policy)).body;
+}
+
+/** `call`, with the local address of the connection that got the answer. */
+export async function callWithSource(
+  connection: Connection,
+  method: "GET" | "POST",
+  path: string,
+  body?: unknown,
+  policy: RetryPolicy = DEFAULT_RETRY,
+): Promise<{ body: unknown; localAddress: string | undefined }> {
   let lastProblem = "";
   let answered = false;
   for (let attempt = 0; attempt <= policy.retries; attempt++) {
@@ -163,7 +185,7 @@ export async function call(
         `OPNsense answered ${method} /api/${path} with HTTP ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`,
       );
     }
-    return answer.body;
+    return { body: answer.body, localAddress: answer.localAddress };
   }
   throw new OpnsenseUnavailableError(
     `OPNsense at ${connection.url} gave no usable answer to ${method} /api/${path} after ${policy.retries + 1} attempts ` +

@@ -218,7 +218,10 @@ async function searchAll(
     { current: 1, rowCount: -1, ...by },
     policy,
   )) as { rows?: Record<string, unknown>[] };
-  return answer.rows ?? [];
+  // From 26.7 the rule search also lists the rules pf gets from outside the model (legacy and
+  // automatic ones, `legacy: true`, their pf label as `uuid`; Firewall/Api/FilterController.php
+  // searchRuleAction, scripts/filter/list_non_mvc_rules.php): not items, never adopted or matched.
+  return (answer.rows ?? []).filter((row) => row.legacy !== true);
 }
 
 export async function setItem(

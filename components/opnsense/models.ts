@@ -84,8 +84,9 @@ export const MODELS = {
     commands: itemCommands("rule"),
     apply: { kind: "filter" },
     identity: ["description"],
-    // Firewall/Api/FilterController.php searchRuleAction: without `interface` it lists only floating
-    // rules; a rule on one interface is listed when that interface is asked for.
+    // Firewall/Api/FilterController.php searchRuleAction: up to 26.1, without `interface` it lists only
+    // floating rules and a rule on one interface is listed when that interface is asked for; from 26.7
+    // that interface's rules come with the floating and multi-interface ones (identity still decides).
     searchBy: ["interface"],
     replaceOn: [],
   },
@@ -184,4 +185,19 @@ export const DNSMASQ: SettingsModel = {
   key: "dnsmasq",
   apply: { kind: "reconfigure", path: "dnsmasq/service/reconfigure" },
   lists: { interface: "," },
+};
+
+/**
+ * Dnsmasq's DHCP settings (Dnsmasq/Dnsmasq.xml `dhcp`): `no_interface` lists the interfaces where it
+ * serves no DHCP (dnsmasq.conf `no-dhcp-interface`, templates/OPNsense/Dnsmasq/dnsmasq.conf; tags
+ * 25.7–26.7) while its DNS carries on. Used when Kea serves DHCP: a fresh install ships Dnsmasq on,
+ * with a DHCP range on lan (src/etc/config.xml.sample), and both would answer there.
+ */
+export const DNSMASQ_DHCP: SettingsModel = {
+  label: "Dnsmasq DHCP settings",
+  base: "dnsmasq/settings",
+  key: "dnsmasq",
+  section: "dhcp",
+  apply: { kind: "reconfigure", path: "dnsmasq/service/reconfigure" },
+  lists: { no_interface: "," },
 };

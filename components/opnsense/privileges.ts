@@ -83,6 +83,14 @@ export const ACL_PRIVILEGES: readonly AclPrivilege[] = [
     source: CORE_ACL("Core"),
   },
   {
+    // The service list (is OPNsense's ntpd on?). The same key also allows start/stop/restart of any
+    // service (Core/Api/ServiceController.php); no narrower privilege lists the services.
+    key: "page-status-services",
+    name: "Status: Services",
+    patterns: ["api/core/service/*"],
+    source: CORE_ACL("Core"),
+  },
+  {
     // The assignment API exists from 26.7 (Interfaces/Api/AssignmentController.php); before, this key
     // grants the GUI page only.
     key: "page-interfaces-assignnetworkports",

@@ -3,7 +3,7 @@
  * objects, so that the SDK serializes and the engine configures each once.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CHRONY, DNSMASQ, KEA_DHCPV4, type ModelName } from "./models";
+import { CHRONY, DNSMASQ, DNSMASQ_DHCP, KEA_DHCPV4, type ModelName } from "./models";
 import {
   DEFAULT_TIMING,
   type FirewallRef,
@@ -23,6 +23,7 @@ const ITEMS = new ItemProvider(DEFAULT_TIMING);
 const CHRONY_SETTINGS = new SettingsProvider(CHRONY, DEFAULT_TIMING);
 const KEA_SETTINGS = new SettingsProvider(KEA_DHCPV4, DEFAULT_TIMING);
 const DNSMASQ_SETTINGS = new SettingsProvider(DNSMASQ, DEFAULT_TIMING);
+const DNSMASQ_DHCP_SETTINGS = new SettingsProvider(DNSMASQ_DHCP, DEFAULT_TIMING);
 const PREFLIGHT = new PreflightProvider(DEFAULT_TIMING);
 
 /** One OPNsense model item; `fields` are the model's own field names and string values. */
@@ -122,6 +123,20 @@ export class DnsmasqSettings extends pulumi.dynamic.Resource {
 /** Dnsmasq on, listening on these interfaces. */
 export function dnsmasqGeneralFields(interfaces: readonly string[]): Record<string, string> {
   return { enable: "1", interface: interfaces.join(",") };
+}
+
+/** Dnsmasq's DHCP settings (`dhcp.*`); see DNSMASQ_DHCP. */
+export class DnsmasqDhcpSettings extends pulumi.dynamic.Resource {
+  declare readonly fields: pulumi.Output<Record<string, string>>;
+
+  constructor(name: string, args: SettingsArgs, opts?: pulumi.CustomResourceOptions) {
+    super(DNSMASQ_DHCP_SETTINGS, name, args, opts, "fortress", "opnsense:dnsmasqDhcp");
+  }
+}
+
+/** Dnsmasq's DHCP off on these interfaces (its DNS, if on, carries on). */
+export function dnsmasqDhcpOffFields(interfaces: readonly string[]): Record<string, string> {
+  return { no_interface: interfaces.join(",") };
 }
 
 export class Preflight extends pulumi.dynamic.Resource {

@@ -71,7 +71,7 @@ describe("Time", () => {
       const layer = named(owner);
       assert.equal(layer.type, "fortress:time:Time");
       const children = resources.filter((resource) => resource.name.startsWith(`${owner}-`));
-      assert.equal(children.length, 1 + 1 + args.proxmox.nodes.length);
+      assert.equal(children.length, 1 + 1 + 1 + args.proxmox.nodes.length);
       for (const child of children) {
         assert.equal(child.parent, layer.urn, `${child.name} is not a child of ${owner}`);
       }
@@ -120,13 +120,17 @@ describe("Time", () => {
     }
   });
 
-  it("waits for firewallReady before touching the firewall, and only when given", () => {
+  it("checks that OPNsense's own ntpd is off before chrony takes UDP 123, and waits for firewallReady only when given", () => {
     const ready = named("ready");
-    assert.ok(
-      named("gated-chrony").dependencies.includes(ready.urn),
-      "chrony does not wait for firewallReady",
-    );
-    assert.deepEqual(named("free-chrony").dependencies, []);
+    for (const owner of ["gated", "free"]) {
+      const check = named(`${owner}-ntpd-off`);
+      assert.equal(check.type, "pulumi-nodejs:dynamic/fortress:opnsense:preflight");
+      assert.deepEqual((check.inputs as Inputs).needs.absentServices, ["ntpd"]);
+      assert.deepEqual((check.inputs as Inputs).needs.probes, ["core/service/search"]);
+      assert.deepEqual(named(`${owner}-chrony`).dependencies, [check.urn]);
+    }
+    assert.deepEqual(named("gated-ntpd-off").dependencies, [ready.urn]);
+    assert.deepEqual(named("free-ntpd-off").dependencies, []);
   });
 
   it("sets the time zone of every node through the layer's Proxmox provider", () => {

@@ -7,7 +7,8 @@ import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
 import { SERVICES } from "../network/services";
 import type { FirewallRef } from "../opnsense/provider";
-import { ChronySettings } from "../opnsense/resources";
+import { MINIMUM_VERSION } from "../opnsense/preflight";
+import { ChronySettings, Preflight } from "../opnsense/resources";
 import { type ProxmoxConnectionArgs, proxmoxProvider } from "../proxmox/provider";
 
 export const TIME_TYPE = "fortress:time:Time";
@@ -34,9 +35,25 @@ export const NTP_PORT = String(SERVICES.ntp.udp[0]);
 
 export class Time extends pulumi.ComponentResource {
   readonly chrony: ChronySettings;
+  /** OPNsense's own ntpd must be off: it holds UDP 123 (components/opnsense/preflight.ts ABSENT_SERVICES). */
+  readonly ntpdOff: Preflight;
 
   constructor(name: string, args: TimeArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TIME_TYPE, name, {}, opts);
+    this.ntpdOff = new Preflight(
+      `${name}-ntpd-off`,
+      {
+        firewall: args.firewall,
+        needs: {
+          minimumVersion: MINIMUM_VERSION,
+          plugins: [],
+          probes: ["core/service/search"],
+          interfaces: [],
+          absentServices: ["ntpd"],
+        },
+      },
+      { parent: this, ...(args.firewallReady ? { dependsOn: [args.firewallReady] } : {}) },
+    );
     this.chrony = new ChronySettings(
       `${name}-chrony`,
       {
@@ -48,7 +65,7 @@ export class Time extends pulumi.ComponentResource {
           allowednetworks: args.clientNetworks.join(","),
         },
       },
-      { parent: this, ...(args.firewallReady ? { dependsOn: [args.firewallReady] } : {}) },
+      { parent: this, dependsOn: [this.ntpdOff] },
     );
     const provider = proxmoxProvider(`${name}-proxmox`, args.proxmox, this);
     for (const node of args.proxmox.nodes) {

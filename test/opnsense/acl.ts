@@ -45,6 +45,7 @@ export const ACL_BY_VERSION: Readonly<Record<"25.7" | "26.1" | "26.7", readonly 
       patterns: ["api/interfaces/vlan_settings/*"],
     },
     { key: "page-status-interfaces", name: "Status: Interfaces", patterns: ["api/interfaces/overview/*"] },
+    { key: "page-status-services", name: "Status: Services", patterns: ["api/core/service/*"] },
     { key: "page-services-unbound", name: "Services: Unbound (MVC)", patterns: ["api/unbound/*"] },
     {
       key: "page-services-dnsresolver-overrides",
@@ -143,6 +144,7 @@ export const ACL_BY_VERSION: Readonly<Record<"25.7" | "26.1" | "26.7", readonly 
       patterns: ["api/interfaces/vlan_settings/*"],
     },
     { key: "page-status-interfaces", name: "Status: Interfaces", patterns: ["api/interfaces/overview/*"] },
+    { key: "page-status-services", name: "Status: Services", patterns: ["api/core/service/*"] },
     { key: "page-services-unbound", name: "Services: Unbound (MVC)", patterns: ["api/unbound/*"] },
     {
       key: "page-services-dnsresolver-overrides",
@@ -241,6 +243,7 @@ export const ACL_BY_VERSION: Readonly<Record<"25.7" | "26.1" | "26.7", readonly 
       patterns: ["api/interfaces/vlan_settings/*"],
     },
     { key: "page-status-interfaces", name: "Status: Interfaces", patterns: ["api/interfaces/overview/*"] },
+    { key: "page-status-services", name: "Status: Services", patterns: ["api/core/service/*"] },
     {
       key: "page-interfaces-assignnetworkports",
       name: "Interfaces: Assign network ports",

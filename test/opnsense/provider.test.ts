@@ -16,7 +16,7 @@ import {
   OpnsensePrivilegeError,
   OpnsenseValidationError,
 } from "../../components/opnsense/errors";
-import { MINIMUM_VERSION, OpnsensePreflightError } from "../../components/opnsense/preflight";
+import { MINIMUM_VERSION, OpnsensePreflightError, sourceProblem } from "../../components/opnsense/preflight";
 import { OpnsenseLockoutError } from "../../components/opnsense/safeApply";
 import { DNSMASQ_DHCP_VERSION } from "../../stacks/layers/firewall";
 import {
@@ -30,7 +30,8 @@ import {
   SettingsProvider,
   type Timing,
 } from "../../components/opnsense/provider";
-import { CHRONY } from "../../components/opnsense/models";
+import { CHRONY, DNSMASQ_DHCP, KEA_DHCPV4 } from "../../components/opnsense/models";
+import { dnsmasqDhcpOffFields, keaGeneralFields } from "../../components/opnsense/resources";
 import {
   DEFAULT_KEY,
   DEFAULT_SECRET,
@@ -48,6 +49,7 @@ const LEAST_PRIVILEGES: Record<string, string[]> = {
     "Firewall: Alias: Edit",
     "Firewall: Automation: Filter",
     "Services: Chrony",
+    "Status: Services",
     "Services: Unbound (MVC)",
     "Services: DHCP: Kea(v4)",
     "Services: Dnsmasq DNS/DHCP: Settings",
@@ -59,6 +61,7 @@ const LEAST_PRIVILEGES: Record<string, string[]> = {
     "Firewall: Alias: Edit",
     "Firewall: Rules [new]",
     "Services: Chrony",
+    "Status: Services",
     "Services: Unbound (MVC)",
     "Services: DHCP: Kea(v4)",
     "Services: Dnsmasq DNS/DHCP: Settings",
@@ -71,6 +74,7 @@ const LEAST_PRIVILEGES: Record<string, string[]> = {
     "Firewall: Alias: Edit",
     "Firewall: Rules [new]",
     "Services: Chrony",
+    "Status: Services",
     "Services: Unbound",
     "Services: DHCP: Kea(v4)",
     "Services: Dnsmasq DNS/DHCP: Settings",
@@ -293,6 +297,22 @@ describe("OPNsense provider against the loopback API", () => {
       assert.equal(api.state.chrony().enabled, "1");
       assert.equal(api.state.chrony().allowednetworks, "10.10.20.0/24");
     });
+
+    it("with Kea on lan, leaves Kea the only DHCP server there once Dnsmasq's DHCP is off on it", async () => {
+      await restart();
+      assert.deepEqual(api.state.dhcpServers("lan"), ["dnsmasq"], "as a fresh install ships");
+      const off = await configured(new SettingsProvider(DNSMASQ_DHCP, FAST));
+      await off.create({ firewall, fields: dnsmasqDhcpOffFields(["lan"]) });
+      const kea = await configured(new SettingsProvider(KEA_DHCPV4, FAST));
+      await kea.create({ firewall, fields: keaGeneralFields(["lan"]) });
+      assert.deepEqual(api.state.dhcpServers("lan"), ["kea"]);
+      const read = await off.read(`${firewall.url}#dnsmasq/settings`, {
+        firewall,
+        fields: dnsmasqDhcpOffFields(["lan"]),
+      });
+      assert.deepEqual(read.props?.fields, { no_interface: "lan" }, "a refresh shows no drift");
+      await restart();
+    });
   });
 
   describe("errors and retries", () => {
@@ -421,6 +441,57 @@ describe("OPNsense provider against the loopback API", () => {
       await restart();
     });
 
+    it("detects a lockout although the connection that carried the apply stays open (pf keeps its state)", async () => {
+      await restart({ version: "26.1.2" });
+      const provider = await configured(new ItemProvider(FAST));
+      api.faults.stopAnsweringAfterApply("new-connections");
+      await assert.rejects(
+        provider.create({ model: "rule", firewall, fields: rule("fortress zones: lockout, kept alive") }),
+        (error: unknown) => {
+          assert.ok(error instanceof OpnsenseLockoutError, String(error));
+          return true;
+        },
+      );
+      // The probes' new connections were dropped before they could send a request: nothing after the apply was answered.
+      const apply = api.state.requests.findIndex((request) =>
+        request.path.startsWith("/api/firewall/filter/apply"),
+      );
+      assert.ok(apply >= 0);
+      assert.deepEqual(
+        api.state.requests.slice(apply + 1).filter((request) => request.status !== undefined),
+        [],
+      );
+      await restart();
+    });
+
+    it("on OPNsense 26.7, whose search lists every rule and the non-MVC ones: adopts its own leftover, never a non-MVC rule", async () => {
+      await restart({ version: "26.7.1" });
+      const provider = await configured(new ItemProvider(FAST));
+      const leftover = api.state.put("firewall/filter", {
+        ...ruleOn("lan", "fortress zones: left over"),
+        sequence: "7",
+      });
+      const adopted = await create(provider, {
+        model: "rule",
+        firewall,
+        fields: ruleOn("lan", "fortress zones: left over"),
+      });
+      assert.equal(adopted.id, leftover);
+      assert.equal(
+        api.state.items("firewall/filter").find((item) => item.uuid === leftover)?.sequence,
+        "4001",
+      );
+      // The same description as the GUI's own anti-lockout (a non-MVC rule whose uuid is its pf label).
+      const fresh = await create(provider, {
+        model: "rule",
+        firewall,
+        fields: ruleOn("lan", "anti-lockout rule"),
+      });
+      assert.ok(api.state.items("firewall/filter").some((item) => item.uuid === fresh.id));
+      assert.ok(api.state.activeRules().some((item) => item.uuid === fresh.id));
+      await restart();
+    });
+
     it("on OPNsense 26.7 (no savepoints): applies plainly, and when dark, names the backup by time", async () => {
       await restart({ version: "26.7.1" });
       const provider = await configured(new ItemProvider(FAST));
@@ -491,10 +562,104 @@ describe("OPNsense provider against the loopback API", () => {
       ],
     };
 
-    it("passes on a ready firewall", async () => {
-      api.state.assign({ identifier: "opt7", device: "vtnet1" });
+    /** Creates VLAN devices through the API, as the network layer does; OPNsense names them vlan01, vlan02, … */
+    async function vlanDevices(tags: number[], user?: { key: string; secret: string }): Promise<void> {
+      const items = await configured(new ItemProvider(FAST), user?.key, user?.secret);
+      for (const tag of tags) {
+        await create(items, {
+          model: "vlan",
+          firewall,
+          fields: { if: "vtnet1", tag: String(tag), pcp: "0", descr: `fortress vlan ${tag}` },
+        });
+      }
+    }
+
+    it("passes on a ready firewall: each interface holds its VLAN's device", async () => {
+      await restart();
+      await vlanDevices([10, 70]);
+      api.state.assign({ identifier: "lan", device: "vlan01", ipv4: "10.10.10.1/24" });
+      api.state.assign({ identifier: "opt7", device: "vlan02", ipv4: "10.10.70.1/24" });
       const provider = await configured(new PreflightProvider(FAST));
       await provider.create({ firewall, needs });
+      await restart();
+    });
+
+    it("refuses an interface that holds another device than its VLAN's, lan included", async () => {
+      await restart();
+      await vlanDevices([10, 70]);
+      api.state.assign({ identifier: "opt7", device: "vtnet2" });
+      const provider = await configured(new PreflightProvider(FAST));
+      await assert.rejects(provider.create({ firewall, needs }), (error: unknown) => {
+        assert.ok(error instanceof OpnsensePreflightError, String(error));
+        assert.equal(error.problems.length, 2, error.message);
+        assert.match(
+          error.problems[0] ?? "",
+          /interface lan holds vtnet1 \(no VLAN\), not vlan01, the VLAN 10 device Fortress made for it/,
+        );
+        assert.match(
+          error.problems[1] ?? "",
+          /interface opt7 holds vtnet2 \(no VLAN\), not vlan02, the VLAN 70 device/,
+        );
+        return true;
+      });
+      await restart();
+    });
+
+    it("refuses to run from outside the management networks, whose anti-lockout alone keeps the API open", async () => {
+      await restart();
+      const provider = await configured(new PreflightProvider(FAST));
+      const from = { minimumVersion: MINIMUM_VERSION, plugins: [], probes: [], interfaces: [] };
+      await assert.rejects(
+        provider.create({ firewall, needs: { ...from, managementCidrs: ["10.10.10.0/24"] } }),
+        (error: unknown) => {
+          assert.ok(error instanceof OpnsensePreflightError, String(error));
+          assert.equal(error.problems.length, 1);
+          assert.match(
+            error.problems[0] ?? "",
+            /this machine reaches the firewall from 127\.0\.0\.1, which is in no management network \(10\.10\.10\.0\/24\).*run Pulumi from a machine in a management network/,
+          );
+          return true;
+        },
+      );
+      await provider.create({
+        firewall,
+        needs: { ...from, managementCidrs: ["10.10.10.0/24", "127.0.0.0/8"] },
+      });
+    });
+
+    it("judges the source address by family: an IPv4-mapped address is IPv4, IPv6 needs an IPv6 management network", () => {
+      assert.equal(sourceProblem("::ffff:10.10.10.7", ["10.10.10.0/24"]), undefined);
+      assert.match(
+        sourceProblem("2001:db8::7", ["10.10.10.0/24"]) ?? "",
+        /from 2001:db8::7, which is in no management network/,
+      );
+      assert.equal(sourceProblem("2001:db8::7", ["10.10.10.0/24", "2001:db8::/64"]), undefined);
+      assert.match(sourceProblem(undefined, ["10.10.10.0/24"]) ?? "", /could not tell/);
+    });
+
+    it("refuses chrony's port while OPNsense's own ntpd is configured, as a fresh install ships it", async () => {
+      await restart({ version: "26.1.2" });
+      const provider = await configured(new PreflightProvider(FAST));
+      const wanted = {
+        minimumVersion: MINIMUM_VERSION,
+        plugins: [],
+        probes: ["core/service/search"],
+        interfaces: [],
+        absentServices: ["ntpd"],
+      };
+      await assert.rejects(provider.create({ firewall, needs: wanted }), (error: unknown) => {
+        assert.ok(error instanceof OpnsensePreflightError, String(error));
+        assert.equal(error.problems.length, 1);
+        assert.match(
+          error.problems[0] ?? "",
+          /OPNsense's own NTP server \(ntpd\) is on.*UDP 123.*Services > Network Time > General.*remove every time server/,
+        );
+        return true;
+      });
+      // What the GUI does when the list is emptied (services_ntpd.php unsets system/timeservers).
+      api.state.setTimeservers(undefined);
+      await provider.create({ firewall, needs: wanted });
+      await restart();
     });
 
     it("lists everything that is missing in one error, naming privileges as the version does, and changes nothing", async () => {
@@ -527,7 +692,11 @@ describe("OPNsense provider against the loopback API", () => {
         );
         assert.match(text, /Services: DHCP: Kea\(v4\)/);
         assert.match(text, /interface opt7 is not assigned: .*before OPNsense 26\.7/);
-        assert.equal(error.problems.length, 5);
+        assert.match(
+          text,
+          /interface lan holds vtnet1 \(no VLAN\), not the VLAN 10 device Fortress made for it/,
+        );
+        assert.equal(error.problems.length, 6);
         assert.match(error.message, /nothing was changed/);
         return true;
       });
@@ -539,7 +708,9 @@ describe("OPNsense provider against the loopback API", () => {
     for (const [version, privileges] of Object.entries(LEAST_PRIVILEGES)) {
       it(`passes on ${version} with the README's privileges for it, System: Firmware not among them`, async () => {
         await restart({ version, users: [{ key: "least", secret: "p", privileges }] });
-        api.state.assign({ identifier: "opt7", device: "vtnet2" });
+        await vlanDevices([10, 70], { key: "least", secret: "p" });
+        api.state.assign({ identifier: "lan", device: "vlan01" });
+        api.state.assign({ identifier: "opt7", device: "vlan02" });
         const preflight = await configured(new PreflightProvider(FAST), "least", "p");
         await preflight.create({
           firewall,
@@ -550,6 +721,7 @@ describe("OPNsense provider against the loopback API", () => {
               "firewall/alias/search_item",
               "firewall/filter/search_rule",
               "chrony/general/get",
+              "core/service/search",
               "unbound/settings/search_host_override",
               "kea/dhcpv4/search_reservation",
               "dnsmasq/settings/search_host",
@@ -618,12 +790,7 @@ describe("OPNsense provider against the loopback API", () => {
 
     it("on 26.7 assigns the VLAN device itself and leaves only enabling and addressing to do", async () => {
       await restart({ version: "26.7.1" });
-      const items = await configured(new ItemProvider(FAST));
-      await create(items, {
-        model: "vlan",
-        firewall,
-        fields: { if: "vtnet1", tag: "20", pcp: "0", descr: "fortress servers" },
-      });
+      await vlanDevices([20]);
       const provider = await configured(new PreflightProvider(FAST));
       const wanted = {
         minimumVersion: MINIMUM_VERSION,
@@ -633,7 +800,7 @@ describe("OPNsense provider against the loopback API", () => {
       };
       await assert.rejects(provider.create({ firewall, needs: wanted }), (error: unknown) => {
         assert.ok(error instanceof OpnsensePreflightError);
-        assert.deepEqual(error.changed, ["assigned vlan01 (VLAN 20) for opt1"]);
+        assert.deepEqual(error.changed, ["assigned vlan01 (VLAN 20) as opt1"]);
         assert.deepEqual(error.problems.length, 1);
         assert.match(
           error.problems[0] ?? "",
@@ -642,10 +809,65 @@ describe("OPNsense provider against the loopback API", () => {
         return true;
       });
       assert.equal(api.state.reconfigures["interfaces/assignment"], 1);
+      const posted = api.state.requests.find(
+        (request) => request.path === "/api/interfaces/assignment/add_item",
+      );
+      assert.deepEqual(posted?.body, { interface: { if: "vlan01", lock: "0" } });
       // Once an admin enabled and addressed it, the next run passes and assigns nothing more.
       api.state.assign({ identifier: "opt1", device: "vlan01", ipv4: "10.10.20.1/24" });
       await provider.create({ firewall, needs: wanted });
       assert.equal(api.state.reconfigures["interfaces/assignment"], 1);
+      await restart();
+    });
+
+    it("on 26.7 reports the identifier OPNsense chose when it is not the one the config names", async () => {
+      await restart({ version: "26.7.1" });
+      await vlanDevices([30]);
+      const provider = await configured(new PreflightProvider(FAST));
+      const wanted = {
+        minimumVersion: MINIMUM_VERSION,
+        plugins: [],
+        probes: [],
+        interfaces: [{ identifier: "opt2", vlan: 30 }],
+      };
+      await assert.rejects(provider.create({ firewall, needs: wanted }), (error: unknown) => {
+        assert.ok(error instanceof OpnsensePreflightError);
+        assert.deepEqual(error.changed, ["assigned vlan01 (VLAN 30) as opt1"]);
+        assert.equal(error.problems.length, 1, error.message);
+        assert.match(
+          error.problems[0] ?? "",
+          /OPNsense assigned vlan01 \(VLAN 30\) as opt1, not opt2: set networks\[\]\.interface of the VLAN 30 network to opt1/,
+        );
+        return true;
+      });
+      const opt1 = api.state.requests.filter(
+        (request) => request.path === "/api/interfaces/assignment/add_item",
+      );
+      assert.equal(opt1.length, 1);
+      await restart();
+    });
+
+    it("on 26.7 says so when the interface the config names holds another device, and leaves it alone", async () => {
+      await restart({ version: "26.7.1" });
+      await vlanDevices([20]);
+      api.state.assign({ identifier: "opt1", device: "vtnet2" });
+      const provider = await configured(new PreflightProvider(FAST));
+      const wanted = {
+        minimumVersion: MINIMUM_VERSION,
+        plugins: [],
+        probes: [],
+        interfaces: [{ identifier: "opt1", vlan: 20 }],
+      };
+      await assert.rejects(provider.create({ firewall, needs: wanted }), (error: unknown) => {
+        assert.ok(error instanceof OpnsensePreflightError);
+        assert.deepEqual(error.changed, []);
+        assert.match(
+          error.problems.join("\n"),
+          /interface opt1 holds vtnet2 \(no VLAN\), not vlan01, the VLAN 20 device/,
+        );
+        return true;
+      });
+      assert.equal(api.state.reconfigures["interfaces/assignment"], undefined);
       await restart();
     });
   });

@@ -189,14 +189,26 @@ describe("authentication and authorization", () => {
     assert.deepEqual(logged, [200, 403, 403]);
   });
 
-  it("rejects a JSON POST with an empty body, and a set without uuid, with 400", async () => {
+  it("rejects a JSON POST with an empty body with 400", async () => {
     const empty = await call(api, "POST", "firewall/alias/reconfigure", undefined, { rawBody: "" });
     assert.equal(empty.status, 400);
     assert.deepEqual(empty.body, { message: "Invalid JSON syntax", status: 400 });
-    const noUuid = await call(api, "POST", "firewall/alias/set_item", { alias: {} });
-    assert.equal(noUuid.status, 400);
-    assert.match(noUuid.body.message, /expects at least 1 parameter/);
     assert.equal((await call(api, "GET", "nothing/here/at_all")).status, 404);
+  });
+
+  it("answers an action without its required parameter 404 Endpoint not found, before authentication", async () => {
+    for (const [path, authorization] of [
+      ["firewall/alias/set_item", undefined],
+      ["firewall/alias/del_item", null],
+      ["firewall/filter/toggle_rule", null],
+      ["firewall/alias_util/list", null],
+    ] as const) {
+      const answer = await call(api, "POST", path, { alias: {} }, { authorization });
+      assert.equal(answer.status, 404, path);
+      assert.deepEqual(answer.body, { errorMessage: "Endpoint not found" }, path);
+    }
+    // An optional parameter (get_item's uuid, apply's revision) is not required.
+    assert.equal((await call(api, "GET", "firewall/alias/get_item")).status, 200);
   });
 });
 
@@ -904,15 +916,33 @@ describe("DHCP servers as their models and rc.conf.d templates have them", () =>
     });
   });
 
-  it("serves Dnsmasq's general settings under dnsmasq, started by enable", async () => {
+  it("starts Dnsmasq as config.xml.sample ships it: on, DHCP on lan, port 0 on 25.7 and 53053 from 26.1", async () => {
+    for (const [version, port] of [
+      ["25.7.3", "0"],
+      ["26.1.2", "53053"],
+    ] as const) {
+      await withApi({ version }, async (api) => {
+        const got = await call(api, "GET", "dnsmasq/settings/get");
+        assert.equal(got.body.dnsmasq.enable, "1");
+        assert.equal(got.body.dnsmasq.port, port);
+        assert.equal(got.body.dnsmasq.dhcp.default_fw_rules, "1");
+        assert.equal(api.state.dnsmasq().interface, "lan");
+        assert.equal(api.state.running("dnsmasq/service"), true);
+        assert.deepEqual(api.state.dhcpServers("lan"), ["dnsmasq"]);
+      });
+    }
+  });
+
+  it("answers DHCP on an interface from every server set up for it, until dhcp.no_interface stops Dnsmasq's there", async () => {
     await withApi({}, async (api) => {
-      const got = await call(api, "GET", "dnsmasq/settings/get");
-      assert.equal(got.body.dnsmasq.enable, "");
-      assert.equal(got.body.dnsmasq.dhcp.default_fw_rules, "1");
-      await call(api, "POST", "dnsmasq/settings/set", { dnsmasq: { enable: "1", interface: "lan" } });
+      await call(api, "POST", "kea/dhcpv4/set", { dhcpv4: { general: { enabled: "1", interfaces: "lan" } } });
+      await call(api, "POST", "kea/service/reconfigure", {});
+      assert.deepEqual(api.state.dhcpServers("lan"), ["dnsmasq", "kea"]);
+      await call(api, "POST", "dnsmasq/settings/set", { dnsmasq: { dhcp: { no_interface: "lan" } } });
+      assert.deepEqual(api.state.dhcpServers("lan"), ["dnsmasq", "kea"], "not before its reconfigure");
       await call(api, "POST", "dnsmasq/service/reconfigure", {});
-      assert.equal(api.state.running("dnsmasq/service"), true);
-      assert.equal(api.state.dnsmasq().interface, "lan");
+      assert.deepEqual(api.state.dhcpServers("lan"), ["kea"]);
+      assert.equal(api.state.running("dnsmasq/service"), true, "its DNS keeps running");
     });
   });
 });
@@ -938,4 +968,42 @@ describe("filter rule search as FilterController::searchRuleAction lists rules",
       });
     });
   }
+
+  it("26.7: all rules without `interface`, with one also the floating and multi-interface rules, and the non-MVC rules merged", async () => {
+    await withApi({ version: "26.7.1" }, async (api) => {
+      api.state.put("firewall/filter", { interface: "lan", description: "on lan" });
+      api.state.put("firewall/filter", { interface: "opt1", description: "on opt1" });
+      api.state.put("firewall/filter", { interface: "lan,wan", description: "on both" });
+      api.state.put("firewall/filter", { interface: "", description: "floating" });
+      api.state.put("firewall/filter", { interface: "lan", interfacenot: "1", description: "not lan" });
+      const rows = async (params: Record<string, unknown>) =>
+        (await call(api, "POST", "firewall/filter/search_rule", params)).body.rows as any[];
+      const listed = async (params: Record<string, unknown>) =>
+        (await rows(params)).map((row) => row.description).sort();
+      const legacy = ["Default deny / state violation rule", "anti-lockout rule"];
+      assert.deepEqual(await listed({}), [...legacy, "floating", "not lan", "on both", "on lan", "on opt1"]);
+      assert.deepEqual(await listed({ interface: "lan" }), [
+        "Default deny / state violation rule",
+        "anti-lockout rule",
+        "floating",
+        "on both",
+        "on lan",
+      ]);
+      assert.deepEqual(await listed({ interface: "opt1" }), [
+        "Default deny / state violation rule",
+        "floating",
+        "not lan",
+        "on opt1",
+      ]);
+      assert.deepEqual(await listed({ interface: "" }), [
+        "Default deny / state violation rule",
+        "floating",
+        "not lan",
+        "on both",
+      ]);
+      const merged = (await rows({})).filter((row) => row.legacy === true);
+      assert.equal(merged.length, 2);
+      assert.ok(merged.every((row) => typeof row.uuid === "string" && !/^[0-9a-f-]{36}$/.test(row.uuid)));
+    });
+  });
 });

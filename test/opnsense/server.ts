@@ -9,9 +9,11 @@
  *   (Base/ApiControllerBase.php @ cde8b431c221). A user without a privilege that grants the path:
  *   403 `{"status":403,"message":"Forbidden"}` (body as quoted in opnsense/core#9961), never naming it.
  * - A POST with `Content-Type: application/json` and an empty or unparsable body: 400
- *   `{"message":"Invalid JSON syntax","status":400}`; an action called without a required parameter
- *   (set_item without uuid, ...): 400 `{"message":"action X expects at least 1 parameter(s)","status":400}`
- *   (both ApiControllerBase.php @ cde8b431c221).
+ *   `{"message":"Invalid JSON syntax","status":400}` (ApiControllerBase.php @ cde8b431c221).
+ * - An action called without a required parameter (set_item without uuid, ...): since 25.7
+ *   Mvc/Dispatcher.php `resolve()` throws ParameterMismatchException, a DispatchException, which
+ *   www/api.php answers 404 `{"errorMessage":"Endpoint not found"}`; the router resolves before the
+ *   controller authenticates, so this comes before any 401 (opnsense/core tags 25.7–26.7).
  * - Model CRUD as ApiMutableModelControllerBase.php @ 044217f07979 does it: search (any method),
  *   get, add, set (an "upsert" for an unknown but well-formed uuid), del, toggle; write commands answer
  *   `{"result":"failed"}` to GET; validation failures are HTTP 200 `{"result":"failed","validations":{...}}`.
@@ -39,7 +41,7 @@
  *   c81509ddd6 introduced the rounding) and with `brokenRollback: false`: the timer restores the snapshot.
  * Privileges follow OPNsense's own ACL.xml names per version (./acl.ts).
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import * as http from "node:http";
 import { isIP } from "node:net";
 import type { Socket } from "node:net";
@@ -105,6 +107,11 @@ export interface ServerOptions {
   readonly savepoints?: boolean;
   /** true: the rollback timer fires but reverts nothing (opnsense/core#10721). Default: by `version`. */
   readonly brokenRollback?: boolean;
+  /**
+   * config.xml `system/timeservers`; undefined when unset. Default: what src/etc/config.xml.sample ships
+   * (tags 25.7–26.7), four opnsense.pool.ntp.org servers, which turns ntpd on.
+   */
+  readonly timeservers?: string | undefined;
 }
 
 export type ResolvedOptions = ServerOptions & {
@@ -117,6 +124,10 @@ export function rollbackBehaviour(version: string): { savepoints: boolean; broke
   const savepoints = compareVersions(version, "26.7") < 0;
   return { savepoints, brokenRollback: savepoints && compareVersions(version, "25.7") >= 0 };
 }
+
+/** src/etc/config.xml.sample `<timeservers>` at tags 25.7, 26.1 and 26.7. */
+export const SAMPLE_TIMESERVERS =
+  "0.opnsense.pool.ntp.org 1.opnsense.pool.ntp.org 2.opnsense.pool.ntp.org 3.opnsense.pool.ntp.org";
 
 export const DEFAULT_KEY = "fortress-test-key";
 export const DEFAULT_SECRET = "fortress-test-secret";
@@ -209,6 +220,15 @@ export interface ApiState {
   assign(iface: AssignedInterface): void;
   /** Entries of an alias's live pf table (alias_util). */
   liveTable(alias: string): string[];
+  /**
+   * The DHCP servers that answer on an interface, as their last reconfigure left them: "kea" when it
+   * runs with the interface in `general.interfaces`; "dnsmasq" when it runs listening there (`interface`,
+   * empty for all), has a DHCP range there and the interface is not in `dhcp.no_interface` (dnsmasq.conf
+   * `no-dhcp-interface`, templates/OPNsense/Dnsmasq/dnsmasq.conf).
+   */
+  dhcpServers(iface: string): string[];
+  /** Set or (undefined) unset `system/timeservers`, as Services > Network Time > General does. */
+  setTimeservers(servers: string | undefined): void;
 }
 
 export interface Faults {
@@ -219,8 +239,14 @@ export interface Faults {
    * rollback timer of that apply's revision has fired and reverted the rules. With no revision, or
    * with `brokenRollback`, the server stays dark until close(). Requests that came in while dark stay
    * unanswered afterwards too (like dropped packets); close() ends them.
+   *
+   * "new-connections" is what a real lockout looks like from a client that keeps its connection open:
+   * a filter reload keeps pf's existing states (filter.inc kills states only for scheduled rules), and
+   * lighttpd keeps an API connection open for up to 15 requests or 30 s idle (plugins.inc.d/webgui.inc
+   * `server.max-keep-alive-requests`/`-idle`, tags 25.7–26.7). So connections open at the apply keep
+   * being answered, and every connection opened afterwards is dropped (reset here, to keep tests fast).
    */
-  stopAnsweringAfterApply(mode?: "hang" | "reset"): void;
+  stopAnsweringAfterApply(mode?: "hang" | "reset" | "new-connections"): void;
   /** Remove pending faults and leave dark mode. */
   clear(): void;
   /** Whether the server is currently not answering. */
@@ -257,10 +283,22 @@ const userException = (message: string, title = ""): Reply => ({
   body: { errorMessage: message, errorTitle: title },
 });
 const notFound = (): Reply => ({ status: 404, body: { errorMessage: "Endpoint not found" } });
-const missingParameter = (command: string): Reply => ({
-  status: 400,
-  body: { message: `action ${command} expects at least 1 parameter(s)`, status: 400 },
-});
+/** Mvc/Dispatcher.php ParameterMismatchException → api.php's 404 (see the header); `handle` answers it first. */
+const missingParameter = (_command: string): Reply => notFound();
+
+/**
+ * How many path parameters an action requires (the controller method's non-optional parameters):
+ * setXAction($uuid), delXAction($uuid), toggleXAction($uuid, $enabled = null) of the model
+ * controllers, FilterBaseController cancelRollbackAction($rollback_revision) / revertAction($revision),
+ * AliasUtilController list/flush/delete/addAction($alias) (opnsense/core tag 26.1).
+ */
+function requiredParameters(module: string, controller: string, command: string): number {
+  if (module === "firewall" && controller === "alias_util")
+    return ["list", "flush", "delete", "add"].includes(command) ? 1 : 0;
+  if (["cancel_rollback", "revert"].includes(command)) return 1;
+  if (/^toggle_\w+_log$/.test(command)) return 2;
+  return /^(set|del|toggle)_[a-z0-9_]+$/.test(command) ? 1 : 0;
+}
 
 function clone(items: Map<string, Raw>): Map<string, Raw> {
   return new Map([...items].map(([uuid, item]) => [uuid, { ...item }]));
@@ -303,11 +341,24 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
   };
 
   let interfaces: AssignedInterface[] = [...options.assignedInterfaces];
+  let timeservers: string | undefined =
+    "timeservers" in overrides ? overrides.timeservers : SAMPLE_TIMESERVERS;
   let activeRules = new Map<string, Raw>();
   let chrony: Raw = defaults(CHRONY_SCHEMA);
   let keaDhcpv4: Raw = defaults(KEA_DHCPV4_SETTINGS_SCHEMA);
-  let dnsmasq: Raw = defaults(DNSMASQ_SETTINGS_SCHEMA);
-  const running = new Map<string, boolean>();
+  // src/etc/config.xml.sample ships Dnsmasq on, on lan, with a DHCP range on lan (192.168.1.100–199;
+  // 26.1 adds an IPv6 one, also on lan) and port 0 (25.7) or 53053 (26.1, 26.7) (opnsense/core tags).
+  let dnsmasq: Raw = {
+    ...defaults(DNSMASQ_SETTINGS_SCHEMA),
+    enable: "1",
+    interface: "lan",
+    port: atLeast(options.version, "26.1") ? "53053" : "0",
+  };
+  /** The sample's dhcp_ranges (not served through the API here): Dnsmasq hands out leases where one exists. */
+  const dnsmasqRangeInterfaces = new Set(["lan"]);
+  const running = new Map<string, boolean>([["dnsmasq/service", true]]);
+  /** Each service's settings as its last reconfigure rendered them (what the daemon runs with). */
+  const rendered = new Map<string, Raw>([["dnsmasq/service", { ...dnsmasq }]]);
   /** VLAN devices that exist on the box (created by vlan_settings/reconfigure). */
   let configuredVlans: Raw[] = [];
   const liveTables = new Map<string, Set<string>>();
@@ -319,8 +370,9 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
   const requests: RequestRecord[] = [];
   const events: string[] = [];
   const pendingFaults: { spec: FaultSpec; remaining: number }[] = [];
-  let darkArmed: "hang" | "reset" | null = null;
-  let dark: { mode: "hang" | "reset"; revision: string | null } | null = null;
+  type DarkMode = "hang" | "reset" | "new-connections";
+  let darkArmed: DarkMode | null = null;
+  let dark: { mode: DarkMode; revision: string | null; established: Set<Socket> } | null = null;
 
   const sockets = new Set<Socket>();
   let closed = false;
@@ -357,13 +409,25 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
   /**
    * FilterController::searchRuleAction lists a rule by its interfaces: without `interface` only the
    * rules on none or several (floating); with it, on 25.7 the rules on exactly that one, from 26.1 the
-   * rules on exactly those (an inverted one only with `show_all`). Interface groups are not modelled.
+   * rules on exactly those (an inverted one only with `show_all`). 26.7 rewrote it (tag 26.7 ~89–147):
+   * without an `interface` parameter every rule; with an empty one the floating rules (not on exactly
+   * one interface, or inverted); with interfaces, the rules with no interface, the inverted ones that
+   * name none of them, and every rule whose interfaces include one of them. Interface groups are not
+   * modelled.
    */
   function ruleListed(rule: Raw, params: Record<string, unknown>): boolean {
     const asked = typeof params.interface === "string" ? params.interface : "";
     const showAll = params.show_all !== undefined && params.show_all !== "" && params.show_all !== "0";
     const own = (rule.interface ?? "").split(",").filter((i) => i !== "");
     const inverted = rule.interfacenot === "1";
+    if (atLeast(options.version, "26.7")) {
+      if (params.interface === undefined || own.length === 0) return true;
+      const filter = asked.split(",").filter((i) => i !== "");
+      const overlaps = filter.some((i) => own.includes(i));
+      if (inverted) return !overlaps;
+      if (filter.length === 0) return own.length !== 1;
+      return overlaps;
+    }
     if (!atLeast(options.version, "26.1")) {
       if (asked === "") return own.length !== 1;
       if (showAll) return own.includes(asked) || own.length === 0;
@@ -378,12 +442,44 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     return intersects && wanted.length === own.length;
   }
 
+  /**
+   * 26.7's searchRuleAction also merges the rules pf gets from outside the MVC model (`configctl filter
+   * list non_mvc_rules`, scripts/filter/list_non_mvc_rules.php): `legacy: true`, `uuid` the rule's pf
+   * label, `description` its descr. Two that every 26.7 firewall has: the default deny
+   * (filter.lib.inc, no interface) and the GUI's anti-lockout on the LAN (filter.lib.inc).
+   */
+  function nonMvcRules(): Record<string, unknown>[] {
+    if (!atLeast(options.version, "26.7")) return [];
+    const row = (description: string, iface: string, action: string) => ({
+      uuid: createHash("md5").update(description).digest("hex"),
+      enabled: "1",
+      legacy: true,
+      is_automatic: true,
+      interface: iface,
+      action,
+      direction: "in",
+      description,
+      sort_order: "",
+    });
+    return [
+      row("Default deny / state violation rule", "", "block"),
+      ...(interfaces.some((i) => i.identifier === "lan") ? [row("anti-lockout rule", "lan", "pass")] : []),
+    ];
+  }
+
   function search(model: ItemModel, params: Record<string, unknown>): Reply {
     const ctx = context();
-    const rows = [...store(model.id)]
+    const rows: Record<string, unknown>[] = [...store(model.id)]
       .filter(([, item]) => model !== RULE_MODEL || ruleListed(item, params))
       .map(([uuid, item]) => searchRow(model.schema, uuid, item, ctx));
-    if (model === RULE_MODEL) rows.sort((a, b) => Number(a.sequence) - Number(b.sequence));
+    if (model === RULE_MODEL) {
+      rows.sort((a, b) => Number(a.sequence) - Number(b.sequence));
+      rows.push(
+        ...nonMvcRules().filter((rule) =>
+          ruleListed({ interface: String(rule.interface), interfacenot: "0" }, params),
+        ),
+      );
+    }
     if (model === vlan) {
       // VlanSettingsController::searchItemAction shows an assigned device as "vlan01 [LAN]".
       for (const row of rows) {
@@ -727,6 +823,25 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     return null;
   }
 
+  /**
+   * Core/Api/ServiceController.php searchAction over `configctl service list` (plugins_services()):
+   * `{id, locked, running, description, name}`. ntpd is listed whenever `system/timeservers` is set
+   * (plugins.inc.d/ntpd.inc ntpd_enabled() is isset(), ntpd_services()), and then runs, bound to UDP 123
+   * on every address unless Services > Network Time > General names interfaces (ntpd.inc
+   * ntpd_configure_do).
+   */
+  function serviceRows(): Record<string, unknown>[] {
+    const row = (name: string, description: string, isRunning: boolean) => ({
+      id: name,
+      locked: 0,
+      running: isRunning ? 1 : 0,
+      description,
+      name,
+    });
+    // Only ntpd is modelled: the names other services get in `service list` are not needed here.
+    return timeservers !== undefined ? [row("ntpd", "Network Time Daemon", true)] : [];
+  }
+
   /** Diagnostics/Api/SystemController.php systemInformationAction: name, versions, updates. */
   function systemInformation(): Reply {
     return ok({
@@ -939,6 +1054,8 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     countReconfigure(moduleController);
     const starts = startsService(moduleController);
     if (starts !== undefined) running.set(moduleController, starts);
+    if (moduleController === "dnsmasq/service") rendered.set(moduleController, { ...dnsmasq });
+    if (moduleController === "kea/service") rendered.set(moduleController, { ...keaDhcpv4 });
     return ok({ status: "ok" });
   }
 
@@ -1064,6 +1181,8 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
         return chronyCommand(controller, command, method, body);
       case "core/firmware":
         return firmware(command);
+      case "core/service":
+        return command === "search" ? ok(page(serviceRows(), { ...query, ...body })) : notFound();
       case "diagnostics/system":
         return command === "system_information" ? systemInformation() : notFound();
       case "interfaces/assignment":
@@ -1109,6 +1228,13 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     // Without the plugin its controllers do not exist: the router finds no namespace (InvalidUriException).
     if (module === "chrony") return !options.plugins.includes("os-chrony");
     return false;
+  }
+
+  function lacksParameter(apiPath: string): boolean {
+    const [module = "", controller = "", command = "", ...params] = apiPath
+      .split("/")
+      .filter((s) => s !== "");
+    return params.length < requiredParameters(module, controller, snake(command));
   }
 
   function takeFault(apiPath: string, method: string, after: boolean): FaultSpec | undefined {
@@ -1188,9 +1314,9 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     const record: RequestRecord = { method, path: `${url.pathname}${url.search}`, body: parsed };
     requests.push(record);
 
-    if (dark) {
+    if (dark && !(dark.mode === "new-connections" && dark.established.has(req.socket))) {
       record.fault = "dark";
-      if (dark.mode === "reset") req.socket.destroy();
+      if (dark.mode !== "hang") req.socket.destroy();
       return;
     }
     const apiPath = normalizeApiPath(url.pathname);
@@ -1200,7 +1326,7 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
       return;
     }
 
-    if (missingAction(apiPath)) {
+    if (missingAction(apiPath) || lacksParameter(apiPath)) {
       send(res, record, notFound());
       return;
     }
@@ -1261,7 +1387,7 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     ) {
       if (reply.status === 200 && method === "POST") {
         const revision = options.savepoints ? (segments[3] ?? null) : null;
-        dark = { mode: darkArmed, revision };
+        dark = { mode: darkArmed, revision, established: new Set(sockets) };
         darkArmed = null;
       }
     }
@@ -1283,6 +1409,10 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     });
   });
   server.on("connection", (socket) => {
+    if (dark?.mode === "new-connections") {
+      socket.destroy(); // pf has no state for it and the rules now drop it
+      return;
+    }
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
@@ -1336,6 +1466,27 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
       interfaces = [...interfaces.filter((i) => i.identifier !== iface.identifier), iface];
     },
     liveTable: (alias) => [...(liveTables.get(alias) ?? [])],
+    setTimeservers(servers) {
+      timeservers = servers;
+    },
+    dhcpServers(iface) {
+      const list = (value: string | undefined) => (value ?? "").split(",").filter((v) => v !== "");
+      const servers: string[] = [];
+      const dm = rendered.get("dnsmasq/service");
+      if (
+        running.get("dnsmasq/service") &&
+        dm &&
+        (list(dm.interface).length === 0 || list(dm.interface).includes(iface)) &&
+        !list(dm["dhcp.no_interface"]).includes(iface) &&
+        dnsmasqRangeInterfaces.has(iface)
+      ) {
+        servers.push("dnsmasq");
+      }
+      const kea = rendered.get("kea/service");
+      if (running.get("kea/service") && kea && list(kea["general.interfaces"]).includes(iface))
+        servers.push("kea");
+      return servers;
+    },
   };
 
   const faults: Faults = {
