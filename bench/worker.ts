@@ -29,6 +29,7 @@ import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { DNS_DHCP_TYPE } from "../components/dns-dhcp/dnsDhcp";
+import { OPNSENSE_MODULE, OPNSENSE_TYPE_PREFIX } from "../vocabulary/typeTokens";
 import { HYPERVISOR_TYPE } from "../components/hypervisor/hypervisor";
 import { NETWORK_TYPE } from "../components/network/network";
 import { CHRONY, MODELS } from "../components/opnsense/models";
@@ -53,7 +54,7 @@ export type Job =
   | { readonly kind: "serialize"; readonly configFile: string; readonly time: boolean };
 
 /** The type token of an OPNsense dynamic resource, `fortress` module (components/opnsense/resources.ts). */
-export const DYNAMIC_PREFIX = "pulumi-nodejs:dynamic/fortress:opnsense:";
+export const DYNAMIC_PREFIX = OPNSENSE_TYPE_PREFIX;
 
 /** One dynamic type's provider serialization, isolated: median ms of SERIALIZE_REPS, a fresh object each time. */
 export interface SerializationRow {
@@ -151,7 +152,7 @@ function trivialProvider(): pulumi.dynamic.ResourceProvider {
 /** A dynamic resource with no inputs of its own, of type `pulumi-nodejs:dynamic/fortress:<type>`. */
 class BareDynamic extends pulumi.dynamic.Resource {
   constructor(provider: pulumi.dynamic.ResourceProvider, type: string, name: string) {
-    super(provider, name, {}, undefined, "fortress", type);
+    super(provider, name, {}, undefined, OPNSENSE_MODULE, type);
   }
 }
 

@@ -42,6 +42,7 @@ import {
 } from "./lib/resources";
 import type { FortressPolicy, PlanResource } from "./lib/types";
 import { POLICIES } from "./registry";
+import { COMPONENT_TYPES } from "../vocabulary/typeTokens";
 
 const TARGET_MS = 1000;
 const TARGET_SIZE = 10_000;
@@ -53,7 +54,7 @@ const NET_BASE = ipToInt("10.0.0.0");
 /** Filter rule sequences: each interface has a block of 2000 (lan 2000…, opt1 4000…), as the home plan. */
 const SEQUENCE_BLOCK = 2000;
 
-const TIME_TYPE = "fortress:time:Time";
+const TIME_TYPE = COMPONENT_TYPES.time;
 const PROXMOX_PROVIDER = "pulumi:providers:proxmoxve";
 const T = {
   ipset: "proxmoxve:firewall/ipsetLegacy:IpsetLegacy",

@@ -8,6 +8,7 @@ import { isLayerEnabled } from "./config/checks";
 import type { LoadedLab } from "./config/load";
 import { layerBarrier, waitFor } from "./layerOrder";
 import { isBuilt, LAYER_BUILDERS } from "./layers";
+import { COMPONENT_TYPES } from "../vocabulary/typeTokens";
 
 export type LayerStatus = "built" | "not built yet" | "disabled";
 
@@ -22,7 +23,7 @@ export function layerStatus(layers: LoadedLab["model"]["config"]["layers"], laye
 }
 
 /** The enabled services, recorded (plain) for the policy pack's dependency check; it builds nothing. */
-export const SERVICES_TYPE = "fortress:lab:Services";
+export const SERVICES_TYPE = COMPONENT_TYPES.services;
 
 class EnabledServices extends pulumi.ComponentResource {
   constructor(enabled: readonly string[]) {

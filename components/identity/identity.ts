@@ -12,8 +12,9 @@ import { argon2id } from "hash-wasm";
 import { type ProxmoxConnectionArgs, proxmoxProvider } from "../proxmox/provider";
 import { trustCaOnNodes } from "./nodeTrust";
 import { CLIENT_NAMES, type ClientName, renderRealm } from "./realm";
+import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 
-export const IDENTITY_TYPE = "fortress:identity:Identity";
+export const IDENTITY_TYPE = COMPONENT_TYPES.identity;
 
 /**
  * Pinned artefacts. Checked against the publishers' release notes before pinning:

@@ -14,8 +14,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { internalCa } from "./internalCa";
+import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 
-export const BASELINE_TYPE = "fortress:platform:Baseline";
+export const BASELINE_TYPE = COMPONENT_TYPES.baseline;
 
 export interface NamespaceSpec {
   readonly name: string;

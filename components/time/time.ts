@@ -9,8 +9,9 @@ import { SERVICES } from "../network/services";
 import type { FirewallRef } from "../opnsense/provider";
 import { ChronySettings } from "../opnsense/resources";
 import { type ProxmoxConnectionArgs, proxmoxProvider } from "../proxmox/provider";
+import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 
-export const TIME_TYPE = "fortress:time:Time";
+export const TIME_TYPE = COMPONENT_TYPES.time;
 
 export interface TimeArgs {
   readonly firewall: FirewallRef;

@@ -1,8 +1,9 @@
 /** Reading resources as policies see them: type tokens, OPNsense item fields, the layer a resource is in. */
 import type { PolicyResource } from "@pulumi/policy";
 import { isLayerName, type LayerName } from "../../stacks/blueprint";
+import { COMPONENT_TYPES, opnsenseType } from "../../vocabulary/typeTokens";
 
-export const OPNSENSE = (model: string) => `pulumi-nodejs:dynamic/fortress:opnsense:${model}`;
+export const OPNSENSE = opnsenseType;
 export const VM_TYPE = "proxmoxve:index/vmLegacy:VmLegacy";
 
 /** An OPNsense item's model fields (string values), or undefined for other resources. */
@@ -29,10 +30,10 @@ export function layerOf(resource: PolicyResource): LayerName | undefined {
 }
 
 /** The layer components and records the stack policies read. */
-export const NETWORK_TYPE = "fortress:network:Network";
-export const DNS_DHCP_TYPE = "fortress:dns-dhcp:DnsDhcp";
-export const HYPERVISOR_TYPE = "fortress:hypervisor:Hypervisor";
-export const SERVICES_TYPE = "fortress:lab:Services";
+export const NETWORK_TYPE = COMPONENT_TYPES.network;
+export const DNS_DHCP_TYPE = COMPONENT_TYPES.dnsDhcp;
+export const HYPERVISOR_TYPE = COMPONENT_TYPES.hypervisor;
+export const SERVICES_TYPE = COMPONENT_TYPES.services;
 
 /** Resources grouped by type in one pass, so that a stack policy never scans the stack once per resource. */
 export function resourcesByType(resources: readonly PolicyResource[]): Map<string, PolicyResource[]> {

@@ -13,12 +13,13 @@ import { compareVersions } from "../../components/opnsense/preflight";
 import { privilegeFor } from "../../components/opnsense/privileges";
 import { type NodePlacement, PLAN_VERSION, type PlanDocument, type PlanResource, VM_TYPE } from "./document";
 import type { Violation } from "./graph";
+import { COMPONENT_TYPES, opnsenseType } from "../../vocabulary/typeTokens";
 
-export const RULE_TYPE = "pulumi-nodejs:dynamic/fortress:opnsense:rule";
-export const ALIAS_TYPE = "pulumi-nodejs:dynamic/fortress:opnsense:alias";
-export const OPNSENSE_VLAN_TYPE = "pulumi-nodejs:dynamic/fortress:opnsense:vlan";
-export const PREFLIGHT_TYPE = "pulumi-nodejs:dynamic/fortress:opnsense:preflight";
-export const NETWORK_COMPONENT_TYPE = "fortress:network:Network";
+export const RULE_TYPE = opnsenseType("rule");
+export const ALIAS_TYPE = opnsenseType("alias");
+export const OPNSENSE_VLAN_TYPE = opnsenseType("vlan");
+export const PREFLIGHT_TYPE = opnsenseType("preflight");
+export const NETWORK_COMPONENT_TYPE = COMPONENT_TYPES.network;
 const PROVIDER_KEY = "__provider";
 /** Top-level input lists that are sets: compared by member, not by index (the Network component's too). */
 const SET_LISTS = ["rules", "cidrs", "networks", "zones", "enabled"];
