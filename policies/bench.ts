@@ -27,7 +27,7 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { intToIp, ipToInt } from "../stacks/config/ipv4";
+import { intToIp, ipToInt } from "../vocabulary/addresses";
 import { plan } from "../stacks/plan/cli";
 import { planResource } from "./lib/build";
 import { evaluatePolicies, toPolicyResources } from "./lib/offline";
