@@ -19,7 +19,13 @@
  * deny at `vlan × 200 + 199`, so adding a VLAN does not renumber the others.
  */
 import { addressRange, covers } from "../../vocabulary/addresses";
-import { isServiceName, type ServiceMatch, type ServiceName, serviceMatches, serviceRank } from "./services";
+import {
+  isServiceName,
+  type ServiceMatch,
+  type ServiceName,
+  serviceMatches,
+  serviceRank,
+} from "../../vocabulary/services";
 import type {
   AliasSpec,
   CompiledProxmoxFirewall,

@@ -5,7 +5,7 @@
  */
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
-import { SERVICES } from "../network/services";
+import { SERVICES } from "../../vocabulary/services";
 import type { FirewallRef } from "../opnsense/provider";
 import { ChronySettings } from "../opnsense/resources";
 import { type ProxmoxConnectionArgs, proxmoxProvider } from "../proxmox/provider";
