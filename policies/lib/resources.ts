@@ -2,9 +2,10 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { isLayerName, type LayerName } from "../../stacks/blueprint";
 import { COMPONENT_TYPES, opnsenseType } from "../../vocabulary/typeTokens";
+import { K8S_PACKAGE, k8sWorkloadTypes, SDK_TYPES } from "../../vocabulary/sdkTypes";
 
 export const OPNSENSE = opnsenseType;
-export const VM_TYPE = "proxmoxve:index/vmLegacy:VmLegacy";
+export const VM_TYPE = SDK_TYPES.proxmoxVm;
 
 /** An OPNsense item's model fields (string values), or undefined for other resources. */
 export function opnsenseFields(props: Record<string, unknown>): Record<string, string> | undefined {
@@ -95,7 +96,7 @@ export function vmFacts(resource: Pick<PolicyResource, "name" | "props">): VmFac
 /** How the offline capture writes a secret-marked input value (`pulumi preview` unwraps secrets instead). */
 export const REDACTED = "[secret]";
 /** A file on a Proxmox datastore: cloud-init snippets (`contentType: "snippets"`, `sourceRaw.data`) among them. */
-export const FILE_TYPE = "proxmoxve:index/fileLegacy:FileLegacy";
+export const FILE_TYPE = SDK_TYPES.proxmoxFile;
 
 /** A network as the Network component records it in its inputs. */
 export interface NetworkRecord {
@@ -201,9 +202,9 @@ export function dependsOnResource(resource: PolicyResource, target: PolicyResour
 }
 
 /** Kubernetes objects as @pulumi/kubernetes registers them: `kubernetes:<group>/<version>:<Kind>`. */
-export const K8S_NAMESPACE_TYPE = "kubernetes:core/v1:Namespace";
-export const K8S_SERVICE_TYPE = "kubernetes:core/v1:Service";
-export const K8S_NETWORK_POLICY_TYPE = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+export const K8S_NAMESPACE_TYPE = SDK_TYPES.k8sNamespace;
+export const K8S_SERVICE_TYPE = SDK_TYPES.k8sService;
+export const K8S_NETWORK_POLICY_TYPE = SDK_TYPES.k8sNetworkPolicy;
 /** Values the offline capture writes for an input it cannot know (an unresolved output) or may not show. */
 const OPAQUE_VALUES = new Set(["[unknown]", REDACTED]);
 
@@ -219,11 +220,12 @@ const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
   Job: ["spec", "template", "spec"],
   CronJob: ["spec", "jobTemplate", "spec", "template", "spec"],
 };
-const WORKLOAD_TYPE = /^kubernetes:(core|apps|batch|extensions)\/v[0-9a-z]+:([A-Za-z]+?)(Patch)?$/;
+/** Every workload type of the SDK (any API version, patches too), by token. */
+const WORKLOAD_TYPES = k8sWorkloadTypes(Object.keys(POD_SPEC_PATHS));
 
 /** The Kubernetes kind of a type token (`kubernetes:apps/v1:Deployment` → `Deployment`), else undefined. */
 export function k8sKindOf(type: string): string | undefined {
-  if (!type.startsWith("kubernetes:")) return undefined;
+  if (!type.startsWith(`${K8S_PACKAGE}:`)) return undefined;
   const kind = type.slice(type.lastIndexOf(":") + 1);
   return kind === "" ? undefined : kind;
 }
@@ -285,9 +287,9 @@ export function podSpecsOf(
   resource: { readonly type: string; readonly props: Record<string, unknown> },
   options: { readonly patches?: boolean } = {},
 ): PodSpecAt[] {
-  const match = WORKLOAD_TYPE.exec(resource.type);
-  if (!match?.[2] || (match[3] && !options.patches)) return [];
-  const path = POD_SPEC_PATHS[match[2]];
+  const workload = WORKLOAD_TYPES.get(resource.type);
+  if (!workload || (workload.patch && !options.patches)) return [];
+  const path = POD_SPEC_PATHS[workload.kind];
   if (!path) return [];
   let node: unknown = resource.props;
   for (const key of path) node = asRecord(node)?.[key];

@@ -14,6 +14,7 @@ import { privilegeFor } from "../../components/opnsense/privileges";
 import { type NodePlacement, PLAN_VERSION, type PlanDocument, type PlanResource, VM_TYPE } from "./document";
 import type { Violation } from "./graph";
 import { COMPONENT_TYPES, opnsenseType } from "../../vocabulary/typeTokens";
+import { SDK_TYPES } from "../../vocabulary/sdkTypes";
 
 export const RULE_TYPE = opnsenseType("rule");
 export const ALIAS_TYPE = opnsenseType("alias");
@@ -687,7 +688,7 @@ function summary(change: ResourceChange): string {
       : `${inputs.rules.length} rules`;
   if (Array.isArray(inputs.cidrs))
     return `${(inputs.cidrs as Record<string, unknown>[]).map((entry) => code(String(entry.name))).join(", ")}`;
-  if (type === "proxmoxve:sdn/vnet:Vnet") return `vnet ${code(String(inputs.resourceId))} tag ${inputs.tag} in zone ${code(String(inputs.zone))}`;
+  if (type === SDK_TYPES.proxmoxVnet) return `vnet ${code(String(inputs.resourceId))} tag ${inputs.tag} in zone ${code(String(inputs.zone))}`;
   return "";
 }
 
