@@ -28,7 +28,8 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { intToIp, ipToInt } from "../stacks/config/ipv4";
+import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
+import { intToIp, ipToInt } from "../vocabulary/addresses";
 import { plan } from "../stacks/plan/cli";
 import { planResource } from "../policies/lib/build";
 import { evaluatePolicies, toPolicyResources } from "../policies/lib/offline";
@@ -43,6 +44,8 @@ import {
 } from "../policies/lib/resources";
 import type { FortressPolicy, PlanResource } from "../policies/lib/types";
 import { POLICIES } from "../policies/registry";
+import { COMPONENT_TYPES } from "../vocabulary/typeTokens";
+import { packageOf, pulumiTypeOf, SDK_TYPES } from "../vocabulary/sdkTypes";
 
 const TARGET_MS = 1000;
 const TARGET_SIZE = 10_000;
@@ -54,22 +57,22 @@ const NET_BASE = ipToInt("10.0.0.0");
 /** Filter rule sequences: each interface has a block of 2000 (lan 2000…, opt1 4000…), as the home plan. */
 const SEQUENCE_BLOCK = 2000;
 
-const TIME_TYPE = "fortress:time:Time";
-const PROXMOX_PROVIDER = "pulumi:providers:proxmoxve";
+const TIME_TYPE = COMPONENT_TYPES.time;
+const PROXMOX_PROVIDER = `pulumi:providers:${packageOf(SDK_TYPES.proxmoxVm)}`;
 const T = {
-  ipset: "proxmoxve:firewall/ipsetLegacy:IpsetLegacy",
-  sdnZone: "proxmoxve:sdn/zone/vlan:Vlan",
-  vnet: "proxmoxve:sdn/vnet:Vnet",
-  applier: "proxmoxve:sdn/applier:Applier",
-  group: "proxmoxve:cluster/firewall/security/groupLegacy:GroupLegacy",
-  timeZone: "proxmoxve:index/timeLegacy:TimeLegacy",
-  pool: "proxmoxve:index/poolLegacy:PoolLegacy",
-  pci: "proxmoxve:hardware/mapping/pci:Pci",
-  image: "proxmoxve:download/file:File",
-  userData: "proxmoxve:index/fileLegacy:FileLegacy",
-  vmRules: "proxmoxve:firewall/rulesLegacy:RulesLegacy",
-  vmOptions: "proxmoxve:firewall/optionsLegacy:OptionsLegacy",
-  backup: "proxmoxve:backup/job:Job",
+  ipset: pulumiTypeOf(proxmoxve.firewall.IpsetLegacy),
+  sdnZone: pulumiTypeOf(proxmoxve.sdn.zone.Vlan),
+  vnet: SDK_TYPES.proxmoxVnet,
+  applier: pulumiTypeOf(proxmoxve.sdn.Applier),
+  group: pulumiTypeOf(proxmoxve.cluster.firewall.security.GroupLegacy),
+  timeZone: pulumiTypeOf(proxmoxve.TimeLegacy),
+  pool: pulumiTypeOf(proxmoxve.PoolLegacy),
+  pci: pulumiTypeOf(proxmoxve.hardware.mapping.Pci),
+  image: SDK_TYPES.proxmoxDownload,
+  userData: SDK_TYPES.proxmoxFile,
+  vmRules: pulumiTypeOf(proxmoxve.firewall.RulesLegacy),
+  vmOptions: pulumiTypeOf(proxmoxve.firewall.OptionsLegacy),
+  backup: SDK_TYPES.proxmoxBackupJob,
 } as const;
 
 // ---------------------------------------------------------------------------------------------

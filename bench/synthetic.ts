@@ -11,7 +11,7 @@
  */
 import { join } from "node:path";
 import * as yaml from "js-yaml";
-import { intToIp, ipToInt } from "../stacks/config/ipv4";
+import { intToIp, ipToInt } from "../vocabulary/addresses";
 import { validateConfig } from "../stacks/config/load";
 import { SECRET_KEYS } from "../stacks/config/schema";
 import type { ZoneConfig } from "../stacks/config/zones";

@@ -29,6 +29,8 @@ import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { DNS_DHCP_TYPE } from "../components/dns-dhcp/dnsDhcp";
+import { OPNSENSE_MODULE, OPNSENSE_TYPE_PREFIX } from "../vocabulary/typeTokens";
+import { pulumiTypeOf } from "../vocabulary/sdkTypes";
 import { HYPERVISOR_TYPE } from "../components/hypervisor/hypervisor";
 import { NETWORK_TYPE } from "../components/network/network";
 import { CHRONY, MODELS } from "../components/opnsense/models";
@@ -53,7 +55,7 @@ export type Job =
   | { readonly kind: "serialize"; readonly configFile: string; readonly time: boolean };
 
 /** The type token of an OPNsense dynamic resource, `fortress` module (components/opnsense/resources.ts). */
-export const DYNAMIC_PREFIX = "pulumi-nodejs:dynamic/fortress:opnsense:";
+export const DYNAMIC_PREFIX = OPNSENSE_TYPE_PREFIX;
 
 /** One dynamic type's provider serialization, isolated: median ms of SERIALIZE_REPS, a fresh object each time. */
 export interface SerializationRow {
@@ -151,7 +153,7 @@ function trivialProvider(): pulumi.dynamic.ResourceProvider {
 /** A dynamic resource with no inputs of its own, of type `pulumi-nodejs:dynamic/fortress:<type>`. */
 class BareDynamic extends pulumi.dynamic.Resource {
   constructor(provider: pulumi.dynamic.ResourceProvider, type: string, name: string) {
-    super(provider, name, {}, undefined, "fortress", type);
+    super(provider, name, {}, undefined, OPNSENSE_MODULE, type);
   }
 }
 
@@ -174,36 +176,37 @@ async function runFloor(
 ): Promise<Omit<WorkerResult, "uptimeMs" | "maxRssMb">> {
   const constructors: Record<string, (name: string) => pulumi.Resource> = {
     "pulumi:providers:proxmoxve": (name) => new proxmoxve.Provider(name, {}),
-    "proxmoxve:index/poolLegacy:PoolLegacy": (name) => new proxmoxve.PoolLegacy(name, { poolId: name }),
-    "proxmoxve:download/file:File": (name) =>
+    [pulumiTypeOf(proxmoxve.PoolLegacy)]: (name) => new proxmoxve.PoolLegacy(name, { poolId: name }),
+    [pulumiTypeOf(proxmoxve.download.File)]: (name) =>
       new proxmoxve.download.File(name, {
         nodeName: "n",
         contentType: "import",
         datastoreId: "local",
         url: "https://example.invalid/image.qcow2",
       }),
-    "proxmoxve:hardware/mapping/pci:Pci": (name) =>
+    [pulumiTypeOf(proxmoxve.hardware.mapping.Pci)]: (name) =>
       new proxmoxve.hardware.mapping.Pci(name, {
         maps: [{ node: "n", id: "10de:1ed1", path: "0000:01:00.0" }],
       }),
-    "proxmoxve:index/fileLegacy:FileLegacy": (name) =>
+    [pulumiTypeOf(proxmoxve.FileLegacy)]: (name) =>
       new proxmoxve.FileLegacy(name, { nodeName: "n", datastoreId: "local" }),
-    "proxmoxve:index/vmLegacy:VmLegacy": (name) => new proxmoxve.VmLegacy(name, { nodeName: "n" }),
-    "proxmoxve:backup/job:Job": (name) =>
+    [pulumiTypeOf(proxmoxve.VmLegacy)]: (name) => new proxmoxve.VmLegacy(name, { nodeName: "n" }),
+    [pulumiTypeOf(proxmoxve.backup.Job)]: (name) =>
       new proxmoxve.backup.Job(name, { resourceId: name, schedule: "daily", storage: "local" }),
-    "random:index/randomId:RandomId": (name) => new random.RandomId(name, { byteLength: 4 }),
-    "proxmoxve:index/timeLegacy:TimeLegacy": (name) =>
+    [pulumiTypeOf(random.RandomId)]: (name) => new random.RandomId(name, { byteLength: 4 }),
+    [pulumiTypeOf(proxmoxve.TimeLegacy)]: (name) =>
       new proxmoxve.TimeLegacy(name, { nodeName: "n", timeZone: "UTC" }),
-    "proxmoxve:sdn/zone/vlan:Vlan": (name) =>
+    [pulumiTypeOf(proxmoxve.sdn.zone.Vlan)]: (name) =>
       new proxmoxve.sdn.zone.Vlan(name, { resourceId: "z", bridge: "vmbr0" }),
-    "proxmoxve:sdn/vnet:Vnet": (name) => new proxmoxve.sdn.Vnet(name, { resourceId: "v", zone: "z" }),
-    "proxmoxve:sdn/applier:Applier": (name) => new proxmoxve.sdn.Applier(name, {}),
-    "proxmoxve:firewall/ipsetLegacy:IpsetLegacy": (name) =>
+    [pulumiTypeOf(proxmoxve.sdn.Vnet)]: (name) =>
+      new proxmoxve.sdn.Vnet(name, { resourceId: "v", zone: "z" }),
+    [pulumiTypeOf(proxmoxve.sdn.Applier)]: (name) => new proxmoxve.sdn.Applier(name, {}),
+    [pulumiTypeOf(proxmoxve.firewall.IpsetLegacy)]: (name) =>
       new proxmoxve.firewall.IpsetLegacy(name, { name }),
-    "proxmoxve:cluster/firewall/security/groupLegacy:GroupLegacy": (name) =>
+    [pulumiTypeOf(proxmoxve.cluster.firewall.security.GroupLegacy)]: (name) =>
       new proxmoxve.cluster.firewall.security.GroupLegacy(name, { name }),
-    "proxmoxve:firewall/rulesLegacy:RulesLegacy": (name) => new proxmoxve.firewall.RulesLegacy(name, {}),
-    "proxmoxve:firewall/optionsLegacy:OptionsLegacy": (name) =>
+    [pulumiTypeOf(proxmoxve.firewall.RulesLegacy)]: (name) => new proxmoxve.firewall.RulesLegacy(name, {}),
+    [pulumiTypeOf(proxmoxve.firewall.OptionsLegacy)]: (name) =>
       new proxmoxve.firewall.OptionsLegacy(name, { nodeName: "n" }),
   };
   const make = (type: string): ((name: string) => pulumi.Resource) => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { type AddressRequest, allocateAddresses, macFor, staticPool } from "./addressing";
-import { cidrContainsHost, intToIp, parseCidr } from "./config/ipv4";
+import { cidrContainsHost, intToIp, parseCidr } from "../vocabulary/addresses";
 import type { NetworkConfig } from "./config/schema";
 
 const servers: NetworkConfig = {

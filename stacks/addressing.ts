@@ -5,7 +5,7 @@
  * /24 with a lab's few dozen VMs; the plan shows every address). Pin `vms.<name>.ip` to rule it out.
  */
 import { createHash } from "node:crypto";
-import { intToIp, ipToInt, parseCidr } from "./config/ipv4";
+import { intToIp, ipToInt, parseCidr } from "../vocabulary/addresses";
 import type { NetworkConfig } from "./config/schema";
 
 function digest(text: string): Buffer {

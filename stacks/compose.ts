@@ -10,6 +10,7 @@ import type { LoadedLab } from "./config/load";
 import { layerBarrier, waitFor } from "./layerOrder";
 import { isBuilt, LAYER_BUILDERS } from "./layers";
 import type { BuiltLayer, BuiltLayers, LayerComponents, RegisteredBuilder } from "./layers/types";
+import { COMPONENT_TYPES } from "../vocabulary/typeTokens";
 
 export type LayerStatus = "built" | "not built yet" | "disabled";
 
@@ -25,7 +26,7 @@ export function layerStatus(layers: LoadedLab["model"]["config"]["layers"], laye
 }
 
 /** The enabled services, recorded (plain) for the policy pack's dependency check; it builds nothing. */
-export const SERVICES_TYPE = "fortress:lab:Services";
+export const SERVICES_TYPE = COMPONENT_TYPES.services;
 
 class EnabledServices extends pulumi.ComponentResource {
   constructor(enabled: readonly string[]) {

@@ -4,7 +4,7 @@
  */
 import { allocateAddresses, macFor } from "./addressing";
 import type { ConfigIssue } from "./config/errors";
-import { cidrContainsHost, ipToInt, parseCidr } from "./config/ipv4";
+import { cidrContainsHost, ipToInt, parseCidr } from "../vocabulary/addresses";
 import type { NetworkConfig, NodeConfig, PlainConfig } from "./config/schema";
 import { deriveVms, type VmRequest } from "./inventory";
 import { type Placement, placeVms } from "./placement";

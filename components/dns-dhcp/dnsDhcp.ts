@@ -17,8 +17,9 @@ import {
   keaGeneralFields,
   OpnsenseItem,
 } from "../opnsense/resources";
+import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 
-export const DNS_DHCP_TYPE = "fortress:dns-dhcp:DnsDhcp";
+export const DNS_DHCP_TYPE = COMPONENT_TYPES.dnsDhcp;
 
 export interface DnsHost {
   readonly name: string;

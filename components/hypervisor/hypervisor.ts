@@ -13,8 +13,9 @@ import { proxmoxProvider } from "../proxmox/provider";
 import type { HypervisorArgs, HypervisorVmArgs } from "./args";
 import { gpuHostpci, gpuMapping, gpuRomFile, warnOnGpuMismatch } from "./gpu";
 import { snippetFileId, userDataSnippet } from "./snippet";
+import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 
-export const HYPERVISOR_TYPE = "fortress:hypervisor:Hypervisor";
+export const HYPERVISOR_TYPE = COMPONENT_TYPES.hypervisor;
 
 const DATA_DISK_SLOT = 1;
 

@@ -18,8 +18,9 @@ import { Vaultwarden } from "./vaultwarden";
 
 export { PINS, RESOURCES } from "./pins";
 export { ARGON2_PARAMS, vaultwardenAdminHash } from "./vaultwarden";
+import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 
-export const IDENTITY_TYPE = "fortress:identity:Identity";
+export const IDENTITY_TYPE = COMPONENT_TYPES.identity;
 
 export interface IdentityHostnames {
   readonly keycloak: string;

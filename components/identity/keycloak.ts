@@ -3,6 +3,7 @@
  * OIDC client per UI: the realm is rendered here with generated client secrets and imported once from a
  * Secret. TLS from the internal CA, at the ingress for browsers and on 8443 for other namespaces.
  */
+import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { internalCertificate, tlsSecretName } from "../kubernetes/certificate";
@@ -15,7 +16,7 @@ import { PINS, RESOURCES } from "./pins";
 import { KEYCLOAK_DB, type Postgres } from "./postgres";
 import { CLIENT_NAMES, type ClientName, renderRealm } from "./realm";
 
-export const KEYCLOAK_TYPE = "fortress:identity:Keycloak";
+export const KEYCLOAK_TYPE = COMPONENT_TYPES.keycloak;
 
 /**
  * Keycloak's management interface (health and metrics, port 9000) stays on plain HTTP. By default it

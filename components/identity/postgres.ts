@@ -2,13 +2,14 @@
  * Keycloak's own PostgreSQL: the official image in a single-replica StatefulSet on a Retain volume,
  * its password generated and passed only by secretKeyRef, reachable only from Keycloak's pods.
  */
+import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "../kubernetes/securityContext";
 import { generatedSecret, movedChild } from "./moved";
 import { PINS, RESOURCES } from "./pins";
 
-export const POSTGRES_TYPE = "fortress:identity:Postgres";
+export const POSTGRES_TYPE = COMPONENT_TYPES.postgres;
 
 /** The database, its user, the Service clients connect to, and the Secret holding the password. */
 export const KEYCLOAK_DB = {

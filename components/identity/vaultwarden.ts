@@ -3,6 +3,7 @@
  * token given only as an Argon2id hash (its salt kept in the state, so the hash is stable run to run),
  * data on a Retain volume, reached only through the ingress.
  */
+import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -15,7 +16,7 @@ import { restrictedContainerSecurity, restrictedPodSecurity } from "../kubernete
 import { generatedSecret, movedChild } from "./moved";
 import { PINS, RESOURCES } from "./pins";
 
-export const VAULTWARDEN_TYPE = "fortress:identity:Vaultwarden";
+export const VAULTWARDEN_TYPE = COMPONENT_TYPES.vaultwarden;
 
 /** Vaultwarden's own `vaultwarden hash` preset (Bitwarden's): 64 MiB, 3 passes, 4 lanes. */
 export const ARGON2_PARAMS = { memorySize: 65540, iterations: 3, parallelism: 4, hashLength: 32 } as const;

@@ -5,7 +5,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { exactChartVersion } from "../../policies/rules/pinned-versions";
+import { exactChartVersion } from "../../vocabulary/versions";
 
 /** A chart in a repository at one release; re-check it against the repository before changing it. */
 export interface ChartPin {

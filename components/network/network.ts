@@ -20,8 +20,9 @@ import {
   ruleFields,
   securityGroupName,
 } from "./zoneRules";
+import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 
-export const NETWORK_TYPE = "fortress:network:Network";
+export const NETWORK_TYPE = COMPONENT_TYPES.network;
 
 export interface NetworkArgs {
   readonly firewall: FirewallRef;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { SERVICE_NAMES, serviceMatches } from "./services";
+import { SERVICE_NAMES, serviceMatches } from "../../vocabulary/services";
 import type { RuleSpec, ZoneEntry, ZoneNetwork } from "./types";
 import {
   aliasFields,

@@ -19,7 +19,14 @@
  * pass is logged when its destination may lie in the management network. Sequence numbers are `vlan × 200 + n`, the default
  * deny at `vlan × 200 + 199`, so adding a VLAN does not renumber the others.
  */
-import { isServiceName, type ServiceMatch, type ServiceName, serviceMatches, serviceRank } from "./services";
+import { addressRange, covers } from "../../vocabulary/addresses";
+import {
+  isServiceName,
+  type ServiceMatch,
+  type ServiceName,
+  serviceMatches,
+  serviceRank,
+} from "../../vocabulary/services";
 import type {
   AliasSpec,
   CompiledProxmoxFirewall,
@@ -156,28 +163,11 @@ function ruleProtocol(match: ServiceMatch): RuleProtocol {
   return match.transports[0] === "tcp" ? "TCP" : "UDP";
 }
 
-// ---- address arithmetic (components may not import stacks/, so the little needed lives here) ------
-
-function parseIpv4Cidr(cidr: string): { first: number; last: number } {
-  const [ip = "", prefixText = ""] = cidr.split("/");
-  const octets = ip.split(".").map(Number);
-  const prefix = Number(prefixText);
-  if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o) || o < 0 || o > 255)) {
-    throw new Error(`zone compiler: ${cidr} is not an IPv4 network`);
-  }
-  if (!Number.isInteger(prefix) || prefix < 0 || prefix > 32) {
-    throw new Error(`zone compiler: ${cidr} is not an IPv4 network`);
-  }
-  const first = octets.reduce((acc, octet) => acc * 256 + octet, 0);
-  return { first, last: first + 2 ** (32 - prefix) - 1 };
-}
-
+/** Whether an IPv4 network lies inside RFC 1918's private blocks. */
 function isPrivate(cidr: string): boolean {
-  const block = parseIpv4Cidr(cidr);
-  return RFC1918.some((range) => {
-    const outer = parseIpv4Cidr(range);
-    return block.first >= outer.first && block.last <= outer.last;
-  });
+  const block = addressRange(cidr);
+  if (block?.family !== "ipv4") throw new Error(`zone compiler: ${cidr} is not an IPv4 network`);
+  return RFC1918.flatMap((range) => addressRange(range) ?? []).some((outer) => covers([outer], block));
 }
 
 // ---- OPNsense -------------------------------------------------------------------------------------

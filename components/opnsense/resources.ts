@@ -12,6 +12,7 @@ import {
   PreflightProvider,
   SettingsProvider,
 } from "./provider";
+import { OPNSENSE_MODULE, opnsenseKind } from "../../vocabulary/typeTokens";
 
 type Inputs<T> = { readonly [K in keyof T]: pulumi.Input<T[K]> };
 
@@ -37,7 +38,7 @@ export class OpnsenseItem extends pulumi.dynamic.Resource {
     args: { firewall: pulumi.Input<FirewallRef>; fields: pulumi.Input<Record<string, pulumi.Input<string>>> },
     opts?: pulumi.CustomResourceOptions,
   ) {
-    super(ITEMS, name, { ...args, model, uuid: undefined }, opts, "fortress", `opnsense:${model}`);
+    super(ITEMS, name, { ...args, model, uuid: undefined }, opts, OPNSENSE_MODULE, opnsenseKind(model));
   }
 }
 
@@ -81,7 +82,7 @@ export class ChronySettings extends pulumi.dynamic.Resource {
     args: { firewall: pulumi.Input<FirewallRef>; fields: pulumi.Input<Record<string, pulumi.Input<string>>> },
     opts?: pulumi.CustomResourceOptions,
   ) {
-    super(CHRONY_SETTINGS, name, args, opts, "fortress", "opnsense:chrony");
+    super(CHRONY_SETTINGS, name, args, opts, OPNSENSE_MODULE, opnsenseKind("chrony"));
   }
 }
 
@@ -98,7 +99,7 @@ export class KeaDhcpv4Settings extends pulumi.dynamic.Resource {
   declare readonly fields: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: SettingsArgs, opts?: pulumi.CustomResourceOptions) {
-    super(KEA_SETTINGS, name, args, opts, "fortress", "opnsense:keaDhcpv4");
+    super(KEA_SETTINGS, name, args, opts, OPNSENSE_MODULE, opnsenseKind("keaDhcpv4"));
   }
 }
 
@@ -116,7 +117,7 @@ export class DnsmasqSettings extends pulumi.dynamic.Resource {
   declare readonly fields: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: SettingsArgs, opts?: pulumi.CustomResourceOptions) {
-    super(DNSMASQ_SETTINGS, name, args, opts, "fortress", "opnsense:dnsmasq");
+    super(DNSMASQ_SETTINGS, name, args, opts, OPNSENSE_MODULE, opnsenseKind("dnsmasq"));
   }
 }
 
@@ -141,6 +142,6 @@ export function dnsmasqDhcpOffFields(interfaces: readonly string[]): Record<stri
 
 export class Preflight extends pulumi.dynamic.Resource {
   constructor(name: string, args: Inputs<PreflightInputs>, opts?: pulumi.CustomResourceOptions) {
-    super(PREFLIGHT, name, args, opts, "fortress", "opnsense:preflight");
+    super(PREFLIGHT, name, args, opts, OPNSENSE_MODULE, opnsenseKind("preflight"));
   }
 }

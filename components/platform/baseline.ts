@@ -31,8 +31,9 @@ export { KUBE_SYSTEM } from "../kubernetes/networkPolicy";
 export { CA_ISSUER, CA_SECRET, CERT_MANAGER_NAMESPACE } from "./certManager";
 export { CONTAINER_DEFAULTS, NAMESPACE_QUOTA, type NamespaceSpec, POD_SECURITY_VERSION } from "./namespaces";
 export { DEFAULT_STORAGE_CLASS, RWX_STORAGE_CLASS, STORAGE_NAMESPACE } from "./storage";
+import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 
-export const BASELINE_TYPE = "fortress:platform:Baseline";
+export const BASELINE_TYPE = COMPONENT_TYPES.baseline;
 
 export interface BaselineArgs {
   readonly namespaces: readonly NamespaceSpec[];

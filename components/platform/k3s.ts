@@ -31,12 +31,13 @@ import {
   readCaHashScript,
   rotateCertificatesScript,
 } from "./k3sInstall";
+import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 
 export { K3S_CONFIG_PATH, K3S_TOKEN_PATH, K3S_AGENT_TOKEN_PATH, K3S_INSTALLER } from "./k3sInstall";
 
-export const K3S_TYPE = "fortress:platform:K3s";
+export const K3S_TYPE = COMPONENT_TYPES.k3s;
 /** Agents that join on their own, outside the platform layer's barrier (the GPU worker). */
-export const DETACHED_AGENTS_TYPE = "fortress:platform:DetachedK3sAgents";
+export const DETACHED_AGENTS_TYPE = COMPONENT_TYPES.detachedK3sAgents;
 
 export const K3S_KUBECONFIG_PATH = "/etc/rancher/k3s/k3s.yaml";
 export const K3S_API_PORT = 6443;

@@ -7,8 +7,9 @@ import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Baseline, type BaselineArgs } from "./baseline";
 import { K3sCluster, type K3sClusterArgs } from "./k3s";
+import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 
-export const PLATFORM_TYPE = "fortress:platform:Platform";
+export const PLATFORM_TYPE = COMPONENT_TYPES.platform;
 
 export type PlatformArgs = (
   | { readonly mode: "k3s"; readonly k3s: K3sClusterArgs }

@@ -5,13 +5,14 @@
  */
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
-import { SERVICES } from "../network/services";
+import { SERVICES } from "../../vocabulary/services";
 import type { FirewallRef } from "../opnsense/provider";
 import { MINIMUM_VERSION } from "../opnsense/preflight";
 import { ChronySettings, Preflight } from "../opnsense/resources";
 import { type ProxmoxConnectionArgs, proxmoxProvider } from "../proxmox/provider";
+import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 
-export const TIME_TYPE = "fortress:time:Time";
+export const TIME_TYPE = COMPONENT_TYPES.time;
 
 export interface TimeArgs {
   readonly firewall: FirewallRef;

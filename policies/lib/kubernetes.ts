@@ -1,4 +1,5 @@
 /** Reading Kubernetes objects as policies see them: kind, name and namespace, pod specs, containers. */
+import { K8S_PACKAGE, k8sWorkloadTypes } from "../../vocabulary/sdkTypes";
 import { knownString } from "./inputs";
 
 /** Where each workload kind keeps its pod spec, by the kind's name (any API version of its group). */
@@ -13,11 +14,12 @@ const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
   Job: ["spec", "template", "spec"],
   CronJob: ["spec", "jobTemplate", "spec", "template", "spec"],
 };
-const WORKLOAD_TYPE = /^kubernetes:(core|apps|batch|extensions)\/v[0-9a-z]+:([A-Za-z]+?)(Patch)?$/;
+/** Every workload type of the SDK (any API version, patches too), by token. */
+const WORKLOAD_TYPES = k8sWorkloadTypes(Object.keys(POD_SPEC_PATHS));
 
 /** The Kubernetes kind of a type token (`kubernetes:apps/v1:Deployment` → `Deployment`), else undefined. */
 export function k8sKindOf(type: string): string | undefined {
-  if (!type.startsWith("kubernetes:")) return undefined;
+  if (!type.startsWith(`${K8S_PACKAGE}:`)) return undefined;
   const kind = type.slice(type.lastIndexOf(":") + 1);
   return kind === "" ? undefined : kind;
 }
@@ -74,9 +76,9 @@ export function podSpecsOf(
   resource: { readonly type: string; readonly props: Record<string, unknown> },
   options: { readonly patches?: boolean } = {},
 ): PodSpecAt[] {
-  const match = WORKLOAD_TYPE.exec(resource.type);
-  if (!match?.[2] || (match[3] && !options.patches)) return [];
-  const path = POD_SPEC_PATHS[match[2]];
+  const workload = WORKLOAD_TYPES.get(resource.type);
+  if (!workload || (workload.patch && !options.patches)) return [];
+  const path = POD_SPEC_PATHS[workload.kind];
   if (!path) return [];
   let node: unknown = resource.props;
   for (const key of path) node = asRecord(node)?.[key];

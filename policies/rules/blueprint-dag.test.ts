@@ -3,18 +3,20 @@ import { describe, it } from "node:test";
 import { layerComponent, planResource } from "../lib/build";
 import { evaluatePolicies } from "../lib/offline";
 import { blueprintDag } from "./blueprint-dag";
+import * as command from "@pulumi/command";
+import { pulumiTypeOf, SDK_TYPES } from "../../vocabulary/sdkTypes";
 
 describe("blueprint-dag", () => {
   it("names both layers and the offending resource", async () => {
     const hypervisor = layerComponent("hypervisor");
     const platform = layerComponent("platform");
-    const cluster = planResource("command:remote:Command", "k3s-install", {}, { parent: platform });
-    const vm = planResource(
-      "proxmoxve:index/vmLegacy:VmLegacy",
-      "bad-vm",
+    const cluster = planResource(
+      pulumiTypeOf(command.remote.Command),
+      "k3s-install",
       {},
-      { parent: hypervisor, dependsOn: [cluster] },
+      { parent: platform },
     );
+    const vm = planResource(SDK_TYPES.proxmoxVm, "bad-vm", {}, { parent: hypervisor, dependsOn: [cluster] });
     const [violation, ...rest] = await evaluatePolicies([blueprintDag], [hypervisor, platform, cluster, vm]);
     assert.deepEqual(rest, []);
     assert.equal(violation?.urn, vm.urn);
@@ -42,13 +44,8 @@ describe("blueprint-dag", () => {
 
   it("ignores dependencies on resources outside every layer", async () => {
     const hypervisor = layerComponent("hypervisor");
-    const orphan = planResource("random:index/randomPassword:RandomPassword", "orphan");
-    const vm = planResource(
-      "proxmoxve:index/vmLegacy:VmLegacy",
-      "vm",
-      {},
-      { parent: hypervisor, dependsOn: [orphan] },
-    );
+    const orphan = planResource(SDK_TYPES.randomPassword, "orphan");
+    const vm = planResource(SDK_TYPES.proxmoxVm, "vm", {}, { parent: hypervisor, dependsOn: [orphan] });
     assert.deepEqual(await evaluatePolicies([blueprintDag], [hypervisor, orphan, vm]), []);
   });
 

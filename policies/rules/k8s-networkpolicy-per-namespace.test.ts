@@ -4,6 +4,8 @@ import { planResource } from "../lib/build";
 import { evaluatePolicies } from "../lib/offline";
 import { k8sNetworkpolicyPerNamespace } from "./k8s-networkpolicy-per-namespace";
 import { defaultDeny, k8sNamespace } from "./k8s-no-privileged.fixtures";
+import * as k8s from "@pulumi/kubernetes";
+import { pulumiTypeOf, SDK_TYPES } from "../../vocabulary/sdkTypes";
 
 const run = (...resources: Parameters<typeof evaluatePolicies>[1]) =>
   evaluatePolicies([k8sNetworkpolicyPerNamespace], resources);
@@ -25,26 +27,26 @@ describe("k8s-networkpolicy-per-namespace", () => {
   });
 
   it("asks auto-named namespaces for an explicit name", async () => {
-    const unnamed = planResource("kubernetes:core/v1:Namespace", "sensors", { metadata: { labels: {} } });
+    const unnamed = planResource(SDK_TYPES.k8sNamespace, "sensors", { metadata: { labels: {} } });
     const [violation] = await run(unnamed, defaultDeny("sensors"));
     assert.equal(violation?.urn, unnamed.urn);
     assert.match(
       violation?.message ?? "",
       /^Namespace sensors has no metadata\.name, so Kubernetes gets an auto-name \(sensors-<suffix>\).*: set metadata\.name explicitly$/,
     );
-    assert.equal((await run(planResource("kubernetes:core/v1:Namespace", "bare"))).length, 1);
+    assert.equal((await run(planResource(SDK_TYPES.k8sNamespace, "bare"))).length, 1);
   });
 
   it("does not count policies whose namespace is unset or unknown, nor other kinds", async () => {
     const soc = k8sNamespace("fortress-soc");
-    const unset = planResource("kubernetes:networking.k8s.io/v1:NetworkPolicy", "deny", {
+    const unset = planResource(SDK_TYPES.k8sNetworkPolicy, "deny", {
       metadata: { name: "deny" },
       spec: { podSelector: {} },
     });
-    const unknown = planResource("kubernetes:networking.k8s.io/v1:NetworkPolicy", "deny-2", {
+    const unknown = planResource(SDK_TYPES.k8sNetworkPolicy, "deny-2", {
       metadata: { name: "deny", namespace: "[unknown]" },
     });
-    const patch = planResource("kubernetes:networking.k8s.io/v1:NetworkPolicyPatch", "deny-3", {
+    const patch = planResource(pulumiTypeOf(k8s.networking.v1.NetworkPolicyPatch), "deny-3", {
       metadata: { name: "deny", namespace: "fortress-soc" },
     });
     assert.equal((await run(soc, unset, unknown, patch)).length, 1);

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { evaluatePolicies } from "../lib/offline";
 import { k8sNoExposedManagementUi, withinCidrs } from "./k8s-no-exposed-management-ui";
 import { k8sService } from "./k8s-no-exposed-management-ui.fixtures";
-import { ipv4Range } from "../lib/addresses";
+import { addressRange } from "../../vocabulary/addresses";
 
 const messages = async (...resources: Parameters<typeof evaluatePolicies>[1]) =>
   (await evaluatePolicies([k8sNoExposedManagementUi], resources)).map((violation) => violation.message);
@@ -22,12 +22,21 @@ describe("k8s-no-exposed-management-ui", () => {
   });
 
   it("tells addresses and ranges inside the management CIDRs", () => {
-    const management = [ipv4Range("10.10.10.0/24")!];
+    const management = [addressRange("10.10.10.0/24")!];
     assert.ok(withinCidrs("10.10.10.40", management));
     assert.ok(withinCidrs("10.10.10.128/25", management));
     assert.ok(!withinCidrs("10.10.0.0/16", management));
     assert.ok(!withinCidrs("0.0.0.0/0", management));
     assert.ok(!withinCidrs("fd00::/64", management));
+  });
+
+  it("tells IPv6 addresses and ranges inside an IPv6 management range", () => {
+    const management = [addressRange("10.10.10.0/24")!, addressRange("fd00:10::/64")!];
+    assert.ok(withinCidrs("fd00:10::40", management));
+    assert.ok(withinCidrs("fd00:10::/80", management));
+    assert.ok(!withinCidrs("fd00:10::/48", management));
+    assert.ok(!withinCidrs("::/0", management));
+    assert.ok(!withinCidrs("fd00:11::1", management));
   });
 
   it("rejects an exposed UI without the management zone, naming it and what to do", async () => {

@@ -1,6 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { K8S_SERVICE_TYPE, k8sObjectOf, knownString } from "../lib/resources";
-import { ipv4Range } from "../lib/addresses";
+import { addressRange, type AddressRange, covers } from "../../vocabulary/addresses";
 
 export const DEFAULT_UI_PORTS = [443, 8443, 3000, 5601, 9443, 8080];
 export const DEFAULT_MANAGEMENT_CIDRS = ["10.10.10.0/24"];
@@ -10,8 +10,6 @@ export const ZONE_ANNOTATION = "fortress.io/zone";
 const METALLB_IP_ANNOTATIONS = ["metallb.io/loadBalancerIPs", "metallb.universe.tf/loadBalancerIPs"];
 const EXPOSED_TYPES = new Set(["NodePort", "LoadBalancer"]);
 
-type Range = readonly [number, number];
-
 const portNumber = (value: unknown) =>
   typeof value === "number"
     ? value
@@ -20,9 +18,9 @@ const portNumber = (value: unknown) =>
       : undefined;
 
 /** Whether `text` (an address or a CIDR) lies wholly inside one of `cidrs`. */
-export function withinCidrs(text: string, cidrs: readonly Range[]): boolean {
-  const range = ipv4Range(text);
-  return range !== undefined && cidrs.some(([first, last]) => first <= range[0] && range[1] <= last);
+export function withinCidrs(text: string, cidrs: readonly AddressRange[]): boolean {
+  const range = addressRange(text);
+  return range !== undefined && cidrs.some((cidr) => covers([cidr], range));
 }
 
 export const k8sNoExposedManagementUi: ResourceValidationPolicy = {
@@ -58,7 +56,7 @@ export const k8sNoExposedManagementUi: ResourceValidationPolicy = {
       Array.isArray(config.managementCidrs) ? config.managementCidrs : DEFAULT_MANAGEMENT_CIDRS
     ).map(String);
     const cidrs = cidrTexts.flatMap((cidr) => {
-      const range = ipv4Range(cidr);
+      const range = addressRange(cidr);
       return range ? [range] : [];
     });
 

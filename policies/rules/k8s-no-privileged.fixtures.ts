@@ -1,19 +1,21 @@
 import { type BuildOptions, layerComponent, planResource } from "../lib/build";
 import type { PolicyFixtures } from "../lib/fixtures";
 import type { PlanResource } from "../lib/types";
+import * as k8s from "@pulumi/kubernetes";
+import { pulumiTypeOf, SDK_TYPES } from "../../vocabulary/sdkTypes";
 
 /** Kubernetes objects as @pulumi/kubernetes registers them, shared by the k8s-* fixtures and tests. */
 export const K8S = {
-  namespace: "kubernetes:core/v1:Namespace",
-  pod: "kubernetes:core/v1:Pod",
-  service: "kubernetes:core/v1:Service",
-  deployment: "kubernetes:apps/v1:Deployment",
-  statefulSet: "kubernetes:apps/v1:StatefulSet",
-  daemonSet: "kubernetes:apps/v1:DaemonSet",
-  job: "kubernetes:batch/v1:Job",
-  cronJob: "kubernetes:batch/v1:CronJob",
-  networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
-  helmRelease: "kubernetes:helm.sh/v3:Release",
+  namespace: SDK_TYPES.k8sNamespace,
+  pod: pulumiTypeOf(k8s.core.v1.Pod),
+  service: SDK_TYPES.k8sService,
+  deployment: pulumiTypeOf(k8s.apps.v1.Deployment),
+  statefulSet: pulumiTypeOf(k8s.apps.v1.StatefulSet),
+  daemonSet: pulumiTypeOf(k8s.apps.v1.DaemonSet),
+  job: pulumiTypeOf(k8s.batch.v1.Job),
+  cronJob: pulumiTypeOf(k8s.batch.v1.CronJob),
+  networkPolicy: SDK_TYPES.k8sNetworkPolicy,
+  helmRelease: SDK_TYPES.helmReleaseV3,
 } as const;
 
 type Inputs = Record<string, unknown>;

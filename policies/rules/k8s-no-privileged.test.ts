@@ -5,6 +5,8 @@ import { evaluatePolicies } from "../lib/offline";
 import { podSpecsOf } from "../lib/resources";
 import { k8sNoPrivileged } from "./k8s-no-privileged";
 import { K8S, restrictedContainer, workload, zeekSensorPodSpec } from "./k8s-no-privileged.fixtures";
+import * as k8s from "@pulumi/kubernetes";
+import { pulumiTypeOf } from "../../vocabulary/sdkTypes";
 
 const messages = async (...resources: Parameters<typeof evaluatePolicies>[1]) =>
   (await evaluatePolicies([k8sNoPrivileged], resources)).map((violation) => violation.message);
@@ -17,7 +19,7 @@ describe("k8s-no-privileged", () => {
       [K8S.deployment]: "spec.template.spec",
       [K8S.statefulSet]: "spec.template.spec",
       [K8S.daemonSet]: "spec.template.spec",
-      "kubernetes:apps/v1:ReplicaSet": "spec.template.spec",
+      [pulumiTypeOf(k8s.apps.v1.ReplicaSet)]: "spec.template.spec",
       [K8S.job]: "spec.template.spec",
       [K8S.cronJob]: "spec.jobTemplate.spec.template.spec",
     };
@@ -26,7 +28,7 @@ describe("k8s-no-privileged", () => {
       assert.deepEqual(podSpecsOf({ type, props: resource.inputs }), [{ path, spec: podSpec }], type);
     }
     const patch = {
-      type: "kubernetes:apps/v1:DeploymentPatch",
+      type: pulumiTypeOf(k8s.apps.v1.DeploymentPatch),
       props: { spec: { template: { spec: podSpec } } },
     };
     assert.deepEqual(podSpecsOf(patch), []);
@@ -115,7 +117,7 @@ describe("k8s-no-privileged", () => {
   });
 
   it("reads patches, and ignores objects without a pod spec", async () => {
-    const patch = planResource("kubernetes:apps/v1:DaemonSetPatch", "kube-proxy", {
+    const patch = planResource(pulumiTypeOf(k8s.apps.v1.DaemonSetPatch), "kube-proxy", {
       metadata: { name: "kube-proxy", namespace: "kube-system" },
       spec: { template: { spec: { hostNetwork: true } } },
     });
@@ -123,7 +125,9 @@ describe("k8s-no-privileged", () => {
       (await messages(patch))[0] ?? "",
       /^DaemonSetPatch kube-proxy in namespace kube-system sets/,
     );
-    const configMap = planResource("kubernetes:core/v1:ConfigMap", "cm", { data: { hostNetwork: "true" } });
+    const configMap = planResource(pulumiTypeOf(k8s.core.v1.ConfigMap), "cm", {
+      data: { hostNetwork: "true" },
+    });
     assert.deepEqual(await messages(configMap), []);
   });
 });

@@ -9,6 +9,8 @@ import {
   workload,
   zeekSensorPodSpec,
 } from "./k8s-no-privileged.fixtures";
+import * as k8s from "@pulumi/kubernetes";
+import { pulumiTypeOf } from "../../vocabulary/sdkTypes";
 
 const messages = async (...resources: Parameters<typeof evaluatePolicies>[1]) =>
   (await evaluatePolicies([k8sRunAsNonRootWithLimits], resources)).map((violation) => violation.message);
@@ -61,7 +63,7 @@ describe("k8s-run-as-non-root-with-limits", () => {
     ]);
     const patch = {
       ...workload(K8S.deployment, "coredns", "kube-system", { containers: [{ name: "coredns" }] }),
-      type: "kubernetes:apps/v1:DeploymentPatch",
+      type: pulumiTypeOf(k8s.apps.v1.DeploymentPatch),
     };
     assert.deepEqual(await messages(patch), []);
   });

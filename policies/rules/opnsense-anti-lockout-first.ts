@@ -13,7 +13,8 @@
  * `sort_order`, tags 25.7–26.7; src/etc/inc/plugins.inc.d/pf.inc registers them in that order).
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { AddressResolver, covers, ipv4Range } from "../lib/addresses";
+import { addressRange, covers } from "../../vocabulary/addresses";
+import { AddressResolver } from "../lib/addresses";
 import {
   NETWORK_TYPE,
   type NetworkRecord,
@@ -82,8 +83,8 @@ function lockoutPortsOpened(
   judge: Judge,
 ): number[] {
   const { fields } = rule;
-  const management_range = ipv4Range(management.cidr);
-  const gateway = ipv4Range(management.gateway);
+  const management_range = addressRange(management.cidr);
+  const gateway = addressRange(management.gateway);
   if (!management_range || !gateway) return [];
   const shapeOk =
     rule.enabled &&

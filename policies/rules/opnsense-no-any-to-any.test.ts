@@ -35,4 +35,26 @@ describe("opnsense-no-any-to-any", () => {
     ];
     assert.deepEqual(await evaluatePolicies([opnsenseNoAnyToAny], resources), []);
   });
+
+  it("reads IPv6 everything however it is written: ::/0, ::0/0, and a v6 alias whose halves add up to it", async () => {
+    const halves = planResource(OPNSENSE("alias"), "alias-v6-halves", {
+      fields: { name: "v6_halves", type: "network", content: "::/1\n8000::/1" },
+    });
+    const third = planResource(OPNSENSE("alias"), "alias-v6-three-quarters", {
+      fields: { name: "v6_most", type: "network", content: "::/1\n8000::/2" },
+    });
+    const flagged = async (source: string, destination: string) =>
+      (
+        await evaluatePolicies(
+          [opnsenseNoAnyToAny],
+          [halves, third, rule("r", { action: "pass", source_net: source, destination_net: destination })],
+        )
+      ).length;
+    assert.equal(await flagged("::/0", "any"), 1);
+    assert.equal(await flagged("::0/0", "::/0"), 1);
+    assert.equal(await flagged("v6_halves", "any"), 1);
+    assert.equal(await flagged("any", "v6_halves"), 1);
+    assert.equal(await flagged("v6_most", "any"), 0, "three quarters of the IPv6 space is not everything");
+    assert.equal(await flagged("fd00:10::/48", "any"), 0);
+  });
 });

@@ -1,15 +1,14 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { type Addresses, AddressResolver, covers, type Range } from "../lib/addresses";
+import { covers, everyAddress } from "../../vocabulary/addresses";
+import { type Addresses, AddressResolver } from "../lib/addresses";
 import { networksOf, opnsenseRules } from "../lib/resources";
 
-const EVERY_IPV4: Range = [0, 2 ** 32 - 1];
-/** IPv6 "everything" spelled out, which the IPv4 resolver does not read. */
-const EVERY_IPV6 = new Set(["::/0", "::0/0"]);
-
-/** Every address, however it is written: `any`, 0.0.0.0/0, ::/0, or aliases whose content adds up to it. */
-function isEverything(text: string | undefined, addresses: Addresses): boolean {
+/** Every address of a family, however it is written: `any`, 0.0.0.0/0, ::/0, or aliases whose content adds up to it. */
+function isEverything(addresses: Addresses): boolean {
   return (
-    addresses.all || covers(addresses.ranges, EVERY_IPV4) || EVERY_IPV6.has((text ?? "").trim().toLowerCase())
+    addresses.all ||
+    covers(addresses.ranges, everyAddress("ipv4")) ||
+    covers(addresses.ranges, everyAddress("ipv6"))
   );
 }
 
@@ -27,9 +26,8 @@ export const opnsenseNoAnyToAny: StackValidationPolicy = {
       if (fields.action !== "pass" || fields.enabled === "0") continue;
       const source = resolver.resolve(fields.source_net);
       const destination = resolver.resolve(fields.destination_net);
-      const fromEverywhere = fields.source_not !== "1" && isEverything(fields.source_net, source);
-      const toEverywhere =
-        fields.destination_not === "1" || isEverything(fields.destination_net, destination);
+      const fromEverywhere = fields.source_not !== "1" && isEverything(source);
+      const toEverywhere = fields.destination_not === "1" || isEverything(destination);
       if (fromEverywhere && toEverywhere) {
         reportViolation(
           `filter rule "${fields.description ?? rule.resource.name}" passes any → any ` +

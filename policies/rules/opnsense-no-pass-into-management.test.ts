@@ -2,10 +2,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { planResource } from "../lib/build";
 import { evaluatePolicies } from "../lib/offline";
-import { OPNSENSE } from "../lib/resources";
-import { ipv4Range } from "../lib/addresses";
+import { NETWORK_TYPE, OPNSENSE } from "../lib/resources";
 import { opnsenseNoPassIntoManagement } from "./opnsense-no-pass-into-management";
-import { aliases, network, rule } from "./opnsense-no-pass-into-management.fixtures";
+import { aliases, network, NETWORKS, rule } from "./opnsense-no-pass-into-management.fixtures";
 
 const check = (...rules: ReturnType<typeof rule>[]) =>
   evaluatePolicies([opnsenseNoPassIntoManagement], [network, ...aliases, ...rules]);
@@ -118,12 +117,26 @@ describe("opnsense-no-pass-into-management", () => {
     );
   });
 
-  it("parses IPv4 ranges", () => {
-    assert.deepEqual(ipv4Range("10.10.10.0/24"), [168430080, 168430335]);
-    assert.deepEqual(ipv4Range("10.10.10.7/24"), [168430080, 168430335]);
-    assert.deepEqual(ipv4Range("10.0.0.1-10.0.0.2"), [167772161, 167772162]);
-    assert.equal(ipv4Range("10.0.0.256"), undefined);
-    assert.equal(ipv4Range("fz_net_mgmt"), undefined);
-    assert.equal(ipv4Range("10.0.0.0/33"), undefined);
+  it("reasons about IPv6: a v6 management range, v6 destinations inside and outside it, v6 any", async () => {
+    const v6 = planResource(NETWORK_TYPE, "network-v6", {
+      networks: [
+        { ...NETWORKS[0], name: "mgmt6", cidr: "fd00:10::/64", gateway: "fd00:10::1", interface: "opt7" },
+        { ...NETWORKS[2], name: "users6", cidr: "fd00:40::/64", gateway: "fd00:40::1", interface: "opt8" },
+      ],
+      zones: [],
+    });
+    const judge = (fields: Record<string, string>) =>
+      evaluatePolicies([opnsenseNoPassIntoManagement], [v6, rule({ interface: "opt8", ...fields })]);
+    const [inside] = await judge({ destination_net: "fd00:10::/48", description: "users to v6 admin" });
+    assert.match(inside?.message ?? "", /which reaches the management network mgmt6 \(fd00:10::\/64\)/);
+    assert.equal((await judge({ destination_net: "fd00:10::5" })).length, 1);
+    assert.equal((await judge({ destination_net: "::/0" })).length, 1);
+    assert.deepEqual(await judge({ destination_net: "fd00:20::/64" }), []);
+    assert.deepEqual(
+      await judge({ destination_net: "10.10.10.0/24" }),
+      [],
+      "an IPv4 range never reaches a v6 network",
+    );
+    assert.deepEqual(await judge({ destination_net: "fd00:10::/64", destination_not: "1" }), []);
   });
 });

@@ -1,12 +1,13 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { type Addresses, AddressResolver, covers, ipv4Range, overlaps, type Range } from "../lib/addresses";
+import { addressRange, type AddressRange, covers, overlaps } from "../../vocabulary/addresses";
+import { type Addresses, AddressResolver } from "../lib/addresses";
 import { type NetworkRecord, networksOf, type OpnsenseRule, opnsenseRules } from "../lib/resources";
 
 const DEFAULT_UNTRUSTED = ["users", "iot", "guest", "quarantine"];
 const DEFAULT_MANAGEMENT = ["management"];
 
 /** Whether a destination (possibly negated) can reach `target`; "unknown" when it cannot be told. */
-function reaches(addresses: Addresses, negated: boolean, target: Range): boolean | "unknown" {
+function reaches(addresses: Addresses, negated: boolean, target: AddressRange): boolean | "unknown" {
   if (!negated) {
     if (addresses.ranges.some((range) => overlaps(range, target))) return true;
     return addresses.unknown.length > 0 ? "unknown" : false;
@@ -49,7 +50,7 @@ export const opnsenseNoPassIntoManagement: StackValidationPolicy = {
     const networks = networksOf(args.resources);
     const untrusted = networks.filter((network) => untrustedPurposes.has(network.purpose));
     const management = networks.flatMap((network) => {
-      const range = managementPurposes.has(network.purpose) ? ipv4Range(network.cidr) : undefined;
+      const range = managementPurposes.has(network.purpose) ? addressRange(network.cidr) : undefined;
       return range ? [{ network, range }] : [];
     });
     if (untrusted.length === 0 || management.length === 0) return;
@@ -80,7 +81,7 @@ export const opnsenseNoPassIntoManagement: StackValidationPolicy = {
         const source = resolver.resolve(fields.source_net);
         const sourceNegated = isNegated(fields.source_not);
         const sources = untrusted.filter((network) => {
-          const range = ipv4Range(network.cidr);
+          const range = addressRange(network.cidr);
           return range !== undefined && reaches(source, sourceNegated, range) !== false;
         });
         const exits = into(management.filter(({ network }) => onInterfaces(network)));

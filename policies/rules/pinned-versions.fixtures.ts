@@ -1,8 +1,11 @@
 import { planResource } from "../lib/build";
 import type { PolicyFixtures } from "../lib/fixtures";
+import * as command from "@pulumi/command";
+import * as k8s from "@pulumi/kubernetes";
+import { pulumiTypeOf, SDK_TYPES } from "../../vocabulary/sdkTypes";
 
 export const cloudImage = (inputs: Record<string, unknown> = {}) =>
-  planResource("proxmoxve:download/file:File", "hypervisor-image-pve1", {
+  planResource(SDK_TYPES.proxmoxDownload, "hypervisor-image-pve1", {
     checksum: "c651c2f3fd1ee342f225724959a86a97ad804027c3f057e03189455d093d07a0",
     checksumAlgorithm: "sha512",
     contentType: "import",
@@ -14,7 +17,7 @@ export const cloudImage = (inputs: Record<string, unknown> = {}) =>
   });
 
 export const helmRelease = (inputs: Record<string, unknown> = {}) =>
-  planResource("kubernetes:helm.sh/v3:Release", "opensearch", {
+  planResource(SDK_TYPES.helmReleaseV3, "opensearch", {
     chart: "opensearch",
     version: "3.6.0",
     repositoryOpts: { repo: "https://opensearch-project.github.io/helm-charts/" },
@@ -23,7 +26,10 @@ export const helmRelease = (inputs: Record<string, unknown> = {}) =>
   });
 
 export const k3sInstall = (create: string, environment?: Record<string, string>) =>
-  planResource("command:remote:Command", "k3s-install", { create, ...(environment ? { environment } : {}) });
+  planResource(pulumiTypeOf(command.remote.Command), "k3s-install", {
+    create,
+    ...(environment ? { environment } : {}),
+  });
 
 export const PINNED_K3S =
   "curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION=v1.33.4+k3s1 sh -s - server --cluster-init";
@@ -37,7 +43,7 @@ export const fixtures: PolicyFixtures = {
     {
       name: "images by digest, k3s pinned through the environment",
       resources: [
-        planResource("kubernetes:apps/v1:Deployment", "vaultwarden", {
+        planResource(pulumiTypeOf(k8s.apps.v1.Deployment), "vaultwarden", {
           spec: {
             template: {
               spec: { containers: [{ name: "vw", image: "vaultwarden/server@sha256:" + "a".repeat(64) }] },
@@ -63,7 +69,7 @@ export const fixtures: PolicyFixtures = {
     {
       name: "an image on latest",
       resources: [
-        planResource("kubernetes:apps/v1:Deployment", "misp", {
+        planResource(pulumiTypeOf(k8s.apps.v1.Deployment), "misp", {
           spec: {
             template: {
               spec: { containers: [{ name: "misp", image: "ghcr.io/misp/misp-docker/misp-core:latest" }] },

@@ -4,6 +4,7 @@ import { planResource } from "../lib/build";
 import { evaluatePolicies } from "../lib/offline";
 import { exactChartVersion, imageProblem, pinnedVersions } from "./pinned-versions";
 import { cloudImage, helmRelease, k3sInstall, PINNED_K3S } from "./pinned-versions.fixtures";
+import { SDK_TYPES } from "../../vocabulary/sdkTypes";
 
 const messages = async (...resources: Parameters<typeof evaluatePolicies>[1]) =>
   (await evaluatePolicies([pinnedVersions], resources)).map((violation) => violation.message);
@@ -20,7 +21,7 @@ describe("pinned-versions", () => {
   });
 
   it("finds images under image keys, repository + tag, and image: lines of embedded YAML", async () => {
-    const compose = planResource("proxmoxve:index/fileLegacy:FileLegacy", "misp-user-data", {
+    const compose = planResource(SDK_TYPES.proxmoxFile, "misp-user-data", {
       contentType: "snippets",
       sourceRaw: {
         data: "#cloud-config\nwrite_files:\n  - content: |\n      services:\n        misp:\n          image: ghcr.io/misp/misp-docker/misp-core:v2.5.17\n        redis:\n          image: valkey/valkey\n",
@@ -69,19 +70,19 @@ describe("pinned-versions", () => {
       missing,
       'Helm chart opensearch has no version: set version to the chart release you tested (e.g. "3.6.0")',
     );
-    const v4 = planResource("kubernetes:helm.sh/v4:Chart", "loki", {
+    const v4 = planResource(SDK_TYPES.helmChartV4, "loki", {
       chart: "oci://ghcr.io/grafana/loki",
       version: "~18",
     });
     assert.match((await messages(v4))[0] ?? "", /has version "~18", which is not one exact release/);
-    const local = planResource("kubernetes:helm.sh/v4:Chart", "own", { chart: "./charts/fortress" });
+    const local = planResource(SDK_TYPES.helmChartV4, "own", { chart: "./charts/fortress" });
     assert.deepEqual(await messages(local), []);
   });
 
   it("asks every Helm resource kind for a version: v3 Release, v3 Chart, v4 Chart", async () => {
     const unpinned = [
-      planResource("kubernetes:helm.sh/v4:Chart", "loki", { chart: "oci://ghcr.io/grafana/loki" }),
-      planResource("kubernetes:helm.sh/v3:Chart", "cert-manager", {
+      planResource(SDK_TYPES.helmChartV4, "loki", { chart: "oci://ghcr.io/grafana/loki" }),
+      planResource(SDK_TYPES.helmChartV3, "cert-manager", {
         chart: "cert-manager",
         fetchOpts: { repo: "https://charts.jetstack.io" },
       }),
@@ -97,11 +98,11 @@ describe("pinned-versions", () => {
       );
     }
     const pinned = [
-      planResource("kubernetes:helm.sh/v4:Chart", "loki", {
+      planResource(SDK_TYPES.helmChartV4, "loki", {
         chart: "oci://ghcr.io/grafana/loki",
         version: "6.30.1",
       }),
-      planResource("kubernetes:helm.sh/v3:Chart", "cert-manager", {
+      planResource(SDK_TYPES.helmChartV3, "cert-manager", {
         chart: "cert-manager",
         version: "v1.19.4",
       }),
@@ -127,7 +128,7 @@ describe("pinned-versions", () => {
       await messages(cloudImage({ url: "https://example.org/concurrent/img-20250101.qcow2" })),
       [],
     );
-    const upload = planResource("proxmoxve:index/fileLegacy:FileLegacy", "iso", {
+    const upload = planResource(SDK_TYPES.proxmoxFile, "iso", {
       contentType: "iso",
       sourceFile: { path: "https://releases.ubuntu.com/noble/ubuntu-24.04.2-live-server-amd64.iso" },
     });

@@ -1,8 +1,14 @@
+import { exactChartVersion } from "../../vocabulary/versions";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { SDK_TYPES } from "../../vocabulary/sdkTypes";
 import { FILE_TYPE, REDACTED } from "../lib/resources";
 
-export const DOWNLOAD_TYPES = ["proxmoxve:download/file:File", "proxmoxve:download/fileLegacy:FileLegacy"];
-const HELM_TYPE = /^kubernetes:helm\.sh\/v\d+:(Release|Chart)$/;
+export const DOWNLOAD_TYPES: readonly string[] = [SDK_TYPES.proxmoxDownload, SDK_TYPES.proxmoxDownloadLegacy];
+const HELM_TYPES: ReadonlySet<string> = new Set([
+  SDK_TYPES.helmReleaseV3,
+  SDK_TYPES.helmChartV3,
+  SDK_TYPES.helmChartV4,
+]);
 export const DEFAULT_FLOATING_TAGS = ["latest", "stable", "edge", "nightly", "main", "master", "dev"];
 
 /** Disk images, archives and URLs are files, not container images. */
@@ -21,10 +27,7 @@ export function imageProblem(reference: string, floatingTags: readonly string[])
   return undefined;
 }
 
-/** Versions Helm resolves to one chart release: not a range, not empty. */
-export function exactChartVersion(version: unknown): boolean {
-  return typeof version === "string" && /^v?\d+(\.\d+){0,2}([-+][0-9A-Za-z.+-]+)?$/.test(version.trim());
-}
+export { exactChartVersion };
 
 const K3S_MENTION = /get\.k3s\.io|INSTALL_K3S_VERSION/;
 const K3S_PIN = /INSTALL_K3S_VERSION=["']?v\d+\.\d+\.\d+/;
@@ -127,7 +130,7 @@ export const pinnedVersions: ResourceValidationPolicy = {
 
     checkImages(props, floatingTags, reportViolation);
 
-    if (HELM_TYPE.test(args.type)) {
+    if (HELM_TYPES.has(args.type)) {
       const chart = String(props.chart ?? args.name);
       const local = /^(\.{1,2}\/|\/)/.test(chart) || /\.tgz$/.test(chart);
       if (!local && !exactChartVersion(props.version)) {

@@ -1,9 +1,10 @@
 import { planResource } from "../lib/build";
 import type { PolicyFixtures } from "../lib/fixtures";
 import { ROLE_TYPE } from "./proxmox-token-least-privilege";
+import { SDK_TYPES } from "../../vocabulary/sdkTypes";
 
 export const token = (name: string, inputs: Record<string, unknown> = {}) =>
-  planResource("proxmoxve:user/token:Token", name, {
+  planResource(SDK_TYPES.proxmoxToken, name, {
     userId: "fortress@pve",
     tokenName: name,
     comment: "Managed by Fortress",
@@ -17,7 +18,7 @@ export const acl = (
   dependsOn: ReturnType<typeof planResource>[] = [],
 ) =>
   planResource(
-    "proxmoxve:index/acl:Acl",
+    SDK_TYPES.proxmoxAcl,
     name,
     { tokenId: "fortress@pve!pulumi", propagate: true, ...inputs },
     { dependsOn },

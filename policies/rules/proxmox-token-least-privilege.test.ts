@@ -4,6 +4,7 @@ import { planResource } from "../lib/build";
 import { evaluatePolicies } from "../lib/offline";
 import { proxmoxTokenLeastPrivilege } from "./proxmox-token-least-privilege";
 import { acl, role, token } from "./proxmox-token-least-privilege.fixtures";
+import { SDK_TYPES } from "../../vocabulary/sdkTypes";
 
 const check = (...resources: Parameters<typeof evaluatePolicies>[1]) =>
   evaluatePolicies([proxmoxTokenLeastPrivilege], resources);
@@ -25,7 +26,7 @@ describe("proxmox-token-least-privilege", () => {
       violations[1]?.message ?? "",
       /^API token fortress@pve!unset has privilegesSeparation unset/,
     );
-    const legacy = planResource("proxmoxve:user/tokenLegacy:TokenLegacy", "legacy", {
+    const legacy = planResource(SDK_TYPES.proxmoxTokenLegacy, "legacy", {
       userId: "a@pve",
       tokenName: "t",
     });
@@ -60,7 +61,7 @@ describe("proxmox-token-least-privilege", () => {
   });
 
   it("reads inline ACLs of legacy users and groups", async () => {
-    const user = planResource("proxmoxve:index/userLegacy:UserLegacy", "ops", {
+    const user = planResource(SDK_TYPES.proxmoxUserLegacy, "ops", {
       userId: "ops@pve",
       acls: [
         { path: "/pool/fortress", roleId: "PVEVMAdmin" },

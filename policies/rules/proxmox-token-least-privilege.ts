@@ -1,13 +1,14 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { SDK_TYPES } from "../../vocabulary/sdkTypes";
 
-export const TOKEN_TYPES = ["proxmoxve:user/token:Token", "proxmoxve:user/tokenLegacy:TokenLegacy"];
-export const ACL_TYPES = ["proxmoxve:index/acl:Acl", "proxmoxve:index/aclLegacy:AclLegacy"];
+export const TOKEN_TYPES: readonly string[] = [SDK_TYPES.proxmoxToken, SDK_TYPES.proxmoxTokenLegacy];
+export const ACL_TYPES: readonly string[] = [SDK_TYPES.proxmoxAcl, SDK_TYPES.proxmoxAclLegacy];
 /** Users and groups whose deprecated inline `acls` grant roles too. */
-export const INLINE_ACL_TYPES = [
-  "proxmoxve:index/userLegacy:UserLegacy",
-  "proxmoxve:index/groupLegacy:GroupLegacy",
+export const INLINE_ACL_TYPES: readonly string[] = [
+  SDK_TYPES.proxmoxUserLegacy,
+  SDK_TYPES.proxmoxGroupLegacy,
 ];
-export const ROLE_TYPE = "proxmoxve:index/roleLegacy:RoleLegacy";
+export const ROLE_TYPE = SDK_TYPES.proxmoxRoleLegacy;
 
 const DEFAULT_FORBIDDEN_ROLES = ["Administrator", "PVEAdmin"];
 const DEFAULT_ROOT_PRIVILEGES = ["Permissions.Modify"];

@@ -4,6 +4,8 @@ import { planResource } from "../lib/build";
 import { evaluatePolicies } from "../lib/offline";
 import { proxmoxVmNic } from "./proxmox-vm-nic";
 import { vmWithNics } from "./proxmox-vm-nic.fixtures";
+import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
+import { pulumiTypeOf } from "../../vocabulary/sdkTypes";
 
 describe("proxmox-vm-nic", () => {
   it("names the VM, the NIC and the bridge, once per missing setting", async () => {
@@ -40,7 +42,7 @@ describe("proxmox-vm-nic", () => {
       [vmWithNics("vm", [{ vlanId: 20, firewall: true }, { vlanId: 30 }])],
     );
     assert.match(violation?.message ?? "", /VM vm net1 has firewall unset/);
-    const container = planResource("proxmoxve:index/containerLegacy:ContainerLegacy", "ct", {
+    const container = planResource(pulumiTypeOf(proxmoxve.ContainerLegacy), "ct", {
       networkInterfaces: [{ name: "eth0" }],
     });
     assert.deepEqual(await evaluatePolicies([proxmoxVmNic], [container]), []);

@@ -1,23 +1,28 @@
 import { planResource } from "../lib/build";
 import type { PolicyFixtures } from "../lib/fixtures";
 import { REDACTED } from "../lib/resources";
+import { packageOf, SDK_TYPES } from "../../vocabulary/sdkTypes";
 
 /** The Proxmox provider as the offline capture records it: its credentials redacted. */
-export const provider = planResource("pulumi:providers:proxmoxve", "hypervisor-proxmox", {
-  endpoint: "https://10.10.10.11:8006/",
-  insecure: "false",
-  apiToken: REDACTED,
-  ssh: REDACTED,
-});
+export const provider = planResource(
+  `pulumi:providers:${packageOf(SDK_TYPES.proxmoxVm)}`,
+  "hypervisor-proxmox",
+  {
+    endpoint: "https://10.10.10.11:8006/",
+    insecure: "false",
+    apiToken: REDACTED,
+    ssh: REDACTED,
+  },
+);
 
-export const password = planResource("random:index/randomPassword:RandomPassword", "indexer-admin", {
+export const password = planResource(SDK_TYPES.randomPassword, "indexer-admin", {
   length: 32,
   special: true,
 });
 
 export const release = (values: Record<string, unknown>) =>
   planResource(
-    "kubernetes:helm.sh/v3:Release",
+    SDK_TYPES.helmReleaseV3,
     "opensearch",
     { chart: "opensearch", version: "3.6.0", values },
     {
@@ -46,10 +51,10 @@ export const fixtures: PolicyFixtures = {
       name: "public keys and key ids are not secrets",
       resources: [
         provider,
-        planResource("proxmoxve:index/vmLegacy:VmLegacy", "vm", {
+        planResource(SDK_TYPES.proxmoxVm, "vm", {
           initialization: { userAccount: { username: "fortress", keys: ["ssh-ed25519 AAAA admin@laptop"] } },
         }),
-        planResource("proxmoxve:index/acl:Acl", "acl", {
+        planResource(SDK_TYPES.proxmoxAcl, "acl", {
           tokenId: "fortress@pve!pulumi",
           path: "/",
           roleId: "PVEAuditor",
@@ -70,7 +75,7 @@ export const fixtures: PolicyFixtures = {
       name: "a plaintext provider token",
       resources: [
         provider,
-        planResource("pulumi:providers:proxmoxve", "leaky", {
+        planResource(`pulumi:providers:${packageOf(SDK_TYPES.proxmoxVm)}`, "leaky", {
           apiToken: "PVEAPIToken=root@pam!x=00000000-0000",
         }),
       ],

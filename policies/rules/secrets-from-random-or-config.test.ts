@@ -9,6 +9,8 @@ import {
   secretsFromRandomOrConfig,
 } from "./secrets-from-random-or-config";
 import { provider, release } from "./secrets-from-random-or-config.fixtures";
+import { packageOf, SDK_TYPES } from "../../vocabulary/sdkTypes";
+import { opnsenseType } from "../../vocabulary/typeTokens";
 
 const settings = {
   allowedKeys: new Set(DEFAULT_ALLOWED_KEYS.map((key) => key.toLowerCase().replace(/[^a-z0-9]/g, ""))),
@@ -80,7 +82,7 @@ describe("secrets-from-random-or-config", () => {
 
   it("in preview, where secrets arrive unwrapped, flags only the known defaults", async () => {
     // No redacted value anywhere: the plan is what `pulumi preview` hands the pack.
-    const unwrapped = planResource("pulumi:providers:proxmoxve", "p", {
+    const unwrapped = planResource(`pulumi:providers:${packageOf(SDK_TYPES.proxmoxVm)}`, "p", {
       apiToken: "PVEAPIToken=fortress@pve!pulumi=uuid",
     });
     assert.deepEqual(await check(unwrapped, release({ adminPassword: "v3ry-l0ng-rand0m" })), []);
@@ -89,7 +91,7 @@ describe("secrets-from-random-or-config", () => {
   });
 
   it("treats an offline plan as redacted when a dynamic provider is serialized, even without secrets", async () => {
-    const dynamic = planResource("pulumi-nodejs:dynamic/fortress:opnsense:rule", "r", {
+    const dynamic = planResource(opnsenseType("rule"), "r", {
       __provider: "[dynamic provider abc, 10 bytes]",
       fields: {},
     });
@@ -97,7 +99,7 @@ describe("secrets-from-random-or-config", () => {
   });
 
   it("ignores random resources, non-string values and empty strings", async () => {
-    const random = planResource("random:index/randomPassword:RandomPassword", "r", {
+    const random = planResource(SDK_TYPES.randomPassword, "r", {
       overrideSpecial: "admin",
     });
     assert.deepEqual(

@@ -1,4 +1,5 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
+import { RANDOM_PACKAGE } from "../../vocabulary/sdkTypes";
 import { isRedactedPlan, REDACTED } from "../lib/resources";
 
 /** Fragments of a key (lowercased, separators dropped) that make it look like it holds a credential. */
@@ -210,7 +211,7 @@ export const secretsFromRandomOrConfig: StackValidationPolicy = {
     // secrets unwrapped, so there only the known defaults can be told apart.
     const offline = isRedactedPlan(args.resources);
     for (const resource of args.resources) {
-      if (resource.type.startsWith("random:")) continue;
+      if (resource.type.startsWith(`${RANDOM_PACKAGE}:`)) continue;
       for (const finding of findings(resource.props, settings, offline)) {
         reportViolation(
           finding.problem === "default"

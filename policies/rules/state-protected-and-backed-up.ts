@@ -1,8 +1,9 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { SDK_TYPES } from "../../vocabulary/sdkTypes";
 import { VM_TYPE } from "../lib/resources";
 
-export const BACKUP_JOB_TYPE = "proxmoxve:backup/job:Job";
-export const PVC_TYPE = "kubernetes:core/v1:PersistentVolumeClaim";
+export const BACKUP_JOB_TYPE = SDK_TYPES.proxmoxBackupJob;
+export const PVC_TYPE = SDK_TYPES.k8sPersistentVolumeClaim;
 export const DEFAULT_STATE_TAGS = ["k3s-server", "indexer"];
 
 interface Disk {

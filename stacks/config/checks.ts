@@ -6,7 +6,7 @@
 import { LAYERS, type LayerName, upstreamOf } from "../blueprint";
 import { ROLES, type ServiceId, serviceSpec } from "../catalog";
 import type { ConfigIssue } from "./errors";
-import { cidrContainsHost, cidrsOverlap, ipToInt, parseCidr } from "./ipv4";
+import { cidrContainsHost, cidrsOverlap, ipToInt, parseCidr } from "../../vocabulary/addresses";
 import type { NetworkConfig, NodeConfig, PlainConfig, ProxmoxSettings } from "./schema";
 
 const issue = (path: string, message: string, hint: string): ConfigIssue => ({ path, message, hint });

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { LAYERS } from "../blueprint";
 import { NETWORK_PURPOSES, SERVICE_IDS } from "../catalog";
-import { isIpv4, parseCidr } from "./ipv4";
+import { isIpv4, parseCidr } from "../../vocabulary/addresses";
 import { type ZoneConfig, zonesSchema } from "./zones";
 
 const ipv4 = z.string().refine(isIpv4, { message: "must be an IPv4 address such as 10.0.20.1" });

@@ -27,7 +27,7 @@
  * appears once. Passes into the management network are logged.
  */
 import { z } from "zod";
-import { isServiceName, SERVICE_NAMES } from "../../components/network/services";
+import { isServiceName, SERVICE_NAMES } from "../../vocabulary/services";
 import { ZONE_KEYWORDS, type ZonePurpose } from "../../components/network/types";
 import { MAX_ZONE_NAME_LENGTH } from "../../components/network/zoneRules";
 import type { NetworkPurpose } from "../catalog";

@@ -15,30 +15,27 @@ import { apiFqdn, k3sAgents, k3sServers, namespaceOf, WORKLOAD_LAYERS } from "..
 import { isLayerEnabled } from "../config/checks";
 import type { PlannedVm } from "../lab";
 import type { LayerBuild } from "./types";
+import { type ServiceName, SERVICES } from "../../vocabulary/services";
 
 /** The only namespace that runs privileged pods (Zeek and packet capture need the host's network). */
 const PRIVILEGED_LAYERS: ReadonlySet<LayerName> = new Set(["sensors"]);
 
-/** Ports the flow table names, by what listens there. */
+/** A service's TCP ports (vocabulary/services.ts) as NetworkPolicy ports. */
+const tcpPorts = (...services: readonly ServiceName[]): NamespaceFlow["ports"][number][] =>
+  services.flatMap((service) => SERVICES[service].tcp.map((port) => ({ port, protocol: "TCP" as const })));
+
+/** Ports the flow table names, by what listens there, from the lab's one service table. */
 export const FLOW_PORTS = {
   /** Wazuh manager: agent events (1514) and enrolment (1515). */
-  wazuhAgent: [
-    { port: 1514, protocol: "TCP" },
-    { port: 1515, protocol: "TCP" },
-  ],
+  wazuhAgent: tcpPorts("wazuh-agent"),
   /** The Wazuh indexer (OpenSearch) API, which log shippers and dashboards write and read. */
-  indexer: [{ port: 9200, protocol: "TCP" }],
+  indexer: tcpPorts("opensearch"),
   /** Keycloak over TLS: OIDC discovery, tokens, introspection. */
-  oidc: [{ port: 8443, protocol: "TCP" }],
+  oidc: tcpPorts("keycloak-https"),
   /** Loki's push API (Vector and agents ship logs to it). */
-  lokiPush: [{ port: 3100, protocol: "TCP" }],
+  lokiPush: tcpPorts("loki-push"),
   /** Metrics Prometheus scrapes: app /metrics (8080), Keycloak management (9000), PostgreSQL exporter (9187), OpenSearch (9200). */
-  scrape: [
-    { port: 8080, protocol: "TCP" },
-    { port: 9000, protocol: "TCP" },
-    { port: 9187, protocol: "TCP" },
-    { port: 9200, protocol: "TCP" },
-  ],
+  scrape: tcpPorts("http-alt", "keycloak-management", "postgres-exporter", "opensearch"),
 } as const satisfies Record<string, readonly NamespaceFlow["ports"][number][]>;
 
 /**

@@ -20,10 +20,9 @@ export interface CapturedResource {
   readonly aliases?: readonly string[];
 }
 
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** The serializer's markers, as @pulumi/pulumi exports them (runtime/rpc.ts). */
+const { specialSecretSig: SECRET_SIG, specialResourceSig: RESOURCE_SIG, specialSigKey: SIG_KEY } = pulumi.runtime;
+const UNKNOWN = pulumi.runtime.unknownValue;
 export const REDACTED = "[secret]";
 
 /** Serialized property values with secrets replaced, resource references as their URN, unknowns marked. */

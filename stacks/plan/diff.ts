@@ -7,14 +7,15 @@
  * Proxmox firewall, VLANs and the zone matrix, privileges, policy violations), then everything else
  * (resources by URN, placement per node, layer status).
  */
+import { COMPONENT_TYPES, opnsenseType } from "../../vocabulary/typeTokens";
 import { type NodePlacement, PLAN_VERSION, type PlanDocument, VM_TYPE } from "./document";
 import type { Violation } from "./graph";
 
-export const RULE_TYPE = "pulumi-nodejs:dynamic/fortress:opnsense:rule";
-export const ALIAS_TYPE = "pulumi-nodejs:dynamic/fortress:opnsense:alias";
-export const OPNSENSE_VLAN_TYPE = "pulumi-nodejs:dynamic/fortress:opnsense:vlan";
-export const PREFLIGHT_TYPE = "pulumi-nodejs:dynamic/fortress:opnsense:preflight";
-export const NETWORK_COMPONENT_TYPE = "fortress:network:Network";
+export const RULE_TYPE = opnsenseType("rule");
+export const ALIAS_TYPE = opnsenseType("alias");
+export const OPNSENSE_VLAN_TYPE = opnsenseType("vlan");
+export const PREFLIGHT_TYPE = opnsenseType("preflight");
+export const NETWORK_COMPONENT_TYPE = COMPONENT_TYPES.network;
 
 // ---- the structured diff -------------------------------------------------------------------------
 

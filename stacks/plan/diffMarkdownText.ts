@@ -1,4 +1,5 @@
 /** How one change reads in the plan diff's Markdown (diffMarkdown.ts): cells, code, values, resources. */
+import { SDK_TYPES } from "../../vocabulary/sdkTypes";
 import {
   ALIAS_TYPE,
   type ChangeKind,
@@ -79,7 +80,7 @@ export function summary(change: ResourceChange): string {
       : `${inputs.rules.length} rules`;
   if (Array.isArray(inputs.cidrs))
     return `${(inputs.cidrs as Record<string, unknown>[]).map((entry) => code(String(entry.name))).join(", ")}`;
-  if (type === "proxmoxve:sdn/vnet:Vnet") return `vnet ${code(String(inputs.resourceId))} tag ${inputs.tag} in zone ${code(String(inputs.zone))}`;
+  if (type === SDK_TYPES.proxmoxVnet) return `vnet ${code(String(inputs.resourceId))} tag ${inputs.tag} in zone ${code(String(inputs.zone))}`;
   return "";
 }
 

@@ -7,6 +7,7 @@ import { type LayerStatus, layerStatus } from "../compose";
 import type { NetworkConfig, PlainConfig } from "../config/schema";
 import { capacityOf, type Resources } from "../placement";
 import type { CapturedResource } from "./capture";
+import { SDK_TYPES } from "../../vocabulary/sdkTypes";
 import {
   assignLayers,
   duplicateUrnViolations,
@@ -16,7 +17,7 @@ import {
 
 export const PLAN_VERSION = 1;
 
-export const VM_TYPE = "proxmoxve:index/vmLegacy:VmLegacy";
+export const VM_TYPE = SDK_TYPES.proxmoxVm;
 
 export interface PlanResource extends CapturedResource {
   readonly layer: LayerName | null;

@@ -4,10 +4,11 @@
  * that where one goes shows.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { SDK_TYPES } from "../../vocabulary/sdkTypes";
 
 const FIRST_VMID = 100;
 
-export const TLS_PRIVATE_KEY = "tls:index/privateKey:PrivateKey";
+export const TLS_PRIVATE_KEY = SDK_TYPES.tlsPrivateKey;
 
 /** What @pulumi/tls's PrivateKey (ED25519) answers, per resource name: recognisable, never real. */
 export function mockSshKeyPair(name: string): { privateKeyOpenssh: string; publicKeyOpenssh: string } {
@@ -23,8 +24,8 @@ export function labMocks(): pulumi.runtime.Mocks {
   return {
     newResource(args) {
       const state: Record<string, unknown> = { ...args.inputs };
-      if (args.type === "proxmoxve:index/vmLegacy:VmLegacy") state.vmId = args.inputs.vmId ?? nextVmId++;
-      if (args.type === "random:index/randomPassword:RandomPassword") state.result = `mock-${args.name}`;
+      if (args.type === SDK_TYPES.proxmoxVm) state.vmId = args.inputs.vmId ?? nextVmId++;
+      if (args.type === SDK_TYPES.randomPassword) state.result = `mock-${args.name}`;
       if (args.type === TLS_PRIVATE_KEY) Object.assign(state, mockSshKeyPair(args.name));
       return { id: `${args.name}-id`, state };
     },

@@ -6,6 +6,8 @@
  * characters: OPNsense alias names are limited to 31 (AliasNameField).
  *
  * Ports are destination ports. Sources are the protocol's RFC or the vendor's published port list.
+ * One table for the whole lab: the zone matrix grants these services between networks, and the
+ * platform's NetworkPolicy flows between namespaces name their ports from it too.
  */
 
 export interface ServiceDef {
@@ -101,6 +103,39 @@ export const SERVICES = {
     tcp: [9100],
     udp: [],
     source: "Prometheus wiki, Default port allocations (9100 node exporter)",
+  },
+  "http-alt": {
+    description: "HTTP on the alternative port: Keycloak's and Vaultwarden's plain HTTP, apps' /metrics",
+    tcp: [8080],
+    udp: [],
+    source:
+      "IANA service name http-alt (8080/tcp); Keycloak documentation, All configuration (http-port default 8080)",
+  },
+  "keycloak-https": {
+    description: "Keycloak over TLS (OIDC discovery, tokens, introspection)",
+    tcp: [8443],
+    udp: [],
+    source: "Keycloak documentation, All configuration (https-port default 8443)",
+  },
+  "keycloak-management": {
+    description: "Keycloak's management interface (health and metrics)",
+    tcp: [9000],
+    udp: [],
+    source:
+      "Keycloak documentation, Configuring the Management Interface (http-management-port default 9000)",
+  },
+  "loki-push": {
+    description: "Grafana Loki's HTTP API, log push among it",
+    tcp: [3100],
+    udp: [],
+    source: "Grafana Loki documentation, Configuration › server (http_listen_port, 3100 in Loki's defaults)",
+  },
+  "postgres-exporter": {
+    description: "Prometheus PostgreSQL exporter",
+    tcp: [9187],
+    udp: [],
+    source:
+      "prometheus-community/postgres_exporter README (--web.listen-address default :9187); Prometheus wiki, Default port allocations",
   },
 } as const satisfies Record<string, ServiceDef>;
 

@@ -1,6 +1,19 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type Cidr, cidrContainsHost, cidrsOverlap, intToIp, ipToInt, isIpv4, parseCidr } from "./ipv4";
+import {
+  addressRange,
+  type Cidr,
+  cidrContainsHost,
+  cidrsOverlap,
+  covers,
+  everyAddress,
+  intToIp,
+  ipToInt,
+  isIpv4,
+  overlaps,
+  parseAddress,
+  parseCidr,
+} from "./addresses";
 
 function cidr(text: string): Cidr {
   const parsed = parseCidr(text);
@@ -164,5 +177,93 @@ describe("cidrsOverlap", () => {
       assert.equal(cidrsOverlap(cidr(a), cidr(b)), false, `${a} ${b}`);
       assert.equal(cidrsOverlap(cidr(b), cidr(a)), false, `${b} ${a}`);
     }
+  });
+});
+
+describe("addressRange", () => {
+  const v4 = (first: number, last: number) => ({ family: "ipv4", first: BigInt(first), last: BigInt(last) });
+
+  it("reads IPv4 CIDRs (host bits meaning their block), addresses and dashed ranges", () => {
+    assert.deepEqual(addressRange("10.10.10.0/24"), v4(168430080, 168430335));
+    assert.deepEqual(addressRange("10.10.10.7/24"), v4(168430080, 168430335));
+    assert.deepEqual(addressRange("10.0.0.1-10.0.0.2"), v4(167772161, 167772162));
+    assert.deepEqual(addressRange(" 0.0.0.0/0 "), everyAddress("ipv4"));
+    assert.deepEqual(addressRange("10.0.0.1"), v4(167772161, 167772161));
+  });
+
+  it("reads IPv6 CIDRs, addresses and ranges", () => {
+    assert.deepEqual(addressRange("::/0"), everyAddress("ipv6"));
+    assert.deepEqual(addressRange("::0/0"), everyAddress("ipv6"));
+    assert.equal(everyAddress("ipv6").last, 2n ** 128n - 1n);
+    const ula = addressRange("fd00:10::/32");
+    assert.deepEqual(ula, {
+      family: "ipv6",
+      first: 0xfd000010n << 96n,
+      last: ((0xfd000010n + 1n) << 96n) - 1n,
+    });
+    assert.deepEqual(addressRange("fd00:10::5/32"), ula);
+    assert.deepEqual(addressRange("fd00::1"), {
+      family: "ipv6",
+      first: (0xfd00n << 112n) | 1n,
+      last: (0xfd00n << 112n) | 1n,
+    });
+    assert.deepEqual(addressRange("fd00::1-fd00::9"), {
+      family: "ipv6",
+      first: (0xfd00n << 112n) | 1n,
+      last: (0xfd00n << 112n) | 9n,
+    });
+  });
+
+  it("rejects malformed text, prefixes too long, mixed-family and backwards ranges", () => {
+    for (const text of [
+      "10.0.0.256",
+      "fz_net_mgmt",
+      "10.0.0.0/33",
+      "::/129",
+      "10.0.0.0/024",
+      "10.1",
+      "0x0a.0.0.1",
+      "010.0.0.1",
+      "10.0.0.1-fd00::1",
+      "10.0.0.9-10.0.0.1",
+      "fd00::g",
+      "1.2.3.4/8/8",
+      "",
+      "any",
+    ]) {
+      assert.equal(addressRange(text), undefined, JSON.stringify(text));
+    }
+  });
+});
+
+describe("parseAddress", () => {
+  it("tells the families apart", () => {
+    assert.deepEqual(parseAddress("10.0.0.1"), { family: "ipv4", value: 167772161n });
+    assert.deepEqual(parseAddress("::1"), { family: "ipv6", value: 1n });
+    assert.deepEqual(parseAddress("::ffff:10.0.0.1"), {
+      family: "ipv6",
+      value: (0xffffn << 32n) | 167772161n,
+    });
+    assert.equal(parseAddress("10.0.0.1/32"), undefined);
+  });
+});
+
+describe("covers and overlaps", () => {
+  const ranges = (...texts: string[]) => texts.map((text) => addressRange(text)!);
+
+  it("adds IPv4 and IPv6 pieces up to everything, each family on its own", () => {
+    assert.equal(covers(ranges("0.0.0.0/1", "128.0.0.0/1"), everyAddress("ipv4")), true);
+    assert.equal(covers(ranges("::/1", "8000::/1"), everyAddress("ipv6")), true);
+    assert.equal(covers(ranges("::/1", "8000::/2"), everyAddress("ipv6")), false);
+    // IPv4 everything says nothing of IPv6, and the other way round.
+    assert.equal(covers(ranges("0.0.0.0/0"), everyAddress("ipv6")), false);
+    assert.equal(covers(ranges("::/0"), everyAddress("ipv4")), false);
+  });
+
+  it("never lets ranges of different families overlap", () => {
+    const [v4all, v6all, ula] = ranges("0.0.0.0/0", "::/0", "fd00:10::/48");
+    assert.equal(overlaps(v4all!, v6all!), false);
+    assert.equal(overlaps(v6all!, ula!), true);
+    assert.equal(overlaps(ula!, addressRange("fd00:11::/48")!), false);
   });
 });

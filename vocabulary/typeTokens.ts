@@ -1,0 +1,55 @@
+/**
+ * The type tokens Fortress registers, written once: its own components (`fortress:<layer>:<Name>`)
+ * and the OPNsense dynamic resources. Components register under them; the planner, the diff and the
+ * pack recognise resources by them. A token is part of every URN under it: changing one replaces the
+ * resources (or needs an alias).
+ */
+
+/** The component resources: one per layer, and the blocks a layer is built of. */
+export const COMPONENT_TYPES = {
+  network: "fortress:network:Network",
+  dnsDhcp: "fortress:dns-dhcp:DnsDhcp",
+  time: "fortress:time:Time",
+  hypervisor: "fortress:hypervisor:Hypervisor",
+  platform: "fortress:platform:Platform",
+  k3s: "fortress:platform:K3s",
+  detachedK3sAgents: "fortress:platform:DetachedK3sAgents",
+  baseline: "fortress:platform:Baseline",
+  identity: "fortress:identity:Identity",
+  keycloak: "fortress:identity:Keycloak",
+  postgres: "fortress:identity:Postgres",
+  vaultwarden: "fortress:identity:Vaultwarden",
+  /** The record of which services the lab runs, read by the pack's dependency policy. */
+  services: "fortress:lab:Services",
+} as const;
+
+export type ComponentType = (typeof COMPONENT_TYPES)[keyof typeof COMPONENT_TYPES];
+
+/** The OPNsense dynamic resources: the model items, the settings singletons and the preflight. */
+export type OpnsenseKind =
+  | "vlan"
+  | "alias"
+  | "rule"
+  | "hostOverride"
+  | "keaSubnet"
+  | "keaReservation"
+  | "dnsmasqRange"
+  | "dnsmasqHost"
+  | "chrony"
+  | "keaDhcpv4"
+  | "dnsmasq"
+  | "preflight";
+
+/** The module the OPNsense dynamic resources register under. */
+export const OPNSENSE_MODULE = "fortress";
+
+/** The `type` a dynamic resource passes beside its module. */
+export const opnsenseKind = (kind: OpnsenseKind) => `opnsense:${kind}` as const;
+
+/**
+ * The full token the engine sees: @pulumi/pulumi's `dynamic.Resource` registers as
+ * `pulumi-nodejs:dynamic/<module>:<type>` (pulumi/pulumi, sdk/nodejs/dynamic/index.ts).
+ */
+export const OPNSENSE_TYPE_PREFIX = `pulumi-nodejs:dynamic/${OPNSENSE_MODULE}:opnsense:` as const;
+
+export const opnsenseType = (kind: OpnsenseKind) => `${OPNSENSE_TYPE_PREFIX}${kind}` as const;
