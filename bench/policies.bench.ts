@@ -61,9 +61,6 @@ const TIME_TYPE = COMPONENT_TYPES.time;
 const PROXMOX_PROVIDER = `pulumi:providers:${packageOf(SDK_TYPES.proxmoxVm)}`;
 const T = {
   ipset: pulumiTypeOf(proxmoxve.firewall.IpsetLegacy),
-  sdnZone: pulumiTypeOf(proxmoxve.sdn.zone.Vlan),
-  vnet: SDK_TYPES.proxmoxVnet,
-  applier: pulumiTypeOf(proxmoxve.sdn.Applier),
   group: pulumiTypeOf(proxmoxve.cluster.firewall.security.GroupLegacy),
   timeZone: pulumiTypeOf(proxmoxve.TimeLegacy),
   pool: pulumiTypeOf(proxmoxve.PoolLegacy),
@@ -234,12 +231,7 @@ function buildLab(homePlan: readonly PlanResource[], agents: number, extraHosts:
     add(type, name, inputs, { parent: network, dependsOn });
   inNetwork(PROXMOX_PROVIDER, "network-proxmox", home.inputs("network-proxmox"));
   const preflight = inNetwork(OPNSENSE("preflight"), "network-preflight", home.inputs("network-preflight"));
-  const sdnZone = inNetwork(T.sdnZone, "network-sdn-zone", {
-    ...home.inputs("network-sdn-zone"),
-    nodes: nodes.map((node) => node.name),
-  });
   const ipsets: PlanResource[] = [];
-  const vnets: PlanResource[] = [];
   const vlans: PlanResource[] = [];
   const aliases: PlanResource[] = [];
   for (const entry of networks) {
@@ -249,19 +241,6 @@ function buildLab(homePlan: readonly PlanResource[], agents: number, extraHosts:
         T.ipset,
         `network-ipset-fz-${entry.name}`,
         forNetwork(home.inputs(`network-ipset-fz-${from}`), entry),
-      ),
-    );
-    vnets.push(
-      inNetwork(
-        T.vnet,
-        `network-vnet-${entry.name}`,
-        {
-          ...home.inputs(`network-vnet-${from}`),
-          alias: `fortress ${entry.name}`,
-          resourceId: `fv${entry.vlan}`,
-          tag: entry.vlan,
-        },
-        [sdnZone],
       ),
     );
     vlans.push(
@@ -301,7 +280,6 @@ function buildLab(homePlan: readonly PlanResource[], agents: number, extraHosts:
     },
     vlans,
   );
-  inNetwork(T.applier, "network-sdn-apply", home.inputs("network-sdn-apply"), [sdnZone, ...vnets]);
   for (const entry of networks) {
     const group = home
       .all(T.group)
