@@ -109,9 +109,9 @@ function packBoundaries() {
         {
           patterns: [
             {
-              regex: `^(\\.\\./){${depth}}(?!vocabulary/|stacks/blueprint$|stacks/catalog$)`,
+              regex: `^(\\.\\./){${depth}}(?!vocabulary/|stacks/blueprint$)`,
               message:
-                "The policy pack imports only vocabulary/ and the blueprint data (stacks/blueprint.ts, stacks/catalog.ts): it judges what the program registers, so it must not share the program's code.",
+                "The policy pack imports only vocabulary/ and the blueprint data (stacks/blueprint.ts: layers and the service graph): it judges what the program registers, so it must not share the program's code.",
             },
           ],
         },

@@ -1,6 +1,7 @@
 /**
- * The blueprint DAG of DESIGN.md §2 as data: the twelve layers and what each depends on. The
- * composition root, the offline plan, the tests and the policy pack all read this one module.
+ * The blueprint of DESIGN.md §2 as data: the twelve layers and what each depends on, and the services
+ * Fortress knows with their layer and the services each needs. The composition root, the lab model,
+ * the offline plan, the tests and the policy pack all read this one module.
  */
 
 export const LAYERS = [
@@ -97,3 +98,58 @@ export function nearestBuiltUpstream(name: LayerName, isBuilt: (layer: LayerName
   visit(name);
   return LAYERS.filter((layer) => found.has(layer));
 }
+
+/** The services Fortress knows (where each runs is the catalog's business: stacks/catalog.ts). */
+export const SERVICE_IDS = [
+  "k3s",
+  "gpu-worker",
+  "keycloak",
+  "vaultwarden",
+  "wazuh-indexer",
+  "wazuh-manager",
+  "wazuh-dashboard",
+  "suricata",
+  "zeek",
+  "wazuh-agent",
+  "clamav",
+  "greenbone",
+  "thehive",
+  "cortex",
+  "misp",
+  "quarantine",
+  "prometheus",
+  "loki",
+  "vector",
+] as const;
+
+export type ServiceId = (typeof SERVICE_IDS)[number];
+
+/** A service, its layer, and the services it needs enabled. */
+export interface ServiceNode {
+  readonly id: ServiceId;
+  readonly layer: LayerName;
+  readonly requires: readonly ServiceId[];
+}
+
+/** The service graph: every service once, in SERVICE_IDS order. */
+export const SERVICE_GRAPH: readonly ServiceNode[] = [
+  { id: "k3s", layer: "platform", requires: [] },
+  { id: "gpu-worker", layer: "platform", requires: ["k3s"] },
+  { id: "keycloak", layer: "identity", requires: ["k3s"] },
+  { id: "vaultwarden", layer: "identity", requires: ["k3s"] },
+  { id: "wazuh-indexer", layer: "siem", requires: ["k3s"] },
+  { id: "wazuh-manager", layer: "siem", requires: ["wazuh-indexer"] },
+  { id: "wazuh-dashboard", layer: "siem", requires: ["wazuh-indexer", "wazuh-manager"] },
+  { id: "suricata", layer: "sensors", requires: ["wazuh-manager"] },
+  { id: "zeek", layer: "sensors", requires: ["wazuh-indexer"] },
+  { id: "wazuh-agent", layer: "endpoint", requires: ["wazuh-manager"] },
+  { id: "clamav", layer: "endpoint", requires: ["wazuh-agent"] },
+  { id: "greenbone", layer: "vuln", requires: ["wazuh-manager"] },
+  { id: "thehive", layer: "response", requires: ["k3s"] },
+  { id: "cortex", layer: "response", requires: ["thehive"] },
+  { id: "misp", layer: "response", requires: [] },
+  { id: "quarantine", layer: "response", requires: ["wazuh-manager"] },
+  { id: "prometheus", layer: "monitoring", requires: ["k3s"] },
+  { id: "loki", layer: "monitoring", requires: ["k3s"] },
+  { id: "vector", layer: "monitoring", requires: ["loki"] },
+];

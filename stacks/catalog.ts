@@ -4,35 +4,13 @@
  * from this table and the enabled services (see inventory.ts), never listed by hand.
  */
 import type { K3sPool } from "../components/platform/k3s";
-import type { LayerName } from "./blueprint";
+import { type LayerName, SERVICE_GRAPH, type ServiceId, type ServiceNode } from "./blueprint";
 
 // The agent pools are the k3s component's (components/ may not import stacks/); the model names the
 // role of each below, so a pool added there fails to compile here until it has one.
 export type { K3sPool };
 
-export const SERVICE_IDS = [
-  "k3s",
-  "gpu-worker",
-  "keycloak",
-  "vaultwarden",
-  "wazuh-indexer",
-  "wazuh-manager",
-  "wazuh-dashboard",
-  "suricata",
-  "zeek",
-  "wazuh-agent",
-  "clamav",
-  "greenbone",
-  "thehive",
-  "cortex",
-  "misp",
-  "quarantine",
-  "prometheus",
-  "loki",
-  "vector",
-] as const;
-
-export type ServiceId = (typeof SERVICE_IDS)[number];
+export { SERVICE_IDS, type ServiceId } from "./blueprint";
 
 export const NETWORK_PURPOSES = [
   "management",
@@ -99,10 +77,8 @@ export type Placement =
   /** Runs on every VM (through cloud-init), inside each VM's own budget. */
   | { readonly kind: "every-vm" };
 
-export interface ServiceSpec {
-  readonly id: ServiceId;
-  readonly layer: LayerName;
-  readonly requires: readonly ServiceId[];
+/** A service of the blueprint's service graph, and where it runs. */
+export interface ServiceSpec extends ServiceNode {
   readonly placement: Placement;
 }
 
@@ -193,47 +169,33 @@ export const K3S_ROLES: ReadonlySet<RoleName> = new Set([K3S_SERVER_ROLE, ...Obj
 
 const k3s = (pool: K3sPool, memoryGb: number): Placement => ({ kind: "k3s", pool, memoryGb });
 
-export const SERVICES: readonly ServiceSpec[] = [
-  { id: "k3s", layer: "platform", requires: [], placement: { kind: "vm", role: "k3s-server", count: 3 } },
-  {
-    id: "gpu-worker",
-    layer: "platform",
-    requires: ["k3s"],
-    placement: { kind: "vm", role: "k3s-gpu", count: 1 },
-  },
-  { id: "keycloak", layer: "identity", requires: ["k3s"], placement: k3s("general", 2) },
-  { id: "vaultwarden", layer: "identity", requires: ["k3s"], placement: k3s("general", 0.25) },
-  { id: "wazuh-indexer", layer: "siem", requires: ["k3s"], placement: k3s("indexer", 4) },
-  { id: "wazuh-manager", layer: "siem", requires: ["wazuh-indexer"], placement: k3s("general", 1.5) },
-  {
-    id: "wazuh-dashboard",
-    layer: "siem",
-    requires: ["wazuh-indexer", "wazuh-manager"],
-    placement: k3s("general", 1),
-  },
-  { id: "suricata", layer: "sensors", requires: ["wazuh-manager"], placement: { kind: "firewall" } },
-  {
-    id: "zeek",
-    layer: "sensors",
-    requires: ["wazuh-indexer"],
-    placement: { kind: "vm", role: "zeek", count: 1 },
-  },
-  { id: "wazuh-agent", layer: "endpoint", requires: ["wazuh-manager"], placement: { kind: "every-vm" } },
-  { id: "clamav", layer: "endpoint", requires: ["wazuh-agent"], placement: { kind: "every-vm" } },
-  {
-    id: "greenbone",
-    layer: "vuln",
-    requires: ["wazuh-manager"],
-    placement: { kind: "vm", role: "greenbone", count: 1 },
-  },
-  { id: "thehive", layer: "response", requires: ["k3s"], placement: k3s("general", 6) },
-  { id: "cortex", layer: "response", requires: ["thehive"], placement: k3s("general", 4) },
-  { id: "misp", layer: "response", requires: [], placement: { kind: "vm", role: "misp", count: 1 } },
-  { id: "quarantine", layer: "response", requires: ["wazuh-manager"], placement: { kind: "firewall" } },
-  { id: "prometheus", layer: "monitoring", requires: ["k3s"], placement: k3s("general", 2.75) },
-  { id: "loki", layer: "monitoring", requires: ["k3s"], placement: k3s("general", 1.5) },
-  { id: "vector", layer: "monitoring", requires: ["loki"], placement: k3s("general", 0.5) },
-];
+const PLACEMENTS: { readonly [Id in ServiceId]: Placement } = {
+  k3s: { kind: "vm", role: "k3s-server", count: 3 },
+  "gpu-worker": { kind: "vm", role: "k3s-gpu", count: 1 },
+  keycloak: k3s("general", 2),
+  vaultwarden: k3s("general", 0.25),
+  "wazuh-indexer": k3s("indexer", 4),
+  "wazuh-manager": k3s("general", 1.5),
+  "wazuh-dashboard": k3s("general", 1),
+  suricata: { kind: "firewall" },
+  zeek: { kind: "vm", role: "zeek", count: 1 },
+  "wazuh-agent": { kind: "every-vm" },
+  clamav: { kind: "every-vm" },
+  greenbone: { kind: "vm", role: "greenbone", count: 1 },
+  thehive: k3s("general", 6),
+  cortex: k3s("general", 4),
+  misp: { kind: "vm", role: "misp", count: 1 },
+  quarantine: { kind: "firewall" },
+  prometheus: k3s("general", 2.75),
+  loki: k3s("general", 1.5),
+  vector: k3s("general", 0.5),
+};
+
+/** Every service of the blueprint's graph with where it runs. */
+export const SERVICES: readonly ServiceSpec[] = SERVICE_GRAPH.map((node) => ({
+  ...node,
+  placement: PLACEMENTS[node.id],
+}));
 
 const serviceById = new Map(SERVICES.map((service) => [service.id, service]));
 

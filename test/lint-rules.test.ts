@@ -97,9 +97,9 @@ describe("module boundaries (eslint.config.mjs)", () => {
       assert.equal(await fires("policies/rules/inventory.ts", specifier), true, specifier);
     assert.equal(await fires("policies/registry.ts", "../stacks/lab"), true);
     assert.equal(await fires("policies/registry.ts", "../components/opnsense/items"), true);
+    assert.equal(await fires("policies/rules/inventory.ts", "../../stacks/catalog"), true);
     for (const specifier of [
       "../../stacks/blueprint",
-      "../../stacks/catalog",
       "../../vocabulary/ports",
       "../lib/resources",
       "@pulumi/policy",

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { SERVICES } from "../../stacks/catalog";
+import { SERVICE_GRAPH as SERVICES } from "../../stacks/blueprint";
 import { planResource } from "../lib/build";
 import { evaluatePolicies } from "../lib/offline";
 import { SERVICES_TYPE } from "../lib/resources";

@@ -1,8 +1,8 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { SERVICES, type ServiceSpec } from "../../stacks/catalog";
+import { SERVICE_GRAPH, type ServiceNode } from "../../stacks/blueprint";
 import { SERVICES_TYPE, resourcesByType } from "../lib/resources";
 
-const catalog = new Map<string, ServiceSpec>(SERVICES.map((service) => [service.id, service]));
+const catalog = new Map<string, ServiceNode>(SERVICE_GRAPH.map((service) => [service.id, service]));
 
 export const serviceDependencies: StackValidationPolicy = {
   name: "service-dependencies",
