@@ -2,13 +2,22 @@
  * The DNS names of the lab's web UIs, derived from the lab domain (and MISP's own VM). The identity
  * layer registers them as Keycloak clients; the DNS layer points the ones behind the ingress at it.
  */
-import type { IdentityHostnames } from "../components/identity/identity";
 import type { RoleName } from "./catalog";
 import type { LabModel } from "./lab";
 
 const MISP_ROLE = "misp" satisfies RoleName;
 
-export function identityHostnames(lab: LabModel): IdentityHostnames {
+/** The UIs' names; the identity component takes the same shape (the model imports no component). */
+export interface UiHostnames {
+  readonly keycloak: string;
+  readonly vaultwarden: string;
+  readonly grafana: string;
+  readonly wazuhDashboard: string;
+  readonly thehive: string;
+  readonly misp: string;
+}
+
+export function identityHostnames(lab: LabModel): UiHostnames {
   const domain = lab.config.lab.domain;
   const misp = lab.vms.find((vm) => vm.role.name === MISP_ROLE);
   return {
