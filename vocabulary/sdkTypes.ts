@@ -60,6 +60,7 @@ export const SDK_TYPES = {
   helmChartV4: pulumiTypeOf(k8s.helm.v4.Chart),
   randomPassword: pulumiTypeOf(random.RandomPassword),
   tlsPrivateKey: pulumiTypeOf(tls.PrivateKey),
+  tlsSelfSignedCert: pulumiTypeOf(tls.SelfSignedCert),
 } as const;
 
 /** The package of every Kubernetes resource (`kubernetes`), and of every random value (`random`). */

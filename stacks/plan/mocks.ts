@@ -1,7 +1,7 @@
 /**
  * Mocks that answer like a freshly created lab: each resource echoes its inputs and gets an id, VMs a
- * VMID, random passwords a value (secret, as the provider marks it), SSH keys an OpenSSH pair, so
- * that where one goes shows.
+ * VMID, random passwords a value (secret, as the provider marks it), SSH keys an OpenSSH pair, the
+ * internal CA a certificate, so that where one goes shows.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { SDK_TYPES } from "../../vocabulary/sdkTypes";
@@ -27,6 +27,8 @@ export function labMocks(): pulumi.runtime.Mocks {
       if (args.type === SDK_TYPES.proxmoxVm) state.vmId = args.inputs.vmId ?? nextVmId++;
       if (args.type === SDK_TYPES.randomPassword) state.result = `mock-${args.name}`;
       if (args.type === TLS_PRIVATE_KEY) Object.assign(state, mockSshKeyPair(args.name));
+      if (args.type === SDK_TYPES.tlsSelfSignedCert)
+        state.certPem = `-----BEGIN CERTIFICATE-----\nmock-${args.name}\n-----END CERTIFICATE-----\n`;
       return { id: `${args.name}-id`, state };
     },
     call(args) {
