@@ -1,9 +1,27 @@
 /**
- * Typed OPNsense resources. Each maps its args onto the model's fields; all share a few provider
- * objects, so that the SDK serializes and the engine configures each once.
+ * Typed OPNsense resources, one class per model: callers write the model's typed fields (fields.ts),
+ * encoded once by the model's `toFields` (toFields.ts) into the string map the provider sends
+ * (provider.ts, over the transport in client.ts). All share a few provider objects, so that the SDK
+ * serializes and the engine configures each once.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type {
+  AliasFields,
+  ChronyFields,
+  DnsmasqDhcpSettingsFields,
+  DnsmasqHostFields,
+  DnsmasqRangeFields,
+  DnsmasqSettingsFields,
+  HostOverrideFields,
+  ItemFields,
+  KeaReservationFields,
+  KeaSettingsFields,
+  KeaSubnetFields,
+  RuleFields,
+  VlanFields,
+} from "./fields";
 import { CHRONY, DNSMASQ, DNSMASQ_DHCP, KEA_DHCPV4, type ModelName } from "./models";
+import { toFields, toSettingsFields } from "./toFields";
 import {
   DEFAULT_TIMING,
   type FirewallRef,
@@ -27,85 +45,106 @@ const DNSMASQ_SETTINGS = new SettingsProvider(DNSMASQ, DEFAULT_TIMING);
 const DNSMASQ_DHCP_SETTINGS = new SettingsProvider(DNSMASQ_DHCP, DEFAULT_TIMING);
 const PREFLIGHT = new PreflightProvider(DEFAULT_TIMING);
 
-/** One OPNsense model item; `fields` are the model's own field names and string values. */
-export class OpnsenseItem extends pulumi.dynamic.Resource {
+/** What every item and settings resource takes: the firewall and the model's typed fields. */
+export interface OpnsenseArgs<F> {
+  readonly firewall: pulumi.Input<FirewallRef>;
+  readonly fields: F;
+}
+
+/**
+ * One OPNsense model item. Its inputs are what the provider sends and the state keeps: `fields` as
+ * the model's own field names and string values (toFields). Made through the typed classes below.
+ */
+export abstract class OpnsenseItem extends pulumi.dynamic.Resource {
   declare readonly uuid: pulumi.Output<string>;
   declare readonly fields: pulumi.Output<Record<string, string>>;
 
-  constructor(
+  protected constructor(
     model: ModelName,
     name: string,
-    args: { firewall: pulumi.Input<FirewallRef>; fields: pulumi.Input<Record<string, pulumi.Input<string>>> },
+    args: { firewall: pulumi.Input<FirewallRef>; fields: Record<string, pulumi.Input<string>> },
     opts?: pulumi.CustomResourceOptions,
   ) {
     super(ITEMS, name, { ...args, model, uuid: undefined }, opts, OPNSENSE_MODULE, opnsenseKind(model));
   }
 }
 
-export interface VlanDeviceArgs {
-  readonly firewall: FirewallRef;
-  /** The physical interface the VLAN rides on, e.g. igb1. */
-  readonly parent: string;
-  readonly tag: number;
-  readonly description: string;
-}
+const item = <K extends ModelName>(model: K, args: OpnsenseArgs<ItemFields[K]>) => ({
+  firewall: args.firewall,
+  fields: toFields(model, args.fields),
+});
 
-export function vlanFields(args: Omit<VlanDeviceArgs, "firewall">): Record<string, string> {
-  return { if: args.parent, tag: String(args.tag), pcp: "0", descr: args.description };
-}
-
-export interface HostOverrideArgs {
-  readonly firewall: FirewallRef;
-  readonly hostname: string;
-  readonly domain: string;
-  readonly address: string;
-  readonly description: string;
-}
-
-export function hostOverrideFields(args: Omit<HostOverrideArgs, "firewall">): Record<string, string> {
-  return {
-    enabled: "1",
-    hostname: args.hostname,
-    domain: args.domain,
-    rr: "A",
-    server: args.address,
-    description: args.description,
-  };
-}
-
-/** Singleton settings of the chrony plugin. */
-export class ChronySettings extends pulumi.dynamic.Resource {
-  declare readonly fields: pulumi.Output<Record<string, string>>;
-
-  constructor(
-    name: string,
-    args: { firewall: pulumi.Input<FirewallRef>; fields: pulumi.Input<Record<string, pulumi.Input<string>>> },
-    opts?: pulumi.CustomResourceOptions,
-  ) {
-    super(CHRONY_SETTINGS, name, args, opts, OPNSENSE_MODULE, opnsenseKind("chrony"));
+export class OpnsenseVlan extends OpnsenseItem {
+  constructor(name: string, args: OpnsenseArgs<VlanFields>, opts?: pulumi.CustomResourceOptions) {
+    super("vlan", name, item("vlan", args), opts);
   }
 }
 
-type SettingsArgs = {
-  firewall: pulumi.Input<FirewallRef>;
-  fields: pulumi.Input<Record<string, pulumi.Input<string>>>;
-};
+export class OpnsenseAlias extends OpnsenseItem {
+  constructor(name: string, args: OpnsenseArgs<AliasFields>, opts?: pulumi.CustomResourceOptions) {
+    super("alias", name, item("alias", args), opts);
+  }
+}
+
+export class OpnsenseRule extends OpnsenseItem {
+  constructor(name: string, args: OpnsenseArgs<RuleFields>, opts?: pulumi.CustomResourceOptions) {
+    super("rule", name, item("rule", args), opts);
+  }
+}
+
+export class UnboundHostOverride extends OpnsenseItem {
+  constructor(name: string, args: OpnsenseArgs<HostOverrideFields>, opts?: pulumi.CustomResourceOptions) {
+    super("hostOverride", name, item("hostOverride", args), opts);
+  }
+}
+
+export class KeaSubnet extends OpnsenseItem {
+  constructor(name: string, args: OpnsenseArgs<KeaSubnetFields>, opts?: pulumi.CustomResourceOptions) {
+    super("keaSubnet", name, item("keaSubnet", args), opts);
+  }
+}
+
+export class KeaReservation extends OpnsenseItem {
+  constructor(name: string, args: OpnsenseArgs<KeaReservationFields>, opts?: pulumi.CustomResourceOptions) {
+    super("keaReservation", name, item("keaReservation", args), opts);
+  }
+}
+
+/** Dnsmasq serves DHCP (and so its host entries) only on a subnet that has a range. */
+export class DnsmasqRange extends OpnsenseItem {
+  constructor(name: string, args: OpnsenseArgs<DnsmasqRangeFields>, opts?: pulumi.CustomResourceOptions) {
+    super("dnsmasqRange", name, item("dnsmasqRange", args), opts);
+  }
+}
+
+export class DnsmasqHost extends OpnsenseItem {
+  constructor(name: string, args: OpnsenseArgs<DnsmasqHostFields>, opts?: pulumi.CustomResourceOptions) {
+    super("dnsmasqHost", name, item("dnsmasqHost", args), opts);
+  }
+}
+
+/** Singleton settings: the provider is made for the model, so the inputs carry no model name. */
+abstract class OpnsenseSettings extends pulumi.dynamic.Resource {
+  declare readonly fields: pulumi.Output<Record<string, string>>;
+}
+
+/** Singleton settings of the chrony plugin. */
+export class ChronySettings extends OpnsenseSettings {
+  constructor(name: string, args: OpnsenseArgs<ChronyFields>, opts?: pulumi.CustomResourceOptions) {
+    const inputs = { firewall: args.firewall, fields: toSettingsFields(CHRONY, args.fields) };
+    super(CHRONY_SETTINGS, name, inputs, opts, OPNSENSE_MODULE, opnsenseKind("chrony"));
+  }
+}
 
 /**
  * Kea DHCPv4's general settings. Kea serves nothing until `enabled` is 1 and `interfaces` lists where
  * (templates/OPNsense/Kea/rc.conf.d in opnsense/core): subnets and reservations alone do not start it.
  */
-export class KeaDhcpv4Settings extends pulumi.dynamic.Resource {
-  declare readonly fields: pulumi.Output<Record<string, string>>;
-
-  constructor(name: string, args: SettingsArgs, opts?: pulumi.CustomResourceOptions) {
-    super(KEA_SETTINGS, name, args, opts, OPNSENSE_MODULE, opnsenseKind("keaDhcpv4"));
+export class KeaDhcpv4Settings extends OpnsenseSettings {
+  constructor(name: string, args: OpnsenseArgs<KeaSettingsFields>, opts?: pulumi.CustomResourceOptions) {
+    const inputs = { firewall: args.firewall, fields: toSettingsFields(KEA_DHCPV4, args.fields) };
+    super(KEA_SETTINGS, name, inputs, opts, OPNSENSE_MODULE, opnsenseKind("keaDhcpv4"));
   }
-}
-
-/** Kea on for these interfaces (identifiers: lan, opt1 …). */
-export function keaGeneralFields(interfaces: readonly string[]): Record<string, string> {
-  return { enabled: "1", interfaces: interfaces.join(",") };
 }
 
 /**
@@ -113,31 +152,23 @@ export function keaGeneralFields(interfaces: readonly string[]): Record<string, 
  * is where it listens for DHCP (dnsmasq.conf `interface=`). Its DNS `port` is left as the firewall has
  * it (0 on a 25.7 install, 53053 on 26.1: both stay clear of Unbound on 53).
  */
-export class DnsmasqSettings extends pulumi.dynamic.Resource {
-  declare readonly fields: pulumi.Output<Record<string, string>>;
-
-  constructor(name: string, args: SettingsArgs, opts?: pulumi.CustomResourceOptions) {
-    super(DNSMASQ_SETTINGS, name, args, opts, OPNSENSE_MODULE, opnsenseKind("dnsmasq"));
+export class DnsmasqSettings extends OpnsenseSettings {
+  constructor(name: string, args: OpnsenseArgs<DnsmasqSettingsFields>, opts?: pulumi.CustomResourceOptions) {
+    const inputs = { firewall: args.firewall, fields: toSettingsFields(DNSMASQ, args.fields) };
+    super(DNSMASQ_SETTINGS, name, inputs, opts, OPNSENSE_MODULE, opnsenseKind("dnsmasq"));
   }
-}
-
-/** Dnsmasq on, listening on these interfaces. */
-export function dnsmasqGeneralFields(interfaces: readonly string[]): Record<string, string> {
-  return { enable: "1", interface: interfaces.join(",") };
 }
 
 /** Dnsmasq's DHCP settings (`dhcp.*`); see DNSMASQ_DHCP. */
-export class DnsmasqDhcpSettings extends pulumi.dynamic.Resource {
-  declare readonly fields: pulumi.Output<Record<string, string>>;
-
-  constructor(name: string, args: SettingsArgs, opts?: pulumi.CustomResourceOptions) {
-    super(DNSMASQ_DHCP_SETTINGS, name, args, opts, "fortress", "opnsense:dnsmasqDhcp");
+export class DnsmasqDhcpSettings extends OpnsenseSettings {
+  constructor(
+    name: string,
+    args: OpnsenseArgs<DnsmasqDhcpSettingsFields>,
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    const inputs = { firewall: args.firewall, fields: toSettingsFields(DNSMASQ_DHCP, args.fields) };
+    super(DNSMASQ_DHCP_SETTINGS, name, inputs, opts, OPNSENSE_MODULE, opnsenseKind("dnsmasqDhcp"));
   }
-}
-
-/** Dnsmasq's DHCP off on these interfaces (its DNS, if on, carries on). */
-export function dnsmasqDhcpOffFields(interfaces: readonly string[]): Record<string, string> {
-  return { no_interface: interfaces.join(",") };
 }
 
 export class Preflight extends pulumi.dynamic.Resource {
