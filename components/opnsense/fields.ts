@@ -73,7 +73,7 @@ export interface KeaSubnetFields {
   readonly subnet: string;
   /** One pool, written `<first> - <last>`. */
   readonly pools: string;
-  /** Router and DNS server options taken from the interface's address. */
+  /** OPNsense fills the router, DNS and NTP options in from the interface it serves. */
   readonly option_data_autocollect: boolean;
   readonly description: string;
 }

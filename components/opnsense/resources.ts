@@ -6,19 +6,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type {
-  AliasFields,
   ChronyFields,
   DnsmasqDhcpSettingsFields,
-  DnsmasqHostFields,
-  DnsmasqRangeFields,
   DnsmasqSettingsFields,
-  HostOverrideFields,
   ItemFields,
-  KeaReservationFields,
   KeaSettingsFields,
-  KeaSubnetFields,
-  RuleFields,
-  VlanFields,
 } from "./fields";
 import { CHRONY, DNSMASQ, DNSMASQ_DHCP, KEA_DHCPV4, type ModelName } from "./models";
 import { toFields, toSettingsFields } from "./toFields";
@@ -69,59 +61,32 @@ export abstract class OpnsenseItem extends pulumi.dynamic.Resource {
   }
 }
 
-const item = <K extends ModelName>(model: K, args: OpnsenseArgs<ItemFields[K]>) => ({
-  firewall: args.firewall,
-  fields: toFields(model, args.fields),
-});
-
-export class OpnsenseVlan extends OpnsenseItem {
-  constructor(name: string, args: OpnsenseArgs<VlanFields>, opts?: pulumi.CustomResourceOptions) {
-    super("vlan", name, item("vlan", args), opts);
-  }
+/** The typed resource class of one item model: it takes the model's fields and sends them encoded. */
+function itemClass<K extends ModelName>(model: K) {
+  return class extends OpnsenseItem {
+    constructor(name: string, args: OpnsenseArgs<ItemFields[K]>, opts?: pulumi.CustomResourceOptions) {
+      super(model, name, { firewall: args.firewall, fields: toFields(model, args.fields) }, opts);
+    }
+  };
 }
 
-export class OpnsenseAlias extends OpnsenseItem {
-  constructor(name: string, args: OpnsenseArgs<AliasFields>, opts?: pulumi.CustomResourceOptions) {
-    super("alias", name, item("alias", args), opts);
-  }
-}
-
-export class OpnsenseRule extends OpnsenseItem {
-  constructor(name: string, args: OpnsenseArgs<RuleFields>, opts?: pulumi.CustomResourceOptions) {
-    super("rule", name, item("rule", args), opts);
-  }
-}
-
-export class UnboundHostOverride extends OpnsenseItem {
-  constructor(name: string, args: OpnsenseArgs<HostOverrideFields>, opts?: pulumi.CustomResourceOptions) {
-    super("hostOverride", name, item("hostOverride", args), opts);
-  }
-}
-
-export class KeaSubnet extends OpnsenseItem {
-  constructor(name: string, args: OpnsenseArgs<KeaSubnetFields>, opts?: pulumi.CustomResourceOptions) {
-    super("keaSubnet", name, item("keaSubnet", args), opts);
-  }
-}
-
-export class KeaReservation extends OpnsenseItem {
-  constructor(name: string, args: OpnsenseArgs<KeaReservationFields>, opts?: pulumi.CustomResourceOptions) {
-    super("keaReservation", name, item("keaReservation", args), opts);
-  }
-}
-
+export const OpnsenseVlan = itemClass("vlan");
+export type OpnsenseVlan = InstanceType<typeof OpnsenseVlan>;
+export const OpnsenseAlias = itemClass("alias");
+export type OpnsenseAlias = InstanceType<typeof OpnsenseAlias>;
+export const OpnsenseRule = itemClass("rule");
+export type OpnsenseRule = InstanceType<typeof OpnsenseRule>;
+export const UnboundHostOverride = itemClass("hostOverride");
+export type UnboundHostOverride = InstanceType<typeof UnboundHostOverride>;
+export const KeaSubnet = itemClass("keaSubnet");
+export type KeaSubnet = InstanceType<typeof KeaSubnet>;
+export const KeaReservation = itemClass("keaReservation");
+export type KeaReservation = InstanceType<typeof KeaReservation>;
 /** Dnsmasq serves DHCP (and so its host entries) only on a subnet that has a range. */
-export class DnsmasqRange extends OpnsenseItem {
-  constructor(name: string, args: OpnsenseArgs<DnsmasqRangeFields>, opts?: pulumi.CustomResourceOptions) {
-    super("dnsmasqRange", name, item("dnsmasqRange", args), opts);
-  }
-}
-
-export class DnsmasqHost extends OpnsenseItem {
-  constructor(name: string, args: OpnsenseArgs<DnsmasqHostFields>, opts?: pulumi.CustomResourceOptions) {
-    super("dnsmasqHost", name, item("dnsmasqHost", args), opts);
-  }
-}
+export const DnsmasqRange = itemClass("dnsmasqRange");
+export type DnsmasqRange = InstanceType<typeof DnsmasqRange>;
+export const DnsmasqHost = itemClass("dnsmasqHost");
+export type DnsmasqHost = InstanceType<typeof DnsmasqHost>;
 
 /** Singleton settings: the provider is made for the model, so the inputs carry no model name. */
 abstract class OpnsenseSettings extends pulumi.dynamic.Resource {
