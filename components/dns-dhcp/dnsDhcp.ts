@@ -69,6 +69,20 @@ const after = (at: Placement) => ({
   ...(at.ready.length > 0 ? { dependsOn: [...at.ready] } : {}),
 });
 
+/** The hosts with a MAC (lower case, as OPNsense stores it), each with its network's DHCP scope. */
+function reservations<T>(
+  hosts: readonly DnsHost[],
+  scopes: ReadonlyMap<string, T>,
+  what: "subnet" | "range",
+) {
+  return hosts.flatMap((host) => {
+    if (!host.mac) return [];
+    const scope = scopes.get(host.network);
+    if (!scope) throw new Error(`host ${host.name} is on ${host.network}, which has no DHCP ${what}`);
+    return [{ host, mac: host.mac.toLowerCase(), scope }];
+  });
+}
+
 function hostOverrides(at: Placement, args: DnsDhcpArgs): void {
   for (const host of args.hosts) {
     new UnboundHostOverride(
@@ -110,10 +124,7 @@ function keaServer(at: Placement, args: DnsDhcpArgs): KeaDhcpv4Settings | undefi
       ),
     ]),
   );
-  for (const host of args.hosts) {
-    if (!host.mac) continue;
-    const subnet = subnets.get(host.network);
-    if (!subnet) throw new Error(`host ${host.name} is on ${host.network}, which has no DHCP subnet`);
+  for (const { host, mac, scope: subnet } of reservations(args.hosts, subnets, "subnet")) {
     new KeaReservation(
       `${at.name}-dhcp-${host.key ?? host.name}`,
       {
@@ -121,7 +132,7 @@ function keaServer(at: Placement, args: DnsDhcpArgs): KeaDhcpv4Settings | undefi
         fields: {
           subnet: subnet.uuid,
           ip_address: host.address,
-          hw_address: host.mac.toLowerCase(),
+          hw_address: mac,
           hostname: host.name,
           description: `fortress ${host.name}`,
         },
@@ -167,10 +178,7 @@ function dnsmasqServer(at: Placement, args: DnsDhcpArgs): DnsmasqSettings | unde
       ),
     ]),
   );
-  for (const host of args.hosts) {
-    if (!host.mac) continue;
-    const range = ranges.get(host.network);
-    if (!range) throw new Error(`host ${host.name} is on ${host.network}, which has no DHCP range`);
+  for (const { host, mac, scope: range } of reservations(args.hosts, ranges, "range")) {
     new DnsmasqHost(
       `${at.name}-dhcp-${host.key ?? host.name}`,
       {
@@ -179,7 +187,7 @@ function dnsmasqServer(at: Placement, args: DnsDhcpArgs): DnsmasqSettings | unde
           host: host.name,
           domain: args.domain,
           ip: host.address,
-          hwaddr: host.mac.toLowerCase(),
+          hwaddr: mac,
           descr: `fortress ${host.name}`,
         },
       },

@@ -12,8 +12,8 @@ import type {
   ItemFields,
   KeaSettingsFields,
 } from "./fields";
-import { CHRONY, DNSMASQ, DNSMASQ_DHCP, KEA_DHCPV4, type ModelName } from "./models";
-import { toFields, toSettingsFields } from "./toFields";
+import { CHRONY, DNSMASQ, DNSMASQ_DHCP, KEA_DHCPV4, type ModelName, type SettingsModel } from "./models";
+import { type Encodable, toFields, toSettingsFields } from "./toFields";
 import {
   DEFAULT_TIMING,
   type FirewallRef,
@@ -22,7 +22,7 @@ import {
   PreflightProvider,
   SettingsProvider,
 } from "./provider";
-import { OPNSENSE_MODULE, opnsenseKind } from "../../vocabulary/typeTokens";
+import { OPNSENSE_MODULE, type OpnsenseKind, opnsenseKind } from "../../vocabulary/typeTokens";
 
 type Inputs<T> = { readonly [K in keyof T]: pulumi.Input<T[K]> };
 
@@ -31,10 +31,6 @@ type Inputs<T> = { readonly [K in keyof T]: pulumi.Input<T[K]> };
  * once per object, and each costs a fraction of a second and tens of kilobytes of state.
  */
 const ITEMS = new ItemProvider(DEFAULT_TIMING);
-const CHRONY_SETTINGS = new SettingsProvider(CHRONY, DEFAULT_TIMING);
-const KEA_SETTINGS = new SettingsProvider(KEA_DHCPV4, DEFAULT_TIMING);
-const DNSMASQ_SETTINGS = new SettingsProvider(DNSMASQ, DEFAULT_TIMING);
-const DNSMASQ_DHCP_SETTINGS = new SettingsProvider(DNSMASQ_DHCP, DEFAULT_TIMING);
 const PREFLIGHT = new PreflightProvider(DEFAULT_TIMING);
 
 /** What every item and settings resource takes: the firewall and the model's typed fields. */
@@ -93,48 +89,39 @@ abstract class OpnsenseSettings extends pulumi.dynamic.Resource {
   declare readonly fields: pulumi.Output<Record<string, string>>;
 }
 
-/** Singleton settings of the chrony plugin. */
-export class ChronySettings extends OpnsenseSettings {
-  constructor(name: string, args: OpnsenseArgs<ChronyFields>, opts?: pulumi.CustomResourceOptions) {
-    const inputs = { firewall: args.firewall, fields: toSettingsFields(CHRONY, args.fields) };
-    super(CHRONY_SETTINGS, name, inputs, opts, OPNSENSE_MODULE, opnsenseKind("chrony"));
-  }
+/** The typed resource class of one settings model, with the one provider object all its resources share. */
+function settingsClass<F extends Encodable<F>>(model: SettingsModel<F>, kind: OpnsenseKind) {
+  const provider = new SettingsProvider(model, DEFAULT_TIMING);
+  return class extends OpnsenseSettings {
+    constructor(name: string, args: OpnsenseArgs<F>, opts?: pulumi.CustomResourceOptions) {
+      const inputs = { firewall: args.firewall, fields: toSettingsFields(model, args.fields) };
+      super(provider, name, inputs, opts, OPNSENSE_MODULE, opnsenseKind(kind));
+    }
+  };
 }
+
+/** Singleton settings of the chrony plugin. */
+export const ChronySettings = settingsClass<ChronyFields>(CHRONY, "chrony");
+export type ChronySettings = InstanceType<typeof ChronySettings>;
 
 /**
  * Kea DHCPv4's general settings. Kea serves nothing until `enabled` is 1 and `interfaces` lists where
  * (templates/OPNsense/Kea/rc.conf.d in opnsense/core): subnets and reservations alone do not start it.
  */
-export class KeaDhcpv4Settings extends OpnsenseSettings {
-  constructor(name: string, args: OpnsenseArgs<KeaSettingsFields>, opts?: pulumi.CustomResourceOptions) {
-    const inputs = { firewall: args.firewall, fields: toSettingsFields(KEA_DHCPV4, args.fields) };
-    super(KEA_SETTINGS, name, inputs, opts, OPNSENSE_MODULE, opnsenseKind("keaDhcpv4"));
-  }
-}
+export const KeaDhcpv4Settings = settingsClass<KeaSettingsFields>(KEA_DHCPV4, "keaDhcpv4");
+export type KeaDhcpv4Settings = InstanceType<typeof KeaDhcpv4Settings>;
 
 /**
  * Dnsmasq's general settings: `enable` starts it (templates/OPNsense/Dnsmasq/rc.conf.d), `interface`
  * is where it listens for DHCP (dnsmasq.conf `interface=`). Its DNS `port` is left as the firewall has
  * it (0 on a 25.7 install, 53053 on 26.1: both stay clear of Unbound on 53).
  */
-export class DnsmasqSettings extends OpnsenseSettings {
-  constructor(name: string, args: OpnsenseArgs<DnsmasqSettingsFields>, opts?: pulumi.CustomResourceOptions) {
-    const inputs = { firewall: args.firewall, fields: toSettingsFields(DNSMASQ, args.fields) };
-    super(DNSMASQ_SETTINGS, name, inputs, opts, OPNSENSE_MODULE, opnsenseKind("dnsmasq"));
-  }
-}
+export const DnsmasqSettings = settingsClass<DnsmasqSettingsFields>(DNSMASQ, "dnsmasq");
+export type DnsmasqSettings = InstanceType<typeof DnsmasqSettings>;
 
 /** Dnsmasq's DHCP settings (`dhcp.*`); see DNSMASQ_DHCP. */
-export class DnsmasqDhcpSettings extends OpnsenseSettings {
-  constructor(
-    name: string,
-    args: OpnsenseArgs<DnsmasqDhcpSettingsFields>,
-    opts?: pulumi.CustomResourceOptions,
-  ) {
-    const inputs = { firewall: args.firewall, fields: toSettingsFields(DNSMASQ_DHCP, args.fields) };
-    super(DNSMASQ_DHCP_SETTINGS, name, inputs, opts, OPNSENSE_MODULE, opnsenseKind("dnsmasqDhcp"));
-  }
-}
+export const DnsmasqDhcpSettings = settingsClass<DnsmasqDhcpSettingsFields>(DNSMASQ_DHCP, "dnsmasqDhcp");
+export type DnsmasqDhcpSettings = InstanceType<typeof DnsmasqDhcpSettings>;
 
 export class Preflight extends pulumi.dynamic.Resource {
   constructor(name: string, args: Inputs<PreflightInputs>, opts?: pulumi.CustomResourceOptions) {

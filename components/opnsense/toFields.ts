@@ -10,6 +10,9 @@ import { type ItemModel, MODELS, type ModelName, type SettingsModel } from "./mo
 /** A field value as a caller writes it; an output (an item's uuid) is passed on as it is. */
 type FieldValue = string | number | boolean | readonly string[] | pulumi.Output<string>;
 
+/** Fields `toFields` can encode. */
+export type Encodable<F> = { readonly [K in keyof F]: FieldValue };
+
 /** The one encoding of typed fields into the API's: booleans "1"/"0", numbers in decimal, lists joined. */
 function encode(
   fields: object,
@@ -36,10 +39,7 @@ export function toFields<K extends ModelName>(model: K, fields: ItemFields[K]): 
 }
 
 /** Singleton settings' typed fields as the API takes them. */
-export function toSettingsFields<F extends { readonly [K in keyof F]: FieldValue }>(
-  model: SettingsModel<F>,
-  fields: F,
-): WireFields<F> {
+export function toSettingsFields<F extends Encodable<F>>(model: SettingsModel<F>, fields: F): WireFields<F> {
   const untyped: SettingsModel = model;
   return encode(fields, untyped.lists) as WireFields<F>;
 }
