@@ -38,6 +38,7 @@ export type OpnsenseKind =
   | "chrony"
   | "keaDhcpv4"
   | "dnsmasq"
+  | "dnsmasqDhcp"
   | "preflight";
 
 /** The module the OPNsense dynamic resources register under. */

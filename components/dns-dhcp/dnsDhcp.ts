@@ -1,4 +1,3 @@
-/* eslint-disable max-lines-per-function -- split pending: issue #9 items 4 and 8 (a 123-line constructor of OPNsense literals, to become typed models) */
 /**
  * The DNS and DHCP layer: an Unbound host override for every host under the internal domain, and a
  * DHCP reservation for every host's MAC (Kea, or Dnsmasq), so that a VM that falls back to DHCP still
@@ -9,13 +8,13 @@ import * as pulumi from "@pulumi/pulumi";
 import type { FirewallRef } from "../opnsense/provider";
 import {
   DnsmasqDhcpSettings,
-  dnsmasqDhcpOffFields,
+  DnsmasqHost,
+  DnsmasqRange,
   DnsmasqSettings,
-  dnsmasqGeneralFields,
-  hostOverrideFields,
   KeaDhcpv4Settings,
-  keaGeneralFields,
-  OpnsenseItem,
+  KeaReservation,
+  KeaSubnet,
+  UnboundHostOverride,
 } from "../opnsense/resources";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 
@@ -54,6 +53,155 @@ export interface DnsDhcpArgs {
   readonly firewallReady?: pulumi.Resource;
 }
 
+/** Where a layer's firewall resources go: under it, after the firewall is ready. */
+interface Placement {
+  readonly name: string;
+  readonly parent: pulumi.ComponentResource;
+  readonly firewall: FirewallRef;
+  /** The firewall's readiness (the network layer's preflight), if there is one to wait for. */
+  readonly ready: readonly pulumi.Resource[];
+  /** The networks' OPNsense interfaces, each once. */
+  readonly interfaces: readonly string[];
+}
+
+const after = (at: Placement) => ({
+  parent: at.parent,
+  ...(at.ready.length > 0 ? { dependsOn: [...at.ready] } : {}),
+});
+
+/** The hosts with a MAC (lower case, as OPNsense stores it), each with its network's DHCP scope. */
+function reservations<T>(
+  hosts: readonly DnsHost[],
+  scopes: ReadonlyMap<string, T>,
+  what: "subnet" | "range",
+) {
+  return hosts.flatMap((host) => {
+    if (!host.mac) return [];
+    const scope = scopes.get(host.network);
+    if (!scope) throw new Error(`host ${host.name} is on ${host.network}, which has no DHCP ${what}`);
+    return [{ host, mac: host.mac.toLowerCase(), scope }];
+  });
+}
+
+function hostOverrides(at: Placement, args: DnsDhcpArgs): void {
+  for (const host of args.hosts) {
+    new UnboundHostOverride(
+      `${at.name}-dns-${host.key ?? host.name}`,
+      {
+        firewall: at.firewall,
+        fields: {
+          enabled: true,
+          hostname: host.name,
+          domain: args.domain,
+          rr: "A",
+          server: host.address,
+          description: host.description ?? `fortress ${host.name}`,
+        },
+      },
+      after(at),
+    );
+  }
+}
+
+/** Kea: a subnet per network, a reservation per host with a MAC, and Kea on for the networks' interfaces. */
+function keaServer(at: Placement, args: DnsDhcpArgs): KeaDhcpv4Settings | undefined {
+  const firewall = at.firewall;
+  const subnets = new Map(
+    args.networks.map((network) => [
+      network.name,
+      new KeaSubnet(
+        `${at.name}-kea-subnet-${network.name}`,
+        {
+          firewall,
+          fields: {
+            subnet: network.cidr,
+            pools: `${network.dhcp.start} - ${network.dhcp.end}`,
+            option_data_autocollect: true,
+            description: `fortress ${network.name}`,
+          },
+        },
+        after(at),
+      ),
+    ]),
+  );
+  for (const { host, mac, scope: subnet } of reservations(args.hosts, subnets, "subnet")) {
+    new KeaReservation(
+      `${at.name}-dhcp-${host.key ?? host.name}`,
+      {
+        firewall,
+        fields: {
+          subnet: subnet.uuid,
+          ip_address: host.address,
+          hw_address: mac,
+          hostname: host.name,
+          description: `fortress ${host.name}`,
+        },
+      },
+      { parent: at.parent },
+    );
+  }
+  if (at.interfaces.length === 0) return undefined;
+  // After the subnets, so that Kea starts with them; and after Dnsmasq's DHCP is off on the same
+  // interfaces: a fresh install ships Dnsmasq serving DHCP on lan (src/etc/config.xml.sample), and two
+  // servers answering one network hand out conflicting leases. Its DNS, if used, is left alone.
+  const dnsmasqDhcpOff = new DnsmasqDhcpSettings(
+    `${at.name}-dnsmasq-dhcp-off`,
+    { firewall, fields: { no_interface: at.interfaces } },
+    after(at),
+  );
+  return new KeaDhcpv4Settings(
+    `${at.name}-kea`,
+    { firewall, fields: { enabled: true, interfaces: at.interfaces } },
+    { parent: at.parent, dependsOn: [...subnets.values(), dnsmasqDhcpOff, ...at.ready] },
+  );
+}
+
+/** Dnsmasq: a range per network, a host per host with a MAC, and Dnsmasq on for the networks' interfaces. */
+function dnsmasqServer(at: Placement, args: DnsDhcpArgs): DnsmasqSettings | undefined {
+  const firewall = at.firewall;
+  const ranges = new Map(
+    args.networks.map((network) => [
+      network.name,
+      new DnsmasqRange(
+        `${at.name}-dnsmasq-range-${network.name}`,
+        {
+          firewall,
+          fields: {
+            interface: network.interface,
+            start_addr: network.dhcp.start,
+            end_addr: network.dhcp.end,
+            domain_type: "range",
+            description: `fortress ${network.name}`,
+          },
+        },
+        after(at),
+      ),
+    ]),
+  );
+  for (const { host, mac, scope: range } of reservations(args.hosts, ranges, "range")) {
+    new DnsmasqHost(
+      `${at.name}-dhcp-${host.key ?? host.name}`,
+      {
+        firewall,
+        fields: {
+          host: host.name,
+          domain: args.domain,
+          ip: host.address,
+          hwaddr: mac,
+          descr: `fortress ${host.name}`,
+        },
+      },
+      { parent: at.parent, dependsOn: [range, ...at.ready] },
+    );
+  }
+  if (at.interfaces.length === 0) return undefined;
+  return new DnsmasqSettings(
+    `${at.name}-dnsmasq`,
+    { firewall, fields: { enable: true, interface: at.interfaces } },
+    { parent: at.parent, dependsOn: [...ranges.values(), ...at.ready] },
+  );
+}
+
 export class DnsDhcp extends pulumi.ComponentResource {
   /** Fully qualified name per host. */
   readonly names: Readonly<Record<string, string>>;
@@ -62,135 +210,16 @@ export class DnsDhcp extends pulumi.ComponentResource {
 
   constructor(name: string, args: DnsDhcpArgs, opts?: pulumi.ComponentResourceOptions) {
     super(DNS_DHCP_TYPE, name, {}, opts);
-    const after = { parent: this, ...(args.firewallReady ? { dependsOn: [args.firewallReady] } : {}) };
-    const firewall = args.firewall;
-    const interfaces = [
-      ...new Set(args.networks.map((network) => network.interface).filter((i) => i !== "")),
-    ];
-    const ready = args.firewallReady ? [args.firewallReady] : [];
-
-    for (const host of args.hosts) {
-      new OpnsenseItem(
-        "hostOverride",
-        `${name}-dns-${host.key ?? host.name}`,
-        {
-          firewall,
-          fields: hostOverrideFields({
-            hostname: host.name,
-            domain: args.domain,
-            address: host.address,
-            description: host.description ?? `fortress ${host.name}`,
-          }),
-        },
-        after,
-      );
-    }
-
-    if (args.dhcp === "kea") {
-      const subnets = new Map(
-        args.networks.map((network) => [
-          network.name,
-          new OpnsenseItem(
-            "keaSubnet",
-            `${name}-kea-subnet-${network.name}`,
-            {
-              firewall,
-              fields: {
-                subnet: network.cidr,
-                pools: `${network.dhcp.start} - ${network.dhcp.end}`,
-                option_data_autocollect: "1",
-                description: `fortress ${network.name}`,
-              },
-            },
-            after,
-          ),
-        ]),
-      );
-      for (const host of args.hosts) {
-        if (!host.mac) continue;
-        const subnet = subnets.get(host.network);
-        if (!subnet) throw new Error(`host ${host.name} is on ${host.network}, which has no DHCP subnet`);
-        new OpnsenseItem(
-          "keaReservation",
-          `${name}-dhcp-${host.key ?? host.name}`,
-          {
-            firewall,
-            fields: {
-              subnet: subnet.uuid,
-              ip_address: host.address,
-              hw_address: host.mac.toLowerCase(),
-              hostname: host.name,
-              description: `fortress ${host.name}`,
-            },
-          },
-          { parent: this },
-        );
-      }
-      // After the subnets, so that Kea starts with them; and after Dnsmasq's DHCP is off on the same
-      // interfaces: a fresh install ships Dnsmasq serving DHCP on lan (src/etc/config.xml.sample), and two
-      // servers answering one network hand out conflicting leases. Its DNS, if used, is left alone.
-      if (interfaces.length > 0) {
-        const dnsmasqDhcpOff = new DnsmasqDhcpSettings(
-          `${name}-dnsmasq-dhcp-off`,
-          { firewall, fields: dnsmasqDhcpOffFields(interfaces) },
-          after,
-        );
-        this.dhcpServer = new KeaDhcpv4Settings(
-          `${name}-kea`,
-          { firewall, fields: keaGeneralFields(interfaces) },
-          { parent: this, dependsOn: [...subnets.values(), dnsmasqDhcpOff, ...ready] },
-        );
-      }
-    } else {
-      const ranges = new Map(
-        args.networks.map((network) => [
-          network.name,
-          new OpnsenseItem(
-            "dnsmasqRange",
-            `${name}-dnsmasq-range-${network.name}`,
-            {
-              firewall,
-              fields: {
-                interface: network.interface,
-                start_addr: network.dhcp.start,
-                end_addr: network.dhcp.end,
-                domain_type: "range",
-                description: `fortress ${network.name}`,
-              },
-            },
-            after,
-          ),
-        ]),
-      );
-      for (const host of args.hosts) {
-        if (!host.mac) continue;
-        const range = ranges.get(host.network);
-        if (!range) throw new Error(`host ${host.name} is on ${host.network}, which has no DHCP range`);
-        new OpnsenseItem(
-          "dnsmasqHost",
-          `${name}-dhcp-${host.key ?? host.name}`,
-          {
-            firewall,
-            fields: {
-              host: host.name,
-              domain: args.domain,
-              ip: host.address,
-              hwaddr: host.mac.toLowerCase(),
-              descr: `fortress ${host.name}`,
-            },
-          },
-          { parent: this, dependsOn: [range, ...ready] },
-        );
-      }
-      if (interfaces.length > 0) {
-        this.dhcpServer = new DnsmasqSettings(
-          `${name}-dnsmasq`,
-          { firewall, fields: dnsmasqGeneralFields(interfaces) },
-          { parent: this, dependsOn: [...ranges.values(), ...ready] },
-        );
-      }
-    }
-
+    const at: Placement = {
+      name,
+      parent: this,
+      firewall: args.firewall,
+      ready: args.firewallReady ? [args.firewallReady] : [],
+      interfaces: [...new Set(args.networks.map((network) => network.interface).filter((i) => i !== ""))],
+    };
+    hostOverrides(at, args);
+    const server = args.dhcp === "kea" ? keaServer(at, args) : dnsmasqServer(at, args);
+    if (server) this.dhcpServer = server;
     this.names = Object.fromEntries(args.hosts.map((host) => [host.name, `${host.name}.${args.domain}`]));
     this.registerOutputs({ names: this.names });
   }

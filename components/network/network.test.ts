@@ -5,7 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CapturedResource } from "../../stacks/plan/capture";
 import { type NetworkArgs, Network } from "./network";
 import type { ZoneEntry, ZoneNetwork } from "./types";
-import { aliasFields, compileProxmoxFirewall, compileZones, ruleFields } from "./zoneRules";
+import { compileProxmoxFirewall, compileZones } from "./zoneRules";
+import { toFields } from "../opnsense/toFields";
 import { captureUnderMocks } from "../../test/support/mockRuntime";
 import {
   TEST_API_TOKEN,
@@ -281,13 +282,15 @@ describe("Network", () => {
       expected.map((alias) => alias.name),
     );
     for (const alias of expected) {
-      assert.deepEqual(fieldsOf(named(`net-alias-${alias.name}`)), aliasFields(alias));
+      assert.deepEqual(fieldsOf(named(`net-alias-${alias.name}`)), toFields("alias", alias));
     }
     assert.equal(ofType(`${DYNAMIC}alias`).length, expected.length);
   });
 
   it("creates exactly the compiled rules, with their sequence numbers", () => {
-    const expected = compileZones(args).rules.map(ruleFields).sort(bySequence);
+    const expected = compileZones(args)
+      .rules.map((rule) => toFields("rule", rule))
+      .sort(bySequence);
     const actual = ofType(`${DYNAMIC}rule`).map(fieldsOf).sort(bySequence);
     assert.deepEqual(actual, expected);
     assert.equal(component.ruleCount, expected.length);

@@ -10,16 +10,10 @@ import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
 import type { PreflightNeeds } from "../opnsense/preflight";
 import type { FirewallRef } from "../opnsense/provider";
-import { OpnsenseItem, Preflight, vlanFields } from "../opnsense/resources";
+import { OpnsenseAlias, OpnsenseRule, OpnsenseVlan, Preflight } from "../opnsense/resources";
 import { type ProxmoxConnectionArgs, proxmoxProvider } from "../proxmox/provider";
 import type { RuleSpec, ZoneEntry, ZoneNetwork } from "./types";
-import {
-  aliasFields,
-  compileProxmoxFirewall,
-  compileZones,
-  ruleFields,
-  securityGroupName,
-} from "./zoneRules";
+import { compileProxmoxFirewall, compileZones, securityGroupName } from "./zoneRules";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 
 export const NETWORK_TYPE = COMPONENT_TYPES.network;
@@ -80,7 +74,7 @@ function inApplyOrder(rules: readonly RuleSpec[], networks: readonly ZoneNetwork
 export class Network extends pulumi.ComponentResource {
   /** Downstream OPNsense resources depend on it, so that nothing changes on a firewall that failed it. */
   readonly preflight: Preflight;
-  readonly vlanDevices: Readonly<Record<string, OpnsenseItem>>;
+  readonly vlanDevices: Readonly<Record<string, OpnsenseVlan>>;
   readonly aliasNames: readonly string[];
   readonly ruleCount: number;
   /** Proxmox security group per destination zone, by network name. */
@@ -112,18 +106,13 @@ export class Network extends pulumi.ComponentResource {
     );
     const afterPreflight = { parent: this, dependsOn: [this.preflight] };
 
-    const vlanDevices: Record<string, OpnsenseItem> = {};
+    const vlanDevices: Record<string, OpnsenseVlan> = {};
     for (const network of args.networks) {
-      vlanDevices[network.name] = new OpnsenseItem(
-        "vlan",
+      vlanDevices[network.name] = new OpnsenseVlan(
         `${name}-vlan-${network.name}`,
         {
           firewall: args.firewall,
-          fields: vlanFields({
-            parent: args.trunk,
-            tag: network.vlan,
-            description: `fortress ${network.name}`,
-          }),
+          fields: { if: args.trunk, tag: network.vlan, pcp: 0, descr: `fortress ${network.name}` },
         },
         afterPreflight,
       );
@@ -132,10 +121,9 @@ export class Network extends pulumi.ComponentResource {
 
     const aliases = compiled.aliases.map(
       (alias) =>
-        new OpnsenseItem(
-          "alias",
+        new OpnsenseAlias(
           `${name}-alias-${alias.name}`,
-          { firewall: args.firewall, fields: aliasFields(alias) },
+          { firewall: args.firewall, fields: alias },
           afterPreflight,
         ),
     );
@@ -161,12 +149,11 @@ export class Network extends pulumi.ComponentResource {
     // within an interface in sequence order: the anti-lockout and the passes exist before the default
     // deny that follows them, each apply is probed (components/opnsense/safeApply.ts), and a failure
     // stops the run before the next interface. A destroy removes them in the reverse order.
-    let previous: OpnsenseItem | undefined;
+    let previous: OpnsenseRule | undefined;
     for (const rule of inApplyOrder(compiled.rules, args.networks)) {
-      previous = new OpnsenseItem(
-        "rule",
+      previous = new OpnsenseRule(
         `${name}-rule-${rule.interface}-${ruleKey(rule)}`,
-        { firewall: args.firewall, fields: ruleFields(rule) },
+        { firewall: args.firewall, fields: rule },
         {
           parent: this,
           dependsOn: previous ? [assigned, previous] : [assigned],

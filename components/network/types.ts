@@ -1,11 +1,11 @@
 /**
  * The zone policy's input and the firewall objects it compiles to. The OPNsense specs use the field
  * names of OPNsense's MVC models one to one (opnsense/core `models/OPNsense/Firewall/Alias.xml` and
- * `Filter.xml`, `rules.rule`), so that an item's fields can be sent as they are once encoded
- * (see `aliasFields` / `ruleFields` in zoneRules.ts: booleans as "1"/"0", alias content one entry a
- * line). The Proxmox specs use the argument names of `@muhlba91/pulumi-proxmoxve` 8.x:
- * `firewall.IpsetLegacy` and `cluster.firewall.security.GroupLegacy`.
+ * `Filter.xml`, `rules.rule`): they are the models' typed fields (components/opnsense/fields.ts),
+ * encoded by `toFields` (components/opnsense/toFields.ts). The Proxmox specs use the argument names of
+ * `@muhlba91/pulumi-proxmoxve` 8.x: `firewall.IpsetLegacy` and `cluster.firewall.security.GroupLegacy`.
  */
+import type { AliasFields, RuleFields, RuleProtocol } from "../opnsense/fields";
 
 /** The network purposes of the stack's catalog; the compiler treats management and quarantine specially. */
 export type ZonePurpose = "management" | "servers" | "sensors" | "users" | "iot" | "guest" | "quarantine";
@@ -47,44 +47,13 @@ export interface ZonePolicyInput {
 
 // ---- OPNsense -------------------------------------------------------------------------------------
 
-/** An item of the `firewall/alias` model (`aliases.alias`). */
-export interface AliasSpec {
-  readonly enabled: boolean;
-  /** AliasNameField: at most 31 characters of `[A-Za-z0-9_]`, not a reserved word or service name. */
-  readonly name: string;
-  readonly type: "host" | "network" | "port";
-  /** AliasContentField: entries, stored one a line. */
-  readonly content: readonly string[];
-  readonly description: string;
-}
+/** An item of the `firewall/alias` model: the OPNsense model's typed fields. */
+export type AliasSpec = AliasFields;
 
-/** OPNsense's ProtocolField values used here: upper case, `any` lower case. */
-export type RuleProtocol = "any" | "TCP" | "UDP" | "TCP/UDP";
+export type { RuleProtocol };
 
-/** An item of the `firewall/filter` model (`rules.rule`). */
-export interface RuleSpec {
-  readonly enabled: boolean;
-  /** FilterSequenceField, 1–999999: the order within the rule's interface. */
-  readonly sequence: number;
-  readonly action: "pass" | "block" | "reject";
-  readonly quick: boolean;
-  /** InterfaceField: one interface identifier. */
-  readonly interface: string;
-  readonly direction: "in";
-  /** `inet` for passes (the lab is IPv4); `inet46` for blocks, so that IPv6 is dropped as well. */
-  readonly ipprotocol: "inet" | "inet46";
-  readonly protocol: RuleProtocol;
-  /** NetworkAliasField: `any`, `(self)`, an alias name, an address or a network. */
-  readonly source_net: string;
-  readonly source_not: boolean;
-  readonly destination_net: string;
-  readonly destination_not: boolean;
-  /** PortField: a port alias name, or "" for any port. */
-  readonly destination_port: string;
-  readonly log: boolean;
-  /** DescriptionField: at most 255 bytes; unique, it identifies the rule (see components/opnsense/models.ts). */
-  readonly description: string;
-}
+/** An item of the `firewall/filter` model: the OPNsense model's typed fields. */
+export type RuleSpec = RuleFields;
 
 export interface CompiledZones {
   readonly aliases: readonly AliasSpec[];

@@ -3,14 +3,13 @@ import { describe, it } from "node:test";
 import { SERVICE_NAMES, serviceMatches } from "../../vocabulary/services";
 import type { RuleSpec, ZoneEntry, ZoneNetwork } from "./types";
 import {
-  aliasFields,
   compileProxmoxFirewall,
   compileZones,
   PRIVATE_ALIAS,
   RULES_PER_VLAN,
-  ruleFields,
   serviceAliasName,
 } from "./zoneRules";
+import { toFields } from "../opnsense/toFields";
 import { homeValue } from "../../test/support/homeConfig";
 import { zoneNetwork } from "../../test/support/fixtures";
 
@@ -536,7 +535,7 @@ describe("OPNsense encoding and names", () => {
     const { aliases, rules } = seed();
     const agent = aliases.find((alias) => alias.name === "fz_svc_wazuh_agent");
     assert.ok(agent);
-    assert.deepEqual(aliasFields(agent), {
+    assert.deepEqual(toFields("alias", agent), {
       enabled: "1",
       name: "fz_svc_wazuh_agent",
       type: "port",
@@ -545,7 +544,7 @@ describe("OPNsense encoding and names", () => {
     });
     const internet = rules.find((rule) => rule.description === "fortress zones: users → internet (https)");
     assert.ok(internet);
-    assert.deepEqual(ruleFields(internet), {
+    assert.deepEqual(toFields("rule", internet), {
       enabled: "1",
       sequence: "8006",
       action: "pass",

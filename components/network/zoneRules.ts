@@ -372,39 +372,6 @@ export function compileZones(input: ZonePolicyInput): CompiledZones {
   return compiled;
 }
 
-/** An alias as the `firewall/alias` API takes it: strings, booleans as "1"/"0", content one entry a line. */
-export function aliasFields(alias: AliasSpec): Record<string, string> {
-  return {
-    enabled: alias.enabled ? "1" : "0",
-    name: alias.name,
-    type: alias.type,
-    content: alias.content.join("\n"),
-    description: alias.description,
-  };
-}
-
-/** A rule as the `firewall/filter` API takes it: strings, booleans as "1"/"0". */
-export function ruleFields(rule: RuleSpec): Record<string, string> {
-  const flag = (value: boolean) => (value ? "1" : "0");
-  return {
-    enabled: flag(rule.enabled),
-    sequence: String(rule.sequence),
-    action: rule.action,
-    quick: flag(rule.quick),
-    interface: rule.interface,
-    direction: rule.direction,
-    ipprotocol: rule.ipprotocol,
-    protocol: rule.protocol,
-    source_net: rule.source_net,
-    source_not: flag(rule.source_not),
-    destination_net: rule.destination_net,
-    destination_not: flag(rule.destination_not),
-    destination_port: rule.destination_port,
-    log: flag(rule.log),
-    description: rule.description,
-  };
-}
-
 // ---- Proxmox --------------------------------------------------------------------------------------
 
 /**

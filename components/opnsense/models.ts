@@ -2,8 +2,18 @@
  * The OPNsense MVC models Fortress manages, as the API exposes them: where they live, the key their
  * bodies are wrapped in, the commands of their controller, how a change is made live, and the
  * fields that identify an item, so that an add finds (and adopts) the item an earlier, failed run
- * already saved instead of making a second one.
+ * already saved instead of making a second one. Each model is typed by its fields (fields.ts): its
+ * identity, replace-on and list fields are keys of them, and `toFields` (toFields.ts) encodes them.
  */
+import type {
+  ChronyFields,
+  DnsmasqDhcpSettingsFields,
+  DnsmasqSettingsFields,
+  FieldName,
+  ItemFields,
+  KeaSettingsFields,
+  ListField,
+} from "./fields";
 
 export type ApplyKind =
   /** POST this path after a change (the service's reconfigure). */
@@ -11,7 +21,20 @@ export type ApplyKind =
   /** Filter rules: savepoint, apply, confirm (see safeApply.ts). */
   | { readonly kind: "filter" };
 
-export interface ItemModel {
+/**
+ * Every list field with its separator: OPNsense joins a list so and returns it as an option map, and
+ * lists are compared as sets. A typed model must name each of its list fields; the untyped view (the
+ * provider and the item core read models by name) takes any.
+ */
+type Lists<F> = string extends keyof F
+  ? { readonly lists?: Readonly<Record<string, string>> }
+  : [ListField<F>] extends [never]
+    ? { readonly lists?: undefined }
+    : { readonly lists: { readonly [K in ListField<F>]: string } };
+
+export type ItemModel<F = Record<string, unknown>> = ItemModelBase<F> & Lists<F>;
+
+interface ItemModelBase<F> {
   /** What the admin reads in errors: "VLAN device", "filter rule" … */
   readonly label: string;
   /** `<module>/<controller>` */
@@ -31,13 +54,11 @@ export interface ItemModel {
    * one (an alias's name, a VLAN's parent and tag, a Kea subnet), else the description Fortress
    * writes. An add adopts the item that matches them instead of adding a second one.
    */
-  readonly identity: readonly string[];
-  /** List fields and their separator, compared as sets (OPNsense returns them as option maps). */
-  readonly lists?: Readonly<Record<string, string>>;
+  readonly identity: readonly FieldName<F>[];
   /** Fields the controller's search must be given to list the item at all (sent as search parameters). */
-  readonly searchBy?: readonly string[];
+  readonly searchBy?: readonly FieldName<F>[];
   /** Fields that cannot change in place; a change replaces the item. */
-  readonly replaceOn: readonly string[];
+  readonly replaceOn: readonly FieldName<F>[];
   /** The OPNsense plugin the model needs, if it is not in the base system. */
   readonly plugin?: string;
 }
@@ -137,23 +158,24 @@ export const MODELS = {
     identity: ["descr"],
     replaceOn: [],
   },
-} as const satisfies Record<string, ItemModel>;
+} as const satisfies { readonly [K in keyof ItemFields]: ItemModel<ItemFields[K]> };
 
 export type ModelName = keyof typeof MODELS;
 
 /** Singleton settings (chrony's `general`, Kea's, Dnsmasq's): `<base>/get` and `<base>/set`, no items. */
-export interface SettingsModel {
+export type SettingsModel<F = Record<string, unknown>> = SettingsModelBase & Lists<F>;
+
+interface SettingsModelBase {
   readonly label: string;
   readonly base: string;
   readonly key: string;
   /** The container under the key the fields live in (`{"dhcpv4": {"general": {...}}}`). */
   readonly section?: string;
   readonly apply: ApplyKind;
-  readonly lists?: Readonly<Record<string, string>>;
   readonly plugin?: string;
 }
 
-export const CHRONY: SettingsModel = {
+export const CHRONY: SettingsModel<ChronyFields> = {
   label: "chrony settings",
   base: "chrony/general",
   key: "general",
@@ -166,7 +188,7 @@ export const CHRONY: SettingsModel = {
  * Kea DHCPv4's general settings (Kea/KeaDhcpv4.xml `general`, Kea/Api/Dhcpv4Controller.php): Kea
  * starts only with `enabled` 1 and `interfaces` set (templates/OPNsense/Kea/rc.conf.d).
  */
-export const KEA_DHCPV4: SettingsModel = {
+export const KEA_DHCPV4: SettingsModel<KeaSettingsFields> = {
   label: "Kea DHCPv4 settings",
   base: "kea/dhcpv4",
   key: "dhcpv4",
@@ -179,7 +201,7 @@ export const KEA_DHCPV4: SettingsModel = {
  * Dnsmasq's general settings (Dnsmasq/Dnsmasq.xml top level, Dnsmasq/Api/SettingsController.php):
  * `enable` starts it (templates/OPNsense/Dnsmasq/rc.conf.d), `interface` is where it listens.
  */
-export const DNSMASQ: SettingsModel = {
+export const DNSMASQ: SettingsModel<DnsmasqSettingsFields> = {
   label: "Dnsmasq settings",
   base: "dnsmasq/settings",
   key: "dnsmasq",
@@ -193,7 +215,7 @@ export const DNSMASQ: SettingsModel = {
  * 25.7–26.7) while its DNS carries on. Used when Kea serves DHCP: a fresh install ships Dnsmasq on,
  * with a DHCP range on lan (src/etc/config.xml.sample), and both would answer there.
  */
-export const DNSMASQ_DHCP: SettingsModel = {
+export const DNSMASQ_DHCP: SettingsModel<DnsmasqDhcpSettingsFields> = {
   label: "Dnsmasq DHCP settings",
   base: "dnsmasq/settings",
   key: "dnsmasq",

@@ -1,9 +1,19 @@
 /**
- * Typed OPNsense resources. Each maps its args onto the model's fields; all share a few provider
- * objects, so that the SDK serializes and the engine configures each once.
+ * Typed OPNsense resources, one class per model: callers write the model's typed fields (fields.ts),
+ * encoded once by the model's `toFields` (toFields.ts) into the string map the provider sends
+ * (provider.ts, over the transport in client.ts). All share a few provider objects, so that the SDK
+ * serializes and the engine configures each once.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CHRONY, DNSMASQ, DNSMASQ_DHCP, KEA_DHCPV4, type ModelName } from "./models";
+import type {
+  ChronyFields,
+  DnsmasqDhcpSettingsFields,
+  DnsmasqSettingsFields,
+  ItemFields,
+  KeaSettingsFields,
+} from "./fields";
+import { CHRONY, DNSMASQ, DNSMASQ_DHCP, KEA_DHCPV4, type ModelName, type SettingsModel } from "./models";
+import { type Encodable, toFields, toSettingsFields } from "./toFields";
 import {
   DEFAULT_TIMING,
   type FirewallRef,
@@ -12,7 +22,7 @@ import {
   PreflightProvider,
   SettingsProvider,
 } from "./provider";
-import { OPNSENSE_MODULE, opnsenseKind } from "../../vocabulary/typeTokens";
+import { OPNSENSE_MODULE, type OpnsenseKind, opnsenseKind } from "../../vocabulary/typeTokens";
 
 type Inputs<T> = { readonly [K in keyof T]: pulumi.Input<T[K]> };
 
@@ -21,124 +31,97 @@ type Inputs<T> = { readonly [K in keyof T]: pulumi.Input<T[K]> };
  * once per object, and each costs a fraction of a second and tens of kilobytes of state.
  */
 const ITEMS = new ItemProvider(DEFAULT_TIMING);
-const CHRONY_SETTINGS = new SettingsProvider(CHRONY, DEFAULT_TIMING);
-const KEA_SETTINGS = new SettingsProvider(KEA_DHCPV4, DEFAULT_TIMING);
-const DNSMASQ_SETTINGS = new SettingsProvider(DNSMASQ, DEFAULT_TIMING);
-const DNSMASQ_DHCP_SETTINGS = new SettingsProvider(DNSMASQ_DHCP, DEFAULT_TIMING);
 const PREFLIGHT = new PreflightProvider(DEFAULT_TIMING);
 
-/** One OPNsense model item; `fields` are the model's own field names and string values. */
-export class OpnsenseItem extends pulumi.dynamic.Resource {
+/** What every item and settings resource takes: the firewall and the model's typed fields. */
+export interface OpnsenseArgs<F> {
+  readonly firewall: pulumi.Input<FirewallRef>;
+  readonly fields: F;
+}
+
+/**
+ * One OPNsense model item. Its inputs are what the provider sends and the state keeps: `fields` as
+ * the model's own field names and string values (toFields). Made through the typed classes below.
+ */
+export abstract class OpnsenseItem extends pulumi.dynamic.Resource {
   declare readonly uuid: pulumi.Output<string>;
   declare readonly fields: pulumi.Output<Record<string, string>>;
 
-  constructor(
+  protected constructor(
     model: ModelName,
     name: string,
-    args: { firewall: pulumi.Input<FirewallRef>; fields: pulumi.Input<Record<string, pulumi.Input<string>>> },
+    args: { firewall: pulumi.Input<FirewallRef>; fields: Record<string, pulumi.Input<string>> },
     opts?: pulumi.CustomResourceOptions,
   ) {
     super(ITEMS, name, { ...args, model, uuid: undefined }, opts, OPNSENSE_MODULE, opnsenseKind(model));
   }
 }
 
-export interface VlanDeviceArgs {
-  readonly firewall: FirewallRef;
-  /** The physical interface the VLAN rides on, e.g. igb1. */
-  readonly parent: string;
-  readonly tag: number;
-  readonly description: string;
+/** The typed resource class of one item model: it takes the model's fields and sends them encoded. */
+function itemClass<K extends ModelName>(model: K) {
+  return class extends OpnsenseItem {
+    constructor(name: string, args: OpnsenseArgs<ItemFields[K]>, opts?: pulumi.CustomResourceOptions) {
+      super(model, name, { firewall: args.firewall, fields: toFields(model, args.fields) }, opts);
+    }
+  };
 }
 
-export function vlanFields(args: Omit<VlanDeviceArgs, "firewall">): Record<string, string> {
-  return { if: args.parent, tag: String(args.tag), pcp: "0", descr: args.description };
+export const OpnsenseVlan = itemClass("vlan");
+export type OpnsenseVlan = InstanceType<typeof OpnsenseVlan>;
+export const OpnsenseAlias = itemClass("alias");
+export type OpnsenseAlias = InstanceType<typeof OpnsenseAlias>;
+export const OpnsenseRule = itemClass("rule");
+export type OpnsenseRule = InstanceType<typeof OpnsenseRule>;
+export const UnboundHostOverride = itemClass("hostOverride");
+export type UnboundHostOverride = InstanceType<typeof UnboundHostOverride>;
+export const KeaSubnet = itemClass("keaSubnet");
+export type KeaSubnet = InstanceType<typeof KeaSubnet>;
+export const KeaReservation = itemClass("keaReservation");
+export type KeaReservation = InstanceType<typeof KeaReservation>;
+/** Dnsmasq serves DHCP (and so its host entries) only on a subnet that has a range. */
+export const DnsmasqRange = itemClass("dnsmasqRange");
+export type DnsmasqRange = InstanceType<typeof DnsmasqRange>;
+export const DnsmasqHost = itemClass("dnsmasqHost");
+export type DnsmasqHost = InstanceType<typeof DnsmasqHost>;
+
+/** Singleton settings: the provider is made for the model, so the inputs carry no model name. */
+abstract class OpnsenseSettings extends pulumi.dynamic.Resource {
+  declare readonly fields: pulumi.Output<Record<string, string>>;
 }
 
-export interface HostOverrideArgs {
-  readonly firewall: FirewallRef;
-  readonly hostname: string;
-  readonly domain: string;
-  readonly address: string;
-  readonly description: string;
-}
-
-export function hostOverrideFields(args: Omit<HostOverrideArgs, "firewall">): Record<string, string> {
-  return {
-    enabled: "1",
-    hostname: args.hostname,
-    domain: args.domain,
-    rr: "A",
-    server: args.address,
-    description: args.description,
+/** The typed resource class of one settings model, with the one provider object all its resources share. */
+function settingsClass<F extends Encodable<F>>(model: SettingsModel<F>, kind: OpnsenseKind) {
+  const provider = new SettingsProvider(model, DEFAULT_TIMING);
+  return class extends OpnsenseSettings {
+    constructor(name: string, args: OpnsenseArgs<F>, opts?: pulumi.CustomResourceOptions) {
+      const inputs = { firewall: args.firewall, fields: toSettingsFields(model, args.fields) };
+      super(provider, name, inputs, opts, OPNSENSE_MODULE, opnsenseKind(kind));
+    }
   };
 }
 
 /** Singleton settings of the chrony plugin. */
-export class ChronySettings extends pulumi.dynamic.Resource {
-  declare readonly fields: pulumi.Output<Record<string, string>>;
-
-  constructor(
-    name: string,
-    args: { firewall: pulumi.Input<FirewallRef>; fields: pulumi.Input<Record<string, pulumi.Input<string>>> },
-    opts?: pulumi.CustomResourceOptions,
-  ) {
-    super(CHRONY_SETTINGS, name, args, opts, OPNSENSE_MODULE, opnsenseKind("chrony"));
-  }
-}
-
-type SettingsArgs = {
-  firewall: pulumi.Input<FirewallRef>;
-  fields: pulumi.Input<Record<string, pulumi.Input<string>>>;
-};
+export const ChronySettings = settingsClass<ChronyFields>(CHRONY, "chrony");
+export type ChronySettings = InstanceType<typeof ChronySettings>;
 
 /**
  * Kea DHCPv4's general settings. Kea serves nothing until `enabled` is 1 and `interfaces` lists where
  * (templates/OPNsense/Kea/rc.conf.d in opnsense/core): subnets and reservations alone do not start it.
  */
-export class KeaDhcpv4Settings extends pulumi.dynamic.Resource {
-  declare readonly fields: pulumi.Output<Record<string, string>>;
-
-  constructor(name: string, args: SettingsArgs, opts?: pulumi.CustomResourceOptions) {
-    super(KEA_SETTINGS, name, args, opts, OPNSENSE_MODULE, opnsenseKind("keaDhcpv4"));
-  }
-}
-
-/** Kea on for these interfaces (identifiers: lan, opt1 …). */
-export function keaGeneralFields(interfaces: readonly string[]): Record<string, string> {
-  return { enabled: "1", interfaces: interfaces.join(",") };
-}
+export const KeaDhcpv4Settings = settingsClass<KeaSettingsFields>(KEA_DHCPV4, "keaDhcpv4");
+export type KeaDhcpv4Settings = InstanceType<typeof KeaDhcpv4Settings>;
 
 /**
  * Dnsmasq's general settings: `enable` starts it (templates/OPNsense/Dnsmasq/rc.conf.d), `interface`
  * is where it listens for DHCP (dnsmasq.conf `interface=`). Its DNS `port` is left as the firewall has
  * it (0 on a 25.7 install, 53053 on 26.1: both stay clear of Unbound on 53).
  */
-export class DnsmasqSettings extends pulumi.dynamic.Resource {
-  declare readonly fields: pulumi.Output<Record<string, string>>;
-
-  constructor(name: string, args: SettingsArgs, opts?: pulumi.CustomResourceOptions) {
-    super(DNSMASQ_SETTINGS, name, args, opts, OPNSENSE_MODULE, opnsenseKind("dnsmasq"));
-  }
-}
-
-/** Dnsmasq on, listening on these interfaces. */
-export function dnsmasqGeneralFields(interfaces: readonly string[]): Record<string, string> {
-  return { enable: "1", interface: interfaces.join(",") };
-}
+export const DnsmasqSettings = settingsClass<DnsmasqSettingsFields>(DNSMASQ, "dnsmasq");
+export type DnsmasqSettings = InstanceType<typeof DnsmasqSettings>;
 
 /** Dnsmasq's DHCP settings (`dhcp.*`); see DNSMASQ_DHCP. */
-export class DnsmasqDhcpSettings extends pulumi.dynamic.Resource {
-  declare readonly fields: pulumi.Output<Record<string, string>>;
-
-  constructor(name: string, args: SettingsArgs, opts?: pulumi.CustomResourceOptions) {
-    super(DNSMASQ_DHCP_SETTINGS, name, args, opts, "fortress", "opnsense:dnsmasqDhcp");
-  }
-}
-
-/** Dnsmasq's DHCP off on these interfaces (its DNS, if on, carries on). */
-export function dnsmasqDhcpOffFields(interfaces: readonly string[]): Record<string, string> {
-  return { no_interface: interfaces.join(",") };
-}
+export const DnsmasqDhcpSettings = settingsClass<DnsmasqDhcpSettingsFields>(DNSMASQ_DHCP, "dnsmasqDhcp");
+export type DnsmasqDhcpSettings = InstanceType<typeof DnsmasqDhcpSettings>;
 
 export class Preflight extends pulumi.dynamic.Resource {
   constructor(name: string, args: Inputs<PreflightInputs>, opts?: pulumi.CustomResourceOptions) {

@@ -32,7 +32,7 @@ export interface TimeArgs {
  * net/chrony/.../Chrony/General.xml and templates/OPNsense/Chrony/chrony.conf): left alone, clients
  * asking on 123 get no answer.
  */
-export const NTP_PORT = String(SERVICES.ntp.udp[0]);
+export const NTP_PORT = SERVICES.ntp.udp[0];
 
 export class Time extends pulumi.ComponentResource {
   readonly chrony: ChronySettings;
@@ -60,10 +60,10 @@ export class Time extends pulumi.ComponentResource {
       {
         firewall: args.firewall,
         fields: {
-          enabled: "1",
+          enabled: true,
           port: NTP_PORT,
-          peers: args.upstream.join(","),
-          allowednetworks: args.clientNetworks.join(","),
+          peers: args.upstream,
+          allowednetworks: args.clientNetworks,
         },
       },
       { parent: this, dependsOn: [this.ntpdOff] },

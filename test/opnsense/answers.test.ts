@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { after, afterEach, before, describe, it } from "node:test";
 import type * as pulumi from "@pulumi/pulumi";
 import { OpnsenseServerError, OpnsenseUnavailableError } from "../../components/opnsense/errors";
-import { DNSMASQ, KEA_DHCPV4 } from "../../components/opnsense/models";
+import { DNSMASQ, KEA_DHCPV4, type SettingsModel } from "../../components/opnsense/models";
 import {
   type FirewallRef,
   type ItemInputs,
@@ -42,7 +42,7 @@ async function items(): Promise<ItemProvider> {
   return provider;
 }
 
-async function settings(model: typeof KEA_DHCPV4): Promise<SettingsProvider> {
+async function settings(model: SettingsModel): Promise<SettingsProvider> {
   const provider = new SettingsProvider(model, FAST);
   await provider.configure({ config });
   return provider;

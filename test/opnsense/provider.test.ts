@@ -31,7 +31,7 @@ import {
   type Timing,
 } from "../../components/opnsense/provider";
 import { CHRONY, DNSMASQ_DHCP, KEA_DHCPV4 } from "../../components/opnsense/models";
-import { dnsmasqDhcpOffFields, keaGeneralFields } from "../../components/opnsense/resources";
+import { toSettingsFields } from "../../components/opnsense/toFields";
 import {
   DEFAULT_KEY,
   DEFAULT_SECRET,
@@ -302,13 +302,16 @@ describe("OPNsense provider against the loopback API", () => {
       await restart();
       assert.deepEqual(api.state.dhcpServers("lan"), ["dnsmasq"], "as a fresh install ships");
       const off = await configured(new SettingsProvider(DNSMASQ_DHCP, FAST));
-      await off.create({ firewall, fields: dnsmasqDhcpOffFields(["lan"]) });
+      await off.create({ firewall, fields: toSettingsFields(DNSMASQ_DHCP, { no_interface: ["lan"] }) });
       const kea = await configured(new SettingsProvider(KEA_DHCPV4, FAST));
-      await kea.create({ firewall, fields: keaGeneralFields(["lan"]) });
+      await kea.create({
+        firewall,
+        fields: toSettingsFields(KEA_DHCPV4, { enabled: true, interfaces: ["lan"] }),
+      });
       assert.deepEqual(api.state.dhcpServers("lan"), ["kea"]);
       const read = await off.read(`${firewall.url}#dnsmasq/settings`, {
         firewall,
-        fields: dnsmasqDhcpOffFields(["lan"]),
+        fields: toSettingsFields(DNSMASQ_DHCP, { no_interface: ["lan"] }),
       });
       assert.deepEqual(read.props?.fields, { no_interface: "lan" }, "a refresh shows no drift");
       await restart();
