@@ -33,7 +33,7 @@ import { OPNSENSE_MODULE, OPNSENSE_TYPE_PREFIX } from "../vocabulary/typeTokens"
 import { pulumiTypeOf } from "../vocabulary/sdkTypes";
 import { HYPERVISOR_TYPE } from "../components/hypervisor/hypervisor";
 import { NETWORK_TYPE } from "../components/network/network";
-import { CHRONY, MODELS } from "../components/opnsense/models";
+import { CHRONY, DNSMASQ, DNSMASQ_DHCP, KEA_DHCPV4, MODELS } from "../components/opnsense/models";
 import {
   DEFAULT_TIMING,
   ItemProvider,
@@ -138,6 +138,9 @@ async function runPlan(configFile: string): Promise<Omit<WorkerResult, "uptimeMs
 const REAL_PROVIDERS: Readonly<Record<string, () => pulumi.dynamic.ResourceProvider>> = {
   ...Object.fromEntries(Object.keys(MODELS).map((name) => [name, () => new ItemProvider(DEFAULT_TIMING)])),
   chrony: () => new SettingsProvider(CHRONY, DEFAULT_TIMING),
+  keaDhcpv4: () => new SettingsProvider(KEA_DHCPV4, DEFAULT_TIMING),
+  dnsmasq: () => new SettingsProvider(DNSMASQ, DEFAULT_TIMING),
+  dnsmasqDhcp: () => new SettingsProvider(DNSMASQ_DHCP, DEFAULT_TIMING),
   preflight: () => new PreflightProvider(DEFAULT_TIMING),
 };
 
