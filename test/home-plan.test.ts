@@ -64,8 +64,8 @@ describe("the home lab plan", () => {
       .map((resource) => resource.type);
     assert.deepEqual(
       outside,
-      ["fortress:lab:Services"],
-      "only the record of enabled services is outside the layers",
+      ["fortress:lab:Services", "pulumi:providers:proxmoxve"],
+      "only the record of enabled services and the shared Proxmox provider are outside the layers",
     );
     assert.ok(
       document.resources.every((resource) => resource.layer === null || built.includes(resource.layer)),
@@ -73,6 +73,33 @@ describe("the home lab plan", () => {
     assert.match(outcome.text, /platform: \d+ resources/);
     assert.match(outcome.text, /identity: \d+ resources/);
     assert.match(outcome.text, /siem: not built yet/);
+  });
+
+  it("builds one Proxmox provider that the network, hypervisor and identity layers share (issue 9)", () => {
+    const shared = document.resources.filter(
+      (resource) => resource.type === "pulumi:providers:proxmoxve" && resource.layer === null,
+    );
+    assert.equal(shared.length, 1);
+    const [provider] = shared;
+    assert.ok(provider);
+    assert.equal(provider.name, "proxmox");
+    for (const layer of ["network", "hypervisor", "identity"]) {
+      const onProxmox = document.resources.filter(
+        (resource) => resource.layer === layer && resource.type.startsWith("proxmoxve:"),
+      );
+      assert.ok(onProxmox.length > 0, layer);
+      for (const resource of onProxmox) assert.equal(resource.provider, provider.urn, resource.name);
+      assert.ok(
+        !document.resources.some(
+          (resource) => resource.layer === layer && resource.type === "pulumi:providers:proxmoxve",
+        ),
+        `${layer} builds no Proxmox provider of its own`,
+      );
+    }
+    // It takes over the hypervisor's own provider, so the VMs and everything else there keep theirs.
+    assert.deepEqual(provider.aliases, [
+      "urn:pulumi:home::fortress::fortress:hypervisor:Hypervisor$pulumi:providers:proxmoxve::hypervisor-proxmox",
+    ]);
   });
 
   it("holds VLAN, alias, rule, NTP, DNS and DHCP resources in their layers", () => {

@@ -5,6 +5,7 @@ import { layerBarrier } from "../../stacks/layerOrder";
 import { type CapturedResource, REDACTED } from "../../stacks/plan/capture";
 import type { HypervisorArgs, HypervisorVmArgs } from "./args";
 import { Hypervisor } from "./hypervisor";
+import { proxmoxProvider } from "../proxmox/provider";
 import { snippetFileId, snippetFileName } from "./snippet";
 import { cloudInitSchema } from "../../test/support/cloudInit";
 import { captureUnderMocks } from "../../test/support/mockRuntime";
@@ -33,7 +34,7 @@ function vm(name: string, node: string, extra: Partial<HypervisorVmArgs> = {}): 
   };
 }
 
-const args: HypervisorArgs = {
+const args: Omit<HypervisorArgs, "provider"> = {
   connection: {
     endpoint: "https://pve-a:8006/",
     apiToken: pulumi.secret(TEST_API_TOKEN),
@@ -144,7 +145,7 @@ describe("Hypervisor", () => {
   before(async () => {
     resources = await captureUnderMocks();
     recordIgnoreChanges();
-    hypervisor = new Hypervisor("hv", args);
+    hypervisor = new Hypervisor("hv", { ...args, provider: proxmoxProvider("proxmox", args.connection) });
     layerBarrier("hypervisor", hypervisor);
     const component = hypervisor;
     const names = Object.keys(component.userData);
@@ -178,15 +179,22 @@ describe("Hypervisor", () => {
   it("registers as fortress:hypervisor:Hypervisor with every child parented to it", () => {
     const component = named("hv");
     assert.equal(component.type, "fortress:hypervisor:Hypervisor");
-    for (const child of resources.filter((resource) => resource !== component && resource !== barrier)) {
+    // The provider is given to it (in a stack, the one the layers share).
+    const provider = named("proxmox");
+    const children = resources.filter((resource) => ![component, barrier, provider].includes(resource));
+    for (const child of children) {
       assert.equal(child.parent, component.urn, `${child.name} is not a child of the layer`);
     }
   });
 
-  it("configures the provider from args, with TLS verification on and credentials secret", () => {
-    const [provider] = ofType("providers:proxmoxve");
+  it("uses the provider it is given, with TLS verification on and credentials secret", () => {
+    const [provider, ...others] = ofType("providers:proxmoxve");
     assert.ok(provider);
+    assert.deepEqual(others, [], "it makes no provider of its own");
     assertProxmoxProviderSecret(provider, resources);
+    const onProxmox = resources.filter((resource) => resource.type.startsWith("proxmoxve:"));
+    assert.ok(onProxmox.length > 0);
+    for (const resource of onProxmox) assert.equal(resource.provider, provider.urn, resource.name);
   });
 
   it("downloads the pinned image once per node that hosts a VM", () => {

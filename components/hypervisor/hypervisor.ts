@@ -1,5 +1,5 @@
 /**
- * The hypervisor layer: a Proxmox provider from config, a resource pool, the cloud image once per
+ * The hypervisor layer, on the Proxmox provider the layers share: a resource pool, the cloud image once per
  * node, a PCI mapping for each GPU, one VM per planned VM with cloud-init user-data, and a backup
  * job for the VMs that hold state. GPU VMs are outside the layer's barrier (`barrierWaitsFor`): a
  * GPU that Proxmox refuses to pass through must not hold back the layers that need only the rest.
@@ -8,7 +8,6 @@ import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { renderUserData } from "../cloud-init/userData";
-import { proxmoxProvider } from "../proxmox/provider";
 import type { HypervisorArgs, HypervisorVmArgs } from "./args";
 import { gpuHostpci, gpuMapping, gpuRomFile, warnOnGpuMismatch } from "./gpu";
 import { snippetFileId, userDataSnippet } from "./snippet";
@@ -56,7 +55,7 @@ export class Hypervisor extends pulumi.ComponentResource {
       opts,
     );
 
-    this.provider = proxmoxProvider(`${name}-proxmox`, args.connection, this);
+    this.provider = args.provider;
     const resourceOpts = { parent: this, provider: this.provider };
 
     const pool = new proxmoxve.PoolLegacy(

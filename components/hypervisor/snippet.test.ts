@@ -5,8 +5,9 @@ import { TEST_API_TOKEN, TEST_SSH_KEY, testHostKey } from "../../test/support/fi
 import { captureUnderMocks } from "../../test/support/mockRuntime";
 import type { HypervisorArgs } from "./args";
 import { Hypervisor } from "./hypervisor";
+import { proxmoxProvider } from "../proxmox/provider";
 
-const args = (timezone: string): HypervisorArgs => ({
+const args = (timezone: string): Omit<HypervisorArgs, "provider"> => ({
   connection: {
     endpoint: "https://pve-a:8006/",
     apiToken: pulumi.secret(TEST_API_TOKEN),
@@ -89,7 +90,11 @@ async function run(timezone: string): Promise<{ byName: Map<string, Registration
     });
     return original(request, callback);
   };
-  const hypervisor = new Hypervisor("hv", args(timezone));
+  const hypervisorArgs = args(timezone);
+  const hypervisor = new Hypervisor("hv", {
+    ...hypervisorArgs,
+    provider: proxmoxProvider("proxmox", hypervisorArgs.connection),
+  });
   const userData = await new Promise<string>((resolve) => hypervisor.userData["db-1"]?.apply(resolve));
   await pulumi.runtime.disconnect();
   const byName = new Map(
