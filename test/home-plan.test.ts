@@ -299,8 +299,8 @@ describe("the home lab plan", () => {
     );
     const dependents = document.resources.filter((resource) => resource.dependencies.includes(gpuVm.urn));
     assert.deepEqual(dependents.map((resource) => resource.name).sort(), [
-      "k3s-gpu-1-firewall",
-      "k3s-gpu-1-firewall-rules",
+      "hypervisor-k3s-gpu-1-firewall",
+      "hypervisor-k3s-gpu-1-firewall-rules",
       "k3s-gpu-1-k3s-install",
     ]);
   });
@@ -333,7 +333,7 @@ describe("the home lab plan", () => {
     const vm = document.resources.find((resource) => resource.name === "k3s-server-1");
     assert.ok(vm);
     assert.match(vm.parent ?? "", /fortress:hypervisor:Hypervisor::hypervisor$/);
-    assert.ok(vm.dependencies.some((urn) => urn.endsWith("::k3s-server-1-user-data")));
+    assert.ok(vm.dependencies.some((urn) => urn.endsWith("::hypervisor-k3s-server-1-user-data")));
     assert.ok(
       vm.dependencies.some((urn) =>
         urn.endsWith(`::hypervisor-image-${(vm.inputs as { nodeName: string }).nodeName}`),
@@ -362,6 +362,11 @@ describe("the home lab plan", () => {
         resource.type === "tls:index/privateKey:PrivateKey" && resource.name.endsWith("-ssh-host-key"),
     );
     assert.equal(hostKeys.length, 12, "one SSH host key per VM");
+    // Named after the hypervisor layer, and aliased to the name they had before (issue 9).
+    for (const key of hostKeys) {
+      assert.match(key.name, /^hypervisor-.+-ssh-host-key$/);
+      assert.deepEqual(key.aliases, [key.urn.replace("::hypervisor-", "::")]);
+    }
   });
 });
 
@@ -468,7 +473,7 @@ describe("the home lab plan with a ROM file for the GPU", () => {
       assert.ok(found, `no ${name} in the plan`);
       return found;
     };
-    const rom = byName("k3s-gpu-1-gpu-rom");
+    const rom = byName("hypervisor-k3s-gpu-1-gpu-rom");
     assert.ok(rom.dependencies.includes(byName("k3s-gpu-1").urn));
     assert.ok(byName("k3s-gpu-1-k3s-install").dependencies.includes(rom.urn));
   });

@@ -10,6 +10,7 @@ import * as tls from "@pulumi/tls";
 import { renderUserData } from "../cloud-init/userData";
 import type { HypervisorArgs, HypervisorVmArgs } from "./args";
 import { gpuHostpci, gpuMapping, gpuRomFile, warnOnGpuMismatch } from "./gpu";
+import { vmChildName, type VmChildName } from "./names";
 import { snippetFileId, userDataSnippet } from "./snippet";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 
@@ -45,6 +46,8 @@ export class Hypervisor extends pulumi.ComponentResource {
    * its ROM file and restarts it, where there is one.
    */
   readonly gpuReady: Readonly<Record<string, readonly pulumi.Resource[]>>;
+  /** The name of what it makes for one VM: `<component>-<vm>-<what>`, aliased to `<vm>-<what>`. */
+  private readonly vmChild: (vm: string, what: string) => VmChildName;
 
   constructor(name: string, args: HypervisorArgs, opts?: pulumi.ComponentResourceOptions) {
     // Recorded in the state (plain, no secret) so that the policy pack can check capacity.
@@ -56,6 +59,7 @@ export class Hypervisor extends pulumi.ComponentResource {
     );
 
     this.provider = args.provider;
+    this.vmChild = (vm, what) => vmChildName(name, vm, what);
     const resourceOpts = { parent: this, provider: this.provider };
 
     const pool = new proxmoxve.PoolLegacy(
@@ -170,7 +174,12 @@ export class Hypervisor extends pulumi.ComponentResource {
     gpuReady?: pulumi.Resource[];
   } {
     // The VM's SSH host identity, made here so that the platform can pin it (no trust on first use).
-    const hostKey = new tls.PrivateKey(`${vm.name}-ssh-host-key`, { algorithm: "ED25519" }, { parent: this });
+    const keyName = this.vmChild(vm.name, "ssh-host-key");
+    const hostKey = new tls.PrivateKey(
+      keyName.name,
+      { algorithm: "ED25519" },
+      { parent: this, aliases: keyName.aliases },
+    );
     const userData = pulumi.secret(
       pulumi.all([hostKey.privateKeyOpenssh, hostKey.publicKeyOpenssh]).apply(([privateKey, publicKey]) =>
         renderUserData({
@@ -185,7 +194,14 @@ export class Hypervisor extends pulumi.ComponentResource {
         }),
       ),
     );
-    const snippet = userDataSnippet(vm.name, vm.node, args.snippetDatastore, userData, refs.resourceOpts);
+    const snippet = userDataSnippet(
+      this.vmChild(vm.name, "user-data"),
+      vm.name,
+      vm.node,
+      args.snippetDatastore,
+      userData,
+      refs.resourceOpts,
+    );
     const romFile = vm.gpu ? args.nodes.find((node) => node.name === vm.node)?.gpu?.romFile : undefined;
     const machine = this.createVm(vm, args, {
       imageId: refs.image.id,
@@ -257,6 +273,7 @@ export class Hypervisor extends pulumi.ComponentResource {
     const node = args.connection.nodes.find((candidate) => candidate.name === vm.node);
     if (!node) throw new Error(`internal: no SSH address for node ${vm.node}`);
     return gpuRomFile(
+      this.vmChild(vm.name, "gpu-rom"),
       {
         vmName: vm.name,
         vmId: machine.vmId,
@@ -281,14 +298,16 @@ export class Hypervisor extends pulumi.ComponentResource {
     opts: pulumi.CustomResourceOptions,
   ): pulumi.Resource[] {
     const target = { nodeName: vm.node, vmId: machine.vmId };
+    const rules = this.vmChild(vm.name, "firewall-rules");
+    const options = this.vmChild(vm.name, "firewall");
     return [
       new proxmoxve.firewall.RulesLegacy(
-        `${vm.name}-firewall-rules`,
+        rules.name,
         { ...target, rules: [{ securityGroup, iface: "net0", comment: "Fortress zone policy" }] },
-        opts,
+        { ...opts, aliases: rules.aliases },
       ),
       new proxmoxve.firewall.OptionsLegacy(
-        `${vm.name}-firewall`,
+        options.name,
         {
           ...target,
           enabled: true,
@@ -297,7 +316,7 @@ export class Hypervisor extends pulumi.ComponentResource {
           macfilter: true,
           dhcp: true,
         },
-        opts,
+        { ...opts, aliases: options.aliases },
       ),
     ];
   }

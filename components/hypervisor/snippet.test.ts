@@ -116,7 +116,7 @@ describe("a VM's user-data snippet", () => {
     const before = await run("UTC");
     const after = await run("Europe/Berlin");
     assert.notEqual(before.userData, after.userData, "the test must change the user-data");
-    const snippet = (result: typeof before) => result.byName.get("db-1-user-data");
+    const snippet = (result: typeof before) => result.byName.get("hv-db-1-user-data");
     const vm = (result: typeof before) => result.byName.get("db-1");
     assert.equal(snippet(before)?.inputs.sourceRaw.fileName, "fortress-db-1-user-data.yaml");
     assert.equal(snippet(after)?.inputs.sourceRaw.fileName, snippet(before)?.inputs.sourceRaw.fileName);
@@ -133,7 +133,7 @@ describe("a VM's user-data snippet", () => {
 
   it("is replaced delete-first, and the VM depends on it only by order: its replacement never replaces the VM", async () => {
     const { byName } = await run("UTC");
-    const snippet = byName.get("db-1-user-data");
+    const snippet = byName.get("hv-db-1-user-data");
     const vm = byName.get("db-1");
     assert.ok(snippet && vm);
     // A create-first replacement would write the same file, then delete it with the old one's delete.
