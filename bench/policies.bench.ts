@@ -229,7 +229,7 @@ function buildLab(homePlan: readonly PlanResource[], agents: number, extraHosts:
   });
   const inNetwork = (type: string, name: string, inputs: Inputs, dependsOn: readonly PlanResource[] = []) =>
     add(type, name, inputs, { parent: network, dependsOn });
-  inNetwork(PROXMOX_PROVIDER, "network-proxmox", home.inputs("network-proxmox"));
+  inNetwork(PROXMOX_PROVIDER, "network-proxmox", home.inputs("proxmox"));
   const preflight = inNetwork(OPNSENSE("preflight"), "network-preflight", home.inputs("network-preflight"));
   const ipsets: PlanResource[] = [];
   const vlans: PlanResource[] = [];
@@ -424,7 +424,7 @@ function buildLab(homePlan: readonly PlanResource[], agents: number, extraHosts:
     dependsOn: readonly PlanResource[] = [],
     protect = false,
   ) => add(type, name, inputs, { parent: hypervisor, dependsOn, protect });
-  inHypervisor(PROXMOX_PROVIDER, "hypervisor-proxmox", home.inputs("hypervisor-proxmox"));
+  inHypervisor(PROXMOX_PROVIDER, "hypervisor-proxmox", home.inputs("proxmox"));
   const pool = inHypervisor(T.pool, "hypervisor-pool", home.inputs("hypervisor-pool"));
   const gpuMap = home.inputs("hypervisor-gpu-predator");
   for (const node of nodes.filter((entry) => entry.home === "predator")) {
@@ -447,7 +447,7 @@ function buildLab(homePlan: readonly PlanResource[], agents: number, extraHosts:
   for (const vm of vms) {
     const template = vm.template.name;
     const userData = inHypervisor(T.userData, `${vm.name}-user-data`, {
-      ...home.inputs(`${template}-user-data`),
+      ...home.inputs(`hypervisor-${template}-user-data`),
       nodeName: vm.node,
     });
     const inputs = structuredClone(vm.template.inputs) as Inputs & {
@@ -475,13 +475,13 @@ function buildLab(homePlan: readonly PlanResource[], agents: number, extraHosts:
     inHypervisor(
       T.vmRules,
       `${vm.name}-firewall-rules`,
-      { ...home.inputs(`${template}-firewall-rules`), ...firewall },
+      { ...home.inputs(`hypervisor-${template}-firewall-rules`), ...firewall },
       [resource],
     );
     inHypervisor(
       T.vmOptions,
       `${vm.name}-firewall`,
-      { ...home.inputs(`${template}-firewall`), ...firewall },
+      { ...home.inputs(`hypervisor-${template}-firewall`), ...firewall },
       [resource],
     );
     const facts = vmFacts({ name: vm.name, props: inputs });

@@ -10,6 +10,7 @@ import type { LoadedLab } from "./config/load";
 import { layerBarrier, waitFor } from "./layerOrder";
 import { isBuilt, LAYER_BUILDERS } from "./layers";
 import type { BuiltLayer, BuiltLayers, LayerComponents, RegisteredBuilder } from "./layers/types";
+import { sharedProviders } from "./layers/shared";
 import { COMPONENT_TYPES } from "../vocabulary/typeTokens";
 
 export type LayerStatus = "built" | "not built yet" | "disabled";
@@ -70,6 +71,7 @@ export function neededUpstream(
 
 export function compose({ model, secrets }: LoadedLab): Composition {
   new EnabledServices(model.config.services);
+  const shared = sharedProviders(model, secrets);
   const built: { -readonly [Layer in BuiltLayer]?: LayerComponents[Layer] } = {};
   const barriers = new Map<LayerName, pulumi.Resource>();
   const status = Object.fromEntries(
@@ -81,7 +83,7 @@ export function compose({ model, secrets }: LoadedLab): Composition {
       return barrier ? [barrier] : [];
     });
     const upstream = neededUpstream(layer, builder.needs, built, status);
-    const component = builder.build({ lab: model, secrets, upstream }, waitFor(barriersUpstream));
+    const component = builder.build({ lab: model, secrets, upstream, shared }, waitFor(barriersUpstream));
     built[layer] = component;
     barriers.set(layer, layerBarrier(layer, component));
   };

@@ -64,8 +64,8 @@ describe("the home lab plan", () => {
       .map((resource) => resource.type);
     assert.deepEqual(
       outside,
-      ["fortress:lab:Services"],
-      "only the record of enabled services is outside the layers",
+      ["fortress:lab:Services", "pulumi:providers:proxmoxve"],
+      "only the record of enabled services and the shared Proxmox provider are outside the layers",
     );
     assert.ok(
       document.resources.every((resource) => resource.layer === null || built.includes(resource.layer)),
@@ -73,6 +73,33 @@ describe("the home lab plan", () => {
     assert.match(outcome.text, /platform: \d+ resources/);
     assert.match(outcome.text, /identity: \d+ resources/);
     assert.match(outcome.text, /siem: not built yet/);
+  });
+
+  it("builds one Proxmox provider that the network, time, hypervisor and identity layers share (issue 9)", () => {
+    const shared = document.resources.filter(
+      (resource) => resource.type === "pulumi:providers:proxmoxve" && resource.layer === null,
+    );
+    assert.equal(shared.length, 1);
+    const [provider] = shared;
+    assert.ok(provider);
+    assert.equal(provider.name, "proxmox");
+    for (const layer of ["network", "time", "hypervisor", "identity"]) {
+      const onProxmox = document.resources.filter(
+        (resource) => resource.layer === layer && resource.type.startsWith("proxmoxve:"),
+      );
+      assert.ok(onProxmox.length > 0, layer);
+      for (const resource of onProxmox) assert.equal(resource.provider, provider.urn, resource.name);
+      assert.ok(
+        !document.resources.some(
+          (resource) => resource.layer === layer && resource.type === "pulumi:providers:proxmoxve",
+        ),
+        `${layer} builds no Proxmox provider of its own`,
+      );
+    }
+    // It takes over the hypervisor's own provider, so the VMs and everything else there keep theirs.
+    assert.deepEqual(provider.aliases, [
+      "urn:pulumi:home::fortress::fortress:hypervisor:Hypervisor$pulumi:providers:proxmoxve::hypervisor-proxmox",
+    ]);
   });
 
   it("holds VLAN, alias, rule, NTP, DNS and DHCP resources in their layers", () => {
@@ -272,8 +299,8 @@ describe("the home lab plan", () => {
     );
     const dependents = document.resources.filter((resource) => resource.dependencies.includes(gpuVm.urn));
     assert.deepEqual(dependents.map((resource) => resource.name).sort(), [
-      "k3s-gpu-1-firewall",
-      "k3s-gpu-1-firewall-rules",
+      "hypervisor-k3s-gpu-1-firewall",
+      "hypervisor-k3s-gpu-1-firewall-rules",
       "k3s-gpu-1-k3s-install",
     ]);
   });
@@ -306,7 +333,7 @@ describe("the home lab plan", () => {
     const vm = document.resources.find((resource) => resource.name === "k3s-server-1");
     assert.ok(vm);
     assert.match(vm.parent ?? "", /fortress:hypervisor:Hypervisor::hypervisor$/);
-    assert.ok(vm.dependencies.some((urn) => urn.endsWith("::k3s-server-1-user-data")));
+    assert.ok(vm.dependencies.some((urn) => urn.endsWith("::hypervisor-k3s-server-1-user-data")));
     assert.ok(
       vm.dependencies.some((urn) =>
         urn.endsWith(`::hypervisor-image-${(vm.inputs as { nodeName: string }).nodeName}`),
@@ -335,6 +362,11 @@ describe("the home lab plan", () => {
         resource.type === "tls:index/privateKey:PrivateKey" && resource.name.endsWith("-ssh-host-key"),
     );
     assert.equal(hostKeys.length, 12, "one SSH host key per VM");
+    // Named after the hypervisor layer, and aliased to the name they had before (issue 9).
+    for (const key of hostKeys) {
+      assert.match(key.name, /^hypervisor-.+-ssh-host-key$/);
+      assert.deepEqual(key.aliases, [key.urn.replace("::hypervisor-", "::")]);
+    }
   });
 });
 
@@ -441,7 +473,7 @@ describe("the home lab plan with a ROM file for the GPU", () => {
       assert.ok(found, `no ${name} in the plan`);
       return found;
     };
-    const rom = byName("k3s-gpu-1-gpu-rom");
+    const rom = byName("hypervisor-k3s-gpu-1-gpu-rom");
     assert.ok(rom.dependencies.includes(byName("k3s-gpu-1").urn));
     assert.ok(byName("k3s-gpu-1-k3s-install").dependencies.includes(rom.urn));
   });

@@ -1,3 +1,4 @@
+import type * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import type { ProxmoxConnectionArgs } from "../proxmox/provider";
 
 export type { ProxmoxConnectionArgs };
@@ -81,6 +82,9 @@ export interface BackupArgs {
 }
 
 export interface HypervisorArgs {
+  /** The Proxmox provider the layers share (built once by the composition root). */
+  readonly provider: proxmoxve.Provider;
+  /** The nodes' SSH settings, for the commands Fortress runs on them (a GPU's ROM file). */
   readonly connection: ProxmoxConnectionArgs;
   readonly nodes: readonly HypervisorNodeArgs[];
   readonly pool: string;

@@ -12,6 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { GpuArgs } from "./args";
 import { gpuMismatches } from "./gpuCheck";
 import { romRemoveScript, romSetScript } from "./gpuRom";
+import type { VmChildName } from "./names";
 
 export function gpuMappingName(node: string): string {
   return `fortress-gpu-${node}`;
@@ -67,13 +68,17 @@ export interface GpuRomArgs {
  * VM's hostpci entry once more. The VM ignores changes to its hostpci list meanwhile, or the next
  * `pulumi up` would try to take the ROM away through the API.
  */
-export function gpuRomFile(args: GpuRomArgs, opts: pulumi.CustomResourceOptions): command.remote.Command {
+export function gpuRomFile(
+  resource: VmChildName,
+  args: GpuRomArgs,
+  opts: pulumi.CustomResourceOptions,
+): command.remote.Command {
   const scripts = pulumi.all([args.vmId, args.mappingName]).apply(([vmId, mappingName]) => {
     const rom = { vmId, mappingName, romFile: args.romFile };
     return { create: romSetScript(rom), delete: romRemoveScript(rom) };
   });
   return new command.remote.Command(
-    `${args.vmName}-gpu-rom`,
+    resource.name,
     {
       connection: {
         host: args.ssh.host,
@@ -87,7 +92,7 @@ export function gpuRomFile(args: GpuRomArgs, opts: pulumi.CustomResourceOptions)
       triggers: [args.vmId, args.mappingName, args.romFile],
     },
     // Created first, a new ROM would be set and then taken off again by the old one's delete.
-    { ...opts, deleteBeforeReplace: true },
+    { ...opts, aliases: resource.aliases, deleteBeforeReplace: true },
   );
 }
 

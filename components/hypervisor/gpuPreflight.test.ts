@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { TEST_API_TOKEN, TEST_SSH_KEY, testHostKey } from "../../test/support/fixtures";
 import type { HypervisorArgs } from "./args";
 import { Hypervisor } from "./hypervisor";
+import { proxmoxProvider } from "../proxmox/provider";
 
 /** What the node reports for 0000:01:00.0: a subsystem id other than the config's. */
 const NODE_DEVICE = {
@@ -16,7 +17,7 @@ const NODE_DEVICE = {
   iommuGroup: 1,
 };
 
-const args: HypervisorArgs = {
+const args: Omit<HypervisorArgs, "provider"> = {
   connection: {
     endpoint: "https://pve-g:8006/",
     apiToken: pulumi.secret(TEST_API_TOKEN),
@@ -95,7 +96,10 @@ describe("the GPU preflight", () => {
     );
     const warn = mock.method(console, "warn", () => undefined);
     try {
-      const hypervisor = new Hypervisor("hv", args);
+      const hypervisor = new Hypervisor("hv", {
+        ...args,
+        provider: proxmoxProvider("proxmox", args.connection),
+      });
       await new Promise<void>((resolve) => hypervisor.poolId.apply(() => resolve()));
       await new Promise((resolve) => setTimeout(resolve, 50));
     } finally {
@@ -136,7 +140,10 @@ describe("the GPU preflight", () => {
     const onRejection = (reason: unknown) => rejections.push(reason);
     process.on("unhandledRejection", onRejection);
     try {
-      const hypervisor = new Hypervisor("hv", args);
+      const hypervisor = new Hypervisor("hv", {
+        ...args,
+        provider: proxmoxProvider("proxmox", args.connection),
+      });
       await new Promise<void>((resolve) => hypervisor.poolId.apply(() => resolve()));
       await new Promise((resolve) => setTimeout(resolve, 100));
     } finally {

@@ -5,6 +5,7 @@ import { layerBarrier } from "../../stacks/layerOrder";
 import { type CapturedResource, REDACTED } from "../../stacks/plan/capture";
 import type { HypervisorArgs, HypervisorVmArgs } from "./args";
 import { Hypervisor } from "./hypervisor";
+import { proxmoxProvider } from "../proxmox/provider";
 import { snippetFileId, snippetFileName } from "./snippet";
 import { cloudInitSchema } from "../../test/support/cloudInit";
 import { captureUnderMocks } from "../../test/support/mockRuntime";
@@ -33,7 +34,7 @@ function vm(name: string, node: string, extra: Partial<HypervisorVmArgs> = {}): 
   };
 }
 
-const args: HypervisorArgs = {
+const args: Omit<HypervisorArgs, "provider"> = {
   connection: {
     endpoint: "https://pve-a:8006/",
     apiToken: pulumi.secret(TEST_API_TOKEN),
@@ -144,7 +145,7 @@ describe("Hypervisor", () => {
   before(async () => {
     resources = await captureUnderMocks();
     recordIgnoreChanges();
-    hypervisor = new Hypervisor("hv", args);
+    hypervisor = new Hypervisor("hv", { ...args, provider: proxmoxProvider("proxmox", args.connection) });
     layerBarrier("hypervisor", hypervisor);
     const component = hypervisor;
     const names = Object.keys(component.userData);
@@ -178,15 +179,22 @@ describe("Hypervisor", () => {
   it("registers as fortress:hypervisor:Hypervisor with every child parented to it", () => {
     const component = named("hv");
     assert.equal(component.type, "fortress:hypervisor:Hypervisor");
-    for (const child of resources.filter((resource) => resource !== component && resource !== barrier)) {
+    // The provider is given to it (in a stack, the one the layers share).
+    const provider = named("proxmox");
+    const children = resources.filter((resource) => ![component, barrier, provider].includes(resource));
+    for (const child of children) {
       assert.equal(child.parent, component.urn, `${child.name} is not a child of the layer`);
     }
   });
 
-  it("configures the provider from args, with TLS verification on and credentials secret", () => {
-    const [provider] = ofType("providers:proxmoxve");
+  it("uses the provider it is given, with TLS verification on and credentials secret", () => {
+    const [provider, ...others] = ofType("providers:proxmoxve");
     assert.ok(provider);
+    assert.deepEqual(others, [], "it makes no provider of its own");
     assertProxmoxProviderSecret(provider, resources);
+    const onProxmox = resources.filter((resource) => resource.type.startsWith("proxmoxve:"));
+    assert.ok(onProxmox.length > 0);
+    for (const resource of onProxmox) assert.equal(resource.provider, provider.urn, resource.name);
   });
 
   it("downloads the pinned image once per node that hosts a VM", () => {
@@ -272,13 +280,13 @@ describe("Hypervisor", () => {
     ]);
     assert.deepEqual(ignoredChanges.get("gpu-2"), ["hostpcis"], "the VM must not take the ROM away again");
     assert.deepEqual(ignoredChanges.get("gpu-1"), [], "without a ROM file the VM owns its hostpci list");
-    const rom = named("gpu-2-gpu-rom");
+    const rom = named("hv-gpu-2-gpu-rom");
     assert.equal(rom.type, "command:remote:Command");
     const inputs = rom.inputs as Inputs;
     assert.equal(inputs.connection, REDACTED, "the SSH connection carries the private key: secret");
-    assert.equal(connections.get("gpu-2-gpu-rom")?.host, "10.0.10.14");
+    assert.equal(connections.get("hv-gpu-2-gpu-rom")?.host, "10.0.10.14");
     assert.equal(
-      connections.get("gpu-2-gpu-rom")?.hostKey,
+      connections.get("hv-gpu-2-gpu-rom")?.hostKey,
       testHostKey("pve-c"),
       "the node's host key is not pinned",
     );
@@ -292,7 +300,7 @@ describe("Hypervisor", () => {
   });
 
   it("restarts a GPU VM for its ROM gracefully, and its users wait for that restart", () => {
-    const rom = named("gpu-2-gpu-rom");
+    const rom = named("hv-gpu-2-gpu-rom");
     const create = (rom.inputs as Inputs).create as string;
     // qemu-server applies a pending hostpci change at the next start: shut down, then start.
     assert.match(create, /qm shutdown \d+ --timeout 180 \|\| \$as_root qm stop \d+/);
@@ -307,7 +315,7 @@ describe("Hypervisor", () => {
   });
 
   it("takes the ROM off again as root when the ROM command goes, so that the API token can manage the VM", () => {
-    const rom = named("gpu-2-gpu-rom");
+    const rom = named("hv-gpu-2-gpu-rom");
     const inputs = rom.inputs as Inputs;
     assert.equal(
       typeof inputs.delete,
@@ -322,24 +330,49 @@ describe("Hypervisor", () => {
     for (const script of [inputs.create as string, inputs.delete as string])
       assert.match(script, /as_root="sudo -n"/, "a non-root SSH user runs qm through sudo");
     // Created first, a new ROM would be set and then taken off by the old command's delete.
-    assert.ok(deletedBeforeReplace.has("gpu-2-gpu-rom"));
+    assert.ok(deletedBeforeReplace.has("hv-gpu-2-gpu-rom"));
+  });
+
+  it("names what it makes per VM after itself (hv-<vm>-…), aliased to the name it had before (issue 9)", () => {
+    const vms = ["db-1", "web-1", "gpu-1", "gpu-2"];
+    const perVm = resources.filter((resource) => vms.some((vm) => resource.name.startsWith(`hv-${vm}-`)));
+    assert.deepEqual(
+      [...new Set(perVm.map((resource) => resource.name.replace(/^hv-(db|web|gpu)-\d-/, "")))].sort(),
+      ["gpu-rom", "ssh-host-key", "user-data"],
+    );
+    for (const resource of perVm) {
+      const before = resource.urn.replace(/::hv-([^:]+)$/, "::$1");
+      assert.deepEqual(resource.aliases, [before], resource.name);
+    }
+    // Nothing per VM is left under the old names.
+    assert.deepEqual(
+      resources.filter((resource) => vms.some((vm) => resource.name.startsWith(`${vm}-`))).map((r) => r.name),
+      [],
+    );
   });
 
   it("keeps the GPU VMs out of the layer's barrier, and everything else in it", () => {
     assert.deepEqual(Object.keys(hypervisor.gpuVms).sort(), ["gpu-1", "gpu-2"]);
     const waitsFor = new Set(barrier.dependencies);
-    for (const name of ["db-1", "web-1", "db-1-user-data", "web-1-user-data", "hv-pool", "hv-state-backup"]) {
+    for (const name of [
+      "db-1",
+      "web-1",
+      "hv-db-1-user-data",
+      "hv-web-1-user-data",
+      "hv-pool",
+      "hv-state-backup",
+    ]) {
       assert.ok(waitsFor.has(named(name).urn), `the barrier does not wait for ${name}`);
     }
     for (const name of ["hv-image-pve-a", "hv-image-pve-b"]) assert.ok(waitsFor.has(named(name).urn));
-    for (const name of ["gpu-1", "gpu-2", "gpu-1-user-data", "gpu-2-gpu-rom", "hv-gpu-pve-b"]) {
+    for (const name of ["gpu-1", "gpu-2", "hv-gpu-1-user-data", "hv-gpu-2-gpu-rom", "hv-gpu-pve-b"]) {
       assert.ok(!waitsFor.has(named(name).urn), `the barrier waits for ${name}`);
     }
   });
 
   it("uploads each VM's user-data as a secret snippet on the VM's node, with no password in it", () => {
     for (const name of ["db-1", "web-1", "gpu-1"]) {
-      const snippet = named(`${name}-user-data`).inputs as Inputs;
+      const snippet = named(`hv-${name}-user-data`).inputs as Inputs;
       assert.equal(snippet.contentType, "snippets");
       assert.equal(snippet.sourceRaw.data, REDACTED, "it carries the VM's SSH host private key");
       assert.match(userData[name] ?? "", /ssh-ed25519 AAAAtest ops@lab/);
@@ -358,7 +391,7 @@ describe("Hypervisor", () => {
   it("names each VM's snippet after the VM alone, one file per VM", () => {
     assert.equal(snippetFileName("db-1"), "fortress-db-1-user-data.yaml");
     const names = ["db-1", "web-1", "gpu-1"].map(
-      (name) => (named(`${name}-user-data`).inputs as Inputs).sourceRaw.fileName,
+      (name) => (named(`hv-${name}-user-data`).inputs as Inputs).sourceRaw.fileName,
     );
     assert.equal(new Set(names).size, 3);
   });
@@ -366,10 +399,10 @@ describe("Hypervisor", () => {
   it("generates one ED25519 SSH host key per VM, puts it in the VM's user-data and exposes its public half", () => {
     const keys = ofType("tls:index/privateKey:PrivateKey");
     assert.deepEqual(keys.map((key) => key.name).sort(), [
-      "db-1-ssh-host-key",
-      "gpu-1-ssh-host-key",
-      "gpu-2-ssh-host-key",
-      "web-1-ssh-host-key",
+      "hv-db-1-ssh-host-key",
+      "hv-gpu-1-ssh-host-key",
+      "hv-gpu-2-ssh-host-key",
+      "hv-web-1-ssh-host-key",
     ]);
     for (const key of keys) assert.equal((key.inputs as Inputs).algorithm, "ED25519");
     for (const name of ["db-1", "web-1", "gpu-1"]) {

@@ -1,6 +1,5 @@
-/* eslint-disable max-lines-per-function -- split pending: issue #9 item 8 (a 135-line constructor) */
 /**
- * The hypervisor layer: a Proxmox provider from config, a resource pool, the cloud image once per
+ * The hypervisor layer, on the Proxmox provider the layers share: a resource pool, the cloud image once per
  * node, a PCI mapping for each GPU, one VM per planned VM with cloud-init user-data, and a backup
  * job for the VMs that hold state. GPU VMs are outside the layer's barrier (`barrierWaitsFor`): a
  * GPU that Proxmox refuses to pass through must not hold back the layers that need only the rest.
@@ -9,9 +8,9 @@ import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { renderUserData } from "../cloud-init/userData";
-import { proxmoxProvider } from "../proxmox/provider";
 import type { HypervisorArgs, HypervisorVmArgs } from "./args";
 import { gpuHostpci, gpuMapping, gpuRomFile, warnOnGpuMismatch } from "./gpu";
+import { vmChildName, type VmChildName } from "./names";
 import { snippetFileId, userDataSnippet } from "./snippet";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 
@@ -47,6 +46,8 @@ export class Hypervisor extends pulumi.ComponentResource {
    * its ROM file and restarts it, where there is one.
    */
   readonly gpuReady: Readonly<Record<string, readonly pulumi.Resource[]>>;
+  /** The name of what it makes for one VM: `<component>-<vm>-<what>`, aliased to `<vm>-<what>`. */
+  private readonly vmChild: (vm: string, what: string) => VmChildName;
 
   constructor(name: string, args: HypervisorArgs, opts?: pulumi.ComponentResourceOptions) {
     // Recorded in the state (plain, no secret) so that the policy pack can check capacity.
@@ -57,7 +58,8 @@ export class Hypervisor extends pulumi.ComponentResource {
       opts,
     );
 
-    this.provider = proxmoxProvider(`${name}-proxmox`, args.connection, this);
+    this.provider = args.provider;
+    this.vmChild = (vm, what) => vmChildName(name, vm, what);
     const resourceOpts = { parent: this, provider: this.provider };
 
     const pool = new proxmoxve.PoolLegacy(
@@ -66,9 +68,52 @@ export class Hypervisor extends pulumi.ComponentResource {
       resourceOpts,
     );
     this.poolId = pool.poolId;
+    const images = this.downloadImages(name, args, resourceOpts);
+    const gpuMappings = this.mapGpus(name, args, resourceOpts);
 
+    const vms: Record<string, HypervisorVmOutputs> = {};
+    const userData: Record<string, pulumi.Output<string>> = {};
+    const statefulVms: proxmoxve.VmLegacy[] = [];
+    const gpuVms: Record<string, proxmoxve.VmLegacy> = {};
+    const gpuReady: Record<string, pulumi.Resource[]> = {};
+    const required: pulumi.Resource[] = [pool, ...images.values()];
+    for (const vm of args.vms) {
+      const image = images.get(vm.node);
+      if (!image) throw new Error(`internal: no image on ${vm.node}`);
+      const mapping = vm.gpu ? gpuMappings.get(vm.node) : undefined;
+      if (vm.gpu && !mapping)
+        throw new Error(`VM ${vm.name} needs a GPU but node ${vm.node} has no GPU mapping`);
+      const built = this.buildVm(vm, args, { image, poolId: pool.poolId, gpuMapping: mapping, resourceOpts });
+      userData[vm.name] = built.userData;
+      if (vm.stateful) statefulVms.push(built.machine);
+      if (built.gpuReady) {
+        gpuVms[vm.name] = built.machine;
+        gpuReady[vm.name] = built.gpuReady;
+      } else {
+        required.push(built.snippet, built.machine, ...built.guards);
+      }
+      vms[vm.name] = built.outputs;
+    }
+    this.vms = vms;
+    this.userData = userData;
+    this.gpuVms = gpuVms;
+    this.gpuReady = gpuReady;
+
+    // No catalog role is both GPU and stateful; one that were would hold the barrier through this job.
+    if (statefulVms.length > 0) required.push(this.backUpState(name, args, statefulVms, resourceOpts));
+    this.barrierWaitsFor = required;
+
+    this.registerOutputs({ poolId: this.poolId, vms: this.vms });
+  }
+
+  /** The cloud image, once per node that runs a VM. */
+  private downloadImages(
+    name: string,
+    args: HypervisorArgs,
+    opts: pulumi.CustomResourceOptions,
+  ): Map<string, proxmoxve.download.File> {
     const usedNodes = [...new Set(args.vms.map((vm) => vm.node))].sort();
-    const images = new Map(
+    return new Map(
       usedNodes.map((node) => [
         node,
         new proxmoxve.download.File(
@@ -84,129 +129,138 @@ export class Hypervisor extends pulumi.ComponentResource {
             verify: true,
             overwrite: false,
           },
-          resourceOpts,
+          opts,
         ),
       ]),
     );
+  }
 
+  /** A PCI mapping per GPU node, and a warning where a GPU VM's node does not match its GPU. */
+  private mapGpus(
+    name: string,
+    args: HypervisorArgs,
+    opts: pulumi.CustomResourceOptions,
+  ): Map<string, proxmoxve.hardware.mapping.Pci> {
     const gpuNodes = args.nodes.flatMap((node) => (node.gpu ? [{ ...node, gpu: node.gpu }] : []));
     const gpuMappings = new Map(
-      gpuNodes.map((node) => [
-        node.name,
-        gpuMapping(`${name}-gpu-${node.name}`, node.name, node.gpu, resourceOpts),
-      ]),
+      gpuNodes.map((node) => [node.name, gpuMapping(`${name}-gpu-${node.name}`, node.name, node.gpu, opts)]),
     );
     for (const node of gpuNodes) {
       if (args.vms.some((vm) => vm.gpu && vm.node === node.name))
         warnOnGpuMismatch(node.name, node.gpu, { provider: this.provider, parent: this });
     }
+    return gpuMappings;
+  }
 
-    const vms: Record<string, HypervisorVmOutputs> = {};
-    const userData: Record<string, pulumi.Output<string>> = {};
-    const statefulVms: proxmoxve.VmLegacy[] = [];
-    const gpuVms: Record<string, proxmoxve.VmLegacy> = {};
-    const gpuReady: Record<string, pulumi.Resource[]> = {};
-    const required: pulumi.Resource[] = [pool, ...images.values()];
-    for (const vm of args.vms) {
-      const image = images.get(vm.node);
-      if (!image) throw new Error(`internal: no image on ${vm.node}`);
-      const gpuMapping = vm.gpu ? gpuMappings.get(vm.node) : undefined;
-      if (vm.gpu && !gpuMapping)
-        throw new Error(`VM ${vm.name} needs a GPU but node ${vm.node} has no GPU mapping`);
+  /**
+   * One VM: its SSH host key, its user-data snippet, the VM, its firewall, and (a GPU VM with a ROM
+   * file) the command that sets the ROM. `gpuReady` is set for a GPU VM only.
+   */
+  private buildVm(
+    vm: HypervisorVmArgs,
+    args: HypervisorArgs,
+    refs: {
+      image: proxmoxve.download.File;
+      poolId: pulumi.Output<string>;
+      gpuMapping: proxmoxve.hardware.mapping.Pci | undefined;
+      resourceOpts: pulumi.CustomResourceOptions;
+    },
+  ): {
+    outputs: HypervisorVmOutputs;
+    userData: pulumi.Output<string>;
+    snippet: pulumi.Resource;
+    machine: proxmoxve.VmLegacy;
+    guards: pulumi.Resource[];
+    gpuReady?: pulumi.Resource[];
+  } {
+    // The VM's SSH host identity, made here so that the platform can pin it (no trust on first use).
+    const keyName = this.vmChild(vm.name, "ssh-host-key");
+    const hostKey = new tls.PrivateKey(
+      keyName.name,
+      { algorithm: "ED25519" },
+      { parent: this, aliases: keyName.aliases },
+    );
+    const userData = pulumi.secret(
+      pulumi.all([hostKey.privateKeyOpenssh, hostKey.publicKeyOpenssh]).apply(([privateKey, publicKey]) =>
+        renderUserData({
+          hostname: vm.name,
+          fqdn: vm.fqdn,
+          timezone: args.guest.timezone,
+          adminUser: args.guest.adminUser,
+          sshPublicKeys: args.guest.sshPublicKeys,
+          ntpServers: [vm.nic.gateway],
+          ...(vm.dataDiskGb > 0 ? { dataDiskSlot: DATA_DISK_SLOT } : {}),
+          hostKey: { privateKey, publicKey },
+        }),
+      ),
+    );
+    const snippet = userDataSnippet(
+      this.vmChild(vm.name, "user-data"),
+      vm.name,
+      vm.node,
+      args.snippetDatastore,
+      userData,
+      refs.resourceOpts,
+    );
+    const romFile = vm.gpu ? args.nodes.find((node) => node.name === vm.node)?.gpu?.romFile : undefined;
+    const machine = this.createVm(vm, args, {
+      imageId: refs.image.id,
+      // The snippet's id as a plain value, the order by dependsOn: see snippet.ts.
+      userDataFileId: snippetFileId(args.snippetDatastore, vm.name),
+      poolId: refs.poolId,
+      gpuMappingName: refs.gpuMapping?.name,
+      opts: {
+        ...refs.resourceOpts,
+        dependsOn: [snippet],
+        protect: vm.stateful,
+        // Its MAC, address and SSH host key are fixed: two copies must never run side by side.
+        deleteBeforeReplace: true,
+        // With a ROM file the hostpci entry is set over SSH (gpu.ts): the VM leaves it alone.
+        ...(romFile ? { ignoreChanges: ["hostpcis"] } : {}),
+      },
+    });
+    const guards = vm.securityGroup ? this.guardVm(vm, vm.securityGroup, machine, refs.resourceOpts) : [];
+    const outputs = {
+      vmId: machine.vmId,
+      node: vm.node,
+      address: vm.nic.address,
+      fqdn: vm.fqdn,
+      hostKey: hostKey.publicKeyOpenssh,
+    };
+    const mapping = refs.gpuMapping;
+    if (!mapping) return { outputs, userData, snippet, machine, guards };
+    const gpuReady = [
+      machine,
+      ...(romFile ? [this.addRomFile(vm, machine, mapping.name, romFile, args)] : []),
+    ];
+    return { outputs, userData, snippet, machine, guards, gpuReady };
+  }
 
-      // The VM's SSH host identity, made here so that the platform can pin it (no trust on first use).
-      const hostKey = new tls.PrivateKey(
-        `${vm.name}-ssh-host-key`,
-        { algorithm: "ED25519" },
-        { parent: this },
-      );
-      userData[vm.name] = pulumi.secret(
-        pulumi.all([hostKey.privateKeyOpenssh, hostKey.publicKeyOpenssh]).apply(([privateKey, publicKey]) =>
-          renderUserData({
-            hostname: vm.name,
-            fqdn: vm.fqdn,
-            timezone: args.guest.timezone,
-            adminUser: args.guest.adminUser,
-            sshPublicKeys: args.guest.sshPublicKeys,
-            ntpServers: [vm.nic.gateway],
-            ...(vm.dataDiskGb > 0 ? { dataDiskSlot: DATA_DISK_SLOT } : {}),
-            hostKey: { privateKey, publicKey },
-          }),
-        ),
-      );
-      const snippet = userDataSnippet(
-        vm.name,
-        vm.node,
-        args.snippetDatastore,
-        userData[vm.name],
-        resourceOpts,
-      );
-      const romFile = vm.gpu ? args.nodes.find((node) => node.name === vm.node)?.gpu?.romFile : undefined;
-      const machine = this.createVm(vm, args, {
-        imageId: image.id,
-        // The snippet's id as a plain value, the order by dependsOn: see snippet.ts.
-        userDataFileId: snippetFileId(args.snippetDatastore, vm.name),
-        poolId: pool.poolId,
-        gpuMappingName: gpuMapping?.name,
-        opts: {
-          ...resourceOpts,
-          dependsOn: [snippet],
-          protect: vm.stateful,
-          // Its MAC, address and SSH host key are fixed: two copies must never run side by side.
-          deleteBeforeReplace: true,
-          // With a ROM file the hostpci entry is set over SSH (gpu.ts): the VM leaves it alone.
-          ...(romFile ? { ignoreChanges: ["hostpcis"] } : {}),
+  /** The backup job of the VMs that hold state. */
+  private backUpState(
+    name: string,
+    args: HypervisorArgs,
+    statefulVms: readonly proxmoxve.VmLegacy[],
+    opts: pulumi.CustomResourceOptions,
+  ): pulumi.Resource {
+    return new proxmoxve.backup.Job(
+      `${name}-state-backup`,
+      {
+        resourceId: "fortress-state",
+        schedule: args.backup.schedule,
+        storage: args.backup.storage,
+        vmids: statefulVms.map((vm) => vm.vmId.apply((id) => String(id))),
+        mode: "snapshot",
+        compress: "zstd",
+        enabled: true,
+        pruneBackups: {
+          "keep-daily": String(args.backup.keepDaily),
+          "keep-weekly": String(args.backup.keepWeekly),
         },
-      });
-      const guards = vm.securityGroup ? this.guardVm(vm, vm.securityGroup, machine, resourceOpts) : [];
-      if (vm.stateful) statefulVms.push(machine);
-      if (gpuMapping) {
-        gpuVms[vm.name] = machine;
-        gpuReady[vm.name] = [
-          machine,
-          ...(romFile ? [this.addRomFile(vm, machine, gpuMapping.name, romFile, args)] : []),
-        ];
-      } else {
-        required.push(snippet, machine, ...guards);
-      }
-      vms[vm.name] = {
-        vmId: machine.vmId,
-        node: vm.node,
-        address: vm.nic.address,
-        fqdn: vm.fqdn,
-        hostKey: hostKey.publicKeyOpenssh,
-      };
-    }
-    this.vms = vms;
-    this.userData = userData;
-    this.gpuVms = gpuVms;
-    this.gpuReady = gpuReady;
-
-    if (statefulVms.length > 0) {
-      const backupJob = new proxmoxve.backup.Job(
-        `${name}-state-backup`,
-        {
-          resourceId: "fortress-state",
-          schedule: args.backup.schedule,
-          storage: args.backup.storage,
-          vmids: statefulVms.map((vm) => vm.vmId.apply((id) => String(id))),
-          mode: "snapshot",
-          compress: "zstd",
-          enabled: true,
-          pruneBackups: {
-            "keep-daily": String(args.backup.keepDaily),
-            "keep-weekly": String(args.backup.keepWeekly),
-          },
-          notesTemplate: "{{guestname}} (Fortress)",
-        },
-        { ...resourceOpts, protect: true },
-      );
-      // No catalog role is both GPU and stateful; one that were would hold the barrier through this job.
-      required.push(backupJob);
-    }
-    this.barrierWaitsFor = required;
-
-    this.registerOutputs({ poolId: this.poolId, vms: this.vms });
+        notesTemplate: "{{guestname}} (Fortress)",
+      },
+      { ...opts, protect: true },
+    );
   }
 
   private addRomFile(
@@ -219,6 +273,7 @@ export class Hypervisor extends pulumi.ComponentResource {
     const node = args.connection.nodes.find((candidate) => candidate.name === vm.node);
     if (!node) throw new Error(`internal: no SSH address for node ${vm.node}`);
     return gpuRomFile(
+      this.vmChild(vm.name, "gpu-rom"),
       {
         vmName: vm.name,
         vmId: machine.vmId,
@@ -243,14 +298,16 @@ export class Hypervisor extends pulumi.ComponentResource {
     opts: pulumi.CustomResourceOptions,
   ): pulumi.Resource[] {
     const target = { nodeName: vm.node, vmId: machine.vmId };
+    const rules = this.vmChild(vm.name, "firewall-rules");
+    const options = this.vmChild(vm.name, "firewall");
     return [
       new proxmoxve.firewall.RulesLegacy(
-        `${vm.name}-firewall-rules`,
+        rules.name,
         { ...target, rules: [{ securityGroup, iface: "net0", comment: "Fortress zone policy" }] },
-        opts,
+        { ...opts, aliases: rules.aliases },
       ),
       new proxmoxve.firewall.OptionsLegacy(
-        `${vm.name}-firewall`,
+        options.name,
         {
           ...target,
           enabled: true,
@@ -259,7 +316,7 @@ export class Hypervisor extends pulumi.ComponentResource {
           macfilter: true,
           dhcp: true,
         },
-        opts,
+        { ...opts, aliases: options.aliases },
       ),
     ];
   }

@@ -5,8 +5,9 @@ import { TEST_API_TOKEN, TEST_SSH_KEY, testHostKey } from "../../test/support/fi
 import { captureUnderMocks } from "../../test/support/mockRuntime";
 import type { HypervisorArgs } from "./args";
 import { Hypervisor } from "./hypervisor";
+import { proxmoxProvider } from "../proxmox/provider";
 
-const args = (timezone: string): HypervisorArgs => ({
+const args = (timezone: string): Omit<HypervisorArgs, "provider"> => ({
   connection: {
     endpoint: "https://pve-a:8006/",
     apiToken: pulumi.secret(TEST_API_TOKEN),
@@ -89,7 +90,11 @@ async function run(timezone: string): Promise<{ byName: Map<string, Registration
     });
     return original(request, callback);
   };
-  const hypervisor = new Hypervisor("hv", args(timezone));
+  const hypervisorArgs = args(timezone);
+  const hypervisor = new Hypervisor("hv", {
+    ...hypervisorArgs,
+    provider: proxmoxProvider("proxmox", hypervisorArgs.connection),
+  });
   const userData = await new Promise<string>((resolve) => hypervisor.userData["db-1"]?.apply(resolve));
   await pulumi.runtime.disconnect();
   const byName = new Map(
@@ -111,7 +116,7 @@ describe("a VM's user-data snippet", () => {
     const before = await run("UTC");
     const after = await run("Europe/Berlin");
     assert.notEqual(before.userData, after.userData, "the test must change the user-data");
-    const snippet = (result: typeof before) => result.byName.get("db-1-user-data");
+    const snippet = (result: typeof before) => result.byName.get("hv-db-1-user-data");
     const vm = (result: typeof before) => result.byName.get("db-1");
     assert.equal(snippet(before)?.inputs.sourceRaw.fileName, "fortress-db-1-user-data.yaml");
     assert.equal(snippet(after)?.inputs.sourceRaw.fileName, snippet(before)?.inputs.sourceRaw.fileName);
@@ -128,7 +133,7 @@ describe("a VM's user-data snippet", () => {
 
   it("is replaced delete-first, and the VM depends on it only by order: its replacement never replaces the VM", async () => {
     const { byName } = await run("UTC");
-    const snippet = byName.get("db-1-user-data");
+    const snippet = byName.get("hv-db-1-user-data");
     const vm = byName.get("db-1");
     assert.ok(snippet && vm);
     // A create-first replacement would write the same file, then delete it with the old one's delete.

@@ -15,6 +15,7 @@
  */
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import type * as pulumi from "@pulumi/pulumi";
+import type { VmChildName } from "./names";
 
 export function snippetFileName(vmName: string): string {
   return `fortress-${vmName}-user-data.yaml`;
@@ -26,6 +27,7 @@ export function snippetFileId(datastoreId: string, vmName: string): string {
 }
 
 export function userDataSnippet(
+  resource: VmChildName,
   vmName: string,
   node: string,
   datastoreId: string,
@@ -33,13 +35,13 @@ export function userDataSnippet(
   opts: pulumi.CustomResourceOptions,
 ): proxmoxve.FileLegacy {
   return new proxmoxve.FileLegacy(
-    `${vmName}-user-data`,
+    resource.name,
     {
       nodeName: node,
       contentType: "snippets",
       datastoreId,
       sourceRaw: { fileName: snippetFileName(vmName), data: userData },
     },
-    { ...opts, deleteBeforeReplace: true },
+    { ...opts, aliases: resource.aliases, deleteBeforeReplace: true },
   );
 }

@@ -11,6 +11,7 @@ import { pinnedVersions } from "../../policies/rules/pinned-versions";
 import { secretsFromRandomOrConfig } from "../../policies/rules/secrets-from-random-or-config";
 import { type CapturedResource, captureRegistrations, REDACTED } from "../../stacks/plan/capture";
 import { Identity, type IdentityArgs } from "./identity";
+import { proxmoxProvider } from "../proxmox/provider";
 import { PINS, RESOURCES } from "./pins";
 import { CLIENT_NAMES, DEFAULT_GROUP, renderRealm } from "./realm";
 import { TEST_API_TOKEN, TEST_SSH_KEY, testHostKey } from "../../test/support/fixtures";
@@ -21,7 +22,12 @@ import { renderVaultwarden } from "../../test/support/vaultwardenChart";
 /** Public: the CA certificate is the only thing the nodes receive. */
 const TEST_CA_PEM = "-----BEGIN CERTIFICATE-----\nfortress-test-ca\n-----END CERTIFICATE-----\n";
 
-const args: IdentityArgs = {
+/** The args but the Proxmox provider, which the test makes once the mocks are in place. */
+type ArgsWithoutProvider = Omit<IdentityArgs, "proxmox"> & {
+  readonly proxmox: Omit<NonNullable<IdentityArgs["proxmox"]>, "provider">;
+};
+
+const args: ArgsWithoutProvider = {
   realm: "fortress",
   domain: "lab.example",
   hostnames: {
@@ -150,7 +156,11 @@ describe("Identity", () => {
     const kubernetes = new k8s.Provider("k8s", {
       kubeconfig: pulumi.secret("apiVersion: v1\nkind: Config\n"),
     });
-    component = new Identity("identity", args, { providers: { kubernetes } });
+    const proxmox = {
+      ...args.proxmox,
+      provider: proxmoxProvider("proxmox", args.proxmox.connection),
+    };
+    component = new Identity("identity", { ...args, proxmox }, { providers: { kubernetes } });
     adminToken = await resolve(component.vaultwardenAdminToken!);
     adminTokenHash = (await resolve(component.vaultwardenAdminTokenHash!)) ?? "";
     const secrets = await Promise.all(
@@ -165,7 +175,8 @@ describe("Identity", () => {
     assert.ok(root);
     assert.deepEqual(others, []);
     for (const resource of resources) {
-      if (resource.urn === root.urn || resource.name === "k8s") continue;
+      // The providers are given to it (in a stack, the platform's and the one the layers share).
+      if (resource.urn === root.urn || resource.name === "k8s" || resource.name === "proxmox") continue;
       assert.ok(resource.parent, `${resource.name} has no parent`);
     }
   });
@@ -248,7 +259,7 @@ describe("Identity", () => {
     );
     const realm = byName("identity-proxmox-realm");
     assert.equal(realm.inputs.clientKey, REDACTED);
-    const provider = byName("identity-proxmox");
+    const provider = byName("proxmox");
     assert.equal(provider.inputs.apiToken, REDACTED);
     const violations = await evaluatePolicies([secretsFromRandomOrConfig, pinnedVersions], resources);
     assert.deepEqual(violations, []);
@@ -436,7 +447,7 @@ describe("Identity", () => {
     assert.equal(realm.inputs.clientId, "proxmox");
     assert.equal(realm.inputs.autocreate, true);
     assert.equal(realm.inputs.groupsClaim, "groups");
-    assert.equal(realm.provider, byName("identity-proxmox").urn);
+    assert.equal(realm.provider, byName("proxmox").urn);
   });
 });
 

@@ -9,7 +9,7 @@
  */
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
-import { type ProxmoxConnectionArgs, proxmoxProvider } from "../proxmox/provider";
+import type { ProxmoxConnectionArgs } from "../proxmox/provider";
 import { Keycloak, KEYCLOAK_LABELS } from "./keycloak";
 import { trustCaOnNodes } from "./nodeTrust";
 import { Postgres } from "./postgres";
@@ -56,6 +56,9 @@ export interface IdentityArgs {
    * made to trust `caCertificatePem` (the internal CA that signs Keycloak's certificate) first.
    */
   readonly proxmox?: {
+    /** The Proxmox provider the layers share (built once by the composition root). */
+    readonly provider: proxmoxve.Provider;
+    /** The nodes' SSH settings, for the CA trust commands. */
     readonly connection: ProxmoxConnectionArgs;
     readonly realm: string;
     readonly caCertificatePem: pulumi.Input<string>;
@@ -154,8 +157,7 @@ export class Identity extends pulumi.ComponentResource {
     keycloak: Keycloak,
     keycloakHost: string,
   ): proxmoxve.realm.Openid {
-    const { connection } = proxmox;
-    const provider = proxmoxProvider(`${name}-proxmox`, connection, this);
+    const { connection, provider } = proxmox;
     const trust = trustCaOnNodes(
       `${name}-ca-trust`,
       {

@@ -1,8 +1,5 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { LAYERS, type LayerName } from "../../stacks/blueprint";
-import { namespaceOf, WORKLOAD_LAYERS } from "../../stacks/cluster";
-import { FLOW_PORTS, platformFlows } from "../../stacks/layers/platform";
 import { compileFlows, EVERY, type FlowRule, mergeFlows } from "./flows";
 
 const tcp = (port: number) => ({ port, protocol: "TCP" as const });
@@ -32,37 +29,6 @@ describe("compileFlows", () => {
       { from: "ns-b", to: "ns-a", ports: [tcp(2)] },
     ]);
     assert.deepEqual(compileFlows(rules, ["c"], ns), []);
-  });
-
-  it("compiles the platform's flow table, written as rows, to exactly the flows platformFlows writes by hand", () => {
-    // The table stacks/layers/platform.ts documents (from | to | ports | why), as FlowRule rows:
-    // what platformFlows becomes once the port vocabulary is one module.
-    const table: FlowRule<LayerName>[] = [
-      {
-        from: EVERY,
-        to: "siem",
-        ports: [...FLOW_PORTS.wazuhAgent, ...FLOW_PORTS.indexer],
-        why: "Wazuh agents and log shipping",
-      },
-      { from: EVERY, to: "identity", ports: FLOW_PORTS.oidc, why: "OIDC with Keycloak" },
-      { from: EVERY, to: "monitoring", ports: FLOW_PORTS.lokiPush, why: "logs into Loki" },
-      { from: "monitoring", to: EVERY, ports: FLOW_PORTS.scrape, why: "Prometheus scrapes" },
-    ];
-    const subsets: LayerName[][] = [
-      [...WORKLOAD_LAYERS],
-      WORKLOAD_LAYERS.filter((layer) => layer !== "monitoring"),
-      WORKLOAD_LAYERS.filter((layer) => layer !== "siem" && layer !== "identity"),
-      ["identity"],
-      [],
-    ];
-    for (const layers of subsets) {
-      assert.ok(layers.every((layer) => LAYERS.includes(layer)));
-      assert.deepEqual(
-        mergeFlows(compileFlows(table, layers, namespaceOf)),
-        mergeFlows(platformFlows(layers)),
-        layers.join(","),
-      );
-    }
   });
 });
 

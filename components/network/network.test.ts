@@ -4,6 +4,7 @@ import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import type { CapturedResource } from "../../stacks/plan/capture";
 import { type NetworkArgs, Network } from "./network";
+import { type ProxmoxConnectionArgs, proxmoxProvider } from "../proxmox/provider";
 import type { ZoneEntry, ZoneNetwork } from "./types";
 import { compileProxmoxFirewall, compileZones } from "./zoneRules";
 import { toFields } from "../opnsense/toFields";
@@ -42,25 +43,25 @@ const ZONES_RENUMBERED: readonly ZoneEntry[] = [
   { from: "users", to: "firewall", services: ["dns", "ntp"] },
 ];
 
-const args: NetworkArgs = {
+/** The Proxmox connection the test's providers are made from (the shared provider's, in a stack). */
+const PROXMOX: ProxmoxConnectionArgs = {
+  endpoint: "https://pve-a:8006/",
+  apiToken: pulumi.secret(TEST_API_TOKEN),
+  insecure: false,
+  sshUser: "root",
+  sshPrivateKey: pulumi.secret(TEST_SSH_KEY),
+  nodes: [
+    { name: "pve-a", address: "10.10.10.11", sshHostKey: testHostKey("pve-a") },
+    { name: "pve-b", address: "10.10.10.12", sshHostKey: testHostKey("pve-b") },
+  ],
+};
+
+const args: Omit<NetworkArgs, "proxmox"> = {
   firewall: { url: "https://fw.lab.example", insecure: false },
   trunk: "igb1",
   networks: NETWORKS,
   zones: ZONES,
   preflight: { minimumVersion: "25.7", plugins: ["os-chrony"], probes: ["firewall/alias/get"] },
-  proxmox: {
-    connection: {
-      endpoint: "https://pve-a:8006/",
-      apiToken: pulumi.secret(TEST_API_TOKEN),
-      insecure: false,
-      sshUser: "root",
-      sshPrivateKey: pulumi.secret(TEST_SSH_KEY),
-      nodes: [
-        { name: "pve-a", address: "10.10.10.11", sshHostKey: testHostKey("pve-a") },
-        { name: "pve-b", address: "10.10.10.12", sshHostKey: testHostKey("pve-b") },
-      ],
-    },
-  },
 };
 
 type Inputs = Record<string, any>;
@@ -106,8 +107,15 @@ describe("Network", () => {
   before(async () => {
     resources = await captureUnderMocks();
     recordAliases();
-    component = new Network("net", args);
-    const renumbered = new Network("renum", { ...args, zones: ZONES_RENUMBERED });
+    component = new Network("net", {
+      ...args,
+      proxmox: { provider: proxmoxProvider("proxmox", PROXMOX) },
+    });
+    const renumbered = new Network("renum", {
+      ...args,
+      zones: ZONES_RENUMBERED,
+      proxmox: { provider: proxmoxProvider("proxmox-renum", PROXMOX) },
+    });
     await new Promise<void>((resolve) => pulumi.all([component.urn, renumbered.urn]).apply(() => resolve()));
     await pulumi.runtime.disconnect();
   });
@@ -356,7 +364,7 @@ describe("Network", () => {
   });
 
   it("creates the compiled Proxmox IP sets, and each security group after the IP sets it names", () => {
-    const provider = named("net-proxmox");
+    const provider = named("proxmox");
     const expected = compileProxmoxFirewall(args);
     const ipSets = ofType("firewall/ipsetLegacy:IpsetLegacy");
     assert.deepEqual(
@@ -385,7 +393,7 @@ describe("Network", () => {
   });
 
   it("configures the Proxmox provider with its credentials secret", () => {
-    const provider = named("net-proxmox");
+    const provider = named("proxmox");
     assertProxmoxProviderSecret(provider, resources);
   });
 });

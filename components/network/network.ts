@@ -11,7 +11,6 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PreflightNeeds } from "../opnsense/preflight";
 import type { FirewallRef } from "../opnsense/provider";
 import { OpnsenseAlias, OpnsenseRule, OpnsenseVlan, Preflight } from "../opnsense/resources";
-import { type ProxmoxConnectionArgs, proxmoxProvider } from "../proxmox/provider";
 import type { RuleSpec, ZoneEntry, ZoneNetwork } from "./types";
 import { compileProxmoxFirewall, compileZones, securityGroupName } from "./zoneRules";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
@@ -27,7 +26,8 @@ export interface NetworkArgs {
   /** What the whole deployment needs of the firewall: checked before anything changes. */
   readonly preflight: Omit<PreflightNeeds, "interfaces">;
   readonly proxmox: {
-    readonly connection: ProxmoxConnectionArgs;
+    /** The Proxmox provider the layers share (built once by the composition root). */
+    readonly provider: proxmoxve.Provider;
   };
 }
 
@@ -163,7 +163,7 @@ export class Network extends pulumi.ComponentResource {
     }
     this.ruleCount = compiled.rules.length;
 
-    this.proxmox = proxmoxProvider(`${name}-proxmox`, args.proxmox.connection, this);
+    this.proxmox = args.proxmox.provider;
     const onProxmox = { parent: this, provider: this.proxmox };
     // Proxmox ignores every VM firewall and security group while the datacenter firewall is off.
     // Host input stays ACCEPT: OPNsense guards the management VLAN, and a DROP here could lock admins out.

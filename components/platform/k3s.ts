@@ -1,4 +1,3 @@
-/* eslint-disable max-lines-per-function -- split pending: issue #9 item 8 (a 144-line constructor: server, agents and kubeconfig) */
 /**
  * k3s in HA over SSH: the first server starts the embedded etcd (`cluster-init`), the other servers
  * join it one after another, then the agents join through the API name, one after another. Each
@@ -31,143 +30,49 @@ import {
   readCaHashScript,
   rotateCertificatesScript,
 } from "./k3sInstall";
+import {
+  agentConfig,
+  K3S_API_PORT,
+  K3S_PACKAGED,
+  type K3sAgentArgs,
+  type K3sClusterArgs,
+  type K3sConfig,
+  type K3sNodeArgs,
+  type K3sSsh,
+  renderK3sConfig,
+  serverConfig,
+} from "./k3sConfig";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 
 export { K3S_CONFIG_PATH, K3S_TOKEN_PATH, K3S_AGENT_TOKEN_PATH, K3S_INSTALLER } from "./k3sInstall";
+export {
+  agentConfig,
+  GPU_PRESENT_LABEL,
+  GPU_TAINT,
+  K3S_API_PORT,
+  K3S_PACKAGED,
+  type K3sAgentArgs,
+  type K3sClusterArgs,
+  type K3sNodeArgs,
+  type K3sPool,
+  type K3sSsh,
+  POOL_LABEL,
+  renderK3sConfig,
+  SERVER_TAINT,
+  serverClusterFlags,
+  serverConfig,
+} from "./k3sConfig";
 
 export const K3S_TYPE = COMPONENT_TYPES.k3s;
 /** Agents that join on their own, outside the platform layer's barrier (the GPU worker). */
 export const DETACHED_AGENTS_TYPE = COMPONENT_TYPES.detachedK3sAgents;
 
 export const K3S_KUBECONFIG_PATH = "/etc/rancher/k3s/k3s.yaml";
-export const K3S_API_PORT = 6443;
-/** The label that names an agent's pool; workloads select their pool with it. */
-export const POOL_LABEL = "fortress/pool";
-/** What the NVIDIA device plugin (and GPU workloads) select on. */
-export const GPU_PRESENT_LABEL = "nvidia.com/gpu.present=true";
-/** Keeps everything but GPU workloads off the GPU agent. */
-export const GPU_TAINT = "nvidia.com/gpu=true:NoSchedule";
-/** Keeps workloads off the servers while there are general agents (k3s's documented taint). */
-export const SERVER_TAINT = "CriticalAddonsOnly=true:NoExecute";
-
-/**
- * What k3s deploys by itself (docs.k3s.io/installation/packaged-components), pinned by the k3s
- * release. Traefik (the ingress the identity layer uses: class `traefik`, entrypoint `websecure`)
- * and ServiceLB (its LoadBalancer address) stay, as do CoreDNS and the local-path provisioner.
- * metrics-server goes: nothing in Fortress uses the metrics API (no autoscaler), and the monitoring
- * layer scrapes with Prometheus.
- */
-export const K3S_PACKAGED = {
-  kept: ["coredns", "local-storage", "servicelb", "traefik"],
-  disabled: ["metrics-server"],
-} as const;
-
 /** Traefik's requests and limits, through k3s's HelmChartConfig for its bundled chart. */
 export const TRAEFIK_RESOURCES = {
   requests: { cpu: "100m", memory: "64Mi" },
   limits: { cpu: "1", memory: "256Mi" },
 } as const;
-
-export type K3sPool = "general" | "indexer" | "gpu";
-
-export interface K3sNodeArgs {
-  /** The VM's name, also its Kubernetes node name (its hostname). */
-  readonly name: string;
-  /** Its static address: SSH goes there, and it is the node IP. */
-  readonly address: string;
-  /** The VM's SSH host public key (`ssh-ed25519 AAAA…`): the only key its connections accept. */
-  readonly hostKey: pulumi.Input<string>;
-  /** The VM's Proxmox id: the install waits for the VM, and runs again on a rebuilt one. */
-  readonly vmId?: pulumi.Input<number>;
-}
-
-export interface K3sAgentArgs extends K3sNodeArgs {
-  readonly pool: K3sPool;
-}
-
-export interface K3sSsh {
-  /** The VMs' admin user (cloud-init), with passwordless sudo. */
-  readonly user: string;
-  readonly privateKey: pulumi.Input<string>;
-}
-
-export interface K3sClusterArgs {
-  /** Pinned k3s release, as INSTALL_K3S_VERSION takes it (v1.35.6+k3s1). */
-  readonly version: string;
-  /** The API's stable name (`<apiName>.<domain>`), resolving to every server: tls-san, agents, kubeconfig. */
-  readonly apiFqdn: string;
-  /** In bootstrap order: the first one initialises the cluster. An odd number (etcd quorum). */
-  readonly servers: readonly K3sNodeArgs[];
-  /** Agents joined in this component's chain, after the servers. */
-  readonly agents: readonly K3sAgentArgs[];
-  readonly ssh: K3sSsh;
-  /** Where the local-path provisioner puts volumes: on the VMs' data disk. */
-  readonly localStoragePath: string;
-  /** Defaults to K3S_INSTALLER; an air-gapped lab points at its own copy (same digest). */
-  readonly installer?: K3sInstaller;
-  readonly airgap?: K3sAirgap;
-  /** A label; changing it rotates the servers' certificates and re-reads the kubeconfig. */
-  readonly certificateRotation?: string;
-}
-
-type K3sConfig = Record<string, string | boolean | readonly string[]>;
-
-/** Flags every server must share (k3s refuses a server whose cluster-wide flags differ). */
-export function serverClusterFlags(
-  args: Pick<K3sClusterArgs, "apiFqdn" | "servers" | "localStoragePath">,
-): K3sConfig {
-  return {
-    "token-file": K3S_TOKEN_PATH,
-    // Agents join with their own token, so a leaked agent token cannot add a server.
-    "agent-token-file": K3S_AGENT_TOKEN_PATH,
-    "tls-san": [args.apiFqdn, ...args.servers.map((server) => server.address)],
-    "write-kubeconfig-mode": "0600",
-    "secrets-encryption": true,
-    disable: [...K3S_PACKAGED.disabled],
-    // local-path's volumes on the data disk, not the 32 GB root disk (k3s writes this path into
-    // the provisioner's config: manifests/local-storage.yaml `%{DEFAULT_LOCAL_STORAGE_PATH}%`).
-    "default-local-storage-path": args.localStoragePath,
-    // Control-plane metrics on the node address, for the monitoring layer (DESIGN.md §4); the
-    // Proxmox firewall and the zone rules decide who reaches them.
-    "kube-controller-manager-arg": ["bind-address=0.0.0.0"],
-    "kube-scheduler-arg": ["bind-address=0.0.0.0"],
-    "etcd-expose-metrics": true,
-  };
-}
-
-/** The k3s config of one server, as an object (rendered with js-yaml by renderK3sConfig). */
-export function serverConfig(
-  args: Pick<K3sClusterArgs, "apiFqdn" | "servers" | "agents" | "localStoragePath">,
-  index: number,
-): K3sConfig {
-  const server = args.servers[index];
-  const first = args.servers[0];
-  if (!server || !first) throw new Error(`internal: no k3s server #${index}`);
-  const dedicated = args.agents.some((agent) => agent.pool === "general");
-  return {
-    ...serverClusterFlags(args),
-    "node-ip": server.address,
-    ...(dedicated ? { "node-taint": [SERVER_TAINT] } : {}),
-    ...(index === 0 ? { "cluster-init": true } : { server: `https://${first.address}:${K3S_API_PORT}` }),
-  };
-}
-
-/** The k3s config of one agent. */
-export function agentConfig(apiFqdn: string, agent: K3sAgentArgs): K3sConfig {
-  return {
-    server: `https://${apiFqdn}:${K3S_API_PORT}`,
-    "token-file": K3S_TOKEN_PATH,
-    "node-ip": agent.address,
-    // k3s finds nvidia-container-runtime by itself when the driver and toolkit are installed later
-    // (then restart k3s-agent); nothing here installs a driver.
-    "node-label": [`${POOL_LABEL}=${agent.pool}`, ...(agent.pool === "gpu" ? [GPU_PRESENT_LABEL] : [])],
-    ...(agent.pool === "gpu" ? { "node-taint": [GPU_TAINT] } : {}),
-  };
-}
-
-export function renderK3sConfig(config: K3sConfig): string {
-  return `---\n# Managed by Fortress: changes here are overwritten on the next update.\n${yaml.dump(config, { lineWidth: -1, noRefs: true })}`;
-}
 
 /** What an agent needs to join the cluster, wherever its command is registered. */
 export interface K3sAgentJoin {
@@ -276,6 +181,142 @@ export function joinAgent(
   );
 }
 
+/** The servers, in bootstrap order, and what the agents' join needs from them. */
+interface ServersBuilt {
+  readonly chain: readonly command.remote.Command[];
+  /** The cluster CA's hash, as k3s prints it (read from the first server). */
+  readonly caHash: pulumi.Output<string>;
+  readonly agentToken: random.RandomPassword;
+}
+
+type InstallContext = Pick<K3sAgentJoin, "version" | "ssh" | "installer" | "airgap">;
+
+/** The cluster's tokens, the first server (`cluster-init`), its CA hash, then the other servers one by one. */
+function bootstrapServers(
+  parent: pulumi.Resource,
+  name: string,
+  args: K3sClusterArgs,
+  context: InstallContext,
+): ServersBuilt {
+  const token = new random.RandomPassword(`${name}-token`, { length: 48, special: false }, { parent });
+  const agentToken = new random.RandomPassword(
+    `${name}-agent-token`,
+    { length: 48, special: false },
+    { parent },
+  );
+
+  const [first, ...others] = args.servers as [K3sNodeArgs, ...K3sNodeArgs[]];
+  const serverFiles = [K3S_TOKEN_PATH, K3S_AGENT_TOKEN_PATH];
+  const firstInstall = installCommand(
+    context,
+    {
+      node: first,
+      role: "server",
+      config: serverConfig(args, 0),
+      secrets: pulumi.interpolate`${token.result}\n${agentToken.result}\n`,
+      secretFiles: serverFiles,
+    },
+    { parent },
+  );
+  const chain: command.remote.Command[] = [firstInstall];
+  // The CA the first server made, as k3s hashes it: every join below pins it.
+  const caHashRead = new command.remote.Command(
+    `${name}-ca-hash`,
+    {
+      connection: connectionTo(args.ssh, first),
+      create: readCaHashScript(),
+      logging: "none",
+      triggers: [firstInstall.id],
+    },
+    { parent, dependsOn: [firstInstall] },
+  );
+  const caHash = caHashRead.stdout.apply((text) => (text ?? "").trim());
+  const serverToken = pulumi.secret(pulumi.interpolate`K10${caHash}::server:${token.result}`);
+  others.forEach((server, offset) =>
+    chain.push(
+      installCommand(
+        context,
+        {
+          node: server,
+          role: "server",
+          config: serverConfig(args, offset + 1),
+          secrets: pulumi.interpolate`${serverToken}\n${agentToken.result}\n`,
+          secretFiles: serverFiles,
+        },
+        { parent, dependsOn: [chain[chain.length - 1] as command.remote.Command] },
+      ),
+    ),
+  );
+  return { chain, caHash, agentToken };
+}
+
+/**
+ * Each node's certificate rotation, one after another: the first after `start`, each after the one
+ * before it, and all of them after `alsoAfter`. Returns the last.
+ */
+function rotateInTurn(
+  parent: pulumi.Resource,
+  ssh: K3sSsh,
+  nodes: readonly K3sNodeArgs[],
+  role: K3sRole,
+  rotation: string,
+  start: pulumi.Resource,
+  alsoAfter: readonly pulumi.Resource[] = [],
+): command.remote.Command | undefined {
+  let rotated: command.remote.Command | undefined;
+  for (const node of nodes)
+    rotated = rotateCommand(ssh, node, role, rotation, {
+      parent,
+      dependsOn: [rotated ?? start, ...alsoAfter],
+    });
+  return rotated;
+}
+
+/** The admin kubeconfig, read from the first server and pointed at the API name (secret). */
+function readKubeconfig(
+  parent: pulumi.Resource,
+  name: string,
+  args: K3sClusterArgs,
+  firstInstall: command.remote.Command,
+  after: command.remote.Command,
+): pulumi.Output<string> {
+  const first = args.servers[0] as K3sNodeArgs;
+  const rotation = args.certificateRotation;
+  const read = new command.remote.Command(
+    `${name}-kubeconfig`,
+    {
+      connection: connectionTo(args.ssh, first),
+      create: `sudo cat ${K3S_KUBECONFIG_PATH}`,
+      update: `sudo cat ${K3S_KUBECONFIG_PATH}`,
+      // It prints the cluster-admin credentials: never to the display or the event log.
+      logging: "none",
+      // Read again after an upgrade, a rebuilt first server (a new CA) or a certificate rotation.
+      triggers: [args.version, firstInstall.id, ...(rotation !== undefined ? [rotation] : [])],
+    },
+    { parent, additionalSecretOutputs: ["stdout"], dependsOn: [after] },
+  );
+  return pulumi.secret(
+    read.stdout.apply((text) => pointAt(text ?? "", `https://${args.apiFqdn}:${K3S_API_PORT}`)),
+  );
+}
+
+/**
+ * Traefik stays k3s's (the identity layer's ingress); Fortress bounds it through k3s's
+ * HelmChartConfig, which k3s merges into its bundled chart's values.
+ */
+function boundTraefik(parent: pulumi.Resource, name: string, provider: kubernetes.Provider): void {
+  new kubernetes.apiextensions.CustomResource(
+    `${name}-traefik-config`,
+    {
+      apiVersion: "helm.cattle.io/v1",
+      kind: "HelmChartConfig",
+      metadata: { name: "traefik", namespace: "kube-system" },
+      spec: { valuesContent: yaml.dump({ resources: TRAEFIK_RESOURCES }, { lineWidth: -1 }) },
+    },
+    { parent, provider },
+  );
+}
+
 export class K3sCluster extends pulumi.ComponentResource {
   /** Admin kubeconfig whose server is https://<apiFqdn>:6443 (secret). */
   readonly kubeconfig: pulumi.Output<string>;
@@ -311,137 +352,46 @@ export class K3sCluster extends pulumi.ComponentResource {
       ...(args.airgap ? { airgap: args.airgap } : {}),
     };
 
-    const token = new random.RandomPassword(
-      `${name}-token`,
-      { length: 48, special: false },
-      { parent: this },
-    );
-    const agentToken = new random.RandomPassword(
-      `${name}-agent-token`,
-      { length: 48, special: false },
-      { parent: this },
-    );
-
-    const chain: command.remote.Command[] = [];
-    const after = () => {
-      const previous = chain[chain.length - 1];
-      return previous ? { dependsOn: [previous] } : {};
-    };
-
-    const [first, ...others] = args.servers as [K3sNodeArgs, ...K3sNodeArgs[]];
-    const serverFiles = [K3S_TOKEN_PATH, K3S_AGENT_TOKEN_PATH];
-    chain.push(
-      installCommand(
-        context,
-        {
-          node: first,
-          role: "server",
-          config: serverConfig(args, 0),
-          secrets: pulumi.interpolate`${token.result}\n${agentToken.result}\n`,
-          secretFiles: serverFiles,
-        },
-        { parent: this },
-      ),
-    );
-    // The CA the first server made, as k3s hashes it: every join below pins it.
-    const caHash = new command.remote.Command(
-      `${name}-ca-hash`,
-      {
-        connection: connectionTo(args.ssh, first),
-        create: readCaHashScript(),
-        logging: "none",
-        triggers: [chain[0]?.id],
-      },
-      { parent: this, dependsOn: [chain[0] as command.remote.Command] },
-    );
-    const hash = caHash.stdout.apply((text) => (text ?? "").trim());
-    const serverToken = pulumi.secret(pulumi.interpolate`K10${hash}::server:${token.result}`);
-    others.forEach((server, offset) =>
-      chain.push(
-        installCommand(
-          context,
-          {
-            node: server,
-            role: "server",
-            config: serverConfig(args, offset + 1),
-            secrets: pulumi.interpolate`${serverToken}\n${agentToken.result}\n`,
-            secretFiles: serverFiles,
-          },
-          { parent: this, ...after() },
-        ),
-      ),
-    );
-    const lastServer = chain[chain.length - 1] as command.remote.Command;
+    const servers = bootstrapServers(this, name, args, context);
+    const firstInstall = servers.chain[0] as command.remote.Command;
+    const lastServer = servers.chain[servers.chain.length - 1] as command.remote.Command;
 
     // Yearly client certificates: a new rotation label rotates each server's certificates in turn
     // (the kubeconfig read below then picks up the new admin certificate), then each agent's.
     const rotation = args.certificateRotation;
-    let rotated: command.remote.Command | undefined;
-    if (rotation !== undefined) {
-      for (const server of args.servers)
-        rotated = rotateCommand(args.ssh, server, "server", rotation, {
-          parent: this,
-          dependsOn: [rotated ?? lastServer],
-        });
-    }
-    const serversRotated = rotated;
+    const serversRotated =
+      rotation !== undefined
+        ? rotateInTurn(this, args.ssh, args.servers, "server", rotation, lastServer)
+        : undefined;
 
     this.agentJoin = {
       ...context,
       apiFqdn: args.apiFqdn,
-      token: pulumi.secret(pulumi.interpolate`K10${hash}::node:${agentToken.result}`),
+      token: pulumi.secret(pulumi.interpolate`K10${servers.caHash}::node:${servers.agentToken.result}`),
       serversReady: lastServer,
       ...(rotation !== undefined && serversRotated ? { certificateRotation: rotation, serversRotated } : {}),
     };
+    const chain = [...servers.chain];
     for (const agent of args.agents)
-      chain.push(joinAgent(this.agentJoin, agent, { parent: this, ...after() }));
-    this.chain = chain;
-    if (rotation !== undefined) {
-      let agentRotated: command.remote.Command | undefined;
-      for (const agent of args.agents)
-        agentRotated = rotateCommand(args.ssh, agent, "agent", rotation, {
+      chain.push(
+        joinAgent(this.agentJoin, agent, {
           parent: this,
-          dependsOn: [
-            agentRotated ?? (serversRotated as command.remote.Command),
-            chain[chain.length - 1] as command.remote.Command,
-          ],
-        });
-    }
+          dependsOn: [chain[chain.length - 1] as command.remote.Command],
+        }),
+      );
+    this.chain = chain;
+    if (rotation !== undefined && serversRotated)
+      rotateInTurn(this, args.ssh, args.agents, "agent", rotation, serversRotated, [
+        chain[chain.length - 1] as command.remote.Command,
+      ]);
 
-    const read = new command.remote.Command(
-      `${name}-kubeconfig`,
-      {
-        connection: connectionTo(args.ssh, first),
-        create: `sudo cat ${K3S_KUBECONFIG_PATH}`,
-        update: `sudo cat ${K3S_KUBECONFIG_PATH}`,
-        // It prints the cluster-admin credentials: never to the display or the event log.
-        logging: "none",
-        // Read again after an upgrade, a rebuilt first server (a new CA) or a certificate rotation.
-        triggers: [args.version, chain[0]?.id, ...(rotation !== undefined ? [rotation] : [])],
-      },
-      { parent: this, additionalSecretOutputs: ["stdout"], dependsOn: [rotated ?? lastServer] },
-    );
-    this.kubeconfig = pulumi.secret(
-      read.stdout.apply((text) => pointAt(text ?? "", `https://${args.apiFqdn}:${K3S_API_PORT}`)),
-    );
+    this.kubeconfig = readKubeconfig(this, name, args, firstInstall, serversRotated ?? lastServer);
     this.provider = new kubernetes.Provider(
       `${name}-kubernetes`,
       { kubeconfig: this.kubeconfig },
       { parent: this },
     );
-
-    // Traefik stays k3s's (the identity layer's ingress); Fortress bounds it through k3s's
-    // HelmChartConfig, which k3s merges into its bundled chart's values.
-    new kubernetes.apiextensions.CustomResource(
-      `${name}-traefik-config`,
-      {
-        apiVersion: "helm.cattle.io/v1",
-        kind: "HelmChartConfig",
-        metadata: { name: "traefik", namespace: "kube-system" },
-        spec: { valuesContent: yaml.dump({ resources: TRAEFIK_RESOURCES }, { lineWidth: -1 }) },
-      },
-      { parent: this, provider: this.provider },
-    );
+    boundTraefik(this, name, this.provider);
     this.registerOutputs({ kubeconfig: this.kubeconfig });
   }
 }

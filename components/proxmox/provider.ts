@@ -1,4 +1,7 @@
-/** The Proxmox provider every layer that touches Proxmox builds from the same connection settings. */
+/**
+ * The Proxmox provider, from the lab's connection settings. The composition root builds one that the
+ * layers share (stacks/layers/shared.ts) and hands it to them in their args.
+ */
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
 
@@ -19,10 +22,11 @@ export interface ProxmoxConnectionArgs {
   readonly nodes: readonly { readonly name: string; readonly address: string; readonly sshHostKey: string }[];
 }
 
+/** `opts` is the provider's options, or just its parent. */
 export function proxmoxProvider(
   name: string,
   connection: ProxmoxConnectionArgs,
-  parent: pulumi.Resource,
+  opts: pulumi.Resource | pulumi.CustomResourceOptions = {},
 ): proxmoxve.Provider {
   return new proxmoxve.Provider(
     name,
@@ -37,6 +41,6 @@ export function proxmoxProvider(
         nodes: connection.nodes.map((node) => ({ name: node.name, address: node.address })),
       },
     },
-    { parent },
+    pulumi.Resource.isInstance(opts) ? { parent: opts } : opts,
   );
 }

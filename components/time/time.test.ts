@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CapturedResource } from "../../stacks/plan/capture";
 import { compileZones } from "../network/zoneRules";
 import type { ZoneNetwork } from "../network/types";
+import { type ProxmoxConnectionArgs, proxmoxProvider } from "../proxmox/provider";
 import { type TimeArgs, Time } from "./time";
 import { captureUnderMocks } from "../../test/support/mockRuntime";
 import {
@@ -16,24 +17,27 @@ import {
 const CHRONY_TYPE = "pulumi-nodejs:dynamic/fortress:opnsense:chrony";
 const TIME_LEGACY_TYPE = "proxmoxve:index/timeLegacy:TimeLegacy";
 
-const args: TimeArgs = {
+const PROXMOX: ProxmoxConnectionArgs = {
+  endpoint: "https://pve-a:8006/",
+  // Plain strings: the provider must make them secret.
+  apiToken: TEST_API_TOKEN,
+  insecure: false,
+  sshUser: "root",
+  sshPrivateKey: TEST_SSH_KEY,
+  nodes: [
+    { name: "pve-a", address: "10.10.10.11", sshHostKey: testHostKey("pve-a") },
+    { name: "pve-b", address: "10.10.10.12", sshHostKey: testHostKey("pve-b") },
+    { name: "pve-c", address: "10.10.10.13", sshHostKey: testHostKey("pve-c") },
+  ],
+};
+
+const NODE_NAMES = PROXMOX.nodes.map((node) => node.name);
+
+const baseArgs: Omit<TimeArgs, "proxmox"> = {
   firewall: { url: "https://fw.lab.example", insecure: false },
   upstream: ["0.pool.ntp.org", "1.pool.ntp.org", "time.cloudflare.com"],
   clientNetworks: ["10.10.10.0/24", "10.10.20.0/24", "10.10.40.0/24"],
   timezone: "Europe/Berlin",
-  proxmox: {
-    endpoint: "https://pve-a:8006/",
-    // Plain strings: the layer itself must make them secret.
-    apiToken: TEST_API_TOKEN,
-    insecure: false,
-    sshUser: "root",
-    sshPrivateKey: TEST_SSH_KEY,
-    nodes: [
-      { name: "pve-a", address: "10.10.10.11", sshHostKey: testHostKey("pve-a") },
-      { name: "pve-b", address: "10.10.10.12", sshHostKey: testHostKey("pve-b") },
-      { name: "pve-c", address: "10.10.10.13", sshHostKey: testHostKey("pve-c") },
-    ],
-  },
 };
 
 type Inputs = Record<string, any>;
@@ -58,6 +62,10 @@ describe("Time", () => {
   before(async () => {
     resources = await captureUnderMocks();
     const ready = new Ready("ready");
+    const args: TimeArgs = {
+      ...baseArgs,
+      proxmox: { provider: proxmoxProvider("proxmox", PROXMOX), nodes: NODE_NAMES },
+    };
     const gated = new Time("gated", { ...args, firewallReady: ready });
     const free = new Time("free", args);
     await new Promise<void>((resolve) =>
@@ -71,7 +79,8 @@ describe("Time", () => {
       const layer = named(owner);
       assert.equal(layer.type, "fortress:time:Time");
       const children = resources.filter((resource) => resource.name.startsWith(`${owner}-`));
-      assert.equal(children.length, 1 + 1 + 1 + args.proxmox.nodes.length);
+      // The ntpd check, chrony and a time zone per node (the Proxmox provider is the shared one).
+      assert.equal(children.length, 1 + 1 + NODE_NAMES.length);
       for (const child of children) {
         assert.equal(child.parent, layer.urn, `${child.name} is not a child of ${owner}`);
       }
@@ -89,7 +98,7 @@ describe("Time", () => {
         peers: "0.pool.ntp.org,1.pool.ntp.org,time.cloudflare.com",
         allowednetworks: "10.10.10.0/24,10.10.20.0/24,10.10.40.0/24",
       });
-      assert.deepEqual(inputs.firewall, args.firewall);
+      assert.deepEqual(inputs.firewall, baseArgs.firewall);
     }
   });
 
@@ -133,13 +142,13 @@ describe("Time", () => {
     assert.deepEqual(named("free-ntpd-off").dependencies, []);
   });
 
-  it("sets the time zone of every node through the layer's Proxmox provider", () => {
+  it("sets the time zone of every node through the shared Proxmox provider", () => {
+    const provider = named("proxmox");
     for (const owner of ["gated", "free"]) {
-      const provider = named(`${owner}-proxmox`);
       const zones = childrenOf(owner).filter((resource) => resource.type === TIME_LEGACY_TYPE);
       assert.deepEqual(
         zones.map((zone) => zone.inputs).sort((a, b) => String(a.nodeName).localeCompare(String(b.nodeName))),
-        args.proxmox.nodes.map((node) => ({ nodeName: node.name, timeZone: "Europe/Berlin" })),
+        NODE_NAMES.map((node) => ({ nodeName: node, timeZone: "Europe/Berlin" })),
       );
       for (const zone of zones) {
         assert.equal(zone.name, `${owner}-tz-${(zone.inputs as Inputs).nodeName}`);
@@ -149,7 +158,7 @@ describe("Time", () => {
   });
 
   it("configures the Proxmox provider with its credentials secret, even when given as plain strings", () => {
-    const provider = named("gated-proxmox");
+    const provider = named("proxmox");
     assertProxmoxProviderSecret(provider, resources);
   });
 });

@@ -9,7 +9,6 @@ import { SERVICES } from "../../vocabulary/services";
 import type { FirewallRef } from "../opnsense/provider";
 import { MINIMUM_VERSION } from "../opnsense/preflight";
 import { ChronySettings, Preflight } from "../opnsense/resources";
-import { type ProxmoxConnectionArgs, proxmoxProvider } from "../proxmox/provider";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 
 export const TIME_TYPE = COMPONENT_TYPES.time;
@@ -21,7 +20,12 @@ export interface TimeArgs {
   /** The lab's networks, the only clients chrony answers. */
   readonly clientNetworks: readonly string[];
   readonly timezone: string;
-  readonly proxmox: ProxmoxConnectionArgs;
+  readonly proxmox: {
+    /** The Proxmox provider the layers share (built once by the composition root). */
+    readonly provider: proxmoxve.Provider;
+    /** The Proxmox nodes by their name in Proxmox. */
+    readonly nodes: readonly string[];
+  };
   /** Waits for this before touching the firewall (the network layer's preflight). */
   readonly firewallReady?: pulumi.Resource;
 }
@@ -68,12 +72,11 @@ export class Time extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [this.ntpdOff] },
     );
-    const provider = proxmoxProvider(`${name}-proxmox`, args.proxmox, this);
     for (const node of args.proxmox.nodes) {
       new proxmoxve.TimeLegacy(
-        `${name}-tz-${node.name}`,
-        { nodeName: node.name, timeZone: args.timezone },
-        { parent: this, provider },
+        `${name}-tz-${node}`,
+        { nodeName: node, timeZone: args.timezone },
+        { parent: this, provider: args.proxmox.provider },
       );
     }
     this.registerOutputs({});

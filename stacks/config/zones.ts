@@ -1,4 +1,3 @@
-/* eslint-disable max-lines-per-function -- split pending: issue #9 item 8 (checkZones, 136 lines: one check per function) */
 /**
  * `fortress:zones`: which network may open connections to which, with which services. A list of
  * entries; whatever no entry grants is dropped (by OPNsense between VLANs, and again by the Proxmox
@@ -82,145 +81,165 @@ function networkIssues(networks: readonly NetworkConfig[]): ConfigIssue[] {
   });
 }
 
-/** Semantic checks of the zone matrix against the declared networks. Every issue has a path and a hint. */
-export function checkZones(zones: readonly ZoneConfig[], networks: readonly NetworkConfig[]): ConfigIssue[] {
-  const issues = networkIssues(networks);
-  const byName = new Map(networks.map((network) => [network.name, network]));
-  const networkNames = networks.map((network) => network.name).join(", ");
-  const managementNames =
-    networks
-      .filter((network) => network.purpose === "management")
-      .map((network) => network.name)
-      .join(", ") || "none declared";
+/** What every entry's checks look up: the declared networks, and their names for the hints. */
+interface ZoneContext {
+  readonly byName: ReadonlyMap<string, NetworkConfig>;
+  readonly networkNames: string;
+  readonly managementNames: string;
+}
+
+/** Chrony on the firewall is every VLAN's one time source: NTP goes to `firewall` only. */
+function ntpIssues(entry: ZoneConfig, path: string): ConfigIssue[] {
+  if (!Array.isArray(entry.services) || !entry.services.includes("ntp") || entry.to === "firewall") return [];
+  return [
+    issue(
+      `${path}.services`,
+      `NTP to ${entry.to} is not allowed: chrony on the firewall is the one time source of every VLAN`,
+      `remove ntp here and add { from: ${entry.from}, to: firewall, services: [ntp] }`,
+    ),
+  ];
+}
+
+/** `from` is a declared network, and not the quarantine network. */
+function fromIssues(entry: ZoneConfig, path: string, context: ZoneContext): ConfigIssue[] {
+  const from = context.byName.get(entry.from);
+  if (from?.purpose === "quarantine")
+    return [
+      issue(
+        `${path}.from`,
+        `${from.name} is the quarantine network: nothing may leave it`,
+        "remove the entry; quarantined hosts reach nothing, that is what isolates them",
+      ),
+    ];
+  if (from) return [];
+  if (entry.from === "internet")
+    return [
+      issue(
+        `${path}.from`,
+        "traffic from the internet is not a zone entry",
+        "inbound from the internet needs a port forward, which Fortress does not make; use a declared network",
+      ),
+    ];
+  if (isKeyword(entry.from))
+    return [
+      issue(
+        `${path}.from`,
+        `from must be a declared network, not ${entry.from}`,
+        `use one of: ${context.networkNames}`,
+      ),
+    ];
+  return [issue(`${path}.from`, `no network is named ${entry.from}`, `use one of: ${context.networkNames}`)];
+}
+
+/** `to` is a declared network or a keyword; not quarantine, not the source, `any` only from management. */
+function toIssues(entry: ZoneConfig, path: string, context: ZoneContext): ConfigIssue[] {
+  const from = context.byName.get(entry.from);
+  const to = context.byName.get(entry.to);
+  if (!to && !isKeyword(entry.to))
+    return [
+      issue(
+        `${path}.to`,
+        `no network is named ${entry.to}`,
+        `use one of: ${context.networkNames}, or ${ZONE_KEYWORDS.join(", ")}`,
+      ),
+    ];
+  if (to?.purpose === "quarantine")
+    return [
+      issue(
+        `${path}.to`,
+        `${to.name} is the quarantine network: nothing may enter it`,
+        "remove the entry; the response layer isolates hosts there, and no zone may reach them",
+      ),
+    ];
+  if (from && to === from)
+    return [
+      issue(
+        `${path}.to`,
+        `${entry.to} is also the source: traffic inside one VLAN never crosses the firewall`,
+        "remove the entry or name another network",
+      ),
+    ];
+  if (from && entry.to === "any" && from.purpose !== "management")
+    return [
+      issue(
+        `${path}.to`,
+        `only a management network may reach any; ${from.name} is a ${from.purpose} network`,
+        "name the networks it may reach, one entry each, or use internet",
+      ),
+    ];
+  return [];
+}
+
+/** `all` only from a management network; otherwise known service names, each once. */
+function serviceIssues(entry: ZoneConfig, path: string, context: ZoneContext): ConfigIssue[] {
+  const from = context.byName.get(entry.from);
+  const services = entry.services;
+  if (services === "all") {
+    if (!from || from.purpose === "management") return [];
+    return [
+      issue(
+        `${path}.services`,
+        `services: all is only for a management network (${context.managementNames}); ${from.name} is a ${from.purpose} network`,
+        `list the services it needs, e.g. [https]; known: ${SERVICE_NAMES.join(", ")}`,
+      ),
+    ];
+  }
+  return services.flatMap((service, serviceIndex) => {
+    const servicePath = `${path}.services[${serviceIndex}]`;
+    const first = services.indexOf(service);
+    if (!isServiceName(service))
+      return [
+        issue(servicePath, `${service} is not a known service`, `use one of: ${SERVICE_NAMES.join(", ")}`),
+      ];
+    if (first !== serviceIndex)
+      return [
+        issue(servicePath, `${service} is already listed at services[${first}]`, "list each service once"),
+      ];
+    return [];
+  });
+}
+
+/** Each `from → to` pair once: the second entry for a pair is reported against the first. */
+function duplicatePairIssues(zones: readonly ZoneConfig[]): ConfigIssue[] {
   const firstPair = new Map<string, number>();
-
-  zones.forEach((entry, index) => {
-    const path = `zones[${index}]`;
-    const from = byName.get(entry.from);
-    const to = byName.get(entry.to);
-    if (Array.isArray(entry.services) && entry.services.includes("ntp") && entry.to !== "firewall") {
-      issues.push(
-        issue(
-          `${path}.services`,
-          `NTP to ${entry.to} is not allowed: chrony on the firewall is the one time source of every VLAN`,
-          `remove ntp here and add { from: ${entry.from}, to: firewall, services: [ntp] }`,
-        ),
-      );
-    }
-
-    if (!from) {
-      if (entry.from === "internet") {
-        issues.push(
-          issue(
-            `${path}.from`,
-            "traffic from the internet is not a zone entry",
-            "inbound from the internet needs a port forward, which Fortress does not make; use a declared network",
-          ),
-        );
-      } else if (isKeyword(entry.from)) {
-        issues.push(
-          issue(
-            `${path}.from`,
-            `from must be a declared network, not ${entry.from}`,
-            `use one of: ${networkNames}`,
-          ),
-        );
-      } else {
-        issues.push(
-          issue(`${path}.from`, `no network is named ${entry.from}`, `use one of: ${networkNames}`),
-        );
-      }
-    } else if (from.purpose === "quarantine") {
-      issues.push(
-        issue(
-          `${path}.from`,
-          `${from.name} is the quarantine network: nothing may leave it`,
-          "remove the entry; quarantined hosts reach nothing, that is what isolates them",
-        ),
-      );
-    }
-
-    if (!to && !isKeyword(entry.to)) {
-      issues.push(
-        issue(
-          `${path}.to`,
-          `no network is named ${entry.to}`,
-          `use one of: ${networkNames}, or ${ZONE_KEYWORDS.join(", ")}`,
-        ),
-      );
-    } else if (to?.purpose === "quarantine") {
-      issues.push(
-        issue(
-          `${path}.to`,
-          `${to.name} is the quarantine network: nothing may enter it`,
-          "remove the entry; the response layer isolates hosts there, and no zone may reach them",
-        ),
-      );
-    } else if (from && to === from) {
-      issues.push(
-        issue(
-          `${path}.to`,
-          `${entry.to} is also the source: traffic inside one VLAN never crosses the firewall`,
-          "remove the entry or name another network",
-        ),
-      );
-    } else if (from && entry.to === "any" && from.purpose !== "management") {
-      issues.push(
-        issue(
-          `${path}.to`,
-          `only a management network may reach any; ${from.name} is a ${from.purpose} network`,
-          "name the networks it may reach, one entry each, or use internet",
-        ),
-      );
-    }
-
-    if (entry.services === "all") {
-      if (from && from.purpose !== "management") {
-        issues.push(
-          issue(
-            `${path}.services`,
-            `services: all is only for a management network (${managementNames}); ${from.name} is a ${from.purpose} network`,
-            `list the services it needs, e.g. [https]; known: ${SERVICE_NAMES.join(", ")}`,
-          ),
-        );
-      }
-    } else {
-      entry.services.forEach((service, serviceIndex) => {
-        const servicePath = `${path}.services[${serviceIndex}]`;
-        const first = entry.services.indexOf(service);
-        if (!isServiceName(service)) {
-          issues.push(
-            issue(
-              servicePath,
-              `${service} is not a known service`,
-              `use one of: ${SERVICE_NAMES.join(", ")}`,
-            ),
-          );
-        } else if (first !== serviceIndex) {
-          issues.push(
-            issue(
-              servicePath,
-              `${service} is already listed at services[${first}]`,
-              "list each service once",
-            ),
-          );
-        }
-      });
-    }
-
+  return zones.flatMap((entry, index) => {
     const pair = `${entry.from} → ${entry.to}`;
     const earlier = firstPair.get(pair);
     if (earlier === undefined) {
       firstPair.set(pair, index);
-    } else {
-      issues.push(
-        issue(
-          path,
-          `${pair} is already granted by zones[${earlier}]`,
-          `merge its services into zones[${earlier}]`,
-        ),
-      );
+      return [];
     }
+    return [
+      issue(
+        `zones[${index}]`,
+        `${pair} is already granted by zones[${earlier}]`,
+        `merge its services into zones[${earlier}]`,
+      ),
+    ];
   });
-  return issues;
+}
+
+/** Semantic checks of the zone matrix against the declared networks. Every issue has a path and a hint. */
+export function checkZones(zones: readonly ZoneConfig[], networks: readonly NetworkConfig[]): ConfigIssue[] {
+  const context: ZoneContext = {
+    byName: new Map(networks.map((network) => [network.name, network])),
+    networkNames: networks.map((network) => network.name).join(", "),
+    managementNames:
+      networks
+        .filter((network) => network.purpose === "management")
+        .map((network) => network.name)
+        .join(", ") || "none declared",
+  };
+  const duplicates = duplicatePairIssues(zones);
+  const entryIssues = zones.flatMap((entry, index) => {
+    const path = `zones[${index}]`;
+    return [
+      ...ntpIssues(entry, path),
+      ...fromIssues(entry, path, context),
+      ...toIssues(entry, path, context),
+      ...serviceIssues(entry, path, context),
+      ...duplicates.filter((duplicate) => duplicate.path === path),
+    ];
+  });
+  return [...networkIssues(networks), ...entryIssues];
 }

@@ -3,7 +3,10 @@ import type { FirewallRef } from "../../components/opnsense/provider";
 import type { ProxmoxConnectionArgs } from "../../components/proxmox/provider";
 import type { LayerInputs } from "./types";
 
-export function proxmoxConnection({ lab, secrets }: LayerInputs): ProxmoxConnectionArgs {
+export function proxmoxConnection({
+  lab,
+  secrets,
+}: Pick<LayerInputs, "lab" | "secrets">): ProxmoxConnectionArgs {
   const { proxmox, nodes } = lab.config;
   return {
     endpoint: proxmox.endpoint,

@@ -39,6 +39,7 @@ export const buildHypervisor: LayerBuild<"hypervisor", "network"> = (inputs, opt
   return new Hypervisor(
     "hypervisor",
     {
+      provider: inputs.shared.proxmox(),
       connection: proxmoxConnection(inputs),
       nodes: config.nodes.map((node) => ({
         name: node.proxmoxNode,

@@ -1,7 +1,7 @@
 /**
  * Maps the lab model onto the identity layer. The layer is switched by `fortress:layers`; the
  * `keycloak` and `vaultwarden` services say what runs in it. Kubernetes comes from the platform
- * layer's provider; the Proxmox realm from the shared Proxmox connection.
+ * layer's provider; the Proxmox realm through the Proxmox provider the layers share.
  */
 import { Identity } from "../../components/identity/identity";
 import { namespaceOf } from "../cluster";
@@ -59,6 +59,7 @@ export const buildIdentity: LayerBuild<"identity", "platform"> = (inputs, opts) 
       ...(keycloak
         ? {
             proxmox: {
+              provider: inputs.shared.proxmox(),
               connection: proxmoxConnection(inputs),
               realm: REALM,
               caCertificatePem: baseline.caCertificatePem,

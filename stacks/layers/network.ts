@@ -2,7 +2,7 @@
 import { Network } from "../../components/network/network";
 import type { ZoneNetwork } from "../../components/network/types";
 import type { PlainConfig } from "../config/schema";
-import { firewallRef, proxmoxConnection } from "./connections";
+import { firewallRef } from "./connections";
 import { firewallNeeds } from "./firewall";
 import type { LayerBuild } from "./types";
 
@@ -31,7 +31,7 @@ export const buildNetwork: LayerBuild<"network"> = (inputs, opts) => {
       networks: zoneNetworks(config),
       zones: config.zones,
       preflight: firewallNeeds(config),
-      proxmox: { connection: proxmoxConnection(inputs) },
+      proxmox: { provider: inputs.shared.proxmox() },
     },
     opts,
   );

@@ -6,7 +6,14 @@
  * baseline and identity after it) never waits for a GPU VM that may not start.
  */
 import { DATA_MOUNT } from "../../components/cloud-init/userData";
-import type { NamespaceFlow, NamespaceSpec } from "../../components/platform/baseline";
+import type { NamespaceSpec } from "../../components/platform/baseline";
+import {
+  compileFlows,
+  EVERY,
+  type FlowPort,
+  type FlowRule,
+  type NamespaceFlow,
+} from "../../components/kubernetes/flows";
 import { DetachedK3sAgents, type K3sAgentArgs, type K3sNodeArgs } from "../../components/platform/k3s";
 import { Platform, type PlatformArgs } from "../../components/platform/platform";
 import type { LayerName } from "../blueprint";
@@ -21,25 +28,13 @@ import { type ServiceName, SERVICES } from "../../vocabulary/services";
 const PRIVILEGED_LAYERS: ReadonlySet<LayerName> = new Set(["sensors"]);
 
 /** A service's TCP ports (vocabulary/services.ts) as NetworkPolicy ports. */
-const tcpPorts = (...services: readonly ServiceName[]): NamespaceFlow["ports"][number][] =>
+const tcpPorts = (...services: readonly ServiceName[]): FlowPort[] =>
   services.flatMap((service) => SERVICES[service].tcp.map((port) => ({ port, protocol: "TCP" as const })));
 
-/** Ports the flow table names, by what listens there, from the lab's one service table. */
-export const FLOW_PORTS = {
-  /** Wazuh manager: agent events (1514) and enrolment (1515). */
-  wazuhAgent: tcpPorts("wazuh-agent"),
-  /** The Wazuh indexer (OpenSearch) API, which log shippers and dashboards write and read. */
-  indexer: tcpPorts("opensearch"),
-  /** Keycloak over TLS: OIDC discovery, tokens, introspection. */
-  oidc: tcpPorts("keycloak-https"),
-  /** Loki's push API (Vector and agents ship logs to it). */
-  lokiPush: tcpPorts("loki-push"),
-  /** Metrics Prometheus scrapes: app /metrics (8080), Keycloak management (9000), PostgreSQL exporter (9187), OpenSearch (9200). */
-  scrape: tcpPorts("http-alt", "keycloak-management", "postgres-exporter", "opensearch"),
-} as const satisfies Record<string, readonly NamespaceFlow["ports"][number][]>;
-
 /**
- * The namespace → namespace allows (everything else is denied by the baseline):
+ * The namespace → namespace allows (everything else is denied by the baseline), one row per flow,
+ * ports from the lab's one service table. `*` is every workload namespace present; a namespace never
+ * gets a flow to itself, and a row whose end is absent yields nothing (compileFlows).
  *
  * | from | to | ports | why |
  * |---|---|---|---|
@@ -48,20 +43,40 @@ export const FLOW_PORTS = {
  * | every namespace | monitoring | 3100/TCP | logs into Loki |
  * | monitoring | every namespace | 8080, 9000, 9187, 9200/TCP | Prometheus scrapes |
  */
+export const PLATFORM_FLOW_TABLE: readonly FlowRule<LayerName>[] = [
+  {
+    from: EVERY,
+    to: "siem",
+    // Wazuh manager: agent events (1514) and enrolment (1515); the indexer (OpenSearch) API.
+    ports: tcpPorts("wazuh-agent", "opensearch"),
+    why: "Wazuh agents and log shipping into the SIEM",
+  },
+  {
+    from: EVERY,
+    to: "identity",
+    // Keycloak over TLS: OIDC discovery, tokens, introspection.
+    ports: tcpPorts("keycloak-https"),
+    why: "OIDC with Keycloak",
+  },
+  {
+    from: EVERY,
+    to: "monitoring",
+    // Loki's push API (Vector and agents ship logs to it).
+    ports: tcpPorts("loki-push"),
+    why: "logs into Loki",
+  },
+  {
+    from: "monitoring",
+    to: EVERY,
+    // App /metrics (8080), Keycloak management (9000), PostgreSQL exporter (9187), OpenSearch (9200).
+    ports: tcpPorts("http-alt", "keycloak-management", "postgres-exporter", "opensearch"),
+    why: "Prometheus scrapes",
+  },
+];
+
+/** The flows of PLATFORM_FLOW_TABLE among the layers present. */
 export function platformFlows(layers: readonly LayerName[]): NamespaceFlow[] {
-  const present = new Set(layers);
-  const flows: NamespaceFlow[] = [];
-  const allow = (from: LayerName, to: LayerName, ports: NamespaceFlow["ports"]) => {
-    if (from !== to && present.has(from) && present.has(to))
-      flows.push({ from: namespaceOf(from), to: namespaceOf(to), ports: [...ports] });
-  };
-  for (const layer of layers) {
-    allow(layer, "siem", [...FLOW_PORTS.wazuhAgent, ...FLOW_PORTS.indexer]);
-    allow(layer, "identity", FLOW_PORTS.oidc);
-    allow(layer, "monitoring", FLOW_PORTS.lokiPush);
-    allow("monitoring", layer, FLOW_PORTS.scrape);
-  }
-  return flows;
+  return compileFlows(PLATFORM_FLOW_TABLE, layers, namespaceOf);
 }
 
 export function platformNamespaces(layers: readonly LayerName[]): NamespaceSpec[] {

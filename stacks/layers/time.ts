@@ -1,6 +1,6 @@
 /** Maps the lab config onto the time layer: chrony on the firewall for every VLAN, node time zones. */
 import { Time } from "../../components/time/time";
-import { firewallRef, proxmoxConnection } from "./connections";
+import { firewallRef } from "./connections";
 import type { LayerBuild } from "./types";
 
 export const buildTime: LayerBuild<"time", "network"> = (inputs, opts) => {
@@ -13,7 +13,10 @@ export const buildTime: LayerBuild<"time", "network"> = (inputs, opts) => {
       upstream: config.lab.ntpUpstream,
       clientNetworks: config.networks.map((entry) => entry.cidr),
       timezone: config.lab.timezone,
-      proxmox: proxmoxConnection(inputs),
+      proxmox: {
+        provider: inputs.shared.proxmox(),
+        nodes: config.nodes.map((node) => node.proxmoxNode),
+      },
       firewallReady: network.preflight,
     },
     opts,

@@ -3,6 +3,7 @@
  * blueprint order: a builder names the upstream layers it needs, and receives exactly those, typed.
  * Adding a layer is one line in `LayerComponents` and a builder in `LAYER_BUILDERS` (./index.ts).
  */
+import type * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import type * as pulumi from "@pulumi/pulumi";
 import type { DnsDhcp } from "../../components/dns-dhcp/dnsDhcp";
 import type { Hypervisor } from "../../components/hypervisor";
@@ -33,11 +34,19 @@ export const BUILT_LAYERS_ARE_LAYERS: BuiltLayer extends LayerName ? true : neve
 /** The layers built so far in a run: a layer is absent when it is disabled or not built yet. */
 export type BuiltLayers = Partial<LayerComponents>;
 
+/** What the composition root builds once and hands to every layer that needs it (./shared.ts). */
+export interface SharedProviders {
+  /** The Proxmox provider every layer on Proxmox uses: built on first use, then the same one. */
+  readonly proxmox: () => proxmoxve.Provider;
+}
+
 export interface LayerInputs<Needs extends BuiltLayer = never> {
   readonly lab: LabModel;
   readonly secrets: LabSecrets;
   /** The upstream layers this one needs, each built (compose.ts refuses to build it otherwise). */
   readonly upstream: Pick<LayerComponents, Needs>;
+  /** What the composition root builds once for every layer (the Proxmox provider). */
+  readonly shared: SharedProviders;
 }
 
 /**
