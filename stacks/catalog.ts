@@ -3,26 +3,18 @@
  * RAM budgets are the lab-sized steady-state figures of DESIGN.md §3. The VMs of a lab are derived
  * from this table and the enabled services (see inventory.ts), never listed by hand.
  */
-import type { K3sPool } from "../components/platform/k3s";
+import type { K3sPool } from "../vocabulary/pools";
 import { type LayerName, SERVICE_GRAPH, type ServiceId, type ServiceNode } from "./blueprint";
 
-// The agent pools are the k3s component's (components/ may not import stacks/); the model names the
-// role of each below, so a pool added there fails to compile here until it has one.
+// The agent pools are vocabulary (the k3s component and the model share them); the model names the role
+// of each below, so a pool added there fails to compile here until it has one.
 export type { K3sPool };
 
 export { SERVICE_IDS, type ServiceId } from "./blueprint";
 
-export const NETWORK_PURPOSES = [
-  "management",
-  "servers",
-  "sensors",
-  "users",
-  "iot",
-  "guest",
-  "quarantine",
-] as const;
+import type { NetworkPurpose } from "../vocabulary/zones";
 
-export type NetworkPurpose = (typeof NETWORK_PURPOSES)[number];
+export { NETWORK_PURPOSES, type NetworkPurpose } from "../vocabulary/zones";
 
 /** A VM shape: the sizes a role gets unless a per-VM override says otherwise. */
 export interface VmShape {

@@ -6,9 +6,10 @@
  * `@muhlba91/pulumi-proxmoxve` 8.x: `firewall.IpsetLegacy` and `cluster.firewall.security.GroupLegacy`.
  */
 import type { AliasFields, RuleFields, RuleProtocol } from "../opnsense/fields";
+import { type NetworkPurpose, ZONE_KEYWORDS, type ZoneKeyword } from "../../vocabulary/zones";
 
-/** The network purposes of the stack's catalog; the compiler treats management and quarantine specially. */
-export type ZonePurpose = "management" | "servers" | "sensors" | "users" | "iot" | "guest" | "quarantine";
+/** The network purposes; the compiler treats management and quarantine specially. */
+export type ZonePurpose = NetworkPurpose;
 
 /** One VLAN as the compiler needs it. */
 export interface ZoneNetwork {
@@ -23,9 +24,7 @@ export interface ZoneNetwork {
   readonly interface: string;
 }
 
-/** Destinations that are not a network. */
-export const ZONE_KEYWORDS = ["internet", "firewall", "any"] as const;
-export type ZoneKeyword = (typeof ZONE_KEYWORDS)[number];
+export { ZONE_KEYWORDS, type ZoneKeyword };
 
 /**
  * One entry of `fortress:zones`: traffic that `from` may open towards `to`. Everything not granted

@@ -19,6 +19,7 @@
  * pass is logged when its destination may lie in the management network. Sequence numbers are `vlan × 200 + n`, the default
  * deny at `vlan × 200 + 199`, so adding a VLAN does not renumber the others.
  */
+import { MAX_ZONE_NAME_LENGTH } from "../../vocabulary/zones";
 import { addressRange, covers } from "../../vocabulary/addresses";
 import {
   isServiceName,
@@ -45,8 +46,7 @@ export const RFC1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] as cons
 
 export const PRIVATE_ALIAS = "fz_private";
 
-/** Longest network name a zoned lab may use: Proxmox security group names (`fz-<name>`) have at most 18 characters. */
-export const MAX_ZONE_NAME_LENGTH = 15;
+export { MAX_ZONE_NAME_LENGTH };
 
 /** The services the anti-lockout rule keeps open from the management network. */
 export const ANTI_LOCKOUT_SERVICES: readonly ServiceName[] = ["https", "ssh"];

@@ -2,6 +2,7 @@
  * What each k3s node is told: the cluster's args, and the `/etc/rancher/k3s/config.yaml` of every
  * server and agent (the labels, taints and packaged components they carry).
  */
+import type { K3sPool } from "../../vocabulary/pools";
 import type * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
 import { K3S_AGENT_TOKEN_PATH, K3S_TOKEN_PATH, type K3sAirgap, type K3sInstaller } from "./k3sInstall";
@@ -28,7 +29,7 @@ export const K3S_PACKAGED = {
   disabled: ["metrics-server"],
 } as const;
 
-export type K3sPool = "general" | "indexer" | "gpu";
+export type { K3sPool };
 
 export interface K3sNodeArgs {
   /** The VM's name, also its Kubernetes node name (its hostname). */

@@ -27,16 +27,14 @@
  */
 import { z } from "zod";
 import { isServiceName, SERVICE_NAMES } from "../../vocabulary/services";
-import { ZONE_KEYWORDS, type ZonePurpose } from "../../components/network/types";
-import { MAX_ZONE_NAME_LENGTH } from "../../components/network/zoneRules";
-import type { NetworkPurpose } from "../catalog";
+import { MAX_ZONE_NAME_LENGTH, type NetworkPurpose, ZONE_KEYWORDS } from "../../vocabulary/zones";
 import type { ConfigIssue } from "./errors";
-import type { NetworkConfig } from "./schema";
 
-// The compiler keeps its own copy of the purposes (components/ may not import stacks/): keep them equal.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const purposesMatch: Same<NetworkPurpose, ZonePurpose> = true;
-void purposesMatch;
+/** What the zone checks read of a declared network (schema.ts's NetworkConfig has more). */
+interface NetworkConfig {
+  readonly name: string;
+  readonly purpose: NetworkPurpose;
+}
 
 export const zoneEntrySchema = z.strictObject({
   from: z.string().min(1, "name the source network"),
