@@ -2,20 +2,11 @@
  * The DNS names of the lab's web UIs, derived from the lab domain (and MISP's own VM). The identity
  * layer registers them as Keycloak clients; the DNS layer points the ones behind the ingress at it.
  */
+import type { UiHostnames } from "../vocabulary/hostnames";
 import type { RoleName } from "./catalog";
 import type { LabModel } from "./lab";
 
 const MISP_ROLE = "misp" satisfies RoleName;
-
-/** The UIs' names; the identity component takes the same shape (the model imports no component). */
-export interface UiHostnames {
-  readonly keycloak: string;
-  readonly vaultwarden: string;
-  readonly grafana: string;
-  readonly wazuhDashboard: string;
-  readonly thehive: string;
-  readonly misp: string;
-}
 
 export function identityHostnames(lab: LabModel): UiHostnames {
   const domain = lab.config.lab.domain;

@@ -7,6 +7,7 @@
  * Keycloak, its PostgreSQL and Vaultwarden are child components (keycloak.ts, postgres.ts,
  * vaultwarden.ts); the Proxmox realm and the nodes' CA trust sit directly under this one.
  */
+import type { UiHostnames } from "../../vocabulary/hostnames";
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
 import type { ProxmoxConnectionArgs } from "../proxmox/provider";
@@ -22,14 +23,8 @@ import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 
 export const IDENTITY_TYPE = COMPONENT_TYPES.identity;
 
-export interface IdentityHostnames {
-  readonly keycloak: string;
-  readonly vaultwarden: string;
-  readonly grafana: string;
-  readonly wazuhDashboard: string;
-  readonly thehive: string;
-  readonly misp: string;
-}
+/** The UIs' names, as the lab model derives them. */
+export type IdentityHostnames = UiHostnames;
 
 export interface IdentityArgs {
   /** The Keycloak realm, e.g. fortress. */

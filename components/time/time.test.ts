@@ -3,7 +3,6 @@ import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import type { CapturedResource } from "../../stacks/plan/capture";
 import { compileZones } from "../network/zoneRules";
-import type { ZoneNetwork } from "../network/types";
 import { type ProxmoxConnectionArgs, proxmoxProvider } from "../proxmox/provider";
 import { type TimeArgs, Time } from "./time";
 import { captureUnderMocks } from "../../test/support/mockRuntime";
@@ -12,6 +11,7 @@ import {
   TEST_SSH_KEY,
   testHostKey,
   assertProxmoxProviderSecret,
+  zoneNetwork,
 } from "../../test/support/fixtures";
 
 const CHRONY_TYPE = "pulumi-nodejs:dynamic/fortress:opnsense:chrony";
@@ -103,14 +103,7 @@ describe("Time", () => {
   });
 
   it("serves NTP on 123, the port the zone matrix opens, not os-chrony's default 323", () => {
-    const network = (name: string, vlan: number, purpose: ZoneNetwork["purpose"], iface: string) => ({
-      name,
-      vlan,
-      cidr: `10.10.${vlan}.0/24`,
-      gateway: `10.10.${vlan}.1`,
-      purpose,
-      interface: iface,
-    });
+    const network = zoneNetwork;
     const compiled = compileZones({
       networks: [network("mgmt", 10, "management", "opt1"), network("users", 40, "users", "opt4")],
       zones: [{ from: "users", to: "firewall", services: ["ntp"] }],
