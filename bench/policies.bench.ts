@@ -446,7 +446,7 @@ function buildLab(homePlan: readonly PlanResource[], agents: number, extraHosts:
   const stateful: PlanResource[] = [];
   for (const vm of vms) {
     const template = vm.template.name;
-    const userData = inHypervisor(T.userData, `${vm.name}-user-data`, {
+    const userData = inHypervisor(T.userData, `hypervisor-${vm.name}-user-data`, {
       ...home.inputs(`hypervisor-${template}-user-data`),
       nodeName: vm.node,
     });

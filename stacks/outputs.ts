@@ -64,6 +64,9 @@ export function stackOutputs(loaded: LoadedLab, composition: Composition): Fortr
     keycloakAdminPassword: identity?.keycloakAdmin?.password,
     vaultwardenAdminToken: identity?.vaultwardenAdminToken,
   };
-  // In the order of OUTPUT_SECRECY, whatever the order above.
-  return Object.fromEntries(OUTPUT_KEYS.map((key) => [key, outputs[key]])) as unknown as FortressOutputs;
+  // In the order of OUTPUT_SECRECY, whatever the order above; a layer that is off leaves its keys out
+  // (Pulumi warns about every undefined output, on every preview and up).
+  return Object.fromEntries(
+    OUTPUT_KEYS.filter((key) => outputs[key] !== undefined).map((key) => [key, outputs[key]]),
+  ) as unknown as FortressOutputs;
 }

@@ -16,7 +16,11 @@ export const PROXMOX_PROVIDER_TYPE = "pulumi:providers:proxmoxve";
 
 /**
  * The provider the hypervisor layer built for itself before the layers shared one, as the URN its
- * resources name: the shared provider takes it over (an alias), so they keep their provider.
+ * resources name: the shared provider takes it over (an alias), so they keep their provider. The
+ * network, time and identity layers' former providers cannot be aliased too (the engine follows one
+ * alias); their resources move to a provider with the same settings, which a Pulumi CLI with
+ * pulumi/pulumi#18509 (any CLI of the 3.270 SDK's line and later) asks the provider about instead of
+ * replacing them: the README's prerequisites ask for that CLI.
  */
 export function hypervisorProviderBefore(): pulumi.Output<string> {
   return pulumi.createUrn(
