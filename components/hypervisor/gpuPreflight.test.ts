@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it, mock } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { TEST_API_TOKEN, TEST_SSH_KEY, testHostKey } from "../../test/support/fixtures";
+import { TEST_API_TOKEN, TEST_SSH_KEY, testHostKey, HYPERVISOR_SETTINGS } from "../../test/support/fixtures";
 import type { HypervisorArgs } from "./args";
 import { Hypervisor } from "./hypervisor";
 import { proxmoxProvider } from "../proxmox/provider";
@@ -34,24 +34,7 @@ const args: Omit<HypervisorArgs, "provider"> = {
       capacity: { cores: 16, memoryGb: 30, diskGb: 794 },
     },
   ],
-  pool: "fortress",
-  bridge: "vmbr0",
-  vmDatastore: "local-lvm",
-  imageDatastore: "local",
-  snippetDatastore: "local",
-  image: {
-    url: "https://cloud.example/debian.qcow2",
-    fileName: "debian.qcow2",
-    checksum: "ab".repeat(32),
-    checksumAlgorithm: "sha256",
-  },
-  backup: { storage: "pbs", schedule: "*-*-* 03:00", keepDaily: 5, keepWeekly: 2 },
-  guest: {
-    domain: "lab.example",
-    timezone: "UTC",
-    adminUser: "ops",
-    sshPublicKeys: ["ssh-ed25519 AAAAtest ops@lab"],
-  },
+  ...HYPERVISOR_SETTINGS,
   vms: [
     {
       name: "gpu-1",

@@ -14,6 +14,7 @@ import {
   TEST_API_TOKEN,
   TEST_SSH_KEY,
   testHostKey,
+  HYPERVISOR_SETTINGS,
 } from "../../test/support/fixtures";
 
 function vm(name: string, node: string, extra: Partial<HypervisorVmArgs> = {}): HypervisorVmArgs {
@@ -69,24 +70,7 @@ const args: Omit<HypervisorArgs, "provider"> = {
     },
     { name: "pve-idle", address: "10.0.10.13", capacity: { cores: 8, memoryGb: 14, diskGb: 224 } },
   ],
-  pool: "fortress",
-  bridge: "vmbr0",
-  vmDatastore: "local-lvm",
-  imageDatastore: "local",
-  snippetDatastore: "local",
-  image: {
-    url: "https://cloud.example/debian.qcow2",
-    fileName: "debian.qcow2",
-    checksum: "ab".repeat(32),
-    checksumAlgorithm: "sha256",
-  },
-  backup: { storage: "pbs", schedule: "*-*-* 03:00", keepDaily: 5, keepWeekly: 2 },
-  guest: {
-    domain: "lab.example",
-    timezone: "UTC",
-    adminUser: "ops",
-    sshPublicKeys: ["ssh-ed25519 AAAAtest ops@lab"],
-  },
+  ...HYPERVISOR_SETTINGS,
   vms: [
     vm("db-1", "pve-a", { stateful: true, dataDiskGb: 50 }),
     vm("web-1", "pve-a"),

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { TEST_API_TOKEN, TEST_SSH_KEY, testHostKey } from "../../test/support/fixtures";
+import { TEST_API_TOKEN, TEST_SSH_KEY, testHostKey, HYPERVISOR_SETTINGS } from "../../test/support/fixtures";
 import { captureUnderMocks } from "../../test/support/mockRuntime";
 import type { HypervisorArgs } from "./args";
 import { Hypervisor } from "./hypervisor";
@@ -17,24 +17,9 @@ const args = (timezone: string): Omit<HypervisorArgs, "provider"> => ({
     nodes: [{ name: "pve-a", address: "10.0.10.11", sshHostKey: testHostKey("pve-a") }],
   },
   nodes: [{ name: "pve-a", address: "10.0.10.11", capacity: { cores: 8, memoryGb: 14, diskGb: 141 } }],
-  pool: "fortress",
-  bridge: "vmbr0",
-  vmDatastore: "local-lvm",
-  imageDatastore: "local",
+  ...HYPERVISOR_SETTINGS,
   snippetDatastore: "snippets-nfs",
-  image: {
-    url: "https://cloud.example/debian.qcow2",
-    fileName: "debian.qcow2",
-    checksum: "ab".repeat(32),
-    checksumAlgorithm: "sha256",
-  },
-  backup: { storage: "pbs", schedule: "*-*-* 03:00", keepDaily: 5, keepWeekly: 2 },
-  guest: {
-    domain: "lab.example",
-    timezone,
-    adminUser: "ops",
-    sshPublicKeys: ["ssh-ed25519 AAAAtest ops@lab"],
-  },
+  guest: { ...HYPERVISOR_SETTINGS.guest, timezone },
   vms: [
     {
       name: "db-1",

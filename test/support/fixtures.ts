@@ -1,6 +1,7 @@
 /** Values and checks several component tests share. */
 import assert from "node:assert/strict";
 import type { ZoneNetwork, ZonePurpose } from "../../components/network/types";
+import type { HypervisorArgs } from "../../components/hypervisor/args";
 import { type CapturedResource, REDACTED } from "../../stacks/plan/capture";
 
 /** Credentials that must never show in plain text anywhere a test looks. */
@@ -43,3 +44,25 @@ export function testHostKey(node: string): string {
   const tag = `TestOnly${node.replace(/[^A-Za-z0-9]/g, "")}HostKey`.padEnd(43, "A").slice(0, 43);
   return `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${tag}`;
 }
+
+/** A hypervisor's settings beside its nodes and VMs: pool, bridge, datastores, pinned image, backup, guest. */
+export const HYPERVISOR_SETTINGS = {
+  pool: "fortress",
+  bridge: "vmbr0",
+  vmDatastore: "local-lvm",
+  imageDatastore: "local",
+  snippetDatastore: "local",
+  image: {
+    url: "https://cloud.example/debian.qcow2",
+    fileName: "debian.qcow2",
+    checksum: "ab".repeat(32),
+    checksumAlgorithm: "sha256",
+  },
+  backup: { storage: "pbs", schedule: "*-*-* 03:00", keepDaily: 5, keepWeekly: 2 },
+  guest: {
+    domain: "lab.example",
+    timezone: "UTC",
+    adminUser: "ops",
+    sshPublicKeys: ["ssh-ed25519 AAAAtest ops@lab"],
+  },
+} as const satisfies Partial<HypervisorArgs>;
