@@ -190,7 +190,7 @@ describe("report.html in Chromium", { skip }, () => {
         network.gateway,
         network.purpose,
         `${network.dhcp.start} – ${network.dhcp.end}`,
-        network.interface,
+        network.interface ?? "—",
         String(vms.filter((vm) => vm.vlan === network.vlan).length),
       ]),
     );

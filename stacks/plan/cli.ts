@@ -94,7 +94,7 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
   }
   const mandatory = document.violations.some((violation) => violation.level === "mandatory");
   const written = options.outDir
-    ? `Wrote ${join(options.outDir, "plan.json")}${diff ? `, ${join(options.outDir, "diff.md")}` : ""}, ${join(options.outDir, "dag.mmd")} and ${join(options.outDir, "report.html")}\n`
+    ? `Wrote plan.json, dag.mmd${diff ? ", diff.md" : ""} and report.html to ${options.outDir}\n`
     : "";
   return {
     exitCode: mandatory ? EXIT.violations : EXIT.ok,

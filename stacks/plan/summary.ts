@@ -46,5 +46,7 @@ export function summarize(plan: PlanDocument): PlanSummary {
 export function exitMeaning(summary: PlanSummary): string {
   return summary.exitCode === 0
     ? "the plan is clean"
-    : `${summary.mandatory} mandatory violation${summary.mandatory === 1 ? "" : "s"} (fix them or set the policy advisory)`;
+    : summary.mandatory === 1
+      ? "1 mandatory violation (fix it or set the policy advisory)"
+      : `${summary.mandatory} mandatory violations (fix them or set the policies advisory)`;
 }

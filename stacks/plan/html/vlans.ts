@@ -7,7 +7,7 @@ export function vlansSection(networks: readonly NetworkConfig[], placement: read
   const vms = placement.flatMap((node) => node.vms);
   const rows = networks.map(
     (network) =>
-      html`<tr data-network="${network.name}"><td>${network.name}</td><td class="n">${network.vlan}</td><td class="mono">${network.cidr}</td><td class="mono">${network.gateway}</td><td>${network.purpose}</td><td class="mono">${network.dhcp.start} – ${network.dhcp.end}</td><td class="mono">${network.interface}</td><td class="n">${vms.filter((vm) => vm.vlan === network.vlan).length}</td></tr>`,
+      html`<tr data-network="${network.name}"><td>${network.name}</td><td class="n">${network.vlan}</td><td class="mono">${network.cidr}</td><td class="mono">${network.gateway}</td><td>${network.purpose}</td><td class="mono">${network.dhcp.start} – ${network.dhcp.end}</td><td class="mono">${network.interface ?? "—"}</td><td class="n">${vms.filter((vm) => vm.vlan === network.vlan).length}</td></tr>`,
   );
   return html`<section class="card" id="vlans">
 <h2>VLANs</h2>
