@@ -145,6 +145,17 @@ describe("the text report", () => {
       }
     });
 
+  it("writes the zone matrix as one line per source when the grid is wider than the terminal", () => {
+    const wide = renderPlan(lab(), { width: 120 });
+    assert.match(wide, /^from \\ to +mgmt +servers +users +quarantine +internet +any$/m);
+    const narrow = renderPlan(lab(), { width: 45 });
+    assert.doesNotMatch(narrow, /^from \\ to/m);
+    assert.match(narrow, /^ {2}users →\n {6}servers: https,ssh,syslog-tcp,wazuh-agent,node-exporter;\n {6}internet: http,https,http3$/m);
+    assert.match(narrow, /^ {2}mgmt → servers: all\*; users: all\*;\n {6}internet: all\*; any: all$/m);
+    assert.match(narrow, /^ {2}servers → nothing$/m);
+    assert.match(narrow, /^ {2}quarantine → nothing$/m);
+  });
+
   it("fails the width check when nothing wraps (the check can fail)", () => {
     const header = ["node", "VMs"];
     const rows = [["big", Array.from({ length: 20 }, (_, index) => `vm-${index}`).join(", ")]];

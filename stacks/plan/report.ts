@@ -6,7 +6,7 @@ import type { ConfigIssue } from "../config/errors";
 import { renderIssues } from "../config/errors";
 import type { PlanDocument } from "./document";
 import { exitMeaning, METRIC_LABEL, summarize } from "./summary";
-import { table } from "./table";
+import { fitTable, table } from "./table";
 import { zoneGrid, type ZoneGridCell } from "./zoneGrid";
 
 export interface TextOptions {
@@ -123,15 +123,17 @@ function zoneMatrix(plan: PlanDocument, width: number): string {
   const text = (cell: ZoneGridCell) =>
     cell.kind === "self" ? "·" : cell.kind === "denied" ? "—" : `${cell.services.join(",")}${cell.kind === "any" ? "*" : ""}`;
   const rows = grid.rows.map((row) => [row.from, ...row.cells.map(text)]);
-  const matrix = table(["from \\ to", ...grid.columns], rows, width, 1);
+  const matrix = fitTable(["from \\ to", ...grid.columns], rows, width, 1);
   const legend = wrap(ZONE_LEGEND, width, "", " ");
-  if (matrix.split("\n").every((line) => line.length <= width)) return `${matrix}\n${legend}`;
+  if (!matrix.cut) return `${matrix.text}\n${legend}`;
   const lines = grid.rows.map((row) => {
     const open = row.cells.filter((cell) => cell.kind === "allowed" || cell.kind === "any");
     const targets = open.map((cell) => `${cell.to}: ${text(cell)}`);
     return wrapItems(targets.length > 0 ? targets : ["nothing"], width, `  ${row.from} → `, "      ", "; ");
   });
-  return [...lines, legend].join("\n");
+  return [...lines, wrap("(* through a zone to any; everything not listed is dropped and logged)", width, "", " ")].join(
+    "\n",
+  );
 }
 
 function dagText(plan: PlanDocument): string {

@@ -22,6 +22,17 @@ export function table(
   maxWidth = Infinity,
   gap = 2,
 ): string {
+  return fitTable(header, rows, maxWidth, gap).text;
+}
+
+/** The table, and whether it had to cut lines to fit `maxWidth`. */
+export function fitTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  maxWidth: number,
+  gap: number,
+): { readonly text: string; readonly cut: boolean } {
+  let cut = false;
   const limits = header.map(() => Infinity);
   const cellsOf = () => rows.map((row) => header.map((_, column) => wrapList(row[column] ?? "", limits[column] ?? Infinity)));
   const widthsOf = (cells: readonly string[][][]) =>
@@ -44,11 +55,14 @@ export function table(
       .map((cell, column) => cell.padEnd(widths[column] ?? 0))
       .join(" ".repeat(gap))
       .trimEnd();
-    return text.length > maxWidth ? `${text.slice(0, Math.max(0, maxWidth - 1))}…` : text;
+    if (text.length <= maxWidth) return text;
+    cut = true;
+    return `${text.slice(0, Math.max(0, maxWidth - 1))}…`;
   };
   const body = cells.flatMap((row) => {
     const height = Math.max(1, ...row.map((lines) => lines.length));
     return Array.from({ length: height }, (_, index) => line(row.map((lines) => lines[index] ?? "")));
   });
-  return [line(header), line(widths.map((width) => "-".repeat(width))), ...body].join("\n");
+  const text = [line(header), line(widths.map((width) => "-".repeat(width))), ...body].join("\n");
+  return { text, cut };
 }
