@@ -14,7 +14,8 @@ function shown(value: unknown): string {
   return text.length > 100 ? `${text.slice(0, 97)}...` : text;
 }
 
-const kind = (word: string) => html`<span class="kind ${word}">${word}</span>`;
+/** A change's kind as a badge; `label` when the word differs from the kind (a violation is new or fixed). */
+const kind = (word: string, label = word) => html`<span class="kind ${word}">${label}</span>`;
 const field = (change: FieldChange) =>
   html`<li><code>${change.path}</code>: <code>${shown(change.before)}</code> → <code>${shown(change.after)}</code></li>`;
 
@@ -40,13 +41,18 @@ const part = (title: string, items: readonly Html[]) =>
 
 function rulesPart(diff: PlanDiff): Html[] {
   const rules = diff.security.filterRules.filter((rule) => !rule.sequenceOnly);
-  if (rules.length === 0) return [];
+  const renumbered = diff.security.filterRules.length - rules.length;
+  const note =
+    renumbered > 0
+      ? html`<p class="sub">${renumbered} rule${renumbered === 1 ? "" : "s"} only renumbered (same rule, new position).</p>`
+      : "";
+  if (rules.length === 0) return renumbered > 0 ? [html`<h3>Filter rules (OPNsense)</h3>${note}`] : [];
   const rows = rules.slice(0, MAX_ROWS).map(
     ({ kind: what, rule }) =>
       html`<tr>${html`<td>${kind(what)}</td>`}<td class="mono">${rule.interface}</td><td class="n">${rule.sequence}</td><td><b>${rule.action}</b> ${rule.direction}</td><td class="mono">${rule.source} → ${rule.destination}</td><td class="mono">${rule.port} ${rule.protocol}</td><td>${rule.description}</td></tr>`,
   );
   return [
-    html`<h3>Filter rules (OPNsense)</h3><table><thead><tr><th></th><th>interface</th><th class="n">#</th><th>action</th><th>source → destination</th><th>port</th><th>description</th></tr></thead><tbody>${rows}</tbody></table>`,
+    html`<h3>Filter rules (OPNsense)</h3><table><thead><tr><th></th><th>interface</th><th class="n">#</th><th>action</th><th>source → destination</th><th>port</th><th>description</th></tr></thead><tbody>${rows}</tbody></table>${note}`,
   ];
 }
 
@@ -77,10 +83,10 @@ function privilegesPart(diff: PlanDiff): Html[] {
 }
 
 function violationsPart(diff: PlanDiff): Html[] {
-  const item = (word: string) => (violation: Violation) =>
-    html`<li>${kind(word)} <code>${violation.policy}</code> (${violation.level}): ${violation.message}</li>`;
+  const item = (word: string, label: string) => (violation: Violation) =>
+    html`<li>${kind(word, label)} <code>${violation.policy}</code> (${violation.level}): ${violation.message}</li>`;
   const { added, removed } = diff.security.violations;
-  return part("Policy violations", [...added.map(item("added")), ...removed.map(item("removed"))]);
+  return part("Policy violations", [...added.map(item("removed", "new")), ...removed.map(item("added", "fixed"))]);
 }
 
 function placementItem(node: NodeChange): Html {

@@ -63,5 +63,6 @@ table.vms td, table.vms th { padding:2px 6px; white-space:nowrap; }
 .kind.added { background:#e3f1e8; color:#1f5e3b; } .kind.removed { background:#fbe5e1; color:#8f2b1c; }
 .kind.changed { background:#fdf1d9; color:#7a520a; }
 .security { border-left:4px solid var(--tight); }
+#diff h3 { margin-top:16px; }
 ul.changes { padding-left:18px; } ul.changes ul { color:var(--muted); }
 `;
