@@ -34,7 +34,7 @@ describe("the home lab plan", () => {
     assert.equal(counter, 4, "the home config should hold four secure values");
     const configFile = join(out, "Pulumi.home.yaml");
     writeFileSync(configFile, withCanaries);
-    outcome = await plan({ configFile, outDir: out });
+    outcome = await plan({ configFile, outDir: out, width: 100 });
     planJson = readFileSync(join(out, "plan.json"), "utf8");
     document = JSON.parse(planJson) as PlanDocument;
   });
@@ -42,6 +42,28 @@ describe("the home lab plan", () => {
   it("exits 0 with no violations", () => {
     assert.equal(outcome.exitCode, EXIT.ok, outcome.text);
     assert.deepEqual(document.violations, []);
+  });
+
+  it("prints the summary first, the resources folded to one line per layer, no line over 100 columns", () => {
+    const lines = outcome.text.split("\n");
+    assert.match(lines[0] ?? "", /^Fortress plan for stack "home": \d+ resources$/);
+    assert.equal(
+      lines[1],
+      `  resources  ${document.resources.length} in 6 built layers (6 not built), 2 outside any layer`,
+    );
+    assert.equal(
+      lines[2],
+      `  VMs        ${document.placement.flatMap((node) => node.vms).length} on 5 nodes`,
+    );
+    assert.match(lines[3] ?? "", /^ {2}headroom {3}lowest \d+(\.\d)? % \((RAM|vCPU|disk) on \S+\)$/);
+    assert.equal(lines[4], "  violations 0 (0 mandatory)");
+    assert.equal(lines[5], "  exit       0: the plan is clean");
+    const wide = lines.filter((line) => line.length > 100);
+    assert.deepEqual(wide, [], "lines wider than 100 columns");
+    assert.ok(!outcome.text.includes("network-rule-"), "resource names only with --verbose");
+    assert.match(outcome.text, /^network: \d+ resources — Network ×1, /m);
+    assert.match(outcome.text, /[ ,]rule ×\d+/);
+    assert.match(outcome.text, /^Wrote plan\.json, dag\.mmd and report\.html to /m);
   });
 
   it("writes plan.json with the documented top-level keys and the Mermaid DAG", () => {

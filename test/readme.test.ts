@@ -3,11 +3,16 @@
  * Each fact below is from the vendor's source, named beside it.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { POLICIES } from "../policies/registry";
 
-const readme = readFileSync(join(__dirname, "..", "README.md"), "utf8");
+const root = join(__dirname, "..");
+const readme = readFileSync(join(root, "README.md"), "utf8");
+const packageJson = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+  scripts: { test: string };
+};
 
 /** The text from a heading to the next heading of the same or a higher level. */
 function section(heading: string): string {
@@ -64,5 +69,48 @@ describe("the README", () => {
     assert.match(realUse, /fortress-<vm>-user-data\.yaml/);
     assert.match(realUse, /instance-id/);
     assert.match(realUse, /Cloudinit\.pm/);
+  });
+});
+
+describe("the README's lists", () => {
+  it("names every registered policy in the policy pack's table, and no other", () => {
+    const rows = section("## The policy pack")
+      .split("\n")
+      .map((line) => /^\| `([a-z0-9-]+)` \|/.exec(line)?.[1])
+      .filter((name): name is string => name !== undefined);
+    const registered = POLICIES.map((policy) => policy.name);
+    assert.deepEqual(
+      registered.filter((name) => !rows.includes(name)),
+      [],
+      "registered policies missing from the README's table",
+    );
+    assert.deepEqual(
+      rows.filter((name) => !registered.includes(name)),
+      [],
+      "policies in the README's table that are not registered",
+    );
+  });
+
+  it("names the folders npm test runs, and every test folder it names exists", () => {
+    const globs = [...(packageJson.scripts.test.matchAll(/"([a-z]+)\/\*\*\/\*\.test\.ts"/g) ?? [])].map(
+      (match) => `${match[1]}/`,
+    );
+    assert.ok(globs.length > 0, "package.json's test script runs test globs");
+    const tests = section("## Tests");
+    const sentence =
+      /runs `tsc`, ESLint, Prettier, then node's test runner over ([^.]+)\./.exec(tests)?.[1] ?? "";
+    const named = [...sentence.matchAll(/`([a-z]+\/)`/g)].map((match) => match[1]);
+    assert.deepEqual(
+      [...named].sort(),
+      [...globs].sort(),
+      "the Tests section names the folders of the test globs",
+    );
+    const layout = section("## Code layout");
+    const testPaths = [...`${tests}\n${layout}`.matchAll(/`(test\/[\w./-]*)`/g)].map(
+      (match) => match[1] ?? "",
+    );
+    assert.ok(testPaths.length > 2, "the README names test folders and files");
+    for (const path of testPaths)
+      assert.ok(existsSync(join(root, path)), `README names ${path}, which does not exist`);
   });
 });

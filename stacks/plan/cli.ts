@@ -1,6 +1,7 @@
 /**
  * `npm run plan -- [--config FILE] [--out DIR] [--diff BASE_PLAN.json]`: plans the lab offline, and with
  * `--diff` compares the plan with a base plan.json (security-relevant changes first; DIR/diff.md).
+ * Writes DIR/plan.json, DIR/dag.mmd and DIR/report.html; `--verbose` lists every resource in the text.
  * Exit codes: 0 ok; 1 a mandatory check failed; 2 the config is invalid; 3 the command was misused;
  * 4 the planner itself failed.
  */
@@ -15,8 +16,9 @@ import { parsePlanDocument, type PlanDiff } from "./diff";
 import { diffPlans } from "./diffCompute";
 import { renderDiffMarkdown } from "./diffMarkdown";
 import { buildPlanDocument, type PlanDocument } from "./document";
+import { renderReportHtml } from "./html/page";
 import { renderMermaid } from "./mermaid";
-import { renderConfigIssues, renderPlan } from "./report";
+import { renderConfigIssues, renderPlan, terminalWidth } from "./report";
 import { PROJECT, runProgram } from "./run";
 import { readStackConfig } from "./stackConfig";
 
@@ -35,6 +37,10 @@ export interface PlanOptions {
   readonly policyConfigFile?: string;
   /** A base plan.json (e.g. the base branch's) to compare the new plan with. */
   readonly diffBase?: string;
+  /** List every resource by name per type (`--verbose`); by default one line per layer with counts per type. */
+  readonly verbose?: boolean;
+  /** The text report's width; by default the terminal's when stdout is one, else 100 columns. */
+  readonly width?: number;
 }
 
 export interface PlanOutcome {
@@ -80,15 +86,21 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
     mkdirSync(options.outDir, { recursive: true });
     writeFileSync(join(options.outDir, "plan.json"), `${JSON.stringify(document, null, 2)}\n`);
     writeFileSync(join(options.outDir, "dag.mmd"), renderMermaid(document));
+    writeFileSync(
+      join(options.outDir, "report.html"),
+      renderReportHtml(document, diff && options.diffBase ? { diff, base: options.diffBase } : undefined),
+    );
     if (diff) writeFileSync(join(options.outDir, "diff.md"), markdown);
   }
   const mandatory = document.violations.some((violation) => violation.level === "mandatory");
   const written = options.outDir
-    ? `Wrote ${join(options.outDir, "plan.json")}${diff ? `, ${join(options.outDir, "diff.md")}` : ""} and ${join(options.outDir, "dag.mmd")}\n`
+    ? `Wrote plan.json, dag.mmd${diff ? ", diff.md" : ""} and report.html to ${options.outDir}\n`
     : "";
   return {
     exitCode: mandatory ? EXIT.violations : EXIT.ok,
-    text: renderPlan(document) + written + (diff ? `\n== Diff against ${options.diffBase}\n\n${markdown}` : ""),
+    text:
+      renderPlan(document, { verbose: options.verbose ?? false, width: options.width ?? terminalWidth() }) +
+      written + (diff ? `\n== Diff against ${options.diffBase}\n\n${markdown}` : ""),
     plan: document,
     ...(diff ? { diff } : {}),
   };
@@ -102,13 +114,14 @@ function parseCli(argv: readonly string[]): PlanOptions {
       out: { type: "string", default: "plan" },
       "policy-config": { type: "string" },
       diff: { type: "string" },
+      verbose: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
     strict: true,
   });
   if (values.help) {
     process.stdout.write(
-      "usage: npm run plan -- [--config Pulumi.<stack>.yaml] [--out DIR] [--policy-config FILE] [--diff BASE_PLAN.json]\n",
+      "usage: npm run plan -- [--config Pulumi.<stack>.yaml] [--out DIR] [--policy-config FILE] [--diff BASE_PLAN.json] [--verbose]\n",
     );
     process.exit(EXIT.ok);
   }
@@ -117,6 +130,7 @@ function parseCli(argv: readonly string[]): PlanOptions {
     outDir: values.out,
     ...(values["policy-config"] ? { policyConfigFile: values["policy-config"] } : {}),
     ...(values.diff ? { diffBase: values.diff } : {}),
+    verbose: values.verbose,
   };
 }
 

@@ -1,26 +1,91 @@
-/** The plan as an admin reads it in the terminal. */
+/**
+ * The plan as an admin reads it in the terminal: a summary first, then placement, VLANs and zones, the
+ * layer DAG and the violations; the resources last, one line per layer (every name with `--verbose`).
+ */
 import type { ConfigIssue } from "../config/errors";
 import { renderIssues } from "../config/errors";
 import type { PlanDocument } from "./document";
-import { table } from "./table";
+import { exitMeaning, METRIC_LABEL, summarize } from "./summary";
+import { fitTable, table } from "./table";
+import { zoneGrid, type ZoneGridCell } from "./zoneGrid";
+
+export interface TextOptions {
+  /** Every resource by name, per type. */
+  readonly verbose?: boolean;
+  /** The widest a line may be (long lists wrap; a single long name or URN keeps its line). */
+  readonly width?: number;
+}
+
+/** The terminal's width when stdout is one, else 100. */
+export function terminalWidth(): number {
+  return process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : 100;
+}
 
 const num = (value: number) => String(Math.round(value * 100) / 100);
 
-function resourcesByLayer(plan: PlanDocument): string {
+/** Items joined by `separator` in lines of at most `width`, the first line led by `first`, the rest by `indent`. */
+function wrapItems(items: readonly string[], width: number, first: string, indent: string, separator: string): string {
+  const lines: string[] = [];
+  let current = first;
+  items.forEach((item, index) => {
+    const piece = `${item}${index < items.length - 1 ? separator.trimEnd() : ""}`;
+    const fresh = current === first || current === indent;
+    if (current === first && first.trim() !== "" && `${first}${piece}`.length > width) {
+      lines.push(first.trimEnd());
+      current = `${indent}${piece}`;
+    } else if (!fresh && `${current} ${piece}`.length > width) {
+      lines.push(current);
+      current = `${indent}${piece}`;
+    } else current = fresh ? `${current}${piece}` : `${current}${separator.endsWith(" ") ? " " : ""}${piece}`;
+  });
+  return [...lines, current].join("\n");
+}
+
+/** Words in lines of at most `width` (a single longer word keeps its line). */
+const wrap = (text: string, width: number, first: string, indent: string) =>
+  wrapItems(text.split(" "), width, first, indent, " ");
+
+function summaryText(plan: PlanDocument, width: number): string {
+  const summary = summarize(plan);
+  const tight = summary.minHeadroom;
+  const rows: [string, string][] = [
+    [
+      "resources",
+      `${summary.resources} in ${summary.builtLayers} built layers (${summary.otherLayers} not built), ${summary.outside} outside any layer`,
+    ],
+    ["VMs", `${summary.vms} on ${summary.nodes} nodes`],
+    ["headroom", tight ? `lowest ${num(tight.pct)} % (${METRIC_LABEL[tight.metric]} on ${tight.node})` : "no node"],
+    ["violations", `${summary.violations} (${summary.mandatory} mandatory)`],
+    ["exit", `${summary.exitCode}: ${exitMeaning(summary)}`],
+  ];
+  return rows.map(([label, value]) => wrap(value, width, `  ${label.padEnd(11)}`, " ".repeat(13))).join("\n");
+}
+
+/** The short name of a type token: `proxmoxve:index/vmLegacy:VmLegacy` → `VmLegacy`. */
+const shortType = (type: string) =>
+  type.startsWith("pulumi:providers:") ? `provider ${type.slice(17)}` : (type.split(/[:/]/).pop() ?? type);
+
+function resourcesByLayer(plan: PlanDocument, options: Required<TextOptions>): string {
   const sections = plan.layers.map((layer) => {
     if (layer.status !== "built") return `${layer.name}: ${layer.status}`;
     const members = plan.resources.filter((resource) => resource.layer === layer.name);
     const byType = new Map<string, string[]>();
-    for (const resource of members)
-      byType.set(resource.type, [...(byType.get(resource.type) ?? []), resource.name]);
-    const rows = [...byType].map(([type, names]) => `    ${type} ×${names.length}: ${names.join(", ")}`);
-    return [`${layer.name}: ${members.length} resources`, ...rows].join("\n");
+    for (const resource of members) byType.set(resource.type, [...(byType.get(resource.type) ?? []), resource.name]);
+    const head = `${layer.name}: ${members.length} resources`;
+    if (!options.verbose) {
+      const counts = [...byType].map(([type, names]) => `${shortType(type)} ×${names.length}`);
+      return wrapItems(counts, options.width, `${head} — `, "    ", ", ");
+    }
+    const rows = [...byType].map(([type, names]) =>
+      wrapItems(names, options.width, `    ${type} ×${names.length}: `, "        ", ", "),
+    );
+    return [head, ...rows].join("\n");
   });
   const outside = plan.resources.filter((resource) => resource.layer === null).length;
   return [...sections, ...(outside > 0 ? [`(outside any layer: ${outside})`] : [])].join("\n");
 }
 
-function placementTable(plan: PlanDocument): string {
+function placementTable(plan: PlanDocument, width: number): string {
   const rows = plan.placement.map((node) => [
     node.node,
     `${num(node.used.cores)}/${num(node.capacity.cores)}`,
@@ -29,12 +94,11 @@ function placementTable(plan: PlanDocument): string {
     `${node.headroomPct.cores}/${node.headroomPct.memoryGb}/${node.headroomPct.diskGb}`,
     node.vms.map((vm) => vm.name).join(", "),
   ]);
-  return table(["node", "vCPU", "RAM GB", "disk GB", "headroom % (cpu/ram/disk)", "VMs"], rows);
+  return table(["node", "vCPU", "RAM GB", "disk GB", "headroom %", "VMs"], rows, width);
 }
 
-function vlanTable(plan: PlanDocument): string {
-  const vmsOn = (vlan: number) =>
-    plan.placement.flatMap((node) => node.vms).filter((vm) => vm.vlan === vlan).length;
+function vlanTable(plan: PlanDocument, width: number): string {
+  const vmsOn = (vlan: number) => plan.placement.flatMap((node) => node.vms).filter((vm) => vm.vlan === vlan).length;
   const rows = plan.networks.map((network) => [
     network.name,
     String(network.vlan),
@@ -44,28 +108,32 @@ function vlanTable(plan: PlanDocument): string {
     `${network.dhcp.start}–${network.dhcp.end}`,
     String(vmsOn(network.vlan)),
   ]);
-  return table(["network", "VLAN", "CIDR", "gateway", "purpose", "DHCP range", "VMs"], rows);
+  return table(["network", "VLAN", "CIDR", "gateway", "purpose", "DHCP range", "VMs"], rows, width);
 }
 
-/** Rows are sources, columns destinations; a cell lists what the row may open to the column. */
-function zoneMatrix(plan: PlanDocument): string {
-  const names = plan.networks.map((network) => network.name);
-  const purposeOf = (name: string) => plan.networks.find((network) => network.name === name)?.purpose;
-  const columns = [...names, "firewall", "internet", "any"].filter(
-    (column) => names.includes(column) || plan.zones.some((cell) => cell.to === column),
+const ZONE_LEGEND =
+  "(· same VLAN, not filtered; — denied; * through a zone to any; everything not listed is dropped and logged)";
+
+/**
+ * Rows are sources, columns destinations; a cell lists what the row may open to the column. When the
+ * grid is wider than the terminal, one line per source instead.
+ */
+function zoneMatrix(plan: PlanDocument, width: number): string {
+  const grid = zoneGrid(plan);
+  const text = (cell: ZoneGridCell) =>
+    cell.kind === "self" ? "·" : cell.kind === "denied" ? "—" : `${cell.services.join(",")}${cell.kind === "any" ? "*" : ""}`;
+  const rows = grid.rows.map((row) => [row.from, ...row.cells.map(text)]);
+  const matrix = fitTable(["from \\ to", ...grid.columns], rows, width, 1);
+  const legend = wrap(ZONE_LEGEND, width, "", " ");
+  if (!matrix.cut) return `${matrix.text}\n${legend}`;
+  const lines = grid.rows.map((row) => {
+    const open = row.cells.filter((cell) => cell.kind === "allowed" || cell.kind === "any");
+    const targets = open.map((cell) => `${cell.to}: ${text(cell)}`);
+    return wrapItems(targets.length > 0 ? targets : ["nothing"], width, `  ${row.from} → `, "      ", "; ");
+  });
+  return [...lines, wrap("(* through a zone to any; everything not listed is dropped and logged)", width, "", " ")].join(
+    "\n",
   );
-  const rows = names.map((from) => [
-    from,
-    ...columns.map((to) => {
-      if (to === from) return "·";
-      const cell = plan.zones.find((entry) => entry.from === from && entry.to === to);
-      if (cell) return cell.services.join(",");
-      const viaAny = plan.zones.find((entry) => entry.from === from && entry.to === "any");
-      const reachableByAny = to !== "firewall" && to !== "any" && purposeOf(to) !== "quarantine";
-      return viaAny && reachableByAny ? `${viaAny.services.join(",")} (any)` : "—";
-    }),
-  ]);
-  return `${table(["from \\ to", ...columns], rows)}\n(· same VLAN, not filtered; — denied; everything not listed is dropped and logged)`;
 }
 
 function dagText(plan: PlanDocument): string {
@@ -77,9 +145,8 @@ function dagText(plan: PlanDocument): string {
     .join("\n");
 }
 
-function violationsText(plan: PlanDocument): string {
-  if (plan.violations.length === 0)
-    return "none: every policy of the pack holds, and every URN is unique";
+function violationsText(plan: PlanDocument, width: number): string {
+  if (plan.violations.length === 0) return "none: every policy of the pack holds, and every URN is unique";
   const byPolicy = new Map<string, typeof plan.violations>();
   for (const violation of plan.violations)
     byPolicy.set(violation.policy, [...(byPolicy.get(violation.policy) ?? []), violation]);
@@ -87,35 +154,39 @@ function violationsText(plan: PlanDocument): string {
     .map(([policy, list]) =>
       [
         `${policy} (${list[0]?.level}): ${list.length}`,
-        ...list.map((v) => `    ${v.message}${v.urn ? `\n      at ${v.urn}` : ""}`),
+        ...list.map((v) => `${wrap(v.message, width, "    ", "      ")}${v.urn ? `\n      at ${v.urn}` : ""}`),
       ].join("\n"),
     )
     .join("\n");
 }
 
-export function renderPlan(plan: PlanDocument): string {
-  return [
+export function renderPlan(plan: PlanDocument, options: TextOptions = {}): string {
+  const resolved = { verbose: options.verbose ?? false, width: options.width ?? 100 };
+  const { width } = resolved;
+  const lines = [
     `Fortress plan for stack "${plan.stack}": ${plan.resources.length} resources`,
+    summaryText(plan, width),
     "",
-    "== Resources per layer",
-    resourcesByLayer(plan),
-    "",
-    "== Placement (used/capacity after the Proxmox reserve)",
-    placementTable(plan),
+    "== Placement (used/capacity after the Proxmox reserve; headroom % cpu/ram/disk)",
+    placementTable(plan, width),
     "",
     "== VLANs",
-    vlanTable(plan),
+    vlanTable(plan, width),
     "",
     "== Firewall matrix (zone × zone → allowed services)",
-    zoneMatrix(plan),
+    zoneMatrix(plan, width),
     "",
     "== Layer DAG (layer ← what it depends on)",
     dagText(plan),
     "",
     "== Violations",
-    violationsText(plan),
+    violationsText(plan, width),
     "",
-  ].join("\n");
+    `== Resources per layer${resolved.verbose ? "" : " (every name with --verbose)"}`,
+    resourcesByLayer(plan, resolved),
+    "",
+  ];
+  return lines.map((line) => (line.startsWith("== ") ? wrap(line, width, "", "   ") : line)).join("\n");
 }
 
 export function renderConfigIssues(issues: readonly ConfigIssue[]): string {
