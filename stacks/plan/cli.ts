@@ -18,7 +18,8 @@ import { buildPlanDocument, type PlanDocument } from "./document";
 import { renderMermaid } from "./mermaid";
 import { renderConfigIssues, renderPlan } from "./report";
 import { PROJECT, runProgram } from "./run";
-import { readStackConfig } from "./stackConfig";
+import { readStackFile } from "./stackConfig";
+import { StackFileError } from "./stackFile";
 
 export const EXIT = {
   ok: 0,
@@ -63,7 +64,8 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
   }
   const base = options.diffBase ? readBasePlan(options.diffBase) : undefined;
   if (typeof base === "string") return { exitCode: EXIT.usage, text: base };
-  const config = readStackConfig(options.configFile);
+  const config = readStackFile(options.configFile);
+  if (config instanceof StackFileError) return { exitCode: EXIT.invalidConfig, text: `${config.message}\n` };
   const run = await runProgram(config);
   if (!run.ok) {
     return { exitCode: EXIT.invalidConfig, text: renderConfigIssues(run.issues) };

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { PLAIN_KEYS, SECRET_KEYS } from "../config/schema";
 import { parseStackConfig, readStackConfig, stackConfigSource, stackNameOf } from "./stackConfig";
+import { StackFileError } from "./stackFile";
 
 const HOME_FILE = join(__dirname, "..", "..", "Pulumi.home.yaml");
 
@@ -105,13 +106,16 @@ describe("parseStackConfig", () => {
     assert.deepEqual(JSON.parse(config.values["fortress:x"] ?? ""), { secure: "no", other: 1 });
   });
 
-  it("gives an empty config for an empty file or one without config", () => {
-    assert.deepEqual(parseStackConfig("", "e"), { stack: "e", values: {}, secretKeys: [] });
-    assert.deepEqual(parseStackConfig("encryptionsalt: v1:abc\n", "e"), {
-      stack: "e",
-      values: {},
-      secretKeys: [],
-    });
+  it("refuses an empty file and one without config (a new stack's file holds only encryptionsalt)", () => {
+    for (const [text, problem] of [
+      ["", "is empty"],
+      ["encryptionsalt: v1:abc\n", "has no top-level `config:` mapping"],
+    ] as const) {
+      assert.throws(
+        () => parseStackConfig(text, "e"),
+        (error: unknown) => error instanceof StackFileError && error.problem === problem,
+      );
+    }
   });
 
   it("reads the home stack: every plain key as JSON, the secrets it needs as secrets", () => {

@@ -1,0 +1,67 @@
+/**
+ * Runs the semantic checks over what the shape checks left. A key that is set but (partly) malformed
+ * is "broken": its sound entries are still checked among themselves, but a check that looks something
+ * up in it is skipped, so that its shape problem is reported once and not again as a knock-on
+ * ("is not set", "none is declared", "no VM named …").
+ */
+import { deriveVms } from "../inventory";
+import {
+  checkBackup,
+  checkFirewall,
+  checkLayers,
+  checkNetworks,
+  checkNodes,
+  checkPlatform,
+  checkServices,
+  checkVmOverrides,
+} from "./checks";
+import type { ConfigIssue } from "./errors";
+import { remapIndexes } from "./salvage";
+import type { PlainConfig, PlainKey } from "./schema";
+import { checkZones } from "./zones";
+
+export interface ReadKeys {
+  /** Parsed values; for a broken list or map key, its entries that parse on their own. */
+  readonly values: Partial<PlainConfig>;
+  /** Keys present in the stack config. */
+  readonly set: ReadonlySet<PlainKey>;
+  /** Keys present but not (wholly) valid. */
+  readonly broken: ReadonlySet<PlainKey>;
+  /** For a salvaged list: the stack-file index of each entry in `values`. */
+  readonly indexes: Partial<Record<PlainKey, readonly number[]>>;
+}
+
+export function semanticIssues({ values, set, broken, indexes }: ReadKeys): ConfigIssue[] {
+  const sound = <K extends PlainKey>(key: K): PlainConfig[K] | undefined =>
+    broken.has(key) ? undefined : values[key];
+  const { nodes, networks, services, vms, zones, lab, proxmox } = values;
+  const layers = sound("layers");
+  const issues: ConfigIssue[] = [];
+  if (proxmox) issues.push(...checkBackup(proxmox));
+  if (networks) issues.push(...checkNetworks(networks, !broken.has("networks")));
+  if (nodes) issues.push(...checkNodes(nodes, sound("networks")));
+  if (layers) issues.push(...checkLayers(layers));
+  const soundNetworks = sound("networks");
+  if (zones && soundNetworks) issues.push(...checkZones(zones, soundNetworks));
+  if (!broken.has("layers") && (networks || layers)) {
+    issues.push(...checkFirewall(values.opnsense, networks, layers, set.has("opnsense")));
+  }
+  const platform = sound("platform");
+  if (sound("services") && platform && !broken.has("layers")) {
+    issues.push(...checkPlatform(platform, sound("services") ?? [], layers));
+  }
+  if (services) {
+    issues.push(...checkServices(services, layers, sound("nodes"), soundNetworks, !broken.has("services")));
+  }
+  const soundServices = sound("services");
+  if (vms && soundServices && lab && platform) {
+    const names = new Set(
+      deriveVms({ services: soundServices, vms: {}, lab, platform }).map((vm) => vm.name),
+    );
+    issues.push(...checkVmOverrides(vms, names, sound("nodes")));
+  }
+  return Object.entries(indexes).reduce<ConfigIssue[]>(
+    (remapped, [key, keyIndexes]) => remapIndexes(remapped, key, keyIndexes),
+    issues,
+  );
+}
