@@ -41,13 +41,17 @@ export function httpsEndpoint(what: string, example: string) {
           "remove it from the URL; the credential belongs in its secret key (fortress:proxmoxApiToken, fortress:opnsenseApiKey/opnsenseApiSecret), set with pulumi config set --secret",
         );
       }
-      if (url.pathname !== "/" || url.search !== "" || url.hash !== "") {
+      // With the credentials gone, a ? or # in the URL starts a query or fragment, even an empty one.
+      const query = url.href.includes("?");
+      const fragment = url.href.includes("#");
+      if (url.pathname !== "/" || query || fragment) {
         const parts = [
           url.pathname !== "/" ? "a path" : "",
-          url.search !== "" || value.includes("?") ? "a query" : "",
-          url.hash !== "" || value.includes("#") ? "a fragment" : "",
-        ].filter(Boolean);
-        problem(context, `must not have ${parts.join(" or ")}: Fortress adds the API path itself`, hint);
+          query ? "a query" : "",
+          fragment ? "a fragment" : "",
+        ];
+        const found = parts.filter(Boolean);
+        problem(context, `must not have ${found.join(" or ")}: Fortress adds the API path itself`, hint);
       }
     });
 }
@@ -136,13 +140,12 @@ export const hostName = z.string().superRefine((name, context) => {
  * A Linux user name as Debian's adduser takes it by default (adduser.conf NAME_REGEX
  * `^[a-z][-a-z0-9_]*$`), at most 32 characters (useradd's limit, utmp's UT_NAMESIZE).
  */
-export const linuxUserName = z
-  .string()
-  .regex(
-    /^[a-z][-a-z0-9_]*$/,
-    "must be a Linux user name: a lower-case letter, then lower-case letters, digits, - or _",
-  )
-  .max(32, "must be at most 32 characters (useradd's limit)");
+export const linuxUserName = z.string().superRefine((name, context) => {
+  const hint =
+    "e.g. fortress: a lower-case letter, then lower-case letters, digits, - or _ (Debian's adduser NAME_REGEX)";
+  if (!/^[a-z][-a-z0-9_]*$/.test(name)) problem(context, "must be a Linux user name", hint);
+  else if (name.length > 32) problem(context, "must be at most 32 characters (useradd's limit)", hint);
+});
 
 /**
  * A FreeBSD network device OPNsense can put VLANs on: a driver name and a unit number (`igb1`,
@@ -151,23 +154,32 @@ export const linuxUserName = z
  * (opnsense/core src/opnsense/mvc/app/models/OPNsense/Interfaces/FieldTypes/VlanInterfaceField.php);
  * a VLAN device as the parent (`vlan01`, `vlan0.10`) would make QinQ, which Fortress does not build.
  */
-export const opnsenseTrunkDevice = z
-  .string()
-  .regex(
-    /^[a-z]+[0-9]+$/,
-    "must be the firewall's physical or lagg device, a driver name and unit, e.g. igb1, vtnet1, lagg0",
-  )
-  .max(15, "must be at most 15 characters (a FreeBSD interface name)")
-  .refine((name) => !/^(lo|enc|pflog|pfsync|qinq|vlan|gif|gre|ovpn|wg|tun|tap)\d/.test(name), {
-    message:
+export const opnsenseTrunkDevice = z.string().superRefine((name, context) => {
+  const hint = "the device under Interfaces > Overview that carries the VLANs, e.g. igb1, vtnet1, lagg0";
+  if (!/^[a-z]+[0-9]+$/.test(name)) {
+    problem(context, "must be the firewall's physical or lagg device: a driver name and a unit number", hint);
+  } else if (name.length > 15) {
+    problem(context, "must be at most 15 characters (a FreeBSD interface name)", hint);
+  } else if (/^(lo|enc|pflog|pfsync|qinq|vlan|gif|gre|ovpn|wg|tun|tap)\d/.test(name)) {
+    problem(
+      context,
       "must be a physical or lagg device: loopback, tunnel, pf and VLAN devices cannot carry the VLANs",
-  });
+      hint,
+    );
+  }
+});
 
 /**
  * An OPNsense interface identifier as Interfaces > Assignments gives it: `lan`, or `opt` and a number
  * from 1 without leading zeros (opnsense/core src/opnsense/mvc/app/models/OPNsense/Interfaces/NetworkInterface.php
  * numbers new assignments 'opt' . $next_if from 1). `wan` is not offered: no lab VLAN goes on the WAN.
  */
-export const opnsenseInterfaceId = z
-  .string()
-  .regex(/^(lan|opt[1-9]\d{0,2})$/, "must be an OPNsense interface identifier such as lan or opt2");
+export const opnsenseInterfaceId = z.string().superRefine((id, context) => {
+  if (!/^(lan|opt[1-9]\d{0,2})$/.test(id)) {
+    problem(
+      context,
+      "must be an OPNsense interface identifier such as lan or opt2",
+      "the identifier in Interfaces > Assignments (lan, opt1, opt2, …), not the device name (igb1, vlan01)",
+    );
+  }
+});

@@ -112,6 +112,8 @@ const RETIRED_KEYS: Readonly<Record<string, string>> = {
 
 /** Hints for fields whose right value is read somewhere else, by `<top-level key>.<field>` (list indexes left out). */
 const FIELD_HINTS: Readonly<Record<string, string>> = {
+  "proxmox.sshUser":
+    "the Linux account Fortress logs in as over SSH on the nodes, e.g. root; not a Proxmox user such as root@pam",
   "nodes.sshHostKey":
     "copy the node's host key line: on the node, `cat /etc/ssh/ssh_host_ed25519_key.pub` (compare its fingerprint, `ssh-keygen -lf` on that file, with what your first ssh to the node showed)",
 };

@@ -38,7 +38,7 @@ export function secureValueProblem(value: unknown): string | undefined {
     const [, nonce, ciphertext] = parts;
     const wellFormed =
       parts.length === 3 && !!nonce && !!ciphertext && BASE64.test(nonce) && BASE64.test(ciphertext);
-    return wellFormed ? undefined : "a v1: value that is not v1:<base64>:<base64>";
+    return wellFormed ? undefined : "a v1: value whose parts are not base64 (v1:<nonce>:<ciphertext>)";
   }
   if (BASE64.test(value) && value.length >= MIN_BARE_CIPHERTEXT_CHARS) return undefined;
   return plainTextKind(value);

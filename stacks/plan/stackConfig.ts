@@ -80,7 +80,7 @@ export function secureIssues(config: StackConfig): ConfigIssue[] {
   const prefix = `${NAMESPACE}:`;
   return (config.secureProblems ?? []).map(({ key, problem }) => ({
     path: key.slice(prefix.length),
-    message: `holds a secure: value that is ${problem}, not ciphertext the Pulumi CLI wrote`,
+    message: `holds a secure: value that is not ciphertext the Pulumi CLI wrote: it is ${problem}`,
     hint: `encrypt it: pulumi config set --secret ${key} <value> (it replaces the secure: line)`,
   }));
 }
