@@ -31,7 +31,9 @@ function plainTextKind(text: string): string {
 /** Why a `secure:` value is not ciphertext the Pulumi CLI wrote, or undefined when it may be. */
 export function secureValueProblem(value: unknown): string | undefined {
   if (value === null || value === undefined) return "empty";
-  if (typeof value !== "string") return `a ${Array.isArray(value) ? "list" : typeof value}`;
+  if (typeof value !== "string") {
+    return Array.isArray(value) ? "a list" : typeof value === "object" ? "a mapping" : `a ${typeof value}`;
+  }
   if (value.trim() === "") return "empty";
   const parts = value.split(":");
   if (parts[0] === "v1") {
