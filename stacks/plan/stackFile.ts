@@ -61,7 +61,10 @@ export function stackConfigMapping(text: string, file: string): Record<string, u
   try {
     document = yaml.load(text, { filename: file });
   } catch (error) {
-    if (!(error instanceof yaml.YAMLException)) throw error;
+    // Anything else js-yaml throws (a RangeError on absurd nesting) is still a file it cannot read.
+    if (!(error instanceof yaml.YAMLException)) {
+      throw new StackFileError(file, undefined, `is not valid YAML: ${(error as Error).message}`, yamlHint(""));
+    }
     const mark = error.mark as { line?: number; column?: number } | undefined;
     const position =
       mark?.line === undefined || mark.column === undefined
