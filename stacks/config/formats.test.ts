@@ -8,6 +8,7 @@ import {
   linuxUserName,
   opnsenseInterfaceId,
   opnsenseTrunkDevice,
+  proxmoxStorageId,
   timeZone,
   timeZoneProblem,
 } from "./formats";
@@ -179,5 +180,14 @@ describe("OPNsense names", () => {
     for (const id of ["lan", "opt1", "opt9", "opt12", "opt100"]) accepts(opnsenseInterfaceId, id);
     for (const id of ["wan", "LAN", "opt0", "opt01", "opt", "igb1", "vlan01", "opt1000"])
       refuses(opnsenseInterfaceId, id);
+  });
+});
+
+describe("proxmoxStorageId", () => {
+  it("takes pve-storage-id names and refuses the rest", () => {
+    for (const id of ["local", "local-lvm", "local-zfs", "nas_backup.2", "PBS1"])
+      accepts(proxmoxStorageId, id);
+    for (const id of ["", "l", "1local", "local-", "local lvm", "nas/backup", "-local"])
+      refuses(proxmoxStorageId, id);
   });
 });

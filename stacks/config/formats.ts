@@ -183,3 +183,17 @@ export const opnsenseInterfaceId = z.string().superRefine((id, context) => {
     );
   }
 });
+
+/**
+ * A Proxmox storage id as the API takes it: a letter, then letters, digits, - _ or ., ending in a
+ * letter or digit (proxmox/pve-common src/PVE/JSONSchema.pm `parse_storage_id`, format pve-storage-id).
+ */
+export const proxmoxStorageId = z.string().superRefine((id, context) => {
+  if (!/^[a-z][a-z0-9\-_.]*[a-z0-9]$/i.test(id)) {
+    problem(
+      context,
+      "must be a Proxmox storage id",
+      "the ID under Datacenter > Storage (`pvesm status`), e.g. local, local-lvm, nas-backup",
+    );
+  }
+});

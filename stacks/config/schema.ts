@@ -14,6 +14,7 @@ import {
   linuxUserName,
   opnsenseInterfaceId,
   opnsenseTrunkDevice,
+  proxmoxStorageId,
   timeZone,
 } from "./formats";
 import { type ZoneConfig, zonesSchema } from "./zones";
@@ -89,14 +90,14 @@ export const proxmoxSchema = z.strictObject({
     .regex(/^vmbr\d+$/, "must be a Linux bridge name such as vmbr0")
     .default("vmbr0"),
   pool: dnsLabel.default("fortress"),
-  vmDatastore: z.string().min(1).default("local-lvm"),
-  imageDatastore: z.string().min(1).default("local"),
-  snippetDatastore: z.string().min(1).default("local"),
+  vmDatastore: proxmoxStorageId.default("local-lvm"),
+  imageDatastore: proxmoxStorageId.default("local"),
+  snippetDatastore: proxmoxStorageId.default("local"),
   image: imageSchema.default(DEFAULT_IMAGE),
   backup: z
     .strictObject({
       /** A storage off the VM disk (NFS, PBS, a second disk); `local` shares the boot disk with local-lvm. */
-      storage: z.string().min(1),
+      storage: proxmoxStorageId,
       /** Set to accept backups on the same disk as the VMs (checks.ts `checkBackup`). */
       onVmDisk: z.boolean().default(false),
       schedule: z.string().min(1).default("*-*-* 02:30"),
