@@ -365,7 +365,8 @@ export function checkFirewall(
 
 /** k3s mode builds the cluster from the k3s service's VMs; an existing cluster needs none of them. */
 export function checkPlatform(
-  platform: PlainConfig["platform"],
+  platform: Pick<PlainConfig["platform"], "mode"> &
+    Partial<Pick<PlainConfig["platform"], "installer" | "airgap" | "certificateRotation">>,
   services: readonly ServiceId[],
   layers: PlainConfig["layers"] | undefined,
 ): ConfigIssue[] {
@@ -411,7 +412,7 @@ export function checkPlatform(
 const BOOT_DISK_STORAGES: ReadonlySet<string> = new Set(["local", "local-lvm", "local-zfs"]);
 
 /** Backups on the VMs' own disk die with it: say so at the door unless the config accepts it. */
-export function checkBackup(proxmox: ProxmoxSettings): ConfigIssue[] {
+export function checkBackup(proxmox: Pick<ProxmoxSettings, "backup" | "vmDatastore">): ConfigIssue[] {
   const { backup } = proxmox;
   const onVmDisk = BOOT_DISK_STORAGES.has(backup.storage) || backup.storage === proxmox.vmDatastore;
   if (!onVmDisk || backup.onVmDisk) return [];

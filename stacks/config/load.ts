@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { type LabModel, resolveLab } from "../lab";
 import { ConfigError, type ConfigIssue, formatPath } from "./errors";
-import { SALVAGEABLE_KEYS, salvageEntries } from "./salvage";
+import { SALVAGEABLE_KEYS, salvageEntries, salvageFields } from "./salvage";
 import { PLAIN_KEYS, type PlainConfig, type PlainKey, SECRET_KEYS, type SecretKey } from "./schema";
 import { type ReadKeys, semanticIssues } from "./semantic";
 
@@ -141,6 +141,7 @@ function readPlainKeys(source: ConfigSource): ReadKeys & { issues: ConfigIssue[]
   const set = new Set<PlainKey>();
   const broken = new Set<PlainKey>();
   const indexes: Partial<Record<PlainKey, readonly number[]>> = {};
+  const fields: Partial<Record<PlainKey, Readonly<Record<string, unknown>>>> = {};
   for (const key of Object.keys(PLAIN_KEYS) as PlainKey[]) {
     const text = source.raw(key);
     if (text !== undefined) set.add(key);
@@ -174,8 +175,10 @@ function readPlainKeys(source: ConfigSource): ReadKeys & { issues: ConfigIssue[]
     const salvaged = SALVAGEABLE_KEYS.has(key) ? salvageEntries(PLAIN_KEYS[key], input) : undefined;
     if (salvaged) values[key] = salvaged.value;
     if (salvaged?.indexes) indexes[key] = salvaged.indexes;
+    const sound = salvaged ? undefined : salvageFields(PLAIN_KEYS[key], input);
+    if (sound) fields[key] = sound;
   }
-  return { values: values as Partial<PlainConfig>, issues, set, broken, indexes };
+  return { values: values as Partial<PlainConfig>, issues, set, broken, indexes, fields };
 }
 
 /**

@@ -24,7 +24,34 @@ export interface Salvaged {
 }
 
 function unwrapDefault(schema: z.ZodType): z.ZodType {
-  return schema instanceof z.ZodDefault ? (schema.unwrap() as z.ZodType) : schema;
+  if (schema instanceof z.ZodDefault || schema instanceof z.ZodOptional) return schema.unwrap() as z.ZodType;
+  return schema;
+}
+
+/**
+ * The fields of an object key that parse on their own (an absent field gets its default), or
+ * undefined when `input` is not an object: a bad endpoint does not hide a backup on the VM disk.
+ */
+export function salvageFields(
+  schema: z.ZodType,
+  input: unknown,
+): Readonly<Record<string, unknown>> | undefined {
+  const inner = unwrapDefault(schema);
+  if (
+    !(inner instanceof z.ZodObject) ||
+    typeof input !== "object" ||
+    input === null ||
+    Array.isArray(input)
+  ) {
+    return undefined;
+  }
+  const fields = input as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.entries(inner.shape as Record<string, z.ZodType>).flatMap(([field, fieldSchema]) => {
+      const parsed = fieldSchema.safeParse(fields[field]);
+      return parsed.success && parsed.data !== undefined ? [[field, parsed.data]] : [];
+    }),
+  );
 }
 
 /** The entries of `input` that parse on their own, or undefined when `input` is not a list or map. */

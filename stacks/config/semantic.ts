@@ -29,15 +29,27 @@ export interface ReadKeys {
   readonly broken: ReadonlySet<PlainKey>;
   /** For a salvaged list: the stack-file index of each entry in `values`. */
   readonly indexes: Partial<Record<PlainKey, readonly number[]>>;
+  /** For a broken object key: its fields that parse on their own. */
+  readonly fields: Partial<Record<PlainKey, Readonly<Record<string, unknown>>>>;
 }
 
-export function semanticIssues({ values, set, broken, indexes }: ReadKeys): ConfigIssue[] {
+/** A key's value, or for a broken object key the fields of it that parsed. */
+function fieldsOf<K extends "proxmox" | "platform">(
+  { values, fields }: ReadKeys,
+  key: K,
+): Partial<NonNullable<PlainConfig[K]>> | undefined {
+  return values[key] ?? (fields[key] as Partial<NonNullable<PlainConfig[K]>> | undefined);
+}
+
+export function semanticIssues(keys: ReadKeys): ConfigIssue[] {
+  const { values, set, broken, indexes } = keys;
   const sound = <K extends PlainKey>(key: K): PlainConfig[K] | undefined =>
     broken.has(key) ? undefined : values[key];
-  const { nodes, networks, services, vms, zones, lab, proxmox } = values;
+  const { nodes, networks, services, vms, zones, lab } = values;
   const layers = sound("layers");
   const issues: ConfigIssue[] = [];
-  if (proxmox) issues.push(...checkBackup(proxmox));
+  const { backup, vmDatastore } = fieldsOf(keys, "proxmox") ?? {};
+  if (backup && vmDatastore) issues.push(...checkBackup({ backup, vmDatastore }));
   if (networks) issues.push(...checkNetworks(networks, !broken.has("networks")));
   if (nodes) issues.push(...checkNodes(nodes, sound("networks")));
   if (layers) issues.push(...checkLayers(layers));
@@ -47,8 +59,9 @@ export function semanticIssues({ values, set, broken, indexes }: ReadKeys): Conf
     issues.push(...checkFirewall(values.opnsense, networks, layers, set.has("opnsense")));
   }
   const platform = sound("platform");
-  if (sound("services") && platform && !broken.has("layers")) {
-    issues.push(...checkPlatform(platform, sound("services") ?? [], layers));
+  const { mode, ...k3sOnly } = fieldsOf(keys, "platform") ?? {};
+  if (sound("services") && mode && !broken.has("layers")) {
+    issues.push(...checkPlatform({ mode, ...k3sOnly }, sound("services") ?? [], layers));
   }
   if (services) {
     issues.push(...checkServices(services, layers, sound("nodes"), soundNetworks, !broken.has("services")));
