@@ -158,3 +158,36 @@ describe("stackConfigSource", () => {
     assert.equal(source.isSecret("lab"), false);
   });
 });
+
+describe("secure: values that are not ciphertext", () => {
+  const text = [
+    "config:",
+    "  fortress:proxmoxApiToken:",
+    "    secure: root@pam!fortress=7b4e2f31-9c1a-4c55-8f0e-2d7a61b9c0de",
+    "  fortress:sshPrivateKey:",
+    "    secure:",
+    "  fortress:lab:",
+    "    secure: hunter22",
+    "  aws:accessKey:",
+    "    secure: hunter22",
+    "",
+  ].join("\n");
+  const config = parseStackConfig(text, "s");
+
+  it("are found in fortress secret keys only: a secure: leaf in a plain key is refused as such by the door", () => {
+    assert.deepEqual(config.secureProblems, [
+      { key: "fortress:proxmoxApiToken", problem: "a Proxmox API token (user@realm!id=…)" },
+      { key: "fortress:sshPrivateKey", problem: "empty" },
+    ]);
+  });
+
+  it("reach the door through the source, with the set --secret command and without the value", () => {
+    const issues = stackConfigSource(config).problems?.() ?? [];
+    assert.deepEqual(
+      issues.map((issue) => issue.path),
+      ["proxmoxApiToken", "sshPrivateKey"],
+    );
+    assert.match(issues[0]?.hint ?? "", /pulumi config set --secret fortress:proxmoxApiToken/);
+    assert.doesNotMatch(JSON.stringify(issues), /7b4e2f31|hunter22/);
+  });
+});
