@@ -47,26 +47,26 @@ export function semanticIssues(keys: ReadKeys): ConfigIssue[] {
     broken.has(key) ? undefined : values[key];
   const { nodes, networks, services, vms, zones, lab } = values;
   const layers = sound("layers");
+  const soundNetworks = sound("networks");
+  const soundServices = sound("services");
   const issues: ConfigIssue[] = [];
   const { backup, vmDatastore } = fieldsOf(keys, "proxmox") ?? {};
   if (backup && vmDatastore) issues.push(...checkBackup({ backup, vmDatastore }));
   if (networks) issues.push(...checkNetworks(networks, !broken.has("networks")));
-  if (nodes) issues.push(...checkNodes(nodes, sound("networks")));
+  if (nodes) issues.push(...checkNodes(nodes, soundNetworks));
   if (layers) issues.push(...checkLayers(layers));
-  const soundNetworks = sound("networks");
   if (zones && soundNetworks) issues.push(...checkZones(zones, soundNetworks));
   if (!broken.has("layers") && (networks || layers)) {
     issues.push(...checkFirewall(values.opnsense, networks, layers, set.has("opnsense")));
   }
-  const platform = sound("platform");
   const { mode, ...k3sOnly } = fieldsOf(keys, "platform") ?? {};
-  if (sound("services") && mode && !broken.has("layers")) {
-    issues.push(...checkPlatform({ mode, ...k3sOnly }, sound("services") ?? [], layers));
+  if (soundServices && mode && !broken.has("layers")) {
+    issues.push(...checkPlatform({ mode, ...k3sOnly }, soundServices, layers));
   }
   if (services) {
     issues.push(...checkServices(services, layers, sound("nodes"), soundNetworks, !broken.has("services")));
   }
-  const soundServices = sound("services");
+  const platform = sound("platform");
   if (vms && soundServices && lab && platform) {
     const names = new Set(
       deriveVms({ services: soundServices, vms: {}, lab, platform }).map((vm) => vm.name),
