@@ -6,7 +6,10 @@
  *   # count: 1
  *
  * `expect` means some issue has exactly that path (under `fortress:`) and a message containing the
- * text after `::`; `hint` (optional) likewise for the hint; `count` is the exact number of issues.
+ * text after `::`; `hint` (optional) likewise for the hint; `count` is the exact number of issues;
+ * `# never: TEXT` (a secret in the case) means no path, message or hint contains TEXT.
+ * Stack files that are not YAML or not stack files live in config-corpus/stack-files/
+ * (test/stack-files.test.ts).
  * Every issue must carry a path, a message and a hint, and no lab model may come back.
  */
 import assert from "node:assert/strict";
@@ -36,6 +39,8 @@ interface CorpusCase {
   readonly text: string;
   readonly expectations: readonly Expectation[];
   readonly hints: readonly Expectation[];
+  /** Text (a secret) that no issue may repeat. */
+  readonly never: readonly string[];
   readonly count?: number;
 }
 
@@ -43,6 +48,7 @@ function parseCase(file: string): CorpusCase {
   const text = readFileSync(join(CORPUS, file), "utf8");
   const expectations: Expectation[] = [];
   const hints: Expectation[] = [];
+  const never: string[] = [];
   let count: number | undefined;
   for (const line of text.split("\n")) {
     if (!line.startsWith("#")) break;
@@ -50,10 +56,12 @@ function parseCase(file: string): CorpusCase {
     if (expect?.[2] && expect[3]) {
       (expect[1] === "expect" ? expectations : hints).push({ path: expect[2], text: expect[3].trim() });
     }
+    const secret = /^# never: (.+)$/.exec(line);
+    if (secret?.[1]) never.push(secret[1].trim());
     const total = /^# count: (\d+)$/.exec(line);
     if (total?.[1]) count = Number(total[1]);
   }
-  return { file, text, expectations, hints, ...(count === undefined ? {} : { count }) };
+  return { file, text, expectations, hints, never, ...(count === undefined ? {} : { count }) };
 }
 
 function validate(text: string, stack: string) {
@@ -104,6 +112,14 @@ describe("invalid-config corpus", () => {
           issues.some((issue) => issue.path === expected.path && issue.hint.includes(expected.text)),
           `no issue at ${expected.path} with a hint containing "${expected.text}"; ${found}`,
         );
+      }
+      for (const secret of testCase.never) {
+        const body = testCase.text.replace(/^(#.*\n)+/, "");
+        assert.ok(body.includes(secret), `${testCase.file}: "# never: ${secret}" is not in the case`);
+        const leaked = issues.find((issue) =>
+          `${issue.path} ${issue.message} ${issue.hint}`.includes(secret),
+        );
+        assert.equal(leaked, undefined, `an issue repeats the secret ${secret}`);
       }
       if (testCase.count !== undefined) assert.equal(issues.length, testCase.count, found);
     });

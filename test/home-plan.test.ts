@@ -17,7 +17,13 @@ import { homeValue } from "./support/homeConfig";
 
 const root = join(__dirname, "..");
 const out = mkdtempSync(join(tmpdir(), "fortress-home-plan-"));
-const SECRET_MARK = "PLAINTEXT-SECRET-CANARY";
+const SECRET_MARK = "PLAINTEXTSECRETCANARY";
+
+/** A secure: value in the Pulumi CLI's v1:<nonce>:<ciphertext> form (the door refuses others) that carries the mark. */
+function canary(suffix = ""): string {
+  const text = `${SECRET_MARK}${suffix}`;
+  return `v1:AAAAAAAAAAAAAAAA:${text}${"A".repeat((4 - (text.length % 4)) % 4)}`;
+}
 
 let outcome: PlanOutcome;
 let document: PlanDocument;
@@ -29,7 +35,7 @@ describe("the home lab plan", () => {
     const home = readFileSync(join(root, "Pulumi.home.yaml"), "utf8");
     const withCanaries = home.replace(
       /^(\s+)secure: \S+$/gm,
-      (_, indent) => `${indent}secure: ${SECRET_MARK}-${++counter}`,
+      (_, indent) => `${indent}secure: ${canary(String(++counter))}`,
     );
     assert.equal(counter, 4, "the home config should hold four secure values");
     const configFile = join(out, "Pulumi.home.yaml");
@@ -401,11 +407,11 @@ describe("the home lab plan with an existing cluster (platform.mode: existing)",
     const dir = mkdtempSync(join(tmpdir(), "fortress-existing-plan-"));
     const home = readFileSync(join(root, "Pulumi.home.yaml"), "utf8").replace(
       /^(\s+)secure: \S+$/gm,
-      (_, indent) => `${indent}secure: ${SECRET_MARK}`,
+      (_, indent) => `${indent}secure: ${canary()}`,
     );
     const existing = home.replace(
       /^config:\n/m,
-      `config:\n  fortress:platform:\n    mode: existing\n  fortress:kubeconfig:\n    secure: ${SECRET_MARK}-kubeconfig\n`,
+      `config:\n  fortress:platform:\n    mode: existing\n  fortress:kubeconfig:\n    secure: ${canary("kubeconfig")}\n`,
     );
     assert.notEqual(existing, home);
     // The GPU worker is a k3s agent VM of Fortress's own cluster: with an existing cluster it goes.
@@ -475,7 +481,7 @@ describe("the home lab plan with a ROM file for the GPU", () => {
     const dir = mkdtempSync(join(tmpdir(), "fortress-rom-plan-"));
     const home = readFileSync(join(root, "Pulumi.home.yaml"), "utf8").replace(
       /^(\s+)secure: \S+$/gm,
-      (_, indent) => `${indent}secure: ${SECRET_MARK}`,
+      (_, indent) => `${indent}secure: ${canary()}`,
     );
     const withRom = home.replace(
       /^(\s+)path: "0000:01:00"\n/m,

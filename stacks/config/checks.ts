@@ -64,7 +64,8 @@ function singlePurposeIssues(networks: readonly NetworkConfig[]): ConfigIssue[] 
   });
 }
 
-export function checkNetworks(networks: readonly NetworkConfig[]): ConfigIssue[] {
+/** `complete`: false when some entries failed their shape check, so a purpose missing here may be theirs. */
+export function checkNetworks(networks: readonly NetworkConfig[], complete = true): ConfigIssue[] {
   const issues: ConfigIssue[] = [
     ...uniqueness(networks, "networks", "name", (n) => n.name, "give every network its own name"),
     ...uniqueness(networks, "networks", "vlan", (n) => n.vlan, "give every network its own VLAN id"),
@@ -124,7 +125,7 @@ export function checkNetworks(networks: readonly NetworkConfig[]): ConfigIssue[]
     }
   });
   issues.push(...singlePurposeIssues(networks));
-  if (!networks.some((network) => network.purpose === "management")) {
+  if (complete && !networks.some((network) => network.purpose === "management")) {
     issues.push(
       issue(
         "networks",
@@ -215,11 +216,13 @@ export function checkLayers(layers: PlainConfig["layers"]): ConfigIssue[] {
   );
 }
 
+/** `complete`: false when some entries failed their shape check, so a dependency missing here may be one of them. */
 export function checkServices(
   services: readonly ServiceId[],
   layers: PlainConfig["layers"] | undefined,
   nodes: readonly NodeConfig[] | undefined,
   networks: readonly NetworkConfig[] | undefined,
+  complete = true,
 ): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const enabled = new Set(services);
@@ -237,7 +240,7 @@ export function checkServices(
     const spec = serviceSpec(id);
     const path = `services[${index}]`;
     for (const needed of spec.requires) {
-      if (!enabled.has(needed)) {
+      if (complete && !enabled.has(needed)) {
         issues.push(
           issue(
             path,
@@ -310,15 +313,19 @@ export function checkVmOverrides(
   });
 }
 
-/** While the network layer is on, Fortress needs the firewall and the interface each VLAN is assigned to. */
+/**
+ * While the network layer is on, Fortress needs the firewall and the interface each VLAN is assigned to.
+ * `opnsenseSet`: the key is in the config, even if its shape check failed (that problem is reported there).
+ */
 export function checkFirewall(
   opnsense: PlainConfig["opnsense"],
   networks: readonly NetworkConfig[] | undefined,
   layers: PlainConfig["layers"] | undefined,
+  opnsenseSet = opnsense !== undefined,
 ): ConfigIssue[] {
   if (!isLayerEnabled(layers ?? {}, "network")) return [];
   const issues: ConfigIssue[] = [];
-  if (!opnsense) {
+  if (!opnsenseSet) {
     issues.push(
       issue(
         "opnsense",
@@ -358,7 +365,8 @@ export function checkFirewall(
 
 /** k3s mode builds the cluster from the k3s service's VMs; an existing cluster needs none of them. */
 export function checkPlatform(
-  platform: PlainConfig["platform"],
+  platform: Pick<PlainConfig["platform"], "mode"> &
+    Partial<Pick<PlainConfig["platform"], "installer" | "airgap" | "certificateRotation">>,
   services: readonly ServiceId[],
   layers: PlainConfig["layers"] | undefined,
 ): ConfigIssue[] {
@@ -404,7 +412,7 @@ export function checkPlatform(
 const BOOT_DISK_STORAGES: ReadonlySet<string> = new Set(["local", "local-lvm", "local-zfs"]);
 
 /** Backups on the VMs' own disk die with it: say so at the door unless the config accepts it. */
-export function checkBackup(proxmox: ProxmoxSettings): ConfigIssue[] {
+export function checkBackup(proxmox: Pick<ProxmoxSettings, "backup" | "vmDatastore">): ConfigIssue[] {
   const { backup } = proxmox;
   const onVmDisk = BOOT_DISK_STORAGES.has(backup.storage) || backup.storage === proxmox.vmDatastore;
   if (!onVmDisk || backup.onVmDisk) return [];

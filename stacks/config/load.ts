@@ -5,21 +5,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { deriveVms } from "../inventory";
 import { type LabModel, resolveLab } from "../lab";
-import {
-  checkBackup,
-  checkFirewall,
-  checkPlatform,
-  checkLayers,
-  checkNetworks,
-  checkNodes,
-  checkServices,
-  checkVmOverrides,
-} from "./checks";
 import { ConfigError, type ConfigIssue, formatPath } from "./errors";
-import { checkZones } from "./zones";
+import { SALVAGEABLE_KEYS, salvageEntries, salvageFields } from "./salvage";
 import { PLAIN_KEYS, type PlainConfig, type PlainKey, SECRET_KEYS, type SecretKey } from "./schema";
+import { type ReadKeys, semanticIssues } from "./semantic";
 
 export const NAMESPACE = "fortress";
 
@@ -30,6 +20,11 @@ export interface ConfigSource {
   raw(key: string): string | undefined;
   isSecret(key: string): boolean;
   secret(key: SecretKey): pulumi.Output<string>;
+  /**
+   * Problems the source found in the stack file itself, which the Pulumi CLI would have refused before
+   * the program ran (the offline plan's `secure:` values that are not ciphertext).
+   */
+  problems?(): ConfigIssue[];
 }
 
 export function pulumiConfigSource(): ConfigSource {
@@ -86,6 +81,8 @@ function zodHint(issue: z.core.$ZodIssue): string {
       return issue.origin === "array" ? "add the missing entries" : "bring the value into range";
     case "too_big":
       return "bring the value into range";
+    case "custom":
+      return typeof issue.params?.hint === "string" ? issue.params.hint : "fix the value";
     default:
       return "fix the value";
   }
@@ -115,6 +112,8 @@ const RETIRED_KEYS: Readonly<Record<string, string>> = {
 
 /** Hints for fields whose right value is read somewhere else, by `<top-level key>.<field>` (list indexes left out). */
 const FIELD_HINTS: Readonly<Record<string, string>> = {
+  "proxmox.sshUser":
+    "the Linux account Fortress logs in as over SSH on the nodes, e.g. root; not a Proxmox user such as root@pam",
   "nodes.sshHostKey":
     "copy the node's host key line: on the node, `cat /etc/ssh/ssh_host_ed25519_key.pub` (compare its fingerprint, `ssh-keygen -lf` on that file, with what your first ssh to the node showed)",
 };
@@ -136,11 +135,16 @@ function fromZod(key: PlainKey, problem: z.core.$ZodIssue): ConfigIssue[] {
 
 const REQUIRED_KEYS: readonly PlainKey[] = ["lab", "proxmox", "nodes", "networks"];
 
-function readPlainKeys(source: ConfigSource): { values: Partial<PlainConfig>; issues: ConfigIssue[] } {
+function readPlainKeys(source: ConfigSource): ReadKeys & { issues: ConfigIssue[] } {
   const values: Record<string, unknown> = {};
   const issues: ConfigIssue[] = [];
+  const set = new Set<PlainKey>();
+  const broken = new Set<PlainKey>();
+  const indexes: Partial<Record<PlainKey, readonly number[]>> = {};
+  const fields: Partial<Record<PlainKey, Readonly<Record<string, unknown>>>> = {};
   for (const key of Object.keys(PLAIN_KEYS) as PlainKey[]) {
     const text = source.raw(key);
+    if (text !== undefined) set.add(key);
     if (text === undefined && REQUIRED_KEYS.includes(key)) {
       issues.push({
         path: key,
@@ -155,31 +159,47 @@ function readPlainKeys(source: ConfigSource): { values: Partial<PlainConfig>; is
         message: "holds a secure: value, which makes the whole key secret",
         hint: `keep secrets in their own keys: ${SECRET_KEYS.join(", ")}`,
       });
+      broken.add(key);
       continue;
     }
+    const input = text === undefined ? undefined : decode(text);
     // reportInput: zodHint tells a missing value from a wrong one by the input.
-    const result = PLAIN_KEYS[key].safeParse(text === undefined ? undefined : decode(text), {
-      reportInput: true,
-    });
+    const result = PLAIN_KEYS[key].safeParse(input, { reportInput: true });
     if (result.success) {
       values[key] = result.data;
-    } else {
-      issues.push(...result.error.issues.flatMap((problem) => fromZod(key, problem)));
+      continue;
     }
+    issues.push(...result.error.issues.flatMap((problem) => fromZod(key, problem)));
+    if (text === undefined) continue;
+    broken.add(key);
+    const salvaged = SALVAGEABLE_KEYS.has(key) ? salvageEntries(PLAIN_KEYS[key], input) : undefined;
+    if (salvaged) values[key] = salvaged.value;
+    if (salvaged?.indexes) indexes[key] = salvaged.indexes;
+    const sound = salvaged ? undefined : salvageFields(PLAIN_KEYS[key], input);
+    if (sound) fields[key] = sound;
   }
-  return { values: values as Partial<PlainConfig>, issues };
+  return { values: values as Partial<PlainConfig>, issues, set, broken, indexes, fields };
 }
 
-/** Which secrets a config needs: OPNsense's while the network layer is on, a kubeconfig only for an existing cluster. */
-function secretNeeded(key: SecretKey, values: Partial<PlainConfig>): "required" | "optional" | "unused" {
-  if (key.startsWith("opnsense")) return (values.layers?.network ?? true) ? "required" : "optional";
-  if (key === "kubeconfig") return values.platform?.mode === "existing" ? "required" : "unused";
+/**
+ * Which secrets a config needs: OPNsense's while the network layer is on, a kubeconfig only for an
+ * existing cluster. While the key that decides is broken, the secret is optional: no knock-on.
+ */
+function secretNeeded(key: SecretKey, { values, broken }: ReadKeys): "required" | "optional" | "unused" {
+  if (key.startsWith("opnsense")) {
+    if (broken.has("layers")) return "optional";
+    return (values.layers?.network ?? true) ? "required" : "optional";
+  }
+  if (key === "kubeconfig") {
+    if (broken.has("platform")) return "optional";
+    return values.platform?.mode === "existing" ? "required" : "unused";
+  }
   return "required";
 }
 
-function readSecretKeys(source: ConfigSource, values: Partial<PlainConfig>): ConfigIssue[] {
+function readSecretKeys(source: ConfigSource, keys: ReadKeys): ConfigIssue[] {
   return SECRET_KEYS.flatMap<ConfigIssue>((key) => {
-    const need = secretNeeded(key, values);
+    const need = secretNeeded(key, keys);
     if (source.raw(key) === undefined) {
       return need === "required"
         ? [{ path: key, message: "is not set", hint: `pulumi config set --secret fortress:${key} <value>` }]
@@ -218,31 +238,30 @@ function unknownKeys(source: ConfigSource): ConfigIssue[] {
     }));
 }
 
+/** A stack with no `fortress:` key at all is one problem, not one per missing key. */
+function noFortressKeys(source: ConfigSource): ConfigIssue[] | undefined {
+  if (source.keys().length > 0) return undefined;
+  return [
+    {
+      path: "*",
+      message: "no fortress: key is set in this stack's config",
+      hint: "select the stack that holds the lab (pulumi stack select), or start from Pulumi.home.yaml's config: block",
+    },
+  ];
+}
+
 /** Every problem of a config, without building anything. Empty means the lab can be built. */
 export function validateConfig(source: ConfigSource): { issues: ConfigIssue[]; model?: LabModel } {
-  const { values, issues: labIssues } = readPlainKeys(source);
-  const { nodes, networks, layers, services, vms, lab, zones, opnsense } = values;
-  if (values.proxmox) labIssues.push(...checkBackup(values.proxmox));
-  if (networks) labIssues.push(...checkNetworks(networks));
-  if (nodes) labIssues.push(...checkNodes(nodes, networks));
-  if (layers) labIssues.push(...checkLayers(layers));
-  if (zones && networks) labIssues.push(...checkZones(zones, networks));
-  if (networks || layers) labIssues.push(...checkFirewall(opnsense, networks, layers));
-  if (services && values.platform) labIssues.push(...checkPlatform(values.platform, services, layers));
-  if (services) labIssues.push(...checkServices(services, layers, nodes, networks));
-  if (vms && services && lab) {
-    const names = new Set(
-      deriveVms({ services, vms: {}, lab, ...(values.platform ? { platform: values.platform } : {}) }).map(
-        (vm) => vm.name,
-      ),
-    );
-    labIssues.push(...checkVmOverrides(vms, names, nodes));
-  }
+  const fileIssues = source.problems?.() ?? [];
+  const empty = noFortressKeys(source);
+  if (empty) return { issues: [...fileIssues, ...empty] };
+  const keys = readPlainKeys(source);
+  const labIssues = [...keys.issues, ...semanticIssues(keys)];
   // Placement and addresses need a sound lab description, but not the secrets or a clean key list:
   // those problems are reported beside capacity ones, in the same run.
-  const otherIssues = [...unknownKeys(source), ...readSecretKeys(source, values)];
+  const otherIssues = [...fileIssues, ...unknownKeys(source), ...readSecretKeys(source, keys)];
   if (labIssues.length > 0) return { issues: [...labIssues, ...otherIssues] };
-  const resolution = resolveLab(values as PlainConfig);
+  const resolution = resolveLab(keys.values as PlainConfig);
   if (!resolution.ok) return { issues: [...resolution.issues, ...otherIssues] };
   return otherIssues.length > 0 ? { issues: otherIssues } : { issues: [], model: resolution.lab };
 }

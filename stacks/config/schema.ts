@@ -7,6 +7,16 @@ import { z } from "zod";
 import { LAYERS } from "../blueprint";
 import { NETWORK_PURPOSES, SERVICE_IDS } from "../catalog";
 import { isIpv4, parseCidr } from "../../vocabulary/addresses";
+import {
+  dnsDomain,
+  hostName,
+  httpsEndpoint,
+  linuxUserName,
+  opnsenseInterfaceId,
+  opnsenseTrunkDevice,
+  proxmoxStorageId,
+  timeZone,
+} from "./formats";
 import { type ZoneConfig, zonesSchema } from "./zones";
 
 const ipv4 = z.string().refine(isIpv4, { message: "must be an IPv4 address such as 10.0.20.1" });
@@ -39,18 +49,11 @@ export const DEFAULT_IMAGE: z.infer<typeof imageSchema> = {
 };
 
 export const labSchema = z.strictObject({
-  domain: z
-    .string()
-    .regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/, "must be a DNS domain such as home.arpa"),
-  timezone: z
-    .string()
-    .regex(/^(UTC|[A-Z][A-Za-z_]+(\/[A-Za-z0-9_+-]+)+)$/, "must be an IANA zone such as Europe/Berlin"),
-  adminUser: z
-    .string()
-    .regex(/^[a-z_][a-z0-9_-]{0,31}$/, "must be a Linux user name")
-    .refine((name) => !["root", "admin", "debian", "ubuntu"].includes(name), {
-      message: "must not be a well-known account name (root, admin, debian, ubuntu)",
-    }),
+  domain: dnsDomain,
+  timezone: timeZone,
+  adminUser: linuxUserName.refine((name) => !["root", "admin", "debian", "ubuntu"].includes(name), {
+    message: "must not be a well-known account name (root, admin, debian, ubuntu)",
+  }),
   adminSshPublicKey: z
     .string()
     .regex(
@@ -67,7 +70,7 @@ export const labSchema = z.strictObject({
   cpuOvercommit: z.number().min(1).max(4).default(2),
   /** Servers chrony on the firewall follows; every VM and VLAN takes time from the firewall. */
   ntpUpstream: z
-    .array(z.string().regex(/^[a-z0-9.-]+$/, "must be a host name or address"))
+    .array(hostName)
     .min(1)
     .default(["0.opnsense.pool.ntp.org", "1.opnsense.pool.ntp.org", "2.opnsense.pool.ntp.org"]),
   /** RAM kept on each node for Proxmox itself. Disk needs no reserve: nodes[].vmStorageGb is the VM datastore alone. */
@@ -79,25 +82,22 @@ export const labSchema = z.strictObject({
 });
 
 export const proxmoxSchema = z.strictObject({
-  endpoint: z.url({
-    protocol: /^https$/,
-    error: "must be the https URL of the Proxmox API, e.g. https://pve1:8006/",
-  }),
+  endpoint: httpsEndpoint("the Proxmox API", "https://pve1:8006/"),
   insecure: z.boolean().default(false),
-  sshUser: z.string().min(1).default("root"),
+  sshUser: linuxUserName.default("root"),
   bridge: z
     .string()
     .regex(/^vmbr\d+$/, "must be a Linux bridge name such as vmbr0")
     .default("vmbr0"),
   pool: dnsLabel.default("fortress"),
-  vmDatastore: z.string().min(1).default("local-lvm"),
-  imageDatastore: z.string().min(1).default("local"),
-  snippetDatastore: z.string().min(1).default("local"),
+  vmDatastore: proxmoxStorageId.default("local-lvm"),
+  imageDatastore: proxmoxStorageId.default("local"),
+  snippetDatastore: proxmoxStorageId.default("local"),
   image: imageSchema.default(DEFAULT_IMAGE),
   backup: z
     .strictObject({
       /** A storage off the VM disk (NFS, PBS, a second disk); `local` shares the boot disk with local-lvm. */
-      storage: z.string().min(1),
+      storage: proxmoxStorageId,
       /** Set to accept backups on the same disk as the VMs (checks.ts `checkBackup`). */
       onVmDisk: z.boolean().default(false),
       schedule: z.string().min(1).default("*-*-* 02:30"),
@@ -192,24 +192,18 @@ export const networkSchema = z.strictObject({
   purpose: z.enum(NETWORK_PURPOSES),
   dhcp: z.strictObject({ start: ipv4, end: ipv4 }),
   /** The OPNsense interface the VLAN device is assigned to (Interfaces > Assignments), e.g. opt2. */
-  interface: z
-    .string()
-    .regex(/^(lan|opt\d{1,3})$/, "must be an OPNsense interface identifier such as lan or opt2")
-    .optional(),
+  interface: opnsenseInterfaceId.optional(),
 });
 
 export const opnsenseSchema = z.strictObject({
-  url: z.url({
-    protocol: /^https$/,
-    error: "must be the https URL of the firewall, e.g. https://fw.home.arpa",
-  }),
+  url: httpsEndpoint("the firewall", "https://fw.home.arpa"),
   insecure: z.boolean().default(false),
   caCert: z
     .string()
     .regex(/^-----BEGIN CERTIFICATE-----/, "must be a PEM certificate")
     .optional(),
   /** The physical interface that carries the VLANs, e.g. igb1. */
-  trunk: z.string().regex(/^[a-z]+\d+$/, "must be the firewall's physical interface name, e.g. igb1"),
+  trunk: opnsenseTrunkDevice,
   /** Kea, or Dnsmasq (the default DHCP server from OPNsense 26.1). */
   dhcp: z.enum(["kea", "dnsmasq"]).default("kea"),
 });
@@ -242,7 +236,7 @@ export const platformSchema = z.strictObject({
   /** An NFS export for the ReadWriteMany storage class (Cortex needs one); none without it. */
   rwx: z
     .strictObject({
-      nfsServer: z.string().regex(/^[a-z0-9.-]+$/, "must be a host name or IPv4 address"),
+      nfsServer: hostName,
       nfsPath: z.string().regex(/^\/\S*$/, "must be an absolute export path such as /export/fortress"),
     })
     .optional(),

@@ -20,7 +20,8 @@ import { renderReportHtml } from "./html/page";
 import { renderMermaid } from "./mermaid";
 import { renderConfigIssues, renderPlan, terminalWidth } from "./report";
 import { PROJECT, runProgram } from "./run";
-import { readStackConfig } from "./stackConfig";
+import { readStackFile } from "./stackConfig";
+import { StackFileError } from "./stackFile";
 
 export const EXIT = {
   ok: 0,
@@ -69,7 +70,8 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
   }
   const base = options.diffBase ? readBasePlan(options.diffBase) : undefined;
   if (typeof base === "string") return { exitCode: EXIT.usage, text: base };
-  const config = readStackConfig(options.configFile);
+  const config = readStackFile(options.configFile);
+  if (config instanceof StackFileError) return { exitCode: EXIT.invalidConfig, text: `${config.message}\n` };
   const run = await runProgram(config);
   if (!run.ok) {
     return { exitCode: EXIT.invalidConfig, text: renderConfigIssues(run.issues) };

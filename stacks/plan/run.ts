@@ -4,13 +4,14 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, type ConfigIssue } from "../config/errors";
+import { validateConfig } from "../config/load";
 import type { LabModel } from "../lab";
 // main.ts registers nothing when imported, so it need not wait for setMocks (index.ts would).
 import { fortress } from "../main";
 import type { FortressOutputs } from "../outputs";
 import { type CapturedResource, captureRegistrations } from "./capture";
 import { labMocks } from "./mocks";
-import type { StackConfig } from "./stackConfig";
+import { type StackConfig, stackConfigSource } from "./stackConfig";
 
 export const PROJECT = "fortress";
 
@@ -26,6 +27,10 @@ export type ProgramRun =
 
 /** `mocks`: the lab's own by default; a test may wrap them to see inputs the plan redacts. */
 export async function runProgram(config: StackConfig, mocks: pulumi.runtime.Mocks = labMocks()): Promise<ProgramRun> {
+  // The Pulumi CLI refuses a secure: value it cannot decrypt before the program runs: so does the plan.
+  if (config.secureProblems?.length) {
+    return { ok: false, issues: validateConfig(stackConfigSource(config)).issues, resources: [] };
+  }
   await pulumi.runtime.setMocks(mocks, PROJECT, config.stack, false);
   pulumi.runtime.setAllConfig({ ...config.values }, [...config.secretKeys]);
   const resources = captureRegistrations();

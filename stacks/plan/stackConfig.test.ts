@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { PLAIN_KEYS, SECRET_KEYS } from "../config/schema";
 import { parseStackConfig, readStackConfig, stackConfigSource, stackNameOf } from "./stackConfig";
+import { StackFileError } from "./stackFile";
 
 const HOME_FILE = join(__dirname, "..", "..", "Pulumi.home.yaml");
 
@@ -105,13 +106,16 @@ describe("parseStackConfig", () => {
     assert.deepEqual(JSON.parse(config.values["fortress:x"] ?? ""), { secure: "no", other: 1 });
   });
 
-  it("gives an empty config for an empty file or one without config", () => {
-    assert.deepEqual(parseStackConfig("", "e"), { stack: "e", values: {}, secretKeys: [] });
-    assert.deepEqual(parseStackConfig("encryptionsalt: v1:abc\n", "e"), {
-      stack: "e",
-      values: {},
-      secretKeys: [],
-    });
+  it("refuses an empty file and one without config (a new stack's file holds only encryptionsalt)", () => {
+    for (const [text, problem] of [
+      ["", "is empty"],
+      ["encryptionsalt: v1:abc\n", "has no top-level `config:` mapping"],
+    ] as const) {
+      assert.throws(
+        () => parseStackConfig(text, "e"),
+        (error: unknown) => error instanceof StackFileError && error.problem === problem,
+      );
+    }
   });
 
   it("reads the home stack: every plain key as JSON, the secrets it needs as secrets", () => {
@@ -152,5 +156,38 @@ describe("stackConfigSource", () => {
     assert.equal(source.isSecret("token"), true);
     assert.equal(source.isSecret("mixed"), true);
     assert.equal(source.isSecret("lab"), false);
+  });
+});
+
+describe("secure: values that are not ciphertext", () => {
+  const text = [
+    "config:",
+    "  fortress:proxmoxApiToken:",
+    "    secure: root@pam!fortress=7b4e2f31-9c1a-4c55-8f0e-2d7a61b9c0de",
+    "  fortress:sshPrivateKey:",
+    "    secure:",
+    "  fortress:lab:",
+    "    secure: hunter22",
+    "  aws:accessKey:",
+    "    secure: hunter22",
+    "",
+  ].join("\n");
+  const config = parseStackConfig(text, "s");
+
+  it("are found in fortress secret keys only: a secure: leaf in a plain key is refused as such by the door", () => {
+    assert.deepEqual(config.secureProblems, [
+      { key: "fortress:proxmoxApiToken", problem: "a Proxmox API token (user@realm!id=…)" },
+      { key: "fortress:sshPrivateKey", problem: "empty" },
+    ]);
+  });
+
+  it("reach the door through the source, with the set --secret command and without the value", () => {
+    const issues = stackConfigSource(config).problems?.() ?? [];
+    assert.deepEqual(
+      issues.map((issue) => issue.path),
+      ["proxmoxApiToken", "sshPrivateKey"],
+    );
+    assert.match(issues[0]?.hint ?? "", /pulumi config set --secret fortress:proxmoxApiToken/);
+    assert.doesNotMatch(JSON.stringify(issues), /7b4e2f31|hunter22/);
   });
 });

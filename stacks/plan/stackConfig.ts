@@ -2,16 +2,21 @@
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import * as yaml from "js-yaml";
+import type { ConfigIssue } from "../config/errors";
 import { type ConfigSource, NAMESPACE } from "../config/load";
+import { SECRET_KEYS } from "../config/schema";
+import { secureValueProblem } from "./ciphertext";
+import { StackFileError, stackConfigMapping } from "./stackFile";
 
 export interface StackConfig {
   readonly stack: string;
   readonly values: Readonly<Record<string, string>>;
   readonly secretKeys: readonly string[];
+  /** `fortress:` keys whose `secure:` value is not ciphertext, with what it is instead (never the value). */
+  readonly secureProblems?: readonly { readonly key: string; readonly problem: string }[];
 }
 
-function isSecure(value: unknown): value is { secure: string } {
+function isSecure(value: unknown): value is { secure: unknown } {
   return typeof value === "object" && value !== null && "secure" in value && Object.keys(value).length === 1;
 }
 
@@ -32,26 +37,52 @@ function opaque(value: unknown): unknown {
   return value;
 }
 
+const SECRET_KEY_NAMES: ReadonlySet<string> = new Set(SECRET_KEYS.map((key) => `${NAMESPACE}:${key}`));
+
 export function stackNameOf(file: string): string {
   const match = /^Pulumi\.(.+)\.ya?ml$/.exec(basename(file));
   return match?.[1] ?? "dev";
 }
 
-export function parseStackConfig(text: string, stack: string): StackConfig {
-  const document = yaml.load(text) as { config?: Record<string, unknown> } | null;
-  const config = document?.config ?? {};
+/** Throws a StackFileError for a file that is not YAML or has no `config:` mapping; `file` names it in the error. */
+export function parseStackConfig(text: string, stack: string, file = `Pulumi.${stack}.yaml`): StackConfig {
+  const config = stackConfigMapping(text, file);
   const values: Record<string, string> = {};
   const secretKeys: string[] = [];
+  const secureProblems: { key: string; problem: string }[] = [];
   for (const [key, value] of Object.entries(config)) {
     const plain = opaque(value);
     values[key] = typeof plain === "string" ? plain : JSON.stringify(plain);
     if (containsSecure(value)) secretKeys.push(key);
+    // A secure: leaf in a plain key is refused as such by the door (load.ts), whatever it holds.
+    const problem = isSecure(value) && SECRET_KEY_NAMES.has(key) ? secureValueProblem(value.secure) : undefined;
+    if (problem) secureProblems.push({ key, problem });
   }
-  return { stack, values, secretKeys };
+  return { stack, values, secretKeys, ...(secureProblems.length > 0 ? { secureProblems } : {}) };
 }
 
 export function readStackConfig(file: string): StackConfig {
-  return parseStackConfig(readFileSync(file, "utf8"), stackNameOf(file));
+  return parseStackConfig(readFileSync(file, "utf8"), stackNameOf(file), file);
+}
+
+/** readStackConfig for the CLI: a stack file that cannot be read as one comes back as its error. */
+export function readStackFile(file: string): StackConfig | StackFileError {
+  try {
+    return readStackConfig(file);
+  } catch (error) {
+    if (error instanceof StackFileError) return error;
+    throw error;
+  }
+}
+
+/** The secure-value problems of a parsed stack file, as config issues at their keys. */
+export function secureIssues(config: StackConfig): ConfigIssue[] {
+  const prefix = `${NAMESPACE}:`;
+  return (config.secureProblems ?? []).map(({ key, problem }) => ({
+    path: key.slice(prefix.length),
+    message: `holds a secure: value that is not ciphertext the Pulumi CLI wrote: it is ${problem}`,
+    hint: `encrypt it: pulumi config set --secret ${key} <value> (it replaces the secure: line)`,
+  }));
 }
 
 /** A ConfigSource over a parsed stack file, for checking a config without the Pulumi runtime. */
@@ -66,5 +97,6 @@ export function stackConfigSource(config: StackConfig): ConfigSource {
     raw: (key) => config.values[`${prefix}${key}`],
     isSecret: (key) => secret.has(`${prefix}${key}`),
     secret: (key) => pulumi.secret(config.values[`${prefix}${key}`] ?? ""),
+    problems: () => secureIssues(config),
   };
 }
