@@ -105,6 +105,22 @@ function zodMessage(issue: z.core.$ZodIssue): string {
   }
 }
 
+/**
+ * Paths of keys named `__proto__`, which YAML and JSON.parse keep as keys. zod's records (`vms`,
+ * `layers`) skip such a key without an issue (zod v4 core/schemas.js, $ZodRecord: "if (key ===
+ * "__proto__") continue"), so the door reports it itself.
+ */
+function prototypeKeys(value: unknown, path: readonly PropertyKey[] = []): PropertyKey[][] {
+  if (typeof value !== "object" || value === null) return [];
+  const own = Object.prototype.hasOwnProperty.call(value, "__proto__") ? [[...path, "__proto__"]] : [];
+  return [
+    ...own,
+    ...Object.entries(value).flatMap(([key, inner]) =>
+      prototypeKeys(inner, [...path, Array.isArray(value) ? Number(key) : key]),
+    ),
+  ];
+}
+
 /** Keys an older Fortress took, by `<top-level key>.<field>` (list indexes left out), with what replaced them. */
 const RETIRED_KEYS: Readonly<Record<string, string>> = {
   "nodes.diskGb":
@@ -157,15 +173,20 @@ function readPlainKeys(source: ConfigSource): { values: Partial<PlainConfig>; is
       });
       continue;
     }
+    const input = text === undefined ? undefined : decode(text);
     // reportInput: zodHint tells a missing value from a wrong one by the input.
-    const result = PLAIN_KEYS[key].safeParse(text === undefined ? undefined : decode(text), {
-      reportInput: true,
-    });
-    if (result.success) {
-      values[key] = result.data;
-    } else {
-      issues.push(...result.error.issues.flatMap((problem) => fromZod(key, problem)));
-    }
+    const result = PLAIN_KEYS[key].safeParse(input, { reportInput: true });
+    const found = result.success ? [] : result.error.issues.flatMap((problem) => fromZod(key, problem));
+    const skipped = prototypeKeys(input)
+      .map((path) => formatPath([key, ...path]))
+      .filter((path) => !found.some((issue) => issue.path === path))
+      .map((path) => ({
+        path,
+        message: 'unknown key "__proto__"',
+        hint: "remove the key or fix its spelling",
+      }));
+    if (result.success) values[key] = result.data;
+    issues.push(...found, ...skipped);
   }
   return { values: values as Partial<PlainConfig>, issues };
 }
@@ -212,7 +233,7 @@ function unknownKeys(source: ConfigSource): ConfigIssue[] {
     .keys()
     .filter((key) => !known.has(key))
     .map((key) => ({
-      path: key,
+      path: formatPath([key]),
       message: "is not a Fortress setting",
       hint: `known keys: ${[...known].join(", ")}`,
     }));
