@@ -22,6 +22,7 @@ import { EXIT, plan } from "../stacks/plan/cli";
 import { parseStackConfig, stackConfigSource } from "../stacks/plan/stackConfig";
 import {
   type Applied,
+  BAD_VALUES,
   describeApplied,
   editsArbitrary,
   issuePath,
@@ -37,19 +38,53 @@ const SEED = process.env.FORTRESS_FUZZ_SEED ? Number(process.env.FORTRESS_FUZZ_S
 /** Mutants through validateConfig alone: milliseconds each. */
 const VALIDATE_RUNS = 1000;
 /** Accepted mutants planned in-process: seconds each. */
-const PLAN_RUNS = 4;
+const PLAN_RUNS = 3;
 /** Mutants through the real CLI, a process each. */
 const CLI_RUNS = 3;
+
+/**
+ * TODO(issue 10, door items 2–5, owned by the door-config helper): classes issue 10 names that the
+ * door does not refuse yet. The fuzzer draws them all the same; while a class is listed here, a mutant
+ * with it may be accepted or refused elsewhere than at its path, and no other leniency applies. The
+ * test "the known gaps are still open" fails as soon as one is closed: then delete its line, and the
+ * fuzzer holds the door to it.
+ */
+const KNOCK_ON = 'item 5: fortress:opnsense "is not set" beside an issue inside fortress:opnsense';
+const MASKING = "item 5: a shape error in one list entry hides the problems of its siblings";
+const KNOWN_GAPS = new Set<string>([
+  "item 2: Proxmox endpoint with user:password@",
+  "item 2: Proxmox endpoint with a path",
+  "item 2: Proxmox endpoint with a query",
+  "item 2: OPNsense URL with key:secret@",
+  "item 2: OPNsense URL with a path",
+  "item 3: secure value empty",
+  "item 3: secure value null",
+  "item 3: secure value a number",
+  "item 3: secure value a Proxmox token",
+  "item 3: secure value a PEM key",
+  "item 3: secure value an ssh- key",
+  "item 4: time zone misspelt",
+  "item 4: time zone that does not exist",
+  "item 4: domain label over 63 characters",
+  "item 4: domain over 253 characters",
+  "item 4: datastore name with a space",
+  "item 4: backup storage with a NUL",
+  "item 4: Proxmox SSH user with a space",
+  "item 2: OPNsense URL ending in a NUL",
+  KNOCK_ON,
+  MASKING,
+]);
 
 const seeds = loadSeeds();
 const home = seeds.find((seed) => seed.name === "Pulumi.home.yaml") as Seed;
 const scratch = mkdtempSync(join(tmpdir(), "fortress-fuzz-"));
 
+/** Mutants of any seed; fast-check prints one as its seed and edits, not as the whole config. */
 const mutantArbitrary = (maybeEdits: number, refused: boolean) =>
-  fc.tuple(fc.constantFrom(...seeds), editsArbitrary(maybeEdits, refused)).map(([seed, edits]) => ({
-    seed,
-    ...mutate(seed, edits),
-  }));
+  fc.tuple(fc.constantFrom(...seeds), editsArbitrary(maybeEdits, refused)).map(([seed, edits]) => {
+    const mutant = mutate(seed, edits);
+    return { seed, ...mutant, [fc.toStringMethod]: () => `${seed.name}: ${describeApplied(mutant.applied)}` };
+  });
 
 function validate(text: string) {
   return validateConfig(stackConfigSource(parseStackConfig(text, "fuzz")));
@@ -58,7 +93,13 @@ function validate(text: string) {
 /** Every secret the stack file holds: the ciphertext of each `secure:` leaf, and a secret key's plaintext. */
 function secretsOf(text: string): string[] {
   const config = parseStackConfig(text, "fuzz");
-  const secretKeys = ["proxmoxApiToken", "sshPrivateKey", "opnsenseApiKey", "opnsenseApiSecret", "kubeconfig"];
+  const secretKeys = [
+    "proxmoxApiToken",
+    "sshPrivateKey",
+    "opnsenseApiKey",
+    "opnsenseApiSecret",
+    "kubeconfig",
+  ];
   return Object.entries(config.values)
     .filter(([key]) => config.secretKeys.includes(key) || secretKeys.includes(key.replace(/^fortress:/, "")))
     .map(([, value]) => value)
@@ -66,7 +107,12 @@ function secretsOf(text: string): string[] {
 }
 
 /** What must hold of the door's answer for one mutant (throws an AssertionError naming the mutant otherwise). */
-function checkAnswer(text: string, applied: readonly Applied[], seed: Seed): readonly ConfigIssue[] {
+function checkAnswer(
+  config: Record<string, unknown>,
+  applied: readonly Applied[],
+  seed: Seed,
+): readonly ConfigIssue[] {
+  const text = toStackFile(config as Parameters<typeof toStackFile>[0]);
   const where = `mutant of ${seed.name}: ${describeApplied(applied) || "no edit"}`;
   const { issues, model } = validate(text);
   assert.equal(issues.length === 0, model !== undefined, `a model and issues at once, or neither (${where})`);
@@ -84,7 +130,17 @@ function checkAnswer(text: string, applied: readonly Applied[], seed: Seed): rea
       );
     }
   }
-  for (const edit of applied.filter((candidate) => candidate.mustRefuse)) {
+  for (const issue of issues.filter((candidate) => candidate.message.startsWith("is not set"))) {
+    if (KNOWN_GAPS.has(KNOCK_ON) && issue.path === "opnsense") continue;
+    assert.ok(
+      !(`fortress:${issue.path}` in config),
+      `fortress:${issue.path} is set, yet "is not set" (${where})`,
+    );
+  }
+  const refused = applied.filter(
+    (edit) => edit.mustRefuse && !(edit.badValue && KNOWN_GAPS.has(edit.badValue)),
+  );
+  for (const edit of refused) {
     const path = issuePath(edit.path);
     assert.ok(model === undefined, `accepted, though the schema must refuse it (${where})`);
     if (!path) continue;
@@ -97,6 +153,36 @@ function checkAnswer(text: string, applied: readonly Applied[], seed: Seed): rea
     );
   }
   return issues;
+}
+
+/** Two entries of one list made to clash (a problem of meaning), and a third entry broken in shape. */
+interface SiblingCase {
+  readonly list: "fortress:networks" | "fortress:nodes";
+  readonly clash: string;
+  readonly shape: readonly [string, unknown];
+}
+
+const SIBLINGS: readonly SiblingCase[] = [
+  { list: "fortress:networks", clash: "vlan", shape: ["cidr", 5] },
+  { list: "fortress:networks", clash: "name", shape: ["gateway", null] },
+  { list: "fortress:nodes", clash: "name", shape: ["cores", "four"] },
+  { list: "fortress:nodes", clash: "address", shape: ["memoryGb", [16]] },
+];
+
+/** The home lab with entry `later` of the case's list given the `clash` field of entry `earlier`, and entry `broken` (if any) broken in shape. */
+function siblings(sibling: SiblingCase, earlier: number, later: number, broken?: number) {
+  const config = structuredClone(home.config) as Record<string, Record<string, unknown>[]>;
+  const entries = config[sibling.list] as Record<string, unknown>[];
+  (entries[later] as Record<string, unknown>)[sibling.clash] = (entries[earlier] as Record<string, unknown>)[
+    sibling.clash
+  ];
+  if (broken !== undefined) (entries[broken] as Record<string, unknown>)[sibling.shape[0]] = sibling.shape[1];
+  const issues = validate(toStackFile(config as Parameters<typeof toStackFile>[0])).issues;
+  const clashPath = `${sibling.list.slice("fortress:".length)}[${later}].${sibling.clash}`;
+  return {
+    issues,
+    clashReported: issues.some((issue) => issue.path === clashPath && /already/.test(issue.message)),
+  };
 }
 
 function runCli(configFile: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
@@ -127,17 +213,78 @@ describe(`the config door under a fuzzer (seed ${SEED}; FORTRESS_FUZZ_SEED overr
   it(`answers ${VALIDATE_RUNS} mutants with a model or issues (path, message, hint), refusing what it must`, () => {
     fc.assert(
       fc.property(mutantArbitrary(3, true), ({ seed, config, applied }) => {
-        checkAnswer(toStackFile(config), applied, seed);
+        checkAnswer(config, applied, seed);
       }),
       { seed: SEED, numRuns: VALIDATE_RUNS },
     );
   });
 
+  it("reports a clash between two list entries beside a shape error in a third", () => {
+    const cases = fc.constantFrom(...SIBLINGS).chain((sibling) =>
+      fc.tuple(
+        fc.constant(sibling),
+        fc.uniqueArray(fc.nat({ max: (home.config[sibling.list] as unknown[]).length - 1 }), {
+          minLength: 3,
+          maxLength: 3,
+        }),
+      ),
+    );
+    fc.assert(
+      fc.property(cases, ([sibling, [first, second, broken]]) => {
+        const [earlier, later] = [Math.min(first!, second!), Math.max(first!, second!)];
+        const where = `${sibling.list}[${later}].${sibling.clash} = [${earlier}]'s, ${sibling.list}[${broken}].${sibling.shape[0]} broken`;
+        assert.ok(
+          siblings(sibling, earlier, later).clashReported,
+          `the clash alone is not reported: ${where}`,
+        );
+        if (KNOWN_GAPS.has(MASKING)) return;
+        assert.ok(
+          siblings(sibling, earlier, later, broken).clashReported,
+          `the shape error hides the clash: ${where}`,
+        );
+      }),
+      { seed: SEED, numRuns: 40 },
+    );
+  });
+
+  it("the known gaps are still open (when one closes, delete it from KNOWN_GAPS)", () => {
+    const closed: string[] = [];
+    for (const bad of BAD_VALUES.filter((candidate) => KNOWN_GAPS.has(candidate.label))) {
+      const { config, applied } = mutate(home, [
+        { kind: "badValue", pick: BAD_VALUES.indexOf(bad), text: "", number: 0, other: null },
+      ]);
+      const { issues, model } = validate(toStackFile(config));
+      const path = issuePath(applied[0]!.path);
+      if (!model && issues.some((issue) => issue.path === path)) closed.push(bad.label);
+    }
+    const firewall = structuredClone(home.config) as Record<string, Record<string, unknown>>;
+    (firewall["fortress:opnsense"] as Record<string, unknown>).trunk = "igb1;reboot";
+    const knockOn = validate(toStackFile(firewall as Parameters<typeof toStackFile>[0])).issues;
+    if (!knockOn.some((issue) => issue.path === "opnsense" && issue.message.startsWith("is not set")))
+      closed.push(KNOCK_ON);
+    if (siblings(SIBLINGS[0]!, 1, 2, 3).clashReported) closed.push(MASKING);
+    assert.deepEqual(
+      closed,
+      [],
+      "closed: delete these from KNOWN_GAPS so that the fuzzer holds the door to them",
+    );
+  });
+
   it(`plans ${PLAN_RUNS} accepted mutants of the home lab policy-clean`, async () => {
     const accepted = fc
-      .tuple(fc.constant(home), editsArbitrary(2, false).filter((edits) => edits.length > 0))
-      .map(([seed, edits]) => ({ seed, ...mutate(seed, edits) }))
-      .map((mutant) => ({ ...mutant, text: toStackFile(mutant.config) }))
+      .tuple(
+        fc.constant(home),
+        editsArbitrary(2, false).filter((edits) => edits.length > 0),
+      )
+      .map(([seed, edits]) => {
+        const mutant = mutate(seed, edits);
+        const text = toStackFile(mutant.config);
+        return {
+          ...mutant,
+          text,
+          [fc.toStringMethod]: () => `${seed.name}: ${describeApplied(mutant.applied)}`,
+        };
+      })
       .filter((mutant) => validate(mutant.text).model !== undefined);
     await fc.assert(
       fc.asyncProperty(accepted, async ({ text, applied }) => {
@@ -160,7 +307,7 @@ describe(`the config door under a fuzzer (seed ${SEED}; FORTRESS_FUZZ_SEED overr
     await fc.assert(
       fc.asyncProperty(mutantArbitrary(2, true), async ({ seed, config, applied }) => {
         const text = toStackFile(config);
-        const issues = checkAnswer(text, applied, seed);
+        const issues = checkAnswer(config, applied, seed);
         const configFile = join(scratch, "Pulumi.fuzz.yaml");
         writeFileSync(configFile, text);
         const run = await runCli(configFile);

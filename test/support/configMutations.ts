@@ -72,18 +72,29 @@ function places(tree: Json, path: Segment[] = []): Segment[][] {
   const found: Segment[][] = path.length > 0 ? [path] : [];
   if (isSecure(tree)) return found;
   if (Array.isArray(tree)) tree.forEach((item, index) => found.push(...places(item, [...path, index])));
-  else if (isObject(tree)) for (const [key, item] of Object.entries(tree)) found.push(...places(item, [...path, key]));
+  else if (isObject(tree))
+    for (const [key, item] of Object.entries(tree)) found.push(...places(item, [...path, key]));
   return found;
 }
 
+/** The value at a path (undefined, typed as Json for brevity, where the path leads nowhere). */
 function get(tree: Json, path: readonly Segment[]): Json {
-  return path.reduce<Json>((node, segment) => (node as Record<Segment, Json>)[segment] as Json, tree);
+  return path.reduce<Json>(
+    (node, segment) =>
+      (typeof node === "object" && node !== null
+        ? (node as Record<Segment, Json>)[segment]
+        : undefined) as Json,
+    tree,
+  );
 }
 
 function set(tree: Json, path: readonly Segment[], value: Json | undefined): void {
   const parent = get(tree, path.slice(0, -1)) as Record<Segment, Json> & Json[];
   const last = path[path.length - 1] as Segment;
-  if (value !== undefined) parent[last] = value;
+  // defineProperty: a key named __proto__ is then a key, as it is in a YAML mapping, not the prototype.
+  if (value !== undefined && !Array.isArray(parent))
+    Object.defineProperty(parent, last, { value, enumerable: true, writable: true, configurable: true });
+  else if (value !== undefined) parent[last as number] = value;
   else if (Array.isArray(parent)) parent.splice(last as number, 1);
   else delete parent[last];
 }
@@ -98,7 +109,15 @@ export function issuePath(path: readonly Segment[]): string | undefined {
 // ---- the edits ----------------------------------------------------------------------------------
 
 const MAYBE_KINDS = ["string", "number", "delete", "duplicateEntry", "removeEntry", "emptyList"] as const;
-const REFUSED_KINDS = ["changeType", "unknownKey", "renameKey", "plaintextSecret", "secretPlainKey", "noNodes"] as const;
+const REFUSED_KINDS = [
+  "changeType",
+  "unknownKey",
+  "renameKey",
+  "plaintextSecret",
+  "secretPlainKey",
+  "noNodes",
+  "badValue",
+] as const;
 type Kind = (typeof MAYBE_KINDS)[number] | (typeof REFUSED_KINDS)[number];
 
 export interface Edit {
@@ -116,7 +135,117 @@ export interface Applied {
   readonly kind: Kind;
   readonly path: readonly Segment[];
   readonly mustRefuse: boolean;
+  /** For a badValue edit: which one (BadValue.label). */
+  readonly badValue?: string;
 }
+
+/** A value issue 10 names as one the door must refuse, at a place the seeds have. */
+export interface BadValue {
+  readonly label: string;
+  readonly path: readonly Segment[];
+  readonly value: Json;
+}
+
+const TOKEN = "root@pam!fortress=0b7d7c7e-1111-2222-3333-444455556666";
+
+/** The classes of issue 10's door items 2–4, a few spellings each. */
+export const BAD_VALUES: readonly BadValue[] = [
+  {
+    label: "item 2: Proxmox endpoint with user:password@",
+    path: ["fortress:proxmox", "endpoint"],
+    value: "https://root:hunter2@10.10.10.11:8006/",
+  },
+  {
+    label: "item 2: Proxmox endpoint with a path",
+    path: ["fortress:proxmox", "endpoint"],
+    value: "https://10.10.10.11:8006/api2/json",
+  },
+  {
+    label: "item 2: Proxmox endpoint with a query",
+    path: ["fortress:proxmox", "endpoint"],
+    value: "https://10.10.10.11:8006/?user=root",
+  },
+  {
+    label: "item 2: Proxmox endpoint over http",
+    path: ["fortress:proxmox", "endpoint"],
+    value: "http://10.10.10.11:8006/",
+  },
+  {
+    label: "item 2: OPNsense URL with key:secret@",
+    path: ["fortress:opnsense", "url"],
+    value: "https://apikey:apisecret@10.10.10.1",
+  },
+  {
+    label: "item 2: OPNsense URL with a path",
+    path: ["fortress:opnsense", "url"],
+    value: "https://10.10.10.1/api/core",
+  },
+  { label: "item 3: secure value empty", path: ["fortress:proxmoxApiToken"], value: { secure: "" } },
+  { label: "item 3: secure value null", path: ["fortress:sshPrivateKey"], value: { secure: null } },
+  { label: "item 3: secure value a number", path: ["fortress:opnsenseApiKey"], value: { secure: 12345 } },
+  {
+    label: "item 3: secure value a Proxmox token",
+    path: ["fortress:proxmoxApiToken"],
+    value: { secure: TOKEN },
+  },
+  {
+    label: "item 3: secure value a PEM key",
+    path: ["fortress:sshPrivateKey"],
+    value: {
+      secure:
+        "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n",
+    },
+  },
+  {
+    label: "item 3: secure value an ssh- key",
+    path: ["fortress:sshPrivateKey"],
+    value: { secure: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFuzzFuzzFuzz admin@laptop" },
+  },
+  { label: "item 4: time zone misspelt", path: ["fortress:lab", "timezone"], value: "Europe/Berln" },
+  {
+    label: "item 4: time zone that does not exist",
+    path: ["fortress:lab", "timezone"],
+    value: "Mars/Olympus_Mons",
+  },
+  {
+    label: "item 4: domain label over 63 characters",
+    path: ["fortress:lab", "domain"],
+    value: `${"a".repeat(64)}.arpa`,
+  },
+  {
+    label: "item 4: domain over 253 characters",
+    path: ["fortress:lab", "domain"],
+    value: `${"abcdefghi.".repeat(26)}arpa`,
+  },
+  { label: "item 4: Linux user name too long", path: ["fortress:lab", "adminUser"], value: "a".repeat(33) },
+  // Found by the fuzzer beyond the issue's list: names Proxmox checks but the door takes as any string.
+  // Storage ids: pve-common src/PVE/JSONSchema.pm parse_storage_id, /^[a-z][a-z0-9\-\_\.]*[a-z0-9]$/i.
+  {
+    label: "item 4: datastore name with a space",
+    path: ["fortress:proxmox", "vmDatastore"],
+    value: "local lvm",
+  },
+  {
+    label: "item 4: backup storage with a NUL",
+    path: ["fortress:proxmox", "backup", "storage"],
+    value: "local\u0000",
+  },
+  {
+    label: "item 4: Proxmox SSH user with a space",
+    path: ["fortress:proxmox", "sshUser"],
+    value: "root admin",
+  },
+  {
+    label: "item 2: OPNsense URL ending in a NUL",
+    path: ["fortress:opnsense", "url"],
+    value: "https://10.10.10.1\u0000",
+  },
+  {
+    label: "item 4: OPNsense trunk with a shell character",
+    path: ["fortress:opnsense", "trunk"],
+    value: "igb1;reboot",
+  },
+];
 
 const WEIRD_STRINGS = [
   "",
@@ -140,17 +269,36 @@ const WEIRD_STRINGS = [
   "../../etc/passwd",
 ];
 
+/** Markers (private-use characters) for "put this before / after the original string". */
+const BEFORE = "\uE000before\uE000";
+const AFTER = "\uE000after\uE000";
+
 const stringValue: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom(...WEIRD_STRINGS),
   fc.string({ unit: "grapheme", maxLength: 24 }),
   // Whitespace or unicode around the original value: a marker the edit replaces with it.
   fc
     .tuple(fc.constantFrom(" ", "\t", "\n", " ", "\u00a0", "é", "😀", "\u0000"), fc.boolean())
-    .map(([affix, before]) => `\u0001${before ? "before" : "after"}\u0001${affix}`),
+    .map(([affix, before]) => `${before ? BEFORE : AFTER}${affix}`),
 );
 
 const numberValue: fc.Arbitrary<number> = fc.oneof(
-  fc.constantFrom(0, -0, -1, 0.5, 1e-9, 2 ** 31, 2 ** 53 + 1, 1e308, -1e308, Infinity, -Infinity, NaN, 4095, 4096),
+  fc.constantFrom(
+    0,
+    -0,
+    -1,
+    0.5,
+    1e-9,
+    2 ** 31,
+    2 ** 53 + 1,
+    1e308,
+    -1e308,
+    Infinity,
+    -Infinity,
+    NaN,
+    4095,
+    4096,
+  ),
   fc.integer(),
   fc.double(),
 );
@@ -197,10 +345,24 @@ function differentType(original: Json, drawn: Json): Json {
 }
 
 function stringEdit(original: string, value: string): string {
-  const marker = /^\u0001(before|after)\u0001(.*)$/su.exec(value);
-  if (!marker) return value;
-  return marker[1] === "before" ? `${marker[2]}${original}` : `${original}${marker[2]}`;
+  if (value.startsWith(BEFORE)) return `${value.slice(BEFORE.length)}${original}`;
+  if (value.startsWith(AFTER)) return `${original}${value.slice(AFTER.length)}`;
+  return value;
 }
+
+/** Names no schema has: a plain one, the names of Object.prototype, blank and non-ASCII ones. */
+const UNKNOWN_KEYS = [
+  "fuzzUnknownKey",
+  "__proto__",
+  "constructor",
+  "toString",
+  "hasOwnProperty",
+  "",
+  " ",
+  "Key With Spaces",
+  "ü",
+  "0",
+];
 
 const SECURE = "v1:RlVaWg==:ZnV6eiBjaXBoZXJ0ZXh0IGZvciBhIHBsYWluIGtleQ==";
 
@@ -217,11 +379,21 @@ export function applyEdit(tree: Tree, edit: Edit): Applied | undefined {
   const secret = (path: Segment[]) => isSecure(get(tree, path));
   switch (edit.kind) {
     case "string": {
-      const path = pickFrom(all.filter((p) => typeof get(tree, p) === "string"), edit.pick);
+      const path = pickFrom(
+        all.filter((p) => typeof get(tree, p) === "string"),
+        edit.pick,
+      );
       return at(path, false, path ? stringEdit(get(tree, path) as string, edit.text) : undefined);
     }
     case "number":
-      return at(pickFrom(all.filter((p) => typeof get(tree, p) === "number"), edit.pick), false, edit.number);
+      return at(
+        pickFrom(
+          all.filter((p) => typeof get(tree, p) === "number"),
+          edit.pick,
+        ),
+        false,
+        edit.number,
+      );
     case "delete":
       return at(pickFrom(all, edit.pick), false, undefined);
     case "duplicateEntry": {
@@ -236,17 +408,25 @@ export function applyEdit(tree: Tree, edit: Edit): Applied | undefined {
     case "emptyList":
       return at(pickFrom(lists, edit.pick), false, []);
     case "changeType": {
-      const path = pickFrom(all.filter((p) => !secret(p)), edit.pick);
+      const path = pickFrom(
+        all.filter((p) => !secret(p)),
+        edit.pick,
+      );
       return at(path, true, path ? differentType(get(tree, path), edit.other) : undefined);
     }
     case "unknownKey": {
-      const path = pickFrom([[], ...all.filter((p) => isObject(get(tree, p)) && !secret(p))], edit.pick);
+      const objects = [[], ...all.filter((p) => isObject(get(tree, p)) && !secret(p))];
+      const path = pickFrom(objects, edit.pick);
       if (!path) return undefined;
-      const key = path.length === 0 ? `${PREFIX}fuzzUnknownKey` : "fuzzUnknownKey";
+      const name = UNKNOWN_KEYS[Math.floor(edit.pick / objects.length) % UNKNOWN_KEYS.length] as string;
+      const key = path.length === 0 ? `${PREFIX}${name}` : name;
       return at([...path, key], true, edit.other);
     }
     case "renameKey": {
-      const path = pickFrom(all.filter((p) => typeof p[p.length - 1] === "string"), edit.pick);
+      const path = pickFrom(
+        all.filter((p) => typeof p[p.length - 1] === "string"),
+        edit.pick,
+      );
       if (!path) return undefined;
       const value = get(tree, path);
       set(tree, path, undefined);
@@ -255,17 +435,36 @@ export function applyEdit(tree: Tree, edit: Edit): Applied | undefined {
       return { kind: edit.kind, path: renamed, mustRefuse: true };
     }
     case "plaintextSecret": {
-      const path = pickFrom(all.filter((p) => p.length === 1 && secret(p)), edit.pick);
+      const path = pickFrom(
+        all.filter((p) => p.length === 1 && secret(p)),
+        edit.pick,
+      );
       return at(path, true, path ? ((get(tree, path) as { secure: string }).secure as Json) : undefined);
     }
     case "secretPlainKey": {
       // Not a secret key stored in plaintext (a corpus case): making it secret would mend it.
       const secretKey = (p: Segment[]) => SECRET_KEYS.some((key) => p[0] === `${PREFIX}${key}`);
-      const path = pickFrom(all.filter((p) => !secretKey(p) && !secret(p.slice(0, 1))), edit.pick);
+      const path = pickFrom(
+        all.filter((p) => !secretKey(p) && !secret(p.slice(0, 1))),
+        edit.pick,
+      );
       return at(path, true, { secure: SECURE });
     }
+    case "badValue": {
+      const bad = BAD_VALUES[edit.pick % BAD_VALUES.length] as BadValue;
+      if (!isObject(get(tree, bad.path.slice(0, -1)))) return undefined;
+      set(tree, bad.path, structuredClone(bad.value));
+      return { kind: edit.kind, path: bad.path, mustRefuse: true, badValue: bad.label };
+    }
     case "noNodes":
-      return at(pickFrom([`${PREFIX}nodes`, `${PREFIX}networks`].filter((key) => key in tree).map((key) => [key]), edit.pick), true, []);
+      return at(
+        pickFrom(
+          [`${PREFIX}nodes`, `${PREFIX}networks`].filter((key) => key in tree).map((key) => [key]),
+          edit.pick,
+        ),
+        true,
+        [],
+      );
   }
 }
 
@@ -277,4 +476,9 @@ export function mutate(seed: Seed, edits: readonly Edit[]): { config: Tree; appl
 }
 
 export const describeApplied = (applied: readonly Applied[]): string =>
-  applied.map((edit) => `${edit.kind} at ${edit.path.join(".")}${edit.mustRefuse ? " (must be refused)" : ""}`).join("; ");
+  applied
+    .map(
+      (edit) =>
+        `${edit.kind} at ${edit.path.join(".")}${edit.badValue ? ` (${edit.badValue})` : ""}${edit.mustRefuse ? " (must be refused)" : ""}`,
+    )
+    .join("; ");
