@@ -8,11 +8,13 @@ export interface ConfigIssue {
   readonly hint: string;
 }
 
+/** A key that is not a plain name (blank, spaced, quoted, dotted) is written as a JSON string, so that it shows. */
 export function formatPath(segments: readonly PropertyKey[]): string {
-  return segments.reduce<string>((acc, segment) => {
+  return segments.reduce<string>((acc, segment, index) => {
     if (typeof segment === "number") return `${acc}[${segment}]`;
     const key = String(segment);
-    return acc === "" ? key : /^[A-Za-z_][\w-]*$/.test(key) ? `${acc}.${key}` : `${acc}["${key}"]`;
+    if (/^[A-Za-z_][\w-]*$/.test(key)) return index === 0 ? key : `${acc}.${key}`;
+    return index === 0 ? JSON.stringify(key) : `${acc}[${JSON.stringify(key)}]`;
   }, "");
 }
 

@@ -24,7 +24,14 @@ export function httpsEndpoint(what: string, example: string) {
     .trim()
     .superRefine((value, context) => {
       const hint = `give only scheme, host and port, e.g. ${example}`;
-      if (/\s/.test(value)) return problem(context, `must be the https URL of ${what}, without spaces`, hint);
+      // eslint-disable-next-line no-control-regex -- a control character is what this refuses
+      if (/[\s\u0000-\u001f\u007f]/.test(value)) {
+        return problem(
+          context,
+          `must be the https URL of ${what}, without spaces or control characters`,
+          hint,
+        );
+      }
       let url: URL;
       try {
         url = new URL(value);

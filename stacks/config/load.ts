@@ -102,6 +102,22 @@ function zodMessage(issue: z.core.$ZodIssue): string {
   }
 }
 
+/**
+ * Paths of keys named `__proto__`, which YAML and JSON.parse keep as keys. zod's records (`vms`,
+ * `layers`) skip such a key without an issue (zod v4 core/schemas.js, $ZodRecord: "if (key ===
+ * "__proto__") continue"), so the door reports it itself.
+ */
+function prototypeKeys(value: unknown, path: readonly PropertyKey[] = []): PropertyKey[][] {
+  if (typeof value !== "object" || value === null) return [];
+  const own = Object.prototype.hasOwnProperty.call(value, "__proto__") ? [[...path, "__proto__"]] : [];
+  return [
+    ...own,
+    ...Object.entries(value).flatMap(([key, inner]) =>
+      prototypeKeys(inner, [...path, Array.isArray(value) ? Number(key) : key]),
+    ),
+  ];
+}
+
 /** Keys an older Fortress took, by `<top-level key>.<field>` (list indexes left out), with what replaced them. */
 const RETIRED_KEYS: Readonly<Record<string, string>> = {
   "nodes.diskGb":
@@ -165,11 +181,20 @@ function readPlainKeys(source: ConfigSource): ReadKeys & { issues: ConfigIssue[]
     const input = text === undefined ? undefined : decode(text);
     // reportInput: zodHint tells a missing value from a wrong one by the input.
     const result = PLAIN_KEYS[key].safeParse(input, { reportInput: true });
+    const skipped = prototypeKeys(input)
+      .map((path) => formatPath([key, ...path]))
+      .map((path) => ({
+        path,
+        message: 'unknown key "__proto__"',
+        hint: "remove the key or fix its spelling",
+      }));
     if (result.success) {
       values[key] = result.data;
+      issues.push(...skipped);
       continue;
     }
-    issues.push(...result.error.issues.flatMap((problem) => fromZod(key, problem)));
+    const found = result.error.issues.flatMap((problem) => fromZod(key, problem));
+    issues.push(...found, ...skipped.filter((issue) => !found.some((known) => known.path === issue.path)));
     if (text === undefined) continue;
     broken.add(key);
     const salvaged = SALVAGEABLE_KEYS.has(key) ? salvageEntries(PLAIN_KEYS[key], input) : undefined;
@@ -232,7 +257,7 @@ function unknownKeys(source: ConfigSource): ConfigIssue[] {
     .keys()
     .filter((key) => !known.has(key))
     .map((key) => ({
-      path: key,
+      path: formatPath([key]),
       message: "is not a Fortress setting",
       hint: `known keys: ${[...known].join(", ")}`,
     }));

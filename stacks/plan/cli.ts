@@ -1,23 +1,24 @@
 /**
- * `npm run plan -- [--config FILE] [--out DIR] [--diff BASE_PLAN.json]`: plans the lab offline, and with
- * `--diff` compares the plan with a base plan.json (security-relevant changes first; DIR/diff.md).
- * Writes DIR/plan.json, DIR/dag.mmd and DIR/report.html; `--verbose` lists every resource in the text.
+ * `npm run plan -- [options]` (OPTIONS below): plans the lab offline, and with `--diff` compares the
+ * plan with a base plan.json (security-relevant changes first; DIR/diff.md). Writes DIR/plan.json,
+ * DIR/dag.mmd and DIR/report.html; `--verbose` lists every resource in the text.
  * Exit codes: 0 ok; 1 a mandatory check failed; 2 the config is invalid; 3 the command was misused;
  * 4 the planner itself failed.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { evaluatePolicies } from "../../policies/lib/offline";
-import type { PackConfig } from "../../policies/lib/types";
 import { POLICIES } from "../../policies/registry";
 import { ConfigError } from "../config/errors";
+import { type OptionSpec, parseCommandLine, renderUsage } from "./commandLine";
 import { parsePlanDocument, type PlanDiff } from "./diff";
 import { diffPlans } from "./diffCompute";
 import { renderDiffMarkdown } from "./diffMarkdown";
 import { buildPlanDocument, type PlanDocument } from "./document";
 import { renderReportHtml } from "./html/page";
+import { basePlanProblem, outputDirProblem, packConfigProblem, stackFileProblem } from "./inputFiles";
 import { renderMermaid } from "./mermaid";
+import { parsePackConfig } from "./packConfig";
 import { renderConfigIssues, renderPlan, terminalWidth } from "./report";
 import { PROJECT, runProgram } from "./run";
 import { readStackFile } from "./stackConfig";
@@ -77,7 +78,7 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
     return { exitCode: EXIT.invalidConfig, text: renderConfigIssues(run.issues) };
   }
   const packConfig = options.policyConfigFile
-    ? (JSON.parse(readFileSync(options.policyConfigFile, "utf8")) as PackConfig)
+    ? parsePackConfig(readFileSync(options.policyConfigFile, "utf8"), options.policyConfigFile, POLICIES)
     : {};
   const planned = buildPlanDocument(config.stack, PROJECT, run.resources, run.model.config);
   const policyViolations = await evaluatePolicies(POLICIES, run.resources, packConfig);
@@ -108,43 +109,36 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
   };
 }
 
-function parseCli(argv: readonly string[]): PlanOptions {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      config: { type: "string", default: "Pulumi.home.yaml" },
-      out: { type: "string", default: "plan" },
-      "policy-config": { type: "string" },
-      diff: { type: "string" },
-      verbose: { type: "boolean", default: false },
-      help: { type: "boolean", default: false },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    process.stdout.write(
-      "usage: npm run plan -- [--config Pulumi.<stack>.yaml] [--out DIR] [--policy-config FILE] [--diff BASE_PLAN.json] [--verbose]\n",
-    );
-    process.exit(EXIT.ok);
-  }
-  return {
-    configFile: values.config,
-    outDir: values.out,
-    ...(values["policy-config"] ? { policyConfigFile: values["policy-config"] } : {}),
-    ...(values.diff ? { diffBase: values.diff } : {}),
-    verbose: values.verbose,
-  };
+/** The options of `npm run plan`, one entry each: they drive the parsing, the checks and the usage. */
+const OPTIONS: readonly OptionSpec<PlanOptions>[] = [
+  { name: "config", field: "configFile", value: "Pulumi.<stack>.yaml", default: "Pulumi.home.yaml", help: "the stack config to plan", check: stackFileProblem },
+  { name: "out", field: "outDir", value: "DIR", default: "plan", help: "where plan.json, dag.mmd, report.html (and diff.md) are written", check: outputDirProblem },
+  { name: "policy-config", field: "policyConfigFile", value: "FILE", help: "levels and settings for the policy pack, as for pulumi preview --policy-pack-config", check: packConfigProblem },
+  { name: "diff", field: "diffBase", value: "BASE_PLAN.json", help: "compare with a base plan.json (security-relevant changes first; writes DIR/diff.md)", check: basePlanProblem },
+  { name: "verbose", field: "verbose", help: "list every resource by name (by default one line per layer with counts per type)" },
+];
+
+export const USAGE = renderUsage(
+  "npm run plan --",
+  OPTIONS,
+  "exit codes: 0 the plan is clean, 1 a mandatory check failed, 2 the config is invalid, 3 wrong usage, 4 the planner failed\n",
+);
+
+/** A misuse as the user sees it: the reason on the first line, then the usage. */
+function misuse(reason: string): never {
+  process.stderr.write(`${reason.replace(/\s*\n\s*/g, " ").trim()}\n\n${USAGE}`);
+  process.exit(EXIT.usage);
 }
 
 async function main(): Promise<void> {
-  let options: PlanOptions;
-  try {
-    options = parseCli(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\nusage: npm run plan -- [--config FILE] [--out DIR] [--diff BASE_PLAN.json]\n`);
-    process.exit(EXIT.usage);
+  const commandLine = parseCommandLine(process.argv.slice(2), OPTIONS);
+  if (commandLine.kind === "help") {
+    process.stdout.write(USAGE);
+    return;
   }
-  const outcome = await plan(options);
+  if (commandLine.kind === "misuse") misuse(commandLine.reason);
+  const outcome = await plan(commandLine.options);
+  if (outcome.exitCode === EXIT.usage) misuse(outcome.text);
   (outcome.exitCode === EXIT.ok || outcome.exitCode === EXIT.violations
     ? process.stdout
     : process.stderr
