@@ -16,6 +16,8 @@ import { opnsenseNoPassIntoManagement } from "./rules/opnsense-no-pass-into-mana
 import { pinnedVersions } from "./rules/pinned-versions";
 import { proxmoxTokenLeastPrivilege } from "./rules/proxmox-token-least-privilege";
 import { proxmoxVmNic } from "./rules/proxmox-vm-nic";
+import { proxmoxGuestTypes } from "./rules/proxmox-guest-types";
+import { proxmoxGuestFirewall } from "./rules/proxmox-guest-firewall";
 import { secretsFromRandomOrConfig } from "./rules/secrets-from-random-or-config";
 import { stateProtectedAndBackedUp } from "./rules/state-protected-and-backed-up";
 
@@ -29,6 +31,8 @@ export const POLICIES: readonly FortressPolicy[] = [
   opnsenseDefaultDeny,
   opnsenseAntiLockoutFirst,
   proxmoxVmNic,
+  proxmoxGuestTypes,
+  proxmoxGuestFirewall,
   proxmoxTokenLeastPrivilege,
   cloudInitNoPassword,
   secretsFromRandomOrConfig,
