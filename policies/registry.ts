@@ -5,6 +5,7 @@ import { inventory } from "./rules/inventory";
 import { k8sNetworkpolicyPerNamespace } from "./rules/k8s-networkpolicy-per-namespace";
 import { k8sNoExposedManagementUi } from "./rules/k8s-no-exposed-management-ui";
 import { k8sNoPrivileged } from "./rules/k8s-no-privileged";
+import { k8sRbacLeastPrivilege } from "./rules/k8s-rbac-least-privilege";
 import { k8sRunAsNonRootWithLimits } from "./rules/k8s-run-as-non-root-with-limits";
 import { nodeCapacity } from "./rules/node-capacity";
 import { opnsenseNoAnyToAny } from "./rules/opnsense-no-any-to-any";
@@ -18,6 +19,7 @@ import { proxmoxTokenLeastPrivilege } from "./rules/proxmox-token-least-privileg
 import { proxmoxVmNic } from "./rules/proxmox-vm-nic";
 import { proxmoxGuestTypes } from "./rules/proxmox-guest-types";
 import { proxmoxGuestFirewall } from "./rules/proxmox-guest-firewall";
+import { proxmoxProviderLogin } from "./rules/proxmox-provider-login";
 import { secretsFromRandomOrConfig } from "./rules/secrets-from-random-or-config";
 import { stateProtectedAndBackedUp } from "./rules/state-protected-and-backed-up";
 
@@ -34,6 +36,7 @@ export const POLICIES: readonly FortressPolicy[] = [
   proxmoxGuestTypes,
   proxmoxGuestFirewall,
   proxmoxTokenLeastPrivilege,
+  proxmoxProviderLogin,
   cloudInitNoPassword,
   secretsFromRandomOrConfig,
   pinnedVersions,
@@ -41,5 +44,6 @@ export const POLICIES: readonly FortressPolicy[] = [
   k8sRunAsNonRootWithLimits,
   k8sNoExposedManagementUi,
   k8sNetworkpolicyPerNamespace,
+  k8sRbacLeastPrivilege,
   stateProtectedAndBackedUp,
 ];
