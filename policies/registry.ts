@@ -13,6 +13,9 @@ import { serviceDependencies } from "./rules/service-dependencies";
 import { cloudInitNoPassword } from "./rules/cloud-init-no-password";
 import { opnsenseAntiLockoutFirst } from "./rules/opnsense-anti-lockout-first";
 import { opnsenseDefaultDeny } from "./rules/opnsense-default-deny";
+import { opnsenseZoneMatrix } from "./rules/opnsense-zone-matrix";
+import { opnsenseRuleScope } from "./rules/opnsense-rule-scope";
+import { opnsenseFirewallUi } from "./rules/opnsense-firewall-ui";
 import { opnsenseNoPassIntoManagement } from "./rules/opnsense-no-pass-into-management";
 import { pinnedVersions } from "./rules/pinned-versions";
 import { proxmoxTokenLeastPrivilege } from "./rules/proxmox-token-least-privilege";
@@ -32,6 +35,9 @@ export const POLICIES: readonly FortressPolicy[] = [
   opnsenseNoPassIntoManagement,
   opnsenseDefaultDeny,
   opnsenseAntiLockoutFirst,
+  opnsenseZoneMatrix,
+  opnsenseRuleScope,
+  opnsenseFirewallUi,
   proxmoxVmNic,
   proxmoxGuestTypes,
   proxmoxGuestFirewall,
