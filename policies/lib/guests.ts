@@ -123,6 +123,9 @@ const KIND: Record<GuestShape, string> = {
   bare: "VM",
 };
 
+/** Whether a type is a guest type the pack models. */
+export const isGuestType = (type: string) => GUEST_TYPES.has(type);
+
 /** The guest a resource creates, or undefined when it is no guest type the pack models. */
 export function guestOf(resource: PolicyResource): Guest | undefined {
   const shape = GUEST_TYPES.get(resource.type);

@@ -35,6 +35,20 @@ export function zoneEntriesOf(resources: readonly PolicyResource[]): ZoneEntryRe
     );
 }
 
+/**
+ * The networks a rule applies to, from an index by interface: a rule on one interface looks it up,
+ * only floating and inverted rules test every network.
+ */
+export function zoneIndex(networks: readonly NetworkRecord[]): (rule: OpnsenseRule) => NetworkRecord[] {
+  const byInterface = new Map<string, NetworkRecord[]>();
+  for (const network of networks)
+    byInterface.set(network.interface, [...(byInterface.get(network.interface) ?? []), network]);
+  return (rule) =>
+    rule.interfaces.length === 1 && !rule.inverted
+      ? (byInterface.get(rule.interfaces[0] ?? "") ?? [])
+      : networks.filter((network) => rule.appliesTo(network.interface));
+}
+
 /** RFC 1918 §3: what `internet` (`!fz_private`) leaves out, with the lab's own networks. */
 const RFC1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 
@@ -65,10 +79,9 @@ export function within(destination: Destination, target: readonly AddressRange[]
   return addresses.ranges.every((range) => covers(target, range));
 }
 
-/** Whether a destination lies outside every private range: `!fz_private`, or public ranges only. */
-export function isInternet(destination: Destination, networks: readonly NetworkRecord[]): boolean {
+/** Whether a destination lies outside every private range (privateRanges): `!fz_private`, or public ranges only. */
+export function isInternet(destination: Destination, privates: readonly AddressRange[]): boolean {
   const { addresses, negated } = destination;
-  const privates = privateRanges(networks);
   if (negated) return addresses.all || privates.every((range) => covers(addresses.ranges, range));
   if (addresses.all || addresses.unknown.length > 0) return false;
   return addresses.ranges.every(

@@ -1,6 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { cloudInitFindings } from "../lib/cloudInit";
-import { guestOf } from "../lib/guests";
+import { guestOf, isGuestType } from "../lib/guests";
 import { FILE_TYPE, REDACTED } from "../lib/resources";
 
 export { cloudInitFindings };
@@ -14,7 +14,9 @@ export const cloudInitNoPassword: ResourceValidationPolicy = {
     "Proxmox guests allow no password login and carry no password: no password in a VM's or container's user account, and no cloud-init snippet that turns password SSH on or sets a password, in any form cloud-init accepts (ssh_pwauth as cloud-init reads booleans, users, chpasswd, write_files in every encoding, runcmd/bootcmd).",
   enforcementLevel: "mandatory",
   validateResource: (args, reportViolation) => {
-    const guest = guestOf({ ...args, dependencies: [], propertyDependencies: {} });
+    const guest = isGuestType(args.type)
+      ? guestOf({ ...args, dependencies: [], propertyDependencies: {} })
+      : undefined;
     if (guest) {
       for (const input of guest.passwordInputs) {
         reportViolation(

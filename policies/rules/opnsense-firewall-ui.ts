@@ -17,7 +17,7 @@ import {
   portsCover,
 } from "../lib/opnsenseOrder";
 import { type NetworkRecord, networksOf, type OpnsenseRule, opnsenseRules } from "../lib/resources";
-import { reachesRange, trafficOf } from "../lib/zoneMatrix";
+import { reachesRange, trafficOf, zoneIndex } from "../lib/zoneMatrix";
 
 const DEFAULT_MANAGEMENT = ["management"];
 /** ssh, and the web UI's plain-HTTP port (its redirect to https), besides the API's own port. */
@@ -63,43 +63,71 @@ export const opnsenseFirewallUi: StackValidationPolicy = {
       return uiPorts.filter((port) => portsCover(traffic.ports, port));
     };
 
-    /** A quick block before `rule`, on the zone's interface, that stops the zone reaching `reached` on `ports`. */
-    const shielded = (rule: OpnsenseRule, zone: NetworkRecord, reached: AddressRange[], ports: number[]) =>
-      rules.some((block) => {
+    /** The quick blocks that can shield the UI (TCP or every protocol, IPv4), each read once. */
+    const blocks = rules
+      .filter((block) => {
         const { fields } = block;
-        if (!["block", "reject"].includes(fields.action ?? "") || (fields.quick ?? "1") === "0") return false;
-        if (!block.appliesTo(zone.interface) || !before(evaluationOrder(block), evaluationOrder(rule)))
-          return false;
-        if (!["inet", "inet46"].includes(fields.ipprotocol ?? "inet")) return false;
-        const zoneRange = addressRange(zone.cidr);
-        const source = resolver.resolve(fields.source_net);
-        if (fields.source_not === "1" || !zoneRange || !(source.all || covers(source.ranges, zoneRange)))
-          return false;
-        const destination = resolver.resolve(fields.destination_net);
-        if (
-          fields.destination_not === "1" ||
-          !(destination.all || reached.every((range) => covers(destination.ranges, range)))
-        ) {
-          return false;
-        }
         const protocol = (fields.protocol ?? "any").trim().toUpperCase();
-        if (!["", "ANY", "TCP", "TCP/UDP"].includes(protocol)) return false;
-        const blocked = portRanges(fields.destination_port, portAliases);
-        return ports.every((port) => portsCover(blocked, port));
-      });
+        return (
+          ["block", "reject"].includes(fields.action ?? "") &&
+          (fields.quick ?? "1") !== "0" &&
+          ["inet", "inet46"].includes(fields.ipprotocol ?? "inet") &&
+          ["", "ANY", "TCP", "TCP/UDP"].includes(protocol) &&
+          fields.source_not !== "1" &&
+          fields.destination_not !== "1"
+        );
+      })
+      .map((block) => ({
+        block,
+        order: evaluationOrder(block),
+        source: resolver.resolve(block.fields.source_net),
+        destination: resolver.resolve(block.fields.destination_net),
+        ports: portRanges(block.fields.destination_port, portAliases),
+      }));
+
+    const blocksOn = new Map<string, typeof blocks>();
+    for (const zone of zones) {
+      blocksOn.set(
+        zone.interface,
+        blocks.filter(({ block }) => block.appliesTo(zone.interface)),
+      );
+    }
+
+    /** A quick block before `rule`, on the zone's interface, that stops the zone reaching `reached` on `ports`. */
+    const shielded = (rule: OpnsenseRule, zone: NetworkRecord, reached: AddressRange[], ports: number[]) => {
+      const zoneRange = addressRange(zone.cidr);
+      const order = evaluationOrder(rule);
+      return (blocksOn.get(zone.interface) ?? []).some(
+        ({ block, source, destination, ports: blocked, order: blockOrder }) =>
+          zoneRange !== undefined &&
+          block.appliesTo(zone.interface) &&
+          before(blockOrder, order) &&
+          (source.all || covers(source.ranges, zoneRange)) &&
+          (destination.all || reached.every((range) => covers(destination.ranges, range))) &&
+          ports.every((port) => portsCover(blocked, port)),
+      );
+    };
+    const zonesOf = zoneIndex(zones);
+    const reachedBy = new Map<string, AddressRange[]>();
 
     for (const rule of rules) {
       if (rule.fields.action !== "pass") continue;
       const ports = uiPortsOf(rule);
       if (ports.length === 0) continue;
       const source = resolver.resolve(rule.fields.source_net);
-      const destination = resolver.resolve(rule.fields.destination_net);
       const negated = rule.fields.destination_not === "1";
-      const reached = gateways.filter((gateway) => reachesRange(destination, negated, gateway));
+      // Most passes share a handful of destinations (`!fz_private`, a zone alias): each is read once.
+      const key = `${negated ? "!" : ""}${rule.fields.destination_net ?? "any"}`;
+      let reached = reachedBy.get(key);
+      if (!reached) {
+        const destination = resolver.resolve(rule.fields.destination_net);
+        reached = gateways.filter((gateway) => reachesRange(destination, negated, gateway));
+        reachedBy.set(key, reached);
+      }
       if (reached.length === 0) continue;
-      for (const zone of zones) {
+      for (const zone of zonesOf(rule)) {
         const zoneRange = addressRange(zone.cidr);
-        if (!rule.appliesTo(zone.interface) || !zoneRange) continue;
+        if (!zoneRange) continue;
         if (!reachesRange(source, rule.fields.source_not === "1", zoneRange)) continue;
         if (shielded(rule, zone, reached, ports)) continue;
         reportViolation(

@@ -17,12 +17,14 @@ import {
   type Destination,
   describeTraffic,
   isInternet,
+  privateRanges,
   reachesRange,
   servicesAllow,
   trafficOf,
   within,
   type ZoneEntryRecord,
   zoneEntriesOf,
+  zoneIndex,
 } from "../lib/zoneMatrix";
 
 const ANTI_LOCKOUT: Omit<ZoneEntryRecord, "from"> = { to: "(self)", services: ["https", "ssh"] };
@@ -41,6 +43,11 @@ export const opnsenseZoneMatrix: StackValidationPolicy = {
     const resolver = new AddressResolver(args.resources, networks);
     const portAliases = portAliasesOf(args.resources);
     const byName = new Map(networks.map((network) => [network.name, network]));
+    const zonesOf = zoneIndex(networks);
+    const selfRanges = resolver.resolve("(self)").ranges;
+    const privates = privateRanges(networks);
+    const entriesFrom = new Map<string, ZoneEntryRecord[]>();
+    for (const entry of entries) entriesFrom.set(entry.from, [...(entriesFrom.get(entry.from) ?? []), entry]);
 
     /** The addresses an entry's `to` stands for, or a test for the keywords. */
     const allows = (entry: Omit<ZoneEntryRecord, "from">, zone: NetworkRecord, destination: Destination) => {
@@ -48,13 +55,13 @@ export const opnsenseZoneMatrix: StackValidationPolicy = {
         case "any":
           return true;
         case "internet":
-          return isInternet(destination, networks);
+          return isInternet(destination, privates);
         case "firewall": {
           const gateway = addressRange(zone.gateway);
           return gateway !== undefined && within(destination, [gateway]);
         }
         case "(self)":
-          return within(destination, resolver.resolve("(self)").ranges);
+          return within(destination, selfRanges);
         default: {
           const target = byName.get(entry.to);
           const range = target ? addressRange(target.cidr) : undefined;
@@ -80,13 +87,13 @@ export const opnsenseZoneMatrix: StackValidationPolicy = {
         negated: rule.fields.destination_not === "1",
       };
       const traffic = trafficOf(rule, portAliases);
-      for (const zone of networks) {
+      for (const zone of zonesOf(rule)) {
         const zoneRange = addressRange(zone.cidr);
-        if (!rule.appliesTo(zone.interface) || !zoneRange) continue;
+        if (!zoneRange) continue;
         // Traffic from the zone's own hosts: a source that leaves them out passes only spoofed packets.
         if (!reachesRange(source, sourceNegated, zoneRange)) continue;
         const candidates: Omit<ZoneEntryRecord, "from">[] = [
-          ...entries.filter((entry) => entry.from === zone.name),
+          ...(entriesFrom.get(zone.name) ?? []),
           ...(zone.purpose === "management" ? [ANTI_LOCKOUT] : []),
         ];
         const granted = candidates.some(

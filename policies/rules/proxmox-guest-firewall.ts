@@ -70,22 +70,25 @@ function acceptsEverything(rule: Props, sets: SourceSets): boolean {
 const rulesOf = (resource: PolicyResource) =>
   Array.isArray(resource.props.rules) ? (resource.props.rules as Props[]) : [];
 
-/** The firewall options that belong to a guest: they depend on it, or name its vmId/containerId and node. */
-function optionsFor(guest: Guest, options: readonly PolicyResource[]): PolicyResource[] {
-  return options.filter((option) => {
-    const props = option.props;
-    const dependsOnGuest = [
-      ...option.dependencies,
-      ...Object.values(option.propertyDependencies).flat(),
-    ].some((dependency) => dependency.urn === guest.resource.urn);
-    const id = props.vmId ?? props.containerId;
-    const sameId =
-      id !== undefined &&
-      guest.vmId !== undefined &&
-      String(id) === String(guest.vmId) &&
-      (props.nodeName === undefined || props.nodeName === guest.nodeName);
-    return dependsOnGuest || sameId;
-  });
+/**
+ * The firewall options of each guest, indexed once: by the guests they depend on, and by
+ * `<node>/<vmId or containerId>` (a node-less option matches any node). Matching per guest by scanning
+ * every option would be quadratic in a lab of a thousand guests.
+ */
+function optionsIndex(options: readonly PolicyResource[]) {
+  const byDependency = new Set<string>();
+  const byId = new Set<string>();
+  for (const option of options) {
+    for (const dependency of [...option.dependencies, ...Object.values(option.propertyDependencies).flat()]) {
+      byDependency.add(dependency.urn);
+    }
+    const id = option.props.vmId ?? option.props.containerId;
+    if (id !== undefined) byId.add(`${String(option.props.nodeName ?? "*")}/${String(id)}`);
+  }
+  return (guest: Guest) =>
+    byDependency.has(guest.resource.urn) ||
+    (guest.vmId !== undefined &&
+      (byId.has(`${guest.nodeName ?? "?"}/${String(guest.vmId)}`) || byId.has(`*/${String(guest.vmId)}`)));
 }
 
 const optionGaps = (props: Props): string[] => [
@@ -140,9 +143,10 @@ export const proxmoxGuestFirewall: StackValidationPolicy = {
         datacenter.urn,
       );
     }
+    const hasOptions = optionsIndex(options);
     for (const guest of guests) {
       if (guest.kind.endsWith("template")) continue;
-      if (optionsFor(guest, options).length === 0) {
+      if (!hasOptions(guest)) {
         reportViolation(
           `${guest.kind} ${guest.name} has no firewall options, so its firewall is off (Proxmox's default) whatever its NICs say: add a proxmoxve.firewall.OptionsLegacy for it with enabled: true, inputPolicy: "DROP"`,
           guest.resource.urn,

@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { guestOf } from "../lib/guests";
+import { guestOf, isGuestType } from "../lib/guests";
 
 const validVlan = (value: unknown) =>
   typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 4094;
@@ -10,6 +10,7 @@ export const proxmoxVmNic: ResourceValidationPolicy = {
     "Every NIC of every Proxmox guest (VMs of each SDK class, clones, containers) is tagged with a VLAN and has the Proxmox firewall on; a clone declares its NICs instead of inheriting them.",
   enforcementLevel: "mandatory",
   validateResource: (args, reportViolation) => {
+    if (!isGuestType(args.type)) return;
     const guest = guestOf({ ...args, dependencies: [], propertyDependencies: {} });
     if (!guest) return;
     if (guest.nics === undefined) {
