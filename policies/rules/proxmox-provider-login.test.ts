@@ -37,4 +37,14 @@ describe("proxmox-provider-login", () => {
       );
     }
   });
+  it("reads the ssh block as an object or as the JSON string the engine makes of it", async () => {
+    for (const ssh of [
+      { username: "root", password: "x" },
+      JSON.stringify({ username: "root", password: "x" }),
+    ]) {
+      const [violation] = await evaluatePolicies([proxmoxProviderLogin], [provider({ ssh })]);
+      assert.match(violation?.message ?? "", /over SSH with a password/);
+    }
+    assert.deepEqual(await evaluatePolicies([proxmoxProviderLogin], [provider({ ssh: "[secret]" })]), []);
+  });
 });
