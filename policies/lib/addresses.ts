@@ -26,6 +26,8 @@ const PUBLIC_ONLY_ALIASES = new Set(["geoip", "asn"]);
 
 export class AddressResolver {
   private readonly aliases = new Map<string, Record<string, string>>();
+  /** Rules share a handful of values (`fz_private`, the zone aliases): each is resolved once. */
+  private readonly resolved = new Map<string, Addresses>();
 
   constructor(
     resources: readonly PolicyResource[],
@@ -38,7 +40,18 @@ export class AddressResolver {
     }
   }
 
-  resolve(value: string | undefined, seen: ReadonlySet<string> = new Set()): Addresses {
+  resolve(value: string | undefined, seen?: ReadonlySet<string>): Addresses {
+    if (seen !== undefined) return this.resolveUncached(value, seen);
+    const key = value ?? "any";
+    let addresses = this.resolved.get(key);
+    if (!addresses) {
+      addresses = this.resolveUncached(value, new Set());
+      this.resolved.set(key, addresses);
+    }
+    return addresses;
+  }
+
+  private resolveUncached(value: string | undefined, seen: ReadonlySet<string>): Addresses {
     const name = (value ?? "any").trim();
     if (name === "" || name === "any") return ALL;
     // source_net/destination_net hold several values, comma-separated (Filter.xml: NetworkAliasField, Multiple).
