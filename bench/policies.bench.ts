@@ -70,6 +70,7 @@ const T = {
   vmRules: pulumiTypeOf(proxmoxve.firewall.RulesLegacy),
   vmOptions: pulumiTypeOf(proxmoxve.firewall.OptionsLegacy),
   backup: SDK_TYPES.proxmoxBackupJob,
+  datacenter: pulumiTypeOf(proxmoxve.cluster.FirewallLegacy),
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -230,6 +231,7 @@ function buildLab(homePlan: readonly PlanResource[], agents: number, extraHosts:
   const inNetwork = (type: string, name: string, inputs: Inputs, dependsOn: readonly PlanResource[] = []) =>
     add(type, name, inputs, { parent: network, dependsOn });
   inNetwork(PROXMOX_PROVIDER, "network-proxmox", home.inputs("proxmox"));
+  inNetwork(T.datacenter, "network-datacenter-firewall", home.inputs("network-datacenter-firewall"));
   const preflight = inNetwork(OPNSENSE("preflight"), "network-preflight", home.inputs("network-preflight"));
   const ipsets: PlanResource[] = [];
   const vlans: PlanResource[] = [];
@@ -320,7 +322,7 @@ function buildLab(homePlan: readonly PlanResource[], agents: number, extraHosts:
       }),
       { parent: time, dependsOn: [preflight] },
     ),
-    add(PROXMOX_PROVIDER, "time-proxmox", home.inputs("time-proxmox"), { parent: time }),
+    add(PROXMOX_PROVIDER, "time-proxmox", home.inputs("proxmox"), { parent: time }),
     ...nodes.map((node) =>
       add(
         T.timeZone,

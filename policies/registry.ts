@@ -5,6 +5,7 @@ import { inventory } from "./rules/inventory";
 import { k8sNetworkpolicyPerNamespace } from "./rules/k8s-networkpolicy-per-namespace";
 import { k8sNoExposedManagementUi } from "./rules/k8s-no-exposed-management-ui";
 import { k8sNoPrivileged } from "./rules/k8s-no-privileged";
+import { k8sRbacLeastPrivilege } from "./rules/k8s-rbac-least-privilege";
 import { k8sRunAsNonRootWithLimits } from "./rules/k8s-run-as-non-root-with-limits";
 import { nodeCapacity } from "./rules/node-capacity";
 import { opnsenseNoAnyToAny } from "./rules/opnsense-no-any-to-any";
@@ -12,10 +13,16 @@ import { serviceDependencies } from "./rules/service-dependencies";
 import { cloudInitNoPassword } from "./rules/cloud-init-no-password";
 import { opnsenseAntiLockoutFirst } from "./rules/opnsense-anti-lockout-first";
 import { opnsenseDefaultDeny } from "./rules/opnsense-default-deny";
+import { opnsenseZoneMatrix } from "./rules/opnsense-zone-matrix";
+import { opnsenseRuleScope } from "./rules/opnsense-rule-scope";
+import { opnsenseFirewallUi } from "./rules/opnsense-firewall-ui";
 import { opnsenseNoPassIntoManagement } from "./rules/opnsense-no-pass-into-management";
 import { pinnedVersions } from "./rules/pinned-versions";
 import { proxmoxTokenLeastPrivilege } from "./rules/proxmox-token-least-privilege";
 import { proxmoxVmNic } from "./rules/proxmox-vm-nic";
+import { proxmoxGuestTypes } from "./rules/proxmox-guest-types";
+import { proxmoxGuestFirewall } from "./rules/proxmox-guest-firewall";
+import { proxmoxProviderLogin } from "./rules/proxmox-provider-login";
 import { secretsFromRandomOrConfig } from "./rules/secrets-from-random-or-config";
 import { stateProtectedAndBackedUp } from "./rules/state-protected-and-backed-up";
 
@@ -28,8 +35,14 @@ export const POLICIES: readonly FortressPolicy[] = [
   opnsenseNoPassIntoManagement,
   opnsenseDefaultDeny,
   opnsenseAntiLockoutFirst,
+  opnsenseZoneMatrix,
+  opnsenseRuleScope,
+  opnsenseFirewallUi,
   proxmoxVmNic,
+  proxmoxGuestTypes,
+  proxmoxGuestFirewall,
   proxmoxTokenLeastPrivilege,
+  proxmoxProviderLogin,
   cloudInitNoPassword,
   secretsFromRandomOrConfig,
   pinnedVersions,
@@ -37,5 +50,6 @@ export const POLICIES: readonly FortressPolicy[] = [
   k8sRunAsNonRootWithLimits,
   k8sNoExposedManagementUi,
   k8sNetworkpolicyPerNamespace,
+  k8sRbacLeastPrivilege,
   stateProtectedAndBackedUp,
 ];

@@ -39,6 +39,13 @@ export interface OpnsenseRule {
   readonly resource: PolicyResource;
   readonly fields: Record<string, string>;
   readonly interfaces: readonly string[];
+  /**
+   * `interfacenot`: the rule sits on every interface but those listed (opnsense/core
+   * models/OPNsense/Firewall/Filter.xml; FieldTypes/FilterRuleField.php makes it floating).
+   */
+  readonly inverted: boolean;
+  /** Whether the rule applies to traffic on an interface: no interface is every one (a floating rule). */
+  readonly appliesTo: (iface: string) => boolean;
   readonly enabled: boolean;
   /** Its place in the rule order (lowest is evaluated first), or undefined when not a number. */
   readonly sequence: number | undefined;
@@ -50,14 +57,20 @@ export function opnsenseRules(resources: readonly PolicyResource[]): OpnsenseRul
     const fields = opnsenseFields(resource.props);
     if (!fields) return [];
     const sequence = /^\d+$/.test(String(fields.sequence ?? "").trim()) ? Number(fields.sequence) : undefined;
+    const interfaces = String(fields.interface ?? "")
+      .split(",")
+      .map((name) => name.trim())
+      .filter((name) => name !== "");
+    const inverted = String(fields.interfacenot ?? "0") === "1";
+    const listed = new Set(interfaces);
     return [
       {
         resource,
         fields,
-        interfaces: String(fields.interface ?? "")
-          .split(",")
-          .map((name) => name.trim())
-          .filter((name) => name !== ""),
+        interfaces,
+        inverted,
+        appliesTo: (iface: string) =>
+          inverted ? !listed.has(iface) : listed.size === 0 || listed.has(iface),
         enabled: String(fields.enabled ?? "1") !== "0",
         sequence,
       },

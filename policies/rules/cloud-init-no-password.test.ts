@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { gzipSync } from "node:zlib";
+import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
+import { planResource } from "../lib/build";
 import { evaluatePolicies } from "../lib/offline";
+import { pulumiTypeOf } from "../../vocabulary/sdkTypes";
 import { cloudInitFindings, cloudInitNoPassword } from "./cloud-init-no-password";
 import { KEY_ONLY, snippet, vm } from "./cloud-init-no-password.fixtures";
 
@@ -23,11 +27,16 @@ describe("cloud-init-no-password", () => {
     );
   });
 
-  it("reads YAML 1.1 booleans as cloud-init does", () => {
-    assert.deepEqual(cloudInitFindings("#cloud-config\nssh_pwauth: yes\n"), [
+  it("reads ssh_pwauth as cloud-init's util.is_true does: true, 1, on, yes in any case and blanks", () => {
+    for (const value of ["yes", "true", "1", "'On'", "' YES '", "TRUE", '"1"']) {
+      assert.equal(cloudInitFindings(`#cloud-config\nssh_pwauth: ${value}\n`).length, 1, value);
+    }
+    for (const value of ["'off'", "false", "0", "unchanged", "y", "2", "no"]) {
+      assert.deepEqual(cloudInitFindings(`#cloud-config\nssh_pwauth: ${value}\n`), [], value);
+    }
+    assert.deepEqual(cloudInitFindings("#cloud-config\nssh_pwauth: false\nssh_pwauth: true\n"), [
       "sets ssh_pwauth: true (password SSH logins)",
     ]);
-    assert.deepEqual(cloudInitFindings("#cloud-config\nssh_pwauth: 'off'\n"), []);
     assert.deepEqual(cloudInitFindings("#cloud-config\nusers:\n  - name: a\n    lock_passwd: no\n"), [
       "unlocks the password of user a (lock_passwd: false)",
     ]);
@@ -50,10 +59,61 @@ users:
     ]);
   });
 
-  it("flags any chpasswd block, even one that only sets expiry", () => {
-    assert.deepEqual(cloudInitFindings("#cloud-config\nchpasswd:\n  expire: false\n"), [
-      "has a chpasswd block",
+  it("counts chpasswd entries in the old list (string or list) and the new users form, not expiry alone", () => {
+    assert.deepEqual(cloudInitFindings("#cloud-config\nchpasswd:\n  expire: false\n"), []);
+    const forms = [
+      "chpasswd:\n  list: |\n    root:toor\n    fortress:RANDOM\n",
+      "chpasswd:\n  list:\n    - root:toor\n    - fortress:RANDOM\n",
+      "chpasswd:\n  users:\n    - {name: root, password: toor}\n    - {name: fortress, type: RANDOM}\n",
+    ];
+    for (const form of forms) {
+      assert.deepEqual(
+        cloudInitFindings(`#cloud-config\n${form}`),
+        ["sets 2 password(s) with chpasswd"],
+        form,
+      );
+    }
+  });
+
+  it("decodes write_files in every encoding cloud-init reads, and reads runcmd/bootcmd lines of both forms", () => {
+    const line = "PasswordAuthentication yes\n";
+    const b64 = Buffer.from(line).toString("base64");
+    const gz = gzipSync(Buffer.from(line)).toString("base64");
+    const found = (config: string) =>
+      cloudInitFindings(`#cloud-config\n${config}`).map((finding) => finding.split(" (")[0]);
+    for (const [encoding, content] of [
+      ["b64", b64],
+      ["BASE64", b64],
+      ["gz+b64", gz],
+      ["gzip+base64", gz],
+    ]) {
+      assert.deepEqual(
+        found(
+          `write_files:\n  - path: /etc/ssh/sshd_config.d/a.conf\n    encoding: ${encoding}\n    content: ${content}\n`,
+        ),
+        ["turns sshd password logins on"],
+        encoding,
+      );
+    }
+    assert.deepEqual(
+      found(
+        "bootcmd:\n  - [sed, -i, 's/^#*PasswordAuthentication.*/PasswordAuthentication yes/', /etc/ssh/sshd_config]\n",
+      ),
+      ["turns sshd password logins on"],
+    );
+    assert.deepEqual(found(`runcmd:\n  - echo ${b64} | base64 -d >> /etc/ssh/sshd_config\n`), [
+      "turns sshd password logins on",
     ]);
+    assert.deepEqual(
+      found("runcmd:\n  - echo 'KbdInteractiveAuthentication=YES' > /etc/ssh/sshd_config.d/k.conf\n"),
+      ["turns sshd password logins on"],
+    );
+    assert.deepEqual(
+      found(
+        "write_files:\n  - path: /etc/ssh/sshd_config.d/a.conf\n    content: PasswordAuthentication no\n",
+      ),
+      [],
+    );
   });
 
   it("catches passwords set from shell commands and sshd config written by the snippet", () => {
@@ -67,12 +127,12 @@ runcmd:
   - usermod --password x fortress
 `;
     assert.deepEqual(cloudInitFindings(data), [
-      "writes PasswordAuthentication yes for sshd",
-      "pipes a password into chpasswd",
-      "sets a password with usermod",
+      "turns sshd password logins on (PasswordAuthentication yes or keyboard-interactive) (write_files /etc/ssh/sshd_config.d/50-pw.conf)",
+      "pipes a password into chpasswd (runcmd[0])",
+      "sets a password with usermod/useradd (runcmd[1])",
     ]);
     assert.deepEqual(cloudInitFindings("#!/bin/sh\necho root:toor | passwd\n"), [
-      "pipes a password into passwd",
+      "pipes a password into passwd (user-data)",
     ]);
   });
 
@@ -85,6 +145,24 @@ runcmd:
     for (const password of ["[secret]", "hunter2", ""]) {
       const [message] = await messages(vm("vm-1", { userAccount: { username: "fortress", password } }));
       assert.match(message ?? "", /^VM vm-1 sets initialization\.userAccount\.password/);
+    }
+    const container = planResource(pulumiTypeOf(proxmoxve.ContainerLegacy), "ct", {
+      initialization: { hostname: "ct-1", userAccount: { password: "[secret]" } },
+    });
+    assert.match(
+      (await messages(container))[0] ?? "",
+      /^container ct-1 sets initialization\.userAccount\.password/,
+    );
+    for (const contentType of [undefined, "snippets"]) {
+      const file = {
+        ...snippet("x", "#cloud-config\nssh_pwauth: on\n"),
+        inputs: {
+          ...snippet("x", "").inputs,
+          contentType,
+          sourceRaw: { data: "#cloud-config\nssh_pwauth: on\n" },
+        },
+      };
+      assert.equal((await messages(file)).length, 1, String(contentType));
     }
     assert.deepEqual(
       await messages(vm("vm-2", { userAccount: { username: "fortress", keys: ["ssh-ed25519 A"] } })),

@@ -1,13 +1,6 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import {
-  DNS_DHCP_TYPE,
-  NETWORK_TYPE,
-  OPNSENSE,
-  VM_TYPE,
-  opnsenseFields,
-  resourcesByType,
-  vmFacts,
-} from "../lib/resources";
+import { DNS_DHCP_TYPE, NETWORK_TYPE, OPNSENSE, opnsenseFields, resourcesByType } from "../lib/resources";
+import { guestsOf } from "../lib/guests";
 
 /** The VLAN tags the Network components declare (`inputs.networks[].vlan`), with the network's name. */
 function declaredVlans(networks: readonly PolicyResource[]): Map<number, string> {
@@ -40,7 +33,7 @@ function fieldValues(
 export const inventory: StackValidationPolicy = {
   name: "inventory",
   description:
-    "Every VM sits in a declared VLAN and, once the dns-dhcp layer exists, has an Unbound host override and a DHCP reservation for its MAC.",
+    "Every Proxmox guest (VM of any SDK class, clone, container) sits in a declared VLAN and, once the dns-dhcp layer exists, has an Unbound host override and a DHCP reservation for its MAC.",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
     const byType = resourcesByType(args.resources);
@@ -54,21 +47,34 @@ export const inventory: StackValidationPolicy = {
     const reservedMacs = fieldValues(byType.get(OPNSENSE("keaReservation")), "hw_address", true);
     for (const mac of fieldValues(byType.get(OPNSENSE("dnsmasqHost")), "hwaddr", true)) reservedMacs.add(mac);
 
-    for (const vm of byType.get(VM_TYPE) ?? []) {
-      const facts = vmFacts(vm);
-      if (!facts.hasNic) {
+    for (const guest of guestsOf(args.resources)) {
+      if (guest.kind.endsWith("template")) continue;
+      const vm = guest.resource;
+      const nic = guest.nics?.[0];
+      const facts = {
+        name: guest.name,
+        vlanId: typeof nic?.vlanId === "number" ? nic.vlanId : undefined,
+        macAddress: nic?.macAddress,
+      };
+      const label = `${guest.kind} ${facts.name}`;
+      if (guest.nics === undefined) {
         reportViolation(
-          `VM ${facts.name} has no network device: give it a NIC tagged with a declared VLAN (${declared})`,
+          `${label} inherits its NICs from the VM it is cloned from, so its VLAN cannot be told: declare its NIC with a declared VLAN (${declared})`,
+          vm.urn,
+        );
+      } else if (!nic) {
+        reportViolation(
+          `${label} has no network device: give it a NIC tagged with a declared VLAN (${declared})`,
           vm.urn,
         );
       } else if (facts.vlanId === undefined) {
         reportViolation(
-          `VM ${facts.name} has an untagged NIC: set networkDevices[0].vlanId to a declared VLAN (${declared})`,
+          `${label} has an untagged NIC: set its first NIC's VLAN tag to a declared VLAN (${declared})`,
           vm.urn,
         );
       } else if (!vlans.has(facts.vlanId)) {
         reportViolation(
-          `VM ${facts.name} is on VLAN ${facts.vlanId}, which no network in fortress:networks declares (declared: ${declared}): move it to a declared VLAN or declare the network`,
+          `${label} is on VLAN ${facts.vlanId}, which no network in fortress:networks declares (declared: ${declared}): move it to a declared VLAN or declare the network`,
           vm.urn,
         );
       }
@@ -76,18 +82,18 @@ export const inventory: StackValidationPolicy = {
       if (!naming) continue;
       if (!hostnames.has(facts.name)) {
         reportViolation(
-          `VM ${facts.name} has no DNS name: add an Unbound host override with hostname "${facts.name}" in the dns-dhcp layer`,
+          `${label} has no DNS name: add an Unbound host override with hostname "${facts.name}" in the dns-dhcp layer`,
           vm.urn,
         );
       }
       if (facts.macAddress === undefined) {
         reportViolation(
-          `VM ${facts.name} has no fixed MAC address on its NIC, so no DHCP reservation can match it: set networkDevices[0].macAddress and reserve it`,
+          `${label} has no fixed MAC address on its NIC, so no DHCP reservation can match it: set networkDevices[0].macAddress and reserve it`,
           vm.urn,
         );
       } else if (!reservedMacs.has(facts.macAddress.toLowerCase())) {
         reportViolation(
-          `VM ${facts.name} (MAC ${facts.macAddress}) has no DHCP reservation: add a Kea reservation or Dnsmasq host for that MAC in the dns-dhcp layer`,
+          `${label} (MAC ${facts.macAddress}) has no DHCP reservation: add a Kea reservation or Dnsmasq host for that MAC in the dns-dhcp layer`,
           vm.urn,
         );
       }

@@ -6,69 +6,24 @@
  * rules carry; 443 by default) and for ssh (22); and no other Fortress rule, on any interface, that
  * OPNsense would evaluate before it.
  *
- * The order is OPNsense's: MVC filter rules sort by a priority group, then by sequence. Floating rules
- * (no interface, several, or an inverted interface) come at 200000, interface groups at 300000 + the
- * group's sequence, single interfaces at 400000 (opnsense/core
- * src/opnsense/mvc/app/models/OPNsense/Firewall/FieldTypes/FilterRuleField.php `getPriority` and
- * `sort_order`, tags 25.7–26.7; src/etc/inc/plugins.inc.d/pf.inc registers them in that order).
+ * The order is OPNsense's (policies/lib/opnsenseOrder.ts).
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { addressRange, covers } from "../../vocabulary/addresses";
 import { AddressResolver } from "../lib/addresses";
+import { apiPort, before, evaluationOrder, portAliasesOf, portRanges } from "../lib/opnsenseOrder";
 import {
   NETWORK_TYPE,
   type NetworkRecord,
   networksOf,
-  OPNSENSE,
   type OpnsenseRule,
-  opnsenseFields,
   opnsenseRules,
 } from "../lib/resources";
 
 /** The GUI's ssh, besides the API's own port. */
 const SSH_PORT = 22;
 
-/** OPNsense's evaluation order of a rule: [priority group, sequence]; lower goes first. */
-export function evaluationOrder(rule: OpnsenseRule): readonly [number, number] {
-  const sequence = rule.sequence ?? Number.POSITIVE_INFINITY;
-  if (rule.interfaces.length !== 1 || (rule.fields.interfacenot ?? "0") === "1") return [200_000, sequence];
-  // Interface groups are named by the admin; lan, wan and optN are interfaces.
-  const single = /^(lan|wan|opt\d+)$/.test(rule.interfaces[0] ?? "");
-  return [single ? 400_000 : 300_000, sequence];
-}
-
-const before = (a: readonly [number, number], b: readonly [number, number]) =>
-  a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
-
-/** The port the firewall's API answers on, from the `firewall.url` a rule resource carries. */
-export function apiPort(props: Record<string, unknown>): number {
-  const firewall = props.firewall as { url?: unknown } | undefined;
-  try {
-    const url = new URL(typeof firewall?.url === "string" ? firewall.url : "https://firewall");
-    return url.port !== "" ? Number(url.port) : url.protocol === "http:" ? 80 : 443;
-  } catch {
-    return 443;
-  }
-}
-
-/** Port ranges a destination_port field stands for: empty or `any` is every port; aliases of type port are read. */
-function portRanges(
-  value: string | undefined,
-  portAliases: ReadonlyMap<string, string>,
-  depth = 0,
-): [number, number][] {
-  const text = (value ?? "").trim();
-  if (text === "" || text === "any") return [[0, 65_535]];
-  const range = /^(\d+)(?:[:-](\d+))?$/.exec(text);
-  if (range) return [[Number(range[1]), Number(range[2] ?? range[1])]];
-  const content = portAliases.get(text);
-  if (content === undefined || depth > 8) return [];
-  return content
-    .split(/[\n,]/)
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== "")
-    .flatMap((entry) => portRanges(entry, portAliases, depth + 1));
-}
+export { apiPort, evaluationOrder };
 
 interface Judge {
   readonly resolver: AddressResolver;
@@ -93,7 +48,7 @@ function lockoutPortsOpened(
     ["in", "any"].includes(fields.direction ?? "in") &&
     rule.interfaces.length === 1 &&
     rule.interfaces[0] === management.interface &&
-    (fields.interfacenot ?? "0") !== "1" &&
+    !rule.inverted &&
     ["inet", "inet46"].includes(fields.ipprotocol ?? "inet") &&
     ["TCP", "TCP/UDP", "any", ""].includes(fields.protocol ?? "any") &&
     fields.source_not !== "1" &&
@@ -117,12 +72,7 @@ export const opnsenseAntiLockoutFirst: StackValidationPolicy = {
   validateStack: (args, reportViolation) => {
     const rules = opnsenseRules(args.resources).filter((rule) => rule.enabled);
     if (rules.length === 0) return;
-    const portAliases = new Map<string, string>();
-    for (const resource of args.resources) {
-      if (resource.type !== OPNSENSE("alias")) continue;
-      const fields = opnsenseFields(resource.props);
-      if (fields?.name && fields.type === "port") portAliases.set(fields.name, String(fields.content ?? ""));
-    }
+    const portAliases = portAliasesOf(args.resources);
     const components = args.resources.filter((resource) => resource.type === NETWORK_TYPE);
     for (const component of components) {
       const networks = networksOf([component]);

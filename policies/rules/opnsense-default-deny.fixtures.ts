@@ -16,6 +16,7 @@ export const defaultDeny = (iface: string, sequence: string, fields: Record<stri
     destination_net: "any",
     ipprotocol: "inet46",
     protocol: "any",
+    log: "1",
     description: `fortress: ${iface} default deny`,
     sequence,
     ...fields,
@@ -83,6 +84,10 @@ export const fixtures: PolicyFixtures = {
         ...usersRules,
         defaultDeny("opt3", "8199", { ipprotocol: "inet", protocol: "TCP" }),
       ],
+    },
+    {
+      name: "the deny is not logged",
+      resources: [twoNetworks, ...mgmtRules, ...usersRules, defaultDeny("opt3", "8199", { log: "0" })],
     },
   ],
 };

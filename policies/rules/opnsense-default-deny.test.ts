@@ -16,7 +16,7 @@ describe("opnsense-default-deny", () => {
     assert.deepEqual(rest, []);
     assert.equal(violation?.urn, twoNetworks.urn);
     assert.match(violation?.message ?? "", /network users \(VLAN 40, interface opt3\) has no default deny/);
-    assert.match(violation?.message ?? "", /add a block rule on opt3 from any to any/);
+    assert.match(violation?.message ?? "", /add a logged block rule on opt3 from any to any/);
   });
 
   it("says what keeps the closest block rule from being a default deny", async () => {
@@ -54,9 +54,12 @@ describe("opnsense-default-deny", () => {
     );
   });
 
-  it("counts floating rules that name the interface, and ignores outbound ones", async () => {
+  it("orders floating rules as OPNsense does (before interface rules, whatever their sequence), and ignores outbound ones", async () => {
     const floating = rule({ interface: "lan,opt3", sequence: "9000" });
-    assert.equal((await check(lanDeny, defaultDeny("opt3", "8199"), floating)).length, 2);
+    assert.deepEqual(await check(lanDeny, defaultDeny("opt3", "8199"), floating), []);
+    const floatingDeny = defaultDeny("lan,opt3", "1");
+    const afterIt = rule({ interface: "opt3", sequence: "5" });
+    assert.equal((await check(floatingDeny, afterIt)).length, 1, "an interface rule after a floating deny");
     const outbound = rule({ interface: "opt3", direction: "out", sequence: "9000" });
     assert.deepEqual(await check(lanDeny, defaultDeny("opt3", "8199"), outbound), []);
     assert.equal((await check(lanDeny, defaultDeny("opt3", "8199", { direction: "out" }))).length, 1);

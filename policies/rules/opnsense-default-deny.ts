@@ -1,4 +1,5 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
+import { before, evaluationOrder } from "../lib/opnsenseOrder";
 import { NETWORK_TYPE, networksOf, type OpnsenseRule, opnsenseRules } from "../lib/resources";
 
 const isAny = (value: string | undefined, negated: string | undefined) =>
@@ -18,13 +19,15 @@ export function denyGaps(rule: OpnsenseRule): string[] {
   if (!isEmpty(fields.source_port) || !isEmpty(fields.destination_port)) gaps.push("it names ports");
   if (fields.ipprotocol !== "inet46") gaps.push(`it covers ${fields.ipprotocol ?? "inet"} only, not inet46`);
   if (!inbound(rule)) gaps.push(`direction is ${fields.direction}`);
+  // Filter.xml: `log` defaults to 0; an unlogged deny hides every probe it stops.
+  if (String(fields.log ?? "0") !== "1") gaps.push("it is not logged");
   return gaps;
 }
 
 export const opnsenseDefaultDeny: StackValidationPolicy = {
   name: "opnsense-default-deny",
   description:
-    "Every network's OPNsense interface ends in a default deny: a block or reject rule from any to any with the highest sequence of that interface's rules.",
+    "Every network's OPNsense interface ends in a logged default deny: a block or reject rule from any to any, IPv4 and IPv6, that OPNsense evaluates after every other rule on that interface (floating rules come before interface rules).",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
     const rules = opnsenseRules(args.resources).filter((rule) => rule.enabled && inbound(rule));
@@ -32,9 +35,9 @@ export const opnsenseDefaultDeny: StackValidationPolicy = {
     for (const [component, network] of components.flatMap((owner) =>
       networksOf([owner]).map((record) => [owner, record] as const),
     )) {
-      const own = rules.filter((rule) => rule.interfaces.includes(network.interface));
+      const own = rules.filter((rule) => rule.appliesTo(network.interface));
       const where = `network ${network.name} (VLAN ${network.vlan}, interface ${network.interface})`;
-      const fix = `add a block rule on ${network.interface} from any to any, protocol any, inet46, with a sequence above every other rule of the interface`;
+      const fix = `add a logged block rule on ${network.interface} from any to any, protocol any, inet46, with a sequence above every other rule of the interface`;
       const unordered = own.filter((rule) => rule.sequence === undefined);
       for (const rule of unordered) {
         reportViolation(
@@ -55,10 +58,11 @@ export const opnsenseDefaultDeny: StackValidationPolicy = {
         );
         continue;
       }
-      // The last deny in the order; every rule at or after it leaves the deny short of last.
-      const deny = denies.reduce((a, b) => ((a.sequence as number) >= (b.sequence as number) ? a : b));
+      // The last deny in OPNsense's order (floating rules before interface rules, then by sequence);
+      // every rule at or after it leaves the deny short of last.
+      const deny = denies.reduce((a, b) => (before(evaluationOrder(a), evaluationOrder(b)) ? b : a));
       const later = ordered.filter(
-        (rule) => (rule.sequence as number) >= (deny.sequence as number) && denyGaps(rule).length > 0,
+        (rule) => !before(evaluationOrder(rule), evaluationOrder(deny)) && denyGaps(rule).length > 0,
       );
       for (const rule of later) {
         reportViolation(

@@ -57,4 +57,20 @@ describe("opnsense-no-any-to-any", () => {
     assert.equal(await flagged("v6_most", "any"), 0, "three quarters of the IPv6 space is not everything");
     assert.equal(await flagged("fd00:10::/48", "any"), 0);
   });
+  it("reads comma lists and alias exclusions as OPNsense does", async () => {
+    const exclusion = planResource(OPNSENSE("alias"), "alias", {
+      fields: { name: "most", type: "network", content: "0.0.0.0/0\n!10.10.10.0/24" },
+    });
+    const judged = async (source_net: string) =>
+      (
+        await evaluatePolicies(
+          [opnsenseNoAnyToAny],
+          [exclusion, rule("r", { action: "pass", source_net, destination_net: "any" })],
+        )
+      ).length;
+    assert.equal(await judged("0.0.0.0/1,128.0.0.0/1"), 1);
+    assert.equal(await judged("::/1, 8000::/1"), 1);
+    assert.equal(await judged("0.0.0.0/1,10.0.0.0/8"), 0);
+    assert.equal(await judged("most"), 0, "everything but management is not everything");
+  });
 });

@@ -60,8 +60,7 @@ export const opnsenseNoPassIntoManagement: StackValidationPolicy = {
     const flows = (rule: OpnsenseRule, destination: Addresses) => {
       const { fields } = rule;
       const direction = fields.direction ?? "in";
-      const onInterfaces = (network: NetworkRecord) =>
-        rule.interfaces.length === 0 || rule.interfaces.includes(network.interface);
+      const onInterfaces = (network: NetworkRecord) => rule.appliesTo(network.interface);
       const negated = isNegated(fields.destination_not);
       const into = (zones: typeof management) =>
         zones.filter(({ range }) => reaches(destination, negated, range) !== false);

@@ -88,4 +88,21 @@ describe("proxmox-token-least-privilege", () => {
       [resources[2]?.urn],
     );
   });
+  it("finds the privileges that amount to root in built-in and custom roles, where they act", async () => {
+    const flagged = async (path: string, roleId: string, ...extra: ReturnType<typeof role>[]) =>
+      (await check(...extra, acl("grant", { path, roleId }))).map((violation) => violation.message);
+    assert.match(
+      (await flagged("/nodes/pve1", "PVESysAdmin"))[0] ?? "",
+      /holds Sys\.Console, which there amount to root/,
+    );
+    assert.match((await flagged("/", "PVEUserAdmin"))[0] ?? "", /holds User\.Modify, Realm\.AllocateUser/);
+    assert.match((await flagged("/access/groups/admins", "PVEUserAdmin"))[0] ?? "", /User\.Modify/);
+    assert.match((await flagged("/mapping/dir", "PVEMappingAdmin"))[0] ?? "", /Mapping\.Modify/);
+    const tuner = role("Tuner", ["Sys.Modify", "Sys.Audit"]);
+    assert.match((await flagged("/", "Tuner", tuner))[0] ?? "", /Sys\.Modify/);
+    assert.deepEqual(await flagged("/vms/100", "Tuner", tuner), []);
+    assert.deepEqual(await flagged("/pool/fortress", "PVEVMAdmin"), []);
+    assert.deepEqual(await flagged("/", "PVEAuditor"), []);
+    assert.deepEqual(await flagged("/vms/100", "PVESysAdmin"), []);
+  });
 });

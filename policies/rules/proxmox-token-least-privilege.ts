@@ -1,5 +1,6 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { SDK_TYPES } from "../../vocabulary/sdkTypes";
+import { BUILTIN_ROLES, ROOT_EQUIVALENT, rootEquivalentAt } from "../lib/proxmoxPrivileges";
 
 export const TOKEN_TYPES: readonly string[] = [SDK_TYPES.proxmoxToken, SDK_TYPES.proxmoxTokenLegacy];
 export const ACL_TYPES: readonly string[] = [SDK_TYPES.proxmoxAcl, SDK_TYPES.proxmoxAclLegacy];
@@ -11,11 +12,13 @@ export const INLINE_ACL_TYPES: readonly string[] = [
 export const ROLE_TYPE = SDK_TYPES.proxmoxRoleLegacy;
 
 const DEFAULT_FORBIDDEN_ROLES = ["Administrator", "PVEAdmin"];
-const DEFAULT_ROOT_PRIVILEGES = ["Permissions.Modify"];
-/** Built-in Proxmox roles that hold Permissions.Modify. */
-const BUILTIN_PRIVILEGES: Readonly<Record<string, readonly string[]>> = {
-  Administrator: ["Permissions.Modify"],
-};
+/** Privileges that amount to root on the nodes or over every account (lib/proxmoxPrivileges.ts). */
+const DEFAULT_ROOT_PRIVILEGES = [...ROOT_EQUIVALENT.keys()];
+
+const isRoot = (path: string) => path.replace(/\/+$/, "") === "";
+/** Whether `privilege`, granted on `path`, acts where it is root-equivalent; a configured one acts at / only. */
+const rootAt = (privilege: string, path: string) =>
+  ROOT_EQUIVALENT.has(privilege) ? rootEquivalentAt(privilege, path) : isRoot(path);
 
 interface Grant {
   readonly resource: PolicyResource;
@@ -50,12 +53,11 @@ function grantsOf(resource: PolicyResource): Grant[] {
 
 const stringList = (value: unknown, fallback: readonly string[]) =>
   Array.isArray(value) ? value.map(String) : [...fallback];
-const isRoot = (path: string) => path.replace(/\/+$/, "") === "";
 
 export const proxmoxTokenLeastPrivilege: StackValidationPolicy = {
   name: "proxmox-token-least-privilege",
   description:
-    "Proxmox API tokens are privilege-separated, and no ACL grants Administrator or PVEAdmin, or a role that can modify permissions at /.",
+    "Proxmox API tokens are privilege-separated, and no ACL grants Administrator or PVEAdmin, or a role (built-in or custom) holding a privilege that amounts to root where it is granted: Permissions.Modify, Sys.Console, Sys.Modify, User.Modify, Realm.AllocateUser, Realm.Allocate, Mapping.Modify on /, /nodes, /access or /mapping.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
@@ -69,7 +71,8 @@ export const proxmoxTokenLeastPrivilege: StackValidationPolicy = {
         type: "array",
         items: { type: "string" },
         default: DEFAULT_ROOT_PRIVILEGES,
-        description: "Privileges no role granted at / may hold.",
+        description:
+          "Privileges no granted role may hold where they act: the root-equivalent ones on their paths (lib/proxmoxPrivileges.ts), any other named here on /.",
       },
     },
   },
@@ -92,7 +95,7 @@ export const proxmoxTokenLeastPrivilege: StackValidationPolicy = {
             dependencies.some((dependency) => dependency.urn === role.urn)),
       );
       return [
-        ...(BUILTIN_PRIVILEGES[grant.roleId] ?? []),
+        ...(BUILTIN_ROLES.get(grant.roleId) ?? []),
         ...custom.flatMap((role) =>
           Array.isArray(role.props.privileges) ? role.props.privileges.map(String) : [],
         ),
@@ -115,11 +118,16 @@ export const proxmoxTokenLeastPrivilege: StackValidationPolicy = {
           );
           continue;
         }
-        if (!isRoot(grant.path)) continue;
-        const held = privilegesOf(grant).filter((privilege) => rootPrivileges.includes(privilege));
+        const held = [
+          ...new Set(
+            privilegesOf(grant).filter(
+              (privilege) => rootPrivileges.includes(privilege) && rootAt(privilege, grant.path),
+            ),
+          ),
+        ];
         if (held.length > 0) {
           reportViolation(
-            `ACL grants ${grant.who} the role ${grant.roleId} on /, and that role holds ${[...new Set(held)].join(", ")}, so it can grant itself anything: drop ${[...new Set(held)].join(", ")} from the role or grant it on a narrower path`,
+            `ACL grants ${grant.who} the role ${grant.roleId} on ${grant.path || "/"}, and that role holds ${held.join(", ")}, which there amount to root on the nodes or over every account (node shell, node settings, other users' passwords and groups, permissions, host mappings): drop ${held.join(", ")} from the role or grant it on a narrower path such as /pool/fortress`,
             resource.urn,
           );
         }

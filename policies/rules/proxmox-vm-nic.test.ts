@@ -36,7 +36,7 @@ describe("proxmox-vm-nic", () => {
     assert.match(violation?.message ?? "", /VM vm net0 has firewall "true"/);
   });
 
-  it("numbers NICs by position and ignores other resource types", async () => {
+  it("numbers NICs by position, and judges containers and clones by their own input names", async () => {
     const [violation] = await evaluatePolicies(
       [proxmoxVmNic],
       [vmWithNics("vm", [{ vlanId: 20, firewall: true }, { vlanId: 30 }])],
@@ -45,6 +45,28 @@ describe("proxmox-vm-nic", () => {
     const container = planResource(pulumiTypeOf(proxmoxve.ContainerLegacy), "ct", {
       networkInterfaces: [{ name: "eth0" }],
     });
-    assert.deepEqual(await evaluatePolicies([proxmoxVmNic], [container]), []);
+    assert.deepEqual(
+      (await evaluatePolicies([proxmoxVmNic], [container])).map(
+        (violation) => violation.message.split(",")[0],
+      ),
+      ["container ct eth0 has no vlanId", "container ct eth0 has firewall unset"],
+    );
+    const clone = planResource(pulumiTypeOf(proxmoxve.cloned.Vm), "clone", {
+      clone: { sourceVmId: 9000 },
+      network: { net0: { bridge: "vmbr0", tag: 20, firewall: true }, net1: { bridge: "vmbr0", tag: 30 } },
+    });
+    const [cloneViolation, ...rest] = await evaluatePolicies([proxmoxVmNic], [clone]);
+    assert.deepEqual(rest, []);
+    assert.match(cloneViolation?.message ?? "", /^cloned VM clone net1 on vmbr0 has firewall unset/);
+    const inheriting = planResource(pulumiTypeOf(proxmoxve.cloned.VmLegacy), "inherit", {
+      clone: { sourceVmId: 9000 },
+    });
+    const [inherited] = await evaluatePolicies([proxmoxVmNic], [inheriting]);
+    assert.match(
+      inherited?.message ?? "",
+      /declares no NICs, so it inherits those of the VM it is cloned from \(9000\)/,
+    );
+    const other = planResource(pulumiTypeOf(proxmoxve.PoolLegacy), "pool", { networkDevices: [{}] });
+    assert.deepEqual(await evaluatePolicies([proxmoxVmNic], [other]), []);
   });
 });

@@ -1,35 +1,20 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { SDK_TYPES } from "../../vocabulary/sdkTypes";
-import { VM_TYPE } from "../lib/resources";
+import { guestOf } from "../lib/guests";
 
 export const BACKUP_JOB_TYPE = SDK_TYPES.proxmoxBackupJob;
 export const PVC_TYPE = SDK_TYPES.k8sPersistentVolumeClaim;
 export const DEFAULT_STATE_TAGS = ["k3s-server", "indexer"];
 
-interface Disk {
-  interface?: unknown;
-  backup?: unknown;
-}
-
-/** Disks past the boot disk (`scsi1`, `virtio1`, …) that backups include: where a VM keeps its state. */
-export function dataDisks(disks: readonly Disk[]): Disk[] {
-  const bySlot = disks.filter((disk) =>
-    /^(scsi|virtio|sata|ide)[1-9]\d*$/.test(String(disk.interface ?? "")),
-  );
-  const extra = bySlot.length > 0 ? bySlot : disks.slice(1);
-  // A disk left out of backups (`backup: false`) is declared scratch space.
-  return extra.filter((disk) => disk.backup !== false);
-}
-
-/** Why a VM holds state, or undefined when it does not. */
+/** Why a guest (VM of any SDK class, clone, container) holds state, or undefined when it does not. */
 export function stateReason(vm: PolicyResource, stateTags: readonly string[]): string | undefined {
-  const props = vm.props as { protection?: unknown; disks?: Disk[]; tags?: unknown };
-  if (props.protection === true) return "it has Proxmox protection on";
-  const data = dataDisks(Array.isArray(props.disks) ? props.disks : []);
-  if (data.length > 0)
-    return `it has a data disk (${data.map((disk) => String(disk.interface ?? "?")).join(", ")})`;
-  const tags = Array.isArray(props.tags) ? props.tags.map(String) : [];
-  const tagged = tags.filter((tag) => stateTags.includes(tag));
+  const guest = guestOf(vm);
+  if (!guest) return undefined;
+  if (guest.protection) return "it has Proxmox protection on";
+  // A disk left out of backups (`backup: false`) is declared scratch space.
+  const data = guest.dataDisks.filter((disk) => disk.backup !== false);
+  if (data.length > 0) return `it has a data disk (${data.map((disk) => disk.slot).join(", ")})`;
+  const tagged = guest.tags.filter((tag) => stateTags.includes(tag));
   if (tagged.length > 0) return `it is tagged ${tagged.join(", ")}`;
   return undefined;
 }
@@ -83,7 +68,7 @@ export function backsUp(job: PolicyResource, vm: PolicyResource): boolean {
 export const stateProtectedAndBackedUp: StackValidationPolicy = {
   name: "state-protected-and-backed-up",
   description:
-    "Every resource that holds state is protected from deletion and, for VMs, taken in by a backup job: VMs with Proxmox protection, a data disk, or a state tag; and persistent volume claims.",
+    "Every resource that holds state is protected from deletion and, for guests, taken in by a backup job: Proxmox guests of every kind (VMs, clones, containers) with protection, a data disk or mount point, or a state tag; and persistent volume claims.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
@@ -106,10 +91,10 @@ export const stateProtectedAndBackedUp: StackValidationPolicy = {
           resource.urn,
         );
       }
-      if (resource.type !== VM_TYPE) continue;
-      const reason = stateReason(resource, stateTags);
-      if (!reason) continue;
-      const vm = `VM ${String(resource.props.name ?? resource.name)}`;
+      const guest = guestOf(resource);
+      const reason = guest && stateReason(resource, stateTags);
+      if (!guest || !reason) continue;
+      const vm = `${guest.kind} ${guest.name}`;
       if (resource.opts.protect !== true) {
         reportViolation(
           `${vm} holds state (${reason}) but is not protected, so pulumi destroy or a replacement deletes it: create it with { protect: true }`,

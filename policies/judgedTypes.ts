@@ -1,0 +1,95 @@
+/**
+ * The resource types each policy judges by type, named through the installed SDK classes (vocabulary/)
+ * and Fortress's own tokens, by policy name. test/judged-types.test.ts holds every provider type the
+ * home lab registers against it: a type no policy names is a failure unless that test says why it
+ * needs no judge. `ANY_TYPE` marks a policy that reads every resource's inputs (secrets, pinned
+ * versions, layers); it names no type, so it covers none.
+ */
+import { GUEST_TYPES, PROXMOX_FIREWALL_TYPES, PROXMOX_PROVIDER_TYPE } from "../vocabulary/proxmoxTypes";
+import { RBAC_TYPES } from "../vocabulary/rbacTypes";
+import { k8sWorkloadTypes, SDK_TYPES } from "../vocabulary/sdkTypes";
+import {
+  DNS_DHCP_TYPE,
+  FILE_TYPE,
+  HYPERVISOR_TYPE,
+  K8S_NAMESPACE_TYPE,
+  K8S_NETWORK_POLICY_TYPE,
+  K8S_SERVICE_TYPE,
+  NETWORK_TYPE,
+  OPNSENSE,
+  SERVICES_TYPE,
+  VM_TYPE,
+} from "./lib/resources";
+
+export const ANY_TYPE = "*";
+
+const GUESTS = [...GUEST_TYPES.keys()];
+const OPNSENSE_FILTER = [OPNSENSE("rule"), OPNSENSE("alias"), NETWORK_TYPE];
+/** The kinds lib/kubernetes.ts reads pod specs of (POD_SPEC_PATHS), in every API version, patches too. */
+const WORKLOADS = [
+  ...k8sWorkloadTypes([
+    "Pod",
+    "PodTemplate",
+    "ReplicationController",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "Job",
+    "CronJob",
+  ]).keys(),
+];
+const HELM = [SDK_TYPES.helmReleaseV3, SDK_TYPES.helmChartV3, SDK_TYPES.helmChartV4];
+
+export const JUDGED_TYPES: Readonly<Record<string, readonly string[]>> = {
+  "opnsense-no-any-to-any": OPNSENSE_FILTER,
+  "blueprint-dag": [ANY_TYPE],
+  "node-capacity": [HYPERVISOR_TYPE, VM_TYPE],
+  inventory: [
+    NETWORK_TYPE,
+    DNS_DHCP_TYPE,
+    OPNSENSE("hostOverride"),
+    OPNSENSE("keaReservation"),
+    OPNSENSE("dnsmasqHost"),
+    ...GUESTS,
+  ],
+  "service-dependencies": [SERVICES_TYPE],
+  "opnsense-no-pass-into-management": OPNSENSE_FILTER,
+  "opnsense-default-deny": [OPNSENSE("rule"), NETWORK_TYPE],
+  "opnsense-anti-lockout-first": OPNSENSE_FILTER,
+  "opnsense-zone-matrix": OPNSENSE_FILTER,
+  "opnsense-rule-scope": [OPNSENSE("rule"), NETWORK_TYPE],
+  "opnsense-firewall-ui": OPNSENSE_FILTER,
+  "proxmox-vm-nic": GUESTS,
+  "proxmox-guest-types": [ANY_TYPE],
+  "proxmox-guest-firewall": [...GUESTS, ...Object.values(PROXMOX_FIREWALL_TYPES)],
+  "proxmox-token-least-privilege": [
+    SDK_TYPES.proxmoxToken,
+    SDK_TYPES.proxmoxTokenLegacy,
+    SDK_TYPES.proxmoxAcl,
+    SDK_TYPES.proxmoxAclLegacy,
+    SDK_TYPES.proxmoxUserLegacy,
+    SDK_TYPES.proxmoxGroupLegacy,
+    SDK_TYPES.proxmoxRoleLegacy,
+  ],
+  "proxmox-provider-login": [PROXMOX_PROVIDER_TYPE],
+  "cloud-init-no-password": [FILE_TYPE, ...GUESTS],
+  "secrets-from-random-or-config": [ANY_TYPE, SDK_TYPES.randomPassword],
+  "pinned-versions": [
+    ANY_TYPE,
+    SDK_TYPES.proxmoxDownload,
+    SDK_TYPES.proxmoxDownloadLegacy,
+    FILE_TYPE,
+    ...HELM,
+  ],
+  "k8s-no-privileged": WORKLOADS,
+  "k8s-run-as-non-root-with-limits": WORKLOADS,
+  "k8s-no-exposed-management-ui": [K8S_SERVICE_TYPE],
+  "k8s-networkpolicy-per-namespace": [K8S_NAMESPACE_TYPE, K8S_NETWORK_POLICY_TYPE],
+  "k8s-rbac-least-privilege": [...RBAC_TYPES.keys()],
+  "state-protected-and-backed-up": [
+    SDK_TYPES.proxmoxBackupJob,
+    SDK_TYPES.k8sPersistentVolumeClaim,
+    ...GUESTS,
+  ],
+};

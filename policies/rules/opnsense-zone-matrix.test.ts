@@ -1,0 +1,84 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { evaluatePolicies } from "../lib/offline";
+import type { PlanResource } from "../lib/types";
+import { opnsenseZoneMatrix } from "./opnsense-zone-matrix";
+import { lab, usersToServers } from "./opnsense-zone-matrix.fixtures";
+import { rule } from "./opnsense-no-pass-into-management.fixtures";
+
+const check = async (...rules: PlanResource[]) =>
+  (await evaluatePolicies([opnsenseZoneMatrix], lab(...rules))).map((violation) => violation.message);
+
+describe("opnsense-zone-matrix", () => {
+  it("accepts a pass inside its entry, in other spellings of the same addresses and ports", async () => {
+    assert.deepEqual(await check(usersToServers), []);
+    const spelled = rule({
+      interface: "opt3",
+      protocol: "TCP",
+      destination_net: "10.10.20.0/25,10.10.20.128/25",
+      destination_port: "443",
+    });
+    assert.deepEqual(await check(spelled), []);
+  });
+
+  it("names the zone, the destination, the traffic and the entries the zone has", async () => {
+    const [message, ...rest] = await check(
+      rule({
+        interface: "opt3",
+        protocol: "TCP",
+        destination_net: "fz_net_servers",
+        destination_port: "22",
+        description: "ssh",
+      }),
+    );
+    assert.deepEqual(rest, []);
+    assert.equal(
+      message,
+      'filter rule "ssh" on opt3 passes users → fz_net_servers (TCP 22), which no entry of fortress:zones grants (entries from users: firewall (dns); servers (https); internet (http, https)): add the entry to fortress:zones and let the compiler write the rule, or remove it',
+    );
+  });
+
+  it("judges each zone a floating or inverted rule sits on", async () => {
+    const floating = rule({
+      interface: "opt3,opt4",
+      protocol: "TCP",
+      destination_net: "fz_net_servers",
+      destination_port: "443",
+    });
+    const messages = await check(floating);
+    assert.deepEqual(
+      messages.map((message) => /passes (\w+) →/.exec(message)?.[1]),
+      ["iot"],
+    );
+    const inverted = rule({
+      interface: "opt3",
+      interfacenot: "1",
+      protocol: "TCP",
+      destination_net: "fz_net_servers",
+      destination_port: "443",
+    });
+    const zones = (await check(inverted)).map((message) => /passes (\w+) →/.exec(message)?.[1]);
+    assert.deepEqual(zones, ["servers", "iot", "guest", "quarantine"]);
+  });
+
+  it("reads IPv6 halves and the firewall's other addresses as outside a zone's entry", async () => {
+    for (const destination_net of ["::/1,8000::/1", "(self)", "10.10.10.1", "opt1ip"]) {
+      const messages = await check(
+        rule({ interface: "opt3", protocol: "TCP", destination_net, destination_port: "53" }),
+      );
+      assert.equal(messages.length, 1, destination_net);
+    }
+  });
+
+  it("has no entry for an outbound pass", async () => {
+    const [message] = await check(
+      rule({
+        interface: "opt1",
+        direction: "out",
+        source_net: "fz_net_users",
+        destination_net: "fz_net_servers",
+      }),
+    );
+    assert.match(message ?? "", /passes outbound traffic/);
+  });
+});

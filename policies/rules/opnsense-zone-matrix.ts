@@ -1,0 +1,116 @@
+/**
+ * Every OPNsense pass rule is an entry of the zone matrix the lab was compiled from (`fortress:zones`,
+ * recorded in the Network component's inputs). A pass filters what enters the firewall on its
+ * interfaces, so its source zones are the networks of those interfaces (every one but those listed for
+ * `interfacenot`, all of them for a rule with none); for each, some entry from that zone must hold the
+ * rule's destination (its network, its gateway for `firewall`, outside every private range for
+ * `internet`, anything for `any`) and its protocol and ports (the entry's services). The
+ * anti-lockout (management → the firewall's own addresses, https and ssh) is the one pass the matrix
+ * does not list, because the compiler always writes it.
+ */
+import type { StackValidationPolicy } from "@pulumi/policy";
+import { addressRange } from "../../vocabulary/addresses";
+import { AddressResolver } from "../lib/addresses";
+import { portAliasesOf } from "../lib/opnsenseOrder";
+import { NETWORK_TYPE, type NetworkRecord, networksOf, opnsenseRules } from "../lib/resources";
+import {
+  type Destination,
+  describeTraffic,
+  isInternet,
+  privateRanges,
+  reachesRange,
+  servicesAllow,
+  trafficOf,
+  within,
+  type ZoneEntryRecord,
+  zoneEntriesOf,
+  zoneIndex,
+} from "../lib/zoneMatrix";
+
+const ANTI_LOCKOUT: Omit<ZoneEntryRecord, "from"> = { to: "(self)", services: ["https", "ssh"] };
+
+export const opnsenseZoneMatrix: StackValidationPolicy = {
+  name: "opnsense-zone-matrix",
+  description:
+    "Every OPNsense pass rule is granted by an entry of the zone matrix the lab was compiled from (fortress:zones, as the Network component records it): for each zone whose interface the rule sits on, an entry from that zone holds the rule's destination and its protocol and ports; a pass no entry grants, or an outbound pass, is a violation.",
+  enforcementLevel: "mandatory",
+  validateStack: (args, reportViolation) => {
+    if (!args.resources.some((resource) => resource.type === NETWORK_TYPE)) {
+      args.notApplicable("no fortress:network:Network component records a zone matrix");
+    }
+    const networks = networksOf(args.resources);
+    const entries = zoneEntriesOf(args.resources);
+    const resolver = new AddressResolver(args.resources, networks);
+    const portAliases = portAliasesOf(args.resources);
+    const byName = new Map(networks.map((network) => [network.name, network]));
+    const zonesOf = zoneIndex(networks);
+    const selfRanges = resolver.resolve("(self)").ranges;
+    const privates = privateRanges(networks);
+    const entriesFrom = new Map<string, ZoneEntryRecord[]>();
+    for (const entry of entries) entriesFrom.set(entry.from, [...(entriesFrom.get(entry.from) ?? []), entry]);
+
+    /** The addresses an entry's `to` stands for, or a test for the keywords. */
+    const allows = (entry: Omit<ZoneEntryRecord, "from">, zone: NetworkRecord, destination: Destination) => {
+      switch (entry.to) {
+        case "any":
+          return true;
+        case "internet":
+          return isInternet(destination, privates);
+        case "firewall": {
+          const gateway = addressRange(zone.gateway);
+          return gateway !== undefined && within(destination, [gateway]);
+        }
+        case "(self)":
+          return within(destination, selfRanges);
+        default: {
+          const target = byName.get(entry.to);
+          const range = target ? addressRange(target.cidr) : undefined;
+          return range !== undefined && within(destination, [range]);
+        }
+      }
+    };
+
+    for (const rule of opnsenseRules(args.resources)) {
+      if (!rule.enabled || rule.fields.action !== "pass") continue;
+      const label = `filter rule "${rule.fields.description ?? rule.resource.name}"`;
+      if (rule.fields.direction === "out") {
+        reportViolation(
+          `${label} passes outbound traffic, which no entry of fortress:zones can describe (entries are what a zone opens, filtered where it enters the firewall): write it as an inbound pass on the source zone's interface from a matrix entry, or remove it`,
+          rule.resource.urn,
+        );
+        continue;
+      }
+      const source = resolver.resolve(rule.fields.source_net);
+      const sourceNegated = rule.fields.source_not === "1";
+      const destination: Destination = {
+        addresses: resolver.resolve(rule.fields.destination_net),
+        negated: rule.fields.destination_not === "1",
+      };
+      const traffic = trafficOf(rule, portAliases);
+      for (const zone of zonesOf(rule)) {
+        const zoneRange = addressRange(zone.cidr);
+        if (!zoneRange) continue;
+        // Traffic from the zone's own hosts: a source that leaves them out passes only spoofed packets.
+        if (!reachesRange(source, sourceNegated, zoneRange)) continue;
+        const candidates: Omit<ZoneEntryRecord, "from">[] = [
+          ...(entriesFrom.get(zone.name) ?? []),
+          ...(zone.purpose === "management" ? [ANTI_LOCKOUT] : []),
+        ];
+        const granted = candidates.some(
+          (entry) => allows(entry, zone, destination) && servicesAllow(entry.services, traffic),
+        );
+        if (granted) continue;
+        const shown = `${destination.negated ? "!" : ""}${rule.fields.destination_net || "any"}`;
+        const listed =
+          candidates
+            .filter((entry) => entry !== ANTI_LOCKOUT)
+            .map((entry) => `${entry.to} (${entry.services === "all" ? "all" : entry.services.join(", ")})`)
+            .join("; ") || "none";
+        reportViolation(
+          `${label} on ${rule.interfaces.join(",") || "every interface"}${rule.inverted ? " (inverted)" : ""} passes ${zone.name} → ${shown} (${describeTraffic(traffic)}), which no entry of fortress:zones grants (entries from ${zone.name}: ${listed}): add the entry to fortress:zones and let the compiler write the rule, or remove it`,
+          rule.resource.urn,
+        );
+      }
+    }
+  },
+};
