@@ -2,6 +2,9 @@
 import type { FortressPolicy } from "./lib/types";
 import { blueprintDag } from "./rules/blueprint-dag";
 import { inventory } from "./rules/inventory";
+import { k3sPackagedComponents } from "./rules/k3s-packaged-components";
+import { k8sChartValues } from "./rules/k8s-chart-values";
+import { k8sExposure } from "./rules/k8s-exposure";
 import { k8sNetworkpolicyPerNamespace } from "./rules/k8s-networkpolicy-per-namespace";
 import { k8sNoExposedManagementUi } from "./rules/k8s-no-exposed-management-ui";
 import { k8sNoPrivileged } from "./rules/k8s-no-privileged";
@@ -17,6 +20,7 @@ import { pinnedVersions } from "./rules/pinned-versions";
 import { proxmoxTokenLeastPrivilege } from "./rules/proxmox-token-least-privilege";
 import { proxmoxVmNic } from "./rules/proxmox-vm-nic";
 import { secretsFromRandomOrConfig } from "./rules/secrets-from-random-or-config";
+import { secretsRandomStrength } from "./rules/secrets-random-strength";
 import { stateProtectedAndBackedUp } from "./rules/state-protected-and-backed-up";
 
 export const POLICIES: readonly FortressPolicy[] = [
@@ -32,10 +36,14 @@ export const POLICIES: readonly FortressPolicy[] = [
   proxmoxTokenLeastPrivilege,
   cloudInitNoPassword,
   secretsFromRandomOrConfig,
+  secretsRandomStrength,
   pinnedVersions,
   k8sNoPrivileged,
   k8sRunAsNonRootWithLimits,
   k8sNoExposedManagementUi,
   k8sNetworkpolicyPerNamespace,
+  k8sExposure,
+  k8sChartValues,
+  k3sPackagedComponents,
   stateProtectedAndBackedUp,
 ];

@@ -2,11 +2,11 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { containersOf, DEFAULT_PRIVILEGED_NAMESPACES, workloadToJudge } from "../lib/resources";
 
 /** The one capability a container may add: binding ports below 1024 as non-root. */
-const ALLOWED_CAPABILITIES = new Set(["NET_BIND_SERVICE"]);
+export const ALLOWED_CAPABILITIES = new Set(["NET_BIND_SERVICE"]);
 /** Pod fields that share a node namespace, with what they share. */
-const HOST_NAMESPACES = { hostNetwork: "network", hostPID: "PID", hostIPC: "IPC" } as const;
+export const HOST_NAMESPACES = { hostNetwork: "network", hostPID: "PID", hostIPC: "IPC" } as const;
 
-const capabilityName = (value: unknown) => String(value).toUpperCase().replace(/^CAP_/, "");
+export const capabilityName = (value: unknown) => String(value).toUpperCase().replace(/^CAP_/, "");
 
 export const k8sNoPrivileged: ResourceValidationPolicy = {
   name: "k8s-no-privileged",

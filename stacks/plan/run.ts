@@ -9,7 +9,7 @@ import type { LabModel } from "../lab";
 import { fortress } from "../main";
 import type { FortressOutputs } from "../outputs";
 import { type CapturedResource, captureRegistrations } from "./capture";
-import { labMocks } from "./mocks";
+import { labMocks, markAdditionalSecretOutputs } from "./mocks";
 import type { StackConfig } from "./stackConfig";
 
 export const PROJECT = "fortress";
@@ -28,6 +28,7 @@ export type ProgramRun =
 export async function runProgram(config: StackConfig, mocks: pulumi.runtime.Mocks = labMocks()): Promise<ProgramRun> {
   await pulumi.runtime.setMocks(mocks, PROJECT, config.stack, false);
   pulumi.runtime.setAllConfig({ ...config.values }, [...config.secretKeys]);
+  markAdditionalSecretOutputs();
   const resources = captureRegistrations();
   let configError: ConfigError | undefined;
   let model: LabModel | undefined;
