@@ -23,6 +23,10 @@ type Inputs = Record<string, unknown>;
 const asRecord = (value: unknown): Inputs | undefined =>
   typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Inputs) : undefined;
 
+/** A `--set` value as Helm reads it (strvals): `true`/`false` are booleans, integers numbers. */
+const setScalar = (value: unknown) =>
+  value === "true" ? true : value === "false" ? false : typeof value === "string" && /^-?\d+$/.test(value) ? Number(value) : value;
+
 /** `a.b[0].c=v` (`--set`, HelmChart `spec.set`) as the nested values it sets. */
 function setValues(set: Inputs): Inputs {
   const root: Inputs = {};
@@ -30,7 +34,7 @@ function setValues(set: Inputs): Inputs {
     const keys = path.split(/\.|\[(\d+)\]/).filter((key) => key !== undefined && key !== "");
     let node = root;
     keys.forEach((key, index) => {
-      if (index === keys.length - 1) node[key] = value;
+      if (index === keys.length - 1) node[key] = setScalar(value);
       else node = (node[key] = asRecord(node[key]) ?? {}) as Inputs;
     });
   }

@@ -35,7 +35,7 @@ const CREDENTIAL_LAST_WORDS = new Set(["pass", "pwd", "pw", "psk", "otp", "passw
  * `secretKeys.adminPasswordKey`), `…KeyRef`. A bare `secretKey` (S3, MinIO) stays a credential.
  */
 const REFERENCE_KEY = /^existingsecret|(password|passwd|pass|pwd|token|secret)keys?$|keyref$|secretkeys$/;
-const NOT_REFERENCES = new Set(["secretkey", "secretkeys"]);
+const NOT_REFERENCES = new Set(["secretkey"]);
 
 /** Keys that look like credentials but hold public or reference data. */
 export const DEFAULT_ALLOWED_KEYS = [
