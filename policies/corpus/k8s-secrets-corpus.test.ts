@@ -28,13 +28,16 @@ describe("the adversarial corpus, classes 5-7", () => {
     it(`catches every violation and flags no twin: ${corpus.title}`, async () => {
       const missed: string[] = [];
       for (const entry of corpus.violations) {
-        const by = (await mandatory(entry.resources)).filter((violation) => corpus.policies.includes(violation.policy));
+        const by = (await mandatory(entry.resources)).filter((violation) =>
+          corpus.policies.includes(violation.policy),
+        );
         if (by.length === 0) missed.push(entry.name);
       }
       const flagged: string[] = [];
       for (const entry of corpus.twins) {
         const violations = await mandatory(entry.resources);
-        if (violations.length > 0) flagged.push(`${entry.name}: ${violations.map((violation) => violation.message).join(" | ")}`);
+        if (violations.length > 0)
+          flagged.push(`${entry.name}: ${violations.map((violation) => violation.message).join(" | ")}`);
       }
       const caught = corpus.violations.length - missed.length;
       process.stdout.write(

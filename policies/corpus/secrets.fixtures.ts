@@ -4,7 +4,12 @@ import { REDACTED } from "../lib/resources";
 import { helmRelease } from "../rules/k8s-chart-values.fixtures";
 import { provider } from "../rules/secrets-from-random-or-config.fixtures";
 import { randomPassword } from "../rules/secrets-random-strength.fixtures";
-import { K8S, RESTRICTED_POD_SECURITY, restrictedContainer, workload } from "../rules/k8s-no-privileged.fixtures";
+import {
+  K8S,
+  RESTRICTED_POD_SECURITY,
+  restrictedContainer,
+  workload,
+} from "../rules/k8s-no-privileged.fixtures";
 import { SECRET_KNOWN_DEFAULT } from "../../vocabulary/credentials";
 import { SDK_TYPES } from "../../vocabulary/sdkTypes";
 import type { PlanResource } from "../lib/types";
@@ -18,40 +23,155 @@ const envWorkload = (env: Inputs[]) =>
     containers: [restrictedContainer("app", "ghcr.io/example/app:1.4.2", { env })],
   });
 const configMap = (data: Inputs) =>
-  planResource(SDK_TYPES.k8sConfigMap, "app-config", { metadata: { name: "app-config", namespace: "fortress-soc" }, data });
+  planResource(SDK_TYPES.k8sConfigMap, "app-config", {
+    metadata: { name: "app-config", namespace: "fortress-soc" },
+    data,
+  });
 const secret = (fields: Inputs) =>
-  planResource(SDK_TYPES.k8sSecret, "app-secret", { metadata: { name: "app-secret", namespace: "fortress-soc" }, ...fields });
+  planResource(SDK_TYPES.k8sSecret, "app-secret", {
+    metadata: { name: "app-secret", namespace: "fortress-soc" },
+    ...fields,
+  });
 
 export const secrets: CorpusClass = {
   title: "7. Secrets in every form",
   policies: ["secrets-from-random-or-config", "secrets-random-strength"],
   violations: [
-    { name: "env DB_PASS in plaintext", resources: offline(envWorkload([{ name: "DB_PASS", value: "s3cret-db-pass" }])) },
-    { name: "MYSQL_ROOT_PWD in a Helm values map", resources: offline(helmRelease("mysql", "fortress-soc", { env: { MYSQL_ROOT_PWD: "rootroot" } })) },
-    { name: "upper-case SECRET_KEY env", resources: offline(envWorkload([{ name: "SECRET_KEY", value: "django-insecure-abc" }])) },
-    { name: "ApiKey in Helm values, capitalised", resources: offline(helmRelease("alerts", "fortress-soc", { slack: { ApiKey: "xoxb-123" } })) },
-    { name: "ADMIN_PW in an env list", resources: offline(envWorkload([{ name: "ADMIN_PW", value: "pw-in-clear" }])) },
-    { name: "credential key in a ConfigMap, even redacted", resources: offline(configMap({ DB_PASSWORD: REDACTED })) },
-    { name: "password line in a properties file in a ConfigMap", resources: offline(configMap({ "application.properties": "spring.datasource.url=jdbc:postgresql://db/app\nspring.datasource.password=hunter22\n" })) },
-    { name: "token line in an env file in a ConfigMap", resources: offline(configMap({ ".env": "export GITHUB_TOKEN=ghp_abc123\n" })) },
-    { name: "Secret stringData fed by plain config under an odd key", resources: offline(secret({ stringData: { "admin-creds": "plain-config-value" } })) },
-    { name: "Secret data carrying base64 'changeme' in preview", resources: [secret({ data: { "db-pass-b64": Buffer.from("changeme").toString("base64") } })] },
-    { name: "secret-marked known default in Helm values (offline marker)", resources: offline(helmRelease("opensearch", "fortress-siem", { adminPassword: SECRET_KNOWN_DEFAULT })) },
-    { name: "secret-marked known default under a key that is no credential", resources: offline(helmRelease("wazuh", "fortress-siem", { indexer: { user: "admin", initial: SECRET_KNOWN_DEFAULT } })) },
-    { name: "known default in preview, unwrapped", resources: [helmRelease("wazuh", "fortress-siem", { dashboard: { password: "kibanaserver" } })], variant: true },
-    { name: "plaintext in a chart's embedded extraEnv YAML", resources: offline(helmRelease("keycloak", "fortress-identity", { extraEnv: "- name: KC_HOSTNAME\n  value: kc.home.arpa\n- name: KC_BOOTSTRAP_ADMIN_PASSWORD\n  value: admin-in-clear\n" })) },
-    { name: "passwd key in plaintext", resources: offline(helmRelease("ldap", "fortress-identity", { bind: { passwd: "ldap-bind-pass" } })) },
+    {
+      name: "env DB_PASS in plaintext",
+      resources: offline(envWorkload([{ name: "DB_PASS", value: "s3cret-db-pass" }])),
+    },
+    {
+      name: "MYSQL_ROOT_PWD in a Helm values map",
+      resources: offline(helmRelease("mysql", "fortress-soc", { env: { MYSQL_ROOT_PWD: "rootroot" } })),
+    },
+    {
+      name: "upper-case SECRET_KEY env",
+      resources: offline(envWorkload([{ name: "SECRET_KEY", value: "django-insecure-abc" }])),
+    },
+    {
+      name: "ApiKey in Helm values, capitalised",
+      resources: offline(helmRelease("alerts", "fortress-soc", { slack: { ApiKey: "xoxb-123" } })),
+    },
+    {
+      name: "ADMIN_PW in an env list",
+      resources: offline(envWorkload([{ name: "ADMIN_PW", value: "pw-in-clear" }])),
+    },
+    {
+      name: "credential key in a ConfigMap, even redacted",
+      resources: offline(configMap({ DB_PASSWORD: REDACTED })),
+    },
+    {
+      name: "password line in a properties file in a ConfigMap",
+      resources: offline(
+        configMap({
+          "application.properties":
+            "spring.datasource.url=jdbc:postgresql://db/app\nspring.datasource.password=hunter22\n",
+        }),
+      ),
+    },
+    {
+      name: "token line in an env file in a ConfigMap",
+      resources: offline(configMap({ ".env": "export GITHUB_TOKEN=ghp_abc123\n" })),
+    },
+    {
+      name: "Secret stringData fed by plain config under an odd key",
+      resources: offline(secret({ stringData: { "admin-creds": "plain-config-value" } })),
+    },
+    {
+      name: "Secret data carrying base64 'changeme' in preview",
+      resources: [secret({ data: { "db-pass-b64": Buffer.from("changeme").toString("base64") } })],
+    },
+    {
+      name: "secret-marked known default in Helm values (offline marker)",
+      resources: offline(helmRelease("opensearch", "fortress-siem", { adminPassword: SECRET_KNOWN_DEFAULT })),
+    },
+    {
+      name: "secret-marked known default under a key that is no credential",
+      resources: offline(
+        helmRelease("wazuh", "fortress-siem", { indexer: { user: "admin", initial: SECRET_KNOWN_DEFAULT } }),
+      ),
+    },
+    {
+      name: "known default in preview, unwrapped",
+      resources: [helmRelease("wazuh", "fortress-siem", { dashboard: { password: "kibanaserver" } })],
+      variant: true,
+    },
+    {
+      name: "plaintext in a chart's embedded extraEnv YAML",
+      resources: offline(
+        helmRelease("keycloak", "fortress-identity", {
+          extraEnv:
+            "- name: KC_HOSTNAME\n  value: kc.home.arpa\n- name: KC_BOOTSTRAP_ADMIN_PASSWORD\n  value: admin-in-clear\n",
+        }),
+      ),
+    },
+    {
+      name: "passwd key in plaintext",
+      resources: offline(helmRelease("ldap", "fortress-identity", { bind: { passwd: "ldap-bind-pass" } })),
+    },
     { name: "RandomPassword of 12 characters", resources: [randomPassword("short", { length: 12 })] },
-    { name: "RandomPassword of 24 digits", resources: [randomPassword("digits", { length: 24, upper: false, lower: false, special: false })] },
-    { name: "RandomBytes of 8 bytes", resources: [planResource(SDK_TYPES.randomBytes, "salt", { length: 8 })] },
-    { name: "RandomPassword of 16 characters, override special '-'", resources: [randomPassword("dash", { length: 16, special: true, overrideSpecial: "-" })] },
+    {
+      name: "RandomPassword of 24 digits",
+      resources: [randomPassword("digits", { length: 24, upper: false, lower: false, special: false })],
+    },
+    {
+      name: "RandomBytes of 8 bytes",
+      resources: [planResource(SDK_TYPES.randomBytes, "salt", { length: 8 })],
+    },
+    {
+      name: "RandomPassword of 16 characters, override special '-'",
+      resources: [randomPassword("dash", { length: 16, special: true, overrideSpecial: "-" })],
+    },
   ],
   twins: [
-    { name: "existingSecret with its *Key names", resources: offline(helmRelease("postgresql", "fortress-soc", { auth: { existingSecret: "pg", existingSecretPasswordKey: "password", secretKeys: { adminPasswordKey: "admin-password", userPasswordKey: "user-password" } } })) },
-    { name: "env DB_PASS from a secretKeyRef", resources: offline(envWorkload([{ name: "DB_PASS", valueFrom: { secretKeyRef: { name: "db", key: "password" } } }])) },
-    { name: "Secret with a plain username and a redacted password", resources: offline(secret({ stringData: { username: "keycloak", password: REDACTED } })) },
-    { name: "ConfigMap naming a password file and an env reference", resources: offline(configMap({ password_file: "/run/secrets/db", "app.env": "DB_PASSWORD=${DB_PASSWORD}\nLOG_LEVEL=info\n" })) },
-    { name: "RandomPassword of 32 whose result is redacted downstream", resources: offline(randomPassword("db", { length: 32, special: false }), helmRelease("db", "fortress-soc", { auth: { password: REDACTED } })) },
-    { name: "keys that mention passwords but hold none", resources: offline(helmRelease("vaultwarden", "fortress-identity", { showPassHint: "false", passwordAuthentication: "no", bypassProxy: "true" })) },
+    {
+      name: "existingSecret with its *Key names",
+      resources: offline(
+        helmRelease("postgresql", "fortress-soc", {
+          auth: {
+            existingSecret: "pg",
+            existingSecretPasswordKey: "password",
+            secretKeys: { adminPasswordKey: "admin-password", userPasswordKey: "user-password" },
+          },
+        }),
+      ),
+    },
+    {
+      name: "env DB_PASS from a secretKeyRef",
+      resources: offline(
+        envWorkload([{ name: "DB_PASS", valueFrom: { secretKeyRef: { name: "db", key: "password" } } }]),
+      ),
+    },
+    {
+      name: "Secret with a plain username and a redacted password",
+      resources: offline(secret({ stringData: { username: "keycloak", password: REDACTED } })),
+    },
+    {
+      name: "ConfigMap naming a password file and an env reference",
+      resources: offline(
+        configMap({
+          password_file: "/run/secrets/db",
+          "app.env": "DB_PASSWORD=${DB_PASSWORD}\nLOG_LEVEL=info\n",
+        }),
+      ),
+    },
+    {
+      name: "RandomPassword of 32 whose result is redacted downstream",
+      resources: offline(
+        randomPassword("db", { length: 32, special: false }),
+        helmRelease("db", "fortress-soc", { auth: { password: REDACTED } }),
+      ),
+    },
+    {
+      name: "keys that mention passwords but hold none",
+      resources: offline(
+        helmRelease("vaultwarden", "fortress-identity", {
+          showPassHint: "false",
+          passwordAuthentication: "no",
+          bypassProxy: "true",
+        }),
+      ),
+    },
   ],
 };

@@ -4,7 +4,12 @@ import { K3S_HELM_CHART_TYPE } from "../lib/charts";
 import { k8sService } from "../rules/k8s-no-exposed-management-ui.fixtures";
 import { ingress, INGRESS, tlsIngress } from "../rules/k8s-exposure.fixtures";
 import { k3sHelmChart, helmRelease } from "../rules/k8s-chart-values.fixtures";
-import { K8S, RESTRICTED_POD_SECURITY, restrictedContainer, workload } from "../rules/k8s-no-privileged.fixtures";
+import {
+  K8S,
+  RESTRICTED_POD_SECURITY,
+  restrictedContainer,
+  workload,
+} from "../rules/k8s-no-privileged.fixtures";
 import { pulumiTypeOf, SDK_TYPES } from "../../vocabulary/sdkTypes";
 import * as k8s from "@pulumi/kubernetes";
 import type { CorpusClass } from "./k8s-secrets-types";
@@ -12,7 +17,8 @@ import type { CorpusClass } from "./k8s-secrets-types";
 type Inputs = Record<string, unknown>;
 const REPLICA_SET = pulumiTypeOf(k8s.apps.v1.ReplicaSet);
 const INGRESS_V1BETA1 = pulumiTypeOf(k8s.extensions.v1beta1.Ingress);
-const TRAEFIK = (kind: string) => INGRESS.replace("networking.k8s.io/v1:Ingress", `traefik.io/v1alpha1:${kind}`);
+const TRAEFIK = (kind: string) =>
+  INGRESS.replace("networking.k8s.io/v1:Ingress", `traefik.io/v1alpha1:${kind}`);
 
 const pod = (containers: Inputs[], extra: Inputs = {}): Inputs => ({
   securityContext: RESTRICTED_POD_SECURITY,
@@ -26,48 +32,325 @@ const command = (name: string, create: string) => planResource(SDK_TYPES.command
 
 export const workloads: CorpusClass = {
   title: "5. Kubernetes workloads and routes in",
-  policies: ["k8s-no-privileged", "k8s-run-as-non-root-with-limits", "k8s-exposure", "k8s-no-exposed-management-ui", "k8s-networkpolicy-per-namespace", "pinned-versions"],
+  policies: [
+    "k8s-no-privileged",
+    "k8s-run-as-non-root-with-limits",
+    "k8s-exposure",
+    "k8s-no-exposed-management-ui",
+    "k8s-networkpolicy-per-namespace",
+    "pinned-versions",
+  ],
   violations: [
-    { name: "StatefulSet with a privileged container", resources: [workload(K8S.statefulSet, "db", "fortress-soc", pod([app({ securityContext: { privileged: true } })]))] },
-    { name: "Job sharing the node's PID namespace", resources: [workload(K8S.job, "debug", "fortress-soc", pod([app()], { hostPID: true }))] },
-    { name: "CronJob mounting the node's root through jobTemplate", resources: [workload(K8S.cronJob, "backup", "fortress-soc", pod([app()], { volumes: [{ name: "root", hostPath: { path: "/" } }] }))] },
-    { name: "bare Pod running as UID 0", resources: [workload(K8S.pod, "shell", "fortress-soc", pod([app({ securityContext: { runAsUser: 0 } })]))] },
-    { name: "ReplicaSet adding cap_sys_admin in lower case", resources: [workload(REPLICA_SET, "rs", "fortress-soc", pod([app({ securityContext: { capabilities: { add: ["cap_sys_admin"] } } })]))] },
-    { name: "Pod without a namespace sharing the node's IPC", resources: [workload(K8S.pod, "ipc", undefined, pod([app()], { hostIPC: true }))] },
-    { name: "node exporter on the host network, listening on 9100", resources: [workload(K8S.daemonSet, "node-exporter", "fortress-sensors", pod([app({ ports: [{ containerPort: 9100 }] })], { hostNetwork: true }))] },
-    { name: "Deployment binding hostPort 8080", resources: [workload(K8S.deployment, "web", "fortress-soc", pod([app({ ports: [{ containerPort: 8080, hostPort: 8080 }] })]))] },
-    { name: "PostgreSQL as a LoadBalancer", resources: [k8sService("postgres", "fortress-identity", { type: "LoadBalancer", ports: [{ port: 5432 }] })] },
-    { name: "ClusterIP Service with externalIPs for the Kubernetes API", resources: [k8sService("api", "default", { externalIPs: ["10.10.20.5"], ports: [{ port: 6443 }] })] },
-    { name: "SSH as a NodePort with a string port", resources: [k8sService("ssh", "fortress-soc", { type: "NodePort", ports: [{ port: "22", nodePort: 30022 }] })] },
-    { name: "syslog port forwarded to a shell port", resources: [k8sService("sneaky", "fortress-soc", { type: "LoadBalancer", ports: [{ port: 514, targetPort: 2222 }] })] },
+    {
+      name: "StatefulSet with a privileged container",
+      resources: [
+        workload(
+          K8S.statefulSet,
+          "db",
+          "fortress-soc",
+          pod([app({ securityContext: { privileged: true } })]),
+        ),
+      ],
+    },
+    {
+      name: "Job sharing the node's PID namespace",
+      resources: [workload(K8S.job, "debug", "fortress-soc", pod([app()], { hostPID: true }))],
+    },
+    {
+      name: "CronJob mounting the node's root through jobTemplate",
+      resources: [
+        workload(
+          K8S.cronJob,
+          "backup",
+          "fortress-soc",
+          pod([app()], { volumes: [{ name: "root", hostPath: { path: "/" } }] }),
+        ),
+      ],
+    },
+    {
+      name: "bare Pod running as UID 0",
+      resources: [
+        workload(K8S.pod, "shell", "fortress-soc", pod([app({ securityContext: { runAsUser: 0 } })])),
+      ],
+    },
+    {
+      name: "ReplicaSet adding cap_sys_admin in lower case",
+      resources: [
+        workload(
+          REPLICA_SET,
+          "rs",
+          "fortress-soc",
+          pod([app({ securityContext: { capabilities: { add: ["cap_sys_admin"] } } })]),
+        ),
+      ],
+    },
+    {
+      name: "Pod without a namespace sharing the node's IPC",
+      resources: [workload(K8S.pod, "ipc", undefined, pod([app()], { hostIPC: true }))],
+    },
+    {
+      name: "node exporter on the host network, listening on 9100",
+      resources: [
+        workload(
+          K8S.daemonSet,
+          "node-exporter",
+          "fortress-sensors",
+          pod([app({ ports: [{ containerPort: 9100 }] })], { hostNetwork: true }),
+        ),
+      ],
+    },
+    {
+      name: "Deployment binding hostPort 8080",
+      resources: [
+        workload(
+          K8S.deployment,
+          "web",
+          "fortress-soc",
+          pod([app({ ports: [{ containerPort: 8080, hostPort: 8080 }] })]),
+        ),
+      ],
+    },
+    {
+      name: "PostgreSQL as a LoadBalancer",
+      resources: [
+        k8sService("postgres", "fortress-identity", { type: "LoadBalancer", ports: [{ port: 5432 }] }),
+      ],
+    },
+    {
+      name: "ClusterIP Service with externalIPs for the Kubernetes API",
+      resources: [k8sService("api", "default", { externalIPs: ["10.10.20.5"], ports: [{ port: 6443 }] })],
+    },
+    {
+      name: "SSH as a NodePort with a string port",
+      resources: [
+        k8sService("ssh", "fortress-soc", { type: "NodePort", ports: [{ port: "22", nodePort: 30022 }] }),
+      ],
+    },
+    {
+      name: "syslog port forwarded to a shell port",
+      resources: [
+        k8sService("sneaky", "fortress-soc", {
+          type: "LoadBalancer",
+          ports: [{ port: 514, targetPort: 2222 }],
+        }),
+      ],
+    },
     { name: "Ingress with TLS routing to the Wazuh API", resources: [tlsIngress("wazuh-api", 55000)] },
-    { name: "extensions/v1beta1 Ingress without TLS", resources: [planResource(INGRESS_V1BETA1, "legacy", { metadata: { name: "legacy", namespace: "fortress-soc" }, spec: { backend: { serviceName: "web", servicePort: 80 } } })] },
-    { name: "Traefik IngressRoute on the plain web entrypoint", resources: [planResource(TRAEFIK("IngressRoute"), "grafana", { metadata: { name: "grafana", namespace: "fortress-monitoring" }, spec: { entryPoints: ["web"], routes: [{ match: "Host(`grafana.home.arpa`)", services: [{ name: "grafana", port: 3000 }] }] } })] },
-    { name: "Traefik IngressRoute with TLS to OpenSearch", resources: [planResource(TRAEFIK("IngressRoute"), "os", { metadata: { name: "os", namespace: "fortress-siem" }, spec: { entryPoints: ["websecure"], tls: {}, routes: [{ match: "Host(`os.home.arpa`)", services: [{ name: "indexer", port: 9200 }] }] } })] },
-    { name: "Traefik IngressRouteTCP straight to PostgreSQL", resources: [planResource(TRAEFIK("IngressRouteTCP"), "pg", { metadata: { name: "pg", namespace: "fortress-identity" }, spec: { entryPoints: ["postgres"], routes: [{ match: "HostSNI(`*`)", services: [{ name: "postgres", port: 5432 }] }] } })] },
-    { name: "Helm release creating its own namespace", resources: [helmRelease("loki", "fortress-logs", {}, { createNamespace: true })], variant: true },
-    { name: "k3s HelmChart creating its own namespace", resources: [k3sHelmChart("loki", { chart: "loki", version: "6.30.1", repo: "https://grafana.github.io/helm-charts", createNamespace: true })] },
-    { name: "NetworkPolicy allowing all ingress to every pod", resources: [netpol("allow-all", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{}] })] },
-    { name: "NetworkPolicy allowing egress to 0.0.0.0/0 on every port", resources: [netpol("open-egress", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }] })] },
-    { name: "NetworkPolicy allowing ingress from every namespace, no policyTypes", resources: [netpol("from-all", { podSelector: {}, ingress: [{ from: [{ namespaceSelector: {} }] }] })] },
-    { name: "k3s HelmChart from a repository without a version", resources: [planResource(K3S_HELM_CHART_TYPE, "prom", { metadata: { name: "prom", namespace: "kube-system" }, spec: { chart: "kube-prometheus-stack", repo: "https://prometheus-community.github.io/helm-charts", targetNamespace: "fortress-monitoring" } })] },
-    { name: "k3s HelmChart with a version range", resources: [k3sHelmChart("falco", { chart: "falco", version: "^4.0", repo: "https://falcosecurity.github.io/charts" })] },
-    { name: "k3s HelmChart from a latest .tgz URL", resources: [k3sHelmChart("thing", { chart: "https://example.org/charts/latest/thing.tgz" })] },
-    { name: "command fetching releases/latest", resources: [command("trivy", "curl -sfL https://github.com/aquasecurity/trivy/releases/latest/download/trivy_Linux-64bit.tar.gz | tar xz")] },
-    { name: "command fetching a script from raw.githubusercontent.com at main", resources: [command("helm", "wget -qO- https://raw.githubusercontent.com/helm/helm/main/scripts/get-helm-3 | bash")] },
-    { name: "command cloning /master/ over HTTPS", resources: [command("rules", "curl -o rules.tar.gz https://codeload.github.com/x/rules/tar.gz/master/")] },
-    { name: "command fetching raw.githubusercontent.com at HEAD", resources: [command("k9s", "curl -fsSLo install.sh https://raw.githubusercontent.com/derailed/k9s/HEAD/install.sh")] },
+    {
+      name: "extensions/v1beta1 Ingress without TLS",
+      resources: [
+        planResource(INGRESS_V1BETA1, "legacy", {
+          metadata: { name: "legacy", namespace: "fortress-soc" },
+          spec: { backend: { serviceName: "web", servicePort: 80 } },
+        }),
+      ],
+    },
+    {
+      name: "Traefik IngressRoute on the plain web entrypoint",
+      resources: [
+        planResource(TRAEFIK("IngressRoute"), "grafana", {
+          metadata: { name: "grafana", namespace: "fortress-monitoring" },
+          spec: {
+            entryPoints: ["web"],
+            routes: [{ match: "Host(`grafana.home.arpa`)", services: [{ name: "grafana", port: 3000 }] }],
+          },
+        }),
+      ],
+    },
+    {
+      name: "Traefik IngressRoute with TLS to OpenSearch",
+      resources: [
+        planResource(TRAEFIK("IngressRoute"), "os", {
+          metadata: { name: "os", namespace: "fortress-siem" },
+          spec: {
+            entryPoints: ["websecure"],
+            tls: {},
+            routes: [{ match: "Host(`os.home.arpa`)", services: [{ name: "indexer", port: 9200 }] }],
+          },
+        }),
+      ],
+    },
+    {
+      name: "Traefik IngressRouteTCP straight to PostgreSQL",
+      resources: [
+        planResource(TRAEFIK("IngressRouteTCP"), "pg", {
+          metadata: { name: "pg", namespace: "fortress-identity" },
+          spec: {
+            entryPoints: ["postgres"],
+            routes: [{ match: "HostSNI(`*`)", services: [{ name: "postgres", port: 5432 }] }],
+          },
+        }),
+      ],
+    },
+    {
+      name: "Helm release creating its own namespace",
+      resources: [helmRelease("loki", "fortress-logs", {}, { createNamespace: true })],
+      variant: true,
+    },
+    {
+      name: "k3s HelmChart creating its own namespace",
+      resources: [
+        k3sHelmChart("loki", {
+          chart: "loki",
+          version: "6.30.1",
+          repo: "https://grafana.github.io/helm-charts",
+          createNamespace: true,
+        }),
+      ],
+    },
+    {
+      name: "NetworkPolicy allowing all ingress to every pod",
+      resources: [netpol("allow-all", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{}] })],
+    },
+    {
+      name: "NetworkPolicy allowing egress to 0.0.0.0/0 on every port",
+      resources: [
+        netpol("open-egress", {
+          podSelector: {},
+          policyTypes: ["Egress"],
+          egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }],
+        }),
+      ],
+    },
+    {
+      name: "NetworkPolicy allowing ingress from every namespace, no policyTypes",
+      resources: [netpol("from-all", { podSelector: {}, ingress: [{ from: [{ namespaceSelector: {} }] }] })],
+    },
+    {
+      name: "k3s HelmChart from a repository without a version",
+      resources: [
+        planResource(K3S_HELM_CHART_TYPE, "prom", {
+          metadata: { name: "prom", namespace: "kube-system" },
+          spec: {
+            chart: "kube-prometheus-stack",
+            repo: "https://prometheus-community.github.io/helm-charts",
+            targetNamespace: "fortress-monitoring",
+          },
+        }),
+      ],
+    },
+    {
+      name: "k3s HelmChart with a version range",
+      resources: [
+        k3sHelmChart("falco", {
+          chart: "falco",
+          version: "^4.0",
+          repo: "https://falcosecurity.github.io/charts",
+        }),
+      ],
+    },
+    {
+      name: "k3s HelmChart from a latest .tgz URL",
+      resources: [k3sHelmChart("thing", { chart: "https://example.org/charts/latest/thing.tgz" })],
+    },
+    {
+      name: "command fetching releases/latest",
+      resources: [
+        command(
+          "trivy",
+          "curl -sfL https://github.com/aquasecurity/trivy/releases/latest/download/trivy_Linux-64bit.tar.gz | tar xz",
+        ),
+      ],
+    },
+    {
+      name: "command fetching a script from raw.githubusercontent.com at main",
+      resources: [
+        command(
+          "helm",
+          "wget -qO- https://raw.githubusercontent.com/helm/helm/main/scripts/get-helm-3 | bash",
+        ),
+      ],
+    },
+    {
+      name: "command cloning /master/ over HTTPS",
+      resources: [
+        command("rules", "curl -o rules.tar.gz https://codeload.github.com/x/rules/tar.gz/master/"),
+      ],
+    },
+    {
+      name: "command fetching raw.githubusercontent.com at HEAD",
+      resources: [
+        command(
+          "k9s",
+          "curl -fsSLo install.sh https://raw.githubusercontent.com/derailed/k9s/HEAD/install.sh",
+        ),
+      ],
+    },
   ],
   twins: [
-    { name: "syslog LoadBalancer on 514 and 6514", resources: [k8sService("syslog", "fortress-siem", { type: "LoadBalancer", ports: [{ port: 514, protocol: "UDP" }, { port: 6514 }] })] },
-    { name: "Wazuh agent DaemonSet binding hostPort 1514", resources: [workload(K8S.daemonSet, "relay", "fortress-siem", pod([app({ ports: [{ containerPort: 1514, hostPort: 1514 }] })]))] },
+    {
+      name: "syslog LoadBalancer on 514 and 6514",
+      resources: [
+        k8sService("syslog", "fortress-siem", {
+          type: "LoadBalancer",
+          ports: [{ port: 514, protocol: "UDP" }, { port: 6514 }],
+        }),
+      ],
+    },
+    {
+      name: "Wazuh agent DaemonSet binding hostPort 1514",
+      resources: [
+        workload(
+          K8S.daemonSet,
+          "relay",
+          "fortress-siem",
+          pod([app({ ports: [{ containerPort: 1514, hostPort: 1514 }] })]),
+        ),
+      ],
+    },
     { name: "TLS Ingress to Keycloak's HTTPS port", resources: [tlsIngress("keycloak", 8443)] },
-    { name: "management-zone Ingress to OpenSearch", resources: [tlsIngress("opensearch", 9200, { annotations: { "fortress.io/zone": "management" } })] },
-    { name: "NetworkPolicy allowing DNS egress for every pod", resources: [netpol("dns", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ namespaceSelector: {} }], ports: [{ port: 53, protocol: "UDP" }] }] })] },
-    { name: "k3s HelmChart carrying its chart archive", resources: [k3sHelmChart("local", { chartContent: "H4sIAAAAAAAA" })] },
-    { name: "installer at a commit, checked by sha256", resources: [command("k3s", "curl -sfL -o install.sh 'https://raw.githubusercontent.com/k3s-io/k3s/0136cf258954a458da1404858396342724b93d24/install.sh' && echo 'x  install.sh' | sha256sum -c")] },
-    { name: "Traefik IngressRoute on websecure with TLS to Keycloak", resources: [planResource(TRAEFIK("IngressRoute"), "kc", { metadata: { name: "kc", namespace: "fortress-identity" }, spec: { entryPoints: ["websecure"], tls: { secretName: "kc-tls" }, routes: [{ match: "Host(`kc.home.arpa`)", services: [{ name: "keycloak", port: 8080 }] }] } })] },
-    { name: "a CronJob with restricted pods and no host access", resources: [workload(K8S.cronJob, "report", "fortress-soc", pod([app()]))] },
-    { name: "Ingress without rules but TLS, as a default backend", resources: [ingress("default", { tls: [{ secretName: "x" }], defaultBackend: { service: { name: "web", port: { number: 8080 } } } })] },
+    {
+      name: "management-zone Ingress to OpenSearch",
+      resources: [tlsIngress("opensearch", 9200, { annotations: { "fortress.io/zone": "management" } })],
+    },
+    {
+      name: "NetworkPolicy allowing DNS egress for every pod",
+      resources: [
+        netpol("dns", {
+          podSelector: {},
+          policyTypes: ["Egress"],
+          egress: [{ to: [{ namespaceSelector: {} }], ports: [{ port: 53, protocol: "UDP" }] }],
+        }),
+      ],
+    },
+    {
+      name: "k3s HelmChart carrying its chart archive",
+      resources: [k3sHelmChart("local", { chartContent: "H4sIAAAAAAAA" })],
+    },
+    {
+      name: "installer at a commit, checked by sha256",
+      resources: [
+        command(
+          "k3s",
+          "curl -sfL -o install.sh 'https://raw.githubusercontent.com/k3s-io/k3s/0136cf258954a458da1404858396342724b93d24/install.sh' && echo 'x  install.sh' | sha256sum -c",
+        ),
+      ],
+    },
+    {
+      name: "Traefik IngressRoute on websecure with TLS to Keycloak",
+      resources: [
+        planResource(TRAEFIK("IngressRoute"), "kc", {
+          metadata: { name: "kc", namespace: "fortress-identity" },
+          spec: {
+            entryPoints: ["websecure"],
+            tls: { secretName: "kc-tls" },
+            routes: [{ match: "Host(`kc.home.arpa`)", services: [{ name: "keycloak", port: 8080 }] }],
+          },
+        }),
+      ],
+    },
+    {
+      name: "a CronJob with restricted pods and no host access",
+      resources: [workload(K8S.cronJob, "report", "fortress-soc", pod([app()]))],
+    },
+    {
+      name: "Ingress without rules but TLS, as a default backend",
+      resources: [
+        ingress("default", {
+          tls: [{ secretName: "x" }],
+          defaultBackend: { service: { name: "web", port: { number: 8080 } } },
+        }),
+      ],
+    },
   ],
 };

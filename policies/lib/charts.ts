@@ -25,7 +25,13 @@ const asRecord = (value: unknown): Inputs | undefined =>
 
 /** A `--set` value as Helm reads it (strvals): `true`/`false` are booleans, integers numbers. */
 const setScalar = (value: unknown) =>
-  value === "true" ? true : value === "false" ? false : typeof value === "string" && /^-?\d+$/.test(value) ? Number(value) : value;
+  value === "true"
+    ? true
+    : value === "false"
+      ? false
+      : typeof value === "string" && /^-?\d+$/.test(value)
+        ? Number(value)
+        : value;
 
 /** `a.b[0].c=v` (`--set`, HelmChart `spec.set`) as the nested values it sets. */
 function setValues(set: Inputs): Inputs {
@@ -73,16 +79,25 @@ export function chartValuesOf(resource: { readonly type: string; readonly props:
 }
 
 /** The namespace a chart installs into, when its inputs say. */
-export function chartNamespaceOf(resource: { readonly type: string; readonly props: Inputs }): string | undefined {
-  if (resource.type === K3S_HELM_CHART_TYPE) return knownString(asRecord(resource.props.spec)?.targetNamespace);
+export function chartNamespaceOf(resource: {
+  readonly type: string;
+  readonly props: Inputs;
+}): string | undefined {
+  if (resource.type === K3S_HELM_CHART_TYPE)
+    return knownString(asRecord(resource.props.spec)?.targetNamespace);
   return knownString(resource.props.namespace);
 }
 
 /** `Helm release keycloak (chart keycloakx)`, for messages. */
-export function chartLabel(resource: { readonly type: string; readonly name: string; readonly props: Inputs }): string {
+export function chartLabel(resource: {
+  readonly type: string;
+  readonly name: string;
+  readonly props: Inputs;
+}): string {
   const spec = asRecord(resource.props.spec);
   const chart = knownString(resource.props.chart) ?? knownString(spec?.chart) ?? "?";
-  const name = knownString(resource.props.name) ?? knownString(asRecord(resource.props.metadata)?.name) ?? resource.name;
+  const name =
+    knownString(resource.props.name) ?? knownString(asRecord(resource.props.metadata)?.name) ?? resource.name;
   const what =
     resource.type === K3S_HELM_CHART_TYPE
       ? "k3s HelmChart"
@@ -110,7 +125,9 @@ export const policyNode = (resource: PolicyResource): ResourceNode => ({
  * as an ancestor): these the pack can judge only by their values.
  */
 export function chartsWithoutRenderedObjects(resources: readonly ResourceNode[]): Set<string> {
-  const charts = new Set(resources.filter((resource) => CHART_TYPES.has(resource.type)).map((resource) => resource.urn));
+  const charts = new Set(
+    resources.filter((resource) => CHART_TYPES.has(resource.type)).map((resource) => resource.urn),
+  );
   if (charts.size === 0) return charts;
   const parentOf = new Map(resources.map((resource) => [resource.urn, resource.parentUrn]));
   const rendered = new Set<string>();
@@ -123,4 +140,26 @@ export function chartsWithoutRenderedObjects(resources: readonly ResourceNode[])
     }
   }
   return new Set([...charts].filter((urn) => !rendered.has(urn)));
+}
+
+/** The charts of a captured plan that only their values could judge, as messages name them (plan.json). */
+export function chartsJudgedByValues(
+  resources: readonly {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    readonly parent: string | null;
+    readonly inputs: Inputs;
+  }[],
+): string[] {
+  const byValues = chartsWithoutRenderedObjects(
+    resources.map((resource) => ({
+      urn: resource.urn,
+      type: resource.type,
+      parentUrn: resource.parent ?? undefined,
+    })),
+  );
+  return resources
+    .filter((resource) => byValues.has(resource.urn))
+    .map((resource) => chartLabel({ type: resource.type, name: resource.name, props: resource.inputs }));
 }

@@ -9,7 +9,9 @@ const isEmpty = (value: unknown) =>
 function peerIsEverything(peer: Inputs): boolean {
   const ipBlock = peer.ipBlock as { cidr?: unknown; except?: unknown } | undefined;
   if (ipBlock) {
-    return EVERY_ADDRESS.has(String(ipBlock.cidr)) && !(Array.isArray(ipBlock.except) && ipBlock.except.length > 0);
+    return (
+      EVERY_ADDRESS.has(String(ipBlock.cidr)) && !(Array.isArray(ipBlock.except) && ipBlock.except.length > 0)
+    );
   }
   return "namespaceSelector" in peer && isEmpty(peer.namespaceSelector) && isEmpty(peer.podSelector);
 }
@@ -28,7 +30,10 @@ function ruleIsEverything(rule: Inputs, peers: "from" | "to"): boolean {
  */
 export function openDirections(props: Inputs): ("Ingress" | "Egress")[] {
   const spec = (props.spec ?? {}) as Inputs;
-  if (!isEmpty((spec.podSelector as Inputs | undefined)?.matchLabels) || !isEmpty((spec.podSelector as Inputs | undefined)?.matchExpressions))
+  if (
+    !isEmpty((spec.podSelector as Inputs | undefined)?.matchLabels) ||
+    !isEmpty((spec.podSelector as Inputs | undefined)?.matchExpressions)
+  )
     return [];
   const types = Array.isArray(spec.policyTypes)
     ? spec.policyTypes.map(String)
@@ -40,7 +45,8 @@ export function openDirections(props: Inputs): ("Ingress" | "Egress")[] {
   ] as const) {
     if (!types.includes(type)) continue;
     const rules = spec[key];
-    if (Array.isArray(rules) && (rules as Inputs[]).some((rule) => ruleIsEverything(rule ?? {}, peers))) open.push(type);
+    if (Array.isArray(rules) && (rules as Inputs[]).some((rule) => ruleIsEverything(rule ?? {}, peers)))
+      open.push(type);
   }
   return open;
 }

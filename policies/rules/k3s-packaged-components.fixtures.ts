@@ -20,6 +20,9 @@ export const fixtures: PolicyFixtures = {
     },
   ],
   failing: [
-    { name: "nothing disabled: metrics-server runs unreviewed", resources: [k3sServer("k3s-server-1", "cluster-init: true\n")] },
+    {
+      name: "nothing disabled: metrics-server runs unreviewed",
+      resources: [k3sServer("k3s-server-1", "cluster-init: true\n")],
+    },
   ],
 };

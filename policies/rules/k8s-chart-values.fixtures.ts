@@ -38,14 +38,19 @@ export const fixtures: PolicyFixtures = {
           securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
           service: { type: "ClusterIP", port: 8080 },
         }),
-        helmRelease("suricata", "fortress-sensors", { hostNetwork: true, securityContext: { privileged: true } }),
+        helmRelease("suricata", "fortress-sensors", {
+          hostNetwork: true,
+          securityContext: { privileged: true },
+        }),
       ],
     },
   ],
   failing: [
     {
       name: "a privileged exporter DaemonSet asked for in values",
-      resources: [helmRelease("node-exporter", "fortress-monitoring", { securityContext: { privileged: true } })],
+      resources: [
+        helmRelease("node-exporter", "fortress-monitoring", { securityContext: { privileged: true } }),
+      ],
     },
     {
       name: "a LoadBalancer in a k3s HelmChart's valuesContent",

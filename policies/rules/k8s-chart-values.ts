@@ -19,7 +19,9 @@ function portsIn(node: Inputs): number[] {
   return Object.entries(node).flatMap(([key, value]) => {
     if (!/port/i.test(key)) return [];
     const candidates = Array.isArray(value)
-      ? value.flatMap((item) => (typeof item === "object" && item !== null ? Object.values(item as Inputs) : [item]))
+      ? value.flatMap((item) =>
+          typeof item === "object" && item !== null ? Object.values(item as Inputs) : [item],
+        )
       : typeof value === "object" && value !== null
         ? Object.values(value as Inputs)
         : [value];
@@ -55,10 +57,15 @@ export function chartValueProblems(
       if (object.runAsUser === 0) problems.push(`${at("runAsUser")}: 0 runs as root`);
       if (object.runAsNonRoot === false) problems.push(`${at("runAsNonRoot")}: false lets it run as root`);
       const add = (object.capabilities as { add?: unknown } | undefined)?.add;
-      const extra = (Array.isArray(add) ? add : []).map(capabilityName).filter((cap) => !ALLOWED_CAPABILITIES.has(cap));
+      const extra = (Array.isArray(add) ? add : [])
+        .map(capabilityName)
+        .filter((cap) => !ALLOWED_CAPABILITIES.has(cap));
       if (extra.length > 0) problems.push(`${at("capabilities.add")} adds ${extra.join(", ")}`);
       const hostPath = object.hostPath;
-      if ((typeof hostPath === "string" && hostPath !== "") || (typeof hostPath === "object" && hostPath !== null)) {
+      if (
+        (typeof hostPath === "string" && hostPath !== "") ||
+        (typeof hostPath === "object" && hostPath !== null)
+      ) {
         problems.push(`${at("hostPath")} mounts a directory of the node`);
       }
     }
@@ -117,7 +124,10 @@ export const k8sChartValues: StackValidationPolicy = {
       const label = chartLabel({ type: chart.type, name: chart.name, props });
       const { sources, unreadable } = chartValuesOf({ type: chart.type, props });
       for (const path of unreadable) {
-        reportViolation(`${label}: ${path} is not YAML, so what it installs cannot be judged: fix its syntax`, chart.urn);
+        reportViolation(
+          `${label}: ${path} is not YAML, so what it installs cannot be judged: fix its syntax`,
+          chart.urn,
+        );
       }
       for (const source of sources) {
         for (const problem of chartValueProblems(source.values, { host, exposure })) {

@@ -1,7 +1,13 @@
 import { planResource } from "../lib/build";
 import type { PolicyFixtures } from "../lib/fixtures";
 import { k8sService } from "./k8s-no-exposed-management-ui.fixtures";
-import { homeCluster, K8S, RESTRICTED_POD_SECURITY, restrictedContainer, workload } from "./k8s-no-privileged.fixtures";
+import {
+  homeCluster,
+  K8S,
+  RESTRICTED_POD_SECURITY,
+  restrictedContainer,
+  workload,
+} from "./k8s-no-privileged.fixtures";
 import { SDK_TYPES } from "../../vocabulary/sdkTypes";
 
 type Inputs = Record<string, unknown>;
@@ -18,7 +24,11 @@ export const tlsIngress = (name: string, port: number, metadata: Inputs = {}) =>
       rules: [
         {
           host: `${name}.home.arpa`,
-          http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name, port: { number: port } } } }] },
+          http: {
+            paths: [
+              { path: "/", pathType: "Prefix", backend: { service: { name, port: { number: port } } } },
+            ],
+          },
         },
       ],
     },
@@ -27,7 +37,10 @@ export const tlsIngress = (name: string, port: number, metadata: Inputs = {}) =>
 
 export const fixtures: PolicyFixtures = {
   passing: [
-    { name: "the home cluster: ClusterIP services, a management-zone UI, a sensor without ports", resources: homeCluster() },
+    {
+      name: "the home cluster: ClusterIP services, a management-zone UI, a sensor without ports",
+      resources: homeCluster(),
+    },
     {
       name: "a Wazuh manager LoadBalancer on the agent ports and Keycloak behind a TLS Ingress",
       resources: [
@@ -45,17 +58,29 @@ export const fixtures: PolicyFixtures = {
   failing: [
     {
       name: "OpenSearch as a NodePort",
-      resources: [k8sService("indexer", "fortress-siem", { type: "NodePort", ports: [{ port: 9200, nodePort: 30920 }] })],
+      resources: [
+        k8sService("indexer", "fortress-siem", {
+          type: "NodePort",
+          ports: [{ port: 9200, nodePort: 30920 }],
+        }),
+      ],
     },
     {
       name: "a Deployment binding hostPort 5432",
       resources: [
         workload(K8S.deployment, "postgres", "fortress-identity", {
           securityContext: RESTRICTED_POD_SECURITY,
-          containers: [restrictedContainer("postgres", "postgres:17.5", { ports: [{ containerPort: 5432, hostPort: 5432 }] })],
+          containers: [
+            restrictedContainer("postgres", "postgres:17.5", {
+              ports: [{ containerPort: 5432, hostPort: 5432 }],
+            }),
+          ],
         }),
       ],
     },
-    { name: "an Ingress without TLS", resources: [ingress("plain", { rules: [{ host: "plain.home.arpa" }] })] },
+    {
+      name: "an Ingress without TLS",
+      resources: [ingress("plain", { rules: [{ host: "plain.home.arpa" }] })],
+    },
   ],
 };

@@ -6,7 +6,14 @@ import {
   inManagementZone,
   portNumber,
 } from "../lib/exposure";
-import { containersOf, K8S_SERVICE_TYPE, k8sKindOf, k8sObjectOf, knownString, podSpecsOf } from "../lib/resources";
+import {
+  containersOf,
+  K8S_SERVICE_TYPE,
+  k8sKindOf,
+  k8sObjectOf,
+  knownString,
+  podSpecsOf,
+} from "../lib/resources";
 import { managementUiOf } from "./k8s-no-exposed-management-ui";
 import { K8S_PACKAGE } from "../../vocabulary/sdkTypes";
 
@@ -15,7 +22,9 @@ type Inputs = Record<string, unknown>;
 
 const EXPOSED_TYPES = new Set(["NodePort", "LoadBalancer"]);
 /** Traefik's CRDs, under both API groups Traefik has used (traefik.io since v2.10, traefik.containo.us before). */
-const TRAEFIK_ROUTE = new RegExp(`^${K8S_PACKAGE}:traefik\\.(io|containo\\.us)/v1alpha1:IngressRoute(TCP|UDP)?$`);
+const TRAEFIK_ROUTE = new RegExp(
+  `^${K8S_PACKAGE}:traefik\\.(io|containo\\.us)/v1alpha1:IngressRoute(TCP|UDP)?$`,
+);
 /** Traefik's plain-HTTP entrypoint in k3s's packaged Traefik (k3s manifests/traefik.yaml: web on 80, websecure on 443). */
 const PLAIN_ENTRYPOINT = "web";
 
@@ -35,7 +44,11 @@ function judgeService(props: Inputs, who: string, settings: ExposureSettings, re
   for (const port of list(spec.ports)) {
     const number = portNumber(port.port);
     const target = portNumber(port.targetPort) ?? number;
-    if (number !== undefined && settings.exposable.has(number) && (target === undefined || settings.exposable.has(target)))
+    if (
+      number !== undefined &&
+      settings.exposable.has(number) &&
+      (target === undefined || settings.exposable.has(target))
+    )
       continue;
     report(
       `${who} is ${how} on port ${String(port.port ?? "?")}${target !== number ? ` (to ${String(port.targetPort)})` : ""}, which is no agent port (${allowedNames(settings)}), so it opens a service on the nodes' addresses to every zone that reaches them: make it ClusterIP and route it through the ingress, or annotate it fortress.io/zone: management with loadBalancerSourceRanges in the management network`,
@@ -49,7 +62,8 @@ function judgeWorkload(props: Inputs, type: string, who: string, settings: Expos
     const hostNetwork = spec.hostNetwork === true;
     for (const { name, container } of containersOf(spec)) {
       for (const port of list(container.ports)) {
-        const hostPort = portNumber(port.hostPort) ?? (hostNetwork ? portNumber(port.containerPort) : undefined);
+        const hostPort =
+          portNumber(port.hostPort) ?? (hostNetwork ? portNumber(port.containerPort) : undefined);
         if (hostPort === undefined || hostPort === 0 || settings.exposable.has(hostPort)) continue;
         report(
           `${who}: container ${name} ${port.hostPort !== undefined ? `binds hostPort ${hostPort}` : `listens on ${hostPort} in the node's network (hostNetwork)`}, which is no agent port (${allowedNames(settings)}): serve it through a ClusterIP Service and the ingress instead`,
@@ -63,7 +77,9 @@ function judgeWorkload(props: Inputs, type: string, who: string, settings: Expos
 function ingressBackendPorts(spec: Inputs): number[] {
   const backends = [
     spec.defaultBackend ?? spec.backend,
-    ...list(spec.rules).flatMap((rule) => list((rule.http as Inputs | undefined)?.paths).map((path) => path.backend)),
+    ...list(spec.rules).flatMap((rule) =>
+      list((rule.http as Inputs | undefined)?.paths).map((path) => path.backend),
+    ),
   ] as (Inputs | undefined)[];
   return backends.flatMap((backend) => {
     const port =
@@ -90,7 +106,13 @@ function judgeIngress(props: Inputs, who: string, settings: ExposureSettings, re
   }
 }
 
-function judgeTraefikRoute(props: Inputs, type: string, who: string, settings: ExposureSettings, report: Report) {
+function judgeTraefikRoute(
+  props: Inputs,
+  type: string,
+  who: string,
+  settings: ExposureSettings,
+  report: Report,
+) {
   const spec = (props.spec ?? {}) as Inputs;
   const entryPoints = Array.isArray(spec.entryPoints) ? spec.entryPoints.map(String) : [];
   if (!type.endsWith("IngressRoute")) {
@@ -131,7 +153,8 @@ export const k8sExposure: ResourceValidationPolicy = {
     const who = `${object.kind} ${object.name} in namespace ${object.namespaceLabel}`;
     if (args.type === K8S_SERVICE_TYPE) judgeService(args.props, who, settings, reportViolation);
     else if (k8sKindOf(args.type) === "Ingress") judgeIngress(args.props, who, settings, reportViolation);
-    else if (TRAEFIK_ROUTE.test(args.type)) judgeTraefikRoute(args.props, args.type, who, settings, reportViolation);
+    else if (TRAEFIK_ROUTE.test(args.type))
+      judgeTraefikRoute(args.props, args.type, who, settings, reportViolation);
     else judgeWorkload(args.props, args.type, who, settings, reportViolation);
   },
 };

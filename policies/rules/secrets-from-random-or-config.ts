@@ -151,7 +151,24 @@ interface Finding {
 
 /** Keys of a Secret that hold public connection data, not a credential. */
 const PUBLIC_SECRET_KEYS = new Set(
-  ["username", "user", "host", "hostname", "port", "url", "uri", "database", "db", "email", "realm", "issuer", "endpoint", "ca.crt", "tls.crt", "ca.pem"].map(normalize),
+  [
+    "username",
+    "user",
+    "host",
+    "hostname",
+    "port",
+    "url",
+    "uri",
+    "database",
+    "db",
+    "email",
+    "realm",
+    "issuer",
+    "endpoint",
+    "ca.crt",
+    "tls.crt",
+    "ca.pem",
+  ].map(normalize),
 );
 /** `password=…`, `db.password: …`, `export API_TOKEN=…` lines of a file a ConfigMap carries. */
 const CONFIG_LINE = /^[ \t]*(?:export[ \t]+)?([\w.-]+)[ \t]*[:=][ \t]*(.*)$/gm;
@@ -168,12 +185,18 @@ const entriesOf = (value: unknown): [string, unknown][] =>
  * rest and more roles read them), neither under a credential key nor as a line of a file it carries; a
  * Secret's stringData and data are credentials whatever their key, but for the public connection keys.
  */
-function k8sObjectFindings(kind: string | undefined, props: Record<string, unknown>, settings: Settings, offline: boolean): Finding[] {
+function k8sObjectFindings(
+  kind: string | undefined,
+  props: Record<string, unknown>,
+  settings: Settings,
+  offline: boolean,
+): Finding[] {
   const found: Finding[] = [];
   if (kind === "ConfigMap") {
     for (const field of ["data", "binaryData"]) {
       for (const [key, value] of entriesOf(props[field])) {
-        if (looksLikeCredential(key, settings)) found.push({ path: `${field}.${key}`, problem: "configmap", value: "" });
+        if (looksLikeCredential(key, settings))
+          found.push({ path: `${field}.${key}`, problem: "configmap", value: "" });
         else if (typeof value === "string") {
           for (const [, name = "", text = ""] of value.matchAll(CONFIG_LINE)) {
             if (looksLikeCredential(name, settings) && !REFERENCE_VALUE.test(text.trim()))
@@ -186,10 +209,12 @@ function k8sObjectFindings(kind: string | undefined, props: Record<string, unkno
   if (kind === "Secret") {
     for (const field of ["stringData", "data"]) {
       for (const [key, value] of entriesOf(props[field])) {
-        if (typeof value !== "string" || value === "" || value === REDACTED || value === SECRET_KNOWN_DEFAULT) continue;
+        if (typeof value !== "string" || value === "" || value === REDACTED || value === SECRET_KNOWN_DEFAULT)
+          continue;
         if (looksLikeCredential(key, settings) || PUBLIC_SECRET_KEYS.has(normalize(key))) continue;
         const text = field === "data" ? decodeBase64(value) : value;
-        if (settings.knownDefaults.has(text.trim().toLowerCase())) found.push({ path: `${field}.${key}`, problem: "default", value: text });
+        if (settings.knownDefaults.has(text.trim().toLowerCase()))
+          found.push({ path: `${field}.${key}`, problem: "default", value: text });
         else if (offline) found.push({ path: `${field}.${key}`, problem: "plaintext", value: text });
       }
     }

@@ -15,10 +15,19 @@ export const fixtures: PolicyFixtures = {
         planResource(SDK_TYPES.randomBytes, "vaultwarden-salt", { length: 16 }),
       ],
     },
-    { name: "21 characters of the default charset (133 bits)", resources: [randomPassword("db", { length: 21 })] },
+    {
+      name: "21 characters of the default charset (133 bits)",
+      resources: [randomPassword("db", { length: 21 })],
+    },
   ],
   failing: [
-    { name: "a 16-character alphanumeric password (95 bits)", resources: [randomPassword("db", { length: 16, special: false })] },
-    { name: "a 30-digit PIN (99 bits)", resources: [randomPassword("pin", { length: 30, upper: false, lower: false, special: false })] },
+    {
+      name: "a 16-character alphanumeric password (95 bits)",
+      resources: [randomPassword("db", { length: 16, special: false })],
+    },
+    {
+      name: "a 30-digit PIN (99 bits)",
+      resources: [randomPassword("pin", { length: 30, upper: false, lower: false, special: false })],
+    },
   ],
 };

@@ -22,7 +22,8 @@ export function passwordBits(props: Record<string, unknown>): number | undefined
   const length = props.length;
   if (typeof length !== "number") return undefined;
   const on = (key: string) => props[key] !== false;
-  const special = typeof props.overrideSpecial === "string" ? new Set(props.overrideSpecial).size : DEFAULT_SPECIAL.length;
+  const special =
+    typeof props.overrideSpecial === "string" ? new Set(props.overrideSpecial).size : DEFAULT_SPECIAL.length;
   const alphabet =
     (on("upper") ? CLASS_SIZES.upper : 0) +
     (on("lower") ? CLASS_SIZES.lower : 0) +

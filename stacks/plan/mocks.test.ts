@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { captureRegistrations } from "./capture";
@@ -11,10 +12,11 @@ async function passwordFedDownstream(stack: string, honour: boolean) {
   if (honour) markAdditionalSecretOutputs();
   const resources = captureRegistrations();
   const password = new random.RandomPassword("db", { length: 32, special: false });
-  const consumer = new pulumi.CustomResource("fortress:test:Consumer", "consumer", { password: password.result });
+  const consumer = new k8s.core.v1.ConfigMap("consumer", { data: { password: password.result } });
   await new Promise<void>((resolve) => consumer.urn.apply(() => resolve()));
   await pulumi.runtime.disconnect();
-  return resources.find((resource) => resource.name === "consumer")?.inputs;
+  return (resources.find((resource) => resource.name === "consumer")?.inputs as { data?: unknown })
+    ?.data;
 }
 
 describe("labMocks with additionalSecretOutputs", () => {
