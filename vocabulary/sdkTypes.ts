@@ -63,6 +63,7 @@ export const SDK_TYPES = {
   helmReleaseV3: pulumiTypeOf(k8s.helm.v3.Release),
   helmChartV3: pulumiTypeOf(k8s.helm.v3.Chart),
   helmChartV4: pulumiTypeOf(k8s.helm.v4.Chart),
+  k8sConfigGroupV2: pulumiTypeOf(k8s.yaml.v2.ConfigGroup),
   randomPassword: pulumiTypeOf(random.RandomPassword),
   randomBytes: pulumiTypeOf(random.RandomBytes),
   tlsPrivateKey: pulumiTypeOf(tls.PrivateKey),

@@ -189,6 +189,18 @@ export const charts: CorpusClass = {
         }),
       ],
     },
+    {
+      name: "Release values allowing privilege escalation",
+      resources: [
+        helmRelease("crowdsec", "fortress-soc", {
+          agent: { containerSecurityContext: { allowPrivilegeEscalation: true } },
+        }),
+      ],
+    },
+    {
+      name: "Release values with a floating global imageTag",
+      resources: [helmRelease("misp", "fortress-response", { global: { imageTag: "latest" } })],
+    },
   ],
   twins: [
     {

@@ -123,8 +123,61 @@ export const secrets: CorpusClass = {
       name: "RandomPassword of 16 characters, override special '-'",
       resources: [randomPassword("dash", { length: 16, special: true, overrideSpecial: "-" })],
     },
+    {
+      name: "password in a database URL",
+      resources: offline(
+        helmRelease("n8n", "fortress-response", {
+          database: { url: "postgres://n8n:n8n-db-pass@postgres:5432/n8n" },
+        }),
+      ),
+    },
+    {
+      name: "password in a JSON file in a ConfigMap",
+      resources: offline(configMap({ "config.json": '{\n  "db": {\n    "password": "from-json"\n  }\n}\n' })),
+    },
+    {
+      name: "MinIO's default root password in preview",
+      resources: [helmRelease("minio", "fortress-soc", { rootPassword: "minioadmin" })],
+    },
+    {
+      name: "kube-prometheus-stack's Grafana default as a secret",
+      resources: offline(
+        helmRelease("kps", "fortress-monitoring", { grafana: { adminPassword: SECRET_KNOWN_DEFAULT } }),
+      ),
+    },
+    {
+      name: "ConfigGroup carrying a ConfigMap with a token",
+      resources: offline(
+        planResource(SDK_TYPES.k8sConfigGroupV2, "cfg", {
+          objs: [
+            {
+              apiVersion: "v1",
+              kind: "ConfigMap",
+              metadata: { name: "cfg", namespace: "fortress-soc" },
+              data: { SLACK_TOKEN: "xoxb-1" },
+            },
+          ],
+        }),
+      ),
+    },
   ],
   twins: [
+    {
+      name: "database URL whose password is an env reference",
+      resources: offline(
+        helmRelease("n8n", "fortress-response", {
+          database: { url: "postgres://n8n:${DB_PASSWORD}@postgres:5432/n8n" },
+        }),
+      ),
+    },
+    {
+      name: "a secret user name that equals a product's user",
+      resources: offline(
+        helmRelease("opensearch", "fortress-siem", {
+          auth: { username: SECRET_KNOWN_DEFAULT, password: REDACTED },
+        }),
+      ),
+    },
     {
       name: "existingSecret with its *Key names",
       resources: offline(

@@ -29,6 +29,11 @@ const app = (overrides: Inputs = {}) => restrictedContainer("app", "ghcr.io/exam
 const netpol = (name: string, spec: Inputs) =>
   planResource(SDK_TYPES.k8sNetworkPolicy, name, { metadata: { name, namespace: "fortress-soc" }, spec });
 const command = (name: string, create: string) => planResource(SDK_TYPES.commandRemote, name, { create });
+const configGroup = (name: string, inputs: Inputs) => planResource(SDK_TYPES.k8sConfigGroupV2, name, inputs);
+const GATEWAY = (kind: string) =>
+  INGRESS.replace("networking.k8s.io/v1:Ingress", `gateway.networking.k8s.io/v1:${kind}`);
+const PERSISTENT_VOLUME = pulumiTypeOf(k8s.core.v1.PersistentVolume);
+const SERVICE_PATCH = pulumiTypeOf(k8s.core.v1.ServicePatch);
 
 export const workloads: CorpusClass = {
   title: "5. Kubernetes workloads and routes in",
@@ -276,8 +281,164 @@ export const workloads: CorpusClass = {
         ),
       ],
     },
+    {
+      name: "ConfigGroup yaml carrying a privileged DaemonSet",
+      resources: [
+        configGroup("addons", {
+          yaml: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: tools\n---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\n  namespace: tools\nspec:\n  template:\n    spec:\n      containers:\n        - name: agent\n          image: example/agent:1.0.0\n          securityContext:\n            privileged: true\n",
+        }),
+      ],
+    },
+    {
+      name: "ConfigGroup objs carrying a NodePort Service for Grafana's datasource port",
+      resources: [
+        configGroup("svc", {
+          objs: [
+            {
+              apiVersion: "v1",
+              kind: "Service",
+              metadata: { name: "prom", namespace: "fortress-monitoring" },
+              spec: { type: "NodePort", ports: [{ port: 9090 }] },
+            },
+          ],
+        }),
+      ],
+    },
+    {
+      name: "ServicePatch turning a Service into a LoadBalancer",
+      resources: [
+        planResource(SERVICE_PATCH, "patch", {
+          metadata: { name: "keycloak-postgres", namespace: "fortress-identity" },
+          spec: { type: "LoadBalancer", ports: [{ port: 5432 }] },
+        }),
+      ],
+    },
+    {
+      name: "Gateway API Gateway listening for plain HTTP",
+      resources: [
+        planResource(GATEWAY("Gateway"), "gw", {
+          metadata: { name: "gw", namespace: "fortress-soc" },
+          spec: { gatewayClassName: "traefik", listeners: [{ name: "http", protocol: "HTTP", port: 80 }] },
+        }),
+      ],
+    },
+    {
+      name: "Gateway API HTTPRoute to the Wazuh API",
+      resources: [
+        planResource(GATEWAY("HTTPRoute"), "wazuh", {
+          metadata: { name: "wazuh", namespace: "fortress-siem" },
+          spec: { rules: [{ backendRefs: [{ name: "wazuh-manager", port: 55000 }] }] },
+        }),
+      ],
+    },
+    {
+      name: "Gateway API TCPRoute to PostgreSQL",
+      resources: [
+        planResource(GATEWAY("TCPRoute").replace("/v1:", "/v1alpha2:"), "pg", {
+          metadata: { name: "pg", namespace: "fortress-identity" },
+          spec: { rules: [{ backendRefs: [{ name: "postgres", port: 5432 }] }] },
+        }),
+      ],
+    },
+    {
+      name: "NetworkPolicy allowing ingress from the two halves of IPv4",
+      resources: [
+        netpol("halves", {
+          podSelector: {},
+          ingress: [{ from: [{ ipBlock: { cidr: "0.0.0.0/1" } }, { ipBlock: { cidr: "128.0.0.0/1" } }] }],
+        }),
+      ],
+    },
+    {
+      name: "container allowing privilege escalation",
+      resources: [
+        workload(
+          K8S.deployment,
+          "su",
+          "fortress-soc",
+          pod([app({ securityContext: { allowPrivilegeEscalation: true } })]),
+        ),
+      ],
+    },
+    {
+      name: "hostPath PersistentVolume",
+      resources: [
+        planResource(PERSISTENT_VOLUME, "node-root", {
+          metadata: { name: "node-root" },
+          spec: { capacity: { storage: "1Gi" }, accessModes: ["ReadWriteOnce"], hostPath: { path: "/" } },
+        }),
+      ],
+    },
+    {
+      name: "Helm release from a latest chart archive URL",
+      resources: [
+        planResource(SDK_TYPES.helmReleaseV3, "x", {
+          chart: "https://example.org/charts/x-latest.tgz",
+          namespace: "fortress-soc",
+          values: {},
+        }),
+      ],
+    },
+    {
+      name: "command piping get.docker.com to sh",
+      resources: [command("docker", "curl -fsSL https://get.docker.com | sh")],
+    },
+    {
+      name: "command installing a Go tool @latest",
+      resources: [command("nuclei", "go install github.com/projectdiscovery/nuclei/v3/cmd/nuclei@latest")],
+    },
+    {
+      name: "command cloning a rules repository's default branch",
+      resources: [command("sigma", "git clone https://github.com/SigmaHQ/sigma.git /opt/sigma")],
+    },
+    {
+      name: "command reading dl.k8s.io's stable.txt",
+      resources: [
+        command(
+          "kubectl",
+          'curl -LO "https://dl.k8s.io/release/$(curl -L -s https://dl.k8s.io/release/stable.txt)/bin/linux/amd64/kubectl"',
+        ),
+      ],
+    },
   ],
   twins: [
+    {
+      name: "ConfigGroup carrying a restricted Deployment",
+      resources: [
+        configGroup("app", {
+          objs: [
+            {
+              apiVersion: "apps/v1",
+              kind: "Deployment",
+              metadata: { name: "app", namespace: "fortress-soc" },
+              spec: { template: { spec: pod([app()]) } },
+            },
+          ],
+        }),
+      ],
+    },
+    {
+      name: "Gateway listening for HTTPS with an HTTPRoute to Keycloak",
+      resources: [
+        planResource(GATEWAY("Gateway"), "gw", {
+          metadata: { name: "gw", namespace: "fortress-soc" },
+          spec: { gatewayClassName: "traefik", listeners: [{ name: "https", protocol: "HTTPS", port: 443 }] },
+        }),
+        planResource(GATEWAY("HTTPRoute"), "kc", {
+          metadata: { name: "kc", namespace: "fortress-identity" },
+          spec: { rules: [{ backendRefs: [{ name: "keycloak", port: 8443 }] }] },
+        }),
+      ],
+    },
+    {
+      name: "command cloning a tag",
+      resources: [
+        command(
+          "sigma",
+          "git clone --depth 1 --branch r2025-06-01 https://github.com/SigmaHQ/sigma.git /opt/sigma",
+        ),
+      ],
+    },
     {
       name: "syslog LoadBalancer on 514 and 6514",
       resources: [

@@ -11,7 +11,11 @@ describe("movingFetches", () => {
       "wget https://raw.githubusercontent.com/o/r/main/install.sh",
       "wget https://raw.githubusercontent.com/o/r/develop2/install.sh",
       "curl https://example.org/o/r/-/raw/master/x.sh",
-      "git clone https://github.com/o/r/archive/refs/heads/release.tar.gz",
+      "curl -LO https://github.com/o/r/archive/refs/heads/release.tar.gz",
+      "curl -fsSL https://get.docker.com | sh",
+      "curl -L -s https://dl.k8s.io/release/stable.txt",
+      "go install github.com/o/tool@latest",
+      "git clone https://github.com/o/rules.git /opt/rules",
       "Invoke-WebRequest https://example.org/nightly/agent.msi",
     ]) {
       assert.equal(urls(text).length, 1, text);
@@ -24,6 +28,9 @@ describe("movingFetches", () => {
       "curl -sfL https://raw.githubusercontent.com/helm/helm/v3.18.4/scripts/get-helm-3",
       "curl -LO https://github.com/o/r/releases/download/v1.2.3/x.tar.gz",
       "echo see https://example.org/latest/ for notes",
+      "git clone --branch v2.1.0 https://github.com/o/rules.git",
+      "git clone https://github.com/o/rules.git && git -C rules checkout 0136cf258954a458da1404858396342724b93d24",
+      "go install github.com/o/tool@v1.4.2",
     ]) {
       assert.deepEqual(urls(text), [], text);
     }

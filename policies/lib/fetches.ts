@@ -6,7 +6,14 @@
 const FETCH = /\b(curl|wget|Invoke-WebRequest|iwr|git\s+clone|ADD)\b/;
 const URL_IN_TEXT = /https?:\/\/[^\s"'`<>|;)\\]+/g;
 /** Path segments that follow the newest build or a branch. */
-const MOVING_SEGMENT = /\/(latest|master|main|HEAD|nightly|edge|trunk|develop)(\/|$|\.)/;
+const MOVING_SEGMENT = /\/(latest|master|main|HEAD|nightly|edge|trunk|develop|stable|current)(\/|$|\.)/;
+/** Installer hosts that serve whatever is newest at their root (get.docker.com's script installs the newest Docker). */
+const MOVING_HOSTS = new Set(["get.docker.com", "test.docker.com", "sh.rustup.rs"]);
+/** Package managers told to install the newest release: `go install x@latest`, `npx y@latest`. */
+const LATEST_PACKAGE =
+  /\b(go\s+install|npx|npm\s+(?:i|install)(?:\s+-g)?|pnpm\s+add|yarn\s+add|pipx\s+install)\s+(\S+@latest)\b/g;
+/** `git clone URL` that names no ref, and checks none out after: it takes the default branch. */
+const GIT_CLONE = /\bgit\s+clone\s+((?:-[^\s]+\s+)*)(https?:\/\/\S+|git@\S+)/g;
 const COMMIT = /^[0-9a-f]{40}$/;
 const RELEASE_TAG = /^v?\d+(\.\d+)+([-+][\w.]+)?$/;
 
@@ -16,8 +23,21 @@ export interface MovingFetch {
 }
 
 export function movingFetches(text: string): MovingFetch[] {
-  if (!FETCH.test(text)) return [];
   const found: MovingFetch[] = [];
+  for (const match of text.matchAll(LATEST_PACKAGE))
+    found.push({ url: match[2] ?? "", why: "the @latest release" });
+  for (const match of text.matchAll(GIT_CLONE)) {
+    const options = match[1] ?? "";
+    if (
+      !/(^|\s)(-b|--branch)(\s|=)/.test(options) &&
+      !/\bgit\s+(-C\s+\S+\s+)?(checkout|switch|reset\s+--hard)\s+\S+/.test(text)
+    )
+      found.push({
+        url: match[2] ?? "",
+        why: "the repository's default branch (no --branch and no checkout)",
+      });
+  }
+  if (!FETCH.test(text)) return found;
   for (const [url] of text.matchAll(URL_IN_TEXT)) {
     let parsed: URL;
     try {
@@ -26,6 +46,10 @@ export function movingFetches(text: string): MovingFetch[] {
       continue;
     }
     const path = parsed.pathname;
+    if (MOVING_HOSTS.has(parsed.hostname)) {
+      found.push({ url, why: `${parsed.hostname}, an installer host that serves the newest release` });
+      continue;
+    }
     const segment = MOVING_SEGMENT.exec(path)?.[1];
     if (segment) {
       found.push({ url, why: `"${segment}"` });

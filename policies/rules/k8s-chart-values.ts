@@ -56,6 +56,10 @@ export function chartValueProblems(
       }
       if (object.runAsUser === 0) problems.push(`${at("runAsUser")}: 0 runs as root`);
       if (object.runAsNonRoot === false) problems.push(`${at("runAsNonRoot")}: false lets it run as root`);
+      if (object.allowPrivilegeEscalation === true)
+        problems.push(`${at("allowPrivilegeEscalation")}: true lets a setuid binary make it root`);
+      if ((object.windowsOptions as { hostProcess?: unknown } | undefined)?.hostProcess === true)
+        problems.push(`${at("windowsOptions.hostProcess")}: true runs it on the node itself`);
       const add = (object.capabilities as { add?: unknown } | undefined)?.add;
       const extra = (Array.isArray(add) ? add : [])
         .map(capabilityName)

@@ -1,4 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { withEmbeddedObjects } from "../lib/embedded";
 import {
   EXPOSURE_CONFIG_SCHEMA,
   type ExposureSettings,
@@ -24,6 +25,10 @@ const EXPOSED_TYPES = new Set(["NodePort", "LoadBalancer"]);
 /** Traefik's CRDs, under both API groups Traefik has used (traefik.io since v2.10, traefik.containo.us before). */
 const TRAEFIK_ROUTE = new RegExp(
   `^${K8S_PACKAGE}:traefik\\.(io|containo\\.us)/v1alpha1:IngressRoute(TCP|UDP)?$`,
+);
+/** Gateway API objects (gateway.networking.k8s.io, any version): the Gateway's listeners and the routes' backends. */
+const GATEWAY_API = new RegExp(
+  `^${K8S_PACKAGE}:gateway\\.networking\\.k8s\\.io/[^:]+:(Gateway|HTTPRoute|GRPCRoute|TLSRoute|TCPRoute|UDPRoute)$`,
 );
 /** Traefik's plain-HTTP entrypoint in k3s's packaged Traefik (k3s manifests/traefik.yaml: web on 80, websecure on 443). */
 const PLAIN_ENTRYPOINT = "web";
@@ -89,10 +94,17 @@ function ingressBackendPorts(spec: Inputs): number[] {
   });
 }
 
-function judgeIngress(props: Inputs, who: string, settings: ExposureSettings, report: Report) {
+function judgeIngress(
+  props: Inputs,
+  who: string,
+  settings: ExposureSettings,
+  report: Report,
+  patch: boolean,
+) {
   const spec = (props.spec ?? {}) as Inputs;
   const management = inManagementZone(props.metadata);
-  if (list(spec.tls).length === 0) {
+  // A patch leaves what it does not name as it is, so only what it sets is judged.
+  if (!patch && list(spec.tls).length === 0) {
     report(
       `${who} has no spec.tls, so it routes plain HTTP into the cluster: add tls with the host's certificate (cert-manager) and the router.entrypoints annotation websecure`,
     );
@@ -139,22 +151,71 @@ function judgeTraefikRoute(
   }
 }
 
+function judgeGatewayApi(
+  props: Inputs,
+  type: string,
+  who: string,
+  settings: ExposureSettings,
+  report: Report,
+) {
+  const kind = GATEWAY_API.exec(type)?.[1] ?? "";
+  const spec = (props.spec ?? {}) as Inputs;
+  const management = inManagementZone(props.metadata);
+  if (kind === "Gateway") {
+    for (const listener of list(spec.listeners)) {
+      const protocol = String(listener.protocol ?? "");
+      const port = portNumber(listener.port);
+      if (protocol === "HTTP" && !management) {
+        report(
+          `${who} listens for plain HTTP on ${String(listener.port)} (listener ${String(listener.name ?? "?")}): use protocol HTTPS with a certificate`,
+        );
+      } else if (
+        (protocol === "TCP" || protocol === "UDP") &&
+        (port === undefined || !settings.exposable.has(port))
+      ) {
+        report(
+          `${who} forwards raw ${protocol} on ${String(listener.port)} into the cluster, which is no agent port (${allowedNames(settings)})`,
+        );
+      }
+    }
+    return;
+  }
+  const raw = kind === "TCPRoute" || kind === "UDPRoute";
+  for (const rule of list(spec.rules)) {
+    for (const backend of list(rule.backendRefs)) {
+      const port = portNumber(backend.port);
+      if (port === undefined) continue;
+      if (
+        raw ? !settings.exposable.has(port) && !management : settings.managementOnly.has(port) && !management
+      ) {
+        report(
+          `${who} routes to ${String(backend.name ?? "a service")} port ${port}, ${raw ? `which is no agent port (${allowedNames(settings)})` : "a management-only service"}, so every zone that reaches the gateway reaches it: remove the route, or annotate it fortress.io/zone: management`,
+        );
+      }
+    }
+  }
+}
+
 export const k8sExposure: ResourceValidationPolicy = {
   name: "k8s-exposure",
   description:
-    "Every route into the cluster is on the allow-list of what may be exposed where: a Service of type NodePort or LoadBalancer, or with externalIPs, and a hostPort or a host-network pod's port, expose only the ports agents connect to (exposableServices, by default wazuh-agent and syslog; management UIs are k8s-no-exposed-management-ui's); an Ingress or a Traefik IngressRoute serves TLS and routes to no management-only service (managementOnlyServices: SSH, the Kubernetes, Wazuh and OpenSearch APIs, Proxmox's UI, exporters) unless annotated fortress.io/zone: management; no IngressRouteTCP/UDP. Covers Services, Pods and every workload's pod template (patches too), Ingress in every API version, and objects a chart renders.",
+    "Every route into the cluster is on the allow-list of what may be exposed where: a Service of type NodePort or LoadBalancer, or with externalIPs, and a hostPort or a host-network pod's port, expose only the ports agents connect to (exposableServices, by default wazuh-agent and syslog; management UIs are k8s-no-exposed-management-ui's); an Ingress or a Traefik IngressRoute serves TLS and routes to no management-only service (managementOnlyServices: SSH, the Kubernetes, Wazuh and OpenSearch APIs, Proxmox's UI, exporters) unless annotated fortress.io/zone: management; no IngressRouteTCP/UDP; a Gateway API Gateway listens for no plain HTTP and forwards no raw TCP/UDP but on agent ports, and its routes follow the Ingress rule. Covers Service patches, Services, Pods and every workload's pod template (patches too), Ingress in every API version, and objects a chart renders.",
   enforcementLevel: "mandatory",
   configSchema: { properties: { ...EXPOSURE_CONFIG_SCHEMA } },
-  validateResource: (args, reportViolation) => {
+  validateResource: withEmbeddedObjects((args, reportViolation) => {
     const settings = exposureSettings(
       args.getConfig<{ exposableServices?: unknown; managementOnlyServices?: unknown }>(),
     );
     const object = k8sObjectOf(args);
     const who = `${object.kind} ${object.name} in namespace ${object.namespaceLabel}`;
-    if (args.type === K8S_SERVICE_TYPE) judgeService(args.props, who, settings, reportViolation);
-    else if (k8sKindOf(args.type) === "Ingress") judgeIngress(args.props, who, settings, reportViolation);
+    if (args.type === K8S_SERVICE_TYPE || args.type === `${K8S_SERVICE_TYPE}Patch`)
+      judgeService(args.props, who, settings, reportViolation);
+    else if (GATEWAY_API.test(args.type))
+      judgeGatewayApi(args.props, args.type, who, settings, reportViolation);
+    else if (k8sKindOf(args.type) === "Ingress" || k8sKindOf(args.type) === "IngressPatch")
+      judgeIngress(args.props, who, settings, reportViolation, args.type.endsWith("Patch"));
     else if (TRAEFIK_ROUTE.test(args.type))
       judgeTraefikRoute(args.props, args.type, who, settings, reportViolation);
     else judgeWorkload(args.props, args.type, who, settings, reportViolation);
-  },
+  }),
 };

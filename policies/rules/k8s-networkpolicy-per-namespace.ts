@@ -1,4 +1,5 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
+import { withEmbeddedResources } from "../lib/embedded";
 import { CHART_TYPES, chartLabel, K3S_HELM_CHART_TYPE } from "../lib/charts";
 import { openDirections } from "../lib/networkPolicies";
 import { K8S_NAMESPACE_TYPE, K8S_NETWORK_POLICY_TYPE, knownString, resourcesByType } from "../lib/resources";
@@ -29,7 +30,7 @@ export const k8sNetworkpolicyPerNamespace: StackValidationPolicy = {
     "Every Namespace the stack creates has an explicit metadata.name and at least one NetworkPolicy of the stack in it (the NetworkPolicy's metadata.namespace is the Namespace's metadata.name), starting with a default deny; no NetworkPolicy opens every pod of its namespace to everything (podSelector: {} with an ingress or egress rule that matches every peer and port, which no other policy can close); no Helm release or k3s HelmChart creates its own namespace (createNamespace: true), which would have no Pod Security labels and no NetworkPolicy.",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
-    const byType = resourcesByType(args.resources);
+    const byType = resourcesByType(withEmbeddedResources(args.resources));
     judgeCreatedNamespaces(
       [...CHART_TYPES].flatMap((type) => byType.get(type) ?? []),
       reportViolation,

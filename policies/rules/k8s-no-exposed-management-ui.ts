@@ -1,4 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { withEmbeddedObjects } from "../lib/embedded";
 import { K8S_SERVICE_TYPE, k8sObjectOf, knownString } from "../lib/resources";
 import { addressRange, type AddressRange, covers } from "../../vocabulary/addresses";
 
@@ -65,8 +66,8 @@ export const k8sNoExposedManagementUi: ResourceValidationPolicy = {
       },
     },
   },
-  validateResource: (args, reportViolation) => {
-    if (args.type !== K8S_SERVICE_TYPE) return;
+  validateResource: withEmbeddedObjects((args, reportViolation) => {
+    if (args.type !== K8S_SERVICE_TYPE && args.type !== `${K8S_SERVICE_TYPE}Patch`) return;
     const spec = (args.props.spec ?? {}) as Record<string, unknown>;
     const declared = knownString(spec.type) ?? "ClusterIP";
     const externalIps = Array.isArray(spec.externalIPs) && spec.externalIPs.length > 0;
@@ -125,5 +126,5 @@ export const k8sNoExposedManagementUi: ResourceValidationPolicy = {
         );
       }
     }
-  },
+  }),
 };

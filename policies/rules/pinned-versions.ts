@@ -51,7 +51,10 @@ function checkImages(props: unknown, floatingTags: readonly string[], report: Re
   const visit = (node: unknown, path: string, key: string) => {
     if (typeof node === "string") {
       if (node === REDACTED) return;
-      if (/image$/i.test(key) && !NOT_AN_IMAGE.test(node.trim()) && node.trim() !== "") judge(node, path);
+      if (/^image[-_]?tag$/i.test(key) && floatingTags.includes(node.trim().toLowerCase())) {
+        report(`image tag ${node.trim()} at ${path} is a floating tag: pin an exact version tag or a digest`);
+      } else if (/image$/i.test(key) && !NOT_AN_IMAGE.test(node.trim()) && node.trim() !== "")
+        judge(node, path);
       else if (node.includes("\n")) {
         for (const match of node.matchAll(/^[ \t-]*image:[ \t]*["']?([^\s"'#]+)/gm)) {
           if (match[1] && !NOT_AN_IMAGE.test(match[1])) judge(match[1], `${path} (embedded YAML)`);
@@ -166,8 +169,16 @@ export const pinnedVersions: ResourceValidationPolicy = {
 
     if (HELM_TYPES.has(args.type)) {
       const chart = String(props.chart ?? args.name);
-      const local = /^(\.{1,2}\/|\/)/.test(chart) || /\.tgz$/.test(chart);
-      if (!local && !exactChartVersion(props.version)) {
+      const remoteArchive = /^https?:\/\/.*\.tgz$/.test(chart);
+      const local = !remoteArchive && (/^(\.{1,2}\/|\/)/.test(chart) || /\.tgz$/.test(chart));
+      if (remoteArchive) {
+        const moving = MOVING_URL.exec(new URL(chart).pathname)?.[2];
+        if (moving || !chart.startsWith("https://")) {
+          reportViolation(
+            `Helm chart ${chart} is ${moving ? `a "${moving}" archive, which moves` : "fetched over plain HTTP"}: point chart at the release's .tgz over https`,
+          );
+        }
+      } else if (!local && !exactChartVersion(props.version)) {
         reportViolation(
           `Helm chart ${chart} ${props.version === undefined || props.version === "" ? "has no version" : `has version ${JSON.stringify(props.version)}, which is not one exact release`}: set version to the chart release you tested (e.g. "3.6.0")`,
         );

@@ -1,4 +1,5 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
+import { withEmbeddedResources } from "../lib/embedded";
 import * as yaml from "js-yaml";
 import { KNOWN_DEFAULT_CREDENTIALS, SECRET_KNOWN_DEFAULT } from "../../vocabulary/credentials";
 import { RANDOM_PACKAGE, SDK_TYPES } from "../../vocabulary/sdkTypes";
@@ -133,6 +134,11 @@ function describesCredential(
   );
 }
 
+/** A URL's userinfo password: `scheme://user:password@`. */
+const URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:([^\s@/]+)@/gi;
+/** Keys that name a user, whose secret value may equal a product's user name (`admin`) without being its password. */
+const USER_KEY = /^(user(name)?|login|account|email)$/i;
+
 /** A string that carries YAML with `name:`/`value:` pairs: an env list a chart takes as text (`extraEnv: |`). */
 const EMBEDDED_ENV = /\n[\s-]*value:/;
 function embeddedYaml(text: string): unknown {
@@ -171,7 +177,7 @@ const PUBLIC_SECRET_KEYS = new Set(
   ].map(normalize),
 );
 /** `password=…`, `db.password: …`, `export API_TOKEN=…` lines of a file a ConfigMap carries. */
-const CONFIG_LINE = /^[ \t]*(?:export[ \t]+)?([\w.-]+)[ \t]*[:=][ \t]*(.*)$/gm;
+const CONFIG_LINE = /^[ \t{]*(?:export[ \t]+)?["']?([\w.-]+)["']?[ \t]*[:=][ \t]*(.*?)[ \t,]*$/gm;
 /** A value that refers to something else: `${VAR}`, `$(VAR)`, `{{ template }}`, `%(name)s`, empty. */
 const REFERENCE_VALUE = /^["']?(\$\{.*\}|\$\(.*\)|\{\{.*\}\}|%\(.*\)s|<.*>)?["']?$/;
 
@@ -234,9 +240,18 @@ function findings(value: unknown, settings: Settings, offline: boolean): Finding
   const visit = (node: unknown, path: string, credential: boolean) => {
     if (typeof node === "string") {
       // The capture checked this secret against the known defaults before it redacted it.
-      if (node === SECRET_KNOWN_DEFAULT) found.push({ path, problem: "default", value: "" });
-      else if (credential) judge(node, path);
-      else if (EMBEDDED_ENV.test(node)) visit(embeddedYaml(node), `${path} (embedded YAML)`, false);
+      if (node === SECRET_KNOWN_DEFAULT) {
+        if (!USER_KEY.test(path.slice(path.lastIndexOf(".") + 1)))
+          found.push({ path, problem: "default", value: "" });
+      } else if (credential) judge(node, path);
+      else if (node.includes("://")) {
+        // `postgres://user:password@host/db`: the password in the URL's userinfo is a credential.
+        for (const match of node.matchAll(URL_PASSWORD)) {
+          const password = match[1] ?? "";
+          if (!REFERENCE_VALUE.test(password))
+            judge(decodeURIComponent(password), `${path} (password in a URL)`);
+        }
+      } else if (EMBEDDED_ENV.test(node)) visit(embeddedYaml(node), `${path} (embedded YAML)`, false);
       return;
     }
     if (Array.isArray(node)) {
@@ -323,7 +338,7 @@ export const secretsFromRandomOrConfig: StackValidationPolicy = {
     // Offline, secret values read "[secret]", so anything else is plaintext. `pulumi preview` hands policies
     // secrets unwrapped, so there only the known defaults can be told apart.
     const offline = isRedactedPlan(args.resources);
-    for (const resource of args.resources) {
+    for (const resource of withEmbeddedResources(args.resources)) {
       if (resource.type.startsWith(`${RANDOM_PACKAGE}:`)) continue;
       const kind = K8S_CORE_OBJECTS.get(resource.type);
       for (const finding of [
