@@ -23,6 +23,8 @@ export interface MovingFetch {
 }
 
 export function movingFetches(text: string): MovingFetch[] {
+  // Most strings of a plan hold no URL and no package: leave them before any pattern runs.
+  if (!text.includes("://") && !text.includes("@")) return [];
   const found: MovingFetch[] = [];
   for (const match of text.matchAll(LATEST_PACKAGE))
     found.push({ url: match[2] ?? "", why: "the @latest release" });

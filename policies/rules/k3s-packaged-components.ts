@@ -6,8 +6,8 @@ import { walkInputs } from "../lib/resources";
 const COMMAND_TYPES: ReadonlySet<string> = new Set([SDK_TYPES.commandRemote, SDK_TYPES.commandLocal]);
 
 /**
- * What k3s deploys by itself unless told `--disable <name>` (docs.k3s.io/cli/server, "--disable": coredns,
- * servicelb, traefik, local-storage, metrics-server, runtimes; k3s-io/k3s manifests/). None of it is a
+ * What k3s deploys by itself unless told `--disable <name>`: the items `--disable` accepts (k3s-io/k3s
+ * pkg/cli/cmds/stage.go `DisableItems`: coredns, servicelb, traefik, local-storage, metrics-server, runtimes). None of it is a
  * resource of the plan, so the pack cannot see what it exposes: each must be disabled or on this list.
  */
 export const K3S_PACKAGED_COMPONENTS = [
@@ -21,7 +21,7 @@ export const K3S_PACKAGED_COMPONENTS = [
 /**
  * Kept by default, with why: CoreDNS (cluster DNS), local-path (volumes on the data disk), Traefik (the
  * ingress: TLS and SSO in front of every UI) and ServiceLB (Traefik's LoadBalancer address on the nodes,
- * ports 80 and 443), and the runtime classes (a RuntimeClass per detected runtime, no workload).
+ * ports 80 and 443), and the runtime classes (RuntimeClass objects for the runtimes k3s supports, no workload).
  */
 export const DEFAULT_KEPT_COMPONENTS = ["coredns", "local-storage", "servicelb", "traefik", "runtimes"];
 
