@@ -104,7 +104,11 @@ function judgeIngress(
   const spec = (props.spec ?? {}) as Inputs;
   const management = inManagementZone(props.metadata);
   // A patch leaves what it does not name as it is, so only what it sets is judged.
-  if (!patch && list(spec.tls).length === 0) {
+  // Traefik also serves TLS for an Ingress annotated router.tls: "true" (traefik/traefik
+  // pkg/provider/kubernetes/ingress/annotations.go `router.tls`), with its default certificate.
+  const annotations = ((props.metadata as Inputs | undefined)?.annotations ?? {}) as Inputs;
+  const traefikTls = String(annotations["traefik.ingress.kubernetes.io/router.tls"]).toLowerCase() === "true";
+  if (!patch && !traefikTls && list(spec.tls).length === 0) {
     report(
       `${who} has no spec.tls, so it routes plain HTTP into the cluster: add tls with the host's certificate (cert-manager) and the router.entrypoints annotation websecure`,
     );
