@@ -320,7 +320,7 @@ function buildLab(homePlan: readonly PlanResource[], agents: number, extraHosts:
       }),
       { parent: time, dependsOn: [preflight] },
     ),
-    add(PROXMOX_PROVIDER, "time-proxmox", home.inputs("time-proxmox"), { parent: time }),
+    add(PROXMOX_PROVIDER, "time-proxmox", home.inputs("proxmox"), { parent: time }),
     ...nodes.map((node) =>
       add(
         T.timeZone,
