@@ -5,9 +5,11 @@ import { inventory } from "./rules/inventory";
 import { k3sPackagedComponents } from "./rules/k3s-packaged-components";
 import { k8sChartValues } from "./rules/k8s-chart-values";
 import { k8sExposure } from "./rules/k8s-exposure";
+import { k8sNamespacePodSecurity } from "./rules/k8s-namespace-pod-security";
 import { k8sNetworkpolicyPerNamespace } from "./rules/k8s-networkpolicy-per-namespace";
 import { k8sNoExposedManagementUi } from "./rules/k8s-no-exposed-management-ui";
 import { k8sNoPrivileged } from "./rules/k8s-no-privileged";
+import { k8sObjectsInPlan } from "./rules/k8s-objects-in-plan";
 import { k8sRunAsNonRootWithLimits } from "./rules/k8s-run-as-non-root-with-limits";
 import { nodeCapacity } from "./rules/node-capacity";
 import { opnsenseNoAnyToAny } from "./rules/opnsense-no-any-to-any";
@@ -45,5 +47,7 @@ export const POLICIES: readonly FortressPolicy[] = [
   k8sExposure,
   k8sChartValues,
   k3sPackagedComponents,
+  k8sNamespacePodSecurity,
+  k8sObjectsInPlan,
   stateProtectedAndBackedUp,
 ];

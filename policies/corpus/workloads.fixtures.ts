@@ -5,7 +5,9 @@ import { k8sService } from "../rules/k8s-no-exposed-management-ui.fixtures";
 import { ingress, INGRESS, tlsIngress } from "../rules/k8s-exposure.fixtures";
 import { k3sHelmChart, helmRelease } from "../rules/k8s-chart-values.fixtures";
 import {
+  defaultDeny,
   K8S,
+  k8sNamespace,
   RESTRICTED_POD_SECURITY,
   restrictedContainer,
   workload,
@@ -38,6 +40,8 @@ const SERVICE_PATCH = pulumiTypeOf(k8s.core.v1.ServicePatch);
 export const workloads: CorpusClass = {
   title: "5. Kubernetes workloads and routes in",
   policies: [
+    "k8s-namespace-pod-security",
+    "k8s-objects-in-plan",
     "k8s-no-privileged",
     "k8s-run-as-non-root-with-limits",
     "k8s-exposure",
@@ -400,8 +404,68 @@ export const workloads: CorpusClass = {
         ),
       ],
     },
+    {
+      name: "Namespace without a Pod Security enforce label",
+      resources: [k8sNamespace("fortress-tools", { "pod-security.kubernetes.io/warn": "restricted" })],
+      variant: true,
+    },
+    {
+      name: "Namespace enforcing baseline outside the sensors",
+      resources: [k8sNamespace("fortress-soc", { "pod-security.kubernetes.io/enforce": "baseline" })],
+    },
+    {
+      name: "NamespacePatch lowering a namespace to privileged",
+      resources: [
+        planResource(`${SDK_TYPES.k8sNamespace}Patch`, "lower", {
+          metadata: {
+            name: "fortress-identity",
+            labels: { "pod-security.kubernetes.io/enforce": "privileged" },
+          },
+        }),
+      ],
+    },
+    {
+      name: "command applying a manifest with kubectl -n",
+      resources: [command("tools", "sudo k3s kubectl -n fortress-soc apply -f /tmp/tools.yaml")],
+    },
+    {
+      name: "cloud-init snippet installing a chart with helm",
+      resources: [
+        planResource(SDK_TYPES.proxmoxFile, "agent-user-data", {
+          contentType: "snippets",
+          sourceRaw: {
+            fileName: "agent.yaml",
+            data: "#cloud-config\nruncmd:\n  - helm install falco falcosecurity/falco --namespace falco\n",
+          },
+        }),
+      ],
+    },
+    {
+      name: "command writing a static pod manifest",
+      resources: [
+        command("sniffer", "sudo cp sniffer.yaml /var/lib/rancher/k3s/agent/pod-manifests/sniffer.yaml"),
+      ],
+    },
   ],
   twins: [
+    {
+      name: "privileged Pod Security only for fortress-sensors",
+      resources: [
+        k8sNamespace("fortress-sensors", { "pod-security.kubernetes.io/enforce": "privileged" }),
+        k8sNamespace("fortress-soc", { "pod-security.kubernetes.io/enforce": "restricted" }),
+        defaultDeny("fortress-sensors"),
+        defaultDeny("fortress-soc"),
+      ],
+    },
+    {
+      name: "command that only reads the cluster",
+      resources: [
+        command(
+          "wait",
+          "until sudo k3s kubectl get --raw /readyz; do sleep 5; done && kubectl -n kube-system get pods",
+        ),
+      ],
+    },
     {
       name: "ConfigGroup carrying a restricted Deployment",
       resources: [
