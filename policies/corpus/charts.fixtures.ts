@@ -5,6 +5,7 @@
  * its values.
  */
 import { planResource } from "../lib/build";
+import { K3S_HELM_CHART_CONFIG_TYPE } from "../lib/charts";
 import { k3sHelmChart, helmRelease } from "../rules/k8s-chart-values.fixtures";
 import {
   K8S,
@@ -201,8 +202,30 @@ export const charts: CorpusClass = {
       name: "Release values with a floating global imageTag",
       resources: [helmRelease("misp", "fortress-response", { global: { imageTag: "latest" } })],
     },
+    {
+      name: "k3s HelmChartConfig putting Traefik on the host network",
+      resources: [
+        planResource(K3S_HELM_CHART_CONFIG_TYPE, "traefik", {
+          apiVersion: "helm.cattle.io/v1",
+          kind: "HelmChartConfig",
+          metadata: { name: "traefik", namespace: "kube-system" },
+          spec: {
+            valuesContent: "hostNetwork: true\nports:\n  traefik:\n    expose:\n      default: true\n",
+          },
+        }),
+      ],
+    },
   ],
   twins: [
+    {
+      name: "k3s HelmChartConfig giving Traefik requests and limits",
+      resources: [
+        planResource(K3S_HELM_CHART_CONFIG_TYPE, "traefik", {
+          metadata: { name: "traefik", namespace: "kube-system" },
+          spec: { valuesContent: "resources:\n  requests:\n    cpu: 100m\n  limits:\n    memory: 256Mi\n" },
+        }),
+      ],
+    },
     {
       name: "v4 Chart rendering a restricted Deployment behind a ClusterIP Service",
       resources: v4Chart("web", "fortress-soc", (p) => [

@@ -85,6 +85,8 @@ export function chartNamespaceOf(resource: {
 }): string | undefined {
   if (resource.type === K3S_HELM_CHART_TYPE)
     return knownString(asRecord(resource.props.spec)?.targetNamespace);
+  if (resource.type === K3S_HELM_CHART_CONFIG_TYPE)
+    return knownString(asRecord(resource.props.metadata)?.namespace);
   return knownString(resource.props.namespace);
 }
 
@@ -101,9 +103,11 @@ export function chartLabel(resource: {
   const what =
     resource.type === K3S_HELM_CHART_TYPE
       ? "k3s HelmChart"
-      : resource.type === SDK_TYPES.helmChartV4
-        ? "Helm v4 Chart"
-        : "Helm release";
+      : resource.type === K3S_HELM_CHART_CONFIG_TYPE
+        ? "k3s HelmChartConfig"
+        : resource.type === SDK_TYPES.helmChartV4
+          ? "Helm v4 Chart"
+          : "Helm release";
   return `${what} ${name} (chart ${chart})`;
 }
 

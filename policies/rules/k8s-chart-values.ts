@@ -5,6 +5,7 @@ import {
   chartNamespaceOf,
   chartsWithoutRenderedObjects,
   chartValuesOf,
+  K3S_HELM_CHART_CONFIG_TYPE,
   policyNode,
 } from "../lib/charts";
 import { EXPOSURE_CONFIG_SCHEMA, type ExposureSettings, exposureSettings, portNumber } from "../lib/exposure";
@@ -96,7 +97,7 @@ export function chartValueProblems(
 export const k8sChartValues: StackValidationPolicy = {
   name: "k8s-chart-values",
   description:
-    "A chart whose rendered objects are not in the plan (a helm.v3 Release or Chart, k3s's helm.cattle.io/v1 HelmChart, or any chart offline) is judged by its values, under the pod and exposure rules of k8s-no-privileged, k8s-run-as-non-root-with-limits and k8s-exposure: no privileged, hostNetwork/hostPID/hostIPC, runAsUser: 0, runAsNonRoot: false, added capabilities or hostPath (outside allowedNamespaces), no hostPort and no NodePort/LoadBalancer/externalIPs service but on agent ports; a HelmChart's valuesContent must be YAML. Image tags in values are pinned-versions'. A chart whose objects are rendered in the plan (a helm.v4 Chart in `pulumi preview`) is judged by those objects instead.",
+    "A chart whose rendered objects are not in the plan (a helm.v3 Release or Chart, k3s's helm.cattle.io/v1 HelmChart, or any chart offline), and a k3s HelmChartConfig (the values of a chart k3s installs by itself, Traefik's among them), is judged by its values, under the pod and exposure rules of k8s-no-privileged, k8s-run-as-non-root-with-limits and k8s-exposure: no privileged, hostNetwork/hostPID/hostIPC, runAsUser: 0, runAsNonRoot: false, added capabilities or hostPath (outside allowedNamespaces), no hostPort and no NodePort/LoadBalancer/externalIPs service but on agent ports; a HelmChart's valuesContent must be YAML. Image tags in values are pinned-versions'. A chart whose objects are rendered in the plan (a helm.v4 Chart in `pulumi preview`) is judged by those objects instead.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
@@ -110,7 +111,10 @@ export const k8sChartValues: StackValidationPolicy = {
     },
   },
   validateStack: (args, reportViolation) => {
-    const charts = args.resources.filter((resource) => CHART_TYPES.has(resource.type));
+    // A k3s HelmChartConfig overrides the values of a chart k3s installs by itself (Traefik among them).
+    const charts = args.resources.filter(
+      (resource) => CHART_TYPES.has(resource.type) || resource.type === K3S_HELM_CHART_CONFIG_TYPE,
+    );
     if (charts.length === 0) return;
     const config = args.getConfig<{
       allowedNamespaces?: unknown;
@@ -121,7 +125,7 @@ export const k8sChartValues: StackValidationPolicy = {
     const exposure = exposureSettings(config);
     const byValues = chartsWithoutRenderedObjects(args.resources.map(policyNode));
     for (const chart of charts) {
-      if (!byValues.has(chart.urn)) continue;
+      if (!byValues.has(chart.urn) && chart.type !== K3S_HELM_CHART_CONFIG_TYPE) continue;
       const props = chart.props as Inputs;
       const namespace = chartNamespaceOf(chart);
       const host = namespace === undefined || !allowed.has(namespace);
