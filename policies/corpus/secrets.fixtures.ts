@@ -163,6 +163,12 @@ export const secrets: CorpusClass = {
   ],
   twins: [
     {
+      name: "preview: a Secret holding an admin user name next to its password",
+      resources: [
+        secret({ stringData: { "admin-user": "admin", "admin-password": "a-long-generated-value" } }),
+      ],
+    },
+    {
       name: "database URL whose password is an env reference",
       resources: offline(
         helmRelease("n8n", "fortress-response", {

@@ -83,7 +83,7 @@ export const DEFAULT_ALLOWED_SUFFIXES = [
   "auth",
   "authentication",
 ];
-/** Credentials products ship with (DESIGN.md §4), none of which may survive a deployment. */
+/** Credentials products ship with (vocabulary/credentials.ts), none of which may survive a deployment. */
 export const DEFAULT_KNOWN_DEFAULTS: readonly string[] = KNOWN_DEFAULT_CREDENTIALS;
 
 const normalize = (key: string) => key.toLowerCase().replace(/[^a-z0-9]/g, "");
@@ -217,7 +217,12 @@ function k8sObjectFindings(
       for (const [key, value] of entriesOf(props[field])) {
         if (typeof value !== "string" || value === "" || value === REDACTED || value === SECRET_KNOWN_DEFAULT)
           continue;
-        if (looksLikeCredential(key, settings) || PUBLIC_SECRET_KEYS.has(normalize(key))) continue;
+        if (
+          looksLikeCredential(key, settings) ||
+          PUBLIC_SECRET_KEYS.has(normalize(key)) ||
+          USER_KEY.test(wordsOf(key).at(-1) ?? "")
+        )
+          continue;
         const text = field === "data" ? decodeBase64(value) : value;
         if (settings.knownDefaults.has(text.trim().toLowerCase()))
           found.push({ path: `${field}.${key}`, problem: "default", value: text });
