@@ -26,9 +26,11 @@ export function movingFetches(text: string): MovingFetch[] {
   // Most strings of a plan hold no URL and no package: leave them before any pattern runs.
   if (!text.includes("://") && !text.includes("@")) return [];
   const found: MovingFetch[] = [];
-  for (const match of text.matchAll(LATEST_PACKAGE))
-    found.push({ url: match[2] ?? "", why: "the @latest release" });
-  for (const match of text.matchAll(GIT_CLONE)) {
+  if (text.includes("@latest")) {
+    for (const match of text.matchAll(LATEST_PACKAGE))
+      found.push({ url: match[2] ?? "", why: "the @latest release" });
+  }
+  for (const match of text.includes("clone") ? text.matchAll(GIT_CLONE) : []) {
     const options = match[1] ?? "";
     if (
       !/(^|\s)(-b|--branch)(\s|=)/.test(options) &&
@@ -39,7 +41,7 @@ export function movingFetches(text: string): MovingFetch[] {
         why: "the repository's default branch (no --branch and no checkout)",
       });
   }
-  if (!FETCH.test(text)) return found;
+  if (!text.includes("://") || !FETCH.test(text)) return found;
   for (const [url] of text.matchAll(URL_IN_TEXT)) {
     let parsed: URL;
     try {

@@ -207,6 +207,7 @@ export const k8sExposure: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema: { properties: { ...EXPOSURE_CONFIG_SCHEMA } },
   validateResource: withEmbeddedObjects((args, reportViolation) => {
+    if (!args.type.startsWith(`${K8S_PACKAGE}:`)) return;
     const settings = exposureSettings(
       args.getConfig<{ exposableServices?: unknown; managementOnlyServices?: unknown }>(),
     );

@@ -25,6 +25,9 @@ const OUT_OF_BAND: readonly { readonly pattern: RegExp; readonly what: string }[
   { pattern: /\/var\/lib\/rancher\/k3s\/agent\/pod-manifests\//, what: "writes a static pod manifest" },
 ];
 
+/** One cheap test before the patterns: most strings of a plan mention none of these. */
+const MENTIONS = /kubectl|helm|\/var\/lib\/rancher\/k3s\//;
+
 export const k8sObjectsInPlan: ResourceValidationPolicy = {
   name: "k8s-objects-in-plan",
   description:
@@ -34,7 +37,7 @@ export const k8sObjectsInPlan: ResourceValidationPolicy = {
     if (!SCRIPT_TYPES.has(args.type)) return;
     const found = new Set<string>();
     walkInputs(args.props, (_key, value) => {
-      if (typeof value !== "string") return;
+      if (typeof value !== "string" || !MENTIONS.test(value)) return;
       for (const { pattern, what } of OUT_OF_BAND) {
         const match = pattern.exec(value);
         if (match) found.add(what.replace("$1", match[1] ?? ""));

@@ -92,6 +92,8 @@ interface Settings {
   readonly allowedKeys: ReadonlySet<string>;
   readonly allowedSuffixes: readonly string[];
   readonly knownDefaults: ReadonlySet<string>;
+  /** looksLikeCredential's answers by key: a plan repeats the same few hundred keys thousands of times. */
+  readonly verdicts?: Map<string, boolean>;
 }
 
 /** The words of a key: `DB_PASS` → db, pass; `mysqlRootPwd` → mysql, root, pwd. */
@@ -104,8 +106,16 @@ const wordsOf = (key: string) =>
 
 export function looksLikeCredential(
   key: string,
-  settings: Pick<Settings, "allowedKeys" | "allowedSuffixes">,
-) {
+  settings: Pick<Settings, "allowedKeys" | "allowedSuffixes" | "verdicts">,
+): boolean {
+  const known = settings.verdicts?.get(key);
+  if (known !== undefined) return known;
+  const verdict = judgeKey(key, settings);
+  settings.verdicts?.set(key, verdict);
+  return verdict;
+}
+
+function judgeKey(key: string, settings: Pick<Settings, "allowedKeys" | "allowedSuffixes">): boolean {
   const normalized = normalize(key);
   if (settings.allowedKeys.has(normalized)) return false;
   if (REFERENCE_KEY.test(normalized) && !NOT_REFERENCES.has(normalized)) return false;
@@ -339,6 +349,7 @@ export const secretsFromRandomOrConfig: StackValidationPolicy = {
       knownDefaults: new Set(
         stringList(config.knownDefaults, DEFAULT_KNOWN_DEFAULTS).map((value) => value.toLowerCase()),
       ),
+      verdicts: new Map(),
     };
     // Offline, secret values read "[secret]", so anything else is plaintext. `pulumi preview` hands policies
     // secrets unwrapped, so there only the known defaults can be told apart.
