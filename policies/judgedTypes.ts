@@ -8,6 +8,7 @@
 import { GUEST_TYPES, PROXMOX_FIREWALL_TYPES, PROXMOX_PROVIDER_TYPE } from "../vocabulary/proxmoxTypes";
 import { RBAC_TYPES } from "../vocabulary/rbacTypes";
 import { k8sWorkloadTypes, SDK_TYPES } from "../vocabulary/sdkTypes";
+import { CHART_TYPES, K3S_HELM_CHART_CONFIG_TYPE } from "./lib/charts";
 import {
   DNS_DHCP_TYPE,
   FILE_TYPE,
@@ -40,6 +41,13 @@ const WORKLOADS = [
   ]).keys(),
 ];
 const HELM = [SDK_TYPES.helmReleaseV3, SDK_TYPES.helmChartV3, SDK_TYPES.helmChartV4];
+const COMMANDS = [SDK_TYPES.commandRemote, SDK_TYPES.commandLocal];
+/** Every way in from outside the cluster: Services (NodePort, LoadBalancer, externalIPs) and Ingresses. */
+const ROUTES_IN = [
+  ...k8sWorkloadTypes(["Service"]).keys(),
+  SDK_TYPES.k8sIngress,
+  SDK_TYPES.k8sIngressV1beta1,
+];
 
 export const JUDGED_TYPES: Readonly<Record<string, readonly string[]>> = {
   "opnsense-no-any-to-any": OPNSENSE_FILTER,
@@ -74,7 +82,14 @@ export const JUDGED_TYPES: Readonly<Record<string, readonly string[]>> = {
   ],
   "proxmox-provider-login": [PROXMOX_PROVIDER_TYPE],
   "cloud-init-no-password": [FILE_TYPE, ...GUESTS],
-  "secrets-from-random-or-config": [ANY_TYPE, SDK_TYPES.randomPassword],
+  "secrets-from-random-or-config": [
+    ANY_TYPE,
+    SDK_TYPES.randomPassword,
+    SDK_TYPES.randomBytes,
+    SDK_TYPES.k8sSecret,
+    SDK_TYPES.k8sConfigMap,
+  ],
+  "secrets-random-strength": [SDK_TYPES.randomPassword, SDK_TYPES.randomBytes],
   "pinned-versions": [
     ANY_TYPE,
     SDK_TYPES.proxmoxDownload,
@@ -87,6 +102,11 @@ export const JUDGED_TYPES: Readonly<Record<string, readonly string[]>> = {
   "k8s-no-exposed-management-ui": [K8S_SERVICE_TYPE],
   "k8s-networkpolicy-per-namespace": [K8S_NAMESPACE_TYPE, K8S_NETWORK_POLICY_TYPE],
   "k8s-rbac-least-privilege": [...RBAC_TYPES.keys()],
+  "k8s-exposure": [...WORKLOADS, ...ROUTES_IN],
+  "k8s-chart-values": [...CHART_TYPES, K3S_HELM_CHART_CONFIG_TYPE],
+  "k8s-namespace-pod-security": [K8S_NAMESPACE_TYPE],
+  "k8s-objects-in-plan": [...COMMANDS, FILE_TYPE],
+  "k3s-packaged-components": COMMANDS,
   "state-protected-and-backed-up": [
     SDK_TYPES.proxmoxBackupJob,
     SDK_TYPES.k8sPersistentVolumeClaim,

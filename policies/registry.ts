@@ -2,9 +2,14 @@
 import type { FortressPolicy } from "./lib/types";
 import { blueprintDag } from "./rules/blueprint-dag";
 import { inventory } from "./rules/inventory";
+import { k3sPackagedComponents } from "./rules/k3s-packaged-components";
+import { k8sChartValues } from "./rules/k8s-chart-values";
+import { k8sExposure } from "./rules/k8s-exposure";
+import { k8sNamespacePodSecurity } from "./rules/k8s-namespace-pod-security";
 import { k8sNetworkpolicyPerNamespace } from "./rules/k8s-networkpolicy-per-namespace";
 import { k8sNoExposedManagementUi } from "./rules/k8s-no-exposed-management-ui";
 import { k8sNoPrivileged } from "./rules/k8s-no-privileged";
+import { k8sObjectsInPlan } from "./rules/k8s-objects-in-plan";
 import { k8sRbacLeastPrivilege } from "./rules/k8s-rbac-least-privilege";
 import { k8sRunAsNonRootWithLimits } from "./rules/k8s-run-as-non-root-with-limits";
 import { nodeCapacity } from "./rules/node-capacity";
@@ -24,6 +29,7 @@ import { proxmoxGuestTypes } from "./rules/proxmox-guest-types";
 import { proxmoxGuestFirewall } from "./rules/proxmox-guest-firewall";
 import { proxmoxProviderLogin } from "./rules/proxmox-provider-login";
 import { secretsFromRandomOrConfig } from "./rules/secrets-from-random-or-config";
+import { secretsRandomStrength } from "./rules/secrets-random-strength";
 import { stateProtectedAndBackedUp } from "./rules/state-protected-and-backed-up";
 
 export const POLICIES: readonly FortressPolicy[] = [
@@ -45,11 +51,17 @@ export const POLICIES: readonly FortressPolicy[] = [
   proxmoxProviderLogin,
   cloudInitNoPassword,
   secretsFromRandomOrConfig,
+  secretsRandomStrength,
   pinnedVersions,
   k8sNoPrivileged,
   k8sRunAsNonRootWithLimits,
   k8sNoExposedManagementUi,
   k8sNetworkpolicyPerNamespace,
   k8sRbacLeastPrivilege,
+  k8sExposure,
+  k8sChartValues,
+  k3sPackagedComponents,
+  k8sNamespacePodSecurity,
+  k8sObjectsInPlan,
   stateProtectedAndBackedUp,
 ];

@@ -38,6 +38,12 @@ const PROVIDER_TYPES = new Set(
   ["proxmoxve", "kubernetes", "random", "tls", "command"].map((pkg) => `pulumi:providers:${pkg}`),
 );
 
+/**
+ * k3s's helm-controller kinds (k3s-io/helm-controller pkg/apis/helm.cattle.io/v1/types.go): custom
+ * resources, so no SDK class carries their token; the lab registers them as CustomResources.
+ */
+const K3S_CUSTOM_RESOURCES = /^kubernetes:helm\.cattle\.io\/v1:HelmChart(Config)?$/;
+
 /** Types the home lab registers that no policy needs to judge by type, and why. */
 const UNJUDGED: Readonly<Record<string, string>> = {
   [`${OPNSENSE_TYPE_PREFIX}vlan`]:
@@ -56,23 +62,14 @@ const UNJUDGED: Readonly<Record<string, string>> = {
   "proxmoxve:realm/openid:Openid":
     "Keycloak as a login source; its client secret is judged like every input (secrets-from-random-or-config)",
   "random:index/randomId:RandomId": "a name suffix",
-  "random:index/randomBytes:RandomBytes":
-    "key material generated into the state as a secret; read as a source by secrets-from-random-or-config",
   "tls:index/privateKey:PrivateKey": "key material generated into the state as a secret",
   "tls:index/selfSignedCert:SelfSignedCert": "a certificate for the lab's own CA; public material",
-  "command:remote:Command":
-    "judged through its inputs like every resource: k3s pinned (pinned-versions), no plaintext secrets",
   "pulumi:providers:kubernetes": "its kubeconfig is judged like every input (secrets-from-random-or-config)",
-  "kubernetes:helm.cattle.io/v1:HelmChartConfig":
-    "k3s's own chart settings (Traefik); HelmChart pinning is issue 11 class 5",
   "kubernetes:storage.k8s.io/v1:StorageClass": "where volumes go; their protection is judged on the claims",
   "kubernetes:core/v1:ResourceQuota": "a namespace's ceiling, which only narrows",
   "kubernetes:core/v1:LimitRange": "a namespace's default limits, which only narrow",
-  "kubernetes:core/v1:Secret":
-    "its values are judged like every input (secrets-from-random-or-config); issue 11 class 7",
   "kubernetes:cert-manager.io/v1:ClusterIssuer": "issues from the lab's own CA",
   "kubernetes:cert-manager.io/v1:Certificate": "a certificate request",
-  "kubernetes:networking.k8s.io/v1:Ingress": "exposure through Traefik, issue 11 class 5",
 };
 
 let labTypes: Set<string>;
@@ -102,7 +99,8 @@ describe("the types the pack judges", () => {
             !SDK_TOKENS.has(type) &&
             !PROVIDER_TYPES.has(type) &&
             !fortress.has(type) &&
-            !type.startsWith(OPNSENSE_TYPE_PREFIX),
+            !type.startsWith(OPNSENSE_TYPE_PREFIX) &&
+            !K3S_CUSTOM_RESOURCES.test(type),
         )
         .map((type) => `${policy}: ${type}`),
     );

@@ -10,6 +10,7 @@
  * 'kubernetes:apps/v1:Deployment'` in @pulumi/kubernetes apps/v1/deployment.js.
  */
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
+import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -55,10 +56,18 @@ export const SDK_TYPES = {
   k8sService: pulumiTypeOf(k8s.core.v1.Service),
   k8sPersistentVolumeClaim: pulumiTypeOf(k8s.core.v1.PersistentVolumeClaim),
   k8sNetworkPolicy: pulumiTypeOf(k8s.networking.v1.NetworkPolicy),
+  k8sIngress: pulumiTypeOf(k8s.networking.v1.Ingress),
+  k8sIngressV1beta1: pulumiTypeOf(k8s.networking.v1beta1.Ingress),
+  k8sSecret: pulumiTypeOf(k8s.core.v1.Secret),
+  k8sConfigMap: pulumiTypeOf(k8s.core.v1.ConfigMap),
+  commandRemote: pulumiTypeOf(command.remote.Command),
+  commandLocal: pulumiTypeOf(command.local.Command),
   helmReleaseV3: pulumiTypeOf(k8s.helm.v3.Release),
   helmChartV3: pulumiTypeOf(k8s.helm.v3.Chart),
   helmChartV4: pulumiTypeOf(k8s.helm.v4.Chart),
+  k8sConfigGroupV2: pulumiTypeOf(k8s.yaml.v2.ConfigGroup),
   randomPassword: pulumiTypeOf(random.RandomPassword),
+  randomBytes: pulumiTypeOf(random.RandomBytes),
   tlsPrivateKey: pulumiTypeOf(tls.PrivateKey),
   tlsSelfSignedCert: pulumiTypeOf(tls.SelfSignedCert),
 } as const;

@@ -1,10 +1,11 @@
 /** Reading any resource's inputs: walking them, and the values the offline capture writes for secrets and unknowns. */
 import type { PolicyResource } from "@pulumi/policy";
+import { SECRET_KNOWN_DEFAULT } from "../../vocabulary/credentials";
 
 /** How the offline capture writes a secret-marked input value (`pulumi preview` unwraps secrets instead). */
 export const REDACTED = "[secret]";
 /** Values the offline capture writes for an input it cannot know (an unresolved output) or may not show. */
-const OPAQUE_VALUES = new Set(["[unknown]", REDACTED]);
+const OPAQUE_VALUES = new Set(["[unknown]", REDACTED, SECRET_KNOWN_DEFAULT]);
 
 /** A string input the capture knows, or undefined when absent, empty, unknown or secret. */
 export function knownString(value: unknown): string | undefined {
@@ -44,7 +45,7 @@ export function isRedactedPlan(resources: readonly PolicyResource[]): boolean {
     const provider = resource.props.__provider;
     if (typeof provider === "string" && provider.startsWith("[dynamic provider ")) return true;
     walkInputs(resource.props, (_key, value) => {
-      if (value === REDACTED) found = true;
+      if (value === REDACTED || value === SECRET_KNOWN_DEFAULT) found = true;
     });
     return found;
   });

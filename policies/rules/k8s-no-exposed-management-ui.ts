@@ -1,4 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { withEmbeddedObjects } from "../lib/embedded";
 import { K8S_SERVICE_TYPE, k8sObjectOf, knownString } from "../lib/resources";
 import { addressRange, type AddressRange, covers } from "../../vocabulary/addresses";
 
@@ -23,9 +24,30 @@ export function withinCidrs(text: string, cidrs: readonly AddressRange[]): boole
   return range !== undefined && cidrs.some((cidr) => covers([cidr], range));
 }
 
+/** Whether a Service's inputs mark it a management UI: the UI ports it serves, and the label. */
+export function managementUiOf(
+  props: Record<string, unknown>,
+  uiPorts: ReadonlySet<number> = new Set(DEFAULT_UI_PORTS),
+): { uiPortsUsed: number[]; labelled: boolean } {
+  const spec = (props.spec ?? {}) as Record<string, unknown>;
+  const metadata = (props.metadata ?? {}) as { labels?: Record<string, unknown> };
+  const ports = Array.isArray(spec.ports) ? (spec.ports as Record<string, unknown>[]) : [];
+  const uiPortsUsed = [
+    ...new Set(
+      ports.flatMap((port) =>
+        [portNumber(port?.port), portNumber(port?.targetPort)].filter(
+          (value): value is number => value !== undefined && uiPorts.has(value),
+        ),
+      ),
+    ),
+  ];
+  const labelled = String(metadata.labels?.[MANAGEMENT_UI_LABEL] ?? "").toLowerCase() === "true";
+  return { uiPortsUsed, labelled };
+}
+
 export const k8sNoExposedManagementUi: ResourceValidationPolicy = {
   name: "k8s-no-exposed-management-ui",
-  description: `No Service of type NodePort or LoadBalancer exposes a management UI outside the management zone. Convention: a Service is a management UI when one of its ports (port or targetPort) is a well-known UI port (uiPorts, by default ${DEFAULT_UI_PORTS.join("/")}) or it is labelled ${MANAGEMENT_UI_LABEL}: "true"; such a Service is ClusterIP (reached through the ingress and SSO), or it is NodePort/LoadBalancer only when annotated ${ZONE_ANNOTATION}: management, and then its spec.loadBalancerIP, MetalLB loadBalancerIPs annotation and spec.loadBalancerSourceRanges, where set, lie within the management CIDRs (managementCidrs, by default ${DEFAULT_MANAGEMENT_CIDRS.join(", ")}).`,
+  description: `No Service of type NodePort or LoadBalancer, or with externalIPs, exposes a management UI outside the management zone. Convention: a Service is a management UI when one of its ports (port or targetPort) is a well-known UI port (uiPorts, by default ${DEFAULT_UI_PORTS.join("/")}) or it is labelled ${MANAGEMENT_UI_LABEL}: "true"; such a Service is ClusterIP (reached through the ingress and SSO), or it is NodePort/LoadBalancer only when annotated ${ZONE_ANNOTATION}: management, and then its spec.loadBalancerIP, MetalLB loadBalancerIPs annotation and spec.loadBalancerSourceRanges, where set, lie within the management CIDRs (managementCidrs, by default ${DEFAULT_MANAGEMENT_CIDRS.join(", ")}).`,
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
@@ -44,11 +66,13 @@ export const k8sNoExposedManagementUi: ResourceValidationPolicy = {
       },
     },
   },
-  validateResource: (args, reportViolation) => {
-    if (args.type !== K8S_SERVICE_TYPE) return;
+  validateResource: withEmbeddedObjects((args, reportViolation) => {
+    if (args.type !== K8S_SERVICE_TYPE && args.type !== `${K8S_SERVICE_TYPE}Patch`) return;
     const spec = (args.props.spec ?? {}) as Record<string, unknown>;
-    const type = knownString(spec.type) ?? "ClusterIP";
-    if (!EXPOSED_TYPES.has(type)) return;
+    const declared = knownString(spec.type) ?? "ClusterIP";
+    const externalIps = Array.isArray(spec.externalIPs) && spec.externalIPs.length > 0;
+    if (!EXPOSED_TYPES.has(declared) && !externalIps) return;
+    const type = EXPOSED_TYPES.has(declared) ? declared : `${declared} with externalIPs`;
 
     const config = args.getConfig<{ uiPorts?: unknown; managementCidrs?: unknown }>();
     const uiPorts = new Set((Array.isArray(config.uiPorts) ? config.uiPorts : DEFAULT_UI_PORTS).map(Number));
@@ -64,17 +88,7 @@ export const k8sNoExposedManagementUi: ResourceValidationPolicy = {
       labels?: Record<string, unknown>;
       annotations?: Record<string, unknown>;
     };
-    const ports = Array.isArray(spec.ports) ? (spec.ports as Record<string, unknown>[]) : [];
-    const uiPortsUsed = [
-      ...new Set(
-        ports.flatMap((port) =>
-          [portNumber(port?.port), portNumber(port?.targetPort)].filter(
-            (value): value is number => value !== undefined && uiPorts.has(value),
-          ),
-        ),
-      ),
-    ];
-    const labelled = String(metadata.labels?.[MANAGEMENT_UI_LABEL] ?? "").toLowerCase() === "true";
+    const { uiPortsUsed, labelled } = managementUiOf(args.props, uiPorts);
     if (uiPortsUsed.length === 0 && !labelled) return;
 
     const object = k8sObjectOf(args);
@@ -98,6 +112,9 @@ export const k8sNoExposedManagementUi: ResourceValidationPolicy = {
         if (ip.trim() !== "") addresses.push({ what: `annotation ${annotation}`, value: ip.trim() });
       }
     }
+    for (const ip of Array.isArray(spec.externalIPs) ? spec.externalIPs : []) {
+      addresses.push({ what: "spec.externalIPs", value: String(ip) });
+    }
     const sourceRanges = Array.isArray(spec.loadBalancerSourceRanges) ? spec.loadBalancerSourceRanges : [];
     for (const range of sourceRanges) {
       addresses.push({ what: "spec.loadBalancerSourceRanges", value: String(range) });
@@ -109,5 +126,5 @@ export const k8sNoExposedManagementUi: ResourceValidationPolicy = {
         );
       }
     }
-  },
+  }),
 };

@@ -1,17 +1,18 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { containersOf, DEFAULT_PRIVILEGED_NAMESPACES, workloadToJudge } from "../lib/resources";
+import { withEmbeddedObjects } from "../lib/embedded";
+import { containersOf, DEFAULT_PRIVILEGED_NAMESPACES, k8sKindOf, workloadToJudge } from "../lib/resources";
 
 /** The one capability a container may add: binding ports below 1024 as non-root. */
-const ALLOWED_CAPABILITIES = new Set(["NET_BIND_SERVICE"]);
+export const ALLOWED_CAPABILITIES = new Set(["NET_BIND_SERVICE"]);
 /** Pod fields that share a node namespace, with what they share. */
-const HOST_NAMESPACES = { hostNetwork: "network", hostPID: "PID", hostIPC: "IPC" } as const;
+export const HOST_NAMESPACES = { hostNetwork: "network", hostPID: "PID", hostIPC: "IPC" } as const;
 
-const capabilityName = (value: unknown) => String(value).toUpperCase().replace(/^CAP_/, "");
+export const capabilityName = (value: unknown) => String(value).toUpperCase().replace(/^CAP_/, "");
 
 export const k8sNoPrivileged: ResourceValidationPolicy = {
   name: "k8s-no-privileged",
   description:
-    "No pod outside the allow-listed namespaces (allowedNamespaces, by default fortress-sensors, where network sensors such as Zeek and Suricata capture traffic) runs privileged containers, mounts hostPath volumes, shares the node's network, PID or IPC namespace, or adds a capability other than NET_BIND_SERVICE. Covers Pods and the pod templates of Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers, Jobs and CronJobs, and their patches; the namespace is the object's metadata.namespace.",
+    "No pod outside the allow-listed namespaces (allowedNamespaces, by default fortress-sensors, where network sensors such as Zeek and Suricata capture traffic) runs privileged containers, mounts hostPath volumes, shares the node's network, PID or IPC namespace, adds a capability other than NET_BIND_SERVICE, allows privilege escalation (allowPrivilegeEscalation: true) or is a Windows HostProcess container; no PersistentVolume is a hostPath volume. Covers Pods and the pod templates of Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers, Jobs and CronJobs, and their patches; the namespace is the object's metadata.namespace.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
@@ -24,7 +25,14 @@ export const k8sNoPrivileged: ResourceValidationPolicy = {
       },
     },
   },
-  validateResource: (args, reportViolation) => {
+  validateResource: withEmbeddedObjects((args, reportViolation) => {
+    const hostPath = (args.props.spec as { hostPath?: { path?: unknown } } | undefined)?.hostPath;
+    if (k8sKindOf(args.type) === "PersistentVolume" && hostPath) {
+      reportViolation(
+        `PersistentVolume ${args.name} is a hostPath volume (${String(hostPath.path ?? "?")}), so any pod that claims it reaches into the node's filesystem: use the storage classes (local-path, NFS) instead`,
+      );
+      return;
+    }
     const workload = workloadToJudge(args, { patches: true });
     if (!workload) return;
     const { podSpecs, who, allowed } = workload;
@@ -49,12 +57,27 @@ export const k8sNoPrivileged: ResourceValidationPolicy = {
       for (const { list, name, container } of containersOf(spec)) {
         const securityContext = (container.securityContext ?? {}) as {
           privileged?: unknown;
+          allowPrivilegeEscalation?: unknown;
           capabilities?: { add?: unknown };
+          windowsOptions?: { hostProcess?: unknown };
         };
         const where = `${who}: ${list === "containers" ? "container" : list.replace(/s$/, "")} ${name}`;
         if (securityContext.privileged === true) {
           reportViolation(
             `${where} is privileged (securityContext.privileged: true), which gives it the whole node: remove it, or ${remedy}`,
+          );
+        }
+        if (securityContext.allowPrivilegeEscalation === true) {
+          reportViolation(
+            `${where} sets allowPrivilegeEscalation: true, so a setuid binary can make it root: set it to false, or ${remedy}`,
+          );
+        }
+        const podWindows = (
+          spec.securityContext as { windowsOptions?: { hostProcess?: unknown } } | undefined
+        )?.windowsOptions;
+        if (securityContext.windowsOptions?.hostProcess === true || podWindows?.hostProcess === true) {
+          reportViolation(
+            `${where} is a Windows HostProcess container, which runs on the node itself: remove it, or ${remedy}`,
           );
         }
         const added = Array.isArray(securityContext.capabilities?.add)
@@ -68,5 +91,5 @@ export const k8sNoPrivileged: ResourceValidationPolicy = {
         }
       }
     }
-  },
+  }),
 };

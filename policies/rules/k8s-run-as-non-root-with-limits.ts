@@ -1,4 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { withEmbeddedObjects } from "../lib/embedded";
 import { containersOf, DEFAULT_PRIVILEGED_NAMESPACES, workloadToJudge } from "../lib/resources";
 
 interface SecurityContext {
@@ -45,7 +46,7 @@ export const k8sRunAsNonRootWithLimits: ResourceValidationPolicy = {
       },
     },
   },
-  validateResource: (args, reportViolation) => {
+  validateResource: withEmbeddedObjects((args, reportViolation) => {
     const workload = workloadToJudge(args);
     if (!workload) return;
     const { podSpecs, who } = workload;
@@ -70,5 +71,5 @@ export const k8sRunAsNonRootWithLimits: ResourceValidationPolicy = {
         }
       }
     }
-  },
+  }),
 };

@@ -2,6 +2,8 @@ import { exactChartVersion } from "../../vocabulary/versions";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { SDK_TYPES } from "../../vocabulary/sdkTypes";
 import { FILE_TYPE, REDACTED } from "../lib/resources";
+import { chartValuesOf, K3S_HELM_CHART_CONFIG_TYPE, K3S_HELM_CHART_TYPE } from "../lib/charts";
+import { movingFetches } from "../lib/fetches";
 
 export const DOWNLOAD_TYPES: readonly string[] = [SDK_TYPES.proxmoxDownload, SDK_TYPES.proxmoxDownloadLegacy];
 const HELM_TYPES: ReadonlySet<string> = new Set([
@@ -49,7 +51,10 @@ function checkImages(props: unknown, floatingTags: readonly string[], report: Re
   const visit = (node: unknown, path: string, key: string) => {
     if (typeof node === "string") {
       if (node === REDACTED) return;
-      if (/image$/i.test(key) && !NOT_AN_IMAGE.test(node.trim()) && node.trim() !== "") judge(node, path);
+      if (/^image[-_]?tag$/i.test(key) && floatingTags.includes(node.trim().toLowerCase())) {
+        report(`image tag ${node.trim()} at ${path} is a floating tag: pin an exact version tag or a digest`);
+      } else if (/image$/i.test(key) && !NOT_AN_IMAGE.test(node.trim()) && node.trim() !== "")
+        judge(node, path);
       else if (node.includes("\n")) {
         for (const match of node.matchAll(/^[ \t-]*image:[ \t]*["']?([^\s"'#]+)/gm)) {
           if (match[1] && !NOT_AN_IMAGE.test(match[1])) judge(match[1], `${path} (embedded YAML)`);
@@ -106,10 +111,35 @@ function stringsOf(props: unknown): { path: string; key: string; value: string }
   return strings;
 }
 
+/**
+ * A k3s HelmChart is pinned by its embedded archive (`spec.chartContent`), by a chart URL that names one
+ * archive, or by an exact `spec.version` of a repository chart (helm-controller ignores the version when
+ * chart is a URL or chartContent is set: k3s-io/helm-controller pkg/apis/helm.cattle.io/v1/types.go).
+ */
+function checkK3sHelmChart(props: Record<string, unknown>, name: string, report: Report) {
+  const spec = (props.spec ?? {}) as Record<string, unknown>;
+  if (typeof spec.chartContent === "string" && spec.chartContent !== "") return;
+  const chart = typeof spec.chart === "string" ? spec.chart : "";
+  if (/^https?:\/\//.test(chart)) {
+    const moving = MOVING_URL.exec(new URL(chart).pathname)?.[2];
+    if (!chart.startsWith("https://") || !/\.tgz$/.test(chart) || moving) {
+      report(
+        `k3s HelmChart ${name} installs ${chart}, which is not one https chart archive (.tgz) at a fixed release: point spec.chart at the release's .tgz over https, or embed it as spec.chartContent`,
+      );
+    }
+    return;
+  }
+  if (!exactChartVersion(spec.version)) {
+    report(
+      `k3s HelmChart ${name} (chart ${chart || "?"}) ${spec.version === undefined || spec.version === "" ? "has no spec.version" : `has spec.version ${JSON.stringify(spec.version)}, which is not one exact release`}, so helm-controller installs whatever the repository serves: set spec.version to the release you tested`,
+    );
+  }
+}
+
 export const pinnedVersions: ResourceValidationPolicy = {
   name: "pinned-versions",
   description:
-    "Everything Fortress installs is pinned: container images by tag or digest, Helm charts by version, cloud images by checksum, k3s by INSTALL_K3S_VERSION.",
+    "Everything Fortress installs is pinned: container images by tag or digest (in inputs, Helm values and k3s HelmChart/HelmChartConfig valuesContent), Helm charts and k3s helm.cattle.io/v1 HelmCharts by exact version (or an embedded chartContent or a fixed .tgz URL), cloud images by checksum, k3s by INSTALL_K3S_VERSION; no command or script fetches from a moving URL (/latest/, releases/latest, /master/, /main/, /HEAD/, a branch on raw.githubusercontent.com).",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
@@ -130,10 +160,25 @@ export const pinnedVersions: ResourceValidationPolicy = {
 
     checkImages(props, floatingTags, reportViolation);
 
+    if (args.type === K3S_HELM_CHART_TYPE || args.type === K3S_HELM_CHART_CONFIG_TYPE) {
+      for (const source of chartValuesOf({ type: args.type, props }).sources.slice(1)) {
+        checkImages(source.values, floatingTags, (message) => reportViolation(`${source.path}: ${message}`));
+      }
+    }
+    if (args.type === K3S_HELM_CHART_TYPE) checkK3sHelmChart(props, args.name, reportViolation);
+
     if (HELM_TYPES.has(args.type)) {
       const chart = String(props.chart ?? args.name);
-      const local = /^(\.{1,2}\/|\/)/.test(chart) || /\.tgz$/.test(chart);
-      if (!local && !exactChartVersion(props.version)) {
+      const remoteArchive = /^https?:\/\/.*\.tgz$/.test(chart);
+      const local = !remoteArchive && (/^(\.{1,2}\/|\/)/.test(chart) || /\.tgz$/.test(chart));
+      if (remoteArchive) {
+        const moving = MOVING_URL.exec(new URL(chart).pathname)?.[2];
+        if (moving || !chart.startsWith("https://")) {
+          reportViolation(
+            `Helm chart ${chart} is ${moving ? `a "${moving}" archive, which moves` : "fetched over plain HTTP"}: point chart at the release's .tgz over https`,
+          );
+        }
+      } else if (!local && !exactChartVersion(props.version)) {
         reportViolation(
           `Helm chart ${chart} ${props.version === undefined || props.version === "" ? "has no version" : `has version ${JSON.stringify(props.version)}, which is not one exact release`}: set version to the chart release you tested (e.g. "3.6.0")`,
         );
@@ -171,6 +216,13 @@ export const pinnedVersions: ResourceValidationPolicy = {
     }
 
     const strings = stringsOf(props);
+    for (const { path, value } of strings) {
+      for (const fetch of movingFetches(value)) {
+        reportViolation(
+          `${path} fetches ${fetch.url}, which follows ${fetch.why}, so each run may install something else: use a release or commit URL (a tag or a 40-character commit) and check its sha256`,
+        );
+      }
+    }
     // A command that leaves INSTALL_K3S_VERSION to an environment key of the resource defers to that key.
     const versionKey = strings.some(({ key }) => key === "INSTALL_K3S_VERSION");
     for (const { path, key, value } of strings) {

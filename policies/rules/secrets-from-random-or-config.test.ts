@@ -32,6 +32,13 @@ describe("secrets-from-random-or-config", () => {
       "PASSPHRASE",
       "httpSecret",
       "pass",
+      "DB_PASS",
+      "mysqlRootPwd",
+      "ADMIN_PW",
+      "SECRET_KEY",
+      "ApiKey",
+      "Passwd",
+      "wifi-psk",
     ]) {
       assert.ok(looksLikeCredential(key, settings), key);
     }
@@ -51,6 +58,12 @@ describe("secrets-from-random-or-config", () => {
       "username",
       "key",
       "passwordAuthentication",
+      "existingSecretPasswordKey",
+      "adminPasswordKey",
+      "secretKeys",
+      "showPassHint",
+      "bypass",
+      "passThrough",
     ]) {
       assert.ok(!looksLikeCredential(key, settings), key);
     }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { REDACTED, redact } from "./capture";
+import { KNOWN_DEFAULT_CREDENTIALS, SECRET_KNOWN_DEFAULT } from "../../vocabulary/credentials";
 
 /** The markers of Pulumi's serialized property values (sdk/nodejs/runtime/rpc.ts). */
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -45,6 +46,16 @@ describe("redact", () => {
       tokens: ["[secret]", "plain", ["[secret]"]],
       deep: { a: { b: { c: { d: "[secret]" } } } },
     });
+  });
+
+  it("marks a secret that equals a known default credential, in any case, without its value", () => {
+    for (const value of KNOWN_DEFAULT_CREDENTIALS) {
+      assert.equal(redact(secret(value)), SECRET_KNOWN_DEFAULT, value);
+      assert.equal(redact(secret(` ${value.toUpperCase()} `)), SECRET_KNOWN_DEFAULT, value);
+    }
+    assert.equal(redact(secret("a-generated-40-character-password-xyz")), REDACTED);
+    assert.equal(redact(secret({ password: "admin" })), REDACTED);
+    assert.ok(!JSON.stringify(redact({ a: secret("kibanaserver") })).includes("kibanaserver"));
   });
 
   it("never lets the secret's value through", () => {

@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { isKnownDefaultCredential, SECRET_KNOWN_DEFAULT } from "../../vocabulary/credentials";
 
 export interface CapturedResource {
   readonly urn: string;
@@ -25,14 +26,19 @@ const { specialSecretSig: SECRET_SIG, specialResourceSig: RESOURCE_SIG, specialS
 const UNKNOWN = pulumi.runtime.unknownValue;
 export const REDACTED = "[secret]";
 
-/** Serialized property values with secrets replaced, resource references as their URN, unknowns marked. */
+/**
+ * Serialized property values with secrets replaced, resource references as their URN, unknowns marked.
+ * A secret that equals a product's known default credential is written as SECRET_KNOWN_DEFAULT: the plan
+ * records that it matched (so the pack can refuse it, as `pulumi preview` does with the value in hand),
+ * never the value.
+ */
 export function redact(value: unknown): unknown {
   if (value === UNKNOWN) return "[unknown]";
   if (Array.isArray(value)) return value.map(redact);
   if (typeof value !== "object" || value === null) return value;
   const record = value as Record<string, unknown>;
   const sig = record[SIG_KEY];
-  if (sig === SECRET_SIG) return REDACTED;
+  if (sig === SECRET_SIG) return isKnownDefaultCredential(record.value) ? SECRET_KNOWN_DEFAULT : REDACTED;
   if (sig === RESOURCE_SIG) return { $ref: record.urn };
   if (sig !== undefined) return `[${String(sig).slice(0, 8)}]`;
   return Object.fromEntries(Object.entries(record).map(([key, inner]) => [key, redact(inner)]));

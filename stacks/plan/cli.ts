@@ -7,6 +7,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { chartsJudgedByValues } from "../../policies/lib/charts";
 import { evaluatePolicies } from "../../policies/lib/offline";
 import { POLICIES } from "../../policies/registry";
 import { ConfigError } from "../config/errors";
@@ -82,7 +83,11 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
     : {};
   const planned = buildPlanDocument(config.stack, PROJECT, run.resources, run.model.config);
   const policyViolations = await evaluatePolicies(POLICIES, run.resources, packConfig);
-  const document: PlanDocument = { ...planned, violations: [...planned.violations, ...policyViolations] };
+  const document: PlanDocument = {
+    ...planned,
+    violations: [...planned.violations, ...policyViolations],
+    chartsJudgedByValues: chartsJudgedByValues(run.resources),
+  };
   const diff = base ? diffPlans(base, document) : undefined;
   const markdown = diff ? renderDiffMarkdown(diff) : "";
   if (options.outDir) {

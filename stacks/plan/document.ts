@@ -75,6 +75,8 @@ export interface PlanDocument {
   /** The zone matrix: for each source network, what it may reach (network, internet, firewall, any) and with which services. */
   readonly zones: readonly ZoneCell[];
   readonly violations: readonly Violation[];
+  /** Charts whose rendered objects the plan does not hold (helm.v3 Releases, k3s HelmCharts, any chart offline): the pack judged their values. */
+  readonly chartsJudgedByValues?: readonly string[];
 }
 
 interface VmInputs {

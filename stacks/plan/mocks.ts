@@ -3,7 +3,7 @@
  * VMID, random passwords a value (secret, as the provider marks it), SSH keys an OpenSSH pair, the
  * internal CA a certificate, so that where one goes shows.
  */
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { SDK_TYPES } from "../../vocabulary/sdkTypes";
 
 const FIRST_VMID = 100;
@@ -35,4 +35,51 @@ export function labMocks(): pulumi.runtime.Mocks {
       return args.inputs;
     },
   };
+}
+
+const { specialSigKey: SIG_KEY, specialSecretSig: SECRET_SIG } = pulumi.runtime;
+
+interface StructLike {
+  toJavaScript(): Record<string, unknown>;
+}
+interface SecretOutputsRequest {
+  getAdditionalsecretoutputsList(): string[];
+}
+interface ObjectResponse {
+  getObject(): StructLike | undefined;
+  setObject(object: StructLike): void;
+}
+type ResponseCallback = (error: unknown, response?: ObjectResponse) => void;
+
+/**
+ * Marks the outputs a resource lists in `additionalSecretOutputs` as secret in the mock monitor's answer,
+ * as the engine does (pulumi/pulumi pkg/resource/deploy/step_executor.go marks them before it returns the
+ * outputs); the mock monitor itself ignores the option (sdk/nodejs/runtime/mocks.ts `registerResource`).
+ * @pulumi/random declares `additionalSecretOutputs: ["bcryptHash", "result"]` on RandomPassword
+ * (randomPassword.js), so offline, as in a real preview, a password's `result` is secret wherever it goes.
+ * Call after setMocks.
+ */
+export function markAdditionalSecretOutputs(): void {
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(request: SecretOutputsRequest, callback: ResponseCallback): unknown;
+  };
+  if (!monitor) throw new Error("no monitor: call pulumi.runtime.setMocks first");
+  const original = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request, callback) =>
+    original(request, (error, response) => {
+      const names = request.getAdditionalsecretoutputsList();
+      const object = response?.getObject();
+      if (!error && response && object && names.length > 0) {
+        const state = object.toJavaScript();
+        for (const name of names) {
+          const value = state[name] as Record<string, unknown> | undefined;
+          if (value !== undefined && (value as Record<string, unknown> | null)?.[SIG_KEY] !== SECRET_SIG) {
+            state[name] = { [SIG_KEY]: SECRET_SIG, value };
+          }
+        }
+        const Struct = object.constructor as unknown as { fromJavaScript(value: unknown): StructLike };
+        response.setObject(Struct.fromJavaScript(state));
+      }
+      callback(error, response);
+    });
 }

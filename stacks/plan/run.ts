@@ -10,7 +10,7 @@ import type { LabModel } from "../lab";
 import { fortress } from "../main";
 import type { FortressOutputs } from "../outputs";
 import { type CapturedResource, captureRegistrations } from "./capture";
-import { labMocks } from "./mocks";
+import { labMocks, markAdditionalSecretOutputs } from "./mocks";
 import { type StackConfig, stackConfigSource } from "./stackConfig";
 
 export const PROJECT = "fortress";
@@ -33,6 +33,7 @@ export async function runProgram(config: StackConfig, mocks: pulumi.runtime.Mock
   }
   await pulumi.runtime.setMocks(mocks, PROJECT, config.stack, false);
   pulumi.runtime.setAllConfig({ ...config.values }, [...config.secretKeys]);
+  markAdditionalSecretOutputs();
   const resources = captureRegistrations();
   let configError: ConfigError | undefined;
   let model: LabModel | undefined;

@@ -1,0 +1,169 @@
+/**
+ * Helm charts as the pack sees them. In `pulumi preview` a `kubernetes:helm.sh/v4:Chart` registers every
+ * object it renders as its child, and the pack judges those objects like any other; a helm.v3 Release
+ * or Chart, and k3s's own `helm.cattle.io/v1` HelmChart, show only themselves, so offline (and for those)
+ * the values that control security are what can be judged.
+ */
+import type { PolicyResource } from "@pulumi/policy";
+import * as yaml from "js-yaml";
+import { K8S_PACKAGE, SDK_TYPES } from "../../vocabulary/sdkTypes";
+import { knownString } from "./inputs";
+
+/** k3s's HelmChart custom resource (k3s-io/helm-controller pkg/apis/helm.cattle.io/v1/types.go). */
+export const K3S_HELM_CHART_TYPE = `${K8S_PACKAGE}:helm.cattle.io/v1:HelmChart`;
+/** Every chart mechanism: helm.v3 Release and Chart, helm.v4 Chart, k3s's HelmChart. */
+export const CHART_TYPES: ReadonlySet<string> = new Set([
+  SDK_TYPES.helmReleaseV3,
+  SDK_TYPES.helmChartV3,
+  SDK_TYPES.helmChartV4,
+  K3S_HELM_CHART_TYPE,
+]);
+
+type Inputs = Record<string, unknown>;
+const asRecord = (value: unknown): Inputs | undefined =>
+  typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Inputs) : undefined;
+
+/** A `--set` value as Helm reads it (strvals): `true`/`false` are booleans, integers numbers. */
+const setScalar = (value: unknown) =>
+  value === "true"
+    ? true
+    : value === "false"
+      ? false
+      : typeof value === "string" && /^-?\d+$/.test(value)
+        ? Number(value)
+        : value;
+
+/** `a.b[0].c=v` (`--set`, HelmChart `spec.set`) as the nested values it sets. */
+function setValues(set: Inputs): Inputs {
+  const root: Inputs = {};
+  for (const [path, value] of Object.entries(set)) {
+    const keys = path.split(/\.|\[(\d+)\]/).filter((key) => key !== undefined && key !== "");
+    let node = root;
+    keys.forEach((key, index) => {
+      if (index === keys.length - 1) node[key] = setScalar(value);
+      else node = (node[key] = asRecord(node[key]) ?? {}) as Inputs;
+    });
+  }
+  return root;
+}
+
+export interface ChartValues {
+  /** Each source of values with where it came from: `values`, `spec.valuesContent`, `spec.set`. */
+  readonly sources: readonly { readonly path: string; readonly values: unknown }[];
+  /** Sources that could not be read (valuesContent that is not YAML). */
+  readonly unreadable: readonly string[];
+}
+
+/** k3s's HelmChartConfig, which overrides a packaged chart's values (Traefik's among them). */
+export const K3S_HELM_CHART_CONFIG_TYPE = `${K8S_PACKAGE}:helm.cattle.io/v1:HelmChartConfig`;
+
+/** The values a chart resource (or a k3s HelmChartConfig) installs with. */
+export function chartValuesOf(resource: { readonly type: string; readonly props: Inputs }): ChartValues {
+  if (resource.type !== K3S_HELM_CHART_TYPE && resource.type !== K3S_HELM_CHART_CONFIG_TYPE) {
+    return { sources: [{ path: "values", values: resource.props.values }], unreadable: [] };
+  }
+  const spec = asRecord(resource.props.spec) ?? {};
+  const sources: { path: string; values: unknown }[] = [{ path: "spec.values", values: spec.values }];
+  const unreadable: string[] = [];
+  const content = knownString(spec.valuesContent);
+  if (content !== undefined) {
+    try {
+      sources.push({ path: "spec.valuesContent", values: yaml.load(content) });
+    } catch {
+      unreadable.push("spec.valuesContent");
+    }
+  }
+  const set = asRecord(spec.set);
+  if (set) sources.push({ path: "spec.set", values: setValues(set) });
+  return { sources, unreadable };
+}
+
+/** The namespace a chart installs into, when its inputs say. */
+export function chartNamespaceOf(resource: {
+  readonly type: string;
+  readonly props: Inputs;
+}): string | undefined {
+  if (resource.type === K3S_HELM_CHART_TYPE)
+    return knownString(asRecord(resource.props.spec)?.targetNamespace);
+  if (resource.type === K3S_HELM_CHART_CONFIG_TYPE)
+    return knownString(asRecord(resource.props.metadata)?.namespace);
+  return knownString(resource.props.namespace);
+}
+
+/** `Helm release keycloak (chart keycloakx)`, for messages. */
+export function chartLabel(resource: {
+  readonly type: string;
+  readonly name: string;
+  readonly props: Inputs;
+}): string {
+  const spec = asRecord(resource.props.spec);
+  const chart = knownString(resource.props.chart) ?? knownString(spec?.chart) ?? "?";
+  const name =
+    knownString(resource.props.name) ?? knownString(asRecord(resource.props.metadata)?.name) ?? resource.name;
+  const what =
+    resource.type === K3S_HELM_CHART_TYPE
+      ? "k3s HelmChart"
+      : resource.type === K3S_HELM_CHART_CONFIG_TYPE
+        ? "k3s HelmChartConfig"
+        : resource.type === SDK_TYPES.helmChartV4
+          ? "Helm v4 Chart"
+          : "Helm release";
+  return `${what} ${name} (chart ${chart})`;
+}
+
+/** A resource as both the plan and the policy SDK give it: its URN, type and parent's URN. */
+export interface ResourceNode {
+  readonly urn: string;
+  readonly type: string;
+  readonly parentUrn: string | undefined;
+}
+
+export const policyNode = (resource: PolicyResource): ResourceNode => ({
+  urn: resource.urn,
+  type: resource.type,
+  parentUrn: resource.parent?.urn,
+});
+
+/**
+ * The URNs of the charts whose rendered objects are not in the plan (no Kubernetes object has the chart
+ * as an ancestor): these the pack can judge only by their values.
+ */
+export function chartsWithoutRenderedObjects(resources: readonly ResourceNode[]): Set<string> {
+  const charts = new Set(
+    resources.filter((resource) => CHART_TYPES.has(resource.type)).map((resource) => resource.urn),
+  );
+  if (charts.size === 0) return charts;
+  const parentOf = new Map(resources.map((resource) => [resource.urn, resource.parentUrn]));
+  const rendered = new Set<string>();
+  for (const resource of resources) {
+    if (!resource.type.startsWith(`${K8S_PACKAGE}:`) || CHART_TYPES.has(resource.type)) continue;
+    let parent = resource.parentUrn;
+    for (let depth = 0; parent !== undefined && depth < 100; depth++) {
+      if (charts.has(parent)) rendered.add(parent);
+      parent = parentOf.get(parent);
+    }
+  }
+  return new Set([...charts].filter((urn) => !rendered.has(urn)));
+}
+
+/** The charts of a captured plan that only their values could judge, as messages name them (plan.json). */
+export function chartsJudgedByValues(
+  resources: readonly {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    readonly parent: string | null;
+    readonly inputs: Inputs;
+  }[],
+): string[] {
+  const byValues = chartsWithoutRenderedObjects(
+    resources.map((resource) => ({
+      urn: resource.urn,
+      type: resource.type,
+      parentUrn: resource.parent ?? undefined,
+    })),
+  );
+  return resources
+    .filter((resource) => byValues.has(resource.urn))
+    .map((resource) => chartLabel({ type: resource.type, name: resource.name, props: resource.inputs }));
+}

@@ -1,0 +1,54 @@
+import type { StackValidationPolicy } from "@pulumi/policy";
+import { withEmbeddedResources } from "../lib/embedded";
+import {
+  allowedNamespacesOf,
+  DEFAULT_PRIVILEGED_NAMESPACES,
+  K8S_NAMESPACE_TYPE,
+  knownString,
+} from "../lib/resources";
+
+/**
+ * The Pod Security admission label that decides what a namespace's pods may do. Without it the API
+ * server's defaults apply, which are `privileged` unless an admission configuration says otherwise
+ * (kubernetes.io docs, "Pod Security Admission": defaults `enforce: privileged`); k3s sets none by default.
+ */
+export const ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
+const NAMESPACE_TYPES: ReadonlySet<string> = new Set([K8S_NAMESPACE_TYPE, `${K8S_NAMESPACE_TYPE}Patch`]);
+
+export const k8sNamespacePodSecurity: StackValidationPolicy = {
+  name: "k8s-namespace-pod-security",
+  description: `Every Namespace the stack creates enforces the restricted Pod Security profile (label ${ENFORCE_LABEL}: restricted); only the allow-listed namespaces (allowedNamespaces, by default ${DEFAULT_PRIVILEGED_NAMESPACES.join(", ")}) may enforce privileged or baseline. A missing label means the API server's default, privileged. A NamespacePatch may not lower it either. Covers objects a yaml/v2 ConfigGroup carries.`,
+  enforcementLevel: "mandatory",
+  configSchema: {
+    properties: {
+      allowedNamespaces: {
+        type: "array",
+        items: { type: "string" },
+        default: DEFAULT_PRIVILEGED_NAMESPACES,
+        description: "Namespaces whose pods may be privileged (network sensors).",
+      },
+    },
+  },
+  validateStack: (args, reportViolation) => {
+    const allowed = allowedNamespacesOf(
+      args.getConfig<{ allowedNamespaces?: unknown }>(),
+      DEFAULT_PRIVILEGED_NAMESPACES,
+    );
+    for (const resource of withEmbeddedResources(args.resources)) {
+      if (!NAMESPACE_TYPES.has(resource.type)) continue;
+      const metadata = (resource.props.metadata ?? {}) as {
+        name?: unknown;
+        labels?: Record<string, unknown>;
+      };
+      const name = knownString(metadata.name) ?? resource.name;
+      if (allowed.has(name)) continue;
+      const patch = resource.type.endsWith("Patch");
+      const level = metadata.labels?.[ENFORCE_LABEL];
+      if (level === "restricted" || (patch && level === undefined)) continue;
+      reportViolation(
+        `Namespace ${name} ${level === undefined ? `has no ${ENFORCE_LABEL} label, so the API server's default (privileged) applies` : `enforces ${String(level)}`}: label it ${ENFORCE_LABEL}: restricted (only ${[...allowed].join(", ") || "no namespace"} may be privileged)`,
+        resource.urn,
+      );
+    }
+  },
+};
