@@ -7,6 +7,7 @@ import { type LayerStatus, layerStatus } from "../compose";
 import type { NetworkConfig, PlainConfig } from "../config/schema";
 import { capacityOf, type Resources } from "../placement";
 import type { CapturedResource } from "./capture";
+import { type CriticalPath, criticalPath } from "./criticalPath";
 import { SDK_TYPES } from "../../vocabulary/sdkTypes";
 import {
   assignLayers,
@@ -75,6 +76,11 @@ export interface PlanDocument {
   /** The zone matrix: for each source network, what it may reach (network, internet, firewall, any) and with which services. */
   readonly zones: readonly ZoneCell[];
   readonly violations: readonly Violation[];
+  /**
+   * The longest chain of resources through the dependency graph, by estimated create time
+   * (criticalPath.ts, durations.ts). A plan.json written before it existed has none.
+   */
+  readonly criticalPath?: CriticalPath;
 }
 
 interface VmInputs {
@@ -173,5 +179,6 @@ export function buildPlanDocument(
     violations: [
       ...duplicateUrnViolations(captured),
     ],
+    criticalPath: criticalPath(captured),
   };
 }
