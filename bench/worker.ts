@@ -33,9 +33,9 @@ import { OPNSENSE_MODULE, OPNSENSE_TYPE_PREFIX } from "../vocabulary/typeTokens"
 import { pulumiTypeOf } from "../vocabulary/sdkTypes";
 import { HYPERVISOR_TYPE } from "../components/hypervisor/hypervisor";
 import { NETWORK_TYPE } from "../components/network/network";
-import { OpnsenseProviders, SETTINGS_MODELS } from "../components/opnsense/dispatch";
+import { OpnsenseProviders, opnsenseProviders, SETTINGS_MODELS } from "../components/opnsense/dispatch";
 import { MODELS } from "../components/opnsense/models";
-import { DEFAULT_TIMING } from "../components/opnsense/provider";
+import { DEFAULT_TIMING, PreflightProvider } from "../components/opnsense/provider";
 import { TIME_TYPE } from "../components/time/time";
 import { SERVICES_TYPE } from "../stacks/compose";
 import { plan } from "../stacks/plan/cli";
@@ -58,7 +58,7 @@ export const DYNAMIC_PREFIX = OPNSENSE_TYPE_PREFIX;
 
 /** The dynamic provider's serialization, isolated: median ms of SERIALIZE_REPS, a fresh object each time. */
 export interface SerializationRow {
-  /** The provider object timed (one for every dynamic kind, components/opnsense/dispatch.ts). */
+  /** The provider object timed: `items and settings` (components/opnsense/dispatch.ts) or `preflight`. */
   readonly kind: string;
   readonly realMs: number;
   readonly realBytes: number;
@@ -154,12 +154,16 @@ async function runPlan(
 
 /**
  * The real provider of each OPNsense dynamic kind, as components/opnsense/resources.ts builds it:
- * one OpnsenseProviders object (components/opnsense/dispatch.ts) for every model, settings and preflight.
+ * one OpnsenseProviders object (components/opnsense/dispatch.ts) for every item and settings model,
+ * one PreflightProvider for the preflights.
  */
-const realProvider = () => new OpnsenseProviders(DEFAULT_TIMING);
-const REAL_PROVIDERS: Readonly<Record<string, () => pulumi.dynamic.ResourceProvider>> = Object.fromEntries(
-  [...Object.keys(MODELS), ...Object.keys(SETTINGS_MODELS), "preflight"].map((kind) => [kind, realProvider]),
-);
+const realProvider = () => opnsenseProviders(DEFAULT_TIMING);
+const REAL_PROVIDERS: Readonly<Record<string, () => pulumi.dynamic.ResourceProvider>> = {
+  ...Object.fromEntries(
+    [...Object.keys(MODELS), ...Object.keys(SETTINGS_MODELS)].map((kind) => [kind, realProvider]),
+  ),
+  preflight: () => new PreflightProvider(DEFAULT_TIMING),
+};
 
 /** The smallest provider the SDK accepts; it captures nothing, so its closure is a few hundred bytes. */
 function trivialProvider(): pulumi.dynamic.ResourceProvider {
@@ -274,8 +278,9 @@ class BareCustom extends pulumi.CustomResource {
 
 /** The dynamic kind of a real provider object, or `other <class>` (e.g. the floor's trivial ones). */
 function kindOf(provider: unknown): string {
-  // One object serves every kind: the model or settings name travels in each resource's inputs.
-  if (provider instanceof OpnsenseProviders) return "opnsense (every kind)";
+  // One object serves every item and settings model: the model or settings name travels in the inputs.
+  if (provider instanceof OpnsenseProviders) return "items and settings";
+  if (provider instanceof PreflightProvider) return "preflight";
   return `other ${(provider as object | null)?.constructor?.name ?? typeof provider}`;
 }
 
@@ -333,15 +338,21 @@ async function runSerialize(
       if (!REAL_PROVIDERS[type.slice(DYNAMIC_PREFIX.length)])
         throw new Error(`no real provider known for ${type}; add it to bench/worker.ts`);
     }
-    const realTime = await timeSerialization(realProvider);
     const trivialTime = await timeSerialization(trivialProvider);
-    rows.push({
-      kind: "opnsense (every kind)",
-      realMs: realTime.ms,
-      realBytes: realTime.bytes,
-      trivialMs: trivialTime.ms,
-      trivialBytes: trivialTime.bytes,
-    });
+    const timedKinds = {
+      "items and settings": realProvider,
+      preflight: () => new PreflightProvider(DEFAULT_TIMING),
+    };
+    for (const [kind, make] of Object.entries(timedKinds)) {
+      const realTime = await timeSerialization(make);
+      rows.push({
+        kind,
+        realMs: realTime.ms,
+        realBytes: realTime.bytes,
+        trivialMs: trivialTime.ms,
+        trivialBytes: trivialTime.bytes,
+      });
+    }
   }
   return {
     kind: "serialize",

@@ -1,15 +1,18 @@
 /**
- * One provider object for every OPNsense dynamic resource: items, settings singletons, preflight.
+ * One provider object for every OPNsense item and settings resource.
  *
  * The SDK serializes a dynamic provider's closure once per provider object (its cache is keyed by
  * the object; @pulumi/pulumi runtime/closure/serializeClosure.ts), and each serialization of these
  * providers walks the same modules (client, items, safeApply, privileges) for about 0.2 s. One object
- * for all kinds is one serialization per program run instead of one per kind (five in the home lab).
+ * for the items and the four settings models is one serialization instead of five (four in the home
+ * lab: items and three settings). Its text is 89 KB against the item provider's 79 KB and a settings
+ * provider's 66 KB, and every resource's state carries it. The preflight keeps its own object
+ * (resources.ts): adding its code here would make every item's text 113 KB for three resources' sake.
  *
- * Each call is routed by what the resource's own inputs (or recorded state) say: `needs` is a
- * preflight, `model` an item model, `settings` a settings model. Nothing per resource is kept in the
- * object: it holds the three providers, which hold only the timing and (after configure) the
- * credentials read in the provider process. A dynamic provider host deserializes the object from a
+ * Each call is routed by what the resource's own inputs (or recorded state) say: `model` names an
+ * item model, `settings` a settings model. Nothing per resource is kept in the object: it holds the
+ * providers, which hold only the timing and (after configure) the credentials read in the provider
+ * process. A dynamic provider host deserializes the object from a
  * resource's `__provider` and hands it that resource's olds/news (pulumi/pulumi,
  * sdk/nodejs/cmd/dynamic-provider/index.ts: create/diff/update use the new inputs' provider, read and
  * delete the recorded state's), so state written by the earlier per-kind providers is only ever read
@@ -18,7 +21,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { OpnsenseError } from "./errors";
 import { CHRONY, DNSMASQ, DNSMASQ_DHCP, KEA_DHCPV4, MODELS, type SettingsModel } from "./models";
-import { DEFAULT_TIMING, ItemProvider, PreflightProvider, SettingsProvider, type Timing } from "./provider";
+import { DEFAULT_TIMING, ItemProvider, SettingsProvider, type Timing } from "./provider";
 
 /** The settings singletons by the name their resources carry in `settings`. */
 export const SETTINGS_MODELS = {
@@ -31,27 +34,22 @@ export const SETTINGS_MODELS = {
 export type SettingsName = keyof typeof SETTINGS_MODELS;
 
 type AnyProvider = pulumi.dynamic.ResourceProvider;
+type Configurable = { configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> };
 type Props = Record<string, unknown>;
 
 export class OpnsenseProviders implements pulumi.dynamic.ResourceProvider {
-  private readonly items: ItemProvider;
-  private readonly preflight: PreflightProvider;
-  private readonly settings: Readonly<Record<SettingsName, SettingsProvider>>;
+  /**
+   * Made by opnsenseProviders() below. The handlers come in ready-made: code in this class must not
+   * name provider.ts's exports, since compiled to CommonJS that names provider.ts's whole module
+   * object, and the closure would then carry the preflight's code too.
+   */
+  constructor(
+    private readonly items: pulumi.dynamic.ResourceProvider & Configurable,
+    private readonly settings: Readonly<Record<SettingsName, pulumi.dynamic.ResourceProvider & Configurable>>,
+  ) {}
 
-  constructor(timing: Timing = DEFAULT_TIMING) {
-    this.items = new ItemProvider(timing);
-    this.preflight = new PreflightProvider(timing);
-    this.settings = {
-      chrony: new SettingsProvider(CHRONY, timing),
-      keaDhcpv4: new SettingsProvider(KEA_DHCPV4, timing),
-      dnsmasq: new SettingsProvider(DNSMASQ, timing),
-      dnsmasqDhcp: new SettingsProvider(DNSMASQ_DHCP, timing),
-    };
-  }
-
-  /** The provider for a resource, from its inputs or state; a shape none of them takes is refused. */
+  /** The provider for a resource, from its inputs or state; a resource that names neither is refused. */
   private handler(props: Props): AnyProvider {
-    if (typeof props.needs === "object" && props.needs !== null) return this.preflight;
     if (typeof props.model === "string" && Object.hasOwn(MODELS, props.model)) return this.items;
     if (typeof props.settings === "string" && Object.hasOwn(this.settings, props.settings)) {
       return this.settings[props.settings as SettingsName];
@@ -62,7 +60,7 @@ export class OpnsenseProviders implements pulumi.dynamic.ResourceProvider {
   }
 
   async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    const all = [this.items, this.preflight, ...Object.values(this.settings)];
+    const all = [this.items, ...Object.values(this.settings)];
     await Promise.all(all.map((provider) => provider.configure(request)));
   }
 
@@ -86,9 +84,19 @@ export class OpnsenseProviders implements pulumi.dynamic.ResourceProvider {
     return provider.update ? provider.update(id, olds, news) : {};
   }
 
-  /** Settings and preflight have no delete: removing them from the program leaves the firewall as it is. */
+  /** Settings have no delete: removing them from the program leaves the firewall as it is. */
   async delete(id: string, props: Props): Promise<void> {
     const provider = this.handler(props);
     if (provider.delete) await provider.delete(id, props);
   }
+}
+
+/** The provider object of every item and settings resource. */
+export function opnsenseProviders(timing: Timing = DEFAULT_TIMING): OpnsenseProviders {
+  return new OpnsenseProviders(new ItemProvider(timing), {
+    chrony: new SettingsProvider(CHRONY, timing),
+    keaDhcpv4: new SettingsProvider(KEA_DHCPV4, timing),
+    dnsmasq: new SettingsProvider(DNSMASQ, timing),
+    dnsmasqDhcp: new SettingsProvider(DNSMASQ_DHCP, timing),
+  });
 }

@@ -1,8 +1,8 @@
 /**
  * Typed OPNsense resources, one class per model: callers write the model's typed fields (fields.ts),
  * encoded once by the model's `toFields` (toFields.ts) into the string map the provider sends
- * (provider.ts, over the transport in client.ts). All share one provider object (dispatch.ts), so that
- * the SDK serializes it once per program run.
+ * (provider.ts, over the transport in client.ts). Items and settings share one provider object
+ * (dispatch.ts), the preflights another, so that the SDK serializes two per program run.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type {
@@ -12,20 +12,21 @@ import type {
   ItemFields,
   KeaSettingsFields,
 } from "./fields";
-import { OpnsenseProviders, type SettingsName } from "./dispatch";
+import { opnsenseProviders, type SettingsName } from "./dispatch";
 import { CHRONY, DNSMASQ, DNSMASQ_DHCP, KEA_DHCPV4, type ModelName, type SettingsModel } from "./models";
 import { type Encodable, toFields, toSettingsFields } from "./toFields";
-import { DEFAULT_TIMING, type FirewallRef, type PreflightInputs } from "./provider";
+import { DEFAULT_TIMING, type FirewallRef, type PreflightInputs, PreflightProvider } from "./provider";
 import { OPNSENSE_MODULE, type OpnsenseKind, opnsenseKind } from "../../vocabulary/typeTokens";
 
 type Inputs<T> = { readonly [K in keyof T]: pulumi.Input<T[K]> };
 
 /**
- * One provider object for every kind, shared by every resource: the SDK serializes a provider's
- * closure once per object, and each serialization costs about 0.2 s (bench/plan.bench.ts). It holds
- * no per-resource state: each call is routed by the resource's own inputs (dispatch.ts).
+ * Provider objects shared by every resource: the SDK serializes a provider's closure once per
+ * object, and each serialization costs about 0.2 s (bench/plan.bench.ts). PROVIDERS serves every item
+ * and settings model, routed by the resource's own inputs (dispatch.ts); neither holds per-resource state.
  */
-const PROVIDERS = new OpnsenseProviders(DEFAULT_TIMING);
+const PROVIDERS = opnsenseProviders(DEFAULT_TIMING);
+const PREFLIGHT = new PreflightProvider(DEFAULT_TIMING);
 
 /** What every item and settings resource takes: the firewall and the model's typed fields. */
 export interface OpnsenseArgs<F> {
@@ -122,6 +123,6 @@ export type DnsmasqDhcpSettings = InstanceType<typeof DnsmasqDhcpSettings>;
 
 export class Preflight extends pulumi.dynamic.Resource {
   constructor(name: string, args: Inputs<PreflightInputs>, opts?: pulumi.CustomResourceOptions) {
-    super(PROVIDERS, name, args, opts, OPNSENSE_MODULE, opnsenseKind("preflight"));
+    super(PREFLIGHT, name, args, opts, OPNSENSE_MODULE, opnsenseKind("preflight"));
   }
 }

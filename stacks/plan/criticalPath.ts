@@ -133,7 +133,7 @@ export function criticalPathChange(
   };
 }
 
-/** The chain in one line, layer barriers and heavy steps kept, the rest counted: `a → b → (3 more) → c`. */
+/** The chain in one line: its ends and its heaviest steps, the rest counted: `a → (3 more) → b → c`. */
 export function abbreviateChain(path: CriticalPath, keep = 8): string {
   const steps = path.resources;
   if (steps.length <= keep) return steps.map((step) => step.name).join(" → ");

@@ -1,5 +1,5 @@
 /**
- * The one provider object every OPNsense resource shares (components/opnsense/dispatch.ts): routed by
+ * The one provider object OPNsense items and settings share (components/opnsense/dispatch.ts): routed by
  * each resource's inputs, serialized once without credentials, and working from its serialized text
  * in a fresh process, as a dynamic provider host runs it.
  */
@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { OpnsenseProviders } from "../../components/opnsense/dispatch";
+import { opnsenseProviders } from "../../components/opnsense/dispatch";
 import { OpnsenseError } from "../../components/opnsense/errors";
 import { type FirewallRef, KEY_CONFIG, SECRET_CONFIG, type Timing } from "../../components/opnsense/provider";
 import { DEFAULT_KEY, DEFAULT_SECRET, type OpnsenseApi, startOpnsenseApi } from "./server";
@@ -59,7 +59,7 @@ function runNode(script: string, stdin: string, env: Record<string, string>) {
   });
 }
 
-describe("the shared OPNsense provider object", () => {
+describe("the shared OPNsense provider object of items and settings", () => {
   let api: OpnsenseApi;
   let firewall: FirewallRef;
   before(async () => {
@@ -68,18 +68,20 @@ describe("the shared OPNsense provider object", () => {
   });
   after(() => api.close());
 
-  it("refuses a resource that names neither a model, settings nor preflight needs", async () => {
-    const provider = new OpnsenseProviders(FAST);
+  it("refuses a resource that names neither an item model nor a settings model", async () => {
+    const provider = opnsenseProviders(FAST);
     await assert.rejects(provider.create({ firewall, fields: {} }), OpnsenseError);
     await assert.rejects(provider.create({ firewall, model: "nat", fields: {} }), /model nat/);
     await assert.rejects(provider.create({ firewall, settings: "ntpd", fields: {} }), /settings ntpd/);
   });
 
   it("is serialized without credentials and routes items and settings from its text in a fresh process", async () => {
-    const provider = new OpnsenseProviders(FAST);
+    const provider = opnsenseProviders(FAST);
     const serialized = await pulumi.runtime.serializeFunction(() => provider);
     assert.ok(!serialized.text.includes(DEFAULT_SECRET), "the secret was captured");
     assert.ok(!serialized.text.includes(DEFAULT_KEY), "the key was captured");
+    // Only what items and settings run: the preflight's code (its own provider object) stays out.
+    assert.ok(!serialized.text.includes("function __preflight("), "the preflight's code was captured");
     const script = `
       const text = require("node:fs").readFileSync(0, "utf8");
       const provider = require(${JSON.stringify(REQUIRE_FROM_STRING)})(text).${serialized.exportName}();
