@@ -4,6 +4,8 @@
  * not measurements; what matters is that a change that lines up work that could run side by side
  * makes the estimate grow, and that the diff shows it. The first rule that matches a resource wins.
  */
+import { SDK_TYPES } from "../../vocabulary/sdkTypes";
+import { OPNSENSE_TYPE_PREFIX, opnsenseType } from "../../vocabulary/typeTokens";
 
 export interface DurationRule {
   /** The resource type: an exact token, or a prefix when it ends with `*`. */
@@ -21,22 +23,22 @@ export const DURATIONS: readonly DurationRule[] = [
   { type: "random:*", seconds: 0, why: "computed by the provider locally (the layer barriers are random.RandomId)" },
   { type: "tls:*", seconds: 0, why: "a key or certificate generated locally" },
   // Proxmox VE.
-  { type: "proxmoxve:download/file:File", seconds: 120, why: "the node downloads a cloud image of some hundred MB" },
+  { type: SDK_TYPES.proxmoxDownload, seconds: 120, why: "the node downloads a cloud image of some hundred MB" },
   {
-    type: "proxmoxve:index/vmLegacy:VmLegacy",
+    type: SDK_TYPES.proxmoxVm,
     seconds: 90,
     why: "import the image onto the datastore, create, start and wait for the guest agent (agent.enabled)",
   },
   { type: "proxmoxve:sdn/applier:Applier", seconds: 10, why: "applies the SDN config: every node reloads its network" },
   { type: "proxmoxve:*", seconds: 2, why: "one or two API calls (pool, firewall, snippet upload, time, backup job…)" },
   // OPNsense (components/opnsense): each write is followed by the service's reconfigure.
-  { type: "pulumi-nodejs:dynamic/fortress:opnsense:preflight", seconds: 3, why: "a handful of read-only API calls" },
+  { type: opnsenseType("preflight"), seconds: 3, why: "a handful of read-only API calls" },
   {
-    type: "pulumi-nodejs:dynamic/fortress:opnsense:rule",
+    type: opnsenseType("rule"),
     seconds: 8,
     why: "add, then savepoint, apply, probe and confirm the filter (safeApply.ts)",
   },
-  { type: "pulumi-nodejs:dynamic/fortress:opnsense:*", seconds: 4, why: "set or add, then the service's reconfigure" },
+  { type: `${OPNSENSE_TYPE_PREFIX}*`, seconds: 4, why: "set or add, then the service's reconfigure" },
   // Commands over SSH on the VMs and nodes.
   {
     type: "command:remote:Command",
@@ -46,7 +48,7 @@ export const DURATIONS: readonly DurationRule[] = [
   },
   { type: "command:remote:Command", seconds: 5, why: "an SSH session running a short script" },
   // Kubernetes: Pulumi waits for readiness of workloads and for Helm releases (no skipAwait).
-  { type: "kubernetes:helm.sh/v3:Release", seconds: 120, why: "helm install waits until the chart's workloads are ready" },
+  { type: SDK_TYPES.helmReleaseV3, seconds: 120, why: "helm install waits until the chart's workloads are ready" },
   { type: "kubernetes:apps/v1:StatefulSet", seconds: 60, why: "Pulumi waits for the pods to be ready" },
   { type: "kubernetes:apps/v1:Deployment", seconds: 45, why: "Pulumi waits for the rollout" },
   { type: "kubernetes:networking.k8s.io/v1:Ingress", seconds: 10, why: "Pulumi waits for the ingress to get an address" },
