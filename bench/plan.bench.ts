@@ -223,7 +223,7 @@ function main(): void {
         `        policy pack, report).\n` +
         `floor = the same resource types and counts registered bare under the same mocks: minimal inputs, no parents, dependsOn\n` +
         `        or provider references; providers and components registered as such; each OPNsense dynamic type as a\n` +
-        `        pulumi.dynamic.Resource over one trivial provider object per type (as the real code shares one per model),\n` +
+        `        pulumi.dynamic.Resource over one trivial provider object per type (the real code shares two for all types),\n` +
         `        so the SDK's provider serialization is in the floor once per type, at a trivial provider's size.\n` +
         `overhead µs/res = (plan - floor) / resources. process = process wall time, start-up and imports included.\n\n`,
     );

@@ -9,8 +9,8 @@
  * no parents, no dependsOn, no provider references, no registration capture, no plan document.
  * Provider resources (`pulumi:providers:*`) and components are registered as such; each OPNsense
  * dynamic type (`pulumi-nodejs:dynamic/fortress:opnsense:<model>`) as a `pulumi.dynamic.Resource`
- * over one trivial provider object per type, as the real code shares one provider per model
- * (components/opnsense/resources.ts). So the SDK's serialization of a provider closure, once per
+ * over one trivial provider object per type (the real code shares two objects for all types:
+ * components/opnsense/resources.ts). So the SDK's serialization of a provider closure, once per
  * type, is part of the floor; what the real providers' much larger closures cost beyond it is not,
  * and the "serialize" job measures it. A type the floor does not know fails the run.
  *
@@ -239,7 +239,7 @@ async function runFloor(
     if (COMPONENT_TYPES.includes(type)) return (name) => new pulumi.ComponentResource(type, name, {});
     const kind = type.startsWith(DYNAMIC_PREFIX) ? type.slice(DYNAMIC_PREFIX.length) : undefined;
     if (kind !== undefined && REAL_PROVIDERS[kind]) {
-      // One provider object per type, made before the clock starts, as the real code shares one per model.
+      // One provider object per type, made before the clock starts (the real code shares two for all types).
       const provider = trivialProvider();
       return (name) => new BareDynamic(provider, `opnsense:${kind}`, name);
     }
