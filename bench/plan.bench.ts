@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: how long the offline plan takes, and how that compares with the SDK's floor.
  *
- * Cases: the home lab (Pulumi.home.yaml) and synthetic labs ×4 and ×16 (bench/synthetic.ts). Each run
+ * Cases: the home lab (Pulumi.home.yaml) and synthetic labs ×4, ×16 and ×64 (bench/synthetic.ts; ×64
+ * is 320 nodes and runs X64_RUNS times, fewer than the others, to keep the bench short). Each run
  * is a fresh process (bench/worker.ts), since Pulumi's runtime state is global:
  *  - plan:  the real `plan({configFile, outDir: null})` of stacks/plan/cli.ts;
  *  - floor: the same resource types and counts as that plan registered, created bare (minimal
@@ -10,9 +11,16 @@
  *           `pulumi.dynamic.Resource` over one trivial provider object per type (see worker.ts).
  * Times are medians of the in-process run times; "total" is the whole process, start-up included.
  *
- * After the runs, one "serialize" job per case counts the dynamic provider objects the SDK serializes
- * during a plan (its cache is per object), and for the home lab times each kind's serialization, real
- * provider against the floor's trivial one: the part of the gap the floor, by its definition, leaves in.
+ * Printed per size: plan and floor time, their ratio, the overhead per resource ((plan − floor) /
+ * resources, µs), plan and floor µs per resource and the marginal µs per added resource between sizes
+ * (linear growth shows as a level per-resource time), peak RSS and V8 heap high-water of the workers.
+ *
+ * After the runs, per case one "parts" job runs plan()'s steps one by one, each timed (bench/parts.ts:
+ * config, program, provider serialization, capture, document, pack, report), which explains the fixed
+ * overhead at home by part; and for home and ×4 a "serialize" job counts the dynamic provider objects
+ * the SDK serializes during a plan (its cache is per object) and, at home, times one serialization
+ * alone, real provider against the floor's trivial one: a part of the gap the floor, by its
+ * definition, leaves in.
  *
  * A benchmark, not a test: a missed target prints MISS and still exits 0. It exits non-zero only
  * when it cannot measure (a worker failed, or a synthetic config is not a valid lab).
@@ -24,51 +32,31 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { isDeepStrictEqual } from "node:util";
 import { VM_TYPE } from "../stacks/plan/document";
-import { table } from "../stacks/plan/table";
 import { assertValid, HOME_CONFIG, syntheticLab, toStackYaml } from "./synthetic";
-import { DYNAMIC_PREFIX, type Job, RESULT_MARK, type Serialization, type WorkerResult } from "./worker";
+import { type Measured, partsReport, serializationReport, sizeReport } from "./tables";
+import { type Job, RESULT_MARK, type Serialization, type WorkerResult } from "./worker";
 
 const ROOT = join(__dirname, "..");
 const WORKER = join(__dirname, "worker.ts");
-const WORKER_TIMEOUT_MS = 180_000;
+/** A ×64 plan takes about a minute alone, several on a busy machine. */
+const WORKER_TIMEOUT_MS = 900_000;
 
-/** Targets: plan within 1.3× the floor of the same resources; ×16 within 17× the home plan's time. */
-const MAX_RATIO = 1.3;
-const MAX_GROWTH_X16 = 17;
 const DEFAULT_RUNS = 5;
+/** Runs of the ×64 case (each a plan and a floor of about 10 000 resources). */
+const X64_RUNS = 2;
 
 interface Case {
   readonly name: string;
   readonly configFile: string;
   readonly stack: string;
   readonly runs: number;
-  /** Time each dynamic kind's serialization (once is enough: the providers do not depend on the lab). */
+  /** Count the provider objects the plan serializes (a "serialize" job: one more plan). */
+  readonly countSerialization: boolean;
+  /** Time the provider's serialization alone (once is enough: the provider does not depend on the lab). */
   readonly timeSerialization: boolean;
 }
 
-interface Measured {
-  readonly name: string;
-  readonly runs: number;
-  readonly resources: number;
-  readonly vms: number;
-  readonly plan: readonly WorkerResult[];
-  readonly floor: readonly WorkerResult[];
-  readonly planTotal: readonly number[];
-  readonly floorTotal: readonly number[];
-  readonly serialization: Serialization;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
-
 const ms = (value: number) => value.toFixed(0);
-const mb = (value: number) => value.toFixed(0);
-const verdict = (pass: boolean) => (pass ? "PASS" : "MISS");
 
 /** Runs one job in a fresh process; returns its result and the process's wall time. */
 function runWorker(job: Job): { result: WorkerResult; totalMs: number } {
@@ -121,18 +109,25 @@ function measure(benchCase: Case): Measured {
     );
   }
   const counts = plan[0]?.counts ?? {};
-  // Provider objects serialized per kind, and (home only) what each kind's serialization costs.
-  const serialized = runWorker({
-    kind: "serialize",
-    configFile: benchCase.configFile,
-    time: benchCase.timeSerialization,
-  }).result;
-  if (!isDeepStrictEqual(serialized.counts, counts) || !serialized.serialization) {
-    throw new Error(`${benchCase.name}: the serialize job registered different resources from the plan`);
+  const parts = runWorker({ kind: "parts", configFile: benchCase.configFile }).result.parts;
+  if (!parts) throw new Error(`${benchCase.name}: the parts job returned no parts`);
+  process.stderr.write(`  ${benchCase.name} parts: ${JSON.stringify(parts)}\n`);
+  let serialization: Serialization | undefined;
+  if (benchCase.countSerialization) {
+    // Provider objects serialized per kind, and (home only) what one serialization costs.
+    const serialized = runWorker({
+      kind: "serialize",
+      configFile: benchCase.configFile,
+      time: benchCase.timeSerialization,
+    }).result;
+    if (!isDeepStrictEqual(serialized.counts, counts) || !serialized.serialization) {
+      throw new Error(`${benchCase.name}: the serialize job registered different resources from the plan`);
+    }
+    serialization = serialized.serialization;
+    process.stderr.write(
+      `  ${benchCase.name} serialize: ${JSON.stringify(serialization.objects)} provider objects\n`,
+    );
   }
-  process.stderr.write(
-    `  ${benchCase.name} serialize: ${JSON.stringify(serialized.serialization.objects)} provider objects\n`,
-  );
   return {
     name: benchCase.name,
     runs: benchCase.runs,
@@ -142,152 +137,9 @@ function measure(benchCase: Case): Measured {
     floor,
     planTotal,
     floorTotal,
-    serialization: serialized.serialization,
+    parts,
+    ...(serialization ? { serialization } : {}),
   };
-}
-
-function report(measured: readonly Measured[]): string {
-  const rows = measured.map((m) => {
-    const planMs = median(m.plan.map((r) => r.ms));
-    const floorMs = median(m.floor.map((r) => r.ms));
-    const ratio = planMs / floorMs;
-    const spread = (results: readonly WorkerResult[]) =>
-      `${ms(Math.min(...results.map((r) => r.ms)))}–${ms(Math.max(...results.map((r) => r.ms)))}`;
-    return [
-      m.name,
-      String(m.resources),
-      String(m.vms),
-      String(m.runs),
-      ms(planMs),
-      spread(m.plan),
-      ms(floorMs),
-      spread(m.floor),
-      `${ratio.toFixed(2)}×`,
-      `${((planMs - floorMs) / m.resources).toFixed(2)}`,
-      `${ms(median(m.planTotal))}/${ms(median(m.floorTotal))}`,
-      `${mb(median(m.plan.map((r) => r.maxRssMb)))}/${mb(median(m.floor.map((r) => r.maxRssMb)))}`,
-      verdict(ratio <= MAX_RATIO),
-    ];
-  });
-  const header = [
-    "case",
-    "resources",
-    "VMs",
-    "runs",
-    "plan ms",
-    "plan range",
-    "floor ms",
-    "floor range",
-    "plan/floor",
-    "overhead ms/res",
-    "total ms plan/floor",
-    "peak RSS MB plan/floor",
-    `≤${MAX_RATIO}× floor`,
-  ];
-  const lines = [table(header, rows), ""];
-
-  const home = measured[0];
-  const largest = measured[measured.length - 1];
-  if (home && largest && largest !== home) {
-    const planGrowth = median(largest.plan.map((r) => r.ms)) / median(home.plan.map((r) => r.ms));
-    const floorGrowth = median(largest.floor.map((r) => r.ms)) / median(home.floor.map((r) => r.ms));
-    const resourceGrowth = largest.resources / home.resources;
-    lines.push(
-      `growth ${largest.name} / ${home.name}: plan ${planGrowth.toFixed(2)}× (target ≤${MAX_GROWTH_X16}×) ${verdict(planGrowth <= MAX_GROWTH_X16)}` +
-        `; floor ${floorGrowth.toFixed(2)}×; resources ${resourceGrowth.toFixed(2)}×, VMs ${(largest.vms / home.vms).toFixed(2)}×`,
-    );
-  }
-  const ratios = measured.map((m) => median(m.plan.map((r) => r.ms)) / median(m.floor.map((r) => r.ms)));
-  lines.push(
-    `plan within ${MAX_RATIO}× the floor at every size: ${verdict(ratios.every((ratio) => ratio <= MAX_RATIO))}`,
-    `peak memory: reported above (maxRSS of each worker process, module loading included)`,
-  );
-  return `${lines.join("\n")}\n`;
-}
-
-const sum = (values: Iterable<number>) => [...values].reduce((total, value) => total + value, 0);
-
-/**
- * The dynamic providers' serialization: per kind, provider objects serialized by the plan (per case)
- * and by the floor (one per type), and the isolated cost of one real and one trivial serialization;
- * then per case the estimated sums and the plan/floor ratio with the real providers' extra taken out.
- */
-function serializationReport(measured: readonly Measured[]): string {
-  const timed = measured.find((m) => m.serialization.rows)?.serialization;
-  if (!timed?.rows) return "";
-  const rows = timed.rows;
-  const byKind = new Map(rows.map((row) => [row.kind, row]));
-  const kindsOf = (m: Measured) =>
-    Object.keys(m.plan[0]?.counts ?? {})
-      .filter((type) => type.startsWith(DYNAMIC_PREFIX))
-      .map((type) => type.slice(DYNAMIC_PREFIX.length));
-  const per = (pick: (m: Measured) => number) => measured.map(pick).join("/");
-  const kindRows = rows.map((row) => [
-    row.kind,
-    per((m) => m.plan[0]?.counts[`${DYNAMIC_PREFIX}${row.kind}`] ?? 0),
-    per((m) => m.serialization.objects[row.kind] ?? 0),
-    "1",
-    row.realMs.toFixed(1),
-    (row.realBytes / 1024).toFixed(1),
-    row.trivialMs.toFixed(1),
-    String(row.trivialBytes),
-  ]);
-  const others = measured.flatMap((m) =>
-    Object.keys(m.serialization.objects).filter((kind) => !byKind.has(kind)),
-  );
-  const caseRows = measured.map((m) => {
-    const planMs = median(m.plan.map((r) => r.ms));
-    const floorMs = median(m.floor.map((r) => r.ms));
-    const real = sum(
-      Object.entries(m.serialization.objects).map(
-        ([kind, objects]) => objects * (byKind.get(kind)?.realMs ?? 0),
-      ),
-    );
-    const trivial = sum(kindsOf(m).map((kind) => byKind.get(kind)?.trivialMs ?? 0));
-    const extra = real - trivial;
-    return [
-      m.name,
-      String(sum(Object.values(m.serialization.objects))),
-      String(kindsOf(m).length),
-      ms(real),
-      ms(trivial),
-      ms(extra),
-      ms(planMs - floorMs),
-      `${((extra / (planMs - floorMs || 1)) * 100).toFixed(0)}%`,
-      `${((planMs - extra) / floorMs).toFixed(2)}×`,
-    ];
-  });
-  return [
-    `Dynamic providers: the SDK serializes each provider object's closure once (its cache is per object).`,
-    `Per kind: resources and provider objects serialized by the plan (${measured.map((m) => m.name).join("/")}),`,
-    `by the floor (one trivial object per type), and one serialization in isolation after a home plan in the`,
-    `same process (median of 3, a fresh object each): the real provider of components/opnsense/provider.ts,`,
-    `and the floor's trivial one.`,
-    table(
-      ["kind", "resources", "objects plan", "floor", "real ms", "real KB", "trivial ms", "trivial B"],
-      kindRows,
-    ),
-    `first serialization in a fresh process (closure machinery start-up, trivial provider; plan and floor both pay it): ${ms(timed.coldMs ?? 0)} ms` +
-      (others.length > 0 ? `\nuntimed kinds serialized: ${[...new Set(others)].join(", ")}` : ""),
-    "",
-    `Estimated from the isolated times (the plan interleaves serialization with other work, so these are not exact):`,
-    table(
-      [
-        "case",
-        "objects plan",
-        "floor",
-        "serialize ms plan",
-        "floor",
-        "extra ms",
-        "plan - floor ms",
-        "extra share",
-        "plan/floor without extra",
-      ],
-      caseRows,
-    ),
-    `extra = plan's real providers minus floor's trivial ones: cost the floor, by its definition, does not include.`,
-    "",
-  ].join("\n");
 }
 
 /** Runs per case; BENCH_RUNS overrides (the median of an odd count is one real run). */
@@ -331,11 +183,12 @@ function main(): void {
         configFile: HOME_CONFIG,
         stack: "home",
         runs,
+        countSerialization: true,
         timeSerialization: true,
       },
     ];
     const described: string[] = [];
-    for (const k of [4, 16]) {
+    for (const k of [4, 16, 64]) {
       const config = syntheticLab(k);
       const { vms, zones } = assertValid(config);
       const configFile = join(dir, `Pulumi.${config.stack}.yaml`);
@@ -349,7 +202,8 @@ function main(): void {
         name: `lab ×${k}`,
         configFile,
         stack: config.stack,
-        runs,
+        runs: k === 64 ? Math.min(runs, X64_RUNS) : runs,
+        countSerialization: k === 4,
         timeSerialization: false,
       });
     }
@@ -364,16 +218,17 @@ function main(): void {
     process.stdout.write(
       `\nFortress plan benchmark — node ${process.version}, ${cpus().length}× ${cpu}\n` +
         `home = Pulumi.home.yaml; ${described.join("; ")} (bench/synthetic.ts, valid configs)\n` +
-        `Each run in a fresh process; median of ${runs} runs per case, plan and floor alternating, after one discarded warm-up.\n` +
+        `Each run in a fresh process; median of ${runs} runs per case (×64: ${Math.min(runs, X64_RUNS)}), plan and floor alternating, after one discarded warm-up.\n` +
         `plan  = plan({configFile, outDir: null}) of stacks/plan/cli.ts (config read, program under mocks, plan document,\n` +
         `        policy pack, report).\n` +
         `floor = the same resource types and counts registered bare under the same mocks: minimal inputs, no parents, dependsOn\n` +
         `        or provider references; providers and components registered as such; each OPNsense dynamic type as a\n` +
-        `        pulumi.dynamic.Resource over one trivial provider object per type (as the real code shares one per model),\n` +
+        `        pulumi.dynamic.Resource over one trivial provider object per type (the real code shares two for all types),\n` +
         `        so the SDK's provider serialization is in the floor once per type, at a trivial provider's size.\n` +
-        `overhead ms/res = (plan - floor) / resources. total = process wall time, start-up and imports included.\n\n`,
+        `overhead µs/res = (plan - floor) / resources. process = process wall time, start-up and imports included.\n\n`,
     );
-    process.stdout.write(report(measured));
+    process.stdout.write(sizeReport(measured));
+    process.stdout.write(`\n${partsReport(measured)}`);
     process.stdout.write(`\n${serializationReport(measured)}`);
     const busy = Math.max(busyBefore, busyAfter);
     process.stdout.write(

@@ -2,8 +2,8 @@
  * Synthetic labs for the plan benchmark: the home lab (Pulumi.home.yaml) scaled ×k. Nodes, VLANs and
  * VMs grow k-fold: 4k M710q-like nodes and k GPU laptops, 7k VLANs (the home lab's seven, then
  * client VLANs, since management, servers, sensors and quarantine are one network each), and 12k
- * VMs (through `lab.minK3sAgents`). Every VLAN is a /22 so that the servers VLAN has room for all
- * the agents, and is assigned its own OPNsense interface (`lan` for the first, `opt<i>` after).
+ * VMs (through `lab.minK3sAgents`). Every VLAN is a /22 (a /21 from ×64 on) so that the servers VLAN
+ * has room for all the agents below its DHCP range, and is assigned its own OPNsense interface (`lan` for the first, `opt<i>` after).
  * The zone matrix grows with the VLANs: the home lab's entries as they are, and each extra client
  * VLAN the entries of the home VLAN of the same purpose (users, iot or guest), so every network
  * reaches the firewall for DNS and NTP, the internet, and (users) the servers, as in the seed.
@@ -36,9 +36,15 @@ const HOME_NETWORKS = [
 export const HOME_VMS = 12;
 const FIXED_VMS = 8;
 
-/** Each VLAN gets a /22 of 10.0.0.0/8: the gateway at .1, DHCP over its last /24, static addresses below. */
-const NET_PREFIX = 22;
-const NET_SIZE = 2 ** (32 - NET_PREFIX);
+/**
+ * Each VLAN gets a /22 of 10.0.0.0/8 (the gateway at .1, DHCP over its last /24, static addresses
+ * below), or a /21 when the servers VLAN's 12k VMs would not fit below the DHCP range of a /22.
+ */
+function netPrefix(k: number): number {
+  const needed = HOME_VMS * k + DHCP_SIZE + 16;
+  return needed <= 2 ** 10 ? 22 : 21;
+}
+const DHCP_SIZE = 256;
 const NET_BASE = ipToInt("10.0.0.0");
 /** First node address on the management VLAN, as in the home lab (10.10.10.11). */
 const FIRST_NODE_HOST = 11;
@@ -53,18 +59,19 @@ const interfaceOf = (index: number) => (index === 0 ? "lan" : `opt${index}`);
  * The home lab's VLANs first, then extra client VLANs (users, iot, guest in turn) with names and ids
  * of their own. Names stay within the zone compiler's 15 characters (the longest is `guest-112` at ×16).
  */
-function network(index: number) {
+function network(index: number, prefix: number) {
+  const size = 2 ** (32 - prefix);
   const home = HOME_NETWORKS[index];
   const purpose = home?.purpose ?? REPEATABLE_PURPOSES[index % REPEATABLE_PURPOSES.length] ?? "users";
-  const base = NET_BASE + index * NET_SIZE;
+  const base = NET_BASE + index * size;
   return {
     name: home?.name ?? `${purpose}-${index + 1}`,
     interface: interfaceOf(index),
     vlan: home?.vlan ?? 100 + index,
-    cidr: `${intToIp(base)}/${NET_PREFIX}`,
+    cidr: `${intToIp(base)}/${prefix}`,
     gateway: intToIp(base + 1),
     purpose,
-    dhcp: { start: intToIp(base + NET_SIZE - 256), end: intToIp(base + NET_SIZE - 2) },
+    dhcp: { start: intToIp(base + size - DHCP_SIZE), end: intToIp(base + size - 2) },
   };
 }
 
@@ -119,7 +126,9 @@ function zones(homeZones: readonly ZoneConfig[], networks: readonly { name: stri
 /** The home lab ×k as the Pulumi CLI would hand it to the program: flat keys, JSON values, secrets marked. */
 export function syntheticLab(k: number, home: StackConfig = readStackConfig(HOME_CONFIG)): StackConfig {
   if (!Number.isInteger(k) || k < 1) throw new Error(`scale must be a positive integer, got ${k}`);
-  const networks = Array.from({ length: HOME_NETWORKS.length * k }, (_, index) => network(index));
+  const networks = Array.from({ length: HOME_NETWORKS.length * k }, (_, index) =>
+    network(index, netPrefix(k)),
+  );
   const lab = {
     ...(plainValue(home, "lab") as Record<string, unknown>),
     minK3sAgents: HOME_VMS * k - FIXED_VMS,

@@ -9,8 +9,8 @@
  * no parents, no dependsOn, no provider references, no registration capture, no plan document.
  * Provider resources (`pulumi:providers:*`) and components are registered as such; each OPNsense
  * dynamic type (`pulumi-nodejs:dynamic/fortress:opnsense:<model>`) as a `pulumi.dynamic.Resource`
- * over one trivial provider object per type, as the real code shares one provider per model
- * (components/opnsense/resources.ts). So the SDK's serialization of a provider closure, once per
+ * over one trivial provider object per type (the real code shares two objects for all types:
+ * components/opnsense/resources.ts). So the SDK's serialization of a provider closure, once per
  * type, is part of the floor; what the real providers' much larger closures cost beyond it is not,
  * and the "serialize" job measures it. A type the floor does not know fails the run.
  *
@@ -20,10 +20,10 @@
  *   {"kind":"plan","configFile":"Pulumi.home.yaml"}
  *   {"kind":"floor","stack":"home","counts":{"proxmoxve:index/vmLegacy:VmLegacy":12,...}}
  *   {"kind":"serialize","configFile":"Pulumi.home.yaml","time":true}
+ *   {"kind":"parts","configFile":"Pulumi.home.yaml"}     (bench/parts.ts: the plan's time by part)
  */
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
-import { createRequire } from "node:module";
 import { performance } from "node:perf_hooks";
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
@@ -33,17 +33,14 @@ import { OPNSENSE_MODULE, OPNSENSE_TYPE_PREFIX } from "../vocabulary/typeTokens"
 import { pulumiTypeOf } from "../vocabulary/sdkTypes";
 import { HYPERVISOR_TYPE } from "../components/hypervisor/hypervisor";
 import { NETWORK_TYPE } from "../components/network/network";
-import { CHRONY, DNSMASQ, DNSMASQ_DHCP, KEA_DHCPV4, MODELS } from "../components/opnsense/models";
-import {
-  DEFAULT_TIMING,
-  ItemProvider,
-  PreflightProvider,
-  SettingsProvider,
-} from "../components/opnsense/provider";
+import { OpnsenseProviders, opnsenseProviders, SETTINGS_MODELS } from "../components/opnsense/dispatch";
+import { MODELS } from "../components/opnsense/models";
+import { DEFAULT_TIMING, PreflightProvider } from "../components/opnsense/provider";
 import { TIME_TYPE } from "../components/time/time";
 import { SERVICES_TYPE } from "../stacks/compose";
 import { plan } from "../stacks/plan/cli";
 import { labMocks } from "../stacks/plan/mocks";
+import { closureModule, type Parts, runParts } from "./parts";
 import { PROJECT } from "../stacks/plan/run";
 
 export const RESULT_MARK = "BENCH_RESULT ";
@@ -52,14 +49,16 @@ export type Job =
   | { readonly kind: "plan"; readonly configFile: string }
   | { readonly kind: "floor"; readonly stack: string; readonly counts: Readonly<Record<string, number>> }
   /** Plans `configFile` counting the provider objects the SDK serializes, then (with `time`) times each type's serialization. */
-  | { readonly kind: "serialize"; readonly configFile: string; readonly time: boolean };
+  | { readonly kind: "serialize"; readonly configFile: string; readonly time: boolean }
+  /** Runs `plan()`'s steps one by one, each timed (bench/parts.ts). */
+  | { readonly kind: "parts"; readonly configFile: string };
 
 /** The type token of an OPNsense dynamic resource, `fortress` module (components/opnsense/resources.ts). */
 export const DYNAMIC_PREFIX = OPNSENSE_TYPE_PREFIX;
 
-/** One dynamic type's provider serialization, isolated: median ms of SERIALIZE_REPS, a fresh object each time. */
+/** The dynamic provider's serialization, isolated: median ms of SERIALIZE_REPS, a fresh object each time. */
 export interface SerializationRow {
-  /** The dynamic kind: a model of components/opnsense/models.ts, `chrony` or `preflight`. */
+  /** The provider object timed: `items and settings` (components/opnsense/dispatch.ts) or `preflight`. */
   readonly kind: string;
   readonly realMs: number;
   readonly realBytes: number;
@@ -83,6 +82,8 @@ export interface WorkerResult {
   readonly uptimeMs: number;
   /** Peak resident set size of the process, MB. */
   readonly maxRssMb: number;
+  /** Highest V8 heap in use (heapUsed) seen during the run, sampled every HEAP_SAMPLE_MS, MB. */
+  readonly heapPeakMb: number;
   /** Registered resources by type, the stack itself excluded. */
   readonly counts: Record<string, number>;
   readonly exitCode: number;
@@ -90,6 +91,24 @@ export interface WorkerResult {
   readonly text?: string;
   /** The "serialize" job's figures. */
   readonly serialization?: Serialization;
+  /** The "parts" job's figures, ms. */
+  readonly parts?: Parts;
+}
+
+const HEAP_SAMPLE_MS = 10;
+
+/** Samples heapUsed until stopped; returns the highest value seen, MB (the sampler's timer runs between the run's tasks). */
+function heapHighWater(): () => number {
+  let peak = process.memoryUsage().heapUsed;
+  const sample = () => {
+    peak = Math.max(peak, process.memoryUsage().heapUsed);
+  };
+  const timer = setInterval(sample, HEAP_SAMPLE_MS);
+  return () => {
+    clearInterval(timer);
+    sample();
+    return peak / 2 ** 20;
+  };
 }
 
 /** Runs `body`, CPU-profiling it into BENCH_CPU_PROFILE when that is set. */
@@ -119,7 +138,9 @@ function countByType(types: readonly string[]): Record<string, number> {
   return counts;
 }
 
-async function runPlan(configFile: string): Promise<Omit<WorkerResult, "uptimeMs" | "maxRssMb">> {
+async function runPlan(
+  configFile: string,
+): Promise<Omit<WorkerResult, "uptimeMs" | "maxRssMb" | "heapPeakMb">> {
   const { value: outcome, ms } = await timed(() => plan({ configFile, outDir: null }));
   const counts = countByType((outcome.plan?.resources ?? []).map((resource) => resource.type));
   return {
@@ -133,14 +154,14 @@ async function runPlan(configFile: string): Promise<Omit<WorkerResult, "uptimeMs
 
 /**
  * The real provider of each OPNsense dynamic kind, as components/opnsense/resources.ts builds it:
- * one ItemProvider for every model, a SettingsProvider for chrony, a PreflightProvider.
+ * one OpnsenseProviders object (components/opnsense/dispatch.ts) for every item and settings model,
+ * one PreflightProvider for the preflights.
  */
+const realProvider = () => opnsenseProviders(DEFAULT_TIMING);
 const REAL_PROVIDERS: Readonly<Record<string, () => pulumi.dynamic.ResourceProvider>> = {
-  ...Object.fromEntries(Object.keys(MODELS).map((name) => [name, () => new ItemProvider(DEFAULT_TIMING)])),
-  chrony: () => new SettingsProvider(CHRONY, DEFAULT_TIMING),
-  keaDhcpv4: () => new SettingsProvider(KEA_DHCPV4, DEFAULT_TIMING),
-  dnsmasq: () => new SettingsProvider(DNSMASQ, DEFAULT_TIMING),
-  dnsmasqDhcp: () => new SettingsProvider(DNSMASQ_DHCP, DEFAULT_TIMING),
+  ...Object.fromEntries(
+    [...Object.keys(MODELS), ...Object.keys(SETTINGS_MODELS)].map((kind) => [kind, realProvider]),
+  ),
   preflight: () => new PreflightProvider(DEFAULT_TIMING),
 };
 
@@ -176,7 +197,7 @@ const COMPONENT_TYPES: readonly string[] = [
 async function runFloor(
   stack: string,
   counts: Readonly<Record<string, number>>,
-): Promise<Omit<WorkerResult, "uptimeMs" | "maxRssMb">> {
+): Promise<Omit<WorkerResult, "uptimeMs" | "maxRssMb" | "heapPeakMb">> {
   const constructors: Record<string, (name: string) => pulumi.Resource> = {
     "pulumi:providers:proxmoxve": (name) => new proxmoxve.Provider(name, {}),
     [pulumiTypeOf(proxmoxve.PoolLegacy)]: (name) => new proxmoxve.PoolLegacy(name, { poolId: name }),
@@ -218,7 +239,7 @@ async function runFloor(
     if (COMPONENT_TYPES.includes(type)) return (name) => new pulumi.ComponentResource(type, name, {});
     const kind = type.startsWith(DYNAMIC_PREFIX) ? type.slice(DYNAMIC_PREFIX.length) : undefined;
     if (kind !== undefined && REAL_PROVIDERS[kind]) {
-      // One provider object per type, made before the clock starts, as the real code shares one per model.
+      // One provider object per type, made before the clock starts (the real code shares two for all types).
       const provider = trivialProvider();
       return (name) => new BareDynamic(provider, `opnsense:${kind}`, name);
     }
@@ -255,18 +276,10 @@ class BareCustom extends pulumi.CustomResource {
   }
 }
 
-type SerializeFunction = typeof pulumi.runtime.serializeFunction;
-
-/** The module the SDK's dynamic resources call serializeFunction on, looked up at every call, so it can be wrapped. */
-const closureModule = createRequire(__filename)("@pulumi/pulumi/runtime/closure/serializeClosure") as {
-  serializeFunction: SerializeFunction;
-};
-
 /** The dynamic kind of a real provider object, or `other <class>` (e.g. the floor's trivial ones). */
 function kindOf(provider: unknown): string {
-  // One ItemProvider serves every model: the model travels in each resource's inputs.
-  if (provider instanceof ItemProvider) return "items (every model)";
-  if (provider instanceof SettingsProvider) return "chrony";
+  // One object serves every item and settings model: the model or settings name travels in the inputs.
+  if (provider instanceof OpnsenseProviders) return "items and settings";
   if (provider instanceof PreflightProvider) return "preflight";
   return `other ${(provider as object | null)?.constructor?.name ?? typeof provider}`;
 }
@@ -296,7 +309,7 @@ async function timeSerialization(make: () => object): Promise<{ ms: number; byte
 async function runSerialize(
   configFile: string,
   time: boolean,
-): Promise<Omit<WorkerResult, "uptimeMs" | "maxRssMb">> {
+): Promise<Omit<WorkerResult, "uptimeMs" | "maxRssMb" | "heapPeakMb">> {
   let coldMs: number | undefined;
   if (time) {
     const provider = trivialProvider();
@@ -320,15 +333,18 @@ async function runSerialize(
   const counts = countByType((outcome.plan?.resources ?? []).map((resource) => resource.type));
   const rows: SerializationRow[] = [];
   if (time) {
-    const kinds = Object.keys(counts)
-      .filter((type) => type.startsWith(DYNAMIC_PREFIX))
-      .map((type) => type.slice(DYNAMIC_PREFIX.length));
-    for (const kind of kinds) {
-      const real = REAL_PROVIDERS[kind];
-      if (!real)
-        throw new Error(`no real provider known for ${DYNAMIC_PREFIX}${kind}; add it to bench/worker.ts`);
-      const realTime = await timeSerialization(real);
-      const trivialTime = await timeSerialization(trivialProvider);
+    // Every dynamic kind the plan registered must have a real provider here; they all share one object.
+    for (const type of Object.keys(counts).filter((key) => key.startsWith(DYNAMIC_PREFIX))) {
+      if (!REAL_PROVIDERS[type.slice(DYNAMIC_PREFIX.length)])
+        throw new Error(`no real provider known for ${type}; add it to bench/worker.ts`);
+    }
+    const trivialTime = await timeSerialization(trivialProvider);
+    const timedKinds = {
+      "items and settings": realProvider,
+      preflight: () => new PreflightProvider(DEFAULT_TIMING),
+    };
+    for (const [kind, make] of Object.entries(timedKinds)) {
+      const realTime = await timeSerialization(make);
       rows.push({
         kind,
         realMs: realTime.ms,
@@ -348,19 +364,30 @@ async function runSerialize(
   };
 }
 
+async function runPartsJob(
+  configFile: string,
+): Promise<Omit<WorkerResult, "uptimeMs" | "maxRssMb" | "heapPeakMb">> {
+  const parts = await runParts(configFile);
+  return { kind: "parts", ms: parts.total, counts: {}, exitCode: 0, parts };
+}
+
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2] ?? "null") as Job | null;
   if (!job) throw new Error("usage: worker.ts '<json job>'");
+  const heapPeak = heapHighWater();
   const result =
     job.kind === "plan"
       ? await runPlan(job.configFile)
       : job.kind === "floor"
         ? await runFloor(job.stack, job.counts)
-        : await runSerialize(job.configFile, job.time);
+        : job.kind === "parts"
+          ? await runPartsJob(job.configFile)
+          : await runSerialize(job.configFile, job.time);
   const full: WorkerResult = {
     ...result,
     uptimeMs: performance.now(),
     maxRssMb: process.resourceUsage().maxRSS / 1024,
+    heapPeakMb: heapPeak(),
   };
   process.stdout.write(`${RESULT_MARK}${JSON.stringify(full)}\n`);
 }

@@ -38,8 +38,9 @@ export interface ItemInputs {
   readonly fields: Fields;
 }
 
-/** Singleton settings carry no model name: the provider is made for one. */
+/** Singleton settings: a SettingsProvider is made for one model; `settings` names it for the shared provider (dispatch.ts). */
 export interface SettingsInputs {
+  readonly settings?: string;
   readonly firewall: FirewallRef;
   readonly fields: Fields;
 }

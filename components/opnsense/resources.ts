@@ -1,8 +1,8 @@
 /**
  * Typed OPNsense resources, one class per model: callers write the model's typed fields (fields.ts),
  * encoded once by the model's `toFields` (toFields.ts) into the string map the provider sends
- * (provider.ts, over the transport in client.ts). All share a few provider objects, so that the SDK
- * serializes and the engine configures each once.
+ * (provider.ts, over the transport in client.ts). Items and settings share one provider object
+ * (dispatch.ts), the preflights another, so that the SDK serializes two per program run.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type {
@@ -12,25 +12,20 @@ import type {
   ItemFields,
   KeaSettingsFields,
 } from "./fields";
+import { opnsenseProviders, type SettingsName } from "./dispatch";
 import { CHRONY, DNSMASQ, DNSMASQ_DHCP, KEA_DHCPV4, type ModelName, type SettingsModel } from "./models";
 import { type Encodable, toFields, toSettingsFields } from "./toFields";
-import {
-  DEFAULT_TIMING,
-  type FirewallRef,
-  ItemProvider,
-  type PreflightInputs,
-  PreflightProvider,
-  SettingsProvider,
-} from "./provider";
+import { DEFAULT_TIMING, type FirewallRef, type PreflightInputs, PreflightProvider } from "./provider";
 import { OPNSENSE_MODULE, type OpnsenseKind, opnsenseKind } from "../../vocabulary/typeTokens";
 
 type Inputs<T> = { readonly [K in keyof T]: pulumi.Input<T[K]> };
 
 /**
- * One provider object per kind, shared by every resource: the SDK serializes a provider's closure
- * once per object, and each costs a fraction of a second and tens of kilobytes of state.
+ * Provider objects shared by every resource: the SDK serializes a provider's closure once per
+ * object, and each serialization costs about 0.2 s (bench/plan.bench.ts). PROVIDERS serves every item
+ * and settings model, routed by the resource's own inputs (dispatch.ts); neither holds per-resource state.
  */
-const ITEMS = new ItemProvider(DEFAULT_TIMING);
+const PROVIDERS = opnsenseProviders(DEFAULT_TIMING);
 const PREFLIGHT = new PreflightProvider(DEFAULT_TIMING);
 
 /** What every item and settings resource takes: the firewall and the model's typed fields. */
@@ -53,7 +48,7 @@ export abstract class OpnsenseItem extends pulumi.dynamic.Resource {
     args: { firewall: pulumi.Input<FirewallRef>; fields: Record<string, pulumi.Input<string>> },
     opts?: pulumi.CustomResourceOptions,
   ) {
-    super(ITEMS, name, { ...args, model, uuid: undefined }, opts, OPNSENSE_MODULE, opnsenseKind(model));
+    super(PROVIDERS, name, { ...args, model, uuid: undefined }, opts, OPNSENSE_MODULE, opnsenseKind(model));
   }
 }
 
@@ -84,18 +79,21 @@ export type DnsmasqRange = InstanceType<typeof DnsmasqRange>;
 export const DnsmasqHost = itemClass("dnsmasqHost");
 export type DnsmasqHost = InstanceType<typeof DnsmasqHost>;
 
-/** Singleton settings: the provider is made for the model, so the inputs carry no model name. */
+/** Singleton settings: the inputs name the settings model (`settings`), so that the shared provider can route them. */
 abstract class OpnsenseSettings extends pulumi.dynamic.Resource {
   declare readonly fields: pulumi.Output<Record<string, string>>;
 }
 
-/** The typed resource class of one settings model, with the one provider object all its resources share. */
-function settingsClass<F extends Encodable<F>>(model: SettingsModel<F>, kind: OpnsenseKind) {
-  const provider = new SettingsProvider(model, DEFAULT_TIMING);
+/** The typed resource class of one settings model; `kind` is both its type and its `settings` input. */
+function settingsClass<F extends Encodable<F>>(model: SettingsModel<F>, kind: SettingsName & OpnsenseKind) {
   return class extends OpnsenseSettings {
     constructor(name: string, args: OpnsenseArgs<F>, opts?: pulumi.CustomResourceOptions) {
-      const inputs = { firewall: args.firewall, fields: toSettingsFields(model, args.fields) };
-      super(provider, name, inputs, opts, OPNSENSE_MODULE, opnsenseKind(kind));
+      const inputs = {
+        settings: kind,
+        firewall: args.firewall,
+        fields: toSettingsFields(model, args.fields),
+      };
+      super(PROVIDERS, name, inputs, opts, OPNSENSE_MODULE, opnsenseKind(kind));
     }
   };
 }

@@ -48,11 +48,17 @@ export function redact(value: unknown): unknown {
  * A dynamic resource carries its provider's serialized source (tens of kilobytes, the same for every
  * resource of a kind): the plan keeps its size and a digest, enough to see that it changed.
  */
-function summarizeDynamicProvider(inputs: Record<string, unknown>): Record<string, unknown> {
+function summarizeDynamicProvider(inputs: Record<string, unknown>, digests: Map<string, string>): Record<string, unknown> {
   const source = inputs.__provider;
   if (typeof source !== "string") return inputs;
-  const digest = createHash("sha256").update(source).digest("hex").slice(0, 16);
-  return { ...inputs, __provider: `[dynamic provider ${digest}, ${source.length} bytes]` };
+  // Every resource of a provider object carries the same text: hash it once per text, not per resource.
+  let summary = digests.get(source);
+  if (summary === undefined) {
+    const digest = createHash("sha256").update(source).digest("hex").slice(0, 16);
+    summary = `[dynamic provider ${digest}, ${source.length} bytes]`;
+    digests.set(source, summary);
+  }
+  return { ...inputs, __provider: summary };
 }
 
 interface RegisterRequest {
@@ -123,6 +129,7 @@ export function captureRegistrations(): CapturedResource[] {
   };
   if (!monitor) throw new Error("no monitor: call pulumi.runtime.setMocks first");
   const captured: CapturedResource[] = [];
+  const digests = new Map<string, string>();
   const original = monitor.registerResource.bind(monitor);
   monitor.registerResource = (request, callback) =>
     original(request, (error, response) => {
@@ -143,7 +150,10 @@ export function captureRegistrations(): CapturedResource[] {
           dependencies: [...dependencies].sort(),
           protect: request.getProtect(),
           provider: provider ? provider.split("::").slice(0, -1).join("::") : null,
-          inputs: summarizeDynamicProvider(redact(request.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>),
+          inputs: summarizeDynamicProvider(
+            redact(request.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+            digests,
+          ),
           ...(aliases.length > 0 ? { aliases } : {}),
         });
       }

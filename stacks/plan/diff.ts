@@ -5,9 +5,10 @@
  *
  * Security-relevant changes come first (filter rules and the aliases they use, exposed ports on the
  * Proxmox firewall, VLANs and the zone matrix, privileges, policy violations), then everything else
- * (resources by URN, placement per node, layer status).
+ * (resources by URN, placement per node, layer status, the critical path).
  */
 import { COMPONENT_TYPES, opnsenseType } from "../../vocabulary/typeTokens";
+import type { CriticalPathChange } from "./criticalPath";
 import { type NodePlacement, PLAN_VERSION, type PlanDocument, VM_TYPE } from "./document";
 import type { Violation } from "./graph";
 
@@ -161,6 +162,8 @@ export interface PlanDiff {
     readonly placement: readonly NodeChange[];
     readonly moves: readonly VmMove[];
     readonly layers: readonly LayerChange[];
+    /** The critical path's estimate or chain, when either changed (criticalPath.ts). */
+    readonly criticalPath: CriticalPathChange | null;
   };
   readonly counts: {
     /** Security-relevant changes; renumbered-only filter rules are not counted. */
@@ -208,6 +211,15 @@ export function parsePlanDocument(text: string, source: string): PlanDocument {
   for (const key of lists)
     if (key in value && !Array.isArray(value[key]))
       throw new PlanFileError(`${source} is not a Fortress plan.json: "${key}" is not a list`);
+  // A base written before the critical path existed has none; one that has it must have its shape.
+  const path = value.criticalPath;
+  if (
+    path !== undefined &&
+    !(isRecord(path) && typeof path.estimatedSeconds === "number" && Array.isArray(path.resources))
+  )
+    throw new PlanFileError(
+      `${source} is not a Fortress plan.json: "criticalPath" is not {estimatedSeconds, resources}`,
+    );
   return {
     project: "",
     stack: "",

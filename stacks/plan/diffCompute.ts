@@ -32,6 +32,7 @@ import {
   type VmMove,
   type ZoneChange,
 } from "./diff";
+import { criticalPathChange } from "./criticalPath";
 import type { NodePlacement, PlanDocument, PlanResource } from "./document";
 import type { Violation } from "./graph";
 
@@ -397,6 +398,7 @@ export function diffPlans(base: PlanDocument, head: PlanDocument): PlanDiff {
       placement: placement.nodes,
       moves: placement.moves,
       layers: layerChanges(base, head),
+      criticalPath: criticalPathChange(base.criticalPath, head.criticalPath),
     },
     counts,
   };

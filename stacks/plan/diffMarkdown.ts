@@ -26,6 +26,7 @@ import {
   ruleText,
   value,
 } from "./diffMarkdownText";
+import { abbreviateChain, type CriticalStep } from "./criticalPath";
 import type { Violation } from "./graph";
 
 export interface MarkdownOptions {
@@ -284,6 +285,28 @@ function layersSection(diff: PlanDiff): string[] {
   ];
 }
 
+const minutes = (seconds: number) => `${Math.round(seconds / 60)} min (${seconds} s)`;
+
+function criticalPathSection(diff: PlanDiff, max: number): string[] {
+  const change = diff.other.criticalPath;
+  if (!change) return [];
+  const { before, after } = change;
+  const estimate =
+    before && after
+      ? `${minutes(before.estimatedSeconds)} → **${minutes(after.estimatedSeconds)}** (${after.estimatedSeconds >= before.estimatedSeconds ? "+" : "−"}${Math.abs(after.estimatedSeconds - before.estimatedSeconds)} s)`
+      : `${before ? minutes(before.estimatedSeconds) : "(not in the base plan)"} → **${after ? minutes(after.estimatedSeconds) : "(none)"}**`;
+  const step = (item: CriticalStep) => `${code(item.name)} (${item.seconds} s)`;
+  return [
+    "#### Critical path",
+    "",
+    `Estimated deployment time of a new lab (the longest chain of resources, stacks/plan/durations.ts): ${estimate}`,
+    ...(after ? ["", `Chain: ${abbreviateChain(after)}`] : []),
+    ...(change.joined.length > 0 ? ["", "Now on the chain:", ...limited(change.joined, max, (item) => `- ${step(item)}`)] : []),
+    ...(change.left.length > 0 ? ["", "No longer on it:", ...limited(change.left, max, (item) => `- ${step(item)}`)] : []),
+    "",
+  ];
+}
+
 function summaryLine(diff: PlanDiff): string {
   const { security, counts } = diff;
   const sections = counts.sections;
@@ -301,6 +324,9 @@ function summaryLine(diff: PlanDiff): string {
     `resources **+${counts.added} −${counts.removed} ~${counts.changed}** (${diff.base.resources} → ${diff.head.resources})`,
     `violations +${security.violations.added.length} −${security.violations.removed.length}`,
     ...(diff.other.placement.length > 0 ? [`placement: ${plural(diff.other.placement.length, "node")} changed`] : []),
+    ...(diff.other.criticalPath?.before && diff.other.criticalPath.after
+      ? [`critical path ${diff.other.criticalPath.before.estimatedSeconds} s → ${diff.other.criticalPath.after.estimatedSeconds} s`]
+      : []),
   ].join(" · ");
 }
 
@@ -315,7 +341,8 @@ export function renderDiffMarkdown(diff: PlanDiff, options: MarkdownOptions = {}
       diff.other.layers.length +
       diff.other.providerOnly.length +
       diff.other.renamed.length ===
-      0;
+      0 &&
+    !diff.other.criticalPath;
   const title = `## Fortress plan diff (${stacks})`;
   if (nothing) return `${title}\n\nNo changes: the new plan builds exactly what the base plan builds.\n`;
   const securityParts: [string, string[]][] = [
@@ -326,7 +353,12 @@ export function renderDiffMarkdown(diff: PlanDiff, options: MarkdownOptions = {}
     ["policy violations", violationSection(diff, max)],
   ];
   const unchanged = securityParts.filter(([, lines]) => lines.length === 0).map(([name]) => name);
-  const otherLines = [...resourcesSection(diff, max), ...placementSection(diff, max), ...layersSection(diff)];
+  const otherLines = [
+    ...resourcesSection(diff, max),
+    ...placementSection(diff, max),
+    ...layersSection(diff),
+    ...criticalPathSection(diff, max),
+  ];
   const lines = [
     title,
     "",

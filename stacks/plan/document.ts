@@ -7,6 +7,7 @@ import { type LayerStatus, layerStatus } from "../compose";
 import type { NetworkConfig, PlainConfig } from "../config/schema";
 import { capacityOf, type Resources } from "../placement";
 import type { CapturedResource } from "./capture";
+import { type CriticalPath, criticalPath } from "./criticalPath";
 import { SDK_TYPES } from "../../vocabulary/sdkTypes";
 import {
   assignLayers,
@@ -77,6 +78,11 @@ export interface PlanDocument {
   readonly violations: readonly Violation[];
   /** Charts whose rendered objects the plan does not hold (helm.v3 Releases, k3s HelmCharts, any chart offline): the pack judged their values. */
   readonly chartsJudgedByValues?: readonly string[];
+  /**
+   * The longest chain of resources through the dependency graph, by estimated create time
+   * (criticalPath.ts, durations.ts). A plan.json written before it existed has none.
+   */
+  readonly criticalPath?: CriticalPath;
 }
 
 interface VmInputs {
@@ -175,5 +181,6 @@ export function buildPlanDocument(
     violations: [
       ...duplicateUrnViolations(captured),
     ],
+    criticalPath: criticalPath(captured),
   };
 }

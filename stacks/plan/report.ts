@@ -5,6 +5,7 @@
 import type { ConfigIssue } from "../config/errors";
 import { renderIssues } from "../config/errors";
 import type { PlanDocument } from "./document";
+import { abbreviateChain } from "./criticalPath";
 import { exitMeaning, METRIC_LABEL, summarize } from "./summary";
 import { fitTable, table } from "./table";
 import { zoneGrid, type ZoneGridCell } from "./zoneGrid";
@@ -55,6 +56,14 @@ function summaryText(plan: PlanDocument, width: number): string {
     ],
     ["VMs", `${summary.vms} on ${summary.nodes} nodes`],
     ["headroom", tight ? `lowest ${num(tight.pct)} % (${METRIC_LABEL[tight.metric]} on ${tight.node})` : "no node"],
+    ...(plan.criticalPath
+      ? [
+          [
+            "deploy",
+            `≈ ${Math.round(plan.criticalPath.estimatedSeconds / 60)} min on the critical path (${plan.criticalPath.resources.length} resources): ${abbreviateChain(plan.criticalPath)}`,
+          ] as [string, string],
+        ]
+      : []),
     ["violations", `${summary.violations} (${summary.mandatory} mandatory)`],
     ["exit", `${summary.exitCode}: ${exitMeaning(summary)}`],
   ];
