@@ -15,7 +15,12 @@ import { intToIp, ipToInt } from "../vocabulary/addresses";
 import { validateConfig } from "../stacks/config/load";
 import { SECRET_KEYS } from "../stacks/config/schema";
 import type { ZoneConfig } from "../stacks/config/zones";
-import { readStackConfig, type StackConfig, stackConfigSource } from "../stacks/plan/stackConfig";
+import {
+  parseStackConfig,
+  readStackConfig,
+  type StackConfig,
+  stackConfigSource,
+} from "../stacks/plan/stackConfig";
 
 export const HOME_CONFIG = join(__dirname, "..", "Pulumi.home.yaml");
 
@@ -123,6 +128,15 @@ function zones(homeZones: readonly ZoneConfig[], networks: readonly { name: stri
   return [...homeZones, ...extra];
 }
 
+/**
+ * A placeholder in the form the Pulumi CLI writes a `secure:` value (`v1:<nonce>:<ciphertext>`, both
+ * base64), which the offline door requires (stacks/plan/ciphertext.ts); it decrypts to nothing.
+ */
+function dummyCiphertext(key: string): string {
+  const base64 = (text: string) => Buffer.from(text).toString("base64");
+  return `v1:${base64("BENCH-NONCE")}:${base64(`bench placeholder for fortress:${key}`)}`;
+}
+
 /** The home lab ×k as the Pulumi CLI would hand it to the program: flat keys, JSON values, secrets marked. */
 export function syntheticLab(k: number, home: StackConfig = readStackConfig(HOME_CONFIG)): StackConfig {
   if (!Number.isInteger(k) || k < 1) throw new Error(`scale must be a positive integer, got ${k}`);
@@ -144,7 +158,7 @@ export function syntheticLab(k: number, home: StackConfig = readStackConfig(HOME
   };
   // The synthetic labs build their own k3s, so they carry every secret but a kubeconfig.
   const secrets = SECRET_KEYS.filter((key) => key !== "kubeconfig");
-  for (const key of secrets) values[`${PREFIX}${key}`] = `bench-dummy-${key}`;
+  for (const key of secrets) values[`${PREFIX}${key}`] = dummyCiphertext(key);
   return { stack: `lab-x${k}`, values, secretKeys: secrets.map((key) => `${PREFIX}${key}`) };
 }
 
@@ -168,7 +182,10 @@ export function toStackYaml(config: StackConfig): string {
 
 /** Throws, naming every problem, unless the program would accept the config (it exits 2 otherwise). */
 export function assertValid(config: StackConfig): { vms: number; zones: number } {
-  const { issues, model } = validateConfig(stackConfigSource(config));
+  // Read back from the stack file, as plan() reads it: the secure: values are checked there.
+  const { issues, model } = validateConfig(
+    stackConfigSource(parseStackConfig(toStackYaml(config), config.stack)),
+  );
   if (!model) {
     const lines = issues.map((issue) => `  fortress:${issue.path}: ${issue.message} (${issue.hint})`);
     throw new Error(`synthetic config ${config.stack} is invalid:\n${lines.join("\n")}`);
