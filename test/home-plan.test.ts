@@ -62,8 +62,14 @@ describe("the home lab plan", () => {
       `  VMs        ${document.placement.flatMap((node) => node.vms).length} on 5 nodes`,
     );
     assert.match(lines[3] ?? "", /^ {2}headroom {3}lowest \d+(\.\d)? % \((RAM|vCPU|disk) on \S+\)$/);
-    assert.equal(lines[4], "  violations 0 (0 mandatory)");
-    assert.equal(lines[5], "  exit       0: the plan is clean");
+    const minutes = Math.round((document.criticalPath?.estimatedSeconds ?? 0) / 60);
+    assert.ok(
+      lines[4]?.startsWith(`  deploy     ≈ ${minutes} min on the critical path (`),
+      `the critical path's estimate follows the headroom: ${lines[4]}`,
+    );
+    const violations = lines.indexOf("  violations 0 (0 mandatory)");
+    assert.ok(violations > 4, "the violations follow the critical path");
+    assert.equal(lines[violations + 1], "  exit       0: the plan is clean");
     const wide = lines.filter((line) => line.length > 100);
     assert.deepEqual(wide, [], "lines wider than 100 columns");
     assert.ok(!outcome.text.includes("network-rule-"), "resource names only with --verbose");
@@ -73,7 +79,7 @@ describe("the home lab plan", () => {
   });
 
   it("writes plan.json with the documented top-level keys and the Mermaid DAG", () => {
-    for (const key of ["resources", "layers", "edges", "placement", "violations"])
+    for (const key of ["resources", "layers", "edges", "placement", "violations", "criticalPath"])
       assert.ok(key in document, key);
     const mermaid = readFileSync(join(out, "dag.mmd"), "utf8");
     assert.match(mermaid, /^flowchart TD/);
