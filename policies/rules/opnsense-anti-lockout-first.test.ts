@@ -43,6 +43,19 @@ describe("opnsense-anti-lockout-first", () => {
     );
   });
 
+  it("reports a rule that ties with the anti-lockout: OPNsense breaks ties by UUID", async () => {
+    const tied = rule({ interface: "opt3", description: "users tied", sequence: "2" }, "tied");
+    const violations = await check(...antiLockout(), tied, ...laterRules);
+    assert.deepEqual(
+      violations.map((violation) => violation.urn),
+      [tied.urn],
+    );
+    assert.match(
+      violations[0]?.message ?? "",
+      /"users tied" on opt3 comes before the anti-lockout .*: its sequence 2 ties with the anti-lockout's, and OPNsense breaks ties by UUID/,
+    );
+  });
+
   it("orders as OPNsense does: floating and interface-group rules before single-interface ones", async () => {
     const floating = rule({ interface: "", description: "floating", sequence: "9000" }, "floating");
     const group = rule({ interface: "lab_group", description: "group", sequence: "9001" }, "group");
