@@ -110,7 +110,13 @@ export const fixtures: PolicyFixtures = {
       resources: [
         ...base,
         ...antiLockout(),
-        rule({ interface: "opt3", action: "block", source_net: "any", destination_net: "any", sequence: "2" }),
+        rule({
+          interface: "opt3",
+          action: "block",
+          source_net: "any",
+          destination_net: "any",
+          sequence: "2",
+        }),
         ...laterRules,
       ],
     },
