@@ -231,6 +231,39 @@ export const privilegesCorpus: Corpus = {
         ),
     },
     {
+      name: "* verbs on roles and rolebindings (so escalate and bind)",
+      policy: "k8s-rbac-least-privilege",
+      build: (lab) =>
+        lab.plus(
+          k8sRole(
+            RBAC.role,
+            "rbac-manager",
+            [
+              {
+                apiGroups: ["rbac.authorization.k8s.io"],
+                resources: ["roles", "rolebindings"],
+                verbs: ["*"],
+              },
+            ],
+            "siem",
+          ),
+        ),
+    },
+    {
+      name: "the built-in system:aggregate-to-edit bound in a namespace",
+      policy: "k8s-rbac-least-privilege",
+      build: (lab) =>
+        lab.plus(
+          binding(
+            RBAC.roleBinding,
+            "shipper-edit",
+            { kind: "ClusterRole", name: "system:aggregate-to-edit" },
+            SA,
+            "siem",
+          ),
+        ),
+    },
+    {
       name: "a ClusterRole patch that adds secrets access",
       policy: "k8s-rbac-least-privilege",
       build: (lab) =>
@@ -242,6 +275,21 @@ export const privilegesCorpus: Corpus = {
     },
   ],
   twins: [
+    {
+      name: "* verbs on deployments and services in a namespace (nothing that escalates)",
+      build: (lab) =>
+        lab.plus(
+          k8sRole(
+            RBAC.role,
+            "deployer",
+            [
+              { apiGroups: ["apps"], resources: ["deployments"], verbs: ["*"] },
+              { apiGroups: [""], resources: ["services"], verbs: ["*"] },
+            ],
+            "siem",
+          ),
+        ),
+    },
     {
       name: "a separated token with PVEVMAdmin on the pool and PVEAuditor on /",
       build: (lab) =>
