@@ -68,6 +68,18 @@ export const opnsenseCorpus: Corpus = {
         }),
     },
     {
+      name: "a block on an interface named like a group (a group's rules, or none, the plan cannot tell)",
+      policy: "opnsense-anti-lockout-first",
+      build: (lab) =>
+        lab.newRule("group-block", {
+          interface: "lab_vlans",
+          action: "block",
+          ipprotocol: "inet46",
+          destination_net: "fz_net_mgmt",
+          sequence: "9000",
+        }),
+    },
+    {
       name: "a pass on the WAN",
       policy: "opnsense-rule-scope",
       build: (lab) =>

@@ -107,14 +107,15 @@ export const opnsenseAntiLockoutFirst: StackValidationPolicy = {
           if (antiLockout.has(rule) || before(inForce, evaluationOrder(rule))) continue;
           const [group] = evaluationOrder(rule);
           const tie = !before(evaluationOrder(rule), inForce);
-          const why =
-            group < 400_000 && inForce[0] === 400_000
-              ? `it is ${group === 200_000 ? "a floating rule" : "an interface-group rule"}, which OPNsense evaluates before every single-interface rule`
+          const why = Number.isNaN(group)
+            ? `${rule.interfaces[0] ?? "its interface"} is not lan, wan or optN, so it is an interface group, whose rules OPNsense evaluates before every single-interface rule (at 300000 + the group's sequence), or an interface the firewall does not have (the rule is never applied): the plan cannot tell which`
+            : group < inForce[0]
+              ? `it is a floating rule, which OPNsense evaluates before every interface rule`
               : tie
                 ? `its sequence ${rule.sequence} ties with the anti-lockout's, and OPNsense breaks ties by UUID, which the plan cannot know`
                 : `its sequence ${rule.sequence} is below the anti-lockout's ${inForce[1]}`;
           reportViolation(
-            `filter rule ${label(rule)} on ${rule.interfaces.join(",") || "no interface"} comes before the anti-lockout of ${where}: ${why}. Give it a single interface and a sequence above ${inForce[1]}`,
+            `filter rule ${label(rule)} on ${rule.interfaces.join(",") || "no interface"} ${tie ? "may come" : "comes"} before the anti-lockout of ${where}: ${why}. Give it a single interface (lan, wan or optN) and a sequence above ${inForce[1]}`,
             rule.resource.urn,
           );
         }
