@@ -232,6 +232,30 @@ export const guestsCorpus: Corpus = {
         }),
     },
     {
+      name: "a VM's input policy left unset (Proxmox's default is DROP)",
+      build: (lab) => lab.edit(firstOptions(lab), ({ inputPolicy: _dropped, ...inputs }) => inputs),
+    },
+    {
+      name: "a group rule from an IP set of users less one host (a nomatch entry)",
+      build: (lab) =>
+        addGroupRule(
+          lab.plus(
+            planResource(PROXMOX_FIREWALL_TYPES.ipSet, "corpus-ipset-users-but-one", {
+              name: "users-but-one",
+              cidrs: [{ name: "10.10.40.0/24" }, { name: "10.10.40.66", nomatch: true }],
+            }),
+          ),
+          {
+            type: "in",
+            action: "ACCEPT",
+            source: "+users-but-one",
+            dest: "+fz-servers",
+            proto: "tcp",
+            dport: "443",
+          },
+        ),
+    },
+    {
       name: "a VM's input policy REJECT instead of DROP",
       build: (lab) => lab.edit(firstOptions(lab), (inputs) => ({ ...inputs, inputPolicy: "REJECT" })),
     },

@@ -56,6 +56,30 @@ export const opnsenseCorpus: Corpus = {
         lab.newRule("floating", { interface: "opt3,opt4", destination_net: "10.10.10.0/24", ...TCP("8006") }),
     },
     {
+      name: "a block on users that ties with the anti-lockout's sequence (OPNsense breaks ties by UUID)",
+      policy: "opnsense-anti-lockout-first",
+      build: (lab) =>
+        lab.newRule("lockout-tie", {
+          ...USERS,
+          action: "block",
+          ipprotocol: "inet46",
+          destination_net: "fz_net_mgmt",
+          sequence: "2",
+        }),
+    },
+    {
+      name: "a block on an interface named like a group (a group's rules, or none, the plan cannot tell)",
+      policy: "opnsense-anti-lockout-first",
+      build: (lab) =>
+        lab.newRule("group-block", {
+          interface: "lab_vlans",
+          action: "block",
+          ipprotocol: "inet46",
+          destination_net: "fz_net_mgmt",
+          sequence: "9000",
+        }),
+    },
+    {
       name: "a pass on the WAN",
       policy: "opnsense-rule-scope",
       build: (lab) =>
@@ -228,6 +252,17 @@ export const opnsenseCorpus: Corpus = {
     },
   ],
   twins: [
+    {
+      name: "a block on users with a sequence just above the anti-lockout's",
+      build: (lab) =>
+        lab.newRule("after-lockout", {
+          ...USERS,
+          action: "block",
+          ipprotocol: "inet46",
+          destination_net: "fz_net_mgmt",
+          sequence: "3",
+        }),
+    },
     {
       name: "users → servers (https) spelled as a CIDR and a port number",
       build: (lab) =>

@@ -127,6 +127,24 @@ export const passwordsCorpus: Corpus = {
     ),
     appended("a password for the default user", "password: hunter2\n"),
     {
+      name: "lock_passwd: null on the key-only user (falsy to cloud-init's Python)",
+      policy: "cloud-init-no-password",
+      build: (lab) => userData(lab, KEY_ONLY.replace("lock_passwd: true", "lock_passwd: ~")),
+    },
+    {
+      name: "lock_passwd: Off on the key-only user (a YAML 1.1 boolean to PyYAML)",
+      policy: "cloud-init-no-password",
+      build: (lab) => userData(lab, KEY_ONLY.replace("lock_passwd: true", "lock_passwd: Off")),
+    },
+    appended(
+      "write_files content fetched at boot from a source URI",
+      "write_files:\n  - path: /etc/ssh/sshd_config.d/60-corpus.conf\n    source: {uri: 'http://10.10.20.5/sshd.conf'}\n",
+    ),
+    appended(
+      "PermitEmptyPasswords=yes in a write_files drop-in",
+      "write_files:\n  - path: /etc/ssh/sshd_config.d/60-corpus.conf\n    content: PermitEmptyPasswords=yes\n",
+    ),
+    {
       name: "#cloud-config-archive with a part that turns ssh_pwauth on",
       policy: "cloud-init-no-password",
       build: (lab) =>
@@ -157,6 +175,18 @@ export const passwordsCorpus: Corpus = {
     {
       name: "ssh_pwauth: unchanged, and no",
       build: (lab) => userData(lab, KEY_ONLY.replace("ssh_pwauth: false", "ssh_pwauth: unchanged")),
+    },
+    {
+      name: 'lock_passwd: "false" quoted (a non-empty string: cloud-init locks)',
+      build: (lab) => userData(lab, KEY_ONLY.replace("lock_passwd: true", 'lock_passwd: "false"')),
+    },
+    {
+      name: "a write_files entry with an empty source URI and inline content",
+      build: (lab) =>
+        userData(
+          lab,
+          `${KEY_ONLY}write_files:\n  - path: /etc/motd\n    source: {uri: ""}\n    content: welcome\n`,
+        ),
     },
     {
       name: "chpasswd that only sets expiry",

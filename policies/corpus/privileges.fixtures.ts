@@ -88,6 +88,33 @@ export const privilegesCorpus: Corpus = {
         ),
     },
     {
+      name: "a custom role with Datastore.Allocate on /storage (a directory storage on /etc)",
+      policy: "proxmox-token-least-privilege",
+      build: (lab) =>
+        lab.plus(
+          role("StorageMaker", ["Datastore.Allocate", "Datastore.Audit"]),
+          acl("storage", "/storage", "StorageMaker"),
+        ),
+    },
+    {
+      name: "Permissions.Modify on /storage, which can grant itself Datastore.Allocate there",
+      policy: "proxmox-token-least-privilege",
+      build: (lab) =>
+        lab.plus(
+          role("StorageDelegate", ["Permissions.Modify", "Datastore.Audit"]),
+          acl("storage-perms", "/storage", "StorageDelegate"),
+        ),
+    },
+    {
+      name: "Permissions.Modify on /mapping/pci, which can grant itself Mapping.Modify there",
+      policy: "proxmox-token-least-privilege",
+      build: (lab) =>
+        lab.plus(
+          role("MappingDelegate", ["Permissions.Modify"]),
+          acl("mapping-perms", "/mapping/pci", "MappingDelegate"),
+        ),
+    },
+    {
       name: "PVEMappingAdmin on /mapping (host directories into guests)",
       policy: "proxmox-token-least-privilege",
       build: (lab) => lab.plus(acl("mapping", "/mapping/dir", "PVEMappingAdmin")),
@@ -231,6 +258,39 @@ export const privilegesCorpus: Corpus = {
         ),
     },
     {
+      name: "* verbs on roles and rolebindings (so escalate and bind)",
+      policy: "k8s-rbac-least-privilege",
+      build: (lab) =>
+        lab.plus(
+          k8sRole(
+            RBAC.role,
+            "rbac-manager",
+            [
+              {
+                apiGroups: ["rbac.authorization.k8s.io"],
+                resources: ["roles", "rolebindings"],
+                verbs: ["*"],
+              },
+            ],
+            "siem",
+          ),
+        ),
+    },
+    {
+      name: "the built-in system:aggregate-to-edit bound in a namespace",
+      policy: "k8s-rbac-least-privilege",
+      build: (lab) =>
+        lab.plus(
+          binding(
+            RBAC.roleBinding,
+            "shipper-edit",
+            { kind: "ClusterRole", name: "system:aggregate-to-edit" },
+            SA,
+            "siem",
+          ),
+        ),
+    },
+    {
       name: "a ClusterRole patch that adds secrets access",
       policy: "k8s-rbac-least-privilege",
       build: (lab) =>
@@ -242,6 +302,29 @@ export const privilegesCorpus: Corpus = {
     },
   ],
   twins: [
+    {
+      name: "Datastore.Allocate and Datastore.Audit on the snippet storage only (/storage/local)",
+      build: (lab) =>
+        lab.plus(
+          role("SnippetWriter", ["Datastore.Allocate", "Datastore.Audit"]),
+          acl("snippets", "/storage/local", "SnippetWriter"),
+        ),
+    },
+    {
+      name: "* verbs on deployments and services in a namespace (nothing that escalates)",
+      build: (lab) =>
+        lab.plus(
+          k8sRole(
+            RBAC.role,
+            "deployer",
+            [
+              { apiGroups: ["apps"], resources: ["deployments"], verbs: ["*"] },
+              { apiGroups: [""], resources: ["services"], verbs: ["*"] },
+            ],
+            "siem",
+          ),
+        ),
+    },
     {
       name: "a separated token with PVEVMAdmin on the pool and PVEAuditor on /",
       build: (lab) =>

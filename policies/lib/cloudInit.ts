@@ -3,14 +3,17 @@
  * `ssh_pwauth` through `util.is_true` (a boolean, or a string that is true/1/on/yes in any case and
  * blanks, cloudinit/util.py TRUE_STRINGS; cloudinit/config/cc_set_passwords.py `handle_ssh_pwauth`),
  * passwords on users (`passwd`, `hashed_passwd`, `plain_text_passwd`: cloudinit/distros/__init__.py
- * `create_user`) and for the default user (`password`), `chpasswd` lists in both forms (the old
- * `list`, a multi-line string or a list, and the new `users`), and sshd or password changes written by
- * `write_files` in each encoding cloud-init decodes (cloudinit/config/cc_write_files.py
- * `canonicalize_extraction`: b64/base64, gz/gzip, gz+b64/gzip+base64/gz+b64/gzip+b64) or run by
- * `runcmd`/`bootcmd` lines (strings or argv lists), base64 payloads in them decoded too.
+ * `create_user`) and for the default user (`password`), `lock_passwd` by Python's truthiness,
+ * `chpasswd` lists in both forms (the old `list`, a multi-line string or a list, and the new `users`),
+ * and sshd or password changes written by `write_files` in each encoding cloud-init decodes
+ * (cloudinit/config/cc_write_files.py `canonicalize_extraction`: b64/base64, gz/gzip,
+ * gz+b64/gzip+base64/gz+b64/gzip+b64), or fetched by it from a `source.uri` (unreadable here, so
+ * reported), or run by `runcmd`/`bootcmd` lines (strings or argv lists), base64 payloads in them
+ * decoded too. The YAML is read as PyYAML reads it (./pyyaml.ts).
  */
 import { gunzipSync } from "node:zlib";
 import { load } from "js-yaml";
+import { PYYAML_SCHEMA, pythonTruthy } from "./pyyaml";
 
 type Mapping = Record<string, unknown>;
 const isMapping = (value: unknown): value is Mapping =>
@@ -22,11 +25,12 @@ export function cloudInitIsTrue(value: unknown): boolean {
   return ["true", "1", "on", "yes"].includes(String(value).toLowerCase().trim());
 }
 
-/** cloudinit/util.py `is_false`. */
-export function cloudInitIsFalse(value: unknown): boolean {
-  if (typeof value === "boolean") return !value;
-  return ["false", "0", "off", "no"].includes(String(value).toLowerCase().trim());
-}
+/**
+ * Whether a user's `lock_passwd` leaves the password unlocked: cloud-init tests it with Python's
+ * truthiness, `if kwargs.get("lock_passwd", True)` (cloudinit/distros/__init__.py `create_user`), so
+ * absent locks, and false, null, "", 0, 0.0, [] and {} unlock, while the quoted string "false" locks.
+ */
+export const unlocksPassword = (user: Mapping) => "lock_passwd" in user && !pythonTruthy(user.lock_passwd);
 
 const PASSWORD_KEYS = ["passwd", "hashed_passwd", "plain_text_passwd"] as const;
 
@@ -39,6 +43,10 @@ const TEXT_PATTERNS: readonly [RegExp, string][] = [
   [
     /\b(PasswordAuthentication|KbdInteractiveAuthentication|ChallengeResponseAuthentication)["']?(\s+|\s*=\s*)["']?yes\b/i,
     "turns sshd password logins on (PasswordAuthentication yes or keyboard-interactive)",
+  ],
+  [
+    /\bPermitEmptyPasswords["']?(\s+|\s*=\s*)["']?yes\b/i,
+    "lets sshd accept empty passwords (PermitEmptyPasswords yes)",
   ],
   [/\|\s*(sudo\s+)?chpasswd\b/, "pipes a password into chpasswd"],
   [/\bchpasswd\s+<</, "feeds a password to chpasswd"],
@@ -134,13 +142,23 @@ function configFindings(config: Mapping): string[] {
     for (const key of PASSWORD_KEYS) {
       if (user[key] !== undefined) findings.push(`gives user ${name} a password (${key})`);
     }
-    if (cloudInitIsFalse(user.lock_passwd)) {
-      findings.push(`unlocks the password of user ${name} (lock_passwd: false)`);
+    if (unlocksPassword(user)) {
+      findings.push(
+        `unlocks the password of user ${name} (lock_passwd: ${JSON.stringify(user.lock_passwd)})`,
+      );
     }
   }
   const files = Array.isArray(config.write_files) ? config.write_files.filter(isMapping) : [];
   for (const file of files) {
-    findings.push(...textFindings(writeFileContent(file), `write_files ${String(file.path ?? "?")}`));
+    const where = `write_files ${String(file.path ?? "?")}`;
+    // cloud-init fetches the content from `source.uri` at boot when the uri is set, in place of
+    // `content` (cloudinit/config/cc_write_files.py `read_url_or_decode`): nothing here can read it.
+    if (isMapping(file.source) && pythonTruthy(file.source.uri)) {
+      findings.push(
+        `takes a file's content from ${String(file.source.uri)} at boot, which the pack cannot read (${where})`,
+      );
+    }
+    findings.push(...textFindings(writeFileContent(file), where));
   }
   for (const key of ["runcmd", "bootcmd"]) {
     commandLines(config[key]).forEach((line, index) =>
@@ -154,8 +172,9 @@ function configFindings(config: Mapping): string[] {
 export function cloudInitFindings(data: string): string[] {
   let config: unknown;
   try {
-    // `json: true`: a key given twice keeps its last value, as PyYAML's loader does, instead of throwing.
-    config = load(data, { json: true });
+    // `json: true`: a key given twice keeps its last value, as PyYAML's loader does, instead of throwing;
+    // PyYAML's YAML 1.1 scalars (`no` is false, `0_0` is 0).
+    config = load(data, { json: true, schema: PYYAML_SCHEMA });
   } catch (error) {
     if (/^(##[^\n]*\n)?#cloud-config\b/.test(data.trimStart())) {
       return [`is #cloud-config that does not parse as YAML (${(error as Error).message.split("\n")[0]})`];

@@ -4,21 +4,31 @@
  *
  * The order is OPNsense's: MVC filter rules sort by a priority group, then by sequence. Floating rules
  * (no interface, several, or an inverted interface) come at 200000, interface groups at 300000 + the
- * group's sequence, single interfaces at 400000 (opnsense/core
+ * group's own sequence (0–9999, OPNsense/Firewall/Group.xml), single interfaces at 400000, and rules
+ * whose interfaces do not exist at 600000, which pf never applies (opnsense/core
  * src/opnsense/mvc/app/models/OPNsense/Firewall/FieldTypes/FilterRuleField.php `getPriority` and
- * `sort_order`, tags 25.7–26.7; src/etc/inc/plugins.inc.d/pf.inc registers them in that order).
+ * `sort_order`, tags 25.7–26.7; src/etc/inc/plugins.inc.d/pf.inc registers them in that order). Ties
+ * go by the rule's UUID (ArrayField::sortedBy), which the plan cannot know.
  */
 import type { PolicyResource } from "@pulumi/policy";
 import { type OpnsenseRule, opnsenseFields } from "./opnsense";
 import { OPNSENSE } from "./typeNames";
 
+/**
+ * The priority group of a rule on one interface that is not lan, wan or optN: an interface group
+ * (300000 + a sequence the plan does not hold) or a name the firewall does not have (600000, never
+ * applied). NaN: `before` is false both ways, so every check takes such a rule as possibly first and
+ * possibly last.
+ */
+export const UNKNOWN_GROUP = Number.NaN;
+
 /** OPNsense's evaluation order of a rule: [priority group, sequence]; lower goes first. */
 export function evaluationOrder(rule: OpnsenseRule): readonly [number, number] {
   const sequence = rule.sequence ?? Number.POSITIVE_INFINITY;
   if (rule.interfaces.length !== 1 || rule.inverted) return [200_000, sequence];
-  // Interface groups are named by the admin; lan, wan and optN are interfaces.
+  // lan, wan and optN are the firewall's interfaces; any other name is a group or nothing.
   const single = /^(lan|wan|opt\d+)$/.test(rule.interfaces[0] ?? "");
-  return [single ? 400_000 : 300_000, sequence];
+  return [single ? 400_000 : UNKNOWN_GROUP, sequence];
 }
 
 export const before = (a: readonly [number, number], b: readonly [number, number]) =>

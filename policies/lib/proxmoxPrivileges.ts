@@ -91,25 +91,42 @@ export const BUILTIN_ROLES: ReadonlyMap<string, readonly string[]> = (() => {
   return new Map([...roles].map(([role, privileges]) => [role, [...privileges]]));
 })();
 
+/** Where a privilege acts as root: on `below` paths and everything under them, on `only` paths alone. */
+interface RootPaths {
+  readonly below: readonly string[];
+  readonly only?: readonly string[];
+}
+
 /**
- * Privileges that hand over the nodes or every account, with the ACL paths (and everything under
- * them, as ACLs propagate) where Proxmox checks them:
- * - Permissions.Modify: grants anything to anyone on that path, itself included (on /nodes: the shell).
+ * Privileges that hand over the nodes or every account, with the ACL paths where Proxmox checks them
+ * (`/` is above every path, and an ACL reaches everything below its path):
+ * - Permissions.Modify: grants any role to anyone on that path and below it, itself included (on
+ *   /nodes: the shell; on /mapping: Mapping.Modify; on /storage: Datastore.Allocate), pve-access-control
+ *   src/PVE/API2/ACL.pm `update_acl` (only holders without it are limited to their own privileges).
  * - Sys.Console: the node's shell (a login prompt on the node, pve-manager PVE/API2/Nodes.pm
  *   `get_shell_command`), and Sys.Modify: the node's network, DNS, time, APT and certificates.
  * - User.Modify and Realm.AllocateUser: other users' passwords, tokens and group membership, the
  *   administrators' among them; Realm.Allocate: realms that decide who is who.
  * - Mapping.Modify: host devices and directories (`hardware/mapping/dir`) handed into guests.
+ * - Datastore.Allocate on /storage itself: new storages, a directory storage on any host path or an
+ *   NFS/CIFS mount among them (pve-storage src/PVE/API2/Storage/Config.pm `create` checks /storage).
+ *   On /storage/<id> it edits that storage only, whose path and server are fixed: not root.
  */
-export const ROOT_EQUIVALENT: ReadonlyMap<string, readonly string[]> = new Map([
-  ["Permissions.Modify", ["/", "/nodes", "/access"]],
-  ["Sys.Console", ["/", "/nodes"]],
-  ["Sys.Modify", ["/", "/nodes"]],
-  ["User.Modify", ["/", "/access"]],
-  ["Realm.AllocateUser", ["/", "/access"]],
-  ["Realm.Allocate", ["/", "/access"]],
-  ["Mapping.Modify", ["/", "/mapping"]],
+const ROOT_PATHS: ReadonlyMap<string, RootPaths> = new Map<string, RootPaths>([
+  ["Permissions.Modify", { below: ["/nodes", "/access", "/mapping"], only: ["/storage"] }],
+  ["Sys.Console", { below: ["/nodes"] }],
+  ["Sys.Modify", { below: ["/nodes"] }],
+  ["User.Modify", { below: ["/access"] }],
+  ["Realm.AllocateUser", { below: ["/access"] }],
+  ["Realm.Allocate", { below: ["/access"] }],
+  ["Mapping.Modify", { below: ["/mapping"] }],
+  ["Datastore.Allocate", { below: [], only: ["/storage"] }],
 ]);
+
+/** The root-equivalent privileges and every path (besides /) where they act as root. */
+export const ROOT_EQUIVALENT: ReadonlyMap<string, readonly string[]> = new Map(
+  [...ROOT_PATHS].map(([privilege, { below, only }]) => [privilege, ["/", ...below, ...(only ?? [])]]),
+);
 
 const normalPath = (path: string) =>
   `/${path
@@ -118,16 +135,17 @@ const normalPath = (path: string) =>
     .join("/")}`;
 
 /**
- * Whether a privilege granted on `path` acts where it is root-equivalent: on one of its paths, above
- * them (`/` is above all), or below them (`/nodes/pve1`, `/access/groups/admins`).
+ * Whether a privilege granted on `path` acts where it is root-equivalent: on `/`, on one of its
+ * paths, or below a path where it acts on everything under it (`/nodes/pve1`, `/access/groups/admins`).
  */
 export function rootEquivalentAt(privilege: string, path: string): boolean {
-  const where = ROOT_EQUIVALENT.get(privilege);
+  const where = ROOT_PATHS.get(privilege);
   if (!where) return false;
   const granted = normalPath(path);
   return (
     granted === "/" ||
-    where.some((root) => root !== "/" && (granted === root || granted.startsWith(`${root}/`)))
+    (where.only ?? []).includes(granted) ||
+    where.below.some((root) => granted === root || granted.startsWith(`${root}/`))
   );
 }
 

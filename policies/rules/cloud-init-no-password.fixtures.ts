@@ -47,8 +47,37 @@ export const fixtures: PolicyFixtures = {
         snippet("iso", "password: not cloud-init", "iso"),
       ],
     },
+    {
+      name: 'lock_passwd: "false" quoted, a non-empty string, which cloud-init reads as true (locked)',
+      resources: [snippet("q", KEY_ONLY.replace("lock_passwd: true", 'lock_passwd: "false"'))],
+    },
   ],
   failing: [
+    {
+      name: "lock_passwd: '' (empty, false to Python: unlocked)",
+      resources: [snippet("e", KEY_ONLY.replace("lock_passwd: true", "lock_passwd: ''"))],
+    },
+    {
+      name: "an sshd drop-in fetched at boot from write_files source.uri",
+      resources: [
+        snippet(
+          "f",
+          `${KEY_ONLY}write_files:\n  - path: /etc/ssh/sshd_config.d/50-remote.conf\n    source:\n      uri: https://config.example/sshd.conf\n`,
+        ),
+      ],
+    },
+    {
+      name: "PermitEmptyPasswords yes written by runcmd",
+      resources: [
+        snippet(
+          "g",
+          KEY_ONLY.replace(
+            "runcmd:\n",
+            "runcmd:\n  - echo 'PermitEmptyPasswords yes' >> /etc/ssh/sshd_config\n",
+          ),
+        ),
+      ],
+    },
     {
       name: "ssh_pwauth turned on",
       resources: [snippet("a", KEY_ONLY.replace("ssh_pwauth: false", "ssh_pwauth: true"))],

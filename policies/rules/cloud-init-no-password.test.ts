@@ -42,6 +42,62 @@ describe("cloud-init-no-password", () => {
     ]);
   });
 
+  it("reads lock_passwd with Python's truthiness, over YAML as PyYAML reads it", () => {
+    const lock = (value: string) =>
+      cloudInitFindings(`#cloud-config\nusers:\n  - name: a\n    lock_passwd: ${value}\n`);
+    for (const value of [
+      "false",
+      "no",
+      "Off",
+      "''",
+      '""',
+      "~",
+      "null",
+      "",
+      "[]",
+      "{}",
+      "0",
+      "0.0",
+      "0_0",
+      "0x0",
+    ]) {
+      assert.equal(lock(value).length, 1, `unlocks: ${JSON.stringify(value)}`);
+      assert.match(lock(value)[0] ?? "", /^unlocks the password of user a \(lock_passwd: /);
+    }
+    for (const value of ["true", "yes", '"false"', "'no'", "'0'", "1", ".nan", "0e0", "[false]", "{a: 0}"]) {
+      assert.deepEqual(lock(value), [], `locks: ${JSON.stringify(value)}`);
+    }
+    assert.deepEqual(cloudInitFindings("#cloud-config\nusers:\n  - name: a\n"), []);
+  });
+
+  it("reports write_files whose content cloud-init fetches from a URI, and PermitEmptyPasswords yes", () => {
+    const fetched = `#cloud-config
+write_files:
+  - path: /etc/ssh/sshd_config.d/50-remote.conf
+    source:
+      uri: https://config.example/sshd.conf
+  - path: /etc/motd
+    source: {uri: ""}
+    content: hello
+`;
+    assert.deepEqual(cloudInitFindings(fetched), [
+      "takes a file's content from https://config.example/sshd.conf at boot, which the pack cannot read (write_files /etc/ssh/sshd_config.d/50-remote.conf)",
+    ]);
+    for (const line of [
+      "PermitEmptyPasswords yes",
+      "permitemptypasswords=YES",
+      '"PermitEmptyPasswords" "yes"',
+    ]) {
+      assert.deepEqual(cloudInitFindings(`#!/bin/sh\necho '${line}' >> /etc/ssh/sshd_config\n`), [
+        "lets sshd accept empty passwords (PermitEmptyPasswords yes) (user-data)",
+      ]);
+    }
+    assert.deepEqual(
+      cloudInitFindings("#!/bin/sh\necho 'PermitEmptyPasswords no' >> /etc/ssh/sshd_config\n"),
+      [],
+    );
+  });
+
   it("finds passwords on every user, the default user and the single user key", () => {
     const data = `#cloud-config
 password: hunter2

@@ -62,8 +62,39 @@ export const fixtures: PolicyFixtures = {
         ),
       ],
     },
+    {
+      name: "* verbs on deployments only",
+      resources: [
+        roleOf(
+          RBAC.role,
+          "deployer",
+          [{ apiGroups: ["apps"], resources: ["deployments"], verbs: ["*"] }],
+          "siem",
+        ),
+      ],
+    },
   ],
   failing: [
+    {
+      name: "* verbs on clusterroles (which include escalate and bind)",
+      resources: [
+        roleOf(RBAC.clusterRole, "role-manager", [
+          { apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles"], verbs: ["*"] },
+        ]),
+      ],
+    },
+    {
+      name: "the built-in system:aggregate-to-edit (secrets, impersonate serviceaccounts) for a service account",
+      resources: [
+        bindingOf(
+          RBAC.roleBinding,
+          "agent-edit",
+          { kind: "ClusterRole", name: "system:aggregate-to-edit" },
+          undefined,
+          "siem",
+        ),
+      ],
+    },
     {
       name: "cluster-admin for a service account",
       resources: [

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as k8s from "@pulumi/kubernetes";
+import { planResource } from "../lib/build";
 import { evaluatePolicies } from "../lib/offline";
 import type { PlanResource } from "../lib/types";
 import { RBAC_TYPES } from "../../vocabulary/rbacTypes";
@@ -45,9 +46,10 @@ describe("k8s-rbac-least-privilege", () => {
       { kind: "Group", name: "system:serviceaccounts" },
     ]);
     const messages = await check(god, binding);
-    assert.equal(messages.length, 2);
+    // The role reads secrets and, through *, escalates; the binding hands it out.
+    assert.equal(messages.length, 3);
     assert.match(
-      messages[1] ?? "",
+      messages[2] ?? "",
       /grants ClusterRole everything \(\* verbs on \* resources, cluster admin\) to Group system:serviceaccounts in every namespace/,
     );
     const [edit] = await check(
@@ -74,5 +76,77 @@ describe("k8s-rbac-least-privilege", () => {
       ]),
     );
     assert.match(message ?? "", /grants escalate, bind/);
+  });
+
+  it("reads * verbs as escalate and bind on roles, and as impersonate on users, groups and service accounts", async () => {
+    const star = (apiGroups: string[], resources: string[]) =>
+      check(roleOf(RBAC.clusterRole, "star", [{ apiGroups, resources, verbs: ["*"] }]));
+    const [onRoles] = await star(["rbac.authorization.k8s.io"], ["roles", "rolebindings"]);
+    assert.match(
+      onRoles ?? "",
+      /rules\[0\] grants \* \(which includes escalate, bind\), which lets its holder/,
+    );
+    const [onAccounts] = await star([""], ["serviceaccounts"]);
+    assert.match(onAccounts ?? "", /grants \* \(which includes impersonate\)/);
+    const onEverything = (await star(["*"], ["*"])).find((message) => !message.includes("secrets"));
+    assert.match(onEverything ?? "", /grants \* \(which includes escalate, bind, impersonate\)/);
+    assert.deepEqual(await star(["apps"], ["deployments", "roles"]), []);
+    assert.deepEqual(await star([""], ["configmaps", "pods"]), []);
+    assert.deepEqual(await star(["rbac.authorization.k8s.io"], ["rolebindings"]), []);
+  });
+
+  it("counts the built-in system:aggregate-to-edit as reading secrets, not system:aggregate-to-admin", async () => {
+    const [edit, ...rest] = await check(
+      bindingOf(
+        RBAC.roleBinding,
+        "dev",
+        { kind: "ClusterRole", name: "system:aggregate-to-edit" },
+        undefined,
+        "siem",
+      ),
+      bindingOf(
+        RBAC.roleBinding,
+        "adm",
+        { kind: "ClusterRole", name: "system:aggregate-to-admin" },
+        undefined,
+        "siem",
+      ),
+    );
+    assert.deepEqual(rest, []);
+    assert.match(
+      edit ?? "",
+      /built-in ClusterRole system:aggregate-to-edit, which reads and writes secrets and impersonates service accounts/,
+    );
+  });
+
+  it("judges a binding to an aggregated ClusterRole by the stack's roles its selectors select", async () => {
+    const part = (name: string, labels: Record<string, string>, verbs: string[]) =>
+      planResource(RBAC.clusterRole, name, {
+        metadata: { name, labels },
+        rules: [{ apiGroups: ["*"], resources: ["*"], verbs }],
+      });
+    const aggregate = (selector: Record<string, unknown>) =>
+      planResource(RBAC.clusterRole, "monitoring", {
+        metadata: { name: "monitoring" },
+        aggregationRule: { clusterRoleSelectors: [selector] },
+        rules: [],
+      });
+    const binding = bindingOf(RBAC.clusterRoleBinding, "mon", { kind: "ClusterRole", name: "monitoring" });
+    const god = part("god", { "example.com/aggregate-to-monitoring": "true" }, ["*"]);
+    const viewer = part("viewer", { "example.com/aggregate-to-monitoring": "true" }, ["get"]);
+    const bound = (messages: string[]) =>
+      messages.filter((message) => message.startsWith("ClusterRoleBinding"));
+    const byLabels = aggregate({ matchLabels: { "example.com/aggregate-to-monitoring": "true" } });
+    assert.match(
+      bound(await check(god, byLabels, binding))[0] ?? "",
+      /grants ClusterRole monitoring \(\* verbs on \* resources, through the roles it aggregates, cluster admin\)/,
+    );
+    const byExpression = aggregate({
+      matchExpressions: [{ key: "example.com/aggregate-to-monitoring", operator: "Exists" }],
+    });
+    assert.equal(bound(await check(god, byExpression, binding)).length, 1);
+    assert.deepEqual(bound(await check(viewer, byLabels, binding)), []);
+    const elsewhere = aggregate({ matchLabels: { "example.com/aggregate-to-other": "true" } });
+    assert.deepEqual(bound(await check(god, elsewhere, binding)), []);
   });
 });

@@ -106,6 +106,21 @@ export const fixtures: PolicyFixtures = {
       ],
     },
     {
+      name: "a rule on another interface ties with the anti-lockout (OPNsense breaks ties by UUID)",
+      resources: [
+        ...base,
+        ...antiLockout(),
+        rule({
+          interface: "opt3",
+          action: "block",
+          source_net: "any",
+          destination_net: "any",
+          sequence: "2",
+        }),
+        ...laterRules,
+      ],
+    },
+    {
       name: "the anti-lockout opens https only to one host of the management network",
       resources: [...base, ...antiLockout(["1", "2"], { source_net: "10.10.10.5" }), ...laterRules],
     },

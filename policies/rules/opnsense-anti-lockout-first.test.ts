@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { planResource } from "../lib/build";
-import { evaluatePolicies } from "../lib/offline";
-import { OPNSENSE } from "../lib/resources";
+import { evaluatePolicies, toPolicyResources } from "../lib/offline";
+import { before } from "../lib/opnsenseOrder";
+import { OPNSENSE, opnsenseRules } from "../lib/resources";
 import type { PlanResource } from "../lib/types";
-import { opnsenseAntiLockoutFirst } from "./opnsense-anti-lockout-first";
+import { evaluationOrder, opnsenseAntiLockoutFirst } from "./opnsense-anti-lockout-first";
 import { antiLockout, laterRules, portAliases } from "./opnsense-anti-lockout-first.fixtures";
 import { aliases, network, rule } from "./opnsense-no-pass-into-management.fixtures";
 
@@ -43,6 +44,19 @@ describe("opnsense-anti-lockout-first", () => {
     );
   });
 
+  it("reports a rule that ties with the anti-lockout: OPNsense breaks ties by UUID", async () => {
+    const tied = rule({ interface: "opt3", description: "users tied", sequence: "2" }, "tied");
+    const violations = await check(...antiLockout(), tied, ...laterRules);
+    assert.deepEqual(
+      violations.map((violation) => violation.urn),
+      [tied.urn],
+    );
+    assert.match(
+      violations[0]?.message ?? "",
+      /"users tied" on opt3 may come before the anti-lockout .*: its sequence 2 ties with the anti-lockout's, and OPNsense breaks ties by UUID/,
+    );
+  });
+
   it("orders as OPNsense does: floating and interface-group rules before single-interface ones", async () => {
     const floating = rule({ interface: "", description: "floating", sequence: "9000" }, "floating");
     const group = rule({ interface: "lab_group", description: "group", sequence: "9001" }, "group");
@@ -55,7 +69,27 @@ describe("opnsense-anti-lockout-first", () => {
       violations.map((violation) => violation.urn).sort(),
       [floating.urn, group.urn, inverted.urn].sort(),
     );
-    assert.match(violations.find((v) => v.urn === group.urn)?.message ?? "", /an interface-group rule/);
+    assert.match(
+      violations.find((v) => v.urn === group.urn)?.message ?? "",
+      /"group" on lab_group may come before the anti-lockout .*: lab_group is not lan, wan or optN, so it is an interface group, .* or an interface the firewall does not have .*: the plan cannot tell which/,
+    );
+    assert.match(
+      violations.find((v) => v.urn === floating.urn)?.message ?? "",
+      /comes before .*a floating rule/,
+    );
+  });
+
+  it("leaves the order of a rule on an interface that is not lan, wan or optN unknown, both ways", () => {
+    const [single, grouped] = opnsenseRules(
+      toPolicyResources([
+        rule({ interface: "opt2", sequence: "5" }, "s"),
+        rule({ interface: "lab_group", sequence: "5" }, "g"),
+      ]),
+    ).map(evaluationOrder);
+    assert.ok(single && grouped);
+    assert.ok(Number.isNaN(grouped[0]));
+    assert.equal(before(grouped, single), false);
+    assert.equal(before(single, grouped), false);
   });
 
   it("needs the port the API is reached on, from the firewall URL", async () => {

@@ -101,15 +101,21 @@ export const opnsenseAntiLockoutFirst: StackValidationPolicy = {
         const inForce = firstFor
           .map((rule) => evaluationOrder(rule as OpnsenseRule))
           .reduce((latest, order) => (before(latest, order) ? order : latest));
+        // A tie (same priority group and sequence) may go either way: opnsense/core's
+        // ArrayField::sortedBy breaks it by the rule's UUID, which the plan cannot know.
         for (const rule of rules) {
-          if (antiLockout.has(rule) || !before(evaluationOrder(rule), inForce)) continue;
+          if (antiLockout.has(rule) || before(inForce, evaluationOrder(rule))) continue;
           const [group] = evaluationOrder(rule);
-          const why =
-            group < 400_000
-              ? `it is ${group === 200_000 ? "a floating rule" : "an interface-group rule"}, which OPNsense evaluates before every single-interface rule`
-              : `its sequence ${rule.sequence} is below the anti-lockout's ${inForce[1]}`;
+          const tie = !before(evaluationOrder(rule), inForce);
+          const why = Number.isNaN(group)
+            ? `${rule.interfaces[0] ?? "its interface"} is not lan, wan or optN, so it is an interface group, whose rules OPNsense evaluates before every single-interface rule (at 300000 + the group's sequence), or an interface the firewall does not have (the rule is never applied): the plan cannot tell which`
+            : group < inForce[0]
+              ? `it is a floating rule, which OPNsense evaluates before every interface rule`
+              : tie
+                ? `its sequence ${rule.sequence} ties with the anti-lockout's, and OPNsense breaks ties by UUID, which the plan cannot know`
+                : `its sequence ${rule.sequence} is below the anti-lockout's ${inForce[1]}`;
           reportViolation(
-            `filter rule ${label(rule)} on ${rule.interfaces.join(",") || "no interface"} comes before the anti-lockout of ${where}: ${why}. Give it a single interface and a sequence above ${inForce[1]}`,
+            `filter rule ${label(rule)} on ${rule.interfaces.join(",") || "no interface"} ${tie ? "may come" : "comes"} before the anti-lockout of ${where}: ${why}. Give it a single interface (lan, wan or optN) and a sequence above ${inForce[1]}`,
             rule.resource.urn,
           );
         }

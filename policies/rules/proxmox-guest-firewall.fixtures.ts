@@ -54,6 +54,20 @@ export const fixtures: PolicyFixtures = {
         }),
       ],
     },
+    {
+      name: "the VM's input policy unset (Proxmox's default, DROP)",
+      resources: [datacenter(), vm, guestOptions(vm, { inputPolicy: undefined })],
+    },
+    {
+      name: "a group rule from an IP set with a nomatch entry (an exclusion from the set, not a negation)",
+      resources: [
+        planResource(PROXMOX_FIREWALL_TYPES.ipSet, "fz-servers-set", {
+          name: "fz-servers",
+          cidrs: [{ name: "10.10.20.0/24" }, { name: "10.10.20.9", nomatch: true }],
+        }),
+        groupRule({}),
+      ],
+    },
   ],
   failing: [
     { name: "the datacenter firewall off", resources: [datacenter(false), vm, guestOptions(vm)] },

@@ -2,11 +2,11 @@
  * The Proxmox firewall around each guest, beyond the NIC's flag (proxmox-vm-nic): the datacenter
  * switch on (while it is off Proxmox applies no guest rule at all: pve-firewall's `enable` option of
  * cluster.fw, proxmox/pve-firewall src/PVE/Firewall.pm), each guest's own firewall enabled with input
- * policy DROP (else whatever its security group does not accept still gets in), and no rule, of a
- * guest, a node, the cluster or a security group, that accepts every source.
+ * policy DROP or REJECT (unset is DROP; with ACCEPT whatever its security group does not accept still
+ * gets in), and no rule, of a guest, a node, the cluster or a security group, that accepts every source.
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { addressRange, covers, everyAddress } from "../../vocabulary/addresses";
+import { type AddressRange, addressRange, covers, everyAddress, overlaps } from "../../vocabulary/addresses";
 import { PROXMOX_FIREWALL_TYPES } from "../../vocabulary/proxmoxTypes";
 import { type Guest, guestsOf } from "../lib/guests";
 
@@ -36,11 +36,44 @@ export function sourceSets(resources: readonly PolicyResource[]): SourceSets {
   return sets;
 }
 
+/** `ranges` less `holes`. */
+function subtract(ranges: readonly AddressRange[], holes: readonly AddressRange[]): AddressRange[] {
+  let pieces = [...ranges];
+  for (const hole of holes) {
+    pieces = pieces.flatMap((piece) =>
+      !overlaps(piece, hole)
+        ? [piece]
+        : [
+            ...(piece.first < hole.first ? [{ ...piece, last: hole.first - 1n }] : []),
+            ...(hole.last < piece.last ? [{ ...piece, first: hole.last + 1n }] : []),
+          ],
+    );
+  }
+  return pieces;
+}
+
+/** The addresses a list of addresses, CIDRs, IP sets and aliases stands for. */
+function rangesOf(entries: readonly string[], sets: SourceSets, depth: number): AddressRange[] {
+  return entries.flatMap((entry) => {
+    const range = addressRange(entry);
+    if (range) return [range];
+    const named = sets.get(entry);
+    if (!named || depth > 4) return [];
+    // An IP set's `nomatch` entries (`!cidr`) are exclusions: pve-firewall loads them into the kernel
+    // ipset as `add <set> <cidr> nomatch` (proxmox/pve-firewall src/PVE/Firewall.pm), so the set is its
+    // entries less those, not "all but" them.
+    const excluded = named.filter((inner) => inner.startsWith("!")).map((inner) => inner.slice(1));
+    const included = named.filter((inner) => !inner.startsWith("!"));
+    return subtract(rangesOf(included, sets, depth + 1), rangesOf(excluded, sets, depth + 1));
+  });
+}
+
 /**
  * Whether a Proxmox rule source stands for every address: empty, `0.0.0.0/0`, `::/0`, a negation
- * (`!x`: all but x), or lists, IP sets and aliases whose entries add up to one family's every address.
+ * (`!x`: all but x), or lists, IP sets (less their nomatch entries) and aliases whose entries add up to
+ * one family's every address.
  */
-export function isEverySource(source: unknown, sets: SourceSets = new Map(), depth = 0): boolean {
+export function isEverySource(source: unknown, sets: SourceSets = new Map()): boolean {
   const text = typeof source === "string" ? source.trim() : "";
   if (text === "" || text === "any") return true;
   const entries = text
@@ -48,14 +81,7 @@ export function isEverySource(source: unknown, sets: SourceSets = new Map(), dep
     .map((entry) => entry.trim())
     .filter((entry) => entry !== "");
   if (entries.some((entry) => entry.startsWith("!"))) return true;
-  const ranges = entries.flatMap((entry) => {
-    const range = addressRange(entry);
-    if (range) return [range];
-    const named = sets.get(entry);
-    if (!named || depth > 4) return [];
-    if (isEverySource(named.join(","), sets, depth + 1)) return [everyAddress("ipv4")];
-    return named.flatMap((inner) => addressRange(inner) ?? []);
-  });
+  const ranges = rangesOf(entries, sets, 0);
   return covers(ranges, everyAddress("ipv4")) || covers(ranges, everyAddress("ipv6"));
 }
 
@@ -91,18 +117,25 @@ function optionsIndex(options: readonly PolicyResource[]) {
       (byId.has(`${guest.nodeName ?? "?"}/${String(guest.vmId)}`) || byId.has(`*/${String(guest.vmId)}`)));
 }
 
-const optionGaps = (props: Props): string[] => [
-  ...(props.enabled === true ? [] : [`enabled is ${JSON.stringify(props.enabled ?? "unset")}`]),
-  ...(String(props.inputPolicy ?? "").toUpperCase() === "DROP" ||
-  String(props.inputPolicy ?? "").toUpperCase() === "REJECT"
-    ? []
-    : [`inputPolicy is ${JSON.stringify(props.inputPolicy ?? "unset (ACCEPT)")}`]),
-];
+/**
+ * An unset (or empty) input policy is DROP: pve-firewall takes `$options->{policy_in} || 'DROP'`
+ * (proxmox/pve-firewall src/PVE/Firewall.pm, the guest chains' policy); only ACCEPT lets in what the
+ * security group does not accept.
+ */
+const optionGaps = (props: Props): string[] => {
+  const inputPolicy = String(props.inputPolicy ?? "").toUpperCase();
+  return [
+    ...(props.enabled === true ? [] : [`enabled is ${JSON.stringify(props.enabled ?? "unset")}`]),
+    ...(["", "DROP", "REJECT"].includes(inputPolicy)
+      ? []
+      : [`inputPolicy is ${JSON.stringify(props.inputPolicy)}`]),
+  ];
+};
 
 export const proxmoxGuestFirewall: StackValidationPolicy = {
   name: "proxmox-guest-firewall",
   description:
-    "Proxmox enforces each guest's firewall: the datacenter firewall is on, every guest has firewall options with enabled: true and inputPolicy DROP, and no guest, node, cluster or security-group rule accepts every source.",
+    "Proxmox enforces each guest's firewall: the datacenter firewall is on, every guest has firewall options with enabled: true and an inputPolicy that is not ACCEPT (unset is DROP), and no guest, node, cluster or security-group rule accepts every source.",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
     const byType = (type: string) => args.resources.filter((resource) => resource.type === type);

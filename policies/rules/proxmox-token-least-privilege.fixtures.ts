@@ -47,6 +47,10 @@ export const fixtures: PolicyFixtures = {
       ],
     },
     { name: "nothing to grant", resources: [] },
+    {
+      name: "PVEDatastoreAdmin on one storage (/storage/local): its path is fixed",
+      resources: [acl("snippets", { path: "/storage/local", roleId: "PVEDatastoreAdmin" })],
+    },
   ],
   failing: [
     {
@@ -58,6 +62,14 @@ export const fixtures: PolicyFixtures = {
       resources: [token("pulumi"), acl("root", { path: "/", roleId: "Administrator" })],
     },
     { name: "PVEAdmin on a pool", resources: [acl("pool", { path: "/pool/fortress", roleId: "PVEAdmin" })] },
+    {
+      name: "PVEDatastoreAdmin on /storage (Datastore.Allocate: new storages on any host path)",
+      resources: [acl("storage", { path: "/storage", roleId: "PVEDatastoreAdmin" })],
+    },
+    {
+      name: "a custom role holding Permissions.Modify on /mapping",
+      resources: [admin, acl("mapping", { path: "/mapping", roleId: "FortressAdmin" }, [admin])],
+    },
     {
       name: "a custom role holding Permissions.Modify on /",
       resources: [admin, acl("root", { path: "/", roleId: "FortressAdmin" }, [admin])],

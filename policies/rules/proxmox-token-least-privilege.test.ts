@@ -105,4 +105,31 @@ describe("proxmox-token-least-privilege", () => {
     assert.deepEqual(await flagged("/", "PVEAuditor"), []);
     assert.deepEqual(await flagged("/vms/100", "PVESysAdmin"), []);
   });
+
+  it("finds Datastore.Allocate on /storage itself (new storages on host paths), not on one storage", async () => {
+    const flagged = async (path: string, roleId: string, ...extra: ReturnType<typeof role>[]) =>
+      (await check(...extra, acl("grant", { path, roleId }))).map((violation) => violation.message);
+    assert.match(
+      (await flagged("/storage", "PVEDatastoreAdmin"))[0] ?? "",
+      /holds Datastore\.Allocate, which there/,
+    );
+    assert.match((await flagged("/storage/", "PVEDatastoreAdmin"))[0] ?? "", /Datastore\.Allocate/);
+    const snippets = role("Snippets", ["Datastore.Allocate", "Datastore.Audit"]);
+    assert.match((await flagged("/", "Snippets", snippets))[0] ?? "", /Datastore\.Allocate/);
+    assert.deepEqual(await flagged("/storage/local", "Snippets", snippets), []);
+    assert.deepEqual(await flagged("/storage/local", "PVEDatastoreAdmin"), []);
+  });
+
+  it("finds Permissions.Modify on /storage and under /mapping, where it grants Datastore.Allocate or Mapping.Modify", async () => {
+    const delegate = role("Delegate", ["Permissions.Modify"]);
+    const flagged = async (path: string) =>
+      (await check(delegate, acl("grant", { path, roleId: "Delegate" }))).map(
+        (violation) => violation.message,
+      );
+    assert.match((await flagged("/storage"))[0] ?? "", /holds Permissions\.Modify/);
+    assert.match((await flagged("/mapping"))[0] ?? "", /holds Permissions\.Modify/);
+    assert.match((await flagged("/mapping/pci/gpu"))[0] ?? "", /holds Permissions\.Modify/);
+    assert.deepEqual(await flagged("/storage/local"), []);
+    assert.deepEqual(await flagged("/pool/fortress"), []);
+  });
 });

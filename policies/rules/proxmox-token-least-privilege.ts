@@ -57,7 +57,7 @@ const stringList = (value: unknown, fallback: readonly string[]) =>
 export const proxmoxTokenLeastPrivilege: StackValidationPolicy = {
   name: "proxmox-token-least-privilege",
   description:
-    "Proxmox API tokens are privilege-separated, and no ACL grants Administrator or PVEAdmin, or a role (built-in or custom) holding a privilege that amounts to root where it is granted: Permissions.Modify, Sys.Console, Sys.Modify, User.Modify, Realm.AllocateUser, Realm.Allocate, Mapping.Modify on /, /nodes, /access or /mapping.",
+    "Proxmox API tokens are privilege-separated, and no ACL grants Administrator or PVEAdmin, or a role (built-in or custom) holding a privilege that amounts to root where it is granted: Permissions.Modify, Sys.Console, Sys.Modify, User.Modify, Realm.AllocateUser, Realm.Allocate, Mapping.Modify on /, /nodes, /access or /mapping, and Datastore.Allocate or Permissions.Modify on /storage.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
@@ -127,7 +127,7 @@ export const proxmoxTokenLeastPrivilege: StackValidationPolicy = {
         ];
         if (held.length > 0) {
           reportViolation(
-            `ACL grants ${grant.who} the role ${grant.roleId} on ${grant.path || "/"}, and that role holds ${held.join(", ")}, which there amount to root on the nodes or over every account (node shell, node settings, other users' passwords and groups, permissions, host mappings): drop ${held.join(", ")} from the role or grant it on a narrower path such as /pool/fortress`,
+            `ACL grants ${grant.who} the role ${grant.roleId} on ${grant.path || "/"}, and that role holds ${held.join(", ")}, which there amount to root on the nodes or over every account (node shell, node settings, other users' passwords and groups, permissions, host mappings, storages on host paths): drop ${held.join(", ")} from the role or grant it on a narrower path such as /pool/fortress`,
             resource.urn,
           );
         }
