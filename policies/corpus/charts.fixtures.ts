@@ -180,6 +180,17 @@ export const charts: CorpusClass = {
       ],
     },
     {
+      name: "k3s HelmChart pinned to a two-part version (Helm reads 1.2 as ~1.2)",
+      resources: [
+        k3sHelmChart("vector", {
+          chart: "vector",
+          version: "0.44",
+          repo: "https://helm.vector.dev",
+          valuesContent: "service:\n  type: ClusterIP\n",
+        }),
+      ],
+    },
+    {
       name: "k3s HelmChart valuesContent that is not YAML",
       resources: [
         k3sHelmChart("broken", {
