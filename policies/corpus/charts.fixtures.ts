@@ -169,6 +169,17 @@ export const charts: CorpusClass = {
       ],
     },
     {
+      name: "k3s HelmChart spec.set switching on privileged with a capitalised True",
+      resources: [
+        k3sHelmChart("sniffer", {
+          chart: "sniffer",
+          version: "1.0.0",
+          repo: "https://charts.example.org",
+          set: { "securityContext.privileged": "True" },
+        }),
+      ],
+    },
+    {
       name: "k3s HelmChart valuesContent with a floating image tag",
       resources: [
         k3sHelmChart("loki", {

@@ -23,15 +23,18 @@ type Inputs = Record<string, unknown>;
 const asRecord = (value: unknown): Inputs | undefined =>
   typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Inputs) : undefined;
 
-/** A `--set` value as Helm reads it (strvals): `true`/`false` are booleans, integers numbers. */
-const setScalar = (value: unknown) =>
-  value === "true"
-    ? true
-    : value === "false"
-      ? false
-      : typeof value === "string" && /^-?\d+$/.test(value)
-        ? Number(value)
-        : value;
+/**
+ * A HelmChart `spec.set` value (an IntOrString) as the chart receives it. helm-controller passes an
+ * integer, or a string that lower-cases to true/false/null, with `--set` (so Helm's strvals types it:
+ * "True" is the boolean true), and every other string with `--set-string`, so "8080" stays a string
+ * (k3s-io/helm-controller pkg/controllers/chart/chart.go args/typedVal; helm/helm pkg/strvals/parser.go
+ * typedVal compares with strings.EqualFold).
+ */
+const setScalar = (value: unknown) => {
+  if (typeof value !== "string") return value;
+  const lower = value.toLowerCase();
+  return lower === "true" ? true : lower === "false" ? false : lower === "null" ? null : value;
+};
 
 /** `a.b[0].c=v` (`--set`, HelmChart `spec.set`) as the nested values it sets. */
 function setValues(set: Inputs): Inputs {

@@ -25,11 +25,12 @@ describe("k8s-chart-values", () => {
     const chart = k3sHelmChart("x", {
       values: { a: 1 },
       valuesContent: "b: 2\n",
-      set: { "c.d": "true", "e[0]": "5" },
+      set: { "c.d": "true", "c.u": "True", "c.w": "FALSE", "e[0]": "5", "f.port": 8080, g: "Null" },
     });
+    // helm-controller lower-cases before choosing --set; integer-looking strings go with --set-string.
     assert.deepEqual(
       chartValuesOf({ type: chart.type, props: chart.inputs }).sources.map((source) => source.values),
-      [{ a: 1 }, { b: 2 }, { c: { d: true }, e: { 0: 5 } }],
+      [{ a: 1 }, { b: 2 }, { c: { d: true, u: true, w: false }, e: { 0: "5" }, f: { port: 8080 }, g: null }],
     );
   });
 
