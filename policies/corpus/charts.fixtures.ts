@@ -158,6 +158,17 @@ export const charts: CorpusClass = {
       ],
     },
     {
+      name: "k3s HelmChart valuesContent with a YAML 1.1 `hostNetwork: on`",
+      resources: [
+        k3sHelmChart("probe", {
+          chart: "probe",
+          version: "1.0.0",
+          repo: "https://charts.example.org",
+          valuesContent: "hostNetwork: on\n",
+        }),
+      ],
+    },
+    {
       name: "k3s HelmChart spec.set switching on hostPID",
       resources: [
         k3sHelmChart("debug", {

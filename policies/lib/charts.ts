@@ -8,6 +8,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import * as yaml from "js-yaml";
 import { K8S_PACKAGE, SDK_TYPES } from "../../vocabulary/sdkTypes";
 import { knownString } from "./inputs";
+import { K8S_DEFAULT_SCHEMA } from "./yaml11";
 
 /** k3s's HelmChart custom resource (k3s-io/helm-controller pkg/apis/helm.cattle.io/v1/types.go). */
 export const K3S_HELM_CHART_TYPE = `${K8S_PACKAGE}:helm.cattle.io/v1:HelmChart`;
@@ -71,7 +72,10 @@ export function chartValuesOf(resource: { readonly type: string; readonly props:
   const content = knownString(spec.valuesContent);
   if (content !== undefined) {
     try {
-      sources.push({ path: "spec.valuesContent", values: yaml.load(content) });
+      sources.push({
+        path: "spec.valuesContent",
+        values: yaml.load(content, { schema: K8S_DEFAULT_SCHEMA }),
+      });
     } catch {
       unreadable.push("spec.valuesContent");
     }

@@ -7,6 +7,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import * as yaml from "js-yaml";
 import { K8S_PACKAGE, SDK_TYPES } from "../../vocabulary/sdkTypes";
+import { K8S_JSON_SCHEMA } from "./yaml11";
 
 export const CONFIG_GROUP_TYPE = SDK_TYPES.k8sConfigGroupV2;
 
@@ -31,7 +32,7 @@ const asObject = (value: unknown): Inputs | undefined =>
 function documents(text: unknown): unknown[] {
   if (typeof text !== "string") return [];
   try {
-    return yaml.loadAll(text, undefined, { schema: yaml.JSON_SCHEMA });
+    return yaml.loadAll(text, undefined, { schema: K8S_JSON_SCHEMA });
   } catch {
     return [];
   }
