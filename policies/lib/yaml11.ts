@@ -1,7 +1,8 @@
 /**
  * YAML as Kubernetes tools read it. sigs.k8s.io/yaml, which k8s.io/apimachinery's YAML decoder,
  * pulumi-kubernetes' yaml/v2 (provider/pkg/provider/yaml/v2/yaml.go, NewYAMLOrJSONDecoder) and Helm's
- * values files use, parses with go-yaml v2, a YAML 1.1 parser: an unquoted y/yes/on (n/no/off), in any
+ * `-f` values files use (helm/helm pkg/cli/values/options.go MergeValues, `yaml.Unmarshal`; helm-controller
+ * hands valuesContent to Helm as such a file, values-01_HelmChart.yaml in chart.go), parses with go-yaml v2, a YAML 1.1 parser: an unquoted y/yes/on (n/no/off), in any
  * of its three cases, is a boolean (kubernetes-sigs/yaml yaml.go, "As per the YAML 1.1 specification";
  * go-yaml v2 resolve.go resolveMapList). js-yaml reads YAML 1.2, where those are strings, so a
  * `privileged: yes` would escape an `=== true` check; these schemas read them as go-yaml does.
