@@ -310,6 +310,15 @@ export const workloads: CorpusClass = {
       ],
     },
     {
+      name: "NodePort Service on an agent port with an explicit nodePort 30022",
+      resources: [
+        k8sService("wazuh-agents", "fortress-siem", {
+          type: "NodePort",
+          ports: [{ name: "agents", port: 1514, nodePort: 30022 }],
+        }),
+      ],
+    },
+    {
       name: "ConfigGroup objs carrying a NodePort Service for Grafana's datasource port",
       resources: [
         configGroup("svc", {
