@@ -287,6 +287,17 @@ export const workloads: CorpusClass = {
       ],
     },
     {
+      name: "command copying into k3s's manifests directory without a trailing slash",
+      resources: [command("addon", "sudo cp addon.yaml /var/lib/rancher/k3s/server/manifests")],
+    },
+    {
+      name: "command writing a static pod under a k3s data-dir set in its config",
+      resources: [
+        command("k3s", "printf 'data-dir: /srv/k3s\\n' | sudo tee /etc/rancher/k3s/config.yaml"),
+        command("pod", "sudo install -m 600 pod.yaml /srv/k3s/agent/pod-manifests/pod.yaml"),
+      ],
+    },
+    {
       name: "ConfigGroup yaml carrying a privileged DaemonSet",
       resources: [
         configGroup("addons", {
