@@ -59,7 +59,18 @@ describe("pinnedRelease", () => {
   });
 
   it("refuses, at construction, every chart version the pack refuses", () => {
-    for (const version of ["", "latest", "^1.2.0", "~1.2", ">=1.0.0", "1.x", "1.2.3 || 1.2.4"]) {
+    for (const version of [
+      "",
+      "latest",
+      "^1.2.0",
+      "~1.2",
+      ">=1.0.0",
+      "1.x",
+      "1.2.3 || 1.2.4",
+      "1",
+      "1.2",
+      "v1.19",
+    ]) {
       assert.equal(exactChartVersion(version), false, version);
       assert.throws(() => release(version), /is not one exact release/, version);
     }

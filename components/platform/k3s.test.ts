@@ -21,6 +21,10 @@ import {
   serverConfig,
   TRAEFIK_RESOURCES,
 } from "./k3s";
+import {
+  DEFAULT_KEPT_COMPONENTS,
+  K3S_PACKAGED_COMPONENTS,
+} from "../../policies/rules/k3s-packaged-components";
 
 const TOKEN = "K3S-TOKEN-CANARY-0123456789";
 const AGENT_TOKEN = "K3S-AGENT-TOKEN-CANARY-9876543210";
@@ -394,10 +398,15 @@ describe("K3sCluster", () => {
     assert.deepEqual(inputs.metadata, { name: "traefik", namespace: "kube-system" });
     assert.deepEqual((yaml.load(inputs.spec.valuesContent) as Inputs).resources, TRAEFIK_RESOURCES);
     assert.equal(traefik.provider, named("k3s-kubernetes").urn);
-    assert.deepEqual((named("k3s").inputs as Inputs).packaged, {
-      kept: ["coredns", "local-storage", "servicelb", "traefik"],
+    const packaged = (named("k3s").inputs as Inputs).packaged;
+    assert.deepEqual(packaged, {
+      kept: ["coredns", "local-storage", "servicelb", "traefik", "runtimes"],
       disabled: ["metrics-server"],
     });
+    // One list with the pack: what the platform keeps is what k3s-packaged-components accepts by default,
+    // and every packaged component is either kept or disabled.
+    assert.deepEqual(packaged.kept, DEFAULT_KEPT_COMPONENTS);
+    assert.deepEqual([...packaged.kept, ...packaged.disabled].sort(), [...K3S_PACKAGED_COMPONENTS].sort());
   });
 
   it("builds a Kubernetes provider from the kubeconfig, which stays redacted", () => {

@@ -3,6 +3,7 @@
  * server and agent (the labels, taints and packaged components they carry).
  */
 import type { K3sPool } from "../../vocabulary/pools";
+import { K3S_DISABLED_COMPONENTS, K3S_KEPT_COMPONENTS } from "../../vocabulary/k3sComponents";
 import type * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
 import { K3S_AGENT_TOKEN_PATH, K3S_TOKEN_PATH, type K3sAirgap, type K3sInstaller } from "./k3sInstall";
@@ -18,16 +19,10 @@ export const GPU_TAINT = "nvidia.com/gpu=true:NoSchedule";
 export const SERVER_TAINT = "CriticalAddonsOnly=true:NoExecute";
 
 /**
- * What k3s deploys by itself (docs.k3s.io/installation/packaged-components), pinned by the k3s
- * release. Traefik (the ingress the identity layer uses: class `traefik`, entrypoint `websecure`)
- * and ServiceLB (its LoadBalancer address) stay, as do CoreDNS and the local-path provisioner.
- * metrics-server goes: nothing in Fortress uses the metrics API (no autoscaler), and the monitoring
- * layer scrapes with Prometheus.
+ * What k3s deploys by itself, kept or disabled: one list with the pack's `k3s-packaged-components`
+ * (vocabulary/k3sComponents.ts, with why each is kept).
  */
-export const K3S_PACKAGED = {
-  kept: ["coredns", "local-storage", "servicelb", "traefik"],
-  disabled: ["metrics-server"],
-} as const;
+export const K3S_PACKAGED = { kept: K3S_KEPT_COMPONENTS, disabled: K3S_DISABLED_COMPONENTS } as const;
 
 export type { K3sPool };
 

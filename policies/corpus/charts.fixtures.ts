@@ -1,8 +1,8 @@
 /**
  * Class 6: what charts create (issue 11). In `pulumi preview` a helm.v4 Chart registers each rendered
  * object as its child (pulumi/pulumi-kubernetes provider/pkg/provider/helm/v4/chart.go: `pulumi.Parent(comp)`),
- * so the children here are what such a Chart would register; a helm.v3 Release or a k3s HelmChart shows only
- * its values.
+ * so the children here are what such a Chart would register (a helm.v3 Chart registers its objects as
+ * children too); a helm.v3 Release or a k3s HelmChart registers only itself and is judged by its values.
  */
 import { planResource } from "../lib/build";
 import { K3S_HELM_CHART_CONFIG_TYPE } from "../lib/charts";
@@ -158,6 +158,17 @@ export const charts: CorpusClass = {
       ],
     },
     {
+      name: "k3s HelmChart valuesContent with a YAML 1.1 `hostNetwork: on`",
+      resources: [
+        k3sHelmChart("probe", {
+          chart: "probe",
+          version: "1.0.0",
+          repo: "https://charts.example.org",
+          valuesContent: "hostNetwork: on\n",
+        }),
+      ],
+    },
+    {
       name: "k3s HelmChart spec.set switching on hostPID",
       resources: [
         k3sHelmChart("debug", {
@@ -165,6 +176,17 @@ export const charts: CorpusClass = {
           version: "1.0.0",
           repo: "https://charts.example.org",
           set: { "pod.hostPID": "true" },
+        }),
+      ],
+    },
+    {
+      name: "k3s HelmChart spec.set switching on privileged with a capitalised True",
+      resources: [
+        k3sHelmChart("sniffer", {
+          chart: "sniffer",
+          version: "1.0.0",
+          repo: "https://charts.example.org",
+          set: { "securityContext.privileged": "True" },
         }),
       ],
     },
@@ -180,6 +202,17 @@ export const charts: CorpusClass = {
       ],
     },
     {
+      name: "k3s HelmChart pinned to a two-part version (Helm reads 1.2 as ~1.2)",
+      resources: [
+        k3sHelmChart("vector", {
+          chart: "vector",
+          version: "0.44",
+          repo: "https://helm.vector.dev",
+          valuesContent: "service:\n  type: ClusterIP\n",
+        }),
+      ],
+    },
+    {
       name: "k3s HelmChart valuesContent that is not YAML",
       resources: [
         k3sHelmChart("broken", {
@@ -187,6 +220,23 @@ export const charts: CorpusClass = {
           version: "1.0.0",
           repo: "https://charts.example.org",
           valuesContent: "a: [unclosed\n",
+        }),
+      ],
+    },
+    {
+      name: "Release whose values come from valueYamlFiles (unreadable offline)",
+      resources: [
+        helmRelease("grafana", "fortress-monitoring", {}, { valueYamlFiles: [{ path: "./values.yaml" }] }),
+      ],
+    },
+    {
+      name: "k3s HelmChart whose values come from a Secret",
+      resources: [
+        k3sHelmChart("agent", {
+          chart: "agent",
+          version: "1.0.0",
+          repo: "https://charts.example.org",
+          valuesSecrets: [{ name: "agent-values", keys: ["values.yaml"] }],
         }),
       ],
     },

@@ -124,6 +124,10 @@ export const secrets: CorpusClass = {
       resources: [randomPassword("dash", { length: 16, special: true, overrideSpecial: "-" })],
     },
     {
+      name: "RandomPassword of 30 characters, 28 of them forced digits",
+      resources: [randomPassword("forced", { length: 30, special: false, minNumeric: 28 })],
+    },
+    {
       name: "password in a database URL",
       resources: offline(
         helmRelease("n8n", "fortress-response", {

@@ -15,6 +15,7 @@ import {
 import { pulumiTypeOf, SDK_TYPES } from "../../vocabulary/sdkTypes";
 import * as k8s from "@pulumi/kubernetes";
 import type { CorpusClass } from "./k8s-secrets-types";
+import * as yaml from "js-yaml";
 
 type Inputs = Record<string, unknown>;
 const REPLICA_SET = pulumiTypeOf(k8s.apps.v1.ReplicaSet);
@@ -286,10 +287,45 @@ export const workloads: CorpusClass = {
       ],
     },
     {
+      name: "command copying into k3s's manifests directory without a trailing slash",
+      resources: [command("addon", "sudo cp addon.yaml /var/lib/rancher/k3s/server/manifests")],
+    },
+    {
+      name: "command writing a static pod under a k3s data-dir set in its config",
+      resources: [
+        command("k3s", "printf 'data-dir: /srv/k3s\\n' | sudo tee /etc/rancher/k3s/config.yaml"),
+        command("pod", "sudo install -m 600 pod.yaml /srv/k3s/agent/pod-manifests/pod.yaml"),
+      ],
+    },
+    {
       name: "ConfigGroup yaml carrying a privileged DaemonSet",
       resources: [
         configGroup("addons", {
           yaml: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: tools\n---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\n  namespace: tools\nspec:\n  template:\n    spec:\n      containers:\n        - name: agent\n          image: example/agent:1.0.0\n          securityContext:\n            privileged: true\n",
+        }),
+      ],
+    },
+    {
+      name: "ConfigGroup yaml with a YAML 1.1 `privileged: yes` (a boolean to sigs.k8s.io/yaml)",
+      resources: [
+        configGroup("yes", {
+          yaml: yaml
+            .dump({
+              apiVersion: "apps/v1",
+              kind: "Deployment",
+              metadata: { name: "app", namespace: "fortress-soc" },
+              spec: { template: { spec: pod([app({ securityContext: { privileged: true } })]) } },
+            })
+            .replace("privileged: true", "privileged: yes"),
+        }),
+      ],
+    },
+    {
+      name: "NodePort Service on an agent port with an explicit nodePort 30022",
+      resources: [
+        k8sService("wazuh-agents", "fortress-siem", {
+          type: "NodePort",
+          ports: [{ name: "agents", port: 1514, nodePort: 30022 }],
         }),
       ],
     },

@@ -7,6 +7,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import * as yaml from "js-yaml";
 import { K8S_PACKAGE, SDK_TYPES } from "../../vocabulary/sdkTypes";
+import { K8S_JSON_SCHEMA } from "./yaml11";
 
 export const CONFIG_GROUP_TYPE = SDK_TYPES.k8sConfigGroupV2;
 
@@ -31,7 +32,7 @@ const asObject = (value: unknown): Inputs | undefined =>
 function documents(text: unknown): unknown[] {
   if (typeof text !== "string") return [];
   try {
-    return yaml.loadAll(text, undefined, { schema: yaml.JSON_SCHEMA });
+    return yaml.loadAll(text, undefined, { schema: K8S_JSON_SCHEMA });
   } catch {
     return [];
   }
@@ -68,7 +69,12 @@ export function embeddedObjects(resource: {
   });
 }
 
-/** A resource policy's check, run on the resource and on every object it carries. */
+/**
+ * A resource policy's check, run on the resource and on every object it carries. A resource policy sees
+ * no other resource, so in a preview, where the group's objects are also registered as its children, an
+ * object it carries can be reported twice (once here, once as the child); the stack policies skip such
+ * groups (withEmbeddedResources).
+ */
 export function withEmbeddedObjects<
   A extends { readonly type: string; readonly name: string; readonly props: Inputs },
 >(
@@ -84,10 +90,15 @@ export function withEmbeddedObjects<
   };
 }
 
-/** The stack's resources with the objects ConfigGroups carry, as children of their group. */
+/**
+ * The stack's resources with the objects ConfigGroups carry, as children of their group. A group whose
+ * objects are registered as its children (a `pulumi preview`) is left to them, so that no object is
+ * judged, and reported, twice.
+ */
 export function withEmbeddedResources(resources: readonly PolicyResource[]): PolicyResource[] {
+  const parents = new Set(resources.flatMap((resource) => (resource.parent ? [resource.parent.urn] : [])));
   const added = resources.flatMap((resource) =>
-    embeddedObjects(resource).map((object, index): PolicyResource => ({
+    (parents.has(resource.urn) ? [] : embeddedObjects(resource)).map((object, index): PolicyResource => ({
       ...resource,
       type: object.type,
       name: object.name,
@@ -97,4 +108,23 @@ export function withEmbeddedResources(resources: readonly PolicyResource[]): Pol
     })),
   );
   return added.length === 0 ? [...resources] : [...resources, ...added];
+}
+
+/**
+ * The ConfigGroups of a captured plan that name `files`: the provider reads those at deploy time and
+ * registers their objects in a preview, but offline nothing reads them, so plan.json lists them
+ * (`configGroupFilesNotJudged`) rather than the pack passing them silently.
+ */
+export function configGroupFilesNotJudged(
+  resources: readonly { readonly type: string; readonly name: string; readonly inputs: Inputs }[],
+): string[] {
+  return resources.flatMap((resource) => {
+    if (resource.type !== CONFIG_GROUP_TYPE) return [];
+    const files = (
+      Array.isArray(resource.inputs.files) ? resource.inputs.files : [resource.inputs.files]
+    ).filter((file) => file !== undefined && file !== null);
+    return files.length === 0
+      ? []
+      : [`ConfigGroup ${resource.name} (files: ${files.map(String).join(", ")})`];
+  });
 }

@@ -1,29 +1,14 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { SDK_TYPES } from "../../vocabulary/sdkTypes";
 import { walkInputs } from "../lib/resources";
+import { K3S_KEPT_COMPONENTS, K3S_PACKAGED_COMPONENTS } from "../../vocabulary/k3sComponents";
 
 /** @pulumi/command's commands, where k3s is installed (components/platform/k3sInstall.ts runs it over SSH). */
 const COMMAND_TYPES: ReadonlySet<string> = new Set([SDK_TYPES.commandRemote, SDK_TYPES.commandLocal]);
 
-/**
- * What k3s deploys by itself unless told `--disable <name>`: the items `--disable` accepts (k3s-io/k3s
- * pkg/cli/cmds/stage.go `DisableItems`: coredns, servicelb, traefik, local-storage, metrics-server, runtimes). None of it is a
- * resource of the plan, so the pack cannot see what it exposes: each must be disabled or on this list.
- */
-export const K3S_PACKAGED_COMPONENTS = [
-  "coredns",
-  "servicelb",
-  "traefik",
-  "local-storage",
-  "metrics-server",
-  "runtimes",
-] as const;
-/**
- * Kept by default, with why: CoreDNS (cluster DNS), local-path (volumes on the data disk), Traefik (the
- * ingress: TLS and SSO in front of every UI) and ServiceLB (Traefik's LoadBalancer address on the nodes,
- * ports 80 and 443), and the runtime classes (RuntimeClass objects for the runtimes k3s supports, no workload).
- */
-export const DEFAULT_KEPT_COMPONENTS = ["coredns", "local-storage", "servicelb", "traefik", "runtimes"];
+export { K3S_PACKAGED_COMPONENTS };
+/** Kept by default: what Fortress keeps (vocabulary/k3sComponents.ts, with why). */
+export const DEFAULT_KEPT_COMPONENTS: string[] = [...K3S_KEPT_COMPONENTS];
 
 const SERVER_INSTALL = /INSTALL_K3S_EXEC=["']?server\b|\bk3s\s+server\b/;
 

@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { planResource } from "../lib/build";
-import { chartsJudgedByValues, chartValuesOf, K3S_HELM_CHART_TYPE } from "../lib/charts";
+import {
+  chartsJudgedByValues,
+  chartValuesOf,
+  K3S_HELM_CHART_CONFIG_TYPE,
+  K3S_HELM_CHART_TYPE,
+} from "../lib/charts";
 import { evaluatePolicies } from "../lib/offline";
 import { k8sChartValues } from "./k8s-chart-values";
 import { helmRelease, k3sHelmChart } from "./k8s-chart-values.fixtures";
@@ -25,11 +30,12 @@ describe("k8s-chart-values", () => {
     const chart = k3sHelmChart("x", {
       values: { a: 1 },
       valuesContent: "b: 2\n",
-      set: { "c.d": "true", "e[0]": "5" },
+      set: { "c.d": "true", "c.u": "True", "c.w": "FALSE", "e[0]": "5", "f.port": 8080, g: "Null" },
     });
+    // helm-controller lower-cases before choosing --set; integer-looking strings go with --set-string.
     assert.deepEqual(
       chartValuesOf({ type: chart.type, props: chart.inputs }).sources.map((source) => source.values),
-      [{ a: 1 }, { b: 2 }, { c: { d: true }, e: { 0: 5 } }],
+      [{ a: 1 }, { b: 2 }, { c: { d: true, u: true, w: false }, e: { 0: "5" }, f: { port: 8080 }, g: null }],
     );
   });
 
@@ -67,5 +73,23 @@ describe("k8s-chart-values", () => {
   it("refuses a valuesContent it cannot read", async () => {
     const broken = planResource(K3S_HELM_CHART_TYPE, "x", { spec: { chart: "x", valuesContent: "a: [" } });
     assert.match((await messages(broken))[0] ?? "", /not YAML/);
+  });
+
+  it("refuses values it cannot read offline: values files and values Secrets", async () => {
+    const files = { valueYamlFiles: [{ path: "./values.yaml" }] };
+    const release = helmRelease("grafana", "fortress-monitoring", {}, files);
+    assert.match((await messages(release))[0] ?? "", /valueYamlFiles are files .* cannot be judged offline/);
+    const v4 = planResource(SDK_TYPES.helmChartV4, "loki", { chart: "loki", version: "6.30.1", ...files });
+    assert.match((await messages(v4))[0] ?? "", /Helm v4 Chart loki .*valueYamlFiles/);
+    const secrets = { valuesSecrets: [{ name: "loki-values", keys: ["values.yaml"] }] };
+    const chart = k3sHelmChart("loki", { chart: "loki", version: "6.30.1", ...secrets });
+    assert.match((await messages(chart))[0] ?? "", /spec\.valuesSecrets are read from cluster Secrets/);
+    const config = planResource(K3S_HELM_CHART_CONFIG_TYPE, "traefik", {
+      metadata: { name: "traefik", namespace: "kube-system" },
+      spec: secrets,
+    });
+    assert.equal((await messages(config)).length, 1);
+    // Empty lists are nothing to read.
+    assert.deepEqual(await messages(helmRelease("x", "fortress-soc", {}, { valueYamlFiles: [] })), []);
   });
 });

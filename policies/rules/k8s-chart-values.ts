@@ -97,7 +97,7 @@ export function chartValueProblems(
 export const k8sChartValues: StackValidationPolicy = {
   name: "k8s-chart-values",
   description:
-    "A chart whose rendered objects are not in the plan (a helm.v3 Release or Chart, k3s's helm.cattle.io/v1 HelmChart, or any chart offline), and a k3s HelmChartConfig (the values of a chart k3s installs by itself, Traefik's among them), is judged by its values, under the pod and exposure rules of k8s-no-privileged, k8s-run-as-non-root-with-limits and k8s-exposure: no privileged, hostNetwork/hostPID/hostIPC, runAsUser: 0, runAsNonRoot: false, added capabilities or hostPath (outside allowedNamespaces), no hostPort and no NodePort/LoadBalancer/externalIPs service but on agent ports; a HelmChart's valuesContent must be YAML. Image tags in values are pinned-versions'. A chart whose objects are rendered in the plan (a helm.v4 Chart in `pulumi preview`) is judged by those objects instead.",
+    "A chart whose rendered objects are not in the plan (a helm.v3 Release, k3s's helm.cattle.io/v1 HelmChart, a helm.v4 Chart whose inputs were unknown at preview, or any chart offline), and a k3s HelmChartConfig (the values of a chart k3s installs by itself, Traefik's among them), is judged by its values, under the pod and exposure rules of k8s-no-privileged, k8s-run-as-non-root-with-limits and k8s-exposure: no privileged, hostNetwork/hostPID/hostIPC, runAsUser: 0, runAsNonRoot: false, added capabilities or hostPath (outside allowedNamespaces), no hostPort and no NodePort/LoadBalancer/externalIPs service but on agent ports; a HelmChart's valuesContent must be YAML, and values the pack cannot read offline (a Release's or v4 Chart's valueYamlFiles, a HelmChart's or HelmChartConfig's valuesSecrets) are refused. Image tags in values are pinned-versions'. A chart whose objects are rendered in the plan (a helm.v4 or helm.v3 Chart in `pulumi preview`, which registers each as its child) is judged by those objects instead.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
@@ -131,12 +131,7 @@ export const k8sChartValues: StackValidationPolicy = {
       const host = namespace === undefined || !allowed.has(namespace);
       const label = chartLabel({ type: chart.type, name: chart.name, props });
       const { sources, unreadable } = chartValuesOf({ type: chart.type, props });
-      for (const path of unreadable) {
-        reportViolation(
-          `${label}: ${path} is not YAML, so what it installs cannot be judged: fix its syntax`,
-          chart.urn,
-        );
-      }
+      for (const { path, why } of unreadable) reportViolation(`${label}: ${path} ${why}`, chart.urn);
       for (const source of sources) {
         for (const problem of chartValueProblems(source.values, { host, exposure })) {
           reportViolation(

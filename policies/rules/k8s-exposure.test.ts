@@ -23,6 +23,15 @@ describe("k8s-exposure", () => {
     assert.match(message ?? "", /Service db in namespace fortress-siem is LoadBalancer on port 9200/);
   });
 
+  it("judges an explicit nodePort, which every node opens, on agent ports too", async () => {
+    const agent = (spec: Record<string, unknown>) =>
+      messages(k8sService("wazuh", "fortress-siem", { ports: [{ port: 1514, nodePort: 30022 }], ...spec }));
+    assert.match((await agent({ type: "NodePort" }))[0] ?? "", /is NodePort with nodePort 30022/);
+    assert.match((await agent({ type: "LoadBalancer" }))[0] ?? "", /is LoadBalancer with nodePort 30022/);
+    assert.deepEqual(await agent({ type: "LoadBalancer", allocateLoadBalancerNodePorts: false }), []);
+    assert.deepEqual(await agent({ type: "ClusterIP" }), []);
+  });
+
   it("takes the allow-list from the pack config, by service name", async () => {
     const service = k8sService("loki", "fortress-logs", { type: "LoadBalancer", ports: [{ port: 3100 }] });
     assert.equal((await messages(service)).length, 1);

@@ -46,9 +46,20 @@ function judgeService(props: Inputs, who: string, settings: ExposureSettings, re
   const ui = managementUiOf(props);
   if (ui.labelled || ui.uiPortsUsed.length > 0 || inManagementZone(props.metadata)) return;
   const how = EXPOSED_TYPES.has(type) ? type : "externalIPs";
+  // A NodePort Service, and a LoadBalancer unless allocateLoadBalancerNodePorts is false, opens each
+  // port's nodePort on every node (kubernetes/kubernetes pkg/apis/core/types.go ServicePort.NodePort,
+  // ServiceSpec.AllocateLoadBalancerNodePorts).
+  const nodePorts =
+    type === "NodePort" || (type === "LoadBalancer" && spec.allocateLoadBalancerNodePorts !== false);
   for (const port of list(spec.ports)) {
     const number = portNumber(port.port);
     const target = portNumber(port.targetPort) ?? number;
+    const nodePort = nodePorts ? portNumber(port.nodePort) : undefined;
+    if (nodePort !== undefined && nodePort !== 0 && !settings.exposable.has(nodePort)) {
+      report(
+        `${who} is ${type} with nodePort ${nodePort}, which is no agent port (${allowedNames(settings)}), so every node answers on it: drop the nodePort (with allocateLoadBalancerNodePorts: false on a LoadBalancer), or make the Service ClusterIP and route it through the ingress`,
+      );
+    }
     if (
       number !== undefined &&
       settings.exposable.has(number) &&

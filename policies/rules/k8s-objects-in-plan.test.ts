@@ -31,6 +31,33 @@ describe("k8s-objects-in-plan", () => {
     );
   });
 
+  it("finds the manifests directory without a trailing slash, and under a configured data-dir", async () => {
+    assert.match(
+      (
+        await judge(SDK_TYPES.commandRemote, { create: "cp x.yaml /var/lib/rancher/k3s/server/manifests" })
+      )[0] ?? "",
+      /auto-deploy manifests/,
+    );
+    assert.deepEqual(
+      await judge(SDK_TYPES.commandRemote, { create: "ls /var/lib/rancher/k3s/server/manifests.bak" }),
+      [],
+    );
+    const config = planResource(SDK_TYPES.commandRemote, "install", {
+      create: "printf 'data-dir: /srv/k3s\\n' > /etc/rancher/k3s/config.yaml && k3s server",
+    });
+    const copy = planResource(SDK_TYPES.commandRemote, "copy", {
+      create: "cp x.yaml /srv/k3s/server/manifests/",
+    });
+    const flag = planResource(SDK_TYPES.commandRemote, "pod", {
+      create: "k3s agent --data-dir=/opt/k3s && cp p.yaml /opt/k3s/agent/pod-manifests",
+    });
+    const found = (await evaluatePolicies([k8sObjectsInPlan], [config, copy, flag])).map((v) => v.message);
+    assert.deepEqual(found.sort(), [
+      "copy writes into k3s's auto-deploy manifests directory, so the objects it deploys are not resources of the plan and no policy judges them: declare them as @pulumi/kubernetes resources (or a chart) instead",
+      "pod writes a static pod manifest, so the objects it deploys are not resources of the plan and no policy judges them: declare them as @pulumi/kubernetes resources (or a chart) instead",
+    ]);
+  });
+
   it("leaves reads, node labels and other resources alone", async () => {
     assert.deepEqual(
       await judge(SDK_TYPES.commandRemote, { create: "kubectl get nodes && kubectl label node a x=y" }),

@@ -60,10 +60,10 @@ describe("pinned-versions", () => {
   });
 
   it("asks Helm releases and charts for one exact version", async () => {
-    for (const version of ["^3.6.0", "3.x", "*", ">=3", "latest", ""]) {
+    for (const version of ["^3.6.0", "3.x", "*", ">=3", "latest", "", "1", "1.2", "3.6"]) {
       assert.equal(exactChartVersion(version), false, version);
     }
-    for (const version of ["3.6.0", "v1.2.0", "88.1.0", "1.0.5-rc.1"])
+    for (const version of ["3.6.0", "v1.2.0", "88.1.0", "1.0.5-rc.1", "1.2.3+build.5"])
       assert.ok(exactChartVersion(version), version);
     const [missing] = await messages(helmRelease({ version: undefined }));
     assert.equal(

@@ -48,13 +48,21 @@ describe("redact", () => {
     });
   });
 
+  it("marks a structured secret holding a known default under a credential key, and only there", () => {
+    const values = { auth: { username: "grafana", adminPassword: "prom-operator" }, replicas: 1 };
+    assert.equal(redact(secret(values)), SECRET_KNOWN_DEFAULT);
+    assert.equal(redact(secret({ env: [{ name: "X", secretValue: "changeme" }] })), SECRET_KNOWN_DEFAULT);
+    // "admin" as a user name is no credential: the object stays merely redacted.
+    assert.equal(redact(secret({ auth: { username: "admin", password: "x9!Lq-unique" } })), REDACTED);
+  });
+
   it("marks a secret that equals a known default credential, in any case, without its value", () => {
     for (const value of KNOWN_DEFAULT_CREDENTIALS) {
       assert.equal(redact(secret(value)), SECRET_KNOWN_DEFAULT, value);
       assert.equal(redact(secret(` ${value.toUpperCase()} `)), SECRET_KNOWN_DEFAULT, value);
     }
     assert.equal(redact(secret("a-generated-40-character-password-xyz")), REDACTED);
-    assert.equal(redact(secret({ password: "admin" })), REDACTED);
+    assert.equal(redact(secret({ password: "admin" })), SECRET_KNOWN_DEFAULT);
     assert.ok(!JSON.stringify(redact({ a: secret("kibanaserver") })).includes("kibanaserver"));
   });
 

@@ -26,6 +26,21 @@ const { specialSecretSig: SECRET_SIG, specialResourceSig: RESOURCE_SIG, specialS
 const UNKNOWN = pulumi.runtime.unknownValue;
 export const REDACTED = "[secret]";
 
+/** A key that names a credential (`adminPassword`, `db_pass`, `apiToken`, `secretKey`), any case. */
+const CREDENTIAL_KEY = /pass|pwd|secret|token|credential|apikey/i;
+
+/**
+ * Whether a secret value is a known default: a plain string that is one, or a structured secret (a
+ * chart's values, a config object) holding one under a credential key, at any depth.
+ */
+function holdsKnownDefault(value: unknown, key?: string): boolean {
+  if (typeof value === "string")
+    return (key === undefined || CREDENTIAL_KEY.test(key)) && isKnownDefaultCredential(value);
+  if (Array.isArray(value)) return value.some((item) => holdsKnownDefault(item, key));
+  if (typeof value !== "object" || value === null) return false;
+  return Object.entries(value as Record<string, unknown>).some(([inner, item]) => holdsKnownDefault(item, inner));
+}
+
 /**
  * Serialized property values with secrets replaced, resource references as their URN, unknowns marked.
  * A secret that equals a product's known default credential is written as SECRET_KNOWN_DEFAULT: the plan
@@ -38,7 +53,7 @@ export function redact(value: unknown): unknown {
   if (typeof value !== "object" || value === null) return value;
   const record = value as Record<string, unknown>;
   const sig = record[SIG_KEY];
-  if (sig === SECRET_SIG) return isKnownDefaultCredential(record.value) ? SECRET_KNOWN_DEFAULT : REDACTED;
+  if (sig === SECRET_SIG) return holdsKnownDefault(record.value) ? SECRET_KNOWN_DEFAULT : REDACTED;
   if (sig === RESOURCE_SIG) return { $ref: record.urn };
   if (sig !== undefined) return `[${String(sig).slice(0, 8)}]`;
   return Object.fromEntries(Object.entries(record).map(([key, inner]) => [key, redact(inner)]));

@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { chartsJudgedByValues } from "../../policies/lib/charts";
+import { configGroupFilesNotJudged } from "../../policies/lib/embedded";
 import { evaluatePolicies } from "../../policies/lib/offline";
 import { POLICIES } from "../../policies/registry";
 import { ConfigError } from "../config/errors";
@@ -87,6 +88,7 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
     ...planned,
     violations: [...planned.violations, ...policyViolations],
     chartsJudgedByValues: chartsJudgedByValues(run.resources),
+    configGroupFilesNotJudged: configGroupFilesNotJudged(run.resources),
   };
   const diff = base ? diffPlans(base, document) : undefined;
   const markdown = diff ? renderDiffMarkdown(diff) : "";

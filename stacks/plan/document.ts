@@ -78,6 +78,8 @@ export interface PlanDocument {
   readonly violations: readonly Violation[];
   /** Charts whose rendered objects the plan does not hold (helm.v3 Releases, k3s HelmCharts, any chart offline): the pack judged their values. */
   readonly chartsJudgedByValues?: readonly string[];
+  /** yaml/v2 ConfigGroups whose `files` nothing reads offline: their objects were not judged. */
+  readonly configGroupFilesNotJudged?: readonly string[];
   /**
    * The longest chain of resources through the dependency graph, by estimated create time
    * (criticalPath.ts, durations.ts). A plan.json written before it existed has none.
