@@ -120,6 +120,16 @@ export function allowedNamespacesOf(
 /** Namespaces whose pods may use the host (network sensors capturing on the node's NICs). */
 export const DEFAULT_PRIVILEGED_NAMESPACES = ["fortress-sensors"];
 
+/** The `allowedNamespaces` setting of the pod policies: who may use the host, and why (the description). */
+export function allowedNamespacesSetting(description: string) {
+  return {
+    type: "array" as const,
+    items: { type: "string" as const },
+    default: DEFAULT_PRIVILEGED_NAMESPACES,
+    description,
+  };
+}
+
 export interface WorkloadToJudge {
   readonly podSpecs: PodSpecAt[];
   /** "Deployment keycloak in namespace fortress-identity", for messages. */

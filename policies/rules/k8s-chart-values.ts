@@ -9,7 +9,11 @@ import {
   policyNode,
 } from "../lib/charts";
 import { EXPOSURE_CONFIG_SCHEMA, type ExposureSettings, exposureSettings, portNumber } from "../lib/exposure";
-import { allowedNamespacesOf, DEFAULT_PRIVILEGED_NAMESPACES } from "../lib/resources";
+import {
+  allowedNamespacesOf,
+  DEFAULT_PRIVILEGED_NAMESPACES,
+  allowedNamespacesSetting,
+} from "../lib/resources";
 import { ALLOWED_CAPABILITIES, capabilityName, HOST_NAMESPACES } from "./k8s-no-privileged";
 
 type Inputs = Record<string, unknown>;
@@ -101,12 +105,9 @@ export const k8sChartValues: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
-      allowedNamespaces: {
-        type: "array",
-        items: { type: "string" },
-        default: DEFAULT_PRIVILEGED_NAMESPACES,
-        description: "Namespaces whose charts may use the host (network sensors).",
-      },
+      allowedNamespaces: allowedNamespacesSetting(
+        "Namespaces whose charts may use the host (network sensors).",
+      ),
       ...EXPOSURE_CONFIG_SCHEMA,
     },
   },

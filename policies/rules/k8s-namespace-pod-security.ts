@@ -3,6 +3,7 @@ import { withEmbeddedResources } from "../lib/embedded";
 import {
   allowedNamespacesOf,
   DEFAULT_PRIVILEGED_NAMESPACES,
+  allowedNamespacesSetting,
   K8S_NAMESPACE_TYPE,
   knownString,
 } from "../lib/resources";
@@ -21,12 +22,9 @@ export const k8sNamespacePodSecurity: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
-      allowedNamespaces: {
-        type: "array",
-        items: { type: "string" },
-        default: DEFAULT_PRIVILEGED_NAMESPACES,
-        description: "Namespaces whose pods may be privileged (network sensors).",
-      },
+      allowedNamespaces: allowedNamespacesSetting(
+        "Namespaces whose pods may be privileged (network sensors).",
+      ),
     },
   },
   validateStack: (args, reportViolation) => {

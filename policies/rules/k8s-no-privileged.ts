@@ -1,6 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { withEmbeddedObjects } from "../lib/embedded";
-import { containersOf, DEFAULT_PRIVILEGED_NAMESPACES, k8sKindOf, workloadToJudge } from "../lib/resources";
+import { allowedNamespacesSetting, containersOf, k8sKindOf, workloadToJudge } from "../lib/resources";
 
 /** The one capability a container may add: binding ports below 1024 as non-root. */
 export const ALLOWED_CAPABILITIES = new Set(["NET_BIND_SERVICE"]);
@@ -16,13 +16,9 @@ export const k8sNoPrivileged: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
-      allowedNamespaces: {
-        type: "array",
-        items: { type: "string" },
-        default: DEFAULT_PRIVILEGED_NAMESPACES,
-        description:
-          "Namespaces whose pods may be privileged (network sensors that capture on the host's NICs).",
-      },
+      allowedNamespaces: allowedNamespacesSetting(
+        "Namespaces whose pods may be privileged (network sensors that capture on the host's NICs).",
+      ),
     },
   },
   validateResource: withEmbeddedObjects((args, reportViolation) => {

@@ -1,6 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { withEmbeddedObjects } from "../lib/embedded";
-import { containersOf, DEFAULT_PRIVILEGED_NAMESPACES, workloadToJudge } from "../lib/resources";
+import { allowedNamespacesSetting, containersOf, workloadToJudge } from "../lib/resources";
 
 interface SecurityContext {
   runAsNonRoot?: unknown;
@@ -38,12 +38,9 @@ export const k8sRunAsNonRootWithLimits: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
-      allowedNamespaces: {
-        type: "array",
-        items: { type: "string" },
-        default: DEFAULT_PRIVILEGED_NAMESPACES,
-        description: "Namespaces whose pods may run as root or without limits (network sensors).",
-      },
+      allowedNamespaces: allowedNamespacesSetting(
+        "Namespaces whose pods may run as root or without limits (network sensors).",
+      ),
     },
   },
   validateResource: withEmbeddedObjects((args, reportViolation) => {
