@@ -73,6 +73,18 @@ describe("the README", () => {
 });
 
 describe("the README's lists", () => {
+  it("says for every policy of the table where it runs: offline, in preview, or both", () => {
+    const rows = section("## The policy pack")
+      .split("\n")
+      .filter((line) => /^\| `[a-z0-9-]+` \|/.test(line));
+    assert.ok(rows.length >= POLICIES.length);
+    const silent = rows.filter((line) => {
+      const where = line.split(" | ").at(-1) ?? "";
+      return !/^(both|offline|preview|in preview)\b/.test(where.replace(/ \|$/, ""));
+    });
+    assert.deepEqual(silent, [], "rows without a where column");
+  });
+
   it("names every registered policy in the policy pack's table, and no other", () => {
     const rows = section("## The policy pack")
       .split("\n")
