@@ -191,3 +191,40 @@ describe("proxmoxStorageId", () => {
       refuses(proxmoxStorageId, id);
   });
 });
+
+describe("the review's cases (a vendor-source review of the door)", () => {
+  it("refuses URLs that only Node's parser cleans up, and port 0", () => {
+    const endpoint = httpsEndpoint("the Proxmox API", "https://pve1:8006");
+    for (const url of [
+      "https://host:8006\\",
+      "https://0x0a.0.0.1:8006",
+      "https://10.1:8006",
+      "https://host:8006/.",
+      "https://@host:8006",
+      "https://:@host:8006",
+      "https://host:0",
+    ])
+      assert.equal(endpoint.safeParse(url).success, false, url);
+    for (const url of [
+      "https://host:8006/",
+      "HTTPS://HOST:8006",
+      "https://[fe80::1]:8006",
+      "https://fw.home.arpa:443/",
+    ])
+      assert.equal(endpoint.safeParse(url).success, true, url);
+  });
+
+  it("refuses an alias in a case tzdata does not have, though Intl resolves it", () => {
+    for (const zone of ["Europe/KYIV", "Asia/KOLKATA", "ETC/UTC", "US/EASTERN", "America/Fort_wayne"])
+      assert.ok(timeZoneProblem(zone), zone);
+    for (const zone of ["US/Eastern", "Europe/Kiev", "Etc/UTC", "UTC", "GMT", "Etc/GMT+5", "EST5EDT", "Zulu"])
+      assert.equal(timeZoneProblem(zone), undefined, zone);
+  });
+
+  it("refuses point-to-point and bridge devices as the VLAN trunk (OPNsense's VlanInterfaceField)", () => {
+    for (const device of ["ovpns1", "ovpnc1", "pppoe0", "ipsec1", "bridge0"])
+      assert.equal(opnsenseTrunkDevice.safeParse(device).success, false, device);
+    for (const device of ["igb1", "mce0", "lagg0", "vtnet0", "ixl0"])
+      assert.equal(opnsenseTrunkDevice.safeParse(device).success, true, device);
+  });
+});

@@ -3,6 +3,8 @@
  * APIs, DNS, Debian's user tools, tzdata, FreeBSD's interface names. Each is checked here as the
  * reader would take it, with a message that says what form is expected.
  */
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { z } from "zod";
 
 /** A problem a refinement reports, with the hint load.ts shows for it (zod's `params`). */
@@ -58,20 +60,50 @@ export function httpsEndpoint(what: string, example: string) {
           fragment ? "a fragment" : "",
         ];
         const found = parts.filter(Boolean);
-        problem(context, `must not have ${found.join(" or ")}: Fortress adds the API path itself`, hint);
+        return problem(
+          context,
+          `must not have ${found.join(" or ")}: Fortress adds the API path itself`,
+          hint,
+        );
+      }
+      // The URL is used as written (Go's net/url in the Proxmox provider, ours for OPNsense), so it must
+      // be written as Node reads it: no `@`, `\`, dot segments or IPv4 shorthand (`10.1`) that Node alone
+      // cleans up, and a real port.
+      const written = /^https:\/\/(\[[0-9A-Fa-f:.]+\]|([A-Za-z0-9.-]+))(:\d{1,5})?\/?$/i.exec(value);
+      if (
+        !written ||
+        (written[2] !== undefined && written[2].toLowerCase() !== url.hostname) ||
+        url.port === "0"
+      ) {
+        problem(
+          context,
+          `must be written as https://host:port, with the host's full name or dotted address`,
+          hint,
+        );
       }
     });
 }
 
 /** What a Debian box and Node both take: tzdata names in their IANA spelling, canonical or alias. */
 const IANA_SEGMENT = /^[A-Z][A-Za-z0-9_+-]*$/;
+/** The tz database as Debian's tzdata installs it: one file per zone and alias, case-sensitive. */
+const ZONEINFO = "/usr/share/zoneinfo";
+
+/** Whether tzdata on this machine has a file for `zone`, or undefined where there is no tzdata. */
+function inZoneinfo(zone: string): boolean | undefined {
+  if (!existsSync(ZONEINFO)) return undefined;
+  const file = join(ZONEINFO, zone);
+  return existsSync(file) && statSync(file).isFile();
+}
 
 /**
  * Why `zone` is not a time zone a Debian VM (cloud-init links /usr/share/zoneinfo/<zone>, a
  * case-sensitive path) and Node both take, or undefined. Node's `Intl.supportedValuesOf('timeZone')`
- * lists canonical zones only and leaves out `UTC` and aliases such as `Etc/UTC` or `Europe/Kiev`, so
- * a zone is accepted when `Intl.DateTimeFormat` resolves it and it is spelled as IANA spells it.
- * Offsets such as `+01:00` are refused: Intl takes them, tzdata has no such file.
+ * lists canonical zones only and leaves out `UTC` and aliases such as `Etc/UTC` or `Europe/Kiev`, and
+ * Intl resolves names whatever their case (`Europe/KYIV`). So a zone Intl resolves is taken when it
+ * is canonical, or, for an alias, when this machine's tzdata has its file under that exact spelling
+ * (where there is no tzdata, when each part is spelled as IANA spells names). Offsets such as
+ * `+01:00` are refused: Intl takes them, tzdata has no such file.
  */
 export function timeZoneProblem(zone: string): string | undefined {
   let resolved: string;
@@ -83,9 +115,9 @@ export function timeZoneProblem(zone: string): string | undefined {
   if (/^[+-]/.test(zone)) return "is a UTC offset, not an IANA time zone";
   if (resolved === zone || Intl.supportedValuesOf("timeZone").includes(zone)) return undefined;
   if (resolved.toLowerCase() === zone.toLowerCase()) return `is spelled ${resolved} in the IANA zone list`;
-  return zone.split("/").every((segment) => IANA_SEGMENT.test(segment))
-    ? undefined
-    : "is not spelled as the IANA zone list spells it (e.g. Etc/UTC, Europe/Berlin)";
+  const misspelt = "is not spelled as the IANA zone list spells it (e.g. Etc/UTC, Europe/Berlin)";
+  if (!zone.split("/").every((segment) => IANA_SEGMENT.test(segment))) return misspelt;
+  return inZoneinfo(zone) === false ? misspelt : undefined;
 }
 
 export const timeZone = z.string().superRefine((zone, context) => {
@@ -159,7 +191,8 @@ export const linuxUserName = z.string().superRefine((name, context) => {
  * `vtnet0`, `ix0`, `lagg0`), at most 15 characters (IFNAMSIZ 16). OPNsense offers every device as a
  * VLAN parent except loopback, enc, pflog, pfsync and point-to-point ones
  * (opnsense/core src/opnsense/mvc/app/models/OPNsense/Interfaces/FieldTypes/VlanInterfaceField.php);
- * a VLAN device as the parent (`vlan01`, `vlan0.10`) would make QinQ, which Fortress does not build.
+ * a VLAN device as the parent (`vlan01`, `vlan0.10`) would make QinQ, which Fortress does not build,
+ * and FreeBSD's if_vlan does not tag on a bridge.
  */
 export const opnsenseTrunkDevice = z.string().superRefine((name, context) => {
   const hint = "the device under Interfaces > Overview that carries the VLANs, e.g. igb1, vtnet1, lagg0";
@@ -167,10 +200,14 @@ export const opnsenseTrunkDevice = z.string().superRefine((name, context) => {
     problem(context, "must be the firewall's physical or lagg device: a driver name and a unit number", hint);
   } else if (name.length > 15) {
     problem(context, "must be at most 15 characters (a FreeBSD interface name)", hint);
-  } else if (/^(lo|enc|pflog|pfsync|qinq|vlan|gif|gre|ovpn|wg|tun|tap)\d/.test(name)) {
+  } else if (
+    /^(lo|enc|pflog|pfsync|qinq|vlan|gif|gre|ovpn[sc]?|wg|tun|tap|ppp|pppoe|pptp|l2tp|ipsec|bridge)\d/.test(
+      name,
+    )
+  ) {
     problem(
       context,
-      "must be a physical or lagg device: loopback, tunnel, pf and VLAN devices cannot carry the VLANs",
+      "must be a physical or lagg device: loopback, tunnel, point-to-point, bridge, pf and VLAN devices cannot carry the VLANs",
       hint,
     );
   }

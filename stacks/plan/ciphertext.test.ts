@@ -55,4 +55,19 @@ describe("secureValueProblem", () => {
       if (typeof value === "string" && value.trim().length > 3) assert.ok(!problem?.includes(value));
     }
   });
+
+  it("refuses bare base64 in a stack whose file names its own key, and hex anywhere", () => {
+    // An OPNsense API key as opnsense/core's ApiKeyField makes it: base64 of 60 random bytes.
+    const opnsenseKey = randomBytes(60).toString("base64");
+    assert.equal(secureValueProblem(opnsenseKey), undefined, "a Pulumi Cloud stack may hold bare base64");
+    assert.match(secureValueProblem(opnsenseKey, true) ?? "", /^bare base64, but this stack's file names its own key/);
+    assert.equal(secureValueProblem(passphraseCiphertext("x"), true), undefined);
+    assert.equal(secureValueProblem(randomBytes(32).toString("hex")), "hex text (a pasted key or token)");
+    const file = (header: string) =>
+      `${header}config:\n  fortress:opnsenseApiKey:\n    secure: ${opnsenseKey}\n`;
+    const salted = parseStackConfig(file("encryptionsalt: v1:3D5jnHBEqmA=:v1:ZLbFhJ7hvm0uRr6m:ayb9dTxVSsLqQ+Ve+t0zhfpcGtpW9g==\n"), "s");
+    assert.deepEqual(salted.secureProblems?.map((problem) => problem.key), ["fortress:opnsenseApiKey"]);
+    assert.ok(!JSON.stringify(secureIssues(salted)).includes(opnsenseKey), "the value is never printed");
+    assert.equal(parseStackConfig(file(""), "s").secureProblems, undefined);
+  });
 });

@@ -6,8 +6,15 @@
  *   pkg/secrets/cloud/manager.go wraps the same crypter around its data key);
  * - plain standard base64 from the Pulumi Cloud provider (pkg/secrets/service/manager.go
  *   `serviceCrypter.EncryptValue`).
- * Anything else cannot be decrypted, and is most often a secret pasted in by hand.
+ * Anything else cannot be decrypted, and is most often a secret pasted in by hand. A stack whose
+ * file names its own key (`encryptionsalt:` for a passphrase, pkg/secrets/passphrase/manager.go;
+ * `secretsprovider:`/`encryptedkey:` for a cloud KMS, pkg/secrets/cloud/manager.go) writes only the
+ * `v1:` form, so there bare base64 is a pasted secret: an OPNsense API key or secret is 80 characters
+ * of base64 (opnsense/core Auth/FieldTypes/ApiKeyField.php).
  */
+
+/** Keys of a stack file's top level that only a passphrase or cloud-KMS secrets provider writes. */
+export const OWN_KEY_HEADER = /^(encryptionsalt|secretsprovider|encryptedkey):/m;
 
 /** Standard base64 as Go's base64.StdEncoding decodes it: padded, a multiple of 4 characters. */
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -29,7 +36,7 @@ function plainTextKind(text: string): string {
 }
 
 /** Why a `secure:` value is not ciphertext the Pulumi CLI wrote, or undefined when it may be. */
-export function secureValueProblem(value: unknown): string | undefined {
+export function secureValueProblem(value: unknown, ownKey = false): string | undefined {
   if (value === null || value === undefined) return "empty";
   if (typeof value !== "string") {
     return Array.isArray(value) ? "a list" : typeof value === "object" ? "a mapping" : `a ${typeof value}`;
@@ -42,6 +49,12 @@ export function secureValueProblem(value: unknown): string | undefined {
       parts.length === 3 && !!nonce && !!ciphertext && BASE64.test(nonce) && BASE64.test(ciphertext);
     return wellFormed ? undefined : "a v1: value whose parts are not base64 (v1:<nonce>:<ciphertext>)";
   }
-  if (BASE64.test(value) && value.length >= MIN_BARE_CIPHERTEXT_CHARS) return undefined;
+  // Ciphertext of 32 random bytes or more is never all hex digits; a pasted key or token often is.
+  if (/^[0-9a-fA-F]+$/.test(value)) return "hex text (a pasted key or token)";
+  if (BASE64.test(value) && value.length >= MIN_BARE_CIPHERTEXT_CHARS) {
+    return ownKey
+      ? "bare base64, but this stack's file names its own key (encryptionsalt or secretsprovider), whose values all start with v1:"
+      : undefined;
+  }
   return plainTextKind(value);
 }

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ConfigIssue } from "../config/errors";
 import { type ConfigSource, NAMESPACE } from "../config/load";
 import { SECRET_KEYS } from "../config/schema";
-import { secureValueProblem } from "./ciphertext";
+import { OWN_KEY_HEADER, secureValueProblem } from "./ciphertext";
 import { StackFileError, stackConfigMapping } from "./stackFile";
 
 export interface StackConfig {
@@ -50,12 +50,13 @@ export function parseStackConfig(text: string, stack: string, file = `Pulumi.${s
   const values: Record<string, string> = {};
   const secretKeys: string[] = [];
   const secureProblems: { key: string; problem: string }[] = [];
+  const ownKey = OWN_KEY_HEADER.test(text);
   for (const [key, value] of Object.entries(config)) {
     const plain = opaque(value);
     values[key] = typeof plain === "string" ? plain : JSON.stringify(plain);
     if (containsSecure(value)) secretKeys.push(key);
     // A secure: leaf in a plain key is refused as such by the door (load.ts), whatever it holds.
-    const problem = isSecure(value) && SECRET_KEY_NAMES.has(key) ? secureValueProblem(value.secure) : undefined;
+    const problem = isSecure(value) && SECRET_KEY_NAMES.has(key) ? secureValueProblem(value.secure, ownKey) : undefined;
     if (problem) secureProblems.push({ key, problem });
   }
   return { stack, values, secretKeys, ...(secureProblems.length > 0 ? { secureProblems } : {}) };
