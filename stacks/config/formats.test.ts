@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
 import { describe, it } from "node:test";
 import type { z } from "zod";
 import {
@@ -214,12 +215,27 @@ describe("the review's cases (a vendor-source review of the door)", () => {
       assert.equal(endpoint.safeParse(url).success, true, url);
   });
 
-  it("refuses an alias in a case tzdata does not have, though Intl resolves it", () => {
-    for (const zone of ["Europe/KYIV", "Asia/KOLKATA", "ETC/UTC", "US/EASTERN", "America/Fort_wayne"])
-      assert.ok(timeZoneProblem(zone), zone);
-    for (const zone of ["US/Eastern", "Europe/Kiev", "Etc/UTC", "UTC", "GMT", "Etc/GMT+5", "EST5EDT", "Zulu"])
-      assert.equal(timeZoneProblem(zone), undefined, zone);
-  });
+  it(
+    "refuses an alias in a case tzdata does not have, though Intl resolves it",
+    {
+      skip: existsSync("/usr/share/zoneinfo") ? false : "no tzdata on this machine (.ci/run installs it)",
+    },
+    () => {
+      for (const zone of ["Europe/KYIV", "Asia/KOLKATA", "ETC/UTC", "US/EASTERN", "America/Fort_wayne"])
+        assert.ok(timeZoneProblem(zone), zone);
+      for (const zone of [
+        "US/Eastern",
+        "Europe/Kiev",
+        "Etc/UTC",
+        "UTC",
+        "GMT",
+        "Etc/GMT+5",
+        "EST5EDT",
+        "Zulu",
+      ])
+        assert.equal(timeZoneProblem(zone), undefined, zone);
+    },
+  );
 
   it("refuses point-to-point and bridge devices as the VLAN trunk (OPNsense's VlanInterfaceField)", () => {
     for (const device of ["ovpns1", "ovpnc1", "pppoe0", "ipsec1", "bridge0"])
