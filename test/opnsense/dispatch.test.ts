@@ -4,7 +4,6 @@
  * in a fresh process, as a dynamic provider host runs it.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -13,6 +12,7 @@ import { opnsenseProviders } from "../../components/opnsense/dispatch";
 import { OpnsenseError } from "../../components/opnsense/errors";
 import { type FirewallRef, KEY_CONFIG, SECRET_CONFIG, type Timing } from "../../components/opnsense/provider";
 import { DEFAULT_KEY, DEFAULT_SECRET, type OpnsenseApi, startOpnsenseApi } from "./server";
+import { runNodeScript } from "../support/runNode";
 
 const FAST: Timing = {
   retry: { timeoutMs: 400, retries: 3, backoffMs: 5 },
@@ -39,25 +39,9 @@ const REQUIRE_FROM_STRING = createRequire(
   require.resolve("@pulumi/pulumi/cmd/dynamic-provider/index.js"),
 ).resolve("require-from-string");
 
-/** Runs `script` in a fresh node (no tsx) in the project directory, `stdin` its input; resolves with its exit status and output. */
-function runNode(script: string, stdin: string, env: Record<string, string>) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    const running = spawn(process.execPath, ["-e", script], {
-      cwd: ROOT,
-      env: { ...process.env, NODE_OPTIONS: "", ...env },
-    });
-    running.stdin.end(stdin);
-    let stdout = "";
-    let stderr = "";
-    running.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    running.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => running.kill(), 30_000);
-    running.on("close", (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
+/** Runs `script` in a fresh node (no tsx) in the project directory, `stdin` its input. */
+const runNode = (script: string, stdin: string, env: Record<string, string>) =>
+  runNodeScript(script, { cwd: ROOT, stdin, env });
 
 describe("the shared OPNsense provider object of items and settings", () => {
   let api: OpnsenseApi;

@@ -4,7 +4,6 @@
  * stops answering, the preflight, and a serialized provider run in a separate process.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -39,6 +38,7 @@ import {
   type ServerOptions,
   startOpnsenseApi,
 } from "./server";
+import { runNodeScript } from "../support/runNode";
 
 /** The API user's privileges per version, as the README lists them (OPNsense's own names, test/opnsense/acl.ts). */
 const LEAST_PRIVILEGES: Record<string, string[]> = {
@@ -893,29 +893,14 @@ describe("OPNsense provider against the loopback API", () => {
           .then((result) => console.log(JSON.stringify(result)))
           .catch((error) => { console.error(error.stack || error); process.exit(1); });`;
       // Asynchronous: the loopback API answers from this process's event loop.
-      const child = await new Promise<{ status: number | null; stdout: string; stderr: string }>(
-        (resolve) => {
-          const running = spawn(process.execPath, ["-e", script], {
-            env: {
-              ...process.env,
-              NODE_OPTIONS: "",
-              K: DEFAULT_KEY,
-              S: DEFAULT_SECRET,
-              U: api.url,
-              F: JSON.stringify(alias("fz_serialized")),
-            },
-          });
-          let stdout = "";
-          let stderr = "";
-          running.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-          running.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-          const timer = setTimeout(() => running.kill(), 30_000);
-          running.on("close", (status) => {
-            clearTimeout(timer);
-            resolve({ status, stdout, stderr });
-          });
+      const child = await runNodeScript(script, {
+        env: {
+          K: DEFAULT_KEY,
+          S: DEFAULT_SECRET,
+          U: api.url,
+          F: JSON.stringify(alias("fz_serialized")),
         },
-      );
+      });
       assert.equal(child.status, 0, child.stderr);
       const { id } = JSON.parse(child.stdout.trim()) as { id: string };
       assert.ok(
