@@ -7,10 +7,14 @@
  * Why this path: clamd runs in a pod, so its own log never reaches the agents' syslog, and a line it
  * logs names `stream(<peer>@<port>)`, not the file (Cisco-Talos/clamav@clamav-1.4.5 clamd/scanner.c).
  * The agent knows the file; clamd knows the verdict; clamdscan `--stream` hands clamd the bytes and
- * prints clamd's reply after the file's name (clamdscan/proto.c: `logg("%s%s\n", filename, colon)`),
- * which with `ExtendedDetectionInfo yes` is `<path>: <Name>(<hash>:<size>) FOUND`, exactly clamd's own
- * log form. The script writes that line, behind a syslog header with program name `clamd`, to a file
- * the agent reads as `syslog` (DETECTION_LOG_LOCALFILE), so no rsyslog is needed on the VM.
+ * prints clamd's reply after the file's name (clamdscan/proto.c: `logg("%s%s\n", filename, colon)`):
+ * `<path>: <Name> FOUND`. clamd's own log form, the one Wazuh's `clamd-found` decoder needs
+ * (`(\S+):\s+(\S+)\((\S+):`), is `<path>: <Name>(<md5>:<size>) FOUND` (clamd/scanner.c, with
+ * `ExtendedDetectionInfo yes`); clamd puts the hash in its reply only when its hash callback ran, which
+ * for a hash-database match it does not (observed with clamd 1.4.6: the reply has no hash), so the
+ * script adds the file's MD5 and size itself when they are missing. It writes that line, behind a
+ * syslog header with program name `clamd`, to a file the agent reads as `syslog`
+ * (DETECTION_LOG_LOCALFILE), so no rsyslog is needed on the VM.
  *
  * Protocol (Wazuh 4.x execd, wazuh/wazuh@v4.14.6 src/os_execd/execd.c `ExecdRun` and
  * src/active-response/active_responses.c): execd writes one JSON line (`command` "add" or "delete",
@@ -163,9 +167,20 @@ case "$status" in
     trace "$path: OK"
     ;;
   1)
+    # clamdscan prints "<path>: <Name> FOUND", with "(<md5>:<size>)" after the name only when clamd
+    # had them; clamd's log form always has them, so they are added here when missing.
+    md5=$(md5sum <"$path" 2>/dev/null | cut -d' ' -f1)
     printf '%s\\n' "$output" | while IFS= read -r line; do
       case "$line" in
-        *" FOUND") clamd_log "$line" ;;
+        "$path: "*" FOUND")
+          signature=\${line#"$path: "}
+          signature=\${signature% FOUND}
+          case "$signature" in
+            *"("*) ;;
+            *) signature="$signature($md5:$size)" ;;
+          esac
+          clamd_log "$path: $signature FOUND"
+          ;;
         *) ;;
       esac
     done

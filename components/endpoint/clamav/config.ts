@@ -29,9 +29,10 @@ const HEADER = (file: string) => `# ${file} rendered by Fortress (components/end
  * - `ConcurrentDatabaseReload no`: a reload frees the engine before loading the new one instead of
  *   holding two (clamd.conf.sample: "This feature requires more RAM ... block scans during reload in
  *   exchange for lower RAM requirements"), so the pod's limit is the resident size, not twice it.
- * - `ExtendedDetectionInfo yes`: a detection is reported as `Name(hash:size) FOUND`, to the client
- *   too (clamd/scanner.c: `mdprintf(odesc, "stream: %s(%s:%llu) FOUND"...)`), which is the form
- *   Wazuh's `clamd-found` decoder reads (`(\S+):\s+(\S+)\((\S+):`).
+ * - `ExtendedDetectionInfo yes`: a detection is reported as `Name(hash:size) FOUND` when clamd has
+ *   the hash, to the client too (clamd/scanner.c: `mdprintf(odesc, "stream: %s(%s:%llu) FOUND"...)`),
+ *   the form Wazuh's `clamd-found` decoder reads (`(\S+):\s+(\S+)\((\S+):`); activeResponse.ts
+ *   completes the form when clamd has no hash to give.
  * - `Foreground yes`, no LogFile: clamd logs through logg(), which prints to stdout while in the
  *   foreground (common/output.c, `logg_foreground`), the container's log.
  * - `SelfCheck 600`: clamd notices freshclam's new files itself and reloads (clamd.conf.sample).
