@@ -112,7 +112,11 @@ export const clamavMirror = z
       return problem(context, "must not hold a user name or password: the URL is written in plaintext", hint);
     }
     if (url.search !== "" || url.hash !== "" || value.endsWith("/")) {
-      return problem(context, "must end in the directory's path, without a query, fragment or trailing /", hint);
+      return problem(
+        context,
+        "must end in the directory's path, without a query, fragment or trailing /",
+        hint,
+      );
     }
     if (url.hostname === "clamav.net" || url.hostname.endsWith(".clamav.net")) {
       return problem(

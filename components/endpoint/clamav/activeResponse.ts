@@ -61,24 +61,8 @@ export const ACTIVE_RESPONSE_COMMAND = "fortress-clamdscan";
 
 const shellQuote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
 
-export function renderActiveResponseScript(options: ActiveResponseOptions): string {
-  if (!Number.isInteger(options.timeoutSeconds) || options.timeoutSeconds < 1) {
-    throw new Error("timeoutSeconds must be a whole number of seconds");
-  }
-  if (!Number.isInteger(options.maxBytes) || options.maxBytes < 1) throw new Error("maxBytes must be bytes");
-  return `#!/bin/sh
-# fortress-clamdscan: Wazuh active response; scans the file an FIM alert names on Fortress's central
-# clamd and logs the verdict as clamd does. Rendered by Fortress
-# (components/endpoint/clamav/activeResponse.ts); do not edit.
-set -u
-
-CLIENT_CONF=${shellQuote(options.clientConf)}
-DETECTION_LOG=${shellQuote(options.detectionLog)}
-AR_LOG=${shellQuote(options.activeResponseLog)}
-TIMEOUT=${options.timeoutSeconds}
-MAX_BYTES=${options.maxBytes}
-CLAMDSCAN=${shellQuote(options.clamdscan ?? "clamdscan")}
-NAME=fortress-clamdscan
+/** The script after its settings: fixed text, so the renderer only fills in the settings above it. */
+const SCRIPT_BODY = `NAME=fortress-clamdscan
 
 trace() {
   printf '%s %s: %s\\n' "$(date '+%Y/%m/%d %H:%M:%S')" "$NAME" "$1" >>"$AR_LOG"
@@ -198,6 +182,25 @@ case "$status" in
 esac
 exit 0
 `;
+
+export function renderActiveResponseScript(options: ActiveResponseOptions): string {
+  if (!Number.isInteger(options.timeoutSeconds) || options.timeoutSeconds < 1) {
+    throw new Error("timeoutSeconds must be a whole number of seconds");
+  }
+  if (!Number.isInteger(options.maxBytes) || options.maxBytes < 1) throw new Error("maxBytes must be bytes");
+  return `#!/bin/sh
+# fortress-clamdscan: Wazuh active response; scans the file an FIM alert names on Fortress's central
+# clamd and logs the verdict as clamd does. Rendered by Fortress
+# (components/endpoint/clamav/activeResponse.ts); do not edit.
+set -u
+
+CLIENT_CONF=${shellQuote(options.clientConf)}
+DETECTION_LOG=${shellQuote(options.detectionLog)}
+AR_LOG=${shellQuote(options.activeResponseLog)}
+TIMEOUT=${options.timeoutSeconds}
+MAX_BYTES=${options.maxBytes}
+CLAMDSCAN=${shellQuote(options.clamdscan ?? "clamdscan")}
+${SCRIPT_BODY}`;
 }
 
 /**

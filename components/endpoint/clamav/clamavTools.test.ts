@@ -55,7 +55,11 @@ function listed(output: string, file: string, option: string): string | undefine
 describe("clamd.conf, freshclam.conf and the agents' client conf, as clamconf reads them", () => {
   it("parse without a problem and hold the settings that size and expose clamd", () => {
     const output = clamconf({
-      "clamd.conf": renderClamdConf({ databaseDirectory: "/var/lib/clamav", temporaryDirectory: "/tmp", port: 3310 }),
+      "clamd.conf": renderClamdConf({
+        databaseDirectory: "/var/lib/clamav",
+        temporaryDirectory: "/tmp",
+        port: 3310,
+      }),
       "freshclam.conf": renderFreshclamConf({ databaseDirectory: "/var/lib/clamav" }),
     });
     assert.equal(listed(output, "clamd.conf", "ConcurrentDatabaseReload"), "disabled");
@@ -71,13 +75,20 @@ describe("clamd.conf, freshclam.conf and the agents' client conf, as clamconf re
   it("point freshclam at a private mirror instead of the CDN when one is configured", () => {
     const output = clamconf({
       // With clamd.conf beside it: clamconf warns when the two name different database directories.
-      "clamd.conf": renderClamdConf({ databaseDirectory: "/var/lib/clamav", temporaryDirectory: "/tmp", port: 3310 }),
+      "clamd.conf": renderClamdConf({
+        databaseDirectory: "/var/lib/clamav",
+        temporaryDirectory: "/tmp",
+        port: 3310,
+      }),
       "freshclam.conf": renderFreshclamConf({
         databaseDirectory: "/var/lib/clamav",
         mirror: "http://clamav-mirror.lab.example:8080/clamav",
       }),
     });
-    assert.equal(listed(output, "freshclam.conf", "PrivateMirror"), '= "http://clamav-mirror.lab.example:8080/clamav"');
+    assert.equal(
+      listed(output, "freshclam.conf", "PrivateMirror"),
+      '= "http://clamav-mirror.lab.example:8080/clamav"',
+    );
     assert.equal(listed(output, "freshclam.conf", "DatabaseMirror"), "disabled");
   });
 
@@ -107,7 +118,10 @@ describe("Fortress's signature database", () => {
   it("lists the committed sample and the EICAR file by their real hash and size", () => {
     const byName = new Map(INDICATORS.map((indicator) => [indicator.name, indicator]));
     assert.deepEqual(
-      { sha256: byName.get("Fortress.Test.WorkedExample")?.sha256, size: byName.get("Fortress.Test.WorkedExample")?.size },
+      {
+        sha256: byName.get("Fortress.Test.WorkedExample")?.sha256,
+        size: byName.get("Fortress.Test.WorkedExample")?.size,
+      },
       { sha256: sha256(SAMPLE), size: SAMPLE.length },
     );
     assert.deepEqual(
@@ -119,9 +133,13 @@ describe("Fortress's signature database", () => {
   });
 
   it("makes the real clamscan, with only this database, find the sample and EICAR and pass the clean twin", () => {
-    const result = run("clamscan", ["--no-summary", "-d", join(dir, HASH_DATABASE_FILE), "sample.txt", "twin.txt", "eicar.com"], {
-      cwd: dir,
-    });
+    const result = run(
+      "clamscan",
+      ["--no-summary", "-d", join(dir, HASH_DATABASE_FILE), "sample.txt", "twin.txt", "eicar.com"],
+      {
+        cwd: dir,
+      },
+    );
     assert.equal(result.status, 1, `${result.stdout}${result.stderr}`); // 1: a virus was found
     assert.deepEqual(result.stdout.trim().split("\n").sort(), [
       "eicar.com: Fortress.Test.Eicar.UNOFFICIAL FOUND",
@@ -162,8 +180,18 @@ function fimMessage(command: "add" | "delete", path: string) {
   };
 }
 
-const CONTINUE = JSON.stringify({ version: 1, origin: { name: "node01", module: "wazuh-execd" }, command: "continue", parameters: {} });
-const ABORT = JSON.stringify({ version: 1, origin: { name: "node01", module: "wazuh-execd" }, command: "abort", parameters: {} });
+const CONTINUE = JSON.stringify({
+  version: 1,
+  origin: { name: "node01", module: "wazuh-execd" },
+  command: "continue",
+  parameters: {},
+});
+const ABORT = JSON.stringify({
+  version: 1,
+  origin: { name: "node01", module: "wazuh-execd" },
+  command: "abort",
+  parameters: {},
+});
 
 describe("a real clamd on loopback, and fortress-clamdscan streaming files to it", () => {
   let dir = "";
@@ -185,7 +213,13 @@ describe("a real clamd on loopback, and fortress-clamdscan streaming files to it
     port = await freePort();
     writeFileSync(
       join(dir, "clamd.conf"),
-      renderClamdConf({ databaseDirectory: db, temporaryDirectory: tmp, port, listen: ["127.0.0.1"], streamMaxLength: "1M" }),
+      renderClamdConf({
+        databaseDirectory: db,
+        temporaryDirectory: tmp,
+        port,
+        listen: ["127.0.0.1"],
+        streamMaxLength: "1M",
+      }),
     );
     writeFileSync(join(dir, "client.conf"), renderClientConf({ host: "127.0.0.1", port }));
     detectionLog = join(dir, "fortress-clamd.log");
@@ -227,7 +261,12 @@ describe("a real clamd on loopback, and fortress-clamdscan streaming files to it
   });
 
   it("clamdscan --stream gets the detection from clamd", () => {
-    const result = run("clamdscan", ["--stream", "--no-summary", `--config-file=${join(dir, "client.conf")}`, files.sample!]);
+    const result = run("clamdscan", [
+      "--stream",
+      "--no-summary",
+      `--config-file=${join(dir, "client.conf")}`,
+      files.sample!,
+    ]);
     assert.equal(result.status, 1, `${result.stdout}${result.stderr}`);
     assert.equal(result.stdout.trim(), `${files.sample}: Fortress.Test.WorkedExample.UNOFFICIAL FOUND`);
   });
@@ -270,7 +309,10 @@ describe("a real clamd on loopback, and fortress-clamdscan streaming files to it
     writeFileSync(detectionLog, "");
     assert.equal(runActiveResponse(script, fimMessage("delete", files.sample!), undefined).status, 0);
     assert.equal(runActiveResponse(script, fimMessage("add", files.sample!), ABORT).status, 0);
-    assert.equal(runActiveResponse(script, fimMessage("add", join(dir, "Downloads", "gone.exe")), CONTINUE).status, 0);
+    assert.equal(
+      runActiveResponse(script, fimMessage("add", join(dir, "Downloads", "gone.exe")), CONTINUE).status,
+      0,
+    );
     assert.equal(readFileSync(detectionLog, "utf8"), "");
     const trace = readFileSync(arLog, "utf8");
     assert.match(trace, /delete: nothing to undo/);
@@ -303,7 +345,10 @@ describe("a real clamd on loopback, and fortress-clamdscan streaming files to it
     writeFileSync(detectionLog, "");
     assert.equal(runActiveResponse(script, fimMessage("add", files.sample!), CONTINUE).status, 0);
     const line = readFileSync(detectionLog, "utf8").trim();
-    assert.match(line, /clamd\[\d+\]: ERROR: fortress-clamdscan could not scan .* Could not connect to clamd/);
+    assert.match(
+      line,
+      /clamd\[\d+\]: ERROR: fortress-clamdscan could not scan .* Could not connect to clamd/,
+    );
     const event = preDecode(line);
     assert.ok(event);
     const rule = matchRules(RULES, event, decode(DECODERS, event));

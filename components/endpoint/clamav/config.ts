@@ -22,7 +22,8 @@ export interface ClamdConfOptions {
   readonly maxThreads?: number;
 }
 
-const HEADER = (file: string) => `# ${file} rendered by Fortress (components/endpoint/clamav/config.ts); do not edit.`;
+const HEADER = (file: string) =>
+  `# ${file} rendered by Fortress (components/endpoint/clamav/config.ts); do not edit.`;
 
 /**
  * The clamd of the lab. Choices, with their source:

@@ -27,7 +27,14 @@ const isValidChar = (c: string | undefined) => c !== undefined && /^[()\-./0-9@A
 export function preDecode(line: string): PreDecoded | undefined {
   const pieces = line;
   const loglen = line.length + 1;
-  if (!(loglen > 17 && pieces[3] === " " && pieces[6] === " " && pieces[9] === ":" && pieces[12] === ":" && pieces[15] === " ")) {
+  if (!(
+    loglen > 17 &&
+    pieces[3] === " " &&
+    pieces[6] === " " &&
+    pieces[9] === ":" &&
+    pieces[12] === ":" &&
+    pieces[15] === " "
+  )) {
     return undefined;
   }
   let i = 16;
@@ -93,7 +100,12 @@ interface XmlElement {
 }
 
 const unescape = (text: string) =>
-  text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, "&");
+  text
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, "&");
 
 /** The `<decoder>` or `<rule>` elements of a Wazuh file (several roots, comments), with their leaf children. */
 function elements(xml: string, name: "decoder" | "rule"): XmlElement[] {
@@ -102,7 +114,8 @@ function elements(xml: string, name: "decoder" | "rule"): XmlElement[] {
   const pattern = new RegExp(`<${name}\\b([^>]*)>([\\s\\S]*?)</${name}>`, "g");
   for (const match of text.matchAll(pattern)) {
     const attributes: Record<string, string> = {};
-    for (const attribute of match[1]!.matchAll(/(\w+)="([^"]*)"/g)) attributes[attribute[1]!] = unescape(attribute[2]!);
+    for (const attribute of match[1]!.matchAll(/(\w+)="([^"]*)"/g))
+      attributes[attribute[1]!] = unescape(attribute[2]!);
     const children = [...match[2]!.matchAll(/<(\w+)\b[^>]*>([\s\S]*?)<\/\1>/g)].map((child) => ({
       name: child[1]!,
       text: unescape(child[2]!),
@@ -112,7 +125,8 @@ function elements(xml: string, name: "decoder" | "rule"): XmlElement[] {
   return found;
 }
 
-const childText = (element: XmlElement, name: string) => element.children.find((child) => child.name === name)?.text;
+const childText = (element: XmlElement, name: string) =>
+  element.children.find((child) => child.name === name)?.text;
 
 export interface Decoded {
   readonly decoder: string;
@@ -126,14 +140,21 @@ export function decode(decodersXml: string, event: PreDecoded): Decoded | undefi
   for (const parent of decoders.filter((decoder) => childText(decoder, "parent") === undefined)) {
     const programName = childText(parent, "program_name");
     const prematch = childText(parent, "prematch");
-    if (programName !== undefined && (event.programName === undefined || !execOsMatch(compileOsMatch(programName), event.programName))) continue;
+    if (
+      programName !== undefined &&
+      (event.programName === undefined || !execOsMatch(compileOsMatch(programName), event.programName))
+    )
+      continue;
     if (prematch !== undefined && !execOsRegex(compileOsRegex(prematch), event.log)) continue;
     const parentName = parent.attributes.name!;
     for (const child of decoders.filter((decoder) => childText(decoder, "parent") === parentName)) {
       const childPrematch = childText(child, "prematch");
       if (childPrematch !== undefined && !execOsRegex(compileOsRegex(childPrematch), event.log)) continue;
       const regex = childText(child, "regex");
-      const order = (childText(child, "order") ?? "").split(",").map((field) => field.trim()).filter(Boolean);
+      const order = (childText(child, "order") ?? "")
+        .split(",")
+        .map((field) => field.trim())
+        .filter(Boolean);
       const fields: Record<string, string> = {};
       if (regex !== undefined) {
         const match = execOsRegex(compileOsRegex(regex, OS_RETURN_SUBSTRING), event.log);
@@ -158,7 +179,11 @@ export interface RuleHit {
 }
 
 /** The deepest rule that matches: a root by decoded_as, then its if_sid children in file order. */
-export function matchRules(rulesXml: string, event: PreDecoded, decoded: Decoded | undefined): RuleHit | undefined {
+export function matchRules(
+  rulesXml: string,
+  event: PreDecoded,
+  decoded: Decoded | undefined,
+): RuleHit | undefined {
   const rules = elements(rulesXml, "rule");
   const matches = (rule: XmlElement) => {
     const decodedAs = childText(rule, "decoded_as");

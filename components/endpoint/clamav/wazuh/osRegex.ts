@@ -1,3 +1,4 @@
+/* eslint-disable max-lines-per-function -- a statement-for-statement port of Wazuh's _OS_Regex, kept whole so it reads against the C */
 /**
  * Wazuh's OS_Regex and OS_Match, ported line for line from wazuh/wazuh@v4.14.6 src/os_regex/
  * (os_regex_compile.c `OSRegex_Compile`, os_regex_execute.c `OSRegex_Execute_ex` and `_OS_Regex`,
@@ -281,7 +282,7 @@ function osRegexCore(
           if (prtsClosure && p(nextPt) === OPEN) {
             const k = prtsClosure.indexOf(nextPt);
             if (k >= 0) prtsStr[k] = s(st + 1) === NUL ? st + 1 : st;
-            nextPt++;
+            // (the C then steps next_pt past the '(', a value nothing reads before the next round)
           }
           regexMatched = 1;
         }
@@ -385,7 +386,10 @@ function osRegexCore(
 
 export interface CompiledMatch {
   readonly negate: boolean;
-  readonly patterns: readonly { readonly text: string; readonly kind: "equal" | "prefix" | "suffix" | "contains" }[];
+  readonly patterns: readonly {
+    readonly text: string;
+    readonly kind: "equal" | "prefix" | "suffix" | "contains";
+  }[];
 }
 
 /**
@@ -400,7 +404,10 @@ export function compileOsMatch(pattern: string, flags = 0): CompiledMatch {
     negate = true;
     raw = raw.slice(1);
   }
-  const text = flags & OS_CASE_SENSITIVE ? raw : [...raw].map((ch) => String.fromCharCode(charmap(ch.charCodeAt(0)))).join("");
+  const text =
+    flags & OS_CASE_SENSITIVE
+      ? raw
+      : [...raw].map((ch) => String.fromCharCode(charmap(ch.charCodeAt(0)))).join("");
   const patterns = text.split("|").map((part) => {
     const begin = part.startsWith("^");
     const body = begin ? part.slice(1) : part;
@@ -417,7 +424,10 @@ export function compileOsMatch(pattern: string, flags = 0): CompiledMatch {
  * `charmap` of the string (`_os_strncmp`, `_os_strcmp_last`, `_os_strcmp`, `_OS_Match`).
  */
 export function execOsMatch(match: CompiledMatch, str: string, flags = 0): boolean {
-  const subject = flags & OS_CASE_SENSITIVE ? str : [...str].map((ch) => String.fromCharCode(charmap(ch.charCodeAt(0)))).join("");
+  const subject =
+    flags & OS_CASE_SENSITIVE
+      ? str
+      : [...str].map((ch) => String.fromCharCode(charmap(ch.charCodeAt(0)))).join("");
   const hit = match.patterns.some(({ text, kind }) => {
     switch (kind) {
       case "equal":
