@@ -212,3 +212,30 @@ export const DETECTION_LOG_LOCALFILE = `<localfile>
   <log_format>syslog</log_format>
   <location>${AGENT_PATHS.detectionLog}</location>
 </localfile>`;
+
+/** The FIM rules whose alerts name a new or changed file (wazuh/wazuh@v4.14.6 ruleset/rules/0015-ossec_rules.xml). */
+export const FIM_RULES = { changed: 550, added: 554 } as const;
+
+/**
+ * The manager's ossec.conf blocks that run the script on the agent whose FIM saw the file
+ * (`<location>local</location>`), for rules 550 and 554 only (553, a deletion, names a file that is
+ * gone). The shape is the 4.x reference's (wazuh-documentation v4.14 active-response
+ * ar-use-cases/removing-malware.rst: `<command>` name, executable, timeout_allowed; `<active-response>`
+ * disabled, command, location, rules_id). No timeout: a scan has nothing to undo.
+ */
+export function renderManagerActiveResponse(): string {
+  return `<ossec_config>
+  <command>
+    <name>${ACTIVE_RESPONSE_COMMAND}</name>
+    <executable>${ACTIVE_RESPONSE_COMMAND}</executable>
+    <timeout_allowed>no</timeout_allowed>
+  </command>
+  <active-response>
+    <disabled>no</disabled>
+    <command>${ACTIVE_RESPONSE_COMMAND}</command>
+    <location>local</location>
+    <rules_id>${FIM_RULES.changed},${FIM_RULES.added}</rules_id>
+  </active-response>
+</ossec_config>
+`;
+}

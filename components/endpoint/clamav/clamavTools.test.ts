@@ -11,9 +11,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, chmodSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { renderActiveResponseScript } from "./activeResponse";
+import {
+  AGENT_PATHS,
+  DETECTION_LOG_LOCALFILE,
+  renderActiveResponseScript,
+  renderManagerActiveResponse,
+} from "./activeResponse";
 import { renderClamdConf, renderClientConf, renderFreshclamConf } from "./config";
-import { freePort, run, startDaemon, type Daemon } from "./debianTools";
+import { CLAMD, freePort, run, startDaemon, type Daemon } from "./debianTools";
 import { HASH_DATABASE_FILE, INDICATORS, renderHashDatabase } from "./indicators";
 import { decode, matchRules, preDecode } from "./wazuh/analysisd";
 
@@ -242,7 +247,7 @@ describe("a real clamd on loopback, and fortress-clamdscan streaming files to it
     writeFileSync(files.sample, SAMPLE);
     writeFileSync(files.twin, TWIN);
     writeFileSync(files.big, Buffer.alloc(1024 * 1024 + 1));
-    clamd = await startDaemon("clamd", [`--config-file=${join(dir, "clamd.conf")}`]);
+    clamd = await startDaemon(CLAMD, [`--config-file=${join(dir, "clamd.conf")}`]);
     // Up when it answers PING (clamd/session.c CMD1 "PING" → "PONG").
     for (let attempt = 0; attempt < 120; attempt++) {
       const ping = run("clamdscan", ["--ping", "1", `--config-file=${join(dir, "client.conf")}`]);
@@ -355,6 +360,22 @@ describe("a real clamd on loopback, and fortress-clamdscan streaming files to it
     assert.equal(rule?.id, "52503");
     assert.equal(rule?.level, 10);
     assert.ok(existsSync(arLog));
+  });
+});
+
+describe("the Wazuh configuration that wires the script", () => {
+  it("is well-formed XML (xmllint) and names the script, FIM rules 550 and 554, and the detection log", () => {
+    const manager = renderManagerActiveResponse();
+    for (const xml of [manager, DETECTION_LOG_LOCALFILE]) {
+      const result = run("xmllint", ["--noout", "-"], { input: xml });
+      assert.equal(result.status, 0, result.stderr);
+    }
+    assert.match(manager, /<executable>fortress-clamdscan<\/executable>/);
+    assert.match(manager, /<location>local<\/location>/);
+    assert.match(manager, /<rules_id>550,554<\/rules_id>/);
+    assert.ok(AGENT_PATHS.script.endsWith("/fortress-clamdscan"));
+    assert.match(DETECTION_LOG_LOCALFILE, new RegExp(`<location>${AGENT_PATHS.detectionLog}</location>`));
+    assert.match(DETECTION_LOG_LOCALFILE, /<log_format>syslog<\/log_format>/);
   });
 });
 

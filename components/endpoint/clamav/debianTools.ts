@@ -3,7 +3,9 @@
  * binary is missing (CI installs them through .ci/run), instead of skipping.
  */
 import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createServer } from "node:net";
+import { basename } from "node:path";
 
 /** Debian 12 packages of the binaries the tests run. */
 export const PACKAGES: Readonly<Record<string, string>> = {
@@ -17,9 +19,13 @@ export const PACKAGES: Readonly<Record<string, string>> = {
   python3: "python3",
 };
 
+/** clamd is in /usr/sbin, outside a non-root user's PATH on Debian. */
+export const CLAMD = existsSync("/usr/sbin/clamd") ? "/usr/sbin/clamd" : "clamd";
+
 function missing(binary: string, error: Error): Error {
+  const name = basename(binary);
   return new Error(
-    `${binary} is not installed (apt-get install ${PACKAGES[binary] ?? binary}; .ci/run installs it on CI): ${error.message}`,
+    `${name} is not installed (apt-get install ${PACKAGES[name] ?? name}; .ci/run installs it on CI): ${error.message}`,
   );
 }
 
