@@ -137,6 +137,13 @@ export const SERVICES = {
     source:
       "prometheus-community/postgres_exporter README (--web.listen-address default :9187); Prometheus wiki, Default port allocations",
   },
+  clamd: {
+    description: "ClamAV's clamd, scanning what agents stream to it",
+    tcp: [3310],
+    udp: [],
+    source:
+      "Cisco-Talos/clamav etc/clamd.conf.sample (TCPSocket 3310); Cisco-Talos/clamav-docker clamav/1.4 Dockerfile (TCPSocket 3310, EXPOSE 3310)",
+  },
 } as const satisfies Record<string, ServiceDef>;
 
 export type ServiceName = keyof typeof SERVICES;

@@ -19,6 +19,8 @@ export const COMPONENT_TYPES = {
   keycloak: "fortress:identity:Keycloak",
   postgres: "fortress:identity:Postgres",
   vaultwarden: "fortress:identity:Vaultwarden",
+  /** The lab's one clamd, its freshclam and Fortress's signatures. */
+  clamav: "fortress:endpoint:Clamav",
   /** The record of which services the lab runs, read by the pack's dependency policy. */
   services: "fortress:lab:Services",
 } as const;

@@ -6,8 +6,12 @@
  */
 import { SERVICES, type ServiceName } from "../../vocabulary/services";
 
-/** Services whose ports may be exposed on the nodes (NodePort, LoadBalancer, externalIPs, hostPort). */
-export const DEFAULT_EXPOSABLE_SERVICES: readonly ServiceName[] = ["wazuh-agent", "syslog"];
+/**
+ * Services whose ports may be exposed on the nodes (NodePort, LoadBalancer, externalIPs, hostPort):
+ * what agents on the VMs connect to. clamd: agents stream new files to the lab's one clamd
+ * (components/endpoint/clamav).
+ */
+export const DEFAULT_EXPOSABLE_SERVICES: readonly ServiceName[] = ["wazuh-agent", "syslog", "clamd"];
 /** Services that are reached only from the management zone: never through the ingress, never on a node port. */
 export const DEFAULT_MANAGEMENT_ONLY_SERVICES: readonly ServiceName[] = [
   "ssh",

@@ -84,6 +84,49 @@ export function httpsEndpoint(what: string, example: string) {
     });
 }
 
+/**
+ * A ClamAV signature mirror, as freshclam takes it in `PrivateMirror` (Cisco-Talos/clamav@clamav-1.4.5
+ * freshclam/freshclam.c `get_database_server_list`, `get_server_node`): an http(s) URL to which
+ * freshclam appends `/<file>.cvd`, one word on a config line, not under *.clamav.net (refused there).
+ */
+export const clamavMirror = z
+  .string()
+  .trim()
+  .superRefine((value, context) => {
+    const hint =
+      "give the URL your mirror serves main.cvd, daily.cvd and bytecode.cvd under, e.g. http://clamav-mirror.home.arpa:8080 (cvdupdate serves one); leave fortress:clamav.mirror out to use database.clamav.net";
+    // eslint-disable-next-line no-control-regex -- a control character is what this refuses
+    if (/[\s\u0000-\u001f\u007f]/.test(value)) {
+      return problem(context, "must be one URL without spaces (freshclam reads it as one word)", hint);
+    }
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      return problem(context, "must be an http or https URL", hint);
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      return problem(context, "must be an http or https URL", hint);
+    }
+    if (url.username !== "" || url.password !== "") {
+      return problem(context, "must not hold a user name or password: the URL is written in plaintext", hint);
+    }
+    if (url.search !== "" || url.hash !== "" || value.endsWith("/")) {
+      return problem(
+        context,
+        "must end in the directory's path, without a query, fragment or trailing /",
+        hint,
+      );
+    }
+    if (url.hostname === "clamav.net" || url.hostname.endsWith(".clamav.net")) {
+      return problem(
+        context,
+        "must not be under clamav.net: freshclam refuses a PrivateMirror there",
+        "leave fortress:clamav.mirror out to use the public database.clamav.net",
+      );
+    }
+  });
+
 /** What a Debian box and Node both take: tzdata names in their IANA spelling, canonical or alias. */
 const IANA_SEGMENT = /^[A-Z][A-Za-z0-9_+-]*$/;
 /** The tz database as Debian's tzdata installs it: one file per zone and alias, case-sensitive. */

@@ -8,6 +8,7 @@ import { LAYERS } from "../blueprint";
 import { NETWORK_PURPOSES, SERVICE_IDS } from "../catalog";
 import { isIpv4, parseCidr } from "../../vocabulary/addresses";
 import {
+  clamavMirror,
   dnsDomain,
   hostName,
   httpsEndpoint,
@@ -267,6 +268,12 @@ export const DEFAULT_PLATFORM: z.infer<typeof platformSchema> = {
   apiName: "k3s",
 };
 
+/** The lab's one clamd (components/endpoint/clamav): where freshclam fetches signatures. */
+export const clamavSchema = z.strictObject({
+  /** A private mirror for a lab without internet; none: database.clamav.net. */
+  mirror: clamavMirror.optional(),
+});
+
 /** Every plain (non-secret) key, with its schema. */
 export const PLAIN_KEYS = {
   lab: labSchema,
@@ -279,6 +286,7 @@ export const PLAIN_KEYS = {
   opnsense: opnsenseSchema.optional(),
   zones: zonesSchema,
   platform: platformSchema.default(DEFAULT_PLATFORM),
+  clamav: clamavSchema.default({}),
 } as const;
 
 export type PlainKey = keyof typeof PLAIN_KEYS;
@@ -303,6 +311,7 @@ export type VmOverride = z.infer<typeof vmOverrideSchema>;
 export type ImageConfig = z.infer<typeof imageSchema>;
 export type OpnsenseSettings = z.infer<typeof opnsenseSchema>;
 export type PlatformSettings = z.infer<typeof platformSchema>;
+export type ClamavSettings = z.infer<typeof clamavSchema>;
 
 export interface PlainConfig {
   readonly lab: LabSettings;
@@ -316,4 +325,6 @@ export interface PlainConfig {
   readonly opnsense?: OpnsenseSettings;
   readonly zones: readonly ZoneConfig[];
   readonly platform: PlatformSettings;
+  /** Always present after the door (default `{}`); optional for configs built by hand in tests. */
+  readonly clamav?: ClamavSettings;
 }
