@@ -183,7 +183,11 @@ describe("pinnedChart", () => {
       "values.when is an object of a class",
       "values.n is NaN",
     ]);
-    assert.deepEqual(unplainValues({ a: null, b: [true, 1, "s", { c: [] }] }), []);
+    assert.deepEqual(unplainValues({ a: null, b: [true, 1, "s", { c: [] }], d: undefined }), []);
+    assert.deepEqual(unplainValues({ f: () => 1, s: Symbol("x") }), [
+      "values.f is a function",
+      "values.s is a symbol",
+    ]);
     assert.throws(() => install("1.2.3", chart.repo, {}, ""), /namespace must be a plain name/);
     assert.throws(
       () => install("1.2.3", chart.repo, {}, pulumi.output("ns") as unknown as string),

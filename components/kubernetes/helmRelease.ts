@@ -46,7 +46,9 @@ export interface PinnedChartArgs {
 
 /** Where `values` holds something that is not plain data, with the path to it. */
 export function unplainValues(value: unknown, path = "values"): string[] {
-  if (value === null || typeof value === "string" || typeof value === "boolean") return [];
+  // An undefined key is not serialized: the chart sees it absent.
+  if (value === undefined || value === null || typeof value === "string" || typeof value === "boolean")
+    return [];
   if (typeof value === "number") return Number.isFinite(value) ? [] : [`${path} is ${value}`];
   if (Array.isArray(value)) {
     return (value as unknown[]).flatMap((item, index) => unplainValues(item, `${path}[${index}]`));
