@@ -14,6 +14,7 @@ import { labMocks } from "../stacks/plan/mocks";
 import { runProgram } from "../stacks/plan/run";
 import { readStackConfig } from "../stacks/plan/stackConfig";
 import { homeValue } from "./support/homeConfig";
+import { K3S_DISABLED_COMPONENTS, K3S_KEPT_COMPONENTS } from "../vocabulary/k3sComponents";
 
 const root = join(__dirname, "..");
 const out = mkdtempSync(join(tmpdir(), "fortress-home-plan-"));
@@ -79,12 +80,42 @@ describe("the home lab plan", () => {
   });
 
   it("writes plan.json with the documented top-level keys and the Mermaid DAG", () => {
-    for (const key of ["resources", "layers", "edges", "placement", "violations", "criticalPath"])
+    for (const key of [
+      "resources",
+      "layers",
+      "edges",
+      "placement",
+      "violations",
+      "criticalPath",
+      "chartsJudgedByValues",
+      "k3sPackagedComponents",
+    ])
       assert.ok(key in document, key);
     const mermaid = readFileSync(join(out, "dag.mmd"), "utf8");
     assert.match(mermaid, /^flowchart TD/);
     for (const layer of LAYERS) assert.ok(mermaid.includes(layer.replace(/-/g, "_")), layer);
     assert.equal(document.edges.length, 14);
+  });
+
+  it("lists what k3s runs by itself on each server, and the charts judged by their values only", () => {
+    const servers = document.k3sPackagedComponents ?? [];
+    assert.deepEqual(
+      servers.map((server) => server.server),
+      ["k3s-server-1-k3s-install", "k3s-server-2-k3s-install", "k3s-server-3-k3s-install"],
+    );
+    for (const server of servers) {
+      // Exactly the reviewed list runs; the rest is disabled (vocabulary/k3sComponents.ts).
+      assert.deepEqual([...server.running].sort(), [...K3S_KEPT_COMPONENTS].sort(), server.server);
+      assert.deepEqual([...server.disabled].sort(), [...K3S_DISABLED_COMPONENTS].sort(), server.server);
+    }
+    // Offline no chart renders: every chart is judged by its values, and plan.json says so.
+    const charts = document.resources.filter((resource) => resource.type === "kubernetes:helm.sh/v4:Chart");
+    assert.equal(charts.length, 3);
+    assert.deepEqual([...(document.chartsJudgedByValues ?? [])].sort(), [
+      "Helm v4 Chart cert-manager (chart cert-manager)",
+      "Helm v4 Chart keycloak (chart keycloakx)",
+      "Helm v4 Chart vaultwarden (chart vaultwarden)",
+    ]);
   });
 
   it("builds the network, time, dns-dhcp, hypervisor, platform and identity layers and lists the others as not built yet", () => {

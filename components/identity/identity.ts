@@ -183,7 +183,7 @@ export class Identity extends pulumi.ComponentResource {
         queryUserinfo: true,
         default: false,
       },
-      { parent: this, provider, dependsOn: [keycloak.release, ...trust] },
+      { parent: this, provider, dependsOn: [keycloak.chart, ...trust] },
     );
   }
 }

@@ -7,7 +7,7 @@ import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { internalCertificate, tlsSecretName } from "../kubernetes/certificate";
-import { pinnedRelease } from "../kubernetes/helmRelease";
+import { pinnedChart, type PlainValues } from "../kubernetes/helmRelease";
 import { httpsIngress } from "../kubernetes/ingress";
 import { allowFromNamespace, kubeDnsEgress } from "../kubernetes/networkPolicy";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "../kubernetes/securityContext";
@@ -56,7 +56,7 @@ export class Keycloak extends pulumi.ComponentResource {
   readonly issuerUrl: string;
   readonly clientSecrets: Readonly<Record<ClientName, pulumi.Output<string>>>;
   readonly admin: { readonly username: string; readonly password: pulumi.Output<string> };
-  readonly release: k8s.helm.v3.Release;
+  readonly chart: k8s.helm.v4.Chart;
 
   /** `name` is the identity layer's: the children keep the names they had under it. */
   constructor(name: string, args: KeycloakArgs, opts: pulumi.ComponentResourceOptions) {
@@ -108,17 +108,17 @@ export class Keycloak extends pulumi.ComponentResource {
       child,
     );
     const { postgres } = args;
-    this.release = pinnedRelease(
+    this.chart = pinnedChart(
       `${name}-keycloak`,
       {
         name: "keycloak",
         namespace: ns,
         chart: PINS.keycloakChart,
-        timeout: 900,
         values: keycloakValues(args),
       },
       {
-        ...child,
+        // Not `child`: a Chart never sat under the identity component, so it has no old name to alias.
+        parent: this,
         dependsOn: [
           postgres.statefulSet,
           postgres.service,
@@ -139,7 +139,7 @@ export class Keycloak extends pulumi.ComponentResource {
         tlsSecret: tlsSecretName("keycloak"),
         ingressClassName: args.ingressClassName,
       },
-      { ...child, dependsOn: [this.release, certificate] },
+      { ...child, dependsOn: [this.chart, certificate] },
     );
     allowFromNamespace(
       `${name}-keycloak-from-ingress`,
@@ -201,7 +201,7 @@ function realmJson(
 }
 
 /** The keycloakx chart's values. Environment and volumes as the chart takes them (YAML text). */
-function keycloakValues(args: KeycloakArgs): Record<string, unknown> {
+function keycloakValues(args: KeycloakArgs): PlainValues {
   // Credentials only by secretKeyRef. Browsers come through the ingress (TLS there, HTTP 8080 behind
   // it); services in other namespaces call Keycloak over TLS on 8443 with the same certificate (the
   // platform's flow).

@@ -4,12 +4,12 @@
  * data on a Retain volume, reached only through the ingress.
  */
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
-import type * as k8s from "@pulumi/kubernetes";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { argon2id } from "hash-wasm";
 import { internalCertificate, tlsSecretName } from "../kubernetes/certificate";
-import { pinnedRelease } from "../kubernetes/helmRelease";
+import { pinnedChart, type PlainValues } from "../kubernetes/helmRelease";
 import { httpsIngress } from "../kubernetes/ingress";
 import { allowFromNamespace } from "../kubernetes/networkPolicy";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "../kubernetes/securityContext";
@@ -28,6 +28,9 @@ export async function vaultwardenAdminHash(token: string, salt: Uint8Array): Pro
 }
 
 const VAULTWARDEN_UID = 1000;
+
+/** The Secret (ours, not the chart's) that holds the admin token's hash, and its key. */
+export const VAULTWARDEN_ADMIN_SECRET = { name: "vaultwarden-admin-token", key: "ADMIN_TOKEN" } as const;
 
 export const VAULTWARDEN_LABELS = {
   "app.kubernetes.io/name": "vaultwarden",
@@ -48,7 +51,7 @@ export class Vaultwarden extends pulumi.ComponentResource {
   readonly adminToken: pulumi.Output<string>;
   /** The Argon2id PHC hash Vaultwarden is given (secret). */
   readonly adminTokenHash: pulumi.Output<string | undefined>;
-  readonly release: k8s.helm.v3.Release;
+  readonly chart: k8s.helm.v4.Chart;
 
   /** `name` is the identity layer's: the children keep the names they had under it. */
   constructor(name: string, args: VaultwardenArgs, opts: pulumi.ComponentResourceOptions) {
@@ -74,15 +77,23 @@ export class Vaultwarden extends pulumi.ComponentResource {
       { id: "vaultwarden", namespace: ns, dnsNames: [args.hostname], clusterIssuer: args.clusterIssuer },
       child,
     );
-    this.release = pinnedRelease(
-      `${name}-vaultwarden`,
+    // The hash reaches the chart through a Secret of ours (`adminToken.existingSecret`), so the
+    // values hold no secret and nothing unknown at preview.
+    const adminTokenSecret = new k8s.core.v1.Secret(
+      `${name}-vaultwarden-admin-token-secret`,
       {
-        name: "vaultwarden",
-        namespace: ns,
-        chart: PINS.vaultwardenChart,
-        values: vaultwardenValues(args, this.adminTokenHash),
+        metadata: { name: VAULTWARDEN_ADMIN_SECRET.name, namespace: ns },
+        type: "Opaque",
+        // Undefined only under mocks, which generate no random values.
+        stringData: { [VAULTWARDEN_ADMIN_SECRET.key]: this.adminTokenHash as pulumi.Output<string> },
       },
       child,
+    );
+    this.chart = pinnedChart(
+      `${name}-vaultwarden`,
+      { name: "vaultwarden", namespace: ns, chart: PINS.vaultwardenChart, values: vaultwardenValues(args) },
+      // Not `child`: a Chart never sat under the identity component, so it has no old name to alias.
+      { parent: this, dependsOn: [adminTokenSecret] },
     );
     httpsIngress(
       `${name}-vaultwarden-ingress`,
@@ -94,7 +105,7 @@ export class Vaultwarden extends pulumi.ComponentResource {
         tlsSecret: tlsSecretName("vaultwarden"),
         ingressClassName: args.ingressClassName,
       },
-      { ...child, dependsOn: [this.release, certificate] },
+      { ...child, dependsOn: [this.chart, certificate] },
     );
     allowFromNamespace(
       `${name}-vaultwarden-from-ingress`,
@@ -111,10 +122,7 @@ export class Vaultwarden extends pulumi.ComponentResource {
   }
 }
 
-function vaultwardenValues(
-  args: VaultwardenArgs,
-  adminTokenHash: pulumi.Output<string | undefined>,
-): Record<string, unknown> {
+function vaultwardenValues(args: VaultwardenArgs): PlainValues {
   return {
     fullnameOverride: "vaultwarden",
     image: { ...PINS.vaultwardenImage, pullPolicy: "IfNotPresent" },
@@ -124,8 +132,14 @@ function vaultwardenValues(
     invitationsAllowed: false,
     showPassHint: "false",
     webVaultEnabled: "true",
-    // The chart's default is the hash of a published example token: always override it.
-    adminToken: { value: adminTokenHash },
+    // The chart's default is the hash of a published example token: always override it. The pod reads
+    // ADMIN_TOKEN from this Secret (guerzon/vaultwarden charts/vaultwarden/templates/_podSpec.tpl,
+    // `secretKeyRef` on `adminToken.existingSecret`/`existingSecretKey`; secrets.yaml then writes no
+    // ADMIN_TOKEN of its own).
+    adminToken: {
+      existingSecret: VAULTWARDEN_ADMIN_SECRET.name,
+      existingSecretKey: VAULTWARDEN_ADMIN_SECRET.key,
+    },
     adminRateLimitSeconds: "300",
     adminRateLimitMaxBurst: "3",
     rocket: { address: "0.0.0.0", port: "8080" },

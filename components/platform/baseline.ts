@@ -23,6 +23,7 @@ import {
   NFS_PROVISIONER_CHART,
   nfsProvisioner,
   RWX_STORAGE_CLASS,
+  NFS_PROVISIONER_RELEASE,
   STORAGE_NAMESPACE,
 } from "./storage";
 
@@ -143,7 +144,7 @@ export class Baseline extends pulumi.ComponentResource {
       namespaces: Object.fromEntries(Object.entries(namespaces).map(([ns, r]) => [ns, r.metadata.name])),
       clusterIssuer: ca.clusterIssuer.metadata.name,
       storageClasses: { default: localClass.metadata.name, ...(nfs ? { rwx: RWX_STORAGE_CLASS } : {}) },
-      nfsProvisioner: nfs?.name ?? null,
+      nfsProvisioner: nfs ? NFS_PROVISIONER_RELEASE : null,
     });
   }
 }

@@ -5,7 +5,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { type ChartPin, pinnedRelease } from "../kubernetes/helmRelease";
+import { type ChartPin, pinnedChart } from "../kubernetes/helmRelease";
 import { requestsAndLimits as resources } from "../kubernetes/resources";
 import { internalCa } from "./internalCa";
 import { apiServerEgress, type FencedNamespace } from "./namespaces";
@@ -49,15 +49,12 @@ export function certManagerWithCa(
     ),
   );
 
-  const certManager = pinnedRelease(
+  const certManager = pinnedChart(
     `${name}-cert-manager`,
     {
       name: "cert-manager",
       chart: CERT_MANAGER_CHART,
-      namespace: fenced.namespace.metadata.name,
-      cleanupOnFail: true,
-      timeout: 600,
-      maxHistory: 5,
+      namespace: fenced.name,
       values: {
         crds: { enabled: true, keep: true },
         global: { leaderElection: { namespace: CERT_MANAGER_NAMESPACE } },
@@ -67,9 +64,12 @@ export function certManagerWithCa(
         cainjector: {
           resources: resources({ cpu: "10m", memory: "64Mi" }, { cpu: "200m", memory: "256Mi" }),
         },
-        startupapicheck: {
-          resources: resources({ cpu: "10m", memory: "32Mi" }, { cpu: "100m", memory: "64Mi" }),
-        },
+        // The startup API check is a post-install Helm hook, its Job, RBAC and ServiceAccount alike
+        // (cert-manager/cert-manager@v1.19.4 deploy/charts/cert-manager/values.yaml:
+        // `startupapicheck.jobAnnotations`, `.rbac.annotations`, `.serviceAccount.annotations`), which
+        // a helm.v4 Chart does not run: off, so the values say what is installed. Pulumi waits for the
+        // webhook's Deployment instead before the ClusterIssuer, which depends on the Chart.
+        startupapicheck: { enabled: false },
       },
     },
     { parent, dependsOn: fenced.guards },

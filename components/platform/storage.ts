@@ -5,7 +5,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { type ChartPin, pinnedRelease } from "../kubernetes/helmRelease";
+import { type ChartPin, pinnedChart } from "../kubernetes/helmRelease";
 import { requestsAndLimits as resources } from "../kubernetes/resources";
 import { apiServerEgress, type FencedNamespace } from "./namespaces";
 
@@ -13,6 +13,8 @@ export const STORAGE_NAMESPACE = "fortress-storage";
 export const DEFAULT_STORAGE_CLASS = "fortress-local";
 export const RWX_STORAGE_CLASS = "fortress-rwx";
 
+/** The NFS provisioner's release name (its objects' names and labels). */
+export const NFS_PROVISIONER_RELEASE = "nfs-provisioner";
 export const NFS_PROVISIONER_CHART: ChartPin = {
   chart: "nfs-subdir-external-provisioner",
   version: "4.0.18",
@@ -52,17 +54,14 @@ export function nfsProvisioner(
   rwx: NfsExport,
   fenced: FencedNamespace,
   parent: pulumi.Resource,
-): k8s.helm.v3.Release {
+): k8s.helm.v4.Chart {
   apiServerEgress(name, fenced, parent);
-  return pinnedRelease(
+  return pinnedChart(
     `${name}-nfs-provisioner`,
     {
-      name: "nfs-provisioner",
+      name: NFS_PROVISIONER_RELEASE,
       chart: NFS_PROVISIONER_CHART,
-      namespace: fenced.namespace.metadata.name,
-      cleanupOnFail: true,
-      timeout: 300,
-      maxHistory: 5,
+      namespace: fenced.name,
       values: {
         nfs: { server: rwx.nfsServer, path: rwx.nfsPath },
         storageClass: {

@@ -33,6 +33,49 @@ export function disabledComponents(text: string): Set<string> {
   return disabled;
 }
 
+/** The k3s server install text a command's inputs carry (its script and config), or "" when it installs none. */
+function serverInstallText(props: unknown): string {
+  let text = "";
+  walkInputs(props, (_key, value) => {
+    if (typeof value === "string" && SERVER_INSTALL.test(value)) text += `${value}\n`;
+  });
+  return text;
+}
+
+export interface K3sServerComponents {
+  /** The command that installs the server: its name and URN. */
+  readonly server: string;
+  readonly urn: string;
+  /** What k3s deploys by itself there: packaged components its config does not disable. */
+  readonly running: readonly string[];
+  readonly disabled: readonly string[];
+}
+
+/** What each k3s server the plan installs runs by itself, read from its command as the policy reads it (plan.json). */
+export function k3sPackagedComponentsOf(
+  resources: readonly {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    readonly inputs: unknown;
+  }[],
+): K3sServerComponents[] {
+  return resources.flatMap((resource) => {
+    if (!COMMAND_TYPES.has(resource.type)) return [];
+    const text = serverInstallText(resource.inputs);
+    if (text === "") return [];
+    const disabled = disabledComponents(text);
+    return [
+      {
+        server: resource.name,
+        urn: resource.urn,
+        running: K3S_PACKAGED_COMPONENTS.filter((name) => !disabled.has(name)),
+        disabled: K3S_PACKAGED_COMPONENTS.filter((name) => disabled.has(name)),
+      },
+    ];
+  });
+}
+
 export const k3sPackagedComponents: StackValidationPolicy = {
   name: "k3s-packaged-components",
   description: `Every component k3s deploys by itself (${K3S_PACKAGED_COMPONENTS.join(", ")}) is disabled on every server (disable: in /etc/rancher/k3s/config.yaml or --disable) or on the list of what Fortress keeps (keptComponents, by default ${DEFAULT_KEPT_COMPONENTS.join(", ")}): none of them is a resource of the plan, so none would otherwise be judged.`,
@@ -52,19 +95,15 @@ export const k3sPackagedComponents: StackValidationPolicy = {
     const kept = new Set(
       (Array.isArray(config.keptComponents) ? config.keptComponents : DEFAULT_KEPT_COMPONENTS).map(String),
     );
-    for (const resource of args.resources) {
-      if (!COMMAND_TYPES.has(resource.type)) continue;
-      let text = "";
-      walkInputs(resource.props, (_key, value) => {
-        if (typeof value === "string" && SERVER_INSTALL.test(value)) text += `${value}\n`;
-      });
-      if (text === "") continue;
-      const disabled = disabledComponents(text);
-      const unreviewed = K3S_PACKAGED_COMPONENTS.filter((name) => !disabled.has(name) && !kept.has(name));
+    const servers = k3sPackagedComponentsOf(
+      args.resources.map(({ urn, type, name, props }) => ({ urn, type, name, inputs: props })),
+    );
+    for (const { server, urn, running } of servers) {
+      const unreviewed = running.filter((name) => !kept.has(name));
       if (unreviewed.length > 0) {
         reportViolation(
-          `${resource.name} installs a k3s server that runs its packaged ${unreviewed.join(", ")}, which Fortress does not judge or use: add ${unreviewed.length === 1 ? "it" : "them"} to disable: in the server config, or review ${unreviewed.length === 1 ? "it" : "them"} and add to keptComponents`,
-          resource.urn,
+          `${server} installs a k3s server that runs its packaged ${unreviewed.join(", ")}, which Fortress does not judge or use: add ${unreviewed.length === 1 ? "it" : "them"} to disable: in the server config, or review ${unreviewed.length === 1 ? "it" : "them"} and add to keptComponents`,
+          urn,
         );
       }
     }

@@ -5,7 +5,7 @@ import { SDK_TYPES } from "../../vocabulary/sdkTypes";
 
 type Inputs = Record<string, unknown>;
 
-/** A helm.v3 Release as pinnedRelease registers it. */
+/** A helm.v3 Release, as Fortress registered its charts before pinnedChart: one resource, judged by its values. */
 export const helmRelease = (name: string, namespace: string, values: Inputs, extra: Inputs = {}) =>
   planResource(SDK_TYPES.helmReleaseV3, name, {
     name,

@@ -48,6 +48,15 @@ export const fixtures: PolicyFixtures = {
       ],
     },
     {
+      name: "a credential's settings that only name the Secret holding it (Vaultwarden's adminToken)",
+      resources: [
+        provider,
+        release({
+          adminToken: { existingSecret: "vaultwarden-admin-token", existingSecretKey: "ADMIN_TOKEN" },
+        }),
+      ],
+    },
+    {
       name: "public keys and key ids are not secrets",
       resources: [
         provider,
@@ -63,6 +72,13 @@ export const fixtures: PolicyFixtures = {
     },
   ],
   failing: [
+    {
+      name: "a plaintext admin token inside a credential's settings, beside a reference",
+      resources: [
+        provider,
+        release({ adminToken: { existingSecretKey: "ADMIN_TOKEN", value: "hunter2-but-longer" } }),
+      ],
+    },
     {
       name: "a Wazuh default password in an environment variable",
       resources: [provider, release({ extraEnvs: [{ name: "INDEXER_PASSWORD", value: "SecretPassword" }] })],

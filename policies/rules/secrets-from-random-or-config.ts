@@ -132,7 +132,10 @@ function judgeKey(key: string, settings: Pick<Settings, "allowedKeys" | "allowed
   );
 }
 
-/** A key that names or describes a credential (its id, algorithm, policy …) rather than holding it. */
+/**
+ * A key that names or describes a credential (its id, algorithm, policy …) rather than holding it, or
+ * points at the Secret that holds it (`adminToken: { existingSecret, existingSecretKey }`).
+ */
 function describesCredential(
   key: string,
   settings: Pick<Settings, "allowedKeys" | "allowedSuffixes">,
@@ -140,6 +143,7 @@ function describesCredential(
   const normalized = normalize(key);
   return (
     settings.allowedKeys.has(normalized) ||
+    (REFERENCE_KEY.test(normalized) && !NOT_REFERENCES.has(normalized)) ||
     settings.allowedSuffixes.some((suffix) => normalized.endsWith(suffix))
   );
 }

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { chartsJudgedByValues } from "../../policies/lib/charts";
 import { configGroupFilesNotJudged } from "../../policies/lib/embedded";
+import { k3sPackagedComponentsOf } from "../../policies/rules/k3s-packaged-components";
 import { evaluatePolicies } from "../../policies/lib/offline";
 import { POLICIES } from "../../policies/registry";
 import { ConfigError } from "../config/errors";
@@ -89,6 +90,7 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
     violations: [...planned.violations, ...policyViolations],
     chartsJudgedByValues: chartsJudgedByValues(run.resources),
     configGroupFilesNotJudged: configGroupFilesNotJudged(run.resources),
+    k3sPackagedComponents: k3sPackagedComponentsOf(run.resources),
   };
   const diff = base ? diffPlans(base, document) : undefined;
   const markdown = diff ? renderDiffMarkdown(diff) : "";

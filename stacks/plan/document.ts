@@ -9,6 +9,7 @@ import { capacityOf, type Resources } from "../placement";
 import type { CapturedResource } from "./capture";
 import { type CriticalPath, criticalPath } from "./criticalPath";
 import { SDK_TYPES } from "../../vocabulary/sdkTypes";
+import type { K3sServerComponents } from "../../policies/rules/k3s-packaged-components";
 import {
   assignLayers,
   duplicateUrnViolations,
@@ -76,8 +77,18 @@ export interface PlanDocument {
   /** The zone matrix: for each source network, what it may reach (network, internet, firewall, any) and with which services. */
   readonly zones: readonly ZoneCell[];
   readonly violations: readonly Violation[];
-  /** Charts whose rendered objects the plan does not hold (helm.v3 Releases, k3s HelmCharts, any chart offline): the pack judged their values. */
+  /**
+   * Charts whose rendered objects the plan does not hold, so the pack judged their values: offline
+   * every chart (mocks render nothing; a helm.v4 Chart's objects are judged one by one in a preview),
+   * and helm.v3 Releases and k3s HelmCharts everywhere.
+   */
   readonly chartsJudgedByValues?: readonly string[];
+  /**
+   * Per k3s server the plan installs, what k3s deploys there by itself (`running`: no resource of the
+   * plan, reviewed in vocabulary/k3sComponents.ts) and what its config disables. Absent from plans
+   * written before it.
+   */
+  readonly k3sPackagedComponents?: readonly K3sServerComponents[];
   /** yaml/v2 ConfigGroups whose `files` nothing reads offline: their objects were not judged. */
   readonly configGroupFilesNotJudged?: readonly string[];
   /**

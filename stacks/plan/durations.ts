@@ -47,7 +47,12 @@ export const DURATIONS: readonly DurationRule[] = [
     why: "waits for cloud-init's first boot, downloads and runs the k3s installer, waits until the node is ready",
   },
   { type: "command:remote:Command", seconds: 5, why: "an SSH session running a short script" },
-  // Kubernetes: Pulumi waits for readiness of workloads and for Helm releases (no skipAwait).
+  // Kubernetes: Pulumi waits for readiness of workloads and of a chart's objects (no skipAwait).
+  {
+    type: SDK_TYPES.helmChartV4,
+    seconds: 120,
+    why: "renders the chart, then waits until its objects are ready (offline its objects are not in the plan)",
+  },
   { type: SDK_TYPES.helmReleaseV3, seconds: 120, why: "helm install waits until the chart's workloads are ready" },
   { type: "kubernetes:apps/v1:StatefulSet", seconds: 60, why: "Pulumi waits for the pods to be ready" },
   { type: "kubernetes:apps/v1:Deployment", seconds: 45, why: "Pulumi waits for the rollout" },
