@@ -339,8 +339,22 @@ describe("Baseline", () => {
     assert.equal(inputs.repositoryOpts.repo, "https://charts.jetstack.io");
     assert.equal(inputs.namespace, CERT_MANAGER_NAMESPACE);
     assert.equal(inputs.values.crds.enabled, true);
-    // The startup API check is a post-install hook, which a helm.v4 Chart does not run: off.
-    assert.deepEqual(inputs.values.startupapicheck, { enabled: false });
+    // The startup API check runs as an ordinary Job (a helm.v4 Chart omits hooks): every hook
+    // annotation of the chart's defaults is deleted by a null, and it has requests and limits.
+    const check = inputs.values.startupapicheck;
+    assert.equal(check.enabled, true);
+    for (const annotations of [
+      check.jobAnnotations,
+      check.rbac.annotations,
+      check.serviceAccount.annotations,
+    ]) {
+      assert.deepEqual(annotations, {
+        "helm.sh/hook": null,
+        "helm.sh/hook-weight": null,
+        "helm.sh/hook-delete-policy": null,
+      });
+    }
+    assert.ok(check.resources.limits.cpu && check.resources.limits.memory);
     for (const values of [inputs.values, inputs.values.webhook, inputs.values.cainjector]) {
       assert.ok(values.resources.requests.cpu && values.resources.requests.memory);
       assert.ok(values.resources.limits.cpu && values.resources.limits.memory);

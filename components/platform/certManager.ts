@@ -27,6 +27,13 @@ export interface CaIssuer {
 }
 
 /** cert-manager in `fenced` (the cert-manager namespace), and the CA ClusterIssuer on it. */
+/** The chart's default hook annotations, each deleted (a null removes a default key in Helm's values). */
+const HOOK_ANNOTATIONS_REMOVED = {
+  "helm.sh/hook": null,
+  "helm.sh/hook-weight": null,
+  "helm.sh/hook-delete-policy": null,
+} as const;
+
 export function certManagerWithCa(
   name: string,
   caCommonName: string,
@@ -64,12 +71,20 @@ export function certManagerWithCa(
         cainjector: {
           resources: resources({ cpu: "10m", memory: "64Mi" }, { cpu: "200m", memory: "256Mi" }),
         },
-        // The startup API check is a post-install Helm hook, its Job, RBAC and ServiceAccount alike
+        // The startup API check waits until the webhook answers, so that the ClusterIssuer below (which
+        // depends on the Chart, so on every object it renders) is not refused by a webhook without its CA
+        // on a first install. Its Job, RBAC and ServiceAccount are post-install hooks by their annotations
         // (cert-manager/cert-manager@v1.19.4 deploy/charts/cert-manager/values.yaml:
-        // `startupapicheck.jobAnnotations`, `.rbac.annotations`, `.serviceAccount.annotations`), which
-        // a helm.v4 Chart does not run: off, so the values say what is installed. Pulumi waits for the
-        // webhook's Deployment instead before the ClusterIssuer, which depends on the Chart.
-        startupapicheck: { enabled: false },
+        // `startupapicheck.jobAnnotations`, `.rbac.annotations`, `.serviceAccount.annotations`), and a
+        // helm.v4 Chart omits hook resources: a null deletes a default key in Helm's values, so the
+        // annotations go and the Job is an ordinary object that Pulumi awaits to completion.
+        startupapicheck: {
+          enabled: true,
+          jobAnnotations: HOOK_ANNOTATIONS_REMOVED,
+          rbac: { annotations: HOOK_ANNOTATIONS_REMOVED },
+          serviceAccount: { annotations: HOOK_ANNOTATIONS_REMOVED },
+          resources: resources({ cpu: "10m", memory: "32Mi" }, { cpu: "100m", memory: "64Mi" }),
+        },
       },
     },
     { parent, dependsOn: fenced.guards },
