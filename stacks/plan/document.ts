@@ -5,6 +5,8 @@
 import { BLUEPRINT, EDGES, type LayerName } from "../blueprint";
 import { type LayerStatus, layerStatus } from "../compose";
 import type { NetworkConfig, PlainConfig } from "../config/schema";
+import { type Enrollment, enrollmentPlan } from "../enrollment";
+import { deriveVms } from "../inventory";
 import { capacityOf, type Resources } from "../placement";
 import type { CapturedResource } from "./capture";
 import { type CriticalPath, criticalPath } from "./criticalPath";
@@ -75,6 +77,11 @@ export interface PlanDocument {
   readonly networks: readonly NetworkConfig[];
   /** The zone matrix: for each source network, what it may reach (network, internet, firewall, any) and with which services. */
   readonly zones: readonly ZoneCell[];
+  /**
+   * Which VM enrolls as a Wazuh agent in which agent group (stacks/enrollment.ts): every VM of the
+   * lab but the manager's, while wazuh-agent is enabled. A plan.json written before it existed has none.
+   */
+  readonly enrollment?: readonly Enrollment[];
   readonly violations: readonly Violation[];
   /** Charts whose rendered objects the plan does not hold (helm.v3 Releases, k3s HelmCharts, any chart offline): the pack judged their values. */
   readonly chartsJudgedByValues?: readonly string[];
@@ -180,6 +187,7 @@ export function buildPlanDocument(
       to: entry.to,
       services: entry.services === "all" ? ["all"] : [...entry.services],
     })),
+    enrollment: enrollmentPlan(deriveVms(config), config.services),
     violations: [
       ...duplicateUrnViolations(captured),
     ],
