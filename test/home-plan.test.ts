@@ -250,6 +250,11 @@ describe("the home lab plan", () => {
       (fields) => fields.source_net === "fz_net_users" && fields.destination_net === manager.address,
     );
     assert.equal(usersToManager.length, 1);
+    assert.deepEqual(document.hostFlows, recorded, "plan.json carries the flows as the Network records them");
+    assert.ok(
+      outcome.text.includes(`\n  quarantine → wazuh-manager-1 ${manager.address}: wazuh-agent-events\n`),
+      "the report lists the derived flows under the matrix",
+    );
   });
 
   it("puts the three k3s servers on three M710q nodes and the indexer and GPU worker on the laptop", () => {

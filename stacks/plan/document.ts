@@ -11,6 +11,7 @@ import { capacityOf, type Resources } from "../placement";
 import type { CapturedResource } from "./capture";
 import { type CriticalPath, criticalPath } from "./criticalPath";
 import { SDK_TYPES } from "../../vocabulary/sdkTypes";
+import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import {
   assignLayers,
   duplicateUrnViolations,
@@ -66,6 +67,15 @@ export interface ZoneCell {
   readonly services: readonly string[];
 }
 
+/** A flow Fortress derives (stacks/hostFlows.ts), read back from the Network component's inputs. */
+export interface HostFlowCell {
+  readonly from: string;
+  readonly to: string;
+  readonly host: string;
+  readonly address: string;
+  readonly services: readonly string[];
+}
+
 export interface PlanDocument {
   readonly version: number;
   readonly project: string;
@@ -77,6 +87,11 @@ export interface PlanDocument {
   readonly networks: readonly NetworkConfig[];
   /** The zone matrix: for each source network, what it may reach (network, internet, firewall, any) and with which services. */
   readonly zones: readonly ZoneCell[];
+  /**
+   * The host flows Fortress derives beside the matrix (the agent zones' and quarantine's link to the
+   * Wazuh manager's address), as the Network component records them. Absent from older plans.
+   */
+  readonly hostFlows?: readonly HostFlowCell[];
   /**
    * Which VM enrolls as a Wazuh agent in which agent group (stacks/enrollment.ts): every VM of the
    * lab but the manager's, while wazuh-agent is enabled. A plan.json written before it existed has none.
@@ -154,6 +169,27 @@ export function placementFromResources(
   });
 }
 
+const isHostFlow = (value: unknown): value is HostFlowCell => {
+  if (typeof value !== "object" || value === null) return false;
+  const flow = value as Record<string, unknown>;
+  return (
+    ["from", "to", "host", "address"].every((key) => typeof flow[key] === "string") &&
+    Array.isArray(flow.services) &&
+    flow.services.every((service) => typeof service === "string")
+  );
+};
+
+/** The host flows the Network components record in their inputs, in their order. */
+export function hostFlowsFromResources(resources: readonly CapturedResource[]): HostFlowCell[] {
+  return resources
+    .filter((resource) => resource.type === COMPONENT_TYPES.network)
+    .flatMap((resource) => {
+      const flows = (resource.inputs as { hostFlows?: unknown } | undefined)?.hostFlows;
+      return Array.isArray(flows) ? flows.filter(isHostFlow) : [];
+    })
+    .map(({ from, to, host, address, services }) => ({ from, to, host, address, services: [...services] }));
+}
+
 export function buildPlanDocument(
   stack: string,
   project: string,
@@ -187,6 +223,7 @@ export function buildPlanDocument(
       to: entry.to,
       services: entry.services === "all" ? ["all"] : [...entry.services],
     })),
+    hostFlows: hostFlowsFromResources(captured),
     enrollment: enrollmentPlan(deriveVms(config), config.services),
     violations: [
       ...duplicateUrnViolations(captured),
