@@ -1,7 +1,7 @@
 /**
  * Synthetic labs for the plan benchmark: the home lab (Pulumi.home.yaml) scaled ×k. Nodes, VLANs and
  * VMs grow k-fold: 4k M710q-like nodes and k GPU laptops, 7k VLANs (the home lab's seven, then
- * client VLANs, since management, servers, sensors and quarantine are one network each), and 12k
+ * client VLANs, since management, servers, sensors and quarantine are one network each), and 13k
  * VMs (through `lab.minK3sAgents`). Every VLAN is a /22 (a /21 from ×64 on) so that the servers VLAN
  * has room for all the agents below its DHCP range, and is assigned its own OPNsense interface (`lan` for the first, `opt<i>` after).
  * The zone matrix grows with the VLANs: the home lab's entries as they are, and each extra client
@@ -37,13 +37,16 @@ const HOME_NETWORKS = [
   { name: "quarantine", vlan: 99, purpose: "quarantine" },
 ] as const;
 
-/** VMs of the home lab; 8 of them do not scale with the agent count (3 servers, gpu, indexer, zeek, greenbone, misp). */
-export const HOME_VMS = 12;
-const FIXED_VMS = 8;
+/**
+ * VMs of the home lab; 10 of them do not scale with the agent count (3 servers, gpu, indexer, the
+ * Wazuh manager, zeek, greenbone, misp, the workstation).
+ */
+export const HOME_VMS = 13;
+const FIXED_VMS = 10;
 
 /**
  * Each VLAN gets a /22 of 10.0.0.0/8 (the gateway at .1, DHCP over its last /24, static addresses
- * below), or a /21 when the servers VLAN's 12k VMs would not fit below the DHCP range of a /22.
+ * below), or a /21 when the servers VLAN's 13k VMs would not fit below the DHCP range of a /22.
  */
 function netPrefix(k: number): number {
   const needed = HOME_VMS * k + DHCP_SIZE + 16;
@@ -85,9 +88,11 @@ function nodes(k: number, managementBase: number) {
     name: `pve${index + 1}`,
     proxmoxNode: `pve${index + 1}`,
     cores: 4,
-    memoryGb: 16,
-    // Larger than the home lab's 141 GiB pools, so that the scaled lab places without per-VM overrides.
-    vmStorageGb: 224,
+    // More RAM than the M710q's 16 GB and a larger pool than the home lab's 141 GiB: the scaled lab's
+    // extra VMs are all 8 GB general agents (the home lab's VMs average 5.5 GB), three to a node, and
+    // they place without per-VM overrides.
+    memoryGb: 32,
+    vmStorageGb: 400,
   }));
   const laptops = Array.from({ length: k }, (_, index) => ({
     name: k === 1 ? "predator" : `predator${index + 1}`,

@@ -29,13 +29,13 @@ const HOME_SERVERS = [
   "k3s-agent-1",
   "k3s-agent-2",
   "k3s-agent-3",
-  "k3s-agent-4",
   "k3s-gpu-1",
   "k3s-indexer-1",
   "k3s-server-1",
   "k3s-server-2",
   "k3s-server-3",
   "misp-1",
+  "wazuh-manager-1",
 ];
 
 const requests = (names: readonly string[]): AddressRequest[] => names.map((name) => ({ name }));

@@ -112,6 +112,7 @@ export const SERVICE_IDS = [
   "zeek",
   "wazuh-agent",
   "clamav",
+  "workstation",
   "greenbone",
   "thehive",
   "cortex",
@@ -143,7 +144,11 @@ export const SERVICE_GRAPH: readonly ServiceNode[] = [
   { id: "suricata", layer: "sensors", requires: ["wazuh-manager"] },
   { id: "zeek", layer: "sensors", requires: ["wazuh-indexer"] },
   { id: "wazuh-agent", layer: "endpoint", requires: ["wazuh-manager"] },
-  { id: "clamav", layer: "endpoint", requires: ["wazuh-agent"] },
+  // One central clamd in k3s that the agents' scans stream files to (issue 12): it needs the cluster
+  // and the agents that call it.
+  { id: "clamav", layer: "endpoint", requires: ["k3s", "wazuh-agent"] },
+  // The user's machine of the worked example: an enrolled agent on the users network.
+  { id: "workstation", layer: "endpoint", requires: ["wazuh-agent"] },
   { id: "greenbone", layer: "vuln", requires: ["wazuh-manager"] },
   { id: "thehive", layer: "response", requires: ["k3s"] },
   { id: "cortex", layer: "response", requires: ["thehive"] },

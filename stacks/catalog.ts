@@ -30,9 +30,11 @@ export const ROLE_NAMES = [
   "k3s-agent",
   "k3s-indexer",
   "k3s-gpu",
+  "wazuh-manager",
   "zeek",
   "greenbone",
   "misp",
+  "workstation",
 ] as const;
 
 export type RoleName = (typeof ROLE_NAMES)[number];
@@ -56,6 +58,8 @@ export interface VmRole {
   readonly avoids?: readonly string[];
   /** Passes the node's GPU through to the VM. */
   readonly gpu?: boolean;
+  /** Kernel parameters the role's VMs set through their cloud-init (components/cloud-init/userData.ts). */
+  readonly sysctls?: Readonly<Record<string, string>>;
   readonly tags: readonly string[];
 }
 
@@ -84,10 +88,13 @@ export const ROLES: { readonly [Name in RoleName]: VmRole & { readonly name: Nam
     avoids: ["gpu"],
     tags: ["k3s", "k3s-server"],
   },
+  // 8 GB (7 for workloads): the general pool's 20 GB of budgets fit three agents. Four 6 GB agents
+  // (the same 24 GB, one more OS and kubelet) left no M710q room within 10 % headroom for MISP, Zeek
+  // and the manager VM beside the k3s servers (research/next-layers.md §10).
   "k3s-agent": {
     name: "k3s-agent",
     layer: "platform",
-    shape: { cores: 2, memoryGb: 6, diskGb: 32, dataDiskGb: 80 },
+    shape: { cores: 2, memoryGb: 8, diskGb: 32, dataDiskGb: 80 },
     network: "servers",
     stateful: true,
     avoids: ["gpu"],
@@ -100,6 +107,11 @@ export const ROLES: { readonly [Name in RoleName]: VmRole & { readonly name: Nam
     network: "servers",
     stateful: true,
     prefers: "bulk-storage",
+    // OpenSearch's mmapfs needs vm.max_map_count >= 262144; the wazuh-kubernetes manifest sets it with
+    // a privileged init container (wazuh/wazuh-kubernetes@v4.14.6:
+    // wazuh/indexer_stack/wazuh-indexer/cluster/indexer-sts.yaml, `sysctl -w vm.max_map_count=262144`),
+    // which Fortress's pods may not run: the VM sets it instead.
+    sysctls: { "vm.max_map_count": "262144" },
     tags: ["k3s", "k3s-agent", "indexer"],
   },
   "k3s-gpu": {
@@ -111,6 +123,20 @@ export const ROLES: { readonly [Name in RoleName]: VmRole & { readonly name: Nam
     requires: "gpu",
     gpu: true,
     tags: ["k3s", "k3s-agent", "gpu"],
+  },
+  // The Wazuh manager on a VM of its own (issue 12: the image runs as root, and agents, OPNsense's
+  // syslog and active response want a stable address on the servers network). 3 GB: the manager's
+  // 1–1.5 GB (research/next-layers.md §10; the wazuh-kubernetes manifest's 512Mi limit is too small
+  // with vulnerability detection), Filebeat, and Debian with its page cache. Its state (agent keys,
+  // groups, queues, the alert archive before it is shipped) is worth keeping: protected and backed up
+  // (the backup job takes the whole VM, so /var/ossec stays where the package puts it, on a 40 GB root).
+  "wazuh-manager": {
+    name: "wazuh-manager",
+    layer: "siem",
+    shape: { cores: 2, memoryGb: 3, diskGb: 40, dataDiskGb: 0 },
+    network: "servers",
+    stateful: true,
+    tags: ["siem", "wazuh-manager"],
   },
   zeek: {
     name: "zeek",
@@ -135,6 +161,16 @@ export const ROLES: { readonly [Name in RoleName]: VmRole & { readonly name: Nam
     network: "servers",
     stateful: true,
     tags: ["response", "misp"],
+  },
+  // "The user's laptop" of the worked example (issue 12): a small desktop-less VM on the users network
+  // with an enrolled agent. Nothing on it is worth keeping: not protected, not backed up.
+  workstation: {
+    name: "workstation",
+    layer: "endpoint",
+    shape: { cores: 2, memoryGb: 2, diskGb: 24, dataDiskGb: 0 },
+    network: "users",
+    stateful: false,
+    tags: ["endpoint", "workstation"],
   },
 };
 
@@ -167,12 +203,16 @@ const PLACEMENTS: { readonly [Id in ServiceId]: Placement } = {
   keycloak: k3s("general", 2),
   vaultwarden: k3s("general", 0.25),
   "wazuh-indexer": k3s("indexer", 4),
-  "wazuh-manager": k3s("general", 1.5),
+  "wazuh-manager": { kind: "vm", role: "wazuh-manager", count: 1 },
   "wazuh-dashboard": k3s("general", 1),
   suricata: { kind: "firewall" },
   zeek: { kind: "vm", role: "zeek", count: 1 },
   "wazuh-agent": { kind: "every-vm" },
-  clamav: { kind: "every-vm" },
+  // One central clamd for the lab, not one per VM: clamd holds ~1.2 GB of signatures (twice that
+  // while reloading, which `ConcurrentDatabaseReload no` avoids), 13–29 GB over every VM
+  // (research/next-layers.md §0.3, §10: 1.5–2.5 GB).
+  clamav: k3s("general", 2),
+  workstation: { kind: "vm", role: "workstation", count: 1 },
   greenbone: { kind: "vm", role: "greenbone", count: 1 },
   thehive: k3s("general", 6),
   cortex: k3s("general", 4),

@@ -26,4 +26,20 @@ describe("the stack outputs (issue 9)", () => {
       assert.equal(secret, OUTPUT_SECRECY[key] === "secret", `${key} secret: ${secret}`);
     }
   });
+
+  it("give the Wazuh manager VM's address from the hypervisor layer: the one the lab planned (issue 12)", async () => {
+    const run = await runProgram(readStackConfig(HOME));
+    assert.ok(run.ok, "the home lab does not plan");
+    const planned = run.model.vms.find((vm) => vm.role.name === "wazuh-manager");
+    assert.ok(planned, "the home lab has a manager VM");
+    assert.equal(planned.networkConfig.purpose, "servers");
+    const output = run.outputs.vms[planned.name];
+    assert.ok(output, `hypervisor.vms has no ${planned.name}`);
+    assert.equal(output.address, planned.ip);
+    const machine = run.resources.find(
+      (resource) => resource.type === "proxmoxve:index/vmLegacy:VmLegacy" && resource.name === planned.name,
+    );
+    const inputs = machine?.inputs as { initialization: { ipConfigs: { ipv4: { address: string } }[] } };
+    assert.equal(inputs.initialization.ipConfigs[0]?.ipv4.address, `${planned.ip}/${planned.prefix}`);
+  });
 });

@@ -178,10 +178,10 @@ describe("the home lab plan", () => {
     assert.equal(count("time", "chrony"), 1);
     assert.equal(
       count("dns-dhcp", "hostOverride"),
-      12 + 5 + 3 + 5 * 3,
+      13 + 5 + 3 + 5 * 3,
       "every VM and node has a name, the API and each UI behind the ingress one per server",
     );
-    assert.equal(count("dns-dhcp", "keaReservation"), 12, "every VM has a reservation");
+    assert.equal(count("dns-dhcp", "keaReservation"), 13, "every VM has a reservation");
     assert.equal(
       document.resources.filter(
         (resource) => resource.layer === "time" && resource.type.endsWith("TimeLegacy"),
@@ -203,7 +203,7 @@ describe("the home lab plan", () => {
     const reservations = document.resources.filter((resource) =>
       resource.type.endsWith("opnsense:keaReservation"),
     );
-    assert.equal(reservations.length, 12);
+    assert.equal(reservations.length, 13);
     for (const reservation of reservations) {
       const fields = (reservation.inputs as { fields: Record<string, string> }).fields;
       assert.equal(fields.hw_address?.toUpperCase(), macOf.get(fields.hostname ?? ""), fields.hostname);
@@ -226,7 +226,7 @@ describe("the home lab plan", () => {
       (resource) => resource.type === "proxmoxve:index/vmLegacy:VmLegacy",
     );
     const placed = document.placement.flatMap((node) => node.vms.map((vm) => vm.name));
-    assert.equal(vms.length, 12);
+    assert.equal(vms.length, 13);
     assert.deepEqual([...placed].sort(), vms.map((vm) => vm.name).sort());
     for (const node of document.placement) {
       assert.ok(node.used.memoryGb <= node.capacity.memoryGb, `${node.node} RAM`);
@@ -234,6 +234,58 @@ describe("the home lab plan", () => {
       assert.ok(node.used.diskGb <= node.capacity.diskGb, `${node.node} disk`);
       assert.ok(node.capacity.memoryGb === (node.node === "predator" ? 30 : 14), "2 GB kept for Proxmox");
     }
+  });
+
+  it("says which VM enrolls in which Wazuh agent group: every VM but the manager's, one group per role", () => {
+    const vms = document.resources
+      .filter((resource) => resource.type === "proxmoxve:index/vmLegacy:VmLegacy")
+      .map((vm) => vm.name);
+    const enrollment = document.enrollment ?? [];
+    assert.deepEqual(
+      enrollment.map((row) => row.vm),
+      vms.filter((name) => name !== "wazuh-manager-1").sort(),
+    );
+    for (const row of enrollment) assert.equal(row.group, `fortress-${row.vm.replace(/-\d+$/, "")}`);
+    assert.ok(enrollment.some((row) => row.vm === "workstation-1" && row.group === "fortress-workstation"));
+  });
+
+  it("opens the Wazuh manager's planned address to every agent zone, and to quarantine on 1514 alone (issue 12)", () => {
+    const manager = document.placement
+      .flatMap((node) => node.vms)
+      .find((vm) => vm.name === "wazuh-manager-1");
+    assert.ok(manager?.address, "the manager VM has an address");
+    const network = document.resources.find((resource) => resource.type === "fortress:network:Network");
+    const recorded = (
+      network?.inputs as { hostFlows: { from: string; address: string; services: string[] }[] }
+    ).hostFlows;
+    assert.deepEqual(
+      recorded.map((flow) => [flow.from, flow.address, flow.services.join(",")]),
+      [
+        ["mgmt", manager.address, "wazuh-agent"],
+        ["sensors", manager.address, "wazuh-agent"],
+        ["users", manager.address, "wazuh-agent"],
+        ["quarantine", manager.address, "wazuh-agent-events"],
+      ],
+    );
+    const rules = document.resources
+      .filter((resource) => resource.type.endsWith("opnsense:rule"))
+      .map((rule) => (rule.inputs as { fields: Record<string, string> }).fields);
+    const fromQuarantine = rules.filter(
+      (fields) => fields.source_net === "fz_net_quarantine" && fields.action === "pass",
+    );
+    assert.deepEqual(
+      fromQuarantine.map((fields) => [fields.destination_net, fields.protocol, fields.destination_port]),
+      [[manager.address, "TCP", "fz_svc_wazuh_agent_events"]],
+    );
+    const usersToManager = rules.filter(
+      (fields) => fields.source_net === "fz_net_users" && fields.destination_net === manager.address,
+    );
+    assert.equal(usersToManager.length, 1);
+    assert.deepEqual(document.hostFlows, recorded, "plan.json carries the flows as the Network records them");
+    assert.ok(
+      outcome.text.includes(`\n  quarantine → wazuh-manager-1 ${manager.address}: wazuh-agent-events\n`),
+      "the report lists the derived flows under the matrix",
+    );
   });
 
   it("puts the three k3s servers on three M710q nodes and the indexer and GPU worker on the laptop", () => {
@@ -313,7 +365,6 @@ describe("the home lab plan", () => {
       "k3s-agent-1",
       "k3s-agent-2",
       "k3s-agent-3",
-      "k3s-agent-4",
       "k3s-indexer-1",
     ]);
     const installUrns = new Set(installs.map((resource) => resource.urn));
@@ -417,7 +468,7 @@ describe("the home lab plan", () => {
     const snippets = document.resources.filter(
       (resource) => resource.type === "proxmoxve:index/fileLegacy:FileLegacy",
     );
-    assert.equal(snippets.length, 12);
+    assert.equal(snippets.length, 13);
     for (const snippet of snippets) {
       const data = (snippet.inputs as { sourceRaw: { data: string } }).sourceRaw.data;
       assert.equal(data, "[secret]", snippet.name);
@@ -426,7 +477,7 @@ describe("the home lab plan", () => {
       (resource) =>
         resource.type === "tls:index/privateKey:PrivateKey" && resource.name.endsWith("-ssh-host-key"),
     );
-    assert.equal(hostKeys.length, 12, "one SSH host key per VM");
+    assert.equal(hostKeys.length, 13, "one SSH host key per VM");
     // Named after the hypervisor layer, and aliased to the name they had before (issue 9).
     for (const key of hostKeys) {
       assert.match(key.name, /^hypervisor-.+-ssh-host-key$/);
@@ -468,7 +519,13 @@ describe("the home lab plan with an existing cluster (platform.mode: existing)",
     const vms = existingDocument.resources.filter(
       (resource) => resource.type === "proxmoxve:index/vmLegacy:VmLegacy",
     );
-    assert.deepEqual(vms.map((vm) => vm.name).sort(), ["greenbone-1", "misp-1", "zeek-1"]);
+    assert.deepEqual(vms.map((vm) => vm.name).sort(), [
+      "greenbone-1",
+      "misp-1",
+      "wazuh-manager-1",
+      "workstation-1",
+      "zeek-1",
+    ]);
   });
 
   it("builds the platform layer without the k3s chain, from the kubeconfig secret", () => {

@@ -37,7 +37,7 @@ describe("the program under Pulumi's own TypeScript loader", () => {
     };
     assert.match(typescript, /^\d+\.\d+\.\d+$/);
     assert.ok(types.includes("fortress:hypervisor:Hypervisor"), "the hypervisor layer was not registered");
-    assert.equal(types.filter((type) => type === "proxmoxve:index/vmLegacy:VmLegacy").length, 12);
+    assert.equal(types.filter((type) => type === "proxmoxve:index/vmLegacy:VmLegacy").length, 13);
   });
 
   it("exports the stack outputs defined in stacks/outputs.ts, the credentials as secrets (issue 8, defect 22)", () => {

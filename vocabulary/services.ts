@@ -144,6 +144,15 @@ export const SERVICES = {
     source:
       "Cisco-Talos/clamav etc/clamd.conf.sample (TCPSocket 3310); Cisco-Talos/clamav-docker clamav/1.4 Dockerfile (TCPSocket 3310, EXPOSE 3310)",
   },
+  // The agent link alone, without enrollment: what a quarantined host keeps (issue 12), since an
+  // agent already enrolled never needs 1515 again.
+  "wazuh-agent-events": {
+    description: "Wazuh agent connection only (events, active response), not enrollment",
+    tcp: [1514],
+    udp: [],
+    source:
+      "wazuh/wazuh@v4.14.6 etc/ossec-server.conf (<remote> secure connection on port 1514, protocol tcp)",
+  },
 } as const satisfies Record<string, ServiceDef>;
 
 export type ServiceName = keyof typeof SERVICES;

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as yaml from "js-yaml";
 import { cloudInitSchema } from "../../test/support/cloudInit";
-import { DATA_MOUNT, renderUserData, type UserDataArgs } from "./userData";
+import { ROLES } from "../../stacks/catalog";
+import { DATA_MOUNT, renderUserData, SYSCTL_FILE, type UserDataArgs } from "./userData";
 
 const base: UserDataArgs = {
   hostname: "k3s-agent-1",
@@ -70,6 +71,45 @@ describe("renderUserData", () => {
     const { status, output } = cloudInitSchema(document);
     assert.equal(status, 0, output);
     assert.equal(parsed.ssh_keys, undefined, "no host key unless one is given");
+  });
+
+  it("sets a role's kernel parameters in a sysctl.d file, loads them first, and still passes the schema", () => {
+    const document = renderUserData({ ...base, sysctls: ROLES["k3s-indexer"].sysctls ?? {} });
+    const withSysctls = yaml.load(document.replace(/^#cloud-config\n/, "")) as Record<string, any>;
+    assert.deepEqual(withSysctls.write_files, [
+      {
+        path: SYSCTL_FILE,
+        owner: "root:root",
+        permissions: "0644",
+        content: "# Fortress: kernel parameters of this VM's role\nvm.max_map_count = 262144\n",
+      },
+    ]);
+    assert.deepEqual(withSysctls.runcmd[0], ["sysctl", "-p", SYSCTL_FILE]);
+    const { status, output } = cloudInitSchema(document);
+    assert.equal(status, 0, output);
+    assert.equal(parsed.write_files, undefined, "no sysctl file unless the role has parameters");
+    assert.deepEqual(parsed.runcmd, [["systemctl", "enable", "--now", "qemu-guest-agent"]]);
+  });
+
+  it("gives the indexer role vm.max_map_count=262144 (wazuh-kubernetes v4.14.6) and no other role any parameter", () => {
+    for (const role of Object.values(ROLES))
+      assert.deepEqual(
+        role.sysctls,
+        role.name === "k3s-indexer" ? { "vm.max_map_count": "262144" } : undefined,
+        role.name,
+      );
+  });
+
+  it("refuses a sysctl key or value that would break the file's lines", () => {
+    const cases: Record<string, string>[] = [
+      { "vm.max_map_count\nkernel.x": "1" },
+      { "vm max": "1" },
+      { "vm.max_map_count": "1\nkernel.panic = 0" },
+      { "vm.max_map_count": "" },
+      { "vm.max_map_count": "1=2" },
+    ];
+    for (const sysctls of cases)
+      assert.throws(() => renderUserData({ ...base, sysctls }), /sysctl/, JSON.stringify(sysctls));
   });
 
   it("is checked by a validator that can fail", () => {

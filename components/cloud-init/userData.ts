@@ -17,6 +17,11 @@ export interface UserDataArgs {
   readonly dataDiskSlot?: number;
   /** The VM's ED25519 SSH host key (OpenSSH forms): its only host key, so that a pinned key always matches. */
   readonly hostKey?: SshHostKey;
+  /**
+   * Kernel parameters the VM's role needs (`vm.max_map_count` for the indexer), written to
+   * SYSCTL_FILE and loaded at first boot; the file keeps them across reboots.
+   */
+  readonly sysctls?: Readonly<Record<string, string>>;
 }
 
 export interface SshHostKey {
@@ -38,6 +43,38 @@ function hostKeyConfig(hostKey: SshHostKey | undefined): Record<string, unknown>
       ed25519_private: hostKey.privateKey.trimEnd() + "\n",
       ed25519_public: hostKey.publicKey.trim(),
     },
+  };
+}
+
+/** Where a role's kernel parameters go: systemd-sysctl reads /etc/sysctl.d/*.conf at every boot (sysctl.d(5)). */
+export const SYSCTL_FILE = "/etc/sysctl.d/90-fortress.conf";
+
+const SYSCTL_KEY = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/;
+const SYSCTL_VALUE = /^[A-Za-z0-9_.:\- ]+$/;
+
+/**
+ * The role's kernel parameters as a sysctl.d file and the command that loads it now (cloud-init has no
+ * sysctl module; `write_files` runs in the init stage, before `runcmd`). Keys and values are checked,
+ * since they become file lines: one key per line, no newline or `=` inside.
+ */
+function sysctlConfig(sysctls: Readonly<Record<string, string>> | undefined) {
+  const entries = Object.entries(sysctls ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  if (entries.length === 0) return { files: [], commands: [] };
+  for (const [key, value] of entries) {
+    if (!SYSCTL_KEY.test(key)) throw new Error(`cloud-init: ${JSON.stringify(key)} is not a sysctl key`);
+    if (!SYSCTL_VALUE.test(value) || value.trim() !== value)
+      throw new Error(`cloud-init: ${JSON.stringify(value)} is not a sysctl value for ${key}`);
+  }
+  return {
+    files: [
+      {
+        path: SYSCTL_FILE,
+        owner: "root:root",
+        permissions: "0644",
+        content: `# Fortress: kernel parameters of this VM's role\n${entries.map(([key, value]) => `${key} = ${value}\n`).join("")}`,
+      },
+    ],
+    commands: [["sysctl", "-p", SYSCTL_FILE]],
   };
 }
 
@@ -74,6 +111,7 @@ export function renderUserData(args: UserDataArgs): string {
             ],
           ],
         };
+  const sysctl = sysctlConfig(args.sysctls);
   const document = {
     hostname: args.hostname,
     fqdn: args.fqdn,
@@ -99,7 +137,8 @@ export function renderUserData(args: UserDataArgs): string {
     packages: ["qemu-guest-agent", "chrony"],
     ntp: { enabled: true, ntp_client: "chrony", servers: [...args.ntpServers] },
     ...dataDisk,
-    runcmd: [["systemctl", "enable", "--now", "qemu-guest-agent"]],
+    ...(sysctl.files.length > 0 ? { write_files: sysctl.files } : {}),
+    runcmd: [...sysctl.commands, ["systemctl", "enable", "--now", "qemu-guest-agent"]],
   };
   return `#cloud-config\n${yaml.dump(document, { lineWidth: -1, noRefs: true })}`;
 }

@@ -63,6 +63,8 @@ export interface HypervisorVmArgs {
   readonly nic: VmNicArgs;
   /** The Proxmox security group of the VM's zone (network layer); with it, the VM's firewall drops all else. */
   readonly securityGroup?: string;
+  /** Kernel parameters its cloud-init sets (the role's: `vm.max_map_count` for the indexer). */
+  readonly sysctls?: Readonly<Record<string, string>>;
   readonly tags: readonly string[];
   readonly description: string;
 }

@@ -190,6 +190,7 @@ export class Hypervisor extends pulumi.ComponentResource {
           sshPublicKeys: args.guest.sshPublicKeys,
           ntpServers: [vm.nic.gateway],
           ...(vm.dataDiskGb > 0 ? { dataDiskSlot: DATA_DISK_SLOT } : {}),
+          ...(vm.sysctls ? { sysctls: vm.sysctls } : {}),
           hostKey: { privateKey, publicKey },
         }),
       ),

@@ -39,9 +39,30 @@ export interface ZoneEntry {
   readonly services: readonly string[] | "all";
 }
 
+/**
+ * A flow Fortress derives from the lab, not an entry the admin writes (stacks/hostFlows.ts): `from`
+ * may open `services` towards one host, `address` in network `to`, and nothing else of `to`. The
+ * agents' link to the Wazuh manager is one: every zone with agents reaches the manager's address on
+ * 1514/1515, and a quarantine network on 1514 alone (the only flow that may leave one).
+ */
+export interface HostFlow {
+  /** A declared network. */
+  readonly from: string;
+  /** The declared network the host is on. */
+  readonly to: string;
+  /** The host's name (its VM's), for the rule descriptions. */
+  readonly host: string;
+  /** The host's IPv4 address, inside `to`. */
+  readonly address: string;
+  /** Service names of vocabulary/services.ts. */
+  readonly services: readonly string[];
+}
+
 export interface ZonePolicyInput {
   readonly networks: readonly ZoneNetwork[];
   readonly zones: readonly ZoneEntry[];
+  /** Flows Fortress derives, host-scoped; none by default. */
+  readonly hostFlows?: readonly HostFlow[];
 }
 
 // ---- OPNsense -------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { SERVICE_NAMES, serviceMatches } from "../../vocabulary/services";
-import type { RuleSpec, ZoneEntry, ZoneNetwork } from "./types";
+import type { HostFlow, RuleSpec, ZoneEntry, ZoneNetwork } from "./types";
 import {
   compileProxmoxFirewall,
   compileZones,
@@ -653,5 +653,137 @@ describe("compileProxmoxFirewall", () => {
         assert.notEqual(rule.source, "+fz-quarantine", rule.comment);
       }
     }
+  });
+});
+
+describe("host flows (issue 12: the agents' link to the Wazuh manager)", () => {
+  const MANAGER = "10.10.20.64";
+  const flow = (from: string, services: string[]): HostFlow => ({
+    from,
+    to: "servers",
+    host: "wazuh-manager-1",
+    address: MANAGER,
+    services,
+  });
+  const FLOWS: readonly HostFlow[] = [
+    flow("mgmt", ["wazuh-agent"]),
+    flow("sensors", ["wazuh-agent"]),
+    flow("users", ["wazuh-agent"]),
+    flow("quarantine", ["wazuh-agent-events"]),
+  ];
+  const input = { networks: NETWORKS, zones: SEED, hostFlows: FLOWS };
+
+  it("passes users to the manager's address only, on 1514 and 1515/TCP, before the default deny", () => {
+    const users = onInterface(compileZones(input).rules, "opt4");
+    const flows = users.filter((rule) => rule.description.startsWith("fortress flows:"));
+    assert.deepEqual(flows, [
+      pass({
+        sequence: flows[0]?.sequence ?? -1,
+        interface: "opt4",
+        protocol: "TCP",
+        source_net: "fz_net_users",
+        destination_net: MANAGER,
+        destination_port: "fz_svc_wazuh_agent",
+        log: false,
+        description: `fortress flows: users → wazuh-manager-1 ${MANAGER} (wazuh-agent)`,
+      }),
+    ]);
+    assert.equal(users.at(-1)?.description, "fortress: users default deny");
+    assert.ok((flows[0]?.sequence ?? Infinity) < (users.at(-1)?.sequence ?? 0));
+    const aliases = compileZones(input).aliases;
+    assert.deepEqual(aliases.find((alias) => alias.name === "fz_svc_wazuh_agent")?.content, ["1514", "1515"]);
+    assert.deepEqual(aliases.find((alias) => alias.name === "fz_svc_wazuh_agent_events")?.content, ["1514"]);
+  });
+
+  it("lets quarantine out to the manager on 1514/TCP, logged, and nothing else", () => {
+    const quarantine = onInterface(compileZones(input).rules, "opt7");
+    const passes = quarantine.filter((rule) => rule.action === "pass");
+    assert.deepEqual(passes, [
+      pass({
+        sequence: passes[0]?.sequence ?? -1,
+        interface: "opt7",
+        protocol: "TCP",
+        source_net: "fz_net_quarantine",
+        destination_net: MANAGER,
+        destination_port: "fz_svc_wazuh_agent_events",
+        log: true,
+        description: `fortress flows: quarantine → wazuh-manager-1 ${MANAGER} (wazuh-agent-events)`,
+      }),
+    ]);
+    assert.deepEqual(
+      quarantine.filter((rule) => rule.action === "block").map((rule) => rule.destination_net),
+      ["(self)", "any"],
+    );
+    for (const rule of compileZones(input).rules.filter((candidate) => candidate.action === "pass"))
+      assert.notEqual(rule.destination_net, "fz_net_quarantine", rule.description);
+  });
+
+  it("adds nothing to the seed's compiled rules without host flows", () => {
+    const without = compileZones({ networks: NETWORKS, zones: SEED });
+    const withFlows = compileZones(input);
+    const flowRules = withFlows.rules.filter((rule) => rule.description.startsWith("fortress flows:"));
+    assert.equal(flowRules.length, 4);
+    assert.ok(!without.rules.some((rule) => rule.description.startsWith("fortress flows:")));
+    assert.ok(!without.aliases.some((alias) => alias.name === "fz_svc_wazuh_agent_events"));
+  });
+
+  it("refuses a flow out of quarantine with anything but the agent link, and the other bad flows", () => {
+    const bad: [HostFlow, RegExp][] = [
+      [flow("quarantine", ["wazuh-agent"]), /only wazuh-agent-events may leave a quarantine network/],
+      [flow("quarantine", ["wazuh-agent-events", "ssh"]), /only wazuh-agent-events may leave/],
+      [flow("servers", ["wazuh-agent"]), /its host is on another network/],
+      [{ ...flow("users", ["wazuh-agent"]), to: "quarantine", address: "10.10.99.5" }, /enter a quarantine/],
+      [{ ...flow("users", ["wazuh-agent"]), address: "10.10.40.5" }, /not a host address of servers/],
+      [{ ...flow("users", ["wazuh-agent"]), address: "10.10.20.1" }, /not a host address of servers/],
+      [flow("users", []), /no services/],
+      [flow("users", ["telnet"]), /unknown service telnet/],
+      [flow("nowhere", ["wazuh-agent"]), /unknown source network/],
+    ];
+    for (const [hostFlow, message] of bad) {
+      assert.throws(
+        () => compileZones({ networks: NETWORKS, zones: SEED, hostFlows: [hostFlow] }),
+        message,
+        JSON.stringify(hostFlow),
+      );
+      assert.throws(
+        () => compileProxmoxFirewall({ networks: NETWORKS, zones: SEED, hostFlows: [hostFlow] }),
+        message,
+      );
+    }
+    assert.throws(
+      () => compileZones({ ...input, hostFlows: [...FLOWS, flow("users", ["ssh"])] }),
+      /granted twice/,
+    );
+    // The admin's matrix still cannot name quarantine as a source.
+    assert.throws(
+      () =>
+        compileZones({
+          networks: NETWORKS,
+          zones: [...SEED, { from: "quarantine", to: "servers", services: ["wazuh-agent-events"] }],
+          hostFlows: FLOWS,
+        }),
+      /nothing may leave a quarantine network/,
+    );
+  });
+
+  it("accepts the flows on the manager's NIC, to its address only, in the servers group", () => {
+    const { securityGroups } = compileProxmoxFirewall(input);
+    const servers = securityGroups.find((group) => group.name === "fz-servers");
+    const flows = servers?.rules.filter((rule) => rule.comment.startsWith("fortress flows:")) ?? [];
+    assert.deepEqual(
+      flows.map((rule) => [rule.source, rule.dest, rule.proto, rule.dport, rule.log]),
+      [
+        ["+fz-mgmt", MANAGER, "tcp", "1514,1515", "nolog"],
+        ["+fz-sensors", MANAGER, "tcp", "1514,1515", "nolog"],
+        ["+fz-users", MANAGER, "tcp", "1514,1515", "nolog"],
+        ["+fz-quarantine", MANAGER, "tcp", "1514", "info"],
+      ],
+    );
+    for (const group of securityGroups.filter((candidate) => candidate.name !== "fz-servers"))
+      assert.ok(!group.rules.some((rule) => rule.comment.startsWith("fortress flows:")), group.name);
+    assert.equal(
+      securityGroups.find((group) => group.name === "fz-quarantine"),
+      undefined,
+    );
   });
 });

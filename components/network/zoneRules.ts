@@ -12,22 +12,20 @@
  *      another VLAN lies inside that VLAN's network, and its WAN address is "internet", so without it
  *      `users → servers (https)` would also open the firewall's web UI at the servers gateway.
  *   4. a logged block to each quarantine network, when the VLAN has a `to: any` entry.
- *   5. passes to networks (by VLAN), to `internet` (`!fz_private`), to `any`.
+ *   5. passes to networks (by VLAN), to `internet` (`!fz_private`), to `any`, then the host flows
+ *      Fortress derives (`hostFlows`: to one address, e.g. the agents' link to the Wazuh manager).
  *   6. default deny: a logged block from any, to any, IPv4 and IPv6, last.
+ * Nothing leaves a quarantine network but host flows of QUARANTINE_FLOW_SERVICES (a contained host
+ * keeps its agent link), and nothing enters one.
  * Passes are IPv4 (`inet`); blocks cover both families (`inet46`), and so does the anti-lockout: it
  * must let the management network in by whichever family the default deny after it would block. A
  * pass is logged when its destination may lie in the management network. Sequence numbers are `vlan × 200 + n`, the default
  * deny at `vlan × 200 + 199`, so adding a VLAN does not renumber the others.
  */
-import { MAX_ZONE_NAME_LENGTH } from "../../vocabulary/zones";
+import { MAX_ZONE_NAME_LENGTH, QUARANTINE_FLOW_SERVICES } from "../../vocabulary/zones";
 import { addressRange, covers } from "../../vocabulary/addresses";
-import {
-  isServiceName,
-  type ServiceMatch,
-  type ServiceName,
-  serviceMatches,
-  serviceRank,
-} from "../../vocabulary/services";
+import { type ServiceMatch, type ServiceName, serviceMatches, serviceRank } from "../../vocabulary/services";
+import { type ResolvedEntry, type ResolvedHostFlow, resolve, sortEntries, targetName } from "./zoneInput";
 import type {
   AliasSpec,
   CompiledProxmoxFirewall,
@@ -46,7 +44,7 @@ export const RFC1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] as cons
 
 export const PRIVATE_ALIAS = "fz_private";
 
-export { MAX_ZONE_NAME_LENGTH };
+export { MAX_ZONE_NAME_LENGTH, QUARANTINE_FLOW_SERVICES };
 
 /** The services the anti-lockout rule keeps open from the management network. */
 export const ANTI_LOCKOUT_SERVICES: readonly ServiceName[] = ["https", "ssh"];
@@ -64,91 +62,6 @@ export const serviceAliasName = (match: ServiceMatch) =>
 export const ipSetName = (network: string) => `fz-${network}`;
 
 export const securityGroupName = (network: string) => `fz-${network}`;
-
-// ---- input resolution -----------------------------------------------------------------------------
-
-type Target =
-  | { readonly kind: "firewall" }
-  | { readonly kind: "network"; readonly network: ZoneNetwork }
-  | { readonly kind: "internet" }
-  | { readonly kind: "any" };
-
-interface ResolvedEntry {
-  readonly from: ZoneNetwork;
-  readonly to: Target;
-  /** Sorted by the service table's order; undefined for `all`. */
-  readonly services: readonly ServiceName[] | undefined;
-}
-
-const TARGET_ORDER: Record<Target["kind"], number> = { firewall: 0, network: 1, internet: 2, any: 3 };
-
-const targetName = (target: Target) => (target.kind === "network" ? target.network.name : target.kind);
-
-function byVlan(networks: readonly ZoneNetwork[]): ZoneNetwork[] {
-  return [...networks].sort((a, b) => a.vlan - b.vlan || a.name.localeCompare(b.name));
-}
-
-/**
- * Looks every name up. The config checks (stacks/config/zones.ts) report these problems to the admin
- * with a path and a hint; here they can only be a caller's bug, so they throw.
- */
-function resolve(input: ZonePolicyInput): { networks: ZoneNetwork[]; entries: ResolvedEntry[] } {
-  const networks = byVlan(input.networks);
-  const byName = new Map(networks.map((network) => [network.name, network]));
-  if (byName.size !== networks.length) throw new Error("zone compiler: network names are not unique");
-  if (new Set(networks.map((network) => network.vlan)).size !== networks.length) {
-    throw new Error("zone compiler: VLAN ids are not unique");
-  }
-  for (const network of networks) {
-    if (network.name.length > MAX_ZONE_NAME_LENGTH) {
-      throw new Error(`zone compiler: network name ${network.name} is longer than ${MAX_ZONE_NAME_LENGTH}`);
-    }
-  }
-  const seen = new Set<string>();
-  const entries = input.zones.map((entry, index): ResolvedEntry => {
-    const fail = (message: string) => new Error(`zone compiler: zones[${index}]: ${message}`);
-    const from = byName.get(entry.from);
-    if (!from) throw fail(`unknown source network ${entry.from}`);
-    if (from.purpose === "quarantine") throw fail("nothing may leave a quarantine network");
-    const to: Target | undefined =
-      entry.to === "firewall" || entry.to === "internet" || entry.to === "any"
-        ? { kind: entry.to }
-        : byName.has(entry.to)
-          ? { kind: "network", network: byName.get(entry.to) as ZoneNetwork }
-          : undefined;
-    if (!to) throw fail(`unknown destination ${entry.to}`);
-    if (to.kind === "network" && to.network.purpose === "quarantine") {
-      throw fail("nothing may enter a quarantine network");
-    }
-    if (to.kind === "network" && to.network === from) throw fail("a network cannot be its own destination");
-    const key = `${from.name}→${targetName(to)}`;
-    if (seen.has(key)) throw fail(`${key} is granted twice`);
-    seen.add(key);
-    if (to.kind === "any" && from.purpose !== "management")
-      throw fail("to: any is only for the management network");
-    if (entry.services === "all") {
-      if (from.purpose !== "management") throw fail("services: all is only for the management network");
-      return { from, to, services: undefined };
-    }
-    const services = entry.services.map((name) => {
-      if (!isServiceName(name)) throw fail(`unknown service ${name}`);
-      return name;
-    });
-    if (new Set(services).size !== services.length) throw fail("a service is listed twice");
-    if (services.length === 0) throw fail("no services");
-    return { from, to, services: [...services].sort((a, b) => serviceRank(a) - serviceRank(b)) };
-  });
-  return { networks, entries };
-}
-
-function sortEntries(entries: readonly ResolvedEntry[]): ResolvedEntry[] {
-  return [...entries].sort(
-    (a, b) =>
-      a.from.vlan - b.from.vlan ||
-      TARGET_ORDER[a.to.kind] - TARGET_ORDER[b.to.kind] ||
-      (a.to.kind === "network" && b.to.kind === "network" ? a.to.network.vlan - b.to.network.vlan : 0),
-  );
-}
 
 /** What a rule's description says about the matrix entry and the part of it the rule carries. */
 function entryDescription(entry: ResolvedEntry, what: string): string {
@@ -177,7 +90,11 @@ function isPrivate(cidr: string): boolean {
  * that `internet` = `!fz_private` never includes a lab network), one port alias per service match in
  * use (the anti-lockout's https and ssh always).
  */
-function compileAliases(networks: readonly ZoneNetwork[], entries: readonly ResolvedEntry[]): AliasSpec[] {
+function compileAliases(
+  networks: readonly ZoneNetwork[],
+  entries: readonly ResolvedEntry[],
+  hostFlows: readonly ResolvedHostFlow[],
+): AliasSpec[] {
   const networkAliases = networks.map((network): AliasSpec => ({
     enabled: true,
     name: networkAliasName(network.name),
@@ -195,6 +112,7 @@ function compileAliases(networks: readonly ZoneNetwork[], entries: readonly Reso
   };
   const used = new Set<ServiceName>(ANTI_LOCKOUT_SERVICES);
   for (const entry of entries) for (const service of entry.services ?? []) used.add(service);
+  for (const flow of hostFlows) for (const service of flow.services) used.add(service);
   const portAliases = [...used]
     .sort((a, b) => serviceRank(a) - serviceRank(b))
     .flatMap(serviceMatches)
@@ -270,6 +188,26 @@ function passRules(entry: ResolvedEntry): RuleBody[] {
   }));
 }
 
+/** What a host flow's rules and group rules say: `fortress flows: users → wazuh-manager-1 10.10.20.7 (wazuh-agent)`. */
+function hostFlowDescription(flow: ResolvedHostFlow, what: string): string {
+  return `fortress flows: ${flow.from.name} → ${flow.host} ${flow.address} (${what})`;
+}
+
+/** A host flow's passes: to the one address, logged when they leave quarantine or enter management. */
+function hostFlowRules(flow: ResolvedHostFlow): RuleBody[] {
+  return flow.services.flatMap(serviceMatches).map((match) => ({
+    ...PASS_DEFAULTS,
+    interface: flow.from.interface,
+    source_net: networkAliasName(flow.from.name),
+    destination_net: flow.address,
+    destination_not: false,
+    protocol: ruleProtocol(match),
+    destination_port: serviceAliasName(match),
+    log: flow.from.purpose === "quarantine" || flow.to.purpose === "management",
+    description: hostFlowDescription(flow, matchLabel(match)),
+  }));
+}
+
 function antiLockoutRules(management: ZoneNetwork): RuleBody[] {
   return ANTI_LOCKOUT_SERVICES.flatMap(serviceMatches).map((match) => ({
     ...PASS_DEFAULTS,
@@ -288,10 +226,12 @@ function interfaceRules(
   network: ZoneNetwork,
   networks: readonly ZoneNetwork[],
   entries: readonly ResolvedEntry[],
+  hostFlows: readonly ResolvedHostFlow[],
 ) {
   const own = entries.filter((entry) => entry.from === network);
   const toFirewall = own.filter((entry) => entry.to.kind === "firewall");
   const beyond = own.filter((entry) => entry.to.kind !== "firewall");
+  const flows = hostFlows.filter((flow) => flow.from === network);
   const block = (destination: string, description: string): RuleBody => ({
     ...BLOCK_DEFAULTS,
     interface: network.interface,
@@ -302,7 +242,7 @@ function interfaceRules(
     description,
   });
   const rules: RuleBody[] = toFirewall.flatMap(passRules);
-  if (beyond.length > 0) {
+  if (beyond.length > 0 || flows.length > 0) {
     rules.push(block("(self)", `fortress: ${network.name} → firewall, other addresses and services blocked`));
   }
   if (beyond.some((entry) => entry.to.kind === "any")) {
@@ -315,7 +255,7 @@ function interfaceRules(
       );
     }
   }
-  rules.push(...beyond.flatMap(passRules));
+  rules.push(...beyond.flatMap(passRules), ...flows.flatMap(hostFlowRules));
   if (rules.length > RULES_PER_VLAN - 1) {
     throw new Error(
       `zone compiler: ${network.name} needs ${rules.length} rules, more than ${RULES_PER_VLAN - 1}`,
@@ -354,7 +294,7 @@ export function assertPolicyInvariants(compiled: CompiledZones): void {
 }
 
 export function compileZones(input: ZonePolicyInput): CompiledZones {
-  const { networks, entries: unsorted } = resolve(input);
+  const { networks, entries: unsorted, hostFlows } = resolve(input);
   const entries = sortEntries(unsorted);
   const managements = networks.filter((network) => network.purpose === "management");
   if (managements.length === 0)
@@ -365,9 +305,9 @@ export function compileZones(input: ZonePolicyInput): CompiledZones {
   if (antiLockout.length >= RULES_PER_VLAN) throw new Error("zone compiler: too many anti-lockout rules");
   const rules = [
     ...antiLockout,
-    ...networks.flatMap((network) => interfaceRules(network, networks, entries)),
+    ...networks.flatMap((network) => interfaceRules(network, networks, entries, hostFlows)),
   ];
-  const compiled = { aliases: compileAliases(networks, entries), rules };
+  const compiled = { aliases: compileAliases(networks, entries, hostFlows), rules };
   assertPolicyInvariants(compiled);
   return compiled;
 }
@@ -382,10 +322,12 @@ export function compileZones(input: ZonePolicyInput): CompiledZones {
  * to each other). The group has no final drop: the lead sets each VM's firewall options to
  * `enabled: true, inputPolicy: "DROP"`, which drops whatever the group does not accept.
  * Quarantine gets no group: a VM there has no accepting rule at all. Entries to `internet` and
- * `firewall` do not concern VM ingress.
+ * `firewall` do not concern VM ingress. A host flow is accepted in the group of its host's zone, to
+ * the host's address only. The firewall's own traffic to a VM (OPNsense's syslog to the manager)
+ * comes from its address on the VM's VLAN, which the intra-zone rule accepts.
  */
 export function compileProxmoxFirewall(input: ZonePolicyInput): CompiledProxmoxFirewall {
-  const { networks, entries: unsorted } = resolve(input);
+  const { networks, entries: unsorted, hostFlows } = resolve(input);
   const entries = sortEntries(unsorted);
   const ipSets = networks.map((network): IpSetSpec => ({
     name: ipSetName(network.name),
@@ -430,10 +372,28 @@ export function compileProxmoxFirewall(input: ZonePolicyInput): CompiledProxmoxF
             })),
           );
         });
+      const flows = hostFlows
+        .filter((flow) => flow.to === zone)
+        .flatMap((flow) =>
+          flow.services.flatMap(serviceMatches).flatMap((match) =>
+            match.transports.map((proto): SecurityGroupRuleSpec => ({
+              ...base,
+              source: `+${ipSetName(flow.from.name)}`,
+              dest: flow.address,
+              proto,
+              dport: match.ports.join(","),
+              log: flow.from.purpose === "quarantine" ? "info" : log,
+              comment: hostFlowDescription(
+                flow,
+                match.transports.length > 1 ? `${match.service}/${proto}` : matchLabel(match),
+              ),
+            })),
+          ),
+        );
       return {
         name: securityGroupName(zone.name),
         comment: `Fortress zone ${zone.name}: what the zone matrix lets in`,
-        rules: [intraZone, ...granted],
+        rules: [intraZone, ...granted, ...flows],
       };
     });
   return { ipSets, securityGroups };

@@ -15,10 +15,18 @@ import { NETWORK_TYPE } from "./typeNames";
 /** One entry of `fortress:zones`: `from` may open `services` towards `to`. */
 export interface ZoneEntryRecord {
   readonly from: string;
-  /** A network's name, or `firewall`, `internet`, `any`; `(self)` for the built-in anti-lockout. */
+  /**
+   * A network's name, or `firewall`, `internet`, `any`; `(self)` for the built-in anti-lockout; or,
+   * for a host flow Fortress derived, the host's address (`hostFlows`, below).
+   */
   readonly to: string;
   readonly services: readonly string[] | "all";
+  /** Set on a host flow's entry only: the one address it grants. */
+  readonly hostAddress?: string;
 }
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null;
 
 /** Every entry the stack's Network components record. */
 export function zoneEntriesOf(resources: readonly PolicyResource[]): ZoneEntryRecord[] {
@@ -27,12 +35,40 @@ export function zoneEntriesOf(resources: readonly PolicyResource[]): ZoneEntryRe
     .flatMap((resource) => (Array.isArray(resource.props.zones) ? resource.props.zones : []))
     .filter(
       (entry): entry is ZoneEntryRecord =>
-        typeof entry === "object" &&
-        entry !== null &&
+        isRecord(entry) &&
         typeof entry.from === "string" &&
         typeof entry.to === "string" &&
         (entry.services === "all" || Array.isArray(entry.services)),
     );
+}
+
+/**
+ * The host flows the Network components record beside the matrix (`hostFlows`: flows Fortress derives,
+ * such as every agent zone's link to the Wazuh manager, components/network/types.ts `HostFlow`), as
+ * entries that grant the host's address (`hostAddress`; `to` names the host and its address for the
+ * messages), never its network. A flow
+ * whose address is not one IPv4 host is dropped, so it grants nothing.
+ */
+export function hostFlowEntriesOf(resources: readonly PolicyResource[]): ZoneEntryRecord[] {
+  return resources
+    .filter((resource) => resource.type === NETWORK_TYPE)
+    .flatMap((resource) => (Array.isArray(resource.props.hostFlows) ? resource.props.hostFlows : []))
+    .filter(
+      (flow): flow is { from: string; host?: unknown; address: string; services: string[] } =>
+        isRecord(flow) &&
+        typeof flow.from === "string" &&
+        typeof flow.address === "string" &&
+        /^\d{1,3}(\.\d{1,3}){3}$/.test(flow.address) &&
+        addressRange(flow.address) !== undefined &&
+        Array.isArray(flow.services) &&
+        flow.services.every((service: unknown) => typeof service === "string"),
+    )
+    .map((flow) => ({
+      from: flow.from,
+      to: typeof flow.host === "string" ? `${flow.host} ${flow.address}` : flow.address,
+      services: [...flow.services],
+      hostAddress: flow.address,
+    }));
 }
 
 /**

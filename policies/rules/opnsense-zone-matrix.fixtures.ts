@@ -12,7 +12,29 @@ export const ZONES = [
   { from: "users", to: "internet", services: ["http", "https"] },
 ];
 
-export const zonedNetwork = planResource(NETWORK_TYPE, "network", { networks: NETWORKS, zones: ZONES });
+/** The Wazuh manager's planned address on the servers network. */
+export const MANAGER = "10.10.20.64";
+
+/**
+ * The host flows Fortress derives (stacks/hostFlows.ts), as the Network component records them: users
+ * reach the manager's address on the agent ports, quarantine on the agent link (1514) alone.
+ */
+export const HOST_FLOWS = [
+  { from: "users", to: "servers", host: "wazuh-manager-1", address: MANAGER, services: ["wazuh-agent"] },
+  {
+    from: "quarantine",
+    to: "servers",
+    host: "wazuh-manager-1",
+    address: MANAGER,
+    services: ["wazuh-agent-events"],
+  },
+];
+
+export const zonedNetwork = planResource(NETWORK_TYPE, "network", {
+  networks: NETWORKS,
+  zones: ZONES,
+  hostFlows: HOST_FLOWS,
+});
 
 const portAlias = (name: string, content: string) =>
   planResource(OPNSENSE("alias"), `alias-${name}`, { fields: { name, type: "port", content } });
@@ -21,6 +43,8 @@ export const portAliases: readonly PlanResource[] = [
   portAlias("fz_svc_https", "443"),
   portAlias("fz_svc_http", "80"),
   portAlias("fz_svc_dns", "53"),
+  portAlias("fz_svc_wazuh_agent", "1514,1515"),
+  portAlias("fz_svc_wazuh_agent_events", "1514"),
 ];
 
 export const lab = (...rules: PlanResource[]) => [zonedNetwork, ...aliases, ...portAliases, ...rules];
@@ -32,6 +56,35 @@ export const usersToServers = rule({
   destination_net: "fz_net_servers",
   destination_port: "fz_svc_https",
   description: "fortress zones: users → servers (https)",
+});
+
+/** The same lab with a Network that records the matrix but no host flows. */
+export const labWithoutHostFlows = (...rules: PlanResource[]) => [
+  planResource(NETWORK_TYPE, "network", { networks: NETWORKS, zones: ZONES }),
+  ...aliases,
+  ...portAliases,
+  ...rules,
+];
+
+const quarantine = { interface: "opt6", source_net: "fz_net_quarantine" };
+
+/** The compiler's pass for quarantine's agent link: to the manager's address, 1514/TCP. */
+const agentLink = {
+  ...quarantine,
+  protocol: "TCP",
+  destination_net: MANAGER,
+  destination_port: "fz_svc_wazuh_agent_events",
+  description: "fortress flows: quarantine → wazuh-manager-1 10.10.20.64 (wazuh-agent-events)",
+};
+export const quarantineToManager = rule(agentLink);
+
+/** The compiler's pass for the users' agents: to the manager's address, 1514 and 1515/TCP. */
+export const usersToManager = rule({
+  ...users,
+  protocol: "TCP",
+  destination_net: MANAGER,
+  destination_port: "fz_svc_wazuh_agent",
+  description: "fortress flows: users → wazuh-manager-1 10.10.20.64 (wazuh-agent)",
 });
 
 export const fixtures: PolicyFixtures = {
@@ -64,6 +117,10 @@ export const fixtures: PolicyFixtures = {
         rule({ ...users, action: "block", destination_net: "(self)" }),
       ),
     },
+    {
+      name: "the host flows Fortress derives: users and quarantine to the manager's address, on the agent ports",
+      resources: lab(usersToManager, quarantineToManager),
+    },
   ],
   failing: [
     {
@@ -75,6 +132,22 @@ export const fixtures: PolicyFixtures = {
     {
       name: "users to the servers on every port",
       resources: lab(rule({ ...users, destination_net: "fz_net_servers" })),
+    },
+    {
+      name: "quarantine to the servers network on the agent link: the host flow grants one address, not the zone",
+      resources: lab(rule({ ...agentLink, destination_net: "fz_net_servers" })),
+    },
+    {
+      name: "quarantine to the manager's address on enrollment too (1515): only the agent link leaves quarantine",
+      resources: lab(rule({ ...agentLink, destination_port: "fz_svc_wazuh_agent" })),
+    },
+    {
+      name: "users to the servers on any port, beside the users' host flow to the manager",
+      resources: lab(usersToManager, rule({ ...users, destination_net: "fz_net_servers" })),
+    },
+    {
+      name: "the manager flows' passes in a lab whose Network records no host flows",
+      resources: labWithoutHostFlows(usersToManager, quarantineToManager),
     },
     {
       name: "users to the internet, written as any",

@@ -3,7 +3,14 @@ import { describe, it } from "node:test";
 import { evaluatePolicies } from "../lib/offline";
 import type { PlanResource } from "../lib/types";
 import { opnsenseZoneMatrix } from "./opnsense-zone-matrix";
-import { lab, usersToServers } from "./opnsense-zone-matrix.fixtures";
+import {
+  lab,
+  labWithoutHostFlows,
+  MANAGER,
+  quarantineToManager,
+  usersToManager,
+  usersToServers,
+} from "./opnsense-zone-matrix.fixtures";
 import { rule } from "./opnsense-no-pass-into-management.fixtures";
 
 const check = async (...rules: PlanResource[]) =>
@@ -34,7 +41,7 @@ describe("opnsense-zone-matrix", () => {
     assert.deepEqual(rest, []);
     assert.equal(
       message,
-      'filter rule "ssh" on opt3 passes users → fz_net_servers (TCP 22), which no entry of fortress:zones grants (entries from users: firewall (dns); servers (https); internet (http, https)): add the entry to fortress:zones and let the compiler write the rule, or remove it',
+      'filter rule "ssh" on opt3 passes users → fz_net_servers (TCP 22), which no entry of fortress:zones grants (entries from users: firewall (dns); servers (https); internet (http, https); wazuh-manager-1 10.10.20.64 (wazuh-agent)): add the entry to fortress:zones and let the compiler write the rule, or remove it',
     );
   });
 
@@ -68,6 +75,47 @@ describe("opnsense-zone-matrix", () => {
       );
       assert.equal(messages.length, 1, destination_net);
     }
+  });
+
+  it("grants the derived host flows their one address and ports: the agents' link to the manager (issue 12)", async () => {
+    assert.deepEqual(await check(usersToManager, quarantineToManager), []);
+    const withoutFlows = await evaluatePolicies(
+      [opnsenseZoneMatrix],
+      labWithoutHostFlows(usersToManager, quarantineToManager),
+    );
+    assert.equal(withoutFlows.length, 2, "without the recorded flows both passes are ungranted");
+  });
+
+  it("still flags quarantine → servers, and anything but 1514 out of quarantine, beside the agent link", async () => {
+    const quarantine = { interface: "opt6", source_net: "fz_net_quarantine" };
+    const [toServers, ...none] = await check(
+      quarantineToManager,
+      rule({ ...quarantine, destination_net: "fz_net_servers", description: "hostile" }),
+    );
+    assert.deepEqual(none, []);
+    assert.match(
+      toServers ?? "",
+      /^filter rule "hostile" on opt6 passes quarantine → fz_net_servers \(every protocol and port\), which no entry of fortress:zones grants \(entries from quarantine: wazuh-manager-1 10\.10\.20\.64 \(wazuh-agent-events\)\)/,
+    );
+    for (const destination_port of ["1515", "1514-1515", "22"]) {
+      const messages = await check(
+        rule({ ...quarantine, protocol: "TCP", destination_net: MANAGER, destination_port }),
+      );
+      assert.equal(messages.length, 1, destination_port);
+    }
+    const udp = await check(
+      rule({ ...quarantine, protocol: "UDP", destination_net: MANAGER, destination_port: "1514" }),
+    );
+    assert.equal(udp.length, 1, "1514/udp is not the agent link");
+  });
+
+  it("flags users → servers on any port beside the users' flow to the manager", async () => {
+    const messages = await check(
+      usersToManager,
+      rule({ interface: "opt3", source_net: "fz_net_users", destination_net: "fz_net_servers" }),
+    );
+    assert.equal(messages.length, 1);
+    assert.match(messages[0] ?? "", /passes users → fz_net_servers \(every protocol and port\)/);
   });
 
   it("has no entry for an outbound pass", async () => {

@@ -6,10 +6,13 @@
  * rule's destination (its network, its gateway for `firewall`, outside every private range for
  * `internet`, anything for `any`) and its protocol and ports (the entry's services). The
  * anti-lockout (management → the firewall's own addresses, https and ssh) is the one pass the matrix
- * does not list, because the compiler always writes it.
+ * does not list, because the compiler always writes it. The host flows Fortress derives (recorded
+ * beside the matrix as `hostFlows`: every agent zone, and quarantine on 1514 alone, to the Wazuh
+ * manager's address) grant passes to that one address with their services, and nothing more.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { addressRange } from "../../vocabulary/addresses";
+import { QUARANTINE_FLOW_SERVICES } from "../../vocabulary/zones";
 import { AddressResolver } from "../lib/addresses";
 import { portAliasesOf } from "../lib/opnsenseOrder";
 import { NETWORK_TYPE, type NetworkRecord, networksOf, opnsenseRules } from "../lib/resources";
@@ -22,6 +25,7 @@ import {
   servicesAllow,
   trafficOf,
   within,
+  hostFlowEntriesOf,
   type ZoneEntryRecord,
   zoneEntriesOf,
   zoneIndex,
@@ -39,7 +43,7 @@ export const opnsenseZoneMatrix: StackValidationPolicy = {
       args.notApplicable("no fortress:network:Network component records a zone matrix");
     }
     const networks = networksOf(args.resources);
-    const entries = zoneEntriesOf(args.resources);
+    const entries = [...zoneEntriesOf(args.resources), ...hostFlowEntriesOf(args.resources)];
     const resolver = new AddressResolver(args.resources, networks);
     const portAliases = portAliasesOf(args.resources);
     const byName = new Map(networks.map((network) => [network.name, network]));
@@ -63,6 +67,10 @@ export const opnsenseZoneMatrix: StackValidationPolicy = {
         case "(self)":
           return within(destination, selfRanges);
         default: {
+          if (entry.hostAddress !== undefined) {
+            const host = addressRange(entry.hostAddress);
+            return host !== undefined && within(destination, [host]);
+          }
           const target = byName.get(entry.to);
           const range = target ? addressRange(target.cidr) : undefined;
           return range !== undefined && within(destination, [range]);
@@ -92,8 +100,16 @@ export const opnsenseZoneMatrix: StackValidationPolicy = {
         if (!zoneRange) continue;
         // Traffic from the zone's own hosts: a source that leaves them out passes only spoofed packets.
         if (!reachesRange(source, sourceNegated, zoneRange)) continue;
+        // From quarantine only a host flow of the agent link counts, whatever the record says.
+        const own = (entriesFrom.get(zone.name) ?? []).filter(
+          (entry) =>
+            zone.purpose !== "quarantine" ||
+            (entry.hostAddress !== undefined &&
+              Array.isArray(entry.services) &&
+              entry.services.every((service) => QUARANTINE_FLOW_SERVICES.includes(service))),
+        );
         const candidates: Omit<ZoneEntryRecord, "from">[] = [
-          ...(entriesFrom.get(zone.name) ?? []),
+          ...own,
           ...(zone.purpose === "management" ? [ANTI_LOCKOUT] : []),
         ];
         const granted = candidates.some(

@@ -31,7 +31,10 @@ describe("service-dependencies", () => {
   });
 
   it("checks direct dependencies only: the missing link is reported where it is", async () => {
-    const violations = await evaluatePolicies([serviceDependencies], [services(["clamav", "wazuh-agent"])]);
+    const violations = await evaluatePolicies(
+      [serviceDependencies],
+      [services(["k3s", "clamav", "wazuh-agent"])],
+    );
     assert.deepEqual(
       violations.map((violation) => violation.message.split(":")[0]),
       ["service wazuh-agent requires wazuh-manager, which is not enabled"],

@@ -21,7 +21,9 @@
  *   `wazuh-agent`, …) or `all` (every protocol and port), which only a management network may use.
  *
  * An entry grants new connections in one direction; replies flow back by the firewall's state. A
- * network with no entry (quarantine) reaches nothing, and nothing may name a quarantine network.
+ * network with no entry (quarantine) reaches nothing, and no entry may name a quarantine network:
+ * the one flow out of quarantine, its agents' link to the Wazuh manager (1514/TCP to the manager's
+ * address), is derived by Fortress (stacks/hostFlows.ts), as are the other zones' agent flows.
  * Same-VLAN traffic never crosses the firewall, so `from` and `to` differ. Each `from → to` pair
  * appears once. Passes into the management network are logged.
  */
@@ -106,7 +108,7 @@ function fromIssues(entry: ZoneConfig, path: string, context: ZoneContext): Conf
       issue(
         `${path}.from`,
         `${from.name} is the quarantine network: nothing may leave it`,
-        "remove the entry; quarantined hosts reach nothing, that is what isolates them",
+        "remove the entry; quarantined hosts reach nothing but the Wazuh manager's agent port, which Fortress opens itself",
       ),
     ];
   if (from) return [];

@@ -24,6 +24,7 @@ function vmArgs(vm: PlannedVm, securityGroups: Readonly<Record<string, string>>)
       mac: vm.mac,
     },
     tags: vm.role.tags,
+    ...(vm.role.sysctls ? { sysctls: vm.role.sysctls } : {}),
     ...(securityGroups[vm.networkConfig.name]
       ? { securityGroup: securityGroups[vm.networkConfig.name] }
       : {}),

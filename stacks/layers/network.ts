@@ -2,6 +2,7 @@
 import { Network } from "../../components/network/network";
 import type { ZoneNetwork } from "../../components/network/types";
 import type { PlainConfig } from "../config/schema";
+import { derivedHostFlows } from "../hostFlows";
 import { firewallRef } from "./connections";
 import { firewallNeeds } from "./firewall";
 import type { LayerBuild } from "./types";
@@ -30,6 +31,7 @@ export const buildNetwork: LayerBuild<"network"> = (inputs, opts) => {
       trunk: config.opnsense.trunk,
       networks: zoneNetworks(config),
       zones: config.zones,
+      hostFlows: derivedHostFlows(inputs.lab),
       preflight: firewallNeeds(config),
       proxmox: { provider: inputs.shared.proxmox() },
     },

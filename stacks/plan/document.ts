@@ -5,11 +5,14 @@
 import { BLUEPRINT, EDGES, type LayerName } from "../blueprint";
 import { type LayerStatus, layerStatus } from "../compose";
 import type { NetworkConfig, PlainConfig } from "../config/schema";
+import { type Enrollment, enrollmentPlan } from "../enrollment";
+import { deriveVms } from "../inventory";
 import { capacityOf, type Resources } from "../placement";
 import type { CapturedResource } from "./capture";
 import { type CriticalPath, criticalPath } from "./criticalPath";
 import { SDK_TYPES } from "../../vocabulary/sdkTypes";
 import type { K3sServerComponents } from "../../policies/rules/k3s-packaged-components";
+import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import {
   assignLayers,
   duplicateUrnViolations,
@@ -65,6 +68,15 @@ export interface ZoneCell {
   readonly services: readonly string[];
 }
 
+/** A flow Fortress derives (stacks/hostFlows.ts), read back from the Network component's inputs. */
+export interface HostFlowCell {
+  readonly from: string;
+  readonly to: string;
+  readonly host: string;
+  readonly address: string;
+  readonly services: readonly string[];
+}
+
 export interface PlanDocument {
   readonly version: number;
   readonly project: string;
@@ -76,6 +88,16 @@ export interface PlanDocument {
   readonly networks: readonly NetworkConfig[];
   /** The zone matrix: for each source network, what it may reach (network, internet, firewall, any) and with which services. */
   readonly zones: readonly ZoneCell[];
+  /**
+   * The host flows Fortress derives beside the matrix (the agent zones' and quarantine's link to the
+   * Wazuh manager's address), as the Network component records them. Absent from older plans.
+   */
+  readonly hostFlows?: readonly HostFlowCell[];
+  /**
+   * Which VM enrolls as a Wazuh agent in which agent group (stacks/enrollment.ts): every VM of the
+   * lab but the manager's, while wazuh-agent is enabled. A plan.json written before it existed has none.
+   */
+  readonly enrollment?: readonly Enrollment[];
   readonly violations: readonly Violation[];
   /**
    * Charts whose rendered objects the plan does not hold, so the pack judged their values: offline
@@ -158,6 +180,27 @@ export function placementFromResources(
   });
 }
 
+const isHostFlow = (value: unknown): value is HostFlowCell => {
+  if (typeof value !== "object" || value === null) return false;
+  const flow = value as Record<string, unknown>;
+  return (
+    ["from", "to", "host", "address"].every((key) => typeof flow[key] === "string") &&
+    Array.isArray(flow.services) &&
+    flow.services.every((service) => typeof service === "string")
+  );
+};
+
+/** The host flows the Network components record in their inputs, in their order. */
+export function hostFlowsFromResources(resources: readonly CapturedResource[]): HostFlowCell[] {
+  return resources
+    .filter((resource) => resource.type === COMPONENT_TYPES.network)
+    .flatMap((resource) => {
+      const flows = (resource.inputs as { hostFlows?: unknown } | undefined)?.hostFlows;
+      return Array.isArray(flows) ? flows.filter(isHostFlow) : [];
+    })
+    .map(({ from, to, host, address, services }) => ({ from, to, host, address, services: [...services] }));
+}
+
 export function buildPlanDocument(
   stack: string,
   project: string,
@@ -191,6 +234,8 @@ export function buildPlanDocument(
       to: entry.to,
       services: entry.services === "all" ? ["all"] : [...entry.services],
     })),
+    hostFlows: hostFlowsFromResources(captured),
+    enrollment: enrollmentPlan(deriveVms(config), config.services),
     violations: [
       ...duplicateUrnViolations(captured),
     ],

@@ -145,6 +145,18 @@ function zoneMatrix(plan: PlanDocument, width: number): string {
   );
 }
 
+/** The flows Fortress derives beside the matrix, one line each: `users → wazuh-manager-1 10.10.20.64: wazuh-agent`. */
+function hostFlowsText(plan: PlanDocument, width: number): string[] {
+  const flows = plan.hostFlows ?? [];
+  if (flows.length === 0) return [];
+  return [
+    wrap("Flows Fortress derives, to one host only (not rows of fortress:zones):", width, "", " "),
+    ...flows.map((flow) =>
+      wrap(`${flow.from} → ${flow.host} ${flow.address}: ${flow.services.join(",")}`, width, "  ", "    "),
+    ),
+  ];
+}
+
 function dagText(plan: PlanDocument): string {
   return plan.layers
     .map((layer) => {
@@ -184,6 +196,7 @@ export function renderPlan(plan: PlanDocument, options: TextOptions = {}): strin
     "",
     "== Firewall matrix (zone × zone → allowed services)",
     zoneMatrix(plan, width),
+    ...hostFlowsText(plan, width),
     "",
     "== Layer DAG (layer ← what it depends on)",
     dagText(plan),

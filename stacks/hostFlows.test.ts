@@ -1,0 +1,90 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { AGENT_ZONE_PURPOSES, derivedHostFlows, type HostFlowLab, managerFlows } from "./hostFlows";
+
+const NETWORKS = [
+  { name: "mgmt", purpose: "management" },
+  { name: "servers", purpose: "servers" },
+  { name: "sensors", purpose: "sensors" },
+  { name: "users", purpose: "users" },
+  { name: "iot", purpose: "iot" },
+  { name: "guest", purpose: "guest" },
+  { name: "quarantine", purpose: "quarantine" },
+] as const;
+
+const vm = (name: string, role: string, ip: string, network = "servers") => ({
+  name,
+  ip,
+  role: { name: role },
+  networkConfig: { name: network },
+});
+
+const lab = (
+  services: string[],
+  vms = [vm("wazuh-manager-1", "wazuh-manager", "10.10.20.64")],
+): HostFlowLab => ({
+  config: { services, networks: NETWORKS },
+  vms: [vm("k3s-server-1", "k3s-server", "10.10.20.11"), ...vms],
+});
+
+describe("managerFlows", () => {
+  it("opens the manager's address to every agent zone on wazuh-agent, and to quarantine on the agent link alone", () => {
+    assert.deepEqual(managerFlows(lab(["wazuh-manager", "wazuh-agent"])), [
+      {
+        from: "mgmt",
+        to: "servers",
+        host: "wazuh-manager-1",
+        address: "10.10.20.64",
+        services: ["wazuh-agent"],
+      },
+      {
+        from: "sensors",
+        to: "servers",
+        host: "wazuh-manager-1",
+        address: "10.10.20.64",
+        services: ["wazuh-agent"],
+      },
+      {
+        from: "users",
+        to: "servers",
+        host: "wazuh-manager-1",
+        address: "10.10.20.64",
+        services: ["wazuh-agent"],
+      },
+      {
+        from: "quarantine",
+        to: "servers",
+        host: "wazuh-manager-1",
+        address: "10.10.20.64",
+        services: ["wazuh-agent-events"],
+      },
+    ]);
+  });
+
+  it("gives iot and guest nothing, and the manager's own network nothing (same VLAN)", () => {
+    const flows = managerFlows(lab(["wazuh-manager"]));
+    for (const name of ["iot", "guest", "servers"])
+      assert.ok(!flows.some((flow) => flow.from === name), name);
+    assert.deepEqual([...AGENT_ZONE_PURPOSES], ["management", "servers", "sensors", "users"]);
+  });
+
+  it("follows the manager's network and address wherever the lab puts it", () => {
+    const flows = managerFlows(
+      lab(["wazuh-manager"], [vm("wazuh-manager-1", "wazuh-manager", "10.10.30.9", "sensors")]),
+    );
+    assert.deepEqual(
+      flows.map((flow) => [flow.from, flow.to, flow.address]),
+      [
+        ["mgmt", "sensors", "10.10.30.9"],
+        ["servers", "sensors", "10.10.30.9"],
+        ["users", "sensors", "10.10.30.9"],
+        ["quarantine", "sensors", "10.10.30.9"],
+      ],
+    );
+  });
+
+  it("derives nothing while the manager service is off, or without a manager VM", () => {
+    assert.deepEqual(derivedHostFlows(lab(["wazuh-agent", "k3s"])), []);
+    assert.deepEqual(derivedHostFlows(lab(["wazuh-manager"], [])), []);
+  });
+});

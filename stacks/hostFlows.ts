@@ -1,0 +1,65 @@
+/**
+ * The flows Fortress derives from the lab, beside the admin's zone matrix (issue 12, "The zone matrix
+ * carries the flows"). With the `wazuh-manager` service on, its VM's planned address is known before
+ * the network layer is built (addresses are planned, stacks/addressing.ts), so the firewall opens
+ * exactly that address, not the manager's whole network:
+ *
+ * - every zone with agents (AGENT_ZONE_PURPOSES: the zones with Fortress VMs or user devices) →
+ *   the manager, `wazuh-agent` (1514/TCP events, 1515/TCP enrollment);
+ * - every quarantine network → the manager, `wazuh-agent-events` (1514/TCP) alone: a contained host
+ *   keeps its agent link and reaches nothing else.
+ *
+ * The manager's own network needs no flow (same-VLAN traffic never crosses the firewall).
+ *
+ * OPNsense's own syslog to the manager is not a flow here: it is the firewall's outbound traffic,
+ * which OPNsense passes with a built-in rule, "let out anything from firewall host itself" (direction
+ * out, keep state, on every interface: opnsense/core@26.7.2 src/etc/inc/filter.lib.inc), not with an
+ * inbound rule on a VLAN interface, where the zone matrix lives. It leaves from the firewall's address
+ * on the manager's VLAN, which the Proxmox group of that zone accepts as intra-zone traffic.
+ *
+ * Pure: no Pulumi, no I/O.
+ */
+import type { HostFlow } from "../components/network/types";
+import type { NetworkPurpose } from "../vocabulary/zones";
+import type { NetworkConfig } from "./config/schema";
+import { MANAGER_ROLE } from "./enrollment";
+
+/** The zones whose hosts run Wazuh agents: Fortress's VMs (servers, sensors, users) and admins' machines. */
+export const AGENT_ZONE_PURPOSES: readonly NetworkPurpose[] = ["management", "servers", "sensors", "users"];
+
+/** What the derivation reads of the lab: the enabled services, the networks, and the planned VMs. */
+export interface HostFlowLab {
+  readonly config: {
+    readonly services: readonly string[];
+    readonly networks: readonly Pick<NetworkConfig, "name" | "purpose">[];
+  };
+  readonly vms: readonly {
+    readonly name: string;
+    readonly ip: string;
+    readonly role: { readonly name: string };
+    readonly networkConfig: Pick<NetworkConfig, "name">;
+  }[];
+}
+
+/** The agents' flows to the Wazuh manager's VM; none while the manager service is off. */
+export function managerFlows(lab: HostFlowLab): HostFlow[] {
+  if (!lab.config.services.includes("wazuh-manager")) return [];
+  const managers = lab.vms.filter((vm) => vm.role.name === MANAGER_ROLE);
+  return managers.flatMap((manager) =>
+    lab.config.networks
+      .filter((network) => network.name !== manager.networkConfig.name)
+      .flatMap((network): HostFlow[] => {
+        const to = { to: manager.networkConfig.name, host: manager.name, address: manager.ip };
+        if (network.purpose === "quarantine")
+          return [{ from: network.name, ...to, services: ["wazuh-agent-events"] }];
+        if (AGENT_ZONE_PURPOSES.includes(network.purpose))
+          return [{ from: network.name, ...to, services: ["wazuh-agent"] }];
+        return [];
+      }),
+  );
+}
+
+/** Every flow Fortress derives for the network layer. */
+export function derivedHostFlows(lab: HostFlowLab): HostFlow[] {
+  return managerFlows(lab);
+}
