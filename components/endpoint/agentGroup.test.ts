@@ -4,6 +4,7 @@ import { startWazuhDouble, type WazuhDouble } from "../../test/wazuh/server";
 import { AgentGroupProvider, type AgentGroupOutputs } from "./agentGroup";
 import { WazuhClient, type WazuhConnection } from "./wazuhClient";
 import { WazuhAuthError, WazuhRefusedError, WazuhUnavailableError } from "./wazuhErrors";
+import { ROLE_PROFILES, renderAgentConf } from "./agentConf";
 import { createGroup, getGroup, putGroupConfiguration, sameAgentConf } from "./wazuhGroups";
 
 const USER = "fortress-groups";
@@ -171,5 +172,17 @@ describe("the Wazuh API client and WazuhAgentGroup, through the loopback double"
     await createGroup(new WazuhClient(api, FAST), "fortress-retry");
     const created = await provider.create({ api, name: "fortress-retry", configuration: CONF });
     assert.ok(sameAgentConf(double.groups.get(created.id)?.agentConf ?? "", CONF));
+  });
+
+  it("the manager accepts every role's rendered agent.conf", async () => {
+    const client = new WazuhClient(api, FAST);
+    for (const profile of Object.values(ROLE_PROFILES)) {
+      await createGroup(client, profile.group);
+      await putGroupConfiguration(client, profile.group, renderAgentConf(profile));
+      assert.ok(
+        sameAgentConf(double.groups.get(profile.group)?.agentConf ?? "", renderAgentConf(profile)),
+        profile.group,
+      );
+    }
   });
 });
