@@ -1,0 +1,109 @@
+/**
+ * The endpoint layer's component: every Fortress VM in the enrollment plan becomes a Wazuh agent in its
+ * role's group. The groups are made first through the manager's API (WazuhAgentGroup, each with its
+ * agent.conf), after the manager is ready; then each VM is enrolled over SSH (enrollScript.ts), pinned
+ * to its own host key, with the enrollment password on stdin (never on a command line), after its
+ * group exists. The ClamAV part of the layer is another component's.
+ */
+import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import type { ManagerEndpoint, SshHost } from "../siem/contract";
+import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
+import { type AgentProfile, renderAgentConf } from "./agentConf";
+import { WazuhAgentGroup } from "./agentGroup";
+import { enrollScript, physicalEnrollCommand } from "./enrollScript";
+
+export const ENDPOINT_TYPE = COMPONENT_TYPES.endpoint;
+
+/** One VM of the plan: where to reach it and the profile (group) it joins. */
+export interface EnrolledVm {
+  readonly host: SshHost;
+  readonly profile: AgentProfile;
+  /** Resources the VM's SSH must wait for (the VM itself, when the hypervisor hands it over). */
+  readonly dependsOn?: readonly pulumi.Resource[];
+}
+
+export interface EndpointArgs {
+  readonly manager: ManagerEndpoint;
+  readonly vms: readonly EnrolledVm[];
+  /** The group physical devices join, with its profile (the workstation's by default). */
+  readonly physical: AgentProfile;
+  /** Where an admin finds the enrollment password, for the physical-device command (never the password). */
+  readonly passwordWhere: string;
+}
+
+export class Endpoint extends pulumi.ComponentResource {
+  /** The groups on the manager, by group name. */
+  readonly groups: Readonly<Record<string, WazuhAgentGroup>>;
+  /** The enrollment command of each VM, by VM name. */
+  readonly enrollments: Readonly<Record<string, command.remote.Command>>;
+  /** Which VM is in which group. */
+  readonly membership: Readonly<Record<string, string>>;
+  /** The command that enrolls a physical device (no secret in it). */
+  readonly physicalEnrollCommand: pulumi.Output<string>;
+
+  constructor(name: string, args: EndpointArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(ENDPOINT_TYPE, name, {}, opts);
+    const { manager } = args;
+    const api = pulumi
+      .all([manager.apiUrl, manager.apiPassword, manager.apiCaCertificatePem])
+      .apply(([url, password, caCert]) => ({ url, username: manager.apiUsername, password, caCert }));
+
+    const profiles = new Map<string, AgentProfile>();
+    for (const profile of [...args.vms.map((vm) => vm.profile), args.physical])
+      profiles.set(profile.group, profile);
+    const groups: Record<string, WazuhAgentGroup> = {};
+    for (const [group, profile] of [...profiles].sort(([a], [b]) => a.localeCompare(b))) {
+      groups[group] = new WazuhAgentGroup(
+        `${name}-group-${group}`,
+        { api, name: group, configuration: renderAgentConf(profile) },
+        { parent: this, dependsOn: [...manager.ready] },
+      );
+    }
+
+    const enrollments: Record<string, command.remote.Command> = {};
+    const membership: Record<string, string> = {};
+    for (const vm of args.vms) {
+      const { host, profile } = vm;
+      const group = groups[profile.group] as WazuhAgentGroup;
+      const script = manager.address.apply((address) =>
+        enrollScript({ manager: address, group: profile.group, agentName: host.name }),
+      );
+      membership[host.name] = profile.group;
+      enrollments[host.name] = new command.remote.Command(
+        `${host.name}-wazuh-agent`,
+        {
+          connection: {
+            host: host.address,
+            user: host.user,
+            privateKey: pulumi.secret(host.privateKey),
+            hostKey: host.hostKey,
+          },
+          create: script,
+          // Re-run in place (the script is idempotent) when the manager's address or the group changes.
+          update: script,
+          stdin: pulumi.secret(manager.enrollmentPassword),
+          logging: "none",
+          triggers: [profile.group],
+        },
+        {
+          parent: this,
+          dependsOn: [group, ...manager.ready, ...(vm.dependsOn ?? [])],
+          additionalSecretOutputs: ["stdin"],
+        },
+      );
+    }
+
+    this.groups = groups;
+    this.enrollments = enrollments;
+    this.membership = membership;
+    this.physicalEnrollCommand = manager.address.apply((address) =>
+      physicalEnrollCommand({
+        manager: address,
+        group: args.physical.group,
+        passwordWhere: args.passwordWhere,
+      }),
+    );
+    this.registerOutputs({ membership, physicalEnrollCommand: this.physicalEnrollCommand });
+  }
+}
