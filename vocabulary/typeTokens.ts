@@ -36,6 +36,7 @@ export type OpnsenseKind =
   | "keaReservation"
   | "dnsmasqRange"
   | "dnsmasqHost"
+  | "syslogDestination"
   | "chrony"
   | "keaDhcpv4"
   | "dnsmasq"
