@@ -7,7 +7,7 @@ import { readStackConfig, stackConfigSource } from "../../stacks/plan/stackConfi
 import { enrollmentPlan } from "../../stacks/layers/endpoint";
 import { captureUnderMocks } from "../../test/support/mockRuntime";
 import { TEST_SSH_KEY, testHostKey } from "../../test/support/fixtures";
-import { wazuhType } from "../../vocabulary/typeTokens";
+import { opnsenseType, wazuhType } from "../../vocabulary/typeTokens";
 import { profileFor } from "./agentConf";
 import { Endpoint } from "./endpoint";
 import { join } from "node:path";
@@ -15,10 +15,10 @@ import { join } from "node:path";
 const PASSWORD = "enrollment-password-under-test";
 const API_PASSWORD = "api-password-under-test";
 
-/** Stands for the siem layer's manager VM being ready. */
-class ManagerReady extends pulumi.CustomResource {
-  constructor() {
-    super("fortress:test:ManagerReady", "manager-ready", {});
+/** Stands for the siem layer's manager VM being ready, and for the network layer's preflight. */
+class Ready extends pulumi.CustomResource {
+  constructor(name: string) {
+    super("fortress:test:Ready", name, {});
   }
 }
 
@@ -40,7 +40,8 @@ const promiseOf = <T>(output: pulumi.Output<T>) =>
 describe("Endpoint", () => {
   before(async () => {
     resources = await captureUnderMocks("endpoint");
-    const ready = new ManagerReady();
+    const ready = new Ready("manager-ready");
+    const preflight = new Ready("opnsense-preflight");
     const host = (name: string, address: string) => ({
       name,
       address,
@@ -67,6 +68,7 @@ describe("Endpoint", () => {
       ],
       physical: profileFor("workstation"),
       passwordWhere: "pulumi stack output wazuhEnrollmentPassword --show-secrets",
+      firewall: { ref: { url: "https://fw.home.arpa", insecure: false }, ready: preflight },
     });
     await new Promise<void>((resolve) =>
       pulumi
@@ -99,6 +101,17 @@ describe("Endpoint", () => {
       "k3s-agent-2": "fortress-k3s-agent",
       "workstation-1": "fortress-workstation",
     });
+  });
+
+  it("sends the firewall's logs to the manager's address on UDP 514, after the preflight and the manager", () => {
+    const syslog = named("endpoint-opnsense-syslog");
+    assert.equal(syslog.type, opnsenseType("syslogDestination"));
+    const fields = syslog.inputs.fields as Record<string, string>;
+    assert.equal(fields.hostname, "10.20.0.5");
+    assert.equal(fields.transport, "udp4");
+    assert.equal(fields.port, "514");
+    assert.ok(syslog.dependencies.includes(named("opnsense-preflight").urn));
+    assert.ok(syslog.dependencies.includes(named("manager-ready").urn));
   });
 
   it("no secret is in the clear: not the enrollment password, not the API's", () => {

@@ -8,6 +8,9 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { ManagerEndpoint, SshHost } from "../siem/contract";
+import type { FirewallRef } from "../opnsense/provider";
+import { SyslogDestination } from "../opnsense/resources";
+import { SERVICES } from "../../vocabulary/services";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import { type AgentProfile, renderAgentConf } from "./agentConf";
 import { WazuhAgentGroup } from "./agentGroup";
@@ -30,7 +33,12 @@ export interface EndpointArgs {
   readonly physical: AgentProfile;
   /** Where an admin finds the enrollment password, for the physical-device command (never the password). */
   readonly passwordWhere: string;
+  /** OPNsense, whose logs go to the manager; `ready` is the network layer's preflight. */
+  readonly firewall?: { readonly ref: pulumi.Input<FirewallRef>; readonly ready: pulumi.Resource };
 }
+
+/** The firewall's syslog to the manager: BSD syslog over UDP 514, the port the zone matrix's `syslog` service opens. */
+export const MANAGER_SYSLOG_PORT = SERVICES.syslog.udp[0] ?? 514;
 
 export class Endpoint extends pulumi.ComponentResource {
   /** The groups on the manager, by group name. */
@@ -41,6 +49,8 @@ export class Endpoint extends pulumi.ComponentResource {
   readonly membership: Readonly<Record<string, string>>;
   /** The command that enrolls a physical device (no secret in it). */
   readonly physicalEnrollCommand: pulumi.Output<string>;
+  /** OPNsense's log destination at the manager, when the firewall is Fortress's. */
+  readonly firewallSyslog: SyslogDestination | undefined;
 
   constructor(name: string, args: EndpointArgs, opts?: pulumi.ComponentResourceOptions) {
     super(ENDPOINT_TYPE, name, {}, opts);
@@ -94,6 +104,25 @@ export class Endpoint extends pulumi.ComponentResource {
       );
     }
 
+    this.firewallSyslog = args.firewall
+      ? new SyslogDestination(
+          `${name}-opnsense-syslog`,
+          {
+            firewall: args.firewall.ref,
+            fields: {
+              enabled: true,
+              transport: "udp4",
+              hostname: manager.address,
+              port: MANAGER_SYSLOG_PORT,
+              rfc5424: false,
+              // Everything but debug: the firewall's filter log, sshd, the web GUI's logins, configd.
+              level: ["info", "notice", "warn", "err", "crit", "alert", "emerg"],
+              description: "fortress: firewall logs to the Wazuh manager",
+            },
+          },
+          { parent: this, dependsOn: [args.firewall.ready, ...manager.ready] },
+        )
+      : undefined;
     this.groups = groups;
     this.enrollments = enrollments;
     this.membership = membership;

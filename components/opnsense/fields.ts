@@ -118,8 +118,8 @@ export interface SyslogDestinationFields {
   readonly enabled: boolean;
   /** OptionField udp4/tcp4/udp6/tcp6/tls4/tls6; tls needs a `certificate` (Syslog.php performValidation). */
   readonly transport: "udp4" | "tcp4";
-  /** HostnameField: an address or a host name; an address must match the transport's family. */
-  readonly hostname: string;
+  /** HostnameField: an address or a host name; an address must match the transport's family. An output: the manager's address. */
+  readonly hostname: pulumi.Input<string>;
   readonly port: number;
   /** RFC 5424 framing instead of BSD syslog. */
   readonly rfc5424: boolean;

@@ -5,13 +5,14 @@
  * manager, never an address rebuilt from config) and the hypervisor's VMs (address, pinned host key).
  *
  * Not registered in ./index.ts yet: the siem layer it needs is not built on this branch. The integrator
- * registers it as `layer({ siem: true, hypervisor: true }, (inputs, opts) => buildEndpoint(inputs,
+ * registers it as `layer({ siem: true, hypervisor: true, network: true }, (inputs, opts) => buildEndpoint(inputs,
  * inputs.upstream.siem.manager, opts))`.
  */
 import { Endpoint } from "../../components/endpoint/endpoint";
 import { type AgentProfile, profileFor } from "../../components/endpoint/agentConf";
 import type { ManagerEndpoint } from "../../components/siem/contract";
 import type { LabModel } from "../lab";
+import { firewallRef } from "./connections";
 import type { LayerInputs } from "./types";
 import type * as pulumi from "@pulumi/pulumi";
 
@@ -39,7 +40,7 @@ export function enrollmentPlan(lab: Pick<LabModel, "vms">): PlannedEnrollment[] 
 }
 
 export function buildEndpoint(
-  inputs: LayerInputs<"hypervisor">,
+  inputs: LayerInputs<"hypervisor" | "network">,
   manager: ManagerEndpoint,
   opts: pulumi.ComponentResourceOptions,
 ): Endpoint {
@@ -68,6 +69,9 @@ export function buildEndpoint(
       }),
       physical: profileFor(PHYSICAL_PROFILE_ROLE),
       passwordWhere: ENROLLMENT_PASSWORD_WHERE,
+      ...(lab.config.opnsense
+        ? { firewall: { ref: firewallRef(inputs), ready: inputs.upstream.network.preflight } }
+        : {}),
     },
     opts,
   );
