@@ -6,6 +6,9 @@ import { validateConfig } from "../../stacks/config/load";
 import { readStackConfig, stackConfigSource } from "../../stacks/plan/stackConfig";
 import { enrollmentPlan } from "../../stacks/layers/endpoint";
 import { captureUnderMocks } from "../../test/support/mockRuntime";
+import { evaluatePolicies } from "../../policies/lib/offline";
+import { everyVmHasAnAgent } from "../../policies/rules/every-vm-has-an-agent";
+import { SDK_TYPES } from "../../vocabulary/sdkTypes";
 import { TEST_SSH_KEY, testHostKey } from "../../test/support/fixtures";
 import { opnsenseType, wazuhType } from "../../vocabulary/typeTokens";
 import { profileFor } from "./agentConf";
@@ -19,6 +22,14 @@ const API_PASSWORD = "api-password-under-test";
 class Ready extends pulumi.CustomResource {
   constructor(name: string) {
     super("fortress:test:Ready", name, {});
+  }
+}
+
+/** Stands for a hypervisor VM: the guest type the pack judges, with its id as an output. */
+class Vm extends pulumi.CustomResource {
+  declare readonly vmId: pulumi.Output<number>;
+  constructor(name: string, vmId: number) {
+    super(SDK_TYPES.proxmoxVm, name, { name, nodeName: "pve1", tags: ["fortress"], vmId });
   }
 }
 
@@ -42,6 +53,11 @@ describe("Endpoint", () => {
     resources = await captureUnderMocks("endpoint");
     const ready = new Ready("manager-ready");
     const preflight = new Ready("opnsense-preflight");
+    const vms = {
+      "k3s-agent-1": new Vm("k3s-agent-1", 101),
+      "k3s-agent-2": new Vm("k3s-agent-2", 102),
+      "workstation-1": new Vm("workstation-1", 103),
+    };
     const host = (name: string, address: string) => ({
       name,
       address,
@@ -62,9 +78,21 @@ describe("Endpoint", () => {
         ready: [ready],
       },
       vms: [
-        { host: host("k3s-agent-1", "10.20.0.21"), profile: profileFor("k3s-agent") },
-        { host: host("k3s-agent-2", "10.20.0.22"), profile: profileFor("k3s-agent") },
-        { host: host("workstation-1", "10.40.0.10"), profile: profileFor("workstation") },
+        {
+          host: host("k3s-agent-1", "10.20.0.21"),
+          profile: profileFor("k3s-agent"),
+          vmId: vms["k3s-agent-1"].vmId,
+        },
+        {
+          host: host("k3s-agent-2", "10.20.0.22"),
+          profile: profileFor("k3s-agent"),
+          vmId: vms["k3s-agent-2"].vmId,
+        },
+        {
+          host: host("workstation-1", "10.40.0.10"),
+          profile: profileFor("workstation"),
+          vmId: vms["workstation-1"].vmId,
+        },
       ],
       physical: profileFor("workstation"),
       passwordWhere: "pulumi stack output wazuhEnrollmentPassword --show-secrets",
@@ -112,6 +140,16 @@ describe("Endpoint", () => {
     assert.equal(fields.port, "514");
     assert.ok(syslog.dependencies.includes(named("opnsense-preflight").urn));
     assert.ok(syslog.dependencies.includes(named("manager-ready").urn));
+  });
+
+  it("passes the pack's every-vm-has-an-agent, which fails once a VM's enrollment is taken out", async () => {
+    assert.deepEqual(await evaluatePolicies([everyVmHasAnAgent], resources), []);
+    const without = resources.filter((resource) => resource.name !== "k3s-agent-2-wazuh-agent");
+    const violations = await evaluatePolicies([everyVmHasAnAgent], without);
+    assert.deepEqual(
+      violations.map((violation) => violation.urn),
+      [named("k3s-agent-2").urn],
+    );
   });
 
   it("no secret is in the clear: not the enrollment password, not the API's", () => {

@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ManagerEndpoint, SshHost } from "../siem/contract";
 import type { FirewallRef } from "../opnsense/provider";
 import { SyslogDestination } from "../opnsense/resources";
+import { WAZUH_ENROLLMENT_MARKER } from "../../vocabulary/agents";
 import { SERVICES } from "../../vocabulary/services";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import { type AgentProfile, renderAgentConf } from "./agentConf";
@@ -22,8 +23,8 @@ export const ENDPOINT_TYPE = COMPONENT_TYPES.endpoint;
 export interface EnrolledVm {
   readonly host: SshHost;
   readonly profile: AgentProfile;
-  /** Resources the VM's SSH must wait for (the VM itself, when the hypervisor hands it over). */
-  readonly dependsOn?: readonly pulumi.Resource[];
+  /** The VM's id: a new VM (a replacement) enrolls again, and the enrollment depends on the VM. */
+  readonly vmId?: pulumi.Input<number>;
 }
 
 export interface EndpointArgs {
@@ -94,11 +95,12 @@ export class Endpoint extends pulumi.ComponentResource {
           update: script,
           stdin: pulumi.secret(manager.enrollmentPassword),
           logging: "none",
-          triggers: [profile.group],
+          // The marker and the VM's id tell the pack which VM this enrolls (every-vm-has-an-agent).
+          triggers: [WAZUH_ENROLLMENT_MARKER, profile.group, ...(vm.vmId === undefined ? [] : [vm.vmId])],
         },
         {
           parent: this,
-          dependsOn: [group, ...manager.ready, ...(vm.dependsOn ?? [])],
+          dependsOn: [group, ...manager.ready],
           additionalSecretOutputs: ["stdin"],
         },
       );

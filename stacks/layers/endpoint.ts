@@ -65,6 +65,7 @@ export function buildEndpoint(
             privateKey: secrets.sshPrivateKey,
           },
           profile,
+          vmId: machine.vmId,
         };
       }),
       physical: profileFor(PHYSICAL_PROFILE_ROLE),
