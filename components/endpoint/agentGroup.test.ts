@@ -1,4 +1,9 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { runNodeScript } from "../../test/support/runNode";
 import { after, before, describe, it } from "node:test";
 import { startWazuhDouble, type WazuhDouble } from "../../test/wazuh/server";
 import { AgentGroupProvider, type AgentGroupOutputs } from "./agentGroup";
@@ -184,5 +189,23 @@ describe("the Wazuh API client and WazuhAgentGroup, through the loopback double"
         profile.group,
       );
     }
+  });
+
+  it("serializes as the engine does, and creates a group from the serialized text in a fresh process", async () => {
+    const provider = new AgentGroupProvider();
+    const serialized = await pulumi.runtime.serializeFunction(() => provider);
+    assert.ok(!serialized.text.includes(PASSWORD), "the password was captured");
+    const dir = mkdtempSync(join(tmpdir(), "fortress-wazuh-dynamic-"));
+    writeFileSync(join(dir, "provider.js"), serialized.text);
+    const script = `
+      const provider = require(${JSON.stringify(join(dir, "provider.js"))}).${serialized.exportName}();
+      provider
+        .create({ api: { url: process.env.U, username: process.env.N, password: process.env.P }, name: "fortress-serialized", configuration: process.env.C })
+        .then((result) => console.log(JSON.stringify({ id: result.id })))
+        .catch((error) => { console.error(error.stack || error); process.exit(1); });`;
+    const child = await runNodeScript(script, { env: { U: api.url, N: USER, P: PASSWORD, C: CONF } });
+    assert.equal(child.status, 0, child.stderr);
+    assert.equal((JSON.parse(child.stdout.trim()) as { id: string }).id, "fortress-serialized");
+    assert.ok(sameAgentConf(double.groups.get("fortress-serialized")?.agentConf ?? "", CONF));
   });
 });
