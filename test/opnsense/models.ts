@@ -5,6 +5,7 @@
  * plus the ones that carry defaults a `get` shows, are modelled; unknown posted keys are ignored
  * as OPNsense's setNodes() ignores them.
  */
+import { isIP } from "node:net";
 import {
   bool,
   container,
@@ -817,12 +818,18 @@ export const syslogDestinationModel = (version: string): ItemModel => ({
       { multiple: true },
     ),
     facility: option(Object.fromEntries(SYSLOG_FACILITIES.map((name) => [name, name])), { multiple: true }),
-    hostname: hostname({
-      required: true,
-      ...(compareVersions(version, "26.7") >= 0
-        ? { message: "[%s] is not a valid IP address or hostname." }
-        : {}),
-    }),
+    // HostnameField's message: 26.7 names the value (BaseField::getValidationMessage sprintf's a single %s).
+    hostname: custom(
+      (value) =>
+        isIP(value) !== 0 || isHostname(value)
+          ? []
+          : [
+              compareVersions(version, "26.7") >= 0
+                ? `[${value}] is not a valid IP address or hostname.`
+                : "Please specify a valid IP address or hostname.",
+            ],
+      { required: true },
+    ),
     // No certificate exists on the double: any reference is unknown.
     certificate: custom((value) =>
       value === "" ? [] : ["Please select a valid certificate from the list."],

@@ -93,6 +93,23 @@ for (const version of ["25.7.3", "26.1.2", "26.7.1"]) {
       );
     });
 
+    it("refuses a host name that is neither an address nor a name, in this version's words", async () => {
+      const api = await startOpnsenseApi({ version });
+      servers.push(api);
+      const items = await provider(DEFAULT_KEY, DEFAULT_SECRET);
+      const expected = version.startsWith("26.7")
+        ? "[bad host!] is not a valid IP address or hostname."
+        : "Please specify a valid IP address or hostname.";
+      await assert.rejects(
+        items.create({
+          model: "syslogDestination",
+          firewall: { url: api.url, insecure: false },
+          fields: destination("bad host!"),
+        }),
+        (error: Error) => error instanceof OpnsenseValidationError && error.message.includes(expected),
+      );
+    });
+
     it("names System: Settings: Logging when the key lacks it", async () => {
       const api = await startOpnsenseApi({
         version,
