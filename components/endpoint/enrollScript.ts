@@ -14,6 +14,10 @@
  *   (src/shared/enrollment_op.c, AUTHD_PASS "etc/authd.pass"): it never appears on a command line;
  * - `agent-auth -m <manager> -G <group> -A <name>` registers once (src/os_auth/main-client.c options);
  * - the manager's address is `<client><server><address>` of ossec.conf (etc/ossec-agent.conf).
+ * - a fresh install does not start the agent (packages/debs/SPECS/wazuh-agent/debian/postinst restarts
+ *   only an agent that was running before an upgrade), so nothing enrolls before authd.pass is in place
+ *   and agent-auth has registered it; the install's WAZUH_MANAGER/WAZUH_AGENT_GROUP/WAZUH_AGENT_NAME are
+ *   written into ossec.conf by src/init/register_configure_agent.sh.
  */
 
 export const WAZUH_AGENT_VERSION = "4.14.6-1";
