@@ -124,6 +124,11 @@ describe("Endpoint", () => {
     assert.match(text, /WAZUH_AGENT_GROUP=fortress-workstation/);
     assert.match(text, /agent-auth -m 10\.20\.0\.5 -G fortress-workstation -A workstation-1/);
     assert.equal(enroll.inputs.logging, "none");
+    assert.deepEqual(
+      named("endpoint").inputs.membership,
+      endpoint.membership,
+      "the plan records the membership",
+    );
     assert.deepEqual(endpoint.membership, {
       "k3s-agent-1": "fortress-k3s-agent",
       "k3s-agent-2": "fortress-k3s-agent",

@@ -41,6 +41,11 @@ export interface EndpointArgs {
 /** The firewall's syslog to the manager: BSD syslog over UDP 514, the port the zone matrix's `syslog` service opens. */
 export const MANAGER_SYSLOG_PORT = SERVICES.syslog.udp[0] ?? 514;
 
+/** Which VM joins which group, by VM name. */
+function membershipOf(vms: readonly EnrolledVm[]): Record<string, string> {
+  return Object.fromEntries(vms.map((vm) => [vm.host.name, vm.profile.group]));
+}
+
 export class Endpoint extends pulumi.ComponentResource {
   /** The groups on the manager, by group name. */
   readonly groups: Readonly<Record<string, WazuhAgentGroup>>;
@@ -54,7 +59,13 @@ export class Endpoint extends pulumi.ComponentResource {
   readonly firewallSyslog: SyslogDestination | undefined;
 
   constructor(name: string, args: EndpointArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(ENDPOINT_TYPE, name, {}, opts);
+    // The component's inputs say which VM joins which group: plan.json records them.
+    super(
+      ENDPOINT_TYPE,
+      name,
+      { membership: membershipOf(args.vms), physicalGroup: args.physical.group },
+      opts,
+    );
     const { manager } = args;
     const api = pulumi
       .all([manager.apiUrl, manager.apiPassword, manager.apiCaCertificatePem])
@@ -73,14 +84,13 @@ export class Endpoint extends pulumi.ComponentResource {
     }
 
     const enrollments: Record<string, command.remote.Command> = {};
-    const membership: Record<string, string> = {};
+    const membership = membershipOf(args.vms);
     for (const vm of args.vms) {
       const { host, profile } = vm;
       const group = groups[profile.group] as WazuhAgentGroup;
       const script = manager.address.apply((address) =>
         enrollScript({ manager: address, group: profile.group, agentName: host.name }),
       );
-      membership[host.name] = profile.group;
       enrollments[host.name] = new command.remote.Command(
         `${host.name}-wazuh-agent`,
         {
