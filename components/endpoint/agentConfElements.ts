@@ -78,7 +78,6 @@ export const AGENT_CONF_ROOT: ElementRule = {
         location: text([], LOCALFILE_SRC),
         // localfile.rst: syslog, journald (4.12+ agents; `location` must then be `journald`), json, command …
         log_format: text([], LOCALFILE_SRC),
-        only_future_events: text([], LOCALFILE_SRC),
         "only-future-events": text([], LOCALFILE_SRC),
         // journald filters: <filter field="_SYSTEMD_UNIT">^ssh.service$</filter> (localfile.rst "filter").
         filter: text(["field", "ignore_if_missing"], LOCALFILE_SRC),

@@ -107,6 +107,15 @@ describe("the Wazuh API client and WazuhAgentGroup, through the loopback double"
         /Invalid element in the configuration: 'fim'/.test(error.message),
     );
     await assert.rejects(
+      putGroupConfiguration(
+        client,
+        "fortress-xml",
+        "<agent_config><localfile><path>/x</path></localfile></agent_config>",
+      ),
+      (error: Error) =>
+        error instanceof WazuhRefusedError && error.code === 1114 && /'path'/.test(error.message),
+    );
+    await assert.rejects(
       putGroupConfiguration(client, "fortress-xml", ""),
       (error: Error) => error instanceof WazuhRefusedError && error.code === 1112,
     );

@@ -118,6 +118,27 @@ const failedItem = (code: number, id: string) => ({
 /** validator.py `_group_names`. */
 const GROUP_NAMES = /^(?!^(\.{1,2}|all)$)[A-Za-z0-9.\-_]+$/;
 
+/** Read_Localfile's element names (src/config/localfile-config.c @ v4.14.6): any other fails verify-agent-conf. */
+export const LOCALFILE_ELEMENTS = new Set([
+  "location",
+  "command",
+  "log_format",
+  "frequency",
+  "alias",
+  "only-future-events",
+  "query",
+  "label",
+  "target",
+  "out_format",
+  "reconnect_time",
+  "age",
+  "exclude",
+  "ignore_binaries",
+  "ignore",
+  "restrict",
+  "filter",
+]);
+
 /** verify-agent-conf over the file: its ERROR lines, empty when it accepts it. */
 function verifyAgentConf(root: XmlElement, file: string): string[] {
   for (const top of root.children) {
@@ -126,6 +147,16 @@ function verifyAgentConf(root: XmlElement, file: string): string[] {
       if (!MAIN_ELEMENTS.has(section.name))
         return [
           `Invalid element in the configuration: '${section.name}'.`,
+          `Configuration error at '${file}'.`,
+        ];
+      // Read_Syscheck only warns on an unknown element; Read_Localfile refuses one (XML_INVELEM, OS_INVALID).
+      const unknown =
+        section.name === "localfile"
+          ? section.children.find((child) => !LOCALFILE_ELEMENTS.has(child.name))
+          : undefined;
+      if (unknown)
+        return [
+          `Invalid element in the configuration: '${unknown.name}'.`,
           `Configuration error at '${file}'.`,
         ];
     }
