@@ -107,6 +107,7 @@ export const JUDGED_TYPES: Readonly<Record<string, readonly string[]>> = {
   "k8s-namespace-pod-security": [K8S_NAMESPACE_TYPE],
   "k8s-objects-in-plan": [...COMMANDS, FILE_TYPE],
   "k3s-packaged-components": COMMANDS,
+  "every-vm-has-an-agent": [...GUESTS, SDK_TYPES.commandRemote],
   "state-protected-and-backed-up": [
     SDK_TYPES.proxmoxBackupJob,
     SDK_TYPES.k8sPersistentVolumeClaim,

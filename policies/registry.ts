@@ -16,6 +16,7 @@ import { nodeCapacity } from "./rules/node-capacity";
 import { opnsenseNoAnyToAny } from "./rules/opnsense-no-any-to-any";
 import { serviceDependencies } from "./rules/service-dependencies";
 import { cloudInitNoPassword } from "./rules/cloud-init-no-password";
+import { everyVmHasAnAgent } from "./rules/every-vm-has-an-agent";
 import { opnsenseAntiLockoutFirst } from "./rules/opnsense-anti-lockout-first";
 import { opnsenseDefaultDeny } from "./rules/opnsense-default-deny";
 import { opnsenseZoneMatrix } from "./rules/opnsense-zone-matrix";
@@ -64,4 +65,5 @@ export const POLICIES: readonly FortressPolicy[] = [
   k8sNamespacePodSecurity,
   k8sObjectsInPlan,
   stateProtectedAndBackedUp,
+  everyVmHasAnAgent,
 ];

@@ -19,6 +19,7 @@ export const COMPONENT_TYPES = {
   keycloak: "fortress:identity:Keycloak",
   postgres: "fortress:identity:Postgres",
   vaultwarden: "fortress:identity:Vaultwarden",
+  endpoint: "fortress:endpoint:Endpoint",
   /** The lab's one clamd, its freshclam and Fortress's signatures. */
   clamav: "fortress:endpoint:Clamav",
   /** The record of which services the lab runs, read by the pack's dependency policy. */
@@ -37,6 +38,7 @@ export type OpnsenseKind =
   | "keaReservation"
   | "dnsmasqRange"
   | "dnsmasqHost"
+  | "syslogDestination"
   | "chrony"
   | "keaDhcpv4"
   | "dnsmasq"
@@ -56,3 +58,15 @@ export const opnsenseKind = (kind: OpnsenseKind) => `opnsense:${kind}` as const;
 export const OPNSENSE_TYPE_PREFIX = `pulumi-nodejs:dynamic/${OPNSENSE_MODULE}:opnsense:` as const;
 
 export const opnsenseType = (kind: OpnsenseKind) => `${OPNSENSE_TYPE_PREFIX}${kind}` as const;
+
+/** The Wazuh dynamic resources (components/endpoint): agent groups on the manager. */
+export type WazuhKind = "agentGroup";
+
+/** The module the Wazuh dynamic resources register under (the same as OPNsense's). */
+export const WAZUH_MODULE = "fortress";
+
+export const wazuhKind = (kind: WazuhKind) => `wazuh:${kind}` as const;
+
+/** The full token the engine sees for a Wazuh dynamic resource. */
+export const wazuhType = (kind: WazuhKind) =>
+  `pulumi-nodejs:dynamic/${WAZUH_MODULE}:${wazuhKind(kind)}` as const;

@@ -107,6 +107,27 @@ export interface DnsmasqHostFields {
   readonly descr: string;
 }
 
+/** The syslog-ng levels OPNsense offers for a destination (Syslog/Syslog.xml `level` OptionValues). */
+export type SyslogLevel = "debug" | "info" | "notice" | "warn" | "err" | "crit" | "alert" | "emerg";
+
+/**
+ * A remote syslog destination (Syslog/Syslog.xml `destinations.destination`, the same fields at 25.7,
+ * 26.1 and 26.7). `program` and `facility` are left empty: every application and facility.
+ */
+export interface SyslogDestinationFields {
+  readonly enabled: boolean;
+  /** OptionField udp4/tcp4/udp6/tcp6/tls4/tls6; tls needs a `certificate` (Syslog.php performValidation). */
+  readonly transport: "udp4" | "tcp4";
+  /** HostnameField: an address or a host name; an address must match the transport's family. An output: the manager's address. */
+  readonly hostname: pulumi.Input<string>;
+  readonly port: number;
+  /** RFC 5424 framing instead of BSD syslog. */
+  readonly rfc5424: boolean;
+  /** The levels sent (empty: all). */
+  readonly level: readonly SyslogLevel[];
+  readonly description: string;
+}
+
 /** Kea DHCPv4's general settings: Kea starts only when enabled, on these interfaces. */
 export interface KeaSettingsFields {
   readonly enabled: boolean;
@@ -146,6 +167,7 @@ export interface ItemFields {
   readonly keaReservation: KeaReservationFields;
   readonly dnsmasqRange: DnsmasqRangeFields;
   readonly dnsmasqHost: DnsmasqHostFields;
+  readonly syslogDestination: SyslogDestinationFields;
 }
 
 /** A field's name, as a string. */

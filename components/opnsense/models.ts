@@ -158,6 +158,28 @@ export const MODELS = {
     identity: ["descr"],
     replaceOn: [],
   },
+  /**
+   * A remote log destination (Syslog/Syslog.xml, Syslog/Api/SettingsController.php @ 25.7, 26.1, 26.7):
+   * its search is `search_destinations` (plural), the rest singular; a change is made live by
+   * syslog/service/reconfigure (Syslog/Api/ServiceController.php, which regenerates syslog-ng's config).
+   */
+  syslogDestination: {
+    label: "syslog destination",
+    base: "syslog/settings",
+    key: "destination",
+    commands: {
+      search: "search_destinations",
+      get: "get_destination",
+      add: "add_destination",
+      set: "set_destination",
+      del: "del_destination",
+    },
+    apply: { kind: "reconfigure", path: "syslog/service/reconfigure" },
+    identity: ["description"],
+    // OptionField Multiple: stored comma-joined, returned as an option map.
+    lists: { level: "," },
+    replaceOn: [],
+  },
 } as const satisfies { readonly [K in keyof ItemFields]: ItemModel<ItemFields[K]> };
 
 export type ModelName = keyof typeof MODELS;

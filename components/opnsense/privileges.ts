@@ -142,6 +142,13 @@ export const ACL_PRIVILEGES: readonly AclPrivilege[] = [
     source: CORE_ACL("Dnsmasq"),
   },
   {
+    // Destinations, general settings and the service (reconfigure, stats, reset).
+    key: "page-diagnostics-logs-settings-targets",
+    name: "System: Settings: Logging",
+    patterns: ["api/syslog/*"],
+    source: CORE_ACL("Syslog"),
+  },
+  {
     key: "page-services-chrony",
     name: "Services: Chrony",
     patterns: ["api/chrony/*"],
@@ -193,6 +200,8 @@ export const PROVIDER_PRIVILEGES: readonly { readonly prefix: string; readonly k
   { prefix: "kea/service", key: "page-dhcp-kea-v4" },
   { prefix: "dnsmasq/settings", key: "page-services-dnsforwarder" },
   { prefix: "dnsmasq/service", key: "page-services-dnsforwarder" },
+  { prefix: "syslog/settings", key: "page-diagnostics-logs-settings-targets" },
+  { prefix: "syslog/service", key: "page-diagnostics-logs-settings-targets" },
   { prefix: "chrony/general", key: "page-services-chrony" },
   { prefix: "chrony/service", key: "page-services-chrony" },
   { prefix: "interfaces/assignment", key: "page-interfaces-assignnetworkports" },

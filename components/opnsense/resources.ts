@@ -78,6 +78,9 @@ export const DnsmasqRange = itemClass("dnsmasqRange");
 export type DnsmasqRange = InstanceType<typeof DnsmasqRange>;
 export const DnsmasqHost = itemClass("dnsmasqHost");
 export type DnsmasqHost = InstanceType<typeof DnsmasqHost>;
+/** A remote syslog destination: the firewall's logs to the Wazuh manager. */
+export const SyslogDestination = itemClass("syslogDestination");
+export type SyslogDestination = InstanceType<typeof SyslogDestination>;
 
 /** Singleton settings: the inputs name the settings model (`settings`), so that the shared provider can route them. */
 abstract class OpnsenseSettings extends pulumi.dynamic.Resource {

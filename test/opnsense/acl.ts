@@ -2,7 +2,7 @@
  * OPNsense's privileges per version, as the loopback server checks them: the entries of OPNsense's own
  * ACL.xml files that grant an `api/...` path the provider or its tests call, transcribed with their
  * display names at tags 25.7, 26.1 and 26.7 of opnsense/core
- * (src/opnsense/mvc/app/models/OPNsense/{Core,Firewall,Interfaces,Unbound,Kea,Dnsmasq}/ACL/ACL.xml) and
+ * (src/opnsense/mvc/app/models/OPNsense/{Core,Firewall,Interfaces,Unbound,Kea,Dnsmasq,Syslog}/ACL/ACL.xml) and
  * of opnsense/plugins (net/chrony/src/opnsense/mvc/app/models/OPNsense/Chrony/ACL/ACL.xml). Only the
  * `api/` patterns are kept. Written from the vendor's files, not from components/opnsense/privileges.ts,
  * so that a wrong name there fails a test here.
@@ -90,6 +90,11 @@ export const ACL_BY_VERSION: Readonly<Record<"25.7" | "26.1" | "26.7", readonly 
       key: "page-services-dnsforwarder",
       name: "Services: Dnsmasq DNS/DHCP: Settings",
       patterns: ["api/dnsmasq/*"],
+    },
+    {
+      key: "page-diagnostics-logs-settings-targets",
+      name: "System: Settings: Logging",
+      patterns: ["api/syslog/*"],
     },
     { key: "page-services-chrony", name: "Services: Chrony", patterns: ["api/chrony/*"] },
     {
@@ -189,6 +194,11 @@ export const ACL_BY_VERSION: Readonly<Record<"25.7" | "26.1" | "26.7", readonly 
       key: "page-services-dnsforwarder",
       name: "Services: Dnsmasq DNS/DHCP: Settings",
       patterns: ["api/dnsmasq/*"],
+    },
+    {
+      key: "page-diagnostics-logs-settings-targets",
+      name: "System: Settings: Logging",
+      patterns: ["api/syslog/*"],
     },
     { key: "page-services-chrony", name: "Services: Chrony", patterns: ["api/chrony/*"] },
     {
@@ -298,6 +308,11 @@ export const ACL_BY_VERSION: Readonly<Record<"25.7" | "26.1" | "26.7", readonly 
       key: "page-services-dnsforwarder",
       name: "Services: Dnsmasq DNS/DHCP: Settings",
       patterns: ["api/dnsmasq/*"],
+    },
+    {
+      key: "page-diagnostics-logs-settings-targets",
+      name: "System: Settings: Logging",
+      patterns: ["api/syslog/*"],
     },
     { key: "page-services-chrony", name: "Services: Chrony", patterns: ["api/chrony/*"] },
     {

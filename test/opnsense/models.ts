@@ -5,6 +5,7 @@
  * plus the ones that carry defaults a `get` shows, are modelled; unknown posted keys are ignored
  * as OPNsense's setNodes() ignores them.
  */
+import { isIP } from "node:net";
 import {
   bool,
   container,
@@ -27,6 +28,7 @@ import {
   type Schema,
   text,
 } from "./fields";
+import { compareVersions } from "./acl";
 
 /** A model collection served by the generic search/get/add/set/del commands. */
 export interface ItemModel {
@@ -38,6 +40,8 @@ export interface ItemModel {
   readonly key: string;
   /** Command suffix: `add_<suffix>`, `search_<suffix>`, ... */
   readonly suffix: string;
+  /** The search command when it is not `search_<suffix>` (Syslog's `search_destinations`). */
+  readonly searchCommand?: string;
   readonly schema: Schema;
   /** performValidation() of the model class: [field path, message] pairs for one item. */
   validate?(item: Raw, ctx: FieldContext): [string, string][];
@@ -735,3 +739,116 @@ export const DNSMASQ_SETTINGS_SCHEMA: Schema = {
     default_fw_rules: bool({ default: "1", required: true }),
   }),
 };
+
+// ---------------------------------------------------------------------------------------------
+// Syslog destinations: src/opnsense/mvc/app/models/OPNsense/Syslog/Syslog.xml (version 1.0.2, the same
+// fields at 25.7, 26.1 and 26.7), Syslog.php performValidation (identical at the three tags),
+// Syslog/Api/SettingsController.php (search_destinations; get/add/set/del/toggle_destination),
+// FieldTypes/HostnameField.php (its message changed in 26.7), FieldTypes/CertificateField.php.
+
+const SYSLOG_FACILITIES = [
+  "kern",
+  "user",
+  "mail",
+  "daemon",
+  "auth",
+  "syslog",
+  "lpr",
+  "news",
+  "uucp",
+  "cron",
+  "authpriv",
+  "ftp",
+  "ntp",
+  "security",
+  "console",
+  "local0",
+  "local1",
+  "local2",
+  "local3",
+  "local4",
+  "local5",
+  "local6",
+  "local7",
+];
+
+/** A few of what `configctl syslog list applications` lists on a fresh install (a stand-in for it). */
+const SYSLOG_APPLICATIONS = [
+  "audit",
+  "configd.py",
+  "filterlog",
+  "firewall",
+  "lighttpd",
+  "suricata",
+  "unbound",
+];
+
+export const syslogDestinationModel = (version: string): ItemModel => ({
+  id: "syslog/settings",
+  moduleController: "syslog/settings",
+  key: "destination",
+  suffix: "destination",
+  searchCommand: "search_destinations",
+  source: "Syslog/Syslog.xml (destinations.destination), Syslog/Syslog.php",
+  schema: {
+    enabled: bool({ default: "1", required: true }),
+    // <Default>udp</Default> is no option value: an item must name its transport.
+    transport: option(
+      { udp4: "UDP(4)", tcp4: "TCP(4)", udp6: "UDP(6)", tcp6: "TCP(6)", tls4: "TLS(4)", tls6: "TLS(6)" },
+      { default: "udp", required: true },
+    ),
+    program: custom(
+      (value) =>
+        value === "" || value.split(",").every((app) => SYSLOG_APPLICATIONS.includes(app))
+          ? []
+          : ["Specify valid source applications."],
+      { separator: "," },
+    ),
+    level: option(
+      {
+        debug: "debug",
+        info: "info",
+        notice: "notice",
+        warn: "warn",
+        err: "error",
+        crit: "critical",
+        alert: "alert",
+        emerg: "emergency",
+      },
+      { multiple: true },
+    ),
+    facility: option(Object.fromEntries(SYSLOG_FACILITIES.map((name) => [name, name])), { multiple: true }),
+    // HostnameField's message: 26.7 names the value (BaseField::getValidationMessage sprintf's a single %s).
+    hostname: custom(
+      (value) =>
+        isIP(value) !== 0 || isHostname(value)
+          ? []
+          : [
+              compareVersions(version, "26.7") >= 0
+                ? `[${value}] is not a valid IP address or hostname.`
+                : "Please specify a valid IP address or hostname.",
+            ],
+      { required: true },
+    ),
+    // No certificate exists on the double: any reference is unknown.
+    certificate: custom((value) =>
+      value === "" ? [] : ["Please select a valid certificate from the list."],
+    ),
+    port: port({ default: "514", required: true }),
+    rfc5424: bool({ default: "0", required: true }),
+    description: description(),
+  },
+  validate(item) {
+    const out: [string, string][] = [];
+    const transport = item.transport ?? "";
+    const host = item.hostname ?? "";
+    if (/^(udp|tcp|tls)[46]$/.test(transport) && isAddress(host)) {
+      const hostFamily = host.includes(":") ? "6" : "4";
+      if (transport[3] !== hostFamily)
+        out.push(["hostname", "Transport protocol does not match address in hostname"]);
+    }
+    if ((transport === "tls4" || transport === "tls6") && (item.certificate ?? "") === "")
+      out.push(["certificate", "A certificate is required for tls types"]);
+    return out;
+  },
+});

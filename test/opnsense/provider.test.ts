@@ -53,6 +53,7 @@ const LEAST_PRIVILEGES: Record<string, string[]> = {
     "Services: Unbound (MVC)",
     "Services: DHCP: Kea(v4)",
     "Services: Dnsmasq DNS/DHCP: Settings",
+    "System: Settings: Logging",
   ],
   "26.1.2": [
     "Lobby: Dashboard",
@@ -65,6 +66,7 @@ const LEAST_PRIVILEGES: Record<string, string[]> = {
     "Services: Unbound (MVC)",
     "Services: DHCP: Kea(v4)",
     "Services: Dnsmasq DNS/DHCP: Settings",
+    "System: Settings: Logging",
   ],
   "26.7.1": [
     "Lobby: Dashboard",
@@ -78,6 +80,7 @@ const LEAST_PRIVILEGES: Record<string, string[]> = {
     "Services: Unbound",
     "Services: DHCP: Kea(v4)",
     "Services: Dnsmasq DNS/DHCP: Settings",
+    "System: Settings: Logging",
   ],
 };
 
@@ -734,6 +737,19 @@ describe("OPNsense provider against the loopback API", () => {
         const items = await configured(new ItemProvider(FAST), "least", "p");
         await create(items, { model: "alias", firewall, fields: alias("fz_least") });
         await create(items, { model: "rule", firewall, fields: rule("fortress zones: least privilege") });
+        await create(items, {
+          model: "syslogDestination",
+          firewall,
+          fields: {
+            enabled: "1",
+            transport: "udp4",
+            hostname: "10.20.0.5",
+            port: "514",
+            rfc5424: "0",
+            level: "info,notice,warn,err,crit,alert,emerg",
+            description: "fortress: firewall logs to the Wazuh manager",
+          },
+        });
         assert.ok(!privileges.includes("System: Firmware"));
         const readme = readFileSync(join(__dirname, "../../README.md"), "utf8");
         const section = readme.slice(

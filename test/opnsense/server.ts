@@ -60,6 +60,7 @@ import {
   ALIAS_MODEL,
   CHRONY_SCHEMA,
   DNSMASQ_HOST_MODEL,
+  syslogDestinationModel,
   DNSMASQ_SETTINGS_SCHEMA,
   type ItemModel,
   KEA_DHCPV4_SETTINGS_SCHEMA,
@@ -332,6 +333,7 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     keaSubnetModel(options.version),
     KEA_RESERVATION_MODEL,
     DNSMASQ_HOST_MODEL,
+    syslogDestinationModel(options.version),
   ];
   const collections = new Map<string, Map<string, Raw>>(models.map((m) => [m.id, new Map()]));
   const store = (id: string): Map<string, Raw> => {
@@ -1121,8 +1123,13 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     for (const model of models) {
       if (model.moduleController !== moduleController) continue;
       const suffix = `_${model.suffix}`;
-      if (!command.endsWith(suffix)) continue;
-      const verb = command.slice(0, -suffix.length);
+      const verb =
+        model.searchCommand === command
+          ? "search"
+          : command.endsWith(suffix)
+            ? command.slice(0, -suffix.length)
+            : "";
+      if (verb === "") continue;
       switch (verb) {
         case "search":
           return search(model, { ...query, ...body });
@@ -1175,6 +1182,7 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
       case "unbound/service":
       case "kea/service":
       case "dnsmasq/service":
+      case "syslog/service":
         return command === "reconfigure" ? serviceReconfigure(moduleController, method) : notFound();
       case "chrony/general":
       case "chrony/service":

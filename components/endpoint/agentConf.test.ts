@@ -1,0 +1,127 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { describe, it } from "node:test";
+import { parseXml, type XmlElement } from "../../test/wazuh/xml";
+import { ROLE_NAMES } from "../../stacks/catalog";
+import { AGENT_CONF_ROOT, type ElementRule, LOG_FORMATS, YES_NO_ATTRIBUTES } from "./agentConfElements";
+import { profileFor, renderAgentConf, ROLE_PROFILES, scanOnArrival } from "./agentConf";
+import { groupNameProblem } from "./wazuhGroups";
+
+const xmllint = spawnSync("xmllint", ["--version"], { encoding: "utf8" });
+const XMLLINT_MISSING = xmllint.error
+  ? "xmllint is not installed (Debian package libxml2-utils): the well-formedness check cannot run"
+  : false;
+
+/** Every element and attribute of `element` against `rule`; the problems found. */
+function check(element: XmlElement, rule: ElementRule, path: string): string[] {
+  const problems: string[] = [];
+  for (const attribute of Object.keys(element.attributes)) {
+    if (!rule.attributes.includes(attribute))
+      problems.push(`${path}: attribute ${attribute} is not allowed (${rule.source})`);
+  }
+  if (element.name === "directories") {
+    for (const [name, value] of Object.entries(element.attributes)) {
+      if (YES_NO_ATTRIBUTES.has(name) && value !== "yes" && value !== "no")
+        problems.push(`${path}@${name}: ${value} is not yes/no`);
+    }
+  }
+  for (const child of element.children) {
+    const childRule = rule.children?.[child.name];
+    if (!childRule) problems.push(`${path}: <${child.name}> is not allowed here (${rule.source})`);
+    else problems.push(...check(child, childRule, `${path}/${child.name}`));
+  }
+  return problems;
+}
+
+const roles = [...ROLE_NAMES, "workstation"];
+
+describe("agent.conf per VM role", () => {
+  it("every VM role of the catalog, and the workstation, has a profile with a valid group name", () => {
+    for (const role of roles) {
+      const profile = profileFor(role);
+      assert.equal(groupNameProblem(profile.group), undefined, role);
+    }
+    const groups = Object.values(ROLE_PROFILES).map((profile) => profile.group);
+    assert.equal(new Set(groups).size, groups.length, "one group per role");
+    assert.throws(() => profileFor("toaster"), /no Wazuh agent profile for VM role toaster/);
+  });
+
+  it(
+    "is well-formed XML (xmllint), with the agent_config block at the top as the manager stores it",
+    { skip: XMLLINT_MISSING },
+    () => {
+      for (const role of roles) {
+        const text = renderAgentConf(profileFor(role));
+        // upload_group_configuration parses the body inside <root> (configuration.py @ v4.14.6).
+        const result = spawnSync("xmllint", ["--noout", "-"], {
+          input: `<root>\n${text}\n</root>`,
+          encoding: "utf8",
+        });
+        assert.equal(result.status, 0, `${role}: ${result.stderr}`);
+      }
+    },
+  );
+
+  it("xmllint refuses a broken agent.conf (the check can fail)", { skip: XMLLINT_MISSING }, () => {
+    const broken = renderAgentConf(profileFor("workstation")).replace("</syscheck>", "");
+    const result = spawnSync("xmllint", ["--noout", "-"], {
+      input: `<root>${broken}</root>`,
+      encoding: "utf8",
+    });
+    assert.notEqual(result.status, 0);
+  });
+
+  it("holds only the elements and attributes the 4.14 reference allows", () => {
+    for (const role of roles) {
+      const root = parseXml(`<root>${renderAgentConf(profileFor(role))}</root>`);
+      assert.deepEqual(
+        root.children.map((child) => child.name),
+        ["agent_config"],
+        role,
+      );
+      const problems = root.children.flatMap((child) => check(child, AGENT_CONF_ROOT, "agent_config"));
+      assert.deepEqual(problems, [], role);
+      for (const localfile of (root.children[0] as XmlElement).children.filter(
+        (child) => child.name === "localfile",
+      )) {
+        const format = localfile.children.find((child) => child.name === "log_format")?.text.trim() ?? "";
+        assert.ok(LOG_FORMATS.has(format), `${role}: log_format ${format}`);
+        const location = localfile.children.find((child) => child.name === "location")?.text.trim();
+        // localfile-config.c: a journald localfile's location must be "journald".
+        if (format === "journald") assert.equal(location, "journald");
+      }
+    }
+  });
+
+  it("the element check refuses what the reference does not list", () => {
+    const bad = parseXml(
+      '<agent_config os="Linux"><syscheck><directories realtime="maybe" colour="red">/x</directories><fim/></syscheck></agent_config>',
+    );
+    const problems = check(bad, AGENT_CONF_ROOT, "agent_config");
+    assert.equal(problems.length, 3, problems.join("\n"));
+  });
+
+  it("the workstation watches /home, /root/Downloads and /tmp in real time; servers scan system paths on schedule", () => {
+    const workstation = profileFor("workstation");
+    assert.deepEqual(
+      scanOnArrival(workstation).filter((path) => ["/home", "/root/Downloads", "/tmp"].includes(path)),
+      ["/home", "/root/Downloads", "/tmp"],
+    );
+    const text = renderAgentConf(workstation);
+    assert.match(text, /<directories check_all="yes" realtime="yes">\/home<\/directories>/);
+    assert.match(text, /<directories check_all="yes">\/etc<\/directories>/);
+    assert.match(text, /<ignore type="sregex">\/home\/\.\*\/\\\.cache\/<\/ignore>/);
+    assert.doesNotMatch(renderAgentConf(profileFor("k3s-agent")), />\/home</);
+    assert.match(
+      renderAgentConf(profileFor("k3s-server")),
+      /realtime="yes">\/var\/lib\/rancher\/k3s\/server\/manifests</,
+    );
+  });
+
+  it("reads journald, since Debian's cloud image has no /var/log/syslog", () => {
+    assert.match(
+      renderAgentConf(profileFor("misp")),
+      /<location>journald<\/location>\n\s*<log_format>journald<\/log_format>/,
+    );
+  });
+});

@@ -1,0 +1,228 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { describe, it } from "node:test";
+import {
+  AUTHD_PASS,
+  CLIENT_KEYS,
+  enrollScript,
+  physicalEnrollCommand,
+  WAZUH_AGENT_VERSION,
+  WAZUH_KEY_FINGERPRINT,
+} from "./enrollScript";
+
+const shellcheck = spawnSync("shellcheck", ["--version"], { encoding: "utf8" });
+const SHELLCHECK_MISSING = shellcheck.error
+  ? "shellcheck is not installed (Debian package shellcheck)"
+  : false;
+
+const PASSWORD = "enrollment-secret-from-random";
+
+/**
+ * Stand-ins for the machine's tools, each recording its call in $LOG: apt-get "installs" by writing
+ * ossec.conf (with the WAZUH_MANAGER it was given, as the package's register_configure_agent.sh does)
+ * and agent-auth into the root; agent-auth writes a key; systemctl keeps enabled/active in files.
+ */
+function stubs(dir: string, root: string, fingerprint: string): void {
+  const stub = (name: string, body: string) => {
+    writeFileSync(join(dir, name), `#!/bin/bash\n${body}\n`);
+    chmodSync(join(dir, name), 0o755);
+  };
+  stub("sudo", 'exec "$@"');
+  stub("cloud-init", "exit 0");
+  stub(
+    "curl",
+    'echo "curl $*" >> "$LOG"; while [ $# -gt 0 ]; do if [ "$1" = -o ]; then shift; out=$1; fi; shift; done; echo KEY > "$out"',
+  );
+  stub(
+    "gpg",
+    `echo "gpg $*" >> "$LOG"; if [ "$1" = --show-keys ]; then echo 'pub:-:4096:1:96B3EE5F29111145:::::::'; echo 'fpr:::::::::${fingerprint}:'; else cat; fi`,
+  );
+  stub(
+    "apt-get",
+    [
+      'echo "apt-get $* WAZUH_MANAGER=${WAZUH_MANAGER:-} WAZUH_AGENT_GROUP=${WAZUH_AGENT_GROUP:-}" >> "$LOG"',
+      'if [ "$1" = install ]; then',
+      `  mkdir -p "${root}/var/ossec/etc" "${root}/var/ossec/bin" "${root}/var/lib"`,
+      `  printf '<ossec_config><client><server><address>%s</address></server></client></ossec_config>\\n' "$WAZUH_MANAGER" > "${root}/var/ossec/etc/ossec.conf"`,
+      `  printf '#!/bin/bash\\necho "agent-auth $*" >> "$LOG"; cat "${root}${AUTHD_PASS}" >> "$LOG.pass"; echo "001 $6 any KEY" > "${root}${CLIENT_KEYS}"\\n' > "${root}/var/ossec/bin/agent-auth"`,
+      `  chmod 755 "${root}/var/ossec/bin/agent-auth"`,
+      `  echo "${WAZUH_AGENT_VERSION}" > "${root}/var/lib/wazuh-agent.version"`,
+      "fi",
+    ].join("\n"),
+  );
+  stub("dpkg-query", `cat "${root}/var/lib/wazuh-agent.version" 2>/dev/null || exit 1`);
+  stub(
+    "apt-mark",
+    `echo "apt-mark $*" >> "$LOG"; case "$1" in hold) echo wazuh-agent > "${root}/held";; unhold) rm -f "${root}/held";; showhold) cat "${root}/held" 2>/dev/null || true;; esac`,
+  );
+  stub(
+    "systemctl",
+    [
+      'echo "systemctl $*" >> "$LOG"',
+      'case "$1" in',
+      `  is-enabled) [ -f "${root}/enabled" ];;`,
+      `  is-active) [ -f "${root}/active" ];;`,
+      `  enable) touch "${root}/enabled";;`,
+      `  start|restart) touch "${root}/active";;`,
+      "esac",
+    ].join("\n"),
+  );
+  // install(1) as a user: -o/-g need root, so they are dropped (the mode is kept).
+  stub(
+    "install",
+    'args=(); while [ $# -gt 0 ]; do case "$1" in -o|-g) shift;; *) args+=("$1");; esac; shift; done; exec /usr/bin/install "${args[@]}"',
+  );
+}
+
+function tree(root: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir)) {
+      const path = join(dir, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else
+        files[relative(root, path)] =
+          `${(statSync(path).mode & 0o777).toString(8)} ${createHash("sha256").update(readFileSync(path)).digest("hex")}`;
+    }
+  };
+  walk(root);
+  return files;
+}
+
+function setUp(fingerprint = WAZUH_KEY_FINGERPRINT) {
+  const base = mkdtempSync(join(tmpdir(), "fortress-enroll-"));
+  const bin = join(base, "bin");
+  const root = join(base, "root");
+  mkdirSync(bin);
+  mkdirSync(root);
+  // What every Debian system has.
+  mkdirSync(join(root, "etc/apt/sources.list.d"), { recursive: true });
+  stubs(bin, root, fingerprint);
+  const log = join(base, "calls.log");
+  const run = (manager = "10.20.0.5", password = PASSWORD) => {
+    writeFileSync(log, "");
+    const result = spawnSync(
+      "bash",
+      ["-c", enrollScript({ manager, group: "fortress-workstation", agentName: "workstation-1", root })],
+      {
+        input: `${password}\n`,
+        encoding: "utf8",
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, LOG: log },
+      },
+    );
+    return {
+      ...result,
+      calls: readFileSync(log, "utf8")
+        .trim()
+        .split("\n")
+        .filter((line) => line !== ""),
+    };
+  };
+  return { root, run, passLog: `${log}.pass` };
+}
+
+describe("the Wazuh agent enrollment script", () => {
+  it("on a fresh VM: checks the key's fingerprint, installs the pinned agent, holds it, registers in its group, starts it", () => {
+    const { root, run, passLog } = setUp();
+    const first = run();
+    assert.equal(first.status, 0, first.stderr);
+    const calls = first.calls.join("\n");
+    assert.match(calls, /gpg --show-keys --with-colons/);
+    assert.match(
+      calls,
+      new RegExp(
+        `apt-get install -y -q --allow-downgrades wazuh-agent=${WAZUH_AGENT_VERSION} WAZUH_MANAGER=10.20.0.5 WAZUH_AGENT_GROUP=fortress-workstation`,
+      ),
+    );
+    assert.match(calls, /apt-mark hold wazuh-agent/);
+    assert.match(calls, /agent-auth -m 10\.20\.0\.5 -G fortress-workstation -A workstation-1/);
+    assert.match(calls, /systemctl restart wazuh-agent/);
+    // The password reached agent-auth through authd.pass, and no call carried it.
+    assert.equal(readFileSync(passLog, "utf8"), `${PASSWORD}\n`);
+    assert.doesNotMatch(calls, new RegExp(PASSWORD));
+    assert.equal((statSync(join(root, AUTHD_PASS)).mode & 0o777).toString(8), "640");
+    assert.equal(
+      (statSync(join(root, "etc/fortress/wazuh-enrollment.pass")).mode & 0o777).toString(8),
+      "600",
+    );
+  });
+
+  it("re-run on an enrolled VM: changes nothing (no install, no registration, no restart, the same files)", () => {
+    const { root, run } = setUp();
+    assert.equal(run().status, 0);
+    const before = tree(root);
+    const again = run();
+    assert.equal(again.status, 0, again.stderr);
+    assert.deepEqual(tree(root), before);
+    const calls = again.calls.join("\n");
+    assert.doesNotMatch(calls, /apt-get/);
+    assert.doesNotMatch(calls, /agent-auth/);
+    assert.doesNotMatch(calls, /curl|gpg/);
+    assert.doesNotMatch(calls, /systemctl (restart|start|enable)/);
+  });
+
+  it("a new manager address is written into ossec.conf and restarts the agent, without registering it again", () => {
+    const { root, run } = setUp();
+    run();
+    const moved = run("10.20.0.9");
+    assert.equal(moved.status, 0, moved.stderr);
+    assert.match(
+      readFileSync(join(root, "var/ossec/etc/ossec.conf"), "utf8"),
+      /<address>10\.20\.0\.9<\/address>/,
+    );
+    assert.match(moved.calls.join("\n"), /systemctl restart wazuh-agent/);
+    assert.doesNotMatch(moved.calls.join("\n"), /agent-auth/);
+  });
+
+  it("a new enrollment password replaces authd.pass, and nothing else", () => {
+    const { root, run } = setUp();
+    run();
+    const rotated = run("10.20.0.5", "a-rotated-password");
+    assert.equal(rotated.status, 0, rotated.stderr);
+    assert.equal(readFileSync(join(root, AUTHD_PASS), "utf8"), "a-rotated-password\n");
+    assert.doesNotMatch(rotated.calls.join("\n"), /agent-auth|apt-get/);
+  });
+
+  it("stops before installing anything when the key is not Wazuh's", () => {
+    const { root, run } = setUp("0".repeat(40));
+    const result = run();
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /is not Wazuh's signing key/);
+    assert.ok(!existsSync(join(root, "usr/share/keyrings/wazuh.gpg")));
+    assert.doesNotMatch(result.calls.join("\n"), /apt-get/);
+  });
+
+  it("passes shellcheck, as does the command for physical devices", { skip: SHELLCHECK_MISSING }, () => {
+    for (const script of [
+      enrollScript({ manager: "10.20.0.5", group: "fortress-k3s-agent", agentName: "k3s-agent-1" }),
+      physicalEnrollCommand({
+        manager: "10.20.0.5",
+        group: "fortress-physical",
+        passwordWhere: "pulumi stack output",
+      }),
+    ]) {
+      const result = spawnSync("shellcheck", ["-s", "bash", "-"], { input: script, encoding: "utf8" });
+      assert.equal(result.status, 0, result.stdout);
+    }
+  });
+
+  it("refuses values it cannot write safely into a script", () => {
+    assert.throws(
+      () => enrollScript({ manager: "10.0.0.1; rm -rf /", group: "g", agentName: "a" }),
+      /not safe/,
+    );
+  });
+});
