@@ -4,7 +4,8 @@ import { describe, it } from "node:test";
 import { parseXml, type XmlElement } from "../../test/wazuh/xml";
 import { ROLE_NAMES } from "../../stacks/catalog";
 import { AGENT_CONF_ROOT, type ElementRule, LOG_FORMATS, YES_NO_ATTRIBUTES } from "./agentConfElements";
-import { profileFor, renderAgentConf, ROLE_PROFILES, scanOnArrival } from "./agentConf";
+import { profileFor, renderAgentConf, ROLE_WATCHES, scanOnArrival } from "./agentConf";
+import { agentGroupOf, MANAGER_ROLE } from "../../stacks/enrollment";
 import { groupNameProblem } from "./wazuhGroups";
 
 const xmllint = spawnSync("xmllint", ["--version"], { encoding: "utf8" });
@@ -33,17 +34,20 @@ function check(element: XmlElement, rule: ElementRule, path: string): string[] {
   return problems;
 }
 
-const roles = [...ROLE_NAMES, "workstation"];
+const roles = ROLE_NAMES.filter((role) => role !== MANAGER_ROLE);
+const profileOf = (role: (typeof roles)[number]) => profileFor(role, agentGroupOf(role));
 
 describe("agent.conf per VM role", () => {
   it("every VM role of the catalog, and the workstation, has a profile with a valid group name", () => {
     for (const role of roles) {
-      const profile = profileFor(role);
+      const profile = profileOf(role);
       assert.equal(groupNameProblem(profile.group), undefined, role);
     }
-    const groups = Object.values(ROLE_PROFILES).map((profile) => profile.group);
-    assert.equal(new Set(groups).size, groups.length, "one group per role");
-    assert.throws(() => profileFor("toaster"), /no Wazuh agent profile for VM role toaster/);
+    assert.deepEqual(Object.keys(ROLE_WATCHES).sort(), [...roles].sort(), "a profile for every agent role");
+    assert.throws(
+      () => profileFor("toaster", "fortress-toaster"),
+      /no Wazuh agent profile for VM role toaster/,
+    );
   });
 
   it(
@@ -51,7 +55,7 @@ describe("agent.conf per VM role", () => {
     { skip: XMLLINT_MISSING },
     () => {
       for (const role of roles) {
-        const text = renderAgentConf(profileFor(role));
+        const text = renderAgentConf(profileOf(role));
         // upload_group_configuration parses the body inside <root> (configuration.py @ v4.14.6).
         const result = spawnSync("xmllint", ["--noout", "-"], {
           input: `<root>\n${text}\n</root>`,
@@ -63,7 +67,7 @@ describe("agent.conf per VM role", () => {
   );
 
   it("xmllint refuses a broken agent.conf (the check can fail)", { skip: XMLLINT_MISSING }, () => {
-    const broken = renderAgentConf(profileFor("workstation")).replace("</syscheck>", "");
+    const broken = renderAgentConf(profileOf("workstation")).replace("</syscheck>", "");
     const result = spawnSync("xmllint", ["--noout", "-"], {
       input: `<root>${broken}</root>`,
       encoding: "utf8",
@@ -73,7 +77,7 @@ describe("agent.conf per VM role", () => {
 
   it("holds only the elements and attributes the 4.14 reference allows", () => {
     for (const role of roles) {
-      const root = parseXml(`<root>${renderAgentConf(profileFor(role))}</root>`);
+      const root = parseXml(`<root>${renderAgentConf(profileOf(role))}</root>`);
       assert.deepEqual(
         root.children.map((child) => child.name),
         ["agent_config"],
@@ -102,7 +106,7 @@ describe("agent.conf per VM role", () => {
   });
 
   it("the workstation watches /home, /root/Downloads and /tmp in real time; servers scan system paths on schedule", () => {
-    const workstation = profileFor("workstation");
+    const workstation = profileOf("workstation");
     assert.deepEqual(
       scanOnArrival(workstation).filter((path) => ["/home", "/root/Downloads", "/tmp"].includes(path)),
       ["/home", "/root/Downloads", "/tmp"],
@@ -111,16 +115,16 @@ describe("agent.conf per VM role", () => {
     assert.match(text, /<directories check_all="yes" realtime="yes">\/home<\/directories>/);
     assert.match(text, /<directories check_all="yes">\/etc<\/directories>/);
     assert.match(text, /<ignore type="sregex">\/home\/\.\*\/\\\.cache\/<\/ignore>/);
-    assert.doesNotMatch(renderAgentConf(profileFor("k3s-agent")), />\/home</);
+    assert.doesNotMatch(renderAgentConf(profileOf("k3s-agent")), />\/home</);
     assert.match(
-      renderAgentConf(profileFor("k3s-server")),
+      renderAgentConf(profileOf("k3s-server")),
       /realtime="yes">\/var\/lib\/rancher\/k3s\/server\/manifests</,
     );
   });
 
   it("reads journald, since Debian's cloud image has no /var/log/syslog", () => {
     assert.match(
-      renderAgentConf(profileFor("misp")),
+      renderAgentConf(profileOf("misp")),
       /<location>journald<\/location>\n\s*<log_format>journald<\/log_format>/,
     );
   });

@@ -29,7 +29,7 @@ export interface WatchedDirectory {
 }
 
 export interface AgentProfile {
-  /** The group's name on the manager (wazuhGroups.ts GROUP_NAME). */
+  /** The group's name on the manager (the lab's enrollment plan names it: stacks/enrollment.ts). */
   readonly group: string;
   /** Why these paths, in one line (written into the file as a comment). */
   readonly why: string;
@@ -53,8 +53,10 @@ const SYSTEM: readonly WatchedDirectory[] = [
 /** From wazuh/wazuh@v4.14.6 etc/ossec-agent.conf: files under /etc that change on their own. */
 const SYSTEM_IGNORE = ["/etc/mtab", "/etc/hosts.deny", "/etc/random-seed", "/etc/adjtime"];
 
-const k3sNode = (group: string, server: boolean): AgentProfile => ({
-  group,
+/** What a role's agents watch; the group it goes to is the enrollment plan's (stacks/enrollment.ts). */
+export type RoleWatch = Omit<AgentProfile, "group">;
+
+const k3sNode = (server: boolean): RoleWatch => ({
   why: server
     ? "a k3s server: its config, and the auto-deploy manifests directory, where a dropped file is applied to the cluster"
     : "a k3s node: its config and the kubelet's",
@@ -73,13 +75,12 @@ const k3sNode = (group: string, server: boolean): AgentProfile => ({
  * example's "a malicious file lands on a machine". /home is watched whole rather than per user, since
  * users come and go without Fortress knowing them.
  */
-export const ROLE_PROFILES: Readonly<Record<string, AgentProfile>> = {
-  "k3s-server": k3sNode("fortress-k3s-server", true),
-  "k3s-agent": k3sNode("fortress-k3s-agent", false),
-  "k3s-indexer": k3sNode("fortress-k3s-indexer", false),
-  "k3s-gpu": k3sNode("fortress-k3s-gpu", false),
+export const ROLE_WATCHES: Readonly<Record<string, RoleWatch>> = {
+  "k3s-server": k3sNode(true),
+  "k3s-agent": k3sNode(false),
+  "k3s-indexer": k3sNode(false),
+  "k3s-gpu": k3sNode(false),
   zeek: {
-    group: "fortress-zeek",
     why: "the Zeek sensor: its configuration and site scripts",
     directories: [
       ...SYSTEM,
@@ -89,19 +90,16 @@ export const ROLE_PROFILES: Readonly<Record<string, AgentProfile>> = {
     ignore: SYSTEM_IGNORE,
   },
   greenbone: {
-    group: "fortress-greenbone",
     why: "the Greenbone scanner: its compose files and configuration",
     directories: [...SYSTEM, { path: "/opt/greenbone", realtime: true }],
     ignore: SYSTEM_IGNORE,
   },
   misp: {
-    group: "fortress-misp",
     why: "MISP: its configuration and the web root",
     directories: [...SYSTEM, { path: "/opt/misp", realtime: true }],
     ignore: SYSTEM_IGNORE,
   },
   workstation: {
-    group: "fortress-workstation",
     why: "the user's workstation: where downloads land, in real time, for the ClamAV scan on arrival",
     directories: [
       ...SYSTEM,
@@ -114,14 +112,14 @@ export const ROLE_PROFILES: Readonly<Record<string, AgentProfile>> = {
   },
 };
 
-/** The profile of a role, or an error naming the roles that have one. */
-export function profileFor(role: string): AgentProfile {
-  const profile = ROLE_PROFILES[role];
-  if (!profile)
+/** The profile of a role's agents in `group`, or an error naming the roles that have one. */
+export function profileFor(role: string, group: string): AgentProfile {
+  const watch = ROLE_WATCHES[role];
+  if (!watch)
     throw new Error(
-      `no Wazuh agent profile for VM role ${role} (known: ${Object.keys(ROLE_PROFILES).join(", ")})`,
+      `no Wazuh agent profile for VM role ${role} (known: ${Object.keys(ROLE_WATCHES).join(", ")})`,
     );
-  return profile;
+  return { group, ...watch };
 }
 
 /** The directories a role scans on arrival: the real-time ones. */

@@ -9,7 +9,7 @@ import { startWazuhDouble, type WazuhDouble } from "../../test/wazuh/server";
 import { AgentGroupProvider, type AgentGroupOutputs } from "./agentGroup";
 import { WazuhClient, type WazuhConnection } from "./wazuhClient";
 import { WazuhAuthError, WazuhRefusedError, WazuhUnavailableError } from "./wazuhErrors";
-import { ROLE_PROFILES, renderAgentConf } from "./agentConf";
+import { profileFor, ROLE_WATCHES, renderAgentConf } from "./agentConf";
 import { createGroup, getGroup, putGroupConfiguration, sameAgentConf } from "./wazuhGroups";
 
 const USER = "fortress-groups";
@@ -190,7 +190,8 @@ describe("the Wazuh API client and WazuhAgentGroup, through the loopback double"
 
   it("the manager accepts every role's rendered agent.conf", async () => {
     const client = new WazuhClient(api, FAST);
-    for (const profile of Object.values(ROLE_PROFILES)) {
+    for (const role of Object.keys(ROLE_WATCHES)) {
+      const profile = profileFor(role, `fortress-${role}`);
       await createGroup(client, profile.group);
       await putGroupConfiguration(client, profile.group, renderAgentConf(profile));
       assert.ok(

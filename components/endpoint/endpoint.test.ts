@@ -2,9 +2,6 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import type { CapturedResource } from "../../stacks/plan/capture";
-import { validateConfig } from "../../stacks/config/load";
-import { readStackConfig, stackConfigSource } from "../../stacks/plan/stackConfig";
-import { enrollmentPlan } from "../../stacks/layers/endpoint";
 import { captureUnderMocks } from "../../test/support/mockRuntime";
 import { evaluatePolicies } from "../../policies/lib/offline";
 import { everyVmHasAnAgent } from "../../policies/rules/every-vm-has-an-agent";
@@ -13,7 +10,6 @@ import { TEST_SSH_KEY, testHostKey } from "../../test/support/fixtures";
 import { opnsenseType, wazuhType } from "../../vocabulary/typeTokens";
 import { profileFor } from "./agentConf";
 import { Endpoint } from "./endpoint";
-import { join } from "node:path";
 
 const PASSWORD = "enrollment-password-under-test";
 const API_PASSWORD = "api-password-under-test";
@@ -80,21 +76,21 @@ describe("Endpoint", () => {
       vms: [
         {
           host: host("k3s-agent-1", "10.20.0.21"),
-          profile: profileFor("k3s-agent"),
+          profile: profileFor("k3s-agent", "fortress-k3s-agent"),
           vmId: vms["k3s-agent-1"].vmId,
         },
         {
           host: host("k3s-agent-2", "10.20.0.22"),
-          profile: profileFor("k3s-agent"),
+          profile: profileFor("k3s-agent", "fortress-k3s-agent"),
           vmId: vms["k3s-agent-2"].vmId,
         },
         {
           host: host("workstation-1", "10.40.0.10"),
-          profile: profileFor("workstation"),
+          profile: profileFor("workstation", "fortress-workstation"),
           vmId: vms["workstation-1"].vmId,
         },
       ],
-      physical: profileFor("workstation"),
+      physical: profileFor("workstation", "fortress-workstation"),
       passwordWhere: "pulumi stack output wazuhEnrollmentPassword --show-secrets",
       firewall: { ref: { url: "https://fw.home.arpa", insecure: false }, ready: preflight },
     });
@@ -168,18 +164,5 @@ describe("Endpoint", () => {
     assert.match(printed, /WAZUH_MANAGER=10\.20\.0\.5 WAZUH_AGENT_GROUP=fortress-workstation/);
     assert.match(printed, /pulumi stack output wazuhEnrollmentPassword --show-secrets/);
     assert.doesNotMatch(printed, new RegExp(PASSWORD));
-  });
-});
-
-describe("enrollmentPlan", () => {
-  it("puts every VM of the home lab in its role's group", () => {
-    const config = readStackConfig(join(__dirname, "..", "..", "Pulumi.home.yaml"));
-    const { model } = validateConfig(stackConfigSource(config));
-    assert.ok(model);
-    const plan = enrollmentPlan(model);
-    assert.equal(plan.length, model.vms.filter((vm) => (vm.role.name as string) !== "wazuh-manager").length);
-    assert.ok(plan.length > 0);
-    for (const entry of plan) assert.equal(entry.profile.group, profileFor(entry.role).group);
-    assert.ok(plan.some((entry) => entry.profile.group === "fortress-k3s-server"));
   });
 });

@@ -53,7 +53,7 @@ export const everyVmHasAnAgent: StackValidationPolicy = {
       if (enrolled.has(resource.urn)) continue;
       reportViolation(
         `${guest.kind} ${guest.name} has no Wazuh agent: the endpoint layer enrolls no agent on it. Give its role a ` +
-          "profile (components/endpoint/agentConf.ts ROLE_PROFILES) so the enrollment plan takes it in, or tag it " +
+          "profile (components/endpoint/agentConf.ts ROLE_WATCHES) so the enrollment plan (stacks/enrollment.ts) takes it in, or tag it " +
           `with one of ${exempt.join(", ")} if it is the manager`,
         resource.urn,
       );

@@ -14,7 +14,8 @@ import { validateConfig } from "../config/load";
 import type { LabModel } from "../lab";
 import type { CapturedResource } from "../plan/capture";
 import { readStackConfig, stackConfigSource } from "../plan/stackConfig";
-import { buildEndpoint, enrollmentPlan, MANAGER_ROLE } from "./endpoint";
+import { buildEndpoint } from "./endpoint";
+import { enrollmentPlan, MANAGER_ROLE } from "../enrollment";
 import type { LayerInputs } from "./types";
 
 /** Stands for a hypervisor VM: the guest type the pack judges, its id an output. */
@@ -91,7 +92,7 @@ describe("buildEndpoint over the home lab", () => {
   });
 
   it("enrolls every planned VM but the manager, each in its role's group, and the pack agrees", async () => {
-    const planned = enrollmentPlan(lab);
+    const planned = enrollmentPlan(lab.vms, lab.config.services);
     assert.equal(planned.length, lab.vms.filter((vm) => (vm.role.name as string) !== MANAGER_ROLE).length);
     for (const entry of planned)
       assert.ok(
@@ -105,7 +106,7 @@ describe("buildEndpoint over the home lab", () => {
     const groups = resources
       .filter((resource) => resource.name.startsWith("endpoint-group-"))
       .map((resource) => resource.inputs.name);
-    const roles = new Set(enrollmentPlan(lab).map((entry) => entry.profile.group));
+    const roles = new Set(enrollmentPlan(lab.vms, lab.config.services).map((entry) => entry.group));
     roles.add("fortress-workstation");
     assert.deepEqual([...groups].sort(), [...roles].sort());
     const syslog = resources.find((resource) => resource.type === opnsenseType("syslogDestination"));
