@@ -19,6 +19,7 @@ export const COMPONENT_TYPES = {
   keycloak: "fortress:identity:Keycloak",
   postgres: "fortress:identity:Postgres",
   vaultwarden: "fortress:identity:Vaultwarden",
+  wazuhManager: "fortress:siem:WazuhManager",
   /** The record of which services the lab runs, read by the pack's dependency policy. */
   services: "fortress:lab:Services",
 } as const;
