@@ -59,6 +59,16 @@ export interface ManagerInstallArgs {
   readonly files: ManagerFiles;
   readonly template: PinnedFile;
   readonly module: readonly PinnedFile[];
+  /** The apt repository and its key (Wazuh's, unless a lab mirrors it). */
+  readonly apt?: AptRepository;
+}
+
+export interface AptRepository {
+  readonly keyUrl: string;
+  readonly keyFingerprint: string;
+  readonly keyring: string;
+  readonly sourceList: string;
+  readonly source: string;
 }
 
 /** Stdin, in this order: the enrollment password, the indexer password (a line each), then the TLS key PEM. */
@@ -77,12 +87,12 @@ function stage(name: string, content: string, marker: string): string[] {
 }
 
 /** The fingerprint check: the downloaded key must hold exactly one primary key, the pinned one. */
-export function keyCheck(keyFile: string, fingerprint: string): string[] {
+export function keyCheck(keyFile: string, fingerprint: string, keyUrl: string): string[] {
   if (!/^[0-9A-F]{40}$/.test(fingerprint)) throw new Error("internal: a key fingerprint is 40 hex digits");
   return [
     `fprs=$(GNUPGHOME="$work/gnupg" gpg --batch --show-keys --with-colons "${keyFile}" 2>/dev/null | awk -F: '$1 == "pub" { primary = 1; next } $1 == "fpr" && primary { print $10; primary = 0 }')`,
     `if [ "$fprs" != '${fingerprint}' ]; then`,
-    `  echo "the key from ${WAZUH_APT.keyUrl} is not the Wazuh signing key ${fingerprint} (got: $fprs)" >&2`,
+    `  echo "the key from ${keyUrl} is not the Wazuh signing key ${fingerprint} (got: $fprs)" >&2`,
     "  exit 1",
     "fi",
   ];
@@ -91,6 +101,7 @@ export function keyCheck(keyFile: string, fingerprint: string): string[] {
 /** Download a pinned file into "$work/<name>" and stop unless it hashes to its sha256. */
 export function fetchPinned(file: PinnedFile, name: string): string[] {
   if (!SHA256.test(file.sha256)) throw new Error(`internal: ${file.url} sha256 is not 64 hex digits`);
+  if (!QUOTABLE.test(file.path)) throw new Error(`internal: ${file.path} cannot be quoted`);
   return [
     `curl -sfL --retry 3 -o "$work/${name}" ${quoted(file.url, file.url)}`,
     `if ! echo '${file.sha256}  '"$work/${name}" | sha256sum -c --quiet - >/dev/null 2>&1; then`,
@@ -117,9 +128,9 @@ export const KEYSTORE_FUNCTION = [
   "keystore_once() {",
   '  digest=$(sudo sha256sum "$2" | cut -d" " -f1)',
   `  if [ "$(sudo cat "${STATE_DIR}/$1.sha256" 2>/dev/null || true)" = "$digest" ]; then return 0; fi`,
-  "  file=$2; shift 2",
+  "  name=$1; file=$2; shift 2",
   '  sudo sh -c \'f=$1; shift; "$@" < "$f"\' keystore "$file" "$@" >/dev/null',
-  `  printf "%s\\n" "$digest" | sudo tee "${STATE_DIR}/$1.sha256" >/dev/null`,
+  `  printf "%s\\n" "$digest" | sudo tee "${STATE_DIR}/$name.sha256" >/dev/null`,
   '  changed="$changed keystore"',
   "}",
 ];
@@ -128,6 +139,9 @@ const packages = [WAZUH_MANAGER_PACKAGE, FILEBEAT_PACKAGE];
 
 export function installScript(args: ManagerInstallArgs): string {
   const { files } = args;
+  const apt = args.apt ?? WAZUH_APT;
+  if (!/^[\w:/.+ -]+$/.test(apt.source) || !QUOTABLE.test(apt.keyring) || !QUOTABLE.test(apt.sourceList))
+    throw new Error(`internal: the apt repository ${apt.source} cannot be written safely`);
   const moduleFetches = args.module.flatMap((file, index) => [
     ...fetchPinned(file, `module-${index}`),
     // The module tarball's modes: directories 755, files 644, root-owned (4_builderpackage_filebeat-module.yml).
@@ -154,13 +168,13 @@ export function installScript(args: ManagerInstallArgs): string {
     "export DEBIAN_FRONTEND=noninteractive",
     `if ! command -v gpg >/dev/null 2>&1; then sudo apt-get update -qq && sudo apt-get install -y -qq ${GPG_PACKAGE.name}=${GPG_PACKAGE.version} >/dev/null; fi`,
     `sudo apt-mark hold ${GPG_PACKAGE.name} >/dev/null`,
-    `curl -sfL --retry 3 -o "$work/wazuh.key" '${WAZUH_APT.keyUrl}'`,
+    `curl -sfL --retry 3 -o "$work/wazuh.key" ${quoted(apt.keyUrl, "the key URL")}`,
     'mkdir -p "$work/gnupg" && chmod 0700 "$work/gnupg"',
-    ...keyCheck("$work/wazuh.key", WAZUH_APT.keyFingerprint),
+    ...keyCheck("$work/wazuh.key", apt.keyFingerprint, apt.keyUrl),
     'GNUPGHOME="$work/gnupg" gpg --batch --yes --dearmor -o "$work/wazuh.gpg" "$work/wazuh.key"',
-    `place "$work/wazuh.gpg" '${WAZUH_APT.keyring}' 644 root root`,
-    `echo 'deb [signed-by=${WAZUH_APT.keyring}] ${WAZUH_APT.source}' > "$work/wazuh.list"`,
-    `place "$work/wazuh.list" '${WAZUH_APT.sourceList}' 644 root root`,
+    `place "$work/wazuh.gpg" '${apt.keyring}' 644 root root`,
+    `echo 'deb [signed-by=${apt.keyring}] ${apt.source}' > "$work/wazuh.list"`,
+    `place "$work/wazuh.list" '${apt.sourceList}' 644 root root`,
     // 3. The packages, pinned and held (apt-get install of an installed version changes nothing).
     `need_packages=''`,
     ...packages.map(
@@ -195,7 +209,7 @@ export function installScript(args: ManagerInstallArgs): string {
     `place "$work/tls.key" '${AUTHD_KEY_PATH}' 640 root wazuh`,
     // authd.pass as Wazuh's docs leave it: root:wazuh 640.
     `place "$work/authd.pass" '${AUTHD_PASS_PATH}' 640 root wazuh`,
-    `sudo install -d -m 0700 -o root -g root ${STATE_DIR}`,
+    `sudo test -d ${STATE_DIR} || sudo install -d -m 0700 -o root -g root ${STATE_DIR}`,
     // The indexer credentials: the manager's keystore (vulnerability detection, indexer connector) and Filebeat's.
     `keystore_once wazuh-keystore-password "$work/indexer-password" ${OSSEC_DIR}/bin/wazuh-keystore -f indexer -k password`,
     "if ! sudo test -f /var/lib/filebeat/filebeat.keystore; then sudo filebeat keystore create >/dev/null; fi",
@@ -208,7 +222,7 @@ export function installScript(args: ManagerInstallArgs): string {
     "else",
     "  sudo systemctl start wazuh-manager filebeat",
     "fi",
-    `for attempt in $(seq 1 ${READY_ATTEMPTS}); do`,
+    `for _ in $(seq 1 ${READY_ATTEMPTS}); do`,
     `  if curl -s -o /dev/null --cacert "$work/api-ca.pem" https://localhost:${API_PORT}/; then exit 0; fi`,
     `  sleep ${READY_INTERVAL_S}`,
     "done",

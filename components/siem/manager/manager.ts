@@ -83,6 +83,48 @@ function apiPassword(name: string, parent: pulumi.Resource, protect = false): ra
   );
 }
 
+/** The manager's key and its certificate from the internal CA, for the API and authd. */
+function tlsIdentity(
+  name: string,
+  host: SshHost,
+  ca: InternalCa,
+  parent: pulumi.Resource,
+): { key: tls.PrivateKey; certificate: tls.LocallySignedCert } {
+  const key = new tls.PrivateKey(
+    `${name}-tls-key`,
+    { algorithm: "ECDSA", ecdsaCurve: "P256" },
+    {
+      parent,
+      protect: true,
+      additionalSecretOutputs: ["privateKeyPem", "privateKeyOpenssh", "privateKeyPemPkcs8"],
+    },
+  );
+  const request = new tls.CertRequest(
+    `${name}-tls-request`,
+    {
+      privateKeyPem: key.privateKeyPem,
+      subject: { commonName: host.fqdn, organization: "Fortress" },
+      dnsNames: [host.fqdn, "localhost"],
+      ipAddresses: [host.address, "127.0.0.1"],
+    },
+    { parent },
+  );
+  const certificate = new tls.LocallySignedCert(
+    `${name}-tls-certificate`,
+    {
+      certRequestPem: request.certRequestPem,
+      caPrivateKeyPem: ca.privateKeyPem,
+      caCertPem: ca.certificatePem,
+      validityPeriodHours: CERT_VALIDITY_HOURS,
+      earlyRenewalHours: CERT_EARLY_RENEWAL_HOURS,
+      allowedUses: ["digital_signature", "key_encipherment", "server_auth"],
+    },
+    { parent },
+  );
+
+  return { key, certificate };
+}
+
 export class WazuhManager extends pulumi.ComponentResource {
   readonly endpoint: ManagerEndpoint;
   readonly install: command.remote.Command;
@@ -97,49 +139,18 @@ export class WazuhManager extends pulumi.ComponentResource {
       { host: args.host.name, fqdn: args.host.fqdn, syslogSources: [...args.syslogSources] },
       opts,
     );
-    const parent = this;
     const { host } = args;
 
     const enrollment = new random.RandomPassword(
       `${name}-enrollment`,
       { length: 32, special: false },
-      { parent, additionalSecretOutputs: ["result"] },
+      { parent: this, additionalSecretOutputs: ["result"] },
     );
-    const wazuhPassword = apiPassword(`${name}-api-wazuh`, parent, true);
-    const wuiPassword = apiPassword(`${name}-api-wazuh-wui`, parent);
-    const fortressPassword = apiPassword(`${name}-api-fortress`, parent);
+    const wazuhPassword = apiPassword(`${name}-api-wazuh`, this, true);
+    const wuiPassword = apiPassword(`${name}-api-wazuh-wui`, this);
+    const fortressPassword = apiPassword(`${name}-api-fortress`, this);
 
-    const key = new tls.PrivateKey(
-      `${name}-tls-key`,
-      { algorithm: "ECDSA", ecdsaCurve: "P256" },
-      {
-        parent,
-        protect: true,
-        additionalSecretOutputs: ["privateKeyPem", "privateKeyOpenssh", "privateKeyPemPkcs8"],
-      },
-    );
-    const request = new tls.CertRequest(
-      `${name}-tls-request`,
-      {
-        privateKeyPem: key.privateKeyPem,
-        subject: { commonName: host.fqdn, organization: "Fortress" },
-        dnsNames: [host.fqdn, "localhost"],
-        ipAddresses: [host.address, "127.0.0.1"],
-      },
-      { parent },
-    );
-    const certificate = new tls.LocallySignedCert(
-      `${name}-tls-certificate`,
-      {
-        certRequestPem: request.certRequestPem,
-        caPrivateKeyPem: args.ca.privateKeyPem,
-        caCertPem: args.ca.certificatePem,
-        validityPeriodHours: CERT_VALIDITY_HOURS,
-        earlyRenewalHours: CERT_EARLY_RENEWAL_HOURS,
-        allowedUses: ["digital_signature", "key_encipherment", "server_auth"],
-      },
-      { parent },
-    );
+    const { key, certificate } = tlsIdentity(name, host, args.ca, this);
 
     const ossecConf = args.indexer.url.apply((url) =>
       renderOssecConf({
@@ -191,7 +202,7 @@ export class WazuhManager extends pulumi.ComponentResource {
         logging: "none",
         triggers: [script],
       },
-      { parent, additionalSecretOutputs: ["stdin"] },
+      { parent: this, additionalSecretOutputs: ["stdin"] },
     );
 
     this.apiUsers = new command.remote.Command(
@@ -209,7 +220,7 @@ export class WazuhManager extends pulumi.ComponentResource {
         logging: "none",
         triggers: [this.install.id],
       },
-      { parent, dependsOn: [this.install], additionalSecretOutputs: ["stdin"] },
+      { parent: this, dependsOn: [this.install], additionalSecretOutputs: ["stdin"] },
     );
 
     this.endpoint = {
