@@ -136,12 +136,19 @@ describe("the manager's ossec.conf", () => {
 });
 
 describe("the reference table", () => {
-  it("cites a reference page and a 4.14.6 parser for every section, and lists options without duplicates", () => {
+  it("cites a reference page, its stored copy and a 4.14.6 parser for every section, options listed once", () => {
     for (const [section, reference] of Object.entries(OSSEC_REFERENCE)) {
-      assert.match(reference.page, /\.rst/, section);
+      assert.ok(reference.page.length > 0 && reference.pageCommit.length > 0, section);
       assert.match(reference.parser, /^src\/.+\.c/, section);
-      assert.equal(new Set(reference.options).size, reference.options.length, section);
+      const all = [...reference.options, ...(reference.fromTemplate ?? [])];
+      assert.equal(new Set(all).size, all.length, section);
     }
+  });
+
+  it("leaves out what 4.14.6 ignores: credentials in <indexer>, the pre-4.8 vulnerability-detector", () => {
+    assert.ok(!OSSEC_REFERENCE.indexer?.options.includes("username"));
+    assert.ok(!OSSEC_REFERENCE.indexer?.options.includes("password"));
+    assert.ok(!("vulnerability-detector" in OSSEC_REFERENCE));
   });
 
   it("covers every section the renderer writes", () => {
