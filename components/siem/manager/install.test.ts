@@ -193,6 +193,7 @@ function argsFor(apt: AptRepository, overrides: Partial<ManagerInstallArgs> = {}
     },
     template: pinned("https://files.test/wazuh-template.json", TEMPLATE, "/etc/filebeat/wazuh-template.json"),
     module: [pinned("https://files.test/module.yml", MODULE, "/usr/share/filebeat/module/wazuh/module.yml")],
+    indexerUsername: "wazuh-manager-filebeat",
     apt,
     ...overrides,
   };
@@ -270,6 +271,7 @@ describe("the manager's install script", () => {
       readFileSync(join(box.root, "wazuh-keystore-password"), "utf8"),
       "INDEXER-PASSWORD-CANARY\n",
     );
+    assert.equal(readFileSync(join(box.root, "wazuh-keystore-username"), "utf8"), "wazuh-manager-filebeat\n");
     assert.equal(
       readFileSync(join(box.root, "filebeat-keystore-password"), "utf8"),
       "INDEXER-PASSWORD-CANARY\n",

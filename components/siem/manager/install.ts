@@ -59,6 +59,8 @@ export interface ManagerInstallArgs {
   readonly files: ManagerFiles;
   readonly template: PinnedFile;
   readonly module: readonly PinnedFile[];
+  /** The manager's user on the indexer (not secret; its password comes on stdin). */
+  readonly indexerUsername: string;
   /** The apt repository and its key (Wazuh's, unless a lab mirrors it). */
   readonly apt?: AptRepository;
 }
@@ -211,6 +213,10 @@ export function installScript(args: ManagerInstallArgs): string {
     `place "$work/authd.pass" '${AUTHD_PASS_PATH}' 640 root wazuh`,
     `sudo test -d ${STATE_DIR} || sudo install -d -m 0700 -o root -g root ${STATE_DIR}`,
     // The indexer credentials: the manager's keystore (vulnerability detection, indexer connector) and Filebeat's.
+    // The manager's indexer connector reads both from its keystore (wazuh-docker@v4.14.6 cont-init.d/2-manager:
+    // `wazuh-keystore -f indexer -k username` and `-k password`).
+    `printf '%s\\n' ${quoted(args.indexerUsername, "the indexer user name")} > "$work/indexer-username"`,
+    `keystore_once wazuh-keystore-username "$work/indexer-username" ${OSSEC_DIR}/bin/wazuh-keystore -f indexer -k username`,
     `keystore_once wazuh-keystore-password "$work/indexer-password" ${OSSEC_DIR}/bin/wazuh-keystore -f indexer -k password`,
     "if ! sudo test -f /var/lib/filebeat/filebeat.keystore; then sudo filebeat keystore create >/dev/null; fi",
     'keystore_once filebeat-keystore-password "$work/indexer-password" filebeat keystore add password --stdin --force',

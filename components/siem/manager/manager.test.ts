@@ -97,6 +97,7 @@ describe("WazuhManager", () => {
         connection: connection.value,
       });
     }
+    endpoint.dashboardApiPassword = await settle(manager.dashboardApiPassword);
     for (const key of [
       "address",
       "apiUrl",
@@ -180,6 +181,7 @@ describe("WazuhManager", () => {
     assert.deepEqual(endpoint.apiPassword, { value: CANARY.fortress, secret: true });
     assert.deepEqual(endpoint.enrollmentPassword, { value: CANARY.enrollment, secret: true });
     assert.equal(endpoint.apiCaCertificatePem?.value, CA_CERT);
+    assert.deepEqual(endpoint.dashboardApiPassword, { value: CANARY.wui, secret: true });
     assert.equal(manager.endpoint.apiUsername, FORTRESS_API_USER);
     assert.ok(!isKnownDefaultCredential(manager.endpoint.apiUsername));
     assert.deepEqual(manager.endpoint.ready, [manager.install, manager.apiUsers]);

@@ -127,6 +127,8 @@ function tlsIdentity(
 
 export class WazuhManager extends pulumi.ComponentResource {
   readonly endpoint: ManagerEndpoint;
+  /** The API user `wazuh-wui`'s password (secret), for the dashboard's wazuh.yml: the dashboard logs in as it. */
+  readonly dashboardApiPassword: pulumi.Output<string>;
   readonly install: command.remote.Command;
   readonly apiUsers: command.remote.Command;
   /** Read by the lab model's backup plan. */
@@ -179,6 +181,7 @@ export class WazuhManager extends pulumi.ComponentResource {
             tlsCertificatePem: cert,
             apiCaPem: apiCa,
           },
+          indexerUsername: args.indexer.username,
           template: WAZUH_TEMPLATE,
           module: WAZUH_FILEBEAT_MODULE,
         }),
@@ -223,6 +226,7 @@ export class WazuhManager extends pulumi.ComponentResource {
       { parent: this, dependsOn: [this.install], additionalSecretOutputs: ["stdin"] },
     );
 
+    this.dashboardApiPassword = pulumi.secret(wuiPassword.result);
     this.endpoint = {
       address: pulumi.unsecret(this.install.connection.apply((c) => c.host)),
       fqdn: host.fqdn,
