@@ -11,8 +11,9 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { writeFileSync, mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -336,6 +337,94 @@ describe("the API users program against a loopback Wazuh API", () => {
     const result = await runProgram(url, SECRETS);
     assert.equal(result.status, 1);
     assert.match(result.stderr, /refuses both the shipped and Fortress's password for wazuh/);
+  });
+
+  /** A CA and a certificate for localhost it signs, made with Debian's openssl. */
+  function tlsPair(dir: string, name: string): { ca: string; cert: string; key: string } {
+    const openssl = (...args: string[]) => {
+      const result = spawnSync("openssl", args, { cwd: dir, encoding: "utf8" });
+      if (result.error) throw new Error("openssl is not installed (apt-get install openssl)");
+      assert.equal(result.status, 0, result.stderr);
+    };
+    openssl(
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-days",
+      "1",
+      "-subj",
+      `/CN=${name} CA`,
+      "-keyout",
+      `${name}-ca.key`,
+      "-out",
+      `${name}-ca.pem`,
+    );
+    openssl(
+      "req",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-subj",
+      "/CN=localhost",
+      "-keyout",
+      `${name}.key`,
+      "-out",
+      `${name}.csr`,
+    );
+    writeFileSync(join(dir, `${name}.ext`), "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
+    openssl(
+      "x509",
+      "-req",
+      "-in",
+      `${name}.csr`,
+      "-CA",
+      `${name}-ca.pem`,
+      "-CAkey",
+      `${name}-ca.key`,
+      "-CAcreateserial",
+      "-days",
+      "1",
+      "-extfile",
+      `${name}.ext`,
+      "-out",
+      `${name}.pem`,
+    );
+    return { ca: join(dir, `${name}-ca.pem`), cert: join(dir, `${name}.pem`), key: join(dir, `${name}.key`) };
+  }
+
+  it("verifies the API's certificate against the lab CA it is given, and refuses one another CA signed", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fortress-api-tls-"));
+    const lab = tlsPair(dir, "lab");
+    const other = tlsPair(dir, "other");
+    const double = new WazuhApiDouble();
+    const server = createTlsServer(
+      { cert: readFileSync(lab.cert), key: readFileSync(lab.key) },
+      (request, response) => void double.handle(request, response),
+    );
+    servers.push(server as unknown as ReturnType<typeof createServer>);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `https://localhost:${(server.address() as AddressInfo).port}`;
+    const run = (ca: string) =>
+      new Promise<{ status: number | null; stderr: string }>((resolve) => {
+        const child = spawn("python3", [program, url, ca]);
+        let stderr = "";
+        child.stderr.on("data", (chunk) => (stderr += chunk));
+        child.on("close", (status) => resolve({ status, stderr }));
+        child.stdin.end(JSON.stringify(SECRETS));
+      });
+    const refused = await run(other.ca);
+    assert.notEqual(refused.status, 0);
+    assert.match(refused.stderr, /CERTIFICATE_VERIFY_FAILED/);
+    assert.equal(double.requests.length, 0, "nothing reached the API over an unverified connection");
+    const accepted = await run(lab.ca);
+    assert.equal(accepted.status, 0, accepted.stderr);
+    assert.equal(double.users.find((user) => user.username === "wazuh")?.password, SECRETS.wazuh);
   });
 
   it("is wrapped in a shell script that passes shellcheck and keeps the passwords off its command line", () => {
