@@ -22,6 +22,9 @@ export const KNOWN_DEFAULT_CREDENTIALS = [
   "logstash",
   "readall",
   "snapshotrestore",
+  // The Wazuh API's shipped users wazuh/wazuh and wazuh-wui/wazuh-wui (wazuh/wazuh@v4.14.6
+  // framework/wazuh/rbac/default/users.yaml); "wazuh" is listed above.
+  "wazuh-wui",
   // Wazuh's cluster key (next-layers.md §1 "Default credentials in the manifests").
   "123a45bc67def891gh23i45jk67l8mn9",
   // TheHive chart defaults: httpSecret, Cassandra's and MinIO's passwords (next-layers.md §6 "Charts";

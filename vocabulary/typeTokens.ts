@@ -19,6 +19,7 @@ export const COMPONENT_TYPES = {
   keycloak: "fortress:identity:Keycloak",
   postgres: "fortress:identity:Postgres",
   vaultwarden: "fortress:identity:Vaultwarden",
+  wazuhManager: "fortress:siem:WazuhManager",
   endpoint: "fortress:endpoint:Endpoint",
   /** The lab's one clamd, its freshclam and Fortress's signatures. */
   clamav: "fortress:endpoint:Clamav",

@@ -1,0 +1,247 @@
+/**
+ * The Wazuh manager on a Fortress VM of its own (issue 12, "manager on a VM"), installed and
+ * configured over SSH: Wazuh's apt repository (key checked by fingerprint), wazuh-manager and
+ * Filebeat pinned and held, ossec.conf and the local rules rendered here, Filebeat shipping alerts
+ * to the indexer with the manager's own index-scoped user, and every shipped credential replaced:
+ * the enrollment password (authd.pass), the API users `wazuh` and `wazuh-wui`, plus Fortress's own
+ * API user with a role for group management only. The API and authd present a certificate from the
+ * lab's internal CA, so agents and the endpoint layer verify the manager.
+ *
+ * State and backup: the VM is stateful. What must be backed up (and restored together) is
+ * `MANAGER_BACKUP_PATHS`: the agent registry (etc/client.keys, queue/db/global.db), the groups and
+ * their agent.conf (etc/shared), the RBAC database (api/configuration/security), the keystore, the
+ * alerts archive (logs), and Filebeat's registry. Everything else is rebuilt by re-running this
+ * component. Its own stateful resources, the API admin password and the TLS key, are `protect`ed:
+ * losing the password from the state would lock Fortress out of the API it has already rotated.
+ */
+import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import * as tls from "@pulumi/tls";
+import type { InternalCa } from "../../platform/internalCa";
+import type { IndexerAccess, ManagerEndpoint, SshHost } from "../contract";
+import { COMPONENT_TYPES } from "../../../vocabulary/typeTokens";
+import { apiUsersScript } from "./apiUsers";
+import { renderFilebeatYml } from "./filebeat";
+import { API_CA_PATH, API_PORT, installScript } from "./install";
+import {
+  DEFAULT_ACTIVE_RESPONSES,
+  DEFAULT_COMMANDS,
+  DEFAULT_LOCAL_RULES,
+  type ActiveResponse,
+  type ArCommand,
+  renderLocalRules,
+  renderOssecConf,
+} from "./ossecConf";
+import { WAZUH_FILEBEAT_MODULE, WAZUH_TEMPLATE } from "./pins";
+
+export const WAZUH_MANAGER_TYPE = COMPONENT_TYPES.wazuhManager;
+/** The API user Fortress manages agent groups with. */
+export const FORTRESS_API_USER = "fortress-groups";
+
+/** What a backup of the manager VM must hold (see the header). */
+export const MANAGER_BACKUP_PATHS = [
+  "/var/ossec/etc",
+  "/var/ossec/queue/db",
+  "/var/ossec/api/configuration",
+  "/var/ossec/var/multigroups",
+  "/var/ossec/logs/alerts",
+  "/var/ossec/logs/archives",
+  "/var/lib/filebeat",
+] as const;
+
+const CERT_VALIDITY_HOURS = 8760;
+const CERT_EARLY_RENEWAL_HOURS = 720;
+
+export interface WazuhManagerArgs {
+  readonly host: SshHost;
+  /** The manager's (Filebeat's) own index-scoped user on the indexer. */
+  readonly indexer: IndexerAccess;
+  /** The lab's internal CA: signs the API's certificate (the platform layer makes it). */
+  readonly ca: InternalCa;
+  /** The firewall's address(es) on the servers network: the only syslog senders. */
+  readonly syslogSources: readonly string[];
+  readonly commands?: readonly ArCommand[];
+  readonly activeResponses?: readonly ActiveResponse[];
+  readonly feedUpdateInterval?: string;
+}
+
+/** An API password the framework accepts: 8–64 characters with upper, lower, digit and symbol. */
+function apiPassword(name: string, parent: pulumi.Resource, protect = false): random.RandomPassword {
+  return new random.RandomPassword(
+    name,
+    {
+      length: 32,
+      minUpper: 2,
+      minLower: 2,
+      minNumeric: 2,
+      minSpecial: 2,
+      // Symbols the framework counts (`[^A-Za-z0-9]`) and that need no quoting in JSON or YAML.
+      overrideSpecial: "-_.+=",
+    },
+    { parent, protect, additionalSecretOutputs: ["result"] },
+  );
+}
+
+/** The manager's key and its certificate from the internal CA, for the API and authd. */
+function tlsIdentity(
+  name: string,
+  host: SshHost,
+  ca: InternalCa,
+  parent: pulumi.Resource,
+): { key: tls.PrivateKey; certificate: tls.LocallySignedCert } {
+  const key = new tls.PrivateKey(
+    `${name}-tls-key`,
+    { algorithm: "ECDSA", ecdsaCurve: "P256" },
+    {
+      parent,
+      protect: true,
+      additionalSecretOutputs: ["privateKeyPem", "privateKeyOpenssh", "privateKeyPemPkcs8"],
+    },
+  );
+  const request = new tls.CertRequest(
+    `${name}-tls-request`,
+    {
+      privateKeyPem: key.privateKeyPem,
+      subject: { commonName: host.fqdn, organization: "Fortress" },
+      dnsNames: [host.fqdn, "localhost"],
+      ipAddresses: [host.address, "127.0.0.1"],
+    },
+    { parent },
+  );
+  const certificate = new tls.LocallySignedCert(
+    `${name}-tls-certificate`,
+    {
+      certRequestPem: request.certRequestPem,
+      caPrivateKeyPem: ca.privateKeyPem,
+      caCertPem: ca.certificatePem,
+      validityPeriodHours: CERT_VALIDITY_HOURS,
+      earlyRenewalHours: CERT_EARLY_RENEWAL_HOURS,
+      allowedUses: ["digital_signature", "key_encipherment", "server_auth"],
+    },
+    { parent },
+  );
+
+  return { key, certificate };
+}
+
+export class WazuhManager extends pulumi.ComponentResource {
+  readonly endpoint: ManagerEndpoint;
+  /** The API user `wazuh-wui`'s password (secret), for the dashboard's wazuh.yml: the dashboard logs in as it. */
+  readonly dashboardApiPassword: pulumi.Output<string>;
+  readonly install: command.remote.Command;
+  readonly apiUsers: command.remote.Command;
+  /** Read by the lab model's backup plan. */
+  readonly backupPaths: readonly string[] = MANAGER_BACKUP_PATHS;
+
+  constructor(name: string, args: WazuhManagerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(
+      WAZUH_MANAGER_TYPE,
+      name,
+      { host: args.host.name, fqdn: args.host.fqdn, syslogSources: [...args.syslogSources] },
+      opts,
+    );
+    const { host } = args;
+
+    const enrollment = new random.RandomPassword(
+      `${name}-enrollment`,
+      { length: 32, special: false },
+      { parent: this, additionalSecretOutputs: ["result"] },
+    );
+    const wazuhPassword = apiPassword(`${name}-api-wazuh`, this, true);
+    const wuiPassword = apiPassword(`${name}-api-wazuh-wui`, this);
+    const fortressPassword = apiPassword(`${name}-api-fortress`, this);
+
+    const { key, certificate } = tlsIdentity(name, host, args.ca, this);
+
+    const ossecConf = args.indexer.url.apply((url) =>
+      renderOssecConf({
+        syslogAllowedIps: args.syslogSources,
+        indexerHosts: [url],
+        commands: args.commands ?? DEFAULT_COMMANDS,
+        activeResponses: args.activeResponses ?? DEFAULT_ACTIVE_RESPONSES,
+        feedUpdateInterval: args.feedUpdateInterval ?? "60m",
+      }),
+    );
+    const script = pulumi
+      .all([
+        ossecConf,
+        args.indexer.url,
+        args.indexer.caCertificatePem,
+        certificate.certPem,
+        args.ca.certificatePem,
+      ])
+      .apply(([conf, url, indexerCa, cert, apiCa]) =>
+        installScript({
+          files: {
+            ossecConf: conf,
+            localRules: renderLocalRules(DEFAULT_LOCAL_RULES),
+            filebeatYml: renderFilebeatYml({ hosts: [url], username: args.indexer.username }),
+            indexerCaPem: indexerCa,
+            tlsCertificatePem: cert,
+            apiCaPem: apiCa,
+          },
+          indexerUsername: args.indexer.username,
+          template: WAZUH_TEMPLATE,
+          module: WAZUH_FILEBEAT_MODULE,
+        }),
+      );
+    const connection: command.types.input.remote.ConnectionArgs = {
+      host: host.address,
+      user: host.user,
+      privateKey: pulumi.secret(host.privateKey),
+      hostKey: host.hostKey,
+    };
+
+    this.install = new command.remote.Command(
+      `${name}-install`,
+      {
+        connection,
+        create: script,
+        stdin: pulumi.secret(
+          pulumi.interpolate`${enrollment.result}\n${args.indexer.password}\n${key.privateKeyPem}`,
+        ),
+        // The script carries no secret, but its output may name files holding them: never logged.
+        logging: "none",
+        triggers: [script],
+      },
+      { parent: this, additionalSecretOutputs: ["stdin"] },
+    );
+
+    this.apiUsers = new command.remote.Command(
+      `${name}-api-users`,
+      {
+        connection,
+        create: apiUsersScript(API_CA_PATH),
+        stdin: pulumi.secret(
+          pulumi
+            .all([wazuhPassword.result, wuiPassword.result, fortressPassword.result])
+            .apply(([wazuh, wazuhWui, password]) =>
+              JSON.stringify({ wazuh, wazuhWui, username: FORTRESS_API_USER, password }),
+            ),
+        ),
+        logging: "none",
+        triggers: [this.install.id],
+      },
+      { parent: this, dependsOn: [this.install], additionalSecretOutputs: ["stdin"] },
+    );
+
+    this.dashboardApiPassword = pulumi.secret(wuiPassword.result);
+    this.endpoint = {
+      address: pulumi.unsecret(this.install.connection.apply((c) => c.host)),
+      fqdn: host.fqdn,
+      apiUrl: this.install.id.apply(() => `https://${host.fqdn}:${API_PORT}`),
+      apiUsername: FORTRESS_API_USER,
+      apiPassword: pulumi.secret(fortressPassword.result),
+      apiCaCertificatePem: args.ca.certificatePem,
+      enrollmentPassword: pulumi.secret(enrollment.result),
+      ready: [this.install, this.apiUsers],
+    };
+    this.registerOutputs({
+      address: this.endpoint.address,
+      apiUrl: this.endpoint.apiUrl,
+      apiUsername: FORTRESS_API_USER,
+      backupPaths: [...MANAGER_BACKUP_PATHS],
+    });
+  }
+}

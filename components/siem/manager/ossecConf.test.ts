@@ -1,0 +1,186 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { describe, it } from "node:test";
+import {
+  CLAMDSCAN_COMMAND,
+  DEFAULT_ACTIVE_RESPONSES,
+  DEFAULT_COMMANDS,
+  DEFAULT_LOCAL_RULES,
+  type ManagerConfig,
+  renderLocalRules,
+  renderOssecConf,
+} from "./ossecConf";
+import { OSSEC_REFERENCE, unknownElements } from "./ossecReference";
+import { elementPaths } from "./xml";
+
+const config: ManagerConfig = {
+  syslogAllowedIps: ["10.0.20.1"],
+  indexerHosts: ["https://indexer.lab.example:9200"],
+  commands: DEFAULT_COMMANDS,
+  activeResponses: DEFAULT_ACTIVE_RESPONSES,
+  feedUpdateInterval: "60m",
+};
+
+/** xmllint (Debian libxml2-utils): well-formedness as a parser sees it. */
+function xmllint(xml: string): { status: number | null; stderr: string } {
+  const result = spawnSync("xmllint", ["--noout", "-"], { input: xml, encoding: "utf8" });
+  if (result.error)
+    throw new Error(`xmllint is not installed (apt-get install libxml2-utils): ${result.error.message}`);
+  return { status: result.status, stderr: result.stderr };
+}
+
+/** The text of every element at `path` (`remote/connection`), in document order. */
+const textsAt = (xml: string, path: string) => {
+  const paths = elementPaths(xml);
+  const texts = [
+    ...xml.replace(/<!--[\s\S]*?-->/g, "").matchAll(/<([\w.-]+)(?:\s[^>]*)?>([^<]*)<\/\1>|<[^>]+>/g),
+  ];
+  // Pair each opening tag with its path: both walk the same tags in the same order.
+  const opening = texts.filter((match) => !match[0].startsWith("</"));
+  return opening.flatMap((match, index) =>
+    paths[index] === `ossec_config/${path}` && match[2] !== undefined ? [match[2]] : [],
+  );
+};
+
+describe("the manager's ossec.conf", () => {
+  const xml = renderOssecConf(config);
+
+  it("is well-formed XML (xmllint)", () => {
+    const { status, stderr } = xmllint(xml);
+    assert.equal(status, 0, stderr);
+  });
+
+  it("uses only elements the 4.14 reference documents", () => {
+    assert.deepEqual(unknownElements(elementPaths(xml)), []);
+  });
+
+  it("fails on an element the reference does not document, in any section", () => {
+    const misspelled = xml
+      .replace("<allowed-ips>", "<allowed_ips>")
+      .replace("</allowed-ips>", "</allowed_ips>");
+    assert.deepEqual(unknownElements(elementPaths(misspelled)), ["ossec_config/remote/allowed_ips"]);
+    const foreign = xml.replace(
+      "</ossec_config>",
+      "  <vulnerability-detector><enabled>yes</enabled></vulnerability-detector>\n</ossec_config>",
+    );
+    assert.deepEqual(unknownElements(elementPaths(foreign)), [
+      "ossec_config/vulnerability-detector",
+      "ossec_config/vulnerability-detector/enabled",
+    ]);
+    const nested = xml.replace("<ca>", "<username>admin</username><ca>");
+    assert.deepEqual(unknownElements(elementPaths(nested)), [
+      "ossec_config/indexer/ssl/certificate_authorities/username",
+    ]);
+  });
+
+  it("listens for agents on 1514/tcp, enrolls on 1515 with a password, and takes syslog from the firewall only", () => {
+    assert.deepEqual(textsAt(xml, "remote/connection"), ["secure", "syslog"]);
+    assert.deepEqual(textsAt(xml, "remote/port"), ["1514", "514"]);
+    assert.deepEqual(textsAt(xml, "remote/protocol"), ["tcp", "udp"]);
+    assert.deepEqual(textsAt(xml, "remote/allowed-ips"), ["10.0.20.1"]);
+    assert.deepEqual(textsAt(xml, "auth/port"), ["1515"]);
+    assert.deepEqual(textsAt(xml, "auth/use_password"), ["yes"]);
+    assert.deepEqual(textsAt(xml, "auth/disabled"), ["no"]);
+  });
+
+  it("ships to the indexer with the internal CA and holds no credential", () => {
+    assert.deepEqual(textsAt(xml, "indexer/hosts/host"), ["https://indexer.lab.example:9200"]);
+    assert.deepEqual(textsAt(xml, "indexer/ssl/certificate_authorities/ca"), [
+      "/etc/filebeat/certs/root-ca.pem",
+    ]);
+    assert.doesNotMatch(xml, /<(username|password|key)>/);
+    assert.deepEqual(textsAt(xml, "vulnerability-detection/enabled"), ["yes"]);
+    assert.ok(!elementPaths(xml).some((path) => path.startsWith("ossec_config/cluster")), "no cluster block");
+  });
+
+  it("defines fortress-clamdscan and runs it on the agent on FIM's new-file and changed-file rules", () => {
+    assert.ok(textsAt(xml, "command/name").includes(CLAMDSCAN_COMMAND));
+    assert.deepEqual(textsAt(xml, "active-response/command"), [CLAMDSCAN_COMMAND]);
+    assert.deepEqual(textsAt(xml, "active-response/location"), ["local"]);
+    assert.deepEqual(textsAt(xml, "active-response/rules_id"), ["554,550"]);
+  });
+
+  it("refuses configurations Wazuh would reject or that would open the manager", () => {
+    assert.throws(() => renderOssecConf({ ...config, syslogAllowedIps: [] }), /at least one allowed address/);
+    assert.throws(() => renderOssecConf({ ...config, syslogAllowedIps: ["any"] }), /not an IPv4/);
+    assert.throws(
+      () => renderOssecConf({ ...config, indexerHosts: ["http://indexer:9200"] }),
+      /not an https/,
+    );
+    assert.throws(
+      () =>
+        renderOssecConf({
+          ...config,
+          activeResponses: [{ command: "nope", location: "local", rulesId: [554] }],
+        }),
+      /no <command> definition/,
+    );
+    assert.throws(
+      () =>
+        renderOssecConf({
+          ...config,
+          activeResponses: [{ command: CLAMDSCAN_COMMAND, location: "local", rulesId: [554], timeout: 60 }],
+        }),
+      /does not allow a timeout/,
+    );
+    assert.throws(
+      () =>
+        renderOssecConf({ ...config, commands: [{ name: "a b", executable: "x", timeoutAllowed: false }] }),
+      /plain file names/,
+    );
+  });
+
+  it("escapes values: an address cannot open an element", () => {
+    assert.throws(() => renderOssecConf({ ...config, syslogAllowedIps: ["10.0.0.1</allowed-ips><x>"] }));
+  });
+});
+
+describe("the reference table", () => {
+  it("cites a reference page, its stored copy and a 4.14.6 parser for every section, options listed once", () => {
+    for (const [section, reference] of Object.entries(OSSEC_REFERENCE)) {
+      assert.ok(reference.page.length > 0 && reference.pageCommit.length > 0, section);
+      assert.match(reference.parser, /^src\/.+\.c/, section);
+      const all = [...reference.options, ...(reference.fromTemplate ?? [])];
+      assert.equal(new Set(all).size, all.length, section);
+    }
+  });
+
+  it("leaves out what 4.14.6 ignores: credentials in <indexer>, the pre-4.8 vulnerability-detector", () => {
+    assert.ok(!OSSEC_REFERENCE.indexer?.options.includes("username"));
+    assert.ok(!OSSEC_REFERENCE.indexer?.options.includes("password"));
+    assert.ok(!("vulnerability-detector" in OSSEC_REFERENCE));
+  });
+
+  it("covers every section the renderer writes", () => {
+    const sections = new Set(
+      elementPaths(renderOssecConf(config))
+        .map((path) => path.split("/")[1])
+        .filter((section): section is string => section !== undefined),
+    );
+    assert.deepEqual(
+      [...sections].filter((section) => !(section in OSSEC_REFERENCE)),
+      [],
+    );
+  });
+});
+
+describe("the local rules", () => {
+  const xml = renderLocalRules(DEFAULT_LOCAL_RULES);
+
+  it("are well-formed and raise ClamAV's virus-found rule 52502 in the custom ID range", () => {
+    const { status, stderr } = xmllint(xml);
+    assert.equal(status, 0, stderr);
+    assert.match(xml, /<rule id="100200" level="12">\s*<if_sid>52502<\/if_sid>/);
+    assert.deepEqual(
+      [...new Set(elementPaths(xml))],
+      ["group", "group/rule", "group/rule/if_sid", "group/rule/description", "group/rule/group"],
+    );
+  });
+
+  it("refuse IDs outside 100000-120000, duplicates and levels above 16", () => {
+    const rule = DEFAULT_LOCAL_RULES[0]!;
+    assert.throws(() => renderLocalRules([{ ...rule, id: 5502 }]), /custom range/);
+    assert.throws(() => renderLocalRules([rule, rule]), /twice/);
+    assert.throws(() => renderLocalRules([{ ...rule, level: 17 }]), /0-16/);
+  });
+});

@@ -1,0 +1,251 @@
+/**
+ * The manager's ossec.conf and local rules, rendered from typed config by pure functions. The
+ * sections are those of the 4.14.6 package's own ossec.conf (wazuh/wazuh@v4.14.6
+ * etc/templates/config/generic/*.template), changed where Fortress needs it:
+ * - agents on 1514/tcp (secure) and enrollment on 1515 with a password (authd.pass, written by the
+ *   install script: auth.rst "use_password … read from /var/ossec/etc/authd.pass");
+ * - syslog from the firewall only (remote.rst: a syslog connection needs at least one allowed-ips);
+ * - the indexer connection with the internal CA (credentials in the keystore, not here:
+ *   src/config/indexer-config.c accepts no username/password);
+ * - the active-response commands the endpoint layer triggers, `fortress-clamdscan` among them;
+ * - no `<cluster>` block: a single manager, and without one the framework treats the cluster as
+ *   disabled (wazuh/wazuh@v4.14.6 framework/wazuh/core/cluster/utils.py read_cluster_config), so no
+ *   cluster key exists to leave at a default.
+ */
+import { SERVICES } from "../../../vocabulary/services";
+import { el, serialize, type XmlElement } from "./xml";
+import { OSSEC_ROOT } from "./ossecReference";
+
+export const AGENT_PORT = SERVICES["wazuh-agent"].tcp[0] as number;
+export const ENROLLMENT_PORT = SERVICES["wazuh-agent"].tcp[1] as number;
+export const SYSLOG_PORT = SERVICES.syslog.udp[0] as number;
+
+/** The ClamAV helper's agent-side script (active-response/bin/fortress-clamdscan on each agent). */
+export const CLAMDSCAN_COMMAND = "fortress-clamdscan";
+/**
+ * FIM rules the scan follows (wazuh/wazuh@v4.14.6 ruleset/rules/0015-ossec_rules.xml): 554 "File added
+ * to the system", 550 "Integrity checksum changed".
+ */
+export const FIM_NEW_OR_CHANGED_RULES = [554, 550] as const;
+
+export const INDEXER_CA_PATH = "/etc/filebeat/certs/root-ca.pem";
+
+export interface ArCommand {
+  readonly name: string;
+  readonly executable: string;
+  readonly timeoutAllowed: boolean;
+}
+
+export interface ActiveResponse {
+  readonly command: string;
+  /** commands.rst/active-response.rst: local runs on the agent that raised the alert. */
+  readonly location: "local" | "server" | "all" | "defined-agent";
+  readonly rulesId: readonly number[];
+  /** Seconds, only for commands with timeout_allowed. */
+  readonly timeout?: number;
+}
+
+export interface LocalRule {
+  readonly id: number;
+  readonly level: number;
+  readonly ifSid: number;
+  readonly description: string;
+  readonly groups: readonly string[];
+}
+
+export interface ManagerConfig {
+  /** Addresses allowed to send syslog (the firewall's address on the servers network). */
+  readonly syslogAllowedIps: readonly string[];
+  /** The indexer's REST URLs as the manager reaches them. */
+  readonly indexerHosts: readonly string[];
+  readonly commands: readonly ArCommand[];
+  readonly activeResponses: readonly ActiveResponse[];
+  /** Vulnerability detection feed refresh (vuln-detector, 4.14 template default 60m). */
+  readonly feedUpdateInterval: string;
+}
+
+/** The built-in Linux commands the 4.14.6 package defines (ar-commands.template) and the endpoint layer's scan. */
+export const DEFAULT_COMMANDS: readonly ArCommand[] = [
+  { name: "disable-account", executable: "disable-account", timeoutAllowed: true },
+  { name: "restart-wazuh", executable: "restart-wazuh", timeoutAllowed: false },
+  { name: "firewall-drop", executable: "firewall-drop", timeoutAllowed: true },
+  { name: "host-deny", executable: "host-deny", timeoutAllowed: true },
+  { name: "route-null", executable: "route-null", timeoutAllowed: true },
+  { name: CLAMDSCAN_COMMAND, executable: CLAMDSCAN_COMMAND, timeoutAllowed: false },
+];
+
+/** Scan a file on the agent where FIM saw it arrive or change. */
+export const DEFAULT_ACTIVE_RESPONSES: readonly ActiveResponse[] = [
+  { command: CLAMDSCAN_COMMAND, location: "local", rulesId: FIM_NEW_OR_CHANGED_RULES },
+];
+
+/**
+ * Wazuh's own ClamAV rule 52502 "ClamAV: Virus detected" (L8, ruleset/rules/0320-clam_av_rules.xml)
+ * raised to 12 for the lab: a file the lab's clamd found is the worked example's alarm.
+ */
+export const DEFAULT_LOCAL_RULES: readonly LocalRule[] = [
+  {
+    id: 100200,
+    level: 12,
+    ifSid: 52502,
+    description: "Fortress: the lab's clamd found malware in a scanned file",
+    groups: ["fortress", "malware"],
+  },
+];
+
+const IPV4_OR_CIDR = /^(\d{1,3}\.){3}\d{1,3}(\/\d{1,2})?$/;
+const NAME = /^[A-Za-z0-9_-]+$/;
+const DURATION = /^\d+[smhd]?$/;
+
+function validate(config: ManagerConfig): void {
+  if (config.syslogAllowedIps.length === 0)
+    throw new Error("syslog needs at least one allowed address (remote.rst: allowed-ips)");
+  for (const ip of config.syslogAllowedIps)
+    if (!IPV4_OR_CIDR.test(ip)) throw new Error(`${ip} is not an IPv4 address or network`);
+  if (config.indexerHosts.length === 0) throw new Error("the manager needs an indexer host");
+  for (const host of config.indexerHosts)
+    if (!/^https:\/\/[^\s/]+(:\d+)?\/?$/.test(host)) throw new Error(`${host} is not an https indexer URL`);
+  const names = new Set<string>();
+  for (const command of config.commands) {
+    if (!NAME.test(command.name) || !NAME.test(command.executable))
+      throw new Error(`${command.name}: command names and executables are plain file names`);
+    if (names.has(command.name)) throw new Error(`${command.name} is defined twice`);
+    names.add(command.name);
+  }
+  for (const response of config.activeResponses) {
+    const command = config.commands.find((candidate) => candidate.name === response.command);
+    if (!command) throw new Error(`active response ${response.command} has no <command> definition`);
+    if (response.rulesId.length === 0) throw new Error(`active response ${response.command} has no rules`);
+    if (response.timeout !== undefined && !command.timeoutAllowed)
+      throw new Error(`${response.command} does not allow a timeout`);
+  }
+  if (!DURATION.test(config.feedUpdateInterval))
+    throw new Error(`${config.feedUpdateInterval} is not a Wazuh time value`);
+}
+
+const yesNo = (value: boolean) => (value ? "yes" : "no");
+
+function sections(config: ManagerConfig): XmlElement[] {
+  return [
+    el("global", [
+      el("jsonout_output", "yes"),
+      el("alerts_log", "yes"),
+      el("logall", "no"),
+      el("logall_json", "no"),
+      el("email_notification", "no"),
+      el("agents_disconnection_time", "15m"),
+      el("agents_disconnection_alert_time", "0"),
+      // The lab may have no internet, and nothing should call home from the SIEM.
+      el("update_check", "no"),
+      el("white_list", "127.0.0.1"),
+      el("white_list", "^localhost.localdomain$"),
+    ]),
+    el("alerts", [el("log_alert_level", 3), el("email_alert_level", 12)]),
+    el("logging", [el("log_format", "plain")]),
+    el("remote", [
+      el("connection", "secure"),
+      el("port", AGENT_PORT),
+      el("protocol", "tcp"),
+      el("queue_size", 131072),
+    ]),
+    el("remote", [
+      el("connection", "syslog"),
+      el("port", SYSLOG_PORT),
+      el("protocol", "udp"),
+      ...config.syslogAllowedIps.map((ip) => el("allowed-ips", ip)),
+    ]),
+    el("auth", [
+      el("disabled", "no"),
+      el("remote_enrollment", "yes"),
+      el("port", ENROLLMENT_PORT),
+      el("use_source_ip", "no"),
+      el("purge", "yes"),
+      el("use_password", "yes"),
+      el("ciphers", "HIGH:!ADH:!EXP:!MD5:!RC4:!3DES:!CAMELLIA:@STRENGTH"),
+      el("ssl_verify_host", "no"),
+      el("ssl_manager_cert", "etc/sslmanager.cert"),
+      el("ssl_manager_key", "etc/sslmanager.key"),
+      el("ssl_auto_negotiate", "no"),
+    ]),
+    el("vulnerability-detection", [
+      el("enabled", "yes"),
+      el("index-status", "yes"),
+      el("feed-update-interval", config.feedUpdateInterval),
+    ]),
+    el("indexer", [
+      el("enabled", "yes"),
+      el(
+        "hosts",
+        config.indexerHosts.map((host) => el("host", host)),
+      ),
+      el("ssl", [el("certificate_authorities", [el("ca", INDEXER_CA_PATH)])]),
+    ]),
+    ...config.commands.map((command) =>
+      el("command", [
+        el("name", command.name),
+        el("executable", command.executable),
+        el("timeout_allowed", yesNo(command.timeoutAllowed)),
+      ]),
+    ),
+    ...config.activeResponses.map((response) =>
+      el("active-response", [
+        el("disabled", "no"),
+        el("command", response.command),
+        el("location", response.location),
+        el("rules_id", response.rulesId.join(",")),
+        ...(response.timeout !== undefined ? [el("timeout", response.timeout)] : []),
+      ]),
+    ),
+    el("ruleset", [
+      el("decoder_dir", "ruleset/decoders"),
+      el("rule_dir", "ruleset/rules"),
+      el("rule_exclude", "0215-policy_rules.xml"),
+      el("list", "etc/lists/audit-keys"),
+      el("list", "etc/lists/amazon/aws-eventnames"),
+      el("list", "etc/lists/security-eventchannel"),
+      el("list", "etc/lists/malicious-ioc/malware-hashes"),
+      el("list", "etc/lists/malicious-ioc/malicious-ip"),
+      el("list", "etc/lists/malicious-ioc/malicious-domains"),
+      el("decoder_dir", "etc/decoders"),
+      el("rule_dir", "etc/rules"),
+    ]),
+  ];
+}
+
+/** /var/ossec/etc/ossec.conf: no secret in it (the indexer credentials live in the keystore). */
+export function renderOssecConf(config: ManagerConfig): string {
+  validate(config);
+  return `<!-- Rendered by Fortress (components/siem/manager/ossecConf.ts); changes here are overwritten. -->\n${serialize(
+    el(OSSEC_ROOT, sections(config)),
+  )}\n`;
+}
+
+/** /var/ossec/etc/rules/local_rules.xml: one group (ruleset rules syntax, `<group name=…>` of `<rule>`). */
+export function renderLocalRules(rules: readonly LocalRule[]): string {
+  const ids = new Set<number>();
+  for (const rule of rules) {
+    // Custom rules take IDs 100000-120000 (wazuh-documentation ruleset/rules/custom: "100000 and 120000").
+    if (!Number.isInteger(rule.id) || rule.id < 100000 || rule.id > 120000)
+      throw new Error(`rule ${rule.id} is outside the custom range 100000-120000`);
+    if (ids.has(rule.id)) throw new Error(`rule ${rule.id} is defined twice`);
+    ids.add(rule.id);
+    if (!Number.isInteger(rule.level) || rule.level < 0 || rule.level > 16)
+      throw new Error(`rule ${rule.id}: level ${rule.level} is outside 0-16`);
+  }
+  const group = el(
+    "group",
+    rules.map((rule) =>
+      el(
+        "rule",
+        [
+          el("if_sid", rule.ifSid),
+          el("description", rule.description),
+          el("group", `${rule.groups.join(",")},`),
+        ],
+        { id: String(rule.id), level: String(rule.level) },
+      ),
+    ),
+    { name: "fortress,local," },
+  );
+  return `<!-- Rendered by Fortress (components/siem/manager/ossecConf.ts). -->\n${serialize(group)}\n`;
+}
