@@ -14,6 +14,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { mergeFlows, type NamespaceFlow } from "../kubernetes/flows";
 import { KUBE_SYSTEM } from "../kubernetes/networkPolicy";
+import type { InternalCa } from "./internalCa";
 import { CERT_MANAGER_CHART, CERT_MANAGER_NAMESPACE, CA_ISSUER, certManagerWithCa } from "./certManager";
 import { type FencedNamespace, fencedNamespace, flowPolicies, type NamespaceSpec } from "./namespaces";
 import {
@@ -98,6 +99,11 @@ export class Baseline extends pulumi.ComponentResource {
   readonly storageClasses: { readonly default: string; readonly rwx?: string };
   /** The internal CA's certificate (PEM, public): what nodes, browsers and the Pulumi host trust. */
   readonly caCertificatePem: pulumi.Output<string>;
+  /**
+   * The internal CA with its key (secret), for what Fortress signs outside the cluster with @pulumi/tls:
+   * the Wazuh manager's API and enrollment certificate on its VM.
+   */
+  readonly ca: InternalCa;
 
   constructor(name: string, args: BaselineArgs, opts: pulumi.ComponentResourceOptions) {
     const system: NamespaceSpec[] = [
@@ -137,6 +143,7 @@ export class Baseline extends pulumi.ComponentResource {
     this.namespaces = namespaces;
     this.clusterIssuer = CA_ISSUER;
     this.caCertificatePem = ca.caCertificatePem;
+    this.ca = ca.ca;
     this.storageClasses = args.rwx
       ? { default: DEFAULT_STORAGE_CLASS, rwx: RWX_STORAGE_CLASS }
       : { default: DEFAULT_STORAGE_CLASS };

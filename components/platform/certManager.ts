@@ -7,7 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { type ChartPin, pinnedChart } from "../kubernetes/helmRelease";
 import { requestsAndLimits as resources } from "../kubernetes/resources";
-import { internalCa } from "./internalCa";
+import { type InternalCa, internalCa } from "./internalCa";
 import { apiServerEgress, type FencedNamespace } from "./namespaces";
 
 export const CERT_MANAGER_NAMESPACE = "cert-manager";
@@ -24,9 +24,10 @@ export interface CaIssuer {
   readonly clusterIssuer: k8s.apiextensions.CustomResource;
   /** The internal CA's certificate (PEM, public). */
   readonly caCertificatePem: pulumi.Output<string>;
+  /** The internal CA itself, its key secret: for certificates Fortress signs outside the cluster. */
+  readonly ca: InternalCa;
 }
 
-/** cert-manager in `fenced` (the cert-manager namespace), and the CA ClusterIssuer on it. */
 /** The chart's default hook annotations, each deleted (a null removes a default key in Helm's values). */
 const HOOK_ANNOTATIONS_REMOVED = {
   "helm.sh/hook": null,
@@ -34,6 +35,7 @@ const HOOK_ANNOTATIONS_REMOVED = {
   "helm.sh/hook-delete-policy": null,
 } as const;
 
+/** cert-manager in `fenced` (the cert-manager namespace), and the CA ClusterIssuer on it. */
 export function certManagerWithCa(
   name: string,
   caCommonName: string,
@@ -112,5 +114,5 @@ export function certManagerWithCa(
     },
     { parent, dependsOn: [certManager, caSecret] },
   );
-  return { clusterIssuer, caCertificatePem: ca.certificatePem };
+  return { clusterIssuer, caCertificatePem: ca.certificatePem, ca };
 }
