@@ -19,6 +19,9 @@ export const COMPONENT_TYPES = {
   keycloak: "fortress:identity:Keycloak",
   postgres: "fortress:identity:Postgres",
   vaultwarden: "fortress:identity:Vaultwarden",
+  siem: "fortress:siem:Siem",
+  wazuhIndexer: "fortress:siem:WazuhIndexer",
+  wazuhDashboard: "fortress:siem:WazuhDashboard",
   /** The record of which services the lab runs, read by the pack's dependency policy. */
   services: "fortress:lab:Services",
 } as const;
