@@ -1,7 +1,10 @@
 import { planResource } from "../lib/build";
 import type { PolicyFixtures } from "../lib/fixtures";
 import { REDACTED } from "../lib/resources";
-import { packageOf, SDK_TYPES } from "../../vocabulary/sdkTypes";
+import * as k8s from "@pulumi/kubernetes";
+import { packageOf, pulumiTypeOf, SDK_TYPES } from "../../vocabulary/sdkTypes";
+
+const DEPLOYMENT = pulumiTypeOf(k8s.apps.v1.Deployment);
 
 /** The Proxmox provider as the offline capture records it: its credentials redacted. */
 export const provider = planResource(
@@ -33,6 +36,39 @@ export const release = (values: Record<string, unknown>) =>
 export const fixtures: PolicyFixtures = {
   passing: [
     {
+      name: "a Secret volume's key projections name keys, they hold none",
+      resources: [
+        provider,
+        planResource(DEPLOYMENT, "projection", {
+          spec: {
+            template: {
+              spec: {
+                volumes: [
+                  {
+                    name: "ca",
+                    secret: { secretName: "tls", items: [{ key: "ca.crt", path: "root-ca.pem" }] },
+                  },
+                  {
+                    name: "certs",
+                    projected: {
+                      sources: [
+                        {
+                          secret: {
+                            name: "tls",
+                            items: [{ key: "tls.key", path: "node-key.pem", mode: 256 }],
+                          },
+                        },
+                      ],
+                    },
+                  },
+                ],
+              },
+            },
+          },
+        }),
+      ],
+    },
+    {
       name: "redacted provider credentials and a chart whose password is a secret",
       resources: [
         provider,
@@ -63,6 +99,29 @@ export const fixtures: PolicyFixtures = {
     },
   ],
   failing: [
+    {
+      name: "a plaintext password beside a key projection is still a credential",
+      resources: [
+        provider,
+        planResource(DEPLOYMENT, "leaky-projection", {
+          spec: {
+            template: {
+              spec: {
+                volumes: [
+                  {
+                    name: "certs",
+                    secret: {
+                      secretName: "tls",
+                      items: [{ key: "tls.key", path: "key.pem", password: "hunter2-but-longer" }],
+                    },
+                  },
+                ],
+              },
+            },
+          },
+        }),
+      ],
+    },
     {
       name: "a Wazuh default password in an environment variable",
       resources: [provider, release({ extraEnvs: [{ name: "INDEXER_PASSWORD", value: "SecretPassword" }] })],

@@ -243,6 +243,17 @@ function k8sObjectFindings(
   return found;
 }
 
+/** `{ key, path }` with at most a `mode` beside: Kubernetes' KeyToPath. */
+function isKeyToPath(node: object): boolean {
+  const keys = Object.keys(node);
+  const { key, path } = node as { key?: unknown; path?: unknown };
+  return (
+    typeof key === "string" &&
+    typeof path === "string" &&
+    keys.every((name) => name === "key" || name === "path" || name === "mode")
+  );
+}
+
 /** Credential-looking values under `value`: those equal to a known default, and (offline) those not redacted. */
 function findings(value: unknown, settings: Settings, offline: boolean): Finding[] {
   const found: Finding[] = [];
@@ -274,6 +285,9 @@ function findings(value: unknown, settings: Settings, offline: boolean): Finding
       return;
     }
     if (typeof node !== "object" || node === null) return;
+    // A volume's key projection (`secret.items[]`, `projected.sources[].secret.items[]`: KeyToPath in
+    // k8s.io/api core/v1) names a key of a Secret and the file it becomes: a reference, not a credential.
+    if (isKeyToPath(node)) return;
     const entries = Object.entries(node as Record<string, unknown>);
     // An environment variable as `{ name, value }`: the name says whether the value is a credential.
     const envName = (node as { name?: unknown }).name;
