@@ -1,6 +1,7 @@
 import { planResource } from "../lib/build";
 import type { PolicyFixtures } from "../lib/fixtures";
 import { REDACTED } from "../lib/resources";
+import { SECRET_KNOWN_DEFAULT } from "../../vocabulary/credentials";
 import * as k8s from "@pulumi/kubernetes";
 import { packageOf, pulumiTypeOf, SDK_TYPES } from "../../vocabulary/sdkTypes";
 
@@ -99,6 +100,34 @@ export const fixtures: PolicyFixtures = {
     },
   ],
   failing: [
+    {
+      name: "a ConfigMap's internal_users.yml keeping the Wazuh manifests' demo admin hash",
+      resources: [
+        provider,
+        planResource(SDK_TYPES.k8sConfigMap, "indexer-conf", {
+          data: {
+            "internal_users.yml":
+              '---\n_meta:\n  type: "internalusers"\n  config_version: 2\nadmin:\n  hash: "$2y$12$K/SpwjtB.wOHJ/Nc6GVRDuc1h0rM1DfvziFRNPtk27P.c4yDr9njO"\n  reserved: true\n',
+          },
+        }),
+      ],
+    },
+    {
+      name: "a secret internal_users.yml the capture found a demo hash in (the image's wazuh_admin)",
+      resources: [
+        provider,
+        planResource(SDK_TYPES.k8sSecret, "indexer-security", {
+          stringData: { "internal_users.yml": SECRET_KNOWN_DEFAULT },
+        }),
+      ],
+    },
+    {
+      name: "the dashboard's API password left at wazuh_app_config.sh's default",
+      resources: [
+        provider,
+        planResource(SDK_TYPES.k8sSecret, "wazuh-api-cred", { stringData: { "api-password": "wazuh-wui" } }),
+      ],
+    },
     {
       name: "a plaintext password beside a key projection is still a credential",
       resources: [

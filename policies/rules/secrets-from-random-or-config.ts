@@ -1,7 +1,11 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { withEmbeddedResources } from "../lib/embedded";
 import * as yaml from "js-yaml";
-import { KNOWN_DEFAULT_CREDENTIALS, SECRET_KNOWN_DEFAULT } from "../../vocabulary/credentials";
+import {
+  containsKnownDefaultHash,
+  KNOWN_DEFAULT_CREDENTIALS,
+  SECRET_KNOWN_DEFAULT,
+} from "../../vocabulary/credentials";
 import { RANDOM_PACKAGE, SDK_TYPES } from "../../vocabulary/sdkTypes";
 import { isRedactedPlan, REDACTED } from "../lib/resources";
 
@@ -265,6 +269,11 @@ function findings(value: unknown, settings: Settings, offline: boolean): Finding
   };
   const visit = (node: unknown, path: string, credential: boolean) => {
     if (typeof node === "string") {
+      // A shipped demo user's bcrypt hash (internal_users.yml), under any key and inside any file.
+      if (containsKnownDefaultHash(node)) {
+        found.push({ path, problem: "default", value: "" });
+        return;
+      }
       // The capture checked this secret against the known defaults before it redacted it.
       if (node === SECRET_KNOWN_DEFAULT) {
         if (!USER_KEY.test(path.slice(path.lastIndexOf(".") + 1)))
