@@ -14,8 +14,8 @@ import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import { internalCertificate, tlsSecretName } from "../kubernetes/certificate";
 import { httpsIngress } from "../kubernetes/ingress";
 import { kubeDnsEgress, NAMESPACE_NAME_LABEL } from "../kubernetes/networkPolicy";
-import { restrictedContainerSecurity, restrictedPodSecurity } from "../kubernetes/securityContext";
-import { DASHBOARD_PATHS, OIDC_SECRET_ENV, renderDashboardYml } from "./dashboardYml";
+import { dashboardDeployment } from "./dashboardDeployment";
+import { renderDashboardYml } from "./dashboardYml";
 import { contentDigest } from "./indexer";
 import {
   DASHBOARD_LABELS,
@@ -25,7 +25,6 @@ import {
   INDEXER_PORT,
   MANAGER_API_PORT,
 } from "./labels";
-import { SIEM_IMAGES, SIEM_RESOURCES, WAZUH_UID } from "./pins";
 
 export const WAZUH_DASHBOARD_TYPE = COMPONENT_TYPES.wazuhDashboard;
 
@@ -104,75 +103,14 @@ export class WazuhDashboard extends pulumi.ComponentResource {
       { id: DASHBOARD_SERVICE, namespace: ns, dnsNames: [args.hostname], clusterIssuer: args.clusterIssuer },
       child,
     );
-    const fromSecret = (env: string, key: string) => ({
-      name: env,
-      valueFrom: { secretKeyRef: { name: "wazuh-dashboard-credentials", key } },
-    });
     this.deployment = new k8s.apps.v1.Deployment(
       `${name}-deployment`,
-      {
-        metadata: { name: DASHBOARD_SERVICE, namespace: ns, labels: { ...DASHBOARD_LABELS } },
-        spec: {
-          replicas: 1,
-          selector: { matchLabels: { ...DASHBOARD_LABELS } },
-          template: {
-            metadata: {
-              labels: { ...DASHBOARD_LABELS },
-              annotations: { "fortress.io/config-digest": contentDigest(yml) },
-            },
-            spec: {
-              automountServiceAccountToken: false,
-              securityContext: restrictedPodSecurity(WAZUH_UID),
-              containers: [
-                {
-                  name: "wazuh-dashboard",
-                  image: SIEM_IMAGES.dashboard,
-                  imagePullPolicy: "IfNotPresent",
-                  env: [
-                    fromSecret("DASHBOARD_USERNAME", "indexer-username"),
-                    fromSecret("DASHBOARD_PASSWORD", "indexer-password"),
-                    ...(args.oidc ? [fromSecret(OIDC_SECRET_ENV, "oidc-client-secret")] : []),
-                    ...(args.managerApi
-                      ? [
-                          { name: "WAZUH_API_URL", value: args.managerApi.url },
-                          { name: "API_PORT", value: String(MANAGER_API_PORT) },
-                          fromSecret("API_USERNAME", "api-username"),
-                          fromSecret("API_PASSWORD", "api-password"),
-                          // The app calls the API as the signed-in user's Wazuh RBAC identity.
-                          { name: "RUN_AS", value: "true" },
-                        ]
-                      : []),
-                  ],
-                  ports: [{ name: "http", containerPort: DASHBOARD_PORT, protocol: "TCP" }],
-                  readinessProbe: { tcpSocket: { port: "http" }, initialDelaySeconds: 30, periodSeconds: 10 },
-                  livenessProbe: { tcpSocket: { port: "http" }, initialDelaySeconds: 180, periodSeconds: 20 },
-                  resources: SIEM_RESOURCES.dashboard,
-                  securityContext: restrictedContainerSecurity(WAZUH_UID),
-                  volumeMounts: [
-                    {
-                      name: "config",
-                      mountPath: DASHBOARD_PATHS.config,
-                      subPath: "opensearch_dashboards.yml",
-                      readOnly: true,
-                    },
-                    { name: "ca", mountPath: DASHBOARD_PATHS.certs, readOnly: true },
-                  ],
-                },
-              ],
-              volumes: [
-                { name: "config", configMap: { name: "wazuh-dashboard-config" } },
-                {
-                  name: "ca",
-                  secret: {
-                    secretName: tlsSecretName(DASHBOARD_SERVICE),
-                    items: [{ key: "ca.crt", path: "root-ca.pem" }],
-                  },
-                },
-              ],
-            },
-          },
-        },
-      },
+      dashboardDeployment({
+        namespace: ns,
+        configDigest: contentDigest(yml),
+        oidc: args.oidc !== undefined,
+        ...(args.managerApi ? { managerApiUrl: args.managerApi.url } : {}),
+      }),
       { ...child, dependsOn: [config, credentials, certificate] },
     );
     const service = new k8s.core.v1.Service(

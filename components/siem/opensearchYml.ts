@@ -40,7 +40,7 @@ export interface OpenSearchYmlSpec {
   /** The node's certificate subject (nodes_dn) and the admin certificate's (admin_dn), RFC 2253. */
   readonly nodeDn: string;
   readonly adminDn: string;
-  readonly watermarks?: typeof DISK_WATERMARKS;
+  readonly watermarks?: { readonly low: number; readonly high: number; readonly floodStage: number };
 }
 
 const percent = (fraction: number) => `${Math.round(fraction * 100)}%`;
