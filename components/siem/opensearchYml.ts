@@ -70,6 +70,12 @@ export function opensearchSettings(spec: OpenSearchYmlSpec): Record<string, unkn
     "plugins.security.ssl.transport.pemcert_filepath": cert(INDEXER_CERT_FILES.node),
     "plugins.security.ssl.transport.pemkey_filepath": cert(INDEXER_CERT_FILES.nodeKey),
     "plugins.security.ssl.transport.pemtrustedcas_filepath": cert(INDEXER_CERT_FILES.rootCa),
+    // cert-manager renews the node certificate (certificate.ts: 90 days, renewed 30 days before):
+    // the plugin watches the mounted files and reloads them (opensearch-project/security@2.19.5.0
+    // OpenSearchSecurityPlugin.java and SslSettingsManager.addSslConfigurationsChangeListener; the
+    // setting exists since 2.19.0.0, the Wazuh indexer 4.14 is OpenSearch 2.19). The certs volume is
+    // mounted whole, not by subPath, so the kubelet updates the files in place.
+    "plugins.security.ssl.certificates_hot_reload.enabled": true,
     "plugins.security.ssl.transport.enforce_hostname_verification": false,
     "plugins.security.ssl.transport.resolve_hostname": false,
     "plugins.security.authcz.admin_dn": [spec.adminDn],

@@ -254,6 +254,9 @@ describe("opensearch.yml", () => {
     );
     assert.deepEqual(settings["path.repo"], ["/var/lib/wazuh-indexer-snapshots"]);
     assert.equal(settings["discovery.type"], "single-node");
+    // Renewed certificates are reloaded from the files, not at the next restart only.
+    assert.equal(settings["plugins.security.ssl.certificates_hot_reload.enabled"], true);
+    assert.equal(settings["plugins.security.ssl_cert_reload_enabled"], undefined);
     assert.equal(settings["cluster.initial_master_nodes"], undefined);
     assert.deepEqual(settings["plugins.security.authcz.admin_dn"], [
       "CN=wazuh-indexer-admin,OU=siem,O=Fortress",

@@ -63,7 +63,7 @@ describe("the ISM and SM policies", () => {
     ]);
     assert.deepEqual(policy.states[1], { name: "delete", actions: [{ delete: {} }], transitions: [] });
     assert.deepEqual(policy.ism_template, [
-      { index_patterns: ["wazuh-alerts-*", "wazuh-archives-*"], priority: 100 },
+      { index_patterns: ["wazuh-alerts-*", "wazuh-archives-*", "security-auditlog-*"], priority: 100 },
     ]);
     assert.throws(() => ismPolicy(0), /at least 1/);
     assert.throws(() => ismPolicy(1.5), /whole days/);

@@ -52,6 +52,9 @@ export function retention(sizing: RetentionSizing): Retention {
   return { days, retainedGb: (days + 1) * perDay, usableGb };
 }
 
+/** Where the security plugin writes its audit log (index `security-auditlog-YYYY.MM.dd`). */
+export const AUDIT_LOG_INDICES = "security-auditlog-*";
+
 export const ISM_POLICY_ID = "fortress-wazuh-retention";
 export const SM_POLICY_NAME = "fortress-wazuh-daily";
 export const SNAPSHOT_REPOSITORY = "fortress-snapshots";
@@ -61,7 +64,7 @@ export function ismPolicy(days: number): Record<string, unknown> {
   if (!Number.isInteger(days) || days < 1) throw new Error("ISM: retention must be whole days, at least 1");
   return {
     policy: {
-      description: `Fortress: Wazuh events are kept ${days} days, then deleted`,
+      description: `Fortress: Wazuh events and the security audit log are kept ${days} days, then deleted`,
       default_state: "hot",
       states: [
         {
@@ -71,7 +74,8 @@ export function ismPolicy(days: number): Record<string, unknown> {
         },
         { name: "delete", actions: [{ delete: {} }], transitions: [] },
       ],
-      ism_template: [{ index_patterns: [...WAZUH_EVENT_INDICES], priority: 100 }],
+      // The security plugin's audit log (opensearch.yml `audit.type: internal_opensearch`) ages out with the events.
+      ism_template: [{ index_patterns: [...WAZUH_EVENT_INDICES, AUDIT_LOG_INDICES], priority: 100 }],
     },
   };
 }
