@@ -64,16 +64,19 @@ export function policiesScript(
   port: number,
   repository: { readonly name: string; readonly file: string },
   policies: readonly PolicyRequest[],
+  paths: { readonly certs: string; readonly input: string } = JOB_PATHS,
 ): string {
   if (!HOSTNAME.test(host)) throw new Error(`policies: ${host} is no host name`);
   for (const { path, file } of [...policies, { path: `_snapshot/${repository.name}`, file: repository.file }])
     if (!/^[A-Za-z0-9_./-]+$/.test(path) || !/^[A-Za-z0-9_.-]+$/.test(file))
       throw new Error(`policies: ${path} / ${file} is not a plain path`);
-  const c = JOB_PATHS.certs;
+  const c = paths.certs;
   return [
     "#!/bin/bash",
     "set -euo pipefail",
     `api="https://${host}:${port}"`,
+    "work=$(mktemp -d)",
+    "trap 'rm -rf \"$work\"' EXIT",
     "call() {",
     `  curl --silent --show-error --cacert "${c}/${INDEXER_CERT_FILES.rootCa}" --cert "${c}/${INDEXER_CERT_FILES.admin}" \\`,
     `    --key "${c}/${INDEXER_CERT_FILES.adminKey}" -H "Content-Type: application/json" "$@"`,
@@ -81,19 +84,19 @@ export function policiesScript(
     "# call METHOD PATH FILE: the body's answer on stdout, failing on a status of 300 or more.",
     "send() {",
     "  local status",
-    '  status=$(call -X "$1" -o /tmp/answer.json -w "%{http_code}" "$api/$2" --data-binary "@$3")',
-    "  cat /tmp/answer.json; echo",
+    '  status=$(call -X "$1" -o "$work/answer.json" -w "%{http_code}" "$api/$2" --data-binary "@$3")',
+    '  cat "$work/answer.json"; echo',
     '  [ "$status" -lt 300 ] || { echo "$1 $2: HTTP $status" >&2; exit 1; }',
     "}",
     "# upsert PATH FILE CREATE_METHOD: created when absent, else updated at the sequence number read.",
     "upsert() {",
     "  local status seq term",
-    '  status=$(call -o /tmp/current.json -w "%{http_code}" "$api/$1")',
+    '  status=$(call -o "$work/current.json" -w "%{http_code}" "$api/$1")',
     '  if [ "$status" = 404 ]; then',
     '    send "$3" "$1" "$2"',
     '  elif [ "$status" = 200 ]; then',
-    "    seq=$(grep -o '\"_seq_no\" *: *[0-9]*' /tmp/current.json | grep -o '[0-9]*$')",
-    "    term=$(grep -o '\"_primary_term\" *: *[0-9]*' /tmp/current.json | grep -o '[0-9]*$')",
+    `    seq=$(grep -o '"_seq_no" *: *[0-9]*' "$work/current.json" | grep -o '[0-9]*$')`,
+    `    term=$(grep -o '"_primary_term" *: *[0-9]*' "$work/current.json" | grep -o '[0-9]*$')`,
     '    send PUT "$1?if_seq_no=$seq&if_primary_term=$term" "$2"',
     "  else",
     '    echo "GET $1: HTTP $status" >&2; exit 1',
@@ -104,10 +107,8 @@ export function policiesScript(
     '  [ "$attempt" -lt 60 ] || { echo "the indexer did not come up" >&2; exit 1; }',
     "  sleep 5",
     "done",
-    `send PUT "_snapshot/${repository.name}" "${JOB_PATHS.input}/${repository.file}"`,
-    ...policies.map(
-      (policy) => `upsert "${policy.path}" "${JOB_PATHS.input}/${policy.file}" ${policy.create}`,
-    ),
+    `send PUT "_snapshot/${repository.name}" "${paths.input}/${repository.file}"`,
+    ...policies.map((policy) => `upsert "${policy.path}" "${paths.input}/${policy.file}" ${policy.create}`),
     "",
   ].join("\n");
 }
