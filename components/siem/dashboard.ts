@@ -45,14 +45,17 @@ export interface WazuhDashboardArgs {
     /** Where Keycloak is reached from the pod (its namespace and the ingress controller's). */
     readonly namespaces: readonly string[];
   };
+  /**
+   * The Wazuh app's API user: always set, so the image's fallback (wazuh-wui/wazuh-wui,
+   * wazuh_app_config.sh) is never written; the manager registers this user.
+   */
+  readonly apiUser: { readonly username: string; readonly password: pulumi.Input<string> };
   /** The Wazuh server API on the manager VM (its URL an Output of what built it); omitted until the manager is built. */
   readonly managerApi?: {
     /** https://<address or name>, without the port. */
     readonly url: pulumi.Input<string>;
     /** The manager's planned address, which the pod may reach on 55000. */
     readonly address: string;
-    readonly username: string;
-    readonly password: pulumi.Input<string>;
   };
 }
 
@@ -88,12 +91,8 @@ export class WazuhDashboard extends pulumi.ComponentResource {
           "indexer-username": args.indexerUser.username,
           "indexer-password": pulumi.secret(args.indexerUser.password),
           ...(args.oidc ? { "oidc-client-secret": pulumi.secret(args.oidc.clientSecret) } : {}),
-          ...(args.managerApi
-            ? {
-                "api-username": args.managerApi.username,
-                "api-password": pulumi.secret(args.managerApi.password),
-              }
-            : {}),
+          "api-username": args.apiUser.username,
+          "api-password": pulumi.secret(args.apiUser.password),
         },
       },
       child,

@@ -18,7 +18,7 @@ export interface DashboardDeploymentSpec {
   readonly configDigest: string;
   /** Whether the OIDC client secret is passed (`wazuh-dashboard-credentials` has `oidc-client-secret`). */
   readonly oidc: boolean;
-  /** The manager's API URL; with it, the API user's keys of the credentials Secret are passed too. */
+  /** The manager's API URL, once the manager is built. */
   readonly managerApiUrl?: pulumi.Input<string>;
 }
 
@@ -49,14 +49,15 @@ export function dashboardDeployment(spec: DashboardDeploymentSpec): k8s.apps.v1.
                 fromSecret("DASHBOARD_USERNAME", "indexer-username"),
                 fromSecret("DASHBOARD_PASSWORD", "indexer-password"),
                 ...(spec.oidc ? [fromSecret(OIDC_SECRET_ENV, "oidc-client-secret")] : []),
+                // Always: without them the image writes wazuh-wui/wazuh-wui (wazuh_app_config.sh).
+                fromSecret("API_USERNAME", "api-username"),
+                fromSecret("API_PASSWORD", "api-password"),
+                // The app calls the API as the signed-in user's Wazuh RBAC identity.
+                { name: "RUN_AS", value: "true" },
                 ...(spec.managerApiUrl !== undefined
                   ? [
                       { name: "WAZUH_API_URL", value: spec.managerApiUrl },
                       { name: "API_PORT", value: String(MANAGER_API_PORT) },
-                      fromSecret("API_USERNAME", "api-username"),
-                      fromSecret("API_PASSWORD", "api-password"),
-                      // The app calls the API as the signed-in user's Wazuh RBAC identity.
-                      { name: "RUN_AS", value: "true" },
                     ]
                   : []),
               ],

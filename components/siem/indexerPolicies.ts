@@ -6,11 +6,20 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { kubeDnsEgress, NAMESPACE_NAME_LABEL } from "../kubernetes/networkPolicy";
-import type { WazuhIndexerArgs } from "./indexer";
 import { INDEXER_ADMIN_LABELS, INDEXER_LABELS, INDEXER_PORT } from "./labels";
 
 /** Who reaches 9200 (the manager VM, the dashboard, the admin Jobs, the named consumers), and what the indexer reaches. */
-export function indexerNetworkPolicies(parent: pulumi.Resource, name: string, args: WazuhIndexerArgs): void {
+export interface IndexerPolicyArgs {
+  readonly namespace: string;
+  readonly manager?: { readonly address: string };
+  readonly dashboardLabels: Readonly<Record<string, string>>;
+  readonly consumerNamespaces: readonly string[];
+  /** Keycloak's namespaces, when people sign in through it. */
+  readonly oidc?: unknown;
+  readonly keycloakNamespaces: readonly string[];
+}
+
+export function indexerNetworkPolicies(parent: pulumi.Resource, name: string, args: IndexerPolicyArgs): void {
   const child = { parent };
   const ns = args.namespace;
   const port = [{ protocol: "TCP", port: INDEXER_PORT }];

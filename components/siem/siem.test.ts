@@ -35,11 +35,7 @@ const args: SiemArgs = {
   manager: {
     address: "10.10.20.30",
     indexerNodeAddress: "10.10.20.21",
-    api: {
-      url: pulumi.output("https://10.10.20.30"),
-      username: "fortress-api",
-      password: pulumi.secret("api-pw-from-manager"),
-    },
+    api: { url: pulumi.output("https://10.10.20.30") },
   },
 };
 
@@ -261,7 +257,7 @@ describe("Siem", () => {
     );
   });
 
-  it("gives the dashboard every credential by secretKeyRef and none in its ConfigMap or environment values", () => {
+  it("gives the dashboard every credential by secretKeyRef and none in its ConfigMap or environment values", async () => {
     const container = inputsOf("siem-dashboard-deployment").spec.template.spec.containers[0];
     const env = Object.fromEntries(container.env.map((entry: any) => [entry.name, entry]));
     for (const name of [
@@ -281,6 +277,15 @@ describe("Siem", () => {
     ])
       assert.ok(!visible.includes(secret));
     assert.equal(byName("siem-dashboard-credentials").inputs.stringData, REDACTED);
+    // Without a manager the app still gets Fortress's API user, never the image's wazuh-wui fallback.
+    const bareEnv = inputsOf("bare-dashboard-deployment").spec.template.spec.containers[0].env.map(
+      (entry: any) => entry.name,
+    );
+    assert.ok(
+      bareEnv.includes("API_USERNAME") &&
+        bareEnv.includes("API_PASSWORD") &&
+        !bareEnv.includes("WAZUH_API_URL"),
+    );
   });
 
   it("hands each consumer its own user: the manager's Filebeat on the node's address, once there is a manager", async () => {

@@ -5,6 +5,7 @@
  * as a secret output.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import type { IndexerAccess } from "./contract";
 import { WazuhDashboard } from "./dashboard";
@@ -62,11 +63,8 @@ export interface SiemArgs {
   readonly manager?: {
     readonly address: string;
     readonly indexerNodeAddress: string;
-    readonly api?: {
-      readonly url: pulumi.Input<string>;
-      readonly username: string;
-      readonly password: pulumi.Input<string>;
-    };
+    /** The manager's Wazuh API, https://<address or name> without the port (an Output of what built it). */
+    readonly api?: { readonly url: pulumi.Input<string> };
   };
 }
 
@@ -77,6 +75,11 @@ export class Siem extends pulumi.ComponentResource {
   /** The break-glass administrator of the indexer (password secret). */
   readonly breakGlass: { readonly username: string; readonly password: pulumi.Output<string> };
   readonly dashboardUrl: string;
+  /**
+   * The Wazuh API user the dashboard's Wazuh app signs in with (password secret): the manager must
+   * create it (with a role that lets `run_as` map people to their Wazuh RBAC roles).
+   */
+  readonly dashboardApiUser: { readonly username: string; readonly password: pulumi.Output<string> };
 
   constructor(name: string, args: SiemArgs, opts?: pulumi.ComponentResourceOptions) {
     super(SIEM_TYPE, name, { namespace: args.namespace, dashboard: args.dashboardHostname }, opts);
@@ -120,6 +123,22 @@ export class Siem extends pulumi.ComponentResource {
       child,
     );
     const indexerUrl = `https://wazuh-indexer.${args.namespace}.svc:9200`;
+    // The Wazuh API's password rule asks for upper and lower case, a digit and a symbol; the symbols
+    // are ones a plain YAML scalar keeps (wazuh_app_config.sh writes it unquoted into wazuh.yml).
+    const apiPassword = new random.RandomPassword(
+      `${name}-dashboard-api-password`,
+      {
+        length: 40,
+        special: true,
+        overrideSpecial: ".+-",
+        minUpper: 2,
+        minLower: 2,
+        minNumeric: 2,
+        minSpecial: 2,
+      },
+      child,
+    );
+    this.dashboardApiUser = { username: "fortress-dashboard", password: pulumi.secret(apiPassword.result) };
     const api = args.manager?.api;
     this.dashboard = new WazuhDashboard(
       `${name}-dashboard`,
@@ -144,16 +163,8 @@ export class Siem extends pulumi.ComponentResource {
               },
             }
           : {}),
-        ...(args.manager && api
-          ? {
-              managerApi: {
-                url: api.url,
-                address: args.manager.address,
-                username: api.username,
-                password: api.password,
-              },
-            }
-          : {}),
+        apiUser: this.dashboardApiUser,
+        ...(args.manager && api ? { managerApi: { url: api.url, address: args.manager.address } } : {}),
       },
       { ...child, dependsOn: [this.indexer.statefulSet] },
     );

@@ -8,10 +8,9 @@ import { POOL_LABEL } from "../../components/platform/k3sConfig";
 import { ADMIN_GROUP, DEFAULT_GROUP } from "../../components/identity/realm";
 import { Siem } from "../../components/siem/siem";
 import { ROLES } from "../catalog";
-import { k3sAgents, namespaceOf } from "../cluster";
+import { INGRESS, k3sAgents, namespaceOf } from "../cluster";
 import { identityHostnames } from "../hostnames";
 import type { LabModel } from "../lab";
-import { INGRESS } from "./identity";
 import type { LayerBuild } from "./types";
 
 /**
