@@ -36,3 +36,6 @@ export function apiFqdn(lab: LabModel): string {
 export const WORKLOAD_LAYERS = LAYERS.slice(LAYERS.indexOf("identity"));
 
 export const namespaceOf = (layer: LayerName) => `fortress-${layer}`;
+
+/** The ingress controller k3s ships (Traefik, in kube-system); the baseline does not replace it. */
+export const INGRESS = { className: "traefik", namespace: "kube-system" } as const;

@@ -1,6 +1,6 @@
 /**
  * The home lab's critical path in plan.json: the longest chain of resources, by estimated create
- * time, runs from the network layer through every layer's barrier to the identity layer's.
+ * time, runs from the network layer through every layer's barrier to the siem layer's.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -16,6 +16,7 @@ const BARRIERS = [
   "hypervisor-ready",
   "platform-ready",
   "identity-ready",
+  "siem-ready",
 ];
 
 describe("the home lab's critical path", () => {
@@ -29,14 +30,14 @@ describe("the home lab's critical path", () => {
     path = document.criticalPath;
   });
 
-  it("starts in the network layer and passes every layer's barrier in the blueprint's order, ending at identity's", () => {
+  it("starts in the network layer and passes every layer's barrier in the blueprint's order, ending at siem's", () => {
     const layerOf = new Map(document.resources.map((resource) => [resource.urn, resource.layer]));
     assert.equal(layerOf.get(path.resources[0]?.urn ?? ""), "network");
     const barriers = path.resources
       .filter((step) => step.type === "random:index/randomId:RandomId")
       .map((step) => step.name);
     assert.deepEqual(barriers, BARRIERS);
-    assert.equal(path.resources.at(-1)?.name, "identity-ready");
+    assert.equal(path.resources.at(-1)?.name, "siem-ready");
   });
 
   it("is a chain: each resource waits for the one before it, and the estimate is the sum of their seconds", () => {

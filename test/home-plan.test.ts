@@ -56,7 +56,7 @@ describe("the home lab plan", () => {
     assert.match(lines[0] ?? "", /^Fortress plan for stack "home": \d+ resources$/);
     assert.equal(
       lines[1],
-      `  resources  ${document.resources.length} in 6 built layers (6 not built), 2 outside any layer`,
+      `  resources  ${document.resources.length} in 7 built layers (5 not built), 2 outside any layer`,
     );
     assert.equal(
       lines[2],
@@ -118,9 +118,9 @@ describe("the home lab plan", () => {
     ]);
   });
 
-  it("builds the network, time, dns-dhcp, hypervisor, platform and identity layers and lists the others as not built yet", () => {
+  it("builds the network, time, dns-dhcp, hypervisor, platform, identity and siem layers and lists the others as not built yet", () => {
     const status = Object.fromEntries(document.layers.map((layer) => [layer.name, layer.status]));
-    const built = ["network", "time", "dns-dhcp", "hypervisor", "platform", "identity"];
+    const built = ["network", "time", "dns-dhcp", "hypervisor", "platform", "identity", "siem"];
     for (const layer of built) assert.equal(status[layer], "built", layer);
     for (const layer of LAYERS.filter((name) => !built.includes(name)))
       assert.equal(status[layer], "not built yet");
@@ -137,7 +137,8 @@ describe("the home lab plan", () => {
     );
     assert.match(outcome.text, /platform: \d+ resources/);
     assert.match(outcome.text, /identity: \d+ resources/);
-    assert.match(outcome.text, /siem: not built yet/);
+    assert.match(outcome.text, /siem: \d+ resources/);
+    assert.match(outcome.text, /sensors: not built yet/);
   });
 
   it("builds one Proxmox provider that the network, time, hypervisor and identity layers share (issue 9)", () => {
@@ -313,6 +314,7 @@ describe("the home lab plan", () => {
       "hypervisor->dns-dhcp",
       "identity->platform",
       "platform->hypervisor",
+      "siem->identity",
       "time->network",
     ]);
   });
@@ -326,6 +328,7 @@ describe("the home lab plan", () => {
       ["hypervisor", "dns-dhcp"],
       ["platform", "hypervisor"],
       ["identity", "platform"],
+      ["siem", "identity"],
     ] as const) {
       const barrier = barrierOf(upstream);
       assert.ok(barrier, `no barrier for ${upstream}`);

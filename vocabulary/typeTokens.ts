@@ -19,6 +19,9 @@ export const COMPONENT_TYPES = {
   keycloak: "fortress:identity:Keycloak",
   postgres: "fortress:identity:Postgres",
   vaultwarden: "fortress:identity:Vaultwarden",
+  siem: "fortress:siem:Siem",
+  wazuhIndexer: "fortress:siem:WazuhIndexer",
+  wazuhDashboard: "fortress:siem:WazuhDashboard",
   wazuhManager: "fortress:siem:WazuhManager",
   endpoint: "fortress:endpoint:Endpoint",
   /** The lab's one clamd, its freshclam and Fortress's signatures. */

@@ -1,7 +1,11 @@
 import { planResource } from "../lib/build";
 import type { PolicyFixtures } from "../lib/fixtures";
 import { REDACTED } from "../lib/resources";
-import { packageOf, SDK_TYPES } from "../../vocabulary/sdkTypes";
+import { SECRET_KNOWN_DEFAULT } from "../../vocabulary/credentials";
+import * as k8s from "@pulumi/kubernetes";
+import { packageOf, pulumiTypeOf, SDK_TYPES } from "../../vocabulary/sdkTypes";
+
+const DEPLOYMENT = pulumiTypeOf(k8s.apps.v1.Deployment);
 
 /** The Proxmox provider as the offline capture records it: its credentials redacted. */
 export const provider = planResource(
@@ -32,6 +36,39 @@ export const release = (values: Record<string, unknown>) =>
 
 export const fixtures: PolicyFixtures = {
   passing: [
+    {
+      name: "a Secret volume's key projections name keys, they hold none",
+      resources: [
+        provider,
+        planResource(DEPLOYMENT, "projection", {
+          spec: {
+            template: {
+              spec: {
+                volumes: [
+                  {
+                    name: "ca",
+                    secret: { secretName: "tls", items: [{ key: "ca.crt", path: "root-ca.pem" }] },
+                  },
+                  {
+                    name: "certs",
+                    projected: {
+                      sources: [
+                        {
+                          secret: {
+                            name: "tls",
+                            items: [{ key: "tls.key", path: "node-key.pem", mode: 256 }],
+                          },
+                        },
+                      ],
+                    },
+                  },
+                ],
+              },
+            },
+          },
+        }),
+      ],
+    },
     {
       name: "redacted provider credentials and a chart whose password is a secret",
       resources: [
@@ -72,6 +109,57 @@ export const fixtures: PolicyFixtures = {
     },
   ],
   failing: [
+    {
+      name: "a ConfigMap's internal_users.yml keeping the Wazuh manifests' demo admin hash",
+      resources: [
+        provider,
+        planResource(SDK_TYPES.k8sConfigMap, "indexer-conf", {
+          data: {
+            "internal_users.yml":
+              '---\n_meta:\n  type: "internalusers"\n  config_version: 2\nadmin:\n  hash: "$2y$12$K/SpwjtB.wOHJ/Nc6GVRDuc1h0rM1DfvziFRNPtk27P.c4yDr9njO"\n  reserved: true\n',
+          },
+        }),
+      ],
+    },
+    {
+      name: "a secret internal_users.yml the capture found a demo hash in (the image's wazuh_admin)",
+      resources: [
+        provider,
+        planResource(SDK_TYPES.k8sSecret, "indexer-security", {
+          stringData: { "internal_users.yml": SECRET_KNOWN_DEFAULT },
+        }),
+      ],
+    },
+    {
+      name: "the dashboard's API password left at wazuh_app_config.sh's default",
+      resources: [
+        provider,
+        planResource(SDK_TYPES.k8sSecret, "wazuh-api-cred", { stringData: { "api-password": "wazuh-wui" } }),
+      ],
+    },
+    {
+      name: "a plaintext password beside a key projection is still a credential",
+      resources: [
+        provider,
+        planResource(DEPLOYMENT, "leaky-projection", {
+          spec: {
+            template: {
+              spec: {
+                volumes: [
+                  {
+                    name: "certs",
+                    secret: {
+                      secretName: "tls",
+                      items: [{ key: "tls.key", path: "key.pem", password: "hunter2-but-longer" }],
+                    },
+                  },
+                ],
+              },
+            },
+          },
+        }),
+      ],
+    },
     {
       name: "a plaintext admin token inside a credential's settings, beside a reference",
       resources: [

@@ -1,7 +1,11 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { withEmbeddedResources } from "../lib/embedded";
 import * as yaml from "js-yaml";
-import { KNOWN_DEFAULT_CREDENTIALS, SECRET_KNOWN_DEFAULT } from "../../vocabulary/credentials";
+import {
+  containsKnownDefaultHash,
+  KNOWN_DEFAULT_CREDENTIALS,
+  SECRET_KNOWN_DEFAULT,
+} from "../../vocabulary/credentials";
 import { RANDOM_PACKAGE, SDK_TYPES } from "../../vocabulary/sdkTypes";
 import { isRedactedPlan, REDACTED } from "../lib/resources";
 
@@ -247,6 +251,17 @@ function k8sObjectFindings(
   return found;
 }
 
+/** `{ key, path }` with at most a `mode` beside: Kubernetes' KeyToPath. */
+function isKeyToPath(node: object): boolean {
+  const keys = Object.keys(node);
+  const { key, path } = node as { key?: unknown; path?: unknown };
+  return (
+    typeof key === "string" &&
+    typeof path === "string" &&
+    keys.every((name) => name === "key" || name === "path" || name === "mode")
+  );
+}
+
 /** Credential-looking values under `value`: those equal to a known default, and (offline) those not redacted. */
 function findings(value: unknown, settings: Settings, offline: boolean): Finding[] {
   const found: Finding[] = [];
@@ -258,6 +273,11 @@ function findings(value: unknown, settings: Settings, offline: boolean): Finding
   };
   const visit = (node: unknown, path: string, credential: boolean) => {
     if (typeof node === "string") {
+      // A shipped demo user's bcrypt hash (internal_users.yml), under any key and inside any file.
+      if (containsKnownDefaultHash(node)) {
+        found.push({ path, problem: "default", value: "" });
+        return;
+      }
       // The capture checked this secret against the known defaults before it redacted it.
       if (node === SECRET_KNOWN_DEFAULT) {
         if (!USER_KEY.test(path.slice(path.lastIndexOf(".") + 1)))
@@ -278,6 +298,9 @@ function findings(value: unknown, settings: Settings, offline: boolean): Finding
       return;
     }
     if (typeof node !== "object" || node === null) return;
+    // A volume's key projection (`secret.items[]`, `projected.sources[].secret.items[]`: KeyToPath in
+    // k8s.io/api core/v1) names a key of a Secret and the file it becomes: a reference, not a credential.
+    if (isKeyToPath(node)) return;
     const entries = Object.entries(node as Record<string, unknown>);
     // An environment variable as `{ name, value }`: the name says whether the value is a credential.
     const envName = (node as { name?: unknown }).name;

@@ -4,14 +4,13 @@
  * layer's provider; the Proxmox realm through the Proxmox provider the layers share.
  */
 import { Identity } from "../../components/identity/identity";
-import { namespaceOf } from "../cluster";
+import { INGRESS, namespaceOf } from "../cluster";
 import { identityHostnames } from "../hostnames";
 import type { LabModel } from "../lab";
 import { proxmoxConnection } from "./connections";
 import type { LayerBuild } from "./types";
 
-/** The ingress controller k3s ships (Traefik, in kube-system); the baseline does not replace it. */
-export const INGRESS = { className: "traefik", namespace: "kube-system" } as const;
+export { INGRESS } from "../cluster";
 
 /** The Keycloak realm, and the Proxmox VE realm that signs in through it. */
 export const REALM = "fortress";

@@ -8,6 +8,7 @@ import { buildHypervisor } from "./hypervisor";
 import { buildIdentity } from "./identity";
 import { buildNetwork } from "./network";
 import { buildPlatform } from "./platform";
+import { buildSiem } from "./siem";
 import { buildTime } from "./time";
 import { type BuiltLayer, layer, type RegisteredBuilder } from "./types";
 
@@ -18,6 +19,7 @@ export const LAYER_BUILDERS: { readonly [Layer in BuiltLayer]: RegisteredBuilder
   hypervisor: layer({ network: true }, buildHypervisor),
   platform: layer({ hypervisor: true }, buildPlatform),
   identity: layer({ platform: true }, buildIdentity),
+  siem: layer({ platform: true, identity: true }, buildSiem),
 };
 
 export function isBuilt(layer: LayerName): layer is BuiltLayer {

@@ -18,8 +18,10 @@ function handWrittenFlows(layers: readonly LayerName[]): NamespaceFlow[] {
     if (from !== to && present.has(from) && present.has(to))
       flows.push({ from: namespaceOf(from), to: namespaceOf(to), ports });
   };
+  // The manager is a VM: only the indexer's named consumers reach siem, on the OpenSearch API.
+  allow("response", "siem", tcp(9200));
+  allow("monitoring", "siem", tcp(9200));
   for (const layer of layers) {
-    allow(layer, "siem", tcp(1514, 1515, 9200));
     allow(layer, "identity", tcp(8443));
     allow(layer, "monitoring", tcp(3100));
     allow("monitoring", layer, tcp(8080, 9000, 9187, 9200));
@@ -46,11 +48,20 @@ describe("platformFlows", () => {
     }
   });
 
-  it("takes its ports from the service table: Wazuh and OpenSearch into siem, Keycloak into identity", () => {
-    assert.deepEqual(mergeFlows(platformFlows(["identity", "siem"])), [
-      { from: namespaceOf("identity"), to: namespaceOf("siem"), ports: tcp(1514, 1515, 9200) },
+  it("takes its ports from the service table: OpenSearch into siem for its consumers only, Keycloak into identity", () => {
+    assert.deepEqual(mergeFlows(platformFlows(["identity", "siem", "response"])), [
+      { from: namespaceOf("response"), to: namespaceOf("identity"), ports: tcp(8443) },
+      { from: namespaceOf("response"), to: namespaceOf("siem"), ports: tcp(9200) },
       { from: namespaceOf("siem"), to: namespaceOf("identity"), ports: tcp(8443) },
     ]);
+  });
+
+  it("sends no agent port (1514/1515) into any namespace: the Wazuh manager is a VM", () => {
+    for (const flow of platformFlows([...WORKLOAD_LAYERS]))
+      assert.ok(
+        flow.ports.every((port) => port.port !== 1514 && port.port !== 1515),
+        `${flow.from} → ${flow.to}`,
+      );
   });
 
   it("gives no namespace a flow to itself and none to a layer that is not there", () => {

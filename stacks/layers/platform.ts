@@ -38,18 +38,28 @@ const tcpPorts = (...services: readonly ServiceName[]): FlowPort[] =>
  *
  * | from | to | ports | why |
  * |---|---|---|---|
- * | every namespace | siem | 1514, 1515, 9200/TCP | Wazuh agents and log shipping into the SIEM |
+ * | response | siem | 9200/TCP | TheHive and Cortex read Wazuh alerts from the indexer |
+ * | monitoring | siem | 9200/TCP | Vector reads Wazuh alerts from the indexer |
  * | every namespace | identity | 8443/TCP | OIDC with Keycloak |
  * | every namespace | monitoring | 3100/TCP | logs into Loki |
  * | monitoring | every namespace | 8080, 9000, 9187, 9200/TCP | Prometheus scrapes |
  */
 export const PLATFORM_FLOW_TABLE: readonly FlowRule<LayerName>[] = [
+  // The Wazuh manager is a VM (agents reach it on the servers VLAN, not through the cluster), so no
+  // namespace sends 1514/1515 into siem; only the indexer's named consumers reach its API, each with
+  // its own index-scoped user (components/siem/securityConfig.ts). The manager VM and the dashboard are
+  // let in by the siem layer's own policies.
   {
-    from: EVERY,
+    from: "response",
     to: "siem",
-    // Wazuh manager: agent events (1514) and enrolment (1515); the indexer (OpenSearch) API.
-    ports: tcpPorts("wazuh-agent", "opensearch"),
-    why: "Wazuh agents and log shipping into the SIEM",
+    ports: tcpPorts("opensearch"),
+    why: "TheHive and Cortex read Wazuh alerts from the indexer",
+  },
+  {
+    from: "monitoring",
+    to: "siem",
+    ports: tcpPorts("opensearch"),
+    why: "Vector reads Wazuh alerts from the indexer",
   },
   {
     from: EVERY,

@@ -10,6 +10,7 @@ import type { Hypervisor } from "../../components/hypervisor";
 import type { Identity } from "../../components/identity/identity";
 import type { Network } from "../../components/network/network";
 import type { Platform } from "../../components/platform/platform";
+import type { Siem } from "../../components/siem/siem";
 import type { Time } from "../../components/time/time";
 import type { LayerName } from "../blueprint";
 import type { LabSecrets } from "../config/load";
@@ -23,6 +24,7 @@ export interface LayerComponents {
   readonly hypervisor: Hypervisor;
   readonly platform: Platform;
   readonly identity: Identity;
+  readonly siem: Siem;
 }
 
 /** A layer Fortress builds. */

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { REDACTED, redact } from "./capture";
-import { KNOWN_DEFAULT_CREDENTIALS, SECRET_KNOWN_DEFAULT } from "../../vocabulary/credentials";
+import { KNOWN_DEFAULT_CREDENTIALS, KNOWN_DEFAULT_HASHES, SECRET_KNOWN_DEFAULT } from "../../vocabulary/credentials";
 
 /** The markers of Pulumi's serialized property values (sdk/nodejs/runtime/rpc.ts). */
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -21,6 +21,17 @@ describe("redact", () => {
     assert.equal(rpc.specialResourceSig, RESOURCE_SIG);
     assert.equal(rpc.specialAssetSig, ASSET_SIG);
     assert.equal(rpc.unknownValue, UNKNOWN);
+  });
+
+  it("marks a secret file that keeps a shipped demo user's bcrypt hash, under any key", () => {
+    for (const hash of KNOWN_DEFAULT_HASHES) {
+      const file = `---\n_meta:\n  type: internalusers\nadmin:\n  hash: "${hash}"\n`;
+      assert.equal(redact(secret({ "internal_users.yml": file })), SECRET_KNOWN_DEFAULT);
+      assert.equal(redact(secret(file)), SECRET_KNOWN_DEFAULT);
+    }
+    // A fresh hash of a random password is no default.
+    const fresh = "$2a$12$" + "b".repeat(53);
+    assert.equal(redact(secret({ "internal_users.yml": `admin:\n  hash: "${fresh}"\n` })), REDACTED);
   });
 
   it("uses [secret] as its marker", () => {

@@ -5,7 +5,11 @@
  */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { isKnownDefaultCredential, SECRET_KNOWN_DEFAULT } from "../../vocabulary/credentials";
+import {
+  containsKnownDefaultHash,
+  isKnownDefaultCredential,
+  SECRET_KNOWN_DEFAULT,
+} from "../../vocabulary/credentials";
 
 export interface CapturedResource {
   readonly urn: string;
@@ -31,11 +35,16 @@ const CREDENTIAL_KEY = /pass|pwd|secret|token|credential|apikey/i;
 
 /**
  * Whether a secret value is a known default: a plain string that is one, or a structured secret (a
- * chart's values, a config object) holding one under a credential key, at any depth.
+ * chart's values, a config object) holding one under a credential key, at any depth; or any text that
+ * carries a shipped demo user's bcrypt hash.
  */
 function holdsKnownDefault(value: unknown, key?: string): boolean {
   if (typeof value === "string")
-    return (key === undefined || CREDENTIAL_KEY.test(key)) && isKnownDefaultCredential(value);
+    return (
+      ((key === undefined || CREDENTIAL_KEY.test(key)) && isKnownDefaultCredential(value)) ||
+      // A rendered file (internal_users.yml) that keeps a shipped demo user's hash, under any key.
+      containsKnownDefaultHash(value)
+    );
   if (Array.isArray(value)) return value.some((item) => holdsKnownDefault(item, key));
   if (typeof value !== "object" || value === null) return false;
   return Object.entries(value as Record<string, unknown>).some(([inner, item]) => holdsKnownDefault(item, inner));

@@ -1,0 +1,241 @@
+/**
+ * The indexer's security configuration (the OpenSearch security plugin's config.yml, roles.yml,
+ * roles_mapping.yml and internal_users.yml), rendered from Fortress's users and roles. Pure: the
+ * caller passes bcrypt hashes already made (passwordHash.ts), and keeps internal_users.yml secret.
+ *
+ * Keys as the plugin reads them (opensearch-project/security@2.19.5.0): config/config.yml (auth
+ * domains, `challenge`, `authentication_backend.type` intern/noop), HTTPJwtKeyByOpenIdConnectAuthenticator.java
+ * and AbstractHTTPJwtAuthenticator.java (`openid_connect_url`, `subject_key`, `roles_key`,
+ * `required_issuer`, `openid_connect_idp.*`), src/main/resources/static_config/static_roles.yml (the
+ * static roles mapped here: all_access, kibana_server, kibana_user, readall). The Wazuh roles
+ * `wazuh_ui_user`/`wazuh_ui_admin` are the image's (wazuh/wazuh-docker@v4.14.6:
+ * build-docker-images/wazuh-indexer/config/roles.yml), kept so that the Wazuh app finds them.
+ */
+import { renderYaml } from "./yaml";
+
+/** What a Fortress indexer user is for. Each gets its own user, never admin. */
+export type IndexerUserName =
+  | "fortress-breakglass"
+  | "fortress-dashboard"
+  | "fortress-filebeat"
+  | "fortress-thehive"
+  | "fortress-cortex"
+  | "fortress-vector";
+
+export interface IndexerUser {
+  readonly name: IndexerUserName;
+  readonly description: string;
+  /** Roles of roles.yml (Fortress's own or the plugin's static ones) the user is mapped to by name. */
+  readonly roles: readonly string[];
+}
+
+/** Every index Wazuh writes alerts and archives to (the manager's Filebeat template, wazuh-template.json). */
+export const WAZUH_EVENT_INDICES = ["wazuh-alerts-*", "wazuh-archives-*"] as const;
+
+/**
+ * Fortress's own roles, least privilege per consumer. The Filebeat role is the plugin's static
+ * `logstash` role (static_roles.yml: "the minimum permissions for logstash and beats") narrowed to the
+ * Wazuh indices; the read-only consumers may search alerts and nothing else.
+ */
+export const FORTRESS_ROLES = {
+  fortress_filebeat: {
+    description: "The Wazuh manager's Filebeat: writes alerts and archives, loads its template and pipelines",
+    cluster_permissions: [
+      "cluster_monitor",
+      "cluster_composite_ops",
+      "indices:admin/template/get",
+      "indices:admin/template/put",
+      "cluster:admin/ingest/pipeline/get",
+      "cluster:admin/ingest/pipeline/put",
+    ],
+    index_permissions: [
+      { index_patterns: [...WAZUH_EVENT_INDICES], allowed_actions: ["crud", "create_index"] },
+    ],
+  },
+  fortress_alerts_reader: {
+    description: "Reads Wazuh alerts (TheHive, Cortex, Vector): search and get, nothing written",
+    cluster_permissions: ["cluster_composite_ops_ro"],
+    index_permissions: [
+      {
+        index_patterns: ["wazuh-alerts-*"],
+        allowed_actions: ["read", "indices:admin/mappings/get", "indices:admin/resolve/index"],
+      },
+    ],
+  },
+} as const;
+
+/** The image's Wazuh app roles (wazuh-docker@v4.14.6 roles.yml), which the dashboard's app expects. */
+const WAZUH_APP_ROLES = {
+  wazuh_ui_user: {
+    reserved: true,
+    hidden: false,
+    cluster_permissions: [],
+    index_permissions: [
+      { index_patterns: ["wazuh-*"], dls: "", fls: [], masked_fields: [], allowed_actions: ["read"] },
+    ],
+    tenant_permissions: [],
+    static: false,
+  },
+  wazuh_ui_admin: {
+    reserved: true,
+    hidden: false,
+    cluster_permissions: [],
+    index_permissions: [
+      {
+        index_patterns: ["wazuh-*"],
+        dls: "",
+        fls: [],
+        masked_fields: [],
+        allowed_actions: ["read", "delete", "manage", "index"],
+      },
+    ],
+    tenant_permissions: [],
+    static: false,
+  },
+} as const;
+
+export const INDEXER_USERS: readonly IndexerUser[] = [
+  {
+    name: "fortress-breakglass",
+    description: "Break-glass administrator (stack secret output)",
+    roles: ["all_access"],
+  },
+  {
+    name: "fortress-dashboard",
+    description: "The Wazuh dashboard's server user (replaces kibanaserver)",
+    // As the image maps kibanaserver (roles_mapping.yml), without manage_ism: Fortress manages ISM itself.
+    roles: ["kibana_server", "wazuh_ui_admin"],
+  },
+  { name: "fortress-filebeat", description: "The Wazuh manager's Filebeat", roles: ["fortress_filebeat"] },
+  { name: "fortress-thehive", description: "TheHive: reads alerts", roles: ["fortress_alerts_reader"] },
+  { name: "fortress-cortex", description: "Cortex: reads alerts", roles: ["fortress_alerts_reader"] },
+  { name: "fortress-vector", description: "Vector: reads alerts", roles: ["fortress_alerts_reader"] },
+];
+
+/** Keycloak groups (the token's `groups` claim, realm.ts) as backend roles, and what they may do. */
+export interface OidcSpec {
+  /** `https://<keycloak>/realms/<realm>`: the issuer the tokens carry. */
+  readonly issuerUrl: string;
+  /** The CA bundle the indexer trusts Keycloak's certificate with (a file in its config directory). */
+  readonly caFile: string;
+  readonly adminGroup: string;
+  readonly userGroup: string;
+}
+
+export interface SecurityConfigSpec {
+  /** Omitted, only basic authentication is configured (no Keycloak in the lab). */
+  readonly oidc?: OidcSpec;
+  /** Each user's bcrypt hash. */
+  readonly hashes: Readonly<Record<IndexerUserName, string>>;
+}
+
+const meta = (type: string) => ({ type, config_version: 2 });
+
+export function securityConfigDocument(oidc: OidcSpec | undefined): Record<string, unknown> {
+  const basic = {
+    description: "Fortress's own users: the break-glass admin and the services' index-scoped users",
+    http_enabled: true,
+    transport_enabled: true,
+    order: 0,
+    // No browser challenge: browsers sign in through the dashboard (OpenID first, basic as fallback).
+    http_authenticator: { type: "basic", challenge: oidc === undefined },
+    authentication_backend: { type: "intern" },
+  };
+  const authc: Record<string, unknown> = { basic_internal_auth_domain: basic };
+  if (oidc) {
+    if (!/^https:\/\/[^/\s]+\/realms\/[^/\s]+$/.test(oidc.issuerUrl))
+      throw new Error(`security config: ${oidc.issuerUrl} is no Keycloak realm URL`);
+    authc.openid_auth_domain = {
+      description: "Keycloak (OpenID Connect): people sign in through the realm",
+      http_enabled: true,
+      transport_enabled: true,
+      order: 1,
+      http_authenticator: {
+        type: "openid",
+        challenge: false,
+        config: {
+          subject_key: "preferred_username",
+          roles_key: "groups",
+          openid_connect_url: `${oidc.issuerUrl}/.well-known/openid-configuration`,
+          required_issuer: oidc.issuerUrl,
+          openid_connect_idp: {
+            enable_ssl: true,
+            verify_hostnames: true,
+            pemtrustedcas_filepath: oidc.caFile,
+          },
+        },
+      },
+      authentication_backend: { type: "noop" },
+    };
+  }
+  return {
+    _meta: meta("config"),
+    config: { dynamic: { http: { anonymous_auth_enabled: false }, authc, authz: {} } },
+  };
+}
+
+export function rolesDocument(): Record<string, unknown> {
+  return { _meta: meta("roles"), ...WAZUH_APP_ROLES, ...FORTRESS_ROLES };
+}
+
+/** Roles → users, and for people, Keycloak groups → roles. */
+export function rolesMappingDocument(oidc: OidcSpec | undefined): Record<string, unknown> {
+  const mapping: Record<string, { users: string[]; backend_roles: string[] }> = {};
+  const add = (role: string, kind: "users" | "backend_roles", who: string) => {
+    mapping[role] ??= { users: [], backend_roles: [] };
+    mapping[role][kind].push(who);
+  };
+  for (const user of INDEXER_USERS) for (const role of user.roles) add(role, "users", user.name);
+  if (oidc) {
+    for (const role of ["all_access", "wazuh_ui_admin"]) add(role, "backend_roles", oidc.adminGroup);
+    for (const role of ["kibana_user", "wazuh_ui_user"]) add(role, "backend_roles", oidc.userGroup);
+  }
+  return {
+    _meta: meta("rolesmapping"),
+    ...Object.fromEntries(
+      Object.entries(mapping).map(([role, who]) => [
+        role,
+        { reserved: false, users: who.users, backend_roles: who.backend_roles },
+      ]),
+    ),
+  };
+}
+
+/** bcrypt as the plugin checks it (`$2a$`/`$2b$`/`$2y$`, cost 4–31, 22 + 31 characters). */
+export const BCRYPT_HASH = /^\$2[aby]\$(0[4-9]|[12]\d|3[01])\$[./A-Za-z0-9]{53}$/;
+
+export function internalUsersDocument(
+  hashes: Readonly<Record<IndexerUserName, string>>,
+): Record<string, unknown> {
+  return {
+    _meta: meta("internalusers"),
+    ...Object.fromEntries(
+      INDEXER_USERS.map((user) => {
+        const hash = hashes[user.name];
+        if (!BCRYPT_HASH.test(hash)) throw new Error(`internal_users.yml: ${user.name} has no bcrypt hash`);
+        return [user.name, { hash, reserved: true, backend_roles: [], description: user.description }];
+      }),
+    ),
+  };
+}
+
+/** The four files, by the names the plugin reads from opensearch-security/. */
+export function renderSecurityConfig(spec: SecurityConfigSpec): Record<SecurityFile, string> {
+  return {
+    "config.yml": renderYaml(securityConfigDocument(spec.oidc)),
+    "roles.yml": renderYaml(rolesDocument()),
+    "roles_mapping.yml": renderYaml(rolesMappingDocument(spec.oidc)),
+    "internal_users.yml": renderYaml(internalUsersDocument(spec.hashes)),
+  };
+}
+
+export const SECURITY_FILES = ["config.yml", "roles.yml", "roles_mapping.yml", "internal_users.yml"] as const;
+export type SecurityFile = (typeof SECURITY_FILES)[number];
+
+/** securityadmin.sh's `-t` type for each file (opensearch-project/security CType: config, roles, rolesmapping, internalusers). */
+export const SECURITY_FILE_TYPES: Readonly<Record<SecurityFile, string>> = {
+  "config.yml": "config",
+  "roles.yml": "roles",
+  "roles_mapping.yml": "rolesmapping",
+  "internal_users.yml": "internalusers",
+};

@@ -1,0 +1,101 @@
+/**
+ * Maps the lab model onto the siem layer: the Wazuh indexer on the indexer pool and the dashboard
+ * behind the ingress, signed in through the identity layer's Keycloak. The manager VM
+ * (components/siem/manager/) joins beside them when the catalog plans it: then its planned address
+ * opens the indexer to its Filebeat.
+ */
+import { POOL_LABEL } from "../../components/platform/k3sConfig";
+import { ADMIN_GROUP, DEFAULT_GROUP } from "../../components/identity/realm";
+import { Siem } from "../../components/siem/siem";
+import { ROLES } from "../catalog";
+import { INGRESS, k3sAgents, namespaceOf } from "../cluster";
+import { identityHostnames } from "../hostnames";
+import type { LabModel } from "../lab";
+import type { LayerBuild } from "./types";
+
+/**
+ * What the indexer's disk holds. The indexer VM's data disk (catalog `k3s-indexer`) is shared by the
+ * data claim and, without an RWX class, the snapshot repository; a tenth stays free for the node.
+ * The ingest estimate is the seed lab's (a dozen agents, OPNsense and Suricata): 2 GB indexed a day.
+ */
+export const SIEM_SIZING = {
+  dataShare: 0.65,
+  snapshotShare: 0.25,
+  ingestGbPerDay: 2,
+  maxRetentionDays: 90,
+} as const;
+
+/** The role the catalog gives the manager VM, when it plans one. */
+export const MANAGER_ROLE = "wazuh-manager";
+
+function indexerDisk(): { dataGi: number; snapshotGi: number } {
+  const disk = ROLES["k3s-indexer"].shape.dataDiskGb;
+  return {
+    dataGi: Math.floor(disk * SIEM_SIZING.dataShare),
+    snapshotGi: Math.floor(disk * SIEM_SIZING.snapshotShare),
+  };
+}
+
+/** The manager VM's planned address and the indexer node's, when both are planned. */
+function plannedManager(lab: LabModel): { address: string; indexerNodeAddress: string } | undefined {
+  const manager = lab.vms.find((vm) => String(vm.role.name) === MANAGER_ROLE);
+  const indexerNode = k3sAgents(lab).find((vm) => vm.pool === "indexer");
+  return manager && indexerNode ? { address: manager.ip, indexerNodeAddress: indexerNode.ip } : undefined;
+}
+
+export const buildSiem: LayerBuild<"siem", "platform" | "identity"> = (inputs, opts) => {
+  const { lab } = inputs;
+  const { platform, identity } = inputs.upstream;
+  if (!platform.baseline)
+    throw new Error("internal: the siem layer is built without the platform's baseline");
+  const { baseline } = platform;
+  const namespace = namespaceOf("siem");
+  if (!baseline.namespaces[namespace])
+    throw new Error(`internal: the platform baseline has no namespace ${namespace}`);
+  const services = new Set<string>(lab.config.services);
+  for (const service of ["wazuh-indexer", "wazuh-dashboard"])
+    if (!services.has(service))
+      throw new Error(
+        `the siem layer runs the Wazuh indexer and dashboard: enable ${service} in fortress:services`,
+      );
+  const clientSecret = identity.clientSecrets["wazuh-dashboard"];
+  const clientId = identity.clientIds["wazuh-dashboard"];
+  const oidc =
+    identity.issuerUrl && clientSecret && clientId
+      ? {
+          issuerUrl: identity.issuerUrl,
+          clientId,
+          clientSecret,
+          adminGroup: ADMIN_GROUP,
+          userGroup: DEFAULT_GROUP,
+          namespaces: [namespaceOf("identity"), INGRESS.namespace],
+        }
+      : undefined;
+  const manager = plannedManager(lab);
+  const k3s = lab.config.platform.mode === "k3s";
+  return new Siem(
+    "siem",
+    {
+      namespace,
+      clusterIssuer: baseline.clusterIssuer,
+      caCertificatePem: baseline.caCertificatePem,
+      storageClass: baseline.storageClasses.default,
+      snapshotStorageClass: baseline.storageClasses.rwx ?? baseline.storageClasses.default,
+      ingressClassName: INGRESS.className,
+      ingressNamespace: INGRESS.namespace,
+      dashboardHostname: identityHostnames(lab).wazuhDashboard,
+      // An existing cluster has no Fortress pools: the indexer goes where the scheduler puts it.
+      indexerNodeSelector: k3s ? { [POOL_LABEL]: "indexer" } : {},
+      indexer: {
+        ...indexerDisk(),
+        ingestGbPerDay: SIEM_SIZING.ingestGbPerDay,
+        maxRetentionDays: SIEM_SIZING.maxRetentionDays,
+      },
+      ...(oidc ? { oidc } : {}),
+      // TheHive and Cortex (response), Vector (monitoring) read alerts from their own namespaces.
+      consumerNamespaces: [namespaceOf("response"), namespaceOf("monitoring")],
+      ...(manager ? { manager } : {}),
+    },
+    { ...opts, providers: { kubernetes: platform.provider } },
+  );
+};
