@@ -70,6 +70,8 @@ export const SDK_TYPES = {
   randomBytes: pulumiTypeOf(random.RandomBytes),
   tlsPrivateKey: pulumiTypeOf(tls.PrivateKey),
   tlsSelfSignedCert: pulumiTypeOf(tls.SelfSignedCert),
+  tlsCertRequest: pulumiTypeOf(tls.CertRequest),
+  tlsLocallySignedCert: pulumiTypeOf(tls.LocallySignedCert),
 } as const;
 
 /** The package of every Kubernetes resource (`kubernetes`), and of every random value (`random`). */

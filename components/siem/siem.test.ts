@@ -9,8 +9,10 @@ import { evaluatePolicies } from "../../policies/lib/offline";
 import { POLICIES } from "../../policies/registry";
 import { type CapturedResource, captureRegistrations, REDACTED } from "../../stacks/plan/capture";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
+import { SDK_TYPES } from "../../vocabulary/sdkTypes";
 import { INDEXER_USERS, type IndexerUserName } from "./securityConfig";
 import { Siem, type SiemArgs } from "./siem";
+import { TEST_SSH_KEY, testHostKey } from "../../test/support/fixtures";
 
 const args: SiemArgs = {
   namespace: "fortress-siem",
@@ -33,9 +35,24 @@ const args: SiemArgs = {
   },
   consumerNamespaces: ["fortress-response", "fortress-monitoring"],
   manager: {
-    address: "10.10.20.30",
+    host: {
+      name: "wazuh-manager-1",
+      address: "10.10.20.30",
+      fqdn: "wazuh-manager-1.lab.example",
+      hostKey: testHostKey("wazuh-manager-1"),
+      user: "fortress",
+      privateKey: pulumi.secret(TEST_SSH_KEY),
+    },
     indexerNodeAddress: "10.10.20.21",
-    api: { url: pulumi.output("https://10.10.20.30") },
+    ca: {
+      certificatePem: pulumi.output(
+        "-----BEGIN CERTIFICATE-----\nfortress-test-ca\n-----END CERTIFICATE-----\n",
+      ),
+      privateKeyPem: pulumi.secret(
+        "-----BEGIN PRIVATE KEY-----\nfortress-test-ca-key\n-----END PRIVATE KEY-----\n",
+      ),
+    },
+    syslogSources: ["10.10.20.1"],
   },
 };
 
@@ -77,6 +94,11 @@ describe("Siem", () => {
               ...mock.inputs,
               ...(mock.type === "random:index/randomPassword:RandomPassword"
                 ? { result: fakeRandom(mock.name, "pw") }
+                : {}),
+              ...(mock.type === SDK_TYPES.tlsPrivateKey ? { privateKeyPem: `KEY-${mock.name}` } : {}),
+              ...(mock.type === SDK_TYPES.tlsCertRequest ? { certRequestPem: `CSR-${mock.name}` } : {}),
+              ...(mock.type === SDK_TYPES.tlsLocallySignedCert
+                ? { certPem: `-----BEGIN CERTIFICATE-----\n${mock.name}\n-----END CERTIFICATE-----\n` }
                 : {}),
               ...(mock.type === "random:index/randomBytes:RandomBytes"
                 ? { base64: Buffer.from(fakeRandom(mock.name, "salt")).subarray(0, 16).toString("base64") }
@@ -268,11 +290,11 @@ describe("Siem", () => {
       "API_PASSWORD",
     ])
       assert.equal(env[name].valueFrom.secretKeyRef.name, "wazuh-dashboard-credentials", name);
-    assert.equal(env.WAZUH_API_URL.value, "https://10.10.20.30");
+    assert.equal(env.WAZUH_API_URL.value, "https://wazuh-manager-1.lab.example");
     const visible = JSON.stringify([container, inputsOf("siem-dashboard-config")]);
     for (const secret of [
       "client-secret-from-identity",
-      "api-pw-from-manager",
+      await resolve(siem.manager?.dashboardApiPassword ?? pulumi.output("no manager")),
       passwords["fortress-dashboard"],
     ])
       assert.ok(!visible.includes(secret));

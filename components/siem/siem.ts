@@ -1,13 +1,15 @@
 /**
- * The siem layer: the Wazuh indexer and dashboard in the cluster (the manager runs on a VM of its own,
- * components/siem/manager/, which the composition adds beside them). Hands each consumer of the
- * indexer its own index-scoped user (`IndexerAccess`), never admin, and keeps the break-glass admin
- * as a secret output.
+ * The siem layer: the Wazuh indexer and dashboard in the cluster, and the manager on a VM of its own
+ * (components/siem/manager/), installed over SSH once the indexer is there for its Filebeat. Hands
+ * each consumer of the indexer its own index-scoped user (`IndexerAccess`), never admin, the agents
+ * the manager's endpoint (`ManagerEndpoint`), and keeps the break-glass admin as a secret output.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
+import type { InternalCa } from "../platform/internalCa";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
-import type { IndexerAccess } from "./contract";
+import type { IndexerAccess, ManagerEndpoint, SshHost } from "./contract";
+import { MANAGER_DASHBOARD_API_USER, WazuhManager } from "./manager/manager";
+import * as random from "@pulumi/random";
 import { WazuhDashboard } from "./dashboard";
 import { WazuhIndexer } from "./indexer";
 import { DASHBOARD_LABELS } from "./labels";
@@ -59,12 +61,15 @@ export interface SiemArgs {
   };
   /** The namespaces of the later consumers (TheHive and Cortex: response; Vector: monitoring). */
   readonly consumerNamespaces: readonly string[];
-  /** The manager VM, once it is built. */
+  /** The manager's VM, when the lab plans one: the manager is installed on it over SSH. */
   readonly manager?: {
-    readonly address: string;
+    readonly host: SshHost;
+    /** The indexer node's address: the manager's Filebeat reaches the indexer there. */
     readonly indexerNodeAddress: string;
-    /** The manager's Wazuh API, https://<address or name> without the port (an Output of what built it). */
-    readonly api?: { readonly url: pulumi.Input<string> };
+    /** The lab's internal CA with its key: signs the manager's API and enrollment certificate. */
+    readonly ca: InternalCa;
+    /** The firewall's address on the manager's network: the only syslog sender. */
+    readonly syslogSources: readonly string[];
   };
 }
 
@@ -75,11 +80,8 @@ export class Siem extends pulumi.ComponentResource {
   /** The break-glass administrator of the indexer (password secret). */
   readonly breakGlass: { readonly username: string; readonly password: pulumi.Output<string> };
   readonly dashboardUrl: string;
-  /**
-   * The Wazuh API user the dashboard's Wazuh app signs in with (password secret): the manager must
-   * create it (with a role that lets `run_as` map people to their Wazuh RBAC roles).
-   */
-  readonly dashboardApiUser: { readonly username: string; readonly password: pulumi.Output<string> };
+  /** The manager on its VM, when the lab plans one. */
+  readonly manager: WazuhManager | undefined;
 
   constructor(name: string, args: SiemArgs, opts?: pulumi.ComponentResourceOptions) {
     super(SIEM_TYPE, name, { namespace: args.namespace, dashboard: args.dashboardHostname }, opts);
@@ -112,7 +114,10 @@ export class Siem extends pulumi.ComponentResource {
         keycloakNamespaces: args.oidc?.namespaces ?? [],
         ...(args.manager
           ? {
-              manager: { address: args.manager.address, indexerNodeAddress: args.manager.indexerNodeAddress },
+              manager: {
+                address: args.manager.host.address,
+                indexerNodeAddress: args.manager.indexerNodeAddress,
+              },
             }
           : {}),
         consumerNamespaces: args.consumerNamespaces,
@@ -123,23 +128,20 @@ export class Siem extends pulumi.ComponentResource {
       child,
     );
     const indexerUrl = `https://wazuh-indexer.${args.namespace}.svc:9200`;
-    // The Wazuh API's password rule asks for upper and lower case, a digit and a symbol; the symbols
-    // are ones a plain YAML scalar keeps (wazuh_app_config.sh writes it unquoted into wazuh.yml).
-    const apiPassword = new random.RandomPassword(
-      `${name}-dashboard-api-password`,
-      {
-        length: 40,
-        special: true,
-        overrideSpecial: ".+-",
-        minUpper: 2,
-        minLower: 2,
-        minNumeric: 2,
-        minSpecial: 2,
-      },
-      child,
-    );
-    this.dashboardApiUser = { username: "fortress-dashboard", password: pulumi.secret(apiPassword.result) };
-    const api = args.manager?.api;
+    const planned = args.manager;
+    this.manager = planned
+      ? new WazuhManager(
+          `${name}-manager`,
+          {
+            host: planned.host,
+            indexer: this.indexerAccess("filebeat"),
+            ca: planned.ca,
+            syslogSources: planned.syslogSources,
+          },
+          { ...child, dependsOn: [this.indexer.statefulSet] },
+        )
+      : undefined;
+    const manager = this.manager;
     this.dashboard = new WazuhDashboard(
       `${name}-dashboard`,
       {
@@ -163,8 +165,27 @@ export class Siem extends pulumi.ComponentResource {
               },
             }
           : {}),
-        apiUser: this.dashboardApiUser,
-        ...(args.manager && api ? { managerApi: { url: api.url, address: args.manager.address } } : {}),
+        // The Wazuh app signs in as wazuh-wui, the API user the package makes for the dashboard (with
+        // run_as), whose shipped password the manager has replaced by a random one. Without a manager
+        // the app still gets a random password, so the image never writes its wazuh-wui default.
+        ...(manager && planned
+          ? {
+              apiUser: { username: MANAGER_DASHBOARD_API_USER, password: manager.dashboardApiPassword },
+              managerApi: {
+                url: manager.install.id.apply(() => `https://${planned.host.fqdn}`),
+                address: planned.host.address,
+              },
+            }
+          : {
+              apiUser: {
+                username: MANAGER_DASHBOARD_API_USER,
+                password: new random.RandomPassword(
+                  `${name}-dashboard-api-password`,
+                  { length: 40, special: false },
+                  child,
+                ).result,
+              },
+            }),
       },
       { ...child, dependsOn: [this.indexer.statefulSet] },
     );
@@ -174,6 +195,13 @@ export class Siem extends pulumi.ComponentResource {
       password: this.indexer.passwords["fortress-breakglass"],
     };
     this.registerOutputs({ dashboardUrl: this.dashboardUrl, retentionDays: this.retention.days });
+  }
+
+  /** The manager as the agents reach it; an error when the lab plans no manager VM. */
+  get managerEndpoint(): ManagerEndpoint {
+    if (!this.manager)
+      throw new Error("siem: the lab plans no Wazuh manager VM (enable wazuh-manager in fortress:services)");
+    return this.manager.endpoint;
   }
 
   /**

@@ -4,6 +4,7 @@
  */
 import type { LayerName } from "../blueprint";
 import { buildDnsDhcp } from "./dnsDhcp";
+import { buildEndpoint } from "./endpoint";
 import { buildHypervisor } from "./hypervisor";
 import { buildIdentity } from "./identity";
 import { buildNetwork } from "./network";
@@ -19,7 +20,10 @@ export const LAYER_BUILDERS: { readonly [Layer in BuiltLayer]: RegisteredBuilder
   hypervisor: layer({ network: true }, buildHypervisor),
   platform: layer({ hypervisor: true }, buildPlatform),
   identity: layer({ platform: true }, buildIdentity),
-  siem: layer({ platform: true, identity: true }, buildSiem),
+  siem: layer({ platform: true, identity: true, hypervisor: true }, buildSiem),
+  endpoint: layer({ siem: true, hypervisor: true, network: true }, (inputs, opts) =>
+    buildEndpoint(inputs, inputs.upstream.siem.managerEndpoint, opts),
+  ),
 };
 
 export function isBuilt(layer: LayerName): layer is BuiltLayer {

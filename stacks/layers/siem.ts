@@ -10,7 +10,9 @@ import { Siem } from "../../components/siem/siem";
 import { ROLES } from "../catalog";
 import { INGRESS, k3sAgents, namespaceOf } from "../cluster";
 import { identityHostnames } from "../hostnames";
-import type { LabModel } from "../lab";
+import type { LabModel, PlannedVm } from "../lab";
+import { MANAGER_ROLE } from "../enrollment";
+import type { HypervisorVmOutputs } from "../../components/hypervisor/hypervisor";
 import type { LayerBuild } from "./types";
 
 /**
@@ -25,9 +27,6 @@ export const SIEM_SIZING = {
   maxRetentionDays: 90,
 } as const;
 
-/** The role the catalog gives the manager VM, when it plans one. */
-export const MANAGER_ROLE = "wazuh-manager";
-
 function indexerDisk(): { dataGi: number; snapshotGi: number } {
   const disk = ROLES["k3s-indexer"].shape.dataDiskGb;
   return {
@@ -36,16 +35,16 @@ function indexerDisk(): { dataGi: number; snapshotGi: number } {
   };
 }
 
-/** The manager VM's planned address and the indexer node's, when both are planned. */
-function plannedManager(lab: LabModel): { address: string; indexerNodeAddress: string } | undefined {
-  const manager = lab.vms.find((vm) => String(vm.role.name) === MANAGER_ROLE);
+/** The manager's planned VM and the indexer node's address, when both are planned. */
+function plannedManager(lab: LabModel): { vm: PlannedVm; indexerNodeAddress: string } | undefined {
+  const manager = lab.vms.find((vm) => vm.role.name === MANAGER_ROLE);
   const indexerNode = k3sAgents(lab).find((vm) => vm.pool === "indexer");
-  return manager && indexerNode ? { address: manager.ip, indexerNodeAddress: indexerNode.ip } : undefined;
+  return manager && indexerNode ? { vm: manager, indexerNodeAddress: indexerNode.ip } : undefined;
 }
 
-export const buildSiem: LayerBuild<"siem", "platform" | "identity"> = (inputs, opts) => {
-  const { lab } = inputs;
-  const { platform, identity } = inputs.upstream;
+export const buildSiem: LayerBuild<"siem", "platform" | "identity" | "hypervisor"> = (inputs, opts) => {
+  const { lab, secrets } = inputs;
+  const { platform, identity, hypervisor } = inputs.upstream;
   if (!platform.baseline)
     throw new Error("internal: the siem layer is built without the platform's baseline");
   const { baseline } = platform;
@@ -72,6 +71,26 @@ export const buildSiem: LayerBuild<"siem", "platform" | "identity"> = (inputs, o
         }
       : undefined;
   const manager = plannedManager(lab);
+  const managerArgs = (
+    planned: { vm: PlannedVm; indexerNodeAddress: string },
+    machine: HypervisorVmOutputs | undefined,
+  ) => {
+    if (!machine) throw new Error(`internal: the hypervisor layer has no VM ${planned.vm.name}`);
+    return {
+      host: {
+        name: planned.vm.name,
+        address: planned.vm.ip,
+        fqdn: planned.vm.fqdn,
+        hostKey: machine.hostKey,
+        user: lab.config.lab.adminUser,
+        privateKey: secrets.sshPrivateKey,
+      },
+      indexerNodeAddress: planned.indexerNodeAddress,
+      ca: baseline.ca,
+      // OPNsense's address on the manager's VLAN: its syslog leaves from there.
+      syslogSources: [planned.vm.networkConfig.gateway],
+    };
+  };
   const k3s = lab.config.platform.mode === "k3s";
   return new Siem(
     "siem",
@@ -94,7 +113,7 @@ export const buildSiem: LayerBuild<"siem", "platform" | "identity"> = (inputs, o
       ...(oidc ? { oidc } : {}),
       // TheHive and Cortex (response), Vector (monitoring) read alerts from their own namespaces.
       consumerNamespaces: [namespaceOf("response"), namespaceOf("monitoring")],
-      ...(manager ? { manager } : {}),
+      ...(manager ? { manager: managerArgs(manager, hypervisor.vms[manager.vm.name]) } : {}),
     },
     { ...opts, providers: { kubernetes: platform.provider } },
   );

@@ -11,6 +11,7 @@ import type { Identity } from "../../components/identity/identity";
 import type { Network } from "../../components/network/network";
 import type { Platform } from "../../components/platform/platform";
 import type { Siem } from "../../components/siem/siem";
+import type { Endpoint } from "../../components/endpoint/endpoint";
 import type { Time } from "../../components/time/time";
 import type { LayerName } from "../blueprint";
 import type { LabSecrets } from "../config/load";
@@ -25,6 +26,7 @@ export interface LayerComponents {
   readonly platform: Platform;
   readonly identity: Identity;
   readonly siem: Siem;
+  readonly endpoint: Endpoint;
 }
 
 /** A layer Fortress builds. */

@@ -10,10 +10,15 @@ const FIRST_VMID = 100;
 
 export const TLS_PRIVATE_KEY = SDK_TYPES.tlsPrivateKey;
 
-/** What @pulumi/tls's PrivateKey (ED25519) answers, per resource name: recognisable, never real. */
-export function mockSshKeyPair(name: string): { privateKeyOpenssh: string; publicKeyOpenssh: string } {
+/** What @pulumi/tls's PrivateKey answers, per resource name: recognisable, never real. */
+export function mockSshKeyPair(name: string): {
+  privateKeyOpenssh: string;
+  publicKeyOpenssh: string;
+  privateKeyPem: string;
+} {
   const tag = Buffer.from(`fortress-mock-${name}`).toString("base64").replace(/=+$/, "");
   return {
+    privateKeyPem: `-----BEGIN PRIVATE KEY-----\nmock-${name}\n-----END PRIVATE KEY-----\n`,
     privateKeyOpenssh: `-----BEGIN OPENSSH PRIVATE KEY-----\nmock-${name}\n-----END OPENSSH PRIVATE KEY-----\n`,
     publicKeyOpenssh: `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5${tag}\n`,
   };
@@ -27,8 +32,10 @@ export function labMocks(): pulumi.runtime.Mocks {
       if (args.type === SDK_TYPES.proxmoxVm) state.vmId = args.inputs.vmId ?? nextVmId++;
       if (args.type === SDK_TYPES.randomPassword) state.result = `mock-${args.name}`;
       if (args.type === TLS_PRIVATE_KEY) Object.assign(state, mockSshKeyPair(args.name));
-      if (args.type === SDK_TYPES.tlsSelfSignedCert)
+      if (args.type === SDK_TYPES.tlsSelfSignedCert || args.type === SDK_TYPES.tlsLocallySignedCert)
         state.certPem = `-----BEGIN CERTIFICATE-----\nmock-${args.name}\n-----END CERTIFICATE-----\n`;
+      if (args.type === SDK_TYPES.tlsCertRequest)
+        state.certRequestPem = `-----BEGIN CERTIFICATE REQUEST-----\nmock-${args.name}\n-----END CERTIFICATE REQUEST-----\n`;
       return { id: `${args.name}-id`, state };
     },
     call(args) {

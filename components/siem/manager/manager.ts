@@ -21,7 +21,7 @@ import * as tls from "@pulumi/tls";
 import type { InternalCa } from "../../platform/internalCa";
 import type { IndexerAccess, ManagerEndpoint, SshHost } from "../contract";
 import { COMPONENT_TYPES } from "../../../vocabulary/typeTokens";
-import { apiUsersScript } from "./apiUsers";
+import { apiUsersScript, SHIPPED_API_USERS } from "./apiUsers";
 import { renderFilebeatYml } from "./filebeat";
 import { API_CA_PATH, API_PORT, installScript } from "./install";
 import {
@@ -36,6 +36,8 @@ import {
 import { WAZUH_FILEBEAT_MODULE, WAZUH_TEMPLATE } from "./pins";
 
 export const WAZUH_MANAGER_TYPE = COMPONENT_TYPES.wazuhManager;
+/** The API user the package makes for the dashboard's Wazuh app (with run_as); its password is rotated here. */
+export const MANAGER_DASHBOARD_API_USER = "wazuh-wui" satisfies keyof typeof SHIPPED_API_USERS;
 /** The API user Fortress manages agent groups with. */
 export const FORTRESS_API_USER = "fortress-groups";
 
