@@ -21,7 +21,7 @@ import * as tls from "@pulumi/tls";
 import type { InternalCa } from "../../platform/internalCa";
 import type { IndexerAccess, ManagerEndpoint, SshHost } from "../contract";
 import { COMPONENT_TYPES } from "../../../vocabulary/typeTokens";
-import { apiUsersScript, SHIPPED_API_USERS } from "./apiUsers";
+import { apiUsersScript, type SHIPPED_API_USERS } from "./apiUsers";
 import { renderFilebeatYml } from "./filebeat";
 import { API_CA_PATH, API_PORT, installScript } from "./install";
 import {
