@@ -1,6 +1,7 @@
 /**
  * The home lab's critical path in plan.json: the longest chain of resources, by estimated create
- * time, runs from the network layer through every layer's barrier to the siem layer's.
+ * time, runs from the network layer through every layer's barrier to an agent's enrollment in the
+ * endpoint layer (the last layer built).
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -30,14 +31,16 @@ describe("the home lab's critical path", () => {
     path = document.criticalPath;
   });
 
-  it("starts in the network layer and passes every layer's barrier in the blueprint's order, ending at siem's", () => {
+  it("starts in the network layer, passes every layer's barrier in the blueprint's order, and ends enrolling an agent", () => {
     const layerOf = new Map(document.resources.map((resource) => [resource.urn, resource.layer]));
     assert.equal(layerOf.get(path.resources[0]?.urn ?? ""), "network");
     const barriers = path.resources
       .filter((step) => step.type === "random:index/randomId:RandomId")
       .map((step) => step.name);
     assert.deepEqual(barriers, BARRIERS);
-    assert.equal(path.resources.at(-1)?.name, "siem-ready");
+    const last = path.resources.at(-1);
+    assert.equal(last && layerOf.get(last.urn), "endpoint");
+    assert.match(last?.name ?? "", /-wazuh-agent$/);
   });
 
   it("is a chain: each resource waits for the one before it, and the estimate is the sum of their seconds", () => {

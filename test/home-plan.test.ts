@@ -56,7 +56,7 @@ describe("the home lab plan", () => {
     assert.match(lines[0] ?? "", /^Fortress plan for stack "home": \d+ resources$/);
     assert.equal(
       lines[1],
-      `  resources  ${document.resources.length} in 7 built layers (5 not built), 2 outside any layer`,
+      `  resources  ${document.resources.length} in 8 built layers (4 not built), 2 outside any layer`,
     );
     assert.equal(
       lines[2],
@@ -118,9 +118,9 @@ describe("the home lab plan", () => {
     ]);
   });
 
-  it("builds the network, time, dns-dhcp, hypervisor, platform, identity and siem layers and lists the others as not built yet", () => {
+  it("builds the network, time, dns-dhcp, hypervisor, platform, identity, siem and endpoint layers and lists the others as not built yet", () => {
     const status = Object.fromEntries(document.layers.map((layer) => [layer.name, layer.status]));
-    const built = ["network", "time", "dns-dhcp", "hypervisor", "platform", "identity", "siem"];
+    const built = ["network", "time", "dns-dhcp", "hypervisor", "platform", "identity", "siem", "endpoint"];
     for (const layer of built) assert.equal(status[layer], "built", layer);
     for (const layer of LAYERS.filter((name) => !built.includes(name)))
       assert.equal(status[layer], "not built yet");
@@ -311,6 +311,7 @@ describe("the home lab plan", () => {
     const observed = document.edges.filter((edge) => edge.observed).map((edge) => `${edge.from}->${edge.to}`);
     assert.deepEqual(observed.sort(), [
       "dns-dhcp->time",
+      "endpoint->siem",
       "hypervisor->dns-dhcp",
       "identity->platform",
       "platform->hypervisor",
@@ -329,6 +330,7 @@ describe("the home lab plan", () => {
       ["platform", "hypervisor"],
       ["identity", "platform"],
       ["siem", "identity"],
+      ["endpoint", "siem"],
     ] as const) {
       const barrier = barrierOf(upstream);
       assert.ok(barrier, `no barrier for ${upstream}`);
@@ -421,7 +423,12 @@ describe("the home lab plan", () => {
       "hypervisor-k3s-gpu-1-firewall",
       "hypervisor-k3s-gpu-1-firewall-rules",
       "k3s-gpu-1-k3s-install",
+      // Its enrollment waits for it too, outside the endpoint layer's barrier (Endpoint.barrierWaitsFor).
+      "k3s-gpu-1-wazuh-agent",
     ]);
+    const endpointBarrier = byName("endpoint-ready");
+    assert.ok(!endpointBarrier.dependencies.includes(byName("k3s-gpu-1-wazuh-agent").urn));
+    assert.ok(endpointBarrier.dependencies.includes(byName("k3s-agent-1-wazuh-agent").urn));
   });
 
   it("joins the GPU worker outside the platform layer's barrier, after the servers, blocking no other join", () => {

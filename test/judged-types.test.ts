@@ -64,6 +64,14 @@ const UNJUDGED: Readonly<Record<string, string>> = {
   "random:index/randomId:RandomId": "a name suffix",
   "tls:index/privateKey:PrivateKey": "key material generated into the state as a secret",
   "tls:index/selfSignedCert:SelfSignedCert": "a certificate for the lab's own CA; public material",
+  "tls:index/certRequest:CertRequest":
+    "a certificate request for a key already in the state; public material",
+  "tls:index/locallySignedCert:LocallySignedCert":
+    "a certificate the lab's CA signs (the Wazuh manager's); public material",
+  "pulumi-nodejs:dynamic/fortress:wazuh:agentGroup":
+    "an agent group and the files its agents watch; who is enrolled is judged by every-vm-has-an-agent",
+  "pulumi-nodejs:dynamic/fortress:opnsense:syslogDestination":
+    "where the firewall sends its logs: the manager's address, an Output of the siem layer",
   "pulumi:providers:kubernetes": "its kubeconfig is judged like every input (secrets-from-random-or-config)",
   "kubernetes:storage.k8s.io/v1:StorageClass": "where volumes go; their protection is judged on the claims",
   "kubernetes:core/v1:ResourceQuota": "a namespace's ceiling, which only narrows",

@@ -25,6 +25,11 @@ export interface EnrolledVm {
   readonly profile: AgentProfile;
   /** The VM's id: a new VM (a replacement) enrolls again, and the enrollment depends on the VM. */
   readonly vmId?: pulumi.Input<number>;
+  /**
+   * Outside the layer's barrier: a VM the hypervisor keeps out of its own (the GPU worker, which may
+   * not start), so that its enrollment holds back no layer after this one.
+   */
+  readonly detached?: boolean;
 }
 
 export interface EndpointArgs {
@@ -57,6 +62,8 @@ export class Endpoint extends pulumi.ComponentResource {
   readonly physicalEnrollCommand: pulumi.Output<string>;
   /** OPNsense's log destination at the manager, when the firewall is Fortress's. */
   readonly firewallSyslog: SyslogDestination | undefined;
+  /** What the layer's barrier waits for: everything but the enrollments of detached VMs. */
+  readonly barrierWaitsFor: readonly pulumi.Resource[];
 
   constructor(name: string, args: EndpointArgs, opts?: pulumi.ComponentResourceOptions) {
     // The component's inputs say which VM joins which group: plan.json records them.
@@ -135,6 +142,14 @@ export class Endpoint extends pulumi.ComponentResource {
           { parent: this, dependsOn: [args.firewall.ready, ...manager.ready] },
         )
       : undefined;
+    const detached = new Set(args.vms.filter((vm) => vm.detached).map((vm) => vm.host.name));
+    this.barrierWaitsFor = [
+      ...Object.values(groups),
+      ...Object.entries(enrollments)
+        .filter(([vm]) => !detached.has(vm))
+        .map(([, enrollment]) => enrollment),
+      ...(this.firewallSyslog ? [this.firewallSyslog] : []),
+    ];
     this.groups = groups;
     this.enrollments = enrollments;
     this.membership = membership;

@@ -45,6 +45,8 @@ export function buildEndpoint(
           },
           profile: profileFor(role, group),
           vmId: machine.vmId,
+          // The hypervisor keeps GPU VMs out of its barrier (they may not start): so does this layer.
+          ...(planned.role.gpu ? { detached: true } : {}),
         };
       }),
       physical: profileFor(PHYSICAL_PROFILE_ROLE, agentGroupOf(PHYSICAL_PROFILE_ROLE)),

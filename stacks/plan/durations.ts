@@ -46,6 +46,18 @@ export const DURATIONS: readonly DurationRule[] = [
     seconds: 180,
     why: "waits for cloud-init's first boot, downloads and runs the k3s installer, waits until the node is ready",
   },
+  {
+    type: "command:remote:Command",
+    name: /-manager-install$/,
+    seconds: 300,
+    why: "installs wazuh-manager and Filebeat from Wazuh's apt repository (a few hundred MB), then starts them",
+  },
+  {
+    type: "command:remote:Command",
+    name: /-wazuh-agent$/,
+    seconds: 90,
+    why: "installs wazuh-agent and clamdscan from apt, enrolls with the manager, starts the agent",
+  },
   { type: "command:remote:Command", seconds: 5, why: "an SSH session running a short script" },
   // Kubernetes: Pulumi waits for readiness of workloads and of a chart's objects (no skipAwait).
   {
