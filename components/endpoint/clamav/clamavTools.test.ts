@@ -273,6 +273,20 @@ describe("a real clamd on loopback, and fortress-clamdscan streaming files to it
     assert.equal(result.stdout.trim(), `${files.sample}: Fortress.Test.WorkedExample.UNOFFICIAL FOUND`);
   });
 
+  it("clamdscan does not fall back to a second TCPAddr: the agents get one clamd address", () => {
+    // 127.0.0.2 is loopback too, but clamd listens on 127.0.0.1 only: the first address refuses.
+    const twoAddresses = join(dir, "two-addresses.conf");
+    writeFileSync(twoAddresses, `TCPSocket ${port}\nTCPAddr 127.0.0.2\nTCPAddr 127.0.0.1\n`);
+    const result = run("clamdscan", [
+      "--stream",
+      "--no-summary",
+      `--config-file=${twoAddresses}`,
+      files.sample!,
+    ]);
+    assert.equal(result.status, 2, `${result.stdout}${result.stderr}`);
+    assert.match(result.stderr, /Could not connect to clamd on 127\.0\.0\.2/);
+  });
+
   it("answers check_keys with the file, scans on continue and logs clamd's line, which Wazuh decodes into rule 52502", () => {
     const result = runActiveResponse(script, fimMessage("add", files.sample!), CONTINUE);
     assert.equal(result.status, 0, result.stderr);
