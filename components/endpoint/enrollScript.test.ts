@@ -282,6 +282,12 @@ describe("the Wazuh agent enrollment script", () => {
   it("passes shellcheck, as does the command for physical devices", { skip: SHELLCHECK_MISSING }, () => {
     for (const script of [
       enrollScript({ manager: "10.20.0.5", group: "fortress-k3s-agent", agentName: "k3s-agent-1" }),
+      enrollScript({
+        manager: "10.20.0.5",
+        group: "fortress-k3s-agent",
+        agentName: "k3s-agent-1",
+        clamav: CLAMAV_FILES,
+      }),
       physicalEnrollCommand({
         manager: "10.20.0.5",
         group: "fortress-physical",
