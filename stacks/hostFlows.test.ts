@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { AGENT_ZONE_PURPOSES, derivedHostFlows, type HostFlowLab, managerFlows } from "./hostFlows";
+import {
+  AGENT_ZONE_PURPOSES,
+  clamdFlows,
+  clamdHost,
+  derivedHostFlows,
+  type HostFlowLab,
+  managerFlows,
+} from "./hostFlows";
 
 const NETWORKS = [
   { name: "mgmt", purpose: "management" },
@@ -86,5 +93,41 @@ describe("managerFlows", () => {
   it("derives nothing while the manager service is off, or without a manager VM", () => {
     assert.deepEqual(derivedHostFlows(lab(["wazuh-agent", "k3s"])), []);
     assert.deepEqual(derivedHostFlows(lab(["wazuh-manager"], [])), []);
+  });
+});
+
+describe("clamdFlows", () => {
+  const servers = [
+    vm("k3s-server-10", "k3s-server", "10.10.20.20"),
+    vm("k3s-server-2", "k3s-server", "10.10.20.12"),
+    vm("k3s-agent-1", "k3s-agent", "10.10.20.31"),
+  ];
+  const clamLab = (services: string[]): HostFlowLab => ({
+    config: { services, networks: NETWORKS },
+    vms: servers,
+  });
+
+  it("opens the first k3s server's address (by name, numerically) to every other agent zone on clamd, and nothing from quarantine", () => {
+    assert.equal(clamdHost(servers)?.name, "k3s-server-2");
+    assert.deepEqual(clamdFlows(clamLab(["k3s", "wazuh-agent", "clamav"])), [
+      { from: "mgmt", to: "servers", host: "k3s-server-2", address: "10.10.20.12", services: ["clamd"] },
+      { from: "sensors", to: "servers", host: "k3s-server-2", address: "10.10.20.12", services: ["clamd"] },
+      { from: "users", to: "servers", host: "k3s-server-2", address: "10.10.20.12", services: ["clamd"] },
+    ]);
+  });
+
+  it("derives nothing while clamav is off or no k3s server is planned, and joins the manager flows when on", () => {
+    assert.deepEqual(clamdFlows(clamLab(["k3s", "wazuh-agent"])), []);
+    assert.deepEqual(
+      clamdFlows({ config: { services: ["clamav"], networks: NETWORKS }, vms: [servers[2]!] }),
+      [],
+    );
+    const both = derivedHostFlows(lab(["wazuh-manager", "clamav"]));
+    assert.deepEqual([...new Set(both.map((flow) => `${flow.host} ${flow.services.join(",")}`))].sort(), [
+      "k3s-server-1 clamd",
+      "wazuh-manager-1 wazuh-agent",
+      "wazuh-manager-1 wazuh-agent-events",
+    ]);
+    assert.ok(!both.some((flow) => flow.from === "quarantine" && flow.services.includes("clamd")));
   });
 });

@@ -9,7 +9,11 @@
  * - every quarantine network → the manager, `wazuh-agent-events` (1514/TCP) alone: a contained host
  *   keeps its agent link and reaches nothing else.
  *
- * The manager's own network needs no flow (same-VLAN traffic never crosses the firewall).
+ * - with the `clamav` service on, every zone with agents → the lab's clamd address (the first k3s
+ *   server, where ServiceLB listens: clamdHost), `clamd` (3310/TCP): fortress-clamdscan streams new
+ *   files there. Not from quarantine: a contained host keeps its 1514 link and nothing else.
+ *
+ * The target's own network needs no flow (same-VLAN traffic never crosses the firewall).
  *
  * OPNsense's own syslog to the manager is not a flow here: it is the firewall's outbound traffic,
  * which OPNsense passes with a built-in rule, "let out anything from firewall host itself" (direction
@@ -22,6 +26,7 @@
 import type { HostFlow } from "../components/network/types";
 import type { NetworkPurpose } from "../vocabulary/zones";
 import type { NetworkConfig } from "./config/schema";
+import { K3S_SERVER_ROLE } from "./catalog";
 import { MANAGER_ROLE } from "./enrollment";
 
 /** The zones whose hosts run Wazuh agents: Fortress's VMs (servers, sensors, users) and admins' machines. */
@@ -59,7 +64,36 @@ export function managerFlows(lab: HostFlowLab): HostFlow[] {
   );
 }
 
+/**
+ * The VM agents reach clamd on: the first k3s server by name (k3s-server-2 before k3s-server-10).
+ * ServiceLB's DaemonSet tolerates the control-plane taints (k3s-io/k3s pkg/cloudprovider/servicelb.go
+ * `newDaemonSet`), so a server always listens on 3310; one address, since clamdscan does not fall back
+ * to a second TCPAddr (components/endpoint/clamav/config.ts). The endpoint layer uses the same one.
+ */
+export function clamdHost<Vm extends HostFlowLab["vms"][number]>(vms: readonly Vm[]): Vm | undefined {
+  return vms
+    .filter((vm) => vm.role.name === K3S_SERVER_ROLE)
+    .sort((a, b) => a.name.localeCompare(b.name, "en", { numeric: true }))[0];
+}
+
+/** The agents' flows to the lab's clamd; none while the clamav service is off. */
+export function clamdFlows(lab: HostFlowLab): HostFlow[] {
+  if (!lab.config.services.includes("clamav")) return [];
+  const host = clamdHost(lab.vms);
+  if (!host) return [];
+  return lab.config.networks
+    .filter((network) => network.name !== host.networkConfig.name)
+    .filter((network) => AGENT_ZONE_PURPOSES.includes(network.purpose))
+    .map((network) => ({
+      from: network.name,
+      to: host.networkConfig.name,
+      host: host.name,
+      address: host.ip,
+      services: ["clamd"],
+    }));
+}
+
 /** Every flow Fortress derives for the network layer. */
 export function derivedHostFlows(lab: HostFlowLab): HostFlow[] {
-  return managerFlows(lab);
+  return [...managerFlows(lab), ...clamdFlows(lab)];
 }

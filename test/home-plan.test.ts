@@ -250,11 +250,13 @@ describe("the home lab plan", () => {
     assert.ok(enrollment.some((row) => row.vm === "workstation-1" && row.group === "fortress-workstation"));
   });
 
-  it("opens the Wazuh manager's planned address to every agent zone, and to quarantine on 1514 alone (issue 12)", () => {
+  it("opens the Wazuh manager's planned address to every agent zone, and to quarantine on 1514 alone; clamd's to the agent zones alone (issue 12)", () => {
     const manager = document.placement
       .flatMap((node) => node.vms)
       .find((vm) => vm.name === "wazuh-manager-1");
     assert.ok(manager?.address, "the manager VM has an address");
+    const clamd = document.placement.flatMap((node) => node.vms).find((vm) => vm.name === "k3s-server-1");
+    assert.ok(clamd?.address, "k3s-server-1 has an address");
     const network = document.resources.find((resource) => resource.type === "fortress:network:Network");
     const recorded = (
       network?.inputs as { hostFlows: { from: string; address: string; services: string[] }[] }
@@ -266,6 +268,10 @@ describe("the home lab plan", () => {
         ["sensors", manager.address, "wazuh-agent"],
         ["users", manager.address, "wazuh-agent"],
         ["quarantine", manager.address, "wazuh-agent-events"],
+        // clamd on the first k3s server, where ServiceLB listens: every agent zone but quarantine.
+        ["mgmt", clamd?.address, "clamd"],
+        ["sensors", clamd?.address, "clamd"],
+        ["users", clamd?.address, "clamd"],
       ],
     );
     const rules = document.resources

@@ -7,6 +7,7 @@ import { AGENT_CONF_ROOT, type ElementRule, LOG_FORMATS, YES_NO_ATTRIBUTES } fro
 import { profileFor, renderAgentConf, ROLE_WATCHES, scanOnArrival } from "./agentConf";
 import { agentGroupOf, MANAGER_ROLE } from "../../stacks/enrollment";
 import { groupNameProblem } from "./wazuhGroups";
+import { AGENT_PATHS } from "./clamav/activeResponse";
 
 const xmllint = spawnSync("xmllint", ["--version"], { encoding: "utf8" });
 const XMLLINT_MISSING = xmllint.error
@@ -120,6 +121,22 @@ describe("agent.conf per VM role", () => {
       renderAgentConf(profileOf("k3s-server")),
       /realtime="yes">\/var\/lib\/rancher\/k3s\/server\/manifests</,
     );
+  });
+
+  it("reads fortress-clamdscan's detection log as syslog, in every role's group", () => {
+    for (const role of roles) {
+      const root = parseXml(`<root>${renderAgentConf(profileOf(role))}</root>`);
+      const files = (root.children[0] as XmlElement).children
+        .filter((child) => child.name === "localfile")
+        .map((localfile) => ({
+          location: localfile.children.find((child) => child.name === "location")?.text.trim(),
+          format: localfile.children.find((child) => child.name === "log_format")?.text.trim(),
+        }));
+      assert.ok(
+        files.some((file) => file.location === AGENT_PATHS.detectionLog && file.format === "syslog"),
+        role,
+      );
+    }
   });
 
   it("reads journald, since Debian's cloud image has no /var/log/syslog", () => {

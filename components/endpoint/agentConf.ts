@@ -6,17 +6,12 @@
  * are the ones agentConfElements.ts allows, after the 4.14 reference.
  *
  * The hook for the ClamAV helper's `fortress-clamdscan` active response: the manager binds it to the
- * FIM rules for a new or changed file (CLAMDSCAN_TRIGGER_RULES) with `<location>local</location>`, so
+ * FIM rules for a new or changed file (FIM_NEW_OR_CHANGED_RULES, vocabulary/agents.ts) with `<location>local</location>`, so
  * it runs on the agent that reported the file, on `syscheck.path`. Which files reach it is decided
  * here: the real-time directories of each role (`scanOnArrival`), where the alert comes within
  * seconds instead of at the next 12 h scan.
  */
-
-/** FIM's "File added to the system" (554) and "Integrity checksum changed" (550): wazuh/wazuh@v4.14.6 ruleset/rules/0015-ossec_rules.xml. */
-export const CLAMDSCAN_TRIGGER_RULES = [554, 550] as const;
-
-/** The active response's command name, as the ClamAV helper registers it on the manager. */
-export const CLAMDSCAN_COMMAND = "fortress-clamdscan";
+import { AGENT_PATHS } from "./clamav/activeResponse";
 
 export interface WatchedDirectory {
   readonly path: string;
@@ -166,6 +161,12 @@ export function renderAgentConf(profile: AgentProfile): string {
     // What the fortress-clamdscan active response writes (the default agent ossec.conf reads it too).
     "  <localfile>",
     "    <location>/var/ossec/logs/active-responses.log</location>",
+    "    <log_format>syslog</log_format>",
+    "  </localfile>",
+    // Its verdicts, written as clamd logs them, read as syslog so that the pre-decoder takes `clamd`
+    // as the program and Wazuh's clamd decoders and rules 52502-52504 fire (clamav/activeResponse.ts).
+    "  <localfile>",
+    `    <location>${AGENT_PATHS.detectionLog}</location>`,
     "    <log_format>syslog</log_format>",
     "  </localfile>",
     "  <labels>",

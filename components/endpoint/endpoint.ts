@@ -3,7 +3,8 @@
  * role's group. The groups are made first through the manager's API (WazuhAgentGroup, each with its
  * agent.conf), after the manager is ready; then each VM is enrolled over SSH (enrollScript.ts), pinned
  * to its own host key, with the enrollment password on stdin (never on a command line), after its
- * group exists. The ClamAV part of the layer is another component's.
+ * group exists. With ClamAV on, the lab's one clamd (clamav/clamav.ts) is built here too, and each
+ * enrollment installs the agent side pointing at its address (an Output of the clamd's Service).
  */
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
@@ -15,6 +16,8 @@ import { SERVICES } from "../../vocabulary/services";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import { type AgentProfile, renderAgentConf } from "./agentConf";
 import { WazuhAgentGroup } from "./agentGroup";
+import { Clamav, type ClamavArgs } from "./clamav/clamav";
+import { clamavAgentFiles } from "./clamav/agentSide";
 import { enrollScript, physicalEnrollCommand } from "./enrollScript";
 
 export const ENDPOINT_TYPE = COMPONENT_TYPES.endpoint;
@@ -41,6 +44,8 @@ export interface EndpointArgs {
   readonly passwordWhere: string;
   /** OPNsense, whose logs go to the manager; `ready` is the network layer's preflight. */
   readonly firewall?: { readonly ref: pulumi.Input<FirewallRef>; readonly ready: pulumi.Resource };
+  /** The lab's clamd, when the `clamav` service is on (its Kubernetes resources use the opts' provider). */
+  readonly clamav?: ClamavArgs;
 }
 
 /** The firewall's syslog to the manager: BSD syslog over UDP 514, the port the zone matrix's `syslog` service opens. */
@@ -64,6 +69,8 @@ export class Endpoint extends pulumi.ComponentResource {
   readonly firewallSyslog: SyslogDestination | undefined;
   /** What the layer's barrier waits for: everything but the enrollments of detached VMs. */
   readonly barrierWaitsFor: readonly pulumi.Resource[];
+  /** The lab's clamd, when ClamAV is on. */
+  readonly clamav: Clamav | undefined;
 
   constructor(name: string, args: EndpointArgs, opts?: pulumi.ComponentResourceOptions) {
     // The component's inputs say which VM joins which group: plan.json records them.
@@ -90,13 +97,23 @@ export class Endpoint extends pulumi.ComponentResource {
       );
     }
 
+    const clamav = args.clamav ? new Clamav(`${name}-clamav`, args.clamav, { parent: this }) : undefined;
+    const clamd = clamav
+      ? clamav.address.apply((host) => clamavAgentFiles({ host, port: clamav.port }))
+      : pulumi.output(undefined);
+
     const enrollments: Record<string, command.remote.Command> = {};
     const membership = membershipOf(args.vms);
     for (const vm of args.vms) {
       const { host, profile } = vm;
       const group = groups[profile.group] as WazuhAgentGroup;
-      const script = manager.address.apply((address) =>
-        enrollScript({ manager: address, group: profile.group, agentName: host.name }),
+      const script = pulumi.all([manager.address, clamd]).apply(([address, files]) =>
+        enrollScript({
+          manager: address,
+          group: profile.group,
+          agentName: host.name,
+          ...(files ? { clamav: files } : {}),
+        }),
       );
       enrollments[host.name] = new command.remote.Command(
         `${host.name}-wazuh-agent`,
@@ -149,7 +166,9 @@ export class Endpoint extends pulumi.ComponentResource {
         .filter(([vm]) => !detached.has(vm))
         .map(([, enrollment]) => enrollment),
       ...(this.firewallSyslog ? [this.firewallSyslog] : []),
+      ...(clamav ? [clamav] : []),
     ];
+    this.clamav = clamav;
     this.groups = groups;
     this.enrollments = enrollments;
     this.membership = membership;

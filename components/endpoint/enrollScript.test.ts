@@ -22,6 +22,9 @@ import {
   WAZUH_AGENT_VERSION,
   WAZUH_KEY_FINGERPRINT,
 } from "./enrollScript";
+import { AGENT_PATHS } from "./clamav/activeResponse";
+import { clamavAgentFiles } from "./clamav/agentSide";
+import { CLAMDSCAN_DEB_VERSION } from "./clamav/pins";
 
 const shellcheck = spawnSync("shellcheck", ["--version"], { encoding: "utf8" });
 const SHELLCHECK_MISSING = shellcheck.error
@@ -29,6 +32,7 @@ const SHELLCHECK_MISSING = shellcheck.error
   : false;
 
 const PASSWORD = "enrollment-secret-from-random";
+const CLAMAV_FILES = clamavAgentFiles({ host: "10.10.20.11", port: 3310 });
 
 /**
  * Stand-ins for the machine's tools, each recording its call in $LOG: apt-get "installs" by writing
@@ -55,18 +59,23 @@ function stubs(dir: string, root: string, fingerprint: string): void {
     [
       'echo "apt-get $* WAZUH_MANAGER=${WAZUH_MANAGER:-} WAZUH_AGENT_GROUP=${WAZUH_AGENT_GROUP:-}" >> "$LOG"',
       'if [ "$1" = install ]; then',
-      `  mkdir -p "${root}/var/ossec/etc" "${root}/var/ossec/bin" "${root}/var/lib"`,
+      `  mkdir -p "${root}/var/lib"`,
+      '  for arg in "$@"; do case "$arg" in *=*) echo "${arg#*=}" > "' +
+        root +
+        '/var/lib/${arg%%=*}.version";; esac; done',
+      "fi",
+      'if [ "$1" = install ] && [[ " $* " == *" wazuh-agent="* ]]; then',
+      `  mkdir -p "${root}/var/ossec/etc" "${root}/var/ossec/bin"`,
       `  printf '<ossec_config><client><server><address>%s</address></server></client></ossec_config>\\n' "$WAZUH_MANAGER" > "${root}/var/ossec/etc/ossec.conf"`,
       `  printf '#!/bin/bash\\necho "agent-auth $*" >> "$LOG"; cat "${root}${AUTHD_PASS}" >> "$LOG.pass"; echo "001 $6 any KEY" > "${root}${CLIENT_KEYS}"\\n' > "${root}/var/ossec/bin/agent-auth"`,
       `  chmod 755 "${root}/var/ossec/bin/agent-auth"`,
-      `  echo "${WAZUH_AGENT_VERSION}" > "${root}/var/lib/wazuh-agent.version"`,
       "fi",
     ].join("\n"),
   );
-  stub("dpkg-query", `cat "${root}/var/lib/wazuh-agent.version" 2>/dev/null || exit 1`);
+  stub("dpkg-query", `for pkg; do :; done; cat "${root}/var/lib/$pkg.version" 2>/dev/null || exit 1`);
   stub(
     "apt-mark",
-    `echo "apt-mark $*" >> "$LOG"; case "$1" in hold) echo wazuh-agent > "${root}/held";; unhold) rm -f "${root}/held";; showhold) cat "${root}/held" 2>/dev/null || true;; esac`,
+    `echo "apt-mark $*" >> "$LOG"; held="${root}/held"; case "$1" in hold) echo "$2" >> "$held";; unhold) grep -vx "$2" "$held" > "$held.new" 2>/dev/null; mv "$held.new" "$held" 2>/dev/null || true;; showhold) cat "$held" 2>/dev/null || true;; esac`,
   );
   stub(
     "systemctl",
@@ -116,7 +125,16 @@ function setUp(fingerprint = WAZUH_KEY_FINGERPRINT) {
     writeFileSync(log, "");
     const result = spawnSync(
       "bash",
-      ["-c", enrollScript({ manager, group: "fortress-workstation", agentName: "workstation-1", root })],
+      [
+        "-c",
+        enrollScript({
+          manager,
+          group: "fortress-workstation",
+          agentName: "workstation-1",
+          root,
+          clamav: CLAMAV_FILES,
+        }),
+      ],
       {
         input: `${password}\n`,
         encoding: "utf8",
@@ -157,6 +175,62 @@ describe("the Wazuh agent enrollment script", () => {
     assert.equal(
       (statSync(join(root, "etc/fortress/wazuh-enrollment.pass")).mode & 0o777).toString(8),
       "600",
+    );
+  });
+
+  it("installs ClamAV's agent side: clamdscan pinned and held, the active response 0750, the client config at the central clamd", () => {
+    const { root, run } = setUp();
+    const first = run();
+    assert.equal(first.status, 0, first.stderr);
+    const calls = first.calls.join("\n");
+    assert.match(
+      calls,
+      new RegExp(`apt-get install .*clamdscan=${CLAMDSCAN_DEB_VERSION.replace(/[.+]/g, "\\$&")}`),
+    );
+    assert.match(calls, /apt-mark hold clamdscan/);
+    const script = join(root, AGENT_PATHS.script);
+    assert.equal(readFileSync(script, "utf8"), CLAMAV_FILES.script);
+    assert.equal((statSync(script).mode & 0o777).toString(8), "750");
+    const clientConf = readFileSync(join(root, AGENT_PATHS.clientConf), "utf8");
+    assert.equal(clientConf, CLAMAV_FILES.clientConf);
+    assert.match(clientConf, /^TCPAddr 10\.10\.20\.11$/m);
+    assert.equal((statSync(join(root, AGENT_PATHS.clientConf)).mode & 0o777).toString(8), "640");
+    // The installed script runs: execd's `delete` for a scan has nothing to undo.
+    const arLog = join(root, "ar.log");
+    const installed = readFileSync(script, "utf8").replace(/^AR_LOG=.*$/m, `AR_LOG='${arLog}'`);
+    const deleted = spawnSync("sh", ["-c", installed], {
+      input: '{"version":1,"command":"delete","parameters":{"alert":{}}}\n',
+      encoding: "utf8",
+    });
+    assert.equal(deleted.status, 0, deleted.stderr);
+    assert.match(readFileSync(arLog, "utf8"), /fortress-clamdscan: delete: nothing to undo/);
+  });
+
+  it("a changed clamd address rewrites the client config alone", () => {
+    const { root, run } = setUp();
+    run();
+    const script = enrollScript({
+      manager: "10.20.0.5",
+      group: "fortress-workstation",
+      agentName: "workstation-1",
+      root,
+      clamav: clamavAgentFiles({ host: "10.10.20.12", port: 3310 }),
+    });
+    writeFileSync(join(root, "..", "calls.log"), "");
+    const moved = spawnSync("bash", ["-c", script], {
+      input: `${PASSWORD}\n`,
+      encoding: "utf8",
+      env: {
+        ...process.env,
+        PATH: `${join(root, "..", "bin")}:${process.env.PATH}`,
+        LOG: join(root, "..", "calls.log"),
+      },
+    });
+    assert.equal(moved.status, 0, moved.stderr);
+    assert.match(readFileSync(join(root, AGENT_PATHS.clientConf), "utf8"), /^TCPAddr 10\.10\.20\.12$/m);
+    assert.doesNotMatch(
+      readFileSync(join(root, "..", "calls.log"), "utf8"),
+      /apt-get|agent-auth|systemctl restart/,
     );
   });
 
@@ -208,6 +282,12 @@ describe("the Wazuh agent enrollment script", () => {
   it("passes shellcheck, as does the command for physical devices", { skip: SHELLCHECK_MISSING }, () => {
     for (const script of [
       enrollScript({ manager: "10.20.0.5", group: "fortress-k3s-agent", agentName: "k3s-agent-1" }),
+      enrollScript({
+        manager: "10.20.0.5",
+        group: "fortress-k3s-agent",
+        agentName: "k3s-agent-1",
+        clamav: CLAMAV_FILES,
+      }),
       physicalEnrollCommand({
         manager: "10.20.0.5",
         group: "fortress-physical",

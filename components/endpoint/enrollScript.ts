@@ -20,6 +20,10 @@
  *   written into ossec.conf by src/init/register_configure_agent.sh.
  */
 
+import { AGENT_PATHS } from "./clamav/activeResponse";
+import type { ClamavAgentFiles } from "./clamav/agentSide";
+import { CLAMDSCAN_DEB_VERSION } from "./clamav/pins";
+
 export const WAZUH_AGENT_VERSION = "4.14.6-1";
 export const WAZUH_APT_LINE =
   "deb [signed-by=/usr/share/keyrings/wazuh.gpg] https://packages.wazuh.com/4.x/apt/ stable main";
@@ -42,6 +46,47 @@ export interface EnrollScriptArgs {
    * temporary root with it.
    */
   readonly root?: string;
+  /** The agent side of the lab's clamd (clamav/agentSide.ts); none while the lab runs no ClamAV. */
+  readonly clamav?: ClamavAgentFiles;
+}
+
+/**
+ * Installs one file only when its content or mode differs: the content travels base64-encoded in the
+ * script (no quoting to get wrong), is decoded into the work directory and compared with cmp.
+ */
+function installFile(
+  r: (path: string) => string,
+  path: string,
+  content: string,
+  mode: string,
+  owner: string,
+): string[] {
+  const staged = `"$work/${path.split("/").pop() ?? "file"}"`;
+  return [
+    `echo '${Buffer.from(content, "utf8").toString("base64")}' | base64 -d > ${staged}`,
+    `if ! sudo cmp -s ${staged} ${r(path)} || [ "$(sudo stat -c '%a' ${r(path)})" != '${mode}' ]; then`,
+    `  sudo install -D -m ${mode} -o root -g ${owner} ${staged} ${r(path)}`,
+    "fi",
+  ];
+}
+
+/**
+ * The agent side of ClamAV: Debian's clamdscan pinned and held (the client alone: no daemon, no
+ * signatures), the active response where execd runs it (active-response/bin, root:wazuh 0750 as
+ * wazuh/wazuh@v4.14.6 src/init/inst-functions.sh installs its own), and the client config pointing at
+ * the central clamd. agent.conf (centralised) reads the detection log, so nothing here restarts the agent.
+ */
+function clamavSteps(r: (path: string) => string, files: ClamavAgentFiles): string[] {
+  return [
+    `if [ "$(dpkg-query -W -f='\${Version}' clamdscan 2>/dev/null || true)" != '${CLAMDSCAN_DEB_VERSION}' ]; then`,
+    "  sudo apt-mark unhold clamdscan >/dev/null 2>&1 || true",
+    "  sudo apt-get update -q",
+    `  sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends --allow-downgrades clamdscan=${CLAMDSCAN_DEB_VERSION}`,
+    "fi",
+    "if ! apt-mark showhold | grep -qx clamdscan; then sudo apt-mark hold clamdscan >/dev/null; fi",
+    ...installFile(r, AGENT_PATHS.clientConf, files.clientConf, "640", "wazuh"),
+    ...installFile(r, AGENT_PATHS.script, files.script, "750", "wazuh"),
+  ];
 }
 
 const SAFE = /^[A-Za-z0-9._-]+$/;
@@ -104,7 +149,9 @@ export function enrollScript(args: EnrollScriptArgs): string {
     `  sudo ${r("/var/ossec/bin/agent-auth")} -m ${args.manager} -G ${args.group} -A ${args.agentName}`,
     "  changed=1",
     "fi",
-    // 8. Running, restarted only for a change.
+    // 8. ClamAV's agent side, when the lab runs the central clamd.
+    ...(args.clamav ? clamavSteps(r, args.clamav) : []),
+    // 9. Running, restarted only for a change.
     "if ! systemctl is-enabled --quiet wazuh-agent; then sudo systemctl enable wazuh-agent >/dev/null; fi",
     'if [ "$changed" = 1 ]; then',
     "  sudo systemctl restart wazuh-agent",

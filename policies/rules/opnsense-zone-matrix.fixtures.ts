@@ -15,9 +15,13 @@ export const ZONES = [
 /** The Wazuh manager's planned address on the servers network. */
 export const MANAGER = "10.10.20.64";
 
+/** The lab's clamd address: the first k3s server, where ServiceLB listens (stacks/hostFlows.ts clamdHost). */
+export const CLAMD = "10.10.20.11";
+
 /**
  * The host flows Fortress derives (stacks/hostFlows.ts), as the Network component records them: users
- * reach the manager's address on the agent ports, quarantine on the agent link (1514) alone.
+ * reach the manager's address on the agent ports and clamd's on 3310, quarantine the manager on the
+ * agent link (1514) alone.
  */
 export const HOST_FLOWS = [
   { from: "users", to: "servers", host: "wazuh-manager-1", address: MANAGER, services: ["wazuh-agent"] },
@@ -28,6 +32,7 @@ export const HOST_FLOWS = [
     address: MANAGER,
     services: ["wazuh-agent-events"],
   },
+  { from: "users", to: "servers", host: "k3s-server-1", address: CLAMD, services: ["clamd"] },
 ];
 
 export const zonedNetwork = planResource(NETWORK_TYPE, "network", {
@@ -45,6 +50,7 @@ export const portAliases: readonly PlanResource[] = [
   portAlias("fz_svc_dns", "53"),
   portAlias("fz_svc_wazuh_agent", "1514,1515"),
   portAlias("fz_svc_wazuh_agent_events", "1514"),
+  portAlias("fz_svc_clamd", "3310"),
 ];
 
 export const lab = (...rules: PlanResource[]) => [zonedNetwork, ...aliases, ...portAliases, ...rules];
@@ -87,6 +93,16 @@ export const usersToManager = rule({
   description: "fortress flows: users → wazuh-manager-1 10.10.20.64 (wazuh-agent)",
 });
 
+/** The compiler's pass for the users' scans: to clamd's address, 3310/TCP. */
+const clamdScan = {
+  ...users,
+  protocol: "TCP",
+  destination_net: CLAMD,
+  destination_port: "fz_svc_clamd",
+  description: "fortress flows: users → k3s-server-1 10.10.20.11 (clamd)",
+};
+export const usersToClamd = rule(clamdScan);
+
 export const fixtures: PolicyFixtures = {
   passing: [
     {
@@ -121,6 +137,10 @@ export const fixtures: PolicyFixtures = {
       name: "the host flows Fortress derives: users and quarantine to the manager's address, on the agent ports",
       resources: lab(usersToManager, quarantineToManager),
     },
+    {
+      name: "the clamd host flow: users to the first k3s server's address on 3310, where fortress-clamdscan streams",
+      resources: lab(usersToClamd),
+    },
   ],
   failing: [
     {
@@ -148,6 +168,18 @@ export const fixtures: PolicyFixtures = {
     {
       name: "the manager flows' passes in a lab whose Network records no host flows",
       resources: labWithoutHostFlows(usersToManager, quarantineToManager),
+    },
+    {
+      name: "quarantine to clamd: a contained host keeps its agent link and nothing else",
+      resources: lab(rule({ ...clamdScan, ...quarantine })),
+    },
+    {
+      name: "users to another k3s server on clamd: the host flow grants the one address agents use",
+      resources: lab(rule({ ...clamdScan, destination_net: "10.10.20.12" })),
+    },
+    {
+      name: "users to clamd's address on every port",
+      resources: lab(rule({ ...users, destination_net: CLAMD })),
     },
     {
       name: "users to the internet, written as any",

@@ -41,7 +41,7 @@ describe("opnsense-zone-matrix", () => {
     assert.deepEqual(rest, []);
     assert.equal(
       message,
-      'filter rule "ssh" on opt3 passes users → fz_net_servers (TCP 22), which no entry of fortress:zones grants (entries from users: firewall (dns); servers (https); internet (http, https); wazuh-manager-1 10.10.20.64 (wazuh-agent)): add the entry to fortress:zones and let the compiler write the rule, or remove it',
+      'filter rule "ssh" on opt3 passes users → fz_net_servers (TCP 22), which no entry of fortress:zones grants (entries from users: firewall (dns); servers (https); internet (http, https); wazuh-manager-1 10.10.20.64 (wazuh-agent); k3s-server-1 10.10.20.11 (clamd)): add the entry to fortress:zones and let the compiler write the rule, or remove it',
     );
   });
 

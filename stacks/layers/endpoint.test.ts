@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Hypervisor } from "../../components/hypervisor";
 import type { Network } from "../../components/network/network";
+import type { Platform } from "../../components/platform/platform";
 import { evaluatePolicies } from "../../policies/lib/offline";
 import { everyVmHasAnAgent } from "../../policies/rules/every-vm-has-an-agent";
 import { captureUnderMocks } from "../../test/support/mockRuntime";
@@ -67,9 +69,16 @@ describe("buildEndpoint over the home lab", () => {
       upstream: {
         hypervisor: { vms } as unknown as Hypervisor,
         network: { preflight: new Ready("network-preflight") } as unknown as Network,
+        platform: {
+          provider: new k8s.Provider("k8s", { kubeconfig: "{}" }),
+          baseline: {
+            namespaces: { "fortress-endpoint": {} },
+            storageClasses: { default: "local-path" },
+          },
+        } as unknown as Platform,
       },
       shared: { proxmox: () => assert.fail("the endpoint layer needs no Proxmox provider") },
-    } as unknown as LayerInputs<"hypervisor" | "network">;
+    } as unknown as LayerInputs<"hypervisor" | "network" | "platform">;
     const ready = new Ready("manager-ready");
     const endpoint = buildEndpoint(
       inputs,
@@ -100,6 +109,36 @@ describe("buildEndpoint over the home lab", () => {
         entry.vm,
       );
     assert.deepEqual(await evaluatePolicies([everyVmHasAnAgent], resources), []);
+  });
+
+  it("builds the lab's clamd in fortress-endpoint, and every enrollment installs clamdscan pointing at the first k3s server", () => {
+    const clamav = resources.filter((resource) => resource.type === "fortress:endpoint:Clamav");
+    assert.equal(clamav.length, 1);
+    const service = resources.find(
+      (resource) =>
+        resource.type === "kubernetes:core/v1:Service" && resource.name === "endpoint-clamav-clamd-service",
+    );
+    assert.ok(service);
+    assert.equal((service.inputs.metadata as { namespace: string }).namespace, "fortress-endpoint");
+    const server = lab.vms
+      .filter((vm) => vm.role.name === "k3s-server")
+      .sort((a, b) => a.name.localeCompare(b.name, "en", { numeric: true }))[0];
+    assert.ok(server);
+    for (const entry of enrollmentPlan(lab.vms, lab.config.services)) {
+      const enrollment = resources.find((resource) => resource.name === `${entry.vm}-wazuh-agent`);
+      const script = String(enrollment?.inputs.create);
+      assert.match(
+        script,
+        /apt-get install -y -q --no-install-recommends --allow-downgrades clamdscan=/,
+        entry.vm,
+      );
+      const conf = /echo '([A-Za-z0-9+/=]+)' \| base64 -d > "\$work\/fortress-clamdscan\.conf"/.exec(script);
+      assert.ok(conf, entry.vm);
+      assert.match(
+        Buffer.from(conf[1]!, "base64").toString("utf8"),
+        new RegExp(`^TCPAddr ${server.ip.replace(/\./g, "\\.")}$`, "m"),
+      );
+    }
   });
 
   it("makes one group per role present, and sends the firewall's logs to the manager", () => {

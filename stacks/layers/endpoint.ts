@@ -2,12 +2,17 @@
  * Maps the lab model onto the endpoint layer: the enrollment plan (stacks/enrollment.ts: which VM
  * joins which Wazuh agent group) with each role's profile, and the Endpoint component over it, given
  * the manager's endpoint from the siem layer (an Output of what built the manager, never an address
- * rebuilt from config) and the hypervisor's VMs (address, pinned host key).
+ * rebuilt from config) and the hypervisor's VMs (address, pinned host key). With the `clamav` service
+ * on, the lab's one clamd runs in the layer's namespace on the platform's cluster, and every
+ * enrollment installs the agent side pointing at it.
  */
 import { Endpoint } from "../../components/endpoint/endpoint";
 import { profileFor } from "../../components/endpoint/agentConf";
 import type { ManagerEndpoint } from "../../components/siem/contract";
+import type { ClamavArgs } from "../../components/endpoint/clamav/clamav";
+import { namespaceOf } from "../cluster";
 import { agentGroupOf, enrollmentPlan } from "../enrollment";
+import { AGENT_ZONE_PURPOSES, clamdHost } from "../hostFlows";
 import { firewallRef } from "./connections";
 import type { LayerInputs } from "./types";
 import type * as pulumi from "@pulumi/pulumi";
@@ -18,14 +23,40 @@ export const PHYSICAL_PROFILE_ROLE = "workstation";
 /** Where an admin finds the enrollment password (the siem layer's secret output). */
 export const ENROLLMENT_PASSWORD_WHERE = "pulumi stack output wazuhEnrollmentPassword --show-secrets";
 
+/** The Clamav component's arguments, or none while the `clamav` service is off. */
+function clamavArgs(inputs: LayerInputs<"hypervisor" | "network" | "platform">): ClamavArgs | undefined {
+  const { lab } = inputs;
+  if (!(lab.config.services as readonly string[]).includes("clamav")) return undefined;
+  const baseline = inputs.upstream.platform.baseline;
+  if (!baseline) throw new Error("internal: the endpoint layer runs clamd without the platform's baseline");
+  const namespace = namespaceOf("endpoint");
+  if (!baseline.namespaces[namespace])
+    throw new Error(`internal: the platform baseline has no namespace ${namespace}`);
+  const clamd = clamdHost(lab.vms);
+  if (!clamd)
+    throw new Error(
+      "the clamav service needs Fortress's k3s servers (ServiceLB's addresses): enable k3s with platform.mode k3s",
+    );
+  return {
+    namespace,
+    storageClass: baseline.storageClasses.default,
+    agentNetworks: lab.config.networks
+      .filter((network) => AGENT_ZONE_PURPOSES.includes(network.purpose))
+      .map((network) => network.cidr),
+    serviceAddress: clamd.ip,
+    ...(lab.config.clamav?.mirror === undefined ? {} : { mirror: lab.config.clamav.mirror }),
+  };
+}
+
 export function buildEndpoint(
-  inputs: LayerInputs<"hypervisor" | "network">,
+  inputs: LayerInputs<"hypervisor" | "network" | "platform">,
   manager: ManagerEndpoint,
   opts: pulumi.ComponentResourceOptions,
 ): Endpoint {
   const { lab, secrets } = inputs;
   const { hypervisor } = inputs.upstream;
   const byName = new Map(lab.vms.map((vm) => [vm.name, vm]));
+  const clamav = clamavArgs(inputs);
   return new Endpoint(
     "endpoint",
     {
@@ -54,7 +85,8 @@ export function buildEndpoint(
       ...(lab.config.opnsense
         ? { firewall: { ref: firewallRef(inputs), ready: inputs.upstream.network.preflight } }
         : {}),
+      ...(clamav ? { clamav } : {}),
     },
-    opts,
+    { ...opts, providers: { kubernetes: inputs.upstream.platform.provider } },
   );
 }

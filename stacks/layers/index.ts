@@ -21,7 +21,7 @@ export const LAYER_BUILDERS: { readonly [Layer in BuiltLayer]: RegisteredBuilder
   platform: layer({ hypervisor: true }, buildPlatform),
   identity: layer({ platform: true }, buildIdentity),
   siem: layer({ platform: true, identity: true, hypervisor: true }, buildSiem),
-  endpoint: layer({ siem: true, hypervisor: true, network: true }, (inputs, opts) =>
+  endpoint: layer({ siem: true, hypervisor: true, network: true, platform: true }, (inputs, opts) =>
     buildEndpoint(inputs, inputs.upstream.siem.managerEndpoint, opts),
   ),
 };

@@ -32,6 +32,7 @@
  *
  * JSON is read with python3, which every Debian cloud image has (cloud-init depends on it).
  */
+import { CLAMDSCAN_COMMAND } from "../../../vocabulary/agents";
 
 export interface ActiveResponseOptions {
   /** clamd.conf for clamdscan (config.ts `renderClientConf`): where the central clamd is. */
@@ -50,19 +51,16 @@ export interface ActiveResponseOptions {
 
 /** Where the agent's files go on a Debian VM (Wazuh's layout under /var/ossec). */
 export const AGENT_PATHS = {
-  script: "/var/ossec/active-response/bin/fortress-clamdscan",
+  script: `/var/ossec/active-response/bin/${CLAMDSCAN_COMMAND}`,
   clientConf: "/var/ossec/etc/fortress-clamdscan.conf",
   detectionLog: "/var/ossec/logs/fortress-clamd.log",
   activeResponseLog: "/var/ossec/logs/active-responses.log",
 } as const;
 
-/** The command's name in ossec.conf's `<command>` and `<active-response>`. */
-export const ACTIVE_RESPONSE_COMMAND = "fortress-clamdscan";
-
 const shellQuote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
 
 /** The script after its settings: fixed text, so the renderer only fills in the settings above it. */
-const SCRIPT_BODY = `NAME=fortress-clamdscan
+const SCRIPT_BODY = `NAME=${CLAMDSCAN_COMMAND}
 
 trace() {
   printf '%s %s: %s\\n' "$(date '+%Y/%m/%d %H:%M:%S')" "$NAME" "$1" >>"$AR_LOG"
@@ -88,7 +86,7 @@ if isinstance(value, str) and "\\n" not in value:
 check_keys() {
   python3 -c '
 import json, sys
-print(json.dumps({"version": 1, "origin": {"name": "fortress-clamdscan", "module": "active-response"},
+print(json.dumps({"version": 1, "origin": {"name": "${CLAMDSCAN_COMMAND}", "module": "active-response"},
                   "command": "check_keys", "parameters": {"keys": [sys.argv[1]]}}))
 ' "$1"
 }
@@ -189,7 +187,7 @@ export function renderActiveResponseScript(options: ActiveResponseOptions): stri
   }
   if (!Number.isInteger(options.maxBytes) || options.maxBytes < 1) throw new Error("maxBytes must be bytes");
   return `#!/bin/sh
-# fortress-clamdscan: Wazuh active response; scans the file an FIM alert names on Fortress's central
+# ${CLAMDSCAN_COMMAND}: Wazuh active response; scans the file an FIM alert names on Fortress's central
 # clamd and logs the verdict as clamd does. Rendered by Fortress
 # (components/endpoint/clamav/activeResponse.ts); do not edit.
 set -u
@@ -212,30 +210,3 @@ export const DETECTION_LOG_LOCALFILE = `<localfile>
   <log_format>syslog</log_format>
   <location>${AGENT_PATHS.detectionLog}</location>
 </localfile>`;
-
-/** The FIM rules whose alerts name a new or changed file (wazuh/wazuh@v4.14.6 ruleset/rules/0015-ossec_rules.xml). */
-export const FIM_RULES = { changed: 550, added: 554 } as const;
-
-/**
- * The manager's ossec.conf blocks that run the script on the agent whose FIM saw the file
- * (`<location>local</location>`), for rules 550 and 554 only (553, a deletion, names a file that is
- * gone). The shape is the 4.x reference's (wazuh-documentation v4.14 active-response
- * ar-use-cases/removing-malware.rst: `<command>` name, executable, timeout_allowed; `<active-response>`
- * disabled, command, location, rules_id). No timeout: a scan has nothing to undo.
- */
-export function renderManagerActiveResponse(): string {
-  return `<ossec_config>
-  <command>
-    <name>${ACTIVE_RESPONSE_COMMAND}</name>
-    <executable>${ACTIVE_RESPONSE_COMMAND}</executable>
-    <timeout_allowed>no</timeout_allowed>
-  </command>
-  <active-response>
-    <disabled>no</disabled>
-    <command>${ACTIVE_RESPONSE_COMMAND}</command>
-    <location>local</location>
-    <rules_id>${FIM_RULES.changed},${FIM_RULES.added}</rules_id>
-  </active-response>
-</ossec_config>
-`;
-}

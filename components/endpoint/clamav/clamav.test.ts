@@ -33,6 +33,7 @@ describe("Clamav", () => {
       namespace: "fortress-endpoint",
       storageClass: "local-path",
       agentNetworks: AGENT_NETWORKS,
+      serviceAddress: "10.10.20.11",
     });
     await pulumi.runtime.disconnect();
     mirrored = await captureUnderMocks();
@@ -40,6 +41,7 @@ describe("Clamav", () => {
       namespace: "fortress-endpoint",
       storageClass: "local-path",
       agentNetworks: AGENT_NETWORKS,
+      serviceAddress: "10.10.20.11",
       mirror: "http://clamav-mirror.home.arpa:8080/clamav",
     });
     await pulumi.runtime.disconnect();
@@ -182,7 +184,13 @@ describe("Clamav", () => {
 
   it("refuses to be built with no agent network (empty source ranges would mean everyone)", () => {
     assert.throws(
-      () => new Clamav("none", { namespace: "x", storageClass: "local-path", agentNetworks: [] }),
+      () =>
+        new Clamav("none", {
+          namespace: "x",
+          storageClass: "local-path",
+          agentNetworks: [],
+          serviceAddress: "10.10.20.11",
+        }),
       /no agent networks/,
     );
   });

@@ -57,6 +57,13 @@ export interface ClamavArgs {
   readonly mirror?: string;
   /** Fortress's indicators; the committed list by default. */
   readonly indicators?: readonly Indicator[];
+  /**
+   * The address agents reach clamd at: a node where ServiceLB listens with hostPort 3310. ServiceLB's
+   * DaemonSet tolerates the control-plane taints (k3s-io/k3s pkg/cloudprovider/servicelb.go
+   * `newDaemonSet`: MasterRoleLabelKey, ControlPlaneRoleLabelKey, CriticalAddonsOnly), so a k3s server
+   * always has one; the layer passes the first server's planned address.
+   */
+  readonly serviceAddress: string;
 }
 
 /** The port freshclam connects to: the mirror URL's, else its scheme's; the CDN is https. */
@@ -73,6 +80,8 @@ export class Clamav extends pulumi.ComponentResource {
   readonly statefulSet: k8s.apps.v1.StatefulSet;
   /** The port agents connect to. */
   readonly port: number = CLAMD_PORT;
+  /** Where agents connect (args.serviceAddress), known once the Service exists: enrollments wait for it. */
+  readonly address: pulumi.Output<string>;
   /** fortress.hsb as shipped, for agents or tests that want the same database. */
   readonly hashDatabase: string;
 
@@ -197,7 +206,8 @@ export class Clamav extends pulumi.ComponentResource {
       child,
     );
 
-    this.registerOutputs({ service: this.service.metadata.name, port: this.port });
+    this.address = this.service.id.apply(() => args.serviceAddress);
+    this.registerOutputs({ service: this.service.metadata.name, port: this.port, address: this.address });
   }
 }
 

@@ -11,12 +11,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, chmodSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import {
-  AGENT_PATHS,
-  DETECTION_LOG_LOCALFILE,
-  renderActiveResponseScript,
-  renderManagerActiveResponse,
-} from "./activeResponse";
+import { DEFAULT_ACTIVE_RESPONSES, DEFAULT_COMMANDS, renderOssecConf } from "../../siem/manager/ossecConf";
+import { CLAMDSCAN_COMMAND } from "../../../vocabulary/agents";
+import { AGENT_PATHS, DETECTION_LOG_LOCALFILE, renderActiveResponseScript } from "./activeResponse";
 import { renderClamdConf, renderClientConf, renderFreshclamConf } from "./config";
 import { CLAMD, freePort, run, startDaemon, type Daemon } from "./debianTools";
 import { HASH_DATABASE_FILE, INDICATORS, renderHashDatabase } from "./indicators";
@@ -276,6 +273,20 @@ describe("a real clamd on loopback, and fortress-clamdscan streaming files to it
     assert.equal(result.stdout.trim(), `${files.sample}: Fortress.Test.WorkedExample.UNOFFICIAL FOUND`);
   });
 
+  it("clamdscan does not fall back to a second TCPAddr: the agents get one clamd address", () => {
+    // 127.0.0.2 is loopback too, but clamd listens on 127.0.0.1 only: the first address refuses.
+    const twoAddresses = join(dir, "two-addresses.conf");
+    writeFileSync(twoAddresses, `TCPSocket ${port}\nTCPAddr 127.0.0.2\nTCPAddr 127.0.0.1\n`);
+    const result = run("clamdscan", [
+      "--stream",
+      "--no-summary",
+      `--config-file=${twoAddresses}`,
+      files.sample!,
+    ]);
+    assert.equal(result.status, 2, `${result.stdout}${result.stderr}`);
+    assert.match(result.stderr, /Could not connect to clamd on 127\.0\.0\.2/);
+  });
+
   it("answers check_keys with the file, scans on continue and logs clamd's line, which Wazuh decodes into rule 52502", () => {
     const result = runActiveResponse(script, fimMessage("add", files.sample!), CONTINUE);
     assert.equal(result.status, 0, result.stderr);
@@ -364,16 +375,30 @@ describe("a real clamd on loopback, and fortress-clamdscan streaming files to it
 });
 
 describe("the Wazuh configuration that wires the script", () => {
-  it("is well-formed XML (xmllint) and names the script, FIM rules 550 and 554, and the detection log", () => {
-    const manager = renderManagerActiveResponse();
+  it("the manager's ossec.conf (xmllint) runs the script by its file name, on the agent, for FIM rules 554 and 550", () => {
+    const manager = renderOssecConf({
+      syslogAllowedIps: ["10.0.20.1"],
+      indexerHosts: ["https://indexer.lab.example:9200"],
+      commands: DEFAULT_COMMANDS,
+      activeResponses: DEFAULT_ACTIVE_RESPONSES,
+      feedUpdateInterval: "60m",
+    });
     for (const xml of [manager, DETECTION_LOG_LOCALFILE]) {
       const result = run("xmllint", ["--noout", "-"], { input: xml });
       assert.equal(result.status, 0, result.stderr);
     }
-    assert.match(manager, /<executable>fortress-clamdscan<\/executable>/);
-    assert.match(manager, /<location>local<\/location>/);
-    assert.match(manager, /<rules_id>550,554<\/rules_id>/);
-    assert.ok(AGENT_PATHS.script.endsWith("/fortress-clamdscan"));
+    // execd runs active-response/bin/<executable>: the script's file name on the agent.
+    const command = manager.match(
+      /<command>\s*<name>fortress-clamdscan<\/name>\s*<executable>([^<]+)<\/executable>/,
+    );
+    assert.ok(command, "a <command> named fortress-clamdscan");
+    assert.equal(command[1], CLAMDSCAN_COMMAND);
+    assert.ok(AGENT_PATHS.script.endsWith(`/${command[1]}`));
+    const response = manager.match(/<active-response>([\s\S]*?)<\/active-response>/g) ?? [];
+    const scan = response.find((block) => block.includes(`<command>${CLAMDSCAN_COMMAND}</command>`));
+    assert.ok(scan, "an <active-response> for the script");
+    assert.match(scan, /<location>local<\/location>/);
+    assert.match(scan, /<rules_id>554,550<\/rules_id>/);
     assert.match(DETECTION_LOG_LOCALFILE, new RegExp(`<location>${AGENT_PATHS.detectionLog}</location>`));
     assert.match(DETECTION_LOG_LOCALFILE, /<log_format>syslog<\/log_format>/);
   });

@@ -105,7 +105,9 @@ export interface ClientConfOptions {
 /**
  * What clamdscan on an agent reads (`--config-file`): only where clamd is. clamdscan connects to
  * TCPAddr:TCPSocket (clamdscan/client.c reads them from clamd.conf); `--stream` sends the file's
- * bytes, so clamd needs no access to the agent's disk.
+ * bytes, so clamd needs no access to the agent's disk. One address only: clamconf accepts TCPAddr
+ * twice, but Debian's clamdscan 1.4.6 gives up after the first refuses (clamavTools.test.ts shows it),
+ * so a second line would be no fallback.
  */
 export function renderClientConf(options: ClientConfOptions): string {
   if (!/^[A-Za-z0-9.:-]+$/.test(options.host)) throw new Error(`not a host name or address: ${options.host}`);

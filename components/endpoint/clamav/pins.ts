@@ -38,3 +38,14 @@ export const CLAMAV_RESOURCES: Readonly<Record<"clamd" | "freshclam", ContainerR
 
 /** Signatures plus one download in flight and freshclam's temporary files. */
 export const DATABASE_VOLUME_SIZE = "2Gi";
+
+/**
+ * Debian 12's clamdscan on the agents (client only: no daemon, no signatures), pinned and held:
+ * `apt-cache policy clamdscan` on bookworm, from bookworm-security (the 1.4 feature release the
+ * central clamd's image runs).
+ */
+export const CLAMDSCAN_DEB_VERSION = "1.4.6+dfsg-0+deb12u1";
+/** Seconds a scan may take before fortress-clamdscan reports it as a clamd error (52503). */
+export const AGENT_SCAN_TIMEOUT_SECONDS = 120;
+/** clamd's StreamMaxLength (config.ts, 100M): larger files are reported (52504), not sent. */
+export const AGENT_MAX_STREAM_BYTES = 100 * 1024 * 1024;

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { describe, it } from "node:test";
+import { CLAMDSCAN_COMMAND } from "../../../vocabulary/agents";
 import {
-  CLAMDSCAN_COMMAND,
   DEFAULT_ACTIVE_RESPONSES,
   DEFAULT_COMMANDS,
   DEFAULT_LOCAL_RULES,

@@ -12,6 +12,7 @@
  *   disabled (wazuh/wazuh@v4.14.6 framework/wazuh/core/cluster/utils.py read_cluster_config), so no
  *   cluster key exists to leave at a default.
  */
+import { CLAMDSCAN_COMMAND, FIM_NEW_OR_CHANGED_RULES } from "../../../vocabulary/agents";
 import { SERVICES } from "../../../vocabulary/services";
 import { el, serialize, type XmlElement } from "./xml";
 import { OSSEC_ROOT } from "./ossecReference";
@@ -19,14 +20,6 @@ import { OSSEC_ROOT } from "./ossecReference";
 export const AGENT_PORT = SERVICES["wazuh-agent"].tcp[0] as number;
 export const ENROLLMENT_PORT = SERVICES["wazuh-agent"].tcp[1] as number;
 export const SYSLOG_PORT = SERVICES.syslog.udp[0] as number;
-
-/** The ClamAV helper's agent-side script (active-response/bin/fortress-clamdscan on each agent). */
-export const CLAMDSCAN_COMMAND = "fortress-clamdscan";
-/**
- * FIM rules the scan follows (wazuh/wazuh@v4.14.6 ruleset/rules/0015-ossec_rules.xml): 554 "File added
- * to the system", 550 "Integrity checksum changed".
- */
-export const FIM_NEW_OR_CHANGED_RULES = [554, 550] as const;
 
 export const INDEXER_CA_PATH = "/etc/filebeat/certs/root-ca.pem";
 
