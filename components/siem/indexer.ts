@@ -12,7 +12,7 @@ import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import { ADMIN_CN, indexerAdminJob } from "./adminJob";
 import { subjectDn } from "./certificates";
 import { indexerNetworkPolicies } from "./indexerPolicies";
-import { type IndexerRoute, indexerManagerRoute } from "./indexerRoute";
+import { type IndexerRoute, managerAccess } from "./indexerRoute";
 import { indexerStatefulSet, NODE_CN } from "./indexerStatefulSet";
 import { policiesScript, securityAdminScript } from "./jobScripts";
 import { INDEXER_LABELS, INDEXER_PORT, INDEXER_SERVICE } from "./labels";
@@ -88,15 +88,7 @@ export class WazuhIndexer extends pulumi.ComponentResource {
     const ns = args.namespace;
     const host = `${INDEXER_SERVICE}.${ns}.svc`;
     this.url = pulumi.output(`https://${host}:${INDEXER_PORT}`);
-    // The route first: the URL exists once the Service that serves it does.
-    this.managerRoute = args.manager
-      ? indexerManagerRoute(this, name, { namespace: ns, managerAddress: args.manager.address })
-      : undefined;
-    const nodeAddress = args.manager?.indexerNodeAddress;
-    this.externalUrl =
-      this.managerRoute && nodeAddress !== undefined
-        ? this.managerRoute.service.metadata.name.apply(() => `https://${nodeAddress}:${INDEXER_PORT}`)
-        : undefined;
+    ({ route: this.managerRoute, url: this.externalUrl } = managerAccess(this, name, ns, args.manager));
     this.caCertificatePem = pulumi.output(args.caCertificatePem);
 
     // Certificates: the node's serves HTTP and transport under the Service's names; the admin's is a client's.

@@ -118,3 +118,22 @@ export function indexerManagerRoute(
   );
   return { service, networkPolicy };
 }
+
+/**
+ * The manager's route and the URL its Filebeat dials: the indexer node's address (one of the Service's
+ * load-balancer addresses, and named by the node certificate), once the Service exists. Neither
+ * without a manager.
+ */
+export function managerAccess(
+  parent: pulumi.Resource,
+  name: string,
+  namespace: string,
+  manager: { readonly address: string; readonly indexerNodeAddress: string } | undefined,
+): { readonly route: IndexerRoute | undefined; readonly url: pulumi.Output<string> | undefined } {
+  if (!manager) return { route: undefined, url: undefined };
+  const route = indexerManagerRoute(parent, name, { namespace, managerAddress: manager.address });
+  const url = route.service.metadata.name.apply(
+    () => `https://${manager.indexerNodeAddress}:${INDEXER_PORT}`,
+  );
+  return { route, url };
+}

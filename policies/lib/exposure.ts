@@ -123,7 +123,8 @@ export function singleHostProblem(
   for (const text of ranges) {
     const range = text === undefined ? undefined : addressRange(text);
     if (!range) return `its source range ${String(text)} is not an address Fortress can check`;
-    if (range.first !== range.last) return `its source range ${text} is a network, not one host (/32 or /128)`;
+    if (range.first !== range.last)
+      return `its source range ${text} is a network, not one host (/32 or /128)`;
     if (allowed.length > 0 && !covers(allowed, range))
       return `its source range ${text} is none of the hosts it may be opened to (singleHostSources)`;
   }
