@@ -96,6 +96,8 @@ export const FORTRESS_ROLES = {
       "cluster_monitor",
       "indices:data/write/bulk",
       "indices:data/write/reindex",
+      // Scrolls are judged as cluster permissions (isClusterPerm): the sync reads its index back by scroll.
+      "indices:data/read/scroll*",
       "indices:admin/index_template/get",
       "indices:admin/index_template/put",
     ],
