@@ -8,7 +8,9 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { FORTRESS_ROLES, INDEXER_USERS } from "./securityConfig";
+import { subjectDn } from "./certificates";
+import { opensearchSettings } from "./opensearchYml";
+import { FORTRESS_ROLES, INDEXER_USERS, securityConfigDocument } from "./securityConfig";
 
 /** static_action_groups.yml, the groups the roles name (copied from the plugin, not from our tables). */
 const ACTION_GROUPS: Readonly<Record<string, readonly string[]>> = {
@@ -196,5 +198,35 @@ describe("the manager's indexer roles", () => {
     assert.ok(!allowed([wrong], "indices:data/write/index", ALERTS));
     assert.ok(allowed([wrong], "indices:data/write/bulk"));
     assert.ok(!allowed([wrong], "indices:admin/template/put"));
+  });
+
+  it("let Filebeat in by basic authentication over TLS, without a client certificate", () => {
+    // HTTP client authentication stays OPTIONAL, the plugin's default when clientauth_mode is unset
+    // (opensearch-project/security SSL settings: http ClientAuth.OPTIONAL, transport REQUIRE):
+    // Filebeat's filebeat.yml carries no client certificate, only username and keystore password.
+    const settings = opensearchSettings({
+      clusterName: "fortress-wazuh",
+      nodeDn: subjectDn("wazuh-indexer"),
+      adminDn: subjectDn("wazuh-indexer-admin"),
+    }) as Record<string, unknown>;
+    assert.equal(settings["plugins.security.ssl.http.enabled"], true);
+    assert.ok(
+      [undefined, "OPTIONAL"].includes(settings["plugins.security.ssl.http.clientauth_mode"] as string),
+    );
+    // The internal users' basic domain answers on HTTP, with or without Keycloak in front of people
+    // (libbeat sends the Authorization header on every request, so no challenge is needed).
+    for (const oidc of [
+      undefined,
+      { issuerUrl: "https://kc.lab/realms/fortress", caFile: "ca.pem", adminGroup: "a", userGroup: "u" },
+    ]) {
+      const document = securityConfigDocument(oidc) as {
+        config: { dynamic: { http: { anonymous_auth_enabled: boolean }; authc: Record<string, any> } };
+      };
+      const basic = document.config.dynamic.authc.basic_internal_auth_domain;
+      assert.equal(basic.http_enabled, true);
+      assert.equal(basic.http_authenticator.type, "basic");
+      assert.equal(basic.authentication_backend.type, "intern");
+      assert.equal(document.config.dynamic.http.anonymous_auth_enabled, false);
+    }
   });
 });
