@@ -28,7 +28,7 @@
  *   Nothing else of the manager's reaches the pod network (pod addresses are not routed on the VLANs).
  */
 import * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACE_NAME_LABEL } from "../kubernetes/networkPolicy";
 import { INDEXER_LABELS, INDEXER_PORT } from "./labels";
 
@@ -121,7 +121,8 @@ export function indexerManagerRoute(
 
 /**
  * The manager's route and the URL its Filebeat dials: the indexer node's address (one of the Service's
- * load-balancer addresses, and named by the node certificate), once the Service exists. Neither
+ * load-balancer addresses, and named by the node certificate). A plain value, known at preview (the
+ * manager's rendered files need it): the manager waits for the route by dependsOn (siem.ts). Neither
  * without a manager.
  */
 export function managerAccess(
@@ -132,8 +133,5 @@ export function managerAccess(
 ): { readonly route: IndexerRoute | undefined; readonly url: pulumi.Output<string> | undefined } {
   if (!manager) return { route: undefined, url: undefined };
   const route = indexerManagerRoute(parent, name, { namespace, managerAddress: manager.address });
-  const url = route.service.metadata.name.apply(
-    () => `https://${manager.indexerNodeAddress}:${INDEXER_PORT}`,
-  );
-  return { route, url };
+  return { route, url: pulumi.output(`https://${manager.indexerNodeAddress}:${INDEXER_PORT}`) };
 }
