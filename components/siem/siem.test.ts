@@ -288,6 +288,10 @@ describe("Siem", () => {
         ports: [{ protocol: "TCP", port: 9200 }],
       },
     ]);
+    // The manager (whose Filebeat ships as soon as it is installed) waits for the route.
+    const waits = byName("siem-manager").dependencies;
+    assert.ok(waits.includes(byName("siem-indexer-manager-service").urn));
+    assert.ok(waits.includes(byName("siem-indexer-from-manager").urn));
     // The address Filebeat dials is one the node certificate names.
     assert.deepEqual(inputsOf("siem-indexer-node-certificate").spec.ipAddresses, ["10.10.20.21"]);
     // Without a manager, nothing outside the cluster gets in: no route, no ipBlock.
