@@ -12,6 +12,7 @@ import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import { ADMIN_CN, indexerAdminJob } from "./adminJob";
 import { subjectDn } from "./certificates";
 import { indexerNetworkPolicies } from "./indexerPolicies";
+import { type IndexerRoute, managerAccess } from "./indexerRoute";
 import { indexerStatefulSet, NODE_CN } from "./indexerStatefulSet";
 import { policiesScript, securityAdminScript } from "./jobScripts";
 import { INDEXER_LABELS, INDEXER_PORT, INDEXER_SERVICE } from "./labels";
@@ -49,12 +50,9 @@ export interface WazuhIndexerArgs {
   /** Where Keycloak is reached from the pods (its namespace and the ingress controller's). */
   readonly keycloakNamespaces: readonly string[];
   /**
-   * The manager VM (its Filebeat is the only client outside the cluster): its planned address, which
-   * the indexer's NetworkPolicy admits on 9200, and the indexer node's, which the node certificate
-   * names. No Service exposes 9200 outside the cluster yet: the pack's k8s-exposure refuses any
-   * NodePort/LoadBalancer on a non-agent port, and k3s's ServiceLB masquerades the client's address
-   * (its svclb pods forward to the Service), which the ipBlock would then never see. How the
-   * manager reaches 9200 is the integration's decision (see the siem README).
+   * The manager VM (its Filebeat is the only client outside the cluster): its planned address, the
+   * only source the route to 9200 admits (indexerRoute.ts), and the indexer node's, which Filebeat
+   * dials and the node certificate names.
    */
   readonly manager?: { readonly address: string; readonly indexerNodeAddress: string };
   /** Namespaces of the indexer's later consumers (TheHive, Cortex, Vector) that may reach 9200. */
@@ -74,8 +72,10 @@ export const contentDigest = (...parts: readonly string[]) =>
 export class WazuhIndexer extends pulumi.ComponentResource {
   /** https URL of the REST API inside the cluster. */
   readonly url: pulumi.Output<string>;
-  /** https URL the manager VM would reach it on (the indexer node's address); undefined without a manager. */
+  /** https URL the manager VM reaches it on (the indexer node's address); undefined without a manager. */
   readonly externalUrl: pulumi.Output<string> | undefined;
+  /** The manager's route (a LoadBalancer open to the manager's address only); undefined without a manager. */
+  readonly managerRoute: IndexerRoute | undefined;
   readonly caCertificatePem: pulumi.Output<string>;
   /** Each user's random password (secret). */
   readonly passwords: Readonly<Record<IndexerUserName, pulumi.Output<string>>>;
@@ -88,9 +88,7 @@ export class WazuhIndexer extends pulumi.ComponentResource {
     const ns = args.namespace;
     const host = `${INDEXER_SERVICE}.${ns}.svc`;
     this.url = pulumi.output(`https://${host}:${INDEXER_PORT}`);
-    this.externalUrl = args.manager
-      ? pulumi.output(`https://${args.manager.indexerNodeAddress}:${INDEXER_PORT}`)
-      : undefined;
+    ({ route: this.managerRoute, url: this.externalUrl } = managerAccess(this, name, ns, args.manager));
     this.caCertificatePem = pulumi.output(args.caCertificatePem);
 
     // Certificates: the node's serves HTTP and transport under the Service's names; the admin's is a client's.

@@ -1,17 +1,17 @@
 /**
- * Who reaches the indexer's 9200 (the manager VM by its planned address, the dashboard, the admin
- * Jobs, the named consumers' namespaces) and what its pods reach (Keycloak for OpenID, the indexer
- * from the Jobs). The platform baseline denies everything else.
+ * Who inside the cluster reaches the indexer's 9200 (the dashboard, the admin Jobs, the named
+ * consumers' namespaces) and what its pods reach (Keycloak for OpenID, the indexer from the Jobs).
+ * The manager VM's route has its own Service and policy (indexerRoute.ts). The platform baseline
+ * denies everything else.
  */
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { kubeDnsEgress, NAMESPACE_NAME_LABEL } from "../kubernetes/networkPolicy";
 import { INDEXER_ADMIN_LABELS, INDEXER_LABELS, INDEXER_PORT } from "./labels";
 
-/** Who reaches 9200 (the manager VM, the dashboard, the admin Jobs, the named consumers), and what the indexer reaches. */
+/** Who reaches 9200 in the cluster (the dashboard, the admin Jobs, the named consumers), and what the indexer reaches. */
 export interface IndexerPolicyArgs {
   readonly namespace: string;
-  readonly manager?: { readonly address: string };
   readonly dashboardLabels: Readonly<Record<string, string>>;
   readonly consumerNamespaces: readonly string[];
   /** Keycloak's namespaces, when people sign in through it. */
@@ -37,7 +37,6 @@ export function indexerNetworkPolicies(parent: pulumi.Resource, name: string, ar
         ingress: [
           {
             from: [
-              ...(args.manager ? [{ ipBlock: { cidr: `${args.manager.address}/32` } }] : []),
               { podSelector: { matchLabels: { ...args.dashboardLabels } } },
               { podSelector: { matchLabels: { ...INDEXER_ADMIN_LABELS } } },
               ...namespaces(args.consumerNamespaces),

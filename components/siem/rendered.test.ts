@@ -22,7 +22,6 @@ import {
   type IndexerUserName,
   renderSecurityConfig,
   SECURITY_FILES,
-  WAZUH_EVENT_INDICES,
 } from "./securityConfig";
 
 /** Runs Debian's yamllint (strict); .ci/run installs it. */
@@ -185,9 +184,9 @@ describe("the indexer's security files", () => {
     for (const user of INDEXER_USERS) assert.ok(!KNOWN_DEFAULT_CREDENTIALS.includes(user.name as never));
   });
 
-  it("gives every consumer least privilege: Filebeat writes only Wazuh's event indices, readers only read alerts", () => {
+  it("gives every consumer least privilege: Filebeat writes only the module's indices, the connector keeps only state indices, readers only read alerts", () => {
     const byUser = Object.fromEntries(INDEXER_USERS.map((user) => [user.name, user.roles]));
-    assert.deepEqual(byUser["fortress-filebeat"], ["fortress_filebeat"]);
+    assert.deepEqual(byUser["fortress-filebeat"], ["fortress_filebeat", "fortress_manager_states"]);
     for (const reader of ["fortress-thehive", "fortress-cortex", "fortress-vector"] as const)
       assert.deepEqual(byUser[reader], ["fortress_alerts_reader"]);
     assert.deepEqual(
@@ -197,13 +196,20 @@ describe("the indexer's security files", () => {
     const filebeat = FORTRESS_ROLES.fortress_filebeat;
     assert.deepEqual(
       filebeat.index_permissions.flatMap((permission) => permission.index_patterns),
-      [...WAZUH_EVENT_INDICES],
+      ["wazuh-alerts-4.x-*", "wazuh-archives-4.x-*"],
     );
-    assert.ok(
-      !filebeat.index_permissions.some((permission) =>
-        (permission.allowed_actions as readonly string[]).some((action) => /delete|manage|\*/.test(action)),
-      ),
+    assert.deepEqual(
+      filebeat.index_permissions.flatMap((permission) => permission.allowed_actions),
+      ["index", "create_index", "indices:admin/mapping/auto_put"],
     );
+    // No composite ops beyond _bulk (cluster_composite_ops adds aliases and reindex), no ILM, no security.
+    assert.ok(!(filebeat.cluster_permissions as readonly string[]).includes("cluster_composite_ops"));
+    assert.ok(!filebeat.cluster_permissions.some((action) => /ilm|security|\*/.test(action)));
+    const states = FORTRESS_ROLES.fortress_manager_states;
+    assert.deepEqual(states.index_permissions, [
+      { index_patterns: ["wazuh-states-*"], allowed_actions: ["crud", "manage"] },
+      { index_patterns: ["*"], allowed_actions: ["indices_monitor"] },
+    ]);
     const reader = FORTRESS_ROLES.fortress_alerts_reader;
     for (const permission of reader.index_permissions) {
       assert.deepEqual(permission.index_patterns, ["wazuh-alerts-*"]);

@@ -33,23 +33,77 @@ export interface IndexerUser {
 export const WAZUH_EVENT_INDICES = ["wazuh-alerts-*", "wazuh-archives-*"] as const;
 
 /**
- * Fortress's own roles, least privilege per consumer. The Filebeat role is the plugin's static
- * `logstash` role (static_roles.yml: "the minimum permissions for logstash and beats") narrowed to the
- * Wazuh indices; the read-only consumers may search alerts and nothing else.
+ * The indices the Wazuh Filebeat module writes: its filesets' `index_prefix` (`wazuh-alerts-4.x-`,
+ * `wazuh-archives-4.x-`) plus the day, set by the ingest pipeline's `date_index_name` processor, which
+ * rewrites the index of each event that Filebeat sends; the same patterns as the template it loads
+ * (wazuh/wazuh@v4.14.6 extensions/filebeat/7.x/wazuh-module/{alerts,archives}/manifest.yml,
+ * alerts/ingest/pipeline.json, extensions/elasticsearch/7.x/wazuh-template.json `index_patterns`).
+ */
+export const FILEBEAT_INDICES = ["wazuh-alerts-4.x-*", "wazuh-archives-4.x-*"] as const;
+/**
+ * The manager's own indexer connector (wazuh-modulesd, the `<indexer>` block of ossec.conf, the same
+ * user through the keystore) keeps state indices: `wazuh-states-vulnerabilities-<cluster>` and
+ * `wazuh-states-inventory-*` (wazuh/wazuh@v4.14.6 src/wazuh_modules/vulnerability_scanner
+ * policyManager.hpp `STATES_VD_INDEX_NAME_PREFIX`, inventory_harvester policyHarvesterManager.hpp
+ * `STATES_INDEX_NAME_PREFIX`), with a `-backup` clone while it migrates mappings.
+ */
+export const STATE_INDICES = ["wazuh-states-*"] as const;
+
+/**
+ * Fortress's own roles, least privilege per consumer.
+ *
+ * fortress_filebeat is what Filebeat 7.10 (the Wazuh module, components/siem/manager/filebeat.ts) does,
+ * and no more: `GET /` and the ingest nodes' info (cluster_monitor); the legacy `wazuh` template
+ * (`setup.template.json.*` with overwrite: `indices:admin/template/get`/`put`, which the security
+ * plugin judges as cluster permissions, opensearch-project/security PrivilegesEvaluator `isClusterPerm`);
+ * the module's two ingest pipelines, loaded when Filebeat connects (`cluster:admin/ingest/pipeline/get`/
+ * `put`); no ILM (`setup.ilm.enabled: false`); `_bulk` (a cluster permission, `indices:data/write/bulk`,
+ * not cluster_composite_ops, which adds aliases and reindex); and on the module's indices only
+ * `index` (index, update, bulk items, mapping put; no delete, no read), `create_index` for each day's
+ * new index and `indices:admin/mapping/auto_put` for the template's dynamic fields. The static
+ * `logstash` role (static_roles.yml) has the same cluster set plus cluster_composite_ops, and `crud`
+ * on `*beat*` and `logstash-*`: Filebeat's own default index names, which the pipeline replaces here.
+ *
+ * fortress_manager_states is the indexer connector's: it puts a composable template per state index
+ * (`_index_template`), creates the index, compares its mapping, and when the template's mapping
+ * changed, blocks writes, reads settings, lists the indices (`_cat/indices`), clones to `-backup`,
+ * deletes, `_reindex`es back and deletes the backup; it writes by `_bulk` and `_delete_by_query` and
+ * reads back by scroll (wazuh/wazuh@v4.14.6 src/shared_modules/indexer_connector/src/indexerConnector.cpp
+ * `initialize`, `validateMappings`, `rollbackIndexChanges`, the sync queue): `crud` and `manage` on
+ * the state indices, index monitoring on every index for `_cat/indices`, nothing on alerts.
  */
 export const FORTRESS_ROLES = {
   fortress_filebeat: {
     description: "The Wazuh manager's Filebeat: writes alerts and archives, loads its template and pipelines",
     cluster_permissions: [
       "cluster_monitor",
-      "cluster_composite_ops",
+      "indices:data/write/bulk",
       "indices:admin/template/get",
       "indices:admin/template/put",
       "cluster:admin/ingest/pipeline/get",
       "cluster:admin/ingest/pipeline/put",
     ],
     index_permissions: [
-      { index_patterns: [...WAZUH_EVENT_INDICES], allowed_actions: ["crud", "create_index"] },
+      {
+        index_patterns: [...FILEBEAT_INDICES],
+        allowed_actions: ["index", "create_index", "indices:admin/mapping/auto_put"],
+      },
+    ],
+  },
+  fortress_manager_states: {
+    description: "The Wazuh manager's indexer connector: keeps the vulnerability and inventory state indices",
+    cluster_permissions: [
+      "cluster_monitor",
+      "indices:data/write/bulk",
+      "indices:data/write/reindex",
+      // Scrolls are judged as cluster permissions (isClusterPerm): the sync reads its index back by scroll.
+      "indices:data/read/scroll*",
+      "indices:admin/index_template/get",
+      "indices:admin/index_template/put",
+    ],
+    index_permissions: [
+      { index_patterns: [...STATE_INDICES], allowed_actions: ["crud", "manage"] },
+      { index_patterns: ["*"], allowed_actions: ["indices_monitor"] },
     ],
   },
   fortress_alerts_reader: {
@@ -106,7 +160,11 @@ export const INDEXER_USERS: readonly IndexerUser[] = [
     // As the image maps kibanaserver (roles_mapping.yml), without manage_ism: Fortress manages ISM itself.
     roles: ["kibana_server", "wazuh_ui_admin"],
   },
-  { name: "fortress-filebeat", description: "The Wazuh manager's Filebeat", roles: ["fortress_filebeat"] },
+  {
+    name: "fortress-filebeat",
+    description: "The Wazuh manager: its Filebeat and its indexer connector (one keystore user)",
+    roles: ["fortress_filebeat", "fortress_manager_states"],
+  },
   { name: "fortress-thehive", description: "TheHive: reads alerts", roles: ["fortress_alerts_reader"] },
   { name: "fortress-cortex", description: "Cortex: reads alerts", roles: ["fortress_alerts_reader"] },
   { name: "fortress-vector", description: "Vector: reads alerts", roles: ["fortress_alerts_reader"] },

@@ -11,6 +11,7 @@ import { type CapturedResource, captureRegistrations, REDACTED } from "../../sta
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import { SDK_TYPES } from "../../vocabulary/sdkTypes";
 import { INDEXER_USERS, type IndexerUserName } from "./securityConfig";
+import { hostRange } from "./indexerRoute";
 import { Siem, type SiemArgs } from "./siem";
 import { TEST_SSH_KEY, testHostKey } from "../../test/support/fixtures";
 
@@ -230,11 +231,10 @@ describe("Siem", () => {
     }
   });
 
-  it("lets only the manager VM, the dashboard, the admin Jobs and the named consumers reach 9200", () => {
+  it("lets only the dashboard, the admin Jobs and the named consumers reach 9200 in the cluster", () => {
     const policy = inputsOf("siem-indexer-ingress").spec;
     assert.deepEqual(policy.ingress[0].ports, [{ protocol: "TCP", port: 9200 }]);
     assert.deepEqual(policy.ingress[0].from, [
-      { ipBlock: { cidr: "10.10.20.30/32" } },
       {
         podSelector: {
           matchLabels: { "app.kubernetes.io/name": "wazuh-dashboard", "app.kubernetes.io/part-of": "wazuh" },
@@ -251,16 +251,69 @@ describe("Siem", () => {
       { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "fortress-response" } } },
       { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "fortress-monitoring" } } },
     ]);
-    // Without a manager, nothing outside the cluster gets in.
+  });
+
+  it("routes the manager VM to 9200 through a LoadBalancer open to the manager's /32 only, and no other Service leaves the cluster", () => {
+    const service = inputsOf("siem-indexer-manager-service");
+    assert.equal(service.metadata.name, "wazuh-indexer-manager");
+    assert.deepEqual(service.spec, {
+      type: "LoadBalancer",
+      allocateLoadBalancerNodePorts: false,
+      externalTrafficPolicy: "Cluster",
+      loadBalancerSourceRanges: ["10.10.20.30/32"],
+      selector: { "app.kubernetes.io/name": "wazuh-indexer", "app.kubernetes.io/part-of": "wazuh" },
+      ports: [{ name: "https", port: 9200, targetPort: "https", protocol: "TCP" }],
+    });
+    // The pods ServiceLB makes for exactly this Service (kube-system, its name and namespace labels),
+    // and the manager's address as kube-proxy's load-balancer path delivers it: nothing else.
+    const policy = inputsOf("siem-indexer-from-manager").spec;
+    assert.deepEqual(policy.podSelector.matchLabels, {
+      "app.kubernetes.io/name": "wazuh-indexer",
+      "app.kubernetes.io/part-of": "wazuh",
+    });
+    assert.deepEqual(policy.ingress, [
+      {
+        from: [
+          { ipBlock: { cidr: "10.10.20.30/32" } },
+          {
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+            podSelector: {
+              matchLabels: {
+                "svccontroller.k3s.cattle.io/svcname": "wazuh-indexer-manager",
+                "svccontroller.k3s.cattle.io/svcnamespace": "fortress-siem",
+              },
+            },
+          },
+        ],
+        ports: [{ protocol: "TCP", port: 9200 }],
+      },
+    ]);
+    // The manager (whose Filebeat ships as soon as it is installed) waits for the route.
+    const waits = byName("siem-manager").dependencies;
+    assert.ok(waits.includes(byName("siem-indexer-manager-service").urn));
+    assert.ok(waits.includes(byName("siem-indexer-from-manager").urn));
+    // The address Filebeat dials is one the node certificate names.
+    assert.deepEqual(inputsOf("siem-indexer-node-certificate").spec.ipAddresses, ["10.10.20.21"]);
+    // Without a manager, nothing outside the cluster gets in: no route, no ipBlock.
+    assert.equal(raw.get("bare-indexer-manager-service"), undefined);
+    assert.equal(raw.get("bare-indexer-from-manager"), undefined);
     assert.ok(!JSON.stringify(inputsOf("bare-indexer-ingress")).includes("ipBlock"));
-    // No Service exposes 9200 outside the cluster (the pack's k8s-exposure; see indexer.ts).
-    assert.ok(
-      resources.every(
-        (resource) =>
-          !/Service$/.test(resource.type) ||
-          !["NodePort", "LoadBalancer"].includes((raw.get(resource.name)?.spec ?? {}).type),
-      ),
+    // The route is the only Service that leaves the cluster.
+    const exposed = resources.filter(
+      (resource) =>
+        /Service$/.test(resource.type) &&
+        ["NodePort", "LoadBalancer"].includes((raw.get(resource.name)?.spec ?? {}).type),
     );
+    assert.deepEqual(
+      exposed.map((resource) => resource.name),
+      ["siem-indexer-manager-service", "other-indexer-manager-service"],
+    );
+  });
+
+  it("refuses a manager address that is no host", () => {
+    assert.equal(hostRange("10.10.20.30"), "10.10.20.30/32");
+    assert.equal(hostRange("fd00::30"), "fd00::30/128");
+    assert.throws(() => hostRange("10.10.20.0/24"), /no host address/);
   });
 
   it("opens the dashboard to the ingress controller only, and lets it out to the indexer, Keycloak and the manager's API", () => {

@@ -138,7 +138,16 @@ export class Siem extends pulumi.ComponentResource {
             ca: planned.ca,
             syslogSources: planned.syslogSources,
           },
-          { ...child, dependsOn: [this.indexer.statefulSet] },
+          // The route first: Filebeat ships to it as soon as the manager is installed.
+          {
+            ...child,
+            dependsOn: [
+              this.indexer.statefulSet,
+              ...(this.indexer.managerRoute
+                ? [this.indexer.managerRoute.service, this.indexer.managerRoute.networkPolicy]
+                : []),
+            ],
+          },
         )
       : undefined;
     const manager = this.manager;

@@ -2,7 +2,7 @@
 import { planResource } from "../lib/build";
 import { K3S_HELM_CHART_TYPE } from "../lib/charts";
 import { k8sService } from "../rules/k8s-no-exposed-management-ui.fixtures";
-import { ingress, INGRESS, tlsIngress } from "../rules/k8s-exposure.fixtures";
+import { indexerRoute, ingress, INGRESS, tlsIngress } from "../rules/k8s-exposure.fixtures";
 import { k3sHelmChart, helmRelease } from "../rules/k8s-chart-values.fixtures";
 import {
   defaultDeny,
@@ -125,6 +125,23 @@ export const workloads: CorpusClass = {
       resources: [
         k8sService("postgres", "fortress-identity", { type: "LoadBalancer", ports: [{ port: 5432 }] }),
       ],
+    },
+    {
+      name: "OpenSearch LoadBalancer opened to everyone through the annotation, the spec's ranges left empty",
+      resources: [
+        indexerRoute(
+          { loadBalancerSourceRanges: [] },
+          { annotations: { "service.beta.kubernetes.io/load-balancer-source-ranges": "0.0.0.0/0" } },
+        ),
+      ],
+    },
+    {
+      name: "OpenSearch LoadBalancer for the manager plus an IPv6 network",
+      resources: [indexerRoute({ loadBalancerSourceRanges: ["10.10.20.30/32", "fd00:10::/64"] })],
+    },
+    {
+      name: "OpenSearch for one host, but on a NodePort (every node, every source)",
+      resources: [indexerRoute({ type: "NodePort", loadBalancerSourceRanges: ["10.10.20.30/32"] })],
     },
     {
       name: "ClusterIP Service with externalIPs for the Kubernetes API",
@@ -484,6 +501,10 @@ export const workloads: CorpusClass = {
     },
   ],
   twins: [
+    {
+      name: "OpenSearch LoadBalancer for the Wazuh manager's one address, no node ports",
+      resources: [indexerRoute()],
+    },
     {
       name: "privileged Pod Security only for fortress-sensors",
       resources: [

@@ -35,6 +35,22 @@ export const tlsIngress = (name: string, port: number, metadata: Inputs = {}) =>
     metadata,
   );
 
+/** The indexer as a LoadBalancer on 9200 for the manager's Filebeat (components/siem/indexerRoute.ts), with `spec` over it. */
+export const indexerRoute = (spec: Inputs = {}, metadata: Inputs = {}) =>
+  k8sService(
+    "wazuh-indexer-manager",
+    "fortress-siem",
+    {
+      type: "LoadBalancer",
+      allocateLoadBalancerNodePorts: false,
+      externalTrafficPolicy: "Cluster",
+      loadBalancerSourceRanges: ["10.10.20.30/32"],
+      ports: [{ name: "https", port: 9200, targetPort: "https", protocol: "TCP" }],
+      ...spec,
+    },
+    metadata,
+  );
+
 export const fixtures: PolicyFixtures = {
   passing: [
     {
@@ -54,8 +70,24 @@ export const fixtures: PolicyFixtures = {
         tlsIngress("keycloak", 8080),
       ],
     },
+    {
+      name: "OpenSearch as a LoadBalancer without node ports, open to the Wazuh manager's address only",
+      resources: [indexerRoute()],
+    },
   ],
   failing: [
+    {
+      name: "OpenSearch as a LoadBalancer with no source ranges (open to everything that reaches the nodes)",
+      resources: [indexerRoute({ loadBalancerSourceRanges: undefined })],
+    },
+    {
+      name: "OpenSearch as a LoadBalancer open to a whole network",
+      resources: [indexerRoute({ loadBalancerSourceRanges: ["10.10.20.0/24"] })],
+    },
+    {
+      name: "OpenSearch as a LoadBalancer open to the manager, but with a nodePort on every node",
+      resources: [indexerRoute({ allocateLoadBalancerNodePorts: undefined })],
+    },
     {
       name: "OpenSearch as a NodePort",
       resources: [

@@ -5,7 +5,9 @@ import {
   type ExposureSettings,
   exposureSettings,
   inManagementZone,
+  loadBalancerSourceRanges,
   portNumber,
+  singleHostProblem,
 } from "../lib/exposure";
 import {
   containersOf,
@@ -66,6 +68,25 @@ function judgeService(props: Inputs, who: string, settings: ExposureSettings, re
       (target === undefined || settings.exposable.has(target))
     )
       continue;
+    if (
+      number !== undefined &&
+      settings.singleHost.has(number) &&
+      (target === undefined || settings.singleHost.has(target))
+    ) {
+      // A single-host service (OpenSearch for the manager's Filebeat): a LoadBalancer with no node
+      // ports, whose source ranges ServiceLB (klipper-lb SRC_RANGES) and kube-proxy enforce, each one host.
+      const problem =
+        type !== "LoadBalancer" || externalIps
+          ? `only a LoadBalancer without externalIPs may expose it, not ${how}`
+          : spec.allocateLoadBalancerNodePorts !== false
+            ? "it allocates a nodePort on every node (set allocateLoadBalancerNodePorts: false)"
+            : singleHostProblem(loadBalancerSourceRanges(spec, props.metadata), settings.singleHostSources);
+      if (problem === undefined) continue;
+      report(
+        `${who} exposes port ${String(port.port)}, which may be opened to single hosts only, but ${problem}: make it a LoadBalancer with allocateLoadBalancerNodePorts: false and loadBalancerSourceRanges of the one client's address (/32)`,
+      );
+      continue;
+    }
     report(
       `${who} is ${how} on port ${String(port.port ?? "?")}${target !== number ? ` (to ${String(port.targetPort)})` : ""}, which is no agent port (${allowedNames(settings)}), so it opens a service on the nodes' addresses to every zone that reaches them: make it ClusterIP and route it through the ingress, or annotate it fortress.io/zone: management with loadBalancerSourceRanges in the management network`,
     );
@@ -214,7 +235,7 @@ function judgeGatewayApi(
 export const k8sExposure: ResourceValidationPolicy = {
   name: "k8s-exposure",
   description:
-    "Every route into the cluster is on the allow-list of what may be exposed where: a Service of type NodePort or LoadBalancer, or with externalIPs, and a hostPort or a host-network pod's port, expose only the ports agents connect to (exposableServices, by default wazuh-agent, syslog and clamd; management UIs are k8s-no-exposed-management-ui's); an Ingress or a Traefik IngressRoute serves TLS and routes to no management-only service (managementOnlyServices: SSH, the Kubernetes, Wazuh and OpenSearch APIs, Proxmox's UI, exporters) unless annotated fortress.io/zone: management; no IngressRouteTCP/UDP; a Gateway API Gateway listens for no plain HTTP and forwards no raw TCP/UDP but on agent ports, and its routes follow the Ingress rule. Covers Service patches, Services, Pods and every workload's pod template (patches too), Ingress in every API version, and objects a chart renders.",
+    "Every route into the cluster is on the allow-list of what may be exposed where: a Service of type NodePort or LoadBalancer, or with externalIPs, and a hostPort or a host-network pod's port, expose only the ports agents connect to (exposableServices, by default wazuh-agent, syslog and clamd; management UIs are k8s-no-exposed-management-ui's), or a single-host service's port (singleHostServices, by default opensearch for the Wazuh manager's Filebeat) on a LoadBalancer without node ports whose loadBalancerSourceRanges are single addresses (singleHostSources, when set); an Ingress or a Traefik IngressRoute serves TLS and routes to no management-only service (managementOnlyServices: SSH, the Kubernetes, Wazuh and OpenSearch APIs, Proxmox's UI, exporters) unless annotated fortress.io/zone: management; no IngressRouteTCP/UDP; a Gateway API Gateway listens for no plain HTTP and forwards no raw TCP/UDP but on agent ports, and its routes follow the Ingress rule. Covers Service patches, Services, Pods and every workload's pod template (patches too), Ingress in every API version, and objects a chart renders.",
   enforcementLevel: "mandatory",
   configSchema: { properties: { ...EXPOSURE_CONFIG_SCHEMA } },
   validateResource: withEmbeddedObjects((args, reportViolation) => {
