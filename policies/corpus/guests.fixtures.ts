@@ -4,7 +4,8 @@ import { planResource } from "../lib/build";
 import { OPNSENSE } from "../lib/resources";
 import type { PlanResource } from "../lib/types";
 import { PROXMOX_FIREWALL_TYPES, PROXMOX_PACKAGE } from "../../vocabulary/proxmoxTypes";
-import { pulumiTypeOf } from "../../vocabulary/sdkTypes";
+import { pulumiTypeOf, SDK_TYPES } from "../../vocabulary/sdkTypes";
+import { WAZUH_ENROLLMENT_MARKER } from "../../vocabulary/agents";
 import type { Corpus, Lab } from "./lab.fixtures";
 
 const TYPES = {
@@ -28,7 +29,10 @@ const container = (name: string, inputs: Record<string, unknown> = {}) =>
     ...inputs,
   });
 
-/** What the dns-dhcp layer and the hypervisor write for a guest: its name, its reservation, its firewall. */
+/**
+ * What the dns-dhcp layer, the hypervisor and the endpoint layer write for a guest: its name, its
+ * reservation, its firewall, and its Wazuh agent's enrollment (an SSH command marked as one, after it).
+ */
 const namedAndGuarded = (guest: PlanResource, name: string): PlanResource[] => [
   planResource(OPNSENSE("hostOverride"), `corpus-dns-${name}`, {
     fields: { hostname: name, domain: "home.arpa", rr: "A" },
@@ -40,6 +44,12 @@ const namedAndGuarded = (guest: PlanResource, name: string): PlanResource[] => [
     PROXMOX_FIREWALL_TYPES.guestOptions,
     `corpus-${name}-firewall`,
     { nodeName: "pve1", enabled: true, inputPolicy: "DROP", outputPolicy: "ACCEPT" },
+    { dependsOn: [guest] },
+  ),
+  planResource(
+    SDK_TYPES.commandRemote,
+    `corpus-${name}-wazuh-agent`,
+    { triggers: [WAZUH_ENROLLMENT_MARKER, "fortress-k3s-agent"], logging: "none" },
     { dependsOn: [guest] },
   ),
 ];

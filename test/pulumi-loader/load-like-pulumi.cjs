@@ -47,7 +47,22 @@ async function main() {
                 publicKeyOpenssh: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5loader\n",
               }
             : {};
-        return { id: `${args.name}-id`, state: { ...args.inputs, vmId: 100 + types.length, ...keyPair } };
+        // A certificate request and a certificate signed by the lab's CA answer PEM text, as @pulumi/tls does
+        // (the Wazuh manager's certificate is written into its install script).
+        const pem = (kind) => `-----BEGIN ${kind}-----\nloader-${args.name}\n-----END ${kind}-----\n`;
+        const certificate =
+          args.type === "tls:index/locallySignedCert:LocallySignedCert" ||
+          args.type === "tls:index/selfSignedCert:SelfSignedCert"
+            ? { certPem: pem("CERTIFICATE") }
+            : args.type === "tls:index/certRequest:CertRequest"
+              ? { certRequestPem: pem("CERTIFICATE REQUEST") }
+              : args.type === "tls:index/privateKey:PrivateKey"
+                ? { privateKeyPem: pem("PRIVATE KEY") }
+                : {};
+        return {
+          id: `${args.name}-id`,
+          state: { ...args.inputs, vmId: 100 + types.length, ...keyPair, ...certificate },
+        };
       },
       call(args) {
         return args.inputs;

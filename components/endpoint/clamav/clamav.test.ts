@@ -125,12 +125,13 @@ describe("Clamav", () => {
     assert.deepEqual(spec.ports, [{ name: "clamd", port: CLAMD_PORT, targetPort: "clamd", protocol: "TCP" }]);
   });
 
-  it("admits only this Service's ServiceLB pods on 3310, and lets freshclam reach only its mirror", () => {
+  it("admits only the agents' networks and this Service's ServiceLB pods on 3310, and lets freshclam reach only its mirror", () => {
     const ingress = props("clamav-clamd-from-servicelb").spec;
     assert.deepEqual(ingress.policyTypes, ["Ingress"]);
     assert.deepEqual(ingress.ingress, [
       {
         from: [
+          ...AGENT_NETWORKS.map((cidr) => ({ ipBlock: { cidr } })),
           {
             namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": SERVICELB.namespace } },
             podSelector: {

@@ -14,9 +14,13 @@
  *   the klipper-lb pod accepts only those sources: k3s-io/klipper-lb `entry`, `start_proxy`), and
  *   `allocateLoadBalancerNodePorts: false` (no NodePort on every node besides). klipper-lb MASQUERADEs
  *   what it forwards, so inside the cluster the connection comes from the ServiceLB pod, not the agent:
- *   the NetworkPolicy therefore admits exactly the ServiceLB pods of this Service (kube-system, labels
- *   svccontroller.k3s.cattle.io/svcname and /svcnamespace), and the agents' address ranges are held by
- *   SRC_RANGES and by the firewall's zone rules (an ipBlock of agent ranges would never match).
+ *   the NetworkPolicy admits the ServiceLB pods of this Service (kube-system, labels
+ *   svccontroller.k3s.cattle.io/svcname and /svcnamespace). Traffic addressed to the node's own
+ *   address is taken by kube-proxy before the hostPort (k3s-io/docs networking-services.md "How
+ *   ServiceLB Works"), with the same source ranges, and reaches a clamd pod on that node still from the
+ *   agent's address: the policy admits the agents' networks too (the route of components/siem/
+ *   indexerRoute.ts, path 2). From another node kube-proxy SNATs first; that path is not verified on a
+ *   cluster (see the README's known limits).
  * - freshclam may leave the pod for the mirror only: the public CDN on 443 (not to private ranges), or
  *   the configured private mirror's port.
  */
@@ -162,6 +166,7 @@ export class Clamav extends pulumi.ComponentResource {
           ingress: [
             {
               from: [
+                ...args.agentNetworks.map((cidr) => ({ ipBlock: { cidr } })),
                 {
                   namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": SERVICELB.namespace } },
                   podSelector: {
