@@ -391,6 +391,18 @@ export function checkPlatform(
     );
   }
   if (platform.mode === "existing") {
+    // The manager's Filebeat reaches the indexer through k3s's ServiceLB on the indexer node's address,
+    // and agents stream files to clamd on a Fortress k3s server's address (components/siem/
+    // indexerRoute.ts, stacks/hostFlows.ts clamdHost): an existing cluster has neither address to plan.
+    const needK3s = (["wazuh-manager", "clamav"] as const).filter((id) => services.includes(id));
+    if (needK3s.length > 0)
+      issues.push(
+        issue(
+          "services",
+          `${needK3s.join(" and ")} reach${needK3s.length === 1 ? "es" : ""} the cluster through Fortress's own k3s nodes (ServiceLB on a planned node address), and platform.mode is existing`,
+          "let Fortress build k3s (platform.mode: k3s), or remove wazuh-manager, wazuh-agent, workstation and clamav from services and set layers.endpoint (and the layers after it) to false; an existing cluster runs the indexer and dashboard only, for now",
+        ),
+      );
     for (const key of ["installer", "airgap", "certificateRotation"] as const) {
       if (platform[key] !== undefined)
         issues.push(
