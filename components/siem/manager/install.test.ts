@@ -267,10 +267,7 @@ describe("the manager's install script", () => {
     assert.equal(ownerOf(box, API_KEY_PATH), "400 wazuh wazuh");
     assert.equal(ownerOf(box, OSSEC_CONF_PATH), "640 root wazuh");
     assert.equal(readFileSync(join(box.root, "usr/share/filebeat/module/wazuh/module.yml"), "utf8"), MODULE);
-    assert.equal(
-      readFileSync(join(box.root, "wazuh-keystore-password"), "utf8"),
-      "INDEXER-PASSWORD-CANARY",
-    );
+    assert.equal(readFileSync(join(box.root, "wazuh-keystore-password"), "utf8"), "INDEXER-PASSWORD-CANARY");
     assert.equal(readFileSync(join(box.root, "wazuh-keystore-username"), "utf8"), "wazuh-manager-filebeat\n");
     assert.equal(
       readFileSync(join(box.root, "filebeat-keystore-password"), "utf8"),
