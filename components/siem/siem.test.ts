@@ -375,6 +375,15 @@ describe("Siem", () => {
     assert.throws(() => bare.indexerAccess("filebeat"), /once the manager is given/);
   });
 
+  it("hands the manager the OIDC groups, which its API step maps to the Wazuh API roles for dashboard users", async () => {
+    const create = await resolve(siem.manager?.apiUsers.create as pulumi.Output<string>);
+    assert.match(
+      create,
+      /"role":"administrator","rule":\{"MATCH":\{"backend_roles":\["fortress-admins"\]\}\}/,
+    );
+    assert.match(create, /"role":"readonly","rule":\{"MATCH":\{"backend_roles":\["fortress-users"\]\}\}/);
+  });
+
   it("passes the pack's mandatory policies", async () => {
     const mine = resources.filter((resource) => resource.name.startsWith("siem"));
     const violations = await evaluatePolicies(

@@ -137,6 +137,9 @@ export class Siem extends pulumi.ComponentResource {
             indexer: this.indexerAccess("filebeat"),
             ca: planned.ca,
             syslogSources: planned.syslogSources,
+            ...(args.oidc
+              ? { dashboardGroups: { adminGroup: args.oidc.adminGroup, userGroup: args.oidc.userGroup } }
+              : {}),
           },
           // The route first: Filebeat ships to it as soon as the manager is installed.
           {

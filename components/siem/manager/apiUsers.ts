@@ -12,8 +12,33 @@
  * - login: POST /security/user/authenticate with basic auth, `data.token` (api/api/spec/spec.yaml);
  * - an existing role/policy/link is a failed item, not an HTTP error: 4005 (role name), 4009 (policy),
  *   4011 (role-policy link), 4017 (user-role link) (framework/wazuh/core/exception.py).
- * RBAC actions and resources: `group:create` on `*:*:*` (agent.py create_group), `group:read` and
- * `group:update_config` on `group:id:*` (agent.py, spec x-rbac-catalog).
+ * RBAC actions and resources: `group:create` on `*:*:*` (agent.py create_group), `group:read`,
+ * `group:update_config` and `group:delete` on `group:id:*` (agent.py get_group_files/update_group_file,
+ * delete_groups `resources=["group:id:{group_list}"]`: no narrower resource than per group id exists, and
+ * Fortress manages every group the enrollment plan names).
+ *
+ * Revoked tokens (the lock-out the first version had): changing a user's password or roles, a role's
+ * policies, or a rule linked to a role revokes every token of that user/role issued up to the second of
+ * the change (security.py update_user → invalid_users_tokens; rbac/orm.py UsersTokenBlacklist
+ * nbf_invalid_until = int(time()); TokenManager.is_token_valid requires token nbf > nbf_invalid_until;
+ * api/authentication.py generate_token nbf = int(now)). A login in the same second yields a token the
+ * next call refuses with 401. So after rotating `wazuh`'s own password the program waits past that
+ * second before logging in again, and any 401 on a call is answered once by waiting past the current
+ * second, logging in again and repeating the call.
+ *
+ * Dashboard users (RUN_AS): the dashboard's Wazuh app logs in as `wazuh-wui` through
+ * POST /security/user/authenticate/run_as with the signed-in user's OpenSearch-security account as the
+ * auth_context (wazuh/wazuh-dashboard-plugins@v4.14.6: plugins/wazuh-core/server/services/
+ * server-api-client.ts asScoped → _authenticate; security-factory/factories/
+ * opensearch-dashboards-security-factory.ts: GET /_opendistro/_security/api/account, whose body has
+ * `user_name`, `backend_roles` and `roles`: opensearch-project/security AccountApiAction.java).
+ * Keycloak's `groups` claim is the backend roles (securityConfig.ts roles_key). Only security rules
+ * give such a token roles; the shipped ones match only the users `elastic` and `admin`
+ * (rbac/default/rules.yaml). Fortress adds one rule per group, `MATCH` on `backend_roles`
+ * (rbac/auth_context.py match_item/process_lists: the key must be in the context and every listed
+ * value among its values), linked to the shipped roles `administrator` and `readonly`
+ * (rbac/default/roles.yaml) with POST /security/rules and POST /security/roles/{role_id}/rules.
+ * Rule names: at most 20 characters (rbac/orm.py Rules.name String(20)), the spec's `names` format.
  * Re-runnable: each step first checks, and the script prints `changed` or `unchanged`.
  */
 
@@ -27,9 +52,55 @@ export const FORTRESS_POLICIES = [
   },
   {
     name: "fortress-group-config",
-    policy: { actions: ["group:read", "group:update_config"], resources: ["group:id:*"], effect: "allow" },
+    policy: {
+      actions: ["group:read", "group:update_config", "group:delete"],
+      resources: ["group:id:*"],
+      effect: "allow",
+    },
   },
 ] as const;
+
+/** The Keycloak groups (OpenSearch backend roles) whose members the dashboard signs in. */
+export interface DashboardGroups {
+  /** Mapped to the Wazuh API role `administrator`. */
+  readonly adminGroup: string;
+  /** Mapped to the Wazuh API role `readonly`. */
+  readonly userGroup: string;
+}
+
+export interface DashboardRule {
+  readonly name: string;
+  /** A shipped role (rbac/default/roles.yaml), found by name. */
+  readonly role: "administrator" | "readonly";
+  readonly rule: { readonly MATCH: { readonly backend_roles: readonly string[] } };
+}
+
+/** The spec's `names` format (api/api/validator.py `_names`) and the RBAC table's String(20). */
+const RULE_NAME = /^[\w\-.%]{1,20}$/;
+/** Keycloak group names as the claim carries them (no path: realm.ts `full.path` false). */
+const GROUP_NAME = /^[\w.-]+$/;
+
+/** The security rules that give dashboard users (run_as) their Wazuh API role by Keycloak group. */
+export function dashboardRules(groups: DashboardGroups | undefined): readonly DashboardRule[] {
+  // Without Keycloak no one signs into the dashboard by group: no rule to add.
+  if (!groups) return [];
+  for (const group of [groups.adminGroup, groups.userGroup])
+    if (!GROUP_NAME.test(group))
+      throw new Error(`the Keycloak group ${JSON.stringify(group)} is not a plain name`);
+  if (groups.adminGroup === groups.userGroup)
+    throw new Error("the admin and user groups must differ: one would get both roles");
+  const rules: DashboardRule[] = [
+    {
+      name: "fortress-sso-admin",
+      role: "administrator",
+      rule: { MATCH: { backend_roles: [groups.adminGroup] } },
+    },
+    { name: "fortress-sso-read", role: "readonly", rule: { MATCH: { backend_roles: [groups.userGroup] } } },
+  ];
+  for (const rule of rules)
+    if (!RULE_NAME.test(rule.name)) throw new Error(`internal: security rule name ${rule.name} is not valid`);
+  return rules;
+}
 
 /** What the script reads as JSON on stdin. */
 export interface ApiUsersInput {
@@ -39,21 +110,8 @@ export interface ApiUsersInput {
   readonly password: string;
 }
 
-/** The Python program; argv: base URL, CA file. */
-export function apiUsersProgram(): string {
-  return String.raw`import base64, json, ssl, sys, urllib.error, urllib.parse, urllib.request
-
-BASE, CA = sys.argv[1], sys.argv[2]
-SHIPPED = ${JSON.stringify(SHIPPED_API_USERS)}
-ROLE = ${JSON.stringify(FORTRESS_ROLE)}
-POLICIES = ${JSON.stringify(FORTRESS_POLICIES)}
-ALREADY = {4005, 4009, 4011, 4017}
-context = ssl.create_default_context(cafile=CA) if CA != "-" else None
-secrets = json.load(sys.stdin)
-changed = []
-
-
-def call(method, path, token=None, basic=None, body=None):
+/** The HTTP helpers: calls, logins, the revocation wait and the item checks. */
+const PROGRAM_HELPERS = String.raw`def call(method, path, token=None, basic=None, body=None):
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(BASE + path, data=data, method=method)
     if data is not None:
@@ -81,84 +139,160 @@ def login(user, password):
     sys.exit("login as %s: HTTP %s %s" % (user, status, body.get("title", "")))
 
 
-def check(what, status, body):
+def wait_past(second):
+    # A token is valid only when issued in a later second than its user's or role's revocation
+    # (rbac/orm.py TokenManager.is_token_valid: token_nbf_time > nbf_invalid_until).
+    while int(time.time()) <= second:
+        time.sleep(0.05)
+
+
+def admin_login():
+    session["token"] = login("wazuh", session["password"])
+    if session["token"] is None:
+        sys.exit("the API refuses wazuh's password it accepted before")
+
+
+def api(method, path, body=None):
+    status, answer = call(method, path, token=session["token"], body=body)
+    if status == 401:
+        # The token was revoked by a change of this run (a password, a role's policies or rules):
+        # a fresh one issued after the revocation's second is valid.
+        wait_past(int(time.time()))
+        admin_login()
+        status, answer = call(method, path, token=session["token"], body=body)
+    return status, answer
+
+
+def check(what, status, body, tolerated=ALREADY):
     if status != 200:
         sys.exit("%s: HTTP %s error %s %s" % (what, status, body.get("error"), body.get("detail", "")))
     data = body.get("data", {})
     for failed in data.get("failed_items", []):
-        if failed.get("error", {}).get("code") not in ALREADY:
+        if failed.get("error", {}).get("code") not in tolerated:
             sys.exit("%s: error %s %s" % (what, failed["error"].get("code"), failed["error"].get("message", "")))
     return data.get("affected_items", [])
 
 
-def by_name(path, key, token):
-    status, body = call("GET", path + "?limit=500", token=token)
+def by_name(path, key):
+    status, body = api("GET", path + "?limit=500")
     return {item[key]: item for item in check("GET " + path, status, body)}
 
+`;
 
-token = login("wazuh", secrets["wazuh"])
-if token is None:
-    token = login("wazuh", SHIPPED["wazuh"])
-    if token is None:
+/** The steps: passwords, Fortress's user and role, the dashboard groups' rules. */
+const PROGRAM_STEPS = String.raw`session["password"] = secrets["wazuh"]
+session["token"] = login("wazuh", secrets["wazuh"])
+if session["token"] is None:
+    session["password"] = SHIPPED["wazuh"]
+    session["token"] = login("wazuh", SHIPPED["wazuh"])
+    if session["token"] is None:
         sys.exit("the API refuses both the shipped and Fortress's password for wazuh")
-users = by_name("/security/users", "username", token)
+users = by_name("/security/users", "username")
 
 
-def set_password(user, password, token):
+def set_password(user, password):
     if login(user, password) is not None:
         return
-    status, body = call("PUT", "/security/users/%s" % users[user]["id"], token=token, body={"password": password})
+    status, body = api("PUT", "/security/users/%s" % users[user]["id"], body={"password": password})
     check("password of " + user, status, body)
     changed.append(user)
+    if user == "wazuh":
+        # security.py update_user revoked wazuh's tokens up to this second: log in after it.
+        session["password"] = password
+        wait_past(int(time.time()))
+        admin_login()
 
 
-set_password("wazuh-wui", secrets["wazuhWui"], token)
-set_password("wazuh", secrets["wazuh"], token)
-token = login("wazuh", secrets["wazuh"])
+set_password("wazuh-wui", secrets["wazuhWui"])
+set_password("wazuh", secrets["wazuh"])
 
 name = secrets["username"]
 if name not in users:
-    status, body = call("POST", "/security/users", token=token, body={"username": name, "password": secrets["password"]})
+    status, body = api("POST", "/security/users", body={"username": name, "password": secrets["password"]})
     users[name] = check("user " + name, status, body)[0]
     changed.append(name)
 else:
-    set_password(name, secrets["password"], token)
+    set_password(name, secrets["password"])
 
-policies = by_name("/security/policies", "name", token)
+policies = by_name("/security/policies", "name")
 for wanted in POLICIES:
     current = policies.get(wanted["name"])
     if current is None:
-        status, body = call("POST", "/security/policies", token=token, body=wanted)
+        status, body = api("POST", "/security/policies", body=wanted)
         policies[wanted["name"]] = check("policy " + wanted["name"], status, body)[0]
         changed.append(wanted["name"])
     elif current.get("policy") != wanted["policy"]:
-        status, body = call("PUT", "/security/policies/%s" % current["id"], token=token, body=wanted)
+        status, body = api("PUT", "/security/policies/%s" % current["id"], body=wanted)
         check("policy " + wanted["name"], status, body)
         changed.append(wanted["name"])
 
-roles = by_name("/security/roles", "name", token)
+roles = by_name("/security/roles", "name")
 if ROLE not in roles:
-    status, body = call("POST", "/security/roles", token=token, body={"name": ROLE})
+    status, body = api("POST", "/security/roles", body={"name": ROLE})
     roles[ROLE] = check("role " + ROLE, status, body)[0]
     changed.append(ROLE)
 role = roles[ROLE]
 missing = [str(policies[p["name"]]["id"]) for p in POLICIES if policies[p["name"]]["id"] not in role.get("policies", [])]
 if missing:
-    status, body = call("POST", "/security/roles/%s/policies?policy_ids=%s" % (role["id"], ",".join(missing)), token=token)
+    status, body = api("POST", "/security/roles/%s/policies?policy_ids=%s" % (role["id"], ",".join(missing)))
     check("policies of " + ROLE, status, body)
     changed.append("role policies")
 if role["id"] not in users[name].get("roles", []):
-    status, body = call("POST", "/security/users/%s/roles?role_ids=%s" % (users[name]["id"], role["id"]), token=token)
+    status, body = api("POST", "/security/users/%s/roles?role_ids=%s" % (users[name]["id"], role["id"]))
     check("role of " + name, status, body)
     changed.append("user role")
 
+rules = by_name("/security/rules", "name")
+for wanted in RULES:
+    current = rules.get(wanted["name"])
+    if current is None:
+        status, body = api("POST", "/security/rules", body={"name": wanted["name"], "rule": wanted["rule"]})
+        # 4005 here: another rule already holds this definition (rbac/orm.py Rules: unique rule).
+        rules[wanted["name"]] = check("security rule " + wanted["name"], status, body, tolerated=set())[0]
+        changed.append(wanted["name"])
+    elif current.get("rule") != wanted["rule"]:
+        status, body = api("PUT", "/security/rules/%s" % current["id"], body={"rule": wanted["rule"]})
+        check("security rule " + wanted["name"], status, body, tolerated=set())
+        changed.append(wanted["name"])
+for wanted in RULES:
+    target = roles.get(wanted["role"])
+    if target is None:
+        sys.exit("the API has no role %s" % wanted["role"])
+    rule_id = rules[wanted["name"]]["id"]
+    if rule_id not in target.get("rules", []):
+        status, body = api("POST", "/security/roles/%s/rules?rule_ids=%s" % (target["id"], rule_id))
+        check("rules of " + wanted["role"], status, body)
+        changed.append("role rules")
+
 print("changed" if changed else "unchanged")
 `;
+
+/** The Python program; argv: base URL, CA file. */
+export function apiUsersProgram(groups?: DashboardGroups): string {
+  const header = String.raw`import base64, json, ssl, sys, time, urllib.error, urllib.parse, urllib.request
+
+BASE, CA = sys.argv[1], sys.argv[2]
+SHIPPED = ${JSON.stringify(SHIPPED_API_USERS)}
+ROLE = ${JSON.stringify(FORTRESS_ROLE)}
+POLICIES = ${JSON.stringify(FORTRESS_POLICIES)}
+RULES = ${JSON.stringify(dashboardRules(groups))}
+ALREADY = {4005, 4009, 4011, 4017, 4023}
+context = ssl.create_default_context(cafile=CA) if CA != "-" else None
+secrets = json.load(sys.stdin)
+changed = []
+session = {"password": None, "token": None}
+
+`;
+  return [header, PROGRAM_HELPERS, PROGRAM_STEPS].join("\n");
 }
 
 /** The shell that runs it: the program in a root-only file, the passwords on its stdin. */
-export function apiUsersScript(caPath: string, baseUrl = "https://localhost:55000"): string {
-  const program = apiUsersProgram();
+export function apiUsersScript(
+  caPath: string,
+  groups: DashboardGroups | undefined,
+  baseUrl = "https://localhost:55000",
+): string {
+  const program = apiUsersProgram(groups);
   if (program.includes("FORTRESS_API_USERS")) throw new Error("internal: heredoc marker in the program");
   return [
     "set -eu",

@@ -162,7 +162,12 @@ export function installScript(args: ManagerInstallArgs): string {
     // 1. Secrets: one read each, then the key; the staging directory is the admin user's, mode 0700.
     "umask 077",
     'IFS= read -r enrollment && printf "%s\\n" "$enrollment" > "$work/authd.pass" && unset enrollment',
-    'IFS= read -r indexer_password && printf "%s\\n" "$indexer_password" > "$work/indexer-password" && unset indexer_password',
+    // The indexer password without a newline: `filebeat keystore add --stdin` stores every byte it reads
+    // (elastic/beats libbeat/cmd/keystore.go addKey: ioutil.ReadAll(stdin), then store.Store as is;
+    // libbeat/keystore/file_keystore.go Store keeps the bytes), so a trailing newline would become part of
+    // the password. wazuh-keystore reads one line with std::getline (wazuh/wazuh@v4.14.6:
+    // src/shared_modules/keystore/src/main.cpp), so the same bytes suit it too.
+    'IFS= read -r indexer_password && printf "%s" "$indexer_password" > "$work/indexer-password" && unset indexer_password',
     'cat > "$work/tls.key"',
     'if ! grep -q "PRIVATE KEY-----" "$work/tls.key"; then echo "no TLS key on stdin" >&2; exit 1; fi',
     "umask 022",

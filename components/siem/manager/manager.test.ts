@@ -82,6 +82,7 @@ describe("WazuhManager", () => {
       },
       ca: { certificatePem: pulumi.output(CA_CERT), privateKeyPem: pulumi.secret(CANARY.caKey) },
       syslogSources: ["10.0.20.1"],
+      dashboardGroups: { adminGroup: "fortress-admins", userGroup: "fortress-users" },
     });
     for (const command of [manager.install, manager.apiUsers]) {
       const [urn, stdin, create, connection] = await Promise.all([
@@ -145,6 +146,18 @@ describe("WazuhManager", () => {
       password: CANARY.fortress,
     });
     assert.ok(named("api-users").dependencies.includes(named("install").urn));
+  });
+
+  it("maps the dashboard's Keycloak groups to the API roles in the API step's program", () => {
+    const create = seen.get("mgr-api-users")?.create ?? "";
+    assert.match(
+      create,
+      /^RULES = .*"name":"fortress-sso-admin","role":"administrator","rule":\{"MATCH":\{"backend_roles":\["fortress-admins"\]\}\}/m,
+    );
+    assert.match(
+      create,
+      /"name":"fortress-sso-read","role":"readonly","rule":\{"MATCH":\{"backend_roles":\["fortress-users"\]\}\}/,
+    );
   });
 
   it("keeps every secret out of the recorded inputs", () => {

@@ -21,7 +21,7 @@ import * as tls from "@pulumi/tls";
 import type { InternalCa } from "../../platform/internalCa";
 import type { IndexerAccess, ManagerEndpoint, SshHost } from "../contract";
 import { COMPONENT_TYPES } from "../../../vocabulary/typeTokens";
-import { apiUsersScript, type SHIPPED_API_USERS } from "./apiUsers";
+import { apiUsersScript, type DashboardGroups, type SHIPPED_API_USERS } from "./apiUsers";
 import { renderFilebeatYml } from "./filebeat";
 import { API_CA_PATH, API_PORT, installScript } from "./install";
 import {
@@ -63,6 +63,12 @@ export interface WazuhManagerArgs {
   readonly ca: InternalCa;
   /** The firewall's address(es) on the servers network: the only syslog senders. */
   readonly syslogSources: readonly string[];
+  /**
+   * The Keycloak groups the dashboard's users sign in with (OpenSearch backend roles): the API-users
+   * step maps them by security rule to the Wazuh API roles `administrator` and `readonly`, which the
+   * dashboard's run_as logins get. Absent without Keycloak: then no group rule is added.
+   */
+  readonly dashboardGroups?: DashboardGroups;
   readonly commands?: readonly ArCommand[];
   readonly activeResponses?: readonly ActiveResponse[];
   readonly feedUpdateInterval?: string;
@@ -214,7 +220,7 @@ export class WazuhManager extends pulumi.ComponentResource {
       `${name}-api-users`,
       {
         connection,
-        create: apiUsersScript(API_CA_PATH),
+        create: apiUsersScript(API_CA_PATH, args.dashboardGroups),
         stdin: pulumi.secret(
           pulumi
             .all([wazuhPassword.result, wuiPassword.result, fortressPassword.result])
