@@ -174,14 +174,21 @@ describe("the README's SIEM and endpoints section (issue 12)", () => {
     assert.match(siem(), new RegExp(`${SIEM_SIZING.ingestGbPerDay} GB a day`));
   });
 
-  it("rotates the enrollment password by the URN the plan gives its RandomPassword", async () => {
+  it("rotates the enrollment password by its URN as the engine makes it, every ancestor type named", async () => {
     const run = await runProgram(readStackConfig(join(root, "Pulumi.home.yaml")));
     assert.ok(run.ok, "the home lab does not plan");
+    const byUrn = new Map(run.resources.map((resource) => [resource.urn, resource]));
     const password = run.resources.find(
       (resource) => resource.type === SDK_TYPES.randomPassword && resource.name.endsWith("-enrollment"),
     );
     assert.ok(password, "the plan has no enrollment password");
-    const urn = password.urn.replace(/^urn:pulumi:home::/, "urn:pulumi:<stack>::");
+    // pulumi/pulumi pkg/resource/deploy/deployment.go generateURN: the parent's full qualified type
+    // (the root stack's left out) + "$" + the type. The mock monitor names only the parent's type.
+    const types: string[] = [];
+    for (let at: typeof password | undefined = password; at; at = byUrn.get(at.parent ?? ""))
+      types.unshift(at.type);
+    assert.ok(types.length >= 3, `the password's ancestors: ${types.join(" > ")}`);
+    const urn = `urn:pulumi:<stack>::fortress::${types.join("$")}::${password.name}`;
     assert.ok(siem().includes(`pulumi up --replace '${urn}'`), `the section does not replace ${urn}`);
   });
 
