@@ -17,6 +17,7 @@
 import { createRequire } from "node:module";
 import { performance } from "node:perf_hooks";
 import * as pulumi from "@pulumi/pulumi";
+import { AgentGroupProvider } from "../components/endpoint/agentGroup";
 import { OpnsenseProviders, opnsenseProviders } from "../components/opnsense/dispatch";
 import { DEFAULT_TIMING, PreflightProvider } from "../components/opnsense/provider";
 import { evaluatePolicies } from "../policies/lib/offline";
@@ -59,6 +60,7 @@ async function clock<T>(body: () => T | Promise<T>): Promise<{ value: T; ms: num
 function freshLike(object: unknown): object {
   if (object instanceof OpnsenseProviders) return opnsenseProviders(DEFAULT_TIMING);
   if (object instanceof PreflightProvider) return new PreflightProvider(DEFAULT_TIMING);
+  if (object instanceof AgentGroupProvider) return new AgentGroupProvider();
   throw new Error(`the program serialized a provider bench/parts.ts does not know: ${String(object)}`);
 }
 

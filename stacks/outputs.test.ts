@@ -12,7 +12,13 @@ const HOME = join(__dirname, "..", "Pulumi.home.yaml");
 describe("the stack outputs (issue 9)", () => {
   it("lists every output once, the secret ones among them", () => {
     assert.deepEqual(OUTPUT_KEYS, Object.keys(OUTPUT_SECRECY));
-    assert.deepEqual(SECRET_OUTPUT_KEYS, ["kubeconfig", "keycloakAdminPassword", "vaultwardenAdminToken"]);
+    assert.deepEqual(SECRET_OUTPUT_KEYS, [
+      "kubeconfig",
+      "keycloakAdminPassword",
+      "vaultwardenAdminToken",
+      "wazuhBreakGlassPassword",
+      "wazuhEnrollmentPassword",
+    ]);
   });
 
   it("are what the planned home lab returns: every key set, secret exactly where stacks/outputs.ts says", async () => {

@@ -7,6 +7,8 @@
  *   pulumi stack output kubeconfig --show-secrets > ~/.kube/fortress
  *   pulumi stack output keycloakAdminPassword --show-secrets
  *   pulumi stack output vaultwardenAdminToken --show-secrets
+ *   pulumi stack output wazuhBreakGlassPassword --show-secrets
+ *   pulumi stack output wazuhPhysicalEnrollCommand > enroll-wazuh-agent.sh
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { HypervisorVmOutputs } from "../components/hypervisor";
@@ -30,6 +32,22 @@ export interface FortressOutputs {
   readonly keycloakAdminPassword: pulumi.Output<string> | undefined;
   /** The token for Vaultwarden's /admin page (secret); Vaultwarden holds only its Argon2id hash. */
   readonly vaultwardenAdminToken: pulumi.Output<string> | undefined;
+  /** The Wazuh dashboard (sign in through Keycloak). */
+  readonly wazuhDashboardUrl: string | undefined;
+  /** The indexer's break-glass administrator, for when Keycloak is down: user (plain), password (secret). */
+  readonly wazuhBreakGlassUser: string | undefined;
+  readonly wazuhBreakGlassPassword: pulumi.Output<string> | undefined;
+  /** The Wazuh manager: its address on the servers network and its server API (55000). */
+  readonly wazuhManagerAddress: pulumi.Output<string> | undefined;
+  readonly wazuhManagerApiUrl: pulumi.Output<string> | undefined;
+  /** The agents' enrollment password (authd.pass; secret): stacks/layers/endpoint.ts ENROLLMENT_PASSWORD_WHERE names it. */
+  readonly wazuhEnrollmentPassword: pulumi.Output<string> | undefined;
+  /** The shell commands that enroll a physical device (no secret: the password is pasted at a prompt). */
+  readonly wazuhPhysicalEnrollCommand: pulumi.Output<string> | undefined;
+  /** Which VM is enrolled in which Wazuh agent group. */
+  readonly wazuhAgentGroups: Readonly<Record<string, string>> | undefined;
+  /** Days the indexer keeps events (ISM), at the configured ingest estimate on the indexer's data claim. */
+  readonly wazuhRetentionDays: number | undefined;
 }
 
 /** Every output, secret or plain: the one list of keys, and the order `index.ts` exports them in. */
@@ -42,6 +60,15 @@ export const OUTPUT_SECRECY = {
   keycloakAdminUser: "plain",
   keycloakAdminPassword: "secret",
   vaultwardenAdminToken: "secret",
+  wazuhDashboardUrl: "plain",
+  wazuhBreakGlassUser: "plain",
+  wazuhBreakGlassPassword: "secret",
+  wazuhManagerAddress: "plain",
+  wazuhManagerApiUrl: "plain",
+  wazuhEnrollmentPassword: "secret",
+  wazuhPhysicalEnrollCommand: "plain",
+  wazuhAgentGroups: "plain",
+  wazuhRetentionDays: "plain",
 } as const satisfies { readonly [Key in keyof FortressOutputs]-?: "secret" | "plain" };
 
 type OutputKey = keyof typeof OUTPUT_SECRECY;
@@ -53,7 +80,8 @@ export const OUTPUT_KEYS = Object.keys(OUTPUT_SECRECY) as OutputKey[];
 export const SECRET_OUTPUT_KEYS = OUTPUT_KEYS.filter((key) => OUTPUT_SECRECY[key] === "secret");
 
 export function stackOutputs(loaded: LoadedLab, composition: Composition): FortressOutputs {
-  const { hypervisor, platform, identity } = composition.layers;
+  const { hypervisor, platform, identity, siem, endpoint } = composition.layers;
+  const manager = siem?.manager?.endpoint;
   const outputs: FortressOutputs = {
     layers: composition.status,
     vms: hypervisor?.vms ?? {},
@@ -63,6 +91,15 @@ export function stackOutputs(loaded: LoadedLab, composition: Composition): Fortr
     keycloakAdminUser: identity?.keycloakAdmin?.username,
     keycloakAdminPassword: identity?.keycloakAdmin?.password,
     vaultwardenAdminToken: identity?.vaultwardenAdminToken,
+    wazuhDashboardUrl: siem?.dashboardUrl,
+    wazuhBreakGlassUser: siem?.breakGlass.username,
+    wazuhBreakGlassPassword: siem?.breakGlass.password,
+    wazuhManagerAddress: manager?.address,
+    wazuhManagerApiUrl: manager?.apiUrl,
+    wazuhEnrollmentPassword: manager?.enrollmentPassword,
+    wazuhPhysicalEnrollCommand: endpoint?.physicalEnrollCommand,
+    wazuhAgentGroups: endpoint?.membership,
+    wazuhRetentionDays: siem?.retention.days,
   };
   // In the order of OUTPUT_SECRECY, whatever the order above; a layer that is off leaves its keys out
   // (Pulumi warns about every undefined output, on every preview and up).

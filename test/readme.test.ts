@@ -7,6 +7,14 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { POLICIES } from "../policies/registry";
+import { retention } from "../components/siem/retention";
+import { ROLES } from "../stacks/catalog";
+import { ENROLLMENT_PASSWORD_WHERE } from "../stacks/layers/endpoint";
+import { SIEM_SIZING } from "../stacks/layers/siem";
+import { OUTPUT_KEYS, OUTPUT_SECRECY } from "../stacks/outputs";
+import { runProgram } from "../stacks/plan/run";
+import { readStackConfig } from "../stacks/plan/stackConfig";
+import { SDK_TYPES } from "../vocabulary/sdkTypes";
 
 const root = join(__dirname, "..");
 const readme = readFileSync(join(root, "README.md"), "utf8");
@@ -124,5 +132,70 @@ describe("the README's lists", () => {
     assert.ok(testPaths.length > 2, "the README names test folders and files");
     for (const path of testPaths)
       assert.ok(existsSync(join(root, path)), `README names ${path}, which does not exist`);
+  });
+});
+
+describe("the README's SIEM and endpoints section (issue 12)", () => {
+  const siem = () => section("## SIEM and endpoints");
+
+  it("lists every stack output in the outputs table, secret where stacks/outputs.ts says, and no other", () => {
+    const rows = section("## Stack outputs and trusting the CA")
+      .split("\n")
+      .filter((line) => line.startsWith("| `"));
+    const listed = new Map<string, string>();
+    for (const row of rows) {
+      const [names = "", secret = ""] = row.split("|").slice(1, 3);
+      for (const match of names.matchAll(/`(\w+)`/g)) listed.set(match[1] as string, secret.trim());
+    }
+    assert.deepEqual([...listed.keys()].sort(), [...OUTPUT_KEYS].sort());
+    for (const key of OUTPUT_KEYS) {
+      const secret = listed.get(key) ?? "";
+      // A row may pair a plain user name with its secret password: "password" says which.
+      const says = secret === "yes" || (secret === "password" && /Password$/.test(key)) ? "secret" : "plain";
+      assert.equal(says, OUTPUT_SECRECY[key], `${key}: the table says ${secret}`);
+    }
+  });
+
+  it("tells admins to read the enrollment password where the endpoint layer says it is", () => {
+    assert.ok(siem().includes(ENROLLMENT_PASSWORD_WHERE), ENROLLMENT_PASSWORD_WHERE);
+    for (const key of OUTPUT_KEYS.filter((name) => name.startsWith("wazuh")))
+      assert.match(siem(), new RegExp(`\\b${key}\\b`), `the section does not name ${key}`);
+  });
+
+  it("gives the retention days the siem layer computes at the configured ingest", () => {
+    const dataGi = Math.floor(ROLES["k3s-indexer"].shape.dataDiskGb * SIEM_SIZING.dataShare);
+    const { days } = retention({
+      dataDiskGb: dataGi,
+      ingestGbPerDay: SIEM_SIZING.ingestGbPerDay,
+      maxDays: SIEM_SIZING.maxRetentionDays,
+    });
+    assert.match(siem(), new RegExp(`data claim is ${dataGi} GiB`));
+    assert.match(siem(), new RegExp(`are \\*\\*${days}\\*\\*`));
+    assert.match(siem(), new RegExp(`${SIEM_SIZING.ingestGbPerDay} GB a day`));
+  });
+
+  it("rotates the enrollment password by its URN as the engine makes it, every ancestor type named", async () => {
+    const run = await runProgram(readStackConfig(join(root, "Pulumi.home.yaml")));
+    assert.ok(run.ok, "the home lab does not plan");
+    const byUrn = new Map(run.resources.map((resource) => [resource.urn, resource]));
+    const password = run.resources.find(
+      (resource) => resource.type === SDK_TYPES.randomPassword && resource.name.endsWith("-enrollment"),
+    );
+    assert.ok(password, "the plan has no enrollment password");
+    // pulumi/pulumi pkg/resource/deploy/deployment.go generateURN: the parent's full qualified type
+    // (the root stack's left out) + "$" + the type. The mock monitor names only the parent's type.
+    const types: string[] = [];
+    for (let at: typeof password | undefined = password; at; at = byUrn.get(at.parent ?? ""))
+      types.unshift(at.type);
+    assert.ok(types.length >= 3, `the password's ancestors: ${types.join(" > ")}`);
+    const urn = `urn:pulumi:<stack>::fortress::${types.join("$")}::${password.name}`;
+    assert.ok(siem().includes(`pulumi up --replace '${urn}'`), `the section does not replace ${urn}`);
+  });
+
+  it("cites Wazuh's source for what a rotation does to authd and to enrolled agents", () => {
+    // authd reads authd.pass once at start; an agent with a key re-enrolls only when its handshake fails.
+    assert.match(siem(), /wazuh\/wazuh@v4\.14\.6 `src\/os_auth\/main-server\.c`/);
+    assert.match(siem(), /wazuh\/wazuh@v4\.14\.6 `src\/client-agent\/start_agent\.c`/);
+    assert.match(siem(), /Enrolled agents are not affected/);
   });
 });
