@@ -119,7 +119,7 @@ describe("the manager's ossec.conf", () => {
       () =>
         renderOssecConf({
           ...config,
-          activeResponses: [{ command: CLAMDSCAN_COMMAND, location: "local", rulesId: [554], timeout: 60 }],
+          activeResponses: [{ command: "restart-wazuh", location: "local", rulesId: [554], timeout: 60 }],
         }),
       /does not allow a timeout/,
     );

@@ -64,12 +64,24 @@ export const DEFAULT_COMMANDS: readonly ArCommand[] = [
   { name: "firewall-drop", executable: "firewall-drop", timeoutAllowed: true },
   { name: "host-deny", executable: "host-deny", timeoutAllowed: true },
   { name: "route-null", executable: "route-null", timeoutAllowed: true },
-  { name: CLAMDSCAN_COMMAND, executable: CLAMDSCAN_COMMAND, timeoutAllowed: false },
+  // With a timeout, execd keeps the scan's key (the file's path) for that long and answers `abort` to
+  // the script's check_keys for the same path, so a file FIM reports twice is scanned once; without
+  // one it keeps nothing and always answers `continue` (wazuh/wazuh@v4.14.6 src/os_execd/execd.c: the
+  // list is kept only `if (timeout_value)`). The `delete` it sends when the time is up is a no-op.
+  { name: CLAMDSCAN_COMMAND, executable: CLAMDSCAN_COMMAND, timeoutAllowed: true },
 ];
+
+/** Seconds within which the same file is not scanned twice. */
+export const CLAMDSCAN_DEDUP_SECONDS = 60;
 
 /** Scan a file on the agent where FIM saw it arrive or change. */
 export const DEFAULT_ACTIVE_RESPONSES: readonly ActiveResponse[] = [
-  { command: CLAMDSCAN_COMMAND, location: "local", rulesId: FIM_NEW_OR_CHANGED_RULES },
+  {
+    command: CLAMDSCAN_COMMAND,
+    location: "local",
+    rulesId: FIM_NEW_OR_CHANGED_RULES,
+    timeout: CLAMDSCAN_DEDUP_SECONDS,
+  },
 ];
 
 /**
