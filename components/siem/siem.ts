@@ -10,7 +10,7 @@ import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import type { IndexerAccess, ManagerEndpoint, SshHost } from "./contract";
 import { MANAGER_DASHBOARD_API_USER, WazuhManager } from "./manager/manager";
 import * as random from "@pulumi/random";
-import { WazuhDashboard } from "./dashboard";
+import { WazuhDashboard, type WazuhDashboardArgs } from "./dashboard";
 import { WazuhIndexer } from "./indexer";
 import { DASHBOARD_LABELS } from "./labels";
 import { retention, type Retention, type SnapshotSchedule, DEFAULT_SNAPSHOTS } from "./retention";
@@ -153,7 +153,6 @@ export class Siem extends pulumi.ComponentResource {
           },
         )
       : undefined;
-    const manager = this.manager;
     this.dashboard = new WazuhDashboard(
       `${name}-dashboard`,
       {
@@ -177,27 +176,7 @@ export class Siem extends pulumi.ComponentResource {
               },
             }
           : {}),
-        // The Wazuh app signs in as wazuh-wui, the API user the package makes for the dashboard (with
-        // run_as), whose shipped password the manager has replaced by a random one. Without a manager
-        // the app still gets a random password, so the image never writes its wazuh-wui default.
-        ...(manager && planned
-          ? {
-              apiUser: { username: MANAGER_DASHBOARD_API_USER, password: manager.dashboardApiPassword },
-              managerApi: {
-                url: manager.install.id.apply(() => `https://${planned.host.fqdn}`),
-                address: planned.host.address,
-              },
-            }
-          : {
-              apiUser: {
-                username: MANAGER_DASHBOARD_API_USER,
-                password: new random.RandomPassword(
-                  `${name}-dashboard-api-password`,
-                  { length: 40, special: false },
-                  child,
-                ).result,
-              },
-            }),
+        ...this.managerApiAccess(name, planned?.host),
       },
       { ...child, dependsOn: [this.indexer.statefulSet] },
     );
@@ -214,6 +193,29 @@ export class Siem extends pulumi.ComponentResource {
     if (!this.manager)
       throw new Error("siem: the lab plans no Wazuh manager VM (enable wazuh-manager in fortress:services)");
     return this.manager.endpoint;
+  }
+
+  /**
+   * What the dashboard's Wazuh app signs in with: wazuh-wui, the API user the package makes for the
+   * dashboard (with run_as), whose shipped password the manager has replaced by a random one. Without
+   * a manager the app still gets a random password, so the image never writes its wazuh-wui default.
+   */
+  private managerApiAccess(
+    name: string,
+    host: SshHost | undefined,
+  ): Pick<WazuhDashboardArgs, "apiUser" | "managerApi"> {
+    const manager = this.manager;
+    if (manager && host)
+      return {
+        apiUser: { username: MANAGER_DASHBOARD_API_USER, password: manager.dashboardApiPassword },
+        managerApi: { url: manager.install.id.apply(() => `https://${host.fqdn}`), address: host.address },
+      };
+    const password = new random.RandomPassword(
+      `${name}-dashboard-api-password`,
+      { length: 40, special: false },
+      { parent: this },
+    );
+    return { apiUser: { username: MANAGER_DASHBOARD_API_USER, password: password.result } };
   }
 
   /**
