@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
-import { LAYERS, mayDependOn } from "../stacks/blueprint";
+import { LAYERS, mayDependOn, SERVICE_GRAPH } from "../stacks/blueprint";
 import { EXIT, type PlanOutcome, plan } from "../stacks/plan/cli";
 import type { PlanDocument } from "../stacks/plan/document";
 import { labMocks } from "../stacks/plan/mocks";
@@ -518,34 +518,21 @@ describe("the home lab plan with an existing cluster (platform.mode: existing)",
       `config:\n  fortress:platform:\n    mode: existing\n  fortress:kubeconfig:\n    secure: ${canary("kubeconfig")}\n`,
     );
     assert.notEqual(existing, home);
-    // The GPU worker is a k3s agent VM of Fortress's own cluster: with an existing cluster it goes.
-    // So do the seed's overrides of the k3s agents' data disks (misp-1 keeps its own).
     // From the siem layer on, the lab reaches the cluster through Fortress's own k3s nodes (the
     // manager's route to the indexer, the agents' clamd: the door refuses wazuh-manager and clamav with
-    // an existing cluster, checks.ts checkPlatform), so this plan stops at identity: those layers are
-    // off, their services and the VMs they bring go, and so does the GPU worker (a k3s agent VM).
-    const afterIdentity = [
+    // an existing cluster, checks.ts checkPlatform), so this plan stops at identity: the later layers
+    // are off, their services and the VMs they bring go (with the seed's per-VM overrides), and so does
+    // the GPU worker, a k3s agent VM of Fortress's own cluster.
+    const laterLayers = LAYERS.slice(LAYERS.indexOf("identity") + 1);
+    const goes = [
       "gpu-worker",
-      "wazuh-indexer",
-      "wazuh-manager",
-      "wazuh-dashboard",
-      "suricata",
-      "zeek",
-      "wazuh-agent",
-      "clamav",
-      "workstation",
-      "greenbone",
-      "thehive",
-      "cortex",
-      "misp",
-      "quarantine",
-      "prometheus",
-      "loki",
-      "vector",
-    ].reduce((text, service) => text.replace(new RegExp(`^\\s+- ${service}\\n`, "m"), ""), existing);
-    const layersOff = ["siem", "sensors", "endpoint", "vuln", "response", "monitoring"]
-      .map((layer) => `    ${layer}: false\n`)
-      .join("");
+      ...SERVICE_GRAPH.filter((node) => laterLayers.includes(node.layer)).map((node) => node.id),
+    ];
+    const afterIdentity = goes.reduce(
+      (text, service) => text.replace(new RegExp(`^\\s+- ${service}\\n`, "m"), ""),
+      existing,
+    );
+    const layersOff = laterLayers.map((layer) => `    ${layer}: false\n`).join("");
     const withoutGpuWorker = afterIdentity
       .replace(/^ {2}fortress:vms:\n( {4}\S+: .*\n)+/m, "")
       .replace(/^config:\n/m, `config:\n  fortress:layers:\n${layersOff}`);
