@@ -400,7 +400,7 @@ export function checkPlatform(
         issue(
           "services",
           `${needK3s.join(" and ")} reach${needK3s.length === 1 ? "es" : ""} the cluster through Fortress's own k3s nodes (ServiceLB on a planned node address), and platform.mode is existing`,
-          "let Fortress build k3s (platform.mode: k3s), or remove wazuh-manager, wazuh-agent, workstation and clamav from services and set layers.endpoint (and the layers after it) to false; an existing cluster runs the indexer and dashboard only, for now",
+          "let Fortress build k3s (platform.mode: k3s), or set layers.siem and every layer after it to false and remove their services: with an existing cluster Fortress builds up to identity, for now",
         ),
       );
     for (const key of ["installer", "airgap", "certificateRotation"] as const) {
