@@ -211,12 +211,24 @@ function buildLab(homePlan: readonly PlanResource[], agents: number, extraHosts:
   const servers = byHomeName.get("servers") as SyntheticNetwork;
   const mgmt = byHomeName.get("mgmt") as SyntheticNetwork;
   const homeZones = homeNetworkInputs.zones as { from: string }[];
+  const homeHostFlows = (homeNetworkInputs.hostFlows ?? []) as { from: string }[];
 
   add(SERVICES_TYPE, "services", home.inputs("services"));
 
-  // Network layer: the component records the networks and the zone matrix.
+  // Network layer: the component records the networks, the zone matrix and the flows Fortress derives
+  // (the agents' to the Wazuh manager and to clamd), which the home rules copied below carry out.
   const network = add(NETWORK_TYPE, "network", {
     networks: networks.map(({ home: _home, base: _base, ...entry }) => entry),
+    hostFlows: [
+      ...homeHostFlows,
+      ...networks
+        .slice(7)
+        .flatMap((entry) =>
+          homeHostFlows
+            .filter((flow) => flow.from === entry.home.name)
+            .map((flow) => ({ ...flow, from: entry.name })),
+        ),
+    ],
     zones: [
       ...homeZones,
       ...networks
