@@ -13,6 +13,7 @@
  * Needs Debian's openssl, curl and bash (the test says so when one is missing).
  */
 import assert from "node:assert/strict";
+import { pkcs8Of, testCa } from "../../test/support/testCa";
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:https";
@@ -36,7 +37,6 @@ function tool(name: string): void {
 const dir = mkdtempSync(join(tmpdir(), "fortress-policies-"));
 const certs = join(dir, "certs");
 const input = join(dir, "input");
-const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
 
 interface Stored {
   body: unknown;
@@ -140,61 +140,16 @@ describe("the policies Job against a loopback indexer", () => {
     for (const name of ["openssl", "curl", "bash"]) tool(name);
     execFileSync("mkdir", ["-p", certs, input]);
     // A CA, the server's certificate for localhost, and the admin client's, as cert-manager issues them.
-    openssl(
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-keyout",
-      "ca.key",
-      "-out",
-      "certs/root-ca.pem",
-      "-subj",
-      "/CN=test-ca",
-      "-days",
-      "2",
-    );
-    for (const [name, subject, ext] of [
-      ["server", "/CN=localhost", "subjectAltName=DNS:localhost"],
-      ["admin", "/O=Fortress/OU=siem/CN=wazuh-indexer-admin", "extendedKeyUsage=clientAuth"],
-    ] as const) {
-      openssl(
-        "req",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:P-256",
-        "-nodes",
-        "-keyout",
-        `${name}.key`,
-        "-out",
-        `${name}.csr`,
-        "-subj",
-        subject,
-      );
-      writeFileSync(join(dir, `${name}.ext`), `${ext}\n`);
-      openssl(
-        "x509",
-        "-req",
-        "-in",
-        `${name}.csr`,
-        "-CA",
-        "certs/root-ca.pem",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-out",
-        `${name}.pem`,
-        "-days",
-        "2",
-        "-extfile",
-        `${name}.ext`,
-      );
-    }
-    openssl("pkcs8", "-topk8", "-nocrypt", "-in", "admin.key", "-out", "certs/admin-key.pem");
+    const ca = testCa(dir, "test", [
+      { name: "server", subject: "/CN=localhost", extensions: "subjectAltName=DNS:localhost" },
+      {
+        name: "admin",
+        subject: "/O=Fortress/OU=siem/CN=wazuh-indexer-admin",
+        extensions: "extendedKeyUsage=clientAuth",
+      },
+    ]);
+    execFileSync("cp", [ca.cert, join(certs, "root-ca.pem")]);
+    pkcs8Of(dir, "admin.key", "certs/admin-key.pem");
     execFileSync("cp", [join(dir, "admin.pem"), join(certs, "admin.pem")]);
     writeFileSync(join(input, "repository.json"), JSON.stringify(snapshotRepository()));
     writeFileSync(join(input, "ism-policy.json"), JSON.stringify(ismPolicy(81)));

@@ -18,6 +18,7 @@
  * (wui_elastic_admin, wui_opensearch_admin, linked to administrator by relationships.yaml).
  */
 import assert from "node:assert/strict";
+import { testCa } from "../../../test/support/testCa";
 import { spawn, spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -652,61 +653,11 @@ describe("the API users program against a loopback Wazuh API", () => {
 
   /** A CA and a certificate for localhost it signs, made with Debian's openssl. */
   function tlsPair(dir: string, name: string): { ca: string; cert: string; key: string } {
-    const openssl = (...args: string[]) => {
-      const result = spawnSync("openssl", args, { cwd: dir, encoding: "utf8" });
-      if (result.error) throw new Error("openssl is not installed (apt-get install openssl)");
-      assert.equal(result.status, 0, result.stderr);
-    };
-    openssl(
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-days",
-      "1",
-      "-subj",
-      `/CN=${name} CA`,
-      "-keyout",
-      `${name}-ca.key`,
-      "-out",
-      `${name}-ca.pem`,
-    );
-    openssl(
-      "req",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-subj",
-      "/CN=localhost",
-      "-keyout",
-      `${name}.key`,
-      "-out",
-      `${name}.csr`,
-    );
-    writeFileSync(join(dir, `${name}.ext`), "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
-    openssl(
-      "x509",
-      "-req",
-      "-in",
-      `${name}.csr`,
-      "-CA",
-      `${name}-ca.pem`,
-      "-CAkey",
-      `${name}-ca.key`,
-      "-CAcreateserial",
-      "-days",
-      "1",
-      "-extfile",
-      `${name}.ext`,
-      "-out",
-      `${name}.pem`,
-    );
-    return { ca: join(dir, `${name}-ca.pem`), cert: join(dir, `${name}.pem`), key: join(dir, `${name}.key`) };
+    const ca = testCa(dir, name, [
+      { name, subject: "/CN=localhost", extensions: "subjectAltName=DNS:localhost,IP:127.0.0.1" },
+    ]);
+    const leaf = ca.leaves[name]!;
+    return { ca: ca.cert, cert: leaf.cert, key: leaf.key };
   }
 
   it("verifies the API's certificate against the lab CA it is given, and refuses one another CA signed", async () => {
