@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { describe, it } from "node:test";
 import { parseXml, type XmlElement } from "../../test/wazuh/xml";
 import { ROLE_NAMES } from "../../stacks/catalog";
@@ -8,14 +7,7 @@ import { profileFor, renderAgentConf, ROLE_WATCHES, scanOnArrival } from "./agen
 import { agentGroupOf, MANAGER_ROLE } from "../../stacks/enrollment";
 import { groupNameProblem } from "./wazuhGroups";
 import { AGENT_PATHS } from "./clamav/activeResponse";
-
-/** xmllint (Debian libxml2-utils) on one document; fails, naming the package, when it is absent (.ci/run installs it). */
-function xmllint(xml: string): { status: number | null; stderr: string } {
-  const result = spawnSync("xmllint", ["--noout", "-"], { input: xml, encoding: "utf8" });
-  if (result.error)
-    throw new Error(`xmllint is not installed (apt-get install libxml2-utils): ${result.error.message}`);
-  return result;
-}
+import { xmllint } from "../../test/support/debianTools";
 
 /** Every element and attribute of `element` against `rule`; the problems found. */
 function check(element: XmlElement, rule: ElementRule, path: string): string[] {

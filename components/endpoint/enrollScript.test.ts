@@ -25,11 +25,7 @@ import {
 import { AGENT_PATHS } from "./clamav/activeResponse";
 import { clamavAgentFiles } from "./clamav/agentSide";
 import { CLAMDSCAN_DEB_VERSION } from "./clamav/pins";
-
-const shellcheck = spawnSync("shellcheck", ["--version"], { encoding: "utf8" });
-const SHELLCHECK_MISSING = shellcheck.error
-  ? "shellcheck is not installed (Debian package shellcheck)"
-  : false;
+import { shellcheck } from "../../test/support/debianTools";
 
 const PASSWORD = "enrollment-secret-from-random";
 const CLAMAV_FILES = clamavAgentFiles({ host: "10.10.20.11", port: 3310 });
@@ -279,7 +275,7 @@ describe("the Wazuh agent enrollment script", () => {
     assert.doesNotMatch(result.calls.join("\n"), /apt-get/);
   });
 
-  it("passes shellcheck, as does the command for physical devices", { skip: SHELLCHECK_MISSING }, () => {
+  it("passes shellcheck, as does the command for physical devices", () => {
     for (const script of [
       enrollScript({ manager: "10.20.0.5", group: "fortress-k3s-agent", agentName: "k3s-agent-1" }),
       enrollScript({
@@ -294,7 +290,7 @@ describe("the Wazuh agent enrollment script", () => {
         passwordWhere: "pulumi stack output",
       }),
     ]) {
-      const result = spawnSync("shellcheck", ["-s", "bash", "-"], { input: script, encoding: "utf8" });
+      const result = shellcheck(script, "bash");
       assert.equal(result.status, 0, result.stdout);
     }
   });

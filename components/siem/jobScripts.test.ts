@@ -1,13 +1,11 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { describe, it } from "node:test";
 import { policiesScript, securityAdminScript } from "./jobScripts";
+import { shellcheck } from "../../test/support/debianTools";
 
-/** Debian's shellcheck; .ci/run's machine has it (RULES: a test that needs a tool says so when it is absent). */
-function shellcheck(script: string): { status: number | null; output: string } {
-  const result = spawnSync("shellcheck", ["-s", "bash", "-"], { input: script, encoding: "utf8" });
-  if (result.error)
-    throw new Error(`shellcheck is not installed (apt-get install shellcheck): ${result.error.message}`);
+/** Debian's shellcheck on a Job's bash script; its report in one string. */
+function checkScript(script: string): { status: number | null; output: string } {
+  const result = shellcheck(script, "bash");
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
@@ -21,7 +19,7 @@ const policies = () =>
 describe("the indexer's admin Job scripts", () => {
   it("pass shellcheck", () => {
     for (const script of [securityAdminScript(host, 9200), policies()]) {
-      const { status, output } = shellcheck(script);
+      const { status, output } = checkScript(script);
       assert.equal(status, 0, output);
     }
   });

@@ -15,7 +15,7 @@ import { DEFAULT_ACTIVE_RESPONSES, DEFAULT_COMMANDS, renderOssecConf } from "../
 import { CLAMDSCAN_COMMAND } from "../../../vocabulary/agents";
 import { AGENT_PATHS, DETECTION_LOG_LOCALFILE, renderActiveResponseScript } from "./activeResponse";
 import { renderClamdConf, renderClientConf, renderFreshclamConf } from "./config";
-import { CLAMD, freePort, run, startDaemon, type Daemon } from "./debianTools";
+import { CLAMD, freePort, run, startDaemon, type Daemon } from "../../../test/support/debianTools";
 import { HASH_DATABASE_FILE, INDICATORS, renderHashDatabase } from "./indicators";
 import { decode, matchRules, preDecode } from "./wazuh/analysisd";
 

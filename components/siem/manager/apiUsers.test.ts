@@ -19,6 +19,7 @@
  */
 import assert from "node:assert/strict";
 import { testCa } from "../../../test/support/testCa";
+import { shellcheck } from "../../../test/support/debianTools";
 import { spawn, spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -691,8 +692,7 @@ describe("the API users program against a loopback Wazuh API", () => {
 
   it("is wrapped in a shell script that passes shellcheck and keeps the passwords off its command line", () => {
     const script = apiUsersScript("/var/ossec/api/configuration/ssl/fortress-ca.pem", GROUPS);
-    const result = spawnSync("shellcheck", ["-s", "sh", "-"], { input: script, encoding: "utf8" });
-    if (result.error) throw new Error("shellcheck is not installed (apt-get install shellcheck)");
+    const result = shellcheck(script, "sh");
     assert.equal(result.status, 0, result.stdout);
     assert.match(
       script,

@@ -8,6 +8,7 @@
  * file touched), while a new enrollment password restarts the manager.
  */
 import assert from "node:assert/strict";
+import { shellcheck } from "../../../test/support/debianTools";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
@@ -244,10 +245,7 @@ describe("the manager's install script", () => {
   };
 
   it("passes shellcheck", () => {
-    const result = spawnSync("shellcheck", ["-s", "sh", "-"], {
-      input: installScript(argsFor(apt)),
-      encoding: "utf8",
-    });
+    const result = shellcheck(installScript(argsFor(apt)), "sh");
     assert.equal(result.status, 0, result.stdout);
   });
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { xmllint } from "../../../test/support/debianTools";
 import { describe, it } from "node:test";
 import { CLAMDSCAN_COMMAND } from "../../../vocabulary/agents";
 import {
@@ -20,14 +20,6 @@ const config: ManagerConfig = {
   activeResponses: DEFAULT_ACTIVE_RESPONSES,
   feedUpdateInterval: "60m",
 };
-
-/** xmllint (Debian libxml2-utils): well-formedness as a parser sees it. */
-function xmllint(xml: string): { status: number | null; stderr: string } {
-  const result = spawnSync("xmllint", ["--noout", "-"], { input: xml, encoding: "utf8" });
-  if (result.error)
-    throw new Error(`xmllint is not installed (apt-get install libxml2-utils): ${result.error.message}`);
-  return { status: result.status, stderr: result.stderr };
-}
 
 /** The text of every element at `path` (`remote/connection`), in document order. */
 const textsAt = (xml: string, path: string) => {

@@ -1,6 +1,7 @@
 /**
- * Running Debian's ClamAV tools from the tests: each call says which package to install when the
- * binary is missing (CI installs them through .ci/run), instead of skipping.
+ * Running Debian's tools from the tests (ClamAV, shellcheck, xmllint, gpg, openssl…): each call says
+ * which package to install when the binary is missing (CI installs them through .ci/run), instead of
+ * skipping.
  */
 import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -17,6 +18,9 @@ export const PACKAGES: Readonly<Record<string, string>> = {
   shellcheck: "shellcheck",
   xmllint: "libxml2-utils",
   python3: "python3",
+  gpg: "gpg",
+  openssl: "openssl",
+  curl: "curl",
 };
 
 /** clamd is in /usr/sbin, outside a non-root user's PATH on Debian. */
@@ -37,6 +41,16 @@ export function run(
   const result = spawnSync(binary, args, { encoding: "utf8", timeout: 120_000, ...options });
   if (result.error) throw missing(binary, result.error);
   return result;
+}
+
+/** shellcheck on a script read from stdin, in the given shell's dialect. */
+export function shellcheck(script: string, shell: "sh" | "bash"): SpawnSyncReturns<string> {
+  return run("shellcheck", ["-s", shell, "-"], { input: script });
+}
+
+/** xmllint's well-formedness check on a document read from stdin. */
+export function xmllint(xml: string): SpawnSyncReturns<string> {
+  return run("xmllint", ["--noout", "-"], { input: xml });
 }
 
 /** A TCP port nothing listens on right now, on 127.0.0.1. */
