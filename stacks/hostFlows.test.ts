@@ -6,6 +6,8 @@ import {
   clamdHost,
   derivedHostFlows,
   type HostFlowLab,
+  indexerShipperFlows,
+  indexerShippers,
   managerFlows,
 } from "./hostFlows";
 
@@ -129,5 +131,37 @@ describe("clamdFlows", () => {
       "wazuh-manager-1 wazuh-agent-events",
     ]);
     assert.ok(!both.some((flow) => flow.from === "quarantine" && flow.services.includes("clamd")));
+  });
+});
+
+describe("indexerShipperFlows (issue 13)", () => {
+  const shippers = [
+    vm("k3s-indexer-1", "k3s-indexer", "10.10.20.30"),
+    vm("zeek-1", "zeek", "10.10.30.5", "sensors"),
+    vm("greenbone-1", "greenbone", "10.10.20.70"),
+  ];
+
+  it("opens the indexer node's 9200 to each shipper's network but the indexer's own", () => {
+    assert.deepEqual(indexerShipperFlows(lab(["wazuh-indexer"], shippers)), [
+      {
+        from: "sensors",
+        to: "servers",
+        host: "k3s-indexer-1",
+        address: "10.10.20.30",
+        services: ["opensearch"],
+      },
+    ]);
+    assert.deepEqual(
+      indexerShippers(lab(["wazuh-indexer"], shippers)).map((shipper) => shipper.name),
+      ["zeek-1", "greenbone-1"],
+    );
+  });
+
+  it("opens nothing without the indexer, or without an indexer node", () => {
+    assert.deepEqual(indexerShipperFlows(lab([], shippers)), []);
+    assert.deepEqual(indexerShipperFlows(lab(["wazuh-indexer"], shippers.slice(1))), []);
+    assert.ok(
+      derivedHostFlows(lab(["wazuh-indexer"], shippers)).some((flow) => flow.services.includes("opensearch")),
+    );
   });
 });

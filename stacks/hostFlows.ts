@@ -13,6 +13,10 @@
  *   server, where ServiceLB listens: clamdHost), `clamd` (3310/TCP): fortress-clamdscan streams new
  *   files there. Not from quarantine: a contained host keeps its 1514 link and nothing else.
  *
+ * - with the `wazuh-indexer` service on, every network with a VM that ships logs to the indexer with
+ *   Vector (INDEXER_SHIPPER_ROLES: Zeek's sensor, the scanner) → the indexer node's address, where
+ *   ServiceLB listens (components/siem/indexerRoute.ts), `opensearch` (9200/TCP).
+ *
  * The target's own network needs no flow (same-VLAN traffic never crosses the firewall).
  *
  * OPNsense's own syslog to the manager is not a flow here: it is the firewall's outbound traffic,
@@ -26,7 +30,7 @@
 import type { HostFlow } from "../components/network/types";
 import type { NetworkPurpose } from "../vocabulary/zones";
 import type { NetworkConfig } from "./config/schema";
-import { K3S_SERVER_ROLE } from "./catalog";
+import { K3S_POOL_ROLES, K3S_SERVER_ROLE } from "./catalog";
 import { MANAGER_ROLE } from "./enrollment";
 
 /** The zones whose hosts run Wazuh agents: Fortress's VMs (servers, sensors, users) and admins' machines. */
@@ -93,7 +97,44 @@ export function clamdFlows(lab: HostFlowLab): HostFlow[] {
     }));
 }
 
+/** The roles whose VMs ship logs to the indexer with Vector: Zeek's sensor and the scanner. */
+export const INDEXER_SHIPPER_ROLES: readonly string[] = ["zeek", "greenbone"];
+
+/** The VM the shippers reach the indexer on: the first indexer-pool agent by name (ServiceLB listens there). */
+export function indexerHost<Vm extends HostFlowLab["vms"][number]>(vms: readonly Vm[]): Vm | undefined {
+  return vms
+    .filter((vm) => vm.role.name === K3S_POOL_ROLES.indexer)
+    .sort((a, b) => a.name.localeCompare(b.name, "en", { numeric: true }))[0];
+}
+
+/** The VMs that ship logs to the indexer (INDEXER_SHIPPER_ROLES); none while the indexer is off. */
+export function indexerShippers<Vm extends HostFlowLab["vms"][number]>(lab: {
+  readonly config: { readonly services: readonly string[] };
+  readonly vms: readonly Vm[];
+}): Vm[] {
+  if (!lab.config.services.includes("wazuh-indexer")) return [];
+  return lab.vms.filter((vm) => INDEXER_SHIPPER_ROLES.includes(vm.role.name));
+}
+
+/** The shippers' flows to the indexer: one per network with a shipper, but the indexer's own. */
+export function indexerShipperFlows(lab: HostFlowLab): HostFlow[] {
+  const host = indexerHost(lab.vms);
+  if (!host) return [];
+  const from = new Set(
+    indexerShippers(lab)
+      .map((vm) => vm.networkConfig.name)
+      .filter((network) => network !== host.networkConfig.name),
+  );
+  return [...from].map((network) => ({
+    from: network,
+    to: host.networkConfig.name,
+    host: host.name,
+    address: host.ip,
+    services: ["opensearch"],
+  }));
+}
+
 /** Every flow Fortress derives for the network layer. */
 export function derivedHostFlows(lab: HostFlowLab): HostFlow[] {
-  return [...managerFlows(lab), ...clamdFlows(lab)];
+  return [...managerFlows(lab), ...clamdFlows(lab), ...indexerShipperFlows(lab)];
 }

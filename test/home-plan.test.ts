@@ -250,12 +250,13 @@ describe("the home lab plan", () => {
     assert.ok(enrollment.some((row) => row.vm === "workstation-1" && row.group === "fortress-workstation"));
   });
 
-  it("opens the Wazuh manager's planned address to every agent zone, and to quarantine on 1514 alone; clamd's to the agent zones alone (issue 12)", () => {
+  it("opens the Wazuh manager's planned address to every agent zone, and to quarantine on 1514 alone; clamd's to the agent zones alone (issue 12); the indexer's to the sensors' shipper (issue 13)", () => {
     const manager = document.placement
       .flatMap((node) => node.vms)
       .find((vm) => vm.name === "wazuh-manager-1");
     assert.ok(manager?.address, "the manager VM has an address");
     const clamd = document.placement.flatMap((node) => node.vms).find((vm) => vm.name === "k3s-server-1");
+    const indexer = document.placement.flatMap((node) => node.vms).find((vm) => vm.name === "k3s-indexer-1");
     assert.ok(clamd?.address, "k3s-server-1 has an address");
     const network = document.resources.find((resource) => resource.type === "fortress:network:Network");
     const recorded = (
@@ -272,6 +273,8 @@ describe("the home lab plan", () => {
         ["mgmt", clamd?.address, "clamd"],
         ["sensors", clamd?.address, "clamd"],
         ["users", clamd?.address, "clamd"],
+        // Zeek's Vector on the sensors network to the indexer node, where ServiceLB listens (issue 13).
+        ["sensors", indexer?.address, "opensearch"],
       ],
     );
     const rules = document.resources
@@ -289,6 +292,17 @@ describe("the home lab plan", () => {
     );
     assert.equal(usersToManager.length, 1);
     assert.deepEqual(document.hostFlows, recorded, "plan.json carries the flows as the Network records them");
+    const scanner = document.placement.flatMap((node) => node.vms).find((vm) => vm.name === "greenbone-1");
+    assert.deepEqual(
+      document.scanFlows?.map((flow) => [flow.address, flow.to]),
+      ["sensors", "users", "iot"].map((to) => [scanner?.address, to]),
+      "the scanner reaches every scanned network but its own, management, guest and quarantine",
+    );
+    const scanRules = rules.filter((fields) => fields.source_net === scanner?.address);
+    assert.deepEqual(
+      scanRules.map((fields) => [fields.destination_net, fields.protocol]),
+      ["sensors", "users", "iot"].map((to) => [`fz_net_${to}`, "any"]),
+    );
     assert.ok(
       outcome.text.includes(`\n  quarantine → wazuh-manager-1 ${manager.address}: wazuh-agent-events\n`),
       "the report lists the derived flows under the matrix",

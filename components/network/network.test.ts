@@ -131,7 +131,7 @@ describe("Network", () => {
   });
 
   it("records its networks and zones in plain, for the policy pack", () => {
-    assert.deepEqual(named("net").inputs, { networks: NETWORKS, zones: ZONES, hostFlows: [] });
+    assert.deepEqual(named("net").inputs, { networks: NETWORKS, zones: ZONES, hostFlows: [], scanFlows: [] });
   });
 
   it("creates one VLAN device per network on the trunk, with the network's tag", () => {

@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PreflightNeeds } from "../opnsense/preflight";
 import type { FirewallRef } from "../opnsense/provider";
 import { OpnsenseAlias, OpnsenseRule, OpnsenseVlan, Preflight } from "../opnsense/resources";
-import type { HostFlow, RuleSpec, ZoneEntry, ZoneNetwork } from "./types";
+import type { HostFlow, RuleSpec, ScanFlow, ZoneEntry, ZoneNetwork } from "./types";
 import { compileProxmoxFirewall, compileZones, securityGroupName } from "./zoneRules";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 
@@ -25,6 +25,8 @@ export interface NetworkArgs {
   readonly zones: readonly ZoneEntry[];
   /** Flows Fortress derives, host-scoped (the agents' link to the Wazuh manager): see types.ts. */
   readonly hostFlows?: readonly HostFlow[];
+  /** The vulnerability scanner's flows, source-host-scoped: see types.ts. */
+  readonly scanFlows?: readonly ScanFlow[];
   /** What the whole deployment needs of the firewall: checked before anything changes. */
   readonly preflight: Omit<PreflightNeeds, "interfaces">;
   readonly proxmox: {
@@ -89,8 +91,9 @@ export class Network extends pulumi.ComponentResource {
     // The zones and the derived host flows, recorded in the state (plain, no secret) so that the
     // policy pack can read them: the zone matrix policy grants the flows' rules from them.
     const hostFlows = args.hostFlows ?? [];
-    super(NETWORK_TYPE, name, { networks: args.networks, zones: args.zones, hostFlows }, opts);
-    const policy = { networks: args.networks, zones: args.zones, hostFlows };
+    const scanFlows = args.scanFlows ?? [];
+    super(NETWORK_TYPE, name, { networks: args.networks, zones: args.zones, hostFlows, scanFlows }, opts);
+    const policy = { networks: args.networks, zones: args.zones, hostFlows, scanFlows };
     const compiled = compileZones(policy);
 
     this.preflight = new Preflight(

@@ -58,11 +58,31 @@ export interface HostFlow {
   readonly services: readonly string[];
 }
 
+/**
+ * A scanner's reach, derived by Fortress (stacks/scanTargets.ts): the vulnerability scanner's one
+ * address, on network `from`, may open every protocol and port of network `to`, and nothing else
+ * leaves its network by this flow. A scan needs every port (Greenbone's port lists and alive tests
+ * are TCP, UDP and ICMP), so it is the one derived flow with no service list; its source is one host,
+ * never a network.
+ */
+export interface ScanFlow {
+  /** The declared network the scanner is on. */
+  readonly from: string;
+  /** The scanner's name (its VM's), for the rule descriptions. */
+  readonly host: string;
+  /** The scanner's IPv4 address, inside `from`. */
+  readonly address: string;
+  /** The declared network it scans. */
+  readonly to: string;
+}
+
 export interface ZonePolicyInput {
   readonly networks: readonly ZoneNetwork[];
   readonly zones: readonly ZoneEntry[];
   /** Flows Fortress derives, host-scoped; none by default. */
   readonly hostFlows?: readonly HostFlow[];
+  /** The scanner's flows Fortress derives, source-host-scoped; none by default. */
+  readonly scanFlows?: readonly ScanFlow[];
 }
 
 // ---- OPNsense -------------------------------------------------------------------------------------
@@ -94,7 +114,7 @@ export interface IpSetSpec {
 export interface SecurityGroupRuleSpec {
   readonly type: "in";
   readonly action: "ACCEPT" | "DROP" | "REJECT";
-  /** `+<ipset>` */
+  /** `+<ipset>`, or one address (a scan flow's scanner). */
   readonly source: string;
   readonly dest: string;
   /** Absent: every protocol. */

@@ -6,7 +6,7 @@
 import { cidrContainsHost, parseCidr } from "../../vocabulary/addresses";
 import { isServiceName, type ServiceName, serviceRank } from "../../vocabulary/services";
 import { MAX_ZONE_NAME_LENGTH, QUARANTINE_FLOW_SERVICES } from "../../vocabulary/zones";
-import type { HostFlow, ZoneNetwork, ZonePolicyInput } from "./types";
+import type { HostFlow, ScanFlow, ZoneNetwork, ZonePolicyInput } from "./types";
 
 export type Target =
   | { readonly kind: "firewall" }
@@ -84,6 +84,43 @@ function resolveHostFlows(
   });
 }
 
+export interface ResolvedScanFlow {
+  readonly from: ZoneNetwork;
+  readonly to: ZoneNetwork;
+  readonly host: string;
+  readonly address: string;
+}
+
+/**
+ * Scan flows are derived too (stacks/scanTargets.ts): each opens one network other than the scanner's
+ * own to the scanner's one address, never a quarantine network (a contained host is cut off from
+ * scans as from everything else) and never from one.
+ */
+function resolveScanFlows(
+  flows: readonly ScanFlow[],
+  byName: ReadonlyMap<string, ZoneNetwork>,
+): ResolvedScanFlow[] {
+  const seen = new Set<string>();
+  return flows.map((flow, index): ResolvedScanFlow => {
+    const fail = (message: string) => new Error(`zone compiler: scanFlows[${index}]: ${message}`);
+    const from = byName.get(flow.from);
+    if (!from) throw fail(`unknown source network ${flow.from}`);
+    const to = byName.get(flow.to);
+    if (!to) throw fail(`unknown destination network ${flow.to}`);
+    if (to === from) throw fail("a scan flow crosses the firewall: it scans another network");
+    if (to.purpose === "quarantine" || from.purpose === "quarantine")
+      throw fail("no scan enters or leaves a quarantine network");
+    const cidr = parseCidr(from.cidr);
+    if (!cidr || !cidrContainsHost(cidr, flow.address) || flow.address === from.gateway) {
+      throw fail(`${flow.address} is not a host address of ${from.name} (${from.cidr})`);
+    }
+    const key = `${flow.address}→${to.name}`;
+    if (seen.has(key)) throw fail(`${key} is granted twice`);
+    seen.add(key);
+    return { from, to, host: flow.host, address: flow.address };
+  });
+}
+
 /**
  * Looks every name up. The config checks (stacks/config/zones.ts) report these problems to the admin
  * with a path and a hint; here they can only be a caller's bug, so they throw.
@@ -92,6 +129,7 @@ export function resolve(input: ZonePolicyInput): {
   networks: ZoneNetwork[];
   entries: ResolvedEntry[];
   hostFlows: ResolvedHostFlow[];
+  scanFlows: ResolvedScanFlow[];
 } {
   const networks = byVlan(input.networks);
   const byName = new Map(networks.map((network) => [network.name, network]));
@@ -145,7 +183,10 @@ export function resolve(input: ZonePolicyInput): {
       a.host.localeCompare(b.host) ||
       a.address.localeCompare(b.address),
   );
-  return { networks, entries, hostFlows };
+  const scanFlows = resolveScanFlows(input.scanFlows ?? [], byName).sort(
+    (a, b) => a.from.vlan - b.from.vlan || a.to.vlan - b.to.vlan || a.address.localeCompare(b.address),
+  );
+  return { networks, entries, hostFlows, scanFlows };
 }
 
 export function sortEntries(entries: readonly ResolvedEntry[]): ResolvedEntry[] {

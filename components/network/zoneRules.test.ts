@@ -787,3 +787,56 @@ describe("host flows (issue 12: the agents' link to the Wazuh manager)", () => {
     );
   });
 });
+
+describe("scan flows: the vulnerability scanner's reach (issue 13)", () => {
+  const SCANNER = "10.10.20.70";
+  const scan = (to: string) => ({ from: "servers", host: "greenbone-1", address: SCANNER, to });
+  const input = { networks: NETWORKS, zones: SEED, scanFlows: [scan("users"), scan("iot")] };
+
+  it("passes every protocol from the scanner's one address to each network it scans, before the default deny", () => {
+    const rules = onInterface(compileZones(input).rules, "opt2");
+    const scans = rules.filter((rule) => rule.description.startsWith("fortress scans:"));
+    assert.deepEqual(
+      scans.map(({ sequence: _sequence, ...rule }) => rule),
+      ["users", "iot"].map((to) =>
+        pass({
+          interface: "opt2",
+          protocol: "any",
+          source_net: SCANNER,
+          destination_net: `fz_net_${to}`,
+          destination_port: "",
+          log: false,
+          description: `fortress scans: greenbone-1 ${SCANNER} → ${to} (all)`,
+        }),
+      ),
+    );
+    const deny = rules.at(-1);
+    assert.ok(deny && scans.every((rule) => rule.sequence < deny.sequence));
+  });
+
+  it("accepts the scanner's address alone in the scanned zone's security group, and nowhere else", () => {
+    const { securityGroups } = compileProxmoxFirewall(input);
+    const fromScanner = securityGroups.flatMap((group) =>
+      group.rules.filter((rule) => rule.source === SCANNER).map((rule) => ({ group: group.name, rule })),
+    );
+    assert.deepEqual(
+      fromScanner.map(({ group, rule }) => [group, rule.proto, rule.dport, rule.dest]),
+      [
+        ["fz-users", undefined, undefined, "+fz-users"],
+        ["fz-iot", undefined, undefined, "+fz-iot"],
+      ],
+    );
+  });
+
+  it("refuses a scan of quarantine, of the scanner's own network, or from an address outside it", () => {
+    const compile = (flow: ReturnType<typeof scan>) => () =>
+      compileZones({ networks: NETWORKS, zones: SEED, scanFlows: [flow] });
+    assert.throws(compile(scan("quarantine")), /no scan enters or leaves a quarantine network/);
+    assert.throws(compile(scan("servers")), /it scans another network/);
+    assert.throws(compile({ ...scan("users"), address: "10.10.40.9" }), /is not a host address of servers/);
+    assert.throws(
+      () => compileZones({ ...input, scanFlows: [scan("users"), scan("users")] }),
+      /granted twice/,
+    );
+  });
+});

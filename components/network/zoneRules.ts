@@ -13,7 +13,8 @@
  *      `users → servers (https)` would also open the firewall's web UI at the servers gateway.
  *   4. a logged block to each quarantine network, when the VLAN has a `to: any` entry.
  *   5. passes to networks (by VLAN), to `internet` (`!fz_private`), to `any`, then the host flows
- *      Fortress derives (`hostFlows`: to one address, e.g. the agents' link to the Wazuh manager).
+ *      Fortress derives (`hostFlows`: to one address, e.g. the agents' link to the Wazuh manager), then
+ *      the scan flows (`scanFlows`: from the scanner's one address to a whole network, every protocol).
  *   6. default deny: a logged block from any, to any, IPv4 and IPv6, last.
  * Nothing leaves a quarantine network but host flows of QUARANTINE_FLOW_SERVICES (a contained host
  * keeps its agent link), and nothing enters one.
@@ -25,7 +26,14 @@
 import { MAX_ZONE_NAME_LENGTH, QUARANTINE_FLOW_SERVICES } from "../../vocabulary/zones";
 import { addressRange, covers } from "../../vocabulary/addresses";
 import { type ServiceMatch, type ServiceName, serviceMatches, serviceRank } from "../../vocabulary/services";
-import { type ResolvedEntry, type ResolvedHostFlow, resolve, sortEntries, targetName } from "./zoneInput";
+import {
+  type ResolvedEntry,
+  type ResolvedHostFlow,
+  type ResolvedScanFlow,
+  resolve,
+  sortEntries,
+  targetName,
+} from "./zoneInput";
 import type {
   AliasSpec,
   CompiledProxmoxFirewall,
@@ -208,6 +216,26 @@ function hostFlowRules(flow: ResolvedHostFlow): RuleBody[] {
   }));
 }
 
+/** What a scan flow's rule and group rule say: `fortress scans: greenbone-1 10.10.20.9 → users (all)`. */
+function scanFlowDescription(flow: ResolvedScanFlow): string {
+  return `fortress scans: ${flow.host} ${flow.address} → ${flow.to.name} (all)`;
+}
+
+/** A scan flow's pass: from the scanner's address alone, every protocol, logged when it enters management. */
+function scanFlowRule(flow: ResolvedScanFlow): RuleBody {
+  return {
+    ...PASS_DEFAULTS,
+    interface: flow.from.interface,
+    source_net: flow.address,
+    destination_net: networkAliasName(flow.to.name),
+    destination_not: false,
+    protocol: "any",
+    destination_port: "",
+    log: flow.to.purpose === "management",
+    description: scanFlowDescription(flow),
+  };
+}
+
 function antiLockoutRules(management: ZoneNetwork): RuleBody[] {
   return ANTI_LOCKOUT_SERVICES.flatMap(serviceMatches).map((match) => ({
     ...PASS_DEFAULTS,
@@ -227,11 +255,13 @@ function interfaceRules(
   networks: readonly ZoneNetwork[],
   entries: readonly ResolvedEntry[],
   hostFlows: readonly ResolvedHostFlow[],
+  scanFlows: readonly ResolvedScanFlow[],
 ) {
   const own = entries.filter((entry) => entry.from === network);
   const toFirewall = own.filter((entry) => entry.to.kind === "firewall");
   const beyond = own.filter((entry) => entry.to.kind !== "firewall");
   const flows = hostFlows.filter((flow) => flow.from === network);
+  const scans = scanFlows.filter((flow) => flow.from === network);
   const block = (destination: string, description: string): RuleBody => ({
     ...BLOCK_DEFAULTS,
     interface: network.interface,
@@ -242,7 +272,7 @@ function interfaceRules(
     description,
   });
   const rules: RuleBody[] = toFirewall.flatMap(passRules);
-  if (beyond.length > 0 || flows.length > 0) {
+  if (beyond.length > 0 || flows.length > 0 || scans.length > 0) {
     rules.push(block("(self)", `fortress: ${network.name} → firewall, other addresses and services blocked`));
   }
   if (beyond.some((entry) => entry.to.kind === "any")) {
@@ -255,7 +285,7 @@ function interfaceRules(
       );
     }
   }
-  rules.push(...beyond.flatMap(passRules), ...flows.flatMap(hostFlowRules));
+  rules.push(...beyond.flatMap(passRules), ...flows.flatMap(hostFlowRules), ...scans.map(scanFlowRule));
   if (rules.length > RULES_PER_VLAN - 1) {
     throw new Error(
       `zone compiler: ${network.name} needs ${rules.length} rules, more than ${RULES_PER_VLAN - 1}`,
@@ -294,7 +324,7 @@ export function assertPolicyInvariants(compiled: CompiledZones): void {
 }
 
 export function compileZones(input: ZonePolicyInput): CompiledZones {
-  const { networks, entries: unsorted, hostFlows } = resolve(input);
+  const { networks, entries: unsorted, hostFlows, scanFlows } = resolve(input);
   const entries = sortEntries(unsorted);
   const managements = networks.filter((network) => network.purpose === "management");
   if (managements.length === 0)
@@ -305,7 +335,7 @@ export function compileZones(input: ZonePolicyInput): CompiledZones {
   if (antiLockout.length >= RULES_PER_VLAN) throw new Error("zone compiler: too many anti-lockout rules");
   const rules = [
     ...antiLockout,
-    ...networks.flatMap((network) => interfaceRules(network, networks, entries, hostFlows)),
+    ...networks.flatMap((network) => interfaceRules(network, networks, entries, hostFlows, scanFlows)),
   ];
   const compiled = { aliases: compileAliases(networks, entries, hostFlows), rules };
   assertPolicyInvariants(compiled);
@@ -324,10 +354,11 @@ export function compileZones(input: ZonePolicyInput): CompiledZones {
  * Quarantine gets no group: a VM there has no accepting rule at all. Entries to `internet` and
  * `firewall` do not concern VM ingress. A host flow is accepted in the group of its host's zone, to
  * the host's address only. The firewall's own traffic to a VM (OPNsense's syslog to the manager)
- * comes from its address on the VM's VLAN, which the intra-zone rule accepts.
+ * comes from its address on the VM's VLAN, which the intra-zone rule accepts. A scan flow is accepted
+ * in the group of the zone it scans, from the scanner's address only, every protocol.
  */
 export function compileProxmoxFirewall(input: ZonePolicyInput): CompiledProxmoxFirewall {
-  const { networks, entries: unsorted, hostFlows } = resolve(input);
+  const { networks, entries: unsorted, hostFlows, scanFlows } = resolve(input);
   const entries = sortEntries(unsorted);
   const ipSets = networks.map((network): IpSetSpec => ({
     name: ipSetName(network.name),
@@ -393,7 +424,18 @@ export function compileProxmoxFirewall(input: ZonePolicyInput): CompiledProxmoxF
       return {
         name: securityGroupName(zone.name),
         comment: `Fortress zone ${zone.name}: what the zone matrix lets in`,
-        rules: [intraZone, ...granted, ...flows],
+        rules: [
+          intraZone,
+          ...granted,
+          ...flows,
+          ...scanFlows
+            .filter((flow) => flow.to === zone)
+            .map((flow): SecurityGroupRuleSpec => ({
+              ...base,
+              source: flow.address,
+              comment: scanFlowDescription(flow),
+            })),
+        ],
       };
     });
   return { ipSets, securityGroups };

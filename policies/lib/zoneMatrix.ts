@@ -23,6 +23,8 @@ export interface ZoneEntryRecord {
   readonly services: readonly string[] | "all";
   /** Set on a host flow's entry only: the one address it grants. */
   readonly hostAddress?: string;
+  /** Set on a scan flow's entry only: the one source address it grants from (the scanner's). */
+  readonly sourceAddress?: string;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -69,6 +71,28 @@ export function hostFlowEntriesOf(resources: readonly PolicyResource[]): ZoneEnt
       services: [...flow.services],
       hostAddress: flow.address,
     }));
+}
+
+/**
+ * The scan flows the Network components record (`scanFlows`: the vulnerability scanner's address may
+ * open every protocol of a whole network, components/network/types.ts `ScanFlow`), as entries from the
+ * scanner's network to that network with `sourceAddress`: they grant a pass only from that address. A
+ * flow whose address is not one IPv4 host is dropped, so it grants nothing.
+ */
+export function scanFlowEntriesOf(resources: readonly PolicyResource[]): ZoneEntryRecord[] {
+  return resources
+    .filter((resource) => resource.type === NETWORK_TYPE)
+    .flatMap((resource) => (Array.isArray(resource.props.scanFlows) ? resource.props.scanFlows : []))
+    .filter(
+      (flow): flow is { from: string; to: string; address: string } =>
+        isRecord(flow) &&
+        typeof flow.from === "string" &&
+        typeof flow.to === "string" &&
+        typeof flow.address === "string" &&
+        /^\d{1,3}(\.\d{1,3}){3}$/.test(flow.address) &&
+        addressRange(flow.address) !== undefined,
+    )
+    .map((flow) => ({ from: flow.from, to: flow.to, services: "all" as const, sourceAddress: flow.address }));
 }
 
 /**

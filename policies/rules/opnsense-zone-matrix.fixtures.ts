@@ -35,10 +35,20 @@ export const HOST_FLOWS = [
   { from: "users", to: "servers", host: "k3s-server-1", address: CLAMD, services: ["clamd"] },
 ];
 
+/** The vulnerability scanner's planned address on the servers network. */
+export const SCANNER = "10.10.20.70";
+
+/** The scanner's reach Fortress derives (stacks/scanTargets.ts): every protocol of the users and iot networks. */
+export const SCAN_FLOWS = [
+  { from: "servers", host: "greenbone-1", address: SCANNER, to: "users" },
+  { from: "servers", host: "greenbone-1", address: SCANNER, to: "iot" },
+];
+
 export const zonedNetwork = planResource(NETWORK_TYPE, "network", {
   networks: NETWORKS,
   zones: ZONES,
   hostFlows: HOST_FLOWS,
+  scanFlows: SCAN_FLOWS,
 });
 
 const portAlias = (name: string, content: string) =>

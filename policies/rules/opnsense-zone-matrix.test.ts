@@ -8,6 +8,7 @@ import {
   labWithoutHostFlows,
   MANAGER,
   quarantineToManager,
+  SCANNER,
   usersToManager,
   usersToServers,
 } from "./opnsense-zone-matrix.fixtures";
@@ -116,6 +117,23 @@ describe("opnsense-zone-matrix", () => {
     );
     assert.equal(messages.length, 1);
     assert.match(messages[0] ?? "", /passes users → fz_net_servers \(every protocol and port\)/);
+  });
+
+  it("grants the scanner's scan flows from its one address, every protocol, to the networks it scans (issue 13)", async () => {
+    const servers = { interface: "opt1", protocol: "any", destination_port: "" };
+    const scan = rule({ ...servers, source_net: SCANNER, destination_net: "fz_net_users" });
+    assert.deepEqual(await check(scan), []);
+    const fromTheNetwork = rule({
+      ...servers,
+      source_net: "fz_net_servers",
+      destination_net: "fz_net_users",
+    });
+    const [message, ...rest] = await check(fromTheNetwork);
+    assert.deepEqual(rest, []);
+    assert.match(message ?? "", /passes servers → fz_net_users \(every protocol and port\)/);
+    assert.match(message ?? "", new RegExp(`${SCANNER.replaceAll(".", "\\.")} → users \\(all\\)`));
+    const beyond = rule({ ...servers, source_net: SCANNER, destination_net: "fz_net_guest" });
+    assert.equal((await check(beyond)).length, 1, "the scanner reaches only the networks it scans");
   });
 
   it("has no entry for an outbound pass", async () => {

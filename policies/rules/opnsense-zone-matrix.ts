@@ -8,7 +8,9 @@
  * anti-lockout (management → the firewall's own addresses, https and ssh) is the one pass the matrix
  * does not list, because the compiler always writes it. The host flows Fortress derives (recorded
  * beside the matrix as `hostFlows`: every agent zone, and quarantine on 1514 alone, to the Wazuh
- * manager's address) grant passes to that one address with their services, and nothing more.
+ * manager's address) grant passes to that one address with their services, and nothing more. The
+ * scan flows (`scanFlows`: the vulnerability scanner's reach) grant a pass to a whole network with
+ * every protocol, only to a rule whose source lies within the scanner's one address.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { addressRange } from "../../vocabulary/addresses";
@@ -26,6 +28,7 @@ import {
   trafficOf,
   within,
   hostFlowEntriesOf,
+  scanFlowEntriesOf,
   type ZoneEntryRecord,
   zoneEntriesOf,
   zoneIndex,
@@ -43,7 +46,11 @@ export const opnsenseZoneMatrix: StackValidationPolicy = {
       args.notApplicable("no fortress:network:Network component records a zone matrix");
     }
     const networks = networksOf(args.resources);
-    const entries = [...zoneEntriesOf(args.resources), ...hostFlowEntriesOf(args.resources)];
+    const entries = [
+      ...zoneEntriesOf(args.resources),
+      ...hostFlowEntriesOf(args.resources),
+      ...scanFlowEntriesOf(args.resources),
+    ];
     const resolver = new AddressResolver(args.resources, networks);
     const portAliases = portAliasesOf(args.resources);
     const byName = new Map(networks.map((network) => [network.name, network]));
@@ -112,15 +119,24 @@ export const opnsenseZoneMatrix: StackValidationPolicy = {
           ...own,
           ...(zone.purpose === "management" ? [ANTI_LOCKOUT] : []),
         ];
+        const fromScanner = (entry: Omit<ZoneEntryRecord, "from">) => {
+          if (entry.sourceAddress === undefined) return true;
+          const scanner = addressRange(entry.sourceAddress);
+          return scanner !== undefined && within({ addresses: source, negated: sourceNegated }, [scanner]);
+        };
         const granted = candidates.some(
-          (entry) => allows(entry, zone, destination) && servicesAllow(entry.services, traffic),
+          (entry) =>
+            fromScanner(entry) && allows(entry, zone, destination) && servicesAllow(entry.services, traffic),
         );
         if (granted) continue;
         const shown = `${destination.negated ? "!" : ""}${rule.fields.destination_net || "any"}`;
         const listed =
           candidates
             .filter((entry) => entry !== ANTI_LOCKOUT)
-            .map((entry) => `${entry.to} (${entry.services === "all" ? "all" : entry.services.join(", ")})`)
+            .map(
+              (entry) =>
+                `${entry.sourceAddress ? `${entry.sourceAddress} → ` : ""}${entry.to} (${entry.services === "all" ? "all" : entry.services.join(", ")})`,
+            )
             .join("; ") || "none";
         reportViolation(
           `${label} on ${rule.interfaces.join(",") || "every interface"}${rule.inverted ? " (inverted)" : ""} passes ${zone.name} → ${shown} (${describeTraffic(traffic)}), which no entry of fortress:zones grants (entries from ${zone.name}: ${listed}): add the entry to fortress:zones and let the compiler write the rule, or remove it`,

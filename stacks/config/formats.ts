@@ -230,6 +230,20 @@ export const linuxUserName = z.string().superRefine((name, context) => {
 });
 
 /**
+ * A Linux network device on a Proxmox node (the bridge's uplink, a SPAN NIC): at most 15 characters
+ * (IFNAMSIZ 16), no `/`, `:` or space (the kernel's dev_valid_name), and not one Proxmox makes for a
+ * guest or a bridge (tap, veth, fwbr, fwpr, fwln, vmbr), which come and go with VMs.
+ */
+export const linuxNicName = z.string().superRefine((name, context) => {
+  const hint = "the NIC as `ip link` shows it on the node, e.g. eno1, enp1s0, enx00e04c680001";
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/.test(name)) {
+    problem(context, "must be a Linux network device name of at most 15 characters", hint);
+  } else if (/^(tap|veth|fwbr|fwpr|fwln|vmbr|lo$)/.test(name)) {
+    problem(context, "must be a physical NIC of the node, not a bridge, loopback or a guest's device", hint);
+  }
+});
+
+/**
  * A FreeBSD network device OPNsense can put VLANs on: a driver name and a unit number (`igb1`,
  * `vtnet0`, `ix0`, `lagg0`), at most 15 characters (IFNAMSIZ 16). OPNsense offers every device as a
  * VLAN parent except loopback, enc, pflog, pfsync and point-to-point ones

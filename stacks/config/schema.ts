@@ -12,6 +12,7 @@ import {
   dnsDomain,
   hostName,
   httpsEndpoint,
+  linuxNicName,
   linuxUserName,
   opnsenseInterfaceId,
   opnsenseTrunkDevice,
@@ -19,6 +20,7 @@ import {
   timeZone,
 } from "./formats";
 import { type ZoneConfig, zonesSchema } from "./zones";
+import { RULESET_FILE } from "../../vocabulary/suricata";
 
 const ipv4 = z.string().refine(isIpv4, { message: "must be an IPv4 address such as 10.0.20.1" });
 
@@ -274,6 +276,47 @@ export const clamavSchema = z.strictObject({
   mirror: clamavMirror.optional(),
 });
 
+const rulesetFile = z
+  .string()
+  .regex(RULESET_FILE, "must be a rule file OPNsense lists, such as emerging-malware.rules");
+
+/** The sensors layer: Suricata on OPNsense, the firewall's NetFlow, Zeek's mirroring. */
+export const sensorsSchema = z.strictObject({
+  ids: z
+    .strictObject({
+      /** ids: alerts only (pcap); ips: inline, drops what the `drop` rule files match. */
+      mode: z.enum(["ids", "ips"]).default("ids"),
+      /** The inline engine on OPNsense 26.1+ (25.7 has netmap only); netmap needs hardware offloading off. */
+      ipsEngine: z.enum(["netmap", "divert"]).optional(),
+      /** ET open rule files to enable; none: vocabulary/suricata.ts's defaults. */
+      rulesets: z.array(rulesetFile).min(1, "list at least one rule file, or leave rulesets out").optional(),
+      /** Rule files whose alerts become drops (IPS only). */
+      drop: z.array(rulesetFile).default([]),
+    })
+    .default({ mode: "ids", drop: [] }),
+  /** OPNsense's NetFlow export to the collector on the Zeek VM, for every managed interface. */
+  netflow: z.boolean().default(true),
+  zeek: z
+    .strictObject({
+      /** vm-taps: what the node's VMs send and what reaches the node; uplink: the node's NIC both ways. */
+      mirror: z.enum(["vm-taps", "uplink"]).default("vm-taps"),
+      /** The node's physical NIC under the bridge; none: found on the node (the bridge's one physical port). */
+      uplink: linuxNicName.optional(),
+      /** A second NIC of the Zeek VM's node wired to a managed switch's mirror (SPAN) port. */
+      spanNic: linuxNicName.optional(),
+    })
+    .default({ mirror: "vm-taps" }),
+});
+
+/** The vuln layer: what Greenbone scans. */
+export const vulnSchema = z.strictObject({
+  /**
+   * Scan the management network too: the scanner on the servers network then passes every protocol
+   * into management from its one address. Off by default (least privilege).
+   */
+  scanManagement: z.boolean().default(false),
+});
+
 /** Every plain (non-secret) key, with its schema. */
 export const PLAIN_KEYS = {
   lab: labSchema,
@@ -287,6 +330,12 @@ export const PLAIN_KEYS = {
   zones: zonesSchema,
   platform: platformSchema.default(DEFAULT_PLATFORM),
   clamav: clamavSchema.default({}),
+  sensors: sensorsSchema.default({
+    ids: { mode: "ids", drop: [] },
+    netflow: true,
+    zeek: { mirror: "vm-taps" },
+  }),
+  vuln: vulnSchema.default({ scanManagement: false }),
 } as const;
 
 export type PlainKey = keyof typeof PLAIN_KEYS;
@@ -312,6 +361,8 @@ export type ImageConfig = z.infer<typeof imageSchema>;
 export type OpnsenseSettings = z.infer<typeof opnsenseSchema>;
 export type PlatformSettings = z.infer<typeof platformSchema>;
 export type ClamavSettings = z.infer<typeof clamavSchema>;
+export type SensorsSettings = z.infer<typeof sensorsSchema>;
+export type VulnSettings = z.infer<typeof vulnSchema>;
 
 export interface PlainConfig {
   readonly lab: LabSettings;
@@ -327,4 +378,7 @@ export interface PlainConfig {
   readonly platform: PlatformSettings;
   /** Always present after the door (default `{}`); optional for configs built by hand in tests. */
   readonly clamav?: ClamavSettings;
+  /** Always present after the door; optional for configs built by hand in tests. */
+  readonly sensors?: SensorsSettings;
+  readonly vuln?: VulnSettings;
 }

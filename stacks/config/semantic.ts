@@ -18,6 +18,7 @@ import {
 import type { ConfigIssue } from "./errors";
 import { remapIndexes } from "./salvage";
 import type { PlainConfig, PlainKey } from "./schema";
+import { checkSensors } from "./sensors";
 import { checkZones } from "./zones";
 
 export interface ReadKeys {
@@ -66,6 +67,8 @@ export function semanticIssues(keys: ReadKeys): ConfigIssue[] {
   if (services) {
     issues.push(...checkServices(services, layers, sound("nodes"), soundNetworks, !broken.has("services")));
   }
+  const sensors = sound("sensors");
+  if (sensors) issues.push(...checkSensors(sensors));
   const platform = sound("platform");
   if (vms && soundServices && lab && platform) {
     const names = new Set(

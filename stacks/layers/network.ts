@@ -3,6 +3,7 @@ import { Network } from "../../components/network/network";
 import type { ZoneNetwork } from "../../components/network/types";
 import type { PlainConfig } from "../config/schema";
 import { derivedHostFlows } from "../hostFlows";
+import { scanFlows } from "../scanTargets";
 import { firewallRef } from "./connections";
 import { firewallNeeds } from "./firewall";
 import type { LayerBuild } from "./types";
@@ -32,6 +33,7 @@ export const buildNetwork: LayerBuild<"network"> = (inputs, opts) => {
       networks: zoneNetworks(config),
       zones: config.zones,
       hostFlows: derivedHostFlows(inputs.lab),
+      scanFlows: scanFlows(inputs.lab),
       preflight: firewallNeeds(config),
       proxmox: { provider: inputs.shared.proxmox() },
     },

@@ -77,6 +77,14 @@ export interface HostFlowCell {
   readonly services: readonly string[];
 }
 
+/** The scanner's reach Fortress derives (stacks/scanTargets.ts), read back from the Network component's inputs. */
+export interface ScanFlowCell {
+  readonly from: string;
+  readonly host: string;
+  readonly address: string;
+  readonly to: string;
+}
+
 export interface PlanDocument {
   readonly version: number;
   readonly project: string;
@@ -93,6 +101,8 @@ export interface PlanDocument {
    * Wazuh manager's address), as the Network component records them. Absent from older plans.
    */
   readonly hostFlows?: readonly HostFlowCell[];
+  /** The vulnerability scanner's flows: from its one address, every protocol, to each network it scans. */
+  readonly scanFlows?: readonly ScanFlowCell[];
   /**
    * Which VM enrolls as a Wazuh agent in which agent group (stacks/enrollment.ts): every VM of the
    * lab but the manager's, while wazuh-agent is enabled. A plan.json written before it existed has none.
@@ -201,6 +211,22 @@ export function hostFlowsFromResources(resources: readonly CapturedResource[]): 
     .map(({ from, to, host, address, services }) => ({ from, to, host, address, services: [...services] }));
 }
 
+const isScanFlow = (value: unknown): value is ScanFlowCell =>
+  typeof value === "object" &&
+  value !== null &&
+  ["from", "host", "address", "to"].every((key) => typeof (value as Record<string, unknown>)[key] === "string");
+
+/** The scan flows the Network components record in their inputs, in their order. */
+export function scanFlowsFromResources(resources: readonly CapturedResource[]): ScanFlowCell[] {
+  return resources
+    .filter((resource) => resource.type === COMPONENT_TYPES.network)
+    .flatMap((resource) => {
+      const flows = (resource.inputs as { scanFlows?: unknown } | undefined)?.scanFlows;
+      return Array.isArray(flows) ? flows.filter(isScanFlow) : [];
+    })
+    .map(({ from, host, address, to }) => ({ from, host, address, to }));
+}
+
 export function buildPlanDocument(
   stack: string,
   project: string,
@@ -235,6 +261,7 @@ export function buildPlanDocument(
       services: entry.services === "all" ? ["all"] : [...entry.services],
     })),
     hostFlows: hostFlowsFromResources(captured),
+    scanFlows: scanFlowsFromResources(captured),
     enrollment: enrollmentPlan(deriveVms(config), config.services),
     violations: [
       ...duplicateUrnViolations(captured),

@@ -157,6 +157,18 @@ function hostFlowsText(plan: PlanDocument, width: number): string[] {
   ];
 }
 
+/** The scanner's flows, one line each: `greenbone-1 10.10.20.70 → users: every protocol`. */
+function scanFlowsText(plan: PlanDocument, width: number): string[] {
+  const flows = plan.scanFlows ?? [];
+  if (flows.length === 0) return [];
+  return [
+    wrap("The scanner's flows Fortress derives, from one host only (stacks/scanTargets.ts):", width, "", " "),
+    ...flows.map((flow) =>
+      wrap(`${flow.host} ${flow.address} (${flow.from}) → ${flow.to}: every protocol`, width, "  ", "    "),
+    ),
+  ];
+}
+
 function dagText(plan: PlanDocument): string {
   return plan.layers
     .map((layer) => {
@@ -197,6 +209,7 @@ export function renderPlan(plan: PlanDocument, options: TextOptions = {}): strin
     "== Firewall matrix (zone × zone → allowed services)",
     zoneMatrix(plan, width),
     ...hostFlowsText(plan, width),
+    ...scanFlowsText(plan, width),
     "",
     "== Layer DAG (layer ← what it depends on)",
     dagText(plan),

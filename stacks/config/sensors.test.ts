@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { sensorsSchema, vulnSchema } from "./schema";
+import { checkSensors } from "./sensors";
+
+const check = (value: unknown) => checkSensors(sensorsSchema.parse(value));
+const paths = (value: unknown) => check(value).map((found) => found.path);
+
+describe("fortress:sensors", () => {
+  it("defaults to IDS with the default rule files, NetFlow on, and Zeek on the node's VM taps", () => {
+    assert.deepEqual(sensorsSchema.parse({}), {
+      ids: { mode: "ids", drop: [] },
+      netflow: true,
+      zeek: { mirror: "vm-taps" },
+    });
+    assert.deepEqual(vulnSchema.parse({}), { scanManagement: false });
+    assert.deepEqual(check({}), []);
+  });
+
+  it("refuses drops and an inline engine outside IPS mode, naming the path", () => {
+    assert.deepEqual(paths({ ids: { drop: ["emerging-malware.rules"], ipsEngine: "divert" } }), [
+      "sensors.ids.drop",
+      "sensors.ids.ipsEngine",
+    ]);
+    assert.deepEqual(
+      paths({ ids: { mode: "ips", drop: ["emerging-malware.rules"], ipsEngine: "divert" } }),
+      [],
+    );
+  });
+
+  it("refuses a drop file Suricata does not load, and a rule file listed twice", () => {
+    const found = check({
+      ids: { mode: "ips", rulesets: ["botcc.rules", "botcc.rules"], drop: ["tor.rules"] },
+    });
+    assert.deepEqual(
+      found.map((problem) => problem.path),
+      ["sensors.ids.rulesets[1]", "sensors.ids.drop[0]"],
+    );
+    assert.match(found[1]?.hint ?? "", /add tor\.rules to sensors\.ids\.rulesets/);
+    const defaults = check({ ids: { mode: "ips", drop: ["tor.rules"] } });
+    assert.match(defaults[0]?.hint ?? "", /without it the defaults load: botcc\.rules/);
+  });
+
+  it("refuses names that are not rule files or node NICs, and a SPAN NIC that is the uplink", () => {
+    assert.equal(sensorsSchema.safeParse({ ids: { rulesets: ["../etc/passwd"] } }).success, false);
+    assert.equal(sensorsSchema.safeParse({ zeek: { spanNic: "tap100i0" } }).success, false);
+    assert.equal(sensorsSchema.safeParse({ zeek: { uplink: "a-name-longer-than-15" } }).success, false);
+    assert.deepEqual(paths({ zeek: { uplink: "eno1", spanNic: "eno1" } }), ["sensors.zeek.spanNic"]);
+    assert.deepEqual(paths({ zeek: { uplink: "eno1", spanNic: "enx00e04c680001" } }), []);
+  });
+});
