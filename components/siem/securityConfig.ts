@@ -50,6 +50,17 @@ export const FILEBEAT_INDICES = ["wazuh-alerts-4.x-*", "wazuh-archives-4.x-*"] a
 export const STATE_INDICES = ["wazuh-states-*"] as const;
 
 /**
+ * The streams Vector ships from the sensor and vulnerability VMs (components/shipping), one index per
+ * day each (`fortress-<stream>-%Y.%m.%d`): Zeek's logs, the firewall's NetFlow, Greenbone's reports.
+ * The fortress_vector role may write these and nothing else; ISM ages them out with Wazuh's events.
+ */
+export const SHIPPED_STREAMS = ["zeek", "netflow", "greenbone"] as const;
+export type ShippedStream = (typeof SHIPPED_STREAMS)[number];
+/** The index prefix of a shipped stream (the daily suffix is the shipper's). */
+export const shippedIndex = (stream: ShippedStream) => `fortress-${stream}` as const;
+export const SHIPPED_INDICES = SHIPPED_STREAMS.map((stream) => `${shippedIndex(stream)}-*` as const);
+
+/**
  * Fortress's own roles, least privilege per consumer.
  *
  * fortress_filebeat is what Filebeat 7.10 (the Wazuh module, components/siem/manager/filebeat.ts) does,
@@ -71,6 +82,14 @@ export const STATE_INDICES = ["wazuh-states-*"] as const;
  * reads back by scroll (wazuh/wazuh@v4.14.6 src/shared_modules/indexer_connector/src/indexerConnector.cpp
  * `initialize`, `validateMappings`, `rollbackIndexChanges`, the sync queue): `crud` and `manage` on
  * the state indices, index monitoring on every index for `_cat/indices`, nothing on alerts.
+ *
+ * fortress_vector is what Vector's `elasticsearch` sink does against OpenSearch with `api_version: v7`
+ * (components/shipping/vectorConfig.ts), and no more: its healthcheck `GET /_cluster/health`
+ * (`cluster:monitor/health`), `_bulk` with the `index` action into each stream's daily index
+ * (vectordotdev/vector@v0.57.0 src/sinks/elasticsearch/common.rs `healthcheck`, encoder.rs bulk
+ * action lines), `create_index` for each day's new index and `auto_put` for dynamic mappings, on the
+ * shipped streams' indices only. No version probe (`GET /`, used only with `api_version: auto`), no
+ * read, no template, nothing on Wazuh's indices.
  */
 export const FORTRESS_ROLES = {
   fortress_filebeat: {
@@ -106,8 +125,18 @@ export const FORTRESS_ROLES = {
       { index_patterns: ["*"], allowed_actions: ["indices_monitor"] },
     ],
   },
+  fortress_vector: {
+    description: "Vector on the sensor and vulnerability VMs: writes the shipped streams' daily indices",
+    cluster_permissions: ["cluster:monitor/health", "indices:data/write/bulk"],
+    index_permissions: [
+      {
+        index_patterns: [...SHIPPED_INDICES],
+        allowed_actions: ["index", "create_index", "indices:admin/mapping/auto_put"],
+      },
+    ],
+  },
   fortress_alerts_reader: {
-    description: "Reads Wazuh alerts (TheHive, Cortex, Vector): search and get, nothing written",
+    description: "Reads Wazuh alerts (TheHive, Cortex): search and get, nothing written",
     cluster_permissions: ["cluster_composite_ops_ro"],
     index_permissions: [
       {
@@ -167,7 +196,11 @@ export const INDEXER_USERS: readonly IndexerUser[] = [
   },
   { name: "fortress-thehive", description: "TheHive: reads alerts", roles: ["fortress_alerts_reader"] },
   { name: "fortress-cortex", description: "Cortex: reads alerts", roles: ["fortress_alerts_reader"] },
-  { name: "fortress-vector", description: "Vector: reads alerts", roles: ["fortress_alerts_reader"] },
+  {
+    name: "fortress-vector",
+    description: "Vector on the sensor and vulnerability VMs: writes the shipped streams",
+    roles: ["fortress_vector"],
+  },
 ];
 
 /** Keycloak groups (the token's `groups` claim, realm.ts) as backend roles, and what they may do. */
