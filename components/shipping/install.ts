@@ -17,6 +17,7 @@
  */
 import { GPG_PACKAGE, VECTOR_APT, VECTOR_PACKAGE } from "./pins";
 import {
+  type AptKey,
   aptKeys,
   ENSURE_LOGS_GROUP,
   pinnedPackages,
@@ -51,11 +52,20 @@ export function dropIn(): string {
   ].join("\n");
 }
 
+export interface VectorApt {
+  readonly keys: readonly AptKey[];
+  readonly keyring: string;
+  readonly sourceList: string;
+  readonly source: string;
+}
+
 export interface VectorInstallArgs {
   /** vector.yaml as vectorConfig.ts renders it. */
   readonly configYaml: string;
   /** PEM of the CA that signs the indexer's certificate. */
   readonly indexerCaPem: string;
+  /** The apt repository and its keys (Datadog's, unless a lab mirrors it). */
+  readonly apt?: VectorApt;
 }
 
 /** Stdin: the indexer password, one line. */
@@ -63,6 +73,9 @@ export function vectorInstallScript(args: VectorInstallArgs): string {
   if (!/-----BEGIN CERTIFICATE-----/.test(args.indexerCaPem))
     throw new Error("vector: the indexer CA is no PEM");
   const packages = [VECTOR_PACKAGE];
+  const apt = args.apt ?? VECTOR_APT;
+  if (!/^[\w:/.+ -]+$/.test(apt.source))
+    throw new Error(`vector: the apt source ${apt.source} cannot be written safely`);
   return [
     ...PROLOGUE,
     // 1. The password: one line, stored without its newline; never an argument.
@@ -73,9 +86,9 @@ export function vectorInstallScript(args: VectorInstallArgs): string {
     // 2. The repository and its keys.
     `if ! command -v gpg >/dev/null 2>&1; then sudo apt-get update -qq && sudo apt-get install -y -qq ${GPG_PACKAGE.name}=${GPG_PACKAGE.version} >/dev/null; fi`,
     `sudo apt-mark hold ${GPG_PACKAGE.name} >/dev/null`,
-    ...aptKeys(VECTOR_APT.keys, VECTOR_APT.keyring),
-    `echo 'deb [signed-by=${VECTOR_APT.keyring}] ${VECTOR_APT.source}' > "$work/vector.list"`,
-    `place "$work/vector.list" ${quoted(VECTOR_APT.sourceList, "the source list")} 644 root root`,
+    ...aptKeys(apt.keys, apt.keyring),
+    `echo 'deb [signed-by=${quoted(apt.keyring, "the keyring").slice(1, -1)}] ${apt.source}' > "$work/vector.list"`,
+    `place "$work/vector.list" ${quoted(apt.sourceList, "the source list")} 644 root root`,
     // 3. Vector, pinned and held.
     ...pinnedPackages(packages),
     // 4. Its groups: the shipped streams' only.

@@ -22,6 +22,20 @@ export function stage(name: string, content: string, marker: string): string[] {
   return [`cat > "$work/${name}" <<'${marker}'`, content.trimEnd(), marker];
 }
 
+/**
+ * `ensure_dir MODE OWNER GROUP DIR…`: make each directory with that mode and owner unless it already
+ * has them (so that a re-run touches nothing).
+ */
+export const ENSURE_DIR_FUNCTION = [
+  "ensure_dir() {",
+  "  mode=$1; owner=$2; group=$3; shift 3",
+  "  for dir; do",
+  '    if sudo test -d "$dir" && [ "$(sudo stat -c \'%a %U %G\' "$dir")" = "$mode $owner $group" ]; then continue; fi',
+  '    sudo install -d -m "$mode" -o "$owner" -g "$group" "$dir"',
+  "  done",
+  "}",
+];
+
 /** The script's opening: stop on any error, a private staging directory removed on exit, `place`. */
 export const PROLOGUE = [
   "set -eu",

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { run, shellcheck, startDaemon } from "../../../test/support/debianTools";
+import { ownerOf, runIn, sandbox, snapshot } from "../../../test/support/installSandbox";
 import { CONVERTER_PROGRAM } from "./converter";
 import {
   converterUnits,
@@ -177,10 +178,7 @@ describe("the flow collector's install", () => {
     // The data directory is bounded: expiry limits in each source directory, applied at each rotation (-e).
     assert.match(script, /nfexpire -u \/var\/lib\/fortress-flows\/nfcapd\/fw0 -s 2048M -t 14d -w 90/);
     // The stream directory: the shipper's group may read it, nobody else.
-    assert.match(
-      script,
-      /install -d -m 2750 -o fortress-flows -g fortress-logs \/var\/log\/fortress\/netflow/,
-    );
+    assert.match(script, /^ensure_dir 2750 fortress-flows fortress-logs \/var\/log\/fortress\/netflow$/m);
     const { service, timer } = converterUnits(DEFAULT_FLOW_RETENTION);
     assert.match(
       service,
@@ -248,5 +246,43 @@ describe("nfcapd and the converter, for real", () => {
     assert.ok(rotatedFiles >= 2, "nfcapd rotated");
     assert.deepEqual(jsonLines(b), []);
     assert.match(output, /Unknown flow source/);
+  });
+});
+
+describe("the flow collector's install script, run in a sandbox", () => {
+  const NFEXPIRE = `#!/bin/sh\necho "nfexpire $*" >> "$LOG"\n`;
+  const script = flowInstallScript({
+    nfcapd: { bindAddress: "10.10.40.15", port: 2055, sources: ["10.10.40.1", "10.10.40.2"] },
+  });
+
+  it("installs nfdump pinned and held, makes its user, directories, limits and units, and changes nothing on a re-run", () => {
+    const box = sandbox({ nfexpire: NFEXPIRE });
+    const first = runIn(box, script, "");
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(first.log, /apt-get install .*nfdump=1\.7\.1-2\+deb12u1/);
+    assert.match(first.log, /apt-mark hold nfdump/);
+    assert.match(first.log, /useradd --system --user-group .* fortress-flows/);
+    assert.match(first.log, /groupadd --system fortress-logs/);
+    assert.match(first.log, /nfexpire -u \/var\/lib\/fortress-flows\/nfcapd\/fw0 -s 1024M -t 14d -w 90/);
+    assert.match(first.log, /nfexpire -u \/var\/lib\/fortress-flows\/nfcapd\/fw1 -s 1024M -t 14d -w 90/);
+    assert.match(first.log, /systemctl restart fortress-nfcapd\.service/);
+    assert.match(first.log, /systemctl enable fortress-nfcapd\.service fortress-flows-json\.timer/);
+    assert.equal(ownerOf(box, FLOW_PATHS.stream), "2750 fortress-flows fortress-logs");
+    assert.equal(ownerOf(box, FLOW_PATHS.converter), "755 root root");
+    assert.equal(
+      readFileSync(join(box.root, FLOW_PATHS.converter), "utf8"),
+      `${CONVERTER_PROGRAM.trimEnd()}\n`,
+    );
+    assert.match(
+      readFileSync(join(box.root, FLOW_PATHS.nfcapdUnit), "utf8"),
+      / -n fw0,10\.10\.40\.1,\/var\/lib\/fortress-flows\/nfcapd\/fw0 -n fw1,10\.10\.40\.2,\/var\/lib\/fortress-flows\/nfcapd\/fw1$/m,
+    );
+    assert.match(readFileSync(join(box.root, FLOW_PATHS.debianDefaultConf), "utf8"), /^options=''$/m);
+    const before = snapshot(box.root);
+    const again = runIn(box, script, "");
+    assert.equal(again.status, 0, again.stderr);
+    assert.doesNotMatch(again.log, /apt-get install|systemctl restart|useradd|groupadd/);
+    assert.match(again.log, /systemctl start fortress-nfcapd\.service/);
+    assert.deepEqual(snapshot(box.root), before);
   });
 });

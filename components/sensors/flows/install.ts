@@ -16,7 +16,14 @@
  * 5. the converter (converter.ts) every minute by a timer, into the stream directory the shipper reads.
  * A re-run with the same inputs changes nothing on the host.
  */
-import { ENSURE_LOGS_GROUP, pinnedPackages, PROLOGUE, SHIPPED_LOGS_GROUP, stage } from "../../shipping/shell";
+import {
+  ENSURE_DIR_FUNCTION,
+  ENSURE_LOGS_GROUP,
+  pinnedPackages,
+  PROLOGUE,
+  SHIPPED_LOGS_GROUP,
+  stage,
+} from "../../shipping/shell";
 import { CONVERTER_PROGRAM } from "./converter";
 
 /** bookworm's nfdump (`apt-cache policy nfdump` on Debian 12: 1.7.1-2+deb12u1, bookworm/main). */
@@ -188,6 +195,7 @@ export function flowInstallScript(args: FlowInstallArgs): string {
   const sourceDirs = spec.sources.map((_, index) => `${FLOW_PATHS.data}/${sourceIdent(index)}`);
   return [
     ...PROLOGUE,
+    ...ENSURE_DIR_FUNCTION,
     "if ! command -v python3 >/dev/null 2>&1; then echo 'python3 is missing (the converter needs it)' >&2; exit 1; fi",
     // 1. nfdump, pinned and held.
     ...pinnedPackages([NFDUMP_PACKAGE]),
@@ -198,9 +206,9 @@ export function flowInstallScript(args: FlowInstallArgs): string {
     // 3. The user, the group, the directories.
     ENSURE_LOGS_GROUP,
     `id -u ${FLOW_USER} >/dev/null 2>&1 || sudo useradd --system --user-group --home-dir ${FLOW_PATHS.home} --shell /usr/sbin/nologin ${FLOW_USER}`,
-    `sudo install -d -m 0750 -o ${FLOW_USER} -g ${FLOW_USER} ${FLOW_PATHS.home} ${FLOW_PATHS.data} ${sourceDirs.join(" ")}`,
-    "sudo install -d -m 0755 -o root -g root /var/log/fortress",
-    `sudo install -d -m 2750 -o ${FLOW_USER} -g ${SHIPPED_LOGS_GROUP} ${FLOW_PATHS.stream}`,
+    `ensure_dir 750 ${FLOW_USER} ${FLOW_USER} ${FLOW_PATHS.home} ${FLOW_PATHS.data} ${sourceDirs.join(" ")}`,
+    "ensure_dir 755 root root /var/log/fortress",
+    `ensure_dir 2750 ${FLOW_USER} ${SHIPPED_LOGS_GROUP} ${FLOW_PATHS.stream}`,
     // nfcapd's expiry limits, per source directory (idempotent: nfexpire -u rewrites the same values).
     ...sourceDirs.map(
       (dir) =>
