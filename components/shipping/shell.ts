@@ -3,9 +3,18 @@
  * components/siem/manager/install.ts): safe quoting, files staged through here-documents, placing
  * a file only when it differs, and apt keys accepted only by fingerprint. Pure.
  */
-import { PLACE_FUNCTION } from "../siem/manager/install";
-
-export { PLACE_FUNCTION };
+/**
+ * `place SRC DEST MODE OWNER GROUP`: install SRC as DEST only when the content, mode or owner differs,
+ * and note what changed (the services restart only then). The manager's own, word for word
+ * (components/siem/manager/install.ts; contract.test.ts keeps them equal).
+ */
+export const PLACE_FUNCTION = [
+  "place() {",
+  '  if sudo test -f "$2" && sudo cmp -s "$1" "$2" && [ "$(sudo stat -c \'%a %U %G\' "$2")" = "$3 $4 $5" ]; then return 0; fi',
+  '  sudo install -D -m "$3" -o "$4" -g "$5" "$1" "$2"',
+  '  changed="$changed $2"',
+  "}",
+];
 
 /** What single quotes may safely wrap. */
 const QUOTABLE = /^[^'\s]+$/;

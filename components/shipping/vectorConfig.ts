@@ -22,8 +22,8 @@
  *
  * Loki (issue 15) is a seam, not built: a `loki` sink per stream would take the same remap as input.
  */
-import { renderYaml } from "../siem/yaml";
-import { SHIPPED_STREAMS, shippedIndex } from "../siem/securityConfig";
+import * as yaml from "js-yaml";
+import { SHIPPED_STREAMS, shippedIndex } from "./streams";
 
 /** One stream a shipper reads: JSON-lines files, into the daily indices `<index>-%Y.%m.%d`. */
 export interface ShippedStreamSpec {
@@ -164,5 +164,5 @@ export function vectorConfigDocument(spec: VectorConfigSpec): Record<string, unk
 }
 
 export function renderVectorConfig(spec: VectorConfigSpec): string {
-  return renderYaml(vectorConfigDocument(spec));
+  return `---\n${yaml.dump(vectorConfigDocument(spec), { lineWidth: -1, noRefs: true, sortKeys: false })}`;
 }

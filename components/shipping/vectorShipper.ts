@@ -15,7 +15,7 @@
  */
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import type { IndexerAccess, SshHost } from "../siem/contract";
+import type { IndexerTarget, ShipperHost } from "./contract";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import { vectorInstallScript } from "./install";
 import { renderVectorConfig, type ShippedStreamSpec } from "./vectorConfig";
@@ -23,9 +23,9 @@ import { renderVectorConfig, type ShippedStreamSpec } from "./vectorConfig";
 export const VECTOR_SHIPPER_TYPE = COMPONENT_TYPES.vectorShipper;
 
 export interface VectorShipperArgs {
-  readonly host: SshHost;
+  readonly host: ShipperHost;
   /** The indexer as the VM reaches it, with Vector's own user (Siem.indexerAccess("vector", "vm")). */
-  readonly indexer: IndexerAccess;
+  readonly indexer: IndexerTarget;
   readonly streams: readonly ShippedStreamSpec[];
   /** Each stream's disk buffer, bytes (Vector's minimum, 268435488, when omitted). */
   readonly bufferBytes?: number;

@@ -10,7 +10,8 @@
  * `PUT _snapshot/<repo>` `{type: fs, settings: {location}}` under `path.repo`.
  */
 import { DISK_WATERMARKS, INDEXER_PATHS } from "./opensearchYml";
-import { SHIPPED_INDICES, WAZUH_EVENT_INDICES } from "./securityConfig";
+import { SHIPPED_INDICES } from "../shipping/streams";
+import { WAZUH_EVENT_INDICES } from "./securityConfig";
 
 export interface RetentionSizing {
   /** The indexer's data volume, GB. */

@@ -11,6 +11,7 @@
  * `wazuh_ui_user`/`wazuh_ui_admin` are the image's (wazuh/wazuh-docker@v4.14.6:
  * build-docker-images/wazuh-indexer/config/roles.yml), kept so that the Wazuh app finds them.
  */
+import { SHIPPED_INDICES } from "../shipping/streams";
 import { renderYaml } from "./yaml";
 
 /** What a Fortress indexer user is for. Each gets its own user, never admin. */
@@ -48,17 +49,6 @@ export const FILEBEAT_INDICES = ["wazuh-alerts-4.x-*", "wazuh-archives-4.x-*"] a
  * `STATES_INDEX_NAME_PREFIX`), with a `-backup` clone while it migrates mappings.
  */
 export const STATE_INDICES = ["wazuh-states-*"] as const;
-
-/**
- * The streams Vector ships from the sensor and vulnerability VMs (components/shipping), one index per
- * day each (`fortress-<stream>-%Y.%m.%d`): Zeek's logs, the firewall's NetFlow, Greenbone's reports.
- * The fortress_vector role may write these and nothing else; ISM ages them out with Wazuh's events.
- */
-export const SHIPPED_STREAMS = ["zeek", "netflow", "greenbone"] as const;
-export type ShippedStream = (typeof SHIPPED_STREAMS)[number];
-/** The index prefix of a shipped stream (the daily suffix is the shipper's). */
-export const shippedIndex = (stream: ShippedStream) => `fortress-${stream}` as const;
-export const SHIPPED_INDICES = SHIPPED_STREAMS.map((stream) => `${shippedIndex(stream)}-*` as const);
 
 /**
  * Fortress's own roles, least privilege per consumer.

@@ -10,7 +10,7 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { SshHost } from "../../siem/contract";
-import { shippedIndex } from "../../siem/securityConfig";
+import { shippedIndex } from "../../shipping/streams";
 import type { ShippedStreamSpec } from "../../shipping/vectorConfig";
 import { COMPONENT_TYPES } from "../../../vocabulary/typeTokens";
 import { SERVICES } from "../../../vocabulary/services";

@@ -6,7 +6,15 @@
  * installs both).
  */
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { createSocket } from "node:dgram";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -74,6 +82,9 @@ function freeUdpPort(): Promise<number> {
   });
 }
 
+/** softflowd is in /usr/sbin, outside a non-root user's PATH on Debian. */
+const SOFTFLOWD = existsSync("/usr/sbin/softflowd") ? "/usr/sbin/softflowd" : "softflowd";
+
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 interface Box {
@@ -129,7 +140,7 @@ async function collect(b: Box, sources: readonly string[], waitFor: (b: Box) => 
   const nfcapd = await startDaemon("nfcapd", args);
   try {
     for (let i = 0; i < 20 && !nfcapd.output().includes("Startup"); i++) await sleep(100);
-    const replay = run("softflowd", ["-r", b.pcap, "-n", `127.0.0.1:${port}`, "-v", "9", "-d"]);
+    const replay = run(SOFTFLOWD, ["-r", b.pcap, "-n", `127.0.0.1:${port}`, "-v", "9", "-d"]);
     assert.equal(replay.status, 0, `${replay.stdout}${replay.stderr}`);
     for (let i = 0; i < 30; i++) {
       await sleep(500);
