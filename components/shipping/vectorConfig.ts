@@ -97,6 +97,10 @@ function checkSpec(spec: VectorConfigSpec): void {
 /**
  * The stream's VRL: the line parsed as a JSON object and merged in, else kept as `message` with
  * `fortress.parse_error`; then Fortress's own fields, last, so that no line can overwrite them.
+ * Functions as the VRL that Vector 0.57.0 builds (Cargo.lock: vrl 0.33.1, vectordotdev/vrl@33fec9b)
+ * defines them: src/stdlib/parse_json.rs (fallible, hence `parsed, err =`), is_object.rs,
+ * object.rs (`object!` asserts the type), merge.rs (`merge(to, from)`, both objects), del.rs. Not run
+ * here (no Vector on this machine): `vector validate` runs it on the VM before every start.
  */
 export function remapProgram(streamId: string, hostName: string): string {
   return [
