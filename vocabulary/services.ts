@@ -160,7 +160,7 @@ export const SERVICES = {
     tcp: [],
     udp: [2055],
     source:
-      "opnsense/core src/etc/netflow.conf.example (netflow_destinations=\"10.211.55.101:2055 …\"); nfcapd(1) of Debian's nfdump 1.7.1 (-p port)",
+      'opnsense/core src/etc/netflow.conf.example (netflow_destinations="10.211.55.101:2055 …"); nfcapd(1) of Debian\'s nfdump 1.7.1 (-p port)',
   },
 } as const satisfies Record<string, ServiceDef>;
 

@@ -61,7 +61,7 @@ describe("Vector's install script", () => {
     assert.match(dropIn(), new RegExp(`^LoadCredential=indexer_password:${PASSWORD_PATH}$`, "m"));
     // The credential lands where the configuration's directory backend reads it.
     assert.equal(VECTOR_PATHS.credentialsDir, "/run/credentials/vector.service");
-    assert.match(dropIn(), /^ExecStartPre=\n^ExecStartPre=\/usr\/bin\/vector validate --no-environment$/m);
+    assert.match(dropIn(), /^ExecStartPre=\n^ExecStartPre=\/usr\/bin\/vector validate --skip-healthchecks$/m);
   });
 
   it("takes Vector out of the package's log groups and into the shipped streams' group only", () => {

@@ -10,8 +10,9 @@
  * 5. the files: vector.yaml (no secret in it), the indexer's CA, the password root-only (0600), and a
  *    drop-in that hands the password to the service as a systemd credential (`LoadCredential=`, copied
  *    to /run/credentials/vector.service readable by the service's user only, systemd.exec(5)) and
- *    validates without healthchecks before start (`vector validate --no-environment`), so that an
- *    indexer not yet reachable does not keep the service down;
+ *    validates before start with the component checks and the VRL compiled but without the sinks'
+ *    healthchecks (`vector validate --skip-healthchecks`, vectordotdev/vector@v0.57.0 src/validate.rs
+ *    `Opts`), so that an indexer not yet reachable does not keep the service down;
  * 6. the service restarted only when something changed, else started; then it must be active.
  * A re-run with the same inputs changes nothing on the host.
  */
@@ -43,9 +44,9 @@ export function dropIn(): string {
     "[Service]",
     `LoadCredential=${PASSWORD_KEY}:${PASSWORD_PATH}`,
     "ExecStartPre=",
-    "ExecStartPre=/usr/bin/vector validate --no-environment",
+    "ExecStartPre=/usr/bin/vector validate --skip-healthchecks",
     "ExecReload=",
-    "ExecReload=/usr/bin/vector validate --no-environment",
+    "ExecReload=/usr/bin/vector validate --skip-healthchecks",
     "ExecReload=/bin/kill -HUP $MAINPID",
     "UMask=0077",
     "",
