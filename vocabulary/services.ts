@@ -153,6 +153,15 @@ export const SERVICES = {
     source:
       "wazuh/wazuh@v4.14.6 etc/ossec-server.conf (<remote> secure connection on port 1514, protocol tcp)",
   },
+  // The firewall's flow export to the collector on the Zeek VM (components/sensors/flows). NetFlow
+  // has no IANA port of its own; 2055 is the one OPNsense's own example exports to.
+  netflow: {
+    description: "NetFlow v9 export from the firewall to the flow collector (nfcapd)",
+    tcp: [],
+    udp: [2055],
+    source:
+      'opnsense/core src/etc/netflow.conf.example (netflow_destinations="10.211.55.101:2055 …"); nfcapd(1) of Debian\'s nfdump 1.7.1 (-p port)',
+  },
 } as const satisfies Record<string, ServiceDef>;
 
 export type ServiceName = keyof typeof SERVICES;

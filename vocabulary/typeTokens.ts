@@ -26,6 +26,14 @@ export const COMPONENT_TYPES = {
   endpoint: "fortress:endpoint:Endpoint",
   /** The lab's one clamd, its freshclam and Fortress's signatures. */
   clamav: "fortress:endpoint:Clamav",
+  /**
+   * Vector on a VM, shipping its log streams to the indexer: a block the sensors and vuln layers share.
+   * Its <layer> part is no layer name on purpose: a component whose token names a layer counts as that
+   * layer's (policies/lib/stack.ts layerOfType), and the shipper belongs to whichever layer builds it.
+   */
+  vectorShipper: "fortress:shipping:VectorShipper",
+  /** nfcapd on the Zeek VM: the firewall's NetFlow, converted to JSON lines for the shipper. */
+  flowCollector: "fortress:sensors:FlowCollector",
   /** The record of which services the lab runs, read by the pack's dependency policy. */
   services: "fortress:lab:Services",
 } as const;

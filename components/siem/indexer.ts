@@ -54,7 +54,12 @@ export interface WazuhIndexerArgs {
    * only source the route to 9200 admits (indexerRoute.ts), and the indexer node's, which Filebeat
    * dials and the node certificate names.
    */
-  readonly manager?: { readonly address: string; readonly indexerNodeAddress: string };
+  readonly manager?: {
+    readonly address: string;
+    readonly indexerNodeAddress: string;
+    /** The shipper VMs (Vector on the sensor and vulnerability VMs), admitted beside the manager. */
+    readonly shipperAddresses?: readonly string[];
+  };
   /** Namespaces of the indexer's later consumers (TheHive, Cortex, Vector) that may reach 9200. */
   readonly consumerNamespaces: readonly string[];
   /** The dashboard's pods, which reach 9200. */
@@ -72,7 +77,7 @@ export const contentDigest = (...parts: readonly string[]) =>
 export class WazuhIndexer extends pulumi.ComponentResource {
   /** https URL of the REST API inside the cluster. */
   readonly url: pulumi.Output<string>;
-  /** https URL the manager VM reaches it on (the indexer node's address); undefined without a manager. */
+  /** https URL the manager and shipper VMs reach it on (the indexer node's address); undefined without a manager. */
   readonly externalUrl: pulumi.Output<string> | undefined;
   /** The manager's route (a LoadBalancer open to the manager's address only); undefined without a manager. */
   readonly managerRoute: IndexerRoute | undefined;

@@ -1,12 +1,14 @@
 /**
- * The route from the Wazuh manager VM to the indexer's 9200, which only the manager's address can use.
+ * The route from the VMs outside the cluster to the indexer's 9200, which only their addresses can use:
+ * the Wazuh manager's (its Filebeat) and the shippers' (Vector on the sensor and vulnerability VMs,
+ * components/shipping), each a single host.
  *
  * - A LoadBalancer Service of its own (the in-cluster ClusterIP stays as it is), which k3s's ServiceLB
  *   serves: a DaemonSet in kube-system with a hostPort 9200 pod on every eligible node, and the nodes'
  *   addresses in the Service's status (k3s-io/k3s pkg/cloudprovider/servicelb.go `newDaemonSet`,
  *   `podIPs`: the nodes' ExternalIPs, else their InternalIPs). The manager's Filebeat dials the
  *   indexer node's address, which is one of them, and which the node certificate names.
- * - `loadBalancerSourceRanges: [<manager>/32]`: ServiceLB hands them to every klipper-lb container as
+ * - `loadBalancerSourceRanges: [<manager>/32, <shipper>/32…]`: ServiceLB hands them to every klipper-lb container as
  *   SRC_RANGES (servicelb.go `newDaemonSet`, via cloud-provider `GetLoadBalancerSourceRanges`), and
  *   klipper-lb accepts forwarded traffic from those sources only: `iptables -I FORWARD -s <range> ...
  *   -j ACCEPT` before `-A FORWARD -d <cluster IP> ... -j DROP` (k3s-io/klipper-lb@v0.4.9 `entry`,
@@ -44,8 +46,8 @@ export const SERVICELB = {
 
 export interface IndexerRouteArgs {
   readonly namespace: string;
-  /** The manager VM's address: the only source the route admits. */
-  readonly managerAddress: string;
+  /** The manager VM's address and the shipper VMs' (each a host): the only sources the route admits. */
+  readonly sources: readonly string[];
 }
 
 /** One IPv4 or IPv6 host as a /32 or /128. */
@@ -66,7 +68,8 @@ export function indexerManagerRoute(
   args: IndexerRouteArgs,
 ): IndexerRoute {
   const child = { parent };
-  const source = hostRange(args.managerAddress);
+  if (args.sources.length === 0) throw new Error("indexer route: no source address");
+  const sources = [...new Set(args.sources.map(hostRange))];
   const service = new k8s.core.v1.Service(
     `${name}-manager-service`,
     {
@@ -79,7 +82,7 @@ export function indexerManagerRoute(
         type: "LoadBalancer",
         allocateLoadBalancerNodePorts: false,
         externalTrafficPolicy: "Cluster",
-        loadBalancerSourceRanges: [source],
+        loadBalancerSourceRanges: sources,
         selector: { ...INDEXER_LABELS },
         ports: [{ name: "https", port: INDEXER_PORT, targetPort: "https", protocol: "TCP" }],
       },
@@ -97,7 +100,7 @@ export function indexerManagerRoute(
           {
             from: [
               // Path 2: kube-proxy's load-balancer rules, judged before SNAT on the indexer's node.
-              { ipBlock: { cidr: source } },
+              ...sources.map((cidr) => ({ ipBlock: { cidr } })),
               // Path 1: this Service's ServiceLB pods, which masquerade what SRC_RANGES let through.
               {
                 namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: SERVICELB.namespace } },
@@ -120,7 +123,7 @@ export function indexerManagerRoute(
 }
 
 /**
- * The manager's route and the URL its Filebeat dials: the indexer node's address (one of the Service's
+ * The route of the manager (and the shippers) and the URL they dial: the indexer node's address (one of the Service's
  * load-balancer addresses, and named by the node certificate). A plain value, known at preview (the
  * manager's rendered files need it): the manager waits for the route by dependsOn (siem.ts). Neither
  * without a manager.
@@ -129,9 +132,17 @@ export function managerAccess(
   parent: pulumi.Resource,
   name: string,
   namespace: string,
-  manager: { readonly address: string; readonly indexerNodeAddress: string } | undefined,
+  manager:
+    | {
+        readonly address: string;
+        readonly indexerNodeAddress: string;
+        /** The shipper VMs' addresses (Vector), admitted beside the manager's. */
+        readonly shipperAddresses?: readonly string[];
+      }
+    | undefined,
 ): { readonly route: IndexerRoute | undefined; readonly url: pulumi.Output<string> | undefined } {
   if (!manager) return { route: undefined, url: undefined };
-  const route = indexerManagerRoute(parent, name, { namespace, managerAddress: manager.address });
+  const sources = [manager.address, ...(manager.shipperAddresses ?? [])];
+  const route = indexerManagerRoute(parent, name, { namespace, sources });
   return { route, url: pulumi.output(`https://${manager.indexerNodeAddress}:${INDEXER_PORT}`) };
 }

@@ -184,11 +184,20 @@ describe("the indexer's security files", () => {
     for (const user of INDEXER_USERS) assert.ok(!KNOWN_DEFAULT_CREDENTIALS.includes(user.name as never));
   });
 
-  it("gives every consumer least privilege: Filebeat writes only the module's indices, the connector keeps only state indices, readers only read alerts", () => {
+  it("gives every consumer least privilege: Filebeat writes only the module's indices, the connector keeps only state indices, readers only read alerts, Vector only writes its streams", () => {
     const byUser = Object.fromEntries(INDEXER_USERS.map((user) => [user.name, user.roles]));
     assert.deepEqual(byUser["fortress-filebeat"], ["fortress_filebeat", "fortress_manager_states"]);
-    for (const reader of ["fortress-thehive", "fortress-cortex", "fortress-vector"] as const)
+    for (const reader of ["fortress-thehive", "fortress-cortex"] as const)
       assert.deepEqual(byUser[reader], ["fortress_alerts_reader"]);
+    assert.deepEqual(byUser["fortress-vector"], ["fortress_vector"]);
+    const vector = FORTRESS_ROLES.fortress_vector;
+    assert.deepEqual(vector.index_permissions, [
+      {
+        index_patterns: ["fortress-zeek-*", "fortress-netflow-*", "fortress-greenbone-*"],
+        allowed_actions: ["index", "create_index", "indices:admin/mapping/auto_put"],
+      },
+    ]);
+    assert.deepEqual(vector.cluster_permissions, ["cluster:monitor/health", "indices:data/write/bulk"]);
     assert.deepEqual(
       INDEXER_USERS.filter((user) => user.roles.includes("all_access")).map((user) => user.name),
       ["fortress-breakglass"],

@@ -55,7 +55,7 @@ describe("retention", () => {
 });
 
 describe("the ISM and SM policies", () => {
-  it("moves Wazuh's alerts and archives from hot to delete at the retention age", () => {
+  it("moves Wazuh's alerts and archives, the audit log and the shipped streams from hot to delete at the retention age", () => {
     const { policy } = ismPolicy(81) as { policy: any };
     assert.equal(policy.default_state, "hot");
     assert.deepEqual(policy.states[0].transitions, [
@@ -63,7 +63,17 @@ describe("the ISM and SM policies", () => {
     ]);
     assert.deepEqual(policy.states[1], { name: "delete", actions: [{ delete: {} }], transitions: [] });
     assert.deepEqual(policy.ism_template, [
-      { index_patterns: ["wazuh-alerts-*", "wazuh-archives-*", "security-auditlog-*"], priority: 100 },
+      {
+        index_patterns: [
+          "wazuh-alerts-*",
+          "wazuh-archives-*",
+          "security-auditlog-*",
+          "fortress-zeek-*",
+          "fortress-netflow-*",
+          "fortress-greenbone-*",
+        ],
+        priority: 100,
+      },
     ]);
     assert.throws(() => ismPolicy(0), /at least 1/);
     assert.throws(() => ismPolicy(1.5), /whole days/);

@@ -10,6 +10,7 @@
  * `PUT _snapshot/<repo>` `{type: fs, settings: {location}}` under `path.repo`.
  */
 import { DISK_WATERMARKS, INDEXER_PATHS } from "./opensearchYml";
+import { SHIPPED_INDICES } from "../shipping/streams";
 import { WAZUH_EVENT_INDICES } from "./securityConfig";
 
 export interface RetentionSizing {
@@ -59,12 +60,12 @@ export const ISM_POLICY_ID = "fortress-wazuh-retention";
 export const SM_POLICY_NAME = "fortress-wazuh-daily";
 export const SNAPSHOT_REPOSITORY = "fortress-snapshots";
 
-/** Hot until `days` old, then deleted; applied to every new alerts and archives index. */
+/** Hot until `days` old, then deleted; applied to every new alerts, archives, audit and shipped-stream index. */
 export function ismPolicy(days: number): Record<string, unknown> {
   if (!Number.isInteger(days) || days < 1) throw new Error("ISM: retention must be whole days, at least 1");
   return {
     policy: {
-      description: `Fortress: Wazuh events and the security audit log are kept ${days} days, then deleted`,
+      description: `Fortress: Wazuh events, the security audit log and the shipped streams are kept ${days} days, then deleted`,
       default_state: "hot",
       states: [
         {
@@ -74,8 +75,11 @@ export function ismPolicy(days: number): Record<string, unknown> {
         },
         { name: "delete", actions: [{ delete: {} }], transitions: [] },
       ],
-      // The security plugin's audit log (opensearch.yml `audit.type: internal_opensearch`) ages out with the events.
-      ism_template: [{ index_patterns: [...WAZUH_EVENT_INDICES, AUDIT_LOG_INDICES], priority: 100 }],
+      // The security plugin's audit log (opensearch.yml `audit.type: internal_opensearch`) and the streams
+      // Vector ships (Zeek, NetFlow, Greenbone) age out with the events.
+      ism_template: [
+        { index_patterns: [...WAZUH_EVENT_INDICES, AUDIT_LOG_INDICES, ...SHIPPED_INDICES], priority: 100 },
+      ],
     },
   };
 }

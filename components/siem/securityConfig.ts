@@ -11,6 +11,7 @@
  * `wazuh_ui_user`/`wazuh_ui_admin` are the image's (wazuh/wazuh-docker@v4.14.6:
  * build-docker-images/wazuh-indexer/config/roles.yml), kept so that the Wazuh app finds them.
  */
+import { SHIPPED_INDICES } from "../shipping/streams";
 import { renderYaml } from "./yaml";
 
 /** What a Fortress indexer user is for. Each gets its own user, never admin. */
@@ -71,6 +72,14 @@ export const STATE_INDICES = ["wazuh-states-*"] as const;
  * reads back by scroll (wazuh/wazuh@v4.14.6 src/shared_modules/indexer_connector/src/indexerConnector.cpp
  * `initialize`, `validateMappings`, `rollbackIndexChanges`, the sync queue): `crud` and `manage` on
  * the state indices, index monitoring on every index for `_cat/indices`, nothing on alerts.
+ *
+ * fortress_vector is what Vector's `elasticsearch` sink does against OpenSearch with `api_version: v7`
+ * (components/shipping/vectorConfig.ts), and no more: its healthcheck `GET /_cluster/health`
+ * (`cluster:monitor/health`), `_bulk` with the `index` action into each stream's daily index
+ * (vectordotdev/vector@v0.57.0 src/sinks/elasticsearch/common.rs `healthcheck`, encoder.rs bulk
+ * action lines), `create_index` for each day's new index and `auto_put` for dynamic mappings, on the
+ * shipped streams' indices only. No version probe (`GET /`, used only with `api_version: auto`), no
+ * read, no template, nothing on Wazuh's indices.
  */
 export const FORTRESS_ROLES = {
   fortress_filebeat: {
@@ -106,8 +115,18 @@ export const FORTRESS_ROLES = {
       { index_patterns: ["*"], allowed_actions: ["indices_monitor"] },
     ],
   },
+  fortress_vector: {
+    description: "Vector on the sensor and vulnerability VMs: writes the shipped streams' daily indices",
+    cluster_permissions: ["cluster:monitor/health", "indices:data/write/bulk"],
+    index_permissions: [
+      {
+        index_patterns: [...SHIPPED_INDICES],
+        allowed_actions: ["index", "create_index", "indices:admin/mapping/auto_put"],
+      },
+    ],
+  },
   fortress_alerts_reader: {
-    description: "Reads Wazuh alerts (TheHive, Cortex, Vector): search and get, nothing written",
+    description: "Reads Wazuh alerts (TheHive, Cortex): search and get, nothing written",
     cluster_permissions: ["cluster_composite_ops_ro"],
     index_permissions: [
       {
@@ -167,7 +186,11 @@ export const INDEXER_USERS: readonly IndexerUser[] = [
   },
   { name: "fortress-thehive", description: "TheHive: reads alerts", roles: ["fortress_alerts_reader"] },
   { name: "fortress-cortex", description: "Cortex: reads alerts", roles: ["fortress_alerts_reader"] },
-  { name: "fortress-vector", description: "Vector: reads alerts", roles: ["fortress_alerts_reader"] },
+  {
+    name: "fortress-vector",
+    description: "Vector on the sensor and vulnerability VMs: writes the shipped streams",
+    roles: ["fortress_vector"],
+  },
 ];
 
 /** Keycloak groups (the token's `groups` claim, realm.ts) as backend roles, and what they may do. */

@@ -122,7 +122,14 @@ describe("Siem", () => {
     bare = new Siem("bare", withoutManager, { providers: { kubernetes } });
     other = new Siem(
       "other",
-      { ...args, indexer: { ...args.indexer, maxRetentionDays: 30 } },
+      {
+        ...args,
+        indexer: { ...args.indexer, maxRetentionDays: 30 },
+        manager: {
+          ...(args.manager as NonNullable<SiemArgs["manager"]>),
+          indexerSources: ["10.10.40.15", "10.10.20.45"],
+        },
+      },
       { providers: { kubernetes } },
     );
     passwords = Object.fromEntries(
@@ -375,6 +382,28 @@ describe("Siem", () => {
     assert.throws(() => bare.indexerAccess("filebeat"), /once the manager is given/);
   });
 
+  it("admits the shipper VMs beside the manager, each as one host, and hands Vector on a VM the node's address", async () => {
+    const service = inputsOf("other-indexer-manager-service");
+    assert.deepEqual(service.spec.loadBalancerSourceRanges, [
+      "10.10.20.30/32",
+      "10.10.40.15/32",
+      "10.10.20.45/32",
+    ]);
+    const from = inputsOf("other-indexer-from-manager").spec.ingress[0].from;
+    assert.deepEqual(
+      from.filter((peer: any) => peer.ipBlock).map((peer: any) => peer.ipBlock.cidr),
+      ["10.10.20.30/32", "10.10.40.15/32", "10.10.20.45/32"],
+    );
+    const vector = other.indexerAccess("vector", "vm");
+    assert.equal(vector.username, "fortress-vector");
+    assert.equal(await resolve(vector.url), "https://10.10.20.21:9200");
+    assert.equal(
+      await resolve(siem.indexerAccess("vector").url),
+      "https://wazuh-indexer.fortress-siem.svc:9200",
+    );
+    assert.throws(() => bare.indexerAccess("vector", "vm"), /once the manager is given/);
+  });
+
   it("hands the manager the OIDC groups, which its API step maps to the Wazuh API roles for dashboard users", async () => {
     const create = await resolve(siem.manager?.apiUsers.create as pulumi.Output<string>);
     assert.match(
@@ -384,12 +413,14 @@ describe("Siem", () => {
     assert.match(create, /"role":"readonly","rule":\{"MATCH":\{"backend_roles":\["fortress-users"\]\}\}/);
   });
 
-  it("passes the pack's mandatory policies", async () => {
-    const mine = resources.filter((resource) => resource.name.startsWith("siem"));
-    const violations = await evaluatePolicies(
-      POLICIES.filter((policy) => policy.enforcementLevel === "mandatory"),
-      mine,
-    );
-    assert.deepEqual(violations, []);
+  it("passes the pack's mandatory policies, with and without shippers on the route", async () => {
+    for (const prefix of ["siem", "other"]) {
+      const mine = resources.filter((resource) => resource.name.startsWith(prefix));
+      const violations = await evaluatePolicies(
+        POLICIES.filter((policy) => policy.enforcementLevel === "mandatory"),
+        mine,
+      );
+      assert.deepEqual(violations, [], prefix);
+    }
   });
 });

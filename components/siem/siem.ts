@@ -70,6 +70,11 @@ export interface SiemArgs {
     readonly ca: InternalCa;
     /** The firewall's address on the manager's network: the only syslog sender. */
     readonly syslogSources: readonly string[];
+    /**
+     * The shipper VMs' addresses (Vector on the Zeek and Greenbone VMs, components/shipping): the
+     * indexer's route admits each, beside the manager; they dial the indexer node's address as it does.
+     */
+    readonly indexerSources?: readonly string[];
   };
 }
 
@@ -117,6 +122,7 @@ export class Siem extends pulumi.ComponentResource {
               manager: {
                 address: args.manager.host.address,
                 indexerNodeAddress: args.manager.indexerNodeAddress,
+                shipperAddresses: args.manager.indexerSources ?? [],
               },
             }
           : {}),
@@ -219,13 +225,17 @@ export class Siem extends pulumi.ComponentResource {
   }
 
   /**
-   * A consumer's access: its own user and the URL it reaches the indexer on (the manager's Filebeat:
-   * the address outside the cluster, which exists once the manager is given).
+   * A consumer's access: its own user and the URL it reaches the indexer on. From a VM (the manager's
+   * Filebeat always; Vector on the sensor and vulnerability VMs with `from: "vm"`): the address
+   * outside the cluster, which exists once the manager is given, and which admits only the manager
+   * and `indexerSources`. In the cluster: the Service's name.
    */
-  indexerAccess(consumer: IndexerConsumer): IndexerAccess {
-    const url = consumer === "filebeat" ? this.indexer.externalUrl : this.indexer.url;
+  indexerAccess(consumer: IndexerConsumer, from: "cluster" | "vm" = "cluster"): IndexerAccess {
+    const url = consumer === "filebeat" || from === "vm" ? this.indexer.externalUrl : this.indexer.url;
     if (!url)
-      throw new Error("siem: the manager's Filebeat reaches the indexer only once the manager is given");
+      throw new Error(
+        "siem: VMs (the manager's Filebeat, shippers) reach the indexer only once the manager is given",
+      );
     const username = CONSUMER_USERS[consumer];
     return {
       url,

@@ -21,6 +21,10 @@ export const PACKAGES: Readonly<Record<string, string>> = {
   gpg: "gpg",
   openssl: "openssl",
   curl: "curl",
+  nfcapd: "nfdump",
+  nfdump: "nfdump",
+  softflowd: "softflowd",
+  yamllint: "yamllint",
 };
 
 /** clamd is in /usr/sbin, outside a non-root user's PATH on Debian. */

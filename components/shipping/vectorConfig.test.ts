@@ -1,0 +1,175 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import * as yaml from "js-yaml";
+import { run } from "../../test/support/debianTools";
+import { FORTRESS_ROLES } from "../siem/securityConfig";
+import {
+  DEFAULT_BUFFER_BYTES,
+  MIN_DISK_BUFFER_BYTES,
+  renderVectorConfig,
+  type VectorConfigSpec,
+  VECTOR_PATHS,
+  vectorConfigDocument,
+} from "./vectorConfig";
+import {
+  checkAgainst,
+  COMPONENTS,
+  DIRECTORY_SECRET,
+  type FieldSchema,
+  GLOBAL,
+} from "./vectorSchema.fixtures";
+
+const SPEC: VectorConfigSpec = {
+  streams: [
+    { id: "zeek", paths: ["/opt/zeek/logs/current/*.log"], index: "fortress-zeek" },
+    { id: "netflow", paths: ["/var/log/fortress/netflow/*.json"], index: "fortress-netflow" },
+  ],
+  endpoint: "https://10.10.20.21:9200",
+  username: "fortress-vector",
+  hostName: "zeek-1",
+};
+
+type Doc = Record<string, Record<string, Record<string, unknown>>>;
+
+/** Every component of a rendered document against the documented keys of its type. */
+function schemaProblems(document: Doc): string[] {
+  const problems = checkAgainst(document, GLOBAL as Record<string, FieldSchema>, "vector");
+  for (const [name, backend] of Object.entries(document.secret ?? {}))
+    problems.push(...checkAgainst(backend, DIRECTORY_SECRET, `secret.${name}`));
+  for (const kind of ["sources", "transforms", "sinks"] as const) {
+    const documented: Record<string, Readonly<Record<string, FieldSchema>>> = COMPONENTS[kind];
+    for (const [name, component] of Object.entries(document[kind] ?? {})) {
+      const schema = documented[String(component.type)];
+      if (!schema)
+        problems.push(`${kind}.${name}: type ${String(component.type)} is not one Fortress checks`);
+      else problems.push(...checkAgainst(component, schema, `${kind}.${name}`));
+    }
+  }
+  // Inputs name components that exist.
+  const names = new Set([...Object.keys(document.sources ?? {}), ...Object.keys(document.transforms ?? {})]);
+  for (const kind of ["transforms", "sinks"] as const)
+    for (const [name, component] of Object.entries(document[kind] ?? {}))
+      for (const input of (component.inputs as string[]) ?? [])
+        if (!names.has(input)) problems.push(`${kind}.${name} reads ${input}, which does not exist`);
+  return problems;
+}
+
+describe("Vector's configuration", () => {
+  it("uses only keys and values Vector 0.57.0 documents for each component", () => {
+    const document = yaml.load(renderVectorConfig(SPEC)) as Doc;
+    assert.deepEqual(schemaProblems(document), []);
+    assert.deepEqual(Object.keys(document.sinks), ["zeek_indexer", "netflow_indexer"]);
+  });
+
+  it("fails the schema check on a key Vector does not document, a wrong enum, a missing input and a small disk buffer", () => {
+    const document = vectorConfigDocument(SPEC) as Doc;
+    const sink = document.sinks.netflow_indexer as Record<string, any>;
+    const broken: Doc = {
+      ...document,
+      sinks: {
+        ...document.sinks,
+        netflow_indexer: {
+          ...sink,
+          type: "elasticsearch",
+          auth: { ...sink.auth, username: "x" },
+          api_version: "v2",
+          inputs: ["nowhere"],
+          buffer: { ...sink.buffer, max_size: 1024 },
+        },
+        other: { type: "opensearch", inputs: [] },
+      },
+    };
+    const problems = schemaProblems(broken).join("\n");
+    assert.match(problems, /sinks\.netflow_indexer\.auth\.username is no documented key/);
+    assert.match(problems, /api_version: v2 is none of auto, v6, v7, v8/);
+    assert.match(problems, /reads nowhere, which does not exist/);
+    assert.match(problems, /buffer\.max_size is below 268435488/);
+    assert.match(problems, /type opensearch is not one Fortress checks/);
+  });
+
+  it("writes each stream into its own daily index, which the fortress_vector role allows, as OpenSearch 2 takes it", () => {
+    const document = vectorConfigDocument(SPEC) as Doc;
+    const patterns = FORTRESS_ROLES.fortress_vector.index_permissions.flatMap((p) => p.index_patterns);
+    for (const [id, index] of [
+      ["zeek", "fortress-zeek-%Y.%m.%d"],
+      ["netflow", "fortress-netflow-%Y.%m.%d"],
+    ] as const) {
+      const sink = document.sinks[`${id}_indexer`] as Record<string, any>;
+      assert.deepEqual(sink.bulk, { action: "index", index });
+      assert.ok(patterns.includes(`${index.replace("-%Y.%m.%d", "")}-*` as never), `${index} is allowed`);
+      // v7: no `_type` in the bulk action lines and no `GET /` probe (auto would read 2.x as below 7).
+      assert.equal(sink.api_version, "v7");
+      assert.equal(sink.mode, "bulk");
+      assert.deepEqual(sink.endpoints, ["https://10.10.20.21:9200"]);
+      assert.deepEqual(sink.tls, {
+        ca_file: VECTOR_PATHS.caFile,
+        verify_certificate: true,
+        verify_hostname: true,
+      });
+      assert.deepEqual(sink.auth, {
+        strategy: "basic",
+        user: "fortress-vector",
+        password: "SECRET[fortress.indexer_password]",
+      });
+      assert.deepEqual(sink.buffer, { type: "disk", max_size: DEFAULT_BUFFER_BYTES, when_full: "block" });
+      assert.deepEqual(sink.inputs, [`${id}_fields`]);
+      const remap = document.transforms[`${id}_fields`] as Record<string, any>;
+      assert.deepEqual(remap.inputs, [`${id}_files`]);
+      assert.match(remap.source, new RegExp(`^\\.fortress\\.stream = "${id}"$`, "m"));
+      assert.match(remap.source, /^\.fortress\.host = "zeek-1"$/m);
+      // Fortress's fields come after the line's, so that no line overwrites them.
+      assert.ok(remap.source.indexOf("merge(") < remap.source.indexOf(".fortress.stream"));
+    }
+    assert.deepEqual(document.secret, {
+      fortress: {
+        type: "directory",
+        path: "/run/credentials/vector.service",
+        remove_trailing_whitespace: true,
+      },
+    });
+    assert.deepEqual((document.sources.netflow_files as any).include, ["/var/log/fortress/netflow/*.json"]);
+  });
+
+  it("refuses an index the role does not allow, a relative path, plain http, repeated ids and a buffer below Vector's minimum", () => {
+    const stream = SPEC.streams[0] as VectorConfigSpec["streams"][number];
+    assert.throws(
+      () => vectorConfigDocument({ ...SPEC, streams: [{ ...stream, index: "wazuh-alerts-4.x" }] }),
+      /does not allow/,
+    );
+    assert.throws(
+      () => vectorConfigDocument({ ...SPEC, streams: [{ ...stream, paths: ["logs/*.log"] }] }),
+      /no absolute log path/,
+    );
+    assert.throws(
+      () => vectorConfigDocument({ ...SPEC, streams: [{ ...stream, paths: ["/var/log/../../etc/shadow"] }] }),
+      /no absolute log path/,
+    );
+    assert.throws(
+      () => vectorConfigDocument({ ...SPEC, endpoint: "http://10.10.20.21:9200" }),
+      /no https URL/,
+    );
+    assert.throws(() => vectorConfigDocument({ ...SPEC, streams: [stream, stream] }), /repeat/);
+    assert.throws(
+      () => vectorConfigDocument({ ...SPEC, bufferBytes: MIN_DISK_BUFFER_BYTES - 1 }),
+      /at least 268435488/,
+    );
+    assert.throws(() => vectorConfigDocument({ ...SPEC, streams: [] }), /no stream/);
+  });
+
+  it("holds no secret and passes yamllint (strict)", () => {
+    const text = renderVectorConfig(SPEC);
+    assert.doesNotMatch(text, /password: (?!SECRET\[)/);
+    const file = join(mkdtempSync(join(tmpdir(), "fortress-vector-")), "vector.yaml");
+    writeFileSync(file, text);
+    const result = run("yamllint", [
+      "--strict",
+      "-d",
+      "{extends: default, rules: {line-length: {max: 200}}}",
+      file,
+    ]);
+    assert.equal(result.status, 0, `${result.stdout}${result.stderr}`);
+  });
+});

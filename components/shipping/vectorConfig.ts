@@ -1,0 +1,172 @@
+/**
+ * Vector's configuration on a shipper VM (/etc/vector/vector.yaml), rendered by a pure function:
+ * per stream a `file` source (JSON lines), a `remap` that parses the line and stamps
+ * `fortress.stream`/`fortress.host`, and an `elasticsearch` sink into the stream's daily index on
+ * the Wazuh indexer, with a bounded disk buffer. No secret is in it: the password is the `SECRET[…]`
+ * of a `directory` secret backend reading systemd's credentials directory (install.ts).
+ *
+ * Keys as Vector 0.57.0 documents them (vectordotdev/vector@v0.57.0 website/cue/reference/, checked by
+ * vectorSchema.fixtures.ts):
+ * - Vector 0.57.0 has no `opensearch` sink type: OpenSearch is served by the `elasticsearch` sink
+ *   (components/sinks/elasticsearch.cue "OpenSearch Compatibility", `opensearch_service_type: managed`).
+ * - `api_version: v7`, never `auto`: auto reads `version.number` from `GET /`, which OpenSearch 2.19
+ *   answers with major 2, and below 7 the sink writes `_type` into every bulk action line
+ *   (src/sinks/elasticsearch/common.rs `get_version`, `suppress_type_name = version >= 7`;
+ *   encoder.rs), which OpenSearch 2 refuses. v7 omits `_type` and skips the `GET /` probe, so the
+ *   fortress_vector role needs no access to `/`.
+ * - Environment interpolation is off by default since 0.57.0 (docs/reference/environment_variables.md),
+ *   so the password is no `${VAR}`: `secret.<backend>.type: directory` reads one file per key
+ *   (src/secrets/directory.rs), referenced as `SECRET[<backend>.<key>]` (src/config/loading/secret.rs
+ *   `COLLECTOR`).
+ * - Disk buffers hold at least 268435488 bytes (components/generated/sinks.cue `buffer.max_size`).
+ *
+ * Loki (issue 15) is a seam, not built: a `loki` sink per stream would take the same remap as input.
+ */
+import * as yaml from "js-yaml";
+import { SHIPPED_STREAMS, shippedIndex } from "./streams";
+
+/** One stream a shipper reads: JSON-lines files, into the daily indices `<index>-%Y.%m.%d`. */
+export interface ShippedStreamSpec {
+  /** Short name: stamped as `fortress.stream` and part of Vector's component ids. */
+  readonly id: string;
+  /** Absolute paths (globs allowed) of the JSON-lines files. */
+  readonly paths: readonly string[];
+  /** The index prefix, one the fortress_vector role may write (`fortress-zeek`, `fortress-netflow`, `fortress-greenbone`). */
+  readonly index: string;
+}
+
+export interface VectorConfigSpec {
+  readonly streams: readonly ShippedStreamSpec[];
+  /** https URL of the indexer as this VM reaches it. */
+  readonly endpoint: string;
+  readonly username: string;
+  /** The VM's inventory name, stamped as `fortress.host`. */
+  readonly hostName: string;
+  /** Each sink's disk buffer, bytes (at least Vector's minimum). */
+  readonly bufferBytes?: number;
+}
+
+/** Where the install puts what the configuration names. */
+export const VECTOR_PATHS = {
+  config: "/etc/vector/vector.yaml",
+  dataDir: "/var/lib/vector",
+  caFile: "/etc/vector/fortress/indexer-ca.pem",
+  /** systemd's credentials directory of vector.service (LoadCredential=, systemd.exec(5)). */
+  credentialsDir: "/run/credentials/vector.service",
+} as const;
+
+export const SECRET_BACKEND = "fortress";
+export const PASSWORD_KEY = "indexer_password";
+/** Vector's documented minimum for a disk buffer (generated/sinks.cue: "at least ~256 megabytes (268435488 bytes)"). */
+export const MIN_DISK_BUFFER_BYTES = 268_435_488;
+export const DEFAULT_BUFFER_BYTES = MIN_DISK_BUFFER_BYTES;
+
+/** Bulk index per stream and day: the sink's strftime on each event's timestamp. */
+export const dailyIndex = (index: string) => `${index}-%Y.%m.%d`;
+
+const STREAM_ID = /^[a-z][a-z0-9]{0,30}$/;
+const HOST_NAME = /^[a-z0-9][a-z0-9.-]{0,62}$/;
+const PATH = /^\/[\w./*?[\]-]+$/;
+
+const ALLOWED_INDICES: readonly string[] = SHIPPED_STREAMS.map((stream) => shippedIndex(stream));
+
+function checkSpec(spec: VectorConfigSpec): void {
+  if (spec.streams.length === 0) throw new Error("vector: no stream to ship");
+  const ids = spec.streams.map((stream) => stream.id);
+  if (new Set(ids).size !== ids.length) throw new Error(`vector: stream ids repeat: ${ids.join(", ")}`);
+  for (const stream of spec.streams) {
+    if (!STREAM_ID.test(stream.id)) throw new Error(`vector: ${stream.id} is no stream id (a-z, 0-9)`);
+    if (!ALLOWED_INDICES.includes(stream.index))
+      throw new Error(
+        `vector: stream ${stream.id} writes ${stream.index}, which the fortress_vector role does not allow (${ALLOWED_INDICES.join(", ")})`,
+      );
+    if (stream.paths.length === 0) throw new Error(`vector: stream ${stream.id} has no path`);
+    for (const path of stream.paths)
+      if (!PATH.test(path) || path.split("/").includes(".."))
+        throw new Error(`vector: ${path} is no absolute log path`);
+  }
+  if (!/^https:\/\/[^\s/]+(:\d+)?\/?$/.test(spec.endpoint))
+    throw new Error(`vector: the indexer endpoint ${spec.endpoint} is no https URL`);
+  if (!HOST_NAME.test(spec.hostName)) throw new Error(`vector: ${spec.hostName} is no host name`);
+  if (!/^[\w.-]+$/.test(spec.username)) throw new Error(`vector: ${spec.username} is no user name`);
+  const buffer = spec.bufferBytes ?? DEFAULT_BUFFER_BYTES;
+  if (!Number.isInteger(buffer) || buffer < MIN_DISK_BUFFER_BYTES)
+    throw new Error(`vector: a disk buffer holds at least ${MIN_DISK_BUFFER_BYTES} bytes`);
+}
+
+/**
+ * The stream's VRL: the line parsed as a JSON object and merged in, else kept as `message` with
+ * `fortress.parse_error`; then Fortress's own fields, last, so that no line can overwrite them.
+ * Functions as the VRL that Vector 0.57.0 builds (Cargo.lock: vrl 0.33.1, vectordotdev/vrl@33fec9b)
+ * defines them: src/stdlib/parse_json.rs (fallible, hence `parsed, err =`), is_object.rs,
+ * object.rs (`object!` asserts the type), merge.rs (`merge(to, from)`, both objects), del.rs. Not run
+ * here (no Vector on this machine): `vector validate` runs it on the VM before every start.
+ */
+export function remapProgram(streamId: string, hostName: string): string {
+  return [
+    "parsed, err = parse_json(.message)",
+    "if err == null && is_object(parsed) {",
+    "  . = merge(., object!(parsed))",
+    "  del(.message)",
+    "} else {",
+    "  .fortress.parse_error = true",
+    "}",
+    `.fortress.stream = ${JSON.stringify(streamId)}`,
+    `.fortress.host = ${JSON.stringify(hostName)}`,
+    "",
+  ].join("\n");
+}
+
+export function vectorConfigDocument(spec: VectorConfigSpec): Record<string, unknown> {
+  checkSpec(spec);
+  const sources: Record<string, unknown> = {};
+  const transforms: Record<string, unknown> = {};
+  const sinks: Record<string, unknown> = {};
+  for (const stream of spec.streams) {
+    const source = `${stream.id}_files`;
+    const remap = `${stream.id}_fields`;
+    sources[source] = {
+      type: "file",
+      include: [...stream.paths],
+      read_from: "beginning",
+      // The converters write each file whole and rename it into place: its inode names it.
+      fingerprint: { strategy: "device_and_inode" },
+      // Files a day old are history the indexer already has (or never will: retention starts there).
+      ignore_older_secs: 86_400,
+    };
+    transforms[remap] = {
+      type: "remap",
+      inputs: [source],
+      source: remapProgram(stream.id, spec.hostName),
+    };
+    sinks[`${stream.id}_indexer`] = {
+      type: "elasticsearch",
+      inputs: [remap],
+      endpoints: [spec.endpoint.replace(/\/$/, "")],
+      api_version: "v7",
+      mode: "bulk",
+      bulk: { action: "index", index: dailyIndex(stream.index) },
+      auth: { strategy: "basic", user: spec.username, password: `SECRET[${SECRET_BACKEND}.${PASSWORD_KEY}]` },
+      tls: { ca_file: VECTOR_PATHS.caFile, verify_certificate: true, verify_hostname: true },
+      healthcheck: { enabled: true },
+      buffer: { type: "disk", max_size: spec.bufferBytes ?? DEFAULT_BUFFER_BYTES, when_full: "block" },
+    };
+  }
+  return {
+    data_dir: VECTOR_PATHS.dataDir,
+    secret: {
+      [SECRET_BACKEND]: {
+        type: "directory",
+        path: VECTOR_PATHS.credentialsDir,
+        remove_trailing_whitespace: true,
+      },
+    },
+    sources,
+    transforms,
+    sinks,
+  };
+}
+
+export function renderVectorConfig(spec: VectorConfigSpec): string {
+  return `---\n${yaml.dump(vectorConfigDocument(spec), { lineWidth: -1, noRefs: true, sortKeys: false })}`;
+}

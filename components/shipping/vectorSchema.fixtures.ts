@@ -1,0 +1,239 @@
+/**
+ * Vector 0.57.0's documented configuration keys for what Fortress renders: the global options it
+ * sets, the `file` source, the `remap` transform and the `elasticsearch` sink, with the common source,
+ * transform and sink keys. Copied from the reference the release generates from its code
+ * (vectordotdev/vector@v0.57.0, website/cue/reference/):
+ * - generated/configuration.cue (`data_dir`, `secret.*` backends file/directory/exec);
+ * - components/sources/generated/file.cue, components/generated/sources.cue (`proxy`, `graph`);
+ * - components/transforms/generated/remap.cue, components/generated/transforms.cue (`inputs`);
+ * - components/sinks/generated/elasticsearch.cue, components/generated/sinks.cue (`buffer`,
+ *   `healthcheck`, `inputs`).
+ * Every key of each component is listed at its top level; nested options only where Fortress sets
+ * them (a nested object Fortress does not set is `{ type: "object" }` and may not be used).
+ */
+
+export interface FieldSchema {
+  /** `map`: an object of named entries (components, secret backends), each checked on its own. */
+  readonly type: "string" | "bool" | "uint" | "array" | "object" | "map";
+  readonly required?: true;
+  readonly enum?: readonly string[];
+  /** For objects: the documented options; absent, Fortress may not set the object. */
+  readonly options?: Readonly<Record<string, FieldSchema>>;
+  /** For arrays: the items' type. */
+  readonly items?: FieldSchema["type"];
+  /** For uints: the documented minimum. */
+  readonly min?: number;
+}
+
+const object = { type: "object" } as const;
+const str = { type: "string" } as const;
+const bool = { type: "bool" } as const;
+const uint = { type: "uint" } as const;
+
+const graph = object;
+const proxy = object;
+
+export const FILE_SOURCE: Readonly<Record<string, FieldSchema>> = {
+  type: { type: "string", required: true, enum: ["file"] },
+  acknowledgements: object,
+  data_dir: str,
+  encoding: object,
+  exclude: { type: "array", items: "string" },
+  file_key: str,
+  fingerprint: {
+    type: "object",
+    options: {
+      ignored_header_bytes: uint,
+      lines: uint,
+      strategy: { type: "string", enum: ["checksum", "device_and_inode"] },
+    },
+  },
+  glob_minimum_cooldown_ms: uint,
+  host_key: str,
+  ignore_checkpoints: bool,
+  ignore_not_found: bool,
+  ignore_older_secs: uint,
+  include: { type: "array", required: true, items: "string" },
+  internal_metrics: object,
+  line_delimiter: str,
+  max_line_bytes: uint,
+  max_read_bytes: uint,
+  multiline: object,
+  offset_key: str,
+  oldest_first: bool,
+  read_from: { type: "string", enum: ["beginning", "end"] },
+  remove_after_secs: uint,
+  rotate_wait_secs: uint,
+  graph,
+  proxy,
+};
+
+export const REMAP_TRANSFORM: Readonly<Record<string, FieldSchema>> = {
+  type: { type: "string", required: true, enum: ["remap"] },
+  inputs: { type: "array", required: true, items: "string" },
+  drop_on_abort: bool,
+  drop_on_error: bool,
+  file: str,
+  files: { type: "array", items: "string" },
+  metric_tag_values: { type: "string", enum: ["single", "full"] },
+  reroute_dropped: bool,
+  source: str,
+  timezone: str,
+  graph,
+  measure_cpu_usage: bool,
+};
+
+export const ELASTICSEARCH_SINK: Readonly<Record<string, FieldSchema>> = {
+  type: { type: "string", required: true, enum: ["elasticsearch"] },
+  inputs: { type: "array", required: true, items: "string" },
+  acknowledgements: object,
+  api_version: { type: "string", enum: ["auto", "v6", "v7", "v8"] },
+  auth: {
+    type: "object",
+    options: {
+      // strategy is required when auth is set; user and password when strategy = "basic".
+      strategy: { type: "string", required: true, enum: ["aws", "basic"] },
+      user: str,
+      password: str,
+      access_key_id: str,
+      assume_role: str,
+      credentials_file: str,
+      external_id: str,
+      imds: object,
+      load_timeout_secs: uint,
+      profile: str,
+      region: str,
+      secret_access_key: str,
+      session_name: str,
+      session_token: str,
+    },
+  },
+  aws: object,
+  batch: object,
+  bulk: {
+    type: "object",
+    options: {
+      action: str,
+      index: str,
+      template_fallback_index: str,
+      version: str,
+      version_type: { type: "string", enum: ["internal", "external", "external_gte"] },
+    },
+  },
+  compression: { type: "string", enum: ["gzip", "none", "snappy", "zlib", "zstd"] },
+  dangerously_allow_unconfined_template_resolution: bool,
+  data_stream: object,
+  distribution: object,
+  doc_type: str,
+  encoding: object,
+  endpoint: str,
+  endpoints: { type: "array", items: "string" },
+  id_key: str,
+  metrics: object,
+  mode: { type: "string", enum: ["bulk", "data_stream"] },
+  opensearch_service_type: { type: "string", enum: ["managed", "serverless"] },
+  pipeline: str,
+  query: object,
+  request: object,
+  request_retry_partial: bool,
+  suppress_type_name: bool,
+  tls: {
+    type: "object",
+    options: {
+      alpn_protocols: { type: "array", items: "string" },
+      ca_file: str,
+      crt_file: str,
+      key_file: str,
+      key_pass: str,
+      server_name: str,
+      verify_certificate: bool,
+      verify_hostname: bool,
+    },
+  },
+  buffer: {
+    type: "object",
+    options: {
+      max_events: uint,
+      max_size: { type: "uint", required: true, min: 268_435_488 },
+      type: { type: "string", enum: ["disk", "memory"] },
+      when_full: { type: "string", enum: ["block", "drop_newest"] },
+    },
+  },
+  healthcheck: { type: "object", options: { enabled: bool, timeout: uint, uri: str } },
+  graph,
+  proxy,
+};
+
+/** The global options Fortress sets (generated/configuration.cue). */
+export const GLOBAL: Readonly<Record<string, FieldSchema>> = {
+  data_dir: str,
+  secret: { type: "map" },
+  sources: { type: "map" },
+  transforms: { type: "map" },
+  sinks: { type: "map" },
+};
+
+/** The `directory` secret backend (generated/configuration.cue `secret`, src/secrets/directory.rs). */
+export const DIRECTORY_SECRET: Readonly<Record<string, FieldSchema>> = {
+  type: { type: "string", required: true, enum: ["directory", "file", "exec", "aws_secrets_manager"] },
+  path: { type: "string", required: true },
+  remove_trailing_whitespace: bool,
+};
+
+export const COMPONENTS = {
+  sources: { file: FILE_SOURCE },
+  transforms: { remap: REMAP_TRANSFORM },
+  sinks: { elasticsearch: ELASTICSEARCH_SINK },
+} as const;
+
+/**
+ * Every key of `value` against `schema`: unknown keys, missing required ones, wrong types, values
+ * outside an enum, uints below a minimum. Returns the problems, one line each.
+ */
+export function checkAgainst(
+  value: Readonly<Record<string, unknown>>,
+  schema: Readonly<Record<string, FieldSchema>>,
+  where: string,
+): string[] {
+  const problems: string[] = [];
+  for (const [key, field] of Object.entries(schema))
+    if (field.required && value[key] === undefined) problems.push(`${where}.${key} is required`);
+  for (const [key, item] of Object.entries(value)) {
+    const field = schema[key];
+    const at = `${where}.${key}`;
+    if (!field) {
+      problems.push(`${at} is no documented key`);
+      continue;
+    }
+    problems.push(...checkField(item, field, at));
+  }
+  return problems;
+}
+
+function checkField(item: unknown, field: FieldSchema, at: string): string[] {
+  switch (field.type) {
+    case "string":
+      if (typeof item !== "string") return [`${at} is not a string`];
+      return field.enum && !field.enum.includes(item)
+        ? [`${at}: ${item} is none of ${field.enum.join(", ")}`]
+        : [];
+    case "bool":
+      return typeof item === "boolean" ? [] : [`${at} is not a bool`];
+    case "uint":
+      if (!Number.isInteger(item) || (item as number) < 0) return [`${at} is not a uint`];
+      return field.min !== undefined && (item as number) < field.min ? [`${at} is below ${field.min}`] : [];
+    case "array":
+      if (!Array.isArray(item)) return [`${at} is not an array`];
+      return field.items &&
+        item.some((element) => typeof element !== (field.items === "uint" ? "number" : field.items))
+        ? [`${at} holds an item that is not a ${field.items}`]
+        : [];
+    case "map":
+      return typeof item === "object" && item !== null && !Array.isArray(item) ? [] : [`${at} is not a map`];
+    case "object":
+      if (typeof item !== "object" || item === null || Array.isArray(item)) return [`${at} is not an object`];
+      if (!field.options)
+        return [`${at} is an object Fortress does not set (its options are not in the fixture)`];
+      return checkAgainst(item as Record<string, unknown>, field.options, at);
+  }
+}
