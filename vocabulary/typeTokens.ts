@@ -26,6 +26,8 @@ export const COMPONENT_TYPES = {
   endpoint: "fortress:endpoint:Endpoint",
   /** The lab's one clamd, its freshclam and Fortress's signatures. */
   clamav: "fortress:endpoint:Clamav",
+  /** Suricata on the firewall: its settings, rulesets, drop policies, alerts to the SIEM, NetFlow. */
+  suricata: "fortress:sensors:Suricata",
   /** The record of which services the lab runs, read by the pack's dependency policy. */
   services: "fortress:lab:Services",
 } as const;
@@ -43,6 +45,10 @@ export type OpnsenseKind =
   | "dnsmasqRange"
   | "dnsmasqHost"
   | "syslogDestination"
+  | "idsPolicy"
+  | "idsRulesets"
+  | "idsGeneral"
+  | "netflow"
   | "chrony"
   | "keaDhcpv4"
   | "dnsmasq"

@@ -20,8 +20,18 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { OpnsenseError } from "./errors";
-import { CHRONY, DNSMASQ, DNSMASQ_DHCP, KEA_DHCPV4, MODELS, type SettingsModel } from "./models";
+import {
+  CHRONY,
+  DNSMASQ,
+  DNSMASQ_DHCP,
+  IDS_GENERAL,
+  KEA_DHCPV4,
+  MODELS,
+  NETFLOW,
+  type SettingsModel,
+} from "./models";
 import { DEFAULT_TIMING, ItemProvider, SettingsProvider, type Timing } from "./provider";
+import { RULESETS_KIND, RulesetsProvider } from "./rulesets";
 
 /** The settings singletons by the name their resources carry in `settings`. */
 export const SETTINGS_MODELS = {
@@ -29,6 +39,8 @@ export const SETTINGS_MODELS = {
   keaDhcpv4: KEA_DHCPV4,
   dnsmasq: DNSMASQ,
   dnsmasqDhcp: DNSMASQ_DHCP,
+  idsGeneral: IDS_GENERAL,
+  netflow: NETFLOW,
 } as const satisfies Readonly<Record<string, SettingsModel>>;
 
 export type SettingsName = keyof typeof SETTINGS_MODELS;
@@ -46,11 +58,14 @@ export class OpnsenseProviders implements pulumi.dynamic.ResourceProvider {
   constructor(
     private readonly items: pulumi.dynamic.ResourceProvider & Configurable,
     private readonly settings: Readonly<Record<SettingsName, pulumi.dynamic.ResourceProvider & Configurable>>,
+    /** The Intrusion Detection's rulesets (rulesets.ts), routed by `kind`. */
+    private readonly rulesets: pulumi.dynamic.ResourceProvider & Configurable,
   ) {}
 
   /** The provider for a resource, from its inputs or state; a resource that names neither is refused. */
   private handler(props: Props): AnyProvider {
     if (typeof props.model === "string" && Object.hasOwn(MODELS, props.model)) return this.items;
+    if (props.kind === RULESETS_KIND) return this.rulesets;
     if (typeof props.settings === "string" && Object.hasOwn(this.settings, props.settings)) {
       return this.settings[props.settings as SettingsName];
     }
@@ -60,7 +75,7 @@ export class OpnsenseProviders implements pulumi.dynamic.ResourceProvider {
   }
 
   async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    const all = [this.items, ...Object.values(this.settings)];
+    const all = [this.items, ...Object.values(this.settings), this.rulesets];
     await Promise.all(all.map((provider) => provider.configure(request)));
   }
 
@@ -98,5 +113,7 @@ export function opnsenseProviders(timing: Timing = DEFAULT_TIMING): OpnsenseProv
     keaDhcpv4: new SettingsProvider(KEA_DHCPV4, timing),
     dnsmasq: new SettingsProvider(DNSMASQ, timing),
     dnsmasqDhcp: new SettingsProvider(DNSMASQ_DHCP, timing),
-  });
+    idsGeneral: new SettingsProvider(IDS_GENERAL, timing),
+    netflow: new SettingsProvider(NETFLOW, timing),
+  }, new RulesetsProvider(timing));
 }

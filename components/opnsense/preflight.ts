@@ -15,7 +15,7 @@
 import * as ipaddr from "ipaddr.js";
 import { call, callWithSource, type Connection, type RetryPolicy } from "./client";
 import { OpnsenseError, OpnsenseHttpError, OpnsensePrivilegeError } from "./errors";
-import { rememberVersion } from "./privileges";
+import { knownVersion, rememberVersion } from "./privileges";
 
 /**
  * 25.7: the ACL patterns Fortress's privilege list is written for, and Dnsmasq's DHCP ranges and hosts
@@ -104,6 +104,24 @@ export function productVersion(info: SystemInformation): string | undefined {
   const first = info.versions?.[0];
   const match = typeof first === "string" ? /^\S+\s+(\d+(?:\.\d+)*)/.exec(first) : null;
   return match?.[1];
+}
+
+/**
+ * The firewall's release, for models whose fields differ between releases (models.ts `versioned`): the
+ * one this process's preflight read, else read now from the same endpoint ("Lobby: Dashboard").
+ */
+export async function firewallVersion(connection: Connection, policy: RetryPolicy): Promise<string> {
+  const known = knownVersion(connection.url);
+  if (known) return known;
+  const info = (await call(connection, "GET", VERSION_ENDPOINT, undefined, policy)) as SystemInformation;
+  const version = productVersion(info);
+  if (!version) {
+    throw new OpnsenseError(
+      `the firewall at ${connection.url} did not say its version (${VERSION_ENDPOINT}: ${JSON.stringify(info).slice(0, 200)})`,
+    );
+  }
+  rememberVersion(connection.url, version);
+  return version;
 }
 
 /** Turns "you may not" and "there is no such endpoint" into problems; anything else is an error. */

@@ -149,6 +149,20 @@ export const ACL_PRIVILEGES: readonly AclPrivilege[] = [
     source: CORE_ACL("Syslog"),
   },
   {
+    // Settings, rulesets, policies and the service (reconfigure, update_rules), plus Suricata's log page.
+    key: "page-services-ids",
+    name: "Services: Intrusion Detection",
+    patterns: ["api/ids/*", "api/diagnostics/log/core/suricata/*"],
+    source: CORE_ACL("IDS"),
+  },
+  {
+    // getconfig, setconfig, reconfigure, status, cache stats (Diagnostics/Api/NetflowController.php).
+    key: "page-diagnostics-netflow",
+    name: "Diagnostics: Netflow configuration",
+    patterns: ["api/diagnostics/netflow/*"],
+    source: CORE_ACL("Diagnostics"),
+  },
+  {
     key: "page-services-chrony",
     name: "Services: Chrony",
     patterns: ["api/chrony/*"],
@@ -202,6 +216,9 @@ export const PROVIDER_PRIVILEGES: readonly { readonly prefix: string; readonly k
   { prefix: "dnsmasq/service", key: "page-services-dnsforwarder" },
   { prefix: "syslog/settings", key: "page-diagnostics-logs-settings-targets" },
   { prefix: "syslog/service", key: "page-diagnostics-logs-settings-targets" },
+  { prefix: "ids/settings", key: "page-services-ids" },
+  { prefix: "ids/service", key: "page-services-ids" },
+  { prefix: "diagnostics/netflow", key: "page-diagnostics-netflow" },
   { prefix: "chrony/general", key: "page-services-chrony" },
   { prefix: "chrony/service", key: "page-services-chrony" },
   { prefix: "interfaces/assignment", key: "page-interfaces-assignnetworkports" },
