@@ -108,12 +108,16 @@ export class OpnsenseProviders implements pulumi.dynamic.ResourceProvider {
 
 /** The provider object of every item and settings resource. */
 export function opnsenseProviders(timing: Timing = DEFAULT_TIMING): OpnsenseProviders {
-  return new OpnsenseProviders(new ItemProvider(timing), {
-    chrony: new SettingsProvider(CHRONY, timing),
-    keaDhcpv4: new SettingsProvider(KEA_DHCPV4, timing),
-    dnsmasq: new SettingsProvider(DNSMASQ, timing),
-    dnsmasqDhcp: new SettingsProvider(DNSMASQ_DHCP, timing),
-    idsGeneral: new SettingsProvider(IDS_GENERAL, timing),
-    netflow: new SettingsProvider(NETFLOW, timing),
-  }, new RulesetsProvider(timing));
+  return new OpnsenseProviders(
+    new ItemProvider(timing),
+    {
+      chrony: new SettingsProvider(CHRONY, timing),
+      keaDhcpv4: new SettingsProvider(KEA_DHCPV4, timing),
+      dnsmasq: new SettingsProvider(DNSMASQ, timing),
+      dnsmasqDhcp: new SettingsProvider(DNSMASQ_DHCP, timing),
+      idsGeneral: new SettingsProvider(IDS_GENERAL, timing),
+      netflow: new SettingsProvider(NETFLOW, timing),
+    },
+    new RulesetsProvider(timing),
+  );
 }

@@ -18,7 +18,8 @@ import {
   setItem,
 } from "./items";
 import { type ApplyKind, type ItemModel, MODELS, type ModelName, type SettingsModel } from "./models";
-import { firewallVersion, type PreflightNeeds, preflight } from "./preflight";
+import { type PreflightNeeds, preflight } from "./preflight";
+import { firewallVersion } from "./version";
 import { forVersion, fromVersion, nest, pick } from "./versioned";
 import { DEFAULT_PROBE, type FilterChange, type ProbePolicy, safeApplyFilter } from "./safeApply";
 

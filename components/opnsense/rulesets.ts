@@ -56,11 +56,17 @@ export function rulesetRows(answer: unknown): RulesetRow[] {
 }
 
 /** The names not among the firewall's installable rulesets, as an error naming the argument. */
-export function unknownRulesets(wanted: readonly string[], known: readonly string[], argument: string): string | undefined {
+export function unknownRulesets(
+  wanted: readonly string[],
+  known: readonly string[],
+  argument: string,
+): string | undefined {
   const offered = new Set(known);
   const unknown = wanted.filter((name) => !offered.has(name));
   if (unknown.length === 0) return undefined;
-  const close = known.filter((name) => unknown.some((bad) => name.startsWith(bad.replace(/\.rules$/, "")))).slice(0, 5);
+  const close = known
+    .filter((name) => unknown.some((bad) => name.startsWith(bad.replace(/\.rules$/, ""))))
+    .slice(0, 5);
   return (
     `${argument}: ${unknown.map((name) => `"${name}"`).join(", ")} ${unknown.length === 1 ? "is not a ruleset" : "are not rulesets"} ` +
     `this firewall offers (ids/settings/list_rulesets lists ${known.length}, by file name such as ` +
@@ -73,7 +79,9 @@ export class RulesetsProvider
   implements pulumi.dynamic.ResourceProvider<RulesetsInputs, RulesetsOutputs>
 {
   private async list(connection: Connection): Promise<RulesetRow[]> {
-    return rulesetRows(await call(connection, "GET", "ids/settings/list_rulesets", undefined, this.timing.retry));
+    return rulesetRows(
+      await call(connection, "GET", "ids/settings/list_rulesets", undefined, this.timing.retry),
+    );
   }
 
   private async toggle(connection: Connection, names: readonly string[], enabled: "0" | "1"): Promise<void> {
@@ -81,13 +89,21 @@ export class RulesetsProvider
     const path = `ids/settings/toggle_ruleset/${names.map(encodeURIComponent).join(",")}/${enabled}`;
     const answer = (await call(connection, "POST", path, {}, this.timing.retry)) as { status?: unknown };
     if (answer.status !== enabled) {
-      throw new OpnsenseError(`OPNsense did not set the rulesets ${names.join(", ")} to ${enabled}: ${JSON.stringify(answer)}`);
+      throw new OpnsenseError(
+        `OPNsense did not set the rulesets ${names.join(", ")} to ${enabled}: ${JSON.stringify(answer)}`,
+      );
     }
   }
 
   /** The enabled files' node uuids, from a blank policy's `rulesets` options. */
   private async fileUuids(connection: Connection, names: readonly string[]): Promise<Record<string, string>> {
-    const answer = (await call(connection, "GET", "ids/settings/get_policy", undefined, this.timing.retry)) as {
+    const answer = (await call(
+      connection,
+      "GET",
+      "ids/settings/get_policy",
+      undefined,
+      this.timing.retry,
+    )) as {
       policy?: { rulesets?: Record<string, { value?: unknown }> };
     };
     const byName = new Map(
@@ -97,7 +113,9 @@ export class RulesetsProvider
     );
     const missing = names.filter((name) => !byName.has(name));
     if (missing.length > 0) {
-      throw new OpnsenseError(`OPNsense lists no enabled ruleset file node for ${missing.join(", ")} (ids/settings/get_policy)`);
+      throw new OpnsenseError(
+        `OPNsense lists no enabled ruleset file node for ${missing.join(", ")} (ids/settings/get_policy)`,
+      );
     }
     return Object.fromEntries(names.map((name) => [name, byName.get(name) ?? ""]));
   }
@@ -119,14 +137,24 @@ export class RulesetsProvider
         await this.toggle(connection, add, "1");
       });
       if (add.length > 0) {
-        const answer = (await call(connection, "POST", "ids/service/update_rules", {}, {
-          ...this.timing.retry,
-          timeoutMs: Math.max(this.timing.retry.timeoutMs, DOWNLOAD_TIMEOUT_MS),
-          retries: 0,
-        })) as { status?: unknown };
+        const answer = (await call(
+          connection,
+          "POST",
+          "ids/service/update_rules",
+          {},
+          {
+            ...this.timing.retry,
+            timeoutMs: Math.max(this.timing.retry.timeoutMs, DOWNLOAD_TIMEOUT_MS),
+            retries: 0,
+          },
+        )) as { status?: unknown };
         // `ids update` answers OK whatever the download did (actions_ids.conf `errors:no`,
         // service/modules/actions/script.py); only a template failure ("template error") shows here.
-        if (String(answer.status ?? "").trim().toUpperCase() !== "OK") {
+        if (
+          String(answer.status ?? "")
+            .trim()
+            .toUpperCase() !== "OK"
+        ) {
           throw new OpnsenseError(
             `OPNsense could not download the rulesets (ids/service/update_rules: ${JSON.stringify(answer).slice(0, 200)}): ` +
               "check that the firewall reaches rules.emergingthreats.net, and System > Log Files > Backend",
@@ -153,9 +181,14 @@ export class RulesetsProvider
 
   /** The recorded files that are still enabled: one disabled by hand shows as a change. */
   async read(id: string, props?: RulesetsOutputs): Promise<pulumi.dynamic.ReadResult<RulesetsOutputs>> {
-    if (!props) throw new OpnsenseError(`cannot read the Intrusion Detection rulesets ${id} without their recorded state`);
+    if (!props)
+      throw new OpnsenseError(
+        `cannot read the Intrusion Detection rulesets ${id} without their recorded state`,
+      );
     const rows = await this.list(this.connect(props.firewall));
-    const enabled = new Set(rows.filter((row) => flattenValue(row.enabled) === "1").map((row) => String(row.filename)));
+    const enabled = new Set(
+      rows.filter((row) => flattenValue(row.enabled) === "1").map((row) => String(row.filename)),
+    );
     const still = splitNames(props.filenames).filter((name) => enabled.has(name));
     return { id, props: { ...props, filenames: still.join(",") } };
   }
@@ -179,7 +212,9 @@ export class RulesetsProvider
     const known = new Set((await this.list(connection)).map((row) => String(row.filename ?? "")));
     const ours = splitNames(props.filenames).filter((name) => known.has(name));
     await withWriteLock(connection, () =>
-      this.applying(connection, { kind: "reconfigure", path: RECONFIGURE }, () => this.toggle(connection, ours, "0")),
+      this.applying(connection, { kind: "reconfigure", path: RECONFIGURE }, () =>
+        this.toggle(connection, ours, "0"),
+      ),
     );
   }
 }

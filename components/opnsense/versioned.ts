@@ -8,7 +8,7 @@
 import { OpnsenseError } from "./errors";
 import type { Fields } from "./items";
 import type { VersionedField } from "./models";
-import { compareVersions } from "./preflight";
+import { compareVersions } from "./version";
 
 interface Versioned {
   readonly label: string;
@@ -73,12 +73,16 @@ export function nest(fields: Readonly<Record<string, string>>): Record<string, u
 }
 
 /** The values of `names` (dotted for nested nodes) in a `get` answer, flat. */
-export function pick(values: Readonly<Record<string, unknown>>, names: readonly string[]): Record<string, unknown> {
+export function pick(
+  values: Readonly<Record<string, unknown>>,
+  names: readonly string[],
+): Record<string, unknown> {
   return Object.fromEntries(
     names.map((name) => {
       let node: unknown = values;
       for (const step of name.split(".")) {
-        node = node !== null && typeof node === "object" ? (node as Record<string, unknown>)[step] : undefined;
+        node =
+          node !== null && typeof node === "object" ? (node as Record<string, unknown>)[step] : undefined;
       }
       return [name, node];
     }),
