@@ -112,7 +112,7 @@ export type SyslogLevel = "debug" | "info" | "notice" | "warn" | "err" | "crit" 
 
 /**
  * A remote syslog destination (Syslog/Syslog.xml `destinations.destination`, the same fields at 25.7,
- * 26.1 and 26.7). `program` and `facility` are left empty: every application and facility.
+ * 26.1 and 26.7). `facility` is left empty: every facility.
  */
 export interface SyslogDestinationFields {
   readonly enabled: boolean;
@@ -125,6 +125,11 @@ export interface SyslogDestinationFields {
   readonly rfc5424: boolean;
   /** The levels sent (empty: all). */
   readonly level: readonly SyslogLevel[];
+  /**
+   * The applications sent (empty or left out: all; templates/OPNsense/Syslog/syslog-ng-destinations.conf
+   * makes one `program("…")` filter clause each). Names from `configctl syslog list applications`.
+   */
+  readonly program?: readonly string[];
   readonly description: string;
 }
 
@@ -176,7 +181,7 @@ export type FieldName<F> = keyof F & string;
 
 /** The fields that are lists: each needs its separator in the model. */
 export type ListField<F> = {
-  [K in FieldName<F>]-?: F[K] extends readonly string[] ? K : never;
+  [K in FieldName<F>]-?: NonNullable<F[K]> extends readonly string[] ? K : never;
 }[FieldName<F>];
 
 /** The model's fields as the API takes them and the state keeps them: strings, or an output of one. */

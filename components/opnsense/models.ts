@@ -179,7 +179,7 @@ export const MODELS = {
     apply: { kind: "reconfigure", path: "syslog/service/reconfigure" },
     identity: ["description"],
     // OptionField Multiple: stored comma-joined, returned as an option map.
-    lists: { level: "," },
+    lists: { level: ",", program: "," },
     replaceOn: [],
   },
   /**
