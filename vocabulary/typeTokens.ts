@@ -47,6 +47,7 @@ export type OpnsenseKind =
   | "syslogDestination"
   | "idsPolicy"
   | "idsRulesets"
+  | "idsUpdateSchedule"
   | "idsGeneral"
   | "netflow"
   | "chrony"

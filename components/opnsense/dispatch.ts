@@ -32,6 +32,7 @@ import {
 } from "./models";
 import { DEFAULT_TIMING, ItemProvider, SettingsProvider, type Timing } from "./provider";
 import { RULESETS_KIND, RulesetsProvider } from "./rulesets";
+import { UPDATE_SCHEDULE_KIND, UpdateScheduleProvider } from "./updateSchedule";
 
 /** The settings singletons by the name their resources carry in `settings`. */
 export const SETTINGS_MODELS = {
@@ -58,14 +59,15 @@ export class OpnsenseProviders implements pulumi.dynamic.ResourceProvider {
   constructor(
     private readonly items: pulumi.dynamic.ResourceProvider & Configurable,
     private readonly settings: Readonly<Record<SettingsName, pulumi.dynamic.ResourceProvider & Configurable>>,
-    /** The Intrusion Detection's rulesets (rulesets.ts), routed by `kind`. */
-    private readonly rulesets: pulumi.dynamic.ResourceProvider & Configurable,
+    /** Resources of their own kind (the Intrusion Detection's rulesets and update schedule), routed by `kind`. */
+    private readonly kinds: Readonly<Record<string, pulumi.dynamic.ResourceProvider & Configurable>>,
   ) {}
 
   /** The provider for a resource, from its inputs or state; a resource that names neither is refused. */
   private handler(props: Props): AnyProvider {
     if (typeof props.model === "string" && Object.hasOwn(MODELS, props.model)) return this.items;
-    if (props.kind === RULESETS_KIND) return this.rulesets;
+    if (typeof props.kind === "string" && Object.hasOwn(this.kinds, props.kind))
+      return this.kinds[props.kind]!;
     if (typeof props.settings === "string" && Object.hasOwn(this.settings, props.settings)) {
       return this.settings[props.settings as SettingsName];
     }
@@ -75,7 +77,7 @@ export class OpnsenseProviders implements pulumi.dynamic.ResourceProvider {
   }
 
   async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    const all = [this.items, ...Object.values(this.settings), this.rulesets];
+    const all = [this.items, ...Object.values(this.settings), ...Object.values(this.kinds)];
     await Promise.all(all.map((provider) => provider.configure(request)));
   }
 
@@ -118,6 +120,9 @@ export function opnsenseProviders(timing: Timing = DEFAULT_TIMING): OpnsenseProv
       idsGeneral: new SettingsProvider(IDS_GENERAL, timing),
       netflow: new SettingsProvider(NETFLOW, timing),
     },
-    new RulesetsProvider(timing),
+    {
+      [RULESETS_KIND]: new RulesetsProvider(timing),
+      [UPDATE_SCHEDULE_KIND]: new UpdateScheduleProvider(timing),
+    },
   );
 }

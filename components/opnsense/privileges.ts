@@ -156,6 +156,14 @@ export const ACL_PRIVILEGES: readonly AclPrivilege[] = [
     source: CORE_ACL("IDS"),
   },
   {
+    // Every cron job (add, set, delete, toggle) and cron's restart: the Intrusion Detection's rule-update
+    // job is one of them (Cron/ACL/ACL.xml; no narrower privilege reaches a single job).
+    key: "page-system-cron",
+    name: "System: Settings: Cron",
+    patterns: ["api/cron/*"],
+    source: CORE_ACL("Cron"),
+  },
+  {
     // getconfig, setconfig, reconfigure, status, cache stats (Diagnostics/Api/NetflowController.php).
     key: "page-diagnostics-netflow",
     name: "Diagnostics: Netflow configuration",
@@ -219,6 +227,8 @@ export const PROVIDER_PRIVILEGES: readonly { readonly prefix: string; readonly k
   { prefix: "ids/settings", key: "page-services-ids" },
   { prefix: "ids/service", key: "page-services-ids" },
   { prefix: "diagnostics/netflow", key: "page-diagnostics-netflow" },
+  { prefix: "cron/settings", key: "page-system-cron" },
+  { prefix: "cron/service", key: "page-system-cron" },
   { prefix: "chrony/general", key: "page-services-chrony" },
   { prefix: "chrony/service", key: "page-services-chrony" },
   { prefix: "interfaces/assignment", key: "page-interfaces-assignnetworkports" },

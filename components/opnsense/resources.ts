@@ -26,6 +26,7 @@ import {
   type SettingsModel,
 } from "./models";
 import { RULESETS_KIND } from "./rulesets";
+import { UPDATE_SCHEDULE_KIND } from "./updateSchedule";
 import { type Encodable, toFields, toSettingsFields } from "./toFields";
 import { DEFAULT_TIMING, type FirewallRef, type PreflightInputs, PreflightProvider } from "./provider";
 import { OPNSENSE_MODULE, type OpnsenseKind, opnsenseKind } from "../../vocabulary/typeTokens";
@@ -168,6 +169,32 @@ export class IdsRulesets extends pulumi.dynamic.Resource {
       fileUuids: undefined,
     };
     super(PROVIDERS, name, inputs, opts, OPNSENSE_MODULE, opnsenseKind("idsRulesets"));
+  }
+}
+
+/** When the firewall downloads Suricata's rules: OPNsense's own daily job, turned on at this time; updateSchedule.ts. */
+export class IdsUpdateSchedule extends pulumi.dynamic.Resource {
+  constructor(
+    name: string,
+    args: { firewall: pulumi.Input<FirewallRef>; hour: number; minute: number },
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    for (const [what, value, max] of [
+      ["hour", args.hour, 23],
+      ["minute", args.minute, 59],
+    ] as const) {
+      if (!Number.isInteger(value) || value < 0 || value > max)
+        throw new Error(`${name}: ${what} ${value} is not 0-${max}`);
+    }
+    const inputs = {
+      kind: UPDATE_SCHEDULE_KIND,
+      firewall: args.firewall,
+      minutes: String(args.minute),
+      hours: String(args.hour),
+      jobUuid: undefined,
+      enabled: undefined,
+    };
+    super(PROVIDERS, name, inputs, opts, OPNSENSE_MODULE, opnsenseKind("idsUpdateSchedule"));
   }
 }
 

@@ -27,6 +27,11 @@ import {
 import { rememberVersion } from "../../components/opnsense/privileges";
 import { RULESETS_KIND, type RulesetsOutputs, RulesetsProvider } from "../../components/opnsense/rulesets";
 import { toFields, toSettingsFields } from "../../components/opnsense/toFields";
+import {
+  UPDATE_SCHEDULE_KIND,
+  type UpdateScheduleOutputs,
+  UpdateScheduleProvider,
+} from "../../components/opnsense/updateSchedule";
 import { type OpnsenseApi, startOpnsenseApi } from "./server";
 
 const FAST: Timing = {
@@ -246,6 +251,60 @@ for (const version of ["25.7.3", "26.1.2", "26.7.1"]) {
       );
       assert.ok(!api.state.requests.some((request) => request.path.includes("toggle_ruleset")));
       assert.deepEqual(api.state.ids.files(), {});
+    });
+
+    it("turns OPNsense's own rule-update job on at Fortress's time, keeps its command, turns it off on delete", async () => {
+      const { api, firewall } = await start(version, [...IDS_PRIVILEGES, "System: Settings: Cron"]);
+      const schedule = await configured(new UpdateScheduleProvider(FAST));
+      const inputs = { kind: UPDATE_SCHEDULE_KIND, firewall, minutes: "17", hours: "4" } as const;
+      await assert.rejects(schedule.create(inputs), /no rule-update job yet/);
+      const settings = await configured(new SettingsProvider(IDS_GENERAL, FAST));
+      await settings.create({
+        firewall,
+        fields: toSettingsFields(IDS_GENERAL, general()) as Record<string, string>,
+      });
+      const created = await schedule.create(inputs);
+      const job = api.state.ids.cronJob();
+      assert.equal(created.outs?.jobUuid, job?.uuid);
+      assert.deepEqual(
+        [job?.enabled, job?.minutes, job?.hours, job?.command, job?.origin],
+        ["1", "17", "4", "ids update", "IDS"],
+      );
+      assert.equal(api.state.ids.cronApplied(), true);
+      const outs = created.outs as UpdateScheduleOutputs;
+      assert.deepEqual((await schedule.read(created.id, outs)).props, outs);
+      assert.equal((await schedule.diff(created.id, outs, inputs)).changes, false);
+      await schedule.delete(created.id, outs);
+      assert.equal(api.state.ids.cronJob()?.enabled, "0");
+      const off = (await schedule.read(created.id, outs)).props as UpdateScheduleOutputs;
+      assert.equal(
+        (await schedule.diff(created.id, off, inputs)).changes,
+        true,
+        "a job turned off is turned on again",
+      );
+      await assert.rejects(
+        schedule.create({ ...inputs, hours: "24" }),
+        (error: Error) =>
+          error instanceof OpnsenseValidationError &&
+          /between 0 and 23/.test(error.validations["job.hours"] ?? ""),
+      );
+    });
+
+    it("names System: Settings: Cron for the schedule when the key lacks it", async () => {
+      const { api, firewall } = await start(version, IDS_PRIVILEGES);
+      rememberVersion(api.url, version);
+      await (
+        await configured(new SettingsProvider(IDS_GENERAL, FAST))
+      ).create({
+        firewall,
+        fields: toSettingsFields(IDS_GENERAL, general()) as Record<string, string>,
+      });
+      const schedule = await configured(new UpdateScheduleProvider(FAST));
+      await assert.rejects(
+        schedule.create({ kind: UPDATE_SCHEDULE_KIND, firewall, minutes: "17", hours: "4" }),
+        (error: Error) =>
+          error instanceof OpnsensePrivilegeError && error.privilege === "System: Settings: Cron",
+      );
     });
 
     it("names Services: Intrusion Detection when the key lacks it", async () => {

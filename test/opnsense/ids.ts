@@ -11,32 +11,30 @@
  *   enabled, `{"status": "OK"}`; update_rules: `ids update`, which answers OK (actions_ids.conf errors:no));
  * - scripts/suricata/metadata/rules/{et-open,sslbl}.xml: the installable file names (26.7 drops
  *   3coresec.rules and adds five);
+ * - models/OPNsense/Cron/Cron.xml, controllers/OPNsense/Cron/Api/{Settings,Service}Controller.php (get_job,
+ *   set_job refusing a changed command or parameters on a job another service made, reconfigure);
  * - models/OPNsense/Diagnostics/Netflow.xml, Netflow.php (egress_only within interfaces), FieldTypes/
  *   IPPortField.php, controllers/OPNsense/Diagnostics/Api/NetflowController.php (getconfig, setconfig with
  *   validations under `netflow.` and 127.0.0.1:2056 added for local collection, reconfigure `{"status":"ok"}`).
  */
 import { randomUUID } from "node:crypto";
-import { compareVersions } from "./acl";
 import {
   bool,
-  container,
   custom,
   defaults,
   description,
-  type Field,
   type FieldContext,
   int,
-  interfaceField,
-  isAddress,
-  network,
   option,
   type Raw,
   render,
-  type Schema,
   setNodes,
   validateItem,
 } from "./fields";
+import { CRON_JOB_SCHEMA, idsGeneralSchema, installableRulesets, NETFLOW_SCHEMA } from "./idsModels";
 import type { ItemModel } from "./models";
+
+export { installableRulesets } from "./idsModels";
 
 interface Reply {
   readonly status: number;
@@ -45,125 +43,6 @@ interface Reply {
 
 const ok = (body: unknown): Reply => ({ status: 200, body });
 const notFound = (): Reply => ({ status: 404, body: { errorMessage: "Endpoint not found" } });
-const atLeast = (version: string, series: string) => compareVersions(version, series) >= 0;
-
-/** et-open.xml's files at 25.7 and 26.1 (52), and what 26.7 changed. */
-const ET_OPEN = [
-  "botcc.portgrouped", "botcc", "ciarmy", "compromised", "drop", "dshield", "emerging-activex",
-  "emerging-adware_pup", "emerging-attack_response", "emerging-chat", "emerging-coinminer",
-  "emerging-current_events", "emerging-deleted", "emerging-dns", "emerging-dos", "emerging-exploit",
-  "emerging-exploit_kit", "emerging-ftp", "emerging-games", "emerging-hunting", "emerging-icmp",
-  "emerging-icmp_info", "emerging-imap", "emerging-inappropriate", "emerging-info", "emerging-ja3",
-  "emerging-malware", "emerging-misc", "emerging-mobile_malware", "emerging-netbios", "emerging-p2p",
-  "emerging-phishing", "emerging-policy", "emerging-pop3", "emerging-rpc", "emerging-scada", "emerging-scan",
-  "emerging-shellcode", "emerging-smtp", "emerging-snmp", "emerging-sql", "emerging-telnet", "emerging-tftp",
-  "emerging-user_agents", "emerging-voip", "emerging-web_client", "emerging-web_server",
-  "emerging-web_specific_apps", "emerging-worm", "tor", "threatview_CS_c2",
-]; // prettier-ignore
-const ET_OPEN_UNTIL_26_7 = ["3coresec"];
-const ET_OPEN_FROM_26_7 = [
-  "emerging-dyn_dns",
-  "emerging-file_sharing",
-  "emerging-remote_access",
-  "emerging-retired",
-  "emerging-ta_abused_services",
-];
-const ABUSE_CH = ["sslblacklist", "sslipblacklist", "feodotracker", "urlhaus", "threatfox"];
-
-/** `ids list installablerulesets`: file name → description ("<prefix>/<description>", metadata.py). */
-export function installableRulesets(version: string): Map<string, string> {
-  const et = [...ET_OPEN, ...(atLeast(version, "26.7") ? ET_OPEN_FROM_26_7 : ET_OPEN_UNTIL_26_7)];
-  return new Map([
-    ...et.map((name): [string, string] => [`${name}.rules`, `ET open/${name}`]),
-    ...ABUSE_CH.map((name): [string, string] => [`abuse.ch.${name}.rules`, `abuse.ch/${name}`]),
-  ]);
-}
-
-/** IDS.xml `general`, as the version has it. */
-export function idsGeneralSchema(version: string): Schema {
-  const modeFields: Record<string, Field> = atLeast(version, "26.1")
-    ? {
-        mode: option(
-          { pcap: "PCAP live mode (IDS)", netmap: "Netmap (IPS)", divert: "Divert (IPS)" },
-          { default: "pcap", required: true, message: "Please select a valid mode." },
-        ),
-        divert_listeners: int({ default: "1", required: true, min: 1, max: 256 }),
-      }
-    : { ips: bool({ default: "0", required: true }) };
-  const mpm: Record<string, string> = { ac: "Aho-Corasick" };
-  if (!atLeast(version, "25.7.6")) mpm["ac-bs"] = "Aho-Corasick, reduced memory implementation";
-  Object.assign(mpm, { "ac-ks": 'Aho-Corasick, "Ken Steele" variant', hs: "Hyperscan" });
-  return {
-    general: container({
-      enabled: bool({ default: "0", required: true }),
-      ...modeFields,
-      promisc: bool({ default: "0", required: true }),
-      interfaces: { ...interfaceField({ default: "wan", required: true, multiple: true }) },
-      homenet: network({ default: "192.168.0.0/16,10.0.0.0/8,172.16.0.0/12", required: true, list: true }),
-      defaultPacketSize: int({ min: 82, max: 65535, message: "Enter a valid packet size." }),
-      UpdateCron: custom(() => []),
-      AlertLogrotate: option({ W0D23: "Weekly", D0: "Daily" }, { default: "W0D23", required: true }),
-      AlertSaveLogs: int({ default: "4", required: true, min: 1, max: 1000 }),
-      MPMAlgo: option(mpm, { blank: "Default" }),
-      detect: container({
-        Profile: option(
-          { low: "Low", medium: "Medium", high: "High", custom: "Custom" },
-          { blank: "Default", message: "Please select a valid detection profile." },
-        ),
-        toclient_groups: int({ min: 0, max: 65535 }),
-        toserver_groups: int({ min: 0, max: 65535 }),
-      }),
-      syslog: bool({ default: "0", required: true }),
-      syslog_eve: bool({ default: "0", required: true }),
-      LogPayload: bool({ default: "0", required: true }),
-      verbosity: option(
-        { v: "INFO (1)", vv: "PERF (2)", vvv: "CONFIG (3)", vvvv: "DEBUG (4)" },
-        { blank: "DEFAULT (0)" },
-      ),
-    }),
-  };
-}
-
-/** Diagnostics/Netflow.xml. */
-export const NETFLOW_SCHEMA: Schema = {
-  capture: container({
-    interfaces: interfaceField({ multiple: true }),
-    egress_only: interfaceField({ multiple: true }),
-    version: option({ v5: "v5", v9: "v9" }, { default: "v9", required: true }),
-    targets: custom(
-      (value) =>
-        value
-          .split(",")
-          .filter((entry) => entry !== "")
-          .flatMap((entry) => {
-            const [address = "", port = "", extra] = entry.split(":");
-            const valid =
-              extra === undefined &&
-              isAddress(address, "ipv4") &&
-              /^\d{1,5}$/.test(port) &&
-              Number(port) >= 1 &&
-              Number(port) <= 65535;
-            return valid ? [] : [`"${entry}" is invalid. Invalid IP-port combination.`];
-          }),
-      { list: true, separator: "," },
-    ),
-  }),
-  collect: container({ enable: bool({ default: "0", required: true }) }),
-  activeTimeout: int({
-    default: "1800",
-    required: true,
-    min: 1,
-    max: 86400,
-    message: "Active timeout needs to be an integer value between 1 and 86400.",
-  }),
-  inactiveTimeout: int({
-    default: "15",
-    required: true,
-    min: 1,
-    max: 86400,
-    message: "Inactive timeout needs to be an integer value between 1 and 86400.",
-  }),
-};
 
 /** What the tests read of the double's IDS and NetFlow. */
 export interface IdsState {
@@ -179,8 +58,10 @@ export interface IdsState {
   installed(): string[];
   /** Whether Suricata runs, as the last reconfigure left it. */
   running(): boolean;
-  /** The "ids rule updates" cron job reconfigure made, if any: its uuid and whether it is enabled. */
-  cronJob(): { uuid: string; enabled: string } | undefined;
+  /** The cron job `general.UpdateCron` points at, with its uuid; undefined before the first reconfigure. */
+  cronJob(): (Raw & { uuid: string }) | undefined;
+  /** Whether cron was restarted since the job last changed (cron/service/reconfigure). */
+  cronApplied(): boolean;
   netflow(): Raw;
   /** Whether the last netflow reconfigure started the export (NetflowController::isEnabledAction's test). */
   exporting(): boolean;
@@ -191,13 +72,13 @@ export interface IdsState {
 /** The IDS and NetFlow parts of the loopback API for one OPNsense version. */
 export function idsApi(version: string, context: () => FieldContext, count: (service: string) => void) {
   const installable = installableRulesets(version);
-  const generalSchema = idsGeneralSchema(version);
+  const cronJobs = new Map<string, Raw>();
+  const generalSchema = idsGeneralSchema(version, () => cronJobs);
   let general: Raw = defaults(generalSchema);
   const files = new Map<string, { uuid: string; enabled: string }>();
   const downloaded = new Set<string>();
   let installed: string[] = [];
   let running = false;
-  let cron: { uuid: string; enabled: string } | undefined;
   let netflow: Raw = defaults(NETFLOW_SCHEMA);
   let exporting = false;
 
@@ -311,7 +192,19 @@ export function idsApi(version: string, context: () => FieldContext, count: (ser
     if (command === "reconfigure") {
       if (method !== "POST") return ok({ status: "failed" });
       count("ids/service");
-      cron ??= { uuid: randomUUID(), enabled: "0" };
+      if ((general["general.UpdateCron"] ?? "") === "") {
+        // Cron.php newDailyJob("IDS", "ids update", "ids rule updates", "*", "0").
+        const uuid = randomUUID();
+        cronJobs.set(uuid, {
+          ...defaults(CRON_JOB_SCHEMA),
+          origin: "IDS",
+          command: "ids update",
+          description: "ids rule updates",
+          weekdays: "*",
+          enabled: "0",
+        });
+        general["general.UpdateCron"] = uuid;
+      }
       running = general["general.enabled"] === "1";
       installed = running
         ? enabledFiles()
@@ -370,6 +263,47 @@ export function idsApi(version: string, context: () => FieldContext, count: (ser
     return notFound();
   }
 
+  let cronApplied = true;
+
+  /** Cron/Api/SettingsController.php get_job and set_job (a job another service made keeps its command), ServiceController reconfigure. */
+  function cronCommand(
+    controller: string,
+    command: string,
+    method: string,
+    params: string[],
+    body: Record<string, unknown>,
+  ): Reply {
+    if (controller === "service") {
+      if (command !== "reconfigure") return notFound();
+      if (method !== "POST") return ok({ status: "failed" });
+      count("cron/service");
+      cronApplied = true;
+      return ok({ status: "ok" });
+    }
+    const job = cronJobs.get(params[0] ?? "");
+    if (command === "get_job") return ok(job ? { job: render(CRON_JOB_SCHEMA, job, context()) } : []);
+    if (command !== "set_job") return notFound();
+    const posted = body.job as Record<string, unknown> | undefined;
+    if (method !== "POST" || !posted || !job) return ok({ result: "failed" });
+    const validations: Record<string, string> = {};
+    if (job.origin !== "cron") {
+      if (posted.command !== job.command)
+        validations["job.command"] =
+          "This item has been created by another service, command and parameter may not be changed.";
+      if (String(posted.parameters ?? "") !== (job.parameters ?? ""))
+        validations["job.parameters"] =
+          `This item has been created by another service, command and parameter may not be changed. (was: ${job.parameters ?? ""})`;
+    }
+    const next = { ...job };
+    setNodes(CRON_JOB_SCHEMA, next, posted);
+    for (const [field, list] of validateItem(CRON_JOB_SCHEMA, next, [], context()))
+      validations[`job.${field}`] = list[0] ?? "";
+    if (Object.keys(validations).length > 0) return ok({ result: "failed", validations });
+    cronJobs.set(params[0] ?? "", next);
+    cronApplied = false;
+    return ok({ result: "saved" });
+  }
+
   /** Routes `ids/settings` (but the policy commands), `ids/service` and `diagnostics/netflow`; null for others. */
   function dispatch(
     moduleController: string,
@@ -387,6 +321,8 @@ export function idsApi(version: string, context: () => FieldContext, count: (ser
     }
     if (moduleController === "ids/service") return service(command, method);
     if (moduleController === "diagnostics/netflow") return netflowCommand(command, method, body);
+    if (moduleController === "cron/settings" || moduleController === "cron/service")
+      return cronCommand(moduleController.slice(5), command, method, params, body);
     return null;
   }
 
@@ -397,7 +333,12 @@ export function idsApi(version: string, context: () => FieldContext, count: (ser
     downloaded: () => [...downloaded].sort(),
     installed: () => [...installed].sort(),
     running: () => running,
-    cronJob: () => (cron ? { ...cron } : undefined),
+    cronJob: () => {
+      const uuid = general["general.UpdateCron"] ?? "";
+      const job = cronJobs.get(uuid);
+      return job ? { ...job, uuid } : undefined;
+    },
+    cronApplied: () => cronApplied,
     netflow: () => ({ ...netflow }),
     exporting: () => exporting,
     disableFile(filename) {

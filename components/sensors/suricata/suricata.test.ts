@@ -45,9 +45,12 @@ describe("Suricata", () => {
       mode: "ips",
       dropRulesets: defaultDropRulesets(),
       netflow: { collector: pulumi.output("10.20.0.9"), port: 2055, interfaces: ["lan", "opt1", "wan"] },
+      ruleUpdates: false,
     });
     await new Promise<void>((resolve) =>
-      pulumi.all([ids.syslog.urn, ips.dropPolicy?.urn, ips.netflow?.urn]).apply(() => resolve()),
+      pulumi
+        .all([ids.syslog.urn, ids.ruleUpdates?.urn, ips.dropPolicy?.urn, ips.netflow?.urn])
+        .apply(() => resolve()),
     );
     await pulumi.runtime.disconnect();
   });
@@ -56,7 +59,12 @@ describe("Suricata", () => {
     const ids = resources.filter((resource) => resource.parent === named("ids").urn).map((r) => r.type);
     assert.deepEqual(
       ids.sort(),
-      [opnsenseType("idsGeneral"), opnsenseType("idsRulesets"), opnsenseType("syslogDestination")].sort(),
+      [
+        opnsenseType("idsGeneral"),
+        opnsenseType("idsRulesets"),
+        opnsenseType("idsUpdateSchedule"),
+        opnsenseType("syslogDestination"),
+      ].sort(),
     );
     const fields = fieldsOf("ids-ids");
     assert.equal(fields.mode, "pcap");
@@ -68,6 +76,13 @@ describe("Suricata", () => {
     assert.equal(fields.syslog, "0");
     assert.ok(named("ids-ids").dependencies.includes(named("opnsense-preflight").urn));
     assert.ok(named("ids-rulesets").dependencies.includes(named("ids-ids").urn));
+  });
+
+  it("turns the daily rule download on at 03:17 after the settings, unless told not to", () => {
+    const schedule = named("ids-rule-updates");
+    assert.deepEqual([schedule.inputs.hours, schedule.inputs.minutes], ["3", "17"]);
+    assert.ok(schedule.dependencies.includes(named("ids-ids").urn));
+    assert.ok(!resources.some((resource) => resource.name === "ips-rule-updates"));
   });
 
   it("enables the rulesets by sorted file name and names the argument for errors", () => {

@@ -16,6 +16,7 @@ import {
   IdsGeneralSettings,
   IdsPolicy,
   IdsRulesets,
+  IdsUpdateSchedule,
   NetflowSettings,
   SyslogDestination,
 } from "../../opnsense/resources";
@@ -47,9 +48,18 @@ export interface SuricataArgs {
     readonly port: number;
     readonly interfaces: readonly string[];
   };
+  /**
+   * The daily rule download (OPNsense's own "ids rule updates" cron job, made disabled, turned on at this
+   * time; needs "System: Settings: Cron"). Default 03:17; `false` leaves the job as OPNsense made it (off:
+   * the rules are then only downloaded when the rulesets change).
+   */
+  readonly ruleUpdates?: { readonly hour: number; readonly minute: number } | false;
   /** Where the arguments come from, for errors (`sensors.suricata`). */
   readonly configPath?: string;
 }
+
+/** When the rules are downloaded unless told otherwise: at night, off the full hour the world's crons use. */
+export const DEFAULT_RULE_UPDATES = { hour: 3, minute: 17 } as const;
 
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 const RULESET = /^[A-Za-z0-9][A-Za-z0-9._-]*\.rules$/;
@@ -113,6 +123,8 @@ export class Suricata extends pulumi.ComponentResource {
   readonly dropPolicy: IdsPolicy | undefined;
   readonly syslog: SyslogDestination;
   readonly netflow: NetflowSettings | undefined;
+  /** The daily rule download, unless `ruleUpdates` is false. */
+  readonly ruleUpdates: IdsUpdateSchedule | undefined;
   /** What the layer's barrier waits for. */
   readonly barrierWaitsFor: readonly pulumi.Resource[];
 
@@ -187,12 +199,22 @@ export class Suricata extends pulumi.ComponentResource {
       ready,
     );
     this.netflow = args.netflow ? this.netflowExport(name, args.netflow, firewall, ready) : undefined;
+    const updates = args.ruleUpdates === undefined ? DEFAULT_RULE_UPDATES : args.ruleUpdates;
+    // After the settings: their first reconfigure makes the job this turns on.
+    this.ruleUpdates = updates
+      ? new IdsUpdateSchedule(
+          `${name}-rule-updates`,
+          { firewall, ...updates },
+          { parent: this, dependsOn: [this.settings] },
+        )
+      : undefined;
     this.barrierWaitsFor = [
       this.settings,
       this.rulesets,
       this.syslog,
       ...(this.dropPolicy ? [this.dropPolicy] : []),
       ...(this.netflow ? [this.netflow] : []),
+      ...(this.ruleUpdates ? [this.ruleUpdates] : []),
     ];
     this.registerOutputs({
       mode,
