@@ -11,6 +11,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import {
   OpnsenseError,
   OpnsensePrivilegeError,
+  OpnsenseServerError,
   OpnsenseValidationError,
 } from "../../components/opnsense/errors";
 import type { IdsGeneralFields, NetflowFields } from "../../components/opnsense/fields";
@@ -336,6 +337,35 @@ for (const version of ["25.7.3", "26.1.2", "26.7.1"]) {
       assert.equal(api.state.reconfigures["diagnostics/netflow"], 1);
       assert.deepEqual((await provider.read("x", inputs)).props?.fields, inputs.fields);
     });
+
+    if (version.startsWith("26.7")) {
+      it("reports a read-only user's refusal (the UserException 26.7's setconfig throws) once, without retrying", async () => {
+        const { api, firewall } = await start(version, NETFLOW_PRIVILEGES);
+        // Base/ApiControllerBase.php throwReadOnly @ 26.7 (called by NetflowController::setconfigAction).
+        api.faults.inject({
+          path: "diagnostics/netflow/setconfig",
+          kind: "userException",
+          message: "User least denied for write access (user-config-readonly set)",
+          title: "General access",
+        });
+        const provider = await configured(new SettingsProvider(NETFLOW, FAST));
+        const fields = toSettingsFields(NETFLOW, flow("10.20.0.9:2055")) as Record<string, string>;
+        await assert.rejects(
+          provider.create({ firewall, fields }),
+          (error: Error) =>
+            error instanceof OpnsenseServerError &&
+            error.userException &&
+            /refused \/api\/diagnostics\/netflow\/setconfig: User least denied for write access/.test(
+              error.message,
+            ),
+        );
+        assert.equal(
+          api.state.requests.filter((r) => r.path === "/api/diagnostics/netflow/setconfig").length,
+          1,
+        );
+        assert.equal(api.state.reconfigures["diagnostics/netflow"], undefined);
+      });
+    }
 
     it("refuses egress-only interfaces that are not captured, and a target without a port", async () => {
       const { api, firewall } = await start(version, NETFLOW_PRIVILEGES);
