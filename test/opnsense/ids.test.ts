@@ -19,6 +19,7 @@ import { IDS_GENERAL, NETFLOW } from "../../components/opnsense/models";
 import {
   type FirewallRef,
   ItemProvider,
+  PreflightProvider,
   KEY_CONFIG,
   SECRET_CONFIG,
   SettingsProvider,
@@ -26,6 +27,8 @@ import {
   type Timing,
 } from "../../components/opnsense/provider";
 import { rememberVersion } from "../../components/opnsense/privileges";
+import { MINIMUM_VERSION, OpnsensePreflightError } from "../../components/opnsense/preflight";
+import { suricataProbes } from "../../components/sensors/suricata/suricata";
 import { RULESETS_KIND, type RulesetsOutputs, RulesetsProvider } from "../../components/opnsense/rulesets";
 import { toFields, toSettingsFields } from "../../components/opnsense/toFields";
 import {
@@ -316,6 +319,43 @@ for (const version of ["25.7.3", "26.1.2", "26.7.1"]) {
         rulesets.create({ kind: RULESETS_KIND, firewall, filenames: "botcc.rules", argument: "a" }),
         (error: Error) =>
           error instanceof OpnsensePrivilegeError && error.privilege === "Services: Intrusion Detection",
+      );
+    });
+  });
+
+  describe(`the Suricata component's preflight probes on OPNsense ${version}`, () => {
+    const all = [
+      ...IDS_PRIVILEGES,
+      ...NETFLOW_PRIVILEGES,
+      "System: Settings: Logging",
+      "System: Settings: Cron",
+    ];
+    const needs = (probes: string[]) => ({
+      minimumVersion: MINIMUM_VERSION,
+      plugins: [],
+      probes,
+      interfaces: [],
+    });
+    const probes = suricataProbes({ netflow: { collector: "10.20.0.9", port: 2055, interfaces: ["lan"] } });
+
+    it("pass with the privileges the README lists for Suricata and NetFlow", async () => {
+      const { firewall } = await start(version, all);
+      const preflight = await configured(new PreflightProvider(FAST));
+      await preflight.create({ firewall, needs: needs(probes) });
+    });
+
+    it("name the one that is missing", async () => {
+      const { firewall } = await start(
+        version,
+        all.filter((name) => name !== "System: Settings: Cron"),
+      );
+      const preflight = await configured(new PreflightProvider(FAST));
+      await assert.rejects(
+        preflight.create({ firewall, needs: needs(probes) }),
+        (error: Error) =>
+          error instanceof OpnsensePreflightError &&
+          error.problems.length === 1 &&
+          error.problems[0] === 'missing privilege "System: Settings: Cron" for cron/settings/get_job',
       );
     });
   });

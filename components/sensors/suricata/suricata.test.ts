@@ -8,7 +8,8 @@ import { installableRulesets } from "../../../test/opnsense/ids";
 import { captureUnderMocks } from "../../../test/support/mockRuntime";
 import { opnsenseType } from "../../../vocabulary/typeTokens";
 import { defaultDropRulesets, defaultEtOpenRulesets } from "./rulesets";
-import { Suricata, type SuricataArgs, suricataProblems, suricataWarnings } from "./suricata";
+import { privilegeFor } from "../../opnsense/privileges";
+import { Suricata, type SuricataArgs, suricataProblems, suricataProbes, suricataWarnings } from "./suricata";
 
 /** Stands for the network layer's preflight. */
 class Ready extends pulumi.CustomResource {
@@ -122,6 +123,20 @@ describe("Suricata", () => {
     assert.equal(fields["capture.interfaces"], "lan,opt1,wan");
     assert.equal(fields["capture.egress_only"], "wan");
     assert.equal(fields["capture.version"], "v9");
+  });
+
+  it("names a preflight probe for each privilege it needs, each granted by that privilege alone", () => {
+    const probes = suricataProbes({ netflow: { collector: "10.20.0.9", port: 2055, interfaces: ["lan"] } });
+    assert.deepEqual(
+      probes.map((probe) => privilegeFor(probe, "26.1")),
+      [
+        "Services: Intrusion Detection",
+        "System: Settings: Logging",
+        "System: Settings: Cron",
+        "Diagnostics: Netflow configuration",
+      ],
+    );
+    assert.deepEqual(suricataProbes({ ruleUpdates: false }), ["ids/settings/get", "syslog/settings/search_destinations"]);
   });
 
   it("warns about hardware offloading for netmap only", () => {

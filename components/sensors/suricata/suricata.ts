@@ -106,6 +106,20 @@ export function idsMode(args: Pick<SuricataArgs, "mode" | "ipsEngine">): IdsMode
   return args.mode === "ips" ? (args.ipsEngine ?? "netmap") : "pcap";
 }
 
+/**
+ * GET endpoints for the network layer's preflight (PreflightNeeds.probes), one per privilege the
+ * component needs, so that a missing one is reported before anything changes: the Intrusion Detection's
+ * settings, the syslog destinations, the cron jobs (rule updates), NetFlow's settings.
+ */
+export function suricataProbes(args: Pick<SuricataArgs, "netflow" | "ruleUpdates">): string[] {
+  return [
+    "ids/settings/get",
+    "syslog/settings/search_destinations",
+    ...(args.ruleUpdates === false ? [] : ["cron/settings/get_job"]),
+    ...(args.netflow ? ["diagnostics/netflow/getconfig"] : []),
+  ];
+}
+
 /** What an admin must know before the run goes live. */
 export function suricataWarnings(args: Pick<SuricataArgs, "mode" | "ipsEngine">): string[] {
   if (idsMode(args) !== "netmap") return [];
