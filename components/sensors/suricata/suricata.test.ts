@@ -136,7 +136,10 @@ describe("Suricata", () => {
         "Diagnostics: Netflow configuration",
       ],
     );
-    assert.deepEqual(suricataProbes({ ruleUpdates: false }), ["ids/settings/get", "syslog/settings/search_destinations"]);
+    assert.deepEqual(suricataProbes({ ruleUpdates: false }), [
+      "ids/settings/get",
+      "syslog/settings/search_destinations",
+    ]);
   });
 
   it("warns about hardware offloading for netmap only", () => {
