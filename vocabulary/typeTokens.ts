@@ -34,6 +34,8 @@ export const COMPONENT_TYPES = {
   vectorShipper: "fortress:shipping:VectorShipper",
   /** nfcapd on the Zeek VM: the firewall's NetFlow, converted to JSON lines for the shipper. */
   flowCollector: "fortress:sensors:FlowCollector",
+  /** Suricata on the firewall: its settings, rulesets, drop policies, alerts to the SIEM, NetFlow. */
+  suricata: "fortress:sensors:Suricata",
   /** The record of which services the lab runs, read by the pack's dependency policy. */
   services: "fortress:lab:Services",
 } as const;
@@ -51,6 +53,11 @@ export type OpnsenseKind =
   | "dnsmasqRange"
   | "dnsmasqHost"
   | "syslogDestination"
+  | "idsPolicy"
+  | "idsRulesets"
+  | "idsUpdateSchedule"
+  | "idsGeneral"
+  | "netflow"
   | "chrony"
   | "keaDhcpv4"
   | "dnsmasq"

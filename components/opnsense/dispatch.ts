@@ -4,9 +4,11 @@
  * The SDK serializes a dynamic provider's closure once per provider object (its cache is keyed by
  * the object; @pulumi/pulumi runtime/closure/serializeClosure.ts), and each serialization of these
  * providers walks the same modules (client, items, safeApply, privileges) for about 0.2 s. One object
- * for the items and the four settings models is one serialization instead of five (four in the home
- * lab: items and three settings). Its text is 89 KB against the item provider's 79 KB and a settings
- * provider's 66 KB, and every resource's state carries it. The preflight keeps its own object
+ * for the items, the six settings models and the two resources of their own kind (the Intrusion
+ * Detection's rulesets and rule-update schedule) is one serialization instead of nine. Its text was
+ * 89 KB with the items and four settings models and is 121 KB with the Intrusion Detection's and
+ * NetFlow's code (versioned.ts, rulesets.ts, updateSchedule.ts), and every resource's state carries
+ * it. The preflight keeps its own object
  * (resources.ts): adding its code here would make every item's text 113 KB for three resources' sake.
  *
  * Each call is routed by what the resource's own inputs (or recorded state) say: `model` names an
@@ -20,8 +22,19 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { OpnsenseError } from "./errors";
-import { CHRONY, DNSMASQ, DNSMASQ_DHCP, KEA_DHCPV4, MODELS, type SettingsModel } from "./models";
+import {
+  CHRONY,
+  DNSMASQ,
+  DNSMASQ_DHCP,
+  IDS_GENERAL,
+  KEA_DHCPV4,
+  MODELS,
+  NETFLOW,
+  type SettingsModel,
+} from "./models";
 import { DEFAULT_TIMING, ItemProvider, SettingsProvider, type Timing } from "./provider";
+import { RULESETS_KIND, RulesetsProvider } from "./rulesets";
+import { UPDATE_SCHEDULE_KIND, UpdateScheduleProvider } from "./updateSchedule";
 
 /** The settings singletons by the name their resources carry in `settings`. */
 export const SETTINGS_MODELS = {
@@ -29,6 +42,8 @@ export const SETTINGS_MODELS = {
   keaDhcpv4: KEA_DHCPV4,
   dnsmasq: DNSMASQ,
   dnsmasqDhcp: DNSMASQ_DHCP,
+  idsGeneral: IDS_GENERAL,
+  netflow: NETFLOW,
 } as const satisfies Readonly<Record<string, SettingsModel>>;
 
 export type SettingsName = keyof typeof SETTINGS_MODELS;
@@ -46,11 +61,15 @@ export class OpnsenseProviders implements pulumi.dynamic.ResourceProvider {
   constructor(
     private readonly items: pulumi.dynamic.ResourceProvider & Configurable,
     private readonly settings: Readonly<Record<SettingsName, pulumi.dynamic.ResourceProvider & Configurable>>,
+    /** Resources of their own kind (the Intrusion Detection's rulesets and update schedule), routed by `kind`. */
+    private readonly kinds: Readonly<Record<string, pulumi.dynamic.ResourceProvider & Configurable>>,
   ) {}
 
   /** The provider for a resource, from its inputs or state; a resource that names neither is refused. */
   private handler(props: Props): AnyProvider {
     if (typeof props.model === "string" && Object.hasOwn(MODELS, props.model)) return this.items;
+    if (typeof props.kind === "string" && Object.hasOwn(this.kinds, props.kind))
+      return this.kinds[props.kind]!;
     if (typeof props.settings === "string" && Object.hasOwn(this.settings, props.settings)) {
       return this.settings[props.settings as SettingsName];
     }
@@ -60,7 +79,7 @@ export class OpnsenseProviders implements pulumi.dynamic.ResourceProvider {
   }
 
   async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    const all = [this.items, ...Object.values(this.settings)];
+    const all = [this.items, ...Object.values(this.settings), ...Object.values(this.kinds)];
     await Promise.all(all.map((provider) => provider.configure(request)));
   }
 
@@ -93,10 +112,19 @@ export class OpnsenseProviders implements pulumi.dynamic.ResourceProvider {
 
 /** The provider object of every item and settings resource. */
 export function opnsenseProviders(timing: Timing = DEFAULT_TIMING): OpnsenseProviders {
-  return new OpnsenseProviders(new ItemProvider(timing), {
-    chrony: new SettingsProvider(CHRONY, timing),
-    keaDhcpv4: new SettingsProvider(KEA_DHCPV4, timing),
-    dnsmasq: new SettingsProvider(DNSMASQ, timing),
-    dnsmasqDhcp: new SettingsProvider(DNSMASQ_DHCP, timing),
-  });
+  return new OpnsenseProviders(
+    new ItemProvider(timing),
+    {
+      chrony: new SettingsProvider(CHRONY, timing),
+      keaDhcpv4: new SettingsProvider(KEA_DHCPV4, timing),
+      dnsmasq: new SettingsProvider(DNSMASQ, timing),
+      dnsmasqDhcp: new SettingsProvider(DNSMASQ_DHCP, timing),
+      idsGeneral: new SettingsProvider(IDS_GENERAL, timing),
+      netflow: new SettingsProvider(NETFLOW, timing),
+    },
+    {
+      [RULESETS_KIND]: new RulesetsProvider(timing),
+      [UPDATE_SCHEDULE_KIND]: new UpdateScheduleProvider(timing),
+    },
+  );
 }

@@ -112,7 +112,7 @@ export type SyslogLevel = "debug" | "info" | "notice" | "warn" | "err" | "crit" 
 
 /**
  * A remote syslog destination (Syslog/Syslog.xml `destinations.destination`, the same fields at 25.7,
- * 26.1 and 26.7). `program` and `facility` are left empty: every application and facility.
+ * 26.1 and 26.7). `facility` is left empty: every facility.
  */
 export interface SyslogDestinationFields {
   readonly enabled: boolean;
@@ -125,6 +125,11 @@ export interface SyslogDestinationFields {
   readonly rfc5424: boolean;
   /** The levels sent (empty: all). */
   readonly level: readonly SyslogLevel[];
+  /**
+   * The applications sent (empty or left out: all; templates/OPNsense/Syslog/syslog-ng-destinations.conf
+   * makes one `program("…")` filter clause each). Names from `configctl syslog list applications`.
+   */
+  readonly program?: readonly string[];
   readonly description: string;
 }
 
@@ -168,6 +173,7 @@ export interface ItemFields {
   readonly dnsmasqRange: DnsmasqRangeFields;
   readonly dnsmasqHost: DnsmasqHostFields;
   readonly syslogDestination: SyslogDestinationFields;
+  readonly idsPolicy: IdsPolicyFields;
 }
 
 /** A field's name, as a string. */
@@ -175,7 +181,7 @@ export type FieldName<F> = keyof F & string;
 
 /** The fields that are lists: each needs its separator in the model. */
 export type ListField<F> = {
-  [K in FieldName<F>]-?: F[K] extends readonly string[] ? K : never;
+  [K in FieldName<F>]-?: NonNullable<F[K]> extends readonly string[] ? K : never;
 }[FieldName<F>];
 
 /** The model's fields as the API takes them and the state keeps them: strings, or an output of one. */
@@ -184,3 +190,56 @@ export type WireFields<F> = {
     ? string
     : pulumi.Input<string>;
 };
+
+/** Suricata's engine mode (IDS/IDS.xml `general.mode` from 26.1: pcap is IDS, netmap and divert are IPS). */
+export type IdsMode = "pcap" | "netmap" | "divert";
+
+/** Suricata's detection profile (IDS/IDS.xml `general.detect.Profile`; "" is Suricata's default). */
+export type IdsDetectProfile = "" | "low" | "medium" | "high";
+
+/**
+ * The Intrusion Detection `general` settings Fortress manages (IDS/IDS.xml at 25.7, 26.1, 26.7), in
+ * the 26.1+ model's names: `mode` is sent as 25.7's `general.ips` there (models.ts IDS_GENERAL
+ * `renamed`), and a dotted name is a nested node (`detect.Profile`).
+ */
+export interface IdsGeneralFields {
+  readonly enabled: boolean;
+  readonly mode: IdsMode;
+  /** InterfaceField, Multiple: the interfaces Suricata listens on (lan, opt1 …). */
+  readonly interfaces: readonly string[];
+  /** NetworkField AsList: Suricata's HOME_NET (default: the three RFC 1918 networks). */
+  readonly homenet: readonly string[];
+  /** Suricata's own messages to the system log. */
+  readonly syslog: boolean;
+  /** Alerts as EVE JSON to the system log (templates/OPNsense/IDS/suricata.yaml: alerts only, facility local5). */
+  readonly syslog_eve: boolean;
+  readonly "detect.Profile": IdsDetectProfile;
+}
+
+/** A rule policy (IDS/IDS.xml `policies.policy`): the rules of some rulesets get `new_action`. */
+export interface IdsPolicyFields {
+  readonly enabled: boolean;
+  /** Lower runs first. */
+  readonly prio: number;
+  /** The rules' own actions the policy applies to (OptionField Multiple disable|alert|drop). */
+  readonly action: readonly ("disable" | "alert" | "drop")[];
+  /** ModelRelationField to `files.file` (enabled ones): uuids, as the rulesets resource outputs them. */
+  readonly rulesets: string | pulumi.Output<string>;
+  readonly new_action: "default" | "alert" | "drop" | "disable";
+  readonly description: string;
+}
+
+/** NetFlow export (Diagnostics/Netflow.xml, the same fields at 25.7, 26.1, 26.7); dotted names are nested. */
+export interface NetflowFields {
+  /** InterfaceField Multiple: where flows are captured. */
+  readonly "capture.interfaces": readonly string[];
+  /** WAN interfaces among them, captured outgoing only (Netflow.php: must be among `capture.interfaces`). */
+  readonly "capture.egress_only": readonly string[];
+  readonly "capture.version": "v5" | "v9";
+  /** IPPortField AsList: `address:port` of each collector. An output: the collector's address. */
+  readonly "capture.targets": string | pulumi.Output<string>;
+  /** Local collection on the firewall (Insight); it adds 127.0.0.1:2056 to the targets. */
+  readonly "collect.enable": boolean;
+  readonly activeTimeout: number;
+  readonly inactiveTimeout: number;
+}

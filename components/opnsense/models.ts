@@ -10,9 +10,11 @@ import type {
   DnsmasqDhcpSettingsFields,
   DnsmasqSettingsFields,
   FieldName,
+  IdsGeneralFields,
   ItemFields,
   KeaSettingsFields,
   ListField,
+  NetflowFields,
 } from "./fields";
 
 export type ApplyKind =
@@ -177,7 +179,23 @@ export const MODELS = {
     apply: { kind: "reconfigure", path: "syslog/service/reconfigure" },
     identity: ["description"],
     // OptionField Multiple: stored comma-joined, returned as an option map.
-    lists: { level: "," },
+    lists: { level: ",", program: "," },
+    replaceOn: [],
+  },
+  /**
+   * A rule policy of the Intrusion Detection (IDS/IDS.xml `policies.policy`, IDS/Api/SettingsController.php
+   * search|get|add|set|del_policy @ 25.7, 26.1, 26.7): Fortress's turn chosen rulesets' rules to drop in
+   * IPS mode. Its `rulesets` are uuids of the enabled ruleset files (ModelRelationField to `files.file`
+   * filtered on enabled), which the rulesets resource outputs. Made live by ids/service/reconfigure.
+   */
+  idsPolicy: {
+    label: "Intrusion Detection policy",
+    base: "ids/settings",
+    key: "policy",
+    commands: itemCommands("policy"),
+    apply: { kind: "reconfigure", path: "ids/service/reconfigure" },
+    identity: ["description"],
+    lists: { action: "," },
     replaceOn: [],
   },
 } as const satisfies { readonly [K in keyof ItemFields]: ItemModel<ItemFields[K]> };
@@ -187,10 +205,26 @@ export type ModelName = keyof typeof MODELS;
 /** Singleton settings (chrony's `general`, Kea's, Dnsmasq's): `<base>/get` and `<base>/set`, no items. */
 export type SettingsModel<F = Record<string, unknown>> = SettingsModelBase & Lists<F>;
 
+/**
+ * A field of the newest model that older releases lack: it is sent only from `since` on. Before, it is
+ * sent as `before.field` with its value mapped (a value without a mapping is refused: the release
+ * cannot do it), or, without `before`, not at all (see versioned.ts).
+ */
+export interface VersionedField {
+  readonly field: string;
+  /** The first release line whose model has `field` ("26.1"). */
+  readonly since: string;
+  readonly before?: { readonly field: string; readonly values: Readonly<Record<string, string>> };
+}
+
 interface SettingsModelBase {
   readonly label: string;
   readonly base: string;
   readonly key: string;
+  /** The controller's read and write commands when they are not `get` and `set` (NetFlow's getconfig/setconfig). */
+  readonly commands?: { readonly get: string; readonly set: string };
+  /** Fields that differ between releases; the provider asks the firewall's version when there are any. */
+  readonly versioned?: readonly VersionedField[];
   /** The container under the key the fields live in (`{"dhcpv4": {"general": {...}}}`). */
   readonly section?: string;
   readonly apply: ApplyKind;
@@ -244,4 +278,37 @@ export const DNSMASQ_DHCP: SettingsModel<DnsmasqDhcpSettingsFields> = {
   section: "dhcp",
   apply: { kind: "reconfigure", path: "dnsmasq/service/reconfigure" },
   lists: { no_interface: "," },
+};
+
+/**
+ * The Intrusion Detection's `general` settings (IDS/IDS.xml, IDS/Api/SettingsController.php getModelNodes:
+ * `{"ids": {"general": {...}}}`). 26.1 replaced the boolean `general.ips` by `general.mode` (pcap | netmap
+ * | divert; migration M1_1_2 turns ips=1 into netmap, and 25.7's IPS is netmap: templates/OPNsense/IDS/
+ * rc.conf.d `suricata_netmap`), so on 25.7 `mode` is sent as `ips` and divert is refused. The apply,
+ * ids/service/reconfigure (IDS/Api/ServiceController.php), renders the templates, installs the enabled
+ * rulesets' downloaded rules and (re)starts Suricata when `enabled`; on its first run it also makes the
+ * disabled daily "ids rule updates" cron job `general.UpdateCron` points to.
+ */
+export const IDS_GENERAL: SettingsModel<IdsGeneralFields> = {
+  label: "Intrusion Detection settings",
+  base: "ids/settings",
+  key: "ids",
+  section: "general",
+  apply: { kind: "reconfigure", path: "ids/service/reconfigure" },
+  lists: { interfaces: ",", homenet: "," },
+  versioned: [{ field: "mode", since: "26.1", before: { field: "ips", values: { pcap: "0", netmap: "1" } } }],
+};
+
+/**
+ * NetFlow export (Diagnostics/Netflow.xml, Diagnostics/Api/NetflowController.php @ 25.7, 26.1, 26.7): read
+ * by `getconfig` (`{"netflow": getNodes()}`), written by `setconfig` (`{"netflow": {...}}`, validations
+ * under `netflow.`), made live by `reconfigure` (stop, template reload, start; it answers `{"status":"ok"}`).
+ */
+export const NETFLOW: SettingsModel<NetflowFields> = {
+  label: "NetFlow settings",
+  base: "diagnostics/netflow",
+  key: "netflow",
+  commands: { get: "getconfig", set: "setconfig" },
+  apply: { kind: "reconfigure", path: "diagnostics/netflow/reconfigure" },
+  lists: { "capture.interfaces": ",", "capture.egress_only": "," },
 };

@@ -16,6 +16,9 @@ import * as ipaddr from "ipaddr.js";
 import { call, callWithSource, type Connection, type RetryPolicy } from "./client";
 import { OpnsenseError, OpnsenseHttpError, OpnsensePrivilegeError } from "./errors";
 import { rememberVersion } from "./privileges";
+import { compareVersions, productVersion, type SystemInformation, VERSION_ENDPOINT } from "./version";
+
+export { compareVersions, productVersion } from "./version";
 
 /**
  * 25.7: the ACL patterns Fortress's privilege list is written for, and Dnsmasq's DHCP ranges and hosts
@@ -29,8 +32,6 @@ export const ASSIGNMENT_API_VERSION = "26.7";
 
 /** An endpoint each plugin adds, to tell whether it is installed. */
 export const PLUGIN_ENDPOINTS: Readonly<Record<string, string>> = { "os-chrony": "chrony/general/get" };
-
-const VERSION_ENDPOINT = "diagnostics/system/system_information";
 
 export interface PreflightNeeds {
   readonly minimumVersion: string;
@@ -76,34 +77,12 @@ export class OpnsensePreflightError extends OpnsenseError {
   }
 }
 
-export function compareVersions(a: string, b: string): number {
-  const parts = (version: string) => version.split(/[._-]/).map((part) => Number.parseInt(part, 10) || 0);
-  const [left, right] = [parts(a), parts(b)];
-  for (let index = 0; index < Math.max(left.length, right.length); index++) {
-    const diff = (left[index] ?? 0) - (right[index] ?? 0);
-    if (diff !== 0) return diff;
-  }
-  return 0;
-}
-
-interface SystemInformation {
-  /** `["OPNsense 26.1.2-amd64", "FreeBSD 14.3-RELEASE-p5", "OpenSSL ..."]` */
-  versions?: unknown[];
-}
-
 interface InterfaceRow {
   identifier?: string;
   device?: string;
   enabled?: boolean;
   vlan_tag?: string | number | null;
   vlan?: { tag?: string | number } | null;
-}
-
-/** "OPNsense 26.1.2-amd64" → "26.1.2". */
-export function productVersion(info: SystemInformation): string | undefined {
-  const first = info.versions?.[0];
-  const match = typeof first === "string" ? /^\S+\s+(\d+(?:\.\d+)*)/.exec(first) : null;
-  return match?.[1];
 }
 
 /** Turns "you may not" and "there is no such endpoint" into problems; anything else is an error. */

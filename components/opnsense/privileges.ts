@@ -149,6 +149,28 @@ export const ACL_PRIVILEGES: readonly AclPrivilege[] = [
     source: CORE_ACL("Syslog"),
   },
   {
+    // Settings, rulesets, policies and the service (reconfigure, update_rules), plus Suricata's log page.
+    key: "page-services-ids",
+    name: "Services: Intrusion Detection",
+    patterns: ["api/ids/*", "api/diagnostics/log/core/suricata/*"],
+    source: CORE_ACL("IDS"),
+  },
+  {
+    // Every cron job (add, set, delete, toggle) and cron's restart: the Intrusion Detection's rule-update
+    // job is one of them (Cron/ACL/ACL.xml; no narrower privilege reaches a single job).
+    key: "page-system-cron",
+    name: "System: Settings: Cron",
+    patterns: ["api/cron/*"],
+    source: CORE_ACL("Cron"),
+  },
+  {
+    // getconfig, setconfig, reconfigure, status, cache stats (Diagnostics/Api/NetflowController.php).
+    key: "page-diagnostics-netflow",
+    name: "Diagnostics: Netflow configuration",
+    patterns: ["api/diagnostics/netflow/*"],
+    source: CORE_ACL("Diagnostics"),
+  },
+  {
     key: "page-services-chrony",
     name: "Services: Chrony",
     patterns: ["api/chrony/*"],
@@ -202,6 +224,11 @@ export const PROVIDER_PRIVILEGES: readonly { readonly prefix: string; readonly k
   { prefix: "dnsmasq/service", key: "page-services-dnsforwarder" },
   { prefix: "syslog/settings", key: "page-diagnostics-logs-settings-targets" },
   { prefix: "syslog/service", key: "page-diagnostics-logs-settings-targets" },
+  { prefix: "ids/settings", key: "page-services-ids" },
+  { prefix: "ids/service", key: "page-services-ids" },
+  { prefix: "diagnostics/netflow", key: "page-diagnostics-netflow" },
+  { prefix: "cron/settings", key: "page-system-cron" },
+  { prefix: "cron/service", key: "page-system-cron" },
   { prefix: "chrony/general", key: "page-services-chrony" },
   { prefix: "chrony/service", key: "page-services-chrony" },
   { prefix: "interfaces/assignment", key: "page-interfaces-assignnetworkports" },

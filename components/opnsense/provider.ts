@@ -19,6 +19,8 @@ import {
 } from "./items";
 import { type ApplyKind, type ItemModel, MODELS, type ModelName, type SettingsModel } from "./models";
 import { type PreflightNeeds, preflight } from "./preflight";
+import { firewallVersion } from "./version";
+import { forVersion, fromVersion, nest, pick } from "./versioned";
 import { DEFAULT_PROBE, type FilterChange, type ProbePolicy, safeApplyFilter } from "./safeApply";
 
 export const KEY_CONFIG = "fortress:opnsenseApiKey";
@@ -211,15 +213,22 @@ export class SettingsProvider
     super(timing);
   }
 
+  /** The firewall's release when the model's fields differ between releases; undefined when they do not. */
+  private async version(connection: Connection): Promise<string | undefined> {
+    return this.model.versioned?.length ? firewallVersion(connection, this.timing.retry) : undefined;
+  }
+
   private async write(inputs: SettingsInputs): Promise<void> {
     const connection = this.connect(inputs.firewall);
+    const version = await this.version(connection);
+    const fields = version ? forVersion(this.model, inputs.fields, version) : inputs.fields;
     await withWriteLock(connection, () =>
       this.applying(connection, this.model.apply, async () => {
-        const body = this.model.section ? { [this.model.section]: inputs.fields } : inputs.fields;
+        const body = this.model.section ? { [this.model.section]: nest(fields) } : nest(fields);
         const answer = await call(
           connection,
           "POST",
-          `${this.model.base}/set`,
+          `${this.model.base}/${this.model.commands?.set ?? "set"}`,
           { [this.model.key]: body },
           this.timing.retry,
         );
@@ -243,16 +252,22 @@ export class SettingsProvider
 
   async read(id: string, props?: SettingsInputs): Promise<pulumi.dynamic.ReadResult<SettingsInputs>> {
     if (!props) throw new OpnsenseError(`cannot read ${this.model.label} without its recorded state`);
+    const connection = this.connect(props.firewall);
     const answer = (await call(
-      this.connect(props.firewall),
+      connection,
       "GET",
-      `${this.model.base}/get`,
+      `${this.model.base}/${this.model.commands?.get ?? "get"}`,
       undefined,
       this.timing.retry,
     )) as Record<string, unknown>;
     const root = (answer[this.model.key] ?? {}) as Record<string, unknown>;
     const values = (this.model.section ? (root[this.model.section] ?? {}) : root) as Record<string, unknown>;
-    const fields = liveFields(values, Object.keys(props.fields), props.fields, this.model.lists);
+    const managed = Object.keys(props.fields);
+    const older = (this.model.versioned ?? []).flatMap((entry) => (entry.before ? [entry.before.field] : []));
+    const version = await this.version(connection);
+    const flat = pick(values, [...managed, ...older]);
+    const live = version ? fromVersion(this.model, flat, version) : flat;
+    const fields = liveFields(live, managed, props.fields, this.model.lists);
     return { id, props: { ...props, fields } };
   }
 

@@ -9,11 +9,24 @@ import type {
   ChronyFields,
   DnsmasqDhcpSettingsFields,
   DnsmasqSettingsFields,
+  IdsGeneralFields,
   ItemFields,
   KeaSettingsFields,
+  NetflowFields,
 } from "./fields";
 import { opnsenseProviders, type SettingsName } from "./dispatch";
-import { CHRONY, DNSMASQ, DNSMASQ_DHCP, KEA_DHCPV4, type ModelName, type SettingsModel } from "./models";
+import {
+  CHRONY,
+  DNSMASQ,
+  DNSMASQ_DHCP,
+  IDS_GENERAL,
+  KEA_DHCPV4,
+  type ModelName,
+  NETFLOW,
+  type SettingsModel,
+} from "./models";
+import { RULESETS_KIND } from "./rulesets";
+import { UPDATE_SCHEDULE_KIND } from "./updateSchedule";
 import { type Encodable, toFields, toSettingsFields } from "./toFields";
 import { DEFAULT_TIMING, type FirewallRef, type PreflightInputs, PreflightProvider } from "./provider";
 import { OPNSENSE_MODULE, type OpnsenseKind, opnsenseKind } from "../../vocabulary/typeTokens";
@@ -81,6 +94,9 @@ export type DnsmasqHost = InstanceType<typeof DnsmasqHost>;
 /** A remote syslog destination: the firewall's logs to the Wazuh manager. */
 export const SyslogDestination = itemClass("syslogDestination");
 export type SyslogDestination = InstanceType<typeof SyslogDestination>;
+/** A rule policy of the Intrusion Detection: chosen rulesets' rules to drop (IPS). */
+export const IdsPolicy = itemClass("idsPolicy");
+export type IdsPolicy = InstanceType<typeof IdsPolicy>;
 
 /** Singleton settings: the inputs name the settings model (`settings`), so that the shared provider can route them. */
 abstract class OpnsenseSettings extends pulumi.dynamic.Resource {
@@ -123,6 +139,64 @@ export type DnsmasqSettings = InstanceType<typeof DnsmasqSettings>;
 /** Dnsmasq's DHCP settings (`dhcp.*`); see DNSMASQ_DHCP. */
 export const DnsmasqDhcpSettings = settingsClass<DnsmasqDhcpSettingsFields>(DNSMASQ_DHCP, "dnsmasqDhcp");
 export type DnsmasqDhcpSettings = InstanceType<typeof DnsmasqDhcpSettings>;
+
+/**
+ * The Intrusion Detection's `general` settings: on, where, HOME_NET, IDS or IPS, alerts to syslog.
+ * `mode` is the 26.1+ field; on 25.7 it is sent as `general.ips` (versioned.ts).
+ */
+export const IdsGeneralSettings = settingsClass<IdsGeneralFields>(IDS_GENERAL, "idsGeneral");
+export type IdsGeneralSettings = InstanceType<typeof IdsGeneralSettings>;
+
+/** NetFlow export from the firewall's interfaces to a collector. */
+export const NetflowSettings = settingsClass<NetflowFields>(NETFLOW, "netflow");
+export type NetflowSettings = InstanceType<typeof NetflowSettings>;
+
+/** The ET open (or other) rulesets enabled on the firewall, by file name; rulesets.ts. */
+export class IdsRulesets extends pulumi.dynamic.Resource {
+  /** Each file's node uuid, by file name: what a policy's `rulesets` takes. */
+  declare readonly fileUuids: pulumi.Output<Record<string, string>>;
+
+  constructor(
+    name: string,
+    args: { firewall: pulumi.Input<FirewallRef>; filenames: readonly string[]; argument: string },
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    const inputs = {
+      kind: RULESETS_KIND,
+      firewall: args.firewall,
+      filenames: [...new Set(args.filenames)].sort().join(","),
+      argument: args.argument,
+      fileUuids: undefined,
+    };
+    super(PROVIDERS, name, inputs, opts, OPNSENSE_MODULE, opnsenseKind("idsRulesets"));
+  }
+}
+
+/** When the firewall downloads Suricata's rules: OPNsense's own daily job, turned on at this time; updateSchedule.ts. */
+export class IdsUpdateSchedule extends pulumi.dynamic.Resource {
+  constructor(
+    name: string,
+    args: { firewall: pulumi.Input<FirewallRef>; hour: number; minute: number },
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    for (const [what, value, max] of [
+      ["hour", args.hour, 23],
+      ["minute", args.minute, 59],
+    ] as const) {
+      if (!Number.isInteger(value) || value < 0 || value > max)
+        throw new Error(`${name}: ${what} ${value} is not 0-${max}`);
+    }
+    const inputs = {
+      kind: UPDATE_SCHEDULE_KIND,
+      firewall: args.firewall,
+      minutes: String(args.minute),
+      hours: String(args.hour),
+      jobUuid: undefined,
+      enabled: undefined,
+    };
+    super(PROVIDERS, name, inputs, opts, OPNSENSE_MODULE, opnsenseKind("idsUpdateSchedule"));
+  }
+}
 
 export class Preflight extends pulumi.dynamic.Resource {
   constructor(name: string, args: Inputs<PreflightInputs>, opts?: pulumi.CustomResourceOptions) {

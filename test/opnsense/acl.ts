@@ -2,7 +2,7 @@
  * OPNsense's privileges per version, as the loopback server checks them: the entries of OPNsense's own
  * ACL.xml files that grant an `api/...` path the provider or its tests call, transcribed with their
  * display names at tags 25.7, 26.1 and 26.7 of opnsense/core
- * (src/opnsense/mvc/app/models/OPNsense/{Core,Firewall,Interfaces,Unbound,Kea,Dnsmasq,Syslog}/ACL/ACL.xml) and
+ * (src/opnsense/mvc/app/models/OPNsense/{Core,Firewall,Interfaces,Unbound,Kea,Dnsmasq,Syslog,IDS,Diagnostics,Cron}/ACL/ACL.xml) and
  * of opnsense/plugins (net/chrony/src/opnsense/mvc/app/models/OPNsense/Chrony/ACL/ACL.xml). Only the
  * `api/` patterns are kept. Written from the vendor's files, not from components/opnsense/privileges.ts,
  * so that a wrong name there fails a test here.
@@ -96,6 +96,17 @@ export const ACL_BY_VERSION: Readonly<Record<"25.7" | "26.1" | "26.7", readonly 
       name: "System: Settings: Logging",
       patterns: ["api/syslog/*"],
     },
+    {
+      key: "page-services-ids",
+      name: "Services: Intrusion Detection",
+      patterns: ["api/ids/*", "api/diagnostics/log/core/suricata/*"],
+    },
+    {
+      key: "page-diagnostics-netflow",
+      name: "Diagnostics: Netflow configuration",
+      patterns: ["api/diagnostics/netflow/*"],
+    },
+    { key: "page-system-cron", name: "System: Settings: Cron", patterns: ["api/cron/*"] },
     { key: "page-services-chrony", name: "Services: Chrony", patterns: ["api/chrony/*"] },
     {
       key: "page-system-firmware-manualupdate",
@@ -200,6 +211,17 @@ export const ACL_BY_VERSION: Readonly<Record<"25.7" | "26.1" | "26.7", readonly 
       name: "System: Settings: Logging",
       patterns: ["api/syslog/*"],
     },
+    {
+      key: "page-services-ids",
+      name: "Services: Intrusion Detection",
+      patterns: ["api/ids/*", "api/diagnostics/log/core/suricata/*"],
+    },
+    {
+      key: "page-diagnostics-netflow",
+      name: "Diagnostics: Netflow configuration",
+      patterns: ["api/diagnostics/netflow/*"],
+    },
+    { key: "page-system-cron", name: "System: Settings: Cron", patterns: ["api/cron/*"] },
     { key: "page-services-chrony", name: "Services: Chrony", patterns: ["api/chrony/*"] },
     {
       key: "page-system-firmware-manualupdate",
@@ -314,6 +336,17 @@ export const ACL_BY_VERSION: Readonly<Record<"25.7" | "26.1" | "26.7", readonly 
       name: "System: Settings: Logging",
       patterns: ["api/syslog/*"],
     },
+    {
+      key: "page-services-ids",
+      name: "Services: Intrusion Detection",
+      patterns: ["api/ids/*", "api/diagnostics/log/core/suricata/*"],
+    },
+    {
+      key: "page-diagnostics-netflow",
+      name: "Diagnostics: Netflow configuration",
+      patterns: ["api/diagnostics/netflow/*"],
+    },
+    { key: "page-system-cron", name: "System: Settings: Cron", patterns: ["api/cron/*"] },
     { key: "page-services-chrony", name: "Services: Chrony", patterns: ["api/chrony/*"] },
     {
       key: "page-system-firmware-manualupdate",

@@ -108,7 +108,8 @@ describe("privileges", () => {
       privilegeFor("/api/firewall/filter/apply/1.2?x=1"),
       "Firewall: Rules [new] (before 26.1: Firewall: Automation: Filter)",
     );
-    assert.equal(privilegeFor("ids/settings/get"), undefined);
+    assert.equal(privilegeFor("ids/settings/get"), "Services: Intrusion Detection");
+    assert.equal(privilegeFor("captiveportal/settings/get"), undefined);
     assert.equal(privilegeFor("firewall/aliasx/get"), undefined);
   });
 

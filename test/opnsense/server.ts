@@ -56,6 +56,7 @@ import {
   setNodes,
   validateItem,
 } from "./fields";
+import { idsApi, type IdsState } from "./ids";
 import {
   ALIAS_MODEL,
   CHRONY_SCHEMA,
@@ -230,6 +231,8 @@ export interface ApiState {
   dhcpServers(iface: string): string[];
   /** Set or (undefined) unset `system/timeservers`, as Services > Network Time > General does. */
   setTimeservers(servers: string | undefined): void;
+  /** The Intrusion Detection and NetFlow (ids.ts). */
+  readonly ids: IdsState;
 }
 
 export interface Faults {
@@ -325,6 +328,11 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
   if (options.users.length === 0) throw new Error("startOpnsenseApi needs at least one user");
 
   const vlan = vlanModel(options.parentDevices);
+  const ids = idsApi(
+    options.version,
+    () => context(),
+    (service) => countReconfigure(service),
+  );
   const models: ItemModel[] = [
     ALIAS_MODEL,
     RULE_MODEL,
@@ -334,6 +342,7 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     KEA_RESERVATION_MODEL,
     DNSMASQ_HOST_MODEL,
     syslogDestinationModel(options.version),
+    ids.policyModel,
   ];
   const collections = new Map<string, Map<string, Raw>>(models.map((m) => [m.id, new Map()]));
   const store = (id: string): Map<string, Raw> => {
@@ -1150,6 +1159,9 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
       }
     }
 
+    const idsReply = ids.dispatch(moduleController, command, method, params, body);
+    if (idsReply) return idsReply;
+
     switch (moduleController) {
       case "kea/dhcpv4":
         // Dhcpv4Controller::getAction returns general, lexpire, ha and this_hostname.
@@ -1477,6 +1489,7 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     setTimeservers(servers) {
       timeservers = servers;
     },
+    ids: ids.state,
     dhcpServers(iface) {
       const list = (value: string | undefined) => (value ?? "").split(",").filter((v) => v !== "");
       const servers: string[] = [];

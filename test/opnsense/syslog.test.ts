@@ -110,6 +110,38 @@ for (const version of ["25.7.3", "26.1.2", "26.7.1"]) {
       );
     });
 
+    it("sends one program only (Suricata's alerts) and refuses an application syslog-ng does not know", async () => {
+      const api = await startOpnsenseApi({ version });
+      servers.push(api);
+      const items = await provider(DEFAULT_KEY, DEFAULT_SECRET);
+      const firewall = { url: api.url, insecure: false };
+      const fields = toFields("syslogDestination", {
+        enabled: true,
+        transport: "udp4",
+        hostname: "10.20.0.5",
+        port: 514,
+        rfc5424: false,
+        level: ["info"],
+        program: ["suricata"],
+        description: "fortress: Suricata alerts to the Wazuh manager",
+      }) as Record<string, string>;
+      const created = await items.create({ model: "syslogDestination", firewall, fields });
+      assert.equal(
+        api.state.items("syslog/settings").find((item) => item.uuid === created.id)?.program,
+        "suricata",
+      );
+      await assert.rejects(
+        items.create({
+          model: "syslogDestination",
+          firewall,
+          fields: { ...fields, program: "nosuch", description: "x" },
+        }),
+        (error: Error) =>
+          error instanceof OpnsenseValidationError &&
+          error.validations["destination.program"] === "Specify valid source applications.",
+      );
+    });
+
     it("names System: Settings: Logging when the key lacks it", async () => {
       const api = await startOpnsenseApi({
         version,

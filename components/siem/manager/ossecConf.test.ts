@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { xmllint } from "../../../test/support/debianTools";
 import { describe, it } from "node:test";
 import { CLAMDSCAN_COMMAND } from "../../../vocabulary/agents";
@@ -6,6 +8,7 @@ import {
   DEFAULT_ACTIVE_RESPONSES,
   DEFAULT_COMMANDS,
   DEFAULT_LOCAL_RULES,
+  SURICATA_LOCAL_RULES,
   type ManagerConfig,
   renderLocalRules,
   renderOssecConf,
@@ -165,8 +168,68 @@ describe("the local rules", () => {
     assert.match(xml, /<rule id="100200" level="12">\s*<if_sid>52502<\/if_sid>/);
     assert.deepEqual(
       [...new Set(elementPaths(xml))],
-      ["group", "group/rule", "group/rule/if_sid", "group/rule/description", "group/rule/group"],
+      [
+        "group",
+        "group/rule",
+        "group/rule/if_sid",
+        "group/rule/description",
+        "group/rule/group",
+        "group/rule/field",
+      ],
     );
+  });
+
+  it("raise Suricata's alert rule 86601 to 10 and more: malware first, then severity 1", () => {
+    const { status, stderr } = xmllint(xml);
+    assert.equal(status, 0, stderr);
+    const ids = SURICATA_LOCAL_RULES.map((rule) => rule.id);
+    for (const rule of SURICATA_LOCAL_RULES) {
+      assert.equal(rule.ifSid, 86601);
+      assert.ok(rule.level >= 10, `${rule.id} is level ${rule.level}`);
+      assert.ok(DEFAULT_LOCAL_RULES.includes(rule), `${rule.id} is among the default local rules`);
+      const text = new RegExp(
+        `<rule id="${rule.id}" level="${rule.level}">\\s*<if_sid>86601</if_sid>\\s*<field name="([^"]+)" type="pcre2">([^<]+)</field>`,
+      ).exec(xml);
+      assert.ok(text, `rule ${rule.id} is rendered with its field`);
+      assert.equal(text[1], rule.fields?.[0]?.name);
+    }
+    // Wazuh takes the first child of 86601 that matches: the level-12 malware rules come first.
+    assert.ok(xml.indexOf('id="100302"') > xml.indexOf('id="100301"'));
+    assert.ok(xml.indexOf('id="100301"') > xml.indexOf('id="100300"'));
+    assert.equal(new Set(ids).size, ids.length);
+    assert.ok(!ids.includes(100200));
+  });
+
+  it("hang under Wazuh's own 86601 (level 3, child of the EVE decoder's 86600) where the wazuh mirror is at hand", (t) => {
+    const repo = process.env.WAZUH_GIT ?? "/work/.mirror/wazuh+wazuh/repo";
+    if (!existsSync(repo)) {
+      t.skip(`no wazuh/wazuh mirror at ${repo} (set WAZUH_GIT): 86601 was read from v4.14.6 by hand`);
+      return;
+    }
+    const rules = execFileSync("git", ["-C", repo, "show", "v4.14.6:ruleset/rules/0475-suricata_rules.xml"], {
+      encoding: "utf8",
+    });
+    assert.match(
+      rules,
+      /<rule id="86601" level="3">\s*<if_sid>86600<\/if_sid>\s*<field name="event_type">\^alert\$<\/field>/,
+    );
+  });
+
+  it("match what ET open's alerts carry, and not the informational ones", () => {
+    const pattern = (id: number) => {
+      const field = SURICATA_LOCAL_RULES.find((rule) => rule.id === id)?.fields?.[0];
+      assert.ok(field?.pcre2);
+      return new RegExp(field.pattern);
+    };
+    assert.match("ET MALWARE Win32/Lumma Stealer Related CnC Domain in DNS Lookup", pattern(100300));
+    assert.match("ET TROJAN Possible Zbot Activity Common Download Struct", pattern(100300));
+    assert.doesNotMatch("ET INFO Observed DNS Query to .cloud TLD", pattern(100300));
+    assert.doesNotMatch("ET MALWAREX test", pattern(100300));
+    assert.match("Malware Command and Control Activity Detected", pattern(100301));
+    assert.match("A Network Trojan was detected", pattern(100301));
+    assert.doesNotMatch("Potentially Bad Traffic", pattern(100301));
+    assert.match("1", pattern(100302));
+    assert.doesNotMatch("2", pattern(100302));
   });
 
   it("refuse IDs outside 100000-120000, duplicates and levels above 16", () => {

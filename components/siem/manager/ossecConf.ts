@@ -42,6 +42,11 @@ export interface LocalRule {
   readonly id: number;
   readonly level: number;
   readonly ifSid: number;
+  /**
+   * Decoded fields the event must have (`<field name=…>`, ruleset rules syntax): a PCRE2 pattern, or
+   * Wazuh's default OS_Regex without `pcre2`.
+   */
+  readonly fields?: readonly { readonly name: string; readonly pattern: string; readonly pcre2?: boolean }[];
   readonly description: string;
   readonly groups: readonly string[];
 }
@@ -85,6 +90,51 @@ export const DEFAULT_ACTIVE_RESPONSES: readonly ActiveResponse[] = [
 ];
 
 /**
+ * Suricata's alerts (EVE JSON from the firewall's syslog, sensors layer) above Wazuh's level 3, so that
+ * they can open cases. Wazuh v4.14.6 ruleset/rules/0475-suricata_rules.xml: 86600 decodes EVE (json,
+ * `timestamp` and `event_type`), 86601 "Suricata: Alert - $(alert.signature)" is level 3 for every
+ * `event_type` alert. Among children of one rule the first that matches wins, so the malware rules
+ * come before the severity rule. `alert.severity` is the priority of the rule's classtype
+ * (opnsense/core templates/OPNsense/IDS/classification.config: 1 is the highest); the categories are
+ * that file's descriptions of trojan-activity, command-and-control, domain-c2 and exploit-kit; ET's
+ * signatures name their family first ("ET MALWARE …", older "ET TROJAN …", "ET MOBILE_MALWARE …").
+ */
+export const SURICATA_LOCAL_RULES: readonly LocalRule[] = [
+  {
+    id: 100300,
+    level: 12,
+    ifSid: 86601,
+    fields: [{ name: "alert.signature", pattern: "^ET (MALWARE|TROJAN|MOBILE_MALWARE) ", pcre2: true }],
+    description: "Fortress: Suricata saw malware on the network - $(alert.signature)",
+    groups: ["fortress", "suricata", "malware"],
+  },
+  {
+    id: 100301,
+    level: 12,
+    ifSid: 86601,
+    fields: [
+      {
+        name: "alert.category",
+        pattern:
+          "^(A Network Trojan was detected|Malware Command and Control Activity Detected|" +
+          "Domain Observed Used for C2 Detected|Exploit Kit Activity Detected)$",
+        pcre2: true,
+      },
+    ],
+    description: "Fortress: Suricata alert of a malware category - $(alert.category): $(alert.signature)",
+    groups: ["fortress", "suricata", "malware"],
+  },
+  {
+    id: 100302,
+    level: 10,
+    ifSid: 86601,
+    fields: [{ name: "alert.severity", pattern: "^1$", pcre2: true }],
+    description: "Fortress: high-severity Suricata alert - $(alert.signature)",
+    groups: ["fortress", "suricata", "ids"],
+  },
+];
+
+/**
  * Wazuh's own ClamAV rule 52502 "ClamAV: Virus detected" (L8, ruleset/rules/0320-clam_av_rules.xml)
  * raised to 12 for the lab: a file the lab's clamd found is the worked example's alarm.
  */
@@ -96,6 +146,7 @@ export const DEFAULT_LOCAL_RULES: readonly LocalRule[] = [
     description: "Fortress: the lab's clamd found malware in a scanned file",
     groups: ["fortress", "malware"],
   },
+  ...SURICATA_LOCAL_RULES,
 ];
 
 const IPV4_OR_CIDR = /^(\d{1,3}\.){3}\d{1,3}(\/\d{1,2})?$/;
@@ -244,6 +295,9 @@ export function renderLocalRules(rules: readonly LocalRule[]): string {
         "rule",
         [
           el("if_sid", rule.ifSid),
+          ...(rule.fields ?? []).map((field) =>
+            el("field", field.pattern, { name: field.name, ...(field.pcre2 ? { type: "pcre2" } : {}) }),
+          ),
           el("description", rule.description),
           el("group", `${rule.groups.join(",")},`),
         ],
