@@ -290,10 +290,10 @@ export const sensorsSchema = z.strictObject({
       ipsEngine: z.enum(["netmap", "divert"]).optional(),
       /** ET open rule files to enable; none: vocabulary/suricata.ts's defaults. */
       rulesets: z.array(rulesetFile).min(1, "list at least one rule file, or leave rulesets out").optional(),
-      /** Rule files whose alerts become drops (IPS only). */
-      drop: z.array(rulesetFile).default([]),
+      /** Rule files whose alerts become drops (IPS only); none: the IP reputation lists (vocabulary/suricata.ts). */
+      drop: z.array(rulesetFile).optional(),
     })
-    .default({ mode: "ids", drop: [] }),
+    .default({ mode: "ids" }),
   /** OPNsense's NetFlow export to the collector on the Zeek VM, for every managed interface. */
   netflow: z.boolean().default(true),
   zeek: z

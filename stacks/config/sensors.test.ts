@@ -9,7 +9,7 @@ const paths = (value: unknown) => check(value).map((found) => found.path);
 describe("fortress:sensors", () => {
   it("defaults to IDS with the default rule files, NetFlow on, and Zeek on the node's VM taps", () => {
     assert.deepEqual(sensorsSchema.parse({}), {
-      ids: { mode: "ids", drop: [] },
+      ids: { mode: "ids" },
       netflow: true,
       zeek: { mirror: "vm-taps" },
     });

@@ -17,7 +17,7 @@ export function checkSensors(sensors: SensorsSettings): ConfigIssue[] {
       issues.push(issue(`sensors.ids.rulesets[${index}]`, `lists ${file} twice`, "list each rule file once"));
   });
   if (ids.mode !== "ips") {
-    if (ids.drop.length > 0)
+    if (ids.drop !== undefined)
       issues.push(
         issue(
           "sensors.ids.drop",
@@ -34,7 +34,7 @@ export function checkSensors(sensors: SensorsSettings): ConfigIssue[] {
         ),
       );
   }
-  ids.drop.forEach((file, index) => {
+  (ids.drop ?? []).forEach((file, index) => {
     if (!(loaded as readonly string[]).includes(file))
       issues.push(
         issue(

@@ -1,49 +1,10 @@
-/**
- * Which ET open rulesets Suricata runs by default, by the file names OPNsense installs them under
- * (opnsense/core src/opnsense/scripts/suricata/metadata/rules/et-open.xml: the same names at 25.7.x and
- * 26.1.x; 26.7 drops 3coresec.rules and adds five, none of them chosen here, so every name below is
- * offered by every supported release).
- */
+/** The default rulesets as fresh arrays (vocabulary/suricata.ts says which and why). */
+import { ET_OPEN_DEFAULT_DROP, ET_OPEN_DEFAULT_RULESETS } from "../../../vocabulary/suricata";
 
-/**
- * Threat rulesets: what says a host is compromised or being attacked, not what merely describes
- * traffic. Left out on purpose: emerging-info, -policy, -hunting, -user_agents, -games, -chat,
- * -inappropriate (inventory and policy, loud on a home network: they would drown the alerts that open
- * cases), emerging-deleted/-retired (no live rules), emerging-scan (every port scan of the WAN), the
- * protocol sets (-dns, -smtp, -sql, -web_server …: useful where such servers are exposed, which the lab's
- * zone matrix does not do by default) and tor (a policy choice).
- */
 export function defaultEtOpenRulesets(): string[] {
-  return [
-    // IP reputation: known command-and-control servers, compromised hosts, hijacked networks
-    // (Spamhaus DROP), DShield's top attackers, CI Army's bad actors.
-    "botcc.rules",
-    "compromised.rules",
-    "drop.rules",
-    "dshield.rules",
-    "ciarmy.rules",
-    // Malware on a host: its C2, downloads, droppers, miners, phone malware.
-    "emerging-malware.rules",
-    "emerging-mobile_malware.rules",
-    "emerging-coinminer.rules",
-    // Attacks and their success: exploits, exploit kits, shellcode, worms, what a shell answers.
-    "emerging-exploit.rules",
-    "emerging-exploit_kit.rules",
-    "emerging-shellcode.rules",
-    "emerging-worm.rules",
-    "emerging-attack_response.rules",
-    // Users lured: phishing pages and the client side of web attacks (the worked example's download).
-    "emerging-phishing.rules",
-    "emerging-web_client.rules",
-    "emerging-current_events.rules",
-  ];
+  return [...ET_OPEN_DEFAULT_RULESETS];
 }
 
-/**
- * What IPS mode drops by default: the IP reputation lists only. Their rules match addresses, not
- * payloads, so they rarely hit legitimate traffic; dropping on payload rulesets is a choice to make
- * after watching their alerts for a while (the README's "turning IPS on safely").
- */
 export function defaultDropRulesets(): string[] {
-  return ["botcc.rules", "compromised.rules", "drop.rules", "dshield.rules", "ciarmy.rules"];
+  return [...ET_OPEN_DEFAULT_DROP];
 }
