@@ -21,6 +21,9 @@ export const PACKAGES: Readonly<Record<string, string>> = {
   gpg: "gpg",
   openssl: "openssl",
   curl: "curl",
+  ip: "iproute2",
+  tc: "iproute2",
+  ethtool: "ethtool",
 };
 
 /** clamd is in /usr/sbin, outside a non-root user's PATH on Debian. */
