@@ -7,7 +7,6 @@ import { LAYERS, type LayerName, upstreamOf } from "../blueprint";
 import { ROLES, type ServiceId, serviceSpec } from "../catalog";
 import type { ConfigIssue } from "./errors";
 import { cidrContainsHost, cidrsOverlap, ipToInt, parseCidr } from "../../vocabulary/addresses";
-import { CAPTURE_VLAN } from "../../vocabulary/capture";
 import type { NetworkConfig, NodeConfig, PlainConfig, ProxmoxSettings } from "./schema";
 
 const issue = (path: string, message: string, hint: string): ConfigIssue => ({ path, message, hint });
@@ -74,15 +73,6 @@ export function checkNetworks(networks: readonly NetworkConfig[], complete = tru
   networks.forEach((network, index) => {
     const path = `networks[${index}]`;
     const cidr = parseCidr(network.cidr);
-    if (network.vlan === CAPTURE_VLAN) {
-      issues.push(
-        issue(
-          `${path}.vlan`,
-          `VLAN ${CAPTURE_VLAN} is the Zeek VM's capture NIC's tag, which no network may use (vocabulary/capture.ts)`,
-          "give this network another VLAN id",
-        ),
-      );
-    }
     if (!cidr) return;
     for (let other = 0; other < index; other++) {
       const otherCidr = parseCidr(networks[other]?.cidr ?? "");
