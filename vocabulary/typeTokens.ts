@@ -26,6 +26,8 @@ export const COMPONENT_TYPES = {
   endpoint: "fortress:endpoint:Endpoint",
   /** The lab's one clamd, its freshclam and Fortress's signatures. */
   clamav: "fortress:endpoint:Clamav",
+  /** Zeek on its sensor VM, fed by the mirror on its Proxmox node. */
+  zeekSensor: "fortress:sensors:ZeekSensor",
   /** The record of which services the lab runs, read by the pack's dependency policy. */
   services: "fortress:lab:Services",
 } as const;
