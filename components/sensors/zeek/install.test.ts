@@ -60,7 +60,7 @@ describe("the Zeek sensor's scripts", () => {
       // A df that reports 50% plus 10% per directory left under the logs.
       const bin = join(dir, "bin");
       mkdirSync(bin);
-      writeFileSync(join(bin, "df"), '#!/bin/sh\necho Use%\necho " $((50 + 10 * $(ls "$3" | wc -l)))%"\n');
+      writeFileSync(join(bin, "df"), '#!/bin/sh\necho Use%\necho " $((50 + 10 * $(ls "$2" | wc -l)))%"\n');
       chmodSync(join(bin, "df"), 0o755);
       const result = run("bash", ["-c", pruneScript({ dataMount: dir }, 80)], {
         env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
