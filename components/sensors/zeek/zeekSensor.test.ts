@@ -56,7 +56,7 @@ describe("ZeekSensor", () => {
         settle(command.create as pulumi.Output<string>),
         settle(command.delete as pulumi.Output<string>),
         settle(command.connection as pulumi.Output<Inputs>),
-        settle(pulumi.isSecret(command.connection.apply((c) => c.privateKey))),
+        pulumi.isSecret(command.connection.apply((c) => c.privateKey)),
       ]);
       seen.set(urn.split("::").pop() as string, { create, delete: del, connection, secretKey });
     }
