@@ -2,7 +2,9 @@
  * The mirror on the Zeek VM's Proxmox node, as code: a command over SSH that installs `fortress-mirror`
  * and its config, applies it, and checks that every source is mirrored (failing loudly otherwise); on
  * delete it runs `remove` and deletes both files. The hypervisor's hookscript (components/hypervisor/
- * capture.ts) runs `apply` again after every VM start on that node.
+ * capture.ts) runs `apply` again after every VM start on that node; a systemd timer on the node runs
+ * `check` every 30 s and `apply` when it fails, for what no hook sees (a hot-plugged NIC, a VM migrated
+ * onto the node, a VM replaced under the same id, which the hook command does not re-run for).
  */
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
@@ -47,6 +49,35 @@ export function mirrorConfig(vmId: number, args: MirrorArgs): string {
   ].join("\n");
 }
 
+const UNIT_DIR = "/etc/systemd/system";
+
+export function mirrorUnits(): { service: string; timer: string } {
+  return {
+    service: [
+      "[Unit]",
+      "Description=Fortress: re-apply the traffic mirror into the Zeek VM's capture NIC when it is not in place",
+      "",
+      "[Service]",
+      "Type=oneshot",
+      `ExecStart=/bin/sh -c '${MIRROR_COMMAND} check >/dev/null 2>&1 || ${MIRROR_COMMAND} apply'`,
+      "",
+    ].join("\n"),
+    timer: [
+      "[Unit]",
+      "Description=Fortress: check the traffic mirror every 30 seconds",
+      "",
+      "[Timer]",
+      "OnBootSec=1min",
+      "OnUnitActiveSec=30s",
+      "AccuracySec=5s",
+      "",
+      "[Install]",
+      "WantedBy=timers.target",
+      "",
+    ].join("\n"),
+  };
+}
+
 const AS_ROOT = 'if [ "$(id -u)" -eq 0 ]; then as_root=""; else as_root="sudo -n"; fi';
 
 function writeFile(path: string, content: string, mode: string, marker: string): string[] {
@@ -66,8 +97,17 @@ export function mirrorInstallScript(config: string): string {
     `$as_root install -d -m 0755 '${MIRROR_CONFIG.replace(/\/[^/]+$/, "")}'`,
     ...writeFile(MIRROR_COMMAND, MIRROR_SCRIPT, "0755", "FORTRESS_MIRROR_SCRIPT"),
     ...writeFile(MIRROR_CONFIG, config, "0644", "FORTRESS_MIRROR_CONF"),
+    ...writeFile(
+      `${UNIT_DIR}/fortress-mirror.service`,
+      mirrorUnits().service,
+      "0644",
+      "FORTRESS_MIRROR_SERVICE",
+    ),
+    ...writeFile(`${UNIT_DIR}/fortress-mirror.timer`, mirrorUnits().timer, "0644", "FORTRESS_MIRROR_TIMER"),
     `$as_root ${MIRROR_COMMAND} apply`,
     `$as_root ${MIRROR_COMMAND} check`,
+    "$as_root systemctl daemon-reload",
+    "$as_root systemctl enable --now fortress-mirror.timer >/dev/null 2>&1",
   ].join("\n");
 }
 
@@ -75,6 +115,10 @@ export function mirrorRemoveScript(): string {
   return [
     "set -eu",
     AS_ROOT,
+    // The timer first, or it would put the mirror back.
+    "$as_root systemctl disable --now fortress-mirror.timer >/dev/null 2>&1 || true",
+    `$as_root rm -f '${UNIT_DIR}/fortress-mirror.service' '${UNIT_DIR}/fortress-mirror.timer'`,
+    "$as_root systemctl daemon-reload",
     `if [ -x ${MIRROR_COMMAND} ]; then $as_root ${MIRROR_COMMAND} remove; fi`,
     `$as_root rm -f '${MIRROR_COMMAND}' '${MIRROR_CONFIG}'`,
     `$as_root rmdir '${MIRROR_CONFIG.replace(/\/[^/]+$/, "")}' 2>/dev/null || true`,

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -21,6 +21,7 @@ const TARGET = "tap300i1";
 /** node-side device → its far end in the wire namespace. */
 const PAIRS: Readonly<Record<string, string>> = {
   tap201i0: "p201", // another VM's NIC
+  tap202i0: "p202", // a VM's NIC with a Proxmox rate limit
   tap300i0: "q300", // the Zeek VM's own management NIC: never a source
   [TARGET]: "z300", // the Zeek VM's capture NIC
   upl0: "wire0", // the node's physical NIC
@@ -113,7 +114,10 @@ describe("fortress-mirror against network namespaces", { skip: skipReason }, () 
   let script = "";
   let conf = "";
   const mirror = (command: string) =>
-    sh(NODE, `FORTRESS_MIRROR_CONF=${conf} FORTRESS_MIRROR_STATE=${dir}/state bash ${script} ${command}`);
+    sh(
+      NODE,
+      `FORTRESS_MIRROR_CONF=${conf} FORTRESS_MIRROR_STATE=${dir}/state FORTRESS_MIRROR_PVE_CONF=${dir}/pve bash ${script} ${command}`,
+    );
   const configure = (mode: "vm-taps" | "uplink") =>
     writeFileSync(conf, `target=${TARGET}\nown_prefix=tap300i\nmode=${mode}\nuplink=upl0\nspan=span0\n`);
   let pristine = "";
@@ -125,6 +129,12 @@ describe("fortress-mirror against network namespaces", { skip: skipReason }, () 
     conf = join(dir, "mirror.conf");
     writeFileSync(script, MIRROR_SCRIPT, { mode: 0o755 });
     configure("vm-taps");
+    mkdirSync(join(dir, "pve"));
+    // VM 202's config as qemu-server writes it, a snapshot section after it.
+    writeFileSync(
+      join(dir, "pve", "202.conf"),
+      "boot: order=scsi0\nnet0: virtio=BC:24:11:00:00:02,bridge=vmbr0,firewall=1,rate=10,tag=20\n\n[before]\nnet0: virtio=BC:24:11:00:00:02,bridge=vmbr0\n",
+    );
     run("ip", ["netns", "add", NODE]);
     run("ip", ["netns", "add", WIRE]);
     for (const device of Object.keys(PAIRS)) addPair(device);
@@ -156,13 +166,26 @@ describe("fortress-mirror against network namespaces", { skip: skipReason }, () 
   it("apply mirrors each source once into the capture NIC, never the Zeek VM's own NIC", async () => {
     const applied = mirror("apply");
     assert.equal(applied.status, 0, applied.stderr);
-    assert.match(mirror("check").stdout, /3 sources mirrored into tap300i1/);
+    assert.match(mirror("check").stderr, /tap202i0 ingress is not mirrored/, "the rate-limited tap waits");
+    assert.doesNotMatch(
+      must(NODE, "tc qdisc show dev tap202i0"),
+      /clsact/,
+      "no clsact where Proxmox puts its ingress qdisc",
+    );
     assert.equal(await framesFrom("p201"), FRAME_COUNT, "a VM's frames, once each");
     assert.equal(await framesFrom("wire0"), FRAME_COUNT, "frames arriving on the uplink");
     assert.equal(await framesFrom("sp0"), FRAME_COUNT, "frames from the SPAN NIC");
     assert.equal(await framesFrom("q300"), 0, "the Zeek VM's own traffic is not mirrored");
     assert.match(offloads("upl0"), /generic-receive-offload: off/);
     assert.match(offloads(TARGET), /tcp-segmentation-offload: off/);
+  });
+
+  it("mirrors a rate-limited tap through the ingress qdisc Proxmox gives it, once it is there", async () => {
+    // What pve-common's setup_tc_rate_limit adds when it plugs the tap.
+    must(NODE, "tc qdisc add dev tap202i0 handle ffff: ingress");
+    assert.equal(mirror("apply").status, 0);
+    assert.match(mirror("check").stdout, /4 sources mirrored into tap300i1/);
+    assert.equal(await framesFrom("p202"), FRAME_COUNT);
   });
 
   it("is idempotent: a second apply leaves the same filters", () => {
@@ -208,6 +231,11 @@ describe("fortress-mirror against network namespaces", { skip: skipReason }, () 
 
   it("remove restores the original tc state and offloads, someone else's filter included", () => {
     assert.equal(mirror("remove").status, 0);
+    // Proxmox's ingress qdisc stays (not the script's), without the script's filter; taken off here
+    // only to compare the rest with the state before apply.
+    assert.match(must(NODE, "tc qdisc show dev tap202i0"), /qdisc ingress ffff:/);
+    assert.equal(must(NODE, "tc filter show dev tap202i0 parent ffff:"), "");
+    must(NODE, "tc qdisc del dev tap202i0 ingress");
     assert.equal(tcState(), pristine);
     assert.equal(offloads("upl0") + offloads(TARGET), pristineOffloads);
     assert.equal(mirror("check").status, 1);

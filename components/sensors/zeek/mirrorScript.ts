@@ -13,6 +13,8 @@
  *   deleted the source keeps forwarding (tested: the source is not blackholed).
  * - A tap with a Proxmox rate limit carries a plain \`ingress\` qdisc (pve-common Network.pm
  *   \`tap_rate_limit\`), which excludes clsact: the filter then hangs on \`parent ffff:\` (ingress only).
+ *   Proxmox adds it at the end of plugging the tap and fails the VM's start if it cannot, so the script
+ *   never puts a clsact on a rate-limited NIC's tap (the VM's config says which): it waits for the qdisc.
  */
 export const MIRROR_SCRIPT = `#!/bin/bash
 # fortress-mirror: copies frames into the Zeek VM's capture NIC on this Proxmox node with tc mirred.
@@ -27,6 +29,7 @@ set -euo pipefail
 readonly PREF=4919
 readonly CONF="\${FORTRESS_MIRROR_CONF:-/etc/fortress/mirror.conf}"
 readonly STATE="\${FORTRESS_MIRROR_STATE:-/run/fortress-mirror}"
+readonly PVE_CONF="\${FORTRESS_MIRROR_PVE_CONF:-/etc/pve/qemu-server}"
 
 target="" own_prefix="" mode="" uplink="" span=""
 
@@ -95,8 +98,25 @@ ours() {
   [ -n "$(tc filter show dev "$1" $parent pref "$PREF" 2>/dev/null)" ]
 }
 
+# Whether a VM tap's NIC has a Proxmox rate limit (net<n>: …,rate=…): Proxmox gives it a plain ingress
+# qdisc when it plugs the tap, and fails the VM's start if a clsact got there first.
+rate_limited() {
+  [[ $1 =~ ^tap([0-9]+)i([0-9]+)$ ]] || return 1
+  local line
+  # The current config only: snapshots follow in [sections].
+  while IFS= read -r line; do
+    [[ $line == "["* ]] && break
+    [[ $line == "net\${BASH_REMATCH[2]}:"*rate=* ]] && return 0
+  done 2>/dev/null <"$PVE_CONF/\${BASH_REMATCH[1]}.conf"
+  return 1
+}
+
 attach() {
   local dev=$1 dir=$2 parent
+  if rate_limited "$dev" && ! has_qdisc "$dev" ingress; then
+    say "$dev has a rate limit whose ingress qdisc Proxmox has not added yet: left for the next apply"
+    return 0
+  fi
   if ! has_qdisc "$dev" ingress && ! has_qdisc "$dev" clsact; then
     tc qdisc add dev "$dev" clsact
     mkdir -p "$STATE"

@@ -111,6 +111,9 @@ describe("ZeekSensor", () => {
       ),
     );
     assert.ok(mirror.create.includes(`$as_root ${MIRROR_COMMAND} apply\n$as_root ${MIRROR_COMMAND} check`));
+    assert.match(mirror.create, /systemctl enable --now fortress-mirror\.timer/);
+    assert.match(mirror.create, /OnUnitActiveSec=30s/);
+    assert.match(mirror.delete, /disable --now fortress-mirror\.timer[^]*fortress-mirror remove/);
     assert.match(mirror.delete, new RegExp(`${MIRROR_COMMAND} remove`));
     assert.ok(mirror.delete.includes(`rm -f '${MIRROR_COMMAND}' '${MIRROR_CONFIG}'`));
   });
