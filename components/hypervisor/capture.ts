@@ -8,9 +8,23 @@
  * `post-start` after every start (src/PVE/QemuServer.pm `vm_start_nolock`), and a failing
  * `post-start` hook only warns (pve-guest-common src/PVE/GuestHelpers.pm `exec_hookscript`, no
  * `$stop_on_error`): the hook can never keep a VM from starting. The hook must be an executable file
- * in a snippets directory (`check_hookscript`), hence the file mode. What it does not cover: a NIC
- * hot-plugged into a running VM (no start, no hook) and VMs Fortress does not manage; both are
- * mirrored at the next start of any hooked VM on the node (apply takes every tap).
+ * in a snippets directory (`check_hookscript`), hence the file mode (set over SFTP by the provider:
+ * bpg proxmoxtf/resource/file.go → proxmox/ssh/client.go Chmod).
+ *
+ * Why not a udev rule on tap creation: the tap exists before qemu-server's bridge script plugs it, and
+ * plugging ends with `tap_rate_limit` (pve-common src/PVE/Network.pm `tap_plug`), which for a NIC with
+ * a rate limit adds a plain `ingress` qdisc and dies if that fails (`setup_tc_rate_limit`, `run`): a
+ * clsact put there first would make such a VM fail to start. `post-start` comes after all that.
+ *
+ * Only root may set `hookscript` (qemu-server src/PVE/API2/Qemu.pm `$check_vm_modify_config_perm`:
+ * "only root can set '$opt' config"; an API token is never root@pam), so it is set over SSH with
+ * `qm set`, as the GPU's ROM file is (gpuRom.ts), and the VMs ignore the field.
+ *
+ * What it does not cover: a NIC hot-plugged into a running VM (no start, no hook), VMs Fortress does not
+ * manage, and a VM replaced under the same id (the attach command's inputs do not change, so it does
+ * not run again): the node's `fortress-mirror.timer` (components/sensors/zeek/mirror.ts) catches those.
+ * A hooked VM moved to another node does not start there: `pre-start` hooks stop the start when the
+ * script is missing (src/PVE/QemuServer.pm, `exec_hookscript($conf, $vmid, 'pre-start', 1)`).
  */
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as command from "@pulumi/command";
