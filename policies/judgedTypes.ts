@@ -108,6 +108,7 @@ export const JUDGED_TYPES: Readonly<Record<string, readonly string[]>> = {
   "k8s-objects-in-plan": [...COMMANDS, FILE_TYPE],
   "k3s-packaged-components": COMMANDS,
   "every-vm-has-an-agent": [...GUESTS, SDK_TYPES.commandRemote],
+  "sensor-capabilities": [...GUESTS, SDK_TYPES.proxmoxFile, SDK_TYPES.commandRemote],
   "state-protected-and-backed-up": [
     SDK_TYPES.proxmoxBackupJob,
     SDK_TYPES.k8sPersistentVolumeClaim,

@@ -31,6 +31,7 @@ import { proxmoxGuestFirewall } from "./rules/proxmox-guest-firewall";
 import { proxmoxProviderLogin } from "./rules/proxmox-provider-login";
 import { secretsFromRandomOrConfig } from "./rules/secrets-from-random-or-config";
 import { secretsRandomStrength } from "./rules/secrets-random-strength";
+import { sensorCapabilities } from "./rules/sensor-capabilities";
 import { stateProtectedAndBackedUp } from "./rules/state-protected-and-backed-up";
 
 export const POLICIES: readonly FortressPolicy[] = [
@@ -66,4 +67,5 @@ export const POLICIES: readonly FortressPolicy[] = [
   k8sObjectsInPlan,
   stateProtectedAndBackedUp,
   everyVmHasAnAgent,
+  sensorCapabilities,
 ];

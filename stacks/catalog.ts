@@ -58,6 +58,8 @@ export interface VmRole {
   readonly avoids?: readonly string[];
   /** Passes the node's GPU through to the VM. */
   readonly gpu?: boolean;
+  /** Gets a capture NIC fed by the node's traffic mirror (the Zeek sensor): components/hypervisor/capture.ts. */
+  readonly captureNic?: boolean;
   /** Kernel parameters the role's VMs set through their cloud-init (components/cloud-init/userData.ts). */
   readonly sysctls?: Readonly<Record<string, string>>;
   readonly tags: readonly string[];
@@ -144,6 +146,7 @@ export const ROLES: { readonly [Name in RoleName]: VmRole & { readonly name: Nam
     shape: { cores: 2, memoryGb: 4, diskGb: 32, dataDiskGb: 64 },
     network: "sensors",
     stateful: false,
+    captureNic: true,
     tags: ["sensor", "zeek"],
   },
   greenbone: {

@@ -495,10 +495,18 @@ describe("the home lab plan", () => {
   });
 
   it("uploads every VM's user-data as a secret snippet (it carries the VM's SSH host key)", () => {
-    const snippets = document.resources.filter(
+    const files = document.resources.filter(
       (resource) => resource.type === "proxmoxve:index/fileLegacy:FileLegacy",
     );
+    const snippets = files.filter((file) => file.name.endsWith("-user-data"));
     assert.equal(snippets.length, 13);
+    // Besides them only the mirror's hookscript (no secret in it), on the Zeek VM's node (issue 13).
+    assert.deepEqual(
+      files
+        .filter((file) => !snippets.includes(file))
+        .map((file) => [file.name, (file.inputs as { fileMode?: string }).fileMode]),
+      [["hypervisor-capture-hook-pve3-file", "0700"]],
+    );
     for (const snippet of snippets) {
       const data = (snippet.inputs as { sourceRaw: { data: string } }).sourceRaw.data;
       assert.equal(data, "[secret]", snippet.name);

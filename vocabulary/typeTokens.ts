@@ -36,6 +36,8 @@ export const COMPONENT_TYPES = {
   flowCollector: "fortress:sensors:FlowCollector",
   /** Suricata on the firewall: its settings, rulesets, drop policies, alerts to the SIEM, NetFlow. */
   suricata: "fortress:sensors:Suricata",
+  /** Zeek on its sensor VM, fed by the mirror on its Proxmox node. */
+  zeekSensor: "fortress:sensors:ZeekSensor",
   /** The record of which services the lab runs, read by the pack's dependency policy. */
   services: "fortress:lab:Services",
 } as const;

@@ -60,6 +60,11 @@ export interface HypervisorVmArgs {
   readonly stateful: boolean;
   /** Gets the node's GPU through its PCI mapping. */
   readonly gpu: boolean;
+  /**
+   * Gets a second NIC for traffic capture (net1, on a VLAN no network uses: vocabulary/capture.ts); every
+   * VM on its node then carries the mirror's hookscript (capture.ts).
+   */
+  readonly captureNic?: boolean;
   readonly nic: VmNicArgs;
   /** The Proxmox security group of the VM's zone (network layer); with it, the VM's firewall drops all else. */
   readonly securityGroup?: string;

@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { renderUserData } from "../cloud-init/userData";
 import type { HypervisorArgs, HypervisorVmArgs } from "./args";
+import { captureHooks, captureNetworkDevice, captureNodes } from "./capture";
 import { gpuHostpci, gpuMapping, gpuRomFile, warnOnGpuMismatch } from "./gpu";
 import { vmChildName, type VmChildName } from "./names";
 import { snippetFileId, userDataSnippet } from "./snippet";
@@ -77,6 +78,8 @@ export class Hypervisor extends pulumi.ComponentResource {
     const gpuVms: Record<string, proxmoxve.VmLegacy> = {};
     const gpuReady: Record<string, pulumi.Resource[]> = {};
     const required: pulumi.Resource[] = [pool, ...images.values()];
+    const hooked = captureNodes(args.vms);
+    const machines: { node: string; machine: proxmoxve.VmLegacy }[] = [];
     for (const vm of args.vms) {
       const image = images.get(vm.node);
       if (!image) throw new Error(`internal: no image on ${vm.node}`);
@@ -85,6 +88,7 @@ export class Hypervisor extends pulumi.ComponentResource {
         throw new Error(`VM ${vm.name} needs a GPU but node ${vm.node} has no GPU mapping`);
       const built = this.buildVm(vm, args, { image, poolId: pool.poolId, gpuMapping: mapping, resourceOpts });
       userData[vm.name] = built.userData;
+      machines.push({ node: vm.node, machine: built.machine });
       if (vm.stateful) statefulVms.push(built.machine);
       if (built.gpuReady) {
         gpuVms[vm.name] = built.machine;
@@ -101,6 +105,10 @@ export class Hypervisor extends pulumi.ComponentResource {
 
     // No catalog role is both GPU and stateful; one that were would hold the barrier through this job.
     if (statefulVms.length > 0) required.push(this.backUpState(name, args, statefulVms, resourceOpts));
+    for (const node of hooked) {
+      const opts = { parent: this, provider: this.provider };
+      required.push(...captureHooks(`${name}-capture-hook-${node}`, node, machines, args, opts));
+    }
     this.barrierWaitsFor = required;
 
     this.registerOutputs({ poolId: this.poolId, vms: this.vms });
@@ -216,8 +224,11 @@ export class Hypervisor extends pulumi.ComponentResource {
         protect: vm.stateful,
         // Its MAC, address and SSH host key are fixed: two copies must never run side by side.
         deleteBeforeReplace: true,
-        // With a ROM file the hostpci entry is set over SSH (gpu.ts): the VM leaves it alone.
-        ...(romFile ? { ignoreChanges: ["hostpcis"] } : {}),
+        // With a ROM file the hostpci entry, on a capture node the hookscript, is set over SSH.
+        ignoreChanges: [
+          ...(romFile ? ["hostpcis"] : []),
+          ...(captureNodes(args.vms).has(vm.node) ? ["hookScriptFileId"] : []),
+        ],
       },
     });
     const guards = vm.securityGroup ? this.guardVm(vm, vm.securityGroup, machine, refs.resourceOpts) : [];
@@ -366,6 +377,7 @@ export class Hypervisor extends pulumi.ComponentResource {
             firewall: true,
             model: "virtio",
           },
+          ...(vm.captureNic ? [captureNetworkDevice(args.bridge)] : []),
         ],
         initialization: {
           datastoreId: args.vmDatastore,

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { LAYERS } from "../blueprint";
 import { NETWORK_PURPOSES, SERVICE_IDS } from "../catalog";
 import { isIpv4, parseCidr } from "../../vocabulary/addresses";
+import { CAPTURE_VLAN } from "../../vocabulary/capture";
 import {
   clamavMirror,
   dnsDomain,
@@ -189,7 +190,10 @@ export const networkSchema = z.strictObject({
   vlan: z
     .int()
     .min(1, "must be a VLAN id from 1 to 4094 (0 and 4095 are reserved)")
-    .max(4094, "must be a VLAN id from 1 to 4094 (0 and 4095 are reserved)"),
+    .max(4094, "must be a VLAN id from 1 to 4094 (0 and 4095 are reserved)")
+    .refine((vlan) => vlan !== CAPTURE_VLAN, {
+      message: `is the Zeek VM's capture NIC's tag (${CAPTURE_VLAN}), which no network may use: vocabulary/capture.ts`,
+    }),
   cidr,
   gateway: ipv4,
   purpose: z.enum(NETWORK_PURPOSES),

@@ -16,6 +16,7 @@ function vmArgs(vm: PlannedVm, securityGroups: Readonly<Record<string, string>>)
     dataDiskGb: vm.shape.dataDiskGb,
     stateful: vm.role.stateful,
     gpu: vm.role.gpu === true,
+    ...(vm.role.captureNic ? { captureNic: true } : {}),
     nic: {
       vlan: vm.networkConfig.vlan,
       address: vm.ip,

@@ -25,6 +25,9 @@ export const PACKAGES: Readonly<Record<string, string>> = {
   nfdump: "nfdump",
   softflowd: "softflowd",
   yamllint: "yamllint",
+  ip: "iproute2",
+  tc: "iproute2",
+  ethtool: "ethtool",
 };
 
 /** clamd is in /usr/sbin, outside a non-root user's PATH on Debian. */
