@@ -50,7 +50,7 @@ describe("Suricata", () => {
     });
     await new Promise<void>((resolve) =>
       pulumi
-        .all([ids.syslog.urn, ids.ruleUpdates?.urn, ips.dropPolicy?.urn, ips.netflow?.urn])
+        .all([ids.syslog?.urn, ids.ruleUpdates?.urn, ips.dropPolicy?.urn, ips.netflow?.urn])
         .apply(() => resolve()),
     );
     await pulumi.runtime.disconnect();

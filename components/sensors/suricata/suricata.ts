@@ -40,8 +40,12 @@ export interface SuricataArgs {
   readonly rulesets: readonly string[];
   /** Of `rulesets`, those whose alerts become drops; IPS only. */
   readonly dropRulesets: readonly string[];
-  /** The Wazuh manager's syslog: a destination for the `suricata` program. */
-  readonly syslog: { readonly address: pulumi.Input<string>; readonly port: number };
+  /**
+   * The Wazuh manager's syslog: a destination for the `suricata` program. Absent when another
+   * destination already sends every program there (the endpoint layer's), which would deliver each
+   * alert twice.
+   */
+  readonly syslog?: { readonly address: pulumi.Input<string>; readonly port: number };
   /** The firewall's NetFlow export: to `collector:port`, captured on `interfaces`. */
   readonly netflow?: {
     readonly collector: pulumi.Input<string>;
@@ -135,7 +139,7 @@ export class Suricata extends pulumi.ComponentResource {
   readonly rulesets: IdsRulesets;
   /** The policy that drops the drop rulesets' alerts; IPS only. */
   readonly dropPolicy: IdsPolicy | undefined;
-  readonly syslog: SyslogDestination;
+  readonly syslog: SyslogDestination | undefined;
   readonly netflow: NetflowSettings | undefined;
   /** The daily rule download, unless `ruleUpdates` is false. */
   readonly ruleUpdates: IdsUpdateSchedule | undefined;
@@ -195,23 +199,25 @@ export class Suricata extends pulumi.ComponentResource {
             { parent: this, dependsOn: [this.rulesets] },
           )
         : undefined;
-    this.syslog = new SyslogDestination(
-      `${name}-syslog`,
-      {
-        firewall,
-        fields: {
-          enabled: true,
-          transport: "udp4",
-          hostname: args.syslog.address,
-          port: args.syslog.port,
-          rfc5424: false,
-          level: ["info", "notice", "warn", "err", "crit", "alert", "emerg"],
-          program: ["suricata"],
-          description: "fortress: Suricata alerts to the Wazuh manager",
-        },
-      },
-      ready,
-    );
+    this.syslog = args.syslog
+      ? new SyslogDestination(
+          `${name}-syslog`,
+          {
+            firewall,
+            fields: {
+              enabled: true,
+              transport: "udp4",
+              hostname: args.syslog.address,
+              port: args.syslog.port,
+              rfc5424: false,
+              level: ["info", "notice", "warn", "err", "crit", "alert", "emerg"],
+              program: ["suricata"],
+              description: "fortress: Suricata alerts to the Wazuh manager",
+            },
+          },
+          ready,
+        )
+      : undefined;
     this.netflow = args.netflow ? this.netflowExport(name, args.netflow, firewall, ready) : undefined;
     const updates = args.ruleUpdates === undefined ? DEFAULT_RULE_UPDATES : args.ruleUpdates;
     // After the settings: their first reconfigure makes the job this turns on.
@@ -225,7 +231,7 @@ export class Suricata extends pulumi.ComponentResource {
     this.barrierWaitsFor = [
       this.settings,
       this.rulesets,
-      this.syslog,
+      ...(this.syslog ? [this.syslog] : []),
       ...(this.dropPolicy ? [this.dropPolicy] : []),
       ...(this.netflow ? [this.netflow] : []),
       ...(this.ruleUpdates ? [this.ruleUpdates] : []),

@@ -22,6 +22,7 @@ import {
   type ZeekPaths,
 } from "./config";
 import { ZEEK_APT, ZEEK_PACKAGES, ZEEK_PREFIX } from "./pins";
+import { ENSURE_LOGS_GROUP, SHIPPED_LOGS_GROUP } from "../../shipping/shell";
 
 /** Debian 12's ethtool (`apt-cache policy ethtool` on bookworm: 1:6.1-1), for the capture NIC's offloads. */
 export const ETHTOOL_PACKAGE = { name: "ethtool", version: "1:6.1-1" } as const;
@@ -89,8 +90,11 @@ function files(args: ZeekInstallArgs): string[] {
   return [
     `mountpoint -q '${args.dataMount}' || { echo "${args.dataMount} is not mounted: Zeek keeps its logs on the data disk" >&2; exit 1; }`,
     `id -u ${ZEEK_USER} >/dev/null 2>&1 || sudo useradd --system --user-group --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin ${ZEEK_USER}`,
+    // Group fortress-logs (setgid, so Zeek's files inherit it): the shipper's Vector reads the live
+    // logs, which zeekctl keeps in the spool (logs/current links there), and nothing else.
+    ENSURE_LOGS_GROUP,
     ...[dirs.root, dirs.logs, dirs.spool].map(
-      (dir) => `sudo install -d -m 0750 -o ${ZEEK_USER} -g ${ZEEK_USER} '${dir}'`,
+      (dir) => `sudo install -d -m 2750 -o ${ZEEK_USER} -g ${SHIPPED_LOGS_GROUP} '${dir}'`,
     ),
     ...heredoc("node.cfg", nodeCfg(args.captureInterface), "FORTRESS_NODE_CFG"),
     `place "$work/node.cfg" '${ZEEK_PREFIX}/etc/node.cfg' 644 root root`,

@@ -9,6 +9,8 @@ import { DATA_MOUNT } from "../../cloud-init/userData";
 import type { SshHost } from "../../siem/contract";
 import { CAPTURE_GUEST_INTERFACE } from "../../../vocabulary/capture";
 import { COMPONENT_TYPES } from "../../../vocabulary/typeTokens";
+import { shippedIndex } from "../../shipping/streams";
+import type { ShippedStreamSpec } from "../../shipping/vectorConfig";
 import { liveLogDir } from "./config";
 import { installScript } from "./install";
 import { type MirrorArgs, nodeMirror, type ProxmoxNodeSsh } from "./mirror";
@@ -30,6 +32,8 @@ export interface ZeekSensorArgs {
 export class ZeekSensor extends pulumi.ComponentResource {
   /** The directory of Zeek's live JSON logs on the VM (conn.log, dns.log, …), for the log shipper. */
   readonly logDir: pulumi.Output<string>;
+  /** Zeek's JSON logs as the VM's VectorShipper takes them (plain: the path is known before the install). */
+  readonly stream: ShippedStreamSpec;
   readonly install: command.remote.Command;
   readonly mirror: command.remote.Command;
 
@@ -63,6 +67,7 @@ export class ZeekSensor extends pulumi.ComponentResource {
       dependsOn: [this.install],
     });
     this.logDir = pulumi.all([this.install.id, this.mirror.id]).apply(() => liveLogDir(paths));
+    this.stream = { id: "zeek", paths: [`${liveLogDir(paths)}/*.log`], index: shippedIndex("zeek") };
     this.registerOutputs({ logDir: this.logDir });
   }
 }
