@@ -26,6 +26,8 @@ export const COMPONENT_TYPES = {
   endpoint: "fortress:endpoint:Endpoint",
   /** The lab's one clamd, its freshclam and Fortress's signatures. */
   clamav: "fortress:endpoint:Clamav",
+  /** Greenbone Community Edition on its VM: compose, targets, tasks, report export. */
+  greenbone: "fortress:vuln:Greenbone",
   /** The record of which services the lab runs, read by the pack's dependency policy. */
   services: "fortress:lab:Services",
 } as const;
