@@ -278,7 +278,7 @@ export const COMPOSE_VOLUMES = [
 export function renderCompose(args: ComposeArgs): string {
   const problems = digestProblems(args.digests);
   if (problems.length > 0) throw new Error(`Greenbone image digests: ${problems.join("; ")}`);
-  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(args.bindAddress))
+  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(args.bindAddress) || args.bindAddress === "0.0.0.0")
     throw new Error(`Greenbone's web UI binds to an IPv4 address, not ${args.bindAddress}`);
   if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(args.fqdn))
     throw new Error(`Greenbone's web UI needs a DNS name, not ${args.fqdn}`);

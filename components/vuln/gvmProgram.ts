@@ -143,37 +143,43 @@ def checked_id(answer):
     return value
 
 
+def login(password):
+    """A session as admin, or None when gvmd refuses the password (a new connection per attempt)."""
+    gmp = Gmp()
+    if gmp.authenticate(ADMIN, password):
+        return gmp
+    gmp.close()
+    return None
+
+
 def set_password():
     wanted = read_secret(PASSWORD_FILE)
     if len(wanted) < 16 or wanted == SHIPPED_PASSWORD:
         raise GmpError(6, "%s does not hold a Fortress password" % PASSWORD_FILE)
-    gmp = Gmp()
-    try:
-        if not gmp.authenticate(ADMIN, wanted):
-            if not gmp.authenticate(ADMIN, SHIPPED_PASSWORD):
-                raise GmpError(5, "admin accepts neither the Fortress password nor the shipped one")
+    gmp = login(wanted)
+    if gmp is None:
+        gmp = login(SHIPPED_PASSWORD)
+        if gmp is None:
+            raise GmpError(5, "admin accepts neither the Fortress password nor the shipped one")
+        try:
             users = gmp.command('<get_users filter="name=%s rows=-1"/>' % ADMIN)
-            user = users.find("user")
-            if user is None:
+            matches = [user for user in users.findall("user") if user.findtext("name") == ADMIN]
+            if not matches or not UUID.match(matches[0].get("id", "")):
                 raise GmpError(6, "no user admin")
             gmp.command(
                 '<modify_user user_id="%s"><password modify="1">%s</password></modify_user>'
-                % (escape(user.get("id", ""), {'"': "&quot;"}), escape(wanted))
+                % (matches[0].get("id"), escape(wanted))
             )
-    finally:
-        gmp.close()
-    check = Gmp()
-    try:
-        if not check.authenticate(ADMIN, wanted):
+        finally:
+            gmp.close()
+        gmp = login(wanted)
+        if gmp is None:
             raise GmpError(5, "admin does not accept the Fortress password after setting it")
-    finally:
-        check.close()
-    shipped = Gmp()
-    try:
-        if shipped.authenticate(ADMIN, SHIPPED_PASSWORD):
-            raise GmpError(6, "admin/admin still authenticates")
-    finally:
+    gmp.close()
+    shipped = login(SHIPPED_PASSWORD)
+    if shipped is not None:
         shipped.close()
+        raise GmpError(6, "admin/admin still authenticates")
     print("admin password in place; admin/admin refused")
 
 
