@@ -6,6 +6,8 @@ import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import { GVM_EXPORT_DIR } from "./gvmProgram";
 import { GREENBONE_TYPE, Greenbone, rescanCommand } from "./greenbone";
 import { SAMPLE_DIGESTS } from "./sample.fixtures";
+import { evaluatePolicies } from "../../policies/lib/offline";
+import { greenboneNoDefaultPassword } from "../../policies/rules/greenbone-no-default-password";
 
 const CANARY = {
   admin: "Admin-Greenbone-CANARY-0001",
@@ -152,6 +154,11 @@ describe("Greenbone", () => {
     const dependencies = named("targets").dependencies;
     for (const name of ["install", "scan-user-k3s-server-1", "scan-user-wazuh-manager-1"])
       assert.ok(dependencies.includes(named(name).urn), name);
+  });
+
+  it("passes the pack's greenbone-no-default-password as the plan records it", async () => {
+    assert.ok(named("install").dependencies.includes(named("admin-password").urn));
+    assert.deepEqual(await evaluatePolicies([greenboneNoDefaultPassword], resources), []);
   });
 
   it("keeps every secret out of the recorded inputs", () => {
