@@ -329,7 +329,8 @@ def export():
             report = outer.find("report")
             ident = outer.get("id", "")
             task = (report.findtext("task/name") if report is not None else "") or ""
-            if ident in done or not task.startswith(PREFIX) or not UUID.match(ident):
+            status = (report.findtext("scan_run_status") if report is not None else "") or ""
+            if ident in done or not task.startswith(PREFIX) or not UUID.match(ident) or status != "Done":
                 continue
             full = gmp.command(
                 '<get_reports report_id="%s" details="1" ignore_pagination="1"'
