@@ -5,9 +5,9 @@
  * - gvmd's socket directory bind-mounted from the host (`GVMD_SOCKET_DIR`) for Fortress's GMP client,
  *   as greenbone/docs src/22.4/container/workflows.md "Exposing gvmd Unix socket for GMP Access"
  *   does (its parent directory is root-only on the host, so only root reaches the socket);
- * - the web UI's certificate from the lab's CA: `gvm-config` generates none (ENABLE_TLS_GENERATION
- *   false) and nginx reads `server.cert.pem`/`server.key` from a host directory (workflows.md
- *   "Setting up SSL/TLS for GSA"); NGINX_HOST and the allowed origin are the VM's fqdn
+ * - the web UI's certificate from the lab's CA: nginx reads `server.cert.pem`/`server.key` from a
+ *   host directory instead of the volume gvm-config fills with a self-signed pair, exactly as
+ *   workflows.md "Setting up SSL/TLS for GSA" does; NGINX_HOST and the allowed origin are the VM's fqdn
  *   (workflows.md "Accessing the Web Interface Remotely");
  * - nginx publishes 443 on the VM's own address only (upstream: 127.0.0.1:443 and 127.0.0.1:9392);
  *   which networks reach that address is the firewall's zone matrix's decision.
@@ -154,11 +154,11 @@ function frontServices(args: ComposeArgs): Services {
       {
         environment: {
           ENABLE_NGINX_CONFIG: "true",
-          ENABLE_TLS_GENERATION: "false",
+          ENABLE_TLS_GENERATION: "true",
           NGINX_HOST: args.fqdn,
           NGINX_ACCESS_CONTROL_ALLOW_ORIGIN_HEADER: `https://${args.fqdn}`,
         },
-        volumes: ["nginx_config_vol:/mnt/nginx/configs"],
+        volumes: ["nginx_config_vol:/mnt/nginx/configs", "nginx_certificates_vol:/mnt/nginx/certs"],
       },
     ],
     nginx: [
@@ -255,7 +255,7 @@ function frontServices(args: ComposeArgs): Services {
   };
 }
 
-/** The named volumes upstream declares, less the two Fortress replaces with host directories. */
+/** The named volumes upstream declares, less gvmd's socket volume (a host directory here). */
 export const COMPOSE_VOLUMES = [
   "gpg_data_vol",
   "scap_data_vol",
@@ -272,6 +272,7 @@ export const COMPOSE_VOLUMES = [
   "openvas_log_data_vol",
   "gsa_data_vol",
   "nginx_config_vol",
+  "nginx_certificates_vol",
 ] as const;
 
 /** Greenbone's compose file with every image pinned by digest (YAML; pure). */
