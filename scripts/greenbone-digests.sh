@@ -9,7 +9,8 @@
 #     for (const [k, i] of Object.entries(GREENBONE_IMAGES)) console.log(k, i.repository, i.tag)' \
 #     | scripts/greenbone-digests.sh > greenbone-digests.json
 # Output: one JSON object {"<key>": "sha256:…"}, for the stack's config `fortress:greenboneImageDigests`.
-# Exit 1 when any image cannot be resolved (nothing partial is printed).
+# Exit 1 when any image cannot be resolved (nothing partial is printed). GREENBONE_REGISTRY_SCHEME=http
+# is for the loopback registry of its test only.
 set -eu
 
 accept='application/vnd.oci.image.index.v1+json,application/vnd.docker.distribution.manifest.list.v2+json,application/vnd.oci.image.manifest.v1+json,application/vnd.docker.distribution.manifest.v2+json'
@@ -18,7 +19,7 @@ trap 'rm -rf "$work"' EXIT
 
 digest_of() {
   registry=$1 path=$2 tag=$3
-  url="https://$registry/v2/$path/manifests/$tag"
+  url="${GREENBONE_REGISTRY_SCHEME:-https}://$registry/v2/$path/manifests/$tag"
   status=$(curl -sS -o /dev/null -D "$work/headers" -w '%{http_code}' -I -H "Accept: $accept" "$url")
   if [ "$status" = 401 ]; then
     challenge=$(tr -d '\r' < "$work/headers" | sed -n 's/^[Ww][Ww][Ww]-[Aa]uthenticate: Bearer //p')
