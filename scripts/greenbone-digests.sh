@@ -8,7 +8,7 @@
 #   node --import tsx -e 'const { GREENBONE_IMAGES } = require("./components/vuln/pins");
 #     for (const [k, i] of Object.entries(GREENBONE_IMAGES)) console.log(k, i.repository, i.tag)' \
 #     | scripts/greenbone-digests.sh > greenbone-digests.json
-# Output: one JSON object {"<key>": "sha256:…"}, for the stack's config `fortress:greenboneImageDigests`.
+# Output: one JSON object {"<key>": "sha256:…"}: the Greenbone component's `imageDigests`.
 # Exit 1 when any image cannot be resolved (nothing partial is printed). GREENBONE_REGISTRY_SCHEME=http
 # is for the loopback registry of its test only.
 set -eu

@@ -62,6 +62,7 @@ ADMIN = "admin"
 # The password start-gvmd.sh gives admin when PASSWORD is unset (greenbone/gvmd .docker/start-gvmd.sh).
 SHIPPED_PASSWORD = "admin"
 PREFIX = "fortress-"
+TIMEOUT_S = 600
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 # Task states during which gvmd refuses changes (gvmd src/manage.c task status names).
 ACTIVE = {"Requested", "Queued", "Running", "Stop Requested", "Delete Requested", "Processing"}
@@ -78,6 +79,8 @@ class Gmp:
 
     def __init__(self, path=SOCKET):
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        # A gvmd that stops answering fails the run instead of hanging it (a full report can take minutes).
+        self.sock.settimeout(TIMEOUT_S)
         try:
             self.sock.connect(path)
         except OSError as error:
@@ -87,6 +90,12 @@ class Gmp:
         self.sock.close()
 
     def send(self, xml):
+        try:
+            return self._send(xml)
+        except OSError as error:
+            raise GmpError(5, "gvmd: %s" % error) from error
+
+    def _send(self, xml):
         self.sock.sendall(xml.encode("utf-8"))
         parser = ET.XMLPullParser(events=("start", "end"))
         depth = 0

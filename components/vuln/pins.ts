@@ -7,7 +7,7 @@
  * of public code for `registry.community.greenbone.net/community/…@sha256:` finds none), so Fortress
  * does not carry digests it cannot prove: `scripts/greenbone-digests.sh` resolves the digest of each
  * tag below from the registry (on a machine with network), and the stack gives the result to the
- * component as `imageDigests` (config `fortress:greenboneImageDigests`). The compose renderer refuses
+ * component as `imageDigests` (from the stack's configuration). The compose renderer refuses
  * to write a service without a well-formed digest.
  *
  * Docker Engine and the compose plugin: Greenbone's prerequisites send users to Docker's own
