@@ -333,7 +333,9 @@ def export():
     gmp = session()
     written = 0
     try:
-        listing = gmp.command('<get_reports details="0" filter="status=Done rows=-1"/>')
+        # Listing reports takes report_filter; filter is for the results of one report (gvmd src/gmp.c,
+        # GET_REPORTS: report_get.filter from "report_filter"). Finished is checked here, per report.
+        listing = gmp.command('<get_reports details="0" report_filter="rows=-1"/>')
         for outer in listing.findall("report"):
             report = outer.find("report")
             ident = outer.get("id", "")
@@ -343,6 +345,7 @@ def export():
                 continue
             full = gmp.command(
                 '<get_reports report_id="%s" details="1" ignore_pagination="1"'
+                # Results of every level (gvmd manage_sql.c: c, h, m, l, g), no overrides, QoD >= 70.
                 ' filter="apply_overrides=0 min_qod=70 rows=-1 levels=chmlg"/>' % ident
             )
             results = full.findall("report/report/results/result")

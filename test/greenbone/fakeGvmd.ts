@@ -46,7 +46,8 @@ const text = (body: string, name: string) => {
   const match = new RegExp(`<${name}(?:\\s[^>]*)?>([\\s\\S]*?)</${name}>`).exec(body);
   return match ? unescape(match[1] ?? "") : undefined;
 };
-const attribute = (attributes: string, name: string) => new RegExp(`${name}="([^"]*)"`).exec(attributes)?.[1];
+const attribute = (attributes: string, name: string) =>
+  new RegExp(`(?:^|\\s)${name}="([^"]*)"`).exec(attributes)?.[1];
 const reply = (command: string, status: string, statusText: string, inner = "", id?: string) =>
   `<${command}_response status="${status}" status_text="${statusText}"${id ? ` id="${id}"` : ""}>${inner}</${command}_response>`;
 
@@ -225,15 +226,9 @@ export class FakeGvmd {
         ? reply("get_reports", "200", "OK", reportXml(report, true))
         : reply("get_reports", "404", "Failed to find report");
     }
-    const done = /status=Done/.test(attribute(attributes, "filter") ?? "");
-    return reply(
-      "get_reports",
-      "200",
-      "OK",
-      this.reports
-        .filter((report) => !done || report.status === "Done")
-        .map((report) => reportXml(report, false))
-        .join(""),
-    );
+    // A listing reads report_filter (src/gmp.c GET_REPORTS); a results filter here is the client's mistake.
+    if (attribute(attributes, "filter") !== undefined)
+      return reply("get_reports", "400", "Bogus filter for a listing");
+    return reply("get_reports", "200", "OK", this.reports.map((report) => reportXml(report, false)).join(""));
   }
 }
