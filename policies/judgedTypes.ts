@@ -7,6 +7,7 @@
  */
 import { GUEST_TYPES, PROXMOX_FIREWALL_TYPES, PROXMOX_PROVIDER_TYPE } from "../vocabulary/proxmoxTypes";
 import { RBAC_TYPES } from "../vocabulary/rbacTypes";
+import { COMPONENT_TYPES } from "../vocabulary/typeTokens";
 import { k8sWorkloadTypes, SDK_TYPES } from "../vocabulary/sdkTypes";
 import { CHART_TYPES, K3S_HELM_CHART_CONFIG_TYPE } from "./lib/charts";
 import {
@@ -109,6 +110,12 @@ export const JUDGED_TYPES: Readonly<Record<string, readonly string[]>> = {
   "k3s-packaged-components": COMMANDS,
   "every-vm-has-an-agent": [...GUESTS, SDK_TYPES.commandRemote],
   "sensor-capabilities": [...GUESTS, SDK_TYPES.proxmoxFile, SDK_TYPES.commandRemote],
+  "greenbone-no-default-password": [
+    COMPONENT_TYPES.greenbone,
+    SDK_TYPES.randomPassword,
+    SDK_TYPES.commandRemote,
+  ],
+  "scan-targets-declared": [COMPONENT_TYPES.greenbone, NETWORK_TYPE],
   "state-protected-and-backed-up": [
     SDK_TYPES.proxmoxBackupJob,
     SDK_TYPES.k8sPersistentVolumeClaim,

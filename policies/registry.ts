@@ -17,6 +17,8 @@ import { opnsenseNoAnyToAny } from "./rules/opnsense-no-any-to-any";
 import { serviceDependencies } from "./rules/service-dependencies";
 import { cloudInitNoPassword } from "./rules/cloud-init-no-password";
 import { everyVmHasAnAgent } from "./rules/every-vm-has-an-agent";
+import { greenboneNoDefaultPassword } from "./rules/greenbone-no-default-password";
+import { scanTargetsDeclared } from "./rules/scan-targets-declared";
 import { opnsenseAntiLockoutFirst } from "./rules/opnsense-anti-lockout-first";
 import { opnsenseDefaultDeny } from "./rules/opnsense-default-deny";
 import { opnsenseZoneMatrix } from "./rules/opnsense-zone-matrix";
@@ -68,4 +70,6 @@ export const POLICIES: readonly FortressPolicy[] = [
   stateProtectedAndBackedUp,
   everyVmHasAnAgent,
   sensorCapabilities,
+  greenboneNoDefaultPassword,
+  scanTargetsDeclared,
 ];

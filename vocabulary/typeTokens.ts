@@ -38,6 +38,8 @@ export const COMPONENT_TYPES = {
   suricata: "fortress:sensors:Suricata",
   /** Zeek on its sensor VM, fed by the mirror on its Proxmox node. */
   zeekSensor: "fortress:sensors:ZeekSensor",
+  /** Greenbone Community Edition on its VM: compose, targets, tasks, report export. */
+  greenbone: "fortress:vuln:Greenbone",
   /** The record of which services the lab runs, read by the pack's dependency policy. */
   services: "fortress:lab:Services",
 } as const;

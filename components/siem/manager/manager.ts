@@ -17,8 +17,8 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import * as tls from "@pulumi/tls";
 import type { InternalCa } from "../../platform/internalCa";
+import { vmTlsIdentity } from "../../platform/vmTls";
 import type { IndexerAccess, ManagerEndpoint, SshHost } from "../contract";
 import { COMPONENT_TYPES } from "../../../vocabulary/typeTokens";
 import { apiUsersScript, type DashboardGroups, type SHIPPED_API_USERS } from "./apiUsers";
@@ -51,9 +51,6 @@ export const MANAGER_BACKUP_PATHS = [
   "/var/ossec/logs/archives",
   "/var/lib/filebeat",
 ] as const;
-
-const CERT_VALIDITY_HOURS = 8760;
-const CERT_EARLY_RENEWAL_HOURS = 720;
 
 export interface WazuhManagerArgs {
   readonly host: SshHost;
@@ -91,48 +88,6 @@ function apiPassword(name: string, parent: pulumi.Resource, protect = false): ra
   );
 }
 
-/** The manager's key and its certificate from the internal CA, for the API and authd. */
-function tlsIdentity(
-  name: string,
-  host: SshHost,
-  ca: InternalCa,
-  parent: pulumi.Resource,
-): { key: tls.PrivateKey; certificate: tls.LocallySignedCert } {
-  const key = new tls.PrivateKey(
-    `${name}-tls-key`,
-    { algorithm: "ECDSA", ecdsaCurve: "P256" },
-    {
-      parent,
-      protect: true,
-      additionalSecretOutputs: ["privateKeyPem", "privateKeyOpenssh", "privateKeyPemPkcs8"],
-    },
-  );
-  const request = new tls.CertRequest(
-    `${name}-tls-request`,
-    {
-      privateKeyPem: key.privateKeyPem,
-      subject: { commonName: host.fqdn, organization: "Fortress" },
-      dnsNames: [host.fqdn, "localhost"],
-      ipAddresses: [host.address, "127.0.0.1"],
-    },
-    { parent },
-  );
-  const certificate = new tls.LocallySignedCert(
-    `${name}-tls-certificate`,
-    {
-      certRequestPem: request.certRequestPem,
-      caPrivateKeyPem: ca.privateKeyPem,
-      caCertPem: ca.certificatePem,
-      validityPeriodHours: CERT_VALIDITY_HOURS,
-      earlyRenewalHours: CERT_EARLY_RENEWAL_HOURS,
-      allowedUses: ["digital_signature", "key_encipherment", "server_auth"],
-    },
-    { parent },
-  );
-
-  return { key, certificate };
-}
-
 export class WazuhManager extends pulumi.ComponentResource {
   readonly endpoint: ManagerEndpoint;
   /** The API user `wazuh-wui`'s password (secret), for the dashboard's wazuh.yml: the dashboard logs in as it. */
@@ -160,7 +115,8 @@ export class WazuhManager extends pulumi.ComponentResource {
     const wuiPassword = apiPassword(`${name}-api-wazuh-wui`, this);
     const fortressPassword = apiPassword(`${name}-api-fortress`, this);
 
-    const { key, certificate } = tlsIdentity(name, host, args.ca, this);
+    // The API's and authd's key and certificate from the internal CA (components/platform/vmTls.ts).
+    const { key, certificate } = vmTlsIdentity(name, host, args.ca, this);
 
     const ossecConf = args.indexer.url.apply((url) =>
       renderOssecConf({

@@ -1,0 +1,109 @@
+/**
+ * What the Greenbone VM runs, pinned in one place.
+ *
+ * Images: the services of Greenbone's own compose file (greenbone/docs@edf6cb7d:src/_static/compose.yaml,
+ * project `greenbone-community-edition`), all from registry.community.greenbone.net/community/, whose
+ * tags float (`stable`, `latest`, none). No public source that can be cited lists their digests (a search
+ * of public code for `registry.community.greenbone.net/community/…@sha256:` finds none), so Fortress
+ * does not carry digests it cannot prove: `scripts/greenbone-digests.sh` resolves the digest of each
+ * tag below from the registry (on a machine with network), and the stack gives the result to the
+ * component as `imageDigests` (from the stack's configuration). The compose renderer refuses
+ * to write a service without a well-formed digest.
+ *
+ * Docker Engine and the compose plugin: Greenbone's prerequisites send users to Docker's own
+ * installation guide (greenbone/docs src/22.4/container/prerequisites.md); Debian 12's docker.io
+ * has no compose v2 plugin (only the Python docker-compose 1.29), and the compose file needs v2
+ * (`depends_on.condition: service_completed_successfully`, `deploy.restart_policy`). So Docker's apt
+ * repository, its key accepted only with Docker's published fingerprint
+ * 9DC8 5822 9FC7 DD38 854A E2D8 8D81 803C 0EBF CD88 ("Docker Release (CE deb)"), packages pinned
+ * and held.
+ */
+
+/** One compose service's image: the repository and the tag Greenbone's compose file names. */
+export interface GreenboneImage {
+  readonly repository: string;
+  /** The tag the upstream compose file uses ("latest" where it names none). */
+  readonly tag: string;
+}
+
+export const GREENBONE_REGISTRY = "registry.community.greenbone.net/community";
+/** The feed release the data containers serve (compose.yaml FEED_RELEASE). */
+export const FEED_RELEASE = "24.10";
+
+const image = (name: string, tag = "latest"): GreenboneImage => ({
+  repository: `${GREENBONE_REGISTRY}/${name}`,
+  tag,
+});
+
+/** Every image of the compose file, keyed by its repository's last part (the key of `imageDigests`). */
+export const GREENBONE_IMAGES = {
+  "vulnerability-tests": image("vulnerability-tests"),
+  "notus-data": image("notus-data"),
+  "scap-data": image("scap-data"),
+  "cert-bund-data": image("cert-bund-data"),
+  "dfn-cert-data": image("dfn-cert-data"),
+  "data-objects": image("data-objects"),
+  "report-formats": image("report-formats"),
+  "gpg-data": image("gpg-data"),
+  "redis-server": image("redis-server"),
+  "pg-gvm": image("pg-gvm", "stable"),
+  "pg-gvm-migrator": image("pg-gvm-migrator", "stable"),
+  gvmd: image("gvmd", "stable"),
+  gsa: image("gsa", "stable-slim"),
+  gsad: image("gsad", "stable"),
+  "gvm-config": image("gvm-config"),
+  nginx: image("nginx"),
+  "openvas-scanner": image("openvas-scanner", "stable"),
+  "ospd-openvas": image("ospd-openvas", "stable"),
+  "gvm-tools": image("gvm-tools"),
+} as const satisfies Record<string, GreenboneImage>;
+
+export type GreenboneImageName = keyof typeof GREENBONE_IMAGES;
+/** `sha256:<64 hex>` for every image: what scripts/greenbone-digests.sh prints. */
+export type GreenboneImageDigests = Readonly<Record<GreenboneImageName, string>>;
+
+export const IMAGE_DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+/** The problems of a digest table: missing, unknown or malformed entries (empty when usable). */
+export function digestProblems(digests: Readonly<Record<string, unknown>>): string[] {
+  const problems: string[] = [];
+  for (const name of Object.keys(GREENBONE_IMAGES)) {
+    const digest = digests[name];
+    if (typeof digest !== "string" || !IMAGE_DIGEST.test(digest))
+      problems.push(`${name}: ${digest === undefined ? "no digest" : "not sha256:<64 hex>"}`);
+  }
+  for (const name of Object.keys(digests))
+    if (!(name in GREENBONE_IMAGES)) problems.push(`${name}: not an image of the compose file`);
+  return problems;
+}
+
+export interface AptPackage {
+  readonly name: string;
+  readonly version: string;
+}
+
+/** Docker's apt repository for Debian 12 (docs.docker.com/engine/install/debian). */
+export const DOCKER_APT = {
+  keyUrl: "https://download.docker.com/linux/debian/gpg",
+  keyFingerprint: "9DC858229FC7DD38854AE2D88D81803C0EBFCD88",
+  keyring: "/etc/apt/keyrings/docker.gpg",
+  sourceList: "/etc/apt/sources.list.d/docker.list",
+  source: "https://download.docker.com/linux/debian bookworm stable",
+} as const;
+
+/**
+ * Versions as Docker's repository names them for bookworm (`<version>-1~debian.12~bookworm`, the
+ * engine with epoch 5). Not checked against download.docker.com from here (no network): a version the
+ * repository lacks stops the install at `apt-get install` with apt's own message.
+ */
+export const DOCKER_PACKAGES: readonly AptPackage[] = [
+  { name: "docker-ce", version: "5:28.3.3-1~debian.12~bookworm" },
+  { name: "docker-ce-cli", version: "5:28.3.3-1~debian.12~bookworm" },
+  { name: "containerd.io", version: "1.7.27-1" },
+  { name: "docker-compose-plugin", version: "2.39.1-1~debian.12~bookworm" },
+];
+
+/** Debian 12's gpg, to read the key's fingerprint before trusting it (the manager pins the same). */
+export const GPG_PACKAGE: AptPackage = { name: "gpg", version: "2.2.40-1.1+deb12u2" };
+/** Debian 12's Python, which runs Fortress's GMP client (stdlib only). */
+export const PYTHON_PACKAGE: AptPackage = { name: "python3", version: "3.11.2-1+b1" };
