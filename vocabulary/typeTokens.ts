@@ -34,6 +34,10 @@ export const COMPONENT_TYPES = {
   vectorShipper: "fortress:shipping:VectorShipper",
   /** nfcapd on the Zeek VM: the firewall's NetFlow, converted to JSON lines for the shipper. */
   flowCollector: "fortress:sensors:FlowCollector",
+  /** The sensors layer: Suricata, the Zeek VM's sensor, collector and shipper. */
+  sensors: "fortress:sensors:Sensors",
+  /** The vuln layer: Greenbone and its shipper. */
+  vuln: "fortress:vuln:Vuln",
   /** Suricata on the firewall: its settings, rulesets, drop policies, alerts to the SIEM, NetFlow. */
   suricata: "fortress:sensors:Suricata",
   /** Zeek on its sensor VM, fed by the mirror on its Proxmox node. */

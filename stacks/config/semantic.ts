@@ -68,7 +68,7 @@ export function semanticIssues(keys: ReadKeys): ConfigIssue[] {
     issues.push(...checkServices(services, layers, sound("nodes"), soundNetworks, !broken.has("services")));
   }
   const sensors = sound("sensors");
-  if (sensors) issues.push(...checkSensors(sensors));
+  if (sensors) issues.push(...checkSensors(sensors, soundServices));
   const platform = sound("platform");
   if (vms && soundServices && lab && platform) {
     const names = new Set(

@@ -41,6 +41,16 @@ describe("fortress:sensors", () => {
     assert.match(defaults[0]?.hint ?? "", /without it the defaults load: botcc\.rules/);
   });
 
+  it("needs the node's uplink with the zeek service", () => {
+    const found = checkSensors(sensorsSchema.parse({}), ["zeek"]);
+    assert.deepEqual(
+      found.map((problem) => problem.path),
+      ["sensors.zeek.uplink"],
+    );
+    assert.match(found[0]?.hint ?? "", /\/sys\/class\/net\/vmbr0\/brif/);
+    assert.deepEqual(checkSensors(sensorsSchema.parse({ zeek: { uplink: "eno1" } }), ["zeek"]), []);
+  });
+
   it("refuses names that are not rule files or node NICs, and a SPAN NIC that is the uplink", () => {
     assert.equal(sensorsSchema.safeParse({ ids: { rulesets: ["../etc/passwd"] } }).success, false);
     assert.equal(sensorsSchema.safeParse({ zeek: { spanNic: "tap100i0" } }).success, false);

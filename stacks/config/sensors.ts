@@ -8,8 +8,16 @@ import type { SensorsSettings } from "./schema";
 
 const issue = (path: string, message: string, hint: string): ConfigIssue => ({ path, message, hint });
 
-export function checkSensors(sensors: SensorsSettings): ConfigIssue[] {
+export function checkSensors(sensors: SensorsSettings, services?: readonly string[]): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
+  if (services?.includes("zeek") && sensors.zeek.uplink === undefined)
+    issues.push(
+      issue(
+        "sensors.zeek.uplink",
+        "is missing: the zeek service mirrors traffic on the Zeek VM's Proxmox node and needs the node's NIC under the bridge",
+        "on that node, `ls /sys/class/net/vmbr0/brif` lists the bridge's ports: set the physical one (e.g. eno1)",
+      ),
+    );
   const { ids, zeek } = sensors;
   const loaded = ids.rulesets ?? ET_OPEN_DEFAULT_RULESETS;
   (ids.rulesets ?? []).forEach((file, index) => {

@@ -1,6 +1,7 @@
 /** What the enabled layers need of the firewall, for the network layer's preflight. */
 import { MODELS } from "../../components/opnsense/models";
 import { MINIMUM_VERSION, type PreflightNeeds } from "../../components/opnsense/preflight";
+import { suricataProbes } from "../../components/sensors/suricata/suricata";
 import { isLayerEnabled } from "../config/checks";
 import type { PlainConfig } from "../config/schema";
 
@@ -13,6 +14,10 @@ export function firewallNeeds(config: PlainConfig): Omit<PreflightNeeds, "interf
   const time = isLayerEnabled(config.layers, "time");
   const dns = isLayerEnabled(config.layers, "dns-dhcp");
   const dhcp = config.opnsense?.dhcp ?? "kea";
+  const services = config.services as readonly string[];
+  // Suricata's settings, rulesets, rule-update job and (with the Zeek VM's collector) NetFlow.
+  const suricata = isLayerEnabled(config.layers, "sensors") && services.includes("suricata");
+  const netflow = services.includes("zeek") && (config.sensors?.netflow ?? true);
   return {
     minimumVersion: dhcp === "dnsmasq" ? DNSMASQ_DHCP_VERSION : MINIMUM_VERSION,
     plugins: time ? ["os-chrony"] : [],
@@ -24,6 +29,7 @@ export function firewallNeeds(config: PlainConfig): Omit<PreflightNeeds, "interf
       ...(dns
         ? [probe("hostOverride"), dhcp === "kea" ? probe("keaReservation") : probe("dnsmasqHost")]
         : []),
+      ...(suricata ? suricataProbes({ netflow }) : []),
     ],
   };
 }

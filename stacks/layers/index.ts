@@ -9,6 +9,7 @@ import { buildHypervisor } from "./hypervisor";
 import { buildIdentity } from "./identity";
 import { buildNetwork } from "./network";
 import { buildPlatform } from "./platform";
+import { buildSensors } from "./sensors";
 import { buildSiem } from "./siem";
 import { buildTime } from "./time";
 import { type BuiltLayer, layer, type RegisteredBuilder } from "./types";
@@ -21,6 +22,7 @@ export const LAYER_BUILDERS: { readonly [Layer in BuiltLayer]: RegisteredBuilder
   platform: layer({ hypervisor: true }, buildPlatform),
   identity: layer({ platform: true }, buildIdentity),
   siem: layer({ platform: true, identity: true, hypervisor: true }, buildSiem),
+  sensors: layer({ siem: true, hypervisor: true, network: true }, buildSensors),
   endpoint: layer({ siem: true, hypervisor: true, network: true, platform: true }, (inputs, opts) =>
     buildEndpoint(inputs, inputs.upstream.siem.managerEndpoint, opts),
   ),

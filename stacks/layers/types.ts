@@ -12,6 +12,7 @@ import type { Network } from "../../components/network/network";
 import type { Platform } from "../../components/platform/platform";
 import type { Siem } from "../../components/siem/siem";
 import type { Endpoint } from "../../components/endpoint/endpoint";
+import type { Sensors } from "../../components/sensors/sensors";
 import type { Time } from "../../components/time/time";
 import type { LayerName } from "../blueprint";
 import type { LabSecrets } from "../config/load";
@@ -26,6 +27,7 @@ export interface LayerComponents {
   readonly platform: Platform;
   readonly identity: Identity;
   readonly siem: Siem;
+  readonly sensors: Sensors;
   readonly endpoint: Endpoint;
 }
 

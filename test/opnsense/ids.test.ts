@@ -336,7 +336,7 @@ for (const version of ["25.7.3", "26.1.2", "26.7.1"]) {
       probes,
       interfaces: [],
     });
-    const probes = suricataProbes({ netflow: { collector: "10.20.0.9", port: 2055, interfaces: ["lan"] } });
+    const probes = suricataProbes({ netflow: true });
 
     it("pass with the privileges the README lists for Suricata and NetFlow", async () => {
       const { firewall } = await start(version, all);

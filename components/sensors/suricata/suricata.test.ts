@@ -126,7 +126,7 @@ describe("Suricata", () => {
   });
 
   it("names a preflight probe for each privilege it needs, each granted by that privilege alone", () => {
-    const probes = suricataProbes({ netflow: { collector: "10.20.0.9", port: 2055, interfaces: ["lan"] } });
+    const probes = suricataProbes({ netflow: true });
     assert.deepEqual(
       probes.map((probe) => privilegeFor(probe, "26.1")),
       [

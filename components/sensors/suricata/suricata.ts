@@ -115,12 +115,15 @@ export function idsMode(args: Pick<SuricataArgs, "mode" | "ipsEngine">): IdsMode
  * component needs, so that a missing one is reported before anything changes: the Intrusion Detection's
  * settings, the syslog destinations, the cron jobs (rule updates), NetFlow's settings.
  */
-export function suricataProbes(args: Pick<SuricataArgs, "netflow" | "ruleUpdates">): string[] {
+export function suricataProbes(uses: {
+  readonly netflow?: boolean;
+  readonly ruleUpdates?: boolean;
+}): string[] {
   return [
     "ids/settings/get",
     "syslog/settings/search_destinations",
-    ...(args.ruleUpdates === false ? [] : ["cron/settings/get_job"]),
-    ...(args.netflow ? ["diagnostics/netflow/getconfig"] : []),
+    ...(uses.ruleUpdates === false ? [] : ["cron/settings/get_job"]),
+    ...(uses.netflow ? ["diagnostics/netflow/getconfig"] : []),
   ];
 }
 
