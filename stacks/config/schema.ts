@@ -319,6 +319,21 @@ export const vulnSchema = z.strictObject({
    * into management from its one address. Off by default (least privilege).
    */
   scanManagement: z.boolean().default(false),
+  /**
+   * The digest of each Greenbone image (what scripts/greenbone-digests.sh prints). None: each image is
+   * pinned to the digest its tag has at the first install, and moves only on purpose (README, "Vuln").
+   */
+  imageDigests: z
+    .record(
+      z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "must be an image name of Greenbone's compose file"),
+      z
+        .string()
+        .regex(
+          /^sha256:[0-9a-f]{64}$/,
+          "must be sha256:<64 lower-case hex>, as scripts/greenbone-digests.sh prints it",
+        ),
+    )
+    .optional(),
 });
 
 /** Every plain (non-secret) key, with its schema. */

@@ -12,6 +12,7 @@ import { buildPlatform } from "./platform";
 import { buildSensors } from "./sensors";
 import { buildSiem } from "./siem";
 import { buildTime } from "./time";
+import { buildVuln } from "./vuln";
 import { type BuiltLayer, layer, type RegisteredBuilder } from "./types";
 
 export const LAYER_BUILDERS: { readonly [Layer in BuiltLayer]: RegisteredBuilder<Layer> } = {
@@ -26,6 +27,7 @@ export const LAYER_BUILDERS: { readonly [Layer in BuiltLayer]: RegisteredBuilder
   endpoint: layer({ siem: true, hypervisor: true, network: true, platform: true }, (inputs, opts) =>
     buildEndpoint(inputs, inputs.upstream.siem.managerEndpoint, opts),
   ),
+  vuln: layer({ siem: true, hypervisor: true, platform: true }, buildVuln),
 };
 
 export function isBuilt(layer: LayerName): layer is BuiltLayer {

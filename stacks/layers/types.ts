@@ -13,6 +13,7 @@ import type { Platform } from "../../components/platform/platform";
 import type { Siem } from "../../components/siem/siem";
 import type { Endpoint } from "../../components/endpoint/endpoint";
 import type { Sensors } from "../../components/sensors/sensors";
+import type { Vuln } from "../../components/vuln/vuln";
 import type { Time } from "../../components/time/time";
 import type { LayerName } from "../blueprint";
 import type { LabSecrets } from "../config/load";
@@ -29,6 +30,7 @@ export interface LayerComponents {
   readonly siem: Siem;
   readonly sensors: Sensors;
   readonly endpoint: Endpoint;
+  readonly vuln: Vuln;
 }
 
 /** A layer Fortress builds. */

@@ -1,0 +1,57 @@
+/**
+ * Maps the lab model onto the vuln layer (issue 13): Greenbone on its VM with one scan target per
+ * network the lab scans (stacks/scanTargets.ts, never typed by hand), authenticated scans of every
+ * Fortress VM but the scanner's own and GPU VMs (which may not start: the hypervisor keeps them out of
+ * its barrier), and the reports shipped to the indexer by the VM's Vector as fortress-vector.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { Vuln } from "../../components/vuln/vuln";
+import type { SshHost } from "../../components/siem/contract";
+import type { PlannedVm } from "../lab";
+import { SCANNER_ROLE, scanTargets } from "../scanTargets";
+import type { LayerInputs } from "./types";
+
+type VulnInputs = LayerInputs<"siem" | "hypervisor" | "platform">;
+
+function sshHost(inputs: VulnInputs, vm: PlannedVm): SshHost {
+  const machine = inputs.upstream.hypervisor.vms[vm.name];
+  if (!machine) throw new Error(`internal: the hypervisor layer has no VM ${vm.name}`);
+  return {
+    name: vm.name,
+    address: vm.ip,
+    fqdn: vm.fqdn,
+    hostKey: machine.hostKey,
+    user: inputs.lab.config.lab.adminUser,
+    privateKey: inputs.secrets.sshPrivateKey,
+  };
+}
+
+export function buildVuln(inputs: VulnInputs, opts: pulumi.ComponentResourceOptions): Vuln {
+  const { lab } = inputs;
+  const scanner = lab.vms.find((vm) => vm.role.name === SCANNER_ROLE);
+  if (!scanner)
+    throw new Error(
+      "the vuln layer runs Greenbone: enable greenbone in fortress:services, or disable layers.vuln",
+    );
+  const baseline = inputs.upstream.platform.baseline;
+  if (!baseline)
+    throw new Error("internal: the vuln layer is built without the platform's baseline (its CA)");
+  const digests = lab.config.vuln?.imageDigests;
+  const indexer = (lab.config.services as readonly string[]).includes("wazuh-indexer");
+  return new Vuln(
+    "vuln",
+    {
+      greenbone: {
+        host: sshHost(inputs, scanner),
+        ca: baseline.ca,
+        ...(digests ? { imageDigests: digests } : {}),
+        targets: scanTargets(lab).map(({ name, hosts }) => ({ name, hosts })),
+        scanHosts: lab.vms
+          .filter((vm) => vm.name !== scanner.name && !vm.role.gpu)
+          .map((vm) => sshHost(inputs, vm)),
+      },
+      ...(indexer ? { indexer: inputs.upstream.siem.indexerAccess("vector", "vm") } : {}),
+    },
+    opts,
+  );
+}
