@@ -9,12 +9,16 @@
  *   pulumi stack output vaultwardenAdminToken --show-secrets
  *   pulumi stack output wazuhBreakGlassPassword --show-secrets
  *   pulumi stack output wazuhPhysicalEnrollCommand > enroll-wazuh-agent.sh
+ *   pulumi stack output greenboneAdminPassword --show-secrets
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { HypervisorVmOutputs } from "../components/hypervisor";
 import type { Composition } from "./compose";
 import type { LoadedLab } from "./config/load";
 import type { NodeUsage } from "./placement";
+import { scanTargets } from "./scanTargets";
+import { RESCAN_PATH } from "../components/vuln/install";
+import { GREENBONE_ADMIN_USER } from "../components/vuln/vuln";
 
 export interface FortressOutputs {
   /** Each layer: built, not built yet, or disabled. */
@@ -48,6 +52,19 @@ export interface FortressOutputs {
   readonly wazuhAgentGroups: Readonly<Record<string, string>> | undefined;
   /** Days the indexer keeps events (ISM), at the configured ingest estimate on the indexer's data claim. */
   readonly wazuhRetentionDays: number | undefined;
+  /** Suricata on the firewall: `ids` or `ips`, and the rule files it loads. */
+  readonly suricataMode: string | undefined;
+  readonly suricataRulesets: readonly string[] | undefined;
+  /** The Zeek sensor's VM and where its JSON logs are on it. */
+  readonly zeekSensor: { readonly vm: string; readonly logDir: pulumi.Output<string> } | undefined;
+  /** Greenbone's web UI (from the management network) and its admin (plain) and password (secret). */
+  readonly greenboneUrl: string | undefined;
+  readonly greenboneAdminUser: string | undefined;
+  readonly greenboneAdminPassword: pulumi.Output<string> | undefined;
+  /** The scan targets, one per scanned network: target name → CIDRs. */
+  readonly greenboneScanTargets: Readonly<Record<string, readonly string[]>> | undefined;
+  /** How to rescan one target by hand (over SSH to the Greenbone VM), `<target>` one of greenboneScanTargets. */
+  readonly greenboneRescanCommand: string | undefined;
 }
 
 /** Every output, secret or plain: the one list of keys, and the order `index.ts` exports them in. */
@@ -69,6 +86,14 @@ export const OUTPUT_SECRECY = {
   wazuhPhysicalEnrollCommand: "plain",
   wazuhAgentGroups: "plain",
   wazuhRetentionDays: "plain",
+  suricataMode: "plain",
+  suricataRulesets: "plain",
+  zeekSensor: "plain",
+  greenboneUrl: "plain",
+  greenboneAdminUser: "plain",
+  greenboneAdminPassword: "secret",
+  greenboneScanTargets: "plain",
+  greenboneRescanCommand: "plain",
 } as const satisfies { readonly [Key in keyof FortressOutputs]-?: "secret" | "plain" };
 
 type OutputKey = keyof typeof OUTPUT_SECRECY;
@@ -80,7 +105,9 @@ export const OUTPUT_KEYS = Object.keys(OUTPUT_SECRECY) as OutputKey[];
 export const SECRET_OUTPUT_KEYS = OUTPUT_KEYS.filter((key) => OUTPUT_SECRECY[key] === "secret");
 
 export function stackOutputs(loaded: LoadedLab, composition: Composition): FortressOutputs {
-  const { hypervisor, platform, identity, siem, endpoint } = composition.layers;
+  const { hypervisor, platform, identity, siem, endpoint, sensors, vuln } = composition.layers;
+  const { config } = loaded.model;
+  const greenbone = vuln?.greenbone;
   const manager = siem?.manager?.endpoint;
   const outputs: FortressOutputs = {
     layers: composition.status,
@@ -100,6 +127,18 @@ export function stackOutputs(loaded: LoadedLab, composition: Composition): Fortr
     wazuhPhysicalEnrollCommand: endpoint?.physicalEnrollCommand,
     wazuhAgentGroups: endpoint?.membership,
     wazuhRetentionDays: siem?.retention.days,
+    suricataMode: sensors?.suricata ? (config.sensors?.ids.mode ?? "ids") : undefined,
+    suricataRulesets: sensors?.suricata?.rulesetNames,
+    zeekSensor: sensors?.zeek ? { vm: sensors.zeek.vm, logDir: sensors.zeek.logDir } : undefined,
+    greenboneUrl: greenbone?.webUrl,
+    greenboneAdminUser: greenbone ? GREENBONE_ADMIN_USER : undefined,
+    greenboneAdminPassword: greenbone?.adminPassword,
+    greenboneScanTargets: greenbone
+      ? Object.fromEntries(scanTargets(loaded.model).map((target) => [target.name, [...target.hosts]]))
+      : undefined,
+    greenboneRescanCommand: greenbone
+      ? `ssh ${config.lab.adminUser}@${vuln.greenboneHost} sudo ${RESCAN_PATH} <target>`
+      : undefined,
   };
   // In the order of OUTPUT_SECRECY, whatever the order above; a layer that is off leaves its keys out
   // (Pulumi warns about every undefined output, on every preview and up).

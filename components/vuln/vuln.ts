@@ -12,6 +12,8 @@ import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import { Greenbone, type GreenboneArgs } from "./greenbone";
 
 export const VULN_TYPE = COMPONENT_TYPES.vuln;
+/** Greenbone's web admin: the user the gvmd container makes, whose password Fortress replaces. */
+export const GREENBONE_ADMIN_USER = "admin";
 
 export interface VulnArgs {
   readonly greenbone: GreenboneArgs;
@@ -22,6 +24,8 @@ export interface VulnArgs {
 export class Vuln extends pulumi.ComponentResource {
   readonly greenbone: Greenbone;
   readonly shipper: VectorShipper | undefined;
+  /** The Greenbone VM's DNS name (what the rescan command SSHes to). */
+  readonly greenboneHost: string;
   readonly barrierWaitsFor: readonly pulumi.Resource[];
 
   constructor(name: string, args: VulnArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -31,6 +35,7 @@ export class Vuln extends pulumi.ComponentResource {
       { host: args.greenbone.host.name, targets: args.greenbone.targets.map((target) => target.name) },
       opts,
     );
+    this.greenboneHost = args.greenbone.host.fqdn;
     this.greenbone = new Greenbone(`${name}-greenbone`, args.greenbone, { parent: this });
     this.shipper = args.indexer
       ? new VectorShipper(

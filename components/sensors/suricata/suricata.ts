@@ -140,6 +140,8 @@ export function suricataWarnings(args: Pick<SuricataArgs, "mode" | "ipsEngine">)
 export class Suricata extends pulumi.ComponentResource {
   readonly settings: IdsGeneralSettings;
   readonly rulesets: IdsRulesets;
+  /** The rule files it loads, by name. */
+  readonly rulesetNames: readonly string[];
   /** The policy that drops the drop rulesets' alerts; IPS only. */
   readonly dropPolicy: IdsPolicy | undefined;
   readonly syslog: SyslogDestination | undefined;
@@ -239,6 +241,7 @@ export class Suricata extends pulumi.ComponentResource {
       ...(this.netflow ? [this.netflow] : []),
       ...(this.ruleUpdates ? [this.ruleUpdates] : []),
     ];
+    this.rulesetNames = [...args.rulesets];
     this.registerOutputs({
       mode,
       rulesets: [...args.rulesets],

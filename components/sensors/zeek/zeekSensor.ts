@@ -34,6 +34,8 @@ export class ZeekSensor extends pulumi.ComponentResource {
   readonly logDir: pulumi.Output<string>;
   /** Zeek's JSON logs as the VM's VectorShipper takes them (plain: the path is known before the install). */
   readonly stream: ShippedStreamSpec;
+  /** The Zeek VM's name. */
+  readonly vm: string;
   readonly install: command.remote.Command;
   readonly mirror: command.remote.Command;
 
@@ -67,6 +69,7 @@ export class ZeekSensor extends pulumi.ComponentResource {
       dependsOn: [this.install],
     });
     this.logDir = pulumi.all([this.install.id, this.mirror.id]).apply(() => liveLogDir(paths));
+    this.vm = args.host.name;
     this.stream = { id: "zeek", paths: [`${liveLogDir(paths)}/*.log`], index: shippedIndex("zeek") };
     this.registerOutputs({ logDir: this.logDir });
   }
