@@ -130,7 +130,9 @@ export const FORTRESS_ROLES = {
       "indices:admin/template/*",
       "indices:admin/index_template/*",
     ],
-    index_permissions: [{ index_patterns: ["thehive*"], allowed_actions: ["indices_all"] }],
+    index_permissions: [
+      { index_patterns: ["thehive*"], allowed_actions: ["crud", "create_index", "manage"] },
+    ],
   },
   fortress_cortex_index: {
     description: "Cortex's own indices: everything on cortex*, nothing else",
@@ -141,7 +143,7 @@ export const FORTRESS_ROLES = {
       "indices:admin/template/*",
       "indices:admin/index_template/*",
     ],
-    index_permissions: [{ index_patterns: ["cortex*"], allowed_actions: ["indices_all"] }],
+    index_permissions: [{ index_patterns: ["cortex*"], allowed_actions: ["crud", "create_index", "manage"] }],
   },
 } as const;
 
