@@ -26,6 +26,9 @@ export const COMPONENT_TYPES = {
   endpoint: "fortress:endpoint:Endpoint",
   /** The lab's one clamd, its freshclam and Fortress's signatures. */
   clamav: "fortress:endpoint:Clamav",
+  response: "fortress:response:Response",
+  theHive: "fortress:response:TheHive",
+  cortex: "fortress:response:Cortex",
   /** The record of which services the lab runs, read by the pack's dependency policy. */
   services: "fortress:lab:Services",
 } as const;

@@ -14,10 +14,21 @@
  *   (ScalliGraph's ErrorHandler; the message text is not confirmed, the status is what clients test).
  * A created alert is answered 201 with the alert and its `_id`.
  *
+ * Accounts (thehive4py endpoints/user.py, endpoints/organisation.py, types/user.py): the shipped
+ * administrator `admin@thehive.local` with password `secret` (its documented first login), HTTP Basic
+ * for passwords and Bearer for keys; GET /api/status; GET /api/v1/user/current; POST
+ * /api/v1/user/{id}/password/change {password, currentPassword} (the caller's own, wrong current
+ * password refused) and /password/set {password} (an admin's); GET/POST /api/v1/organisation[/{id}];
+ * GET/POST /api/v1/user[/{id}] ({login, name, profile, organisation, password?, type}); POST
+ * /api/v1/user/{id}/key/renew answers the new key as text and invalidates the old one. An unknown user
+ * or organisation is 404 NotFoundError; creating one that exists is 400 CreateError; a non-admin on an
+ * admin endpoint is 403 AuthorizationError.
+ *
  * Test hooks: `failNext` answers the next requests with 503 (a TheHive behind an ingress that is
  * restarting), to exercise retries.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 
 export interface StoredAlert {
@@ -25,9 +36,21 @@ export interface StoredAlert {
   readonly body: Record<string, unknown>;
 }
 
+export interface TheHiveUser {
+  login: string;
+  name: string;
+  profile: string;
+  organisation: string;
+  type: "Normal" | "Service";
+  password?: string;
+  key?: string;
+}
+
 export interface TheHiveDouble {
   readonly url: string;
   readonly alerts: StoredAlert[];
+  readonly users: Map<string, TheHiveUser>;
+  readonly organisations: Set<string>;
   /** Every request as it arrived: method, path, status answered. */
   readonly requests: { method: string; path: string; status: number; authorization?: string }[];
   /** Answer the next `count` requests with 503. */
@@ -37,6 +60,21 @@ export interface TheHiveDouble {
 
 const REQUIRED = ["type", "source", "sourceRef", "title", "description"] as const;
 const ORGANISATION = "fortress";
+/** TheHive's shipped administrator. */
+export const ADMIN = "admin@thehive.local";
+
+/** A user as the API shows it (types/user.py OutputUser): never a password or a key. */
+const view = (user: TheHiveUser) => ({
+  _id: `~${user.login}`,
+  login: user.login,
+  name: user.name,
+  profile: user.profile,
+  organisation: user.organisation,
+  type: user.type,
+  hasKey: user.key !== undefined,
+  hasPassword: user.password !== undefined,
+  locked: false,
+});
 
 function invalid(body: Record<string, unknown>): string | undefined {
   for (const field of REQUIRED)
@@ -77,15 +115,63 @@ export async function startTheHive(apiKey: string): Promise<TheHiveDouble> {
   const requests: TheHiveDouble["requests"] = [];
   let failures = 0;
 
+  const users = new Map<string, TheHiveUser>([
+    [
+      ADMIN,
+      {
+        login: ADMIN,
+        name: "Default admin user",
+        profile: "admin",
+        organisation: "admin",
+        type: "Normal",
+        password: "secret",
+      },
+    ],
+    [
+      "fixture@thehive.local",
+      {
+        login: "fixture@thehive.local",
+        name: "fixture",
+        profile: "analyst",
+        organisation: ORGANISATION,
+        type: "Service",
+        key: apiKey,
+      },
+    ],
+  ]);
+  const organisations = new Set(["admin", ORGANISATION]);
+
+  const caller = (request: IncomingMessage): TheHiveUser | undefined => {
+    const header = request.headers.authorization ?? "";
+    if (header.startsWith("Bearer ")) {
+      const key = header.slice("Bearer ".length);
+      return [...users.values()].find((user) => user.key !== undefined && user.key === key);
+    }
+    if (header.startsWith("Basic ")) {
+      const [login, ...rest] = Buffer.from(header.slice("Basic ".length), "base64")
+        .toString("utf8")
+        .split(":");
+      const user = users.get(login ?? "");
+      return user?.password !== undefined && user.password === rest.join(":") ? user : undefined;
+    }
+    return undefined;
+  };
+
   const handle = (request: IncomingMessage, text: string, response: ServerResponse): number => {
     if (failures > 0) {
       failures -= 1;
       return answer(response, 503, { type: "ServiceUnavailable", message: "restarting" });
     }
-    if (request.headers.authorization !== `Bearer ${apiKey}`)
+    if (request.method === "GET" && request.url === "/api/status")
+      return answer(response, 200, { versions: { TheHive: "5.7.5-1" } });
+    const user = caller(request);
+    if (!user)
       return answer(response, 401, { type: "AuthenticationError", message: "Authentication failure" });
-    if (request.method !== "POST" || request.url !== "/api/v1/alert")
-      return answer(response, 404, { type: "NotFoundError", message: `${request.url} not found` });
+    const path = request.url ?? "";
+    if (path.startsWith("/api/v1/user") || path.startsWith("/api/v1/organisation"))
+      return accounts(request.method ?? "", path, text, user, response);
+    if (request.method !== "POST" || path !== "/api/v1/alert")
+      return answer(response, 404, { type: "NotFoundError", message: `${path} not found` });
     let body: Record<string, unknown>;
     try {
       body = JSON.parse(text) as Record<string, unknown>;
@@ -110,6 +196,95 @@ export async function startTheHive(apiKey: string): Promise<TheHiveDouble> {
     return answer(response, 201, { _id: stored._id, _type: "Alert", ...body, status: "New" });
   };
 
+  const accounts = (
+    method: string,
+    path: string,
+    text: string,
+    user: TheHiveUser,
+    response: ServerResponse,
+  ): number => {
+    const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    if (method === "GET" && path === "/api/v1/user/current") return answer(response, 200, view(user));
+    const isAdmin = user.organisation === "admin";
+    const org = /^\/api\/v1\/organisation(?:\/([^/]+))?$/.exec(path);
+    if (org) {
+      if (!isAdmin)
+        return answer(response, 403, { type: "AuthorizationError", message: "Unauthorized action" });
+      const name = org[1] ? decodeURIComponent(org[1]) : undefined;
+      if (method === "GET" && name)
+        return organisations.has(name)
+          ? answer(response, 200, { name })
+          : answer(response, 404, { type: "NotFoundError", message: `Organisation ${name} not found` });
+      if (method === "POST" && !name) {
+        if (typeof body.name !== "string")
+          return answer(response, 400, { type: "BadRequest", message: "name" });
+        if (organisations.has(body.name))
+          return answer(response, 400, {
+            type: "CreateError",
+            message: `Organisation ${body.name} already exists`,
+          });
+        organisations.add(body.name);
+        return answer(response, 201, { name: body.name, description: body.description });
+      }
+    }
+    const match = /^\/api\/v1\/user(?:\/([^/]+))?(\/password\/change|\/password\/set|\/key\/renew)?$/.exec(
+      path,
+    );
+    if (!match) return answer(response, 404, { type: "NotFoundError", message: `${path} not found` });
+    const login = match[1] ? decodeURIComponent(match[1]) : undefined;
+    const action = match[2];
+    if (action === "/password/change" && method === "POST") {
+      if (login !== user.login)
+        return answer(response, 403, { type: "AuthorizationError", message: "Unauthorized action" });
+      if (body.currentPassword !== user.password)
+        return answer(response, 400, { type: "AuthorizationError", message: "Authentication failure" });
+      user.password = String(body.password);
+      return answer(response, 204, {});
+    }
+    if (!isAdmin)
+      return answer(response, 403, { type: "AuthorizationError", message: "Unauthorized action" });
+    if (method === "POST" && !login) {
+      for (const field of ["login", "name", "profile"] as const)
+        if (typeof body[field] !== "string")
+          return answer(response, 400, { type: "BadRequest", message: `${field} is missing` });
+      const organisation = typeof body.organisation === "string" ? body.organisation : user.organisation;
+      if (!organisations.has(organisation))
+        return answer(response, 404, {
+          type: "NotFoundError",
+          message: `Organisation ${organisation} not found`,
+        });
+      if (users.has(String(body.login)))
+        return answer(response, 400, {
+          type: "CreateError",
+          message: `User ${String(body.login)} already exists`,
+        });
+      const created: TheHiveUser = {
+        login: String(body.login),
+        name: String(body.name),
+        profile: String(body.profile),
+        organisation,
+        type: body.type === "Service" ? "Service" : "Normal",
+        ...(typeof body.password === "string" ? { password: body.password } : {}),
+      };
+      users.set(created.login, created);
+      return answer(response, 201, view(created));
+    }
+    const target = login ? users.get(login) : undefined;
+    if (!target) return answer(response, 404, { type: "NotFoundError", message: `User ${login} not found` });
+    if (method === "GET" && !action) return answer(response, 200, view(target));
+    if (method === "POST" && action === "/password/set") {
+      target.password = String(body.password);
+      return answer(response, 204, {});
+    }
+    if (method === "POST" && action === "/key/renew") {
+      target.key = randomBytes(24).toString("base64url");
+      response.writeHead(200, { "Content-Type": "text/plain" });
+      response.end(target.key);
+      return 200;
+    }
+    return answer(response, 404, { type: "NotFoundError", message: `${path} not found` });
+  };
+
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -128,6 +303,8 @@ export async function startTheHive(apiKey: string): Promise<TheHiveDouble> {
   return {
     url: `http://127.0.0.1:${port}`,
     alerts,
+    users,
+    organisations,
     requests,
     failNext: (count) => {
       failures = count;
