@@ -149,11 +149,13 @@ export function theHiveAccounts(
   const spec = JSON.stringify(accountsSpec(args.url));
   // Named after what it does: a changed script or spec is a new Job; the same is the same Job.
   const digest = createHash("sha256").update(script).update(spec).digest("hex").slice(0, 10);
-  const scriptMap = new k8s.core.v1.ConfigMap(
+  // A Secret, not a ConfigMap: the script carries TheHive's shipped admin password (to replace it).
+  const scriptMap = new k8s.core.v1.Secret(
     `${name}-accounts-script`,
     {
       metadata: { name: `thehive-accounts-${digest}`, namespace: ns, labels: { ...ACCOUNTS_LABELS } },
-      data: { "thehive-accounts.py": script },
+      type: "Opaque",
+      stringData: { "thehive-accounts.py": script, "spec.json": spec },
     },
     child,
   );
@@ -177,7 +179,6 @@ export function theHiveAccounts(
                 image: RESPONSE_PINS.jobImage,
                 imagePullPolicy: "IfNotPresent",
                 command: ["python3", "/script/thehive-accounts.py"],
-                env: [{ name: "ACCOUNTS_SPEC", value: spec }],
                 resources: RESPONSE_RESOURCES.job,
                 securityContext: restrictedContainerSecurity(JOB_UID),
                 volumeMounts: [
@@ -187,7 +188,7 @@ export function theHiveAccounts(
               },
             ],
             volumes: [
-              { name: "script", configMap: { name: `thehive-accounts-${digest}`, defaultMode: 0o444 } },
+              { name: "script", secret: { secretName: `thehive-accounts-${digest}`, defaultMode: 0o440 } },
               { name: "passwords", secret: { secretName: ACCOUNTS_SECRET, defaultMode: 0o440 } },
             ],
           },

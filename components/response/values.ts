@@ -128,7 +128,8 @@ export function theHiveValues(spec: TheHiveValuesSpec): PlainValues {
     thehive: {
       replicas: 1,
       // One pod at a time: the attachments volume is ReadWriteOnce and schema migrations run on start.
-      strategy: { type: "Recreate" },
+      // `rollingUpdate: null` deletes the chart's default, which Kubernetes refuses beside Recreate.
+      strategy: { type: "Recreate", rollingUpdate: null },
       image: { ...RESPONSE_PINS.theHiveImage, pullPolicy: "IfNotPresent" },
       resources: RESPONSE_RESOURCES.thehive,
       // The truststore's password goes through application.conf (${?TRUSTSTORE_PASSWORD}), not a -D
@@ -147,7 +148,13 @@ export function theHiveValues(spec: TheHiveValuesSpec): PlainValues {
         k8sSecretKey: secrets.indexKey,
         hostnames: [spec.indexer.host],
       },
-      storage: { k8sSecretName: secrets.name, k8sSecretKey: secrets.s3Key, endpoint: "http://127.0.0.1:1" },
+      // Unused: application.conf stores attachments on a volume; the S3 env the chart always writes
+      // points nowhere, its secret key is a random one (the access key id stays the chart's "minio").
+      storage: {
+        k8sSecretName: secrets.name,
+        k8sSecretKey: secrets.s3Key,
+        endpoint: "http://127.0.0.1:1",
+      },
       initContainers: { checkCassandra: { enabled: false }, checkElasticsearch: { enabled: false } },
       k8sSecretName: secrets.name,
       k8sSecretKey: secrets.httpSecretKey,

@@ -110,6 +110,95 @@ function answer(response: ServerResponse, status: number, body: unknown): number
   return status;
 }
 
+function handleAccounts(
+  users: Map<string, TheHiveUser>,
+  organisations: Set<string>,
+  request: { method: string; path: string; text: string },
+  user: TheHiveUser,
+  response: ServerResponse,
+): number {
+  const { method, path, text } = request;
+  const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  if (method === "GET" && path === "/api/v1/user/current") return answer(response, 200, view(user));
+  const isAdmin = user.organisation === "admin";
+  const org = /^\/api\/v1\/organisation(?:\/([^/]+))?$/.exec(path);
+  if (org) {
+    if (!isAdmin)
+      return answer(response, 403, { type: "AuthorizationError", message: "Unauthorized action" });
+    const name = org[1] ? decodeURIComponent(org[1]) : undefined;
+    if (method === "GET" && name)
+      return organisations.has(name)
+        ? answer(response, 200, { name })
+        : answer(response, 404, { type: "NotFoundError", message: `Organisation ${name} not found` });
+    if (method === "POST" && !name) {
+      if (typeof body.name !== "string")
+        return answer(response, 400, { type: "BadRequest", message: "name" });
+      if (organisations.has(body.name))
+        return answer(response, 400, {
+          type: "CreateError",
+          message: `Organisation ${body.name} already exists`,
+        });
+      organisations.add(body.name);
+      return answer(response, 201, { name: body.name, description: body.description });
+    }
+  }
+  const match = /^\/api\/v1\/user(?:\/([^/]+))?(\/password\/change|\/password\/set|\/key\/renew)?$/.exec(
+    path,
+  );
+  if (!match) return answer(response, 404, { type: "NotFoundError", message: `${path} not found` });
+  const login = match[1] ? decodeURIComponent(match[1]) : undefined;
+  const action = match[2];
+  if (action === "/password/change" && method === "POST") {
+    if (login !== user.login)
+      return answer(response, 403, { type: "AuthorizationError", message: "Unauthorized action" });
+    if (body.currentPassword !== user.password)
+      return answer(response, 400, { type: "AuthorizationError", message: "Authentication failure" });
+    user.password = String(body.password);
+    return answer(response, 204, {});
+  }
+  if (!isAdmin) return answer(response, 403, { type: "AuthorizationError", message: "Unauthorized action" });
+  if (method === "POST" && !login) {
+    for (const field of ["login", "name", "profile"] as const)
+      if (typeof body[field] !== "string")
+        return answer(response, 400, { type: "BadRequest", message: `${field} is missing` });
+    const organisation = typeof body.organisation === "string" ? body.organisation : user.organisation;
+    if (!organisations.has(organisation))
+      return answer(response, 404, {
+        type: "NotFoundError",
+        message: `Organisation ${organisation} not found`,
+      });
+    if (users.has(String(body.login)))
+      return answer(response, 400, {
+        type: "CreateError",
+        message: `User ${String(body.login)} already exists`,
+      });
+    const created: TheHiveUser = {
+      login: String(body.login),
+      name: String(body.name),
+      profile: String(body.profile),
+      organisation,
+      type: body.type === "Service" ? "Service" : "Normal",
+      ...(typeof body.password === "string" ? { password: body.password } : {}),
+    };
+    users.set(created.login, created);
+    return answer(response, 201, view(created));
+  }
+  const target = login ? users.get(login) : undefined;
+  if (!target) return answer(response, 404, { type: "NotFoundError", message: `User ${login} not found` });
+  if (method === "GET" && !action) return answer(response, 200, view(target));
+  if (method === "POST" && action === "/password/set") {
+    target.password = String(body.password);
+    return answer(response, 204, {});
+  }
+  if (method === "POST" && action === "/key/renew") {
+    target.key = randomBytes(24).toString("base64url");
+    response.writeHead(200, { "Content-Type": "text/plain" });
+    response.end(target.key);
+    return 200;
+  }
+  return answer(response, 404, { type: "NotFoundError", message: `${path} not found` });
+}
+
 export async function startTheHive(apiKey: string): Promise<TheHiveDouble> {
   const alerts: StoredAlert[] = [];
   const requests: TheHiveDouble["requests"] = [];
@@ -169,7 +258,13 @@ export async function startTheHive(apiKey: string): Promise<TheHiveDouble> {
       return answer(response, 401, { type: "AuthenticationError", message: "Authentication failure" });
     const path = request.url ?? "";
     if (path.startsWith("/api/v1/user") || path.startsWith("/api/v1/organisation"))
-      return accounts(request.method ?? "", path, text, user, response);
+      return handleAccounts(
+        users,
+        organisations,
+        { method: request.method ?? "", path, text },
+        user,
+        response,
+      );
     if (request.method !== "POST" || path !== "/api/v1/alert")
       return answer(response, 404, { type: "NotFoundError", message: `${path} not found` });
     let body: Record<string, unknown>;
@@ -194,95 +289,6 @@ export async function startTheHive(apiKey: string): Promise<TheHiveDouble> {
     const stored = { _id: `~${4096 + alerts.length}`, body };
     alerts.push(stored);
     return answer(response, 201, { _id: stored._id, _type: "Alert", ...body, status: "New" });
-  };
-
-  const accounts = (
-    method: string,
-    path: string,
-    text: string,
-    user: TheHiveUser,
-    response: ServerResponse,
-  ): number => {
-    const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    if (method === "GET" && path === "/api/v1/user/current") return answer(response, 200, view(user));
-    const isAdmin = user.organisation === "admin";
-    const org = /^\/api\/v1\/organisation(?:\/([^/]+))?$/.exec(path);
-    if (org) {
-      if (!isAdmin)
-        return answer(response, 403, { type: "AuthorizationError", message: "Unauthorized action" });
-      const name = org[1] ? decodeURIComponent(org[1]) : undefined;
-      if (method === "GET" && name)
-        return organisations.has(name)
-          ? answer(response, 200, { name })
-          : answer(response, 404, { type: "NotFoundError", message: `Organisation ${name} not found` });
-      if (method === "POST" && !name) {
-        if (typeof body.name !== "string")
-          return answer(response, 400, { type: "BadRequest", message: "name" });
-        if (organisations.has(body.name))
-          return answer(response, 400, {
-            type: "CreateError",
-            message: `Organisation ${body.name} already exists`,
-          });
-        organisations.add(body.name);
-        return answer(response, 201, { name: body.name, description: body.description });
-      }
-    }
-    const match = /^\/api\/v1\/user(?:\/([^/]+))?(\/password\/change|\/password\/set|\/key\/renew)?$/.exec(
-      path,
-    );
-    if (!match) return answer(response, 404, { type: "NotFoundError", message: `${path} not found` });
-    const login = match[1] ? decodeURIComponent(match[1]) : undefined;
-    const action = match[2];
-    if (action === "/password/change" && method === "POST") {
-      if (login !== user.login)
-        return answer(response, 403, { type: "AuthorizationError", message: "Unauthorized action" });
-      if (body.currentPassword !== user.password)
-        return answer(response, 400, { type: "AuthorizationError", message: "Authentication failure" });
-      user.password = String(body.password);
-      return answer(response, 204, {});
-    }
-    if (!isAdmin)
-      return answer(response, 403, { type: "AuthorizationError", message: "Unauthorized action" });
-    if (method === "POST" && !login) {
-      for (const field of ["login", "name", "profile"] as const)
-        if (typeof body[field] !== "string")
-          return answer(response, 400, { type: "BadRequest", message: `${field} is missing` });
-      const organisation = typeof body.organisation === "string" ? body.organisation : user.organisation;
-      if (!organisations.has(organisation))
-        return answer(response, 404, {
-          type: "NotFoundError",
-          message: `Organisation ${organisation} not found`,
-        });
-      if (users.has(String(body.login)))
-        return answer(response, 400, {
-          type: "CreateError",
-          message: `User ${String(body.login)} already exists`,
-        });
-      const created: TheHiveUser = {
-        login: String(body.login),
-        name: String(body.name),
-        profile: String(body.profile),
-        organisation,
-        type: body.type === "Service" ? "Service" : "Normal",
-        ...(typeof body.password === "string" ? { password: body.password } : {}),
-      };
-      users.set(created.login, created);
-      return answer(response, 201, view(created));
-    }
-    const target = login ? users.get(login) : undefined;
-    if (!target) return answer(response, 404, { type: "NotFoundError", message: `User ${login} not found` });
-    if (method === "GET" && !action) return answer(response, 200, view(target));
-    if (method === "POST" && action === "/password/set") {
-      target.password = String(body.password);
-      return answer(response, 204, {});
-    }
-    if (method === "POST" && action === "/key/renew") {
-      target.key = randomBytes(24).toString("base64url");
-      response.writeHead(200, { "Content-Type": "text/plain" });
-      response.end(target.key);
-      return 200;
-    }
-    return answer(response, 404, { type: "NotFoundError", message: `${path} not found` });
   };
 
   const server = createServer((request, response) => {

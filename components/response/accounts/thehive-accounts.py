@@ -178,7 +178,7 @@ def kubernetes_from_env(env):
 
 
 def main(env):
-    spec = json.loads(env["ACCOUNTS_SPEC"])
+    spec = json.loads(env.get("ACCOUNTS_SPEC") or read(env.get("ACCOUNTS_SPEC_FILE", "/script/spec.json")))
     secrets_dir = env.get("ACCOUNTS_SECRETS_DIR", "/run/fortress/accounts")
     base = spec["url"]
     wait_for(base, int(env.get("WAIT_ATTEMPTS", "120")), float(env.get("WAIT_PAUSE", "5")))
