@@ -7,7 +7,7 @@
  * | TheHive | the ingress controller | 9000 | the UI and API, over the internal CA's TLS |
  * | TheHive | the accounts Job | 9000 | accounts and API keys |
  * | Cassandra | TheHive | 9042 | TheHive's graph store |
- * | Cortex | the ingress controller, TheHive | 9001 | Cortex's UI; TheHive's analyzer calls |
+ * | Cortex | the ingress controller, TheHive, Cortex's accounts Job | 9001 | Cortex's UI; TheHive's analyzer calls; accounts |
  * | the API server | TheHive, Cortex, the accounts Job | 443, 6443 | Pekko's pod discovery (TH_KUBERNETES), Cortex's neuron Jobs, the Job's key Secrets |
  *
  * The API server runs on the nodes' host network, which no selector matches, so that egress is by port.
@@ -18,6 +18,7 @@ import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { NAMESPACE_NAME_LABEL } from "../kubernetes/networkPolicy";
 import { ACCOUNTS_LABELS } from "./accounts";
+import { CORTEX_ACCOUNTS_LABELS } from "./cortexAccounts";
 
 type Labels = Readonly<Record<string, string>>;
 
@@ -132,7 +133,14 @@ export function cortexPolicies(
       "cortex-ingress",
       ns,
       CORTEX_POD,
-      { ingress: [{ from: [namespace(ingressNamespace), pods(THEHIVE_POD)], ports: tcp(PORTS.cortex) }] },
+      {
+        ingress: [
+          {
+            from: [namespace(ingressNamespace), pods(THEHIVE_POD), pods(CORTEX_ACCOUNTS_LABELS)],
+            ports: tcp(PORTS.cortex),
+          },
+        ],
+      },
       opts,
     ),
     policy(
@@ -141,6 +149,14 @@ export function cortexPolicies(
       ns,
       CORTEX_POD,
       { egress: [{ ports: API_SERVER }] },
+      opts,
+    ),
+    policy(
+      `${name}-cortex-accounts-egress`,
+      "cortex-accounts-egress",
+      ns,
+      CORTEX_ACCOUNTS_LABELS,
+      { egress: [{ to: [pods(CORTEX_POD)], ports: tcp(PORTS.cortex) }] },
       opts,
     ),
   ];

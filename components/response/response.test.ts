@@ -275,6 +275,38 @@ describe("Response (TheHive and Cortex)", () => {
     assert.deepEqual(byName["cortex-ingress"].ingress[0].ports, [{ port: 9001, protocol: "TCP" }]);
   });
 
+  it("connects TheHive to Cortex with one generated key, set in Cortex by its accounts Job before TheHive starts", async () => {
+    const key = fakeRandom("response-cortex-thehive-key");
+    assert.equal(unwrap(inputsOf("response-thehive-secrets").stringData)["cortex-api-keys"], key);
+    assert.equal(unwrap(inputsOf("response-cortex-accounts-secret").stringData)["thehive-key"], key);
+    const cortex = inputsOf("response-thehive-chart").values.thehive.cortex;
+    assert.deepEqual(
+      {
+        enabled: cortex.enabled,
+        hostnames: cortex.hostnames,
+        port: cortex.port,
+        secret: cortex.k8sSecretName,
+      },
+      { enabled: true, hostnames: ["cortex"], port: 9001, secret: "thehive-secrets" },
+    );
+    const chart = resources.find((resource) => resource.name === "response-thehive-chart");
+    const job = resources.find((resource) => resource.name === "response-cortex-accounts");
+    assert.ok(chart && job);
+    assert.ok(chart.dependencies.includes(job.urn), "TheHive waits for Cortex's accounts");
+    assert.equal(inputsOf("solo-thehive-chart").values.thehive.cortex.enabled, false);
+    const cortexJob = inputsOf("response-cortex-accounts").spec.template.spec;
+    assert.equal(
+      cortexJob.automountServiceAccountToken,
+      false,
+      "Cortex's accounts Job needs no Kubernetes API",
+    );
+    assert.equal(await pulumi.isSecret(response.accounts.cortexAdmin!.password), true);
+    assert.ok(
+      !JSON.stringify(inputsOf("response-cortex-chart")).includes(key),
+      "the key is in no chart value",
+    );
+  });
+
   it("hands the manager the integration: the TheHive alert URL behind the ingress, the script, the key's Secret and the CA", () => {
     const bridge = response.wazuhBridge;
     assert.deepEqual(

@@ -6,6 +6,7 @@
  * out: TheHive's URL and accounts (secret), Cortex's URL, and `wazuhBridge` for the manager.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import { Cortex } from "./cortex";
 import { TheHive, type IndexerLogin, type WazuhBridge } from "./thehive";
@@ -41,10 +42,11 @@ export class Response extends pulumi.ComponentResource {
   readonly cortex: Cortex | undefined;
   readonly theHiveUrl: string;
   readonly cortexUrl: string | undefined;
-  /** TheHive's administrator and analyst (passwords secret). */
+  /** TheHive's administrator and analyst, Cortex's superadmin (passwords secret). */
   readonly accounts: {
     readonly admin: { readonly login: string; readonly password: pulumi.Output<string> };
     readonly analyst: { readonly login: string; readonly password: pulumi.Output<string> };
+    readonly cortexAdmin: { readonly login: string; readonly password: pulumi.Output<string> } | undefined;
   };
   readonly wazuhBridge: WazuhBridge;
 
@@ -66,6 +68,24 @@ export class Response extends pulumi.ComponentResource {
       username: user.username,
       password: user.password,
     });
+    // TheHive's key in Cortex: generated here, set in Cortex by its accounts Job, read by TheHive.
+    const cortexKey = args.cortex
+      ? new random.RandomPassword(`${name}-cortex-thehive-key`, { length: 40, special: false }, child).result
+      : undefined;
+    this.cortex =
+      args.cortex && cortexKey
+        ? new Cortex(
+            `${name}-cortex`,
+            {
+              ...cluster,
+              hostname: args.hostnames.cortex,
+              rwxStorageClass: args.storageClasses.rwx,
+              indexer: login(args.indexer.cortex),
+              theHiveKey: cortexKey,
+            },
+            child,
+          )
+        : undefined;
     this.theHive = new TheHive(
       `${name}-thehive`,
       {
@@ -74,24 +94,19 @@ export class Response extends pulumi.ComponentResource {
         storageClass: args.storageClasses.default,
         indexer: login(args.indexer.thehive),
         caCertificatePem: args.caCertificatePem,
+        ...(this.cortex && cortexKey
+          ? { cortex: { ...this.cortex.service, key: cortexKey, ready: [this.cortex.accountsJob] } }
+          : {}),
       },
       child,
     );
-    this.cortex = args.cortex
-      ? new Cortex(
-          `${name}-cortex`,
-          {
-            ...cluster,
-            hostname: args.hostnames.cortex,
-            rwxStorageClass: args.storageClasses.rwx,
-            indexer: login(args.indexer.cortex),
-          },
-          child,
-        )
-      : undefined;
     this.theHiveUrl = this.theHive.url;
     this.cortexUrl = this.cortex?.url;
-    this.accounts = { admin: this.theHive.admin, analyst: this.theHive.analyst };
+    this.accounts = {
+      admin: this.theHive.admin,
+      analyst: this.theHive.analyst,
+      cortexAdmin: this.cortex?.admin,
+    };
     this.wazuhBridge = this.theHive.wazuhBridge;
     this.registerOutputs({ theHiveUrl: this.theHiveUrl, cortexUrl: this.cortexUrl ?? null });
   }

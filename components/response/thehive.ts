@@ -38,6 +38,13 @@ export interface TheHiveArgs {
   readonly storageClass: string;
   /** TheHive's user on the shared indexer (siem.indexerAccess("thehive")), at its in-cluster name. */
   readonly indexer: IndexerLogin;
+  /** Cortex in the same namespace, with the key Cortex's accounts Job gives TheHive's user there. */
+  readonly cortex?: {
+    readonly host: string;
+    readonly port: number;
+    readonly key: pulumi.Input<string>;
+    readonly ready: readonly pulumi.Resource[];
+  };
   /** The PEM of the internal CA (the platform's), which the manager trusts TheHive's certificate by. */
   readonly caCertificatePem: pulumi.Input<string>;
 }
@@ -86,6 +93,7 @@ export class TheHive extends pulumi.ComponentResource {
           [secrets.indexKey]: args.indexer.password,
           [secrets.s3Key]: generated("s3-secret-key", 40),
           [secrets.truststorePasswordKey]: generated("truststore-password", 32),
+          ...(args.cortex ? { [secrets.cortexKeysKey]: args.cortex.key } : {}),
         },
       },
       { ...child, additionalSecretOutputs: ["stringData", "data"] },
@@ -125,11 +133,11 @@ export class TheHive extends pulumi.ComponentResource {
           indexer: { host: args.indexer.host, port: args.indexer.port, username: args.indexer.username },
           truststoreSecret: tlsSecretName("thehive"),
           filesClaim: FILES_CLAIM,
-          // No Cortex connection yet: the chart reads TheHive's Cortex key from a Secret that must exist
-          // before the pod starts, and that key is Cortex's org-admin key, which nothing makes yet.
+          ...(args.cortex ? { cortex: { host: args.cortex.host, port: args.cortex.port } } : {}),
         }),
       },
-      { parent: this, dependsOn: [secret, certificate, files, ...policies] },
+      // After Cortex's accounts Job, so that the key TheHive starts with already works.
+      { parent: this, dependsOn: [secret, certificate, files, ...policies, ...(args.cortex?.ready ?? [])] },
     );
     httpsIngress(
       `${name}-ingress`,
