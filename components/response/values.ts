@@ -85,6 +85,9 @@ const jvm = (heapMib: number) => `-Xms${heapMib}m -Xmx${heapMib}m`;
  * configs/configuration-reference; TheHive nests them under `db.janusgraph`, docs.strangebee.com
  * thehive/configuration/database), attachments on a local volume (`storage.provider = localfs`), and
  * authentication against the local database only (the free edition; no OAuth2/SAML provider).
+ * Audit logs stay where TheHive keeps them by default, in Cassandra through JanusGraph
+ * (docs.strangebee.com thehive/operations/configure-audit-logs-storage-elasticsearch): their
+ * Elasticsearch store needs ILM, which OpenSearch does not have ("except for audit log storage").
  */
 export function theHiveConfig(spec: TheHiveValuesSpec): string {
   return [
