@@ -29,6 +29,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 
 export interface StoredAlert {
@@ -199,7 +201,11 @@ function handleAccounts(
   return answer(response, 404, { type: "NotFoundError", message: `${path} not found` });
 }
 
-export async function startTheHive(apiKey: string): Promise<TheHiveDouble> {
+/** `tls`: PEM files of a certificate and key to serve HTTPS with (a TheHive behind the lab's ingress). */
+export async function startTheHive(
+  apiKey: string,
+  tls?: { readonly cert: string; readonly key: string },
+): Promise<TheHiveDouble> {
   const alerts: StoredAlert[] = [];
   const requests: TheHiveDouble["requests"] = [];
   let failures = 0;
@@ -291,7 +297,7 @@ export async function startTheHive(apiKey: string): Promise<TheHiveDouble> {
     return answer(response, 201, { _id: stored._id, _type: "Alert", ...body, status: "New" });
   };
 
-  const server = createServer((request, response) => {
+  const listener = (request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
@@ -303,11 +309,14 @@ export async function startTheHive(apiKey: string): Promise<TheHiveDouble> {
         ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}),
       });
     });
-  });
+  };
+  const server = tls
+    ? createHttpsServer({ cert: readFileSync(tls.cert), key: readFileSync(tls.key) }, listener)
+    : createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? "https" : "http"}://127.0.0.1:${port}`,
     alerts,
     users,
     organisations,

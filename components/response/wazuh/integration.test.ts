@@ -6,6 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { execFile } from "node:child_process";
 import { startTheHive, type TheHiveDouble } from "../../../test/thehive/server";
 import { run } from "../../../test/support/debianTools";
+import { testCa } from "../../../test/support/testCa";
 import { renderOssecConf, DEFAULT_COMMANDS, DEFAULT_ACTIVE_RESPONSES } from "../../siem/manager/ossecConf";
 import {
   THEHIVE_CA_FILE,
@@ -200,6 +201,32 @@ describe("Wazuh → TheHive integration", () => {
     assert.equal(thehive.requests.length, before);
   });
 
+  it("refuses an https hook without TheHive's CA file, before any request", async () => {
+    const before = thehive.requests.length;
+    const alertFile = join(dir, "ca-check.alert");
+    writeFileSync(alertFile, JSON.stringify(CLAMAV_ALERT));
+    const optionsFile = join(dir, "ca-options.json");
+    writeFileSync(
+      optionsFile,
+      JSON.stringify({
+        api_key_file: join(dir, "thehive.key"),
+        log_file: logFile,
+        ca_file: join(dir, "absent-ca.pem"),
+      }),
+    );
+    const result = await python3([
+      SCRIPT,
+      alertFile,
+      "",
+      "https://thehive.lab.example/api/v1/alert",
+      "",
+      optionsFile,
+    ]);
+    assert.equal(result.status, 6);
+    assert.equal(thehive.requests.length, before);
+    assert.match(readFileSync(logFile, "utf8"), /CA file .*absent-ca\.pem is missing/);
+  });
+
   it("is the file the module installs, executable by its shebang on the manager, with the same key and CA paths", () => {
     const script = theHiveIntegrationScript();
     assert.equal(script, readFileSync(SCRIPT, "utf8"));
@@ -214,6 +241,57 @@ describe("Wazuh → TheHive integration", () => {
     chmodSync(SCRIPT, 0o755);
     const compiled = run("python3", ["-m", "py_compile", SCRIPT]);
     assert.equal(compiled.status, 0, compiled.stderr);
+  });
+});
+
+describe("Wazuh → TheHive over TLS, trusting only TheHive's CA", () => {
+  let thehive: TheHiveDouble;
+  let dir: string;
+  let ca: string;
+  let other: string;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "fortress-thehive-tls-"));
+    const made = testCa(dir, "lab", [
+      { name: "thehive", subject: "/CN=thehive.lab.example", extensions: "subjectAltName=IP:127.0.0.1" },
+    ]);
+    ca = made.cert;
+    other = testCa(dir, "other", []).cert;
+    thehive = await startTheHive(KEY, made.leaves.thehive!);
+    writeFileSync(join(dir, "thehive.key"), KEY);
+  });
+  after(() => thehive.close());
+
+  const post = (caFile: string, id: string) => {
+    const alertFile = join(dir, `${id}.alert`);
+    writeFileSync(alertFile, JSON.stringify({ ...CLAMAV_ALERT, id }));
+    const optionsFile = join(dir, `${id}.json`);
+    writeFileSync(
+      optionsFile,
+      JSON.stringify({
+        api_key_file: join(dir, "thehive.key"),
+        log_file: join(dir, "log"),
+        ca_file: caFile,
+        retries: 0,
+      }),
+    );
+    return python3([SCRIPT, alertFile, "", `${thehive.url}/api/v1/alert`, "", optionsFile]);
+  };
+
+  it("posts the alert when TheHive's certificate is from the given CA", async () => {
+    const result = await post(ca, "tls.1");
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(thehive.alerts.length, 1);
+  });
+
+  it("sends nothing to a server whose certificate another CA signed", async () => {
+    const result = await post(other, "tls.2");
+    assert.equal(result.status, 4);
+    assert.equal(thehive.alerts.length, 1);
+    assert.match(
+      readFileSync(join(dir, "log"), "utf8"),
+      /CERTIFICATE_VERIFY_FAILED|certificate verify failed/,
+    );
   });
 });
 
