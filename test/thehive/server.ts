@@ -201,6 +201,20 @@ function handleAccounts(
   return answer(response, 404, { type: "NotFoundError", message: `${path} not found` });
 }
 
+function caller(users: Map<string, TheHiveUser>, request: IncomingMessage): TheHiveUser | undefined {
+  const header = request.headers.authorization ?? "";
+  if (header.startsWith("Bearer ")) {
+    const key = header.slice("Bearer ".length);
+    return [...users.values()].find((user) => user.key !== undefined && user.key === key);
+  }
+  if (header.startsWith("Basic ")) {
+    const [login, ...rest] = Buffer.from(header.slice("Basic ".length), "base64").toString("utf8").split(":");
+    const user = users.get(login ?? "");
+    return user?.password !== undefined && user.password === rest.join(":") ? user : undefined;
+  }
+  return undefined;
+}
+
 /** `tls`: PEM files of a certificate and key to serve HTTPS with (a TheHive behind the lab's ingress). */
 export async function startTheHive(
   apiKey: string,
@@ -236,22 +250,6 @@ export async function startTheHive(
   ]);
   const organisations = new Set(["admin", ORGANISATION]);
 
-  const caller = (request: IncomingMessage): TheHiveUser | undefined => {
-    const header = request.headers.authorization ?? "";
-    if (header.startsWith("Bearer ")) {
-      const key = header.slice("Bearer ".length);
-      return [...users.values()].find((user) => user.key !== undefined && user.key === key);
-    }
-    if (header.startsWith("Basic ")) {
-      const [login, ...rest] = Buffer.from(header.slice("Basic ".length), "base64")
-        .toString("utf8")
-        .split(":");
-      const user = users.get(login ?? "");
-      return user?.password !== undefined && user.password === rest.join(":") ? user : undefined;
-    }
-    return undefined;
-  };
-
   const handle = (request: IncomingMessage, text: string, response: ServerResponse): number => {
     if (failures > 0) {
       failures -= 1;
@@ -259,7 +257,7 @@ export async function startTheHive(
     }
     if (request.method === "GET" && request.url === "/api/status")
       return answer(response, 200, { versions: { TheHive: "5.7.5-1" } });
-    const user = caller(request);
+    const user = caller(users, request);
     if (!user)
       return answer(response, 401, { type: "AuthenticationError", message: "Authentication failure" });
     const path = request.url ?? "";
