@@ -17,7 +17,7 @@ import { RESPONSE_PINS } from "./pins";
 import { cortexPolicies, PORTS } from "./policies";
 import type { IndexerLogin } from "./thehive";
 import { truststoreCertificate } from "./truststore";
-import { cortexValues, RESPONSE_SECRETS } from "./values";
+import { CORTEX_JOBS_CLAIM, cortexValues, RESPONSE_SECRETS } from "./values";
 
 export const CORTEX_TYPE = COMPONENT_TYPES.cortex;
 
@@ -87,6 +87,18 @@ export class Cortex extends pulumi.ComponentResource {
       },
       { ...child, dependsOn: [secret] },
     );
+    const jobs = new k8s.core.v1.PersistentVolumeClaim(
+      `${name}-jobs`,
+      {
+        metadata: { name: CORTEX_JOBS_CLAIM, namespace: ns },
+        spec: {
+          accessModes: ["ReadWriteMany"],
+          storageClassName: rwx,
+          resources: { requests: { storage: "10Gi" } },
+        },
+      },
+      { ...child, protect: true, retainOnDelete: true },
+    );
     const policies = cortexPolicies(name, ns, args.ingressNamespace, child);
     this.chart = pinnedChart(
       `${name}-chart`,
@@ -95,13 +107,12 @@ export class Cortex extends pulumi.ComponentResource {
         namespace: ns,
         chart: RESPONSE_PINS.cortexChart,
         values: cortexValues({
-          rwxStorageClass: rwx,
           indexer: { host: args.indexer.host, port: args.indexer.port, username: args.indexer.username },
           truststoreSecret: tlsSecretName("cortex"),
           ...(args.neuronRegistryPrefix ? { neuronRegistryPrefix: args.neuronRegistryPrefix } : {}),
         }),
       },
-      { parent: this, dependsOn: [secret, certificate, ...policies] },
+      { parent: this, dependsOn: [secret, certificate, jobs, ...policies] },
     );
     httpsIngress(
       `${name}-ingress`,

@@ -178,7 +178,11 @@ describe("Response (TheHive and Cortex)", () => {
 
   it("puts Cortex's job directory on the ReadWriteMany class and refuses to build it without one", () => {
     const cortex = inputsOf("response-cortex-chart").values.cortex;
-    assert.equal(cortex.persistentVolumeClaim.storageClass, "fortress-rwx");
+    assert.deepEqual(cortex.persistentVolumeClaim, { create: false });
+    const claim = inputsOf("response-cortex-jobs");
+    assert.equal(claim.metadata.name, "cortex-shared-fs-claim", "the chart's default claim name");
+    assert.deepEqual(claim.spec.accessModes, ["ReadWriteMany"]);
+    assert.equal(claim.spec.storageClassName, "fortress-rwx");
     assert.throws(() => requireRwx(undefined), /no ReadWriteMany storage class \(storageClasses\.rwx\)/);
     assert.throws(
       () => new Response("norwx", { ...args, storageClasses: { default: "fortress-local" } }),
@@ -201,7 +205,6 @@ describe("Response (TheHive and Cortex)", () => {
         filesClaim: "f",
       }),
       cortexValues({
-        rwxStorageClass: "r",
         indexer: { host: "h", port: 1, username: "u" },
         truststoreSecret: "t",
       }),

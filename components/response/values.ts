@@ -234,8 +234,10 @@ function cassandraValues(storageClass: string): PlainValues {
   };
 }
 
+/** The claim the Cortex chart mounts and hands its neuron Jobs when it makes none itself. */
+export const CORTEX_JOBS_CLAIM = "cortex-shared-fs-claim";
+
 export interface CortexValuesSpec {
-  readonly rwxStorageClass: string;
   readonly indexer: IndexerEndpoint;
   readonly truststoreSecret: string;
   /** Images of analyzers and responders: the registry prefix Cortex pulls them through, if any. */
@@ -295,8 +297,11 @@ export function cortexValues(spec: CortexValuesSpec): PlainValues {
       },
       k8sSecretName: secrets.name,
       k8sSecretKey: secrets.httpSecretKey,
-      // The neurons' shared job directory: "ReadWriteMany accessMode is MANDATORY" (cortex README).
-      persistentVolumeClaim: { create: true, storageClass: spec.rwxStorageClass, size: "10Gi" },
+      // The neurons' shared job directory ("ReadWriteMany accessMode is MANDATORY", cortex README) is
+      // Fortress's own protected claim under the chart's default name (`<fullname>-shared-fs-claim`,
+      // _helpers.tpl): a `name` here would reach Cortex quoted twice (configmap-env.yaml quotes what the
+      // helper already quoted: kubernetes_job_pvc: "\"name\"", seen with helm template 4.1.4).
+      persistentVolumeClaim: { create: false },
       k8sJobs: {
         labels: { "app.kubernetes.io/part-of": "cortex", "fortress.io/neuron": "true" },
         securityContext: restrictedContainerSecurity(CORTEX_UID),
