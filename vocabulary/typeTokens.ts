@@ -44,6 +44,9 @@ export const COMPONENT_TYPES = {
   zeekSensor: "fortress:sensors:ZeekSensor",
   /** Greenbone Community Edition on its VM: compose, targets, tasks, report export. */
   greenbone: "fortress:vuln:Greenbone",
+  response: "fortress:response:Response",
+  theHive: "fortress:response:TheHive",
+  cortex: "fortress:response:Cortex",
   /** The record of which services the lab runs, read by the pack's dependency policy. */
   services: "fortress:lab:Services",
 } as const;

@@ -480,10 +480,10 @@ describe("renderRealm", () => {
     }),
   );
 
-  it("has the five confidential clients with their secrets", () => {
+  it("has the four confidential clients with their secrets, and none for TheHive (free edition: local accounts only)", () => {
     assert.deepEqual(
       realm.clients.map((client: { clientId: string }) => client.clientId),
-      ["grafana", "wazuh-dashboard", "thehive", "misp", "proxmox"],
+      ["grafana", "wazuh-dashboard", "misp", "proxmox"],
     );
     for (const client of realm.clients) {
       assert.equal(client.publicClient, false);
@@ -502,7 +502,7 @@ describe("renderRealm", () => {
     );
     assert.deepEqual(uris.grafana, ["https://grafana.lab.example/login/generic_oauth"]);
     assert.deepEqual(uris["wazuh-dashboard"], ["https://wazuh-dashboard.lab.example/auth/openid/login"]);
-    assert.deepEqual(uris.thehive, ["https://thehive.lab.example/api/ssoLogin"]);
+    assert.equal(uris.thehive, undefined);
     assert.deepEqual(uris.misp, ["https://misp.lab.example/users/login"]);
     assert.deepEqual(uris.proxmox, [
       "https://10.0.10.11:8006",

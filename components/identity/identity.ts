@@ -110,7 +110,6 @@ export class Identity extends pulumi.ComponentResource {
             clientUrls: {
               grafana: [`https://${args.hostnames.grafana}`],
               "wazuh-dashboard": [`https://${args.hostnames.wazuhDashboard}`],
-              thehive: [`https://${args.hostnames.thehive}`],
               misp: [`https://${args.hostnames.misp}`],
               proxmox: args.proxmoxUrls,
             },

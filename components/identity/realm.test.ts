@@ -46,6 +46,5 @@ describe("the realm's clients (issue 8 review)", () => {
     assert.equal(method("grafana"), "S256", "the monitoring layer sets use_pkce");
     assert.equal(method("misp"), "S256", "the MISP layer sets OidcAuth.code_challenge_method");
     assert.equal(method("wazuh-dashboard"), undefined, "OpenSearch Dashboards' OIDC sends no challenge");
-    assert.equal(method("thehive"), undefined, "TheHive documents no PKCE");
   });
 });

@@ -4,8 +4,14 @@
  * in a secret, because the JSON carries every client secret.
  */
 
-/** The UIs that sign in through Keycloak, in a stable order. */
-export const CLIENT_NAMES = ["grafana", "wazuh-dashboard", "thehive", "misp", "proxmox"] as const;
+/**
+ * The UIs that sign in through Keycloak, in a stable order. Not TheHive: its free edition signs users
+ * in only against its own database ("A paid license is required to configure authentication providers
+ * other than the local database … A Platinum license is required to configure … OAuth 2.0, and SAML",
+ * docs.strangebee.com thehive/administration/authentication/oauth2), so a `thehive` client would be a
+ * credential nothing can use. TheHive's accounts are local, with generated passwords (components/response).
+ */
+export const CLIENT_NAMES = ["grafana", "wazuh-dashboard", "misp", "proxmox"] as const;
 export type ClientName = (typeof CLIENT_NAMES)[number];
 
 /** The group every user of the realm joins: it carries no rights of its own in any UI. */
@@ -24,8 +30,6 @@ export function redirectUris(client: ClientName, base: string): string[] {
     case "wazuh-dashboard":
       // The OpenSearch Dashboards security plugin's OIDC callback.
       return [`${base}/auth/openid/login`];
-    case "thehive":
-      return [`${base}/api/ssoLogin`];
     case "misp":
       // The MISP OidcAuth plugin returns to the login action.
       return [`${base}/users/login`];
@@ -46,12 +50,10 @@ export function redirectUris(client: ClientName, base: string): string[] {
  *   (MISP/MISP `app/Plugin/OidcAuth/Lib/Oidc.php`, `prepareClient`). The MISP layer MUST set it to S256.
  * - wazuh-dashboard: OpenSearch Dashboards' OIDC cannot send PKCE (opensearch-project/security#4897,
  *   OpenSearch-Dashboards#8835, both open).
- * - thehive: StrangeBee's OAuth 2 / OpenID provider docs describe no PKCE setting, so none is sent.
  */
 export const PKCE_S256: Readonly<Record<ClientName, boolean>> = {
   grafana: true,
   "wazuh-dashboard": false,
-  thehive: false,
   misp: true,
   proxmox: true,
 };

@@ -187,8 +187,6 @@ describe("the indexer's security files", () => {
   it("gives every consumer least privilege: Filebeat writes only the module's indices, the connector keeps only state indices, readers only read alerts, Vector only writes its streams", () => {
     const byUser = Object.fromEntries(INDEXER_USERS.map((user) => [user.name, user.roles]));
     assert.deepEqual(byUser["fortress-filebeat"], ["fortress_filebeat", "fortress_manager_states"]);
-    for (const reader of ["fortress-thehive", "fortress-cortex"] as const)
-      assert.deepEqual(byUser[reader], ["fortress_alerts_reader"]);
     assert.deepEqual(byUser["fortress-vector"], ["fortress_vector"]);
     const vector = FORTRESS_ROLES.fortress_vector;
     assert.deepEqual(vector.index_permissions, [
@@ -198,6 +196,21 @@ describe("the indexer's security files", () => {
       },
     ]);
     assert.deepEqual(vector.cluster_permissions, ["cluster:monitor/health", "indices:data/write/bulk"]);
+    // TheHive and Cortex also keep their own indices (components/response), and only those.
+    assert.deepEqual(byUser["fortress-thehive"], ["fortress_alerts_reader", "fortress_thehive_index"]);
+    assert.deepEqual(byUser["fortress-cortex"], ["fortress_alerts_reader", "fortress_cortex_index"]);
+    for (const [role, pattern] of [
+      ["fortress_thehive_index", "thehive*"],
+      ["fortress_cortex_index", "cortex*"],
+    ] as const) {
+      assert.deepEqual(
+        FORTRESS_ROLES[role].index_permissions.flatMap((permission) => permission.index_patterns),
+        [pattern],
+      );
+      assert.ok(
+        !FORTRESS_ROLES[role].cluster_permissions.some((action) => /security|cluster_all|ilm/.test(action)),
+      );
+    }
     assert.deepEqual(
       INDEXER_USERS.filter((user) => user.roles.includes("all_access")).map((user) => user.name),
       ["fortress-breakglass"],

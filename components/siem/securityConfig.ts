@@ -135,6 +135,35 @@ export const FORTRESS_ROLES = {
       },
     ],
   },
+  // TheHive and Cortex keep their own indices on the shared indexer (components/response). TheHive's
+  // index account "must have the manage cluster privilege … and the all indices privilege, specifically
+  // for the thehive* indices" (docs.strangebee.com thehive/configuration/database); JanusGraph's client
+  // puts templates, creates indices, writes by _bulk and reads by scroll. Cortex keeps `cortex*`
+  // (docs.strangebee.com cortex/installation-and-configuration/database: `search.index = cortex`).
+  fortress_thehive_index: {
+    description: "TheHive's own indices (JanusGraph's index backend): everything on thehive*, nothing else",
+    cluster_permissions: [
+      "cluster_monitor",
+      "cluster_composite_ops",
+      "indices:data/read/scroll*",
+      "indices:admin/template/*",
+      "indices:admin/index_template/*",
+    ],
+    index_permissions: [
+      { index_patterns: ["thehive*"], allowed_actions: ["crud", "create_index", "manage"] },
+    ],
+  },
+  fortress_cortex_index: {
+    description: "Cortex's own indices: everything on cortex*, nothing else",
+    cluster_permissions: [
+      "cluster_monitor",
+      "cluster_composite_ops",
+      "indices:data/read/scroll*",
+      "indices:admin/template/*",
+      "indices:admin/index_template/*",
+    ],
+    index_permissions: [{ index_patterns: ["cortex*"], allowed_actions: ["crud", "create_index", "manage"] }],
+  },
 } as const;
 
 /** The image's Wazuh app roles (wazuh-docker@v4.14.6 roles.yml), which the dashboard's app expects. */
@@ -184,8 +213,16 @@ export const INDEXER_USERS: readonly IndexerUser[] = [
     description: "The Wazuh manager: its Filebeat and its indexer connector (one keystore user)",
     roles: ["fortress_filebeat", "fortress_manager_states"],
   },
-  { name: "fortress-thehive", description: "TheHive: reads alerts", roles: ["fortress_alerts_reader"] },
-  { name: "fortress-cortex", description: "Cortex: reads alerts", roles: ["fortress_alerts_reader"] },
+  {
+    name: "fortress-thehive",
+    description: "TheHive: its own index (thehive*) and reads alerts",
+    roles: ["fortress_alerts_reader", "fortress_thehive_index"],
+  },
+  {
+    name: "fortress-cortex",
+    description: "Cortex: its own index (cortex*) and reads alerts",
+    roles: ["fortress_alerts_reader", "fortress_cortex_index"],
+  },
   {
     name: "fortress-vector",
     description: "Vector on the sensor and vulnerability VMs: writes the shipped streams",

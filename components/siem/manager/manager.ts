@@ -30,6 +30,7 @@ import {
   DEFAULT_LOCAL_RULES,
   type ActiveResponse,
   type ArCommand,
+  type Integration,
   renderLocalRules,
   renderOssecConf,
 } from "./ossecConf";
@@ -69,6 +70,8 @@ export interface WazuhManagerArgs {
   readonly commands?: readonly ArCommand[];
   readonly activeResponses?: readonly ActiveResponse[];
   readonly feedUpdateInterval?: string;
+  /** `<integration>` blocks (the response layer's Wazuh → TheHive: TheHive.wazuhBridge.integrations). */
+  readonly integrations?: readonly Integration[];
 }
 
 /** An API password the framework accepts: 8–64 characters with upper, lower, digit and symbol. */
@@ -125,6 +128,7 @@ export class WazuhManager extends pulumi.ComponentResource {
         commands: args.commands ?? DEFAULT_COMMANDS,
         activeResponses: args.activeResponses ?? DEFAULT_ACTIVE_RESPONSES,
         feedUpdateInterval: args.feedUpdateInterval ?? "60m",
+        integrations: args.integrations ?? [],
       }),
     );
     const script = pulumi

@@ -60,6 +60,24 @@ export interface ManagerConfig {
   readonly activeResponses: readonly ActiveResponse[];
   /** Vulnerability detection feed refresh (vuln-detector, 4.14 template default 60m). */
   readonly feedUpdateInterval: string;
+  /** Integrations wazuh-integratord runs for matching alerts (the response layer's TheHive bridge). */
+  readonly integrations?: readonly Integration[];
+}
+
+/**
+ * One `<integration>` block (integration.rst; wazuh/wazuh@v4.14.6 src/config/integrator-config.c).
+ * integratord applies every filter a block sets, together: a level and a group in one block mean
+ * both (src/os_integrator/integrator.c), so "level 10 or these groups" is two blocks. A custom
+ * integration's name begins with `custom-` and names its file in /var/ossec/integrations. No
+ * `api_key`: integratord passes it on the script's command line (argv[2]), where every process
+ * listing shows it. No `options` either: its JSON needs quotes, which the serializer writes as
+ * `&quot;` and Wazuh's XML reader (src/os_xml/os_xml.c) does not decode.
+ */
+export interface Integration {
+  readonly name: string;
+  readonly hookUrl: string;
+  readonly level?: number;
+  readonly groups?: readonly string[];
 }
 
 /** The built-in Linux commands the 4.14.6 package defines (ar-commands.template) and the endpoint layer's scan. */
@@ -177,6 +195,32 @@ function validate(config: ManagerConfig): void {
   }
   if (!DURATION.test(config.feedUpdateInterval))
     throw new Error(`${config.feedUpdateInterval} is not a Wazuh time value`);
+  for (const integration of config.integrations ?? []) validateIntegration(integration);
+}
+
+function validateIntegration(integration: Integration): void {
+  if (!/^custom-[A-Za-z0-9_-]+$/.test(integration.name))
+    throw new Error(`integration ${integration.name}: a custom integration's name is custom-<name>`);
+  if (!/^https?:\/\/[^\s<>&]+$/.test(integration.hookUrl))
+    throw new Error(`integration ${integration.name}: ${integration.hookUrl} is not a plain URL`);
+  const level = integration.level;
+  if (level !== undefined && (!Number.isInteger(level) || level < 0 || level > 16))
+    throw new Error(`integration ${integration.name}: level ${level} is outside 0-16`);
+  for (const group of integration.groups ?? [])
+    if (!/^[A-Za-z0-9_.-]+$/.test(group))
+      throw new Error(`integration ${integration.name}: ${group} is not a rule group name`);
+  if (level === undefined && (integration.groups ?? []).length === 0)
+    throw new Error(`integration ${integration.name}: without a level or groups it would get every alert`);
+}
+
+function integrationElement(integration: Integration): XmlElement {
+  return el("integration", [
+    el("name", integration.name),
+    el("hook_url", integration.hookUrl),
+    ...(integration.level !== undefined ? [el("level", integration.level)] : []),
+    ...((integration.groups ?? []).length > 0 ? [el("group", (integration.groups ?? []).join(","))] : []),
+    el("alert_format", "json"),
+  ]);
 }
 
 const yesNo = (value: boolean) => (value ? "yes" : "no");
@@ -252,6 +296,7 @@ function sections(config: ManagerConfig): XmlElement[] {
         ...(response.timeout !== undefined ? [el("timeout", response.timeout)] : []),
       ]),
     ),
+    ...(config.integrations ?? []).map(integrationElement),
     el("ruleset", [
       el("decoder_dir", "ruleset/decoders"),
       el("rule_dir", "ruleset/rules"),

@@ -146,6 +146,23 @@ export const OSSEC_REFERENCE: Readonly<Record<string, ReferenceSection>> = {
       "repeated_offenders",
     ],
   },
+  integration: {
+    page: "integration.rst",
+    pageCommit: "00a62a0c140e4c5f4e92fc6496f2a0bd1849344e",
+    parser: "src/config/integrator-config.c (Read_Integrator)",
+    options: [
+      "name",
+      "hook_url",
+      "api_key",
+      "level",
+      "rule_id",
+      "group",
+      "event_location",
+      "alert_format",
+      "max_log",
+      "options",
+    ],
+  },
   ruleset: {
     page: "ruleset.rst",
     pageCommit: "1a09d35cadae0a5d0decc02453f4bc6ffd721d93",

@@ -1,0 +1,113 @@
+/**
+ * The response layer's component: TheHive, and Cortex when the lab runs it, in the namespace the
+ * platform made for the layer. What the lead wires: `ResponseArgs` from the platform (namespace,
+ * issuer, ingress, storage classes, CA), the identity of nothing (TheHive's free edition takes local
+ * accounts only), the SIEM (the indexer's in-cluster name and each product's own indexer user); and
+ * out: TheHive's URL and accounts (secret), Cortex's URL, and `wazuhBridge` for the manager.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
+import { Cortex } from "./cortex";
+import { TheHive, type IndexerLogin, type WazuhBridge } from "./thehive";
+
+export const RESPONSE_TYPE = COMPONENT_TYPES.response;
+
+export interface ResponseArgs {
+  /** The namespace the platform made for the layer (fortress-response). */
+  readonly namespace: string;
+  readonly clusterIssuer: string;
+  readonly caCertificatePem: pulumi.Input<string>;
+  readonly ingressClassName: string;
+  readonly ingressNamespace: string;
+  /** The baseline's `storageClasses`: `default` for Cassandra and attachments, `rwx` for Cortex's jobs. */
+  readonly storageClasses: { readonly default: string; readonly rwx?: string };
+  readonly hostnames: { readonly thehive: string; readonly cortex: string };
+  /**
+   * The shared Wazuh indexer: its in-cluster name and port (`wazuh-indexer.<siem namespace>.svc`, 9200)
+   * and each product's own user (siem.indexerAccess("thehive") / ("cortex"): username, password).
+   */
+  readonly indexer: {
+    readonly host: string;
+    readonly port: number;
+    readonly thehive: { readonly username: string; readonly password: pulumi.Input<string> };
+    readonly cortex: { readonly username: string; readonly password: pulumi.Input<string> };
+  };
+  /** Whether the lab runs Cortex (fortress:services has `cortex`). */
+  readonly cortex: boolean;
+}
+
+export class Response extends pulumi.ComponentResource {
+  readonly theHive: TheHive;
+  readonly cortex: Cortex | undefined;
+  readonly theHiveUrl: string;
+  readonly cortexUrl: string | undefined;
+  /** TheHive's administrator and analyst, Cortex's superadmin (passwords secret). */
+  readonly accounts: {
+    readonly admin: { readonly login: string; readonly password: pulumi.Output<string> };
+    readonly analyst: { readonly login: string; readonly password: pulumi.Output<string> };
+    readonly cortexAdmin: { readonly login: string; readonly password: pulumi.Output<string> } | undefined;
+  };
+  readonly wazuhBridge: WazuhBridge;
+
+  constructor(name: string, args: ResponseArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(RESPONSE_TYPE, name, { namespace: args.namespace }, opts);
+    const child = { parent: this };
+    const cluster = {
+      namespace: args.namespace,
+      clusterIssuer: args.clusterIssuer,
+      ingressClassName: args.ingressClassName,
+      ingressNamespace: args.ingressNamespace,
+    };
+    const login = (user: {
+      readonly username: string;
+      readonly password: pulumi.Input<string>;
+    }): IndexerLogin => ({
+      host: args.indexer.host,
+      port: args.indexer.port,
+      username: user.username,
+      password: user.password,
+    });
+    // TheHive's key in Cortex: generated here, set in Cortex by its accounts Job, read by TheHive.
+    const cortexKey = args.cortex
+      ? new random.RandomPassword(`${name}-cortex-thehive-key`, { length: 40, special: false }, child).result
+      : undefined;
+    this.cortex =
+      args.cortex && cortexKey
+        ? new Cortex(
+            `${name}-cortex`,
+            {
+              ...cluster,
+              hostname: args.hostnames.cortex,
+              rwxStorageClass: args.storageClasses.rwx,
+              indexer: login(args.indexer.cortex),
+              theHiveKey: cortexKey,
+            },
+            child,
+          )
+        : undefined;
+    this.theHive = new TheHive(
+      `${name}-thehive`,
+      {
+        ...cluster,
+        hostname: args.hostnames.thehive,
+        storageClass: args.storageClasses.default,
+        indexer: login(args.indexer.thehive),
+        caCertificatePem: args.caCertificatePem,
+        ...(this.cortex && cortexKey
+          ? { cortex: { ...this.cortex.service, key: cortexKey, ready: [this.cortex.accountsJob] } }
+          : {}),
+      },
+      child,
+    );
+    this.theHiveUrl = this.theHive.url;
+    this.cortexUrl = this.cortex?.url;
+    this.accounts = {
+      admin: this.theHive.admin,
+      analyst: this.theHive.analyst,
+      cortexAdmin: this.cortex?.admin,
+    };
+    this.wazuhBridge = this.theHive.wazuhBridge;
+    this.registerOutputs({ theHiveUrl: this.theHiveUrl, cortexUrl: this.cortexUrl ?? null });
+  }
+}

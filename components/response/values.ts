@@ -1,0 +1,330 @@
+/**
+ * The charts' values and TheHive's and Cortex's application.conf, as pure functions of plain data (a
+ * helm.v4 Chart renders nothing while a value is unknown: components/kubernetes/helmRelease.ts). Every
+ * secret reaches the charts through a Secret Fortress makes (`k8sSecretName`/`existingSecret`), so no
+ * value holds one and none of the charts' placeholders survives.
+ *
+ * Keys as the templates read them (StrangeBeeCorp/helm-charts@e8f3a11):
+ * - thehive: templates/configmap-env.yaml (TH_CQL_*, TH_ELASTICSEARCH_*, TH_S3_*, TH_CORTEX_*),
+ *   secrets.yaml (rendered only while one of `database`/`index`/`storage`/`thehive`/`cortex`
+ *   `k8sSecretName` is empty; with all five set, the chart writes no Secret of its own),
+ *   deployment.yaml (the `k8sSecretName` env, `configFile` mounted at /etc/thehive/application.conf,
+ *   `volumes`/`volumeMounts`, `podSecurityContext`/`securityContext`, the two init containers).
+ * - cortex: templates/configmap-env.yaml (es_uri, job_directory, kubernetes_job_pvc), secrets.yaml
+ *   (written while `index.k8sSecretName` or `k8sSecretName` is empty), pvc.yaml (ReadWriteMany,
+ *   `persistentVolumeClaim.storageClass`), deployment.yaml, role.yaml (the job runner), values.yaml
+ *   `k8sJobs.securityContext` for the neuron Jobs.
+ * The init containers (curl waiting for Cassandra and the index) are off: the chart gives them neither
+ * a securityContext nor resources, which the pack refuses; TheHive waits for Cassandra itself
+ * (TH_CQL_WAIT) and both retry the index.
+ */
+import type { PlainValues } from "../kubernetes/helmRelease";
+import { restrictedContainerSecurity, restrictedPodSecurity } from "../kubernetes/securityContext";
+import {
+  CASSANDRA_UID,
+  CORTEX_UID,
+  HEAP_MIB,
+  NEURON_PARALLELISM,
+  RESPONSE_PINS,
+  RESPONSE_RESOURCES,
+  THEHIVE_UID,
+} from "./pins";
+
+/** The Secrets Fortress makes and the keys the charts read from them. */
+export const RESPONSE_SECRETS = {
+  theHive: {
+    name: "thehive-secrets",
+    httpSecretKey: "http-secret",
+    cassandraKey: "cassandra-password",
+    indexKey: "index-password",
+    // Unused (attachments are on a volume), but the chart writes TH_S3_SECRET_KEY from its placeholder
+    // unless a Secret is named.
+    s3Key: "s3-secret-key",
+    cortexKeysKey: "cortex-api-keys",
+    truststorePasswordKey: "truststore-password",
+  },
+  cortex: {
+    name: "cortex-secrets",
+    httpSecretKey: "http-secret",
+    indexKey: "index-password",
+    truststorePasswordKey: "truststore-password",
+  },
+} as const;
+
+/** Where the JKS truststore with the lab's CA (cert-manager `keystores.jks`) is mounted. */
+export const TRUSTSTORE_DIR = "/etc/fortress/truststore";
+export const TRUSTSTORE_FILE = `${TRUSTSTORE_DIR}/truststore.jks`;
+/** TheHive's attachments (the local file storage instead of MinIO). */
+export const THEHIVE_FILES_DIR = "/opt/thp/thehive/files";
+export const CASSANDRA_USER = "thehive";
+
+export interface IndexerEndpoint {
+  /** The indexer's in-cluster DNS name (plain: values are rendered at preview). */
+  readonly host: string;
+  readonly port: number;
+  readonly username: string;
+}
+
+export interface TheHiveValuesSpec {
+  readonly storageClass: string;
+  readonly indexer: IndexerEndpoint;
+  /** The Secret cert-manager writes the truststore to (the Certificate's secretName). */
+  readonly truststoreSecret: string;
+  /** The PVC of TheHive's attachments (made by the component). */
+  readonly filesClaim: string;
+  /** Cortex as TheHive reaches it in the cluster, when the lab runs Cortex. */
+  readonly cortex?: { readonly host: string; readonly port: number };
+}
+
+const jvm = (heapMib: number) => `-Xms${heapMib}m -Xmx${heapMib}m`;
+
+/**
+ * TheHive's application.conf, included after what the entrypoint generates from TH_* (so these keys
+ * win): the index on the shared indexer over https with basic auth (JanusGraph's Elasticsearch index
+ * options `index.search.elasticsearch.ssl.*` and `http.auth.*`, docs.janusgraph.org
+ * configs/configuration-reference; TheHive nests them under `db.janusgraph`, docs.strangebee.com
+ * thehive/configuration/database), attachments on a local volume (`storage.provider = localfs`), and
+ * authentication against the local database only (the free edition; no OAuth2/SAML provider).
+ * Audit logs stay where TheHive keeps them by default, in Cassandra through JanusGraph
+ * (docs.strangebee.com thehive/operations/configure-audit-logs-storage-elasticsearch): their
+ * Elasticsearch store needs ILM, which OpenSearch does not have ("except for audit log storage").
+ */
+export function theHiveConfig(spec: TheHiveValuesSpec): string {
+  return [
+    "# Rendered by Fortress (components/response/values.ts).",
+    "db.janusgraph.index.search {",
+    "  backend = elasticsearch",
+    `  hostname = [${JSON.stringify(spec.indexer.host)}]`,
+    `  port = ${spec.indexer.port}`,
+    '  index-name = "thehive"',
+    "  elasticsearch {",
+    "    ssl.enabled = true",
+    `    ssl.truststore.location = ${JSON.stringify(TRUSTSTORE_FILE)}`,
+    "    ssl.truststore.password = ${?TRUSTSTORE_PASSWORD}",
+    "    http.auth.type = basic",
+    `    http.auth.basic.username = ${JSON.stringify(spec.indexer.username)}`,
+    "    http.auth.basic.password = ${?TH_ELASTICSEARCH_PASSWORD}",
+    "  }",
+    "}",
+    "storage {",
+    "  provider = localfs",
+    `  localfs.location = ${JSON.stringify(THEHIVE_FILES_DIR)}`,
+    "}",
+    "auth.providers = [",
+    "  { name = session }",
+    "  { name = basic, realm = thehive }",
+    "  { name = local }",
+    "  { name = key }",
+    "]",
+    "",
+  ].join("\n");
+}
+
+function passwordEnv(name: string, secret: string, key: string): PlainValues {
+  return { name, valueFrom: { secretKeyRef: { name: secret, key } } };
+}
+
+export function theHiveValues(spec: TheHiveValuesSpec): PlainValues {
+  const secrets = RESPONSE_SECRETS.theHive;
+  return {
+    fullnameOverride: "thehive",
+    thehive: {
+      replicas: 1,
+      // One pod at a time: the attachments volume is ReadWriteOnce and schema migrations run on start.
+      // `rollingUpdate: null` deletes the chart's default, which Kubernetes refuses beside Recreate.
+      strategy: { type: "Recreate", rollingUpdate: null },
+      image: { ...RESPONSE_PINS.theHiveImage, pullPolicy: "IfNotPresent" },
+      resources: RESPONSE_RESOURCES.thehive,
+      // The truststore's password goes through application.conf (${?TRUSTSTORE_PASSWORD}), not a -D
+      // option: JVM_OPTS ends up on the java command line.
+      jvmOpts: jvm(HEAP_MIB.thehive),
+      database: {
+        username: CASSANDRA_USER,
+        k8sSecretName: secrets.name,
+        k8sSecretKey: secrets.cassandraKey,
+        hostnames: ["thehive-cassandra"],
+        wait: true,
+      },
+      index: {
+        username: spec.indexer.username,
+        k8sSecretName: secrets.name,
+        k8sSecretKey: secrets.indexKey,
+        hostnames: [spec.indexer.host],
+      },
+      // Unused: application.conf stores attachments on a volume; the S3 env the chart always writes
+      // points nowhere, its secret key is a random one (the access key id stays the chart's "minio").
+      storage: {
+        k8sSecretName: secrets.name,
+        k8sSecretKey: secrets.s3Key,
+        endpoint: "http://127.0.0.1:1",
+      },
+      initContainers: { checkCassandra: { enabled: false }, checkElasticsearch: { enabled: false } },
+      k8sSecretName: secrets.name,
+      k8sSecretKey: secrets.httpSecretKey,
+      cortex: spec.cortex
+        ? {
+            enabled: true,
+            protocol: "http",
+            hostnames: [spec.cortex.host],
+            port: spec.cortex.port,
+            k8sSecretName: secrets.name,
+            k8sSecretKey: secrets.cortexKeysKey,
+          }
+        : { enabled: false },
+      configFile: theHiveConfig(spec),
+      extraEnv: [passwordEnv("TRUSTSTORE_PASSWORD", secrets.name, secrets.truststorePasswordKey)],
+      serviceAccount: { create: true, automountServiceAccountToken: true },
+      podSecurityContext: restrictedPodSecurity(THEHIVE_UID),
+      securityContext: restrictedContainerSecurity(THEHIVE_UID),
+      monitoring: { enabled: true, port: 9095 },
+      ingress: { enabled: false },
+      volumes: [
+        {
+          name: "truststore",
+          secret: {
+            secretName: spec.truststoreSecret,
+            items: [{ key: "truststore.jks", path: "truststore.jks" }],
+          },
+        },
+        { name: "files", persistentVolumeClaim: { claimName: spec.filesClaim } },
+      ],
+      volumeMounts: [
+        { name: "truststore", mountPath: TRUSTSTORE_DIR, readOnly: true },
+        { name: "files", mountPath: THEHIVE_FILES_DIR },
+      ],
+    },
+    cassandra: cassandraValues(spec.storageClass),
+    elasticsearch: { enabled: false },
+    minio: { enabled: false },
+  };
+}
+
+/**
+ * The chart's Cassandra subchart (bitnami cassandra 12.3.11), kept because TheHive needs Cassandra and
+ * the chart wires it: one node, password from Fortress's Secret (`dbUser.existingSecret`, key
+ * `cassandra-password`, as thehive values.yaml documents), PasswordAuthenticator (the parent chart's
+ * `extraEnvVars`), non-root. The security-context and resource keys follow Bitnami's chart convention;
+ * the 12.3.11 templates could not be read here (an OCI chart), see components/response/README.md.
+ */
+function cassandraValues(storageClass: string): PlainValues {
+  return {
+    enabled: true,
+    fullnameOverride: "thehive-cassandra",
+    image: RESPONSE_PINS.cassandraImage,
+    dbUser: {
+      user: CASSANDRA_USER,
+      existingSecret: RESPONSE_SECRETS.theHive.name,
+      forcePassword: true,
+    },
+    cluster: { name: "TheHive", datacenter: "DC1-TheHive", rack: "Rack1-TheHive" },
+    replicaCount: 1,
+    resources: RESPONSE_RESOURCES.cassandra,
+    jvm: {
+      extraOpts: jvm(HEAP_MIB.cassandra),
+      maxHeapSize: `${HEAP_MIB.cassandra}m`,
+      newHeapSize: "200m",
+    },
+    podSecurityContext: { enabled: true, ...restrictedPodSecurity(CASSANDRA_UID) },
+    containerSecurityContext: { enabled: true, ...restrictedContainerSecurity(CASSANDRA_UID) },
+    volumePermissions: { enabled: false },
+    dynamicSeedDiscovery: { enabled: false },
+    metrics: { enabled: false },
+    networkPolicy: { enabled: false },
+    persistence: { enabled: true, storageClass, size: "10Gi" },
+  };
+}
+
+/** The claim the Cortex chart mounts and hands its neuron Jobs when it makes none itself. */
+export const CORTEX_JOBS_CLAIM = "cortex-shared-fs-claim";
+
+export interface CortexValuesSpec {
+  readonly indexer: IndexerEndpoint;
+  readonly truststoreSecret: string;
+  /** Images of analyzers and responders: the registry prefix Cortex pulls them through, if any. */
+  readonly neuronRegistryPrefix?: string;
+}
+
+/**
+ * Cortex's application.conf (the chart's default with Fortress's changes): the index on the shared
+ * indexer by URI over https, its user and password, the truststore (docs.strangebee.com
+ * cortex/installation-and-configuration/database: `search.uri`, `user`, `password`, `trustStore {path,
+ * type, password}`), and the neuron pools capped (`parallelism-max`) to fit the catalog's budget.
+ */
+export function cortexConfig(spec: CortexValuesSpec): string {
+  const pool = (kind: "analyzer" | "responder", max: number) => [
+    `${kind} {`,
+    "  urls = [",
+    `    "https://catalogs.download.strangebee.com/latest/json/${kind}s.json"`,
+    "  ]",
+    `  fork-join-executor { parallelism-min = 1, parallelism-factor = 1.0, parallelism-max = ${max} }`,
+    "}",
+  ];
+  return [
+    "# Rendered by Fortress (components/response/values.ts).",
+    ...pool("analyzer", NEURON_PARALLELISM.analyzers),
+    ...pool("responder", NEURON_PARALLELISM.responders),
+    "search {",
+    '  index = "cortex"',
+    `  uri = "https://${spec.indexer.host}:${spec.indexer.port}"`,
+    `  user = ${JSON.stringify(spec.indexer.username)}`,
+    "  password = ${?CORTEX_ELASTICSEARCH_PASSWORD}",
+    "  trustStore {",
+    `    path = ${JSON.stringify(TRUSTSTORE_FILE)}`,
+    '    type = "JKS"',
+    "    password = ${?TRUSTSTORE_PASSWORD}",
+    "  }",
+    "}",
+    "play.http.parser.maxDiskBuffer = 100MB",
+    "play.http.parser.maxMemoryBuffer = 100MB",
+    "",
+  ].join("\n");
+}
+
+export function cortexValues(spec: CortexValuesSpec): PlainValues {
+  const secrets = RESPONSE_SECRETS.cortex;
+  return {
+    fullnameOverride: "cortex",
+    cortex: {
+      replicas: 1,
+      image: { ...RESPONSE_PINS.cortexImage, pullPolicy: "IfNotPresent" },
+      resources: RESPONSE_RESOURCES.cortex,
+      jvmOpts: jvm(HEAP_MIB.cortex),
+      index: {
+        username: spec.indexer.username,
+        k8sSecretName: secrets.name,
+        k8sSecretKey: secrets.indexKey,
+        uri: `https://${spec.indexer.host}:${spec.indexer.port}`,
+      },
+      k8sSecretName: secrets.name,
+      k8sSecretKey: secrets.httpSecretKey,
+      // The neurons' shared job directory ("ReadWriteMany accessMode is MANDATORY", cortex README) is
+      // Fortress's own protected claim under the chart's default name (`<fullname>-shared-fs-claim`,
+      // _helpers.tpl): a `name` here would reach Cortex quoted twice (configmap-env.yaml quotes what the
+      // helper already quoted: kubernetes_job_pvc: "\"name\"", seen with helm template 4.1.4).
+      persistentVolumeClaim: { create: false },
+      k8sJobs: {
+        labels: { "app.kubernetes.io/part-of": "cortex", "fortress.io/neuron": "true" },
+        securityContext: restrictedContainerSecurity(CORTEX_UID),
+      },
+      ...(spec.neuronRegistryPrefix ? { dockerImageRegistryPrefix: spec.neuronRegistryPrefix } : {}),
+      configFile: cortexConfig(spec),
+      extraEnv: [passwordEnv("TRUSTSTORE_PASSWORD", secrets.name, secrets.truststorePasswordKey)],
+      initContainers: { checkElasticsearch: { enabled: false } },
+      serviceAccount: { create: true, automountServiceAccountToken: true },
+      podSecurityContext: restrictedPodSecurity(CORTEX_UID),
+      securityContext: restrictedContainerSecurity(CORTEX_UID),
+      ingress: { enabled: false },
+      volumes: [
+        {
+          name: "truststore",
+          secret: {
+            secretName: spec.truststoreSecret,
+            items: [{ key: "truststore.jks", path: "truststore.jks" }],
+          },
+        },
+      ],
+      volumeMounts: [{ name: "truststore", mountPath: TRUSTSTORE_DIR, readOnly: true }],
+    },
+    elasticsearch: { enabled: false },
+  };
+}
