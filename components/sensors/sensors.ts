@@ -11,7 +11,10 @@ import * as pulumi from "@pulumi/pulumi";
 import type { IndexerAccess } from "../siem/contract";
 import { VectorShipper } from "../shipping/vectorShipper";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
+import type { FirewallRef } from "../opnsense/provider";
+import type { NetflowSettings } from "../opnsense/resources";
 import { FlowCollector, NETFLOW_PORT } from "./flows/collector";
+import { firewallNetflowExport } from "./flows/firewallExport";
 import { Suricata, type SuricataArgs } from "./suricata/suricata";
 import { ZeekSensor, type ZeekSensorArgs } from "./zeek";
 
@@ -26,7 +29,13 @@ export interface ZeekSiteArgs {
 }
 
 export interface SensorsArgs {
-  /** Suricata's settings; its NetFlow export is added here when the Zeek VM collects it. */
+  /** OPNsense, when the lab has one: the interfaces whose flows it exports to the Zeek VM's collector. */
+  readonly firewall?: {
+    readonly ref: pulumi.Input<FirewallRef>;
+    readonly ready: readonly pulumi.Resource[];
+    readonly interfaces: readonly string[];
+  };
+  /** Suricata's settings, with the `suricata` service. */
   readonly suricata?: Omit<SuricataArgs, "netflow">;
   readonly zeek?: ZeekSiteArgs;
 }
@@ -36,6 +45,8 @@ export class Sensors extends pulumi.ComponentResource {
   readonly zeek: ZeekSensor | undefined;
   readonly flows: FlowCollector | undefined;
   readonly shipper: VectorShipper | undefined;
+  /** The firewall's NetFlow export to the collector: with or without Suricata. */
+  readonly netflow: NetflowSettings | undefined;
   readonly barrierWaitsFor: readonly pulumi.Resource[];
 
   constructor(name: string, args: SensorsArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -68,26 +79,22 @@ export class Sensors extends pulumi.ComponentResource {
           )
         : undefined;
     const flows = this.flows;
+    const firewall = args.firewall;
     this.suricata = args.suricata
-      ? new Suricata(
-          `${name}-suricata`,
-          {
-            ...args.suricata,
-            ...(flows
-              ? {
-                  netflow: {
-                    collector: flows.listen.address,
-                    port: flows.listen.port,
-                    interfaces: args.suricata.interfaces,
-                  },
-                }
-              : {}),
-          },
-          { parent: this, ...(flows ? { dependsOn: [...flows.ready] } : {}) },
-        )
+      ? new Suricata(`${name}-suricata`, args.suricata, { parent: this })
       : undefined;
+    this.netflow =
+      flows && firewall
+        ? firewallNetflowExport(
+            `${name}-netflow`,
+            { collector: flows.listen.address, port: flows.listen.port, interfaces: firewall.interfaces },
+            firewall.ref,
+            { parent: this, dependsOn: [...firewall.ready, ...flows.ready] },
+          )
+        : undefined;
     this.barrierWaitsFor = [
       ...(this.suricata?.barrierWaitsFor ?? []),
+      ...(this.netflow ? [this.netflow] : []),
       ...(this.zeek ? [this.zeek.install, this.zeek.mirror] : []),
       ...(this.flows?.ready ?? []),
       ...(this.shipper?.ready ?? []),

@@ -2,6 +2,9 @@
 import { MODELS } from "../../components/opnsense/models";
 import { MINIMUM_VERSION, type PreflightNeeds } from "../../components/opnsense/preflight";
 import { suricataProbes } from "../../components/sensors/suricata/suricata";
+
+/** What the firewall's NetFlow export needs, with or without Suricata ("Diagnostics: Netflow configuration"). */
+const NETFLOW_PROBE = "diagnostics/netflow/getconfig";
 import { isLayerEnabled } from "../config/checks";
 import type { PlainConfig } from "../config/schema";
 
@@ -16,8 +19,9 @@ export function firewallNeeds(config: PlainConfig): Omit<PreflightNeeds, "interf
   const dhcp = config.opnsense?.dhcp ?? "kea";
   const services = config.services as readonly string[];
   // Suricata's settings, rulesets, rule-update job and (with the Zeek VM's collector) NetFlow.
-  const suricata = isLayerEnabled(config.layers, "sensors") && services.includes("suricata");
-  const netflow = services.includes("zeek") && (config.sensors?.netflow ?? true);
+  const sensors = isLayerEnabled(config.layers, "sensors");
+  const suricata = sensors && services.includes("suricata");
+  const netflow = sensors && services.includes("zeek") && (config.sensors?.netflow ?? true);
   return {
     minimumVersion: dhcp === "dnsmasq" ? DNSMASQ_DHCP_VERSION : MINIMUM_VERSION,
     plugins: time ? ["os-chrony"] : [],
@@ -29,7 +33,7 @@ export function firewallNeeds(config: PlainConfig): Omit<PreflightNeeds, "interf
       ...(dns
         ? [probe("hostOverride"), dhcp === "kea" ? probe("keaReservation") : probe("dnsmasqHost")]
         : []),
-      ...(suricata ? suricataProbes({ netflow }) : []),
+      ...(suricata ? suricataProbes({ netflow }) : netflow ? [NETFLOW_PROBE] : []),
     ],
   };
 }

@@ -83,7 +83,19 @@ function zeekArgs(inputs: SensorsInputs): ZeekSiteArgs | undefined {
 }
 
 export function buildSensors(inputs: SensorsInputs, opts: pulumi.ComponentResourceOptions): Sensors {
+  const { config } = inputs.lab;
   const suricata = suricataArgs(inputs);
   const zeek = zeekArgs(inputs);
-  return new Sensors("sensors", { ...(suricata ? { suricata } : {}), ...(zeek ? { zeek } : {}) }, opts);
+  const firewall = config.opnsense
+    ? {
+        ref: firewallRef(inputs),
+        ready: [inputs.upstream.network.preflight],
+        interfaces: config.networks.flatMap((network) => (network.interface ? [network.interface] : [])),
+      }
+    : undefined;
+  return new Sensors(
+    "sensors",
+    { ...(firewall ? { firewall } : {}), ...(suricata ? { suricata } : {}), ...(zeek ? { zeek } : {}) },
+    opts,
+  );
 }

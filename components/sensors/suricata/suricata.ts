@@ -12,6 +12,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { FirewallRef } from "../../opnsense/provider";
+import { firewallNetflowExport } from "../flows/firewallExport";
 import {
   IdsGeneralSettings,
   IdsPolicy,
@@ -223,7 +224,9 @@ export class Suricata extends pulumi.ComponentResource {
           ready,
         )
       : undefined;
-    this.netflow = args.netflow ? this.netflowExport(name, args.netflow, firewall, ready) : undefined;
+    this.netflow = args.netflow
+      ? firewallNetflowExport(`${name}-netflow`, args.netflow, firewall, ready)
+      : undefined;
     const updates = args.ruleUpdates === undefined ? DEFAULT_RULE_UPDATES : args.ruleUpdates;
     // After the settings: their first reconfigure makes the job this turns on.
     this.ruleUpdates = updates
@@ -247,30 +250,5 @@ export class Suricata extends pulumi.ComponentResource {
       rulesets: [...args.rulesets],
       dropRulesets: args.mode === "ips" ? drop : [],
     });
-  }
-
-  /** NetFlow v9 from the interfaces to the collector; the WAN, if among them, counted outgoing only (Netflow.xml egress_only). */
-  private netflowExport(
-    name: string,
-    netflow: NonNullable<SuricataArgs["netflow"]>,
-    firewall: pulumi.Input<FirewallRef>,
-    opts: pulumi.CustomResourceOptions,
-  ): NetflowSettings {
-    return new NetflowSettings(
-      `${name}-netflow`,
-      {
-        firewall,
-        fields: {
-          "capture.interfaces": netflow.interfaces,
-          "capture.egress_only": netflow.interfaces.filter((name) => name === "wan"),
-          "capture.version": "v9",
-          "capture.targets": pulumi.interpolate`${netflow.collector}:${netflow.port}`,
-          "collect.enable": false,
-          activeTimeout: 1800,
-          inactiveTimeout: 15,
-        },
-      },
-      opts,
-    );
   }
 }
