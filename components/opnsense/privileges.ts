@@ -57,9 +57,23 @@ export const ACL_PRIVILEGES: readonly AclPrivilege[] = [
     source: CORE_ACL("Core"),
   },
   {
+    // The containment key's first privilege: add/delete/list/flush of an alias's pf table.
     key: "page-diagnostics-tables",
     name: "Diagnostics: PF Table IP addresses",
     patterns: ["api/firewall/alias_util/*"],
+    source: CORE_ACL("Core"),
+  },
+  {
+    // The containment key's second: kill_states drops a contained host's open connections.
+    key: "page-diagnostics-showstates",
+    name: "Diagnostics: Show States",
+    patterns: [
+      "api/diagnostics/firewall/query_states*",
+      "api/diagnostics/firewall/del_state*",
+      "api/diagnostics/firewall/kill_states*",
+      "api/diagnostics/firewall/flush_sources*",
+      "api/diagnostics/firewall/flush_states*",
+    ],
     source: CORE_ACL("Core"),
   },
   {
