@@ -9,17 +9,18 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { QUARANTINE_ALIAS } from "../../network/quarantine";
+import { CONTAIN_COMMAND } from "../../siem/manager/ossecConf";
 import type { AllowEntry } from "./allowList";
 
 /** Where the programs and their configuration live on a host that contains (the Wazuh manager, the Ansible controller). */
 export const CONTAIN_PATHS = {
   program: "/usr/local/sbin/fortress-contain",
-  activeResponse: "/var/ossec/active-response/bin/fortress-contain-ar",
+  activeResponse: `/var/ossec/active-response/bin/${CONTAIN_COMMAND.executable}`,
   config: "/etc/fortress/contain.json",
 } as const;
 
 /** The command name the manager's ossec.conf gives the active response (its file in active-response/bin). */
-export const CONTAIN_AR_COMMAND = "fortress-contain-ar";
+export const CONTAIN_AR_COMMAND = CONTAIN_COMMAND.executable;
 
 export const containProgram = (): string => readFileSync(join(__dirname, "fortress-contain.py"), "utf8");
 
