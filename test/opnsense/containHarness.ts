@@ -101,6 +101,33 @@ export async function startHarness(version = "26.7.2"): Promise<Harness> {
   return harness;
 }
 
+/** Runs a binary (ansible-playbook, …) without blocking this process's loopback servers. */
+export function runAsync(
+  binary: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; package?: string } = {},
+): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, [...args], { env: { ...process.env, ...options.env }, cwd: options.cwd });
+    let stdout = "";
+    let stderr = "";
+    child.on("error", (error) =>
+      reject(
+        new Error(
+          `${binary} is not installed (apt-get install ${options.package ?? binary}; .ci/run installs it): ${error.message}`,
+        ),
+      ),
+    );
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
 /** Runs a program with python3, stdin from `input`; `onLine` sees each stdout line as it comes. */
 export function runPython(
   script: string,
