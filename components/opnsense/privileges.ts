@@ -315,3 +315,19 @@ export function privilegesGranting(path: string, version = "26.7"): string[] {
       privilege.patterns.some((p) => patternMatches(p, apiPath)),
   ).map((privilege) => privilegeName(privilege, version));
 }
+
+/**
+ * The containment key's privileges (components/response/containment: fortress-contain, contain.yml):
+ * the pf tables (alias_util add/delete/list) and the states (kill_states), and nothing else. Creating
+ * that user and key by API (POST api/auth/user/add with `priv`, then api/auth/user/add_api_key/<name>,
+ * Auth/Api/UserController.php at 25.7–26.7) would need "System: Access: Management"
+ * (page-system-usermanager, api/auth/user/*) on Fortress's own key, which lets a key grant itself any
+ * privilege: Fortress does not ask for it, the admin creates the user by hand and fortress-contain's
+ * preflight proves the key holds these two and no more.
+ */
+export const CONTAINMENT_PRIVILEGE_KEYS = ["page-diagnostics-tables", "page-diagnostics-showstates"] as const;
+
+/** The containment key's privileges as `version` names them. */
+export function containmentPrivileges(version: string): string[] {
+  return CONTAINMENT_PRIVILEGE_KEYS.map((key) => privilegeName(byKey(key), version));
+}

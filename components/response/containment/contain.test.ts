@@ -3,6 +3,9 @@
  * HTTP, the controller's answers and failures as opnsense/core writes them (test/opnsense/pf.ts).
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { aclFor } from "../../../test/opnsense/acl";
+import { containmentPrivileges } from "../../opnsense/privileges";
 import { after, before, beforeEach, describe, it } from "node:test";
 import {
   ADMIN_USER,
@@ -15,6 +18,24 @@ import {
 } from "../../../test/opnsense/containHarness";
 
 const HOST = "10.10.40.23";
+
+describe("fortress-contain's privileges", () => {
+  it("names the two privileges as OPNsense 25.7, 26.1 and 26.7 do, and the loopback ACL grants exactly its calls with them", () => {
+    const source = readFileSync(PROGRAM, "utf8");
+    const named = [...source.matchAll(/^\s+"(tables|states)": "([^"]+)",$/gm)].map((match) => match[2]);
+    for (const version of ["25.7.11", "26.1.11", "26.7.2"]) {
+      assert.deepEqual(named, containmentPrivileges(version), version);
+      const acl = aclFor(version);
+      for (const [path, privilege] of [
+        ["api/firewall/alias_util/add/fz_quarantine", named[0]],
+        ["api/firewall/alias_util/list/fz_quarantine", named[0]],
+        ["api/diagnostics/firewall/kill_states", named[1]],
+      ] as const) {
+        assert.ok(acl.granting(path).includes(privilege ?? ""), `${version} ${path}`);
+      }
+    }
+  });
+});
 
 describe("fortress-contain against the loopback OPNsense", () => {
   let lab: Harness;
