@@ -43,7 +43,7 @@ describe("quarantine-blocks-first", () => {
       { interface: "opt3", description: "early", sequence: "8001", destination_net: "any" },
       "early",
     );
-    const tied = rule({ interface: "opt3", description: "tied", sequence: "8003", action: "block" }, "tied");
+    const tied = rule({ interface: "opt3", description: "tied", sequence: "8003" }, "tied");
     const messages = await check(...everyInterface(), early, tied);
     assert.equal(messages.length, 2);
     assert.match(
@@ -51,6 +51,21 @@ describe("quarantine-blocks-first", () => {
       /"early" on network users \(interface opt3\) is evaluated before \(or ties with\) the quarantine block "fortress quarantine: opt3 any → fz_quarantine blocked", so it can let a contained host \(fz_quarantine\) through/,
     );
     assert.ok(messages.some((message) => message.startsWith("tied")));
+    const earlyBlock = rule(
+      {
+        interface: "opt3",
+        action: "block",
+        description: "early block",
+        sequence: "8001",
+        destination_net: "any",
+      },
+      "early-block",
+    );
+    assert.deepEqual(
+      await check(...everyInterface(), earlyBlock),
+      [],
+      "a block ahead of them only drops more",
+    );
   });
 
   it("takes the pass to the manager only on 1514/TCP to its address", async () => {

@@ -6,7 +6,8 @@
  * firewall's own addresses; its source is never contained: the action's allow-list holds it), the one
  * pass from the contained hosts to the Wazuh manager's address on the agent link, and two logged,
  * quick, inbound blocks of every protocol, IPv4 and IPv6: from the quarantine alias to anything, and
- * from anything to it. Any other rule evaluated before (or tied with) either block is a violation, and
+ * from anything to it. Any other pass evaluated before (or tied with) either block is a violation (a block
+ * or reject ahead of them only drops more), and
  * so is a quarantine alias that is not of type external (alias_util would write its hosts into config,
  * and the next update would release them: opnsense/core@26.7.2 Firewall/Api/AliasUtilController.php).
  */
@@ -124,6 +125,8 @@ export const quarantineBlocksFirst: StackValidationPolicy = {
         const found = blocks.map((block) => block.rule as OpnsenseRule);
         const last = found.reduce((a, b) => (before(evaluationOrder(a), evaluationOrder(b)) ? b : a));
         for (const rule of own) {
+          // A block or reject ahead of them only drops more: it cannot let a contained host through.
+          if (["block", "reject"].includes(rule.fields.action ?? "")) continue;
           if (found.includes(rule) || isAntiLockout(rule, network) || isReportPass(rule, record, portAliases))
             continue;
           if (before(evaluationOrder(last), evaluationOrder(rule))) continue;

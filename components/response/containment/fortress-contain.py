@@ -52,6 +52,7 @@ import json
 import logging
 import logging.handlers
 import os
+import socket
 import ssl
 import sys
 import time
@@ -103,7 +104,13 @@ def make_logger(config):
         handler = logging.handlers.SysLogHandler(
             address=address, facility=logging.handlers.SysLogHandler.LOG_AUTH
         )
-        handler.setFormatter(formatter)
+        # An RFC 3164 header (date, host, tag), so that Wazuh's pre-decoder (analysisd cleanevent.c
+        # OS_CleanMSG) reads the host and the program name `fortress-contain`.
+        handler.setFormatter(
+            logging.Formatter(
+                f"%(asctime)s {socket.gethostname()} fortress-contain: %(message)s", datefmt="%b %d %H:%M:%S"
+            )
+        )
         logger.addHandler(handler)
     if config.get("log_file"):
         handler = logging.FileHandler(config["log_file"])
