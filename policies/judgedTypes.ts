@@ -67,6 +67,7 @@ export const JUDGED_TYPES: Readonly<Record<string, readonly string[]>> = {
   "opnsense-default-deny": [OPNSENSE("rule"), NETWORK_TYPE],
   "opnsense-anti-lockout-first": OPNSENSE_FILTER,
   "opnsense-zone-matrix": OPNSENSE_FILTER,
+  "quarantine-blocks-first": OPNSENSE_FILTER,
   "opnsense-rule-scope": [OPNSENSE("rule"), NETWORK_TYPE],
   "opnsense-firewall-ui": OPNSENSE_FILTER,
   "proxmox-vm-nic": GUESTS,

@@ -26,6 +26,7 @@ import { opnsenseRuleScope } from "./rules/opnsense-rule-scope";
 import { opnsenseFirewallUi } from "./rules/opnsense-firewall-ui";
 import { opnsenseNoPassIntoManagement } from "./rules/opnsense-no-pass-into-management";
 import { pinnedVersions } from "./rules/pinned-versions";
+import { quarantineBlocksFirst } from "./rules/quarantine-blocks-first";
 import { proxmoxTokenLeastPrivilege } from "./rules/proxmox-token-least-privilege";
 import { proxmoxVmNic } from "./rules/proxmox-vm-nic";
 import { proxmoxGuestTypes } from "./rules/proxmox-guest-types";
@@ -46,6 +47,7 @@ export const POLICIES: readonly FortressPolicy[] = [
   opnsenseDefaultDeny,
   opnsenseAntiLockoutFirst,
   opnsenseZoneMatrix,
+  quarantineBlocksFirst,
   opnsenseRuleScope,
   opnsenseFirewallUi,
   proxmoxVmNic,

@@ -43,6 +43,9 @@ const ZONES_RENUMBERED: readonly ZoneEntry[] = [
   { from: "users", to: "firewall", services: ["dns", "ntp"] },
 ];
 
+/** The manager a contained host still reports to, on servers. */
+const QUARANTINE_REPORTS = { host: "wazuh-manager-1", address: "10.10.20.64", network: "servers" };
+
 /** The Proxmox connection the test's providers are made from (the shared provider's, in a stack). */
 const PROXMOX: ProxmoxConnectionArgs = {
   endpoint: "https://pve-a:8006/",
@@ -116,7 +119,14 @@ describe("Network", () => {
       zones: ZONES_RENUMBERED,
       proxmox: { provider: proxmoxProvider("proxmox-renum", PROXMOX) },
     });
-    await new Promise<void>((resolve) => pulumi.all([component.urn, renumbered.urn]).apply(() => resolve()));
+    const quarantined = new Network("quar", {
+      ...args,
+      quarantine: { reportsTo: QUARANTINE_REPORTS },
+      proxmox: { provider: proxmoxProvider("proxmox-quar", PROXMOX) },
+    });
+    await new Promise<void>((resolve) =>
+      pulumi.all([component.urn, renumbered.urn, quarantined.urn]).apply(() => resolve()),
+    );
     await pulumi.runtime.disconnect();
   });
 
@@ -132,6 +142,31 @@ describe("Network", () => {
 
   it("records its networks and zones in plain, for the policy pack", () => {
     assert.deepEqual(named("net").inputs, { networks: NETWORKS, zones: ZONES, hostFlows: [], scanFlows: [] });
+  });
+
+  it("with the quarantine service: records the alias and the manager, creates fz_quarantine as an external alias and the compiled rules", () => {
+    assert.deepEqual(named("quar").inputs, {
+      networks: NETWORKS,
+      zones: ZONES,
+      hostFlows: [],
+      scanFlows: [],
+      quarantine: { alias: "fz_quarantine", reportsTo: QUARANTINE_REPORTS },
+    });
+    assert.deepEqual(fieldsOf(named("quar-alias-fz_quarantine")), {
+      enabled: "1",
+      name: "fz_quarantine",
+      type: "external",
+      content: "",
+      description: fieldsOf(named("quar-alias-fz_quarantine")).description,
+    });
+    const expected = compileZones({ ...args, quarantine: { reportsTo: QUARANTINE_REPORTS } }).rules;
+    const rules = ofType(`${DYNAMIC}rule`, "quar").map(fieldsOf).sort(bySequence);
+    assert.deepEqual(rules, expected.map((rule) => toFields("rule", rule)).sort(bySequence));
+    assert.ok(rules.some((rule) => rule.source_net === "fz_quarantine" && rule.action === "block"));
+    assert.equal(
+      ofType(`${DYNAMIC}alias`, "net").filter((alias) => fieldsOf(alias).name === "fz_quarantine").length,
+      0,
+    );
   });
 
   it("creates one VLAN device per network on the trunk, with the network's tag", () => {

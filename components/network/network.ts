@@ -11,7 +11,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PreflightNeeds } from "../opnsense/preflight";
 import type { FirewallRef } from "../opnsense/provider";
 import { OpnsenseAlias, OpnsenseRule, OpnsenseVlan, Preflight } from "../opnsense/resources";
-import type { HostFlow, RuleSpec, ScanFlow, ZoneEntry, ZoneNetwork } from "./types";
+import type { HostFlow, QuarantineInput, RuleSpec, ScanFlow, ZoneEntry, ZoneNetwork } from "./types";
+import { quarantineRecord } from "./quarantine";
 import { compileProxmoxFirewall, compileZones, securityGroupName } from "./zoneRules";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 
@@ -27,6 +28,11 @@ export interface NetworkArgs {
   readonly hostFlows?: readonly HostFlow[];
   /** The vulnerability scanner's flows, source-host-scoped: see types.ts. */
   readonly scanFlows?: readonly ScanFlow[];
+  /**
+   * With the `quarantine` service on: the external alias `fz_quarantine` and its rules first on every
+   * VLAN interface (quarantine.ts); the manager a contained host still reports to.
+   */
+  readonly quarantine?: QuarantineInput;
   /** What the whole deployment needs of the firewall: checked before anything changes. */
   readonly preflight: Omit<PreflightNeeds, "interfaces">;
   readonly proxmox: {
@@ -92,8 +98,16 @@ export class Network extends pulumi.ComponentResource {
     // policy pack can read them: the zone matrix policy grants the flows' rules from them.
     const hostFlows = args.hostFlows ?? [];
     const scanFlows = args.scanFlows ?? [];
-    super(NETWORK_TYPE, name, { networks: args.networks, zones: args.zones, hostFlows, scanFlows }, opts);
-    const policy = { networks: args.networks, zones: args.zones, hostFlows, scanFlows };
+    // The quarantine record (alias name and the manager's address) lets the pack judge its rules.
+    const record = { networks: args.networks, zones: args.zones, hostFlows, scanFlows };
+    super(NETWORK_TYPE, name, { ...record, ...quarantineRecord(args.quarantine) }, opts);
+    const policy = {
+      networks: args.networks,
+      zones: args.zones,
+      hostFlows,
+      scanFlows,
+      quarantine: args.quarantine,
+    };
     const compiled = compileZones(policy);
 
     this.preflight = new Preflight(

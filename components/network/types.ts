@@ -76,6 +76,23 @@ export interface ScanFlow {
   readonly to: string;
 }
 
+/**
+ * Containment on the firewall (the `quarantine` service, components/network/quarantine.ts): an
+ * external alias `fz_quarantine` whose pf table the containment action fills, and rules on every VLAN
+ * interface that cut its hosts off, but for their link to the Wazuh manager.
+ */
+export interface QuarantineInput {
+  /** The Wazuh manager a contained host still reports to (1514/TCP); absent while the manager is off. */
+  readonly reportsTo?: {
+    /** Its VM's name, for the rule descriptions. */
+    readonly host: string;
+    /** Its IPv4 address. */
+    readonly address: string;
+    /** The declared network it is on. */
+    readonly network: string;
+  };
+}
+
 export interface ZonePolicyInput {
   readonly networks: readonly ZoneNetwork[];
   readonly zones: readonly ZoneEntry[];
@@ -83,6 +100,8 @@ export interface ZonePolicyInput {
   readonly hostFlows?: readonly HostFlow[];
   /** The scanner's flows Fortress derives, source-host-scoped; none by default. */
   readonly scanFlows?: readonly ScanFlow[];
+  /** Containment rules and alias; none (undefined) while the `quarantine` service is off. */
+  readonly quarantine?: QuarantineInput;
 }
 
 // ---- OPNsense -------------------------------------------------------------------------------------

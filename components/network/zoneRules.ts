@@ -7,6 +7,9 @@
  *   1. (management only) anti-lockout: management → this firewall, https and ssh; sequences 1, 2, …
  *      before every other rule. To `(self)`, every address of the firewall: it is the rule that must
  *      not fail, and its source is the management network alone.
+ *   1a. (with the `quarantine` service) the containment rules, first on every VLAN interface after the
+ *      anti-lockout: a pass from the contained hosts (`fz_quarantine`, an external alias) to the
+ *      Wazuh manager on 1514/TCP, then logged blocks from and to them (quarantine.ts says why there).
  *   2. passes to `firewall`: to the firewall's address on the source VLAN (its gateway).
  *   3. a logged block to `(self)`, when the VLAN has any pass beyond step 2: the firewall's address on
  *      another VLAN lies inside that VLAN's network, and its WAN address is "internet", so without it
@@ -34,6 +37,7 @@ import {
   sortEntries,
   targetName,
 } from "./zoneInput";
+import { quarantineAlias, quarantineRules, type ResolvedQuarantine, resolveQuarantine } from "./quarantine";
 import type {
   AliasSpec,
   CompiledProxmoxFirewall,
@@ -53,6 +57,7 @@ export const RFC1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] as cons
 export const PRIVATE_ALIAS = "fz_private";
 
 export { MAX_ZONE_NAME_LENGTH, QUARANTINE_FLOW_SERVICES };
+export { QUARANTINE_ALIAS } from "./quarantine";
 
 /** The services the anti-lockout rule keeps open from the management network. */
 export const ANTI_LOCKOUT_SERVICES: readonly ServiceName[] = ["https", "ssh"];
@@ -102,6 +107,7 @@ function compileAliases(
   networks: readonly ZoneNetwork[],
   entries: readonly ResolvedEntry[],
   hostFlows: readonly ResolvedHostFlow[],
+  quarantine: ResolvedQuarantine | undefined,
 ): AliasSpec[] {
   const networkAliases = networks.map((network): AliasSpec => ({
     enabled: true,
@@ -121,6 +127,7 @@ function compileAliases(
   const used = new Set<ServiceName>(ANTI_LOCKOUT_SERVICES);
   for (const entry of entries) for (const service of entry.services ?? []) used.add(service);
   for (const flow of hostFlows) for (const service of flow.services) used.add(service);
+  if (quarantine?.reportsTo) for (const service of quarantine.services) used.add(service);
   const portAliases = [...used]
     .sort((a, b) => serviceRank(a) - serviceRank(b))
     .flatMap(serviceMatches)
@@ -131,7 +138,7 @@ function compileAliases(
       content: match.ports.map(String),
       description: `Fortress service ${matchLabel(match)}: ${match.ports.join(", ")}/${match.transports.join("+")}`,
     }));
-  return [...networkAliases, privateAlias, ...portAliases];
+  return [...networkAliases, privateAlias, ...portAliases, ...(quarantine ? [quarantineAlias()] : [])];
 }
 
 type RuleBody = Omit<RuleSpec, "sequence">;
@@ -256,6 +263,7 @@ function interfaceRules(
   entries: readonly ResolvedEntry[],
   hostFlows: readonly ResolvedHostFlow[],
   scanFlows: readonly ResolvedScanFlow[],
+  quarantine: ResolvedQuarantine | undefined,
 ) {
   const own = entries.filter((entry) => entry.from === network);
   const toFirewall = own.filter((entry) => entry.to.kind === "firewall");
@@ -271,7 +279,16 @@ function interfaceRules(
     destination_port: "",
     description,
   });
-  const rules: RuleBody[] = toFirewall.flatMap(passRules);
+  const rules: RuleBody[] = [
+    ...(quarantine
+      ? quarantineRules(network, quarantine, (match) => ({
+          protocol: ruleProtocol(match),
+          destination_port: serviceAliasName(match),
+          label: matchLabel(match),
+        }))
+      : []),
+    ...toFirewall.flatMap(passRules),
+  ];
   if (beyond.length > 0 || flows.length > 0 || scans.length > 0) {
     rules.push(block("(self)", `fortress: ${network.name} → firewall, other addresses and services blocked`));
   }
@@ -326,6 +343,9 @@ export function assertPolicyInvariants(compiled: CompiledZones): void {
 export function compileZones(input: ZonePolicyInput): CompiledZones {
   const { networks, entries: unsorted, hostFlows, scanFlows } = resolve(input);
   const entries = sortEntries(unsorted);
+  const quarantine = input.quarantine
+    ? resolveQuarantine(input.quarantine, new Map(networks.map((network) => [network.name, network])))
+    : undefined;
   const managements = networks.filter((network) => network.purpose === "management");
   if (managements.length === 0)
     throw new Error("zone compiler: no management network for the anti-lockout rule");
@@ -335,9 +355,11 @@ export function compileZones(input: ZonePolicyInput): CompiledZones {
   if (antiLockout.length >= RULES_PER_VLAN) throw new Error("zone compiler: too many anti-lockout rules");
   const rules = [
     ...antiLockout,
-    ...networks.flatMap((network) => interfaceRules(network, networks, entries, hostFlows, scanFlows)),
+    ...networks.flatMap((network) =>
+      interfaceRules(network, networks, entries, hostFlows, scanFlows, quarantine),
+    ),
   ];
-  const compiled = { aliases: compileAliases(networks, entries, hostFlows), rules };
+  const compiled = { aliases: compileAliases(networks, entries, hostFlows, quarantine), rules };
   assertPolicyInvariants(compiled);
   return compiled;
 }

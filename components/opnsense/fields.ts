@@ -22,7 +22,8 @@ export interface AliasFields {
   readonly enabled: boolean;
   /** AliasNameField: at most 31 characters of `[A-Za-z0-9_]`, not a reserved word or service name. */
   readonly name: string;
-  readonly type: "host" | "network" | "port";
+  /** `external`: a pf table OPNsense leaves to others (its content stays empty in config). */
+  readonly type: "host" | "network" | "port" | "external";
   /** AliasContentField: entries, stored one a line. */
   readonly content: readonly string[];
   readonly description: string;

@@ -57,9 +57,23 @@ export const ACL_PRIVILEGES: readonly AclPrivilege[] = [
     source: CORE_ACL("Core"),
   },
   {
+    // The containment key's first privilege: add/delete/list/flush of an alias's pf table.
     key: "page-diagnostics-tables",
     name: "Diagnostics: PF Table IP addresses",
     patterns: ["api/firewall/alias_util/*"],
+    source: CORE_ACL("Core"),
+  },
+  {
+    // The containment key's second: kill_states drops a contained host's open connections.
+    key: "page-diagnostics-showstates",
+    name: "Diagnostics: Show States",
+    patterns: [
+      "api/diagnostics/firewall/query_states*",
+      "api/diagnostics/firewall/del_state*",
+      "api/diagnostics/firewall/kill_states*",
+      "api/diagnostics/firewall/flush_sources*",
+      "api/diagnostics/firewall/flush_states*",
+    ],
     source: CORE_ACL("Core"),
   },
   {
@@ -327,4 +341,20 @@ export function privilegesGranting(path: string, version = "26.7"): string[] {
       (privilege.since === undefined || compareLines(version, privilege.since) >= 0) &&
       privilege.patterns.some((p) => patternMatches(p, apiPath)),
   ).map((privilege) => privilegeName(privilege, version));
+}
+
+/**
+ * The containment key's privileges (components/response/containment: fortress-contain, contain.yml):
+ * the pf tables (alias_util add/delete/list) and the states (kill_states), and nothing else. Creating
+ * that user and key by API (POST api/auth/user/add with `priv`, then api/auth/user/add_api_key/<name>,
+ * Auth/Api/UserController.php at 25.7–26.7) would need "System: Access: Management"
+ * (page-system-usermanager, api/auth/user/*) on Fortress's own key, which lets a key grant itself any
+ * privilege: Fortress does not ask for it, the admin creates the user by hand and fortress-contain's
+ * preflight proves the key holds these two and no more.
+ */
+export const CONTAINMENT_PRIVILEGE_KEYS = ["page-diagnostics-tables", "page-diagnostics-showstates"] as const;
+
+/** The containment key's privileges as `version` names them. */
+export function containmentPrivileges(version: string): string[] {
+  return CONTAINMENT_PRIVILEGE_KEYS.map((key) => privilegeName(byKey(key), version));
 }

@@ -65,6 +65,28 @@ export const laterRules = [
 
 const base = [network, ...aliases, ...portAliases];
 
+/** The containment blocks the compiler writes right after the anti-lockout (components/network/quarantine.ts). */
+const quarantineBlocks = (sequence: number) => [
+  rule({
+    interface: "lan",
+    action: "block",
+    source_net: "fz_quarantine",
+    destination_net: "any",
+    ipprotocol: "inet46",
+    log: "1",
+    sequence: String(sequence),
+  }),
+  rule({
+    interface: "lan",
+    action: "block",
+    source_net: "any",
+    destination_net: "fz_quarantine",
+    ipprotocol: "inet46",
+    log: "1",
+    sequence: String(sequence + 1),
+  }),
+];
+
 export const fixtures: PolicyFixtures = {
   passing: [
     {
@@ -79,6 +101,10 @@ export const fixtures: PolicyFixtures = {
         rule({ interface: "lan", action: "block", enabled: "0", sequence: "1" }),
         ...laterRules,
       ],
+    },
+    {
+      name: "the quarantine blocks come right after it, at the interface's first sequences (issue 14)",
+      resources: [...base, ...antiLockout(), ...quarantineBlocks(2001), ...laterRules],
     },
   ],
   failing: [
@@ -119,6 +145,10 @@ export const fixtures: PolicyFixtures = {
         }),
         ...laterRules,
       ],
+    },
+    {
+      name: "a quarantine block ahead of the anti-lockout: contained or not, it could shut the admins out",
+      resources: [...base, ...antiLockout(["5", "6"]), ...quarantineBlocks(1), ...laterRules],
     },
     {
       name: "the anti-lockout opens https only to one host of the management network",

@@ -113,6 +113,41 @@ const clamdScan = {
 };
 export const usersToClamd = rule(clamdScan);
 
+/** The quarantine alias as the compiler writes it: external, no content (components/network/quarantine.ts). */
+export const quarantineAlias = (type = "external") =>
+  planResource(OPNSENSE("alias"), "alias-fz_quarantine", {
+    fields: { name: "fz_quarantine", type, content: "" },
+  });
+
+/** The lab with the quarantine service on: the Network records the alias and the manager. */
+export const labWithQuarantine = (type: string, ...rules: PlanResource[]) => [
+  planResource(NETWORK_TYPE, "network", {
+    networks: NETWORKS,
+    zones: ZONES,
+    hostFlows: HOST_FLOWS,
+    scanFlows: SCAN_FLOWS,
+    quarantine: {
+      alias: "fz_quarantine",
+      reportsTo: { host: "wazuh-manager-1", address: MANAGER, network: "servers" },
+    },
+  }),
+  ...aliases,
+  ...portAliases,
+  quarantineAlias(type),
+  ...rules,
+];
+
+/** The compiler's pass for contained hosts on iot (which has no entry at all): the manager, 1514/TCP. */
+const contained = {
+  interface: "opt4",
+  protocol: "TCP",
+  source_net: "fz_quarantine",
+  destination_net: MANAGER,
+  destination_port: "fz_svc_wazuh_agent_events",
+  description: "fortress quarantine: iot contained hosts → wazuh-manager-1 10.10.20.64 (wazuh-agent-events)",
+};
+export const containedToManager = rule(contained);
+
 export const fixtures: PolicyFixtures = {
   passing: [
     {
@@ -150,6 +185,10 @@ export const fixtures: PolicyFixtures = {
     {
       name: "the clamd host flow: users to the first k3s server's address on 3310, where fortress-clamdscan streams",
       resources: lab(usersToClamd),
+    },
+    {
+      name: "contained hosts (the external fz_quarantine) to the manager's address on 1514, on a zone with no entry",
+      resources: labWithQuarantine("external", containedToManager),
     },
   ],
   failing: [
@@ -190,6 +229,25 @@ export const fixtures: PolicyFixtures = {
     {
       name: "users to clamd's address on every port",
       resources: lab(rule({ ...users, destination_net: CLAMD })),
+    },
+    {
+      name: "contained hosts to the manager on enrollment (1515) too",
+      resources: labWithQuarantine(
+        "external",
+        rule({ ...contained, destination_port: "fz_svc_wazuh_agent" }),
+      ),
+    },
+    {
+      name: "contained hosts to the servers network: only the manager's address is granted",
+      resources: labWithQuarantine("external", rule({ ...contained, destination_net: "fz_net_servers" })),
+    },
+    {
+      name: "contained hosts to the manager, but fz_quarantine is a host alias (alias_util would write it into config)",
+      resources: labWithQuarantine("host", containedToManager),
+    },
+    {
+      name: "contained hosts to the manager on a zone with no entry, and no quarantine recorded",
+      resources: lab(quarantineAlias(), containedToManager),
     },
     {
       name: "users to the internet, written as any",

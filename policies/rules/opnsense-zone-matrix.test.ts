@@ -4,7 +4,10 @@ import { evaluatePolicies } from "../lib/offline";
 import type { PlanResource } from "../lib/types";
 import { opnsenseZoneMatrix } from "./opnsense-zone-matrix";
 import {
+  containedToManager,
   lab,
+  labWithQuarantine,
+  quarantineAlias,
   labWithoutHostFlows,
   MANAGER,
   quarantineToManager,
@@ -146,5 +149,50 @@ describe("opnsense-zone-matrix", () => {
       }),
     );
     assert.match(message ?? "", /passes outbound traffic/);
+  });
+});
+
+describe("opnsense-zone-matrix: contained hosts (issue 14)", () => {
+  const withQuarantine = async (type: string, ...rules: PlanResource[]) =>
+    (await evaluatePolicies([opnsenseZoneMatrix], labWithQuarantine(type, ...rules))).map(
+      (violation) => violation.message,
+    );
+
+  it("grants the external quarantine alias's pass to the manager's address on 1514 alone, on any zone", async () => {
+    assert.deepEqual(await withQuarantine("external", containedToManager), []);
+    const [message, ...rest] = await check(quarantineAlias(), containedToManager);
+    assert.deepEqual(rest, []);
+    assert.match(
+      message ?? "",
+      /passes iot → 10\.10\.20\.64 \(TCP 1514\), which no entry of fortress:zones grants/,
+    );
+  });
+
+  it("says why a pass from contained hosts is not granted: more ports, a wider destination, a host alias", async () => {
+    const contained = { interface: "opt3", protocol: "TCP", source_net: "fz_quarantine" };
+    const [ports] = await withQuarantine(
+      "external",
+      rule({
+        ...contained,
+        destination_net: MANAGER,
+        destination_port: "fz_svc_wazuh_agent",
+        description: "enrol",
+      }),
+    );
+    // users' own flow to the manager grants 1515 to the users network, never to contained hosts.
+    assert.match(
+      ports ?? "",
+      /^filter rule "enrol" on opt3 passes contained hosts \(fz_quarantine\) → 10\.10\.20\.64 \(TCP 1514, 1515\), which nothing grants: contained hosts may reach only wazuh-manager-1 10\.10\.20\.64 with wazuh-agent-events/,
+    );
+    const wide = await withQuarantine(
+      "external",
+      rule({ ...contained, destination_net: "fz_net_servers", destination_port: "1514" }),
+    );
+    assert.equal(wide.length, 1);
+    const [hostAlias] = await withQuarantine("host", containedToManager);
+    assert.match(
+      hostAlias ?? "",
+      /fz_quarantine is of type host, not external, so alias_util would write its hosts into config/,
+    );
   });
 });

@@ -10,14 +10,24 @@
  * beside the matrix as `hostFlows`: every agent zone, and quarantine on 1514 alone, to the Wazuh
  * manager's address) grant passes to that one address with their services, and nothing more. The
  * scan flows (`scanFlows`: the vulnerability scanner's reach) grant a pass to a whole network with
- * every protocol, only to a rule whose source lies within the scanner's one address.
+ * every protocol, only to a rule whose source lies within the scanner's one address. With the
+ * quarantine recorded (`quarantine`: the external alias of contained hosts and the manager), a pass
+ * from that alias is granted only to the manager's address with the agent link's services
+ * (QUARANTINE_FLOW_SERVICES) and only when the alias is of type external; no other entry grants one.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { addressRange } from "../../vocabulary/addresses";
 import { QUARANTINE_FLOW_SERVICES } from "../../vocabulary/zones";
 import { AddressResolver } from "../lib/addresses";
 import { portAliasesOf } from "../lib/opnsenseOrder";
-import { NETWORK_TYPE, type NetworkRecord, networksOf, opnsenseRules } from "../lib/resources";
+import {
+  NETWORK_TYPE,
+  type NetworkRecord,
+  networksOf,
+  type OpnsenseRule,
+  opnsenseRules,
+} from "../lib/resources";
+import { aliasType, type QuarantineRecord, quarantinesOf } from "../lib/quarantine";
 import {
   type Destination,
   describeTraffic,
@@ -36,6 +46,31 @@ import {
 
 const ANTI_LOCKOUT: Omit<ZoneEntryRecord, "from"> = { to: "(self)", services: ["https", "ssh"] };
 
+/**
+ * A pass from the recorded quarantine alias: why it is not granted, or undefined when it is (the alias is
+ * external, the destination is the manager's address alone, the traffic the agent link's). Not from
+ * the alias at all: null.
+ */
+function quarantinePassGap(
+  rule: OpnsenseRule,
+  quarantines: readonly (QuarantineRecord & { readonly type: string | undefined })[],
+  destination: Destination,
+  traffic: ReturnType<typeof trafficOf>,
+): string | undefined | null {
+  const source = (rule.fields.source_net ?? "").trim();
+  const record = quarantines.find((candidate) => candidate.alias === source);
+  if (!record || rule.fields.source_not === "1") return null;
+  const type = record.type;
+  if (type !== "external")
+    return `the quarantine alias ${record.alias} is ${type === undefined ? "not declared" : `of type ${type}`}, not external, so alias_util would write its hosts into config and the next update would release them`;
+  const manager = record.reportsTo ? addressRange(record.reportsTo.address) : undefined;
+  if (!record.reportsTo || !manager)
+    return "no Wazuh manager is recorded, and contained hosts may reach nothing else";
+  if (!within(destination, [manager]) || !servicesAllow(QUARANTINE_FLOW_SERVICES, traffic))
+    return `contained hosts may reach only ${record.reportsTo.host} ${record.reportsTo.address} with ${QUARANTINE_FLOW_SERVICES.join(", ")}`;
+  return undefined;
+}
+
 export const opnsenseZoneMatrix: StackValidationPolicy = {
   name: "opnsense-zone-matrix",
   description:
@@ -52,6 +87,10 @@ export const opnsenseZoneMatrix: StackValidationPolicy = {
       ...scanFlowEntriesOf(args.resources),
     ];
     const resolver = new AddressResolver(args.resources, networks);
+    const quarantines = quarantinesOf(args.resources).map((record) => ({
+      ...record,
+      type: aliasType(args.resources, record.alias),
+    }));
     const portAliases = portAliasesOf(args.resources);
     const byName = new Map(networks.map((network) => [network.name, network]));
     const zonesOf = zoneIndex(networks);
@@ -102,6 +141,16 @@ export const opnsenseZoneMatrix: StackValidationPolicy = {
         negated: rule.fields.destination_not === "1",
       };
       const traffic = trafficOf(rule, portAliases);
+      const quarantineGap = quarantinePassGap(rule, quarantines, destination, traffic);
+      if (quarantineGap !== null) {
+        if (quarantineGap !== undefined) {
+          reportViolation(
+            `${label} on ${rule.interfaces.join(",") || "every interface"} passes contained hosts (${rule.fields.source_net}) → ${rule.fields.destination_net || "any"} (${describeTraffic(traffic)}), which nothing grants: ${quarantineGap}`,
+            rule.resource.urn,
+          );
+        }
+        continue;
+      }
       for (const zone of zonesOf(rule)) {
         const zoneRange = addressRange(zone.cidr);
         if (!zoneRange) continue;

@@ -2,7 +2,9 @@
 import { Network } from "../../components/network/network";
 import type { ZoneNetwork } from "../../components/network/types";
 import type { PlainConfig } from "../config/schema";
+import type { QuarantineInput } from "../../components/network/types";
 import { derivedHostFlows } from "../hostFlows";
+import { MANAGER_ROLE } from "../enrollment";
 import { scanFlows } from "../scanTargets";
 import { firewallRef } from "./connections";
 import { firewallNeeds } from "./firewall";
@@ -22,6 +24,24 @@ export function zoneNetworks(config: PlainConfig): ZoneNetwork[] {
   });
 }
 
+/** The containment rules' input: on with the `quarantine` service, reporting to the manager's VM if planned. */
+export function quarantineInput(lab: {
+  readonly config: { readonly services: readonly string[] };
+  readonly vms: readonly {
+    readonly name: string;
+    readonly ip: string;
+    readonly role: { readonly name: string };
+    readonly networkConfig: { readonly name: string };
+  }[];
+}): QuarantineInput | undefined {
+  if (!lab.config.services.includes("quarantine")) return undefined;
+  const manager = lab.config.services.includes("wazuh-manager")
+    ? lab.vms.find((vm) => vm.role.name === MANAGER_ROLE)
+    : undefined;
+  if (!manager) return {};
+  return { reportsTo: { host: manager.name, address: manager.ip, network: manager.networkConfig.name } };
+}
+
 export const buildNetwork: LayerBuild<"network"> = (inputs, opts) => {
   const { config } = inputs.lab;
   if (!config.opnsense) throw new Error("internal: the network layer is built without fortress:opnsense");
@@ -34,6 +54,7 @@ export const buildNetwork: LayerBuild<"network"> = (inputs, opts) => {
       zones: config.zones,
       hostFlows: derivedHostFlows(inputs.lab),
       scanFlows: scanFlows(inputs.lab),
+      quarantine: quarantineInput(inputs.lab),
       preflight: firewallNeeds(config),
       proxmox: { provider: inputs.shared.proxmox() },
     },

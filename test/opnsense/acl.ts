@@ -38,6 +38,17 @@ export const ACL_BY_VERSION: Readonly<Record<"25.7" | "26.1" | "26.7", readonly 
       name: "Diagnostics: PF Table IP addresses",
       patterns: ["api/firewall/alias_util/*"],
     },
+    {
+      key: "page-diagnostics-showstates",
+      name: "Diagnostics: Show States",
+      patterns: [
+        "api/diagnostics/firewall/query_states*",
+        "api/diagnostics/firewall/del_state*",
+        "api/diagnostics/firewall/kill_states*",
+        "api/diagnostics/firewall/flush_sources*",
+        "api/diagnostics/firewall/flush_states*",
+      ],
+    },
     { key: "page-filter-api", name: "Firewall: Automation: Filter", patterns: ["api/firewall/filter/*"] },
     {
       key: "page-interfaces-vlan-edit",
@@ -153,6 +164,17 @@ export const ACL_BY_VERSION: Readonly<Record<"25.7" | "26.1" | "26.7", readonly 
       name: "Diagnostics: PF Table IP addresses",
       patterns: ["api/firewall/alias_util/*"],
     },
+    {
+      key: "page-diagnostics-showstates",
+      name: "Diagnostics: Show States",
+      patterns: [
+        "api/diagnostics/firewall/query_states*",
+        "api/diagnostics/firewall/del_state*",
+        "api/diagnostics/firewall/kill_states*",
+        "api/diagnostics/firewall/flush_sources*",
+        "api/diagnostics/firewall/flush_states*",
+      ],
+    },
     { key: "page-filter-api", name: "Firewall: Rules [new]", patterns: ["api/firewall/filter/*"] },
     {
       key: "page-interfaces-vlan-edit",
@@ -267,6 +289,17 @@ export const ACL_BY_VERSION: Readonly<Record<"25.7" | "26.1" | "26.7", readonly 
       key: "page-diagnostics-tables",
       name: "Diagnostics: PF Table IP addresses",
       patterns: ["api/firewall/alias_util/*"],
+    },
+    {
+      key: "page-diagnostics-showstates",
+      name: "Diagnostics: Show States",
+      patterns: [
+        "api/diagnostics/firewall/query_states*",
+        "api/diagnostics/firewall/del_state*",
+        "api/diagnostics/firewall/kill_states*",
+        "api/diagnostics/firewall/flush_sources*",
+        "api/diagnostics/firewall/flush_states*",
+      ],
     },
     { key: "page-filter-api", name: "Firewall: Rules [new]", patterns: ["api/firewall/filter/*"] },
     {

@@ -610,9 +610,7 @@ describe("models", () => {
       );
       assert.deepEqual(
         (await call(api, "POST", "firewall/alias_util/add/nosuch", { address: "10.0.20.66" })).body,
-        {
-          status: "failed",
-        },
+        { status: "failed", status_msg: "nonexistent alias nosuch" },
       );
       const listed = await call(api, "GET", "firewall/alias_util/list/quarantine");
       assert.deepEqual(listed.body.rows, [{ ip: "10.0.20.66" }]);

@@ -43,9 +43,9 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import * as http from "node:http";
-import { isIP } from "node:net";
 import type { Socket } from "node:net";
 import { aclFor, compareVersions, normalizeApiPath } from "./acl";
+import { type PfStateEntry, PfTables } from "./pf";
 import {
   defaults,
   type FieldContext,
@@ -220,8 +220,12 @@ export interface ApiState {
   pendingRollbacks(): string[];
   /** Assign (or reassign) an interface, as a person does in Interfaces > Assignments. */
   assign(iface: AssignedInterface): void;
-  /** Entries of an alias's live pf table (alias_util). */
+  /** Entries of an alias's live pf table (alias_util), as `pfctl -T show` lists them. */
   liveTable(alias: string): string[];
+  /** pf's open states (what diagnostics/firewall/kill_states drops). */
+  pfStates(): readonly PfStateEntry[];
+  /** Open a state, as traffic through the firewall does. */
+  addPfState(state: Omit<PfStateEntry, "id">): void;
   /**
    * The DHCP servers that answer on an interface, as their last reconfigure left them: "kea" when it
    * runs with the interface in `general.interfaces`; "dnsmasq" when it runs listening there (`interface`,
@@ -372,7 +376,7 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
   const rendered = new Map<string, Raw>([["dnsmasq/service", { ...dnsmasq }]]);
   /** VLAN devices that exist on the box (created by vlan_settings/reconfigure). */
   let configuredVlans: Raw[] = [];
-  const liveTables = new Map<string, Set<string>>();
+  const pf = new PfTables();
   const snapshots = new Map<string, Map<string, Raw>>();
   const rollbackTimers = new Map<string, NodeJS.Timeout>();
   let lastRevision = 0;
@@ -730,6 +734,7 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
   }
 
   /** firewall/alias_util: the live pf table of an alias (add/delete/list/flush). */
+  /** alias_util on the pf tables (./pf.ts), with the alias's config entry it may rewrite. */
   function aliasUtil(
     command: string,
     method: string,
@@ -737,30 +742,24 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     body: Record<string, unknown>,
   ): Reply {
     const name = params[0];
-    if (!["add", "delete", "list", "flush"].includes(command)) return notFound();
     if (name === undefined) return missingParameter(command);
-    const exists = [...store(ALIAS_MODEL.id).values()].some((a) => a.name === name);
-    const table = liveTables.get(name) ?? new Set<string>();
-    if (command === "list") {
-      return ok(
-        page(
-          [...table].map((ip) => ({ ip })),
-          body,
-        ),
-      );
-    }
-    if (method !== "POST" || !exists) return ok({ status: "failed" });
-    if (command === "flush") {
-      liveTables.set(name, new Set());
-      return ok({ status: "done" });
-    }
-    const address = typeof body.address === "string" ? body.address : "";
-    const valid = isIP(address.split("/")[0] ?? "") !== 0;
-    if (!valid) return ok({ status: "failed" });
-    if (command === "add") table.add(address);
-    else table.delete(address);
-    liveTables.set(name, table);
-    return ok({ status: "done" });
+    const item = [...store(ALIAS_MODEL.id).values()].find((a) => a.name === name) as
+      Record<string, string> | undefined;
+    const configAlias = item
+      ? {
+          type: item.type ?? "",
+          get content() {
+            return item.content ?? "";
+          },
+          set content(value: string) {
+            item.content = value;
+          },
+        }
+      : undefined;
+    const reply = pf.aliasUtil(command, method, name, body, configAlias);
+    return command === "list" && reply.status === 200
+      ? ok(page(reply.body as Record<string, unknown>[], body))
+      : reply;
   }
 
   function nextRevision(): string {
@@ -1203,6 +1202,8 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
         return firmware(command);
       case "core/service":
         return command === "search" ? ok(page(serviceRows(), { ...query, ...body })) : notFound();
+      case "diagnostics/firewall":
+        return command === "kill_states" ? pf.killStates(method, { ...query, ...body }) : notFound();
       case "diagnostics/system":
         return command === "system_information" ? systemInformation() : notFound();
       case "interfaces/assignment":
@@ -1485,7 +1486,9 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     assign(iface) {
       interfaces = [...interfaces.filter((i) => i.identifier !== iface.identifier), iface];
     },
-    liveTable: (alias) => [...(liveTables.get(alias) ?? [])],
+    liveTable: (alias) => pf.table(alias),
+    pfStates: () => pf.openStates(),
+    addPfState: (state) => pf.addState(state),
     setTimeservers(servers) {
       timeservers = servers;
     },

@@ -7,7 +7,8 @@
  * - syslog from the firewall only (remote.rst: a syslog connection needs at least one allowed-ips);
  * - the indexer connection with the internal CA (credentials in the keystore, not here:
  *   src/config/indexer-config.c accepts no username/password);
- * - the active-response commands the endpoint layer triggers, `fortress-clamdscan` among them;
+ * - the active-response commands the endpoint layer triggers, `fortress-clamdscan` among them, and
+ *   the containment response (`fortress-contain-ar`, location server, with a timeout) when wired;
  * - no `<cluster>` block: a single manager, and without one the framework treats the cluster as
  *   disabled (wazuh/wazuh@v4.14.6 framework/wazuh/core/cluster/utils.py read_cluster_config), so no
  *   cluster key exists to leave at a default.
@@ -166,6 +167,48 @@ export const DEFAULT_LOCAL_RULES: readonly LocalRule[] = [
   },
   ...SURICATA_LOCAL_RULES,
 ];
+
+/**
+ * Containment (issue 14): a custom active response on the manager itself (`location` server: execd on
+ * the manager runs it, with the whole alert on stdin: wazuh/wazuh@v4.14.6 src/analysisd/ar_json.c),
+ * which picks the host the alert is about (the agent's address for FIM and ClamAV alerts, the internal
+ * side of a Suricata alert) and runs the one containment action, fortress-contain
+ * (components/response/containment). Stateful: with a timeout, execd keeps the host's key (its
+ * address, sent by the script as check_keys), answers `abort` to a second alert about the same host
+ * while it is contained (restarting the timeout), and runs the script with `delete` when the time is
+ * up, which releases it (src/os_execd/execd.c). Not in DEFAULT_COMMANDS: the response layer adds it
+ * with the script, when the `quarantine` service is on.
+ */
+export const CONTAIN_COMMAND: ArCommand = {
+  name: "fortress-contain-ar",
+  executable: "fortress-contain-ar",
+  timeoutAllowed: true,
+};
+
+/**
+ * High-confidence detections that contain their host at once: Fortress's escalation of ClamAV's
+ * 52502 (DEFAULT_LOCAL_RULES, level 12, the lab's clamd found malware). Suricata's own rule for every
+ * alert (86601, level 3: ruleset/rules/0475-suricata_rules.xml) is not high-confidence; the sensors
+ * layer adds its escalations here when it exists.
+ */
+export const CONTAIN_RULES: readonly number[] = [100200];
+
+/** How long a host stays contained unless an analyst releases it earlier (execd then sends delete). */
+export const CONTAIN_SECONDS = 24 * 60 * 60;
+
+export function containResponse(
+  options: { readonly rulesId?: readonly number[]; readonly timeout?: number } = {},
+): ActiveResponse {
+  const timeout = options.timeout ?? CONTAIN_SECONDS;
+  if (!Number.isInteger(timeout) || timeout <= 0)
+    throw new Error(`containment timeout ${timeout}: a positive number of seconds, so that release happens`);
+  return {
+    command: CONTAIN_COMMAND.name,
+    location: "server",
+    rulesId: options.rulesId ?? CONTAIN_RULES,
+    timeout,
+  };
+}
 
 const IPV4_OR_CIDR = /^(\d{1,3}\.){3}\d{1,3}(\/\d{1,2})?$/;
 const NAME = /^[A-Za-z0-9_-]+$/;

@@ -1,0 +1,344 @@
+#!/usr/bin/env python3
+# Fortress's one containment action (issue 14): every caller (the Wazuh active response on the
+# manager, the TheHive/Cortex responder, the Ansible playbook, a person) runs this program.
+#
+#   fortress-contain [--config FILE] [--by WHO] [--reason TEXT] add|delete|check <ip>
+#   fortress-contain [--config FILE] preflight
+#
+# add: puts one host into OPNsense's quarantine table, then kills its open states; delete: takes it
+# out; check: says whether it is in (exit 0) or not (exit 1); preflight: proves the API key holds the
+# two privileges it needs and not the ones it must not. Python 3 standard library only.
+#
+# OPNsense facts (opnsense/core@26.7.2, the same at 25.7.11 and 26.1.11):
+# - POST /api/firewall/alias_util/add/<alias> {"address": ip} answers {"status":"done"} once the alias
+#   exists in config, whether or not pfctl took the address; {"status":"failed","status_msg":
+#   "nonexistent alias <alias>"} otherwise; {"status":"not_an_address"} for a character outside
+#   [0-9a-f:./_] (mvc/app/controllers/OPNsense/Firewall/Api/AliasUtilController.php addAction). So an
+#   add is proven by listing the table afterwards, not by its answer.
+# - For a host or network alias addAction also writes the address into config, skipping it when
+#   `array_search` finds it — which is falsy for index 0, so the first entry is appended again. The
+#   quarantine alias is of type external (components/network/quarantine.ts): config is never touched,
+#   and idempotence here comes from reading the live table (list) first, never from the controller.
+# - GET /api/firewall/alias_util/list/<alias>: searchRecordsetBase over `pfctl -t <alias> -vT show`
+#   (scripts/filter/list_table.py): rows of {"ip": ...}, a host without /32 (/128), 9999 rows a page.
+# - POST .../delete/<alias> {"address": ip}: `filter delete table`, which deletes only a table line
+#   equal to the argument (scripts/filter/delete_table.py), and answers done in every case.
+# - POST /api/diagnostics/firewall/kill_states {"filter": ip}: {"result":"ok","dropped_states":n}, or
+#   {"result":"failed"} (Diagnostics/Api/FirewallController.php killStatesAction). The filter goes
+#   through SanitizeFilter 'query', which drops ':' and '/': an IPv6 address cannot be given, so its
+#   states are left to expire (logged).
+# - Privileges (Core/ACL/ACL.xml): "Diagnostics: PF Table IP addresses" (api/firewall/alias_util/*)
+#   and "Diagnostics: Show States" (api/diagnostics/firewall/kill_states* and the other state calls).
+#   A key without the privilege gets 403 {"status":403,"message":"Forbidden"}; a bad key 401.
+#
+# Errors: connection refused or reset, timeouts, 502/503/504 are transient and retried with
+# exponential backoff; everything else (4xx, 500 with or without an errorMessage, status failed,
+# not_an_address) is deterministic, explained and not retried.
+#
+# Exit codes: 0 done (also "already contained" / "not contained" for add / delete), 1 check: not
+# contained, 2 refused (allow-listed or not a host address), 3 deterministic failure, 4 transient
+# failure that outlived the retries, 64 usage or configuration error.
+#
+# The configuration file (JSON, root-only: it holds the API secret) is never an argument:
+#   {"url": "https://10.10.10.1", "key": "...", "secret": "...", "alias": "fz_quarantine",
+#    "ca_file": "/etc/fortress/opnsense-ca.pem", "timeout": 10, "attempts": 5, "backoff": 0.5,
+#    "allow": [{"cidr": "10.10.10.0/24", "why": "management network"}, ...],
+#    "syslog": {"host": "10.10.20.64", "port": 514} or {"socket": "/dev/log"},
+#    "log_file": "/var/log/fortress-contain.log"}
+import argparse
+import base64
+import ipaddress
+import json
+import logging
+import logging.handlers
+import os
+import socket
+import ssl
+import sys
+import time
+import urllib.error
+import urllib.request
+
+DEFAULT_CONFIG = "/etc/fortress/contain.json"
+PRIVILEGES = {
+    "tables": "Diagnostics: PF Table IP addresses",
+    "states": "Diagnostics: Show States",
+}
+TRANSIENT_STATUS = (502, 503, 504)
+
+EXIT_DONE, EXIT_ABSENT, EXIT_REFUSED, EXIT_FAILED, EXIT_TRANSIENT, EXIT_USAGE = 0, 1, 2, 3, 4, 64
+
+
+class Refused(Exception):
+    """The address may never be contained, or is not one host."""
+
+
+class Failed(Exception):
+    """A deterministic failure: retrying would give the same answer."""
+
+
+class Transient(Exception):
+    """A failure that may pass: the firewall restarting, a timeout."""
+
+
+def load_config(path):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            config = json.load(handle)
+    except (OSError, ValueError) as error:
+        raise SystemExit(f"fortress-contain: cannot read {path}: {error}") from error
+    for field in ("url", "key", "secret", "alias", "allow"):
+        if field not in config:
+            raise SystemExit(f"fortress-contain: {path} has no {field}")
+    return config
+
+
+def make_logger(config):
+    logger = logging.getLogger("fortress-contain")
+    logger.setLevel(logging.INFO)
+    logger.handlers.clear()
+    formatter = logging.Formatter("fortress-contain: %(message)s")
+    target = config.get("syslog")
+    if target:
+        address = target["socket"] if "socket" in target else (target["host"], int(target.get("port", 514)))
+        handler = logging.handlers.SysLogHandler(
+            address=address, facility=logging.handlers.SysLogHandler.LOG_AUTH
+        )
+        # An RFC 3164 header (date, host, tag), so that Wazuh's pre-decoder (analysisd cleanevent.c
+        # OS_CleanMSG) reads the host and the program name `fortress-contain`.
+        handler.setFormatter(
+            logging.Formatter(
+                f"%(asctime)s {socket.gethostname()} fortress-contain: %(message)s", datefmt="%b %d %H:%M:%S"
+            )
+        )
+        logger.addHandler(handler)
+    if config.get("log_file"):
+        handler = logging.FileHandler(config["log_file"])
+        handler.setFormatter(logging.Formatter("%(asctime)s fortress-contain: %(message)s"))
+        logger.addHandler(handler)
+    stderr = logging.StreamHandler(sys.stderr)
+    stderr.setFormatter(formatter)
+    logger.addHandler(stderr)
+    return logger
+
+
+def host_address(text):
+    """One host address, normalized, or Refused."""
+    try:
+        address = ipaddress.ip_address(text.strip())
+    except ValueError:
+        raise Refused(f"{text!r} is not one host address (a network or a name is never contained)")
+    if address.is_unspecified or address.is_loopback or address.is_multicast or address.is_link_local:
+        raise Refused(f"{address} is not a host on the lab's networks")
+    return address
+
+
+def allow_listed(address, allow):
+    """The allow-list entry that holds the address, or None."""
+    for entry in allow:
+        network = ipaddress.ip_network(entry["cidr"], strict=False)
+        if address.version == network.version and address in network:
+            return entry
+    return None
+
+
+class Opnsense:
+    def __init__(self, config):
+        self.base = config["url"].rstrip("/") + "/api/"
+        token = f"{config['key']}:{config['secret']}".encode()
+        self.authorization = "Basic " + base64.b64encode(token).decode()
+        self.timeout = float(config.get("timeout", 10))
+        self.attempts = max(1, int(config.get("attempts", 5)))
+        self.backoff = float(config.get("backoff", 0.5))
+        self.context = None
+        if self.base.startswith("https:"):
+            self.context = ssl.create_default_context(cafile=config.get("ca_file"))
+        self.retries = 0
+
+    def call(self, method, path, body=None):
+        """The JSON answer of one call, retried while the failure is transient."""
+        for attempt in range(self.attempts):
+            try:
+                return self._once(method, path, body)
+            except Transient as error:
+                if attempt == self.attempts - 1:
+                    raise Transient(f"{error} (gave up after {self.attempts} attempts)") from error
+                self.retries += 1
+                time.sleep(min(self.backoff * (2**attempt), 30))
+        raise AssertionError("unreachable")
+
+    def _once(self, method, path, body):
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.base + path, data=data, method=method)
+        request.add_header("Authorization", self.authorization)
+        request.add_header("Accept", "application/json")
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout, context=self.context) as response:
+                text = response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as error:
+            text = error.read().decode("utf-8", "replace")
+            raise self._http_error(error.code, path, text) from None
+        except (urllib.error.URLError, OSError) as error:
+            reason = getattr(error, "reason", error)
+            if isinstance(reason, ssl.SSLCertVerificationError):
+                raise Failed(f"{path}: the firewall's certificate is not trusted: {reason}") from None
+            raise Transient(f"{path}: {reason}") from None
+        try:
+            return json.loads(text)
+        except ValueError:
+            raise Failed(f"{path}: the answer is not JSON: {text[:200]!r}") from None
+
+    def _http_error(self, status, path, text):
+        if status in TRANSIENT_STATUS:
+            return Transient(f"{path}: HTTP {status}")
+        try:
+            detail = json.loads(text)
+        except ValueError:
+            detail = None
+        message = detail.get("errorMessage") or detail.get("message") if isinstance(detail, dict) else None
+        if status == 401:
+            return Failed(f"{path}: HTTP 401, the API key or secret is wrong")
+        if status == 403:
+            needed = PRIVILEGES["states"] if path.startswith("diagnostics/") else PRIVILEGES["tables"]
+            return Failed(f'{path}: HTTP 403, the key\'s user lacks the privilege "{needed}"')
+        if status == 404:
+            return Failed(f"{path}: HTTP 404 ({message or 'endpoint not found'}): is this OPNsense 25.7 or later?")
+        if message:
+            return Failed(f"{path}: HTTP {status}: {message}")
+        return Failed(f"{path}: HTTP {status}: {text[:200]!r}")
+
+
+class Containment:
+    def __init__(self, config, api, logger, by, reason):
+        self.alias = config["alias"]
+        self.allow = config["allow"]
+        self.api = api
+        self.logger = logger
+        self.context = f"by={by or 'unknown'}" + (f" reason={json.dumps(reason)}" if reason else "")
+
+    def log(self, action, address, result, detail=""):
+        level = logging.WARNING if result in ("refused", "failed", "transient") else logging.INFO
+        suffix = f" detail={json.dumps(detail)}" if detail else ""
+        self.logger.log(level, f"action={action} ip={address} alias={self.alias} result={result} {self.context}{suffix}")
+
+    def listed(self):
+        answer = self.api.call("GET", f"firewall/alias_util/list/{self.alias}")
+        if not isinstance(answer, dict) or not isinstance(answer.get("rows"), list):
+            raise Failed(f"alias_util/list/{self.alias}: unexpected answer {json.dumps(answer)[:200]}")
+        if int(answer.get("total", 0)) > len(answer["rows"]):
+            raise Failed(f"alias_util/list/{self.alias}: the table holds more than one page ({answer['total']})")
+        entries = set()
+        for row in answer["rows"]:
+            try:
+                entries.add(ipaddress.ip_network(str(row.get("ip", "")), strict=False))
+            except ValueError:
+                continue
+        return entries
+
+    def contains(self, address):
+        return ipaddress.ip_network(address) in self.listed()
+
+    def guard(self, action, text):
+        address = host_address(text)
+        entry = allow_listed(address, self.allow)
+        if entry is not None and action == "add":
+            raise Refused(f"{address} is allow-listed ({entry.get('why', entry['cidr'])}) and is never contained")
+        return address
+
+    def add(self, address):
+        if self.contains(address):
+            self.kill_states(address)
+            return "already contained"
+        answer = self.api.call("POST", f"firewall/alias_util/add/{self.alias}", {"address": str(address)})
+        status = answer.get("status") if isinstance(answer, dict) else None
+        if status != "done":
+            why = answer.get("status_msg", status) if isinstance(answer, dict) else answer
+            raise Failed(f"alias_util/add/{self.alias} answered {json.dumps(answer)}: {why}")
+        if not self.contains(address):
+            raise Failed(f"OPNsense answered done but {address} is not in {self.alias}'s table (pfctl refused it)")
+        self.kill_states(address)
+        return "contained"
+
+    def kill_states(self, address):
+        if address.version == 6:
+            # SanitizeFilter 'query' strips ':' from the filter: no IPv6 filter reaches kill_states.py.
+            self.log("kill_states", address, "skipped", "IPv6 filters cannot pass OPNsense's query sanitizer")
+            return
+        answer = self.api.call("POST", "diagnostics/firewall/kill_states", {"filter": str(address)})
+        if not isinstance(answer, dict) or answer.get("result") != "ok":
+            raise Failed(f"kill_states answered {json.dumps(answer)}")
+        self.log("kill_states", address, "done", f"dropped {answer.get('dropped_states', 0)} states")
+
+    def delete(self, address):
+        if not self.contains(address):
+            return "not contained"
+        answer = self.api.call("POST", f"firewall/alias_util/delete/{self.alias}", {"address": str(address)})
+        if not isinstance(answer, dict) or answer.get("status") != "done":
+            raise Failed(f"alias_util/delete/{self.alias} answered {json.dumps(answer)}")
+        if self.contains(address):
+            raise Failed(f"OPNsense answered done but {address} is still in {self.alias}'s table")
+        return "released"
+
+    def preflight(self):
+        self.listed()
+        answer = self.api.call("POST", "diagnostics/firewall/kill_states", {"filter": "192.0.2.1"})
+        if not isinstance(answer, dict) or answer.get("result") != "ok":
+            raise Failed(f"kill_states answered {json.dumps(answer)}")
+        # Least privilege: the key must not reach what the two privileges do not grant.
+        for path in ("firewall/alias/search_item", "firewall/filter/search_rule", "core/firmware/status"):
+            try:
+                self.api.call("GET", path)
+            except Failed as error:
+                if "HTTP 403" in str(error):
+                    continue
+                raise
+            raise Failed(f"the key also reaches {path}: give its user only {PRIVILEGES['tables']!r} and {PRIVILEGES['states']!r}")
+        return "the key holds exactly its two privileges"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="fortress-contain", description="Contain or release one host on OPNsense.")
+    parser.add_argument("--config", default=os.environ.get("FORTRESS_CONTAIN_CONFIG", DEFAULT_CONFIG))
+    parser.add_argument("--by", default="", help="who asks: wazuh-ar, thehive, ansible, a person's name")
+    parser.add_argument("--reason", default="", help="why: an alert id, a case number")
+    parser.add_argument("action", choices=["add", "delete", "check", "preflight"])
+    parser.add_argument("ip", nargs="?")
+    args = parser.parse_args(argv)
+    if (args.action == "preflight") != (args.ip is None):
+        parser.error("add, delete and check take one address; preflight none")
+    config = load_config(args.config)
+    logger = make_logger(config)
+    api = Opnsense(config)
+    action = Containment(config, api, logger, args.by, args.reason)
+    target = args.ip or "-"
+    try:
+        if args.action == "preflight":
+            result = action.preflight()
+        else:
+            address = action.guard(args.action, args.ip)
+            target = str(address)
+            if args.action == "check":
+                result = "contained" if action.contains(address) else "not contained"
+            else:
+                result = action.add(address) if args.action == "add" else action.delete(address)
+        action.log(args.action, target, result, f"{api.retries} retries" if api.retries else "")
+        print(json.dumps({"action": args.action, "ip": target, "result": result, "retries": api.retries}))
+        return EXIT_ABSENT if result == "not contained" and args.action == "check" else EXIT_DONE
+    except Refused as error:
+        action.log(args.action, target, "refused", str(error))
+        print(json.dumps({"action": args.action, "ip": target, "result": "refused", "error": str(error)}))
+        return EXIT_REFUSED
+    except Failed as error:
+        action.log(args.action, target, "failed", str(error))
+        print(json.dumps({"action": args.action, "ip": target, "result": "failed", "error": str(error)}))
+        return EXIT_FAILED
+    except Transient as error:
+        action.log(args.action, target, "transient", str(error))
+        print(json.dumps({"action": args.action, "ip": target, "result": "transient", "error": str(error)}))
+        return EXIT_TRANSIENT
+
+
+if __name__ == "__main__":
+    sys.exit(main())
