@@ -81,7 +81,8 @@ case "$mode" in
 esac
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-sudo cat "$env_file" > "$work/recorded" 2>/dev/null || : > "$work/recorded"
+recorded=$(sudo cat "$env_file" 2>/dev/null || true)
+printf '%s\\n' "$recorded" > "$work/recorded"
 
 well_formed() {
   printf '%s\\n' "$1" | grep -qx 'sha256:[0-9a-f]\\{64\\}'
