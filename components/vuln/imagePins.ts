@@ -57,7 +57,7 @@ export function parsePinnedDigests(stdout: string): Partial<GreenboneImageDigest
  * - `--refresh`: resolve every tag anew, write `.env`, `docker compose up -d` (recreates what changed);
  * - `--print`: check `.env` and print it.
  * Resolving: `docker pull <repository>:<tag>`, then the `<repository>@sha256:<64 hex>` entry of
- * `docker image inspect --format '{{range .RepoDigests}}…'` (the digest the registry served for the tag),
+ * `docker image inspect --format '{{range .RepoDigests}}…'` (the digest Docker recorded when it pulled the tag),
  * refused unless it has exactly that form. Every mode ends by printing `greenbone-pin <key> <digest>` lines.
  */
 export function pinScript(): string {
