@@ -98,6 +98,21 @@ describe("Greenbone compose file", () => {
     assert.equal(new Set(variables.keys()).size, Object.keys(GREENBONE_IMAGES).length);
   });
 
+  it("writes .env as compose parses it: one FORTRESS_DIGEST_<KEY>=sha256:… per image, taken literally", () => {
+    const env = renderEnv(SAMPLE_DIGESTS);
+    assert.deepEqual(
+      parseDotEnv(env),
+      Object.fromEntries(
+        Object.entries(SAMPLE_DIGESTS).map(([name, digest]) => [
+          digestVariable(name as keyof typeof GREENBONE_IMAGES),
+          digest,
+        ]),
+      ),
+    );
+    for (const line of env.trimEnd().split("\n"))
+      assert.match(line, /^(#[^\n]*|FORTRESS_DIGEST_[A-Z0-9_]+=sha256:[0-9a-f]{64})$/, line);
+  });
+
   it("resolves, with the .env of a digest table, to every image by that digest", () => {
     const resolved = loaded(renderEnv(SAMPLE_DIGESTS));
     for (const [name, service] of Object.entries(resolved.services))

@@ -120,6 +120,15 @@ describe("Greenbone install: image pins", () => {
     assert.equal(second.status, 0, second.stderr);
     assert.equal(parseDotEnv(envOf(box))[digestVariable("gvmd")], moved.gvmd);
     assert.deepEqual(parsePinnedDigests(second.stdout), moved);
+    // A refresh on the VM over configured pins warns that the next install writes them back.
+    registry(box, table(8));
+    const refresh = runIn(box, `sudo ${PIN_PATH} --refresh`, "");
+    assert.equal(refresh.status, 0, refresh.stderr);
+    assert.match(
+      refresh.stderr,
+      /held the stack's fortress:vuln\.imageDigests; the next install writes those back/,
+    );
+    assert.deepEqual(parsePinnedDigests(refresh.stdout), table(8));
   });
 
   it("without configured digests: resolves them on the first install, keeps them after, moves them on --refresh", () => {
