@@ -8,7 +8,9 @@
 #   node --import tsx -e 'const { GREENBONE_IMAGES } = require("./components/vuln/pins");
 #     for (const [k, i] of Object.entries(GREENBONE_IMAGES)) console.log(k, i.repository, i.tag)' \
 #     | scripts/greenbone-digests.sh > greenbone-digests.json
-# Output: one JSON object {"<key>": "sha256:…"}: the Greenbone component's `imageDigests`.
+# Output: one JSON object {"<key>": "sha256:…"}: the Greenbone component's `imageDigests` (the stack's
+# fortress:vuln.imageDigests). Optional: without it, the first install resolves the same digests on the
+# VM and keeps them (components/vuln/README.md "Image digests"); its `pinnedDigests` output has this shape.
 # Exit 1 when any image cannot be resolved (nothing partial is printed). GREENBONE_REGISTRY_SCHEME=http
 # is for the loopback registry of its test only.
 set -eu

@@ -1,7 +1,14 @@
 /**
  * Greenbone's compose file as Fortress writes it: Greenbone's own (greenbone/docs@edf6cb7d:
  * src/_static/compose.yaml, project `greenbone-community-edition`) with these changes only:
- * - every image by digest (`<repository>@sha256:…`, pins.ts), never a floating tag;
+ * - every image by digest, never a floating tag: `<repository>@${FORTRESS_DIGEST_<KEY>:?…}`, the digest
+ *   from the project's `.env` beside the compose file (imagePins.ts writes it). `${VAR:?err}` is the compose
+ *   specification's required value: unset or empty, compose exits with an error holding `err`
+ *   (compose-spec/compose-spec@170098b:12-interpolation.md; compose-spec/compose-go@v2.8.1:
+ *   template/template.go withRequired, "required variable … is missing a value: <err>"), so no container
+ *   starts from an image that is not pinned. Compose reads `.env` from the project directory, the first
+ *   compose file's directory (compose-go@v2.8.1: cli/options.go WithEnvFiles); Fortress also names it with
+ *   `--env-file` (COMPOSE_COMMAND);
  * - gvmd's socket directory bind-mounted from the host (`GVMD_SOCKET_DIR`) for Fortress's GMP client,
  *   as greenbone/docs src/22.4/container/workflows.md "Exposing gvmd Unix socket for GMP Access"
  *   does (its parent directory is root-only on the host, so only root reaches the socket);
@@ -13,17 +20,15 @@
  *   which networks reach that address is the firewall's zone matrix's decision.
  */
 import * as yaml from "js-yaml";
-import {
-  FEED_RELEASE,
-  GREENBONE_IMAGES,
-  type GreenboneImageDigests,
-  type GreenboneImageName,
-  digestProblems,
-} from "./pins";
+import { FEED_RELEASE, GREENBONE_IMAGES, type GreenboneImageName, digestVariable } from "./pins";
 
 export const COMPOSE_PROJECT = "greenbone-community-edition";
 export const GREENBONE_DIR = "/opt/greenbone";
 export const COMPOSE_PATH = `${GREENBONE_DIR}/compose.yaml`;
+/** The project's `.env`: one `FORTRESS_DIGEST_<KEY>=sha256:…` line per image (root-only, imagePins.ts). */
+export const ENV_PATH = `${GREENBONE_DIR}/.env`;
+/** `docker compose` on the Greenbone project (run as root). */
+export const COMPOSE_COMMAND = `docker compose -p ${COMPOSE_PROJECT} -f ${COMPOSE_PATH} --env-file ${ENV_PATH}`;
 /** nginx's certificate and key, named as Greenbone's docs name them. */
 export const CERT_DIR = `${GREENBONE_DIR}/certs`;
 export const CERT_FILE = "server.cert.pem";
@@ -35,7 +40,6 @@ export const GVMD_SOCKET = `${GVMD_SOCKET_DIR}/gvmd.sock`;
 export const WEB_PORT = 443;
 
 export interface ComposeArgs {
-  readonly digests: GreenboneImageDigests;
   /** The VM's address nginx listens on. */
   readonly bindAddress: string;
   /** The web UI's DNS name (the VM's fqdn). */
@@ -275,18 +279,21 @@ export const COMPOSE_VOLUMES = [
   "nginx_certificates_vol",
 ] as const;
 
-/** Greenbone's compose file with every image pinned by digest (YAML; pure). */
+/** `<repository>@${FORTRESS_DIGEST_<KEY>:?…}`: the image by the digest `.env` records, or no start at all. */
+export function pinnedImage(name: GreenboneImageName): string {
+  const variable = digestVariable(name);
+  return `${GREENBONE_IMAGES[name].repository}@\${${variable}:?no pinned digest for ${name} in ${ENV_PATH} (run fortress-greenbone-pin)}`;
+}
+
+/** Greenbone's compose file with every image pinned by a digest from `.env` (YAML; pure). */
 export function renderCompose(args: ComposeArgs): string {
-  const problems = digestProblems(args.digests);
-  if (problems.length > 0) throw new Error(`Greenbone image digests: ${problems.join("; ")}`);
   if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(args.bindAddress) || args.bindAddress === "0.0.0.0")
     throw new Error(`Greenbone's web UI binds to an IPv4 address, not ${args.bindAddress}`);
   if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(args.fqdn))
     throw new Error(`Greenbone's web UI needs a DNS name, not ${args.fqdn}`);
   const rendered: Record<string, Service> = {};
   for (const [name, [imageName, service]] of Object.entries({ ...dataServices(), ...frontServices(args) })) {
-    const { repository } = GREENBONE_IMAGES[imageName];
-    rendered[name] = { image: `${repository}@${args.digests[imageName]}`, ...service };
+    rendered[name] = { image: pinnedImage(imageName), ...service };
   }
   const document = {
     name: COMPOSE_PROJECT,

@@ -6,6 +6,7 @@ import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import { GVM_EXPORT_DIR } from "./gvmProgram";
 import { GREENBONE_TYPE, Greenbone, rescanCommand } from "./greenbone";
 import { SAMPLE_DIGESTS } from "./sample.fixtures";
+import { PIN_LINE_PREFIX } from "./imagePins";
 import { evaluatePolicies } from "../../policies/lib/offline";
 import { greenboneNoDefaultPassword } from "../../policies/rules/greenbone-no-default-password";
 
@@ -19,10 +20,22 @@ const CANARY = {
 const SCAN_PUBLIC = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIScanPublicKey000000000000000000000000000";
 const CERT = "-----BEGIN CERTIFICATE-----\nGREENBONE-CERT\n-----END CERTIFICATE-----\n";
 const CA_CERT = "-----BEGIN CERTIFICATE-----\nLAB-CA\n-----END CERTIFICATE-----\n";
+/** Pulumi's wire form of a secret value (@pulumi/pulumi runtime/rpc.ts specialSigKey, specialSecretSig). */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+/** What an install prints: apt and compose noise around the pin lines. */
+const INSTALL_STDOUT = [
+  "Reading package lists...",
+  ...Object.entries(SAMPLE_DIGESTS).map(([name, digest]) => `${PIN_LINE_PREFIX} ${name} ${digest}`),
+  "Container greenbone-community-edition-gvmd-1  Started",
+  "",
+].join("\n");
 
 type Inputs = Record<string, any>;
 let resources: CapturedResource[] = [];
 let greenbone: Greenbone;
+let unpinned: Greenbone;
+let unpinnedInstall = "";
 const seen = new Map<
   string,
   { stdin?: { value: string; secret: boolean }; create: string; connection: Inputs }
@@ -58,7 +71,11 @@ describe("Greenbone", () => {
             ...mock.inputs,
             ...(mock.name === "gb-admin-password" ? { result: CANARY.admin } : {}),
             ...(mock.name === "gb-tls-key" ? { privateKeyPem: CANARY.tlsKey } : {}),
-            ...(mock.name === "gb-tls-certificate" ? { certPem: CERT } : {}),
+            ...(mock.name.endsWith("-tls-certificate") ? { certPem: CERT } : {}),
+            // The install's stdout as the engine may hand it back: secret, like its stdin.
+            ...(mock.name === "gb-install"
+              ? { stdout: { [SECRET_SIG]: SECRET_VALUE, value: INSTALL_STDOUT } }
+              : {}),
             ...(mock.name === "gb-scan-key"
               ? { privateKeyOpenssh: CANARY.scanKey, publicKeyOpenssh: SCAN_PUBLIC }
               : {}),
@@ -94,15 +111,25 @@ describe("Greenbone", () => {
         connection: connection.value,
       });
     }
+    unpinned = new Greenbone("gbx", {
+      host: host("greenbone-2", "10.0.10.41"),
+      ca: { certificatePem: pulumi.output(CA_CERT), privateKeyPem: pulumi.secret(CANARY.caKey) },
+      targets: [{ name: "servers", hosts: ["10.0.20.0/24"] }],
+    });
+    unpinnedInstall = (await settle(unpinned.install.create as pulumi.Output<string>)).value;
     await new Promise((resolve) => setTimeout(resolve, 50));
   });
 
   it("registers under fortress:vuln:Greenbone with every resource its child", () => {
     assert.equal(GREENBONE_TYPE, COMPONENT_TYPES.greenbone);
     assert.equal(GREENBONE_TYPE, "fortress:vuln:Greenbone");
-    const component = resources.find((resource) => resource.type === GREENBONE_TYPE);
+    const component = resources.find(
+      (resource) => resource.type === GREENBONE_TYPE && resource.name === "gb",
+    );
     assert.ok(component);
-    const others = resources.filter((resource) => resource !== component);
+    const others = resources.filter(
+      (resource) => resource !== component && (resource.name === "gb" || resource.name.startsWith("gb-")),
+    );
     assert.ok(others.length >= 9);
     for (const resource of others) assert.equal(resource.parent, component.urn, resource.name);
     assert.deepEqual((component.inputs as Inputs).targets, [
@@ -173,6 +200,43 @@ describe("Greenbone", () => {
     assert.deepEqual(await settle(greenbone.adminPassword), { value: CANARY.admin, secret: true });
     assert.equal(rescanCommand("servers"), "sudo /usr/local/sbin/fortress-rescan servers");
     assert.throws(() => rescanCommand("servers; reboot"), /not a Fortress scan target name/);
+  });
+
+  it("writes the configured digests to .env with the install, and exposes the printed ones in the clear", async () => {
+    const install = seen.get("gb-install");
+    assert.ok(install?.create.includes(`FORTRESS_DIGEST_GVMD=${SAMPLE_DIGESTS.gvmd}`));
+    assert.ok(install?.create.includes('sh "$work/fortress-greenbone-pin" --print'));
+    const component = resources.find(
+      (resource) => resource.name === "gb" && resource.type === GREENBONE_TYPE,
+    );
+    assert.equal((component?.inputs as Inputs).imagePins, "configured");
+    assert.deepEqual(await settle(greenbone.pinnedDigests), { value: SAMPLE_DIGESTS, secret: false });
+  });
+
+  it("without imageDigests, pins on the first install and keeps them (no digest in the script)", async () => {
+    assert.doesNotMatch(unpinnedInstall, /FORTRESS_DIGEST_[A-Z_]+=|sha256:[0-9a-f]{64}/);
+    assert.match(unpinnedInstall, /^sh "\$work\/fortress-greenbone-pin"$/m);
+    const component = resources.find(
+      (resource) => resource.name === "gbx" && resource.type === GREENBONE_TYPE,
+    );
+    assert.equal((component?.inputs as Inputs).imagePins, "first-install");
+    // No complete table printed (the mock install printed nothing): nothing to copy.
+    assert.deepEqual((await settle(unpinned.pinnedDigests)).value, {});
+    assert.deepEqual(await evaluatePolicies([greenboneNoDefaultPassword], resources), []);
+  });
+
+  it("refuses a malformed configured digest before registering anything", () => {
+    assert.throws(
+      () =>
+        new Greenbone("bad-digest", {
+          host: host("greenbone-1", "10.0.10.40"),
+          ca: { certificatePem: pulumi.output(CA_CERT), privateKeyPem: pulumi.secret(CANARY.caKey) },
+          imageDigests: { ...SAMPLE_DIGESTS, gvmd: "stable" },
+          targets: [{ name: "servers", hosts: ["10.0.20.0/24"] }],
+        }),
+      /gvmd: not sha256/,
+    );
+    assert.ok(!resources.some((resource) => resource.name.startsWith("bad-digest")));
   });
 
   it("refuses bad targets before registering anything", () => {

@@ -1,7 +1,7 @@
 /**
  * Greenbone Community Edition on its own Fortress VM (issue 13, "vuln"), installed over SSH: Docker
  * from Docker's repository (key by fingerprint, packages pinned), Greenbone's compose file with every
- * image by digest, the web UI behind Greenbone's nginx with a certificate from the lab's internal CA
+ * image by digest (from `imageDigests`, or resolved on the first install and kept: pins.ts), the web UI behind Greenbone's nginx with a certificate from the lab's internal CA
  * on the VM's fqdn and address, the admin password from `random` set over GMP (admin/admin checked to
  * be refused), scan targets, schedules and "Full and fast" tasks reconciled from the inventory, a scan
  * user with an SSH key on each Fortress VM for authenticated scans, finished reports exported as JSON
@@ -21,6 +21,7 @@ import type { SshHost } from "../siem/contract";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import { WEB_PORT, renderCompose } from "./compose";
 import { GVM_EXPORT_DIR, GVM_PROGRAM } from "./gvmProgram";
+import { parsePinnedDigests, renderEnv } from "./imagePins";
 import { RESCAN_PATH, installScript, reconcileScript } from "./install";
 import type { GreenboneImageDigests } from "./pins";
 import { SCAN_USER_DELETE, scanUserScript } from "./scanUser";
@@ -35,8 +36,12 @@ export interface GreenboneArgs {
   readonly host: SshHost;
   /** The lab's internal CA: signs the web UI's certificate. */
   readonly ca: InternalCa;
-  /** `sha256:…` of every image (pins.ts GREENBONE_IMAGES; scripts/greenbone-digests.sh prints them). */
-  readonly imageDigests: GreenboneImageDigests;
+  /**
+   * `sha256:…` of every image (pins.ts GREENBONE_IMAGES; scripts/greenbone-digests.sh prints them, and so
+   * does `pinnedDigests`): written to the VM's `.env` on every install, so a changed table moves the pins.
+   * None: the first install resolves the tags on the VM and later installs keep what it recorded.
+   */
+  readonly imageDigests?: GreenboneImageDigests;
   /** What to scan: one target per VLAN (and per role where useful), from the plan. */
   readonly targets: readonly ScanTarget[];
   /** Fortress VMs that get the scan user (authenticated scans); none: unauthenticated scans only. */
@@ -61,6 +66,11 @@ export class Greenbone extends pulumi.ComponentResource {
   readonly rescanPath: string = RESCAN_PATH;
   /** The scan user's public key (OpenSSH), empty without scan hosts. */
   readonly scanPublicKey: pulumi.Output<string>;
+  /**
+   * The digests the install used (configured or recorded on the VM), as `imageDigests` takes them: copy
+   * them into `fortress:vuln.imageDigests` to reproduce the pins. Empty until an install has run.
+   */
+  readonly pinnedDigests: pulumi.Output<Partial<GreenboneImageDigests>>;
   readonly install: command.remote.Command;
   readonly reconcile: command.remote.Command;
   readonly scanUsers: readonly command.remote.Command[];
@@ -68,6 +78,7 @@ export class Greenbone extends pulumi.ComponentResource {
   constructor(name: string, args: GreenboneArgs, opts?: pulumi.ComponentResourceOptions) {
     const problems = targetProblems(args.targets);
     if (problems.length > 0) throw new Error(`Greenbone ${name}: ${problems.join("; ")}`);
+    const env = args.imageDigests === undefined ? undefined : renderEnv(args.imageDigests);
     super(
       GREENBONE_TYPE,
       name,
@@ -75,6 +86,7 @@ export class Greenbone extends pulumi.ComponentResource {
         host: args.host.name,
         fqdn: args.host.fqdn,
         adminPasswordSource: "random",
+        imagePins: env === undefined ? "first-install" : "configured",
         targets: args.targets.map((target) => ({ name: target.name, hosts: [...target.hosts] })),
         scanHosts: (args.scanHosts ?? []).map((host) => host.name),
       },
@@ -96,9 +108,9 @@ export class Greenbone extends pulumi.ComponentResource {
       { parent: this, protect: true, additionalSecretOutputs: ["result"] },
     );
     const { key, certificate } = vmTlsIdentity(name, host, args.ca, this);
-    const compose = renderCompose({ digests: args.imageDigests, bindAddress: host.address, fqdn: host.fqdn });
+    const compose = renderCompose({ bindAddress: host.address, fqdn: host.fqdn });
     const script = certificate.certPem.apply((certificatePem) =>
-      installScript({ compose, certificatePem, program: GVM_PROGRAM }),
+      installScript({ compose, certificatePem, program: GVM_PROGRAM, ...(env === undefined ? {} : { env }) }),
     );
     this.install = new command.remote.Command(
       `${name}-install`,
@@ -150,6 +162,11 @@ export class Greenbone extends pulumi.ComponentResource {
       { parent: this, dependsOn: [this.install, ...this.scanUsers], additionalSecretOutputs: ["stdin"] },
     );
 
+    // Digests are public data; the install's stdout may be marked secret with its stdin, so only the
+    // validated `greenbone-pin <key> sha256:<hex>` lines are taken out of it, in the clear.
+    this.pinnedDigests = pulumi.unsecret(
+      this.install.stdout.apply((stdout) => parsePinnedDigests(stdout ?? "")),
+    );
     this.webUrl = `https://${host.fqdn}${WEB_PORT === 443 ? "" : `:${WEB_PORT}`}/`;
     this.adminPassword = pulumi.secret(admin.result);
     this.registerOutputs({
@@ -157,6 +174,7 @@ export class Greenbone extends pulumi.ComponentResource {
       exportDir: this.exportDir,
       rescanPath: this.rescanPath,
       scanPublicKey: this.scanPublicKey,
+      pinnedDigests: this.pinnedDigests,
     });
   }
 }

@@ -19,17 +19,20 @@ import { DOCKER_APT, DOCKER_PACKAGES } from "./pins";
 import { authorizedKeyLine, scanUserScript } from "./scanUser";
 import { desiredState } from "./targets";
 import { SAMPLE_DIGESTS } from "./sample.fixtures";
+import { pinScript, renderEnv } from "./imagePins";
 
 const CERT = "-----BEGIN CERTIFICATE-----\nGREENBONE-CERT\n-----END CERTIFICATE-----\n";
 const PUBLIC_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFortressScanKeyForTests0000000000000000000 fortress";
 const script = installScript({
-  compose: renderCompose({
-    digests: SAMPLE_DIGESTS,
-    bindAddress: "10.0.10.40",
-    fqdn: "greenbone-1.lab.example",
-  }),
+  compose: renderCompose({ bindAddress: "10.0.10.40", fqdn: "greenbone-1.lab.example" }),
   certificatePem: CERT,
   program: GVM_PROGRAM,
+});
+const configured = installScript({
+  compose: renderCompose({ bindAddress: "10.0.10.40", fqdn: "greenbone-1.lab.example" }),
+  certificatePem: CERT,
+  program: GVM_PROGRAM,
+  env: renderEnv(SAMPLE_DIGESTS),
 });
 
 function clean(text: string, shell: "sh" | "bash") {
@@ -38,8 +41,10 @@ function clean(text: string, shell: "sh" | "bash") {
 }
 
 describe("Greenbone install script", () => {
-  it("passes shellcheck, as do the reconcile, scan-user, rescan and digests scripts", () => {
+  it("passes shellcheck, as do the reconcile, scan-user, rescan, pin and digests scripts", () => {
     clean(script, "bash");
+    clean(configured, "bash");
+    clean(pinScript(), "sh");
     const desired = JSON.stringify(desiredState([{ name: "servers", hosts: ["10.0.20.0/24"] }], true));
     clean(reconcileScript(desired, true), "bash");
     clean(reconcileScript(desired, false), "bash");
@@ -73,7 +78,7 @@ describe("Greenbone install script", () => {
   it("brings compose up by its project, restarts nginx on a new certificate, and waits for gvmd to set the password", () => {
     assert.match(
       script,
-      /docker compose -p greenbone-community-edition -f \/opt\/greenbone\/compose\.yaml up -d/,
+      /docker compose -p greenbone-community-edition -f \/opt\/greenbone\/compose\.yaml --env-file \/opt\/greenbone\/\.env up -d/,
     );
     assert.match(script, /\*'\/opt\/greenbone\/certs\/'\*\) sudo docker compose .* restart nginx/);
     assert.ok(

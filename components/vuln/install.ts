@@ -7,16 +7,19 @@
  *    compose plugin and python3 at pinned versions, held;
  * 3. the files (compose file, certificate and key, the GMP client, `fortress-rescan`, the export
  *    timer, the socket directory), each written only when it differs;
- * 4. `docker compose up -d` (images by digest); nginx restarted when its certificate changed;
- * 5. the admin password set over GMP once gvmd answers, and admin/admin checked to be refused.
+ * 4. the image digests in the project's `.env` (imagePins.ts): from the configured table on every run, or
+ *    else resolved on the first install only and kept after; printed as `greenbone-pin <key> <digest>`;
+ * 5. `docker compose up -d` (images by digest); nginx restarted when its certificate changed;
+ * 6. the admin password set over GMP once gvmd answers, and admin/admin checked to be refused.
  * A re-run with the same inputs changes nothing on the host.
  */
 import { PLACE_FUNCTION } from "../siem/manager/install";
 import {
   CERT_DIR,
   CERT_FILE,
+  COMPOSE_COMMAND,
   COMPOSE_PATH,
-  COMPOSE_PROJECT,
+  ENV_PATH,
   GREENBONE_DIR,
   GVMD_SOCKET,
   GVMD_SOCKET_DIR,
@@ -30,6 +33,7 @@ import {
   GVM_STATE_DIR,
   RESCAN_EXIT_CODES,
 } from "./gvmProgram";
+import { PIN_PATH, pinScript } from "./imagePins";
 import { type AptPackage, DOCKER_APT, DOCKER_PACKAGES, GPG_PACKAGE, PYTHON_PACKAGE } from "./pins";
 
 export const RESCAN_PATH = "/usr/local/sbin/fortress-rescan";
@@ -101,9 +105,11 @@ export function exportUnits(): { service: string; timer: string } {
 /** The socket's parent is root-only; gvmd (another uid in its container) must create the socket. */
 export const TMPFILES = `d ${SOCKET_PARENT} 0700 root root -\nd ${GVMD_SOCKET_DIR} 0777 root root -\n`;
 
+export type DockerApt = { readonly [K in keyof typeof DOCKER_APT]: string };
+
 /** Docker's key, accepted only when it holds exactly the pinned primary key. */
-function dockerRepository(): string[] {
-  const { keyUrl, keyFingerprint, keyring, sourceList, source } = DOCKER_APT;
+function dockerRepository(apt: DockerApt): string[] {
+  const { keyUrl, keyFingerprint, keyring, sourceList, source } = apt;
   return [
     `if ! command -v gpg >/dev/null 2>&1; then sudo apt-get update -qq && sudo apt-get install -y -qq ${pinned([GPG_PACKAGE])} >/dev/null; fi`,
     `sudo apt-mark hold ${GPG_PACKAGE.name} >/dev/null`,
@@ -142,6 +148,10 @@ export interface GreenboneInstallArgs {
   /** The web UI's certificate from the internal CA (PEM). */
   readonly certificatePem: string;
   readonly program: string;
+  /** `.env` from the stack's `imageDigests` (imagePins.ts renderEnv); none: resolved on the first install. */
+  readonly env?: string;
+  /** Docker's apt repository (tests only: a key of their own); DOCKER_APT otherwise. */
+  readonly docker?: DockerApt;
 }
 
 /** Stdin of the install: the admin password (one line), then the TLS key PEM. */
@@ -149,7 +159,7 @@ export const INSTALL_STDIN_ORDER = ["admin-password", "tls-key"] as const;
 
 export function installScript(args: GreenboneInstallArgs): string {
   const units = exportUnits();
-  const compose = `sudo docker compose -p ${COMPOSE_PROJECT} -f ${COMPOSE_PATH}`;
+  const compose = `sudo ${COMPOSE_COMMAND}`;
   return [
     "set -eu",
     "cloud-init status --wait >/dev/null 2>&1 || true",
@@ -168,13 +178,17 @@ export function installScript(args: GreenboneInstallArgs): string {
     "umask 022",
     // 2. Docker's repository and the packages.
     "export DEBIAN_FRONTEND=noninteractive",
-    ...dockerRepository(),
+    ...dockerRepository(args.docker ?? DOCKER_APT),
     ...packages(),
     // 3. Files.
     `sudo install -d -m 0755 -o root -g root ${GREENBONE_DIR} ${CERT_DIR} ${GVM_EXPORT_DIR} ${GVM_PROGRAM_PATH.replace(/\/[^/]+$/, "")}`,
     `sudo install -d -m 0700 -o root -g root ${GVM_CONFIG_DIR} ${GVM_STATE_DIR}`,
     ...stage("compose.yaml", args.compose, "FORTRESS_COMPOSE"),
     `place "$work/compose.yaml" '${COMPOSE_PATH}' 644 root root`,
+    ...stage("fortress-greenbone-pin", pinScript(), "FORTRESS_PIN"),
+    `place "$work/fortress-greenbone-pin" '${PIN_PATH}' 755 root root`,
+    ...(args.env === undefined ? [] : stage("greenbone.env", args.env, "FORTRESS_ENV")),
+    ...(args.env === undefined ? [] : [`place "$work/greenbone.env" '${ENV_PATH}' 600 root root`]),
     ...stage("cert.pem", args.certificatePem, "FORTRESS_TLS_CERT"),
     `place "$work/cert.pem" '${CERT_DIR}/${CERT_FILE}' 644 root root`,
     `place "$work/tls.key" '${CERT_DIR}/${KEY_FILE}' 600 root root`,
@@ -192,11 +206,13 @@ export function installScript(args: GreenboneInstallArgs): string {
     `place "$work/export.timer" '/etc/systemd/system/${EXPORT_UNIT}.timer' 644 root root`,
     "sudo systemctl daemon-reload",
     "sudo systemctl enable --now docker >/dev/null 2>&1",
-    // 4. The containers (compose recreates only what changed); nginx reads its certificate at start.
+    // 4. The image digests: configured (written above, checked here), or recorded, or resolved once.
+    `sh "$work/fortress-greenbone-pin"${args.env === undefined ? "" : " --print"}`,
+    // 5. The containers (compose recreates only what changed); nginx reads its certificate at start.
     `${compose} up -d --remove-orphans --quiet-pull`,
     `case "$changed" in *'${CERT_DIR}/'*) ${compose} restart nginx ;; esac`,
     `sudo systemctl enable --now ${EXPORT_UNIT}.timer >/dev/null 2>&1`,
-    // 5. The admin password, once gvmd answers on its socket.
+    // 6. The admin password, once gvmd answers on its socket.
     `for _ in $(seq 1 ${GVMD_ATTEMPTS}); do`,
     `  if sudo test -S '${GVMD_SOCKET}' && sudo /usr/bin/python3 ${GVM_PROGRAM_PATH} password; then exit 0; fi`,
     `  sleep ${GVMD_INTERVAL_S}`,

@@ -5,10 +5,18 @@
  * project `greenbone-community-edition`), all from registry.community.greenbone.net/community/, whose
  * tags float (`stable`, `latest`, none). No public source that can be cited lists their digests (a search
  * of public code for `registry.community.greenbone.net/community/…@sha256:` finds none), so Fortress
- * does not carry digests it cannot prove: `scripts/greenbone-digests.sh` resolves the digest of each
- * tag below from the registry (on a machine with network), and the stack gives the result to the
- * component as `imageDigests` (from the stack's configuration). The compose renderer refuses
- * to write a service without a well-formed digest.
+ * carries no digest in code. Pinned on first install, moved only on purpose:
+ * - the compose file names every image as `<repository>@${FORTRESS_DIGEST_<KEY>:?…}` (compose.ts), and
+ *   the project's `.env` (root-only, beside compose.yaml) holds the digests (imagePins.ts);
+ * - with the stack's `fortress:vuln.imageDigests` (the component's `imageDigests`; on a machine with
+ *   network, `scripts/greenbone-digests.sh` prints it), every install writes `.env` from that table:
+ *   a changed table moves the pins;
+ * - without it, the FIRST install pulls each `<repository>:<tag>` below on the VM, reads the digest
+ *   Docker recorded, and writes `.env`; later installs keep the recorded `.env` and never resolve again.
+ *   `fortress-greenbone-pin --refresh` on the VM resolves the tags anew and restarts what changed: the only
+ *   way the feed data images (vulnerability-tests, scap-data, …) are updated;
+ * - the install prints the digests it uses (`greenbone-pin <key> sha256:…`), and the component exposes
+ *   them as `pinnedDigests`, to copy into `fortress:vuln.imageDigests` and reproduce the pins elsewhere.
  *
  * Docker Engine and the compose plugin: Greenbone's prerequisites send users to Docker's own
  * installation guide (greenbone/docs src/22.4/container/prerequisites.md); Debian 12's docker.io
@@ -63,6 +71,11 @@ export type GreenboneImageName = keyof typeof GREENBONE_IMAGES;
 export type GreenboneImageDigests = Readonly<Record<GreenboneImageName, string>>;
 
 export const IMAGE_DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+/** The `.env` variable holding an image's digest: `FORTRESS_DIGEST_<KEY>` (compose's `[_a-z][_a-z0-9]*`). */
+export function digestVariable(name: GreenboneImageName): string {
+  return `FORTRESS_DIGEST_${name.toUpperCase().replace(/-/g, "_")}`;
+}
 
 /** The problems of a digest table: missing, unknown or malformed entries (empty when usable). */
 export function digestProblems(digests: Readonly<Record<string, unknown>>): string[] {
