@@ -22,6 +22,7 @@ import {
 } from "./formats";
 import { type ZoneConfig, zonesSchema } from "./zones";
 import { RULESET_FILE } from "../../vocabulary/suricata";
+import { GREENBONE_IMAGE_NAMES, IMAGE_DIGEST } from "../../vocabulary/greenbone";
 
 const ipv4 = z.string().refine(isIpv4, { message: "must be an IPv4 address such as 10.0.20.1" });
 
@@ -324,14 +325,15 @@ export const vulnSchema = z.strictObject({
    * pinned to the digest its tag has at the first install, and moves only on purpose (README, "Vuln").
    */
   imageDigests: z
-    .record(
-      z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "must be an image name of Greenbone's compose file"),
+    .partialRecord(
+      z.enum(GREENBONE_IMAGE_NAMES),
       z
         .string()
-        .regex(
-          /^sha256:[0-9a-f]{64}$/,
-          "must be sha256:<64 lower-case hex>, as scripts/greenbone-digests.sh prints it",
-        ),
+        .regex(IMAGE_DIGEST, "must be sha256:<64 lower-case hex>, as scripts/greenbone-digests.sh prints it"),
+    )
+    .refine(
+      (digests) => GREENBONE_IMAGE_NAMES.every((name) => digests[name] !== undefined),
+      `must give every image of Greenbone's compose file (${GREENBONE_IMAGE_NAMES.join(", ")}): paste the whole output of scripts/greenbone-digests.sh, or leave imageDigests out to pin them at the first install`,
     )
     .optional(),
 });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { sensorsSchema, vulnSchema } from "./schema";
 import { checkSensors } from "./sensors";
+import { GREENBONE_IMAGE_NAMES } from "../../vocabulary/greenbone";
 
 const check = (value: unknown) => checkSensors(sensorsSchema.parse(value));
 const paths = (value: unknown) => check(value).map((found) => found.path);
@@ -57,5 +58,26 @@ describe("fortress:sensors", () => {
     assert.equal(sensorsSchema.safeParse({ zeek: { uplink: "a-name-longer-than-15" } }).success, false);
     assert.deepEqual(paths({ zeek: { uplink: "eno1", spanNic: "eno1" } }), ["sensors.zeek.spanNic"]);
     assert.deepEqual(paths({ zeek: { uplink: "eno1", spanNic: "enx00e04c680001" } }), []);
+  });
+});
+
+describe("fortress:vuln.imageDigests", () => {
+  const digest = (fill: string) => `sha256:${fill.repeat(64)}`;
+  const all = Object.fromEntries(GREENBONE_IMAGE_NAMES.map((name) => [name, digest("a")]));
+
+  it("takes a whole table of sha256 digests, or none", () => {
+    assert.equal(vulnSchema.safeParse({ imageDigests: all }).success, true);
+    assert.equal(vulnSchema.safeParse({}).success, true);
+  });
+
+  it("refuses a partial table, an unknown image and a tag instead of a digest, naming the image", () => {
+    const partial = vulnSchema.safeParse({ imageDigests: { gvmd: digest("b") } });
+    assert.equal(partial.success, false);
+    assert.match(JSON.stringify(partial.error?.issues), /must give every image of Greenbone's compose file/);
+    const unknown = vulnSchema.safeParse({ imageDigests: { ...all, "not-an-image": digest("c") } });
+    assert.equal(unknown.success, false);
+    const tag = vulnSchema.safeParse({ imageDigests: { ...all, gvmd: "stable" } });
+    assert.equal(tag.success, false);
+    assert.deepEqual(tag.error?.issues[0]?.path, ["imageDigests", "gvmd"]);
   });
 });

@@ -10,8 +10,20 @@ import type { SshHost } from "../../components/siem/contract";
 import type { PlannedVm } from "../lab";
 import { SCANNER_ROLE, scanTargets } from "../scanTargets";
 import type { LayerInputs } from "./types";
+import { GREENBONE_IMAGE_NAMES, type GreenboneImageKey } from "../../vocabulary/greenbone";
 
 type VulnInputs = LayerInputs<"siem" | "hypervisor" | "platform">;
+
+/** The configured digest table, which the door has checked names every image. */
+function completeDigests(
+  digests: Partial<Record<GreenboneImageKey, string>> | undefined,
+): Record<GreenboneImageKey, string> | undefined {
+  if (digests === undefined) return undefined;
+  const missing = GREENBONE_IMAGE_NAMES.filter((name) => digests[name] === undefined);
+  if (missing.length > 0)
+    throw new Error(`internal: vuln.imageDigests passed the door without ${missing.join(", ")}`);
+  return digests as Record<GreenboneImageKey, string>;
+}
 
 function sshHost(inputs: VulnInputs, vm: PlannedVm): SshHost {
   const machine = inputs.upstream.hypervisor.vms[vm.name];
@@ -36,7 +48,7 @@ export function buildVuln(inputs: VulnInputs, opts: pulumi.ComponentResourceOpti
   const baseline = inputs.upstream.platform.baseline;
   if (!baseline)
     throw new Error("internal: the vuln layer is built without the platform's baseline (its CA)");
-  const digests = lab.config.vuln?.imageDigests;
+  const digests = completeDigests(lab.config.vuln?.imageDigests);
   const indexer = (lab.config.services as readonly string[]).includes("wazuh-indexer");
   return new Vuln(
     "vuln",
