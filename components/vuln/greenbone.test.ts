@@ -136,7 +136,7 @@ describe("Greenbone", () => {
       { name: "servers", hosts: ["10.0.20.0/24"] },
       { name: "management", hosts: ["10.0.10.0/24"] },
     ]);
-    assert.equal((component.inputs as Inputs).adminPasswordSource, "random");
+    assert.equal((component.inputs as Inputs).adminPasswordType, "random");
   });
 
   it("installs over SSH pinned to the host key, the admin password and TLS key only on secret stdin", () => {

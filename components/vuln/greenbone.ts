@@ -85,7 +85,7 @@ export class Greenbone extends pulumi.ComponentResource {
       {
         host: args.host.name,
         fqdn: args.host.fqdn,
-        adminPasswordSource: "random",
+        adminPasswordType: "random",
         imagePins: env === undefined ? "first-install" : "configured",
         targets: args.targets.map((target) => ({ name: target.name, hosts: [...target.hosts] })),
         scanHosts: (args.scanHosts ?? []).map((host) => host.name),

@@ -13,7 +13,7 @@ export function greenbonePlan(
   const component = planResource(
     GREENBONE_TYPE,
     "greenbone",
-    { host: "greenbone-1", adminPasswordSource: options.source ?? "random", targets: [] },
+    { host: "greenbone-1", adminPasswordType: options.source ?? "random", targets: [] },
     { parent: vuln },
   );
   const password = planResource(

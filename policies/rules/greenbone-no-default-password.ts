@@ -27,7 +27,7 @@ function strings(value: unknown, out: string[] = []): string[] {
 function check(greenbone: PolicyResource, children: readonly PolicyResource[]): string[] {
   const problems: string[] = [];
   const name = greenbone.name;
-  if (greenbone.props.adminPasswordSource !== "random")
+  if (greenbone.props.adminPasswordType !== "random")
     problems.push(`Greenbone ${name} does not take its admin password from random`);
   const password = children.find(
     (child) => child.type === SDK_TYPES.randomPassword && child.name === `${name}-admin-password`,

@@ -24,7 +24,7 @@ export const NETWORKS = [
 ];
 export const network = planResource(NETWORK_TYPE, "network", { networks: NETWORKS, zones: [] });
 export const greenbone = (targets: readonly { name: string; hosts: readonly string[] }[]): PlanResource =>
-  planResource(GREENBONE_TYPE, "greenbone", { host: "greenbone-1", adminPasswordSource: "random", targets });
+  planResource(GREENBONE_TYPE, "greenbone", { host: "greenbone-1", adminPasswordType: "random", targets });
 
 export const fixtures: PolicyFixtures = {
   passing: [
