@@ -19,6 +19,7 @@ import type { NodeUsage } from "./placement";
 import { scanTargets } from "./scanTargets";
 import { RESCAN_PATH } from "../components/vuln/install";
 import { GREENBONE_ADMIN_USER } from "../components/vuln/vuln";
+import type { GreenboneImageKey } from "../vocabulary/greenbone";
 
 export interface FortressOutputs {
   /** Each layer: built, not built yet, or disabled. */
@@ -65,6 +66,8 @@ export interface FortressOutputs {
   readonly greenboneScanTargets: Readonly<Record<string, readonly string[]>> | undefined;
   /** How to rescan one target by hand (over SSH to the Greenbone VM), `<target>` one of greenboneScanTargets. */
   readonly greenboneRescanCommand: string | undefined;
+  /** The image digests the Greenbone VM runs (as fortress:vuln.imageDigests takes them, to reproduce the pins). */
+  readonly greenbonePinnedDigests: pulumi.Output<Partial<Record<GreenboneImageKey, string>>> | undefined;
 }
 
 /** Every output, secret or plain: the one list of keys, and the order `index.ts` exports them in. */
@@ -94,6 +97,7 @@ export const OUTPUT_SECRECY = {
   greenboneAdminPassword: "secret",
   greenboneScanTargets: "plain",
   greenboneRescanCommand: "plain",
+  greenbonePinnedDigests: "plain",
 } as const satisfies { readonly [Key in keyof FortressOutputs]-?: "secret" | "plain" };
 
 type OutputKey = keyof typeof OUTPUT_SECRECY;
@@ -139,6 +143,7 @@ export function stackOutputs(loaded: LoadedLab, composition: Composition): Fortr
     greenboneRescanCommand: greenbone
       ? `ssh ${config.lab.adminUser}@${vuln.greenboneHost} sudo ${RESCAN_PATH} <target>`
       : undefined,
+    greenbonePinnedDigests: greenbone?.pinnedDigests,
   };
   // In the order of OUTPUT_SECRECY, whatever the order above; a layer that is off leaves its keys out
   // (Pulumi warns about every undefined output, on every preview and up).
