@@ -18,7 +18,7 @@ import {
   IdsPolicy,
   IdsRulesets,
   IdsUpdateSchedule,
-  NetflowSettings,
+  type NetflowSettings,
   SyslogDestination,
 } from "../../opnsense/resources";
 import type { IdsMode } from "../../opnsense/fields";
