@@ -29,10 +29,10 @@ const lab = (services: string[], scanManagement = false): ScanLab => ({
 describe("scan targets from the inventory (issue 13)", () => {
   it("targets each lab network but guest, quarantine and (by default) management, with its whole range", () => {
     assert.deepEqual(scanTargets(lab(["greenbone"])), [
-      { name: "fortress-servers", network: "servers", hosts: ["10.10.20.0/24"] },
-      { name: "fortress-sensors", network: "sensors", hosts: ["10.10.30.0/24"] },
-      { name: "fortress-users", network: "users", hosts: ["10.10.40.0/24"] },
-      { name: "fortress-iot", network: "iot", hosts: ["10.10.50.0/24"] },
+      { name: "servers", network: "servers", hosts: ["10.10.20.0/24"] },
+      { name: "sensors", network: "sensors", hosts: ["10.10.30.0/24"] },
+      { name: "users", network: "users", hosts: ["10.10.40.0/24"] },
+      { name: "iot", network: "iot", hosts: ["10.10.50.0/24"] },
     ]);
     assert.deepEqual(
       scanTargets(lab(["greenbone"], true)).map((target) => target.network),

@@ -5,8 +5,11 @@
  *
  * Scanned: servers, sensors, users and iot (the lab's own hosts and devices). Not scanned:
  * - guest: its devices belong to visitors, not to the lab;
- * - quarantine: nothing enters a quarantine network (the response layer rescans a contained host
- *   where it is);
+ * - quarantine: nothing enters a quarantine network. A host contained by the `fz_quarantine` alias
+ *   stays in its own network and target, but the alias's blocks come before the scan flows on the
+ *   firewall, so a scan from another network finds it dead (a host on the scanner's own network is
+ *   still scanned: same-VLAN traffic never reaches the firewall). Rescanning a contained host needs a
+ *   pass ahead of those blocks, which the response layer will own.
  * - management, unless `fortress:vuln.scanManagement`: a scan needs every protocol and port, and a
  *   pass of every protocol into management from a VM on the servers network is the widest door the
  *   lab would have. Off by default; the admin opts in.
@@ -23,9 +26,12 @@ export const SCANNER_ROLE = "greenbone";
 /** The purposes of the networks scanned by default. */
 export const SCANNED_PURPOSES: readonly NetworkPurpose[] = ["servers", "sensors", "users", "iot"];
 
-/** One scan target: a declared network's whole range, under a name Fortress owns in Greenbone. */
+/** One scan target: a declared network's whole range. */
 export interface ScanTarget {
-  /** `fortress-<network>`: the reconcile step owns every target whose name starts with `fortress-`. */
+  /**
+   * The network's name: Greenbone's target, task and schedule are `fortress-<name>` (the component adds
+   * the prefix, which marks the objects Fortress owns), and `fortress-rescan <name>` rescans it.
+   */
   readonly name: string;
   readonly network: string;
   /** CIDRs (one per target: the network's). */
@@ -46,8 +52,6 @@ export interface ScanLab {
   }[];
 }
 
-export const scanTargetName = (network: string) => `fortress-${network}`;
-
 /** The networks the scanner scans; none while the greenbone service is off. */
 export function scanTargets(lab: ScanLab): ScanTarget[] {
   if (!lab.config.services.includes(SCANNER_ROLE)) return [];
@@ -57,7 +61,7 @@ export function scanTargets(lab: ScanLab): ScanTarget[] {
   ]);
   return lab.config.networks
     .filter((network) => purposes.has(network.purpose))
-    .map((network) => ({ name: scanTargetName(network.name), network: network.name, hosts: [network.cidr] }));
+    .map((network) => ({ name: network.name, network: network.name, hosts: [network.cidr] }));
 }
 
 /** The firewall flows from each scanner VM to every target network but its own. */
