@@ -2,7 +2,7 @@
  * Vector's configuration on a shipper VM (/etc/vector/vector.yaml), rendered by a pure function:
  * per stream a `file` source (JSON lines), a `remap` that parses the line and stamps
  * `fortress.stream`/`fortress.host`, and an `elasticsearch` sink into the stream's daily index on
- * the Wazuh indexer, with a bounded disk buffer. No secret is in it: the password is the `SECRET[…]`
+ * the Wazuh indexer (one per file name for a stream with `indexBy: "file"`), with a bounded disk buffer. No secret is in it: the password is the `SECRET[…]`
  * of a `directory` secret backend reading systemd's credentials directory (install.ts).
  *
  * Keys as Vector 0.57.0 documents them (vectordotdev/vector@v0.57.0 website/cue/reference/, checked by
@@ -33,6 +33,13 @@ export interface ShippedStreamSpec {
   readonly paths: readonly string[];
   /** The index prefix, one the fortress_vector role may write (`fortress-zeek`, `fortress-netflow`, `fortress-greenbone`). */
   readonly index: string;
+  /**
+   * `file`: one daily index per file name, `<index>-<log>-%Y.%m.%d` (see {@link logNameProgram}), for
+   * a stream whose files disagree on field types (Zeek's software.log logs `version` as a record,
+   * ssl/http/ssh.log as a string or number: in one index the first to arrive fixes the mapping and
+   * OpenSearch refuses the other). Absent: one daily index for the whole stream.
+   */
+  readonly indexBy?: "file";
 }
 
 export interface VectorConfigSpec {
@@ -64,6 +71,28 @@ export const DEFAULT_BUFFER_BYTES = MIN_DISK_BUFFER_BYTES;
 /** Bulk index per stream and day: the sink's strftime on each event's timestamp. */
 export const dailyIndex = (index: string) => `${index}-%Y.%m.%d`;
 
+/** The event field that names the log a line came from (streams with `indexBy: "file"`). */
+export const LOG_NAME_FIELD = "fortress.log";
+/** The file source's field with the path the line was read from (its default `file_key`). */
+export const FILE_KEY = "file";
+/** Longest log name in an index name (OpenSearch allows 255 bytes for the whole name). */
+export const MAX_LOG_NAME = 64;
+/** The log name of a line whose file path is missing or sanitises to nothing. */
+export const UNKNOWN_LOG = "unknown";
+
+/**
+ * Bulk index per stream, file and day: `<index>-{{ fortress.log }}-%Y.%m.%d`. Vector 0.57.0 renders
+ * `{{ path }}` from the event and strftime from its timestamp (vectordotdev/vector@v0.57.0:
+ * src/template.rs `render_event`); it confines a templated `bulk.index` to its literal prefix,
+ * `<index>-`, and drops an event whose index would leave it (template.rs `ConfinementChecker`,
+ * changelog.d/template_confinement.breaking.md), so no line can steer into another index.
+ */
+export const perFileDailyIndex = (index: string) => `${index}-{{ ${LOG_NAME_FIELD} }}-%Y.%m.%d`;
+
+/** The stream's bulk index template. */
+export const streamIndex = (stream: ShippedStreamSpec) =>
+  stream.indexBy === "file" ? perFileDailyIndex(stream.index) : dailyIndex(stream.index);
+
 const STREAM_ID = /^[a-z][a-z0-9]{0,30}$/;
 const HOST_NAME = /^[a-z0-9][a-z0-9.-]{0,62}$/;
 const PATH = /^\/[\w./*?[\]-]+$/;
@@ -80,6 +109,8 @@ function checkSpec(spec: VectorConfigSpec): void {
       throw new Error(
         `vector: stream ${stream.id} writes ${stream.index}, which the fortress_vector role does not allow (${ALLOWED_INDICES.join(", ")})`,
       );
+    if (stream.indexBy !== undefined && stream.indexBy !== "file")
+      throw new Error(`vector: stream ${stream.id} is indexed by ${String(stream.indexBy)}, not by file`);
     if (stream.paths.length === 0) throw new Error(`vector: stream ${stream.id} has no path`);
     for (const path of stream.paths)
       if (!PATH.test(path) || path.split("/").includes(".."))
@@ -102,8 +133,9 @@ function checkSpec(spec: VectorConfigSpec): void {
  * object.rs (`object!` asserts the type), merge.rs (`merge(to, from)`, both objects), del.rs. Not run
  * here (no Vector on this machine): `vector validate` runs it on the VM before every start.
  */
-export function remapProgram(streamId: string, hostName: string): string {
+export function remapProgram(streamId: string, hostName: string, indexBy?: "file"): string {
   return [
+    ...(indexBy === "file" ? logNameProgram() : []),
     "parsed, err = parse_json(.message)",
     "if err == null && is_object(parsed) {",
     "  . = merge(., object!(parsed))",
@@ -113,8 +145,35 @@ export function remapProgram(streamId: string, hostName: string): string {
     "}",
     `.fortress.stream = ${JSON.stringify(streamId)}`,
     `.fortress.host = ${JSON.stringify(hostName)}`,
+    ...(indexBy === "file" ? [`.${LOG_NAME_FIELD} = log_name`] : []),
     "",
   ].join("\n");
+}
+
+/**
+ * VRL that names a line's log from the path the file source recorded in `.file` (Vector 0.57.0
+ * website/cue/reference/components/sources/generated/file.cue `file_key`, default "file": "the full
+ * path to the file"; src/sources/file.rs `default_file_key`): the file name lowercased, without `.log`,
+ * every run of characters outside [a-z0-9_] made `_`, at most 64 characters, `unknown` when empty.
+ * Read before the line is merged (a line with its own `file` key cannot rename its log) and set
+ * after it, with Fortress's other fields. VRL as vectordotdev/vrl@33fec9b defines it:
+ * src/stdlib/string.rs (fallible on a value not known to be a string, hence `?? ""`: Vector's
+ * `schema.enabled` is off by default, vectordotdev/vector@v0.57.0 src/config/schema.rs, and then the
+ * remap sees the source's fields as any type, lib/vector-core/src/config/mod.rs `schema_definition`;
+ * VRL refuses a `??` after an infallible call, src/compiler/expression/op.rs), replace.rs (regex, all matches), downcase.rs,
+ * truncate.rs (characters, no suffix). The result is only [a-z0-9_], so the index name is lowercase
+ * and has none of the characters OpenSearch refuses in one.
+ */
+export function logNameProgram(): string[] {
+  return [
+    `log_name = string(.${FILE_KEY}) ?? ""`,
+    "log_name = replace(log_name, r'^.*/', \"\")",
+    "log_name = downcase(log_name)",
+    "log_name = replace(log_name, r'\\.log$', \"\")",
+    "log_name = replace(log_name, r'[^a-z0-9_]+', \"_\")",
+    `log_name = truncate(log_name, ${MAX_LOG_NAME})`,
+    `if log_name == "" { log_name = ${JSON.stringify(UNKNOWN_LOG)} }`,
+  ];
 }
 
 export function vectorConfigDocument(spec: VectorConfigSpec): Record<string, unknown> {
@@ -133,11 +192,13 @@ export function vectorConfigDocument(spec: VectorConfigSpec): Record<string, unk
       fingerprint: { strategy: "device_and_inode" },
       // Files a day old are history the indexer already has (or never will: retention starts there).
       ignore_older_secs: 86_400,
+      // The path of each line's file, which names its index when the stream is indexed by file.
+      file_key: FILE_KEY,
     };
     transforms[remap] = {
       type: "remap",
       inputs: [source],
-      source: remapProgram(stream.id, spec.hostName),
+      source: remapProgram(stream.id, spec.hostName, stream.indexBy),
     };
     sinks[`${stream.id}_indexer`] = {
       type: "elasticsearch",
@@ -145,7 +206,7 @@ export function vectorConfigDocument(spec: VectorConfigSpec): Record<string, unk
       endpoints: [spec.endpoint.replace(/\/$/, "")],
       api_version: "v7",
       mode: "bulk",
-      bulk: { action: "index", index: dailyIndex(stream.index) },
+      bulk: { action: "index", index: streamIndex(stream) },
       auth: { strategy: "basic", user: spec.username, password: `SECRET[${SECRET_BACKEND}.${PASSWORD_KEY}]` },
       tls: { ca_file: VECTOR_PATHS.caFile, verify_certificate: true, verify_hostname: true },
       healthcheck: { enabled: true },

@@ -23,6 +23,12 @@ export interface FieldSchema {
   readonly items?: FieldSchema["type"];
   /** For uints: the documented minimum. */
   readonly min?: number;
+  /**
+   * `template` (the reference's `syntax: "template"`): `{{ path }}` references are allowed, and a
+   * templated value needs a literal prefix Vector 0.57.0 can confine it to, else the sink is refused at
+   * startup (src/template.rs `ConfinementChecker::for_template`: `NoDerivableBase`, `DerivedBaseIsRoot`).
+   */
+  readonly syntax?: "template";
 }
 
 const object = { type: "object" } as const;
@@ -114,7 +120,8 @@ export const ELASTICSEARCH_SINK: Readonly<Record<string, FieldSchema>> = {
     type: "object",
     options: {
       action: str,
-      index: str,
+      // syntax: "template" (elasticsearch.cue bulk.index, examples "application-{{ application_id }}-%Y-%m-%d").
+      index: { type: "string", syntax: "template" },
       template_fallback_index: str,
       version: str,
       version_type: { type: "string", enum: ["internal", "external", "external_gte"] },
@@ -214,6 +221,7 @@ function checkField(item: unknown, field: FieldSchema, at: string): string[] {
   switch (field.type) {
     case "string":
       if (typeof item !== "string") return [`${at} is not a string`];
+      if (field.syntax === "template") return templateProblems(item, at);
       return field.enum && !field.enum.includes(item)
         ? [`${at}: ${item} is none of ${field.enum.join(", ")}`]
         : [];
@@ -236,4 +244,18 @@ function checkField(item: unknown, field: FieldSchema, at: string): string[] {
         return [`${at} is an object Fortress does not set (its options are not in the fixture)`];
       return checkAgainst(item as Record<string, unknown>, field.options, at);
   }
+}
+
+/** A template's references and confinement base, as Vector 0.57.0 parses them (src/template.rs). */
+function templateProblems(template: string, at: string): string[] {
+  const references = [...template.matchAll(/\{\{([^}]+)\}\}/g)].map((match) => (match[1] as string).trim());
+  if (references.length === 0) return [];
+  const problems = references
+    .filter((path) => !/^[A-Za-z_@][\w@]*(\.[A-Za-z_@][\w@]*)*$/.test(path))
+    .map((path) => `${at}: {{ ${path} }} is no field path Fortress renders`);
+  const end = template.search(/\{\{|%/);
+  const base = template.slice(0, end);
+  if (base === "" || base === "/")
+    problems.push(`${at}: ${template} has no literal prefix to confine it to (Vector refuses it at startup)`);
+  return problems;
 }

@@ -98,6 +98,15 @@ describe("ZeekSensor", () => {
     assert.equal(logDir, "/srv/data/zeek/logs/current");
   });
 
+  it("ships its logs one index per log (software.log and ssl.log type `version` differently)", () => {
+    assert.deepEqual(sensor.stream, {
+      id: "zeek",
+      paths: ["/srv/data/zeek/logs/current/*.log"],
+      index: "fortress-zeek",
+      indexBy: "file",
+    });
+  });
+
   it("sets up the mirror on the node over SSH pinned to the node's key, after Zeek is installed", () => {
     const mirror = seen.get("zeek-mirror");
     assert.ok(mirror);

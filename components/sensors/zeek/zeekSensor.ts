@@ -70,7 +70,15 @@ export class ZeekSensor extends pulumi.ComponentResource {
     });
     this.logDir = pulumi.all([this.install.id, this.mirror.id]).apply(() => liveLogDir(paths));
     this.vm = args.host.name;
-    this.stream = { id: "zeek", paths: [`${liveLogDir(paths)}/*.log`], index: shippedIndex("zeek") };
+    // One index per log (fortress-zeek-<log>-%Y.%m.%d): Zeek's logs disagree on field types
+    // (software.log's `version` is a record, zeek/zeek scripts/base/frameworks/software/main.zeek;
+    // ssl/http/ssh.log's a string or number), and one index can map a field only one way.
+    this.stream = {
+      id: "zeek",
+      paths: [`${liveLogDir(paths)}/*.log`],
+      index: shippedIndex("zeek"),
+      indexBy: "file",
+    };
     this.registerOutputs({ logDir: this.logDir });
   }
 }
