@@ -161,8 +161,8 @@ describe("fortress-mirror against network namespaces", { skip: skipReason }, () 
       NODE,
       `FORTRESS_MIRROR_CONF=${conf} FORTRESS_MIRROR_STATE=${dir}/state FORTRESS_MIRROR_PVE_CONF=${dir}/pve bash ${script} ${command}`,
     );
-  const configure = (mode: "vm-taps" | "uplink") =>
-    writeFileSync(conf, `target=${TARGET}\nown_prefix=tap300i\nmode=${mode}\nuplink=upl0\nspan=span0\n`);
+  const configure = (mode: "vm-taps" | "uplink", uplink = "upl0") =>
+    writeFileSync(conf, `target=${TARGET}\nown_prefix=tap300i\nmode=${mode}\nuplink=${uplink}\nspan=span0\n`);
   let pristine = "";
   let pristineOffloads = "";
   let pristineSpan: string[] = [];
@@ -309,6 +309,18 @@ describe("fortress-mirror against network namespaces", { skip: skipReason }, () 
     assert.equal(await framesFrom("wire0"), FRAME_COUNT, "arriving on the uplink");
     assert.equal(await framesFrom("upl0", NODE), FRAME_COUNT, "leaving through the uplink");
     assert.equal(await framesFrom("p201"), 0, "a VM's tap is not a source in this mode");
+  });
+
+  it("turns its own ingress qdisc on an uplink into a clsact when the mode becomes uplink", () => {
+    configure("vm-taps", "sink0");
+    assert.equal(mirror("apply").status, 0);
+    assert.match(must(NODE, "tc qdisc show dev sink0"), /qdisc ingress ffff:/);
+    assert.doesNotMatch(must(NODE, "tc filter show dev upl0 ingress"), /mirred/, "the old uplink let go");
+    configure("uplink", "sink0");
+    assert.equal(mirror("apply").status, 0);
+    assert.match(must(NODE, "tc qdisc show dev sink0"), /qdisc clsact ffff:/);
+    assert.doesNotMatch(must(NODE, "tc qdisc show dev sink0"), /qdisc ingress/);
+    assert.equal(mirror("check").status, 0);
   });
 
   it("remove restores the original tc state and offloads, someone else's filter included", () => {
