@@ -4,7 +4,9 @@
  * delete it runs `remove` and deletes both files. The hypervisor's hookscript (components/hypervisor/
  * capture.ts) runs `apply` again after every VM start on that node; a systemd timer on the node runs
  * `check` every 30 s and `apply` when it fails, for what no hook sees (a hot-plugged NIC, a VM migrated
- * onto the node, a VM replaced under the same id, which the hook command does not re-run for).
+ * onto the node, a VM replaced under the same id, which the hook command does not re-run for, and a
+ * running VM's rate change, where Proxmox deletes and re-adds the tap's ingress qdisc and the mirror
+ * filter on it: pve-common src/PVE/Network.pm setup_tc_rate_limit).
  */
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";

@@ -26,6 +26,7 @@ const PAIRS: Readonly<Record<string, string>> = {
   [TARGET]: "z300", // the Zeek VM's capture NIC
   upl0: "wire0", // the node's physical NIC
   span0: "sp0", // a NIC cabled to a switch's SPAN port
+  sink0: "sk0", // where the stand-in for Proxmox's police filter copies frames (see proxmoxRateLimit)
 };
 const FRAME_COUNT = 25;
 
@@ -66,6 +67,48 @@ function tcState(): string {
   )
     .replace(/index \d+ ref \d+ bind \d+/g, "")
     .replace(/fh [0-9a-f]+:[0-9a-f]*:?[0-9a-f]*|key ht [0-9a-f]+/g, "");
+}
+
+/** The link flags ip shows between < and >, e.g. BROADCAST,MULTICAST,PROMISC,UP,LOWER_UP. */
+function linkFlags(device: string): string[] {
+  return /<([^>]*)>/.exec(must(NODE, `ip -o link show dev ${device}`))?.[1]?.split(",") ?? [];
+}
+
+/**
+ * pve-common src/PVE/Network.pm setup_tc_rate_limit, command by command, with tap_rate_limit's burst
+ * (1 MiB) and rate (MB/s × 1024²): what Proxmox runs when it plugs a tap and when a running VM's rate
+ * changes. Its filter is a match-all police at prio 50, which gives conforming frames a verdict (ok).
+ * A kernel without cls_basic or act_police (this test's may have only u32 and mirred) gets a stand-in
+ * with the same effect on the classification: a match-all filter at prio 50 whose action ends with
+ * the verdict ok ("pass"), copying the frame to sink0 on the way. Either counts the frames it sees
+ * (its action's "Sent … pkt" in tc -s, filterPackets).
+ */
+function proxmoxRateLimit(device: string, rateMBps: number): void {
+  const rate = Math.trunc(rateMBps * 1024 * 1024);
+  const burst = 1024 * 1024;
+  sh(NODE, `tc class del dev ${device} parent 1: classid 1:1`);
+  sh(NODE, `tc filter del dev ${device} parent ffff: protocol all pref 50 u32`);
+  sh(NODE, `tc qdisc del dev ${device} ingress`);
+  sh(NODE, `tc qdisc del dev ${device} root`);
+  must(NODE, `tc qdisc add dev ${device} root handle 1: htb default 1`);
+  must(NODE, `tc class add dev ${device} parent 1: classid 1:1 htb rate ${rate}bps burst ${burst}b`);
+  must(NODE, `tc qdisc add dev ${device} handle ffff: ingress`);
+  const police = sh(
+    NODE,
+    `tc filter add dev ${device} parent ffff: prio 50 basic police rate ${rate}bps burst ${burst}b mtu 64kb drop`,
+  );
+  if (police.status !== 0) {
+    must(
+      NODE,
+      `tc filter add dev ${device} parent ffff: prio 50 protocol all u32 match u32 0 0 action mirred egress mirror dev sink0 pass`,
+    );
+  }
+}
+
+/** Packets the actions of a device's ingress filter at one preference counted. */
+function filterPackets(device: string, pref: number): number {
+  const shown = must(NODE, `tc -s filter show dev ${device} parent ffff: pref ${pref}`);
+  return Number(/Sent \d+ bytes (\d+) pkt/.exec(shown)?.[1] ?? Number.NaN);
 }
 
 function offloads(device: string): string {
@@ -118,10 +161,11 @@ describe("fortress-mirror against network namespaces", { skip: skipReason }, () 
       NODE,
       `FORTRESS_MIRROR_CONF=${conf} FORTRESS_MIRROR_STATE=${dir}/state FORTRESS_MIRROR_PVE_CONF=${dir}/pve bash ${script} ${command}`,
     );
-  const configure = (mode: "vm-taps" | "uplink") =>
-    writeFileSync(conf, `target=${TARGET}\nown_prefix=tap300i\nmode=${mode}\nuplink=upl0\nspan=span0\n`);
+  const configure = (mode: "vm-taps" | "uplink", uplink = "upl0") =>
+    writeFileSync(conf, `target=${TARGET}\nown_prefix=tap300i\nmode=${mode}\nuplink=${uplink}\nspan=span0\n`);
   let pristine = "";
   let pristineOffloads = "";
+  let pristineSpan: string[] = [];
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), "fortress-mirror-"));
@@ -147,6 +191,9 @@ describe("fortress-mirror against network namespaces", { skip: skipReason }, () 
       "tc qdisc add dev upl0 clsact && tc filter add dev upl0 ingress pref 10 protocol ip u32 match ip dst 192.0.2.1/32 flowid 1:1",
     );
     must(NODE, "ethtool -K upl0 gro on");
+    // A SPAN NIC in no bridge, as ifupdown leaves it: down, not promiscuous.
+    must(NODE, "ip link set span0 down");
+    pristineSpan = linkFlags("span0");
     pristine = tcState();
     pristineOffloads = offloads("upl0") + offloads(TARGET);
   });
@@ -172,6 +219,16 @@ describe("fortress-mirror against network namespaces", { skip: skipReason }, () 
       /clsact/,
       "no clsact where Proxmox puts its ingress qdisc",
     );
+    assert.match(
+      must(NODE, "tc qdisc show dev tap201i0"),
+      /qdisc ingress ffff:/,
+      "a plain ingress qdisc on a tap",
+    );
+    assert.doesNotMatch(must(NODE, "tc qdisc show dev tap201i0"), /clsact/);
+    assert.ok(
+      linkFlags("span0").includes("UP") && linkFlags("span0").includes("PROMISC"),
+      "SPAN NIC up, promisc",
+    );
     assert.equal(await framesFrom("p201"), FRAME_COUNT, "a VM's frames, once each");
     assert.equal(await framesFrom("wire0"), FRAME_COUNT, "frames arriving on the uplink");
     assert.equal(await framesFrom("sp0"), FRAME_COUNT, "frames from the SPAN NIC");
@@ -180,12 +237,37 @@ describe("fortress-mirror against network namespaces", { skip: skipReason }, () 
     assert.match(offloads(TARGET), /tcp-segmentation-offload: off/);
   });
 
-  it("mirrors a rate-limited tap through the ingress qdisc Proxmox gives it, once it is there", async () => {
-    // What pve-common's setup_tc_rate_limit adds when it plugs the tap.
-    must(NODE, "tc qdisc add dev tap202i0 handle ffff: ingress");
+  it("mirrors a rate-limited tap ahead of Proxmox's police filter, which still sees every frame", async () => {
+    proxmoxRateLimit("tap202i0", 10);
     assert.equal(mirror("apply").status, 0);
     assert.match(mirror("check").stdout, /4 sources mirrored into tap300i1/);
-    assert.equal(await framesFrom("p202"), FRAME_COUNT);
+    const policedBefore = filterPackets("tap202i0", 50);
+    assert.equal(await framesFrom("p202"), FRAME_COUNT, "copied although a filter with a verdict follows");
+    assert.ok(
+      filterPackets("tap202i0", 50) - policedBefore >= FRAME_COUNT,
+      "the rate limit's filter still runs on every frame after the mirror",
+    );
+  });
+
+  it("check fails while another filter comes before the mirror", () => {
+    must(NODE, "tc filter add dev tap201i0 parent ffff: pref 1 protocol all u32 match u32 0 0 flowid :1");
+    const checked = mirror("check");
+    assert.equal(checked.status, 1);
+    assert.match(checked.stderr, /tap201i0 ingress: a filter at preference 1 comes before the mirror/);
+    must(NODE, "tc filter del dev tap201i0 parent ffff: pref 1");
+    assert.equal(mirror("check").status, 0);
+  });
+
+  it("leaves Proxmox's live rate change working; the timer's check then fails and apply restores", async () => {
+    // qm set --net0 …,rate= on a running VM: the del/add of the ingress qdisc (and the police filter).
+    proxmoxRateLimit("tap201i0", 5);
+    assert.match(must(NODE, "tc qdisc show dev tap201i0"), /qdisc ingress ffff:/);
+    const checked = mirror("check");
+    assert.equal(checked.status, 1);
+    assert.match(checked.stderr, /tap201i0 ingress is not mirrored/);
+    assert.equal(mirror("apply").status, 0);
+    assert.equal(mirror("check").status, 0);
+    assert.equal(await framesFrom("p201"), FRAME_COUNT);
   });
 
   it("is idempotent: a second apply leaves the same filters", () => {
@@ -229,15 +311,30 @@ describe("fortress-mirror against network namespaces", { skip: skipReason }, () 
     assert.equal(await framesFrom("p201"), 0, "a VM's tap is not a source in this mode");
   });
 
+  it("turns its own ingress qdisc on an uplink into a clsact when the mode becomes uplink", () => {
+    configure("vm-taps", "sink0");
+    assert.equal(mirror("apply").status, 0);
+    assert.match(must(NODE, "tc qdisc show dev sink0"), /qdisc ingress ffff:/);
+    assert.doesNotMatch(must(NODE, "tc filter show dev upl0 ingress"), /mirred/, "the old uplink let go");
+    configure("uplink", "sink0");
+    assert.equal(mirror("apply").status, 0);
+    assert.match(must(NODE, "tc qdisc show dev sink0"), /qdisc clsact ffff:/);
+    assert.doesNotMatch(must(NODE, "tc qdisc show dev sink0"), /qdisc ingress/);
+    assert.equal(mirror("check").status, 0);
+  });
+
   it("remove restores the original tc state and offloads, someone else's filter included", () => {
     assert.equal(mirror("remove").status, 0);
     // Proxmox's ingress qdisc stays (not the script's), without the script's filter; taken off here
     // only to compare the rest with the state before apply.
     assert.match(must(NODE, "tc qdisc show dev tap202i0"), /qdisc ingress ffff:/);
-    assert.equal(must(NODE, "tc filter show dev tap202i0 parent ffff:"), "");
-    must(NODE, "tc qdisc del dev tap202i0 ingress");
+    const left = must(NODE, "tc filter show dev tap202i0 parent ffff:");
+    assert.match(left, /pref 50 /, "Proxmox's rate limit stays");
+    assert.doesNotMatch(left, /pref 2 /);
+    must(NODE, "tc qdisc del dev tap202i0 ingress && tc qdisc del dev tap202i0 root");
     assert.equal(tcState(), pristine);
     assert.equal(offloads("upl0") + offloads(TARGET), pristineOffloads);
+    assert.deepEqual(linkFlags("span0"), pristineSpan, "the SPAN NIC down and not promiscuous again");
     assert.equal(mirror("check").status, 1);
   });
 });
