@@ -49,7 +49,13 @@ describe("GMP commands", () => {
   it("are well-formed for every target of the sample inventory", () => {
     assert.equal(state.targets.length, 3);
     for (const target of state.targets)
-      for (const xml of [target.createTarget, target.modifyTarget, target.createSchedule, target.createTask])
+      for (const xml of [
+        target.createTarget,
+        target.modifyTarget,
+        target.createSchedule,
+        target.modifySchedule,
+        target.createTask,
+      ])
         wellFormed(xml);
     wellFormed(state.credential?.create ?? "");
     wellFormed(state.credential?.modify ?? "");
@@ -73,7 +79,8 @@ describe("GMP commands", () => {
     assert.equal(count(xml, "/modify_target/exclude_hosts"), 1);
     assert.equal(xpath(xml, "string(/modify_target/ssh_credential/@id)"), PLACEHOLDERS.credentialId);
     const unauthenticated = desiredState(INVENTORY, false).targets[0]?.modifyTarget ?? "";
-    assert.equal(count(unauthenticated, "/modify_target/ssh_credential"), 0);
+    // gvmd reads a left-out ssh_credential as "unchanged"; id "0" removes it (manage_sql_targets.c).
+    assert.equal(xpath(unauthenticated, "string(/modify_target/ssh_credential/@id)"), "0");
   });
 
   it("create_task: name, config (Full and fast), target, scanner (OpenVAS Default), schedule", () => {
@@ -102,6 +109,10 @@ describe("GMP commands", () => {
       ical,
       /BEGIN:VEVENT\r?\nDTSTART:20260104T020000Z\r?\nRRULE:FREQ=WEEKLY;BYDAY=MO\r?\nEND:VEVENT/,
     );
+    const modify = state.targets[1]?.modifySchedule ?? "";
+    assert.equal(xpath(modify, "string(/modify_schedule/@schedule_id)"), PLACEHOLDERS.scheduleId);
+    assert.equal(xpath(modify, "string(/modify_schedule/icalendar)"), ical);
+    assert.equal(state.targets[1]?.icalendar.replace(/\r/g, ""), ical.replace(/\r/g, ""));
     assert.throws(
       () => icalendar({ name: "x", weekday: "MO", hour: 24, minute: 0, startDate: "20260104" }),
       /hour/,

@@ -92,8 +92,10 @@ export function modifyTarget(spec: TargetSpec, targetId: string = PLACEHOLDERS.t
   return (
     `<modify_target target_id="${id(targetId)}">${element("comment", spec.comment)}` +
     `${element("name", spec.name)}${element("hosts", hostsText(spec.hosts))}<exclude_hosts></exclude_hosts>` +
-    // Without a credential the element is left out: the target keeps what it has.
-    `${spec.sshCredential ? `<ssh_credential id="${id(PLACEHOLDERS.credentialId)}"/>` : ""}` +
+    // Without a credential the target must drop the one it has: a left-out element means "unchanged",
+    // only id "0" clears it (greenbone/gvmd@54eaa5c2:src/manage_sql_targets.c modify_target,
+    // `strcmp (ssh_credential_id, "0")` else set_target_login_data (target, "ssh", 0, 0)).
+    `<ssh_credential id="${spec.sshCredential ? id(PLACEHOLDERS.credentialId) : "0"}"/>` +
     `</modify_target>`
   );
 }
@@ -130,6 +132,17 @@ export function icalendar(spec: ScheduleSpec): string {
 /** create_schedule: name, icalendar, timezone. */
 export function createSchedule(spec: ScheduleSpec): string {
   return `<create_schedule>${element("name", spec.name)}${element("icalendar", icalendar(spec))}${element("timezone", "UTC")}</create_schedule>`;
+}
+
+/**
+ * modify_schedule of the icalendar (schema: schedule_id; optional comment, name, icalendar, timezone),
+ * for a schedule whose weekday moved when the target list changed.
+ */
+export function modifySchedule(spec: ScheduleSpec, scheduleId: string = PLACEHOLDERS.scheduleId): string {
+  return (
+    `<modify_schedule schedule_id="${id(scheduleId)}">${element("name", spec.name)}` +
+    `${element("icalendar", icalendar(spec))}${element("timezone", "UTC")}</modify_schedule>`
+  );
 }
 
 export interface TaskSpec {

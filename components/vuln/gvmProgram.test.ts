@@ -72,6 +72,11 @@ describe("fortress_gvm.py", () => {
     rmSync(dir, { recursive: true, force: true });
   });
   beforeEach(async () => {
+    // Each test starts with an empty export and state (as a fresh VM would).
+    for (const sub of ["export", "state"]) {
+      rmSync(join(dir, sub), { recursive: true, force: true });
+      run("mkdir", ["-p", join(dir, sub)]);
+    }
     await gvmd?.close();
     gvmd = new FakeGvmd();
     socket = join(dir, `gvmd-${Date.now()}.sock`);
@@ -92,10 +97,22 @@ describe("fortress_gvm.py", () => {
     const first = await python(["password"]);
     assert.equal(first.status, 0, first.stderr);
     assert.equal(gvmd.password, PASSWORD);
-    assert.deepEqual(gvmd.changes(), ["modify_user"]);
+    // gvmd caches the admin/admin login; modify_user keeps it, GMP logout drops it (gvmd src/gmp_logout.c).
+    assert.deepEqual(gvmd.changes(), ["modify_user", "logout"]);
+    assert.ok(!gvmd.authCache.has("admin"), "admin/admin left in gvmd's login cache");
     const again = await python(["password"]);
     assert.equal(again.status, 0, again.stderr);
-    assert.deepEqual(gvmd.changes(), ["modify_user"]);
+    assert.deepEqual(gvmd.changes().slice(0, 2), ["modify_user", "logout"]);
+    assert.equal(gvmd.changes().filter((name) => name === "modify_user").length, 1);
+  });
+
+  it("password: admin/admin still cached from an earlier login is logged out, then refused", async () => {
+    gvmd.password = PASSWORD;
+    gvmd.authCache.set("admin", Date.now() + 60_000);
+    const result = await python(["password"]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.ok(!gvmd.authCache.has("admin"));
+    assert.deepEqual(gvmd.changes(), ["logout"]);
   });
 
   it("password: fails with 5 when admin takes neither password", async () => {
@@ -155,6 +172,70 @@ describe("fortress_gvm.py", () => {
     assert.deepEqual(live("target"), ["fortress-servers", "Customer net"]);
     assert.deepEqual(live("task"), ["fortress-servers"]);
     assert.equal(gvmd.items.target[0]?.hosts, "10.0.20.0/24,10.0.21.5");
+  });
+
+  it("reconcile: exits 75 and changes nothing until the feed's scan config and port list are loaded", async () => {
+    gvmd.password = PASSWORD;
+    gvmd.configs = [];
+    const path = writeDesired(INVENTORY);
+    const early = await python(["reconcile", path]);
+    assert.equal(early.status, RESCAN_EXIT_CODES.retryLater, early.stderr);
+    assert.match(early.stderr, /feed/);
+    assert.deepEqual(gvmd.changes(), []);
+    gvmd.configs = ["daba56c8-73ec-11df-a475-002264764cea"];
+    gvmd.portLists = [];
+    assert.equal((await python(["reconcile", path])).status, RESCAN_EXIT_CODES.retryLater);
+    gvmd.portLists = ["33d0cd82-57c6-11e1-8ed1-406186ea4fc5"];
+    const later = await python(["reconcile", path]);
+    assert.equal(later.status, 0, later.stderr);
+    assert.equal(gvmd.items.task.length, 2);
+  });
+
+  it("reconcile: without scan hosts the targets drop the credential (id 0), which is deleted; a re-run changes nothing", async () => {
+    gvmd.password = PASSWORD;
+    await python(["reconcile", writeDesired(INVENTORY)]);
+    const path = writeDesired(INVENTORY, false);
+    const first = await python(["reconcile", path]);
+    assert.equal(first.status, 0, first.stderr);
+    for (const target of gvmd.items.target) assert.equal(target.credential, undefined);
+    assert.deepEqual(
+      gvmd.items.credential.map((item) => [item.name, item.trashed]),
+      [["fortress-scan-ssh", true]],
+    );
+    const before = gvmd.changes().length;
+    const second = await python(["reconcile", path]);
+    assert.equal(second.status, 0, second.stderr);
+    assert.deepEqual(gvmd.changes().slice(before), []);
+  });
+
+  it("reconcile: exports a task's finished reports before moving the task to the trashcan", async () => {
+    gvmd.password = PASSWORD;
+    await python(["reconcile", writeDesired(INVENTORY)]);
+    const task = gvmd.items.task.find((item) => item.name === "fortress-servers");
+    const id = "dddddddd-bbbb-4ccc-8ddd-eeeeeeeeeeee";
+    gvmd.reports.push({ id, task: "fortress-servers", taskId: task?.id, status: "Done", results: [] });
+    const changed = await python([
+      "reconcile",
+      writeDesired([{ name: "servers", hosts: ["10.0.23.0/24"] }, INVENTORY[1] as ScanTarget]),
+    ]);
+    assert.equal(changed.status, 0, changed.stderr);
+    assert.equal(task?.trashed, true);
+    assert.ok(existsSync(join(dir, "export", `report-${id}.jsonl`)), "the report was lost in the trashcan");
+  });
+
+  it("reconcile: a schedule whose weekday moved is modified; unchanged ones are not", async () => {
+    gvmd.password = PASSWORD;
+    await python(["reconcile", writeDesired(INVENTORY)]);
+    const start = gvmd.changes().length;
+    // Without servers, users is the first target: Sunday instead of Monday.
+    const result = await python(["reconcile", writeDesired([INVENTORY[1] as ScanTarget])]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.ok(gvmd.changes().slice(start).includes("modify_schedule"));
+    const users = gvmd.items.schedule.find((item) => item.name === "fortress-users" && !item.trashed);
+    assert.match(users?.icalendar ?? "", /RRULE:FREQ=WEEKLY;BYDAY=SU/);
+    const again = gvmd.changes().length;
+    await python(["reconcile", writeDesired([INVENTORY[1] as ScanTarget])]);
+    assert.deepEqual(gvmd.changes().slice(again), []);
   });
 
   it("reconcile: exits 75 when a task to change is running, and changes nothing", async () => {

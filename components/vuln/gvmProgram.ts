@@ -40,7 +40,7 @@ gvmd Unix socket for GMP Access"). Commands:
   rescan NAME         start the task of the Fortress target NAME
 Exit codes: 0 done; 2 usage; 3 no such Fortress target/task; 4 the task is already running;
 5 gvmd unreachable or authentication refused; 6 a GMP command failed; 75 retry later (a task to
-change is running).
+change is running, or gvmd has not loaded the feed's scan config and port list yet).
 """
 import hashlib
 import json
@@ -161,6 +161,18 @@ def login(password):
     return None
 
 
+def logout(gmp):
+    """End the session with GMP logout: the only thing that empties gvmd's login cache for the user
+    (greenbone/gvmd@54eaa5c2:src/gmp_logout.c logout_run -> src/manage_sql.c logout_user ->
+    auth_cache_delete). A password login that succeeded is cached and accepted again for the login
+    timeout (src/manage_sql.c authenticate_any_method: auth_cache_find before the hash check;
+    15 minutes by default, src/gvmd.c), and modify_user does not clear it. GMP logout: gvmd >= 22.5."""
+    try:
+        gmp.command("<logout/>")
+    finally:
+        gmp.close()
+
+
 def set_password():
     wanted = read_secret(PASSWORD_FILE)
     if len(wanted) < 16 or wanted == SHIPPED_PASSWORD:
@@ -179,16 +191,24 @@ def set_password():
                 '<modify_user user_id="%s"><password modify="1">%s</password></modify_user>'
                 % (matches[0].get("id"), escape(wanted))
             )
-        finally:
+        except BaseException:
             gmp.close()
+            raise
+        # Same session: without it admin/admin stays cached and authenticates for the login timeout.
+        logout(gmp)
         gmp = login(wanted)
         if gmp is None:
             raise GmpError(5, "admin does not accept the Fortress password after setting it")
     gmp.close()
     shipped = login(SHIPPED_PASSWORD)
     if shipped is not None:
-        shipped.close()
-        raise GmpError(6, "admin/admin still authenticates")
+        # Possibly only a cached login (an earlier run, or a login through the web UI): log it out,
+        # which empties admin's login cache, and ask again; the hash check then decides.
+        logout(shipped)
+        shipped = login(SHIPPED_PASSWORD)
+        if shipped is not None:
+            shipped.close()
+            raise GmpError(6, "admin/admin still authenticates")
     print("admin password in place; admin/admin refused")
 
 
@@ -207,6 +227,35 @@ def one(gmp, kind, name, create, values):
     if found:
         return found[0].get("id"), found[0]
     return checked_id(gmp.command(fill(create, values))), None
+
+
+def require_feed(gmp, desired):
+    """Exit 75 until gvmd has loaded the feed objects the targets and tasks name: create_task answers 404
+    for a config it cannot find (greenbone/gvmd@54eaa5c2:src/gmp.c create_task, send_find_error_to_client
+    "config"), and gvmd loads them from the data-objects feed some time after its first start. A get by id
+    answers 404 while the object is missing (src/gmp.c handle_get_configs / handle_get_port_lists)."""
+    for kind in ("config", "port_list"):
+        ident = desired["requires"][kind]
+        if not UUID.match(ident):
+            raise GmpError(6, "the desired state names no %s id" % kind)
+        answer = gmp.command('<get_%ss %s_id="%s"/>' % (kind, kind, ident), expect=("200", "404"))
+        if answer.get("status") != "200" or not [i for i in answer.findall(kind) if i.get("id") == ident]:
+            raise GmpError(75, "gvmd has not loaded the feed's %s %s yet: retry later" % (kind, ident))
+
+
+def ical_key(text):
+    """What a schedule means: its DTSTART time and RRULE. gvmd stores its own rewrite of the iCalendar
+    (src/manage_utils.c icalendar_from_string: new PRODID, a VTIMEZONE, UID and DTSTAMP), so the texts differ."""
+    lines = re.sub(r"\r?\n[ \t]", "", text or "").splitlines()
+    key = []
+    for line in lines:
+        name, _, value = line.strip().partition(":")
+        name = name.split(";")[0].upper()
+        if name == "DTSTART":
+            key.append((name, value.rstrip("Z")))
+        elif name == "RRULE":
+            key.append((name, ";".join(sorted(value.split(";")))))
+    return sorted(key)
 
 
 def host_set(text):
@@ -232,11 +281,23 @@ def ensure_credential(gmp, desired):
     return ident
 
 
-def ensure_target(gmp, target, credential_id):
+def before_trashing_tasks(gmp, state):
+    """Export finished reports once before the first task goes to the trashcan: report listings leave
+    out the reports of trashcan tasks (greenbone/gvmd@54eaa5c2:src/manage_sql.c reports_extra_where,
+    tasks.hidden = 0), so the exporter would never see them again."""
+    if not state.get("exported"):
+        export_reports(gmp)
+        state["exported"] = True
+
+
+def ensure_target(gmp, target, credential_id, state):
     values = {"CREDENTIAL_ID": credential_id}
     target_id, existing = one(gmp, "target", target["name"], target["createTarget"], values)
-    schedule_id, _ = one(gmp, "schedule", target["name"], target["createSchedule"], values)
+    schedule_id, schedule = one(gmp, "schedule", target["name"], target["createSchedule"], values)
     values.update({"TARGET_ID": target_id, "SCHEDULE_ID": schedule_id})
+    if schedule is not None and ical_key(schedule.findtext("icalendar")) != ical_key(target["icalendar"]):
+        gmp.command(fill(target["modifySchedule"], values))
+        print("changed schedule %s" % target["name"])
     tasks = by_name(gmp, "task", target["name"])
     if existing is not None:
         ssh = existing.find("ssh_credential")
@@ -244,9 +305,11 @@ def ensure_target(gmp, target, credential_id):
         if host_set(existing.findtext("hosts")) != sorted(target["hosts"]) or have_credential != credential_id:
             # gvmd refuses to change a target a task uses (manage_sql_targets.c target_in_use,
             # "Target is in use"): the task goes to the trashcan first and is made again below.
+            if any(task.findtext("status") in ACTIVE for task in tasks):
+                raise GmpError(75, "task %s is running: its target changes on the next run" % target["name"])
+            if tasks:
+                before_trashing_tasks(gmp, state)
             for task in tasks:
-                if task.findtext("status") in ACTIVE:
-                    raise GmpError(75, "task %s is running: its target changes on the next run" % target["name"])
                 gmp.command('<delete_task task_id="%s" ultimate="0"/>' % task.get("id"))
             tasks = []
             gmp.command(fill(target["modifyTarget"], values))
@@ -263,17 +326,24 @@ def reconcile(path):
     if any(not name.startswith(PREFIX) for name in wanted):
         raise GmpError(6, "a desired target is not Fortress-named")
     gmp = session()
+    state = {}
     try:
+        if desired["targets"]:
+            require_feed(gmp, desired)
         credential_id = ensure_credential(gmp, desired)
         for target in desired["targets"]:
-            ensure_target(gmp, target, credential_id)
-        # What is gone: Fortress-named tasks first (they hold their targets), then targets, schedules.
-        for kind in ("task", "target", "schedule"):
+            ensure_target(gmp, target, credential_id, state)
+        # What is gone: Fortress-named tasks first (they hold their targets), then targets, schedules,
+        # and the scan credential when no target uses one any more (targets dropped it: ssh_credential id 0).
+        kept = {"credential": {desired["credential"]["name"]} if desired.get("credential") else set()}
+        for kind in ("task", "target", "schedule", "credential"):
             for item in fortress_items(gmp, kind):
-                if item.findtext("name") in wanted:
+                if item.findtext("name") in kept.get(kind, wanted):
                     continue
                 if kind == "task" and item.findtext("status") in ACTIVE:
                     raise GmpError(75, "task %s is running: removed on the next run" % item.findtext("name"))
+                if kind == "task":
+                    before_trashing_tasks(gmp, state)
                 gmp.command('<delete_%s %s_id="%s" ultimate="0"/>' % (kind, kind, item.get("id")))
                 print("deleted %s %s" % (kind, item.findtext("name")))
     finally:
@@ -328,37 +398,42 @@ def result_line(report, task, result):
 
 
 def export():
-    state_file = os.path.join(STATE_DIR, "exported.json")
-    done = set(json.load(open(state_file, encoding="utf-8"))) if os.path.exists(state_file) else set()
     gmp = session()
-    written = 0
     try:
-        # Listing reports takes report_filter; filter is for the results of one report (gvmd src/gmp.c,
-        # GET_REPORTS: report_get.filter from "report_filter"). Finished is checked here, per report.
-        listing = gmp.command('<get_reports details="0" report_filter="rows=-1"/>')
-        for outer in listing.findall("report"):
-            report = outer.find("report")
-            ident = outer.get("id", "")
-            task = (report.findtext("task/name") if report is not None else "") or ""
-            status = (report.findtext("scan_run_status") if report is not None else "") or ""
-            if ident in done or not task.startswith(PREFIX) or not UUID.match(ident) or status != "Done":
-                continue
-            full = gmp.command(
-                '<get_reports report_id="%s" details="1" ignore_pagination="1"'
-                # Results of every level (gvmd manage_sql.c: c, h, m, l, g), no overrides, QoD >= 70.
-                ' filter="apply_overrides=0 min_qod=70 rows=-1 levels=chmlg"/>' % ident
-            )
-            results = full.findall("report/report/results/result")
-            lines = [result_line(ident, task, result) for result in results]
-            # Whole files only (written aside, then renamed): the shipper never reads half a report.
-            text = "".join(line + "\n" for line in lines)
-            write_atomic(os.path.join(EXPORT_DIR, "report-%s.jsonl" % ident), text, 0o644)
-            done.add(ident)
-            write_atomic(state_file, json.dumps(sorted(done)))
-            written += 1
+        written = export_reports(gmp)
     finally:
         gmp.close()
     print("exported %d report(s)" % written)
+
+
+def export_reports(gmp):
+    state_file = os.path.join(STATE_DIR, "exported.json")
+    done = set(json.load(open(state_file, encoding="utf-8"))) if os.path.exists(state_file) else set()
+    written = 0
+    # Listing reports takes report_filter; filter is for the results of one report (gvmd src/gmp.c,
+    # GET_REPORTS: report_get.filter from "report_filter"). Finished is checked here, per report.
+    listing = gmp.command('<get_reports details="0" report_filter="rows=-1"/>')
+    for outer in listing.findall("report"):
+        report = outer.find("report")
+        ident = outer.get("id", "")
+        task = (report.findtext("task/name") if report is not None else "") or ""
+        status = (report.findtext("scan_run_status") if report is not None else "") or ""
+        if ident in done or not task.startswith(PREFIX) or not UUID.match(ident) or status != "Done":
+            continue
+        full = gmp.command(
+            '<get_reports report_id="%s" details="1" ignore_pagination="1"'
+            # Results of every level (gvmd manage_sql.c: c, h, m, l, g), no overrides, QoD >= 70.
+            ' filter="apply_overrides=0 min_qod=70 rows=-1 levels=chmlg"/>' % ident
+        )
+        results = full.findall("report/report/results/result")
+        lines = [result_line(ident, task, result) for result in results]
+        # Whole files only (written aside, then renamed): the shipper never reads half a report.
+        text = "".join(line + "\n" for line in lines)
+        write_atomic(os.path.join(EXPORT_DIR, "report-%s.jsonl" % ident), text, 0o644)
+        done.add(ident)
+        write_atomic(state_file, json.dumps(sorted(done)))
+        written += 1
+    return written
 
 
 def rescan(name):

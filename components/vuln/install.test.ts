@@ -12,6 +12,7 @@ import {
   TMPFILES,
   exportUnits,
   installScript,
+  RECONCILE_ATTEMPTS,
   reconcileScript,
   rescanScript,
 } from "./install";
@@ -73,6 +74,23 @@ describe("Greenbone install script", () => {
     const reconcile = reconcileScript("{}", true);
     assert.ok(reconcile.includes(`place "$work/scan-key" '${SCAN_KEY_PATH}' 600 root root`));
     assert.ok(!reconcileScript("{}", false).includes("scan-key"));
+  });
+
+  it("reconcile: retries only on 75 (feed objects not loaded yet, a task running), any other code ends it", () => {
+    const reconcile = reconcileScript("{}", false);
+    // The loop, run with a stand-in for sudo that answers 75 twice, then 0; and one that answers 6.
+    const loop = reconcile.slice(reconcile.indexOf("for _ in"));
+    const stub = (codes: string) =>
+      `n=0; codes=(${codes}); sudo() { n=$((n+1)); echo "try $n"; return "\${codes[$((n-1))]}"; }; sleep() { :; }\n${loop}`;
+    const retried = run("bash", ["-c", stub("75 75 0")]);
+    assert.equal(retried.status, 0, retried.stderr);
+    assert.equal(retried.stdout.trim().split("\n").length, 3);
+    const failed = run("bash", ["-c", stub("6 0")]);
+    assert.equal(failed.status, 6);
+    assert.equal(failed.stdout.trim(), "try 1");
+    const waiting = run("bash", ["-c", stub(Array(RECONCILE_ATTEMPTS).fill("75").join(" "))]);
+    assert.equal(waiting.status, 75);
+    assert.match(waiting.stderr, /next pulumi up carries on/);
   });
 
   it("brings compose up by its project, restarts nginx on a new certificate, and waits for gvmd to set the password", () => {

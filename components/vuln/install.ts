@@ -45,6 +45,13 @@ const TMPFILES_PATH = "/etc/tmpfiles.d/fortress-greenbone.conf";
 /** gvmd answers only after its database migration and the feed data containers (minutes on a first start). */
 const GVMD_ATTEMPTS = 120;
 const GVMD_INTERVAL_S = 10;
+/**
+ * How long the reconcile waits while the client answers 75 (gvmd has not loaded the feed's scan config
+ * and port list yet, or a task to change is running): 40 tries 30 s apart, then the step fails with 75
+ * and the next `pulumi up` carries on from where it stopped.
+ */
+export const RECONCILE_ATTEMPTS = 40;
+export const RECONCILE_INTERVAL_S = 30;
 
 /** A here-document into "$work/<name>" with a marker the content does not hold. */
 function stage(name: string, content: string, marker: string): string[] {
@@ -224,8 +231,10 @@ export function installScript(args: GreenboneInstallArgs): string {
 
 /**
  * The reconcile step: the desired state (no secret) and, for authenticated scans, the scan key from
- * stdin into a root-only file; then the GMP client reconciles. Exit 75 (a task to change is running)
- * fails the step, and the next `pulumi up` retries it.
+ * stdin into a root-only file; then the GMP client reconciles. On exit 75 (the feed's scan config or
+ * port list not loaded yet, as on a first install; or a task to change is running) it waits and tries
+ * again for RECONCILE_ATTEMPTS × RECONCILE_INTERVAL_S; still 75 then fails the step, and the next
+ * `pulumi up` carries on (the reconcile is idempotent).
  */
 export function reconcileScript(desiredJson: string, withKey: boolean): string {
   return [
@@ -246,6 +255,13 @@ export function reconcileScript(desiredJson: string, withKey: boolean): string {
       : []),
     ...stage("targets.json", desiredJson, "FORTRESS_TARGETS"),
     `place "$work/targets.json" '${TARGETS_PATH}' 600 root root`,
-    `sudo /usr/bin/python3 ${GVM_PROGRAM_PATH} reconcile '${TARGETS_PATH}'`,
+    `for _ in $(seq 1 ${RECONCILE_ATTEMPTS}); do`,
+    "  status=0",
+    `  sudo /usr/bin/python3 ${GVM_PROGRAM_PATH} reconcile '${TARGETS_PATH}' || status=$?`,
+    '  if [ "$status" -ne 75 ]; then exit "$status"; fi',
+    `  sleep ${RECONCILE_INTERVAL_S}`,
+    "done",
+    `echo "Greenbone reconcile: still waiting (feed objects or a running task) after ${RECONCILE_ATTEMPTS * RECONCILE_INTERVAL_S} s; the next pulumi up carries on" >&2`,
+    "exit 75",
   ].join("\n");
 }

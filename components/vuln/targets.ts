@@ -5,12 +5,16 @@
  */
 import * as ipaddr from "ipaddr.js";
 import {
+  ALL_IANA_TCP_PORT_LIST,
+  FULL_AND_FAST_CONFIG,
   MAX_HOSTS_PER_TARGET,
   createCredential,
   createSchedule,
   createTarget,
   createTask,
+  icalendar,
   modifyCredential,
+  modifySchedule,
   modifyTarget,
 } from "./gmp";
 
@@ -72,10 +76,18 @@ export interface DesiredTarget {
   readonly createTarget: string;
   readonly modifyTarget: string;
   readonly createSchedule: string;
+  /** The schedule's iCalendar as sent; the client compares its DTSTART and RRULE with gvmd's stored one. */
+  readonly icalendar: string;
+  readonly modifySchedule: string;
   readonly createTask: string;
 }
 
 export interface DesiredState {
+  /**
+   * Feed objects the tasks and targets need (gvmd loads them from the data-objects feed some time after
+   * its first start); until both exist the client exits 75 (retry later) instead of failing create_task.
+   */
+  readonly requires: { readonly config: string; readonly port_list: string };
   readonly credential: { readonly name: string; readonly create: string; readonly modify: string } | null;
   readonly targets: readonly DesiredTarget[];
 }
@@ -86,6 +98,7 @@ export function desiredState(targets: readonly ScanTarget[], authenticated: bool
   if (problems.length > 0) throw new Error(`Greenbone scan targets: ${problems.join("; ")}`);
   const sorted = [...targets].sort((a, b) => a.name.localeCompare(b.name));
   return {
+    requires: { config: FULL_AND_FAST_CONFIG, port_list: ALL_IANA_TCP_PORT_LIST },
     credential: authenticated
       ? {
           name: CREDENTIAL_NAME,
@@ -101,18 +114,21 @@ export function desiredState(targets: readonly ScanTarget[], authenticated: bool
       const name = `${OBJECT_PREFIX}${target.name}`;
       const hosts = [...target.hosts].sort();
       const spec = { name, hosts, comment: `Fortress: ${target.name}`, sshCredential: authenticated };
+      const schedule = {
+        name,
+        weekday: WEEKDAYS[index % WEEKDAYS.length] ?? "SU",
+        hour: SCAN_HOUR,
+        minute: 0,
+        startDate: SCHEDULE_START,
+      } as const;
       return {
         name,
         hosts,
         createTarget: createTarget(spec),
         modifyTarget: modifyTarget(spec),
-        createSchedule: createSchedule({
-          name,
-          weekday: WEEKDAYS[index % WEEKDAYS.length] ?? "SU",
-          hour: SCAN_HOUR,
-          minute: 0,
-          startDate: SCHEDULE_START,
-        }),
+        createSchedule: createSchedule(schedule),
+        icalendar: icalendar(schedule),
+        modifySchedule: modifySchedule(schedule),
         createTask: createTask({ name, comment: `Fortress: full and fast scan of ${target.name}` }),
       };
     }),

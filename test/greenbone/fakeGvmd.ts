@@ -4,6 +4,14 @@
  * 400 "Authentication failed", 404 "Resource missing"), the refusals of src/gmp.c the client must handle
  * (modify_target: "HOSTS requires an EXCLUDE_HOSTS", "Target is in use" from manage_sql_targets.c
  * target_in_use: a non-trashed task uses it), and the element shapes of the GMP schema's get_* responses.
+ * Also modelled from gvmd's source: the login cache (src/manage_sql.c authenticate_any_method caches a
+ * successful password and accepts it again without checking the user's hash until it expires;
+ * modify_user leaves it, only GMP logout clears it: src/gmp_logout.c → logout_user → auth_cache_delete),
+ * feed objects that may not be loaded yet (create_task/create_target 404 on a missing config or port
+ * list, src/gmp.c), modify_target's ssh_credential (left out: unchanged; id "0": none;
+ * src/manage_sql_targets.c), report listings without trashcan tasks' reports (src/manage_sql.c
+ * reports_extra_where: tasks.hidden = 0), and stored schedules as gvmd rewrites them (src/manage_utils.c
+ * icalendar_from_string: its own PRODID, a VTIMEZONE, UID and DTSTAMP added).
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type Server, type Socket } from "node:net";
@@ -15,6 +23,7 @@ export interface Item {
   credential?: string;
   target?: string;
   schedule?: string;
+  icalendar?: string;
   status?: string;
   trashed?: boolean;
 }
@@ -29,6 +38,8 @@ export interface ReportResult {
 export interface Report {
   id: string;
   task: string;
+  /** The task's id, when the report belongs to a task the fake holds (trashed: not listed). */
+  taskId?: string;
   status: string;
   results: ReportResult[];
 }
@@ -51,6 +62,26 @@ const attribute = (attributes: string, name: string) =>
 const reply = (command: string, status: string, statusText: string, inner = "", id?: string) =>
   `<${command}_response status="${status}" status_text="${statusText}"${id ? ` id="${id}"` : ""}>${inner}</${command}_response>`;
 
+/** A schedule's iCalendar as gvmd stores it (src/manage_utils.c icalendar_from_string, libical's CRLF). */
+function stored(ical: string): string {
+  const lines = ical.split(/\r?\n/);
+  const keep = lines.filter((line) => /^(DTSTART|RRULE)[:;]/.test(line));
+  return [
+    "BEGIN:VCALENDAR",
+    "VERSION:2.0",
+    "PRODID:-//Greenbone.net//NONSGML Greenbone Security Manager 26.0.0//EN",
+    "BEGIN:VTIMEZONE",
+    "TZID:/freeassociation.sourceforge.net/UTC",
+    "END:VTIMEZONE",
+    "BEGIN:VEVENT",
+    ...keep,
+    `UID:${randomUUID()}`,
+    `DTSTAMP:${new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+/, "")}`,
+    "END:VEVENT",
+    "END:VCALENDAR",
+  ].join("\r\n");
+}
+
 export class FakeGvmd {
   readonly items: Record<"target" | "schedule" | "task" | "credential", Item[]> = {
     target: [],
@@ -62,6 +93,11 @@ export class FakeGvmd {
   readonly log: string[] = [];
   readonly reports: Report[] = [];
   password = "admin";
+  /** Feed objects loaded so far: "Full and fast" and "All IANA assigned TCP" (data-objects feed). */
+  configs = ["daba56c8-73ec-11df-a475-002264764cea"];
+  portLists = ["33d0cd82-57c6-11e1-8ed1-406186ea4fc5"];
+  /** Cached logins: password → expiry (gvmd's login timeout, 15 minutes by default: src/gvmd.c). */
+  readonly authCache = new Map<string, number>();
   private server: Server | undefined;
 
   listen(path: string): Promise<void> {
@@ -89,12 +125,21 @@ export class FakeGvmd {
       const [, command = "", attributes = "", body = ""] = match;
       this.log.push(command);
       if (command === "authenticate") {
-        authenticated = text(body, "username") === "admin" && text(body, "password") === this.password;
+        const password = text(body, "password") ?? "";
+        const cached = (this.authCache.get(password) ?? 0) > Date.now();
+        authenticated = text(body, "username") === "admin" && (cached || password === this.password);
+        if (authenticated) this.authCache.set(password, Date.now() + 15 * 60 * 1000);
         socket.write(
           authenticated
             ? reply(command, "200", "OK", "<role>Admin</role><timezone>UTC</timezone>")
             : reply(command, "400", "Authentication failed"),
         );
+        return;
+      }
+      if (command === "logout" && authenticated) {
+        this.authCache.clear();
+        authenticated = false;
+        socket.write(reply(command, "200", "User logged out"));
         return;
       }
       socket.write(
@@ -125,7 +170,9 @@ export class FakeGvmd {
         ? `<hosts>${escape(item.hosts ?? "")}</hosts>${credential}`
         : kind === "task"
           ? `<status>${item.status ?? "New"}</status><target id="${item.target}"/>`
-          : "";
+          : kind === "schedule"
+            ? `<icalendar>${escape(item.icalendar ?? "")}</icalendar><timezone>UTC</timezone>`
+            : "";
     return `<${kind} id="${item.id}"><name>${escape(item.name)}</name>${extra}</${kind}>`;
   }
 
@@ -142,6 +189,15 @@ export class FakeGvmd {
       return reply(command, "200", "OK");
     }
     if (command === "get_reports") return this.reportsAnswer(attributes);
+    const feed = /^get_(config|port_list)s$/.exec(command)?.[1];
+    if (feed) {
+      const wanted = attribute(attributes, `${feed}_id`);
+      const loaded = feed === "config" ? this.configs : this.portLists;
+      if (wanted === undefined) return reply(command, "400", "Fortress's fake answers get by id only");
+      return loaded.includes(wanted)
+        ? reply(command, "200", "OK", `<${feed} id="${wanted}"><name>feed object</name></${feed}>`)
+        : reply(command, "404", `Failed to find ${feed} '${wanted}'`);
+    }
     if (command === "start_task") {
       const task = this.find("task", attribute(attributes, "task_id"));
       if (!task) return reply(command, "404", "Failed to find task");
@@ -163,12 +219,18 @@ export class FakeGvmd {
       if (this.list(kind, `name=${name}`).length > 0) return reply(command, "400", `${kind} exists already`);
       const item: Item = { id: randomUUID(), name };
       if (kind === "target") {
+        const portList = /<port_list id="([^"]*)"/.exec(body)?.[1] ?? "";
+        if (!this.portLists.includes(portList))
+          return reply(command, "404", `Failed to find port_list '${portList}'`);
         item.hosts = text(body, "hosts");
         item.credential = /<ssh_credential id="([^"]*)"/.exec(body)?.[1];
         if (item.credential && !this.find("credential", item.credential))
           return reply(command, "404", "Failed to find credential");
       }
+      if (kind === "schedule") item.icalendar = stored(text(body, "icalendar") ?? "");
       if (kind === "task") {
+        const config = /<config id="([^"]*)"/.exec(body)?.[1] ?? "";
+        if (!this.configs.includes(config)) return reply(command, "404", `Failed to find config '${config}'`);
         item.target = /<target id="([^"]*)"/.exec(body)?.[1];
         item.schedule = /<schedule id="([^"]*)"/.exec(body)?.[1];
         if (!this.find("target", item.target)) return reply(command, "404", "Failed to find target");
@@ -187,6 +249,8 @@ export class FakeGvmd {
         )
       )
         return reply(command, "400", `${kind} is in use`);
+      if (kind === "credential" && this.items.target.some((t) => !t.trashed && t.credential === item.id))
+        return reply(command, "400", "Credential is in use");
       item.trashed = true;
       return reply(command, "200", "OK");
     }
@@ -197,7 +261,12 @@ export class FakeGvmd {
       if (this.items.task.some((task) => !task.trashed && task.target === item.id))
         return reply(command, "400", "Target is in use");
       item.hosts = hosts ?? item.hosts;
-      item.credential = /<ssh_credential id="([^"]*)"/.exec(body)?.[1] ?? item.credential;
+      const credential = /<ssh_credential id="([^"]*)"/.exec(body)?.[1];
+      item.credential = credential === "0" ? undefined : (credential ?? item.credential);
+    }
+    if (kind === "schedule") {
+      const ical = text(body, "icalendar");
+      if (ical !== undefined) item.icalendar = stored(ical);
     }
     return reply(command, "200", "OK");
   }
@@ -229,6 +298,9 @@ export class FakeGvmd {
     // A listing reads report_filter (src/gmp.c GET_REPORTS); a results filter here is the client's mistake.
     if (attribute(attributes, "filter") !== undefined)
       return reply("get_reports", "400", "Bogus filter for a listing");
-    return reply("get_reports", "200", "OK", this.reports.map((report) => reportXml(report, false)).join(""));
+    const listed = this.reports.filter(
+      (report) => !this.items.task.some((task) => task.id === report.taskId && task.trashed),
+    );
+    return reply("get_reports", "200", "OK", listed.map((report) => reportXml(report, false)).join(""));
   }
 }
