@@ -18,6 +18,7 @@ describe("the stack outputs (issue 9)", () => {
       "vaultwardenAdminToken",
       "wazuhBreakGlassPassword",
       "wazuhEnrollmentPassword",
+      "greenboneAdminPassword",
     ]);
   });
 
