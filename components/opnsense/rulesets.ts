@@ -9,9 +9,14 @@
  *   not installable; an unknown name changes nothing for itself, so names are checked first.
  * - `GET ids/settings/get_policy` (no uuid): a blank policy, whose `rulesets` options are the enabled
  *   files' node uuids with their file names: what a policy's `rulesets` takes.
- * - `POST ids/service/reconfigure` installs the downloaded rules of the enabled files; `POST
- *   ids/service/update_rules` (no parameter: it waits) runs `ids update` (rule-updater.py, installRules.py,
- *   a reload), the download a newly enabled file needs before it has any rule.
+ * - `POST ids/service/reconfigure` runs `ids install rules`: installRules.py installs every *.rules file
+ *   on disk (lib/rulecache.py list_local globs the directory), its ruleset enabled or not. `POST
+ *   ids/service/update_rules` (no parameter: it waits) runs `ids update` (actions_ids.conf: rule-updater.py,
+ *   installRules.py, a reload): rule-updater.py downloads the enabled files and deletes the disabled ones.
+ *   So a newly enabled file has no rule before it, and a disabled one stays loaded (and in IPS keeps
+ *   dropping) until it runs: every change that adds or removes a ruleset ends with update_rules.
+ *   (opnsense/core@25.7.3…26.7.2: src/opnsense/scripts/suricata/{installRules.py,rule-updater.py,
+ *   lib/rulecache.py}, service/conf/actions.d/actions_ids.conf, IDS/Api/ServiceController.php.)
  */
 import { call, type Connection, withWriteLock } from "./client";
 import { OpnsenseError } from "./errors";
@@ -37,7 +42,7 @@ export interface RulesetsOutputs extends RulesetsInputs {
 }
 
 const RECONFIGURE = "ids/service/reconfigure";
-/** `ids update` downloads every enabled ruleset: minutes on a slow link. Not retried (a second would download again). */
+/** `ids update` downloads every enabled ruleset (even when one is only removed): minutes on a slow link. Not retried (a second would download again). */
 const DOWNLOAD_TIMEOUT_MS = 600_000;
 
 export const splitNames = (joined: string): string[] =>
@@ -120,7 +125,37 @@ export class RulesetsProvider
     return Object.fromEntries(names.map((name) => [name, byName.get(name) ?? ""]));
   }
 
-  /** Enables `add`, disables `remove`, makes it live, downloads what is new; answers the uuids of `keep`. */
+  /**
+   * `ids update`: downloads the enabled files, deletes the disabled ones (rule-updater.py) and installs
+   * what is on disk. Without it a removed ruleset stays loaded: reconfigure installs every file on disk.
+   */
+  private async updateRules(connection: Connection): Promise<void> {
+    const answer = (await call(
+      connection,
+      "POST",
+      "ids/service/update_rules",
+      {},
+      {
+        ...this.timing.retry,
+        timeoutMs: Math.max(this.timing.retry.timeoutMs, DOWNLOAD_TIMEOUT_MS),
+        retries: 0,
+      },
+    )) as { status?: unknown };
+    // `ids update` answers OK whatever the download did (actions_ids.conf `errors:no`,
+    // service/modules/actions/script.py); only a template failure ("template error") shows here.
+    if (
+      String(answer.status ?? "")
+        .trim()
+        .toUpperCase() !== "OK"
+    ) {
+      throw new OpnsenseError(
+        `OPNsense could not update the rulesets (ids/service/update_rules: ${JSON.stringify(answer).slice(0, 200)}): ` +
+          "check that the firewall reaches rules.emergingthreats.net, and System > Log Files > Backend",
+      );
+    }
+  }
+
+  /** Enables `add`, disables `remove`, makes it live, downloads what is new and drops what is gone; answers the uuids. */
   private async change(
     inputs: RulesetsInputs,
     add: readonly string[],
@@ -136,31 +171,8 @@ export class RulesetsProvider
         await this.toggle(connection, remove, "0");
         await this.toggle(connection, add, "1");
       });
-      if (add.length > 0) {
-        const answer = (await call(
-          connection,
-          "POST",
-          "ids/service/update_rules",
-          {},
-          {
-            ...this.timing.retry,
-            timeoutMs: Math.max(this.timing.retry.timeoutMs, DOWNLOAD_TIMEOUT_MS),
-            retries: 0,
-          },
-        )) as { status?: unknown };
-        // `ids update` answers OK whatever the download did (actions_ids.conf `errors:no`,
-        // service/modules/actions/script.py); only a template failure ("template error") shows here.
-        if (
-          String(answer.status ?? "")
-            .trim()
-            .toUpperCase() !== "OK"
-        ) {
-          throw new OpnsenseError(
-            `OPNsense could not download the rulesets (ids/service/update_rules: ${JSON.stringify(answer).slice(0, 200)}): ` +
-              "check that the firewall reaches rules.emergingthreats.net, and System > Log Files > Backend",
-          );
-        }
-      }
+      // Removing needs it too: a disabled file stays on disk, and installed, until rule-updater.py deletes it.
+      if (add.length > 0 || remove.length > 0) await this.updateRules(connection);
       return this.fileUuids(connection, wanted);
     });
   }
@@ -206,15 +218,16 @@ export class RulesetsProvider
     return { outs: { ...news, fileUuids } };
   }
 
-  /** Turns Fortress's rulesets off again (their downloaded files stay until OPNsense's next update). */
+  /** Turns Fortress's rulesets off again and has `ids update` delete their files, so Suricata drops their rules. */
   async delete(_id: string, props: RulesetsOutputs): Promise<void> {
     const connection = this.connect(props.firewall);
     const known = new Set((await this.list(connection)).map((row) => String(row.filename ?? "")));
     const ours = splitNames(props.filenames).filter((name) => known.has(name));
-    await withWriteLock(connection, () =>
-      this.applying(connection, { kind: "reconfigure", path: RECONFIGURE }, () =>
+    await withWriteLock(connection, async () => {
+      await this.applying(connection, { kind: "reconfigure", path: RECONFIGURE }, () =>
         this.toggle(connection, ours, "0"),
-      ),
-    );
+      );
+      if (ours.length > 0) await this.updateRules(connection);
+    });
   }
 }

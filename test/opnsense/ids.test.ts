@@ -237,6 +237,53 @@ for (const version of ["25.7.3", "26.1.2", "26.7.1"]) {
       assert.deepEqual(Object.values(api.state.ids.files()), ["0", "0", "0"]);
     });
 
+    it("unloads a removed ruleset: update and delete run ids update, since reconfigure installs every file on disk", async () => {
+      const { api, firewall } = await start(version, IDS_PRIVILEGES);
+      await (
+        await configured(new SettingsProvider(IDS_GENERAL, FAST))
+      ).create({
+        firewall,
+        fields: toSettingsFields(IDS_GENERAL, general()) as Record<string, string>,
+      });
+      const rulesets = await configured(new RulesetsProvider(FAST));
+      const inputs = {
+        kind: RULESETS_KIND,
+        firewall,
+        filenames: "botcc.rules,compromised.rules,emerging-malware.rules",
+        argument: "sensors.suricata.rulesets",
+      } as const;
+      const created = await rulesets.create(inputs);
+      const all = ["botcc.rules", "compromised.rules", "emerging-malware.rules"];
+      assert.deepEqual(api.state.ids.installed(), all);
+      // OPNsense itself: a file turned off and reconfigured is still on disk, so installRules.py loads it.
+      const post = (command: string) =>
+        fetch(`${api.url}/api/ids/${command}`, {
+          method: "POST",
+          headers: { authorization: api.authorization("least"), "content-type": "application/json" },
+          body: "{}",
+        }).then((response) => response.json() as Promise<Record<string, unknown>>);
+      assert.deepEqual(await post("settings/toggle_ruleset/botcc.rules/0"), { status: "0" });
+      assert.deepEqual(await post("service/reconfigure"), { status: "OK" });
+      assert.deepEqual(api.state.ids.installed(), all, "reconfigure keeps a disabled file that is on disk");
+      assert.deepEqual(await post("settings/toggle_ruleset/botcc.rules/1"), { status: "1" });
+      // Removing only (nothing added): the provider still runs ids update, which deletes and unloads it.
+      const updates = () => api.state.reconfigures["ids/update_rules"] ?? 0;
+      const before = updates();
+      const next = { ...inputs, filenames: "compromised.rules,emerging-malware.rules" };
+      const updated = await rulesets.update(created.id, created.outs as RulesetsOutputs, next);
+      assert.equal(updates(), before + 1, "a removal runs ids/service/update_rules");
+      assert.equal(api.state.ids.files()["botcc.rules"], "0");
+      assert.deepEqual(api.state.ids.downloaded(), ["compromised.rules", "emerging-malware.rules"]);
+      assert.deepEqual(api.state.ids.installed(), ["compromised.rules", "emerging-malware.rules"]);
+      // An unchanged list runs nothing; delete unloads the rest.
+      await rulesets.update(created.id, updated.outs as RulesetsOutputs, next);
+      assert.equal(updates(), before + 1, "no change, no download");
+      await rulesets.delete(created.id, updated.outs as RulesetsOutputs);
+      assert.equal(updates(), before + 2, "delete runs ids/service/update_rules");
+      assert.deepEqual(api.state.ids.downloaded(), []);
+      assert.deepEqual(api.state.ids.installed(), []);
+    });
+
     const absent = modern && version.startsWith("26.7") ? "3coresec.rules" : "emerging-dyn_dns.rules";
     it(`names the argument for a ruleset ${version} does not offer (${absent}) and changes nothing`, async () => {
       const { api, firewall } = await start(version, IDS_PRIVILEGES);

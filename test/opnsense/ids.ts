@@ -9,6 +9,9 @@
  *   set_ruleset, the policy commands) and ServiceController.php (reconfigure: the daily "ids rule updates"
  *   cron job made disabled on the first run, template reload, rules installed, Suricata started when
  *   enabled, `{"status": "OK"}`; update_rules: `ids update`, which answers OK (actions_ids.conf errors:no));
+ * - scripts/suricata/installRules.py with lib/rulecache.py list_local (every *.rules file on disk is
+ *   installed, its ruleset enabled or not) and rule-updater.py (downloads the enabled files, deletes the
+ *   others): a ruleset turned off stays loaded until `ids update` runs;
  * - scripts/suricata/metadata/rules/{et-open,sslbl}.xml: the installable file names (26.7 drops
  *   3coresec.rules and adds five);
  * - models/OPNsense/Cron/Cron.xml, controllers/OPNsense/Cron/Api/{Settings,Service}Controller.php (get_job,
@@ -52,9 +55,9 @@ export interface IdsState {
   files(): Record<string, string>;
   /** The uuid of a file's node. */
   fileUuid(filename: string): string | undefined;
-  /** Files whose rules `ids update` downloaded. */
+  /** Ruleset files on disk (rule_source_directory): `ids update` downloads the enabled ones and deletes the rest. */
   downloaded(): string[];
-  /** Files whose rules the last reconfigure installed (enabled and downloaded). */
+  /** Files whose rules the last install (reconfigure, or `ids update`) loaded: every file on disk, enabled or not. */
   installed(): string[];
   /** Whether Suricata runs, as the last reconfigure left it. */
   running(): boolean;
@@ -206,18 +209,23 @@ export function idsApi(version: string, context: () => FieldContext, count: (ser
         general["general.UpdateCron"] = uuid;
       }
       running = general["general.enabled"] === "1";
-      installed = running
-        ? enabledFiles()
-            .map(([name]) => name)
-            .filter((name) => downloaded.has(name))
-        : installed;
+      // `ids install rules` (installRules.py) installs every *.rules file on disk (lib/rulecache.py
+      // list_local globs the directory), whether its ruleset is enabled or not.
+      if (running) installed = [...downloaded];
       return ok({ status: "OK" });
     }
     if (command === "update_rules") {
       if (method !== "POST") return ok({ status: "failed" });
       count("ids/update_rules");
-      for (const [name] of enabledFiles()) downloaded.add(name);
-      installed = enabledFiles().map(([name]) => name);
+      // actions_ids.conf [update]: rule-updater.py downloads the files enabled in rule-updater.config
+      // (the `files.file` nodes) and deletes every other installable file on disk (no et-open or sslbl
+      // file is `required`); then installRules.py installs what is on disk.
+      const enabled = new Set(enabledFiles().map(([name]) => name));
+      for (const name of installable.keys()) {
+        if (enabled.has(name)) downloaded.add(name);
+        else downloaded.delete(name);
+      }
+      installed = [...downloaded];
       return ok({ status: "OK" });
     }
     return notFound();
