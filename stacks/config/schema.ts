@@ -351,11 +351,7 @@ export const PLAIN_KEYS = {
   zones: zonesSchema,
   platform: platformSchema.default(DEFAULT_PLATFORM),
   clamav: clamavSchema.default({}),
-  sensors: sensorsSchema.default({
-    ids: { mode: "ids", drop: [] },
-    netflow: true,
-    zeek: { mirror: "vm-taps" },
-  }),
+  sensors: sensorsSchema.default({ ids: { mode: "ids" }, netflow: true, zeek: { mirror: "vm-taps" } }),
   vuln: vulnSchema.default({ scanManagement: false }),
 } as const;
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { sensorsSchema, vulnSchema } from "./schema";
+import { PLAIN_KEYS, sensorsSchema, vulnSchema } from "./schema";
 import { checkSensors } from "./sensors";
 import { GREENBONE_IMAGE_NAMES } from "../../vocabulary/greenbone";
 
@@ -79,5 +79,13 @@ describe("fortress:vuln.imageDigests", () => {
     const tag = vulnSchema.safeParse({ imageDigests: { ...all, gvmd: "stable" } });
     assert.equal(tag.success, false);
     assert.deepEqual(tag.error?.issues[0]?.path, ["imageDigests", "gvmd"]);
+  });
+});
+
+describe("a lab without fortress:sensors", () => {
+  it("gets the defaults, which pass the checks (IDS, no drops)", () => {
+    const defaults = PLAIN_KEYS.sensors.parse(undefined);
+    assert.deepEqual(defaults.ids, { mode: "ids" });
+    assert.deepEqual(checkSensors(defaults, []), []);
   });
 });
