@@ -44,6 +44,8 @@ export const COMPONENT_TYPES = {
   zeekSensor: "fortress:sensors:ZeekSensor",
   /** Greenbone Community Edition on its VM: compose, targets, tasks, report export. */
   greenbone: "fortress:vuln:Greenbone",
+  /** MISP on its VM: misp-docker's compose, login through Keycloak, feeds, the integration user. */
+  misp: "fortress:response:Misp",
   /** The record of which services the lab runs, read by the pack's dependency policy. */
   services: "fortress:lab:Services",
 } as const;
