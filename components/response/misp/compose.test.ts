@@ -91,15 +91,15 @@ describe("MISP compose file", () => {
     assert.match(service("db").healthcheck?.test.join(" ") ?? "", /MYSQL_PWD=/);
   });
 
-  it("sets BASE_URL, hides credentials from the log, trusts only local CAs and publishes 443 on the VM only", () => {
+  it("sets BASE_URL, hides credentials from the log, trusts only local CAs and publishes 443 on the VM's address and loopback only", () => {
     const env = service("misp-core").environment ?? {};
     assert.equal(env.BASE_URL, "https://misp-1.lab.example");
     assert.equal(env.DISABLE_PRINTING_PLAINTEXT_CREDENTIALS, "true");
     assert.equal(env.AUTOGEN_ADMIN_KEY, "false");
     assert.equal(env.DISABLE_CA_REFRESH, "true");
-    assert.deepEqual(service("misp-core").ports, ["10.0.30.20:443:443"]);
+    assert.deepEqual(service("misp-core").ports, ["10.0.30.20:443:443", "127.0.0.1:443:443"]);
     for (const entry of Object.values(compose.services))
-      assert.equal(entry.ports?.length ?? 0, entry === service("misp-core") ? 1 : 0);
+      assert.equal(entry.ports?.length ?? 0, entry === service("misp-core") ? 2 : 0);
   });
 
   it("keeps the state on the data disk and the lab CA in misp-core's trust store", () => {

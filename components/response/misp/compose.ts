@@ -14,7 +14,9 @@
  *   added to misp-core's trust store (`/usr/local/share/ca-certificates/`, read by `update-ca-certificates`
  *   in configure_misp.sh `update_ca_certificates`) so the OIDC client trusts Keycloak; with
  *   DISABLE_CA_REFRESH=true MISP's own CA bundle is that local store, not a download from curl.se;
- * - 443 published on the VM's address only, no plain-HTTP port (upstream publishes 80 and 443 on all).
+ * - 443 published on the VM's address and on loopback only (Fortress's checks and API client on the VM
+ *   use https://localhost, which the certificate names), no plain-HTTP port (upstream publishes 80 and 443 on
+ *   every address).
  */
 import * as yaml from "js-yaml";
 import { DATA_MOUNT } from "../../cloud-init/userData";
@@ -183,7 +185,8 @@ function services(args: ComposeArgs): Record<string, [MispImageName, Service]> {
           retries: 3,
           start_period: "120s",
         },
-        ports: [`${args.bindAddress}:${WEB_PORT}:443`],
+        // The VM's address for users; loopback for Fortress's own checks and API client on the VM.
+        ports: [`${args.bindAddress}:${WEB_PORT}:443`, `127.0.0.1:${WEB_PORT}:443`],
         env_file: [CORE_ENV_PATH],
         environment: coreEnvironment(args),
         volumes: [
