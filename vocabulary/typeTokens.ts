@@ -47,6 +47,8 @@ export const COMPONENT_TYPES = {
   response: "fortress:response:Response",
   theHive: "fortress:response:TheHive",
   cortex: "fortress:response:Cortex",
+  /** MISP on its VM: misp-docker's compose, login through Keycloak, feeds, the integration user. */
+  misp: "fortress:response:Misp",
   /** The record of which services the lab runs, read by the pack's dependency policy. */
   services: "fortress:lab:Services",
 } as const;

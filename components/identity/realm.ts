@@ -68,6 +68,46 @@ export const PKCE_S256: Readonly<Record<ClientName, boolean>> = {
  */
 export const DEFAULT_CLIENT_SCOPES = ["basic", "acr", "profile", "email", "roles", "web-origins"] as const;
 
+/**
+ * The misp client's roles. MISP's OidcAuth reads the roles from the claim `OidcAuth.roles_property`
+ * (default `roles`) of the ID token or userinfo, and refuses the login ("Role property … is missing in
+ * claims, access prohibited"; "No role was assigned") when none of them is a key of
+ * `OidcAuth.role_mapper` (MISP/MISP app/Plugin/OidcAuth/Lib/Oidc.php `authenticate`, `getUserRole`).
+ * Keycloak puts client roles only under `resource_access.misp.roles` of the access token by default, so
+ * the client carries a "User Client Role" mapper to a top-level `roles` claim, as misp-docker's
+ * docs/keycloak-integration-guide.md configures it. The MISP component maps each name to a MISP role id.
+ */
+export const MISP_CLIENT_ROLES = ["admin", "user", "readonly"] as const;
+export type MispClientRole = (typeof MISP_CLIENT_ROLES)[number];
+/** The claim the misp client's roles mapper writes (MISP's OidcAuth.roles_property). */
+export const MISP_ROLES_CLAIM = "roles";
+/** Members of the admin group are MISP site admins; every other user needs a misp role assigned. */
+export const MISP_ADMIN_GROUP_ROLE: MispClientRole = "admin";
+
+const tokenClaims = {
+  "id.token.claim": "true",
+  "access.token.claim": "true",
+  "userinfo.token.claim": "true",
+};
+
+/** The misp client's roles mapper (Keycloak's oidc-usermodel-client-role-mapper). */
+function mispRolesMapper() {
+  return {
+    name: MISP_ROLES_CLAIM,
+    protocol: "openid-connect",
+    protocolMapper: "oidc-usermodel-client-role-mapper",
+    consentRequired: false,
+    config: {
+      "usermodel.clientRoleMapping.clientId": "misp",
+      "usermodel.clientRoleMapping.rolePrefix": "",
+      multivalued: "true",
+      "claim.name": MISP_ROLES_CLAIM,
+      "jsonType.label": "String",
+      ...tokenClaims,
+    },
+  };
+}
+
 export interface RealmClient {
   readonly clientId: ClientName;
   /** https origins the UI is reached on (Proxmox: one per node). */
@@ -115,11 +155,10 @@ function client(spec: RealmClient) {
         config: {
           "claim.name": "groups",
           "full.path": "false",
-          "id.token.claim": "true",
-          "access.token.claim": "true",
-          "userinfo.token.claim": "true",
+          ...tokenClaims,
         },
       },
+      ...(spec.clientId === "misp" ? [mispRolesMapper()] : []),
     ],
     defaultClientScopes: [...DEFAULT_CLIENT_SCOPES],
   };
@@ -138,6 +177,7 @@ export function renderRealm(spec: RealmSpec): string {
         throw new Error(`realm ${spec.realm}: ${entry.clientId} URL ${url} is not an https origin`);
     }
   }
+  const hasMisp = spec.clients.some((entry) => entry.clientId === "misp");
   const realm = {
     realm: spec.realm,
     displayName: spec.displayName,
@@ -155,7 +195,14 @@ export function renderRealm(spec: RealmSpec): string {
     accessTokenLifespan: 300,
     ssoSessionIdleTimeout: 1800,
     ssoSessionMaxLifespan: 36000,
-    groups: [{ name: DEFAULT_GROUP }, { name: ADMIN_GROUP }],
+    ...(hasMisp ? { roles: { client: { misp: MISP_CLIENT_ROLES.map((name) => ({ name })) } } } : {}),
+    groups: [
+      { name: DEFAULT_GROUP },
+      {
+        name: ADMIN_GROUP,
+        ...(hasMisp ? { clientRoles: { misp: [MISP_ADMIN_GROUP_ROLE] } } : {}),
+      },
+    ],
     defaultGroups: [`/${DEFAULT_GROUP}`],
     clients: spec.clients.map(client),
   };
