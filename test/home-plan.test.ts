@@ -56,7 +56,7 @@ describe("the home lab plan", () => {
     assert.match(lines[0] ?? "", /^Fortress plan for stack "home": \d+ resources$/);
     assert.equal(
       lines[1],
-      `  resources  ${document.resources.length} in 8 built layers (4 not built), 2 outside any layer`,
+      `  resources  ${document.resources.length} in 10 built layers (2 not built), 2 outside any layer`,
     );
     assert.equal(
       lines[2],
@@ -118,9 +118,20 @@ describe("the home lab plan", () => {
     ]);
   });
 
-  it("builds the network, time, dns-dhcp, hypervisor, platform, identity, siem and endpoint layers and lists the others as not built yet", () => {
+  it("builds every layer but response and monitoring, and lists those two as not built yet", () => {
     const status = Object.fromEntries(document.layers.map((layer) => [layer.name, layer.status]));
-    const built = ["network", "time", "dns-dhcp", "hypervisor", "platform", "identity", "siem", "endpoint"];
+    const built = [
+      "network",
+      "time",
+      "dns-dhcp",
+      "hypervisor",
+      "platform",
+      "identity",
+      "siem",
+      "sensors",
+      "endpoint",
+      "vuln",
+    ];
     for (const layer of built) assert.equal(status[layer], "built", layer);
     for (const layer of LAYERS.filter((name) => !built.includes(name)))
       assert.equal(status[layer], "not built yet");
@@ -138,7 +149,9 @@ describe("the home lab plan", () => {
     assert.match(outcome.text, /platform: \d+ resources/);
     assert.match(outcome.text, /identity: \d+ resources/);
     assert.match(outcome.text, /siem: \d+ resources/);
-    assert.match(outcome.text, /sensors: not built yet/);
+    assert.match(outcome.text, /sensors: \d+ resources/);
+    assert.match(outcome.text, /vuln: \d+ resources/);
+    assert.match(outcome.text, /response: not built yet/);
   });
 
   it("builds one Proxmox provider that the network, time, hypervisor and identity layers share (issue 9)", () => {
@@ -335,8 +348,10 @@ describe("the home lab plan", () => {
       "hypervisor->dns-dhcp",
       "identity->platform",
       "platform->hypervisor",
+      "sensors->siem",
       "siem->identity",
       "time->network",
+      "vuln->siem",
     ]);
   });
 

@@ -142,7 +142,13 @@ export class Greenbone extends pulumi.ComponentResource {
           );
           return new command.remote.Command(
             `${name}-scan-user-${scanHost.name}`,
-            { connection: connectionOf(scanHost), create, delete: SCAN_USER_DELETE, triggers: [create] },
+            {
+              connection: connectionOf(scanHost),
+              create,
+              delete: SCAN_USER_DELETE,
+              triggers: [create],
+              logging: "none",
+            },
             { parent: this },
           );
         })

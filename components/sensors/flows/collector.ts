@@ -69,6 +69,7 @@ export class FlowCollector extends pulumi.ComponentResource {
           hostKey: host.hostKey,
         },
         create: flowInstallScript({ nfcapd, retention: args.retention ?? DEFAULT_FLOW_RETENTION }),
+        logging: "none",
       },
       { parent: this },
     );
