@@ -54,6 +54,12 @@ const UNJUDGED: Readonly<Record<string, string>> = {
     "a DHCP pool; which guest gets which address is judged through reservations (inventory)",
   [`${OPNSENSE_TYPE_PREFIX}keaDhcpv4`]: "the DHCP service switch",
   [`${OPNSENSE_TYPE_PREFIX}dnsmasqDhcp`]: "the DHCP service switch",
+  [`${OPNSENSE_TYPE_PREFIX}idsGeneral`]:
+    "Suricata's settings on the firewall: detection, no access; what passes is the filter rules'",
+  [`${OPNSENSE_TYPE_PREFIX}idsRulesets`]: "which ET open rule files Suricata loads: detection content",
+  [`${OPNSENSE_TYPE_PREFIX}idsUpdateSchedule`]: "the time of OPNsense's own daily rule download",
+  [`${OPNSENSE_TYPE_PREFIX}netflow`]:
+    "the firewall's flow export to the collector: outbound from the firewall, which no zone rule describes",
   "proxmoxve:index/timeLegacy:TimeLegacy": "a node's time zone",
   "proxmoxve:index/poolLegacy:PoolLegacy":
     "a grouping of guests; what a token may do in it is judged through its ACLs",
