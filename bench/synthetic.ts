@@ -7,7 +7,7 @@
  * The zone matrix grows with the VLANs: the home lab's entries as they are, and each extra client
  * VLAN the entries of the home VLAN of the same purpose (users, iot or guest), so every network
  * reaches the firewall for DNS and NTP, the internet, and (users) the servers, as in the seed.
- * Settings that do not scale (lab, proxmox, opnsense, services) are the home lab's own.
+ * Settings that do not scale (lab, proxmox, opnsense, services, sensors) are the home lab's own.
  */
 import { join } from "node:path";
 import * as yaml from "js-yaml";
@@ -160,6 +160,7 @@ export function syntheticLab(k: number, home: StackConfig = readStackConfig(HOME
     [`${PREFIX}opnsense`]: JSON.stringify(plainValue(home, "opnsense")),
     [`${PREFIX}zones`]: JSON.stringify(zones(plainValue(home, "zones") as ZoneConfig[], networks)),
     [`${PREFIX}services`]: JSON.stringify(plainValue(home, "services")),
+    [`${PREFIX}sensors`]: JSON.stringify(plainValue(home, "sensors")),
   };
   // The synthetic labs build their own k3s, so they carry every secret but a kubeconfig.
   const secrets = SECRET_KEYS.filter((key) => key !== "kubeconfig");
