@@ -34,7 +34,7 @@ import {
   RESCAN_EXIT_CODES,
 } from "./gvmProgram";
 import { PIN_PATH, pinScript } from "./imagePins";
-import { type AptPackage, DOCKER_APT, DOCKER_PACKAGES, GPG_PACKAGE, PYTHON_PACKAGE } from "./pins";
+import { type DockerApt, DOCKER_APT, dockerPackagesLines, dockerRepositoryLines } from "../docker/dockerApt";
 
 export const RESCAN_PATH = "/usr/local/sbin/fortress-rescan";
 export const ADMIN_PASSWORD_PATH = `${GVM_CONFIG_DIR}/admin-password`;
@@ -58,8 +58,6 @@ function stage(name: string, content: string, marker: string): string[] {
   if (content.includes(marker)) throw new Error(`internal: a rendered file contains ${marker}`);
   return [`cat > "$work/${name}" <<'${marker}'`, content.trimEnd(), marker];
 }
-
-const pinned = (packages: readonly AptPackage[]) => packages.map((p) => `${p.name}=${p.version}`).join(" ");
 
 /** `fortress-rescan <target-name>`: start one target's task (exit codes: gvmProgram.ts RESCAN_EXIT_CODES). */
 export function rescanScript(): string {
@@ -112,43 +110,7 @@ export function exportUnits(): { service: string; timer: string } {
 /** The socket's parent is root-only; gvmd (another uid in its container) must create the socket. */
 export const TMPFILES = `d ${SOCKET_PARENT} 0700 root root -\nd ${GVMD_SOCKET_DIR} 0777 root root -\n`;
 
-export type DockerApt = { readonly [K in keyof typeof DOCKER_APT]: string };
-
-/** Docker's key, accepted only when it holds exactly the pinned primary key. */
-function dockerRepository(apt: DockerApt): string[] {
-  const { keyUrl, keyFingerprint, keyring, sourceList, source } = apt;
-  return [
-    `if ! command -v gpg >/dev/null 2>&1; then sudo apt-get update -qq && sudo apt-get install -y -qq ${pinned([GPG_PACKAGE])} >/dev/null; fi`,
-    `sudo apt-mark hold ${GPG_PACKAGE.name} >/dev/null`,
-    `curl -sfL --retry 3 -o "$work/docker.key" '${keyUrl}'`,
-    'mkdir -p "$work/gnupg" && chmod 0700 "$work/gnupg"',
-    `fprs=$(GNUPGHOME="$work/gnupg" gpg --batch --show-keys --with-colons "$work/docker.key" 2>/dev/null | awk -F: '$1 == "pub" { primary = 1; next } $1 == "fpr" && primary { print $10; primary = 0 }')`,
-    `if [ "$fprs" != '${keyFingerprint}' ]; then`,
-    `  echo "the key from ${keyUrl} is not Docker's signing key ${keyFingerprint} (got: $fprs)" >&2`,
-    "  exit 1",
-    "fi",
-    'GNUPGHOME="$work/gnupg" gpg --batch --yes --dearmor -o "$work/docker.gpg" "$work/docker.key"',
-    `place "$work/docker.gpg" '${keyring}' 644 root root`,
-    `echo 'deb [signed-by=${keyring}] ${source}' > "$work/docker.list"`,
-    `place "$work/docker.list" '${sourceList}' 644 root root`,
-  ];
-}
-
-function packages(): string[] {
-  const all = [...DOCKER_PACKAGES, PYTHON_PACKAGE];
-  return [
-    "need_packages=''",
-    ...all.map(
-      (p) =>
-        `[ "$(dpkg-query -W -f='\${Version} \${db:Status-Status}' ${p.name} 2>/dev/null || true)" = '${p.version} installed' ] || need_packages=yes`,
-    ),
-    'if [ -n "$need_packages" ]; then',
-    "  sudo apt-get update -qq",
-    `  sudo apt-get install -y -qq --allow-change-held-packages ${pinned(all)} >/dev/null`,
-    "fi",
-    `sudo apt-mark hold ${all.map((p) => p.name).join(" ")} >/dev/null`,
-  ];
-}
+export type { DockerApt };
 
 export interface GreenboneInstallArgs {
   readonly compose: string;
@@ -185,8 +147,8 @@ export function installScript(args: GreenboneInstallArgs): string {
     "umask 022",
     // 2. Docker's repository and the packages.
     "export DEBIAN_FRONTEND=noninteractive",
-    ...dockerRepository(args.docker ?? DOCKER_APT),
-    ...packages(),
+    ...dockerRepositoryLines(args.docker ?? DOCKER_APT),
+    ...dockerPackagesLines(),
     // 3. Files.
     `sudo install -d -m 0755 -o root -g root ${GREENBONE_DIR} ${CERT_DIR} ${GVM_EXPORT_DIR} ${GVM_PROGRAM_PATH.replace(/\/[^/]+$/, "")}`,
     `sudo install -d -m 0700 -o root -g root ${GVM_CONFIG_DIR} ${GVM_STATE_DIR}`,

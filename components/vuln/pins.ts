@@ -90,33 +90,11 @@ export function digestProblems(digests: Readonly<Record<string, unknown>>): stri
   return problems;
 }
 
-export interface AptPackage {
-  readonly name: string;
-  readonly version: string;
-}
-
-/** Docker's apt repository for Debian 12 (docs.docker.com/engine/install/debian). */
-export const DOCKER_APT = {
-  keyUrl: "https://download.docker.com/linux/debian/gpg",
-  keyFingerprint: "9DC858229FC7DD38854AE2D88D81803C0EBFCD88",
-  keyring: "/etc/apt/keyrings/docker.gpg",
-  sourceList: "/etc/apt/sources.list.d/docker.list",
-  source: "https://download.docker.com/linux/debian bookworm stable",
-} as const;
-
-/**
- * Versions as Docker's repository names them for bookworm (`<version>-1~debian.12~bookworm`, the
- * engine with epoch 5). Not checked against download.docker.com from here (no network): a version the
- * repository lacks stops the install at `apt-get install` with apt's own message.
- */
-export const DOCKER_PACKAGES: readonly AptPackage[] = [
-  { name: "docker-ce", version: "5:28.3.3-1~debian.12~bookworm" },
-  { name: "docker-ce-cli", version: "5:28.3.3-1~debian.12~bookworm" },
-  { name: "containerd.io", version: "1.7.27-1" },
-  { name: "docker-compose-plugin", version: "2.39.1-1~debian.12~bookworm" },
-];
-
-/** Debian 12's gpg, to read the key's fingerprint before trusting it (the manager pins the same). */
-export const GPG_PACKAGE: AptPackage = { name: "gpg", version: "2.2.40-1.1+deb12u2" };
-/** Debian 12's Python, which runs Fortress's GMP client (stdlib only). */
-export const PYTHON_PACKAGE: AptPackage = { name: "python3", version: "3.11.2-1+b1" };
+/** Docker on the VM: the shared block (components/docker/dockerApt.ts), one release for the lab. */
+export {
+  type AptPackage,
+  DOCKER_APT,
+  DOCKER_PACKAGES,
+  GPG_PACKAGE,
+  PYTHON_PACKAGE,
+} from "../docker/dockerApt";

@@ -14,7 +14,7 @@
  */
 import { DATA_MOUNT } from "../../cloud-init/userData";
 import { PLACE_FUNCTION } from "../../siem/manager/install";
-import { type AptPackage, DOCKER_APT, DOCKER_PACKAGES, GPG_PACKAGE, PYTHON_PACKAGE } from "./pins";
+import { dockerPackagesLines, dockerRepositoryLines } from "../../docker/dockerApt";
 import {
   CERT_DIR,
   COMPOSE_PATH,
@@ -38,43 +38,6 @@ const READY_INTERVAL_S = 10;
 function stage(name: string, content: string, marker: string): string[] {
   if (content.includes(marker)) throw new Error(`internal: a rendered file contains ${marker}`);
   return [`cat > "$work/${name}" <<'${marker}'`, content.trimEnd(), marker];
-}
-
-const pinned = (packages: readonly AptPackage[]) => packages.map((p) => `${p.name}=${p.version}`).join(" ");
-
-function dockerRepository(): string[] {
-  const { keyUrl, keyFingerprint, keyring, sourceList, source } = DOCKER_APT;
-  return [
-    `if ! command -v gpg >/dev/null 2>&1; then sudo apt-get update -qq && sudo apt-get install -y -qq ${pinned([GPG_PACKAGE])} >/dev/null; fi`,
-    `sudo apt-mark hold ${GPG_PACKAGE.name} >/dev/null`,
-    `curl -sfL --retry 3 -o "$work/docker.key" '${keyUrl}'`,
-    'mkdir -p "$work/gnupg" && chmod 0700 "$work/gnupg"',
-    `fprs=$(GNUPGHOME="$work/gnupg" gpg --batch --show-keys --with-colons "$work/docker.key" 2>/dev/null | awk -F: '$1 == "pub" { primary = 1; next } $1 == "fpr" && primary { print $10; primary = 0 }')`,
-    `if [ "$fprs" != '${keyFingerprint}' ]; then`,
-    `  echo "the key from ${keyUrl} is not Docker's signing key ${keyFingerprint} (got: $fprs)" >&2`,
-    "  exit 1",
-    "fi",
-    'GNUPGHOME="$work/gnupg" gpg --batch --yes --dearmor -o "$work/docker.gpg" "$work/docker.key"',
-    `place "$work/docker.gpg" '${keyring}' 644 root root`,
-    `echo 'deb [signed-by=${keyring}] ${source}' > "$work/docker.list"`,
-    `place "$work/docker.list" '${sourceList}' 644 root root`,
-  ];
-}
-
-function packages(): string[] {
-  const all = [...DOCKER_PACKAGES, PYTHON_PACKAGE];
-  return [
-    "need_packages=''",
-    ...all.map(
-      (p) =>
-        `[ "$(dpkg-query -W -f='\${Version} \${db:Status-Status}' ${p.name} 2>/dev/null || true)" = '${p.version} installed' ] || need_packages=yes`,
-    ),
-    'if [ -n "$need_packages" ]; then',
-    "  sudo apt-get update -qq",
-    `  sudo apt-get install -y -qq --allow-change-held-packages ${pinned(all)} >/dev/null`,
-    "fi",
-    `sudo apt-mark hold ${all.map((p) => p.name).join(" ")} >/dev/null`,
-  ];
 }
 
 /** Reads SECRET_ORDER from stdin into shell variables, each checked, then the TLS key into a file. */
@@ -122,8 +85,8 @@ export function installScript(args: MispInstallArgs): string {
     "umask 022",
     // 2. Docker's repository and the packages.
     "export DEBIAN_FRONTEND=noninteractive",
-    ...dockerRepository(),
-    ...packages(),
+    ...dockerRepositoryLines(),
+    ...dockerPackagesLines(),
     // 3. Files; the data directories on the data disk (each container sets its own owner at start).
     `if ! mountpoint -q ${DATA_MOUNT}; then echo "${DATA_MOUNT} is not mounted: MISP's data belongs on the data disk" >&2; exit 1; fi`,
     `sudo install -d -m 0755 -o root -g root ${MISP_DIR} ${CERT_DIR} ${PROGRAM_DIR} ${DATA_DIR}`,

@@ -54,35 +54,11 @@ export function imageReference(name: MispImageName, digests: MispImageDigests = 
   return digest === undefined ? `${repository}:${tag}` : `${repository}:${tag}@${digest}`;
 }
 
-export interface AptPackage {
-  readonly name: string;
-  readonly version: string;
-}
-
-/**
- * Docker Engine and the compose plugin from Docker's apt repository for Debian 12
- * (docs.docker.com/engine/install/debian): Debian 12's docker.io has no compose v2 plugin, and misp-docker's
- * compose file needs v2 (`depends_on.condition`). The key is accepted only with Docker's published
- * fingerprint 9DC8 5822 9FC7 DD38 854A E2D8 8D81 803C 0EBF CD88. The same versions as the Greenbone VM
- * (components/vuln/pins.ts; the lint rule keeps the response layer from importing the vuln layer), so the
- * lab runs one Docker release. Not checked against download.docker.com from here (no network): a version
- * the repository lacks stops the install at `apt-get install` with apt's own message.
- */
-export const DOCKER_APT = {
-  keyUrl: "https://download.docker.com/linux/debian/gpg",
-  keyFingerprint: "9DC858229FC7DD38854AE2D88D81803C0EBFCD88",
-  keyring: "/etc/apt/keyrings/docker.gpg",
-  sourceList: "/etc/apt/sources.list.d/docker.list",
-  source: "https://download.docker.com/linux/debian bookworm stable",
-} as const;
-
-export const DOCKER_PACKAGES: readonly AptPackage[] = [
-  { name: "docker-ce", version: "5:28.3.3-1~debian.12~bookworm" },
-  { name: "docker-ce-cli", version: "5:28.3.3-1~debian.12~bookworm" },
-  { name: "containerd.io", version: "1.7.27-1" },
-  { name: "docker-compose-plugin", version: "2.39.1-1~debian.12~bookworm" },
-];
-
-/** Debian 12's gpg (reads the key's fingerprint before trusting it) and Python (runs fortress_misp.py). */
-export const GPG_PACKAGE: AptPackage = { name: "gpg", version: "2.2.40-1.1+deb12u2" };
-export const PYTHON_PACKAGE: AptPackage = { name: "python3", version: "3.11.2-1+b1" };
+/** Docker on the VM: the shared block (components/docker/dockerApt.ts), one release for the lab. */
+export {
+  type AptPackage,
+  DOCKER_APT,
+  DOCKER_PACKAGES,
+  GPG_PACKAGE,
+  PYTHON_PACKAGE,
+} from "../../docker/dockerApt";
