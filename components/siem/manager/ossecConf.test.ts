@@ -1,6 +1,4 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { xmllint } from "../../../test/support/debianTools";
 import { describe, it } from "node:test";
 import { CLAMDSCAN_COMMAND } from "../../../vocabulary/agents";
@@ -198,21 +196,6 @@ describe("the local rules", () => {
     assert.ok(xml.indexOf('id="100301"') > xml.indexOf('id="100300"'));
     assert.equal(new Set(ids).size, ids.length);
     assert.ok(!ids.includes(100200));
-  });
-
-  it("hang under Wazuh's own 86601 (level 3, child of the EVE decoder's 86600) where the wazuh mirror is at hand", (t) => {
-    const repo = process.env.WAZUH_GIT ?? "/work/.mirror/wazuh+wazuh/repo";
-    if (!existsSync(repo)) {
-      t.skip(`no wazuh/wazuh mirror at ${repo} (set WAZUH_GIT): 86601 was read from v4.14.6 by hand`);
-      return;
-    }
-    const rules = execFileSync("git", ["-C", repo, "show", "v4.14.6:ruleset/rules/0475-suricata_rules.xml"], {
-      encoding: "utf8",
-    });
-    assert.match(
-      rules,
-      /<rule id="86601" level="3">\s*<if_sid>86600<\/if_sid>\s*<field name="event_type">\^alert\$<\/field>/,
-    );
   });
 
   it("match what ET open's alerts carry, and not the informational ones", () => {
