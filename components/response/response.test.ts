@@ -8,7 +8,7 @@ import { POLICIES } from "../../policies/registry";
 import { type CapturedResource, captureRegistrations } from "../../stacks/plan/capture";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import { exactChartVersion } from "../../vocabulary/versions";
-import { requireRwx } from "./cortex";
+import { jobsVolume } from "./cortex";
 import {
   CATALOG_BUDGET_GB,
   MEMORY_MIB,
@@ -176,18 +176,21 @@ describe("Response (TheHive and Cortex)", () => {
     assert.match(conf, /\{ name = local \}/);
   });
 
-  it("puts Cortex's job directory on the ReadWriteMany class and refuses to build it without one", () => {
+  it("puts Cortex's job directory on the ReadWriteMany class, or on the local class as ReadWriteOnce without one", () => {
     const cortex = inputsOf("response-cortex-chart").values.cortex;
     assert.deepEqual(cortex.persistentVolumeClaim, { create: false });
     const claim = inputsOf("response-cortex-jobs");
     assert.equal(claim.metadata.name, "cortex-shared-fs-claim", "the chart's default claim name");
     assert.deepEqual(claim.spec.accessModes, ["ReadWriteMany"]);
     assert.equal(claim.spec.storageClassName, "fortress-rwx");
-    assert.throws(() => requireRwx(undefined), /no ReadWriteMany storage class \(storageClasses\.rwx\)/);
-    assert.throws(
-      () => new Response("norwx", { ...args, storageClasses: { default: "fortress-local" } }),
-      /ReadWriteMany/,
-    );
+    assert.deepEqual(jobsVolume({ rwx: undefined, local: "fortress-local" }), {
+      storageClassName: "fortress-local",
+      accessMode: "ReadWriteOnce",
+    });
+    assert.deepEqual(jobsVolume({ rwx: "fortress-rwx", local: "fortress-local" }), {
+      storageClassName: "fortress-rwx",
+      accessMode: "ReadWriteMany",
+    });
     assert.equal(cortex.k8sJobs.securityContext.runAsNonRoot, true);
   });
 

@@ -5,11 +5,16 @@
  * accounts only), the SIEM (the indexer's in-cluster name and each product's own indexer user); and
  * out: TheHive's URL and accounts (secret), Cortex's URL, and `wazuhBridge` for the manager.
  */
+import type * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import { Cortex } from "./cortex";
 import { TheHive, type IndexerLogin, type WazuhBridge } from "./thehive";
+import { Misp, type MispArgs } from "./misp/misp";
+import { managerBridge } from "./wazuh/managerBridge";
+import { readWazuhKey } from "./wazuhKey";
+import type { SshHost } from "../siem/contract";
 
 export const RESPONSE_TYPE = COMPONENT_TYPES.response;
 
@@ -35,6 +40,10 @@ export interface ResponseArgs {
   };
   /** Whether the lab runs Cortex (fortress:services has `cortex`). */
   readonly cortex: boolean;
+  /** MISP on its VM, when the lab runs it. */
+  readonly misp?: MispArgs;
+  /** The Wazuh manager's VM: Wazuh → TheHive's script, CA and key go there (managerBridge). */
+  readonly manager?: SshHost;
 }
 
 export class Response extends pulumi.ComponentResource {
@@ -49,10 +58,15 @@ export class Response extends pulumi.ComponentResource {
     readonly cortexAdmin: { readonly login: string; readonly password: pulumi.Output<string> } | undefined;
   };
   readonly wazuhBridge: WazuhBridge;
+  readonly misp: Misp | undefined;
+  /** The manager's side of Wazuh → TheHive (one SSH step), when the manager is given. */
+  readonly managerBridge: command.remote.Command | undefined;
 
   constructor(name: string, args: ResponseArgs, opts?: pulumi.ComponentResourceOptions) {
     super(RESPONSE_TYPE, name, { namespace: args.namespace }, opts);
     const child = { parent: this };
+    // MISP first: Cortex's MISP analyzer and TheHive's connector read its URL and integration key.
+    this.misp = args.misp ? new Misp(`${name}-misp`, args.misp, child) : undefined;
     const cluster = {
       namespace: args.namespace,
       clusterIssuer: args.clusterIssuer,
@@ -80,6 +94,7 @@ export class Response extends pulumi.ComponentResource {
               ...cluster,
               hostname: args.hostnames.cortex,
               rwxStorageClass: args.storageClasses.rwx,
+              storageClass: args.storageClasses.default,
               indexer: login(args.indexer.cortex),
               theHiveKey: cortexKey,
             },
@@ -108,6 +123,21 @@ export class Response extends pulumi.ComponentResource {
       cortexAdmin: this.cortex?.admin,
     };
     this.wazuhBridge = this.theHive.wazuhBridge;
-    this.registerOutputs({ theHiveUrl: this.theHiveUrl, cortexUrl: this.cortexUrl ?? null });
+    this.managerBridge = args.manager
+      ? managerBridge(
+          `${name}-manager-bridge`,
+          {
+            host: args.manager,
+            key: readWazuhKey(`${name}-wazuh-key`, this.wazuhBridge, child),
+            caCertificatePem: this.wazuhBridge.caCertificatePem,
+          },
+          { ...child, dependsOn: [...this.wazuhBridge.ready] },
+        )
+      : undefined;
+    this.registerOutputs({
+      theHiveUrl: this.theHiveUrl,
+      cortexUrl: this.cortexUrl ?? null,
+      mispUrl: this.misp?.baseUrl ?? null,
+    });
   }
 }

@@ -12,6 +12,7 @@ import { INGRESS, k3sAgents, namespaceOf } from "../cluster";
 import { identityHostnames } from "../hostnames";
 import type { LabModel, PlannedVm } from "../lab";
 import { MANAGER_ROLE } from "../enrollment";
+import { managerResponse } from "../managerResponse";
 import type { HypervisorVmOutputs } from "../../components/hypervisor/hypervisor";
 import type { LayerBuild } from "./types";
 
@@ -71,6 +72,7 @@ export const buildSiem: LayerBuild<"siem", "platform" | "identity" | "hypervisor
         }
       : undefined;
   const manager = plannedManager(lab);
+  const response = managerResponse(lab);
   const managerArgs = (
     planned: { vm: PlannedVm; indexerNodeAddress: string },
     machine: HypervisorVmOutputs | undefined,
@@ -89,6 +91,7 @@ export const buildSiem: LayerBuild<"siem", "platform" | "identity" | "hypervisor
       ca: baseline.ca,
       // OPNsense's address on the manager's VLAN: its syslog leaves from there.
       syslogSources: [planned.vm.networkConfig.gateway],
+      ...(response ? { response } : {}),
     };
   };
   const k3s = lab.config.platform.mode === "k3s";

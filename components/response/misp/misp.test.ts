@@ -117,7 +117,6 @@ describe("Misp", () => {
     const others = resources.filter((resource) => resource !== component);
     assert.ok(others.length >= 11);
     for (const resource of others) assert.equal(resource.parent, component.urn, resource.name);
-    assert.equal((component.inputs as Inputs).credentialSource, "random");
   });
 
   it("generates every credential with random (letters and digits; the key 40 long), the stateful ones protected", () => {

@@ -132,7 +132,6 @@ export class Misp extends pulumi.ComponentResource {
       {
         host: args.host.name,
         fqdn: args.host.fqdn,
-        credentialSource: "random",
         oidc: args.oidc !== undefined,
         feeds: [...feeds],
         integrationRole,
@@ -209,7 +208,7 @@ export class Misp extends pulumi.ComponentResource {
     this.adminKey = pulumi.secret(secrets.adminKey);
     this.adminPassword = pulumi.secret(secrets.adminPassword);
     this.integrationKey = pulumi.secret(
-      this.configure.stdout.apply((out) => out.trim().split("\n").pop() ?? ""),
+      this.configure.stdout.apply((out: string | undefined) => (out ?? "").trim().split("\n").pop() ?? ""),
     );
     this.registerOutputs({
       baseUrl: this.baseUrl,
