@@ -38,7 +38,7 @@ describe("the home lab plan", () => {
       /^(\s+)secure: \S+$/gm,
       (_, indent) => `${indent}secure: ${canary(String(++counter))}`,
     );
-    assert.equal(counter, 4, "the home config should hold four secure values");
+    assert.equal(counter, 6, "the home config should hold six secure values");
     const configFile = join(out, "Pulumi.home.yaml");
     writeFileSync(configFile, withCanaries);
     outcome = await plan({ configFile, outDir: out, width: 100 });
@@ -56,7 +56,7 @@ describe("the home lab plan", () => {
     assert.match(lines[0] ?? "", /^Fortress plan for stack "home": \d+ resources$/);
     assert.equal(
       lines[1],
-      `  resources  ${document.resources.length} in 10 built layers (2 not built), 2 outside any layer`,
+      `  resources  ${document.resources.length} in 11 built layers (1 not built), 2 outside any layer`,
     );
     assert.equal(
       lines[2],
@@ -110,15 +110,17 @@ describe("the home lab plan", () => {
     }
     // Offline no chart renders: every chart is judged by its values, and plan.json says so.
     const charts = document.resources.filter((resource) => resource.type === "kubernetes:helm.sh/v4:Chart");
-    assert.equal(charts.length, 3);
+    assert.equal(charts.length, 5);
     assert.deepEqual([...(document.chartsJudgedByValues ?? [])].sort(), [
       "Helm v4 Chart cert-manager (chart cert-manager)",
+      "Helm v4 Chart cortex (chart cortex)",
       "Helm v4 Chart keycloak (chart keycloakx)",
+      "Helm v4 Chart thehive (chart thehive)",
       "Helm v4 Chart vaultwarden (chart vaultwarden)",
     ]);
   });
 
-  it("builds every layer but response and monitoring, and lists those two as not built yet", () => {
+  it("builds every layer but monitoring, and lists it as not built yet", () => {
     const status = Object.fromEntries(document.layers.map((layer) => [layer.name, layer.status]));
     const built = [
       "network",
@@ -131,6 +133,7 @@ describe("the home lab plan", () => {
       "sensors",
       "endpoint",
       "vuln",
+      "response",
     ];
     for (const layer of built) assert.equal(status[layer], "built", layer);
     for (const layer of LAYERS.filter((name) => !built.includes(name)))
@@ -151,7 +154,8 @@ describe("the home lab plan", () => {
     assert.match(outcome.text, /siem: \d+ resources/);
     assert.match(outcome.text, /sensors: \d+ resources/);
     assert.match(outcome.text, /vuln: \d+ resources/);
-    assert.match(outcome.text, /response: not built yet/);
+    assert.match(outcome.text, /response: \d+ resources/);
+    assert.match(outcome.text, /monitoring: not built yet/);
   });
 
   it("builds one Proxmox provider that the network, time, hypervisor and identity layers share (issue 9)", () => {
@@ -192,7 +196,7 @@ describe("the home lab plan", () => {
     assert.equal(count("time", "chrony"), 1);
     assert.equal(
       count("dns-dhcp", "hostOverride"),
-      13 + 5 + 3 + 5 * 3,
+      13 + 5 + 3 + 6 * 3,
       "every VM and node has a name, the API and each UI behind the ingress one per server",
     );
     assert.equal(count("dns-dhcp", "keaReservation"), 13, "every VM has a reservation");
@@ -348,6 +352,7 @@ describe("the home lab plan", () => {
       "hypervisor->dns-dhcp",
       "identity->platform",
       "platform->hypervisor",
+      "response->siem",
       "sensors->siem",
       "siem->identity",
       "time->network",
