@@ -108,7 +108,8 @@ export class Misp extends pulumi.ComponentResource {
   readonly baseUrl: string;
   /** The site admin's API key (secret). */
   readonly adminKey: pulumi.Output<string>;
-  /** The break-glass admin's password (secret). */
+  /** The break-glass admin's login (an e-mail) and password (secret). */
+  readonly adminEmail: string;
   readonly adminPassword: pulumi.Output<string>;
   /** The integration user's e-mail and API key (secret): Cortex's MISP analyzer, TheHive's connector. */
   readonly integrationEmail: string;
@@ -206,6 +207,7 @@ export class Misp extends pulumi.ComponentResource {
 
     this.baseUrl = baseUrl(host.fqdn);
     this.adminKey = pulumi.secret(secrets.adminKey);
+    this.adminEmail = args.adminEmail;
     this.adminPassword = pulumi.secret(secrets.adminPassword);
     this.integrationKey = pulumi.secret(
       this.configure.stdout.apply((out: string | undefined) => (out ?? "").trim().split("\n").pop() ?? ""),
