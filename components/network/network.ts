@@ -132,14 +132,7 @@ export class Network extends pulumi.ComponentResource {
     const record = { networks: args.networks, zones: args.zones, hostFlows, scanFlows };
     const apiRecord = firewallApiRecord(args.firewallApiClients ?? [], args.firewall.url);
     super(NETWORK_TYPE, name, { ...record, ...quarantineRecord(args.quarantine), ...apiRecord }, opts);
-    const policy = {
-      networks: args.networks,
-      zones: args.zones,
-      hostFlows,
-      scanFlows,
-      quarantine: args.quarantine,
-      ...apiRecord,
-    };
+    const policy = { ...record, quarantine: args.quarantine, ...apiRecord };
     const compiled = compileZones(policy);
 
     this.preflight = new Preflight(
