@@ -368,6 +368,19 @@ describe("the home lab plan", () => {
       ),
       "the report lists the API client under the derived flows",
     );
+    // Proxmox needs no rule for it: the manager VM's firewall filters inbound traffic only (its zone's
+    // security group holds in-rules, its options let every outbound packet go). Should either change,
+    // this flow needs a rule there too (components/network/firewallApi.ts).
+    const options = document.resources.find(
+      (resource) =>
+        resource.type === "proxmoxve:firewall/optionsLegacy:OptionsLegacy" &&
+        resource.name.includes("wazuh-manager-1"),
+    );
+    assert.equal((options?.inputs as { outputPolicy?: string } | undefined)?.outputPolicy, "ACCEPT");
+    const groupRules = document.resources
+      .filter((resource) => resource.type === "proxmoxve:cluster/firewall/security/groupLegacy:GroupLegacy")
+      .flatMap((group) => (group.inputs as { rules: { type: string }[] }).rules);
+    assert.ok(groupRules.length > 0 && groupRules.every((rule) => rule.type === "in"));
   });
 
   it("puts the three k3s servers on three M710q nodes and the indexer and GPU worker on the laptop", () => {

@@ -11,6 +11,10 @@
  * the containment rules (quarantine.ts, first after the anti-lockout): a client is the Wazuh manager,
  * which the containment's allow-list never lets into `fz_quarantine`, so those blocks never apply to it.
  *
+ * The API answers on that address from any interface: with no "Listen interfaces" set (the default),
+ * the web GUI's lighttpd binds 0.0.0.0 and :: (opnsense/core@26.7.2 src/etc/inc/plugins.inc.d/webgui.inc
+ * `webgui_configure_do`), so pf's rules are what keeps it to management, and this pass what opens it.
+ *
  * OPNsense's order is the one the compiler already follows (policies/lib/opnsenseOrder.ts): rules of
  * one interface sort by sequence within the same priority group, and a quick rule ends the evaluation
  * at its first match, so the pass decides before the block to `(self)` is reached.
