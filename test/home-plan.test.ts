@@ -326,6 +326,67 @@ describe("the home lab plan", () => {
     );
   });
 
+  it("lets the Wazuh manager call the firewall's API for containment: from its one address to the URL's address and port, before the block to (self) (issue 14)", () => {
+    const manager = document.placement
+      .flatMap((node) => node.vms)
+      .find((vm) => vm.name === "wazuh-manager-1");
+    assert.ok(manager?.address, "the manager VM has an address");
+    const servers = document.networks.find((network) => network.name === "servers");
+    assert.ok(servers?.interface, "servers has an interface");
+    assert.deepEqual(document.firewallApiClients, [
+      {
+        from: "servers",
+        host: "wazuh-manager-1",
+        address: manager.address,
+        why: "containment",
+        api: "10.10.10.1",
+        port: 443,
+      },
+    ]);
+    const onServers = document.resources
+      .filter((resource) => resource.type.endsWith("opnsense:rule"))
+      .map((rule) => (rule.inputs as { fields: Record<string, string> }).fields)
+      .filter((fields) => fields.interface === servers.interface)
+      .sort((a, b) => Number(a.sequence) - Number(b.sequence));
+    const toApi = onServers.filter((fields) => fields.destination_net === "10.10.10.1");
+    assert.deepEqual(
+      toApi.map((fields) => [
+        fields.action,
+        fields.source_net,
+        fields.protocol,
+        fields.destination_port,
+        fields.log,
+      ]),
+      [["pass", manager.address, "TCP", "443", "1"]],
+    );
+    const selfBlock = onServers.findIndex(
+      (fields) => fields.action === "block" && fields.destination_net === "(self)",
+    );
+    const apiPass = onServers.findIndex((fields) => fields.destination_net === "10.10.10.1");
+    const lastQuarantine =
+      onServers.filter((fields) => fields.description?.startsWith("fortress quarantine:")).length - 1;
+    assert.ok(lastQuarantine >= 0 && lastQuarantine < apiPass && apiPass < selfBlock);
+    assert.ok(
+      outcome.text.includes(
+        `\n  servers: wazuh-manager-1 ${manager.address} → firewall API 10.10.10.1:443/TCP (containment)\n`,
+      ),
+      "the report lists the API client under the derived flows",
+    );
+    // Proxmox needs no rule for it: the manager VM's firewall filters inbound traffic only (its zone's
+    // security group holds in-rules, its options let every outbound packet go). Should either change,
+    // this flow needs a rule there too (components/network/firewallApi.ts).
+    const options = document.resources.find(
+      (resource) =>
+        resource.type === "proxmoxve:firewall/optionsLegacy:OptionsLegacy" &&
+        resource.name.includes("wazuh-manager-1"),
+    );
+    assert.equal((options?.inputs as { outputPolicy?: string } | undefined)?.outputPolicy, "ACCEPT");
+    const groupRules = document.resources
+      .filter((resource) => resource.type === "proxmoxve:cluster/firewall/security/groupLegacy:GroupLegacy")
+      .flatMap((group) => (group.inputs as { rules: { type: string }[] }).rules);
+    assert.ok(groupRules.length > 0 && groupRules.every((rule) => rule.type === "in"));
+  });
+
   it("puts the three k3s servers on three M710q nodes and the indexer and GPU worker on the laptop", () => {
     const nodeOf = (vm: string) =>
       document.placement.find((node) => node.vms.some((row) => row.name === vm))?.node;

@@ -11,6 +11,8 @@
  *      anti-lockout: a pass from the contained hosts (`fz_quarantine`, an external alias) to the
  *      Wazuh manager on 1514/TCP, then logged blocks from and to them (quarantine.ts says why there).
  *   2. passes to `firewall`: to the firewall's address on the source VLAN (its gateway).
+ *   2a. the passes of the hosts that call the firewall's API (`firewallApiClients`: the Wazuh manager,
+ *      for containment): from the host's one address to the API's address and port (firewallApi.ts).
  *   3. a logged block to `(self)`, when the VLAN has any pass beyond step 2: the firewall's address on
  *      another VLAN lies inside that VLAN's network, and its WAN address is "internet", so without it
  *      `users → servers (https)` would also open the firewall's web UI at the servers gateway.
@@ -38,6 +40,7 @@ import {
   targetName,
 } from "./zoneInput";
 import { quarantineAlias, quarantineRules, type ResolvedQuarantine, resolveQuarantine } from "./quarantine";
+import { firewallApiPasses } from "./firewallApi";
 import type {
   AliasSpec,
   CompiledProxmoxFirewall,
@@ -264,6 +267,7 @@ function interfaceRules(
   hostFlows: readonly ResolvedHostFlow[],
   scanFlows: readonly ResolvedScanFlow[],
   quarantine: ResolvedQuarantine | undefined,
+  apiPasses: (network: ZoneNetwork) => RuleBody[],
 ) {
   const own = entries.filter((entry) => entry.from === network);
   const toFirewall = own.filter((entry) => entry.to.kind === "firewall");
@@ -288,6 +292,7 @@ function interfaceRules(
         }))
       : []),
     ...toFirewall.flatMap(passRules),
+    ...apiPasses(network),
   ];
   if (beyond.length > 0 || flows.length > 0 || scans.length > 0) {
     rules.push(block("(self)", `fortress: ${network.name} → firewall, other addresses and services blocked`));
@@ -346,6 +351,7 @@ export function compileZones(input: ZonePolicyInput): CompiledZones {
   const quarantine = input.quarantine
     ? resolveQuarantine(input.quarantine, new Map(networks.map((network) => [network.name, network])))
     : undefined;
+  const apiPasses = firewallApiPasses(input, networks);
   const managements = networks.filter((network) => network.purpose === "management");
   if (managements.length === 0)
     throw new Error("zone compiler: no management network for the anti-lockout rule");
@@ -356,7 +362,7 @@ export function compileZones(input: ZonePolicyInput): CompiledZones {
   const rules = [
     ...antiLockout,
     ...networks.flatMap((network) =>
-      interfaceRules(network, networks, entries, hostFlows, scanFlows, quarantine),
+      interfaceRules(network, networks, entries, hostFlows, scanFlows, quarantine, apiPasses),
     ),
   ];
   const compiled = { aliases: compileAliases(networks, entries, hostFlows, quarantine), rules };

@@ -14,11 +14,15 @@
  * quarantine recorded (`quarantine`: the external alias of contained hosts and the manager), a pass
  * from that alias is granted only to the manager's address with the agent link's services
  * (QUARANTINE_FLOW_SERVICES) and only when the alias is of type external; no other entry grants one.
+ * The recorded clients of the firewall's API (`firewallApiClients`: the containment's Wazuh manager)
+ * each grant one pass on their network's interface: from their one address to the API's address and
+ * port (the rule's `firewall.url`), TCP (lib/firewallApi.ts).
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { addressRange } from "../../vocabulary/addresses";
 import { QUARANTINE_FLOW_SERVICES } from "../../vocabulary/zones";
 import { AddressResolver } from "../lib/addresses";
+import { firewallApiClientsOf, firewallApiGrant } from "../lib/firewallApi";
 import { portAliasesOf } from "../lib/opnsenseOrder";
 import {
   NETWORK_TYPE,
@@ -92,6 +96,7 @@ export const opnsenseZoneMatrix: StackValidationPolicy = {
       type: aliasType(args.resources, record.alias),
     }));
     const portAliases = portAliasesOf(args.resources);
+    const apiClients = firewallApiClientsOf(args.resources);
     const byName = new Map(networks.map((network) => [network.name, network]));
     const zonesOf = zoneIndex(networks);
     const selfRanges = resolver.resolve("(self)").ranges;
@@ -173,10 +178,15 @@ export const opnsenseZoneMatrix: StackValidationPolicy = {
           const scanner = addressRange(entry.sourceAddress);
           return scanner !== undefined && within({ addresses: source, negated: sourceNegated }, [scanner]);
         };
-        const granted = candidates.some(
-          (entry) =>
-            fromScanner(entry) && allows(entry, zone, destination) && servicesAllow(entry.services, traffic),
-        );
+        const granted =
+          candidates.some(
+            (entry) =>
+              fromScanner(entry) &&
+              allows(entry, zone, destination) &&
+              servicesAllow(entry.services, traffic),
+          ) ||
+          firewallApiGrant({ rule, source, sourceNegated, destination, traffic }, zone, apiClients) !==
+            undefined;
         if (granted) continue;
         const shown = `${destination.negated ? "!" : ""}${rule.fields.destination_net || "any"}`;
         const listed =

@@ -169,6 +169,23 @@ function scanFlowsText(plan: PlanDocument, width: number): string[] {
   ];
 }
 
+/** The firewall API's clients, one line each: `servers: wazuh-manager-1 10.10.20.64 → firewall API 10.10.10.1:443/TCP (containment)`. */
+function firewallApiClientsText(plan: PlanDocument, width: number): string[] {
+  const clients = plan.firewallApiClients ?? [];
+  if (clients.length === 0) return [];
+  return [
+    wrap("Hosts Fortress lets call the firewall's API, from one address, to its address and port alone:", width, "", " "),
+    ...clients.map((client) =>
+      wrap(
+        `${client.from}: ${client.host} ${client.address} → firewall API ${client.api}:${client.port}/TCP (${client.why})`,
+        width,
+        "  ",
+        "    ",
+      ),
+    ),
+  ];
+}
+
 function dagText(plan: PlanDocument): string {
   return plan.layers
     .map((layer) => {
@@ -210,6 +227,7 @@ export function renderPlan(plan: PlanDocument, options: TextOptions = {}): strin
     zoneMatrix(plan, width),
     ...hostFlowsText(plan, width),
     ...scanFlowsText(plan, width),
+    ...firewallApiClientsText(plan, width),
     "",
     "== Layer DAG (layer ← what it depends on)",
     dagText(plan),
