@@ -7,6 +7,7 @@
 import { deriveVms } from "../inventory";
 import {
   checkBackup,
+  checkContainmentReach,
   checkFirewall,
   checkLayers,
   checkNetworks,
@@ -67,6 +68,8 @@ export function semanticIssues(keys: ReadKeys): ConfigIssue[] {
   if (services) {
     issues.push(...checkServices(services, layers, sound("nodes"), soundNetworks, !broken.has("services")));
   }
+  if (soundServices && !broken.has("layers") && !broken.has("opnsense"))
+    issues.push(...checkContainmentReach(values.opnsense, soundServices, layers));
   const sensors = sound("sensors");
   if (sensors) issues.push(...checkSensors(sensors, soundServices));
   const platform = sound("platform");
