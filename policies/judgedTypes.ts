@@ -117,6 +117,14 @@ export const JUDGED_TYPES: Readonly<Record<string, readonly string[]>> = {
     SDK_TYPES.commandRemote,
   ],
   "scan-targets-declared": [COMPONENT_TYPES.greenbone, NETWORK_TYPE],
+  "response-no-default-credential": [
+    ANY_TYPE,
+    COMPONENT_TYPES.theHive,
+    COMPONENT_TYPES.cortex,
+    COMPONENT_TYPES.misp,
+    SDK_TYPES.randomPassword,
+    ...CHART_TYPES,
+  ],
   "state-protected-and-backed-up": [
     SDK_TYPES.proxmoxBackupJob,
     SDK_TYPES.k8sPersistentVolumeClaim,

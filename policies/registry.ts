@@ -27,6 +27,7 @@ import { opnsenseFirewallUi } from "./rules/opnsense-firewall-ui";
 import { opnsenseNoPassIntoManagement } from "./rules/opnsense-no-pass-into-management";
 import { pinnedVersions } from "./rules/pinned-versions";
 import { quarantineBlocksFirst } from "./rules/quarantine-blocks-first";
+import { responseNoDefaultCredential } from "./rules/response-no-default-credential";
 import { proxmoxTokenLeastPrivilege } from "./rules/proxmox-token-least-privilege";
 import { proxmoxVmNic } from "./rules/proxmox-vm-nic";
 import { proxmoxGuestTypes } from "./rules/proxmox-guest-types";
@@ -74,4 +75,5 @@ export const POLICIES: readonly FortressPolicy[] = [
   sensorCapabilities,
   greenboneNoDefaultPassword,
   scanTargetsDeclared,
+  responseNoDefaultCredential,
 ];
