@@ -111,6 +111,8 @@ export interface ShippedCredential {
   readonly setting: string;
   readonly value: string;
   readonly source: string;
+  /** Odd enough to be the vendor's wherever it appears (not a word a script or a comment uses). */
+  readonly anywhere?: true;
 }
 
 const HELM_THEHIVE = "StrangeBeeCorp/helm-charts@thehive-1.0.5:thehive-charts/thehive/values.yaml";
@@ -128,30 +130,35 @@ export const RESPONSE_DEFAULT_CREDENTIALS: readonly ShippedCredential[] = [
     setting: "thehive.httpSecret",
     value: "ChangeThisSecretWithOneContainingAtLeast32Chars",
     source: `${HELM_THEHIVE} line 147`,
+    anywhere: true,
   },
   {
     product: "TheHive",
     setting: "thehive.database.password",
     value: "ChangeThisPasswordForCassandra",
     source: `${HELM_THEHIVE} line 83`,
+    anywhere: true,
   },
   {
     product: "TheHive",
     setting: "thehive.storage.secretKey",
     value: "ChangeThisPasswordForMinIO",
     source: `${HELM_THEHIVE} line 111`,
+    anywhere: true,
   },
   {
     product: "Cassandra",
     setting: "cassandra.dbUser.password",
     value: "ChangeThisPasswordForCassandra",
     source: `${HELM_THEHIVE} line 339`,
+    anywhere: true,
   },
   {
     product: "MinIO",
     setting: "minio.rootPassword",
     value: "ChangeThisPasswordForMinIO",
     source: `${HELM_THEHIVE} line 564`,
+    anywhere: true,
   },
   {
     product: "MinIO",
@@ -172,6 +179,7 @@ export const RESPONSE_DEFAULT_CREDENTIALS: readonly ShippedCredential[] = [
     setting: "cortex.httpSecret",
     value: "ChangeThisSecretWithOneContainingAtLeast32Chars",
     source: `${HELM_CORTEX} line 95`,
+    anywhere: true,
   },
   {
     product: "Cortex",
@@ -215,6 +223,7 @@ export const RESPONSE_DEFAULT_CREDENTIALS: readonly ShippedCredential[] = [
     setting: "REDIS_PASSWORD",
     value: "redispassword",
     source: `${MISP_DOCKER}:docker-compose.yml lines 34, 39; core/files/entrypoint.sh line 33`,
+    anywhere: true,
   },
 ];
 

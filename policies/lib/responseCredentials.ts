@@ -15,21 +15,29 @@ type Values = Record<string, unknown>;
 const asRecord = (value: unknown): Values | undefined =>
   typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Values) : undefined;
 
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 /**
  * The shipped values long and odd enough to be the vendor's wherever they appear (`ChangeThis…`,
  * `redispassword`); the short ones (`admin`, `secret`, `example`) are judged only where a setting holds them.
  */
-const DISTINCTIVE = RESPONSE_DEFAULT_CREDENTIALS.filter((entry) => entry.value.length >= 10);
+const DISTINCTIVE = RESPONSE_DEFAULT_CREDENTIALS.filter((entry) => entry.anywhere === true).map((entry) => ({
+  entry,
+  // A whole token: `redispassword`, not the word inside `redispasswordFile`.
+  pattern: new RegExp(`(?<![A-Za-z0-9])${escape(entry.value)}(?![A-Za-z0-9])`),
+}));
 
 /** The distinctive shipped credentials `text` contains. */
 export function distinctiveDefaultsIn(text: string): ShippedCredential[] {
   const seen = new Set<string>();
   return DISTINCTIVE.filter(
-    (entry) => text.includes(entry.value) && !seen.has(entry.value) && seen.add(entry.value) !== undefined,
-  );
+    ({ entry, pattern }) =>
+      text.includes(entry.value) &&
+      pattern.test(text) &&
+      !seen.has(entry.value) &&
+      seen.add(entry.value) !== undefined,
+  ).map(({ entry }) => entry);
 }
-
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /**
  * The MISP variables `text` sets to their shipped value: `VAR=value` (env files, shell, compose lists),
