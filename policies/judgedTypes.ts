@@ -128,6 +128,8 @@ export const JUDGED_TYPES: Readonly<Record<string, readonly string[]>> = {
   "state-protected-and-backed-up": [
     SDK_TYPES.proxmoxBackupJob,
     SDK_TYPES.k8sPersistentVolumeClaim,
+    COMPONENT_TYPES.misp,
+    ...CHART_TYPES,
     ...GUESTS,
   ],
 };

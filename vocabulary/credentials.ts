@@ -166,6 +166,7 @@ export const RESPONSE_DEFAULT_CREDENTIALS: readonly ShippedCredential[] = [
     value: "miniominio",
     source:
       "StrangeBeeCorp/helm-charts@thehive-1.0.5:thehive-charts/thehive/scenarios/standalone/values.yaml line 11",
+    anywhere: true,
   },
   {
     product: "TheHive",
@@ -187,6 +188,7 @@ export const RESPONSE_DEFAULT_CREDENTIALS: readonly ShippedCredential[] = [
     value: "C0rt3xOpenS3arch#2025",
     source:
       "StrangeBeeCorp/helm-charts@cortex-1.2.0:cortex-charts/cortex/scenarios/standalone-opensearch/values.yaml line 14",
+    anywhere: true,
   },
   {
     product: "MISP",

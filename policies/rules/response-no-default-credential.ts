@@ -3,6 +3,7 @@ import { SECRET_KNOWN_DEFAULT } from "../../vocabulary/credentials";
 import { SDK_TYPES } from "../../vocabulary/sdkTypes";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import { CHART_TYPES, chartLabel, chartValuesOf } from "../lib/charts";
+import { strangeBeeChart } from "../lib/chartState";
 import { walkInputs } from "../lib/inputs";
 import {
   chartSecretProblems,
@@ -108,14 +109,6 @@ function componentProblems(component: PolicyResource, children: readonly PolicyR
   return problems;
 }
 
-/** A chart of TheHive or Cortex, by its chart name (a repository chart, an OCI or a path: the last part). */
-function strangeBeeChart(resource: PolicyResource): "thehive" | "cortex" | undefined {
-  const spec = resource.props.spec as { chart?: unknown } | undefined;
-  const chart = String(resource.props.chart ?? spec?.chart ?? "");
-  const last = chart.replace(/\/+$/, "").split("/").pop() ?? "";
-  return last === "thehive" || last === "cortex" ? last : undefined;
-}
-
 const decoded = (value: string) => {
   if (!/^[A-Za-z0-9+/]{12,}={0,2}$/.test(value)) return undefined;
   return Buffer.from(value, "base64").toString("utf8");
@@ -159,7 +152,7 @@ export const responseNoDefaultCredential: StackValidationPolicy = {
       for (const problem of componentProblems(product, children)) reportViolation(problem, product.urn);
     }
     for (const resource of args.resources) {
-      const chart = CHART_TYPES.has(resource.type) ? strangeBeeChart(resource) : undefined;
+      const chart = CHART_TYPES.has(resource.type) ? strangeBeeChart(resource.props) : undefined;
       if (chart) {
         const values = mergeValues(chartValuesOf(resource).sources.map((source) => source.values));
         for (const problem of chartSecretProblems(chart, values))
