@@ -16,6 +16,7 @@ import { nodeCapacity } from "./rules/node-capacity";
 import { opnsenseNoAnyToAny } from "./rules/opnsense-no-any-to-any";
 import { serviceDependencies } from "./rules/service-dependencies";
 import { cloudInitNoPassword } from "./rules/cloud-init-no-password";
+import { containmentKeyLeastPrivilege } from "./rules/containment-key-least-privilege";
 import { everyVmHasAnAgent } from "./rules/every-vm-has-an-agent";
 import { greenboneNoDefaultPassword } from "./rules/greenbone-no-default-password";
 import { scanTargetsDeclared } from "./rules/scan-targets-declared";
@@ -76,4 +77,5 @@ export const POLICIES: readonly FortressPolicy[] = [
   greenboneNoDefaultPassword,
   scanTargetsDeclared,
   responseNoDefaultCredential,
+  containmentKeyLeastPrivilege,
 ];

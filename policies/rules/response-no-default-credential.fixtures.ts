@@ -1,7 +1,8 @@
 /**
- * The response layer as its components register it, built from their own pure renderers
- * (components/response/values.ts theHiveValues/cortexValues, misp/compose.ts renderCompose,
- * misp/install.ts installScript) and resource names, so the fixtures follow the components.
+ * The response layer as its components register it: the charts' secret settings as
+ * components/response/values.ts renders them, MISP's compose file and install as misp/compose.ts and
+ * misp/install.ts write them (the pack may not import the program: components/response/packChecks.test.ts
+ * runs these builders with the components' own renderings and holds the two equal where it matters).
  */
 import { layerComponent, planResource } from "../lib/build";
 import type { PolicyFixtures } from "../lib/fixtures";
@@ -9,44 +10,74 @@ import type { PlanResource } from "../lib/types";
 import { SDK_TYPES } from "../../vocabulary/sdkTypes";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import { SECRET_KNOWN_DEFAULT } from "../../vocabulary/credentials";
-import { cortexValues, theHiveValues } from "../../components/response/values";
-import { renderCompose } from "../../components/response/misp/compose";
-import { installScript } from "../../components/response/misp/install";
-import { MISP_PROGRAM } from "../../components/response/misp/mispProgram";
 import { PRODUCT_CREDENTIALS } from "./response-no-default-credential";
 
 export const response = layerComponent("response");
 const JOB_TYPE = "kubernetes:batch/v1:Job";
-const indexer = { host: "wazuh-indexer.fortress-siem.svc", port: 9200, username: "fortress-thehive" };
 
-type Values = Record<string, any>;
-export const realTheHiveValues = (): Values =>
-  theHiveValues({
-    storageClass: "fortress-local",
-    indexer,
-    truststoreSecret: "thehive-tls",
-    filesClaim: "thehive-files",
-  }) as Values;
-export const realCortexValues = (): Values =>
-  cortexValues({
-    indexer: { ...indexer, username: "fortress-cortex" },
-    truststoreSecret: "cortex-tls",
-  }) as Values;
+type Values = Record<string, unknown>;
+const secretRef = (key: string) => ({ k8sSecretName: "thehive-secrets", k8sSecretKey: key });
+/** TheHive's chart values that carry secrets, as theHiveValues renders them. */
+export const plannedTheHiveValues = (): Values => ({
+  thehive: {
+    ...secretRef("http-secret"),
+    database: { username: "thehive", ...secretRef("cassandra-password"), hostnames: ["thehive-cassandra"] },
+    index: { username: "fortress-thehive", ...secretRef("index-password") },
+    storage: { ...secretRef("s3-secret-key"), endpoint: "http://127.0.0.1:1" },
+    cortex: { enabled: false },
+    configFile: "storage {\n  provider = localfs\n}\n",
+    volumes: [{ name: "files", persistentVolumeClaim: { claimName: "thehive-files" } }],
+  },
+  cassandra: {
+    enabled: true,
+    dbUser: { user: "thehive", existingSecret: "thehive-secrets" },
+    persistence: { enabled: true },
+  },
+  elasticsearch: { enabled: false },
+  minio: { enabled: false },
+});
+/** Cortex's, as cortexValues renders them. */
+export const plannedCortexValues = (): Values => ({
+  cortex: {
+    index: { username: "fortress-cortex", k8sSecretName: "cortex-secrets", k8sSecretKey: "index-password" },
+    k8sSecretName: "cortex-secrets",
+    k8sSecretKey: "http-secret",
+    persistentVolumeClaim: { create: false },
+  },
+  elasticsearch: { enabled: false },
+});
 
-export const realMispScript = (compose?: string) =>
-  installScript({
-    compose:
-      compose ??
-      renderCompose({
-        bindAddress: "10.10.30.20",
-        fqdn: "misp.lab.example",
-        adminEmail: "admin@lab.example",
-        adminOrg: "Fortress",
-      }),
-    certificatePem: "-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----",
-    caCertificatePem: "-----BEGIN CERTIFICATE-----\nca\n-----END CERTIFICATE-----",
-    program: MISP_PROGRAM,
-  });
+/** MISP's install as install.ts writes it: the secrets into root-only env files, the compose file in a heredoc. */
+export const plannedMispScript = (compose = MISP_COMPOSE) =>
+  [
+    "set -eu",
+    "IFS= read -r mysqlPassword",
+    'printf "MYSQL_PASSWORD=%s\\n" "$mysqlPassword" > "$work/core.env"',
+    "cat > \"$work/compose.yaml\" <<'FORTRESS_COMPOSE'",
+    compose.trimEnd(),
+    "FORTRESS_COMPOSE",
+  ].join("\n");
+export const MISP_COMPOSE = `name: misp
+services:
+  redis:
+    image: valkey/valkey:7.2.8
+    command:
+      - valkey-server
+      - /usr/local/etc/valkey/valkey.conf
+  db:
+    image: mariadb:10.11.18
+    env_file:
+      - /opt/misp/db.env
+    environment:
+      MYSQL_USER: misp
+  misp-core:
+    image: ghcr.io/misp/misp-docker/misp-core:v2.5.42
+    env_file:
+      - /opt/misp/core.env
+    environment:
+      MYSQL_USER: misp
+      DISABLE_PRINTING_PLAINTEXT_CREDENTIALS: 'true'
+`;
 
 export interface ProductOptions {
   /** Password ids to leave out. */
@@ -90,14 +121,14 @@ export function product(
       planResource(
         SDK_TYPES.commandRemote,
         `${name}-install`,
-        { create: options.script ?? realMispScript(), stdin: "[secret]", logging: "none" },
+        { create: options.script ?? plannedMispScript(), stdin: "[secret]", logging: "none" },
         { parent: component, dependsOn: options.installTakes === "none" ? [] : passwords },
       ),
     );
     return resources;
   }
   const values =
-    options.values ?? (type === COMPONENT_TYPES.theHive ? realTheHiveValues() : realCortexValues());
+    options.values ?? (type === COMPONENT_TYPES.theHive ? plannedTheHiveValues() : plannedCortexValues());
   resources.push(
     planResource(
       SDK_TYPES.k8sSecret,
@@ -120,7 +151,8 @@ const hive = (options?: ProductOptions) => product(COMPONENT_TYPES.theHive, "res
 const cortex = (options?: ProductOptions) => product(COMPONENT_TYPES.cortex, "response-cortex", options);
 const misp = (options?: ProductOptions) => product(COMPONENT_TYPES.misp, "misp", options);
 
-export const withValues = (values: Values, change: (values: Values) => void): Values => {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- fixtures reach into nested values by path
+export const withValues = (values: Values, change: (values: any) => void): Values => {
   const copy = JSON.parse(JSON.stringify(values)) as Values;
   change(copy);
   return copy;
@@ -139,7 +171,7 @@ export const fixtures: PolicyFixtures = {
       name: "TheHive's chart without k8sSecretName: the chart writes its httpSecret placeholder",
       resources: [
         response,
-        ...hive({ values: withValues(realTheHiveValues(), (v) => delete v.thehive.k8sSecretName) }),
+        ...hive({ values: withValues(plannedTheHiveValues(), (v) => delete v.thehive.k8sSecretName) }),
       ],
     },
     {
@@ -147,7 +179,10 @@ export const fixtures: PolicyFixtures = {
       resources: [
         response,
         ...cortex({
-          values: withValues(realCortexValues(), (v) => (v.cortex.index.password = "C0rt3xOpenS3arch#2025")),
+          values: withValues(
+            plannedCortexValues(),
+            (v) => (v.cortex.index.password = "C0rt3xOpenS3arch#2025"),
+          ),
         }),
       ],
     },
@@ -155,7 +190,9 @@ export const fixtures: PolicyFixtures = {
       name: "TheHive's chart with the Cassandra subchart keeping its password",
       resources: [
         response,
-        ...hive({ values: withValues(realTheHiveValues(), (v) => delete v.cassandra.dbUser.existingSecret) }),
+        ...hive({
+          values: withValues(plannedTheHiveValues(), (v) => delete v.cassandra.dbUser.existingSecret),
+        }),
       ],
     },
     {
@@ -172,7 +209,7 @@ export const fixtures: PolicyFixtures = {
       resources: [
         response,
         ...misp({
-          script: realMispScript().replace(
+          script: plannedMispScript().replace(
             "MYSQL_USER: misp",
             "MYSQL_USER: misp\n      MYSQL_PASSWORD: ${MYSQL_PASSWORD:-example}",
           ),

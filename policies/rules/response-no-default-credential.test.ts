@@ -10,14 +10,14 @@ import {
 } from "../lib/responseCredentials";
 import { SDK_TYPES } from "../../vocabulary/sdkTypes";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
-import { renderCompose } from "../../components/response/misp/compose";
 import { POLICIES } from "../registry";
 import { responseNoDefaultCredential } from "./response-no-default-credential";
 import {
+  MISP_COMPOSE,
   product,
-  realCortexValues,
-  realMispScript,
-  realTheHiveValues,
+  plannedCortexValues,
+  plannedMispScript,
+  plannedTheHiveValues,
   response,
   withValues,
 } from "./response-no-default-credential.fixtures";
@@ -44,7 +44,7 @@ describe("response-no-default-credential", () => {
   });
 
   it("names every chart secret setting left to the chart, on the chart", async () => {
-    const values = withValues(realTheHiveValues(), (v) => {
+    const values = withValues(plannedTheHiveValues(), (v) => {
       delete v.thehive.storage.k8sSecretName;
       v.minio.enabled = true;
       v.elasticsearch.enabled = true;
@@ -54,7 +54,7 @@ describe("response-no-default-credential", () => {
     assert.match(found[0] ?? "", /thehive\.storage\.k8sSecretName is empty/);
     assert.match(found[1] ?? "", /MinIO subchart is enabled without existingSecret/);
     assert.match(found[2] ?? "", /Elasticsearch subchart is enabled without security/);
-    const cortex = withValues(realCortexValues(), (v) => delete v.cortex.index.k8sSecretName);
+    const cortex = withValues(plannedCortexValues(), (v) => delete v.cortex.index.k8sSecretName);
     assert.match(
       (await messages(product(COMPONENT_TYPES.cortex, "c", { values: cortex })))[0] ?? "",
       /cortex\.index\.k8sSecretName/,
@@ -100,18 +100,13 @@ describe("response-no-default-credential", () => {
   });
 
   it("reads the compose file out of the install's heredoc and judges each service", () => {
-    const real = renderCompose({
-      bindAddress: "10.0.0.2",
-      fqdn: "m.lab",
-      adminEmail: "a@lab",
-      adminOrg: "F",
-    });
-    const [file] = composeFilesIn(realMispScript(real));
-    assert.deepEqual(Object.keys(file ?? {}).sort(), ["db", "misp-core", "misp-modules", "redis"]);
+    const [file] = composeFilesIn(plannedMispScript());
+    assert.deepEqual(Object.keys(file ?? {}).sort(), ["db", "misp-core", "redis"]);
     assert.deepEqual(composeProblems(file!), []);
-    const stripped = real
-      .replace(/\n    env_file:\n      - \/opt\/misp\/(core|db)\.env/g, "")
-      .replace("/usr/local/etc/valkey/valkey.conf\n", "\n");
+    const stripped = MISP_COMPOSE.replace(/\n {4}env_file:\n {6}- \/opt\/misp\/(core|db)\.env/g, "").replace(
+      "      - /usr/local/etc/valkey/valkey.conf\n",
+      "",
+    );
     const problems = composeProblems(composeFilesIn(stripped)[0]!);
     assert.ok(
       problems.some((p) => /misp-core .* has neither GPG_PASSPHRASE nor an env_file/.test(p)),
@@ -119,6 +114,15 @@ describe("response-no-default-credential", () => {
     );
     assert.ok(problems.some((p) => /db .* has neither MYSQL_ROOT_PASSWORD/.test(p)));
     assert.ok(problems.some((p) => /redis .* no requirepass/.test(p)));
+    const empty = MISP_COMPOSE.replace(
+      "MYSQL_USER: misp\n  misp-core",
+      "MYSQL_ALLOW_EMPTY_PASSWORD: 'yes'\n  misp-core",
+    );
+    assert.ok(
+      composeProblems(composeFilesIn(empty)[0]!).includes(
+        "compose service db sets MYSQL_ALLOW_EMPTY_PASSWORD: no password at all",
+      ),
+    );
   });
 
   it("asks each product for its generated credentials and the step that replaces the shipped ones", async () => {

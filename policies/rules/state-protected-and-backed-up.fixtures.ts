@@ -4,7 +4,6 @@ import { VM_TYPE } from "../lib/resources";
 import type { PlanResource } from "../lib/types";
 import { SDK_TYPES } from "../../vocabulary/sdkTypes";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
-import { CORTEX_JOBS_CLAIM, cortexValues, theHiveValues } from "../../components/response/values";
 import { BACKUP_JOB_TYPE, PVC_TYPE } from "./state-protected-and-backed-up";
 
 export const hypervisor = layerComponent("hypervisor");
@@ -66,20 +65,39 @@ export const claim = (name: string, claimName: string, protect = true) =>
     { metadata: { name: claimName, namespace: NS }, spec: { accessModes: ["ReadWriteOnce"] } },
     { protect },
   );
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- fixtures reach into nested values by path
 type Values = Record<string, any>;
-const indexer = { host: "wazuh-indexer.fortress-siem.svc", port: 9200, username: "fortress-thehive" };
+/** The claim Cortex's component makes and names to its chart (components/response/values.ts CORTEX_JOBS_CLAIM). */
+export const CORTEX_JOBS_CLAIM = "cortex-shared-fs-claim";
+/**
+ * The state-bearing values of TheHive's chart as components/response/values.ts theHiveValues renders them
+ * (components/response/packChecks.test.ts runs the policy on the real ones too).
+ */
 export const hiveValues = (change: (values: Values) => void = () => {}): Values => {
-  const values = theHiveValues({
-    storageClass: "fortress-local",
-    indexer,
-    truststoreSecret: "thehive-tls",
-    filesClaim: "thehive-files",
-  }) as Values;
+  const values: Values = {
+    thehive: {
+      configFile: 'storage {\n  provider = localfs\n  localfs.location = "/opt/thp/thehive/files"\n}\n',
+      volumes: [
+        { name: "truststore", secret: { secretName: "thehive-tls" } },
+        { name: "files", persistentVolumeClaim: { claimName: "thehive-files" } },
+      ],
+    },
+    cassandra: {
+      enabled: true,
+      persistence: { enabled: true, storageClass: "fortress-local", size: "10Gi" },
+    },
+    elasticsearch: { enabled: false },
+    minio: { enabled: false },
+  };
   change(values);
   return values;
 };
+/** Cortex's, as cortexValues renders them. */
 export const cortexChartValues = (change: (values: Values) => void = () => {}): Values => {
-  const values = cortexValues({ indexer, truststoreSecret: "cortex-tls" }) as Values;
+  const values: Values = {
+    cortex: { persistentVolumeClaim: { create: false } },
+    elasticsearch: { enabled: false },
+  };
   change(values);
   return values;
 };
