@@ -2,7 +2,8 @@
  * A loopback MISP API for the tests of fortress_misp.py, written from MISP's controllers
  * (MISP/MISP@bb0909a): AppController's REST authentication (`Authorization: <key>`, 403 otherwise),
  * FeedsController `index` (`[{"Feed": {…}}]`), `add` (`{"Feed": {…}}`; name, provider and url required,
- * Feed.php validation), `enable`/`disable` (405 "Invalid Feed." for an unknown id), UsersController
+ * Feed.php validation), `enable`/`disable` (405 "Invalid Feed." for an unknown id; 200 "Could not … feed."
+ * when the model refuses the save), UsersController
  * `admin_index` (`[{"User": {…}, "Role": {…}}]`), `admin_add` (role_id and email required, an unknown role
  * refused with "Invalid role", the new key in `User.authkey` under advanced auth keys, the password
  * masked), `admin_edit`, `view/me`, AuthKeysController `add` (`AuthKey.authkey_raw`). Admin routes and
@@ -50,6 +51,8 @@ export class MispDouble {
   readonly users: UserRow[] = [];
   /** key → user id */
   readonly keys = new Map<string, string>();
+  /** Feed ids whose save the model refuses (Feed.php validation), for enable/disable. */
+  readonly refuseSave = new Set<string>();
   /** Every write (method and path) the double took. */
   readonly writes: string[] = [];
   private server?: Server;
@@ -153,6 +156,17 @@ export class MispDouble {
     if ((match = /^\/feeds\/(enable|disable)\/([^/]+)$/.exec(url))) {
       const feed = this.feeds.find((entry) => entry.id === match?.[2]);
       if (!/^\d+$/.test(match[2] ?? "") || !feed) return fail(405, "Invalid Feed.");
+      // FeedsController __toggleEnable: a save the model refuses (validation) answers 200 all the same,
+      // with "Could not enable/disable feed." (enable() tests `if ($result)` on an array, always true, so
+      // only disable() adds `errors`).
+      if (this.refuseSave.has(feed.id)) {
+        const message = `Could not ${match[1]} feed.`;
+        const errors = { result: { url: ["Invalid URL"] }, message };
+        return send(
+          200,
+          match[1] === "enable" ? { name: message, message, url } : { name: message, message, url, errors },
+        );
+      }
       feed.enabled = match[1] === "enable";
       const message = `Feed ${match[1]}d.`;
       return send(200, { name: message, message, url });

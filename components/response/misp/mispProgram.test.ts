@@ -85,6 +85,31 @@ describe("fortress_misp.py against a loopback MISP", () => {
     assert.deepEqual(double.writes.sort(), ["POST /feeds/disable/1", "POST /feeds/disable/3"]);
   });
 
+  it("fails when MISP answers 200 but could not enable or disable a feed (the model refused the save)", async () => {
+    double.refuseSave.add("1");
+    try {
+      writeFileSync(feedsPath, JSON.stringify(desiredFeeds(["circl-osint"])));
+      const enable = await runProgram(["feeds", feedsPath]);
+      assert.equal(enable.status, 1, enable.stdout);
+      assert.match(enable.stderr, /feeds\/enable CIRCL OSINT Feed: MISP answered .*Could not enable feed\./);
+      assert.equal(double.feeds.find((feed) => feed.id === "1")?.enabled, false);
+      double.refuseSave.clear();
+      assert.equal((await runProgram(["feeds", feedsPath])).status, 0);
+      double.refuseSave.add("1");
+      writeFileSync(feedsPath, JSON.stringify(desiredFeeds([])));
+      const disable = await runProgram(["feeds", feedsPath]);
+      assert.equal(disable.status, 1, disable.stdout);
+      assert.match(
+        disable.stderr,
+        /feeds\/disable CIRCL OSINT Feed: MISP answered .*Could not disable feed\./,
+      );
+    } finally {
+      double.refuseSave.clear();
+      writeFileSync(feedsPath, JSON.stringify(desiredFeeds([])));
+      await runProgram(["feeds", feedsPath]);
+    }
+  });
+
   it("creates the integration user once, keeps its key root-only and prints the same key on a re-run", async () => {
     double.writes.length = 0;
     const first = await runProgram(["user", "fortress-integrations@misp-1.lab.example", "6"]);

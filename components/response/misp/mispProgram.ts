@@ -69,6 +69,16 @@ def truthy(value):
     return value in (True, 1, "1", "true")
 
 
+def toggle(action, feed, key):
+    # FeedsController enable/disable answer 200 even when the model refuses the save, with
+    # "Could not <action> feed." (MISP/MISP@bb0909a app/Controller/FeedsController.php __toggleEnable):
+    # only "Feed <action>d." is success.
+    answer = expect("POST", "/feeds/%s/%s" % (action, feed["id"]), key)
+    message = (answer or {}).get("message") if isinstance(answer, dict) else None
+    if message != "Feed %sd." % action or (answer or {}).get("errors"):
+        raise MispError("feeds/%s %s: MISP answered %s" % (action, feed.get("name", feed["id"]), json.dumps(answer)))
+
+
 def feeds(desired_path):
     key = read_key(ADMIN_KEY_PATH)
     with open(desired_path, encoding="utf-8") as handle:
@@ -83,12 +93,12 @@ def feeds(desired_path):
                 raise MispError("feeds/add %s: no feed in the answer" % feed["url"])
             changed.append("added " + feed["name"])
         elif not truthy(held.get("enabled")):
-            expect("POST", "/feeds/enable/%s" % held["id"], key)
+            toggle("enable", held, key)
             changed.append("enabled " + feed["name"])
     for url in desired["disable"]:
         held = present.get(url)
         if held is not None and truthy(held.get("enabled")):
-            expect("POST", "/feeds/disable/%s" % held["id"], key)
+            toggle("disable", held, key)
             changed.append("disabled " + held.get("name", url))
     print("feeds: " + ("; ".join(changed) if changed else "unchanged"), file=sys.stderr)
 
