@@ -173,7 +173,7 @@ export const RESPONSE_DEFAULT_CREDENTIALS: readonly ShippedCredential[] = [
     setting: "the administrator admin@thehive.local",
     value: "secret",
     source:
-      "docs.strangebee.com thehive/installation (default admin@thehive.local / secret); components/response/accounts.ts replaces it",
+      "TheHive-Project/TheHive@b6649bb (4.1.24) thehive/app/org/thp/thehive/models/User.scala line 35 `initPassword`, kept by TheHive 5 (docs.strangebee.com: first login admin@thehive.local / secret); components/response/accounts.ts replaces it",
   },
   {
     product: "Cortex",

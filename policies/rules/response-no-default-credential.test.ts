@@ -70,6 +70,15 @@ describe("response-no-default-credential", () => {
       message ?? "",
       /^leftover carries TheHive's shipped thehive\.httpSecret \(StrangeBeeCorp\/helm-charts@thehive-1\.0\.5/,
     );
+    const admin = planResource(SDK_TYPES.k8sSecret, "accounts", {
+      stringData: { "admin-password": "secret", username: "admin" },
+    });
+    const [shipped, ...more] = await messages([admin]);
+    assert.deepEqual(more, []);
+    assert.match(
+      shipped ?? "",
+      /^accounts's stringData\.admin-password is TheHive's shipped the administrator admin@thehive\.local \(TheHive-Project\/TheHive@b6649bb/,
+    );
     assert.deepEqual(
       distinctiveDefaultsIn("x ChangeThisPasswordForMinIO y").map((d) => d.value),
       ["ChangeThisPasswordForMinIO"],

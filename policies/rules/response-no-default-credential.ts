@@ -1,5 +1,5 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { SECRET_KNOWN_DEFAULT } from "../../vocabulary/credentials";
+import { RESPONSE_DEFAULT_CREDENTIALS, SECRET_KNOWN_DEFAULT } from "../../vocabulary/credentials";
 import { SDK_TYPES } from "../../vocabulary/sdkTypes";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import { CHART_TYPES, chartLabel, chartValuesOf } from "../lib/charts";
@@ -122,7 +122,18 @@ function textProblems(resource: PolicyResource, insideProduct: boolean): string[
       problems.add(`${resource.name}'s ${path.join(".")} is a product's known default credential`);
     if (typeof value !== "string") return;
     const texts = [value];
-    if (resource.type === SDK_TYPES.k8sSecret && path[0] === "data") texts.push(decoded(value) ?? "");
+    const secretValue =
+      resource.type === SDK_TYPES.k8sSecret && (path[0] === "data" || path[0] === "stringData");
+    if (secretValue && path[0] === "data") texts.push(decoded(value) ?? "");
+    // A Secret's whole value equal to a shipped one (`admin-password: secret`), under a key that names no login.
+    if (secretValue && path.length === 2 && !/user|login|email|name/i.test(key))
+      for (const text of texts)
+        for (const shipped of RESPONSE_DEFAULT_CREDENTIALS.filter(
+          (entry) => !entry.anywhere && entry.value === text.trim(),
+        ))
+          problems.add(
+            `${resource.name}'s ${path.join(".")} is ${shipped.product}'s shipped ${shipped.setting} (${shipped.source})`,
+          );
     for (const text of texts) {
       for (const shipped of distinctiveDefaultsIn(text))
         problems.add(
@@ -133,7 +144,6 @@ function textProblems(resource: PolicyResource, insideProduct: boolean): string[
       for (const file of composeFilesIn(text))
         for (const problem of composeProblems(file)) problems.add(`${resource.name}: ${problem}`);
     }
-    void key;
   });
   return [...problems];
 }
