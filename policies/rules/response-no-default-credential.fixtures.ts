@@ -10,10 +10,11 @@ import type { PlanResource } from "../lib/types";
 import { SDK_TYPES } from "../../vocabulary/sdkTypes";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import { SECRET_KNOWN_DEFAULT } from "../../vocabulary/credentials";
-import { PRODUCT_CREDENTIALS } from "./response-no-default-credential";
+import { JOB_TYPES, PRODUCT_CREDENTIALS } from "./response-no-default-credential";
+
+const JOB_TYPE = [...JOB_TYPES].find((type) => type.includes("batch/v1:")) ?? [...JOB_TYPES][0]!;
 
 export const response = layerComponent("response");
-const JOB_TYPE = "kubernetes:batch/v1:Job";
 
 type Values = Record<string, unknown>;
 const secretRef = (key: string) => ({ k8sSecretName: "thehive-secrets", k8sSecretKey: key });

@@ -1,6 +1,6 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { RESPONSE_DEFAULT_CREDENTIALS, SECRET_KNOWN_DEFAULT } from "../../vocabulary/credentials";
-import { SDK_TYPES } from "../../vocabulary/sdkTypes";
+import { k8sWorkloadTypes, SDK_TYPES } from "../../vocabulary/sdkTypes";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import { CHART_TYPES, chartLabel, chartValuesOf } from "../lib/charts";
 import { strangeBeeChart } from "../lib/chartState";
@@ -15,7 +15,10 @@ import {
 } from "../lib/responseCredentials";
 import { dependsOnResource } from "../lib/stack";
 
-const JOB_TYPE = "kubernetes:batch/v1:Job";
+/** batch/v1 Job as the installed SDK names it (no patch). */
+export const JOB_TYPES: ReadonlySet<string> = new Set(
+  [...k8sWorkloadTypes(["Job"])].filter(([, workload]) => !workload.patch).map(([type]) => type),
+);
 /** The shortest generated password the policy accepts for a product's own login. */
 export const MIN_PASSWORD_LENGTH = 20;
 
@@ -80,7 +83,7 @@ function componentProblems(component: PolicyResource, children: readonly PolicyR
   const step = children.find(
     (child) =>
       child.name === `${component.name}-${spec.by === "job" ? "accounts" : "install"}` &&
-      (spec.by === "job" ? child.type === JOB_TYPE : child.type === SDK_TYPES.commandRemote),
+      (spec.by === "job" ? JOB_TYPES.has(child.type) : child.type === SDK_TYPES.commandRemote),
   );
   if (!step)
     problems.push(
