@@ -149,6 +149,10 @@ export class Misp extends pulumi.ComponentResource {
       // MISP takes only 40 letters and digits as a key (UserShell.php change_authkey).
       adminKey: credential(`${name}-admin-key`, 40, this).result,
       encryptionKey: credential(`${name}-encryption-key`, 32, this, true).result,
+      // Protected: misp-core makes its GPG key with this passphrase once (configure_misp.sh
+      // configure_gnupg skips an existing trustdb.gpg), so a new value would no longer open that key.
+      gpgPassphrase: credential(`${name}-gpg-passphrase`, 32, this, true).result,
+      supervisorPassword: credential(`${name}-supervisor-password`, 32, this).result,
       oidcClientSecret: args.oidc ? pulumi.output(args.oidc.clientSecret) : pulumi.output(""),
     };
     const stdinSecrets = pulumi.all(secrets).apply((all) => {
