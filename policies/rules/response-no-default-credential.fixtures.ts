@@ -88,7 +88,6 @@ export interface ProductOptions {
   readonly script?: string;
   readonly installTakes?: "all" | "none";
   readonly secretData?: Record<string, unknown>;
-  readonly credentialSource?: string;
 }
 
 /** A product component with its generated credentials, its replacing step and (TheHive, Cortex) its chart. */
@@ -101,9 +100,7 @@ export function product(
   const component = planResource(
     type,
     name,
-    type === COMPONENT_TYPES.misp
-      ? { host: "misp-1", credentialSource: options.credentialSource ?? "random" }
-      : { hostname: `${name}.lab.example` },
+    type === COMPONENT_TYPES.misp ? { host: "misp-1" } : { hostname: `${name}.lab.example` },
     { parent: response },
   );
   const passwords = Object.keys(spec.passwords)

@@ -89,8 +89,6 @@ function componentProblems(component: PolicyResource, children: readonly PolicyR
     problems.push(
       `${spec.product} ${component.name} has no ${spec.by === "job" ? `accounts Job (${component.name}-accounts)` : `install (${component.name}-install)`} to replace its shipped credentials`,
     );
-  if (component.type === COMPONENT_TYPES.misp && component.props.credentialSource !== "random")
-    problems.push(`MISP ${component.name} does not take its credentials from random`);
   for (const [id, setting] of Object.entries(spec.passwords)) {
     const password = children.find(
       (child) => child.type === SDK_TYPES.randomPassword && child.name === `${component.name}-${id}`,

@@ -111,8 +111,7 @@ export const responseCharts = (options: { hive?: Values; cortex?: Values; protec
   chart("response-cortex-chart", "cortex", options.cortex ?? cortexChartValues()),
 ];
 /** MISP as fortress:response:Misp records its VM. */
-export const mispComponent = (host: string) =>
-  planResource(COMPONENT_TYPES.misp, "misp", { host, credentialSource: "random" });
+export const mispComponent = (host: string) => planResource(COMPONENT_TYPES.misp, "misp", { host });
 
 const misp = vm("misp-1");
 const server = vm("k3s-server-1", { dataDisk: false, tags: ["k3s-server"] });
