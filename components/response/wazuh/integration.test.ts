@@ -156,6 +156,28 @@ describe("Wazuh → TheHive integration", () => {
     assert.match(readFileSync(logFile, "utf8"), /1764504000\.1234567 is already in TheHive/);
   });
 
+  it("takes only TheHive's duplicate-alert CreateError for this alert's own triple as done; any other 'already exist' is a refusal", async () => {
+    const refusals = [
+      { type: "CreateError", message: "Observable already exists" },
+      { type: "CreateError", message: "Alert wazuh:wazuh-manager:1764504000.0 already exist in organisation fortress" },
+      { type: "BadRequest", message: `Alert wazuh:wazuh-manager:${CLAMAV_ALERT.id} already exist in organisation fortress` },
+      { type: "CreateError", message: `Alert wazuh:wazuh-manager:${CLAMAV_ALERT.id} already exist in organisation ` },
+    ];
+    for (const [index, error] of refusals.entries()) {
+      thehive.refuseNextAlert(400, error);
+      const result = await integratord({ ...CLAMAV_ALERT, id: `1764504000.${index + 10}` });
+      assert.equal(result.status, 3, `${error.type}: ${error.message}`);
+      assert.ok(!thehive.alerts.some((alert) => alert.body.sourceRef === `1764504000.${index + 10}`));
+    }
+    // TheHive's exact answer for this alert: done.
+    thehive.refuseNextAlert(400, {
+      type: "CreateError",
+      message: "Alert wazuh:wazuh-manager:1764504000.99 already exist in organisation fortress",
+    });
+    assert.equal((await integratord({ ...CLAMAV_ALERT, id: "1764504000.99" })).status, 0);
+    assert.match(readFileSync(logFile, "utf8"), /TheHive refused alert 1764504000\.10: HTTP 400 .*Observable already exists/);
+  });
+
   it("sends the key only as a bearer header, read from its file, and fails without retrying on a wrong key", async () => {
     writeFileSync(join(dir, "wrong.key"), "not-the-key\n");
     const before = thehive.requests.length;
