@@ -159,9 +159,18 @@ describe("Wazuh → TheHive integration", () => {
   it("takes only TheHive's duplicate-alert CreateError for this alert's own triple as done; any other 'already exist' is a refusal", async () => {
     const refusals = [
       { type: "CreateError", message: "Observable already exists" },
-      { type: "CreateError", message: "Alert wazuh:wazuh-manager:1764504000.0 already exist in organisation fortress" },
-      { type: "BadRequest", message: `Alert wazuh:wazuh-manager:${CLAMAV_ALERT.id} already exist in organisation fortress` },
-      { type: "CreateError", message: `Alert wazuh:wazuh-manager:${CLAMAV_ALERT.id} already exist in organisation ` },
+      {
+        type: "CreateError",
+        message: "Alert wazuh:wazuh-manager:1764504000.0 already exist in organisation fortress",
+      },
+      {
+        type: "BadRequest",
+        message: `Alert wazuh:wazuh-manager:${CLAMAV_ALERT.id} already exist in organisation fortress`,
+      },
+      {
+        type: "CreateError",
+        message: `Alert wazuh:wazuh-manager:${CLAMAV_ALERT.id} already exist in organisation `,
+      },
     ];
     for (const [index, error] of refusals.entries()) {
       thehive.refuseNextAlert(400, error);
@@ -175,7 +184,10 @@ describe("Wazuh → TheHive integration", () => {
       message: "Alert wazuh:wazuh-manager:1764504000.99 already exist in organisation fortress",
     });
     assert.equal((await integratord({ ...CLAMAV_ALERT, id: "1764504000.99" })).status, 0);
-    assert.match(readFileSync(logFile, "utf8"), /TheHive refused alert 1764504000\.10: HTTP 400 .*Observable already exists/);
+    assert.match(
+      readFileSync(logFile, "utf8"),
+      /TheHive refused alert 1764504000\.10: HTTP 400 .*Observable already exists/,
+    );
   });
 
   it("sends the key only as a bearer header, read from its file, and fails without retrying on a wrong key", async () => {
