@@ -37,13 +37,16 @@ export interface NeuronWorkerSpec {
 export function cortexNeuronsSpec(
   url: string,
   withResponder: boolean,
+  withMisp = true,
 ): { url: string; workers: NeuronWorkerSpec[] } {
   const misp = workerDefinitionId(MISP_ANALYZER);
   const contain = workerDefinitionId(CONTAIN_RESPONDER);
   return {
     url,
     workers: [
-      { type: "analyzer", definition: misp, name: misp, configFile: "misp.json" },
+      ...(withMisp
+        ? [{ type: "analyzer" as const, definition: misp, name: misp, configFile: "misp.json" }]
+        : []),
       ...(withResponder ? [{ type: "responder" as const, definition: contain, name: contain }] : []),
     ],
   };
@@ -60,7 +63,7 @@ export function cortexNeurons(
     readonly url: string;
     /** TheHive's key in Cortex (an orgadmin of `fortress`). */
     readonly theHiveKey: pulumi.Input<string>;
-    readonly misp: {
+    readonly misp?: {
       readonly url: string;
       readonly key: pulumi.Input<string>;
       readonly caCertificatePem: pulumi.Input<string>;
@@ -73,22 +76,28 @@ export function cortexNeurons(
   const child = { parent };
   const ns = args.namespace;
   const script = cortexNeuronsScript();
-  const spec = JSON.stringify(cortexNeuronsSpec(args.url, args.withResponder));
+  const spec = JSON.stringify(cortexNeuronsSpec(args.url, args.withResponder, args.misp !== undefined));
   const digest = createHash("sha256").update(script).update(spec).digest("hex").slice(0, 10);
   const jobName = `cortex-neurons-${digest}`;
-  const mispConfiguration = pulumi
-    .all([args.misp.key, args.misp.caCertificatePem])
-    .apply(([key, caCertificatePem]) =>
-      JSON.stringify(
-        mispAnalyzerConfiguration({ url: args.misp.url, key, caCertificatePem } satisfies MispConnection),
-      ),
-    );
+  const misp = args.misp;
+  const mispConfiguration = misp
+    ? pulumi
+        .all([misp.key, misp.caCertificatePem])
+        .apply(([key, caCertificatePem]) =>
+          JSON.stringify(
+            mispAnalyzerConfiguration({ url: misp.url, key, caCertificatePem } satisfies MispConnection),
+          ),
+        )
+    : undefined;
   const secrets = new k8s.core.v1.Secret(
     `${name}-neurons-secret`,
     {
       metadata: { name: "cortex-neurons", namespace: ns, labels: { ...CORTEX_NEURONS_LABELS } },
       type: "Opaque",
-      stringData: { "thehive-key": args.theHiveKey, "misp.json": pulumi.secret(mispConfiguration) },
+      stringData: {
+        "thehive-key": args.theHiveKey,
+        ...(mispConfiguration ? { "misp.json": pulumi.secret(mispConfiguration) } : {}),
+      },
     },
     { ...child, additionalSecretOutputs: ["stringData", "data"] },
   );

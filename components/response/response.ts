@@ -8,7 +8,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
-import { Cortex } from "./cortex";
+import { Cortex, type CortexContainment } from "./cortex";
+import type { ExternalEndpoint } from "./policies";
 import { TheHive, type IndexerLogin, type WazuhBridge } from "./thehive";
 
 export const RESPONSE_TYPE = COMPONENT_TYPES.response;
@@ -35,6 +36,20 @@ export interface ResponseArgs {
   };
   /** Whether the lab runs Cortex (fortress:services has `cortex`). */
   readonly cortex: boolean;
+  /**
+   * MISP, when the lab runs it (components/response/misp: Misp.baseUrl, Misp.integrationKey, the lab
+   * CA): TheHive's MISP connector and Cortex's MISP analyzer. `endpoint` is MISP's VM address and 443,
+   * for the NetworkPolicies; `exportCases` only when MISP's integration user may write (Sync user).
+   */
+  readonly misp?: {
+    readonly url: string;
+    readonly key: pulumi.Input<string>;
+    readonly caCertificatePem: pulumi.Input<string>;
+    readonly endpoint: ExternalEndpoint;
+    readonly exportCases?: boolean;
+  };
+  /** The containment responder in Cortex (needs Cortex): fortress-contain's configuration and reach. */
+  readonly containment?: CortexContainment;
 }
 
 export class Response extends pulumi.ComponentResource {
@@ -52,6 +67,8 @@ export class Response extends pulumi.ComponentResource {
 
   constructor(name: string, args: ResponseArgs, opts?: pulumi.ComponentResourceOptions) {
     super(RESPONSE_TYPE, name, { namespace: args.namespace }, opts);
+    if (args.containment && !args.cortex)
+      throw new Error("response: the containment responder runs in Cortex; add cortex to fortress:services");
     const child = { parent: this };
     const cluster = {
       namespace: args.namespace,
@@ -82,6 +99,17 @@ export class Response extends pulumi.ComponentResource {
               rwxStorageClass: args.storageClasses.rwx,
               indexer: login(args.indexer.cortex),
               theHiveKey: cortexKey,
+              ...(args.misp
+                ? {
+                    misp: {
+                      url: args.misp.url,
+                      endpoint: args.misp.endpoint,
+                      key: args.misp.key,
+                      caCertificatePem: args.misp.caCertificatePem,
+                    },
+                  }
+                : {}),
+              ...(args.containment ? { containment: args.containment } : {}),
             },
             child,
           )
@@ -94,6 +122,7 @@ export class Response extends pulumi.ComponentResource {
         storageClass: args.storageClasses.default,
         indexer: login(args.indexer.thehive),
         caCertificatePem: args.caCertificatePem,
+        ...(args.misp ? { misp: args.misp } : {}),
         ...(this.cortex && cortexKey
           ? { cortex: { ...this.cortex.service, key: cortexKey, ready: [this.cortex.accountsJob] } }
           : {}),
