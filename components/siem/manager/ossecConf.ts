@@ -257,8 +257,14 @@ function validateIntegration(integration: Integration): void {
   for (const id of integration.ruleIds ?? [])
     if (!Number.isInteger(id) || id <= 0)
       throw new Error(`integration ${integration.name}: rule id ${id} is not a positive integer`);
-  if (level === undefined && (integration.groups ?? []).length === 0 && (integration.ruleIds ?? []).length === 0)
-    throw new Error(`integration ${integration.name}: without a level, groups or rule ids it would get every alert`);
+  if (
+    level === undefined &&
+    (integration.groups ?? []).length === 0 &&
+    (integration.ruleIds ?? []).length === 0
+  )
+    throw new Error(
+      `integration ${integration.name}: without a level, groups or rule ids it would get every alert`,
+    );
 }
 
 function integrationElement(integration: Integration): XmlElement {
