@@ -13,8 +13,10 @@ import { tlsSecretName } from "../kubernetes/certificate";
 import { pinnedChart } from "../kubernetes/helmRelease";
 import { httpsIngress } from "../kubernetes/ingress";
 import { CORTEX_SUPERADMIN, cortexAccounts } from "./cortexAccounts";
+import { cortexNeurons } from "./cortexNeurons";
+import { neuronCatalogs, responderFiles } from "./neurons";
 import { RESPONSE_PINS } from "./pins";
-import { cortexPolicies, PORTS } from "./policies";
+import { cortexPolicies, type ExternalEndpoint, PORTS } from "./policies";
 import type { IndexerLogin } from "./thehive";
 import { truststoreCertificate } from "./truststore";
 import { CORTEX_JOBS_CLAIM, cortexValues, RESPONSE_SECRETS } from "./values";
@@ -36,6 +38,31 @@ export interface CortexArgs {
   readonly theHiveKey: pulumi.Input<string>;
   /** A registry prefix the neuron images are pulled through (pull-through cache, air gap). */
   readonly neuronRegistryPrefix?: string;
+  /** MISP for the MISP analyzer: its URL and address (the NetworkPolicy's), the integration key, the CA. */
+  readonly misp?: CortexMisp;
+  /** The containment responder: fortress-contain's configuration and where it reaches the firewall. */
+  readonly containment?: CortexContainment;
+}
+
+export interface CortexMisp {
+  readonly url: string;
+  /** MISP's address and port, for the neuron Jobs' egress. */
+  readonly endpoint: ExternalEndpoint;
+  readonly key: pulumi.Input<string>;
+  readonly caCertificatePem: pulumi.Input<string>;
+}
+
+export interface CortexContainment {
+  /**
+   * /etc/fortress/contain.json as components/response/containment/program.ts renderContainConfig
+   * renders it (secret), with `ca_file` NEURON_PATHS.containCa.
+   */
+  readonly configJson: pulumi.Input<string>;
+  /** The CA that signed the firewall's API certificate (mounted at NEURON_PATHS.containCa). */
+  readonly caCertificatePem: pulumi.Input<string>;
+  /** The firewall's API and the SIEM's syslog, for Cortex's egress (the responder runs in its pod). */
+  readonly firewallApi: ExternalEndpoint;
+  readonly syslog?: ExternalEndpoint & { readonly protocol: "UDP" | "TCP" };
 }
 
 /**
@@ -66,6 +93,8 @@ export class Cortex extends pulumi.ComponentResource {
   readonly admin: { readonly login: string; readonly password: pulumi.Output<string> };
   /** The Job that makes the accounts: TheHive's key works once it has run. */
   readonly accountsJob: k8s.batch.v1.Job;
+  /** The Job that enables the MISP analyzer and the responder in `fortress`, when either is given. */
+  readonly neuronsJob: k8s.batch.v1.Job | undefined;
 
   constructor(name: string, args: CortexArgs, opts?: pulumi.ComponentResourceOptions) {
     super(CORTEX_TYPE, name, { hostname: args.hostname }, opts);
@@ -99,19 +128,9 @@ export class Cortex extends pulumi.ComponentResource {
       },
       { ...child, dependsOn: [secret] },
     );
-    const jobs = new k8s.core.v1.PersistentVolumeClaim(
-      `${name}-jobs`,
-      {
-        metadata: { name: CORTEX_JOBS_CLAIM, namespace: ns },
-        spec: {
-          accessModes: [volume.accessMode],
-          storageClassName: volume.storageClassName,
-          resources: { requests: { storage: "10Gi" } },
-        },
-      },
-      { ...child, protect: true, retainOnDelete: true },
-    );
-    const policies = cortexPolicies(name, ns, args.ingressNamespace, child);
+    const jobs = jobsClaim(name, ns, volume, child);
+    const policies = cortexPolicies(name, ns, args.ingressNamespace, cortexExternals(args), child);
+    const neuronFiles = neuronResources(name, ns, args.containment, child);
     this.chart = pinnedChart(
       `${name}-chart`,
       {
@@ -122,9 +141,18 @@ export class Cortex extends pulumi.ComponentResource {
           indexer: { host: args.indexer.host, port: args.indexer.port, username: args.indexer.username },
           truststoreSecret: tlsSecretName("cortex"),
           ...(args.neuronRegistryPrefix ? { neuronRegistryPrefix: args.neuronRegistryPrefix } : {}),
+          catalogConfigMap: "cortex-neuron-catalog",
+          ...(args.containment
+            ? {
+                responder: {
+                  programSecret: "cortex-responder-fortress-contain",
+                  containSecret: "cortex-contain",
+                },
+              }
+            : {}),
         }),
       },
-      { parent: this, dependsOn: [secret, certificate, jobs, ...policies] },
+      { parent: this, dependsOn: [secret, certificate, jobs, ...neuronFiles, ...policies] },
     );
     httpsIngress(
       `${name}-ingress`,
@@ -150,9 +178,111 @@ export class Cortex extends pulumi.ComponentResource {
       this,
       [this.chart],
     );
+    this.neuronsJob =
+      args.misp || args.containment
+        ? cortexNeurons(
+            name,
+            {
+              namespace: ns,
+              url: `http://cortex:${PORTS.cortex}`,
+              theHiveKey: args.theHiveKey,
+              ...(args.misp
+                ? {
+                    misp: {
+                      url: args.misp.url,
+                      key: args.misp.key,
+                      caCertificatePem: args.misp.caCertificatePem,
+                    },
+                  }
+                : {}),
+              withResponder: args.containment !== undefined,
+            },
+            this,
+            [this.accountsJob],
+          )
+        : undefined;
     this.admin = { login: CORTEX_SUPERADMIN, password: pulumi.secret(superadminPassword) };
     this.url = `https://${args.hostname}`;
     this.service = { host: "cortex", port: PORTS.cortex };
     this.registerOutputs({ url: this.url, admin: this.admin.login });
   }
+}
+
+/** Where Cortex reaches outside the cluster: MISP for the neuron Jobs, the firewall and the SIEM for the responder. */
+function cortexExternals(args: CortexArgs) {
+  return {
+    ...(args.misp ? { misp: args.misp.endpoint } : {}),
+    ...(args.containment
+      ? {
+          firewallApi: args.containment.firewallApi,
+          ...(args.containment.syslog ? { syslog: args.containment.syslog } : {}),
+        }
+      : {}),
+  };
+}
+
+/** Fortress's catalogs and, with containment, the responder's program and configuration (Cortex mounts them). */
+function neuronResources(
+  name: string,
+  ns: string,
+  containment: CortexContainment | undefined,
+  child: pulumi.ComponentResourceOptions,
+): pulumi.Resource[] {
+  const catalogs = neuronCatalogs(containment !== undefined);
+  const catalog = new k8s.core.v1.ConfigMap(
+    `${name}-neuron-catalog`,
+    {
+      metadata: { name: "cortex-neuron-catalog", namespace: ns },
+      data: { "analyzers.json": catalogs.analyzers, "responders.json": catalogs.responders },
+    },
+    child,
+  );
+  const responder = containment
+    ? [
+        // A Secret, not a ConfigMap: the pack reads fortress-contain's words (key, secret) as credentials.
+        new k8s.core.v1.Secret(
+          `${name}-responder`,
+          {
+            metadata: { name: "cortex-responder-fortress-contain", namespace: ns },
+            type: "Opaque",
+            stringData: responderFiles(),
+          },
+          child,
+        ),
+        new k8s.core.v1.Secret(
+          `${name}-contain`,
+          {
+            metadata: { name: "cortex-contain", namespace: ns },
+            type: "Opaque",
+            stringData: {
+              "contain.json": pulumi.secret(containment.configJson),
+              "opnsense-ca.pem": containment.caCertificatePem,
+            },
+          },
+          { ...child, additionalSecretOutputs: ["stringData", "data"] },
+        ),
+      ]
+    : [];
+  return [catalog, ...responder];
+}
+
+/** The neurons' shared job directory on the ReadWriteMany class, protected. */
+function jobsClaim(
+  name: string,
+  ns: string,
+  volume: ReturnType<typeof jobsVolume>,
+  child: pulumi.ComponentResourceOptions,
+): k8s.core.v1.PersistentVolumeClaim {
+  return new k8s.core.v1.PersistentVolumeClaim(
+    `${name}-jobs`,
+    {
+      metadata: { name: CORTEX_JOBS_CLAIM, namespace: ns },
+      spec: {
+        accessModes: [volume.accessMode],
+        storageClassName: volume.storageClassName,
+        resources: { requests: { storage: "10Gi" } },
+      },
+    },
+    { ...child, protect: true, retainOnDelete: true },
+  );
 }

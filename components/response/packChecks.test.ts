@@ -38,7 +38,12 @@ const realHive = (): Values =>
     truststoreSecret: "thehive-tls",
     filesClaim: "thehive-files",
   }) as Values;
-const realCortex = (): Values => cortexValues({ indexer, truststoreSecret: "cortex-tls" }) as Values;
+const realCortex = (): Values =>
+  cortexValues({
+    indexer,
+    truststoreSecret: "cortex-tls",
+    catalogConfigMap: "cortex-neuron-catalog",
+  }) as Values;
 const realMispScript = (change: (compose: string) => string = (compose) => compose) =>
   installScript({
     compose: change(

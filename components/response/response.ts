@@ -9,7 +9,8 @@ import type * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
-import { Cortex } from "./cortex";
+import { Cortex, type CortexContainment } from "./cortex";
+import type { ExternalEndpoint } from "./policies";
 import { TheHive, type IndexerLogin, type WazuhBridge } from "./thehive";
 import { Misp, type MispArgs } from "./misp/misp";
 import { managerBridge } from "./wazuh/managerBridge";
@@ -40,10 +41,28 @@ export interface ResponseArgs {
   };
   /** Whether the lab runs Cortex (fortress:services has `cortex`). */
   readonly cortex: boolean;
-  /** MISP on its VM, when the lab runs it. */
-  readonly misp?: MispArgs;
+  /** MISP on its VM, when the lab runs it: built here, then connected like `misp` below. */
+  readonly mispVm?: MispArgs;
   /** The Wazuh manager's VM: Wazuh → TheHive's script, CA and key go there (managerBridge). */
   readonly manager?: SshHost;
+  /**
+   * MISP, when the lab runs it (components/response/misp: Misp.baseUrl, Misp.integrationKey, the lab
+   * CA): TheHive's MISP connector and Cortex's MISP analyzer. `endpoint` is MISP's VM address and 443,
+   * for the NetworkPolicies; `exportCases` only when MISP's integration user may write (Sync user).
+   * Derived from `mispVm` when that is given.
+   */
+  readonly misp?: MispConnection;
+  /** The containment responder in Cortex (needs Cortex): fortress-contain's configuration and reach. */
+  readonly containment?: CortexContainment;
+}
+
+/** How TheHive and Cortex reach MISP. */
+export interface MispConnection {
+  readonly url: string;
+  readonly key: pulumi.Input<string>;
+  readonly caCertificatePem: pulumi.Input<string>;
+  readonly endpoint: ExternalEndpoint;
+  readonly exportCases?: boolean;
 }
 
 export class Response extends pulumi.ComponentResource {
@@ -64,9 +83,21 @@ export class Response extends pulumi.ComponentResource {
 
   constructor(name: string, args: ResponseArgs, opts?: pulumi.ComponentResourceOptions) {
     super(RESPONSE_TYPE, name, { namespace: args.namespace }, opts);
+    if (args.containment && !args.cortex)
+      throw new Error("response: the containment responder runs in Cortex; add cortex to fortress:services");
     const child = { parent: this };
     // MISP first: Cortex's MISP analyzer and TheHive's connector read its URL and integration key.
-    this.misp = args.misp ? new Misp(`${name}-misp`, args.misp, child) : undefined;
+    this.misp = args.mispVm ? new Misp(`${name}-misp`, args.mispVm, child) : undefined;
+    const misp: MispConnection | undefined =
+      args.misp ??
+      (this.misp && args.mispVm
+        ? {
+            url: this.misp.baseUrl,
+            key: this.misp.integrationKey,
+            caCertificatePem: args.mispVm.ca.certificatePem,
+            endpoint: { ip: args.mispVm.host.address, port: 443 },
+          }
+        : undefined);
     const cluster = {
       namespace: args.namespace,
       clusterIssuer: args.clusterIssuer,
@@ -97,6 +128,17 @@ export class Response extends pulumi.ComponentResource {
               storageClass: args.storageClasses.default,
               indexer: login(args.indexer.cortex),
               theHiveKey: cortexKey,
+              ...(misp
+                ? {
+                    misp: {
+                      url: misp.url,
+                      endpoint: misp.endpoint,
+                      key: misp.key,
+                      caCertificatePem: misp.caCertificatePem,
+                    },
+                  }
+                : {}),
+              ...(args.containment ? { containment: args.containment } : {}),
             },
             child,
           )
@@ -109,6 +151,7 @@ export class Response extends pulumi.ComponentResource {
         storageClass: args.storageClasses.default,
         indexer: login(args.indexer.thehive),
         caCertificatePem: args.caCertificatePem,
+        ...(misp ? { misp } : {}),
         ...(this.cortex && cortexKey
           ? { cortex: { ...this.cortex.service, key: cortexKey, ready: [this.cortex.accountsJob] } }
           : {}),

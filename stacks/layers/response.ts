@@ -87,7 +87,7 @@ export function buildResponse(inputs: ResponseInputs, opts: pulumi.ComponentReso
       thehive: { username: thehive.username, password: thehive.password },
       cortex: { username: cortex.username, password: cortex.password },
     },
-    ...(misp ? { misp } : {}),
+    ...(misp ? { mispVm: misp } : {}),
     ...(manager && siem.manager ? { manager: sshHost(inputs, manager) } : {}),
   };
   return new Response("response", args, { ...opts, providers: { kubernetes: platform.provider } });

@@ -12,6 +12,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { type Definition, handleWorkers, type StoredWorker, workerState } from "./workers";
 
 export interface CortexUser {
   login: string;
@@ -27,6 +28,10 @@ export interface CortexDouble {
   readonly users: Map<string, CortexUser>;
   readonly organizations: Set<string>;
   migrations: number;
+  /** The organisations' analyzers and responders (test/cortex/workers.ts). */
+  readonly workers: Map<string, StoredWorker>;
+  /** How many times a catalog scan was asked for. */
+  readonly scans: number;
   close(): Promise<void>;
 }
 
@@ -48,7 +53,17 @@ function caller(users: Map<string, CortexUser>, request: IncomingMessage): Corte
   return users.size === 0 ? "init" : undefined;
 }
 
-export async function startCortex(): Promise<CortexDouble> {
+export async function startCortex(
+  options: {
+    catalogs?: { analyzers: Definition[]; responders: Definition[] };
+    /** false: the catalogs are read only once a scan is asked for (a Cortex still starting). */
+    catalogsLoaded?: boolean;
+  } = {},
+): Promise<CortexDouble> {
+  const neurons = workerState(
+    options.catalogs ?? { analyzers: [], responders: [] },
+    options.catalogsLoaded ?? true,
+  );
   const users = new Map<string, CortexUser>();
   const organizations = new Set(["cortex"]);
   const state = { migrations: 0 };
@@ -69,6 +84,14 @@ export async function startCortex(): Promise<CortexDouble> {
       return who === "init"
         ? send(response, 401, { type: "AuthenticationError" })
         : send(response, 200, { id: who.login });
+    const workerAnswer = handleWorkers(
+      neurons,
+      { method, path, body },
+      { organization: who === "init" ? "cortex" : who.organization, roles },
+      response,
+      send,
+    );
+    if (workerAnswer !== undefined) return workerAnswer;
     const org = /^\/api\/organization(?:\/([^/]+))?$/.exec(path);
     if (org) {
       if (!roles.includes("superadmin")) return send(response, 403, { type: "AuthorizationError" });
@@ -129,6 +152,10 @@ export async function startCortex(): Promise<CortexDouble> {
     organizations,
     get migrations() {
       return state.migrations;
+    },
+    workers: neurons.workers,
+    get scans() {
+      return neurons.scans;
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

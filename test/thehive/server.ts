@@ -8,8 +8,9 @@
  * - TheHive-Project/TheHive AlertSrv.create: an alert whose (type, source, sourceRef) exists in the
  *   organisation fails with CreateError "Alert <type>:<source>:<sourceRef> already exist in
  *   organisation <org>", answered 400 (TheHive#1094 asks for 409; TheHive keeps 400).
- * - An alert whose observables repeat (same dataType and data) fails (TheHive#1514, "Observable
- *   already exists").
+ * - An alert whose observables repeat (same dataType and data) fails with CreateError "Observable
+ *   already exists" (TheHive 4.1.9 ObservableSrv.create; TheHive#1514), answered 400 like every
+ *   CreateError (ScalliGraph ErrorHandler.toErrorResult; GenericError.toJson writes {type, message}).
  * - A request without a valid key: 401 `{"type":"AuthenticationError","message":"Authentication failure"}`
  *   (ScalliGraph's ErrorHandler; the message text is not confirmed, the status is what clients test).
  * A created alert is answered 201 with the alert and its `_id`.
@@ -25,7 +26,9 @@
  * admin endpoint is 403 AuthorizationError.
  *
  * Test hooks: `failNext` answers the next requests with 503 (a TheHive behind an ingress that is
- * restarting), to exercise retries.
+ * restarting), to exercise retries; `refuseNextAlert` answers the next alert with one of TheHive's
+ * own refusals (e.g. the CreateError above, for an alert whose observable TheHive finds twice
+ * after its own normalisation) and stores nothing.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { randomBytes } from "node:crypto";
@@ -57,6 +60,8 @@ export interface TheHiveDouble {
   readonly requests: { method: string; path: string; status: number; authorization?: string }[];
   /** Answer the next `count` requests with 503. */
   failNext(count: number): void;
+  /** Answer the next POST /api/v1/alert with this status and error body, storing nothing. */
+  refuseNextAlert(status: number, error: { type: string; message: string }): void;
   close(): Promise<void>;
 }
 
@@ -100,7 +105,7 @@ function invalid(body: Record<string, unknown>): string | undefined {
     if (typeof observable.dataType !== "string" || typeof observable.data !== "string")
       return "an observable needs dataType and data";
     const key = `${observable.dataType}\u0000${observable.data}`;
-    if (seen.has(key)) return "Observable already exists";
+    if (seen.has(key)) return "Observable already exists"; // a CreateError
     seen.add(key);
   }
   return undefined;
@@ -223,6 +228,7 @@ export async function startTheHive(
   const alerts: StoredAlert[] = [];
   const requests: TheHiveDouble["requests"] = [];
   let failures = 0;
+  let refusal: { status: number; error: { type: string; message: string } } | undefined;
 
   const users = new Map<string, TheHiveUser>([
     [
@@ -277,8 +283,17 @@ export async function startTheHive(
     } catch {
       return answer(response, 400, { type: "BadRequest", message: "Invalid Json" });
     }
+    if (refusal) {
+      const { status, error } = refusal;
+      refusal = undefined;
+      return answer(response, status, error);
+    }
     const problem = invalid(body);
-    if (problem) return answer(response, 400, { type: "BadRequest", message: problem });
+    if (problem)
+      return answer(response, 400, {
+        type: problem === "Observable already exists" ? "CreateError" : "BadRequest",
+        message: problem,
+      });
     const same = alerts.find(
       (alert) =>
         alert.body.type === body.type &&
@@ -321,6 +336,9 @@ export async function startTheHive(
     requests,
     failNext: (count) => {
       failures = count;
+    },
+    refuseNextAlert: (status, error) => {
+      refusal = { status, error };
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

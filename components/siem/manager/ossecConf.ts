@@ -79,6 +79,8 @@ export interface Integration {
   readonly hookUrl: string;
   readonly level?: number;
   readonly groups?: readonly string[];
+  /** `<rule_id>`: only alerts of these rules (integrator-config.c reads a comma-separated list of numbers). */
+  readonly ruleIds?: readonly number[];
 }
 
 /** The built-in Linux commands the 4.14.6 package defines (ar-commands.template) and the endpoint layer's scan. */
@@ -252,8 +254,17 @@ function validateIntegration(integration: Integration): void {
   for (const group of integration.groups ?? [])
     if (!/^[A-Za-z0-9_.-]+$/.test(group))
       throw new Error(`integration ${integration.name}: ${group} is not a rule group name`);
-  if (level === undefined && (integration.groups ?? []).length === 0)
-    throw new Error(`integration ${integration.name}: without a level or groups it would get every alert`);
+  for (const id of integration.ruleIds ?? [])
+    if (!Number.isInteger(id) || id <= 0)
+      throw new Error(`integration ${integration.name}: rule id ${id} is not a positive integer`);
+  if (
+    level === undefined &&
+    (integration.groups ?? []).length === 0 &&
+    (integration.ruleIds ?? []).length === 0
+  )
+    throw new Error(
+      `integration ${integration.name}: without a level, groups or rule ids it would get every alert`,
+    );
 }
 
 function integrationElement(integration: Integration): XmlElement {
@@ -262,6 +273,7 @@ function integrationElement(integration: Integration): XmlElement {
     el("hook_url", integration.hookUrl),
     ...(integration.level !== undefined ? [el("level", integration.level)] : []),
     ...((integration.groups ?? []).length > 0 ? [el("group", (integration.groups ?? []).join(","))] : []),
+    ...((integration.ruleIds ?? []).length > 0 ? [el("rule_id", (integration.ruleIds ?? []).join(","))] : []),
     el("alert_format", "json"),
   ]);
 }
