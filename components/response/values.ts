@@ -19,6 +19,16 @@
  * (TH_CQL_WAIT) and both retry the index.
  */
 import type { PlainValues } from "../kubernetes/helmRelease";
+
+/**
+ * The neuron Jobs' pod securityContext: root. Cortex's Kubernetes runner reads only runAsUser,
+ * runAsGroup, fsGroup and runAsNonRoot from it (TheHive-Project/Cortex@4.1.0
+ * K8sJobRunnerSrv.parsePodSecurityContext), and the published neuron images install their Python
+ * packages under /root/.local with no USER (Cortex-Analyzers' catalog build), so under any other uid
+ * the MISP analyzer cannot import them. The response namespace enforces Pod Security `baseline` for
+ * this (stacks/layers/platform.ts BASELINE_LAYERS): no privilege, no host access, default capabilities.
+ */
+export const NEURON_POD_SECURITY = { runAsUser: 0, runAsGroup: 0, runAsNonRoot: false } as const;
 import { restrictedContainerSecurity, restrictedPodSecurity } from "../kubernetes/securityContext";
 import { NEURON_PATHS } from "./neurons";
 import {
@@ -356,7 +366,7 @@ export function cortexValues(spec: CortexValuesSpec): PlainValues {
       persistentVolumeClaim: { create: false },
       k8sJobs: {
         labels: { "app.kubernetes.io/part-of": "cortex", "fortress.io/neuron": "true" },
-        securityContext: restrictedContainerSecurity(CORTEX_UID),
+        securityContext: NEURON_POD_SECURITY,
       },
       ...(spec.neuronRegistryPrefix ? { dockerImageRegistryPrefix: spec.neuronRegistryPrefix } : {}),
       configFile: cortexConfig(spec),
