@@ -15,7 +15,8 @@ import { httpsIngress } from "../kubernetes/ingress";
 import { CORTEX_SUPERADMIN, cortexAccounts } from "./cortexAccounts";
 import { cortexNeurons } from "./cortexNeurons";
 import { neuronCatalogs, responderFiles } from "./neurons";
-import { RESPONSE_PINS } from "./pins";
+import { pythonRuntimeTransform } from "./pythonRuntime";
+import { CORTEX_UID, RESPONSE_PINS } from "./pins";
 import { cortexPolicies, type ExternalEndpoint, PORTS } from "./policies";
 import type { IndexerLogin } from "./thehive";
 import { truststoreCertificate } from "./truststore";
@@ -152,7 +153,12 @@ export class Cortex extends pulumi.ComponentResource {
             : {}),
         }),
       },
-      { parent: this, dependsOn: [secret, certificate, jobs, ...neuronFiles, ...policies] },
+      {
+        parent: this,
+        dependsOn: [secret, certificate, jobs, ...neuronFiles, ...policies],
+        // The responder runs in Cortex's pod, whose image has no Python (pythonRuntime.ts).
+        ...(args.containment ? { transforms: [pythonRuntimeTransform("cortex", CORTEX_UID)] } : {}),
+      },
     );
     httpsIngress(
       `${name}-ingress`,

@@ -15,6 +15,7 @@ import {
   mispAnalyzerConfiguration,
   NEURON_PATHS,
   neuronCatalogs,
+  RESPONDER_LAUNCHER,
   RESPONDER_PROGRAM,
   responderFiles,
   workerDefinitionId,
@@ -37,13 +38,15 @@ describe("the catalogs Cortex reads", () => {
     const command = posix.normalize(posix.join(base, String(responder?.command)));
     assert.equal(base, NEURON_PATHS.base);
     assert.ok(command.startsWith(`${base}/`));
-    assert.equal(command, `${NEURON_PATHS.responderDir}/${RESPONDER_PROGRAM}`);
+    assert.equal(command, `${NEURON_PATHS.responderDir}/${RESPONDER_LAUNCHER}`);
     assert.deepEqual(JSON.parse(neuronCatalogs(false).responders), []);
   });
 
   it("mount fortress-contain as it is, not a copy", () => {
     assert.equal(responderFiles()["fortress-contain.py"], containProgram());
     assert.match(responderFiles()[RESPONDER_PROGRAM] ?? "", /^#!\/usr\/bin\/env python3\n/);
+    // Cortex runs the launcher (its image has no Python: pythonRuntime.ts), which runs the adapter.
+    assert.match(responderFiles()[RESPONDER_LAUNCHER] ?? "", /fortress-contain-responder\.py" "\$@"/);
   });
 
   it("configure MISP with the lab CA as Cortex's cacerts and refuse a plain-http MISP", () => {

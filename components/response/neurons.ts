@@ -19,11 +19,13 @@
  *   `job.runners`, reference.conf `[kubernetes, docker, process]`, and the Kubernetes one skips a
  *   worker without an image), which runs `<command> <job folder>` inside Cortex's pod: the program is
  *   fortress-contain itself (components/response/containment/fortress-contain.py) behind a small
- *   adapter (neurons/fortress-contain-responder.py), its root-only configuration from a Secret.
+ *   adapter (neurons/fortress-contain-responder.py), its root-only configuration from a Secret, run by
+ *   a launcher with the Python that pythonRuntime.ts gives Cortex's pod (its image has none).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { containProgram } from "./containment/program";
+import { responderLauncher } from "./pythonRuntime";
 
 /** Where the catalogs, the responder's program and its configuration are mounted in Cortex's pod. */
 export const NEURON_PATHS = {
@@ -119,6 +121,8 @@ export const MISP_ANALYZER: WorkerDefinitionJson = {
 };
 
 export const RESPONDER_PROGRAM = "fortress-contain-responder.py";
+/** The command Cortex runs: a launcher that runs the adapter with the Python Cortex's pod is given. */
+export const RESPONDER_LAUNCHER = "fortress-contain-responder";
 
 /** Fortress's containment responder: an analyst's click on an IP observable contains its host. */
 export const CONTAIN_RESPONDER: WorkerDefinitionJson = {
@@ -131,7 +135,7 @@ export const CONTAIN_RESPONDER: WorkerDefinitionJson = {
     "Contain the host of an IP observable: fz_quarantine on OPNsense and its states killed (fortress-contain)",
   dataTypeList: ["thehive:case_artifact"],
   baseConfig: "FortressContain",
-  command: `FortressContain/${RESPONDER_PROGRAM}`,
+  command: `FortressContain/${RESPONDER_LAUNCHER}`,
   configurationItems: [],
   config: {},
 };
@@ -147,6 +151,7 @@ export function neuronCatalogs(withResponder: boolean): { analyzers: string; res
 /** The responder's two files: the adapter and fortress-contain, read as they are (never copied). */
 export function responderFiles(): Record<string, string> {
   return {
+    [RESPONDER_LAUNCHER]: responderLauncher(RESPONDER_PROGRAM),
     [RESPONDER_PROGRAM]: readFileSync(join(__dirname, "neurons", RESPONDER_PROGRAM), "utf8"),
     "fortress-contain.py": containProgram(),
   };
