@@ -92,14 +92,14 @@ async function containAndRescan(
     (await quarantineTable(endpoints.opnsense)).includes(address) ? true : undefined,
   );
   const contained = Date.now() - landed;
-  const proof = endpoints.confirmContained ? await endpoints.confirmContained(address) : [];
-  record("host in the quarantine table", contained, [`${address} in ${endpoints.opnsense.alias}`, ...proof]);
   const rescan = wait(`the rescan of ${scanTarget}`, async () => {
     const status = await endpoints.gvmTaskStatus(scanTarget);
     return SCAN_STARTED.includes(status) ? { status, at: Date.now() - landed } : undefined;
   });
-  // Waited for alongside the refusals below; an early failure is reported by the await further down.
+  // Waited for alongside what follows; a failure is reported by the await further down.
   rescan.catch(() => undefined);
+  const proof = endpoints.confirmContained ? await endpoints.confirmContained(address) : [];
+  record("host in the quarantine table", contained, [`${address} in ${endpoints.opnsense.alias}`, ...proof]);
   const refusals: string[] = [];
   for (const { address: protectedAddress, why } of endpoints.allowListed) {
     const tried = await endpoints.tryContain(protectedAddress);

@@ -3,16 +3,14 @@
  * and Fortress's GMP client (components/vuln/gvmProgram.ts) as the install places it, which has
  * reconciled the lab's scan targets (a `fortress-<name>` task per target) before the scenario starts.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { GVM_PROGRAM } from "../../components/vuln/gvmProgram";
 import { desiredState } from "../../components/vuln/targets";
 import { FakeGvmd } from "../../test/greenbone/fakeGvmd";
 import type { CommandResult } from "../endpoints";
+import { GVM_TASK_STATUS } from "../gvmStatus";
 import { runProcess } from "./proc";
-
-/** The status query the live scenario sends over SSH (scenario/gvm-task-status.py). */
-export const GVM_TASK_STATUS = readFileSync(join(__dirname, "../gvm-task-status.py"), "utf8");
 
 export interface Greenbone {
   readonly gvmd: FakeGvmd;

@@ -6,6 +6,12 @@
 import { spawn } from "node:child_process";
 import type { CommandResult } from "../endpoints";
 
+/**
+ * Debian's own directories first: the lab's VMs run Debian's python3 and tools, and a version manager's
+ * shim earlier on this machine's PATH (pyenv's costs ~0.2 s a start) would time the shim, not the hop.
+ */
+const PATH = ["/usr/sbin", "/usr/bin", "/sbin", "/bin", process.env.PATH ?? ""].join(":");
+
 export interface RunOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly input?: string;
@@ -16,7 +22,7 @@ export interface RunOptions {
 
 export function runProcess(binary: string, args: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, [...args], { env: { ...process.env, ...options.env }, stdio: "pipe" });
+    const child = spawn(binary, [...args], { env: { ...process.env, PATH, ...options.env }, stdio: "pipe" });
     let stdout = "";
     let stderr = "";
     let pending = "";
