@@ -65,7 +65,8 @@ async function detectionAndAlert(
   const rule = String(CONTAIN_RULES[0]);
   const alert = await wait(`the Wazuh alert (rule ${rule})`, async () =>
     (await endpoints.wazuhAlerts(landed - 1000)).find(
-      (seen) => seen.ruleId === rule && seen.fullLog.includes(path),
+      // By the file's name, unique to this run: TheHive shows the alert's full_log as the agent logged it.
+      (seen) => seen.ruleId === rule && seen.fullLog.includes(`/${path.split("/").at(-1)}: `),
     ),
   );
   // The alert's own timestamp; never before the detection was seen (a poll can see the line late).
@@ -135,6 +136,7 @@ export async function runWorkedExample(
     const hop = { n: hops.length + 1, name, at, detail };
     hops.push(hop);
     options.onHop?.(hop);
+    if (options.signal?.aborted) throw new Error(`interrupted after hop ${hop.n} (${name})`);
   };
   const wait = <T>(what: string, probe: () => Promise<T | undefined>) =>
     waitFor(what, probe, { timeoutMs: options.timeoutMs, intervalMs: options.intervalMs, signal: options.signal });

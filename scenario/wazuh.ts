@@ -142,7 +142,7 @@ export function alertFromClamdLine(line: string, context: AlertContext): Decisio
       groups,
       ...compliance,
     },
-    agent: context.agent,
+    agent: { id: context.agent.id, name: context.agent.name, ip: context.agent.ip },
     manager: { name: context.manager },
     id: `${Math.floor(context.time.getTime() / 1000)}.${context.counter}`,
     cluster: { name: "wazuh", node: context.manager },
