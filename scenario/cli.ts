@@ -19,7 +19,9 @@ import { runProcess } from "./offline/proc";
 import { burstLines, header, hopLine, summary } from "./report";
 
 /** The worked-example sample: its SHA-256 is in Fortress's signature database (components/endpoint/clamav/indicators.ts). */
-export const SAMPLE = readFileSync(join(__dirname, "../components/endpoint/clamav/fixtures/fortress-test-sample.txt"));
+export const SAMPLE = readFileSync(
+  join(__dirname, "../components/endpoint/clamav/fixtures/fortress-test-sample.txt"),
+);
 
 export interface CliOptions {
   readonly live: boolean;
@@ -38,7 +40,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     return next;
   };
   const known = new Set(["--live", "--stack", "--workstation", "--burst", "--timeout"]);
-  for (const arg of argv) if (arg.startsWith("--") && !known.has(arg)) throw new Error(`unknown option ${arg}`);
+  for (const arg of argv)
+    if (arg.startsWith("--") && !known.has(arg)) throw new Error(`unknown option ${arg}`);
   const burst = value("--burst") ?? "200/20";
   const [alerts, hosts] = burst === "0" ? [0, 0] : burst.split("/").map(Number);
   if (!Number.isInteger(alerts) || !Number.isInteger(hosts) || (alerts! > 0 && (hosts! < 1 || hosts! > 100)))
@@ -54,7 +57,10 @@ export function parseArgs(argv: readonly string[]): CliOptions {
 }
 
 /** Runs the hops, printing each as it is seen. */
-async function drill(endpoints: ScenarioEndpoints, options: { timeoutMs: number; intervalMs: number; signal: AbortSignal }) {
+async function drill(
+  endpoints: ScenarioEndpoints,
+  options: { timeoutMs: number; intervalMs: number; signal: AbortSignal },
+) {
   let previous = 0;
   const onHop = (hop: HopResult) => {
     console.log(hopLine(hop, previous));
@@ -69,7 +75,12 @@ async function offline(options: CliOptions, signal: AbortSignal): Promise<void> 
   const started = Date.now();
   const lab = await startOfflineLab();
   try {
-    console.log(header("offline", `Debian's clamd/clamdscan, loopback TheHive, OPNsense and gvmd; lab up in ${Date.now() - started} ms`));
+    console.log(
+      header(
+        "offline",
+        `Debian's clamd/clamdscan, loopback TheHive, OPNsense and gvmd; lab up in ${Date.now() - started} ms`,
+      ),
+    );
     const endpoints = offlineEndpoints(lab);
     await drill(endpoints, { timeoutMs: options.timeoutMs ?? 30_000, intervalMs: 10, signal });
     if (options.burst.alerts > 0) console.log(burstLines(await runBurst(lab, endpoints, options.burst)));
@@ -86,8 +97,17 @@ async function live(options: CliOptions, signal: AbortSignal): Promise<void> {
   });
   const transport = openSshTransport(stack.adminUser, stack.sshPrivateKey);
   try {
-    console.log(header("live", `${stack.workstation.name} (${stack.workstation.address}), TheHive ${stack.theHive.url}, ${stack.opnsense.url}`));
-    await drill(liveEndpoints(stack, transport), { timeoutMs: options.timeoutMs ?? 600_000, intervalMs: 2000, signal });
+    console.log(
+      header(
+        "live",
+        `${stack.workstation.name} (${stack.workstation.address}), TheHive ${stack.theHive.url}, ${stack.opnsense.url}`,
+      ),
+    );
+    await drill(liveEndpoints(stack, transport), {
+      timeoutMs: options.timeoutMs ?? 600_000,
+      intervalMs: 2000,
+      signal,
+    });
   } finally {
     await transport.close();
   }
@@ -98,7 +118,9 @@ async function main(): Promise<number> {
   const controller = new AbortController();
   process.on("SIGINT", () => {
     if (controller.signal.aborted) process.exit(130);
-    console.error("interrupted: releasing the host and removing the test file (Ctrl-C again to quit at once)");
+    console.error(
+      "interrupted: releasing the host and removing the test file (Ctrl-C again to quit at once)",
+    );
     controller.abort();
   });
   await (options.live ? live(options, controller.signal) : offline(options, controller.signal));

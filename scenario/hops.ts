@@ -71,7 +71,9 @@ async function detectionAndAlert(
   );
   // The alert's own timestamp; never before the detection was seen (a poll can see the line late).
   const detected = Date.now() - landed;
-  record("Wazuh alert", Math.min(detected, Math.max(0, alert.time - landed)), [`alert ${alert.id}, rule ${alert.ruleId}`]);
+  record("Wazuh alert", Math.min(detected, Math.max(0, alert.time - landed)), [
+    `alert ${alert.id}, rule ${alert.ruleId}`,
+  ]);
   const cases = await wait("the TheHive alert", async () => {
     const found = await theHiveAlerts(endpoints.theHive, { _eq: { _field: "sourceRef", _value: alert.id } });
     return found.length > 0 ? found : undefined;
@@ -139,7 +141,11 @@ export async function runWorkedExample(
     if (options.signal?.aborted) throw new Error(`interrupted after hop ${hop.n} (${name})`);
   };
   const wait = <T>(what: string, probe: () => Promise<T | undefined>) =>
-    waitFor(what, probe, { timeoutMs: options.timeoutMs, intervalMs: options.intervalMs, signal: options.signal });
+    waitFor(what, probe, {
+      timeoutMs: options.timeoutMs,
+      intervalMs: options.intervalMs,
+      signal: options.signal,
+    });
   const path = `${downloadDir}/${sample.name}`;
   const landed = Date.now();
   let released = false;

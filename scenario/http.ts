@@ -62,7 +62,9 @@ export function callJson(
         });
       },
     );
-    request.on("timeout", () => request.destroy(new Error(`${method} ${url.href}: no answer in ${timeoutMs} ms`)));
+    request.on("timeout", () =>
+      request.destroy(new Error(`${method} ${url.href}: no answer in ${timeoutMs} ms`)),
+    );
     request.on("error", reject);
     if (payload) request.write(payload);
     request.end();

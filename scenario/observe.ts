@@ -16,7 +16,9 @@ export async function quarantineTable(opnsense: { target: HttpTarget; alias: str
   const answer = await callJson(opnsense.target, "GET", `api/firewall/alias_util/list/${opnsense.alias}`);
   const rows = (answer.body as { rows?: { ip?: unknown }[] } | undefined)?.rows;
   if (answer.status !== 200 || !Array.isArray(rows))
-    throw new Error(`OPNsense alias_util/list/${opnsense.alias}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
+    throw new Error(
+      `OPNsense alias_util/list/${opnsense.alias}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`,
+    );
   return rows.map((row) => String(row.ip ?? "").replace(/\/(32|128)$/, ""));
 }
 
@@ -45,14 +47,12 @@ export async function theHiveAlerts(theHive: HttpTarget, filter?: object): Promi
  */
 export async function wazuhAlertsViaTheHive(theHive: HttpTarget, since: number): Promise<SeenWazuhAlert[]> {
   const alerts = await theHiveAlerts(theHive, {
-    _and: [
-      { _eq: { _field: "type", _value: "wazuh" } },
-      { _gte: { _field: "date", _value: since } },
-    ],
+    _and: [{ _eq: { _field: "type", _value: "wazuh" } }, { _gte: { _field: "date", _value: since } }],
   });
   return alerts.map((alert) => ({
     id: alert.sourceRef,
-    ruleId: (alert.tags ?? []).find((tag) => tag.startsWith("wazuh-rule:"))?.slice("wazuh-rule:".length) ?? "",
+    ruleId:
+      (alert.tags ?? []).find((tag) => tag.startsWith("wazuh-rule:"))?.slice("wazuh-rule:".length) ?? "",
     time: alert.date ?? alert._createdAt ?? Date.now(),
     fullLog: alert.description,
   }));

@@ -28,7 +28,10 @@ const FIXTURES = join(__dirname, "../components/endpoint/clamav/fixtures");
 /** wazuh/wazuh@v4.14.6 ruleset/decoders/0075-clamav_decoders.xml (verbatim fixture). */
 export const CLAMD_DECODERS = readFileSync(join(FIXTURES, "wazuh-v4.14.6-0075-clamav_decoders.xml"), "utf8");
 /** wazuh/wazuh@v4.14.6 ruleset/rules/0320-clam_av_rules.xml, rules 52500–52504 (verbatim fixture). */
-export const CLAMD_RULES = readFileSync(join(FIXTURES, "wazuh-v4.14.6-0320-clam_av_rules.excerpt.xml"), "utf8");
+export const CLAMD_RULES = readFileSync(
+  join(FIXTURES, "wazuh-v4.14.6-0320-clam_av_rules.excerpt.xml"),
+  "utf8",
+);
 /** Fortress's local_rules.xml as the manager has it. */
 export const LOCAL_RULES = renderLocalRules(DEFAULT_LOCAL_RULES);
 /** Wazuh's rules, then the local ones: analysisd loads local_rules.xml last. */
@@ -56,7 +59,11 @@ export interface WazuhAlert {
   readonly id: string;
   readonly cluster: { readonly name: string; readonly node: string };
   readonly full_log: string;
-  readonly predecoder: { readonly program_name: string; readonly timestamp: string; readonly hostname: string };
+  readonly predecoder: {
+    readonly program_name: string;
+    readonly timestamp: string;
+    readonly hostname: string;
+  };
   readonly decoder: { readonly parent: string; readonly name: string };
   readonly data: Readonly<Record<string, string>>;
   readonly location: string;
@@ -155,7 +162,9 @@ export function alertFromClamdLine(line: string, context: AlertContext): Decisio
     decoder: { parent: decoded.decodedAs, name: decoded.decoder },
     // to_json.c adds id, url, extra_data in that order.
     data: Object.fromEntries(
-      ["id", "url", "extra_data"].filter((key) => decoded.fields[key]).map((key) => [key, decoded.fields[key]!]),
+      ["id", "url", "extra_data"]
+        .filter((key) => decoded.fields[key])
+        .map((key) => [key, decoded.fields[key]!]),
     ),
     location: AGENT_PATHS.detectionLog,
   };

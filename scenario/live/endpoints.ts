@@ -29,7 +29,12 @@ function address(value: string): string {
 
 function inDownloads(stack: LiveStack, path: string): string {
   const dir = `/home/${stack.adminUser}/Downloads/`;
-  if (!path.startsWith(dir) || !SAFE_PATH.test(path) || path.includes("..") || path.slice(dir.length).includes("/"))
+  if (
+    !path.startsWith(dir) ||
+    !SAFE_PATH.test(path) ||
+    path.includes("..") ||
+    path.slice(dir.length).includes("/")
+  )
     throw new Error(`${path} is not a file in ${dir}`);
   return path;
 }
@@ -54,15 +59,26 @@ export function liveEndpoints(stack: LiveStack, transport: Transport): ScenarioE
       // The workstation only: stack.workstation is the plan's workstation VM (stack.ts pickWorkstation).
       await ok(
         `writing ${path} on ${stack.workstation.name}`,
-        transport.run(stack.workstation, `mkdir -p '${downloadDir}' && cat > '${inDownloads(stack, path)}'`, bytes),
+        transport.run(
+          stack.workstation,
+          `mkdir -p '${downloadDir}' && cat > '${inDownloads(stack, path)}'`,
+          bytes,
+        ),
       );
     },
     removeFile: async (path) => {
-      await ok(`removing ${path}`, transport.run(stack.workstation, `rm -f -- '${inDownloads(stack, path)}'`));
+      await ok(
+        `removing ${path}`,
+        transport.run(stack.workstation, `rm -f -- '${inDownloads(stack, path)}'`),
+      );
     },
     readDetectionLog: async () =>
-      (await ok("reading the detection log", transport.run(stack.workstation, `sudo -n tail -n 500 ${AGENT_PATHS.detectionLog}`)))
-        .stdout,
+      (
+        await ok(
+          "reading the detection log",
+          transport.run(stack.workstation, `sudo -n tail -n 500 ${AGENT_PATHS.detectionLog}`),
+        )
+      ).stdout,
     wazuhAlerts: (since) => wazuhAlertsViaTheHive(stack.theHive, since),
     theHive: stack.theHive,
     opnsense: {

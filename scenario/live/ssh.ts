@@ -27,14 +27,23 @@ export function openSshTransport(user: string, privateKey: string, timeoutMs = 1
       writeFileSync(knownHosts, `${host.address} ${host.hostKey.trim()}\n`, { mode: 0o600 });
       const args = [
         ...["-F", "/dev/null", "-i", keyFile, "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes"],
-        ...["-o", "StrictHostKeyChecking=yes", "-o", `UserKnownHostsFile=${knownHosts}`, "-o", "GlobalKnownHostsFile=/dev/null"],
+        ...[
+          "-o",
+          "StrictHostKeyChecking=yes",
+          "-o",
+          `UserKnownHostsFile=${knownHosts}`,
+          "-o",
+          "GlobalKnownHostsFile=/dev/null",
+        ],
         ...["-o", "ConnectTimeout=15", `${user}@${host.address}`, "--", command],
       ];
       return new Promise((resolve, reject) => {
         const child = spawn("ssh", args, { stdio: "pipe" });
         let stdout = "";
         let stderr = "";
-        child.on("error", (error) => reject(new Error(`ssh could not be run (apt-get install openssh-client): ${error.message}`)));
+        child.on("error", (error) =>
+          reject(new Error(`ssh could not be run (apt-get install openssh-client): ${error.message}`)),
+        );
         child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
         child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
         const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);

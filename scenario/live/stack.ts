@@ -40,7 +40,12 @@ export interface LiveStack {
   readonly adminUser: string;
   readonly sshPrivateKey: string;
   readonly theHive: { readonly url: string; readonly ca: string; readonly authorization: string };
-  readonly opnsense: { readonly url: string; readonly ca?: string; readonly key: string; readonly secret: string };
+  readonly opnsense: {
+    readonly url: string;
+    readonly ca?: string;
+    readonly key: string;
+    readonly secret: string;
+  };
   readonly scanTargets: Readonly<Record<string, readonly string[]>>;
 }
 
@@ -50,7 +55,8 @@ type Json = Record<string, unknown>;
 
 async function json(run: Runner, args: string[]): Promise<Json> {
   const result = await run("pulumi", args);
-  if (result.code !== 0) throw new Error(`pulumi ${args.slice(0, 2).join(" ")}: exit ${result.code} ${result.stderr.trim()}`);
+  if (result.code !== 0)
+    throw new Error(`pulumi ${args.slice(0, 2).join(" ")}: exit ${result.code} ${result.stderr.trim()}`);
   return JSON.parse(result.stdout) as Json;
 }
 
@@ -74,7 +80,11 @@ function need<T>(value: T | undefined | null, what: string): T {
 function vm(vms: Json, name: string): LiveVm {
   const found = vms[name] as { address?: string; hostKey?: string } | undefined;
   if (!found) throw new Error(`the plan has no VM ${name}`);
-  return { name, address: need(found.address, `address for ${name}`), hostKey: need(found.hostKey, `host key for ${name}`) };
+  return {
+    name,
+    address: need(found.address, `address for ${name}`),
+    hostKey: need(found.hostKey, `host key for ${name}`),
+  };
 }
 
 /**
@@ -85,13 +95,19 @@ export function pickWorkstation(outputs: Json, wanted?: string): LiveVm {
   const vms = (outputs.vms ?? {}) as Json;
   const groups = (outputs.wazuhAgentGroups ?? {}) as Record<string, string>;
   const workstations = Object.keys(vms).filter(
-    (name) => new RegExp(`^${WORKSTATION_ROLE}-\\d+$`).test(name) && (groups[name] ?? WORKSTATION_GROUP) === WORKSTATION_GROUP,
+    (name) =>
+      new RegExp(`^${WORKSTATION_ROLE}-\\d+$`).test(name) &&
+      (groups[name] ?? WORKSTATION_GROUP) === WORKSTATION_GROUP,
   );
   if (workstations.length === 0)
-    throw new Error("the plan has no workstation VM (service `workstation`): the drill drops its file on nothing else");
+    throw new Error(
+      "the plan has no workstation VM (service `workstation`): the drill drops its file on nothing else",
+    );
   const name = wanted ?? workstations[0]!;
   if (!workstations.includes(name))
-    throw new Error(`${name} is not the plan's workstation VM (${workstations.join(", ")}): the drill refuses any other host`);
+    throw new Error(
+      `${name} is not the plan's workstation VM (${workstations.join(", ")}): the drill refuses any other host`,
+    );
   return vm(vms, name);
 }
 
@@ -114,21 +130,37 @@ export async function readStack(
   const config = await json(run, ["config", "--json", "--show-secrets", ...stackArgs]);
   const vms = (outputs.vms ?? {}) as Json;
   const workstation = pickWorkstation(outputs, options.workstation);
-  const rescan = need(outputs.greenboneRescanCommand as string | undefined, "greenboneRescanCommand (the vuln layer)");
+  const rescan = need(
+    outputs.greenboneRescanCommand as string | undefined,
+    "greenboneRescanCommand (the vuln layer)",
+  );
   const greenboneHost = need(/@(\S+)\s/.exec(rescan)?.[1], "Greenbone host in greenboneRescanCommand");
   const greenbone = vmAt(vms, greenboneHost, "Greenbone");
   const lab = need(configValue(config, "fortress:lab") as { adminUser?: string } | undefined, "fortress:lab");
-  const opnsense = need(configValue(config, "fortress:opnsense") as { url?: string; caCert?: string } | undefined, "fortress:opnsense");
+  const opnsense = need(
+    configValue(config, "fortress:opnsense") as { url?: string; caCert?: string } | undefined,
+    "fortress:opnsense",
+  );
   const theHiveKey = env.FORTRESS_THEHIVE_KEY;
   const analystPassword = outputs[ASSUMED_KEYS.theHiveAnalystPassword] as string | undefined;
   return {
     workstation,
-    manager: vmAt(vms, need(outputs.wazuhManagerAddress as string | undefined, "wazuhManagerAddress"), "the Wazuh manager"),
+    manager: vmAt(
+      vms,
+      need(outputs.wazuhManagerAddress as string | undefined, "wazuhManagerAddress"),
+      "the Wazuh manager",
+    ),
     greenbone,
     adminUser: need(lab.adminUser, "fortress:lab adminUser"),
-    sshPrivateKey: need(configValue(config, "fortress:sshPrivateKey") as string | undefined, "fortress:sshPrivateKey"),
+    sshPrivateKey: need(
+      configValue(config, "fortress:sshPrivateKey") as string | undefined,
+      "fortress:sshPrivateKey",
+    ),
     theHive: {
-      url: need(outputs[ASSUMED_KEYS.theHiveUrl] as string | undefined, `${ASSUMED_KEYS.theHiveUrl} (the response layer)`),
+      url: need(
+        outputs[ASSUMED_KEYS.theHiveUrl] as string | undefined,
+        `${ASSUMED_KEYS.theHiveUrl} (the response layer)`,
+      ),
       ca: need(outputs.fortressCaCertificate as string | undefined, "fortressCaCertificate"),
       authorization: theHiveKey
         ? `Bearer ${theHiveKey}`
@@ -137,12 +169,19 @@ export async function readStack(
     opnsense: {
       url: need(opnsense.url, "fortress:opnsense url"),
       ...(opnsense.caCert ? { ca: opnsense.caCert } : {}),
-      key: need(env.FORTRESS_CONTAIN_KEY ?? (configValue(config, ASSUMED_KEYS.containKey) as string | undefined), `${ASSUMED_KEYS.containKey} or FORTRESS_CONTAIN_KEY`),
+      key: need(
+        env.FORTRESS_CONTAIN_KEY ?? (configValue(config, ASSUMED_KEYS.containKey) as string | undefined),
+        `${ASSUMED_KEYS.containKey} or FORTRESS_CONTAIN_KEY`,
+      ),
       secret: need(
-        env.FORTRESS_CONTAIN_SECRET ?? (configValue(config, ASSUMED_KEYS.containSecret) as string | undefined),
+        env.FORTRESS_CONTAIN_SECRET ??
+          (configValue(config, ASSUMED_KEYS.containSecret) as string | undefined),
         `${ASSUMED_KEYS.containSecret} or FORTRESS_CONTAIN_SECRET`,
       ),
     },
-    scanTargets: need(outputs.greenboneScanTargets as Record<string, string[]> | undefined, "greenboneScanTargets"),
+    scanTargets: need(
+      outputs.greenboneScanTargets as Record<string, string[]> | undefined,
+      "greenboneScanTargets",
+    ),
   };
 }

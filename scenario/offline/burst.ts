@@ -55,9 +55,9 @@ export async function runBurst(
   await lab.manager.idle();
   const wallMs = Date.now() - started;
   const ids = new Set(alerts.map((alert) => alert.id));
-  const inTheHive = (await theHiveAlerts(endpoints.theHive, { _eq: { _field: "type", _value: "wazuh" } })).filter(
-    (alert) => ids.has(alert.sourceRef),
-  );
+  const inTheHive = (
+    await theHiveAlerts(endpoints.theHive, { _eq: { _field: "type", _value: "wazuh" } })
+  ).filter((alert) => ids.has(alert.sourceRef));
   const refs = new Set(inTheHive.map((alert) => alert.sourceRef));
   const addresses = new Set(hosts.map((host) => host.ip));
   const table = lab.opnsense.api.state.liveTable(QUARANTINE_ALIAS).filter((entry) => addresses.has(entry));
@@ -82,6 +82,15 @@ export async function runBurst(
     aborts: arRuns.filter((run) => run.answer === "abort").length,
   };
   for (const host of hosts)
-    await runProcess(PROGRAM, ["--config", lab.opnsense.config, "--by", "scenario", "--reason", "burst over", "delete", host.ip]);
+    await runProcess(PROGRAM, [
+      "--config",
+      lab.opnsense.config,
+      "--by",
+      "scenario",
+      "--reason",
+      "burst over",
+      "delete",
+      host.ip,
+    ]);
   return figures;
 }

@@ -30,7 +30,13 @@ export async function startClamd(dir: string): Promise<Clamd> {
   const clientConf = join(dir, "client.conf");
   writeFileSync(
     join(dir, "clamd.conf"),
-    renderClamdConf({ databaseDirectory: db, temporaryDirectory: join(dir, "tmp"), port, listen: ["127.0.0.1"], streamMaxLength: "1M" }),
+    renderClamdConf({
+      databaseDirectory: db,
+      temporaryDirectory: join(dir, "tmp"),
+      port,
+      listen: ["127.0.0.1"],
+      streamMaxLength: "1M",
+    }),
   );
   writeFileSync(clientConf, renderClientConf({ host: "127.0.0.1", port }));
   const detectionLog = join(dir, "fortress-clamd.log");
@@ -61,7 +67,10 @@ export async function startClamd(dir: string): Promise<Clamd> {
   return {
     detectionLog,
     activeResponse: (message) =>
-      runProcess("sh", [script], { input: message, onLine: (_line, write) => write(execdAnswer("continue")) }),
+      runProcess("sh", [script], {
+        input: message,
+        onLine: (_line, write) => write(execdAnswer("continue")),
+      }),
     stop: () => daemon.stop(),
   };
 }

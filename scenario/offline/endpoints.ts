@@ -31,7 +31,9 @@ const detectionLine = (agent: string, path: string) =>
 async function confirmContained(lab: OfflineLab, address: string): Promise<string[]> {
   // The table shows the host before fortress-contain has killed its states: let the run end first.
   await lab.idle();
-  const open = lab.opnsense.api.state.pfStates().filter((state) => state.src_addr === address || state.dst_addr === address);
+  const open = lab.opnsense.api.state
+    .pfStates()
+    .filter((state) => state.src_addr === address || state.dst_addr === address);
   if (open.length > 0) throw new Error(`${address} still has ${open.length} open states after containment`);
   const before = addsFor(lab, address);
   const line = readFileSync(lab.clamd.detectionLog, "utf8").trim().split("\n").at(-1)!;
@@ -51,7 +53,8 @@ async function confirmContained(lab: OfflineLab, address: string): Promise<strin
 
 export function offlineEndpoints(lab: OfflineLab): ScenarioEndpoints {
   const { workstation } = lab;
-  for (const state of WORKSTATION_STATES) lab.opnsense.api.state.addPfState({ ...state, src_addr: workstation.ip });
+  for (const state of WORKSTATION_STATES)
+    lab.opnsense.api.state.addPfState({ ...state, src_addr: workstation.ip });
   return {
     mode: "offline",
     workstation: { name: workstation.name, address: workstation.ip, downloadDir: workstation.downloadDir },
@@ -72,7 +75,11 @@ export function offlineEndpoints(lab: OfflineLab): ScenarioEndpoints {
           fullLog: alert.full_log,
           agentName: alert.agent.name,
         })),
-    theHive: { url: lab.theHive.url, ca: lab.theHiveCa, authorization: basic(lab.analyst.login, lab.analyst.password) },
+    theHive: {
+      url: lab.theHive.url,
+      ca: lab.theHiveCa,
+      authorization: basic(lab.analyst.login, lab.analyst.password),
+    },
     opnsense: {
       target: { url: lab.opnsense.api.url, authorization: basic(CONTAIN_USER.key, CONTAIN_USER.secret) },
       alias: QUARANTINE_ALIAS,
@@ -80,7 +87,8 @@ export function offlineEndpoints(lab: OfflineLab): ScenarioEndpoints {
     scanTargets: SCAN_TARGETS,
     gvmTaskStatus: async (target) => {
       const status = await lab.greenbone.taskStatus(target);
-      if (status.code !== 0) throw new Error(`gvm-task-status ${target}: exit ${status.code} ${status.stderr}`);
+      if (status.code !== 0)
+        throw new Error(`gvm-task-status ${target}: exit ${status.code} ${status.stderr}`);
       return status.stdout.trim();
     },
     allowListed: [

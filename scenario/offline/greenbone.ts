@@ -23,7 +23,10 @@ export interface Greenbone {
   close(): Promise<void>;
 }
 
-export async function startGreenbone(dir: string, targets: Readonly<Record<string, readonly string[]>>): Promise<Greenbone> {
+export async function startGreenbone(
+  dir: string,
+  targets: Readonly<Record<string, readonly string[]>>,
+): Promise<Greenbone> {
   for (const sub of ["etc", "state", "export"]) mkdirSync(join(dir, sub), { recursive: true });
   const program = join(dir, "fortress_gvm.py");
   writeFileSync(program, GVM_PROGRAM);
@@ -48,7 +51,12 @@ export async function startGreenbone(dir: string, targets: Readonly<Record<strin
   const desired = join(dir, "etc", "targets.json");
   writeFileSync(
     desired,
-    JSON.stringify(desiredState(Object.entries(targets).map(([name, hosts]) => ({ name, hosts: [...hosts] })), true)),
+    JSON.stringify(
+      desiredState(
+        Object.entries(targets).map(([name, hosts]) => ({ name, hosts: [...hosts] })),
+        true,
+      ),
+    ),
   );
   const reconcile = await runProcess("python3", [program, "reconcile", desired], { env });
   if (reconcile.code !== 0) {

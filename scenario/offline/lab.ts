@@ -16,7 +16,13 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writ
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ANALYST_LOGIN } from "../../components/response/accounts";
-import { ACTIVE_RESPONSE, type Harness, INTERNAL, PROGRAM, startHarness } from "../../test/opnsense/containHarness";
+import {
+  ACTIVE_RESPONSE,
+  type Harness,
+  INTERNAL,
+  PROGRAM,
+  startHarness,
+} from "../../test/opnsense/containHarness";
 import { startTheHive, type TheHiveDouble } from "../../test/thehive/server";
 import { testCa } from "../../test/support/testCa";
 import { theHiveIntegrations } from "../../components/response/wazuh/integration";
@@ -129,7 +135,9 @@ export async function startOfflineLab(): Promise<OfflineLab> {
       env: { FORTRESS_CONTAIN_CONFIG: opnsense.config, FORTRESS_AR_LOG: arLog, ...greenbone.env },
       timeoutSeconds: 3600,
     },
-    ...(AR_RUNS_RESCAN ? {} : { rescan: { argv: greenbone.rescanArgv, env: greenbone.env, targets: rescanTargets } }),
+    ...(AR_RUNS_RESCAN
+      ? {}
+      : { rescan: { argv: greenbone.rescanArgv, env: greenbone.env, targets: rescanTargets } }),
   });
   const pending = new Set<Promise<unknown>>();
   let logOffset = 0;
@@ -175,4 +183,3 @@ export async function startOfflineLab(): Promise<OfflineLab> {
   chmodSync(dir, 0o700);
   return lab;
 }
-

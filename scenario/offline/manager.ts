@@ -17,7 +17,14 @@ import * as ipaddr from "ipaddr.js";
 import type { Integration } from "../../components/siem/manager/ossecConf";
 import { CONTAIN_COMMAND } from "../../components/siem/manager/ossecConf";
 import type { CommandResult } from "../endpoints";
-import { alertFromClamdLine, execdAnswer, execdMessage, integrationsFor, type Agent, type WazuhAlert } from "../wazuh";
+import {
+  alertFromClamdLine,
+  execdAnswer,
+  execdMessage,
+  integrationsFor,
+  type Agent,
+  type WazuhAlert,
+} from "../wazuh";
 import { runProcess, SerialQueue } from "./proc";
 
 export interface ManagerOptions {
@@ -27,9 +34,17 @@ export interface ManagerOptions {
   /** custom-thehive and its options file (api_key_file, ca_file, log_file, retry_pause). */
   readonly integration: { readonly script: string; readonly options: string };
   /** fortress-contain-ar with its configuration and log. */
-  readonly activeResponse: { readonly script: string; readonly env: NodeJS.ProcessEnv; readonly timeoutSeconds: number };
+  readonly activeResponse: {
+    readonly script: string;
+    readonly env: NodeJS.ProcessEnv;
+    readonly timeoutSeconds: number;
+  };
   /** The harness's stand-in for the active response's rescan step (scenario/contract.ts), if it is needed. */
-  readonly rescan?: { readonly argv: readonly string[]; readonly env: NodeJS.ProcessEnv; readonly targets: Readonly<Record<string, string>> };
+  readonly rescan?: {
+    readonly argv: readonly string[];
+    readonly env: NodeJS.ProcessEnv;
+    readonly targets: Readonly<Record<string, string>>;
+  };
 }
 
 export interface ArRun {

@@ -20,14 +20,20 @@ export interface RunOptions {
   readonly timeoutMs?: number;
 }
 
-export function runProcess(binary: string, args: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
+export function runProcess(
+  binary: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(binary, [...args], { env: { ...process.env, PATH, ...options.env }, stdio: "pipe" });
     let stdout = "";
     let stderr = "";
     let pending = "";
     child.on("error", (error) =>
-      reject(new Error(`${binary} could not be run (is it installed? .ci/run installs it): ${error.message}`)),
+      reject(
+        new Error(`${binary} could not be run (is it installed? .ci/run installs it): ${error.message}`),
+      ),
     );
     child.stdin.on("error", () => undefined);
     child.stdout.on("data", (chunk: Buffer) => {

@@ -49,8 +49,13 @@ describe("the live drill's code path, against the loopback lab", () => {
   });
 
   it("drops and removes the file on the workstation only, and asks the manager's fortress-contain to refuse and to release", () => {
-    const byHost = (host: string) => ssh.calls.filter((call) => call.host === host).map((call) => call.command);
-    assert.ok(byHost("workstation-1").some((command) => command.startsWith(`mkdir -p '${REMOTE_DOWNLOADS}' && cat > `)));
+    const byHost = (host: string) =>
+      ssh.calls.filter((call) => call.host === host).map((call) => call.command);
+    assert.ok(
+      byHost("workstation-1").some((command) =>
+        command.startsWith(`mkdir -p '${REMOTE_DOWNLOADS}' && cat > `),
+      ),
+    );
     assert.ok(byHost("workstation-1").some((command) => command.startsWith("rm -f -- ")));
     assert.deepEqual(
       byHost("wazuh-manager-1").map((command) => command.replace(/--reason '[^']*'/, "--reason R")),
@@ -60,10 +65,11 @@ describe("the live drill's code path, against the loopback lab", () => {
       ],
     );
     assert.ok(byHost("greenbone-1").every((command) => command === "sudo -n python3 - users"));
-    assert.deepEqual(
-      [...new Set(ssh.calls.map((call) => call.host))].sort(),
-      ["greenbone-1", "wazuh-manager-1", "workstation-1"],
-    );
+    assert.deepEqual([...new Set(ssh.calls.map((call) => call.host))].sort(), [
+      "greenbone-1",
+      "wazuh-manager-1",
+      "workstation-1",
+    ]);
     assert.deepEqual(lab.opnsense.api.state.liveTable(QUARANTINE_ALIAS), []);
     assert.deepEqual(readdirSync(lab.workstation.downloadDir), []);
   });
@@ -71,7 +77,9 @@ describe("the live drill's code path, against the loopback lab", () => {
 
 describe("what the live drill refuses", () => {
   const outputs = (vms: string[], groups: Record<string, string> = {}) => ({
-    vms: Object.fromEntries(vms.map((name, i) => [name, { address: `10.10.40.${i + 2}`, hostKey: "ssh-ed25519 AAAA" }])),
+    vms: Object.fromEntries(
+      vms.map((name, i) => [name, { address: `10.10.40.${i + 2}`, hostKey: "ssh-ed25519 AAAA" }]),
+    ),
     wazuhAgentGroups: groups,
   });
 
@@ -94,7 +102,10 @@ describe("what the live drill refuses", () => {
       const noUrl = fakeStack(lab, { theHiveUrl: undefined });
       await assert.rejects(readStack(fakePulumi(noUrl), { env: {} }), /the stack has no theHiveUrl/);
       const noLogin = fakeStack(lab, { theHiveAnalystPassword: undefined });
-      await assert.rejects(readStack(fakePulumi(noLogin), { env: {} }), /theHiveAnalystPassword, or FORTRESS_THEHIVE_KEY/);
+      await assert.rejects(
+        readStack(fakePulumi(noLogin), { env: {} }),
+        /theHiveAnalystPassword, or FORTRESS_THEHIVE_KEY/,
+      );
       const keyed = await readStack(fakePulumi(noLogin), { env: { FORTRESS_THEHIVE_KEY: "k" } });
       assert.equal(keyed.theHive.authorization, "Bearer k");
       assert.equal(keyed.adminUser, ADMIN_USER);
@@ -139,9 +150,14 @@ describe("cleaning up", () => {
     const broken = await startOfflineLab();
     try {
       // The active response's containment program fails: nothing reaches the firewall.
-      broken.opnsense.writeConfig({ extra: { active_response: { internal: ["10.10.40.0/24"], program: "/bin/false" } } });
+      broken.opnsense.writeConfig({
+        extra: { active_response: { internal: ["10.10.40.0/24"], program: "/bin/false" } },
+      });
       await assert.rejects(
-        runWorkedExample(offlineEndpoints(broken), sample("uncontained"), { timeoutMs: 3000, intervalMs: 25 }),
+        runWorkedExample(offlineEndpoints(broken), sample("uncontained"), {
+          timeoutMs: 3000,
+          intervalMs: 25,
+        }),
         /gave up waiting for 10\.10\.40\.23 in fz_quarantine after 3000 ms/,
       );
       assert.deepEqual(readdirSync(broken.workstation.downloadDir), []);

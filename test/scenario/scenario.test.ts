@@ -5,18 +5,15 @@
  * SSH transport. Correctness only: timings are printed by `npm run scenario`, never asserted.
  */
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { QUARANTINE_ALIAS } from "../../components/network/quarantine";
 import { requestsTo } from "../opnsense/containHarness";
 import { SAMPLE } from "../../scenario/cli";
 import { runWorkedExample, type ScenarioResult } from "../../scenario/hops";
-import { liveEndpoints } from "../../scenario/live/endpoints";
-import { readStack } from "../../scenario/live/stack";
 import { runBurst } from "../../scenario/offline/burst";
 import { offlineEndpoints } from "../../scenario/offline/endpoints";
 import { type OfflineLab, startOfflineLab } from "../../scenario/offline/lab";
-import { ADMIN_USER, fakePulumi, fakeSsh, fakeStack, REMOTE_DOWNLOADS } from "./fakeLab";
 
 const OPTIONS = { timeoutMs: 60_000, intervalMs: 10 };
 const HOP_NAMES = [
@@ -55,7 +52,10 @@ describe("the worked example, offline", () => {
 
   it("1–2: the real clamdscan's line names the file and Fortress's signature, and Wazuh's alert is rule 100200 over 52502", () => {
     const line = readFileSync(lab.clamd.detectionLog, "utf8").split("\n")[0]!;
-    assert.match(line, / clamd\[\d+\]: \S+fortress-worked-example-offline\.txt: Fortress\.Test\.WorkedExample\.UNOFFICIAL\([0-9a-f]{32}:\d+\) FOUND$/);
+    assert.match(
+      line,
+      / clamd\[\d+\]: \S+fortress-worked-example-offline\.txt: Fortress\.Test\.WorkedExample\.UNOFFICIAL\([0-9a-f]{32}:\d+\) FOUND$/,
+    );
     const alert = lab.manager.alerts.find((candidate) => candidate.id === result.alertId)!;
     assert.equal(alert.rule.id, "100200");
     assert.equal(alert.rule.level, 12);
@@ -86,15 +86,24 @@ describe("the worked example, offline", () => {
         (request) => (request.body as { filter?: string }).filter === "10.10.40.23",
       ),
     );
-    assert.equal(lab.opnsense.api.state.pfStates().filter((state) => state.src_addr === "10.10.40.23").length, 0);
-    const aborted = lab.manager.arRuns.filter((run) => run.keys.includes("10.10.40.23") && run.answer === "abort");
+    assert.equal(
+      lab.opnsense.api.state.pfStates().filter((state) => state.src_addr === "10.10.40.23").length,
+      0,
+    );
+    const aborted = lab.manager.arRuns.filter(
+      (run) => run.keys.includes("10.10.40.23") && run.answer === "abort",
+    );
     assert.equal(aborted.length, 1);
   });
 
   it("5: the manager and the management network were refused, logged to the SIEM, never sent to the firewall", () => {
     for (const address of ["10.10.20.64", "10.10.10.5"]) {
       assert.equal(adds(lab, address).length, 0);
-      assert.ok(lab.opnsense.syslog.some((line) => line.includes(`ip=${address} `) && line.includes("result=refused")));
+      assert.ok(
+        lab.opnsense.syslog.some(
+          (line) => line.includes(`ip=${address} `) && line.includes("result=refused"),
+        ),
+      );
     }
   });
 

@@ -63,3 +63,23 @@ export function queryAlerts(alerts: readonly Alert[], body: unknown): Alert[] | 
   }
   return selected;
 }
+
+/** POST /api/v1/query over the double's stored alerts: the status and body TheHive answers. */
+export function answerQuery(
+  alerts: readonly { _id: string; createdAt: number; body: Record<string, unknown> }[],
+  text: string,
+): { status: number; body: unknown } {
+  let query: unknown;
+  try {
+    query = JSON.parse(text);
+  } catch {
+    return { status: 400, body: { type: "BadRequest", message: "Invalid Json" } };
+  }
+  const found = queryAlerts(
+    alerts.map((alert) => ({ _id: alert._id, _type: "Alert", _createdAt: alert.createdAt, ...alert.body })),
+    query,
+  );
+  return typeof found === "string"
+    ? { status: 400, body: { type: "BadRequest", message: found } }
+    : { status: 200, body: found };
+}

@@ -34,7 +34,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { queryAlerts } from "./query";
+import { answerQuery } from "./query";
 
 export interface StoredAlert {
   readonly _id: string;
@@ -275,19 +275,8 @@ export async function startTheHive(
         response,
       );
     if (request.method === "POST" && /^\/api\/v1\/query(\?|$)/.test(path)) {
-      let query: unknown;
-      try {
-        query = JSON.parse(text);
-      } catch {
-        return answer(response, 400, { type: "BadRequest", message: "Invalid Json" });
-      }
-      const found = queryAlerts(
-        alerts.map((alert) => ({ _id: alert._id, _type: "Alert", _createdAt: alert.createdAt, ...alert.body })),
-        query,
-      );
-      return typeof found === "string"
-        ? answer(response, 400, { type: "BadRequest", message: found })
-        : answer(response, 200, found);
+      const found = answerQuery(alerts, text);
+      return answer(response, found.status, found.body);
     }
     if (request.method !== "POST" || path !== "/api/v1/alert")
       return answer(response, 404, { type: "NotFoundError", message: `${path} not found` });
