@@ -61,7 +61,8 @@ async function detectionAndAlert(
       .split("\n")
       .find((entry) => entry.includes(`${path}: `) && entry.endsWith(" FOUND")),
   );
-  record("clamd found the file", Date.now() - landed, [line]);
+  const lineAt = Date.now() - landed;
+  record("clamd found the file", lineAt, [line]);
   const rule = String(CONTAIN_RULES[0]);
   const alert = await wait(`the Wazuh alert (rule ${rule})`, async () =>
     (await endpoints.wazuhAlerts(landed - 1000)).find(
@@ -69,17 +70,19 @@ async function detectionAndAlert(
       (seen) => seen.ruleId === rule && seen.fullLog.includes(`/${path.split("/").at(-1)}: `),
     ),
   );
-  // The alert's own timestamp; never before the detection was seen (a poll can see the line late).
-  const detected = Date.now() - landed;
-  record("Wazuh alert", Math.min(detected, Math.max(0, alert.time - landed)), [
-    `alert ${alert.id}, rule ${alert.ruleId}`,
-  ]);
+  // The products' own timestamps where they give one (a poll sees things late), kept in hop order.
+  const between = (own: number | undefined, earliest: number) =>
+    own === undefined ? Date.now() - landed : Math.min(Date.now() - landed, Math.max(earliest, own - landed));
+  const alertAt = between(alert.time, lineAt);
+  record("Wazuh alert", alertAt, [`alert ${alert.id}, rule ${alert.ruleId}`]);
   const cases = await wait("the TheHive alert", async () => {
     const found = await theHiveAlerts(endpoints.theHive, { _eq: { _field: "sourceRef", _value: alert.id } });
     return found.length > 0 ? found : undefined;
   });
   const first = cases[0]!;
-  record("TheHive alert", Date.now() - landed, [`${first._id} "${first.title}" (sourceRef ${alert.id})`]);
+  record("TheHive alert", between(first._createdAt, alertAt), [
+    `${first._id} "${first.title}" (sourceRef ${alert.id})`,
+  ]);
   return alert.id;
 }
 
@@ -133,6 +136,12 @@ export async function runWorkedExample(
   const scanTarget = scanTargetFor(endpoints.scanTargets, address);
   if ((await quarantineTable(endpoints.opnsense)).includes(address))
     throw new Error(`${address} is already in ${endpoints.opnsense.alias}: release it first`);
+  // A scan already under way could not be told from the rescan the containment asks for.
+  const scanBefore = await endpoints.gvmTaskStatus(scanTarget);
+  if (SCAN_STARTED.includes(scanBefore))
+    throw new Error(
+      `the Greenbone task fortress-${scanTarget} is already ${scanBefore}: run the drill when it is done`,
+    );
   const hops: HopResult[] = [];
   const record = (name: string, at: number, detail: string[]) => {
     const hop = { n: hops.length + 1, name, at, detail };

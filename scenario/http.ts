@@ -13,6 +13,8 @@ export interface HttpTarget {
   readonly ca?: string;
   /** The Authorization header's value. */
   readonly authorization: string;
+  /** The stack's own `fortress:opnsense.insecure`: no certificate check (the firewall's self-signed default). */
+  readonly insecure?: boolean;
 }
 
 export interface HttpAnswer {
@@ -46,6 +48,7 @@ export function callJson(
           ...(payload ? { "Content-Type": "application/json", "Content-Length": payload.length } : {}),
         },
         ...(url.protocol === "https:" && target.ca ? { ca: target.ca } : {}),
+        ...(url.protocol === "https:" && target.insecure ? { rejectUnauthorized: false } : {}),
       },
       (response) => {
         const chunks: Buffer[] = [];

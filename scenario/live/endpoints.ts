@@ -85,6 +85,7 @@ export function liveEndpoints(stack: LiveStack, transport: Transport): ScenarioE
       target: {
         url: stack.opnsense.url,
         ...(stack.opnsense.ca ? { ca: stack.opnsense.ca } : {}),
+        insecure: stack.opnsense.insecure,
         authorization: basic(stack.opnsense.key, stack.opnsense.secret),
       },
       alias: QUARANTINE_ALIAS,

@@ -43,6 +43,7 @@ export interface LiveStack {
   readonly opnsense: {
     readonly url: string;
     readonly ca?: string;
+    readonly insecure: boolean;
     readonly key: string;
     readonly secret: string;
   };
@@ -138,7 +139,8 @@ export async function readStack(
   const greenbone = vmAt(vms, greenboneHost, "Greenbone");
   const lab = need(configValue(config, "fortress:lab") as { adminUser?: string } | undefined, "fortress:lab");
   const opnsense = need(
-    configValue(config, "fortress:opnsense") as { url?: string; caCert?: string } | undefined,
+    configValue(config, "fortress:opnsense") as
+      { url?: string; caCert?: string; insecure?: boolean } | undefined,
     "fortress:opnsense",
   );
   const theHiveKey = env.FORTRESS_THEHIVE_KEY;
@@ -169,6 +171,7 @@ export async function readStack(
     opnsense: {
       url: need(opnsense.url, "fortress:opnsense url"),
       ...(opnsense.caCert ? { ca: opnsense.caCert } : {}),
+      insecure: opnsense.insecure === true,
       key: need(
         env.FORTRESS_CONTAIN_KEY ?? (configValue(config, ASSUMED_KEYS.containKey) as string | undefined),
         `${ASSUMED_KEYS.containKey} or FORTRESS_CONTAIN_KEY`,
