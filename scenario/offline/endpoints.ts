@@ -64,7 +64,10 @@ export function offlineEndpoints(lab: OfflineLab): ScenarioEndpoints {
       void lab.fileLanded(path);
     },
     removeFile: async (path) => rmSync(path, { force: true }),
-    readDetectionLog: async () => readFileSync(lab.clamd.detectionLog, "utf8"),
+    readDetectionLog: async () => {
+      if (lab.failures.length > 0) throw new Error(`the lab failed: ${lab.failures.join("; ")}`);
+      return readFileSync(lab.clamd.detectionLog, "utf8");
+    },
     wazuhAlerts: async (since) =>
       lab.manager.alerts
         .filter((alert) => Date.parse(alert.timestamp.replace("+0000", "Z")) >= since)

@@ -52,6 +52,8 @@ export interface OfflineLab {
   readonly clamd: Clamd;
   readonly manager: ManagerDouble;
   readonly arLog: string;
+  /** What went wrong in work started by fileLanded (the scenario only waits, so it would not see it). */
+  readonly failures: readonly string[];
   /** FIM saw a new file on the workstation: the agent's scan, its log line, and the manager's work on it. */
   fileLanded(path: string): Promise<void>;
   /** Work still running for files that landed. */
@@ -141,9 +143,10 @@ export async function startOfflineLab(): Promise<OfflineLab> {
   });
   const pending = new Set<Promise<unknown>>();
   let logOffset = 0;
+  const failures: string[] = [];
   const track = <T>(work: Promise<T>) => {
     pending.add(work);
-    void work.finally(() => pending.delete(work)).catch(() => undefined);
+    void work.catch((error: Error) => failures.push(error.message)).finally(() => pending.delete(work));
     return work;
   };
   // logcollector: new lines of the detection log go to the manager, in order.
@@ -162,6 +165,7 @@ export async function startOfflineLab(): Promise<OfflineLab> {
     clamd,
     manager,
     arLog,
+    failures,
     fileLanded: (path) =>
       track(
         (async () => {

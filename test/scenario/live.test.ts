@@ -158,7 +158,7 @@ describe("cleaning up", () => {
           timeoutMs: 3000,
           intervalMs: 25,
         }),
-        /gave up waiting for 10\.10\.40\.23 in fz_quarantine after 3000 ms/,
+        /gave up waiting for 10\.10\.40\.23 in fz_quarantine after 8000 ms/,
       );
       assert.deepEqual(readdirSync(broken.workstation.downloadDir), []);
     } finally {
