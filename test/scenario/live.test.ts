@@ -155,7 +155,7 @@ describe("cleaning up", () => {
       });
       await assert.rejects(
         runWorkedExample(offlineEndpoints(broken), sample("uncontained"), {
-          timeoutMs: 3000,
+          timeoutMs: 8000,
           intervalMs: 25,
         }),
         /gave up waiting for 10\.10\.40\.23 in fz_quarantine after 8000 ms/,
