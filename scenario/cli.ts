@@ -59,7 +59,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
 /** Runs the hops, printing each as it is seen. */
 async function drill(
   endpoints: ScenarioEndpoints,
-  options: { timeoutMs: number; intervalMs: number; signal: AbortSignal },
+  options: { timeoutMs: number; intervalMs: number; graceMs: number; signal: AbortSignal },
 ) {
   let previous = 0;
   const onHop = (hop: HopResult) => {
@@ -82,7 +82,7 @@ async function offline(options: CliOptions, signal: AbortSignal): Promise<void> 
       ),
     );
     const endpoints = offlineEndpoints(lab);
-    await drill(endpoints, { timeoutMs: options.timeoutMs ?? 30_000, intervalMs: 10, signal });
+    await drill(endpoints, { timeoutMs: options.timeoutMs ?? 30_000, intervalMs: 10, graceMs: 5000, signal });
     if (options.burst.alerts > 0) console.log(burstLines(await runBurst(lab, endpoints, options.burst)));
   } finally {
     await lab.close();
@@ -103,9 +103,11 @@ async function live(options: CliOptions, signal: AbortSignal): Promise<void> {
         `${stack.workstation.name} (${stack.workstation.address}), TheHive ${stack.theHive.url}, ${stack.opnsense.url}`,
       ),
     );
+    // After a failure, a containment still on its way is waited for (and released) for two minutes.
     await drill(liveEndpoints(stack, transport), {
       timeoutMs: options.timeoutMs ?? 600_000,
       intervalMs: 2000,
+      graceMs: 120_000,
       signal,
     });
   } finally {

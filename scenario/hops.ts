@@ -23,6 +23,11 @@ export interface ScenarioOptions {
   readonly intervalMs: number;
   readonly signal?: AbortSignal;
   readonly onHop?: (hop: HopResult) => void;
+  /**
+   * After a failure or an interruption before the release: how long to keep watching the table for a
+   * containment still on its way (the file has landed; the lab goes on), to release it. Default 0.
+   */
+  readonly graceMs?: number;
 }
 
 export interface ScenarioResult {
@@ -171,16 +176,31 @@ export async function runWorkedExample(
     record("host released", Date.now() - landed, [`${address} out of ${endpoints.opnsense.alias}`]);
     return { hops, path, address, alertId, scanTarget };
   } finally {
-    await cleanUp(endpoints, path, address, released);
+    await cleanUp(endpoints, path, address, released ? 0 : (options.graceMs ?? 0), released);
   }
 }
 
-/** Whatever happened: the file goes, and a host the scenario got contained is released. */
-async function cleanUp(endpoints: ScenarioEndpoints, path: string, address: string, released: boolean) {
+/**
+ * Whatever happened: a host the scenario got contained is released (after a failure, a containment
+ * still on its way is waited for, up to `graceMs`: the file stays meanwhile, as it would on the
+ * workstation), then the file goes.
+ */
+async function cleanUp(
+  endpoints: ScenarioEndpoints,
+  path: string,
+  address: string,
+  graceMs: number,
+  released: boolean,
+) {
+  if (!released) {
+    const contained = await waitFor(
+      `${address} in ${endpoints.opnsense.alias}`,
+      async () => ((await quarantineTable(endpoints.opnsense)).includes(address) ? true : undefined),
+      { timeoutMs: graceMs, intervalMs: Math.min(1000, Math.max(10, graceMs / 10)) },
+    ).catch(() => false);
+    if (contained) await endpoints.release(address).catch(() => undefined);
+  }
   await endpoints.removeFile(path).catch(() => undefined);
-  if (released) return;
-  const table = await quarantineTable(endpoints.opnsense).catch(() => [address]);
-  if (table.includes(address)) await endpoints.release(address).catch(() => undefined);
 }
 
 export interface Figures {

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
-import { after, before, describe, it } from "node:test";
+import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import { QUARANTINE_ALIAS } from "../../components/network/quarantine";
 import { parseArgs, SAMPLE } from "../../scenario/cli";
 import { runWorkedExample, type ScenarioResult } from "../../scenario/hops";
@@ -127,10 +127,26 @@ describe("what the live drill refuses", () => {
 
 describe("cleaning up", () => {
   let lab: OfflineLab;
-  before(async () => {
+  beforeEach(async () => {
+    // A lab each: execd keeps a contained host's key for the response's timeout.
     lab = await startOfflineLab();
   });
-  after(async () => lab?.close());
+  afterEach(async () => lab?.close());
+
+  it("releases a containment that comes after the drill gave up, within the grace period", async () => {
+    await assert.rejects(
+      runWorkedExample(offlineEndpoints(lab), sample("late"), {
+        timeoutMs: 1,
+        intervalMs: 5,
+        graceMs: 60_000,
+      }),
+      /gave up waiting for the clamd detection line after 1 ms/,
+    );
+    await lab.idle();
+    assert.equal(lab.manager.arRuns.filter((run) => run.answer === "continue").length, 1, "it was contained");
+    assert.deepEqual(lab.opnsense.api.state.liveTable(QUARANTINE_ALIAS), []);
+    assert.deepEqual(readdirSync(lab.workstation.downloadDir), []);
+  });
 
   it("releases the host and removes the file when interrupted once the host is contained", async () => {
     const controller = new AbortController();
@@ -147,8 +163,8 @@ describe("cleaning up", () => {
   });
 
   it("fails, naming the hop, when the host is never contained (and still removes the file)", async () => {
-    const broken = await startOfflineLab();
-    try {
+    const broken = lab;
+    {
       // The active response's containment program fails: nothing reaches the firewall.
       broken.opnsense.writeConfig({
         extra: { active_response: { internal: ["10.10.40.0/24"], program: "/bin/false" } },
@@ -161,8 +177,6 @@ describe("cleaning up", () => {
         /gave up waiting for 10\.10\.40\.23 in fz_quarantine after 8000 ms/,
       );
       assert.deepEqual(readdirSync(broken.workstation.downloadDir), []);
-    } finally {
-      await broken.close();
     }
   });
 });
