@@ -17,7 +17,12 @@ export interface Transport {
   close(): Promise<void>;
 }
 
-export function openSshTransport(user: string, privateKey: string, timeoutMs = 120_000): Transport {
+export function openSshTransport(
+  user: string,
+  privateKey: string,
+  options: { readonly binary?: string; readonly timeoutMs?: number } = {},
+): Transport {
+  const { binary = "ssh", timeoutMs = 120_000 } = options;
   const dir = mkdtempSync(join(tmpdir(), "fortress-drill-"));
   const keyFile = join(dir, "id");
   writeFileSync(keyFile, privateKey.endsWith("\n") ? privateKey : `${privateKey}\n`, { mode: 0o600 });
@@ -38,7 +43,7 @@ export function openSshTransport(user: string, privateKey: string, timeoutMs = 1
         ...["-o", "ConnectTimeout=15", `${user}@${host.address}`, "--", command],
       ];
       return new Promise((resolve, reject) => {
-        const child = spawn("ssh", args, { stdio: "pipe" });
+        const child = spawn(binary, args, { stdio: "pipe" });
         let stdout = "";
         let stderr = "";
         child.on("error", (error) =>
