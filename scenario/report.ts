@@ -31,6 +31,6 @@ export function burstLines(burst: BurstFigures): string {
     `burst: ${burst.alerts} alerts for ${burst.hosts} hosts in ${(burst.wallMs / 1000).toFixed(1)} s (${rate} alerts/s)`,
     `  Wazuh alerts ${burst.wazuhAlerts}, TheHive alerts ${burst.theHiveAlerts}: ${burst.lost} lost, ${burst.duplicateCases} duplicate`,
     `  hosts contained ${burst.contained}: ${burst.duplicateTableEntries} duplicate table entries, ${burst.duplicateAdds} repeated alias_util/add`,
-    `  integration runs ${burst.integrationRuns}, execd aborts (host already contained) ${burst.aborts}, failed runs ${burst.failedRuns}`,
+    `  integration runs ${burst.integrationRuns}, active-response runs ${burst.responses}, failed runs ${burst.failedRuns}`,
   ].join("\n");
 }

@@ -24,7 +24,8 @@ export interface BurstFigures {
   readonly duplicateAdds: number;
   readonly integrationRuns: number;
   readonly failedRuns: number;
-  readonly aborts: number;
+  /** Active-response runs (one per alert: execd runs the response for every alert of its rules). */
+  readonly responses: number;
 }
 
 /** Host i of the burst: on the users network, away from the workstation. */
@@ -79,7 +80,7 @@ export async function runBurst(
     duplicateAdds: adds.length - new Set(adds).size,
     integrationRuns: integrationRuns.length,
     failedRuns: [...integrationRuns, ...arRuns].filter((run) => run.result.code !== 0).length,
-    aborts: arRuns.filter((run) => run.answer === "abort").length,
+    responses: arRuns.length,
   };
   for (const host of hosts)
     await runProcess(PROGRAM, [

@@ -121,9 +121,11 @@ export async function startOfflineLab(): Promise<OfflineLab> {
   const rescanTargets = Object.fromEntries(
     Object.entries(SCAN_TARGETS).flatMap(([name, cidrs]) => cidrs.map((cidr) => [cidr, name])),
   );
+  // The rendered active_response block kept (whatever it holds), with the lab's networks and the program here.
+  const rendered = JSON.parse(readFileSync(opnsense.config, "utf8")) as { active_response?: object };
   opnsense.writeConfig({
     extra: {
-      active_response: { internal: INTERNAL, program: PROGRAM },
+      active_response: { ...rendered.active_response, internal: INTERNAL, program: PROGRAM },
       ...(AR_RUNS_RESCAN ? { rescan: { argv: greenbone.rescanArgv, targets: rescanTargets } } : {}),
     },
   });
