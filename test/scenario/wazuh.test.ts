@@ -65,13 +65,17 @@ describe("a clamd line as Wazuh 4.14's alert", () => {
     assert.throws(() => alertFromClamdLine("not syslog", CONTEXT), /pre-decoder/);
   });
 
-  it("goes to execd with the whole alert, and passes both TheHive integration blocks", () => {
+  it("goes to execd with the whole alert, and to the TheHive integration blocks whose filters it passes", () => {
     const message = JSON.parse(execdMessage("add", alert, "fortress-contain-ar")) as Record<string, any>;
     assert.equal(message.command, "add");
     assert.equal(message.origin.module, "wazuh-execd");
     assert.equal(message.parameters.program, "active-response/bin/fortress-contain-ar");
     assert.deepEqual(message.parameters.alert, alert);
-    assert.equal(integrationsFor(alert, theHiveIntegrations("https://thehive.lab.example")).length, 2);
+    // At least one block takes it (level ≥ 10); a second one that also takes it is deduplicated by TheHive.
+    assert.ok(integrationsFor(alert, theHiveIntegrations("https://thehive.lab.example")).length >= 1);
+    const byRule = [{ name: "custom-thehive", hookUrl: "https://h/api/v1/alert", ruleIds: [52502] }];
+    assert.equal(integrationsFor(alert, byRule).length, 0, "integratord's <rule_id> is the alert's own rule");
+    assert.equal(integrationsFor({ ...alert, rule: { ...alert.rule, id: "52502" } }, byRule).length, 1);
     const low = { ...alert, rule: { ...alert.rule, level: 3, groups: ["syslog"] } };
     assert.equal(integrationsFor(low, theHiveIntegrations("https://thehive.lab.example")).length, 0);
   });
