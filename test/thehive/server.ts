@@ -25,6 +25,8 @@
  * or organisation is 404 NotFoundError; creating one that exists is 400 CreateError; a non-admin on an
  * admin endpoint is 403 AuthorizationError.
  *
+ * The query API for alerts (POST /api/v1/query, listAlert): ./query.ts.
+ *
  * Test hooks: `failNext` answers the next requests with 503 (a TheHive behind an ingress that is
  * restarting), to exercise retries; `refuseNextAlert` answers the next alert with one of TheHive's
  * own refusals (e.g. the CreateError above, for an alert whose observable TheHive finds twice
@@ -35,9 +37,12 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { answerQuery } from "./query";
 
 export interface StoredAlert {
   readonly _id: string;
+  /** When it was created (ms), TheHive's `_createdAt`. */
+  readonly createdAt: number;
   readonly body: Record<string, unknown>;
 }
 
@@ -275,6 +280,10 @@ export async function startTheHive(
         user,
         response,
       );
+    if (request.method === "POST" && /^\/api\/v1\/query(\?|$)/.test(path)) {
+      const found = answerQuery(alerts, text);
+      return answer(response, found.status, found.body);
+    }
     if (request.method !== "POST" || path !== "/api/v1/alert")
       return answer(response, 404, { type: "NotFoundError", message: `${path} not found` });
     let body: Record<string, unknown>;
@@ -305,7 +314,7 @@ export async function startTheHive(
         type: "CreateError",
         message: `Alert ${String(body.type)}:${String(body.source)}:${String(body.sourceRef)} already exist in organisation ${ORGANISATION}`,
       });
-    const stored = { _id: `~${4096 + alerts.length}`, body };
+    const stored = { _id: `~${4096 + alerts.length}`, createdAt: Date.now(), body };
     alerts.push(stored);
     return answer(response, 201, { _id: stored._id, _type: "Alert", ...body, status: "New" });
   };
