@@ -4,23 +4,26 @@
  * `{key: {value, secret, objectValue?}}` map of the CLI's `--json`), both read from the Pulumi CLI's
  * stdout, never from an argument. Secrets stay in memory, or in files this process makes 0600.
  *
- * ASSUMED (the response layer's outputs and the containment key's config are being added while this
- * was written; each name is here and nowhere else):
+ * The names, each checked against the program's own (stacks/outputs.ts, stacks/config/schema.ts):
  * - `theHiveUrl` (plain output): TheHive's https origin;
  * - `theHiveAnalystPassword` (secret output) for the analyst `analyst@fortress.local`
  *   (components/response/accounts.ts ANALYST_LOGIN), or a TheHive API key the user passes in
  *   FORTRESS_THEHIVE_KEY (environment, never an argument) — the Wazuh service account's key is not an output;
- * - the containment key as `fortress:opnsenseContainKey` / `fortress:opnsenseContainSecret` (secure
+ * - the containment key as `fortress:containmentApiKey` / `fortress:containmentApiSecret` (secure
  *   config; README "The containment key — a manual step"), or FORTRESS_CONTAIN_KEY / FORTRESS_CONTAIN_SECRET.
  */
 import { ANALYST_LOGIN } from "../../components/response/accounts";
+import type { SecretKey } from "../../stacks/config/schema";
+import type { FortressOutputs } from "../../stacks/outputs";
 import type { CommandResult } from "../endpoints";
 
+type OutputKey = keyof FortressOutputs;
+
 export const ASSUMED_KEYS = {
-  theHiveUrl: "theHiveUrl",
-  theHiveAnalystPassword: "theHiveAnalystPassword",
-  containKey: "fortress:opnsenseContainKey",
-  containSecret: "fortress:opnsenseContainSecret",
+  theHiveUrl: "theHiveUrl" satisfies OutputKey,
+  theHiveAnalystPassword: "theHiveAnalystPassword" satisfies OutputKey,
+  containKey: `fortress:${"containmentApiKey" satisfies SecretKey}`,
+  containSecret: `fortress:${"containmentApiSecret" satisfies SecretKey}`,
 } as const;
 
 /** The one workstation role of the catalog (stacks/catalog.ts `workstation`), enrolled in this agent group. */

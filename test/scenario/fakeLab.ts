@@ -70,8 +70,8 @@ export function fakeStack(lab: OfflineLab, overrides: Record<string, unknown> = 
       value: "-----BEGIN OPENSSH PRIVATE KEY-----\nFAKE\n-----END OPENSSH PRIVATE KEY-----",
       secret: true,
     },
-    "fortress:opnsenseContainKey": { value: "fortress-contain", secret: true },
-    "fortress:opnsenseContainSecret": { value: "contain-secret-0123456789", secret: true },
+    "fortress:containmentApiKey": { value: "fortress-contain", secret: true },
+    "fortress:containmentApiSecret": { value: "contain-secret-0123456789", secret: true },
   };
   return { outputs, config, vms };
 }
