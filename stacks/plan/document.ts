@@ -8,6 +8,7 @@ import type { NetworkConfig, PlainConfig } from "../config/schema";
 import { type Enrollment, enrollmentPlan } from "../enrollment";
 import { deriveVms } from "../inventory";
 import { capacityOf, type Resources } from "../placement";
+import { type WorkedExampleHop, workedExampleHops } from "./workedExample";
 import type { CapturedResource } from "./capture";
 import { type CriticalPath, criticalPath } from "./criticalPath";
 import { SDK_TYPES } from "../../vocabulary/sdkTypes";
@@ -117,6 +118,8 @@ export interface PlanDocument {
   readonly hostFlows?: readonly HostFlowCell[];
   /** The vulnerability scanner's flows: from its one address, every protocol, to each network it scans. */
   readonly scanFlows?: readonly ScanFlowCell[];
+  /** The worked example's hops and the resources that configure each (workedExample.ts). */
+  readonly workedExample?: readonly WorkedExampleHop[];
   /** The hosts that call the firewall's API: from one address, to the API's address and port alone. */
   readonly firewallApiClients?: readonly FirewallApiClientCell[];
   /**
@@ -302,6 +305,7 @@ export function buildPlanDocument(
     })),
     hostFlows: hostFlowsFromResources(captured),
     scanFlows: scanFlowsFromResources(captured),
+    workedExample: workedExampleHops(captured),
     firewallApiClients: firewallApiClientsFromResources(captured),
     enrollment: enrollmentPlan(deriveVms(config), config.services),
     violations: [

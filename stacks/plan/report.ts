@@ -186,6 +186,21 @@ function firewallApiClientsText(plan: PlanDocument, width: number): string[] {
   ];
 }
 
+/** Each hop of the worked example: what configures it, or what the plan lacks for it. */
+function workedExampleText(plan: PlanDocument, width: number): string[] {
+  const hops = plan.workedExample ?? [];
+  if (hops.length === 0) return [];
+  return [
+    "",
+    "== The worked example, hop by hop (what configures each; npm run scenario runs it)",
+    ...hops.map((hop) =>
+      hop.missing.length === 0
+        ? wrap(`  ✓ ${hop.hop}: ${hop.configuredBy.join(", ")}`, width, "", "      ")
+        : wrap(`  ✗ ${hop.hop}: missing ${hop.missing.join("; ")}`, width, "", "      "),
+    ),
+  ];
+}
+
 function dagText(plan: PlanDocument): string {
   return plan.layers
     .map((layer) => {
@@ -228,6 +243,7 @@ export function renderPlan(plan: PlanDocument, options: TextOptions = {}): strin
     ...hostFlowsText(plan, width),
     ...scanFlowsText(plan, width),
     ...firewallApiClientsText(plan, width),
+    ...workedExampleText(plan, width),
     "",
     "== Layer DAG (layer ← what it depends on)",
     dagText(plan),
