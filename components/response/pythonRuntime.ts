@@ -1,9 +1,11 @@
 /**
  * A Python for the containment responder inside Cortex's pod. Cortex's process runner runs the
- * responder's command in Cortex's own container (neurons.ts), and Cortex's image has no Python: its
- * base is Debian 13 slim with Corretto and Docker's packages only (TheHive-Project/Cortex@4.1.0
- * builds/docker/Dockerfile; project/DockerSettings.scala installs python3 only in the `withDeps`
- * variant). The chart offers no init container of ours (cortex-charts/cortex/templates/deployment.yaml
+ * responder's command in Cortex's own container (neurons.ts), and Cortex's image has no Python:
+ * project/DockerSettings.scala (TheHive-Project/Cortex@4.1.0) installs python3 only in the `withDeps`
+ * variant, on `ghcr.io/strangebee/cortex-baselayer:rolling`, whose own Dockerfile is not public; the
+ * repository's builds/docker/Dockerfile ("development version") builds that layer on Debian 13 slim with
+ * Corretto and Docker's packages only. UNVERIFIED here: that the released base is Debian 13 too (the
+ * interpreter below needs trixie's glibc and libssl3). The chart offers no init container of ours (cortex-charts/cortex/templates/deployment.yaml
  * renders only its own checkElasticsearch one), so a transform on the chart's Deployment adds one: it
  * copies the pinned official Python image's /usr/local (the interpreter, libpython, the standard
  * library) into an emptyDir that Cortex's container mounts read-only at PYTHON_RUNTIME.mountPath. Both

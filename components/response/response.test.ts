@@ -178,6 +178,9 @@ describe("Response (TheHive and Cortex)", () => {
     assert.equal(cortex.elasticsearch.enabled, false);
     assert.equal(cortex.cortex.index.uri, "https://wazuh-indexer.fortress-siem.svc:9200");
     assert.match(cortex.cortex.configFile, /trustStore \{/);
+    // Cortex builds its TLS context only under search.keyStore.path (elastic4play DBConfiguration.scala).
+    assert.match(cortex.cortex.configFile, /keyStore \{\n\s+path = "[^"]+truststore[^"]*"/);
+    assert.match(cortex.cortex.configFile, /^auth\.method\.basic = true$/m);
     for (const id of ["thehive", "cortex"]) {
       const certificate = inputsOf(`response-${id}-certificate`);
       assert.deepEqual(certificate.spec.keystores.jks.passwordSecretRef, {
@@ -216,7 +219,7 @@ describe("Response (TheHive and Cortex)", () => {
       accessMode: "ReadWriteMany",
     });
     // Root, for the published neuron images (values.ts NEURON_POD_SECURITY); the namespace is baseline.
-    assert.deepEqual(cortex.k8sJobs.securityContext, { runAsUser: 0, runAsGroup: 0, runAsNonRoot: false });
+    assert.deepEqual(cortex.k8sJobs.securityContext, { runAsNonRoot: false });
   });
 
   it("fits the catalog's budgets: thehive 6 GB (TheHive and Cassandra), cortex 4 GB (Cortex and its neuron Jobs), heaps at most half", () => {
@@ -440,7 +443,11 @@ describe("Response (TheHive and Cortex)", () => {
     const contain = cortex.volumes.find((v: any) => v.name === "contain");
     assert.deepEqual(contain.secret, { secretName: "cortex-contain", defaultMode: 0o440 });
     const program = unwrap(inputsOf("wired-cortex-responder").stringData);
-    assert.deepEqual(Object.keys(program).sort(), ["fortress-contain-responder.py", "fortress-contain.py"]);
+    assert.deepEqual(Object.keys(program).sort(), [
+      "fortress-contain-responder",
+      "fortress-contain-responder.py",
+      "fortress-contain.py",
+    ]);
     assert.ok(!JSON.stringify(inputsOf("wired-cortex-chart")).includes(CONTAIN_SECRET));
     const policies = ofType("wired", "kubernetes:networking.k8s.io/v1:NetworkPolicy").map((p) =>
       inputsOf(p.name),

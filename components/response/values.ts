@@ -20,15 +20,6 @@
  */
 import type { PlainValues } from "../kubernetes/helmRelease";
 
-/**
- * The neuron Jobs' pod securityContext: root. Cortex's Kubernetes runner reads only runAsUser,
- * runAsGroup, fsGroup and runAsNonRoot from it (TheHive-Project/Cortex@4.1.0
- * K8sJobRunnerSrv.parsePodSecurityContext), and the published neuron images install their Python
- * packages under /root/.local with no USER (Cortex-Analyzers' catalog build), so under any other uid
- * the MISP analyzer cannot import them. The response namespace enforces Pod Security `baseline` for
- * this (stacks/layers/platform.ts BASELINE_LAYERS): no privilege, no host access, default capabilities.
- */
-export const NEURON_POD_SECURITY = { runAsUser: 0, runAsGroup: 0, runAsNonRoot: false } as const;
 import { restrictedContainerSecurity, restrictedPodSecurity } from "../kubernetes/securityContext";
 import { NEURON_PATHS } from "./neurons";
 import {
@@ -40,6 +31,28 @@ import {
   RESPONSE_RESOURCES,
   THEHIVE_UID,
 } from "./pins";
+
+/**
+ * The neuron Jobs' pod securityContext: allowed to run as root. Cortex's Kubernetes runner reads only
+ * runAsUser, runAsGroup, fsGroup and runAsNonRoot from it (TheHive-Project/Cortex@4.1.0
+ * K8sJobRunnerSrv.parsePodSecurityContext), and the published neuron images install their Python
+ * packages under /root/.local with no USER (Cortex-Analyzers' catalog build), so they run as root by
+ * their own image. No runAsUser 0 here: the chart renders each field with `{{- with }}`, which drops
+ * a 0 (cortex-charts/cortex/templates/configmap-file.yaml), so only `runAsNonRoot = false` reaches
+ * Cortex. The response namespace enforces Pod Security `baseline` for this (stacks/layers/platform.ts
+ * BASELINE_LAYERS): no privilege, no host access, default capabilities.
+ */
+export const NEURON_POD_SECURITY = { runAsNonRoot: false } as const;
+
+/**
+ * The charts set `ephemeral-storage: 4Gi` in both requests and limits of TheHive and Cortex
+ * (thehive-1.0.5 and cortex-1.2.0 values.yaml `resources`), and Helm merges Fortress's map into
+ * theirs, so it is given here on purpose: both keep their data on volumes, not on the node's disk.
+ */
+const withScratch = (resources: (typeof RESPONSE_RESOURCES)[keyof typeof RESPONSE_RESOURCES]) => ({
+  requests: { ...resources.requests, "ephemeral-storage": "512Mi" },
+  limits: { ...resources.limits, "ephemeral-storage": "2Gi" },
+});
 
 /** The Secrets Fortress makes and the keys the charts read from them. */
 export const RESPONSE_SECRETS = {
@@ -185,7 +198,7 @@ export function theHiveValues(spec: TheHiveValuesSpec): PlainValues {
       // `rollingUpdate: null` deletes the chart's default, which Kubernetes refuses beside Recreate.
       strategy: { type: "Recreate", rollingUpdate: null },
       image: { ...RESPONSE_PINS.theHiveImage, pullPolicy: "IfNotPresent" },
-      resources: RESPONSE_RESOURCES.thehive,
+      resources: withScratch(RESPONSE_RESOURCES.thehive),
       // The truststore's password goes through application.conf (${?TRUSTSTORE_PASSWORD}), not a -D
       // option: JVM_OPTS ends up on the java command line.
       jvmOpts: jvm(HEAP_MIB.thehive),
@@ -310,6 +323,16 @@ export interface CortexValuesSpec {
  * cortex/installation-and-configuration/database: `search.uri`, `user`, `password`, `trustStore {path,
  * type, password}`), the catalogs Fortress mounts instead of StrangeBee's floating one (neurons.ts),
  * and the neuron pools capped to fit the catalog's budget.
+ *
+ * The truststore is named as `keyStore` too: Cortex 4.1.0 builds its TLS context only when
+ * `search.keyStore.path` is set and reads `trustStore` inside that block
+ * (elastic4play/app/org/elastic4play/database/DBConfiguration.scala), so a trustStore alone leaves the
+ * JVM's own CAs and the lab's CA untrusted. A store of trusted certificates alone gives no client key.
+ *
+ * `auth.method.basic = true`: the accounts Jobs speak to Cortex's API as its superadmin with a user
+ * and password (cortex-accounts.py), which Cortex refuses by default (reference.conf
+ * `auth.method.basic = false`); the passwords are generated (32 characters) and the API is reached
+ * only in the cluster and through the ingress's TLS.
  */
 export function cortexConfig(spec: CortexValuesSpec): string {
   // Cortex 4.1.0's neuron pools are thread-pool executors of 20 threads (reference.conf `analyzer` and
@@ -330,12 +353,18 @@ export function cortexConfig(spec: CortexValuesSpec): string {
     `  uri = "https://${spec.indexer.host}:${spec.indexer.port}"`,
     `  user = ${JSON.stringify(spec.indexer.username)}`,
     "  password = ${?CORTEX_ELASTICSEARCH_PASSWORD}",
+    "  keyStore {",
+    `    path = ${JSON.stringify(TRUSTSTORE_FILE)}`,
+    '    type = "JKS"',
+    "    password = ${?TRUSTSTORE_PASSWORD}",
+    "  }",
     "  trustStore {",
     `    path = ${JSON.stringify(TRUSTSTORE_FILE)}`,
     '    type = "JKS"',
     "    password = ${?TRUSTSTORE_PASSWORD}",
     "  }",
     "}",
+    "auth.method.basic = true",
     "play.http.parser.maxDiskBuffer = 100MB",
     "play.http.parser.maxMemoryBuffer = 100MB",
     "",
@@ -349,7 +378,7 @@ export function cortexValues(spec: CortexValuesSpec): PlainValues {
     cortex: {
       replicas: 1,
       image: { ...RESPONSE_PINS.cortexImage, pullPolicy: "IfNotPresent" },
-      resources: RESPONSE_RESOURCES.cortex,
+      resources: withScratch(RESPONSE_RESOURCES.cortex),
       jvmOpts: jvm(HEAP_MIB.cortex),
       index: {
         username: spec.indexer.username,

@@ -3,7 +3,8 @@
  * - conf/routes: GET /api/status, POST /api/maintenance/migrate (MigrationCtrl.migrate: no
  *   authentication, 204), GET /api/user/current, POST /api/user, GET /api/user/:id, POST
  *   /api/user/:id/key/set, GET/POST /api/organization[/:id].
- * - elastic4play Authenticated.scala: Bearer (a user's key), Basic (login:password), and last the
+ * - elastic4play Authenticated.scala: Bearer (a user's key), Basic (login:password, only with
+ *   `auth.method.basic = true`: reference.conf's default is false), and last the
  *   initial user, which UserSrv.getInitialUser grants with every role only while no user exists
  *   ("Use of initial user is forbidden because users exist in database", 401 AuthenticationError).
  * - UserCtrl.create (orgadmin or superadmin; the initial user's organisation is "cortex"; a superadmin
@@ -41,11 +42,16 @@ const send = (response: ServerResponse, status: number, body: unknown) => {
   return status;
 };
 
-function caller(users: Map<string, CortexUser>, request: IncomingMessage): CortexUser | "init" | undefined {
+function caller(
+  users: Map<string, CortexUser>,
+  request: IncomingMessage,
+  basicAuth: boolean,
+): CortexUser | "init" | undefined {
   const header = request.headers.authorization ?? "";
   if (header.startsWith("Bearer "))
     return [...users.values()].find((user) => user.key !== undefined && user.key === header.slice(7));
-  if (header.startsWith("Basic ")) {
+  // Basic is tried only with auth.method.basic = true (reference.conf: false); else the initial user.
+  if (header.startsWith("Basic ") && basicAuth) {
     const [login, password] = Buffer.from(header.slice(6), "base64").toString("utf8").split(":");
     const user = users.get(login ?? "");
     return user?.password !== undefined && user.password === password ? user : undefined;
@@ -58,6 +64,8 @@ export async function startCortex(
     catalogs?: { analyzers: Definition[]; responders: Definition[] };
     /** false: the catalogs are read only once a scan is asked for (a Cortex still starting). */
     catalogsLoaded?: boolean;
+    /** Cortex's `auth.method.basic` (reference.conf default false; Fortress's config sets it true). */
+    basicAuth?: boolean;
   } = {},
 ): Promise<CortexDouble> {
   const neurons = workerState(
@@ -76,7 +84,7 @@ export async function startCortex(
       state.migrations += 1;
       return send(response, 204, {});
     }
-    const who = caller(users, request);
+    const who = caller(users, request, options.basicAuth ?? false);
     if (!who) return send(response, 401, { type: "AuthenticationError", message: "Authentication failure" });
     const roles = who === "init" ? ["read", "analyze", "orgadmin", "superadmin"] : who.roles;
     const body = text ? (JSON.parse(text) as Record<string, any>) : {};
