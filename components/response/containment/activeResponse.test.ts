@@ -19,6 +19,7 @@ import {
   startHarness,
 } from "../../../test/opnsense/containHarness";
 import { type RescanLab, startRescanLab } from "../../../test/greenbone/rescanLab";
+import { auditRuleFor } from "../../../test/support/auditRules";
 import {
   CONTAIN_AUDIT_RULES,
   CONTAIN_COMMAND,
@@ -206,6 +207,10 @@ describe("the containment active response (Wazuh 4.14 execd protocol)", () => {
       audits().map((fields) => [fields.action, fields.address, fields.target, fields.result]),
       [["rescan", "10.10.40.24", "users", "started"]],
     );
+    const started = arLines()
+      .split("\n")
+      .find((line) => line.includes('"action":"rescan"'));
+    assert.equal(auditRuleFor(started ?? ""), 100216);
     // Another host of the same network while its scan runs: fortress-rescan exits 4, which is fine.
     const second = await execd("add", clamavAlert("10.10.40.25"));
     assert.equal(second.code, 0);
@@ -230,6 +235,10 @@ describe("the containment active response (Wazuh 4.14 execd protocol)", () => {
       audits().map((fields) => [fields.action, fields.result, fields.exit]),
       [["rescan", "failed", 5]],
     );
+    const failedLine = arLines()
+      .split("\n")
+      .find((line) => line.includes('"action":"rescan"'));
+    assert.equal(auditRuleFor(failedLine ?? ""), 100217);
     configure({ argv: scanner.direct, targets: { "10.10.20.0/24": "servers" } });
     await execd("add", clamavAlert("10.10.40.28"));
     assert.ok(lab.api.state.liveTable("fz_quarantine").includes("10.10.40.28"));
@@ -276,7 +285,12 @@ describe("the containment active response (Wazuh 4.14 execd protocol)", () => {
     assert.match(arLines(), /10\.10\.20\.5 is not internal|the flow's client 203\.0\.113\.9 is not internal/);
     assert.match(arLines(), /10\.10\.20\.6 is in a servers network/);
     const skipped = audits().filter((fields) => fields.result === "skipped");
-    assert.equal(skipped.length, 5, "each refusal to contain is an audit line (an alert)");
+    assert.equal(skipped.length, 5, "each refusal to contain is an audit line");
+    const raised = arLines()
+      .split("\n")
+      .filter((line) => line.includes('"result":"skipped"'))
+      .map(auditRuleFor);
+    assert.deepEqual(raised, [100215, 100215, 100215, 100215, 100215], "and an alert (rule 100215)");
   });
 
   it("never contains the manager (allow-listed) nor acts on an alert without an internal address", async () => {

@@ -17,6 +17,7 @@ import {
   startHarness,
   TABLES_ONLY_USER,
 } from "../../../test/opnsense/containHarness";
+import { auditRuleFor } from "../../../test/support/auditRules";
 
 const HOST = "10.10.40.23";
 
@@ -336,5 +337,10 @@ describe("fortress-contain against the loopback OPNsense", () => {
     ]);
     assert.equal(decoded[0]?.by, "test");
     assert.equal(decoded[0]?.reason, "case 42");
+    // Each is an alert of Fortress's local rules: contained 100210, refused 100212, released 100213.
+    assert.deepEqual(
+      lines.filter((line) => !line.includes('"action":"kill_states"')).map(auditRuleFor),
+      [100210, 100212, 100213],
+    );
   });
 });

@@ -220,8 +220,9 @@ const field = (name: string, pattern: string) => ({ name, pattern, pcre2: true }
  * active-responses.log as `<date> active-response/bin/fortress-contain[-ar]: {"fortress":{...}}`, which
  * the ruleset's ar_log_json decoder reads as JSON (ruleset/decoders/0010-active-response_decoders.xml)
  * and its rule 650 (level 0, "Active Response JSON Messages Grouped": ruleset/rules/0015-ossec_rules.xml)
- * takes; these children make each contain, refusal, release, failure and rescan an alert. None of them
- * may be in CONTAIN_RULES (containResponse refuses them).
+ * takes; these children make each contain, refusal, release, failure and rescan an alert. They exclude
+ * each other (one action and result each), so no order among siblings decides. None of them may be in
+ * CONTAIN_RULES (containResponse refuses them).
  */
 export const CONTAIN_AUDIT_RULES: readonly LocalRule[] = [
   {
@@ -260,7 +261,7 @@ export const CONTAIN_AUDIT_RULES: readonly LocalRule[] = [
     id: 100214,
     level: 12,
     ifSid: 650,
-    fields: [field("fortress.result", "^(failed|transient)$")],
+    fields: [field("fortress.action", "^(add|delete|kill_states)$"), field("fortress.result", "^(failed|transient)$")],
     description: "Fortress: containment $(fortress.action) of $(fortress.address) failed: $(fortress.detail)",
     groups: ["fortress", "containment"],
   },
