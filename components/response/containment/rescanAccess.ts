@@ -148,7 +148,7 @@ export function rescanAccessScript(input: RescanAccessInput): string {
     "umask 077",
     "work=$(mktemp -d)",
     `trap 'rm -rf "$work"' EXIT`,
-    `test -x '${RESCAN_PATH}' || { echo 'no ${RESCAN_PATH}: is the Greenbone install done?' >&2; exit 1; }`,
+    `sudo test -x '${RESCAN_PATH}' || { echo 'no ${RESCAN_PATH}: is the Greenbone install done?' >&2; exit 1; }`,
     `id -u ${RESCAN_USER} >/dev/null 2>&1 || sudo useradd --system --home-dir '${RESCAN_HOME}' --create-home --shell /bin/sh ${RESCAN_USER}`,
     // No password at all ('*': no password matches; not '!', which some sshd setups read as locked).
     `sudo usermod -p '*' ${RESCAN_USER}`,
