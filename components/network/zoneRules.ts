@@ -9,7 +9,8 @@
  *      not fail, and its source is the management network alone.
  *   1a. (with the `quarantine` service) the containment rules, first on every VLAN interface after the
  *      anti-lockout: a pass from the contained hosts (`fz_quarantine`, an external alias) to the
- *      Wazuh manager on 1514/TCP, then logged blocks from and to them (quarantine.ts says why there).
+ *      Wazuh manager on 1514/TCP, on the scanner's interface a pass from the scanner's address to
+ *      them (the rescan after a containment), then logged blocks from and to them (quarantine.ts).
  *   2. passes to `firewall`: to the firewall's address on the source VLAN (its gateway).
  *   3. a logged block to `(self)`, when the VLAN has any pass beyond step 2: the firewall's address on
  *      another VLAN lies inside that VLAN's network, and its WAN address is "internet", so without it
@@ -281,11 +282,16 @@ function interfaceRules(
   });
   const rules: RuleBody[] = [
     ...(quarantine
-      ? quarantineRules(network, quarantine, (match) => ({
-          protocol: ruleProtocol(match),
-          destination_port: serviceAliasName(match),
-          label: matchLabel(match),
-        }))
+      ? quarantineRules(
+          network,
+          quarantine,
+          (match) => ({
+            protocol: ruleProtocol(match),
+            destination_port: serviceAliasName(match),
+            label: matchLabel(match),
+          }),
+          scans,
+        )
       : []),
     ...toFirewall.flatMap(passRules),
   ];

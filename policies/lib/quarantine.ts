@@ -1,8 +1,9 @@
 /**
  * The containment record the Network component keeps in its inputs with the `quarantine` service on
  * (components/network/network.ts): the quarantine alias's name and the Wazuh manager a contained host
- * still reports to. Read by the zone-matrix policy (the one pass it grants from the contained hosts)
- * and by quarantine-blocks-first.
+ * still reports to, and the scanners of the Network's recorded scan flows (the rescan reaches a
+ * contained host from their one address). Read by the zone-matrix policy (the one pass it grants from
+ * the contained hosts) and by quarantine-blocks-first.
  */
 import type { PolicyResource } from "@pulumi/policy";
 import { addressRange } from "../../vocabulary/addresses";
@@ -16,6 +17,24 @@ export interface QuarantineRecord {
   readonly alias: string;
   /** The manager's address and name, when one is planned. */
   readonly reportsTo?: { readonly host: string; readonly address: string; readonly network: string };
+  /** The vulnerability scanners (the sources of the recorded scan flows): one IPv4 address each, on their network. */
+  readonly scanners: readonly { readonly host: string; readonly address: string; readonly network: string }[];
+}
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+/** The distinct sources of the Network's recorded scan flows (components/network/types.ts ScanFlow). */
+function scannersOf(owner: PolicyResource): QuarantineRecord["scanners"] {
+  const flows = Array.isArray(owner.props.scanFlows) ? (owner.props.scanFlows as unknown[]) : [];
+  const seen = new Map<string, { host: string; address: string; network: string }>();
+  for (const flow of flows) {
+    if (!isRecord(flow)) continue;
+    const { host, address, from } = flow;
+    if (typeof host !== "string" || typeof address !== "string" || typeof from !== "string") continue;
+    if (!IPV4.test(address) || addressRange(address) === undefined) continue;
+    seen.set(`${from} ${address}`, { host, address, network: from });
+  }
+  return [...seen.values()];
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -40,6 +59,7 @@ export function quarantinesOf(resources: readonly PolicyResource[]): QuarantineR
         {
           owner,
           alias: record.alias,
+          scanners: scannersOf(owner),
           ...(valid
             ? {
                 reportsTo: {
