@@ -7,7 +7,7 @@
  */
 import type { PolicyResource } from "@pulumi/policy";
 import { addressRange } from "../../vocabulary/addresses";
-import { opnsenseFields } from "./opnsense";
+import { type OpnsenseRule, opnsenseFields } from "./opnsense";
 import { NETWORK_TYPE, OPNSENSE } from "./typeNames";
 
 export interface QuarantineRecord {
@@ -82,4 +82,31 @@ export function aliasType(resources: readonly PolicyResource[], name: string): s
     if (fields?.name === name) return fields.type ?? "";
   }
   return undefined;
+}
+
+/**
+ * The rescan's pass (components/network/quarantine.ts): a pass on exactly one interface, that of a
+ * recorded scanner's network (`interfaceOf` maps a network's name to it), from that scanner's one
+ * address to the quarantine alias, neither side negated, no source port. It lets the scanner reach a
+ * contained host and opens nothing from one (pf's states float: the host's answers match the scanner's
+ * state; its own connections meet the quarantine blocks). The alias holds contained hosts alone:
+ * fortress-contain refuses the firewall's addresses, the management network and the lab's control
+ * hosts (components/response/containment/allowList.ts), so the pass reaches none of them.
+ */
+export function isRescanPass(
+  rule: OpnsenseRule,
+  record: QuarantineRecord,
+  interfaceOf: (network: string) => string | undefined,
+): boolean {
+  const { fields } = rule;
+  if (fields.action !== "pass" || fields.source_not === "1" || fields.destination_not === "1") return false;
+  if (rule.inverted || rule.interfaces.length !== 1) return false;
+  if ((fields.destination_net ?? "").trim() !== record.alias) return false;
+  if (!["", "any"].includes((fields.source_port ?? "").trim())) return false;
+  const source = (fields.source_net ?? "").trim();
+  return record.scanners.some(
+    (scanner) =>
+      interfaceOf(scanner.network) === rule.interfaces[0] &&
+      [scanner.address, `${scanner.address}/32`].includes(source),
+  );
 }

@@ -4,6 +4,9 @@
  * towards a network (users → servers, https) reaches the firewall's UI at that network's gateway too,
  * unless a block to the firewall's addresses on those ports comes first in OPNsense's order: the zone
  * compiler writes one (`<zone> → firewall, other addresses and services blocked`) for that reason.
+ * The rescan's pass to the recorded quarantine alias (policies/lib/quarantine.ts isRescanPass) is not
+ * such a pass: the alias's table holds contained hosts alone, and containment refuses the firewall's
+ * addresses.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { type AddressRange, addressRange, covers } from "../../vocabulary/addresses";
@@ -18,6 +21,7 @@ import {
 } from "../lib/opnsenseOrder";
 import { type NetworkRecord, networksOf, type OpnsenseRule, opnsenseRules } from "../lib/resources";
 import { reachesRange, trafficOf, zoneIndex } from "../lib/zoneMatrix";
+import { isRescanPass, quarantinesOf } from "../lib/quarantine";
 
 const DEFAULT_MANAGEMENT = ["management"];
 /** ssh, and the web UI's plain-HTTP port (its redirect to https), besides the API's own port. */
@@ -109,9 +113,12 @@ export const opnsenseFirewallUi: StackValidationPolicy = {
     };
     const zonesOf = zoneIndex(zones);
     const reachedBy = new Map<string, AddressRange[]>();
+    const quarantines = quarantinesOf(args.resources);
+    const interfaceOf = (name: string) => networks.find((network) => network.name === name)?.interface;
 
     for (const rule of rules) {
       if (rule.fields.action !== "pass") continue;
+      if (quarantines.some((record) => isRescanPass(rule, record, interfaceOf))) continue;
       const ports = uiPortsOf(rule);
       if (ports.length === 0) continue;
       const source = resolver.resolve(rule.fields.source_net);

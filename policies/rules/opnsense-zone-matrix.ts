@@ -14,6 +14,8 @@
  * quarantine recorded (`quarantine`: the external alias of contained hosts and the manager), a pass
  * from that alias is granted only to the manager's address with the agent link's services
  * (QUARANTINE_FLOW_SERVICES) and only when the alias is of type external; no other entry grants one.
+ * With scan flows recorded too, the rescan's pass from the scanner's one address to that alias, on the
+ * scanner's own interface, is granted (policies/lib/quarantine.ts isRescanPass).
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { addressRange } from "../../vocabulary/addresses";
@@ -27,7 +29,7 @@ import {
   type OpnsenseRule,
   opnsenseRules,
 } from "../lib/resources";
-import { aliasType, type QuarantineRecord, quarantinesOf } from "../lib/quarantine";
+import { aliasType, isRescanPass, type QuarantineRecord, quarantinesOf } from "../lib/quarantine";
 import {
   type Destination,
   describeTraffic,
@@ -141,6 +143,9 @@ export const opnsenseZoneMatrix: StackValidationPolicy = {
         negated: rule.fields.destination_not === "1",
       };
       const traffic = trafficOf(rule, portAliases);
+      const interfaceOf = (name: string) => byName.get(name)?.interface;
+      if (quarantines.some((record) => record.type === "external" && isRescanPass(rule, record, interfaceOf)))
+        continue;
       const quarantineGap = quarantinePassGap(rule, quarantines, destination, traffic);
       if (quarantineGap !== null) {
         if (quarantineGap !== undefined) {

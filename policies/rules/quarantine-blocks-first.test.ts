@@ -3,6 +3,8 @@ import { describe, it } from "node:test";
 import { evaluatePolicies } from "../lib/offline";
 import type { PlanResource } from "../lib/types";
 import { opnsenseAntiLockoutFirst } from "./opnsense-anti-lockout-first";
+import { opnsenseFirewallUi } from "./opnsense-firewall-ui";
+import { opnsenseZoneMatrix } from "./opnsense-zone-matrix";
 import { quarantineBlocksFirst } from "./quarantine-blocks-first";
 import {
   everyInterface,
@@ -110,6 +112,19 @@ describe("quarantine-blocks-first", () => {
       assert.match(messages[0] ?? "", /is evaluated before \(or ties with\) the quarantine block/);
     }
     assert.equal((await check(...everyInterface(), scannerPass())).length, 1, "no scanner recorded: a violation");
+  });
+
+  it("and the zone matrix and the firewall-UI policy grant that pass, and no other pass to the contained hosts", async () => {
+    const judge = async (...resources: PlanResource[]) =>
+      (
+        await evaluatePolicies(
+          [quarantineBlocksFirst, opnsenseZoneMatrix, opnsenseFirewallUi],
+          labWithScanner(quarantineAlias(), ...everyInterface(), ...resources),
+        )
+      ).map((violation) => violation.policy);
+    assert.deepEqual(await judge(scannerPass()), []);
+    const other = scannerPass({ source_net: "10.10.20.10", sequence: "4050", description: "not the scanner" });
+    assert.deepEqual((await judge(other)).sort(), ["opnsense-firewall-ui", "opnsense-zone-matrix"]);
   });
 
   it("says what keeps a block from counting, and that the alias must be external", async () => {

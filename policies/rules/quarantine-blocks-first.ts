@@ -17,7 +17,7 @@ import type { StackValidationPolicy } from "@pulumi/policy";
 import { QUARANTINE_FLOW_SERVICES } from "../../vocabulary/zones";
 import { SERVICES, isServiceName } from "../../vocabulary/services";
 import { before, evaluationOrder, portAliasesOf, portRanges } from "../lib/opnsenseOrder";
-import { aliasType, type QuarantineRecord, quarantinesOf } from "../lib/quarantine";
+import { aliasType, isRescanPass, type QuarantineRecord, quarantinesOf } from "../lib/quarantine";
 import { type NetworkRecord, networksOf, type OpnsenseRule, opnsenseRules } from "../lib/resources";
 
 const isAny = (value: string | undefined) => ["", "any"].includes((value ?? "any").trim());
@@ -77,20 +77,6 @@ function isReportPass(
   );
 }
 
-/** The rescan's pass: from a recorded scanner's one address, on its own network's interface, to the alias. */
-function isScannerPass(rule: OpnsenseRule, record: QuarantineRecord, network: NetworkRecord) {
-  const { fields } = rule;
-  if (fields.action !== "pass" || fields.source_not === "1" || fields.destination_not === "1") return false;
-  const source = (fields.source_net ?? "").trim();
-  return (
-    (fields.destination_net ?? "").trim() === record.alias &&
-    isAny(fields.source_port) &&
-    record.scanners.some(
-      (scanner) => scanner.network === network.name && [scanner.address, `${scanner.address}/32`].includes(source),
-    )
-  );
-}
-
 const label = (rule: OpnsenseRule) => `"${rule.fields.description ?? rule.resource.name}"`;
 
 export const quarantineBlocksFirst: StackValidationPolicy = {
@@ -105,6 +91,8 @@ export const quarantineBlocksFirst: StackValidationPolicy = {
       (rule) => rule.enabled && ["in", "any"].includes(rule.fields.direction ?? "in"),
     );
     const portAliases = portAliasesOf(args.resources);
+    const interfaces = new Map(networksOf(args.resources).map((network) => [network.name, network.interface]));
+    const interfaceOf = (name: string) => interfaces.get(name);
     for (const record of records) {
       const type = aliasType(args.resources, record.alias);
       if (type !== "external") {
@@ -147,7 +135,7 @@ export const quarantineBlocksFirst: StackValidationPolicy = {
             found.includes(rule) ||
             isAntiLockout(rule, network) ||
             isReportPass(rule, record, portAliases) ||
-            isScannerPass(rule, record, network)
+            isRescanPass(rule, record, interfaceOf)
           )
             continue;
           if (before(evaluationOrder(last), evaluationOrder(rule))) continue;
