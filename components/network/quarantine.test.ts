@@ -166,7 +166,9 @@ describe("zone compiler: quarantine", () => {
       to,
     }));
     const rules = compileZones({ ...input, scanFlows }).rules;
-    const servers = onInterface(rules, "opt2").filter((rule) => rule.description.startsWith("fortress quarantine:"));
+    const servers = onInterface(rules, "opt2").filter((rule) =>
+      rule.description.startsWith("fortress quarantine:"),
+    );
     assert.deepEqual(
       servers.map((rule) => [rule.action, rule.source_net, rule.destination_net]),
       [
@@ -190,7 +192,10 @@ describe("zone compiler: quarantine", () => {
       },
     );
     // No other interface gets it: the scanner's packets enter on its own.
-    assert.equal(rules.filter((rule) => rule.destination_net === QUARANTINE_ALIAS && rule.action === "pass").length, 1);
+    assert.equal(
+      rules.filter((rule) => rule.destination_net === QUARANTINE_ALIAS && rule.action === "pass").length,
+      1,
+    );
     // Without the scanner, none.
     assert.ok(!compileZones(input).rules.some((rule) => rule.description.includes("(rescan)")));
   });

@@ -154,20 +154,18 @@ export function quarantineRules(
   const seen = new Set<string>();
   const rescans = scanners
     .filter((scanner) => !seen.has(scanner.address) && seen.add(scanner.address) !== undefined)
-    .map(
-      (scanner): RuleBody => ({
-        ...RULE,
-        action: "pass",
-        interface: network.interface,
-        ipprotocol: "inet",
-        protocol: "any",
-        source_net: scanner.address,
-        destination_net: QUARANTINE_ALIAS,
-        destination_port: "",
-        log: true,
-        description: `${where} scanner ${scanner.host} ${scanner.address} → contained hosts (rescan)`,
-      }),
-    );
+    .map((scanner): RuleBody => ({
+      ...RULE,
+      action: "pass",
+      interface: network.interface,
+      ipprotocol: "inet",
+      protocol: "any",
+      source_net: scanner.address,
+      destination_net: QUARANTINE_ALIAS,
+      destination_port: "",
+      log: true,
+      description: `${where} scanner ${scanner.host} ${scanner.address} → contained hosts (rescan)`,
+    }));
   return [
     ...passes,
     ...rescans,

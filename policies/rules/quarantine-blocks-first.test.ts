@@ -99,7 +99,10 @@ describe("quarantine-blocks-first", () => {
         (violation) => `${(violation.urn ?? "").split("::").at(-1)}: ${violation.message}`,
       );
     assert.deepEqual(await withScanner(...everyInterface(), scannerPass()), []);
-    assert.deepEqual(await withScanner(...everyInterface(), scannerPass({ source_net: `${SCANNER}/32` })), []);
+    assert.deepEqual(
+      await withScanner(...everyInterface(), scannerPass({ source_net: `${SCANNER}/32` })),
+      [],
+    );
     for (const [what, fields] of [
       ["another address", { source_net: "10.10.20.10" }],
       ["the scanner's network", { source_net: "fz_net_servers" }],
@@ -111,7 +114,11 @@ describe("quarantine-blocks-first", () => {
       assert.equal(messages.length, 1, `${what}: ${messages.join("; ")}`);
       assert.match(messages[0] ?? "", /is evaluated before \(or ties with\) the quarantine block/);
     }
-    assert.equal((await check(...everyInterface(), scannerPass())).length, 1, "no scanner recorded: a violation");
+    assert.equal(
+      (await check(...everyInterface(), scannerPass())).length,
+      1,
+      "no scanner recorded: a violation",
+    );
   });
 
   it("and the zone matrix and the firewall-UI policy grant that pass, and no other pass to the contained hosts", async () => {
@@ -123,7 +130,11 @@ describe("quarantine-blocks-first", () => {
         )
       ).map((violation) => violation.policy);
     assert.deepEqual(await judge(scannerPass()), []);
-    const other = scannerPass({ source_net: "10.10.20.10", sequence: "4050", description: "not the scanner" });
+    const other = scannerPass({
+      source_net: "10.10.20.10",
+      sequence: "4050",
+      description: "not the scanner",
+    });
     assert.deepEqual((await judge(other)).sort(), ["opnsense-firewall-ui", "opnsense-zone-matrix"]);
   });
 

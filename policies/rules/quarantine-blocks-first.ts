@@ -91,7 +91,9 @@ export const quarantineBlocksFirst: StackValidationPolicy = {
       (rule) => rule.enabled && ["in", "any"].includes(rule.fields.direction ?? "in"),
     );
     const portAliases = portAliasesOf(args.resources);
-    const interfaces = new Map(networksOf(args.resources).map((network) => [network.name, network.interface]));
+    const interfaces = new Map(
+      networksOf(args.resources).map((network) => [network.name, network.interface]),
+    );
     const interfaceOf = (name: string) => interfaces.get(name);
     for (const record of records) {
       const type = aliasType(args.resources, record.alias);

@@ -10,10 +10,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { rescanWrapper } from "../../components/response/containment/rescanAccess";
-import { GVM_PROGRAM } from "../../components/vuln/gvmProgram";
+import { GVM_PROGRAM, RESCAN_EXIT_CODES } from "../../components/vuln/gvmProgram";
+import { RESCAN_PATH } from "../../components/vuln/install";
 import { FakeGvmd } from "./fakeGvmd";
 
 const PASSWORD = "Fortress-Rescan-Test-Password-01";
+
+/** The Greenbone VM's fortress-rescan and its exit codes (the vuln layer's), for the response layer's tests. */
+export { RESCAN_EXIT_CODES, RESCAN_PATH };
 
 export interface RescanLab {
   readonly gvmd: FakeGvmd;

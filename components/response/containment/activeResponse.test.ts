@@ -346,10 +346,7 @@ describe("the containment response in the manager's ossec.conf", () => {
       () => containResponse({ timeout: 3600 } as unknown as { rulesId?: number[] }),
       /no execd timeout/,
     );
-    assert.throws(
-      () => containResponse({ rulesId: [100200, CONTAIN_AUDIT_RULES[0]?.id ?? 0] }),
-      /loops/,
-    );
+    assert.throws(() => containResponse({ rulesId: [100200, CONTAIN_AUDIT_RULES[0]?.id ?? 0] }), /loops/);
   });
 
   it("reads the active-response log, once, as the package's ossec.conf does", () => {

@@ -291,16 +291,26 @@ describe("fortress-contain against the loopback OPNsense", () => {
     assert.deepEqual(lab.api.state.liveTable("fz_quarantine").sort(), ["10.10.40.72", "10.10.40.73"]);
     assert.ok(!existsSync(join(lab.stateDir, "10.10.40.71.json")));
     assert.ok(
-      lab.syslog.some((line) => /action=delete ip=10\.10\.40\.71 .*result=released .*reason="expired at/.test(line)),
+      lab.syslog.some((line) =>
+        /action=delete ip=10\.10\.40\.71 .*result=released .*reason="expired at/.test(line),
+      ),
       lab.syslog.join("\n"),
     );
     age("10.10.40.72");
-    lab.api.faults.inject({ path: "firewall/alias_util/delete", kind: "userException", message: "locked", times: 5 });
+    lab.api.faults.inject({
+      path: "firewall/alias_util/delete",
+      kind: "userException",
+      message: "locked",
+      times: 5,
+    });
     const failing = await runPython(PROGRAM, ["expire"], { env: { FORTRESS_CONTAIN_CONFIG: lab.config } });
     assert.equal(failing.code, 3);
     assert.ok(existsSync(join(lab.stateDir, "10.10.40.72.json")), "kept for the next run");
     lab.api.faults.clear();
-    assert.equal((await runPython(PROGRAM, ["expire"], { env: { FORTRESS_CONTAIN_CONFIG: lab.config } })).code, 0);
+    assert.equal(
+      (await runPython(PROGRAM, ["expire"], { env: { FORTRESS_CONTAIN_CONFIG: lab.config } })).code,
+      0,
+    );
     assert.deepEqual(lab.api.state.liveTable("fz_quarantine"), ["10.10.40.73"]);
     const listed = await runPython(PROGRAM, ["list"], { env: { FORTRESS_CONTAIN_CONFIG: lab.config } });
     assert.deepEqual(

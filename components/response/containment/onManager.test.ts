@@ -12,7 +12,13 @@ import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { shellcheck } from "../../../test/support/debianTools";
 import { ownerOf, runIn, sandbox, snapshot, tool } from "../../../test/support/installSandbox";
-import { CONTAIN_PATHS, containActiveResponse, containProgram, EXPIRE_UNIT, renderContainConfig } from "./program";
+import {
+  CONTAIN_PATHS,
+  containActiveResponse,
+  containProgram,
+  EXPIRE_UNIT,
+  renderContainConfig,
+} from "./program";
 import { containmentInstallScript, containmentOnManager, expireUnits, FIREWALL_CA_PATH } from "./onManager";
 import { RESCAN_KEY_PATH, RESCAN_KNOWN_HOSTS_PATH, knownHostsLine } from "./rescanAccess";
 
@@ -121,7 +127,10 @@ describe("containment on the Wazuh manager: the script", () => {
     writeFileSync(program, "#!/bin/sh\n");
     chmodSync(program, 0o755);
     const units = expireUnits();
-    assert.match(units.service, new RegExp(`^ExecStart=${CONTAIN_PATHS.program} --by ${EXPIRE_UNIT} expire$`, "m"));
+    assert.match(
+      units.service,
+      new RegExp(`^ExecStart=${CONTAIN_PATHS.program} --by ${EXPIRE_UNIT} expire$`, "m"),
+    );
     assert.match(units.timer, /^OnUnitActiveSec=1min$/m);
     writeFileSync(join(dir, `${EXPIRE_UNIT}.service`), units.service.replace(CONTAIN_PATHS.program, program));
     writeFileSync(join(dir, `${EXPIRE_UNIT}.timer`), units.timer);
@@ -184,10 +193,12 @@ describe("containment on the Wazuh manager: the resource", () => {
     assert.equal(config.log_file, CONTAIN_PATHS.auditLog, "the manager logs to the file it reads");
     assert.equal(config.syslog, undefined, "never to its own remoted");
     assert.equal(config.ca_file, FIREWALL_CA_PATH);
-    assert.deepEqual(
-      (config.rescan as { argv: string[] }).argv.slice(-4),
-      ["-l", "fortress-rescan", "10.10.20.9", "fortress-rescan"],
-    );
+    assert.deepEqual((config.rescan as { argv: string[] }).argv.slice(-4), [
+      "-l",
+      "fortress-rescan",
+      "10.10.20.9",
+      "fortress-rescan",
+    ]);
     assert.equal(Buffer.from(keyLine, "base64").toString("utf8"), KEY);
     const script = (await value(step.create as pulumi.Output<string>)) ?? "";
     assert.ok(!script.includes(SECRET) && !script.includes("RESCAN-KEY-CANARY"));

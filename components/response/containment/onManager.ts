@@ -95,10 +95,7 @@ export function containmentInstallScript(input: ManagerScriptInput = {}): string
     throw new Error("the firewall's CA is not a PEM certificate");
   // With the rescan, its key is read and checked before anything is touched.
   const readKey = input.knownHosts
-    ? [
-        "IFS= read -r key || true",
-        'if [ -z "$key" ]; then echo "no rescan key on stdin" >&2; exit 1; fi',
-      ]
+    ? ["IFS= read -r key || true", 'if [ -z "$key" ]; then echo "no rescan key on stdin" >&2; exit 1; fi']
     : [];
   const rescan = input.knownHosts
     ? [
@@ -173,26 +170,24 @@ export function containmentOnManager(
   opts: pulumi.CustomResourceOptions,
 ): command.remote.Command {
   const { rescan } = args;
-  const contained = pulumi
-    .all([args.config.key, args.config.secret])
-    .apply(([key, secret]) =>
-      renderContainConfig({
-        ...args.config,
-        key,
-        secret,
-        logFile: args.config.logFile ?? CONTAIN_PATHS.auditLog,
-        ...(args.firewallCaPem ? { caFile: FIREWALL_CA_PATH } : {}),
-        ...(rescan
-          ? {
-              rescan: {
-                argv: rescanArgv(rescan.greenbone.address),
-                targets: rescan.targets,
-                ...(rescan.timeout ? { timeout: rescan.timeout } : {}),
-              },
-            }
-          : {}),
-      }),
-    );
+  const contained = pulumi.all([args.config.key, args.config.secret]).apply(([key, secret]) =>
+    renderContainConfig({
+      ...args.config,
+      key,
+      secret,
+      logFile: args.config.logFile ?? CONTAIN_PATHS.auditLog,
+      ...(args.firewallCaPem ? { caFile: FIREWALL_CA_PATH } : {}),
+      ...(rescan
+        ? {
+            rescan: {
+              argv: rescanArgv(rescan.greenbone.address),
+              targets: rescan.targets,
+              ...(rescan.timeout ? { timeout: rescan.timeout } : {}),
+            },
+          }
+        : {}),
+    }),
+  );
   const script = pulumi
     .all([rescan ? rescan.greenbone.hostKey : "", args.firewallCaPem ?? ""])
     .apply(([hostKey, pem]) =>

@@ -11,19 +11,24 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { shellcheck } from "../../../test/support/debianTools";
 import { ownerOf, runIn, sandbox, tool } from "../../../test/support/installSandbox";
-import { type RescanLab, startRescanLab } from "../../../test/greenbone/rescanLab";
+import {
+  RESCAN_EXIT_CODES,
+  RESCAN_PATH,
+  type RescanLab,
+  startRescanLab,
+} from "../../../test/greenbone/rescanLab";
 import { runAsync } from "../../../test/opnsense/containHarness";
-import { RESCAN_EXIT_CODES } from "../../vuln/gvmProgram";
-import { RESCAN_PATH } from "../../vuln/install";
 import {
   authorizedKeyLine,
   knownHostsLine,
+  RESCAN_USAGE_EXIT,
   RESCAN_SUDOERS_PATH,
   RESCAN_WRAPPER_PATH,
   rescanAccessScript,
   rescanArgv,
   rescanSudoers,
   rescanWrapper,
+  sudoRescan,
 } from "./rescanAccess";
 
 const TARGETS = ["servers", "users"];
@@ -56,8 +61,9 @@ describe("the forced-command wrapper on the Greenbone VM", () => {
     return { status: ran.code, stdout: ran.stdout, stderr: ran.stderr };
   };
 
-  it("passes shellcheck, and by default runs sudo -n fortress-rescan", () => {
-    const script = rescanWrapper(TARGETS);
+  it("passes shellcheck, runs sudo -n fortress-rescan on the VM, and refuses with fortress-rescan's usage code", () => {
+    assert.equal(RESCAN_USAGE_EXIT, RESCAN_EXIT_CODES.usage);
+    const script = rescanWrapper(TARGETS, sudoRescan(RESCAN_PATH));
     const result = shellcheck(script, "sh");
     assert.equal(result.status, 0, result.stdout + result.stderr);
     assert.match(script, new RegExp(`^exec 'sudo' '-n' '${RESCAN_PATH}' "\\$target"$`, "m"));
@@ -93,8 +99,9 @@ describe("the forced-command wrapper on the Greenbone VM", () => {
   });
 
   it("refuses target names that are not Fortress's and commands it could not quote", () => {
-    assert.throws(() => rescanWrapper(["users; reboot"]), /not a Fortress scan target name/);
-    assert.throws(() => rescanWrapper([]), /at least one/);
+    assert.throws(() => rescanWrapper(["users; reboot"], scanner.direct), /not a Fortress scan target name/);
+    assert.throws(() => rescanWrapper([], scanner.direct), /at least one/);
+    assert.throws(() => sudoRescan("fortress-rescan; reboot"), /not an absolute program path/);
     assert.throws(() => rescanWrapper(TARGETS, ["sudo", "$(reboot)"]), /cannot be quoted/);
   });
 });
@@ -102,10 +109,13 @@ describe("the forced-command wrapper on the Greenbone VM", () => {
 describe("the rescan user's sudoers rule and key", () => {
   it("lets the user run fortress-rescan with a known target alone (visudo accepts it)", () => {
     tool("visudo", "sudo");
-    const rule = rescanSudoers(TARGETS);
+    const rule = rescanSudoers(TARGETS, RESCAN_PATH);
     assert.match(
       rule,
-      new RegExp(`^fortress-rescan ALL=\\(root\\) NOPASSWD: ${RESCAN_PATH} servers, ${RESCAN_PATH} users$`, "m"),
+      new RegExp(
+        `^fortress-rescan ALL=\\(root\\) NOPASSWD: ${RESCAN_PATH} servers, ${RESCAN_PATH} users$`,
+        "m",
+      ),
     );
     const dir = mkdtempSync(join(tmpdir(), "fortress-sudoers-"));
     writeFileSync(join(dir, "rule"), rule);
@@ -132,7 +142,10 @@ describe("the rescan user's sudoers rule and key", () => {
   });
 
   it("pins the Greenbone host key for the manager's ssh, which checks it strictly", () => {
-    assert.equal(knownHostsLine("10.10.20.9", "ssh-ed25519 AAAAC3Nz comment\n"), "10.10.20.9 ssh-ed25519 AAAAC3Nz\n");
+    assert.equal(
+      knownHostsLine("10.10.20.9", "ssh-ed25519 AAAAC3Nz comment\n"),
+      "10.10.20.9 ssh-ed25519 AAAAC3Nz\n",
+    );
     const argv = rescanArgv("10.10.20.9");
     assert.equal(argv[0], "/usr/bin/ssh");
     for (const option of ["StrictHostKeyChecking=yes", "BatchMode=yes", "IdentitiesOnly=yes"])
@@ -143,7 +156,12 @@ describe("the rescan user's sudoers rule and key", () => {
 
 describe("the Greenbone side's install script", () => {
   const key = realKey().trim();
-  const script = rescanAccessScript({ publicKey: key, from: "10.10.20.64", targets: TARGETS });
+  const script = rescanAccessScript({
+    publicKey: key,
+    from: "10.10.20.64",
+    targets: TARGETS,
+    rescanPath: RESCAN_PATH,
+  });
 
   it("passes shellcheck", () => {
     const result = shellcheck(script, "sh");
@@ -160,11 +178,17 @@ describe("the Greenbone side's install script", () => {
     mkdirSync(join(box.root, "etc/sudoers.d"), { recursive: true });
     const first = runIn(box, script, "");
     assert.equal(first.status, 0, first.stderr + first.log);
-    assert.match(first.log, /useradd --system --home-dir '?\S*\/var\/lib\/fortress-rescan'? --create-home --shell \/bin\/sh fortress-rescan/);
+    assert.match(
+      first.log,
+      /useradd --system --home-dir '?\S*\/var\/lib\/fortress-rescan'? --create-home --shell \/bin\/sh fortress-rescan/,
+    );
     assert.match(first.log, /usermod -p \* fortress-rescan/);
     assert.equal(ownerOf(box, RESCAN_WRAPPER_PATH), "755 root root");
     assert.equal(ownerOf(box, RESCAN_SUDOERS_PATH), "440 root root");
-    assert.equal(readFileSync(join(box.root, RESCAN_SUDOERS_PATH), "utf8"), rescanSudoers(TARGETS));
+    assert.equal(
+      readFileSync(join(box.root, RESCAN_SUDOERS_PATH), "utf8"),
+      rescanSudoers(TARGETS, RESCAN_PATH),
+    );
     assert.equal(ownerOf(box, "/var/lib/fortress-rescan/.ssh/authorized_keys"), "640 root fortress-rescan");
     assert.equal(
       readFileSync(join(box.root, "/var/lib/fortress-rescan/.ssh/authorized_keys"), "utf8"),

@@ -9,17 +9,22 @@
  * the wrapper instead of what the client asked and hands it the request in SSH_ORIGINAL_COMMAND
  * (openssh-portable@V_9_2_P1, Debian 12's, sshd.8 "AUTHORIZED_KEYS FILE FORMAT": command, from,
  * restrict; session.c runs it with the user's shell and `-c`, so the user has /bin/sh). The wrapper
- * accepts exactly `fortress-rescan <a known target>` and runs `sudo -n fortress-rescan <target>`
- * (components/vuln/install.ts RESCAN_PATH); the sudoers rule allows that command with those arguments
- * alone. On the manager (onManager.ts): the private key and a known_hosts line pinning the Greenbone
+ * accepts exactly `fortress-rescan <a known target>` and runs `sudo -n <rescanPath> <target>`
+ * (the Greenbone component's `rescanPath`, components/vuln/install.ts RESCAN_PATH); the sudoers rule
+ * allows that command with those arguments alone. On the manager (onManager.ts): the private key and a known_hosts line pinning the Greenbone
  * VM's host key, both root-only, and `rescanArgv` as contain.json's rescan.argv.
  */
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { RESCAN_EXIT_CODES } from "../../vuln/gvmProgram";
-import { RESCAN_PATH } from "../../vuln/install";
 import type { SshHost } from "../../siem/contract";
+
+/**
+ * fortress-rescan's usage exit code, which the wrapper answers a refused request with (the vuln
+ * layer's components/vuln/gvmProgram.ts RESCAN_EXIT_CODES.usage; the response layer does not import the
+ * vuln layer, so the Greenbone side's path comes in as `rescanPath`, the Greenbone component's output).
+ */
+export const RESCAN_USAGE_EXIT = 2;
 
 export const RESCAN_USER = "fortress-rescan";
 export const RESCAN_HOME = "/var/lib/fortress-rescan";
@@ -39,15 +44,22 @@ function checkTargets(targets: readonly string[]): string[] {
   return [...new Set(targets)].sort();
 }
 
+const PATH = /^\/[A-Za-z0-9/._-]+$/;
+
+function checkPath(rescanPath: string): string {
+  if (!PATH.test(rescanPath)) throw new Error(`${rescanPath} is not an absolute program path`);
+  return rescanPath;
+}
+
+/** What the wrapper runs on the Greenbone VM: fortress-rescan as root, through its sudoers rule. */
+export const sudoRescan = (rescanPath: string): string[] => ["sudo", "-n", checkPath(rescanPath)];
+
 /**
  * The forced command: `fortress-rescan <target>` for a known target runs the rescan (`run` + target:
- * by default `sudo -n` RESCAN_PATH); anything else is refused with the usage exit code, its text never
+ * on the VM sudoRescan(rescanPath)); anything else is refused with the usage exit code, its text never
  * echoed nor evaluated (the request is compared whole with each allowed string).
  */
-export function rescanWrapper(
-  targets: readonly string[],
-  run: readonly string[] = ["sudo", "-n", RESCAN_PATH],
-): string {
+export function rescanWrapper(targets: readonly string[], run: readonly string[]): string {
   for (const word of run) if (!WORD.test(word)) throw new Error(`internal: ${word} cannot be quoted`);
   const cases = checkTargets(targets).map((target) => `  'fortress-rescan ${target}') target=${target} ;;`);
   return [
@@ -62,7 +74,7 @@ export function rescanWrapper(
     "  *)",
     "    logger -t fortress-rescan-ssh -p auth.warning 'refused a request that is not fortress-rescan <a known target>' 2>/dev/null || true",
     "    echo 'fortress-rescan-ssh: only \"fortress-rescan <target>\" of a Fortress scan target is allowed' >&2",
-    `    exit ${RESCAN_EXIT_CODES.usage}`,
+    `    exit ${RESCAN_USAGE_EXIT}`,
     "    ;;",
     "esac",
     `exec ${run.map((word) => `'${word}'`).join(" ")} "$target"`,
@@ -71,8 +83,8 @@ export function rescanWrapper(
 }
 
 /** sudoers: the rescan user may run fortress-rescan as root with one known target name, nothing else. */
-export function rescanSudoers(targets: readonly string[]): string {
-  const commands = checkTargets(targets).map((target) => `${RESCAN_PATH} ${target}`);
+export function rescanSudoers(targets: readonly string[], rescanPath: string): string {
+  const commands = checkTargets(targets).map((target) => `${checkPath(rescanPath)} ${target}`);
   return [
     "# Rendered by Fortress (components/response/containment/rescanAccess.ts).",
     `${RESCAN_USER} ALL=(root) NOPASSWD: ${commands.join(", ")}`,
@@ -95,7 +107,8 @@ export function authorizedKeyLine(publicKey: string, from: string): string {
 export function knownHostsLine(address: string, hostKey: string): string {
   const key = hostKey.trim().split(/\s+/).slice(0, 2).join(" ");
   if (!IPV4.test(address)) throw new Error(`${address} is not the Greenbone VM's IPv4 address`);
-  if (!/^ssh-[a-z0-9-]+ [A-Za-z0-9+/]+=*$/.test(key)) throw new Error("the Greenbone host key is not an OpenSSH public key");
+  if (!/^ssh-[a-z0-9-]+ [A-Za-z0-9+/]+=*$/.test(key))
+    throw new Error("the Greenbone host key is not an OpenSSH public key");
   return `${address} ${key}\n`;
 }
 
@@ -136,6 +149,8 @@ export interface RescanAccessInput {
   readonly from: string;
   /** The Fortress scan target names (stacks/scanTargets.ts). */
   readonly targets: readonly string[];
+  /** fortress-rescan on the VM: the Greenbone component's `rescanPath`. */
+  readonly rescanPath: string;
 }
 
 /** The Greenbone VM's side, as the VM's admin user with sudo; re-runnable (every file installed whole). */
@@ -148,12 +163,12 @@ export function rescanAccessScript(input: RescanAccessInput): string {
     "umask 077",
     "work=$(mktemp -d)",
     `trap 'rm -rf "$work"' EXIT`,
-    `sudo test -x '${RESCAN_PATH}' || { echo 'no ${RESCAN_PATH}: is the Greenbone install done?' >&2; exit 1; }`,
+    `sudo test -x '${checkPath(input.rescanPath)}' || { echo 'no ${input.rescanPath}: is the Greenbone install done?' >&2; exit 1; }`,
     `id -u ${RESCAN_USER} >/dev/null 2>&1 || sudo useradd --system --home-dir '${RESCAN_HOME}' --create-home --shell /bin/sh ${RESCAN_USER}`,
     // No password at all ('*': no password matches; not '!', which some sshd setups read as locked).
     `sudo usermod -p '*' ${RESCAN_USER}`,
-    stage("wrapper", rescanWrapper(input.targets)),
-    stage("sudoers", rescanSudoers(input.targets)),
+    stage("wrapper", rescanWrapper(input.targets, sudoRescan(input.rescanPath))),
+    stage("sudoers", rescanSudoers(input.targets, input.rescanPath)),
     stage("authorized_keys", authorizedKeyLine(input.publicKey, input.from)),
     `sudo visudo -cq -f "$work/sudoers"`,
     `sudo install -o root -g root -m 0755 "$work/wrapper" '${RESCAN_WRAPPER_PATH}'`,
@@ -172,6 +187,8 @@ export interface RescanAccessArgs {
   readonly publicKey: pulumi.Input<string>;
   readonly from: string;
   readonly targets: readonly string[];
+  /** The Greenbone component's `rescanPath`. */
+  readonly rescanPath: string;
 }
 
 /** The Greenbone side as one SSH step (after the Greenbone install: its RESCAN_PATH must exist). */
@@ -182,7 +199,9 @@ export function rescanAccessOnGreenbone(
 ): command.remote.Command {
   const script = pulumi
     .output(args.publicKey)
-    .apply((publicKey) => rescanAccessScript({ publicKey, from: args.from, targets: args.targets }));
+    .apply((publicKey) =>
+      rescanAccessScript({ publicKey, from: args.from, targets: args.targets, rescanPath: args.rescanPath }),
+    );
   return new command.remote.Command(
     name,
     {

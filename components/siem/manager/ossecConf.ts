@@ -197,7 +197,8 @@ export function containResponse(options: { readonly rulesId?: readonly number[] 
     );
   const rulesId = options.rulesId ?? CONTAIN_RULES;
   const own = rulesId.filter((id) => CONTAIN_AUDIT_RULES.some((rule) => rule.id === id));
-  if (own.length > 0) throw new Error(`rules ${own.join(", ")} are the containment's own audit: containing on them loops`);
+  if (own.length > 0)
+    throw new Error(`rules ${own.join(", ")} are the containment's own audit: containing on them loops`);
   return { command: CONTAIN_COMMAND.name, location: "server", rulesId };
 }
 
@@ -261,7 +262,10 @@ export const CONTAIN_AUDIT_RULES: readonly LocalRule[] = [
     id: 100214,
     level: 12,
     ifSid: 650,
-    fields: [field("fortress.action", "^(add|delete|kill_states)$"), field("fortress.result", "^(failed|transient)$")],
+    fields: [
+      field("fortress.action", "^(add|delete|kill_states)$"),
+      field("fortress.result", "^(failed|transient)$"),
+    ],
     description: "Fortress: containment $(fortress.action) of $(fortress.address) failed: $(fortress.detail)",
     groups: ["fortress", "containment"],
   },
