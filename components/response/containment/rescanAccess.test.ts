@@ -4,8 +4,9 @@
  * authorized_keys line read by ssh-keygen, and the install script run in the install sandbox.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -25,6 +26,8 @@ import {
   RESCAN_SUDOERS_PATH,
   RESCAN_WRAPPER_PATH,
   rescanAccessScript,
+  RESCAN_KEY_PATH,
+  RESCAN_KNOWN_HOSTS_PATH,
   rescanArgv,
   rescanSudoers,
   rescanWrapper,
@@ -204,5 +207,118 @@ describe("the Greenbone side's install script", () => {
     const ran = runIn(box, script, "");
     assert.notEqual(ran.status, 0);
     assert.match(ran.stderr, /is the Greenbone install done/);
+  });
+});
+
+/** Why the real-sshd test cannot run here, or undefined. */
+function noSshd(): string | undefined {
+  if (!existsSync("/usr/sbin/sshd"))
+    return "no /usr/sbin/sshd (Debian: apt-get install openssh-server; .ci/run installs it)";
+  if (process.getuid?.() !== 0) return "sshd's privilege separation needs root";
+  return undefined;
+}
+
+const freeTcpPort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+
+describe("the rescan through a real sshd (Debian 12's OpenSSH)", { skip: noSshd() }, () => {
+  let scanner: RescanLab;
+  let dir = "";
+  let port = 0;
+  let sshd: ChildProcess | undefined;
+  let argv: string[] = [];
+
+  before(async () => {
+    scanner = await startRescanLab(TARGETS);
+    dir = mkdtempSync(join(tmpdir(), "fortress-sshd-"));
+    chmodSync(dir, 0o755);
+    for (const name of ["host", "manager"])
+      assert.equal(
+        spawnSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(dir, name)]).status,
+        0,
+      );
+    // The wrapper as rendered, reached through the authorized_keys line as rendered; sshd passes no
+    // environment, so a small launcher gives the wrapper the fake gvmd's.
+    writeFileSync(join(dir, "wrapper"), rescanWrapper(TARGETS, scanner.direct));
+    const env = Object.entries(scanner.env).map(([key, value]) => `${key}='${value}'`);
+    writeFileSync(
+      join(dir, "launch"),
+      `#!/bin/sh
+export ${env.join(" ")}
+exec sh '${join(dir, "wrapper")}'
+`,
+    );
+    chmodSync(join(dir, "launch"), 0o755);
+    const line = authorizedKeyLine(readFileSync(join(dir, "manager.pub"), "utf8"), "127.0.0.1");
+    writeFileSync(join(dir, "authorized_keys"), line.replace(RESCAN_WRAPPER_PATH, join(dir, "launch")));
+    port = await freeTcpPort();
+    mkdirSync("/run/sshd", { recursive: true });
+    writeFileSync(
+      join(dir, "sshd_config"),
+      [
+        `Port ${port}`,
+        "ListenAddress 127.0.0.1",
+        `HostKey ${join(dir, "host")}`,
+        `AuthorizedKeysFile ${join(dir, "authorized_keys")}`,
+        "PasswordAuthentication no",
+        "KbdInteractiveAuthentication no",
+        "UsePAM no",
+        "StrictModes no",
+        `PidFile ${join(dir, "sshd.pid")}`,
+        "",
+      ].join("\n"),
+    );
+    sshd = spawn("/usr/sbin/sshd", ["-D", "-e", "-f", join(dir, "sshd_config")], { stdio: "ignore" });
+    const listening = () =>
+      new Promise<boolean>((resolve) => {
+        const socket = connect(port, "127.0.0.1", () => {
+          socket.destroy();
+          resolve(true);
+        });
+        socket.on("error", () => resolve(false));
+      });
+    for (let tries = 0; tries < 50 && !(await listening()); tries++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    writeFileSync(
+      join(dir, "known_hosts"),
+      knownHostsLine("127.0.0.1", readFileSync(join(dir, "host.pub"), "utf8")),
+    );
+    // The manager's argv as rendered, with this test's key, host pin, port and user.
+    argv = rescanArgv("127.0.0.1").map((word) =>
+      word
+        .replace(RESCAN_KEY_PATH, join(dir, "manager"))
+        .replace(RESCAN_KNOWN_HOSTS_PATH, join(dir, "known_hosts")),
+    );
+    const user = argv.indexOf("-l");
+    argv[user + 1] = "root";
+    argv.splice(1, 0, "-p", String(port));
+  });
+  after(async () => {
+    sshd?.kill();
+    await scanner.close();
+  });
+
+  it("starts the scan of a known target, refuses anything else, and never connects to an unpinned host key", async () => {
+    const started = await runAsync(argv[0] ?? "", [...argv.slice(1), "users"]);
+    assert.equal(started.code, RESCAN_EXIT_CODES.started, started.stderr);
+    assert.deepEqual(scanner.started(), ["users"]);
+    const refused = await runAsync(argv[0] ?? "", [...argv.slice(1), "guest"]);
+    assert.equal(refused.code, RESCAN_EXIT_CODES.usage);
+    const shell = await runAsync(argv[0] ?? "", [...argv.slice(1, -1), "sh", "-c", "id"]);
+    assert.equal(shell.code, RESCAN_EXIT_CODES.usage, "the forced command, whatever the client asks");
+    assert.doesNotMatch(shell.stdout, /uid=/);
+    writeFileSync(
+      join(dir, "known_hosts"),
+      knownHostsLine("127.0.0.1", readFileSync(join(dir, "manager.pub"), "utf8")),
+    );
+    const unpinned = await runAsync(argv[0] ?? "", [...argv.slice(1), "users"]);
+    assert.equal(unpinned.code, 255, "ssh refuses a host key that is not the pinned one");
+    assert.match(unpinned.stderr, /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED/);
   });
 });
