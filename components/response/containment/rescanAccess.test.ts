@@ -300,7 +300,12 @@ exec sh '${join(dir, "wrapper")}'
     argv.splice(1, 0, "-p", String(port));
   });
   after(async () => {
-    sshd?.kill();
+    const server = sshd;
+    if (server && server.exitCode === null)
+      await new Promise((resolve) => {
+        server.once("exit", resolve);
+        server.kill();
+      });
     await scanner.close();
   });
 
