@@ -149,6 +149,8 @@ export function derivedHostFlows(lab: HostFlowLab): HostFlow[] {
 
 /** Why the manager calls the firewall's API, as its rule's description says it. */
 export const CONTAINMENT_WHY = "containment";
+/** Why a general k3s agent calls the firewall's API: Cortex's containment responder may run there. */
+export const CORTEX_RESPONDER_WHY = "containment responder (Cortex)";
 
 /** What the API clients' derivation reads beyond HostFlowLab: the layers and the firewall's URL. */
 export interface FirewallApiLab extends HostFlowLab {
@@ -170,12 +172,19 @@ export function firewallApiClients(lab: FirewallApiLab): FirewallApiClient[] {
   if (!services.includes("quarantine") || !services.includes("wazuh-manager")) return [];
   if (!isLayerEnabled(layers, "response")) return [];
   if (!opnsense || !firewallApiEndpoint(opnsense.url)) return [];
-  return lab.vms
-    .filter((vm) => vm.role.name === MANAGER_ROLE)
-    .map((manager) => ({
-      from: manager.networkConfig.name,
-      host: manager.name,
-      address: manager.ip,
-      why: CONTAINMENT_WHY,
-    }));
+  const client = (why: string) => (vm: FirewallApiLab["vms"][number]) => ({
+    from: vm.networkConfig.name,
+    host: vm.name,
+    address: vm.ip,
+    why,
+  });
+  // Cortex's containment responder runs in Cortex's pod, on a general k3s agent, whose address its
+  // traffic leaves with; the response namespace's NetworkPolicy lets Cortex alone reach the API.
+  const cortexNodes = services.includes("cortex")
+    ? lab.vms.filter((vm) => vm.role.name === K3S_POOL_ROLES.general).map(client(CORTEX_RESPONDER_WHY))
+    : [];
+  return [
+    ...lab.vms.filter((vm) => vm.role.name === MANAGER_ROLE).map(client(CONTAINMENT_WHY)),
+    ...cortexNodes,
+  ];
 }

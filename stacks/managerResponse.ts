@@ -42,12 +42,9 @@ export function managerResponse(lab: LabModel): ManagerResponse | undefined {
   const theHive = services.has("thehive") && lab.config.platform.mode === "k3s";
   const contain = containsHosts(lab);
   if (!theHive && !contain) return undefined;
-  const hours = lab.config.response?.containment.releaseAfterHours ?? 24;
   return {
     integrations: theHive ? theHiveIntegrations(`https://${identityHostnames(lab).thehive}`) : [],
     commands: contain ? [...DEFAULT_COMMANDS, CONTAIN_COMMAND] : DEFAULT_COMMANDS,
-    activeResponses: contain
-      ? [...DEFAULT_ACTIVE_RESPONSES, containResponse({ timeout: hours * 3600 })]
-      : DEFAULT_ACTIVE_RESPONSES,
+    activeResponses: contain ? [...DEFAULT_ACTIVE_RESPONSES, containResponse()] : DEFAULT_ACTIVE_RESPONSES,
   };
 }

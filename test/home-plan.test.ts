@@ -317,8 +317,17 @@ describe("the home lab plan", () => {
     );
     const scanRules = rules.filter((fields) => fields.source_net === scanner?.address);
     assert.deepEqual(
-      scanRules.map((fields) => [fields.destination_net, fields.protocol]),
+      scanRules
+        .filter((fields) => fields.destination_net !== "fz_quarantine")
+        .map((fields) => [fields.destination_net, fields.protocol]),
       ["sensors", "users", "iot"].map((to) => [`fz_net_${to}`, "any"]),
+    );
+    // And the rescan's one pass to the contained hosts, on the scanner's interface (issue 14).
+    assert.deepEqual(
+      scanRules
+        .filter((fields) => fields.destination_net === "fz_quarantine")
+        .map((fields) => [fields.action, fields.protocol, fields.log]),
+      [["pass", "any", "1"]],
     );
     assert.ok(
       outcome.text.includes(`\n  quarantine → wazuh-manager-1 ${manager.address}: wazuh-agent-events\n`),

@@ -9,7 +9,8 @@
  *      not fail, and its source is the management network alone.
  *   1a. (with the `quarantine` service) the containment rules, first on every VLAN interface after the
  *      anti-lockout: a pass from the contained hosts (`fz_quarantine`, an external alias) to the
- *      Wazuh manager on 1514/TCP, then logged blocks from and to them (quarantine.ts says why there).
+ *      Wazuh manager on 1514/TCP, on the scanner's interface a pass from the scanner's address to
+ *      them (the rescan after a containment), then logged blocks from and to them (quarantine.ts).
  *   2. passes to `firewall`: to the firewall's address on the source VLAN (its gateway).
  *   2a. the passes of the hosts that call the firewall's API (`firewallApiClients`: the Wazuh manager,
  *      for containment): from the host's one address to the API's address and port (firewallApi.ts).
@@ -285,11 +286,16 @@ function interfaceRules(
   });
   const rules: RuleBody[] = [
     ...(quarantine
-      ? quarantineRules(network, quarantine, (match) => ({
-          protocol: ruleProtocol(match),
-          destination_port: serviceAliasName(match),
-          label: matchLabel(match),
-        }))
+      ? quarantineRules(
+          network,
+          quarantine,
+          (match) => ({
+            protocol: ruleProtocol(match),
+            destination_port: serviceAliasName(match),
+            label: matchLabel(match),
+          }),
+          scans,
+        )
       : []),
     ...toFirewall.flatMap(passRules),
     ...apiPasses(network),

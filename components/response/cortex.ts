@@ -59,8 +59,11 @@ export interface CortexContainment {
    * renders it (secret), with `ca_file` NEURON_PATHS.containCa.
    */
   readonly configJson: pulumi.Input<string>;
-  /** The CA that signed the firewall's API certificate (mounted at NEURON_PATHS.containCa). */
-  readonly caCertificatePem: pulumi.Input<string>;
+  /**
+   * The CA that signed the firewall's API certificate (mounted at NEURON_PATHS.containCa; the
+   * configuration's `ca_file` names it); absent: the system's CAs of Cortex's image.
+   */
+  readonly caCertificatePem?: pulumi.Input<string>;
   /** The firewall's API and the SIEM's syslog, for Cortex's egress (the responder runs in its pod). */
   readonly firewallApi: ExternalEndpoint;
   readonly syslog?: ExternalEndpoint & { readonly protocol: "UDP" | "TCP" };
@@ -262,7 +265,7 @@ function neuronResources(
             type: "Opaque",
             stringData: {
               "contain.json": pulumi.secret(containment.configJson),
-              "opnsense-ca.pem": containment.caCertificatePem,
+              ...(containment.caCertificatePem ? { "opnsense-ca.pem": containment.caCertificatePem } : {}),
             },
           },
           { ...child, additionalSecretOutputs: ["stringData", "data"] },

@@ -15,6 +15,7 @@ import { TheHive, type IndexerLogin, type WazuhBridge } from "./thehive";
 import { Misp, type MispArgs } from "./misp/misp";
 import { managerBridge } from "./wazuh/managerBridge";
 import { readWazuhKey } from "./wazuhKey";
+import { type ContainmentSteps, type ContainmentStepsArgs, containmentSteps } from "./containmentSteps";
 import type { SshHost } from "../siem/contract";
 
 export const RESPONSE_TYPE = COMPONENT_TYPES.response;
@@ -54,6 +55,8 @@ export interface ResponseArgs {
   readonly misp?: MispConnection;
   /** The containment responder in Cortex (needs Cortex): fortress-contain's configuration and reach. */
   readonly containment?: CortexContainment;
+  /** The containment on the manager (and the rescan's access on the Greenbone VM), while the lab contains. */
+  readonly managerContainment?: ContainmentStepsArgs;
 }
 
 /** How TheHive and Cortex reach MISP. */
@@ -80,6 +83,8 @@ export class Response extends pulumi.ComponentResource {
   readonly misp: Misp | undefined;
   /** The manager's side of Wazuh → TheHive (one SSH step), when the manager is given. */
   readonly managerBridge: command.remote.Command | undefined;
+  /** The containment's steps on the manager and the Greenbone VM, while the lab contains. */
+  readonly containment: ContainmentSteps | undefined;
 
   constructor(name: string, args: ResponseArgs, opts?: pulumi.ComponentResourceOptions) {
     super(RESPONSE_TYPE, name, { namespace: args.namespace }, opts);
@@ -176,6 +181,9 @@ export class Response extends pulumi.ComponentResource {
           },
           { ...child, dependsOn: [...this.wazuhBridge.ready] },
         )
+      : undefined;
+    this.containment = args.managerContainment
+      ? containmentSteps(name, args.managerContainment, child)
       : undefined;
     this.registerOutputs({
       theHiveUrl: this.theHiveUrl,

@@ -9,6 +9,9 @@
  * `firewallApiClients`: the Wazuh manager, where the containment action runs) may reach the API's
  * address on the API's port, TCP, from its one address on its own network's interface (lib/firewallApi.ts).
  * Its network, another of its ports (ssh, 80) or another host of its network stay violations.
+ * The rescan's pass to the recorded quarantine alias (policies/lib/quarantine.ts isRescanPass) is not
+ * such a pass: the alias's table holds contained hosts alone, and containment refuses the firewall's
+ * addresses.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { type AddressRange, addressRange, covers } from "../../vocabulary/addresses";
@@ -24,6 +27,7 @@ import {
 } from "../lib/opnsenseOrder";
 import { type NetworkRecord, networksOf, type OpnsenseRule, opnsenseRules } from "../lib/resources";
 import { reachesRange, trafficOf, zoneIndex } from "../lib/zoneMatrix";
+import { isRescanPass, quarantinesOf } from "../lib/quarantine";
 
 const DEFAULT_MANAGEMENT = ["management"];
 /** ssh, and the web UI's plain-HTTP port (its redirect to https), besides the API's own port. */
@@ -134,9 +138,12 @@ export const opnsenseFirewallUi: StackValidationPolicy = {
             clients,
           );
     const reachedBy = new Map<string, AddressRange[]>();
+    const quarantines = quarantinesOf(args.resources);
+    const interfaceOf = (name: string) => networks.find((network) => network.name === name)?.interface;
 
     for (const rule of rules) {
       if (rule.fields.action !== "pass") continue;
+      if (quarantines.some((record) => isRescanPass(rule, record, interfaceOf))) continue;
       const ports = uiPortsOf(rule);
       if (ports.length === 0) continue;
       const source = resolver.resolve(rule.fields.source_net);

@@ -17,6 +17,8 @@
  * The recorded clients of the firewall's API (`firewallApiClients`: the containment's Wazuh manager)
  * each grant one pass on their network's interface: from their one address to the API's address and
  * port (the rule's `firewall.url`), TCP (lib/firewallApi.ts).
+ * With scan flows recorded too, the rescan's pass from the scanner's one address to that alias, on the
+ * scanner's own interface, is granted (policies/lib/quarantine.ts isRescanPass).
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { addressRange } from "../../vocabulary/addresses";
@@ -31,7 +33,7 @@ import {
   type OpnsenseRule,
   opnsenseRules,
 } from "../lib/resources";
-import { aliasType, type QuarantineRecord, quarantinesOf } from "../lib/quarantine";
+import { aliasType, isRescanPass, type QuarantineRecord, quarantinesOf } from "../lib/quarantine";
 import {
   type Destination,
   describeTraffic,
@@ -146,6 +148,9 @@ export const opnsenseZoneMatrix: StackValidationPolicy = {
         negated: rule.fields.destination_not === "1",
       };
       const traffic = trafficOf(rule, portAliases);
+      const interfaceOf = (name: string) => byName.get(name)?.interface;
+      if (quarantines.some((record) => record.type === "external" && isRescanPass(rule, record, interfaceOf)))
+        continue;
       const quarantineGap = quarantinePassGap(rule, quarantines, destination, traffic);
       if (quarantineGap !== null) {
         if (quarantineGap !== undefined) {

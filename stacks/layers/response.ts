@@ -6,7 +6,16 @@
  * the siem layer's (responseOnManager, below, is what it renders them from), since ossec.conf is written
  * whole where the manager is installed.
  */
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
+import { renderContainConfig } from "../../components/response/containment/program";
+import { NEURON_PATHS } from "../../components/response/neurons";
+import { firewallApiEndpoint } from "../../components/network/firewallApi";
+import { RESCAN_PATH } from "../../components/vuln/install";
+import { SERVICES } from "../../vocabulary/services";
+import { isLayerEnabled } from "../config/checks";
+import { containmentPlan } from "../containment";
+import { containsHosts } from "../managerResponse";
+import { SCANNER_ROLE } from "../scanTargets";
 import { Response, type ResponseArgs } from "../../components/response/response";
 import type { MispArgs } from "../../components/response/misp/misp";
 import type { FeedName } from "../../components/response/misp/feeds";
@@ -20,6 +29,8 @@ import type { LayerInputs } from "./types";
 type ResponseInputs = LayerInputs<"siem" | "hypervisor" | "platform" | "identity">;
 
 const MISP_ROLE = "misp";
+/** The manager's syslog receiver (UDP), where Cortex's responder logs each action. */
+const SYSLOG_PORT = SERVICES.syslog.udp[0] ?? 514;
 
 function sshHost(inputs: ResponseInputs, vm: PlannedVm): SshHost {
   const machine = inputs.upstream.hypervisor.vms[vm.name];
@@ -51,6 +62,73 @@ function mispArgs(inputs: ResponseInputs): MispArgs | undefined {
     feeds: (settings?.feeds ?? []) as readonly FeedName[],
     ...(settings?.imageDigests ? { imageDigests: settings.imageDigests } : {}),
     ...(identity.issuerUrl && clientSecret ? { oidc: { issuerUrl: identity.issuerUrl, clientSecret } } : {}),
+  };
+}
+
+/** The containment's arguments, while the lab contains hosts (the `quarantine` service). */
+function containmentArgs(
+  inputs: ResponseInputs,
+  manager: PlannedVm | undefined,
+): Pick<ResponseArgs, "managerContainment" | "containment"> {
+  const { lab, secrets } = inputs;
+  if (!containsHosts(lab) || !manager) return {};
+  const { containmentApiKey: key, containmentApiSecret: secret } = secrets;
+  const opnsense = lab.config.opnsense;
+  if (!key || !secret || !opnsense)
+    throw new Error(
+      "internal: the response layer contains hosts without the containment key or the firewall",
+    );
+  const api = firewallApiEndpoint(opnsense.url);
+  if (!api) throw new Error(`internal: ${opnsense.url} passed the door without an address`);
+  const plan = containmentPlan(lab);
+  const common = {
+    url: opnsense.url.replace(/\/$/, ""),
+    allow: plan.allow,
+    internal: plan.internal,
+    servers: plan.servers,
+  };
+  const scanner = lab.vms.find((vm) => vm.role.name === SCANNER_ROLE);
+  const scanning = scanner && isLayerEnabled(lab.config.layers, "vuln");
+  const managerHost = sshHost(inputs, manager);
+  const services = new Set<string>(lab.config.services);
+  const responder = services.has("cortex")
+    ? {
+        containment: {
+          configJson: pulumi.secret(
+            pulumi.all([key, secret]).apply(([k, s]) =>
+              renderContainConfig({
+                ...common,
+                key: k,
+                secret: s,
+                ...(opnsense.caCert ? { caFile: NEURON_PATHS.containCa } : {}),
+                // An analyst's containment holds until an analyst releases it.
+                releaseAfter: 0,
+                syslog: { host: manager.ip, port: SYSLOG_PORT },
+              }),
+            ),
+          ),
+          ...(opnsense.caCert ? { caCertificatePem: opnsense.caCert } : {}),
+          firewallApi: { ip: api.address, port: api.port },
+          syslog: { ip: manager.ip, port: SYSLOG_PORT, protocol: "UDP" as const },
+        },
+      }
+    : {};
+  return {
+    ...responder,
+    managerContainment: {
+      manager: managerHost,
+      config: { ...common, key, secret, releaseAfter: plan.releaseAfter },
+      ...(opnsense.caCert ? { firewallCaPem: opnsense.caCert } : {}),
+      ...(scanner && scanning
+        ? {
+            greenbone: {
+              host: sshHost(inputs, scanner),
+              targets: plan.rescanTargets,
+              rescanPath: RESCAN_PATH,
+            },
+          }
+        : {}),
+    },
   };
 }
 
@@ -89,6 +167,7 @@ export function buildResponse(inputs: ResponseInputs, opts: pulumi.ComponentReso
     },
     ...(misp ? { mispVm: misp } : {}),
     ...(manager && siem.manager ? { manager: sshHost(inputs, manager) } : {}),
+    ...containmentArgs(inputs, siem.manager ? manager : undefined),
   };
   return new Response("response", args, { ...opts, providers: { kubernetes: platform.provider } });
 }

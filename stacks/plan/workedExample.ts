@@ -69,7 +69,11 @@ const HOPS: readonly { readonly hop: string; readonly parts: readonly Part[] }[]
     parts: [
       { type: COMMAND, name: /-containment$/, does: "fortress-contain and the active response on the manager" },
       { type: OPNSENSE, name: /-alias-fz_quarantine$/, does: "the quarantine alias" },
-      { type: OPNSENSE, name: /-rule-.*-firewall-api-containment-/, does: "the manager's one pass to the API" },
+      {
+        type: OPNSENSE,
+        name: /-rule-.*-firewall-api-containment-wazuh-manager-/,
+        does: "the manager's one pass to the API",
+      },
     ],
   },
   {
@@ -84,6 +88,11 @@ const HOPS: readonly { readonly hop: string; readonly parts: readonly Part[] }[]
     parts: [
       { type: "kubernetes:core/v1:Secret", name: /-cortex-responder$/, does: "the FortressContain responder" },
       { type: "kubernetes:core/v1:Secret", name: /-cortex-contain$/, does: "its containment configuration" },
+      {
+        type: OPNSENSE,
+        name: /-rule-.*-firewall-api-containment-responder-cortex-/,
+        does: "Cortex's nodes' passes to the API",
+      },
     ],
   },
   {

@@ -37,6 +37,10 @@ export interface Harness {
   readonly api: OpnsenseApi;
   readonly dir: string;
   readonly config: string;
+  /** fortress-contain's audit file (its ar_log_json lines, as on the manager's active-responses.log). */
+  readonly auditLog: string;
+  /** fortress-contain's records directory. */
+  readonly stateDir: string;
   /** Syslog lines received so far. */
   readonly syslog: string[];
   readonly syslogPort: number;
@@ -67,10 +71,14 @@ export async function startHarness(version = "26.7.2"): Promise<Harness> {
   const syslogPort = socket.address().port;
   const dir = mkdtempSync(join(tmpdir(), "fortress-contain-"));
   const config = join(dir, "contain.json");
+  const auditLog = join(dir, "audit.log");
+  const stateDir = join(dir, "state");
   const harness: Harness = {
     api,
     dir,
     config,
+    auditLog,
+    stateDir,
     syslog,
     syslogPort,
     writeConfig(overrides = {}) {
@@ -82,6 +90,8 @@ export async function startHarness(version = "26.7.2"): Promise<Harness> {
           allow: ALLOW,
           internal: INTERNAL,
           syslog: { host: "127.0.0.1", port: syslogPort },
+          logFile: auditLog,
+          stateDir,
           timeout: 2,
           ...(input as Partial<ContainConfigInput>),
         }),

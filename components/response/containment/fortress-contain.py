@@ -2,12 +2,23 @@
 # Fortress's one containment action (issue 14): every caller (the Wazuh active response on the
 # manager, the TheHive/Cortex responder, the Ansible playbook, a person) runs this program.
 #
-#   fortress-contain [--config FILE] [--by WHO] [--reason TEXT] add|delete|check <ip>
-#   fortress-contain [--config FILE] preflight
+#   fortress-contain [--config FILE] [--by WHO] [--reason TEXT] [--for SECONDS] add <ip>
+#   fortress-contain [--config FILE] [--by WHO] [--reason TEXT] delete|check <ip>
+#   fortress-contain [--config FILE] preflight|expire|list
 #
-# add: puts one host into OPNsense's quarantine table, then kills its open states; delete: takes it
-# out; check: says whether it is in (exit 0) or not (exit 1); preflight: proves the API key holds the
-# two privileges it needs and not the ones it must not. Python 3 standard library only.
+# add: puts one host into OPNsense's quarantine table, then kills its open states, and records the
+# containment in the state directory, with its expiry when --for gives one (none: until a person
+# releases it); an add of a contained host adds nothing and keeps it contained, pushing a recorded
+# expiry later (never earlier, and never giving one to a host held without). delete: takes it out and
+# drops its record; check: says whether it is in (exit 0) or not (exit 1); expire: releases, through
+# delete, every recorded host whose expiry has passed (the fortress-contain-expire timer runs it);
+# list: prints the records; preflight: proves the API key holds the two privileges it needs and not
+# the ones it must not. Python 3 standard library only.
+#
+# Why a record of its own and not Wazuh's timeout: execd keeps a timed active response's `delete` in
+# memory and runs every pending one when it stops (wazuh/wazuh@v4.14.6 src/os_execd/execd.c
+# ExecdShutdown: "Delete pending AR"), so any manager restart would release every contained host. The
+# records live in a root-only directory and only this program, a person or the timer release a host.
 #
 # OPNsense facts (opnsense/core@26.7.2, the same at 25.7.11 and 26.1.11):
 # - POST /api/firewall/alias_util/add/<alias> {"address": ip} answers {"status":"done"} once the alias
@@ -44,9 +55,19 @@
 #    "ca_file": "/etc/fortress/opnsense-ca.pem", "timeout": 10, "attempts": 5, "backoff": 0.5,
 #    "allow": [{"cidr": "10.10.10.0/24", "why": "management network"}, ...],
 #    "syslog": {"host": "10.10.20.64", "port": 514} or {"socket": "/dev/log"},
-#    "log_file": "/var/log/fortress-contain.log"}
+#    "log_file": "/var/ossec/logs/active-responses.log", "state_dir": "/var/lib/fortress-contain"}
+#
+# Every action, result and refusal is logged: to syslog (key=value), to stderr, and to log_file as
+# the line Wazuh's own active responses write (src/active-response/active_responses.c
+# write_debug_file: "<%Y/%m/%d %H:%M:%S> <name>: <message>"), `active-response/bin/fortress-contain:
+# {"fortress":{...}}`, which the manager's logcollector reads from active-responses.log and the
+# ruleset's ar_log_json decoder (ruleset/decoders/0010-active-response_decoders.xml) decodes as
+# JSON: Fortress's local rules (components/siem/manager/ossecConf.ts CONTAIN_AUDIT_RULES) turn it into
+# alerts. On the manager the syslog target would be remoted itself, whose allowed-ips hold only the
+# firewall: that is why the file is the manager's way.
 import argparse
 import base64
+import fcntl
 import ipaddress
 import json
 import logging
@@ -60,6 +81,10 @@ import urllib.error
 import urllib.request
 
 DEFAULT_CONFIG = "/etc/fortress/contain.json"
+DEFAULT_STATE_DIR = "/var/lib/fortress-contain"
+# The tag of the audit lines in log_file: the prefix ar_log_json's prematch wants
+# (`^\d\d\d\d/\d\d/\d\d \d\d:\d\d:\d\d active-response/bin/\S+: `).
+AUDIT_TAG = "active-response/bin/fortress-contain"
 PRIVILEGES = {
     "tables": "Diagnostics: PF Table IP addresses",
     "states": "Diagnostics: Show States",
@@ -112,14 +137,99 @@ def make_logger(config):
             )
         )
         logger.addHandler(handler)
-    if config.get("log_file"):
-        handler = logging.FileHandler(config["log_file"])
-        handler.setFormatter(logging.Formatter("%(asctime)s fortress-contain: %(message)s"))
-        logger.addHandler(handler)
     stderr = logging.StreamHandler(sys.stderr)
     stderr.setFormatter(formatter)
     logger.addHandler(stderr)
     return logger
+
+
+def audit_line(tag, fields):
+    """One line as Wazuh's active responses write active-responses.log, with Fortress's JSON."""
+    body = json.dumps({"fortress": {key: value for key, value in fields.items() if value not in (None, "")}},
+                      separators=(",", ":"), sort_keys=True)
+    return f"{time.strftime('%Y/%m/%d %H:%M:%S')} {tag}: {body}\n"
+
+
+def append_line(path, line):
+    """Appends one whole line (O_APPEND: concurrent writers never interleave a line)."""
+    if not path:
+        return
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+        try:
+            os.write(descriptor, line.encode("utf-8"))
+        finally:
+            os.close(descriptor)
+    except OSError as error:
+        sys.stderr.write(f"fortress-contain: cannot write {path}: {error}\n")
+
+
+def when(epoch):
+    return None if epoch is None else time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
+
+
+class Records:
+    """The containments this program made, one root-only JSON file per host, and the lock of every action."""
+
+    def __init__(self, directory):
+        self.directory = directory
+        self._lock = None
+
+    def lock(self):
+        os.makedirs(self.directory, mode=0o700, exist_ok=True)
+        # One action at a time (the active response, the timer, a person): read-then-add stays exact.
+        self._lock = open(os.path.join(self.directory, ".lock"), "a", encoding="utf-8")
+        fcntl.flock(self._lock, fcntl.LOCK_EX)
+
+    def path(self, address):
+        return os.path.join(self.directory, f"{address}.json")
+
+    def read(self, address):
+        try:
+            with open(self.path(address), encoding="utf-8") as handle:
+                record = json.load(handle)
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError):
+            # An unreadable record is kept as "no expiry": never release on a guess.
+            return {"address": str(address), "expires": None, "note": "unreadable record"}
+        return record if isinstance(record, dict) else None
+
+    def write(self, address, record):
+        temporary = self.path(address) + ".tmp"
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            json.dump(record, handle, sort_keys=True)
+            handle.write("\n")
+        os.replace(temporary, self.path(address))
+
+    def remove(self, address):
+        try:
+            os.unlink(self.path(address))
+        except FileNotFoundError:
+            pass
+
+    def all(self):
+        records = []
+        names = sorted(os.listdir(self.directory)) if os.path.isdir(self.directory) else []
+        for name in names:
+            if not name.endswith(".json"):
+                continue
+            try:
+                address = ipaddress.ip_address(name[: -len(".json")])
+            except ValueError:
+                continue
+            record = self.read(address)
+            if record is not None:
+                records.append((address, record))
+        return records
+
+
+def later_expiry(current, seconds, now):
+    """A refreshed expiry: never earlier than the recorded one, and none stays none."""
+    if current is None or not seconds:
+        return None
+    return max(float(current), now + seconds)
 
 
 def host_address(text):
@@ -216,12 +326,19 @@ class Containment:
         self.allow = config["allow"]
         self.api = api
         self.logger = logger
-        self.context = f"by={by or 'unknown'}" + (f" reason={json.dumps(reason)}" if reason else "")
+        self.log_file = config.get("log_file")
+        self.records = Records(config.get("state_dir") or DEFAULT_STATE_DIR)
+        self.by = by or "unknown"
+        self.reason = reason
 
-    def log(self, action, address, result, detail=""):
+    def log(self, action, address, result, detail="", **extra):
         level = logging.WARNING if result in ("refused", "failed", "transient") else logging.INFO
+        context = f"by={self.by}" + (f" reason={json.dumps(self.reason)}" if self.reason else "")
         suffix = f" detail={json.dumps(detail)}" if detail else ""
-        self.logger.log(level, f"action={action} ip={address} alias={self.alias} result={result} {self.context}{suffix}")
+        self.logger.log(level, f"action={action} ip={address} alias={self.alias} result={result} {context}{suffix}")
+        fields = {"action": action, "address": str(address), "alias": self.alias, "result": result,
+                  "by": self.by, "reason": self.reason, "detail": detail, **extra}
+        append_line(self.log_file, audit_line(AUDIT_TAG, fields))
 
     def listed(self):
         answer = self.api.call("GET", f"firewall/alias_util/list/{self.alias}")
@@ -247,10 +364,19 @@ class Containment:
             raise Refused(f"{address} is allow-listed ({entry.get('why', entry['cidr'])}) and is never contained")
         return address
 
-    def add(self, address):
+    def add(self, address, seconds=0):
+        """(result, expiry): contains the host, or keeps it contained (adding nothing twice)."""
+        now = time.time()
+        record = self.records.read(address)
         if self.contains(address):
             self.kill_states(address)
-            return "already contained"
+            if record is None:
+                # In the table without a record of ours (contained by the playbook or by hand): it is
+                # held until a person releases it, and an alert does not give it an expiry.
+                return "already contained", None
+            record.update(refreshed_at=now, expires=later_expiry(record.get("expires"), seconds, now))
+            self.records.write(address, record)
+            return "already contained", record["expires"]
         answer = self.api.call("POST", f"firewall/alias_util/add/{self.alias}", {"address": str(address)})
         status = answer.get("status") if isinstance(answer, dict) else None
         if status != "done":
@@ -258,8 +384,13 @@ class Containment:
             raise Failed(f"alias_util/add/{self.alias} answered {json.dumps(answer)}: {why}")
         if not self.contains(address):
             raise Failed(f"OPNsense answered done but {address} is not in {self.alias}'s table (pfctl refused it)")
+        expires = now + seconds if seconds else None
+        # Written after the table took it: a crash in between leaves a host held without expiry, never
+        # a record that releases a host it did not contain.
+        self.records.write(address, {"address": str(address), "contained_at": now, "refreshed_at": now,
+                                     "expires": expires, "by": self.by, "reason": self.reason})
         self.kill_states(address)
-        return "contained"
+        return "contained", expires
 
     def kill_states(self, address):
         if address.version == 6:
@@ -273,13 +404,40 @@ class Containment:
 
     def delete(self, address):
         if not self.contains(address):
+            self.records.remove(address)
             return "not contained"
         answer = self.api.call("POST", f"firewall/alias_util/delete/{self.alias}", {"address": str(address)})
         if not isinstance(answer, dict) or answer.get("status") != "done":
             raise Failed(f"alias_util/delete/{self.alias} answered {json.dumps(answer)}")
         if self.contains(address):
             raise Failed(f"OPNsense answered done but {address} is still in {self.alias}'s table")
+        self.records.remove(address)
         return "released"
+
+    def expire(self):
+        """Releases every recorded host whose expiry has passed; a failure keeps its record for the next run."""
+        now = time.time()
+        released, kept, failures = 0, 0, []
+        for address, record in self.records.all():
+            expires = record.get("expires")
+            if expires is None or float(expires) > now:
+                continue
+            self.reason = f"expired at {when(float(expires))} (contained by {record.get('by', '?')}: {record.get('reason', '')})"
+            try:
+                result = self.delete(address)
+                self.log("delete", address, result)
+                released += 1
+            except (Failed, Transient) as error:
+                self.log("delete", address, "failed" if isinstance(error, Failed) else "transient", str(error))
+                failures.append(error)
+                kept += 1
+        if failures:
+            raise failures[0] if kept == 1 else type(failures[0])(f"{kept} expired hosts kept: {failures[0]}")
+        return f"released {released} expired"
+
+    def list(self):
+        return [{**record, "address": str(address), "expires": when(record.get("expires"))}
+                for address, record in self.records.all()]
 
     def preflight(self):
         self.listed()
@@ -298,46 +456,58 @@ class Containment:
         return "the key holds exactly its two privileges"
 
 
+def run(args, action, api):
+    """(result, extra fields for the answer) of one action."""
+    if args.action == "preflight":
+        return action.preflight(), {}
+    if args.action == "list":
+        return "listed", {"records": action.list()}
+    action.records.lock()
+    if args.action == "expire":
+        return action.expire(), {}
+    address = action.guard(args.action, args.ip)
+    args.ip = str(address)
+    if args.action == "check":
+        return ("contained" if action.contains(address) else "not contained"), {}
+    if args.action == "add":
+        result, expires = action.add(address, args.seconds)
+        return result, {"expires": when(expires) or "never"}
+    return action.delete(address), {}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="fortress-contain", description="Contain or release one host on OPNsense.")
     parser.add_argument("--config", default=os.environ.get("FORTRESS_CONTAIN_CONFIG", DEFAULT_CONFIG))
     parser.add_argument("--by", default="", help="who asks: wazuh-ar, thehive, ansible, a person's name")
     parser.add_argument("--reason", default="", help="why: an alert id, a case number")
-    parser.add_argument("action", choices=["add", "delete", "check", "preflight"])
+    parser.add_argument("--for", dest="seconds", type=int, default=0,
+                        help="add: release after this many seconds (0, the default: until a person releases it)")
+    parser.add_argument("action", choices=["add", "delete", "check", "preflight", "expire", "list"])
     parser.add_argument("ip", nargs="?")
     args = parser.parse_args(argv)
-    if (args.action == "preflight") != (args.ip is None):
-        parser.error("add, delete and check take one address; preflight none")
+    if (args.action in ("preflight", "expire", "list")) != (args.ip is None):
+        parser.error("add, delete and check take one address; preflight, expire and list none")
+    if args.seconds < 0 or (args.seconds and args.action != "add"):
+        parser.error("--for takes a positive number of seconds, and only with add")
     config = load_config(args.config)
     logger = make_logger(config)
     api = Opnsense(config)
     action = Containment(config, api, logger, args.by, args.reason)
-    target = args.ip or "-"
     try:
-        if args.action == "preflight":
-            result = action.preflight()
-        else:
-            address = action.guard(args.action, args.ip)
-            target = str(address)
-            if args.action == "check":
-                result = "contained" if action.contains(address) else "not contained"
-            else:
-                result = action.add(address) if args.action == "add" else action.delete(address)
-        action.log(args.action, target, result, f"{api.retries} retries" if api.retries else "")
-        print(json.dumps({"action": args.action, "ip": target, "result": result, "retries": api.retries}))
+        result, extra = run(args, action, api)
+        if args.action not in ("list", "expire"):
+            action.log(args.action, args.ip or "-", result, f"{api.retries} retries" if api.retries else "",
+                       **({"expires": extra["expires"]} if "expires" in extra else {}))
+        print(json.dumps({"action": args.action, "ip": args.ip or "-", "result": result, "retries": api.retries, **extra}))
         return EXIT_ABSENT if result == "not contained" and args.action == "check" else EXIT_DONE
-    except Refused as error:
-        action.log(args.action, target, "refused", str(error))
-        print(json.dumps({"action": args.action, "ip": target, "result": "refused", "error": str(error)}))
-        return EXIT_REFUSED
-    except Failed as error:
-        action.log(args.action, target, "failed", str(error))
-        print(json.dumps({"action": args.action, "ip": target, "result": "failed", "error": str(error)}))
-        return EXIT_FAILED
-    except Transient as error:
-        action.log(args.action, target, "transient", str(error))
-        print(json.dumps({"action": args.action, "ip": target, "result": "transient", "error": str(error)}))
-        return EXIT_TRANSIENT
+    except (Refused, Failed, Transient) as error:
+        failure = error
+    code, result = {Refused: (EXIT_REFUSED, "refused"), Failed: (EXIT_FAILED, "failed"),
+                    Transient: (EXIT_TRANSIENT, "transient")}[type(failure)]
+    if args.action != "expire":
+        action.log(args.action, args.ip or "-", result, str(failure))
+    print(json.dumps({"action": args.action, "ip": args.ip or "-", "result": result, "error": str(failure)}))
+    return code
 
 
 if __name__ == "__main__":

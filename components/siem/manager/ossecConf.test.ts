@@ -3,6 +3,7 @@ import { xmllint } from "../../../test/support/debianTools";
 import { describe, it } from "node:test";
 import { CLAMDSCAN_COMMAND } from "../../../vocabulary/agents";
 import {
+  CONTAIN_AUDIT_RULES,
   DEFAULT_ACTIVE_RESPONSES,
   DEFAULT_COMMANDS,
   DEFAULT_LOCAL_RULES,
@@ -220,5 +221,39 @@ describe("the local rules", () => {
     assert.throws(() => renderLocalRules([{ ...rule, id: 5502 }]), /custom range/);
     assert.throws(() => renderLocalRules([rule, rule]), /twice/);
     assert.throws(() => renderLocalRules([{ ...rule, level: 17 }]), /0-16/);
+  });
+
+  it("make each containment audit line an alert of exactly one rule, under ar_log_json's rule 650", () => {
+    const xml = renderLocalRules(DEFAULT_LOCAL_RULES);
+    for (const rule of CONTAIN_AUDIT_RULES) {
+      assert.ok(DEFAULT_LOCAL_RULES.includes(rule));
+      assert.match(xml, new RegExp(`<rule id="${rule.id}" level="${rule.level}">\\s*<if_sid>650</if_sid>`));
+      assert.ok(rule.level >= 3, `${rule.id} is at least the alert level (log_alert_level 3)`);
+    }
+    // What fortress-contain and its active response write (action, result), and the rule each raises.
+    const written: [string, string, number][] = [
+      ["add", "contained", 100210],
+      ["add", "already contained", 100211],
+      ["add", "refused", 100212],
+      ["delete", "released", 100213],
+      ["add", "failed", 100214],
+      ["delete", "transient", 100214],
+      ["kill_states", "failed", 100214],
+      ["add", "skipped", 100215],
+      ["rescan", "started", 100216],
+      ["rescan", "already running", 100216],
+      ["rescan", "failed", 100217],
+      ["rescan", "skipped", 100217],
+    ];
+    for (const [action, result, id] of written) {
+      const fields = new Map([
+        ["fortress.action", action],
+        ["fortress.result", result],
+      ]);
+      const matching = CONTAIN_AUDIT_RULES.filter((rule) =>
+        (rule.fields ?? []).every((field) => new RegExp(field.pattern).test(fields.get(field.name) ?? "")),
+      ).map((rule) => rule.id);
+      assert.deepEqual(matching, [id], `${action} ${result}`);
+    }
   });
 });

@@ -8,7 +8,9 @@
  * - the indexer connection with the internal CA (credentials in the keystore, not here:
  *   src/config/indexer-config.c accepts no username/password);
  * - the active-response commands the endpoint layer triggers, `fortress-clamdscan` among them, and
- *   the containment response (`fortress-contain-ar`, location server, with a timeout) when wired;
+ *   the containment response (`fortress-contain-ar`, location server, stateless) when wired;
+ * - the manager's own active-response log read by logcollector (MANAGER_LOCALFILES), as the package's
+ *   ossec.conf does, so the containment's audit lines reach analysisd;
  * - no `<cluster>` block: a single manager, and without one the framework treats the cluster as
  *   disabled (wazuh/wazuh@v4.14.6 framework/wazuh/core/cluster/utils.py read_cluster_config), so no
  *   cluster key exists to leave at a default.
@@ -156,6 +158,146 @@ export const SURICATA_LOCAL_RULES: readonly LocalRule[] = [
 ];
 
 /**
+ * Containment (issue 14): a custom active response on the manager itself (`location` server: execd on
+ * the manager runs it, with the whole alert on stdin: wazuh/wazuh@v4.14.6 src/analysisd/ar_json.c),
+ * which picks the host the alert is about (the agent's address for FIM and ClamAV alerts, the client
+ * side of a Suricata alert's flow, on the terms components/response/containment/README.md gives) and
+ * runs the one containment action, fortress-contain (components/response/containment).
+ *
+ * Stateless in execd: `timeout_allowed` no and no `<timeout>`. A timed response sits in execd's
+ * in-memory timeout list, and execd runs every pending `delete` of it when it stops
+ * (src/os_execd/execd.c ExecdShutdown, "Delete pending AR"): any manager restart would release every
+ * contained host. With timeout 0 execd keeps nothing and never sends delete (execd.c ExecdRun: "We
+ * don't need to add to the list if the timeout_value == 0"; src/config/active-response.c sets a
+ * `<timeout>` to 0 for a command without timeout_allowed). Release is fortress-contain's own: the
+ * expiry it records (ContainConfigInput.releaseAfter, components/response/containment/program.ts) and
+ * the fortress-contain-expire timer. Not in DEFAULT_COMMANDS: the response layer adds it with the
+ * script, when the `quarantine` service is on.
+ */
+export const CONTAIN_COMMAND: ArCommand = {
+  name: "fortress-contain-ar",
+  executable: "fortress-contain-ar",
+  timeoutAllowed: false,
+};
+
+/**
+ * High-confidence detections that contain their host at once: Fortress's escalation of ClamAV's
+ * 52502 (DEFAULT_LOCAL_RULES, level 12, the lab's clamd found malware). Suricata's own rule for every
+ * alert (86601, level 3: ruleset/rules/0475-suricata_rules.xml) is not high-confidence; the sensors
+ * layer adds its escalations here when it exists.
+ */
+export const CONTAIN_RULES: readonly number[] = [100200];
+
+/**
+ * The containment's `<active-response>` block: on the server, for CONTAIN_RULES (or `rulesId`), with
+ * no timeout (see CONTAIN_COMMAND). How long a host stays contained is fortress-contain's setting.
+ */
+export function containResponse(options: { readonly rulesId?: readonly number[] } = {}): ActiveResponse {
+  if ("timeout" in options)
+    throw new Error(
+      "the containment has no execd timeout (execd releases every timed host when it stops): set the containment's releaseAfter",
+    );
+  const rulesId = options.rulesId ?? CONTAIN_RULES;
+  const own = rulesId.filter((id) => CONTAIN_AUDIT_RULES.some((rule) => rule.id === id));
+  if (own.length > 0)
+    throw new Error(`rules ${own.join(", ")} are the containment's own audit: containing on them loops`);
+  return { command: CONTAIN_COMMAND.name, location: "server", rulesId };
+}
+
+/**
+ * The files the manager's logcollector reads. The package's own ossec.conf reads
+ * /var/ossec/logs/active-responses.log with log_format syslog (wazuh/wazuh@v4.14.6
+ * etc/ossec-server.conf, "Log analysis"); Fortress renders the whole file, so it keeps that block:
+ * Wazuh's active responses and fortress-contain write their lines there, and the SIEM on the manager
+ * hears them (a syslog line the manager sends to itself is dropped by remoted's allowed-ips).
+ */
+export const MANAGER_LOCALFILES: readonly { readonly logFormat: string; readonly location: string }[] = [
+  { logFormat: "syslog", location: "/var/ossec/logs/active-responses.log" },
+];
+
+/** A pcre2 field match of a local rule. */
+const field = (name: string, pattern: string) => ({ name, pattern, pcre2: true });
+
+/**
+ * The containment's audit as alerts. fortress-contain and its active response write each action to
+ * active-responses.log as `<date> active-response/bin/fortress-contain[-ar]: {"fortress":{...}}`, which
+ * the ruleset's ar_log_json decoder reads as JSON (ruleset/decoders/0010-active-response_decoders.xml)
+ * and its rule 650 (level 0, "Active Response JSON Messages Grouped": ruleset/rules/0015-ossec_rules.xml)
+ * takes; these children make each contain, refusal, release, failure and rescan an alert. They exclude
+ * each other (one action and result each), so no order among siblings decides. None of them may be in
+ * CONTAIN_RULES (containResponse refuses them).
+ */
+export const CONTAIN_AUDIT_RULES: readonly LocalRule[] = [
+  {
+    id: 100210,
+    level: 10,
+    ifSid: 650,
+    fields: [field("fortress.action", "^add$"), field("fortress.result", "^contained$")],
+    description: "Fortress: $(fortress.address) contained in the quarantine by $(fortress.by)",
+    groups: ["fortress", "containment"],
+  },
+  {
+    id: 100211,
+    level: 5,
+    ifSid: 650,
+    fields: [field("fortress.action", "^add$"), field("fortress.result", "^already contained$")],
+    description: "Fortress: $(fortress.address) already contained, kept contained ($(fortress.by))",
+    groups: ["fortress", "containment"],
+  },
+  {
+    id: 100212,
+    level: 10,
+    ifSid: 650,
+    fields: [field("fortress.result", "^refused$")],
+    description: "Fortress: containment of $(fortress.address) refused: $(fortress.detail)",
+    groups: ["fortress", "containment"],
+  },
+  {
+    id: 100213,
+    level: 8,
+    ifSid: 650,
+    fields: [field("fortress.action", "^delete$"), field("fortress.result", "^released$")],
+    description: "Fortress: $(fortress.address) released from the quarantine by $(fortress.by)",
+    groups: ["fortress", "containment"],
+  },
+  {
+    id: 100214,
+    level: 12,
+    ifSid: 650,
+    fields: [
+      field("fortress.action", "^(add|delete|kill_states)$"),
+      field("fortress.result", "^(failed|transient)$"),
+    ],
+    description: "Fortress: containment $(fortress.action) of $(fortress.address) failed: $(fortress.detail)",
+    groups: ["fortress", "containment"],
+  },
+  {
+    id: 100215,
+    level: 5,
+    ifSid: 650,
+    fields: [field("fortress.action", "^add$"), field("fortress.result", "^skipped$")],
+    description: "Fortress: an alert's host was not contained: $(fortress.detail)",
+    groups: ["fortress", "containment"],
+  },
+  {
+    id: 100216,
+    level: 5,
+    ifSid: 650,
+    fields: [field("fortress.action", "^rescan$"), field("fortress.result", "^(started|already running)$")],
+    description: "Fortress: Greenbone rescan of $(fortress.target) after containing $(fortress.address)",
+    groups: ["fortress", "containment", "vulnerability-scan"],
+  },
+  {
+    id: 100217,
+    level: 8,
+    ifSid: 650,
+    fields: [field("fortress.action", "^rescan$"), field("fortress.result", "^(failed|skipped)$")],
+    description: "Fortress: no Greenbone rescan after containing $(fortress.address): $(fortress.detail)",
+    groups: ["fortress", "containment", "vulnerability-scan"],
+  },
+];
+
+/**
  * Wazuh's own ClamAV rule 52502 "ClamAV: Virus detected" (L8, ruleset/rules/0320-clam_av_rules.xml)
  * raised to 12 for the lab: a file the lab's clamd found is the worked example's alarm.
  */
@@ -168,49 +310,8 @@ export const DEFAULT_LOCAL_RULES: readonly LocalRule[] = [
     groups: ["fortress", "malware"],
   },
   ...SURICATA_LOCAL_RULES,
+  ...CONTAIN_AUDIT_RULES,
 ];
-
-/**
- * Containment (issue 14): a custom active response on the manager itself (`location` server: execd on
- * the manager runs it, with the whole alert on stdin: wazuh/wazuh@v4.14.6 src/analysisd/ar_json.c),
- * which picks the host the alert is about (the agent's address for FIM and ClamAV alerts, the internal
- * side of a Suricata alert) and runs the one containment action, fortress-contain
- * (components/response/containment). Stateful: with a timeout, execd keeps the host's key (its
- * address, sent by the script as check_keys), answers `abort` to a second alert about the same host
- * while it is contained (restarting the timeout), and runs the script with `delete` when the time is
- * up, which releases it (src/os_execd/execd.c). Not in DEFAULT_COMMANDS: the response layer adds it
- * with the script, when the `quarantine` service is on.
- */
-export const CONTAIN_COMMAND: ArCommand = {
-  name: "fortress-contain-ar",
-  executable: "fortress-contain-ar",
-  timeoutAllowed: true,
-};
-
-/**
- * High-confidence detections that contain their host at once: Fortress's escalation of ClamAV's
- * 52502 (DEFAULT_LOCAL_RULES, level 12, the lab's clamd found malware). Suricata's own rule for every
- * alert (86601, level 3: ruleset/rules/0475-suricata_rules.xml) is not high-confidence; the sensors
- * layer adds its escalations here when it exists.
- */
-export const CONTAIN_RULES: readonly number[] = [100200];
-
-/** How long a host stays contained unless an analyst releases it earlier (execd then sends delete). */
-export const CONTAIN_SECONDS = 24 * 60 * 60;
-
-export function containResponse(
-  options: { readonly rulesId?: readonly number[]; readonly timeout?: number } = {},
-): ActiveResponse {
-  const timeout = options.timeout ?? CONTAIN_SECONDS;
-  if (!Number.isInteger(timeout) || timeout <= 0)
-    throw new Error(`containment timeout ${timeout}: a positive number of seconds, so that release happens`);
-  return {
-    command: CONTAIN_COMMAND.name,
-    location: "server",
-    rulesId: options.rulesId ?? CONTAIN_RULES,
-    timeout,
-  };
-}
 
 const IPV4_OR_CIDR = /^(\d{1,3}\.){3}\d{1,3}(\/\d{1,2})?$/;
 const NAME = /^[A-Za-z0-9_-]+$/;
@@ -352,6 +453,9 @@ function sections(config: ManagerConfig): XmlElement[] {
       ]),
     ),
     ...(config.integrations ?? []).map(integrationElement),
+    ...MANAGER_LOCALFILES.map((file) =>
+      el("localfile", [el("log_format", file.logFormat), el("location", file.location)]),
+    ),
     el("ruleset", [
       el("decoder_dir", "ruleset/decoders"),
       el("rule_dir", "ruleset/rules"),
