@@ -11,7 +11,7 @@
  * block into contain.json and no longer runs the rescan itself; the scenario's hop 6 (the Greenbone task
  * was asked to start) is unchanged, so the test proves the active response does it.
  */
-export const AR_RUNS_RESCAN = false;
+export const AR_RUNS_RESCAN = true;
 
 /** contain.json's rescan block as the active response will read it. */
 export interface RescanConfig {

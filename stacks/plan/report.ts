@@ -186,6 +186,9 @@ function firewallApiClientsText(plan: PlanDocument, width: number): string[] {
   ];
 }
 
+/** A resource name cut to fit a line (rule names carry their whole description; --verbose has them whole). */
+const shortName = (name: string) => (name.length > 60 ? `${name.slice(0, 59)}…` : name);
+
 /** Each hop of the worked example: what configures it, or what the plan lacks for it. */
 function workedExampleText(plan: PlanDocument, width: number): string[] {
   const hops = plan.workedExample ?? [];
@@ -195,7 +198,7 @@ function workedExampleText(plan: PlanDocument, width: number): string[] {
     "== The worked example, hop by hop (what configures each; npm run scenario runs it)",
     ...hops.map((hop) =>
       hop.missing.length === 0
-        ? wrap(`  ✓ ${hop.hop}: ${hop.configuredBy.join(", ")}`, width, "", "      ")
+        ? wrap(`  ✓ ${hop.hop}: ${hop.configuredBy.map(shortName).join(", ")}`, width, "", "      ")
         : wrap(`  ✗ ${hop.hop}: missing ${hop.missing.join("; ")}`, width, "", "      "),
     ),
   ];
