@@ -77,6 +77,19 @@ function quarantinePassGap(
   return undefined;
 }
 
+/** The entries a zone has, for a violation's message. */
+function listEntries(candidates: readonly Omit<ZoneEntryRecord, "from">[]): string {
+  return (
+    candidates
+      .filter((entry) => entry !== ANTI_LOCKOUT)
+      .map(
+        (entry) =>
+          `${entry.sourceAddress ? `${entry.sourceAddress} → ` : ""}${entry.to} (${entry.services === "all" ? "all" : entry.services.join(", ")})`,
+      )
+      .join("; ") || "none"
+  );
+}
+
 export const opnsenseZoneMatrix: StackValidationPolicy = {
   name: "opnsense-zone-matrix",
   description:
@@ -194,14 +207,7 @@ export const opnsenseZoneMatrix: StackValidationPolicy = {
             undefined;
         if (granted) continue;
         const shown = `${destination.negated ? "!" : ""}${rule.fields.destination_net || "any"}`;
-        const listed =
-          candidates
-            .filter((entry) => entry !== ANTI_LOCKOUT)
-            .map(
-              (entry) =>
-                `${entry.sourceAddress ? `${entry.sourceAddress} → ` : ""}${entry.to} (${entry.services === "all" ? "all" : entry.services.join(", ")})`,
-            )
-            .join("; ") || "none";
+        const listed = listEntries(candidates);
         reportViolation(
           `${label} on ${rule.interfaces.join(",") || "every interface"}${rule.inverted ? " (inverted)" : ""} passes ${zone.name} → ${shown} (${describeTraffic(traffic)}), which no entry of fortress:zones grants (entries from ${zone.name}: ${listed}): add the entry to fortress:zones and let the compiler write the rule, or remove it`,
           rule.resource.urn,

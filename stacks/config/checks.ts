@@ -6,10 +6,10 @@
 import { LAYERS, type LayerName, upstreamOf } from "../blueprint";
 import { ROLES, type ServiceId, serviceSpec } from "../catalog";
 import type { ConfigIssue } from "./errors";
-import { cidrContainsHost, cidrsOverlap, ipToInt, isIpv4, parseCidr } from "../../vocabulary/addresses";
+import { cidrContainsHost, cidrsOverlap, ipToInt, parseCidr } from "../../vocabulary/addresses";
 import type { NetworkConfig, NodeConfig, PlainConfig, ProxmoxSettings } from "./schema";
 
-const issue = (path: string, message: string, hint: string): ConfigIssue => ({ path, message, hint });
+export const issue = (path: string, message: string, hint: string): ConfigIssue => ({ path, message, hint });
 
 function duplicates<T>(
   items: readonly T[],
@@ -433,38 +433,6 @@ export function checkBackup(proxmox: Pick<ProxmoxSettings, "backup" | "vmDatasto
       "proxmox.backup.storage",
       `${backup.storage} is on the same disk as the VMs (${proxmox.vmDatastore}): a failed disk loses the VMs and their backups together`,
       "add a storage on another disk or machine (NFS, Proxmox Backup Server: Datacenter > Storage) and name it here, or set proxmox.backup.onVmDisk: true to accept the risk",
-    ),
-  ];
-}
-
-/**
- * The containment reaches the firewall's API from the manager's one address, through one pass to the
- * address of `opnsense.url` (components/network/firewallApi.ts): a pf rule needs that address, so a host
- * name there leaves the containment with no way to the API.
- */
-export function checkContainmentReach(
-  opnsense: PlainConfig["opnsense"],
-  services: readonly string[],
-  layers: PlainConfig["layers"] | undefined,
-): ConfigIssue[] {
-  const contains =
-    isLayerEnabled(layers ?? {}, "response") &&
-    isLayerEnabled(layers ?? {}, "network") &&
-    services.includes("quarantine") &&
-    services.includes("wazuh-manager");
-  if (!contains || opnsense === undefined) return [];
-  let host: string;
-  try {
-    host = new URL(opnsense.url).hostname;
-  } catch {
-    return [];
-  }
-  if (isIpv4(host)) return [];
-  return [
-    issue(
-      "opnsense.url",
-      `names the host ${host}, and the containment on the Wazuh manager reaches the firewall's API through a rule to one address`,
-      "give the firewall's management address instead (e.g. https://10.10.10.1), or take quarantine out of fortress:services",
     ),
   ];
 }

@@ -7,7 +7,6 @@
 import { deriveVms } from "../inventory";
 import {
   checkBackup,
-  checkContainmentReach,
   checkFirewall,
   checkLayers,
   checkNetworks,
@@ -16,6 +15,7 @@ import {
   checkServices,
   checkVmOverrides,
 } from "./checks";
+import { checkContainmentReach } from "./containment";
 import type { ConfigIssue } from "./errors";
 import { remapIndexes } from "./salvage";
 import type { PlainConfig, PlainKey } from "./schema";

@@ -225,17 +225,9 @@ function caller(users: Map<string, TheHiveUser>, request: IncomingMessage): TheH
   return undefined;
 }
 
-/** `tls`: PEM files of a certificate and key to serve HTTPS with (a TheHive behind the lab's ingress). */
-export async function startTheHive(
-  apiKey: string,
-  tls?: { readonly cert: string; readonly key: string },
-): Promise<TheHiveDouble> {
-  const alerts: StoredAlert[] = [];
-  const requests: TheHiveDouble["requests"] = [];
-  let failures = 0;
-  let refusal: { status: number; error: { type: string; message: string } } | undefined;
-
-  const users = new Map<string, TheHiveUser>([
+/** TheHive's shipped administrator (User.scala initPassword) and the fixture's service account. */
+function shippedUsers(apiKey: string): [string, TheHiveUser][] {
+  return [
     [
       ADMIN,
       {
@@ -258,7 +250,20 @@ export async function startTheHive(
         key: apiKey,
       },
     ],
-  ]);
+  ];
+}
+
+/** `tls`: PEM files of a certificate and key to serve HTTPS with (a TheHive behind the lab's ingress). */
+export async function startTheHive(
+  apiKey: string,
+  tls?: { readonly cert: string; readonly key: string },
+): Promise<TheHiveDouble> {
+  const alerts: StoredAlert[] = [];
+  const requests: TheHiveDouble["requests"] = [];
+  let failures = 0;
+  let refusal: { status: number; error: { type: string; message: string } } | undefined;
+
+  const users = new Map<string, TheHiveUser>([...shippedUsers(apiKey)]);
   const organisations = new Set(["admin", ORGANISATION]);
 
   const handle = (request: IncomingMessage, text: string, response: ServerResponse): number => {
