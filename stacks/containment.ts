@@ -37,6 +37,11 @@ export function containmentPlan(lab: LabModel): ContainmentPlan {
       [K3S_SERVER_ROLE]: "a k3s server (the cluster's control plane and ingress)",
       [MANAGER_ROLE]: "the Wazuh manager (the SIEM and the containment itself)",
       [K3S_POOL_ROLES.indexer]: "the Wazuh indexer's node",
+      // With Cortex's responder they call the firewall's API (stacks/hostFlows.ts firewallApiClients),
+      // and a contained one would cut Cortex off from releasing anyone: never contained either.
+      ...(lab.config.services.includes("cortex")
+        ? { [K3S_POOL_ROLES.general]: "a general k3s agent (the cluster's workloads, Cortex's responder)" }
+        : {}),
     },
   });
   const rescanTargets: Record<string, string> = {};

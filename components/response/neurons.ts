@@ -39,6 +39,13 @@ export const NEURON_PATHS = {
   containConfig: "/etc/fortress/contain/contain.json",
   /** The lab CA for the firewall's API certificate (the configuration's `ca_file`). */
   containCa: "/etc/fortress/contain/opnsense-ca.pem",
+  /**
+   * The responder's containment records (the configuration's `state_dir`): on Cortex's job directory,
+   * the claim Cortex writes as its own user (the chart mounts it at `cortex.jobDirectory`, default
+   * /tmp/cortex-jobs: cortex-charts/cortex/values.yaml, templates/deployment.yaml), where the default
+   * /var/lib/fortress-contain is not writable and not kept.
+   */
+  containState: "/tmp/cortex-jobs/fortress-contain",
 } as const;
 
 export interface WorkerDefinitionJson {

@@ -7,7 +7,7 @@
  * whole where the manager is installed.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { renderContainConfig } from "../../components/response/containment/program";
+import { type ContainConfigInput, renderContainConfig } from "../../components/response/containment/program";
 import { NEURON_PATHS } from "../../components/response/neurons";
 import { firewallApiEndpoint } from "../../components/network/firewallApi";
 import { RESCAN_PATH } from "../../components/vuln/install";
@@ -65,6 +65,25 @@ function mispArgs(inputs: ResponseInputs): MispArgs | undefined {
   };
 }
 
+/**
+ * contain.json for Cortex's responder: an analyst's containment holds until an analyst releases it, its
+ * records on Cortex's job claim (the only place Cortex may write and keep), each action logged to the
+ * manager's syslog.
+ */
+export function responderContainConfig(
+  common: Pick<ContainConfigInput, "url" | "key" | "secret" | "allow" | "internal" | "servers">,
+  withCa: boolean,
+  managerIp: string,
+): string {
+  return renderContainConfig({
+    ...common,
+    ...(withCa ? { caFile: NEURON_PATHS.containCa } : {}),
+    releaseAfter: 0,
+    stateDir: NEURON_PATHS.containState,
+    syslog: { host: managerIp, port: SYSLOG_PORT },
+  });
+}
+
 /** The containment's arguments, while the lab contains hosts (the `quarantine` service). */
 function containmentArgs(
   inputs: ResponseInputs,
@@ -95,17 +114,15 @@ function containmentArgs(
     ? {
         containment: {
           configJson: pulumi.secret(
-            pulumi.all([key, secret]).apply(([k, s]) =>
-              renderContainConfig({
-                ...common,
-                key: k,
-                secret: s,
-                ...(opnsense.caCert ? { caFile: NEURON_PATHS.containCa } : {}),
-                // An analyst's containment holds until an analyst releases it.
-                releaseAfter: 0,
-                syslog: { host: manager.ip, port: SYSLOG_PORT },
-              }),
-            ),
+            pulumi
+              .all([key, secret])
+              .apply(([k, s]) =>
+                responderContainConfig(
+                  { ...common, key: k, secret: s },
+                  opnsense.caCert !== undefined,
+                  manager.ip,
+                ),
+              ),
           ),
           ...(opnsense.caCert ? { caCertificatePem: opnsense.caCert } : {}),
           firewallApi: { ip: api.address, port: api.port },
