@@ -85,7 +85,7 @@ describe("Cortex's neurons Job (the real script against a loopback Cortex)", () 
     assert.equal(misp?.configuration.cacerts, CA);
     const contain = worker(cortex, "FortressContain_1_0");
     assert.equal(contain?.type, "responder");
-    assert.equal(contain?.command, "FortressContain/fortress-contain-responder.py");
+    assert.equal(contain?.command, "FortressContain/fortress-contain-responder");
     assert.doesNotMatch(result.stdout + result.stderr, /misp-key-1/, "the key is never printed");
   });
 

@@ -203,10 +203,16 @@ describe("the Greenbone side's install script", () => {
   });
 
   it("says so, and still installs the access, when the Greenbone install is not done yet (no fortress-rescan)", () => {
-    const box = sandbox();
+    tool("visudo", "sudo");
+    const box = sandbox({
+      usermod: `#!/bin/sh\necho "usermod $*" >> "$LOG"\n[ "$1" = -p ] || exit 2\n`,
+    });
+    mkdirSync(join(box.root, "etc/sudoers.d"), { recursive: true });
+    mkdirSync(join(box.root, "usr/local/sbin"), { recursive: true });
     const ran = runIn(box, script, "");
     assert.equal(ran.status, 0, ran.stderr);
     assert.match(ran.stderr, /no \/usr\/local\/sbin\/fortress-rescan yet \(the vuln layer installs it\)/);
+    assert.equal(ownerOf(box, RESCAN_WRAPPER_PATH), "755 root root");
   });
 });
 

@@ -17,7 +17,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DEFAULT_LOCAL_RULES, type Integration } from "../../siem/manager/ossecConf";
+import { CONTAIN_AUDIT_RULES, DEFAULT_LOCAL_RULES, type Integration } from "../../siem/manager/ossecConf";
 
 export const THEHIVE_INTEGRATION_NAME = "custom-thehive";
 /** Where integratord looks for it (src/os_integrator/integrator.c: INTEGRATORDIR/<name>). */
@@ -42,7 +42,10 @@ export const CLAMAV_VIRUS_DETECTED = { id: 52502, level: 8 } as const;
  */
 export const THEHIVE_RULES: readonly { readonly id: number; readonly level: number }[] = [
   CLAMAV_VIRUS_DETECTED,
-  ...DEFAULT_LOCAL_RULES.map((rule) => ({ id: rule.id, level: rule.level })),
+  // Not the containment's own audit rules (100210-100217): they record what was done, not a detection.
+  ...DEFAULT_LOCAL_RULES.filter((rule) => !CONTAIN_AUDIT_RULES.some((audit) => audit.id === rule.id)).map(
+    (rule) => ({ id: rule.id, level: rule.level }),
+  ),
 ];
 
 /** The rule ids of the second block: THEHIVE_RULES below the level block's threshold. */
