@@ -342,16 +342,31 @@ describe("the home lab plan", () => {
     assert.ok(manager?.address, "the manager VM has an address");
     const servers = document.networks.find((network) => network.name === "servers");
     assert.ok(servers?.interface, "servers has an interface");
-    assert.deepEqual(document.firewallApiClients, [
-      {
-        from: "servers",
-        host: "wazuh-manager-1",
-        address: manager.address,
-        why: "containment",
-        api: "10.10.10.1",
-        port: 443,
-      },
-    ]);
+    const agents = document.placement
+      .flatMap((node) => node.vms)
+      .filter((vm) => /^k3s-agent-\d+$/.test(vm.name))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    assert.deepEqual(
+      [...(document.firewallApiClients ?? [])].sort((a, b) => a.host.localeCompare(b.host)),
+      [
+        ...agents.map((vm) => ({
+          from: "servers",
+          host: vm.name,
+          address: vm.address,
+          why: "containment responder (Cortex)",
+          api: "10.10.10.1",
+          port: 443,
+        })),
+        {
+          from: "servers",
+          host: "wazuh-manager-1",
+          address: manager.address,
+          why: "containment",
+          api: "10.10.10.1",
+          port: 443,
+        },
+      ],
+    );
     const onServers = document.resources
       .filter((resource) => resource.type.endsWith("opnsense:rule"))
       .map((rule) => (rule.inputs as { fields: Record<string, string> }).fields)
@@ -359,14 +374,19 @@ describe("the home lab plan", () => {
       .sort((a, b) => Number(a.sequence) - Number(b.sequence));
     const toApi = onServers.filter((fields) => fields.destination_net === "10.10.10.1");
     assert.deepEqual(
-      toApi.map((fields) => [
-        fields.action,
-        fields.source_net,
-        fields.protocol,
-        fields.destination_port,
-        fields.log,
-      ]),
-      [["pass", manager.address, "TCP", "443", "1"]],
+      toApi
+        .map((fields) => [
+          fields.action,
+          fields.source_net,
+          fields.protocol,
+          fields.destination_port,
+          fields.log,
+        ])
+        .sort(),
+      [manager.address, ...agents.map((vm) => vm.address)]
+        .sort()
+        .map((address) => ["pass", address, "TCP", "443", "1"])
+        .sort(),
     );
     const selfBlock = onServers.findIndex(
       (fields) => fields.action === "block" && fields.destination_net === "(self)",

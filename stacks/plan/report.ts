@@ -186,8 +186,15 @@ function firewallApiClientsText(plan: PlanDocument, width: number): string[] {
   ];
 }
 
-/** A resource name cut to fit a line (rule names carry their whole description; --verbose has them whole). */
-const shortName = (name: string) => (name.length > 60 ? `${name.slice(0, 59)}…` : name);
+/**
+ * What configures a hop, by name; firewall rules, whose names carry their whole description, counted
+ * instead (--verbose and plan.json name them).
+ */
+function configuredByText(names: readonly string[]): string {
+  const rules = names.filter((name) => name.startsWith("network-rule-")).length;
+  const others = names.filter((name) => !name.startsWith("network-rule-"));
+  return [...others, ...(rules > 0 ? [`${rules} firewall rule${rules === 1 ? "" : "s"}`] : [])].join(", ");
+}
 
 /** Each hop of the worked example: what configures it, or what the plan lacks for it. */
 function workedExampleText(plan: PlanDocument, width: number): string[] {
@@ -198,7 +205,7 @@ function workedExampleText(plan: PlanDocument, width: number): string[] {
     "== The worked example, hop by hop (what configures each; npm run scenario runs it)",
     ...hops.map((hop) =>
       hop.missing.length === 0
-        ? wrap(`  ✓ ${hop.hop}: ${hop.configuredBy.map(shortName).join(", ")}`, width, "", "      ")
+        ? wrap(`  ✓ ${hop.hop}: ${configuredByText(hop.configuredBy)}`, width, "", "      ")
         : wrap(`  ✗ ${hop.hop}: missing ${hop.missing.join("; ")}`, width, "", "      "),
     ),
   ];
