@@ -37,15 +37,20 @@ function quote(value: string): string {
 }
 
 /** The ssh stand-in: ssh's options as rescanArgv gives them, the host, then the command for sshd. */
-export function sshStandIn(paths: { readonly wrapper: string; readonly sudoDir: string; readonly home: string; readonly log: string }): string {
+export function sshStandIn(paths: {
+  readonly wrapper: string;
+  readonly sudoDir: string;
+  readonly home: string;
+  readonly log: string;
+}): string {
   return [
     "#!/bin/sh",
     "# Offline stand-in for ssh + the Greenbone VM's sshd (scenario/offline/rescanPath.ts).",
     "set -eu",
-    "while [ \"$#\" -gt 0 ]; do",
+    'while [ "$#" -gt 0 ]; do',
     '  case "$1" in',
     "    -F|-i|-o|-l|-p) shift 2 ;;",
-    "    -*) echo \"ssh stand-in: unexpected option $1\" >&2; exit 255 ;;",
+    '    -*) echo "ssh stand-in: unexpected option $1" >&2; exit 255 ;;',
     "    *) break ;;",
     "  esac",
     "done",
