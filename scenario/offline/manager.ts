@@ -14,9 +14,9 @@
  * stops there (298-303); when a line comes, it is the keys, but with timeout_value 0 execd skips the
  * timeout list altogether (345: "We don't need to add to the list if the timeout_value == 0"), so
  * added_before stays 0 and the answer is always `continue` (446-448), never `abort`. No list means no
- * `delete` either (the timeout loop, 150-197, has nothing to run). It waits for the script (wpclose)
- * and runs one program at a time. The two daemons run side by side, so an alert's integration and
- * active response overlap.
+ * `delete` either (the timeout loop, 150-197, has nothing to run). It waits for the script (wpclose,
+ * 461) and so runs one program at a time (its loop, 534-553, calls ExecdRun per message). The two
+ * daemons run side by side, so an alert's integration and active response overlap.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
