@@ -172,9 +172,10 @@ export function alertFromClamdLine(line: string, context: AlertContext): Decisio
 }
 
 /**
- * What execd writes on an active response's stdin (src/analysisd/ar_json.c builds it with the whole
- * alert; src/os_execd/execd.c sets `command` to add — delete when the timeout runs out — the module
- * to wazuh-execd and adds `program`).
+ * What execd writes on an active response's stdin (wazuh/wazuh@v4.14.6 src/analysisd/ar_json.c builds
+ * it with the whole alert; src/os_execd/execd.c ExecdRun, lines 276-281, sets `command` to add, the
+ * module to wazuh-execd and adds `program`). Only a response with a timeout ever gets `delete`, from
+ * execd's timeout list (execd.c 150-197); Fortress's containment response has none.
  */
 export function execdMessage(command: "add" | "delete", alert: object, executable: string): string {
   return `${JSON.stringify({
@@ -185,9 +186,12 @@ export function execdMessage(command: "add" | "delete", alert: object, executabl
   })}\n`;
 }
 
-/** execd's answer to check_keys (execd.c: continue, or abort while the keys are in the timeout list). */
-export function execdAnswer(answer: "continue" | "abort"): string {
-  return `${JSON.stringify({ version: 1, origin: { name: "node01", module: "wazuh-execd" }, command: answer, parameters: {} })}\n`;
+/**
+ * execd's answer to a keys line: the same message with `command` replaced (execd.c 446-455 prints
+ * json_root again). `abort` only for keys already in the timeout list, which needs a timeout (345).
+ */
+export function execdAnswer(message: string, answer: "continue" | "abort"): string {
+  return `${JSON.stringify({ ...(JSON.parse(message) as object), command: answer })}\n`;
 }
 
 /**

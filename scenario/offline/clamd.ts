@@ -69,7 +69,7 @@ export async function startClamd(dir: string): Promise<Clamd> {
     activeResponse: (message) =>
       runProcess("sh", [script], {
         input: message,
-        onLine: (_line, write) => write(execdAnswer("continue")),
+        onLine: (_line, write) => write(execdAnswer(message, "continue")),
       }),
     stop: () => daemon.stop(),
   };

@@ -5,19 +5,24 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { rescanArgv } from "../../components/response/containment/rescanAccess";
 import { GVM_PROGRAM } from "../../components/vuln/gvmProgram";
 import { desiredState } from "../../components/vuln/targets";
 import { FakeGvmd } from "../../test/greenbone/fakeGvmd";
 import type { CommandResult } from "../endpoints";
 import { GVM_TASK_STATUS } from "../gvmStatus";
 import { runProcess } from "./proc";
+import { installRescanPath, type RescanPath } from "./rescanPath";
+
+/** The Greenbone VM's address in the lab (the manager's ssh goes there: rescanArgv). */
+export const GREENBONE_ADDRESS = "10.10.20.70";
 
 export interface Greenbone {
   readonly gvmd: FakeGvmd;
   /** The environment that points Fortress's client at this gvmd and its files. */
   readonly env: NodeJS.ProcessEnv;
-  /** `fortress-rescan` as argv (components/vuln/install.ts rescanScript: the client's `rescan NAME`). */
-  readonly rescanArgv: readonly string[];
+  /** The rescan's way in: ssh (a stand-in) → the forced-command wrapper → sudo (a stand-in) → fortress-rescan. */
+  readonly rescan: RescanPath;
   /** Runs the status query as the live scenario does, with the script on stdin. */
   taskStatus(target: string): Promise<CommandResult>;
   close(): Promise<void>;
@@ -66,7 +71,12 @@ export async function startGreenbone(
   return {
     gvmd,
     env,
-    rescanArgv: ["python3", program, "rescan"],
+    rescan: installRescanPath(join(dir, "vm"), {
+      managerArgv: rescanArgv(GREENBONE_ADDRESS),
+      targets: Object.keys(targets),
+      program,
+      rootEnv: env,
+    }),
     taskStatus: (target) => runProcess("python3", ["-", target], { env, input: GVM_TASK_STATUS }),
     close: () => gvmd.close(),
   };

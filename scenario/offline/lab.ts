@@ -26,7 +26,6 @@ import {
 import { startTheHive, type TheHiveDouble } from "../../test/thehive/server";
 import { testCa } from "../../test/support/testCa";
 import { theHiveIntegrations } from "../../components/response/wazuh/integration";
-import { AR_RUNS_RESCAN } from "../contract";
 import { type Agent } from "../wazuh";
 import { startClamd, type Clamd } from "./clamd";
 import { startGreenbone, type Greenbone } from "./greenbone";
@@ -126,7 +125,7 @@ export async function startOfflineLab(): Promise<OfflineLab> {
   opnsense.writeConfig({
     extra: {
       active_response: { ...rendered.active_response, internal: INTERNAL, program: PROGRAM },
-      ...(AR_RUNS_RESCAN ? { rescan: { argv: greenbone.rescanArgv, targets: rescanTargets } } : {}),
+      rescan: { argv: greenbone.rescan.argv, targets: rescanTargets },
     },
   });
   const manager = new ManagerDouble({
@@ -136,12 +135,9 @@ export async function startOfflineLab(): Promise<OfflineLab> {
     integration: { script: INTEGRATION, options: join(dir, "thehive-options.json") },
     activeResponse: {
       script: ACTIVE_RESPONSE,
-      env: { FORTRESS_CONTAIN_CONFIG: opnsense.config, FORTRESS_AR_LOG: arLog, ...greenbone.env },
-      timeoutSeconds: 3600,
+      // Nothing of gvmd's here: the rescan reaches it only through the ssh path (offline/rescanPath.ts).
+      env: { FORTRESS_CONTAIN_CONFIG: opnsense.config, FORTRESS_AR_LOG: arLog },
     },
-    ...(AR_RUNS_RESCAN
-      ? {}
-      : { rescan: { argv: greenbone.rescanArgv, env: greenbone.env, targets: rescanTargets } }),
   });
   const pending = new Set<Promise<unknown>>();
   let logOffset = 0;

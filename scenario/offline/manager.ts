@@ -6,14 +6,20 @@
  * `<integration>` block whose filters pass, it writes the alert as one JSON line to a temporary file
  * and runs `<script> <alert file> <api_key> <hook_url> <debug> <options file> <timeout> <retries>`,
  * waiting for it (wpclose) before the next: one program at a time.
- * execd (src/os_execd/execd.c): writes the message ar_json.c built (command add, program), reads the
- * script's check_keys line, keeps `<name><keys>` in its timeout list for the response's timeout and
- * answers `abort` while a key is held, `continue` otherwise; it, too, runs one program at a time.
- * The two daemons run side by side, so an alert's integration and active response overlap.
+ * execd (wazuh/wazuh@v4.14.6 src/os_execd/execd.c ExecdRun), for Fortress's containment response as
+ * ossecConf.ts configures it (`location` server, `timeout_allowed` no, no `<timeout>`, so timeout_value
+ * is 0): one run per matching alert. It writes the message src/analysisd/ar_json.c built, with
+ * `command` set to add, origin.module to wazuh-execd and parameters.program added (lines 276-281),
+ * then reads one line back (fgets, 297): when the script closes its stdout without a line, execd
+ * stops there (298-303); when a line comes, it is the keys, but with timeout_value 0 execd skips the
+ * timeout list altogether (345: "We don't need to add to the list if the timeout_value == 0"), so
+ * added_before stays 0 and the answer is always `continue` (446-448), never `abort`. No list means no
+ * `delete` either (the timeout loop, 150-197, has nothing to run). It waits for the script (wpclose,
+ * 461) and so runs one program at a time (its loop, 534-553, calls ExecdRun per message). The two
+ * daemons run side by side, so an alert's integration and active response overlap.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import * as ipaddr from "ipaddr.js";
 import type { Integration } from "../../components/siem/manager/ossecConf";
 import { CONTAIN_COMMAND } from "../../components/siem/manager/ossecConf";
 import type { CommandResult } from "../endpoints";
@@ -37,20 +43,15 @@ export interface ManagerOptions {
   readonly activeResponse: {
     readonly script: string;
     readonly env: NodeJS.ProcessEnv;
-    readonly timeoutSeconds: number;
-  };
-  /** The harness's stand-in for the active response's rescan step (scenario/contract.ts), if it is needed. */
-  readonly rescan?: {
-    readonly argv: readonly string[];
-    readonly env: NodeJS.ProcessEnv;
-    readonly targets: Readonly<Record<string, string>>;
   };
 }
 
 export interface ArRun {
   readonly alertId: string;
-  readonly keys: readonly string[];
-  readonly answer: "continue" | "abort" | undefined;
+  /** The line execd read back after its message (fgets, execd.c 297), if the script wrote one. */
+  readonly keysLine: string | undefined;
+  /** execd's second message: `continue` after a keys line (timeout 0: never `abort`), else none. */
+  readonly answer: "continue" | undefined;
   readonly result: CommandResult;
 }
 
@@ -59,11 +60,8 @@ export class ManagerDouble {
   readonly alerts: WazuhAlert[] = [];
   readonly integrationRuns: { readonly alertId: string; readonly result: CommandResult }[] = [];
   readonly arRuns: ArRun[] = [];
-  readonly rescans: { readonly target: string; readonly result: CommandResult }[] = [];
   private readonly integratord = new SerialQueue();
   private readonly execd = new SerialQueue();
-  /** execd's timeout list: rkey → when the entry expires (ms). */
-  private readonly held = new Map<string, number>();
   private counter = 0;
   private readonly fired = new Map<string, number>();
 
@@ -85,7 +83,7 @@ export class ManagerDouble {
     this.alerts.push(alert);
     await Promise.all([
       this.integratord.push(() => this.integrate(alert)),
-      this.execd.push(() => this.respond("add", alert)),
+      this.execd.push(() => this.respond(alert)),
     ]);
     return alert;
   }
@@ -114,42 +112,25 @@ export class ManagerDouble {
     }
   }
 
-  /** An active-response run as execd makes it; `add` answers check_keys from the timeout list. */
-  async respond(command: "add" | "delete", alert: WazuhAlert): Promise<ArRun> {
-    const { script, env, timeoutSeconds } = this.options.activeResponse;
-    let keys: string[] = [];
+  /** An active-response run as execd makes it for a response with timeout 0 (see the header). */
+  async respond(alert: WazuhAlert): Promise<ArRun> {
+    const { script, env } = this.options.activeResponse;
+    let keysLine: string | undefined;
     let answer: ArRun["answer"];
+    const message = execdMessage("add", alert, CONTAIN_COMMAND.executable);
     const result = await runProcess(script, [], {
       env,
-      input: execdMessage(command, alert, CONTAIN_COMMAND.executable),
+      input: message,
       onLine: (line, write) => {
-        keys = (JSON.parse(line) as { parameters: { keys: string[] } }).parameters.keys;
-        const rkey = `${CONTAIN_COMMAND.executable}${keys.join("")}`;
-        const now = Date.now();
-        answer = (this.held.get(rkey) ?? 0) > now ? "abort" : "continue";
-        // execd restarts the timeout of a held key, or adds it.
-        this.held.set(rkey, now + timeoutSeconds * 1000);
-        write(execdAnswer(answer));
+        // execd reads one line only (fgets, 297) and answers it once; later lines go unread.
+        if (keysLine !== undefined) return;
+        keysLine = line;
+        answer = "continue";
+        write(execdAnswer(message, answer));
       },
     });
-    const run = { alertId: alert.id, keys, answer, result };
+    const run = { alertId: alert.id, keysLine, answer, result };
     this.arRuns.push(run);
-    if (command === "add" && answer === "continue" && result.code === 0 && this.options.rescan)
-      await this.rescanFor(keys[0]!);
     return run;
-  }
-
-  /** scenario/contract.ts: the active response's rescan step, until it has one (argv + the target's name). */
-  private async rescanFor(address: string): Promise<void> {
-    const rescan = this.options.rescan!;
-    const ip = ipaddr.parse(address);
-    const target = Object.entries(rescan.targets).find(([cidr]) => {
-      const range = ipaddr.parseCIDR(cidr);
-      return range[0].kind() === ip.kind() && ip.match(range);
-    })?.[1];
-    if (!target) return;
-    const [binary, ...args] = rescan.argv;
-    const result = await runProcess(binary!, [...args, target], { env: rescan.env });
-    this.rescans.push({ target, result });
   }
 }

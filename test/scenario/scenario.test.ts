@@ -90,14 +90,18 @@ describe("the worked example, offline", () => {
       lab.opnsense.api.state.pfStates().filter((state) => state.src_addr === "10.10.40.23").length,
       0,
     );
-    // Two alerts about the host, two active-response runs, both done (exit 0), and one add (above).
+    // Two alerts about the host, two active-response runs (execd keeps no list: it ran both), both done
+    // (exit 0), and one add (above). The active response is stateless: no keys line, so execd answered nothing.
     const about = new Set(
       lab.manager.alerts.filter((alert) => alert.agent.ip === "10.10.40.23").map((alert) => alert.id),
     );
     const runs = lab.manager.arRuns.filter((run) => about.has(run.alertId));
     assert.deepEqual(
-      runs.map((run) => run.result.code),
-      [0, 0],
+      runs.map((run) => [run.result.code, run.keysLine, run.answer]),
+      [
+        [0, undefined, undefined],
+        [0, undefined, undefined],
+      ],
     );
   });
 
@@ -112,7 +116,10 @@ describe("the worked example, offline", () => {
     }
   });
 
-  it("6: the rescan reached gvmd as start_task of the users network's task", () => {
+  it("6: the active response's ssh request passed the Greenbone VM's wrapper and reached gvmd as start_task of the users network's task", () => {
+    // One new containment, one request: `fortress-rescan users` as sshd hands it to the forced command.
+    assert.equal(readFileSync(lab.greenbone.rescan.log, "utf8"), "10.10.20.70 fortress-rescan users\n");
+    assert.match(readFileSync(lab.arLog, "utf8"), /rescan users after containing 10\.10\.40\.23: exit 0 /);
     assert.ok(lab.greenbone.gvmd.log.includes("start_task"));
     const task = lab.greenbone.gvmd.items.task.find((item) => item.name === "fortress-users");
     assert.equal(task?.status, "Requested");
