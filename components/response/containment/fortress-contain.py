@@ -68,6 +68,7 @@
 import argparse
 import base64
 import fcntl
+import http.client
 import ipaddress
 import json
 import logging
@@ -136,6 +137,8 @@ def make_logger(config):
                 f"%(asctime)s {socket.gethostname()} fortress-contain: %(message)s", datefmt="%b %d %H:%M:%S"
             )
         )
+        # No trailing NUL: the message ends with the JSON that the manager's decoder reads whole.
+        handler.append_nul = False
         logger.addHandler(handler)
     stderr = logging.StreamHandler(sys.stderr)
     stderr.setFormatter(formatter)
@@ -143,11 +146,15 @@ def make_logger(config):
     return logger
 
 
+def audit_body(fields):
+    """Fortress's JSON for one action: the body of the log file's line and of the syslog message."""
+    return json.dumps({"fortress": {key: value for key, value in fields.items() if value not in (None, "")}},
+                      separators=(",", ":"), sort_keys=True)
+
+
 def audit_line(tag, fields):
     """One line as Wazuh's active responses write active-responses.log, with Fortress's JSON."""
-    body = json.dumps({"fortress": {key: value for key, value in fields.items() if value not in (None, "")}},
-                      separators=(",", ":"), sort_keys=True)
-    return f"{time.strftime('%Y/%m/%d %H:%M:%S')} {tag}: {body}\n"
+    return f"{time.strftime('%Y/%m/%d %H:%M:%S')} {tag}: {audit_body(fields)}\n"
 
 
 def append_line(path, line):
@@ -295,6 +302,13 @@ class Opnsense:
             if isinstance(reason, ssl.SSLCertVerificationError):
                 raise Failed(f"{path}: the firewall's certificate is not trusted: {reason}") from None
             raise Transient(f"{path}: {reason}") from None
+        except http.client.HTTPException as error:
+            # IncompleteRead, BadStatusLine, RemoteDisconnected...: the answer broke off (a restart).
+            raise Transient(f"{path}: the answer broke off: {type(error).__name__} {error}") from None
+        if not text.strip():
+            # A controller that returns null is sent as an empty 200 (opnsense/core@26.7.2
+            # mvc/app/controllers/OPNsense/Base/ApiControllerBase.php afterExecuteRoute).
+            return None
         try:
             return json.loads(text)
         except ValueError:
@@ -332,12 +346,13 @@ class Containment:
         self.reason = reason
 
     def log(self, action, address, result, detail="", **extra):
-        level = logging.WARNING if result in ("refused", "failed", "transient") else logging.INFO
-        context = f"by={self.by}" + (f" reason={json.dumps(self.reason)}" if self.reason else "")
-        suffix = f" detail={json.dumps(detail)}" if detail else ""
-        self.logger.log(level, f"action={action} ip={address} alias={self.alias} result={result} {context}{suffix}")
+        """One action's audit: the same {"fortress":{...}} JSON to syslog, stderr and log_file. The
+        manager decodes the syslog message by its program name fortress-contain (ossecConf.ts
+        CONTAIN_DECODERS) and the file's line by ar_log_json; the same rules fire for both."""
+        level = logging.WARNING if result in ("refused", "failed", "transient", "restored") else logging.INFO
         fields = {"action": action, "address": str(address), "alias": self.alias, "result": result,
                   "by": self.by, "reason": self.reason, "detail": detail, **extra}
+        self.logger.log(level, audit_body(fields))
         append_line(self.log_file, audit_line(AUDIT_TAG, fields))
 
     def listed(self):
@@ -356,6 +371,19 @@ class Containment:
 
     def contains(self, address):
         return ipaddress.ip_network(address) in self.listed()
+
+    def table_exists(self):
+        """Proves pf has the quarantine table. list answers 200 with no rows when configd fails
+        (AliasUtilController.php listAction: `json_decode(configdpRun(...)) ?? []`), so an empty list
+        proves nothing by itself; aliasesAction (`pfctl -sT`, scripts/filter/list_tables.py) returns
+        null then, which the API sends as an empty answer (opnsense/core@26.7.2)."""
+        answer = self.api.call("GET", "firewall/alias_util/aliases")
+        if answer is None:
+            raise Transient("alias_util/aliases answered nothing: configd on the firewall did not answer")
+        if not isinstance(answer, list):
+            raise Failed(f"alias_util/aliases: unexpected answer {json.dumps(answer)[:200]}")
+        if self.alias not in answer:
+            raise Failed(f"pf has no table {self.alias}: the quarantine alias does not exist on the firewall")
 
     def guard(self, action, text):
         address = host_address(text)
@@ -403,24 +431,60 @@ class Containment:
         self.log("kill_states", address, "done", f"dropped {answer.get('dropped_states', 0)} states")
 
     def delete(self, address):
-        if not self.contains(address):
-            self.records.remove(address)
-            return "not contained"
+        """Always asks pf to delete (harmless when absent: delete_table.py deletes only an equal line),
+        and drops the record only once a read-back shows the address absent from a table that exists."""
+        was_listed = self.contains(address)
         answer = self.api.call("POST", f"firewall/alias_util/delete/{self.alias}", {"address": str(address)})
         if not isinstance(answer, dict) or answer.get("status") != "done":
             raise Failed(f"alias_util/delete/{self.alias} answered {json.dumps(answer)}")
         if self.contains(address):
             raise Failed(f"OPNsense answered done but {address} is still in {self.alias}'s table")
+        self.table_exists()
         self.records.remove(address)
-        return "released"
+        return "released" if was_listed else "not contained"
+
+    def restore(self, address):
+        """Puts a recorded, unexpired host back into a table that lost it (the firewall rebooted: filter.inc
+        loads an external alias as `table <name> persist` with no file and update_tables.py never refills
+        it, opnsense/core@26.7.2 src/etc/inc/filter.inc, scripts/filter/update_tables.py)."""
+        answer = self.api.call("POST", f"firewall/alias_util/add/{self.alias}", {"address": str(address)})
+        if not isinstance(answer, dict) or answer.get("status") != "done":
+            raise Failed(f"alias_util/add/{self.alias} answered {json.dumps(answer)}")
+        if not self.contains(address):
+            raise Failed(f"OPNsense answered done but {address} is not in {self.alias}'s table (pfctl refused it)")
+        self.kill_states(address)
+
+    def reconcile(self, held):
+        """(restored, failures) for the recorded hosts still held: every one the table lacks goes back in."""
+        if not held:
+            return 0, []
+        self.table_exists()
+        listed = self.listed()
+        restored, failures = 0, []
+        for address, record in held:
+            if ipaddress.ip_network(address) in listed:
+                continue
+            self.reason = f"contained by {record.get('by', '?')}: {record.get('reason', '')}"
+            detail = f"recorded as contained until {when(record.get('expires')) or 'released'} but not in the table"
+            try:
+                self.restore(address)
+                self.log("reconcile", address, "restored", detail)
+                restored += 1
+            except (Failed, Transient) as error:
+                self.log("reconcile", address, "failed" if isinstance(error, Failed) else "transient", str(error))
+                failures.append(error)
+        self.reason = ""
+        return restored, failures
 
     def expire(self):
-        """Releases every recorded host whose expiry has passed; a failure keeps its record for the next run."""
+        """Releases every recorded host whose expiry has passed and puts back every recorded, unexpired
+        host the table lost; a failure keeps its record for the next run."""
         now = time.time()
-        released, kept, failures = 0, 0, []
+        released, kept, failures, held = 0, 0, [], []
         for address, record in self.records.all():
             expires = record.get("expires")
             if expires is None or float(expires) > now:
+                held.append((address, record))
                 continue
             self.reason = f"expired at {when(float(expires))} (contained by {record.get('by', '?')}: {record.get('reason', '')})"
             try:
@@ -431,9 +495,15 @@ class Containment:
                 self.log("delete", address, "failed" if isinstance(error, Failed) else "transient", str(error))
                 failures.append(error)
                 kept += 1
+        self.reason = ""
+        restored, missed = self.reconcile(held)
+        failures += missed
+        kept += len(missed)
         if failures:
-            raise failures[0] if kept == 1 else type(failures[0])(f"{kept} expired hosts kept: {failures[0]}")
-        return f"released {released} expired"
+            error = failures[0] if kept == 1 else type(failures[0])(f"{kept} hosts not reconciled: {failures[0]}")
+            error.logged = True
+            raise error
+        return f"released {released} expired, restored {restored} lost from the table"
 
     def list(self):
         return [{**record, "address": str(address), "expires": when(record.get("expires"))}
@@ -441,6 +511,7 @@ class Containment:
 
     def preflight(self):
         self.listed()
+        self.table_exists()
         answer = self.api.call("POST", "diagnostics/firewall/kill_states", {"filter": "192.0.2.1"})
         if not isinstance(answer, dict) or answer.get("result") != "ok":
             raise Failed(f"kill_states answered {json.dumps(answer)}")
@@ -502,9 +573,12 @@ def main(argv=None):
         return EXIT_ABSENT if result == "not contained" and args.action == "check" else EXIT_DONE
     except (Refused, Failed, Transient) as error:
         failure = error
+    except OSError as error:
+        # The records directory (or its lock) refused: permissions, a full disk. Logged, never a traceback.
+        failure = Failed(f"the records directory {action.records.directory}: {error}")
     code, result = {Refused: (EXIT_REFUSED, "refused"), Failed: (EXIT_FAILED, "failed"),
                     Transient: (EXIT_TRANSIENT, "transient")}[type(failure)]
-    if args.action != "expire":
+    if not getattr(failure, "logged", False):
         action.log(args.action, args.ip or "-", result, str(failure))
     print(json.dumps({"action": args.action, "ip": args.ip or "-", "result": result, "error": str(failure)}))
     return code

@@ -265,7 +265,7 @@ export const CONTAIN_AUDIT_RULES: readonly LocalRule[] = [
     level: 12,
     ifSid: 650,
     fields: [
-      field("fortress.action", "^(add|delete|kill_states)$"),
+      field("fortress.action", "^(add|delete|kill_states|reconcile|expire)$"),
       field("fortress.result", "^(failed|transient)$"),
     ],
     description: "Fortress: containment $(fortress.action) of $(fortress.address) failed: $(fortress.detail)",
@@ -294,6 +294,17 @@ export const CONTAIN_AUDIT_RULES: readonly LocalRule[] = [
     fields: [field("fortress.action", "^rescan$"), field("fortress.result", "^(failed|skipped)$")],
     description: "Fortress: no Greenbone rescan after containing $(fortress.address): $(fortress.detail)",
     groups: ["fortress", "containment", "vulnerability-scan"],
+  },
+  {
+    // The expire timer found a recorded, unexpired host missing from the quarantine table (the
+    // firewall rebooted: opnsense/core@26.7.2 filter.inc loads an external alias empty) and put it back.
+    id: 100218,
+    level: 10,
+    ifSid: 650,
+    fields: [field("fortress.action", "^reconcile$"), field("fortress.result", "^restored$")],
+    description:
+      "Fortress: $(fortress.address) was missing from the quarantine table and was put back ($(fortress.detail))",
+    groups: ["fortress", "containment"],
   },
 ];
 
