@@ -57,7 +57,8 @@
 #    "syslog": {"host": "10.10.20.64", "port": 514} or {"socket": "/dev/log"},
 #    "log_file": "/var/ossec/logs/active-responses.log", "state_dir": "/var/lib/fortress-contain"}
 #
-# Every action, result and refusal is logged: to syslog (key=value), to stderr, and to log_file as
+# Every action, result and refusal is logged as the same JSON: to syslog (the message body, which the
+# manager decodes by its program name, ossecConf.ts CONTAIN_DECODER), to stderr, and to log_file as
 # the line Wazuh's own active responses write (src/active-response/active_responses.c
 # write_debug_file: "<%Y/%m/%d %H:%M:%S> <name>: <message>"), `active-response/bin/fortress-contain:
 # {"fortress":{...}}`, which the manager's logcollector reads from active-responses.log and the

@@ -44,7 +44,9 @@ export interface ActiveResponse {
 export interface LocalRule {
   readonly id: number;
   readonly level: number;
-  readonly ifSid: number;
+  /** The parent rule (`<if_sid>`); a rule without one names its decoder (`<decoded_as>`). */
+  readonly ifSid?: number;
+  readonly decodedAs?: string;
   /**
    * Decoded fields the event must have (`<field name=…>`, ruleset rules syntax): a PCRE2 pattern, or
    * Wazuh's default OS_Regex without `pcre2`.
@@ -198,7 +200,9 @@ export function containResponse(options: { readonly rulesId?: readonly number[] 
       "the containment has no execd timeout (execd releases every timed host when it stops): set the containment's releaseAfter",
     );
   const rulesId = options.rulesId ?? CONTAIN_RULES;
-  const own = rulesId.filter((id) => CONTAIN_AUDIT_RULES.some((rule) => rule.id === id));
+  const own = rulesId.filter((id) =>
+    [...CONTAIN_AUDIT_RULES, ...CONTAIN_SYSLOG_RULES].some((rule) => rule.id === id),
+  );
   if (own.length > 0)
     throw new Error(`rules ${own.join(", ")} are the containment's own audit: containing on them loops`);
   return { command: CONTAIN_COMMAND.name, location: "server", rulesId };
@@ -309,6 +313,49 @@ export const CONTAIN_AUDIT_RULES: readonly LocalRule[] = [
 ];
 
 /**
+ * The decoder of the containment's syslog messages. The responder (Cortex) and the playbook send
+ * `<date> <host> fortress-contain: {"fortress":{...}}` to the manager's remoted; Wazuh's pre-decoder
+ * takes `fortress-contain` as the program name, and analysisd tries only decoders with a program_name
+ * on such an event (wazuh/wazuh@v4.14.6 src/analysisd/decoders/decoders_list.c, decoder.c
+ * DecodeEvent), so the ruleset's generic `json` decoder never takes it first. A parent by program name
+ * and a JSON_Decoder child after it, as the ruleset writes it (ruleset/decoders/0460-kaspersky_decoders.xml
+ * kes_parent/kes_child, 0575-eset-remote_decoders.xml), in etc/decoders/local_decoder.xml (the
+ * package's etc/local_decoder.xml, ossec.conf `<decoder_dir>etc/decoders</decoder_dir>`).
+ */
+export const CONTAIN_DECODER = { name: "fortress-contain", programName: "fortress-contain" } as const;
+
+/** The parent of the syslog twins: every event the decoder above decoded (level 0, as 650 is). */
+export const CONTAIN_SYSLOG_PARENT = 100220;
+
+/**
+ * The same alerts as CONTAIN_AUDIT_RULES for the syslog messages: one twin of each (its id + 20) under
+ * CONTAIN_SYSLOG_PARENT, with the same fields, so an action of the responder or the playbook raises
+ * what the same action of the active response raises.
+ */
+export const CONTAIN_SYSLOG_RULES: readonly LocalRule[] = [
+  {
+    id: CONTAIN_SYSLOG_PARENT,
+    level: 0,
+    decodedAs: CONTAIN_DECODER.name,
+    description: "Fortress: containment audit messages (syslog) grouped",
+    groups: ["fortress", "containment"],
+  },
+  ...CONTAIN_AUDIT_RULES.map((rule) => ({ ...rule, id: rule.id + 20, ifSid: CONTAIN_SYSLOG_PARENT })),
+];
+
+/** /var/ossec/etc/decoders/local_decoder.xml: Fortress's decoders (ruleset decoders syntax). */
+export function renderLocalDecoders(): string {
+  const { name, programName } = CONTAIN_DECODER;
+  const decoders = [
+    el("decoder", [el("program_name", `^${programName}$`)], { name }),
+    el("decoder", [el("parent", name), el("plugin_decoder", "JSON_Decoder", { offset: "after_parent" })], {
+      name: `${name}-json`,
+    }),
+  ];
+  return `<!-- Rendered by Fortress (components/siem/manager/ossecConf.ts). -->\n${decoders.map((decoder) => serialize(decoder)).join("\n")}\n`;
+}
+
+/**
  * Wazuh's own ClamAV rule 52502 "ClamAV: Virus detected" (L8, ruleset/rules/0320-clam_av_rules.xml)
  * raised to 12 for the lab: a file the lab's clamd found is the worked example's alarm.
  */
@@ -322,6 +369,7 @@ export const DEFAULT_LOCAL_RULES: readonly LocalRule[] = [
   },
   ...SURICATA_LOCAL_RULES,
   ...CONTAIN_AUDIT_RULES,
+  ...CONTAIN_SYSLOG_RULES,
 ];
 
 const IPV4_OR_CIDR = /^(\d{1,3}\.){3}\d{1,3}(\/\d{1,2})?$/;
@@ -500,6 +548,8 @@ export function renderLocalRules(rules: readonly LocalRule[]): string {
       throw new Error(`rule ${rule.id} is outside the custom range 100000-120000`);
     if (ids.has(rule.id)) throw new Error(`rule ${rule.id} is defined twice`);
     ids.add(rule.id);
+    if ((rule.ifSid === undefined) === (rule.decodedAs === undefined))
+      throw new Error(`rule ${rule.id}: give it either a parent (if_sid) or a decoder (decoded_as)`);
     if (!Number.isInteger(rule.level) || rule.level < 0 || rule.level > 16)
       throw new Error(`rule ${rule.id}: level ${rule.level} is outside 0-16`);
   }
@@ -509,7 +559,7 @@ export function renderLocalRules(rules: readonly LocalRule[]): string {
       el(
         "rule",
         [
-          el("if_sid", rule.ifSid),
+          rule.ifSid !== undefined ? el("if_sid", rule.ifSid) : el("decoded_as", rule.decodedAs ?? ""),
           ...(rule.fields ?? []).map((field) =>
             el("field", field.pattern, { name: field.name, ...(field.pcre2 ? { type: "pcre2" } : {}) }),
           ),
