@@ -412,6 +412,7 @@ class Containment:
             why = answer.get("status_msg", status) if isinstance(answer, dict) else answer
             raise Failed(f"alias_util/add/{self.alias} answered {json.dumps(answer)}: {why}")
         if not self.contains(address):
+            self.table_exists()  # configd down lists nothing: transient, not pfctl's refusal
             raise Failed(f"OPNsense answered done but {address} is not in {self.alias}'s table (pfctl refused it)")
         expires = now + seconds if seconds else None
         # Written after the table took it: a crash in between leaves a host held without expiry, never
@@ -452,6 +453,7 @@ class Containment:
         if not isinstance(answer, dict) or answer.get("status") != "done":
             raise Failed(f"alias_util/add/{self.alias} answered {json.dumps(answer)}")
         if not self.contains(address):
+            self.table_exists()  # configd down lists nothing: transient, not pfctl's refusal
             raise Failed(f"OPNsense answered done but {address} is not in {self.alias}'s table (pfctl refused it)")
         self.kill_states(address)
 

@@ -85,6 +85,9 @@ describe("fortress-contain when the firewall reboots, configd fails or an answer
     assert.deepEqual(lab.api.state.liveTable("fz_quarantine"), [HOST]);
     const expire = await run("expire");
     assert.equal(expire.code, 4, "the timer does not guess either");
+    const add = await run("add", OTHER);
+    assert.equal(add.code, 4, `an add that cannot be read back is transient: ${add.stdout}`);
+    assert.ok(!recorded(OTHER));
     assert.ok(recorded(HOST));
     lab.api.state.setConfigd(true);
     const released = await run("delete", HOST);

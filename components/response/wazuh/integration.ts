@@ -42,7 +42,12 @@ export const CLAMAV_VIRUS_DETECTED = { id: 52502, level: 8 } as const;
  */
 export const THEHIVE_RULES: readonly { readonly id: number; readonly level: number }[] = [
   CLAMAV_VIRUS_DETECTED,
-  ...DEFAULT_LOCAL_RULES.map((rule) => ({ id: rule.id, level: rule.level })),
+  // Detections only: the containment's audit rules (group "containment", their level-0 syslog parent
+  // among them) are what the response did, not what it should respond to.
+  ...DEFAULT_LOCAL_RULES.filter((rule) => !rule.groups.includes("containment")).map((rule) => ({
+    id: rule.id,
+    level: rule.level,
+  })),
 ];
 
 /** The rule ids of the second block: THEHIVE_RULES below the level block's threshold. */
