@@ -9,11 +9,13 @@
 # add: puts one host into OPNsense's quarantine table, then kills its open states, and records the
 # containment in the state directory, with its expiry when --for gives one (none: until a person
 # releases it); an add of a contained host adds nothing and keeps it contained, pushing a recorded
-# expiry later (never earlier, and never giving one to a host held without). delete: takes it out and
-# drops its record; check: says whether it is in (exit 0) or not (exit 1); expire: releases, through
-# delete, every recorded host whose expiry has passed (the fortress-contain-expire timer runs it);
-# list: prints the records; preflight: proves the API key holds the two privileges it needs and not
-# the ones it must not. Python 3 standard library only.
+# expiry later (never earlier, and never giving one to a host held without). delete: always asks the
+# firewall to take it out, and drops its record only once the table, known to exist, no longer holds
+# it; check: says whether it is in (exit 0) or not (exit 1); expire: releases, through delete, every
+# recorded host whose expiry has passed, and puts back every recorded, unexpired host the table lost
+# (a reboot empties it), logged as reconcile/restored (the fortress-contain-expire timer runs it every
+# minute); list: prints the records; preflight: proves the quarantine table exists and the API key
+# holds the two privileges it needs and not the ones it must not. Python 3 standard library only.
 #
 # Why a record of its own and not Wazuh's timeout: execd keeps a timed active response's `delete` in
 # memory and runs every pending one when it stops (wazuh/wazuh@v4.14.6 src/os_execd/execd.c
@@ -32,6 +34,12 @@
 #   and idempotence here comes from reading the live table (list) first, never from the controller.
 # - GET /api/firewall/alias_util/list/<alias>: searchRecordsetBase over `pfctl -t <alias> -vT show`
 #   (scripts/filter/list_table.py): rows of {"ip": ...}, a host without /32 (/128), 9999 rows a page.
+# - When configd fails (Core/Backend.php configdRun returns ''), list answers 200 with no rows
+#   (listAction: `json_decode(...) ?? []`) and add/delete still answer done: an empty list proves
+#   nothing alone. GET alias_util/aliases (`pfctl -sT`, scripts/filter/list_tables.py) then returns
+#   null, sent as an empty answer; otherwise it lists the table. Same privilege as list.
+# - A reboot empties the table: filter.inc declares an external alias `table <name> persist` with no
+#   file, and scripts/filter/update_tables.py never reloads an external alias.
 # - POST .../delete/<alias> {"address": ip}: `filter delete table`, which deletes only a table line
 #   equal to the argument (scripts/filter/delete_table.py), and answers done in every case.
 # - POST /api/diagnostics/firewall/kill_states {"filter": ip}: {"result":"ok","dropped_states":n}, or
@@ -42,7 +50,8 @@
 #   and "Diagnostics: Show States" (api/diagnostics/firewall/kill_states* and the other state calls).
 #   A key without the privilege gets 403 {"status":403,"message":"Forbidden"}; a bad key 401.
 #
-# Errors: connection refused or reset, timeouts, 502/503/504 are transient and retried with
+# Errors: connection refused or reset, timeouts, an answer that breaks off (http.client's
+# IncompleteRead, BadStatusLine), configd not answering, 502/503/504 are transient and retried with
 # exponential backoff; everything else (4xx, 500 with or without an errorMessage, status failed,
 # not_an_address) is deterministic, explained and not retried.
 #
