@@ -3,7 +3,7 @@
  * active-responses.log (children of the ruleset's 650) and for its syslog messages (the local decoder
  * below, then twins of the same rules), so every caller's action raises the same alert.
  */
-import type { LocalRule } from "./ossecConf";
+import type { LocalRule } from "./localRule";
 import { el, serialize } from "./xml";
 
 /** A pcre2 field match of a local rule. */

@@ -19,6 +19,7 @@ import { CLAMDSCAN_COMMAND, FIM_NEW_OR_CHANGED_RULES } from "../../../vocabulary
 import { SERVICES } from "../../../vocabulary/services";
 import { el, serialize, type XmlElement } from "./xml";
 import { CONTAIN_AUDIT_RULES, CONTAIN_SYSLOG_RULES } from "./containRules";
+import type { LocalRule } from "./localRule";
 export {
   CONTAIN_AUDIT_RULES,
   CONTAIN_DECODER,
@@ -49,20 +50,7 @@ export interface ActiveResponse {
   readonly timeout?: number;
 }
 
-export interface LocalRule {
-  readonly id: number;
-  readonly level: number;
-  /** The parent rule (`<if_sid>`); a rule without one names its decoder (`<decoded_as>`). */
-  readonly ifSid?: number;
-  readonly decodedAs?: string;
-  /**
-   * Decoded fields the event must have (`<field name=…>`, ruleset rules syntax): a PCRE2 pattern, or
-   * Wazuh's default OS_Regex without `pcre2`.
-   */
-  readonly fields?: readonly { readonly name: string; readonly pattern: string; readonly pcre2?: boolean }[];
-  readonly description: string;
-  readonly groups: readonly string[];
-}
+export type { LocalRule } from "./localRule";
 
 export interface ManagerConfig {
   /** Addresses allowed to send syslog (the firewall's address on the servers network). */
