@@ -8,7 +8,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join, posix } from "node:path";
 import { after, before, beforeEach, describe, it } from "node:test";
-import { type Harness, runPython, startHarness } from "../../test/opnsense/containHarness";
+import { type Harness, hasSyslogEvent, runPython, startHarness } from "../../test/opnsense/containHarness";
 import { containProgram } from "./containment/program";
 import {
   MISP_ANALYZER,
@@ -120,9 +120,12 @@ describe("the containment responder, run as Cortex's process runner runs it", ()
       { type: "AddTagToCase", tag: "fortress:contained=10.10.40.23" },
     ]);
     assert.ok(
-      lab.syslog.some((line) =>
-        /action=add ip=10\.10\.40\.23 .*by=thehive reason="TheHive case #42"/.test(line),
-      ),
+      hasSyslogEvent(lab.syslog, {
+        action: "add",
+        address: "10.10.40.23",
+        by: "thehive",
+        reason: /^TheHive case #42/,
+      }),
       lab.syslog.join("\n"),
     );
     assert.doesNotMatch(JSON.stringify(report), /contain-secret/);

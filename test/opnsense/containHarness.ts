@@ -188,3 +188,29 @@ export function runPython(
 /** Requests the loopback server received for a path prefix (`firewall/alias_util/add`). */
 export const requestsTo = (api: OpnsenseApi, prefix: string) =>
   api.state.requests.filter((request) => request.path.startsWith(`/api/${prefix}`));
+
+/**
+ * The `{"fortress":{...}}` bodies of the syslog messages received (RFC 3164 lines whose tag is
+ * `fortress-contain:`), as fortress-contain, its responder and the playbook send them.
+ */
+export function syslogEvents(lines: readonly string[]): Record<string, unknown>[] {
+  const events: Record<string, unknown>[] = [];
+  for (const line of lines) {
+    const match = /^<\d+>\w{3} [ \d]\d \d\d:\d\d:\d\d \S+ fortress-contain(?:\[\d+\])?: (\{.*\})\s*$/.exec(
+      line,
+    );
+    if (!match?.[1]) continue;
+    const body = JSON.parse(match[1]) as { fortress?: Record<string, unknown> };
+    if (body.fortress) events.push(body.fortress);
+  }
+  return events;
+}
+
+/** Whether a syslog message carries every field given (a string equal, a RegExp matching). */
+export function hasSyslogEvent(lines: readonly string[], fields: Record<string, string | RegExp>): boolean {
+  return syslogEvents(lines).some((event) =>
+    Object.entries(fields).every(([key, want]) =>
+      typeof want === "string" ? event[key] === want : want.test(String(event[key] ?? "")),
+    ),
+  );
+}

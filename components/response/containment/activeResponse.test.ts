@@ -13,6 +13,7 @@ import { xmllint } from "../../../test/support/debianTools";
 import {
   ACTIVE_RESPONSE,
   type Harness,
+  hasSyslogEvent,
   PROGRAM,
   requestsTo,
   runPython,
@@ -168,11 +169,13 @@ describe("the containment active response (Wazuh 4.14 execd protocol)", () => {
     assert.ok(Math.abs(expires - (Date.now() / 1000 + RELEASE_AFTER)) < 60, String(expires));
     assert.match(arLines(), /add 10\.10\.40\.23 \(agent\.ip of agent 003 \(workstation-1\)\): exit 0/);
     assert.ok(
-      lab.syslog.some((line) =>
-        /action=add ip=10\.10\.40\.23 .*result=contained by=wazuh-active-response reason="wazuh alert 1764512401\.104857 rule 100200/.test(
-          line,
-        ),
-      ),
+      hasSyslogEvent(lab.syslog, {
+        action: "add",
+        address: WORKSTATION,
+        result: "contained",
+        by: "wazuh-active-response",
+        reason: /^wazuh alert 1764512401\.104857 rule 100200/,
+      }),
     );
   });
 

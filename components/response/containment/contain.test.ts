@@ -11,6 +11,7 @@ import { after, before, beforeEach, describe, it } from "node:test";
 import {
   ADMIN_USER,
   type Harness,
+  hasSyslogEvent,
   PROGRAM,
   requestsTo,
   runPython,
@@ -104,15 +105,18 @@ describe("fortress-contain against the loopback OPNsense", () => {
     const alias = lab.api.state.items("firewall/alias").find((item) => item.name === "fz_quarantine");
     assert.equal(alias?.content ?? "", "", "config is untouched: the next pulumi up reverts nothing");
     assert.ok(
-      lab.syslog.some((line) =>
-        /fortress-contain: action=add ip=10\.10\.40\.23 alias=fz_quarantine result=contained by=test reason="case 42"/.test(
-          line,
-        ),
-      ),
+      hasSyslogEvent(lab.syslog, {
+        action: "add",
+        address: HOST,
+        alias: "fz_quarantine",
+        result: "contained",
+        by: "test",
+        reason: "case 42",
+      }),
       lab.syslog.join("\n"),
     );
     assert.ok(
-      lab.syslog.some((line) => /action=kill_states ip=10\.10\.40\.23 .*dropped 1 states/.test(line)),
+      hasSyslogEvent(lab.syslog, { action: "kill_states", address: HOST, detail: "dropped 1 states" }),
     );
   });
 
@@ -141,7 +145,7 @@ describe("fortress-contain against the loopback OPNsense", () => {
         new RegExp(`allow-listed \\(${why.replace(/[()]/g, "\\$&")}\\)`),
       );
       assert.ok(
-        lab.syslog.some((line) => line.includes(`action=add ip=${ip} alias=fz_quarantine result=refused`)),
+        hasSyslogEvent(lab.syslog, { action: "add", address: ip, alias: "fz_quarantine", result: "refused" }),
       );
     }
     for (const bad of ["10.10.40.0/24", "workstation-1", "127.0.0.1", "0.0.0.0"]) {
@@ -179,7 +183,7 @@ describe("fortress-contain against the loopback OPNsense", () => {
       /alias_util\/add\/fz_quarantine: HTTP 500: Config lock timeout/,
     );
     assert.equal(requestsTo(lab.api, "firewall/alias_util/add").length, 1, "not retried");
-    assert.ok(lab.syslog.some((line) => /action=add ip=10\.10\.40\.23 .*result=failed/.test(line)));
+    assert.ok(hasSyslogEvent(lab.syslog, { action: "add", address: HOST, result: "failed" }));
   });
 
   it("explains a missing privilege, a wrong key and an alias that does not exist, without retrying", async () => {
@@ -221,7 +225,7 @@ describe("fortress-contain against the loopback OPNsense", () => {
     assert.deepEqual(lab.api.state.liveTable("fz_quarantine"), []);
     assert.equal((await contain("check", HOST)).code, 1);
     assert.equal(result((await contain("delete", HOST)).stdout).result, "not contained");
-    assert.ok(lab.syslog.some((line) => /action=delete ip=10\.10\.40\.23 .*result=released/.test(line)));
+    assert.ok(hasSyslogEvent(lab.syslog, { action: "delete", address: HOST, result: "released" }));
   });
 
   it("passes its preflight with exactly the two privileges, and fails it with a wider key", async () => {
@@ -287,13 +291,16 @@ describe("fortress-contain against the loopback OPNsense", () => {
     lab.syslog.length = 0;
     const ran = await runPython(PROGRAM, ["expire"], { env: { FORTRESS_CONTAIN_CONFIG: lab.config } });
     assert.equal(ran.code, 0, ran.stdout + ran.stderr);
-    assert.equal(result(ran.stdout).result, "released 1 expired");
+    assert.equal(result(ran.stdout).result, "released 1 expired, restored 0 lost from the table");
     assert.deepEqual(lab.api.state.liveTable("fz_quarantine").sort(), ["10.10.40.72", "10.10.40.73"]);
     assert.ok(!existsSync(join(lab.stateDir, "10.10.40.71.json")));
     assert.ok(
-      lab.syslog.some((line) =>
-        /action=delete ip=10\.10\.40\.71 .*result=released .*reason="expired at/.test(line),
-      ),
+      hasSyslogEvent(lab.syslog, {
+        action: "delete",
+        address: "10.10.40.71",
+        result: "released",
+        reason: /^expired at /,
+      }),
       lab.syslog.join("\n"),
     );
     age("10.10.40.72");

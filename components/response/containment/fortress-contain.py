@@ -9,11 +9,13 @@
 # add: puts one host into OPNsense's quarantine table, then kills its open states, and records the
 # containment in the state directory, with its expiry when --for gives one (none: until a person
 # releases it); an add of a contained host adds nothing and keeps it contained, pushing a recorded
-# expiry later (never earlier, and never giving one to a host held without). delete: takes it out and
-# drops its record; check: says whether it is in (exit 0) or not (exit 1); expire: releases, through
-# delete, every recorded host whose expiry has passed (the fortress-contain-expire timer runs it);
-# list: prints the records; preflight: proves the API key holds the two privileges it needs and not
-# the ones it must not. Python 3 standard library only.
+# expiry later (never earlier, and never giving one to a host held without). delete: always asks the
+# firewall to take it out, and drops its record only once the table, known to exist, no longer holds
+# it; check: says whether it is in (exit 0) or not (exit 1); expire: releases, through delete, every
+# recorded host whose expiry has passed, and puts back every recorded, unexpired host the table lost
+# (a reboot empties it), logged as reconcile/restored (the fortress-contain-expire timer runs it every
+# minute); list: prints the records; preflight: proves the quarantine table exists and the API key
+# holds the two privileges it needs and not the ones it must not. Python 3 standard library only.
 #
 # Why a record of its own and not Wazuh's timeout: execd keeps a timed active response's `delete` in
 # memory and runs every pending one when it stops (wazuh/wazuh@v4.14.6 src/os_execd/execd.c
@@ -32,6 +34,12 @@
 #   and idempotence here comes from reading the live table (list) first, never from the controller.
 # - GET /api/firewall/alias_util/list/<alias>: searchRecordsetBase over `pfctl -t <alias> -vT show`
 #   (scripts/filter/list_table.py): rows of {"ip": ...}, a host without /32 (/128), 9999 rows a page.
+# - When configd fails (Core/Backend.php configdRun returns ''), list answers 200 with no rows
+#   (listAction: `json_decode(...) ?? []`) and add/delete still answer done: an empty list proves
+#   nothing alone. GET alias_util/aliases (`pfctl -sT`, scripts/filter/list_tables.py) then returns
+#   null, sent as an empty answer; otherwise it lists the table. Same privilege as list.
+# - A reboot empties the table: filter.inc declares an external alias `table <name> persist` with no
+#   file, and scripts/filter/update_tables.py never reloads an external alias.
 # - POST .../delete/<alias> {"address": ip}: `filter delete table`, which deletes only a table line
 #   equal to the argument (scripts/filter/delete_table.py), and answers done in every case.
 # - POST /api/diagnostics/firewall/kill_states {"filter": ip}: {"result":"ok","dropped_states":n}, or
@@ -42,7 +50,8 @@
 #   and "Diagnostics: Show States" (api/diagnostics/firewall/kill_states* and the other state calls).
 #   A key without the privilege gets 403 {"status":403,"message":"Forbidden"}; a bad key 401.
 #
-# Errors: connection refused or reset, timeouts, 502/503/504 are transient and retried with
+# Errors: connection refused or reset, timeouts, an answer that breaks off (http.client's
+# IncompleteRead, BadStatusLine), configd not answering, 502/503/504 are transient and retried with
 # exponential backoff; everything else (4xx, 500 with or without an errorMessage, status failed,
 # not_an_address) is deterministic, explained and not retried.
 #
@@ -57,7 +66,8 @@
 #    "syslog": {"host": "10.10.20.64", "port": 514} or {"socket": "/dev/log"},
 #    "log_file": "/var/ossec/logs/active-responses.log", "state_dir": "/var/lib/fortress-contain"}
 #
-# Every action, result and refusal is logged: to syslog (key=value), to stderr, and to log_file as
+# Every action, result and refusal is logged as the same JSON: to syslog (the message body, which the
+# manager decodes by its program name, ossecConf.ts CONTAIN_DECODER), to stderr, and to log_file as
 # the line Wazuh's own active responses write (src/active-response/active_responses.c
 # write_debug_file: "<%Y/%m/%d %H:%M:%S> <name>: <message>"), `active-response/bin/fortress-contain:
 # {"fortress":{...}}`, which the manager's logcollector reads from active-responses.log and the
@@ -68,6 +78,7 @@
 import argparse
 import base64
 import fcntl
+import http.client
 import ipaddress
 import json
 import logging
@@ -136,6 +147,8 @@ def make_logger(config):
                 f"%(asctime)s {socket.gethostname()} fortress-contain: %(message)s", datefmt="%b %d %H:%M:%S"
             )
         )
+        # No trailing NUL: the message ends with the JSON that the manager's decoder reads whole.
+        handler.append_nul = False
         logger.addHandler(handler)
     stderr = logging.StreamHandler(sys.stderr)
     stderr.setFormatter(formatter)
@@ -143,11 +156,15 @@ def make_logger(config):
     return logger
 
 
+def audit_body(fields):
+    """Fortress's JSON for one action: the body of the log file's line and of the syslog message."""
+    return json.dumps({"fortress": {key: value for key, value in fields.items() if value not in (None, "")}},
+                      separators=(",", ":"), sort_keys=True)
+
+
 def audit_line(tag, fields):
     """One line as Wazuh's active responses write active-responses.log, with Fortress's JSON."""
-    body = json.dumps({"fortress": {key: value for key, value in fields.items() if value not in (None, "")}},
-                      separators=(",", ":"), sort_keys=True)
-    return f"{time.strftime('%Y/%m/%d %H:%M:%S')} {tag}: {body}\n"
+    return f"{time.strftime('%Y/%m/%d %H:%M:%S')} {tag}: {audit_body(fields)}\n"
 
 
 def append_line(path, line):
@@ -295,6 +312,13 @@ class Opnsense:
             if isinstance(reason, ssl.SSLCertVerificationError):
                 raise Failed(f"{path}: the firewall's certificate is not trusted: {reason}") from None
             raise Transient(f"{path}: {reason}") from None
+        except http.client.HTTPException as error:
+            # IncompleteRead, BadStatusLine, RemoteDisconnected...: the answer broke off (a restart).
+            raise Transient(f"{path}: the answer broke off: {type(error).__name__} {error}") from None
+        if not text.strip():
+            # A controller that returns null is sent as an empty 200 (opnsense/core@26.7.2
+            # mvc/app/controllers/OPNsense/Base/ApiControllerBase.php afterExecuteRoute).
+            return None
         try:
             return json.loads(text)
         except ValueError:
@@ -332,12 +356,13 @@ class Containment:
         self.reason = reason
 
     def log(self, action, address, result, detail="", **extra):
-        level = logging.WARNING if result in ("refused", "failed", "transient") else logging.INFO
-        context = f"by={self.by}" + (f" reason={json.dumps(self.reason)}" if self.reason else "")
-        suffix = f" detail={json.dumps(detail)}" if detail else ""
-        self.logger.log(level, f"action={action} ip={address} alias={self.alias} result={result} {context}{suffix}")
+        """One action's audit: the same {"fortress":{...}} JSON to syslog, stderr and log_file. The
+        manager decodes the syslog message by its program name fortress-contain (ossecConf.ts
+        CONTAIN_DECODERS) and the file's line by ar_log_json; the same rules fire for both."""
+        level = logging.WARNING if result in ("refused", "failed", "transient", "restored") else logging.INFO
         fields = {"action": action, "address": str(address), "alias": self.alias, "result": result,
                   "by": self.by, "reason": self.reason, "detail": detail, **extra}
+        self.logger.log(level, audit_body(fields))
         append_line(self.log_file, audit_line(AUDIT_TAG, fields))
 
     def listed(self):
@@ -356,6 +381,19 @@ class Containment:
 
     def contains(self, address):
         return ipaddress.ip_network(address) in self.listed()
+
+    def table_exists(self):
+        """Proves pf has the quarantine table. list answers 200 with no rows when configd fails
+        (AliasUtilController.php listAction: `json_decode(configdpRun(...)) ?? []`), so an empty list
+        proves nothing by itself; aliasesAction (`pfctl -sT`, scripts/filter/list_tables.py) returns
+        null then, which the API sends as an empty answer (opnsense/core@26.7.2)."""
+        answer = self.api.call("GET", "firewall/alias_util/aliases")
+        if answer is None:
+            raise Transient("alias_util/aliases answered nothing: configd on the firewall did not answer")
+        if not isinstance(answer, list):
+            raise Failed(f"alias_util/aliases: unexpected answer {json.dumps(answer)[:200]}")
+        if self.alias not in answer:
+            raise Failed(f"pf has no table {self.alias}: the quarantine alias does not exist on the firewall")
 
     def guard(self, action, text):
         address = host_address(text)
@@ -383,6 +421,7 @@ class Containment:
             why = answer.get("status_msg", status) if isinstance(answer, dict) else answer
             raise Failed(f"alias_util/add/{self.alias} answered {json.dumps(answer)}: {why}")
         if not self.contains(address):
+            self.table_exists()  # configd down lists nothing: transient, not pfctl's refusal
             raise Failed(f"OPNsense answered done but {address} is not in {self.alias}'s table (pfctl refused it)")
         expires = now + seconds if seconds else None
         # Written after the table took it: a crash in between leaves a host held without expiry, never
@@ -403,24 +442,61 @@ class Containment:
         self.log("kill_states", address, "done", f"dropped {answer.get('dropped_states', 0)} states")
 
     def delete(self, address):
-        if not self.contains(address):
-            self.records.remove(address)
-            return "not contained"
+        """Always asks pf to delete (harmless when absent: delete_table.py deletes only an equal line),
+        and drops the record only once a read-back shows the address absent from a table that exists."""
+        was_listed = self.contains(address)
         answer = self.api.call("POST", f"firewall/alias_util/delete/{self.alias}", {"address": str(address)})
         if not isinstance(answer, dict) or answer.get("status") != "done":
             raise Failed(f"alias_util/delete/{self.alias} answered {json.dumps(answer)}")
         if self.contains(address):
             raise Failed(f"OPNsense answered done but {address} is still in {self.alias}'s table")
+        self.table_exists()
         self.records.remove(address)
-        return "released"
+        return "released" if was_listed else "not contained"
+
+    def restore(self, address):
+        """Puts a recorded, unexpired host back into a table that lost it (the firewall rebooted: filter.inc
+        loads an external alias as `table <name> persist` with no file and update_tables.py never refills
+        it, opnsense/core@26.7.2 src/etc/inc/filter.inc, scripts/filter/update_tables.py)."""
+        answer = self.api.call("POST", f"firewall/alias_util/add/{self.alias}", {"address": str(address)})
+        if not isinstance(answer, dict) or answer.get("status") != "done":
+            raise Failed(f"alias_util/add/{self.alias} answered {json.dumps(answer)}")
+        if not self.contains(address):
+            self.table_exists()  # configd down lists nothing: transient, not pfctl's refusal
+            raise Failed(f"OPNsense answered done but {address} is not in {self.alias}'s table (pfctl refused it)")
+        self.kill_states(address)
+
+    def reconcile(self, held):
+        """(restored, failures) for the recorded hosts still held: every one the table lacks goes back in."""
+        if not held:
+            return 0, []
+        self.table_exists()
+        listed = self.listed()
+        restored, failures = 0, []
+        for address, record in held:
+            if ipaddress.ip_network(address) in listed:
+                continue
+            self.reason = f"contained by {record.get('by', '?')}: {record.get('reason', '')}"
+            detail = f"recorded as contained until {when(record.get('expires')) or 'released'} but not in the table"
+            try:
+                self.restore(address)
+                self.log("reconcile", address, "restored", detail)
+                restored += 1
+            except (Failed, Transient) as error:
+                self.log("reconcile", address, "failed" if isinstance(error, Failed) else "transient", str(error))
+                failures.append(error)
+        self.reason = ""
+        return restored, failures
 
     def expire(self):
-        """Releases every recorded host whose expiry has passed; a failure keeps its record for the next run."""
+        """Releases every recorded host whose expiry has passed and puts back every recorded, unexpired
+        host the table lost; a failure keeps its record for the next run."""
         now = time.time()
-        released, kept, failures = 0, 0, []
+        released, kept, failures, held = 0, 0, [], []
         for address, record in self.records.all():
             expires = record.get("expires")
             if expires is None or float(expires) > now:
+                held.append((address, record))
                 continue
             self.reason = f"expired at {when(float(expires))} (contained by {record.get('by', '?')}: {record.get('reason', '')})"
             try:
@@ -431,9 +507,15 @@ class Containment:
                 self.log("delete", address, "failed" if isinstance(error, Failed) else "transient", str(error))
                 failures.append(error)
                 kept += 1
+        self.reason = ""
+        restored, missed = self.reconcile(held)
+        failures += missed
+        kept += len(missed)
         if failures:
-            raise failures[0] if kept == 1 else type(failures[0])(f"{kept} expired hosts kept: {failures[0]}")
-        return f"released {released} expired"
+            error = failures[0] if kept == 1 else type(failures[0])(f"{kept} hosts not reconciled: {failures[0]}")
+            error.logged = True
+            raise error
+        return f"released {released} expired, restored {restored} lost from the table"
 
     def list(self):
         return [{**record, "address": str(address), "expires": when(record.get("expires"))}
@@ -441,6 +523,7 @@ class Containment:
 
     def preflight(self):
         self.listed()
+        self.table_exists()
         answer = self.api.call("POST", "diagnostics/firewall/kill_states", {"filter": "192.0.2.1"})
         if not isinstance(answer, dict) or answer.get("result") != "ok":
             raise Failed(f"kill_states answered {json.dumps(answer)}")
@@ -502,9 +585,12 @@ def main(argv=None):
         return EXIT_ABSENT if result == "not contained" and args.action == "check" else EXIT_DONE
     except (Refused, Failed, Transient) as error:
         failure = error
+    except OSError as error:
+        # The records directory (or its lock) refused: permissions, a full disk. Logged, never a traceback.
+        failure = Failed(f"the records directory {action.records.directory}: {error}")
     code, result = {Refused: (EXIT_REFUSED, "refused"), Failed: (EXIT_FAILED, "failed"),
                     Transient: (EXIT_TRANSIENT, "transient")}[type(failure)]
-    if args.action != "expire":
+    if not getattr(failure, "logged", False):
         action.log(args.action, args.ip or "-", result, str(failure))
     print(json.dumps({"action": args.action, "ip": args.ip or "-", "result": result, "error": str(failure)}))
     return code

@@ -50,7 +50,8 @@ export interface ContainConfigInput {
   /** The lab's networks, for the active response's choice of the internal side. */
   readonly internal: readonly string[];
   /**
-   * Where every action is logged as syslog (key=value): the SIEM's syslog receiver from a host the
+   * Where every action is logged as syslog (`fortress-contain: {"fortress":{...}}`, the audit's JSON,
+   * decoded by the manager's local decoder): the SIEM's syslog receiver from a host the
    * manager accepts syslog from. Not on the manager itself (remoted's allowed-ips hold only the
    * firewall): there, `logFile`.
    */

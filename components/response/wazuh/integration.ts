@@ -17,7 +17,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CONTAIN_AUDIT_RULES, DEFAULT_LOCAL_RULES, type Integration } from "../../siem/manager/ossecConf";
+import { DEFAULT_LOCAL_RULES, type Integration } from "../../siem/manager/ossecConf";
 
 export const THEHIVE_INTEGRATION_NAME = "custom-thehive";
 /** Where integratord looks for it (src/os_integrator/integrator.c: INTEGRATORDIR/<name>). */
@@ -42,10 +42,12 @@ export const CLAMAV_VIRUS_DETECTED = { id: 52502, level: 8 } as const;
  */
 export const THEHIVE_RULES: readonly { readonly id: number; readonly level: number }[] = [
   CLAMAV_VIRUS_DETECTED,
-  // Not the containment's own audit rules (100210-100217): they record what was done, not a detection.
-  ...DEFAULT_LOCAL_RULES.filter((rule) => !CONTAIN_AUDIT_RULES.some((audit) => audit.id === rule.id)).map(
-    (rule) => ({ id: rule.id, level: rule.level }),
-  ),
+  // Detections only: the containment's audit rules (group "containment", their level-0 syslog parent
+  // among them) are what the response did, not what it should respond to.
+  ...DEFAULT_LOCAL_RULES.filter((rule) => !rule.groups.includes("containment")).map((rule) => ({
+    id: rule.id,
+    level: rule.level,
+  })),
 ];
 
 /** The rule ids of the second block: THEHIVE_RULES below the level block's threshold. */

@@ -18,6 +18,15 @@
 import { CLAMDSCAN_COMMAND, FIM_NEW_OR_CHANGED_RULES } from "../../../vocabulary/agents";
 import { SERVICES } from "../../../vocabulary/services";
 import { el, serialize, type XmlElement } from "./xml";
+import { CONTAIN_AUDIT_RULES, CONTAIN_SYSLOG_RULES } from "./containRules";
+import type { LocalRule } from "./localRule";
+export {
+  CONTAIN_AUDIT_RULES,
+  CONTAIN_DECODER,
+  CONTAIN_SYSLOG_PARENT,
+  CONTAIN_SYSLOG_RULES,
+  renderLocalDecoders,
+} from "./containRules";
 import { OSSEC_ROOT } from "./ossecReference";
 
 export const AGENT_PORT = SERVICES["wazuh-agent"].tcp[0] as number;
@@ -41,18 +50,7 @@ export interface ActiveResponse {
   readonly timeout?: number;
 }
 
-export interface LocalRule {
-  readonly id: number;
-  readonly level: number;
-  readonly ifSid: number;
-  /**
-   * Decoded fields the event must have (`<field name=…>`, ruleset rules syntax): a PCRE2 pattern, or
-   * Wazuh's default OS_Regex without `pcre2`.
-   */
-  readonly fields?: readonly { readonly name: string; readonly pattern: string; readonly pcre2?: boolean }[];
-  readonly description: string;
-  readonly groups: readonly string[];
-}
+export type { LocalRule } from "./localRule";
 
 export interface ManagerConfig {
   /** Addresses allowed to send syslog (the firewall's address on the servers network). */
@@ -198,7 +196,9 @@ export function containResponse(options: { readonly rulesId?: readonly number[] 
       "the containment has no execd timeout (execd releases every timed host when it stops): set the containment's releaseAfter",
     );
   const rulesId = options.rulesId ?? CONTAIN_RULES;
-  const own = rulesId.filter((id) => CONTAIN_AUDIT_RULES.some((rule) => rule.id === id));
+  const own = rulesId.filter((id) =>
+    [...CONTAIN_AUDIT_RULES, ...CONTAIN_SYSLOG_RULES].some((rule) => rule.id === id),
+  );
   if (own.length > 0)
     throw new Error(`rules ${own.join(", ")} are the containment's own audit: containing on them loops`);
   return { command: CONTAIN_COMMAND.name, location: "server", rulesId };
@@ -215,88 +215,6 @@ export const MANAGER_LOCALFILES: readonly { readonly logFormat: string; readonly
   { logFormat: "syslog", location: "/var/ossec/logs/active-responses.log" },
 ];
 
-/** A pcre2 field match of a local rule. */
-const field = (name: string, pattern: string) => ({ name, pattern, pcre2: true });
-
-/**
- * The containment's audit as alerts. fortress-contain and its active response write each action to
- * active-responses.log as `<date> active-response/bin/fortress-contain[-ar]: {"fortress":{...}}`, which
- * the ruleset's ar_log_json decoder reads as JSON (ruleset/decoders/0010-active-response_decoders.xml)
- * and its rule 650 (level 0, "Active Response JSON Messages Grouped": ruleset/rules/0015-ossec_rules.xml)
- * takes; these children make each contain, refusal, release, failure and rescan an alert. They exclude
- * each other (one action and result each), so no order among siblings decides. None of them may be in
- * CONTAIN_RULES (containResponse refuses them).
- */
-export const CONTAIN_AUDIT_RULES: readonly LocalRule[] = [
-  {
-    id: 100210,
-    level: 10,
-    ifSid: 650,
-    fields: [field("fortress.action", "^add$"), field("fortress.result", "^contained$")],
-    description: "Fortress: $(fortress.address) contained in the quarantine by $(fortress.by)",
-    groups: ["fortress", "containment"],
-  },
-  {
-    id: 100211,
-    level: 5,
-    ifSid: 650,
-    fields: [field("fortress.action", "^add$"), field("fortress.result", "^already contained$")],
-    description: "Fortress: $(fortress.address) already contained, kept contained ($(fortress.by))",
-    groups: ["fortress", "containment"],
-  },
-  {
-    id: 100212,
-    level: 10,
-    ifSid: 650,
-    fields: [field("fortress.result", "^refused$")],
-    description: "Fortress: containment of $(fortress.address) refused: $(fortress.detail)",
-    groups: ["fortress", "containment"],
-  },
-  {
-    id: 100213,
-    level: 8,
-    ifSid: 650,
-    fields: [field("fortress.action", "^delete$"), field("fortress.result", "^released$")],
-    description: "Fortress: $(fortress.address) released from the quarantine by $(fortress.by)",
-    groups: ["fortress", "containment"],
-  },
-  {
-    id: 100214,
-    level: 12,
-    ifSid: 650,
-    fields: [
-      field("fortress.action", "^(add|delete|kill_states)$"),
-      field("fortress.result", "^(failed|transient)$"),
-    ],
-    description: "Fortress: containment $(fortress.action) of $(fortress.address) failed: $(fortress.detail)",
-    groups: ["fortress", "containment"],
-  },
-  {
-    id: 100215,
-    level: 5,
-    ifSid: 650,
-    fields: [field("fortress.action", "^add$"), field("fortress.result", "^skipped$")],
-    description: "Fortress: an alert's host was not contained: $(fortress.detail)",
-    groups: ["fortress", "containment"],
-  },
-  {
-    id: 100216,
-    level: 5,
-    ifSid: 650,
-    fields: [field("fortress.action", "^rescan$"), field("fortress.result", "^(started|already running)$")],
-    description: "Fortress: Greenbone rescan of $(fortress.target) after containing $(fortress.address)",
-    groups: ["fortress", "containment", "vulnerability-scan"],
-  },
-  {
-    id: 100217,
-    level: 8,
-    ifSid: 650,
-    fields: [field("fortress.action", "^rescan$"), field("fortress.result", "^(failed|skipped)$")],
-    description: "Fortress: no Greenbone rescan after containing $(fortress.address): $(fortress.detail)",
-    groups: ["fortress", "containment", "vulnerability-scan"],
-  },
-];
-
 /**
  * Wazuh's own ClamAV rule 52502 "ClamAV: Virus detected" (L8, ruleset/rules/0320-clam_av_rules.xml)
  * raised to 12 for the lab: a file the lab's clamd found is the worked example's alarm.
@@ -311,6 +229,7 @@ export const DEFAULT_LOCAL_RULES: readonly LocalRule[] = [
   },
   ...SURICATA_LOCAL_RULES,
   ...CONTAIN_AUDIT_RULES,
+  ...CONTAIN_SYSLOG_RULES,
 ];
 
 const IPV4_OR_CIDR = /^(\d{1,3}\.){3}\d{1,3}(\/\d{1,2})?$/;
@@ -489,6 +408,8 @@ export function renderLocalRules(rules: readonly LocalRule[]): string {
       throw new Error(`rule ${rule.id} is outside the custom range 100000-120000`);
     if (ids.has(rule.id)) throw new Error(`rule ${rule.id} is defined twice`);
     ids.add(rule.id);
+    if ((rule.ifSid === undefined) === (rule.decodedAs === undefined))
+      throw new Error(`rule ${rule.id}: give it either a parent (if_sid) or a decoder (decoded_as)`);
     if (!Number.isInteger(rule.level) || rule.level < 0 || rule.level > 16)
       throw new Error(`rule ${rule.id}: level ${rule.level} is outside 0-16`);
   }
@@ -498,7 +419,7 @@ export function renderLocalRules(rules: readonly LocalRule[]): string {
       el(
         "rule",
         [
-          el("if_sid", rule.ifSid),
+          rule.ifSid !== undefined ? el("if_sid", rule.ifSid) : el("decoded_as", rule.decodedAs ?? ""),
           ...(rule.fields ?? []).map((field) =>
             el("field", field.pattern, { name: field.name, ...(field.pcre2 ? { type: "pcre2" } : {}) }),
           ),
