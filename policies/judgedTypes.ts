@@ -7,7 +7,7 @@
  */
 import { GUEST_TYPES, PROXMOX_FIREWALL_TYPES, PROXMOX_PROVIDER_TYPE } from "../vocabulary/proxmoxTypes";
 import { RBAC_TYPES } from "../vocabulary/rbacTypes";
-import { COMPONENT_TYPES } from "../vocabulary/typeTokens";
+import { COMPONENT_TYPES, OPNSENSE_TYPE_PREFIX } from "../vocabulary/typeTokens";
 import { k8sWorkloadTypes, SDK_TYPES } from "../vocabulary/sdkTypes";
 import { CHART_TYPES, K3S_HELM_CHART_CONFIG_TYPE } from "./lib/charts";
 import {
@@ -117,9 +117,24 @@ export const JUDGED_TYPES: Readonly<Record<string, readonly string[]>> = {
     SDK_TYPES.commandRemote,
   ],
   "scan-targets-declared": [COMPONENT_TYPES.greenbone, NETWORK_TYPE],
+  "containment-key-least-privilege": [
+    ...COMMANDS,
+    `${OPNSENSE_TYPE_PREFIX}user`,
+    `${OPNSENSE_TYPE_PREFIX}group`,
+  ],
+  "response-no-default-credential": [
+    ANY_TYPE,
+    COMPONENT_TYPES.theHive,
+    COMPONENT_TYPES.cortex,
+    COMPONENT_TYPES.misp,
+    SDK_TYPES.randomPassword,
+    ...CHART_TYPES,
+  ],
   "state-protected-and-backed-up": [
     SDK_TYPES.proxmoxBackupJob,
     SDK_TYPES.k8sPersistentVolumeClaim,
+    COMPONENT_TYPES.misp,
+    ...CHART_TYPES,
     ...GUESTS,
   ],
 };

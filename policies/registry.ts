@@ -16,6 +16,7 @@ import { nodeCapacity } from "./rules/node-capacity";
 import { opnsenseNoAnyToAny } from "./rules/opnsense-no-any-to-any";
 import { serviceDependencies } from "./rules/service-dependencies";
 import { cloudInitNoPassword } from "./rules/cloud-init-no-password";
+import { containmentKeyLeastPrivilege } from "./rules/containment-key-least-privilege";
 import { everyVmHasAnAgent } from "./rules/every-vm-has-an-agent";
 import { greenboneNoDefaultPassword } from "./rules/greenbone-no-default-password";
 import { scanTargetsDeclared } from "./rules/scan-targets-declared";
@@ -27,6 +28,7 @@ import { opnsenseFirewallUi } from "./rules/opnsense-firewall-ui";
 import { opnsenseNoPassIntoManagement } from "./rules/opnsense-no-pass-into-management";
 import { pinnedVersions } from "./rules/pinned-versions";
 import { quarantineBlocksFirst } from "./rules/quarantine-blocks-first";
+import { responseNoDefaultCredential } from "./rules/response-no-default-credential";
 import { proxmoxTokenLeastPrivilege } from "./rules/proxmox-token-least-privilege";
 import { proxmoxVmNic } from "./rules/proxmox-vm-nic";
 import { proxmoxGuestTypes } from "./rules/proxmox-guest-types";
@@ -74,4 +76,6 @@ export const POLICIES: readonly FortressPolicy[] = [
   sensorCapabilities,
   greenboneNoDefaultPassword,
   scanTargetsDeclared,
+  responseNoDefaultCredential,
+  containmentKeyLeastPrivilege,
 ];

@@ -2,9 +2,12 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
   AGENT_ZONE_PURPOSES,
+  CONTAINMENT_WHY,
   clamdFlows,
   clamdHost,
   derivedHostFlows,
+  type FirewallApiLab,
+  firewallApiClients,
   type HostFlowLab,
   indexerShipperFlows,
   indexerShippers,
@@ -163,5 +166,43 @@ describe("indexerShipperFlows (issue 13)", () => {
     assert.ok(
       derivedHostFlows(lab(["wazuh-indexer"], shippers)).some((flow) => flow.services.includes("opensearch")),
     );
+  });
+});
+
+describe("firewallApiClients: the hosts that call the firewall's API (issue 14, containment)", () => {
+  const ON = ["quarantine", "wazuh-manager"];
+  const apiLab = (
+    services: string[],
+    options: { layers?: Record<string, boolean>; url?: string | null } = {},
+  ): FirewallApiLab => ({
+    ...lab(services),
+    config: {
+      ...lab(services).config,
+      layers: options.layers ?? {},
+      ...(options.url === null ? {} : { opnsense: { url: options.url ?? "https://10.10.10.1" } }),
+    },
+  });
+
+  it("names the manager's VM, its network and planned address, for containment", () => {
+    assert.deepEqual(firewallApiClients(apiLab(ON)), [
+      { from: "servers", host: "wazuh-manager-1", address: "10.10.20.64", why: CONTAINMENT_WHY },
+    ]);
+    assert.equal(firewallApiClients(apiLab(ON, { layers: { response: true } })).length, 1);
+  });
+
+  it("names nobody without the quarantine service, the manager service or the response layer", () => {
+    assert.deepEqual(firewallApiClients(apiLab(["wazuh-manager"])), []);
+    assert.deepEqual(firewallApiClients(apiLab(["quarantine"])), []);
+    assert.deepEqual(firewallApiClients(apiLab(ON, { layers: { response: false } })), []);
+    assert.deepEqual(firewallApiClients({ ...apiLab(ON), vms: [] }), []);
+  });
+
+  it("names nobody when fortress:opnsense.url is a host name or absent: a rule needs the address", () => {
+    assert.deepEqual(firewallApiClients(apiLab(ON, { url: "https://fw.home.arpa" })), []);
+    assert.deepEqual(firewallApiClients(apiLab(ON, { url: null })), []);
+  });
+
+  it("is no host flow: the derived host flows stay as they were", () => {
+    assert.deepEqual(derivedHostFlows(apiLab(ON)), derivedHostFlows(lab(ON)));
   });
 });

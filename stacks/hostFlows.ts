@@ -25,13 +25,21 @@
  * inbound rule on a VLAN interface, where the zone matrix lives. It leaves from the firewall's address
  * on the manager's VLAN, which the Proxmox group of that zone accepts as intra-zone traffic.
  *
+ * Beside them, the hosts that call the firewall's own API (`firewallApiClients`, not a HostFlow: the
+ * destination is the firewall, on the API's port alone, and the source one address): the Wazuh manager,
+ * where the containment action runs, while the `quarantine` and `wazuh-manager` services and the
+ * response layer are on.
+ *
  * Pure: no Pulumi, no I/O.
  */
-import type { HostFlow } from "../components/network/types";
+import { firewallApiEndpoint } from "../components/network/firewallApi";
+import type { FirewallApiClient, HostFlow } from "../components/network/types";
 import type { NetworkPurpose } from "../vocabulary/zones";
 import type { NetworkConfig } from "./config/schema";
 import { K3S_POOL_ROLES, K3S_SERVER_ROLE } from "./catalog";
 import { MANAGER_ROLE } from "./enrollment";
+import { isLayerEnabled } from "./config/checks";
+import type { PlainConfig } from "./config/schema";
 
 /** The zones whose hosts run Wazuh agents: Fortress's VMs (servers, sensors, users) and admins' machines. */
 export const AGENT_ZONE_PURPOSES: readonly NetworkPurpose[] = ["management", "servers", "sensors", "users"];
@@ -137,4 +145,46 @@ export function indexerShipperFlows(lab: HostFlowLab): HostFlow[] {
 /** Every flow Fortress derives for the network layer. */
 export function derivedHostFlows(lab: HostFlowLab): HostFlow[] {
   return [...managerFlows(lab), ...clamdFlows(lab), ...indexerShipperFlows(lab)];
+}
+
+/** Why the manager calls the firewall's API, as its rule's description says it. */
+export const CONTAINMENT_WHY = "containment";
+/** Why a general k3s agent calls the firewall's API: Cortex's containment responder may run there. */
+export const CORTEX_RESPONDER_WHY = "containment responder (Cortex)";
+
+/** What the API clients' derivation reads beyond HostFlowLab: the layers and the firewall's URL. */
+export interface FirewallApiLab extends HostFlowLab {
+  readonly config: HostFlowLab["config"] & {
+    readonly layers: PlainConfig["layers"];
+    readonly opnsense?: { readonly url: string };
+  };
+}
+
+/**
+ * The hosts that call the firewall's API: each Wazuh manager VM, where fortress-contain runs
+ * (components/response/containment: `firewall/alias_util/add`, `diagnostics/firewall/kill_states`),
+ * while the `quarantine` service (the alias it fills), the `wazuh-manager` service (the host) and the
+ * response layer (fortress:layers.response, on unless false) are on. None when `fortress:opnsense.url`
+ * names a host name rather than an IPv4 address: a filter rule needs the address (firewallApiEndpoint).
+ */
+export function firewallApiClients(lab: FirewallApiLab): FirewallApiClient[] {
+  const { services, layers, opnsense } = lab.config;
+  if (!services.includes("quarantine") || !services.includes("wazuh-manager")) return [];
+  if (!isLayerEnabled(layers, "response")) return [];
+  if (!opnsense || !firewallApiEndpoint(opnsense.url)) return [];
+  const client = (why: string) => (vm: FirewallApiLab["vms"][number]) => ({
+    from: vm.networkConfig.name,
+    host: vm.name,
+    address: vm.ip,
+    why,
+  });
+  // Cortex's containment responder runs in Cortex's pod, on a general k3s agent, whose address its
+  // traffic leaves with; the response namespace's NetworkPolicy lets Cortex alone reach the API.
+  const cortexNodes = services.includes("cortex")
+    ? lab.vms.filter((vm) => vm.role.name === K3S_POOL_ROLES.general).map(client(CORTEX_RESPONDER_WHY))
+    : [];
+  return [
+    ...lab.vms.filter((vm) => vm.role.name === MANAGER_ROLE).map(client(CONTAINMENT_WHY)),
+    ...cortexNodes,
+  ];
 }

@@ -17,6 +17,7 @@ export function identityHostnames(lab: LabModel): UiHostnames {
     grafana: `grafana.${domain}`,
     wazuhDashboard: `wazuh.${domain}`,
     thehive: `thehive.${domain}`,
+    cortex: `cortex.${domain}`,
     misp: misp?.fqdn ?? `misp.${domain}`,
   };
 }

@@ -19,6 +19,11 @@ describe("the stack outputs (issue 9)", () => {
       "wazuhBreakGlassPassword",
       "wazuhEnrollmentPassword",
       "greenboneAdminPassword",
+      "theHiveAdminPassword",
+      "theHiveAnalystPassword",
+      "cortexAdminPassword",
+      "mispAdminPassword",
+      "mispAdminKey",
     ]);
   });
 

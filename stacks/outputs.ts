@@ -10,6 +10,7 @@
  *   pulumi stack output wazuhBreakGlassPassword --show-secrets
  *   pulumi stack output wazuhPhysicalEnrollCommand > enroll-wazuh-agent.sh
  *   pulumi stack output greenboneAdminPassword --show-secrets
+ *   pulumi stack output theHiveAnalystPassword --show-secrets
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { HypervisorVmOutputs } from "../components/hypervisor";
@@ -20,6 +21,7 @@ import { scanTargets } from "./scanTargets";
 import { RESCAN_PATH } from "../components/vuln/install";
 import { GREENBONE_ADMIN_USER } from "../components/vuln/vuln";
 import type { GreenboneImageKey } from "../vocabulary/greenbone";
+import type { Response } from "../components/response/response";
 
 export interface FortressOutputs {
   /** Each layer: built, not built yet, or disabled. */
@@ -68,6 +70,21 @@ export interface FortressOutputs {
   readonly greenboneRescanCommand: string | undefined;
   /** The image digests the Greenbone VM runs (as fortress:vuln.imageDigests takes them, to reproduce the pins). */
   readonly greenbonePinnedDigests: pulumi.Output<Partial<Record<GreenboneImageKey, string>>> | undefined;
+  /** TheHive (local accounts only: the free edition): its URL, the admin's and the analyst's logins (plain) and passwords (secret). */
+  readonly theHiveUrl: string | undefined;
+  readonly theHiveAdminLogin: string | undefined;
+  readonly theHiveAdminPassword: pulumi.Output<string> | undefined;
+  readonly theHiveAnalystLogin: string | undefined;
+  readonly theHiveAnalystPassword: pulumi.Output<string> | undefined;
+  /** Cortex: its URL, its superadmin's login (plain) and password (secret). */
+  readonly cortexUrl: string | undefined;
+  readonly cortexAdminLogin: string | undefined;
+  readonly cortexAdminPassword: pulumi.Output<string> | undefined;
+  /** MISP: its URL, the break-glass admin's e-mail (plain), password and API key (secret). */
+  readonly mispUrl: string | undefined;
+  readonly mispAdminEmail: string | undefined;
+  readonly mispAdminPassword: pulumi.Output<string> | undefined;
+  readonly mispAdminKey: pulumi.Output<string> | undefined;
 }
 
 /** Every output, secret or plain: the one list of keys, and the order `index.ts` exports them in. */
@@ -98,6 +115,18 @@ export const OUTPUT_SECRECY = {
   greenboneScanTargets: "plain",
   greenboneRescanCommand: "plain",
   greenbonePinnedDigests: "plain",
+  theHiveUrl: "plain",
+  theHiveAdminLogin: "plain",
+  theHiveAdminPassword: "secret",
+  theHiveAnalystLogin: "plain",
+  theHiveAnalystPassword: "secret",
+  cortexUrl: "plain",
+  cortexAdminLogin: "plain",
+  cortexAdminPassword: "secret",
+  mispUrl: "plain",
+  mispAdminEmail: "plain",
+  mispAdminPassword: "secret",
+  mispAdminKey: "secret",
 } as const satisfies { readonly [Key in keyof FortressOutputs]-?: "secret" | "plain" };
 
 type OutputKey = keyof typeof OUTPUT_SECRECY;
@@ -108,8 +137,40 @@ export const OUTPUT_KEYS = Object.keys(OUTPUT_SECRECY) as OutputKey[];
 /** The secret ones: `pulumi stack output` shows them only with --show-secrets. */
 export const SECRET_OUTPUT_KEYS = OUTPUT_KEYS.filter((key) => OUTPUT_SECRECY[key] === "secret");
 
+type ResponseOutputKey =
+  | "theHiveUrl"
+  | "theHiveAdminLogin"
+  | "theHiveAdminPassword"
+  | "theHiveAnalystLogin"
+  | "theHiveAnalystPassword"
+  | "cortexUrl"
+  | "cortexAdminLogin"
+  | "cortexAdminPassword"
+  | "mispUrl"
+  | "mispAdminEmail"
+  | "mispAdminPassword"
+  | "mispAdminKey";
+
+function responseOutputs(response: Response | undefined): Pick<FortressOutputs, ResponseOutputKey> {
+  const accounts = response?.accounts;
+  return {
+    theHiveUrl: response?.theHiveUrl,
+    theHiveAdminLogin: accounts?.admin.login,
+    theHiveAdminPassword: accounts?.admin.password,
+    theHiveAnalystLogin: accounts?.analyst.login,
+    theHiveAnalystPassword: accounts?.analyst.password,
+    cortexUrl: response?.cortexUrl,
+    cortexAdminLogin: accounts?.cortexAdmin?.login,
+    cortexAdminPassword: accounts?.cortexAdmin?.password,
+    mispUrl: response?.misp?.baseUrl,
+    mispAdminEmail: response?.misp?.adminEmail,
+    mispAdminPassword: response?.misp?.adminPassword,
+    mispAdminKey: response?.misp?.adminKey,
+  };
+}
+
 export function stackOutputs(loaded: LoadedLab, composition: Composition): FortressOutputs {
-  const { hypervisor, platform, identity, siem, endpoint, sensors, vuln } = composition.layers;
+  const { hypervisor, platform, identity, siem, endpoint, sensors, vuln, response } = composition.layers;
   const { config } = loaded.model;
   const greenbone = vuln?.greenbone;
   const manager = siem?.manager?.endpoint;
@@ -144,6 +205,7 @@ export function stackOutputs(loaded: LoadedLab, composition: Composition): Fortr
       ? `ssh ${config.lab.adminUser}@${vuln.greenboneHost} sudo ${RESCAN_PATH} <target>`
       : undefined,
     greenbonePinnedDigests: greenbone?.pinnedDigests,
+    ...responseOutputs(response),
   };
   // In the order of OUTPUT_SECRECY, whatever the order above; a layer that is off leaves its keys out
   // (Pulumi warns about every undefined output, on every preview and up).

@@ -137,11 +137,11 @@ describe("the SIEM and endpoint stack outputs (issue 12)", () => {
       readFileSync(join(out, file), "utf8"),
     );
     const planJson = files[0] as string;
-    // The planner's random passwords are `mock-<resource name>` (stacks/plan/mocks.ts), the same in
+    // The planner's random passwords begin with `mock` (stacks/plan/mocks.ts mockPassword), the same in
     // both runs: so the values read here are the ones the written plan was made with.
     for (const key of ["wazuhBreakGlassPassword", "wazuhEnrollmentPassword"] as const) {
       const value = await valueOf(outputs[key] as pulumi.Output<string>);
-      assert.match(value, /^mock-/, `${key}: not the mocks' password, so this run's value proves nothing`);
+      assert.match(value, /^mock/, `${key}: not the mocks' password, so this run's value proves nothing`);
       for (const [index, text] of [...files, outcome.text].entries())
         assert.ok(
           !text.includes(value),

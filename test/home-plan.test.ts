@@ -38,7 +38,7 @@ describe("the home lab plan", () => {
       /^(\s+)secure: \S+$/gm,
       (_, indent) => `${indent}secure: ${canary(String(++counter))}`,
     );
-    assert.equal(counter, 4, "the home config should hold four secure values");
+    assert.equal(counter, 6, "the home config should hold six secure values");
     const configFile = join(out, "Pulumi.home.yaml");
     writeFileSync(configFile, withCanaries);
     outcome = await plan({ configFile, outDir: out, width: 100 });
@@ -56,7 +56,7 @@ describe("the home lab plan", () => {
     assert.match(lines[0] ?? "", /^Fortress plan for stack "home": \d+ resources$/);
     assert.equal(
       lines[1],
-      `  resources  ${document.resources.length} in 10 built layers (2 not built), 2 outside any layer`,
+      `  resources  ${document.resources.length} in 11 built layers (1 not built), 2 outside any layer`,
     );
     assert.equal(
       lines[2],
@@ -110,15 +110,17 @@ describe("the home lab plan", () => {
     }
     // Offline no chart renders: every chart is judged by its values, and plan.json says so.
     const charts = document.resources.filter((resource) => resource.type === "kubernetes:helm.sh/v4:Chart");
-    assert.equal(charts.length, 3);
+    assert.equal(charts.length, 5);
     assert.deepEqual([...(document.chartsJudgedByValues ?? [])].sort(), [
       "Helm v4 Chart cert-manager (chart cert-manager)",
+      "Helm v4 Chart cortex (chart cortex)",
       "Helm v4 Chart keycloak (chart keycloakx)",
+      "Helm v4 Chart thehive (chart thehive)",
       "Helm v4 Chart vaultwarden (chart vaultwarden)",
     ]);
   });
 
-  it("builds every layer but response and monitoring, and lists those two as not built yet", () => {
+  it("builds every layer but monitoring, and lists it as not built yet", () => {
     const status = Object.fromEntries(document.layers.map((layer) => [layer.name, layer.status]));
     const built = [
       "network",
@@ -131,6 +133,7 @@ describe("the home lab plan", () => {
       "sensors",
       "endpoint",
       "vuln",
+      "response",
     ];
     for (const layer of built) assert.equal(status[layer], "built", layer);
     for (const layer of LAYERS.filter((name) => !built.includes(name)))
@@ -151,7 +154,8 @@ describe("the home lab plan", () => {
     assert.match(outcome.text, /siem: \d+ resources/);
     assert.match(outcome.text, /sensors: \d+ resources/);
     assert.match(outcome.text, /vuln: \d+ resources/);
-    assert.match(outcome.text, /response: not built yet/);
+    assert.match(outcome.text, /response: \d+ resources/);
+    assert.match(outcome.text, /monitoring: not built yet/);
   });
 
   it("builds one Proxmox provider that the network, time, hypervisor and identity layers share (issue 9)", () => {
@@ -192,7 +196,7 @@ describe("the home lab plan", () => {
     assert.equal(count("time", "chrony"), 1);
     assert.equal(
       count("dns-dhcp", "hostOverride"),
-      13 + 5 + 3 + 5 * 3,
+      13 + 5 + 3 + 6 * 3,
       "every VM and node has a name, the API and each UI behind the ingress one per server",
     );
     assert.equal(count("dns-dhcp", "keaReservation"), 13, "every VM has a reservation");
@@ -313,13 +317,103 @@ describe("the home lab plan", () => {
     );
     const scanRules = rules.filter((fields) => fields.source_net === scanner?.address);
     assert.deepEqual(
-      scanRules.map((fields) => [fields.destination_net, fields.protocol]),
+      scanRules
+        .filter((fields) => fields.destination_net !== "fz_quarantine")
+        .map((fields) => [fields.destination_net, fields.protocol]),
       ["sensors", "users", "iot"].map((to) => [`fz_net_${to}`, "any"]),
+    );
+    // And the rescan's one pass to the contained hosts, on the scanner's interface (issue 14).
+    assert.deepEqual(
+      scanRules
+        .filter((fields) => fields.destination_net === "fz_quarantine")
+        .map((fields) => [fields.action, fields.protocol, fields.log]),
+      [["pass", "any", "1"]],
     );
     assert.ok(
       outcome.text.includes(`\n  quarantine → wazuh-manager-1 ${manager.address}: wazuh-agent-events\n`),
       "the report lists the derived flows under the matrix",
     );
+  });
+
+  it("lets the Wazuh manager call the firewall's API for containment: from its one address to the URL's address and port, before the block to (self) (issue 14)", () => {
+    const manager = document.placement
+      .flatMap((node) => node.vms)
+      .find((vm) => vm.name === "wazuh-manager-1");
+    assert.ok(manager?.address, "the manager VM has an address");
+    const servers = document.networks.find((network) => network.name === "servers");
+    assert.ok(servers?.interface, "servers has an interface");
+    const agents = document.placement
+      .flatMap((node) => node.vms)
+      .filter((vm) => /^k3s-agent-\d+$/.test(vm.name))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    assert.deepEqual(
+      [...(document.firewallApiClients ?? [])].sort((a, b) => a.host.localeCompare(b.host)),
+      [
+        ...agents.map((vm) => ({
+          from: "servers",
+          host: vm.name,
+          address: vm.address,
+          why: "containment responder (Cortex)",
+          api: "10.10.10.1",
+          port: 443,
+        })),
+        {
+          from: "servers",
+          host: "wazuh-manager-1",
+          address: manager.address,
+          why: "containment",
+          api: "10.10.10.1",
+          port: 443,
+        },
+      ],
+    );
+    const onServers = document.resources
+      .filter((resource) => resource.type.endsWith("opnsense:rule"))
+      .map((rule) => (rule.inputs as { fields: Record<string, string> }).fields)
+      .filter((fields) => fields.interface === servers.interface)
+      .sort((a, b) => Number(a.sequence) - Number(b.sequence));
+    const toApi = onServers.filter((fields) => fields.destination_net === "10.10.10.1");
+    assert.deepEqual(
+      toApi
+        .map((fields) => [
+          fields.action,
+          fields.source_net,
+          fields.protocol,
+          fields.destination_port,
+          fields.log,
+        ])
+        .sort(),
+      [manager.address, ...agents.map((vm) => vm.address)]
+        .sort()
+        .map((address) => ["pass", address, "TCP", "443", "1"])
+        .sort(),
+    );
+    const selfBlock = onServers.findIndex(
+      (fields) => fields.action === "block" && fields.destination_net === "(self)",
+    );
+    const apiPass = onServers.findIndex((fields) => fields.destination_net === "10.10.10.1");
+    const lastQuarantine =
+      onServers.filter((fields) => fields.description?.startsWith("fortress quarantine:")).length - 1;
+    assert.ok(lastQuarantine >= 0 && lastQuarantine < apiPass && apiPass < selfBlock);
+    assert.ok(
+      outcome.text.includes(
+        `\n  servers: wazuh-manager-1 ${manager.address} → firewall API 10.10.10.1:443/TCP (containment)\n`,
+      ),
+      "the report lists the API client under the derived flows",
+    );
+    // Proxmox needs no rule for it: the manager VM's firewall filters inbound traffic only (its zone's
+    // security group holds in-rules, its options let every outbound packet go). Should either change,
+    // this flow needs a rule there too (components/network/firewallApi.ts).
+    const options = document.resources.find(
+      (resource) =>
+        resource.type === "proxmoxve:firewall/optionsLegacy:OptionsLegacy" &&
+        resource.name.includes("wazuh-manager-1"),
+    );
+    assert.equal((options?.inputs as { outputPolicy?: string } | undefined)?.outputPolicy, "ACCEPT");
+    const groupRules = document.resources
+      .filter((resource) => resource.type === "proxmoxve:cluster/firewall/security/groupLegacy:GroupLegacy")
+      .flatMap((group) => (group.inputs as { rules: { type: string }[] }).rules);
+    assert.ok(groupRules.length > 0 && groupRules.every((rule) => rule.type === "in"));
   });
 
   it("puts the three k3s servers on three M710q nodes and the indexer and GPU worker on the laptop", () => {
@@ -348,6 +442,7 @@ describe("the home lab plan", () => {
       "hypervisor->dns-dhcp",
       "identity->platform",
       "platform->hypervisor",
+      "response->siem",
       "sensors->siem",
       "siem->identity",
       "time->network",

@@ -46,6 +46,8 @@ const K3S_CUSTOM_RESOURCES = /^kubernetes:helm\.cattle\.io\/v1:HelmChart(Config)
 
 /** Types the home lab registers that no policy needs to judge by type, and why. */
 const UNJUDGED: Readonly<Record<string, string>> = {
+  "kubernetes:core/v1:ServiceAccount":
+    "an identity with no rights of its own: what it may do is its Roles' and RoleBindings' (k8s-rbac-least-privilege), its pods are judged as pods",
   [`${OPNSENSE_TYPE_PREFIX}vlan`]:
     "a VLAN device on the trunk: no address or rule; what passes between VLANs is the filter rules'",
   [`${OPNSENSE_TYPE_PREFIX}preflight`]: "reads the firewall and changes nothing",

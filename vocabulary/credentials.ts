@@ -39,6 +39,11 @@ export const KNOWN_DEFAULT_CREDENTIALS = [
   // §1.5 "Dependencies" and its env list).
   "redispassword",
   "example",
+  // The response layer's products (RESPONSE_DEFAULT_CREDENTIALS below, each with its vendor file).
+  "C0rt3xOpenS3arch#2025",
+  "miniominio",
+  "passphrase",
+  "supervisor",
   // MinIO's root credentials when none are set (minio/minio internal/auth/credentials.go
   // DefaultAccessKey/DefaultSecretKey).
   "minioadmin",
@@ -98,3 +103,142 @@ const KNOWN = new Set(KNOWN_DEFAULT_CREDENTIALS.map((value) => value.toLowerCase
 export function isKnownDefaultCredential(value: unknown, known: ReadonlySet<string> = KNOWN): boolean {
   return typeof value === "string" && known.has(value.trim().toLowerCase());
 }
+
+/** A product's shipped credential: which setting carries it, the value, and the vendor file that ships it. */
+export interface ShippedCredential {
+  readonly product: "TheHive" | "Cortex" | "MISP" | "MariaDB" | "Valkey" | "Cassandra" | "MinIO";
+  /** The chart value, environment variable or login that carries it. */
+  readonly setting: string;
+  readonly value: string;
+  readonly source: string;
+  /** Odd enough to be the vendor's wherever it appears (not a word a script or a comment uses). */
+  readonly anywhere?: true;
+}
+
+const HELM_THEHIVE = "StrangeBeeCorp/helm-charts@thehive-1.0.5:thehive-charts/thehive/values.yaml";
+const HELM_CORTEX = "StrangeBeeCorp/helm-charts@cortex-1.2.0:cortex-charts/cortex/values.yaml";
+const MISP_DOCKER = "MISP/misp-docker@6d915d5";
+
+/**
+ * Every shipped credential of the response layer's products (TheHive, Cortex, MISP and the MariaDB,
+ * Valkey, Cassandra and MinIO they run on), read from the vendors' own files. The pack's
+ * `response-no-default-credential` refuses each of them anywhere in the plan.
+ */
+export const RESPONSE_DEFAULT_CREDENTIALS: readonly ShippedCredential[] = [
+  {
+    product: "TheHive",
+    setting: "thehive.httpSecret",
+    value: "ChangeThisSecretWithOneContainingAtLeast32Chars",
+    source: `${HELM_THEHIVE} line 147`,
+    anywhere: true,
+  },
+  {
+    product: "TheHive",
+    setting: "thehive.database.password",
+    value: "ChangeThisPasswordForCassandra",
+    source: `${HELM_THEHIVE} line 83`,
+    anywhere: true,
+  },
+  {
+    product: "TheHive",
+    setting: "thehive.storage.secretKey",
+    value: "ChangeThisPasswordForMinIO",
+    source: `${HELM_THEHIVE} line 111`,
+    anywhere: true,
+  },
+  {
+    product: "Cassandra",
+    setting: "cassandra.dbUser.password",
+    value: "ChangeThisPasswordForCassandra",
+    source: `${HELM_THEHIVE} line 339`,
+    anywhere: true,
+  },
+  {
+    product: "MinIO",
+    setting: "minio.rootPassword",
+    value: "ChangeThisPasswordForMinIO",
+    source: `${HELM_THEHIVE} line 564`,
+    anywhere: true,
+  },
+  {
+    product: "MinIO",
+    setting: "storage.secretKey (standalone scenario)",
+    value: "miniominio",
+    source:
+      "StrangeBeeCorp/helm-charts@thehive-1.0.5:thehive-charts/thehive/scenarios/standalone/values.yaml line 11",
+    anywhere: true,
+  },
+  {
+    product: "TheHive",
+    setting: "the administrator admin@thehive.local",
+    value: "secret",
+    source:
+      "TheHive-Project/TheHive@b6649bb (4.1.24) thehive/app/org/thp/thehive/models/User.scala line 35 `initPassword`, kept by TheHive 5 (docs.strangebee.com: first login admin@thehive.local / secret); components/response/accounts.ts replaces it",
+  },
+  {
+    product: "Cortex",
+    setting: "cortex.httpSecret",
+    value: "ChangeThisSecretWithOneContainingAtLeast32Chars",
+    source: `${HELM_CORTEX} line 95`,
+    anywhere: true,
+  },
+  {
+    product: "Cortex",
+    setting: "cortex.index.password (standalone-opensearch scenario)",
+    value: "C0rt3xOpenS3arch#2025",
+    source:
+      "StrangeBeeCorp/helm-charts@cortex-1.2.0:cortex-charts/cortex/scenarios/standalone-opensearch/values.yaml line 14",
+    anywhere: true,
+  },
+  {
+    product: "MISP",
+    setting: "ADMIN_PASSWORD (admin@admin.test)",
+    value: "admin",
+    source: `${MISP_DOCKER}:template.env lines 47, 55 ("defaults to MISP's default (admin)"); core/files/entrypoint.sh line 48`,
+  },
+  {
+    product: "MISP",
+    setting: "GPG_PASSPHRASE",
+    value: "passphrase",
+    source: `${MISP_DOCKER}:core/files/entrypoint.sh line 51 (configure_misp.sh configure_gnupg)`,
+  },
+  {
+    product: "MISP",
+    setting: "SUPERVISOR_PASSWORD",
+    value: "supervisor",
+    source: `${MISP_DOCKER}:core/files/entrypoint.sh line 108 (supervisord's inet_http_server on 127.0.0.1:9001, conf.d/10-supervisor.conf)`,
+  },
+  {
+    product: "MariaDB",
+    setting: "MYSQL_PASSWORD",
+    value: "example",
+    source: `${MISP_DOCKER}:docker-compose.yml line 65; core/files/entrypoint.sh line 13`,
+  },
+  {
+    product: "MariaDB",
+    setting: "MYSQL_ROOT_PASSWORD",
+    value: "password",
+    source: `${MISP_DOCKER}:docker-compose.yml line 66`,
+  },
+  {
+    product: "Valkey",
+    setting: "REDIS_PASSWORD",
+    value: "redispassword",
+    source: `${MISP_DOCKER}:docker-compose.yml lines 34, 39; core/files/entrypoint.sh line 33`,
+    anywhere: true,
+  },
+];
+
+/**
+ * misp-core's and its containers' environment variables that fall back to a shipped value when unset
+ * (misp-docker core/files/entrypoint.sh `${VAR:-default}`, docker-compose.yml), with that value: each
+ * must be set, from `random`, in what Fortress writes.
+ */
+export const MISP_DEFAULTED_VARIABLES: Readonly<Record<string, string>> = {
+  ADMIN_PASSWORD: "admin",
+  GPG_PASSPHRASE: "passphrase",
+  SUPERVISOR_PASSWORD: "supervisor",
+  MYSQL_PASSWORD: "example",
+  MYSQL_ROOT_PASSWORD: "password",
+  REDIS_PASSWORD: "redispassword",
+};

@@ -5,5 +5,7 @@ export interface UiHostnames {
   readonly grafana: string;
   readonly wazuhDashboard: string;
   readonly thehive: string;
+  /** Cortex's UI (no Keycloak client: Cortex signs in its own users). */
+  readonly cortex: string;
   readonly misp: string;
 }

@@ -37,6 +37,7 @@ const args: ArgsWithoutProvider = {
     grafana: "grafana.lab.example",
     wazuhDashboard: "wazuh.lab.example",
     thehive: "thehive.lab.example",
+    cortex: "cortex.lab.example",
     misp: "misp-1.lab.example",
   },
   proxmoxUrls: ["https://10.0.10.11:8006", "https://pve-a.lab.example:8006"],

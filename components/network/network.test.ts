@@ -46,6 +46,10 @@ const ZONES_RENUMBERED: readonly ZoneEntry[] = [
 /** The manager a contained host still reports to, on servers. */
 const QUARANTINE_REPORTS = { host: "wazuh-manager-1", address: "10.10.20.64", network: "servers" };
 
+/** The manager, calling the firewall's API for containment (stacks/hostFlows.ts firewallApiClients). */
+const API_CLIENT = { from: "servers", host: "wazuh-manager-1", address: "10.10.20.64", why: "containment" };
+const API_URL = "https://10.10.10.1:8443";
+
 /** The Proxmox connection the test's providers are made from (the shared provider's, in a stack). */
 const PROXMOX: ProxmoxConnectionArgs = {
   endpoint: "https://pve-a:8006/",
@@ -124,8 +128,15 @@ describe("Network", () => {
       quarantine: { reportsTo: QUARANTINE_REPORTS },
       proxmox: { provider: proxmoxProvider("proxmox-quar", PROXMOX) },
     });
+    const apiClients = new Network("api", {
+      ...args,
+      firewall: { url: API_URL, insecure: false },
+      quarantine: { reportsTo: QUARANTINE_REPORTS },
+      firewallApiClients: [API_CLIENT],
+      proxmox: { provider: proxmoxProvider("proxmox-api", PROXMOX) },
+    });
     await new Promise<void>((resolve) =>
-      pulumi.all([component.urn, renumbered.urn, quarantined.urn]).apply(() => resolve()),
+      pulumi.all([component.urn, renumbered.urn, quarantined.urn, apiClients.urn]).apply(() => resolve()),
     );
     await pulumi.runtime.disconnect();
   });
@@ -166,6 +177,54 @@ describe("Network", () => {
     assert.equal(
       ofType(`${DYNAMIC}alias`, "net").filter((alias) => fieldsOf(alias).name === "fz_quarantine").length,
       0,
+    );
+  });
+
+  it("with a firewall API client: records it and the API's endpoint, and creates its pass to the URL's address and port", () => {
+    assert.deepEqual(named("api").inputs, {
+      networks: NETWORKS,
+      zones: ZONES,
+      hostFlows: [],
+      scanFlows: [],
+      quarantine: { alias: "fz_quarantine", reportsTo: QUARANTINE_REPORTS },
+      firewallApiClients: [API_CLIENT],
+      firewallApi: { address: "10.10.10.1", port: 8443 },
+    });
+    const rules = ofType(`${DYNAMIC}rule`, "api").map(fieldsOf);
+    const expected = compileZones({
+      ...args,
+      quarantine: { reportsTo: QUARANTINE_REPORTS },
+      firewallApiClients: [API_CLIENT],
+      firewallApi: { address: "10.10.10.1", port: 8443 },
+    }).rules;
+    assert.deepEqual(rules.sort(bySequence), expected.map((rule) => toFields("rule", rule)).sort(bySequence));
+    const passes = rules.filter((rule) => rule.source_net === API_CLIENT.address);
+    assert.deepEqual(
+      passes.map((rule) => [
+        rule.interface,
+        rule.protocol,
+        rule.destination_net,
+        rule.destination_port,
+        rule.log,
+      ]),
+      [["opt2", "TCP", "10.10.10.1", "8443", "1"]],
+    );
+    assert.equal(
+      ofType(`${DYNAMIC}rule`, "quar").filter((rule) => fieldsOf(rule).source_net === API_CLIENT.address)
+        .length,
+      0,
+    );
+  });
+
+  it("refuses a firewall API client when fortress:opnsense.url names no IPv4 address", () => {
+    assert.throws(
+      () =>
+        new Network("named-url", {
+          ...args,
+          firewallApiClients: [API_CLIENT],
+          proxmox: { provider: proxmoxProvider("proxmox-named", PROXMOX) },
+        }),
+      /wazuh-manager-1 must reach the firewall's API, but https:\/\/fw\.lab\.example names no IPv4 address/,
     );
   });
 

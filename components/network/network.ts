@@ -11,7 +11,17 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PreflightNeeds } from "../opnsense/preflight";
 import type { FirewallRef } from "../opnsense/provider";
 import { OpnsenseAlias, OpnsenseRule, OpnsenseVlan, Preflight } from "../opnsense/resources";
-import type { HostFlow, QuarantineInput, RuleSpec, ScanFlow, ZoneEntry, ZoneNetwork } from "./types";
+import type {
+  FirewallApiClient,
+  FirewallApiEndpoint,
+  HostFlow,
+  QuarantineInput,
+  RuleSpec,
+  ScanFlow,
+  ZoneEntry,
+  ZoneNetwork,
+} from "./types";
+import { firewallApiEndpoint } from "./firewallApi";
 import { quarantineRecord } from "./quarantine";
 import { compileProxmoxFirewall, compileZones, securityGroupName } from "./zoneRules";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
@@ -33,6 +43,11 @@ export interface NetworkArgs {
    * VLAN interface (quarantine.ts); the manager a contained host still reports to.
    */
   readonly quarantine?: QuarantineInput;
+  /**
+   * The hosts that call the firewall's API (the Wazuh manager, for containment): each gets one pass to
+   * the API's address and port, the host and port of `firewall.url`, which must then be an IPv4 address.
+   */
+  readonly firewallApiClients?: readonly FirewallApiClient[];
   /** What the whole deployment needs of the firewall: checked before anything changes. */
   readonly preflight: Omit<PreflightNeeds, "interfaces">;
   readonly proxmox: {
@@ -54,6 +69,20 @@ function ruleKey(rule: RuleSpec): string {
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-|-$/g, "");
   return `${words}-${descriptionHash(rule).slice(0, 8)}`;
+}
+
+/** The API clients and the endpoint they reach, recorded for the pack and the plan (nothing without clients). */
+function firewallApiRecord(
+  clients: readonly FirewallApiClient[],
+  url: string,
+): { firewallApiClients?: readonly FirewallApiClient[]; firewallApi?: FirewallApiEndpoint } {
+  if (clients.length === 0) return {};
+  const endpoint = firewallApiEndpoint(url);
+  if (!endpoint)
+    throw new Error(
+      `network: ${clients.map((client) => client.host).join(", ")} must reach the firewall's API, but ${url} names no IPv4 address for the rule to open`,
+    );
+  return { firewallApiClients: clients, firewallApi: endpoint };
 }
 
 const descriptionHash = (rule: RuleSpec) => createHash("sha256").update(rule.description).digest("hex");
@@ -98,16 +127,12 @@ export class Network extends pulumi.ComponentResource {
     // policy pack can read them: the zone matrix policy grants the flows' rules from them.
     const hostFlows = args.hostFlows ?? [];
     const scanFlows = args.scanFlows ?? [];
-    // The quarantine record (alias name and the manager's address) lets the pack judge its rules.
+    // The quarantine record (alias name and the manager's address) lets the pack judge its rules, and
+    // the API clients' record the firewall-UI and zone-matrix policies the clients' passes.
     const record = { networks: args.networks, zones: args.zones, hostFlows, scanFlows };
-    super(NETWORK_TYPE, name, { ...record, ...quarantineRecord(args.quarantine) }, opts);
-    const policy = {
-      networks: args.networks,
-      zones: args.zones,
-      hostFlows,
-      scanFlows,
-      quarantine: args.quarantine,
-    };
+    const apiRecord = firewallApiRecord(args.firewallApiClients ?? [], args.firewall.url);
+    super(NETWORK_TYPE, name, { ...record, ...quarantineRecord(args.quarantine), ...apiRecord }, opts);
+    const policy = { ...record, quarantine: args.quarantine, ...apiRecord };
     const compiled = compileZones(policy);
 
     this.preflight = new Preflight(

@@ -156,4 +156,47 @@ describe("zone compiler: quarantine", () => {
       assert.throws(() => compileZones({ ...input, quarantine: { reportsTo: candidate } }), message);
     }
   });
+
+  it("lets the scanner reach the contained hosts for the rescan: one logged pass on its interface, after the manager's pass, before the blocks", () => {
+    const SCANNER = "10.10.20.9";
+    const scanFlows = ["users", "iot", "sensors"].map((to) => ({
+      from: "servers",
+      host: "greenbone-1",
+      address: SCANNER,
+      to,
+    }));
+    const rules = compileZones({ ...input, scanFlows }).rules;
+    const servers = onInterface(rules, "opt2").filter((rule) =>
+      rule.description.startsWith("fortress quarantine:"),
+    );
+    assert.deepEqual(
+      servers.map((rule) => [rule.action, rule.source_net, rule.destination_net]),
+      [
+        ["pass", SCANNER, QUARANTINE_ALIAS],
+        ["block", QUARANTINE_ALIAS, "any"],
+        ["block", "any", QUARANTINE_ALIAS],
+      ],
+      "one pass however many networks the scanner scans",
+    );
+    assert.deepEqual(
+      { ...servers[0], sequence: 0 },
+      {
+        ...BLOCK,
+        action: "pass",
+        ipprotocol: "inet",
+        interface: "opt2",
+        source_net: SCANNER,
+        destination_net: QUARANTINE_ALIAS,
+        description: `fortress quarantine: servers scanner greenbone-1 ${SCANNER} → contained hosts (rescan)`,
+        sequence: 0,
+      },
+    );
+    // No other interface gets it: the scanner's packets enter on its own.
+    assert.equal(
+      rules.filter((rule) => rule.destination_net === QUARANTINE_ALIAS && rule.action === "pass").length,
+      1,
+    );
+    // Without the scanner, none.
+    assert.ok(!compileZones(input).rules.some((rule) => rule.description.includes("(rescan)")));
+  });
 });

@@ -21,6 +21,12 @@
  *   2. a logged block from the contained hosts to anything, IPv4 and IPv6;
  *   3. a logged block from anything to the contained hosts (inbound on the other interfaces: nothing
  *      opens a new connection to a contained host).
+ * With the vuln layer's scanner (its scan flows from this interface), between 1 and 2: a logged pass
+ * from the scanner's one address to the contained hosts, every protocol, so that the rescan after a
+ * containment finds the host alive instead of dead behind the blocks. It opens nothing from a
+ * contained host: the host's answers match the state the scanner's connection made (OPNsense sets no
+ * `state-policy if-bound` unless configured, so pf's states float across interfaces:
+ * opnsense/core@26.7.2 src/etc/inc/filter.inc line 352), and its own connections still meet block 2.
  * They come before every pass of the zone matrix, the derived flows and the scan flows of their
  * interface, so no entry can open anything for a contained host, whatever it grants.
  */
@@ -101,11 +107,18 @@ export type MatchWriter = (match: ServiceMatch) => Pick<RuleSpec, "protocol" | "
   readonly label: string;
 };
 
+/** A scanner on the interface: its VM's name and its one address (a scan flow's source). */
+export interface QuarantineScanner {
+  readonly host: string;
+  readonly address: string;
+}
+
 /** The quarantine rules of one interface, in order (see the module comment). */
 export function quarantineRules(
   network: ZoneNetwork,
   quarantine: ResolvedQuarantine,
   write: MatchWriter,
+  scanners: readonly QuarantineScanner[] = [],
 ): RuleBody[] {
   const where = `fortress quarantine: ${network.name}`;
   const reports = quarantine.reportsTo;
@@ -138,8 +151,24 @@ export function quarantineRules(
     log: true,
     description: `${where} ${what}`,
   });
+  const seen = new Set<string>();
+  const rescans = scanners
+    .filter((scanner) => !seen.has(scanner.address) && seen.add(scanner.address) !== undefined)
+    .map((scanner): RuleBody => ({
+      ...RULE,
+      action: "pass",
+      interface: network.interface,
+      ipprotocol: "inet",
+      protocol: "any",
+      source_net: scanner.address,
+      destination_net: QUARANTINE_ALIAS,
+      destination_port: "",
+      log: true,
+      description: `${where} scanner ${scanner.host} ${scanner.address} → contained hosts (rescan)`,
+    }));
   return [
     ...passes,
+    ...rescans,
     block(QUARANTINE_ALIAS, "any", "contained hosts → anything blocked"),
     block("any", QUARANTINE_ALIAS, "anything → contained hosts blocked"),
   ];

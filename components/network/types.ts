@@ -77,6 +77,31 @@ export interface ScanFlow {
 }
 
 /**
+ * A host of the lab that calls the firewall's own API, derived by Fortress (stacks/hostFlows.ts
+ * `firewallApiClients`): the Wazuh manager, where the containment action runs (fortress-contain:
+ * `firewall/alias_util/add` and `diagnostics/firewall/kill_states`). The firewall's API answers to
+ * management alone (the zone compiler blocks every other zone from the firewall's addresses), so this
+ * is the one opening beside it: from the host's one address, on its network's interface, to the API's
+ * address and TCP port (the host and port of `fortress:opnsense.url`: FirewallApiEndpoint), nothing else.
+ */
+export interface FirewallApiClient {
+  /** The declared network the host is on: its interface carries the pass. */
+  readonly from: string;
+  /** The host's name (its VM's), for the rule description. */
+  readonly host: string;
+  /** The host's IPv4 address, inside `from`. */
+  readonly address: string;
+  /** Why it calls the API, for the rule description (`containment`). */
+  readonly why: string;
+}
+
+/** Where the firewall's API answers: the IPv4 host and the port of `fortress:opnsense.url`. */
+export interface FirewallApiEndpoint {
+  readonly address: string;
+  readonly port: number;
+}
+
+/**
  * Containment on the firewall (the `quarantine` service, components/network/quarantine.ts): an
  * external alias `fz_quarantine` whose pf table the containment action fills, and rules on every VLAN
  * interface that cut its hosts off, but for their link to the Wazuh manager.
@@ -102,6 +127,10 @@ export interface ZonePolicyInput {
   readonly scanFlows?: readonly ScanFlow[];
   /** Containment rules and alias; none (undefined) while the `quarantine` service is off. */
   readonly quarantine?: QuarantineInput;
+  /** The hosts that call the firewall's API (firewallApi.ts); none by default. */
+  readonly firewallApiClients?: readonly FirewallApiClient[];
+  /** Where the API answers; required when there are clients. */
+  readonly firewallApi?: FirewallApiEndpoint;
 }
 
 // ---- OPNsense -------------------------------------------------------------------------------------

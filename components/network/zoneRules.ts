@@ -9,8 +9,11 @@
  *      not fail, and its source is the management network alone.
  *   1a. (with the `quarantine` service) the containment rules, first on every VLAN interface after the
  *      anti-lockout: a pass from the contained hosts (`fz_quarantine`, an external alias) to the
- *      Wazuh manager on 1514/TCP, then logged blocks from and to them (quarantine.ts says why there).
+ *      Wazuh manager on 1514/TCP, on the scanner's interface a pass from the scanner's address to
+ *      them (the rescan after a containment), then logged blocks from and to them (quarantine.ts).
  *   2. passes to `firewall`: to the firewall's address on the source VLAN (its gateway).
+ *   2a. the passes of the hosts that call the firewall's API (`firewallApiClients`: the Wazuh manager,
+ *      for containment): from the host's one address to the API's address and port (firewallApi.ts).
  *   3. a logged block to `(self)`, when the VLAN has any pass beyond step 2: the firewall's address on
  *      another VLAN lies inside that VLAN's network, and its WAN address is "internet", so without it
  *      `users → servers (https)` would also open the firewall's web UI at the servers gateway.
@@ -38,6 +41,7 @@ import {
   targetName,
 } from "./zoneInput";
 import { quarantineAlias, quarantineRules, type ResolvedQuarantine, resolveQuarantine } from "./quarantine";
+import { firewallApiPasses } from "./firewallApi";
 import type {
   AliasSpec,
   CompiledProxmoxFirewall,
@@ -264,6 +268,7 @@ function interfaceRules(
   hostFlows: readonly ResolvedHostFlow[],
   scanFlows: readonly ResolvedScanFlow[],
   quarantine: ResolvedQuarantine | undefined,
+  apiPasses: (network: ZoneNetwork) => RuleBody[],
 ) {
   const own = entries.filter((entry) => entry.from === network);
   const toFirewall = own.filter((entry) => entry.to.kind === "firewall");
@@ -281,13 +286,19 @@ function interfaceRules(
   });
   const rules: RuleBody[] = [
     ...(quarantine
-      ? quarantineRules(network, quarantine, (match) => ({
-          protocol: ruleProtocol(match),
-          destination_port: serviceAliasName(match),
-          label: matchLabel(match),
-        }))
+      ? quarantineRules(
+          network,
+          quarantine,
+          (match) => ({
+            protocol: ruleProtocol(match),
+            destination_port: serviceAliasName(match),
+            label: matchLabel(match),
+          }),
+          scans,
+        )
       : []),
     ...toFirewall.flatMap(passRules),
+    ...apiPasses(network),
   ];
   if (beyond.length > 0 || flows.length > 0 || scans.length > 0) {
     rules.push(block("(self)", `fortress: ${network.name} → firewall, other addresses and services blocked`));
@@ -346,6 +357,7 @@ export function compileZones(input: ZonePolicyInput): CompiledZones {
   const quarantine = input.quarantine
     ? resolveQuarantine(input.quarantine, new Map(networks.map((network) => [network.name, network])))
     : undefined;
+  const apiPasses = firewallApiPasses(input, networks);
   const managements = networks.filter((network) => network.purpose === "management");
   if (managements.length === 0)
     throw new Error("zone compiler: no management network for the anti-lockout rule");
@@ -356,7 +368,7 @@ export function compileZones(input: ZonePolicyInput): CompiledZones {
   const rules = [
     ...antiLockout,
     ...networks.flatMap((network) =>
-      interfaceRules(network, networks, entries, hostFlows, scanFlows, quarantine),
+      interfaceRules(network, networks, entries, hostFlows, scanFlows, quarantine, apiPasses),
     ),
   ];
   const compiled = { aliases: compileAliases(networks, entries, hostFlows, quarantine), rules };

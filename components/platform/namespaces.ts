@@ -40,6 +40,8 @@ export interface FencedNamespace {
   readonly guards: pulumi.Resource[];
 }
 
+const auditLevel = (level: NamespaceSpec["podSecurity"]) => (level === "baseline" ? "restricted" : level);
+
 /** A namespace with its labels, default deny, DNS allow, LimitRange and ResourceQuota. */
 export function fencedNamespace(name: string, ns: NamespaceSpec, parent: pulumi.Resource): FencedNamespace {
   const namespace = new k8s.core.v1.Namespace(
@@ -52,9 +54,10 @@ export function fencedNamespace(name: string, ns: NamespaceSpec, parent: pulumi.
           "fortress/layer": ns.layer,
           "pod-security.kubernetes.io/enforce": ns.podSecurity,
           "pod-security.kubernetes.io/enforce-version": POD_SECURITY_VERSION,
-          "pod-security.kubernetes.io/audit": ns.podSecurity,
+          // A baseline namespace still audits and warns at restricted: what falls short shows.
+          "pod-security.kubernetes.io/audit": auditLevel(ns.podSecurity),
           "pod-security.kubernetes.io/audit-version": POD_SECURITY_VERSION,
-          "pod-security.kubernetes.io/warn": ns.podSecurity,
+          "pod-security.kubernetes.io/warn": auditLevel(ns.podSecurity),
           "pod-security.kubernetes.io/warn-version": POD_SECURITY_VERSION,
         },
       },

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type CortexDouble, startCortex } from "../../test/cortex/server";
 import { CORTEX_SUPERADMIN, cortexAccountsSpec } from "./cortexAccounts";
+import { cortexConfig } from "./values";
 
 const SCRIPT = join(__dirname, "accounts", "cortex-accounts.py");
 
@@ -23,6 +24,13 @@ function runScript(env: NodeJS.ProcessEnv): Promise<{ status: number; stdout: st
   });
 }
 
+const renderedConfig = () =>
+  cortexConfig({
+    indexer: { host: "wazuh-indexer.fortress-siem.svc", port: 9200, username: "fortress-cortex" },
+    truststoreSecret: "cortex-tls",
+    catalogConfigMap: "cortex-neuron-catalog",
+  });
+
 describe("Cortex's accounts Job (the real script against a loopback Cortex)", () => {
   let cortex: CortexDouble;
   let env: NodeJS.ProcessEnv;
@@ -30,7 +38,8 @@ describe("Cortex's accounts Job (the real script against a loopback Cortex)", ()
   const theHiveKey = "generated-thehive-key-for-cortex-0123";
 
   before(async () => {
-    cortex = await startCortex();
+    // As Fortress configures Cortex (values.ts cortexConfig: auth.method.basic = true).
+    cortex = await startCortex({ basicAuth: /^auth\.method\.basic = true$/m.test(renderedConfig()) });
     const secrets = join(mkdtempSync(join(tmpdir(), "fortress-cortex-")), "secrets");
     mkdirSync(secrets);
     writeFileSync(join(secrets, "superadmin-password"), superadminPassword);
@@ -83,7 +92,7 @@ describe("Cortex's accounts Job (the real script against a loopback Cortex)", ()
   });
 
   it("fails, saying why, when someone else made the first user", async () => {
-    const taken = await startCortex();
+    const taken = await startCortex({ basicAuth: true });
     taken.users.set("someone", {
       login: "someone",
       name: "x",
@@ -95,5 +104,13 @@ describe("Cortex's accounts Job (the real script against a loopback Cortex)", ()
     await taken.close();
     assert.notEqual(result.status, 0);
     assert.match(result.stderr, /someone made the first user before Fortress did/);
+  });
+
+  it("stops, saying what Cortex answered, when Cortex refuses the superadmin's password (Basic off)", async () => {
+    const strict = await startCortex({ basicAuth: false });
+    const result = await runScript({ ...env, ACCOUNTS_SPEC: JSON.stringify(cortexAccountsSpec(strict.url)) });
+    await strict.close();
+    assert.notEqual(result.status, 0);
+    assert.match(result.stderr, /reading the organization answered HTTP 401/);
   });
 });

@@ -26,9 +26,13 @@ export const RESPONSE_PINS = {
   jobImage: "docker.io/library/python:3.13.9-slim-bookworm",
 } as const;
 
-/** The UIDs the images run as: strangebee/thehive and thehiveproject/cortex as `thehive`/`cortex` (1000); Bitnami's 1001. */
+/**
+ * The UIDs the images run as: strangebee/thehive as `thehive` (1000); thehiveproject/cortex as
+ * `cortex`, 1001 (TheHive-Project/Cortex@4.1.0 project/DockerSettings.scala `useradd --uid 1001`, the
+ * entrypoint's `daemon_user 1001:1001`); Bitnami's 1001.
+ */
 export const THEHIVE_UID = 1000;
-export const CORTEX_UID = 1000;
+export const CORTEX_UID = 1001;
 export const CASSANDRA_UID = 1001;
 /** `nobody` for the provisioning Job: it writes nothing but /tmp. */
 export const JOB_UID = 65534;

@@ -9,16 +9,21 @@
  * | Cassandra | TheHive | 9042 | TheHive's graph store |
  * | Cortex | the ingress controller, TheHive, Cortex's accounts Job | 9001 | Cortex's UI; TheHive's analyzer calls; accounts |
  * | the API server | TheHive, Cortex, the accounts Job | 443, 6443 | Pekko's pod discovery (TH_KUBERNETES), Cortex's neuron Jobs, the Job's key Secrets |
+ * | Cortex | the neurons Job | 9001 | enabling the MISP analyzer and the responder |
+ * | MISP's VM (its /32) | Cortex's neuron Jobs, TheHive | 443 | the MISP analyzer; TheHive's MISP connector |
+ * | the firewall's API, the SIEM's syslog | Cortex | their ports | the containment responder, run in Cortex's pod |
  *
  * The API server runs on the nodes' host network, which no selector matches, so that egress is by port.
- * Cortex's neuron Jobs get nothing beyond DNS and the namespace's flows: analyzers that call out
- * (MISP, online services) need an egress the lab decides on.
+ * Cortex's neuron Jobs carry the label Cortex gives every one (`cortex-neuron-job: "true"`:
+ * TheHive-Project/Cortex@4.1.0 K8sJobRunnerSrv.run) and reach MISP and nothing else outside the
+ * namespace; an analyzer that calls an online service needs an egress the lab decides on.
  */
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { NAMESPACE_NAME_LABEL } from "../kubernetes/networkPolicy";
 import { ACCOUNTS_LABELS } from "./accounts";
 import { CORTEX_ACCOUNTS_LABELS } from "./cortexAccounts";
+import { CORTEX_NEURONS_LABELS } from "./cortexNeurons";
 
 type Labels = Readonly<Record<string, string>>;
 
@@ -37,6 +42,19 @@ export const CORTEX_POD: Labels = {
 };
 
 export const PORTS = { thehive: 9000, cassandra: 9042, cortex: 9001 } as const;
+/** The pods of Cortex's neuron Jobs (K8sJobRunnerSrv.run's own label). */
+export const NEURON_JOB_POD: Labels = { "cortex-neuron-job": "true" };
+
+/** A host outside the cluster (a VM, the firewall), by address and port. */
+export interface ExternalEndpoint {
+  readonly ip: string;
+  readonly port: number;
+}
+
+const external = (endpoint: ExternalEndpoint, protocol: "TCP" | "UDP" = "TCP") => {
+  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(endpoint.ip)) throw new Error(`${endpoint.ip} is not an IPv4 address`);
+  return { to: [{ ipBlock: { cidr: `${endpoint.ip}/32` } }], ports: [{ port: endpoint.port, protocol }] };
+};
 const API_SERVER = [443, 6443].map((port) => ({ port, protocol: "TCP" }));
 const tcp = (port: number) => [{ port, protocol: "TCP" }];
 
@@ -73,6 +91,7 @@ export function theHivePolicies(
   ns: string,
   ingressNamespace: string,
   opts: pulumi.CustomResourceOptions,
+  misp?: ExternalEndpoint,
 ): k8s.networking.v1.NetworkPolicy[] {
   return [
     policy(
@@ -98,6 +117,7 @@ export function theHivePolicies(
           { to: [pods(CASSANDRA_POD)], ports: tcp(PORTS.cassandra) },
           { to: [pods(CORTEX_POD)], ports: tcp(PORTS.cortex) },
           { ports: API_SERVER },
+          ...(misp ? [external(misp)] : []),
         ],
       },
       opts,
@@ -121,10 +141,17 @@ export function theHivePolicies(
   ];
 }
 
+export interface CortexExternals {
+  readonly misp?: ExternalEndpoint;
+  readonly firewallApi?: ExternalEndpoint;
+  readonly syslog?: ExternalEndpoint & { readonly protocol: "UDP" | "TCP" };
+}
+
 export function cortexPolicies(
   name: string,
   ns: string,
   ingressNamespace: string,
+  externals: CortexExternals,
   opts: pulumi.CustomResourceOptions,
 ): k8s.networking.v1.NetworkPolicy[] {
   return [
@@ -136,7 +163,12 @@ export function cortexPolicies(
       {
         ingress: [
           {
-            from: [namespace(ingressNamespace), pods(THEHIVE_POD), pods(CORTEX_ACCOUNTS_LABELS)],
+            from: [
+              namespace(ingressNamespace),
+              pods(THEHIVE_POD),
+              pods(CORTEX_ACCOUNTS_LABELS),
+              pods(CORTEX_NEURONS_LABELS),
+            ],
             ports: tcp(PORTS.cortex),
           },
         ],
@@ -148,7 +180,13 @@ export function cortexPolicies(
       "cortex-egress",
       ns,
       CORTEX_POD,
-      { egress: [{ ports: API_SERVER }] },
+      {
+        egress: [
+          { ports: API_SERVER },
+          ...(externals.firewallApi ? [external(externals.firewallApi)] : []),
+          ...(externals.syslog ? [external(externals.syslog, externals.syslog.protocol)] : []),
+        ],
+      },
       opts,
     ),
     policy(
@@ -159,5 +197,25 @@ export function cortexPolicies(
       { egress: [{ to: [pods(CORTEX_POD)], ports: tcp(PORTS.cortex) }] },
       opts,
     ),
+    policy(
+      `${name}-cortex-neurons-egress`,
+      "cortex-neurons-egress",
+      ns,
+      CORTEX_NEURONS_LABELS,
+      { egress: [{ to: [pods(CORTEX_POD)], ports: tcp(PORTS.cortex) }] },
+      opts,
+    ),
+    ...(externals.misp
+      ? [
+          policy(
+            `${name}-neuron-jobs-egress`,
+            "cortex-neuron-jobs-egress",
+            ns,
+            NEURON_JOB_POD,
+            { egress: [external(externals.misp)] },
+            opts,
+          ),
+        ]
+      : []),
   ];
 }

@@ -8,7 +8,7 @@ import { POLICIES } from "../../policies/registry";
 import { type CapturedResource, captureRegistrations } from "../../stacks/plan/capture";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import { exactChartVersion } from "../../vocabulary/versions";
-import { requireRwx } from "./cortex";
+import { jobsVolume } from "./cortex";
 import {
   CATALOG_BUDGET_GB,
   MEMORY_MIB,
@@ -47,6 +47,9 @@ let resources: CapturedResource[] = [];
 const raw = new Map<string, Record<string, any>>();
 let response: Response;
 let withoutCortex: Response;
+let wired: Response;
+const MISP_KEY = "misp-integration-key-0123456789";
+const CONTAIN_SECRET = "opnsense-contain-secret-0123456789";
 
 const unwrap = (value: any) =>
   value && typeof value === "object" && "value" in value && Object.keys(value).length <= 2
@@ -88,7 +91,28 @@ describe("Response (TheHive and Cortex)", () => {
     });
     response = new Response("response", args, { providers: { kubernetes } });
     withoutCortex = new Response("solo", { ...args, cortex: false }, { providers: { kubernetes } });
-    await resolve(pulumi.all([response.urn, withoutCortex.urn, response.accounts.admin.password]));
+    wired = new Response(
+      "wired",
+      {
+        ...args,
+        misp: {
+          url: "https://misp.lab.example",
+          key: pulumi.secret(MISP_KEY),
+          caCertificatePem: args.caCertificatePem,
+          endpoint: { ip: "10.10.20.70", port: 443 },
+        },
+        containment: {
+          configJson: pulumi.secret(
+            JSON.stringify({ url: "https://10.10.10.1", key: "k", secret: CONTAIN_SECRET }),
+          ),
+          caCertificatePem: args.caCertificatePem,
+          firewallApi: { ip: "10.10.10.1", port: 443 },
+          syslog: { ip: "10.10.20.64", port: 514, protocol: "UDP" },
+        },
+      },
+      { providers: { kubernetes } },
+    );
+    await resolve(pulumi.all([response.urn, withoutCortex.urn, wired.urn, response.accounts.admin.password]));
     await pulumi.runtime.disconnect();
   });
 
@@ -154,6 +178,9 @@ describe("Response (TheHive and Cortex)", () => {
     assert.equal(cortex.elasticsearch.enabled, false);
     assert.equal(cortex.cortex.index.uri, "https://wazuh-indexer.fortress-siem.svc:9200");
     assert.match(cortex.cortex.configFile, /trustStore \{/);
+    // Cortex builds its TLS context only under search.keyStore.path (elastic4play DBConfiguration.scala).
+    assert.match(cortex.cortex.configFile, /keyStore \{\n\s+path = "[^"]+truststore[^"]*"/);
+    assert.match(cortex.cortex.configFile, /^auth\.method\.basic = true$/m);
     for (const id of ["thehive", "cortex"]) {
       const certificate = inputsOf(`response-${id}-certificate`);
       assert.deepEqual(certificate.spec.keystores.jks.passwordSecretRef, {
@@ -176,19 +203,23 @@ describe("Response (TheHive and Cortex)", () => {
     assert.match(conf, /\{ name = local \}/);
   });
 
-  it("puts Cortex's job directory on the ReadWriteMany class and refuses to build it without one", () => {
+  it("puts Cortex's job directory on the ReadWriteMany class, or on the local class as ReadWriteOnce without one", () => {
     const cortex = inputsOf("response-cortex-chart").values.cortex;
     assert.deepEqual(cortex.persistentVolumeClaim, { create: false });
     const claim = inputsOf("response-cortex-jobs");
     assert.equal(claim.metadata.name, "cortex-shared-fs-claim", "the chart's default claim name");
     assert.deepEqual(claim.spec.accessModes, ["ReadWriteMany"]);
     assert.equal(claim.spec.storageClassName, "fortress-rwx");
-    assert.throws(() => requireRwx(undefined), /no ReadWriteMany storage class \(storageClasses\.rwx\)/);
-    assert.throws(
-      () => new Response("norwx", { ...args, storageClasses: { default: "fortress-local" } }),
-      /ReadWriteMany/,
-    );
-    assert.equal(cortex.k8sJobs.securityContext.runAsNonRoot, true);
+    assert.deepEqual(jobsVolume({ rwx: undefined, local: "fortress-local" }), {
+      storageClassName: "fortress-local",
+      accessMode: "ReadWriteOnce",
+    });
+    assert.deepEqual(jobsVolume({ rwx: "fortress-rwx", local: "fortress-local" }), {
+      storageClassName: "fortress-rwx",
+      accessMode: "ReadWriteMany",
+    });
+    // Root, for the published neuron images (values.ts NEURON_POD_SECURITY); the namespace is baseline.
+    assert.deepEqual(cortex.k8sJobs.securityContext, { runAsNonRoot: false });
   });
 
   it("fits the catalog's budgets: thehive 6 GB (TheHive and Cassandra), cortex 4 GB (Cortex and its neuron Jobs), heaps at most half", () => {
@@ -207,9 +238,19 @@ describe("Response (TheHive and Cortex)", () => {
       cortexValues({
         indexer: { host: "h", port: 1, username: "u" },
         truststoreSecret: "t",
+        catalogConfigMap: "c",
       }),
     ] as any[];
-    assert.match(values[1].cortex.configFile, /parallelism-max = 2/);
+    // Cortex 4.1.0's neuron pools are thread-pool executors (reference.conf): their size is the cap.
+    assert.match(
+      values[1].cortex.configFile,
+      /analyzer \{[^}]*thread-pool-executor \{ fixed-pool-size = 2 \}/,
+    );
+    assert.match(
+      values[1].cortex.configFile,
+      /responder \{[^}]*thread-pool-executor \{ fixed-pool-size = 1 \}/,
+    );
+    assert.doesNotMatch(values[1].cortex.configFile, /fork-join-executor/);
     assert.equal(values[0].thehive.resources.limits.memory, `${MEMORY_MIB.thehive}Mi`);
     assert.equal(values[0].cassandra.resources.limits.memory, `${MEMORY_MIB.cassandra}Mi`);
     assert.equal(values[1].cortex.resources.limits.memory, `${MEMORY_MIB.cortex}Mi`);
@@ -316,6 +357,13 @@ describe("Response (TheHive and Cortex)", () => {
       bridge.integrations.map((block) => block.hookUrl),
       ["https://thehive.lab.example/api/v1/alert", "https://thehive.lab.example/api/v1/alert"],
     );
+    assert.deepEqual(
+      bridge.integrations.map((block) => [block.level, block.ruleIds]),
+      [
+        [10, undefined],
+        [undefined, [52502]],
+      ],
+    );
     assert.deepEqual(bridge.keySecret, {
       namespace: "fortress-response",
       name: "thehive-key-wazuh",
@@ -325,8 +373,106 @@ describe("Response (TheHive and Cortex)", () => {
     assert.equal(bridge.ready.length, 1);
   });
 
+  it("reads Cortex's neurons from Fortress's pinned catalogs, not StrangeBee's floating one", () => {
+    const cortex = inputsOf("response-cortex-chart").values.cortex;
+    assert.match(cortex.configFile, /urls = \["\/opt\/fortress\/neurons\/catalog\/analyzers\.json"\]/);
+    assert.match(cortex.configFile, /urls = \["\/opt\/fortress\/neurons\/catalog\/responders\.json"\]/);
+    assert.doesNotMatch(cortex.configFile, /catalogs\.download\.strangebee\.com/);
+    const catalog = inputsOf("response-cortex-neuron-catalog").data;
+    assert.equal(JSON.parse(catalog["analyzers.json"])[0].dockerImage, "ghcr.io/thehive-project/misp:2.1");
+    assert.deepEqual(JSON.parse(catalog["responders.json"]), [], "no responder without containment");
+    assert.equal(response.cortex?.neuronsJob, undefined, "no neurons Job without MISP or containment");
+  });
+
+  it("connects TheHive to MISP (the connector, the key from the environment, MISP's CA) and opens TheHive to MISP's VM only", () => {
+    const thehive = inputsOf("wired-thehive-chart").values.thehive;
+    assert.match(
+      thehive.configFile,
+      /scalligraph\.modules \+= org\.thp\.thehive\.connector\.misp\.MispModule/,
+    );
+    assert.match(thehive.configFile, /url = "https:\/\/misp\.lab\.example"/);
+    assert.match(thehive.configFile, /auth \{ type = key, key = \$\{\?MISP_KEY\} \}/);
+    assert.match(thehive.configFile, /purpose = ImportOnly/);
+    assert.match(
+      thehive.configFile,
+      /trustManager\.stores = \[\{ type = "PEM", path = "\/etc\/fortress\/misp\/ca\.pem" \}\]/,
+    );
+    assert.deepEqual(thehive.extraEnv.find((env: any) => env.name === "MISP_KEY").valueFrom.secretKeyRef, {
+      name: "thehive-secrets",
+      key: "misp-key",
+    });
+    assert.equal(unwrap(inputsOf("wired-thehive-secrets").stringData)["misp-key"], MISP_KEY);
+    assert.ok(
+      !JSON.stringify(inputsOf("wired-thehive-chart")).includes(MISP_KEY),
+      "the key is in no chart value",
+    );
+    const egress = ofType("wired", "kubernetes:networking.k8s.io/v1:NetworkPolicy")
+      .map((p) => inputsOf(p.name))
+      .find((p) => p.metadata.name === "thehive-egress")!.spec.egress;
+    assert.deepEqual(egress.at(-1), {
+      to: [{ ipBlock: { cidr: "10.10.20.70/32" } }],
+      ports: [{ port: 443, protocol: "TCP" }],
+    });
+    assert.doesNotMatch(inputsOf("response-thehive-chart").values.thehive.configFile, /misp/i);
+  });
+
+  it("enables the MISP analyzer and the responder by a Job after Cortex's accounts, the key in a Secret only", async () => {
+    const job = resources.find((resource) => resource.name === "wired-cortex-neurons");
+    const accounts = resources.find((resource) => resource.name === "wired-cortex-accounts");
+    assert.ok(job && accounts);
+    assert.ok(job.dependencies.includes(accounts.urn));
+    const spec = JSON.parse(unwrap(inputsOf("wired-cortex-neurons-script").stringData)["spec.json"]);
+    assert.deepEqual(
+      spec.workers.map((w: any) => [w.type, w.definition]),
+      [
+        ["analyzer", "MISP_2_1"],
+        ["responder", "FortressContain_1_0"],
+      ],
+    );
+    const secret = unwrap(inputsOf("wired-cortex-neurons-secret").stringData);
+    assert.deepEqual(JSON.parse(unwrap(secret["misp.json"])).key, [MISP_KEY]);
+    assert.ok(!JSON.stringify(inputsOf("wired-cortex-neurons")).includes(MISP_KEY));
+    assert.equal(inputsOf("wired-cortex-neurons").spec.template.spec.automountServiceAccountToken, false);
+  });
+
+  it("runs the responder in Cortex's pod: its program and fortress-contain mounted, the configuration root-only from a Secret, egress to the firewall's API and the SIEM", () => {
+    const cortex = inputsOf("wired-cortex-chart").values.cortex;
+    const mounts = Object.fromEntries(cortex.volumeMounts.map((m: any) => [m.name, m.mountPath]));
+    assert.equal(mounts.responder, "/opt/fortress/neurons/FortressContain");
+    assert.equal(mounts.contain, "/etc/fortress/contain");
+    const contain = cortex.volumes.find((v: any) => v.name === "contain");
+    assert.deepEqual(contain.secret, { secretName: "cortex-contain", defaultMode: 0o440 });
+    const program = unwrap(inputsOf("wired-cortex-responder").stringData);
+    assert.deepEqual(Object.keys(program).sort(), [
+      "fortress-contain-responder",
+      "fortress-contain-responder.py",
+      "fortress-contain.py",
+    ]);
+    assert.ok(!JSON.stringify(inputsOf("wired-cortex-chart")).includes(CONTAIN_SECRET));
+    const policies = ofType("wired", "kubernetes:networking.k8s.io/v1:NetworkPolicy").map((p) =>
+      inputsOf(p.name),
+    );
+    const byName = Object.fromEntries(policies.map((p) => [p.metadata.name, p.spec]));
+    assert.deepEqual(byName["cortex-egress"].egress.slice(1), [
+      { to: [{ ipBlock: { cidr: "10.10.10.1/32" } }], ports: [{ port: 443, protocol: "TCP" }] },
+      { to: [{ ipBlock: { cidr: "10.10.20.64/32" } }], ports: [{ port: 514, protocol: "UDP" }] },
+    ]);
+    assert.deepEqual(byName["cortex-neuron-jobs-egress"], {
+      podSelector: { matchLabels: { "cortex-neuron-job": "true" } },
+      policyTypes: ["Egress"],
+      egress: [{ to: [{ ipBlock: { cidr: "10.10.20.70/32" } }], ports: [{ port: 443, protocol: "TCP" }] }],
+    });
+    assert.equal(byName["cortex-neurons-egress"].egress[0].ports[0].port, 9001);
+    assert.throws(
+      () => new Response("bad", { ...args, cortex: false, containment: {} as any }),
+      /containment responder runs in Cortex/,
+    );
+  });
+
   it("passes the pack's mandatory policies", async () => {
-    const mine = resources.filter((resource) => resource.name.startsWith("response"));
+    const mine = resources.filter(
+      (resource) => resource.name.startsWith("response") || resource.name.startsWith("wired"),
+    );
     const violations = await evaluatePolicies(
       POLICIES.filter((policy) => policy.enforcementLevel === "mandatory"),
       mine,

@@ -5,11 +5,18 @@
  * accounts only), the SIEM (the indexer's in-cluster name and each product's own indexer user); and
  * out: TheHive's URL and accounts (secret), Cortex's URL, and `wazuhBridge` for the manager.
  */
+import type * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
-import { Cortex } from "./cortex";
+import { Cortex, type CortexContainment } from "./cortex";
+import type { ExternalEndpoint } from "./policies";
 import { TheHive, type IndexerLogin, type WazuhBridge } from "./thehive";
+import { Misp, type MispArgs } from "./misp/misp";
+import { managerBridge } from "./wazuh/managerBridge";
+import { readWazuhKey } from "./wazuhKey";
+import { type ContainmentSteps, type ContainmentStepsArgs, containmentSteps } from "./containmentSteps";
+import type { SshHost } from "../siem/contract";
 
 export const RESPONSE_TYPE = COMPONENT_TYPES.response;
 
@@ -35,6 +42,30 @@ export interface ResponseArgs {
   };
   /** Whether the lab runs Cortex (fortress:services has `cortex`). */
   readonly cortex: boolean;
+  /** MISP on its VM, when the lab runs it: built here, then connected like `misp` below. */
+  readonly mispVm?: MispArgs;
+  /** The Wazuh manager's VM: Wazuh → TheHive's script, CA and key go there (managerBridge). */
+  readonly manager?: SshHost;
+  /**
+   * MISP, when the lab runs it (components/response/misp: Misp.baseUrl, Misp.integrationKey, the lab
+   * CA): TheHive's MISP connector and Cortex's MISP analyzer. `endpoint` is MISP's VM address and 443,
+   * for the NetworkPolicies; `exportCases` only when MISP's integration user may write (Sync user).
+   * Derived from `mispVm` when that is given.
+   */
+  readonly misp?: MispConnection;
+  /** The containment responder in Cortex (needs Cortex): fortress-contain's configuration and reach. */
+  readonly containment?: CortexContainment;
+  /** The containment on the manager (and the rescan's access on the Greenbone VM), while the lab contains. */
+  readonly managerContainment?: ContainmentStepsArgs;
+}
+
+/** How TheHive and Cortex reach MISP. */
+export interface MispConnection {
+  readonly url: string;
+  readonly key: pulumi.Input<string>;
+  readonly caCertificatePem: pulumi.Input<string>;
+  readonly endpoint: ExternalEndpoint;
+  readonly exportCases?: boolean;
 }
 
 export class Response extends pulumi.ComponentResource {
@@ -49,10 +80,29 @@ export class Response extends pulumi.ComponentResource {
     readonly cortexAdmin: { readonly login: string; readonly password: pulumi.Output<string> } | undefined;
   };
   readonly wazuhBridge: WazuhBridge;
+  readonly misp: Misp | undefined;
+  /** The manager's side of Wazuh → TheHive (one SSH step), when the manager is given. */
+  readonly managerBridge: command.remote.Command | undefined;
+  /** The containment's steps on the manager and the Greenbone VM, while the lab contains. */
+  readonly containment: ContainmentSteps | undefined;
 
   constructor(name: string, args: ResponseArgs, opts?: pulumi.ComponentResourceOptions) {
     super(RESPONSE_TYPE, name, { namespace: args.namespace }, opts);
+    if (args.containment && !args.cortex)
+      throw new Error("response: the containment responder runs in Cortex; add cortex to fortress:services");
     const child = { parent: this };
+    // MISP first: Cortex's MISP analyzer and TheHive's connector read its URL and integration key.
+    this.misp = args.mispVm ? new Misp(`${name}-misp`, args.mispVm, child) : undefined;
+    const misp: MispConnection | undefined =
+      args.misp ??
+      (this.misp && args.mispVm
+        ? {
+            url: this.misp.baseUrl,
+            key: this.misp.integrationKey,
+            caCertificatePem: args.mispVm.ca.certificatePem,
+            endpoint: { ip: args.mispVm.host.address, port: 443 },
+          }
+        : undefined);
     const cluster = {
       namespace: args.namespace,
       clusterIssuer: args.clusterIssuer,
@@ -80,8 +130,20 @@ export class Response extends pulumi.ComponentResource {
               ...cluster,
               hostname: args.hostnames.cortex,
               rwxStorageClass: args.storageClasses.rwx,
+              storageClass: args.storageClasses.default,
               indexer: login(args.indexer.cortex),
               theHiveKey: cortexKey,
+              ...(misp
+                ? {
+                    misp: {
+                      url: misp.url,
+                      endpoint: misp.endpoint,
+                      key: misp.key,
+                      caCertificatePem: misp.caCertificatePem,
+                    },
+                  }
+                : {}),
+              ...(args.containment ? { containment: args.containment } : {}),
             },
             child,
           )
@@ -94,6 +156,7 @@ export class Response extends pulumi.ComponentResource {
         storageClass: args.storageClasses.default,
         indexer: login(args.indexer.thehive),
         caCertificatePem: args.caCertificatePem,
+        ...(misp ? { misp } : {}),
         ...(this.cortex && cortexKey
           ? { cortex: { ...this.cortex.service, key: cortexKey, ready: [this.cortex.accountsJob] } }
           : {}),
@@ -108,6 +171,24 @@ export class Response extends pulumi.ComponentResource {
       cortexAdmin: this.cortex?.admin,
     };
     this.wazuhBridge = this.theHive.wazuhBridge;
-    this.registerOutputs({ theHiveUrl: this.theHiveUrl, cortexUrl: this.cortexUrl ?? null });
+    this.managerBridge = args.manager
+      ? managerBridge(
+          `${name}-manager-bridge`,
+          {
+            host: args.manager,
+            key: readWazuhKey(`${name}-wazuh-key`, this.wazuhBridge, child),
+            caCertificatePem: this.wazuhBridge.caCertificatePem,
+          },
+          { ...child, dependsOn: [...this.wazuhBridge.ready] },
+        )
+      : undefined;
+    this.containment = args.managerContainment
+      ? containmentSteps(name, args.managerContainment, child)
+      : undefined;
+    this.registerOutputs({
+      theHiveUrl: this.theHiveUrl,
+      cortexUrl: this.cortexUrl ?? null,
+      mispUrl: this.misp?.baseUrl ?? null,
+    });
   }
 }

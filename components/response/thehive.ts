@@ -16,7 +16,7 @@ import { pinnedChart } from "../kubernetes/helmRelease";
 import { httpsIngress } from "../kubernetes/ingress";
 import { theHiveAccounts } from "./accounts";
 import { RESPONSE_PINS } from "./pins";
-import { PORTS, theHivePolicies } from "./policies";
+import { type ExternalEndpoint, PORTS, theHivePolicies } from "./policies";
 import { truststoreCertificate } from "./truststore";
 import { type IndexerEndpoint, RESPONSE_SECRETS, theHiveValues } from "./values";
 import { theHiveIntegrations, theHiveIntegrationScript } from "./wazuh/integration";
@@ -47,6 +47,14 @@ export interface TheHiveArgs {
   };
   /** The PEM of the internal CA (the platform's), which the manager trusts TheHive's certificate by. */
   readonly caCertificatePem: pulumi.Input<string>;
+  /** MISP for TheHive's MISP connector (ResponseArgs.misp). */
+  readonly misp?: {
+    readonly url: string;
+    readonly key: pulumi.Input<string>;
+    readonly caCertificatePem: pulumi.Input<string>;
+    readonly endpoint: ExternalEndpoint;
+    readonly exportCases?: boolean;
+  };
 }
 
 /** What the Wazuh manager needs to post alerts to TheHive (the lead wires it into the manager). */
@@ -64,6 +72,7 @@ export interface WazuhBridge {
 }
 
 const FILES_CLAIM = "thehive-files";
+const MISP_CA_CONFIGMAP = "thehive-misp-ca";
 
 export class TheHive extends pulumi.ComponentResource {
   readonly url: string;
@@ -94,6 +103,7 @@ export class TheHive extends pulumi.ComponentResource {
           [secrets.s3Key]: generated("s3-secret-key", 40),
           [secrets.truststorePasswordKey]: generated("truststore-password", 32),
           ...(args.cortex ? { [secrets.cortexKeysKey]: args.cortex.key } : {}),
+          ...(args.misp ? { [secrets.mispKeyKey]: args.misp.key } : {}),
         },
       },
       { ...child, additionalSecretOutputs: ["stringData", "data"] },
@@ -121,7 +131,19 @@ export class TheHive extends pulumi.ComponentResource {
       },
       { ...child, protect: true, retainOnDelete: true },
     );
-    const policies = theHivePolicies(name, ns, args.ingressNamespace, child);
+    const policies = theHivePolicies(name, ns, args.ingressNamespace, child, args.misp?.endpoint);
+    const mispCa = args.misp
+      ? [
+          new k8s.core.v1.ConfigMap(
+            `${name}-misp-ca`,
+            {
+              metadata: { name: MISP_CA_CONFIGMAP, namespace: ns },
+              data: { "ca.pem": args.misp.caCertificatePem },
+            },
+            child,
+          ),
+        ]
+      : [];
     this.chart = pinnedChart(
       `${name}-chart`,
       {
@@ -134,10 +156,22 @@ export class TheHive extends pulumi.ComponentResource {
           truststoreSecret: tlsSecretName("thehive"),
           filesClaim: FILES_CLAIM,
           ...(args.cortex ? { cortex: { host: args.cortex.host, port: args.cortex.port } } : {}),
+          ...(args.misp
+            ? {
+                misp: {
+                  url: args.misp.url,
+                  caConfigMap: MISP_CA_CONFIGMAP,
+                  purpose: args.misp.exportCases ? ("ImportAndExport" as const) : ("ImportOnly" as const),
+                },
+              }
+            : {}),
         }),
       },
       // After Cortex's accounts Job, so that the key TheHive starts with already works.
-      { parent: this, dependsOn: [secret, certificate, files, ...policies, ...(args.cortex?.ready ?? [])] },
+      {
+        parent: this,
+        dependsOn: [secret, certificate, files, ...mispCa, ...policies, ...(args.cortex?.ready ?? [])],
+      },
     );
     httpsIngress(
       `${name}-ingress`,

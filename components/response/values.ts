@@ -19,7 +19,9 @@
  * (TH_CQL_WAIT) and both retry the index.
  */
 import type { PlainValues } from "../kubernetes/helmRelease";
+
 import { restrictedContainerSecurity, restrictedPodSecurity } from "../kubernetes/securityContext";
+import { NEURON_PATHS } from "./neurons";
 import {
   CASSANDRA_UID,
   CORTEX_UID,
@@ -29,6 +31,28 @@ import {
   RESPONSE_RESOURCES,
   THEHIVE_UID,
 } from "./pins";
+
+/**
+ * The neuron Jobs' pod securityContext: allowed to run as root. Cortex's Kubernetes runner reads only
+ * runAsUser, runAsGroup, fsGroup and runAsNonRoot from it (TheHive-Project/Cortex@4.1.0
+ * K8sJobRunnerSrv.parsePodSecurityContext), and the published neuron images install their Python
+ * packages under /root/.local with no USER (Cortex-Analyzers' catalog build), so they run as root by
+ * their own image. No runAsUser 0 here: the chart renders each field with `{{- with }}`, which drops
+ * a 0 (cortex-charts/cortex/templates/configmap-file.yaml), so only `runAsNonRoot = false` reaches
+ * Cortex. The response namespace enforces Pod Security `baseline` for this (stacks/layers/platform.ts
+ * BASELINE_LAYERS): no privilege, no host access, default capabilities.
+ */
+export const NEURON_POD_SECURITY = { runAsNonRoot: false } as const;
+
+/**
+ * The charts set `ephemeral-storage: 4Gi` in both requests and limits of TheHive and Cortex
+ * (thehive-1.0.5 and cortex-1.2.0 values.yaml `resources`), and Helm merges Fortress's map into
+ * theirs, so it is given here on purpose: both keep their data on volumes, not on the node's disk.
+ */
+const withScratch = (resources: (typeof RESPONSE_RESOURCES)[keyof typeof RESPONSE_RESOURCES]) => ({
+  requests: { ...resources.requests, "ephemeral-storage": "512Mi" },
+  limits: { ...resources.limits, "ephemeral-storage": "2Gi" },
+});
 
 /** The Secrets Fortress makes and the keys the charts read from them. */
 export const RESPONSE_SECRETS = {
@@ -42,6 +66,7 @@ export const RESPONSE_SECRETS = {
     s3Key: "s3-secret-key",
     cortexKeysKey: "cortex-api-keys",
     truststorePasswordKey: "truststore-password",
+    mispKeyKey: "misp-key",
   },
   cortex: {
     name: "cortex-secrets",
@@ -74,6 +99,44 @@ export interface TheHiveValuesSpec {
   readonly filesClaim: string;
   /** Cortex as TheHive reaches it in the cluster, when the lab runs Cortex. */
   readonly cortex?: { readonly host: string; readonly port: number };
+  /** MISP, when the lab runs it: its URL, the ConfigMap holding the lab CA (key ca.pem), and the purpose. */
+  readonly misp?: {
+    readonly url: string;
+    readonly caConfigMap: string;
+    readonly purpose: "ImportOnly" | "ImportAndExport";
+  };
+}
+
+/** Where TheHive finds the CA of MISP's certificate. */
+export const THEHIVE_MISP_CA_DIR = "/etc/fortress/misp";
+export const THEHIVE_MISP_CA_FILE = `${THEHIVE_MISP_CA_DIR}/ca.pem`;
+
+/**
+ * TheHive's MISP connector (docs.strangebee.com thehive/setup/configuration/connectors-misp and
+ * connectors: the module, `misp.servers` with name, url, auth {type = key, key}, purpose, wsConfig;
+ * thehive/configuration/ssl: `wsConfig.ssl.trustManager.stores` with a PEM store; the server format is
+ * TheHive-Project/TheHive@4.1.9 misp/connector TheHiveMispClient.scala's reads, which 5.x keeps): one
+ * server, the integration key from the environment (never in the file), MISP's certificate checked
+ * against the lab CA. ImportOnly unless MISP's integration user may write (a Sync user).
+ */
+export function theHiveMispConfig(misp: NonNullable<TheHiveValuesSpec["misp"]>): string[] {
+  if (!/^https:\/\/[^\s/"]+\/?$/.test(misp.url))
+    throw new Error(`MISP's URL ${misp.url} is not an https origin`);
+  return [
+    "scalligraph.modules += org.thp.thehive.connector.misp.MispModule",
+    "misp {",
+    "  interval: 1 hour",
+    "  servers: [",
+    "    {",
+    '      name = "fortress-misp"',
+    `      url = ${JSON.stringify(misp.url.replace(/\/$/, ""))}`,
+    "      auth { type = key, key = ${?MISP_KEY} }",
+    `      purpose = ${misp.purpose}`,
+    `      wsConfig.ssl.trustManager.stores = [{ type = "PEM", path = ${JSON.stringify(THEHIVE_MISP_CA_FILE)} }]`,
+    "    }",
+    "  ]",
+    "}",
+  ];
 }
 
 const jvm = (heapMib: number) => `-Xms${heapMib}m -Xmx${heapMib}m`;
@@ -116,6 +179,7 @@ export function theHiveConfig(spec: TheHiveValuesSpec): string {
     "  { name = local }",
     "  { name = key }",
     "]",
+    ...(spec.misp ? theHiveMispConfig(spec.misp) : []),
     "",
   ].join("\n");
 }
@@ -134,7 +198,7 @@ export function theHiveValues(spec: TheHiveValuesSpec): PlainValues {
       // `rollingUpdate: null` deletes the chart's default, which Kubernetes refuses beside Recreate.
       strategy: { type: "Recreate", rollingUpdate: null },
       image: { ...RESPONSE_PINS.theHiveImage, pullPolicy: "IfNotPresent" },
-      resources: RESPONSE_RESOURCES.thehive,
+      resources: withScratch(RESPONSE_RESOURCES.thehive),
       // The truststore's password goes through application.conf (${?TRUSTSTORE_PASSWORD}), not a -D
       // option: JVM_OPTS ends up on the java command line.
       jvmOpts: jvm(HEAP_MIB.thehive),
@@ -172,7 +236,10 @@ export function theHiveValues(spec: TheHiveValuesSpec): PlainValues {
           }
         : { enabled: false },
       configFile: theHiveConfig(spec),
-      extraEnv: [passwordEnv("TRUSTSTORE_PASSWORD", secrets.name, secrets.truststorePasswordKey)],
+      extraEnv: [
+        passwordEnv("TRUSTSTORE_PASSWORD", secrets.name, secrets.truststorePasswordKey),
+        ...(spec.misp ? [passwordEnv("MISP_KEY", secrets.name, secrets.mispKeyKey)] : []),
+      ],
       serviceAccount: { create: true, automountServiceAccountToken: true },
       podSecurityContext: restrictedPodSecurity(THEHIVE_UID),
       securityContext: restrictedContainerSecurity(THEHIVE_UID),
@@ -187,10 +254,12 @@ export function theHiveValues(spec: TheHiveValuesSpec): PlainValues {
           },
         },
         { name: "files", persistentVolumeClaim: { claimName: spec.filesClaim } },
+        ...(spec.misp ? [{ name: "misp-ca", configMap: { name: spec.misp.caConfigMap } }] : []),
       ],
       volumeMounts: [
         { name: "truststore", mountPath: TRUSTSTORE_DIR, readOnly: true },
         { name: "files", mountPath: THEHIVE_FILES_DIR },
+        ...(spec.misp ? [{ name: "misp-ca", mountPath: THEHIVE_MISP_CA_DIR, readOnly: true }] : []),
       ],
     },
     cassandra: cassandraValues(spec.storageClass),
@@ -242,38 +311,60 @@ export interface CortexValuesSpec {
   readonly truststoreSecret: string;
   /** Images of analyzers and responders: the registry prefix Cortex pulls them through, if any. */
   readonly neuronRegistryPrefix?: string;
+  /** The ConfigMap holding Fortress's catalogs (analyzers.json, responders.json: neurons.ts). */
+  readonly catalogConfigMap: string;
+  /** The containment responder: the Secrets with its program and with its configuration. */
+  readonly responder?: { readonly programSecret: string; readonly containSecret: string };
 }
 
 /**
  * Cortex's application.conf (the chart's default with Fortress's changes): the index on the shared
  * indexer by URI over https, its user and password, the truststore (docs.strangebee.com
  * cortex/installation-and-configuration/database: `search.uri`, `user`, `password`, `trustStore {path,
- * type, password}`), and the neuron pools capped (`parallelism-max`) to fit the catalog's budget.
+ * type, password}`), the catalogs Fortress mounts instead of StrangeBee's floating one (neurons.ts),
+ * and the neuron pools capped to fit the catalog's budget.
+ *
+ * The truststore is named as `keyStore` too: Cortex 4.1.0 builds its TLS context only when
+ * `search.keyStore.path` is set and reads `trustStore` inside that block
+ * (elastic4play/app/org/elastic4play/database/DBConfiguration.scala), so a trustStore alone leaves the
+ * JVM's own CAs and the lab's CA untrusted. A store of trusted certificates alone gives no client key.
+ *
+ * `auth.method.basic = true`: the accounts Jobs speak to Cortex's API as its superadmin with a user
+ * and password (cortex-accounts.py), which Cortex refuses by default (reference.conf
+ * `auth.method.basic = false`); the passwords are generated (32 characters) and the API is reached
+ * only in the cluster and through the ingress's TLS.
  */
 export function cortexConfig(spec: CortexValuesSpec): string {
-  const pool = (kind: "analyzer" | "responder", max: number) => [
+  // Cortex 4.1.0's neuron pools are thread-pool executors of 20 threads (reference.conf `analyzer` and
+  // `responder`: type Dispatcher, executor "thread-pool-executor", fixed-pool-size 20): a
+  // fork-join-executor section there is never read, so the cap is the fixed pool size.
+  const pool = (kind: "analyzer" | "responder", catalog: string, max: number) => [
     `${kind} {`,
-    "  urls = [",
-    `    "https://catalogs.download.strangebee.com/latest/json/${kind}s.json"`,
-    "  ]",
-    `  fork-join-executor { parallelism-min = 1, parallelism-factor = 1.0, parallelism-max = ${max} }`,
+    `  urls = [${JSON.stringify(catalog)}]`,
+    `  thread-pool-executor { fixed-pool-size = ${max} }`,
     "}",
   ];
   return [
     "# Rendered by Fortress (components/response/values.ts).",
-    ...pool("analyzer", NEURON_PARALLELISM.analyzers),
-    ...pool("responder", NEURON_PARALLELISM.responders),
+    ...pool("analyzer", NEURON_PATHS.analyzers, NEURON_PARALLELISM.analyzers),
+    ...pool("responder", NEURON_PATHS.responders, NEURON_PARALLELISM.responders),
     "search {",
     '  index = "cortex"',
     `  uri = "https://${spec.indexer.host}:${spec.indexer.port}"`,
     `  user = ${JSON.stringify(spec.indexer.username)}`,
     "  password = ${?CORTEX_ELASTICSEARCH_PASSWORD}",
+    "  keyStore {",
+    `    path = ${JSON.stringify(TRUSTSTORE_FILE)}`,
+    '    type = "JKS"',
+    "    password = ${?TRUSTSTORE_PASSWORD}",
+    "  }",
     "  trustStore {",
     `    path = ${JSON.stringify(TRUSTSTORE_FILE)}`,
     '    type = "JKS"',
     "    password = ${?TRUSTSTORE_PASSWORD}",
     "  }",
     "}",
+    "auth.method.basic = true",
     "play.http.parser.maxDiskBuffer = 100MB",
     "play.http.parser.maxMemoryBuffer = 100MB",
     "",
@@ -287,7 +378,7 @@ export function cortexValues(spec: CortexValuesSpec): PlainValues {
     cortex: {
       replicas: 1,
       image: { ...RESPONSE_PINS.cortexImage, pullPolicy: "IfNotPresent" },
-      resources: RESPONSE_RESOURCES.cortex,
+      resources: withScratch(RESPONSE_RESOURCES.cortex),
       jvmOpts: jvm(HEAP_MIB.cortex),
       index: {
         username: spec.indexer.username,
@@ -304,7 +395,7 @@ export function cortexValues(spec: CortexValuesSpec): PlainValues {
       persistentVolumeClaim: { create: false },
       k8sJobs: {
         labels: { "app.kubernetes.io/part-of": "cortex", "fortress.io/neuron": "true" },
-        securityContext: restrictedContainerSecurity(CORTEX_UID),
+        securityContext: NEURON_POD_SECURITY,
       },
       ...(spec.neuronRegistryPrefix ? { dockerImageRegistryPrefix: spec.neuronRegistryPrefix } : {}),
       configFile: cortexConfig(spec),
@@ -322,8 +413,24 @@ export function cortexValues(spec: CortexValuesSpec): PlainValues {
             items: [{ key: "truststore.jks", path: "truststore.jks" }],
           },
         },
+        { name: "neuron-catalog", configMap: { name: spec.catalogConfigMap } },
+        ...(spec.responder
+          ? [
+              { name: "responder", secret: { secretName: spec.responder.programSecret, defaultMode: 0o555 } },
+              { name: "contain", secret: { secretName: spec.responder.containSecret, defaultMode: 0o440 } },
+            ]
+          : []),
       ],
-      volumeMounts: [{ name: "truststore", mountPath: TRUSTSTORE_DIR, readOnly: true }],
+      volumeMounts: [
+        { name: "truststore", mountPath: TRUSTSTORE_DIR, readOnly: true },
+        { name: "neuron-catalog", mountPath: NEURON_PATHS.catalogDir, readOnly: true },
+        ...(spec.responder
+          ? [
+              { name: "responder", mountPath: NEURON_PATHS.responderDir, readOnly: true },
+              { name: "contain", mountPath: NEURON_PATHS.containDir, readOnly: true },
+            ]
+          : []),
+      ],
     },
     elasticsearch: { enabled: false },
   };

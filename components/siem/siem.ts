@@ -9,6 +9,7 @@ import type { InternalCa } from "../platform/internalCa";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import type { IndexerAccess, ManagerEndpoint, SshHost } from "./contract";
 import { MANAGER_DASHBOARD_API_USER, WazuhManager } from "./manager/manager";
+import type { ActiveResponse, ArCommand, Integration } from "./manager/ossecConf";
 import * as random from "@pulumi/random";
 import { WazuhDashboard, type WazuhDashboardArgs } from "./dashboard";
 import { WazuhIndexer } from "./indexer";
@@ -75,6 +76,12 @@ export interface SiemArgs {
      * indexer's route admits each, beside the manager; they dial the indexer node's address as it does.
      */
     readonly indexerSources?: readonly string[];
+    /** The response layer's blocks (stacks/managerResponse.ts): Wazuh → TheHive, containment. */
+    readonly response?: {
+      readonly integrations: readonly Integration[];
+      readonly commands: readonly ArCommand[];
+      readonly activeResponses: readonly ActiveResponse[];
+    };
   };
 }
 
@@ -143,6 +150,7 @@ export class Siem extends pulumi.ComponentResource {
             indexer: this.indexerAccess("filebeat"),
             ca: planned.ca,
             syslogSources: planned.syslogSources,
+            ...(planned.response ?? {}),
             ...(args.oidc
               ? { dashboardGroups: { adminGroup: args.oidc.adminGroup, userGroup: args.oidc.userGroup } }
               : {}),

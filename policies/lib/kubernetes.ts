@@ -120,6 +120,16 @@ export function allowedNamespacesOf(
 /** Namespaces whose pods may use the host (network sensors capturing on the node's NICs). */
 export const DEFAULT_PRIVILEGED_NAMESPACES = ["fortress-sensors"];
 
+/**
+ * Namespaces that may enforce `baseline` (never `privileged`), and why: the response layer's, where
+ * Cortex's Kubernetes runner gives neuron Jobs a pod-level securityContext only
+ * (TheHive-Project/Cortex@4.1.0 K8sJobRunnerSrv) and the published neuron images run as root.
+ */
+export const DEFAULT_BASELINE_NAMESPACES: Readonly<Record<string, string>> = {
+  "fortress-response":
+    "Cortex starts analyzer and responder Jobs with a pod-level securityContext only, and the published neuron images run as root",
+};
+
 /** The `allowedNamespaces` setting of the pod policies: who may use the host, and why (the description). */
 export function allowedNamespacesSetting(description: string) {
   return {

@@ -70,6 +70,19 @@ describe("k8s-chart-values", () => {
     );
   });
 
+  it("lets Cortex's neuron Jobs in the response namespace run as root, and nothing else there or elsewhere", async () => {
+    const neurons = { cortex: { k8sJobs: { securityContext: { runAsUser: 0, runAsNonRoot: false } } } };
+    assert.deepEqual(await messages(helmRelease("cortex", "fortress-response", neurons)), []);
+    assert.equal((await messages(helmRelease("cortex", "fortress-identity", neurons))).length, 2);
+    const cortexRoot = { cortex: { securityContext: { runAsUser: 0 } } };
+    assert.match(
+      (await messages(helmRelease("cortex", "fortress-response", cortexRoot)))[0] ?? "",
+      /values\.cortex\.securityContext\.runAsUser: 0 runs as root/,
+    );
+    const privileged = { cortex: { k8sJobs: { securityContext: { privileged: true } } } };
+    assert.equal((await messages(helmRelease("cortex", "fortress-response", privileged))).length, 1);
+  });
+
   it("refuses a valuesContent it cannot read", async () => {
     const broken = planResource(K3S_HELM_CHART_TYPE, "x", { spec: { chart: "x", valuesContent: "a: [" } });
     assert.match((await messages(broken))[0] ?? "", /not YAML/);

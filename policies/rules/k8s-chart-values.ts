@@ -98,10 +98,25 @@ export function chartValueProblems(
   return problems;
 }
 
+/**
+ * Values that may run as root, by namespace, and only those two settings (runAsUser 0, runAsNonRoot
+ * false) under that exact path: Cortex's neuron Jobs in the response namespace, whose published images
+ * run as root and which Cortex starts with a pod-level securityContext only
+ * (TheHive-Project/Cortex@4.1.0 K8sJobRunnerSrv; components/response/values.ts NEURON_POD_SECURITY).
+ */
+export const DEFAULT_ROOT_VALUE_PATHS: Readonly<Record<string, readonly string[]>> = {
+  "fortress-response": ["cortex.k8sJobs.securityContext"],
+};
+
+const ROOT_SETTINGS = ["runAsUser: 0 runs as root", "runAsNonRoot: false lets it run as root"];
+
+const rootAllowed = (problem: string, paths: readonly string[]) =>
+  paths.some((path) => ROOT_SETTINGS.some((setting) => problem === `${path}.${setting}`));
+
 export const k8sChartValues: StackValidationPolicy = {
   name: "k8s-chart-values",
   description:
-    "A chart whose rendered objects are not in the plan (a helm.v3 Release, k3s's helm.cattle.io/v1 HelmChart, a helm.v4 Chart whose inputs were unknown at preview, or any chart offline), and a k3s HelmChartConfig (the values of a chart k3s installs by itself, Traefik's among them), is judged by its values, under the pod and exposure rules of k8s-no-privileged, k8s-run-as-non-root-with-limits and k8s-exposure: no privileged, hostNetwork/hostPID/hostIPC, runAsUser: 0, runAsNonRoot: false, added capabilities or hostPath (outside allowedNamespaces), no hostPort and no NodePort/LoadBalancer/externalIPs service but on agent ports; a HelmChart's valuesContent must be YAML, and values the pack cannot read offline (a Release's or v4 Chart's valueYamlFiles, a HelmChart's or HelmChartConfig's valuesSecrets) are refused. Image tags in values are pinned-versions'. A chart whose objects are rendered in the plan (a helm.v4 or helm.v3 Chart in `pulumi preview`, which registers each as its child) is judged by those objects instead.",
+    "A chart whose rendered objects are not in the plan (a helm.v3 Release, k3s's helm.cattle.io/v1 HelmChart, a helm.v4 Chart whose inputs were unknown at preview, or any chart offline), and a k3s HelmChartConfig (the values of a chart k3s installs by itself, Traefik's among them), is judged by its values, under the pod and exposure rules of k8s-no-privileged, k8s-run-as-non-root-with-limits and k8s-exposure: no privileged, hostNetwork/hostPID/hostIPC, runAsUser: 0, runAsNonRoot: false, added capabilities or hostPath (outside allowedNamespaces), no hostPort and no NodePort/LoadBalancer/externalIPs service but on agent ports; a HelmChart's valuesContent must be YAML, and Cortex's neuron Jobs in fortress-response may run as root (cortex.k8sJobs.securityContext: runAsUser 0, runAsNonRoot false, nothing else: their published images run as root); values the pack cannot read offline (a Release's or v4 Chart's valueYamlFiles, a HelmChart's or HelmChartConfig's valuesSecrets) are refused. Image tags in values are pinned-versions'. A chart whose objects are rendered in the plan (a helm.v4 or helm.v3 Chart in `pulumi preview`, which registers each as its child) is judged by those objects instead.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
@@ -134,7 +149,9 @@ export const k8sChartValues: StackValidationPolicy = {
       const { sources, unreadable } = chartValuesOf({ type: chart.type, props });
       for (const { path, why } of unreadable) reportViolation(`${label}: ${path} ${why}`, chart.urn);
       for (const source of sources) {
+        const rootPaths = (namespace && DEFAULT_ROOT_VALUE_PATHS[namespace]) || [];
         for (const problem of chartValueProblems(source.values, { host, exposure })) {
+          if (rootAllowed(problem, rootPaths)) continue;
           reportViolation(
             `${label} sets ${source.path}.${problem}, which the pack refuses in a rendered object: change the value${host ? `, or install the chart into an allow-listed namespace (${[...allowed].join(", ") || "none"}) if it is a sensor` : ""}`,
             chart.urn,

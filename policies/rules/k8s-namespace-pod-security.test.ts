@@ -36,4 +36,17 @@ describe("k8s-namespace-pod-security", () => {
     const sensors = k8sNamespace("fortress-sensors", { "pod-security.kubernetes.io/enforce": "privileged" });
     assert.deepEqual(await messages(sensors), []);
   });
+
+  it("lets the response namespace enforce baseline (Cortex's neuron Jobs), never privileged, and no other", async () => {
+    const label = (level: string) => ({ "pod-security.kubernetes.io/enforce": level });
+    assert.deepEqual(await messages(k8sNamespace("fortress-response", label("baseline"))), []);
+    assert.match(
+      (await messages(k8sNamespace("fortress-response", label("privileged"))))[0] ?? "",
+      /enforces privileged/,
+    );
+    assert.match(
+      (await messages(k8sNamespace("fortress-identity", label("baseline"))))[0] ?? "",
+      /enforces baseline/,
+    );
+  });
 });

@@ -1,6 +1,12 @@
 import type { PolicyFixtures } from "../lib/fixtures";
 import { rule } from "./opnsense-no-pass-into-management.fixtures";
-import { lab, usersToServers } from "./opnsense-zone-matrix.fixtures";
+import {
+  apiPass,
+  lab,
+  labWithApiClients,
+  usersToServers,
+  widenedApiPasses,
+} from "./opnsense-zone-matrix.fixtures";
 
 /** The compiler's block to the firewall's own addresses, before the zone's passes beyond it. */
 export const blockSelf = (iface: string, sequence: string) =>
@@ -33,8 +39,23 @@ export const fixtures: PolicyFixtures = {
         }),
       ),
     },
+    {
+      name: "the recorded API client (the containment's manager) to the API's address and port, before the block to (self)",
+      resources: labWithApiClients(rule({ ...apiPass, sequence: "4003" }), blockSelf("opt1", "4004")),
+    },
   ],
   failing: [
+    ...widenedApiPasses.map(([what, fields]) => ({
+      name: `the manager's API pass ${what}`,
+      resources: labWithApiClients(
+        rule({ ...apiPass, ...fields, sequence: "4003" }),
+        blockSelf("opt1", "4004"),
+      ),
+    })),
+    {
+      name: "the manager's API pass in a lab whose Network records no API client",
+      resources: lab(rule({ ...apiPass, sequence: "4003" }), blockSelf("opt1", "4004")),
+    },
     { name: "users → servers (https) with no block to (self)", resources: lab(passToServers("8004")) },
     {
       name: "the block to (self) after the pass",

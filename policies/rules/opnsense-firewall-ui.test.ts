@@ -5,7 +5,7 @@ import type { PlanResource } from "../lib/types";
 import { opnsenseFirewallUi } from "./opnsense-firewall-ui";
 import { blockSelf } from "./opnsense-firewall-ui.fixtures";
 import { rule } from "./opnsense-no-pass-into-management.fixtures";
-import { lab } from "./opnsense-zone-matrix.fixtures";
+import { apiPass, lab, labWithApiClients, widenedApiPasses } from "./opnsense-zone-matrix.fixtures";
 
 const check = async (...rules: PlanResource[]) =>
   (await evaluatePolicies([opnsenseFirewallUi], lab(...rules))).map((violation) => violation.message);
@@ -77,5 +77,40 @@ describe("opnsense-firewall-ui", () => {
       1,
     );
     assert.equal((await check(blockSelf("opt4", "8003"), pass)).length, 1, "a block on another interface");
+  });
+});
+
+describe("opnsense-firewall-ui: the firewall API's recorded clients (containment)", () => {
+  const checkApi = async (...rules: PlanResource[]) =>
+    (await evaluatePolicies([opnsenseFirewallUi], labWithApiClients(...rules))).map(
+      (violation) => violation.message,
+    );
+  const at = (fields: Record<string, string>, url = "https://10.10.10.1") => {
+    const made = rule({ ...apiPass, ...fields, sequence: "4003" });
+    return { ...made, inputs: { ...made.inputs, firewall: { url, insecure: false } } };
+  };
+
+  it("grants the manager's one pass to the API's address and port, and nothing wider", async () => {
+    assert.deepEqual(await checkApi(at({})), []);
+    for (const [what, fields] of widenedApiPasses) {
+      const messages = await checkApi(at(fields));
+      assert.equal(messages.length, 1, what);
+      assert.match(messages[0] ?? "", /lets servers \(servers\) reach the firewall's own address/, what);
+    }
+  });
+
+  it("reads the API's address and port from the URL the rule is written to, not from the record", async () => {
+    assert.deepEqual(await checkApi(at({ destination_port: "8443" }, "https://10.10.10.1:8443")), []);
+    assert.equal(
+      (await checkApi(at({ destination_port: "8443,22" }, "https://10.10.10.1:8443"))).length,
+      1,
+      "ssh beside the API's port",
+    );
+    assert.equal((await checkApi(at({}, "https://fw.home.arpa"))).length, 1, "no address in the URL");
+    assert.equal(
+      (await checkApi(at({ destination_net: "10.10.20.1" }))).length,
+      1,
+      "the servers gateway is not the API's address",
+    );
   });
 });

@@ -4,10 +4,19 @@
  * towards a network (users → servers, https) reaches the firewall's UI at that network's gateway too,
  * unless a block to the firewall's addresses on those ports comes first in OPNsense's order: the zone
  * compiler writes one (`<zone> → firewall, other addresses and services blocked`) for that reason.
+ *
+ * One pass to the firewall is granted: a recorded client of the firewall's API (the Network component's
+ * `firewallApiClients`: the Wazuh manager, where the containment action runs) may reach the API's
+ * address on the API's port, TCP, from its one address on its own network's interface (lib/firewallApi.ts).
+ * Its network, another of its ports (ssh, 80) or another host of its network stay violations.
+ * The rescan's pass to the recorded quarantine alias (policies/lib/quarantine.ts isRescanPass) is not
+ * such a pass: the alias's table holds contained hosts alone, and containment refuses the firewall's
+ * addresses.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { type AddressRange, addressRange, covers } from "../../vocabulary/addresses";
 import { AddressResolver } from "../lib/addresses";
+import { firewallApiClientsOf, firewallApiGrant } from "../lib/firewallApi";
 import {
   apiPort,
   before,
@@ -18,6 +27,7 @@ import {
 } from "../lib/opnsenseOrder";
 import { type NetworkRecord, networksOf, type OpnsenseRule, opnsenseRules } from "../lib/resources";
 import { reachesRange, trafficOf, zoneIndex } from "../lib/zoneMatrix";
+import { isRescanPass, quarantinesOf } from "../lib/quarantine";
 
 const DEFAULT_MANAGEMENT = ["management"];
 /** ssh, and the web UI's plain-HTTP port (its redirect to https), besides the API's own port. */
@@ -31,7 +41,7 @@ const inbound = (rule: OpnsenseRule) => ["in", "any"].includes(rule.fields.direc
 export const opnsenseFirewallUi: StackValidationPolicy = {
   name: "opnsense-firewall-ui",
   description:
-    "No OPNsense pass lets a zone other than management reach the firewall's own addresses (any VLAN's gateway, (self), <if>ip) on its web UI/API port, 80 or ssh, unless a block to those addresses and ports comes before it in OPNsense's order.",
+    "No OPNsense pass lets a zone other than management reach the firewall's own addresses (any VLAN's gateway, (self), <if>ip) on its web UI/API port, 80 or ssh, unless a block to those addresses and ports comes before it in OPNsense's order; the one exception is a recorded firewall API client's pass (the containment's Wazuh manager): from its one address to the API's address and port, TCP, nothing wider.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
@@ -108,10 +118,32 @@ export const opnsenseFirewallUi: StackValidationPolicy = {
       );
     };
     const zonesOf = zoneIndex(zones);
+    const clients = firewallApiClientsOf(args.resources);
+    /** The recorded API client this pass is the one pass of, for the zone; undefined for every other pass. */
+    const apiClientPass = (rule: OpnsenseRule, zone: NetworkRecord) =>
+      clients.length === 0
+        ? undefined
+        : firewallApiGrant(
+            {
+              rule,
+              source: resolver.resolve(rule.fields.source_net),
+              sourceNegated: rule.fields.source_not === "1",
+              destination: {
+                addresses: resolver.resolve(rule.fields.destination_net),
+                negated: rule.fields.destination_not === "1",
+              },
+              traffic: trafficOf(rule, portAliases),
+            },
+            zone,
+            clients,
+          );
     const reachedBy = new Map<string, AddressRange[]>();
+    const quarantines = quarantinesOf(args.resources);
+    const interfaceOf = (name: string) => networks.find((network) => network.name === name)?.interface;
 
     for (const rule of rules) {
       if (rule.fields.action !== "pass") continue;
+      if (quarantines.some((record) => isRescanPass(rule, record, interfaceOf))) continue;
       const ports = uiPortsOf(rule);
       if (ports.length === 0) continue;
       const source = resolver.resolve(rule.fields.source_net);
@@ -130,6 +162,7 @@ export const opnsenseFirewallUi: StackValidationPolicy = {
         if (!zoneRange) continue;
         if (!reachesRange(source, rule.fields.source_not === "1", zoneRange)) continue;
         if (shielded(rule, zone, reached, ports)) continue;
+        if (apiClientPass(rule, zone)) continue;
         reportViolation(
           `filter rule "${rule.fields.description ?? rule.resource.name}" lets ${zone.name} (${zone.purpose}) reach the firewall's own address${reached.length > 1 ? "es" : ""} on port ${ports.join(", ")} (its web UI, API or ssh) through ${negated ? "!" : ""}${rule.fields.destination_net || "any"}: put a logged block from any to (self) on ${zone.interface} before it, as the zone compiler does, or narrow the destination`,
           rule.resource.urn,

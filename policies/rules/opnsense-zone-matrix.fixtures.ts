@@ -148,6 +148,51 @@ const contained = {
 };
 export const containedToManager = rule(contained);
 
+/** The firewall's API: the host and port of the fixtures' `firewall.url` (https://10.10.10.1). */
+export const FIREWALL_API = { address: "10.10.10.1", port: 443 };
+
+/** The Wazuh manager as the firewall API's client, for containment (stacks/hostFlows.ts firewallApiClients). */
+export const API_CLIENTS = [
+  { from: "servers", host: "wazuh-manager-1", address: MANAGER, why: "containment" },
+];
+
+/** The lab whose Network records the API's clients and endpoint. */
+export const labWithApiClients = (...rules: PlanResource[]) => [
+  planResource(NETWORK_TYPE, "network", {
+    networks: NETWORKS,
+    zones: ZONES,
+    hostFlows: HOST_FLOWS,
+    scanFlows: SCAN_FLOWS,
+    firewallApiClients: API_CLIENTS,
+    firewallApi: FIREWALL_API,
+  }),
+  ...aliases,
+  ...portAliases,
+  ...rules,
+];
+
+/** The compiler's pass for the manager's calls to the API: on servers (opt1), its one address, TCP 443. */
+export const apiPass = {
+  interface: "opt1",
+  protocol: "TCP",
+  source_net: MANAGER,
+  destination_net: "10.10.10.1",
+  destination_port: "443",
+  log: "1",
+  description: "fortress firewall API: containment: wazuh-manager-1 10.10.20.64 → 10.10.10.1:443 (TCP)",
+};
+
+/** The API pass widened or moved, each a violation: the servers network, ssh, another host, another port. */
+export const widenedApiPasses: readonly (readonly [string, Record<string, string>])[] = [
+  ["from the manager's whole network (its alias)", { source_net: "fz_net_servers" }],
+  ["from the manager's whole network (a /24)", { source_net: "10.10.20.0/24" }],
+  ["to ssh (22)", { destination_port: "22" }],
+  ["to 443 and 80", { destination_port: "443,80" }],
+  ["from a host that is no recorded client", { source_net: "10.10.20.65" }],
+  ["to every address of the firewall ((self))", { destination_net: "(self)" }],
+  ["on every protocol", { protocol: "any", destination_port: "" }],
+];
+
 export const fixtures: PolicyFixtures = {
   passing: [
     {
@@ -190,8 +235,20 @@ export const fixtures: PolicyFixtures = {
       name: "contained hosts (the external fz_quarantine) to the manager's address on 1514, on a zone with no entry",
       resources: labWithQuarantine("external", containedToManager),
     },
+    {
+      name: "the recorded API client (the containment's manager) to the firewall's API address on its port, TCP",
+      resources: labWithApiClients(rule(apiPass)),
+    },
   ],
   failing: [
+    ...widenedApiPasses.map(([what, fields]) => ({
+      name: `the manager's API pass ${what}`,
+      resources: labWithApiClients(rule({ ...apiPass, ...fields })),
+    })),
+    {
+      name: "the manager's API pass in a lab whose Network records no API client",
+      resources: lab(rule(apiPass)),
+    },
     {
       name: "users to the management network, which no entry grants",
       resources: lab(

@@ -4,8 +4,10 @@ import { evaluatePolicies } from "../lib/offline";
 import type { PlanResource } from "../lib/types";
 import { opnsenseZoneMatrix } from "./opnsense-zone-matrix";
 import {
+  apiPass,
   containedToManager,
   lab,
+  labWithApiClients,
   labWithQuarantine,
   quarantineAlias,
   labWithoutHostFlows,
@@ -14,6 +16,7 @@ import {
   SCANNER,
   usersToManager,
   usersToServers,
+  widenedApiPasses,
 } from "./opnsense-zone-matrix.fixtures";
 import { rule } from "./opnsense-no-pass-into-management.fixtures";
 
@@ -194,5 +197,48 @@ describe("opnsense-zone-matrix: contained hosts (issue 14)", () => {
       hostAlias ?? "",
       /fz_quarantine is of type host, not external, so alias_util would write its hosts into config/,
     );
+  });
+});
+
+describe("opnsense-zone-matrix: the firewall API's recorded clients (containment)", () => {
+  const checkApi = async (...rules: PlanResource[]) =>
+    (await evaluatePolicies([opnsenseZoneMatrix], labWithApiClients(...rules))).map(
+      (violation) => violation.message,
+    );
+  const at = (fields: Record<string, string>, url = "https://10.10.10.1") => {
+    const made = rule({ ...apiPass, ...fields });
+    return { ...made, inputs: { ...made.inputs, firewall: { url, insecure: false } } };
+  };
+
+  it("grants the manager's one pass to the API's address and port, and nothing wider", async () => {
+    assert.deepEqual(await checkApi(at({})), []);
+    for (const [what, fields] of widenedApiPasses) {
+      const messages = await checkApi(at(fields));
+      assert.equal(messages.length, 1, what);
+      assert.match(messages[0] ?? "", /passes servers → .* which no entry of fortress:zones grants/, what);
+    }
+  });
+
+  it("reads the API's address and port from the URL the rule is written to", async () => {
+    assert.deepEqual(await checkApi(at({ destination_port: "8443" }, "https://10.10.10.1:8443")), []);
+    assert.equal((await checkApi(at({}, "https://10.10.10.1:8443"))).length, 1, "443 is not the API's port");
+    assert.equal((await checkApi(at({}, "https://fw.home.arpa"))).length, 1, "no address in the URL");
+  });
+
+  it("grants nothing from quarantine, whatever the record says", async () => {
+    const forged = labWithApiClients(rule({ ...apiPass, interface: "opt6", source_net: "10.10.99.5" })).map(
+      (resource) =>
+        resource.type.endsWith(":Network")
+          ? {
+              ...resource,
+              inputs: {
+                ...resource.inputs,
+                firewallApiClients: [{ from: "quarantine", host: "x", address: "10.10.99.5", why: "forged" }],
+              },
+            }
+          : resource,
+    );
+    const violations = await evaluatePolicies([opnsenseZoneMatrix], forged);
+    assert.equal(violations.length, 1);
   });
 });

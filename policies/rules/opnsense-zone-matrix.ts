@@ -14,11 +14,17 @@
  * quarantine recorded (`quarantine`: the external alias of contained hosts and the manager), a pass
  * from that alias is granted only to the manager's address with the agent link's services
  * (QUARANTINE_FLOW_SERVICES) and only when the alias is of type external; no other entry grants one.
+ * The recorded clients of the firewall's API (`firewallApiClients`: the containment's Wazuh manager)
+ * each grant one pass on their network's interface: from their one address to the API's address and
+ * port (the rule's `firewall.url`), TCP (lib/firewallApi.ts).
+ * With scan flows recorded too, the rescan's pass from the scanner's one address to that alias, on the
+ * scanner's own interface, is granted (policies/lib/quarantine.ts isRescanPass).
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { addressRange } from "../../vocabulary/addresses";
 import { QUARANTINE_FLOW_SERVICES } from "../../vocabulary/zones";
 import { AddressResolver } from "../lib/addresses";
+import { firewallApiClientsOf, firewallApiGrant } from "../lib/firewallApi";
 import { portAliasesOf } from "../lib/opnsenseOrder";
 import {
   NETWORK_TYPE,
@@ -27,7 +33,7 @@ import {
   type OpnsenseRule,
   opnsenseRules,
 } from "../lib/resources";
-import { aliasType, type QuarantineRecord, quarantinesOf } from "../lib/quarantine";
+import { aliasType, isRescanPass, type QuarantineRecord, quarantinesOf } from "../lib/quarantine";
 import {
   type Destination,
   describeTraffic,
@@ -71,6 +77,19 @@ function quarantinePassGap(
   return undefined;
 }
 
+/** The entries a zone has, for a violation's message. */
+function listEntries(candidates: readonly Omit<ZoneEntryRecord, "from">[]): string {
+  return (
+    candidates
+      .filter((entry) => entry !== ANTI_LOCKOUT)
+      .map(
+        (entry) =>
+          `${entry.sourceAddress ? `${entry.sourceAddress} → ` : ""}${entry.to} (${entry.services === "all" ? "all" : entry.services.join(", ")})`,
+      )
+      .join("; ") || "none"
+  );
+}
+
 export const opnsenseZoneMatrix: StackValidationPolicy = {
   name: "opnsense-zone-matrix",
   description:
@@ -92,6 +111,7 @@ export const opnsenseZoneMatrix: StackValidationPolicy = {
       type: aliasType(args.resources, record.alias),
     }));
     const portAliases = portAliasesOf(args.resources);
+    const apiClients = firewallApiClientsOf(args.resources);
     const byName = new Map(networks.map((network) => [network.name, network]));
     const zonesOf = zoneIndex(networks);
     const selfRanges = resolver.resolve("(self)").ranges;
@@ -141,6 +161,9 @@ export const opnsenseZoneMatrix: StackValidationPolicy = {
         negated: rule.fields.destination_not === "1",
       };
       const traffic = trafficOf(rule, portAliases);
+      const interfaceOf = (name: string) => byName.get(name)?.interface;
+      if (quarantines.some((record) => record.type === "external" && isRescanPass(rule, record, interfaceOf)))
+        continue;
       const quarantineGap = quarantinePassGap(rule, quarantines, destination, traffic);
       if (quarantineGap !== null) {
         if (quarantineGap !== undefined) {
@@ -173,20 +196,18 @@ export const opnsenseZoneMatrix: StackValidationPolicy = {
           const scanner = addressRange(entry.sourceAddress);
           return scanner !== undefined && within({ addresses: source, negated: sourceNegated }, [scanner]);
         };
-        const granted = candidates.some(
-          (entry) =>
-            fromScanner(entry) && allows(entry, zone, destination) && servicesAllow(entry.services, traffic),
-        );
+        const granted =
+          candidates.some(
+            (entry) =>
+              fromScanner(entry) &&
+              allows(entry, zone, destination) &&
+              servicesAllow(entry.services, traffic),
+          ) ||
+          firewallApiGrant({ rule, source, sourceNegated, destination, traffic }, zone, apiClients) !==
+            undefined;
         if (granted) continue;
         const shown = `${destination.negated ? "!" : ""}${rule.fields.destination_net || "any"}`;
-        const listed =
-          candidates
-            .filter((entry) => entry !== ANTI_LOCKOUT)
-            .map(
-              (entry) =>
-                `${entry.sourceAddress ? `${entry.sourceAddress} → ` : ""}${entry.to} (${entry.services === "all" ? "all" : entry.services.join(", ")})`,
-            )
-            .join("; ") || "none";
+        const listed = listEntries(candidates);
         reportViolation(
           `${label} on ${rule.interfaces.join(",") || "every interface"}${rule.inverted ? " (inverted)" : ""} passes ${zone.name} → ${shown} (${describeTraffic(traffic)}), which no entry of fortress:zones grants (entries from ${zone.name}: ${listed}): add the entry to fortress:zones and let the compiler write the rule, or remove it`,
           rule.resource.urn,

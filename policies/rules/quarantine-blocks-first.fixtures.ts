@@ -14,6 +14,28 @@ export const quarantineNetwork = planResource(NETWORK_TYPE, "network", {
   quarantine: { alias: "fz_quarantine", reportsTo },
 });
 
+export const SCANNER = "10.10.20.9";
+
+/** The same Network with the vuln layer's scan flows recorded (stacks/scanTargets.ts: from the scanner on servers). */
+export const quarantineNetworkWithScanner = planResource(NETWORK_TYPE, "network", {
+  networks: NETWORKS,
+  zones: [],
+  scanFlows: ["users", "iot"].map((to) => ({ from: "servers", host: "greenbone-1", address: SCANNER, to })),
+  quarantine: { alias: "fz_quarantine", reportsTo },
+});
+
+/** The rescan's pass as the compiler writes it: from the scanner, on its own interface (servers: opt1), to the alias. */
+export const scannerPass = (fields: Record<string, string> = {}) =>
+  rule({
+    interface: "opt1",
+    source_net: SCANNER,
+    destination_net: "fz_quarantine",
+    log: "1",
+    sequence: "4001",
+    description: "fortress quarantine: servers scanner greenbone-1 → contained hosts (rescan)",
+    ...fields,
+  });
+
 export const quarantineAlias = (type = "external") =>
   planResource(OPNSENSE("alias"), "network-alias-fz_quarantine", {
     fields: { name: "fz_quarantine", type, content: "" },
@@ -85,6 +107,11 @@ const usersPass = (sequence: string) =>
   });
 
 export const lab = (...resources: PlanResource[]) => [quarantineNetwork, agentEvents, ...resources];
+export const labWithScanner = (...resources: PlanResource[]) => [
+  quarantineNetworkWithScanner,
+  agentEvents,
+  ...resources,
+];
 
 export const fixtures: PolicyFixtures = {
   passing: [
@@ -92,8 +119,25 @@ export const fixtures: PolicyFixtures = {
       name: "the blocks first on every interface, a matrix pass after them",
       resources: lab(quarantineAlias(), antiLockout, ...everyInterface(), usersPass("8010")),
     },
+    {
+      name: "the recorded scanner's pass to the contained hosts on its own interface, before the blocks",
+      resources: labWithScanner(quarantineAlias(), antiLockout, ...everyInterface(), scannerPass()),
+    },
   ],
   failing: [
+    {
+      name: "a scanner's pass before the blocks while no scanner is recorded",
+      resources: lab(quarantineAlias(), antiLockout, ...everyInterface(), scannerPass()),
+    },
+    {
+      name: "the scanner's pass on another network's interface",
+      resources: labWithScanner(
+        quarantineAlias(),
+        antiLockout,
+        ...everyInterface(),
+        scannerPass({ interface: "opt3", sequence: "8000" }),
+      ),
+    },
     {
       name: "a matrix pass on users before the quarantine blocks",
       resources: lab(quarantineAlias(), antiLockout, ...everyInterface(), usersPass("8002")),

@@ -3,8 +3,18 @@ import { describe, it } from "node:test";
 import { evaluatePolicies } from "../lib/offline";
 import type { PlanResource } from "../lib/types";
 import { opnsenseAntiLockoutFirst } from "./opnsense-anti-lockout-first";
+import { opnsenseFirewallUi } from "./opnsense-firewall-ui";
+import { opnsenseZoneMatrix } from "./opnsense-zone-matrix";
 import { quarantineBlocksFirst } from "./quarantine-blocks-first";
-import { everyInterface, lab, MANAGER, quarantineAlias } from "./quarantine-blocks-first.fixtures";
+import {
+  everyInterface,
+  lab,
+  labWithScanner,
+  MANAGER,
+  quarantineAlias,
+  SCANNER,
+  scannerPass,
+} from "./quarantine-blocks-first.fixtures";
 import { rule } from "./opnsense-no-pass-into-management.fixtures";
 
 const check = async (...resources: PlanResource[]) =>
@@ -81,6 +91,51 @@ describe("quarantine-blocks-first", () => {
     const [message, ...rest] = await check(...everyInterface(), widened);
     assert.deepEqual(rest, []);
     assert.match(message ?? "", /"wider" on network users .* is evaluated before/);
+  });
+
+  it("takes the rescan's pass only from a recorded scanner's address, on its own interface, to the quarantine alias", async () => {
+    const withScanner = async (...resources: PlanResource[]) =>
+      (await evaluatePolicies([quarantineBlocksFirst], labWithScanner(quarantineAlias(), ...resources))).map(
+        (violation) => `${(violation.urn ?? "").split("::").at(-1)}: ${violation.message}`,
+      );
+    assert.deepEqual(await withScanner(...everyInterface(), scannerPass()), []);
+    assert.deepEqual(
+      await withScanner(...everyInterface(), scannerPass({ source_net: `${SCANNER}/32` })),
+      [],
+    );
+    for (const [what, fields] of [
+      ["another address", { source_net: "10.10.20.10" }],
+      ["the scanner's network", { source_net: "fz_net_servers" }],
+      ["to anything", { destination_net: "any" }],
+      ["negated", { destination_not: "1" }],
+      ["another interface", { interface: "opt3", sequence: "8000" }],
+    ] as const) {
+      const messages = await withScanner(...everyInterface(), scannerPass({ ...fields, description: what }));
+      assert.equal(messages.length, 1, `${what}: ${messages.join("; ")}`);
+      assert.match(messages[0] ?? "", /is evaluated before \(or ties with\) the quarantine block/);
+    }
+    assert.equal(
+      (await check(...everyInterface(), scannerPass())).length,
+      1,
+      "no scanner recorded: a violation",
+    );
+  });
+
+  it("and the zone matrix and the firewall-UI policy grant that pass, and no other pass to the contained hosts", async () => {
+    const judge = async (...resources: PlanResource[]) =>
+      (
+        await evaluatePolicies(
+          [quarantineBlocksFirst, opnsenseZoneMatrix, opnsenseFirewallUi],
+          labWithScanner(quarantineAlias(), ...everyInterface(), ...resources),
+        )
+      ).map((violation) => violation.policy);
+    assert.deepEqual(await judge(scannerPass()), []);
+    const other = scannerPass({
+      source_net: "10.10.20.10",
+      sequence: "4050",
+      description: "not the scanner",
+    });
+    assert.deepEqual((await judge(other)).sort(), ["opnsense-firewall-ui", "opnsense-zone-matrix"]);
   });
 
   it("says what keeps a block from counting, and that the alias must be external", async () => {

@@ -4,7 +4,9 @@
  * components/network/quarantine.ts), on every VLAN interface of its networks, in OPNsense's order
  * (policies/lib/opnsenseOrder.ts), the first rules are: the anti-lockout (management network → the
  * firewall's own addresses; its source is never contained: the action's allow-list holds it), the one
- * pass from the contained hosts to the Wazuh manager's address on the agent link, and two logged,
+ * pass from the contained hosts to the Wazuh manager's address on the agent link, on a scanner's own
+ * interface the pass from that scanner's one recorded address to the quarantine alias (the rescan after
+ * a containment: it lets the scanner reach a contained host and opens nothing from it), and two logged,
  * quick, inbound blocks of every protocol, IPv4 and IPv6: from the quarantine alias to anything, and
  * from anything to it. Any other pass evaluated before (or tied with) either block is a violation (a block
  * or reject ahead of them only drops more), and
@@ -15,7 +17,7 @@ import type { StackValidationPolicy } from "@pulumi/policy";
 import { QUARANTINE_FLOW_SERVICES } from "../../vocabulary/zones";
 import { SERVICES, isServiceName } from "../../vocabulary/services";
 import { before, evaluationOrder, portAliasesOf, portRanges } from "../lib/opnsenseOrder";
-import { aliasType, type QuarantineRecord, quarantinesOf } from "../lib/quarantine";
+import { aliasType, isRescanPass, type QuarantineRecord, quarantinesOf } from "../lib/quarantine";
 import { type NetworkRecord, networksOf, type OpnsenseRule, opnsenseRules } from "../lib/resources";
 
 const isAny = (value: string | undefined) => ["", "any"].includes((value ?? "any").trim());
@@ -80,7 +82,7 @@ const label = (rule: OpnsenseRule) => `"${rule.fields.description ?? rule.resour
 export const quarantineBlocksFirst: StackValidationPolicy = {
   name: "quarantine-blocks-first",
   description:
-    "With the quarantine service on, every VLAN interface first blocks the contained hosts (logged, quick, inet46, from the external quarantine alias to anything and from anything to it), after only the anti-lockout and the contained hosts' pass to the Wazuh manager on 1514; the alias is of type external.",
+    "With the quarantine service on, every VLAN interface first blocks the contained hosts (logged, quick, inet46, from the external quarantine alias to anything and from anything to it), after only the anti-lockout, the contained hosts' pass to the Wazuh manager on 1514 and, on a scanner's interface, its pass to the contained hosts for the rescan; the alias is of type external.",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
     const records = quarantinesOf(args.resources);
@@ -89,6 +91,10 @@ export const quarantineBlocksFirst: StackValidationPolicy = {
       (rule) => rule.enabled && ["in", "any"].includes(rule.fields.direction ?? "in"),
     );
     const portAliases = portAliasesOf(args.resources);
+    const interfaces = new Map(
+      networksOf(args.resources).map((network) => [network.name, network.interface]),
+    );
+    const interfaceOf = (name: string) => interfaces.get(name);
     for (const record of records) {
       const type = aliasType(args.resources, record.alias);
       if (type !== "external") {
@@ -127,11 +133,16 @@ export const quarantineBlocksFirst: StackValidationPolicy = {
         for (const rule of own) {
           // A block or reject ahead of them only drops more: it cannot let a contained host through.
           if (["block", "reject"].includes(rule.fields.action ?? "")) continue;
-          if (found.includes(rule) || isAntiLockout(rule, network) || isReportPass(rule, record, portAliases))
+          if (
+            found.includes(rule) ||
+            isAntiLockout(rule, network) ||
+            isReportPass(rule, record, portAliases) ||
+            isRescanPass(rule, record, interfaceOf)
+          )
             continue;
           if (before(evaluationOrder(last), evaluationOrder(rule))) continue;
           reportViolation(
-            `filter rule ${label(rule)} on ${where} is evaluated before (or ties with) the quarantine block ${label(last)}, so it can let a contained host (${record.alias}) through: only the anti-lockout and the contained hosts' pass to the Wazuh manager on 1514 may come first; give it a sequence above ${last.sequence ?? "the blocks'"}`,
+            `filter rule ${label(rule)} on ${where} is evaluated before (or ties with) the quarantine block ${label(last)}, so it can let a contained host (${record.alias}) through: only the anti-lockout, the contained hosts' pass to the Wazuh manager on 1514 and, on its own interface, a recorded scanner's pass to the quarantine alias may come first; give it a sequence above ${last.sequence ?? "the blocks'"}`,
             rule.resource.urn,
           );
         }

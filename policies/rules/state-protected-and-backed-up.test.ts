@@ -2,7 +2,16 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { evaluatePolicies } from "../lib/offline";
 import { stateProtectedAndBackedUp } from "./state-protected-and-backed-up";
-import { backupJob, hypervisor, pvc, vm } from "./state-protected-and-backed-up.fixtures";
+import {
+  backupJob,
+  cortexChartValues,
+  hiveValues,
+  hypervisor,
+  mispComponent,
+  pvc,
+  responseCharts,
+  vm,
+} from "./state-protected-and-backed-up.fixtures";
 
 const check = (...resources: Parameters<typeof evaluatePolicies>[1]) =>
   evaluatePolicies([stateProtectedAndBackedUp], [hypervisor, ...resources]);
@@ -76,5 +85,40 @@ describe("state-protected-and-backed-up", () => {
       "state-protected-and-backed-up": { stateTags: ["k3s-agent"] },
     });
     assert.equal(violations.length, 2);
+  });
+
+  it("holds MISP's VM stateful because MISP runs on it, whatever its disks", async () => {
+    const bare = vm("misp-1", { stateful: false, protect: false });
+    const messages = (await check(mispComponent("misp-1"), bare)).map((v) => v.message);
+    assert.deepEqual(messages.length, 2);
+    assert.match(messages[0] ?? "", /^VM misp-1 holds state \(it runs MISP\) but is not protected/);
+    assert.deepEqual(await check(mispComponent("misp-1"), vm("misp-1"), backupJob([vm("misp-1")])), []);
+  });
+
+  it("judges TheHive's and Cortex's chart volumes by the values the components render", async () => {
+    assert.deepEqual(await check(...responseCharts()), []);
+    const retained = hiveValues(
+      (v) => (v.cassandra.persistentVolumeClaimRetentionPolicy = { enabled: true, whenDeleted: "Delete" }),
+    );
+    const [deleting] = await check(...responseCharts({ hive: retained }));
+    assert.match(deleting?.message ?? "", /Cassandra .* claims are deleted with its StatefulSet/);
+    const unprotected = (await check(...responseCharts({ protectFiles: false }))).map((v) => v.message);
+    assert.ok(
+      unprotected.some((m) => /TheHive mounts the claim thehive-files, which is not protected/.test(m)),
+      unprotected.join("\n"),
+    );
+    const noVolume = hiveValues((v) => {
+      v.thehive.volumes = v.thehive.volumes.slice(0, 1);
+    });
+    const [local] = await check(...responseCharts({ hive: noVolume }));
+    assert.match(local?.message ?? "", /attachments on the local filesystem .* no claim mounted/);
+    const renamed = cortexChartValues(
+      (v) => (v.cortex.persistentVolumeClaim = { create: false, name: "elsewhere" }),
+    );
+    const [missing] = await check(...responseCharts({ cortex: renamed }));
+    assert.match(
+      missing?.message ?? "",
+      /Cortex mounts the claim elsewhere, which is no persistent volume claim of the plan/,
+    );
   });
 });

@@ -1,16 +1,26 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { SDK_TYPES } from "../../vocabulary/sdkTypes";
+import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
+import { CHART_TYPES, chartLabel, chartNamespaceOf, chartValuesOf } from "../lib/charts";
+import { chartStateProblems, type PlannedClaim, strangeBeeChart } from "../lib/chartState";
 import { guestOf } from "../lib/guests";
+import { mergeValues } from "../lib/responseCredentials";
 
 export const BACKUP_JOB_TYPE = SDK_TYPES.proxmoxBackupJob;
 export const PVC_TYPE = SDK_TYPES.k8sPersistentVolumeClaim;
 export const DEFAULT_STATE_TAGS = ["k3s-server", "indexer"];
 
 /** Why a guest (VM of any SDK class, clone, container) holds state, or undefined when it does not. */
-export function stateReason(vm: PolicyResource, stateTags: readonly string[]): string | undefined {
+export function stateReason(
+  vm: PolicyResource,
+  stateTags: readonly string[],
+  mispHosts: ReadonlySet<string> = new Set(),
+): string | undefined {
   const guest = guestOf(vm);
   if (!guest) return undefined;
   if (guest.protection) return "it has Proxmox protection on";
+  // MISP's events, attributes, users and settings live in its VM (fortress:response:Misp records its host).
+  if (mispHosts.has(guest.name)) return "it runs MISP";
   // A disk left out of backups (`backup: false`) is declared scratch space.
   const data = guest.dataDisks.filter((disk) => disk.backup !== false);
   if (data.length > 0) return `it has a data disk (${data.map((disk) => disk.slot).join(", ")})`;
@@ -68,7 +78,7 @@ export function backsUp(job: PolicyResource, vm: PolicyResource): boolean {
 export const stateProtectedAndBackedUp: StackValidationPolicy = {
   name: "state-protected-and-backed-up",
   description:
-    "Every resource that holds state is protected from deletion and, for guests, taken in by a backup job: Proxmox guests of every kind (VMs, clones, containers) with protection, a data disk or mount point, or a state tag; and persistent volume claims.",
+    "Every resource that holds state is protected from deletion and, for guests, taken in by a backup job: Proxmox guests of every kind (VMs, clones, containers) with protection, a data disk or mount point, a state tag, or MISP on them; persistent volume claims; and the response layer's chart volumes, judged by their values: TheHive's Cassandra (and Elasticsearch and MinIO when enabled) with persistence on and no claim retention policy that deletes, every claim TheHive and Cortex mount a protected claim of the plan, attachments on a claim, Cortex's job directory claim made outside its chart.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
@@ -84,6 +94,28 @@ export const stateProtectedAndBackedUp: StackValidationPolicy = {
     const config = args.getConfig<{ stateTags?: unknown }>();
     const stateTags = Array.isArray(config.stateTags) ? config.stateTags.map(String) : DEFAULT_STATE_TAGS;
     const jobs = args.resources.filter((resource) => resource.type === BACKUP_JOB_TYPE);
+    const mispHosts = new Set(
+      args.resources
+        .filter((resource) => resource.type === COMPONENT_TYPES.misp)
+        .map((resource) => String(resource.props.host ?? "")),
+    );
+    const claims: PlannedClaim[] = args.resources
+      .filter((resource) => resource.type === PVC_TYPE)
+      .map((resource) => {
+        const metadata = (resource.props.metadata ?? {}) as { name?: unknown; namespace?: unknown };
+        return {
+          name: typeof metadata.name === "string" ? metadata.name : resource.name,
+          namespace: typeof metadata.namespace === "string" ? metadata.namespace : undefined,
+          protect: resource.opts.protect === true,
+        };
+      });
+    for (const chart of args.resources.filter((resource) => CHART_TYPES.has(resource.type))) {
+      const product = strangeBeeChart(chart.props);
+      if (!product) continue;
+      const values = mergeValues(chartValuesOf(chart).sources.map((source) => source.values));
+      for (const problem of chartStateProblems(product, values, chartNamespaceOf(chart), claims))
+        reportViolation(`${chartLabel(chart)}: ${problem}`, chart.urn);
+    }
     for (const resource of args.resources) {
       if (resource.type === PVC_TYPE && resource.opts.protect !== true) {
         reportViolation(
@@ -92,7 +124,7 @@ export const stateProtectedAndBackedUp: StackValidationPolicy = {
         );
       }
       const guest = guestOf(resource);
-      const reason = guest && stateReason(resource, stateTags);
+      const reason = guest && stateReason(resource, stateTags, mispHosts);
       if (!guest || !reason) continue;
       const vm = `${guest.kind} ${guest.name}`;
       if (resource.opts.protect !== true) {

@@ -9,7 +9,7 @@ import type { ConfigIssue } from "./errors";
 import { cidrContainsHost, cidrsOverlap, ipToInt, parseCidr } from "../../vocabulary/addresses";
 import type { NetworkConfig, NodeConfig, PlainConfig, ProxmoxSettings } from "./schema";
 
-const issue = (path: string, message: string, hint: string): ConfigIssue => ({ path, message, hint });
+export const issue = (path: string, message: string, hint: string): ConfigIssue => ({ path, message, hint });
 
 function duplicates<T>(
   items: readonly T[],

@@ -51,6 +51,13 @@ export interface LabSecrets {
   readonly opnsenseApiSecret?: pulumi.Output<string>;
   /** Only with platform.mode: existing. */
   readonly kubeconfig?: pulumi.Output<string>;
+  /**
+   * The containment key (a user with "Diagnostics: PF Table IP addresses" and "Diagnostics: Show
+   * States" only, made by hand: components/response/containment/README.md); required while the
+   * response layer contains (the `quarantine` service).
+   */
+  readonly containmentApiKey?: pulumi.Output<string>;
+  readonly containmentApiSecret?: pulumi.Output<string>;
 }
 
 export interface LoadedLab {
@@ -215,6 +222,11 @@ function secretNeeded(key: SecretKey, { values, broken }: ReadKeys): "required" 
     if (broken.has("layers")) return "optional";
     return (values.layers?.network ?? true) ? "required" : "optional";
   }
+  if (key.startsWith("containment")) {
+    if (broken.has("layers") || broken.has("services")) return "optional";
+    const contains = (values.layers?.response ?? true) && (values.services ?? []).includes("quarantine");
+    return contains ? "required" : "optional";
+  }
   if (key === "kubeconfig") {
     if (broken.has("platform")) return "optional";
     return values.platform?.mode === "existing" ? "required" : "unused";
@@ -222,13 +234,18 @@ function secretNeeded(key: SecretKey, { values, broken }: ReadKeys): "required" 
   return "required";
 }
 
+function secretHint(key: SecretKey): string {
+  const set = `pulumi config set --secret fortress:${key} <value>`;
+  return key.startsWith("containment")
+    ? `in OPNsense, make the user fortress-contain with only "Diagnostics: PF Table IP addresses" and "Diagnostics: Show States" and an API key for it (README, "The containment key"), then ${set}; or take quarantine out of fortress:services`
+    : set;
+}
+
 function readSecretKeys(source: ConfigSource, keys: ReadKeys): ConfigIssue[] {
   return SECRET_KEYS.flatMap<ConfigIssue>((key) => {
     const need = secretNeeded(key, keys);
     if (source.raw(key) === undefined) {
-      return need === "required"
-        ? [{ path: key, message: "is not set", hint: `pulumi config set --secret fortress:${key} <value>` }]
-        : [];
+      return need === "required" ? [{ path: key, message: "is not set", hint: secretHint(key) }] : [];
     }
     if (need === "unused") {
       return [

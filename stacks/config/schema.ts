@@ -23,6 +23,7 @@ import {
 import { type ZoneConfig, zonesSchema } from "./zones";
 import { RULESET_FILE } from "../../vocabulary/suricata";
 import { GREENBONE_IMAGE_NAMES, IMAGE_DIGEST } from "../../vocabulary/greenbone";
+import { MISP_FEED_NAMES, MISP_IMAGE_NAMES } from "../../vocabulary/misp";
 
 const ipv4 = z.string().refine(isIpv4, { message: "must be an IPv4 address such as 10.0.20.1" });
 
@@ -338,6 +339,42 @@ export const vulnSchema = z.strictObject({
     .optional(),
 });
 
+/** The response layer: MISP's organisation and feeds, and how long a containment lasts. */
+export const responseSchema = z.strictObject({
+  misp: z
+    .strictObject({
+      /** MISP's organisation: the admin's, the integration user's and every Keycloak user's. */
+      organisation: z
+        .string()
+        .regex(/^[\w .-]{1,64}$/, "must be 1-64 letters, digits, spaces, dots, dashes or underscores")
+        .default("Fortress"),
+      /** The break-glass admin's login (an e-mail address); default admin@<lab.domain>. */
+      adminEmail: z
+        .string()
+        .regex(/^[A-Za-z0-9._+-]+@[A-Za-z0-9.-]+$/, "must be an e-mail address, e.g. admin@home.arpa")
+        .optional(),
+      /** Feeds MISP pulls (components/response/misp/feeds.ts); none by default: offline-first. */
+      feeds: z.array(z.enum(MISP_FEED_NAMES)).default([]),
+      /** A `sha256:` digest per MISP image, to pin beyond the exact tags. */
+      imageDigests: z
+        .partialRecord(
+          z.enum(MISP_IMAGE_NAMES),
+          z.string().regex(IMAGE_DIGEST, "must be sha256:<64 lower-case hex>"),
+        )
+        .optional(),
+    })
+    .default({ organisation: "Fortress", feeds: [] }),
+  containment: z
+    .strictObject({
+      /**
+       * Hours a host the SIEM contained stays contained unless an analyst releases it first; 0: until
+       * an analyst releases it.
+       */
+      releaseAfterHours: z.number().int().min(0).max(720).default(24),
+    })
+    .default({ releaseAfterHours: 24 }),
+});
+
 /** Every plain (non-secret) key, with its schema. */
 export const PLAIN_KEYS = {
   lab: labSchema,
@@ -353,6 +390,10 @@ export const PLAIN_KEYS = {
   clamav: clamavSchema.default({}),
   sensors: sensorsSchema.default({ ids: { mode: "ids" }, netflow: true, zeek: { mirror: "vm-taps" } }),
   vuln: vulnSchema.default({ scanManagement: false }),
+  response: responseSchema.default({
+    misp: { organisation: "Fortress", feeds: [] },
+    containment: { releaseAfterHours: 24 },
+  }),
 } as const;
 
 export type PlainKey = keyof typeof PLAIN_KEYS;
@@ -364,6 +405,8 @@ export const SECRET_KEYS = [
   "opnsenseApiKey",
   "opnsenseApiSecret",
   "kubeconfig",
+  "containmentApiKey",
+  "containmentApiSecret",
 ] as const;
 
 export type SecretKey = (typeof SECRET_KEYS)[number];
@@ -380,6 +423,7 @@ export type PlatformSettings = z.infer<typeof platformSchema>;
 export type ClamavSettings = z.infer<typeof clamavSchema>;
 export type SensorsSettings = z.infer<typeof sensorsSchema>;
 export type VulnSettings = z.infer<typeof vulnSchema>;
+export type ResponseSettings = z.infer<typeof responseSchema>;
 
 export interface PlainConfig {
   readonly lab: LabSettings;
@@ -398,4 +442,6 @@ export interface PlainConfig {
   /** Always present after the door; optional for configs built by hand in tests. */
   readonly sensors?: SensorsSettings;
   readonly vuln?: VulnSettings;
+  /** Always present after the door; optional for configs built by hand in tests. */
+  readonly response?: ResponseSettings;
 }

@@ -15,6 +15,7 @@ import {
   checkServices,
   checkVmOverrides,
 } from "./checks";
+import { checkContainmentReach } from "./containment";
 import type { ConfigIssue } from "./errors";
 import { remapIndexes } from "./salvage";
 import type { PlainConfig, PlainKey } from "./schema";
@@ -67,6 +68,8 @@ export function semanticIssues(keys: ReadKeys): ConfigIssue[] {
   if (services) {
     issues.push(...checkServices(services, layers, sound("nodes"), soundNetworks, !broken.has("services")));
   }
+  if (soundServices && !broken.has("layers") && !broken.has("opnsense"))
+    issues.push(...checkContainmentReach(values.opnsense, soundServices, layers));
   const sensors = sound("sensors");
   if (sensors) issues.push(...checkSensors(sensors, soundServices));
   const platform = sound("platform");

@@ -9,6 +9,7 @@ import { buildHypervisor } from "./hypervisor";
 import { buildIdentity } from "./identity";
 import { buildNetwork } from "./network";
 import { buildPlatform } from "./platform";
+import { buildResponse } from "./response";
 import { buildSensors } from "./sensors";
 import { buildSiem } from "./siem";
 import { buildTime } from "./time";
@@ -28,6 +29,7 @@ export const LAYER_BUILDERS: { readonly [Layer in BuiltLayer]: RegisteredBuilder
     buildEndpoint(inputs, inputs.upstream.siem.managerEndpoint, opts),
   ),
   vuln: layer({ siem: true, hypervisor: true, platform: true }, buildVuln),
+  response: layer({ siem: true, hypervisor: true, platform: true, identity: true }, buildResponse),
 };
 
 export function isBuilt(layer: LayerName): layer is BuiltLayer {

@@ -21,6 +21,7 @@ const INGRESS_UIS = [
   { ui: "grafana", service: "prometheus" },
   { ui: "wazuhDashboard", service: "wazuh-dashboard" },
   { ui: "thehive", service: "thehive" },
+  { ui: "cortex", service: "cortex" },
 ] as const satisfies readonly { ui: keyof ReturnType<typeof identityHostnames>; service: ServiceId }[];
 
 export function ingressHosts(lab: LabModel): DnsHost[] {

@@ -3,7 +3,7 @@ import { Network } from "../../components/network/network";
 import type { ZoneNetwork } from "../../components/network/types";
 import type { PlainConfig } from "../config/schema";
 import type { QuarantineInput } from "../../components/network/types";
-import { derivedHostFlows } from "../hostFlows";
+import { derivedHostFlows, firewallApiClients } from "../hostFlows";
 import { MANAGER_ROLE } from "../enrollment";
 import { scanFlows } from "../scanTargets";
 import { firewallRef } from "./connections";
@@ -55,6 +55,7 @@ export const buildNetwork: LayerBuild<"network"> = (inputs, opts) => {
       hostFlows: derivedHostFlows(inputs.lab),
       scanFlows: scanFlows(inputs.lab),
       quarantine: quarantineInput(inputs.lab),
+      firewallApiClients: firewallApiClients(inputs.lab),
       preflight: firewallNeeds(config),
       proxmox: { provider: inputs.shared.proxmox() },
     },

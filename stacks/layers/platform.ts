@@ -26,6 +26,14 @@ import { type ServiceName, SERVICES } from "../../vocabulary/services";
 
 /** The only namespace that runs privileged pods (Zeek and packet capture need the host's network). */
 const PRIVILEGED_LAYERS: ReadonlySet<LayerName> = new Set(["sensors"]);
+/**
+ * Layers whose namespace enforces `baseline` and still audits and warns at `restricted`: the response
+ * layer, where Cortex starts its analyzers and responders as Jobs with a pod-level securityContext only
+ * (TheHive-Project/Cortex@4.1.0 K8sJobRunnerSrv.parsePodSecurityContext: no container securityContext,
+ * no seccomp profile), which `restricted` refuses, and whose published images run as root
+ * (Cortex-Analyzers' catalog build installs into /root/.local with no USER).
+ */
+const BASELINE_LAYERS: ReadonlySet<LayerName> = new Set(["response"]);
 
 /** A service's TCP ports (vocabulary/services.ts) as NetworkPolicy ports. */
 const tcpPorts = (...services: readonly ServiceName[]): FlowPort[] =>
@@ -93,7 +101,11 @@ export function platformNamespaces(layers: readonly LayerName[]): NamespaceSpec[
   return layers.map((layer) => ({
     name: namespaceOf(layer),
     layer,
-    podSecurity: PRIVILEGED_LAYERS.has(layer) ? "privileged" : "restricted",
+    podSecurity: PRIVILEGED_LAYERS.has(layer)
+      ? "privileged"
+      : BASELINE_LAYERS.has(layer)
+        ? "baseline"
+        : "restricted",
   }));
 }
 

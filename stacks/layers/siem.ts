@@ -7,11 +7,12 @@
 import { POOL_LABEL } from "../../components/platform/k3sConfig";
 import { ADMIN_GROUP, DEFAULT_GROUP } from "../../components/identity/realm";
 import { Siem } from "../../components/siem/siem";
-import { ROLES } from "../catalog";
+import { K3S_POOL_ROLES, ROLES } from "../catalog";
 import { INGRESS, k3sAgents, namespaceOf } from "../cluster";
 import { identityHostnames } from "../hostnames";
 import type { LabModel, PlannedVm } from "../lab";
 import { MANAGER_ROLE } from "../enrollment";
+import { containsHosts, managerResponse } from "../managerResponse";
 import type { HypervisorVmOutputs } from "../../components/hypervisor/hypervisor";
 import type { LayerBuild } from "./types";
 
@@ -40,6 +41,12 @@ function plannedManager(lab: LabModel): { vm: PlannedVm; indexerNodeAddress: str
   const manager = lab.vms.find((vm) => vm.role.name === MANAGER_ROLE);
   const indexerNode = k3sAgents(lab).find((vm) => vm.pool === "indexer");
   return manager && indexerNode ? { vm: manager, indexerNodeAddress: indexerNode.ip } : undefined;
+}
+
+/** The addresses Cortex's containment responder logs from, while the lab runs it. */
+function responderSources(lab: LabModel): string[] {
+  if (!containsHosts(lab) || !lab.config.services.includes("cortex")) return [];
+  return lab.vms.filter((vm) => vm.role.name === K3S_POOL_ROLES.general).map((vm) => vm.ip);
 }
 
 export const buildSiem: LayerBuild<"siem", "platform" | "identity" | "hypervisor"> = (inputs, opts) => {
@@ -71,6 +78,7 @@ export const buildSiem: LayerBuild<"siem", "platform" | "identity" | "hypervisor
         }
       : undefined;
   const manager = plannedManager(lab);
+  const response = managerResponse(lab);
   const managerArgs = (
     planned: { vm: PlannedVm; indexerNodeAddress: string },
     machine: HypervisorVmOutputs | undefined,
@@ -88,7 +96,10 @@ export const buildSiem: LayerBuild<"siem", "platform" | "identity" | "hypervisor
       indexerNodeAddress: planned.indexerNodeAddress,
       ca: baseline.ca,
       // OPNsense's address on the manager's VLAN: its syslog leaves from there.
-      syslogSources: [planned.vm.networkConfig.gateway],
+      // With Cortex's containment responder, also the general k3s agents Cortex runs on: it logs
+      // every action to the manager's syslog (only Cortex may send it: the response namespace's policy).
+      syslogSources: [planned.vm.networkConfig.gateway, ...responderSources(lab)],
+      ...(response ? { response } : {}),
     };
   };
   const k3s = lab.config.platform.mode === "k3s";

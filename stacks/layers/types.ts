@@ -14,6 +14,7 @@ import type { Siem } from "../../components/siem/siem";
 import type { Endpoint } from "../../components/endpoint/endpoint";
 import type { Sensors } from "../../components/sensors/sensors";
 import type { Vuln } from "../../components/vuln/vuln";
+import type { Response } from "../../components/response/response";
 import type { Time } from "../../components/time/time";
 import type { LayerName } from "../blueprint";
 import type { LabSecrets } from "../config/load";
@@ -31,6 +32,7 @@ export interface LayerComponents {
   readonly sensors: Sensors;
   readonly endpoint: Endpoint;
   readonly vuln: Vuln;
+  readonly response: Response;
 }
 
 /** A layer Fortress builds. */

@@ -8,6 +8,7 @@ import type { NetworkConfig, PlainConfig } from "../config/schema";
 import { type Enrollment, enrollmentPlan } from "../enrollment";
 import { deriveVms } from "../inventory";
 import { capacityOf, type Resources } from "../placement";
+import { type WorkedExampleHop, workedExampleHops } from "./workedExample";
 import type { CapturedResource } from "./capture";
 import { type CriticalPath, criticalPath } from "./criticalPath";
 import { SDK_TYPES } from "../../vocabulary/sdkTypes";
@@ -85,6 +86,20 @@ export interface ScanFlowCell {
   readonly to: string;
 }
 
+/**
+ * A host that calls the firewall's own API (stacks/hostFlows.ts firewallApiClients: the Wazuh manager,
+ * for containment), with the API's address and port, read back from the Network component's inputs.
+ */
+export interface FirewallApiClientCell {
+  readonly from: string;
+  readonly host: string;
+  readonly address: string;
+  readonly why: string;
+  /** The API's address and TCP port (the host and port of fortress:opnsense.url). */
+  readonly api: string;
+  readonly port: number;
+}
+
 export interface PlanDocument {
   readonly version: number;
   readonly project: string;
@@ -103,6 +118,10 @@ export interface PlanDocument {
   readonly hostFlows?: readonly HostFlowCell[];
   /** The vulnerability scanner's flows: from its one address, every protocol, to each network it scans. */
   readonly scanFlows?: readonly ScanFlowCell[];
+  /** The worked example's hops and the resources that configure each (workedExample.ts). */
+  readonly workedExample?: readonly WorkedExampleHop[];
+  /** The hosts that call the firewall's API: from one address, to the API's address and port alone. */
+  readonly firewallApiClients?: readonly FirewallApiClientCell[];
   /**
    * Which VM enrolls as a Wazuh agent in which agent group (stacks/enrollment.ts): every VM of the
    * lab but the manager's, while wazuh-agent is enabled. A plan.json written before it existed has none.
@@ -227,6 +246,30 @@ export function scanFlowsFromResources(resources: readonly CapturedResource[]): 
     .map(({ from, host, address, to }) => ({ from, host, address, to }));
 }
 
+/** The firewall API's clients the Network components record in their inputs, with the endpoint beside them. */
+export function firewallApiClientsFromResources(
+  resources: readonly CapturedResource[],
+): FirewallApiClientCell[] {
+  return resources
+    .filter((resource) => resource.type === COMPONENT_TYPES.network)
+    .flatMap((resource) => {
+      const inputs = resource.inputs as { firewallApiClients?: unknown; firewallApi?: unknown } | undefined;
+      const api = inputs?.firewallApi as { address?: unknown; port?: unknown } | undefined;
+      if (!Array.isArray(inputs?.firewallApiClients) || typeof api?.address !== "string") return [];
+      const port = Number(api.port);
+      return inputs.firewallApiClients
+        .filter(
+          (client): client is Omit<FirewallApiClientCell, "api" | "port"> =>
+            typeof client === "object" &&
+            client !== null &&
+            ["from", "host", "address", "why"].every(
+              (key) => typeof (client as Record<string, unknown>)[key] === "string",
+            ),
+        )
+        .map(({ from, host, address, why }) => ({ from, host, address, why, api: api.address as string, port }));
+    });
+}
+
 export function buildPlanDocument(
   stack: string,
   project: string,
@@ -262,6 +305,8 @@ export function buildPlanDocument(
     })),
     hostFlows: hostFlowsFromResources(captured),
     scanFlows: scanFlowsFromResources(captured),
+    workedExample: workedExampleHops(captured),
+    firewallApiClients: firewallApiClientsFromResources(captured),
     enrollment: enrollmentPlan(deriveVms(config), config.services),
     violations: [
       ...duplicateUrnViolations(captured),

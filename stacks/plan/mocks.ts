@@ -3,6 +3,7 @@
  * VMID, random passwords a value (secret, as the provider marks it), SSH keys an OpenSSH pair, the
  * internal CA a certificate, so that where one goes shows.
  */
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { SDK_TYPES } from "../../vocabulary/sdkTypes";
 
@@ -24,13 +25,25 @@ export function mockSshKeyPair(name: string): {
   };
 }
 
+/**
+ * A RandomPassword's mock value: `mock-<name>`, or, when the password may hold no symbol
+ * (`special: false`), `mock` and hex digits at the requested length, so that what checks a
+ * credential's shape downstream (MISP's 40-character key) sees one it accepts.
+ */
+export function mockPassword(name: string, inputs: Record<string, unknown>): string {
+  if (inputs.special !== false) return `mock-${name}`;
+  const length = typeof inputs.length === "number" ? inputs.length : 16;
+  const digits = createHash("sha256").update(name).digest("hex");
+  return `mock${digits}${digits}`.slice(0, length);
+}
+
 export function labMocks(): pulumi.runtime.Mocks {
   let nextVmId = FIRST_VMID;
   return {
     newResource(args) {
       const state: Record<string, unknown> = { ...args.inputs };
       if (args.type === SDK_TYPES.proxmoxVm) state.vmId = args.inputs.vmId ?? nextVmId++;
-      if (args.type === SDK_TYPES.randomPassword) state.result = `mock-${args.name}`;
+      if (args.type === SDK_TYPES.randomPassword) state.result = mockPassword(args.name, args.inputs);
       if (args.type === TLS_PRIVATE_KEY) Object.assign(state, mockSshKeyPair(args.name));
       if (args.type === SDK_TYPES.tlsSelfSignedCert || args.type === SDK_TYPES.tlsLocallySignedCert)
         state.certPem = `-----BEGIN CERTIFICATE-----\nmock-${args.name}\n-----END CERTIFICATE-----\n`;

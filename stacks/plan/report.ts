@@ -169,6 +169,48 @@ function scanFlowsText(plan: PlanDocument, width: number): string[] {
   ];
 }
 
+/** The firewall API's clients, one line each: `servers: wazuh-manager-1 10.10.20.64 → firewall API 10.10.10.1:443/TCP (containment)`. */
+function firewallApiClientsText(plan: PlanDocument, width: number): string[] {
+  const clients = plan.firewallApiClients ?? [];
+  if (clients.length === 0) return [];
+  return [
+    wrap("Hosts Fortress lets call the firewall's API, from one address, to its address and port alone:", width, "", " "),
+    ...clients.map((client) =>
+      wrap(
+        `${client.from}: ${client.host} ${client.address} → firewall API ${client.api}:${client.port}/TCP (${client.why})`,
+        width,
+        "  ",
+        "    ",
+      ),
+    ),
+  ];
+}
+
+/**
+ * What configures a hop, by name; firewall rules, whose names carry their whole description, counted
+ * instead (--verbose and plan.json name them).
+ */
+function configuredByText(names: readonly string[]): string {
+  const rules = names.filter((name) => name.startsWith("network-rule-")).length;
+  const others = names.filter((name) => !name.startsWith("network-rule-"));
+  return [...others, ...(rules > 0 ? [`${rules} firewall rule${rules === 1 ? "" : "s"}`] : [])].join(", ");
+}
+
+/** Each hop of the worked example: what configures it, or what the plan lacks for it. */
+function workedExampleText(plan: PlanDocument, width: number): string[] {
+  const hops = plan.workedExample ?? [];
+  if (hops.length === 0) return [];
+  return [
+    "",
+    "== The worked example, hop by hop (what configures each; npm run scenario runs it)",
+    ...hops.map((hop) =>
+      hop.missing.length === 0
+        ? wrap(`  ✓ ${hop.hop}: ${configuredByText(hop.configuredBy)}`, width, "", "      ")
+        : wrap(`  ✗ ${hop.hop}: missing ${hop.missing.join("; ")}`, width, "", "      "),
+    ),
+  ];
+}
+
 function dagText(plan: PlanDocument): string {
   return plan.layers
     .map((layer) => {
@@ -210,6 +252,8 @@ export function renderPlan(plan: PlanDocument, options: TextOptions = {}): strin
     zoneMatrix(plan, width),
     ...hostFlowsText(plan, width),
     ...scanFlowsText(plan, width),
+    ...firewallApiClientsText(plan, width),
+    ...workedExampleText(plan, width),
     "",
     "== Layer DAG (layer ← what it depends on)",
     dagText(plan),

@@ -3,7 +3,8 @@
  * - conf/routes: GET /api/status, POST /api/maintenance/migrate (MigrationCtrl.migrate: no
  *   authentication, 204), GET /api/user/current, POST /api/user, GET /api/user/:id, POST
  *   /api/user/:id/key/set, GET/POST /api/organization[/:id].
- * - elastic4play Authenticated.scala: Bearer (a user's key), Basic (login:password), and last the
+ * - elastic4play Authenticated.scala: Bearer (a user's key), Basic (login:password, only with
+ *   `auth.method.basic = true`: reference.conf's default is false), and last the
  *   initial user, which UserSrv.getInitialUser grants with every role only while no user exists
  *   ("Use of initial user is forbidden because users exist in database", 401 AuthenticationError).
  * - UserCtrl.create (orgadmin or superadmin; the initial user's organisation is "cortex"; a superadmin
@@ -12,6 +13,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { type Definition, handleWorkers, type StoredWorker, workerState } from "./workers";
 
 export interface CortexUser {
   login: string;
@@ -27,6 +29,10 @@ export interface CortexDouble {
   readonly users: Map<string, CortexUser>;
   readonly organizations: Set<string>;
   migrations: number;
+  /** The organisations' analyzers and responders (test/cortex/workers.ts). */
+  readonly workers: Map<string, StoredWorker>;
+  /** How many times a catalog scan was asked for. */
+  readonly scans: number;
   close(): Promise<void>;
 }
 
@@ -36,11 +42,16 @@ const send = (response: ServerResponse, status: number, body: unknown) => {
   return status;
 };
 
-function caller(users: Map<string, CortexUser>, request: IncomingMessage): CortexUser | "init" | undefined {
+function caller(
+  users: Map<string, CortexUser>,
+  request: IncomingMessage,
+  basicAuth: boolean,
+): CortexUser | "init" | undefined {
   const header = request.headers.authorization ?? "";
   if (header.startsWith("Bearer "))
     return [...users.values()].find((user) => user.key !== undefined && user.key === header.slice(7));
-  if (header.startsWith("Basic ")) {
+  // Basic is tried only with auth.method.basic = true (reference.conf: false); else the initial user.
+  if (header.startsWith("Basic ") && basicAuth) {
     const [login, password] = Buffer.from(header.slice(6), "base64").toString("utf8").split(":");
     const user = users.get(login ?? "");
     return user?.password !== undefined && user.password === password ? user : undefined;
@@ -48,7 +59,19 @@ function caller(users: Map<string, CortexUser>, request: IncomingMessage): Corte
   return users.size === 0 ? "init" : undefined;
 }
 
-export async function startCortex(): Promise<CortexDouble> {
+export async function startCortex(
+  options: {
+    catalogs?: { analyzers: Definition[]; responders: Definition[] };
+    /** false: the catalogs are read only once a scan is asked for (a Cortex still starting). */
+    catalogsLoaded?: boolean;
+    /** Cortex's `auth.method.basic` (reference.conf default false; Fortress's config sets it true). */
+    basicAuth?: boolean;
+  } = {},
+): Promise<CortexDouble> {
+  const neurons = workerState(
+    options.catalogs ?? { analyzers: [], responders: [] },
+    options.catalogsLoaded ?? true,
+  );
   const users = new Map<string, CortexUser>();
   const organizations = new Set(["cortex"]);
   const state = { migrations: 0 };
@@ -61,7 +84,7 @@ export async function startCortex(): Promise<CortexDouble> {
       state.migrations += 1;
       return send(response, 204, {});
     }
-    const who = caller(users, request);
+    const who = caller(users, request, options.basicAuth ?? false);
     if (!who) return send(response, 401, { type: "AuthenticationError", message: "Authentication failure" });
     const roles = who === "init" ? ["read", "analyze", "orgadmin", "superadmin"] : who.roles;
     const body = text ? (JSON.parse(text) as Record<string, any>) : {};
@@ -69,6 +92,14 @@ export async function startCortex(): Promise<CortexDouble> {
       return who === "init"
         ? send(response, 401, { type: "AuthenticationError" })
         : send(response, 200, { id: who.login });
+    const workerAnswer = handleWorkers(
+      neurons,
+      { method, path, body },
+      { organization: who === "init" ? "cortex" : who.organization, roles },
+      response,
+      send,
+    );
+    if (workerAnswer !== undefined) return workerAnswer;
     const org = /^\/api\/organization(?:\/([^/]+))?$/.exec(path);
     if (org) {
       if (!roles.includes("superadmin")) return send(response, 403, { type: "AuthorizationError" });
@@ -129,6 +160,10 @@ export async function startCortex(): Promise<CortexDouble> {
     organizations,
     get migrations() {
       return state.migrations;
+    },
+    workers: neurons.workers,
+    get scans() {
+      return neurons.scans;
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

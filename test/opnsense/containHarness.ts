@@ -37,6 +37,10 @@ export interface Harness {
   readonly api: OpnsenseApi;
   readonly dir: string;
   readonly config: string;
+  /** fortress-contain's audit file (its ar_log_json lines, as on the manager's active-responses.log). */
+  readonly auditLog: string;
+  /** fortress-contain's records directory. */
+  readonly stateDir: string;
   /** Syslog lines received so far. */
   readonly syslog: string[];
   readonly syslogPort: number;
@@ -67,10 +71,14 @@ export async function startHarness(version = "26.7.2"): Promise<Harness> {
   const syslogPort = socket.address().port;
   const dir = mkdtempSync(join(tmpdir(), "fortress-contain-"));
   const config = join(dir, "contain.json");
+  const auditLog = join(dir, "audit.log");
+  const stateDir = join(dir, "state");
   const harness: Harness = {
     api,
     dir,
     config,
+    auditLog,
+    stateDir,
     syslog,
     syslogPort,
     writeConfig(overrides = {}) {
@@ -82,6 +90,8 @@ export async function startHarness(version = "26.7.2"): Promise<Harness> {
           allow: ALLOW,
           internal: INTERNAL,
           syslog: { host: "127.0.0.1", port: syslogPort },
+          logFile: auditLog,
+          stateDir,
           timeout: 2,
           ...(input as Partial<ContainConfigInput>),
         }),
@@ -178,3 +188,29 @@ export function runPython(
 /** Requests the loopback server received for a path prefix (`firewall/alias_util/add`). */
 export const requestsTo = (api: OpnsenseApi, prefix: string) =>
   api.state.requests.filter((request) => request.path.startsWith(`/api/${prefix}`));
+
+/**
+ * The `{"fortress":{...}}` bodies of the syslog messages received (RFC 3164 lines whose tag is
+ * `fortress-contain:`), as fortress-contain, its responder and the playbook send them.
+ */
+export function syslogEvents(lines: readonly string[]): Record<string, unknown>[] {
+  const events: Record<string, unknown>[] = [];
+  for (const line of lines) {
+    const match = /^<\d+>\w{3} [ \d]\d \d\d:\d\d:\d\d \S+ fortress-contain(?:\[\d+\])?: (\{.*\})\s*$/.exec(
+      line,
+    );
+    if (!match?.[1]) continue;
+    const body = JSON.parse(match[1]) as { fortress?: Record<string, unknown> };
+    if (body.fortress) events.push(body.fortress);
+  }
+  return events;
+}
+
+/** Whether a syslog message carries every field given (a string equal, a RegExp matching). */
+export function hasSyslogEvent(lines: readonly string[], fields: Record<string, string | RegExp>): boolean {
+  return syslogEvents(lines).some((event) =>
+    Object.entries(fields).every(([key, want]) =>
+      typeof want === "string" ? event[key] === want : want.test(String(event[key] ?? "")),
+    ),
+  );
+}

@@ -17,7 +17,17 @@
  *   too; no format check.
  * - list/{alias}: `searchRecordsetBase` over list_table.py's items, `{"ip": ...}` per entry.
  * - flush/{alias} (POST): `filter delete table <alias> ALL`, `{"status":"done"}`; GET: `failed`.
+ * - aliases (GET): `json_decode(configdRun("filter list tables"))` (scripts/filter/list_tables.py,
+ *   `pfctl -sT`), sorted natural and case-insensitive; the tables pf has, which after a filter load
+ *   are every alias in config (filter.inc declares `table <name> persist` for each).
  * pf keeps a table as a set and shows a host without its /32 (/128).
+ *
+ * configd down (Core/Backend.php configdRun returns '' on a failed connect or read): `aliases`
+ * returns null, which ApiControllerBase::afterExecuteRoute sends as an empty 200; `list` decodes
+ * nothing (`?? []`) and answers 200 with no rows; add and delete still answer done, having done
+ * nothing; kill_states answers `{"result":"failed"}` (its json_decode gives null).
+ * reboot: every table comes back empty, as filter.inc loads an external alias as `table <name>
+ * persist` without a file and update_tables.py never fills an external alias; states are gone.
  *
  * `diagnostics/firewall/kill_states` (Diagnostics/Api/FirewallController.php `killStatesAction`): POST
  * with `filter` (SanitizeFilter 'query': every character but `0-9a-zA-Z ,*-_.#` dropped, so `:` and
@@ -86,6 +96,14 @@ function networkOf(word: string): BlockList | undefined {
 export class PfTables {
   private readonly tables = new Map<string, Set<string>>();
   private states: PfStateEntry[] = [];
+  /** false: configd does not answer (Backend::configdRun returns ''). */
+  configdUp = true;
+
+  /** The firewall rebooted: every table empty (still declared), no states. */
+  reboot(): void {
+    for (const table of this.tables.values()) table.clear();
+    this.states = [];
+  }
 
   table(alias: string): string[] {
     return [...(this.tables.get(alias) ?? [])];
@@ -106,12 +124,15 @@ export class PfTables {
     alias: string,
     body: Record<string, unknown>,
     configAlias: ConfigAlias | undefined,
+    configAliases: readonly string[] = [],
   ): Reply {
     const post = method === "POST";
     const address = typeof body.address === "string" ? body.address : undefined;
     switch (command) {
+      case "aliases":
+        return this.configdUp ? ok(this.tableNames(configAliases)) : ok(undefined);
       case "list":
-        return ok(this.table(alias).map((ip) => ({ ip })));
+        return ok(this.configdUp ? this.table(alias).map((ip) => ({ ip })) : []);
       case "flush":
         if (!post) return ok({ status: "failed" });
         this.tables.delete(alias);
@@ -122,13 +143,13 @@ export class PfTables {
         if (configAlias && ["host", "network"].includes(configAlias.type))
           this.writeContent(configAlias, address);
         if (!configAlias) return ok({ status: "failed", status_msg: `nonexistent alias ${alias}` });
-        this.pfAdd(alias, address);
+        if (this.configdUp) this.pfAdd(alias, address);
         return ok({ status: "done" });
       case "delete":
         if (!post || address === undefined) return ok({ status: "failed" });
         if (configAlias && ["host", "network"].includes(configAlias.type))
           this.removeContent(configAlias, address);
-        this.tables.get(alias)?.delete(address.trim());
+        if (this.configdUp) this.tables.get(alias)?.delete(address.trim());
         return ok({ status: "done" });
       default:
         return { status: 404, body: { errorMessage: "Endpoint not found" } };
@@ -140,7 +161,7 @@ export class PfTables {
     const raw = typeof body.filter === "string" ? body.filter : "";
     const filter = raw.replace(/[^0-9a-zA-Z ,*\-_.#]/g, "");
     const ruleid = typeof body.ruleid === "string" ? body.ruleid.replace(/[^0-9a-zA-Z.]/g, "") : "";
-    if (filter === "" && ruleid === "") return ok({ result: "failed" });
+    if ((filter === "" && ruleid === "") || !this.configdUp) return ok({ result: "failed" });
     const words = filter.split(/\s+/).filter((word) => word !== "");
     const nets = words.map(networkOf);
     const texts = words.filter((_, index) => nets[index] === undefined);
@@ -155,6 +176,12 @@ export class PfTables {
     const dropped = this.states.filter(matches);
     this.states = this.states.filter((state) => !dropped.includes(state));
     return ok({ result: "ok", dropped_states: dropped.length });
+  }
+
+  /** `pfctl -sT`: the tables filter.inc declared (every alias in config) and those pfctl add created. */
+  private tableNames(configAliases: readonly string[]): string[] {
+    const names = new Set([...configAliases, ...this.tables.keys()]);
+    return [...names].sort((a, b) => a.localeCompare(b, "en", { numeric: true, sensitivity: "base" }));
   }
 
   private pfAdd(alias: string, address: string) {

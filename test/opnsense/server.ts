@@ -146,7 +146,12 @@ export const DEFAULT_OPTIONS: ServerOptions = {
 };
 
 /** "userException": HTTP 500 with `{errorMessage, errorTitle}`, as api.php renders a thrown UserException. */
-export type FaultKind = "5xx" | "timeout" | "401" | "reset" | "userException";
+/**
+ * "truncated": headers and part of the body, then the connection closes (Python's IncompleteRead);
+ * "badStatus": a line that is not an HTTP status line, then close (BadStatusLine) — a web server
+ * going away mid-answer, as during a firewall restart.
+ */
+export type FaultKind = "5xx" | "timeout" | "401" | "reset" | "userException" | "truncated" | "badStatus";
 
 export interface FaultSpec {
   /**
@@ -222,6 +227,10 @@ export interface ApiState {
   assign(iface: AssignedInterface): void;
   /** Entries of an alias's live pf table (alias_util), as `pfctl -T show` lists them. */
   liveTable(alias: string): string[];
+  /** The firewall rebooted: pf tables empty (an external alias is never refilled), no states. */
+  pfReboot(): void;
+  /** configd stops (false) or starts (true) answering the controllers (Backend::configdRun returns ''). */
+  setConfigd(up: boolean): void;
   /** pf's open states (what diagnostics/firewall/kill_states drops). */
   pfStates(): readonly PfStateEntry[];
   /** Open a state, as traffic through the firewall does. */
@@ -733,7 +742,6 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     return null;
   }
 
-  /** firewall/alias_util: the live pf table of an alias (add/delete/list/flush). */
   /** alias_util on the pf tables (./pf.ts), with the alias's config entry it may rewrite. */
   function aliasUtil(
     command: string,
@@ -741,7 +749,7 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     params: string[],
     body: Record<string, unknown>,
   ): Reply {
-    const name = params[0];
+    const name = command === "aliases" ? "" : params[0];
     if (name === undefined) return missingParameter(command);
     const item = [...store(ALIAS_MODEL.id).values()].find((a) => a.name === name) as
       Record<string, string> | undefined;
@@ -756,7 +764,8 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
           },
         }
       : undefined;
-    const reply = pf.aliasUtil(command, method, name, body, configAlias);
+    const names = [...store(ALIAS_MODEL.id).values()].map((a) => String((a as Record<string, string>).name));
+    const reply = pf.aliasUtil(command, method, name, body, configAlias, names);
     return command === "list" && reply.status === 200
       ? ok(page(reply.body as Record<string, unknown>[], body))
       : reply;
@@ -1275,7 +1284,8 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
   }
 
   function send(res: http.ServerResponse, record: RequestRecord, reply: Reply) {
-    const text = JSON.stringify(reply.body);
+    // A controller that returns null (aliasesAction when configd fails) is sent as an empty body.
+    const text = reply.body === undefined ? "" : JSON.stringify(reply.body);
     record.status = reply.status;
     res.writeHead(reply.status, {
       "content-type": "application/json; charset=UTF-8",
@@ -1314,6 +1324,14 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
       }
       case "userException":
         send(res, record, userException(fault.message ?? "", fault.title ?? ""));
+        return;
+      case "truncated":
+        res.writeHead(200, { "content-type": "application/json; charset=UTF-8", "content-length": 4096 });
+        res.write('{"rows":[');
+        setImmediate(() => req.socket.destroy());
+        return;
+      case "badStatus":
+        req.socket.end("SSH-2.0-not-http\r\n\r\n");
         return;
     }
   }
@@ -1487,6 +1505,10 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
       interfaces = [...interfaces.filter((i) => i.identifier !== iface.identifier), iface];
     },
     liveTable: (alias) => pf.table(alias),
+    pfReboot: () => pf.reboot(),
+    setConfigd: (up) => {
+      pf.configdUp = up;
+    },
     pfStates: () => pf.openStates(),
     addPfState: (state) => pf.addState(state),
     setTimeservers(servers) {

@@ -59,9 +59,14 @@ async function main() {
               : args.type === "tls:index/privateKey:PrivateKey"
                 ? { privateKeyPem: pem("PRIVATE KEY") }
                 : {};
+        // @pulumi/random's RandomPassword answers `result` at the length asked (MISP checks its keys' shape).
+        const password =
+          args.type === "random:index/randomPassword:RandomPassword"
+            ? { result: `loader${"0".repeat(Math.max(0, (args.inputs.length ?? 16) - 6))}` }
+            : {};
         return {
           id: `${args.name}-id`,
-          state: { ...args.inputs, vmId: 100 + types.length, ...keyPair, ...certificate },
+          state: { ...args.inputs, vmId: 100 + types.length, ...keyPair, ...certificate, ...password },
         };
       },
       call(args) {

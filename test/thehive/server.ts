@@ -8,8 +8,9 @@
  * - TheHive-Project/TheHive AlertSrv.create: an alert whose (type, source, sourceRef) exists in the
  *   organisation fails with CreateError "Alert <type>:<source>:<sourceRef> already exist in
  *   organisation <org>", answered 400 (TheHive#1094 asks for 409; TheHive keeps 400).
- * - An alert whose observables repeat (same dataType and data) fails (TheHive#1514, "Observable
- *   already exists").
+ * - An alert whose observables repeat (same dataType and data) fails with CreateError "Observable
+ *   already exists" (TheHive 4.1.9 ObservableSrv.create; TheHive#1514), answered 400 like every
+ *   CreateError (ScalliGraph ErrorHandler.toErrorResult; GenericError.toJson writes {type, message}).
  * - A request without a valid key: 401 `{"type":"AuthenticationError","message":"Authentication failure"}`
  *   (ScalliGraph's ErrorHandler; the message text is not confirmed, the status is what clients test).
  * A created alert is answered 201 with the alert and its `_id`.
@@ -24,17 +25,24 @@
  * or organisation is 404 NotFoundError; creating one that exists is 400 CreateError; a non-admin on an
  * admin endpoint is 403 AuthorizationError.
  *
+ * The query API for alerts (POST /api/v1/query, listAlert): ./query.ts.
+ *
  * Test hooks: `failNext` answers the next requests with 503 (a TheHive behind an ingress that is
- * restarting), to exercise retries.
+ * restarting), to exercise retries; `refuseNextAlert` answers the next alert with one of TheHive's
+ * own refusals (e.g. the CreateError above, for an alert whose observable TheHive finds twice
+ * after its own normalisation) and stores nothing.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { answerQuery } from "./query";
 
 export interface StoredAlert {
   readonly _id: string;
+  /** When it was created (ms), TheHive's `_createdAt`. */
+  readonly createdAt: number;
   readonly body: Record<string, unknown>;
 }
 
@@ -57,6 +65,8 @@ export interface TheHiveDouble {
   readonly requests: { method: string; path: string; status: number; authorization?: string }[];
   /** Answer the next `count` requests with 503. */
   failNext(count: number): void;
+  /** Answer the next POST /api/v1/alert with this status and error body, storing nothing. */
+  refuseNextAlert(status: number, error: { type: string; message: string }): void;
   close(): Promise<void>;
 }
 
@@ -100,7 +110,7 @@ function invalid(body: Record<string, unknown>): string | undefined {
     if (typeof observable.dataType !== "string" || typeof observable.data !== "string")
       return "an observable needs dataType and data";
     const key = `${observable.dataType}\u0000${observable.data}`;
-    if (seen.has(key)) return "Observable already exists";
+    if (seen.has(key)) return "Observable already exists"; // a CreateError
     seen.add(key);
   }
   return undefined;
@@ -215,16 +225,9 @@ function caller(users: Map<string, TheHiveUser>, request: IncomingMessage): TheH
   return undefined;
 }
 
-/** `tls`: PEM files of a certificate and key to serve HTTPS with (a TheHive behind the lab's ingress). */
-export async function startTheHive(
-  apiKey: string,
-  tls?: { readonly cert: string; readonly key: string },
-): Promise<TheHiveDouble> {
-  const alerts: StoredAlert[] = [];
-  const requests: TheHiveDouble["requests"] = [];
-  let failures = 0;
-
-  const users = new Map<string, TheHiveUser>([
+/** TheHive's shipped administrator (User.scala initPassword) and the fixture's service account. */
+function shippedUsers(apiKey: string): [string, TheHiveUser][] {
+  return [
     [
       ADMIN,
       {
@@ -247,7 +250,20 @@ export async function startTheHive(
         key: apiKey,
       },
     ],
-  ]);
+  ];
+}
+
+/** `tls`: PEM files of a certificate and key to serve HTTPS with (a TheHive behind the lab's ingress). */
+export async function startTheHive(
+  apiKey: string,
+  tls?: { readonly cert: string; readonly key: string },
+): Promise<TheHiveDouble> {
+  const alerts: StoredAlert[] = [];
+  const requests: TheHiveDouble["requests"] = [];
+  let failures = 0;
+  let refusal: { status: number; error: { type: string; message: string } } | undefined;
+
+  const users = new Map<string, TheHiveUser>([...shippedUsers(apiKey)]);
   const organisations = new Set(["admin", ORGANISATION]);
 
   const handle = (request: IncomingMessage, text: string, response: ServerResponse): number => {
@@ -269,6 +285,10 @@ export async function startTheHive(
         user,
         response,
       );
+    if (request.method === "POST" && /^\/api\/v1\/query(\?|$)/.test(path)) {
+      const found = answerQuery(alerts, text);
+      return answer(response, found.status, found.body);
+    }
     if (request.method !== "POST" || path !== "/api/v1/alert")
       return answer(response, 404, { type: "NotFoundError", message: `${path} not found` });
     let body: Record<string, unknown>;
@@ -277,8 +297,17 @@ export async function startTheHive(
     } catch {
       return answer(response, 400, { type: "BadRequest", message: "Invalid Json" });
     }
+    if (refusal) {
+      const { status, error } = refusal;
+      refusal = undefined;
+      return answer(response, status, error);
+    }
     const problem = invalid(body);
-    if (problem) return answer(response, 400, { type: "BadRequest", message: problem });
+    if (problem)
+      return answer(response, 400, {
+        type: problem === "Observable already exists" ? "CreateError" : "BadRequest",
+        message: problem,
+      });
     const same = alerts.find(
       (alert) =>
         alert.body.type === body.type &&
@@ -290,7 +319,7 @@ export async function startTheHive(
         type: "CreateError",
         message: `Alert ${String(body.type)}:${String(body.source)}:${String(body.sourceRef)} already exist in organisation ${ORGANISATION}`,
       });
-    const stored = { _id: `~${4096 + alerts.length}`, body };
+    const stored = { _id: `~${4096 + alerts.length}`, createdAt: Date.now(), body };
     alerts.push(stored);
     return answer(response, 201, { _id: stored._id, _type: "Alert", ...body, status: "New" });
   };
@@ -321,6 +350,9 @@ export async function startTheHive(
     requests,
     failNext: (count) => {
       failures = count;
+    },
+    refuseNextAlert: (status, error) => {
+      refusal = { status, error };
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

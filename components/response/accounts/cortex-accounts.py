@@ -55,6 +55,17 @@ def read(path):
         return handle.read().strip()
 
 
+def found(answer, what):
+    """The thing when Cortex has it, None when it has not (404); any other answer is an error: a 401
+    here means Cortex refused the superadmin's login (auth.method.basic off), not that nothing exists."""
+    status, text = answer
+    if status == 200:
+        return text
+    if status == 404:
+        return None
+    raise SystemExit("cortex-accounts: reading the %s answered HTTP %s: %s" % (what, status, text[:200]))
+
+
 def main(env):
     spec = json.loads(env.get("ACCOUNTS_SPEC") or read(env.get("ACCOUNTS_SPEC_FILE", "/script/spec.json")))
     secrets = env.get("ACCOUNTS_SECRETS_DIR", "/run/fortress/accounts")
@@ -98,7 +109,7 @@ def main(env):
 
     organization = spec["organization"]
     quoted = urllib.parse.quote(organization, safe="")
-    if request(base, "GET", "/api/organization/" + quoted, admin_auth)[0] == 404:
+    if found(request(base, "GET", "/api/organization/" + quoted, admin_auth), "organization") is None:
         must(
             request(base, "POST", "/api/organization", admin_auth, {"name": organization, "description": "Fortress lab", "status": "Active"}),
             200,
@@ -108,7 +119,7 @@ def main(env):
 
     user = spec["thehive"]
     path = "/api/user/" + urllib.parse.quote(user["login"], safe="")
-    if request(base, "GET", path, admin_auth)[0] == 404:
+    if found(request(base, "GET", path, admin_auth), "user") is None:
         must(
             request(
                 base,

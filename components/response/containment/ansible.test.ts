@@ -12,10 +12,12 @@ import {
   ALLOW,
   CONTAIN_USER,
   type Harness,
+  hasSyslogEvent,
   requestsTo,
   runAsync,
   startHarness,
 } from "../../../test/opnsense/containHarness";
+import { syslogRuleFor } from "../../../test/support/auditRules";
 import { containmentAllowList } from "./allowList";
 import { ipv4Range, renderInventory, roleGroup } from "./inventory";
 
@@ -175,13 +177,18 @@ describe("the inventory and the playbooks (ansible-core)", () => {
     assert.equal(lab.api.state.pfStates().length, 0, "its states are killed");
     assert.match(first.stdout, /opnsense\s+: ok=\d+\s+changed=2 /);
     assert.ok(
-      lab.syslog.some((line) =>
-        /fortress-contain: action=add ip=10\.10\.40\.23 alias=fz_quarantine result=contained by=alice reason="case-7"/.test(
-          line,
-        ),
-      ),
+      hasSyslogEvent(lab.syslog, {
+        action: "add",
+        address: "10.10.40.23",
+        alias: "fz_quarantine",
+        result: "contained",
+        by: "alice",
+        reason: "case-7",
+      }),
       lab.syslog.join("\n"),
     );
+    // The manager's local decoder and rules raise the active response's alert for it: 100210's twin.
+    assert.ok(lab.syslog.map(syslogRuleFor).includes(100230), lab.syslog.join("\n"));
     const adds = requestsTo(lab.api, "firewall/alias_util/add").length;
     const second = await contain("10.10.40.23");
     assert.equal(second.code, 0, second.stdout);
@@ -199,8 +206,9 @@ describe("the inventory and the playbooks (ansible-core)", () => {
     );
     assert.equal(lab.api.state.requests.length, before);
     assert.ok(
-      lab.syslog.some((line) => /action=add ip=10\.10\.20\.64 .*result=refused by=ansible/.test(line)),
+      hasSyslogEvent(lab.syslog, { action: "add", address: "10.10.20.64", result: "refused", by: "ansible" }),
     );
+    assert.ok(lab.syslog.map(syslogRuleFor).includes(100232), "the refusal's alert (100212's twin)");
   });
 
   it("retries a 503, stops at a 500 with its errorMessage (logged), and releases", async () => {
@@ -219,7 +227,8 @@ describe("the inventory and the playbooks (ansible-core)", () => {
     assert.equal(failed.code, 2, failed.stdout);
     assert.equal(requestsTo(lab.api, "firewall/alias_util/add").length, before + 1, "a 500 is not retried");
     assert.match(failed.stdout, /Config lock timeout/);
-    assert.ok(lab.syslog.some((line) => /action=add ip=10\.10\.40\.25 .*result=failed/.test(line)));
+    assert.ok(hasSyslogEvent(lab.syslog, { action: "add", address: "10.10.40.25", result: "failed" }));
+    assert.ok(lab.syslog.map(syslogRuleFor).includes(100234), "the failure's alert (100214's twin)");
     lab.api.faults.clear();
     const released = await contain("10.10.40.24", "-e", "contain_action=delete");
     assert.equal(released.code, 0, released.stdout);

@@ -3,19 +3,22 @@
  * HTTP, the controller's answers and failures as opnsense/core writes them (test/opnsense/pf.ts).
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { aclFor } from "../../../test/opnsense/acl";
 import { containmentPrivileges } from "../../opnsense/privileges";
 import { after, before, beforeEach, describe, it } from "node:test";
 import {
   ADMIN_USER,
   type Harness,
+  hasSyslogEvent,
   PROGRAM,
   requestsTo,
   runPython,
   startHarness,
   TABLES_ONLY_USER,
 } from "../../../test/opnsense/containHarness";
+import { auditRuleFor } from "../../../test/support/auditRules";
 
 const HOST = "10.10.40.23";
 
@@ -57,6 +60,18 @@ describe("fortress-contain against the loopback OPNsense", () => {
     lab.syslog.length = 0;
   });
 
+  const record = (ip: string) =>
+    JSON.parse(readFileSync(join(lab.stateDir, `${ip}.json`), "utf8")) as {
+      expires: number | null;
+      contained_at: number;
+      by: string;
+    };
+  /** Moves a record's expiry into the past, as time would. */
+  const age = (ip: string) => {
+    const path = join(lab.stateDir, `${ip}.json`);
+    writeFileSync(path, JSON.stringify({ ...record(ip), expires: Date.now() / 1000 - 5 }));
+  };
+
   it("contains a host: adds it to fz_quarantine, kills its states, logs it to the SIEM", async () => {
     lab.api.state.addPfState({
       proto: "tcp",
@@ -74,7 +89,13 @@ describe("fortress-contain against the loopback OPNsense", () => {
     });
     const ran = await contain("add", HOST);
     assert.equal(ran.code, 0, ran.stderr);
-    assert.deepEqual(result(ran.stdout), { action: "add", ip: HOST, result: "contained", retries: 0 });
+    assert.deepEqual(result(ran.stdout), {
+      action: "add",
+      ip: HOST,
+      result: "contained",
+      retries: 0,
+      expires: "never",
+    });
     assert.deepEqual(lab.api.state.liveTable("fz_quarantine"), [HOST]);
     assert.deepEqual(
       lab.api.state.pfStates().map((state) => state.src_addr),
@@ -84,15 +105,18 @@ describe("fortress-contain against the loopback OPNsense", () => {
     const alias = lab.api.state.items("firewall/alias").find((item) => item.name === "fz_quarantine");
     assert.equal(alias?.content ?? "", "", "config is untouched: the next pulumi up reverts nothing");
     assert.ok(
-      lab.syslog.some((line) =>
-        /fortress-contain: action=add ip=10\.10\.40\.23 alias=fz_quarantine result=contained by=test reason="case 42"/.test(
-          line,
-        ),
-      ),
+      hasSyslogEvent(lab.syslog, {
+        action: "add",
+        address: HOST,
+        alias: "fz_quarantine",
+        result: "contained",
+        by: "test",
+        reason: "case 42",
+      }),
       lab.syslog.join("\n"),
     );
     assert.ok(
-      lab.syslog.some((line) => /action=kill_states ip=10\.10\.40\.23 .*dropped 1 states/.test(line)),
+      hasSyslogEvent(lab.syslog, { action: "kill_states", address: HOST, detail: "dropped 1 states" }),
     );
   });
 
@@ -121,7 +145,7 @@ describe("fortress-contain against the loopback OPNsense", () => {
         new RegExp(`allow-listed \\(${why.replace(/[()]/g, "\\$&")}\\)`),
       );
       assert.ok(
-        lab.syslog.some((line) => line.includes(`action=add ip=${ip} alias=fz_quarantine result=refused`)),
+        hasSyslogEvent(lab.syslog, { action: "add", address: ip, alias: "fz_quarantine", result: "refused" }),
       );
     }
     for (const bad of ["10.10.40.0/24", "workstation-1", "127.0.0.1", "0.0.0.0"]) {
@@ -159,7 +183,7 @@ describe("fortress-contain against the loopback OPNsense", () => {
       /alias_util\/add\/fz_quarantine: HTTP 500: Config lock timeout/,
     );
     assert.equal(requestsTo(lab.api, "firewall/alias_util/add").length, 1, "not retried");
-    assert.ok(lab.syslog.some((line) => /action=add ip=10\.10\.40\.23 .*result=failed/.test(line)));
+    assert.ok(hasSyslogEvent(lab.syslog, { action: "add", address: HOST, result: "failed" }));
   });
 
   it("explains a missing privilege, a wrong key and an alias that does not exist, without retrying", async () => {
@@ -201,7 +225,7 @@ describe("fortress-contain against the loopback OPNsense", () => {
     assert.deepEqual(lab.api.state.liveTable("fz_quarantine"), []);
     assert.equal((await contain("check", HOST)).code, 1);
     assert.equal(result((await contain("delete", HOST)).stdout).result, "not contained");
-    assert.ok(lab.syslog.some((line) => /action=delete ip=10\.10\.40\.23 .*result=released/.test(line)));
+    assert.ok(hasSyslogEvent(lab.syslog, { action: "delete", address: HOST, result: "released" }));
   });
 
   it("passes its preflight with exactly the two privileges, and fails it with a wider key", async () => {
@@ -211,5 +235,129 @@ describe("fortress-contain against the loopback OPNsense", () => {
     const wide = await runPython(PROGRAM, ["preflight"], { env: { FORTRESS_CONTAIN_CONFIG: lab.config } });
     assert.equal(wide.code, 3);
     assert.match(String(result(wide.stdout).error), /the key also reaches firewall\/alias\/search_item/);
+  });
+  it("records each containment with its expiry (--for), none without; the records are root-only", async () => {
+    await contain("delete", HOST);
+    const held = await contain("--for", "3600", "add", HOST);
+    assert.equal(held.code, 0, held.stdout + held.stderr);
+    const expires = record(HOST).expires;
+    assert.ok(expires !== null && Math.abs(expires - (Date.now() / 1000 + 3600)) < 60, String(expires));
+    assert.match(String(result(held.stdout).expires), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    assert.equal(statSync(join(lab.stateDir, `${HOST}.json`)).mode & 0o777, 0o600);
+    await contain("add", "10.10.40.50");
+    assert.equal(record("10.10.40.50").expires, null);
+    assert.equal((await contain("--for", "60", "delete", HOST)).code, 2, "--for is an add's alone");
+    await contain("delete", HOST);
+    await contain("delete", "10.10.40.50");
+    assert.ok(!existsSync(join(lab.stateDir, `${HOST}.json`)), "a release drops the record");
+  });
+
+  it("keeps a contained host contained on a second add: nothing added twice, the expiry pushed later, never earlier", async () => {
+    await contain("--for", "600", "add", HOST);
+    const first = record(HOST);
+    lab.api.state.requests.length = 0;
+    const again = await contain("--for", "7200", "add", HOST);
+    assert.equal(result(again.stdout).result, "already contained");
+    assert.equal(requestsTo(lab.api, "firewall/alias_util/add").length, 0);
+    const refreshed = record(HOST);
+    assert.ok((refreshed.expires ?? 0) > (first.expires ?? 0) + 6000, "pushed to now + 7200");
+    assert.equal(refreshed.contained_at, first.contained_at);
+    await contain("--for", "60", "add", HOST);
+    assert.equal(record(HOST).expires, refreshed.expires, "a shorter hold never shortens it");
+    await contain("add", HOST);
+    assert.equal(record(HOST).expires, null, "an add without --for holds it until a person releases it");
+    await contain("--for", "60", "add", HOST);
+    assert.equal(record(HOST).expires, null, "and an alert never gives it an expiry again");
+    assert.deepEqual(lab.api.state.liveTable("fz_quarantine"), [HOST]);
+    await contain("delete", HOST);
+  });
+
+  it("never gives an expiry to a host someone else put in the table (the playbook, by hand)", async () => {
+    // In the table with no record of fortress-contain's, as after the playbook's alias_util/add.
+    assert.equal((await contain("add", "10.10.40.60")).code, 0);
+    rmSync(join(lab.stateDir, "10.10.40.60.json"));
+    const again = await contain("--for", "60", "add", "10.10.40.60");
+    assert.equal(result(again.stdout).result, "already contained");
+    assert.equal(result(again.stdout).expires, "never");
+    assert.ok(!existsSync(join(lab.stateDir, "10.10.40.60.json")));
+    await contain("delete", "10.10.40.60");
+  });
+
+  it("expire releases, through delete, the hosts whose expiry passed, and keeps the others and a failing one", async () => {
+    await contain("--for", "3600", "add", "10.10.40.71");
+    await contain("--for", "3600", "add", "10.10.40.72");
+    await contain("add", "10.10.40.73");
+    age("10.10.40.71");
+    lab.syslog.length = 0;
+    const ran = await runPython(PROGRAM, ["expire"], { env: { FORTRESS_CONTAIN_CONFIG: lab.config } });
+    assert.equal(ran.code, 0, ran.stdout + ran.stderr);
+    assert.equal(result(ran.stdout).result, "released 1 expired, restored 0 lost from the table");
+    assert.deepEqual(lab.api.state.liveTable("fz_quarantine").sort(), ["10.10.40.72", "10.10.40.73"]);
+    assert.ok(!existsSync(join(lab.stateDir, "10.10.40.71.json")));
+    assert.ok(
+      hasSyslogEvent(lab.syslog, {
+        action: "delete",
+        address: "10.10.40.71",
+        result: "released",
+        reason: /^expired at /,
+      }),
+      lab.syslog.join("\n"),
+    );
+    age("10.10.40.72");
+    lab.api.faults.inject({
+      path: "firewall/alias_util/delete",
+      kind: "userException",
+      message: "locked",
+      times: 5,
+    });
+    const failing = await runPython(PROGRAM, ["expire"], { env: { FORTRESS_CONTAIN_CONFIG: lab.config } });
+    assert.equal(failing.code, 3);
+    assert.ok(existsSync(join(lab.stateDir, "10.10.40.72.json")), "kept for the next run");
+    lab.api.faults.clear();
+    assert.equal(
+      (await runPython(PROGRAM, ["expire"], { env: { FORTRESS_CONTAIN_CONFIG: lab.config } })).code,
+      0,
+    );
+    assert.deepEqual(lab.api.state.liveTable("fz_quarantine"), ["10.10.40.73"]);
+    const listed = await runPython(PROGRAM, ["list"], { env: { FORTRESS_CONTAIN_CONFIG: lab.config } });
+    assert.deepEqual(
+      (result(listed.stdout).records as { address: string; expires: string | null }[]).map((entry) => [
+        entry.address,
+        entry.expires,
+      ]),
+      [["10.10.40.73", null]],
+    );
+    await contain("delete", "10.10.40.73");
+  });
+
+  it("writes every action as the line Wazuh's ar_log_json decoder reads, with Fortress's JSON", async () => {
+    writeFileSync(lab.auditLog, "");
+    await contain("add", HOST);
+    await contain("add", "10.10.10.5");
+    await contain("delete", HOST);
+    const lines = readFileSync(lab.auditLog, "utf8").trim().split("\n");
+    // ruleset/decoders/0010-active-response_decoders.xml (wazuh/wazuh@v4.14.6) ar_log_json's prematch,
+    // `^\d\d\d\d/\d\d/\d\d \d\d:\d\d:\d\d active-response/bin/\S+: `, then JSON_Decoder after it.
+    const prematch = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d active-response\/bin\/\S+: /;
+    const decoded = lines.map((line) => {
+      const match = prematch.exec(line);
+      assert.ok(match, line);
+      return (JSON.parse(line.slice(match[0].length)) as { fortress: Record<string, string> }).fortress;
+    });
+    const summary = decoded
+      .filter((fields) => fields.action !== "kill_states")
+      .map((fields) => [fields.action, fields.address, fields.result]);
+    assert.deepEqual(summary, [
+      ["add", HOST, "contained"],
+      ["add", "10.10.10.5", "refused"],
+      ["delete", HOST, "released"],
+    ]);
+    assert.equal(decoded[0]?.by, "test");
+    assert.equal(decoded[0]?.reason, "case 42");
+    // Each is an alert of Fortress's local rules: contained 100210, refused 100212, released 100213.
+    assert.deepEqual(
+      lines.filter((line) => !line.includes('"action":"kill_states"')).map(auditRuleFor),
+      [100210, 100212, 100213],
+    );
   });
 });

@@ -248,6 +248,17 @@ export interface MispSecrets {
   readonly adminPassword: string;
   readonly adminKey: string;
   readonly encryptionKey: string;
+  /**
+   * GPG_PASSPHRASE: the passphrase of the GPG key misp-core generates on first start (configure_misp.sh
+   * configure_gnupg, AUTOCONF_GPG defaults to true); unset, entrypoint.sh falls back to `passphrase`.
+   */
+  readonly gpgPassphrase: string;
+  /**
+   * SUPERVISOR_PASSWORD: the login of supervisord's control interface in misp-core (unix socket and
+   * 127.0.0.1:9001, running as root: core/files/etc/supervisor/supervisord.conf, conf.d/10-supervisor.conf);
+   * unset, entrypoint.sh falls back to `supervisor`.
+   */
+  readonly supervisorPassword: string;
   /** The misp client's secret in Keycloak; empty without OIDC. */
   readonly oidcClientSecret: string;
 }
@@ -260,6 +271,8 @@ export const SECRET_ORDER = [
   "adminPassword",
   "adminKey",
   "encryptionKey",
+  "gpgPassphrase",
+  "supervisorPassword",
   "oidcClientSecret",
 ] as const satisfies readonly (keyof MispSecrets)[];
 

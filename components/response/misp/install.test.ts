@@ -1,9 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { shellcheck } from "../../../test/support/debianTools";
+import { MISP_DEFAULTED_VARIABLES } from "../../../vocabulary/credentials";
 import { CORE_ENV_PATH, DB_ENV_PATH, SECRET_ORDER, VALKEY_CONF_PATH, renderCompose } from "./compose";
 import { desiredFeeds } from "./feeds";
-import { configureScript, installScript } from "./install";
+import { configureScript, installScript, readSecrets } from "./install";
 import { ADMIN_KEY_PATH, MISP_PROGRAM, MISP_PROGRAM_PATH } from "./mispProgram";
 import { DOCKER_APT, DOCKER_PACKAGES } from "./pins";
 import { OIDC, SAMPLE_SECRETS } from "./sample.fixtures";
@@ -45,6 +50,43 @@ describe("MISP install script", () => {
     for (const name of SECRET_ORDER) {
       const uses = script.split("\n").filter((line) => line.includes(`"$${name}"`));
       for (const line of uses) assert.match(line, /^(printf |case |if \[ -n )/, line);
+    }
+  });
+
+  it("gives misp-core and MariaDB every password misp-docker would otherwise default, from stdin", () => {
+    const work = mkdtempSync(join(tmpdir(), "misp-secrets-"));
+    try {
+      const stdin = `${SECRET_ORDER.map((name) => SAMPLE_SECRETS[name]).join("\n")}\n-----BEGIN EC PRIVATE KEY-----\nk\n-----END EC PRIVATE KEY-----\n`;
+      const run = spawnSync("sh", ["-c", ["set -eu", `work='${work}'`, ...readSecrets()].join("\n")], {
+        input: stdin,
+      });
+      assert.equal(run.status, 0, run.stderr.toString());
+      const env = (file: string) =>
+        Object.fromEntries(
+          readFileSync(join(work, file), "utf8")
+            .trim()
+            .split("\n")
+            .map((line) => line.split("=") as [string, string]),
+        );
+      const core = env("core.env");
+      const db = env("db.env");
+      // misp-docker@6d915d5 core/files/entrypoint.sh: each of these falls back to a shipped value when unset.
+      for (const variable of [
+        "ADMIN_PASSWORD",
+        "MYSQL_PASSWORD",
+        "REDIS_PASSWORD",
+        "GPG_PASSPHRASE",
+        "SUPERVISOR_PASSWORD",
+      ])
+        assert.ok(
+          core[variable] && core[variable] !== MISP_DEFAULTED_VARIABLES[variable],
+          `core.env lacks ${variable}`,
+        );
+      assert.equal(core.GPG_PASSPHRASE, SAMPLE_SECRETS.gpgPassphrase);
+      assert.equal(core.SUPERVISOR_PASSWORD, SAMPLE_SECRETS.supervisorPassword);
+      assert.deepEqual(Object.keys(db).sort(), ["MYSQL_PASSWORD", "MYSQL_ROOT_PASSWORD"]);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
     }
   });
 

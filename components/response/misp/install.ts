@@ -41,7 +41,7 @@ function stage(name: string, content: string, marker: string): string[] {
 }
 
 /** Reads SECRET_ORDER from stdin into shell variables, each checked, then the TLS key into a file. */
-function readSecrets(): string[] {
+export function readSecrets(): string[] {
   return [
     ...SECRET_ORDER.map((name) => `IFS= read -r ${name} || { echo "no ${name} on stdin" >&2; exit 1; }`),
     ...SECRET_ORDER.filter((name) => name !== "oidcClientSecret").map(
@@ -53,7 +53,10 @@ function readSecrets(): string[] {
     'if ! grep -q "PRIVATE KEY-----" "$work/key.pem"; then echo "no TLS key on stdin" >&2; exit 1; fi',
     // printf is a shell builtin: the values never reach a process's argv.
     'printf "MYSQL_PASSWORD=%s\\nMYSQL_ROOT_PASSWORD=%s\\n" "$mysqlPassword" "$mysqlRootPassword" > "$work/db.env"',
-    'printf "MYSQL_PASSWORD=%s\\nREDIS_PASSWORD=%s\\nADMIN_PASSWORD=%s\\nADMIN_KEY=%s\\nENCRYPTION_KEY=%s\\n" "$mysqlPassword" "$redisPassword" "$adminPassword" "$adminKey" "$encryptionKey" > "$work/core.env"',
+    // Every password misp-docker's entrypoint.sh would otherwise default (MYSQL_PASSWORD example,
+    // REDIS_PASSWORD redispassword, GPG_PASSPHRASE passphrase, SUPERVISOR_PASSWORD supervisor: lines 13,
+    // 33, 51, 108 at MISP/misp-docker@6d915d5; ADMIN_PASSWORD, MISP's admin).
+    'printf "MYSQL_PASSWORD=%s\\nREDIS_PASSWORD=%s\\nADMIN_PASSWORD=%s\\nADMIN_KEY=%s\\nENCRYPTION_KEY=%s\\nGPG_PASSPHRASE=%s\\nSUPERVISOR_PASSWORD=%s\\n" "$mysqlPassword" "$redisPassword" "$adminPassword" "$adminKey" "$encryptionKey" "$gpgPassphrase" "$supervisorPassword" > "$work/core.env"',
     'if [ -n "$oidcClientSecret" ]; then printf "OIDC_CLIENT_SECRET=%s\\n" "$oidcClientSecret" >> "$work/core.env"; fi',
     'printf "requirepass %s\\n" "$redisPassword" > "$work/valkey.conf"',
     'printf "%s\\n" "$adminKey" > "$work/admin.key"',

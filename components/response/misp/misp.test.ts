@@ -6,6 +6,8 @@ import { type CapturedResource, captureRegistrations } from "../../../stacks/pla
 import { COMPONENT_TYPES } from "../../../vocabulary/typeTokens";
 import { DATA_DIR } from "./compose";
 import { FEED_CATALOG } from "./feeds";
+import { evaluatePolicies } from "../../../policies/lib/offline";
+import { responseNoDefaultCredential } from "../../../policies/rules/response-no-default-credential";
 import { MISP_ROLE_IDS, MISP_TYPE, Misp, OIDC_ROLE_MAPPING } from "./misp";
 
 const CANARY = {
@@ -15,6 +17,8 @@ const CANARY = {
   admin: "AdminPasswordCanary00000000000a4",
   adminKey: "AdminKeyCanary00000000000000000000000a05",
   encryption: "EncryptionCanary00000000000000a6",
+  gpg: "GpgPassphraseCanary00000000000a12",
+  supervisor: "SupervisorCanary000000000000a13",
   oidc: "OidcClientSecretCanary000000000000000000000000a7",
   tlsKey: "-----BEGIN EC PRIVATE KEY-----\nTLS-KEY-CANARY-0008\n-----END EC PRIVATE KEY-----\n",
   caKey: "-----BEGIN EC PRIVATE KEY-----\nCA-KEY-CANARY-0009\n-----END EC PRIVATE KEY-----\n",
@@ -28,6 +32,8 @@ const RESULTS: Record<string, string> = {
   "mi-admin-password": CANARY.admin,
   "mi-admin-key": CANARY.adminKey,
   "mi-encryption-key": CANARY.encryption,
+  "mi-gpg-passphrase": CANARY.gpg,
+  "mi-supervisor-password": CANARY.supervisor,
 };
 const CERT = "-----BEGIN CERTIFICATE-----\nMISP-CERT\n-----END CERTIFICATE-----\n";
 const CA_CERT = "-----BEGIN CERTIFICATE-----\nLAB-CA\n-----END CERTIFICATE-----\n";
@@ -117,7 +123,6 @@ describe("Misp", () => {
     const others = resources.filter((resource) => resource !== component);
     assert.ok(others.length >= 11);
     for (const resource of others) assert.equal(resource.parent, component.urn, resource.name);
-    assert.equal((component.inputs as Inputs).credentialSource, "random");
   });
 
   it("generates every credential with random (letters and digits; the key 40 long), the stateful ones protected", () => {
@@ -127,7 +132,13 @@ describe("Misp", () => {
       assert.equal((resource.inputs as Inputs).special, false, name);
     }
     assert.equal((named("admin-key").inputs as Inputs).length, 40);
-    for (const name of ["mysql-password", "mysql-root-password", "encryption-key", "tls-key"])
+    for (const name of [
+      "mysql-password",
+      "mysql-root-password",
+      "encryption-key",
+      "gpg-passphrase",
+      "tls-key",
+    ])
       assert.ok(named(name).protect, `${name} is not protected`);
   });
 
@@ -143,6 +154,8 @@ describe("Misp", () => {
       CANARY.admin,
       CANARY.adminKey,
       CANARY.encryption,
+      CANARY.gpg,
+      CANARY.supervisor,
       CANARY.oidc,
     ];
     assert.deepEqual(install.stdin, { value: `${order.join("\n")}\n${CANARY.tlsKey}`, secret: true });
@@ -191,6 +204,14 @@ describe("Misp", () => {
     assert.deepEqual(await settle(misp.adminKey), { value: CANARY.adminKey, secret: true });
     assert.deepEqual(await settle(misp.integrationKey), { value: CANARY.integrationKey, secret: true });
     assert.equal(misp.integrationEmail, "fortress-integrations@misp-1.lab.example");
+  });
+
+  it("leaves none of misp-docker's shipped credentials: the pack's response-no-default-credential holds", async () => {
+    const violations = await evaluatePolicies([responseNoDefaultCredential], resources);
+    assert.deepEqual(
+      violations.map((violation) => violation.message),
+      [],
+    );
   });
 
   it("refuses an unknown feed, a bad digest or a bad e-mail before registering anything", () => {

@@ -108,7 +108,8 @@ export class Misp extends pulumi.ComponentResource {
   readonly baseUrl: string;
   /** The site admin's API key (secret). */
   readonly adminKey: pulumi.Output<string>;
-  /** The break-glass admin's password (secret). */
+  /** The break-glass admin's login (an e-mail) and password (secret). */
+  readonly adminEmail: string;
   readonly adminPassword: pulumi.Output<string>;
   /** The integration user's e-mail and API key (secret): Cortex's MISP analyzer, TheHive's connector. */
   readonly integrationEmail: string;
@@ -132,7 +133,6 @@ export class Misp extends pulumi.ComponentResource {
       {
         host: args.host.name,
         fqdn: args.host.fqdn,
-        credentialSource: "random",
         oidc: args.oidc !== undefined,
         feeds: [...feeds],
         integrationRole,
@@ -149,6 +149,10 @@ export class Misp extends pulumi.ComponentResource {
       // MISP takes only 40 letters and digits as a key (UserShell.php change_authkey).
       adminKey: credential(`${name}-admin-key`, 40, this).result,
       encryptionKey: credential(`${name}-encryption-key`, 32, this, true).result,
+      // Protected: misp-core makes its GPG key with this passphrase once (configure_misp.sh
+      // configure_gnupg skips an existing trustdb.gpg), so a new value would no longer open that key.
+      gpgPassphrase: credential(`${name}-gpg-passphrase`, 32, this, true).result,
+      supervisorPassword: credential(`${name}-supervisor-password`, 32, this).result,
       oidcClientSecret: args.oidc ? pulumi.output(args.oidc.clientSecret) : pulumi.output(""),
     };
     const stdinSecrets = pulumi.all(secrets).apply((all) => {
@@ -207,9 +211,10 @@ export class Misp extends pulumi.ComponentResource {
 
     this.baseUrl = baseUrl(host.fqdn);
     this.adminKey = pulumi.secret(secrets.adminKey);
+    this.adminEmail = args.adminEmail;
     this.adminPassword = pulumi.secret(secrets.adminPassword);
     this.integrationKey = pulumi.secret(
-      this.configure.stdout.apply((out) => out.trim().split("\n").pop() ?? ""),
+      this.configure.stdout.apply((out: string | undefined) => (out ?? "").trim().split("\n").pop() ?? ""),
     );
     this.registerOutputs({
       baseUrl: this.baseUrl,

@@ -2,10 +2,12 @@
  * A loopback MISP API for the tests of fortress_misp.py, written from MISP's controllers
  * (MISP/MISP@bb0909a): AppController's REST authentication (`Authorization: <key>`, 403 otherwise),
  * FeedsController `index` (`[{"Feed": {…}}]`), `add` (`{"Feed": {…}}`; name, provider and url required,
- * Feed.php validation), `enable`/`disable` (405 "Invalid Feed." for an unknown id), UsersController
+ * Feed.php validation), `enable`/`disable` (405 "Invalid Feed." for an unknown id; 200 "Could not … feed."
+ * when the model refuses the save), UsersController
  * `admin_index` (`[{"User": {…}, "Role": {…}}]`), `admin_add` (role_id and email required, an unknown role
  * refused with "Invalid role", the new key in `User.authkey` under advanced auth keys, the password
- * masked), `admin_edit`, `view/me`, AuthKeysController `add` (`AuthKey.authkey_raw`). Admin routes and
+ * masked), `admin_edit`, `view/me`, AuthKeysController `add` (`AuthKey.authkey_raw`), `index/<user id>`
+ * (the user's keys, hash unset) and `delete/<id>` (CRUD delete, saveSuccessResponse "AuthKey deleted."). Admin routes and
  * feed changes answer 403 to a user who is not a site admin (role 1).
  */
 import { randomBytes } from "node:crypto";
@@ -50,13 +52,18 @@ export class MispDouble {
   readonly users: UserRow[] = [];
   /** key → user id */
   readonly keys = new Map<string, string>();
+  /** key → its AuthKey id (AuthKeysController ids, in creation order). */
+  readonly keyIds = new Map<string, string>();
+  private lastKeyId = 0;
+  /** Feed ids whose save the model refuses (Feed.php validation), for enable/disable. */
+  readonly refuseSave = new Set<string>();
   /** Every write (method and path) the double took. */
   readonly writes: string[] = [];
   private server?: Server;
 
   constructor(adminKey: string) {
     this.users.push({ id: "1", email: "admin@lab.example", role_id: "1", org_id: "1", disabled: false });
-    this.keys.set(adminKey, "1");
+    this.addKey(adminKey, "1");
     // MISP's default feeds (defaults.json `default: true`) are present, disabled, after an install.
     this.feeds.push(
       {
@@ -153,6 +160,17 @@ export class MispDouble {
     if ((match = /^\/feeds\/(enable|disable)\/([^/]+)$/.exec(url))) {
       const feed = this.feeds.find((entry) => entry.id === match?.[2]);
       if (!/^\d+$/.test(match[2] ?? "") || !feed) return fail(405, "Invalid Feed.");
+      // FeedsController __toggleEnable: a save the model refuses (validation) answers 200 all the same,
+      // with "Could not enable/disable feed." (enable() tests `if ($result)` on an array, always true, so
+      // only disable() adds `errors`).
+      if (this.refuseSave.has(feed.id)) {
+        const message = `Could not ${match[1]} feed.`;
+        const errors = { result: { url: ["Invalid URL"] }, message };
+        return send(
+          200,
+          match[1] === "enable" ? { name: message, message, url } : { name: message, message, url, errors },
+        );
+      }
       feed.enabled = match[1] === "enable";
       const message = `Feed ${match[1]}d.`;
       return send(200, { name: message, message, url });
@@ -194,7 +212,7 @@ export class MispDouble {
       };
       this.users.push(row);
       const key = newKey();
-      this.keys.set(key, row.id);
+      this.addKey(key, row.id);
       return send(200, { User: { ...row, password: "******", authkey: key } });
     }
     if ((match = /^\/admin\/users\/edit\/(\d+)$/.exec(url)) && post) {
@@ -213,16 +231,50 @@ export class MispDouble {
           "Invalid user or insufficient privileges to interact with an authkey for the given user.",
         );
       const key = newKey();
-      this.keys.set(key, row.id);
+      const id = this.addKey(key, row.id);
       return send(200, {
         AuthKey: {
-          id: String(this.keys.size),
+          id,
           user_id: row.id,
           comment: String((data.AuthKey as Fields | undefined)?.comment ?? ""),
           authkey_raw: key,
         },
       });
     }
+    if ((match = /^\/auth_keys\/index\/(\d+)$/.exec(url)) && !post) {
+      // CRUD index: every key of the user, the hashed key itself unset.
+      const userId = match[1];
+      const rows = [...this.keys].filter(([, owner]) => owner === userId);
+      return send(
+        200,
+        rows.map(([key]) => ({
+          AuthKey: {
+            id: this.keyIds.get(key),
+            user_id: userId,
+            authkey_start: key.slice(0, 4),
+            authkey_end: key.slice(-4),
+          },
+          User: { id: userId, email: this.users.find((entry) => entry.id === userId)?.email },
+        })),
+      );
+    }
+    if ((match = /^\/auth_keys\/delete\/(\d+)$/.exec(url)) && post) {
+      const id = match[1];
+      const key = [...this.keyIds].find(([, keyId]) => keyId === id)?.[0];
+      if (key === undefined) return fail(404, "Invalid AuthKey.");
+      this.keys.delete(key);
+      this.keyIds.delete(key);
+      const message = "AuthKey deleted.";
+      return send(200, { saved: true, success: true, name: message, message, url, id });
+    }
     return fail(404, `Could not find ${url}`);
+  }
+
+  /** Records a key for a user and answers its AuthKey id. */
+  addKey(key: string, userId: string): string {
+    const id = String(++this.lastKeyId);
+    this.keys.set(key, userId);
+    this.keyIds.set(key, id);
+    return id;
   }
 }

@@ -85,6 +85,31 @@ describe("fortress_misp.py against a loopback MISP", () => {
     assert.deepEqual(double.writes.sort(), ["POST /feeds/disable/1", "POST /feeds/disable/3"]);
   });
 
+  it("fails when MISP answers 200 but could not enable or disable a feed (the model refused the save)", async () => {
+    double.refuseSave.add("1");
+    try {
+      writeFileSync(feedsPath, JSON.stringify(desiredFeeds(["circl-osint"])));
+      const enable = await runProgram(["feeds", feedsPath]);
+      assert.equal(enable.status, 1, enable.stdout);
+      assert.match(enable.stderr, /feeds\/enable CIRCL OSINT Feed: MISP answered .*Could not enable feed\./);
+      assert.equal(double.feeds.find((feed) => feed.id === "1")?.enabled, false);
+      double.refuseSave.clear();
+      assert.equal((await runProgram(["feeds", feedsPath])).status, 0);
+      double.refuseSave.add("1");
+      writeFileSync(feedsPath, JSON.stringify(desiredFeeds([])));
+      const disable = await runProgram(["feeds", feedsPath]);
+      assert.equal(disable.status, 1, disable.stdout);
+      assert.match(
+        disable.stderr,
+        /feeds\/disable CIRCL OSINT Feed: MISP answered .*Could not disable feed\./,
+      );
+    } finally {
+      double.refuseSave.clear();
+      writeFileSync(feedsPath, JSON.stringify(desiredFeeds([])));
+      await runProgram(["feeds", feedsPath]);
+    }
+  });
+
   it("creates the integration user once, keeps its key root-only and prints the same key on a re-run", async () => {
     double.writes.length = 0;
     const first = await runProgram(["user", "fortress-integrations@misp-1.lab.example", "6"]);
@@ -105,6 +130,7 @@ describe("fortress_misp.py against a loopback MISP", () => {
 
   it("puts a changed role back and makes a new key when the kept one is lost or refused", async () => {
     double.writes.length = 0;
+    const lostKeyId = double.keyIds.get(readFileSync(integrationKeyPath, "utf8").trim());
     rmSync(integrationKeyPath);
     const result = await runProgram(["user", "fortress-integrations@misp-1.lab.example", "5"]);
     assert.equal(result.status, 0, result.stderr);
@@ -113,11 +139,31 @@ describe("fortress_misp.py against a loopback MISP", () => {
     assert.deepEqual(double.writes, [
       `POST /admin/users/edit/${user?.id}`,
       `POST /auth_keys/add/${user?.id}`,
+      `POST /auth_keys/delete/${lostKeyId}`,
     ]);
     assert.equal(double.keys.get(result.stdout.trim()), user?.id);
     writeFileSync(integrationKeyPath, `${"Z".repeat(40)}\n`);
     const refused = await runProgram(["user", "fortress-integrations@misp-1.lab.example", "5"]);
     assert.equal(double.keys.get(refused.stdout.trim()), user?.id);
+  });
+
+  it("deletes the user's older keys once it made a new one, so a lost key stops working", async () => {
+    const user = double.users.find((entry) => entry.email === "fortress-integrations@misp-1.lab.example");
+    assert.ok(user);
+    const lost = readFileSync(integrationKeyPath, "utf8").trim();
+    rmSync(integrationKeyPath);
+    double.writes.length = 0;
+    const result = await runProgram(["user", "fortress-integrations@misp-1.lab.example", "5"]);
+    assert.equal(result.status, 0, result.stderr);
+    const kept = result.stdout.trim();
+    assert.notEqual(kept, lost);
+    assert.equal(double.keys.get(lost), undefined, "the lost key still works in MISP");
+    assert.deepEqual(
+      [...double.keys].filter(([, owner]) => owner === user.id).map(([key]) => key),
+      [kept],
+    );
+    assert.ok(double.keys.has(ADMIN_KEY), "the admin's key is another user's: untouched");
+    assert.ok(double.writes.some((write) => write.startsWith("POST /auth_keys/delete/")));
   });
 
   it("fails (exit 1, no key printed) when MISP refuses the admin key, and on a bad request", async () => {

@@ -3,14 +3,17 @@
  * MISP's REST API with the admin key (header `Authorization: <key>`, `Accept: application/json`):
  * - `feeds <desired.json>`: enables the configured feeds (looked up by URL in `GET /feeds`; a feed MISP
  *   does not hold yet is added by `POST /feeds/add` with `enabled`), and disables the catalog's feeds
- *   that are not configured (`POST /feeds/enable/<id>`, `/feeds/disable/<id>`). MISP/MISP
+ *   that are not configured (`POST /feeds/enable/<id>`, `/feeds/disable/<id>`, done only when MISP answers
+ *   "Feed enabled."/"Feed disabled.": a refused save answers 200 too). MISP/MISP
  *   app/Controller/FeedsController.php `index` (CRUD index, `[{"Feed": {…}}]`), `add`, `enable`, `disable`.
  * - `user <email> <role-id>`: the integration user (Cortex's MISP analyzer, TheHive's connector), found
  *   by e-mail in `GET /admin/users`, else created by `POST /admin/users/add` (whose answer carries the
  *   new key as `User.authkey` when advanced auth keys are on: UsersController.php `admin_add`); its role
  *   kept by `POST /admin/users/edit/<id>`; its key kept root-only in KEY_PATH and checked with
  *   `GET /users/view/me`, a new one made by `POST /auth_keys/add/<id>` (`AuthKey.authkey_raw`,
- *   AuthKeysController.php `add`) when the file is missing or MISP refuses it. Prints the key.
+ *   AuthKeysController.php `add`) when the file is missing or MISP refuses it, then the user's other keys
+ *   deleted (`GET /auth_keys/index/<user id>`, `POST /auth_keys/delete/<key id>`), so a lost key stops
+ *   working. Prints the key.
  * Every step reads before it writes, so a re-run changes nothing.
  */
 export const PROGRAM_DIR = "/usr/local/lib/fortress";
@@ -69,6 +72,16 @@ def truthy(value):
     return value in (True, 1, "1", "true")
 
 
+def toggle(action, feed, key):
+    # FeedsController enable/disable answer 200 even when the model refuses the save, with
+    # "Could not <action> feed." (MISP/MISP@bb0909a app/Controller/FeedsController.php __toggleEnable):
+    # only "Feed <action>d." is success.
+    answer = expect("POST", "/feeds/%s/%s" % (action, feed["id"]), key)
+    message = (answer or {}).get("message") if isinstance(answer, dict) else None
+    if message != "Feed %sd." % action or (answer or {}).get("errors"):
+        raise MispError("feeds/%s %s: MISP answered %s" % (action, feed.get("name", feed["id"]), json.dumps(answer)))
+
+
 def feeds(desired_path):
     key = read_key(ADMIN_KEY_PATH)
     with open(desired_path, encoding="utf-8") as handle:
@@ -83,12 +96,12 @@ def feeds(desired_path):
                 raise MispError("feeds/add %s: no feed in the answer" % feed["url"])
             changed.append("added " + feed["name"])
         elif not truthy(held.get("enabled")):
-            expect("POST", "/feeds/enable/%s" % held["id"], key)
+            toggle("enable", held, key)
             changed.append("enabled " + feed["name"])
     for url in desired["disable"]:
         held = present.get(url)
         if held is not None and truthy(held.get("enabled")):
-            expect("POST", "/feeds/disable/%s" % held["id"], key)
+            toggle("disable", held, key)
             changed.append("disabled " + held.get("name", url))
     print("feeds: " + ("; ".join(changed) if changed else "unchanged"), file=sys.stderr)
 
@@ -120,7 +133,22 @@ def user(email, role_id):
         print(current)
         return
     answer = expect("POST", "/auth_keys/add/%s" % account["id"], key, {"AuthKey": {"comment": "Fortress integrations"}})
-    print(write_key((answer or {}).get("AuthKey", {}).get("authkey_raw")))
+    made = (answer or {}).get("AuthKey", {})
+    value = write_key(made.get("authkey_raw"))
+    revoke_others(account["id"], made.get("id"), key)
+    print(value)
+
+
+def revoke_others(user_id, kept_id, key):
+    # A key made because the kept one was lost (or refused) leaves the old one valid in MISP: whoever
+    # copied it keeps the integration user's access. Delete every other key of the user
+    # (AuthKeysController index/<user_id>: [{"AuthKey": {"id", "user_id", ...}}]; delete/<id> by POST).
+    if kept_id is None:
+        raise MispError("auth_keys/add answered no key id: the user's older keys cannot be told apart")
+    for entry in expect("GET", "/auth_keys/index/%s" % user_id, key) or []:
+        held = entry.get("AuthKey", {})
+        if str(held.get("user_id")) == str(user_id) and str(held.get("id")) != str(kept_id):
+            expect("POST", "/auth_keys/delete/%s" % held["id"], key)
 
 
 def main(argv):

@@ -8,6 +8,8 @@ export const SAMPLE_SECRETS: MispSecrets = {
   adminPassword: "AdminPasswordCanary00000000000a4",
   adminKey: "AdminKeyCanary00000000000000000000000a05",
   encryptionKey: "EncryptionCanary00000000000000a6",
+  gpgPassphrase: "GpgPassphraseCanary00000000000a12",
+  supervisorPassword: "SupervisorCanary000000000000a13",
   oidcClientSecret: "OidcClientSecretCanary000000000000000000000000a7",
 };
 

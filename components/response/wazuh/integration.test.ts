@@ -8,14 +8,15 @@ import { startTheHive, type TheHiveDouble } from "../../../test/thehive/server";
 import { run } from "../../../test/support/debianTools";
 import { testCa } from "../../../test/support/testCa";
 import { renderOssecConf, DEFAULT_COMMANDS, DEFAULT_ACTIVE_RESPONSES } from "../../siem/manager/ossecConf";
+import { blocksTaking, integrationBlocks } from "../../../test/thehive/integratord";
 import {
   THEHIVE_CA_FILE,
-  THEHIVE_GROUPS,
   THEHIVE_INTEGRATION_NAME,
   THEHIVE_KEY_FILE,
   theHiveAlertUrl,
   theHiveIntegrations,
   theHiveIntegrationScript,
+  theHiveRuleIds,
 } from "./integration";
 
 const SCRIPT = join(__dirname, THEHIVE_INTEGRATION_NAME);
@@ -153,6 +154,40 @@ describe("Wazuh → TheHive integration", () => {
     assert.equal(thehive.requests.at(-1)?.status, 400);
     assert.equal(thehive.requests.length, before + 1);
     assert.match(readFileSync(logFile, "utf8"), /1764504000\.1234567 is already in TheHive/);
+  });
+
+  it("takes only TheHive's duplicate-alert CreateError for this alert's own triple as done; any other 'already exist' is a refusal", async () => {
+    const refusals = [
+      { type: "CreateError", message: "Observable already exists" },
+      {
+        type: "CreateError",
+        message: "Alert wazuh:wazuh-manager:1764504000.0 already exist in organisation fortress",
+      },
+      {
+        type: "BadRequest",
+        message: `Alert wazuh:wazuh-manager:${CLAMAV_ALERT.id} already exist in organisation fortress`,
+      },
+      {
+        type: "CreateError",
+        message: `Alert wazuh:wazuh-manager:${CLAMAV_ALERT.id} already exist in organisation `,
+      },
+    ];
+    for (const [index, error] of refusals.entries()) {
+      thehive.refuseNextAlert(400, error);
+      const result = await integratord({ ...CLAMAV_ALERT, id: `1764504000.${index + 10}` });
+      assert.equal(result.status, 3, `${error.type}: ${error.message}`);
+      assert.ok(!thehive.alerts.some((alert) => alert.body.sourceRef === `1764504000.${index + 10}`));
+    }
+    // TheHive's exact answer for this alert: done.
+    thehive.refuseNextAlert(400, {
+      type: "CreateError",
+      message: "Alert wazuh:wazuh-manager:1764504000.99 already exist in organisation fortress",
+    });
+    assert.equal((await integratord({ ...CLAMAV_ALERT, id: "1764504000.99" })).status, 0);
+    assert.match(
+      readFileSync(logFile, "utf8"),
+      /TheHive refused alert 1764504000\.10: HTTP 400 .*Observable already exists/,
+    );
   });
 
   it("sends the key only as a bearer header, read from its file, and fails without retrying on a wrong key", async () => {
@@ -306,19 +341,49 @@ describe("the manager's <integration> blocks", () => {
     integrations: blocks,
   });
 
-  it("are two blocks, level 10 and the malware/virus/suricata groups, since integratord ANDs one block's filters", () => {
+  it("are two blocks, level 10 and the rule ids below it, with no group filter", () => {
     const rendered = [...xml.matchAll(/<integration>([\s\S]*?)<\/integration>/g)].map((m) => m[1]!);
     assert.equal(rendered.length, 2);
     assert.match(rendered[0]!, /<level>10<\/level>/);
-    assert.doesNotMatch(rendered[0]!, /<group>/);
-    assert.match(rendered[1]!, new RegExp(`<group>${THEHIVE_GROUPS.join(",")}</group>`));
+    assert.match(rendered[1]!, /<rule_id>52502<\/rule_id>/);
     assert.doesNotMatch(rendered[1]!, /<level>/);
     for (const block of rendered) {
+      assert.doesNotMatch(block, /<group>/);
       assert.match(block, /<name>custom-thehive<\/name>/);
       assert.match(block, /<hook_url>https:\/\/thehive\.lab\.example\/api\/v1\/alert<\/hook_url>/);
       assert.match(block, /<alert_format>json<\/alert_format>/);
       assert.doesNotMatch(block, /api_key|options/, "no key on integratord's command line, no escaped JSON");
     }
+  });
+
+  // Rules of wazuh/wazuh@v4.14.6 ruleset/rules/0320-clam_av_rules.xml and 0475-suricata_rules.xml, with
+  // the groups their file and rule give them, and Fortress's escalations (ossecConf.ts).
+  const CLAMD = ["clamd", "freshclam"];
+  const sent = (id: string, level: number, groups: readonly string[]) =>
+    blocksTaking(integrationBlocks(xml), { id, level, groups }).length;
+
+  it("leave ClamAV's housekeeping and Suricata's level-3 alerts on the manager (integratord's filters, from integrator.c)", () => {
+    assert.equal(sent("52505", 3, [...CLAMD, "virus", "gpg13_4.14"]), 0, "Clamd restarted");
+    assert.equal(sent("52506", 3, [...CLAMD, "virus", "pci_dss_5.2"]), 0, "Clamd database updated");
+    assert.equal(sent("52507", 3, [...CLAMD, "virus", "pci_dss_5.2"]), 0, "ClamAV database update");
+    assert.equal(sent("52508", 3, [...CLAMD, "virus", "pci_dss_5.2"]), 0, "ClamAV database updated");
+    assert.equal(sent("52504", 7, [...CLAMD, "virus"]), 0, "Clamd warning");
+    assert.equal(sent("86601", 3, ["ids", "suricata"]), 0, "every Suricata alert");
+  });
+
+  it("send each worked-example detection exactly once: ClamAV's 52502, Fortress's 100200 and the Suricata escalations", () => {
+    assert.equal(sent("52502", 8, [...CLAMD, "virus", "pci_dss_5.1"]), 1);
+    assert.equal(sent("100200", 12, ["fortress", "malware"]), 1);
+    assert.equal(sent("100300", 12, ["fortress", "suricata", "malware"]), 1);
+    assert.equal(sent("100301", 12, ["fortress", "suricata", "malware"]), 1);
+    assert.equal(sent("100302", 10, ["fortress", "suricata", "ids"]), 1);
+    assert.equal(sent("52511", 10, [...CLAMD, "virus"]), 1, "virus detected multiple times: level 10");
+    assert.equal(sent("5712", 10, ["syslog", "sshd"]), 1, "any alert of level 10");
+    assert.deepEqual(
+      theHiveRuleIds(13),
+      [52502, 100200, 100300, 100301, 100302],
+      "with a higher threshold, the detections below it join the rule-id block",
+    );
   });
 
   it("refuse what integratord would take wrongly: a name without custom-, a block without filter, a plain http URL", () => {
@@ -344,6 +409,14 @@ describe("the manager's <integration> blocks", () => {
           integrations: [{ name: "custom-thehive", hookUrl: "https://h/api/v1/alert" }],
         }),
       /every alert/,
+    );
+    assert.throws(
+      () =>
+        renderOssecConf({
+          ...base,
+          integrations: [{ name: "custom-thehive", hookUrl: "https://h/api/v1/alert", ruleIds: [0] }],
+        }),
+      /positive integer/,
     );
     assert.throws(() => theHiveAlertUrl("http://thehive.lab.example"), /https/);
   });

@@ -187,6 +187,7 @@ function argsFor(apt: AptRepository, overrides: Partial<ManagerInstallArgs> = {}
     files: {
       ossecConf: "<ossec_config>\n  <remote/>\n</ossec_config>\n",
       localRules: '<group name="fortress,"/>\n',
+      localDecoders: '<decoder name="fortress-contain"/>\n',
       filebeatYml: "output.elasticsearch:\n  password: ${password}\n",
       indexerCaPem: "-----BEGIN CERTIFICATE-----\nINDEXER-CA\n-----END CERTIFICATE-----\n",
       tlsCertificatePem: "-----BEGIN CERTIFICATE-----\nMANAGER\n-----END CERTIFICATE-----\n",

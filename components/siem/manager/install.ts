@@ -20,6 +20,8 @@ export const API_PORT = SERVICES["wazuh-api"].tcp[0] as number;
 export const OSSEC_DIR = "/var/ossec";
 export const OSSEC_CONF_PATH = `${OSSEC_DIR}/etc/ossec.conf`;
 export const LOCAL_RULES_PATH = `${OSSEC_DIR}/etc/rules/local_rules.xml`;
+/** The package's own local decoder file (wazuh/wazuh@v4.14.6 etc/local_decoder.xml, installed in etc/decoders). */
+export const LOCAL_DECODERS_PATH = `${OSSEC_DIR}/etc/decoders/local_decoder.xml`;
 /** auth.rst: "the shared password will be read from the /var/ossec/etc/authd.pass file". */
 export const AUTHD_PASS_PATH = `${OSSEC_DIR}/etc/authd.pass`;
 /** wazuh/wazuh@v4.14.6 api/api/constants.py API_SSL_PATH, configuration.py defaults server.key/server.crt. */
@@ -46,6 +48,7 @@ const quoted = (value: string, what: string) => {
 export interface ManagerFiles {
   readonly ossecConf: string;
   readonly localRules: string;
+  readonly localDecoders: string;
   readonly filebeatYml: string;
   /** The indexer's CA (PEM). */
   readonly indexerCaPem: string;
@@ -203,6 +206,8 @@ export function installScript(args: ManagerInstallArgs): string {
     `place "$work/ossec.conf" '${OSSEC_CONF_PATH}' 640 root wazuh`,
     ...stage("local_rules.xml", files.localRules, "FORTRESS_LOCAL_RULES"),
     `place "$work/local_rules.xml" '${LOCAL_RULES_PATH}' 660 wazuh wazuh`,
+    ...stage("local_decoder.xml", files.localDecoders, "FORTRESS_LOCAL_DECODERS"),
+    `place "$work/local_decoder.xml" '${LOCAL_DECODERS_PATH}' 660 wazuh wazuh`,
     ...stage("filebeat.yml", files.filebeatYml, "FORTRESS_FILEBEAT"),
     `place "$work/filebeat.yml" '${FILEBEAT_CONFIG_PATH}' 600 root root`,
     ...stage("indexer-ca.pem", files.indexerCaPem, "FORTRESS_INDEXER_CA"),

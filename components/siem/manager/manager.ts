@@ -31,6 +31,7 @@ import {
   type ActiveResponse,
   type ArCommand,
   type Integration,
+  renderLocalDecoders,
   renderLocalRules,
   renderOssecConf,
 } from "./ossecConf";
@@ -144,6 +145,7 @@ export class WazuhManager extends pulumi.ComponentResource {
           files: {
             ossecConf: conf,
             localRules: renderLocalRules(DEFAULT_LOCAL_RULES),
+            localDecoders: renderLocalDecoders(),
             filebeatYml: renderFilebeatYml({ hosts: [url], username: args.indexer.username }),
             indexerCaPem: indexerCa,
             tlsCertificatePem: cert,

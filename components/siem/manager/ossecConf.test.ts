@@ -2,12 +2,19 @@ import assert from "node:assert/strict";
 import { xmllint } from "../../../test/support/debianTools";
 import { describe, it } from "node:test";
 import { CLAMDSCAN_COMMAND } from "../../../vocabulary/agents";
+import { syslogRuleFor } from "../../../test/support/auditRules";
 import {
+  CONTAIN_AUDIT_RULES,
+  CONTAIN_DECODER,
+  CONTAIN_SYSLOG_PARENT,
+  CONTAIN_SYSLOG_RULES,
+  containResponse,
   DEFAULT_ACTIVE_RESPONSES,
   DEFAULT_COMMANDS,
   DEFAULT_LOCAL_RULES,
   SURICATA_LOCAL_RULES,
   type ManagerConfig,
+  renderLocalDecoders,
   renderLocalRules,
   renderOssecConf,
 } from "./ossecConf";
@@ -173,6 +180,7 @@ describe("the local rules", () => {
         "group/rule/description",
         "group/rule/group",
         "group/rule/field",
+        "group/rule/decoded_as",
       ],
     );
   });
@@ -220,5 +228,105 @@ describe("the local rules", () => {
     assert.throws(() => renderLocalRules([{ ...rule, id: 5502 }]), /custom range/);
     assert.throws(() => renderLocalRules([rule, rule]), /twice/);
     assert.throws(() => renderLocalRules([{ ...rule, level: 17 }]), /0-16/);
+  });
+
+  it("make each containment audit line an alert of exactly one rule, under ar_log_json's rule 650", () => {
+    const xml = renderLocalRules(DEFAULT_LOCAL_RULES);
+    for (const rule of CONTAIN_AUDIT_RULES) {
+      assert.ok(DEFAULT_LOCAL_RULES.includes(rule));
+      assert.match(xml, new RegExp(`<rule id="${rule.id}" level="${rule.level}">\\s*<if_sid>650</if_sid>`));
+      assert.ok(rule.level >= 3, `${rule.id} is at least the alert level (log_alert_level 3)`);
+    }
+    // What fortress-contain and its active response write (action, result), and the rule each raises.
+    const written: [string, string, number][] = [
+      ["add", "contained", 100210],
+      ["add", "already contained", 100211],
+      ["add", "refused", 100212],
+      ["delete", "released", 100213],
+      ["add", "failed", 100214],
+      ["delete", "transient", 100214],
+      ["kill_states", "failed", 100214],
+      ["add", "skipped", 100215],
+      ["rescan", "started", 100216],
+      ["rescan", "already running", 100216],
+      ["rescan", "failed", 100217],
+      ["rescan", "skipped", 100217],
+      ["reconcile", "restored", 100218],
+      ["reconcile", "failed", 100214],
+      ["expire", "transient", 100214],
+    ];
+    for (const [action, result, id] of written) {
+      const fields = new Map([
+        ["fortress.action", action],
+        ["fortress.result", result],
+      ]);
+      const matching = CONTAIN_AUDIT_RULES.filter((rule) =>
+        (rule.fields ?? []).every((field) => new RegExp(field.pattern).test(fields.get(field.name) ?? "")),
+      ).map((rule) => rule.id);
+      assert.deepEqual(matching, [id], `${action} ${result}`);
+    }
+  });
+});
+
+describe("the containment's syslog decoder and rules", () => {
+  const decoders = renderLocalDecoders();
+  const rules = renderLocalRules(DEFAULT_LOCAL_RULES);
+
+  it("decode the program fortress-contain's message as JSON, as the ruleset's kes/eset decoders do", () => {
+    // A decoder file holds several top-level decoders (ruleset/decoders/*.xml): well-formed inside a root.
+    const { status, stderr } = xmllint(`<root>${decoders.replace(/^<!--.*-->\n/, "")}</root>`);
+    assert.equal(status, 0, stderr);
+    assert.match(
+      decoders,
+      /<decoder name="fortress-contain">\s*<program_name>\^fortress-contain\$<\/program_name>\s*<\/decoder>/,
+    );
+    assert.match(
+      decoders,
+      /<decoder name="fortress-contain-json">\s*<parent>fortress-contain<\/parent>\s*<plugin_decoder offset="after_parent">JSON_Decoder<\/plugin_decoder>\s*<\/decoder>/,
+    );
+  });
+
+  it("raise for each syslog action the alert of the same action in active-responses.log", () => {
+    assert.match(
+      rules,
+      new RegExp(
+        `<rule id="${CONTAIN_SYSLOG_PARENT}" level="0">\\s*<decoded_as>${CONTAIN_DECODER.name}</decoded_as>`,
+      ),
+    );
+    for (const rule of CONTAIN_AUDIT_RULES) {
+      const twin = CONTAIN_SYSLOG_RULES.find((candidate) => candidate.id === rule.id + 20);
+      assert.ok(twin && DEFAULT_LOCAL_RULES.includes(twin), `${rule.id} has its syslog twin`);
+      assert.equal(twin.level, rule.level);
+      assert.deepEqual(twin.fields, rule.fields);
+      assert.match(
+        rules,
+        new RegExp(
+          `<rule id="${twin.id}" level="${twin.level}">\\s*<if_sid>${CONTAIN_SYSLOG_PARENT}</if_sid>`,
+        ),
+      );
+    }
+    const message = (fortress: Record<string, string>) =>
+      `<36>Nov 30 18:01:45 cortex-1 fortress-contain: ${JSON.stringify({ fortress })}`;
+    assert.equal(
+      syslogRuleFor(message({ action: "add", address: "10.10.40.23", result: "contained" })),
+      100230,
+    );
+    assert.equal(syslogRuleFor(message({ action: "add", address: "10.10.10.5", result: "refused" })), 100232);
+    assert.equal(
+      syslogRuleFor(message({ action: "delete", address: "10.10.40.23", result: "released" })),
+      100233,
+    );
+    assert.equal(
+      syslogRuleFor(message({ action: "reconcile", address: "10.10.40.23", result: "restored" })),
+      100238,
+    );
+    assert.equal(
+      syslogRuleFor(
+        `<36>Nov 30 18:01:45 cortex-1 other-program: ${JSON.stringify({ fortress: { result: "refused" } })}`,
+      ),
+      undefined,
+      "another program's JSON is not ours",
+    );
+    assert.throws(() => containResponse({ rulesId: [100200, 100230] }), /loops/);
   });
 });

@@ -8,7 +8,9 @@
  * - the indexer connection with the internal CA (credentials in the keystore, not here:
  *   src/config/indexer-config.c accepts no username/password);
  * - the active-response commands the endpoint layer triggers, `fortress-clamdscan` among them, and
- *   the containment response (`fortress-contain-ar`, location server, with a timeout) when wired;
+ *   the containment response (`fortress-contain-ar`, location server, stateless) when wired;
+ * - the manager's own active-response log read by logcollector (MANAGER_LOCALFILES), as the package's
+ *   ossec.conf does, so the containment's audit lines reach analysisd;
  * - no `<cluster>` block: a single manager, and without one the framework treats the cluster as
  *   disabled (wazuh/wazuh@v4.14.6 framework/wazuh/core/cluster/utils.py read_cluster_config), so no
  *   cluster key exists to leave at a default.
@@ -16,6 +18,15 @@
 import { CLAMDSCAN_COMMAND, FIM_NEW_OR_CHANGED_RULES } from "../../../vocabulary/agents";
 import { SERVICES } from "../../../vocabulary/services";
 import { el, serialize, type XmlElement } from "./xml";
+import { CONTAIN_AUDIT_RULES, CONTAIN_SYSLOG_RULES } from "./containRules";
+import type { LocalRule } from "./localRule";
+export {
+  CONTAIN_AUDIT_RULES,
+  CONTAIN_DECODER,
+  CONTAIN_SYSLOG_PARENT,
+  CONTAIN_SYSLOG_RULES,
+  renderLocalDecoders,
+} from "./containRules";
 import { OSSEC_ROOT } from "./ossecReference";
 
 export const AGENT_PORT = SERVICES["wazuh-agent"].tcp[0] as number;
@@ -39,18 +50,7 @@ export interface ActiveResponse {
   readonly timeout?: number;
 }
 
-export interface LocalRule {
-  readonly id: number;
-  readonly level: number;
-  readonly ifSid: number;
-  /**
-   * Decoded fields the event must have (`<field name=…>`, ruleset rules syntax): a PCRE2 pattern, or
-   * Wazuh's default OS_Regex without `pcre2`.
-   */
-  readonly fields?: readonly { readonly name: string; readonly pattern: string; readonly pcre2?: boolean }[];
-  readonly description: string;
-  readonly groups: readonly string[];
-}
+export type { LocalRule } from "./localRule";
 
 export interface ManagerConfig {
   /** Addresses allowed to send syslog (the firewall's address on the servers network). */
@@ -79,6 +79,8 @@ export interface Integration {
   readonly hookUrl: string;
   readonly level?: number;
   readonly groups?: readonly string[];
+  /** `<rule_id>`: only alerts of these rules (integrator-config.c reads a comma-separated list of numbers). */
+  readonly ruleIds?: readonly number[];
 }
 
 /** The built-in Linux commands the 4.14.6 package defines (ar-commands.template) and the endpoint layer's scan. */
@@ -154,6 +156,66 @@ export const SURICATA_LOCAL_RULES: readonly LocalRule[] = [
 ];
 
 /**
+ * Containment (issue 14): a custom active response on the manager itself (`location` server: execd on
+ * the manager runs it, with the whole alert on stdin: wazuh/wazuh@v4.14.6 src/analysisd/ar_json.c),
+ * which picks the host the alert is about (the agent's address for FIM and ClamAV alerts, the client
+ * side of a Suricata alert's flow, on the terms components/response/containment/README.md gives) and
+ * runs the one containment action, fortress-contain (components/response/containment).
+ *
+ * Stateless in execd: `timeout_allowed` no and no `<timeout>`. A timed response sits in execd's
+ * in-memory timeout list, and execd runs every pending `delete` of it when it stops
+ * (src/os_execd/execd.c ExecdShutdown, "Delete pending AR"): any manager restart would release every
+ * contained host. With timeout 0 execd keeps nothing and never sends delete (execd.c ExecdRun: "We
+ * don't need to add to the list if the timeout_value == 0"; src/config/active-response.c sets a
+ * `<timeout>` to 0 for a command without timeout_allowed). Release is fortress-contain's own: the
+ * expiry it records (ContainConfigInput.releaseAfter, components/response/containment/program.ts) and
+ * the fortress-contain-expire timer. Not in DEFAULT_COMMANDS: the response layer adds it with the
+ * script, when the `quarantine` service is on.
+ */
+export const CONTAIN_COMMAND: ArCommand = {
+  name: "fortress-contain-ar",
+  executable: "fortress-contain-ar",
+  timeoutAllowed: false,
+};
+
+/**
+ * High-confidence detections that contain their host at once: Fortress's escalation of ClamAV's
+ * 52502 (DEFAULT_LOCAL_RULES, level 12, the lab's clamd found malware). Suricata's own rule for every
+ * alert (86601, level 3: ruleset/rules/0475-suricata_rules.xml) is not high-confidence; the sensors
+ * layer adds its escalations here when it exists.
+ */
+export const CONTAIN_RULES: readonly number[] = [100200];
+
+/**
+ * The containment's `<active-response>` block: on the server, for CONTAIN_RULES (or `rulesId`), with
+ * no timeout (see CONTAIN_COMMAND). How long a host stays contained is fortress-contain's setting.
+ */
+export function containResponse(options: { readonly rulesId?: readonly number[] } = {}): ActiveResponse {
+  if ("timeout" in options)
+    throw new Error(
+      "the containment has no execd timeout (execd releases every timed host when it stops): set the containment's releaseAfter",
+    );
+  const rulesId = options.rulesId ?? CONTAIN_RULES;
+  const own = rulesId.filter((id) =>
+    [...CONTAIN_AUDIT_RULES, ...CONTAIN_SYSLOG_RULES].some((rule) => rule.id === id),
+  );
+  if (own.length > 0)
+    throw new Error(`rules ${own.join(", ")} are the containment's own audit: containing on them loops`);
+  return { command: CONTAIN_COMMAND.name, location: "server", rulesId };
+}
+
+/**
+ * The files the manager's logcollector reads. The package's own ossec.conf reads
+ * /var/ossec/logs/active-responses.log with log_format syslog (wazuh/wazuh@v4.14.6
+ * etc/ossec-server.conf, "Log analysis"); Fortress renders the whole file, so it keeps that block:
+ * Wazuh's active responses and fortress-contain write their lines there, and the SIEM on the manager
+ * hears them (a syslog line the manager sends to itself is dropped by remoted's allowed-ips).
+ */
+export const MANAGER_LOCALFILES: readonly { readonly logFormat: string; readonly location: string }[] = [
+  { logFormat: "syslog", location: "/var/ossec/logs/active-responses.log" },
+];
+
+/**
  * Wazuh's own ClamAV rule 52502 "ClamAV: Virus detected" (L8, ruleset/rules/0320-clam_av_rules.xml)
  * raised to 12 for the lab: a file the lab's clamd found is the worked example's alarm.
  */
@@ -166,49 +228,9 @@ export const DEFAULT_LOCAL_RULES: readonly LocalRule[] = [
     groups: ["fortress", "malware"],
   },
   ...SURICATA_LOCAL_RULES,
+  ...CONTAIN_AUDIT_RULES,
+  ...CONTAIN_SYSLOG_RULES,
 ];
-
-/**
- * Containment (issue 14): a custom active response on the manager itself (`location` server: execd on
- * the manager runs it, with the whole alert on stdin: wazuh/wazuh@v4.14.6 src/analysisd/ar_json.c),
- * which picks the host the alert is about (the agent's address for FIM and ClamAV alerts, the internal
- * side of a Suricata alert) and runs the one containment action, fortress-contain
- * (components/response/containment). Stateful: with a timeout, execd keeps the host's key (its
- * address, sent by the script as check_keys), answers `abort` to a second alert about the same host
- * while it is contained (restarting the timeout), and runs the script with `delete` when the time is
- * up, which releases it (src/os_execd/execd.c). Not in DEFAULT_COMMANDS: the response layer adds it
- * with the script, when the `quarantine` service is on.
- */
-export const CONTAIN_COMMAND: ArCommand = {
-  name: "fortress-contain-ar",
-  executable: "fortress-contain-ar",
-  timeoutAllowed: true,
-};
-
-/**
- * High-confidence detections that contain their host at once: Fortress's escalation of ClamAV's
- * 52502 (DEFAULT_LOCAL_RULES, level 12, the lab's clamd found malware). Suricata's own rule for every
- * alert (86601, level 3: ruleset/rules/0475-suricata_rules.xml) is not high-confidence; the sensors
- * layer adds its escalations here when it exists.
- */
-export const CONTAIN_RULES: readonly number[] = [100200];
-
-/** How long a host stays contained unless an analyst releases it earlier (execd then sends delete). */
-export const CONTAIN_SECONDS = 24 * 60 * 60;
-
-export function containResponse(
-  options: { readonly rulesId?: readonly number[]; readonly timeout?: number } = {},
-): ActiveResponse {
-  const timeout = options.timeout ?? CONTAIN_SECONDS;
-  if (!Number.isInteger(timeout) || timeout <= 0)
-    throw new Error(`containment timeout ${timeout}: a positive number of seconds, so that release happens`);
-  return {
-    command: CONTAIN_COMMAND.name,
-    location: "server",
-    rulesId: options.rulesId ?? CONTAIN_RULES,
-    timeout,
-  };
-}
 
 const IPV4_OR_CIDR = /^(\d{1,3}\.){3}\d{1,3}(\/\d{1,2})?$/;
 const NAME = /^[A-Za-z0-9_-]+$/;
@@ -252,8 +274,17 @@ function validateIntegration(integration: Integration): void {
   for (const group of integration.groups ?? [])
     if (!/^[A-Za-z0-9_.-]+$/.test(group))
       throw new Error(`integration ${integration.name}: ${group} is not a rule group name`);
-  if (level === undefined && (integration.groups ?? []).length === 0)
-    throw new Error(`integration ${integration.name}: without a level or groups it would get every alert`);
+  for (const id of integration.ruleIds ?? [])
+    if (!Number.isInteger(id) || id <= 0)
+      throw new Error(`integration ${integration.name}: rule id ${id} is not a positive integer`);
+  if (
+    level === undefined &&
+    (integration.groups ?? []).length === 0 &&
+    (integration.ruleIds ?? []).length === 0
+  )
+    throw new Error(
+      `integration ${integration.name}: without a level, groups or rule ids it would get every alert`,
+    );
 }
 
 function integrationElement(integration: Integration): XmlElement {
@@ -262,6 +293,7 @@ function integrationElement(integration: Integration): XmlElement {
     el("hook_url", integration.hookUrl),
     ...(integration.level !== undefined ? [el("level", integration.level)] : []),
     ...((integration.groups ?? []).length > 0 ? [el("group", (integration.groups ?? []).join(","))] : []),
+    ...((integration.ruleIds ?? []).length > 0 ? [el("rule_id", (integration.ruleIds ?? []).join(","))] : []),
     el("alert_format", "json"),
   ]);
 }
@@ -340,6 +372,9 @@ function sections(config: ManagerConfig): XmlElement[] {
       ]),
     ),
     ...(config.integrations ?? []).map(integrationElement),
+    ...MANAGER_LOCALFILES.map((file) =>
+      el("localfile", [el("log_format", file.logFormat), el("location", file.location)]),
+    ),
     el("ruleset", [
       el("decoder_dir", "ruleset/decoders"),
       el("rule_dir", "ruleset/rules"),
@@ -373,6 +408,8 @@ export function renderLocalRules(rules: readonly LocalRule[]): string {
       throw new Error(`rule ${rule.id} is outside the custom range 100000-120000`);
     if (ids.has(rule.id)) throw new Error(`rule ${rule.id} is defined twice`);
     ids.add(rule.id);
+    if ((rule.ifSid === undefined) === (rule.decodedAs === undefined))
+      throw new Error(`rule ${rule.id}: give it either a parent (if_sid) or a decoder (decoded_as)`);
     if (!Number.isInteger(rule.level) || rule.level < 0 || rule.level > 16)
       throw new Error(`rule ${rule.id}: level ${rule.level} is outside 0-16`);
   }
@@ -382,7 +419,7 @@ export function renderLocalRules(rules: readonly LocalRule[]): string {
       el(
         "rule",
         [
-          el("if_sid", rule.ifSid),
+          rule.ifSid !== undefined ? el("if_sid", rule.ifSid) : el("decoded_as", rule.decodedAs ?? ""),
           ...(rule.fields ?? []).map((field) =>
             el("field", field.pattern, { name: field.name, ...(field.pcre2 ? { type: "pcre2" } : {}) }),
           ),
