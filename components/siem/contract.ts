@@ -3,7 +3,7 @@
  * a consumer (the manager's Filebeat, the dashboard, later TheHive, Cortex and Vector), the manager's
  * endpoint for the agents, and the host a part is installed on over SSH.
  */
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 
 /** A Fortress VM a part is installed on over SSH (the hypervisor layer's outputs for it). */
 export interface SshHost {
@@ -17,6 +17,21 @@ export interface SshHost {
   /** The admin user cloud-init created and its private key. */
   readonly user: string;
   readonly privateKey: pulumi.Input<string>;
+}
+
+/** The SSH connection of a remote.Command to `host`: its admin user, the key kept secret, the host key pinned. */
+export function sshConnection(host: SshHost): {
+  host: string;
+  user: string;
+  privateKey: pulumi.Output<string>;
+  hostKey: pulumi.Input<string>;
+} {
+  return {
+    host: host.address,
+    user: host.user,
+    privateKey: pulumi.secret(host.privateKey),
+    hostKey: host.hostKey,
+  };
 }
 
 /** One consumer's access to the indexer: its own index-scoped user, never admin. */

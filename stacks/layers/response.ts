@@ -19,11 +19,11 @@ import { SCANNER_ROLE } from "../scanTargets";
 import { Response, type ResponseArgs } from "../../components/response/response";
 import type { MispArgs } from "../../components/response/misp/misp";
 import type { FeedName } from "../../components/response/misp/feeds";
-import type { SshHost } from "../../components/siem/contract";
 import type { PlannedVm } from "../lab";
 import { INGRESS, namespaceOf } from "../cluster";
 import { MANAGER_ROLE } from "../enrollment";
 import { identityHostnames } from "../hostnames";
+import { vmSshHost } from "./connections";
 import type { LayerInputs } from "./types";
 
 type ResponseInputs = LayerInputs<"siem" | "hypervisor" | "platform" | "identity">;
@@ -31,19 +31,6 @@ type ResponseInputs = LayerInputs<"siem" | "hypervisor" | "platform" | "identity
 const MISP_ROLE = "misp";
 /** The manager's syslog receiver (UDP), where Cortex's responder logs each action. */
 const SYSLOG_PORT = SERVICES.syslog.udp[0] ?? 514;
-
-function sshHost(inputs: ResponseInputs, vm: PlannedVm): SshHost {
-  const machine = inputs.upstream.hypervisor.vms[vm.name];
-  if (!machine) throw new Error(`internal: the hypervisor layer has no VM ${vm.name}`);
-  return {
-    name: vm.name,
-    address: vm.ip,
-    fqdn: vm.fqdn,
-    hostKey: machine.hostKey,
-    user: inputs.lab.config.lab.adminUser,
-    privateKey: inputs.secrets.sshPrivateKey,
-  };
-}
 
 function mispArgs(inputs: ResponseInputs): MispArgs | undefined {
   const { lab } = inputs;
@@ -55,7 +42,7 @@ function mispArgs(inputs: ResponseInputs): MispArgs | undefined {
   const { identity } = inputs.upstream;
   const clientSecret = identity.clientSecrets.misp;
   return {
-    host: sshHost(inputs, vm),
+    host: vmSshHost(inputs, vm),
     ca: baseline.ca,
     organisation: settings?.organisation ?? "Fortress",
     adminEmail: settings?.adminEmail ?? `admin@${lab.config.lab.domain}`,
@@ -108,7 +95,7 @@ function containmentArgs(
   };
   const scanner = lab.vms.find((vm) => vm.role.name === SCANNER_ROLE);
   const scanning = scanner && isLayerEnabled(lab.config.layers, "vuln");
-  const managerHost = sshHost(inputs, manager);
+  const managerHost = vmSshHost(inputs, manager);
   const services = new Set<string>(lab.config.services);
   const responder = services.has("cortex")
     ? {
@@ -139,7 +126,7 @@ function containmentArgs(
       ...(scanner && scanning
         ? {
             greenbone: {
-              host: sshHost(inputs, scanner),
+              host: vmSshHost(inputs, scanner),
               targets: plan.rescanTargets,
               rescanPath: RESCAN_PATH,
             },
@@ -183,7 +170,7 @@ export function buildResponse(inputs: ResponseInputs, opts: pulumi.ComponentReso
       cortex: { username: cortex.username, password: cortex.password },
     },
     ...(misp ? { mispVm: misp } : {}),
-    ...(manager && siem.manager ? { manager: sshHost(inputs, manager) } : {}),
+    ...(manager && siem.manager ? { manager: vmSshHost(inputs, manager) } : {}),
     ...containmentArgs(inputs, siem.manager ? manager : undefined),
   };
   return new Response("response", args, { ...opts, providers: { kubernetes: platform.provider } });

@@ -6,9 +6,8 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { Vuln } from "../../components/vuln/vuln";
-import type { SshHost } from "../../components/siem/contract";
-import type { PlannedVm } from "../lab";
 import { SCANNER_ROLE, scanTargets } from "../scanTargets";
+import { vmSshHost } from "./connections";
 import type { LayerInputs } from "./types";
 import { GREENBONE_IMAGE_NAMES, type GreenboneImageKey } from "../../vocabulary/greenbone";
 
@@ -23,19 +22,6 @@ function completeDigests(
   if (missing.length > 0)
     throw new Error(`internal: vuln.imageDigests passed the door without ${missing.join(", ")}`);
   return digests as Record<GreenboneImageKey, string>;
-}
-
-function sshHost(inputs: VulnInputs, vm: PlannedVm): SshHost {
-  const machine = inputs.upstream.hypervisor.vms[vm.name];
-  if (!machine) throw new Error(`internal: the hypervisor layer has no VM ${vm.name}`);
-  return {
-    name: vm.name,
-    address: vm.ip,
-    fqdn: vm.fqdn,
-    hostKey: machine.hostKey,
-    user: inputs.lab.config.lab.adminUser,
-    privateKey: inputs.secrets.sshPrivateKey,
-  };
 }
 
 export function buildVuln(inputs: VulnInputs, opts: pulumi.ComponentResourceOptions): Vuln {
@@ -54,13 +40,13 @@ export function buildVuln(inputs: VulnInputs, opts: pulumi.ComponentResourceOpti
     "vuln",
     {
       greenbone: {
-        host: sshHost(inputs, scanner),
+        host: vmSshHost(inputs, scanner),
         ca: baseline.ca,
         ...(digests ? { imageDigests: digests } : {}),
         targets: scanTargets(lab).map(({ name, hosts }) => ({ name, hosts })),
         scanHosts: lab.vms
           .filter((vm) => vm.name !== scanner.name && !vm.role.gpu)
-          .map((vm) => sshHost(inputs, vm)),
+          .map((vm) => vmSshHost(inputs, vm)),
       },
       ...(indexer ? { indexer: inputs.upstream.siem.indexerAccess("vector", "vm") } : {}),
     },

@@ -20,7 +20,7 @@
  */
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import type { SshHost } from "../../siem/contract";
+import { type SshHost, sshConnection } from "../../siem/contract";
 import {
   CONTAIN_PATHS,
   type ContainConfigInput,
@@ -215,12 +215,7 @@ export function containmentOnManager(
   return new command.remote.Command(
     name,
     {
-      connection: {
-        host: args.host.address,
-        user: args.host.user,
-        privateKey: pulumi.secret(args.host.privateKey),
-        hostKey: args.host.hostKey,
-      },
+      connection: sshConnection(args.host),
       create: script,
       stdin: pulumi.secret(stdin),
       logging: "none",

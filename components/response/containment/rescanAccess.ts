@@ -17,7 +17,7 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import type { SshHost } from "../../siem/contract";
+import { type SshHost, sshConnection } from "../../siem/contract";
 
 /**
  * fortress-rescan's usage exit code, which the wrapper answers a refused request with (the vuln
@@ -208,12 +208,7 @@ export function rescanAccessOnGreenbone(
   return new command.remote.Command(
     name,
     {
-      connection: {
-        host: args.host.address,
-        user: args.host.user,
-        privateKey: pulumi.secret(args.host.privateKey),
-        hostKey: args.host.hostKey,
-      },
+      connection: sshConnection(args.host),
       create: script,
       logging: "none",
       triggers: [script],

@@ -18,7 +18,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { InternalCa } from "../../platform/internalCa";
 import { vmTlsIdentity } from "../../platform/vmTls";
-import type { SshHost } from "../../siem/contract";
+import { type SshHost, sshConnection } from "../../siem/contract";
 import { MISP_CLIENT_ROLES, MISP_ROLES_CLAIM, type MispClientRole } from "../../identity/realm";
 import { COMPONENT_TYPES } from "../../../vocabulary/typeTokens";
 import {
@@ -82,12 +82,7 @@ export interface MispArgs {
   readonly imageDigests?: MispImageDigests;
 }
 
-const connectionOf = (host: SshHost): command.types.input.remote.ConnectionArgs => ({
-  host: host.address,
-  user: host.user,
-  privateKey: pulumi.secret(host.privateKey),
-  hostKey: host.hostKey,
-});
+const connectionOf = sshConnection;
 
 /** Letters and digits only: the values go into env files and Valkey's config line as they are. */
 function credential(

@@ -20,7 +20,7 @@
  */
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import type { SshHost } from "../../siem/contract";
+import { type SshHost, sshConnection } from "../../siem/contract";
 import {
   THEHIVE_CA_FILE,
   THEHIVE_INTEGRATION_PATH,
@@ -125,12 +125,7 @@ export function managerBridge(
   return new command.remote.Command(
     name,
     {
-      connection: {
-        host: args.host.address,
-        user: args.host.user,
-        privateKey: pulumi.secret(args.host.privateKey),
-        hostKey: args.host.hostKey,
-      },
+      connection: sshConnection(args.host),
       create: script,
       stdin: pulumi.secret(pulumi.interpolate`${args.key}\n`),
       logging: "none",
