@@ -19,6 +19,13 @@ export interface InternalCertificateArgs {
   readonly dnsNames: readonly string[];
   /** The CA ClusterIssuer (the platform baseline's `clusterIssuer`). */
   readonly clusterIssuer: string;
+  /**
+   * Also a JKS truststore with the CA (`truststore.jks` beside `tls.crt`), for Java clients that read
+   * only Java stores: cert-manager writes it when `keystores.jks.create` is set and the issuer gives a CA
+   * (cert-manager/cert-manager@v1.21.1 pkg/apis/certmanager/v1/types_certificate.go JKSKeystore,
+   * types.go `JKSTruststoreKey = "truststore.jks"`), its password from this Secret and key.
+   */
+  readonly jksPassword?: { readonly secret: string; readonly key: string };
 }
 
 export function internalCertificate(
@@ -39,6 +46,16 @@ export function internalCertificate(
         duration: CERTIFICATE_DURATION,
         renewBefore: CERTIFICATE_RENEW_BEFORE,
         issuerRef: { group: "cert-manager.io", kind: "ClusterIssuer", name: args.clusterIssuer },
+        ...(args.jksPassword
+          ? {
+              keystores: {
+                jks: {
+                  create: true,
+                  passwordSecretRef: { name: args.jksPassword.secret, key: args.jksPassword.key },
+                },
+              },
+            }
+          : {}),
       },
     },
     opts,

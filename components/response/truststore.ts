@@ -7,9 +7,9 @@
  * from the same CA (components/siem/certificates.ts), so this is how they trust the indexer without a
  * root init container running keytool. The same certificate serves the UI's ingress.
  */
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { CERTIFICATE_DURATION, CERTIFICATE_RENEW_BEFORE, tlsSecretName } from "../kubernetes/certificate";
+import { internalCertificate } from "../kubernetes/certificate";
 
 export interface TruststoreCertificateArgs {
   readonly id: string;
@@ -20,29 +20,12 @@ export interface TruststoreCertificateArgs {
   readonly password: { readonly secret: string; readonly key: string };
 }
 
+/** The shared internal certificate (components/kubernetes/certificate.ts) with its JKS truststore. */
 export function truststoreCertificate(
   resourceName: string,
   args: TruststoreCertificateArgs,
   opts: pulumi.CustomResourceOptions,
 ): k8s.apiextensions.CustomResource {
-  if (args.dnsNames.length === 0) throw new Error(`certificate ${args.id}: no DNS name`);
-  return new k8s.apiextensions.CustomResource(
-    resourceName,
-    {
-      apiVersion: "cert-manager.io/v1",
-      kind: "Certificate",
-      metadata: { name: tlsSecretName(args.id), namespace: args.namespace },
-      spec: {
-        secretName: tlsSecretName(args.id),
-        dnsNames: [...args.dnsNames],
-        duration: CERTIFICATE_DURATION,
-        renewBefore: CERTIFICATE_RENEW_BEFORE,
-        issuerRef: { group: "cert-manager.io", kind: "ClusterIssuer", name: args.clusterIssuer },
-        keystores: {
-          jks: { create: true, passwordSecretRef: { name: args.password.secret, key: args.password.key } },
-        },
-      },
-    },
-    opts,
-  );
+  const { password, ...certificate } = args;
+  return internalCertificate(resourceName, { ...certificate, jksPassword: password }, opts);
 }
