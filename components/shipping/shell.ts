@@ -5,8 +5,8 @@
  */
 /**
  * `place SRC DEST MODE OWNER GROUP`: install SRC as DEST only when the content, mode or owner differs,
- * and note what changed (the services restart only then). The manager's own, word for word
- * (components/siem/manager/install.ts; contract.test.ts keeps them equal).
+ * and note what changed (the services restart only then). Every SSH install script's, the Wazuh
+ * manager's among them.
  */
 export const PLACE_FUNCTION = [
   "place() {",
@@ -14,6 +14,20 @@ export const PLACE_FUNCTION = [
   '  sudo install -D -m "$3" -o "$4" -g "$5" "$1" "$2"',
   '  changed="$changed $2"',
   "}",
+];
+
+/**
+ * The opening every SSH install script shares: strict mode, cloud-init done, a private work directory
+ * (root-made, handed to the admin user, removed on exit), and the list of what changed.
+ */
+export const WORKDIR_PROLOGUE = [
+  "set -eu",
+  "cloud-init status --wait >/dev/null 2>&1 || true",
+  "work=$(sudo mktemp -d)",
+  `trap 'sudo rm -rf "$work"' EXIT`,
+  'sudo chown "$(id -u):$(id -g)" "$work"',
+  'chmod 0700 "$work"',
+  "changed=''",
 ];
 
 /** What single quotes may safely wrap. */
@@ -46,17 +60,7 @@ export const ENSURE_DIR_FUNCTION = [
 ];
 
 /** The script's opening: stop on any error, a private staging directory removed on exit, `place`. */
-export const PROLOGUE = [
-  "set -eu",
-  "cloud-init status --wait >/dev/null 2>&1 || true",
-  "work=$(sudo mktemp -d)",
-  `trap 'sudo rm -rf "$work"' EXIT`,
-  'sudo chown "$(id -u):$(id -g)" "$work"',
-  'chmod 0700 "$work"',
-  "changed=''",
-  ...PLACE_FUNCTION,
-  "export DEBIAN_FRONTEND=noninteractive",
-];
+export const PROLOGUE = [...WORKDIR_PROLOGUE, ...PLACE_FUNCTION, "export DEBIAN_FRONTEND=noninteractive"];
 
 export interface AptKey {
   readonly url: string;

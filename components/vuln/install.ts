@@ -13,7 +13,7 @@
  * 6. the admin password set over GMP once gvmd answers, and admin/admin checked to be refused.
  * A re-run with the same inputs changes nothing on the host.
  */
-import { PLACE_FUNCTION } from "../siem/manager/install";
+import { PLACE_FUNCTION, WORKDIR_PROLOGUE } from "../shipping/shell";
 import {
   CERT_DIR,
   CERT_FILE,
@@ -130,13 +130,7 @@ export function installScript(args: GreenboneInstallArgs): string {
   const units = exportUnits();
   const compose = `sudo ${COMPOSE_COMMAND}`;
   return [
-    "set -eu",
-    "cloud-init status --wait >/dev/null 2>&1 || true",
-    "work=$(sudo mktemp -d)",
-    `trap 'sudo rm -rf "$work"' EXIT`,
-    'sudo chown "$(id -u):$(id -g)" "$work"',
-    'chmod 0700 "$work"',
-    "changed=''",
+    ...WORKDIR_PROLOGUE,
     ...PLACE_FUNCTION,
     // 1. Secrets.
     "umask 077",

@@ -13,7 +13,7 @@
  * 5. wait until MISP answers `/users/heartbeat` over TLS with the lab CA, then check the admin key works.
  */
 import { DATA_MOUNT } from "../../cloud-init/userData";
-import { PLACE_FUNCTION } from "../../siem/manager/install";
+import { PLACE_FUNCTION, WORKDIR_PROLOGUE } from "../../shipping/shell";
 import { dockerPackagesLines, dockerRepositoryLines } from "../../docker/dockerApt";
 import {
   CERT_DIR,
@@ -74,13 +74,7 @@ export interface MispInstallArgs {
 export function installScript(args: MispInstallArgs): string {
   const compose = `sudo docker compose -p ${COMPOSE_PROJECT} -f ${COMPOSE_PATH}`;
   return [
-    "set -eu",
-    "cloud-init status --wait >/dev/null 2>&1 || true",
-    "work=$(sudo mktemp -d)",
-    `trap 'sudo rm -rf "$work"' EXIT`,
-    'sudo chown "$(id -u):$(id -g)" "$work"',
-    'chmod 0700 "$work"',
-    "changed=''",
+    ...WORKDIR_PROLOGUE,
     ...PLACE_FUNCTION,
     // 1. Secrets.
     "umask 077",

@@ -7,7 +7,6 @@
  * A re-run with the same inputs changes nothing on the host. Nothing here is secret.
  */
 import { GPG_PACKAGE } from "../../siem/manager/pins";
-import { PLACE_FUNCTION } from "../../siem/manager/install";
 import {
   captureNicUnit,
   cronUnits,
@@ -22,7 +21,7 @@ import {
   type ZeekPaths,
 } from "./config";
 import { ZEEK_APT, ZEEK_PACKAGES, ZEEK_PREFIX } from "./pins";
-import { ENSURE_LOGS_GROUP, SHIPPED_LOGS_GROUP } from "../../shipping/shell";
+import { ENSURE_LOGS_GROUP, PLACE_FUNCTION, SHIPPED_LOGS_GROUP } from "../../shipping/shell";
 
 /** Debian 12's ethtool (`apt-cache policy ethtool` on bookworm: 1:6.1-1), for the capture NIC's offloads. */
 export const ETHTOOL_PACKAGE = { name: "ethtool", version: "1:6.1-1" } as const;

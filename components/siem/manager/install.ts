@@ -14,6 +14,7 @@
 import { type PinnedFile, FILEBEAT_PACKAGE, GPG_PACKAGE, WAZUH_APT, WAZUH_MANAGER_PACKAGE } from "./pins";
 import { INDEXER_CA_PATH } from "./ossecConf";
 import { SERVICES } from "../../../vocabulary/services";
+import { PLACE_FUNCTION } from "../../shipping/shell";
 
 export const API_PORT = SERVICES["wazuh-api"].tcp[0] as number;
 
@@ -116,17 +117,8 @@ export function fetchPinned(file: PinnedFile, name: string): string[] {
   ];
 }
 
-/**
- * `place SRC DEST MODE OWNER GROUP`: install SRC as DEST only when the content, mode or owner differs,
- * and note what changed (the services restart only then).
- */
-export const PLACE_FUNCTION = [
-  "place() {",
-  '  if sudo test -f "$2" && sudo cmp -s "$1" "$2" && [ "$(sudo stat -c \'%a %U %G\' "$2")" = "$3 $4 $5" ]; then return 0; fi',
-  '  sudo install -D -m "$3" -o "$4" -g "$5" "$1" "$2"',
-  '  changed="$changed $2"',
-  "}",
-];
+/** `place SRC DEST MODE OWNER GROUP`: the shared install scripts' (components/shipping/shell.ts). */
+export { PLACE_FUNCTION };
 
 /** `keystore_once NAME FILE CMD…`: feed FILE to CMD on stdin when its digest differs from the last applied one. */
 export const KEYSTORE_FUNCTION = [
