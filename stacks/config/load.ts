@@ -3,6 +3,7 @@
  * back the lab model and its secrets, or throws one ConfigError naming every problem. Nothing is
  * registered before this returns.
  */
+import { NOTIFY_SECRET_UNUSED, notifySecretNeeded } from "./monitoring";
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { type LabModel, resolveLab } from "../lab";
@@ -58,6 +59,10 @@ export interface LabSecrets {
    */
   readonly containmentApiKey?: pulumi.Output<string>;
   readonly containmentApiSecret?: pulumi.Output<string>;
+  /** The SMTP relay's password (fortress:monitoring.notify.email.username's). */
+  readonly smtpPassword?: pulumi.Output<string>;
+  /** A bearer token for the notification webhook (fortress:monitoring.notify.webhook). */
+  readonly notifyWebhookToken?: pulumi.Output<string>;
 }
 
 export interface LoadedLab {
@@ -227,6 +232,10 @@ function secretNeeded(key: SecretKey, { values, broken }: ReadKeys): "required" 
     const contains = (values.layers?.response ?? true) && (values.services ?? []).includes("quarantine");
     return contains ? "required" : "optional";
   }
+  if (key === "smtpPassword" || key === "notifyWebhookToken") {
+    if (broken.has("monitoring") || broken.has("layers")) return "optional";
+    return notifySecretNeeded(key, values.monitoring, values.layers?.monitoring ?? true);
+  }
   if (key === "kubeconfig") {
     if (broken.has("platform")) return "optional";
     return values.platform?.mode === "existing" ? "required" : "unused";
@@ -236,6 +245,8 @@ function secretNeeded(key: SecretKey, { values, broken }: ReadKeys): "required" 
 
 function secretHint(key: SecretKey): string {
   const set = `pulumi config set --secret fortress:${key} <value>`;
+  if (key === "smtpPassword")
+    return `fortress:monitoring.notify.email.username logs in to the relay: ${set}, or remove username if the relay takes mail without a login`;
   return key.startsWith("containment")
     ? `in OPNsense, make the user fortress-contain with only "Diagnostics: PF Table IP addresses" and "Diagnostics: Show States" and an API key for it (README, "The containment key"), then ${set}; or take quarantine out of fortress:services`
     : set;
@@ -249,11 +260,13 @@ function readSecretKeys(source: ConfigSource, keys: ReadKeys): ConfigIssue[] {
     }
     if (need === "unused") {
       return [
-        {
-          path: key,
-          message: "is set but not used: Fortress builds its own k3s cluster",
-          hint: "remove it, or set platform.mode: existing to use that cluster",
-        },
+        key === "smtpPassword" || key === "notifyWebhookToken"
+          ? { path: key, ...NOTIFY_SECRET_UNUSED[key] }
+          : {
+              path: key,
+              message: "is set but not used: Fortress builds its own k3s cluster",
+              hint: "remove it, or set platform.mode: existing to use that cluster",
+            },
       ];
     }
     return source.isSecret(key)

@@ -3,6 +3,7 @@
  * checked on its own so that a broken key does not hide the problems of the others; the checks
  * that span keys live in checks.ts.
  */
+import { DEFAULT_MONITORING, type MonitoringSettings, monitoringSchema } from "./monitoring";
 import { z } from "zod";
 import { LAYERS } from "../blueprint";
 import { NETWORK_PURPOSES, SERVICE_IDS } from "../catalog";
@@ -394,6 +395,7 @@ export const PLAIN_KEYS = {
     misp: { organisation: "Fortress", feeds: [] },
     containment: { releaseAfterHours: 24 },
   }),
+  monitoring: monitoringSchema.default(DEFAULT_MONITORING),
 } as const;
 
 export type PlainKey = keyof typeof PLAIN_KEYS;
@@ -407,6 +409,8 @@ export const SECRET_KEYS = [
   "kubeconfig",
   "containmentApiKey",
   "containmentApiSecret",
+  "smtpPassword",
+  "notifyWebhookToken",
 ] as const;
 
 export type SecretKey = (typeof SECRET_KEYS)[number];
@@ -444,4 +448,6 @@ export interface PlainConfig {
   readonly vuln?: VulnSettings;
   /** Always present after the door; optional for configs built by hand in tests. */
   readonly response?: ResponseSettings;
+  /** Always present after the door; optional for configs built by hand in tests. */
+  readonly monitoring?: MonitoringSettings;
 }
