@@ -161,6 +161,18 @@ export function syntheticLab(k: number, home: StackConfig = readStackConfig(HOME
     [`${PREFIX}zones`]: JSON.stringify(zones(plainValue(home, "zones") as ZoneConfig[], networks)),
     [`${PREFIX}services`]: JSON.stringify(plainValue(home, "services")),
     [`${PREFIX}sensors`]: JSON.stringify(plainValue(home, "sensors")),
+    // Both notification receivers, so that every secret key the labs carry is one they use.
+    [`${PREFIX}monitoring`]: JSON.stringify({
+      notify: {
+        email: {
+          host: "mail.home.arpa",
+          from: "fortress@home.arpa",
+          to: ["admin@home.arpa"],
+          username: "fortress",
+        },
+        webhook: { url: "https://ntfy.home.arpa/fortress" },
+      },
+    }),
   };
   // The synthetic labs build their own k3s, so they carry every secret but a kubeconfig.
   const secrets = SECRET_KEYS.filter((key) => key !== "kubeconfig");

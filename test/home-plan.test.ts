@@ -267,13 +267,15 @@ describe("the home lab plan", () => {
     assert.ok(enrollment.some((row) => row.vm === "workstation-1" && row.group === "fortress-workstation"));
   });
 
-  it("opens the Wazuh manager's planned address to every agent zone, and to quarantine on 1514 alone; clamd's to the agent zones alone (issue 12); the indexer's to the sensors' shipper (issue 13)", () => {
+  it("opens the Wazuh manager's planned address to every agent zone, and to quarantine on 1514 alone; clamd's to the agent zones alone (issue 12); the indexer's to the sensors' shipper (issue 13); each scrape's target (issue 15)", () => {
     const manager = document.placement
       .flatMap((node) => node.vms)
       .find((vm) => vm.name === "wazuh-manager-1");
     assert.ok(manager?.address, "the manager VM has an address");
     const clamd = document.placement.flatMap((node) => node.vms).find((vm) => vm.name === "k3s-server-1");
     const indexer = document.placement.flatMap((node) => node.vms).find((vm) => vm.name === "k3s-indexer-1");
+    const vmAddress = (name: string) =>
+      document.placement.flatMap((node) => node.vms).find((vm) => vm.name === name)?.address;
     assert.ok(clamd?.address, "k3s-server-1 has an address");
     const network = document.resources.find((resource) => resource.type === "fortress:network:Network");
     const recorded = (
@@ -292,6 +294,15 @@ describe("the home lab plan", () => {
         ["users", clamd?.address, "clamd"],
         // Zeek's Vector on the sensors network to the indexer node, where ServiceLB listens (issue 13).
         ["sensors", indexer?.address, "opensearch"],
+        // Prometheus on the servers network scrapes the node exporter of each VM that is no k3s node
+        // and sits elsewhere (the workstation, Zeek), and each Proxmox node's exporter and API (issue 15).
+        ["servers", vmAddress("workstation-1"), "node-exporter"],
+        ["servers", vmAddress("zeek-1"), "node-exporter"],
+        ...["10.10.10.11", "10.10.10.12", "10.10.10.13", "10.10.10.14", "10.10.10.15"].map((address) => [
+          "servers",
+          address,
+          "node-exporter,proxmox-ui",
+        ]),
       ],
     );
     const rules = document.resources

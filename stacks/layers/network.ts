@@ -4,6 +4,7 @@ import type { ZoneNetwork } from "../../components/network/types";
 import type { PlainConfig } from "../config/schema";
 import type { QuarantineInput } from "../../components/network/types";
 import { derivedHostFlows, firewallApiClients } from "../hostFlows";
+import { monitoringFlows } from "../monitoringTargets";
 import { MANAGER_ROLE } from "../enrollment";
 import { scanFlows } from "../scanTargets";
 import { firewallRef } from "./connections";
@@ -52,7 +53,7 @@ export const buildNetwork: LayerBuild<"network"> = (inputs, opts) => {
       trunk: config.opnsense.trunk,
       networks: zoneNetworks(config),
       zones: config.zones,
-      hostFlows: derivedHostFlows(inputs.lab),
+      hostFlows: [...derivedHostFlows(inputs.lab), ...monitoringFlows(inputs.lab)],
       scanFlows: scanFlows(inputs.lab),
       quarantine: quarantineInput(inputs.lab),
       firewallApiClients: firewallApiClients(inputs.lab),
