@@ -117,8 +117,11 @@ export function allowedNamespacesOf(
   );
 }
 
-/** Namespaces whose pods may use the host (network sensors capturing on the node's NICs). */
-export const DEFAULT_PRIVILEGED_NAMESPACES = ["fortress-sensors"];
+/**
+ * Namespaces whose pods may use the host: network sensors capturing on the node's NICs, and the node
+ * exporter reading the k3s nodes' /proc, /sys and root filesystem (stacks/cluster.ts NODE_EXPORTER_NAMESPACE).
+ */
+export const DEFAULT_PRIVILEGED_NAMESPACES = ["fortress-sensors", "fortress-node-exporter"];
 
 /**
  * Namespaces that may enforce `baseline` (never `privileged`), and why: the response layer's, where

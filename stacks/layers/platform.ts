@@ -18,7 +18,14 @@ import { DetachedK3sAgents, type K3sAgentArgs, type K3sNodeArgs } from "../../co
 import { Platform, type PlatformArgs } from "../../components/platform/platform";
 import type { LayerName } from "../blueprint";
 import type { K3sPool } from "../catalog";
-import { apiFqdn, k3sAgents, k3sServers, namespaceOf, WORKLOAD_LAYERS } from "../cluster";
+import {
+  apiFqdn,
+  k3sAgents,
+  k3sServers,
+  namespaceOf,
+  NODE_EXPORTER_NAMESPACE,
+  WORKLOAD_LAYERS,
+} from "../cluster";
 import { isLayerEnabled } from "../config/checks";
 import type { PlannedVm } from "../lab";
 import type { LayerBuild } from "./types";
@@ -98,7 +105,7 @@ export function platformFlows(layers: readonly LayerName[]): NamespaceFlow[] {
 }
 
 export function platformNamespaces(layers: readonly LayerName[]): NamespaceSpec[] {
-  return layers.map((layer) => ({
+  const namespaces = layers.map((layer): NamespaceSpec => ({
     name: namespaceOf(layer),
     layer,
     podSecurity: PRIVILEGED_LAYERS.has(layer)
@@ -107,6 +114,10 @@ export function platformNamespaces(layers: readonly LayerName[]): NamespaceSpec[
         ? "baseline"
         : "restricted",
   }));
+  // The node exporter reads the k3s nodes themselves (hostNetwork, hostPID, hostPath): its own namespace.
+  return layers.includes("monitoring")
+    ? [...namespaces, { name: NODE_EXPORTER_NAMESPACE, layer: "monitoring", podSecurity: "privileged" }]
+    : namespaces;
 }
 
 /** Pools whose agents join outside the layer's barrier. */
