@@ -135,7 +135,8 @@ export const FORTRESS_ROLES = {
     ],
   },
   fortress_exporter: {
-    description: "The monitoring layer's exporter: cluster and index statistics, no document, nothing written",
+    description:
+      "The monitoring layer's exporter: cluster and index statistics, no document, nothing written",
     cluster_permissions: ["cluster_monitor"],
     index_permissions: [{ index_patterns: ["*"], allowed_actions: ["indices_monitor"] }],
   },
