@@ -20,7 +20,7 @@ export const VECTOR: MetricProducer = {
     metric(
       "vector_component_received_events_total",
       "counter",
-      [...COMPONENT, "output"],
+      COMPONENT,
       "The number of events accepted by this component either from tagged origins like file and uri, or cumulatively from other origins.",
     ),
     metric(
