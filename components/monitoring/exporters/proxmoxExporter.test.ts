@@ -14,7 +14,7 @@ import { captureUnderMocks } from "../../../test/support/mockRuntime";
 import { SDK_TYPES } from "../../../vocabulary/sdkTypes";
 import { producerOf } from "../metrics";
 import { EXPORTER_IMAGES, exporterImage } from "./pins";
-import { tokenSecretOf } from "./proxmoxAccess";
+import { PROXMOX_EXPORTER_ACCESS, tokenSecretOf } from "./proxmoxAccess";
 import { PROXMOX_JOB, ProxmoxExporter, renderPveYml, verifySsl } from "./proxmoxExporter";
 
 type Props = Record<string, any>;
@@ -195,6 +195,16 @@ describe("ProxmoxExporter", () => {
     ];
     assert.deepEqual(await evaluatePolicies(rules, resources), []);
     assert.deepEqual(await evaluatePolicies(rules, withCa), []);
+    // The rule knows this user as read-only by default: a wider grant to its token is refused.
+    const schema = proxmoxTokenLeastPrivilege.configSchema?.properties as Props;
+    assert.deepEqual(schema.readOnlyUsers.default, [PROXMOX_EXPORTER_ACCESS.userId]);
+    const widened = resources.map((resource) =>
+      resource.name === "pve-token-audit"
+        ? { ...resource, inputs: { ...resource.inputs, roleId: "PVEVMUser" } }
+        : resource,
+    );
+    const [violation] = await evaluatePolicies([proxmoxTokenLeastPrivilege], widened);
+    assert.match(violation?.message ?? "", /fortress-exporter@pve only reads/);
   });
 
   it("refuses no node, an empty scraper selector, and a token value it cannot split", () => {
