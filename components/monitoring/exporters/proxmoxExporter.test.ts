@@ -211,6 +211,10 @@ describe("ProxmoxExporter", () => {
     const provider = {} as proxmoxve.Provider;
     const base = { namespace: "m", proxmoxProvider: provider, scraperLabels: SCRAPER };
     assert.throws(() => new ProxmoxExporter("none", { ...base, nodes: [] }), /no Proxmox node/);
+    assert.throws(
+      () => new ProxmoxExporter("named", { ...base, nodes: [{ name: "pve1", address: "pve1.home.arpa" }] }),
+      /pve1: pve1.home.arpa is not an IPv4 address/,
+    );
     assert.equal(tokenSecretOf("a@pve!t=1234-abcd"), "1234-abcd");
     assert.throws(() => tokenSecretOf("1234-abcd"), /not <token id>=<secret>/);
     assert.throws(() => renderPveYml("no-bang", "s", true), /not <user>@<realm>!<token>/);

@@ -18,6 +18,7 @@
  * - Runs as the image's prometheus user (101), read-only root, /tmp an emptyDir (gunicorn's worker
  *   heartbeat files: cli.py starts gunicorn), no service account token.
  */
+import { isIPv4 } from "node:net";
 import type * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -113,6 +114,11 @@ export class ProxmoxExporter extends pulumi.ComponentResource {
   constructor(name: string, args: ProxmoxExporterArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super(PROXMOX_EXPORTER_TYPE, name, {}, opts);
     if (args.nodes.length === 0) throw new Error("ProxmoxExporter: no Proxmox node to scrape");
+    for (const node of args.nodes) {
+      // The egress policy names each node by address (ipBlock), and the scrape's target is that address.
+      if (!isIPv4(node.address))
+        throw new Error(`ProxmoxExporter: ${node.name}: ${node.address} is not an IPv4 address`);
+    }
     const child = { parent: this };
     const ns = args.namespace;
     const verify = verifySsl(args);
