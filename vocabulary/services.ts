@@ -162,6 +162,21 @@ export const SERVICES = {
     source:
       'opnsense/core src/etc/netflow.conf.example (netflow_destinations="10.211.55.101:2055 …"); nfcapd(1) of Debian\'s nfdump 1.7.1 (-p port)',
   },
+  // The monitoring layer's exporters in the cluster (components/monitoring/exporters): Prometheus
+  // reaches them inside its own namespace only.
+  "pve-exporter": {
+    description: "prometheus-pve-exporter (the Proxmox API as metrics)",
+    tcp: [9221],
+    udp: [],
+    source:
+      "prometheus-pve/prometheus-pve-exporter@v3.10.0 README.rst (--web.listen-address [::]:9221), Dockerfile (EXPOSE 9221)",
+  },
+  "es-exporter": {
+    description: "Prometheus elasticsearch exporter (the indexer's statistics as metrics)",
+    tcp: [9114],
+    udp: [],
+    source: "prometheus-community/elasticsearch_exporter@v1.11.0 main.go (webflag.AddFlags default :9114)",
+  },
 } as const satisfies Record<string, ServiceDef>;
 
 export type ServiceName = keyof typeof SERVICES;

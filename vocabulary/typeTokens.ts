@@ -49,6 +49,10 @@ export const COMPONENT_TYPES = {
   cortex: "fortress:response:Cortex",
   /** MISP on its VM: misp-docker's compose, login through Keycloak, feeds, the integration user. */
   misp: "fortress:response:Misp",
+  /** prometheus-pve-exporter in the cluster, reading the Proxmox API with a read-only token. */
+  proxmoxExporter: "fortress:monitoring:ProxmoxExporter",
+  /** The elasticsearch exporter against the Wazuh indexer, with a monitoring-only user. */
+  indexerExporter: "fortress:monitoring:IndexerExporter",
   /** The record of which services the lab runs, read by the pack's dependency policy. */
   services: "fortress:lab:Services",
 } as const;

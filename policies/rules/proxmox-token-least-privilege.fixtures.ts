@@ -35,6 +35,25 @@ const operator = role("FortressOperator", [
 ]);
 const admin = role("FortressAdmin", ["VM.Allocate", "Permissions.Modify"]);
 
+/** The monitoring exporter's user, as components/monitoring/exporters/proxmoxAccess.ts makes it. */
+export const exporterUser = (inputs: Record<string, unknown> = {}) =>
+  planResource(SDK_TYPES.proxmoxUserLegacy, "exporter-user", {
+    userId: "fortress-exporter@pve",
+    enabled: true,
+    ...inputs,
+  });
+export const exporterToken = () =>
+  token("prometheus", { userId: "fortress-exporter@pve", tokenName: "prometheus" });
+export const exporterAcls = (roleId = "PVEAuditor") => [
+  acl("exporter-user-audit", {
+    tokenId: undefined,
+    userId: "fortress-exporter@pve",
+    path: "/",
+    roleId: "PVEAuditor",
+  }),
+  acl("exporter-token-audit", { tokenId: "fortress-exporter@pve!prometheus", path: "/", roleId }),
+];
+
 export const fixtures: PolicyFixtures = {
   passing: [
     {
@@ -48,11 +67,23 @@ export const fixtures: PolicyFixtures = {
     },
     { name: "nothing to grant", resources: [] },
     {
+      name: "the monitoring exporter: no password, a separated token, PVEAuditor on / to the user and the token",
+      resources: [exporterUser(), exporterToken(), ...exporterAcls()],
+    },
+    {
       name: "PVEDatastoreAdmin on one storage (/storage/local): its path is fixed",
       resources: [acl("snippets", { path: "/storage/local", roleId: "PVEDatastoreAdmin" })],
     },
   ],
   failing: [
+    {
+      name: "the monitoring exporter's token granted PVEVMUser (power on and off: not read-only)",
+      resources: [exporterUser(), exporterToken(), ...exporterAcls("PVEVMUser")],
+    },
+    {
+      name: "the monitoring exporter's user with a password (it could log in)",
+      resources: [exporterUser({ password: "from-config" }), exporterToken(), ...exporterAcls()],
+    },
     {
       name: "a token without privilege separation",
       resources: [token("full", { privilegesSeparation: false })],

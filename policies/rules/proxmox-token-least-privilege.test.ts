@@ -3,7 +3,14 @@ import { describe, it } from "node:test";
 import { planResource } from "../lib/build";
 import { evaluatePolicies } from "../lib/offline";
 import { proxmoxTokenLeastPrivilege } from "./proxmox-token-least-privilege";
-import { acl, role, token } from "./proxmox-token-least-privilege.fixtures";
+import {
+  acl,
+  exporterAcls,
+  exporterToken,
+  exporterUser,
+  role,
+  token,
+} from "./proxmox-token-least-privilege.fixtures";
 import { SDK_TYPES } from "../../vocabulary/sdkTypes";
 
 const check = (...resources: Parameters<typeof evaluatePolicies>[1]) =>
@@ -131,5 +138,56 @@ describe("proxmox-token-least-privilege", () => {
     assert.match((await flagged("/mapping/pci/gpu"))[0] ?? "", /holds Permissions\.Modify/);
     assert.deepEqual(await flagged("/storage/local"), []);
     assert.deepEqual(await flagged("/pool/fortress"), []);
+  });
+
+  it("keeps the monitoring exporter read-only: PVEAuditor only, to its user and its tokens, no password, no group", async () => {
+    assert.deepEqual(await check(exporterUser(), exporterToken(), ...exporterAcls()), []);
+    const [vmUser] = await check(exporterToken(), ...exporterAcls("PVEVMUser"));
+    assert.match(
+      vmUser?.message ?? "",
+      /^ACL grants token fortress-exporter@pve!prometheus the role PVEVMUser on \/, but fortress-exporter@pve only reads: grant it PVEAuditor and nothing else/,
+    );
+    // A role that is neither forbidden nor root-equivalent is still refused to the read-only user.
+    const onPool = acl("pool", {
+      tokenId: undefined,
+      userId: "fortress-exporter@pve",
+      path: "/pool/fortress",
+      roleId: "PVEVMAdmin",
+    });
+    assert.equal((await check(onPool)).length, 1);
+    const inline = exporterUser({ acls: [{ path: "/storage/local", roleId: "PVEDatastoreUser" }] });
+    assert.match(
+      (await check(inline))[0]?.message ?? "",
+      /user fortress-exporter@pve the role PVEDatastoreUser/,
+    );
+    const withPassword = exporterUser({ password: "x" });
+    assert.match(
+      (await check(withPassword))[0]?.message ?? "",
+      /read-only user fortress-exporter@pve has a password/,
+    );
+    const inGroup = exporterUser({ groups: ["admins"] });
+    assert.match((await check(inGroup))[0]?.message ?? "", /is in group\(s\) admins/);
+    // Other users keep the general rules only: PVEVMAdmin on the pool is fine for Fortress's own token.
+    assert.deepEqual(await check(acl("ops", { path: "/pool/fortress", roleId: "PVEVMAdmin" })), []);
+  });
+
+  it("takes the read-only users and roles from the pack config", async () => {
+    const config = {
+      "proxmox-token-least-privilege": {
+        readOnlyUsers: ["grafana@pve"],
+        readOnlyRoles: ["PVEAuditor", "Reader"],
+      },
+    };
+    const grants = [
+      acl("reader", { tokenId: "grafana@pve!ro", path: "/", roleId: "Reader" }),
+      acl("auditor", { tokenId: "grafana@pve!ro", path: "/", roleId: "PVEAuditor" }),
+      acl("vm", { tokenId: "grafana@pve!ro", path: "/vms", roleId: "PVEVMUser" }),
+      acl("exporter", { tokenId: "fortress-exporter@pve!prometheus", path: "/", roleId: "PVEVMUser" }),
+    ];
+    const violations = await evaluatePolicies([proxmoxTokenLeastPrivilege], grants, config);
+    assert.deepEqual(
+      violations.map((violation) => violation.urn),
+      [grants[2]?.urn],
+    );
   });
 });

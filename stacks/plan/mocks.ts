@@ -37,6 +37,11 @@ export function mockPassword(name: string, inputs: Record<string, unknown>): str
   return `mock${digits}${digits}`.slice(0, length);
 }
 
+/** What the Proxmox provider answers for a token (`<user>!<name>=<secret>`): recognisable, never real. */
+export function mockTokenValue(name: string, inputs: Record<string, unknown>): string {
+  return `${String(inputs.userId)}!${String(inputs.tokenName)}=mock-${name}`;
+}
+
 export function labMocks(): pulumi.runtime.Mocks {
   let nextVmId = FIRST_VMID;
   return {
@@ -44,6 +49,7 @@ export function labMocks(): pulumi.runtime.Mocks {
       const state: Record<string, unknown> = { ...args.inputs };
       if (args.type === SDK_TYPES.proxmoxVm) state.vmId = args.inputs.vmId ?? nextVmId++;
       if (args.type === SDK_TYPES.randomPassword) state.result = mockPassword(args.name, args.inputs);
+      if (args.type === SDK_TYPES.proxmoxToken) state.value = mockTokenValue(args.name, args.inputs);
       if (args.type === TLS_PRIVATE_KEY) Object.assign(state, mockSshKeyPair(args.name));
       if (args.type === SDK_TYPES.tlsSelfSignedCert || args.type === SDK_TYPES.tlsLocallySignedCert)
         state.certPem = `-----BEGIN CERTIFICATE-----\nmock-${args.name}\n-----END CERTIFICATE-----\n`;
