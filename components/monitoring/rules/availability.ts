@@ -41,7 +41,7 @@ function vmDown(role: string, vms: readonly RuleVm[]): AlertRule {
     for: "3m",
     labels: { severity: "critical", layer, role },
     annotations: {
-      summary: "VM {{ $labels.name }} ({{ $labels.role }}) on {{ $labels.node }} is not running",
+      summary: `VM {{ $labels.name }} (${role}) on {{ $labels.node }} is not running`,
       description:
         "Proxmox reports VM {{ $labels.name }} not running for 3 minutes. Alerts of the targets on it are inhibited.",
     },

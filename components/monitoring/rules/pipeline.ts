@@ -109,7 +109,7 @@ function agents(input: AlertRulesInput): AlertRule[] {
       alert: "WazuhAgentsMissing",
       expr: `sum by (group) (fortress_wazuh_agents{status="active", group=${quoted(group.group)}}) < ${group.expected}`,
       for: "30m",
-      labels: { severity: "warning", layer: "endpoint" },
+      labels: { severity: "warning", layer: "endpoint", group: group.group },
       annotations: {
         summary: `Fewer than ${group.expected} active Wazuh agent(s) of role ${group.group}`,
         description: `The plan has ${group.expected} host(s) of role ${group.group}; only {{ $value }} agent(s) are active.`,
@@ -198,7 +198,7 @@ function containment(): AlertRule {
     annotations: {
       summary: "A containment {{ $labels.action }} failed ({{ $labels.result }})",
       description:
-        "The containment action on the manager recorded {{ $value }} unsuccessful {{ $labels.action }} in 30 minutes: a host that should be isolated may not be.",
+        "The containment action on the manager recorded an unsuccessful {{ $labels.action }} in the last 30 minutes: a host that should be isolated may not be.",
     },
   };
 }
