@@ -62,7 +62,7 @@ describe("promtool check rules", () => {
   ] as const)
     it(`passes ${lab}'s rules`, () => {
       const file = writeRules(`${lab.replace(/\W+/g, "-")}.yml`, ruleFileYaml(alertRules(input)));
-      const result = promtool(["check", "rules", file]);
+      const result = promtool(["check", "rules", "--lint=all", "--lint-fatal", file]);
       assert.equal(result.status, 0, result.output);
       assert.match(result.output, /SUCCESS: \d+ rules found/);
     });
