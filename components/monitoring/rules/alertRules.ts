@@ -39,7 +39,8 @@ function checkInput(input: AlertRulesInput): void {
     if (!(Number.isInteger(group.expected) && group.expected >= 1))
       throw new Error(`rules: agent group ${group.group} expects ${group.expected} agents`);
   const components = input.logSources.map((source) => source.componentId);
-  if (new Set(components).size !== components.length) throw new Error("rules: two log sources share a component");
+  if (new Set(components).size !== components.length)
+    throw new Error("rules: two log sources share a component");
 }
 
 export function alertRules(input: AlertRulesInput): RuleGroup[] {

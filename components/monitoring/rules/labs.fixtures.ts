@@ -43,10 +43,19 @@ export function homeLabInput(): AlertRulesInput {
     },
     indexer: { watermarks: DISK_WATERMARKS, snapshots: { repository: SNAPSHOT_REPOSITORY, maxAgeHours: 26 } },
     volumes: [
-      { name: "Prometheus", layer: "monitoring", namespace: "fortress-monitoring", claim: "prometheus-", prefix: true },
+      {
+        name: "Prometheus",
+        layer: "monitoring",
+        namespace: "fortress-monitoring",
+        claim: "prometheus-",
+        prefix: true,
+      },
       { name: "Loki", layer: "monitoring", namespace: "fortress-monitoring", claim: "storage-loki-0" },
     ],
-    vzdump: { storage: model.config.proxmox.backup.storage, nodes: model.config.nodes.map((node) => node.proxmoxNode) },
+    vzdump: {
+      storage: model.config.proxmox.backup.storage,
+      nodes: model.config.nodes.map((node) => node.proxmoxNode),
+    },
     agentGroups: [...groups].map(([group, expected]) => ({ group, expected })),
     containment: true,
     certificates: true,

@@ -64,7 +64,10 @@ function indexerSnapshots(repository: string, maxAgeHours: number): AlertRule {
 }
 
 function vzdumpCoverage(stateful: readonly RuleVm[]): AlertRule[] {
-  const guests = `pve_guest_info{${oneOf("name", stateful.map((vm) => vm.name))}}`;
+  const guests = `pve_guest_info{${oneOf(
+    "name",
+    stateful.map((vm) => vm.name),
+  )}}`;
   return [
     {
       alert: "VmNotBackedUp",
@@ -94,7 +97,10 @@ function agents(input: AlertRulesInput): AlertRule[] {
   const rules: AlertRule[] = [
     {
       alert: "WazuhAgentsDisconnected",
-      expr: `sum by (group) (fortress_wazuh_agents{status="disconnected", ${oneOf("group", groups.map((g) => g.group))}}) > 0`,
+      expr: `sum by (group) (fortress_wazuh_agents{status="disconnected", ${oneOf(
+        "group",
+        groups.map((g) => g.group),
+      )}}) > 0`,
       for: "10m",
       labels: { severity: "warning", layer: "endpoint" },
       annotations: {
@@ -118,23 +124,25 @@ function agents(input: AlertRulesInput): AlertRule[] {
   return rules;
 }
 
-const SOURCE_TEXT: Record<RuleLogSource["source"], { title: string; layer: string; role?: string }> = {
-  "opnsense-syslog": { title: "OPNsense's syslog", layer: "network", role: FIREWALL_ROLE },
-  suricata: { title: "Suricata's EVE alerts", layer: "sensors", role: FIREWALL_ROLE },
+const SOURCE_TEXT: Record<RuleLogSource["source"], { title: string; layer: string }> = {
+  "opnsense-syslog": { title: "OPNsense's syslog", layer: "network" },
+  suricata: { title: "Suricata's EVE alerts", layer: "sensors" },
   zeek: { title: "Zeek's logs", layer: "sensors" },
 };
 
-function silent(source: RuleLogSource, zeekRole: string | undefined): AlertRule {
+/** The Zeek VM's role and node label it; the firewall's sources its role: so that a down host inhibits them. */
+function silent(source: RuleLogSource, zeek: RuleVm | undefined): AlertRule {
   const window = source.silentFor ?? "15m";
   seconds(window);
   const text = SOURCE_TEXT[source.source];
   const selector = `vector_component_received_events_total{component_id=${quoted(source.componentId)}}`;
-  const role = source.source === "zeek" ? zeekRole : text.role;
+  const host: Record<string, string> =
+    source.source !== "zeek" ? { role: FIREWALL_ROLE } : zeek ? { role: zeek.role, node: zeek.node } : {};
   return {
     alert: "LogSourceSilent",
     expr: `sum(increase(${selector}[${window}])) == 0 or absent(${selector})`,
     for: "5m",
-    labels: { severity: "warning", layer: text.layer, source: source.source, ...(role ? { role } : {}) },
+    labels: { severity: "warning", layer: text.layer, source: source.source, ...host },
     annotations: {
       summary: `${text.title} have been silent for ${window}`,
       description: `Vector's ${source.componentId} has received no event for ${window}: the source, or its path to the aggregator, is down.`,
@@ -184,7 +192,8 @@ function certificates(): AlertRule[] {
       labels: { severity: "warning", layer: "platform" },
       annotations: {
         summary: "Certificate {{ $labels.namespace }}/{{ $labels.name }} is not ready",
-        description: "cert-manager reports the certificate not ready for 15 minutes: its secret may be missing or stale.",
+        description:
+          "cert-manager reports the certificate not ready for 15 minutes: its secret may be missing or stale.",
       },
     },
   ];
@@ -212,7 +221,12 @@ export function pipelineRules(input: AlertRulesInput): AlertRule[] {
       : []),
     ...(input.vzdump && stateful.length > 0 ? vzdumpCoverage(stateful) : []),
     ...(input.agentGroups.length > 0 ? agents(input) : []),
-    ...input.logSources.map((source) => silent(source, input.capture.zeek?.role)),
+    ...input.logSources.map((source) =>
+      silent(
+        source,
+        input.vms.find((vm) => vm.role === input.capture.zeek?.role),
+      ),
+    ),
     ...drops(input),
     ...(input.certificates ? certificates() : []),
     ...(input.containment ? [containment()] : []),

@@ -24,7 +24,13 @@ export const TEST_LAB: AlertRulesInput = {
     snapshots: { repository: "fortress-snapshots", maxAgeHours: 26 },
   },
   volumes: [
-    { name: "Prometheus", layer: "monitoring", namespace: "fortress-monitoring", claim: "prometheus-db-", prefix: true },
+    {
+      name: "Prometheus",
+      layer: "monitoring",
+      namespace: "fortress-monitoring",
+      claim: "prometheus-db-",
+      prefix: true,
+    },
   ],
   vzdump: { storage: "backup", nodes: ["pve1", "pve2"] },
   agentGroups: [{ group: "k3s-agent", expected: 2 }],
@@ -45,21 +51,42 @@ export interface ExpectedAlert {
 export interface RuleCase {
   readonly alert: string;
   /** Series (1m apart) that fire it, and the alerts expected at `at`. */
-  readonly fire: { readonly series: readonly Series[]; readonly at: string; readonly alerts: readonly ExpectedAlert[] };
+  readonly fire: {
+    readonly series: readonly Series[];
+    readonly at: string;
+    readonly alerts: readonly ExpectedAlert[];
+  };
   /** Series that come close (or concern something outside the lab) and must not fire it at `at`. */
   readonly quiet: { readonly series: readonly Series[]; readonly at: string };
 }
 
 const PVE = 'job="pve", instance="pve-exporter:9221"';
-const INDEXER = 'job="indexer", instance="exporter:9114", cluster="wazuh", name="wazuh-indexer-0", path="/data"';
-const INDEXER_LABELS = { job: "indexer", instance: "exporter:9114", cluster: "wazuh", name: "wazuh-indexer-0", path: "/data" };
+const INDEXER =
+  'job="indexer", instance="exporter:9114", cluster="wazuh", name="wazuh-indexer-0", path="/data"';
+const INDEXER_LABELS = {
+  job: "indexer",
+  instance: "exporter:9114",
+  cluster: "wazuh",
+  name: "wazuh-indexer-0",
+  path: "/data",
+};
 const ZEEK = 'job="node", instance="zeek-1:9100", layer="sensors", role="zeek", node="pve2", device="ens19"';
-const CERT = 'name="grafana", namespace="fortress-monitoring", issuer_name="fortress-ca", issuer_kind="ClusterIssuer", issuer_group="cert-manager.io"';
-const CERT_LABELS = { name: "grafana", namespace: "fortress-monitoring", issuer_name: "fortress-ca", issuer_kind: "ClusterIssuer", issuer_group: "cert-manager.io" };
+const CERT =
+  'name="grafana", namespace="fortress-monitoring", issuer_name="fortress-ca", issuer_kind="ClusterIssuer", issuer_group="cert-manager.io"';
+const CERT_LABELS = {
+  name: "grafana",
+  namespace: "fortress-monitoring",
+  issuer_name: "fortress-ca",
+  issuer_kind: "ClusterIssuer",
+  issuer_group: "cert-manager.io",
+};
 const CLAIM = 'namespace="fortress-monitoring", persistentvolumeclaim="prometheus-db-prometheus-0"';
 const EVENTS = "vector_component_received_events_total";
 
-const flowing = (component: string): Series => ({ series: `${EVENTS}{component_id="${component}"}`, values: "0+10x60" });
+const flowing = (component: string): Series => ({
+  series: `${EVENTS}{component_id="${component}"}`,
+  values: "0+10x60",
+});
 
 const indexerDisk = (available: string): Series[] => [
   { series: `elasticsearch_filesystem_data_available_bytes{${INDEXER}}`, values: available },
@@ -85,7 +112,14 @@ export const RULE_CASES: readonly RuleCase[] = [
       at: "5m",
       alerts: [
         {
-          labels: { severity: "critical", layer: "hypervisor", node: "pve1", id: "node/pve1", job: "pve", instance: "pve-exporter:9221" },
+          labels: {
+            severity: "critical",
+            layer: "hypervisor",
+            node: "pve1",
+            id: "node/pve1",
+            job: "pve",
+            instance: "pve-exporter:9221",
+          },
           annotations: {
             summary: "Proxmox node pve1 is offline",
             description:
@@ -107,15 +141,28 @@ export const RULE_CASES: readonly RuleCase[] = [
     fire: {
       series: [
         { series: `pve_up{${PVE}, id="qemu/101"}`, values: "0x10" },
-        { series: `pve_guest_info{${PVE}, id="qemu/101", name="idx-1", node="pve1", type="qemu", template="0", tags="fortress"}`, values: "1x10" },
+        {
+          series: `pve_guest_info{${PVE}, id="qemu/101", name="idx-1", node="pve1", type="qemu", template="0", tags="fortress"}`,
+          values: "1x10",
+        },
       ],
       at: "5m",
       alerts: [
         {
-          labels: { severity: "critical", layer: "siem", role: "k3s-indexer", id: "qemu/101", name: "idx-1", node: "pve1", job: "pve", instance: "pve-exporter:9221" },
+          labels: {
+            severity: "critical",
+            layer: "siem",
+            role: "k3s-indexer",
+            id: "qemu/101",
+            name: "idx-1",
+            node: "pve1",
+            job: "pve",
+            instance: "pve-exporter:9221",
+          },
           annotations: {
             summary: "VM idx-1 (k3s-indexer) on pve1 is not running",
-            description: "Proxmox reports VM idx-1 not running for 3 minutes. Alerts of the targets on it are inhibited.",
+            description:
+              "Proxmox reports VM idx-1 not running for 3 minutes. Alerts of the targets on it are inhibited.",
           },
         },
       ],
@@ -123,9 +170,15 @@ export const RULE_CASES: readonly RuleCase[] = [
     quiet: {
       series: [
         { series: `pve_up{${PVE}, id="qemu/101"}`, values: "1x10" },
-        { series: `pve_guest_info{${PVE}, id="qemu/101", name="idx-1", node="pve1", type="qemu", template="0", tags="fortress"}`, values: "1x10" },
+        {
+          series: `pve_guest_info{${PVE}, id="qemu/101", name="idx-1", node="pve1", type="qemu", template="0", tags="fortress"}`,
+          values: "1x10",
+        },
         { series: `pve_up{${PVE}, id="qemu/900"}`, values: "0x10" },
-        { series: `pve_guest_info{${PVE}, id="qemu/900", name="scratch", node="pve1", type="qemu", template="0", tags=""}`, values: "1x10" },
+        {
+          series: `pve_guest_info{${PVE}, id="qemu/900", name="scratch", node="pve1", type="qemu", template="0", tags=""}`,
+          values: "1x10",
+        },
       ],
       at: "5m",
     },
@@ -133,11 +186,22 @@ export const RULE_CASES: readonly RuleCase[] = [
   {
     alert: "FirewallDown",
     fire: {
-      series: [{ series: 'up{job="opnsense", instance="10.10.0.1:9100", layer="network", role="firewall"}', values: "0x10" }],
+      series: [
+        {
+          series: 'up{job="opnsense", instance="10.10.0.1:9100", layer="network", role="firewall"}',
+          values: "0x10",
+        },
+      ],
       at: "5m",
       alerts: [
         {
-          labels: { severity: "critical", layer: "network", role: "firewall", job: "opnsense", instance: "10.10.0.1:9100" },
+          labels: {
+            severity: "critical",
+            layer: "network",
+            role: "firewall",
+            job: "opnsense",
+            instance: "10.10.0.1:9100",
+          },
           annotations: {
             summary: "The firewall does not answer Prometheus",
             description:
@@ -147,30 +211,54 @@ export const RULE_CASES: readonly RuleCase[] = [
       ],
     },
     quiet: {
-      series: [{ series: 'up{job="opnsense", instance="10.10.0.1:9100", layer="network", role="firewall"}', values: "1 0 1 0 1 0 1 0 1 0 1" }],
+      series: [
+        {
+          series: 'up{job="opnsense", instance="10.10.0.1:9100", layer="network", role="firewall"}',
+          values: "1 0 1 0 1 0 1 0 1 0 1",
+        },
+      ],
       at: "10m",
     },
   },
   {
     alert: "TargetDown",
     fire: {
-      series: [{ series: 'up{job="node", instance="mgr-1:9100", layer="siem", role="wazuh-manager", node="pve2"}', values: "0x10" }],
+      series: [
+        {
+          series: 'up{job="node", instance="mgr-1:9100", layer="siem", role="wazuh-manager", node="pve2"}',
+          values: "0x10",
+        },
+      ],
       at: "6m",
       alerts: [
         {
-          labels: { severity: "warning", layer: "siem", role: "wazuh-manager", node: "pve2", job: "node", instance: "mgr-1:9100" },
+          labels: {
+            severity: "warning",
+            layer: "siem",
+            role: "wazuh-manager",
+            node: "pve2",
+            job: "node",
+            instance: "mgr-1:9100",
+          },
           annotations: {
             summary: "node target mgr-1:9100 (wazuh-manager) is down",
-            description: "Prometheus has not scraped mgr-1:9100 (job node, role wazuh-manager, node pve2) for 5 minutes.",
+            description:
+              "Prometheus has not scraped mgr-1:9100 (job node, role wazuh-manager, node pve2) for 5 minutes.",
           },
         },
       ],
     },
     quiet: {
       series: [
-        { series: 'up{job="opnsense", instance="10.10.0.1:9100", layer="network", role="firewall"}', values: "0x10" },
+        {
+          series: 'up{job="opnsense", instance="10.10.0.1:9100", layer="network", role="firewall"}',
+          values: "0x10",
+        },
         { series: 'up{job="prometheus", instance="localhost:9090"}', values: "0x10" },
-        { series: 'up{job="node", instance="mgr-1:9100", layer="siem", role="wazuh-manager", node="pve2"}', values: "0x3 1x6" },
+        {
+          series: 'up{job="node", instance="mgr-1:9100", layer="siem", role="wazuh-manager", node="pve2"}',
+          values: "0x3 1x6",
+        },
       ],
       at: "6m",
     },
@@ -199,8 +287,14 @@ export const RULE_CASES: readonly RuleCase[] = [
       series: indexerDisk("24e9x30 14e9x30"),
       at: "55m",
       alerts: [
-        { labels: { severity: "warning", layer: "siem", ...INDEXER_LABELS }, annotations: watermarkText("warning", "86%") },
-        { labels: { severity: "critical", layer: "siem", ...INDEXER_LABELS }, annotations: watermarkText("critical", "86%") },
+        {
+          labels: { severity: "warning", layer: "siem", ...INDEXER_LABELS },
+          annotations: watermarkText("warning", "86%"),
+        },
+        {
+          labels: { severity: "critical", layer: "siem", ...INDEXER_LABELS },
+          annotations: watermarkText("critical", "86%"),
+        },
       ],
     },
     quiet: { series: indexerDisk("30e9x30"), at: "25m" },
@@ -215,7 +309,13 @@ export const RULE_CASES: readonly RuleCase[] = [
       at: "5h",
       alerts: [
         {
-          labels: { severity: "warning", layer: "monitoring", volume: "Prometheus", namespace: "fortress-monitoring", persistentvolumeclaim: "prometheus-db-prometheus-0" },
+          labels: {
+            severity: "warning",
+            layer: "monitoring",
+            volume: "Prometheus",
+            namespace: "fortress-monitoring",
+            persistentvolumeclaim: "prometheus-db-prometheus-0",
+          },
           annotations: {
             summary: "Prometheus's volume prometheus-db-prometheus-0 fills within 4 days",
             description:
@@ -226,8 +326,16 @@ export const RULE_CASES: readonly RuleCase[] = [
     },
     quiet: {
       series: [
-        { series: 'kubelet_volume_stats_available_bytes{namespace="fortress-monitoring", persistentvolumeclaim="scratch"}', values: "45e9-1e8x400" },
-        { series: 'kubelet_volume_stats_capacity_bytes{namespace="fortress-monitoring", persistentvolumeclaim="scratch"}', values: "100e9x400" },
+        {
+          series:
+            'kubelet_volume_stats_available_bytes{namespace="fortress-monitoring", persistentvolumeclaim="scratch"}',
+          values: "45e9-1e8x400",
+        },
+        {
+          series:
+            'kubelet_volume_stats_capacity_bytes{namespace="fortress-monitoring", persistentvolumeclaim="scratch"}',
+          values: "100e9x400",
+        },
       ],
       at: "5h",
     },
@@ -242,7 +350,13 @@ export const RULE_CASES: readonly RuleCase[] = [
       at: "6m",
       alerts: [
         {
-          labels: { severity: "critical", layer: "monitoring", volume: "Prometheus", namespace: "fortress-monitoring", persistentvolumeclaim: "prometheus-db-prometheus-0" },
+          labels: {
+            severity: "critical",
+            layer: "monitoring",
+            volume: "Prometheus",
+            namespace: "fortress-monitoring",
+            persistentvolumeclaim: "prometheus-db-prometheus-0",
+          },
           annotations: {
             summary: "Prometheus's volume prometheus-db-prometheus-0 is over 90 % full",
             description: "5% of Prometheus's volume in fortress-monitoring is free.",
@@ -268,7 +382,14 @@ export const RULE_CASES: readonly RuleCase[] = [
       at: "14h",
       alerts: [
         {
-          labels: { severity: "warning", layer: "hypervisor", node: "pve1", id: "storage/pve1/backup", job: "pve", instance: "pve-exporter:9221" },
+          labels: {
+            severity: "warning",
+            layer: "hypervisor",
+            node: "pve1",
+            id: "storage/pve1/backup",
+            job: "pve",
+            instance: "pve-exporter:9221",
+          },
           annotations: {
             summary: "Backup storage backup on pve1 fills within 4 days",
             description:
@@ -297,7 +418,14 @@ export const RULE_CASES: readonly RuleCase[] = [
       at: "20m",
       alerts: [
         {
-          labels: { severity: "critical", layer: "hypervisor", node: "pve2", id: "storage/pve2/backup", job: "pve", instance: "pve-exporter:9221" },
+          labels: {
+            severity: "critical",
+            layer: "hypervisor",
+            node: "pve2",
+            id: "storage/pve2/backup",
+            job: "pve",
+            instance: "pve-exporter:9221",
+          },
           annotations: {
             summary: "Backup storage backup on pve2 is over 90 % full",
             description: "95% of the vzdump storage is used.",
@@ -317,9 +445,18 @@ export const RULE_CASES: readonly RuleCase[] = [
     alert: "IndexerClusterNotGreen",
     fire: {
       series: [
-        { series: 'elasticsearch_cluster_health_status{job="indexer", cluster="wazuh", color="green"}', values: "0x30" },
-        { series: 'elasticsearch_cluster_health_status{job="indexer", cluster="wazuh", color="yellow"}', values: "1x10 0x20" },
-        { series: 'elasticsearch_cluster_health_status{job="indexer", cluster="wazuh", color="red"}', values: "0x10 1x20" },
+        {
+          series: 'elasticsearch_cluster_health_status{job="indexer", cluster="wazuh", color="green"}',
+          values: "0x30",
+        },
+        {
+          series: 'elasticsearch_cluster_health_status{job="indexer", cluster="wazuh", color="yellow"}',
+          values: "1x10 0x20",
+        },
+        {
+          series: 'elasticsearch_cluster_health_status{job="indexer", cluster="wazuh", color="red"}',
+          values: "0x10 1x20",
+        },
       ],
       at: "20m",
       alerts: [
@@ -334,9 +471,18 @@ export const RULE_CASES: readonly RuleCase[] = [
     },
     quiet: {
       series: [
-        { series: 'elasticsearch_cluster_health_status{job="indexer", cluster="wazuh", color="green"}', values: "0x10 1x20" },
-        { series: 'elasticsearch_cluster_health_status{job="indexer", cluster="wazuh", color="yellow"}', values: "1x10 0x20" },
-        { series: 'elasticsearch_cluster_health_status{job="indexer", cluster="wazuh", color="red"}', values: "0x30" },
+        {
+          series: 'elasticsearch_cluster_health_status{job="indexer", cluster="wazuh", color="green"}',
+          values: "0x10 1x20",
+        },
+        {
+          series: 'elasticsearch_cluster_health_status{job="indexer", cluster="wazuh", color="yellow"}',
+          values: "1x10 0x20",
+        },
+        {
+          series: 'elasticsearch_cluster_health_status{job="indexer", cluster="wazuh", color="red"}',
+          values: "0x30",
+        },
       ],
       at: "20m",
     },
@@ -345,7 +491,11 @@ export const RULE_CASES: readonly RuleCase[] = [
     alert: "IndexerSnapshotMissing",
     fire: {
       series: [
-        { series: 'elasticsearch_snapshot_stats_latest_snapshot_timestamp_seconds{job="indexer", repository="fortress-snapshots"}', values: "0x1700" },
+        {
+          series:
+            'elasticsearch_snapshot_stats_latest_snapshot_timestamp_seconds{job="indexer", repository="fortress-snapshots"}',
+          values: "0x1700",
+        },
       ],
       at: "27h",
       alerts: [
@@ -361,8 +511,16 @@ export const RULE_CASES: readonly RuleCase[] = [
     },
     quiet: {
       series: [
-        { series: 'elasticsearch_snapshot_stats_latest_snapshot_timestamp_seconds{job="indexer", repository="fortress-snapshots"}', values: "0+60x1700" },
-        { series: 'elasticsearch_snapshot_stats_latest_snapshot_timestamp_seconds{job="indexer", repository="elsewhere"}', values: "0x1700" },
+        {
+          series:
+            'elasticsearch_snapshot_stats_latest_snapshot_timestamp_seconds{job="indexer", repository="fortress-snapshots"}',
+          values: "0+60x1700",
+        },
+        {
+          series:
+            'elasticsearch_snapshot_stats_latest_snapshot_timestamp_seconds{job="indexer", repository="elsewhere"}',
+          values: "0x1700",
+        },
       ],
       at: "27h",
     },
@@ -372,12 +530,23 @@ export const RULE_CASES: readonly RuleCase[] = [
     fire: {
       series: [
         { series: `pve_not_backed_up_info{${PVE}, id="qemu/102"}`, values: "1x70" },
-        { series: `pve_guest_info{${PVE}, id="qemu/102", name="mgr-1", node="pve2", type="qemu", template="0", tags="fortress"}`, values: "1x70" },
+        {
+          series: `pve_guest_info{${PVE}, id="qemu/102", name="mgr-1", node="pve2", type="qemu", template="0", tags="fortress"}`,
+          values: "1x70",
+        },
       ],
       at: "65m",
       alerts: [
         {
-          labels: { severity: "warning", layer: "hypervisor", id: "qemu/102", name: "mgr-1", node: "pve2", job: "pve", instance: "pve-exporter:9221" },
+          labels: {
+            severity: "warning",
+            layer: "hypervisor",
+            id: "qemu/102",
+            name: "mgr-1",
+            node: "pve2",
+            job: "pve",
+            instance: "pve-exporter:9221",
+          },
           annotations: {
             summary: "VM mgr-1 holds state but no backup job covers it",
             description: "Proxmox lists mgr-1 on pve2 among the guests not backed up.",
@@ -388,7 +557,10 @@ export const RULE_CASES: readonly RuleCase[] = [
     quiet: {
       series: [
         { series: `pve_not_backed_up_info{${PVE}, id="qemu/103"}`, values: "1x70" },
-        { series: `pve_guest_info{${PVE}, id="qemu/103", name="zeek-1", node="pve2", type="qemu", template="0", tags="fortress"}`, values: "1x70" },
+        {
+          series: `pve_guest_info{${PVE}, id="qemu/103", name="zeek-1", node="pve2", type="qemu", template="0", tags="fortress"}`,
+          values: "1x70",
+        },
       ],
       at: "65m",
     },
@@ -398,12 +570,24 @@ export const RULE_CASES: readonly RuleCase[] = [
     fire: {
       series: [
         { series: `pve_lock_state{${PVE}, id="qemu/101", state="backup"}`, values: "1x300" },
-        { series: `pve_guest_info{${PVE}, id="qemu/101", name="idx-1", node="pve1", type="qemu", template="0", tags="fortress"}`, values: "1x300" },
+        {
+          series: `pve_guest_info{${PVE}, id="qemu/101", name="idx-1", node="pve1", type="qemu", template="0", tags="fortress"}`,
+          values: "1x300",
+        },
       ],
       at: "245m",
       alerts: [
         {
-          labels: { severity: "warning", layer: "hypervisor", id: "qemu/101", name: "idx-1", node: "pve1", state: "backup", job: "pve", instance: "pve-exporter:9221" },
+          labels: {
+            severity: "warning",
+            layer: "hypervisor",
+            id: "qemu/101",
+            name: "idx-1",
+            node: "pve1",
+            state: "backup",
+            job: "pve",
+            instance: "pve-exporter:9221",
+          },
           annotations: {
             summary: "VM idx-1 has been locked by a backup for 4 hours",
             description: "The vzdump of idx-1 on pve1 has not finished in 4 hours.",
@@ -414,7 +598,10 @@ export const RULE_CASES: readonly RuleCase[] = [
     quiet: {
       series: [
         { series: `pve_lock_state{${PVE}, id="qemu/101", state="backup"}`, values: "1x60 0x240" },
-        { series: `pve_guest_info{${PVE}, id="qemu/101", name="idx-1", node="pve1", type="qemu", template="0", tags="fortress"}`, values: "1x300" },
+        {
+          series: `pve_guest_info{${PVE}, id="qemu/101", name="idx-1", node="pve1", type="qemu", template="0", tags="fortress"}`,
+          values: "1x300",
+        },
       ],
       at: "245m",
     },
@@ -423,8 +610,16 @@ export const RULE_CASES: readonly RuleCase[] = [
     alert: "WazuhAgentsDisconnected",
     fire: {
       series: [
-        { series: 'fortress_wazuh_agents{job="node", instance="mgr-1:9100", group="k3s-agent", status="disconnected"}', values: "1x20" },
-        { series: 'fortress_wazuh_agents{job="node", instance="mgr-1:9100", group="k3s-agent", status="active"}', values: "3x20" },
+        {
+          series:
+            'fortress_wazuh_agents{job="node", instance="mgr-1:9100", group="k3s-agent", status="disconnected"}',
+          values: "1x20",
+        },
+        {
+          series:
+            'fortress_wazuh_agents{job="node", instance="mgr-1:9100", group="k3s-agent", status="active"}',
+          values: "3x20",
+        },
       ],
       at: "15m",
       alerts: [
@@ -440,8 +635,16 @@ export const RULE_CASES: readonly RuleCase[] = [
     },
     quiet: {
       series: [
-        { series: 'fortress_wazuh_agents{job="node", instance="mgr-1:9100", group="k3s-agent", status="disconnected"}', values: "0x20" },
-        { series: 'fortress_wazuh_agents{job="node", instance="mgr-1:9100", group="laptops", status="disconnected"}', values: "2x20" },
+        {
+          series:
+            'fortress_wazuh_agents{job="node", instance="mgr-1:9100", group="k3s-agent", status="disconnected"}',
+          values: "0x20",
+        },
+        {
+          series:
+            'fortress_wazuh_agents{job="node", instance="mgr-1:9100", group="laptops", status="disconnected"}',
+          values: "2x20",
+        },
       ],
       at: "15m",
     },
@@ -449,7 +652,13 @@ export const RULE_CASES: readonly RuleCase[] = [
   {
     alert: "WazuhAgentsMissing",
     fire: {
-      series: [{ series: 'fortress_wazuh_agents{job="node", instance="mgr-1:9100", group="k3s-agent", status="active"}', values: "1x40" }],
+      series: [
+        {
+          series:
+            'fortress_wazuh_agents{job="node", instance="mgr-1:9100", group="k3s-agent", status="active"}',
+          values: "1x40",
+        },
+      ],
       at: "35m",
       alerts: [
         {
@@ -462,7 +671,13 @@ export const RULE_CASES: readonly RuleCase[] = [
       ],
     },
     quiet: {
-      series: [{ series: 'fortress_wazuh_agents{job="node", instance="mgr-1:9100", group="k3s-agent", status="active"}', values: "2x40" }],
+      series: [
+        {
+          series:
+            'fortress_wazuh_agents{job="node", instance="mgr-1:9100", group="k3s-agent", status="active"}',
+          values: "2x40",
+        },
+      ],
       at: "35m",
     },
   },
@@ -501,10 +716,20 @@ export const RULE_CASES: readonly RuleCase[] = [
       at: "30m",
       alerts: [
         {
-          labels: { severity: "warning", layer: "sensors", sensor: "zeek", role: "zeek", node: "pve2", device: "ens19", job: "node", instance: "zeek-1:9100" },
+          labels: {
+            severity: "warning",
+            layer: "sensors",
+            sensor: "zeek",
+            role: "zeek",
+            node: "pve2",
+            device: "ens19",
+            job: "node",
+            instance: "zeek-1:9100",
+          },
           annotations: {
             summary: "zeek's interface ens19 drops over 1 % of packets",
-            description: "10% of the packets reaching ens19 on zeek-1:9100 are dropped before zeek sees them.",
+            description:
+              "10% of the packets reaching ens19 on zeek-1:9100 are dropped before zeek sees them.",
           },
         },
       ],
@@ -513,8 +738,16 @@ export const RULE_CASES: readonly RuleCase[] = [
       series: [
         { series: `node_network_receive_dropped_total{${ZEEK}}`, values: "0+1x40" },
         { series: `node_network_receive_packets_total{${ZEEK}}`, values: "0+1000x40" },
-        { series: 'node_network_receive_dropped_total{job="node", instance="zeek-1:9100", role="zeek", device="ens18"}', values: "0+500x40" },
-        { series: 'node_network_receive_packets_total{job="node", instance="zeek-1:9100", role="zeek", device="ens18"}', values: "0+1000x40" },
+        {
+          series:
+            'node_network_receive_dropped_total{job="node", instance="zeek-1:9100", role="zeek", device="ens18"}',
+          values: "0+500x40",
+        },
+        {
+          series:
+            'node_network_receive_packets_total{job="node", instance="zeek-1:9100", role="zeek", device="ens18"}',
+          values: "0+1000x40",
+        },
       ],
       at: "30m",
     },
@@ -522,7 +755,9 @@ export const RULE_CASES: readonly RuleCase[] = [
   {
     alert: "CertificateExpiring",
     fire: {
-      series: [{ series: `certmanager_certificate_expiration_timestamp_seconds{${CERT}}`, values: "172800x200" }],
+      series: [
+        { series: `certmanager_certificate_expiration_timestamp_seconds{${CERT}}`, values: "172800x200" },
+      ],
       at: "2h",
       alerts: (["warning", "critical"] as const).map((severity) => ({
         labels: { severity, layer: "platform", ...CERT_LABELS },
@@ -534,7 +769,9 @@ export const RULE_CASES: readonly RuleCase[] = [
       })),
     },
     quiet: {
-      series: [{ series: `certmanager_certificate_expiration_timestamp_seconds{${CERT}}`, values: "2592000x200" }],
+      series: [
+        { series: `certmanager_certificate_expiration_timestamp_seconds{${CERT}}`, values: "2592000x200" },
+      ],
       at: "2h",
     },
   },
@@ -551,7 +788,8 @@ export const RULE_CASES: readonly RuleCase[] = [
           labels: { severity: "warning", layer: "platform", condition: "False", ...CERT_LABELS },
           annotations: {
             summary: "Certificate fortress-monitoring/grafana is not ready",
-            description: "cert-manager reports the certificate not ready for 15 minutes: its secret may be missing or stale.",
+            description:
+              "cert-manager reports the certificate not ready for 15 minutes: its secret may be missing or stale.",
           },
         },
       ],
@@ -568,8 +806,16 @@ export const RULE_CASES: readonly RuleCase[] = [
     alert: "ContainmentFailing",
     fire: {
       series: [
-        { series: 'fortress_containment_actions_total{job="node", instance="mgr-1:9100", action="contain", result="failure"}', values: "0x5 1x10" },
-        { series: 'fortress_containment_actions_total{job="node", instance="mgr-1:9100", action="contain", result="success"}', values: "0x5 1x10" },
+        {
+          series:
+            'fortress_containment_actions_total{job="node", instance="mgr-1:9100", action="contain", result="failure"}',
+          values: "0x5 1x10",
+        },
+        {
+          series:
+            'fortress_containment_actions_total{job="node", instance="mgr-1:9100", action="contain", result="success"}',
+          values: "0x5 1x10",
+        },
       ],
       at: "10m",
       alerts: [
@@ -585,8 +831,16 @@ export const RULE_CASES: readonly RuleCase[] = [
     },
     quiet: {
       series: [
-        { series: 'fortress_containment_actions_total{job="node", instance="mgr-1:9100", action="contain", result="failure"}', values: "1x60" },
-        { series: 'fortress_containment_actions_total{job="node", instance="mgr-1:9100", action="contain", result="success"}', values: "0+1x60" },
+        {
+          series:
+            'fortress_containment_actions_total{job="node", instance="mgr-1:9100", action="contain", result="failure"}',
+          values: "1x60",
+        },
+        {
+          series:
+            'fortress_containment_actions_total{job="node", instance="mgr-1:9100", action="contain", result="success"}',
+          values: "0+1x60",
+        },
       ],
       at: "50m",
     },

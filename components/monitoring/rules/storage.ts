@@ -100,7 +100,9 @@ function backupStorage(vzdump: RuleVzdump): AlertRule[] {
   return [
     {
       alert: "BackupStorageFillingUp",
-      expr: withNode(`predict_linear(pve_disk_usage_bytes{${ids}}[12h], 4 * 86400) > pve_disk_size_bytes{${ids}}`),
+      expr: withNode(
+        `predict_linear(pve_disk_usage_bytes{${ids}}[12h], 4 * 86400) > pve_disk_size_bytes{${ids}}`,
+      ),
       for: "1h",
       labels: { severity: "warning", layer: "hypervisor" },
       annotations: {
