@@ -44,7 +44,10 @@ export const RULE_SAMPLES: readonly Sample[] = [
               for: "2m",
               labels: { severity: "critical", layer: "hypervisor" },
             }),
-            alert({ alert: "TargetDown", labels: { severity: "warning", layer: "{{ $labels.layer }}" } }),
+            alert({
+              alert: "ScrapeTargetDown",
+              labels: { severity: "warning", layer: "{{ $labels.layer }}" },
+            }),
           ],
         },
         {

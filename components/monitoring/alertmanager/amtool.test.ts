@@ -71,7 +71,7 @@ const ROUTES: readonly {
     theHiveOnly: "thehive",
   },
   {
-    labels: { alertname: "TargetDown", severity: "warning", layer: "vuln", role: "greenbone" },
+    labels: { alertname: "ScrapeTargetDown", severity: "warning", layer: "vuln", role: "greenbone" },
     notify: "thehive",
     theHiveOnly: "thehive",
   },

@@ -42,6 +42,16 @@ export interface WebhookNotification {
 
 export type Notification = EmailNotification | WebhookNotification;
 
+/**
+ * Where prometheus-operator mounts a Secret listed in `alertmanagerSpec.secrets`
+ * (prometheus-operator/prometheus-operator@v0.93.0:pkg/alertmanager/statefulset.go secretsDir).
+ */
+export function operatorSecretsMountPath(secretName: string): string {
+  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(secretName))
+    throw new Error(`alertmanager: ${secretName} is not a Secret name`);
+  return `/etc/alertmanager/secrets/${secretName}`;
+}
+
 export interface AlertmanagerInput {
   /** The TheHive bridge's webhook URL (the logs part's `theHiveBridgeUrl`). */
   readonly theHiveBridgeUrl: string;

@@ -39,12 +39,12 @@ function ruleLabels(alert: string, role?: string): Labels {
   );
 }
 
-/** What a VM that stops (with its node or alone) raises: VmDown, its exporter's TargetDown, Zeek's own. */
+/** What a VM that stops (with its node or alone) raises: VmDown, its exporter's ScrapeTargetDown, Zeek's own. */
 function vmAlerts(vm: RuleVm, input: AlertRulesInput): Labels[] {
   const alerts: Labels[] = [
     { ...ruleLabels("VmDown", vm.role), name: vm.name, node: vm.node, id: `qemu/${vm.name}` },
     {
-      ...ruleLabels("TargetDown"),
+      ...ruleLabels("ScrapeTargetDown"),
       layer: vm.layer,
       role: vm.role,
       node: vm.node,
@@ -73,7 +73,7 @@ function nodeDownAlerts(node: string): Labels[] {
   return [
     { ...ruleLabels("ProxmoxNodeDown"), node, id: `node/${node}` },
     {
-      ...ruleLabels("TargetDown"),
+      ...ruleLabels("ScrapeTargetDown"),
       layer: "hypervisor",
       role: "proxmox-node",
       node,
@@ -181,7 +181,7 @@ describe("Alertmanager's inhibition over the home lab", () => {
     );
     const elsewhere = lab.vms.find((vm) => vm.node !== busiest)!;
     const other = {
-      ...ruleLabels("TargetDown"),
+      ...ruleLabels("ScrapeTargetDown"),
       layer: elsewhere.layer,
       role: elsewhere.role,
       node: elsewhere.node,
@@ -192,7 +192,7 @@ describe("Alertmanager's inhibition over the home lab", () => {
     const left = await settled(2);
     assert.deepEqual(
       left.map((labels) => `${labels.alertname}@${labels.node}`).sort(),
-      [`ProxmoxNodeDown@${busiest}`, `TargetDown@${elsewhere.node}`].sort(),
+      [`ProxmoxNodeDown@${busiest}`, `ScrapeTargetDown@${elsewhere.node}`].sort(),
       `${down.length} alerts posted for ${busiest}`,
     );
   });

@@ -4,7 +4,8 @@
  * is a node's `online` (id `node/<name>`), a guest's `status == running` (id `qemu/<vmid>`), and
  * `pve_guest_info{id,node,name,type,template,tags}` names the guest and its node. Every alert carries
  * `node` (and a VM's `role`) so that Alertmanager's inhibition (alertmanager/config.ts) silences what
- * runs on a node or VM that is down.
+ * runs on a node or VM that is down. `ScrapeTargetDown` is named apart from kube-prometheus-stack's own
+ * `TargetDown` (its defaultRules `general.rules`), which counts the share of a job's targets down.
  */
 import type { AlertRule } from "../contract";
 import type { AlertRulesInput, RuleVm } from "./input";
@@ -13,7 +14,7 @@ import { oneOf } from "./promql";
 export const NODE_DOWN = "ProxmoxNodeDown";
 export const VM_DOWN = "VmDown";
 export const FIREWALL_DOWN = "FirewallDown";
-export const TARGET_DOWN = "TargetDown";
+export const TARGET_DOWN = "ScrapeTargetDown";
 
 /** The firewall's role label (components/monitoring/hosts scrapeJobs.ts FIREWALL_ROLE). */
 export const FIREWALL_ROLE = "firewall";

@@ -221,7 +221,7 @@ export const RULE_CASES: readonly RuleCase[] = [
     },
   },
   {
-    alert: "TargetDown",
+    alert: "ScrapeTargetDown",
     fire: {
       series: [
         {
