@@ -137,4 +137,9 @@ export const JUDGED_TYPES: Readonly<Record<string, readonly string[]>> = {
     ...CHART_TYPES,
     ...GUESTS,
   ],
+  "monitoring-config-validated": [
+    "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
+    SDK_TYPES.k8sSecret,
+    ...CHART_TYPES,
+  ],
 };

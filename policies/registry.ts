@@ -38,6 +38,7 @@ import { secretsFromRandomOrConfig } from "./rules/secrets-from-random-or-config
 import { secretsRandomStrength } from "./rules/secrets-random-strength";
 import { sensorCapabilities } from "./rules/sensor-capabilities";
 import { stateProtectedAndBackedUp } from "./rules/state-protected-and-backed-up";
+import { monitoringConfigValidated } from "./rules/monitoring-config-validated";
 
 export const POLICIES: readonly FortressPolicy[] = [
   opnsenseNoAnyToAny,
@@ -78,4 +79,5 @@ export const POLICIES: readonly FortressPolicy[] = [
   scanTargetsDeclared,
   responseNoDefaultCredential,
   containmentKeyLeastPrivilege,
+  monitoringConfigValidated,
 ];

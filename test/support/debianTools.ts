@@ -28,6 +28,9 @@ export const PACKAGES: Readonly<Record<string, string>> = {
   ip: "iproute2",
   tc: "iproute2",
   ethtool: "ethtool",
+  promtool: "prometheus",
+  amtool: "prometheus-alertmanager",
+  "prometheus-alertmanager": "prometheus-alertmanager",
 };
 
 /** clamd is in /usr/sbin, outside a non-root user's PATH on Debian. */

@@ -46,6 +46,12 @@ export const NODE_EXPORTER: MetricProducer = {
       "Network device statistic transmit_bytes.",
     ),
     metric(
+      "node_network_receive_packets_total",
+      "counter",
+      ["device"],
+      "Network device statistic receive_packets.",
+    ),
+    metric(
       "node_network_receive_dropped_total",
       "counter",
       ["device"],
