@@ -67,7 +67,10 @@ export const ALERTMANAGER_SECRETS_MOUNT_PATH = `${ALERTMANAGER_SECRETS_DIR}/${AL
 /** The operator reads the configuration from this key of configSecret (pkg/alertmanager: alertmanagerConfigFile). */
 export const ALERTMANAGER_CONFIG_KEY = "alertmanager.yaml";
 
-export const SCRAPE_CONFIG_SECRET = { name: "prometheus-fortress-scrape-configs", key: "scrape-configs.yaml" };
+export const SCRAPE_CONFIG_SECRET = {
+  name: "prometheus-fortress-scrape-configs",
+  key: "scrape-configs.yaml",
+};
 
 /** The chart's rule groups Fortress turns off (defaultRules.rules.<group>: false), with why. */
 export const CHART_RULE_GROUPS_OFF: Readonly<Record<string, string>> = {
