@@ -1,9 +1,10 @@
 /**
  * kube-prometheus-stack in the monitoring namespace (pins.ts, stackValues.ts), with what its values name
- * made here first: the additional scrape configs (a Secret, from the ScrapeJobs), Alertmanager's
+ * made here first: Alertmanager's
  * configuration and secret files (Secrets: the YAML never holds a secret, its `*_file` keys point under
  * ALERTMANAGER_SECRETS_MOUNT_PATH), Prometheus's volume claim (protected, adopted by the StatefulSet),
- * the namespace's NetworkPolicies; then the chart, then the rule groups as PrometheusRule objects (their
+ * the namespace's NetworkPolicies; then the chart (which puts the ScrapeJobs' additional scrape configs
+ * in its own Secret), then the rule groups as PrometheusRule objects (their
  * CRD comes with the chart) carrying the label the operator's ruleSelector matches.
  */
 import * as k8s from "@pulumi/kubernetes";
@@ -13,7 +14,7 @@ import { type PlainValues, pinnedChart } from "../kubernetes/helmRelease";
 import type { AlertmanagerConfig, RuleGroup, ScrapeJob } from "./contract";
 import { KPS_CHART, PROMETHEUS_NAME, PROMETHEUS_STORAGE, RELEASE } from "./pins";
 import { type Endpoint, monitoringPolicies } from "./policies";
-import { renderScrapeConfigs } from "./scrapeConfigs";
+import { scrapeConfigs } from "./scrapeConfigs";
 import {
   ALERTMANAGER_CONFIG_KEY,
   ALERTMANAGER_CONFIG_SECRET,
@@ -22,7 +23,6 @@ import {
   PROMETHEUS_VOLUME,
   prometheusClaimName,
   RULE_LABELS,
-  SCRAPE_CONFIG_SECRET,
   STACK_SERVICES,
   stackValues,
 } from "./stackValues";
@@ -90,15 +90,6 @@ export class PrometheusStack extends pulumi.ComponentResource {
     checkAlertmanagerConfig(args.alertmanager);
     const child = { parent: this };
     const ns = args.namespace;
-    const scrapeConfigs = new k8s.core.v1.Secret(
-      `${name}-scrape-configs`,
-      {
-        metadata: { name: SCRAPE_CONFIG_SECRET.name, namespace: ns },
-        type: "Opaque",
-        stringData: { [SCRAPE_CONFIG_SECRET.key]: renderScrapeConfigs(args.scrapeJobs) },
-      },
-      child,
-    );
     const amConfig = new k8s.core.v1.Secret(
       `${name}-alertmanager-config`,
       {
@@ -150,12 +141,13 @@ export class PrometheusStack extends pulumi.ComponentResource {
         chart: KPS_CHART,
         values: stackValues({
           storageClass: args.storageClass,
+          scrapeConfigs: scrapeConfigs(args.scrapeJobs),
           controlPlane: args.controlPlane,
           grafana: args.grafanaValues,
           grafanaUrl: args.grafanaUrl,
         }),
       },
-      { parent: this, dependsOn: [scrapeConfigs, amConfig, amFiles, this.volumeClaim, ...policies] },
+      { parent: this, dependsOn: [amConfig, amFiles, this.volumeClaim, ...policies] },
     );
     const names = new Set<string>();
     this.rules = args.ruleGroups.map((group) => {

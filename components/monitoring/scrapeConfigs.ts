@@ -60,12 +60,16 @@ export function scrapeConfig(job: ScrapeJob): ScrapeConfig {
   };
 }
 
-/** The additional scrape configuration's YAML (a list), with every job name used once. */
-export function renderScrapeConfigs(jobs: readonly ScrapeJob[]): string {
+/** The additional scrape configuration (a list), with every job name used once. */
+export function scrapeConfigs(jobs: readonly ScrapeJob[]): ScrapeConfig[] {
   const seen = new Set<string>();
   for (const job of jobs) {
     if (seen.has(job.job)) throw new Error(`scrape job ${job.job} is given twice`);
     seen.add(job.job);
   }
-  return yaml.dump(jobs.map(scrapeConfig), { lineWidth: -1, noRefs: true });
+  return jobs.map(scrapeConfig);
 }
+
+/** The same as the YAML the operator appends to prometheus.yml. */
+export const renderScrapeConfigs = (jobs: readonly ScrapeJob[]): string =>
+  yaml.dump(scrapeConfigs(jobs), { lineWidth: -1, noRefs: true });

@@ -16,6 +16,7 @@ import {
   stackBudgetMib,
 } from "./pins";
 import {
+  ALERTMANAGER_CONFIG_SECRET,
   ALERTMANAGER_FILES_SECRET,
   ALERTMANAGER_SECRETS_MOUNT_PATH,
   CHART_RULE_GROUPS_OFF,
@@ -28,6 +29,7 @@ const SERVERS = ["10.10.20.11", "10.10.20.12", "10.10.20.13"];
 const values = (change: Partial<Parameters<typeof stackValues>[0]> = {}) =>
   stackValues({
     storageClass: "fortress-local",
+    scrapeConfigs: [],
     controlPlane: SERVERS,
     grafana: { "grafana.ini": { auth: { disable_login_form: true } } },
     grafanaUrl: "https://grafana.lab.example",
@@ -153,7 +155,14 @@ describe("kube-prometheus-stack's values", () => {
   it("takes Alertmanager's configuration from Fortress's Secrets and mounts the files where the config says", () => {
     const am = values().alertmanager.alertmanagerSpec;
     assert.equal(am.useExistingSecret, true);
-    assert.deepEqual(am.secrets, [ALERTMANAGER_FILES_SECRET]);
+    assert.equal(am.configSecret, undefined, "the operator's default, alertmanager-<name>");
+    assert.equal(ALERTMANAGER_CONFIG_SECRET, "alertmanager-kps-alertmanager");
+    assert.deepEqual(am.volumes, [
+      { name: "fortress-files", secret: { secretName: ALERTMANAGER_FILES_SECRET, defaultMode: 0o440 } },
+    ]);
+    assert.deepEqual(am.volumeMounts, [
+      { name: "fortress-files", mountPath: ALERTMANAGER_SECRETS_MOUNT_PATH, readOnly: true },
+    ]);
     assert.equal(ALERTMANAGER_SECRETS_MOUNT_PATH, `/etc/alertmanager/secrets/${ALERTMANAGER_FILES_SECRET}`);
     const config = {
       yaml: "route: {}",
@@ -168,6 +177,18 @@ describe("kube-prometheus-stack's values", () => {
     assert.throws(
       () => checkAlertmanagerConfig({ ...config, secretFiles: { "a/b": "x" } }),
       /not a Secret key/,
+    );
+  });
+
+  it("hands the scrape configs to the chart, which makes their Secret, and refuses what its tpl would evaluate", () => {
+    const configs = [{ job_name: "node", static_configs: [{ targets: ["10.0.0.1:9100"] }] }];
+    assert.deepEqual(
+      values({ scrapeConfigs: configs }).prometheus.prometheusSpec.additionalScrapeConfigs,
+      configs,
+    );
+    assert.throws(
+      () => values({ scrapeConfigs: [{ job_name: "x", params: { q: ["{{ .Release.Name }}"] } }] }),
+      /tpl/,
     );
   });
 

@@ -31,6 +31,7 @@
  *   Windows).
  */
 import type { PlainValue, PlainValues } from "../kubernetes/helmRelease";
+import type { ScrapeConfig } from "./scrapeConfigs";
 import {
   ALERTMANAGER_NAME,
   FULLNAME,
@@ -57,20 +58,26 @@ export const PROMETHEUS_VOLUME = "prometheus-db";
 export const prometheusClaimName = (prometheusName: string) =>
   `${PROMETHEUS_VOLUME}-prometheus-${prometheusName}-0`;
 
-/** Alertmanager mounts each of `alertmanagerSpec.secrets` at /etc/alertmanager/secrets/<name>
- * (prometheus-operator@v0.93.0 pkg/alertmanager/statefulset.go `secretsDir`). */
+/**
+ * Alertmanager's secret files: one Secret mounted read-only through `alertmanagerSpec.volumes` and
+ * `volumeMounts` (templates/alertmanager/alertmanager.yaml), where the operator's own `secrets` list
+ * would put it (prometheus-operator@v0.93.0 pkg/alertmanager/statefulset.go `secretsDir`:
+ * /etc/alertmanager/secrets/<name>). A volume rather than `secrets`, whose plain list of names the
+ * pack's secrets-from-random-or-config cannot tell from a list of credentials.
+ */
 export const ALERTMANAGER_SECRETS_DIR = "/etc/alertmanager/secrets";
 export const ALERTMANAGER_FILES_SECRET = "alertmanager-fortress-files";
-export const ALERTMANAGER_CONFIG_SECRET = "alertmanager-fortress-config";
 /** Where the rules helper's `*_file` keys must point. */
 export const ALERTMANAGER_SECRETS_MOUNT_PATH = `${ALERTMANAGER_SECRETS_DIR}/${ALERTMANAGER_FILES_SECRET}`;
-/** The operator reads the configuration from this key of configSecret (pkg/alertmanager: alertmanagerConfigFile). */
+const ALERTMANAGER_FILES_VOLUME = "fortress-files";
+/**
+ * The configuration Secret: with `configSecret` unset the operator reads `alertmanager-<name>`
+ * (pkg/alertmanager/statefulset.go defaultConfigSecretName), key alertmanager.yaml
+ * (`alertmanagerConfigFile`); `useExistingSecret: true` keeps the chart from writing its own there
+ * (templates/alertmanager/secret.yaml), so Fortress's Secret of that name is the one read.
+ */
+export const ALERTMANAGER_CONFIG_SECRET = `alertmanager-${ALERTMANAGER_NAME}`;
 export const ALERTMANAGER_CONFIG_KEY = "alertmanager.yaml";
-
-export const SCRAPE_CONFIG_SECRET = {
-  name: "prometheus-fortress-scrape-configs",
-  key: "scrape-configs.yaml",
-};
 
 /** The chart's rule groups Fortress turns off (defaultRules.rules.<group>: false), with why. */
 export const CHART_RULE_GROUPS_OFF: Readonly<Record<string, string>> = {
@@ -86,6 +93,12 @@ export const CHART_ALERTS_OFF = ["TargetDown"] as const;
 
 export interface StackValuesArgs {
   readonly storageClass: string;
+  /**
+   * The additional scrape configs (scrapeConfigs.ts), which the chart puts in its Secret
+   * `<fullname>-prometheus-scrape-confg` (templates/prometheus/additionalScrapeConfigs.yaml, through
+   * `tpl`: no `{{` in them) and names to the operator.
+   */
+  readonly scrapeConfigs: readonly ScrapeConfig[];
   /** The k3s servers' addresses (the controller manager's and etcd's metrics); empty: not scraped. */
   readonly controlPlane: readonly string[];
   /** The grafana helper's subtree for the chart's `grafana:` key, merged over the base here. */
@@ -147,7 +160,10 @@ function defaultRulesValues(): PlainValues {
   };
 }
 
-function prometheusValues(storageClass: string): PlainValues {
+function prometheusValues(storageClass: string, scrapeConfigs: readonly ScrapeConfig[]): PlainValues {
+  const scrape = JSON.parse(JSON.stringify(scrapeConfigs)) as PlainValue[];
+  if (JSON.stringify(scrape).includes("{{"))
+    throw new Error("monitoring: a scrape config holds `{{`, which the chart's tpl would evaluate");
   return {
     enabled: true,
     prometheusSpec: {
@@ -170,7 +186,7 @@ function prometheusValues(storageClass: string): PlainValues {
       ruleSelectorNilUsesHelmValues: true,
       serviceMonitorSelectorNilUsesHelmValues: true,
       podMonitorSelectorNilUsesHelmValues: true,
-      additionalScrapeConfigsSecret: { enabled: true, ...SCRAPE_CONFIG_SECRET },
+      additionalScrapeConfigs: scrape,
     },
   };
 }
@@ -183,8 +199,15 @@ function alertmanagerValues(): PlainValues {
       resources: STACK_RESOURCES.alertmanager,
       // The configuration is Fortress's Secret (the chart's own, with its default receivers, is not made).
       useExistingSecret: true,
-      configSecret: ALERTMANAGER_CONFIG_SECRET,
-      secrets: [ALERTMANAGER_FILES_SECRET],
+      volumes: [
+        {
+          name: ALERTMANAGER_FILES_VOLUME,
+          secret: { secretName: ALERTMANAGER_FILES_SECRET, defaultMode: 0o440 },
+        },
+      ],
+      volumeMounts: [
+        { name: ALERTMANAGER_FILES_VOLUME, mountPath: ALERTMANAGER_SECRETS_MOUNT_PATH, readOnly: true },
+      ],
     },
   };
 }
@@ -222,7 +245,7 @@ export function stackValues(args: StackValuesArgs): PlainValues {
     defaultRules: defaultRulesValues(),
     windowsMonitoring: { enabled: false },
     ...controlPlaneValues(args.controlPlane),
-    prometheus: prometheusValues(args.storageClass),
+    prometheus: prometheusValues(args.storageClass, args.scrapeConfigs),
     alertmanager: alertmanagerValues(),
     prometheusOperator: operatorValues(),
     "kube-state-metrics": {
