@@ -261,6 +261,12 @@ export function stackValues(args: StackValuesArgs): PlainValues {
         tag: STACK_IMAGES.nodeExporter.tag,
       },
       resources: STACK_RESOURCES.nodeExporter,
+      // The chart sets only readOnlyRootFilesystem; the rest of what a restricted container keeps.
+      containerSecurityContext: {
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ["ALL"] },
+      },
     },
     grafana: mergeValues(grafanaBase(args.grafanaUrl), args.grafana),
   };
