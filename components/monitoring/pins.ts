@@ -69,11 +69,16 @@ export const STACK_PORTS = {
 } as const;
 
 /**
- * Prometheus's volume and what it keeps. retentionSize counts blocks, WAL and head chunks (Prometheus
- * `storage.tsdb.retention.size`, base-2 units: "17GB" is 17 GiB); 85 % of the volume leaves room for
- * a compaction's temporary block.
+ * Prometheus's volume and what it keeps. retentionSize counts the WAL and the m-mapped head chunks
+ * with the blocks, deleting only blocks, in base-2 units ("13GB" is 13 GiB: prometheus/prometheus
+ * docs/storage.md, `--storage.tsdb.retention.size`; the operator's ByteSize, prometheus-operator@v0.93.0
+ * pkg/apis/monitoring/v1/prometheus_types.go); about 80 % of the volume leaves room for the WAL's
+ * two-hourly peak and a compaction's temporary block. 16 GiB because the general agents' data disks, where local-path
+ * puts every claim, are 48 GB in the home lab (Pulumi.home.yaml fortress:vms) and carry TheHive's,
+ * Loki's and Prometheus's volumes between them; the lab's few hundred series per target over 15 days
+ * stay well under it.
  */
-export const PROMETHEUS_STORAGE = { volumeGi: 20, retentionSize: "17GB", retention: "15d" } as const;
+export const PROMETHEUS_STORAGE = { volumeGi: 16, retentionSize: "13GB", retention: "15d" } as const;
 
 /**
  * Memory limits in MiB (requests equal for memory, so the scheduler reserves what the budget counts).
