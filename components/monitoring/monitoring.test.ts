@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { evaluatePolicies } from "../../policies/lib/offline";
 import { POLICIES } from "../../policies/registry";
+import { stateProtectedAndBackedUp } from "../../policies/rules/state-protected-and-backed-up";
 import { type CapturedResource, captureRegistrations } from "../../stacks/plan/capture";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import type { ScrapeJob } from "./contract";
@@ -272,6 +273,19 @@ describe("Monitoring (kube-prometheus-stack, Grafana's parts, the lead's parts)"
     assert.ok(!allowed("egress", ALERTMANAGER_POD, { ip: BRIDGE.ip }, 443));
     assert.ok(allowed("ingress", ALERTMANAGER_POD, { pod: PROMETHEUS_POD }, 9093));
     assert.ok(!allowed("ingress", ALERTMANAGER_POD, { pod: KSM_POD }, 9093));
+  });
+
+  it("is refused by the pack once Prometheus's claim loses its protection", async () => {
+    const mine = resources
+      .filter((resource) => resource.name.startsWith("monitoring"))
+      .map((resource) =>
+        resource.name === "monitoring-stack-prometheus-data" ? { ...resource, protect: false } : resource,
+      );
+    const messages = (await evaluatePolicies([stateProtectedAndBackedUp], mine)).map((v) => v.message);
+    assert.ok(
+      messages.some((m) => m.includes("claim prometheus-db-prometheus-kps-prometheus-0 is not protected")),
+      messages.join("\n"),
+    );
   });
 
   it("passes the pack's mandatory policies", async () => {

@@ -4,7 +4,14 @@ import { planResource } from "../lib/build";
 import { evaluatePolicies } from "../lib/offline";
 import { podSpecsOf } from "../lib/resources";
 import { k8sNoPrivileged } from "./k8s-no-privileged";
-import { K8S, restrictedContainer, workload, zeekSensorPodSpec } from "./k8s-no-privileged.fixtures";
+import { k8sExposure } from "./k8s-exposure";
+import {
+  K8S,
+  nodeExporterPodSpec,
+  restrictedContainer,
+  workload,
+  zeekSensorPodSpec,
+} from "./k8s-no-privileged.fixtures";
 import * as k8s from "@pulumi/kubernetes";
 import { pulumiTypeOf } from "../../vocabulary/sdkTypes";
 
@@ -134,8 +141,6 @@ describe("k8s-no-privileged", () => {
 
 describe("k8s-no-privileged and k8s-exposure on the node exporter", () => {
   it("let the node exporter's DaemonSet use the node as its chart renders it, and nothing more", async () => {
-    const { nodeExporterPodSpec } = await import("./k8s-no-privileged.fixtures");
-    const { k8sExposure } = await import("./k8s-exposure");
     const daemonSet = (change?: (spec: Record<string, any>) => void) =>
       workload(K8S.daemonSet, "node-exporter", "fortress-monitoring", nodeExporterPodSpec(change));
     const judged = async (resource: ReturnType<typeof workload>) =>
@@ -162,7 +167,10 @@ describe("k8s-no-privileged and k8s-exposure on the node exporter", () => {
       workload(K8S.daemonSet, "tool", "fortress-monitoring", {
         ...nodeExporterPodSpec(),
         containers: [
-          { ...nodeExporterPodSpec().containers[0], image: "quay.io/prometheus/blackbox-exporter:v0.27.0" },
+          {
+            ...(nodeExporterPodSpec().containers as Record<string, unknown>[])[0],
+            image: "quay.io/prometheus/blackbox-exporter:v0.27.0",
+          },
         ],
       }),
     );
