@@ -41,10 +41,6 @@ const JOBS: ScrapeJob[] = [
 
 const args: MonitoringArgs = {
   namespace: NS,
-  clusterIssuer: "fortress-ca",
-  caCertificatePem: "-----BEGIN CERTIFICATE-----\nca\n-----END CERTIFICATE-----\n",
-  ingressClassName: "traefik",
-  ingressNamespace: INGRESS_NS,
   storageClasses: { default: "fortress-local" },
   hostnames: { grafana: "grafana.lab.example" },
   k3s: { servers: SERVERS, agents: AGENTS },
@@ -71,10 +67,6 @@ const args: MonitoringArgs = {
   alertmanagerEgress: [BRIDGE],
   grafana: {
     values: { "grafana.ini": { auth: { disable_login_form: true } } },
-    egress: [
-      { namespace: "fortress-identity", port: 8443 },
-      { namespace: "fortress-siem", port: 9200 },
-    ],
     resources: (parent) => [
       new k8s.core.v1.ConfigMap(
         "grafana-dash",
@@ -177,7 +169,7 @@ describe("Monitoring (kube-prometheus-stack, Grafana's parts, the lead's parts)"
     assert.deepEqual(monitoring.alertmanager, { host: "kps-alertmanager", port: 9093 });
   });
 
-  it("installs the pinned chart with plain values, after its Secrets, claim and policies", () => {
+  it("installs the pinned chart with plain values, after its Secrets, claim, policies and Grafana's objects", () => {
     const chart = inputsOf("monitoring-stack-chart");
     assert.equal(chart.chart, KPS_CHART.chart);
     assert.equal(chart.version, KPS_CHART.version);
@@ -189,6 +181,7 @@ describe("Monitoring (kube-prometheus-stack, Grafana's parts, the lead's parts)"
       "monitoring-stack-alertmanager-config",
       "monitoring-stack-alertmanager-files",
       "monitoring-stack-prometheus-data",
+      "grafana-dash",
     ])
       assert.ok(
         deps.some((urn) => urn.endsWith(`::${name}`)),
@@ -252,19 +245,18 @@ describe("Monitoring (kube-prometheus-stack, Grafana's parts, the lead's parts)"
     }
   });
 
-  it("lets the ingress controller reach Grafana, and Grafana its data sources and login only", () => {
-    assert.ok(allowed("ingress", GRAFANA_POD, { namespace: INGRESS_NS, pod: {} }, 3000));
-    assert.ok(!allowed("ingress", GRAFANA_POD, { namespace: "fortress-response", pod: {} }, 3000));
-    assert.ok(allowed("egress", GRAFANA_POD, { pod: PROMETHEUS_POD }, 9090));
+  it("lets Grafana into Prometheus and Alertmanager, and Prometheus into Grafana's metrics, leaving Grafana's own policies to its part", () => {
     assert.ok(allowed("ingress", PROMETHEUS_POD, { pod: GRAFANA_POD }, 9090));
-    assert.ok(allowed("egress", GRAFANA_POD, { namespace: "fortress-identity", pod: {} }, 8443));
-    assert.ok(allowed("egress", GRAFANA_POD, { namespace: "fortress-siem", pod: {} }, 9200));
-    assert.ok(!allowed("egress", GRAFANA_POD, { namespace: "fortress-response", pod: {} }, 9000));
-    assert.ok(!allowed("egress", GRAFANA_POD, { ip: "10.10.20.30" }, 9100));
+    assert.ok(allowed("ingress", ALERTMANAGER_POD, { pod: GRAFANA_POD }, 9093));
+    assert.ok(allowed("egress", PROMETHEUS_POD, { pod: GRAFANA_POD }, 3000));
     assert.ok(
       !allowed("ingress", PROMETHEUS_POD, { namespace: INGRESS_NS, pod: {} }, 9090),
       "Prometheus is not published",
     );
+    const names = byType("kubernetes:networking.k8s.io/v1:NetworkPolicy").map(
+      (r) => inputsOf(r.name).metadata.name,
+    );
+    assert.ok(!names.some((n: string) => n.startsWith("grafana")), names.join(", "));
   });
 
   it("lets Alertmanager reach the bridge and the receiver, and take alerts from Prometheus", () => {

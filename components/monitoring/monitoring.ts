@@ -1,9 +1,9 @@
 /**
  * The monitoring layer's component: kube-prometheus-stack (PrometheusStack) with the scrape jobs, rule
  * groups and Alertmanager configuration the other parts hand it (components/monitoring/contract.ts),
- * Grafana's chart values and its own resources from the grafana part, Grafana's certificate and
- * ingress, and whatever further parts the lead composes (Loki, Vector, exporters), each built by a
- * callback with this component as parent.
+ * Grafana's chart values and its own resources from the grafana part (its Secrets, dashboards,
+ * certificate, ingress and NetworkPolicies: components/monitoring/grafana), and whatever further parts
+ * the lead composes (Loki, Vector, exporters), each built by a callback with this component as parent.
  *
  * Prometheus and Alertmanager are not published through the ingress: neither has a login of its own,
  * and Grafana (behind Keycloak) reads both as data sources. Their in-cluster addresses are outputs.
@@ -11,9 +11,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
-import { internalCertificate, tlsSecretName } from "../kubernetes/certificate";
 import type { PlainValues } from "../kubernetes/helmRelease";
-import { httpsIngress } from "../kubernetes/ingress";
 import type { AlertmanagerConfig, RuleGroup, ScrapeJob } from "./contract";
 import type { Endpoint } from "./policies";
 import { PrometheusStack } from "./prometheusStack";
@@ -26,12 +24,9 @@ export type MonitoringPart = (parent: pulumi.Resource) => readonly pulumi.Resour
 export interface MonitoringArgs {
   /** The namespace the platform made for the layer (fortress-monitoring). */
   readonly namespace: string;
-  readonly clusterIssuer: string;
-  readonly caCertificatePem: pulumi.Input<string>;
-  readonly ingressClassName: string;
-  readonly ingressNamespace: string;
   /** The baseline's storage classes: `default` for Prometheus's volume. */
   readonly storageClasses: { readonly default: string; readonly rwx?: string };
+  /** Grafana's DNS name (its root URL; the grafana part makes its certificate and ingress). */
   readonly hostnames: { readonly grafana: string };
   /** The k3s nodes' addresses: servers (control plane, etcd) and agents (kubelet, node exporter). */
   readonly k3s: { readonly servers: readonly string[]; readonly agents: readonly string[] };
@@ -43,10 +38,11 @@ export interface MonitoringArgs {
   readonly grafana: {
     /** The subtree for the chart's `grafana:` key (plain data). */
     readonly values: PlainValues;
-    /** Grafana's own objects (dashboard ConfigMaps, the OAuth client Secret, …). */
+    /**
+     * Grafana's own objects (Secrets, dashboard ConfigMaps, certificate, ingress, NetworkPolicies), built
+     * before the chart, which waits for them (the Grafana component's `prerequisites`).
+     */
     readonly resources?: MonitoringPart;
-    /** Keycloak, the indexer, Loki: where Grafana's login and data sources go. */
-    readonly egress: readonly Endpoint[];
   };
   /** Further parts (Loki, Vector, exporters), each built with this component as parent. */
   readonly parts?: Readonly<Record<string, MonitoringPart>>;
@@ -64,7 +60,6 @@ export class Monitoring extends pulumi.ComponentResource {
 
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super(MONITORING_TYPE, name, { namespace: args.namespace }, opts);
-    const child = { parent: this };
     this.grafanaUrl = `https://${args.hostnames.grafana}`;
     // Grafana's own objects first: the chart's values name the Secrets and ConfigMaps they hold.
     this.grafanaResources = args.grafana.resources ? [...args.grafana.resources(this)] : [];
@@ -72,7 +67,6 @@ export class Monitoring extends pulumi.ComponentResource {
       `${name}-stack`,
       {
         namespace: args.namespace,
-        ingressNamespace: args.ingressNamespace,
         storageClass: args.storageClasses.default,
         nodes: [...args.k3s.servers, ...args.k3s.agents],
         controlPlane: args.k3s.servers,
@@ -81,34 +75,12 @@ export class Monitoring extends pulumi.ComponentResource {
         alertmanager: args.alertmanager,
         grafanaValues: args.grafana.values,
         grafanaUrl: this.grafanaUrl,
-        grafanaEgress: args.grafana.egress,
         alertmanagerEgress: args.alertmanagerEgress,
+        prerequisites: this.grafanaResources,
       },
-      { parent: this, dependsOn: [...this.grafanaResources] },
+      { parent: this },
     );
     this.chart = this.stack.chart;
-    const certificate = internalCertificate(
-      `${name}-grafana-certificate`,
-      {
-        id: "grafana",
-        namespace: args.namespace,
-        dnsNames: [args.hostnames.grafana],
-        clusterIssuer: args.clusterIssuer,
-      },
-      child,
-    );
-    httpsIngress(
-      `${name}-grafana-ingress`,
-      {
-        name: "grafana",
-        namespace: args.namespace,
-        host: args.hostnames.grafana,
-        service: this.stack.grafana.host,
-        tlsSecret: tlsSecretName("grafana"),
-        ingressClassName: args.ingressClassName,
-      },
-      { ...child, dependsOn: [this.chart, certificate] },
-    );
     this.parts = Object.fromEntries(
       Object.entries(args.parts ?? {}).map(([part, build]) => [part, [...build(this)]]),
     );

@@ -6,16 +6,18 @@
  *
  * | to | from | port | why |
  * |---|---|---|---|
- * | Grafana | the ingress controller | 3000 | the UI, behind Keycloak |
  * | Grafana, Alertmanager, kube-state-metrics, the operator, Prometheus | Prometheus | their metrics ports | ServiceMonitors in the namespace |
  * | Prometheus | Grafana | 9090 | the data source |
  * | Alertmanager | Prometheus, Grafana | 9093 | alerts; the Alertmanager data source |
  * | the k3s nodes (/32) | Prometheus | 10250, 9100 | kubelet and cAdvisor; the node exporter on the host network |
  * | the k3s servers (/32) | Prometheus | 10257, 2381 | controller manager; etcd (k3sConfig.ts binds them) |
  * | each ScrapeJob target or exporter (/32, or the namespace's pods for an in-cluster name) | Prometheus | its port | the additional scrape configs |
- * | the API server (443, 6443) | Prometheus, the operator, kube-state-metrics, Grafana | | discovery; the operator's work; KSM's watch; Grafana's sidecars |
- * | what the caller names | Grafana | | Keycloak, the indexer, Loki |
+ * | the API server (443, 6443) | Prometheus, the operator, kube-state-metrics | | discovery; the operator's work; KSM's watch |
  * | what the caller names | Alertmanager | | the TheHive bridge, the notification receiver |
+ *
+ * Grafana's own policies (in from the ingress controller, out to its data sources and Keycloak) are the
+ * grafana part's (components/monitoring/grafana/policies.ts); these let Grafana into Prometheus and
+ * Alertmanager, and Prometheus into Grafana's metrics port.
  *
  * The API server and the node exporter run on the nodes' host network, which no pod selector matches:
  * the API server by port (as the other layers do), the nodes by address. Pod labels are those the
@@ -57,14 +59,11 @@ export type Endpoint =
 
 export interface MonitoringPolicyArgs {
   readonly namespace: string;
-  readonly ingressNamespace: string;
   /** Every k3s node's address (kubelet, node exporter). */
   readonly nodes: readonly string[];
   /** The k3s servers' addresses (controller manager, etcd metrics). */
   readonly controlPlane: readonly string[];
   readonly scrapeJobs: readonly ScrapeJob[];
-  /** Keycloak, the indexer, Loki: where Grafana's data sources and login go. */
-  readonly grafanaEgress: readonly Endpoint[];
   /** The TheHive bridge and the notification receiver (SMTP relay or webhook). */
   readonly alertmanagerEgress: readonly Endpoint[];
 }
@@ -168,10 +167,8 @@ export function monitoringPolicies(
   opts: pulumi.CustomResourceOptions,
 ): k8s.networking.v1.NetworkPolicy[] {
   const ns = args.namespace;
-  const fromIngress = {
-    namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: args.ingressNamespace } },
-  };
   const scrapedIngress = SCRAPED.filter(
+    // Grafana's ingress policy is the grafana part's (it lets the namespace in on 3000).
     ([id]) => id !== "grafana" && id !== "alertmanager" && id !== "prometheus",
   ).map(([id, labels, ports]) =>
     policy(
@@ -209,25 +206,6 @@ export function monitoringPolicies(
           { from: [pods(GRAFANA_POD)], ports: tcp(STACK_PORTS.alertmanager) },
         ],
         egress: args.alertmanagerEgress.map(endpointRule),
-      },
-      opts,
-    ),
-    policy(
-      `${name}-grafana`,
-      "grafana",
-      ns,
-      GRAFANA_POD,
-      {
-        ingress: [
-          { from: [fromIngress], ports: tcp(STACK_PORTS.grafana) },
-          { from: [pods(PROMETHEUS_POD)], ports: tcp(STACK_PORTS.grafana) },
-        ],
-        egress: [
-          { to: [pods(PROMETHEUS_POD)], ports: tcp(STACK_PORTS.prometheus) },
-          { to: [pods(ALERTMANAGER_POD)], ports: tcp(STACK_PORTS.alertmanager) },
-          ...args.grafanaEgress.map(endpointRule),
-          { ports: API_SERVER },
-        ],
       },
       opts,
     ),

@@ -31,7 +31,6 @@ export const PROMETHEUS_STACK_TYPE = COMPONENT_TYPES.prometheusStack;
 
 export interface PrometheusStackArgs {
   readonly namespace: string;
-  readonly ingressNamespace: string;
   /** The default storage class: Prometheus's volume. */
   readonly storageClass: string;
   /** Every k3s node's address; the servers' separately (controller manager, etcd). */
@@ -43,8 +42,9 @@ export interface PrometheusStackArgs {
   /** The grafana helper's subtree of the chart's `grafana:` values. */
   readonly grafanaValues: PlainValues;
   readonly grafanaUrl: string;
-  readonly grafanaEgress: readonly Endpoint[];
   readonly alertmanagerEgress: readonly Endpoint[];
+  /** What the chart's pods need first (Grafana's Secrets and dashboards): the chart waits for them. */
+  readonly prerequisites?: readonly pulumi.Resource[];
 }
 
 /** A rule group's PrometheusRule name: DNS-1123, one object per group. */
@@ -124,11 +124,9 @@ export class PrometheusStack extends pulumi.ComponentResource {
       name,
       {
         namespace: ns,
-        ingressNamespace: args.ingressNamespace,
         nodes: args.nodes,
         controlPlane: args.controlPlane,
         scrapeJobs: args.scrapeJobs,
-        grafanaEgress: args.grafanaEgress,
         alertmanagerEgress: args.alertmanagerEgress,
       },
       child,
@@ -147,7 +145,10 @@ export class PrometheusStack extends pulumi.ComponentResource {
           grafanaUrl: args.grafanaUrl,
         }),
       },
-      { parent: this, dependsOn: [amConfig, amFiles, this.volumeClaim, ...policies] },
+      {
+        parent: this,
+        dependsOn: [amConfig, amFiles, this.volumeClaim, ...policies, ...(args.prerequisites ?? [])],
+      },
     );
     const names = new Set<string>();
     this.rules = args.ruleGroups.map((group) => {

@@ -66,7 +66,7 @@ export const prometheusClaimName = (prometheusName: string) =>
  * pack's secrets-from-random-or-config cannot tell from a list of credentials.
  */
 export const ALERTMANAGER_SECRETS_DIR = "/etc/alertmanager/secrets";
-export const ALERTMANAGER_FILES_SECRET = "alertmanager-fortress-files";
+export const ALERTMANAGER_FILES_SECRET = "fortress-alertmanager-files";
 /** Where the rules helper's `*_file` keys must point. */
 export const ALERTMANAGER_SECRETS_MOUNT_PATH = `${ALERTMANAGER_SECRETS_DIR}/${ALERTMANAGER_FILES_SECRET}`;
 const ALERTMANAGER_FILES_VOLUME = "fortress-files";
