@@ -105,7 +105,7 @@ describe("kube-prometheus-stack's values", () => {
     for (const group of Object.keys(CHART_RULE_GROUPS_OFF)) assert.equal(v.defaultRules.rules[group], false);
     assert.equal(v.defaultRules.create, true);
     assert.equal(v.defaultRules.additionalRuleLabels.layer, "platform");
-    assert.equal(v.defaultRules.disabled.TargetDown, true);
+    assert.deepEqual(v.defaultRules.disabled, { TargetDown: true, KubePersistentVolumeFillingUp: true });
   });
 
   it("sizes retention to the volume and keeps the claim the StatefulSet makes", () => {

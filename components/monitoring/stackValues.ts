@@ -88,8 +88,12 @@ export const CHART_RULE_GROUPS_OFF: Readonly<Record<string, string>> = {
   kubeProxy: "kube-proxy's metrics stay on 127.0.0.1 in k3s",
   windows: "no Windows nodes",
 };
-/** Single alerts of kept groups that the rules helper's own rules replace (defaultRules.disabled). */
-export const CHART_ALERTS_OFF = ["TargetDown"] as const;
+/**
+ * Single alerts of kept groups that the rules part's own replace (defaultRules.disabled): its TargetDown
+ * (per layer and role), and its per-volume VolumeFillingUp/VolumeAlmostFull on the same kubelet metric,
+ * which would otherwise fire beside the chart's KubePersistentVolumeFillingUp for the same claim.
+ */
+export const CHART_ALERTS_OFF = ["TargetDown", "KubePersistentVolumeFillingUp"] as const;
 
 export interface StackValuesArgs {
   readonly storageClass: string;

@@ -26,6 +26,8 @@ export const TEMPLATE_READS: Readonly<Record<string, string>> = {
   "defaultRules.rules.kubeProxy": "templates/prometheus/rules-1.14/kubernetes-system-kube-proxy.yaml",
   "defaultRules.rules.windows": "templates/prometheus/rules-1.14/windows.node.rules.yaml",
   "defaultRules.additionalRuleLabels": "templates/prometheus/rules-1.14/alertmanager.rules.yaml",
+  "defaultRules.disabled.KubePersistentVolumeFillingUp":
+    "templates/prometheus/rules-1.14/kubernetes-storage.yaml",
   "defaultRules.disabled.TargetDown": "templates/prometheus/rules-1.14/general.rules.yaml",
   "windowsMonitoring.enabled": "templates/grafana/dashboards-1.14/k8s-resources-windows-cluster.yaml",
   "kubeControllerManager.enabled": "templates/exporters/kube-controller-manager/endpoints.yaml",
