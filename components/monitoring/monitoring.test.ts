@@ -237,6 +237,12 @@ describe("Monitoring (kube-prometheus-stack, Grafana's parts, the lead's parts)"
       assert.ok(allowed("egress", PROMETHEUS_POD, { ip }, 2381));
     }
     assert.ok(!allowed("egress", PROMETHEUS_POD, { ip: AGENTS[0] }, 2381), "etcd only on the servers");
+    assert.ok(
+      allowed("egress", PROMETHEUS_POD, { namespace: "kube-system", pod: { "k8s-app": "kube-dns" } }, 9153),
+    );
+    assert.ok(
+      !allowed("egress", PROMETHEUS_POD, { namespace: "kube-system", pod: { app: "traefik" } }, 9153),
+    );
     assert.ok(allowed("egress", PROMETHEUS_POD, { pod: ALERTMANAGER_POD }, 9093));
     for (const pod of [KSM_POD, OPERATOR_POD]) {
       assert.ok(allowed("egress", PROMETHEUS_POD, { pod }, 8080));

@@ -64,6 +64,8 @@ export const STACK_PORTS = {
   kubelet: 10250,
   /** k3s: kube-controller-manager-arg bind-address=0.0.0.0 (components/platform/k3sConfig.ts), secure port. */
   controllerManager: 10257,
+  /** CoreDNS's `prometheus :9153` (the chart's coreDns ServiceMonitor, Service port http-metrics 9153). */
+  coreDns: 9153,
   /** k3s: etcd-expose-metrics (components/platform/k3sConfig.ts), plain HTTP metrics listener. */
   etcdMetrics: 2381,
 } as const;

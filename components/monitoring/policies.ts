@@ -11,6 +11,7 @@
  * | Alertmanager | Prometheus, Grafana | 9093 | alerts; the Alertmanager data source |
  * | the k3s nodes (/32) | Prometheus | 10250, 9100 | kubelet and cAdvisor; the node exporter on the host network |
  * | the k3s servers (/32) | Prometheus | 10257, 2381 | controller manager; etcd (k3sConfig.ts binds them) |
+ * | CoreDNS (kube-system, `k8s-app: kube-dns`) | Prometheus | 9153 | the chart's coreDns ServiceMonitor |
  * | each ScrapeJob target or exporter (/32, or the namespace's pods for an in-cluster name) | Prometheus | its port | the additional scrape configs |
  * | the API server (443, 6443) | Prometheus, the operator, kube-state-metrics | | discovery; the operator's work; KSM's watch |
  * | what the caller names | Alertmanager | | the TheHive bridge, the notification receiver |
@@ -28,7 +29,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { NAMESPACE_NAME_LABEL } from "../kubernetes/networkPolicy";
+import { KUBE_SYSTEM, NAMESPACE_NAME_LABEL } from "../kubernetes/networkPolicy";
 import type { ScrapeJob } from "./contract";
 import { ALERTMANAGER_NAME, PROMETHEUS_NAME, RELEASE, STACK_PORTS } from "./pins";
 
@@ -156,6 +157,7 @@ function prometheusEgress(args: MonitoringPolicyArgs): unknown[] {
     ...(args.controlPlane.length > 0
       ? [{ to: hosts(args.controlPlane), ports: tcp(STACK_PORTS.controllerManager, STACK_PORTS.etcdMetrics) }]
       : []),
+    endpointRule({ namespace: KUBE_SYSTEM, port: STACK_PORTS.coreDns, pods: { "k8s-app": "kube-dns" } }),
     ...scrapeEndpoints(args.scrapeJobs, args.namespace).map(endpointRule),
     { ports: API_SERVER },
   ];
