@@ -10,7 +10,14 @@ import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import type { ScrapeJob } from "./contract";
 import { Monitoring, type MonitoringArgs } from "./monitoring";
 import { KPS_CHART } from "./pins";
-import { ALERTMANAGER_POD, GRAFANA_POD, KSM_POD, OPERATOR_POD, PROMETHEUS_POD } from "./policies";
+import {
+  ALERTMANAGER_POD,
+  GRAFANA_POD,
+  KSM_POD,
+  OPERATOR_POD,
+  PROMETHEUS_POD,
+  serviceNamespace,
+} from "./policies";
 import { scrapeConfigs } from "./scrapeConfigs";
 import { ALERTMANAGER_SECRETS_MOUNT_PATH, RULE_LABELS } from "./stackValues";
 
@@ -32,9 +39,9 @@ const JOBS: ScrapeJob[] = [
     job: "pve",
     scheme: "http",
     metricsPath: "/pve",
-    exporterAddress: "pve-exporter:9221",
+    exporterAddress: "pve-exporter.fortress-monitoring.svc:9221",
     targets: [
-      { address: "10.10.10.11:8006", labels: { layer: "hypervisor", role: "proxmox-node", node: "pve1" } },
+      { address: "10.10.10.11", labels: { layer: "hypervisor", role: "proxmox-node", node: "pve1" } },
     ],
   },
 ];
@@ -218,6 +225,13 @@ describe("Monitoring (kube-prometheus-stack, Grafana's parts, the lead's parts)"
     assert.deepEqual(rule.metadata.labels, RULE_LABELS);
     assert.equal(rule.spec.groups[0].rules[0].alert, "HostDown");
     assert.ok(rules[0]!.dependencies.some((urn) => urn.endsWith("::monitoring-stack-chart")));
+  });
+
+  it("names in-cluster scrape addresses by their Service's namespace, and refuses other names", () => {
+    assert.equal(serviceNamespace("pve-exporter", NS), NS);
+    assert.equal(serviceNamespace("indexer-exporter.fortress-siem.svc", NS), "fortress-siem");
+    assert.equal(serviceNamespace("x.fortress-siem.svc.cluster.local", NS), "fortress-siem");
+    assert.throws(() => serviceNamespace("pve1.home.arpa", NS), /in-cluster Service name/);
   });
 
   it("lets Prometheus reach its targets, and nothing else out of the namespace", () => {

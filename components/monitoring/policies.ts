@@ -96,6 +96,25 @@ export function endpointRule(endpoint: Endpoint) {
   };
 }
 
+/**
+ * The namespace of an in-cluster name: `<service>.<namespace>.svc[.cluster.local]`, or a bare
+ * `<service>` in Prometheus's own namespace. Any other name is refused: it has no address a
+ * NetworkPolicy can name.
+ */
+export function serviceNamespace(host: string, own: string): string {
+  const parts = host.split(".");
+  if (parts.length === 1) return own;
+  if (
+    parts.length >= 3 &&
+    parts[2] === "svc" &&
+    (parts.length === 3 || parts.slice(3).join(".") === "cluster.local")
+  )
+    return parts[1] ?? own;
+  throw new Error(
+    `monitoring: scrape address ${host} is neither an IPv4 address nor an in-cluster Service name`,
+  );
+}
+
 /** Where Prometheus's additional scrape configs send scrapes: the exporter's, or each target's address. */
 export function scrapeEndpoints(jobs: readonly ScrapeJob[], namespace: string): Endpoint[] {
   const seen = new Set<string>();
@@ -107,7 +126,9 @@ export function scrapeEndpoints(jobs: readonly ScrapeJob[], namespace: string): 
     for (const address of addresses) {
       const [host = "", portText = ""] = address.split(":");
       const port = Number(portText);
-      const endpoint: Endpoint = IPV4.test(host) ? { ip: host, port } : { namespace, port };
+      const endpoint: Endpoint = IPV4.test(host)
+        ? { ip: host, port }
+        : { namespace: serviceNamespace(host, namespace), port };
       const key = JSON.stringify(endpoint);
       if (!seen.has(key)) out.push(endpoint);
       seen.add(key);

@@ -27,9 +27,7 @@ const PVE: ScrapeJob = {
   params: { module: ["default"], cluster: ["1"], node: ["1"] },
   exporterAddress: "pve-exporter.fortress-monitoring.svc:9221",
   scrapeInterval: "60s",
-  targets: [
-    { address: "10.10.10.11:8006", labels: { layer: "hypervisor", role: "proxmox-node", node: "pve1" } },
-  ],
+  targets: [{ address: "10.10.10.11", labels: { layer: "hypervisor", role: "proxmox-node", node: "pve1" } }],
 };
 
 /** prometheus.yml as the operator writes it, with the additional scrape configs appended. */

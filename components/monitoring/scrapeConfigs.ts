@@ -12,6 +12,8 @@ import { type ScrapeJob, TARGET_LABELS, type TargetLabel } from "./contract";
 const KNOWN_LABELS: ReadonlySet<string> = new Set(Object.values(TARGET_LABELS));
 const JOB_NAME = /^[a-zA-Z_][a-zA-Z0-9_-]*$/;
 const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
+/** A multi-target exporter's target is its `target` parameter: a host, with or without a port. */
+const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$/;
 
 export type ScrapeConfig = Record<string, unknown>;
 
@@ -19,8 +21,11 @@ function checkJob(job: ScrapeJob): void {
   if (!JOB_NAME.test(job.job)) throw new Error(`scrape job ${JSON.stringify(job.job)} is not a job name`);
   if (job.targets.length === 0) throw new Error(`scrape job ${job.job} has no targets`);
   for (const target of job.targets) {
-    if (!HOST_PORT.test(target.address))
-      throw new Error(`scrape job ${job.job}: target ${JSON.stringify(target.address)} is not host:port`);
+    const form = job.exporterAddress === undefined ? HOST_PORT : HOST;
+    if (!form.test(target.address))
+      throw new Error(
+        `scrape job ${job.job}: target ${JSON.stringify(target.address)} is not ${job.exporterAddress === undefined ? "host:port" : "a host"}`,
+      );
     const unknown = Object.keys(target.labels).filter((label) => !KNOWN_LABELS.has(label));
     if (unknown.length > 0)
       throw new Error(
