@@ -253,6 +253,10 @@ export function stackValues(args: StackValuesArgs): PlainValues {
     alertmanager: alertmanagerValues(),
     prometheusOperator: operatorValues(),
     "kube-state-metrics": {
+      // No `secrets` collector: its ClusterRole would list and watch every Secret in the cluster
+      // (kube-state-metrics-8.4.0 templates/role.yaml), which k8s-rbac-least-privilege refuses; no
+      // rule or dashboard reads kube_secret_*.
+      collectorsExclude: ["secrets"],
       image: image(STACK_IMAGES.kubeStateMetrics),
       resources: STACK_RESOURCES.kubeStateMetrics,
     },

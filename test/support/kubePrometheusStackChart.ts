@@ -93,6 +93,7 @@ export const TEMPLATE_READS: Readonly<Record<string, string>> = {
   "kube-state-metrics.image.repository": "kube-state-metrics:templates/_helpers.tpl",
   "kube-state-metrics.image.tag": "kube-state-metrics:templates/_helpers.tpl",
   "kube-state-metrics.image.sha": "kube-state-metrics:templates/_helpers.tpl",
+  "kube-state-metrics.collectorsExclude": "kube-state-metrics:templates/_helpers.tpl",
   "kube-state-metrics.resources": "kube-state-metrics:templates/deployment.yaml",
   "prometheus-node-exporter.image.registry": "prometheus-node-exporter:templates/_helpers.tpl",
   "prometheus-node-exporter.image.repository": "prometheus-node-exporter:templates/_helpers.tpl",
