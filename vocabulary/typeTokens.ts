@@ -55,6 +55,10 @@ export const COMPONENT_TYPES = {
   indexerExporter: "fortress:monitoring:IndexerExporter",
   /** The record of which services the lab runs, read by the pack's dependency policy. */
   services: "fortress:lab:Services",
+  /** The monitoring layer's component: the stack, Grafana's parts and the parts the lead adds. */
+  monitoring: "fortress:monitoring:Monitoring",
+  /** kube-prometheus-stack with Fortress's scrape configs, rules, Alertmanager config and volume. */
+  prometheusStack: "fortress:monitoring:PrometheusStack",
 } as const;
 
 export type ComponentType = (typeof COMPONENT_TYPES)[keyof typeof COMPONENT_TYPES];

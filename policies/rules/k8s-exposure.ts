@@ -17,6 +17,7 @@ import {
   knownString,
   podSpecsOf,
 } from "../lib/resources";
+import { isNodeExporterDaemonSet, NODE_EXPORTER_PORT } from "../lib/nodeExporter";
 import { managementUiOf } from "./k8s-no-exposed-management-ui";
 import { K8S_PACKAGE } from "../../vocabulary/sdkTypes";
 
@@ -97,11 +98,14 @@ function judgeService(props: Inputs, who: string, settings: ExposureSettings, re
 function judgeWorkload(props: Inputs, type: string, who: string, settings: ExposureSettings, report: Report) {
   for (const { spec } of podSpecsOf({ type, props }, { patches: true })) {
     const hostNetwork = spec.hostNetwork === true;
+    // The node exporter listens on the node's 9100 (policies/lib/nodeExporter.ts), nothing else of it does.
+    const nodeExporter = hostNetwork && isNodeExporterDaemonSet(k8sKindOf(type), spec);
     for (const { name, container } of containersOf(spec)) {
       for (const port of list(container.ports)) {
         const hostPort =
           portNumber(port.hostPort) ?? (hostNetwork ? portNumber(port.containerPort) : undefined);
         if (hostPort === undefined || hostPort === 0 || settings.exposable.has(hostPort)) continue;
+        if (nodeExporter && port.hostPort === undefined && hostPort === NODE_EXPORTER_PORT) continue;
         report(
           `${who}: container ${name} ${port.hostPort !== undefined ? `binds hostPort ${hostPort}` : `listens on ${hostPort} in the node's network (hostNetwork)`}, which is no agent port (${allowedNames(settings)}): serve it through a ClusterIP Service and the ingress instead`,
         );
@@ -235,7 +239,7 @@ function judgeGatewayApi(
 export const k8sExposure: ResourceValidationPolicy = {
   name: "k8s-exposure",
   description:
-    "Every route into the cluster is on the allow-list of what may be exposed where: a Service of type NodePort or LoadBalancer, or with externalIPs, and a hostPort or a host-network pod's port, expose only the ports agents connect to (exposableServices, by default wazuh-agent, syslog and clamd; management UIs are k8s-no-exposed-management-ui's), or a single-host service's port (singleHostServices, by default opensearch for the Wazuh manager's Filebeat) on a LoadBalancer without node ports whose loadBalancerSourceRanges are single addresses (singleHostSources, when set); an Ingress or a Traefik IngressRoute serves TLS and routes to no management-only service (managementOnlyServices: SSH, the Kubernetes, Wazuh and OpenSearch APIs, Proxmox's UI, exporters) unless annotated fortress.io/zone: management; no IngressRouteTCP/UDP; a Gateway API Gateway listens for no plain HTTP and forwards no raw TCP/UDP but on agent ports, and its routes follow the Ingress rule. Covers Service patches, Services, Pods and every workload's pod template (patches too), Ingress in every API version, and objects a chart renders.",
+    "Every route into the cluster is on the allow-list of what may be exposed where: a Service of type NodePort or LoadBalancer, or with externalIPs, and a hostPort or a host-network pod's port (but the Prometheus node exporter DaemonSet's 9100, as k8s-no-privileged recognises it), expose only the ports agents connect to (exposableServices, by default wazuh-agent, syslog and clamd; management UIs are k8s-no-exposed-management-ui's), or a single-host service's port (singleHostServices, by default opensearch for the Wazuh manager's Filebeat) on a LoadBalancer without node ports whose loadBalancerSourceRanges are single addresses (singleHostSources, when set); an Ingress or a Traefik IngressRoute serves TLS and routes to no management-only service (managementOnlyServices: SSH, the Kubernetes, Wazuh and OpenSearch APIs, Proxmox's UI, exporters) unless annotated fortress.io/zone: management; no IngressRouteTCP/UDP; a Gateway API Gateway listens for no plain HTTP and forwards no raw TCP/UDP but on agent ports, and its routes follow the Ingress rule. Covers Service patches, Services, Pods and every workload's pod template (patches too), Ingress in every API version, and objects a chart renders.",
   enforcementLevel: "mandatory",
   configSchema: { properties: { ...EXPOSURE_CONFIG_SCHEMA } },
   validateResource: withEmbeddedObjects((args, reportViolation) => {

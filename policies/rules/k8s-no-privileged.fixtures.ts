@@ -101,6 +101,47 @@ export const zeekSensorPodSpec = (): Inputs => ({
 });
 
 /**
+ * The node exporter's DaemonSet pod as prometheus-node-exporter 4.56.1 renders it for kube-prometheus-stack
+ * (templates/daemonset.yaml: hostNetwork, hostPID, the node's /proc, /sys and / read-only), with
+ * Fortress's container security context (components/monitoring/stackValues.ts).
+ */
+export const nodeExporterPodSpec = (change: (spec: Inputs) => void = () => {}): Inputs => {
+  const mount = (name: string, mountPath: string) => ({ name, mountPath, readOnly: true });
+  const spec: Inputs = {
+    hostNetwork: true,
+    hostPID: true,
+    securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534 },
+    containers: [
+      {
+        name: "node-exporter",
+        image: "quay.io/prometheus/node-exporter:v1.12.1-distroless",
+        args: ["--path.procfs=/host/proc", "--path.sysfs=/host/sys", "--path.rootfs=/host/root"],
+        ports: [{ name: "http-metrics", containerPort: 9100, protocol: "TCP" }],
+        securityContext: {
+          readOnlyRootFilesystem: true,
+          allowPrivilegeEscalation: false,
+          capabilities: { drop: ["ALL"] },
+        },
+        resources: { requests: { cpu: "20m", memory: "40Mi" }, limits: { cpu: "200m", memory: "40Mi" } },
+        volumeMounts: [
+          mount("proc", "/host/proc"),
+          mount("sys", "/host/sys"),
+          { ...mount("root", "/host/root"), mountPropagation: "HostToContainer" },
+        ],
+      },
+    ],
+    volumes: [
+      { name: "proc", hostPath: { path: "/proc" } },
+      { name: "sys", hostPath: { path: "/sys" } },
+      { name: "root", hostPath: { path: "/" } },
+    ],
+  };
+  change(spec);
+  return spec;
+};
+const nodeExporterContainer = (spec: Inputs) => (spec.containers as Inputs[])[0] as Inputs;
+
+/**
  * A small but realistic cluster under the platform layer: identity and sensor namespaces with Pod Security
  * labels and default-deny policies, a restricted Keycloak Deployment behind a ClusterIP Service, a Grafana
  * LoadBalancer on the management network, and a Zeek DaemonSet in fortress-sensors.
@@ -244,12 +285,85 @@ export const fixtures: PolicyFixtures = {
       ],
     },
     {
+      name: "the node exporter's DaemonSet in the monitoring namespace, the node's paths read-only",
+      resources: [workload(K8S.daemonSet, "node-exporter", "fortress-monitoring", nodeExporterPodSpec())],
+    },
+    {
       name: "a sensor in a namespace the config allow-lists",
       resources: [workload(K8S.daemonSet, "suricata", "ids", zeekSensorPodSpec())],
       config: { "k8s-no-privileged": { allowedNamespaces: ["ids"] } },
     },
   ],
   failing: [
+    {
+      name: "the node exporter's DaemonSet with the node's root mounted writable",
+      resources: [
+        workload(
+          K8S.daemonSet,
+          "node-exporter",
+          "fortress-monitoring",
+          nodeExporterPodSpec((spec) => {
+            ((nodeExporterContainer(spec).volumeMounts as Inputs[])[2] as Inputs).readOnly = false;
+          }),
+        ),
+      ],
+    },
+    {
+      name: "the node exporter's DaemonSet mounting a node path beyond /, /proc and /sys",
+      resources: [
+        workload(
+          K8S.daemonSet,
+          "node-exporter",
+          "fortress-monitoring",
+          nodeExporterPodSpec((spec) => {
+            (spec.volumes as Inputs[]).push({ name: "etc", hostPath: { path: "/etc" } });
+          }),
+        ),
+      ],
+    },
+    {
+      name: "the node exporter's DaemonSet sharing the node's IPC namespace",
+      resources: [
+        workload(
+          K8S.daemonSet,
+          "node-exporter",
+          "fortress-monitoring",
+          nodeExporterPodSpec((spec) => {
+            spec.hostIPC = true;
+          }),
+        ),
+      ],
+    },
+    {
+      name: "the node exporter's pod in a Deployment",
+      resources: [workload(K8S.deployment, "node-exporter", "fortress-monitoring", nodeExporterPodSpec())],
+    },
+    {
+      name: "the node exporter's DaemonSet with another image beside it",
+      resources: [
+        workload(
+          K8S.daemonSet,
+          "node-exporter",
+          "fortress-monitoring",
+          nodeExporterPodSpec((spec) => {
+            (spec.containers as Inputs[]).push(restrictedContainer("shell", "busybox:1.37.0"));
+          }),
+        ),
+      ],
+    },
+    {
+      name: "a privileged node exporter",
+      resources: [
+        workload(
+          K8S.daemonSet,
+          "node-exporter",
+          "fortress-monitoring",
+          nodeExporterPodSpec((spec) => {
+            nodeExporterContainer(spec).securityContext = { privileged: true };
+          }),
+        ),
+      ],
+    },
     {
       name: "a privileged container in a Deployment",
       resources: [

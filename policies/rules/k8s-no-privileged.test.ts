@@ -4,7 +4,14 @@ import { planResource } from "../lib/build";
 import { evaluatePolicies } from "../lib/offline";
 import { podSpecsOf } from "../lib/resources";
 import { k8sNoPrivileged } from "./k8s-no-privileged";
-import { K8S, restrictedContainer, workload, zeekSensorPodSpec } from "./k8s-no-privileged.fixtures";
+import { k8sExposure } from "./k8s-exposure";
+import {
+  K8S,
+  nodeExporterPodSpec,
+  restrictedContainer,
+  workload,
+  zeekSensorPodSpec,
+} from "./k8s-no-privileged.fixtures";
 import * as k8s from "@pulumi/kubernetes";
 import { pulumiTypeOf } from "../../vocabulary/sdkTypes";
 
@@ -129,5 +136,47 @@ describe("k8s-no-privileged", () => {
       data: { hostNetwork: "true" },
     });
     assert.deepEqual(await messages(configMap), []);
+  });
+});
+
+describe("k8s-no-privileged and k8s-exposure on the node exporter", () => {
+  it("let the node exporter's DaemonSet use the node as its chart renders it, and nothing more", async () => {
+    const daemonSet = (change?: (spec: Record<string, any>) => void) =>
+      workload(K8S.daemonSet, "node-exporter", "fortress-monitoring", nodeExporterPodSpec(change));
+    const judged = async (resource: ReturnType<typeof workload>) =>
+      (await evaluatePolicies([k8sNoPrivileged, k8sExposure], [resource])).map(
+        (v) => `${v.policy}: ${v.message}`,
+      );
+    assert.deepEqual(await judged(daemonSet()), []);
+    const etc = await judged(
+      daemonSet((spec) => spec.volumes.push({ name: "etc", hostPath: { path: "/etc" } })),
+    );
+    assert.ok(
+      etc.some((m) => m.includes("hostNetwork: true")) && etc.some((m) => m.includes("hostPath /etc")),
+      etc.join("\n"),
+    );
+    const otherPort = await judged(
+      daemonSet((spec) => spec.containers[0].ports.push({ name: "debug", containerPort: 6060 })),
+    );
+    assert.deepEqual(
+      otherPort.filter((m) => m.startsWith("k8s-exposure")).length,
+      1,
+      "only the exporter's own 9100 is let through on the node's network",
+    );
+    const elsewhere = await judged(
+      workload(K8S.daemonSet, "tool", "fortress-monitoring", {
+        ...nodeExporterPodSpec(),
+        containers: [
+          {
+            ...(nodeExporterPodSpec().containers as Record<string, unknown>[])[0],
+            image: "quay.io/prometheus/blackbox-exporter:v0.27.0",
+          },
+        ],
+      }),
+    );
+    assert.ok(
+      elsewhere.some((m) => m.includes("hostPID: true")),
+      "another image gets no exemption",
+    );
   });
 });

@@ -1,5 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { withEmbeddedObjects } from "../lib/embedded";
+import { isNodeExporterDaemonSet } from "../lib/nodeExporter";
 import { allowedNamespacesSetting, containersOf, k8sKindOf, workloadToJudge } from "../lib/resources";
 
 /** The one capability a container may add: binding ports below 1024 as non-root. */
@@ -12,7 +13,7 @@ export const capabilityName = (value: unknown) => String(value).toUpperCase().re
 export const k8sNoPrivileged: ResourceValidationPolicy = {
   name: "k8s-no-privileged",
   description:
-    "No pod outside the allow-listed namespaces (allowedNamespaces, by default fortress-sensors, where network sensors such as Zeek and Suricata capture traffic) runs privileged containers, mounts hostPath volumes, shares the node's network, PID or IPC namespace, adds a capability other than NET_BIND_SERVICE, allows privilege escalation (allowPrivilegeEscalation: true) or is a Windows HostProcess container; no PersistentVolume is a hostPath volume. Covers Pods and the pod templates of Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers, Jobs and CronJobs, and their patches; the namespace is the object's metadata.namespace.",
+    "No pod outside the allow-listed namespaces (allowedNamespaces, by default fortress-sensors, where network sensors such as Zeek and Suricata capture traffic) runs privileged containers, mounts hostPath volumes, shares the node's network, PID or IPC namespace, adds a capability other than NET_BIND_SERVICE, allows privilege escalation (allowPrivilegeEscalation: true) or is a Windows HostProcess container; the one exception is the Prometheus node exporter's DaemonSet (every container its image, hostPath only /, /proc and /sys mounted read-only, no hostIPC), which may share the node's network and PID namespaces and mount those paths because its metrics are the node's own; no PersistentVolume is a hostPath volume. Covers Pods and the pod templates of Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers, Jobs and CronJobs, and their patches; the namespace is the object's metadata.namespace.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
@@ -35,7 +36,10 @@ export const k8sNoPrivileged: ResourceValidationPolicy = {
     const remedy = `move it into an allow-listed namespace (${[...allowed].join(", ") || "none"}) if it is a sensor that needs the host`;
 
     for (const { path, spec } of podSpecs) {
+      // The node exporter's host use, and only that (policies/lib/nodeExporter.ts: its reason).
+      const nodeExporter = isNodeExporterDaemonSet(k8sKindOf(args.type), spec);
       for (const [field, shared] of Object.entries(HOST_NAMESPACES)) {
+        if (nodeExporter && field !== "hostIPC") continue;
         if (spec[field] === true) {
           reportViolation(
             `${who} sets ${path}.${field}: true, so its pods share the node's ${shared} namespace: remove it, or ${remedy}`,
@@ -45,7 +49,7 @@ export const k8sNoPrivileged: ResourceValidationPolicy = {
       const volumes = Array.isArray(spec.volumes) ? (spec.volumes as Record<string, unknown>[]) : [];
       volumes.forEach((volume, index) => {
         const hostPath = volume?.hostPath as { path?: unknown } | undefined;
-        if (hostPath === undefined || hostPath === null) return;
+        if (hostPath === undefined || hostPath === null || nodeExporter) return;
         reportViolation(
           `${who} mounts hostPath ${String(hostPath.path ?? "?")} as volume ${String(volume.name ?? index)}, which reaches into the node's filesystem: use a PersistentVolumeClaim, ConfigMap, Secret or emptyDir instead, or ${remedy}`,
         );

@@ -110,6 +110,48 @@ export const responseCharts = (options: { hive?: Values; cortex?: Values; protec
   chart("response-thehive-chart", "thehive", options.hive ?? hiveValues()),
   chart("response-cortex-chart", "cortex", options.cortex ?? cortexChartValues()),
 ];
+/** kube-prometheus-stack's state-bearing values as components/monitoring/stackValues.ts renders them. */
+const MONITORING_NS = "fortress-monitoring";
+export const PROMETHEUS_CLAIM = "prometheus-db-prometheus-kps-prometheus-0";
+export const prometheusStackValues = (change: (values: Values) => void = () => {}): Values => {
+  const values: Values = {
+    fullnameOverride: "kps",
+    prometheus: {
+      enabled: true,
+      prometheusSpec: {
+        storageSpec: {
+          volumeClaimTemplate: {
+            metadata: { name: "prometheus-db" },
+            spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "16Gi" } } },
+          },
+        },
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+      },
+    },
+  };
+  change(values);
+  return values;
+};
+/** The stack's chart (release kube-prometheus-stack) with Prometheus's claim as the component makes it. */
+export const prometheusStack = (options: { values?: Values; claimName?: string; protect?: boolean } = {}) => [
+  planResource(
+    PVC_TYPE,
+    "monitoring-stack-prometheus-data",
+    {
+      metadata: { name: options.claimName ?? PROMETHEUS_CLAIM, namespace: MONITORING_NS },
+      spec: { accessModes: ["ReadWriteOnce"] },
+    },
+    { protect: options.protect ?? true },
+  ),
+  planResource(SDK_TYPES.helmChartV4, "monitoring-stack-chart", {
+    name: "kube-prometheus-stack",
+    chart: "kube-prometheus-stack",
+    version: "88.5.3",
+    namespace: MONITORING_NS,
+    values: options.values ?? prometheusStackValues(),
+  }),
+];
+
 /** MISP as fortress:response:Misp records its VM. */
 export const mispComponent = (host: string) => planResource(COMPONENT_TYPES.misp, "misp", { host });
 
@@ -128,6 +170,14 @@ export const fixtures: PolicyFixtures = {
       resources: [hypervisor, ...responseCharts(), mispComponent("misp-1"), misp, backupJob([misp])],
     },
     {
+      name: "kube-prometheus-stack with Prometheus's claim made protected, under the StatefulSet's name for it",
+      resources: prometheusStack(),
+    },
+    {
+      name: "kube-prometheus-stack without Prometheus",
+      resources: [prometheusStack({ values: { prometheus: { enabled: false } } })[1]!],
+    },
+    {
       name: "a sensor whose data disk is scratch, left out of backups",
       resources: [
         hypervisor,
@@ -140,6 +190,29 @@ export const fixtures: PolicyFixtures = {
     },
   ],
   failing: [
+    {
+      name: "Prometheus's claim not protected",
+      resources: prometheusStack({ protect: false }),
+    },
+    {
+      name: "Prometheus's claim left to its StatefulSet (no claim of that name in the plan)",
+      // Without fullnameOverride the Prometheus is kube-prometheus-stack-prometheus: another claim name.
+      resources: prometheusStack({ values: prometheusStackValues((v) => delete v.fullnameOverride) }),
+    },
+    {
+      name: "Prometheus on an emptyDir",
+      resources: prometheusStack({
+        values: prometheusStackValues((v) => delete v.prometheus.prometheusSpec.storageSpec),
+      }),
+    },
+    {
+      name: "Prometheus's claim deleted with its StatefulSet",
+      resources: prometheusStack({
+        values: prometheusStackValues(
+          (v) => (v.prometheus.prometheusSpec.persistentVolumeClaimRetentionPolicy.whenDeleted = "Delete"),
+        ),
+      }),
+    },
     { name: "a stateful VM no job backs up", resources: [hypervisor, misp, server, backupJob([server])] },
     {
       name: "a VM with a data disk that is not protected",

@@ -4,6 +4,7 @@ import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import { CHART_TYPES, chartLabel, chartNamespaceOf, chartValuesOf } from "../lib/charts";
 import { chartStateProblems, type PlannedClaim, strangeBeeChart } from "../lib/chartState";
 import { guestOf } from "../lib/guests";
+import { isPrometheusStackChart, prometheusStackStateProblems } from "../lib/prometheusState";
 import { mergeValues } from "../lib/responseCredentials";
 
 export const BACKUP_JOB_TYPE = SDK_TYPES.proxmoxBackupJob;
@@ -78,7 +79,7 @@ export function backsUp(job: PolicyResource, vm: PolicyResource): boolean {
 export const stateProtectedAndBackedUp: StackValidationPolicy = {
   name: "state-protected-and-backed-up",
   description:
-    "Every resource that holds state is protected from deletion and, for guests, taken in by a backup job: Proxmox guests of every kind (VMs, clones, containers) with protection, a data disk or mount point, a state tag, or MISP on them; persistent volume claims; and the response layer's chart volumes, judged by their values: TheHive's Cassandra (and Elasticsearch and MinIO when enabled) with persistence on and no claim retention policy that deletes, every claim TheHive and Cortex mount a protected claim of the plan, attachments on a claim, Cortex's job directory claim made outside its chart.",
+    "Every resource that holds state is protected from deletion and, for guests, taken in by a backup job: Proxmox guests of every kind (VMs, clones, containers) with protection, a data disk or mount point, a state tag, or MISP on them; persistent volume claims; and the response layer's chart volumes, judged by their values: TheHive's Cassandra (and Elasticsearch and MinIO when enabled) with persistence on and no claim retention policy that deletes, every claim TheHive and Cortex mount a protected claim of the plan, attachments on a claim, Cortex's job directory claim made outside its chart; kube-prometheus-stack's Prometheus with a volumeClaimTemplate, no retention policy that deletes its claim, and that claim (by the name its StatefulSet gives it) a protected claim of the plan.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
@@ -110,6 +111,14 @@ export const stateProtectedAndBackedUp: StackValidationPolicy = {
         };
       });
     for (const chart of args.resources.filter((resource) => CHART_TYPES.has(resource.type))) {
+      if (isPrometheusStackChart(chart.props)) {
+        const values = mergeValues(chartValuesOf(chart).sources.map((source) => source.values));
+        const metadata = (chart.props.metadata ?? {}) as { name?: unknown };
+        const release = String(chart.props.name ?? metadata.name ?? chart.name);
+        for (const problem of prometheusStackStateProblems(release, values, chartNamespaceOf(chart), claims))
+          reportViolation(`${chartLabel(chart)}: ${problem}`, chart.urn);
+        continue;
+      }
       const product = strangeBeeChart(chart.props);
       if (!product) continue;
       const values = mergeValues(chartValuesOf(chart).sources.map((source) => source.values));
