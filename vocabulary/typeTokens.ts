@@ -49,6 +49,10 @@ export const COMPONENT_TYPES = {
   cortex: "fortress:response:Cortex",
   /** MISP on its VM: misp-docker's compose, login through Keycloak, feeds, the integration user. */
   misp: "fortress:response:Misp",
+  /** Debian's node exporter on a non-k3s VM or a Proxmox node, installed over SSH. */
+  nodeExporterHost: "fortress:monitoring:NodeExporterHost",
+  /** The Wazuh manager's agent and queue metrics as a textfile for its node exporter. */
+  wazuhManagerMetrics: "fortress:monitoring:WazuhManagerMetrics",
   /** The record of which services the lab runs, read by the pack's dependency policy. */
   services: "fortress:lab:Services",
 } as const;
