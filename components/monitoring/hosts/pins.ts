@@ -15,6 +15,8 @@
  * in its file list). That version is read from the package index, not from a downloaded .deb: this
  * machine reaches bookworm only.
  */
+import { NODE_EXPORTER_TEXTFILE_DIR } from "../../../vocabulary/monitoring";
+import { SERVICES } from "../../../vocabulary/services";
 import type { PinnedPackage } from "../../shipping/shell";
 
 export const NODE_EXPORTER_PACKAGE_NAME = "prometheus-node-exporter";
@@ -34,9 +36,9 @@ export const nodeExporterPackage = (release: DebianRelease): PinnedPackage => ({
   version: NODE_EXPORTER_VERSIONS[release],
 });
 
-export const NODE_EXPORTER_PORT = 9100;
+export const NODE_EXPORTER_PORT = SERVICES["node-exporter"].tcp[0] as number;
 export const NODE_EXPORTER_UNIT = "prometheus-node-exporter";
 /** The package's EnvironmentFile: the only place its arguments are read from. */
 export const NODE_EXPORTER_DEFAULTS = "/etc/default/prometheus-node-exporter";
 /** The textfile collector's directory: Debian's default, where Fortress's own metrics land. */
-export const TEXTFILE_DIR = "/var/lib/prometheus/node-exporter";
+export const TEXTFILE_DIR = NODE_EXPORTER_TEXTFILE_DIR;
