@@ -70,6 +70,8 @@ export type OpnsenseKind =
   | "dnsmasqRange"
   | "dnsmasqHost"
   | "syslogDestination"
+  | "nodeExporter"
+  | "plugin"
   | "idsPolicy"
   | "idsRulesets"
   | "idsUpdateSchedule"

@@ -63,7 +63,7 @@ describe("NodeExporterHost and the node job over the home lab", () => {
         }),
       );
     connection = await new Promise((resolve) =>
-      (hosts[0]?.install.connection as pulumi.Output<Inputs>).apply(resolve),
+      (hosts[0]?.install.connection as unknown as pulumi.Output<Inputs>).apply(resolve),
     );
     await new Promise((resolve) => setTimeout(resolve, 50));
   });
