@@ -51,6 +51,8 @@ export const COMPONENT_TYPES = {
   misp: "fortress:response:Misp",
   /** Debian's node exporter on a non-k3s VM or a Proxmox node, installed over SSH. */
   nodeExporterHost: "fortress:monitoring:NodeExporterHost",
+  /** The firewall's os-node_exporter plugin: installed, configured, its scrape job. */
+  opnsenseNodeExporter: "fortress:monitoring:OpnsenseNodeExporter",
   /** The Wazuh manager's agent and queue metrics as a textfile for its node exporter. */
   wazuhManagerMetrics: "fortress:monitoring:WazuhManagerMetrics",
   /** The record of which services the lab runs, read by the pack's dependency policy. */
