@@ -13,6 +13,7 @@ import { testCa } from "../../../test/support/testCa";
 import { tool } from "../../../test/support/installSandbox";
 import { type DoubleAgent, WazuhMetricsApiDouble } from "../../../test/wazuh/metricsApi";
 import { METRICS_ACCOUNT, METRICS_API_USER } from "../../siem/manager/apiUsers";
+import { textfileProblems } from "../metrics/fortress";
 import { renderWazuhMetricsConfig } from "./program";
 
 const PROGRAM = join(__dirname, "fortress-wazuh-metrics.py");
@@ -95,6 +96,7 @@ describe("fortress-wazuh-metrics against the loopback Wazuh API", () => {
     const result = await runProgram();
     assert.equal(result.status, 0, result.stderr);
     const text = textfile();
+    assert.deepEqual(textfileProblems(text), []);
     const checked = spawnSync("promtool", ["check", "metrics"], { input: text, encoding: "utf8" });
     assert.equal(checked.status, 0, checked.stderr + checked.stdout);
     assert.equal(value(text, 'fortress_wazuh_agents{group="default",status="active"}'), "2");
