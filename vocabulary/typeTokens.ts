@@ -53,6 +53,12 @@ export const COMPONENT_TYPES = {
   proxmoxExporter: "fortress:monitoring:ProxmoxExporter",
   /** The elasticsearch exporter against the Wazuh indexer, with a monitoring-only user. */
   indexerExporter: "fortress:monitoring:IndexerExporter",
+  /** Debian's node exporter on a non-k3s VM or a Proxmox node, installed over SSH. */
+  nodeExporterHost: "fortress:monitoring:NodeExporterHost",
+  /** The firewall's os-node_exporter plugin: installed, configured, its scrape job. */
+  opnsenseNodeExporter: "fortress:monitoring:OpnsenseNodeExporter",
+  /** The Wazuh manager's agent and queue metrics as a textfile for its node exporter. */
+  wazuhManagerMetrics: "fortress:monitoring:WazuhManagerMetrics",
   /** The record of which services the lab runs, read by the pack's dependency policy. */
   services: "fortress:lab:Services",
   /** The monitoring layer's component: the stack, Grafana's parts and the parts the lead adds. */
@@ -74,6 +80,8 @@ export type OpnsenseKind =
   | "dnsmasqRange"
   | "dnsmasqHost"
   | "syslogDestination"
+  | "nodeExporter"
+  | "plugin"
   | "idsPolicy"
   | "idsRulesets"
   | "idsUpdateSchedule"

@@ -30,10 +30,12 @@ import {
   KEA_DHCPV4,
   MODELS,
   NETFLOW,
+  NODE_EXPORTER,
   type SettingsModel,
 } from "./models";
 import { DEFAULT_TIMING, ItemProvider, SettingsProvider, type Timing } from "./provider";
 import { RULESETS_KIND, RulesetsProvider } from "./rulesets";
+import { PLUGIN_KIND, PluginProvider } from "./plugin";
 import { UPDATE_SCHEDULE_KIND, UpdateScheduleProvider } from "./updateSchedule";
 
 /** The settings singletons by the name their resources carry in `settings`. */
@@ -44,6 +46,7 @@ export const SETTINGS_MODELS = {
   dnsmasqDhcp: DNSMASQ_DHCP,
   idsGeneral: IDS_GENERAL,
   netflow: NETFLOW,
+  nodeExporter: NODE_EXPORTER,
 } as const satisfies Readonly<Record<string, SettingsModel>>;
 
 export type SettingsName = keyof typeof SETTINGS_MODELS;
@@ -121,10 +124,12 @@ export function opnsenseProviders(timing: Timing = DEFAULT_TIMING): OpnsenseProv
       dnsmasqDhcp: new SettingsProvider(DNSMASQ_DHCP, timing),
       idsGeneral: new SettingsProvider(IDS_GENERAL, timing),
       netflow: new SettingsProvider(NETFLOW, timing),
+      nodeExporter: new SettingsProvider(NODE_EXPORTER, timing),
     },
     {
       [RULESETS_KIND]: new RulesetsProvider(timing),
       [UPDATE_SCHEDULE_KIND]: new UpdateScheduleProvider(timing),
+      [PLUGIN_KIND]: new PluginProvider(timing),
     },
   );
 }

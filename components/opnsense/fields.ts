@@ -163,6 +163,31 @@ export interface ChronyFields {
   readonly allowednetworks: readonly string[];
 }
 
+/**
+ * The os-node_exporter plugin's general settings (opnsense/plugins sysutils/node_exporter
+ * NodeExporter/General.xml, plugin 1.2: the same fields at 25.7, 26.1 and 26.7). The collector switches
+ * are BooleanFields whose defaults 26.1 dropped (25.7 had cpu, exec, filesystem, loadavg, meminfo,
+ * netdev, time on): the rc.conf template turns every one that is empty off
+ * (templates/OPNsense/NodeExporter/node_exporter `--no-collector.*`), so Fortress sets them all.
+ */
+export interface NodeExporterFields {
+  readonly enabled: boolean;
+  /** NetworkField without a netmask: the one address it listens on (default 0.0.0.0, every address). */
+  readonly listenaddress: string;
+  readonly listenport: number;
+  readonly cpu: boolean;
+  readonly exec: boolean;
+  readonly filesystem: boolean;
+  readonly loadavg: boolean;
+  readonly meminfo: boolean;
+  readonly netdev: boolean;
+  readonly time: boolean;
+  /** Off by the template's default: `--collector.devstat` only when set. */
+  readonly devstat: boolean;
+  readonly ntp: boolean;
+  readonly zfs: boolean;
+}
+
 /** The fields of each item model, by model name (models.ts MODELS). */
 export interface ItemFields {
   readonly vlan: VlanFields;

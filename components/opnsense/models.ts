@@ -15,6 +15,7 @@ import type {
   KeaSettingsFields,
   ListField,
   NetflowFields,
+  NodeExporterFields,
 } from "./fields";
 
 export type ApplyKind =
@@ -238,6 +239,20 @@ export const CHRONY: SettingsModel<ChronyFields> = {
   apply: { kind: "reconfigure", path: "chrony/service/reconfigure" },
   lists: { peers: ",", allowednetworks: "," },
   plugin: "os-chrony",
+};
+
+/**
+ * The os-node_exporter plugin's settings (opnsense/plugins sysutils/node_exporter, plugin 1.2:
+ * NodeExporter/Api/GeneralController.php, an ApiMutableModelControllerBase with internalModelName
+ * `general`, so `nodeexporter/general/get|set` under the key "general"; ServiceController.php's
+ * reconfigure renders templates/OPNsense/NodeExporter and restarts node_exporter when `enabled`).
+ */
+export const NODE_EXPORTER: SettingsModel<NodeExporterFields> = {
+  label: "node exporter settings",
+  base: "nodeexporter/general",
+  key: "general",
+  apply: { kind: "reconfigure", path: "nodeexporter/service/reconfigure" },
+  plugin: "os-node_exporter",
 };
 
 /**

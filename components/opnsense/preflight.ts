@@ -31,7 +31,10 @@ export const MINIMUM_VERSION = "25.7";
 export const ASSIGNMENT_API_VERSION = "26.7";
 
 /** An endpoint each plugin adds, to tell whether it is installed. */
-export const PLUGIN_ENDPOINTS: Readonly<Record<string, string>> = { "os-chrony": "chrony/general/get" };
+export const PLUGIN_ENDPOINTS: Readonly<Record<string, string>> = {
+  "os-chrony": "chrony/general/get",
+  "os-node_exporter": "nodeexporter/general/get",
+};
 
 export interface PreflightNeeds {
   readonly minimumVersion: string;

@@ -192,8 +192,16 @@ export const ACL_PRIVILEGES: readonly AclPrivilege[] = [
       "opnsense/plugins net/chrony/src/opnsense/mvc/app/models/OPNsense/Chrony/ACL/ACL.xml @ 25.7, 26.1, 26.7",
   },
   {
-    // Also grants firmware updates, package installs, reboot and power-off (Core/Api/FirmwareController.php
-    // updateAction, installAction, rebootAction, poweroffAction): Fortress does not use it.
+    key: "page-services-nodeexporter",
+    name: "Services: Prometheus Exporter",
+    patterns: ["api/nodeexporter/*"],
+    source:
+      "opnsense/plugins sysutils/node_exporter/src/opnsense/mvc/app/models/OPNsense/NodeExporter/ACL/ACL.xml @ 25.7, 26.1, 26.7",
+  },
+  {
+    // Also grants firmware updates, reboot and power-off (Core/Api/FirmwareController.php updateAction,
+    // rebootAction, poweroffAction): Fortress uses it only to install a plugin (plugin.ts, core/firmware
+    // info, install, upgradestatus, remove), and only for a lab that asks it to.
     key: "page-system-firmware-manualupdate",
     name: "System: Firmware",
     patterns: ["api/core/firmware/*", "api/diagnostics/log/core/pkg/*"],
@@ -243,6 +251,9 @@ export const PROVIDER_PRIVILEGES: readonly { readonly prefix: string; readonly k
   { prefix: "diagnostics/netflow", key: "page-diagnostics-netflow" },
   { prefix: "cron/settings", key: "page-system-cron" },
   { prefix: "cron/service", key: "page-system-cron" },
+  { prefix: "nodeexporter/general", key: "page-services-nodeexporter" },
+  { prefix: "nodeexporter/service", key: "page-services-nodeexporter" },
+  { prefix: "core/firmware", key: "page-system-firmware-manualupdate" },
   { prefix: "chrony/general", key: "page-services-chrony" },
   { prefix: "chrony/service", key: "page-services-chrony" },
   { prefix: "interfaces/assignment", key: "page-interfaces-assignnetworkports" },

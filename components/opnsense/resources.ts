@@ -13,6 +13,7 @@ import type {
   ItemFields,
   KeaSettingsFields,
   NetflowFields,
+  NodeExporterFields,
 } from "./fields";
 import { opnsenseProviders, type SettingsName } from "./dispatch";
 import {
@@ -23,8 +24,10 @@ import {
   KEA_DHCPV4,
   type ModelName,
   NETFLOW,
+  NODE_EXPORTER,
   type SettingsModel,
 } from "./models";
+import { PLUGIN_KIND } from "./plugin";
 import { RULESETS_KIND } from "./rulesets";
 import { UPDATE_SCHEDULE_KIND } from "./updateSchedule";
 import { type Encodable, toFields, toSettingsFields } from "./toFields";
@@ -150,6 +153,35 @@ export type IdsGeneralSettings = InstanceType<typeof IdsGeneralSettings>;
 /** NetFlow export from the firewall's interfaces to a collector. */
 export const NetflowSettings = settingsClass<NetflowFields>(NETFLOW, "netflow");
 export type NetflowSettings = InstanceType<typeof NetflowSettings>;
+
+/**
+ * The os-node_exporter plugin's settings: on, listening on one address of the firewall, the
+ * collectors Fortress's dashboards read (NODE_EXPORTER in models.ts).
+ */
+export const NodeExporterSettings = settingsClass<NodeExporterFields>(NODE_EXPORTER, "nodeExporter");
+export type NodeExporterSettings = InstanceType<typeof NodeExporterSettings>;
+
+/** An OPNsense plugin package installed through the firmware API (plugin.ts). */
+export class OpnsensePlugin extends pulumi.dynamic.Resource {
+  declare readonly version: pulumi.Output<string>;
+  declare readonly adopted: pulumi.Output<string>;
+
+  constructor(
+    name: string,
+    args: { firewall: pulumi.Input<FirewallRef>; name: string; timeoutSeconds?: number },
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    const inputs = {
+      kind: PLUGIN_KIND,
+      firewall: args.firewall,
+      name: args.name,
+      timeoutSeconds: args.timeoutSeconds ?? 600,
+      version: undefined,
+      adopted: undefined,
+    };
+    super(PROVIDERS, name, inputs, opts, OPNSENSE_MODULE, opnsenseKind("plugin"));
+  }
+}
 
 /** The ET open (or other) rulesets enabled on the firewall, by file name; rulesets.ts. */
 export class IdsRulesets extends pulumi.dynamic.Resource {

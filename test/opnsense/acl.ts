@@ -1,5 +1,6 @@
 /** The loopback server's ACL checks: which privileges grant an API path, per release line (the table: aclTable.ts). */
 import { ACL_BY_VERSION, type AclEntry } from "./aclTable";
+import { NODE_EXPORTER_ACL } from "./nodeExporter";
 
 export { ACL_BY_VERSION, type AclEntry };
 
@@ -41,7 +42,8 @@ export function aclFor(version: string): {
 } {
   const line =
     compareVersions(version, "26.7") >= 0 ? "26.7" : compareVersions(version, "26.1") >= 0 ? "26.1" : "25.7";
-  const entries = ACL_BY_VERSION[line];
+  // Plugins' own ACL.xml entries, the same on every line: os-node_exporter's (nodeExporter.ts).
+  const entries = [...ACL_BY_VERSION[line], NODE_EXPORTER_ACL];
   return {
     entries,
     granting: (apiPath) =>

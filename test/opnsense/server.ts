@@ -57,6 +57,7 @@ import {
   validateItem,
 } from "./fields";
 import { idsApi, type IdsState } from "./ids";
+import { Firmware, NODE_EXPORTER_PLUGIN, nodeExporterSchema, rcConf } from "./nodeExporter";
 import {
   ALIAS_MODEL,
   CHRONY_SCHEMA,
@@ -206,6 +207,11 @@ export interface ApiState {
   activeRules(): ItemRecord[];
   /** Chrony's general settings. */
   chrony(): Raw;
+  /** The os-node_exporter plugin's settings, and the rc.conf.d its last reconfigure rendered. */
+  nodeExporter(): Raw;
+  nodeExporterRcConf(): string | undefined;
+  /** The plugins and their firmware jobs (nodeExporter.ts). */
+  readonly firmware: Firmware;
   /** Kea DHCPv4's settings (`general.enabled`, `general.interfaces`, ...). */
   keaDhcpv4(): Raw;
   /** Dnsmasq's general settings (`enable`, `interface`, `port`, `dhcp.*`). */
@@ -313,6 +319,8 @@ function requiredParameters(module: string, controller: string, command: string)
   if (module === "firewall" && controller === "alias_util")
     return ["list", "flush", "delete", "add"].includes(command) ? 1 : 0;
   if (["cancel_rollback", "revert"].includes(command)) return 1;
+  // FirmwareController::installAction($pkg_name) / removeAction($pkg_name).
+  if (module === "core" && controller === "firmware") return ["install", "remove"].includes(command) ? 1 : 0;
   if (/^toggle_\w+_log$/.test(command)) return 2;
   return /^(set|del|toggle)_[a-z0-9_]+$/.test(command) ? 1 : 0;
 }
@@ -369,6 +377,10 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     "timeservers" in overrides ? overrides.timeservers : SAMPLE_TIMESERVERS;
   let activeRules = new Map<string, Raw>();
   let chrony: Raw = defaults(CHRONY_SCHEMA);
+  const firmwareJobs = new Firmware(options.plugins);
+  const nodeExporterSchemaOf = nodeExporterSchema(options.version);
+  let nodeExporter: Raw = defaults(nodeExporterSchemaOf);
+  let nodeExporterRc: string | undefined;
   let keaDhcpv4: Raw = defaults(KEA_DHCPV4_SETTINGS_SCHEMA);
   // src/etc/config.xml.sample ships Dnsmasq on, on lan, with a DHCP range on lan (192.168.1.100–199;
   // 26.1 adds an IPv6 one, also on lan) and port 0 (25.7) or 53053 (26.1, 26.7) (opnsense/core tags).
@@ -870,7 +882,7 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     });
   }
 
-  function firmware(command: string): Reply {
+  function firmware(command: string, method: string, params: string[]): Reply {
     const [major = "0", minor = "0"] = options.version.split(".");
     const series = `${major}.${minor}`;
     const product = {
@@ -882,6 +894,9 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
       product_id: "opnsense",
     };
     if (command === "status") return ok({ product, status: "none" });
+    if (command === "install" || command === "remove")
+      return ok(firmwareJobs.start(command, params[0] ?? "", method));
+    if (command === "upgradestatus") return ok(firmwareJobs.status());
     if (command !== "info") return notFound();
     const pkg = (name: string, version: string, comment: string, plugin: boolean) => ({
       name,
@@ -897,14 +912,18 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
       path: plugin ? `OPNsense/opnsense/${name}` : "OPNsense/opnsense/opnsense",
       configured: plugin ? "1" : "0",
     });
-    const plugins = options.plugins.map((name) => pkg(name, "1.0", `${name} plugin`, true));
+    const plugins = firmwareJobs.pluginRows((name, version, installed) => ({
+      ...pkg(name, version, `${name} plugin`, true),
+      installed: installed ? "1" : "0",
+      configured: installed ? "1" : "0",
+    }));
     return ok({
       product_name: "OPNsense",
       product_version: options.version,
       product,
       package: [
         pkg("opnsense", options.version, "OPNsense firewall and routing platform", false),
-        ...plugins,
+        ...plugins.filter((row) => row.installed === "1"),
       ],
       plugin: plugins,
       changelog: [],
@@ -1037,7 +1056,7 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     method: string,
     body: Record<string, unknown>,
   ): Reply {
-    if (!options.plugins.includes("os-chrony")) return notFound();
+    if (!firmwareJobs.installed.has("os-chrony")) return notFound();
     if (controller === "service" && command === "reconfigure")
       return serviceReconfigure("chrony/service", method);
     if (controller !== "general") return notFound();
@@ -1054,6 +1073,31 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     );
   }
 
+  /** os-node_exporter: General.xml under `general`; reconfigure renders rc.conf.d (nodeExporter.ts rcConf). */
+  function nodeExporterCommand(
+    controller: string,
+    command: string,
+    method: string,
+    body: Record<string, unknown>,
+  ): Reply {
+    if (controller === "service" && command === "reconfigure") {
+      if (method === "POST") nodeExporterRc = rcConf(nodeExporter);
+      return serviceReconfigure("nodeexporter/service", method);
+    }
+    if (controller !== "general") return notFound();
+    return settingsCommand(
+      nodeExporterSchemaOf,
+      "general",
+      command,
+      method,
+      body,
+      () => nodeExporter,
+      (next) => {
+        nodeExporter = next;
+      },
+    );
+  }
+
   /** What each service's rc.conf.d template decides at reconfigure time. */
   function startsService(moduleController: string): boolean | undefined {
     switch (moduleController) {
@@ -1063,6 +1107,8 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
         return dnsmasq.enable === "1";
       case "chrony/service":
         return chrony.enabled === "1";
+      case "nodeexporter/service":
+        return nodeExporter.enabled === "1";
       default:
         return undefined;
     }
@@ -1208,7 +1254,10 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
       case "chrony/service":
         return chronyCommand(controller, command, method, body);
       case "core/firmware":
-        return firmware(command);
+        return firmware(command, method, params);
+      case "nodeexporter/general":
+      case "nodeexporter/service":
+        return nodeExporterCommand(controller, command, method, body);
       case "core/service":
         return command === "search" ? ok(page(serviceRows(), { ...query, ...body })) : notFound();
       case "diagnostics/firewall":
@@ -1256,7 +1305,8 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     }
     if (module === "interfaces" && controller === "assignment") return !assignmentApi;
     // Without the plugin its controllers do not exist: the router finds no namespace (InvalidUriException).
-    if (module === "chrony") return !options.plugins.includes("os-chrony");
+    if (module === "chrony") return !firmwareJobs.installed.has("os-chrony");
+    if (module === "nodeexporter") return !firmwareJobs.installed.has(NODE_EXPORTER_PLUGIN);
     return false;
   }
 
@@ -1494,6 +1544,9 @@ export async function startOpnsenseApi(overrides: Partial<ServerOptions> = {}): 
     },
     activeRules: () => records(activeRules),
     chrony: () => ({ ...chrony }),
+    nodeExporter: () => ({ ...nodeExporter }),
+    nodeExporterRcConf: () => nodeExporterRc,
+    firmware: firmwareJobs,
     keaDhcpv4: () => ({ ...keaDhcpv4 }),
     dnsmasq: () => ({ ...dnsmasq }),
     running: (service) => running.get(service) ?? false,

@@ -64,7 +64,16 @@
 #    "ca_file": "/etc/fortress/opnsense-ca.pem", "timeout": 10, "attempts": 5, "backoff": 0.5,
 #    "allow": [{"cidr": "10.10.10.0/24", "why": "management network"}, ...],
 #    "syslog": {"host": "10.10.20.64", "port": 514} or {"socket": "/dev/log"},
-#    "log_file": "/var/ossec/logs/active-responses.log", "state_dir": "/var/lib/fortress-contain"}
+#    "log_file": "/var/ossec/logs/active-responses.log", "state_dir": "/var/lib/fortress-contain",
+#    "metrics_dir": "/var/lib/prometheus/node-exporter"}
+#
+# Metrics (issue 15): with metrics_dir, every logged action also counts in <state_dir>/.metrics.json
+# (root-only, under its own lock) and the counts are written atomically (a temporary file in the same
+# directory, then rename) to <metrics_dir>/fortress_containment.prom for the node exporter's textfile
+# collector: fortress_containment_actions_total{action,result},
+# fortress_containment_last_failure_timestamp_seconds, fortress_containment_last_success_timestamp_seconds,
+# fortress_containment_recorded_hosts. A directory that does not exist (no node exporter on this host)
+# or a write that fails changes nothing in what the action does or answers.
 #
 # Every action, result and refusal is logged as the same JSON: to syslog (the message body, which the
 # manager decodes by its program name, ossecConf.ts CONTAIN_DECODER), to stderr, and to log_file as
@@ -87,6 +96,7 @@ import os
 import socket
 import ssl
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -344,6 +354,76 @@ class Opnsense:
         return Failed(f"{path}: HTTP {status}: {text[:200]!r}")
 
 
+class Metrics:
+    """The actions' counters as a node exporter textfile (see the header); never fails an action."""
+
+    FILE = "fortress_containment.prom"
+    FAILED = ("failed", "transient")
+
+    def __init__(self, directory, state_dir):
+        self.directory = directory
+        self.state_dir = state_dir
+
+    def _load(self):
+        try:
+            with open(os.path.join(self.state_dir, ".metrics.json"), encoding="utf-8") as handle:
+                state = json.load(handle)
+            return state if isinstance(state, dict) else {}
+        except (OSError, ValueError):
+            return {}
+
+    @staticmethod
+    def _replace(directory, name, content, mode):
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=directory)
+        try:
+            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                handle.write(content)
+            os.chmod(temporary, mode)
+            os.replace(temporary, os.path.join(directory, name))
+        except BaseException:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+            raise
+
+    @staticmethod
+    def _label(value):
+        return str(value).replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
+
+    def render(self, state, held):
+        lines = ["# HELP fortress_containment_actions_total Containment actions by action and result",
+                 "# TYPE fortress_containment_actions_total counter"]
+        for key, count in sorted(state.get("actions", {}).items()):
+            action, _, result = key.partition("|")
+            lines.append(f'fortress_containment_actions_total{{action="{self._label(action)}",'
+                         f'result="{self._label(result)}"}} {int(count)}')
+        for name, help_text in (("last_failure", "When an action last failed or outlived its retries"),
+                                ("last_success", "When an action last succeeded")):
+            if state.get(name) is not None:
+                lines += [f"# HELP fortress_containment_{name}_timestamp_seconds {help_text}",
+                          f"# TYPE fortress_containment_{name}_timestamp_seconds gauge",
+                          f"fortress_containment_{name}_timestamp_seconds {float(state[name]):.3f}"]
+        lines += ["# HELP fortress_containment_recorded_hosts Hosts held contained by a record of this program",
+                  "# TYPE fortress_containment_recorded_hosts gauge", f"fortress_containment_recorded_hosts {held}"]
+        return "\n".join(lines) + "\n"
+
+    def count(self, action, result, records):
+        if not self.directory or not os.path.isdir(self.directory):
+            return
+        try:
+            os.makedirs(self.state_dir, mode=0o700, exist_ok=True)
+            with open(os.path.join(self.state_dir, ".metrics.lock"), "a", encoding="utf-8") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                state = self._load()
+                actions = state.setdefault("actions", {})
+                key = f"{action}|{result}"
+                actions[key] = int(actions.get(key, 0)) + 1
+                state["last_failure" if result in self.FAILED else "last_success"] = time.time()
+                self._replace(self.state_dir, ".metrics.json", json.dumps(state, sort_keys=True) + "\n", 0o600)
+                self._replace(self.directory, self.FILE, self.render(state, len(records.all())), 0o644)
+        except (OSError, ValueError) as error:
+            print(f"fortress-contain: metrics not written to {self.directory}: {error}", file=sys.stderr)
+
+
 class Containment:
     def __init__(self, config, api, logger, by, reason):
         self.alias = config["alias"]
@@ -352,6 +432,7 @@ class Containment:
         self.logger = logger
         self.log_file = config.get("log_file")
         self.records = Records(config.get("state_dir") or DEFAULT_STATE_DIR)
+        self.metrics = Metrics(config.get("metrics_dir"), self.records.directory)
         self.by = by or "unknown"
         self.reason = reason
 
@@ -364,6 +445,7 @@ class Containment:
                   "by": self.by, "reason": self.reason, "detail": detail, **extra}
         self.logger.log(level, audit_body(fields))
         append_line(self.log_file, audit_line(AUDIT_TAG, fields))
+        self.metrics.count(action, result, self.records)
 
     def listed(self):
         answer = self.api.call("GET", f"firewall/alias_util/list/{self.alias}")

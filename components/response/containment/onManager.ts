@@ -20,6 +20,7 @@
  */
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
+import { NODE_EXPORTER_TEXTFILE_DIR } from "../../../vocabulary/monitoring";
 import { type SshHost, sshConnection } from "../../siem/contract";
 import {
   CONTAIN_PATHS,
@@ -188,6 +189,8 @@ export function containmentOnManager(
       key,
       secret,
       logFile: args.config.logFile ?? CONTAIN_PATHS.auditLog,
+      // The manager's node exporter (components/monitoring/hosts) serves the counters.
+      metricsDir: args.config.metricsDir ?? NODE_EXPORTER_TEXTFILE_DIR,
       ...(args.firewallCaPem ? { caFile: FIREWALL_CA_PATH } : {}),
       ...(rescan
         ? {

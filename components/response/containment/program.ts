@@ -61,6 +61,11 @@ export interface ContainConfigInput {
   /** The records of containments and their expiry (default CONTAIN_PATHS.stateDir). */
   readonly stateDir?: string;
   /**
+   * The node exporter's textfile directory: the actions' counters go there as fortress_containment.prom
+   * (fortress-contain.py `Metrics`). Absent: no metrics; a directory that does not exist on the host: none either.
+   */
+  readonly metricsDir?: string;
+  /**
    * Seconds after which a host the active response contained is released by the expiry timer; 0 or
    * absent: it stays contained until a person releases it.
    */
@@ -123,6 +128,7 @@ export function renderContainConfig(input: ContainConfigInput): string {
       ...(input.syslog ? { syslog: input.syslog } : {}),
       ...(input.logFile ? { log_file: input.logFile } : {}),
       state_dir: input.stateDir ?? CONTAIN_PATHS.stateDir,
+      ...(input.metricsDir ? { metrics_dir: input.metricsDir } : {}),
       active_response: {
         internal: input.internal,
         servers: input.servers ?? [],

@@ -35,6 +35,8 @@ import {
   dashboardRules,
   FORTRESS_POLICIES,
   FORTRESS_ROLE,
+  METRICS_ACCOUNT,
+  METRICS_API_USER,
 } from "./apiUsers";
 
 const MAX_ID_RESERVED = 99;
@@ -455,9 +457,10 @@ describe("the API users program against a loopback Wazuh API", () => {
   function runProgram(
     url: string,
     secrets: object,
+    file = program,
   ): Promise<{ status: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
-      const child = spawn("python3", [program, url, "-"]);
+      const child = spawn("python3", [file, url, "-"]);
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (chunk) => (stdout += chunk));
@@ -497,6 +500,53 @@ describe("the API users program against a loopback Wazuh API", () => {
         .slice(writes)
         .filter((route) => !route.startsWith("GET ") && !route.endsWith("/authenticate")),
       [],
+    );
+  });
+
+  it("makes the metrics account with a role that reads agents and daemon stats only, and changes nothing on a re-run", async () => {
+    const { double, url } = await start();
+    const file = join(mkdtempSync(join(tmpdir(), "fortress-api-users-")), "api_users.py");
+    writeFileSync(file, apiUsersProgram(GROUPS, [METRICS_ACCOUNT]));
+    const secrets = { ...SECRETS, accounts: { [METRICS_API_USER]: "Metrics.Reader-4" } };
+    const first = await runProgram(url, secrets, file);
+    assert.equal(first.status, 0, first.stderr);
+    const metrics = double.users.find((user) => user.username === METRICS_API_USER);
+    assert.ok(metrics && metrics.id > MAX_ID_RESERVED);
+    assert.equal(metrics.password, "Metrics.Reader-4");
+    const role = double.roles.find((candidate) => candidate.name === METRICS_ACCOUNT.role);
+    assert.deepEqual(metrics.roles, [role?.id]);
+    const granted = role?.policies.map((id) => double.policies.find((policy) => policy.id === id)?.policy);
+    assert.deepEqual(granted, [
+      { actions: ["agent:read"], resources: ["agent:id:*"], effect: "allow" },
+      { actions: ["manager:read"], resources: ["*:*:*"], effect: "allow" },
+    ]);
+    // The group manager keeps its own role, and the roles share no policy.
+    const groups = double.roles.find((candidate) => candidate.name === FORTRESS_ROLE);
+    assert.ok(groups && !groups.policies.some((id) => role?.policies.includes(id)));
+    const writes = double.requests.length;
+    const second = await runProgram(url, secrets, file);
+    assert.equal(second.status, 0, second.stderr);
+    assert.equal(second.stdout.trim(), "unchanged");
+    assert.deepEqual(
+      double.requests
+        .slice(writes)
+        .filter((route) => !route.startsWith("GET ") && !route.endsWith("/authenticate")),
+      [],
+    );
+    // A new password is set, with nothing else touched.
+    const rotated = await runProgram(
+      url,
+      { ...secrets, accounts: { [METRICS_API_USER]: "Metrics.Reader-5" } },
+      file,
+    );
+    assert.equal(rotated.status, 0, rotated.stderr);
+    assert.equal(
+      double.users.find((user) => user.username === METRICS_API_USER)?.password,
+      "Metrics.Reader-5",
+    );
+    assert.throws(
+      () => apiUsersProgram(GROUPS, [{ ...METRICS_ACCOUNT, username: "wazuh" }]),
+      /no API user name/,
     );
   });
 

@@ -108,6 +108,8 @@ export interface ApiUsersInput {
   readonly wazuhWui: string;
   readonly username: string;
   readonly password: string;
+  /** The further accounts' passwords by user name. */
+  readonly accounts?: Readonly<Record<string, string>>;
 }
 
 /** The HTTP helpers: calls, logins, the revocation wait and the item checks. */
@@ -206,41 +208,61 @@ def set_password(user, password):
 set_password("wazuh-wui", secrets["wazuhWui"])
 set_password("wazuh", secrets["wazuh"])
 
-name = secrets["username"]
-if name not in users:
-    status, body = api("POST", "/security/users", body={"username": name, "password": secrets["password"]})
-    users[name] = check("user " + name, status, body)[0]
-    changed.append(name)
-else:
-    set_password(name, secrets["password"])
-
 policies = by_name("/security/policies", "name")
-for wanted in POLICIES:
-    current = policies.get(wanted["name"])
-    if current is None:
-        status, body = api("POST", "/security/policies", body=wanted)
-        policies[wanted["name"]] = check("policy " + wanted["name"], status, body)[0]
-        changed.append(wanted["name"])
-    elif current.get("policy") != wanted["policy"]:
-        status, body = api("PUT", "/security/policies/%s" % current["id"], body=wanted)
-        check("policy " + wanted["name"], status, body)
-        changed.append(wanted["name"])
-
 roles = by_name("/security/roles", "name")
-if ROLE not in roles:
-    status, body = api("POST", "/security/roles", body={"name": ROLE})
-    roles[ROLE] = check("role " + ROLE, status, body)[0]
-    changed.append(ROLE)
-role = roles[ROLE]
-missing = [str(policies[p["name"]]["id"]) for p in POLICIES if policies[p["name"]]["id"] not in role.get("policies", [])]
-if missing:
-    status, body = api("POST", "/security/roles/%s/policies?policy_ids=%s" % (role["id"], ",".join(missing)))
-    check("policies of " + ROLE, status, body)
-    changed.append("role policies")
-if role["id"] not in users[name].get("roles", []):
-    status, body = api("POST", "/security/users/%s/roles?role_ids=%s" % (users[name]["id"], role["id"]))
-    check("role of " + name, status, body)
-    changed.append("user role")
+
+
+def ensure_account(name, password, role_name, wanted_policies):
+    """The user with its password, its own role holding exactly these policies, and that role."""
+    if name not in users:
+        status, body = api("POST", "/security/users", body={"username": name, "password": password})
+        users[name] = check("user " + name, status, body)[0]
+        changed.append(name)
+    else:
+        set_password(name, password)
+    for wanted in wanted_policies:
+        # By name, or else any policy with this very body: the framework keeps one per definition.
+        current = policies.get(wanted["name"]) or next(
+            (p for p in policies.values() if p.get("policy") == wanted["policy"]), None)
+        if current is None:
+            status, body = api("POST", "/security/policies", body=wanted)
+            made = check("policy " + wanted["name"], status, body)
+            if made:
+                changed.append(wanted["name"])
+            else:
+                # 4009: a policy with this very body exists under another name (rbac/orm.py Policies:
+                # UniqueConstraint on the definition): the role gets that one.
+                made = [p for p in by_name("/security/policies", "name").values() if p.get("policy") == wanted["policy"]]
+                if not made:
+                    sys.exit("policy %s: refused, and no policy holds its definition" % wanted["name"])
+            policies[wanted["name"]] = made[0]
+            continue
+        policies[wanted["name"]] = current
+        if current.get("policy") != wanted["policy"]:
+            status, body = api("PUT", "/security/policies/%s" % current["id"], body=wanted)
+            check("policy " + wanted["name"], status, body)
+            changed.append(wanted["name"])
+    if role_name not in roles:
+        status, body = api("POST", "/security/roles", body={"name": role_name})
+        roles[role_name] = check("role " + role_name, status, body)[0]
+        changed.append(role_name)
+    role = roles[role_name]
+    missing = [str(policies[p["name"]]["id"]) for p in wanted_policies
+               if policies[p["name"]]["id"] not in role.get("policies", [])]
+    if missing:
+        status, body = api("POST", "/security/roles/%s/policies?policy_ids=%s" % (role["id"], ",".join(missing)))
+        check("policies of " + role_name, status, body)
+        changed.append("role policies")
+    if role["id"] not in users[name].get("roles", []):
+        status, body = api("POST", "/security/users/%s/roles?role_ids=%s" % (users[name]["id"], role["id"]))
+        check("role of " + name, status, body)
+        changed.append("user role")
+
+
+ensure_account(secrets["username"], secrets["password"], ROLE, POLICIES)
+for account in ACCOUNTS:
+    ensure_account(account["username"], secrets["accounts"][account["username"]], account["role"],
+                   account["policies"])
 
 rules = by_name("/security/rules", "name")
 for wanted in RULES:
@@ -267,8 +289,57 @@ for wanted in RULES:
 print("changed" if changed else "unchanged")
 `;
 
+/**
+ * A further API user with a role of its own (a read-only consumer such as the monitoring layer's
+ * metrics textfile): made and kept like Fortress's group manager, its password on stdin under
+ * `accounts.<username>`.
+ */
+export interface ApiAccount {
+  readonly username: string;
+  readonly role: string;
+  readonly policies: readonly {
+    readonly name: string;
+    readonly policy: {
+      readonly actions: readonly string[];
+      readonly resources: readonly string[];
+      readonly effect: "allow";
+    };
+  }[];
+}
+
+/** The user the manager's metrics textfile (components/monitoring/wazuh) reads the API as. */
+export const METRICS_API_USER = "fortress-metrics";
+/**
+ * Its role: read agents (GET /agents, /agents/summary/status: `agent:read` on `agent:id:*`) and the
+ * daemons' statistics (GET /manager/daemons/stats: `manager:read` on `*:*:*`), nothing else
+ * (api/api/spec/spec.yaml x-rbac-catalog and the endpoints' x-rbac-actions, wazuh/wazuh@v4.14.6).
+ * RBAC knows actions, not endpoints: `agent:read` also reads an agent's key (GET
+ * /agents/{agent_id}/key) and `manager:read` the manager's configuration and logs. The password stays
+ * root-only on the manager, which holds client.keys and ossec.conf itself, and the user is used over
+ * localhost only. Names within the RBAC tables' String(20) (rbac/orm.py); no shipped policy has these
+ * bodies (rbac/default/policies.yaml: agents_read's is agent:read on agent:id:* and agent:group:*, which
+ * the framework would refuse as a duplicate definition).
+ */
+export const METRICS_ACCOUNT: ApiAccount = {
+  username: METRICS_API_USER,
+  role: "fortress-mx-reader",
+  policies: [
+    {
+      name: "fortress-mx-agents",
+      policy: { actions: ["agent:read"], resources: ["agent:id:*"], effect: "allow" },
+    },
+    {
+      name: "fortress-mx-manager",
+      policy: { actions: ["manager:read"], resources: ["*:*:*"], effect: "allow" },
+    },
+  ],
+};
+
 /** The Python program; argv: base URL, CA file. */
-export function apiUsersProgram(groups?: DashboardGroups): string {
+export function apiUsersProgram(groups?: DashboardGroups, accounts: readonly ApiAccount[] = []): string {
+  for (const account of accounts)
+    if (!/^[\w.-]{4,64}$/.test(account.username) || account.username in SHIPPED_API_USERS)
+      throw new Error(`internal: ${account.username} is no API user name`);
   const header = String.raw`import base64, json, ssl, sys, time, urllib.error, urllib.parse, urllib.request
 
 BASE, CA = sys.argv[1], sys.argv[2]
@@ -276,6 +347,7 @@ SHIPPED = ${JSON.stringify(SHIPPED_API_USERS)}
 ROLE = ${JSON.stringify(FORTRESS_ROLE)}
 POLICIES = ${JSON.stringify(FORTRESS_POLICIES)}
 RULES = ${JSON.stringify(dashboardRules(groups))}
+ACCOUNTS = ${JSON.stringify(accounts)}
 ALREADY = {4005, 4009, 4011, 4017, 4023}
 context = ssl.create_default_context(cafile=CA) if CA != "-" else None
 secrets = json.load(sys.stdin)
@@ -291,8 +363,9 @@ export function apiUsersScript(
   caPath: string,
   groups: DashboardGroups | undefined,
   baseUrl = "https://localhost:55000",
+  accounts: readonly ApiAccount[] = [],
 ): string {
-  const program = apiUsersProgram(groups);
+  const program = apiUsersProgram(groups, accounts);
   if (program.includes("FORTRESS_API_USERS")) throw new Error("internal: heredoc marker in the program");
   return [
     "set -eu",

@@ -5,6 +5,7 @@ import { type CapturedResource, captureRegistrations } from "../../../stacks/pla
 import { isKnownDefaultCredential } from "../../../vocabulary/credentials";
 import { COMPONENT_TYPES } from "../../../vocabulary/typeTokens";
 import { FORTRESS_API_USER, MANAGER_BACKUP_PATHS, WAZUH_MANAGER_TYPE, WazuhManager } from "./manager";
+import { METRICS_API_USER } from "./apiUsers";
 
 const CANARY = {
   enrollment: "ENROLLMENT-CANARY-0001",
@@ -12,6 +13,7 @@ const CANARY = {
   wazuh: "Api-Wazuh-CANARY-0003",
   wui: "Api-Wui-CANARY-0004",
   fortress: "Api-Fortress-CANARY-0005",
+  metrics: "Api-Metrics-CANARY-0009",
   key: "-----BEGIN EC PRIVATE KEY-----\nTLS-KEY-CANARY-0006\n-----END EC PRIVATE KEY-----\n",
   caKey: "-----BEGIN EC PRIVATE KEY-----\nCA-KEY-CANARY-0007\n-----END EC PRIVATE KEY-----\n",
   ssh: "-----BEGIN OPENSSH PRIVATE KEY-----\nSSH-CANARY-0008\n-----END OPENSSH PRIVATE KEY-----\n",
@@ -21,6 +23,7 @@ const RESULTS: Record<string, string> = {
   "mgr-api-wazuh": CANARY.wazuh,
   "mgr-api-wazuh-wui": CANARY.wui,
   "mgr-api-fortress": CANARY.fortress,
+  "mgr-api-metrics": CANARY.metrics,
 };
 const CERT = "-----BEGIN CERTIFICATE-----\nMANAGER-CERT\n-----END CERTIFICATE-----\n";
 const CA_CERT = "-----BEGIN CERTIFICATE-----\nLAB-CA\n-----END CERTIFICATE-----\n";
@@ -144,7 +147,9 @@ describe("WazuhManager", () => {
       wazuhWui: CANARY.wui,
       username: FORTRESS_API_USER,
       password: CANARY.fortress,
+      accounts: { [METRICS_API_USER]: CANARY.metrics },
     });
+    assert.match(seen.get("mgr-api-users")?.create ?? "", /^ACCOUNTS = \[\{"username":"fortress-metrics"/m);
     assert.ok(named("api-users").dependencies.includes(named("install").urn));
   });
 
@@ -167,7 +172,7 @@ describe("WazuhManager", () => {
   });
 
   it("makes random passwords the API accepts, protects the admin password and the TLS key", () => {
-    for (const name of ["api-wazuh", "api-wazuh-wui", "api-fortress"]) {
+    for (const name of ["api-wazuh", "api-wazuh-wui", "api-fortress", "api-metrics"]) {
       const inputs = named(name).inputs as Inputs;
       assert.ok(inputs.length >= 8 && inputs.length <= 64);
       for (const minimum of ["minUpper", "minLower", "minNumeric", "minSpecial"])

@@ -21,7 +21,13 @@ import type { InternalCa } from "../../platform/internalCa";
 import { vmTlsIdentity } from "../../platform/vmTls";
 import type { IndexerAccess, ManagerEndpoint, SshHost } from "../contract";
 import { COMPONENT_TYPES } from "../../../vocabulary/typeTokens";
-import { apiUsersScript, type DashboardGroups, type SHIPPED_API_USERS } from "./apiUsers";
+import {
+  apiUsersScript,
+  type DashboardGroups,
+  METRICS_ACCOUNT,
+  METRICS_API_USER,
+  type SHIPPED_API_USERS,
+} from "./apiUsers";
 import { renderFilebeatYml } from "./filebeat";
 import { API_CA_PATH, API_PORT, installScript } from "./install";
 import {
@@ -96,6 +102,11 @@ export class WazuhManager extends pulumi.ComponentResource {
   readonly endpoint: ManagerEndpoint;
   /** The API user `wazuh-wui`'s password (secret), for the dashboard's wazuh.yml: the dashboard logs in as it. */
   readonly dashboardApiPassword: pulumi.Output<string>;
+  /**
+   * The read-only API user the monitoring layer's metrics textfile reads agents and daemon stats as
+   * (apiUsers.ts METRICS_ACCOUNT), and its password (secret).
+   */
+  readonly metricsApi: { readonly username: string; readonly password: pulumi.Output<string> };
   readonly install: command.remote.Command;
   readonly apiUsers: command.remote.Command;
   /** Read by the lab model's backup plan. */
@@ -118,6 +129,7 @@ export class WazuhManager extends pulumi.ComponentResource {
     const wazuhPassword = apiPassword(`${name}-api-wazuh`, this, true);
     const wuiPassword = apiPassword(`${name}-api-wazuh-wui`, this);
     const fortressPassword = apiPassword(`${name}-api-fortress`, this);
+    const metricsPassword = apiPassword(`${name}-api-metrics`, this);
 
     // The API's and authd's key and certificate from the internal CA (components/platform/vmTls.ts).
     const { key, certificate } = vmTlsIdentity(name, host, args.ca, this);
@@ -182,12 +194,18 @@ export class WazuhManager extends pulumi.ComponentResource {
       `${name}-api-users`,
       {
         connection,
-        create: apiUsersScript(API_CA_PATH, args.dashboardGroups),
+        create: apiUsersScript(API_CA_PATH, args.dashboardGroups, undefined, [METRICS_ACCOUNT]),
         stdin: pulumi.secret(
           pulumi
-            .all([wazuhPassword.result, wuiPassword.result, fortressPassword.result])
-            .apply(([wazuh, wazuhWui, password]) =>
-              JSON.stringify({ wazuh, wazuhWui, username: FORTRESS_API_USER, password }),
+            .all([wazuhPassword.result, wuiPassword.result, fortressPassword.result, metricsPassword.result])
+            .apply(([wazuh, wazuhWui, password, metrics]) =>
+              JSON.stringify({
+                wazuh,
+                wazuhWui,
+                username: FORTRESS_API_USER,
+                password,
+                accounts: { [METRICS_API_USER]: metrics },
+              }),
             ),
         ),
         logging: "none",
@@ -197,6 +215,7 @@ export class WazuhManager extends pulumi.ComponentResource {
     );
 
     this.dashboardApiPassword = pulumi.secret(wuiPassword.result);
+    this.metricsApi = { username: METRICS_API_USER, password: pulumi.secret(metricsPassword.result) };
     this.endpoint = {
       address: pulumi.unsecret(this.install.connection.apply((c) => c.host)),
       fqdn: host.fqdn,

@@ -1,0 +1,44 @@
+/**
+ * The node exporter every non-k3s VM and every Proxmox node runs: Debian's own package, at the exact
+ * version of the host's release, held. Read from the packages themselves (`apt-get download
+ * prometheus-node-exporter`, `dpkg -c` / `dpkg -x`, Debian 12 bookworm 1.5.0-1+b6):
+ * - the unit (/lib/systemd/system/prometheus-node-exporter.service) runs
+ *   `/usr/bin/prometheus-node-exporter $ARGS` as user `prometheus` with
+ *   `EnvironmentFile=/etc/default/prometheus-node-exporter`, whose shipped ARGS is "";
+ * - the binary's defaults (`--help`): `--web.listen-address=:9100` (every address: so Fortress sets
+ *   the host's own), `--collector.textfile.directory=/var/lib/prometheus/node-exporter`, a directory the
+ *   package ships root:root 0755;
+ * - Recommends prometheus-node-exporter-collectors (apt, smartmon, … textfile timers): not installed
+ *   (`--no-install-recommends`), Fortress writes its own textfiles.
+ * Proxmox VE 9 is Debian 13 trixie: packages.debian.org lists prometheus-node-exporter 1.9.0-1+b2 there
+ * (source 1.9.0-1; unit under /usr/lib/systemd/system, same /etc/default file and textfile directory
+ * in its file list). That version is read from the package index, not from a downloaded .deb: this
+ * machine reaches bookworm only.
+ */
+import { NODE_EXPORTER_TEXTFILE_DIR } from "../../../vocabulary/monitoring";
+import { SERVICES } from "../../../vocabulary/services";
+import type { PinnedPackage } from "../../shipping/shell";
+
+export const NODE_EXPORTER_PACKAGE_NAME = "prometheus-node-exporter";
+
+/** The exact package version per Debian release (VERSION_CODENAME of /etc/os-release). */
+export const NODE_EXPORTER_VERSIONS = {
+  /** Debian 12, the lab's VMs (stacks/config/schema.ts cloud image). */
+  bookworm: "1.5.0-1+b6",
+  /** Debian 13, Proxmox VE 9. */
+  trixie: "1.9.0-1+b2",
+} as const;
+
+export type DebianRelease = keyof typeof NODE_EXPORTER_VERSIONS;
+
+export const nodeExporterPackage = (release: DebianRelease): PinnedPackage => ({
+  name: NODE_EXPORTER_PACKAGE_NAME,
+  version: NODE_EXPORTER_VERSIONS[release],
+});
+
+export const NODE_EXPORTER_PORT = SERVICES["node-exporter"].tcp[0] as number;
+export const NODE_EXPORTER_UNIT = "prometheus-node-exporter";
+/** The package's EnvironmentFile: the only place its arguments are read from. */
+export const NODE_EXPORTER_DEFAULTS = "/etc/default/prometheus-node-exporter";
+/** The textfile collector's directory: Debian's default, where Fortress's own metrics land. */
+export const TEXTFILE_DIR = NODE_EXPORTER_TEXTFILE_DIR;
