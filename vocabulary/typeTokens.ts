@@ -49,6 +49,8 @@ export const COMPONENT_TYPES = {
   cortex: "fortress:response:Cortex",
   /** MISP on its VM: misp-docker's compose, login through Keycloak, feeds, the integration user. */
   misp: "fortress:response:Misp",
+  /** kube-prometheus-stack's Grafana: its Secrets, the dashboards' ConfigMaps, certificate and ingress. */
+  grafana: "fortress:monitoring:Grafana",
   /** The record of which services the lab runs, read by the pack's dependency policy. */
   services: "fortress:lab:Services",
 } as const;
