@@ -28,6 +28,7 @@ export const PACKAGES: Readonly<Record<string, string>> = {
   ip: "iproute2",
   tc: "iproute2",
   ethtool: "ethtool",
+  promtool: "prometheus",
 };
 
 /** clamd is in /usr/sbin, outside a non-root user's PATH on Debian. */
