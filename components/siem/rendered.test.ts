@@ -196,6 +196,12 @@ describe("the indexer's security files", () => {
       },
     ]);
     assert.deepEqual(vector.cluster_permissions, ["cluster:monitor/health", "indices:data/write/bulk"]);
+    // The monitoring exporter only monitors: cluster:monitor/* and indices:monitor/*, no document.
+    assert.deepEqual(byUser["fortress-exporter"], ["fortress_exporter"]);
+    assert.deepEqual(FORTRESS_ROLES.fortress_exporter.cluster_permissions, ["cluster_monitor"]);
+    assert.deepEqual(FORTRESS_ROLES.fortress_exporter.index_permissions, [
+      { index_patterns: ["*"], allowed_actions: ["indices_monitor"] },
+    ]);
     // TheHive and Cortex also keep their own indices (components/response), and only those.
     assert.deepEqual(byUser["fortress-thehive"], ["fortress_alerts_reader", "fortress_thehive_index"]);
     assert.deepEqual(byUser["fortress-cortex"], ["fortress_alerts_reader", "fortress_cortex_index"]);

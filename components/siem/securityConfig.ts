@@ -22,6 +22,7 @@ export type IndexerUserName =
   | "fortress-thehive"
   | "fortress-cortex"
   | "fortress-vector"
+  | "fortress-exporter"
   | "fortress-grafana";
 
 export interface IndexerUser {
@@ -81,6 +82,14 @@ export const STATE_INDICES = ["wazuh-states-*"] as const;
  * action lines), `create_index` for each day's new index and `auto_put` for dynamic mappings, on the
  * shipped streams' indices only. No version probe (`GET /`, used only with `api_version: auto`), no
  * read, no template, nothing on Wazuh's indices.
+ *
+ * fortress_exporter is the monitoring layer's elasticsearch exporter (prometheus-community/
+ * elasticsearch_exporter@v1.11.0, README.md "security privileges": `cluster` `monitor` for its defaults
+ * and `--es.all`, `indices` `monitor` for index stats): the static action groups `cluster_monitor`
+ * (`cluster:monitor/*`: `GET /`, cluster health, node stats) and `indices_monitor` (`indices:monitor/*`)
+ * (opensearch-project/security@1a875f5:src/main/resources/static_config/static_action_groups.yml). No
+ * read of any document, no snapshot (`cluster:admin/snapshot/*` is manage_snapshots, so the exporter's
+ * `--collector.snapshots` stays off), nothing written.
  */
 export const FORTRESS_ROLES = {
   fortress_filebeat: {
@@ -125,6 +134,12 @@ export const FORTRESS_ROLES = {
         allowed_actions: ["index", "create_index", "indices:admin/mapping/auto_put"],
       },
     ],
+  },
+  fortress_exporter: {
+    description:
+      "The monitoring layer's exporter: cluster and index statistics, no document, nothing written",
+    cluster_permissions: ["cluster_monitor"],
+    index_permissions: [{ index_patterns: ["*"], allowed_actions: ["indices_monitor"] }],
   },
   fortress_alerts_reader: {
     description: "Reads Wazuh alerts (TheHive, Cortex): search and get, nothing written",
@@ -243,6 +258,11 @@ export const INDEXER_USERS: readonly IndexerUser[] = [
     name: "fortress-vector",
     description: "Vector on the sensor and vulnerability VMs: writes the shipped streams",
     roles: ["fortress_vector"],
+  },
+  {
+    name: "fortress-exporter",
+    description: "The monitoring layer's elasticsearch exporter: cluster and index statistics only",
+    roles: ["fortress_exporter"],
   },
   {
     name: "fortress-grafana",
