@@ -5,6 +5,7 @@
  */
 import type { Dashboard } from "../contract";
 import { DATASOURCE_UIDS } from "../contract";
+import { metricNamesIn } from "../metrics";
 import { DATASOURCE_TYPES } from "./panels";
 
 export interface PanelTarget {
@@ -32,39 +33,14 @@ export function panelTargets(dashboard: Dashboard): PanelTarget[] {
 /** Quoted strings (PromQL/LogQL "…" and `…`) blanked, so that their content is not read as names. */
 const withoutStrings = (expr: string) => expr.replace(/"(?:[^"\\]|\\.)*"|`[^`]*`/g, '""');
 
-const PROMQL_KEYWORDS = new Set([
-  "and",
-  "or",
-  "unless",
-  "by",
-  "without",
-  "on",
-  "ignoring",
-  "group_left",
-  "group_right",
-  "bool",
-  "offset",
-  "inf",
-  "nan",
-]);
-
 /**
- * The metric names a PromQL expression selects: identifiers that are neither functions (followed by
- * `(`), nor keywords, nor label names (inside `{…}` or a `by`/`on`/`group_left` list), nor durations.
+ * Grafana's interval variables (`$__rate_interval`, `$__range`, `$__interval`, `$__auto`) as a PromQL
+ * duration, so that the expression parses as PromQL (Grafana substitutes them before it queries).
  */
-export function promqlMetricNames(expr: string): string[] {
-  const stripped = withoutStrings(expr)
-    .replace(/\{[^}]*\}/g, " ")
-    .replace(/\[[^\]]*\]/g, " ")
-    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, " ");
-  const names = new Set<string>();
-  for (const match of stripped.matchAll(/[A-Za-z_:][A-Za-z0-9_:]*/g)) {
-    const after = stripped.slice((match.index ?? 0) + match[0].length).trimStart();
-    if (after.startsWith("(") || PROMQL_KEYWORDS.has(match[0].toLowerCase())) continue;
-    names.add(match[0]);
-  }
-  return [...names];
-}
+export const asPromql = (expr: string) => expr.replace(/\$__(rate_interval|range|interval|auto)\b/g, "5m");
+
+/** The metric names a panel's PromQL reads (the catalogue's extractor, on the substituted expression). */
+export const promqlMetricNames = (expr: string): string[] => [...metricNamesIn(asPromql(expr))];
 
 /** The label names of a LogQL expression's stream selectors (`{name="…", …}`). */
 export function logqlStreamLabels(expr: string): string[] {

@@ -13,6 +13,7 @@ import { run } from "../../../test/support/debianTools";
 import { DATASOURCE_UIDS } from "../contract";
 import {
   alertTargetFields,
+  asPromql,
   type KnownReferences,
   logqlStreamLabels,
   luceneFields,
@@ -22,7 +23,7 @@ import {
 } from "./check";
 import { dashboards } from "./dashboards";
 import { zonePairQueries } from "./dashboards/networkSecurity";
-import { INTERIM_METRICS } from "./metrics.fixtures";
+import { metricByName } from "../metrics";
 import { ALERT_FIELD_NAMES, FILTERLOG_IPV4_REGEXP, LOKI_LABELS } from "./references";
 
 const ZONES = [
@@ -31,8 +32,19 @@ const ZONES = [
   { name: "mgmt", cidr: "10.10.10.0/24" },
 ];
 const rendered = dashboards({ zones: ZONES });
+/**
+ * The textfile metrics of the monitoring layer's hosts part, not in the catalogue yet (its
+ * components/monitoring/metrics/fortress.ts lands with that part): the Wazuh manager's agent counts
+ * (components/monitoring/wazuh/program.ts on branch hosts, `fortress_wazuh_agents{group,status}`) and
+ * fortress-contain's counters (its brief: `fortress_containment_actions_total{action,result}`). Drop
+ * each from here once the catalogue has it: the test below then fails on a name listed twice.
+ */
+const PENDING_HOSTS_METRICS: ReadonlySet<string> = new Set([
+  "fortress_wazuh_agents",
+  "fortress_containment_actions_total",
+]);
 const KNOWN: KnownReferences = {
-  metric: (name) => INTERIM_METRICS[name] !== undefined,
+  metric: (name) => metricByName(name) !== undefined || PENDING_HOSTS_METRICS.has(name),
   lokiLabels: new Set(LOKI_LABELS),
   alertFields: ALERT_FIELD_NAMES,
 };
@@ -132,8 +144,14 @@ describe("the five dashboards", () => {
     }
   });
 
-  it("refer only to metrics, Loki labels and alert fields the lab produces", () => {
+  it("refer only to metrics of the catalogue, Loki labels and alert fields the lab produces", () => {
     assert.deepEqual(referenceProblems(rendered, KNOWN), []);
+    for (const name of PENDING_HOSTS_METRICS)
+      assert.equal(
+        metricByName(name),
+        undefined,
+        `${name} is in the catalogue now: drop it from PENDING_HOSTS_METRICS`,
+      );
   });
 
   it("would name a metric, a label or a field nothing produces", () => {
@@ -222,7 +240,7 @@ describe("the five dashboards", () => {
     const exprs = rendered
       .flatMap(panelTargets)
       .filter(({ target }) => (target.datasource as Json).uid === DATASOURCE_UIDS.prometheus)
-      .map(({ target }) => String(target.expr).replace(/\$__rate_interval|\$__range|\$__interval/g, "5m"));
+      .map(({ target }) => asPromql(String(target.expr)));
     assert.ok(exprs.length >= 15);
     const rules = ["groups:", "  - name: dashboards", "    rules:"]
       .concat(
