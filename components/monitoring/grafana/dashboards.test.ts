@@ -5,7 +5,7 @@
  * promtool (as a recording rule), so a typo in a query fails here, not on the admin's screen.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -23,6 +23,7 @@ import {
 } from "./check";
 import { dashboards } from "./dashboards";
 import { zonePairQueries } from "./dashboards/networkSecurity";
+import { panelTable } from "./panelTable";
 import { metricByName } from "../metrics";
 import { ALERT_FIELD_NAMES, FILTERLOG_IPV4_REGEXP, LOKI_LABELS } from "./references";
 
@@ -126,6 +127,19 @@ describe("the five dashboards", () => {
           titles(dashboard).includes(panel),
           `${dashboard}: ${panel} in ${titles(dashboard).join(", ")}`,
         );
+  });
+
+  it("sum a count's time buckets in a stat, instead of showing the last bucket", () => {
+    const stats = rendered
+      .flatMap((dashboard) => dashboard.model.panels as Json[])
+      .filter((panel) => panel.type === "stat");
+    assert.ok(stats.length >= 4);
+    for (const panel of stats) {
+      const target = (panel.targets as Json[])[0];
+      const counted = Array.isArray(target.bucketAggs) && target.bucketAggs.length > 0;
+      const calcs = ((panel.options as Json).reduceOptions as Json).calcs;
+      assert.deepEqual(calcs, counted ? ["sum"] : ["lastNotNull"], String(panel.title));
+    }
   });
 
   it("lay their panels out on the 24-column grid without overlap", () => {
@@ -254,5 +268,17 @@ describe("the five dashboards", () => {
     writeFileSync(file, `${rules}\n`);
     const result = run("promtool", ["check", "rules", file]);
     assert.equal(result.status, 0, `${result.stdout}${result.stderr}`);
+  });
+});
+
+describe("the monitoring README", () => {
+  it("shows Security Overview's panels as the program generates them", () => {
+    const readme = readFileSync(join(__dirname, "..", "README.md"), "utf8");
+    const overview = rendered.find((dashboard) => dashboard.title === "Security Overview");
+    assert.ok(overview);
+    assert.ok(
+      readme.includes(panelTable(overview)),
+      "README.md's table differs from panelTable(Security Overview)",
+    );
   });
 });

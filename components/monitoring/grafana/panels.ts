@@ -79,6 +79,8 @@ export interface PanelSpec {
   readonly timeFrom?: string;
   /** A stacked time series (counts by category). */
   readonly stacked?: boolean;
+  /** How a stat or bar gauge reduces each series: the sum of a count's buckets, or the last value. */
+  readonly reduce?: "sum" | "lastNotNull";
 }
 
 const REF_IDS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -179,7 +181,10 @@ export function layout(specs: readonly PanelSpec[]): Record<string, unknown>[] {
         },
         overrides: [],
       },
-      options: {},
+      options:
+        spec.type === "stat" || spec.type === "bargauge"
+          ? { reduceOptions: { calcs: [spec.reduce ?? "lastNotNull"], fields: "", values: false } }
+          : {},
     };
   });
 }

@@ -17,6 +17,7 @@ export function incidentResponsePanels(): PanelSpec[] {
       w: 6,
       h: 5,
       timeFrom: "7d",
+      reduce: "sum",
       queries: [{ kind: "alerts", lucene: THEHIVE_LUCENE, buckets: [{ type: "date_histogram" }] }],
     },
     {

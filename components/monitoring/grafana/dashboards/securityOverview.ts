@@ -42,11 +42,14 @@ export function securityOverviewPanels(): PanelSpec[] {
       w: 6,
       h: 5,
       timeFrom: "24h",
+      reduce: "sum",
       queries: [{ kind: "alerts", lucene: THEHIVE_LUCENE, buckets: [{ type: "date_histogram" }] }],
     },
     {
       title: "Hosts contained (24h)",
-      type: "stat",
+      description:
+        "Each address fortress-contain put in the quarantine in the last 24 hours, with how often.",
+      type: "table",
       w: 6,
       h: 5,
       timeFrom: "24h",
@@ -54,8 +57,7 @@ export function securityOverviewPanels(): PanelSpec[] {
         {
           kind: "alerts",
           lucene: `rule.id:(${containmentRuleIds("contained").join(" OR ")})`,
-          metric: { type: "cardinality", field: "data.fortress.address" },
-          buckets: [{ type: "date_histogram" }],
+          buckets: [{ type: "terms", field: "data.fortress.address", size: 50 }],
         },
       ],
     },
