@@ -128,7 +128,6 @@ export function target(query: Query, index: number): Record<string, unknown> {
         legendFormat: query.legend ?? "__auto",
         range: !query.instant,
         instant: query.instant === true,
-        ...(query.instant ? { format: "table" } : {}),
       };
     case "loki":
       return { ...common, expr: query.expr, legendFormat: query.legend ?? "", queryType: "range" };
@@ -145,6 +144,18 @@ export function target(query: Query, index: number): Record<string, unknown> {
       };
   }
 }
+
+/** The panel types that reduce each series (or each row) to one value. */
+const REDUCING: ReadonlySet<PanelType> = new Set(["stat", "bargauge", "piechart"]);
+
+/**
+ * Whether the panel's data are rows, each a value of its own: an aggregation on the alerts with terms
+ * and no time buckets comes back as one table (a row per term), which a bar gauge shows row by row.
+ */
+const rowsAreValues = (spec: PanelSpec) =>
+  spec.queries.every(
+    (query) => query.kind === "alerts" && !query.buckets.some((b) => b.type === "date_histogram"),
+  );
 
 /** The panels laid out in order, wrapping to a new row when a row's 24 columns are full. */
 export function layout(specs: readonly PanelSpec[]): Record<string, unknown>[] {
@@ -181,10 +192,11 @@ export function layout(specs: readonly PanelSpec[]): Record<string, unknown>[] {
         },
         overrides: [],
       },
-      options:
-        spec.type === "stat" || spec.type === "bargauge"
-          ? { reduceOptions: { calcs: [spec.reduce ?? "lastNotNull"], fields: "", values: false } }
-          : {},
+      options: REDUCING.has(spec.type)
+        ? {
+            reduceOptions: { calcs: [spec.reduce ?? "lastNotNull"], fields: "", values: rowsAreValues(spec) },
+          }
+        : {},
     };
   });
 }

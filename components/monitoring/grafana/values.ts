@@ -126,7 +126,12 @@ function grafanaIni(args: GrafanaValuesArgs): PlainValues {
   };
 }
 
-/** The Loki and indexer data sources (kube-prometheus-stack's `additionalDataSources`). */
+/**
+ * The Loki and indexer data sources (kube-prometheus-stack's `additionalDataSources`). Grafana expands
+ * `$__env{…}` and `$__file{…}` in every string of a provisioning file when it reads it
+ * (grafana/grafana pkg/services/provisioning/values/values.go `interpolateValue`: setting.ExpandVar,
+ * then os.ExpandEnv), so the password and the CA stay out of the ConfigMap.
+ */
 export function additionalDataSources(args: GrafanaValuesArgs): PlainValues[] {
   const sources: PlainValues[] = [];
   if (args.loki) {
