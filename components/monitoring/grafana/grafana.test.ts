@@ -33,6 +33,11 @@ const args: GrafanaArgs = {
     password: pulumi.secret(INDEXER_PASSWORD),
   },
   loki: { url: "http://loki.fortress-monitoring.svc:3100" },
+  network: {
+    ingressNamespace: "kube-system",
+    keycloakNamespaces: ["fortress-identity", "kube-system"],
+    indexerNamespace: "fortress-siem",
+  },
   dashboards: {
     zones: [
       { name: "servers", cidr: "10.10.20.0/24" },
@@ -140,6 +145,34 @@ describe("Grafana (the component)", () => {
     assert.deepEqual(spec.tls, [{ hosts: [args.hostname], secretName: "grafana-tls" }]);
     assert.equal(spec.rules[0].http.paths[0].backend.service.name, "grafana");
     assert.equal(grafana.url, `https://${args.hostname}`);
+  });
+
+  it("lets browsers in through the ingress controller only, and reaches its data sources and Keycloak", () => {
+    const ingress = named("grafana-ingress-policy").inputs.spec as Record<string, any>;
+    assert.deepEqual(ingress.podSelector, { matchLabels: { "app.kubernetes.io/name": "grafana" } });
+    assert.deepEqual(
+      ingress.ingress.map((rule: any) => [
+        rule.from[0].namespaceSelector.matchLabels["kubernetes.io/metadata.name"],
+        rule.ports[0].port,
+      ]),
+      [
+        ["kube-system", 3000],
+        ["fortress-monitoring", 3000],
+      ],
+    );
+    const egress = named("grafana-egress-policy").inputs.spec as Record<string, any>;
+    const rules = egress.egress.map((rule: any) => [
+      (rule.to ?? [])
+        .map((peer: any) => peer.namespaceSelector.matchLabels["kubernetes.io/metadata.name"])
+        .join(","),
+      rule.ports.map((port: any) => port.port).join(","),
+    ]);
+    assert.deepEqual(rules, [
+      ["fortress-monitoring", "9090,9093,3100"],
+      ["fortress-siem", "9200"],
+      ["fortress-identity,kube-system", "443,8443"],
+      ["", "443,6443"],
+    ]);
   });
 
   it("passes the pack's mandatory policies", async () => {

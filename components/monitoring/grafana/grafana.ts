@@ -14,6 +14,7 @@ import type { PlainValues } from "../../kubernetes/helmRelease";
 import { httpsIngress } from "../../kubernetes/ingress";
 import type { Dashboard } from "../contract";
 import { type DashboardInput, dashboards } from "./dashboards";
+import { type GrafanaNetworkArgs, grafanaPolicies } from "./policies";
 import {
   ADMIN_USER,
   GRAFANA_SECRETS,
@@ -50,6 +51,8 @@ export interface GrafanaArgs {
   /** Loki's HTTP API in the cluster, and its tenant when it runs with auth_enabled. */
   readonly loki?: { readonly url: string; readonly tenant?: string };
   readonly dashboards: DashboardInput;
+  /** Who reaches Grafana and whom it reaches (its NetworkPolicies: policies.ts). */
+  readonly network: GrafanaNetworkArgs;
 }
 
 /** A dashboard as the ConfigMap the sidecar loads (one JSON file, named by the dashboard's uid). */
@@ -152,7 +155,8 @@ export class Grafana extends pulumi.ComponentResource {
       },
       { ...child, dependsOn: [certificate] },
     );
-    this.prerequisites = [...secrets, role, certificate];
+    const policies = grafanaPolicies(name, ns, args.network, child);
+    this.prerequisites = [...secrets, role, certificate, ...policies];
     this.registerOutputs({ url: this.url, adminUser: this.adminUser, adminPassword: this.adminPassword });
   }
 }
