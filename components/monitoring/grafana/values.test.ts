@@ -122,11 +122,9 @@ describe("Grafana's values", () => {
       () => grafanaValues({ ...ARGS, oidc: { issuerUrl: "http://kc/realms/x", clientId: "grafana" } }),
       /no Keycloak realm/,
     );
-    assert.equal(
-      grafanaValues({ ...ARGS, oidc: undefined })["grafana.ini"] &&
-        (grafanaValues({ ...ARGS, oidc: undefined })["grafana.ini"] as Json)["auth.generic_oauth"],
-      undefined,
-    );
+    const local = grafanaValues({ ...ARGS, oidc: undefined });
+    assert.equal((local["grafana.ini"] as Json)["auth.generic_oauth"], undefined);
+    assert.equal((local.envValueFrom as Json).GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET, undefined);
   });
 
   it("provision the four data sources by the contract's uids, with no password in the ConfigMap", () => {

@@ -38,7 +38,14 @@ export function performancePanels(): PanelSpec[] {
       "Disk used per node (fullest filesystem)",
       `max by (node, role, instance) (1 - node_filesystem_avail_bytes{${REAL_FILESYSTEMS}} / node_filesystem_size_bytes{${REAL_FILESYSTEMS}})`,
     ),
-    perVm("Disk used per VM", 'pve_disk_usage_bytes{id=~"qemu/.*"} / pve_disk_size_bytes{id=~"qemu/.*"}'),
+    {
+      ...perVm(
+        "Disk used per VM",
+        'pve_disk_usage_bytes{id=~"qemu/.*"} / pve_disk_size_bytes{id=~"qemu/.*"}',
+      ),
+      description:
+        "The root image's used space as Proxmox sees it (prometheus-pve-exporter: \"used root image space for VMs\"), not the guest's filesystems: those are in the node panel.",
+    },
     {
       title: "Indexer cluster green",
       type: "stat",
