@@ -42,6 +42,18 @@ export const asPromql = (expr: string) => expr.replace(/\$__(rate_interval|range
 /** The metric names a panel's PromQL reads (the catalogue's extractor, on the substituted expression). */
 export const promqlMetricNames = (expr: string): string[] => [...metricNamesIn(asPromql(expr))];
 
+/** The label names a PromQL expression matches on or groups by (`{name="…"}`, `by (…)`, `on (…)`, …). */
+export function promqlLabelNames(expr: string): string[] {
+  const text = withoutStrings(expr);
+  const labels = new Set<string>();
+  for (const selector of text.matchAll(/\{([^}]*)\}/g))
+    for (const matcher of selector[1].matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)/g))
+      labels.add(matcher[1]);
+  for (const list of text.matchAll(/\b(?:by|without|on|ignoring|group_left|group_right)\s*\(([^)]*)\)/g))
+    for (const name of list[1].split(",")) if (name.trim()) labels.add(name.trim());
+  return [...labels];
+}
+
 /** The label names of a LogQL expression's stream selectors (`{name="…", …}`). */
 export function logqlStreamLabels(expr: string): string[] {
   const labels = new Set<string>();
@@ -72,6 +84,10 @@ export function alertTargetFields(target: Json): string[] {
 
 export interface KnownReferences {
   readonly metric: (name: string) => boolean;
+  /** A produced metric's own labels (before the target's). */
+  readonly metricLabels: (name: string) => readonly string[];
+  /** The labels every target carries: Prometheus's job and instance, Fortress's TARGET_LABELS. */
+  readonly targetLabels: ReadonlySet<string>;
   readonly lokiLabels: ReadonlySet<string>;
   readonly alertFields: ReadonlySet<string>;
 }
@@ -94,9 +110,14 @@ export function referenceProblems(all: readonly Dashboard[], known: KnownReferen
     else if (TYPE_OF_UID.get(ds.uid) !== ds.type) problems.push(`${where}: ${ds.uid} is no ${ds.type}`);
     if (ds?.uid !== panelDatasource?.uid)
       problems.push(`${where}: a target of another data source than its panel`);
-    if (ds?.uid === DATASOURCE_UIDS.prometheus)
-      for (const name of promqlMetricNames(String(target.expr)))
+    if (ds?.uid === DATASOURCE_UIDS.prometheus) {
+      const names = promqlMetricNames(String(target.expr));
+      for (const name of names)
         if (!known.metric(name)) problems.push(`${where}: metric ${name} is produced by nothing`);
+      const labels = new Set([...known.targetLabels, ...names.flatMap((name) => known.metricLabels(name))]);
+      for (const label of promqlLabelNames(String(target.expr)))
+        if (!labels.has(label)) problems.push(`${where}: label ${label} is on none of ${names.join(", ")}`);
+    }
     if (ds?.uid === DATASOURCE_UIDS.loki)
       for (const label of logqlStreamLabels(String(target.expr)))
         if (!known.lokiLabels.has(label)) problems.push(`${where}: Loki label ${label} is set by nothing`);
