@@ -9,8 +9,10 @@ import { before, describe, it } from "node:test";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { evaluatePolicies } from "../../../policies/lib/offline";
+import { planResource } from "../../../policies/lib/build";
 import { POLICIES } from "../../../policies/registry";
 import { type CapturedResource, captureRegistrations, REDACTED } from "../../../stacks/plan/capture";
+import { SDK_TYPES } from "../../../vocabulary/sdkTypes";
 import { COMPONENT_TYPES } from "../../../vocabulary/typeTokens";
 import { DASHBOARD_LABEL, Grafana, type GrafanaArgs } from "./grafana";
 import { GRAFANA_SECRETS, SIDECAR_ROLE } from "./values";
@@ -176,9 +178,15 @@ describe("Grafana (the component)", () => {
   });
 
   it("passes the pack's mandatory policies", async () => {
+    // The stack's chart as the lead's layer gives it these values (kube-prometheus-stack's `grafana:`).
+    const chart = planResource(SDK_TYPES.helmChartV4, "kube-prometheus-stack", {
+      chart: "kube-prometheus-stack",
+      version: "88.5.3",
+      values: { grafana: grafana.values },
+    });
     const violations = await evaluatePolicies(
       POLICIES.filter((policy) => policy.enforcementLevel === "mandatory"),
-      resources.filter((resource) => resource.name.startsWith("grafana")),
+      [...resources.filter((resource) => resource.name.startsWith("grafana")), chart],
     );
     assert.deepEqual(violations, []);
   });
