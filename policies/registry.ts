@@ -19,6 +19,7 @@ import { cloudInitNoPassword } from "./rules/cloud-init-no-password";
 import { containmentKeyLeastPrivilege } from "./rules/containment-key-least-privilege";
 import { everyVmHasAnAgent } from "./rules/every-vm-has-an-agent";
 import { greenboneNoDefaultPassword } from "./rules/greenbone-no-default-password";
+import { grafanaReadOnlyDashboards } from "./rules/grafana-read-only-dashboards";
 import { scanTargetsDeclared } from "./rules/scan-targets-declared";
 import { opnsenseAntiLockoutFirst } from "./rules/opnsense-anti-lockout-first";
 import { opnsenseDefaultDeny } from "./rules/opnsense-default-deny";
@@ -76,6 +77,7 @@ export const POLICIES: readonly FortressPolicy[] = [
   everyVmHasAnAgent,
   sensorCapabilities,
   greenboneNoDefaultPassword,
+  grafanaReadOnlyDashboards,
   scanTargetsDeclared,
   responseNoDefaultCredential,
   containmentKeyLeastPrivilege,

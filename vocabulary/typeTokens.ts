@@ -59,6 +59,8 @@ export const COMPONENT_TYPES = {
   opnsenseNodeExporter: "fortress:monitoring:OpnsenseNodeExporter",
   /** The Wazuh manager's agent and queue metrics as a textfile for its node exporter. */
   wazuhManagerMetrics: "fortress:monitoring:WazuhManagerMetrics",
+  /** kube-prometheus-stack's Grafana: its Secrets, the dashboards' ConfigMaps, certificate and ingress. */
+  grafana: "fortress:monitoring:Grafana",
   /** The record of which services the lab runs, read by the pack's dependency policy. */
   services: "fortress:lab:Services",
   /** The monitoring layer's component: the stack, Grafana's parts and the parts the lead adds. */

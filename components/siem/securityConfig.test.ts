@@ -230,3 +230,46 @@ describe("the manager's indexer roles", () => {
     }
   });
 });
+
+/**
+ * What Grafana's OpenSearch data source asks of the alert indices (grafana/opensearch-datasource@v2.34.2):
+ * `_msearch` (pkg/opensearch/client/client.go executeBatchRequest), the health check's
+ * `<index>/_mapping/field/timestamp` (pkg/opensearch/opensearch.go CheckHealth), the editor's `_mapping`,
+ * and `<index>/_settings/index.number_of_shards` (client.go GetNumberOfShards).
+ */
+const GRAFANA_ALERTS = "wazuh-alerts-4.x-2026.11.30";
+const GRAFANA: [string, string?][] = [
+  ["indices:data/read/msearch"],
+  ["indices:data/read/search", GRAFANA_ALERTS],
+  ["indices:admin/mappings/fields/get", GRAFANA_ALERTS],
+  ["indices:admin/mappings/get", GRAFANA_ALERTS],
+  ["indices:monitor/settings/get", GRAFANA_ALERTS],
+];
+
+describe("Grafana's indexer role", () => {
+  const grafana = INDEXER_USERS.find((user) => user.name === "fortress-grafana");
+  const roles = rolesOf(grafana?.roles ?? []);
+
+  it("grants every request the OpenSearch data source makes on the alert indices", () => {
+    assert.deepEqual(grafana?.roles, ["fortress_grafana_reader"]);
+    for (const [action, index] of GRAFANA)
+      assert.ok(allowed(roles, action, index), `${action} ${index ?? ""}`);
+  });
+
+  it("denies writing, deleting, other indices and the security configuration", () => {
+    const denied: [string, string?][] = [
+      ["indices:data/write/index", GRAFANA_ALERTS],
+      ["indices:data/write/bulk"],
+      ["indices:data/write/delete/byquery", GRAFANA_ALERTS],
+      ["indices:admin/delete", GRAFANA_ALERTS],
+      ["indices:admin/settings/update", GRAFANA_ALERTS],
+      ["indices:data/read/search", "wazuh-archives-4.x-2026.11.30"],
+      ["indices:data/read/search", "thehive_global"],
+      ["indices:data/read/search", ".opendistro_security"],
+      ["cluster:monitor/health"],
+      ["cluster:admin/opendistro/security/config/update"],
+    ];
+    for (const [action, index] of denied)
+      assert.ok(!allowed(roles, action, index), `${action} ${index ?? ""} is granted`);
+  });
+});

@@ -22,7 +22,8 @@ export type IndexerUserName =
   | "fortress-thehive"
   | "fortress-cortex"
   | "fortress-vector"
-  | "fortress-exporter";
+  | "fortress-exporter"
+  | "fortress-grafana";
 
 export interface IndexerUser {
   readonly name: IndexerUserName;
@@ -150,6 +151,21 @@ export const FORTRESS_ROLES = {
       },
     ],
   },
+  // Grafana's OpenSearch data source (grafana/opensearch-datasource@v2.34.2, PPL off): `_msearch`
+  // (cluster indices:data/read/msearch, then search on each index), the time field's mapping in its
+  // health check (pkg/opensearch/opensearch.go CheckHealth: `<index>/_mapping/field/<field>`), the
+  // index mapping for the query editor (`_mapping`), and `_settings/index.number_of_shards`
+  // (pkg/opensearch/client/client.go GetNumberOfShards) — on the alert indices only.
+  fortress_grafana_reader: {
+    description: "Grafana's Wazuh alerts data source: searches the alert indices and reads their mappings",
+    cluster_permissions: ["cluster_composite_ops_ro"],
+    index_permissions: [
+      {
+        index_patterns: ["wazuh-alerts-*"],
+        allowed_actions: ["read", "indices:admin/mappings/get", "indices:monitor/settings/get"],
+      },
+    ],
+  },
   // TheHive and Cortex keep their own indices on the shared indexer (components/response). TheHive's
   // index account "must have the manage cluster privilege … and the all indices privilege, specifically
   // for the thehive* indices" (docs.strangebee.com thehive/configuration/database); JanusGraph's client
@@ -247,6 +263,11 @@ export const INDEXER_USERS: readonly IndexerUser[] = [
     name: "fortress-exporter",
     description: "The monitoring layer's elasticsearch exporter: cluster and index statistics only",
     roles: ["fortress_exporter"],
+  },
+  {
+    name: "fortress-grafana",
+    description: "Grafana: reads Wazuh alerts for the dashboards",
+    roles: ["fortress_grafana_reader"],
   },
 ];
 

@@ -20,13 +20,14 @@ import type { IndexerUserName } from "./securityConfig";
 export const SIEM_TYPE = COMPONENT_TYPES.siem;
 
 /** The indexer's consumers, each with its own user (securityConfig.ts INDEXER_USERS). */
-export type IndexerConsumer = "filebeat" | "thehive" | "cortex" | "vector" | "exporter";
+export type IndexerConsumer = "filebeat" | "thehive" | "cortex" | "vector" | "exporter" | "grafana";
 const CONSUMER_USERS: Readonly<Record<IndexerConsumer, IndexerUserName>> = {
   filebeat: "fortress-filebeat",
   thehive: "fortress-thehive",
   cortex: "fortress-cortex",
   vector: "fortress-vector",
   exporter: "fortress-exporter",
+  grafana: "fortress-grafana",
 };
 
 export interface SiemArgs {

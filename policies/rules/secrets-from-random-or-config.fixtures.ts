@@ -37,6 +37,36 @@ export const release = (values: Record<string, unknown>) =>
 export const fixtures: PolicyFixtures = {
   passing: [
     {
+      name: "Grafana data source passwords by reference: an env variable, a file (expanded by Grafana's provisioning)",
+      resources: [
+        provider,
+        password,
+        release({
+          datasources: [
+            { secureJsonData: { basicAuthPassword: "$__env{INDEXER_PASSWORD}" } },
+            {
+              secureJsonData: {
+                basicAuthPassword: "${INDEXER_PASSWORD}",
+                password: "$__file{/etc/secret/pw}",
+              },
+            },
+          ],
+        }),
+      ],
+    },
+    {
+      name: "Grafana's OAuth endpoints: a token URL names where tokens come from",
+      resources: [
+        provider,
+        password,
+        release({
+          "grafana.ini": {
+            "auth.generic_oauth": { token_url: "https://kc.lab/realms/f/protocol/openid-connect/token" },
+          },
+        }),
+      ],
+    },
+    {
       name: "a Secret volume's key projections name keys, they hold none",
       resources: [
         provider,
@@ -109,6 +139,26 @@ export const fixtures: PolicyFixtures = {
     },
   ],
   failing: [
+    {
+      name: "a literal under a credential key next to a reference",
+      resources: [
+        provider,
+        password,
+        release({
+          datasources: [
+            { secureJsonData: { basicAuthPassword: "hunter22-literal", tlsCACert: "$__file{/ca.crt}" } },
+          ],
+        }),
+      ],
+    },
+    {
+      name: "a token URL carrying a password in its userinfo",
+      resources: [
+        provider,
+        password,
+        release({ oauth: { token_url: "https://grafana:hunter22-secret@kc.lab/token" } }),
+      ],
+    },
     {
       name: "a ConfigMap's internal_users.yml keeping the Wazuh manifests' demo admin hash",
       resources: [

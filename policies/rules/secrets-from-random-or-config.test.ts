@@ -64,6 +64,8 @@ describe("secrets-from-random-or-config", () => {
       "showPassHint",
       "bypass",
       "passThrough",
+      "token_url",
+      "tokenUri",
     ]) {
       assert.ok(!looksLikeCredential(key, settings), key);
     }

@@ -86,6 +86,10 @@ export const DEFAULT_ALLOWED_SUFFIXES = [
   "type",
   "auth",
   "authentication",
+  // An endpoint where a credential is fetched (OAuth's `token_url`), not the credential; a password in
+  // its userinfo is still one (URL_PASSWORD).
+  "url",
+  "uri",
 ];
 /** Credentials products ship with (vocabulary/credentials.ts), none of which may survive a deployment. */
 export const DEFAULT_KNOWN_DEFAULTS: readonly string[] = KNOWN_DEFAULT_CREDENTIALS;
@@ -196,8 +200,13 @@ const PUBLIC_SECRET_KEYS = new Set(
 );
 /** `password=…`, `db.password: …`, `export API_TOKEN=…` lines of a file a ConfigMap carries. */
 const CONFIG_LINE = /^[ \t{]*(?:export[ \t]+)?["']?([\w.-]+)["']?[ \t]*[:=][ \t]*(.*?)[ \t,]*$/gm;
-/** A value that refers to something else: `${VAR}`, `$(VAR)`, `{{ template }}`, `%(name)s`, empty. */
-const REFERENCE_VALUE = /^["']?(\$\{.*\}|\$\(.*\)|\{\{.*\}\}|%\(.*\)s|<.*>)?["']?$/;
+/**
+ * A value that refers to something else: `${VAR}`, `$(VAR)`, `{{ template }}`, `%(name)s`, Grafana's
+ * `$__env{VAR}`/`$__file{path}`/`$__vault{…}` (grafana/grafana pkg/setting expanders, also applied to
+ * provisioning files: pkg/services/provisioning/values/values.go `interpolateValue`), empty.
+ */
+const REFERENCE_VALUE =
+  /^["']?(\$\{.*\}|\$\(.*\)|\{\{.*\}\}|%\(.*\)s|<.*>|\$__(?:env|file|vault)\{[^}]+\})?["']?$/;
 
 const decodeBase64 = (text: string) => Buffer.from(text, "base64").toString("utf8");
 /** The entries of a map input; none when it is a whole secret (`[secret]`) or not a map. */
@@ -266,7 +275,8 @@ function isKeyToPath(node: object): boolean {
 function findings(value: unknown, settings: Settings, offline: boolean): Finding[] {
   const found: Finding[] = [];
   const judge = (text: string, path: string) => {
-    if (text === "" || text === REDACTED) return;
+    // A reference to where the credential is (an env variable, a file) is not the credential.
+    if (text === "" || text === REDACTED || REFERENCE_VALUE.test(text.trim())) return;
     if (settings.knownDefaults.has(text.trim().toLowerCase()))
       found.push({ path, problem: "default", value: text });
     else if (offline) found.push({ path, problem: "plaintext", value: text });

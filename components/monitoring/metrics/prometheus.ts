@@ -2,7 +2,7 @@
  * Prometheus v3.14.0's own metrics (kube-prometheus-stack 88.5.3's image): configuration reloads
  * (cmd/prometheus/main.go), alert delivery to Alertmanager (notifier/metric.go, namespace
  * "prometheus", subsystem "notifications", label "alertmanager" from notifier/manager.go), rule
- * evaluation (rules/group.go) and the TSDB (tsdb/db.go, tsdb/head.go).
+ * evaluation (rules/group.go), the alerts' synthetic series (rules/alerting.go) and the TSDB (tsdb/db.go, tsdb/head.go).
  */
 import type { MetricProducer } from "../contract";
 import { metric } from "./spec";
@@ -10,8 +10,16 @@ import { metric } from "./spec";
 export const PROMETHEUS: MetricProducer = {
   job: "prometheus",
   source:
-    "prometheus/prometheus@v3.14.0:cmd/prometheus/main.go, notifier/metric.go, notifier/manager.go, rules/group.go, tsdb/db.go, tsdb/head.go",
+    "prometheus/prometheus@v3.14.0:cmd/prometheus/main.go, notifier/metric.go, notifier/manager.go, rules/group.go, rules/alerting.go, tsdb/db.go, tsdb/head.go",
   metrics: [
+    // The rule manager's synthetic series (rules/alerting.go alertMetricName), one per pending or
+    // firing alert, labelled alertname and alertstate besides the rule's own labels.
+    metric(
+      "ALERTS",
+      "gauge",
+      ["alertname", "alertstate"],
+      "The synthetic series of every pending or firing alert.",
+    ),
     metric(
       "prometheus_config_last_reload_successful",
       "gauge",
