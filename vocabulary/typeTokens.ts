@@ -49,6 +49,12 @@ export const COMPONENT_TYPES = {
   cortex: "fortress:response:Cortex",
   /** MISP on its VM: misp-docker's compose, login through Keycloak, feeds, the integration user. */
   misp: "fortress:response:Misp",
+  /** Loki, monolithic, filesystem storage on a protected volume (components/monitoring/logs). */
+  loki: "fortress:monitoring:Loki",
+  /** Vector as the aggregator: syslog and the VM shippers into the indexer and Loki. */
+  vectorAggregator: "fortress:monitoring:VectorAggregator",
+  /** Alertmanager's webhook → TheHive alerts (a tiny Python pod). */
+  theHiveAlertBridge: "fortress:monitoring:TheHiveAlertBridge",
   /** The record of which services the lab runs, read by the pack's dependency policy. */
   services: "fortress:lab:Services",
 } as const;
