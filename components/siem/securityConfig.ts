@@ -11,7 +11,7 @@
  * `wazuh_ui_user`/`wazuh_ui_admin` are the image's (wazuh/wazuh-docker@v4.14.6:
  * build-docker-images/wazuh-indexer/config/roles.yml), kept so that the Wazuh app finds them.
  */
-import { SHIPPED_INDICES } from "../shipping/streams";
+import { SHIPPED_INDICES, SYSLOG_INDICES } from "../shipping/streams";
 import { renderYaml } from "./yaml";
 
 /** What a Fortress indexer user is for. Each gets its own user, never admin. */
@@ -21,7 +21,8 @@ export type IndexerUserName =
   | "fortress-filebeat"
   | "fortress-thehive"
   | "fortress-cortex"
-  | "fortress-vector";
+  | "fortress-vector"
+  | "fortress-vector-aggregator";
 
 export interface IndexerUser {
   readonly name: IndexerUserName;
@@ -80,6 +81,9 @@ export const STATE_INDICES = ["wazuh-states-*"] as const;
  * action lines), `create_index` for each day's new index and `auto_put` for dynamic mappings, on the
  * shipped streams' indices only. No version probe (`GET /`, used only with `api_version: auto`), no
  * read, no template, nothing on Wazuh's indices.
+ *
+ * fortress_syslog is the same for the monitoring layer's Vector aggregator (components/monitoring/logs),
+ * on the syslog indices only: it cannot write the VMs' streams, and they cannot write syslog.
  */
 export const FORTRESS_ROLES = {
   fortress_filebeat: {
@@ -121,6 +125,16 @@ export const FORTRESS_ROLES = {
     index_permissions: [
       {
         index_patterns: [...SHIPPED_INDICES],
+        allowed_actions: ["index", "create_index", "indices:admin/mapping/auto_put"],
+      },
+    ],
+  },
+  fortress_syslog: {
+    description: "The monitoring layer's Vector aggregator: writes the syslog daily indices",
+    cluster_permissions: ["cluster:monitor/health", "indices:data/write/bulk"],
+    index_permissions: [
+      {
+        index_patterns: [...SYSLOG_INDICES],
         allowed_actions: ["index", "create_index", "indices:admin/mapping/auto_put"],
       },
     ],
@@ -227,6 +241,11 @@ export const INDEXER_USERS: readonly IndexerUser[] = [
     name: "fortress-vector",
     description: "Vector on the sensor and vulnerability VMs: writes the shipped streams",
     roles: ["fortress_vector"],
+  },
+  {
+    name: "fortress-vector-aggregator",
+    description: "The monitoring layer's Vector aggregator: writes syslog (OPNsense, the hosts)",
+    roles: ["fortress_syslog"],
   },
 ];
 

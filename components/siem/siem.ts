@@ -20,12 +20,13 @@ import type { IndexerUserName } from "./securityConfig";
 export const SIEM_TYPE = COMPONENT_TYPES.siem;
 
 /** The indexer's consumers, each with its own user (securityConfig.ts INDEXER_USERS). */
-export type IndexerConsumer = "filebeat" | "thehive" | "cortex" | "vector";
+export type IndexerConsumer = "filebeat" | "thehive" | "cortex" | "vector" | "vector-aggregator";
 const CONSUMER_USERS: Readonly<Record<IndexerConsumer, IndexerUserName>> = {
   filebeat: "fortress-filebeat",
   thehive: "fortress-thehive",
   cortex: "fortress-cortex",
   vector: "fortress-vector",
+  "vector-aggregator": "fortress-vector-aggregator",
 };
 
 export interface SiemArgs {
