@@ -16,13 +16,7 @@ import {
   VECTOR_PATHS,
   vectorConfigDocument,
 } from "./vectorConfig";
-import {
-  checkAgainst,
-  COMPONENTS,
-  DIRECTORY_SECRET,
-  type FieldSchema,
-  GLOBAL,
-} from "./vectorSchema.fixtures";
+import { documentProblems as schemaProblems } from "./vectorSchema.fixtures";
 
 const SPEC: VectorConfigSpec = {
   streams: [
@@ -35,29 +29,6 @@ const SPEC: VectorConfigSpec = {
 };
 
 type Doc = Record<string, Record<string, Record<string, unknown>>>;
-
-/** Every component of a rendered document against the documented keys of its type. */
-function schemaProblems(document: Doc): string[] {
-  const problems = checkAgainst(document, GLOBAL as Record<string, FieldSchema>, "vector");
-  for (const [name, backend] of Object.entries(document.secret ?? {}))
-    problems.push(...checkAgainst(backend, DIRECTORY_SECRET, `secret.${name}`));
-  for (const kind of ["sources", "transforms", "sinks"] as const) {
-    const documented: Record<string, Readonly<Record<string, FieldSchema>>> = COMPONENTS[kind];
-    for (const [name, component] of Object.entries(document[kind] ?? {})) {
-      const schema = documented[String(component.type)];
-      if (!schema)
-        problems.push(`${kind}.${name}: type ${String(component.type)} is not one Fortress checks`);
-      else problems.push(...checkAgainst(component, schema, `${kind}.${name}`));
-    }
-  }
-  // Inputs name components that exist.
-  const names = new Set([...Object.keys(document.sources ?? {}), ...Object.keys(document.transforms ?? {})]);
-  for (const kind of ["transforms", "sinks"] as const)
-    for (const [name, component] of Object.entries(document[kind] ?? {}))
-      for (const input of (component.inputs as string[]) ?? [])
-        if (!names.has(input)) problems.push(`${kind}.${name} reads ${input}, which does not exist`);
-  return problems;
-}
 
 describe("Vector's configuration", () => {
   it("uses only keys and values Vector 0.57.0 documents for each component", () => {
