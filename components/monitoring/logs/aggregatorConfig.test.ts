@@ -14,8 +14,13 @@ import {
 
 const SPEC: AggregatorConfigSpec = {
   senders: [
-    { name: "opnsense", layer: "network", aliases: ["OPNsense.lab.example", "opnsense", "10.10.10.1"] },
-    { name: "pve-1", layer: "hypervisor", aliases: ["pve-1", "pve-1.lab.example"] },
+    {
+      name: "opnsense",
+      layer: "network",
+      address: "10.10.10.1",
+      aliases: ["OPNsense.lab.example", "opnsense"],
+    },
+    { name: "pve-1", layer: "hypervisor", address: "10.10.1.11", aliases: ["pve-1", "pve-1.lab.example"] },
   ],
   syslogPort: 5514,
   indexerUrl: "https://wazuh-indexer.fortress-siem.svc:9200",
@@ -30,7 +35,6 @@ const SPEC: AggregatorConfigSpec = {
     tls: {
       crtFile: "/etc/fortress/tls/tls.crt",
       keyFile: "/etc/fortress/tls/tls.key",
-      caFile: "/etc/fortress/tls/ca.crt",
     },
   },
 };
@@ -93,7 +97,9 @@ describe("the Vector aggregator's configuration", () => {
     const ism = (ismPolicy(30) as any).policy.ism_template[0].index_patterns as string[];
     assert.ok(ism.includes("fortress-syslog-*"));
     // The VMs' user cannot write syslog.
-    const vms = FORTRESS_ROLES.fortress_vector.index_permissions.flatMap((p) => p.index_patterns);
+    const vms: readonly string[] = FORTRESS_ROLES.fortress_vector.index_permissions.flatMap(
+      (p) => p.index_patterns,
+    );
     assert.ok(!vms.includes("fortress-syslog-*"));
   });
 
@@ -109,14 +115,20 @@ describe("the Vector aggregator's configuration", () => {
       () =>
         aggregatorConfigDocument({
           ...SPEC,
-          senders: [...SPEC.senders, { name: "x", layer: "network", aliases: ["OPNSENSE"] }],
+          senders: [
+            ...SPEC.senders,
+            { name: "x", layer: "network", address: "10.0.0.9", aliases: ["OPNSENSE"] },
+          ],
         }),
       /alias repeats/,
     );
     assert.throws(() => aggregatorConfigDocument({ ...SPEC, indexerUrl: "http://x:9200" }), /no https URL/);
     assert.throws(
       () =>
-        aggregatorConfigDocument({ ...SPEC, senders: [{ name: "a", layer: "Bad Layer", aliases: ["a"] }] }),
+        aggregatorConfigDocument({
+          ...SPEC,
+          senders: [{ name: "a", layer: "Bad Layer", address: "10.0.0.9", aliases: [] }],
+        }),
       /no layer/,
     );
   });

@@ -4,7 +4,10 @@
  * - `syslog_udp`/`syslog_tcp`: syslog from OPNsense and the hosts, one port for both protocols (an
  *   unprivileged port in the pod; the route's Service takes 514 outside, aggregatorRoute.ts).
  * - `shippers` (when given): a `vector` source the VM shippers send Zeek's JSON and Greenbone's
- *   reports to over TLS, for Loki only (they write the indexer themselves, components/shipping).
+ *   reports to over TLS, for Loki only (they write the indexer themselves, components/shipping). Why
+ *   through the aggregator and not a `loki` sink on each VM: Loki stays inside the cluster behind its
+ *   NetworkPolicy (no route from the VLANs to it), one place decides the labels, and the VMs' Vector
+ *   gets one more sink of a kind it already speaks.
  * - A `remap` per input that stamps `fortress.stream`, `fortress.host` and `fortress.layer` from a
  *   fixed table of the lab's senders, so that Loki's labels are a small closed set: a sender outside
  *   the table is `other`/`unknown`, whatever name its messages claim (the name stays in the event).
@@ -38,16 +41,26 @@ export interface LogSender {
   readonly name: string;
   /** The blueprint layer: the `layer` label. */
   readonly layer: string;
-  /** Every name (short, fqdn) and address it may send under. */
+  /** Its address on the lab network: the route admits it, and the table knows it by it. */
+  readonly address: string;
+  /** The host names its messages may carry (short, fqdn), besides the address. */
   readonly aliases: readonly string[];
 }
+
+/** Every name a sender is known by in the table: its address and its aliases, lowercased. */
+const namesOf = (sender: LogSender) =>
+  [sender.address, ...sender.aliases].map((alias) => alias.toLowerCase());
 
 export interface AggregatorShippers {
   readonly port: number;
   /** The VM shippers by inventory name, each with its layer. */
   readonly hosts: readonly { readonly name: string; readonly layer: string }[];
-  /** The server certificate and the CA the shippers' client certificates are checked with (paths in the pod). */
-  readonly tls: { readonly crtFile: string; readonly keyFile: string; readonly caFile: string };
+  /**
+   * The server certificate (paths in the pod), from the internal CA the shippers already trust for the
+   * indexer. Server TLS only: the shippers have no client certificate; who may connect is the route's
+   * source ranges and the NetworkPolicy (aggregatorRoute.ts).
+   */
+  readonly tls: { readonly crtFile: string; readonly keyFile: string };
 }
 
 export interface AggregatorConfigSpec {
@@ -86,14 +99,14 @@ const LABEL = /^[a-z][a-z0-9-]{0,31}$/;
 
 function checkSpec(spec: AggregatorConfigSpec): void {
   if (spec.senders.length === 0) throw new Error("aggregator: no syslog sender");
-  const aliases = spec.senders.flatMap((sender) => sender.aliases.map((alias) => alias.toLowerCase()));
+  const aliases = spec.senders.flatMap(namesOf);
   if (new Set(aliases).size !== aliases.length) throw new Error("aggregator: a sender alias repeats");
   for (const sender of spec.senders) {
     if (!LABEL.test(sender.name) && !NAME.test(sender.name))
       throw new Error(`aggregator: ${sender.name} is no name`);
     if (!LABEL.test(sender.layer)) throw new Error(`aggregator: ${sender.layer} is no layer`);
-    for (const alias of sender.aliases)
-      if (!NAME.test(alias.toLowerCase())) throw new Error(`aggregator: ${alias} is no host name or address`);
+    for (const alias of namesOf(sender))
+      if (!NAME.test(alias)) throw new Error(`aggregator: ${alias} is no host name or address`);
   }
   for (const host of spec.shippers?.hosts ?? []) {
     if (!NAME.test(host.name)) throw new Error(`aggregator: ${host.name} is no host name`);
@@ -117,8 +130,8 @@ const vrlObject = (entries: readonly (readonly [string, string])[]) =>
  * 0.57.0's): src/stdlib/get.rs (fallible: `?? null`), string.rs (fallible on any), downcase.rs.
  */
 export function syslogProgram(senders: readonly LogSender[]): string {
-  const hosts = senders.flatMap((s) => s.aliases.map((alias) => [alias.toLowerCase(), s.name] as const));
-  const layers = senders.flatMap((s) => s.aliases.map((alias) => [alias.toLowerCase(), s.layer] as const));
+  const hosts = senders.flatMap((s) => namesOf(s).map((alias) => [alias, s.name] as const));
+  const layers = senders.flatMap((s) => namesOf(s).map((alias) => [alias, s.layer] as const));
   return [
     `hosts = ${vrlObject(hosts)}`,
     `layers = ${vrlObject(layers)}`,
@@ -184,13 +197,7 @@ export function aggregatorConfigDocument(
       type: "vector",
       address: address(spec.shippers.port),
       version: "2",
-      tls: {
-        enabled: true,
-        crt_file: tls.crtFile,
-        key_file: tls.keyFile,
-        ca_file: tls.caFile,
-        verify_certificate: true,
-      },
+      tls: { enabled: true, crt_file: tls.crtFile, key_file: tls.keyFile, verify_certificate: false },
     };
     transforms.shipped_fields = {
       type: "remap",
