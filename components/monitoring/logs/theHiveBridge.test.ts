@@ -95,7 +95,10 @@ describe("the Alertmanager → TheHive bridge", () => {
       const timer = setTimeout(() => fail(new Error(`the bridge did not start: ${output}`)), 15_000);
       bridge.stderr!.on("data", (chunk: Buffer) => {
         output += chunk.toString("utf8");
-        if (output.includes("listening on")) (clearTimeout(timer), ready());
+        if (output.includes("listening on")) {
+          clearTimeout(timer);
+          ready();
+        }
       });
       bridge.once("exit", () => (clearTimeout(timer), fail(new Error(`the bridge exited: ${output}`))));
     });
