@@ -199,6 +199,13 @@ const CONFIG_LINE = /^[ \t{]*(?:export[ \t]+)?["']?([\w.-]+)["']?[ \t]*[:=][ \t]
 /** A value that refers to something else: `${VAR}`, `$(VAR)`, `{{ template }}`, `%(name)s`, empty. */
 const REFERENCE_VALUE = /^["']?(\$\{.*\}|\$\(.*\)|\{\{.*\}\}|%\(.*\)s|<.*>)?["']?$/;
 
+/**
+ * Vector's reference to a secret backend, `SECRET[<backend>.<key>]`, resolved by Vector when it loads
+ * its configuration (vectordotdev/vector@v0.57.0 src/config/loading/secret.rs `COLLECTOR`): the
+ * credential is in the backend (a Secret's files), not in the value.
+ */
+const VECTOR_SECRET_REFERENCE = /^SECRET\[[\w.-]+\]$/;
+
 const decodeBase64 = (text: string) => Buffer.from(text, "base64").toString("utf8");
 /** The entries of a map input; none when it is a whole secret (`[secret]`) or not a map. */
 const entriesOf = (value: unknown): [string, unknown][] =>
@@ -266,7 +273,7 @@ function isKeyToPath(node: object): boolean {
 function findings(value: unknown, settings: Settings, offline: boolean): Finding[] {
   const found: Finding[] = [];
   const judge = (text: string, path: string) => {
-    if (text === "" || text === REDACTED) return;
+    if (text === "" || text === REDACTED || VECTOR_SECRET_REFERENCE.test(text)) return;
     if (settings.knownDefaults.has(text.trim().toLowerCase()))
       found.push({ path, problem: "default", value: text });
     else if (offline) found.push({ path, problem: "plaintext", value: text });

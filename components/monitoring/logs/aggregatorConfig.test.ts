@@ -22,7 +22,7 @@ const SPEC: AggregatorConfigSpec = {
     },
     { name: "pve-1", layer: "hypervisor", address: "10.10.1.11", aliases: ["pve-1", "pve-1.lab.example"] },
   ],
-  syslogPort: 5514,
+  syslogPort: 514,
   indexerUrl: "https://wazuh-indexer.fortress-siem.svc:9200",
   indexerUsername: "fortress-vector-aggregator",
   lokiUrl: "http://loki.fortress-monitoring.svc:3100",
@@ -46,7 +46,7 @@ describe("the Vector aggregator's configuration", () => {
   it("uses only keys and values Vector 0.57.0 documents for each component, confinement on", () => {
     const document = doc();
     assert.deepEqual(documentProblems(document), []);
-    assert.deepEqual(Object.keys(document.sources), ["syslog_udp", "syslog_tcp", "shippers"]);
+    assert.deepEqual(Object.keys(document.sources), ["syslog_udp", "shippers"]);
     assert.deepEqual(Object.keys(document.sinks), ["syslog_indexer", "loki"]);
     for (const sink of Object.values(document.sinks))
       assert.equal(sink.dangerously_allow_unconfined_template_resolution, undefined);

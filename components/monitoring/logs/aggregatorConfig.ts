@@ -1,8 +1,8 @@
 /**
  * The Vector aggregator's configuration (the chart's `customConfig`), rendered by a pure function:
  *
- * - `syslog_udp`/`syslog_tcp`: syslog from OPNsense and the hosts, one port for both protocols (an
- *   unprivileged port in the pod; the route's Service takes 514 outside, aggregatorRoute.ts).
+ * - `syslog_udp`: syslog from OPNsense and the hosts on 514/UDP, the lab's syslog transport
+ *   (vocabulary/services.ts `syslog`: 514/UDP, and 6514/TCP for TLS, which this source does not serve).
  * - `shippers` (when given): a `vector` source the VM shippers send Zeek's JSON and Greenbone's
  *   reports to over TLS, for Loki only (they write the indexer themselves, components/shipping). Why
  *   through the aggregator and not a `loki` sink on each VM: Loki stays inside the cluster behind its
@@ -181,12 +181,11 @@ export function aggregatorConfigDocument(
   const address = (port: number) => `0.0.0.0:${port}`;
   const sources: Record<string, unknown> = {
     syslog_udp: { type: "syslog", mode: "udp", address: address(spec.syslogPort) },
-    syslog_tcp: { type: "syslog", mode: "tcp", address: address(spec.syslogPort) },
   };
   const transforms: Record<string, unknown> = {
     syslog_fields: {
       type: "remap",
-      inputs: ["syslog_udp", "syslog_tcp"],
+      inputs: ["syslog_udp"],
       source: syslogProgram(spec.senders),
     },
   };

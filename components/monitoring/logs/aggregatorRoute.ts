@@ -1,14 +1,16 @@
 /**
- * The route from the lab's networks to the aggregator: syslog (514 UDP and TCP, from OPNsense and the
- * hosts) and the VM shippers' `vector` protocol (6000, TLS), on a LoadBalancer Service of its own that
+ * The route from the lab's networks to the aggregator: syslog (514/UDP, from OPNsense and the hosts) and the VM shippers' `vector` protocol (6000, TLS), on a LoadBalancer Service of its own that
  * admits only the senders' and shippers' addresses. The same construction as the indexer's route, for
  * the same reasons (components/siem/indexerRoute.ts: k3s ServiceLB's svclb pods with
  * `loadBalancerSourceRanges` as SRC_RANGES, `allocateLoadBalancerNodePorts: false`, and a
  * NetworkPolicy that admits the two paths a packet can take: the svclb pods, which masquerade, and the
  * senders' own addresses, judged before SNAT on the aggregator's node).
  *
- * In the pod syslog listens on an unprivileged port (the container drops every capability, so no
- * NET_BIND_SERVICE); the Service maps 514 to it.
+ * The pack's k8s-exposure policy lets a LoadBalancer carry syslog (an agent port, on the pod's port
+ * too) and the shippers' `vector` port (a single-host service: the source ranges are /32s, no node
+ * ports). In the pod syslog listens on 514 itself, without root or NET_BIND_SERVICE: the pod lowers
+ * `net.ipv4.ip_unprivileged_port_start` to 514, a sysctl Kubernetes counts as safe (namespaced to the
+ * pod's network namespace) and Pod Security's baseline allows (aggregatorValues.ts).
  */
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
@@ -19,8 +21,8 @@ import { AGGREGATOR_POD_LABELS } from "./aggregatorValues";
 export const AGGREGATOR_ROUTE_SERVICE = "vector-aggregator-route";
 /** The port senders send syslog to (OPNsense's remote logging target, the hosts' rsyslog). */
 export const SYSLOG_PORT = 514;
-/** The pod's syslog port (both protocols). */
-export const SYSLOG_POD_PORT = 5514;
+/** The pod's syslog port: the same (the policy judges the target port too). */
+export const SYSLOG_POD_PORT = SYSLOG_PORT;
 /** The VM shippers' `vector` sink port. */
 export const SHIPPER_PORT = 6000;
 
@@ -53,7 +55,6 @@ export function aggregatorRoute(
         selector: { ...AGGREGATOR_POD_LABELS },
         ports: [
           { name: "syslog-udp", port: SYSLOG_PORT, targetPort: SYSLOG_POD_PORT, protocol: "UDP" },
-          { name: "syslog-tcp", port: SYSLOG_PORT, targetPort: SYSLOG_POD_PORT, protocol: "TCP" },
           ...(shippers.length > 0
             ? [{ name: "shippers", port: SHIPPER_PORT, targetPort: SHIPPER_PORT, protocol: "TCP" }]
             : []),
@@ -81,10 +82,7 @@ export function aggregatorRoute(
         ingress: [
           {
             from: [...syslog.map((cidr) => ({ ipBlock: { cidr } })), svclb],
-            ports: [
-              { protocol: "UDP", port: SYSLOG_POD_PORT },
-              { protocol: "TCP", port: SYSLOG_POD_PORT },
-            ],
+            ports: [{ protocol: "UDP", port: SYSLOG_POD_PORT }],
           },
           ...(shippers.length > 0
             ? [

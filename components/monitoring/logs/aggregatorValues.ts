@@ -22,6 +22,8 @@ import { AGGREGATOR_PATHS } from "./aggregatorConfig";
 import { LOGS_PINS, LOGS_RESOURCES, VECTOR_API_PORT, VECTOR_UID } from "./pins";
 
 export const AGGREGATOR_RELEASE = "vector-aggregator";
+/** The lowest port the pod's non-root user may bind: syslog's. */
+export const UNPRIVILEGED_PORT_START = 514;
 /** The claim the StatefulSet mounts (made and protected by VectorAggregator). */
 export const AGGREGATOR_CLAIM = "vector-aggregator-data";
 export const AGGREGATOR_SECRET = "vector-aggregator-secrets";
@@ -96,6 +98,8 @@ export function aggregatorValues(spec: AggregatorValuesSpec): PlainValues {
       fsGroup: VECTOR_UID,
       fsGroupChangePolicy: "OnRootMismatch",
       seccompProfile: { type: "RuntimeDefault" },
+      // Syslog's 514 without root or a capability (aggregatorRoute.ts).
+      sysctls: [{ name: "net.ipv4.ip_unprivileged_port_start", value: String(UNPRIVILEGED_PORT_START) }],
     },
     securityContext: {
       readOnlyRootFilesystem: true,

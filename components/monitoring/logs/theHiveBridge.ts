@@ -78,11 +78,22 @@ export class TheHiveAlertBridge extends pulumi.ComponentResource {
       },
       { ...child, additionalSecretOutputs: ["stringData", "data"] },
     );
+    // The program in a Secret, beside its credentials, as the response layer keeps its neuron programs:
+    // the pack reads every line of a ConfigMap for credentials, and a script names its token file.
+    const program = new k8s.core.v1.Secret(
+      `${name}-program`,
+      {
+        metadata: { name: `${BRIDGE_NAME}-program`, namespace: ns },
+        type: "Opaque",
+        stringData: { [SCRIPT]: theHiveBridgeScript() },
+      },
+      child,
+    );
     const files = new k8s.core.v1.ConfigMap(
       `${name}-files`,
       {
         metadata: { name: `${BRIDGE_NAME}-files`, namespace: ns },
-        data: { [SCRIPT]: theHiveBridgeScript(), "ca.pem": args.wazuhBridge.caCertificatePem },
+        data: { "ca.pem": args.wazuhBridge.caCertificatePem },
       },
       child,
     );
@@ -112,7 +123,7 @@ export class TheHiveAlertBridge extends pulumi.ComponentResource {
           },
         },
       },
-      { ...child, dependsOn: [secret, files, policy] },
+      { ...child, dependsOn: [secret, program, files, policy] },
     );
     const service = new k8s.core.v1.Service(
       `${name}-service`,
@@ -171,7 +182,7 @@ export function bridgePodSpec(theHiveUrl: string): k8s.types.input.core.v1.PodSp
       },
     ],
     volumes: [
-      { name: "script", configMap: { name: `${BRIDGE_NAME}-files`, items: [{ key: SCRIPT, path: SCRIPT }] } },
+      { name: "script", secret: { secretName: `${BRIDGE_NAME}-program`, defaultMode: 0o440 } },
       { name: "secrets", secret: { secretName: `${BRIDGE_NAME}-secrets`, defaultMode: 0o440 } },
       { name: "ca", configMap: { name: `${BRIDGE_NAME}-files`, items: [{ key: "ca.pem", path: "ca.pem" }] } },
     ],
