@@ -40,6 +40,24 @@ describe("Vector's configuration", () => {
       assert.equal(sink.dangerously_allow_unconfined_template_resolution, undefined);
   });
 
+  it("sends every stream, after its remap, to the monitoring layer's aggregator over verified TLS when given", () => {
+    const document = vectorConfigDocument({ ...SPEC, aggregator: "10.10.20.21:6000" }) as Doc;
+    assert.deepEqual(schemaProblems(document), []);
+    const sink = document.sinks.aggregator as Record<string, any>;
+    assert.equal(sink.type, "vector");
+    assert.deepEqual(sink.inputs, ["zeek_fields", "netflow_fields"]);
+    assert.deepEqual(sink.routing, { endpoints: ["10.10.20.21:6000"] });
+    assert.deepEqual(sink.tls, {
+      enabled: true,
+      ca_file: VECTOR_PATHS.caFile,
+      verify_certificate: true,
+      verify_hostname: true,
+    });
+    assert.equal(sink.buffer.type, "disk");
+    assert.equal((vectorConfigDocument(SPEC) as Doc).sinks.aggregator, undefined);
+    assert.throws(() => vectorConfigDocument({ ...SPEC, aggregator: "https://x" }), /no host:port/);
+  });
+
   it("fails the schema check on a key Vector does not document, a wrong enum, a missing input and a small disk buffer", () => {
     const document = vectorConfigDocument(SPEC) as Doc;
     const sink = document.sinks.netflow_indexer as Record<string, any>;

@@ -278,6 +278,27 @@ export const LOKI_SINK: Readonly<Record<string, FieldSchema>> = {
   proxy,
 };
 
+/** The `vector` sink (sinks/generated/vector.cue; `address` is deprecated for `routing.endpoints`). */
+export const VECTOR_SINK: Readonly<Record<string, FieldSchema>> = {
+  type: { type: "string", required: true, enum: ["vector"] },
+  inputs: { type: "array", required: true, items: "string" },
+  acknowledgements: object,
+  batch: object,
+  compression: { type: "string", enum: ["gzip", "none", "zstd"] },
+  keepalive: object,
+  request: object,
+  routing: {
+    type: "object",
+    options: { endpoints: { type: "array", items: "string" }, health: object, strategy: str },
+  },
+  tls: SOURCE_TLS,
+  version: { type: "string", enum: ["2"] },
+  buffer: ELASTICSEARCH_SINK.buffer as FieldSchema,
+  healthcheck: ELASTICSEARCH_SINK.healthcheck as FieldSchema,
+  graph,
+  proxy,
+};
+
 /** The global options Fortress sets (generated/configuration.cue). */
 export const GLOBAL: Readonly<Record<string, FieldSchema>> = {
   api: { type: "object", options: { address: str, enabled: bool } },
@@ -298,7 +319,7 @@ export const DIRECTORY_SECRET: Readonly<Record<string, FieldSchema>> = {
 export const COMPONENTS = {
   sources: { file: FILE_SOURCE, syslog: SYSLOG_SOURCE, vector: VECTOR_SOURCE },
   transforms: { remap: REMAP_TRANSFORM },
-  sinks: { elasticsearch: ELASTICSEARCH_SINK, loki: LOKI_SINK },
+  sinks: { elasticsearch: ELASTICSEARCH_SINK, loki: LOKI_SINK, vector: VECTOR_SINK },
 } as const;
 
 /**
