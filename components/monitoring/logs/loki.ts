@@ -23,6 +23,8 @@ import {
 export const LOKI_TYPE = COMPONENT_TYPES.loki;
 /** Loki's own ports besides HTTP: gRPC (the compactor address) and memberlist (values.yaml `loki.server`, `memberlist`). */
 export const LOKI_INTERNAL_PORTS = [9095, 7946] as const;
+/** Memberlist gossips over UDP on its bind port as well as TCP (hashicorp/memberlist's transport). */
+const MEMBERLIST_UDP = { protocol: "UDP", port: 7946 };
 
 export interface LokiArgs extends LokiSizing {
   /** fortress-monitoring. */
@@ -73,10 +75,12 @@ export class Loki extends pulumi.ComponentResource {
           policyTypes: ["Ingress", "Egress"],
           ingress: [
             { from: [...args.pushers, ...args.readers].map(peerOf), ports: tcp(LOKI_HTTP_PORT) },
-            { from: [peerOf(self)], ports: tcp(LOKI_HTTP_PORT, ...LOKI_INTERNAL_PORTS) },
+            { from: [peerOf(self)], ports: [...tcp(LOKI_HTTP_PORT, ...LOKI_INTERNAL_PORTS), MEMBERLIST_UDP] },
           ],
           // Loki calls only itself (the compactor address and memberlist go through its Services).
-          egress: [{ to: [peerOf(self)], ports: tcp(LOKI_HTTP_PORT, ...LOKI_INTERNAL_PORTS) }],
+          egress: [
+            { to: [peerOf(self)], ports: [...tcp(LOKI_HTTP_PORT, ...LOKI_INTERNAL_PORTS), MEMBERLIST_UDP] },
+          ],
         },
       },
       child,
