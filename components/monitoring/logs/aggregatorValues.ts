@@ -7,7 +7,9 @@
  *   the disk buffers live on Fortress's protected claim, not in an `emptyDir`.
  * - `customConfig` replaces the chart's demo pipeline and goes through `tpl` (templates/configmap.yaml),
  *   hence {@link helmLiteral}; with it the chart sets no readiness probe (_pod.tpl: only without
- *   customConfig), so the probes are Fortress's, on the API (`api.enabled`, 8686, GET /health), and
+ *   customConfig), so the probes are Fortress's, on the API (`api.enabled`, 8686, GET /health: Vector
+ *   0.57.0 serves HTTP/1.1 `/health` on the API's listener beside gRPC, vectordotdev/vector@v0.57.0
+ *   src/api/grpc_server.rs `http_router`), and
  *   the Service's and container's ports come from each source's `address` and `mode` (_helpers.tpl
  *   `vector.ports`, `vector.containerPorts`).
  * - `image.tag` wins over the appVersion (_helpers.tpl `vector.image.tag`).
