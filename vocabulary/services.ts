@@ -124,6 +124,13 @@ export const SERVICES = {
     source:
       "Keycloak documentation, Configuring the Management Interface (http-management-port default 9000)",
   },
+  vector: {
+    description: "Vector's own protocol (a VM shipper's `vector` sink into the aggregator)",
+    tcp: [6000],
+    udp: [],
+    source:
+      "vectordotdev/vector@v0.57.0 src/sources/vector/mod.rs (generate_config: address 0.0.0.0:6000); vectordotdev/helm-charts charts/vector/templates/_pod.tpl (the Aggregator role's vector port 6000)",
+  },
   "loki-push": {
     description: "Grafana Loki's HTTP API, log push among it",
     tcp: [3100],

@@ -61,6 +61,12 @@ export const COMPONENT_TYPES = {
   wazuhManagerMetrics: "fortress:monitoring:WazuhManagerMetrics",
   /** kube-prometheus-stack's Grafana: its Secrets, the dashboards' ConfigMaps, certificate and ingress. */
   grafana: "fortress:monitoring:Grafana",
+  /** Loki, monolithic, filesystem storage on a protected volume (components/monitoring/logs). */
+  loki: "fortress:monitoring:Loki",
+  /** Vector as the aggregator: syslog and the VM shippers into the indexer and Loki. */
+  vectorAggregator: "fortress:monitoring:VectorAggregator",
+  /** Alertmanager's webhook → TheHive alerts (a tiny Python pod). */
+  theHiveAlertBridge: "fortress:monitoring:TheHiveAlertBridge",
   /** The record of which services the lab runs, read by the pack's dependency policy. */
   services: "fortress:lab:Services",
   /** The monitoring layer's component: the stack, Grafana's parts and the parts the lead adds. */

@@ -12,3 +12,11 @@ export const shippedIndex = (stream: ShippedStream) => `fortress-${stream}` as c
 
 /** The index patterns of all shipped streams. */
 export const SHIPPED_INDICES = SHIPPED_STREAMS.map((stream) => `${shippedIndex(stream)}-*` as const);
+
+/**
+ * The syslog the monitoring layer's Vector aggregator receives (OPNsense, the hosts), one index per day
+ * (`fortress-syslog-%Y.%m.%d`), written by its own user (the SIEM's fortress_syslog role), aged out
+ * with the shipped streams.
+ */
+export const SYSLOG_INDEX = "fortress-syslog" as const;
+export const SYSLOG_INDICES = [`${SYSLOG_INDEX}-*`] as const;

@@ -16,13 +16,7 @@ import {
   VECTOR_PATHS,
   vectorConfigDocument,
 } from "./vectorConfig";
-import {
-  checkAgainst,
-  COMPONENTS,
-  DIRECTORY_SECRET,
-  type FieldSchema,
-  GLOBAL,
-} from "./vectorSchema.fixtures";
+import { documentProblems as schemaProblems } from "./vectorSchema.fixtures";
 
 const SPEC: VectorConfigSpec = {
   streams: [
@@ -36,29 +30,6 @@ const SPEC: VectorConfigSpec = {
 
 type Doc = Record<string, Record<string, Record<string, unknown>>>;
 
-/** Every component of a rendered document against the documented keys of its type. */
-function schemaProblems(document: Doc): string[] {
-  const problems = checkAgainst(document, GLOBAL as Record<string, FieldSchema>, "vector");
-  for (const [name, backend] of Object.entries(document.secret ?? {}))
-    problems.push(...checkAgainst(backend, DIRECTORY_SECRET, `secret.${name}`));
-  for (const kind of ["sources", "transforms", "sinks"] as const) {
-    const documented: Record<string, Readonly<Record<string, FieldSchema>>> = COMPONENTS[kind];
-    for (const [name, component] of Object.entries(document[kind] ?? {})) {
-      const schema = documented[String(component.type)];
-      if (!schema)
-        problems.push(`${kind}.${name}: type ${String(component.type)} is not one Fortress checks`);
-      else problems.push(...checkAgainst(component, schema, `${kind}.${name}`));
-    }
-  }
-  // Inputs name components that exist.
-  const names = new Set([...Object.keys(document.sources ?? {}), ...Object.keys(document.transforms ?? {})]);
-  for (const kind of ["transforms", "sinks"] as const)
-    for (const [name, component] of Object.entries(document[kind] ?? {}))
-      for (const input of (component.inputs as string[]) ?? [])
-        if (!names.has(input)) problems.push(`${kind}.${name} reads ${input}, which does not exist`);
-  return problems;
-}
-
 describe("Vector's configuration", () => {
   it("uses only keys and values Vector 0.57.0 documents for each component", () => {
     const document = yaml.load(renderVectorConfig(SPEC)) as Doc;
@@ -67,6 +38,24 @@ describe("Vector's configuration", () => {
     // Confinement stays on: a templated index cannot leave its prefix.
     for (const sink of Object.values(document.sinks))
       assert.equal(sink.dangerously_allow_unconfined_template_resolution, undefined);
+  });
+
+  it("sends every stream, after its remap, to the monitoring layer's aggregator over verified TLS when given", () => {
+    const document = vectorConfigDocument({ ...SPEC, aggregator: "10.10.20.21:6000" }) as Doc;
+    assert.deepEqual(schemaProblems(document), []);
+    const sink = document.sinks.aggregator as Record<string, any>;
+    assert.equal(sink.type, "vector");
+    assert.deepEqual(sink.inputs, ["zeek_fields", "netflow_fields"]);
+    assert.deepEqual(sink.routing, { endpoints: ["10.10.20.21:6000"] });
+    assert.deepEqual(sink.tls, {
+      enabled: true,
+      ca_file: VECTOR_PATHS.caFile,
+      verify_certificate: true,
+      verify_hostname: true,
+    });
+    assert.equal(sink.buffer.type, "disk");
+    assert.equal((vectorConfigDocument(SPEC) as Doc).sinks.aggregator, undefined);
+    assert.throws(() => vectorConfigDocument({ ...SPEC, aggregator: "https://x" }), /no host:port/);
   });
 
   it("fails the schema check on a key Vector does not document, a wrong enum, a missing input and a small disk buffer", () => {

@@ -20,7 +20,12 @@
  *   `COLLECTOR`).
  * - Disk buffers hold at least 268435488 bytes (components/generated/sinks.cue `buffer.max_size`).
  *
- * Loki (issue 15) is a seam, not built: a `loki` sink per stream would take the same remap as input.
+ * Loki (issue 15): with `aggregator`, one `vector` sink sends every stream's events, after the remap,
+ * to the monitoring layer's Vector aggregator, which labels them and writes them to Loki
+ * (components/monitoring/logs/aggregatorConfig.ts): Loki stays inside the cluster. Over TLS, the
+ * aggregator's certificate checked with the same internal CA as the indexer's; `routing.endpoints`,
+ * not the deprecated `address` (components/sinks/generated/vector.cue; src/sinks/vector/config.rs
+ * `with_default_scheme`: https when TLS is on).
  */
 import * as yaml from "js-yaml";
 import { SHIPPED_STREAMS, shippedIndex } from "./streams";
@@ -51,6 +56,8 @@ export interface VectorConfigSpec {
   readonly hostName: string;
   /** Each sink's disk buffer, bytes (at least Vector's minimum). */
   readonly bufferBytes?: number;
+  /** The monitoring layer's aggregator, `<address>:<port>` (VectorAggregator's route), for Loki. */
+  readonly aggregator?: string;
 }
 
 /** Where the install puts what the configuration names. */
@@ -120,6 +127,8 @@ function checkSpec(spec: VectorConfigSpec): void {
     throw new Error(`vector: the indexer endpoint ${spec.endpoint} is no https URL`);
   if (!HOST_NAME.test(spec.hostName)) throw new Error(`vector: ${spec.hostName} is no host name`);
   if (!/^[\w.-]+$/.test(spec.username)) throw new Error(`vector: ${spec.username} is no user name`);
+  if (spec.aggregator !== undefined && !/^[\w.-]+:\d{1,5}$/.test(spec.aggregator))
+    throw new Error(`vector: the aggregator ${spec.aggregator} is no host:port`);
   const buffer = spec.bufferBytes ?? DEFAULT_BUFFER_BYTES;
   if (!Number.isInteger(buffer) || buffer < MIN_DISK_BUFFER_BYTES)
     throw new Error(`vector: a disk buffer holds at least ${MIN_DISK_BUFFER_BYTES} bytes`);
@@ -213,6 +222,16 @@ export function vectorConfigDocument(spec: VectorConfigSpec): Record<string, unk
       buffer: { type: "disk", max_size: spec.bufferBytes ?? DEFAULT_BUFFER_BYTES, when_full: "block" },
     };
   }
+  if (spec.aggregator !== undefined)
+    sinks.aggregator = {
+      type: "vector",
+      inputs: spec.streams.map((stream) => `${stream.id}_fields`),
+      routing: { endpoints: [spec.aggregator] },
+      version: "2",
+      tls: { enabled: true, ca_file: VECTOR_PATHS.caFile, verify_certificate: true, verify_hostname: true },
+      healthcheck: { enabled: true },
+      buffer: { type: "disk", max_size: spec.bufferBytes ?? DEFAULT_BUFFER_BYTES, when_full: "block" },
+    };
   return {
     data_dir: VECTOR_PATHS.dataDir,
     secret: {

@@ -8,13 +8,19 @@
  * - components/transforms/generated/remap.cue, components/generated/transforms.cue (`inputs`);
  * - components/sinks/generated/elasticsearch.cue, components/generated/sinks.cue (`buffer`,
  *   `healthcheck`, `inputs`).
+ * - For the monitoring layer's aggregator (components/monitoring/logs): components/sources/generated/
+ *   syslog.cue and vector.cue, components/sinks/generated/loki.cue, and generated/configuration.cue
+ *   (`api.address`, `api.enabled`).
  * Every key of each component is listed at its top level; nested options only where Fortress sets
  * them (a nested object Fortress does not set is `{ type: "object" }` and may not be used).
  */
 
 export interface FieldSchema {
-  /** `map`: an object of named entries (components, secret backends), each checked on its own. */
-  readonly type: "string" | "bool" | "uint" | "array" | "object" | "map";
+  /**
+   * `map`: an object of named entries (components, secret backends), each checked on its own.
+   * `templates`: an object whose keys and values are all templates (Loki's `labels`).
+   */
+  readonly type: "string" | "bool" | "uint" | "array" | "object" | "map" | "templates";
   readonly required?: true;
   readonly enum?: readonly string[];
   /** For objects: the documented options; absent, Fortress may not set the object. */
@@ -171,8 +177,131 @@ export const ELASTICSEARCH_SINK: Readonly<Record<string, FieldSchema>> = {
   proxy,
 };
 
+/** The TLS options of a listening source (sources/generated/syslog.cue and vector.cue `tls`). */
+const SOURCE_TLS: FieldSchema = {
+  type: "object",
+  options: {
+    alpn_protocols: { type: "array", items: "string" },
+    ca_file: str,
+    crt_file: str,
+    enabled: bool,
+    key_file: str,
+    key_pass: str,
+    server_name: str,
+    verify_certificate: bool,
+    verify_hostname: bool,
+  },
+};
+
+/** The `syslog` source (sources/generated/syslog.cue). */
+export const SYSLOG_SOURCE: Readonly<Record<string, FieldSchema>> = {
+  type: { type: "string", required: true, enum: ["syslog"] },
+  // required when mode is tcp or udp
+  address: str,
+  connection_limit: uint,
+  host_key: str,
+  keepalive: object,
+  max_length: uint,
+  mode: { type: "string", required: true, enum: ["tcp", "udp", "unix"] },
+  path: str,
+  permit_origin: { type: "array", items: "string" },
+  receive_buffer_bytes: uint,
+  socket_file_mode: uint,
+  tls: SOURCE_TLS,
+  graph,
+  proxy,
+};
+
+/** The `vector` source (sources/generated/vector.cue). */
+export const VECTOR_SOURCE: Readonly<Record<string, FieldSchema>> = {
+  type: { type: "string", required: true, enum: ["vector"] },
+  acknowledgements: object,
+  address: { type: "string", required: true },
+  keepalive: object,
+  tls: SOURCE_TLS,
+  version: { type: "string", enum: ["2"] },
+  graph,
+  proxy,
+};
+
+/** The `loki` sink (sinks/generated/loki.cue), with the common sink keys (generated/sinks.cue). */
+export const LOKI_SINK: Readonly<Record<string, FieldSchema>> = {
+  type: { type: "string", required: true, enum: ["loki"] },
+  inputs: { type: "array", required: true, items: "string" },
+  acknowledgements: object,
+  auth: object,
+  batch: object,
+  compression: { type: "string", enum: ["gzip", "none", "snappy", "zlib", "zstd"] },
+  dangerously_allow_unconfined_template_resolution: bool,
+  encoding: {
+    type: "object",
+    options: {
+      codec: {
+        type: "string",
+        required: true,
+        enum: [
+          "avro",
+          "cef",
+          "csv",
+          "gelf",
+          "json",
+          "logfmt",
+          "native",
+          "native_json",
+          "otlp",
+          "protobuf",
+          "raw_message",
+          "syslog",
+          "text",
+        ],
+      },
+      except_fields: { type: "array", items: "string" },
+      only_fields: { type: "array", items: "string" },
+      timestamp_format: str,
+    },
+  },
+  endpoint: { type: "string", required: true },
+  // Keys and values are templates (loki.cue `labels."*"`: syntax "template"), each confined.
+  labels: { type: "templates" },
+  out_of_order_action: { type: "string", enum: ["accept", "drop", "rewrite_timestamp"] },
+  path: str,
+  remove_label_fields: bool,
+  remove_structured_metadata_fields: bool,
+  remove_timestamp: bool,
+  request: object,
+  structured_metadata: object,
+  tenant_id: { type: "string", syntax: "template" },
+  tls: ELASTICSEARCH_SINK.tls as FieldSchema,
+  buffer: ELASTICSEARCH_SINK.buffer as FieldSchema,
+  healthcheck: ELASTICSEARCH_SINK.healthcheck as FieldSchema,
+  graph,
+  proxy,
+};
+
+/** The `vector` sink (sinks/generated/vector.cue; `address` is deprecated for `routing.endpoints`). */
+export const VECTOR_SINK: Readonly<Record<string, FieldSchema>> = {
+  type: { type: "string", required: true, enum: ["vector"] },
+  inputs: { type: "array", required: true, items: "string" },
+  acknowledgements: object,
+  batch: object,
+  compression: { type: "string", enum: ["gzip", "none", "zstd"] },
+  keepalive: object,
+  request: object,
+  routing: {
+    type: "object",
+    options: { endpoints: { type: "array", items: "string" }, health: object, strategy: str },
+  },
+  tls: SOURCE_TLS,
+  version: { type: "string", enum: ["2"] },
+  buffer: ELASTICSEARCH_SINK.buffer as FieldSchema,
+  healthcheck: ELASTICSEARCH_SINK.healthcheck as FieldSchema,
+  graph,
+  proxy,
+};
+
 /** The global options Fortress sets (generated/configuration.cue). */
 export const GLOBAL: Readonly<Record<string, FieldSchema>> = {
+  api: { type: "object", options: { address: str, enabled: bool } },
   data_dir: str,
   secret: { type: "map" },
   sources: { type: "map" },
@@ -188,9 +317,9 @@ export const DIRECTORY_SECRET: Readonly<Record<string, FieldSchema>> = {
 };
 
 export const COMPONENTS = {
-  sources: { file: FILE_SOURCE },
+  sources: { file: FILE_SOURCE, syslog: SYSLOG_SOURCE, vector: VECTOR_SOURCE },
   transforms: { remap: REMAP_TRANSFORM },
-  sinks: { elasticsearch: ELASTICSEARCH_SINK },
+  sinks: { elasticsearch: ELASTICSEARCH_SINK, loki: LOKI_SINK, vector: VECTOR_SINK },
 } as const;
 
 /**
@@ -238,6 +367,13 @@ function checkField(item: unknown, field: FieldSchema, at: string): string[] {
         : [];
     case "map":
       return typeof item === "object" && item !== null && !Array.isArray(item) ? [] : [`${at} is not a map`];
+    case "templates":
+      if (typeof item !== "object" || item === null || Array.isArray(item)) return [`${at} is not an object`];
+      return Object.entries(item).flatMap(([key, value]) =>
+        typeof value !== "string"
+          ? [`${at}.${key} is not a string`]
+          : [...templateProblems(key, `${at} key ${key}`), ...templateProblems(value, `${at}.${key}`)],
+      );
     case "object":
       if (typeof item !== "object" || item === null || Array.isArray(item)) return [`${at} is not an object`];
       if (!field.options)
@@ -257,5 +393,30 @@ function templateProblems(template: string, at: string): string[] {
   const base = template.slice(0, end);
   if (base === "" || base === "/")
     problems.push(`${at}: ${template} has no literal prefix to confine it to (Vector refuses it at startup)`);
+  return problems;
+}
+
+type Document = Record<string, Record<string, Record<string, unknown>>>;
+
+/** Every component of a rendered document against the documented keys of its type, and its inputs. */
+export function documentProblems(document: Document): string[] {
+  const problems = checkAgainst(document, GLOBAL, "vector");
+  for (const [name, backend] of Object.entries(document.secret ?? {}))
+    problems.push(...checkAgainst(backend, DIRECTORY_SECRET, `secret.${name}`));
+  for (const kind of ["sources", "transforms", "sinks"] as const) {
+    const documented: Record<string, Readonly<Record<string, FieldSchema>>> = COMPONENTS[kind];
+    for (const [name, component] of Object.entries(document[kind] ?? {})) {
+      const schema = documented[String(component.type)];
+      if (!schema)
+        problems.push(`${kind}.${name}: type ${String(component.type)} is not one Fortress checks`);
+      else problems.push(...checkAgainst(component, schema, `${kind}.${name}`));
+    }
+  }
+  // Inputs name components that exist.
+  const names = new Set([...Object.keys(document.sources ?? {}), ...Object.keys(document.transforms ?? {})]);
+  for (const kind of ["transforms", "sinks"] as const)
+    for (const [name, component] of Object.entries(document[kind] ?? {}))
+      for (const input of (component.inputs as string[] | undefined) ?? [])
+        if (!names.has(input)) problems.push(`${kind}.${name} reads ${input}, which does not exist`);
   return problems;
 }

@@ -29,6 +29,8 @@ export interface VectorShipperArgs {
   readonly streams: readonly ShippedStreamSpec[];
   /** Each stream's disk buffer, bytes (Vector's minimum, 268435488, when omitted). */
   readonly bufferBytes?: number;
+  /** The monitoring layer's aggregator as the VM dials it, `<address>:<port>`: the streams also go to Loki. */
+  readonly aggregator?: string;
 }
 
 export class VectorShipper extends pulumi.ComponentResource {
@@ -52,6 +54,7 @@ export class VectorShipper extends pulumi.ComponentResource {
           username: args.indexer.username,
           hostName: host.name,
           ...(args.bufferBytes !== undefined ? { bufferBytes: args.bufferBytes } : {}),
+          ...(args.aggregator !== undefined ? { aggregator: args.aggregator } : {}),
         }),
         indexerCaPem: caPem,
       }),

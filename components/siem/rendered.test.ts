@@ -202,6 +202,15 @@ describe("the indexer's security files", () => {
     assert.deepEqual(FORTRESS_ROLES.fortress_exporter.index_permissions, [
       { index_patterns: ["*"], allowed_actions: ["indices_monitor"] },
     ]);
+    // The monitoring layer's aggregator writes syslog only, and the VMs' Vector cannot.
+    assert.deepEqual(byUser["fortress-vector-aggregator"], ["fortress_syslog"]);
+    assert.deepEqual(FORTRESS_ROLES.fortress_syslog.index_permissions, [
+      {
+        index_patterns: ["fortress-syslog-*"],
+        allowed_actions: ["index", "create_index", "indices:admin/mapping/auto_put"],
+      },
+    ]);
+    assert.deepEqual(FORTRESS_ROLES.fortress_syslog.cluster_permissions, vector.cluster_permissions);
     // TheHive and Cortex also keep their own indices (components/response), and only those.
     assert.deepEqual(byUser["fortress-thehive"], ["fortress_alerts_reader", "fortress_thehive_index"]);
     assert.deepEqual(byUser["fortress-cortex"], ["fortress_alerts_reader", "fortress_cortex_index"]);

@@ -71,6 +71,7 @@ describe("the ISM and SM policies", () => {
           "fortress-zeek-*",
           "fortress-netflow-*",
           "fortress-greenbone-*",
+          "fortress-syslog-*",
         ],
         priority: 100,
       },

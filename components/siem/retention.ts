@@ -10,7 +10,7 @@
  * `PUT _snapshot/<repo>` `{type: fs, settings: {location}}` under `path.repo`.
  */
 import { DISK_WATERMARKS, INDEXER_PATHS } from "./opensearchYml";
-import { SHIPPED_INDICES } from "../shipping/streams";
+import { SHIPPED_INDICES, SYSLOG_INDICES } from "../shipping/streams";
 import { WAZUH_EVENT_INDICES } from "./securityConfig";
 
 export interface RetentionSizing {
@@ -76,9 +76,12 @@ export function ismPolicy(days: number): Record<string, unknown> {
         { name: "delete", actions: [{ delete: {} }], transitions: [] },
       ],
       // The security plugin's audit log (opensearch.yml `audit.type: internal_opensearch`) and the streams
-      // Vector ships (Zeek, NetFlow, Greenbone) age out with the events.
+      // Vector ships (Zeek, NetFlow, Greenbone) and the aggregator's syslog age out with the events.
       ism_template: [
-        { index_patterns: [...WAZUH_EVENT_INDICES, AUDIT_LOG_INDICES, ...SHIPPED_INDICES], priority: 100 },
+        {
+          index_patterns: [...WAZUH_EVENT_INDICES, AUDIT_LOG_INDICES, ...SHIPPED_INDICES, ...SYSLOG_INDICES],
+          priority: 100,
+        },
       ],
     },
   };

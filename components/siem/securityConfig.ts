@@ -11,7 +11,7 @@
  * `wazuh_ui_user`/`wazuh_ui_admin` are the image's (wazuh/wazuh-docker@v4.14.6:
  * build-docker-images/wazuh-indexer/config/roles.yml), kept so that the Wazuh app finds them.
  */
-import { SHIPPED_INDICES } from "../shipping/streams";
+import { SHIPPED_INDICES, SYSLOG_INDICES } from "../shipping/streams";
 import { renderYaml } from "./yaml";
 
 /** What a Fortress indexer user is for. Each gets its own user, never admin. */
@@ -23,7 +23,8 @@ export type IndexerUserName =
   | "fortress-cortex"
   | "fortress-vector"
   | "fortress-exporter"
-  | "fortress-grafana";
+  | "fortress-grafana"
+  | "fortress-vector-aggregator";
 
 export interface IndexerUser {
   readonly name: IndexerUserName;
@@ -90,6 +91,9 @@ export const STATE_INDICES = ["wazuh-states-*"] as const;
  * (opensearch-project/security@1a875f5:src/main/resources/static_config/static_action_groups.yml). No
  * read of any document, no snapshot (`cluster:admin/snapshot/*` is manage_snapshots, so the exporter's
  * `--collector.snapshots` stays off), nothing written.
+ *
+ * fortress_syslog is the same for the monitoring layer's Vector aggregator (components/monitoring/logs),
+ * on the syslog indices only: it cannot write the VMs' streams, and they cannot write syslog.
  */
 export const FORTRESS_ROLES = {
   fortress_filebeat: {
@@ -140,6 +144,16 @@ export const FORTRESS_ROLES = {
       "The monitoring layer's exporter: cluster and index statistics, no document, nothing written",
     cluster_permissions: ["cluster_monitor"],
     index_permissions: [{ index_patterns: ["*"], allowed_actions: ["indices_monitor"] }],
+  },
+  fortress_syslog: {
+    description: "The monitoring layer's Vector aggregator: writes the syslog daily indices",
+    cluster_permissions: ["cluster:monitor/health", "indices:data/write/bulk"],
+    index_permissions: [
+      {
+        index_patterns: [...SYSLOG_INDICES],
+        allowed_actions: ["index", "create_index", "indices:admin/mapping/auto_put"],
+      },
+    ],
   },
   fortress_alerts_reader: {
     description: "Reads Wazuh alerts (TheHive, Cortex): search and get, nothing written",
@@ -268,6 +282,11 @@ export const INDEXER_USERS: readonly IndexerUser[] = [
     name: "fortress-grafana",
     description: "Grafana: reads Wazuh alerts for the dashboards",
     roles: ["fortress_grafana_reader"],
+  },
+  {
+    name: "fortress-vector-aggregator",
+    description: "The monitoring layer's Vector aggregator: writes syslog (OPNsense, the hosts)",
+    roles: ["fortress_syslog"],
   },
 ];
 

@@ -20,7 +20,8 @@ import type { IndexerUserName } from "./securityConfig";
 export const SIEM_TYPE = COMPONENT_TYPES.siem;
 
 /** The indexer's consumers, each with its own user (securityConfig.ts INDEXER_USERS). */
-export type IndexerConsumer = "filebeat" | "thehive" | "cortex" | "vector" | "exporter" | "grafana";
+export type IndexerConsumer =
+  "filebeat" | "thehive" | "cortex" | "vector" | "exporter" | "grafana" | "vector-aggregator";
 const CONSUMER_USERS: Readonly<Record<IndexerConsumer, IndexerUserName>> = {
   filebeat: "fortress-filebeat",
   thehive: "fortress-thehive",
@@ -28,6 +29,7 @@ const CONSUMER_USERS: Readonly<Record<IndexerConsumer, IndexerUserName>> = {
   vector: "fortress-vector",
   exporter: "fortress-exporter",
   grafana: "fortress-grafana",
+  "vector-aggregator": "fortress-vector-aggregator",
 };
 
 export interface SiemArgs {

@@ -17,9 +17,10 @@ export const DEFAULT_EXPOSABLE_SERVICES: readonly ServiceName[] = ["wazuh-agent"
  * Services whose ports may be exposed to single hosts only: a LoadBalancer with no node ports whose
  * source ranges are each one address (/32, /128). OpenSearch: the Wazuh manager's Filebeat, on its VM,
  * ships alerts to the indexer (components/siem/indexerRoute.ts), and nothing else outside the cluster
- * may reach 9200.
+ * may reach 9200. Vector: the VM shippers send their streams to the monitoring layer's aggregator
+ * (components/monitoring/logs/aggregatorRoute.ts).
  */
-export const DEFAULT_SINGLE_HOST_SERVICES: readonly ServiceName[] = ["opensearch"];
+export const DEFAULT_SINGLE_HOST_SERVICES: readonly ServiceName[] = ["opensearch", "vector"];
 /** Services that are reached only from the management zone: never through the ingress, never on a node port. */
 export const DEFAULT_MANAGEMENT_ONLY_SERVICES: readonly ServiceName[] = [
   "ssh",

@@ -83,6 +83,17 @@ describe("secrets-from-random-or-config", () => {
     assert.doesNotMatch(violation?.message ?? "", /correct-horse/);
   });
 
+  it("takes Vector's SECRET[backend.key] as the reference it is, and nothing around it", async () => {
+    const reference = release({
+      customConfig: { sinks: { out: { auth: { password: "SECRET[fortress.pw]" } } } },
+    });
+    assert.deepEqual(await check(provider, reference), []);
+    const padded = release({
+      customConfig: { sinks: { out: { auth: { password: "x SECRET[fortress.pw]" } } } },
+    });
+    assert.equal((await check(provider, padded)).length, 1);
+  });
+
   it("names a known default and where it sits, in any case", async () => {
     const [violation] = await check(
       provider,

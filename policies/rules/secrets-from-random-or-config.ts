@@ -208,6 +208,13 @@ const CONFIG_LINE = /^[ \t{]*(?:export[ \t]+)?["']?([\w.-]+)["']?[ \t]*[:=][ \t]
 const REFERENCE_VALUE =
   /^["']?(\$\{.*\}|\$\(.*\)|\{\{.*\}\}|%\(.*\)s|<.*>|\$__(?:env|file|vault)\{[^}]+\})?["']?$/;
 
+/**
+ * Vector's reference to a secret backend, `SECRET[<backend>.<key>]`, resolved by Vector when it loads
+ * its configuration (vectordotdev/vector@v0.57.0 src/config/loading/secret.rs `COLLECTOR`): the
+ * credential is in the backend (a Secret's files), not in the value.
+ */
+const VECTOR_SECRET_REFERENCE = /^SECRET\[[\w.-]+\]$/;
+
 const decodeBase64 = (text: string) => Buffer.from(text, "base64").toString("utf8");
 /** The entries of a map input; none when it is a whole secret (`[secret]`) or not a map. */
 const entriesOf = (value: unknown): [string, unknown][] =>
@@ -275,8 +282,14 @@ function isKeyToPath(node: object): boolean {
 function findings(value: unknown, settings: Settings, offline: boolean): Finding[] {
   const found: Finding[] = [];
   const judge = (text: string, path: string) => {
-    // A reference to where the credential is (an env variable, a file) is not the credential.
-    if (text === "" || text === REDACTED || REFERENCE_VALUE.test(text.trim())) return;
+    // A reference to where the credential is (an env variable, a file, a Vector secret backend) is not the credential.
+    if (
+      text === "" ||
+      text === REDACTED ||
+      REFERENCE_VALUE.test(text.trim()) ||
+      VECTOR_SECRET_REFERENCE.test(text)
+    )
+      return;
     if (settings.knownDefaults.has(text.trim().toLowerCase()))
       found.push({ path, problem: "default", value: text });
     else if (offline) found.push({ path, problem: "plaintext", value: text });

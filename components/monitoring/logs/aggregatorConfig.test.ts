@@ -1,0 +1,135 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { ismPolicy } from "../../siem/retention";
+import { FORTRESS_ROLES } from "../../siem/securityConfig";
+import { MIN_DISK_BUFFER_BYTES } from "../../shipping/vectorConfig";
+import { documentProblems } from "../../shipping/vectorSchema.fixtures";
+import {
+  type AggregatorConfigSpec,
+  aggregatorConfigDocument,
+  LOKI_LABELS,
+  lokiLabelValue,
+  syslogProgram,
+} from "./aggregatorConfig";
+
+const SPEC: AggregatorConfigSpec = {
+  senders: [
+    {
+      name: "opnsense",
+      layer: "network",
+      address: "10.10.10.1",
+      aliases: ["OPNsense.lab.example", "opnsense"],
+    },
+    { name: "pve-1", layer: "hypervisor", address: "10.10.1.11", aliases: ["pve-1", "pve-1.lab.example"] },
+  ],
+  syslogPort: 514,
+  indexerUrl: "https://wazuh-indexer.fortress-siem.svc:9200",
+  indexerUsername: "fortress-vector-aggregator",
+  lokiUrl: "http://loki.fortress-monitoring.svc:3100",
+  shippers: {
+    port: 6000,
+    hosts: [
+      { name: "zeek-1", layer: "sensors" },
+      { name: "greenbone-1", layer: "vuln" },
+    ],
+    tls: {
+      crtFile: "/etc/fortress/tls/tls.crt",
+      keyFile: "/etc/fortress/tls/tls.key",
+    },
+  },
+};
+
+type Doc = Record<string, Record<string, Record<string, unknown>>>;
+const doc = () => aggregatorConfigDocument(SPEC, ["zeek", "greenbone"]) as Doc;
+
+describe("the Vector aggregator's configuration", () => {
+  it("uses only keys and values Vector 0.57.0 documents for each component, confinement on", () => {
+    const document = doc();
+    assert.deepEqual(documentProblems(document), []);
+    assert.deepEqual(Object.keys(document.sources), ["syslog_udp", "shippers"]);
+    assert.deepEqual(Object.keys(document.sinks), ["syslog_indexer", "loki"]);
+    for (const sink of Object.values(document.sinks))
+      assert.equal(sink.dangerously_allow_unconfined_template_resolution, undefined);
+    assert.deepEqual(document.api, { enabled: true, address: "0.0.0.0:8686" });
+  });
+
+  it("fails the schema check on an unconfined label, an undocumented key and a missing input", () => {
+    const document = doc();
+    const broken = {
+      ...document,
+      sinks: {
+        ...document.sinks,
+        loki: {
+          ...document.sinks.loki,
+          labels: { host: "{{ fortress.host }}" },
+          inputs: ["nowhere"],
+          colour: 1,
+        },
+      },
+    } as Doc;
+    const problems = documentProblems(broken).join("\n");
+    assert.match(problems, /sinks\.loki\.labels\.host: \{\{ fortress\.host \}\} has no literal prefix/);
+    assert.match(problems, /sinks\.loki\.colour is no documented key/);
+    assert.match(problems, /sinks\.loki reads nowhere, which does not exist/);
+  });
+
+  it("labels Loki's streams with three fixed labels from Fortress's own fields, never from the message", () => {
+    const labels = doc().sinks.loki.labels as Record<string, string>;
+    assert.deepEqual(Object.keys(labels), [...LOKI_LABELS]);
+    for (const [label, value] of Object.entries(labels))
+      assert.equal(value, lokiLabelValue(`{{ fortress.${label} }}`));
+    // The syslog program takes host and layer only from the table: no event field reaches a label as it is.
+    const program = syslogProgram(SPEC.senders);
+    assert.match(program, /\.fortress\.host = string\(host\) \?\? "other"/);
+    assert.match(program, /"opnsense\.lab\.example": "opnsense"/);
+    assert.match(program, /"10\.10\.10\.1": "network"/);
+    assert.doesNotMatch(program, /\.fortress\.host = \.hostname/);
+  });
+
+  it("writes syslog into the daily index its own role allows, which the ISM policy ages out", () => {
+    const sink = doc().sinks.syslog_indexer as Record<string, any>;
+    assert.equal(sink.bulk.index, "fortress-syslog-%Y.%m.%d");
+    assert.equal(sink.api_version, "v7");
+    assert.equal(sink.auth.user, "fortress-vector-aggregator");
+    assert.equal(sink.auth.password, "SECRET[fortress.indexer_password]");
+    const role = FORTRESS_ROLES.fortress_syslog.index_permissions.flatMap((p) => p.index_patterns);
+    assert.deepEqual(role, ["fortress-syslog-*"]);
+    const ism = (ismPolicy(30) as any).policy.ism_template[0].index_patterns as string[];
+    assert.ok(ism.includes("fortress-syslog-*"));
+    // The VMs' user cannot write syslog.
+    const vms: readonly string[] = FORTRESS_ROLES.fortress_vector.index_permissions.flatMap(
+      (p) => p.index_patterns,
+    );
+    assert.ok(!vms.includes("fortress-syslog-*"));
+  });
+
+  it("buffers every sink on disk and blocks when full, so nothing is lost across a restart", () => {
+    for (const sink of Object.values(doc().sinks))
+      assert.deepEqual(sink.buffer, { type: "disk", max_size: MIN_DISK_BUFFER_BYTES, when_full: "block" });
+    assert.throws(() => aggregatorConfigDocument({ ...SPEC, bufferBytes: 1024 }), /at least 268435488/);
+  });
+
+  it("refuses what would break the table or the sinks", () => {
+    assert.throws(() => aggregatorConfigDocument({ ...SPEC, senders: [] }), /no syslog sender/);
+    assert.throws(
+      () =>
+        aggregatorConfigDocument({
+          ...SPEC,
+          senders: [
+            ...SPEC.senders,
+            { name: "x", layer: "network", address: "10.0.0.9", aliases: ["OPNSENSE"] },
+          ],
+        }),
+      /alias repeats/,
+    );
+    assert.throws(() => aggregatorConfigDocument({ ...SPEC, indexerUrl: "http://x:9200" }), /no https URL/);
+    assert.throws(
+      () =>
+        aggregatorConfigDocument({
+          ...SPEC,
+          senders: [{ name: "a", layer: "Bad Layer", address: "10.0.0.9", aliases: [] }],
+        }),
+      /no layer/,
+    );
+  });
+});
