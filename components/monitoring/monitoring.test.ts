@@ -93,7 +93,9 @@ const unwrap = (value: any) =>
   value && typeof value === "object" && "value" in value && Object.keys(value).length <= 2
     ? value.value
     : value;
-const byType = (type: string) => resources.filter((resource) => resource.type === type);
+/** The first instance's resources of a type (the second, `built`, only shows the grafana builder). */
+const byType = (type: string) =>
+  resources.filter((resource) => resource.type === type && !resource.name.startsWith("built"));
 const inputsOf = (name: string) => {
   const inputs = raw.get(name);
   assert.ok(inputs, `no inputs for ${name}`);
@@ -159,8 +161,33 @@ describe("Monitoring (kube-prometheus-stack, Grafana's parts, the lead's parts)"
       },
       { providers: { kubernetes } },
     );
-    await resolve(pulumi.all([monitoring.urn]));
+    const built = new Monitoring(
+      "built",
+      {
+        ...args,
+        grafana: (parent) => ({
+          values: { adminUser: "built" },
+          resources: [
+            new k8s.core.v1.Secret(
+              "built-grafana-secret",
+              { metadata: { name: "g", namespace: NS } },
+              { parent },
+            ),
+          ],
+        }),
+      },
+      { providers: { kubernetes } },
+    );
+    await resolve(pulumi.all([monitoring.urn, built.urn]));
     await pulumi.runtime.disconnect();
+  });
+
+  it("takes Grafana's part as one builder of its values and objects too", () => {
+    const built = resources.find((resource) => resource.name === "built-grafana-secret");
+    assert.match(built?.parent ?? "", /::built$/);
+    assert.equal(inputsOf("built-stack-chart").values.grafana.adminUser, "built");
+    const deps = resources.find((resource) => resource.name === "built-stack-chart")?.dependencies ?? [];
+    assert.ok(deps.some((urn) => urn.endsWith("::built-grafana-secret")));
   });
 
   it("is one fortress:monitoring:Monitoring holding the stack, Grafana's resources and the parts, as its children", () => {
@@ -218,7 +245,9 @@ describe("Monitoring (kube-prometheus-stack, Grafana's parts, the lead's parts)"
   });
 
   it("makes each rule group a PrometheusRule the operator's ruleSelector picks, after the chart (its CRD)", () => {
-    const rules = byType("kubernetes:monitoring.coreos.com/v1:PrometheusRule");
+    const rules = byType("kubernetes:monitoring.coreos.com/v1:PrometheusRule").filter((rule) =>
+      rule.name.startsWith("monitoring-"),
+    );
     assert.equal(rules.length, 1);
     const rule = inputsOf(rules[0]!.name);
     assert.equal(rule.metadata.name, "fortress-fortress-hosts");

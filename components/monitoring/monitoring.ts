@@ -21,6 +21,25 @@ export const MONITORING_TYPE = COMPONENT_TYPES.monitoring;
 /** A part built inside the component: called with the component as parent (`{ parent }`). */
 export type MonitoringPart = (parent: pulumi.Resource) => readonly pulumi.Resource[];
 
+/** What the grafana part gives the stack: the chart's `grafana:` subtree and its own objects. */
+export interface GrafanaPartOutput {
+  /** The subtree for the chart's `grafana:` key (plain data). */
+  readonly values: PlainValues;
+  /**
+   * Grafana's own objects (Secrets, dashboard ConfigMaps, certificate, ingress, NetworkPolicies): the
+   * chart waits for them (the Grafana component and its `prerequisites`).
+   */
+  readonly resources: readonly pulumi.Resource[];
+}
+
+/**
+ * Either the values with an optional builder of the objects, or one builder of both, e.g.
+ * `(parent) => { const g = new Grafana("grafana", …, { parent }); return { values: g.values, resources: [g, ...g.prerequisites] }; }`.
+ */
+export type GrafanaPart =
+  | { readonly values: PlainValues; readonly resources?: MonitoringPart }
+  | ((parent: pulumi.Resource) => GrafanaPartOutput);
+
 export interface MonitoringArgs {
   /** The namespace the platform made for the layer (fortress-monitoring). */
   readonly namespace: string;
@@ -35,15 +54,8 @@ export interface MonitoringArgs {
   readonly alertmanager: AlertmanagerConfig;
   /** Where Alertmanager's receivers send: the TheHive bridge, the SMTP relay or webhook. */
   readonly alertmanagerEgress: readonly Endpoint[];
-  readonly grafana: {
-    /** The subtree for the chart's `grafana:` key (plain data). */
-    readonly values: PlainValues;
-    /**
-     * Grafana's own objects (Secrets, dashboard ConfigMaps, certificate, ingress, NetworkPolicies), built
-     * before the chart, which waits for them (the Grafana component's `prerequisites`).
-     */
-    readonly resources?: MonitoringPart;
-  };
+  /** Grafana's part: its values and objects, or a builder that makes both with this component as parent. */
+  readonly grafana: GrafanaPart;
   /** Further parts (Loki, Vector, exporters), each built with this component as parent. */
   readonly parts?: Readonly<Record<string, MonitoringPart>>;
 }
@@ -62,7 +74,14 @@ export class Monitoring extends pulumi.ComponentResource {
     super(MONITORING_TYPE, name, { namespace: args.namespace }, opts);
     this.grafanaUrl = `https://${args.hostnames.grafana}`;
     // Grafana's own objects first: the chart's values name the Secrets and ConfigMaps they hold.
-    this.grafanaResources = args.grafana.resources ? [...args.grafana.resources(this)] : [];
+    const grafana: GrafanaPartOutput =
+      typeof args.grafana === "function"
+        ? args.grafana(this)
+        : {
+            values: args.grafana.values,
+            resources: args.grafana.resources ? args.grafana.resources(this) : [],
+          };
+    this.grafanaResources = [...grafana.resources];
     this.stack = new PrometheusStack(
       `${name}-stack`,
       {
@@ -73,7 +92,7 @@ export class Monitoring extends pulumi.ComponentResource {
         scrapeJobs: args.scrapeJobs,
         ruleGroups: args.ruleGroups,
         alertmanager: args.alertmanager,
-        grafanaValues: args.grafana.values,
+        grafanaValues: grafana.values,
         grafanaUrl: this.grafanaUrl,
         alertmanagerEgress: args.alertmanagerEgress,
         prerequisites: this.grafanaResources,
