@@ -10,6 +10,7 @@ import { RBAC_TYPES } from "../vocabulary/rbacTypes";
 import { COMPONENT_TYPES, OPNSENSE_TYPE_PREFIX } from "../vocabulary/typeTokens";
 import { k8sWorkloadTypes, SDK_TYPES } from "../vocabulary/sdkTypes";
 import { CHART_TYPES, K3S_HELM_CHART_CONFIG_TYPE } from "./lib/charts";
+import { PROMETHEUS_RULE_TYPE } from "./lib/promRules";
 import {
   DNS_DHCP_TYPE,
   FILE_TYPE,
@@ -137,9 +138,5 @@ export const JUDGED_TYPES: Readonly<Record<string, readonly string[]>> = {
     ...CHART_TYPES,
     ...GUESTS,
   ],
-  "monitoring-config-validated": [
-    "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
-    SDK_TYPES.k8sSecret,
-    ...CHART_TYPES,
-  ],
+  "monitoring-config-validated": [PROMETHEUS_RULE_TYPE, SDK_TYPES.k8sSecret, ...CHART_TYPES],
 };

@@ -43,6 +43,11 @@ const PROVIDER_TYPES = new Set(
  * resources, so no SDK class carries their token; the lab registers them as CustomResources.
  */
 const K3S_CUSTOM_RESOURCES = /^kubernetes:helm\.cattle\.io\/v1:HelmChart(Config)?$/;
+/**
+ * prometheus-operator's PrometheusRule (pkg/apis/monitoring/v1), a custom resource the monitoring layer
+ * registers (kube-prometheus-stack installs its CRD); judged by monitoring-config-validated.
+ */
+const OPERATOR_CUSTOM_RESOURCES = /^kubernetes:monitoring\.coreos\.com\/v1:PrometheusRule$/;
 
 /** Types the home lab registers that no policy needs to judge by type, and why. */
 const UNJUDGED: Readonly<Record<string, string>> = {
@@ -116,7 +121,8 @@ describe("the types the pack judges", () => {
             !PROVIDER_TYPES.has(type) &&
             !fortress.has(type) &&
             !type.startsWith(OPNSENSE_TYPE_PREFIX) &&
-            !K3S_CUSTOM_RESOURCES.test(type),
+            !K3S_CUSTOM_RESOURCES.test(type) &&
+            !OPERATOR_CUSTOM_RESOURCES.test(type),
         )
         .map((type) => `${policy}: ${type}`),
     );

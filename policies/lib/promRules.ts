@@ -17,6 +17,11 @@
  * Prometheus 3 (prometheus/prometheus@v3.1.0:docs/migration.md); promtool itself runs in the tests.
  */
 
+import { K8S_PACKAGE } from "../../vocabulary/sdkTypes";
+
+/** The operator's rule object (prometheus-operator pkg/apis/monitoring/v1 PrometheusRule: spec.groups). */
+export const PROMETHEUS_RULE_TYPE = `${K8S_PACKAGE}:monitoring.coreos.com/v1:PrometheusRule`;
+
 const GROUP_FIELDS = new Set(["name", "interval", "limit", "rules"]);
 const RULE_FIELDS = new Set(["record", "alert", "expr", "for", "keep_firing_for", "labels", "annotations"]);
 const DURATION = /^(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$/;

@@ -1,14 +1,13 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import * as yaml from "js-yaml";
-import { K8S_PACKAGE, SDK_TYPES } from "../../vocabulary/sdkTypes";
+import { SDK_TYPES } from "../../vocabulary/sdkTypes";
 import { alertmanagerProblems } from "../lib/alertmanagerConfig";
 import { CHART_TYPES, chartValuesOf } from "../lib/charts";
 import { withEmbeddedObjects } from "../lib/embedded";
 import { knownString } from "../lib/inputs";
-import { ruleFileProblems } from "../lib/promRules";
+import { PROMETHEUS_RULE_TYPE, ruleFileProblems } from "../lib/promRules";
 
-/** The operator's rule object (prometheus-operator pkg/apis/monitoring/v1 PrometheusRule: spec.groups). */
-export const PROMETHEUS_RULE_TYPE = `${K8S_PACKAGE}:monitoring.coreos.com/v1:PrometheusRule`;
+export { PROMETHEUS_RULE_TYPE };
 /**
  * The key the operator reads a configuration Secret's Alertmanager config from
  * (prometheus-operator/prometheus-operator@v0.93.0:pkg/alertmanager/statefulset.go alertmanagerConfigFile).

@@ -15,32 +15,12 @@
  * `/etc/alertmanager/secrets/<secret>`).
  */
 import * as yaml from "js-yaml";
-import type * as pulumi from "@pulumi/pulumi";
 import type { AlertmanagerConfig } from "../contract";
+import type { AlertmanagerInput } from "./input";
 import { receiversOf } from "./receivers";
 import { inhibitRules, route } from "./routing";
 
-/** An SMTP relay the lab runs or trusts; the password, if any, becomes a secret file. */
-export interface EmailNotification {
-  readonly kind: "email";
-  /** host:port of the relay. */
-  readonly smarthost: string;
-  readonly from: string;
-  readonly to: string;
-  readonly username?: string;
-  readonly password?: pulumi.Input<string>;
-  /** STARTTLS required (the default); false only for a relay on the same trusted network. */
-  readonly requireTls?: boolean;
-}
-
-/** A self-hosted webhook (ntfy, a Matrix hookshot…); its bearer token, if any, becomes a secret file. */
-export interface WebhookNotification {
-  readonly kind: "webhook";
-  readonly url: string;
-  readonly bearerToken?: pulumi.Input<string>;
-}
-
-export type Notification = EmailNotification | WebhookNotification;
+export type { AlertmanagerInput, EmailNotification, Notification, WebhookNotification } from "./input";
 
 /**
  * Where prometheus-operator mounts a Secret listed in `alertmanagerSpec.secrets`
@@ -50,19 +30,6 @@ export function operatorSecretsMountPath(secretName: string): string {
   if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(secretName))
     throw new Error(`alertmanager: ${secretName} is not a Secret name`);
   return `/etc/alertmanager/secrets/${secretName}`;
-}
-
-export interface AlertmanagerInput {
-  /** The TheHive bridge's webhook URL (the logs part's `theHiveBridgeUrl`). */
-  readonly theHiveBridgeUrl: string;
-  /** A bearer token the bridge checks, if it checks one. */
-  readonly theHiveBridgeToken?: pulumi.Input<string>;
-  /** The admin's channel for critical alerts; none → TheHive only. */
-  readonly notification?: Notification;
-  /** The lab CA (PEM) for an https bridge, webhook or relay; mounted beside the secrets. */
-  readonly caCertificatePem?: pulumi.Input<string>;
-  /** Where the Secret with `secretFiles` is mounted in the Alertmanager container. */
-  readonly secretsMountPath: string;
 }
 
 function checkUrl(what: string, url: string): void {

@@ -8,7 +8,7 @@
  * `tls_config.ca_file` from prometheus/common's HTTPClientConfig (research §0.7: amtool 0.25 accepts them).
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { AlertmanagerInput } from "./config";
+import type { AlertmanagerInput } from "./input";
 import { RECEIVERS } from "./routing";
 
 export const SECRET_FILES = {
