@@ -4,13 +4,14 @@
  * paths under the sandbox) on a bookworm VM and a trixie Proxmox node.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { run, shellcheck } from "../../../test/support/debianTools";
 import { ownerOf, runIn, type Sandbox, sandbox, snapshot, tool } from "../../../test/support/installSandbox";
-import { nodeExporterDefaults, nodeExporterInstallScript, ROOT_WITHOUT_SUDO } from "./nodeExporterInstall";
-import { NODE_EXPORTER_DEFAULTS, NODE_EXPORTER_VERSIONS, TEXTFILE_DIR } from "./pins";
+import { nodeExporterDropIn, nodeExporterInstallScript, ROOT_WITHOUT_SUDO } from "./nodeExporterInstall";
+import { DEBIAN_UNIT, NODE_EXPORTER_DROP_IN, NODE_EXPORTER_VERSIONS, TEXTFILE_DIR } from "./pins";
 
 const ADDRESS = "10.10.20.31";
 const script = nodeExporterInstallScript({ listenAddress: ADDRESS });
@@ -33,8 +34,11 @@ describe("the node exporter's install script", () => {
   });
 
   it("listens on the host's own address only, and refuses anything that is no IPv4 address", () => {
-    assert.match(nodeExporterDefaults(ADDRESS), /^ARGS="--web\.listen-address=10\.10\.20\.31:9100 /m);
-    assert.doesNotMatch(nodeExporterDefaults(ADDRESS), /0\.0\.0\.0|listen-address=:/);
+    assert.match(
+      nodeExporterDropIn(ADDRESS),
+      /^ExecStart=\n^ExecStart=\/usr\/bin\/prometheus-node-exporter --web\.listen-address=10\.10\.20\.31:9100 --collector\.textfile\.directory=\/var\/lib\/prometheus\/node-exporter$/m,
+    );
+    assert.doesNotMatch(nodeExporterDropIn(ADDRESS), /0\.0\.0\.0|listen-address=:/);
     for (const bad of ["0.0.0.0.1", "host; rm -rf /", "", "::1"])
       assert.throws(() => nodeExporterInstallScript({ listenAddress: bad }), /no IPv4 address/);
   });
@@ -52,13 +56,29 @@ describe("the node exporter's install script", () => {
         ),
       );
       assert.match(result.log, /apt-mark hold prometheus-node-exporter/);
-      assert.equal(
-        readFileSync(join(box.root, NODE_EXPORTER_DEFAULTS), "utf8"),
-        nodeExporterDefaults(ADDRESS),
-      );
-      assert.equal(ownerOf(box, NODE_EXPORTER_DEFAULTS), "644 root root");
+      assert.equal(readFileSync(join(box.root, NODE_EXPORTER_DROP_IN), "utf8"), nodeExporterDropIn(ADDRESS));
+      assert.equal(ownerOf(box, NODE_EXPORTER_DROP_IN), "644 root root");
       assert.match(result.log, /systemctl restart prometheus-node-exporter/);
+      // The drop-in is in place before the package's first start.
+      const order = result.log.split("\n");
+      const placed = order.findIndex((line) => line.includes(NODE_EXPORTER_DROP_IN));
+      const installed = order.findIndex((line) => line.startsWith("apt-get install"));
+      assert.ok(placed >= 0 && placed < installed, "the drop-in is placed before the install");
+      assert.ok(order.indexOf("systemctl daemon-reload") < installed);
     });
+
+  it("gives Debian's unit an ExecStart systemd accepts (systemd-analyze verify of the unit with the drop-in)", () => {
+    tool("systemd-analyze", "systemd");
+    const dir = mkdtempSync(join(tmpdir(), "fortress-node-exporter-"));
+    // An executable that exists here stands in for the package's binary.
+    const unit = `${DEBIAN_UNIT}\n${nodeExporterDropIn(ADDRESS).replace(/^#.*\n/, "")}`.replaceAll(
+      "/usr/bin/prometheus-node-exporter",
+      "/bin/true",
+    );
+    writeFileSync(join(dir, "prometheus-node-exporter.service"), unit);
+    const verified = run("systemd-analyze", ["verify", join(dir, "prometheus-node-exporter.service")]);
+    assert.equal(verified.status, 0, verified.stderr);
+  });
 
   it("changes nothing on a re-run, and restarts when the address changes", () => {
     const box = host("bookworm");

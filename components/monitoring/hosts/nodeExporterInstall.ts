@@ -4,9 +4,12 @@
  * 1. `sudo` is the admin user's on a VM; on a Proxmox node reached as root without sudo (Proxmox ships
  *    none) it is the command itself;
  * 2. the host's Debian release picks the exact package version (pins.ts), any other release stops;
- * 3. prometheus-node-exporter at that version, without its recommended collectors, held;
- * 4. /etc/default/prometheus-node-exporter: listen on the host's own address only (the package's
- *    default is every address, the public side of a node included), the textfile directory Debian's;
+ * 3. a drop-in for the package's unit, placed before the package so that its first start already
+ *    uses it: ExecStart with the host's own address as the only listen address (the package's default
+ *    is every address, the public side of a node included) and Debian's textfile directory. The
+ *    package's conffile /etc/default/prometheus-node-exporter stays as shipped: no dpkg prompt on an
+ *    upgrade, and its ARGS are not read (ExecStart is Fortress's);
+ * 4. prometheus-node-exporter at that version, without its recommended collectors, held;
  * 5. the textfile directory, root-owned and world-readable (the exporter's user reads it, Fortress's
  *    root programs write it);
  * 6. the service restarted only when something changed, else started; then it must be active.
@@ -16,7 +19,8 @@ import { isIPv4 } from "node:net";
 import { ENSURE_DIR_FUNCTION, pinnedPackages, PROLOGUE, stage } from "../../shipping/shell";
 import {
   type DebianRelease,
-  NODE_EXPORTER_DEFAULTS,
+  NODE_EXPORTER_BINARY,
+  NODE_EXPORTER_DROP_IN,
   NODE_EXPORTER_PORT,
   NODE_EXPORTER_UNIT,
   NODE_EXPORTER_VERSIONS,
@@ -31,31 +35,43 @@ const ACTIVE_INTERVAL_S = 2;
 export const ROOT_WITHOUT_SUDO =
   'if [ "$(id -u)" -eq 0 ] && ! command -v sudo >/dev/null 2>&1; then sudo() { "$@"; }; fi';
 
-/** The package's EnvironmentFile, as Fortress writes it. */
-export function nodeExporterDefaults(listenAddress: string): string {
+/** The unit's drop-in, as Fortress writes it. */
+export function nodeExporterDropIn(listenAddress: string): string {
   if (!isIPv4(listenAddress))
     throw new Error(`node exporter: ${listenAddress} is no IPv4 address to listen on`);
   return [
     "# Fortress: the node exporter listens on this host's own address only; textfiles from Debian's directory.",
-    `ARGS="--web.listen-address=${listenAddress}:${NODE_EXPORTER_PORT} --collector.textfile.directory=${TEXTFILE_DIR}"`,
+    "[Service]",
+    "ExecStart=",
+    `ExecStart=${NODE_EXPORTER_BINARY} --web.listen-address=${listenAddress}:${NODE_EXPORTER_PORT} --collector.textfile.directory=${TEXTFILE_DIR}`,
     "",
   ].join("\n");
 }
 
-function packageByRelease(): string[] {
-  const releases = Object.keys(NODE_EXPORTER_VERSIONS) as DebianRelease[];
+const RELEASES = Object.keys(NODE_EXPORTER_VERSIONS) as DebianRelease[];
+
+/** The host's Debian release, refused unless a version is pinned for it (before anything changes). */
+function checkRelease(): string[] {
   return [
     "codename=$(sudo sed -n 's/^VERSION_CODENAME=//p' /etc/os-release)",
     'case "$codename" in',
-    ...releases.flatMap((release) => [
+    `  ${RELEASES.join("|")}) ;;`,
+    "  *)",
+    `    echo "node exporter: Debian release '$codename' has no pinned version (${RELEASES.join(", ")})" >&2`,
+    "    exit 1",
+    "    ;;",
+    "esac",
+  ];
+}
+
+function packageByRelease(): string[] {
+  return [
+    'case "$codename" in',
+    ...RELEASES.flatMap((release) => [
       `  ${release})`,
       ...pinnedPackages([nodeExporterPackage(release)]).map((line) => `    ${line}`),
       "    ;;",
     ]),
-    "  *)",
-    `    echo "node exporter: Debian release '$codename' has no pinned version (${releases.join(", ")})" >&2`,
-    "    exit 1",
-    "    ;;",
     "esac",
   ];
 }
@@ -66,14 +82,16 @@ export interface NodeExporterInstallArgs {
 }
 
 export function nodeExporterInstallScript(args: NodeExporterInstallArgs): string {
-  const defaults = nodeExporterDefaults(args.listenAddress);
+  const dropIn = nodeExporterDropIn(args.listenAddress);
   return [
     ROOT_WITHOUT_SUDO,
     ...PROLOGUE,
     ...ENSURE_DIR_FUNCTION,
+    ...checkRelease(),
+    ...stage("fortress.conf", dropIn, "FORTRESS_NODE_EXPORTER_DROP_IN"),
+    `place "$work/fortress.conf" ${NODE_EXPORTER_DROP_IN} 644 root root`,
+    'if [ -n "$changed" ]; then sudo systemctl daemon-reload; fi',
     ...packageByRelease(),
-    ...stage("node-exporter.default", defaults, "FORTRESS_NODE_EXPORTER_DEFAULTS"),
-    `place "$work/node-exporter.default" ${NODE_EXPORTER_DEFAULTS} 644 root root`,
     `ensure_dir 755 root root ${TEXTFILE_DIR}`,
     `sudo systemctl enable ${NODE_EXPORTER_UNIT} >/dev/null 2>&1`,
     `if [ -n "$changed" ]; then sudo systemctl restart ${NODE_EXPORTER_UNIT}; else sudo systemctl start ${NODE_EXPORTER_UNIT}; fi`,

@@ -2,9 +2,9 @@
  * The node exporter every non-k3s VM and every Proxmox node runs: Debian's own package, at the exact
  * version of the host's release, held. Read from the packages themselves (`apt-get download
  * prometheus-node-exporter`, `dpkg -c` / `dpkg -x`, Debian 12 bookworm 1.5.0-1+b6):
- * - the unit (/lib/systemd/system/prometheus-node-exporter.service) runs
+ * - the unit (/lib/systemd/system/prometheus-node-exporter.service, DEBIAN_UNIT) runs
  *   `/usr/bin/prometheus-node-exporter $ARGS` as user `prometheus` with
- *   `EnvironmentFile=/etc/default/prometheus-node-exporter`, whose shipped ARGS is "";
+ *   `EnvironmentFile=/etc/default/prometheus-node-exporter` (a conffile), whose shipped ARGS is "";
  * - the binary's defaults (`--help`): `--web.listen-address=:9100` (every address: so Fortress sets
  *   the host's own), `--collector.textfile.directory=/var/lib/prometheus/node-exporter`, a directory the
  *   package ships root:root 0755;
@@ -38,7 +38,30 @@ export const nodeExporterPackage = (release: DebianRelease): PinnedPackage => ({
 
 export const NODE_EXPORTER_PORT = SERVICES["node-exporter"].tcp[0] as number;
 export const NODE_EXPORTER_UNIT = "prometheus-node-exporter";
-/** The package's EnvironmentFile: the only place its arguments are read from. */
-export const NODE_EXPORTER_DEFAULTS = "/etc/default/prometheus-node-exporter";
+export const NODE_EXPORTER_BINARY = "/usr/bin/prometheus-node-exporter";
+/** Fortress's drop-in for the package's unit (its ExecStart replaces the package's `$ARGS` one). */
+export const NODE_EXPORTER_DROP_IN = "/etc/systemd/system/prometheus-node-exporter.service.d/fortress.conf";
+/**
+ * The package's unit as Debian 12 ships it (/lib/systemd/system/prometheus-node-exporter.service in
+ * prometheus-node-exporter_1.5.0-1+b6_amd64.deb), for the test that checks the drop-in against it.
+ */
+export const DEBIAN_UNIT = [
+  "[Unit]",
+  "Description=Prometheus exporter for machine metrics",
+  "Documentation=https://github.com/prometheus/node_exporter",
+  "",
+  "[Service]",
+  "Restart=on-failure",
+  "User=prometheus",
+  "EnvironmentFile=/etc/default/prometheus-node-exporter",
+  "ExecStart=/usr/bin/prometheus-node-exporter $ARGS",
+  "ExecReload=/bin/kill -HUP $MAINPID",
+  "TimeoutStopSec=20s",
+  "SendSIGKILL=no",
+  "",
+  "[Install]",
+  "WantedBy=multi-user.target",
+  "",
+].join("\n");
 /** The textfile collector's directory: Debian's default, where Fortress's own metrics land. */
 export const TEXTFILE_DIR = NODE_EXPORTER_TEXTFILE_DIR;

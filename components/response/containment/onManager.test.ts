@@ -218,7 +218,11 @@ describe("containment on the Wazuh manager: the resource", () => {
     const config = JSON.parse(Buffer.from(configLine, "base64").toString("utf8")) as Record<string, unknown>;
     assert.equal(config.secret, SECRET);
     assert.equal(config.log_file, CONTAIN_PATHS.auditLog, "the manager logs to the file it reads");
-    assert.equal(config.metrics_dir, "/var/lib/prometheus/node-exporter", "the counters go to the manager's node exporter");
+    assert.equal(
+      config.metrics_dir,
+      "/var/lib/prometheus/node-exporter",
+      "the counters go to the manager's node exporter",
+    );
     assert.equal(config.syslog, undefined, "never to its own remoted");
     assert.equal(config.ca_file, FIREWALL_CA_PATH);
     assert.deepEqual((config.rescan as { argv: string[] }).argv.slice(-4), [
