@@ -808,21 +808,21 @@ export const RULE_CASES: readonly RuleCase[] = [
       series: [
         {
           series:
-            'fortress_containment_actions_total{job="node", instance="mgr-1:9100", action="contain", result="failure"}',
+            'fortress_containment_actions_total{job="node", instance="mgr-1:9100", action="contain", result="failed"}',
           values: "0x5 1x10",
         },
         {
           series:
-            'fortress_containment_actions_total{job="node", instance="mgr-1:9100", action="contain", result="success"}',
+            'fortress_containment_actions_total{job="node", instance="mgr-1:9100", action="contain", result="done"}',
           values: "0x5 1x10",
         },
       ],
       at: "10m",
       alerts: [
         {
-          labels: { severity: "critical", layer: "response", action: "contain", result: "failure" },
+          labels: { severity: "critical", layer: "response", action: "contain", result: "failed" },
           annotations: {
-            summary: "A containment contain failed (failure)",
+            summary: "A containment contain failed (failed)",
             description:
               "The containment action on the manager recorded an unsuccessful contain in the last 30 minutes: a host that should be isolated may not be.",
           },
@@ -833,12 +833,17 @@ export const RULE_CASES: readonly RuleCase[] = [
       series: [
         {
           series:
-            'fortress_containment_actions_total{job="node", instance="mgr-1:9100", action="contain", result="failure"}',
+            'fortress_containment_actions_total{job="node", instance="mgr-1:9100", action="contain", result="failed"}',
           values: "1x60",
         },
         {
           series:
-            'fortress_containment_actions_total{job="node", instance="mgr-1:9100", action="contain", result="success"}',
+            'fortress_containment_actions_total{job="node", instance="mgr-1:9100", action="contain", result="done"}',
+          values: "0+1x60",
+        },
+        {
+          series:
+            'fortress_containment_actions_total{job="node", instance="mgr-1:9100", action="contain", result="refused"}',
           values: "0+1x60",
         },
       ],
