@@ -37,13 +37,8 @@ export const WORKLOAD_LAYERS = LAYERS.slice(LAYERS.indexOf("identity"));
 
 export const namespaceOf = (layer: LayerName) => `fortress-${layer}`;
 
-/**
- * The node exporter's own namespace (the monitoring layer's, beside fortress-monitoring): its DaemonSet
- * reads the k3s nodes' /proc, /sys and root filesystem through hostPath with hostNetwork and hostPID
- * (prometheus-community/helm-charts charts/prometheus-node-exporter daemonset.yaml), which only the
- * `privileged` Pod Security level admits. Kept apart so the rest of monitoring stays `restricted`.
- */
-export const NODE_EXPORTER_NAMESPACE = "fortress-node-exporter";
+/** The node exporter's own namespace (privileged Pod Security: components/monitoring/pins.ts). */
+export { NODE_EXPORTER_NAMESPACE } from "../components/monitoring/pins";
 
 /** The ingress controller k3s ships (Traefik, in kube-system); the baseline does not replace it. */
 export const INGRESS = { className: "traefik", namespace: "kube-system" } as const;

@@ -19,7 +19,11 @@ import type { LabModel } from "./lab";
 /** The role label of a Proxmox node and of the firewall (a VM's is its role's name). */
 export const HOST_ROLES = { proxmoxNode: "proxmox-node", firewall: "firewall" } as const;
 
-/** A host whose node exporter Prometheus scrapes, with the labels its target carries. */
+/**
+ * A host whose node exporter Prometheus scrapes, with the labels its target carries. `node` is the
+ * node's name as Proxmox knows it (nodes[].proxmoxNode), the one the Proxmox exporter's series carry,
+ * so that a node's alerts and its VMs' share the label Alertmanager inhibits by.
+ */
 export interface MonitoredHost {
   readonly name: string;
   readonly address: string;
@@ -41,7 +45,7 @@ export function exporterVms(lab: LabModel): MonitoredHost[] {
       name: vm.name,
       address: vm.ip,
       network: vm.networkConfig.name,
-      labels: { layer: vm.role.layer, role: vm.role.name, node: vm.node.name },
+      labels: { layer: vm.role.layer, role: vm.role.name, node: vm.node.proxmoxNode },
     }));
 }
 
@@ -57,7 +61,7 @@ export function proxmoxHosts(lab: LabModel): MonitoredHost[] {
     name: node.name,
     address: node.address,
     network: management.name,
-    labels: { layer: "hypervisor", role: HOST_ROLES.proxmoxNode, node: node.name },
+    labels: { layer: "hypervisor", role: HOST_ROLES.proxmoxNode, node: node.proxmoxNode },
   }));
 }
 

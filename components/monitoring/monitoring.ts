@@ -56,6 +56,8 @@ export interface MonitoringArgs {
   readonly alertmanagerEgress: readonly Endpoint[];
   /** Grafana's part: its values and objects, or a builder that makes both with this component as parent. */
   readonly grafana: GrafanaPart;
+  /** Days Prometheus keeps metrics (fortress:monitoring.retention.metricsDays); the volume caps it. */
+  readonly retentionDays?: number;
   /** Further parts (Loki, Vector, exporters), each built with this component as parent. */
   readonly parts?: Readonly<Record<string, MonitoringPart>>;
 }
@@ -95,6 +97,7 @@ export class Monitoring extends pulumi.ComponentResource {
         grafanaValues: grafana.values,
         grafanaUrl: this.grafanaUrl,
         alertmanagerEgress: args.alertmanagerEgress,
+        ...(args.retentionDays !== undefined ? { retentionDays: args.retentionDays } : {}),
         prerequisites: this.grafanaResources,
       },
       { parent: this },

@@ -43,6 +43,8 @@ export interface PrometheusStackArgs {
   readonly grafanaValues: PlainValues;
   readonly grafanaUrl: string;
   readonly alertmanagerEgress: readonly Endpoint[];
+  /** Days Prometheus keeps metrics (stackValues `retentionDays`). */
+  readonly retentionDays?: number;
   /** What the chart's pods need first (Grafana's Secrets and dashboards): the chart waits for them. */
   readonly prerequisites?: readonly pulumi.Resource[];
 }
@@ -143,6 +145,7 @@ export class PrometheusStack extends pulumi.ComponentResource {
           controlPlane: args.controlPlane,
           grafana: args.grafanaValues,
           grafanaUrl: args.grafanaUrl,
+          ...(args.retentionDays !== undefined ? { retentionDays: args.retentionDays } : {}),
         }),
       },
       {

@@ -116,6 +116,10 @@ describe("kube-prometheus-stack's values", () => {
       `${v.retentionSize} of ${PROMETHEUS_STORAGE.volumeGi}Gi`,
     );
     assert.equal(v.retention, "15d");
+    // The admin's days (fortress:monitoring.retention.metricsDays); the size cap stays.
+    const longer = values({ retentionDays: 30 }).prometheus.prometheusSpec;
+    assert.equal(longer.retention, "30d");
+    assert.equal(longer.retentionSize, v.retentionSize);
     const template = v.storageSpec.volumeClaimTemplate;
     assert.equal(template.spec.resources.requests.storage, `${PROMETHEUS_STORAGE.volumeGi}Gi`);
     assert.equal(template.spec.storageClassName, "fortress-local");

@@ -32,6 +32,7 @@
  */
 import type { PlainValue, PlainValues } from "../kubernetes/helmRelease";
 import type { ScrapeConfig } from "./scrapeConfigs";
+import { NODE_EXPORTER_NAMESPACE } from "./pins";
 import {
   ALERTMANAGER_NAME,
   FULLNAME,
@@ -109,6 +110,11 @@ export interface StackValuesArgs {
   readonly grafana: PlainValues;
   /** Grafana's public URL (its `server.root_url`), https://<hostname>. */
   readonly grafanaUrl: string;
+  /**
+   * Days Prometheus keeps (fortress:monitoring.retention.metricsDays); default PROMETHEUS_STORAGE's.
+   * retentionSize still caps it to the volume, whichever comes first (Prometheus docs/storage.md).
+   */
+  readonly retentionDays?: number;
 }
 
 const image = (pin: { registry: string; repository: string; tag: string }) => ({
@@ -164,7 +170,11 @@ function defaultRulesValues(): PlainValues {
   };
 }
 
-function prometheusValues(storageClass: string, scrapeConfigs: readonly ScrapeConfig[]): PlainValues {
+function prometheusValues(
+  storageClass: string,
+  scrapeConfigs: readonly ScrapeConfig[],
+  retentionDays: number | undefined,
+): PlainValues {
   const scrape = JSON.parse(JSON.stringify(scrapeConfigs)) as PlainValue[];
   if (JSON.stringify(scrape).includes("{{"))
     throw new Error("monitoring: a scrape config holds `{{`, which the chart's tpl would evaluate");
@@ -173,7 +183,7 @@ function prometheusValues(storageClass: string, scrapeConfigs: readonly ScrapeCo
     prometheusSpec: {
       image: image(STACK_IMAGES.prometheus),
       resources: STACK_RESOURCES.prometheus,
-      retention: PROMETHEUS_STORAGE.retention,
+      retention: retentionDays !== undefined ? `${retentionDays}d` : PROMETHEUS_STORAGE.retention,
       retentionSize: PROMETHEUS_STORAGE.retentionSize,
       storageSpec: {
         volumeClaimTemplate: {
@@ -249,7 +259,7 @@ export function stackValues(args: StackValuesArgs): PlainValues {
     defaultRules: defaultRulesValues(),
     windowsMonitoring: { enabled: false },
     ...controlPlaneValues(args.controlPlane),
-    prometheus: prometheusValues(args.storageClass, args.scrapeConfigs),
+    prometheus: prometheusValues(args.storageClass, args.scrapeConfigs, args.retentionDays),
     alertmanager: alertmanagerValues(),
     prometheusOperator: operatorValues(),
     "kube-state-metrics": {
@@ -261,6 +271,10 @@ export function stackValues(args: StackValuesArgs): PlainValues {
       resources: STACK_RESOURCES.kubeStateMetrics,
     },
     "prometheus-node-exporter": {
+      // Its own namespace, the one Pod Security `privileged` one of the layer (stacks/cluster.ts
+      // NODE_EXPORTER_NAMESPACE): the DaemonSet and its ServiceMonitor go there (prometheus-node-exporter-4.56.1
+      // _helpers.tpl `prometheus-node-exporter.namespace`, `.monitor-namespace`).
+      namespaceOverride: NODE_EXPORTER_NAMESPACE,
       // Its chart refuses `image.sha` and appends "-distroless" (image.distroless: true in
       // kube-prometheus-stack's values): v1.12.1-distroless (prometheus-node-exporter-4.56.1 _helpers.tpl).
       image: {

@@ -9,7 +9,8 @@
  * - components/sinks/generated/elasticsearch.cue, components/generated/sinks.cue (`buffer`,
  *   `healthcheck`, `inputs`).
  * - For the monitoring layer's aggregator (components/monitoring/logs): components/sources/generated/
- *   syslog.cue and vector.cue, components/sinks/generated/loki.cue, and generated/configuration.cue
+ *   syslog.cue, vector.cue and internal_metrics.cue, components/transforms/generated/route.cue,
+ *   components/sinks/generated/loki.cue and prometheus_exporter.cue, and generated/configuration.cue
  *   (`api.address`, `api.enabled`).
  * Every key of each component is listed at its top level; nested options only where Fortress sets
  * them (a nested object Fortress does not set is `{ type: "object" }` and may not be used).
@@ -299,6 +300,45 @@ export const VECTOR_SINK: Readonly<Record<string, FieldSchema>> = {
   proxy,
 };
 
+/** The `route` transform (transforms/generated/route.cue): each route a VRL condition. */
+export const ROUTE_TRANSFORM: Readonly<Record<string, FieldSchema>> = {
+  type: { type: "string", required: true, enum: ["route"] },
+  inputs: { type: "array", required: true, items: "string" },
+  reroute_unmatched: bool,
+  route: { type: "map" },
+  graph,
+};
+
+/** The `internal_metrics` source (sources/generated/internal_metrics.cue). */
+export const INTERNAL_METRICS_SOURCE: Readonly<Record<string, FieldSchema>> = {
+  type: { type: "string", required: true, enum: ["internal_metrics"] },
+  namespace: str,
+  scrape_interval_secs: uint,
+  tags: object,
+  graph,
+  proxy,
+};
+
+/** The `prometheus_exporter` sink (sinks/generated/prometheus_exporter.cue). */
+export const PROMETHEUS_EXPORTER_SINK: Readonly<Record<string, FieldSchema>> = {
+  type: { type: "string", required: true, enum: ["prometheus_exporter"] },
+  inputs: { type: "array", required: true, items: "string" },
+  acknowledgements: object,
+  address: str,
+  auth: object,
+  buckets: object,
+  default_namespace: str,
+  distributions_as_summaries: bool,
+  flush_period_secs: uint,
+  quantiles: object,
+  suppress_timestamp: bool,
+  tls: object,
+  buffer: ELASTICSEARCH_SINK.buffer as FieldSchema,
+  healthcheck: ELASTICSEARCH_SINK.healthcheck as FieldSchema,
+  graph,
+  proxy,
+};
+
 /** The global options Fortress sets (generated/configuration.cue). */
 export const GLOBAL: Readonly<Record<string, FieldSchema>> = {
   api: { type: "object", options: { address: str, enabled: bool } },
@@ -317,9 +357,19 @@ export const DIRECTORY_SECRET: Readonly<Record<string, FieldSchema>> = {
 };
 
 export const COMPONENTS = {
-  sources: { file: FILE_SOURCE, syslog: SYSLOG_SOURCE, vector: VECTOR_SOURCE },
-  transforms: { remap: REMAP_TRANSFORM },
-  sinks: { elasticsearch: ELASTICSEARCH_SINK, loki: LOKI_SINK, vector: VECTOR_SINK },
+  sources: {
+    file: FILE_SOURCE,
+    syslog: SYSLOG_SOURCE,
+    vector: VECTOR_SOURCE,
+    internal_metrics: INTERNAL_METRICS_SOURCE,
+  },
+  transforms: { remap: REMAP_TRANSFORM, route: ROUTE_TRANSFORM },
+  sinks: {
+    elasticsearch: ELASTICSEARCH_SINK,
+    loki: LOKI_SINK,
+    vector: VECTOR_SINK,
+    prometheus_exporter: PROMETHEUS_EXPORTER_SINK,
+  },
 } as const;
 
 /**
@@ -414,6 +464,14 @@ export function documentProblems(document: Document): string[] {
   }
   // Inputs name components that exist.
   const names = new Set([...Object.keys(document.sources ?? {}), ...Object.keys(document.transforms ?? {})]);
+  // A route's outputs are `<name>.<route id>`, and `<name>._unmatched` unless reroute_unmatched is false
+  // (transforms/generated/route.cue `route`, `reroute_unmatched`).
+  for (const [name, component] of Object.entries(document.transforms ?? {}))
+    if (component.type === "route") {
+      for (const id of Object.keys((component.route as Record<string, unknown> | undefined) ?? {}))
+        names.add(`${name}.${id}`);
+      if (component.reroute_unmatched !== false) names.add(`${name}._unmatched`);
+    }
   for (const kind of ["transforms", "sinks"] as const)
     for (const [name, component] of Object.entries(document[kind] ?? {}))
       for (const input of (component.inputs as string[] | undefined) ?? [])

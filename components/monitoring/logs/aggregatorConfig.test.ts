@@ -5,6 +5,7 @@ import { FORTRESS_ROLES } from "../../siem/securityConfig";
 import { MIN_DISK_BUFFER_BYTES } from "../../shipping/vectorConfig";
 import { documentProblems } from "../../shipping/vectorSchema.fixtures";
 import {
+  LOG_SOURCE_COMPONENTS,
   type AggregatorConfigSpec,
   aggregatorConfigDocument,
   LOKI_LABELS,
@@ -46,11 +47,46 @@ describe("the Vector aggregator's configuration", () => {
   it("uses only keys and values Vector 0.57.0 documents for each component, confinement on", () => {
     const document = doc();
     assert.deepEqual(documentProblems(document), []);
-    assert.deepEqual(Object.keys(document.sources), ["syslog_udp", "shippers"]);
-    assert.deepEqual(Object.keys(document.sinks), ["syslog_indexer", "loki"]);
+    assert.deepEqual(Object.keys(document.sources), ["syslog_udp", "shippers", "vector_metrics"]);
+    assert.deepEqual(Object.keys(document.sinks), ["vector_metrics", "syslog_indexer", "loki"]);
     for (const sink of Object.values(document.sinks))
       assert.equal(sink.dangerously_allow_unconfined_template_resolution, undefined);
     assert.deepEqual(document.api, { enabled: true, address: "0.0.0.0:8686" });
+  });
+
+  it("passes each log source through a component of its own, for the silence alerts, and everything into Loki once", () => {
+    const { transforms, sinks } = doc();
+    const route = transforms.log_sources as { inputs: string[]; route: Record<string, string> };
+    assert.deepEqual(route.inputs, ["syslog_fields", "shipped_fields"]);
+    assert.deepEqual(route.route, {
+      suricata: '.fortress.layer == "network" && .appname == "suricata"',
+      opnsense: '.fortress.layer == "network" && .appname != "suricata"',
+      zeek: '.fortress.stream == "zeek"',
+    });
+    for (const [id, output] of [
+      [LOG_SOURCE_COMPONENTS.opnsense, "opnsense"],
+      [LOG_SOURCE_COMPONENTS.suricata, "suricata"],
+      [LOG_SOURCE_COMPONENTS.zeek, "zeek"],
+    ])
+      assert.deepEqual(transforms[id]?.inputs, [`log_sources.${output}`]);
+    assert.deepEqual((sinks.loki as { inputs: string[] }).inputs, [
+      ...Object.values(LOG_SOURCE_COMPONENTS),
+      "log_sources._unmatched",
+    ]);
+    // Without shippers, no Zeek route: its silence rule is not rendered either (stacks/monitoringRules.ts).
+    const bare = aggregatorConfigDocument({ ...SPEC, shippers: undefined }) as Doc;
+    assert.equal(bare.transforms[LOG_SOURCE_COMPONENTS.zeek], undefined);
+    assert.deepEqual(documentProblems(bare), []);
+  });
+
+  it("serves Vector's own metrics for Prometheus", () => {
+    const { sources, sinks } = doc();
+    assert.deepEqual(sources.vector_metrics, { type: "internal_metrics" });
+    assert.deepEqual(sinks.vector_metrics, {
+      type: "prometheus_exporter",
+      inputs: ["vector_metrics"],
+      address: "0.0.0.0:9598",
+    });
   });
 
   it("fails the schema check on an unconfined label, an undocumented key and a missing input", () => {
@@ -104,7 +140,10 @@ describe("the Vector aggregator's configuration", () => {
   });
 
   it("buffers every sink on disk and blocks when full, so nothing is lost across a restart", () => {
-    for (const sink of Object.values(doc().sinks))
+    // Vector's own metrics are served, not shipped: nothing to lose there.
+    const shipping = Object.entries(doc().sinks).filter(([name]) => name !== "vector_metrics");
+    assert.ok(shipping.length >= 2);
+    for (const [, sink] of shipping)
       assert.deepEqual(sink.buffer, { type: "disk", max_size: MIN_DISK_BUFFER_BYTES, when_full: "block" });
     assert.throws(() => aggregatorConfigDocument({ ...SPEC, bufferBytes: 1024 }), /at least 268435488/);
   });

@@ -94,6 +94,25 @@ export const UNKNOWN_HOST = "other";
 export const UNKNOWN_LAYER = "unknown";
 export const SYSLOG_STREAM = "syslog";
 
+/**
+ * The components that each receive one log source alone, so that Vector's own
+ * `vector_component_received_events_total{component_id}` says when that source went silent (the
+ * monitoring rules' LogSourceSilent): the firewall's syslog but Suricata's, Suricata's EVE (the
+ * firewall's `suricata` program), Zeek's logs from its VM's shipper.
+ */
+export const LOG_SOURCE_COMPONENTS = {
+  opnsense: "opnsense_syslog",
+  suricata: "suricata_eve",
+  zeek: "zeek_logs",
+} as const;
+
+/** The blueprint layer the firewall's syslog sender carries (its LogSender's `layer`). */
+export const FIREWALL_LAYER = "network";
+/** The Zeek sensor's stream id (components/sensors/zeek/zeekSensor.ts). */
+export const ZEEK_STREAM = "zeek";
+/** Where Vector's own metrics are served for Prometheus (the prometheus_exporter sink's default port). */
+export const VECTOR_METRICS_PORT = 9598;
+
 const NAME = /^[a-z0-9][a-z0-9.:-]{0,62}$/;
 const LABEL = /^[a-z][a-z0-9-]{0,31}$/;
 
@@ -189,7 +208,7 @@ export function aggregatorConfigDocument(
       source: syslogProgram(spec.senders),
     },
   };
-  const lokiInputs = ["syslog_fields"];
+  const routed = ["syslog_fields"];
   if (spec.shippers) {
     const { tls } = spec.shippers;
     sources.shippers = {
@@ -203,9 +222,39 @@ export function aggregatorConfigDocument(
       inputs: ["shippers"],
       source: shippedProgram(spec.shippers, shippedStreams),
     };
-    lokiInputs.push("shipped_fields");
+    routed.push("shipped_fields");
   }
+  // Each source through a component of its own (LOG_SOURCE_COMPONENTS), then into Loki; the rest too.
+  const firewall = `.fortress.layer == ${JSON.stringify(FIREWALL_LAYER)}`;
+  const suricata = `${firewall} && .appname == "suricata"`;
+  transforms.log_sources = {
+    type: "route",
+    inputs: routed,
+    route: {
+      suricata,
+      opnsense: `${firewall} && .appname != "suricata"`,
+      ...(spec.shippers ? { zeek: `.fortress.stream == ${JSON.stringify(ZEEK_STREAM)}` } : {}),
+    },
+  };
+  const perSource = Object.entries({
+    [LOG_SOURCE_COMPONENTS.opnsense]: "opnsense",
+    [LOG_SOURCE_COMPONENTS.suricata]: "suricata",
+    ...(spec.shippers ? { [LOG_SOURCE_COMPONENTS.zeek]: "zeek" } : {}),
+  });
+  for (const [id, route] of perSource)
+    transforms[id] = {
+      type: "remap",
+      inputs: [`log_sources.${route}`],
+      source: `.fortress.source = ${JSON.stringify(route)}\n`,
+    };
+  const lokiInputs = [...perSource.map(([id]) => id), "log_sources._unmatched"];
+  sources.vector_metrics = { type: "internal_metrics" };
   const sinks = {
+    vector_metrics: {
+      type: "prometheus_exporter",
+      inputs: ["vector_metrics"],
+      address: address(VECTOR_METRICS_PORT),
+    },
     syslog_indexer: {
       type: "elasticsearch",
       inputs: ["syslog_fields"],

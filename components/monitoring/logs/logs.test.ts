@@ -66,6 +66,7 @@ describe("the logs part of the monitoring layer", () => {
       {
         namespace: NS,
         storageClass: "fortress-local",
+        scraper: { namespace: NS, podLabels: { "app.kubernetes.io/name": "prometheus" } },
         senders: [
           { name: "opnsense", layer: "network", address: "10.10.10.1", aliases: ["opnsense"] },
           { name: "pve-1", layer: "hypervisor", address: "10.10.1.11", aliases: ["pve-1"] },

@@ -17,6 +17,7 @@ import {
   aggregatorConfigDocument,
   INDEXER_PASSWORD_KEY,
   type LogSender,
+  VECTOR_METRICS_PORT,
 } from "./aggregatorConfig";
 import { aggregatorRoute, SHIPPER_PORT, SYSLOG_POD_PORT, SYSLOG_PORT } from "./aggregatorRoute";
 import {
@@ -66,6 +67,8 @@ export interface VectorAggregatorArgs {
   };
   /** Each sink's disk buffer, bytes (default Vector's minimum). */
   readonly bufferBytes?: number;
+  /** Prometheus's pods: the only ones that may read Vector's own metrics (VECTOR_METRICS_PORT). */
+  readonly scraper: PodPeer;
 }
 
 /** Two sinks' buffers, and room for Vector's own state (checkpoints), in whole GiB. */
@@ -184,6 +187,18 @@ export class VectorAggregator extends pulumi.ComponentResource {
       },
       child,
     );
+    const metrics = new k8s.networking.v1.NetworkPolicy(
+      `${name}-metrics`,
+      {
+        metadata: { name: "vector-aggregator-metrics", namespace: ns },
+        spec: {
+          podSelector: { matchLabels: { ...AGGREGATOR_POD_LABELS } },
+          policyTypes: ["Ingress"],
+          ingress: [{ from: [peerOf(args.scraper)], ports: tcp(VECTOR_METRICS_PORT) }],
+        },
+      },
+      child,
+    );
     this.chart = pinnedChart(
       `${name}-chart`,
       {
@@ -194,7 +209,7 @@ export class VectorAggregator extends pulumi.ComponentResource {
       },
       {
         parent: this,
-        dependsOn: [this.claim, secret, ca, ...certificate, route.service, route.networkPolicy, egress],
+        dependsOn: [this.claim, secret, ca, ...certificate, route.service, route.networkPolicy, egress, metrics],
       },
     );
     this.podPeer = { namespace: ns, podLabels: AGGREGATOR_POD_LABELS };

@@ -1,0 +1,276 @@
+/**
+ * Maps the lab model onto the monitoring layer (issue 15): kube-prometheus-stack with Grafana in the
+ * layer's namespace; the node exporter from Debian's package on every VM that is no k3s node and on
+ * every Proxmox node, the firewall's os-node_exporter plugin where the zone matrix lets the scrape in,
+ * the Wazuh manager's agent and queue metrics as a textfile; the Proxmox and indexer exporters in the
+ * cluster, each with its read-only credential; Loki and the Vector aggregator with the firewall's
+ * syslog; the alert rules and Alertmanager's routes from what the lab runs, and the bridge that opens
+ * TheHive alerts with the key the Wazuh bridge uses. The scrapes that cross the firewall are the flows
+ * stacks/monitoringTargets.ts derives, which the network layer opens.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { alertmanagerConfig, operatorSecretsMountPath } from "../../components/monitoring/alertmanager/config";
+import type { Notification } from "../../components/monitoring/alertmanager/input";
+import type { ScrapeJob } from "../../components/monitoring/contract";
+import { IndexerExporter, ProxmoxExporter } from "../../components/monitoring/exporters";
+import { indexerScrapeJob } from "../../components/monitoring/exporters/indexerExporter";
+import { proxmoxScrapeJob } from "../../components/monitoring/exporters/proxmoxExporter";
+import { Grafana } from "../../components/monitoring/grafana/grafana";
+import { NodeExporterHost } from "../../components/monitoring/hosts/nodeExporterHost";
+import { OpnsenseNodeExporter } from "../../components/monitoring/hosts/opnsenseExporter";
+import { nodeScrapeJob } from "../../components/monitoring/hosts/scrapeJobs";
+import { LOKI_CLAIM } from "../../components/monitoring/logs/lokiValues";
+import { Monitoring, type MonitoringPart } from "../../components/monitoring/monitoring";
+import { ALERTMANAGER_POD, PROMETHEUS_POD } from "../../components/monitoring/policies";
+import { ALERTMANAGER_FILES_SECRET } from "../../components/monitoring/stackValues";
+import { prometheusClaimPrefix } from "../../components/monitoring/stackValues";
+import { alertRules } from "../../components/monitoring/rules/alertRules";
+import { WazuhManagerMetrics } from "../../components/monitoring/wazuh/wazuhManagerMetrics";
+import { INGRESS, NODE_EXPORTER_NAMESPACE, k3sAgents, k3sServers, namespaceOf } from "../cluster";
+import { MANAGER_ROLE } from "../enrollment";
+import { identityHostnames } from "../hostnames";
+import type { PlannedVm } from "../lab";
+import { alertRulesInput } from "../monitoringRules";
+import { exporterVms, firewallScrapeGranted, monitors, proxmoxHosts, targetLabels } from "../monitoringTargets";
+import { firewallRef, vmSshHost } from "./connections";
+import { logsPart } from "./monitoringLogs";
+import type { LayerInputs } from "./types";
+
+export type MonitoringInputs = LayerInputs<
+  "network" | "hypervisor" | "platform" | "identity" | "siem" | "response"
+>;
+
+/** The admin's channel for critical alerts: the SMTP relay, else the webhook; none → TheHive only. */
+export function notification(inputs: Pick<MonitoringInputs, "lab" | "secrets">): Notification | undefined {
+  const notify = inputs.lab.config.monitoring?.notify ?? {};
+  if (notify.email) {
+    const { email } = notify;
+    return {
+      kind: "email",
+      smarthost: `${email.host}:${email.port}`,
+      from: email.from,
+      to: email.to.join(", "),
+      requireTls: email.requireTls,
+      ...(email.username ? { username: email.username } : {}),
+      ...(email.username && inputs.secrets.smtpPassword ? { password: inputs.secrets.smtpPassword } : {}),
+    };
+  }
+  if (notify.webhook)
+    return {
+      kind: "webhook",
+      url: notify.webhook.url,
+      ...(inputs.secrets.notifyWebhookToken ? { bearerToken: inputs.secrets.notifyWebhookToken } : {}),
+    };
+  return undefined;
+}
+
+/** The servers network's gateway: the firewall's address there, where its node exporter listens. */
+function firewallServersAddress(inputs: MonitoringInputs): string | undefined {
+  const servers = inputs.lab.config.networks.find((network) => network.purpose === "servers");
+  return servers?.gateway;
+}
+
+/** The node exporter on each VM that is no k3s node and on each Proxmox node, over SSH. */
+function nodeExporters(inputs: MonitoringInputs): {
+  readonly part: MonitoringPart;
+  readonly job: ScrapeJob;
+  readonly manager: () => NodeExporterHost | undefined;
+} {
+  const { lab, secrets } = inputs;
+  const vms = exporterVms(lab);
+  const nodes = proxmoxHosts(lab);
+  const job = nodeScrapeJob(
+    [...vms, ...nodes].map((host) => ({ address: `${host.address}:9100`, labels: targetLabels(host) })),
+  );
+  const built = new Map<string, NodeExporterHost>();
+  const part: MonitoringPart = (parent) => {
+    for (const host of vms) {
+      const vm = lab.vms.find((planned) => planned.name === host.name) as PlannedVm;
+      const ssh = vmSshHost(inputs, vm);
+      built.set(
+        host.name,
+        new NodeExporterHost(
+          `monitoring-node-exporter-${host.name}`,
+          { host: { ...ssh }, labels: targetLabels(host) as never },
+          { parent },
+        ),
+      );
+    }
+    for (const host of nodes) {
+      const node = lab.config.nodes.find((candidate) => candidate.name === host.name);
+      if (!node) continue;
+      built.set(
+        host.name,
+        new NodeExporterHost(
+          `monitoring-node-exporter-${host.name}`,
+          {
+            host: {
+              name: node.name,
+              address: node.address,
+              user: lab.config.proxmox.sshUser,
+              privateKey: secrets.sshPrivateKey,
+              hostKey: node.sshHostKey,
+            },
+            labels: targetLabels(host) as never,
+          },
+          { parent },
+        ),
+      );
+    }
+    return [...built.values()];
+  };
+  const manager = () => {
+    const vm = lab.vms.find((planned) => planned.role.name === MANAGER_ROLE);
+    return vm ? built.get(vm.name) : undefined;
+  };
+  return { part, job, manager };
+}
+
+export function buildMonitoring(inputs: MonitoringInputs, opts: pulumi.ComponentResourceOptions): Monitoring {
+  const { lab } = inputs;
+  const { platform, siem, identity, response } = inputs.upstream;
+  if (!monitors(lab.config))
+    throw new Error(
+      "the monitoring layer runs Prometheus: enable prometheus in fortress:services, or disable layers.monitoring",
+    );
+  const baseline = platform.baseline;
+  if (!baseline) throw new Error("internal: the monitoring layer is built without the platform's baseline");
+  const namespace = namespaceOf("monitoring");
+  if (!baseline.namespaces[namespace] || !baseline.namespaces[NODE_EXPORTER_NAMESPACE])
+    throw new Error(`internal: the platform baseline has no namespace ${namespace}`);
+  const hostnames = identityHostnames(lab);
+  const scraper = { ...PROMETHEUS_POD };
+
+  const exporters = nodeExporters(inputs);
+  const proxmoxNodes = lab.config.nodes.map((node) => ({ name: node.proxmoxNode, address: node.address }));
+  const firewallAddress = firewallServersAddress(inputs);
+  const scrapeFirewall = firewallScrapeGranted(lab.config) && firewallAddress !== undefined;
+  const opnsense = scrapeFirewall
+    ? (parent: pulumi.Resource) =>
+        new OpnsenseNodeExporter(
+          "monitoring-opnsense-exporter",
+          {
+            firewall: firewallRef(inputs),
+            listenAddress: firewallAddress as string,
+            installPlugin: false,
+          },
+          { parent, dependsOn: [inputs.upstream.network.preflight] },
+        )
+    : undefined;
+  const opnsenseJob = scrapeFirewall
+    ? { job: "opnsense", scheme: "http" as const, targets: [] }
+    : undefined;
+
+  const logs = logsPart(inputs, namespace);
+  const secretsMountPath = operatorSecretsMountPath(ALERTMANAGER_FILES_SECRET);
+  const notify = notification(inputs);
+  const alertmanager = alertmanagerConfig({
+    theHiveBridgeUrl: logs.bridgeUrl,
+    theHiveBridgeToken: logs.bridgeToken,
+    ...(notify ? { notification: notify } : {}),
+    caCertificatePem: baseline.caCertificatePem,
+    secretsMountPath,
+  });
+  const ruleGroups = alertRules(
+    alertRulesInput(lab, { namespace, prometheusPrefix: prometheusClaimPrefix, loki: LOKI_CLAIM }),
+  );
+  const manager = lab.vms.find((vm) => vm.role.name === MANAGER_ROLE);
+  const parts: Record<string, MonitoringPart> = {
+    nodeExporters: exporters.part,
+    ...(opnsense ? { opnsense: (parent: pulumi.Resource) => [opnsense(parent)] } : {}),
+    proxmoxExporter: (parent) => [
+      new ProxmoxExporter(
+        "monitoring-proxmox-exporter",
+        {
+          namespace,
+          proxmoxProvider: inputs.shared.proxmox(),
+          nodes: proxmoxNodes,
+          scraperLabels: scraper,
+          insecure: lab.config.proxmox.insecure,
+        },
+        { parent },
+      ),
+    ],
+    indexerExporter: (parent) => [
+      new IndexerExporter(
+        "monitoring-indexer-exporter",
+        { namespace, indexer: siem.indexerAccess("exporter"), scraperLabels: scraper },
+        { parent },
+      ),
+    ],
+    ...(manager && siem.manager
+      ? {
+          wazuhMetrics: (parent: pulumi.Resource) => {
+            const exporter = exporters.manager();
+            return [
+              new WazuhManagerMetrics(
+                "monitoring-wazuh-metrics",
+                {
+                  host: vmSshHost(inputs, manager),
+                  api: siem.manager!.metricsApi,
+                  dependsOn: exporter ? [exporter] : [],
+                },
+                { parent },
+              ),
+            ];
+          },
+        }
+      : {}),
+    logs: logs.part,
+  };
+  const scrapeJobs: ScrapeJob[] = [
+    exporters.job,
+    proxmoxScrapeJob(namespace, proxmoxNodes),
+    indexerScrapeJob(namespace),
+    ...(opnsenseJob && firewallAddress ? [opnsenseScrapeJobFor(firewallAddress)] : []),
+    ...logs.scrapeJobs,
+  ];
+  const oidcSecret = identity.clientSecrets.grafana;
+  const oidcClient = identity.clientIds.grafana;
+  const grafanaIndexer = siem.indexerAccess("grafana");
+  return new Monitoring(
+    "monitoring",
+    {
+      namespace,
+      storageClasses: baseline.storageClasses,
+      hostnames: { grafana: hostnames.grafana },
+      k3s: { servers: k3sServers(lab).map((vm) => vm.ip), agents: k3sAgents(lab).map((vm) => vm.ip) },
+      scrapeJobs,
+      ruleGroups,
+      alertmanager,
+      alertmanagerEgress: [...logs.alertmanagerEgress, ...notificationEgress(notify)],
+      retentionDays: lab.config.monitoring?.retention.metricsDays,
+      grafana: (parent) => {
+        const grafana = new Grafana(
+          "monitoring-grafana",
+          {
+            namespace,
+            hostname: hostnames.grafana,
+            clusterIssuer: baseline.clusterIssuer,
+            ingressClassName: INGRESS.className,
+            ...(identity.issuerUrl && oidcSecret && oidcClient
+              ? { oidc: { issuerUrl: identity.issuerUrl, clientId: oidcClient, clientSecret: oidcSecret } }
+              : {}),
+            indexer: {
+              url: grafanaIndexer.url,
+              username: grafanaIndexer.username,
+              password: grafanaIndexer.password,
+            },
+            loki: { url: logs.lokiUrl },
+            dashboards: { zones: dashboardZones(inputs) },
+            network: {
+              ingressNamespace: INGRESS.namespace,
+              keycloakNamespaces: [namespaceOf("identity"), INGRESS.namespace],
+              indexerNamespace: namespaceOf("siem"),
+            },
+          },
+          { parent },
+        );
+        return { values: grafana.values, resources: [grafana, ...grafana.prerequisites] };
+      },
+      parts,
+    },
+    { ...opts, providers: { kubernetes: platform.provider } },
+  );
+  void response;
+}
