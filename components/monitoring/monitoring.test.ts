@@ -73,7 +73,11 @@ const args: MonitoringArgs = {
   },
   alertmanagerEgress: [BRIDGE],
   grafana: {
-    values: { "grafana.ini": { auth: { disable_login_form: true } } },
+    // The admin from a Secret, as the grafana part gives it (the pack's grafana-read-only-dashboards).
+    values: {
+      "grafana.ini": { auth: { disable_login_form: true } },
+      admin: { existingSecret: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" },
+    },
     resources: (parent) => [
       new k8s.core.v1.ConfigMap(
         "grafana-dash",

@@ -105,7 +105,10 @@ describe("kube-prometheus-stack's values", () => {
     for (const group of Object.keys(CHART_RULE_GROUPS_OFF)) assert.equal(v.defaultRules.rules[group], false);
     assert.equal(v.defaultRules.create, true);
     assert.equal(v.defaultRules.additionalRuleLabels.layer, "platform");
-    assert.deepEqual(v.defaultRules.disabled, { TargetDown: true, KubePersistentVolumeFillingUp: true });
+    assert.deepEqual(v.defaultRules.disabled, { KubePersistentVolumeFillingUp: true });
+    // The node exporter's own alerts (disk filling, clock, conntrack) and the node recording rules the
+    // chart's dashboards read stay on, as does TargetDown for the targets no static job labels.
+    for (const group of ["nodeExporterAlerting", "node"]) assert.notEqual(v.defaultRules.rules[group], false);
   });
 
   it("sizes retention to the volume and keeps the claim the StatefulSet makes", () => {

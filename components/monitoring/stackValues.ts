@@ -82,8 +82,6 @@ export const ALERTMANAGER_CONFIG_KEY = "alertmanager.yaml";
 
 /** The chart's rule groups Fortress turns off (defaultRules.rules.<group>: false), with why. */
 export const CHART_RULE_GROUPS_OFF: Readonly<Record<string, string>> = {
-  nodeExporterAlerting: "disk filling and node health are the rules helper's, per role and layer",
-  node: "node health is the rules helper's",
   kubeSchedulerAlerting: "the scheduler is not scraped (one registry in k3s)",
   kubeSchedulerRecording: "the scheduler is not scraped (one registry in k3s)",
   kubeProxy: "kube-proxy's metrics stay on 127.0.0.1 in k3s",
@@ -94,7 +92,7 @@ export const CHART_RULE_GROUPS_OFF: Readonly<Record<string, string>> = {
  * (per layer and role), and its per-volume VolumeFillingUp/VolumeAlmostFull on the same kubelet metric,
  * which would otherwise fire beside the chart's KubePersistentVolumeFillingUp for the same claim.
  */
-export const CHART_ALERTS_OFF = ["TargetDown", "KubePersistentVolumeFillingUp"] as const;
+export const CHART_ALERTS_OFF = ["KubePersistentVolumeFillingUp"] as const;
 
 export interface StackValuesArgs {
   readonly storageClass: string;
@@ -275,6 +273,10 @@ export function stackValues(args: StackValuesArgs): PlainValues {
       // NODE_EXPORTER_NAMESPACE): the DaemonSet and its ServiceMonitor go there (prometheus-node-exporter-4.56.1
       // _helpers.tpl `prometheus-node-exporter.namespace`, `.monitor-namespace`).
       namespaceOverride: NODE_EXPORTER_NAMESPACE,
+      // Every node, the k3s servers too: they carry CriticalAddonsOnly=true:NoExecute when the lab has
+      // agents (components/platform/k3sConfig.ts), which the chart's one default toleration
+      // (NoSchedule, values.yaml) does not tolerate.
+      tolerations: [{ operator: "Exists" }],
       // Its chart refuses `image.sha` and appends "-distroless" (image.distroless: true in
       // kube-prometheus-stack's values): v1.12.1-distroless (prometheus-node-exporter-4.56.1 _helpers.tpl).
       image: {

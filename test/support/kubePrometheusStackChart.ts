@@ -101,4 +101,5 @@ export const TEMPLATE_READS: Readonly<Record<string, string>> = {
   "prometheus-node-exporter.containerSecurityContext": "prometheus-node-exporter:templates/daemonset.yaml",
   "prometheus-node-exporter.resources": "prometheus-node-exporter:templates/daemonset.yaml",
   "prometheus-node-exporter.namespaceOverride": "prometheus-node-exporter:templates/_helpers.tpl",
+  "prometheus-node-exporter.tolerations": "prometheus-node-exporter:templates/daemonset.yaml",
 };

@@ -93,9 +93,13 @@ export function proxmoxScrapeJob(namespace: string, nodes: ProxmoxExporterArgs["
     metricsPath: "/pve",
     params: { module: [MODULE], cluster: ["1"], node: ["1"] },
     exporterAddress: `${NAME}.${namespace}.svc:${PROXMOX_EXPORTER_PORT}`,
+    // No `node` target label: the exporter's own `node` (the guest's node on pve_guest_info) must
+    // stay as it is, not become `exported_node` (honor_labels false: prometheus@v3.14.0
+    // docs/configuration/configuration.md). Every node answers for the whole cluster (`cluster=1`),
+    // so a node down leaves the others reporting it; the rules take one copy per id (`max by (id)`).
     targets: nodes.map((node) => ({
       address: node.address,
-      labels: { layer: "hypervisor", role: "proxmox-node", node: node.name },
+      labels: { layer: "hypervisor", role: "proxmox-node" },
     })),
   };
 }

@@ -249,8 +249,10 @@ export function aggregatorConfigDocument(
     };
   const lokiInputs = [...perSource.map(([id]) => id), "log_sources._unmatched"];
   sources.vector_metrics = { type: "internal_metrics" };
+  // Component ids are one namespace across sources, transforms and sinks: Vector refuses a repeat
+  // (vectordotdev/vector@v0.57.0 src/config/validation.rs `check_shape`).
   const sinks = {
-    vector_metrics: {
+    prometheus: {
       type: "prometheus_exporter",
       inputs: ["vector_metrics"],
       address: address(VECTOR_METRICS_PORT),
@@ -281,7 +283,10 @@ export function aggregatorConfigDocument(
       ),
       out_of_order_action: "accept",
       healthcheck: { enabled: true },
-      buffer,
+      // Loki down long enough to fill its buffer drops Loki's newest events rather than hold back
+      // the fan-out, which would stall the indexer's copy too (lib/vector-core/src/fanout.rs `send`
+      // waits on every consumer): the SIEM keeps everything, Loki's copy is the convenience.
+      buffer: { ...buffer, when_full: "drop_newest" },
     },
   };
   return {

@@ -91,7 +91,7 @@ describe("the aggregator's chart values", () => {
   it("give the pod the ports of its sources and sinks: syslog on 514/UDP, the shippers on 6000, the API on 8686, its metrics on 9598", () => {
     assert.deepEqual(containerPorts(tplAll(values.customConfig) as Values), [
       { name: "api", port: 8686, protocol: "TCP" },
-      { name: "vector-metrics", port: 9598, protocol: "TCP" },
+      { name: "prometheus", port: 9598, protocol: "TCP" },
       { name: "shippers", port: 6000, protocol: "TCP" },
       { name: "syslog-udp", port: 514, protocol: "UDP" },
     ]);

@@ -173,6 +173,18 @@ describe("the Alertmanager → TheHive bridge", () => {
     assert.equal((await post(message([{ ...NODE_DOWN, startsAt: "yesterday" }]))).status, 400);
   });
 
+  it("opens the good alerts of a group even when one of them can never be delivered", async () => {
+    const before = thehive.alerts.length;
+    const good = {
+      ...NODE_DOWN,
+      fingerprint: "0123456789abcdef",
+      labels: { ...NODE_DOWN.labels, node: "pve9" },
+    };
+    const answer = await post(message([{ ...NODE_DOWN, fingerprint: "" }, good]));
+    assert.deepEqual(answer, { status: 200, text: "delivered 1\n" });
+    assert.equal(thehive.alerts.length, before + 1);
+  });
+
   it("is the script the pod runs, compiled by python3, with its files where the pod mounts them", () => {
     assert.equal(run("python3", ["-m", "py_compile", SCRIPT]).status, 0);
     assert.match(theHiveBridgeScript(), /^#!\/usr\/bin\/env python3\n/);

@@ -118,10 +118,26 @@ def deliver(config, message):
     if not isinstance(alerts, list):
         raise ValueError("no alerts list")
     firing = [alert for alert in alerts if isinstance(alert, dict) and alert.get("status") == "firing"]
-    bodies = [thehive_alert(message, alert) for alert in firing]
-    for body in bodies:
-        post(config, body)
-    return len(bodies)
+    # Each alert on its own: one TheHive refuses (or one malformed) must not keep the others of the
+    # group from being opened; Alertmanager retries 5xx only (alertmanager@v0.34.0 notify/util.go),
+    # so a retryable failure of any alert answers 502 and the resend opens what is still missing
+    # (the sourceRef makes the ones already opened duplicates, which count as delivered).
+    delivered, refused, retry = 0, [], None
+    for alert in firing:
+        try:
+            post(config, thehive_alert(message, alert))
+            delivered += 1
+        except Delivery as error:
+            retry = error
+        except ValueError as error:
+            refused.append(str(error))
+    for reason in refused:
+        sys.stderr.write("thehive-bridge: dropped one alert: %s\n" % reason)
+    if retry is not None:
+        raise retry
+    if refused and delivered == 0:
+        raise ValueError("; ".join(refused))
+    return delivered
 
 
 def handler_for(config):

@@ -209,7 +209,16 @@ export class VectorAggregator extends pulumi.ComponentResource {
       },
       {
         parent: this,
-        dependsOn: [this.claim, secret, ca, ...certificate, route.service, route.networkPolicy, egress, metrics],
+        dependsOn: [
+          this.claim,
+          secret,
+          ca,
+          ...certificate,
+          route.service,
+          route.networkPolicy,
+          egress,
+          metrics,
+        ],
       },
     );
     this.podPeer = { namespace: ns, podLabels: AGGREGATOR_POD_LABELS };

@@ -22,10 +22,11 @@ export const FIREWALL_ROLE = "firewall";
 function nodeDown(nodes: readonly string[]): AlertRule {
   return {
     alert: NODE_DOWN,
-    expr: `label_replace(pve_up{${oneOf(
+    // Every node reports the whole cluster (the Proxmox job's cluster=1 on each node): one copy per id.
+    expr: `label_replace(max by (id) (pve_up{${oneOf(
       "id",
       nodes.map((node) => `node/${node}`),
-    )}}, "node", "$1", "id", "node/(.+)") == 0`,
+    )}}), "node", "$1", "id", "node/(.+)") == 0`,
     for: "2m",
     labels: { severity: "critical", layer: "hypervisor" },
     annotations: {
@@ -41,10 +42,10 @@ function vmDown(role: string, vms: readonly RuleVm[]): AlertRule {
   const layer = vms[0]?.layer ?? "";
   return {
     alert: VM_DOWN,
-    expr: `(pve_up{id=~"qemu/.+"} == 0) * on (id) group_left (name, node) pve_guest_info{${oneOf(
+    expr: `(max by (id) (pve_up{id=~"qemu/.+"}) == 0) * on (id) group_left (name, node) max by (id, name, node) (pve_guest_info{${oneOf(
       "name",
       vms.map((vm) => vm.name),
-    )}}`,
+    )}})`,
     for: "3m",
     labels: { severity: "critical", layer, role },
     annotations: {

@@ -64,14 +64,15 @@ function indexerSnapshots(repository: string, maxAgeHours: number): AlertRule {
 }
 
 function vzdumpCoverage(stateful: readonly RuleVm[]): AlertRule[] {
-  const guests = `pve_guest_info{${oneOf(
+  // One copy per guest: every Proxmox node reports the whole cluster (cluster=1 on each).
+  const guests = `max by (id, name, node) (pve_guest_info{${oneOf(
     "name",
     stateful.map((vm) => vm.name),
-  )}}`;
+  )}})`;
   return [
     {
       alert: "VmNotBackedUp",
-      expr: `pve_not_backed_up_info * on (id) group_left (name, node) ${guests}`,
+      expr: `max by (id) (pve_not_backed_up_info) * on (id) group_left (name, node) ${guests}`,
       for: "1h",
       labels: { severity: "warning", layer: "hypervisor" },
       annotations: {
@@ -81,7 +82,7 @@ function vzdumpCoverage(stateful: readonly RuleVm[]): AlertRule[] {
     },
     {
       alert: "BackupStuck",
-      expr: `pve_lock_state{state="backup"} * on (id) group_left (name, node) ${guests} == 1`,
+      expr: `max by (id) (pve_lock_state{state="backup"}) * on (id) group_left (name, node) ${guests} == 1`,
       for: "4h",
       labels: { severity: "warning", layer: "hypervisor" },
       annotations: {
@@ -113,7 +114,9 @@ function agents(input: AlertRulesInput): AlertRule[] {
   for (const group of groups)
     rules.push({
       alert: "WazuhAgentsMissing",
-      expr: `sum by (group) (fortress_wazuh_agents{status="active", group=${quoted(group.group)}}) < ${group.expected}`,
+      // `or vector(0)`: the metrics program writes a group only while it holds an agent, so a role with
+      // none active (never enrolled, all gone) would otherwise yield no series and no alert.
+      expr: `(sum(fortress_wazuh_agents{status="active", group=${quoted(group.group)}}) or vector(0)) < ${group.expected}`,
       for: "30m",
       labels: { severity: "warning", layer: "endpoint", group: group.group },
       annotations: {

@@ -60,7 +60,15 @@ export interface RuleCase {
   readonly quiet: { readonly series: readonly Series[]; readonly at: string };
 }
 
-const PVE = 'job="pve", instance="pve-exporter:9221"';
+/**
+ * The Proxmox job as the layer scrapes it: every node answers for the whole cluster (cluster=1), so each
+ * series arrives once per node, under its own `instance` (components/monitoring/exporters
+ * proxmoxScrapeJob); the rules must take one copy.
+ */
+const PVE_TARGETS = ['job="proxmox", instance="10.10.10.11"', 'job="proxmox", instance="10.10.10.12"'];
+/** A Proxmox series as both nodes' scrapes bring it. */
+const pve = (metric: string, labels: string, values: string): Series[] =>
+  PVE_TARGETS.map((target) => ({ series: `${metric}{${target}, ${labels}}`, values }));
 const INDEXER =
   'job="indexer", instance="exporter:9114", cluster="wazuh", name="wazuh-indexer-0", path="/data"';
 const INDEXER_LABELS = {
@@ -108,7 +116,7 @@ export const RULE_CASES: readonly RuleCase[] = [
   {
     alert: "ProxmoxNodeDown",
     fire: {
-      series: [{ series: `pve_up{${PVE}, id="node/pve1"}`, values: "1 0x10" }],
+      series: [...pve("pve_up", `id="node/pve1"`, "1 0x10")],
       at: "5m",
       alerts: [
         {
@@ -117,8 +125,6 @@ export const RULE_CASES: readonly RuleCase[] = [
             layer: "hypervisor",
             node: "pve1",
             id: "node/pve1",
-            job: "pve",
-            instance: "pve-exporter:9221",
           },
           annotations: {
             summary: "Proxmox node pve1 is offline",
@@ -129,10 +135,7 @@ export const RULE_CASES: readonly RuleCase[] = [
       ],
     },
     quiet: {
-      series: [
-        { series: `pve_up{${PVE}, id="node/pve1"}`, values: "1x10" },
-        { series: `pve_up{${PVE}, id="node/elsewhere"}`, values: "0x10" },
-      ],
+      series: [...pve("pve_up", `id="node/pve1"`, "1x10"), ...pve("pve_up", `id="node/elsewhere"`, "0x10")],
       at: "5m",
     },
   },
@@ -140,11 +143,12 @@ export const RULE_CASES: readonly RuleCase[] = [
     alert: "VmDown",
     fire: {
       series: [
-        { series: `pve_up{${PVE}, id="qemu/101"}`, values: "0x10" },
-        {
-          series: `pve_guest_info{${PVE}, id="qemu/101", name="idx-1", node="pve1", type="qemu", template="0", tags="fortress"}`,
-          values: "1x10",
-        },
+        ...pve("pve_up", `id="qemu/101"`, "0x10"),
+        ...pve(
+          "pve_guest_info",
+          `id="qemu/101", name="idx-1", node="pve1", type="qemu", template="0", tags="fortress"`,
+          "1x10",
+        ),
       ],
       at: "5m",
       alerts: [
@@ -156,8 +160,6 @@ export const RULE_CASES: readonly RuleCase[] = [
             id: "qemu/101",
             name: "idx-1",
             node: "pve1",
-            job: "pve",
-            instance: "pve-exporter:9221",
           },
           annotations: {
             summary: "VM idx-1 (k3s-indexer) on pve1 is not running",
@@ -169,16 +171,18 @@ export const RULE_CASES: readonly RuleCase[] = [
     },
     quiet: {
       series: [
-        { series: `pve_up{${PVE}, id="qemu/101"}`, values: "1x10" },
-        {
-          series: `pve_guest_info{${PVE}, id="qemu/101", name="idx-1", node="pve1", type="qemu", template="0", tags="fortress"}`,
-          values: "1x10",
-        },
-        { series: `pve_up{${PVE}, id="qemu/900"}`, values: "0x10" },
-        {
-          series: `pve_guest_info{${PVE}, id="qemu/900", name="scratch", node="pve1", type="qemu", template="0", tags=""}`,
-          values: "1x10",
-        },
+        ...pve("pve_up", `id="qemu/101"`, "1x10"),
+        ...pve(
+          "pve_guest_info",
+          `id="qemu/101", name="idx-1", node="pve1", type="qemu", template="0", tags="fortress"`,
+          "1x10",
+        ),
+        ...pve("pve_up", `id="qemu/900"`, "0x10"),
+        ...pve(
+          "pve_guest_info",
+          `id="qemu/900", name="scratch", node="pve1", type="qemu", template="0", tags=""`,
+          "1x10",
+        ),
       ],
       at: "5m",
     },
@@ -376,8 +380,8 @@ export const RULE_CASES: readonly RuleCase[] = [
     alert: "BackupStorageFillingUp",
     fire: {
       series: [
-        { series: `pve_disk_usage_bytes{${PVE}, id="storage/pve1/backup"}`, values: "500e9+1e8x900" },
-        { series: `pve_disk_size_bytes{${PVE}, id="storage/pve1/backup"}`, values: "1000e9x900" },
+        ...pve("pve_disk_usage_bytes", `id="storage/pve1/backup"`, "500e9+1e8x900"),
+        ...pve("pve_disk_size_bytes", `id="storage/pve1/backup"`, "1000e9x900"),
       ],
       at: "14h",
       alerts: [
@@ -387,8 +391,6 @@ export const RULE_CASES: readonly RuleCase[] = [
             layer: "hypervisor",
             node: "pve1",
             id: "storage/pve1/backup",
-            job: "pve",
-            instance: "pve-exporter:9221",
           },
           annotations: {
             summary: "Backup storage backup on pve1 fills within 4 days",
@@ -400,10 +402,10 @@ export const RULE_CASES: readonly RuleCase[] = [
     },
     quiet: {
       series: [
-        { series: `pve_disk_usage_bytes{${PVE}, id="storage/pve1/local"}`, values: "500e9+1e8x900" },
-        { series: `pve_disk_size_bytes{${PVE}, id="storage/pve1/local"}`, values: "1000e9x900" },
-        { series: `pve_disk_usage_bytes{${PVE}, id="storage/pve2/backup"}`, values: "500e9+1e6x900" },
-        { series: `pve_disk_size_bytes{${PVE}, id="storage/pve2/backup"}`, values: "1000e9x900" },
+        ...pve("pve_disk_usage_bytes", `id="storage/pve1/local"`, "500e9+1e8x900"),
+        ...pve("pve_disk_size_bytes", `id="storage/pve1/local"`, "1000e9x900"),
+        ...pve("pve_disk_usage_bytes", `id="storage/pve2/backup"`, "500e9+1e6x900"),
+        ...pve("pve_disk_size_bytes", `id="storage/pve2/backup"`, "1000e9x900"),
       ],
       at: "14h",
     },
@@ -412,8 +414,8 @@ export const RULE_CASES: readonly RuleCase[] = [
     alert: "BackupStorageAlmostFull",
     fire: {
       series: [
-        { series: `pve_disk_usage_bytes{${PVE}, id="storage/pve2/backup"}`, values: "950e9x30" },
-        { series: `pve_disk_size_bytes{${PVE}, id="storage/pve2/backup"}`, values: "1000e9x30" },
+        ...pve("pve_disk_usage_bytes", `id="storage/pve2/backup"`, "950e9x30"),
+        ...pve("pve_disk_size_bytes", `id="storage/pve2/backup"`, "1000e9x30"),
       ],
       at: "20m",
       alerts: [
@@ -423,8 +425,6 @@ export const RULE_CASES: readonly RuleCase[] = [
             layer: "hypervisor",
             node: "pve2",
             id: "storage/pve2/backup",
-            job: "pve",
-            instance: "pve-exporter:9221",
           },
           annotations: {
             summary: "Backup storage backup on pve2 is over 90 % full",
@@ -435,8 +435,8 @@ export const RULE_CASES: readonly RuleCase[] = [
     },
     quiet: {
       series: [
-        { series: `pve_disk_usage_bytes{${PVE}, id="storage/pve2/backup"}`, values: "850e9x30" },
-        { series: `pve_disk_size_bytes{${PVE}, id="storage/pve2/backup"}`, values: "1000e9x30" },
+        ...pve("pve_disk_usage_bytes", `id="storage/pve2/backup"`, "850e9x30"),
+        ...pve("pve_disk_size_bytes", `id="storage/pve2/backup"`, "1000e9x30"),
       ],
       at: "20m",
     },
@@ -529,11 +529,12 @@ export const RULE_CASES: readonly RuleCase[] = [
     alert: "VmNotBackedUp",
     fire: {
       series: [
-        { series: `pve_not_backed_up_info{${PVE}, id="qemu/102"}`, values: "1x70" },
-        {
-          series: `pve_guest_info{${PVE}, id="qemu/102", name="mgr-1", node="pve2", type="qemu", template="0", tags="fortress"}`,
-          values: "1x70",
-        },
+        ...pve("pve_not_backed_up_info", `id="qemu/102"`, "1x70"),
+        ...pve(
+          "pve_guest_info",
+          `id="qemu/102", name="mgr-1", node="pve2", type="qemu", template="0", tags="fortress"`,
+          "1x70",
+        ),
       ],
       at: "65m",
       alerts: [
@@ -544,8 +545,6 @@ export const RULE_CASES: readonly RuleCase[] = [
             id: "qemu/102",
             name: "mgr-1",
             node: "pve2",
-            job: "pve",
-            instance: "pve-exporter:9221",
           },
           annotations: {
             summary: "VM mgr-1 holds state but no backup job covers it",
@@ -556,11 +555,12 @@ export const RULE_CASES: readonly RuleCase[] = [
     },
     quiet: {
       series: [
-        { series: `pve_not_backed_up_info{${PVE}, id="qemu/103"}`, values: "1x70" },
-        {
-          series: `pve_guest_info{${PVE}, id="qemu/103", name="zeek-1", node="pve2", type="qemu", template="0", tags="fortress"}`,
-          values: "1x70",
-        },
+        ...pve("pve_not_backed_up_info", `id="qemu/103"`, "1x70"),
+        ...pve(
+          "pve_guest_info",
+          `id="qemu/103", name="zeek-1", node="pve2", type="qemu", template="0", tags="fortress"`,
+          "1x70",
+        ),
       ],
       at: "65m",
     },
@@ -569,11 +569,12 @@ export const RULE_CASES: readonly RuleCase[] = [
     alert: "BackupStuck",
     fire: {
       series: [
-        { series: `pve_lock_state{${PVE}, id="qemu/101", state="backup"}`, values: "1x300" },
-        {
-          series: `pve_guest_info{${PVE}, id="qemu/101", name="idx-1", node="pve1", type="qemu", template="0", tags="fortress"}`,
-          values: "1x300",
-        },
+        ...pve("pve_lock_state", `id="qemu/101", state="backup"`, "1x300"),
+        ...pve(
+          "pve_guest_info",
+          `id="qemu/101", name="idx-1", node="pve1", type="qemu", template="0", tags="fortress"`,
+          "1x300",
+        ),
       ],
       at: "245m",
       alerts: [
@@ -584,9 +585,6 @@ export const RULE_CASES: readonly RuleCase[] = [
             id: "qemu/101",
             name: "idx-1",
             node: "pve1",
-            state: "backup",
-            job: "pve",
-            instance: "pve-exporter:9221",
           },
           annotations: {
             summary: "VM idx-1 has been locked by a backup for 4 hours",
@@ -597,11 +595,12 @@ export const RULE_CASES: readonly RuleCase[] = [
     },
     quiet: {
       series: [
-        { series: `pve_lock_state{${PVE}, id="qemu/101", state="backup"}`, values: "1x60 0x240" },
-        {
-          series: `pve_guest_info{${PVE}, id="qemu/101", name="idx-1", node="pve1", type="qemu", template="0", tags="fortress"}`,
-          values: "1x300",
-        },
+        ...pve("pve_lock_state", `id="qemu/101", state="backup"`, "1x60 0x240"),
+        ...pve(
+          "pve_guest_info",
+          `id="qemu/101", name="idx-1", node="pve1", type="qemu", template="0", tags="fortress"`,
+          "1x300",
+        ),
       ],
       at: "245m",
     },

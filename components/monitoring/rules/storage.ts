@@ -101,7 +101,7 @@ function backupStorage(vzdump: RuleVzdump): AlertRule[] {
     {
       alert: "BackupStorageFillingUp",
       expr: withNode(
-        `predict_linear(pve_disk_usage_bytes{${ids}}[12h], 4 * 86400) > pve_disk_size_bytes{${ids}}`,
+        `max by (id) (predict_linear(pve_disk_usage_bytes{${ids}}[12h], 4 * 86400)) > max by (id) (pve_disk_size_bytes{${ids}})`,
       ),
       for: "1h",
       labels: { severity: "warning", layer: "hypervisor" },
@@ -113,7 +113,9 @@ function backupStorage(vzdump: RuleVzdump): AlertRule[] {
     },
     {
       alert: "BackupStorageAlmostFull",
-      expr: withNode(`pve_disk_usage_bytes{${ids}} / pve_disk_size_bytes{${ids}} > 0.9`),
+      expr: withNode(
+        `max by (id) (pve_disk_usage_bytes{${ids}}) / max by (id) (pve_disk_size_bytes{${ids}}) > 0.9`,
+      ),
       for: "15m",
       labels: { severity: "critical", layer: "hypervisor" },
       annotations: {
