@@ -118,6 +118,14 @@ export const JUDGED_TYPES: Readonly<Record<string, readonly string[]>> = {
     SDK_TYPES.commandRemote,
   ],
   "scan-targets-declared": [COMPONENT_TYPES.greenbone, NETWORK_TYPE],
+  "grafana-read-only-dashboards": [
+    COMPONENT_TYPES.grafana,
+    SDK_TYPES.randomPassword,
+    SDK_TYPES.k8sSecret,
+    SDK_TYPES.k8sConfigMap,
+    SDK_TYPES.helmChartV4,
+    SDK_TYPES.helmReleaseV3,
+  ],
   "containment-key-least-privilege": [
     ...COMMANDS,
     `${OPNSENSE_TYPE_PREFIX}user`,
