@@ -7,7 +7,6 @@
 import type { AlertRulesInput, RuleLogSource } from "../components/monitoring/rules/input";
 import { LOG_SOURCE_COMPONENTS } from "../components/monitoring/logs/aggregatorConfig";
 import { DISK_WATERMARKS } from "../components/siem/opensearchYml";
-import { SNAPSHOT_REPOSITORY } from "../components/siem/retention";
 import { CAPTURE_GUEST_INTERFACE } from "../vocabulary/capture";
 import { isLayerEnabled } from "./config/checks";
 import { enrollmentPlan } from "./enrollment";
@@ -17,13 +16,11 @@ import { firewallScrapeGranted } from "./monitoringTargets";
 
 /** The volumes of the monitoring layer itself, by claim (Prometheus's numbered by its StatefulSet). */
 export interface MonitoredClaims {
-  readonly prometheusPrefix: string;
+  /** Prometheus's claim (prometheusClaimName: the StatefulSet's `<template>-<statefulset>-0`). */
+  readonly prometheus: string;
   readonly loki: string;
   readonly namespace: string;
 }
-
-/** A daily snapshot older than this alerts: a day and two hours of slack for the SM policy's run. */
-export const SNAPSHOT_MAX_AGE_HOURS = 26;
 
 export function alertRulesInput(lab: LabModel, claims: MonitoredClaims): AlertRulesInput {
   const { config } = lab;
@@ -59,27 +56,25 @@ export function alertRulesInput(lab: LabModel, claims: MonitoredClaims): AlertRu
       // Suricata reads the VLANs off the trunk: its drops show on the trunk device (netdev collector).
       ...(suricata && firewall && config.opnsense ? { suricata: { devices: [config.opnsense.trunk] } } : {}),
     },
-    ...(indexer
-      ? {
-          indexer: {
-            watermarks: DISK_WATERMARKS,
-            snapshots: { repository: SNAPSHOT_REPOSITORY, maxAgeHours: SNAPSHOT_MAX_AGE_HOURS },
-          },
-        }
-      : {}),
+    // No snapshot rule: the exporter's monitoring-only role may not read snapshots
+    // (`cluster:admin/snapshot/*`), so its snapshots collector is off and the metric never exists.
+    ...(indexer ? { indexer: { watermarks: DISK_WATERMARKS } } : {}),
     volumes: [
       {
         name: "Prometheus",
         layer: "monitoring",
         namespace: claims.namespace,
-        claim: claims.prometheusPrefix,
-        prefix: true,
+        claim: claims.prometheus,
       },
       { name: "Loki", layer: "monitoring", namespace: claims.namespace, claim: claims.loki },
     ],
-    ...(backup ? { vzdump: { storage: backup.storage, nodes: config.nodes.map((node) => node.proxmoxNode) } } : {}),
+    ...(backup
+      ? { vzdump: { storage: backup.storage, nodes: config.nodes.map((node) => node.proxmoxNode) } }
+      : {}),
     agentGroups: [...groups].map(([group, expected]) => ({ group, expected })),
     containment: containsHosts(lab),
-    certificates: true,
+    // cert-manager's metrics are not scraped (its chart's ServiceMonitor would need the operator's CRDs
+    // before the platform layer): the certificate rules stay out until they are.
+    certificates: false,
   };
 }

@@ -10,7 +10,7 @@
  * Pure: no Pulumi, no I/O.
  */
 import type { HostFlow } from "../components/network/types";
-import { TARGET_LABELS } from "../components/monitoring/contract";
+import { TARGET_LABELS, type TargetLabel } from "../components/monitoring/contract";
 import { isLayerEnabled } from "./config/checks";
 import type { NetworkConfig, PlainConfig } from "./config/schema";
 import { K3S_POOL_ROLES, K3S_ROLES, ROLES, type RoleName } from "./catalog";
@@ -99,7 +99,7 @@ export function monitoringFlows(lab: LabModel): HostFlow[] {
 }
 
 /** The target labels of a monitored host, by the contract's label names. */
-export function targetLabels(host: MonitoredHost): Record<string, string> {
+export function targetLabels(host: MonitoredHost): Record<TargetLabel, string> {
   return {
     [TARGET_LABELS.layer]: host.labels.layer,
     [TARGET_LABELS.role]: host.labels.role,

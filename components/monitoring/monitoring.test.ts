@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import type { AlertmanagerConfig } from "./contract";
 import { before, describe, it } from "node:test";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -232,7 +233,10 @@ describe("Monitoring (kube-prometheus-stack, Grafana's parts, the lead's parts)"
     assert.deepEqual(values.prometheus.prometheusSpec.additionalScrapeConfigs, scrapeConfigs(JOBS));
     const config = inputsOf("monitoring-stack-alertmanager-config");
     assert.equal(config.metadata.name, "alertmanager-kps-alertmanager");
-    assert.equal(unwrap(config.stringData)["alertmanager.yaml"], args.alertmanager.yaml);
+    assert.equal(
+      unwrap(config.stringData)["alertmanager.yaml"],
+      (args.alertmanager as AlertmanagerConfig).yaml,
+    );
     const files = inputsOf("monitoring-stack-alertmanager-files");
     assert.equal(values.alertmanager.alertmanagerSpec.volumes[0].secret.secretName, files.metadata.name);
     assert.equal(unwrap(files.stringData)["thehive-token"], RECEIVER_KEY);

@@ -51,7 +51,11 @@ export interface MonitoringArgs {
   readonly k3s: { readonly servers: readonly string[]; readonly agents: readonly string[] };
   readonly scrapeJobs: readonly ScrapeJob[];
   readonly ruleGroups: readonly RuleGroup[];
-  readonly alertmanager: AlertmanagerConfig;
+  /**
+   * Alertmanager's configuration, or a builder of it with this component as parent, for a receiver
+   * built in the layer (the TheHive bridge, whose token the configuration's secret files carry).
+   */
+  readonly alertmanager: AlertmanagerConfig | ((parent: pulumi.Resource) => AlertmanagerConfig);
   /** Where Alertmanager's receivers send: the TheHive bridge, the SMTP relay or webhook. */
   readonly alertmanagerEgress: readonly Endpoint[];
   /** Grafana's part: its values and objects, or a builder that makes both with this component as parent. */
@@ -93,7 +97,7 @@ export class Monitoring extends pulumi.ComponentResource {
         controlPlane: args.k3s.servers,
         scrapeJobs: args.scrapeJobs,
         ruleGroups: args.ruleGroups,
-        alertmanager: args.alertmanager,
+        alertmanager: typeof args.alertmanager === "function" ? args.alertmanager(this) : args.alertmanager,
         grafanaValues: grafana.values,
         grafanaUrl: this.grafanaUrl,
         alertmanagerEgress: args.alertmanagerEgress,

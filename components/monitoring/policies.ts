@@ -56,6 +56,8 @@ export const OPERATOR_POD: Labels = { app: "kube-prometheus-stack-operator", rel
 /** Somewhere a pod of the namespace must reach: a host by address, or pods of a namespace. */
 export type Endpoint =
   | { readonly ip: string; readonly port: number; readonly protocol?: "TCP" | "UDP" }
+  /** A receiver named by DNS (an SMTP relay, a webhook host): no address to name, so its port alone. */
+  | { readonly anywhere: true; readonly port: number }
   | { readonly namespace: string; readonly port: number; readonly pods?: Labels };
 
 export interface MonitoringPolicyArgs {
@@ -80,6 +82,7 @@ const hosts = (ips: readonly string[]) =>
   });
 
 export function endpointRule(endpoint: Endpoint) {
+  if ("anywhere" in endpoint) return { ports: tcp(endpoint.port) };
   if ("ip" in endpoint)
     return {
       to: hosts([endpoint.ip]),

@@ -7,6 +7,7 @@ import { buildDnsDhcp } from "./dnsDhcp";
 import { buildEndpoint } from "./endpoint";
 import { buildHypervisor } from "./hypervisor";
 import { buildIdentity } from "./identity";
+import { buildMonitoring } from "./monitoring";
 import { buildNetwork } from "./network";
 import { buildPlatform } from "./platform";
 import { buildResponse } from "./response";
@@ -30,6 +31,10 @@ export const LAYER_BUILDERS: { readonly [Layer in BuiltLayer]: RegisteredBuilder
   ),
   vuln: layer({ siem: true, hypervisor: true, platform: true }, buildVuln),
   response: layer({ siem: true, hypervisor: true, platform: true, identity: true }, buildResponse),
+  monitoring: layer(
+    { network: true, hypervisor: true, platform: true, identity: true, siem: true, response: true },
+    buildMonitoring,
+  ),
 };
 
 export function isBuilt(layer: LayerName): layer is BuiltLayer {

@@ -9,7 +9,10 @@
  * stacks/monitoringTargets.ts derives, which the network layer opens.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { alertmanagerConfig, operatorSecretsMountPath } from "../../components/monitoring/alertmanager/config";
+import {
+  alertmanagerConfig,
+  operatorSecretsMountPath,
+} from "../../components/monitoring/alertmanager/config";
 import type { Notification } from "../../components/monitoring/alertmanager/input";
 import type { ScrapeJob } from "../../components/monitoring/contract";
 import { IndexerExporter, ProxmoxExporter } from "../../components/monitoring/exporters";
@@ -18,20 +21,26 @@ import { proxmoxScrapeJob } from "../../components/monitoring/exporters/proxmoxE
 import { Grafana } from "../../components/monitoring/grafana/grafana";
 import { NodeExporterHost } from "../../components/monitoring/hosts/nodeExporterHost";
 import { OpnsenseNodeExporter } from "../../components/monitoring/hosts/opnsenseExporter";
-import { nodeScrapeJob } from "../../components/monitoring/hosts/scrapeJobs";
+import { nodeScrapeJob, opnsenseScrapeJob } from "../../components/monitoring/hosts/scrapeJobs";
 import { LOKI_CLAIM } from "../../components/monitoring/logs/lokiValues";
 import { Monitoring, type MonitoringPart } from "../../components/monitoring/monitoring";
-import { ALERTMANAGER_POD, PROMETHEUS_POD } from "../../components/monitoring/policies";
-import { ALERTMANAGER_FILES_SECRET } from "../../components/monitoring/stackValues";
-import { prometheusClaimPrefix } from "../../components/monitoring/stackValues";
+import { type Endpoint, PROMETHEUS_POD } from "../../components/monitoring/policies";
+import { PROMETHEUS_NAME } from "../../components/monitoring/pins";
+import { ALERTMANAGER_FILES_SECRET, prometheusClaimName } from "../../components/monitoring/stackValues";
 import { alertRules } from "../../components/monitoring/rules/alertRules";
 import { WazuhManagerMetrics } from "../../components/monitoring/wazuh/wazuhManagerMetrics";
 import { INGRESS, NODE_EXPORTER_NAMESPACE, k3sAgents, k3sServers, namespaceOf } from "../cluster";
+import { isIpv4 } from "../../vocabulary/addresses";
 import { MANAGER_ROLE } from "../enrollment";
 import { identityHostnames } from "../hostnames";
-import type { PlannedVm } from "../lab";
 import { alertRulesInput } from "../monitoringRules";
-import { exporterVms, firewallScrapeGranted, monitors, proxmoxHosts, targetLabels } from "../monitoringTargets";
+import {
+  exporterVms,
+  firewallScrapeGranted,
+  monitors,
+  proxmoxHosts,
+  targetLabels,
+} from "../monitoringTargets";
 import { firewallRef, vmSshHost } from "./connections";
 import { logsPart } from "./monitoringLogs";
 import type { LayerInputs } from "./types";
@@ -85,13 +94,14 @@ function nodeExporters(inputs: MonitoringInputs): {
   const built = new Map<string, NodeExporterHost>();
   const part: MonitoringPart = (parent) => {
     for (const host of vms) {
-      const vm = lab.vms.find((planned) => planned.name === host.name) as PlannedVm;
+      const vm = lab.vms.find((planned) => planned.name === host.name);
+      if (!vm) throw new Error(`internal: no planned VM ${host.name}`);
       const ssh = vmSshHost(inputs, vm);
       built.set(
         host.name,
         new NodeExporterHost(
           `monitoring-node-exporter-${host.name}`,
-          { host: { ...ssh }, labels: targetLabels(host) as never },
+          { host: ssh, labels: targetLabels(host) },
           { parent },
         ),
       );
@@ -111,7 +121,7 @@ function nodeExporters(inputs: MonitoringInputs): {
               privateKey: secrets.sshPrivateKey,
               hostKey: node.sshHostKey,
             },
-            labels: targetLabels(host) as never,
+            labels: targetLabels(host),
           },
           { parent },
         ),
@@ -126,9 +136,17 @@ function nodeExporters(inputs: MonitoringInputs): {
   return { part, job, manager };
 }
 
-export function buildMonitoring(inputs: MonitoringInputs, opts: pulumi.ComponentResourceOptions): Monitoring {
+/** The layer's component, with Grafana's break-glass admin (its password secret) for the stack outputs. */
+export type MonitoringLayer = Monitoring & {
+  readonly grafanaAdmin: { readonly login: string; readonly password: pulumi.Output<string> };
+};
+
+export function buildMonitoring(
+  inputs: MonitoringInputs,
+  opts: pulumi.ComponentResourceOptions,
+): MonitoringLayer {
   const { lab } = inputs;
-  const { platform, siem, identity, response } = inputs.upstream;
+  const { platform, siem, identity } = inputs.upstream;
   if (!monitors(lab.config))
     throw new Error(
       "the monitoring layer runs Prometheus: enable prometheus in fortress:services, or disable layers.monitoring",
@@ -157,24 +175,25 @@ export function buildMonitoring(inputs: MonitoringInputs, opts: pulumi.Component
           { parent, dependsOn: [inputs.upstream.network.preflight] },
         )
     : undefined;
-  const opnsenseJob = scrapeFirewall
-    ? { job: "opnsense", scheme: "http" as const, targets: [] }
-    : undefined;
 
   const logs = logsPart(inputs, namespace);
   const secretsMountPath = operatorSecretsMountPath(ALERTMANAGER_FILES_SECRET);
   const notify = notification(inputs);
-  const alertmanager = alertmanagerConfig({
-    theHiveBridgeUrl: logs.bridgeUrl,
-    theHiveBridgeToken: logs.bridgeToken,
-    ...(notify ? { notification: notify } : {}),
-    caCertificatePem: baseline.caCertificatePem,
-    secretsMountPath,
-  });
+  const alertmanager = (parent: pulumi.Resource) => {
+    const bridge = logs.bridge(parent);
+    return alertmanagerConfig({
+      theHiveBridgeUrl: bridge.url,
+      theHiveBridgeToken: bridge.token,
+      ...(notify ? { notification: notify } : {}),
+      caCertificatePem: baseline.caCertificatePem,
+      secretsMountPath,
+    });
+  };
   const ruleGroups = alertRules(
-    alertRulesInput(lab, { namespace, prometheusPrefix: prometheusClaimPrefix, loki: LOKI_CLAIM }),
+    alertRulesInput(lab, { namespace, prometheus: prometheusClaimName(PROMETHEUS_NAME), loki: LOKI_CLAIM }),
   );
   const manager = lab.vms.find((vm) => vm.role.name === MANAGER_ROLE);
+  const managerComponent = siem.manager;
   const parts: Record<string, MonitoringPart> = {
     nodeExporters: exporters.part,
     ...(opnsense ? { opnsense: (parent: pulumi.Resource) => [opnsense(parent)] } : {}),
@@ -198,7 +217,7 @@ export function buildMonitoring(inputs: MonitoringInputs, opts: pulumi.Component
         { parent },
       ),
     ],
-    ...(manager && siem.manager
+    ...(manager && managerComponent
       ? {
           wazuhMetrics: (parent: pulumi.Resource) => {
             const exporter = exporters.manager();
@@ -207,7 +226,7 @@ export function buildMonitoring(inputs: MonitoringInputs, opts: pulumi.Component
                 "monitoring-wazuh-metrics",
                 {
                   host: vmSshHost(inputs, manager),
-                  api: siem.manager!.metricsApi,
+                  api: managerComponent.metricsApi,
                   dependsOn: exporter ? [exporter] : [],
                 },
                 { parent },
@@ -222,13 +241,14 @@ export function buildMonitoring(inputs: MonitoringInputs, opts: pulumi.Component
     exporters.job,
     proxmoxScrapeJob(namespace, proxmoxNodes),
     indexerScrapeJob(namespace),
-    ...(opnsenseJob && firewallAddress ? [opnsenseScrapeJobFor(firewallAddress)] : []),
+    ...(scrapeFirewall && firewallAddress ? [opnsenseScrapeJob(firewallAddress)] : []),
     ...logs.scrapeJobs,
   ];
   const oidcSecret = identity.clientSecrets.grafana;
   const oidcClient = identity.clientIds.grafana;
   const grafanaIndexer = siem.indexerAccess("grafana");
-  return new Monitoring(
+  const grafanaAccess: { admin?: { login: string; password: pulumi.Output<string> } } = {};
+  const monitoring = new Monitoring(
     "monitoring",
     {
       namespace,
@@ -239,7 +259,7 @@ export function buildMonitoring(inputs: MonitoringInputs, opts: pulumi.Component
       ruleGroups,
       alertmanager,
       alertmanagerEgress: [...logs.alertmanagerEgress, ...notificationEgress(notify)],
-      retentionDays: lab.config.monitoring?.retention.metricsDays,
+      ...(lab.config.monitoring ? { retentionDays: lab.config.monitoring.retention.metricsDays } : {}),
       grafana: (parent) => {
         const grafana = new Grafana(
           "monitoring-grafana",
@@ -252,12 +272,14 @@ export function buildMonitoring(inputs: MonitoringInputs, opts: pulumi.Component
               ? { oidc: { issuerUrl: identity.issuerUrl, clientId: oidcClient, clientSecret: oidcSecret } }
               : {}),
             indexer: {
-              url: grafanaIndexer.url,
+              url: `https://wazuh-indexer.${namespaceOf("siem")}.svc:9200`,
               username: grafanaIndexer.username,
               password: grafanaIndexer.password,
             },
             loki: { url: logs.lokiUrl },
-            dashboards: { zones: dashboardZones(inputs) },
+            dashboards: {
+              zones: lab.config.networks.map((network) => ({ name: network.name, cidr: network.cidr })),
+            },
             network: {
               ingressNamespace: INGRESS.namespace,
               keycloakNamespaces: [namespaceOf("identity"), INGRESS.namespace],
@@ -266,11 +288,23 @@ export function buildMonitoring(inputs: MonitoringInputs, opts: pulumi.Component
           },
           { parent },
         );
+        grafanaAccess.admin = { login: grafana.adminUser, password: grafana.adminPassword };
         return { values: grafana.values, resources: [grafana, ...grafana.prerequisites] };
       },
       parts,
     },
     { ...opts, providers: { kubernetes: platform.provider } },
   );
-  void response;
+  if (!grafanaAccess.admin) throw new Error("internal: Grafana was not built");
+  return Object.assign(monitoring, { grafanaAdmin: grafanaAccess.admin });
+}
+
+/** Alertmanager's way to the admin's channel: its address and port, or the port alone for a name. */
+export function notificationEgress(notify: Notification | undefined): Endpoint[] {
+  if (!notify) return [];
+  const target = notify.kind === "email" ? notify.smarthost : new URL(notify.url).host;
+  const [host, port] = target.includes(":")
+    ? [target.slice(0, target.lastIndexOf(":")), Number(target.slice(target.lastIndexOf(":") + 1))]
+    : [target, notify.kind === "webhook" && notify.url.startsWith("http:") ? 80 : 443];
+  return [isIpv4(host) ? { ip: host, port } : { anywhere: true, port }];
 }

@@ -15,6 +15,7 @@ import type { Endpoint } from "../../components/endpoint/endpoint";
 import type { Sensors } from "../../components/sensors/sensors";
 import type { Vuln } from "../../components/vuln/vuln";
 import type { Response } from "../../components/response/response";
+import type { MonitoringLayer } from "./monitoring";
 import type { Time } from "../../components/time/time";
 import type { LayerName } from "../blueprint";
 import type { LabSecrets } from "../config/load";
@@ -33,6 +34,7 @@ export interface LayerComponents {
   readonly endpoint: Endpoint;
   readonly vuln: Vuln;
   readonly response: Response;
+  readonly monitoring: MonitoringLayer;
 }
 
 /** A layer Fortress builds. */

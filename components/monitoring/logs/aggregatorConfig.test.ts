@@ -123,6 +123,10 @@ describe("the Vector aggregator's configuration", () => {
     assert.match(program, /"opnsense\.lab\.example": "opnsense"/);
     assert.match(program, /"10\.10\.10\.1": "network"/);
     assert.doesNotMatch(program, /\.fortress\.host = \.hostname/);
+    // One sender: whatever passed its route (its address alone) is its own, whatever name it gives.
+    const one = syslogProgram(SPEC.senders.slice(0, 1));
+    assert.match(one, /if host == null \{\n  host = "opnsense"\n  layer = "network"\n\}/);
+    assert.doesNotMatch(program, /host = "opnsense"/);
   });
 
   it("writes syslog into the daily index its own role allows, which the ISM policy ages out", () => {

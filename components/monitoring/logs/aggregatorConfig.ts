@@ -162,6 +162,18 @@ export function syslogProgram(senders: readonly LogSender[]): string {
     "  host = get(hosts, [by_address]) ?? null",
     "  layer = get(layers, [by_address]) ?? null",
     "}",
+    // Behind ServiceLB the source address is the svclb pod's (it masquerades), and a sender's own
+    // host name may be none the table knows (OPNsense's is its system hostname). The route admits
+    // the senders' addresses alone (aggregatorRoute.ts, before the masquerade), so with one sender
+    // every message that arrives is that sender's.
+    ...(senders.length === 1 && senders[0]
+      ? [
+          "if host == null {",
+          `  host = ${JSON.stringify(senders[0].name)}`,
+          `  layer = ${JSON.stringify(senders[0].layer)}`,
+          "}",
+        ]
+      : []),
     `.fortress.stream = ${JSON.stringify(SYSLOG_STREAM)}`,
     `.fortress.host = string(host) ?? ${JSON.stringify(UNKNOWN_HOST)}`,
     `.fortress.layer = string(layer) ?? ${JSON.stringify(UNKNOWN_LAYER)}`,

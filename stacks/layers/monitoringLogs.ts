@@ -1,0 +1,183 @@
+/**
+ * The monitoring layer's logs: Loki, the Vector aggregator with the firewall's syslog (a second remote
+ * logging target on OPNsense, beside the Wazuh manager's), the scrape jobs of both, and the bridge that
+ * turns Alertmanager's webhooks into TheHive alerts with the key the Wazuh bridge uses. The VM shippers
+ * (Zeek, Greenbone) keep shipping to the indexer alone: sending them on to the aggregator is the
+ * aggregator's `shippers` option, not wired yet (README, "Monitoring").
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { ScrapeJob } from "../../components/monitoring/contract";
+import { FIREWALL_LAYER, VECTOR_METRICS_PORT } from "../../components/monitoring/logs/aggregatorConfig";
+import { SYSLOG_PORT } from "../../components/monitoring/logs/aggregatorRoute";
+import { AGGREGATOR_RELEASE } from "../../components/monitoring/logs/aggregatorValues";
+import { Loki } from "../../components/monitoring/logs/loki";
+import { LOKI_POD_LABELS, LOKI_RELEASE } from "../../components/monitoring/logs/lokiValues";
+import { LOKI_HTTP_PORT } from "../../components/monitoring/logs/pins";
+import { TheHiveAlertBridge } from "../../components/monitoring/logs/theHiveBridge";
+import { VectorAggregator } from "../../components/monitoring/logs/vectorAggregator";
+import type { MonitoringPart } from "../../components/monitoring/monitoring";
+import {
+  ALERTMANAGER_POD,
+  GRAFANA_POD,
+  PROMETHEUS_POD,
+  type Endpoint,
+} from "../../components/monitoring/policies";
+import { SyslogDestination } from "../../components/opnsense/resources";
+import { INDEXER_LABELS, INDEXER_PORT, INDEXER_SERVICE } from "../../components/siem/labels";
+import { INGRESS, namespaceOf } from "../cluster";
+import { clamdHost } from "../hostFlows";
+import { firewallRef } from "./connections";
+import type { MonitoringInputs } from "./monitoring";
+
+/** Loki's volume and what the home lab sends it a day (syslog of the firewall, compressed). */
+export const LOKI_SIZING = { volumeGi: 12, ingestGiPerDay: 0.5 } as const;
+/** Traefik's pods (k3s's ingress controller) and their TLS port: where TheHive's URL leads. */
+const TRAEFIK = { podLabels: { "app.kubernetes.io/name": "traefik" }, port: 8443 } as const;
+const FIREWALL_SENDER = "opnsense";
+
+export interface LogsPart {
+  readonly part: MonitoringPart;
+  /** Loki's in-cluster URL, for Grafana's data source. */
+  readonly lokiUrl: string;
+  readonly scrapeJobs: readonly ScrapeJob[];
+  /** Builds the bridge (with the Monitoring component as parent); its URL and token for Alertmanager. */
+  readonly bridge: (parent: pulumi.Resource) => {
+    readonly url: string;
+    readonly token: pulumi.Output<string>;
+  };
+  /** Where Alertmanager must reach: the bridge's pods. */
+  readonly alertmanagerEgress: readonly Endpoint[];
+}
+
+/** The firewall's address on the network of the aggregator's node: where its syslog leaves from. */
+function firewallSender(inputs: MonitoringInputs): { address: string; node: string } | undefined {
+  const { lab } = inputs;
+  const node = clamdHost(lab.vms);
+  if (!node || !lab.config.opnsense) return undefined;
+  return { address: node.networkConfig.gateway, node: node.ip };
+}
+
+export function logsPart(inputs: MonitoringInputs, namespace: string): LogsPart {
+  const { lab, upstream } = inputs;
+  const siemNamespace = namespaceOf("siem");
+  const lokiUrl = `http://${LOKI_RELEASE}.${namespace}.svc:${LOKI_HTTP_PORT}`;
+  const sender = firewallSender(inputs);
+  const storageClass = upstream.platform.baseline?.storageClasses.default;
+  if (!storageClass)
+    throw new Error("internal: the monitoring layer is built without the baseline's storage");
+  const part: MonitoringPart = (parent) => {
+    const child = { parent };
+    const aggregatorPeer = { namespace, podLabels: {} as Record<string, string> };
+    const access = upstream.siem.indexerAccess("vector-aggregator");
+    const aggregator = sender
+      ? new VectorAggregator(
+          "monitoring-vector",
+          {
+            namespace,
+            storageClass,
+            scraper: { namespace, podLabels: { ...PROMETHEUS_POD } },
+            senders: [
+              {
+                name: FIREWALL_SENDER,
+                layer: FIREWALL_LAYER,
+                address: sender.address,
+                aliases: [FIREWALL_SENDER],
+              },
+            ],
+            loki: { url: lokiUrl, peer: { namespace, podLabels: { ...LOKI_POD_LABELS } } },
+            indexer: {
+              host: `${INDEXER_SERVICE}.${siemNamespace}.svc`,
+              port: INDEXER_PORT,
+              username: access.username,
+              password: access.password,
+              caCertificatePem: access.caCertificatePem,
+              peer: { namespace: siemNamespace, podLabels: { ...INDEXER_LABELS } },
+            },
+          },
+          child,
+        )
+      : undefined;
+    const loki = new Loki(
+      "monitoring-loki",
+      {
+        namespace,
+        storageClass,
+        ...LOKI_SIZING,
+        maxRetentionDays: lab.config.monitoring?.retention.logsDays ?? 14,
+        pushers: [aggregator?.podPeer ?? aggregatorPeer],
+        readers: [
+          { namespace, podLabels: { ...GRAFANA_POD } },
+          { namespace, podLabels: { ...PROMETHEUS_POD } },
+        ],
+      },
+      child,
+    );
+    // The firewall's second remote logging target: every program but debug, to the aggregator's route.
+    const syslog =
+      sender && aggregator
+        ? new SyslogDestination(
+            "monitoring-opnsense-syslog",
+            {
+              firewall: firewallRef(inputs),
+              fields: {
+                enabled: true,
+                transport: "udp4",
+                hostname: sender.node,
+                port: SYSLOG_PORT,
+                rfc5424: false,
+                level: ["info", "notice", "warn", "err", "crit", "alert", "emerg"],
+                description: "fortress: firewall logs to the monitoring layer's Vector aggregator",
+              },
+            },
+            { parent, dependsOn: [upstream.network.preflight, aggregator] },
+          )
+        : undefined;
+    return [loki, ...(aggregator ? [aggregator] : []), ...(syslog ? [syslog] : [])];
+  };
+  const bridge = (parent: pulumi.Resource) => {
+    const built = new TheHiveAlertBridge(
+      "monitoring-thehive-bridge",
+      {
+        namespace,
+        theHiveUrl: upstream.response.theHiveUrl,
+        wazuhBridge: upstream.response.wazuhBridge,
+        theHiveEgress: { namespace: INGRESS.namespace, ...TRAEFIK },
+        alertmanager: { namespace, podLabels: { ...ALERTMANAGER_POD } },
+      },
+      { parent },
+    );
+    return { url: built.theHiveBridgeUrl, token: built.bridgeToken };
+  };
+  const scrapeJobs: ScrapeJob[] = [
+    {
+      job: "loki",
+      scheme: "http",
+      metricsPath: "/metrics",
+      targets: [
+        { address: `${LOKI_RELEASE}.${namespace}.svc:${LOKI_HTTP_PORT}`, labels: { layer: "monitoring" } },
+      ],
+    },
+    ...(sender
+      ? [
+          {
+            job: "vector",
+            scheme: "http" as const,
+            metricsPath: "/metrics",
+            targets: [
+              {
+                address: `${AGGREGATOR_RELEASE}.${namespace}.svc:${VECTOR_METRICS_PORT}`,
+                labels: { layer: "monitoring" },
+              },
+            ],
+          },
+        ]
+      : []),
+  ];
+  return {
+    part,
+    lokiUrl,
+    scrapeJobs,
+    bridge,
+    alertmanagerEgress: [{ namespace, port: 8080, pods: { "app.kubernetes.io/name": "thehive-bridge" } }],
+  };
+}
