@@ -85,6 +85,10 @@ export interface FortressOutputs {
   readonly mispAdminEmail: string | undefined;
   readonly mispAdminPassword: pulumi.Output<string> | undefined;
   readonly mispAdminKey: pulumi.Output<string> | undefined;
+  /** Grafana (sign-in through Keycloak): its URL, the break-glass admin's login (plain) and password (secret). */
+  readonly grafanaUrl: string | undefined;
+  readonly grafanaAdminLogin: string | undefined;
+  readonly grafanaAdminPassword: pulumi.Output<string> | undefined;
 }
 
 /** Every output, secret or plain: the one list of keys, and the order `index.ts` exports them in. */
@@ -127,6 +131,9 @@ export const OUTPUT_SECRECY = {
   mispAdminEmail: "plain",
   mispAdminPassword: "secret",
   mispAdminKey: "secret",
+  grafanaUrl: "plain",
+  grafanaAdminLogin: "plain",
+  grafanaAdminPassword: "secret",
 } as const satisfies { readonly [Key in keyof FortressOutputs]-?: "secret" | "plain" };
 
 type OutputKey = keyof typeof OUTPUT_SECRECY;
@@ -170,7 +177,8 @@ function responseOutputs(response: Response | undefined): Pick<FortressOutputs, 
 }
 
 export function stackOutputs(loaded: LoadedLab, composition: Composition): FortressOutputs {
-  const { hypervisor, platform, identity, siem, endpoint, sensors, vuln, response } = composition.layers;
+  const { hypervisor, platform, identity, siem, endpoint, sensors, vuln, response, monitoring } =
+    composition.layers;
   const { config } = loaded.model;
   const greenbone = vuln?.greenbone;
   const manager = siem?.manager?.endpoint;
@@ -206,6 +214,9 @@ export function stackOutputs(loaded: LoadedLab, composition: Composition): Fortr
       : undefined,
     greenbonePinnedDigests: greenbone?.pinnedDigests,
     ...responseOutputs(response),
+    grafanaUrl: monitoring?.grafanaUrl,
+    grafanaAdminLogin: monitoring?.grafanaAdmin.login,
+    grafanaAdminPassword: monitoring?.grafanaAdmin.password,
   };
   // In the order of OUTPUT_SECRECY, whatever the order above; a layer that is off leaves its keys out
   // (Pulumi warns about every undefined output, on every preview and up).

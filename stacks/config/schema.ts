@@ -91,6 +91,17 @@ export const labSchema = z.strictObject({
 export const proxmoxSchema = z.strictObject({
   endpoint: httpsEndpoint("the Proxmox API", "https://pve1:8006/"),
   insecure: z.boolean().default(false),
+  /**
+   * The cluster's CA (a node's /etc/pve/pve-root-ca.pem), which the Proxmox exporter in the cluster
+   * checks the nodes' API certificates against; without it, against the image's public roots.
+   */
+  caCert: z
+    .string()
+    .regex(
+      /^-----BEGIN CERTIFICATE-----/,
+      "must be a PEM certificate (cat /etc/pve/pve-root-ca.pem on a node)",
+    )
+    .optional(),
   sshUser: linuxUserName.default("root"),
   bridge: z
     .string()

@@ -27,6 +27,8 @@ import { Monitoring, type MonitoringPart } from "../../components/monitoring/mon
 import { type Endpoint, PROMETHEUS_POD } from "../../components/monitoring/policies";
 import { PROMETHEUS_NAME } from "../../components/monitoring/pins";
 import { ALERTMANAGER_FILES_SECRET, prometheusClaimName } from "../../components/monitoring/stackValues";
+import type { PlainValues } from "../../components/kubernetes/helmRelease";
+import { INDEXER_PORT, INDEXER_SERVICE } from "../../components/siem/labels";
 import { alertRules } from "../../components/monitoring/rules/alertRules";
 import { WazuhManagerMetrics } from "../../components/monitoring/wazuh/wazuhManagerMetrics";
 import { INGRESS, NODE_EXPORTER_NAMESPACE, k3sAgents, k3sServers, namespaceOf } from "../cluster";
@@ -141,62 +143,34 @@ export type MonitoringLayer = Monitoring & {
   readonly grafanaAdmin: { readonly login: string; readonly password: pulumi.Output<string> };
 };
 
-export function buildMonitoring(
+/** The exporters beside the node exporter: the firewall's, Proxmox's, the indexer's, the manager's metrics. */
+function exporterParts(
   inputs: MonitoringInputs,
-  opts: pulumi.ComponentResourceOptions,
-): MonitoringLayer {
+  namespace: string,
+  exporters: ReturnType<typeof nodeExporters>,
+): { readonly parts: Record<string, MonitoringPart>; readonly scrapeJobs: ScrapeJob[] } {
   const { lab } = inputs;
-  const { platform, siem, identity } = inputs.upstream;
-  if (!monitors(lab.config))
-    throw new Error(
-      "the monitoring layer runs Prometheus: enable prometheus in fortress:services, or disable layers.monitoring",
-    );
-  const baseline = platform.baseline;
-  if (!baseline) throw new Error("internal: the monitoring layer is built without the platform's baseline");
-  const namespace = namespaceOf("monitoring");
-  if (!baseline.namespaces[namespace] || !baseline.namespaces[NODE_EXPORTER_NAMESPACE])
-    throw new Error(`internal: the platform baseline has no namespace ${namespace}`);
-  const hostnames = identityHostnames(lab);
+  const { siem, network } = inputs.upstream;
   const scraper = { ...PROMETHEUS_POD };
-
-  const exporters = nodeExporters(inputs);
   const proxmoxNodes = lab.config.nodes.map((node) => ({ name: node.proxmoxNode, address: node.address }));
-  const firewallAddress = firewallServersAddress(inputs);
-  const scrapeFirewall = firewallScrapeGranted(lab.config) && firewallAddress !== undefined;
-  const opnsense = scrapeFirewall
-    ? (parent: pulumi.Resource) =>
-        new OpnsenseNodeExporter(
-          "monitoring-opnsense-exporter",
-          {
-            firewall: firewallRef(inputs),
-            listenAddress: firewallAddress as string,
-            installPlugin: false,
-          },
-          { parent, dependsOn: [inputs.upstream.network.preflight] },
-        )
-    : undefined;
-
-  const logs = logsPart(inputs, namespace);
-  const secretsMountPath = operatorSecretsMountPath(ALERTMANAGER_FILES_SECRET);
-  const notify = notification(inputs);
-  const alertmanager = (parent: pulumi.Resource) => {
-    const bridge = logs.bridge(parent);
-    return alertmanagerConfig({
-      theHiveBridgeUrl: bridge.url,
-      theHiveBridgeToken: bridge.token,
-      ...(notify ? { notification: notify } : {}),
-      caCertificatePem: baseline.caCertificatePem,
-      secretsMountPath,
-    });
-  };
-  const ruleGroups = alertRules(
-    alertRulesInput(lab, { namespace, prometheus: prometheusClaimName(PROMETHEUS_NAME), loki: LOKI_CLAIM }),
-  );
+  const firewallAddress = firewallScrapeGranted(lab.config) ? firewallServersAddress(inputs) : undefined;
   const manager = lab.vms.find((vm) => vm.role.name === MANAGER_ROLE);
   const managerComponent = siem.manager;
   const parts: Record<string, MonitoringPart> = {
     nodeExporters: exporters.part,
-    ...(opnsense ? { opnsense: (parent: pulumi.Resource) => [opnsense(parent)] } : {}),
+    ...(firewallAddress
+      ? {
+          // The plugin is installed by hand (README, "Monitoring"): installing it through the API
+          // would need "System: Firmware", which also allows updates, reboot and power-off.
+          opnsense: (parent: pulumi.Resource) => [
+            new OpnsenseNodeExporter(
+              "monitoring-opnsense-exporter",
+              { firewall: firewallRef(inputs), listenAddress: firewallAddress, installPlugin: false },
+              { parent, dependsOn: [network.preflight] },
+            ),
+          ],
+        }
+      : {}),
     proxmoxExporter: (parent) => [
       new ProxmoxExporter(
         "monitoring-proxmox-exporter",
@@ -205,7 +179,10 @@ export function buildMonitoring(
           proxmoxProvider: inputs.shared.proxmox(),
           nodes: proxmoxNodes,
           scraperLabels: scraper,
-          insecure: lab.config.proxmox.insecure,
+          // With the cluster's CA, the exporter verifies against it, whatever the admin's machine does.
+          ...(lab.config.proxmox.caCert
+            ? { caCertificatePem: lab.config.proxmox.caCert, insecure: false }
+            : { insecure: lab.config.proxmox.insecure }),
         },
         { parent },
       ),
@@ -235,70 +212,115 @@ export function buildMonitoring(
           },
         }
       : {}),
-    logs: logs.part,
   };
   const scrapeJobs: ScrapeJob[] = [
     exporters.job,
     proxmoxScrapeJob(namespace, proxmoxNodes),
     indexerScrapeJob(namespace),
-    ...(scrapeFirewall && firewallAddress ? [opnsenseScrapeJob(firewallAddress)] : []),
-    ...logs.scrapeJobs,
+    ...(firewallAddress ? [opnsenseScrapeJob(firewallAddress)] : []),
   ];
+  return { parts, scrapeJobs };
+}
+
+/** Grafana: its component (Keycloak login, data sources, the five dashboards), built inside Monitoring. */
+function grafanaPart(
+  inputs: MonitoringInputs,
+  namespace: string,
+  lokiUrl: string,
+  built: { admin?: MonitoringLayer["grafanaAdmin"] },
+): (parent: pulumi.Resource) => { values: PlainValues; resources: pulumi.Resource[] } {
+  const { lab } = inputs;
+  const { platform, siem, identity } = inputs.upstream;
+  const baseline = platform.baseline;
+  if (!baseline) throw new Error("internal: the monitoring layer is built without the platform's baseline");
   const oidcSecret = identity.clientSecrets.grafana;
   const oidcClient = identity.clientIds.grafana;
-  const grafanaIndexer = siem.indexerAccess("grafana");
-  const grafanaAccess: { admin?: { login: string; password: pulumi.Output<string> } } = {};
+  const indexer = siem.indexerAccess("grafana");
+  return (parent) => {
+    const grafana = new Grafana(
+      "monitoring-grafana",
+      {
+        namespace,
+        hostname: identityHostnames(lab).grafana,
+        clusterIssuer: baseline.clusterIssuer,
+        ingressClassName: INGRESS.className,
+        ...(identity.issuerUrl && oidcSecret && oidcClient
+          ? { oidc: { issuerUrl: identity.issuerUrl, clientId: oidcClient, clientSecret: oidcSecret } }
+          : {}),
+        indexer: {
+          url: `https://${INDEXER_SERVICE}.${namespaceOf("siem")}.svc:${INDEXER_PORT}`,
+          username: indexer.username,
+          password: indexer.password,
+        },
+        loki: { url: lokiUrl },
+        dashboards: {
+          zones: lab.config.networks.map((network) => ({ name: network.name, cidr: network.cidr })),
+        },
+        network: {
+          ingressNamespace: INGRESS.namespace,
+          keycloakNamespaces: [namespaceOf("identity"), INGRESS.namespace],
+          indexerNamespace: namespaceOf("siem"),
+        },
+      },
+      { parent },
+    );
+    built.admin = { login: grafana.adminUser, password: grafana.adminPassword };
+    return { values: grafana.values, resources: [grafana, ...grafana.prerequisites] };
+  };
+}
+
+export function buildMonitoring(
+  inputs: MonitoringInputs,
+  opts: pulumi.ComponentResourceOptions,
+): MonitoringLayer {
+  const { lab } = inputs;
+  const { platform } = inputs.upstream;
+  if (!monitors(lab.config))
+    throw new Error(
+      "the monitoring layer runs Prometheus: enable prometheus in fortress:services, or disable layers.monitoring",
+    );
+  const baseline = platform.baseline;
+  if (!baseline) throw new Error("internal: the monitoring layer is built without the platform's baseline");
+  const namespace = namespaceOf("monitoring");
+  if (!baseline.namespaces[namespace] || !baseline.namespaces[NODE_EXPORTER_NAMESPACE])
+    throw new Error(`internal: the platform baseline has no namespace ${namespace}`);
+  const exporters = exporterParts(inputs, namespace, nodeExporters(inputs));
+  const logs = logsPart(inputs, namespace);
+  const notify = notification(inputs);
+  const alertmanager = (parent: pulumi.Resource) => {
+    const bridge = logs.bridge(parent);
+    return alertmanagerConfig({
+      theHiveBridgeUrl: bridge.url,
+      theHiveBridgeToken: bridge.token,
+      ...(notify ? { notification: notify } : {}),
+      caCertificatePem: baseline.caCertificatePem,
+      secretsMountPath: operatorSecretsMountPath(ALERTMANAGER_FILES_SECRET),
+    });
+  };
+  const ruleGroups = alertRules(
+    alertRulesInput(lab, { namespace, prometheus: prometheusClaimName(PROMETHEUS_NAME), loki: LOKI_CLAIM }),
+  );
+  const built: { admin?: MonitoringLayer["grafanaAdmin"] } = {};
   const monitoring = new Monitoring(
     "monitoring",
     {
       namespace,
       storageClasses: baseline.storageClasses,
-      hostnames: { grafana: hostnames.grafana },
+      hostnames: { grafana: identityHostnames(lab).grafana },
       k3s: { servers: k3sServers(lab).map((vm) => vm.ip), agents: k3sAgents(lab).map((vm) => vm.ip) },
-      scrapeJobs,
+      scrapeJobs: [...exporters.scrapeJobs, ...logs.scrapeJobs],
       ruleGroups,
       alertmanager,
       alertmanagerEgress: [...logs.alertmanagerEgress, ...notificationEgress(notify)],
       ...(lab.config.monitoring ? { retentionDays: lab.config.monitoring.retention.metricsDays } : {}),
-      grafana: (parent) => {
-        const grafana = new Grafana(
-          "monitoring-grafana",
-          {
-            namespace,
-            hostname: hostnames.grafana,
-            clusterIssuer: baseline.clusterIssuer,
-            ingressClassName: INGRESS.className,
-            ...(identity.issuerUrl && oidcSecret && oidcClient
-              ? { oidc: { issuerUrl: identity.issuerUrl, clientId: oidcClient, clientSecret: oidcSecret } }
-              : {}),
-            indexer: {
-              url: `https://wazuh-indexer.${namespaceOf("siem")}.svc:9200`,
-              username: grafanaIndexer.username,
-              password: grafanaIndexer.password,
-            },
-            loki: { url: logs.lokiUrl },
-            dashboards: {
-              zones: lab.config.networks.map((network) => ({ name: network.name, cidr: network.cidr })),
-            },
-            network: {
-              ingressNamespace: INGRESS.namespace,
-              keycloakNamespaces: [namespaceOf("identity"), INGRESS.namespace],
-              indexerNamespace: namespaceOf("siem"),
-            },
-          },
-          { parent },
-        );
-        grafanaAccess.admin = { login: grafana.adminUser, password: grafana.adminPassword };
-        return { values: grafana.values, resources: [grafana, ...grafana.prerequisites] };
-      },
-      parts,
+      grafana: grafanaPart(inputs, namespace, logs.lokiUrl, built),
+      parts: { ...exporters.parts, logs: logs.part },
     },
     { ...opts, providers: { kubernetes: platform.provider } },
   );
-  if (!grafanaAccess.admin) throw new Error("internal: Grafana was not built");
-  return Object.assign(monitoring, { grafanaAdmin: grafanaAccess.admin });
+  if (!built.admin) throw new Error("internal: Grafana was not built");
+  return Object.assign(monitoring, { grafanaAdmin: built.admin });
 }
-
 /** Alertmanager's way to the admin's channel: its address and port, or the port alone for a name. */
 export function notificationEgress(notify: Notification | undefined): Endpoint[] {
   if (!notify) return [];

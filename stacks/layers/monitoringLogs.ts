@@ -57,6 +57,31 @@ function firewallSender(inputs: MonitoringInputs): { address: string; node: stri
   return { address: node.networkConfig.gateway, node: node.ip };
 }
 
+/** The firewall's second remote logging target: every program but debug, to the aggregator's route. */
+function firewallSyslog(
+  inputs: MonitoringInputs,
+  routeAddress: string,
+  parent: pulumi.Resource,
+  aggregator: VectorAggregator,
+): SyslogDestination {
+  return new SyslogDestination(
+    "monitoring-opnsense-syslog",
+    {
+      firewall: firewallRef(inputs),
+      fields: {
+        enabled: true,
+        transport: "udp4",
+        hostname: routeAddress,
+        port: SYSLOG_PORT,
+        rfc5424: false,
+        level: ["info", "notice", "warn", "err", "crit", "alert", "emerg"],
+        description: "fortress: firewall logs to the monitoring layer's Vector aggregator",
+      },
+    },
+    { parent, dependsOn: [inputs.upstream.network.preflight, aggregator] },
+  );
+}
+
 export function logsPart(inputs: MonitoringInputs, namespace: string): LogsPart {
   const { lab, upstream } = inputs;
   const siemNamespace = namespaceOf("siem");
@@ -112,26 +137,7 @@ export function logsPart(inputs: MonitoringInputs, namespace: string): LogsPart 
       },
       child,
     );
-    // The firewall's second remote logging target: every program but debug, to the aggregator's route.
-    const syslog =
-      sender && aggregator
-        ? new SyslogDestination(
-            "monitoring-opnsense-syslog",
-            {
-              firewall: firewallRef(inputs),
-              fields: {
-                enabled: true,
-                transport: "udp4",
-                hostname: sender.node,
-                port: SYSLOG_PORT,
-                rfc5424: false,
-                level: ["info", "notice", "warn", "err", "crit", "alert", "emerg"],
-                description: "fortress: firewall logs to the monitoring layer's Vector aggregator",
-              },
-            },
-            { parent, dependsOn: [upstream.network.preflight, aggregator] },
-          )
-        : undefined;
+    const syslog = sender && aggregator ? firewallSyslog(inputs, sender.node, parent, aggregator) : undefined;
     return [loki, ...(aggregator ? [aggregator] : []), ...(syslog ? [syslog] : [])];
   };
   const bridge = (parent: pulumi.Resource) => {

@@ -97,7 +97,24 @@ const HOPS: readonly { readonly hop: string; readonly parts: readonly Part[] }[]
   },
   {
     hop: "8 dashboards show it",
-    parts: [{ type: /^fortress:monitoring:/, name: /./, does: "the monitoring layer (issue 15)" }],
+    parts: [
+      { type: "fortress:monitoring:Grafana", name: /./, does: "Grafana, behind Keycloak" },
+      {
+        type: "kubernetes:core/v1:ConfigMap",
+        name: /-dashboard-fortress-security-overview$/,
+        does: "the Security Overview dashboard (alerts by severity, contained hosts)",
+      },
+      {
+        type: "kubernetes:core/v1:ConfigMap",
+        name: /-dashboard-fortress-incident-response$/,
+        does: "the Incident Response dashboard (containments and releases)",
+      },
+      {
+        type: "fortress:monitoring:NodeExporterHost",
+        name: /-wazuh-manager-/,
+        does: "the manager's exporter, which serves the containment's counters",
+      },
+    ],
   },
 ];
 

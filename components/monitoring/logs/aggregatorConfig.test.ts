@@ -125,7 +125,7 @@ describe("the Vector aggregator's configuration", () => {
     assert.doesNotMatch(program, /\.fortress\.host = \.hostname/);
     // One sender: whatever passed its route (its address alone) is its own, whatever name it gives.
     const one = syslogProgram(SPEC.senders.slice(0, 1));
-    assert.match(one, /if host == null \{\n  host = "opnsense"\n  layer = "network"\n\}/);
+    assert.match(one, /if host == null \{\n {2}host = "opnsense"\n {2}layer = "network"\n\}/);
     assert.doesNotMatch(program, /host = "opnsense"/);
   });
 

@@ -90,29 +90,7 @@ export class VectorAggregator extends pulumi.ComponentResource {
     const child = { parent: this };
     const ns = args.namespace;
     const bufferBytes = args.bufferBytes ?? MIN_DISK_BUFFER_BYTES;
-    const config = aggregatorConfigDocument(
-      {
-        senders: args.senders,
-        syslogPort: SYSLOG_POD_PORT,
-        indexerUrl: `https://${args.indexer.host}:${args.indexer.port}`,
-        indexerUsername: args.indexer.username,
-        lokiUrl: args.loki.url,
-        bufferBytes,
-        ...(args.shippers
-          ? {
-              shippers: {
-                port: SHIPPER_PORT,
-                hosts: args.shippers.hosts,
-                tls: {
-                  crtFile: `${AGGREGATOR_PATHS.tlsDir}/tls.crt`,
-                  keyFile: `${AGGREGATOR_PATHS.tlsDir}/tls.key`,
-                },
-              },
-            }
-          : {}),
-      },
-      SHIPPED_STREAMS,
-    );
+    const config = renderedConfig(args, bufferBytes);
     this.claim = new k8s.core.v1.PersistentVolumeClaim(
       `${name}-data`,
       {
@@ -187,18 +165,7 @@ export class VectorAggregator extends pulumi.ComponentResource {
       },
       child,
     );
-    const metrics = new k8s.networking.v1.NetworkPolicy(
-      `${name}-metrics`,
-      {
-        metadata: { name: "vector-aggregator-metrics", namespace: ns },
-        spec: {
-          podSelector: { matchLabels: { ...AGGREGATOR_POD_LABELS } },
-          policyTypes: ["Ingress"],
-          ingress: [{ from: [peerOf(args.scraper)], ports: tcp(VECTOR_METRICS_PORT) }],
-        },
-      },
-      child,
-    );
+    const metrics = metricsPolicy(`${name}-metrics`, ns, args.scraper, child);
     this.chart = pinnedChart(
       `${name}-chart`,
       {
@@ -225,4 +192,52 @@ export class VectorAggregator extends pulumi.ComponentResource {
     this.shipperPort = args.shippers ? SHIPPER_PORT : undefined;
     this.registerOutputs({ syslogPort: this.syslogPort, shipperPort: this.shipperPort });
   }
+}
+
+/** Prometheus's pods, and only they, read Vector's own metrics. */
+function metricsPolicy(
+  name: string,
+  namespace: string,
+  scraper: PodPeer,
+  opts: pulumi.CustomResourceOptions,
+): k8s.networking.v1.NetworkPolicy {
+  return new k8s.networking.v1.NetworkPolicy(
+    name,
+    {
+      metadata: { name: "vector-aggregator-metrics", namespace },
+      spec: {
+        podSelector: { matchLabels: { ...AGGREGATOR_POD_LABELS } },
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [peerOf(scraper)], ports: tcp(VECTOR_METRICS_PORT) }],
+      },
+    },
+    opts,
+  );
+}
+
+/** The aggregator's Vector configuration from its arguments. */
+function renderedConfig(args: VectorAggregatorArgs, bufferBytes: number): Record<string, unknown> {
+  return aggregatorConfigDocument(
+    {
+      senders: args.senders,
+      syslogPort: SYSLOG_POD_PORT,
+      indexerUrl: `https://${args.indexer.host}:${args.indexer.port}`,
+      indexerUsername: args.indexer.username,
+      lokiUrl: args.loki.url,
+      bufferBytes,
+      ...(args.shippers
+        ? {
+            shippers: {
+              port: SHIPPER_PORT,
+              hosts: args.shippers.hosts,
+              tls: {
+                crtFile: `${AGGREGATOR_PATHS.tlsDir}/tls.crt`,
+                keyFile: `${AGGREGATOR_PATHS.tlsDir}/tls.key`,
+              },
+            },
+          }
+        : {}),
+    },
+    SHIPPED_STREAMS,
+  );
 }
