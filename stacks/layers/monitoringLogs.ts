@@ -7,7 +7,11 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { ScrapeJob } from "../../components/monitoring/contract";
-import { FIREWALL_LAYER, VECTOR_METRICS_PORT } from "../../components/monitoring/logs/aggregatorConfig";
+import {
+  FIREWALL_LAYER,
+  FIREWALL_SENDER,
+  VECTOR_METRICS_PORT,
+} from "../../components/monitoring/logs/aggregatorConfig";
 import { SYSLOG_PORT } from "../../components/monitoring/logs/aggregatorRoute";
 import { AGGREGATOR_RELEASE } from "../../components/monitoring/logs/aggregatorValues";
 import { Loki } from "../../components/monitoring/logs/loki";
@@ -33,7 +37,6 @@ import type { MonitoringInputs } from "./monitoring";
 export const LOKI_SIZING = { volumeGi: 12, ingestGiPerDay: 0.5 } as const;
 /** Traefik's pods (k3s's ingress controller) and their TLS port: where TheHive's URL leads. */
 const TRAEFIK = { podLabels: { "app.kubernetes.io/name": "traefik" }, port: 8443 } as const;
-const FIREWALL_SENDER = "opnsense";
 
 export interface LogsPart {
   readonly part: MonitoringPart;

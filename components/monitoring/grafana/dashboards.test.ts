@@ -249,9 +249,16 @@ describe("the five dashboards", () => {
     assert.equal(queries.length, ZONES.length * (ZONES.length - 1));
     assert.match(queries[0].expr, /src = ip\("10\.10\.20\.0\/24"\) \| dst = ip\("10\.10\.30\.0\/24"\)/);
     const pattern = new RegExp(FILTERLOG_IPV4_REGEXP.replace(/\(\?P</g, "(?<"));
-    // A pf line as OPNsense's filterlog writes it (fields_ipv4 + tcp in opnsense/core read_log.py).
-    const line =
-      '<134>1 2026-11-30T10:00:00+00:00 fw filterlog 4242 - [meta sequenceId="1"] filterlog[4242]: 84,,,02f4bab031b57d1e30553ce08c0ff1cd,vlan0.20,match,block,in,4,0x0,,64,0,0,DF,6,tcp,60,10.10.20.5,10.10.30.7,51234,22,0,S,1,,64240,,mss';
+    // A pf line as OPNsense's filterlog writes it (fields_ipv4 + tcp in opnsense/core read_log.py), as
+    // Vector's syslog source parses it and its Loki sink writes it (JSON, keys in order).
+    const line = JSON.stringify({
+      appname: "filterlog",
+      fortress: { host: "opnsense", layer: "network", source: "opnsense", stream: "syslog" },
+      hostname: "fw",
+      message:
+        "84,,,02f4bab031b57d1e30553ce08c0ff1cd,vlan0.20,match,block,in,4,0x0,,64,0,0,DF,6,tcp,60,10.10.20.5,10.10.30.7,51234,22,0,S,1,,64240,,mss",
+      procid: 4242,
+    });
     assert.deepEqual(
       { ...line.match(pattern)?.groups },
       { interface: "vlan0.20", action: "block", dir: "in", src: "10.10.20.5", dst: "10.10.30.7" },

@@ -4,6 +4,7 @@
  * streams the lab sends it), the labels the lab's shippers put on Loki streams, and the streams' values.
  * Metric names are the monitoring layer's catalogue's (components/monitoring/metrics), not listed here.
  */
+import { FIREWALL_SENDER, LOKI_LABELS, lokiLabelValue, SYSLOG_STREAM } from "../logs/aggregatorConfig";
 
 /** Wazuh 4.14's alert template (the `wazuh` legacy template Filebeat loads on the indexer). */
 const TEMPLATE = "wazuh/wazuh@v4.14.6:extensions/elasticsearch/7.x/wazuh-template.json";
@@ -66,26 +67,25 @@ export const ALERT_INDEX_PATTERN = "wazuh-alerts-4.x-*";
 /** The time field of Wazuh's alerts. */
 export const ALERT_TIME_FIELD = "timestamp";
 
-/**
- * The labels the lab's Vector aggregator puts on Loki streams (components/monitoring/logs, the logs
- * part of issue 15: "a small fixed set — stream, host, layer"). Coordinated by reading its brief;
- * re-check against its sink's `labels` when it lands.
- */
-export const LOKI_LABELS = ["stream", "host", "layer"] as const;
+/** The labels the lab's Vector aggregator puts on Loki streams (components/monitoring/logs). */
+export { LOKI_LABELS };
 export type LokiLabel = (typeof LOKI_LABELS)[number];
 
 /**
- * The Loki stream of OPNsense's syslog (its pf `filterlog` lines among it), as the aggregator names it.
- * UNCERTAIN until the logs part lands: change it here when its stream name differs.
+ * OPNsense's syslog in Loki (its pf `filterlog` lines among it): the aggregator's syslog stream from
+ * its firewall sender, each label value prefixed as the aggregator writes it (aggregatorConfig.ts).
  */
-export const FIREWALL_LOG_STREAM = "opnsense";
+export const FIREWALL_LOG_SELECTOR = `{stream=${JSON.stringify(lokiLabelValue(SYSLOG_STREAM))}, host=${JSON.stringify(
+  lokiLabelValue(FIREWALL_SENDER),
+)}}`;
 
 /**
  * OPNsense's pf log line for IPv4: `filterlog[pid]: ` then rulenr, subrulenr, anchorname, rid,
  * interface, reason, action, dir, ipversion, tos, ecn, ttl, id, offset, ipflags, protonum, protoname,
  * length, src, dst (opnsense/core@26.7.2:src/opnsense/scripts/filter/read_log.py `fields_general`,
- * `fields_ipv4`). A LogQL `regexp` (RE2) that names interface, action, dir, src and dst; unanchored,
- * so it finds the line inside a JSON-encoded event too.
+ * `fields_ipv4`). A LogQL `regexp` (RE2) that names interface, action, dir, src and dst. Vector's syslog
+ * source takes `filterlog[pid]:` apart (appname, procid), so the fields start the event's `message`,
+ * which the Loki sink writes as JSON (`encoding.codec: json`): the pattern starts there.
  */
 export const FILTERLOG_IPV4_REGEXP =
-  "filterlog\\[[0-9]+\\]: [^,]*,[^,]*,[^,]*,[^,]*,(?P<interface>[^,]*),[^,]*,(?P<action>pass|block),(?P<dir>in|out),4,(?:[^,]*,){9}(?P<src>[0-9.]+),(?P<dst>[0-9.]+)";
+  '"message":"[^,]*,[^,]*,[^,]*,[^,]*,(?P<interface>[^,]*),[^,]*,(?P<action>pass|block),(?P<dir>in|out),4,(?:[^,]*,){9}(?P<src>[0-9.]+),(?P<dst>[0-9.]+)';

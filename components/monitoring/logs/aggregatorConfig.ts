@@ -106,6 +106,8 @@ export const LOG_SOURCE_COMPONENTS = {
   zeek: "zeek_logs",
 } as const;
 
+/** The firewall's syslog sender's name (its LogSender's `name`: the `host` label of its streams). */
+export const FIREWALL_SENDER = "opnsense";
 /** The blueprint layer the firewall's syslog sender carries (its LogSender's `layer`). */
 export const FIREWALL_LAYER = "network";
 /** The Zeek sensor's stream id (components/sensors/zeek/zeekSensor.ts). */

@@ -6,7 +6,7 @@
  */
 import { parseCidr } from "../../../../vocabulary/addresses";
 import type { LokiQuery, PanelSpec } from "../panels";
-import { FILTERLOG_IPV4_REGEXP, FIREWALL_LOG_STREAM } from "../references";
+import { FILTERLOG_IPV4_REGEXP, FIREWALL_LOG_SELECTOR } from "../references";
 import { anyOf } from "../panels";
 import { MALWARE_RULE_IDS } from "./wazuhRules";
 
@@ -21,7 +21,7 @@ export const OPNSENSE_JOB = "opnsense";
 
 /** One LogQL metric query: pf's log lines from `from` to `to`, counted by action. */
 export function zonePairQuery(from: Zone, to: Zone): LokiQuery {
-  const selector = `{stream=${JSON.stringify(FIREWALL_LOG_STREAM)}}`;
+  const selector = FIREWALL_LOG_SELECTOR;
   const expr =
     `sum by (action) (count_over_time(${selector} |= "filterlog" | regexp ${JSON.stringify(FILTERLOG_IPV4_REGEXP)}` +
     ` | src = ip(${JSON.stringify(from.cidr)}) | dst = ip(${JSON.stringify(to.cidr)}) [$__auto]))`;
