@@ -113,7 +113,9 @@ export function pinnedPackages(packages: readonly PinnedPackage[]): string[] {
         `[ "$(dpkg-query -W -f='\${Version} \${db:Status-Status}' ${p.name} 2>/dev/null || true)" = '${p.version} installed' ] || need_packages=yes`,
     ),
     'if [ -n "$need_packages" ]; then',
-    "  sudo apt-get update -qq",
+    // A Proxmox node ships the enterprise repositories on, which answer 401 without a subscription
+    // (proxmox/pve-manager configs/pve-sources.sources): say so rather than stop silently.
+    `  sudo apt-get update -qq || { echo "apt-get update failed: on a Proxmox node without a subscription, switch its enterprise repositories to no-subscription (README, 'Proxmox prerequisites')" >&2; exit 1; }`,
     `  sudo apt-get install -y -qq --no-install-recommends --allow-change-held-packages ${packages.map((p) => `${p.name}=${p.version}`).join(" ")} >/dev/null`,
     '  changed="$changed packages"',
     "fi",
