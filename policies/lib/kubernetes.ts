@@ -117,11 +117,19 @@ export function allowedNamespacesOf(
   );
 }
 
+/** Namespaces whose pods may use the host (network sensors capturing on the node's NICs). */
+export const DEFAULT_PRIVILEGED_NAMESPACES = ["fortress-sensors"];
+
 /**
- * Namespaces whose pods may use the host: network sensors capturing on the node's NICs, and the node
- * exporter reading the k3s nodes' /proc, /sys and root filesystem (stacks/cluster.ts NODE_EXPORTER_NAMESPACE).
+ * Namespaces that may enforce the `privileged` Pod Security level: those above, and the node exporter's
+ * (components/monitoring/pins.ts NODE_EXPORTER_NAMESPACE), whose DaemonSet needs hostNetwork, hostPID
+ * and hostPath to admission. Its pods are still judged one by one: `k8s-no-privileged` lets the node
+ * exporter's DaemonSet alone use the host there (policies/lib/nodeExporter.ts).
  */
-export const DEFAULT_PRIVILEGED_NAMESPACES = ["fortress-sensors", "fortress-node-exporter"];
+export const DEFAULT_PRIVILEGED_POD_SECURITY_NAMESPACES = [
+  ...DEFAULT_PRIVILEGED_NAMESPACES,
+  "fortress-node-exporter",
+];
 
 /**
  * Namespaces that may enforce `baseline` (never `privileged`), and why: the response layer's, where

@@ -3,7 +3,7 @@ import { withEmbeddedResources } from "../lib/embedded";
 import { DEFAULT_BASELINE_NAMESPACES } from "../lib/kubernetes";
 import {
   allowedNamespacesOf,
-  DEFAULT_PRIVILEGED_NAMESPACES,
+  DEFAULT_PRIVILEGED_POD_SECURITY_NAMESPACES,
   allowedNamespacesSetting,
   K8S_NAMESPACE_TYPE,
   knownString,
@@ -19,7 +19,7 @@ const NAMESPACE_TYPES: ReadonlySet<string> = new Set([K8S_NAMESPACE_TYPE, `${K8S
 
 export const k8sNamespacePodSecurity: StackValidationPolicy = {
   name: "k8s-namespace-pod-security",
-  description: `Every Namespace the stack creates enforces the restricted Pod Security profile (label ${ENFORCE_LABEL}: restricted); only the allow-listed namespaces (allowedNamespaces, by default ${DEFAULT_PRIVILEGED_NAMESPACES.join(", ")}) may enforce privileged or baseline, and the namespaces of baselineNamespaces (by default ${Object.keys(DEFAULT_BASELINE_NAMESPACES).join(", ")}: ${Object.values(DEFAULT_BASELINE_NAMESPACES).join("; ")}) baseline. A missing label means the API server's default, privileged. A NamespacePatch may not lower it either. Covers objects a yaml/v2 ConfigGroup carries.`,
+  description: `Every Namespace the stack creates enforces the restricted Pod Security profile (label ${ENFORCE_LABEL}: restricted); only the allow-listed namespaces (allowedNamespaces, by default ${DEFAULT_PRIVILEGED_POD_SECURITY_NAMESPACES.join(", ")}) may enforce privileged or baseline, and the namespaces of baselineNamespaces (by default ${Object.keys(DEFAULT_BASELINE_NAMESPACES).join(", ")}: ${Object.values(DEFAULT_BASELINE_NAMESPACES).join("; ")}) baseline. A missing label means the API server's default, privileged. A NamespacePatch may not lower it either. Covers objects a yaml/v2 ConfigGroup carries.`,
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
@@ -36,7 +36,7 @@ export const k8sNamespacePodSecurity: StackValidationPolicy = {
   },
   validateStack: (args, reportViolation) => {
     const config = args.getConfig<{ allowedNamespaces?: unknown; baselineNamespaces?: unknown }>();
-    const allowed = allowedNamespacesOf(config, DEFAULT_PRIVILEGED_NAMESPACES);
+    const allowed = allowedNamespacesOf(config, DEFAULT_PRIVILEGED_POD_SECURITY_NAMESPACES);
     const baseline = allowedNamespacesOf(
       { allowedNamespaces: config.baselineNamespaces },
       Object.keys(DEFAULT_BASELINE_NAMESPACES),

@@ -44,12 +44,10 @@ import {
   targetLabels,
 } from "../monitoringTargets";
 import { firewallRef, vmSshHost } from "./connections";
-import { logsPart } from "./monitoringLogs";
-import type { LayerInputs } from "./types";
+import { logsPart, type MonitoringInputs } from "./monitoringLogs";
+import type { MonitoringLayer } from "./types";
 
-export type MonitoringInputs = LayerInputs<
-  "network" | "hypervisor" | "platform" | "identity" | "siem" | "response"
->;
+export type { MonitoringInputs };
 
 /** The admin's channel for critical alerts: the SMTP relay, else the webhook; none → TheHive only. */
 export function notification(inputs: Pick<MonitoringInputs, "lab" | "secrets">): Notification | undefined {
@@ -137,11 +135,6 @@ function nodeExporters(inputs: MonitoringInputs): {
   };
   return { part, job, manager };
 }
-
-/** The layer's component, with Grafana's break-glass admin (its password secret) for the stack outputs. */
-export type MonitoringLayer = Monitoring & {
-  readonly grafanaAdmin: { readonly login: string; readonly password: pulumi.Output<string> };
-};
 
 /** The exporters beside the node exporter: the firewall's, Proxmox's, the indexer's, the manager's metrics. */
 function exporterParts(

@@ -31,7 +31,12 @@ import { INDEXER_LABELS, INDEXER_PORT, INDEXER_SERVICE } from "../../components/
 import { INGRESS, namespaceOf } from "../cluster";
 import { clamdHost } from "../hostFlows";
 import { firewallRef } from "./connections";
-import type { MonitoringInputs } from "./monitoring";
+import type { LayerInputs } from "./types";
+
+/** What the monitoring layer reads of the layers upstream of it. */
+export type MonitoringInputs = LayerInputs<
+  "network" | "hypervisor" | "platform" | "identity" | "siem" | "response"
+>;
 
 /** Loki's volume and what the home lab sends it a day (syslog of the firewall, compressed). */
 export const LOKI_SIZING = { volumeGi: 12, ingestGiPerDay: 0.5 } as const;

@@ -15,11 +15,16 @@ import type { Endpoint } from "../../components/endpoint/endpoint";
 import type { Sensors } from "../../components/sensors/sensors";
 import type { Vuln } from "../../components/vuln/vuln";
 import type { Response } from "../../components/response/response";
-import type { MonitoringLayer } from "./monitoring";
+import type { Monitoring } from "../../components/monitoring/monitoring";
 import type { Time } from "../../components/time/time";
 import type { LayerName } from "../blueprint";
 import type { LabSecrets } from "../config/load";
 import type { LabModel } from "../lab";
+
+/** The monitoring layer's component, with Grafana's break-glass admin (its password secret) for the outputs. */
+export type MonitoringLayer = Monitoring & {
+  readonly grafanaAdmin: { readonly login: string; readonly password: pulumi.Output<string> };
+};
 
 /** The component each built layer makes, by layer name (a key that is no layer name fails BUILT_LAYERS_ARE_LAYERS). */
 export interface LayerComponents {

@@ -178,8 +178,8 @@ describe("ProxmoxExporter", () => {
       params: { module: ["default"], cluster: ["1"], node: ["1"] },
       exporterAddress: "proxmox-exporter.fortress-monitoring.svc:9221",
       targets: [
-        { address: "10.10.10.11", labels: { layer: "hypervisor", role: "proxmox-node", node: "pve1" } },
-        { address: "10.10.10.12", labels: { layer: "hypervisor", role: "proxmox-node", node: "pve2" } },
+        { address: "10.10.10.11", labels: { layer: "hypervisor", role: "proxmox-node" } },
+        { address: "10.10.10.12", labels: { layer: "hypervisor", role: "proxmox-node" } },
       ],
     });
     assert.equal(producerOf("pve_up")?.job, PROXMOX_JOB);
