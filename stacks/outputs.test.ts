@@ -24,6 +24,7 @@ describe("the stack outputs (issue 9)", () => {
       "cortexAdminPassword",
       "mispAdminPassword",
       "mispAdminKey",
+      "grafanaAdminPassword",
     ]);
   });
 

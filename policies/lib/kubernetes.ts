@@ -142,11 +142,14 @@ export const DEFAULT_BASELINE_NAMESPACES: Readonly<Record<string, string>> = {
 };
 
 /** The `allowedNamespaces` setting of the pod policies: who may use the host, and why (the description). */
-export function allowedNamespacesSetting(description: string) {
+export function allowedNamespacesSetting(
+  description: string,
+  defaults: readonly string[] = DEFAULT_PRIVILEGED_NAMESPACES,
+) {
   return {
     type: "array" as const,
     items: { type: "string" as const },
-    default: DEFAULT_PRIVILEGED_NAMESPACES,
+    default: [...defaults],
     description,
   };
 }

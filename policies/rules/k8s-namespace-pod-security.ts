@@ -24,7 +24,8 @@ export const k8sNamespacePodSecurity: StackValidationPolicy = {
   configSchema: {
     properties: {
       allowedNamespaces: allowedNamespacesSetting(
-        "Namespaces whose pods may be privileged (network sensors).",
+        "Namespaces that may enforce the privileged level (network sensors, the node exporter's DaemonSet).",
+        DEFAULT_PRIVILEGED_POD_SECURITY_NAMESPACES,
       ),
       baselineNamespaces: {
         type: "array",

@@ -121,8 +121,10 @@ describe("parseStackConfig", () => {
   it("reads the home stack: every plain key as JSON, the secrets it needs as secrets", () => {
     const home = readStackConfig(HOME_FILE);
     assert.equal(home.stack, "home");
-    // The home lab builds its own k3s cluster, so it has no kubeconfig.
-    const needed = SECRET_KEYS.filter((key) => key !== "kubeconfig");
+    // The home lab builds its own k3s cluster, so it has no kubeconfig; it names no SMTP relay login and
+    // no webhook, so neither notification secret.
+    const unused = new Set(["kubeconfig", "smtpPassword", "notifyWebhookToken"]);
+    const needed = SECRET_KEYS.filter((key) => !unused.has(key));
     assert.deepEqual([...home.secretKeys].sort(), needed.map((key) => `fortress:${key}`).sort());
     for (const key of ["lab", "proxmox", "nodes", "networks", "services"] as const) {
       const text = home.values[`fortress:${key}`];
