@@ -38,7 +38,7 @@ export const WORKLOAD_LAYERS = LAYERS.slice(LAYERS.indexOf("identity"));
 export const namespaceOf = (layer: LayerName) => `fortress-${layer}`;
 
 /** The node exporter's own namespace (privileged Pod Security: components/monitoring/pins.ts). */
-export { NODE_EXPORTER_NAMESPACE } from "../components/monitoring/pins";
+export { NODE_EXPORTER_NAMESPACE } from "../vocabulary/monitoring";
 
 /** The ingress controller k3s ships (Traefik, in kube-system); the baseline does not replace it. */
 export const INGRESS = { className: "traefik", namespace: "kube-system" } as const;

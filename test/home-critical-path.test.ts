@@ -19,6 +19,7 @@ const BARRIERS = [
   "identity-ready",
   "siem-ready",
   "response-ready",
+  "monitoring-ready",
 ];
 
 describe("the home lab's critical path", () => {
@@ -32,7 +33,7 @@ describe("the home lab's critical path", () => {
     path = document.criticalPath;
   });
 
-  it("starts in the network layer, passes every layer's barrier in the blueprint's order, and ends at the response layer's barrier", () => {
+  it("starts in the network layer, passes every layer's barrier in the blueprint's order, and ends at the monitoring layer's barrier", () => {
     const layerOf = new Map(document.resources.map((resource) => [resource.urn, resource.layer]));
     assert.equal(layerOf.get(path.resources[0]?.urn ?? ""), "network");
     const barriers = path.resources
@@ -40,8 +41,8 @@ describe("the home lab's critical path", () => {
       .map((step) => step.name);
     assert.deepEqual(barriers, BARRIERS);
     const last = path.resources.at(-1);
-    assert.equal(last && layerOf.get(last.urn), "response");
-    assert.equal(last?.name, "response-ready");
+    assert.equal(last && layerOf.get(last.urn), "monitoring");
+    assert.equal(last?.name, "monitoring-ready");
   });
 
   it("is a chain: each resource waits for the one before it, and the estimate is the sum of their seconds", () => {

@@ -56,7 +56,7 @@ describe("the home lab plan", () => {
     assert.match(lines[0] ?? "", /^Fortress plan for stack "home": \d+ resources$/);
     assert.equal(
       lines[1],
-      `  resources  ${document.resources.length} in 11 built layers (1 not built), 2 outside any layer`,
+      `  resources  ${document.resources.length} in 12 built layers (0 not built), 2 outside any layer`,
     );
     assert.equal(
       lines[2],
@@ -110,17 +110,20 @@ describe("the home lab plan", () => {
     }
     // Offline no chart renders: every chart is judged by its values, and plan.json says so.
     const charts = document.resources.filter((resource) => resource.type === "kubernetes:helm.sh/v4:Chart");
-    assert.equal(charts.length, 5);
+    assert.equal(charts.length, 8);
     assert.deepEqual([...(document.chartsJudgedByValues ?? [])].sort(), [
       "Helm v4 Chart cert-manager (chart cert-manager)",
       "Helm v4 Chart cortex (chart cortex)",
       "Helm v4 Chart keycloak (chart keycloakx)",
+      "Helm v4 Chart kube-prometheus-stack (chart kube-prometheus-stack)",
+      "Helm v4 Chart loki (chart loki)",
       "Helm v4 Chart thehive (chart thehive)",
       "Helm v4 Chart vaultwarden (chart vaultwarden)",
+      "Helm v4 Chart vector-aggregator (chart vector)",
     ]);
   });
 
-  it("builds every layer but monitoring, and lists it as not built yet", () => {
+  it("builds every layer of the blueprint: none is listed as not built yet", () => {
     const status = Object.fromEntries(document.layers.map((layer) => [layer.name, layer.status]));
     const built = [
       "network",
@@ -134,10 +137,10 @@ describe("the home lab plan", () => {
       "endpoint",
       "vuln",
       "response",
+      "monitoring",
     ];
+    assert.deepEqual([...built].sort(), [...LAYERS].sort());
     for (const layer of built) assert.equal(status[layer], "built", layer);
-    for (const layer of LAYERS.filter((name) => !built.includes(name)))
-      assert.equal(status[layer], "not built yet");
     const outside = document.resources
       .filter((resource) => resource.layer === null)
       .map((resource) => resource.type);
@@ -155,7 +158,8 @@ describe("the home lab plan", () => {
     assert.match(outcome.text, /sensors: \d+ resources/);
     assert.match(outcome.text, /vuln: \d+ resources/);
     assert.match(outcome.text, /response: \d+ resources/);
-    assert.match(outcome.text, /monitoring: not built yet/);
+    assert.match(outcome.text, /monitoring: \d+ resources/);
+    assert.doesNotMatch(outcome.text, /not built yet/);
   });
 
   it("builds one Proxmox provider that the network, time, hypervisor and identity layers share (issue 9)", () => {
@@ -452,6 +456,10 @@ describe("the home lab plan", () => {
       "endpoint->siem",
       "hypervisor->dns-dhcp",
       "identity->platform",
+      "monitoring->endpoint",
+      "monitoring->response",
+      "monitoring->sensors",
+      "monitoring->vuln",
       "platform->hypervisor",
       "response->siem",
       "sensors->siem",

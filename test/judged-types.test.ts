@@ -83,6 +83,8 @@ const UNJUDGED: Readonly<Record<string, string>> = {
     "a certificate the lab's CA signs (the Wazuh manager's); public material",
   "pulumi-nodejs:dynamic/fortress:wazuh:agentGroup":
     "an agent group and the files its agents watch; who is enrolled is judged by every-vm-has-an-agent",
+  "pulumi-nodejs:dynamic/fortress:opnsense:nodeExporter":
+    "the os-node_exporter plugin's settings: it listens on the firewall's servers-side address alone, and who reaches it there is the zone matrix's (opnsense-zone-matrix)",
   "pulumi-nodejs:dynamic/fortress:opnsense:syslogDestination":
     "where the firewall sends its logs: the manager's address, an Output of the siem layer",
   "pulumi:providers:kubernetes": "its kubeconfig is judged like every input (secrets-from-random-or-config)",

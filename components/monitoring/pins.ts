@@ -43,13 +43,7 @@ export const STACK_IMAGES = {
  * = fullname + "-alertmanager"; the operator's Prometheus and Alertmanager Services carry those names).
  */
 export const RELEASE = "kube-prometheus-stack";
-/**
- * The node exporter's own namespace, beside the layer's: its DaemonSet reads the k3s nodes' /proc, /sys
- * and root filesystem through hostPath with hostNetwork and hostPID (charts/prometheus-node-exporter
- * daemonset.yaml), which only the `privileged` Pod Security level admits. Kept apart so the rest of
- * monitoring stays `restricted`; the platform makes it (stacks/layers/platform.ts).
- */
-export const NODE_EXPORTER_NAMESPACE = "fortress-node-exporter";
+export { NODE_EXPORTER_NAMESPACE } from "../../vocabulary/monitoring";
 export const FULLNAME = "kps";
 export const PROMETHEUS_NAME = `${FULLNAME}-prometheus`;
 export const ALERTMANAGER_NAME = `${FULLNAME}-alertmanager`;
