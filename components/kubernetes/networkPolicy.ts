@@ -113,3 +113,30 @@ export function flowEgressPolicy(
     opts,
   );
 }
+
+/**
+ * A NetworkPolicy for the pods `selector` picks in namespace `ns`, with the rules given: its policy
+ * types follow the rules' directions (a direction left out is not restricted by this policy).
+ */
+export function podPolicy(
+  resourceName: string,
+  name: string,
+  ns: string,
+  selector: Readonly<Record<string, string>>,
+  rules: { ingress?: unknown[]; egress?: unknown[] },
+  opts: pulumi.CustomResourceOptions,
+): k8s.networking.v1.NetworkPolicy {
+  return new k8s.networking.v1.NetworkPolicy(
+    resourceName,
+    {
+      metadata: { name, namespace: ns },
+      spec: {
+        podSelector: { matchLabels: { ...selector } },
+        policyTypes: [...(rules.ingress ? ["Ingress"] : []), ...(rules.egress ? ["Egress"] : [])],
+        ...(rules.ingress ? { ingress: rules.ingress } : {}),
+        ...(rules.egress ? { egress: rules.egress } : {}),
+      },
+    } as k8s.networking.v1.NetworkPolicyArgs,
+    opts,
+  );
+}

@@ -27,9 +27,9 @@
  * kube-prometheus-stack-88.5.3 templates/prometheus-operator/_prometheus-operator.tpl (`app:
  * kube-prometheus-stack-operator`), kube-state-metrics-8.4.0 and grafana-12.11.1 `selectorLabels`.
  */
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { KUBE_SYSTEM, NAMESPACE_NAME_LABEL } from "../kubernetes/networkPolicy";
+import { KUBE_SYSTEM, NAMESPACE_NAME_LABEL, podPolicy as policy } from "../kubernetes/networkPolicy";
 import type { ScrapeJob } from "./contract";
 import { ALERTMANAGER_NAME, PROMETHEUS_NAME, RELEASE, STACK_PORTS } from "./pins";
 
@@ -138,29 +138,6 @@ export function scrapeEndpoints(jobs: readonly ScrapeJob[], namespace: string): 
     }
   }
   return out;
-}
-
-function policy(
-  resourceName: string,
-  name: string,
-  ns: string,
-  selector: Labels,
-  rules: { ingress?: unknown[]; egress?: unknown[] },
-  opts: pulumi.CustomResourceOptions,
-): k8s.networking.v1.NetworkPolicy {
-  return new k8s.networking.v1.NetworkPolicy(
-    resourceName,
-    {
-      metadata: { name, namespace: ns },
-      spec: {
-        podSelector: { matchLabels: { ...selector } },
-        policyTypes: [...(rules.ingress ? ["Ingress"] : []), ...(rules.egress ? ["Egress"] : [])],
-        ...(rules.ingress ? { ingress: rules.ingress } : {}),
-        ...(rules.egress ? { egress: rules.egress } : {}),
-      },
-    } as k8s.networking.v1.NetworkPolicyArgs,
-    opts,
-  );
 }
 
 /** The metrics port each in-namespace pod is scraped on (its ServiceMonitor's). */

@@ -18,9 +18,9 @@
  * TheHive-Project/Cortex@4.1.0 K8sJobRunnerSrv.run) and reach MISP and nothing else outside the
  * namespace; an analyzer that calls an online service needs an egress the lab decides on.
  */
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { NAMESPACE_NAME_LABEL } from "../kubernetes/networkPolicy";
+import { NAMESPACE_NAME_LABEL, podPolicy as policy } from "../kubernetes/networkPolicy";
 import { ACCOUNTS_LABELS } from "./accounts";
 import { CORTEX_ACCOUNTS_LABELS } from "./cortexAccounts";
 import { CORTEX_NEURONS_LABELS } from "./cortexNeurons";
@@ -62,29 +62,6 @@ const pods = (labels: Labels) => ({ podSelector: { matchLabels: { ...labels } } 
 const namespace = (name: string) => ({
   namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: name } },
 });
-
-function policy(
-  resourceName: string,
-  name: string,
-  ns: string,
-  selector: Labels,
-  rules: { ingress?: unknown[]; egress?: unknown[] },
-  opts: pulumi.CustomResourceOptions,
-): k8s.networking.v1.NetworkPolicy {
-  return new k8s.networking.v1.NetworkPolicy(
-    resourceName,
-    {
-      metadata: { name, namespace: ns },
-      spec: {
-        podSelector: { matchLabels: { ...selector } },
-        policyTypes: [...(rules.ingress ? ["Ingress"] : []), ...(rules.egress ? ["Egress"] : [])],
-        ...(rules.ingress ? { ingress: rules.ingress } : {}),
-        ...(rules.egress ? { egress: rules.egress } : {}),
-      },
-    } as k8s.networking.v1.NetworkPolicyArgs,
-    opts,
-  );
-}
 
 export function theHivePolicies(
   name: string,

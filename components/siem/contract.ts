@@ -20,7 +20,7 @@ export interface SshHost {
 }
 
 /** The SSH connection of a remote.Command to `host`: its admin user, the key kept secret, the host key pinned. */
-export function sshConnection(host: SshHost): {
+export function sshConnection(host: Pick<SshHost, "address" | "user" | "privateKey" | "hostKey">): {
   host: string;
   user: string;
   privateKey: pulumi.Output<string>;

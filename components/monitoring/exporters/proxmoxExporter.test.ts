@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { PROXMOX_SCRAPE_JOB } from "../rules/availability";
 import { before, describe, it } from "node:test";
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
@@ -183,6 +184,8 @@ describe("ProxmoxExporter", () => {
       ],
     });
     assert.equal(producerOf("pve_up")?.job, PROXMOX_JOB);
+    // The rules leave this job out of ScrapeTargetDown by its name.
+    assert.equal(PROXMOX_SCRAPE_JOB, PROXMOX_JOB);
   });
 
   it("passes the pack: token least privilege, workloads, pinning and secrets", async () => {

@@ -100,7 +100,7 @@ describe("the five dashboards", () => {
           `Agents by role and status @${prometheus}`,
           `File integrity changes @${alerts}`,
           `Malware detections by agent @${alerts}`,
-          `Active vulnerabilities by severity @${alerts}`,
+          `New vulnerability detections by severity @${alerts}`,
         ],
       ],
       [
@@ -119,7 +119,7 @@ describe("the five dashboards", () => {
           `Memory used per node @${prometheus}`,
           `Memory used per VM @${prometheus}`,
           `Disk used per node (fullest filesystem) @${prometheus}`,
-          `Disk used per VM @${prometheus}`,
+          `Disk I/O per VM @${prometheus}`,
           `Indexer cluster green @${prometheus}`,
           `Ingest rates @${prometheus}`,
         ],

@@ -154,7 +154,7 @@ describe("Grafana's values", () => {
 
   it("keep provisioned dashboards read-only", () => {
     const dashboards = (values.sidecar as Json).dashboards as Json;
-    assert.deepEqual(dashboards.provider, { allowUiUpdates: false, disableDelete: true });
+    assert.deepEqual(dashboards.provider, { allowUiUpdates: false, disableDelete: false });
     assert.equal(dashboards.label, "grafana_dashboard");
     assert.equal(dashboards.labelValue, "1");
     assert.equal(values.defaultDashboardsEditable, false);

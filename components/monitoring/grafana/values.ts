@@ -243,7 +243,9 @@ export function grafanaValues(args: GrafanaValuesArgs): PlainValues {
         labelValue: "1",
         searchNamespace: null,
         resource: "configmap",
-        provider: { allowUiUpdates: false, disableDelete: true },
+        // disableDelete false: a dashboard whose ConfigMap goes is deleted, not left behind as an ordinary,
+        // editable one (grafana pkg/services/provisioning/dashboards/file_reader.go, DisableDeletion).
+        provider: { allowUiUpdates: false, disableDelete: false },
       },
       datasources: {
         enabled: true,

@@ -5,6 +5,7 @@
  * listens on the host's own address, port 9100 (nodeExporterInstall.ts); its scrape target carries
  * Fortress's target labels (contract.ts TARGET_LABELS).
  */
+import { sshConnection } from "../../siem/contract";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { COMPONENT_TYPES } from "../../../vocabulary/typeTokens";
@@ -41,12 +42,7 @@ export class NodeExporterHost extends pulumi.ComponentResource {
     this.install = new command.remote.Command(
       `${name}-install`,
       {
-        connection: {
-          host: args.host.address,
-          user: args.host.user,
-          privateKey: pulumi.secret(args.host.privateKey),
-          hostKey: args.host.hostKey,
-        },
+        connection: sshConnection(args.host),
         create: script,
         // No secret in the script; its output is not worth the log either.
         logging: "none",

@@ -61,7 +61,7 @@ describe("the metric catalogue", () => {
     assert.equal(producerOf("pve_up")?.job, "proxmox");
     assert.equal(producerOf("elasticsearch_cluster_health_status")?.job, "indexer-exporter");
     assert.equal(producerOf("up")?.job, "prometheus-scrape");
-    assert.equal(metricByName("node_network_receive_drop_total"), undefined);
+    assert.equal(metricByName("node_network_receive_dropped_total"), undefined);
     assert.deepEqual(
       unproducedNames('sum by (id) (pve_up{id=~"node/.*"}) / count(node_load1) + nothing_makes_this'),
       ["nothing_makes_this"],

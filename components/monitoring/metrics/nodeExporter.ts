@@ -4,7 +4,9 @@
  * Names are `node_<subsystem>_<name>` (collector/collector.go namespace "node"); memory fields are
  * `node_memory_<field>` built from /proc/meminfo keys (collector/meminfo.go, collector/meminfo_linux.go, meminfo_linux.go);
  * network counters are `node_network_<key>_total` (collector/netdev_common.go metricDesc) with the
- * netlink keys of collector/netdev_linux.go (the default): `receive_dropped`, not `receive_drop`.
+ * keys collector/netdev_linux.go reads, renamed by `legacy()` unless --collector.netdev.enable-detailed-metrics
+ * (off in every exporter here): `receive_drop`, `transmit_drop`, `receive_errs`, `transmit_errs`
+ * (netdev_common.go `legacy`, the same in 1.5.0).
  */
 import type { MetricProducer } from "../contract";
 import { metric } from "./spec";
@@ -52,28 +54,28 @@ export const NODE_EXPORTER: MetricProducer = {
       "Network device statistic receive_packets.",
     ),
     metric(
-      "node_network_receive_dropped_total",
+      "node_network_receive_drop_total",
       "counter",
       ["device"],
-      "Network device statistic receive_dropped.",
+      "Network device statistic receive_drop.",
     ),
     metric(
-      "node_network_transmit_dropped_total",
+      "node_network_transmit_drop_total",
       "counter",
       ["device"],
-      "Network device statistic transmit_dropped.",
+      "Network device statistic transmit_drop.",
     ),
     metric(
-      "node_network_receive_errors_total",
+      "node_network_receive_errs_total",
       "counter",
       ["device"],
-      "Network device statistic receive_errors.",
+      "Network device statistic receive_errs.",
     ),
     metric(
-      "node_network_transmit_errors_total",
+      "node_network_transmit_errs_total",
       "counter",
       ["device"],
-      "Network device statistic transmit_errors.",
+      "Network device statistic transmit_errs.",
     ),
     metric("node_load1", "gauge", [], "1m load average."),
     metric("node_load5", "gauge", [], "5m load average."),

@@ -17,7 +17,8 @@ export const PROMETHEUS: MetricProducer = {
     metric(
       "ALERTS",
       "gauge",
-      ["alertname", "alertstate"],
+      // With the alert's own labels: every Fortress rule and the chart's carry `severity`.
+      ["alertname", "alertstate", "severity"],
       "The synthetic series of every pending or firing alert.",
     ),
     metric(

@@ -65,6 +65,18 @@ export const PROXMOX: MetricProducer = {
       ID,
       "The amount of traffic in bytes that was sent from the guest over the network since it was started.",
     ),
+    metric(
+      "pve_disk_read_bytes_total",
+      "counter",
+      ID,
+      "The amount of bytes the guest read from its block devices since it was started.",
+    ),
+    metric(
+      "pve_disk_written_bytes_total",
+      "counter",
+      ID,
+      "The amount of bytes the guest wrote to its block devices since it was started.",
+    ),
     metric("pve_guest_info", "gauge", ["id", "node", "name", "type", "template", "tags"], "VM/CT info"),
     metric("pve_storage_info", "gauge", ["id", "node", "storage", "plugintype", "content"], "Storage info"),
     metric("pve_node_info", "gauge", ["id", "level", "name", "nodeid"], "Node info"),

@@ -18,6 +18,8 @@ export const TARGET_DOWN = "ScrapeTargetDown";
 
 /** The firewall's role label (components/monitoring/hosts scrapeJobs.ts FIREWALL_ROLE). */
 export const FIREWALL_ROLE = "firewall";
+/** The Proxmox exporter's job (components/monitoring/exporters/proxmoxExporter.ts PROXMOX_JOB). */
+export const PROXMOX_SCRAPE_JOB = "proxmox";
 
 function nodeDown(nodes: readonly string[]): AlertRule {
   return {
@@ -73,7 +75,9 @@ function firewallDown(): AlertRule {
 function targetDown(): AlertRule {
   return {
     alert: TARGET_DOWN,
-    expr: `up{role!="", role!="${FIREWALL_ROLE}"} == 0`,
+    // Not the Proxmox job's per-node scrapes: a node whose API is gone is ProxmoxNodeDown (the others
+    // report it), and its scrape carries no `node` label the node's inhibition could match.
+    expr: `up{role!="", role!="${FIREWALL_ROLE}", job!="${PROXMOX_SCRAPE_JOB}"} == 0`,
     for: "5m",
     labels: { severity: "warning", layer: "{{ $labels.layer }}" },
     annotations: {

@@ -47,7 +47,7 @@ describe("the alert rules read only produced metrics", () => {
       ["elasticsearch_snapshot_stats_latest_snapshot_timestamp_seconds", "repository"],
       ["kubelet_volume_stats_available_bytes", "persistentvolumeclaim"],
       ["vector_component_received_events_total", "component_id"],
-      ["node_network_receive_dropped_total", "device"],
+      ["node_network_receive_drop_total", "device"],
       ["certmanager_certificate_ready_status", "condition"],
     ] as const)
       assert.ok(labelsOf(name).has(label), `${name} carries no ${label} label in the catalogue`);

@@ -12,7 +12,7 @@
  * - `fortress_wazuh_agents{status,group}` and `fortress_containment_actions_total{action,result}`, the
  *   textfile metrics Fortress writes on the manager (components/monitoring/metrics/fortress.ts).
  * - `vector_component_received_events_total{component_id}` (Vector's internal metrics).
- * - `node_network_receive_dropped_total{device}` and `node_network_receive_packets_total` — the
+ * - `node_network_receive_drop_total{device}` and `node_network_receive_packets_total` — the
  *   name on Linux and FreeBSD alike (prometheus/node_exporter@v1.12.1:collector/netdev_linux.go,
  *   netdev_bsd.go `receive_dropped`).
  * - `certmanager_certificate_expiration_timestamp_seconds{name,namespace,…}` and
@@ -156,7 +156,7 @@ function silent(source: RuleLogSource, zeek: RuleVm | undefined): AlertRule {
 function drops(input: AlertRulesInput): AlertRule[] {
   const rule = (sensor: string, selector: string, layer: string): AlertRule => ({
     alert: "CapturePacketsDropped",
-    expr: `rate(node_network_receive_dropped_total{${selector}}[10m]) / rate(node_network_receive_packets_total{${selector}}[10m]) > 0.01`,
+    expr: `rate(node_network_receive_drop_total{${selector}}[10m]) / rate(node_network_receive_packets_total{${selector}}[10m]) > 0.01`,
     for: "15m",
     labels: { severity: "warning", layer, sensor },
     annotations: {

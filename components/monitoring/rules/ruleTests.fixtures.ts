@@ -709,7 +709,7 @@ export const RULE_CASES: readonly RuleCase[] = [
     alert: "CapturePacketsDropped",
     fire: {
       series: [
-        { series: `node_network_receive_dropped_total{${ZEEK}}`, values: "0+100x40" },
+        { series: `node_network_receive_drop_total{${ZEEK}}`, values: "0+100x40" },
         { series: `node_network_receive_packets_total{${ZEEK}}`, values: "0+1000x40" },
       ],
       at: "30m",
@@ -735,11 +735,11 @@ export const RULE_CASES: readonly RuleCase[] = [
     },
     quiet: {
       series: [
-        { series: `node_network_receive_dropped_total{${ZEEK}}`, values: "0+1x40" },
+        { series: `node_network_receive_drop_total{${ZEEK}}`, values: "0+1x40" },
         { series: `node_network_receive_packets_total{${ZEEK}}`, values: "0+1000x40" },
         {
           series:
-            'node_network_receive_dropped_total{job="node", instance="zeek-1:9100", role="zeek", device="ens18"}',
+            'node_network_receive_drop_total{job="node", instance="zeek-1:9100", role="zeek", device="ens18"}',
           values: "0+500x40",
         },
         {

@@ -3,6 +3,7 @@
  * one installing and running Zeek on the VM (install.ts), one installing, applying and checking the
  * mirror on the node (mirror.ts). `logDir` is where the JSON logs are, for the log shipper.
  */
+import { sshConnection } from "../../siem/contract";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { DATA_MOUNT } from "../../cloud-init/userData";
@@ -50,12 +51,7 @@ export class ZeekSensor extends pulumi.ComponentResource {
     this.install = new command.remote.Command(
       `${name}-install`,
       {
-        connection: {
-          host: args.host.address,
-          user: args.host.user,
-          privateKey: pulumi.secret(args.host.privateKey),
-          hostKey: args.host.hostKey,
-        },
+        connection: sshConnection(args.host),
         create: script,
         logging: "none",
         triggers: [script],

@@ -75,7 +75,9 @@ export function endpointSecurityPanels(): PanelSpec[] {
       ],
     },
     {
-      title: "Active vulnerabilities by severity",
+      // Wazuh alerts on a finding when it appears or is solved; the current list is the states index
+      // (wazuh-states-vulnerabilities-*), which Grafana's user does not read: new detections, by severity.
+      title: "New vulnerability detections by severity",
       type: "bargauge",
       w: 12,
       queries: [

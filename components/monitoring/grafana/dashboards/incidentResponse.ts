@@ -77,6 +77,8 @@ export function incidentResponsePanels(): PanelSpec[] {
         "Each contained address with the reason fortress-contain recorded (the Wazuh alert id and rule) and when it was contained; no metric measures the delay itself.",
       type: "table",
       w: 24,
+      // The plugin answers `min` of the timestamp as epoch milliseconds.
+      unit: "dateTimeAsIso",
       queries: [
         {
           kind: "alerts",

@@ -5,7 +5,12 @@
  */
 import type { PanelSpec } from "../panels";
 
-const byVm = (expr: string) => `${expr} * on (id) group_left (name, node) pve_guest_info`;
+/**
+ * Every Proxmox node answers for the whole cluster (the Proxmox job's cluster=1 on each), so each guest's
+ * series come once per node: one copy per id on both sides, or the match has duplicates.
+ */
+const byVm = (expr: string) =>
+  `max by (id) (${expr}) * on (id) group_left (name, node) max by (id, name, node) (pve_guest_info)`;
 const REAL_FILESYSTEMS = 'fstype!~"tmpfs|overlay|squashfs|ramfs"';
 
 export function performancePanels(): PanelSpec[] {
@@ -40,11 +45,12 @@ export function performancePanels(): PanelSpec[] {
     ),
     {
       ...perVm(
-        "Disk used per VM",
-        'pve_disk_usage_bytes{id=~"qemu/.*"} / pve_disk_size_bytes{id=~"qemu/.*"}',
+        "Disk I/O per VM",
+        'rate(pve_disk_read_bytes_total{id=~"qemu/.*"}[$__rate_interval]) + rate(pve_disk_written_bytes_total{id=~"qemu/.*"}[$__rate_interval])',
       ),
+      unit: "Bps",
       description:
-        "The root image's used space as Proxmox sees it (prometheus-pve-exporter: \"used root image space for VMs\"), not the guest's filesystems: those are in the node panel.",
+        "Bytes read and written per second. Proxmox reports no used space for a VM's disks (qemu-server: `disk = 0; # no info available`): the guests' filesystems are in the node panel.",
     },
     {
       title: "Indexer cluster green",

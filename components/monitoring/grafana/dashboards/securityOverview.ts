@@ -67,7 +67,12 @@ export function securityOverviewPanels(): PanelSpec[] {
       w: 6,
       h: 5,
       queries: [
-        { kind: "prometheus", expr: 'count(ALERTS{alertstate="firing"}) or vector(0)', instant: true },
+        // Not the chart's Watchdog (always firing, by design) or InfoInhibitor: the alerts that matter.
+        {
+          kind: "prometheus",
+          expr: 'count(ALERTS{alertstate="firing", severity!~"none|info"}) or vector(0)',
+          instant: true,
+        },
       ],
     },
     {
