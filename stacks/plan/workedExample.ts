@@ -12,6 +12,7 @@
  *   7 an analyst's click in TheHive contains through Cortex's responder; an analyst releases
  *   8 dashboards show it (the monitoring layer)
  */
+import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import type { CapturedResource } from "./capture";
 
 export interface WorkedExampleHop {
@@ -98,7 +99,7 @@ const HOPS: readonly { readonly hop: string; readonly parts: readonly Part[] }[]
   {
     hop: "8 dashboards show it",
     parts: [
-      { type: "fortress:monitoring:Grafana", name: /./, does: "Grafana, behind Keycloak" },
+      { type: COMPONENT_TYPES.grafana, name: /./, does: "Grafana, behind Keycloak" },
       {
         type: "kubernetes:core/v1:ConfigMap",
         name: /-dashboard-fortress-security-overview$/,
@@ -110,7 +111,7 @@ const HOPS: readonly { readonly hop: string; readonly parts: readonly Part[] }[]
         does: "the Incident Response dashboard (containments and releases)",
       },
       {
-        type: "fortress:monitoring:NodeExporterHost",
+        type: COMPONENT_TYPES.nodeExporterHost,
         name: /-wazuh-manager-/,
         does: "the manager's exporter, which serves the containment's counters",
       },

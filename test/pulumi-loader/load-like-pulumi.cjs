@@ -64,9 +64,22 @@ async function main() {
           args.type === "random:index/randomPassword:RandomPassword"
             ? { result: `loader${"0".repeat(Math.max(0, (args.inputs.length ?? 16) - 6))}` }
             : {};
+        // The Proxmox provider answers a token's `value` as `<user>!<token>=<secret>` (the monitoring
+        // layer's exporter writes it into its pve.yml).
+        const token =
+          args.type === "proxmoxve:user/token:Token"
+            ? { value: `${args.inputs.userId}!${args.inputs.tokenName}=loader-${args.name}` }
+            : {};
         return {
           id: `${args.name}-id`,
-          state: { ...args.inputs, vmId: 100 + types.length, ...keyPair, ...certificate, ...password },
+          state: {
+            ...args.inputs,
+            vmId: 100 + types.length,
+            ...keyPair,
+            ...certificate,
+            ...password,
+            ...token,
+          },
         };
       },
       call(args) {
