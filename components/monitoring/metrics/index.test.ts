@@ -1,6 +1,4 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { describe, it } from "node:test";
 import { METRIC_PRODUCERS, metricByName, producerOf, unproducedNames } from "./index";
 
@@ -68,51 +66,3 @@ describe("the metric catalogue", () => {
     );
   });
 });
-
-/**
- * Where the exporters' repositories are fetched here (/work/.mirror, the `fetch` tool), each name
- * must be built from string literals of the cited files at the cited ref: the full name, or its
- * `_`-separated parts each a literal (namespace, subsystem, name, as BuildFQName joins them). A
- * typo or a name from memory fails here. CI has no mirrors: the test says so and skips.
- */
-describe("the catalogue against the exporters' own source", () => {
-  const MIRROR = "/work/.mirror";
-  for (const producer of METRIC_PRODUCERS) {
-    const [, owner, repo, ref, paths] = SOURCE.exec(producer.source) ?? [];
-    const gitDir = `${MIRROR}/${owner}+${repo}/repo`;
-    const present = existsSync(gitDir);
-    it(
-      `${producer.job}: every name is built from literals of ${owner}/${repo}@${ref}`,
-      {
-        skip: present ? false : `no mirror of ${owner}/${repo} at ${gitDir} (fetch it to run this check)`,
-      },
-      () => {
-        const text = (paths ?? "")
-          .split(/,\s*/)
-          .map((path) => execFileSync("git", ["-C", gitDir, "show", `${ref}:${path}`], { encoding: "utf8" }))
-          .join("\n");
-        const literals = new Set(
-          [...text.matchAll(/["'](_?[A-Za-z0-9_:.]+_?)["']/g)].map((match) =>
-            match[1]!.replace(/^_|_$/g, ""),
-          ),
-        );
-        for (const { name } of producer.metrics) {
-          assert.ok(
-            builtFrom(name.split("_"), literals),
-            `${producer.job}: ${name} is not built from ${paths}`,
-          );
-        }
-      },
-    );
-  }
-});
-
-/** Whether the segments can be cut into consecutive groups each of which is a literal. */
-function builtFrom(segments: readonly string[], literals: ReadonlySet<string>): boolean {
-  if (segments.length === 0) return true;
-  for (let cut = segments.length; cut >= 1; cut -= 1) {
-    if (literals.has(segments.slice(0, cut).join("_")) && builtFrom(segments.slice(cut), literals))
-      return true;
-  }
-  return false;
-}
