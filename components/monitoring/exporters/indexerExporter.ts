@@ -27,7 +27,7 @@ import { COMPONENT_TYPES } from "../../../vocabulary/typeTokens";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "../../kubernetes/securityContext";
 import type { IndexerAccess } from "../../siem/contract";
 import type { ScrapeJob } from "../contract";
-import { scrapePath } from "./network";
+import { exporterService } from "./network";
 import { EXPORTER_RESOURCES, EXPORTER_UIDS, exporterImage } from "./pins";
 
 export const INDEXER_EXPORTER_TYPE = COMPONENT_TYPES.indexerExporter;
@@ -121,19 +121,7 @@ export class IndexerExporter extends pulumi.ComponentResource {
       deploymentSpec(ns, this.labels, args.indexer.url, credentials, ca, args.imageDigest),
       child,
     );
-    this.service = new k8s.core.v1.Service(
-      `${name}-service`,
-      {
-        metadata: { name: NAME, namespace: ns, labels: this.labels },
-        spec: {
-          type: "ClusterIP",
-          selector: this.labels,
-          ports: [{ name: "metrics", port: INDEXER_EXPORTER_PORT, targetPort: "metrics", protocol: "TCP" }],
-        },
-      },
-      child,
-    );
-    scrapePath(
+    this.service = exporterService(
       name,
       {
         namespace: ns,

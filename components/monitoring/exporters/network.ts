@@ -54,3 +54,28 @@ export function scrapePath(
     ),
   ];
 }
+
+/**
+ * The exporter's Service (its container's `metrics` port, ClusterIP) and the scrape path to it: what
+ * every exporter of the layer in the cluster needs beside its Deployment.
+ */
+export function exporterService(
+  name: string,
+  args: ScrapePathArgs,
+  opts: pulumi.CustomResourceOptions,
+): k8s.core.v1.Service {
+  const service = new k8s.core.v1.Service(
+    `${name}-service`,
+    {
+      metadata: { name: args.stem, namespace: args.namespace, labels: { ...args.exporterLabels } },
+      spec: {
+        type: "ClusterIP",
+        selector: { ...args.exporterLabels },
+        ports: [{ name: "metrics", port: args.port, targetPort: "metrics", protocol: "TCP" }],
+      },
+    },
+    opts,
+  );
+  scrapePath(name, args, opts);
+  return service;
+}

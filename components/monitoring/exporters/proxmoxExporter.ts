@@ -27,7 +27,7 @@ import { SERVICES } from "../../../vocabulary/services";
 import { COMPONENT_TYPES } from "../../../vocabulary/typeTokens";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "../../kubernetes/securityContext";
 import type { ScrapeJob } from "../contract";
-import { scrapePath } from "./network";
+import { exporterService } from "./network";
 import { EXPORTER_RESOURCES, EXPORTER_UIDS, exporterImage } from "./pins";
 import { type ProxmoxAccess, proxmoxExporterAccess } from "./proxmoxAccess";
 
@@ -160,19 +160,7 @@ export class ProxmoxExporter extends pulumi.ComponentResource {
       deploymentSpec(ns, this.labels, config, ca, args.imageDigest),
       { ...child, dependsOn: [...this.access.acls] },
     );
-    this.service = new k8s.core.v1.Service(
-      `${name}-service`,
-      {
-        metadata: { name: NAME, namespace: ns, labels: this.labels },
-        spec: {
-          type: "ClusterIP",
-          selector: this.labels,
-          ports: [{ name: "metrics", port: PROXMOX_EXPORTER_PORT, targetPort: "metrics", protocol: "TCP" }],
-        },
-      },
-      child,
-    );
-    scrapePath(
+    this.service = exporterService(
       name,
       {
         namespace: ns,
