@@ -111,7 +111,7 @@ export function targetLabels(host: MonitoredHost): Record<TargetLabel, string> {
  * Whether Prometheus scrapes the firewall's own node exporter: only where the admin's zone matrix
  * lets the scrape in, from the network of the general k3s agents (ROLES' network for the pool:
  * servers), as `{ from: servers, to: firewall, services: [node-exporter] }`. Otherwise the firewall
- * goes unscraped and the plan says so (firewallScrapeNote).
+ * goes unscraped: the plan then holds no `monitoring-opnsense-exporter`.
  */
 export function firewallScrapeGranted(
   config: Pick<PlainConfig, "layers" | "services" | "networks" | "zones">,
@@ -130,15 +130,4 @@ export function firewallScrapeGranted(
 function generalNetwork(config: Pick<PlainConfig, "networks">): NetworkConfig | undefined {
   const purpose = ROLES[K3S_POOL_ROLES.general].network;
   return config.networks.find((network) => network.purpose === purpose);
-}
-
-/** What the plan says when the lab monitors and the firewall goes unscraped. */
-export function firewallScrapeNote(
-  config: Pick<PlainConfig, "layers" | "services" | "networks" | "zones">,
-): string | undefined {
-  if (!monitors(config) || !isLayerEnabled(config.layers, "network") || firewallScrapeGranted(config))
-    return undefined;
-  const source = generalNetwork(config);
-  if (!source) return undefined;
-  return `the firewall is not scraped: add node-exporter to { from: ${source.name}, to: firewall } in fortress:zones`;
 }
