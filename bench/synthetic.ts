@@ -174,6 +174,10 @@ export function syntheticLab(k: number, home: StackConfig = readStackConfig(HOME
       },
     }),
   };
+  // Off-site backups, so that the S3 keys the labs carry are used.
+  values[`${PREFIX}backup`] = JSON.stringify({
+    s3: { endpoint: "https://minio.home.arpa:9000", bucket: "fortress-backups" },
+  });
   // The synthetic labs build their own k3s, so they carry every secret but a kubeconfig.
   const secrets = SECRET_KEYS.filter((key) => key !== "kubeconfig");
   for (const key of secrets) values[`${PREFIX}${key}`] = dummyCiphertext(key);

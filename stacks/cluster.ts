@@ -5,7 +5,7 @@
  * find their namespace in it.
  */
 import { LAYERS, type LayerName } from "./blueprint";
-import { K3S_SERVER_ROLE, type K3sPool, k3sPoolOf } from "./catalog";
+import { K3S_POOL_ROLES, K3S_SERVER_ROLE, type K3sPool, k3sPoolOf } from "./catalog";
 import type { LabModel, PlannedVm } from "./lab";
 
 /** k3s-server-2 before k3s-server-10. */
@@ -26,6 +26,24 @@ export function k3sAgents(lab: LabModel): (PlannedVm & { pool: K3sPool })[] {
       return pool ? [{ ...vm, pool }] : [];
     })
     .sort((a, b) => JOIN_ORDER[a.pool] - JOIN_ORDER[b.pool] || byName(a, b));
+}
+
+/**
+ * The VMs a pool's workloads run on: its agents, or else the k3s servers, which carry no taint while
+ * the lab has no general agents (components/platform/k3sConfig.ts) and then run every workload (the
+ * minimal profile). The GPU pool never moves. In name order.
+ */
+export function poolHosts<Vm extends { readonly name: string; readonly role: { readonly name: string } }>(
+  vms: readonly Vm[],
+  pool: K3sPool,
+): Vm[] {
+  const byRole = (role: string) =>
+    vms
+      .filter((vm) => vm.role.name === role)
+      .sort((a, b) => a.name.localeCompare(b.name, "en", { numeric: true }));
+  const agents = byRole(K3S_POOL_ROLES[pool]);
+  const serversRunWorkloads = byRole(K3S_POOL_ROLES.general).length === 0;
+  return agents.length > 0 || pool === "gpu" || !serversRunWorkloads ? agents : byRole(K3S_SERVER_ROLE);
 }
 
 export function apiFqdn(lab: LabModel): string {

@@ -4,7 +4,7 @@
  * in it waiting for its nearest built upstream layers.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { LAYERS, type LayerName, nearestBuiltUpstream, upstreamOf } from "./blueprint";
+import { LAYERS, type LayerName, nearestBuiltUpstream, SERVICE_GRAPH, upstreamOf } from "./blueprint";
 import { isLayerEnabled } from "./config/checks";
 import type { LoadedLab } from "./config/load";
 import { layerBarrier, waitFor } from "./layerOrder";
@@ -13,7 +13,7 @@ import type { BuiltLayer, BuiltLayers, LayerComponents, RegisteredBuilder } from
 import { sharedProviders } from "./layers/shared";
 import { COMPONENT_TYPES } from "../vocabulary/typeTokens";
 
-export type LayerStatus = "built" | "not built yet" | "disabled";
+export type LayerStatus = "built" | "not built yet" | "disabled" | "no service on";
 
 export interface Composition {
   /** The component of every layer built in this run. */
@@ -21,9 +21,18 @@ export interface Composition {
   readonly status: Readonly<Record<LayerName, LayerStatus>>;
 }
 
-export function layerStatus(layers: LoadedLab["model"]["config"]["layers"], layer: LayerName): LayerStatus {
-  if (!isLayerEnabled(layers, layer)) return "disabled";
-  return isBuilt(layer) ? "built" : "not built yet";
+/**
+ * A layer that owns services and has none of them on (the minimal profile's vuln layer) holds nothing:
+ * it is skipped like a disabled one, and the layers after it wait for the ones before it.
+ */
+export function layerStatus(
+  config: Pick<LoadedLab["model"]["config"], "layers" | "services">,
+  layer: LayerName,
+): LayerStatus {
+  if (!isLayerEnabled(config.layers, layer)) return "disabled";
+  if (!isBuilt(layer)) return "not built yet";
+  const own = SERVICE_GRAPH.filter((node) => node.layer === layer);
+  return own.length > 0 && !own.some((node) => config.services.includes(node.id)) ? "no service on" : "built";
 }
 
 /** The enabled services, recorded (plain) for the policy pack's dependency check; it builds nothing. */
@@ -40,6 +49,7 @@ class EnabledServices extends pulumi.ComponentResource {
 function absence(layer: LayerName, status: LayerStatus): string {
   if (status === "disabled") return `it is disabled (fortress:layers.${layer} is false): enable it`;
   if (status === "not built yet") return "Fortress does not build it yet";
+  if (status === "no service on") return `none of its services is on: add one to fortress:services`;
   return "it is built after the layer that needs it (an upstream layer must come first in the blueprint)";
 }
 
@@ -75,7 +85,7 @@ export function compose({ model, secrets }: LoadedLab): Composition {
   const built: { -readonly [Layer in BuiltLayer]?: LayerComponents[Layer] } = {};
   const barriers = new Map<LayerName, pulumi.Resource>();
   const status = Object.fromEntries(
-    LAYERS.map((layer) => [layer, layerStatus(model.config.layers, layer)]),
+    LAYERS.map((layer) => [layer, layerStatus(model.config, layer)]),
   ) as Record<LayerName, LayerStatus>;
   const buildLayer = <Layer extends BuiltLayer>(layer: Layer, builder: RegisteredBuilder<Layer>) => {
     const barriersUpstream = nearestBuiltUpstream(layer, (name) => barriers.has(name)).flatMap((name) => {

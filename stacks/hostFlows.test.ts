@@ -162,7 +162,17 @@ describe("indexerShipperFlows (issue 13)", () => {
 
   it("opens nothing without the indexer, or without an indexer node", () => {
     assert.deepEqual(indexerShipperFlows(lab([], shippers)), []);
-    assert.deepEqual(indexerShipperFlows(lab(["wazuh-indexer"], shippers.slice(1))), []);
+    const withoutK3s = (vms: ReturnType<typeof lab>["vms"]) =>
+      vms.filter((vm) => !vm.role.name.startsWith("k3s-"));
+    const bare = lab(["wazuh-indexer"], shippers.slice(1));
+    assert.deepEqual(indexerShipperFlows({ ...bare, vms: withoutK3s(bare.vms) }), []);
+  });
+
+  it("opens the k3s server's 9200 when the server runs the workloads (no agents: the minimal profile)", () => {
+    assert.deepEqual(
+      indexerShipperFlows(lab(["wazuh-indexer"], shippers.slice(1))).map((flow) => flow.host),
+      ["k3s-server-1"],
+    );
     assert.ok(
       derivedHostFlows(lab(["wazuh-indexer"], shippers)).some((flow) => flow.services.includes("opensearch")),
     );

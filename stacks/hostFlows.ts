@@ -36,7 +36,8 @@ import { firewallApiEndpoint } from "../components/network/firewallApi";
 import type { FirewallApiClient, HostFlow } from "../components/network/types";
 import type { NetworkPurpose } from "../vocabulary/zones";
 import type { NetworkConfig } from "./config/schema";
-import { K3S_POOL_ROLES, K3S_SERVER_ROLE } from "./catalog";
+import { K3S_SERVER_ROLE } from "./catalog";
+import { poolHosts } from "./cluster";
 import { MANAGER_ROLE } from "./enrollment";
 import { isLayerEnabled } from "./config/checks";
 import type { PlainConfig } from "./config/schema";
@@ -108,11 +109,9 @@ export function clamdFlows(lab: HostFlowLab): HostFlow[] {
 /** The roles whose VMs ship logs to the indexer with Vector: Zeek's sensor and the scanner. */
 export const INDEXER_SHIPPER_ROLES: readonly string[] = ["zeek", "greenbone"];
 
-/** The VM the shippers reach the indexer on: the first indexer-pool agent by name (ServiceLB listens there). */
+/** The VM the shippers reach the indexer on: the first VM of the indexer's pool by name (ServiceLB listens there). */
 export function indexerHost<Vm extends HostFlowLab["vms"][number]>(vms: readonly Vm[]): Vm | undefined {
-  return vms
-    .filter((vm) => vm.role.name === K3S_POOL_ROLES.indexer)
-    .sort((a, b) => a.name.localeCompare(b.name, "en", { numeric: true }))[0];
+  return poolHosts(vms, "indexer")[0];
 }
 
 /** The VMs that ship logs to the indexer (INDEXER_SHIPPER_ROLES); none while the indexer is off. */
@@ -181,7 +180,7 @@ export function firewallApiClients(lab: FirewallApiLab): FirewallApiClient[] {
   // Cortex's containment responder runs in Cortex's pod, on a general k3s agent, whose address its
   // traffic leaves with; the response namespace's NetworkPolicy lets Cortex alone reach the API.
   const cortexNodes = services.includes("cortex")
-    ? lab.vms.filter((vm) => vm.role.name === K3S_POOL_ROLES.general).map(client(CORTEX_RESPONDER_WHY))
+    ? poolHosts(lab.vms, "general").map(client(CORTEX_RESPONDER_WHY))
     : [];
   return [
     ...lab.vms.filter((vm) => vm.role.name === MANAGER_ROLE).map(client(CONTAINMENT_WHY)),

@@ -18,6 +18,8 @@ import {
   type VmShape,
 } from "./catalog";
 import type { PlainConfig } from "./config/schema";
+import { serviceDemand } from "./demand";
+import { profileOfConfig } from "./profiles";
 
 export interface VmRequest {
   readonly name: string;
@@ -37,11 +39,21 @@ interface RoleDemand {
   services: ServiceId[];
 }
 
+/** Adds `extra` GB to a shape's memory (a k3s server that also runs the workloads). */
+const withMemory = (shape: VmShape, extra: number): VmShape => ({
+  ...shape,
+  memoryGb: Math.ceil((shape.memoryGb + extra) * 4 - 1e-9) / 4,
+});
+
 export function deriveVms(
-  config: Pick<PlainConfig, "services" | "vms" | "lab"> & Partial<Pick<PlainConfig, "platform">>,
+  config: Pick<PlainConfig, "services" | "vms" | "lab"> &
+    Partial<Pick<PlainConfig, "platform" | "workloads">>,
 ): VmRequest[] {
+  const profile = profileOfConfig(config);
+  const shapeOf = (role: RoleName): VmShape => profile.shapes[role] ?? ROLES[role].shape;
+  const onServers = config.lab.k3sWorkloadsOn === "servers";
   const demand = new Map<RoleName, RoleDemand>();
-  const poolMemory = new Map<K3sPool, { memoryGb: number; services: ServiceId[] }>();
+  const poolMemory = new Map<K3sPool, { memoryGb: number; pods: number; services: ServiceId[] }>();
   const want = (role: RoleName, count: number, service: ServiceId) => {
     const entry = demand.get(role) ?? { count: 0, services: [] };
     entry.count = Math.max(entry.count, count);
@@ -53,18 +65,28 @@ export function deriveVms(
     const placement = serviceSpec(id).placement;
     if (placement.kind === "vm") {
       want(placement.role, placement.role === K3S_SERVER_ROLE ? config.lab.k3sServers : placement.count, id);
-    } else if (placement.kind === "k3s") {
-      const pool = poolMemory.get(placement.pool) ?? { memoryGb: 0, services: [] };
-      pool.memoryGb += placement.memoryGb;
-      pool.services.push(id);
-      poolMemory.set(placement.pool, pool);
     }
   }
+  for (const { service, pool, pods } of serviceDemand(config)) {
+    const entry = poolMemory.get(pool) ?? { memoryGb: 0, pods: 0, services: [] };
+    entry.memoryGb += pods.reduce((sum, gb) => sum + gb, 0);
+    entry.pods = Math.max(entry.pods, pods.length);
+    entry.services.push(service);
+    poolMemory.set(pool, entry);
+  }
 
-  for (const [pool, { memoryGb, services }] of poolMemory) {
+  // The servers take the general and indexer pools' workloads when the lab runs no agents for them.
+  let serverExtraGb = 0;
+  for (const [pool, { memoryGb, pods, services }] of poolMemory) {
     const role = ROLES[K3S_POOL_ROLES[pool]];
-    const perAgent = role.shape.memoryGb - AGENT_OVERHEAD_GB;
-    for (const service of services) want(role.name, Math.ceil(memoryGb / perAgent), service);
+    if (onServers && pool !== "gpu" && demand.has(K3S_SERVER_ROLE)) {
+      serverExtraGb += memoryGb;
+      for (const service of services) want(K3S_SERVER_ROLE, config.lab.k3sServers, service);
+      continue;
+    }
+    const perAgent = shapeOf(role.name).memoryGb - AGENT_OVERHEAD_GB;
+    // One agent per replica at least: a workload's replicas go to distinct nodes.
+    for (const service of services) want(role.name, Math.max(Math.ceil(memoryGb / perAgent), pods), service);
   }
   if (config.lab.minK3sAgents > 0 && demand.has(K3S_SERVER_ROLE)) {
     want(K3S_POOL_ROLES.general, config.lab.minK3sAgents, "k3s");
@@ -77,6 +99,10 @@ export function deriveVms(
   const vms: VmRequest[] = [];
   for (const [roleName, { count, services }] of [...demand].sort(([a], [b]) => a.localeCompare(b))) {
     const role = ROLES[roleName];
+    const shape =
+      roleName === K3S_SERVER_ROLE && serverExtraGb > 0
+        ? withMemory(shapeOf(roleName), serverExtraGb / Math.max(1, config.lab.k3sServers))
+        : shapeOf(roleName);
     for (let index = 1; index <= count; index++) {
       const name = `${role.name}-${index}`;
       const override = config.vms[name] ?? {};
@@ -86,10 +112,10 @@ export function deriveVms(
         services,
         network: role.network,
         shape: {
-          cores: override.cores ?? role.shape.cores,
-          memoryGb: override.memoryGb ?? role.shape.memoryGb,
-          diskGb: override.diskGb ?? role.shape.diskGb,
-          dataDiskGb: override.dataDiskGb ?? role.shape.dataDiskGb,
+          cores: override.cores ?? shape.cores,
+          memoryGb: override.memoryGb ?? shape.memoryGb,
+          diskGb: override.diskGb ?? shape.diskGb,
+          dataDiskGb: override.dataDiskGb ?? shape.dataDiskGb,
         },
         ...(override.node === undefined ? {} : { pinnedNode: override.node }),
         ...(override.ip === undefined ? {} : { pinnedIp: override.ip }),

@@ -4,6 +4,7 @@
  */
 import { allocateAddresses, macFor } from "./addressing";
 import type { ConfigIssue } from "./config/errors";
+import type { ProfileDecision } from "./config/profile";
 import { cidrContainsHost, ipToInt, parseCidr } from "../vocabulary/addresses";
 import type { NetworkConfig, NodeConfig, PlainConfig } from "./config/schema";
 import { deriveVms, type VmRequest } from "./inventory";
@@ -22,6 +23,8 @@ export interface LabModel {
   readonly config: PlainConfig;
   readonly vms: readonly PlannedVm[];
   readonly placement: Placement;
+  /** Values the lab's profile decided because the config left them out (config/profile.ts); from the door. */
+  readonly decisions?: readonly ProfileDecision[];
 }
 
 export type Resolution =

@@ -15,6 +15,7 @@ import { isLayerEnabled } from "./config/checks";
 import type { NetworkConfig, PlainConfig } from "./config/schema";
 import { K3S_POOL_ROLES, K3S_ROLES, ROLES, type RoleName } from "./catalog";
 import type { LabModel } from "./lab";
+import { poolHosts } from "./cluster";
 
 /** The role label of a Proxmox node and of the firewall (a VM's is its role's name). */
 export const HOST_ROLES = { proxmoxNode: "proxmox-node", firewall: "firewall" } as const;
@@ -67,11 +68,7 @@ export function proxmoxHosts(lab: LabModel): MonitoredHost[] {
 
 /** The networks Prometheus's scrapes leave from: those of the general k3s agents. */
 export function scrapeSourceNetworks(lab: LabModel): string[] {
-  return [
-    ...new Set(
-      lab.vms.filter((vm) => vm.role.name === K3S_POOL_ROLES.general).map((vm) => vm.networkConfig.name),
-    ),
-  ];
+  return [...new Set(poolHosts(lab.vms, "general").map((vm) => vm.networkConfig.name))];
 }
 
 /**

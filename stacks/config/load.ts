@@ -11,6 +11,7 @@ import { ConfigError, type ConfigIssue, formatPath } from "./errors";
 import { SALVAGEABLE_KEYS, salvageEntries, salvageFields } from "./salvage";
 import { PLAIN_KEYS, type PlainConfig, type PlainKey, SECRET_KEYS, type SecretKey } from "./schema";
 import { type ReadKeys, semanticIssues } from "./semantic";
+import { type ProfileDecision, profileOf, withProfileDefaults } from "./profile";
 
 export const NAMESPACE = "fortress";
 
@@ -63,6 +64,9 @@ export interface LabSecrets {
   readonly smtpPassword?: pulumi.Output<string>;
   /** A bearer token for the notification webhook (fortress:monitoring.notify.webhook). */
   readonly notifyWebhookToken?: pulumi.Output<string>;
+  /** The S3-compatible storage's access key, with fortress:backup.s3. */
+  readonly s3AccessKeyId?: pulumi.Output<string>;
+  readonly s3SecretAccessKey?: pulumi.Output<string>;
 }
 
 export interface LoadedLab {
@@ -163,7 +167,13 @@ function fromZod(key: PlainKey, problem: z.core.$ZodIssue): ConfigIssue[] {
 
 const REQUIRED_KEYS: readonly PlainKey[] = ["lab", "proxmox", "nodes", "networks"];
 
-function readPlainKeys(source: ConfigSource): ReadKeys & { issues: ConfigIssue[] } {
+function readPlainKeys(source: ConfigSource): ReadKeys & {
+  issues: ConfigIssue[];
+  decisions: ProfileDecision[];
+} {
+  const labText = source.raw("lab");
+  const profile = profileOf(labText === undefined ? undefined : decode(labText));
+  const decisions: ProfileDecision[] = [];
   const values: Record<string, unknown> = {};
   const issues: ConfigIssue[] = [];
   const set = new Set<PlainKey>();
@@ -190,7 +200,9 @@ function readPlainKeys(source: ConfigSource): ReadKeys & { issues: ConfigIssue[]
       broken.add(key);
       continue;
     }
-    const input = text === undefined ? undefined : decode(text);
+    const filled = withProfileDefaults(key, text === undefined ? undefined : decode(text), profile);
+    const input = filled.input;
+    decisions.push(...filled.decisions);
     // reportInput: zodHint tells a missing value from a wrong one by the input.
     const result = PLAIN_KEYS[key].safeParse(input, { reportInput: true });
     const skipped = prototypeKeys(input)
@@ -215,7 +227,7 @@ function readPlainKeys(source: ConfigSource): ReadKeys & { issues: ConfigIssue[]
     const sound = salvaged ? undefined : salvageFields(PLAIN_KEYS[key], input);
     if (sound) fields[key] = sound;
   }
-  return { values: values as Partial<PlainConfig>, issues, set, broken, indexes, fields };
+  return { values: values as Partial<PlainConfig>, issues, set, broken, indexes, fields, decisions };
 }
 
 /**
@@ -236,6 +248,10 @@ function secretNeeded(key: SecretKey, { values, broken }: ReadKeys): "required" 
     if (broken.has("monitoring") || broken.has("layers")) return "optional";
     return notifySecretNeeded(key, values.monitoring, values.layers?.monitoring ?? true);
   }
+  if (key === "s3AccessKeyId" || key === "s3SecretAccessKey") {
+    if (broken.has("backup")) return "optional";
+    return values.backup?.s3 ? "required" : "unused";
+  }
   if (key === "kubeconfig") {
     if (broken.has("platform")) return "optional";
     return values.platform?.mode === "existing" ? "required" : "unused";
@@ -247,6 +263,8 @@ function secretHint(key: SecretKey): string {
   const set = `pulumi config set --secret fortress:${key} <value>`;
   if (key === "smtpPassword")
     return `fortress:monitoring.notify.email.username logs in to the relay: ${set}, or remove username if the relay takes mail without a login`;
+  if (key === "s3AccessKeyId" || key === "s3SecretAccessKey")
+    return `the access key of a bucket user that may list, read, write and delete under backup.s3.prefix only: ${set}; or remove backup.s3`;
   return key.startsWith("containment")
     ? `in OPNsense, make the user fortress-contain with only "Diagnostics: PF Table IP addresses" and "Diagnostics: Show States" and an API key for it (README, "The containment key"), then ${set}; or take quarantine out of fortress:services`
     : set;
@@ -262,11 +280,17 @@ function readSecretKeys(source: ConfigSource, keys: ReadKeys): ConfigIssue[] {
       return [
         key === "smtpPassword" || key === "notifyWebhookToken"
           ? { path: key, ...NOTIFY_SECRET_UNUSED[key] }
-          : {
-              path: key,
-              message: "is set but not used: Fortress builds its own k3s cluster",
-              hint: "remove it, or set platform.mode: existing to use that cluster",
-            },
+          : key === "s3AccessKeyId" || key === "s3SecretAccessKey"
+            ? {
+                path: key,
+                message: "is set but not used: fortress:backup has no s3",
+                hint: "add backup.s3 {endpoint, bucket}, or remove the key",
+              }
+            : {
+                path: key,
+                message: "is set but not used: Fortress builds its own k3s cluster",
+                hint: "remove it, or set platform.mode: existing to use that cluster",
+              },
       ];
     }
     return source.isSecret(key)
@@ -318,7 +342,8 @@ export function validateConfig(source: ConfigSource): { issues: ConfigIssue[]; m
   if (labIssues.length > 0) return { issues: [...labIssues, ...otherIssues] };
   const resolution = resolveLab(keys.values as PlainConfig);
   if (!resolution.ok) return { issues: [...resolution.issues, ...otherIssues] };
-  return otherIssues.length > 0 ? { issues: otherIssues } : { issues: [], model: resolution.lab };
+  const model = { ...resolution.lab, decisions: keys.decisions };
+  return otherIssues.length > 0 ? { issues: otherIssues } : { issues: [], model };
 }
 
 export function loadLab(source: ConfigSource = pulumiConfigSource()): LoadedLab {

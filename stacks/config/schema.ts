@@ -4,6 +4,9 @@
  * that span keys live in checks.ts.
  */
 import { DEFAULT_MONITORING, type MonitoringSettings, monitoringSchema } from "./monitoring";
+import { workloadsSchema } from "./workloads";
+import { backupSchema } from "./backup";
+import { PROFILE_NAMES, type WorkloadSettings } from "../profiles";
 import { z } from "zod";
 import { LAYERS } from "../blueprint";
 import { NETWORK_PURPOSES, SERVICE_IDS } from "../catalog";
@@ -56,6 +59,10 @@ export const DEFAULT_IMAGE: z.infer<typeof imageSchema> = {
 };
 
 export const labSchema = z.strictObject({
+  /** The lab's size (stacks/profiles.ts): what the config leaves out, the profile decides. */
+  profile: z.enum(PROFILE_NAMES).default("home"),
+  /** Where k3s workloads run: on agent VMs beside dedicated servers, or on the servers (no agents). */
+  k3sWorkloadsOn: z.enum(["agents", "servers"]).default("agents"),
   domain: dnsDomain,
   timezone: timeZone,
   adminUser: linuxUserName.refine((name) => !["root", "admin", "debian", "ubuntu"].includes(name), {
@@ -247,6 +254,23 @@ const downloadUrl = z
 export const platformSchema = z.strictObject({
   /** k3s: Fortress bootstraps k3s on its VMs over SSH. existing: a cluster you run, by fortress:kubeconfig. */
   mode: z.enum(["k3s", "existing"]).default("k3s"),
+  /**
+   * The existing cluster's nodes as Fortress may use them (memory and cores left for its workloads):
+   * the plan places the workloads' pods on them with 10 % headroom. Only with mode: existing.
+   */
+  cluster: z
+    .strictObject({
+      nodes: z
+        .array(
+          z.strictObject({
+            name: dnsLabel,
+            cores: z.int().min(1).max(512),
+            memoryGb: positive(4096),
+          }),
+        )
+        .min(1, "list at least one node of the cluster"),
+    })
+    .optional(),
   /** Pinned k3s release, as INSTALL_K3S_VERSION takes it. */
   k3sVersion: z
     .string()
@@ -407,6 +431,8 @@ export const PLAIN_KEYS = {
     containment: { releaseAfterHours: 24 },
   }),
   monitoring: monitoringSchema.default(DEFAULT_MONITORING),
+  workloads: workloadsSchema.default({}),
+  backup: backupSchema.default({}),
 } as const;
 
 export type PlainKey = keyof typeof PLAIN_KEYS;
@@ -422,6 +448,8 @@ export const SECRET_KEYS = [
   "containmentApiSecret",
   "smtpPassword",
   "notifyWebhookToken",
+  "s3AccessKeyId",
+  "s3SecretAccessKey",
 ] as const;
 
 export type SecretKey = (typeof SECRET_KEYS)[number];
@@ -461,4 +489,11 @@ export interface PlainConfig {
   readonly response?: ResponseSettings;
   /** Always present after the door; optional for configs built by hand in tests. */
   readonly monitoring?: MonitoringSettings;
+  /**
+   * Every sized workload, the profile's values under the config's overrides (config/profile.ts); absent
+   * in configs built by hand in tests: workloadsOf() gives the profile's.
+   */
+  readonly workloads?: WorkloadSettings;
+  /** Always present after the door; optional for configs built by hand in tests. */
+  readonly backup?: z.infer<typeof backupSchema>;
 }

@@ -7,8 +7,8 @@
 import { POOL_LABEL } from "../../components/platform/k3sConfig";
 import { ADMIN_GROUP, DEFAULT_GROUP } from "../../components/identity/realm";
 import { Siem } from "../../components/siem/siem";
-import { K3S_POOL_ROLES, ROLES } from "../catalog";
-import { INGRESS, k3sAgents, namespaceOf } from "../cluster";
+import { ROLES } from "../catalog";
+import { INGRESS, k3sAgents, namespaceOf, poolHosts } from "../cluster";
 import { identityHostnames } from "../hostnames";
 import type { LabModel, PlannedVm } from "../lab";
 import { MANAGER_ROLE } from "../enrollment";
@@ -39,14 +39,14 @@ function indexerDisk(): { dataGi: number; snapshotGi: number } {
 /** The manager's planned VM and the indexer node's address, when both are planned. */
 function plannedManager(lab: LabModel): { vm: PlannedVm; indexerNodeAddress: string } | undefined {
   const manager = lab.vms.find((vm) => vm.role.name === MANAGER_ROLE);
-  const indexerNode = k3sAgents(lab).find((vm) => vm.pool === "indexer");
+  const indexerNode = poolHosts(lab.vms, "indexer")[0];
   return manager && indexerNode ? { vm: manager, indexerNodeAddress: indexerNode.ip } : undefined;
 }
 
 /** The addresses Cortex's containment responder logs from, while the lab runs it. */
 function responderSources(lab: LabModel): string[] {
   if (!containsHosts(lab) || !lab.config.services.includes("cortex")) return [];
-  return lab.vms.filter((vm) => vm.role.name === K3S_POOL_ROLES.general).map((vm) => vm.ip);
+  return poolHosts(lab.vms, "general").map((vm) => vm.ip);
 }
 
 export const buildSiem: LayerBuild<"siem", "platform" | "identity" | "hypervisor"> = (inputs, opts) => {
@@ -115,7 +115,9 @@ export const buildSiem: LayerBuild<"siem", "platform" | "identity" | "hypervisor
       ingressNamespace: INGRESS.namespace,
       dashboardHostname: identityHostnames(lab).wazuhDashboard,
       // An existing cluster has no Fortress pools: the indexer goes where the scheduler puts it.
-      indexerNodeSelector: k3s ? { [POOL_LABEL]: "indexer" } : {},
+      // Nor has a lab whose servers run the workloads (the minimal profile).
+      indexerNodeSelector:
+        k3s && k3sAgents(lab).some((vm) => vm.pool === "indexer") ? { [POOL_LABEL]: "indexer" } : {},
       indexer: {
         ...indexerDisk(),
         ingestGbPerDay: SIEM_SIZING.ingestGbPerDay,

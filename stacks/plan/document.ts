@@ -287,7 +287,7 @@ export function buildPlanDocument(
     resources,
     layers: BLUEPRINT.map((layer) => ({
       name: layer.name,
-      status: layerStatus(config.layers, layer.name),
+      status: layerStatus(config, layer.name),
       dependsOn: layer.dependsOn,
       resources: resources.filter((resource) => resource.layer === layer.name).length,
     })),

@@ -122,8 +122,8 @@ describe("parseStackConfig", () => {
     const home = readStackConfig(HOME_FILE);
     assert.equal(home.stack, "home");
     // The home lab builds its own k3s cluster, so it has no kubeconfig; it names no SMTP relay login and
-    // no webhook, so neither notification secret.
-    const unused = new Set(["kubeconfig", "smtpPassword", "notifyWebhookToken"]);
+    // no webhook, so neither notification secret; it keeps its backups on Proxmox, so no S3 key.
+    const unused = new Set(["kubeconfig", "smtpPassword", "notifyWebhookToken", "s3AccessKeyId", "s3SecretAccessKey"]);
     const needed = SECRET_KEYS.filter((key) => !unused.has(key));
     assert.deepEqual([...home.secretKeys].sort(), needed.map((key) => `fortress:${key}`).sort());
     for (const key of ["lab", "proxmox", "nodes", "networks", "services"] as const) {

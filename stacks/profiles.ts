@@ -1,0 +1,188 @@
+/**
+ * The lab's size as a choice (`fortress:lab.profile`): what each profile decides when the stack config
+ * leaves it out. A profile is defaults only: every value stays overridable (services, `vms.<name>`,
+ * `workloads.<name>`, `lab.k3sServers`, `monitoring.retention`, `platform.mode`), and the door records
+ * which values a profile decided (config/profile.ts) so that the plan can print them.
+ *
+ * Budgets are lab-sized steady-state GB (DESIGN.md §3, research/next-layers.md §10 "sane minimal
+ * requests", research/services.md "Minimal profile on a single 16 GB node").
+ */
+import type { RoleName, ServiceId, VmShape } from "./catalog";
+
+export const PROFILE_NAMES = ["minimal", "home", "smb"] as const;
+export type ProfileName = (typeof PROFILE_NAMES)[number];
+export const DEFAULT_PROFILE: ProfileName = "home";
+
+/** The workloads whose size a profile sets and `fortress:workloads.<name>` overrides. */
+export const SIZED_WORKLOADS = ["wazuh-indexer", "keycloak", "grafana", "prometheus", "loki"] as const;
+export type SizedWorkload = (typeof SIZED_WORKLOADS)[number];
+
+export interface WorkloadSize {
+  /** Pods (the indexer: cluster nodes, 1 or 3). */
+  readonly replicas: number;
+  /** Each pod's memory limit (= request), GB. */
+  readonly memoryGb: number;
+  /** The JVM heap, GB (the indexer only: at most half of memoryGb). */
+  readonly heapGb?: number;
+  /** The data claim, GB (indexer data, Prometheus TSDB, Loki chunks). */
+  readonly storageGb?: number;
+}
+
+export type WorkloadSettings = { readonly [Name in SizedWorkload]: WorkloadSize };
+
+/** Where k3s workloads run: on agents beside dedicated servers, or on the servers themselves (no agents). */
+export type K3sLayout = "agents" | "servers";
+
+export interface Profile {
+  readonly name: ProfileName;
+  /** One line for the README's table and the plan. */
+  readonly summary: string;
+  readonly hardware: string;
+  /** What the profile gives up, and what each service adds back. */
+  readonly givesUp: string;
+  readonly services: readonly ServiceId[];
+  readonly k3sServers: 1 | 3 | 5;
+  readonly k3sLayout: K3sLayout;
+  readonly platformMode: "k3s" | "existing";
+  /** Role shapes that differ from the catalog's (home's). */
+  readonly shapes: Partial<Record<RoleName, VmShape>>;
+  /** k3s services whose RAM budget (GB, per pod) differs from the catalog's. */
+  readonly budgets: Partial<Record<ServiceId, number>>;
+  readonly workloads: WorkloadSettings;
+  readonly retention: { readonly metricsDays: number; readonly logsDays: number };
+  /** Pod disruption budgets and spreading each multi-replica workload's pods over distinct nodes. */
+  readonly resilience: boolean;
+}
+
+const HOME_WORKLOADS: WorkloadSettings = {
+  "wazuh-indexer": { replicas: 1, memoryGb: 3, heapGb: 1.5, storageGb: 195 },
+  keycloak: { replicas: 1, memoryGb: 1.5 },
+  grafana: { replicas: 1, memoryGb: 0.3125 },
+  prometheus: { replicas: 1, memoryGb: 1.125, storageGb: 16 },
+  loki: { replicas: 1, memoryGb: 1.25, storageGb: 12 },
+};
+
+const EVERYTHING: readonly ServiceId[] = [
+  "k3s",
+  "keycloak",
+  "vaultwarden",
+  "wazuh-indexer",
+  "wazuh-manager",
+  "wazuh-dashboard",
+  "suricata",
+  "zeek",
+  "wazuh-agent",
+  "clamav",
+  "workstation",
+  "greenbone",
+  "thehive",
+  "cortex",
+  "misp",
+  "quarantine",
+  "prometheus",
+  "loki",
+  "vector",
+];
+
+export const PROFILES: { readonly [Name in ProfileName]: Profile & { readonly name: Name } } = {
+  minimal: {
+    name: "minimal",
+    summary: "one mini PC: the SIEM, the IDS, ClamAV, containment and dashboards",
+    hardware: "one 16 GB / 256 GB node (an M710q)",
+    givesUp:
+      "no Greenbone (+8 GB VM), no MISP (+5 GB VM), no Zeek (+4 GB VM), no TheHive/Cortex (+6/+4 GB in k3s), no Keycloak (+2 GB), no HA",
+    // The worked example still runs: the agent and the central clamd detect, Wazuh escalates and
+    // contains through OPNsense, Grafana shows it (TheHive, the MISP check and the rescan are skipped).
+    services: [
+      "k3s",
+      "vaultwarden",
+      "wazuh-indexer",
+      "wazuh-manager",
+      "wazuh-dashboard",
+      "suricata",
+      "wazuh-agent",
+      "clamav",
+      "workstation",
+      "quarantine",
+      "prometheus",
+      "loki",
+      "vector",
+    ],
+    k3sServers: 1,
+    k3sLayout: "servers",
+    platformMode: "k3s",
+    shapes: {
+      // The one server runs every k3s workload: its memory is this plus the budgets (inventory.ts),
+      // its data disk holds every claim (local-path).
+      "k3s-server": { cores: 4, memoryGb: 1.75, diskGb: 24, dataDiskGb: 64 },
+      "wazuh-manager": { cores: 2, memoryGb: 2.5, diskGb: 32, dataDiskGb: 0 },
+      workstation: { cores: 1, memoryGb: 1, diskGb: 16, dataDiskGb: 0 },
+    },
+    budgets: {
+      "wazuh-indexer": 2,
+      "wazuh-dashboard": 0.75,
+      clamav: 1.5,
+      prometheus: 1.5,
+      loki: 0.75,
+      vector: 0.25,
+    },
+    workloads: {
+      "wazuh-indexer": { replicas: 1, memoryGb: 2, heapGb: 1, storageGb: 28 },
+      keycloak: { replicas: 1, memoryGb: 1.5 },
+      grafana: { replicas: 1, memoryGb: 0.25 },
+      prometheus: { replicas: 1, memoryGb: 0.625, storageGb: 6 },
+      loki: { replicas: 1, memoryGb: 0.5, storageGb: 8 },
+    },
+    retention: { metricsDays: 7, logsDays: 7 },
+    resilience: false,
+  },
+  home: {
+    name: "home",
+    summary: "the whole fortress on a home lab",
+    hardware: "four 16 GB mini PCs and a 32 GB GPU laptop (the seed)",
+    givesUp: "no HA: one indexer node, one replica of each service, backups on a Proxmox storage",
+    services: [...EVERYTHING.slice(0, 1), "gpu-worker", ...EVERYTHING.slice(1)],
+    k3sServers: 3,
+    k3sLayout: "agents",
+    platformMode: "k3s",
+    shapes: {},
+    budgets: {},
+    workloads: HOME_WORKLOADS,
+    retention: { metricsDays: 15, logsDays: 14 },
+    resilience: false,
+  },
+  smb: {
+    name: "smb",
+    summary: "a small business: the whole fortress on the cluster it already runs, with replicas",
+    hardware: "an existing Kubernetes cluster (three 32 GB nodes or more) and Proxmox for the VMs",
+    givesUp: "nothing of the blueprint; it needs a cluster, S3-compatible storage for backups, and more RAM",
+    services: EVERYTHING.filter((id) => id !== "workstation"),
+    k3sServers: 3,
+    k3sLayout: "agents",
+    platformMode: "existing",
+    shapes: {},
+    budgets: {},
+    workloads: {
+      "wazuh-indexer": { replicas: 3, memoryGb: 4, heapGb: 2, storageGb: 195 },
+      keycloak: { replicas: 2, memoryGb: 1.5 },
+      grafana: { replicas: 2, memoryGb: 0.3125 },
+      prometheus: { replicas: 1, memoryGb: 2, storageGb: 32 },
+      loki: { replicas: 1, memoryGb: 1.5, storageGb: 40 },
+    },
+    retention: { metricsDays: 30, logsDays: 30 },
+    resilience: true,
+  },
+};
+
+/** The profile a config names (configs built by hand in tests may leave it out: home). */
+export function profileOfConfig(config: { readonly lab: { readonly profile?: ProfileName } }): Profile {
+  return PROFILES[config.lab.profile ?? DEFAULT_PROFILE];
+}
+
+/** The config's sized workloads: the door's resolved values, or the profile's for a config built by hand. */
+export function workloadsOf(config: {
+  readonly lab: { readonly profile?: ProfileName };
+  readonly workloads?: WorkloadSettings;
+}): WorkloadSettings {
+  return config.workloads ?? profileOfConfig(config).workloads;
+}
