@@ -6,13 +6,15 @@
  */
 import { type K3sPool, type ServiceId, serviceSpec } from "./catalog";
 import type { PlainConfig } from "./config/schema";
-import { profileOfConfig, type SizedWorkload, workloadsOf } from "./profiles";
+import { PROFILES, profileOfConfig, type SizedWorkload, workloadsOf } from "./profiles";
 
 export interface ServiceDemand {
   readonly service: ServiceId;
   readonly pool: K3sPool;
   /** Each pod's budget, GB; replicas of one service are spread over distinct nodes. */
   readonly pods: readonly number[];
+  /** Each pod's name in the plan (a service's replicas numbered; Grafana's beside the Prometheus stack's). */
+  readonly names: readonly string[];
 }
 
 type DemandConfig = Pick<PlainConfig, "services" | "lab"> & Partial<Pick<PlainConfig, "workloads">>;
@@ -38,22 +40,30 @@ export function serviceDemand(config: DemandConfig): ServiceDemand[] {
   for (const service of new Set(config.services)) {
     const placement = serviceSpec(service).placement;
     if (placement.kind !== "k3s") continue;
-    const base = profile.budgets[service] ?? placement.memoryGb;
+    const ownBudget = profile.budgets[service];
+    const base = ownBudget ?? placement.memoryGb;
+    // The catalog's budgets are for home's sizes; a profile's own budgets for its own.
+    const reference = ownBudget === undefined ? PROFILES.home.workloads : profile.workloads;
     let pods = [base];
+    let names: string[] = [service];
     for (const name of Object.keys(BUDGET_OF) as SizedWorkload[]) {
       if (BUDGET_OF[name] !== service) continue;
       const own = workloads[name];
-      const planned = profile.workloads[name];
+      const planned = reference[name];
       const delta = own.memoryGb - planned.memoryGb;
       if (REPLICATED.has(name)) {
         pods = Array.from({ length: own.replicas }, () => quarter(Math.max(0.25, base + delta)));
+        names = pods.map((_, index) => (own.replicas > 1 ? `${service}-${index + 1}` : service));
       } else {
         pods[0] = quarter(Math.max(0.25, (pods[0] ?? base) + delta));
         // Further replicas (Grafana) are pods of their own beside the stack's.
-        for (let extra = 1; extra < own.replicas; extra++) pods.push(quarter(own.memoryGb));
+        for (let extra = 1; extra < own.replicas; extra++) {
+          pods.push(quarter(own.memoryGb));
+          names.push(`${name}-${extra + 1}`);
+        }
       }
     }
-    demands.push({ service, pool: placement.pool, pods });
+    demands.push({ service, pool: placement.pool, pods, names });
   }
   return demands;
 }

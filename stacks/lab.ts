@@ -9,6 +9,8 @@ import { cidrContainsHost, ipToInt, parseCidr } from "../vocabulary/addresses";
 import type { NetworkConfig, NodeConfig, PlainConfig } from "./config/schema";
 import { deriveVms, type VmRequest } from "./inventory";
 import { type Placement, placeVms } from "./placement";
+import { unplacedIssue } from "./placementAdvice";
+import { type ClusterPlacement, clusterCapacityIssues, placeOnCluster } from "./clusterPlacement";
 
 export interface PlannedVm extends VmRequest {
   readonly node: NodeConfig;
@@ -23,6 +25,8 @@ export interface LabModel {
   readonly config: PlainConfig;
   readonly vms: readonly PlannedVm[];
   readonly placement: Placement;
+  /** The k3s workloads on the existing cluster's declared nodes (platform.cluster), when there are any. */
+  readonly cluster?: ClusterPlacement;
   /** Values the lab's profile decided because the config left them out (config/profile.ts); from the door. */
   readonly decisions?: readonly ProfileDecision[];
 }
@@ -30,16 +34,18 @@ export interface LabModel {
 export type Resolution =
   { readonly ok: true; readonly lab: LabModel } | { readonly ok: false; readonly issues: ConfigIssue[] };
 
-function capacityIssues(placement: Placement, vms: readonly VmRequest[]): ConfigIssue[] {
+function capacityIssues(config: PlainConfig, placement: Placement, vms: readonly VmRequest[]): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const { vm, reason } of placement.unplaced) {
-    const pinned = vms.find((candidate) => candidate.name === vm)?.pinnedNode !== undefined;
+    if (vms.find((candidate) => candidate.name === vm)?.pinnedNode === undefined) continue;
     issues.push({
-      path: pinned ? `vms.${vm}.node` : "nodes",
+      path: `vms.${vm}.node`,
       message: `VM ${vm} cannot be placed: ${reason}`,
-      hint: "add a node, shrink the VM with a vms override, or disable a service",
+      hint: "pin it to a node that has the room and the capability, or remove the pin",
     });
   }
+  const unplaced = unplacedIssue(config, vms, placement);
+  if (unplaced) issues.push(unplaced);
   placement.usage.forEach((usage, index) => {
     const over = (["memoryGb", "cores", "diskGb"] as const).filter(
       (key) => usage.used[key] > usage.capacity[key] + 1e-9,
@@ -122,7 +128,12 @@ export function resolveLab(config: PlainConfig): Resolution {
   const placement = placeVms(requests, config.nodes, config.lab);
   const networkFor = (vm: VmRequest) => config.networks.find((network) => network.purpose === vm.network);
   const addressing = addressIssues(config, requests, networkFor);
-  const issues = [...capacityIssues(placement, requests), ...addressing.issues];
+  const cluster = placeOnCluster(config);
+  const issues = [
+    ...capacityIssues(config, placement, requests),
+    ...clusterCapacityIssues(cluster),
+    ...addressing.issues,
+  ];
   if (issues.length > 0) return { ok: false, issues };
 
   const vms = requests.map<PlannedVm>((vm) => {
@@ -141,5 +152,5 @@ export function resolveLab(config: PlainConfig): Resolution {
       fqdn: `${vm.name}.${config.lab.domain}`,
     };
   });
-  return { ok: true, lab: { config, vms, placement } };
+  return { ok: true, lab: { config, vms, placement, ...(cluster ? { cluster } : {}) } };
 }

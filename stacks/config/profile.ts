@@ -11,6 +11,7 @@ import {
   type ProfileName,
   SIZED_WORKLOADS,
 } from "../profiles";
+import type { ConfigIssue } from "./errors";
 import type { PlainKey } from "./schema";
 
 /** A value the profile decided because the config left it out, by its config path. */
@@ -93,4 +94,55 @@ export function withProfileDefaults(
     default:
       return { input, decisions };
   }
+}
+
+/** Checks that span the profile's keys; `values` are the keys as the door read them (profile filled in). */
+export function checkProfile(values: {
+  readonly lab?: {
+    readonly profile?: string;
+    readonly k3sWorkloadsOn?: string;
+    readonly minK3sAgents?: number;
+  };
+  readonly platform?: { readonly mode?: string; readonly cluster?: unknown };
+  readonly backup?: { readonly s3?: unknown };
+  readonly workloads?: {
+    readonly "wazuh-indexer"?: { readonly memoryGb?: number; readonly heapGb?: number };
+  };
+}): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const { lab, platform, backup, workloads } = values;
+  if (lab?.profile === "smb" && backup && backup.s3 === undefined) {
+    issues.push({
+      path: "backup.s3",
+      message: "is not set, and the smb profile keeps its backups off the lab, on S3-compatible storage",
+      hint: 'add backup.s3 {endpoint, bucket} with fortress:s3AccessKeyId and fortress:s3SecretAccessKey (README, "Profiles"), or choose lab.profile: home',
+    });
+  }
+  if (lab?.k3sWorkloadsOn === "servers" && (lab.minK3sAgents ?? 0) > 0) {
+    issues.push({
+      path: "lab.minK3sAgents",
+      message: "asks for general agents, and lab.k3sWorkloadsOn is servers (the servers run every workload)",
+      hint: "remove lab.minK3sAgents, or set lab.k3sWorkloadsOn: agents",
+    });
+  }
+  if (platform?.cluster !== undefined && platform.mode !== "existing") {
+    issues.push({
+      path: "platform.cluster",
+      message: "describes an existing cluster, and platform.mode is k3s (Fortress sizes its own k3s VMs)",
+      hint: "remove platform.cluster, or set platform.mode: existing with fortress:kubeconfig",
+    });
+  }
+  const indexer = workloads?.["wazuh-indexer"];
+  if (
+    indexer?.heapGb !== undefined &&
+    indexer.memoryGb !== undefined &&
+    indexer.heapGb * 2 > indexer.memoryGb
+  ) {
+    issues.push({
+      path: "workloads.wazuh-indexer.heapGb",
+      message: `${indexer.heapGb} GB is more than half of the indexer's ${indexer.memoryGb} GB (OpenSearch wants the other half for the file cache)`,
+      hint: `set heapGb to at most ${indexer.memoryGb / 2}, or raise workloads.wazuh-indexer.memoryGb`,
+    });
+  }
+  return issues;
 }

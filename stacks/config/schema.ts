@@ -264,8 +264,10 @@ export const platformSchema = z.strictObject({
         .array(
           z.strictObject({
             name: dnsLabel,
-            cores: z.int().min(1).max(512),
+            /** Memory the node has for Fortress's pods (its allocatable, less what else runs there). */
             memoryGb: positive(4096),
+            /** Shown in the plan; pods are placed by memory, which is what runs out first on a lab. */
+            cores: z.int().min(1).max(512).optional(),
           }),
         )
         .min(1, "list at least one node of the cluster"),

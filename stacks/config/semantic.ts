@@ -20,6 +20,7 @@ import type { ConfigIssue } from "./errors";
 import { remapIndexes } from "./salvage";
 import type { PlainConfig, PlainKey } from "./schema";
 import { checkSensors } from "./sensors";
+import { checkProfile } from "./profile";
 import { checkZones } from "./zones";
 
 export interface ReadKeys {
@@ -73,9 +74,13 @@ export function semanticIssues(keys: ReadKeys): ConfigIssue[] {
   const sensors = sound("sensors");
   if (sensors) issues.push(...checkSensors(sensors, soundServices));
   const platform = sound("platform");
+  issues.push(...checkProfile({ lab, platform, backup: sound("backup"), workloads: sound("workloads") }));
   if (vms && soundServices && lab && platform) {
+    const workloads = sound("workloads");
     const names = new Set(
-      deriveVms({ services: soundServices, vms: {}, lab, platform }).map((vm) => vm.name),
+      deriveVms({ services: soundServices, vms: {}, lab, platform, ...(workloads ? { workloads } : {}) }).map(
+        (vm) => vm.name,
+      ),
     );
     issues.push(...checkVmOverrides(vms, names, sound("nodes")));
   }

@@ -83,7 +83,7 @@ export async function plan(options: PlanOptions): Promise<PlanOutcome> {
   const packConfig = options.policyConfigFile
     ? parsePackConfig(readFileSync(options.policyConfigFile, "utf8"), options.policyConfigFile, POLICIES)
     : {};
-  const planned = buildPlanDocument(config.stack, PROJECT, run.resources, run.model.config);
+  const planned = buildPlanDocument(config.stack, PROJECT, run.resources, run.model.config, run.model);
   const policyViolations = await evaluatePolicies(POLICIES, run.resources, packConfig);
   const document: PlanDocument = {
     ...planned,

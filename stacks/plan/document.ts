@@ -7,6 +7,9 @@ import { type LayerStatus, layerStatus } from "../compose";
 import type { NetworkConfig, PlainConfig } from "../config/schema";
 import { type Enrollment, enrollmentPlan } from "../enrollment";
 import { deriveVms } from "../inventory";
+import type { ClusterNodeUsage } from "../clusterPlacement";
+import type { LabModel } from "../lab";
+import { profileOfConfig } from "../profiles";
 import { capacityOf, type Resources } from "../placement";
 import { type WorkedExampleHop, workedExampleHops } from "./workedExample";
 import type { CapturedResource } from "./capture";
@@ -100,7 +103,17 @@ export interface FirewallApiClientCell {
   readonly port: number;
 }
 
+/** The lab's profile and what it decided (config/profile.ts), with the VM shapes it set. */
+export interface PlanProfile {
+  readonly name: string;
+  readonly decisions: readonly { readonly path: string; readonly value: unknown }[];
+}
+
 export interface PlanDocument {
+  /** Absent from plans written before profiles. */
+  readonly profile?: PlanProfile;
+  /** The k3s workloads on an existing cluster's declared nodes (platform.cluster). */
+  readonly cluster?: readonly ClusterNodeUsage[];
   readonly version: number;
   readonly project: string;
   readonly stack: string;
@@ -270,17 +283,33 @@ export function firewallApiClientsFromResources(
     });
 }
 
+/** What the profile decided: the door's decisions, and the VM shapes it gave roles the config did not size. */
+export function profileDecisions(model: Pick<LabModel, "config" | "decisions" | "vms">): PlanProfile {
+  const profile = profileOfConfig(model.config);
+  const shapes = model.vms
+    .filter((vm) => profile.shapes[vm.role.name] !== undefined)
+    .filter((vm) => {
+      const override = model.config.vms[vm.name] ?? {};
+      return override.memoryGb === undefined && override.diskGb === undefined;
+    })
+    .map((vm) => ({ path: `vms.${vm.name}`, value: { ...vm.shape } }));
+  return { name: profile.name, decisions: [...(model.decisions ?? []), ...shapes] };
+}
+
 export function buildPlanDocument(
   stack: string,
   project: string,
   captured: readonly CapturedResource[],
   config: PlainConfig,
+  model?: Pick<LabModel, "decisions" | "vms" | "cluster">,
 ): PlanDocument {
   const layerOf = assignLayers(captured);
   const resources = captured.map((resource) => ({ ...resource, layer: layerOf.get(resource.urn) ?? null }));
   const observed = observedLayerEdges(captured, layerOf);
   const placement = placementFromResources(captured, config);
   return {
+    ...(model ? { profile: profileDecisions({ ...model, config }) } : {}),
+    ...(model?.cluster ? { cluster: model.cluster.usage } : {}),
     version: PLAN_VERSION,
     project,
     stack,

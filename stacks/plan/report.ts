@@ -106,6 +106,47 @@ function placementTable(plan: PlanDocument, width: number): string {
   return table(["node", "vCPU", "RAM GB", "disk GB", "headroom %", "VMs"], rows, width);
 }
 
+/** Which values the profile decided, so that the admin sees what to override (README, "Profiles"). */
+function profileText(plan: PlanDocument, width: number): string[] {
+  if (!plan.profile) return [];
+  const show = (value: unknown) =>
+    Array.isArray(value)
+      ? value.join(", ")
+      : typeof value === "object" && value !== null
+        ? Object.entries(value)
+            .map(([key, inner]) => `${key} ${String(inner)}`)
+            .join(", ")
+        : String(value);
+  // One line per object: workloads.loki: replicas 1, memoryGb 1.25, storageGb 12.
+  const groups = new Map<string, string[]>();
+  for (const { path, value } of plan.profile.decisions) {
+    const dot = path.lastIndexOf(".");
+    const nested = dot > 0 && path.indexOf(".") !== dot;
+    const key = nested ? path.slice(0, dot) : path;
+    const text = nested ? `${path.slice(dot + 1)} ${show(value)}` : show(value);
+    groups.set(key, [...(groups.get(key) ?? []), text]);
+  }
+  const rows = [...groups].map(([key, texts]) => wrap(`${key}: ${texts.join(", ")}`, width, "  ", "      "));
+  return [
+    "",
+    `== Profile ${plan.profile.name}: what it decided (set the key to override it)`,
+    ...(rows.length > 0 ? rows : ["  nothing: the config sets every value the profile would"]),
+  ];
+}
+
+/** The existing cluster's nodes and the pods the plan expects on each. */
+function clusterText(plan: PlanDocument, width: number): string[] {
+  if (!plan.cluster) return [];
+  return [
+    "",
+    "== Existing cluster (memory of Fortress's pods per node, by budget; replicas on distinct nodes)",
+    ...plan.cluster.map((node) => {
+      const headroom = Math.round(((node.memoryGb - node.usedGb) / node.memoryGb) * 1000) / 10;
+      return wrap(`${node.node}: ${node.usedGb}/${node.memoryGb} GB (${headroom} % free): ${node.pods.join(", ")}`, width, "  ", "      ");
+    }),
+  ];
+}
+
 function vlanTable(plan: PlanDocument, width: number): string {
   const vmsOn = (vlan: number) => plan.placement.flatMap((node) => node.vms).filter((vm) => vm.vlan === vlan).length;
   const rows = plan.networks.map((network) => [
@@ -244,6 +285,8 @@ export function renderPlan(plan: PlanDocument, options: TextOptions = {}): strin
     "",
     "== Placement (used/capacity after the Proxmox reserve; headroom % cpu/ram/disk)",
     placementTable(plan, width),
+    ...clusterText(plan, width),
+    ...profileText(plan, width),
     "",
     "== VLANs",
     vlanTable(plan, width),
