@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: how long the offline plan takes, and how that compares with the SDK's floor.
  *
- * Cases: the home lab (Pulumi.home.yaml) and synthetic labs ×4, ×16 and ×64 (bench/synthetic.ts; ×64
- * is 320 nodes and runs X64_RUNS times, fewer than the others, to keep the bench short). Each run
+ * Cases: the home lab (Pulumi.home.yaml), synthetic labs ×4, ×16 and ×64 (bench/synthetic.ts; ×64
+ * is 320 nodes and runs X64_RUNS times, fewer than the others, to keep the bench short), and the smb
+ * profile at ×64 (syntheticSmbLab). Each run
  * is a fresh process (bench/worker.ts), since Pulumi's runtime state is global:
  *  - plan:  the real `plan({configFile, outDir: null})` of stacks/plan/cli.ts;
  *  - floor: the same resource types and counts as that plan registered, created bare (minimal
@@ -32,7 +33,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { isDeepStrictEqual } from "node:util";
 import { VM_TYPE } from "../stacks/plan/document";
-import { assertValid, HOME_CONFIG, syntheticLab, toStackYaml } from "./synthetic";
+import { assertValid, HOME_CONFIG, syntheticLab, syntheticSmbLab, toStackYaml } from "./synthetic";
 import { type Measured, partsReport, serializationReport, sizeReport } from "./tables";
 import { type Job, RESULT_MARK, type Serialization, type WorkerResult } from "./worker";
 
@@ -207,6 +208,21 @@ function main(): void {
         timeSerialization: false,
       });
     }
+
+    // The smb profile at the largest size (issue 16): a three-node indexer, replicas, disruption budgets.
+    const smb = syntheticSmbLab(64);
+    const smbShape = assertValid(smb);
+    const smbFile = join(dir, `Pulumi.${smb.stack}.yaml`);
+    writeFileSync(smbFile, toStackYaml(smb));
+    described.push(`smb ×64 = lab ×64 with lab.profile: smb on Fortress's k3s, ${smbShape.vms} VMs`);
+    cases.push({
+      name: "smb ×64",
+      configFile: smbFile,
+      stack: smb.stack,
+      runs: Math.min(runs, X64_RUNS),
+      countSerialization: false,
+      timeSerialization: false,
+    });
 
     // One discarded run warms the disk cache and tsx's transform cache.
     process.stderr.write("warm-up (discarded)\n");

@@ -143,6 +143,20 @@ function dummyCiphertext(key: string): string {
 }
 
 /** The home lab ×k as the Pulumi CLI would hand it to the program: flat keys, JSON values, secrets marked. */
+/**
+ * The smb profile at scale: the same lab ×k with `lab.profile: smb` on Fortress's own k3s (the profile's
+ * "k3s on more nodes": a three-node indexer, Keycloak and Grafana replicas, disruption budgets), backups
+ * to S3. Its stack is `smb-x<k>`.
+ */
+export function syntheticSmbLab(k: number): StackConfig {
+  const lab = syntheticLab(k);
+  const values = { ...lab.values };
+  const labKey = `${PREFIX}lab`;
+  values[labKey] = JSON.stringify({ ...(JSON.parse(values[labKey] ?? "{}") as object), profile: "smb" });
+  values[`${PREFIX}platform`] = JSON.stringify({ mode: "k3s" });
+  return { ...lab, stack: `smb-x${k}`, values };
+}
+
 export function syntheticLab(k: number, home: StackConfig = readStackConfig(HOME_CONFIG)): StackConfig {
   if (!Number.isInteger(k) || k < 1) throw new Error(`scale must be a positive integer, got ${k}`);
   const networks = Array.from({ length: HOME_NETWORKS.length * k }, (_, index) =>

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { assertValid, syntheticLab, toStackYaml } from "../bench/synthetic";
+import { assertValid, syntheticLab, syntheticSmbLab, toStackYaml } from "../bench/synthetic";
 import { EXIT, plan } from "../stacks/plan/cli";
 
 const dir = mkdtempSync(join(tmpdir(), "fortress-synthetic-"));
@@ -22,6 +22,11 @@ describe("the bench's synthetic labs", () => {
       assert.equal(vms, 13 * k);
     });
   }
+
+  it("smb ×64 passes the door: the profile's three indexer nodes and Keycloak replicas on more agents", () => {
+    const { vms } = assertValid(syntheticSmbLab(64));
+    assert.ok(vms > 13 * 64, `${vms} VMs`);
+  });
 
   it("×4 plans with no violation", async () => {
     const file = join(dir, "Pulumi.lab-x4.yaml");
