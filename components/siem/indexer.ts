@@ -207,6 +207,20 @@ export class WazuhIndexer extends pulumi.ComponentResource {
       ns,
       [this.statefulSet, adminCert, security],
     );
+    this.policiesJob(name, args, host, [this.statefulSet, adminCert]);
+
+    indexerNetworkPolicies(this, name, args);
+    this.registerOutputs({ url: this.url });
+  }
+
+  /** The snapshot repository, the ISM and SM policies, in a ConfigMap a Job applies with the admin certificate. */
+  private policiesJob(
+    name: string,
+    args: WazuhIndexerArgs,
+    host: string,
+    after: readonly pulumi.Resource[],
+  ): void {
+    const ns = args.namespace;
     const bodies = {
       "repository.json": JSON.stringify(snapshotRepository()),
       "ism-policy.json": JSON.stringify(ismPolicy(args.retentionDays)),
@@ -218,7 +232,7 @@ export class WazuhIndexer extends pulumi.ComponentResource {
         metadata: { name: "wazuh-indexer-policies", namespace: ns, labels: { ...INDEXER_LABELS } },
         data: bodies,
       },
-      child,
+      { parent: this },
     );
     indexerAdminJob(
       this,
@@ -231,10 +245,7 @@ export class WazuhIndexer extends pulumi.ComponentResource {
       ]),
       { configMap: "wazuh-indexer-policies" },
       ns,
-      [this.statefulSet, adminCert, policies],
+      [...after, policies],
     );
-
-    indexerNetworkPolicies(this, name, args);
-    this.registerOutputs({ url: this.url });
   }
 }

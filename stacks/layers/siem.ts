@@ -31,14 +31,14 @@ export const SIEM_SIZING = {
 } as const;
 
 /** The indexer's size from the profile (or its overrides): nodes, memory and heap in MiB, claims in GiB. */
-export function indexerSize(lab: LabModel): {
+export function indexerSize(config: Parameters<typeof workloadsOf>[0]): {
   replicas: number;
   memoryMib: number;
   heapMib: number;
   dataGi: number;
   snapshotGi: number;
 } {
-  const size = workloadsOf(lab.config)["wazuh-indexer"];
+  const size = workloadsOf(config)["wazuh-indexer"];
   if (size.storageGb === undefined || size.heapGb === undefined)
     throw new Error("fortress:workloads.wazuh-indexer needs storageGb and heapGb");
   const disk = Math.round(size.storageGb / SIEM_SIZING.dataShare);
@@ -135,7 +135,7 @@ export const buildSiem: LayerBuild<"siem", "platform" | "identity" | "hypervisor
       indexerNodeSelector:
         k3s && k3sAgents(lab).some((vm) => vm.pool === "indexer") ? { [POOL_LABEL]: "indexer" } : {},
       indexer: {
-        ...indexerSize(lab),
+        ...indexerSize(lab.config),
         ingestGbPerDay: SIEM_SIZING.ingestGbPerDay,
         maxRetentionDays: SIEM_SIZING.maxRetentionDays,
       },
