@@ -1,5 +1,6 @@
 /**
- * The Wazuh indexer: one OpenSearch node in a StatefulSet on the indexer pool, non-root with no init
+ * The Wazuh indexer: one OpenSearch node, or a cluster of three or more (indexerCluster.ts), in a
+ * StatefulSet on the indexer pool, sized by the profile (memory, heap, data claim), non-root with no init
  * containers (vm.max_map_count comes from the indexer VM), its data and snapshot repository on
  * protected claims, its security configuration rendered here with a bcrypt-hashed random password per
  * user, certificates from the internal CA, and two admin Jobs (securityadmin, policies) that use the
@@ -15,9 +16,10 @@ import { indexerNetworkPolicies } from "./indexerPolicies";
 import { type IndexerRoute, managerAccess } from "./indexerRoute";
 import { indexerStatefulSet, NODE_CN } from "./indexerStatefulSet";
 import { policiesScript, securityAdminScript } from "./jobScripts";
-import { INDEXER_LABELS, INDEXER_PORT, INDEXER_SERVICE } from "./labels";
+import { INDEXER_LABELS, INDEXER_PORT, INDEXER_SERVICE, indexerPodHosts, indexerPodNames } from "./labels";
 import { hashedPassword } from "./passwordHash";
-import { indexerCertificates, protectedClaim, securitySecret } from "./indexerObjects";
+import { clusterObjects, indexerClaims } from "./indexerCluster";
+import { indexerCertificates, securitySecret } from "./indexerObjects";
 import { INDEXER_CERT_FILES, INDEXER_PATHS, renderOpenSearchYml } from "./opensearchYml";
 import {
   ISM_POLICY_ID,
@@ -43,6 +45,12 @@ export interface WazuhIndexerArgs {
   /** The snapshot repository's claim: its class (the RWX class when the lab has one) and size. */
   readonly snapshotStorageClass: string;
   readonly snapshotGi: number;
+  /** Whether the snapshot class gives ReadWriteMany volumes: a cluster's repository must be shared. */
+  readonly snapshotShared: boolean;
+  /** Nodes (1, or an odd 3 or more), and each node's memory and JVM heap, MiB. */
+  readonly replicas: number;
+  readonly memoryMib: number;
+  readonly heapMib: number;
   /** The node label that puts the pod on the indexer pool. */
   readonly nodeSelector: Readonly<Record<string, string>>;
   /** Keycloak, for people signing in through the dashboard; omitted, basic authentication only. */
@@ -89,6 +97,7 @@ export class WazuhIndexer extends pulumi.ComponentResource {
 
   constructor(name: string, args: WazuhIndexerArgs, opts?: pulumi.ComponentResourceOptions) {
     super(WAZUH_INDEXER_TYPE, name, { namespace: args.namespace, retentionDays: args.retentionDays }, opts);
+    const cluster = args.replicas > 1;
     const child = { parent: this };
     const ns = args.namespace;
     const host = `${INDEXER_SERVICE}.${ns}.svc`;
@@ -101,6 +110,7 @@ export class WazuhIndexer extends pulumi.ComponentResource {
       namespace: ns,
       clusterIssuer: args.clusterIssuer,
       ...(args.manager ? { nodeAddress: args.manager.indexerNodeAddress } : {}),
+      ...(cluster ? { podHosts: indexerPodHosts(args.replicas, ns) } : {}),
     });
 
     // One random password per user, its bcrypt hash salted from the state.
@@ -125,6 +135,15 @@ export class WazuhIndexer extends pulumi.ComponentResource {
       clusterName: CLUSTER_NAME,
       nodeDn: subjectDn(NODE_CN),
       adminDn: subjectDn(ADMIN_CN),
+      ...(cluster
+        ? {
+            cluster: {
+              seedHosts: indexerPodHosts(args.replicas, ns),
+              // node.name is the pod's name (NODE_NAME, indexerStatefulSet.ts).
+              initialClusterManagers: indexerPodNames(args.replicas),
+            },
+          }
+        : {}),
     });
     const config = new k8s.core.v1.ConfigMap(
       `${name}-config`,
@@ -137,18 +156,16 @@ export class WazuhIndexer extends pulumi.ComponentResource {
 
     // The data and the snapshot repository: claims of their own, protected, so that neither a
     // replacement of the StatefulSet nor a destroy deletes the volume.
-    const data = protectedClaim(this, `${name}-data`, {
-      name: "wazuh-indexer-data",
+    const claims = indexerClaims(this, name, {
       namespace: ns,
+      replicas: args.replicas,
       storageClass: args.storageClass,
-      gi: args.dataGi,
+      dataGi: args.dataGi,
+      snapshotStorageClass: args.snapshotStorageClass,
+      snapshotGi: args.snapshotGi,
+      snapshotShared: args.snapshotShared,
     });
-    const snapshots = protectedClaim(this, `${name}-snapshots`, {
-      name: "wazuh-indexer-snapshots",
-      namespace: ns,
-      storageClass: args.snapshotStorageClass,
-      gi: args.snapshotGi,
-    });
+    const nodes = clusterObjects(this, name, { namespace: ns, replicas: args.replicas });
 
     this.service = new k8s.core.v1.Service(
       `${name}-service`,
@@ -169,8 +186,12 @@ export class WazuhIndexer extends pulumi.ComponentResource {
         namespace: ns,
         nodeSelector: args.nodeSelector,
         configDigest: contentDigest(opensearchYml),
+        memoryMib: args.memoryMib,
+        heapMib: args.heapMib,
+        replicas: args.replicas,
+        data: { storageClass: args.storageClass, gi: args.dataGi },
       }),
-      { ...child, dependsOn: [data, snapshots, config, security, nodeCert, this.service] },
+      { ...child, dependsOn: [...claims, config, security, nodeCert, this.service, ...nodes] },
     );
 
     const plainSecurity = SECURITY_FILES.filter((file) => file !== "internal_users.yml").map(
@@ -186,6 +207,20 @@ export class WazuhIndexer extends pulumi.ComponentResource {
       ns,
       [this.statefulSet, adminCert, security],
     );
+    this.policiesJob(name, args, host, [this.statefulSet, adminCert]);
+
+    indexerNetworkPolicies(this, name, args);
+    this.registerOutputs({ url: this.url });
+  }
+
+  /** The snapshot repository, the ISM and SM policies, in a ConfigMap a Job applies with the admin certificate. */
+  private policiesJob(
+    name: string,
+    args: WazuhIndexerArgs,
+    host: string,
+    after: readonly pulumi.Resource[],
+  ): void {
+    const ns = args.namespace;
     const bodies = {
       "repository.json": JSON.stringify(snapshotRepository()),
       "ism-policy.json": JSON.stringify(ismPolicy(args.retentionDays)),
@@ -197,7 +232,7 @@ export class WazuhIndexer extends pulumi.ComponentResource {
         metadata: { name: "wazuh-indexer-policies", namespace: ns, labels: { ...INDEXER_LABELS } },
         data: bodies,
       },
-      child,
+      { parent: this },
     );
     indexerAdminJob(
       this,
@@ -210,10 +245,7 @@ export class WazuhIndexer extends pulumi.ComponentResource {
       ]),
       { configMap: "wazuh-indexer-policies" },
       ns,
-      [this.statefulSet, adminCert, policies],
+      [...after, policies],
     );
-
-    indexerNetworkPolicies(this, name, args);
-    this.registerOutputs({ url: this.url });
   }
 }

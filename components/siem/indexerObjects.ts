@@ -25,6 +25,8 @@ export function protectedClaim(
     readonly namespace: string;
     readonly storageClass: string;
     readonly gi: number;
+    /** ReadWriteOnce unless every node of a cluster mounts it (the snapshot repository). */
+    readonly accessMode?: "ReadWriteOnce" | "ReadWriteMany";
   },
 ): k8s.core.v1.PersistentVolumeClaim {
   return new k8s.core.v1.PersistentVolumeClaim(
@@ -37,7 +39,7 @@ export function protectedClaim(
         annotations: { "pulumi.com/skipAwait": "true" },
       },
       spec: {
-        accessModes: ["ReadWriteOnce"],
+        accessModes: [claim.accessMode ?? "ReadWriteOnce"],
         storageClassName: claim.storageClass,
         resources: { requests: { storage: `${claim.gi}Gi` } },
       },
@@ -90,11 +92,21 @@ export function securitySecret(
   return { security, plain };
 }
 
-/** The node's certificate (HTTP and transport, its DN nodes_dn) and the admin client's (admin_dn). */
+/**
+ * The node's certificate (HTTP and transport, its DN nodes_dn) and the admin client's (admin_dn).
+ * A cluster's nodes share the node certificate, as the manifest's do (wazuh/wazuh-kubernetes@v4.14.6
+ * wazuh/certs/indexer_cluster/generate_certs.sh: one `node.pem`, CN=indexer, for every pod): its DN is
+ * the one nodes_dn names, and it names every pod's stable name (`podHosts`) beside the Service's.
+ */
 export function indexerCertificates(
   parent: pulumi.Resource,
   name: string,
-  spec: { readonly namespace: string; readonly clusterIssuer: string; readonly nodeAddress?: string },
+  spec: {
+    readonly namespace: string;
+    readonly clusterIssuer: string;
+    readonly nodeAddress?: string;
+    readonly podHosts?: readonly string[];
+  },
 ): {
   readonly nodeCert: k8s.apiextensions.CustomResource;
   readonly adminCert: k8s.apiextensions.CustomResource;
@@ -105,7 +117,10 @@ export function indexerCertificates(
       id: NODE_CN,
       namespace: spec.namespace,
       commonName: NODE_CN,
-      dnsNames: serviceNames(INDEXER_SERVICE, spec.namespace),
+      dnsNames: [
+        ...serviceNames(INDEXER_SERVICE, spec.namespace),
+        ...(spec.podHosts ?? []).flatMap((host) => [host, `${host}.cluster.local`]),
+      ],
       ...(spec.nodeAddress ? { ipAddresses: [spec.nodeAddress] } : {}),
       usages: ["server auth", "client auth"],
       clusterIssuer: spec.clusterIssuer,

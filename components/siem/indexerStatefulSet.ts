@@ -1,23 +1,30 @@
 /**
- * The indexer's StatefulSet: one node, non-root (uid 1000 as the image's `USER wazuh-indexer`), no init
+ * The indexer's StatefulSet: one node or a cluster of them, non-root (uid 1000 as the image's `USER wazuh-indexer`), no init
  * containers, its heap half its memory limit, its certificates, opensearch.yml and security files
  * mounted where the image reads them (wazuh/wazuh-kubernetes@v4.14.6
  * wazuh/indexer_stack/wazuh-indexer/cluster/indexer-sts.yaml), its data and snapshots on the claims
  * the component makes. Pure.
+ *
+ * A cluster (more than one replica) names its pods through the headless Service
+ * (INDEXER_NODES_SERVICE), starts them together (`Parallel`: bootstrapping needs a majority of
+ * cluster.initial_cluster_manager_nodes, docs.opensearch.org tuning-your-cluster/discovery-cluster-formation/bootstrapping),
+ * keeps each on a node of its own (required anti-affinity on kubernetes.io/hostname: two copies of a
+ * shard never share a disk), and gives each its data claim from a volumeClaimTemplate whose claims
+ * (`data-wazuh-indexer-<n>`) the component makes first, protected: the StatefulSet adopts a claim of
+ * that name, and neither a replacement nor a destroy deletes it.
  */
 import type * as k8s from "@pulumi/kubernetes";
 import { tlsSecretName } from "../kubernetes/certificate";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "../kubernetes/securityContext";
-import { INDEXER_LABELS, INDEXER_PORT, INDEXER_SERVICE } from "./labels";
-import { INDEXER_CERT_FILES, INDEXER_PATHS } from "./opensearchYml";
 import {
-  INDEXER_HEAP_MIB,
-  INDEXER_MEMORY_MIB,
-  indexerJavaOpts,
-  SIEM_IMAGES,
-  SIEM_RESOURCES,
-  WAZUH_UID,
-} from "./pins";
+  INDEXER_LABELS,
+  INDEXER_NODES_SERVICE,
+  INDEXER_PORT,
+  INDEXER_SERVICE,
+  INDEXER_TRANSPORT_PORT,
+} from "./labels";
+import { INDEXER_CERT_FILES, INDEXER_PATHS } from "./opensearchYml";
+import { indexerJavaOpts, indexerResources, SIEM_IMAGES, WAZUH_UID } from "./pins";
 import { SECURITY_FILES } from "./securityConfig";
 
 /** The node certificate's id and common name (its Secret is `<id>-tls`). */
@@ -28,14 +35,65 @@ export interface IndexerStatefulSetSpec {
   readonly nodeSelector: Readonly<Record<string, string>>;
   /** Changes with opensearch.yml: a new file restarts the node. */
   readonly configDigest: string;
+  /** The container's memory (request = limit) and the JVM heap in it, MiB. */
+  readonly memoryMib: number;
+  readonly heapMib: number;
+  /** One node, or a cluster: then each pod's data claim comes from the template (class and size). */
+  readonly replicas: number;
+  readonly data: { readonly storageClass: string; readonly gi: number };
+}
+
+/** The volumeClaimTemplate's name: a cluster's claims are `data-wazuh-indexer-<n>`. */
+export const DATA_TEMPLATE = "data";
+export const dataClaimNames = (replicas: number) =>
+  Array.from({ length: replicas }, (_, ordinal) => `${DATA_TEMPLATE}-${INDEXER_SERVICE}-${ordinal}`);
+/** One node's data claim, made by the component. */
+export const SINGLE_DATA_CLAIM = "wazuh-indexer-data";
+
+function clusterSpec(spec: IndexerStatefulSetSpec): Partial<k8s.types.input.apps.v1.StatefulSetSpec> {
+  if (spec.replicas === 1) return {};
+  return {
+    podManagementPolicy: "Parallel",
+    volumeClaimTemplates: [
+      {
+        metadata: { name: DATA_TEMPLATE, labels: { ...INDEXER_LABELS } },
+        spec: {
+          accessModes: ["ReadWriteOnce"],
+          storageClassName: spec.data.storageClass,
+          resources: { requests: { storage: `${spec.data.gi}Gi` } },
+        },
+      },
+    ],
+  };
+}
+
+/** A cluster's pods each on a node of their own; one node goes where the node selector puts it. */
+function antiAffinity(replicas: number): k8s.types.input.core.v1.Affinity | undefined {
+  if (replicas === 1) return undefined;
+  return {
+    podAntiAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: [
+        { labelSelector: { matchLabels: { ...INDEXER_LABELS } }, topologyKey: "kubernetes.io/hostname" },
+      ],
+    },
+  };
 }
 
 export function indexerStatefulSet(spec: IndexerStatefulSetSpec): k8s.apps.v1.StatefulSetArgs {
+  if (!Number.isInteger(spec.replicas) || spec.replicas < 1 || spec.replicas === 2)
+    throw new Error(
+      `indexer replicas ${spec.replicas}: one node, or a cluster of three or more (two cannot elect a cluster manager when one is down)`,
+    );
+  const cluster = spec.replicas > 1;
+  const affinity = antiAffinity(spec.replicas);
   return {
     metadata: { name: INDEXER_SERVICE, namespace: spec.namespace, labels: { ...INDEXER_LABELS } },
     spec: {
-      serviceName: INDEXER_SERVICE,
-      replicas: 1,
+      // One node keeps the name it always had (the field is immutable); a cluster's pods are named
+      // by the headless Service.
+      serviceName: cluster ? INDEXER_NODES_SERVICE : INDEXER_SERVICE,
+      replicas: spec.replicas,
+      ...clusterSpec(spec),
       selector: { matchLabels: { ...INDEXER_LABELS } },
       template: {
         metadata: {
@@ -46,6 +104,7 @@ export function indexerStatefulSet(spec: IndexerStatefulSetSpec): k8s.apps.v1.St
         spec: {
           automountServiceAccountToken: false,
           nodeSelector: { ...spec.nodeSelector },
+          ...(affinity ? { affinity } : {}),
           securityContext: restrictedPodSecurity(WAZUH_UID),
           // No init containers: the manifest's root `chown` is fsGroup's job, and its privileged
           // sysctl is the indexer VM's (cloud-init sets vm.max_map_count).
@@ -57,12 +116,17 @@ export function indexerStatefulSet(spec: IndexerStatefulSetSpec): k8s.apps.v1.St
               env: [
                 {
                   name: "OPENSEARCH_JAVA_OPTS",
-                  value: indexerJavaOpts(INDEXER_HEAP_MIB, INDEXER_MEMORY_MIB),
+                  value: indexerJavaOpts(spec.heapMib, spec.memoryMib),
                 },
                 { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
                 { name: "DISABLE_INSTALL_DEMO_CONFIG", value: "true" },
               ],
-              ports: [{ name: "https", containerPort: INDEXER_PORT, protocol: "TCP" }],
+              ports: [
+                { name: "https", containerPort: INDEXER_PORT, protocol: "TCP" },
+                ...(cluster
+                  ? [{ name: "transport", containerPort: INDEXER_TRANSPORT_PORT, protocol: "TCP" }]
+                  : []),
+              ],
               readinessProbe: {
                 tcpSocket: { port: "https" },
                 initialDelaySeconds: 30,
@@ -73,12 +137,13 @@ export function indexerStatefulSet(spec: IndexerStatefulSetSpec): k8s.apps.v1.St
                 initialDelaySeconds: 120,
                 periodSeconds: 20,
               },
-              resources: SIEM_RESOURCES.indexer,
+              resources: indexerResources(spec.memoryMib),
               // Runs as uid 1000 from the start, so the entrypoint never chroots and needs no
               // SYS_CHROOT (the manifest adds it for a root start).
               securityContext: restrictedContainerSecurity(WAZUH_UID),
               volumeMounts: [
-                { name: "data", mountPath: INDEXER_PATHS.data },
+                // One node: the claim below; a cluster: the template of the same name.
+                { name: DATA_TEMPLATE, mountPath: INDEXER_PATHS.data },
                 { name: "snapshots", mountPath: INDEXER_PATHS.snapshots },
                 // The whole certs directory: the image's demo certificates and demo CA key stay hidden.
                 { name: "certs", mountPath: INDEXER_PATHS.certs, readOnly: true },
@@ -98,7 +163,9 @@ export function indexerStatefulSet(spec: IndexerStatefulSetSpec): k8s.apps.v1.St
             },
           ],
           volumes: [
-            { name: "data", persistentVolumeClaim: { claimName: "wazuh-indexer-data" } },
+            ...(cluster
+              ? []
+              : [{ name: DATA_TEMPLATE, persistentVolumeClaim: { claimName: SINGLE_DATA_CLAIM } }]),
             { name: "snapshots", persistentVolumeClaim: { claimName: "wazuh-indexer-snapshots" } },
             {
               name: "certs",

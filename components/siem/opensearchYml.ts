@@ -2,7 +2,8 @@
  * The indexer's opensearch.yml, rendered from the shipped file's keys
  * (wazuh/wazuh-kubernetes@v4.14.6:wazuh/indexer_stack/wazuh-indexer/indexer_conf/opensearch.yml) with
  * what Fortress changes: one node (`discovery.type: single-node`, as the image's own file,
- * wazuh/wazuh-docker@v4.14.6:build-docker-images/wazuh-indexer/config/opensearch.yml), disk watermarks
+ * wazuh/wazuh-docker@v4.14.6:build-docker-images/wazuh-indexer/config/opensearch.yml) or a cluster
+ * (below), disk watermarks
  * switched back on (the manifest sets `cluster.routing.allocation.disk.threshold_enabled: false`), a
  * snapshot repository path (`path.repo`), and the DNs of Fortress's own certificates.
  */
@@ -41,6 +42,35 @@ export interface OpenSearchYmlSpec {
   readonly nodeDn: string;
   readonly adminDn: string;
   readonly watermarks?: { readonly low: number; readonly high: number; readonly floodStage: number };
+  /** A cluster's discovery; omitted, one node. */
+  readonly cluster?: ClusterDiscovery;
+}
+
+/**
+ * How the nodes of a cluster find each other: every pod's stable name as a seed host (the manifest
+ * seeds only `wazuh-indexer-0.wazuh-indexer`), and every pod's node name in
+ * `cluster.initial_cluster_manager_nodes`. The manifest lists only wazuh-indexer-0 there (its
+ * `cluster.initial_master_nodes`, wazuh/wazuh-kubernetes@v4.14.6
+ * wazuh/indexer_stack/wazuh-indexer/indexer_conf/opensearch.yml), which lets pod 0 alone bootstrap a
+ * new cluster should its disk ever come back empty; OpenSearch asks for the set of all the initial
+ * cluster-manager-eligible nodes on each of them, and reads it only while no node holds a cluster
+ * state (docs.opensearch.org tuning-your-cluster/discovery-cluster-formation/bootstrapping): a
+ * majority of the three must then meet, and a lone empty pod joins the cluster the others hold.
+ */
+export interface ClusterDiscovery {
+  readonly seedHosts: readonly string[];
+  readonly initialClusterManagers: readonly string[];
+}
+
+function discovery(cluster: ClusterDiscovery | undefined): Record<string, unknown> {
+  if (!cluster) return { "discovery.type": "single-node" };
+  const managers = cluster.initialClusterManagers;
+  if (managers.length < 3 || managers.length % 2 === 0 || cluster.seedHosts.length !== managers.length)
+    throw new Error("a cluster needs an odd number (3 or more) of cluster managers, each a seed host");
+  return {
+    "discovery.seed_hosts": [...cluster.seedHosts],
+    "cluster.initial_cluster_manager_nodes": [...managers],
+  };
 }
 
 const percent = (fraction: number) => `${Math.round(fraction * 100)}%`;
@@ -55,7 +85,7 @@ export function opensearchSettings(spec: OpenSearchYmlSpec): Record<string, unkn
     // NODE_NAME comes from the pod's name (the manifest's fieldRef); OpenSearch expands ${...}.
     "node.name": "${NODE_NAME}",
     "network.host": "0.0.0.0",
-    "discovery.type": "single-node",
+    ...discovery(spec.cluster),
     "path.data": INDEXER_PATHS.data,
     "path.logs": INDEXER_PATHS.logs,
     "path.repo": [INDEXER_PATHS.snapshots],

@@ -103,6 +103,13 @@ export const DEFAULT_SNAPSHOTS: SnapshotSchedule = {
   maxAgeDays: 14,
 };
 
+/**
+ * The shared-file-system repository under `path.repo`. Not `s3`, even with fortress:backup.s3: the
+ * wazuh-indexer 4.14.6 image ships no repository-s3 plugin (wazuh/wazuh-docker@v4.14.6
+ * build-docker-images/wazuh-indexer/Dockerfile installs the package alone; wazuh/wazuh-indexer
+ * build-scripts/assemble.sh `plugins=(…)` lists no repository plugin), and a repository of type `s3`
+ * on a node without it is refused (components/siem/README.md).
+ */
 export function snapshotRepository(): Record<string, unknown> {
   return { type: "fs", settings: { location: INDEXER_PATHS.snapshots, compress: true } };
 }

@@ -25,7 +25,16 @@ const args: SiemArgs = {
   ingressNamespace: "kube-system",
   dashboardHostname: "wazuh.lab.example",
   indexerNodeSelector: { "fortress/pool": "indexer" },
-  indexer: { dataGi: 195, snapshotGi: 75, ingestGbPerDay: 2, maxRetentionDays: 90 },
+  snapshotShared: true,
+  indexer: {
+    replicas: 1,
+    memoryMib: 3072,
+    heapMib: 1536,
+    dataGi: 195,
+    snapshotGi: 75,
+    ingestGbPerDay: 2,
+    maxRetentionDays: 90,
+  },
   oidc: {
     issuerUrl: "https://keycloak.lab.example/realms/fortress",
     clientId: "wazuh-dashboard",

@@ -40,14 +40,22 @@ export interface SiemArgs {
   readonly storageClass: string;
   /** The snapshot repository's class: the RWX (NFS) class when the lab has one, so snapshots leave the node. */
   readonly snapshotStorageClass: string;
+  /** Whether that class gives ReadWriteMany volumes (a cluster's repository must be shared). */
+  readonly snapshotShared: boolean;
   readonly ingressClassName: string;
   readonly ingressNamespace: string;
   /** The dashboard's DNS name. */
   readonly dashboardHostname: string;
   /** The node label of the indexer pool. */
   readonly indexerNodeSelector: Readonly<Record<string, string>>;
-  /** The indexer's data volume and the lab's ingest estimate: retention follows from them. */
+  /** The indexer's size (the profile's), its data volume and the lab's ingest estimate: retention follows from them. */
   readonly indexer: {
+    /** Nodes: 1, or an odd 3 or more (a cluster). */
+    readonly replicas: number;
+    /** Each node's memory and JVM heap, MiB. */
+    readonly memoryMib: number;
+    readonly heapMib: number;
+    /** Each node's data claim. */
     readonly dataGi: number;
     readonly snapshotGi: number;
     readonly ingestGbPerDay: number;
@@ -102,8 +110,13 @@ export class Siem extends pulumi.ComponentResource {
   constructor(name: string, args: SiemArgs, opts?: pulumi.ComponentResourceOptions) {
     super(SIEM_TYPE, name, { namespace: args.namespace, dashboard: args.dashboardHostname }, opts);
     const child = { parent: this };
+    // A cluster holds one replica of each Wazuh shard: the alerts template Filebeat loads sets
+    // `index.auto_expand_replicas: "0-1"` (wazuh/wazuh@v4.14.6 extensions/elasticsearch/7.x/wazuh-template.json),
+    // so 0 on one node and 1 from two nodes on; the disk is every node's claim.
+    const nodes = args.indexer.replicas;
     this.retention = retention({
-      dataDiskGb: args.indexer.dataGi,
+      dataDiskGb: args.indexer.dataGi * nodes,
+      ...(nodes > 1 ? { replicas: 1 } : {}),
       ingestGbPerDay: args.indexer.ingestGbPerDay,
       maxDays: args.indexer.maxRetentionDays,
     });
@@ -117,6 +130,10 @@ export class Siem extends pulumi.ComponentResource {
         dataGi: args.indexer.dataGi,
         snapshotStorageClass: args.snapshotStorageClass,
         snapshotGi: args.indexer.snapshotGi,
+        snapshotShared: args.snapshotShared,
+        replicas: nodes,
+        memoryMib: args.indexer.memoryMib,
+        heapMib: args.indexer.heapMib,
         nodeSelector: args.indexerNodeSelector,
         ...(args.oidc
           ? {

@@ -7,19 +7,21 @@
 import { POOL_LABEL } from "../../components/platform/k3sConfig";
 import { ADMIN_GROUP, DEFAULT_GROUP } from "../../components/identity/realm";
 import { Siem } from "../../components/siem/siem";
-import { ROLES } from "../catalog";
 import { INGRESS, k3sAgents, namespaceOf, poolHosts } from "../cluster";
 import { identityHostnames } from "../hostnames";
 import type { LabModel, PlannedVm } from "../lab";
 import { MANAGER_ROLE } from "../enrollment";
 import { containsHosts, managerResponse } from "../managerResponse";
+import { workloadsOf } from "../profiles";
 import type { HypervisorVmOutputs } from "../../components/hypervisor/hypervisor";
 import type { LayerBuild } from "./types";
 
 /**
- * What the indexer's disk holds. The indexer VM's data disk (catalog `k3s-indexer`) is shared by the
- * data claim and, without an RWX class, the snapshot repository; a tenth stays free for the node.
- * The ingest estimate is the seed lab's (a dozen agents, OPNsense and Suricata): 2 GB indexed a day.
+ * What the indexer's disk holds. The data claim is the profile's `storageGb`
+ * (`fortress:workloads.wazuh-indexer`); the snapshot repository's claim keeps the proportion it had
+ * on the indexer VM's data disk (catalog `k3s-indexer`, 300 GB in the home lab: 65 % data, 25 %
+ * snapshots, a tenth free for the node). The ingest estimate is the seed lab's (a dozen agents,
+ * OPNsense and Suricata): 2 GB indexed a day.
  */
 export const SIEM_SIZING = {
   dataShare: 0.65,
@@ -28,10 +30,23 @@ export const SIEM_SIZING = {
   maxRetentionDays: 90,
 } as const;
 
-function indexerDisk(): { dataGi: number; snapshotGi: number } {
-  const disk = ROLES["k3s-indexer"].shape.dataDiskGb;
+/** The indexer's size from the profile (or its overrides): nodes, memory and heap in MiB, claims in GiB. */
+export function indexerSize(config: Parameters<typeof workloadsOf>[0]): {
+  replicas: number;
+  memoryMib: number;
+  heapMib: number;
+  dataGi: number;
+  snapshotGi: number;
+} {
+  const size = workloadsOf(config)["wazuh-indexer"];
+  if (size.storageGb === undefined || size.heapGb === undefined)
+    throw new Error("fortress:workloads.wazuh-indexer needs storageGb and heapGb");
+  const disk = Math.round(size.storageGb / SIEM_SIZING.dataShare);
   return {
-    dataGi: Math.floor(disk * SIEM_SIZING.dataShare),
+    replicas: size.replicas,
+    memoryMib: Math.round(size.memoryGb * 1024),
+    heapMib: Math.round(size.heapGb * 1024),
+    dataGi: Math.floor(size.storageGb),
     snapshotGi: Math.floor(disk * SIEM_SIZING.snapshotShare),
   };
 }
@@ -111,6 +126,7 @@ export const buildSiem: LayerBuild<"siem", "platform" | "identity" | "hypervisor
       caCertificatePem: baseline.caCertificatePem,
       storageClass: baseline.storageClasses.default,
       snapshotStorageClass: baseline.storageClasses.rwx ?? baseline.storageClasses.default,
+      snapshotShared: baseline.storageClasses.rwx !== undefined,
       ingressClassName: INGRESS.className,
       ingressNamespace: INGRESS.namespace,
       dashboardHostname: identityHostnames(lab).wazuhDashboard,
@@ -119,7 +135,7 @@ export const buildSiem: LayerBuild<"siem", "platform" | "identity" | "hypervisor
       indexerNodeSelector:
         k3s && k3sAgents(lab).some((vm) => vm.pool === "indexer") ? { [POOL_LABEL]: "indexer" } : {},
       indexer: {
-        ...indexerDisk(),
+        ...indexerSize(lab.config),
         ingestGbPerDay: SIEM_SIZING.ingestGbPerDay,
         maxRetentionDays: SIEM_SIZING.maxRetentionDays,
       },
