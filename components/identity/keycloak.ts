@@ -6,13 +6,14 @@
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { dump } from "js-yaml";
 import { internalCertificate, tlsSecretName } from "../kubernetes/certificate";
 import { pinnedChart, type PlainValues } from "../kubernetes/helmRelease";
 import { httpsIngress } from "../kubernetes/ingress";
 import { allowFromNamespace, kubeDnsEgress } from "../kubernetes/networkPolicy";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "../kubernetes/securityContext";
 import { generatedSecret, movedChild } from "./moved";
-import { PINS, RESOURCES } from "./pins";
+import { DEFAULT_KEYCLOAK_SIZING, keycloakResources, type KeycloakSizing, PINS, RESOURCES } from "./pins";
 import { KEYCLOAK_DB, type Postgres } from "./postgres";
 import { CLIENT_NAMES, type ClientName, renderRealm } from "./realm";
 
@@ -49,6 +50,50 @@ export interface KeycloakArgs {
   readonly ingressClassName: string;
   readonly ingressNamespace: string;
   readonly postgres: Postgres;
+  /** Replicas, memory and spreading, from the lab's profile; default one pod of 1536 MiB. */
+  readonly sizing?: KeycloakSizing;
+}
+
+/**
+ * JGroups' ports between Keycloak pods with the `jdbc-ping` stack: 7800 the unicast transport
+ * (`jgroups.bind.port`), 57800 FD_SOCK2's failure detection (7800 + `jgroups.fd.port-offset` 50000)
+ * (Keycloak 26 server guide "Configuring distributed caches", network ports). Discovery itself goes
+ * through the shared database (JDBC_PING2): no multicast, no headless-Service DNS.
+ */
+export const KEYCLOAK_CLUSTER_PORTS = [7800, 57800] as const;
+
+/**
+ * The values that make the pods one cluster, or one pod alone. One pod: the `local` cache (no
+ * JGroups at all), the chart's cache settings off (`cache.stack: custom`). More: the chart's own
+ * `cache.stack: default`, which writes KC_CACHE=ispn and KC_CACHE_STACK=jdbc-ping
+ * (codecentric/helm-charts@keycloakx-7.1.11 charts/keycloakx/templates/statefulset.yaml; 7.4.0 changed
+ * NOTES.txt and the image only): the pods find each other in the table JDBC_PING2 keeps in the
+ * shared PostgreSQL, Keycloak 26's default stack. A PodDisruptionBudget lets one pod go at a time
+ * (templates/poddisruptionbudget.yaml puts the map under `spec`), and the anti-affinity on
+ * kubernetes.io/hostname keeps the pods apart: required with `resilience`, else preferred (the
+ * chart's own default, required on the hostname, is replaced: `affinity` goes through `tpl`).
+ */
+export function keycloakClusterValues(sizing: KeycloakSizing): { values: PlainValues; env: string[] } {
+  if (!(Number.isInteger(sizing.replicas) && sizing.replicas >= 1))
+    throw new Error(`keycloak: replicas must be a whole number of at least 1, not ${sizing.replicas}`);
+  if (sizing.replicas === 1)
+    return { values: { replicas: 1, cache: { stack: "custom" } }, env: ["- name: KC_CACHE\n  value: local"] };
+  const term = {
+    labelSelector: { matchLabels: { ...KEYCLOAK_LABELS } },
+    topologyKey: "kubernetes.io/hostname",
+  };
+  const podAntiAffinity = sizing.resilience
+    ? { requiredDuringSchedulingIgnoredDuringExecution: [term] }
+    : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] };
+  return {
+    values: {
+      replicas: sizing.replicas,
+      cache: { stack: "default" },
+      podDisruptionBudget: { maxUnavailable: 1 },
+      affinity: dump({ podAntiAffinity }, { lineWidth: -1 }).trimEnd(),
+    },
+    env: [],
+  };
 }
 
 export class Keycloak extends pulumi.ComponentResource {
@@ -170,8 +215,28 @@ export class Keycloak extends pulumi.ComponentResource {
       },
       child,
     );
+    if ((args.sizing ?? DEFAULT_KEYCLOAK_SIZING).replicas > 1) keycloakClusterPolicy(name, ns, child);
     this.registerOutputs({ issuerUrl: this.issuerUrl });
   }
+}
+
+/** The pods' JGroups traffic to and from each other (KEYCLOAK_CLUSTER_PORTS), nothing else's. */
+function keycloakClusterPolicy(name: string, ns: string, opts: pulumi.CustomResourceOptions) {
+  const peers = [{ podSelector: { matchLabels: { ...KEYCLOAK_LABELS } } }];
+  const ports = KEYCLOAK_CLUSTER_PORTS.map((port) => ({ protocol: "TCP", port }));
+  return new k8s.networking.v1.NetworkPolicy(
+    `${name}-keycloak-cluster`,
+    {
+      metadata: { name: "keycloak-cluster", namespace: ns },
+      spec: {
+        podSelector: { matchLabels: { ...KEYCLOAK_LABELS } },
+        policyTypes: ["Ingress", "Egress"],
+        ingress: [{ from: peers, ports }],
+        egress: [{ to: peers, ports }],
+      },
+    },
+    opts,
+  );
 }
 
 /** The realm JSON (secret: it carries every client secret), checked at plan time with stand-in secrets. */
@@ -201,7 +266,9 @@ function realmJson(
 }
 
 /** The keycloakx chart's values. Environment and volumes as the chart takes them (YAML text). */
-function keycloakValues(args: KeycloakArgs): PlainValues {
+export function keycloakValues(args: KeycloakArgs): PlainValues {
+  const sizing = args.sizing ?? DEFAULT_KEYCLOAK_SIZING;
+  const cluster = keycloakClusterValues(sizing);
   // Credentials only by secretKeyRef. Browsers come through the ingress (TLS there, HTTP 8080 behind
   // it); services in other namespaces call Keycloak over TLS on 8443 with the same certificate (the
   // platform's flow).
@@ -212,7 +279,7 @@ function keycloakValues(args: KeycloakArgs): PlainValues {
     `  value: "https://${args.hostname}"`,
     '- name: KC_HOSTNAME_STRICT\n  value: "true"',
     `- name: KC_HTTP_MANAGEMENT_SCHEME\n  value: ${KEYCLOAK_MANAGEMENT_SCHEME}`,
-    "- name: KC_CACHE\n  value: local",
+    ...cluster.env,
     "- name: KC_DB_PASSWORD",
     `  valueFrom:\n    secretKeyRef:\n      name: ${KEYCLOAK_DB.secret}\n      key: password`,
     "- name: KC_BOOTSTRAP_ADMIN_USERNAME",
@@ -223,13 +290,13 @@ function keycloakValues(args: KeycloakArgs): PlainValues {
   return {
     fullnameOverride: "keycloak",
     nameOverride: "keycloak",
-    replicas: 1,
+    replicas: cluster.values.replicas,
     image: { ...PINS.keycloakImage, pullPolicy: "IfNotPresent" },
     // Imports realm.json once, when the realm does not exist yet.
     args: ["start", "--import-realm"],
     http: { relativePath: "/", internalScheme: KEYCLOAK_MANAGEMENT_SCHEME.toUpperCase() },
     proxy: { enabled: true, mode: "xforwarded", http: { enabled: true } },
-    cache: { stack: "custom" },
+    cache: cluster.values.cache,
     database: {
       vendor: "postgres",
       hostname: KEYCLOAK_DB.service,
@@ -262,7 +329,7 @@ function keycloakValues(args: KeycloakArgs): PlainValues {
       "  mountPath: /opt/keycloak/conf/tls",
       "  readOnly: true",
     ].join("\n"),
-    resources: RESOURCES.keycloak,
+    resources: keycloakResources(sizing.memoryMib),
     podSecurityContext: restrictedPodSecurity(KEYCLOAK_UID),
     securityContext: restrictedContainerSecurity(KEYCLOAK_UID),
     serviceAccount: { create: true, automountServiceAccountToken: false },
@@ -270,5 +337,8 @@ function keycloakValues(args: KeycloakArgs): PlainValues {
     ingress: { enabled: false },
     metrics: { enabled: true },
     health: { enabled: true },
+    ...(cluster.values.podDisruptionBudget
+      ? { podDisruptionBudget: cluster.values.podDisruptionBudget, affinity: cluster.values.affinity }
+      : {}),
   };
 }
