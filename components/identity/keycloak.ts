@@ -266,7 +266,7 @@ function realmJson(
 }
 
 /** The keycloakx chart's values. Environment and volumes as the chart takes them (YAML text). */
-export function keycloakValues(args: KeycloakArgs): PlainValues {
+export function keycloakValues(args: Pick<KeycloakArgs, "hostname" | "sizing">): PlainValues {
   const sizing = args.sizing ?? DEFAULT_KEYCLOAK_SIZING;
   const cluster = keycloakClusterValues(sizing);
   // Credentials only by secretKeyRef. Browsers come through the ingress (TLS there, HTTP 8080 behind

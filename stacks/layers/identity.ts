@@ -34,12 +34,12 @@ export function proxmoxUrls(lab: LabModel): string[] {
  * Keycloak's replicas and memory as the lab's profile (or fortress:workloads) sizes them, and the
  * profile's `resilience` (pods on distinct nodes, required). PostgreSQL stays one pod.
  */
-export function keycloakSizing(lab: LabModel): KeycloakSizing {
-  const { keycloak } = workloadsOf(lab.config);
+export function keycloakSizing(config: Parameters<typeof workloadsOf>[0]): KeycloakSizing {
+  const { keycloak } = workloadsOf(config);
   return {
     replicas: keycloak.replicas,
     memoryMib: Math.round(keycloak.memoryGb * 1024),
-    resilience: profileOfConfig(lab.config).resilience,
+    resilience: profileOfConfig(config).resilience,
   };
 }
 
@@ -70,7 +70,7 @@ export const buildIdentity: LayerBuild<"identity", "platform"> = (inputs, opts) 
       ingressNamespace: INGRESS.namespace,
       keycloak,
       vaultwarden: services.has("vaultwarden"),
-      ...(keycloak ? { keycloakSizing: keycloakSizing(lab) } : {}),
+      ...(keycloak ? { keycloakSizing: keycloakSizing(lab.config) } : {}),
       ...(keycloak
         ? {
             proxmox: {

@@ -216,12 +216,15 @@ function exporterParts(
   return { parts, scrapeJobs };
 }
 
+/** What the sizing reads of the lab's config: its profile and the door's resolved workloads. */
+export type WorkloadsConfig = Parameters<typeof workloadsOf>[0];
+
 /** A profile's GB (base 2, as stacks/profiles.ts sizes them: 1.125 is 1152 MiB) in MiB. */
 export const gbToMib = (gb: number) => Math.round(gb * 1024);
 
 /** Prometheus's memory and volume as the lab's profile (or fortress:workloads) sizes them. */
-export function stackSizing(inputs: Pick<MonitoringInputs, "lab">): StackSizing {
-  const { prometheus } = workloadsOf(inputs.lab.config);
+export function stackSizing(config: WorkloadsConfig): StackSizing {
+  const { prometheus } = workloadsOf(config);
   if (prometheus.storageGb === undefined) throw new Error("internal: Prometheus has no storageGb");
   return { prometheus: { memoryMib: gbToMib(prometheus.memoryGb), volumeGi: prometheus.storageGb } };
 }
@@ -232,8 +235,8 @@ export function stackSizing(inputs: Pick<MonitoringInputs, "lab">): StackSizing 
  * requested, 512 Mi limit: grafana/values.ts GRAFANA_RESOURCES). One replica: the door refuses more
  * (stacks/config/workloads.ts).
  */
-export function grafanaMemoryMib(inputs: Pick<MonitoringInputs, "lab">): number | undefined {
-  const mib = gbToMib(workloadsOf(inputs.lab.config).grafana.memoryGb);
+export function grafanaMemoryMib(config: WorkloadsConfig): number | undefined {
+  const mib = gbToMib(workloadsOf(config).grafana.memoryGb);
   return mib === MEMORY_MIB.grafana ? undefined : mib;
 }
 
@@ -251,7 +254,7 @@ function grafanaPart(
   const oidcSecret = identity.clientSecrets.grafana;
   const oidcClient = identity.clientIds.grafana;
   const indexer = siem.indexerAccess("grafana");
-  const memoryMib = grafanaMemoryMib(inputs);
+  const memoryMib = grafanaMemoryMib(lab.config);
   return (parent) => {
     const grafana = new Grafana(
       "monitoring-grafana",
@@ -330,7 +333,7 @@ export function buildMonitoring(
       alertmanager,
       alertmanagerEgress: [...logs.alertmanagerEgress, ...notificationEgress(notify)],
       ...(lab.config.monitoring ? { retentionDays: lab.config.monitoring.retention.metricsDays } : {}),
-      sizing: stackSizing(inputs),
+      sizing: stackSizing(lab.config),
       grafana: grafanaPart(inputs, namespace, logs.lokiUrl, built),
       parts: { ...exporters.parts, logs: logs.part },
     },

@@ -46,11 +46,11 @@ export type MonitoringInputs = LayerInputs<
 export const LOKI_SIZING = { ingestGiPerDay: 0.5 } as const;
 
 /** Loki's volume (GiB) and memory (MiB) as the lab's profile (or fortress:workloads) sizes them. */
-export function lokiSizing(inputs: Pick<MonitoringInputs, "lab">): {
+export function lokiSizing(config: Parameters<typeof workloadsOf>[0]): {
   readonly volumeGi: number;
   readonly memoryMib: number;
 } {
-  const { loki } = workloadsOf(inputs.lab.config);
+  const { loki } = workloadsOf(config);
   if (loki.storageGb === undefined) throw new Error("internal: Loki has no storageGb");
   return { volumeGi: loki.storageGb, memoryMib: Math.round(loki.memoryGb * 1024) };
 }
@@ -150,7 +150,7 @@ export function logsPart(inputs: MonitoringInputs, namespace: string): LogsPart 
         namespace,
         storageClass,
         ...LOKI_SIZING,
-        ...lokiSizing(inputs),
+        ...lokiSizing(lab.config),
         maxRetentionDays: lab.config.monitoring?.retention.logsDays ?? 14,
         pushers: [aggregator?.podPeer ?? aggregatorPeer],
         readers: [
