@@ -63,12 +63,22 @@ export interface KeycloakArgs {
 export const KEYCLOAK_CLUSTER_PORTS = [7800, 57800] as const;
 
 /**
+ * PostgreSQL's connections (postgres.ts leaves `max_connections` at its default, 100, of which
+ * `superuser_reserved_connections` keeps 3: PostgreSQL 17 docs, runtime-config-connection) shared by
+ * the pods, whose pools would each grow to 100 (Keycloak's `db-pool-max-size` default): each pod gets
+ * an equal share of 80, leaving the rest to the superuser, backups and a rolling restart's extra pod.
+ */
+export const KEYCLOAK_DB_CONNECTIONS = 80;
+export const keycloakPoolSize = (replicas: number) => Math.floor(KEYCLOAK_DB_CONNECTIONS / (replicas + 1));
+
+/**
  * The values that make the pods one cluster, or one pod alone. One pod: the `local` cache (no
  * JGroups at all), the chart's cache settings off (`cache.stack: custom`). More: the chart's own
  * `cache.stack: default`, which writes KC_CACHE=ispn and KC_CACHE_STACK=jdbc-ping
  * (codecentric/helm-charts@keycloakx-7.1.11 charts/keycloakx/templates/statefulset.yaml; 7.4.0 changed
  * NOTES.txt and the image only): the pods find each other in the table JDBC_PING2 keeps in the
- * shared PostgreSQL, Keycloak 26's default stack. A PodDisruptionBudget lets one pod go at a time
+ * shared PostgreSQL, Keycloak 26's default stack; each pod's pool is capped to its share of the
+ * database's connections (keycloakPoolSize). A PodDisruptionBudget lets one pod go at a time
  * (templates/poddisruptionbudget.yaml puts the map under `spec`), and the anti-affinity on
  * kubernetes.io/hostname keeps the pods apart: required with `resilience`, else preferred (the
  * chart's own default, required on the hostname, is replaced: `affinity` goes through `tpl`).
@@ -92,7 +102,7 @@ export function keycloakClusterValues(sizing: KeycloakSizing): { values: PlainVa
       podDisruptionBudget: { maxUnavailable: 1 },
       affinity: dump({ podAntiAffinity }, { lineWidth: -1 }).trimEnd(),
     },
-    env: [],
+    env: [`- name: KC_DB_POOL_MAX_SIZE\n  value: "${keycloakPoolSize(sizing.replicas)}"`],
   };
 }
 

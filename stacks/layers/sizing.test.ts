@@ -112,6 +112,11 @@ describe("sizing from the profile", () => {
         { name: "KC_CACHE_STACK", value: "jdbc-ping" },
       ],
     );
+    // Two pods and a rolling restart's third share 80 of PostgreSQL's 100 connections.
+    assert.deepEqual(
+      env.find((entry) => entry.name === "KC_DB_POOL_MAX_SIZE"),
+      { name: "KC_DB_POOL_MAX_SIZE", value: "26" },
+    );
     assert.deepEqual(values.podDisruptionBudget, { maxUnavailable: 1 });
     assert.deepEqual(load(String(values.affinity)), {
       podAntiAffinity: {
