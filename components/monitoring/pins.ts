@@ -83,12 +83,16 @@ export const STACK_PORTS = {
  */
 export const PROMETHEUS_STORAGE = { volumeGi: 16, retentionSize: "13GB", retention: "15d" } as const;
 
-/** The part of Prometheus's volume its blocks, WAL and head chunks may fill (retentionSize), as above. */
-export const PROMETHEUS_FILL_FRACTION = 0.8;
+/**
+ * The part of Prometheus's volume retentionSize may take: "at most 80-85 %" of the disk, the rest for a
+ * compaction's source and new blocks side by side (prometheus/prometheus@v3.14.0 docs/storage.md,
+ * "Right-Sizing Retention Size"). Rounded down to whole GB, 16 GiB keeps today's 13GB.
+ */
+export const PROMETHEUS_FILL_FRACTION = 0.85;
 
-/** retentionSize for a volume: about 80 % of it, in whole base-2 GB (16 Gi → "13GB", 6 Gi → "5GB"). */
+/** retentionSize for a volume: at most 85 % of it, in whole base-2 GB (16 Gi → "13GB", 6 Gi → "5GB"). */
 export function prometheusRetentionSize(volumeGi: number): string {
-  const size = Math.round(volumeGi * PROMETHEUS_FILL_FRACTION);
+  const size = Math.floor(volumeGi * PROMETHEUS_FILL_FRACTION);
   if (!(size >= 1)) throw new Error(`monitoring: a ${volumeGi} GiB volume leaves Prometheus no room`);
   return `${size}GB`;
 }
@@ -143,11 +147,12 @@ export const DEFAULT_STACK_SIZING: StackSizing = {
 };
 
 /**
- * The smallest Prometheus the stack is let run. Its head keeps the last two hours or so of every series
- * in memory and the WAL on disk until they are compacted into a block (prometheus/prometheus
- * docs/storage.md, "On-disk layout": the head block, WAL segments of 128 MB, at least three kept); a
- * one-node lab's targets (a dozen node exporters, kube-state-metrics, the kubelet's cAdvisor for a few
- * dozen containers: some tens of thousands of series) fit in 512 MiB and their WAL in a few hundred MB.
+ * The smallest Prometheus the stack is let run. The current block of incoming samples is kept in
+ * memory, secured by a WAL in 128 MB segments of which at least three (and two hours of raw data) are
+ * kept, and retentionSize counts the WAL and head chunks too (prometheus/prometheus@v3.14.0
+ * docs/storage.md): on 4 GiB the blocks still get 3 GB. The memory floor is Fortress's estimate, not
+ * the vendor's: a one-node lab's targets (a dozen node exporters, kube-state-metrics, the kubelet's
+ * cAdvisor for a few dozen containers: some tens of thousands of series) in 512 MiB.
  */
 export const PROMETHEUS_MINIMUM = { memoryMib: 512, volumeGi: 4 } as const;
 

@@ -86,6 +86,13 @@ describe("sizing from the profile", () => {
     });
   });
 
+  it("keeps retentionSize within the 80-85 % of the volume Prometheus's docs recommend, whole GB", () => {
+    for (let volumeGi = 4; volumeGi <= 256; volumeGi++) {
+      const size = Number(/^(\d+)GB$/.exec(prometheusRetentionSize(volumeGi))?.[1]);
+      assert.ok(size <= volumeGi * 0.85 && size > volumeGi * 0.85 - 1, `${size}GB of ${volumeGi}Gi`);
+    }
+  });
+
   it("refuses sizes below what each workload needs to start", () => {
     assert.throws(
       () => checkStackSizing({ prometheus: { memoryMib: 256, volumeGi: 6 } }),

@@ -39,10 +39,14 @@ export interface LokiSizing {
 }
 
 /**
- * The smallest Loki let run: the one monolithic pod (ingester, querier, compactor in one process)
- * with both memcached caches off (below), a lab's few streams of syslog, and the chart's GOMEMLIMIT at
- * 85 % of the limit (`defaults.goSettings.goMemLimitFactor`), which makes the Go runtime collect before
- * the kernel kills it: 512 MiB leaves it about 435 MiB.
+ * The smallest Loki let run: the one monolithic pod (ingester, querier, compactor in one process,
+ * "for small read/write volumes of up to approximately 20GB per day": grafana/loki@v3.7.6
+ * docs/sources/get-started/deployment-modes.md) with both memcached caches off (below), and the
+ * chart's GOMEMLIMIT at 85 % of the limit with GOGC 80 (grafana-community/helm-charts@loki-18.11.0
+ * values.yaml `defaults.goSettings`), which makes the Go runtime collect before the kernel kills it:
+ * 512 MiB leaves it about 435 MiB. Loki documents sizes only for microservices mode
+ * (docs/sources/setup/size/_index.md), so the floor is Fortress's estimate for a lab's half a GiB of
+ * syslog a day, not the vendor's figure.
  */
 export const LOKI_MINIMUM_MIB = 512;
 
