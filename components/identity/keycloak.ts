@@ -56,9 +56,13 @@ export interface KeycloakArgs {
 
 /**
  * JGroups' ports between Keycloak pods with the `jdbc-ping` stack: 7800 the unicast transport
- * (`jgroups.bind.port`), 57800 FD_SOCK2's failure detection (7800 + `jgroups.fd.port-offset` 50000)
- * (Keycloak 26 server guide "Configuring distributed caches", network ports). Discovery itself goes
- * through the shared database (JDBC_PING2): no multicast, no headless-Service DNS.
+ * (`cache-embedded-network-bind-port`), 57800 FD_SOCK2's failure detection (7800 + the offset 50000).
+ * Keycloak 26's server guide (keycloak/keycloak@898fdedc docs/guides/server/caching.adoc, "Transport
+ * stacks", "Network Ports", "Network bind address"): `jdbc-ping` is the default stack of the 26.x
+ * stream, discovery through the shared database (JGroups JDBC_PING2: no multicast, no headless-Service
+ * DNS), TLS between the pods on by default with a certificate Keycloak generates and keeps in the
+ * database, the bind address a site-local one (a pod's 10.42.x.x in k3s). User and client sessions are
+ * kept in the database as well, so a pod's loss logs nobody out.
  */
 export const KEYCLOAK_CLUSTER_PORTS = [7800, 57800] as const;
 
