@@ -235,20 +235,21 @@ export class Keycloak extends pulumi.ComponentResource {
 }
 
 /** The pods' JGroups traffic to and from each other (KEYCLOAK_CLUSTER_PORTS), nothing else's. */
-function keycloakClusterPolicy(name: string, ns: string, opts: pulumi.CustomResourceOptions) {
+export function keycloakClusterPolicySpec() {
   const peers = [{ podSelector: { matchLabels: { ...KEYCLOAK_LABELS } } }];
   const ports = KEYCLOAK_CLUSTER_PORTS.map((port) => ({ protocol: "TCP", port }));
+  return {
+    podSelector: { matchLabels: { ...KEYCLOAK_LABELS } },
+    policyTypes: ["Ingress", "Egress"],
+    ingress: [{ from: peers, ports }],
+    egress: [{ to: peers, ports }],
+  };
+}
+
+function keycloakClusterPolicy(name: string, ns: string, opts: pulumi.CustomResourceOptions) {
   return new k8s.networking.v1.NetworkPolicy(
     `${name}-keycloak-cluster`,
-    {
-      metadata: { name: "keycloak-cluster", namespace: ns },
-      spec: {
-        podSelector: { matchLabels: { ...KEYCLOAK_LABELS } },
-        policyTypes: ["Ingress", "Egress"],
-        ingress: [{ from: peers, ports }],
-        egress: [{ to: peers, ports }],
-      },
-    },
+    { metadata: { name: "keycloak-cluster", namespace: ns }, spec: keycloakClusterPolicySpec() },
     opts,
   );
 }

@@ -7,7 +7,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { load } from "js-yaml";
-import { keycloakValues, KEYCLOAK_LABELS } from "../../components/identity/keycloak";
+import {
+  keycloakClusterPolicySpec,
+  keycloakValues,
+  KEYCLOAK_LABELS,
+} from "../../components/identity/keycloak";
 import { DEFAULT_KEYCLOAK_SIZING, keycloakResources, RESOURCES } from "../../components/identity/pins";
 import { grafanaValues, GRAFANA_RESOURCES } from "../../components/monitoring/grafana/values";
 import { lokiResources, lokiValues } from "../../components/monitoring/logs/lokiValues";
@@ -137,6 +141,20 @@ describe("sizing from the profile", () => {
     assert.deepEqual(await judged(values), []);
     const { podDisruptionBudget: _dropped, ...withoutBudget } = values as Values;
     assert.equal((await judged(withoutBudget)).length, 1);
+  });
+
+  it("opens JGroups' 7800 and 57800 between Keycloak's pods and to no one else", () => {
+    const self = [{ podSelector: { matchLabels: { ...KEYCLOAK_LABELS } } }];
+    const ports = [
+      { protocol: "TCP", port: 7800 },
+      { protocol: "TCP", port: 57800 },
+    ];
+    assert.deepEqual(keycloakClusterPolicySpec(), {
+      podSelector: { matchLabels: { ...KEYCLOAK_LABELS } },
+      policyTypes: ["Ingress", "Egress"],
+      ingress: [{ from: self, ports }],
+      egress: [{ to: self, ports }],
+    });
   });
 
   it("two Keycloak pods without resilience still cluster and prefer distinct nodes", () => {
