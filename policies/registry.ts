@@ -12,6 +12,7 @@ import { k8sNoPrivileged } from "./rules/k8s-no-privileged";
 import { k8sObjectsInPlan } from "./rules/k8s-objects-in-plan";
 import { k8sRbacLeastPrivilege } from "./rules/k8s-rbac-least-privilege";
 import { k8sRunAsNonRootWithLimits } from "./rules/k8s-run-as-non-root-with-limits";
+import { k8sReplicasResilient } from "./rules/k8s-replicas-resilient";
 import { nodeCapacity } from "./rules/node-capacity";
 import { opnsenseNoAnyToAny } from "./rules/opnsense-no-any-to-any";
 import { serviceDependencies } from "./rules/service-dependencies";
@@ -65,6 +66,7 @@ export const POLICIES: readonly FortressPolicy[] = [
   pinnedVersions,
   k8sNoPrivileged,
   k8sRunAsNonRootWithLimits,
+  k8sReplicasResilient,
   k8sNoExposedManagementUi,
   k8sNetworkpolicyPerNamespace,
   k8sRbacLeastPrivilege,

@@ -13,6 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ProxmoxConnectionArgs } from "../proxmox/provider";
 import { Keycloak, KEYCLOAK_LABELS } from "./keycloak";
 import { trustCaOnNodes } from "./nodeTrust";
+import type { KeycloakSizing } from "./pins";
 import { Postgres } from "./postgres";
 import { CLIENT_NAMES, type ClientName } from "./realm";
 import { Vaultwarden } from "./vaultwarden";
@@ -46,6 +47,8 @@ export interface IdentityArgs {
   /** What runs: the `keycloak` and `vaultwarden` services. */
   readonly keycloak: boolean;
   readonly vaultwarden: boolean;
+  /** Keycloak's replicas, memory and spreading (the lab's profile); default one pod of 1536 MiB. */
+  readonly keycloakSizing?: KeycloakSizing;
   /**
    * The Proxmox VE OpenID realm; omitted, no realm is made. Needs the keycloak service. The nodes are
    * made to trust `caCertificatePem` (the internal CA that signs Keycloak's certificate) first.
@@ -113,6 +116,7 @@ export class Identity extends pulumi.ComponentResource {
               misp: [`https://${args.hostnames.misp}`],
               proxmox: args.proxmoxUrls,
             },
+            ...(args.keycloakSizing ? { sizing: args.keycloakSizing } : {}),
             postgres: new Postgres(
               name,
               { namespace: args.namespace, storageClass: args.storageClass, clientLabels: KEYCLOAK_LABELS },

@@ -6,13 +6,14 @@
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { dump } from "js-yaml";
 import { internalCertificate, tlsSecretName } from "../kubernetes/certificate";
 import { pinnedChart, type PlainValues } from "../kubernetes/helmRelease";
 import { httpsIngress } from "../kubernetes/ingress";
 import { allowFromNamespace, kubeDnsEgress } from "../kubernetes/networkPolicy";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "../kubernetes/securityContext";
 import { generatedSecret, movedChild } from "./moved";
-import { PINS, RESOURCES } from "./pins";
+import { DEFAULT_KEYCLOAK_SIZING, keycloakResources, type KeycloakSizing, PINS, RESOURCES } from "./pins";
 import { KEYCLOAK_DB, type Postgres } from "./postgres";
 import { CLIENT_NAMES, type ClientName, renderRealm } from "./realm";
 
@@ -49,6 +50,64 @@ export interface KeycloakArgs {
   readonly ingressClassName: string;
   readonly ingressNamespace: string;
   readonly postgres: Postgres;
+  /** Replicas, memory and spreading, from the lab's profile; default one pod of 1536 MiB. */
+  readonly sizing?: KeycloakSizing;
+}
+
+/**
+ * JGroups' ports between Keycloak pods with the `jdbc-ping` stack: 7800 the unicast transport
+ * (`cache-embedded-network-bind-port`), 57800 FD_SOCK2's failure detection (7800 + the offset 50000).
+ * Keycloak 26's server guide (keycloak/keycloak@898fdedc docs/guides/server/caching.adoc, "Transport
+ * stacks", "Network Ports", "Network bind address"): `jdbc-ping` is the default stack of the 26.x
+ * stream, discovery through the shared database (JGroups JDBC_PING2: no multicast, no headless-Service
+ * DNS), TLS between the pods on by default with a certificate Keycloak generates and keeps in the
+ * database, the bind address a site-local one (a pod's 10.42.x.x in k3s). User and client sessions are
+ * kept in the database as well, so a pod's loss logs nobody out.
+ */
+export const KEYCLOAK_CLUSTER_PORTS = [7800, 57800] as const;
+
+/**
+ * PostgreSQL's connections (postgres.ts leaves `max_connections` at its default, 100, of which
+ * `superuser_reserved_connections` keeps 3: PostgreSQL 17 docs, runtime-config-connection) shared by
+ * the pods, whose pools would each grow to 100 (Keycloak's `db-pool-max-size` default): each pod gets
+ * an equal share of 80, leaving the rest to the superuser, backups and a rolling restart's extra pod.
+ */
+export const KEYCLOAK_DB_CONNECTIONS = 80;
+export const keycloakPoolSize = (replicas: number) => Math.floor(KEYCLOAK_DB_CONNECTIONS / (replicas + 1));
+
+/**
+ * The values that make the pods one cluster, or one pod alone. One pod: the `local` cache (no
+ * JGroups at all), the chart's cache settings off (`cache.stack: custom`). More: the chart's own
+ * `cache.stack: default`, which writes KC_CACHE=ispn and KC_CACHE_STACK=jdbc-ping
+ * (codecentric/helm-charts@keycloakx-7.1.11 charts/keycloakx/templates/statefulset.yaml; 7.4.0 changed
+ * NOTES.txt and the image only): the pods find each other in the table JDBC_PING2 keeps in the
+ * shared PostgreSQL, Keycloak 26's default stack; each pod's pool is capped to its share of the
+ * database's connections (keycloakPoolSize). A PodDisruptionBudget lets one pod go at a time
+ * (templates/poddisruptionbudget.yaml puts the map under `spec`), and the anti-affinity on
+ * kubernetes.io/hostname keeps the pods apart: required with `resilience`, else preferred (the
+ * chart's own default, required on the hostname, is replaced: `affinity` goes through `tpl`).
+ */
+export function keycloakClusterValues(sizing: KeycloakSizing): { values: PlainValues; env: string[] } {
+  if (!(Number.isInteger(sizing.replicas) && sizing.replicas >= 1))
+    throw new Error(`keycloak: replicas must be a whole number of at least 1, not ${sizing.replicas}`);
+  if (sizing.replicas === 1)
+    return { values: { replicas: 1, cache: { stack: "custom" } }, env: ["- name: KC_CACHE\n  value: local"] };
+  const term = {
+    labelSelector: { matchLabels: { ...KEYCLOAK_LABELS } },
+    topologyKey: "kubernetes.io/hostname",
+  };
+  const podAntiAffinity = sizing.resilience
+    ? { requiredDuringSchedulingIgnoredDuringExecution: [term] }
+    : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] };
+  return {
+    values: {
+      replicas: sizing.replicas,
+      cache: { stack: "default" },
+      podDisruptionBudget: { maxUnavailable: 1 },
+      affinity: dump({ podAntiAffinity }, { lineWidth: -1 }).trimEnd(),
+    },
+    env: [`- name: KC_DB_POOL_MAX_SIZE\n  value: "${keycloakPoolSize(sizing.replicas)}"`],
+  };
 }
 
 export class Keycloak extends pulumi.ComponentResource {
@@ -170,8 +229,29 @@ export class Keycloak extends pulumi.ComponentResource {
       },
       child,
     );
+    if ((args.sizing ?? DEFAULT_KEYCLOAK_SIZING).replicas > 1) keycloakClusterPolicy(name, ns, child);
     this.registerOutputs({ issuerUrl: this.issuerUrl });
   }
+}
+
+/** The pods' JGroups traffic to and from each other (KEYCLOAK_CLUSTER_PORTS), nothing else's. */
+export function keycloakClusterPolicySpec() {
+  const peers = [{ podSelector: { matchLabels: { ...KEYCLOAK_LABELS } } }];
+  const ports = KEYCLOAK_CLUSTER_PORTS.map((port) => ({ protocol: "TCP", port }));
+  return {
+    podSelector: { matchLabels: { ...KEYCLOAK_LABELS } },
+    policyTypes: ["Ingress", "Egress"],
+    ingress: [{ from: peers, ports }],
+    egress: [{ to: peers, ports }],
+  };
+}
+
+function keycloakClusterPolicy(name: string, ns: string, opts: pulumi.CustomResourceOptions) {
+  return new k8s.networking.v1.NetworkPolicy(
+    `${name}-keycloak-cluster`,
+    { metadata: { name: "keycloak-cluster", namespace: ns }, spec: keycloakClusterPolicySpec() },
+    opts,
+  );
 }
 
 /** The realm JSON (secret: it carries every client secret), checked at plan time with stand-in secrets. */
@@ -201,7 +281,9 @@ function realmJson(
 }
 
 /** The keycloakx chart's values. Environment and volumes as the chart takes them (YAML text). */
-function keycloakValues(args: KeycloakArgs): PlainValues {
+export function keycloakValues(args: Pick<KeycloakArgs, "hostname" | "sizing">): PlainValues {
+  const sizing = args.sizing ?? DEFAULT_KEYCLOAK_SIZING;
+  const cluster = keycloakClusterValues(sizing);
   // Credentials only by secretKeyRef. Browsers come through the ingress (TLS there, HTTP 8080 behind
   // it); services in other namespaces call Keycloak over TLS on 8443 with the same certificate (the
   // platform's flow).
@@ -212,7 +294,7 @@ function keycloakValues(args: KeycloakArgs): PlainValues {
     `  value: "https://${args.hostname}"`,
     '- name: KC_HOSTNAME_STRICT\n  value: "true"',
     `- name: KC_HTTP_MANAGEMENT_SCHEME\n  value: ${KEYCLOAK_MANAGEMENT_SCHEME}`,
-    "- name: KC_CACHE\n  value: local",
+    ...cluster.env,
     "- name: KC_DB_PASSWORD",
     `  valueFrom:\n    secretKeyRef:\n      name: ${KEYCLOAK_DB.secret}\n      key: password`,
     "- name: KC_BOOTSTRAP_ADMIN_USERNAME",
@@ -223,13 +305,13 @@ function keycloakValues(args: KeycloakArgs): PlainValues {
   return {
     fullnameOverride: "keycloak",
     nameOverride: "keycloak",
-    replicas: 1,
+    replicas: cluster.values.replicas,
     image: { ...PINS.keycloakImage, pullPolicy: "IfNotPresent" },
     // Imports realm.json once, when the realm does not exist yet.
     args: ["start", "--import-realm"],
     http: { relativePath: "/", internalScheme: KEYCLOAK_MANAGEMENT_SCHEME.toUpperCase() },
     proxy: { enabled: true, mode: "xforwarded", http: { enabled: true } },
-    cache: { stack: "custom" },
+    cache: cluster.values.cache,
     database: {
       vendor: "postgres",
       hostname: KEYCLOAK_DB.service,
@@ -262,7 +344,7 @@ function keycloakValues(args: KeycloakArgs): PlainValues {
       "  mountPath: /opt/keycloak/conf/tls",
       "  readOnly: true",
     ].join("\n"),
-    resources: RESOURCES.keycloak,
+    resources: keycloakResources(sizing.memoryMib),
     podSecurityContext: restrictedPodSecurity(KEYCLOAK_UID),
     securityContext: restrictedContainerSecurity(KEYCLOAK_UID),
     serviceAccount: { create: true, automountServiceAccountToken: false },
@@ -270,5 +352,8 @@ function keycloakValues(args: KeycloakArgs): PlainValues {
     ingress: { enabled: false },
     metrics: { enabled: true },
     health: { enabled: true },
+    ...(cluster.values.podDisruptionBudget
+      ? { podDisruptionBudget: cluster.values.podDisruptionBudget, affinity: cluster.values.affinity }
+      : {}),
   };
 }

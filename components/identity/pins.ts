@@ -35,3 +35,37 @@ export const RESOURCES: Readonly<
   dbchecker: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "50m", memory: "32Mi" } },
   vaultwarden: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
 };
+
+/**
+ * Keycloak's size from the lab's profile (stacks/profiles.ts `workloads.keycloak`, `resilience`).
+ * PostgreSQL stays one pod whatever the replicas: the pods share it (and cluster through it).
+ */
+export interface KeycloakSizing {
+  /** Keycloak pods: more than one form one cluster (keycloak.ts keycloakClusterValues). */
+  readonly replicas: number;
+  /** Each pod's memory limit, MiB; two-thirds of it is requested, as the default's 1 Gi of 1536 Mi. */
+  readonly memoryMib: number;
+  /** Spread the pods over distinct nodes (required anti-affinity) rather than preferably. */
+  readonly resilience: boolean;
+}
+
+export const DEFAULT_KEYCLOAK_SIZING: KeycloakSizing = { replicas: 1, memoryMib: 1536, resilience: false };
+
+/** Fortress's floor for a Keycloak pod (the JVM's heap is a share of the container's memory): the home lab's 1 Gi request. */
+export const KEYCLOAK_MINIMUM_MIB = 1024;
+
+/** A memory quantity as Kubernetes writes it: whole GiB as `Gi`, else `Mi`. */
+export const mibQuantity = (mib: number) => (mib % 1024 === 0 ? `${mib / 1024}Gi` : `${mib}Mi`);
+
+/** Keycloak's container resources at a size: the limit, two-thirds of it requested, RESOURCES' cpu. */
+export function keycloakResources(memoryMib: number): ContainerResources {
+  if (!(Number.isInteger(memoryMib) && memoryMib >= KEYCLOAK_MINIMUM_MIB))
+    throw new Error(
+      `keycloak: needs at least ${KEYCLOAK_MINIMUM_MIB} MiB (fortress:workloads.keycloak.memoryGb), not ${memoryMib}`,
+    );
+  const { requests, limits } = RESOURCES.keycloak;
+  return {
+    requests: { cpu: requests.cpu, memory: mibQuantity(Math.round((memoryMib * 2) / 3)) },
+    limits: { cpu: limits.cpu, memory: mibQuantity(memoryMib) },
+  };
+}

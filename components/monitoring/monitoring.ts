@@ -13,6 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import type { PlainValues } from "../kubernetes/helmRelease";
 import type { AlertmanagerConfig, RuleGroup, ScrapeJob } from "./contract";
+import type { StackSizing } from "./pins";
 import type { Endpoint } from "./policies";
 import { PrometheusStack } from "./prometheusStack";
 
@@ -62,6 +63,8 @@ export interface MonitoringArgs {
   readonly grafana: GrafanaPart;
   /** Days Prometheus keeps metrics (fortress:monitoring.retention.metricsDays); the volume caps it. */
   readonly retentionDays?: number;
+  /** Prometheus's memory and volume, from the lab's profile; default the home lab's. */
+  readonly sizing?: StackSizing;
   /** Further parts (Loki, Vector, exporters), each built with this component as parent. */
   readonly parts?: Readonly<Record<string, MonitoringPart>>;
 }
@@ -102,6 +105,7 @@ export class Monitoring extends pulumi.ComponentResource {
         grafanaUrl: this.grafanaUrl,
         alertmanagerEgress: args.alertmanagerEgress,
         ...(args.retentionDays !== undefined ? { retentionDays: args.retentionDays } : {}),
+        ...(args.sizing ? { sizing: args.sizing } : {}),
         prerequisites: this.grafanaResources,
       },
       { parent: this },

@@ -84,6 +84,20 @@ export const STACK_PORTS = {
 export const PROMETHEUS_STORAGE = { volumeGi: 16, retentionSize: "13GB", retention: "15d" } as const;
 
 /**
+ * The part of Prometheus's volume retentionSize may take: "at most 80-85 %" of the disk, the rest for a
+ * compaction's source and new blocks side by side (prometheus/prometheus@v3.14.0 docs/storage.md,
+ * "Right-Sizing Retention Size"). Rounded down to whole GB, 16 GiB keeps today's 13GB.
+ */
+export const PROMETHEUS_FILL_FRACTION = 0.85;
+
+/** retentionSize for a volume: at most 85 % of it, in whole base-2 GB (16 Gi → "13GB", 6 Gi → "5GB"). */
+export function prometheusRetentionSize(volumeGi: number): string {
+  const size = Math.floor(volumeGi * PROMETHEUS_FILL_FRACTION);
+  if (!(size >= 1)) throw new Error(`monitoring: a ${volumeGi} GiB volume leaves Prometheus no room`);
+  return `${size}GB`;
+}
+
+/**
  * Memory limits in MiB (requests equal for memory, so the scheduler reserves what the budget counts).
  * stacks/catalog.ts gives `prometheus` 2.75 GB of the general pool for the operator, Prometheus,
  * Alertmanager, Grafana, kube-state-metrics and the node exporters; stackBudgetMib sums them.
@@ -118,10 +132,54 @@ export function stackBudgetMib(nodes: number): number {
 
 export const mibToGb = (mib: number) => (mib * 1024 * 1024) / 1e9;
 
+/**
+ * What the lab's profile sizes in the stack (stacks/profiles.ts `workloads`, mapped by the monitoring
+ * layer): Prometheus's memory limit (= request) and volume. Grafana's size is the grafana part's
+ * (grafana/values.ts grafanaResources), whose values are merged over the stack's `grafana:` base.
+ */
+export interface StackSizing {
+  readonly prometheus: { readonly memoryMib: number; readonly volumeGi: number };
+}
+
+/** The home lab's sizes: the constants above. */
+export const DEFAULT_STACK_SIZING: StackSizing = {
+  prometheus: { memoryMib: MEMORY_MIB.prometheus, volumeGi: PROMETHEUS_STORAGE.volumeGi },
+};
+
+/**
+ * The smallest Prometheus the stack is let run. The current block of incoming samples is kept in
+ * memory, secured by a WAL in 128 MB segments of which at least three (and two hours of raw data) are
+ * kept, and retentionSize counts the WAL and head chunks too (prometheus/prometheus@v3.14.0
+ * docs/storage.md): on 4 GiB the blocks still get 3 GB. The memory floor is Fortress's estimate, not
+ * the vendor's: a one-node lab's targets (a dozen node exporters, kube-state-metrics, the kubelet's
+ * cAdvisor for a few dozen containers: some tens of thousands of series) in 512 MiB.
+ */
+export const PROMETHEUS_MINIMUM = { memoryMib: 512, volumeGi: 4 } as const;
+
+export function checkStackSizing(sizing: StackSizing): void {
+  const { memoryMib, volumeGi } = sizing.prometheus;
+  if (!(memoryMib >= PROMETHEUS_MINIMUM.memoryMib))
+    throw new Error(
+      `monitoring: Prometheus needs at least ${PROMETHEUS_MINIMUM.memoryMib} MiB (fortress:workloads.prometheus.memoryGb), not ${memoryMib}`,
+    );
+  if (!(volumeGi >= PROMETHEUS_MINIMUM.volumeGi))
+    throw new Error(
+      `monitoring: Prometheus's volume needs at least ${PROMETHEUS_MINIMUM.volumeGi} GiB (fortress:workloads.prometheus.storageGb), not ${volumeGi}`,
+    );
+}
+
 const sized = (memory: number, cpuRequest: string, cpuLimit: string): ContainerResources => ({
   requests: { cpu: cpuRequest, memory: `${memory}Mi` },
   limits: { cpu: cpuLimit, memory: `${memory}Mi` },
 });
+
+/** A container's memory (limit = request) at another size, its cpu as STACK_RESOURCES gives it. */
+export function resized(resources: ContainerResources, memoryMib: number): ContainerResources {
+  return {
+    requests: { ...resources.requests, memory: `${memoryMib}Mi` },
+    limits: { ...resources.limits, memory: `${memoryMib}Mi` },
+  };
+}
 
 export const STACK_RESOURCES = {
   prometheus: sized(MEMORY_MIB.prometheus, "200m", "1"),

@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import { type PlainValues, pinnedChart } from "../kubernetes/helmRelease";
 import type { AlertmanagerConfig, RuleGroup, ScrapeJob } from "./contract";
-import { KPS_CHART, PROMETHEUS_NAME, PROMETHEUS_STORAGE, RELEASE } from "./pins";
+import { DEFAULT_STACK_SIZING, KPS_CHART, PROMETHEUS_NAME, RELEASE, type StackSizing } from "./pins";
 import { type Endpoint, monitoringPolicies } from "./policies";
 import { scrapeConfigs } from "./scrapeConfigs";
 import {
@@ -45,6 +45,8 @@ export interface PrometheusStackArgs {
   readonly alertmanagerEgress: readonly Endpoint[];
   /** Days Prometheus keeps metrics (stackValues `retentionDays`). */
   readonly retentionDays?: number;
+  /** Prometheus's memory and volume (stackValues `sizing`); default the home lab's. */
+  readonly sizing?: StackSizing;
   /** What the chart's pods need first (Grafana's Secrets and dashboards): the chart waits for them. */
   readonly prerequisites?: readonly pulumi.Resource[];
 }
@@ -92,6 +94,7 @@ export class PrometheusStack extends pulumi.ComponentResource {
     checkAlertmanagerConfig(args.alertmanager);
     const child = { parent: this };
     const ns = args.namespace;
+    const sizing = args.sizing ?? DEFAULT_STACK_SIZING;
     const amConfig = new k8s.core.v1.Secret(
       `${name}-alertmanager-config`,
       {
@@ -117,7 +120,7 @@ export class PrometheusStack extends pulumi.ComponentResource {
         spec: {
           accessModes: ["ReadWriteOnce"],
           storageClassName: args.storageClass,
-          resources: { requests: { storage: `${PROMETHEUS_STORAGE.volumeGi}Gi` } },
+          resources: { requests: { storage: `${sizing.prometheus.volumeGi}Gi` } },
         },
       },
       { ...child, protect: true, retainOnDelete: true },
@@ -146,6 +149,7 @@ export class PrometheusStack extends pulumi.ComponentResource {
           grafana: args.grafanaValues,
           grafanaUrl: args.grafanaUrl,
           ...(args.retentionDays !== undefined ? { retentionDays: args.retentionDays } : {}),
+          sizing,
         }),
       },
       {

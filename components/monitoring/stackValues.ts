@@ -35,13 +35,18 @@ import type { ScrapeConfig } from "./scrapeConfigs";
 import { NODE_EXPORTER_NAMESPACE } from "./pins";
 import {
   ALERTMANAGER_NAME,
+  checkStackSizing,
+  DEFAULT_STACK_SIZING,
   FULLNAME,
   GRAFANA_NAME,
   PROMETHEUS_STORAGE,
+  prometheusRetentionSize,
   RELEASE,
+  resized,
   STACK_IMAGES,
   STACK_PORTS,
   STACK_RESOURCES,
+  type StackSizing,
 } from "./pins";
 
 /** The label the chart's ruleSelector and serviceMonitorSelector match (templates/prometheus/prometheus.yaml). */
@@ -113,6 +118,8 @@ export interface StackValuesArgs {
    * retentionSize still caps it to the volume, whichever comes first (Prometheus docs/storage.md).
    */
   readonly retentionDays?: number;
+  /** Prometheus's memory and volume (its retentionSize follows the volume); default the home lab's. */
+  readonly sizing?: StackSizing;
 }
 
 const image = (pin: { registry: string; repository: string; tag: string }) => ({
@@ -172,6 +179,7 @@ function prometheusValues(
   storageClass: string,
   scrapeConfigs: readonly ScrapeConfig[],
   retentionDays: number | undefined,
+  sizing: StackSizing["prometheus"],
 ): PlainValues {
   const scrape = JSON.parse(JSON.stringify(scrapeConfigs)) as PlainValue[];
   if (JSON.stringify(scrape).includes("{{"))
@@ -180,16 +188,16 @@ function prometheusValues(
     enabled: true,
     prometheusSpec: {
       image: image(STACK_IMAGES.prometheus),
-      resources: STACK_RESOURCES.prometheus,
+      resources: resized(STACK_RESOURCES.prometheus, sizing.memoryMib),
       retention: retentionDays !== undefined ? `${retentionDays}d` : PROMETHEUS_STORAGE.retention,
-      retentionSize: PROMETHEUS_STORAGE.retentionSize,
+      retentionSize: prometheusRetentionSize(sizing.volumeGi),
       storageSpec: {
         volumeClaimTemplate: {
           metadata: { name: PROMETHEUS_VOLUME },
           spec: {
             storageClassName: storageClass,
             accessModes: ["ReadWriteOnce"],
-            resources: { requests: { storage: `${PROMETHEUS_STORAGE.volumeGi}Gi` } },
+            resources: { requests: { storage: `${sizing.volumeGi}Gi` } },
           },
         },
       },
@@ -251,13 +259,20 @@ function grafanaBase(grafanaUrl: string): PlainValues {
 }
 
 export function stackValues(args: StackValuesArgs): PlainValues {
+  const sizing = args.sizing ?? DEFAULT_STACK_SIZING;
+  checkStackSizing(sizing);
   return {
     fullnameOverride: FULLNAME,
     crds: { enabled: true },
     defaultRules: defaultRulesValues(),
     windowsMonitoring: { enabled: false },
     ...controlPlaneValues(args.controlPlane),
-    prometheus: prometheusValues(args.storageClass, args.scrapeConfigs, args.retentionDays),
+    prometheus: prometheusValues(
+      args.storageClass,
+      args.scrapeConfigs,
+      args.retentionDays,
+      sizing.prometheus,
+    ),
     alertmanager: alertmanagerValues(),
     prometheusOperator: operatorValues(),
     "kube-state-metrics": {

@@ -19,6 +19,20 @@ const single = size.extend({
   replicas: z.literal(1, { error: "must be 1: this workload runs one pod" }).optional(),
 });
 
+/**
+ * Grafana runs one pod: its users, sessions and alerting state sit in the pod's SQLite, and replicas
+ * need a shared MySQL or PostgreSQL database plus the alerting peers (grafana/grafana
+ * docs/sources/setup-grafana/set-up-for-high-availability.md), which Fortress does not set up.
+ */
+const grafana = size.extend({
+  replicas: z
+    .literal(1, {
+      error:
+        "must be 1: Grafana keeps its sessions and alerting state in the pod's SQLite; more replicas need a shared database, which Fortress does not set up (Grafana's dashboards are provisioned: a restarted pod loses no dashboard)",
+    })
+    .optional(),
+});
+
 export const workloadsSchema = z.strictObject({
   "wazuh-indexer": size
     .extend({
@@ -31,7 +45,7 @@ export const workloadsSchema = z.strictObject({
     })
     .optional(),
   keycloak: size.optional(),
-  grafana: size.optional(),
+  grafana: grafana.optional(),
   prometheus: single.optional(),
   loki: single.optional(),
 } satisfies Record<SizedWorkload, z.ZodType>);

@@ -4,9 +4,11 @@
  * layer's provider; the Proxmox realm through the Proxmox provider the layers share.
  */
 import { Identity } from "../../components/identity/identity";
+import type { KeycloakSizing } from "../../components/identity/pins";
 import { INGRESS, namespaceOf } from "../cluster";
 import { identityHostnames } from "../hostnames";
 import type { LabModel } from "../lab";
+import { profileOfConfig, workloadsOf } from "../profiles";
 import { proxmoxConnection } from "./connections";
 import type { LayerBuild } from "./types";
 
@@ -26,6 +28,19 @@ export function proxmoxUrls(lab: LabModel): string[] {
       ...nodes.map((node) => `https://${node.name}.${domain}:${endpoint.port || "8006"}`),
     ]),
   ];
+}
+
+/**
+ * Keycloak's replicas and memory as the lab's profile (or fortress:workloads) sizes them, and the
+ * profile's `resilience` (pods on distinct nodes, required). PostgreSQL stays one pod.
+ */
+export function keycloakSizing(config: Parameters<typeof workloadsOf>[0]): KeycloakSizing {
+  const { keycloak } = workloadsOf(config);
+  return {
+    replicas: keycloak.replicas,
+    memoryMib: Math.round(keycloak.memoryGb * 1024),
+    resilience: profileOfConfig(config).resilience,
+  };
 }
 
 export const buildIdentity: LayerBuild<"identity", "platform"> = (inputs, opts) => {
@@ -55,6 +70,7 @@ export const buildIdentity: LayerBuild<"identity", "platform"> = (inputs, opts) 
       ingressNamespace: INGRESS.namespace,
       keycloak,
       vaultwarden: services.has("vaultwarden"),
+      ...(keycloak ? { keycloakSizing: keycloakSizing(lab.config) } : {}),
       ...(keycloak
         ? {
             proxmox: {

@@ -25,7 +25,7 @@ import { nodeScrapeJob, opnsenseScrapeJob } from "../../components/monitoring/ho
 import { LOKI_CLAIM } from "../../components/monitoring/logs/lokiValues";
 import { Monitoring, type MonitoringPart } from "../../components/monitoring/monitoring";
 import { type Endpoint, PROMETHEUS_POD } from "../../components/monitoring/policies";
-import { PROMETHEUS_NAME } from "../../components/monitoring/pins";
+import { MEMORY_MIB, PROMETHEUS_NAME, type StackSizing } from "../../components/monitoring/pins";
 import { ALERTMANAGER_FILES_SECRET, prometheusClaimName } from "../../components/monitoring/stackValues";
 import type { PlainValues } from "../../components/kubernetes/helmRelease";
 import { INDEXER_PORT, INDEXER_SERVICE } from "../../components/siem/labels";
@@ -36,6 +36,7 @@ import { isIpv4 } from "../../vocabulary/addresses";
 import { MANAGER_ROLE } from "../enrollment";
 import { identityHostnames } from "../hostnames";
 import { alertRulesInput } from "../monitoringRules";
+import { workloadsOf } from "../profiles";
 import {
   exporterVms,
   firewallScrapeGranted,
@@ -215,6 +216,30 @@ function exporterParts(
   return { parts, scrapeJobs };
 }
 
+/** What the sizing reads of the lab's config: its profile and the door's resolved workloads. */
+export type WorkloadsConfig = Parameters<typeof workloadsOf>[0];
+
+/** A profile's GB (base 2, as stacks/profiles.ts sizes them: 1.125 is 1152 MiB) in MiB. */
+export const gbToMib = (gb: number) => Math.round(gb * 1024);
+
+/** Prometheus's memory and volume as the lab's profile (or fortress:workloads) sizes them. */
+export function stackSizing(config: WorkloadsConfig): StackSizing {
+  const { prometheus } = workloadsOf(config);
+  if (prometheus.storageGb === undefined) throw new Error("internal: Prometheus has no storageGb");
+  return { prometheus: { memoryMib: gbToMib(prometheus.memoryGb), volumeGi: prometheus.storageGb } };
+}
+
+/**
+ * Grafana's memory: the profile's size as limit = request, except at the catalog's 320 MiB (the home
+ * profile's), where Grafana keeps the burstable default its component has always had (256 Mi
+ * requested, 512 Mi limit: grafana/values.ts GRAFANA_RESOURCES). One replica: the door refuses more
+ * (stacks/config/workloads.ts).
+ */
+export function grafanaMemoryMib(config: WorkloadsConfig): number | undefined {
+  const mib = gbToMib(workloadsOf(config).grafana.memoryGb);
+  return mib === MEMORY_MIB.grafana ? undefined : mib;
+}
+
 /** Grafana: its component (Keycloak login, data sources, the five dashboards), built inside Monitoring. */
 function grafanaPart(
   inputs: MonitoringInputs,
@@ -229,6 +254,7 @@ function grafanaPart(
   const oidcSecret = identity.clientSecrets.grafana;
   const oidcClient = identity.clientIds.grafana;
   const indexer = siem.indexerAccess("grafana");
+  const memoryMib = grafanaMemoryMib(lab.config);
   return (parent) => {
     const grafana = new Grafana(
       "monitoring-grafana",
@@ -254,6 +280,7 @@ function grafanaPart(
           keycloakNamespaces: [namespaceOf("identity"), INGRESS.namespace],
           indexerNamespace: namespaceOf("siem"),
         },
+        ...(memoryMib !== undefined ? { memoryMib } : {}),
       },
       { parent },
     );
@@ -306,6 +333,7 @@ export function buildMonitoring(
       alertmanager,
       alertmanagerEgress: [...logs.alertmanagerEgress, ...notificationEgress(notify)],
       ...(lab.config.monitoring ? { retentionDays: lab.config.monitoring.retention.metricsDays } : {}),
+      sizing: stackSizing(lab.config),
       grafana: grafanaPart(inputs, namespace, logs.lokiUrl, built),
       parts: { ...exporters.parts, logs: logs.part },
     },

@@ -30,6 +30,7 @@ import { SyslogDestination } from "../../components/opnsense/resources";
 import { INDEXER_LABELS, INDEXER_PORT, INDEXER_SERVICE } from "../../components/siem/labels";
 import { INGRESS, namespaceOf } from "../cluster";
 import { clamdHost } from "../hostFlows";
+import { workloadsOf } from "../profiles";
 import { firewallRef } from "./connections";
 import type { LayerInputs } from "./types";
 
@@ -38,8 +39,21 @@ export type MonitoringInputs = LayerInputs<
   "network" | "hypervisor" | "platform" | "identity" | "siem" | "response"
 >;
 
-/** Loki's volume and what the home lab sends it a day (syslog of the firewall, compressed). */
-export const LOKI_SIZING = { volumeGi: 12, ingestGiPerDay: 0.5 } as const;
+/**
+ * What the lab sends Loki a day (syslog of the firewall, compressed); its volume and memory are the
+ * profile's (`workloads.loki`: the home lab's 12 GiB and 1280 MiB).
+ */
+export const LOKI_SIZING = { ingestGiPerDay: 0.5 } as const;
+
+/** Loki's volume (GiB) and memory (MiB) as the lab's profile (or fortress:workloads) sizes them. */
+export function lokiSizing(config: Parameters<typeof workloadsOf>[0]): {
+  readonly volumeGi: number;
+  readonly memoryMib: number;
+} {
+  const { loki } = workloadsOf(config);
+  if (loki.storageGb === undefined) throw new Error("internal: Loki has no storageGb");
+  return { volumeGi: loki.storageGb, memoryMib: Math.round(loki.memoryGb * 1024) };
+}
 /** Traefik's pods (k3s's ingress controller) and their TLS port: where TheHive's URL leads. */
 const TRAEFIK = { podLabels: { "app.kubernetes.io/name": "traefik" }, port: 8443 } as const;
 
@@ -136,6 +150,7 @@ export function logsPart(inputs: MonitoringInputs, namespace: string): LogsPart 
         namespace,
         storageClass,
         ...LOKI_SIZING,
+        ...lokiSizing(lab.config),
         maxRetentionDays: lab.config.monitoring?.retention.logsDays ?? 14,
         pushers: [aggregator?.podPeer ?? aggregatorPeer],
         readers: [

@@ -53,6 +53,8 @@ export interface GrafanaArgs {
   readonly dashboards: DashboardInput;
   /** Who reaches Grafana and whom it reaches (its NetworkPolicies: policies.ts). */
   readonly network: GrafanaNetworkArgs;
+  /** The container's memory (limit = request), MiB, from the lab's profile; none: the default (values.ts grafanaResources). */
+  readonly memoryMib?: number;
 }
 
 /** A dashboard as the ConfigMap the sidecar loads (one JSON file, named by the dashboard's uid). */
@@ -82,6 +84,7 @@ export class Grafana extends pulumi.ComponentResource {
       ...(args.oidc ? { oidc: { issuerUrl: args.oidc.issuerUrl, clientId: args.oidc.clientId } } : {}),
       ...(args.indexer ? { indexer: { url: args.indexer.url, username: args.indexer.username } } : {}),
       ...(args.loki ? { loki: args.loki } : {}),
+      ...(args.memoryMib !== undefined ? { memoryMib: args.memoryMib } : {}),
     };
     this.values = grafanaValues(valuesArgs);
     this.url = `https://${args.hostname}`;

@@ -70,6 +70,32 @@ export const GRAFANA_RESOURCES = {
   sidecar: { requests: { cpu: "20m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
 } as const;
 
+/**
+ * The smallest Grafana let run: the server with its SQLite database, the Keycloak login and the
+ * OpenSearch plugin (the sidecars have limits of their own, GRAFANA_RESOURCES.sidecar).
+ */
+export const GRAFANA_MINIMUM_MIB = 192;
+
+/**
+ * Grafana's container resources: a size from the lab's profile as limit = request (the scheduler
+ * reserves what the budget counts), or, without one, GRAFANA_RESOURCES' burstable default.
+ */
+export function grafanaResources(memoryMib?: number): GrafanaResources {
+  if (memoryMib === undefined) return GRAFANA_RESOURCES.grafana;
+  if (!(memoryMib >= GRAFANA_MINIMUM_MIB))
+    throw new Error(
+      `grafana: needs at least ${GRAFANA_MINIMUM_MIB} MiB (fortress:workloads.grafana.memoryGb), not ${memoryMib}`,
+    );
+  const memory = `${Math.round(memoryMib)}Mi`;
+  const { cpu: cpuRequest } = GRAFANA_RESOURCES.grafana.requests;
+  const { cpu: cpuLimit } = GRAFANA_RESOURCES.grafana.limits;
+  return { requests: { cpu: cpuRequest, memory }, limits: { cpu: cpuLimit, memory } };
+}
+type GrafanaResources = {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
+};
+
 export interface GrafanaValuesArgs {
   /** The DNS name browsers use (its certificate is the Secret `tlsSecret`). */
   readonly hostname: string;
@@ -81,6 +107,8 @@ export interface GrafanaValuesArgs {
   readonly indexer?: { readonly url: string; readonly username: string };
   /** Loki's HTTP API in the cluster, and its tenant when Loki runs with auth_enabled. */
   readonly loki?: { readonly url: string; readonly tenant?: string };
+  /** The container's memory (limit = request), MiB; none: GRAFANA_RESOURCES' default (grafanaResources). */
+  readonly memoryMib?: number;
 }
 
 /** Grafana's login through Keycloak (generic OAuth; the client secret only from the env). */
@@ -232,7 +260,7 @@ export function grafanaValues(args: GrafanaValuesArgs): PlainValues {
     rbac: { create: true, namespaced: true, useExistingRole: SIDECAR_ROLE, pspEnabled: false },
     securityContext: restrictedPodSecurity(GRAFANA_UID),
     containerSecurityContext: restrictedContainerSecurity(GRAFANA_UID),
-    resources: GRAFANA_RESOURCES.grafana,
+    resources: grafanaResources(args.memoryMib),
     sidecar: {
       image: { ...GRAFANA_PINS.sidecar },
       resources: GRAFANA_RESOURCES.sidecar,

@@ -24,7 +24,8 @@
  *   (Loki 3 refuses retention without a delete request store) and `limits_config.retention_period`.
  */
 import type { PlainValues } from "../../kubernetes/helmRelease";
-import { LOGS_PINS, LOGS_RESOURCES, LOKI_HTTP_PORT, LOKI_UID } from "./pins";
+import type { ContainerResources } from "../../kubernetes/resources";
+import { LOGS_MEMORY_MIB, LOGS_PINS, LOGS_RESOURCES, LOKI_HTTP_PORT, LOKI_UID } from "./pins";
 
 export interface LokiSizing {
   /** The volume's size. */
@@ -33,6 +34,31 @@ export interface LokiSizing {
   readonly ingestGiPerDay: number;
   /** The most days the lab wants kept (retention is the smaller of this and what the volume holds). */
   readonly maxRetentionDays: number;
+  /** The pod's memory (limit = request), MiB, from the lab's profile; default LOGS_MEMORY_MIB.loki. */
+  readonly memoryMib?: number;
+}
+
+/**
+ * The smallest Loki let run: the one monolithic pod (ingester, querier, compactor in one process,
+ * "for small read/write volumes of up to approximately 20GB per day": grafana/loki@v3.7.6
+ * docs/sources/get-started/deployment-modes.md) with both memcached caches off (below), and the
+ * chart's GOMEMLIMIT at 85 % of the limit with GOGC 80 (grafana-community/helm-charts@loki-18.11.0
+ * values.yaml `defaults.goSettings`), which makes the Go runtime collect before the kernel kills it:
+ * 512 MiB leaves it about 435 MiB. Loki documents sizes only for microservices mode
+ * (docs/sources/setup/size/_index.md), so the floor is Fortress's estimate for a lab's half a GiB of
+ * syslog a day, not the vendor's figure.
+ */
+export const LOKI_MINIMUM_MIB = 512;
+
+/** Loki's container resources at the lab's size (LOGS_RESOURCES.loki's cpu). */
+export function lokiResources(memoryMib: number = LOGS_MEMORY_MIB.loki): ContainerResources {
+  if (!(memoryMib >= LOKI_MINIMUM_MIB))
+    throw new Error(
+      `loki: needs at least ${LOKI_MINIMUM_MIB} MiB (fortress:workloads.loki.memoryGb), not ${memoryMib}`,
+    );
+  const memory = `${Math.round(memoryMib)}Mi`;
+  const { requests, limits } = LOGS_RESOURCES.loki;
+  return { requests: { ...requests, memory }, limits: { ...limits, memory } };
 }
 
 /** The part of the volume chunks may fill: the rest is the index, the WAL and the compactor's room. */
@@ -128,7 +154,7 @@ export function lokiValues(spec: LokiValuesSpec): PlainValues {
     },
     singleBinary: {
       replicas: 1,
-      resources: { ...LOGS_RESOURCES.loki },
+      resources: lokiResources(spec.memoryMib),
       persistence: {
         enabled: true,
         size: `${spec.volumeGi}Gi`,
