@@ -49,7 +49,7 @@ import type { MonitoringLayer } from "./types";
 
 export type { MonitoringInputs };
 
-/** The admin's channel for critical alerts: the SMTP relay, else the webhook; none → TheHive only. */
+/** The admin's channel for critical alerts: the SMTP relay, else the webhook; none → TheHive only (or nowhere). */
 export function notification(inputs: Pick<MonitoringInputs, "lab" | "secrets">): Notification | undefined {
   const notify = inputs.lab.config.monitoring?.notify ?? {};
   if (notify.email) {
@@ -281,10 +281,9 @@ export function buildMonitoring(
   const logs = logsPart(inputs, namespace);
   const notify = notification(inputs);
   const alertmanager = (parent: pulumi.Resource) => {
-    const bridge = logs.bridge(parent);
+    const bridge = logs.bridge?.(parent);
     return alertmanagerConfig({
-      theHiveBridgeUrl: bridge.url,
-      theHiveBridgeToken: bridge.token,
+      ...(bridge ? { theHiveBridgeUrl: bridge.url, theHiveBridgeToken: bridge.token } : {}),
       ...(notify ? { notification: notify } : {}),
       caCertificatePem: baseline.caCertificatePem,
       secretsMountPath: operatorSecretsMountPath(ALERTMANAGER_FILES_SECRET),

@@ -140,9 +140,10 @@ export function buildResponse(inputs: ResponseInputs, opts: pulumi.ComponentReso
   const { lab } = inputs;
   const { platform, siem } = inputs.upstream;
   const services = new Set<string>(lab.config.services);
-  if (!services.has("thehive"))
+  const theHiveOn = services.has("thehive");
+  if (!theHiveOn && !services.has("misp") && !containsHosts(lab))
     throw new Error(
-      "the response layer runs TheHive: enable thehive in fortress:services, or disable layers.response",
+      "the response layer runs TheHive, MISP or the containment: enable thehive, misp or quarantine in fortress:services, or disable layers.response",
     );
   const baseline = platform.baseline;
   if (!baseline) throw new Error("internal: the response layer is built without the platform's baseline");
@@ -162,6 +163,7 @@ export function buildResponse(inputs: ResponseInputs, opts: pulumi.ComponentReso
     ingressNamespace: INGRESS.namespace,
     storageClasses: baseline.storageClasses,
     hostnames: { thehive: hostnames.thehive, cortex: hostnames.cortex },
+    theHive: theHiveOn,
     cortex: services.has("cortex"),
     indexer: {
       host: `wazuh-indexer.${namespaceOf("siem")}.svc`,
@@ -170,7 +172,7 @@ export function buildResponse(inputs: ResponseInputs, opts: pulumi.ComponentReso
       cortex: { username: cortex.username, password: cortex.password },
     },
     ...(misp ? { mispVm: misp } : {}),
-    ...(manager && siem.manager ? { manager: vmSshHost(inputs, manager) } : {}),
+    ...(manager && siem.manager && theHiveOn ? { manager: vmSshHost(inputs, manager) } : {}),
     ...containmentArgs(inputs, siem.manager ? manager : undefined),
   };
   return new Response("response", args, { ...opts, providers: { kubernetes: platform.provider } });
