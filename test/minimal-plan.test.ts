@@ -128,6 +128,24 @@ describe("the minimal profile's plan", () => {
     assert.doesNotMatch(outcome.text, /^✗ /m, "no hop is missing what its services should configure");
   });
 
+  it("runs every workload on the one k3s server: no taint on it, no node selector a pool would need", () => {
+    const install = JSON.stringify(named("k3s-server-1-k3s-install").inputs);
+    assert.match(install, /node-ip: 10\.10\.20\.\d+\\ncluster-init: true/);
+    assert.doesNotMatch(
+      install,
+      /node-taint|CriticalAddonsOnly/,
+      "no agents: the server takes the workloads",
+    );
+    const indexer = named("siem-indexer-statefulset").inputs as {
+      spec: { template: { spec: { nodeSelector: Record<string, string> } } };
+    };
+    assert.deepEqual(indexer.spec.template.spec.nodeSelector, {}, "no indexer pool: wherever the server is");
+    assert.deepEqual(
+      document.enrollment?.map((row) => row.group),
+      ["fortress-k3s-server", "fortress-workstation"],
+    );
+  });
+
   it("builds the response layer as the manager's containment alone: no TheHive, Cortex, MISP or their bridges", () => {
     assert.deepEqual(
       ofLayer("response")

@@ -1,5 +1,6 @@
 /**
- * The response layer's component: TheHive, and Cortex when the lab runs it, in the namespace the
+ * The response layer's component: TheHive (when the lab runs it; without it, MISP and the manager's
+ * containment alone), and Cortex when the lab runs it (with TheHive), in the namespace the
  * platform made for the layer. What the lead wires: `ResponseArgs` from the platform (namespace,
  * issuer, ingress, storage classes, CA), the identity of nothing (TheHive's free edition takes local
  * accounts only), the SIEM (the indexer's in-cluster name and each product's own indexer user); and
