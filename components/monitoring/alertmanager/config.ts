@@ -1,9 +1,10 @@
 /**
  * Alertmanager's configuration (issue 15): every alert opens a TheHive alert through the bridge's
- * webhook (while the lab runs TheHive; without it, every alert goes to the admin's channel or none), critical ones also reach the admin through a self-hosted channel (an SMTP relay or a webhook
- * such as ntfy or Matrix) when one is configured; grouped by alertname, layer, node and role; a
- * Proxmox node, VM or firewall that is down inhibits the alerts of what runs on it, and a critical
- * alert its own warning.
+ * webhook while the lab runs TheHive (without it, every alert goes to the admin's channel, or to the
+ * null receiver when there is none); critical ones also reach the admin through a self-hosted channel
+ * (an SMTP relay or a webhook such as ntfy or Matrix) when one is configured; grouped by alertname,
+ * layer, node and role; a Proxmox node, VM or firewall that is down inhibits the alerts of what runs
+ * on it, and a critical alert its own warning.
  *
  * Kept to the schema of Debian's amtool 0.25 (prometheus/alertmanager@v0.25.0:config/config.go,
  * config/notifiers.go: strict YAML, so an unknown field fails — no webhook `timeout` or `url_file`,
