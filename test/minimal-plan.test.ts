@@ -202,6 +202,13 @@ describe("the minimal profile's plan", () => {
       "the generated admin, not admin/admin",
     );
     assert.ok(named("monitoring-grafana-admin-password"));
+    const grafanaEgress = (
+      named("monitoring-grafana-egress-policy").inputs as { spec: { egress: unknown[] } }
+    ).spec.egress;
+    assert.ok(
+      !JSON.stringify(grafanaEgress).includes("fortress-identity"),
+      "no way to a Keycloak that is not there",
+    );
     assert.ok(named("siem-dashboard-credentials"));
   });
 });

@@ -229,6 +229,7 @@ function grafanaPart(
   const oidcSecret = identity.clientSecrets.grafana;
   const oidcClient = identity.clientIds.grafana;
   const indexer = siem.indexerAccess("grafana");
+  const oidc = identity.issuerUrl && oidcSecret && oidcClient ? identity.issuerUrl : undefined;
   return (parent) => {
     const grafana = new Grafana(
       "monitoring-grafana",
@@ -237,8 +238,8 @@ function grafanaPart(
         hostname: identityHostnames(lab).grafana,
         clusterIssuer: baseline.clusterIssuer,
         ingressClassName: INGRESS.className,
-        ...(identity.issuerUrl && oidcSecret && oidcClient
-          ? { oidc: { issuerUrl: identity.issuerUrl, clientId: oidcClient, clientSecret: oidcSecret } }
+        ...(oidc && oidcSecret && oidcClient
+          ? { oidc: { issuerUrl: oidc, clientId: oidcClient, clientSecret: oidcSecret } }
           : {}),
         indexer: {
           url: `https://${INDEXER_SERVICE}.${namespaceOf("siem")}.svc:${INDEXER_PORT}`,
@@ -251,7 +252,8 @@ function grafanaPart(
         },
         network: {
           ingressNamespace: INGRESS.namespace,
-          keycloakNamespaces: [namespaceOf("identity"), INGRESS.namespace],
+          // Keycloak's token and keys endpoints, only while Grafana signs in through it.
+          keycloakNamespaces: oidc ? [namespaceOf("identity"), INGRESS.namespace] : [],
           indexerNamespace: namespaceOf("siem"),
         },
       },
