@@ -36,7 +36,20 @@ const args: ResponseArgs = {
     thehive: { username: "fortress-thehive", password: pulumi.secret("indexer-password-of-thehive") },
     cortex: { username: "fortress-cortex", password: pulumi.secret("indexer-password-of-cortex") },
   },
+  theHive: true,
   cortex: true,
+};
+
+/** The manager's SSH host (pinned key), for the lab that contains without TheHive. */
+const MANAGER = {
+  name: "wazuh-manager",
+  fqdn: "wazuh-manager.lab.example",
+  address: "10.10.20.64",
+  user: "fortress",
+  privateKey: pulumi.secret(
+    "-----BEGIN OPENSSH PRIVATE KEY-----\nmanager\n-----END OPENSSH PRIVATE KEY-----\n",
+  ),
+  hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFortressManagerHostKeyForTheTest00000000000",
 };
 
 const fakeRandom = (name: string) => createHash("sha256").update(name).digest("base64url").slice(0, 40);
@@ -48,6 +61,7 @@ const raw = new Map<string, Record<string, any>>();
 let response: Response;
 let withoutCortex: Response;
 let wired: Response;
+let containedOnly: Response;
 const MISP_KEY = "misp-integration-key-0123456789";
 const CONTAIN_SECRET = "opnsense-contain-secret-0123456789";
 
@@ -112,7 +126,37 @@ describe("Response (TheHive and Cortex)", () => {
       },
       { providers: { kubernetes } },
     );
-    await resolve(pulumi.all([response.urn, withoutCortex.urn, wired.urn, response.accounts.admin.password]));
+    // The minimal profile's response layer: no TheHive, no Cortex, no MISP; the manager contains alone.
+    containedOnly = new Response(
+      "contained",
+      {
+        ...args,
+        theHive: false,
+        cortex: false,
+        manager: MANAGER,
+        managerContainment: {
+          manager: MANAGER,
+          config: {
+            url: "https://10.10.10.1",
+            key: pulumi.secret("fortress-contain"),
+            secret: pulumi.secret(CONTAIN_SECRET),
+            allow: [{ cidr: "10.10.10.0/24", why: "the management network" }],
+            internal: ["10.10.40.0/24"],
+            releaseAfter: 86400,
+          },
+        },
+      },
+      { providers: { kubernetes } },
+    );
+    await resolve(
+      pulumi.all([
+        response.urn,
+        withoutCortex.urn,
+        wired.urn,
+        containedOnly.urn,
+        response.accounts!.admin.password,
+      ]),
+    );
     await pulumi.runtime.disconnect();
   });
 
@@ -293,9 +337,9 @@ describe("Response (TheHive and Cortex)", () => {
       !JSON.stringify(job).includes(fakeRandom("response-thehive-admin-password")),
       "no password in the Job",
     );
-    assert.equal(await pulumi.isSecret(response.accounts.admin.password), true);
-    assert.equal(await pulumi.isSecret(response.accounts.analyst.password), true);
-    assert.equal(response.accounts.admin.login, "admin@thehive.local");
+    assert.equal(await pulumi.isSecret(response.accounts!.admin.password), true);
+    assert.equal(await pulumi.isSecret(response.accounts!.analyst.password), true);
+    assert.equal(response.accounts!.admin.login, "admin@thehive.local");
   });
 
   it("opens TheHive to the ingress and the accounts Job, Cassandra to TheHive only, Cortex to the ingress and TheHive", () => {
@@ -344,7 +388,7 @@ describe("Response (TheHive and Cortex)", () => {
       false,
       "Cortex's accounts Job needs no Kubernetes API",
     );
-    assert.equal(await pulumi.isSecret(response.accounts.cortexAdmin!.password), true);
+    assert.equal(await pulumi.isSecret(response.accounts!.cortexAdmin!.password), true);
     assert.ok(
       !JSON.stringify(inputsOf("response-cortex-chart")).includes(key),
       "the key is in no chart value",
@@ -352,7 +396,7 @@ describe("Response (TheHive and Cortex)", () => {
   });
 
   it("hands the manager the integration: the TheHive alert URL behind the ingress, the script, the key's Secret and the CA", () => {
-    const bridge = response.wazuhBridge;
+    const bridge = response.wazuhBridge!;
     assert.deepEqual(
       bridge.integrations.map((block) => block.hookUrl),
       ["https://thehive.lab.example/api/v1/alert", "https://thehive.lab.example/api/v1/alert"],
@@ -469,9 +513,37 @@ describe("Response (TheHive and Cortex)", () => {
     );
   });
 
+  it("without TheHive contains alone: the manager's containment, and no TheHive, Cortex, bridge or Kubernetes object", () => {
+    const mine = resources.filter((resource) => resource.name.startsWith("contained"));
+    assert.deepEqual(
+      mine.map((resource) => resource.type).sort(),
+      ["command:remote:Command", "fortress:response:Response"],
+      "one SSH step on the manager, under the layer's component",
+    );
+    assert.ok(containedOnly.containment, "the containment's steps on the manager");
+    assert.equal(containedOnly.containment.rescanAccess, undefined, "no Greenbone, no rescan access");
+    assert.equal(containedOnly.theHive, undefined);
+    assert.equal(containedOnly.theHiveUrl, undefined);
+    assert.equal(containedOnly.accounts, undefined);
+    assert.equal(containedOnly.wazuhBridge, undefined);
+    assert.equal(containedOnly.managerBridge, undefined, "no Wazuh → TheHive script on the manager");
+    const step = inputsOf("contained-containment");
+    assert.ok(
+      !JSON.stringify(step.create ?? "").includes(CONTAIN_SECRET),
+      "the secret is on stdin, not argv",
+    );
+    assert.throws(
+      () => new Response("bad", { ...args, theHive: false, cortex: true }),
+      /Cortex answers TheHive's analysts/,
+    );
+  });
+
   it("passes the pack's mandatory policies", async () => {
     const mine = resources.filter(
-      (resource) => resource.name.startsWith("response") || resource.name.startsWith("wired"),
+      (resource) =>
+        resource.name.startsWith("response") ||
+        resource.name.startsWith("wired") ||
+        resource.name.startsWith("contained"),
     );
     const violations = await evaluatePolicies(
       POLICIES.filter((policy) => policy.enforcementLevel === "mandatory"),

@@ -1,5 +1,6 @@
 /**
- * The response layer's component: TheHive, and Cortex when the lab runs it, in the namespace the
+ * The response layer's component: TheHive (when the lab runs it; without it, MISP and the manager's
+ * containment alone), and Cortex when the lab runs it (with TheHive), in the namespace the
  * platform made for the layer. What the lead wires: `ResponseArgs` from the platform (namespace,
  * issuer, ingress, storage classes, CA), the identity of nothing (TheHive's free edition takes local
  * accounts only), the SIEM (the indexer's in-cluster name and each product's own indexer user); and
@@ -40,7 +41,12 @@ export interface ResponseArgs {
     readonly thehive: { readonly username: string; readonly password: pulumi.Input<string> };
     readonly cortex: { readonly username: string; readonly password: pulumi.Input<string> };
   };
-  /** Whether the lab runs Cortex (fortress:services has `cortex`). */
+  /**
+   * Whether the lab runs TheHive (fortress:services has `thehive`); without it the layer builds MISP
+   * and the containment alone (stacks/blueprint.ts: Cortex requires TheHive).
+   */
+  readonly theHive: boolean;
+  /** Whether the lab runs Cortex (fortress:services has `cortex`; needs TheHive). */
   readonly cortex: boolean;
   /** MISP on its VM, when the lab runs it: built here, then connected like `misp` below. */
   readonly mispVm?: MispArgs;
@@ -69,17 +75,21 @@ export interface MispConnection {
 }
 
 export class Response extends pulumi.ComponentResource {
-  readonly theHive: TheHive;
+  readonly theHive: TheHive | undefined;
   readonly cortex: Cortex | undefined;
-  readonly theHiveUrl: string;
+  readonly theHiveUrl: string | undefined;
   readonly cortexUrl: string | undefined;
-  /** TheHive's administrator and analyst, Cortex's superadmin (passwords secret). */
-  readonly accounts: {
-    readonly admin: { readonly login: string; readonly password: pulumi.Output<string> };
-    readonly analyst: { readonly login: string; readonly password: pulumi.Output<string> };
-    readonly cortexAdmin: { readonly login: string; readonly password: pulumi.Output<string> } | undefined;
-  };
-  readonly wazuhBridge: WazuhBridge;
+  /** TheHive's administrator and analyst, Cortex's superadmin (passwords secret); none without TheHive. */
+  readonly accounts:
+    | {
+        readonly admin: { readonly login: string; readonly password: pulumi.Output<string> };
+        readonly analyst: { readonly login: string; readonly password: pulumi.Output<string> };
+        readonly cortexAdmin:
+          { readonly login: string; readonly password: pulumi.Output<string> } | undefined;
+      }
+    | undefined;
+  /** What the manager and the monitoring bridge need of TheHive; none without TheHive. */
+  readonly wazuhBridge: WazuhBridge | undefined;
   readonly misp: Misp | undefined;
   /** The manager's side of Wazuh → TheHive (one SSH step), when the manager is given. */
   readonly managerBridge: command.remote.Command | undefined;
@@ -88,6 +98,8 @@ export class Response extends pulumi.ComponentResource {
 
   constructor(name: string, args: ResponseArgs, opts?: pulumi.ComponentResourceOptions) {
     super(RESPONSE_TYPE, name, { namespace: args.namespace }, opts);
+    if (args.cortex && !args.theHive)
+      throw new Error("response: Cortex answers TheHive's analysts; add thehive to fortress:services");
     if (args.containment && !args.cortex)
       throw new Error("response: the containment responder runs in Cortex; add cortex to fortress:services");
     const child = { parent: this };
@@ -148,45 +160,48 @@ export class Response extends pulumi.ComponentResource {
             child,
           )
         : undefined;
-    this.theHive = new TheHive(
-      `${name}-thehive`,
-      {
-        ...cluster,
-        hostname: args.hostnames.thehive,
-        storageClass: args.storageClasses.default,
-        indexer: login(args.indexer.thehive),
-        caCertificatePem: args.caCertificatePem,
-        ...(misp ? { misp } : {}),
-        ...(this.cortex && cortexKey
-          ? { cortex: { ...this.cortex.service, key: cortexKey, ready: [this.cortex.accountsJob] } }
-          : {}),
-      },
-      child,
-    );
-    this.theHiveUrl = this.theHive.url;
-    this.cortexUrl = this.cortex?.url;
-    this.accounts = {
-      admin: this.theHive.admin,
-      analyst: this.theHive.analyst,
-      cortexAdmin: this.cortex?.admin,
-    };
-    this.wazuhBridge = this.theHive.wazuhBridge;
-    this.managerBridge = args.manager
-      ? managerBridge(
-          `${name}-manager-bridge`,
+    this.theHive = args.theHive
+      ? new TheHive(
+          `${name}-thehive`,
           {
-            host: args.manager,
-            key: readWazuhKey(`${name}-wazuh-key`, this.wazuhBridge, child),
-            caCertificatePem: this.wazuhBridge.caCertificatePem,
+            ...cluster,
+            hostname: args.hostnames.thehive,
+            storageClass: args.storageClasses.default,
+            indexer: login(args.indexer.thehive),
+            caCertificatePem: args.caCertificatePem,
+            ...(misp ? { misp } : {}),
+            ...(this.cortex && cortexKey
+              ? { cortex: { ...this.cortex.service, key: cortexKey, ready: [this.cortex.accountsJob] } }
+              : {}),
           },
-          { ...child, dependsOn: [...this.wazuhBridge.ready] },
+          child,
         )
       : undefined;
+    this.theHiveUrl = this.theHive?.url;
+    this.cortexUrl = this.cortex?.url;
+    this.accounts = this.theHive
+      ? { admin: this.theHive.admin, analyst: this.theHive.analyst, cortexAdmin: this.cortex?.admin }
+      : undefined;
+    this.wazuhBridge = this.theHive?.wazuhBridge;
+    const bridge = this.wazuhBridge;
+    // Wazuh → TheHive on the manager: only with TheHive (the containment below needs none of it).
+    this.managerBridge =
+      args.manager && bridge
+        ? managerBridge(
+            `${name}-manager-bridge`,
+            {
+              host: args.manager,
+              key: readWazuhKey(`${name}-wazuh-key`, bridge, child),
+              caCertificatePem: bridge.caCertificatePem,
+            },
+            { ...child, dependsOn: [...bridge.ready] },
+          )
+        : undefined;
     this.containment = args.managerContainment
       ? containmentSteps(name, args.managerContainment, child)
       : undefined;
     this.registerOutputs({
-      theHiveUrl: this.theHiveUrl,
+      theHiveUrl: this.theHiveUrl ?? null,
       cortexUrl: this.cortexUrl ?? null,
       mispUrl: this.misp?.baseUrl ?? null,
     });

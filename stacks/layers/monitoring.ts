@@ -50,7 +50,7 @@ import type { MonitoringLayer } from "./types";
 
 export type { MonitoringInputs };
 
-/** The admin's channel for critical alerts: the SMTP relay, else the webhook; none → TheHive only. */
+/** The admin's channel for critical alerts: the SMTP relay, else the webhook; none → TheHive only (or nowhere). */
 export function notification(inputs: Pick<MonitoringInputs, "lab" | "secrets">): Notification | undefined {
   const notify = inputs.lab.config.monitoring?.notify ?? {};
   if (notify.email) {
@@ -255,6 +255,7 @@ function grafanaPart(
   const oidcClient = identity.clientIds.grafana;
   const indexer = siem.indexerAccess("grafana");
   const memoryMib = grafanaMemoryMib(lab.config);
+  const oidc = identity.issuerUrl && oidcSecret && oidcClient ? identity.issuerUrl : undefined;
   return (parent) => {
     const grafana = new Grafana(
       "monitoring-grafana",
@@ -263,8 +264,8 @@ function grafanaPart(
         hostname: identityHostnames(lab).grafana,
         clusterIssuer: baseline.clusterIssuer,
         ingressClassName: INGRESS.className,
-        ...(identity.issuerUrl && oidcSecret && oidcClient
-          ? { oidc: { issuerUrl: identity.issuerUrl, clientId: oidcClient, clientSecret: oidcSecret } }
+        ...(oidc && oidcSecret && oidcClient
+          ? { oidc: { issuerUrl: oidc, clientId: oidcClient, clientSecret: oidcSecret } }
           : {}),
         indexer: {
           url: `https://${INDEXER_SERVICE}.${namespaceOf("siem")}.svc:${INDEXER_PORT}`,
@@ -277,7 +278,8 @@ function grafanaPart(
         },
         network: {
           ingressNamespace: INGRESS.namespace,
-          keycloakNamespaces: [namespaceOf("identity"), INGRESS.namespace],
+          // Keycloak's token and keys endpoints, only while Grafana signs in through it.
+          keycloakNamespaces: oidc ? [namespaceOf("identity"), INGRESS.namespace] : [],
           indexerNamespace: namespaceOf("siem"),
         },
         ...(memoryMib !== undefined ? { memoryMib } : {}),
@@ -308,10 +310,9 @@ export function buildMonitoring(
   const logs = logsPart(inputs, namespace);
   const notify = notification(inputs);
   const alertmanager = (parent: pulumi.Resource) => {
-    const bridge = logs.bridge(parent);
+    const bridge = logs.bridge?.(parent);
     return alertmanagerConfig({
-      theHiveBridgeUrl: bridge.url,
-      theHiveBridgeToken: bridge.token,
+      ...(bridge ? { theHiveBridgeUrl: bridge.url, theHiveBridgeToken: bridge.token } : {}),
       ...(notify ? { notification: notify } : {}),
       caCertificatePem: baseline.caCertificatePem,
       secretsMountPath: operatorSecretsMountPath(ALERTMANAGER_FILES_SECRET),

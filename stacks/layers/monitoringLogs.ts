@@ -1,7 +1,8 @@
 /**
  * The monitoring layer's logs: Loki, the Vector aggregator with the firewall's syslog (a second remote
- * logging target on OPNsense, beside the Wazuh manager's), the scrape jobs of both, and the bridge that
- * turns Alertmanager's webhooks into TheHive alerts with the key the Wazuh bridge uses. The VM shippers
+ * logging target on OPNsense, beside the Wazuh manager's), the scrape jobs of both, and, while the
+ * response layer runs TheHive, the bridge that turns Alertmanager's webhooks into TheHive alerts with
+ * the key the Wazuh bridge uses. The VM shippers
  * (Zeek, Greenbone) keep shipping to the indexer alone: sending them on to the aggregator is the
  * aggregator's `shippers` option, not wired yet (README, "Monitoring").
  */
@@ -62,12 +63,17 @@ export interface LogsPart {
   /** Loki's in-cluster URL, for Grafana's data source. */
   readonly lokiUrl: string;
   readonly scrapeJobs: readonly ScrapeJob[];
-  /** Builds the bridge (with the Monitoring component as parent); its URL and token for Alertmanager. */
-  readonly bridge: (parent: pulumi.Resource) => {
-    readonly url: string;
-    readonly token: pulumi.Output<string>;
-  };
-  /** Where Alertmanager must reach: the bridge's pods. */
+  /**
+   * Builds the bridge (with the Monitoring component as parent); its URL and token for Alertmanager.
+   * Absent while the response layer runs no TheHive: Alertmanager then routes to the admin's channel alone.
+   */
+  readonly bridge:
+    | ((parent: pulumi.Resource) => {
+        readonly url: string;
+        readonly token: pulumi.Output<string>;
+      })
+    | undefined;
+  /** Where Alertmanager must reach: the bridge's pods (none without the bridge). */
   readonly alertmanagerEgress: readonly Endpoint[];
 }
 
@@ -163,20 +169,25 @@ export function logsPart(inputs: MonitoringInputs, namespace: string): LogsPart 
     const syslog = sender && aggregator ? firewallSyslog(inputs, sender.node, parent, aggregator) : undefined;
     return [loki, ...(aggregator ? [aggregator] : []), ...(syslog ? [syslog] : [])];
   };
-  const bridge = (parent: pulumi.Resource) => {
-    const built = new TheHiveAlertBridge(
-      "monitoring-thehive-bridge",
-      {
-        namespace,
-        theHiveUrl: upstream.response.theHiveUrl,
-        wazuhBridge: upstream.response.wazuhBridge,
-        theHiveEgress: { namespace: INGRESS.namespace, ...TRAEFIK },
-        alertmanager: { namespace, podLabels: { ...ALERTMANAGER_POD } },
-      },
-      { parent },
-    );
-    return { url: built.theHiveBridgeUrl, token: built.bridgeToken };
-  };
+  const theHiveUrl = upstream.response.theHiveUrl;
+  const wazuhBridge = upstream.response.wazuhBridge;
+  const bridge =
+    theHiveUrl && wazuhBridge
+      ? (parent: pulumi.Resource) => {
+          const built = new TheHiveAlertBridge(
+            "monitoring-thehive-bridge",
+            {
+              namespace,
+              theHiveUrl,
+              wazuhBridge,
+              theHiveEgress: { namespace: INGRESS.namespace, ...TRAEFIK },
+              alertmanager: { namespace, podLabels: { ...ALERTMANAGER_POD } },
+            },
+            { parent },
+          );
+          return { url: built.theHiveBridgeUrl, token: built.bridgeToken };
+        }
+      : undefined;
   const scrapeJobs: ScrapeJob[] = [
     {
       job: "loki",
@@ -207,6 +218,8 @@ export function logsPart(inputs: MonitoringInputs, namespace: string): LogsPart 
     lokiUrl,
     scrapeJobs,
     bridge,
-    alertmanagerEgress: [{ namespace, port: 8080, pods: { "app.kubernetes.io/name": "thehive-bridge" } }],
+    alertmanagerEgress: bridge
+      ? [{ namespace, port: 8080, pods: { "app.kubernetes.io/name": "thehive-bridge" } }]
+      : [],
   };
 }

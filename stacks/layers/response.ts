@@ -1,8 +1,10 @@
 /**
  * Maps the lab model onto the response layer (issue 14): TheHive, and Cortex when the lab runs it, in
  * the layer's namespace on the platform's cluster, each with its own index-scoped user on the shared
- * Wazuh indexer; MISP on its VM, signed in through Keycloak; and the manager's side of Wazuh → TheHive
- * (its script, CA and key over SSH). The manager's `<integration>` and `<active-response>` blocks are
+ * Wazuh indexer; MISP on its VM, signed in through Keycloak when the lab runs it; the manager's side of
+ * Wazuh → TheHive (its script, CA and key over SSH) while the lab runs TheHive; and the containment on
+ * the manager while it contains (`quarantine`). Each part only when its service is on: the minimal
+ * profile's layer is the containment alone. The manager's `<integration>` and `<active-response>` blocks are
  * the siem layer's (responseOnManager, below, is what it renders them from), since ossec.conf is written
  * whole where the manager is installed.
  */
@@ -140,9 +142,10 @@ export function buildResponse(inputs: ResponseInputs, opts: pulumi.ComponentReso
   const { lab } = inputs;
   const { platform, siem } = inputs.upstream;
   const services = new Set<string>(lab.config.services);
-  if (!services.has("thehive"))
+  const theHiveOn = services.has("thehive");
+  if (!theHiveOn && !services.has("misp") && !containsHosts(lab))
     throw new Error(
-      "the response layer runs TheHive: enable thehive in fortress:services, or disable layers.response",
+      "the response layer runs TheHive, MISP or the containment (quarantine, with the Wazuh manager): enable one in fortress:services, or disable layers.response",
     );
   const baseline = platform.baseline;
   if (!baseline) throw new Error("internal: the response layer is built without the platform's baseline");
@@ -162,6 +165,7 @@ export function buildResponse(inputs: ResponseInputs, opts: pulumi.ComponentReso
     ingressNamespace: INGRESS.namespace,
     storageClasses: baseline.storageClasses,
     hostnames: { thehive: hostnames.thehive, cortex: hostnames.cortex },
+    theHive: theHiveOn,
     cortex: services.has("cortex"),
     indexer: {
       host: `wazuh-indexer.${namespaceOf("siem")}.svc`,
@@ -170,7 +174,7 @@ export function buildResponse(inputs: ResponseInputs, opts: pulumi.ComponentReso
       cortex: { username: cortex.username, password: cortex.password },
     },
     ...(misp ? { mispVm: misp } : {}),
-    ...(manager && siem.manager ? { manager: vmSshHost(inputs, manager) } : {}),
+    ...(manager && siem.manager && theHiveOn ? { manager: vmSshHost(inputs, manager) } : {}),
     ...containmentArgs(inputs, siem.manager ? manager : undefined),
   };
   return new Response("response", args, { ...opts, providers: { kubernetes: platform.provider } });

@@ -334,7 +334,7 @@ export function buildPlanDocument(
     })),
     hostFlows: hostFlowsFromResources(captured),
     scanFlows: scanFlowsFromResources(captured),
-    workedExample: workedExampleHops(captured),
+    workedExample: workedExampleHops(captured, config),
     firewallApiClients: firewallApiClientsFromResources(captured),
     enrollment: enrollmentPlan(deriveVms(config), config.services),
     violations: [

@@ -245,9 +245,11 @@ function workedExampleText(plan: PlanDocument, width: number): string[] {
     "",
     "== The worked example, hop by hop (what configures each; npm run scenario runs it)",
     ...hops.map((hop) =>
-      hop.missing.length === 0
-        ? wrap(`  ✓ ${hop.hop}: ${configuredByText(hop.configuredBy)}`, width, "", "      ")
-        : wrap(`  ✗ ${hop.hop}: missing ${hop.missing.join("; ")}`, width, "", "      "),
+      hop.skipped !== undefined
+        ? wrap(`  – ${hop.hop}: skipped, ${hop.skipped}`, width, "", "      ")
+        : hop.missing.length === 0
+          ? wrap(`  ✓ ${hop.hop}: ${configuredByText(hop.configuredBy)}`, width, "", "      ")
+          : wrap(`  ✗ ${hop.hop}: missing ${hop.missing.join("; ")}`, width, "", "      "),
     ),
   ];
 }

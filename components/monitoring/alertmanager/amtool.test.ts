@@ -49,11 +49,15 @@ describe("amtool check-config", () => {
   });
 });
 
-/** Labels of an alert → the receivers it must reach, in amtool's order. */
+/**
+ * Labels of an alert → the receivers it must reach, in amtool's order: with TheHive and a channel,
+ * TheHive alone; without TheHive (the minimal profile), a channel alone, neither.
+ */
 const ROUTES: readonly {
   readonly labels: Readonly<Record<string, string>>;
   readonly notify: string;
   readonly theHiveOnly: string;
+  readonly notifyOnly?: string;
 }[] = [
   {
     labels: { alertname: "ProxmoxNodeDown", severity: "critical", layer: "hypervisor", node: "pve1" },
@@ -85,18 +89,32 @@ const ROUTES: readonly {
   },
 ];
 
+/** Without TheHive, the channel takes what TheHive would have had (once), and null what went nowhere. */
+const withoutTheHive = (route: (typeof ROUTES)[number]) =>
+  route.theHiveOnly === "null"
+    ? { notifyOnly: "null", neither: "null" }
+    : { notifyOnly: "notify", neither: "null" };
+
 describe("amtool config routes test", () => {
+  const notifyOnly = write(
+    "routes-notify-only",
+    alertmanagerConfig(INPUTS["no TheHive, an ntfy webhook with a token"]!).yaml,
+  );
+  const neither = write("routes-neither", alertmanagerConfig(INPUTS["no TheHive and no channel"]!).yaml);
   const withNotify = write(
     "routes-notify",
     alertmanagerConfig(INPUTS["an SMTP relay with a password"]!).yaml,
   );
   const theHiveOnly = write("routes-thehive", alertmanagerConfig(INPUTS["TheHive only"]!).yaml);
   for (const route of ROUTES)
-    it(`sends ${route.labels.alertname} (${route.labels.severity}) to ${route.notify}, or ${route.theHiveOnly} without a channel`, () => {
+    it(`sends ${route.labels.alertname} (${route.labels.severity}) to ${route.notify}, or ${route.theHiveOnly} without a channel, and without TheHive to ${withoutTheHive(route).notifyOnly} or null`, () => {
       const labels = Object.entries(route.labels).map(([key, value]) => `${key}=${value}`);
+      const without = withoutTheHive(route);
       for (const [file, expected] of [
         [withNotify, route.notify],
         [theHiveOnly, route.theHiveOnly],
+        [notifyOnly, without.notifyOnly],
+        [neither, without.neither],
       ] as const) {
         const result = amtool([
           "config",
@@ -110,6 +128,21 @@ describe("amtool config routes test", () => {
         assert.equal(result.stdout.trim(), expected);
       }
     });
+
+  it("without TheHive names no thehive receiver, and still checks (the null receiver takes everything)", () => {
+    for (const file of [notifyOnly, neither]) {
+      const result = amtool([
+        "config",
+        "routes",
+        "test",
+        `--config.file=${file}`,
+        "--verify.receivers=thehive",
+        "severity=critical",
+        "layer=response",
+      ]);
+      assert.notEqual(result.status, 0, result.output);
+    }
+  });
 
   it("fails a wrong expectation (the routes test can fail)", () => {
     const result = amtool([

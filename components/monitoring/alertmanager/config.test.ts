@@ -46,6 +46,26 @@ describe("alertmanagerConfig", () => {
     });
   });
 
+  it("without TheHive has no thehive receiver: the channel and null, or null alone", () => {
+    const names = (name: string) =>
+      (yaml.load(alertmanagerConfig(INPUTS[name]!).yaml) as { receivers: { name: string }[] }).receivers.map(
+        (receiver) => receiver.name,
+      );
+    assert.deepEqual(names("no TheHive, an ntfy webhook with a token"), ["notify", "null"]);
+    assert.deepEqual(names("no TheHive and no channel"), ["null"]);
+    const route = (
+      yaml.load(alertmanagerConfig(INPUTS["no TheHive and no channel"]!).yaml) as {
+        route: { receiver: string; routes: { receiver: string }[] };
+      }
+    ).route;
+    assert.equal(route.receiver, "null");
+    assert.ok(route.routes.every((child) => child.receiver === "null"));
+    assert.throws(
+      () => alertmanagerConfig({ secretsMountPath: MOUNT, theHiveBridgeToken: "t" }),
+      /bridge token without the bridge's URL/,
+    );
+  });
+
   it("refuses what Alertmanager would refuse or what leaks", () => {
     const refused: [string, AlertmanagerInput][] = [
       ["a bridge without a scheme", { theHiveBridgeUrl: "thehive-bridge:8080", secretsMountPath: MOUNT }],

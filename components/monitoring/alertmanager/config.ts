@@ -1,9 +1,10 @@
 /**
  * Alertmanager's configuration (issue 15): every alert opens a TheHive alert through the bridge's
- * webhook, critical ones also reach the admin through a self-hosted channel (an SMTP relay or a webhook
- * such as ntfy or Matrix) when one is configured; grouped by alertname, layer, node and role; a
- * Proxmox node, VM or firewall that is down inhibits the alerts of what runs on it, and a critical
- * alert its own warning.
+ * webhook while the lab runs TheHive (without it, every alert goes to the admin's channel, or to the
+ * null receiver when there is none); critical ones also reach the admin through a self-hosted channel
+ * (an SMTP relay or a webhook such as ntfy or Matrix) when one is configured; grouped by alertname,
+ * layer, node and role; a Proxmox node, VM or firewall that is down inhibits the alerts of what runs
+ * on it, and a critical alert its own warning.
  *
  * Kept to the schema of Debian's amtool 0.25 (prometheus/alertmanager@v0.25.0:config/config.go,
  * config/notifiers.go: strict YAML, so an unknown field fails — no webhook `timeout` or `url_file`,
@@ -45,7 +46,9 @@ function checkUrl(what: string, url: string): void {
 }
 
 function checkInput(input: AlertmanagerInput): void {
-  checkUrl("the TheHive bridge", input.theHiveBridgeUrl);
+  if (input.theHiveBridgeUrl !== undefined) checkUrl("the TheHive bridge", input.theHiveBridgeUrl);
+  if (input.theHiveBridgeToken !== undefined && input.theHiveBridgeUrl === undefined)
+    throw new Error("alertmanager: a TheHive bridge token without the bridge's URL");
   if (!/^\/[\w./-]*[^/]$/.test(input.secretsMountPath))
     throw new Error(`alertmanager: ${input.secretsMountPath} is not an absolute path`);
   const notification = input.notification;
@@ -68,7 +71,7 @@ export function alertmanagerConfig(input: AlertmanagerInput): AlertmanagerConfig
   const { receivers, secretFiles } = receiversOf(input);
   const config = {
     global: { resolve_timeout: "5m" },
-    route: route(input.notification !== undefined),
+    route: route(input.notification !== undefined, input.theHiveBridgeUrl !== undefined),
     inhibit_rules: inhibitRules(),
     receivers,
   };

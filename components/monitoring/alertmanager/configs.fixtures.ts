@@ -1,4 +1,7 @@
-/** Alertmanager inputs the tests render: TheHive only, with an SMTP relay, with a webhook, over https. */
+/**
+ * Alertmanager inputs the tests render: TheHive only, with an SMTP relay, with a webhook, over https;
+ * and without TheHive (the minimal profile): a webhook alone, or no receiver at all.
+ */
 import type { AlertmanagerInput } from "./config";
 
 export const MOUNT = "/etc/alertmanager/secrets/fortress-alertmanager-files";
@@ -29,6 +32,16 @@ export const INPUTS: Readonly<Record<string, AlertmanagerInput>> = {
       bearerToken: "ntfy-secret-value",
     },
   },
+  "no TheHive, an ntfy webhook with a token": {
+    caCertificatePem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+    secretsMountPath: MOUNT,
+    notification: {
+      kind: "webhook",
+      url: "https://ntfy.lab.example/fortress",
+      bearerToken: "ntfy-secret-value",
+    },
+  },
+  "no TheHive and no channel": { secretsMountPath: MOUNT },
 };
 
 /** Every secret value the inputs carry: none may appear in a rendered YAML. */

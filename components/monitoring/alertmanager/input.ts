@@ -24,11 +24,14 @@ export interface WebhookNotification {
 export type Notification = EmailNotification | WebhookNotification;
 
 export interface AlertmanagerInput {
-  /** The TheHive bridge's webhook URL (the logs part's `theHiveBridgeUrl`). */
-  readonly theHiveBridgeUrl: string;
+  /**
+   * The TheHive bridge's webhook URL (the logs part's `theHiveBridgeUrl`); absent while the lab runs no
+   * TheHive: every alert then goes to the admin's channel, or (no channel either) to no receiver.
+   */
+  readonly theHiveBridgeUrl?: string;
   /** A bearer token the bridge checks, if it checks one. */
   readonly theHiveBridgeToken?: pulumi.Input<string>;
-  /** The admin's channel for critical alerts; none → TheHive only. */
+  /** The admin's channel for critical alerts (for every alert without TheHive); none → TheHive only. */
   readonly notification?: Notification;
   /** The lab CA (PEM) for an https bridge, webhook or relay; mounted beside the secrets. */
   readonly caCertificatePem?: pulumi.Input<string>;

@@ -1,7 +1,7 @@
 /**
- * The receivers: TheHive through the bridge's webhook (`send_resolved` so the bridge can close what it
- * opened, `max_alerts: 0` = all of the group), the admin's channel (email through an SMTP relay, or a
- * webhook), and `null` (no notification; the alert stays visible in Alertmanager and Grafana). Fields
+ * The receivers: TheHive through the bridge's webhook, while the lab runs TheHive (`send_resolved` so
+ * the bridge can close what it opened, `max_alerts: 0` = all of the group), the admin's channel
+ * (email through an SMTP relay, or a webhook), and `null` (no notification; the alert stays visible in Alertmanager and Grafana). Fields
  * as prometheus/alertmanager@v0.25.0:config/notifiers.go `WebhookConfig` {send_resolved, http_config,
  * url, max_alerts} and `EmailConfig` {send_resolved, to, from, smarthost, auth_username,
  * auth_password_file, require_tls, tls_config}; http_config's `authorization.credentials_file` and
@@ -86,14 +86,17 @@ export function receiversOf(input: AlertmanagerInput): {
   secretFiles: Files;
 } {
   const files: Files = {};
-  const receivers: Record<string, unknown>[] = [
-    {
-      name: RECEIVERS.theHive,
-      webhook_configs: [
-        webhook(input.theHiveBridgeUrl, input.theHiveBridgeToken, SECRET_FILES.bridgeToken, input, files),
-      ],
-    },
-  ];
+  const bridgeUrl = input.theHiveBridgeUrl;
+  const receivers: Record<string, unknown>[] = bridgeUrl
+    ? [
+        {
+          name: RECEIVERS.theHive,
+          webhook_configs: [
+            webhook(bridgeUrl, input.theHiveBridgeToken, SECRET_FILES.bridgeToken, input, files),
+          ],
+        },
+      ]
+    : [];
   const notify = notifyReceiver(input, files);
   if (notify) receivers.push(notify);
   receivers.push({ name: RECEIVERS.none });

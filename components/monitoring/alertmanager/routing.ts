@@ -41,7 +41,36 @@ export interface Route {
   readonly routes?: readonly Route[];
 }
 
-export function route(notify: boolean): Route {
+/**
+ * The tree. Without TheHive (`theHive` false) its place is the admin's channel, which then takes every
+ * alert but info/none once (no critical route that continues to the same receiver), or `null` when the
+ * lab has no channel either: the alerts stay visible in Alertmanager and Grafana.
+ */
+export function route(notify: boolean, theHive = true): Route {
+  if (!theHive) {
+    const main = notify ? RECEIVERS.notify : RECEIVERS.none;
+    return {
+      receiver: main,
+      group_by: GROUP_BY,
+      group_wait: "30s",
+      group_interval: "5m",
+      repeat_interval: "4h",
+      routes: [
+        { receiver: RECEIVERS.none, matchers: ['severity=~"info|none"'] },
+        ...(notify
+          ? [
+              {
+                receiver: main,
+                matchers: [`layer=~"${PIPELINE_LAYERS.join("|")}"`],
+                group_wait: "10s",
+                repeat_interval: "1h",
+              },
+            ]
+          : []),
+        { receiver: main },
+      ],
+    };
+  }
   return {
     receiver: RECEIVERS.theHive,
     group_by: GROUP_BY,
