@@ -63,7 +63,13 @@ export function semanticIssues(keys: ReadKeys): ConfigIssue[] {
   }
   const { mode, ...k3sOnly } = fieldsOf(keys, "platform") ?? {};
   if (soundServices && mode && !broken.has("layers")) {
-    issues.push(...checkPlatform({ mode, ...k3sOnly }, soundServices, layers));
+    issues.push(
+      ...checkPlatform({ mode, ...k3sOnly }, soundServices, layers, {
+        networks: soundNetworks,
+        nodes: sound("nodes"),
+        firewall: values.opnsense !== undefined || broken.has("opnsense"),
+      }),
+    );
   }
   if (services) {
     issues.push(...checkServices(services, layers, sound("nodes"), soundNetworks, !broken.has("services")));
