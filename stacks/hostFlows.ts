@@ -41,7 +41,8 @@ import type { NetworkConfig } from "./config/schema";
 import { K3S_SERVER_ROLE } from "./catalog";
 import { poolHosts } from "./cluster";
 import { MANAGER_ROLE } from "./enrollment";
-import { type ClusterRoute, isLayerEnabled } from "./config/checks";
+import { isLayerEnabled } from "./config/checks";
+import type { ClusterRoute } from "./config/clusterRoutes";
 import type { PlainConfig } from "./config/schema";
 
 /** The zones whose hosts run Wazuh agents: Fortress's VMs (servers, sensors, users) and admins' machines. */
