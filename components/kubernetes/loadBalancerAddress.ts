@@ -13,14 +13,16 @@
  * - `externalTrafficPolicy: Local`: kube-proxy hands a packet for the load-balancer address to an
  *   endpoint on the node it arrived at, without SNAT, so the pod sees the sender's own address
  *   (kubernetes/website content/en/docs/tutorials/services/source-ip.md, "Source IP for Services with
- *   Type=LoadBalancer"). The NetworkPolicy then admits the senders' addresses alone: whether a CNI
+ *   Type=NodePort": with Local "kube-proxy only proxies proxy requests to local endpoints, and does not
+ *   forward traffic to other nodes", which preserves the source; and "... Type=LoadBalancer"). The NetworkPolicy then admits the senders' addresses alone: whether a CNI
  *   judges before or after the Service's DNAT is not defined (kubernetes/website content/en/docs/
  *   concepts/services-networking/network-policies.md, ipBlock), but with Local neither side of the DNAT
  *   rewrites the source, so the ipBlock sees the sender either way. A load balancer that proxies
  *   rather than routes (a cloud's TCP proxy) would show its own address instead: the policy then
  *   drops, it never opens wider.
- * - `loadBalancerSourceRanges` stay the senders' /32s: kube-proxy enforces them for load-balancer
- *   addresses too, a second gate before the policy.
+ * - `loadBalancerSourceRanges` stay the senders' ranges: a second gate where the implementation
+ *   honours them ("if specified and supported by the platform", the Service API's field doc); the
+ *   NetworkPolicy is the gate that does not depend on it. Not verified against kube-proxy's source here.
  */
 
 /** MetalLB's annotation for the address(es) a Service asks for (controller/service.go `AnnotationLoadBalancerIPs`). */
