@@ -12,6 +12,8 @@ import {
   indexerShipperFlows,
   indexerShippers,
   managerFlows,
+  ROUTE_HOSTS,
+  routeTarget,
 } from "./hostFlows";
 
 const NETWORKS = [
@@ -176,6 +178,77 @@ describe("indexerShipperFlows (issue 13)", () => {
     assert.ok(
       derivedHostFlows(lab(["wazuh-indexer"], shippers)).some((flow) => flow.services.includes("opensearch")),
     );
+  });
+});
+
+describe("routeTarget: where VMs and the firewall reach the cluster's routes", () => {
+  const vms = [
+    vm("wazuh-manager-1", "wazuh-manager", "10.10.20.64"),
+    vm("zeek-1", "zeek", "10.10.30.5", "sensors"),
+    vm("greenbone-1", "greenbone", "10.10.20.70"),
+  ];
+  // A cluster Fortress did not build: no k3s VM, the load balancer's addresses on the servers network.
+  const existing = (loadBalancer: Record<string, string> | undefined): HostFlowLab => ({
+    config: {
+      services: ["wazuh-manager", "wazuh-indexer", "clamav"],
+      networks: NETWORKS,
+      platform: { mode: "existing", cluster: { loadBalancer } },
+    },
+    vms,
+  });
+  const addresses = { indexer: "10.10.20.60", clamd: "10.10.20.61", syslog: "10.10.20.62" };
+
+  it("is the load balancer's address on the servers network on an existing cluster", () => {
+    assert.deepEqual(routeTarget(existing(addresses), "indexer"), {
+      network: "servers",
+      host: ROUTE_HOSTS.indexer,
+      address: "10.10.20.60",
+      loadBalancer: true,
+    });
+    assert.equal(routeTarget(existing(addresses), "syslog")?.address, "10.10.20.62");
+    assert.equal(routeTarget(existing({ indexer: "10.10.20.60" }), "clamd"), undefined);
+    assert.equal(routeTarget(existing(undefined), "indexer"), undefined);
+  });
+
+  it("opens the load balancer's clamd and indexer addresses, not a node's, to the agents' and shippers' networks", () => {
+    const flows = derivedHostFlows(existing(addresses));
+    assert.deepEqual(
+      flows
+        .filter((flow) => flow.services.includes("clamd"))
+        .map((flow) => [flow.from, flow.address, flow.host]),
+      [
+        ["mgmt", "10.10.20.61", "lb-clamd"],
+        ["sensors", "10.10.20.61", "lb-clamd"],
+        ["users", "10.10.20.61", "lb-clamd"],
+      ],
+    );
+    assert.deepEqual(indexerShipperFlows(existing(addresses)), [
+      {
+        from: "sensors",
+        to: "servers",
+        host: "lb-wazuh-indexer",
+        address: "10.10.20.60",
+        services: ["opensearch"],
+      },
+    ]);
+    assert.deepEqual(clamdFlows(existing(undefined)), []);
+  });
+
+  it("is the k3s node ServiceLB listens on with Fortress's k3s, as before: the first server for clamd and syslog", () => {
+    const k3s = lab(["clamav"], [vm("k3s-server-2", "k3s-server", "10.10.20.12")]);
+    for (const route of ["clamd", "syslog"] as const)
+      assert.deepEqual(routeTarget(k3s, route), {
+        network: "servers",
+        host: "k3s-server-1",
+        address: "10.10.20.11",
+        loadBalancer: false,
+      });
+    // A k3s lab ignores the key (the door refuses it there: config/checks.ts checkPlatform).
+    const ignored: HostFlowLab = {
+      ...k3s,
+      config: { ...k3s.config, platform: { mode: "k3s", cluster: { loadBalancer: addresses } } },
+    };
+    assert.equal(routeTarget(ignored, "clamd")?.address, "10.10.20.11");
   });
 });
 

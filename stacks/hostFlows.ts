@@ -10,12 +10,14 @@
  *   keeps its agent link and reaches nothing else.
  *
  * - with the `clamav` service on, every zone with agents → the lab's clamd address (the first k3s
- *   server, where ServiceLB listens: clamdHost), `clamd` (3310/TCP): fortress-clamdscan streams new
+ *   server, where ServiceLB listens: clamdHost; on an existing cluster, the address its load balancer
+ *   hands clamd's route: routeTarget), `clamd` (3310/TCP): fortress-clamdscan streams new
  *   files there. Not from quarantine: a contained host keeps its 1514 link and nothing else.
  *
  * - with the `wazuh-indexer` service on, every network with a VM that ships logs to the indexer with
  *   Vector (INDEXER_SHIPPER_ROLES: Zeek's sensor, the scanner) → the indexer node's address, where
- *   ServiceLB listens (components/siem/indexerRoute.ts), `opensearch` (9200/TCP).
+ *   ServiceLB listens (components/siem/indexerRoute.ts), or the existing cluster's load-balancer
+ *   address for the indexer's route, `opensearch` (9200/TCP).
  *
  * The target's own network needs no flow (same-VLAN traffic never crosses the firewall).
  *
@@ -40,6 +42,7 @@ import { K3S_SERVER_ROLE } from "./catalog";
 import { poolHosts } from "./cluster";
 import { MANAGER_ROLE } from "./enrollment";
 import { isLayerEnabled } from "./config/checks";
+import type { ClusterRoute } from "./config/clusterRoutes";
 import type { PlainConfig } from "./config/schema";
 
 /** The zones whose hosts run Wazuh agents: Fortress's VMs (servers, sensors, users) and admins' machines. */
@@ -50,6 +53,11 @@ export interface HostFlowLab {
   readonly config: {
     readonly services: readonly string[];
     readonly networks: readonly Pick<NetworkConfig, "name" | "purpose">[];
+    /** On an existing cluster, the routes' load-balancer addresses (platform.cluster.loadBalancer). */
+    readonly platform?: {
+      readonly mode: "k3s" | "existing";
+      readonly cluster?: { readonly loadBalancer?: Partial<Record<ClusterRoute, string>> | undefined };
+    };
   };
   readonly vms: readonly {
     readonly name: string;
@@ -89,19 +97,53 @@ export function clamdHost<Vm extends HostFlowLab["vms"][number]>(vms: readonly V
     .sort((a, b) => a.name.localeCompare(b.name, "en", { numeric: true }))[0];
 }
 
+/** Where VMs and the firewall reach one of the cluster's routes (a network of the lab, a name, one address). */
+export interface RouteTarget {
+  /** The declared network the address is on. */
+  readonly network: string;
+  /** The VM's name (k3s), or the route's (an existing cluster's load balancer): for rule descriptions. */
+  readonly host: string;
+  readonly address: string;
+  /** The address is an existing cluster's load balancer's, not a Fortress VM's. */
+  readonly loadBalancer: boolean;
+}
+
+/** The names the routes' load-balancer addresses carry in the firewall's rule descriptions. */
+export const ROUTE_HOSTS: Readonly<Record<ClusterRoute, string>> = {
+  indexer: "lb-wazuh-indexer",
+  clamd: "lb-clamd",
+  syslog: "lb-vector-syslog",
+};
+
+/**
+ * A route's target: with Fortress's k3s, the node ServiceLB listens on (the indexer's: indexerHost;
+ * clamd's and the aggregator's syslog: clamdHost); on an existing cluster, the address its load balancer
+ * hands the route, on the servers network (config/checks.ts checkPlatform); none when neither exists.
+ */
+export function routeTarget(lab: HostFlowLab, route: ClusterRoute): RouteTarget | undefined {
+  if (lab.config.platform?.mode === "existing") {
+    const address = lab.config.platform.cluster?.loadBalancer?.[route];
+    const servers = lab.config.networks.find((network) => network.purpose === "servers");
+    if (address === undefined || !servers) return undefined;
+    return { network: servers.name, host: ROUTE_HOSTS[route], address, loadBalancer: true };
+  }
+  const vm = route === "indexer" ? indexerHost(lab.vms) : clamdHost(lab.vms);
+  return vm && { network: vm.networkConfig.name, host: vm.name, address: vm.ip, loadBalancer: false };
+}
+
 /** The agents' flows to the lab's clamd; none while the clamav service is off. */
 export function clamdFlows(lab: HostFlowLab): HostFlow[] {
   if (!lab.config.services.includes("clamav")) return [];
-  const host = clamdHost(lab.vms);
-  if (!host) return [];
+  const target = routeTarget(lab, "clamd");
+  if (!target) return [];
   return lab.config.networks
-    .filter((network) => network.name !== host.networkConfig.name)
+    .filter((network) => network.name !== target.network)
     .filter((network) => AGENT_ZONE_PURPOSES.includes(network.purpose))
     .map((network) => ({
       from: network.name,
-      to: host.networkConfig.name,
-      host: host.name,
-      address: host.ip,
+      to: target.network,
+      host: target.host,
+      address: target.address,
       services: ["clamd"],
     }));
 }
@@ -125,18 +167,18 @@ export function indexerShippers<Vm extends HostFlowLab["vms"][number]>(lab: {
 
 /** The shippers' flows to the indexer: one per network with a shipper, but the indexer's own. */
 export function indexerShipperFlows(lab: HostFlowLab): HostFlow[] {
-  const host = indexerHost(lab.vms);
-  if (!host) return [];
+  const target = routeTarget(lab, "indexer");
+  if (!target) return [];
   const from = new Set(
     indexerShippers(lab)
       .map((vm) => vm.networkConfig.name)
-      .filter((network) => network !== host.networkConfig.name),
+      .filter((network) => network !== target.network),
   );
   return [...from].map((network) => ({
     from: network,
-    to: host.networkConfig.name,
-    host: host.name,
-    address: host.ip,
+    to: target.network,
+    host: target.host,
+    address: target.address,
     services: ["opensearch"],
   }));
 }

@@ -73,6 +73,9 @@ function addressIssues(
   const addressOf = new Map<string, string>();
   const taken = new Map<string, string>(config.nodes.map((node) => [node.address, `nodes ${node.name}`]));
   for (const network of config.networks) taken.set(network.gateway, `the gateway of ${network.name}`);
+  // The routes' load-balancer addresses on an existing cluster (config/checks.ts checkPlatform).
+  for (const [route, address] of Object.entries(config.platform.cluster?.loadBalancer ?? {}))
+    taken.set(address, `platform.cluster.loadBalancer.${route}`);
 
   for (const vm of requests) {
     if (vm.pinnedIp === undefined) continue;

@@ -669,9 +669,9 @@ describe("the home lab plan with an existing cluster (platform.mode: existing)",
       `config:\n  fortress:platform:\n    mode: existing\n  fortress:kubeconfig:\n    secure: ${canary("kubeconfig")}\n`,
     );
     assert.notEqual(existing, home);
-    // From the siem layer on, the lab reaches the cluster through Fortress's own k3s nodes (the
-    // manager's route to the indexer, the agents' clamd: the door refuses wazuh-manager and clamav with
-    // an existing cluster, checks.ts checkPlatform), so this plan stops at identity: the later layers
+    // From the siem layer on, the VMs reach an existing cluster through its load balancer's addresses
+    // (platform.cluster.loadBalancer, which the door asks for: config/clusterRoutes.ts; the whole lab on
+    // one is test/smb-plan.test.ts), so this plan, without them, stops at identity: the later layers
     // are off, their services and the VMs they bring go (with the seed's per-VM overrides), and so does
     // the GPU worker, a k3s agent VM of Fortress's own cluster.
     const laterLayers = LAYERS.slice(LAYERS.indexOf("identity") + 1);

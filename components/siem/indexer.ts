@@ -67,6 +67,8 @@ export interface WazuhIndexerArgs {
     readonly indexerNodeAddress: string;
     /** The shipper VMs (Vector on the sensor and vulnerability VMs), admitted beside the manager. */
     readonly shipperAddresses?: readonly string[];
+    /** indexerNodeAddress is an existing cluster's load-balancer address for the route (indexerRoute.ts). */
+    readonly loadBalancer?: boolean;
   };
   /** Namespaces of the indexer's later consumers (TheHive, Cortex, Vector) that may reach 9200. */
   readonly consumerNamespaces: readonly string[];

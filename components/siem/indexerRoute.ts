@@ -28,9 +28,14 @@
  *      /32. That is why Filebeat dials the indexer node's address and not another node's (from another
  *      node the packet is SNATed before it crosses to the pod's node).
  *   Nothing else of the manager's reaches the pod network (pod addresses are not routed on the VLANs).
+ *
+ * On a cluster Fortress did not build (`loadBalancerIp`), there is no ServiceLB: the Service asks the
+ * cluster's load balancer for the reserved address with `externalTrafficPolicy: Local`, and the policy
+ * admits the sources' /32s alone, which the pod sees unchanged (components/kubernetes/loadBalancerAddress.ts).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { loadBalancerAddressAnnotations } from "../kubernetes/loadBalancerAddress";
 import { NAMESPACE_NAME_LABEL } from "../kubernetes/networkPolicy";
 import { INDEXER_LABELS, INDEXER_PORT } from "./labels";
 
@@ -48,6 +53,8 @@ export interface IndexerRouteArgs {
   readonly namespace: string;
   /** The manager VM's address and the shipper VMs' (each a host): the only sources the route admits. */
   readonly sources: readonly string[];
+  /** On an existing cluster: the address its load balancer hands the route; none: k3s's ServiceLB. */
+  readonly loadBalancerIp?: string;
 }
 
 /** One IPv4 or IPv6 host as a /32 or /128. */
@@ -70,6 +77,7 @@ export function indexerManagerRoute(
   const child = { parent };
   if (args.sources.length === 0) throw new Error("indexer route: no source address");
   const sources = [...new Set(args.sources.map(hostRange))];
+  const lb = args.loadBalancerIp;
   const service = new k8s.core.v1.Service(
     `${name}-manager-service`,
     {
@@ -77,11 +85,12 @@ export function indexerManagerRoute(
         name: INDEXER_MANAGER_SERVICE,
         namespace: args.namespace,
         labels: { ...INDEXER_LABELS },
+        ...(lb === undefined ? {} : { annotations: loadBalancerAddressAnnotations(lb) }),
       },
       spec: {
         type: "LoadBalancer",
         allocateLoadBalancerNodePorts: false,
-        externalTrafficPolicy: "Cluster",
+        externalTrafficPolicy: lb === undefined ? "Cluster" : "Local",
         loadBalancerSourceRanges: sources,
         selector: { ...INDEXER_LABELS },
         ports: [{ name: "https", port: INDEXER_PORT, targetPort: "https", protocol: "TCP" }],
@@ -102,15 +111,19 @@ export function indexerManagerRoute(
               // Path 2: kube-proxy's load-balancer rules, judged before SNAT on the indexer's node.
               ...sources.map((cidr) => ({ ipBlock: { cidr } })),
               // Path 1: this Service's ServiceLB pods, which masquerade what SRC_RANGES let through.
-              {
-                namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: SERVICELB.namespace } },
-                podSelector: {
-                  matchLabels: {
-                    [SERVICELB.nameLabel]: INDEXER_MANAGER_SERVICE,
-                    [SERVICELB.namespaceLabel]: args.namespace,
-                  },
-                },
-              },
+              ...(lb === undefined
+                ? [
+                    {
+                      namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: SERVICELB.namespace } },
+                      podSelector: {
+                        matchLabels: {
+                          [SERVICELB.nameLabel]: INDEXER_MANAGER_SERVICE,
+                          [SERVICELB.namespaceLabel]: args.namespace,
+                        },
+                      },
+                    },
+                  ]
+                : []),
             ],
             ports: [{ protocol: "TCP", port: INDEXER_PORT }],
           },
@@ -138,11 +151,17 @@ export function managerAccess(
         readonly indexerNodeAddress: string;
         /** The shipper VMs' addresses (Vector), admitted beside the manager's. */
         readonly shipperAddresses?: readonly string[];
+        /** indexerNodeAddress is the existing cluster's load-balancer address for the route, not a node's. */
+        readonly loadBalancer?: boolean;
       }
     | undefined,
 ): { readonly route: IndexerRoute | undefined; readonly url: pulumi.Output<string> | undefined } {
   if (!manager) return { route: undefined, url: undefined };
   const sources = [manager.address, ...(manager.shipperAddresses ?? [])];
-  const route = indexerManagerRoute(parent, name, { namespace, sources });
+  const route = indexerManagerRoute(parent, name, {
+    namespace,
+    sources,
+    ...(manager.loadBalancer ? { loadBalancerIp: manager.indexerNodeAddress } : {}),
+  });
   return { route, url: pulumi.output(`https://${manager.indexerNodeAddress}:${INDEXER_PORT}`) };
 }

@@ -74,6 +74,7 @@ const raw = new Map<string, Record<string, any>>();
 let siem: Siem;
 let bare: Siem;
 let other: Siem;
+let existing: Siem;
 let passwords: Record<IndexerUserName, string>;
 const resolve = <T>(output: pulumi.Output<T>) =>
   new Promise<T>((done) => output.apply((value) => done(value)));
@@ -141,12 +142,26 @@ describe("Siem", () => {
       },
       { providers: { kubernetes } },
     );
+    // A cluster Fortress did not build: the manager dials the address its load balancer hands the route.
+    existing = new Siem(
+      "lb",
+      {
+        ...args,
+        manager: {
+          ...(args.manager as NonNullable<SiemArgs["manager"]>),
+          indexerNodeAddress: "10.10.20.60",
+          loadBalancer: true,
+          indexerSources: ["10.10.30.45"],
+        },
+      },
+      { providers: { kubernetes } },
+    );
     passwords = Object.fromEntries(
       await Promise.all(
         INDEXER_USERS.map(async (user) => [user.name, await resolve(siem.indexer.passwords[user.name])]),
       ),
     ) as Record<IndexerUserName, string>;
-    await resolve(pulumi.all([siem.urn, bare.urn, other.urn]));
+    await resolve(pulumi.all([siem.urn, bare.urn, other.urn, existing.urn]));
     await pulumi.runtime.disconnect();
   });
 
@@ -322,7 +337,7 @@ describe("Siem", () => {
     );
     assert.deepEqual(
       exposed.map((resource) => resource.name),
-      ["siem-indexer-manager-service", "other-indexer-manager-service"],
+      ["siem-indexer-manager-service", "other-indexer-manager-service", "lb-indexer-manager-service"],
     );
   });
 
@@ -413,6 +428,32 @@ describe("Siem", () => {
     assert.throws(() => bare.indexerAccess("vector", "vm"), /once the manager is given/);
   });
 
+  it("on an existing cluster asks its load balancer for the route's address, keeps the source (Local) and admits the VMs' /32s only", async () => {
+    const service = inputsOf("lb-indexer-manager-service");
+    assert.deepEqual(service.metadata.annotations, {
+      "metallb.io/loadBalancerIPs": "10.10.20.60",
+      "kube-vip.io/loadbalancerIPs": "10.10.20.60",
+    });
+    // MetalLB refuses a Service with both its annotation and spec.loadBalancerIP (controller/service.go).
+    assert.equal(service.spec.loadBalancerIP, undefined);
+    assert.equal(service.spec.externalTrafficPolicy, "Local");
+    assert.equal(service.spec.allocateLoadBalancerNodePorts, false);
+    assert.deepEqual(service.spec.loadBalancerSourceRanges, ["10.10.20.30/32", "10.10.30.45/32"]);
+    // No ServiceLB on a cluster Fortress did not build: its pods are no peer, the VMs' addresses are.
+    assert.deepEqual(inputsOf("lb-indexer-from-manager").spec.ingress, [
+      {
+        from: [{ ipBlock: { cidr: "10.10.20.30/32" } }, { ipBlock: { cidr: "10.10.30.45/32" } }],
+        ports: [{ protocol: "TCP", port: 9200 }],
+      },
+    ]);
+    // Filebeat and Vector on a VM dial the load balancer's address, which the node certificate names.
+    assert.equal(await resolve(existing.indexerAccess("filebeat").url), "https://10.10.20.60:9200");
+    assert.equal(await resolve(existing.indexerAccess("vector", "vm").url), "https://10.10.20.60:9200");
+    assert.deepEqual(inputsOf("lb-indexer-node-certificate").spec.ipAddresses, ["10.10.20.60"]);
+    // k3s's route stays as it was: no annotation.
+    assert.equal(inputsOf("siem-indexer-manager-service").metadata.annotations, undefined);
+  });
+
   it("hands the manager the OIDC groups, which its API step maps to the Wazuh API roles for dashboard users", async () => {
     const create = await resolve(siem.manager?.apiUsers.create as pulumi.Output<string>);
     assert.match(
@@ -423,7 +464,7 @@ describe("Siem", () => {
   });
 
   it("passes the pack's mandatory policies, with and without shippers on the route", async () => {
-    for (const prefix of ["siem", "other"]) {
+    for (const prefix of ["siem", "other", "lb"]) {
       const mine = resources.filter((resource) => resource.name.startsWith(prefix));
       const violations = await evaluatePolicies(
         POLICIES.filter((policy) => policy.enforcementLevel === "mandatory"),

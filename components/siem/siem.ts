@@ -77,8 +77,13 @@ export interface SiemArgs {
   /** The manager's VM, when the lab plans one: the manager is installed on it over SSH. */
   readonly manager?: {
     readonly host: SshHost;
-    /** The indexer node's address: the manager's Filebeat reaches the indexer there. */
+    /**
+     * Where the manager's Filebeat reaches the indexer: the indexer node's address (k3s's ServiceLB),
+     * or with `loadBalancer` the address an existing cluster's load balancer hands the route.
+     */
     readonly indexerNodeAddress: string;
+    /** indexerNodeAddress is the existing cluster's load-balancer address (components/siem/indexerRoute.ts). */
+    readonly loadBalancer?: boolean;
     /** The lab's internal CA with its key: signs the manager's API and enrollment certificate. */
     readonly ca: InternalCa;
     /** The firewall's address on the manager's network: the only syslog sender. */
@@ -151,6 +156,7 @@ export class Siem extends pulumi.ComponentResource {
                 address: args.manager.host.address,
                 indexerNodeAddress: args.manager.indexerNodeAddress,
                 shipperAddresses: args.manager.indexerSources ?? [],
+                ...(args.manager.loadBalancer ? { loadBalancer: true } : {}),
               },
             }
           : {}),

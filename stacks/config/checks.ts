@@ -366,7 +366,7 @@ export function checkFirewall(
 /** k3s mode builds the cluster from the k3s service's VMs; an existing cluster needs none of them. */
 export function checkPlatform(
   platform: Pick<PlainConfig["platform"], "mode"> &
-    Partial<Pick<PlainConfig["platform"], "installer" | "airgap" | "certificateRotation">>,
+    Partial<Pick<PlainConfig["platform"], "installer" | "airgap" | "certificateRotation" | "cluster">>,
   services: readonly ServiceId[],
   layers: PlainConfig["layers"] | undefined,
 ): ConfigIssue[] {
@@ -381,6 +381,14 @@ export function checkPlatform(
     ];
   }
   const issues: ConfigIssue[] = [];
+  if (platform.mode === "k3s" && platform.cluster?.loadBalancer !== undefined)
+    issues.push(
+      issue(
+        "platform.cluster.loadBalancer",
+        "names the load balancer of a cluster Fortress does not build, and platform.mode is k3s (k3s's ServiceLB serves the routes on the nodes' addresses)",
+        "remove platform.cluster.loadBalancer, or set platform.mode: existing and fortress:kubeconfig",
+      ),
+    );
   if (platform.mode === "existing" && services.includes("gpu-worker")) {
     issues.push(
       issue(
@@ -391,18 +399,6 @@ export function checkPlatform(
     );
   }
   if (platform.mode === "existing") {
-    // The manager's Filebeat reaches the indexer through k3s's ServiceLB on the indexer node's address,
-    // and agents stream files to clamd on a Fortress k3s server's address (components/siem/
-    // indexerRoute.ts, stacks/hostFlows.ts clamdHost): an existing cluster has neither address to plan.
-    const needK3s = (["wazuh-manager", "clamav"] as const).filter((id) => services.includes(id));
-    if (needK3s.length > 0)
-      issues.push(
-        issue(
-          "services",
-          `${needK3s.join(" and ")} reach${needK3s.length === 1 ? "es" : ""} the cluster through Fortress's own k3s nodes (ServiceLB on a planned node address), and platform.mode is existing`,
-          "let Fortress build k3s (platform.mode: k3s), or set layers.siem and every layer after it to false and remove their services: with an existing cluster Fortress builds up to identity, for now",
-        ),
-      );
     for (const key of ["installer", "airgap", "certificateRotation"] as const) {
       if (platform[key] !== undefined)
         issues.push(

@@ -271,6 +271,15 @@ export const platformSchema = z.strictObject({
           }),
         )
         .min(1, "list at least one node of the cluster"),
+      /**
+       * The addresses the cluster's load balancer (MetalLB, kube-vip) hands the routes that VMs and the
+       * firewall reach the cluster by, one per route, on the servers network (stacks/config/checks.ts
+       * checkPlatform): `indexer` (the manager's Filebeat and the shippers, 9200), `clamd` (agents,
+       * 3310) and `syslog` (the firewall's logs to the Vector aggregator, 514/UDP).
+       */
+      loadBalancer: z
+        .strictObject({ indexer: ipv4.optional(), clamd: ipv4.optional(), syslog: ipv4.optional() })
+        .optional(),
     })
     .optional(),
   /** Pinned k3s release, as INSTALL_K3S_VERSION takes it. */

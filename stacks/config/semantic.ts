@@ -15,6 +15,7 @@ import {
   checkServices,
   checkVmOverrides,
 } from "./checks";
+import { checkClusterRoutes } from "./clusterRoutes";
 import { checkContainmentReach } from "./containment";
 import type { ConfigIssue } from "./errors";
 import { remapIndexes } from "./salvage";
@@ -65,6 +66,14 @@ export function semanticIssues(keys: ReadKeys): ConfigIssue[] {
   const { mode, ...k3sOnly } = fieldsOf(keys, "platform") ?? {};
   if (soundServices && mode && !broken.has("layers")) {
     issues.push(...checkPlatform({ mode, ...k3sOnly }, soundServices, layers));
+    if (mode === "existing")
+      issues.push(
+        ...checkClusterRoutes(k3sOnly.cluster?.loadBalancer, soundServices, layers, {
+          networks: soundNetworks,
+          nodes: sound("nodes"),
+          firewall: values.opnsense !== undefined || broken.has("opnsense"),
+        }),
+      );
   }
   if (services) {
     issues.push(...checkServices(services, layers, sound("nodes"), soundNetworks, !broken.has("services")));

@@ -12,7 +12,7 @@ import type { ManagerEndpoint } from "../../components/siem/contract";
 import type { ClamavArgs } from "../../components/endpoint/clamav/clamav";
 import { namespaceOf } from "../cluster";
 import { agentGroupOf, enrollmentPlan } from "../enrollment";
-import { AGENT_ZONE_PURPOSES, clamdHost } from "../hostFlows";
+import { AGENT_ZONE_PURPOSES, routeTarget } from "../hostFlows";
 import { firewallRef } from "./connections";
 import type { LayerInputs } from "./types";
 import type * as pulumi from "@pulumi/pulumi";
@@ -32,10 +32,10 @@ function clamavArgs(inputs: LayerInputs<"hypervisor" | "network" | "platform">):
   const namespace = namespaceOf("endpoint");
   if (!baseline.namespaces[namespace])
     throw new Error(`internal: the platform baseline has no namespace ${namespace}`);
-  const clamd = clamdHost(lab.vms);
+  const clamd = routeTarget(lab, "clamd");
   if (!clamd)
     throw new Error(
-      "the clamav service needs Fortress's k3s servers (ServiceLB's addresses): enable k3s with platform.mode k3s",
+      "the clamav service needs Fortress's k3s servers (ServiceLB's addresses), or on an existing cluster platform.cluster.loadBalancer.clamd",
     );
   return {
     namespace,
@@ -43,7 +43,8 @@ function clamavArgs(inputs: LayerInputs<"hypervisor" | "network" | "platform">):
     agentNetworks: lab.config.networks
       .filter((network) => AGENT_ZONE_PURPOSES.includes(network.purpose))
       .map((network) => network.cidr),
-    serviceAddress: clamd.ip,
+    serviceAddress: clamd.address,
+    ...(clamd.loadBalancer ? { loadBalancer: true } : {}),
     ...(lab.config.clamav?.mirror === undefined ? {} : { mirror: lab.config.clamav.mirror }),
   };
 }

@@ -30,8 +30,8 @@ import {
 import { SyslogDestination } from "../../components/opnsense/resources";
 import { INDEXER_LABELS, INDEXER_PORT, INDEXER_SERVICE } from "../../components/siem/labels";
 import { INGRESS, namespaceOf } from "../cluster";
-import { clamdHost } from "../hostFlows";
 import { workloadsOf } from "../profiles";
+import { routeTarget } from "../hostFlows";
 import { firewallRef } from "./connections";
 import type { LayerInputs } from "./types";
 
@@ -77,12 +77,18 @@ export interface LogsPart {
   readonly alertmanagerEgress: readonly Endpoint[];
 }
 
-/** The firewall's address on the network of the aggregator's node: where its syslog leaves from. */
-function firewallSender(inputs: MonitoringInputs): { address: string; node: string } | undefined {
+/**
+ * The firewall's address on the network of the aggregator's route (its node's with k3s, the servers
+ * network's on an existing cluster): where its syslog leaves from; and the route's address it sends to.
+ */
+function firewallSender(
+  inputs: MonitoringInputs,
+): { address: string; node: string; loadBalancer: boolean } | undefined {
   const { lab } = inputs;
-  const node = clamdHost(lab.vms);
-  if (!node || !lab.config.opnsense) return undefined;
-  return { address: node.networkConfig.gateway, node: node.ip };
+  const route = routeTarget(lab, "syslog");
+  const network = route && lab.config.networks.find((candidate) => candidate.name === route.network);
+  if (!route || !network || !lab.config.opnsense) return undefined;
+  return { address: network.gateway, node: route.address, loadBalancer: route.loadBalancer };
 }
 
 /** The firewall's second remote logging target: every program but debug, to the aggregator's route. */
@@ -129,6 +135,7 @@ export function logsPart(inputs: MonitoringInputs, namespace: string): LogsPart 
             namespace,
             storageClass,
             scraper: { namespace, podLabels: { ...PROMETHEUS_POD } },
+            ...(sender.loadBalancer ? { loadBalancerIp: sender.node } : {}),
             senders: [
               {
                 name: FIREWALL_SENDER,

@@ -11,6 +11,7 @@ import { INGRESS, k3sAgents, namespaceOf, poolHosts } from "../cluster";
 import { identityHostnames } from "../hostnames";
 import type { LabModel, PlannedVm } from "../lab";
 import { MANAGER_ROLE } from "../enrollment";
+import { routeTarget } from "../hostFlows";
 import { containsHosts, managerResponse } from "../managerResponse";
 import { workloadsOf } from "../profiles";
 import type { HypervisorVmOutputs } from "../../components/hypervisor/hypervisor";
@@ -51,11 +52,20 @@ export function indexerSize(config: Parameters<typeof workloadsOf>[0]): {
   };
 }
 
-/** The manager's planned VM and the indexer node's address, when both are planned. */
-function plannedManager(lab: LabModel): { vm: PlannedVm; indexerNodeAddress: string } | undefined {
+interface PlannedManager {
+  readonly vm: PlannedVm;
+  readonly indexerNodeAddress: string;
+  /** The address is the existing cluster's load balancer's for the indexer's route (hostFlows.ts routeTarget). */
+  readonly loadBalancer: boolean;
+}
+
+/** The manager's planned VM and where it reaches the indexer, when both are planned. */
+function plannedManager(lab: LabModel): PlannedManager | undefined {
   const manager = lab.vms.find((vm) => vm.role.name === MANAGER_ROLE);
-  const indexerNode = poolHosts(lab.vms, "indexer")[0];
-  return manager && indexerNode ? { vm: manager, indexerNodeAddress: indexerNode.ip } : undefined;
+  const route = routeTarget(lab, "indexer");
+  return manager && route
+    ? { vm: manager, indexerNodeAddress: route.address, loadBalancer: route.loadBalancer }
+    : undefined;
 }
 
 /** The addresses Cortex's containment responder logs from, while the lab runs it. */
@@ -94,10 +104,7 @@ export const buildSiem: LayerBuild<"siem", "platform" | "identity" | "hypervisor
       : undefined;
   const manager = plannedManager(lab);
   const response = managerResponse(lab);
-  const managerArgs = (
-    planned: { vm: PlannedVm; indexerNodeAddress: string },
-    machine: HypervisorVmOutputs | undefined,
-  ) => {
+  const managerArgs = (planned: PlannedManager, machine: HypervisorVmOutputs | undefined) => {
     if (!machine) throw new Error(`internal: the hypervisor layer has no VM ${planned.vm.name}`);
     return {
       host: {
@@ -109,6 +116,7 @@ export const buildSiem: LayerBuild<"siem", "platform" | "identity" | "hypervisor
         privateKey: secrets.sshPrivateKey,
       },
       indexerNodeAddress: planned.indexerNodeAddress,
+      ...(planned.loadBalancer ? { loadBalancer: true } : {}),
       ca: baseline.ca,
       // OPNsense's address on the manager's VLAN: its syslog leaves from there.
       // With Cortex's containment responder, also the general k3s agents Cortex runs on: it logs

@@ -21,6 +21,7 @@ const AGENT_NETWORKS = ["10.0.20.0/24", "10.0.30.0/24", "10.0.40.0/24"];
 describe("Clamav", () => {
   let resources: CapturedResource[] = [];
   let mirrored: CapturedResource[] = [];
+  let existing: CapturedResource[] = [];
   const props = (name: string, from = resources): Props => {
     const resource = from.find((candidate) => candidate.name === name);
     assert.ok(resource, `no ${name}: ${from.map((r) => r.name).join(", ")}`);
@@ -43,6 +44,15 @@ describe("Clamav", () => {
       agentNetworks: AGENT_NETWORKS,
       serviceAddress: "10.10.20.11",
       mirror: "http://clamav-mirror.home.arpa:8080/clamav",
+    });
+    await pulumi.runtime.disconnect();
+    existing = await captureUnderMocks();
+    new Clamav("clamav", {
+      namespace: "fortress-endpoint",
+      storageClass: "local-path",
+      agentNetworks: AGENT_NETWORKS,
+      serviceAddress: "10.10.20.61",
+      loadBalancer: true,
     });
     await pulumi.runtime.disconnect();
   });
@@ -160,6 +170,27 @@ describe("Clamav", () => {
     assert.equal(mirrorPort("mirror.example"), 80);
   });
 
+  it("on an existing cluster asks its load balancer for the address, keeps the agents' addresses (Local) and admits only them", () => {
+    const service = props("clamav-clamd-service", existing);
+    assert.deepEqual(service.metadata.annotations, {
+      "metallb.io/loadBalancerIPs": "10.10.20.61",
+      "kube-vip.io/loadbalancerIPs": "10.10.20.61",
+    });
+    assert.equal(service.spec.loadBalancerIP, undefined);
+    assert.equal(service.spec.externalTrafficPolicy, "Local");
+    assert.equal(service.spec.allocateLoadBalancerNodePorts, false);
+    assert.deepEqual(service.spec.loadBalancerSourceRanges, AGENT_NETWORKS);
+    assert.deepEqual(props("clamav-clamd-from-servicelb", existing).spec.ingress, [
+      {
+        from: AGENT_NETWORKS.map((cidr) => ({ ipBlock: { cidr } })),
+        ports: [{ protocol: "TCP", port: CLAMD_PORT }],
+      },
+    ]);
+    // With ServiceLB (k3s) the Service asks for nothing and keeps the Cluster policy.
+    assert.equal(props("clamav-clamd-service").metadata.annotations, undefined);
+    assert.equal(props("clamav-clamd-service").spec.externalTrafficPolicy, "Cluster");
+  });
+
   it("passes the pack's workload, exposure, pinning and secret rules", async () => {
     const rules = [
       k8sRunAsNonRootWithLimits,
@@ -171,6 +202,7 @@ describe("Clamav", () => {
     ];
     assert.deepEqual(await evaluatePolicies(rules, resources), []);
     assert.deepEqual(await evaluatePolicies(rules, mirrored), []);
+    assert.deepEqual(await evaluatePolicies(rules, existing), []);
   });
 
   it("would be refused by the exposure rule if clamd were not an agent port", async () => {

@@ -20,7 +20,9 @@
  *   ServiceLB Works"), with the same source ranges, and reaches a clamd pod on that node still from the
  *   agent's address: the policy admits the agents' networks too (the route of components/siem/
  *   indexerRoute.ts, path 2). From another node kube-proxy SNATs first; that path is not verified on a
- *   cluster (see the README's known limits).
+ *   cluster (see the README's known limits). On a cluster Fortress did not build (`loadBalancer`), the
+ *   Service asks that cluster's load balancer for the reserved address with `externalTrafficPolicy:
+ *   Local`, and the policy admits the agents' networks alone (components/kubernetes/loadBalancerAddress.ts).
  * - freshclam may leave the pod for the mirror only: the public CDN on 443 (not to private ranges), or
  *   the configured private mirror's port.
  */
@@ -28,6 +30,7 @@ import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { COMPONENT_TYPES } from "../../../vocabulary/typeTokens";
+import { loadBalancerAddressAnnotations } from "../../kubernetes/loadBalancerAddress";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "../../kubernetes/securityContext";
 import { DATABASE_DIRECTORY, renderClamdConf, renderFreshclamConf } from "./config";
 import { HASH_DATABASE_FILE, type Indicator, INDICATORS, renderHashDatabase } from "./indicators";
@@ -65,9 +68,16 @@ export interface ClamavArgs {
    * The address agents reach clamd at: a node where ServiceLB listens with hostPort 3310. ServiceLB's
    * DaemonSet tolerates the control-plane taints (k3s-io/k3s pkg/cloudprovider/servicelb.go
    * `newDaemonSet`: MasterRoleLabelKey, ControlPlaneRoleLabelKey, CriticalAddonsOnly), so a k3s server
-   * always has one; the layer passes the first server's planned address.
+   * always has one; the layer passes the first server's planned address. With `loadBalancer`, the
+   * address an existing cluster's load balancer hands the Service instead.
    */
   readonly serviceAddress: string;
+  /**
+   * A cluster Fortress did not build: the Service asks its load balancer for serviceAddress, with
+   * `externalTrafficPolicy: Local`, and the policy admits the agents' networks alone, which the pod
+   * sees unchanged (components/kubernetes/loadBalancerAddress.ts); no ServiceLB pods.
+   */
+  readonly loadBalancer?: boolean;
 }
 
 /** The port freshclam connects to: the mirror URL's, else its scheme's; the CDN is https. */
@@ -143,11 +153,16 @@ export class Clamav extends pulumi.ComponentResource {
     this.service = new k8s.core.v1.Service(
       `${name}-clamd-service`,
       {
-        metadata: { name: CLAMD_SERVICE, namespace: ns, labels },
+        metadata: {
+          name: CLAMD_SERVICE,
+          namespace: ns,
+          labels,
+          ...(args.loadBalancer ? { annotations: loadBalancerAddressAnnotations(args.serviceAddress) } : {}),
+        },
         spec: {
           type: "LoadBalancer",
           allocateLoadBalancerNodePorts: false,
-          externalTrafficPolicy: "Cluster",
+          externalTrafficPolicy: args.loadBalancer ? "Local" : "Cluster",
           loadBalancerSourceRanges: [...args.agentNetworks],
           selector: labels,
           ports: [{ name: "clamd", port: CLAMD_PORT, targetPort: "clamd", protocol: "TCP" }],
@@ -167,15 +182,7 @@ export class Clamav extends pulumi.ComponentResource {
             {
               from: [
                 ...args.agentNetworks.map((cidr) => ({ ipBlock: { cidr } })),
-                {
-                  namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": SERVICELB.namespace } },
-                  podSelector: {
-                    matchLabels: pulumi.output(ns).apply((namespace) => ({
-                      [SERVICELB.nameLabel]: CLAMD_SERVICE,
-                      [SERVICELB.namespaceLabel]: namespace,
-                    })),
-                  },
-                },
+                ...(args.loadBalancer ? [] : [serviceLbPeer(ns)]),
               ],
               ports: [{ protocol: "TCP", port: CLAMD_PORT }],
             },
@@ -214,6 +221,19 @@ export class Clamav extends pulumi.ComponentResource {
     this.address = this.service.id.apply(() => args.serviceAddress);
     this.registerOutputs({ service: this.service.metadata.name, port: this.port, address: this.address });
   }
+}
+
+/** This Service's ServiceLB pods (k3s), which masquerade what they forward. */
+function serviceLbPeer(ns: pulumi.Input<string>) {
+  return {
+    namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": SERVICELB.namespace } },
+    podSelector: {
+      matchLabels: pulumi.output(ns).apply((namespace) => ({
+        [SERVICELB.nameLabel]: CLAMD_SERVICE,
+        [SERVICELB.namespaceLabel]: namespace,
+      })),
+    },
+  };
 }
 
 function statefulSetSpec(

@@ -11,9 +11,15 @@
  * ports). In the pod syslog listens on 514 itself, without root or NET_BIND_SERVICE: the pod lowers
  * `net.ipv4.ip_unprivileged_port_start` to 514, a sysctl Kubernetes counts as safe (namespaced to the
  * pod's network namespace) and Pod Security's baseline allows (aggregatorValues.ts).
+ *
+ * On a cluster Fortress did not build (`loadBalancerIp`): the Service asks that cluster's load balancer
+ * for the reserved address, with `externalTrafficPolicy: Local`, and the policy admits the senders' and
+ * shippers' /32s alone, which the pod sees unchanged (components/kubernetes/loadBalancerAddress.ts);
+ * the aggregator's table still names the firewall by its own address (aggregatorConfig.ts).
  */
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import { loadBalancerAddressAnnotations } from "../../kubernetes/loadBalancerAddress";
 import { NAMESPACE_NAME_LABEL } from "../../kubernetes/networkPolicy";
 import { hostRange, SERVICELB } from "../../siem/indexerRoute";
 import { AGGREGATOR_POD_LABELS } from "./aggregatorValues";
@@ -32,6 +38,8 @@ export interface AggregatorRouteArgs {
   readonly syslogSources: readonly string[];
   /** Addresses of the VM shippers (empty: no shipper port). */
   readonly shipperSources: readonly string[];
+  /** On an existing cluster: the address its load balancer hands the route; none: k3s's ServiceLB. */
+  readonly loadBalancerIp?: string;
 }
 
 export function aggregatorRoute(
@@ -43,14 +51,19 @@ export function aggregatorRoute(
   if (args.syslogSources.length === 0) throw new Error("aggregator route: no syslog source address");
   const syslog = [...new Set(args.syslogSources.map(hostRange))];
   const shippers = [...new Set(args.shipperSources.map(hostRange))];
+  const lb = args.loadBalancerIp;
   const service = new k8s.core.v1.Service(
     `${name}-route`,
     {
-      metadata: { name: AGGREGATOR_ROUTE_SERVICE, namespace: args.namespace },
+      metadata: {
+        name: AGGREGATOR_ROUTE_SERVICE,
+        namespace: args.namespace,
+        ...(lb === undefined ? {} : { annotations: loadBalancerAddressAnnotations(lb) }),
+      },
       spec: {
         type: "LoadBalancer",
         allocateLoadBalancerNodePorts: false,
-        externalTrafficPolicy: "Cluster",
+        externalTrafficPolicy: lb === undefined ? "Cluster" : "Local",
         loadBalancerSourceRanges: [...new Set([...syslog, ...shippers])],
         selector: { ...AGGREGATOR_POD_LABELS },
         ports: [
@@ -63,15 +76,21 @@ export function aggregatorRoute(
     },
     child,
   );
-  const svclb = {
-    namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: SERVICELB.namespace } },
-    podSelector: {
-      matchLabels: {
-        [SERVICELB.nameLabel]: AGGREGATOR_ROUTE_SERVICE,
-        [SERVICELB.namespaceLabel]: args.namespace,
-      },
-    },
-  };
+  // k3s: this Service's ServiceLB pods, which masquerade what they forward; none behind another load balancer.
+  const svclb =
+    lb === undefined
+      ? [
+          {
+            namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: SERVICELB.namespace } },
+            podSelector: {
+              matchLabels: {
+                [SERVICELB.nameLabel]: AGGREGATOR_ROUTE_SERVICE,
+                [SERVICELB.namespaceLabel]: args.namespace,
+              },
+            },
+          },
+        ]
+      : [];
   const networkPolicy = new k8s.networking.v1.NetworkPolicy(
     `${name}-from-route`,
     {
@@ -81,13 +100,13 @@ export function aggregatorRoute(
         policyTypes: ["Ingress"],
         ingress: [
           {
-            from: [...syslog.map((cidr) => ({ ipBlock: { cidr } })), svclb],
+            from: [...syslog.map((cidr) => ({ ipBlock: { cidr } })), ...svclb],
             ports: [{ protocol: "UDP", port: SYSLOG_POD_PORT }],
           },
           ...(shippers.length > 0
             ? [
                 {
-                  from: [...shippers.map((cidr) => ({ ipBlock: { cidr } })), svclb],
+                  from: [...shippers.map((cidr) => ({ ipBlock: { cidr } })), ...svclb],
                   ports: [{ protocol: "TCP", port: SHIPPER_PORT }],
                 },
               ]

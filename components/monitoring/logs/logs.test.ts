@@ -33,6 +33,7 @@ const resolve = <T>(output: pulumi.Output<T>) => new Promise<T>((done) => output
 
 let loki: Loki;
 let aggregator: VectorAggregator;
+let onExisting: VectorAggregator;
 let bridge: TheHiveAlertBridge;
 
 describe("the logs part of the monitoring layer", () => {
@@ -88,6 +89,27 @@ describe("the logs part of the monitoring layer", () => {
       },
       providers,
     );
+    // On a cluster Fortress did not build: the route at the address its load balancer hands out.
+    onExisting = new VectorAggregator(
+      "lb-vector",
+      {
+        namespace: NS,
+        storageClass: "fortress-local",
+        scraper: { namespace: NS, podLabels: { "app.kubernetes.io/name": "prometheus" } },
+        senders: [{ name: "opnsense", layer: "network", address: "10.10.20.1", aliases: ["opnsense"] }],
+        loki: { url: `http://loki.${NS}.svc:3100`, peer: { namespace: NS, podLabels: { app: "loki" } } },
+        indexer: {
+          host: "wazuh-indexer.fortress-siem.svc",
+          port: 9200,
+          username: "fortress-vector-aggregator",
+          password: pulumi.secret(INDEXER_PASSWORD),
+          caCertificatePem: "-----BEGIN CERTIFICATE-----\nca\n-----END CERTIFICATE-----\n",
+          peer: { namespace: "fortress-siem", podLabels: { app: "wazuh-indexer" } },
+        },
+        loadBalancerIp: "10.10.20.62",
+      },
+      providers,
+    );
     loki = new Loki(
       "logs-loki",
       {
@@ -123,7 +145,13 @@ describe("the logs part of the monitoring layer", () => {
       providers,
     );
     await resolve(
-      pulumi.all([loki.chart.urn, aggregator.chart.urn, bridge.deployment.urn, bridge.bridgeToken]),
+      pulumi.all([
+        loki.chart.urn,
+        aggregator.chart.urn,
+        onExisting.chart.urn,
+        bridge.deployment.urn,
+        bridge.bridgeToken,
+      ]),
     );
   });
 
@@ -141,7 +169,8 @@ describe("the logs part of the monitoring layer", () => {
 
   it("protects the claims the StatefulSets use, by the names they mount", () => {
     const claims = resources.filter(
-      (resource) => resource.type === "kubernetes:core/v1:PersistentVolumeClaim",
+      (resource) =>
+        resource.type === "kubernetes:core/v1:PersistentVolumeClaim" && resource.name.startsWith("logs-"),
     );
     assert.deepEqual(claims.map((claim) => [claim.name, claim.protect]).sort(), [
       ["logs-loki-storage", true],
@@ -167,6 +196,24 @@ describe("the logs part of the monitoring layer", () => {
     assert.deepEqual(bridgePolicy.ingress[0].from[0].podSelector.matchLabels, alertmanager.podLabels);
   });
 
+  it("on an existing cluster asks its load balancer for the route's address, keeps the firewall's address (Local), admits only it", () => {
+    const service = inputsOf("lb-vector-route");
+    assert.deepEqual(service.metadata.annotations, {
+      "metallb.io/loadBalancerIPs": "10.10.20.62",
+      "kube-vip.io/loadbalancerIPs": "10.10.20.62",
+    });
+    assert.equal(service.spec.loadBalancerIP, undefined);
+    assert.equal(service.spec.externalTrafficPolicy, "Local");
+    assert.deepEqual(service.spec.loadBalancerSourceRanges, ["10.10.20.1/32"]);
+    assert.deepEqual(inputsOf("lb-vector-from-route").spec.ingress, [
+      { from: [{ ipBlock: { cidr: "10.10.20.1/32" } }], ports: [{ protocol: "UDP", port: 514 }] },
+    ]);
+    // k3s's route: ServiceLB's pods beside the senders, no annotation, the Cluster policy.
+    assert.equal(inputsOf("logs-vector-route").metadata.annotations, undefined);
+    assert.equal(inputsOf("logs-vector-route").spec.externalTrafficPolicy, "Cluster");
+    assert.ok(JSON.stringify(inputsOf("logs-vector-from-route")).includes("svccontroller.k3s.cattle.io"));
+  });
+
   it("keeps the indexer password and TheHive's key out of values and ConfigMaps", () => {
     const plain = JSON.stringify(
       [...raw.entries()].filter(([name]) => !name.endsWith("-secrets")).map(([, inputs]) => inputs),
@@ -178,7 +225,9 @@ describe("the logs part of the monitoring layer", () => {
   });
 
   it("passes the pack's mandatory policies", async () => {
-    const mine = resources.filter((resource) => resource.name.startsWith("logs-"));
+    const mine = resources.filter(
+      (resource) => resource.name.startsWith("logs-") || resource.name.startsWith("lb-"),
+    );
     const violations = await evaluatePolicies(
       POLICIES.filter((policy) => policy.enforcementLevel === "mandatory"),
       mine,

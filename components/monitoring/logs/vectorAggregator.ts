@@ -69,6 +69,8 @@ export interface VectorAggregatorArgs {
   readonly bufferBytes?: number;
   /** Prometheus's pods: the only ones that may read Vector's own metrics (VECTOR_METRICS_PORT). */
   readonly scraper: PodPeer;
+  /** On a cluster Fortress did not build: the address its load balancer hands the route (aggregatorRoute.ts). */
+  readonly loadBalancerIp?: string;
 }
 
 /** Two sinks' buffers, and room for Vector's own state (checkpoints), in whole GiB. */
@@ -149,6 +151,7 @@ export class VectorAggregator extends pulumi.ComponentResource {
       namespace: ns,
       syslogSources: args.senders.map((sender) => sender.address),
       shipperSources: args.shippers?.hosts.map((host) => host.address) ?? [],
+      ...(args.loadBalancerIp === undefined ? {} : { loadBalancerIp: args.loadBalancerIp }),
     });
     const egress = new k8s.networking.v1.NetworkPolicy(
       `${name}-egress`,
