@@ -111,14 +111,14 @@ export async function runBurst(
   if (lab.config.containment)
     for (const host of hosts)
       await runProcess(PROGRAM, [
-      "--config",
-      lab.opnsense.config,
-      "--by",
-      "scenario",
-      "--reason",
-      "burst over",
-      "delete",
-      host.ip,
-    ]);
+        "--config",
+        lab.opnsense.config,
+        "--by",
+        "scenario",
+        "--reason",
+        "burst over",
+        "delete",
+        host.ip,
+      ]);
   return figures;
 }

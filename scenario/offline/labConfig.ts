@@ -45,14 +45,18 @@ export interface OfflineLabConfig {
 
 function only(lab: LabModel, role: string, what: string): PlannedVm {
   const vm = lab.vms.find((candidate) => candidate.role.name === role);
-  if (!vm) throw new Error(`no ${what} in this lab (no VM of role ${role} in the plan): the worked example needs one`);
+  if (!vm)
+    throw new Error(
+      `no ${what} in this lab (no VM of role ${role} in the plan): the worked example needs one`,
+    );
   return vm;
 }
 
 /** Why the containment does not run (stacks/managerResponse.ts containsHosts), or undefined when it does. */
 function noContainment(lab: LabModel): string | undefined {
   if (containsHosts(lab)) return undefined;
-  if (!isLayerEnabled(lab.config.layers, "response")) return "no containment in this lab: layers.response is off";
+  if (!isLayerEnabled(lab.config.layers, "response"))
+    return "no containment in this lab: layers.response is off";
   return "no containment in this lab: fortress:services has no quarantine";
 }
 
@@ -71,7 +75,8 @@ function noTheHive(lab: LabModel, integrations: readonly Integration[]): string 
 function scanner(lab: LabModel): { vm?: PlannedVm; skip?: string } {
   const vm = lab.vms.find((candidate) => candidate.role.name === SCANNER_ROLE);
   if (!vm) return { skip: "no Greenbone in this lab" };
-  if (!isLayerEnabled(lab.config.layers, "vuln")) return { skip: "no rescan in this lab: layers.vuln is off" };
+  if (!isLayerEnabled(lab.config.layers, "vuln"))
+    return { skip: "no rescan in this lab: layers.vuln is off" };
   return { vm };
 }
 

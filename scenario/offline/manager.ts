@@ -114,7 +114,8 @@ export class ManagerDouble {
 
   /** An active-response run as execd makes it for a response with timeout 0 (see the header). */
   async respond(alert: WazuhAlert): Promise<ArRun> {
-    if (!this.options.activeResponse) throw new Error("internal: this lab's manager has no containment response");
+    if (!this.options.activeResponse)
+      throw new Error("internal: this lab's manager has no containment response");
     const { script, env } = this.options.activeResponse;
     let keysLine: string | undefined;
     let answer: ArRun["answer"];

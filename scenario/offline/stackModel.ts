@@ -15,7 +15,8 @@ export const DEFAULT_STACK_FILE = join(__dirname, "../../Pulumi.home.yaml");
 /** The door's model of a parsed stack file; `where` names it in the error when the door refuses it. */
 export function labModelOfStack(config: StackConfig, where = `Pulumi.${config.stack}.yaml`): LabModel {
   const { issues, model } = validateConfig(stackConfigSource(config));
-  if (!model || issues.length > 0) throw new Error(`${where} does not pass the door:\n${renderIssues(issues)}`);
+  if (!model || issues.length > 0)
+    throw new Error(`${where} does not pass the door:\n${renderIssues(issues)}`);
   return model;
 }
 

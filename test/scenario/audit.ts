@@ -6,7 +6,9 @@
 export function auditEvents(text: string): Record<string, unknown>[] {
   const events: Record<string, unknown>[] = [];
   for (const line of text.split("\n")) {
-    const match = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d active-response\/bin\/fortress-contain: (\{.*\})$/.exec(line);
+    const match = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d active-response\/bin\/fortress-contain: (\{.*\})$/.exec(
+      line,
+    );
     if (!match?.[1]) continue;
     const body = JSON.parse(match[1]) as { fortress?: Record<string, unknown> };
     if (body.fortress) events.push(body.fortress);

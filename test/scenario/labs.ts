@@ -18,18 +18,26 @@ const CIPHERTEXT = "v1:UExBQ0VIT0xERVI=:cmVwbGFjZSB3aXRoIGEgcmVhbCBzZWNyZXQ=";
 
 /**
  * An smb stack: the home stack with `lab.profile: smb`, `platform.mode: k3s`, backup.s3 and its two
- * keys. Built here until an smb stack file exists (helper `existing` writes one).
+ * keys. Built here until an smb stack file exists (helper `existing` writes one). The home lab's five
+ * nodes cannot hold smb's three indexer nodes and Greenbone, so each node here has twice their RAM and
+ * VM storage (an smb site's bigger hosts); networks, addresses and services stay the home stack's.
  */
 export function smbStack(): StackConfig {
   const home = readStackConfig(HOME_STACK);
   const lab = JSON.parse(home.values["fortress:lab"]!) as Record<string, unknown>;
   const platform = JSON.parse(home.values["fortress:platform"] ?? "{}") as Record<string, unknown>;
+  const nodes = (JSON.parse(home.values["fortress:nodes"]!) as Record<string, number>[]).map((node) => ({
+    ...node,
+    memoryGb: node.memoryGb! * 2,
+    vmStorageGb: node.vmStorageGb! * 2,
+  }));
   const backup = JSON.parse(home.values["fortress:backup"] ?? "{}") as Record<string, unknown>;
   return {
     stack: "smb",
     values: {
       ...home.values,
       "fortress:lab": JSON.stringify({ ...lab, profile: "smb" }),
+      "fortress:nodes": JSON.stringify(nodes),
       "fortress:platform": JSON.stringify({ ...platform, mode: "k3s" }),
       "fortress:backup": JSON.stringify({
         ...backup,
@@ -44,4 +52,5 @@ export function smbStack(): StackConfig {
 
 export const homeLabConfig = (): OfflineLabConfig => offlineLabConfig(labModelOf(HOME_STACK));
 export const minimalLabConfig = (): OfflineLabConfig => offlineLabConfig(labModelOf(MINIMAL_STACK));
-export const smbLabConfig = (): OfflineLabConfig => offlineLabConfig(labModelOfStack(smbStack(), "the smb stack"));
+export const smbLabConfig = (): OfflineLabConfig =>
+  offlineLabConfig(labModelOfStack(smbStack(), "the smb stack"));

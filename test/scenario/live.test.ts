@@ -182,7 +182,9 @@ describe("cleaning up", () => {
           timeoutMs: 8000,
           intervalMs: 25,
         }),
-        new RegExp(`gave up waiting for ${broken.workstation.ip.replace(/\./g, "\\.")} in fz_quarantine after 8000 ms`),
+        new RegExp(
+          `gave up waiting for ${broken.workstation.ip.replace(/\./g, "\\.")} in fz_quarantine after 8000 ms`,
+        ),
       );
       assert.deepEqual(readdirSync(broken.workstation.downloadDir), []);
     }
