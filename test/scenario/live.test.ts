@@ -129,6 +129,15 @@ describe("what the live drill refuses", () => {
     });
     assert.throws(() => parseArgs(["--host", "10.10.20.64"]), /unknown option --host/);
     assert.throws(() => parseArgs(["--burst", "lots"]), /ALERTS\/HOSTS/);
+    assert.deepEqual(parseArgs(["--config", "Pulumi.minimal.yaml", "--burst", "0"]), {
+      live: false,
+      config: "Pulumi.minimal.yaml",
+      burst: { alerts: 0, hosts: 0 },
+    });
+    assert.throws(
+      () => parseArgs(["--live", "--config", "Pulumi.minimal.yaml"]),
+      /--config is for the offline lab/,
+    );
   });
 });
 
