@@ -14,6 +14,7 @@ import { QUARANTINE_ALIAS } from "../../components/network/quarantine";
 import { rescanArgv } from "../../components/response/containment/rescanAccess";
 import { SAMPLE } from "../../scenario/cli";
 import { type HopResult, runWorkedExample, type ScenarioResult } from "../../scenario/hops";
+import { burstHosts, runBurst } from "../../scenario/offline/burst";
 import { offlineEndpoints } from "../../scenario/offline/endpoints";
 import { type OfflineLab, startOfflineLab } from "../../scenario/offline/lab";
 import { offlineLabConfig } from "../../scenario/offline/labConfig";
@@ -212,6 +213,32 @@ describe("a lab without a hop says why", () => {
         ),
         /TheHive is neither there nor skipped with a reason/,
       );
+    } finally {
+      await lab.close();
+    }
+  });
+});
+
+describe("a burst on the minimal lab (no TheHive)", () => {
+  it("contains each host once on the workstation's network and counts no TheHive alert it could not have", async () => {
+    const lab = await startOfflineLab(offlineLabConfig(labModelOf(MINIMAL_STACK)));
+    try {
+      const burst = await runBurst(lab, offlineEndpoints(lab), { alerts: 10, hosts: 5 });
+      assert.deepEqual(
+        [burst.wazuhAlerts, burst.theHive, burst.contained, burst.duplicateTableEntries, burst.duplicateAdds],
+        [10, undefined, 5, 0, 0],
+      );
+      assert.deepEqual([burst.responses, burst.integrationRuns, burst.failedRuns], [10, 0, 0]);
+      const hosts = burstHosts(5, "10.10.40.0/24", [lab.workstation.ip]);
+      assert.deepEqual(
+        hosts.map((host) => host.ip),
+        ["10.10.40.100", "10.10.40.101", "10.10.40.102", "10.10.40.103", "10.10.40.104"],
+      );
+      assert.deepEqual(
+        burstHosts(2, "10.10.40.0/24", ["10.10.40.100"]).map((host) => host.ip),
+        ["10.10.40.101", "10.10.40.102"],
+      );
+      assert.deepEqual(lab.opnsense.api.state.liveTable(QUARANTINE_ALIAS), []);
     } finally {
       await lab.close();
     }
