@@ -2,7 +2,8 @@
  * The worked example, hop by hop (issue 14): a test file lands on the workstation, and each hop is
  * waited for through the products' own interfaces. The same code runs offline and live; only the
  * endpoints differ (scenario/endpoints.ts). The host is released at the end, also on failure or
- * interruption, and the test file is removed.
+ * interruption, and the test file is removed. A hop the lab does not have (no TheHive, no Greenbone, no
+ * containment: ScenarioEndpoints.skipped) keeps its number and is reported as skipped with the reason.
  */
 import * as ipaddr from "ipaddr.js";
 import { CONTAIN_RULES } from "../components/siem/manager/ossecConf";
