@@ -1,6 +1,8 @@
 /**
- * `npm run scenario`: the worked example offline (this machine's real ClamAV, Fortress's programs, the
- * loopback doubles), hop by hop with timings, then a burst of alerts.
+ * `npm run scenario [-- --config Pulumi.<stack>.yaml]`: the worked example offline (this machine's real
+ * ClamAV, Fortress's programs, the loopback doubles) put together from that stack's lab model (default
+ * Pulumi.home.yaml), hop by hop with timings (a hop the lab does not have: skipped, with why), then a
+ * burst of alerts.
  * `npm run scenario -- --live [--stack NAME] [--workstation NAME]`: the same hops against the deployed
  * lab (scenario/live/stack.ts says what it reads); the host is released at the end, also on Ctrl-C.
  * Options: `--burst ALERTS/HOSTS` (default 200/20; `--burst 0` skips it), `--timeout SECONDS` per hop.
@@ -15,8 +17,10 @@ import { readStack } from "./live/stack";
 import { runBurst } from "./offline/burst";
 import { offlineEndpoints } from "./offline/endpoints";
 import { startOfflineLab } from "./offline/lab";
+import { offlineLabConfig } from "./offline/labConfig";
+import { DEFAULT_STACK_FILE, labModelOf } from "./offline/stackModel";
 import { runProcess } from "./offline/proc";
-import { burstLines, header, hopLine, summary } from "./report";
+import { burstLines, header, hopLine, nextPrevious, summary } from "./report";
 
 /** The worked-example sample: its SHA-256 is in Fortress's signature database (components/endpoint/clamav/indicators.ts). */
 export const SAMPLE = readFileSync(
@@ -25,6 +29,8 @@ export const SAMPLE = readFileSync(
 
 export interface CliOptions {
   readonly live: boolean;
+  /** Offline: the stack file whose lab model the offline lab is made from. */
+  readonly config?: string;
   readonly stack?: string;
   readonly workstation?: string;
   readonly burst: { readonly alerts: number; readonly hosts: number };
@@ -39,7 +45,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     if (next === undefined || next.startsWith("--")) throw new Error(`${flag} needs a value`);
     return next;
   };
-  const known = new Set(["--live", "--stack", "--workstation", "--burst", "--timeout"]);
+  const known = new Set(["--live", "--config", "--stack", "--workstation", "--burst", "--timeout"]);
   for (const arg of argv)
     if (arg.startsWith("--") && !known.has(arg)) throw new Error(`unknown option ${arg}`);
   const burst = value("--burst") ?? "200/20";
@@ -47,8 +53,12 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   if (!Number.isInteger(alerts) || !Number.isInteger(hosts) || (alerts! > 0 && (hosts! < 1 || hosts! > 100)))
     throw new Error(`--burst ${burst}: ALERTS/HOSTS, e.g. 200/20 (at most 100 hosts), or 0`);
   const timeout = value("--timeout");
+  const live = argv.includes("--live");
+  if (live && value("--config"))
+    throw new Error("--config is for the offline lab; --live reads the deployed stack (--stack NAME)");
   return {
-    live: argv.includes("--live"),
+    live,
+    ...(value("--config") ? { config: value("--config")! } : {}),
     ...(value("--stack") ? { stack: value("--stack")! } : {}),
     ...(value("--workstation") ? { workstation: value("--workstation")! } : {}),
     burst: { alerts: alerts!, hosts: hosts! },
@@ -64,7 +74,7 @@ async function drill(
   let previous = 0;
   const onHop = (hop: HopResult) => {
     console.log(hopLine(hop, previous));
-    previous = Math.max(previous, hop.at);
+    previous = nextPrevious(hop, previous);
   };
   const name = `fortress-worked-example-${new Date().toISOString().replace(/[:.]/g, "-")}.txt`;
   const result = await runWorkedExample(endpoints, { name, bytes: SAMPLE }, { ...options, onHop });
@@ -73,12 +83,20 @@ async function drill(
 
 async function offline(options: CliOptions, signal: AbortSignal): Promise<void> {
   const started = Date.now();
-  const lab = await startOfflineLab();
+  const file = options.config ?? DEFAULT_STACK_FILE;
+  const config = offlineLabConfig(labModelOf(file));
+  const lab = await startOfflineLab(config);
   try {
+    const parts = [
+      "Debian's clamd/clamdscan",
+      ...(lab.theHive ? ["loopback TheHive"] : []),
+      "OPNsense",
+      ...(lab.greenbone ? ["gvmd"] : []),
+    ];
     console.log(
       header(
         "offline",
-        `Debian's clamd/clamdscan, loopback TheHive, OPNsense and gvmd; lab up in ${Date.now() - started} ms`,
+        `${file}, profile ${config.profile}; ${parts.join(", ")}; lab up in ${Date.now() - started} ms`,
       ),
     );
     const endpoints = offlineEndpoints(lab);

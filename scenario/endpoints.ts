@@ -21,6 +21,19 @@ export interface SeenWazuhAlert {
   readonly agentName?: string;
 }
 
+/**
+ * The hops a lab does not have, each with why ("no TheHive in this lab"): reported as skipped, never
+ * passed. Absent: the lab has every hop.
+ */
+export interface HopSkips {
+  /** Hop 3 (no `<integration>` to TheHive on the manager). */
+  readonly theHive?: string;
+  /** Hops 4, 5, 6 and 7 (the manager runs no containment). */
+  readonly containment?: string;
+  /** Hop 6 (no Greenbone VM for the active response to rescan through). */
+  readonly rescan?: string;
+}
+
 export interface ScenarioEndpoints {
   readonly mode: "offline" | "live";
   /** The plan's workstation VM: the only host a test file is ever dropped on. */
@@ -32,13 +45,15 @@ export interface ScenarioEndpoints {
   readDetectionLog(): Promise<string>;
   /** Wazuh alerts raised since `since` (ms). */
   wazuhAlerts(since: number): Promise<SeenWazuhAlert[]>;
-  readonly theHive: HttpTarget;
+  /** TheHive's API; absent exactly when `skipped.theHive` says why. */
+  readonly theHive?: HttpTarget;
+  readonly skipped?: HopSkips;
   /** The firewall's API with the containment key, and the quarantine alias. */
   readonly opnsense: { readonly target: HttpTarget; readonly alias: string };
   /** Greenbone's scan targets, name → CIDRs (the stack's greenboneScanTargets). */
   readonly scanTargets: Readonly<Record<string, readonly string[]>>;
-  /** The status of the Fortress scan task of a target (gvmd's task status, e.g. `Requested`). */
-  gvmTaskStatus(target: string): Promise<string>;
+  /** The status of the Fortress scan task of a target (gvmd's task status, e.g. `Requested`); absent exactly when `skipped.rescan` says why. */
+  gvmTaskStatus?(target: string): Promise<string>;
   /** Addresses that must never be contained, each tried once (hop 5). */
   readonly allowListed: readonly { readonly address: string; readonly why: string }[];
   /** Asks for a containment the allow-list must refuse; exit code 2 is the refusal. */

@@ -10,7 +10,7 @@ import { CONTAIN_USER, PROGRAM, requestsTo } from "../../test/opnsense/containHa
 import type { ScenarioEndpoints } from "../endpoints";
 import { basic } from "../http";
 import { alertFromClamdLine } from "../wazuh";
-import { type OfflineLab, SCAN_TARGETS } from "./lab";
+import type { OfflineLab } from "./lab";
 import { runProcess } from "./proc";
 
 /** Open connections of the workstation before the scenario: containment must drop them. */
@@ -55,7 +55,7 @@ async function confirmContained(lab: OfflineLab, address: string): Promise<strin
 }
 
 export function offlineEndpoints(lab: OfflineLab): ScenarioEndpoints {
-  const { workstation } = lab;
+  const { workstation, greenbone } = lab;
   for (const state of WORKSTATION_STATES)
     lab.opnsense.api.state.addPfState({ ...state, src_addr: workstation.ip });
   return {
@@ -81,41 +81,48 @@ export function offlineEndpoints(lab: OfflineLab): ScenarioEndpoints {
           fullLog: alert.full_log,
           agentName: alert.agent.name,
         })),
-    theHive: {
-      url: lab.theHive.url,
-      ca: lab.theHiveCa,
-      authorization: basic(lab.analyst.login, lab.analyst.password),
-    },
+    ...(lab.theHive
+      ? {
+          theHive: {
+            url: lab.theHive.server.url,
+            ca: lab.theHive.ca,
+            authorization: basic(lab.theHive.analyst.login, lab.theHive.analyst.password),
+          },
+        }
+      : {}),
+    skipped: lab.config.skipped,
     opnsense: {
       target: { url: lab.opnsense.api.url, authorization: basic(CONTAIN_USER.key, CONTAIN_USER.secret) },
       alias: QUARANTINE_ALIAS,
     },
-    scanTargets: SCAN_TARGETS,
-    gvmTaskStatus: async (target) => {
-      const status = await lab.greenbone.taskStatus(target);
-      if (status.code !== 0)
-        throw new Error(`gvm-task-status ${target}: exit ${status.code} ${status.stderr}`);
-      return status.stdout.trim();
-    },
-    allowListed: [
-      { address: "10.10.20.64", why: "the Wazuh manager" },
-      { address: "10.10.10.5", why: "the management network" },
-    ],
+    scanTargets: lab.config.scanTargets,
+    ...(greenbone
+      ? {
+          gvmTaskStatus: async (target: string) => {
+            const status = await greenbone.taskStatus(target);
+            if (status.code !== 0)
+              throw new Error(`gvm-task-status ${target}: exit ${status.code} ${status.stderr}`);
+            return status.stdout.trim();
+          },
+        }
+      : {}),
+    // The lab's own: its manager and a Proxmox node, with the allow-list's reasons (./labConfig.ts).
+    allowListed: lab.config.allowListed,
     tryContain: async (address) => {
       // A ClamAV alert from an agent at that address, through execd and the active response.
       const agent = { id: "099", name: `agent-${address.replace(/\./g, "-")}`, ip: address };
       const { alert } = alertFromClamdLine(detectionLine(agent.name, "/tmp/eicar.com"), {
         agent,
-        manager: "wazuh-manager-1",
+        manager: lab.config.manager.name,
         time: new Date(),
         counter: 9000,
         firedtimes: 1,
       });
       const run = await lab.manager.respond(alert);
-      const logged = [
-        ...lab.opnsense.syslog.map((line) => line.replace(/^<\d+>/, "syslog: ")),
-        ...readFileSync(lab.arLog, "utf8").split("\n"),
-      ].filter((line) => line.includes(address) && /refused/.test(line));
+      // On the manager fortress-contain logs to active-responses.log, which logcollector reads (no syslog).
+      const logged = readFileSync(lab.arLog, "utf8")
+        .split("\n")
+        .filter((line) => line.includes(address) && /refused/.test(line));
       return { code: run.result.code, stdout: logged.join("\n"), stderr: run.result.stderr };
     },
     release: (address) =>

@@ -14,9 +14,6 @@ import { GVM_TASK_STATUS } from "../gvmStatus";
 import { runProcess } from "./proc";
 import { installRescanPath, type RescanPath } from "./rescanPath";
 
-/** The Greenbone VM's address in the lab (the manager's ssh goes there: rescanArgv). */
-export const GREENBONE_ADDRESS = "10.10.20.70";
-
 export interface Greenbone {
   readonly gvmd: FakeGvmd;
   /** The environment that points Fortress's client at this gvmd and its files. */
@@ -30,8 +27,17 @@ export interface Greenbone {
 
 export async function startGreenbone(
   dir: string,
-  targets: Readonly<Record<string, readonly string[]>>,
+  lab: {
+    /** The scan targets, name → CIDRs (stacks/scanTargets.ts), reconciled before the scenario. */
+    readonly targets: Readonly<Record<string, readonly string[]>>;
+    /** The plan's Greenbone VM address (the manager's ssh goes there: rescanArgv). */
+    readonly address: string;
+    readonly managerAddress: string;
+    /** The rescan's CIDR → target map (contain.json's): the VM's wrapper and sudoers name its targets. */
+    readonly rescanTargets: Readonly<Record<string, string>>;
+  },
 ): Promise<Greenbone> {
+  const { targets } = lab;
   for (const sub of ["etc", "state", "export"]) mkdirSync(join(dir, sub), { recursive: true });
   const program = join(dir, "fortress_gvm.py");
   writeFileSync(program, GVM_PROGRAM);
@@ -72,8 +78,10 @@ export async function startGreenbone(
     gvmd,
     env,
     rescan: installRescanPath(join(dir, "vm"), {
-      managerArgv: rescanArgv(GREENBONE_ADDRESS),
-      targets: Object.keys(targets),
+      managerArgv: rescanArgv(lab.address),
+      managerAddress: lab.managerAddress,
+      // As components/response/containmentSteps.ts hands them to rescanAccessOnGreenbone.
+      targets: [...new Set(Object.values(lab.rescanTargets))],
       program,
       rootEnv: env,
     }),

@@ -1,6 +1,9 @@
 /**
  * The offline lab: real parts where this machine has them, loopback doubles written from the vendors'
- * sources where it does not.
+ * sources where it does not, put together from a lab model's rendered configuration (./labConfig.ts:
+ * the plan's workstation, manager and Greenbone VM, the manager's integrations, contain.json as
+ * ./containConfig.ts renders it). A part the lab does not have (TheHive, Greenbone, the containment)
+ * is not started, and the hops that need it are skipped with the reason.
  * - The workstation: a download directory, Fortress's `fortress-clamdscan` active response
  *   (components/endpoint/clamav/activeResponse.ts) run as the agent runs it after FIM sees the file,
  *   Debian's real `clamdscan --stream` against a real `clamd` on loopback holding Fortress's signature
@@ -11,45 +14,39 @@
  *   and pf (test/opnsense/containHarness.ts), gvmd (test/greenbone/fakeGvmd.ts) with Fortress's GMP client
  *   (components/vuln/gvmProgram.ts) having reconciled the lab's scan targets.
  */
-import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ANALYST_LOGIN } from "../../components/response/accounts";
 import {
   ACTIVE_RESPONSE,
+  CONTAIN_USER,
   type Harness,
-  INTERNAL,
   PROGRAM,
   startHarness,
 } from "../../test/opnsense/containHarness";
-import { startTheHive, type TheHiveDouble } from "../../test/thehive/server";
-import { testCa } from "../../test/support/testCa";
-import { theHiveIntegrations } from "../../components/response/wazuh/integration";
 import { type Agent } from "../wazuh";
 import { startClamd, type Clamd } from "./clamd";
+import { offlineContainConfig } from "./containConfig";
 import { startGreenbone, type Greenbone } from "./greenbone";
+import type { OfflineLabConfig } from "./labConfig";
 import { ManagerDouble } from "./manager";
+import { hooksAt, type OfflineTheHive, startTheHiveOverTls } from "./theHive";
 
 const INTEGRATION = join(__dirname, "../../components/response/wazuh/custom-thehive");
 
-export const SCAN_TARGETS: Readonly<Record<string, readonly string[]>> = {
-  management: ["10.10.10.0/24"],
-  servers: ["10.10.20.0/24"],
-  users: ["10.10.40.0/24"],
-};
-
 export interface OfflineLab {
   readonly dir: string;
+  /** What the lab was made from (the lab model's rendered configuration). */
+  readonly config: OfflineLabConfig;
   readonly workstation: Agent & { readonly downloadDir: string };
   readonly opnsense: Harness;
-  readonly theHive: TheHiveDouble;
-  readonly theHiveCa: string;
-  readonly wazuhKey: string;
-  readonly analyst: { readonly login: string; readonly password: string };
-  readonly greenbone: Greenbone;
+  /** Absent: no TheHive in this lab. */
+  readonly theHive?: OfflineTheHive;
+  /** Absent: no rescan in this lab. */
+  readonly greenbone?: Greenbone;
   readonly clamd: Clamd;
   readonly manager: ManagerDouble;
+  /** The manager's active-responses.log: fortress-contain-ar's and fortress-contain's audit lines. */
   readonly arLog: string;
   /** What went wrong in work started by fileLanded (the scenario only waits, so it would not see it). */
   readonly failures: readonly string[];
@@ -77,67 +74,72 @@ function fimMessage(agent: Agent, path: string): string {
   })}\n`;
 }
 
-async function startTheHiveOverTls(dir: string) {
-  const ca = testCa(dir, "lab", [
-    { name: "thehive", subject: "/CN=thehive.lab.example", extensions: "subjectAltName=IP:127.0.0.1" },
-  ]);
-  const wazuhKey = randomBytes(18).toString("base64url");
-  const theHive = await startTheHive(wazuhKey, ca.leaves.thehive!);
-  const analyst = { login: ANALYST_LOGIN, password: randomBytes(12).toString("base64url") };
-  theHive.users.set(analyst.login, {
-    login: analyst.login,
-    name: "Fortress analyst",
-    profile: "analyst",
-    organisation: "fortress",
-    type: "Normal",
-    password: analyst.password,
+/** contain.json on the lab's manager (./containConfig.ts), written root-only as the install writes it. */
+function writeContainConfig(
+  dir: string,
+  config: OfflineLabConfig,
+  opnsense: Harness,
+  greenbone: Greenbone | undefined,
+  arLog: string,
+): void {
+  const plan = config.containment;
+  if (!plan) return;
+  const metricsDir = join(dir, "node-exporter");
+  mkdirSync(metricsDir, { recursive: true });
+  const text = offlineContainConfig({
+    plan,
+    firewall: { url: opnsense.api.url, ...CONTAIN_USER },
+    logFile: arLog,
+    stateDir: opnsense.stateDir,
+    metricsDir,
+    program: PROGRAM,
+    ...(greenbone ? { rescanArgv: greenbone.rescan.argv } : {}),
   });
-  writeFileSync(join(dir, "thehive.key"), wazuhKey, { mode: 0o600 });
-  writeFileSync(
-    join(dir, "thehive-options.json"),
-    JSON.stringify({
-      api_key_file: join(dir, "thehive.key"),
-      ca_file: ca.cert,
-      log_file: join(dir, "integrations.log"),
-      retry_pause: 0.05,
-    }),
-  );
-  return { theHive, theHiveCa: readFileSync(ca.cert, "utf8"), wazuhKey, analyst };
+  writeFileSync(opnsense.config, text, { mode: 0o600 });
+  chmodSync(opnsense.config, 0o600);
 }
 
-export async function startOfflineLab(): Promise<OfflineLab> {
-  const dir = mkdtempSync(join(tmpdir(), "fortress-scenario-"));
-  const downloadDir = join(dir, "workstation/home/user/Downloads");
-  mkdirSync(downloadDir, { recursive: true });
-  const workstation = { id: "003", name: "workstation-1", ip: "10.10.40.23", downloadDir };
-  const arLog = join(dir, "active-responses.log");
-  const [clamd, opnsense, tls, greenbone] = await Promise.all([
+function startParts(dir: string, config: OfflineLabConfig) {
+  const { greenbone, containment } = config;
+  return Promise.all([
     startClamd(join(dir, "clamd")),
     startHarness(),
-    startTheHiveOverTls(dir),
-    startGreenbone(join(dir, "greenbone"), SCAN_TARGETS),
+    config.integrations.length > 0 ? startTheHiveOverTls(dir) : undefined,
+    greenbone && containment
+      ? startGreenbone(join(dir, "greenbone"), {
+          targets: greenbone.targets,
+          address: greenbone.ip,
+          managerAddress: config.manager.ip,
+          rescanTargets: containment.rescanTargets,
+        })
+      : undefined,
   ]);
-  const rescanTargets = Object.fromEntries(
-    Object.entries(SCAN_TARGETS).flatMap(([name, cidrs]) => cidrs.map((cidr) => [cidr, name])),
-  );
-  // The rendered active_response block kept (whatever it holds), with the lab's networks and the program here.
-  const rendered = JSON.parse(readFileSync(opnsense.config, "utf8")) as { active_response?: object };
-  opnsense.writeConfig({
-    extra: {
-      active_response: { ...rendered.active_response, internal: INTERNAL, program: PROGRAM },
-      rescan: { argv: greenbone.rescan.argv, targets: rescanTargets },
-    },
-  });
+}
+
+export async function startOfflineLab(config: OfflineLabConfig): Promise<OfflineLab> {
+  const dir = mkdtempSync(join(tmpdir(), "fortress-scenario-"));
+  chmodSync(dir, 0o700);
+  const downloadDir = join(dir, "workstation/home/user/Downloads");
+  mkdirSync(downloadDir, { recursive: true });
+  const workstation = { id: "003", name: config.workstation.name, ip: config.workstation.ip, downloadDir };
+  const arLog = join(dir, "active-responses.log");
+  writeFileSync(arLog, "");
+  const [clamd, opnsense, theHive, greenbone] = await startParts(dir, config);
+  writeContainConfig(dir, config, opnsense, greenbone, arLog);
   const manager = new ManagerDouble({
     dir,
-    name: "wazuh-manager-1",
-    integrations: theHiveIntegrations(tls.theHive.url),
-    integration: { script: INTEGRATION, options: join(dir, "thehive-options.json") },
-    activeResponse: {
-      script: ACTIVE_RESPONSE,
-      // Nothing of gvmd's here: the rescan reaches it only through the ssh path (offline/rescanPath.ts).
-      env: { FORTRESS_CONTAIN_CONFIG: opnsense.config, FORTRESS_AR_LOG: arLog },
-    },
+    name: config.manager.name,
+    integrations: theHive ? hooksAt(config.integrations, theHive.server.url) : [],
+    integration: { script: INTEGRATION, options: theHive?.options ?? "" },
+    ...(config.containment
+      ? {
+          activeResponse: {
+            script: ACTIVE_RESPONSE,
+            // Nothing of gvmd's here: the rescan reaches it only through the ssh path (offline/rescanPath.ts).
+            env: { FORTRESS_CONTAIN_CONFIG: opnsense.config, FORTRESS_AR_LOG: arLog },
+          },
+        }
+      : {}),
   });
   const pending = new Set<Promise<unknown>>();
   let logOffset = 0;
@@ -156,10 +158,11 @@ export async function startOfflineLab(): Promise<OfflineLab> {
   };
   const lab: OfflineLab = {
     dir,
+    config,
     workstation,
     opnsense,
-    ...tls,
-    greenbone,
+    ...(theHive ? { theHive } : {}),
+    ...(greenbone ? { greenbone } : {}),
     clamd,
     manager,
     arLog,
@@ -178,10 +181,9 @@ export async function startOfflineLab(): Promise<OfflineLab> {
     },
     async close() {
       await lab.idle().catch(() => undefined);
-      await Promise.allSettled([clamd.stop(), opnsense.close(), tls.theHive.close(), greenbone.close()]);
+      await Promise.allSettled([clamd.stop(), opnsense.close(), theHive?.server.close(), greenbone?.close()]);
       rmSync(dir, { recursive: true, force: true });
     },
   };
-  chmodSync(dir, 0o700);
   return lab;
 }

@@ -39,8 +39,8 @@ export interface ManagerOptions {
   readonly integrations: readonly Integration[];
   /** custom-thehive and its options file (api_key_file, ca_file, log_file, retry_pause). */
   readonly integration: { readonly script: string; readonly options: string };
-  /** fortress-contain-ar with its configuration and log. */
-  readonly activeResponse: {
+  /** fortress-contain-ar with its configuration and log; absent: the lab's ossec.conf has no containment response. */
+  readonly activeResponse?: {
     readonly script: string;
     readonly env: NodeJS.ProcessEnv;
   };
@@ -83,7 +83,7 @@ export class ManagerDouble {
     this.alerts.push(alert);
     await Promise.all([
       this.integratord.push(() => this.integrate(alert)),
-      this.execd.push(() => this.respond(alert)),
+      ...(this.options.activeResponse ? [this.execd.push(() => this.respond(alert))] : []),
     ]);
     return alert;
   }
@@ -114,6 +114,8 @@ export class ManagerDouble {
 
   /** An active-response run as execd makes it for a response with timeout 0 (see the header). */
   async respond(alert: WazuhAlert): Promise<ArRun> {
+    if (!this.options.activeResponse)
+      throw new Error("internal: this lab's manager has no containment response");
     const { script, env } = this.options.activeResponse;
     let keysLine: string | undefined;
     let answer: ArRun["answer"];

@@ -42,6 +42,8 @@ export function sshStandIn(paths: {
   readonly sudoDir: string;
   readonly home: string;
   readonly log: string;
+  /** The manager's address, sshd's SSH_CONNECTION client (the wrapper does not read it). */
+  readonly from: string;
 }): string {
   return [
     "#!/bin/sh",
@@ -63,7 +65,7 @@ export function sshStandIn(paths: {
     "exec env -i \\",
     `  PATH=${quote(`${paths.sudoDir}:${USER_PATH}`)} HOME=${quote(paths.home)} \\`,
     "  USER=fortress-rescan LOGNAME=fortress-rescan SHELL=/bin/sh \\",
-    "  SSH_CONNECTION='10.10.20.64 40022 '\"$host\"' 22' \\",
+    `  SSH_CONNECTION='${quote(paths.from).slice(1, -1)} 40022 '"$host"' 22' \\`,
     '  SSH_ORIGINAL_COMMAND="$request" \\',
     `  /bin/sh -c ${quote(paths.wrapper)}`,
     "",
@@ -109,6 +111,8 @@ export function installRescanPath(
   input: {
     /** rescanArgv(<the Greenbone VM's address>), as onManager.ts writes it into contain.json. */
     readonly managerArgv: readonly string[];
+    /** The manager's address (where the request comes from). */
+    readonly managerAddress: string;
     readonly targets: readonly string[];
     /** The lab's fortress_gvm.py and the environment that points it at the loopback gvmd. */
     readonly program: string;
@@ -130,7 +134,7 @@ export function installRescanPath(
     [rescan, script],
     [wrapper, rescanWrapper(input.targets, sudoRescan(rescan))],
     [join(sudoDir, "sudo"), sudoStandIn(rescanSudoers(input.targets, rescan), input.rootEnv)],
-    [ssh, sshStandIn({ wrapper, sudoDir, home, log })],
+    [ssh, sshStandIn({ wrapper, sudoDir, home, log, from: input.managerAddress })],
   ];
   for (const [path, text] of files) {
     writeFileSync(path, text);

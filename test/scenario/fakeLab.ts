@@ -14,7 +14,7 @@ import type { CommandResult } from "../../scenario/endpoints";
 import { GVM_TASK_STATUS } from "../../scenario/gvmStatus";
 import type { Transport } from "../../scenario/live/ssh";
 import type { LiveVm, Runner } from "../../scenario/live/stack";
-import { type OfflineLab, SCAN_TARGETS } from "../../scenario/offline/lab";
+import type { OfflineLab } from "../../scenario/offline/lab";
 import { runProcess } from "../../scenario/offline/proc";
 
 export const ADMIN_USER = "fortress";
@@ -31,7 +31,16 @@ export interface FakeStack {
   >;
 }
 
+/** The lab's parts the live drill needs: TheHive and Greenbone (the home lab has both). */
+function parts(lab: OfflineLab) {
+  const { theHive, greenbone } = lab;
+  if (!theHive || !greenbone) throw new Error("the live drill's test lab has TheHive and Greenbone");
+  return { theHive, greenbone };
+}
+
 export function fakeStack(lab: OfflineLab, overrides: Record<string, unknown> = {}): FakeStack {
+  const { theHive } = parts(lab);
+  const { manager, greenbone } = lab.config;
   const vm = (address: string, fqdn: string, vmId: number) => ({
     address,
     fqdn,
@@ -41,19 +50,19 @@ export function fakeStack(lab: OfflineLab, overrides: Record<string, unknown> = 
   });
   const vms = {
     "workstation-1": vm(lab.workstation.ip, "workstation-1.lab.example", 140),
-    "wazuh-manager-1": vm("10.10.20.64", "wazuh-manager-1.lab.example", 120),
-    "greenbone-1": vm("10.10.20.70", "greenbone-1.lab.example", 121),
+    [manager.name]: vm(manager.ip, `${manager.name}.lab.example`, 120),
+    [greenbone!.name]: vm(greenbone!.ip, `${greenbone!.name}.lab.example`, 121),
     "k3s-server-1": vm("10.10.20.10", "k3s-server-1.lab.example", 110),
   };
   const outputs = {
     vms,
-    wazuhManagerAddress: "10.10.20.64",
-    wazuhAgentGroups: { "workstation-1": "fortress-workstation", "wazuh-manager-1": "fortress-servers" },
-    greenboneRescanCommand: `ssh ${ADMIN_USER}@greenbone-1.lab.example sudo /usr/local/sbin/fortress-rescan <target>`,
-    greenboneScanTargets: SCAN_TARGETS,
-    fortressCaCertificate: lab.theHiveCa,
-    theHiveUrl: lab.theHive.url,
-    theHiveAnalystPassword: lab.analyst.password,
+    wazuhManagerAddress: manager.ip,
+    wazuhAgentGroups: { [lab.workstation.name]: "fortress-workstation", [manager.name]: "fortress-servers" },
+    greenboneRescanCommand: `ssh ${ADMIN_USER}@${greenbone!.name}.lab.example sudo /usr/local/sbin/fortress-rescan <target>`,
+    greenboneScanTargets: lab.config.scanTargets,
+    fortressCaCertificate: theHive.ca,
+    theHiveUrl: theHive.server.url,
+    theHiveAnalystPassword: theHive.analyst.password,
     ...overrides,
   };
   const plain = (value: unknown) => ({
@@ -150,7 +159,7 @@ export function fakeSsh(lab: OfflineLab, stack: FakeStack): Transport & { readon
     const status = /^sudo -n python3 - ([a-z0-9-]+)$/.exec(command);
     if (!status || String(input) !== GVM_TASK_STATUS)
       return Promise.resolve(refuse(`not a Greenbone command: ${command}`));
-    return lab.greenbone.taskStatus(status[1]!);
+    return parts(lab).greenbone.taskStatus(status[1]!);
   };
   return {
     calls,
@@ -163,9 +172,9 @@ export function fakeSsh(lab: OfflineLab, stack: FakeStack): Transport & { readon
       const planned = stack.vms[host.name];
       if (!planned || planned.address !== host.address || planned.hostKey !== host.hostKey)
         return refuse(`${host.name} ${host.address} is not the plan's VM with its pinned host key`);
-      if (host.name === "workstation-1") return onWorkstation(command, input);
-      if (host.name === "wazuh-manager-1") return onManager(command);
-      if (host.name === "greenbone-1") return onGreenbone(command, input);
+      if (host.name === lab.workstation.name) return onWorkstation(command, input);
+      if (host.name === lab.config.manager.name) return onManager(command);
+      if (host.name === lab.config.greenbone?.name) return onGreenbone(command, input);
       return refuse(`no command goes to ${host.name}`);
     },
     close: async () => undefined,

@@ -16,6 +16,7 @@ import { pickWorkstation, readStack } from "../../scenario/live/stack";
 import { offlineEndpoints } from "../../scenario/offline/endpoints";
 import { type OfflineLab, startOfflineLab } from "../../scenario/offline/lab";
 import { ADMIN_USER, fakePulumi, fakeSsh, fakeStack, REMOTE_DOWNLOADS } from "./fakeLab";
+import { homeLabConfig } from "./labs";
 
 const OPTIONS = { timeoutMs: 60_000, intervalMs: 10 };
 const sample = (tag: string) => ({ name: `fortress-worked-example-${tag}.txt`, bytes: SAMPLE });
@@ -26,7 +27,7 @@ describe("the live drill's code path, against the loopback lab", () => {
   let ssh: ReturnType<typeof fakeSsh>;
   const pulumiCalls: string[][] = [];
   before(async () => {
-    lab = await startOfflineLab();
+    lab = await startOfflineLab(homeLabConfig());
     const stack = fakeStack(lab);
     const live = await readStack(fakePulumi(stack, pulumiCalls), { env: {} });
     ssh = fakeSsh(lab, stack);
@@ -45,7 +46,7 @@ describe("the live drill's code path, against the loopback lab", () => {
   it("sees all seven hops, with the Wazuh alert read through TheHive with the analyst's login", () => {
     assert.equal(result.hops.length, 7);
     assert.equal(result.path, `${REMOTE_DOWNLOADS}/fortress-worked-example-live.txt`);
-    assert.ok(lab.theHive.alerts.some((alert) => alert.body.sourceRef === result.alertId));
+    assert.ok(lab.theHive!.server.alerts.some((alert) => alert.body.sourceRef === result.alertId));
     assert.equal(result.scanTarget, "users");
   });
 
@@ -61,8 +62,8 @@ describe("the live drill's code path, against the loopback lab", () => {
     assert.deepEqual(
       byHost("wazuh-manager-1").map((command) => command.replace(/--reason '[^']*'/, "--reason R")),
       [
-        `sudo -n /usr/local/sbin/fortress-contain --by ${DRILL_ACTOR} --reason R add 10.10.20.64`,
-        `sudo -n /usr/local/sbin/fortress-contain --by ${DRILL_ACTOR} --reason R delete 10.10.40.23`,
+        `sudo -n /usr/local/sbin/fortress-contain --by ${DRILL_ACTOR} --reason R add ${lab.config.manager.ip}`,
+        `sudo -n /usr/local/sbin/fortress-contain --by ${DRILL_ACTOR} --reason R delete ${lab.workstation.ip}`,
       ],
     );
     assert.ok(byHost("greenbone-1").every((command) => command === "sudo -n python3 - users"));
@@ -71,6 +72,11 @@ describe("the live drill's code path, against the loopback lab", () => {
       "wazuh-manager-1",
       "workstation-1",
     ]);
+    assert.deepEqual(
+      ["greenbone-1", "wazuh-manager-1", "workstation-1"],
+      [lab.config.greenbone?.name, lab.config.manager.name, lab.workstation.name],
+      "the home stack's VM names",
+    );
     assert.deepEqual(lab.opnsense.api.state.liveTable(QUARANTINE_ALIAS), []);
     assert.deepEqual(readdirSync(lab.workstation.downloadDir), []);
   });
@@ -98,7 +104,7 @@ describe("what the live drill refuses", () => {
   });
 
   it("a stack without TheHive's URL or a way into TheHive, naming what is missing", async () => {
-    const lab = await startOfflineLab();
+    const lab = await startOfflineLab(homeLabConfig());
     try {
       const noUrl = fakeStack(lab, { theHiveUrl: undefined });
       await assert.rejects(readStack(fakePulumi(noUrl), { env: {} }), /the stack has no theHiveUrl/);
@@ -123,6 +129,15 @@ describe("what the live drill refuses", () => {
     });
     assert.throws(() => parseArgs(["--host", "10.10.20.64"]), /unknown option --host/);
     assert.throws(() => parseArgs(["--burst", "lots"]), /ALERTS\/HOSTS/);
+    assert.deepEqual(parseArgs(["--config", "Pulumi.minimal.yaml", "--burst", "0"]), {
+      live: false,
+      config: "Pulumi.minimal.yaml",
+      burst: { alerts: 0, hosts: 0 },
+    });
+    assert.throws(
+      () => parseArgs(["--live", "--config", "Pulumi.minimal.yaml"]),
+      /--config is for the offline lab/,
+    );
   });
 });
 
@@ -130,7 +145,7 @@ describe("cleaning up", () => {
   let lab: OfflineLab;
   beforeEach(async () => {
     // A lab each: execd keeps a contained host's key for the response's timeout.
-    lab = await startOfflineLab();
+    lab = await startOfflineLab(homeLabConfig());
   });
   afterEach(async () => lab?.close());
 
@@ -176,7 +191,9 @@ describe("cleaning up", () => {
           timeoutMs: 8000,
           intervalMs: 25,
         }),
-        /gave up waiting for 10\.10\.40\.23 in fz_quarantine after 8000 ms/,
+        new RegExp(
+          `gave up waiting for ${broken.workstation.ip.replace(/\./g, "\\.")} in fz_quarantine after 8000 ms`,
+        ),
       );
       assert.deepEqual(readdirSync(broken.workstation.downloadDir), []);
     }

@@ -42,6 +42,7 @@ describe("the offline rescan path", () => {
     );
     path = installRescanPath(join(dir, "vm"), {
       managerArgv: rescanArgv("10.10.20.70"),
+      managerAddress: "10.10.20.64",
       targets: TARGETS,
       program,
       rootEnv: { FORTRESS_GVMD_SOCKET: join(dir, "gvmd.sock") },
@@ -59,7 +60,7 @@ describe("the offline rescan path", () => {
 
   it("keeps the manager's ssh argv (rescanArgv) after the stand-in, and both stand-ins pass shellcheck", () => {
     assert.deepEqual(path.argv.slice(1), rescanArgv("10.10.20.70").slice(1));
-    const paths = { wrapper: "/w", sudoDir: "/b", home: "/h", log: "/l" };
+    const paths = { wrapper: "/w", sudoDir: "/b", home: "/h", log: "/l", from: "10.10.20.64" };
     for (const script of [sshStandIn(paths), sudoStandIn(rescanSudoers(TARGETS, "/r"), { A: "b" })]) {
       const result = shellcheck(script, "sh");
       assert.equal(result.status, 0, result.stdout + result.stderr);

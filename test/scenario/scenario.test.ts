@@ -8,12 +8,14 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { QUARANTINE_ALIAS } from "../../components/network/quarantine";
-import { hasSyslogEvent, requestsTo } from "../opnsense/containHarness";
+import { requestsTo } from "../opnsense/containHarness";
 import { SAMPLE } from "../../scenario/cli";
 import { runWorkedExample, type ScenarioResult } from "../../scenario/hops";
 import { runBurst } from "../../scenario/offline/burst";
 import { offlineEndpoints } from "../../scenario/offline/endpoints";
 import { type OfflineLab, startOfflineLab } from "../../scenario/offline/lab";
+import { auditEvents } from "./audit";
+import { homeLabConfig } from "./labs";
 
 const OPTIONS = { timeoutMs: 60_000, intervalMs: 10 };
 const HOP_NAMES = [
@@ -25,6 +27,8 @@ const HOP_NAMES = [
   "rescan requested",
   "host released",
 ];
+/** The home stack's plan (Pulumi.home.yaml): the workstation VM and the Greenbone VM it places. */
+const WORKSTATION = { id: "003", name: "workstation-1", ip: "10.10.40.27" };
 
 const sample = (tag: string) => ({ name: `fortress-worked-example-${tag}.txt`, bytes: SAMPLE });
 const adds = (lab: OfflineLab, address: string) =>
@@ -36,7 +40,7 @@ describe("the worked example, offline", () => {
   let lab: OfflineLab;
   let result: ScenarioResult;
   before(async () => {
-    lab = await startOfflineLab();
+    lab = await startOfflineLab(homeLabConfig());
     result = await runWorkedExample(offlineEndpoints(lab), sample("offline"), OPTIONS);
     await lab.idle();
   });
@@ -59,20 +63,20 @@ describe("the worked example, offline", () => {
     const alert = lab.manager.alerts.find((candidate) => candidate.id === result.alertId)!;
     assert.equal(alert.rule.id, "100200");
     assert.equal(alert.rule.level, 12);
-    assert.deepEqual(alert.agent, { id: "003", name: "workstation-1", ip: "10.10.40.23" });
+    assert.deepEqual(alert.agent, WORKSTATION);
     assert.equal(alert.decoder.name, "clamd-found");
     assert.equal(alert.data.extra_data, "Fortress.Test.WorkedExample.UNOFFICIAL");
     assert.equal(alert.full_log, line);
   });
 
   it("3: TheHive holds one alert for it (sourceRef = the Wazuh id) with the hash, the address and the host as observables", () => {
-    const posted = lab.theHive.alerts.filter((stored) => stored.body.sourceRef === result.alertId);
+    const posted = lab.theHive!.server.alerts.filter((stored) => stored.body.sourceRef === result.alertId);
     assert.equal(posted.length, 1);
     const observables = (posted[0]!.body.observables as { dataType: string; data: string }[]).map(
       (observable) => `${observable.dataType}:${observable.data}`,
     );
     const md5 = /\(([0-9a-f]{32}):/.exec(readFileSync(lab.clamd.detectionLog, "utf8"))![1]!;
-    for (const expected of [`hash:${md5}`, "ip:10.10.40.23", "hostname:workstation-1"])
+    for (const expected of [`hash:${md5}`, `ip:${WORKSTATION.ip}`, `hostname:${WORKSTATION.name}`])
       assert.ok(observables.includes(expected), `${expected} in ${observables.join(", ")}`);
     // Both <integration> blocks posted it; TheHive's dedup on sourceRef kept one.
     const runs = lab.manager.integrationRuns.filter((run) => run.alertId === result.alertId);
@@ -80,20 +84,20 @@ describe("the worked example, offline", () => {
   });
 
   it("4: the host was contained once through alias_util and its states killed; the second alert added nothing", () => {
-    assert.equal(adds(lab, "10.10.40.23").length, 1);
+    assert.equal(adds(lab, WORKSTATION.ip).length, 1);
     assert.ok(
       requestsTo(lab.opnsense.api, "diagnostics/firewall/kill_states").some(
-        (request) => (request.body as { filter?: string }).filter === "10.10.40.23",
+        (request) => (request.body as { filter?: string }).filter === WORKSTATION.ip,
       ),
     );
     assert.equal(
-      lab.opnsense.api.state.pfStates().filter((state) => state.src_addr === "10.10.40.23").length,
+      lab.opnsense.api.state.pfStates().filter((state) => state.src_addr === WORKSTATION.ip).length,
       0,
     );
     // Two alerts about the host, two active-response runs (execd keeps no list: it ran both), both done
     // (exit 0), and one add (above). The active response is stateless: no keys line, so execd answered nothing.
     const about = new Set(
-      lab.manager.alerts.filter((alert) => alert.agent.ip === "10.10.40.23").map((alert) => alert.id),
+      lab.manager.alerts.filter((alert) => alert.agent.ip === WORKSTATION.ip).map((alert) => alert.id),
     );
     const runs = lab.manager.arRuns.filter((run) => about.has(run.alertId));
     assert.deepEqual(
@@ -105,21 +109,34 @@ describe("the worked example, offline", () => {
     );
   });
 
-  it("5: the manager and the management network were refused, logged to the SIEM, never sent to the firewall", () => {
-    for (const address of ["10.10.20.64", "10.10.10.5"]) {
+  it("5: the manager and a Proxmox node were refused, logged to the manager's active-responses.log, never sent to the firewall", () => {
+    assert.deepEqual(
+      lab.config.allowListed.map((entry) => entry.address),
+      ["10.10.20.64", "10.10.10.11"],
+    );
+    for (const address of ["10.10.20.64", "10.10.10.11"]) {
       assert.equal(adds(lab, address).length, 0);
-      assert.ok(hasSyslogEvent(lab.opnsense.syslog, { address, result: "refused" }));
+      assert.ok(
+        auditEvents(readFileSync(lab.arLog, "utf8")).some(
+          (event) => event.address === address && event.result === "refused",
+        ),
+      );
     }
   });
 
   it("6: the active response's ssh request passed the Greenbone VM's wrapper and reached gvmd as start_task of the users network's task", () => {
     // One new containment, one request: `fortress-rescan users` as sshd hands it to the forced command.
-    assert.equal(readFileSync(lab.greenbone.rescan.log, "utf8"), "10.10.20.70 fortress-rescan users\n");
-    assert.match(readFileSync(lab.arLog, "utf8"), /rescan users after containing 10\.10\.40\.23: exit 0 /);
-    assert.ok(lab.greenbone.gvmd.log.includes("start_task"));
-    const task = lab.greenbone.gvmd.items.task.find((item) => item.name === "fortress-users");
+    const greenbone = lab.greenbone!;
+    // The home plan's Greenbone VM (greenbone-1), as rescanArgv names it in contain.json.
+    assert.equal(readFileSync(greenbone.rescan.log, "utf8"), "10.10.20.46 fortress-rescan users\n");
+    assert.match(
+      readFileSync(lab.arLog, "utf8"),
+      new RegExp(`rescan users after containing ${WORKSTATION.ip.replace(/\./g, "\\.")}: exit 0 `),
+    );
+    assert.ok(greenbone.gvmd.log.includes("start_task"));
+    const task = greenbone.gvmd.items.task.find((item) => item.name === "fortress-users");
     assert.equal(task?.status, "Requested");
-    assert.equal(lab.greenbone.gvmd.items.task.filter((item) => item.status === "Requested").length, 1);
+    assert.equal(greenbone.gvmd.items.task.filter((item) => item.status === "Requested").length, 1);
   });
 
   it("7: release emptied the table, and the test file is gone", () => {
@@ -134,7 +151,7 @@ const ALERTS = Number(process.env.FORTRESS_SCENARIO_BURST ?? 200);
 describe(`a burst of ${ALERTS} alerts for 20 hosts`, () => {
   let lab: OfflineLab;
   before(async () => {
-    lab = await startOfflineLab();
+    lab = await startOfflineLab(homeLabConfig());
   });
   after(async () => lab?.close());
 
@@ -143,9 +160,9 @@ describe(`a burst of ${ALERTS} alerts for 20 hosts`, () => {
     assert.deepEqual(
       {
         wazuh: burst.wazuhAlerts,
-        theHive: burst.theHiveAlerts,
-        lost: burst.lost,
-        duplicateCases: burst.duplicateCases,
+        theHive: burst.theHive?.alerts,
+        lost: burst.theHive?.lost,
+        duplicateCases: burst.theHive?.duplicateCases,
         contained: burst.contained,
         duplicateTableEntries: burst.duplicateTableEntries,
         duplicateAdds: burst.duplicateAdds,
