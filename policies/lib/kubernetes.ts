@@ -139,6 +139,11 @@ export const DEFAULT_PRIVILEGED_POD_SECURITY_NAMESPACES = [
 export const DEFAULT_BASELINE_NAMESPACES: Readonly<Record<string, string>> = {
   "fortress-response":
     "Cortex starts analyzer and responder Jobs with a pod-level securityContext only, and the published neuron images run as root",
+  // components/platform/storage.ts; Kubernetes' Pod Security Standards list nfs among the volume types
+  // baseline allows and restricted does not (restricted allows configMap, csi, downwardAPI, emptyDir,
+  // ephemeral, persistentVolumeClaim, projected and secret only).
+  "fortress-storage":
+    "the NFS subdir provisioner (platform.rwx) mounts the export as an nfs volume, which restricted forbids",
 };
 
 /** The `allowedNamespaces` setting of the pod policies: who may use the host, and why (the description). */

@@ -40,6 +40,8 @@ describe("k8s-namespace-pod-security", () => {
   it("lets the response namespace enforce baseline (Cortex's neuron Jobs), never privileged, and no other", async () => {
     const label = (level: string) => ({ "pod-security.kubernetes.io/enforce": level });
     assert.deepEqual(await messages(k8sNamespace("fortress-response", label("baseline"))), []);
+    assert.deepEqual(await messages(k8sNamespace("fortress-storage", label("baseline"))), []);
+    assert.equal((await messages(k8sNamespace("fortress-storage", label("privileged")))).length, 1);
     assert.match(
       (await messages(k8sNamespace("fortress-response", label("privileged"))))[0] ?? "",
       /enforces privileged/,

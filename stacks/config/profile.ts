@@ -103,7 +103,7 @@ export function checkProfile(values: {
     readonly k3sWorkloadsOn?: string;
     readonly minK3sAgents?: number;
   };
-  readonly platform?: { readonly mode?: string; readonly cluster?: unknown };
+  readonly platform?: { readonly mode?: string; readonly cluster?: unknown; readonly rwx?: unknown };
   readonly backup?: { readonly s3?: unknown };
   readonly workloads?: {
     readonly "wazuh-indexer"?: { readonly memoryGb?: number; readonly heapGb?: number };
@@ -133,6 +133,13 @@ export function checkProfile(values: {
     });
   }
   const indexer = workloads?.["wazuh-indexer"];
+  if ((indexer?.replicas ?? 1) > 1 && platform && platform.rwx === undefined) {
+    issues.push({
+      path: "platform.rwx",
+      message: `is not set, and an indexer of ${indexer?.replicas} nodes writes its snapshots to one shared file system (OpenSearch's fs repository on every node)`,
+      hint: "set platform.rwx {nfsServer, nfsPath} to an NFS export for the ReadWriteMany class, or workloads.wazuh-indexer.replicas: 1",
+    });
+  }
   if (
     indexer?.heapGb !== undefined &&
     indexer.memoryGb !== undefined &&
