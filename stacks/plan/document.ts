@@ -293,7 +293,14 @@ export function profileDecisions(model: Pick<LabModel, "config" | "decisions" | 
       return override.memoryGb === undefined && override.diskGb === undefined;
     })
     .map((vm) => ({ path: `vms.${vm.name}`, value: { ...vm.shape } }));
-  return { name: profile.name, decisions: [...(model.decisions ?? []), ...shapes] };
+  // A workload whose service is off was sized for nothing: its values stay out of the list.
+  const off = (path: string) => {
+    const workload = /^workloads\.([^.]+)\./.exec(path)?.[1];
+    const service = workload === "grafana" ? "prometheus" : workload;
+    return service !== undefined && !(model.config.services as readonly string[]).includes(service);
+  };
+  const decisions = (model.decisions ?? []).filter((decision) => !off(decision.path));
+  return { name: profile.name, decisions: [...decisions, ...shapes] };
 }
 
 export function buildPlanDocument(

@@ -46,13 +46,19 @@ function wrapItems(items: readonly string[], width: number, first: string, inden
 const wrap = (text: string, width: number, first: string, indent: string) =>
   wrapItems(text.split(" "), width, first, indent, " ");
 
+/** Which layers are not built, and why: ": vuln (no service on)". */
+function notBuiltText(plan: PlanDocument): string {
+  const others = plan.layers.filter((layer) => layer.status !== "built");
+  return others.length === 0 ? "" : `: ${others.map((layer) => `${layer.name} (${layer.status})`).join(", ")}`;
+}
+
 function summaryText(plan: PlanDocument, width: number): string {
   const summary = summarize(plan);
   const tight = summary.minHeadroom;
   const rows: [string, string][] = [
     [
       "resources",
-      `${summary.resources} in ${summary.builtLayers} built layers (${summary.otherLayers} not built), ${summary.outside} outside any layer`,
+      `${summary.resources} in ${summary.builtLayers} built layers (${summary.otherLayers} not built${notBuiltText(plan)}), ${summary.outside} outside any layer`,
     ],
     ["VMs", `${summary.vms} on ${summary.nodes} nodes`],
     ["headroom", tight ? `lowest ${num(tight.pct)} % (${METRIC_LABEL[tight.metric]} on ${tight.node})` : "no node"],
