@@ -20,6 +20,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { indexerStatefulSet } from "./indexerStatefulSet";
 import { renderOpenSearchYml } from "./opensearchYml";
+import { retention } from "./retention";
 import { Siem, type SiemArgs } from "./siem";
 
 const base: SiemArgs = {
@@ -70,6 +71,14 @@ describe("the indexer's size from the profile", () => {
       snapshotGi: 10,
     });
     assert.equal(indexerSize({ lab: { profile: "smb" } }).replicas, 3);
+  });
+
+  it("keeps minimal's retention sane: its 28 GiB claim holds 10 days at the lab's 2 GB a day", () => {
+    const minimal = indexerSize({ lab: { profile: "minimal" } });
+    const kept = retention({ dataDiskGb: minimal.dataGi, ingestGbPerDay: 2, maxDays: 90 });
+    // 28 × 0.85 = 23.8 GB below the high watermark: 11 days fit, one kept for the index being written.
+    assert.equal(kept.days, 10);
+    assert.ok(kept.retainedGb <= kept.usableGb);
   });
 
   it("takes the overrides the door resolved, not the profile's table", () => {

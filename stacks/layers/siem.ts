@@ -126,6 +126,13 @@ export const buildSiem: LayerBuild<"siem", "platform" | "identity" | "hypervisor
     };
   };
   const k3s = lab.config.platform.mode === "k3s";
+  const indexerPool = k3s ? k3sAgents(lab).filter((vm) => vm.pool === "indexer") : [];
+  const size = indexerSize(lab.config);
+  // A cluster's pods each need a node of their own (required anti-affinity): on the indexer pool, as many agents.
+  if (size.replicas > 1 && indexerPool.length > 0 && indexerPool.length < size.replicas)
+    throw new Error(
+      `fortress:workloads.wazuh-indexer asks for ${size.replicas} indexer nodes, but the indexer pool has ${indexerPool.length} k3s agent(s): one pod per node`,
+    );
   return new Siem(
     "siem",
     {
@@ -140,10 +147,9 @@ export const buildSiem: LayerBuild<"siem", "platform" | "identity" | "hypervisor
       dashboardHostname: identityHostnames(lab).wazuhDashboard,
       // An existing cluster has no Fortress pools: the indexer goes where the scheduler puts it.
       // Nor has a lab whose servers run the workloads (the minimal profile).
-      indexerNodeSelector:
-        k3s && k3sAgents(lab).some((vm) => vm.pool === "indexer") ? { [POOL_LABEL]: "indexer" } : {},
+      indexerNodeSelector: indexerPool.length > 0 ? { [POOL_LABEL]: "indexer" } : {},
       indexer: {
-        ...indexerSize(lab.config),
+        ...size,
         ingestGbPerDay: SIEM_SIZING.ingestGbPerDay,
         maxRetentionDays: SIEM_SIZING.maxRetentionDays,
       },
