@@ -11,7 +11,7 @@ import { INGRESS, k3sAgents, namespaceOf, poolHosts } from "../cluster";
 import { identityHostnames } from "../hostnames";
 import type { LabModel, PlannedVm } from "../lab";
 import { MANAGER_ROLE } from "../enrollment";
-import { routeTarget } from "../hostFlows";
+import { indexerShippers, routeTarget } from "../hostFlows";
 import { containsHosts, managerResponse } from "../managerResponse";
 import { workloadsOf } from "../profiles";
 import type { HypervisorVmOutputs } from "../../components/hypervisor/hypervisor";
@@ -116,6 +116,9 @@ export const buildSiem: LayerBuild<"siem", "platform" | "identity" | "hypervisor
         privateKey: secrets.sshPrivateKey,
       },
       indexerNodeAddress: planned.indexerNodeAddress,
+      // The shippers (Vector on the Zeek and Greenbone VMs) use the same route as the manager's Filebeat:
+      // its Service and NetworkPolicy admit each one's /32 (components/siem/indexerRoute.ts).
+      indexerSources: indexerShippers(lab).map((vm) => vm.ip),
       ...(planned.loadBalancer ? { loadBalancer: true } : {}),
       ca: baseline.ca,
       // OPNsense's address on the manager's VLAN: its syslog leaves from there.
