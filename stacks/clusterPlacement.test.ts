@@ -22,7 +22,10 @@ const THREE = [
 
 describe("serviceDemand", () => {
   it("counts one pod per replica, sized by the profile's budget and the workload's memory", () => {
-    const demand = new Map(serviceDemand(smb(THREE)).map((entry) => [entry.service, entry.pods]));
+    const twoGrafanas = { ...PROFILES.smb.workloads, grafana: { replicas: 2, memoryGb: 0.3125 } };
+    const demand = new Map(
+      serviceDemand(smb(THREE, twoGrafanas)).map((entry) => [entry.service, entry.pods]),
+    );
     assert.deepEqual(
       demand.get("wazuh-indexer"),
       [5, 5, 5],

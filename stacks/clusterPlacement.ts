@@ -1,12 +1,15 @@
 /**
  * The k3s workloads on an existing cluster (platform.mode: existing with platform.cluster.nodes): each
  * service's pods placed by memory, largest first, on the node with the most room, replicas of one service
- * on distinct nodes (the anti-affinity the smb profile sets). It estimates what the scheduler will find;
- * it is not the scheduler. Pure.
+ * on distinct nodes (the anti-affinity the smb profile sets), each node filled to 90 % at most (the
+ * headroom every profile keeps). It estimates what the scheduler will find; it is not the scheduler. Pure.
  */
 import type { ConfigIssue } from "./config/errors";
 import type { PlainConfig } from "./config/schema";
 import { serviceDemand } from "./demand";
+
+/** The share of a cluster node's declared memory the plan fills: 10 % stays free. */
+export const CLUSTER_FILL = 0.9;
 
 export interface ClusterNodeUsage {
   readonly node: string;
@@ -46,7 +49,7 @@ export function placeOnCluster(config: ClusterConfig): ClusterPlacement | undefi
   for (const pod of pods) {
     const best = bins
       .filter((bin) => !bin.pods.some((other) => serviceOf.get(other) === pod.service))
-      .filter((bin) => bin.usedGb + pod.memoryGb <= bin.memoryGb + 1e-9)
+      .filter((bin) => bin.usedGb + pod.memoryGb <= bin.memoryGb * CLUSTER_FILL + 1e-9)
       .sort((a, b) => b.memoryGb - b.usedGb - (a.memoryGb - a.usedGb) || a.node.localeCompare(b.node))[0];
     if (!best) {
       unplaced.push({ pod: pod.name, memoryGb: pod.memoryGb });
@@ -68,7 +71,7 @@ export function clusterCapacityIssues(placement: ClusterPlacement | undefined): 
   return [
     {
       path: "platform.cluster.nodes",
-      message: `the cluster cannot hold ${placement.unplaced.map((pod) => `${pod.pod} (${pod.memoryGb} GB)`).join(", ")}: ${need} GB more, with ${free.join(", ")} (replicas of one service go to distinct nodes)`,
+      message: `the cluster cannot hold ${placement.unplaced.map((pod) => `${pod.pod} (${pod.memoryGb} GB)`).join(", ")}: ${need} GB more, with ${free.join(", ")} (replicas of one service go to distinct nodes; 10 % of each node stays free)`,
       hint: "add a node or memory to platform.cluster.nodes, lower workloads.<name>.replicas or memoryGb, or drop a service from fortress:services",
     },
   ];

@@ -98,7 +98,14 @@ export function deriveVms(
 
   const vms: VmRequest[] = [];
   for (const [roleName, { count, services }] of [...demand].sort(([a], [b]) => a.localeCompare(b))) {
-    const role = ROLES[roleName];
+    // Servers that run the indexer set its kernel parameter too (OpenSearch's mmap check: catalog.ts).
+    const role =
+      roleName === K3S_SERVER_ROLE && serverExtraGb > 0 && poolMemory.has("indexer")
+        ? {
+            ...ROLES[roleName],
+            sysctls: { ...ROLES[roleName].sysctls, ...ROLES[K3S_POOL_ROLES.indexer].sysctls },
+          }
+        : ROLES[roleName];
     const shape =
       roleName === K3S_SERVER_ROLE && serverExtraGb > 0
         ? withMemory(shapeOf(roleName), serverExtraGb / Math.max(1, config.lab.k3sServers))

@@ -129,7 +129,8 @@ export const PROFILES: { readonly [Name in ProfileName]: Profile & { readonly na
     workloads: {
       "wazuh-indexer": { replicas: 1, memoryGb: 2, heapGb: 1, storageGb: 28 },
       keycloak: { replicas: 1, memoryGb: 1.5 },
-      grafana: { replicas: 1, memoryGb: 0.25 },
+      // Home's Grafana (256 MiB requested, a 512 MiB limit): Grafana asks for 512 MB at least.
+      grafana: { replicas: 1, memoryGb: 0.3125 },
       prometheus: { replicas: 1, memoryGb: 0.625, storageGb: 6 },
       loki: { replicas: 1, memoryGb: 0.5, storageGb: 8 },
     },

@@ -66,6 +66,13 @@ describe("the smb plan on an existing cluster", () => {
     assert.deepEqual(notBuilt, []);
   });
 
+  it("runs the indexer as three nodes without mmap (an existing cluster's vm.max_map_count is not Fortress's to set)", () => {
+    const config = document.resources.find((resource) => resource.name === "siem-indexer-config");
+    const yml = JSON.stringify(config?.inputs ?? {});
+    assert.match(yml, /node\.store\.allow_mmap: false/);
+    assert.match(yml, /cluster\.initial_cluster_manager_nodes/);
+  });
+
   it("draws resource edges only along the blueprint DAG", () => {
     const layerOf = new Map(document.resources.map((resource) => [resource.urn, resource.layer]));
     for (const resource of document.resources)
@@ -109,6 +116,9 @@ describe("the smb plan on an existing cluster", () => {
       const service = inputsOf(name);
       assert.equal(service.metadata.annotations["metallb.io/loadBalancerIPs"], address, name);
       assert.equal(service.metadata.annotations["kube-vip.io/loadbalancerIPs"], address, name);
+      // MetalLB up to v0.14.8 reads only the old name; kube-vip in ARP mode needs an election per Service.
+      assert.equal(service.metadata.annotations["metallb.universe.tf/loadBalancerIPs"], address, name);
+      assert.equal(service.metadata.annotations["kube-vip.io/forcePerServiceElection"], "true", name);
       assert.equal(service.spec.loadBalancerIP, undefined, name);
       assert.equal(service.spec.externalTrafficPolicy, "Local", name);
       assert.equal(service.spec.allocateLoadBalancerNodePorts, false, name);
@@ -122,12 +132,14 @@ describe("the smb plan on an existing cluster", () => {
     assert.deepEqual(inputsOf("monitoring-vector-from-route").spec.ingress, [
       { from: [{ ipBlock: { cidr: "10.10.20.1/32" } }], ports: [{ protocol: "UDP", port: 514 }] },
     ]);
-    const manager = document.placement
-      .flatMap((node) => node.vms)
-      .find((vm) => vm.name === "wazuh-manager-1");
-    assert.deepEqual(inputsOf("siem-indexer-manager-service").spec.loadBalancerSourceRanges, [
-      `${manager?.address}/32`,
-    ]);
+    // The manager's Filebeat and the shippers (Vector on the Greenbone and Zeek VMs), each its /32.
+    const address = (name: string) =>
+      document.placement.flatMap((node) => node.vms).find((vm) => vm.name === name)?.address;
+    const senders = ["wazuh-manager-1", "greenbone-1", "zeek-1"].map((name) => `${address(name)}/32`);
+    assert.deepEqual(
+      [...inputsOf("siem-indexer-manager-service").spec.loadBalancerSourceRanges].sort(),
+      senders.sort(),
+    );
   });
 
   it("opens the firewall to the routes' addresses: clamd from the agent zones, 9200 from Zeek's network", () => {

@@ -27,12 +27,31 @@
 
 /** MetalLB's annotation for the address(es) a Service asks for (controller/service.go `AnnotationLoadBalancerIPs`). */
 export const METALLB_LOAD_BALANCER_IPS = "metallb.io/loadBalancerIPs";
+/**
+ * MetalLB's name for it up to v0.14.8 (metallb/metallb@v0.14.8 controller/service.go reads only this
+ * one); v0.14.9 and later read the new name first, so both together are harmless.
+ */
+export const METALLB_LEGACY_LOAD_BALANCER_IPS = "metallb.universe.tf/loadBalancerIPs";
 /** kube-vip's (pkg/kubevip/annotations.go `LoadbalancerIPAnnotation`). */
 export const KUBE_VIP_LOAD_BALANCER_IPS = "kube-vip.io/loadbalancerIPs";
+
+/**
+ * kube-vip in ARP mode announces a Service from its one global leader unless the Service asks for an
+ * election of its own; with `externalTrafficPolicy: Local` a node announces only a Service with a local
+ * endpoint (kube-vip/kube-vip@v1.2.3 pkg/manager/worker/common.go, pkg/endpoints/endpoints.go), so
+ * without its own election the address is served only when the pod sits on the leader. It takes effect
+ * where kube-vip runs with per-Service election on demand (README, "Profiles").
+ */
+export const KUBE_VIP_PER_SERVICE_ELECTION = "kube-vip.io/forcePerServiceElection";
 
 /** The annotations that ask the cluster's load balancer for `address`. */
 export function loadBalancerAddressAnnotations(address: string): Record<string, string> {
   if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(address))
     throw new Error(`load balancer: ${address} is no IPv4 address`);
-  return { [METALLB_LOAD_BALANCER_IPS]: address, [KUBE_VIP_LOAD_BALANCER_IPS]: address };
+  return {
+    [METALLB_LOAD_BALANCER_IPS]: address,
+    [METALLB_LEGACY_LOAD_BALANCER_IPS]: address,
+    [KUBE_VIP_LOAD_BALANCER_IPS]: address,
+    [KUBE_VIP_PER_SERVICE_ELECTION]: "true",
+  };
 }

@@ -51,6 +51,8 @@ export interface WazuhIndexerArgs {
   readonly replicas: number;
   readonly memoryMib: number;
   readonly heapMib: number;
+  /** False where the nodes' vm.max_map_count is not Fortress's to set (siem.ts `indexer.mmap`). */
+  readonly mmap?: boolean;
   /** The node label that puts the pod on the indexer pool. */
   readonly nodeSelector: Readonly<Record<string, string>>;
   /** Keycloak, for people signing in through the dashboard; omitted, basic authentication only. */
@@ -137,6 +139,7 @@ export class WazuhIndexer extends pulumi.ComponentResource {
       clusterName: CLUSTER_NAME,
       nodeDn: subjectDn(NODE_CN),
       adminDn: subjectDn(ADMIN_CN),
+      ...(args.mmap === false ? { mmap: false } : {}),
       ...(cluster
         ? {
             cluster: {

@@ -44,6 +44,12 @@ export interface OpenSearchYmlSpec {
   readonly watermarks?: { readonly low: number; readonly high: number; readonly floodStage: number };
   /** A cluster's discovery; omitted, one node. */
   readonly cluster?: ClusterDiscovery;
+  /**
+   * False: `node.store.allow_mmap: false`, for nodes whose vm.max_map_count may be below OpenSearch's
+   * 262144 (opensearch-project/OpenSearch server/src/main/java/org/opensearch/bootstrap/BootstrapChecks.java
+   * `MaxMapCountCheck` applies only while allow_mmap is true).
+   */
+  readonly mmap?: boolean;
 }
 
 /**
@@ -86,6 +92,7 @@ export function opensearchSettings(spec: OpenSearchYmlSpec): Record<string, unkn
     "node.name": "${NODE_NAME}",
     "network.host": "0.0.0.0",
     ...discovery(spec.cluster),
+    ...(spec.mmap === false ? { "node.store.allow_mmap": false } : {}),
     "path.data": INDEXER_PATHS.data,
     "path.logs": INDEXER_PATHS.logs,
     "path.repo": [INDEXER_PATHS.snapshots],

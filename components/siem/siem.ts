@@ -55,6 +55,12 @@ export interface SiemArgs {
     /** Each node's memory and JVM heap, MiB. */
     readonly memoryMib: number;
     readonly heapMib: number;
+    /**
+     * False on a cluster whose nodes' vm.max_map_count Fortress does not set (an existing one): the
+     * indexer then stores without mmap (`node.store.allow_mmap: false`), which OpenSearch's bootstrap
+     * check (enforced for a cluster) asks of nodes below 262144.
+     */
+    readonly mmap?: boolean;
     /** Each node's data claim. */
     readonly dataGi: number;
     readonly snapshotGi: number;
@@ -139,6 +145,7 @@ export class Siem extends pulumi.ComponentResource {
         replicas: nodes,
         memoryMib: args.indexer.memoryMib,
         heapMib: args.indexer.heapMib,
+        ...(args.indexer.mmap === false ? { mmap: false } : {}),
         nodeSelector: args.indexerNodeSelector,
         ...(args.oidc
           ? {

@@ -90,8 +90,24 @@ function allowListed(lab: LabModel, plan: ContainmentPlan, manager: PlannedVm) {
   });
 }
 
+/**
+ * The host the file lands on: the plan's workstation VM, or, in a lab without one (the smb profile: the
+ * business's own PCs are the endpoints), a user's PC on the users network at its DHCP range's first
+ * address, enrolled as the README's "Wazuh agents" says for hosts Fortress does not build.
+ */
+function endpoint(lab: LabModel): { name: string; ip: string; cidr: string } {
+  const planned = lab.vms.filter((vm) => vm.role.name === WORKSTATION_ROLE);
+  if (planned.length > 0) {
+    const workstation = only(lab, WORKSTATION_ROLE, "workstation");
+    return { name: workstation.name, ip: workstation.ip, cidr: workstation.networkConfig.cidr };
+  }
+  const users = lab.config.networks.find((network) => network.purpose === "users");
+  if (!users)
+    throw new Error("no workstation VM and no users network in this lab: no endpoint for the worked example");
+  return { name: "user-pc", ip: users.dhcp.start, cidr: users.cidr };
+}
+
 export function offlineLabConfig(lab: LabModel): OfflineLabConfig {
-  const workstation = only(lab, WORKSTATION_ROLE, "workstation");
   const manager = only(lab, MANAGER_ROLE, "Wazuh manager");
   for (const service of ["wazuh-agent", "clamav"] as const)
     if (!lab.config.services.includes(service))
@@ -105,7 +121,7 @@ export function offlineLabConfig(lab: LabModel): OfflineLabConfig {
   const rescanSkip = containSkip ?? found.skip;
   return {
     profile: lab.config.lab.profile,
-    workstation: { name: workstation.name, ip: workstation.ip, cidr: workstation.networkConfig.cidr },
+    workstation: endpoint(lab),
     manager: { name: manager.name, ip: manager.ip },
     integrations,
     ...(plan ? { containment: plan } : {}),

@@ -173,6 +173,8 @@ function readPlainKeys(source: ConfigSource): ReadKeys & {
 } {
   const labText = source.raw("lab");
   const profile = profileOf(labText === undefined ? undefined : decode(labText));
+  const platformText = source.raw("platform");
+  const rawPlatform = platformText === undefined ? undefined : decode(platformText);
   const decisions: ProfileDecision[] = [];
   const values: Record<string, unknown> = {};
   const issues: ConfigIssue[] = [];
@@ -200,7 +202,12 @@ function readPlainKeys(source: ConfigSource): ReadKeys & {
       broken.add(key);
       continue;
     }
-    const filled = withProfileDefaults(key, text === undefined ? undefined : decode(text), profile);
+    const filled = withProfileDefaults(
+      key,
+      text === undefined ? undefined : decode(text),
+      profile,
+      rawPlatform,
+    );
     const input = filled.input;
     decisions.push(...filled.decisions);
     // reportInput: zodHint tells a missing value from a wrong one by the input.

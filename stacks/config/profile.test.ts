@@ -8,6 +8,8 @@ import { describe, it } from "node:test";
 import { readStackConfig, type StackConfig, stackConfigSource } from "../plan/stackConfig";
 import { PROFILES } from "../profiles";
 import { validateConfig } from "./load";
+import { NAMESPACE_MEMORY_GB } from "./profile";
+import { NAMESPACE_QUOTA } from "../../components/platform/namespaces";
 
 const ROOT = join(__dirname, "..", "..");
 const MINIMAL = readStackConfig(join(ROOT, "Pulumi.minimal.yaml"));
@@ -36,6 +38,8 @@ describe("lab.profile at the door", () => {
       model.vms.map((vm) => vm.name),
       ["k3s-server-1", "wazuh-manager-1", "workstation-1"],
     );
+    // The one server runs the indexer: it sets OpenSearch's vm.max_map_count as the indexer agent would.
+    assert.equal(model.vms[0]?.role.sysctls?.["vm.max_map_count"], "262144");
     const [node] = model.placement.usage;
     assert.ok(
       node && (node.capacity.memoryGb - node.used.memoryGb) / node.capacity.memoryGb >= 0.1,
@@ -91,9 +95,17 @@ describe("lab.profile at the door", () => {
     assert.ok(paths(heap).includes("workloads.wazuh-indexer.heapGb"));
     const cluster = edited(MINIMAL, { platform: { cluster: { nodes: [{ name: "k1", memoryGb: 32 }] } } });
     assert.ok(paths(cluster).includes("platform.cluster"));
+    const quota = edited(MINIMAL, {
+      workloads: { "wazuh-indexer": { replicas: 5, memoryGb: 4, heapGb: 2 } },
+    });
+    assert.ok(paths(quota).includes("workloads.wazuh-indexer"), paths(quota).join(", "));
     const replicas = edited(MINIMAL, { workloads: { prometheus: { replicas: 2 } } });
     assert.ok(paths(replicas).includes("workloads.prometheus.replicas"));
   });
+});
+
+it("sizes the siem namespace's quota as the platform's namespaces have it", () => {
+  assert.equal(NAMESPACE_QUOTA["requests.memory"], `${NAMESPACE_MEMORY_GB}Gi`);
 });
 
 describe("a lab that does not fit explains itself", () => {

@@ -54,18 +54,26 @@ export function withProfileDefaults(
   key: PlainKey,
   input: unknown,
   profile: Profile,
+  rawPlatform?: unknown,
 ): { input: unknown; decisions: ProfileDecision[] } {
+  // On an existing cluster Fortress builds no k3s VMs: their count and layout are not the profile's to decide.
+  const mode =
+    isRecord(rawPlatform) && typeof rawPlatform.mode === "string" ? rawPlatform.mode : profile.platformMode;
+  const existing = mode === "existing";
   const decisions: ProfileDecision[] = [];
   const object = (value: unknown) => (value === undefined ? {} : isRecord(value) ? value : undefined);
   switch (key) {
     case "services":
       if (input !== undefined) return { input, decisions };
-      decisions.push({ path: "services", value: [...profile.services] });
-      return { input: [...profile.services], decisions };
+      // The k3s service stands for the cluster (the blueprint's services need it) on an existing one too.
+      const services = profile.services.filter((id) => !existing || id !== "gpu-worker");
+      decisions.push({ path: "services", value: services });
+      return { input: [...services], decisions };
     case "lab": {
       const lab = object(input);
       if (!lab) return { input, decisions };
       const fields = { k3sServers: profile.k3sServers, k3sWorkloadsOn: profile.k3sLayout };
+      if (existing) return { input: { ...fields, ...lab }, decisions };
       return { input: fill(lab, fields, "lab", decisions), decisions };
     }
     case "platform": {
@@ -95,6 +103,14 @@ export function withProfileDefaults(
       return { input, decisions };
   }
 }
+
+/**
+ * Each workload namespace's memory quota (components/platform/namespaces.ts NAMESPACE_QUOTA, requests.memory:
+ * a test holds the two equal), and what the siem namespace runs beside the indexer's nodes (the dashboard
+ * and a Job, about 1 GB requested).
+ */
+export const NAMESPACE_MEMORY_GB = 16;
+const SIEM_BESIDE_INDEXER_GB = 1;
 
 /** Checks that span the profile's keys; `values` are the keys as the door read them (profile filled in). */
 export function checkProfile(values: {
@@ -137,6 +153,14 @@ export function checkProfile(values: {
     });
   }
   const indexer = workloads?.["wazuh-indexer"];
+  const indexerGb = (indexer?.replicas ?? 1) * (indexer?.memoryGb ?? 0);
+  if (indexerGb + SIEM_BESIDE_INDEXER_GB > NAMESPACE_MEMORY_GB) {
+    issues.push({
+      path: "workloads.wazuh-indexer",
+      message: `${indexer?.replicas} nodes of ${indexer?.memoryGb} GB (${indexerGb} GB) and the dashboard do not fit the siem namespace's ${NAMESPACE_MEMORY_GB} GB memory quota`,
+      hint: `keep replicas × memoryGb at most ${NAMESPACE_MEMORY_GB - SIEM_BESIDE_INDEXER_GB} GB`,
+    });
+  }
   if ((indexer?.replicas ?? 1) > 1 && platform && platform.rwx === undefined) {
     issues.push({
       path: "platform.rwx",

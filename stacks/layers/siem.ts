@@ -153,6 +153,8 @@ export const buildSiem: LayerBuild<"siem", "platform" | "identity" | "hypervisor
       indexerNodeSelector: indexerPool.length > 0 ? { [POOL_LABEL]: "indexer" } : {},
       indexer: {
         ...size,
+        // Fortress sets vm.max_map_count on its own k3s VMs (catalog.ts), not on an existing cluster's nodes.
+        ...(lab.config.platform.mode === "existing" ? { mmap: false } : {}),
         ingestGbPerDay: SIEM_SIZING.ingestGbPerDay,
         maxRetentionDays: SIEM_SIZING.maxRetentionDays,
       },

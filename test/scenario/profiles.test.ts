@@ -18,13 +18,13 @@ import { burstHosts, runBurst } from "../../scenario/offline/burst";
 import { offlineEndpoints } from "../../scenario/offline/endpoints";
 import { type OfflineLab, startOfflineLab } from "../../scenario/offline/lab";
 import { offlineLabConfig } from "../../scenario/offline/labConfig";
-import { labModelOf, labModelOfStack } from "../../scenario/offline/stackModel";
+import { labModelOf } from "../../scenario/offline/stackModel";
 import { containmentPlan } from "../../stacks/containment";
 import type { LabModel } from "../../stacks/lab";
 import { managerResponse } from "../../stacks/managerResponse";
 import { requestsTo } from "../opnsense/containHarness";
 import { auditEvents } from "./audit";
-import { HOME_STACK, MINIMAL_STACK, smbStack } from "./labs";
+import { HOME_STACK, MINIMAL_STACK, SMB_STACK } from "./labs";
 
 const OPTIONS = { timeoutMs: 60_000, intervalMs: 10 };
 
@@ -46,7 +46,7 @@ const PROFILES: readonly Expected[] = [
   { profile: "home", model: () => labModelOf(HOME_STACK), runs: [1, 2, 3, 4, 5, 6, 7], skips: {} },
   {
     profile: "smb",
-    model: () => labModelOfStack(smbStack(), "the smb stack"),
+    model: () => labModelOf(SMB_STACK),
     runs: [1, 2, 3, 4, 5, 6, 7],
     skips: {},
   },
