@@ -63,12 +63,13 @@ export function withProfileDefaults(
   const decisions: ProfileDecision[] = [];
   const object = (value: unknown) => (value === undefined ? {} : isRecord(value) ? value : undefined);
   switch (key) {
-    case "services":
+    case "services": {
       if (input !== undefined) return { input, decisions };
       // The k3s service stands for the cluster (the blueprint's services need it) on an existing one too.
       const services = profile.services.filter((id) => !existing || id !== "gpu-worker");
       decisions.push({ path: "services", value: services });
       return { input: [...services], decisions };
+    }
     case "lab": {
       const lab = object(input);
       if (!lab) return { input, decisions };
