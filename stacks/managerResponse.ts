@@ -39,7 +39,11 @@ export function containsHosts(lab: LabModel): boolean {
 export function managerResponse(lab: LabModel): ManagerResponse | undefined {
   if (!isLayerEnabled(lab.config.layers, "response")) return undefined;
   const services = new Set<string>(lab.config.services);
-  const theHive = services.has("thehive") && lab.config.platform.mode === "k3s";
+  // The manager reaches TheHive by its name through the ingress: the k3s servers, or the existing
+  // cluster's ingress address when the config gives it (stacks/layers/ingress.ts).
+  const { platform } = lab.config;
+  const theHive =
+    services.has("thehive") && (platform.mode === "k3s" || platform.cluster?.ingressAddress !== undefined);
   const contain = containsHosts(lab);
   if (!theHive && !contain) return undefined;
   return {

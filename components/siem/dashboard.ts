@@ -10,6 +10,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { COMPONENT_TYPES } from "../../vocabulary/typeTokens";
 import { internalCertificate, tlsSecretName } from "../kubernetes/certificate";
 import { httpsIngress } from "../kubernetes/ingress";
@@ -93,6 +94,12 @@ export class WazuhDashboard extends pulumi.ComponentResource {
           ...(args.oidc ? { "oidc-client-secret": pulumi.secret(args.oidc.clientSecret) } : {}),
           "api-username": args.apiUser.username,
           "api-password": pulumi.secret(args.apiUser.password),
+          // The plugin asks for at least 32 characters (server/index.ts: cookie.password minLength 32).
+          "cookie-password": new random.RandomPassword(
+            `${name}-cookie-password`,
+            { length: 48, special: false },
+            child,
+          ).result,
         },
       },
       child,

@@ -9,7 +9,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { tlsSecretName } from "../kubernetes/certificate";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "../kubernetes/securityContext";
-import { DASHBOARD_PATHS, OIDC_SECRET_ENV } from "./dashboardYml";
+import { COOKIE_PASSWORD_ENV, DASHBOARD_PATHS, OIDC_SECRET_ENV } from "./dashboardYml";
 import { DASHBOARD_LABELS, DASHBOARD_PORT, DASHBOARD_SERVICE, MANAGER_API_PORT } from "./labels";
 import { SIEM_IMAGES, SIEM_RESOURCES, WAZUH_UID } from "./pins";
 
@@ -48,6 +48,7 @@ export function dashboardDeployment(spec: DashboardDeploymentSpec): k8s.apps.v1.
               env: [
                 fromSecret("DASHBOARD_USERNAME", "indexer-username"),
                 fromSecret("DASHBOARD_PASSWORD", "indexer-password"),
+                fromSecret(COOKIE_PASSWORD_ENV, "cookie-password"),
                 ...(spec.oidc ? [fromSecret(OIDC_SECRET_ENV, "oidc-client-secret")] : []),
                 // Always: without them the image writes wazuh-wui/wazuh-wui (wazuh_app_config.sh).
                 fromSecret("API_USERNAME", "api-username"),

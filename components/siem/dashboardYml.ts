@@ -16,6 +16,12 @@ export const DASHBOARD_PATHS = {
 
 /** The environment variable the client secret comes in. */
 export const OIDC_SECRET_ENV = "OPENID_CLIENT_SECRET";
+/**
+ * The session cookie's encryption key, from a Secret: without it the security plugin falls back to its
+ * shipped `security_cookie_default_password` (wazuh/wazuh-security-dashboards-plugin@v4.14.6
+ * server/index.ts), the same in every install, with which anyone could forge a session cookie.
+ */
+export const COOKIE_PASSWORD_ENV = "COOKIE_PASSWORD";
 
 export interface DashboardYmlSpec {
   readonly indexerUrl: string;
@@ -41,6 +47,7 @@ export function dashboardSettings(spec: DashboardYmlSpec): Record<string, unknow
     "opensearch_security.multitenancy.enabled": false,
     "opensearch_security.readonly_mode.roles": ["kibana_read_only"],
     "opensearch_security.cookie.secure": true,
+    "opensearch_security.cookie.password": `\${${COOKIE_PASSWORD_ENV}}`,
     "opensearch_security.cookie.ttl": 900000,
     "opensearch_security.session.ttl": 900000,
     "opensearch_security.session.keepalive": true,

@@ -343,7 +343,10 @@ describe("opensearch_dashboards.yml", () => {
     assert.equal(settings["opensearch_security.openid.client_secret"], "${OPENID_CLIENT_SECRET}");
     assert.equal(settings["opensearch_security.openid.base_redirect_url"], "https://wazuh.lab.example");
     assert.equal(settings["opensearch.ssl.verificationMode"], "full");
-    assert.ok(!/kibanaserver|password/i.test(text));
+    // The cookie's key comes from the environment (a Secret), never the plugin's shipped default.
+    assert.equal(settings["opensearch_security.cookie.password"], "${COOKIE_PASSWORD}");
+    assert.ok(!/kibanaserver|security_cookie_default_password/i.test(text));
+    assert.ok(!/password/i.test(text.replace("opensearch_security.cookie.password: ${COOKIE_PASSWORD}", "")));
   });
 
   it("refuses plain HTTP", () => {

@@ -432,6 +432,8 @@ describe("Siem", () => {
     const service = inputsOf("lb-indexer-manager-service");
     assert.deepEqual(service.metadata.annotations, {
       "metallb.io/loadBalancerIPs": "10.10.20.60",
+      "metallb.universe.tf/loadBalancerIPs": "10.10.20.60",
+      "kube-vip.io/forcePerServiceElection": "true",
       "kube-vip.io/loadbalancerIPs": "10.10.20.60",
     });
     // MetalLB refuses a Service with both its annotation and spec.loadBalancerIP (controller/service.go).

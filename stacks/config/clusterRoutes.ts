@@ -60,6 +60,7 @@ export function checkClusterRoutes(
   services: readonly string[],
   layers: PlainConfig["layers"] | undefined,
   lab: RouteLab,
+  ingressAddress?: string,
 ): ConfigIssue[] {
   const path = "platform.cluster.loadBalancer";
   const needed = clusterRoutesNeeded(services, layers, lab.firewall ?? false);
@@ -102,6 +103,31 @@ export function checkClusterRoutes(
     else if (clash)
       issues.push(issue(at, `${address} is already used by ${clash}`, "give every route its own address"));
     taken.set(address, at);
+  }
+  // The ingress controller's address: on the servers network too (the manager reaches TheHive there).
+  if (ingressAddress !== undefined && servers && cidr) {
+    const at = "platform.cluster.ingressAddress";
+    const clash = taken.get(ingressAddress);
+    if (!cidrContainsHost(cidr, ingressAddress))
+      issues.push(
+        issue(
+          at,
+          `${ingressAddress} is not in ${servers.name} (${servers.cidr})`,
+          `pick the ingress controller's address on ${servers.cidr}`,
+        ),
+      );
+    else if (inDhcpRange(servers, ingressAddress))
+      issues.push(
+        issue(
+          at,
+          `${ingressAddress} is inside the DHCP range ${servers.dhcp.start}–${servers.dhcp.end}`,
+          "use an address outside the DHCP range",
+        ),
+      );
+    else if (clash)
+      issues.push(
+        issue(at, `${ingressAddress} is already used by ${clash}`, "give the ingress its own address"),
+      );
   }
   return issues;
 }

@@ -280,6 +280,11 @@ export const platformSchema = z.strictObject({
       loadBalancer: z
         .strictObject({ indexer: ipv4.optional(), clamd: ipv4.optional(), syslog: ipv4.optional() })
         .optional(),
+      /**
+       * The address the cluster's ingress controller answers on (on the servers network): the UIs' names
+       * point there, and the Wazuh manager reaches TheHive through it. None: no names, and no Wazuh → TheHive.
+       */
+      ingressAddress: ipv4.optional(),
     })
     .optional(),
   /** Pinned k3s release, as INSTALL_K3S_VERSION takes it. */

@@ -68,11 +68,17 @@ export function semanticIssues(keys: ReadKeys): ConfigIssue[] {
     issues.push(...checkPlatform({ mode, ...k3sOnly }, soundServices, layers));
     if (mode === "existing")
       issues.push(
-        ...checkClusterRoutes(k3sOnly.cluster?.loadBalancer, soundServices, layers, {
-          networks: soundNetworks,
-          nodes: sound("nodes"),
-          firewall: values.opnsense !== undefined || broken.has("opnsense"),
-        }),
+        ...checkClusterRoutes(
+          k3sOnly.cluster?.loadBalancer,
+          soundServices,
+          layers,
+          {
+            networks: soundNetworks,
+            nodes: sound("nodes"),
+            firewall: values.opnsense !== undefined || broken.has("opnsense"),
+          },
+          k3sOnly.cluster?.ingressAddress,
+        ),
       );
   }
   if (services) {

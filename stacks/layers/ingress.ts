@@ -6,7 +6,8 @@
  * servers, round robin like the Kubernetes API name: the DaemonSet tolerates the control-plane taints,
  * so the servers always answer; they are the stable, always-on set, while agents may be drained and
  * the GPU worker is tainted (ServiceLB does not tolerate that taint) and may not run at all.
- * An existing cluster has its own ingress address: no names are made for it.
+ * An existing cluster has its own ingress address: the names point there when the config gives it
+ * (platform.cluster.ingressAddress), and none are made otherwise.
  */
 import type { DnsHost } from "../../components/dns-dhcp/dnsDhcp";
 import type { ServiceId } from "../catalog";
@@ -24,13 +25,29 @@ const INGRESS_UIS = [
   { ui: "cortex", service: "cortex" },
 ] as const satisfies readonly { ui: keyof ReturnType<typeof identityHostnames>; service: ServiceId }[];
 
+/**
+ * Where the ingress answers: the k3s servers, or on an existing cluster the address its ingress
+ * controller answers on (platform.cluster.ingressAddress, on the servers network), if given.
+ */
+function ingressTargets(lab: LabModel): { name: string; ip: string; network: string }[] {
+  const { platform, networks } = lab.config;
+  if (platform.mode === "k3s")
+    return k3sServers(lab).map((server) => ({
+      name: server.name,
+      ip: server.ip,
+      network: server.networkConfig.name,
+    }));
+  const address = platform.cluster?.ingressAddress;
+  const network = networks.find((candidate) => candidate.purpose === "servers");
+  return address && network ? [{ name: "ingress", ip: address, network: network.name }] : [];
+}
+
 export function ingressHosts(lab: LabModel): DnsHost[] {
-  const { platform, services, lab: settings } = lab.config;
-  if (platform.mode !== "k3s") return [];
+  const { services, lab: settings } = lab.config;
   const enabled = new Set<string>(services);
   const hostnames = identityHostnames(lab);
   const suffix = `.${settings.domain}`;
-  const servers = k3sServers(lab);
+  const servers = ingressTargets(lab);
   return INGRESS_UIS.filter(({ service }) => enabled.has(service)).flatMap(({ ui }) => {
     const fqdn = hostnames[ui];
     if (!fqdn.endsWith(suffix)) throw new Error(`internal: ${fqdn} is not under ${settings.domain}`);
@@ -39,7 +56,7 @@ export function ingressHosts(lab: LabModel): DnsHost[] {
       name,
       key: `${name}-${server.name}`,
       address: server.ip,
-      network: server.networkConfig.name,
+      network: server.network,
       description: `fortress ${name} (ingress) on ${server.name}`,
     }));
   });

@@ -174,6 +174,8 @@ describe("Clamav", () => {
     const service = props("clamav-clamd-service", existing);
     assert.deepEqual(service.metadata.annotations, {
       "metallb.io/loadBalancerIPs": "10.10.20.61",
+      "metallb.universe.tf/loadBalancerIPs": "10.10.20.61",
+      "kube-vip.io/forcePerServiceElection": "true",
       "kube-vip.io/loadbalancerIPs": "10.10.20.61",
     });
     assert.equal(service.spec.loadBalancerIP, undefined);

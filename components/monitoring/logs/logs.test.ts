@@ -200,6 +200,8 @@ describe("the logs part of the monitoring layer", () => {
     const service = inputsOf("lb-vector-route");
     assert.deepEqual(service.metadata.annotations, {
       "metallb.io/loadBalancerIPs": "10.10.20.62",
+      "metallb.universe.tf/loadBalancerIPs": "10.10.20.62",
+      "kube-vip.io/forcePerServiceElection": "true",
       "kube-vip.io/loadbalancerIPs": "10.10.20.62",
     });
     assert.equal(service.spec.loadBalancerIP, undefined);
