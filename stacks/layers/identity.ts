@@ -9,6 +9,7 @@ import { identityHostnames } from "../hostnames";
 import type { LabModel } from "../lab";
 import { proxmoxConnection } from "./connections";
 import type { LayerBuild } from "./types";
+import { keycloakBackup } from "./backup";
 
 export { INGRESS } from "../cluster";
 
@@ -41,7 +42,7 @@ export const buildIdentity: LayerBuild<"identity", "platform"> = (inputs, opts) 
   }
   const services = new Set<string>(lab.config.services);
   const keycloak = services.has("keycloak");
-  return new Identity(
+  const identity = new Identity(
     "identity",
     {
       realm: REALM,
@@ -68,4 +69,7 @@ export const buildIdentity: LayerBuild<"identity", "platform"> = (inputs, opts) 
     },
     { ...opts, providers: { kubernetes: platform.provider } },
   );
+  const { secrets } = inputs;
+  keycloakBackup(lab, secrets, namespace, { parent: identity, providers: { kubernetes: platform.provider } });
+  return identity;
 };

@@ -15,6 +15,7 @@ import { MANAGER_ROLE } from "../enrollment";
 import { containsHosts, managerResponse } from "../managerResponse";
 import type { HypervisorVmOutputs } from "../../components/hypervisor/hypervisor";
 import type { LayerBuild } from "./types";
+import { snapshotBackup } from "./backup";
 
 /**
  * What the indexer's disk holds. The indexer VM's data disk (catalog `k3s-indexer`) is shared by the
@@ -103,7 +104,7 @@ export const buildSiem: LayerBuild<"siem", "platform" | "identity" | "hypervisor
     };
   };
   const k3s = lab.config.platform.mode === "k3s";
-  return new Siem(
+  const siem = new Siem(
     "siem",
     {
       namespace,
@@ -130,4 +131,6 @@ export const buildSiem: LayerBuild<"siem", "platform" | "identity" | "hypervisor
     },
     { ...opts, providers: { kubernetes: platform.provider } },
   );
+  snapshotBackup(lab, secrets, namespace, { parent: siem, providers: { kubernetes: platform.provider } });
+  return siem;
 };
