@@ -66,14 +66,16 @@ interface PodSpec {
   automountServiceAccountToken: boolean;
 }
 function pod(spec: BackupJobSpec): PodSpec {
-  const job = backupCronJob(spec) as { spec: { jobTemplate: { spec: { template: { spec: PodSpec } } } } };
+  const job = backupCronJob(spec) as unknown as {
+    spec: { jobTemplate: { spec: { template: { spec: PodSpec } } } };
+  };
   return job.spec.jobTemplate.spec.template.spec;
 }
 const all = (p: PodSpec) => [...p.initContainers, ...p.containers];
 
 describe("the backup CronJob", () => {
   it("runs at the schedule in UTC, one run at a time", () => {
-    const job = backupCronJob(claimSpec) as { spec: Record<string, unknown> };
+    const job = backupCronJob(claimSpec) as unknown as { spec: Record<string, unknown> };
     assert.equal(job.spec.schedule, "45 3 * * *");
     assert.equal(job.spec.timeZone, "Etc/UTC");
     assert.equal(job.spec.concurrencyPolicy, "Forbid");
