@@ -73,6 +73,8 @@ export const COMPONENT_TYPES = {
   monitoring: "fortress:monitoring:Monitoring",
   /** kube-prometheus-stack with Fortress's scrape configs, rules, Alertmanager config and volume. */
   prometheusStack: "fortress:monitoring:PrometheusStack",
+  /** A claim or a database copied to S3-compatible storage by rclone; like the shipper, in whichever layer builds it. */
+  s3Backup: "fortress:backup:S3Backup",
 } as const;
 
 export type ComponentType = (typeof COMPONENT_TYPES)[keyof typeof COMPONENT_TYPES];

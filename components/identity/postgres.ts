@@ -21,7 +21,13 @@ export const KEYCLOAK_DB = {
 } as const;
 
 /** uid 999 is the postgres user of the official Debian-based image. */
-const POSTGRES_UID = 999;
+export const POSTGRES_UID = 999;
+
+/** The server's pods. */
+export const POSTGRES_LABELS = {
+  "app.kubernetes.io/name": "postgres",
+  "app.kubernetes.io/instance": "keycloak",
+} as const;
 
 export interface PostgresArgs {
   readonly namespace: string;
@@ -42,7 +48,7 @@ export class Postgres extends pulumi.ComponentResource {
     super(POSTGRES_TYPE, name, { namespace: args.namespace }, opts);
     const child = movedChild(this, opts.parent);
     const ns = args.namespace;
-    const labels = { "app.kubernetes.io/name": "postgres", "app.kubernetes.io/instance": "keycloak" };
+    const labels = { ...POSTGRES_LABELS };
     this.labels = labels;
 
     const password = generatedSecret(`${name}-keycloak-db-password`, 40, child);

@@ -11,6 +11,7 @@ import type { LabModel } from "../lab";
 import { profileOfConfig, workloadsOf } from "../profiles";
 import { proxmoxConnection } from "./connections";
 import type { LayerBuild } from "./types";
+import { keycloakBackup } from "./backup";
 
 export { INGRESS } from "../cluster";
 
@@ -56,7 +57,7 @@ export const buildIdentity: LayerBuild<"identity", "platform"> = (inputs, opts) 
   }
   const services = new Set<string>(lab.config.services);
   const keycloak = services.has("keycloak");
-  return new Identity(
+  const identity = new Identity(
     "identity",
     {
       realm: REALM,
@@ -84,4 +85,7 @@ export const buildIdentity: LayerBuild<"identity", "platform"> = (inputs, opts) 
     },
     { ...opts, providers: { kubernetes: platform.provider } },
   );
+  const { secrets } = inputs;
+  keycloakBackup(lab, secrets, namespace, { parent: identity, providers: { kubernetes: platform.provider } });
+  return identity;
 };

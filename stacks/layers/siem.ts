@@ -16,6 +16,7 @@ import { containsHosts, managerResponse } from "../managerResponse";
 import { workloadsOf } from "../profiles";
 import type { HypervisorVmOutputs } from "../../components/hypervisor/hypervisor";
 import type { LayerBuild } from "./types";
+import { snapshotBackup } from "./backup";
 
 /**
  * What the indexer's disk holds. The data claim is the profile's `storageGb`
@@ -136,7 +137,7 @@ export const buildSiem: LayerBuild<"siem", "platform" | "identity" | "hypervisor
     throw new Error(
       `fortress:workloads.wazuh-indexer asks for ${size.replicas} indexer nodes, but the indexer pool has ${indexerPool.length} k3s agent(s): one pod per node`,
     );
-  return new Siem(
+  const siem = new Siem(
     "siem",
     {
       namespace,
@@ -165,4 +166,6 @@ export const buildSiem: LayerBuild<"siem", "platform" | "identity" | "hypervisor
     },
     { ...opts, providers: { kubernetes: platform.provider } },
   );
+  snapshotBackup(lab, secrets, namespace, { parent: siem, providers: { kubernetes: platform.provider } });
+  return siem;
 };
