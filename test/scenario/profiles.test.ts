@@ -103,8 +103,11 @@ for (const expected of PROFILES)
       );
     });
 
-    it("contains the plan's workstation VM at its planned address, and releases it", () => {
-      const workstation = vmOf(model, "workstation");
+    it("contains the plan's workstation VM (or, without one, a user's PC on the users network) and releases it", () => {
+      const planned = model.vms.find((vm) => vm.role.name === "workstation");
+      const users = model.config.networks.find((network) => network.purpose === "users");
+      // smb plans no workstation: the business's own PCs are the endpoints (scenario/offline/labConfig.ts).
+      const workstation = planned ?? { name: "user-pc", ip: users?.dhcp.start ?? "" };
       assert.equal(result.address, workstation.ip);
       assert.ok(tableAtHop4?.includes(workstation.ip), `${workstation.ip} in ${tableAtHop4?.join(", ")}`);
       assert.equal(addsFor(lab, workstation.ip), 1);
