@@ -153,7 +153,11 @@ export function syntheticSmbLab(k: number): StackConfig {
   const values = { ...lab.values };
   const labKey = `${PREFIX}lab`;
   values[labKey] = JSON.stringify({ ...(JSON.parse(values[labKey] ?? "{}") as object), profile: "smb" });
-  values[`${PREFIX}platform`] = JSON.stringify({ mode: "k3s" });
+  // The three-node indexer snapshots to one shared file system: an NFS export for the RWX class.
+  values[`${PREFIX}platform`] = JSON.stringify({
+    mode: "k3s",
+    rwx: { nfsServer: "nas.home.arpa", nfsPath: "/export/fortress" },
+  });
   return { ...lab, stack: `smb-x${k}`, values };
 }
 

@@ -11,6 +11,7 @@ import { COMPONENT_TYPES, OPNSENSE_TYPE_PREFIX } from "../vocabulary/typeTokens"
 import { k8sWorkloadTypes, SDK_TYPES } from "../vocabulary/sdkTypes";
 import { CHART_TYPES, K3S_HELM_CHART_CONFIG_TYPE } from "./lib/charts";
 import { PROMETHEUS_RULE_TYPE } from "./lib/promRules";
+import { PDB_TYPE, WORKLOAD_TYPES as REPLICATED_WORKLOAD_TYPES } from "./rules/k8s-replicas-resilient";
 import {
   DNS_DHCP_TYPE,
   FILE_TYPE,
@@ -108,6 +109,7 @@ export const JUDGED_TYPES: Readonly<Record<string, readonly string[]>> = {
   "k8s-exposure": [...WORKLOADS, ...ROUTES_IN],
   "k8s-chart-values": [...CHART_TYPES, K3S_HELM_CHART_CONFIG_TYPE],
   "k8s-namespace-pod-security": [K8S_NAMESPACE_TYPE],
+  "k8s-replicas-resilient": [...REPLICATED_WORKLOAD_TYPES, PDB_TYPE, ...CHART_TYPES],
   "k8s-objects-in-plan": [...COMMANDS, FILE_TYPE],
   "k3s-packaged-components": COMMANDS,
   "every-vm-has-an-agent": [...GUESTS, SDK_TYPES.commandRemote],

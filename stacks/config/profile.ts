@@ -146,7 +146,9 @@ export function checkProfile(values: {
       hint: "remove lab.minK3sAgents, or set lab.k3sWorkloadsOn: agents",
     });
   }
-  if (platform?.cluster !== undefined && platform.mode !== "existing") {
+  // A load balancer named for k3s is checks.ts checkPlatform's to report, once.
+  const cluster = platform?.cluster as { loadBalancer?: unknown } | undefined;
+  if (cluster !== undefined && cluster.loadBalancer === undefined && platform?.mode !== "existing") {
     issues.push({
       path: "platform.cluster",
       message: "describes an existing cluster, and platform.mode is k3s (Fortress sizes its own k3s VMs)",

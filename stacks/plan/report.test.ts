@@ -94,7 +94,7 @@ describe("the text report", () => {
     const [title, ...summary] = text.split("\n").slice(0, 6);
     assert.equal(title, 'Fortress plan for stack "lab": 44 resources');
     assert.deepEqual(summary, [
-      "  resources  44 in 2 built layers (1 not built), 1 outside any layer",
+      "  resources  44 in 2 built layers (1 not built: siem (not built yet)), 1 outside any layer",
       "  VMs        11 on 2 nodes",
       "  headroom   lowest 6.3 % (RAM on big)",
       "  violations 0 (0 mandatory)",
