@@ -45,7 +45,12 @@ export interface PostgresArgs {
    * Whose database this is: its name in the resources' names, the NetworkPolicy's and the pods'
    * `app.kubernetes.io/instance` label, and the database itself. None: Keycloak's (KEYCLOAK_DB).
    */
-  readonly client?: { readonly id: string; readonly database: PostgresDatabase };
+  readonly client?: {
+    readonly id: string;
+    readonly database: PostgresDatabase;
+    /** The component's type token, naming its client's layer (Keycloak's: POSTGRES_TYPE, identity). */
+    readonly type: string;
+  };
   /**
    * Create the pod's claim in the plan (by the name the StatefulSet gives it, which the controller
    * then adopts) with `protect` and `retainOnDelete`. Keycloak's claim has always been the
@@ -63,7 +68,7 @@ export class Postgres extends pulumi.ComponentResource {
 
   /** `name` is the identity layer's: the children keep the names they had under it. */
   constructor(name: string, args: PostgresArgs, opts: pulumi.ComponentResourceOptions) {
-    super(POSTGRES_TYPE, name, { namespace: args.namespace }, opts);
+    super(args.client?.type ?? POSTGRES_TYPE, name, { namespace: args.namespace }, opts);
     // Keycloak's moved under this component in issue 9 (moved.ts); another client's never sat elsewhere.
     const child = movedChild(this, args.client ? undefined : opts.parent);
     const ns = args.namespace;

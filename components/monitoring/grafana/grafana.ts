@@ -215,12 +215,12 @@ export class Grafana extends pulumi.ComponentResource {
         namespace: ns,
         storageClass,
         clientLabels: GRAFANA_POD,
-        client: { id: "grafana", database: GRAFANA_DB },
+        client: { id: "grafana", database: GRAFANA_DB, type: COMPONENT_TYPES.grafanaPostgres },
         protectedClaim: true,
       },
       child,
     );
-    const key = new random.RandomPassword(`${name}-secret-key`, { length: 40, special: false }, child);
+    const key = new random.RandomPassword(`${name}-secret-key-random`, { length: 40, special: false }, child);
     const { secretKey } = GRAFANA_SECRETS;
     const secret = new k8s.core.v1.Secret(
       `${name}-secret-key`,
