@@ -89,7 +89,7 @@ describe("Grafana with replicas (the component)", () => {
     );
     assert.equal((claim.inputs.metadata as Json).name, postgresClaimName(GRAFANA_DB));
     const env = set.template.spec.containers[0].env as Json[];
-    assert.deepEqual(env.find((entry) => entry.name === "POSTGRES_PASSWORD").valueFrom, {
+    assert.deepEqual(env.find((entry) => entry.name === "POSTGRES_PASSWORD")?.valueFrom, {
       secretKeyRef: { name: GRAFANA_SECRETS.database.name, key: "password" },
     });
     assert.deepEqual(set.template.metadata.labels, GRAFANA_POSTGRES_POD);
