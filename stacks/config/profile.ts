@@ -106,7 +106,11 @@ export function checkProfile(values: {
   readonly platform?: { readonly mode?: string; readonly cluster?: unknown; readonly rwx?: unknown };
   readonly backup?: { readonly s3?: unknown };
   readonly workloads?: {
-    readonly "wazuh-indexer"?: { readonly memoryGb?: number; readonly heapGb?: number };
+    readonly "wazuh-indexer"?: {
+      readonly replicas?: number;
+      readonly memoryGb?: number;
+      readonly heapGb?: number;
+    };
   };
 }): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
