@@ -166,8 +166,8 @@ export const PROFILES: { readonly [Name in ProfileName]: Profile & { readonly na
     workloads: {
       "wazuh-indexer": { replicas: 3, memoryGb: 4, heapGb: 2, storageGb: 195 },
       keycloak: { replicas: 2, memoryGb: 1.5 },
-      // One Grafana: replicas need a shared database (config/workloads.ts).
-      grafana: { replicas: 1, memoryGb: 0.3125 },
+      // Two Grafanas on a PostgreSQL of their own, gossiping their alerting state (monitoring/grafana).
+      grafana: { replicas: 2, memoryGb: 0.3125 },
       prometheus: { replicas: 1, memoryGb: 2, storageGb: 32 },
       loki: { replicas: 1, memoryGb: 1.5, storageGb: 40 },
     },

@@ -61,6 +61,8 @@ export const COMPONENT_TYPES = {
   wazuhManagerMetrics: "fortress:monitoring:WazuhManagerMetrics",
   /** kube-prometheus-stack's Grafana: its Secrets, the dashboards' ConfigMaps, certificate and ingress. */
   grafana: "fortress:monitoring:Grafana",
+  /** Grafana's own PostgreSQL when it runs replicas (components/identity/postgres.ts, in the monitoring layer). */
+  grafanaPostgres: "fortress:monitoring:GrafanaPostgres",
   /** Loki, monolithic, filesystem storage on a protected volume (components/monitoring/logs). */
   loki: "fortress:monitoring:Loki",
   /** Vector as the aggregator: syslog and the VM shippers into the indexer and Loki. */

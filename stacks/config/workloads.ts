@@ -20,18 +20,11 @@ const single = size.extend({
 });
 
 /**
- * Grafana runs one pod: its users, sessions and alerting state sit in the pod's SQLite, and replicas
- * need a shared MySQL or PostgreSQL database plus the alerting peers (grafana/grafana
- * docs/sources/setup-grafana/set-up-for-high-availability.md), which Fortress does not set up.
+ * Grafana: one pod keeps its state in its SQLite; with replicas Fortress gives it a PostgreSQL of its
+ * own and the alerting peers (grafana/grafana docs/sources/setup-grafana/set-up-for-high-availability.md;
+ * components/monitoring/grafana/values.ts haIni).
  */
-const grafana = size.extend({
-  replicas: z
-    .literal(1, {
-      error:
-        "must be 1: Grafana keeps its sessions and alerting state in the pod's SQLite; more replicas need a shared database, which Fortress does not set up (Grafana's dashboards are provisioned: a restarted pod loses no dashboard)",
-    })
-    .optional(),
-});
+const grafana = size;
 
 export const workloadsSchema = z.strictObject({
   "wazuh-indexer": size

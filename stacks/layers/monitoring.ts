@@ -36,7 +36,7 @@ import { isIpv4 } from "../../vocabulary/addresses";
 import { MANAGER_ROLE } from "../enrollment";
 import { identityHostnames } from "../hostnames";
 import { alertRulesInput } from "../monitoringRules";
-import { workloadsOf } from "../profiles";
+import { profileOfConfig, workloadsOf } from "../profiles";
 import {
   exporterVms,
   firewallScrapeGranted,
@@ -232,12 +232,23 @@ export function stackSizing(config: WorkloadsConfig): StackSizing {
 /**
  * Grafana's memory: the profile's size as limit = request, except at the catalog's 320 MiB (the home
  * profile's), where Grafana keeps the burstable default its component has always had (256 Mi
- * requested, 512 Mi limit: grafana/values.ts GRAFANA_RESOURCES). One replica: the door refuses more
- * (stacks/config/workloads.ts).
+ * requested, 512 Mi limit: grafana/values.ts GRAFANA_RESOURCES). Each replica has this size.
  */
 export function grafanaMemoryMib(config: WorkloadsConfig): number | undefined {
   const mib = gbToMib(workloadsOf(config).grafana.memoryGb);
   return mib === MEMORY_MIB.grafana ? undefined : mib;
+}
+
+/**
+ * Grafana's replicas as the lab's profile (or fortress:workloads) sets them, with the profile's
+ * `resilience` and the class of their PostgreSQL's claim; none for one pod (SQLite, as home has it).
+ */
+export function grafanaReplicas(
+  config: WorkloadsConfig,
+  storageClass: string,
+): { count: number; resilience: boolean; storageClass: string } | undefined {
+  const count = workloadsOf(config).grafana.replicas;
+  return count > 1 ? { count, resilience: profileOfConfig(config).resilience, storageClass } : undefined;
 }
 
 /** Grafana: its component (Keycloak login, data sources, the five dashboards), built inside Monitoring. */
@@ -255,6 +266,7 @@ function grafanaPart(
   const oidcClient = identity.clientIds.grafana;
   const indexer = siem.indexerAccess("grafana");
   const memoryMib = grafanaMemoryMib(lab.config);
+  const replicas = grafanaReplicas(lab.config, baseline.storageClasses.default);
   const oidc = identity.issuerUrl && oidcSecret && oidcClient ? identity.issuerUrl : undefined;
   return (parent) => {
     const grafana = new Grafana(
@@ -283,6 +295,7 @@ function grafanaPart(
           indexerNamespace: namespaceOf("siem"),
         },
         ...(memoryMib !== undefined ? { memoryMib } : {}),
+        ...(replicas ? { replicas } : {}),
       },
       { parent },
     );

@@ -30,7 +30,7 @@ import { renderKeycloakx } from "../../test/support/keycloakxChart";
 import { workloadsSchema } from "../config/workloads";
 import type { ProfileName } from "../profiles";
 import { keycloakSizing } from "./identity";
-import { grafanaMemoryMib, stackSizing } from "./monitoring";
+import { grafanaMemoryMib, grafanaReplicas, stackSizing } from "./monitoring";
 import { lokiSizing } from "./monitoringLogs";
 
 const config = (profile: ProfileName) => ({ lab: { profile } });
@@ -167,13 +167,47 @@ describe("sizing from the profile", () => {
     assert.deepEqual((values.resources as Values).requests.memory, "1365Mi");
   });
 
-  it("the door refuses Grafana replicas, with why", () => {
-    const refused = workloadsSchema.safeParse({ grafana: { replicas: 2 } });
-    assert.equal(refused.success, false);
-    assert.match(
-      refused.error?.issues[0]?.message ?? "",
-      /must be 1: Grafana keeps its sessions and alerting state/,
+  it("the door takes Grafana replicas; smb runs two, spread and budgeted, on their own PostgreSQL", async () => {
+    assert.equal(workloadsSchema.safeParse({ grafana: { replicas: 2 } }).success, true);
+    assert.equal(workloadsSchema.safeParse({ grafana: { replicas: 0 } }).success, false);
+    assert.equal(grafanaReplicas(config("home"), "local-path"), undefined);
+    assert.equal(grafanaReplicas(config("minimal"), "local-path"), undefined);
+    const smb = grafanaReplicas(config("smb"), "longhorn");
+    assert.deepEqual(smb, { count: 2, resilience: true, storageClass: "longhorn" });
+    const database = {
+      host: "grafana-postgres.fortress-monitoring.svc:5432",
+      name: "grafana",
+      user: "grafana",
+    };
+    const values = grafanaValues({
+      hostname: "grafana.lab",
+      tlsSecret: "grafana-tls",
+      ha: { replicas: 2, resilience: true, database },
+    }) as Values;
+    assert.equal(values.replicas, 2);
+    assert.deepEqual(values.podDisruptionBudget, { maxUnavailable: 1 });
+    assert.deepEqual(
+      values.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector,
+      { matchLabels: { "app.kubernetes.io/name": "grafana" } },
     );
-    assert.equal(workloadsSchema.safeParse({ grafana: { replicas: 1, memoryGb: 0.5 } }).success, true);
+    const judged = (grafana: Values) =>
+      evaluatePolicies(
+        [k8sReplicasResilient],
+        [helmRelease("kube-prometheus-stack", "fortress-monitoring", { grafana })],
+      );
+    assert.deepEqual(await judged(values), []);
+    const { affinity: _dropped, ...unspread } = values;
+    assert.equal((await judged(unspread)).length, 1);
+    const preferred = grafanaValues({
+      hostname: "grafana.lab",
+      tlsSecret: "grafana-tls",
+      ha: { replicas: 2, resilience: false, database },
+    }) as Values;
+    assert.equal(
+      preferred.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm
+        .topologyKey,
+      "kubernetes.io/hostname",
+    );
+    assert.deepEqual(await judged(preferred), []);
   });
 });

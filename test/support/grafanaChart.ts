@@ -13,6 +13,12 @@
  * - templates/role.yaml, rolebinding.yaml, clusterrole.yaml, clusterrolebinding.yaml: which RBAC
  *   objects exist for `rbac.create`/`namespaced`/`useExistingRole`, and the chart's Role reading
  *   configmaps AND secrets.
+ * - templates/deployment.yaml and statefulset.yaml (which kind, `replicas` unless autoscaling),
+ *   _helpers.tpl `grafana.selectorLabels` (name and instance), _pod.tpl (`affinity` through `tpl`; the
+ *   container ports: the service's targetPort and gossip 9094 TCP and UDP, always; POD_IP always, then
+ *   `envValueFrom`), headless-service.yaml (`headlessService`, or a StatefulSet's persistence: port
+ *   9094 to `<gossipPortName>-tcp`), poddisruptionbudget.yaml (when `podDisruptionBudget` is set,
+ *   minAvailable/maxUnavailable beside the selector labels).
  * - values.yaml: the defaults of what these read; kube-prometheus-stack 88.5.3's `grafana:` subtree
  *   (prometheus-community/helm-charts@cf408a2 values.yaml) is laid over them, then the release's.
  */
@@ -50,7 +56,16 @@ const CHART_DEFAULTS: Values = {
   admin: { existingSecret: "", userKey: "admin-user", passwordKey: "admin-password" },
   env: {},
   envValueFrom: {},
-  persistence: { enabled: false },
+  persistence: { enabled: false, type: "pvc" },
+  replicas: 1,
+  headlessService: false,
+  useStatefulSet: false,
+  autoscaling: { enabled: false },
+  podDisruptionBudget: {},
+  affinity: {},
+  gossipPortName: "gossip",
+  podPortName: "grafana",
+  service: { targetPort: 3000 },
   initChownData: { enabled: true, securityContext: { runAsNonRoot: false, runAsUser: 0 } },
   rbac: { create: true, namespaced: false },
   securityContext: { runAsNonRoot: true, runAsUser: 472, runAsGroup: 472, fsGroup: 472 },
@@ -96,6 +111,89 @@ export interface RenderedGrafana {
     readonly resources: unknown;
     readonly securityContext: unknown;
   }[];
+  /** The Deployment or StatefulSet: its replicas (none with autoscaling), pod labels and affinity. */
+  readonly workload: {
+    readonly kind: "Deployment" | "StatefulSet";
+    readonly replicas?: number;
+    readonly podLabels: Readonly<Record<string, string>>;
+    readonly affinity?: unknown;
+  };
+  /** The grafana container's env: POD_IP, then each `envValueFrom` (name → valueFrom). */
+  readonly env: Readonly<Record<string, unknown>>;
+  readonly ports: readonly {
+    readonly name: string;
+    readonly containerPort: number;
+    readonly protocol: string;
+  }[];
+  readonly headlessService?: {
+    readonly name: string;
+    readonly selector: Readonly<Record<string, string>>;
+    readonly ports: readonly { readonly name: string; readonly port: number; readonly targetPort: string }[];
+  };
+  readonly podDisruptionBudget?: {
+    readonly minAvailable?: unknown;
+    readonly maxUnavailable?: unknown;
+    readonly selector: { readonly matchLabels: Readonly<Record<string, string>> };
+  };
+}
+
+const STS_TYPES = ["sts", "StatefulSet", "statefulset"];
+
+/** The workload, Services and budget of a release named `release` (kube-prometheus-stack's name). */
+function workloadParts(values: Values, fullname: string, release: string) {
+  const persistence = map(values.persistence);
+  const stsPersistence =
+    Boolean(persistence.enabled) &&
+    !persistence.existingClaim &&
+    STS_TYPES.includes(String(persistence.type));
+  const kind: "Deployment" | "StatefulSet" =
+    values.useStatefulSet || stsPersistence ? "StatefulSet" : "Deployment";
+  const podLabels = {
+    "app.kubernetes.io/name": String(values.nameOverride || "grafana"),
+    "app.kubernetes.io/instance": release,
+  };
+  const affinity = map(values.affinity);
+  const gossip = String(values.gossipPortName);
+  const budget = map(values.podDisruptionBudget);
+  const envValueFrom = map(values.envValueFrom);
+  return {
+    workload: {
+      kind,
+      ...(map(values.autoscaling).enabled ? {} : { replicas: Number(values.replicas) }),
+      podLabels,
+      ...(Object.keys(affinity).length > 0 ? { affinity } : {}),
+    },
+    env: { POD_IP: { fieldRef: { fieldPath: "status.podIP" } }, ...envValueFrom },
+    ports: [
+      {
+        name: String(values.podPortName),
+        containerPort: Number(map(values.service).targetPort),
+        protocol: "TCP",
+      },
+      { name: `${gossip}-tcp`, containerPort: 9094, protocol: "TCP" },
+      { name: `${gossip}-udp`, containerPort: 9094, protocol: "UDP" },
+      { name: "profiling", containerPort: 6060, protocol: "TCP" },
+    ],
+    ...(values.headlessService || stsPersistence
+      ? {
+          headlessService: {
+            name: `${fullname}-headless`,
+            selector: podLabels,
+            ports: [{ name: `${gossip}-tcp`, port: 9094, targetPort: `${gossip}-tcp` }],
+          },
+        }
+      : {}),
+    // `{{- if .Values.podDisruptionBudget }}`: an empty map is false in Go templates.
+    ...(Object.keys(budget).length > 0
+      ? {
+          podDisruptionBudget: {
+            ...(budget.minAvailable ? { minAvailable: budget.minAvailable } : {}),
+            ...(budget.maxUnavailable ? { maxUnavailable: budget.maxUnavailable } : {}),
+            selector: { matchLabels: podLabels },
+          },
+        }
+      : {}),
+  };
 }
 
 const map = (value: unknown): Values =>
@@ -112,7 +210,11 @@ function leaked(ini: Values): string[] {
   });
 }
 
-export function renderGrafana(release: Values, fullname = "grafana"): RenderedGrafana {
+export function renderGrafana(
+  release: Values,
+  fullname = "grafana",
+  releaseName = "kube-prometheus-stack",
+): RenderedGrafana {
   const values = mergeValues(mergeValues(CHART_DEFAULTS, KPS_GRAFANA_DEFAULTS), release);
   const admin = map(values.admin);
   const env = map(values.env);
@@ -157,5 +259,6 @@ export function renderGrafana(release: Values, fullname = "grafana"): RenderedGr
       })),
       { name: "grafana", resources: values.resources, securityContext: values.containerSecurityContext },
     ],
+    ...workloadParts(values, fullname, releaseName),
   };
 }

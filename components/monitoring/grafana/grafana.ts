@@ -12,9 +12,10 @@ import { COMPONENT_TYPES } from "../../../vocabulary/typeTokens";
 import { internalCertificate, tlsSecretName } from "../../kubernetes/certificate";
 import type { PlainValues } from "../../kubernetes/helmRelease";
 import { httpsIngress } from "../../kubernetes/ingress";
+import { Postgres, type PostgresDatabase } from "../../identity/postgres";
 import type { Dashboard } from "../contract";
 import { type DashboardInput, dashboards } from "./dashboards";
-import { type GrafanaNetworkArgs, grafanaPolicies } from "./policies";
+import { GRAFANA_POD, type GrafanaNetworkArgs, grafanaPolicies } from "./policies";
 import {
   ADMIN_USER,
   GRAFANA_SECRETS,
@@ -55,7 +56,22 @@ export interface GrafanaArgs {
   readonly network: GrafanaNetworkArgs;
   /** The container's memory (limit = request), MiB, from the lab's profile; none: the default (values.ts grafanaResources). */
   readonly memoryMib?: number;
+  /**
+   * More than one pod (the profile's `workloads.grafana.replicas`): a PostgreSQL of Grafana's own on a
+   * protected claim of `storageClass`, the alerting peers, a PDB and anti-affinity (`resilience`:
+   * required, else preferred). None: one pod on its SQLite, as always.
+   */
+  readonly replicas?: { readonly count: number; readonly resilience: boolean; readonly storageClass: string };
 }
+
+/** Grafana's own PostgreSQL when it runs replicas (components/identity/postgres.ts). */
+export const GRAFANA_DB: PostgresDatabase = {
+  name: "grafana",
+  user: "grafana",
+  service: "grafana-postgres",
+  port: 5432,
+  secret: GRAFANA_SECRETS.database.name,
+};
 
 /** A dashboard as the ConfigMap the sidecar loads (one JSON file, named by the dashboard's uid). */
 export function dashboardConfigMapData(dashboard: Dashboard): Record<string, string> {
@@ -72,12 +88,15 @@ export class Grafana extends pulumi.ComponentResource {
   readonly dashboards: readonly Dashboard[];
   /** The objects the chart's pod needs before it starts: give them to the chart as dependsOn. */
   readonly prerequisites: readonly pulumi.Resource[];
+  /** Grafana's PostgreSQL, with replicas only. */
+  readonly postgres?: Postgres;
 
   constructor(name: string, args: GrafanaArgs, opts?: pulumi.ComponentResourceOptions) {
     super(GRAFANA_TYPE, name, { hostname: args.hostname }, opts);
     const child = { parent: this };
     const ns = args.namespace;
     const tlsSecret = tlsSecretName(CERTIFICATE_ID);
+    const ha = args.replicas && args.replicas.count > 1 ? args.replicas : undefined;
     const valuesArgs: GrafanaValuesArgs = {
       hostname: args.hostname,
       tlsSecret,
@@ -85,6 +104,19 @@ export class Grafana extends pulumi.ComponentResource {
       ...(args.indexer ? { indexer: { url: args.indexer.url, username: args.indexer.username } } : {}),
       ...(args.loki ? { loki: args.loki } : {}),
       ...(args.memoryMib !== undefined ? { memoryMib: args.memoryMib } : {}),
+      ...(ha
+        ? {
+            ha: {
+              replicas: ha.count,
+              resilience: ha.resilience,
+              database: {
+                host: `${GRAFANA_DB.service}.${ns}.svc:${GRAFANA_DB.port}`,
+                name: GRAFANA_DB.name,
+                user: GRAFANA_DB.user,
+              },
+            },
+          }
+        : {}),
     };
     this.values = grafanaValues(valuesArgs);
     this.url = `https://${args.hostname}`;
@@ -103,6 +135,8 @@ export class Grafana extends pulumi.ComponentResource {
         { ...child, additionalSecretOutputs: ["stringData", "data"] },
       );
     const { admin, oauth, indexer } = GRAFANA_SECRETS;
+    const shared = ha ? this.sharedState(name, ns, ha.storageClass) : undefined;
+    this.postgres = shared?.postgres;
     const secrets = [
       secret("admin", admin.name, { [admin.userKey]: ADMIN_USER, [admin.passwordKey]: this.adminPassword }),
       ...(args.oidc
@@ -111,6 +145,7 @@ export class Grafana extends pulumi.ComponentResource {
       ...(args.indexer
         ? [secret("indexer", indexer.name, { [indexer.key]: pulumi.secret(args.indexer.password) })]
         : []),
+      ...(shared?.resources ?? []),
     ];
 
     // The sidecars list and watch ConfigMaps in the namespace, and nothing else (the chart's own Role
@@ -158,8 +193,44 @@ export class Grafana extends pulumi.ComponentResource {
       },
       { ...child, dependsOn: [certificate] },
     );
-    const policies = grafanaPolicies(name, ns, args.network, child);
+    const policies = grafanaPolicies(name, ns, { ...args.network, ...(ha ? { peers: true } : {}) }, child);
     this.prerequisites = [...secrets, role, certificate, ...policies];
     this.registerOutputs({ url: this.url, adminUser: this.adminUser, adminPassword: this.adminPassword });
+  }
+
+  /**
+   * What replicas share: the PostgreSQL (its Secret `grafana-db` holds the password GF_DATABASE_PASSWORD
+   * reads) and one `security.secret_key` for every pod, generated (Grafana encrypts the data sources'
+   * secrets in the database with it; its built-in default is public: conf/defaults.ini).
+   */
+  private sharedState(
+    name: string,
+    ns: string,
+    storageClass: string,
+  ): { postgres: Postgres; resources: pulumi.Resource[] } {
+    const child = { parent: this };
+    const postgres = new Postgres(
+      `${name}-db`,
+      {
+        namespace: ns,
+        storageClass,
+        clientLabels: GRAFANA_POD,
+        client: { id: "grafana", database: GRAFANA_DB, type: COMPONENT_TYPES.grafanaPostgres },
+        protectedClaim: true,
+      },
+      child,
+    );
+    const key = new random.RandomPassword(`${name}-secret-key-random`, { length: 40, special: false }, child);
+    const { secretKey } = GRAFANA_SECRETS;
+    const secret = new k8s.core.v1.Secret(
+      `${name}-secret-key`,
+      {
+        metadata: { name: secretKey.name, namespace: ns },
+        type: "Opaque",
+        stringData: { [secretKey.key]: pulumi.secret(key.result) },
+      },
+      { ...child, additionalSecretOutputs: ["stringData", "data"] },
+    );
+    return { postgres, resources: [postgres, postgres.secret, secret] };
   }
 }

@@ -8,6 +8,8 @@
  * | out | the monitoring namespace | 9090, 9093, 3100 | Prometheus, Alertmanager and Loki, its data sources |
  * | out | the indexer's namespace | 9200 | the Wazuh alerts data source |
  * | out | Keycloak's namespaces (its own and the ingress controller's) | 443, 8443 | the token and userinfo calls |
+ * | in, out | Grafana's pods (with replicas) | 9094 TCP and UDP | the alerting peers' gossip (values.ts haIni) |
+ * | out | Grafana's PostgreSQL (with replicas) | 5432 | the shared database (its own policy admits Grafana's pods) |
  * | out | any address, by port | 443, 6443 | the API server (the sidecars watch ConfigMaps; it runs on the nodes' host network, which no selector matches) and grafana.com, where Grafana fetches the OpenSearch plugin at start |
  */
 import * as k8s from "@pulumi/kubernetes";
@@ -27,9 +29,21 @@ export interface GrafanaNetworkArgs {
   readonly keycloakNamespaces: readonly string[];
   /** The Wazuh indexer's namespace (fortress-siem), when the indexer data source is set. */
   readonly indexerNamespace?: string;
+  /** Replicas: the pods gossip with each other and reach their PostgreSQL (labels as postgres.ts gives them). */
+  readonly peers?: boolean;
 }
 
+/** The labels of Grafana's PostgreSQL pod (components/identity/postgres.ts with client `grafana`). */
+export const GRAFANA_POSTGRES_POD = {
+  "app.kubernetes.io/name": "postgres",
+  "app.kubernetes.io/instance": "grafana",
+} as const;
+const POSTGRES_PORT = 5432;
+const GOSSIP = 9094;
+
 const tcp = (...ports: number[]) => ports.map((port) => ({ port, protocol: "TCP" }));
+const gossip = [...tcp(GOSSIP), { port: GOSSIP, protocol: "UDP" }];
+const grafanaPods = () => ({ podSelector: { matchLabels: { ...GRAFANA_POD } } });
 const inNamespace = (name: string) => ({
   namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: name } },
 });
@@ -53,6 +67,7 @@ export function grafanaPolicies(
           ingress: [
             { from: [inNamespace(args.ingressNamespace)], ports: tcp(GRAFANA_PORT) },
             { from: [inNamespace(namespace)], ports: tcp(GRAFANA_PORT) },
+            ...(args.peers ? [{ from: [grafanaPods()], ports: gossip }] : []),
           ],
         },
       },
@@ -67,6 +82,15 @@ export function grafanaPolicies(
           policyTypes: ["Egress"],
           egress: [
             { to: [inNamespace(namespace)], ports: tcp(prometheus, alertmanager, loki) },
+            ...(args.peers
+              ? [
+                  { to: [grafanaPods()], ports: gossip },
+                  {
+                    to: [{ podSelector: { matchLabels: { ...GRAFANA_POSTGRES_POD } } }],
+                    ports: tcp(POSTGRES_PORT),
+                  },
+                ]
+              : []),
             ...(args.indexerNamespace
               ? [{ to: [inNamespace(args.indexerNamespace)], ports: tcp(indexer) }]
               : []),

@@ -160,3 +160,77 @@ describe("Grafana's values", () => {
     assert.equal(values.defaultDashboardsEditable, false);
   });
 });
+
+describe("Grafana's values with replicas", () => {
+  const database = {
+    host: "grafana-postgres.fortress-monitoring.svc:5432",
+    name: "grafana",
+    user: "grafana",
+  };
+  const ha = grafanaValues({ ...ARGS, ha: { replicas: 2, resilience: true, database } });
+  const haRendered = renderGrafana(ha as Json);
+  const haIni = ha["grafana.ini"] as Json;
+
+  it("one pod keeps SQLite, no peers, no budget, no headless Service (home's values)", () => {
+    assert.equal((values["grafana.ini"] as Json).database, undefined);
+    assert.equal((values["grafana.ini"] as Json).unified_alerting, undefined);
+    assert.equal(rendered.workload.replicas, 1);
+    assert.equal(rendered.headlessService, undefined);
+    assert.equal(rendered.podDisruptionBudget, undefined);
+    assert.equal(rendered.workload.affinity, undefined);
+    assert.equal("GF_DATABASE_PASSWORD" in rendered.env, false);
+  });
+
+  it("share a PostgreSQL whose password only the env carries, and one secret_key from a Secret", () => {
+    assert.deepEqual(haIni.database, { type: "postgres", ...database, ssl_mode: "disable" });
+    assert.deepEqual(haRendered.leakedSecrets, []);
+    assert.equal(haRendered.env.GF_DATABASE_PASSWORD !== undefined, true);
+    assert.deepEqual(haRendered.env.GF_DATABASE_PASSWORD, {
+      secretKeyRef: { name: GRAFANA_SECRETS.database.name, key: GRAFANA_SECRETS.database.key },
+    });
+    assert.deepEqual(haRendered.env.GF_SECURITY_SECRET_KEY, {
+      secretKeyRef: { name: GRAFANA_SECRETS.secretKey.name, key: GRAFANA_SECRETS.secretKey.key },
+    });
+    // A password written into grafana.ini instead is what the chart's check refuses.
+    const leaky = renderGrafana({ ...ha, "grafana.ini": { ...haIni, database: { password: "x" } } });
+    assert.deepEqual(leaky.leakedSecrets, ["database.password"]);
+    assert.equal(haRendered.workload.kind, "Deployment", "persistence stays off: no StatefulSet");
+    assert.equal((ha.persistence as Json).enabled, false);
+  });
+
+  it("gossip their alerting state through the chart's headless Service on the pods' 9094", () => {
+    const alerting = haIni.unified_alerting as Json;
+    const [host, port] = String(alerting.ha_peers).split(":");
+    assert.equal(host, haRendered.headlessService?.name);
+    assert.equal(Number(port), haRendered.headlessService?.ports[0]?.port);
+    assert.deepEqual(haRendered.headlessService?.selector, haRendered.workload.podLabels);
+    const target = haRendered.headlessService?.ports[0]?.targetPort;
+    assert.deepEqual(
+      haRendered.ports.find((entry) => entry.name === target),
+      { name: target, containerPort: Number(port), protocol: "TCP" },
+    );
+    // Each pod listens and advertises on its own IP, the POD_IP the chart gives every pod.
+    assert.equal(alerting.ha_listen_address, "${POD_IP}:9094");
+    assert.equal(alerting.ha_advertise_address, "${POD_IP}:9094");
+    assert.ok("POD_IP" in haRendered.env);
+  });
+
+  it("run two pods a budget drains one at a time, on distinct nodes", () => {
+    assert.equal(haRendered.workload.replicas, 2);
+    assert.deepEqual(haRendered.podDisruptionBudget, {
+      maxUnavailable: 1,
+      selector: { matchLabels: haRendered.workload.podLabels },
+    });
+    const affinity = haRendered.workload.affinity as Json;
+    const [term] = (affinity.podAntiAffinity as Json)
+      .requiredDuringSchedulingIgnoredDuringExecution as Json[];
+    assert.equal(term?.topologyKey, "kubernetes.io/hostname");
+    const wanted = (term?.labelSelector as Json).matchLabels as Record<string, string>;
+    for (const [key, value] of Object.entries(wanted))
+      assert.equal(haRendered.workload.podLabels[key], value);
+    assert.throws(
+      () => grafanaValues({ ...ARGS, ha: { replicas: 1, resilience: true, database } }),
+      /2 or more/,
+    );
+  });
+});

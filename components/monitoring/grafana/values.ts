@@ -25,6 +25,7 @@ import { restrictedContainerSecurity, restrictedPodSecurity } from "../../kubern
 import { ADMIN_GROUP, PKCE_S256 } from "../../identity/realm";
 import { DATASOURCE_UIDS } from "../contract";
 import { DATASOURCE_TYPES } from "./panels";
+import { GRAFANA_POD } from "./policies";
 import { ALERT_INDEX_PATTERN, ALERT_TIME_FIELD } from "./references";
 
 /** The grafana/grafana image's user (its Dockerfile's GF_UID 472; the chart's securityContext default). */
@@ -52,6 +53,10 @@ export const GRAFANA_SECRETS = {
   admin: { name: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" },
   oauth: { name: "grafana-oauth", key: "client-secret" },
   indexer: { name: "grafana-indexer", key: "password" },
+  /** With replicas: the shared PostgreSQL's password (components/identity/postgres.ts writes it). */
+  database: { name: "grafana-db", key: "password" },
+  /** With replicas: the key every pod encrypts the database's secrets with (one for all pods). */
+  secretKey: { name: "grafana-secret-key", key: "secret-key" },
 } as const;
 
 /** The env the indexer password reaches Grafana by, read by the data source provisioning. */
@@ -63,6 +68,10 @@ export const CA_FILE = `${CA_DIR}/ca.crt`;
 export const SIDECAR_ROLE = "grafana-sidecar";
 /** The chart's objects' name (fullnameOverride): the Service the Ingress reaches. */
 export const GRAFANA_SERVICE = "grafana";
+/** The alerting peers' gossip port (TCP and UDP: grafana chart templates/_pod.tpl `gossipPortName`). */
+export const GOSSIP_PORT = 9094;
+/** The chart's headless Service (templates/headless-service.yaml: `<fullname>-headless`, port 9094). */
+export const GRAFANA_HEADLESS_SERVICE = `${GRAFANA_SERVICE}-headless`;
 export const ADMIN_USER = "fortress-admin";
 
 export const GRAFANA_RESOURCES = {
@@ -109,6 +118,17 @@ export interface GrafanaValuesArgs {
   readonly loki?: { readonly url: string; readonly tenant?: string };
   /** The container's memory (limit = request), MiB; none: GRAFANA_RESOURCES' default (grafanaResources). */
   readonly memoryMib?: number;
+  /** More than one pod: the shared database and the alerting peers (haValues). None: one pod on SQLite. */
+  readonly ha?: GrafanaHa;
+}
+
+/** Grafana's replicas (2 or more), their shared PostgreSQL, and whether their pods must sit on distinct nodes. */
+export interface GrafanaHa {
+  readonly replicas: number;
+  /** The database as the pods reach it: `host:port`, its name and user; the password by GRAFANA_SECRETS.database. */
+  readonly database: { readonly host: string; readonly name: string; readonly user: string };
+  /** Required anti-affinity on kubernetes.io/hostname (the profile's `resilience`), else preferred. */
+  readonly resilience: boolean;
 }
 
 /** Grafana's login through Keycloak (generic OAuth; the client secret only from the env). */
@@ -141,10 +161,11 @@ export function genericOauth(oidc: NonNullable<GrafanaValuesArgs["oidc"]>, rootU
   };
 }
 
-/** grafana.ini: the public URL, Keycloak, no analytics calls, secure cookies. */
+/** grafana.ini: the public URL, Keycloak, no analytics calls, secure cookies; with replicas, the shared state. */
 function grafanaIni(args: GrafanaValuesArgs): PlainValues {
   const rootUrl = `https://${args.hostname}/`;
   return {
+    ...(args.ha ? haIni(args.ha) : {}),
     server: { domain: args.hostname, root_url: rootUrl, enforce_domain: false },
     analytics: { check_for_updates: false, check_for_plugin_updates: false, reporting_enabled: false },
     security: { cookie_secure: true, disable_gravatar: true, allow_embedding: false },
@@ -211,6 +232,66 @@ export function additionalDataSources(args: GrafanaValuesArgs): PlainValues[] {
 
 const secretEnv = (name: string, key: string) => ({ secretKeyRef: { name, key } });
 
+/**
+ * grafana.ini for replicas (grafana/grafana docs/sources/setup-grafana/set-up-for-high-availability.md:
+ * a shared MySQL or PostgreSQL; the alerting peers gossip on 9094). The peers are the chart's headless
+ * Service, each pod listening and advertising on its own IP: the chart gives every pod POD_IP
+ * (templates/_pod.tpl), and Grafana expands `${VAR}` in grafana.ini (the chart README's HA example,
+ * grafana-community/helm-charts@3386a11 charts/grafana/README.md). The database password is not here:
+ * GF_DATABASE_PASSWORD comes from its Secret (haEnv), and so does `security.secret_key`.
+ */
+function haIni(ha: GrafanaHa): PlainValues {
+  const peer = `\${POD_IP}:${GOSSIP_PORT}`;
+  return {
+    database: {
+      type: "postgres",
+      host: ha.database.host,
+      name: ha.database.name,
+      user: ha.database.user,
+      // The official postgres image serves no TLS; the NetworkPolicies admit Grafana's pods only.
+      ssl_mode: "disable",
+    },
+    unified_alerting: {
+      enabled: true,
+      ha_peers: `${GRAFANA_HEADLESS_SERVICE}:${GOSSIP_PORT}`,
+      ha_listen_address: peer,
+      ha_advertise_address: peer,
+    },
+  };
+}
+
+/** The env of the shared state's secrets (Grafana maps GF_<SECTION>_<KEY> onto grafana.ini). */
+function haEnv(): PlainValues {
+  const { database, secretKey } = GRAFANA_SECRETS;
+  return {
+    GF_DATABASE_PASSWORD: secretEnv(database.name, database.key),
+    GF_SECURITY_SECRET_KEY: secretEnv(secretKey.name, secretKey.key),
+  };
+}
+
+/**
+ * The chart values for replicas: the headless Service the peers find each other by, a
+ * PodDisruptionBudget of one pod at a time (templates/poddisruptionbudget.yaml) and anti-affinity on
+ * kubernetes.io/hostname over the chart's selector label (`affinity` goes through `tpl`: _pod.tpl).
+ */
+function haValues(ha: GrafanaHa): PlainValues {
+  if (!(Number.isInteger(ha.replicas) && ha.replicas >= 2))
+    throw new Error(`grafana: replicas with a shared database are 2 or more, not ${ha.replicas}`);
+  const term = {
+    labelSelector: { matchLabels: { ...GRAFANA_POD } },
+    topologyKey: "kubernetes.io/hostname",
+  };
+  const podAntiAffinity: PlainValues = ha.resilience
+    ? { requiredDuringSchedulingIgnoredDuringExecution: [term] }
+    : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] };
+  return {
+    replicas: ha.replicas,
+    headlessService: true,
+    podDisruptionBudget: { maxUnavailable: 1 },
+    affinity: { podAntiAffinity },
+  };
+}
+
 /** The `grafana:` subtree of kube-prometheus-stack's values. */
 export function grafanaValues(args: GrafanaValuesArgs): PlainValues {
   if (!/^[a-z0-9.-]+$/.test(args.hostname)) throw new Error(`grafana: ${args.hostname} is no host name`);
@@ -238,6 +319,7 @@ export function grafanaValues(args: GrafanaValuesArgs): PlainValues {
       ...(args.indexer
         ? { [INDEXER_PASSWORD_ENV]: secretEnv(GRAFANA_SECRETS.indexer.name, GRAFANA_SECRETS.indexer.key) }
         : {}),
+      ...(args.ha ? haEnv() : {}),
     },
     plugins: args.indexer
       ? [`${GRAFANA_PINS.opensearchPlugin.id}@${GRAFANA_PINS.opensearchPlugin.version}`]
@@ -254,7 +336,9 @@ export function grafanaValues(args: GrafanaValuesArgs): PlainValues {
     ],
     service: { portName: "http" },
     ingress: { enabled: false },
+    // No volume: dashboards and data sources are provisioned; with replicas the state is in PostgreSQL.
     persistence: { enabled: false },
+    ...(args.ha ? haValues(args.ha) : {}),
     initChownData: { enabled: false },
     testFramework: { enabled: false },
     rbac: { create: true, namespaced: true, useExistingRole: SIDECAR_ROLE, pspEnabled: false },
