@@ -33,7 +33,8 @@ describe("serviceDemand", () => {
     );
     assert.deepEqual(demand.get("keycloak"), [2, 2]);
     // Grafana's second replica beside the stack, and Prometheus's 2 GB (home 1.125): 2.75 + 0.875 = 3.625 → 3.75.
-    assert.deepEqual(demand.get("prometheus"), [3.75, 0.5]);
+    // and Grafana's PostgreSQL (0.5 GB) once Grafana runs replicas.
+    assert.deepEqual(demand.get("prometheus"), [3.75, 0.5, 0.5]);
   });
 });
 

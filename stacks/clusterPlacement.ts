@@ -36,12 +36,12 @@ export function placeOnCluster(config: ClusterConfig): ClusterPlacement | undefi
     pods: [] as string[],
   }));
   const pods = serviceDemand(config)
-    .flatMap(({ service, pods: sizes }) =>
-      sizes.map((memoryGb, index) => ({
-        name: sizes.length > 1 ? `${service}-${index + 1}` : service,
-        service,
-        memoryGb,
-      })),
+    .flatMap(({ service, pods: sizes, names }) =>
+      sizes.map((memoryGb, index) => {
+        const name = names[index] ?? service;
+        // Replicas of one service (Grafana's beside the stack's) keep apart; Grafana's database goes anywhere.
+        return { name, service: name === "grafana-postgres" ? name : service, memoryGb };
+      }),
     )
     .sort((a, b) => b.memoryGb - a.memoryGb || a.name.localeCompare(b.name));
   const unplaced: { pod: string; memoryGb: number }[] = [];

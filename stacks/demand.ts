@@ -31,6 +31,9 @@ const BUDGET_OF: Readonly<Record<SizedWorkload, ServiceId>> = {
 /** Budgets are per pod for these: one more replica is one more pod of the same size. */
 const REPLICATED: ReadonlySet<SizedWorkload> = new Set(["wazuh-indexer", "keycloak"]);
 
+/** Grafana's PostgreSQL, when Grafana runs replicas: its memory limit. */
+const GRAFANA_DATABASE_GB = 0.5;
+
 const quarter = (gb: number) => Math.ceil(gb * 4 - 1e-9) / 4;
 
 export function serviceDemand(config: DemandConfig): ServiceDemand[] {
@@ -60,6 +63,11 @@ export function serviceDemand(config: DemandConfig): ServiceDemand[] {
         for (let extra = 1; extra < own.replicas; extra++) {
           pods.push(quarter(own.memoryGb));
           names.push(`${name}-${extra + 1}`);
+        }
+        // Grafana's replicas share a PostgreSQL of their own (components/monitoring/grafana: 512 MiB limit).
+        if (name === "grafana" && own.replicas > 1) {
+          pods.push(GRAFANA_DATABASE_GB);
+          names.push("grafana-postgres");
         }
       }
     }
