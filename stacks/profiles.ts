@@ -7,7 +7,8 @@
  * Budgets are lab-sized steady-state GB (DESIGN.md §3, research/next-layers.md §10 "sane minimal
  * requests", research/services.md "Minimal profile on a single 16 GB node").
  */
-import type { RoleName, ServiceId, VmShape } from "./catalog";
+import { SERVICE_IDS, type ServiceId } from "./blueprint";
+import type { RoleName, VmShape } from "./catalog";
 
 export const PROFILE_NAMES = ["minimal", "home", "smb"] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
@@ -35,11 +36,6 @@ export type K3sLayout = "agents" | "servers";
 
 export interface Profile {
   readonly name: ProfileName;
-  /** One line for the README's table and the plan. */
-  readonly summary: string;
-  readonly hardware: string;
-  /** What the profile gives up, and what each service adds back. */
-  readonly givesUp: string;
   readonly services: readonly ServiceId[];
   readonly k3sServers: 1 | 3 | 5;
   readonly k3sLayout: K3sLayout;
@@ -62,35 +58,12 @@ const HOME_WORKLOADS: WorkloadSettings = {
   loki: { replicas: 1, memoryGb: 1.25, storageGb: 12 },
 };
 
-const EVERYTHING: readonly ServiceId[] = [
-  "k3s",
-  "keycloak",
-  "vaultwarden",
-  "wazuh-indexer",
-  "wazuh-manager",
-  "wazuh-dashboard",
-  "suricata",
-  "zeek",
-  "wazuh-agent",
-  "clamav",
-  "workstation",
-  "greenbone",
-  "thehive",
-  "cortex",
-  "misp",
-  "quarantine",
-  "prometheus",
-  "loki",
-  "vector",
-];
+/** Every service of the blueprint but the GPU worker (a laptop's, home's alone). */
+const EVERYTHING: readonly ServiceId[] = SERVICE_IDS.filter((id) => id !== "gpu-worker");
 
 export const PROFILES: { readonly [Name in ProfileName]: Profile & { readonly name: Name } } = {
   minimal: {
     name: "minimal",
-    summary: "one mini PC: the SIEM, the IDS, ClamAV, containment and dashboards",
-    hardware: "one 16 GB / 256 GB node (an M710q)",
-    givesUp:
-      "no Greenbone (+8 GB VM), no MISP (+5 GB VM), no Zeek (+4 GB VM), no TheHive/Cortex (+6/+4 GB in k3s), no Keycloak (+2 GB), no HA",
     // The worked example still runs: the agent and the central clamd detect, Wazuh escalates and
     // contains through OPNsense, Grafana shows it (TheHive, the MISP check and the rescan are skipped).
     services: [
@@ -139,10 +112,7 @@ export const PROFILES: { readonly [Name in ProfileName]: Profile & { readonly na
   },
   home: {
     name: "home",
-    summary: "the whole fortress on a home lab",
-    hardware: "four 16 GB mini PCs and a 32 GB GPU laptop (the seed)",
-    givesUp: "no HA: one indexer node, one replica of each service, backups on a Proxmox storage",
-    services: [...EVERYTHING.slice(0, 1), "gpu-worker", ...EVERYTHING.slice(1)],
+    services: [...SERVICE_IDS],
     k3sServers: 3,
     k3sLayout: "agents",
     platformMode: "k3s",
@@ -154,9 +124,6 @@ export const PROFILES: { readonly [Name in ProfileName]: Profile & { readonly na
   },
   smb: {
     name: "smb",
-    summary: "a small business: the whole fortress on the cluster it already runs, with replicas",
-    hardware: "an existing Kubernetes cluster (three 32 GB nodes or more) and Proxmox for the VMs",
-    givesUp: "nothing of the blueprint; it needs a cluster, S3-compatible storage for backups, and more RAM",
     services: EVERYTHING.filter((id) => id !== "workstation"),
     k3sServers: 3,
     k3sLayout: "agents",
