@@ -5,12 +5,13 @@
  */
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
 import { evaluatePolicies } from "../../policies/lib/offline";
 import { POLICIES } from "../../policies/registry";
-import { type CapturedResource, captureRegistrations } from "../../stacks/plan/capture";
+import type { CapturedResource } from "../../stacks/plan/capture";
+import { captureUnderMocks, mockKubernetesProvider } from "../../test/support/mockRuntime";
 import { indexerSize } from "../../stacks/layers/siem";
 import { PROFILES } from "../../stacks/profiles";
 import { SDK_TYPES } from "../../vocabulary/sdkTypes";
@@ -206,33 +207,8 @@ describe("an indexer cluster (the component)", () => {
   let siem: Siem;
 
   before(async () => {
-    await pulumi.runtime.setMocks(
-      {
-        newResource: (mock) => (
-          raw.set(mock.name, mock.inputs),
-          {
-            id: `${mock.name}-id`,
-            state: {
-              ...mock.inputs,
-              ...(mock.type === "random:index/randomPassword:RandomPassword"
-                ? { result: `pw-${mock.name}` }
-                : {}),
-              ...(mock.type === "random:index/randomBytes:RandomBytes"
-                ? { base64: Buffer.from(mock.name.padEnd(16, "x")).subarray(0, 16).toString("base64") }
-                : {}),
-            },
-          }
-        ),
-        call: (mock) => mock.inputs,
-      },
-      "fortress",
-      "unit",
-      false,
-    );
-    resources = captureRegistrations();
-    const kubernetes = new k8s.Provider("k8s", {
-      kubeconfig: pulumi.secret("apiVersion: v1\nkind: Config\n"),
-    });
+    resources = await captureUnderMocks("unit", { raw });
+    const kubernetes = mockKubernetesProvider();
     siem = new Siem("smb", base, { providers: { kubernetes } });
     await new Promise((done) => siem.urn.apply(done));
     await pulumi.runtime.disconnect();

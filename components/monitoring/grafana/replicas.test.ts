@@ -6,12 +6,12 @@
  */
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { evaluatePolicies } from "../../../policies/lib/offline";
 import { planResource } from "../../../policies/lib/build";
 import { POLICIES } from "../../../policies/registry";
-import { type CapturedResource, captureRegistrations, REDACTED } from "../../../stacks/plan/capture";
+import { type CapturedResource, REDACTED } from "../../../stacks/plan/capture";
+import { captureUnderMocks, mockKubernetesProvider } from "../../../test/support/mockRuntime";
 import { SDK_TYPES } from "../../../vocabulary/sdkTypes";
 import { COMPONENT_TYPES } from "../../../vocabulary/typeTokens";
 import { postgresClaimName } from "../../identity/postgres";
@@ -47,25 +47,8 @@ const spec = (name: string) => named(name).inputs.spec as Json;
 
 describe("Grafana with replicas (the component)", () => {
   before(async () => {
-    await pulumi.runtime.setMocks(
-      {
-        newResource: (mock) => ({
-          id: `${mock.name}-id`,
-          state: {
-            ...mock.inputs,
-            ...(mock.type.startsWith("random:") ? { result: `generated-${mock.name}` } : {}),
-          },
-        }),
-        call: (mock) => mock.inputs,
-      },
-      "fortress",
-      "unit",
-      false,
-    );
-    resources = captureRegistrations();
-    const kubernetes = new k8s.Provider("k8s", {
-      kubeconfig: pulumi.secret("apiVersion: v1\nkind: Config\n"),
-    });
+    resources = await captureUnderMocks();
+    const kubernetes = mockKubernetesProvider();
     grafana = new Grafana("grafana", args, { providers: { kubernetes } });
     await new Promise((done) => grafana.urn.apply(done));
     await pulumi.runtime.disconnect();
@@ -107,8 +90,8 @@ describe("Grafana with replicas (the component)", () => {
     assert.equal(named("grafana-db-grafana-db-password").type, "random:index/randomPassword:RandomPassword");
     assert.equal(named("grafana-secret-key").type, "kubernetes:core/v1:Secret");
     const text = JSON.stringify(resources);
-    assert.ok(!text.includes("generated-grafana-db-grafana-db-password"));
-    assert.ok(!text.includes("generated-grafana-secret-key-random"));
+    assert.ok(!text.includes("pw-grafana-db-grafana-db-password"));
+    assert.ok(!text.includes("pw-grafana-secret-key-random"));
     assert.ok(grafana.prerequisites.includes(grafana.postgres as pulumi.Resource));
   });
 
