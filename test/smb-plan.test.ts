@@ -6,6 +6,7 @@
  * that a leak anywhere in the output would show.
  */
 import assert from "node:assert/strict";
+import { COMPONENT_TYPES } from "../vocabulary/typeTokens";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -71,6 +72,15 @@ describe("the smb plan on an existing cluster", () => {
     const yml = JSON.stringify(config?.inputs ?? {});
     assert.match(yml, /node\.store\.allow_mmap: false/);
     assert.match(yml, /cluster\.initial_cluster_manager_nodes/);
+  });
+
+  it("copies the indexer's snapshots and both PostgreSQL databases (Keycloak's, Grafana's) to S3 each night", () => {
+    const backups = document.resources.filter((resource) => resource.type === COMPONENT_TYPES.s3Backup);
+    assert.deepEqual(backups.map((resource) => resource.name).sort(), [
+      "grafana-postgres",
+      "keycloak-postgres",
+      "wazuh-snapshots",
+    ]);
   });
 
   it("draws resource edges only along the blueprint DAG", () => {

@@ -103,6 +103,7 @@ describe("the backup CronJob", () => {
             "delete",
             "backup:fortress-backups/fortress/home/wazuh-snapshots-replaced",
             "--min-age=30d",
+            "--use-server-modtime",
             "--log-level=INFO",
           ],
         ],

@@ -220,16 +220,24 @@ describe("rclone with the rendered remote, against an S3 double", () => {
     ]);
   });
 
-  it("prunes only what is older than the days kept", async () => {
+  it("prunes only what was moved aside longer ago than the days kept", async () => {
     const replaced = double.objects.get("fortress/home/snapshots-replaced/indices/blob-a");
     assert.ok(replaced);
     const young = await rclone(pruneArgs(target, "snapshots", { kind: "sync", keepDays: 30 }), env);
     assert.equal(young.code, 0, young.stderr);
     assert.ok(double.objects.has("fortress/home/snapshots-replaced/indices/blob-a"), "a fresh file stays");
-    // rclone keeps a file's modification time in the object's metadata (X-Amz-Meta-Mtime, seconds) and
-    // judges --min-age by it: the source file's own time, not the time it was moved aside.
+    // rclone keeps a file's modification time in the object's metadata (X-Amz-Meta-Mtime, seconds),
+    // and a server-side move copies it: an old blob moved aside tonight still carries its old time.
+    // The prune judges by when it was moved (the copy's LastModified), so it stays.
     assert.ok(replaced.metadata["x-amz-meta-mtime"], "rclone stored the file's mtime");
-    replaced.metadata["x-amz-meta-mtime"] = String(Math.floor(Date.now() / 1000) - 31 * 24 * 3600);
+    replaced.metadata["x-amz-meta-mtime"] = String(Math.floor(Date.now() / 1000) - 365 * 24 * 3600);
+    const justMoved = await rclone(pruneArgs(target, "snapshots", { kind: "sync", keepDays: 30 }), env);
+    assert.equal(justMoved.code, 0, justMoved.stderr);
+    assert.ok(
+      double.objects.has("fortress/home/snapshots-replaced/indices/blob-a"),
+      "a year-old blob moved aside tonight stays its days",
+    );
+    replaced.modified = new Date(Date.now() - 31 * 24 * 3600 * 1000);
     const old = await rclone(pruneArgs(target, "snapshots", { kind: "sync", keepDays: 30 }), env);
     assert.equal(old.code, 0, old.stderr);
     assert.ok(

@@ -87,13 +87,17 @@ export function transferArgs(source: string, target: S3Target, name: string, tra
 }
 
 /**
- * rclone's arguments for the prune after a transfer: `delete` with `--min-age`, which judges each
- * object by its modification time (rclone/rclone@v1.75.0:fs/filter/filter.go min_age).
+ * rclone's arguments for the prune after a transfer: `delete` with `--min-age` (rclone/rclone@v1.75.0:
+ * fs/filter/filter.go min_age). A dump is judged by its own time. What a sync moved aside is judged by
+ * the time it was moved: rclone's server-side move on S3 copies the object with its original
+ * `X-Amz-Meta-Mtime` (backend/s3/s3.go `Copy`, MetadataDirective COPY), so an old snapshot blob would
+ * otherwise go the night it is replaced; `--use-server-modtime` reads the copy's `LastModified` instead.
  */
 export function pruneArgs(target: S3Target, name: string, transfer: Transfer): string[] {
   if (!Number.isInteger(transfer.keepDays) || transfer.keepDays < 1)
     throw new Error(`backup ${name}: keepDays must be whole days, at least 1`);
   const destination = remotePath(target, name);
   const pruned = transfer.kind === "sync" ? `${destination}-replaced` : destination;
-  return ["delete", pruned, `--min-age=${transfer.keepDays}d`, ...COMMON_FLAGS];
+  const byMoveTime = transfer.kind === "sync" ? ["--use-server-modtime"] : [];
+  return ["delete", pruned, `--min-age=${transfer.keepDays}d`, ...byMoveTime, ...COMMON_FLAGS];
 }

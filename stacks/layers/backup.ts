@@ -5,7 +5,12 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { S3Backup } from "../../components/backup/s3Backup";
-import { KEYCLOAK_DB, POSTGRES_LABELS, POSTGRES_UID } from "../../components/identity/postgres";
+import {
+  KEYCLOAK_DB,
+  POSTGRES_LABELS,
+  POSTGRES_UID,
+  type PostgresDatabase,
+} from "../../components/identity/postgres";
 import { PINS } from "../../components/identity/pins";
 import { INDEXER_LABELS } from "../../components/siem/labels";
 import { WAZUH_UID } from "../../components/siem/pins";
@@ -17,8 +22,12 @@ import type { LabModel } from "../lab";
 export const BACKUP_TIMING = {
   /** After the snapshot's start and its one-hour time limit, before the deletion of expired ones. */
   snapshotsAfterMinutes: 75,
-  /** A snapshot blob is at most `maxAgeDays` old when the indexer deletes it: it stays this much longer. */
-  replacedGraceDays: 16,
+  /**
+   * Days a file the mirror replaces or drops stays under `<name>-replaced`, counted from when it was
+   * moved there (components/backup/rclone.ts pruneArgs): an incremental snapshot's blobs may be as old
+   * as the index they belong to when the indexer lets them go.
+   */
+  replacedGraceDays: 30,
   keycloakDump: "15 3 * * *",
   keycloakDumpsKeptDays: 30,
 } as const;
@@ -58,7 +67,7 @@ export function snapshotBackup(
       namespace,
       schedule: dailyCronAfter(DEFAULT_SNAPSHOTS.cron, BACKUP_TIMING.snapshotsAfterMinutes),
       // Snapshots come and go with the SM policy: the copy follows, and what it drops stays a while.
-      transfer: { kind: "sync", keepDays: DEFAULT_SNAPSHOTS.maxAgeDays + BACKUP_TIMING.replacedGraceDays },
+      transfer: { kind: "sync", keepDays: BACKUP_TIMING.replacedGraceDays },
       source: {
         kind: "claim",
         claimName: "wazuh-indexer-snapshots",
@@ -73,17 +82,20 @@ export function snapshotBackup(
   );
 }
 
-/** Keycloak's database, dumped nightly; the dumps are dated files, copied and kept 30 days. */
-export function keycloakBackup(
+/** A PostgreSQL of the lab's (components/identity/postgres.ts), dumped nightly; dated dumps, copied and kept 30 days. */
+export function databaseBackup(
+  name: string,
+  database: { readonly db: PostgresDatabase; readonly serverLabels: Readonly<Record<string, string>> },
   lab: LabModel,
   secrets: LabSecrets,
   namespace: string,
   opts: pulumi.ComponentResourceOptions,
 ): S3Backup | undefined {
   const s3 = storage(lab, secrets);
-  if (!s3 || !lab.config.services.includes("keycloak")) return undefined;
+  if (!s3) return undefined;
+  const { db, serverLabels } = database;
   return new S3Backup(
-    "keycloak-postgres",
+    name,
     {
       ...s3,
       namespace,
@@ -93,14 +105,32 @@ export function keycloakBackup(
         kind: "pgDump",
         image: PINS.postgresImage,
         uid: POSTGRES_UID,
-        host: KEYCLOAK_DB.service,
-        port: KEYCLOAK_DB.port,
-        database: KEYCLOAK_DB.name,
-        user: KEYCLOAK_DB.user,
-        password: { secret: KEYCLOAK_DB.secret, key: "password" },
-        serverLabels: POSTGRES_LABELS,
+        host: db.service,
+        port: db.port,
+        database: db.name,
+        user: db.user,
+        password: { secret: db.secret, key: "password" },
+        serverLabels,
       },
     },
+    opts,
+  );
+}
+
+/** Keycloak's database, while the lab runs Keycloak. */
+export function keycloakBackup(
+  lab: LabModel,
+  secrets: LabSecrets,
+  namespace: string,
+  opts: pulumi.ComponentResourceOptions,
+): S3Backup | undefined {
+  if (!lab.config.services.includes("keycloak")) return undefined;
+  return databaseBackup(
+    "keycloak-postgres",
+    { db: KEYCLOAK_DB, serverLabels: POSTGRES_LABELS },
+    lab,
+    secrets,
+    namespace,
     opts,
   );
 }

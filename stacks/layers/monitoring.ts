@@ -18,7 +18,9 @@ import type { ScrapeJob } from "../../components/monitoring/contract";
 import { IndexerExporter, ProxmoxExporter } from "../../components/monitoring/exporters";
 import { indexerScrapeJob } from "../../components/monitoring/exporters/indexerExporter";
 import { proxmoxScrapeJob } from "../../components/monitoring/exporters/proxmoxExporter";
-import { Grafana } from "../../components/monitoring/grafana/grafana";
+import { GRAFANA_DB, Grafana } from "../../components/monitoring/grafana/grafana";
+import { GRAFANA_POSTGRES_POD } from "../../components/monitoring/grafana/policies";
+import { databaseBackup } from "./backup";
 import { NodeExporterHost } from "../../components/monitoring/hosts/nodeExporterHost";
 import { OpnsenseNodeExporter } from "../../components/monitoring/hosts/opnsenseExporter";
 import { nodeScrapeJob, opnsenseScrapeJob } from "../../components/monitoring/hosts/scrapeJobs";
@@ -300,6 +302,16 @@ function grafanaPart(
       { parent },
     );
     built.admin = { login: grafana.adminUser, password: grafana.adminPassword };
+    // With replicas, Grafana's users, sessions and alert state live in its PostgreSQL: dumped like Keycloak's.
+    if (replicas)
+      databaseBackup(
+        "grafana-postgres",
+        { db: GRAFANA_DB, serverLabels: GRAFANA_POSTGRES_POD },
+        lab,
+        inputs.secrets,
+        namespace,
+        { parent: grafana },
+      );
     return { values: grafana.values, resources: [grafana, ...grafana.prerequisites] };
   };
 }
